@@ -1,0 +1,330 @@
+//! `can(actor, action, facts)`: every authorisation decision of the mechanism, in one place.
+//!
+//! The store enforces the same rules a second time by filtering every query with [`CaseScope`],
+//! so a list or a count can never include a case that `can` would refuse.
+
+use crate::case::{AgeGroup, CaseState, transition_rule};
+use crate::org::{IdentifyPower, OrgKind};
+use crate::role::{Role, RoleSet};
+
+/// The person acting, as far as authorisation is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: String,
+    pub org_code: String,
+    pub org_kind: OrgKind,
+    pub identify_power: IdentifyPower,
+    pub roles: RoleSet,
+}
+
+/// What is known about a case when deciding, computed by the store for this actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub state: CaseState,
+    pub age_group: AgeGroup,
+    /// The actor's organisation is on the case's access list (notifier, routed recipient).
+    pub org_has_access: bool,
+    /// The actor recorded the notification themself.
+    pub created_by_actor: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ListCases,
+    NotifyCase,
+    /// Open a case. The actor sees it, possibly pseudonymised.
+    ViewCase,
+    /// See names, birth date and other identifying fields in clear.
+    ViewIdentity,
+    /// Read the free-text notes of a case.
+    ViewNotes,
+    Transition {
+        to: CaseState,
+    },
+    ManageOrganisations,
+    ManageUsers,
+}
+
+/// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
+/// that an organisation may not see is itself sensitive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denial {
+    NotVisible,
+    RoleMissing { needed: Vec<Role> },
+    TransitionNotAllowed { from: CaseState, to: CaseState },
+    NoIdentificationPower,
+    IdentificationPowerChildrenOnly,
+}
+
+/// Which cases an actor may see, as a filter the store turns into SQL. The flags are alternatives
+/// (a user with several roles sees the union).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseScope {
+    /// National, pseudonymised view (ANITP coordination and statistics).
+    pub national: bool,
+    /// Cases on whose access list this organisation stands.
+    pub organisation: Option<String>,
+    /// Cases this user notified.
+    pub created_by: Option<String>,
+}
+
+impl CaseScope {
+    pub fn is_empty(&self) -> bool {
+        !self.national && self.organisation.is_none() && self.created_by.is_none()
+    }
+}
+
+const ORG_CASE_ROLES: &[Role] = &[
+    Role::CaseWorker,
+    Role::Supervisor,
+    Role::IdentificationOfficer,
+    Role::Investigator,
+];
+const IDENTITY_ROLES: &[Role] = &[
+    Role::CaseWorker,
+    Role::Supervisor,
+    Role::IdentificationOfficer,
+];
+const NOTIFYING_ROLES: &[Role] = &[
+    Role::Screener,
+    Role::CaseWorker,
+    Role::Supervisor,
+    Role::IdentificationOfficer,
+    Role::Investigator,
+];
+
+pub fn case_scope(actor: &Actor) -> CaseScope {
+    CaseScope {
+        national: actor.roles.contains(Role::Coordinator)
+            && matches!(actor.org_kind, OrgKind::AnitpCentral | OrgKind::AnitpRegional),
+        organisation: actor
+            .roles
+            .any(ORG_CASE_ROLES)
+            .then(|| actor.org_code.clone()),
+        created_by: actor
+            .roles
+            .contains(Role::Screener)
+            .then(|| actor.user_id.clone()),
+    }
+}
+
+/// Whether the actor sees the case at all (the condition [`CaseScope`] expresses in SQL).
+fn sees(actor: &Actor, facts: &CaseFacts) -> bool {
+    let scope = case_scope(actor);
+    scope.national
+        || (scope.organisation.is_some() && facts.org_has_access)
+        || (scope.created_by.is_some() && facts.created_by_actor)
+}
+
+fn needs(actor: &Actor, roles: &[Role]) -> Result<(), Denial> {
+    if actor.roles.any(roles) {
+        Ok(())
+    } else {
+        Err(Denial::RoleMissing {
+            needed: roles.to_vec(),
+        })
+    }
+}
+
+/// Decides whether `actor` may do `action`; `facts` describes the case for case actions and is
+/// ignored otherwise.
+pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(), Denial> {
+    let visible_case = || match facts {
+        Some(f) if sees(actor, f) => Ok(f),
+        _ => Err(Denial::NotVisible),
+    };
+    match action {
+        Action::ListCases => {
+            if case_scope(actor).is_empty() {
+                Err(Denial::RoleMissing {
+                    needed: vec![
+                        Role::Screener,
+                        Role::CaseWorker,
+                        Role::Supervisor,
+                        Role::IdentificationOfficer,
+                        Role::Investigator,
+                        Role::Coordinator,
+                    ],
+                })
+            } else {
+                Ok(())
+            }
+        }
+        Action::NotifyCase => needs(actor, NOTIFYING_ROLES),
+        Action::ViewCase => visible_case().map(|_| ()),
+        Action::ViewIdentity => {
+            let f = visible_case()?;
+            if f.created_by_actor && actor.roles.contains(Role::Screener) {
+                return Ok(());
+            }
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: IDENTITY_ROLES.to_vec(),
+                });
+            }
+            needs(actor, IDENTITY_ROLES)
+        }
+        Action::ViewNotes => {
+            let f = visible_case()?;
+            if f.created_by_actor {
+                return Ok(());
+            }
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: IDENTITY_ROLES.to_vec(),
+                });
+            }
+            needs(actor, IDENTITY_ROLES)
+        }
+        Action::Transition { to } => {
+            let f = visible_case()?;
+            let rule = transition_rule(f.state, to).ok_or(Denial::TransitionNotAllowed {
+                from: f.state,
+                to,
+            })?;
+            // Changing a case is the work of the organisations it was routed to, never of the
+            // national pseudonymised view.
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: rule.roles.to_vec(),
+                });
+            }
+            needs(actor, rule.roles)?;
+            if rule.needs_identification_power {
+                match actor.identify_power {
+                    IdentifyPower::All => {}
+                    IdentifyPower::ChildrenOnly if f.age_group.may_be_child() => {}
+                    IdentifyPower::ChildrenOnly => {
+                        return Err(Denial::IdentificationPowerChildrenOnly);
+                    }
+                    IdentifyPower::None => return Err(Denial::NoIdentificationPower),
+                }
+            }
+            Ok(())
+        }
+        Action::ManageOrganisations | Action::ManageUsers => needs(actor, &[Role::Admin]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn actor(roles: &str, kind: OrgKind, power: IdentifyPower) -> Actor {
+        Actor {
+            user_id: "u1".into(),
+            org_code: "ORG".into(),
+            org_kind: kind,
+            identify_power: power,
+            roles: roles.parse().unwrap(),
+        }
+    }
+
+    fn facts(state: CaseState, age: AgeGroup, access: bool, own: bool) -> CaseFacts {
+        CaseFacts {
+            state,
+            age_group: age,
+            org_has_access: access,
+            created_by_actor: own,
+        }
+    }
+
+    #[test]
+    fn a_case_outside_the_scope_is_not_visible_whatever_the_role() {
+        for role in Role::ALL {
+            let a = actor(role.as_str(), OrgKind::Other, IdentifyPower::All);
+            let f = facts(CaseState::Notified, AgeGroup::Adult, false, false);
+            assert_eq!(can(&a, Action::ViewCase, Some(&f)), Err(Denial::NotVisible), "{role}");
+            assert_eq!(
+                can(&a, Action::Transition { to: CaseState::PotentialVictim }, Some(&f)),
+                Err(Denial::NotVisible)
+            );
+        }
+    }
+
+    #[test]
+    fn the_admin_role_gives_no_access_to_case_content() {
+        let a = actor("admin", OrgKind::AnitpCentral, IdentifyPower::All);
+        assert!(case_scope(&a).is_empty());
+        assert!(can(&a, Action::ListCases, None).is_err());
+        assert!(can(&a, Action::ManageUsers, None).is_ok());
+    }
+
+    #[test]
+    fn the_coordinator_sees_nationally_but_pseudonymised_and_cannot_change() {
+        let a = actor("coordinator", OrgKind::AnitpCentral, IdentifyPower::All);
+        let f = facts(CaseState::Notified, AgeGroup::Adult, false, false);
+        assert!(can(&a, Action::ViewCase, Some(&f)).is_ok());
+        assert!(can(&a, Action::ViewIdentity, Some(&f)).is_err());
+        assert!(can(&a, Action::ViewNotes, Some(&f)).is_err());
+        assert!(can(&a, Action::Transition { to: CaseState::PotentialVictim }, Some(&f)).is_err());
+    }
+
+    #[test]
+    fn a_screener_sees_only_what_they_notified() {
+        let a = actor("screener", OrgKind::Other, IdentifyPower::None);
+        let own = facts(CaseState::Notified, AgeGroup::Adult, true, true);
+        let colleague = facts(CaseState::Notified, AgeGroup::Adult, true, false);
+        assert!(can(&a, Action::ViewIdentity, Some(&own)).is_ok());
+        assert_eq!(can(&a, Action::ViewCase, Some(&colleague)), Err(Denial::NotVisible));
+    }
+
+    #[test]
+    fn a_children_only_directorate_decides_for_children_and_unknown_ages_only() {
+        let a = actor("identification_officer", OrgKind::ChildProtection, IdentifyPower::ChildrenOnly);
+        let to = CaseState::IdentifiedVictim;
+        let child = facts(CaseState::PresumedVictim, AgeGroup::Child, true, false);
+        let unknown = facts(CaseState::PresumedVictim, AgeGroup::Unknown, true, false);
+        let adult = facts(CaseState::PresumedVictim, AgeGroup::Adult, true, false);
+        assert!(can(&a, Action::Transition { to }, Some(&child)).is_ok());
+        assert!(can(&a, Action::Transition { to }, Some(&unknown)).is_ok());
+        assert_eq!(
+            can(&a, Action::Transition { to }, Some(&adult)),
+            Err(Denial::IdentificationPowerChildrenOnly)
+        );
+        let ngo = actor("identification_officer", OrgKind::Other, IdentifyPower::None);
+        assert_eq!(
+            can(&ngo, Action::Transition { to }, Some(&adult)),
+            Err(Denial::NoIdentificationPower)
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_missing_role_or_the_disallowed_step() {
+        let a = actor("case_worker", OrgKind::AnitpRegional, IdentifyPower::All);
+        let f = facts(CaseState::InAssistance, AgeGroup::Adult, true, false);
+        assert_eq!(
+            can(&a, Action::Transition { to: CaseState::Closed }, Some(&f)),
+            Err(Denial::RoleMissing { needed: vec![Role::Supervisor] })
+        );
+        assert_eq!(
+            can(&a, Action::Transition { to: CaseState::Notified }, Some(&f)),
+            Err(Denial::TransitionNotAllowed { from: CaseState::InAssistance, to: CaseState::Notified })
+        );
+    }
+
+    fn any_roles() -> impl Strategy<Value = RoleSet> {
+        proptest::sample::subsequence(Role::ALL.to_vec(), 1..=4).prop_map(RoleSet::new)
+    }
+
+    proptest! {
+        #[test]
+        fn anything_allowed_on_a_case_implies_the_case_is_visible(
+            roles in any_roles(), access: bool, own: bool, s in 0usize..10, t in 0usize..10, child: bool
+        ) {
+            let a = Actor { user_id: "u".into(), org_code: "O".into(), org_kind: OrgKind::AnitpCentral,
+                identify_power: IdentifyPower::All, roles };
+            let f = facts(CaseState::ALL[s], if child { AgeGroup::Child } else { AgeGroup::Adult }, access, own);
+            for action in [Action::ViewIdentity, Action::ViewNotes, Action::Transition { to: CaseState::ALL[t] }] {
+                if can(&a, action, Some(&f)).is_ok() {
+                    prop_assert!(can(&a, Action::ViewCase, Some(&f)).is_ok());
+                }
+            }
+            if can(&a, Action::Transition { to: CaseState::ALL[t] }, Some(&f)).is_ok() {
+                prop_assert!(transition_rule(CaseState::ALL[s], CaseState::ALL[t]).is_some());
+                prop_assert!(access);
+            }
+        }
+    }
+}

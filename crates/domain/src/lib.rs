@@ -1,0 +1,21 @@
+//! The mechanism's rules, free of storage, web and time sources.
+//!
+//! Everything here is a pure function of its inputs: `now` is always an argument, and reference
+//! tables are compiled in from `data/`, so a rule can be tested without a database or a clock.
+
+pub mod authz;
+pub mod case;
+pub mod defaults;
+pub mod org;
+pub mod reference;
+pub mod role;
+pub mod routing;
+
+pub use authz::{Action, Actor, CaseFacts, CaseScope, Denial, can, case_scope};
+pub use case::{
+    AgeGroup, CaseState, Exploitation, Sex, TransitionRule, age_on, case_reference, next_states,
+    transition_rule,
+};
+pub use org::{IdentifyPower, OrgKind, OrgType};
+pub use role::{Role, RoleSet};
+pub use routing::{AccessBasis, route};

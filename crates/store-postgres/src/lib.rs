@@ -1,0 +1,154 @@
+//! The production backend: PostgreSQL, shared by several `mnir serve` nodes.
+
+use mnir_crypto::Keys;
+use mnir_store::{StoreError, impl_sql_store};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgConnection, PgPool, Postgres};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The advisory-lock key that serialises appends to the audit chain across all servers
+/// (an arbitrary constant: "mnir" in ASCII).
+const AUDIT_CHAIN_LOCK: i64 = 0x6d6e_6972;
+
+pub struct PostgresStore {
+    pool: PgPool,
+    keys: Keys,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://…`) and runs pending migrations; several servers may do
+    /// so at once, sqlx serialises migrations with an advisory lock.
+    pub async fn open(url: &str, keys: Keys) -> Result<PostgresStore, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(15))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
+        Ok(PostgresStore { pool, keys })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
+        self.pool.begin().await
+    }
+
+    /// Held until the transaction ends, so the read of the last hash and the insert of the next
+    /// entry are atomic across every connection and server.
+    async fn lock_audit_chain(conn: &mut PgConnection) -> sqlx::Result<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(AUDIT_CHAIN_LOCK)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    }
+}
+
+impl_sql_store!(PostgresStore, Postgres, "postgres");
+
+#[cfg(test)]
+mod conformance {
+    use super::*;
+    use async_trait::async_trait;
+    use mnir_store::Store;
+    use mnir_store::conformance::{RawAccess, TestDb};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The server the test command started (`scripts/test`); each test gets its own database.
+    fn server_url() -> Option<String> {
+        match std::env::var("MNIR_TEST_PG_URL") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ if std::env::var("MNIR_REQUIRE_PG").is_ok() => {
+                panic!("MNIR_REQUIRE_PG is set but MNIR_TEST_PG_URL is not: PostgreSQL tests cannot run")
+            }
+            _ => {
+                eprintln!("PostgreSQL conformance skipped: MNIR_TEST_PG_URL is not set (scripts/test sets it)");
+                None
+            }
+        }
+    }
+
+    fn with_database(url: &str, db: &str) -> String {
+        let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+        let base = base.rsplit_once('/').map_or(base, |(head, _)| head);
+        match query {
+            Some(q) => format!("{base}/{db}?{q}"),
+            None => format!("{base}/{db}"),
+        }
+    }
+
+    struct Raw {
+        url: String,
+        pool: PgPool,
+    }
+
+    #[async_trait]
+    impl RawAccess for Raw {
+        async fn execute(&self, sql: &str) -> Result<u64, String> {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&self.pool)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(|e| e.to_string())
+        }
+
+        async fn dump(&self) -> Vec<u8> {
+            // Checkpoint so the heap files hold the rows too, then take a logical dump, which is
+            // what a backup would carry.
+            sqlx::query("CHECKPOINT").execute(&self.pool).await.ok();
+            let bin = std::env::var("MNIR_TEST_PG_BIN").unwrap_or_default();
+            let pg_dump = if bin.is_empty() { "pg_dump".to_string() } else { format!("{bin}/pg_dump") };
+            let out = std::process::Command::new(pg_dump)
+                .arg(&self.url)
+                .output()
+                .expect("pg_dump runs");
+            assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+            out.stdout
+        }
+
+        async fn reopen(&self, keys: Keys) -> Result<Arc<dyn Store>, StoreError> {
+            Ok(Arc::new(PostgresStore::open(&self.url, keys).await?))
+        }
+
+        fn drop_audit_guard(&self) -> &'static str {
+            "DROP TRIGGER audit_log_guard ON audit_log"
+        }
+    }
+
+    async fn fresh() -> Option<TestDb> {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let server = server_url()?;
+        let name = format!(
+            "mnir_conf_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let admin = PgPool::connect(&server).await.expect("connect to the test server");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin)
+            .await
+            .expect("create a test database");
+        admin.close().await;
+        let url = with_database(&server, &name);
+        let keys = Keys::from_master(&Keys::generate_master());
+        let store = PostgresStore::open(&url, keys).await.unwrap();
+        let pool = store.pool().clone();
+        Some(TestDb {
+            store: Arc::new(store),
+            raw: Box::new(Raw { url, pool }),
+        })
+    }
+
+    mnir_store::conformance_suite!(fresh);
+}

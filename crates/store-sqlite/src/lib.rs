@@ -1,0 +1,116 @@
+//! The embedded backend: one SQLite file in WAL mode, foreign keys on, writes serialised by
+//! `BEGIN IMMEDIATE`.
+
+use mnir_crypto::Keys;
+use mnir_store::{StoreError, impl_sql_store};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+    keys: Keys,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `path` and runs pending migrations.
+    pub async fn open(path: &Path, keys: Keys) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))
+            .map_err(|e| StoreError::Database(e.to_string()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(15));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
+        Ok(SqliteStore {
+            pool,
+            keys,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// `BEGIN IMMEDIATE` already holds the database's single write lock.
+    async fn lock_audit_chain(_conn: &mut SqliteConnection) -> sqlx::Result<()> {
+        Ok(())
+    }
+}
+
+impl_sql_store!(SqliteStore, Sqlite, "sqlite");
+
+#[cfg(test)]
+mod conformance {
+    use super::*;
+    use async_trait::async_trait;
+    use mnir_store::Store;
+    use mnir_store::conformance::{RawAccess, TestDb};
+    use std::sync::Arc;
+
+    struct Raw {
+        dir: Arc<tempfile::TempDir>,
+        pool: SqlitePool,
+    }
+
+    #[async_trait]
+    impl RawAccess for Raw {
+        async fn execute(&self, sql: &str) -> Result<u64, String> {
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&self.pool)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(|e| e.to_string())
+        }
+
+        async fn dump(&self) -> Vec<u8> {
+            let mut bytes = Vec::new();
+            for entry in std::fs::read_dir(self.dir.path()).unwrap() {
+                bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+            }
+            bytes
+        }
+
+        async fn reopen(&self, keys: Keys) -> Result<Arc<dyn Store>, StoreError> {
+            Ok(Arc::new(SqliteStore::open(&self.dir.path().join("mnir.db"), keys).await?))
+        }
+
+        fn drop_audit_guard(&self) -> &'static str {
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
+        }
+    }
+
+    async fn fresh() -> Option<TestDb> {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let keys = Keys::from_master(&Keys::generate_master());
+        let store = SqliteStore::open(&dir.path().join("mnir.db"), keys).await.unwrap();
+        let pool = store.pool().clone();
+        Some(TestDb {
+            store: Arc::new(store),
+            raw: Box::new(Raw { dir, pool }),
+        })
+    }
+
+    mnir_store::conformance_suite!(fresh);
+}

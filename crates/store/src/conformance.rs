@@ -1,0 +1,523 @@
+//! The conformance suite: what every backend must do, run against SQLite and PostgreSQL alike.
+//!
+//! A backend's tests call [`conformance_suite!`] with a function that opens a fresh, migrated
+//! store and returns it with [`RawAccess`] to the same database, so the suite can look beneath
+//! the trait (ciphertext on disk, tampering behind the store's back).
+
+use crate::*;
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use mnir_crypto::Keys;
+use mnir_domain::{
+    AgeGroup, CaseScope, CaseState, Exploitation, IdentifyPower, OrgKind, OrgType, RoleSet, Sex,
+};
+use std::sync::Arc;
+
+/// Direct access to the database under test, bypassing the store.
+#[async_trait]
+pub trait RawAccess: Send + Sync {
+    /// Runs one statement; the error text on failure.
+    async fn execute(&self, sql: &str) -> Result<u64, String>;
+    /// Every byte the database keeps for this store (files, or a dump).
+    async fn dump(&self) -> Vec<u8>;
+    /// Opens the same database with other keys.
+    async fn reopen(&self, keys: Keys) -> Result<Arc<dyn Store>, StoreError>;
+    /// The statement that removes the append-only guard on `audit_log` (a DBA going around it).
+    fn drop_audit_guard(&self) -> &'static str;
+}
+
+pub struct TestDb {
+    pub store: Arc<dyn Store>,
+    pub raw: Box<dyn RawAccess>,
+}
+
+/// A distinctive name that must never appear in clear in the database.
+pub const SENTINEL_FAMILY_NAME: &str = "Zmeurescu-Vlădoianu";
+
+pub fn org(code: &str, kind: OrgKind, county: Option<&str>) -> Organisation {
+    Organisation {
+        code: code.into(),
+        name: format!("Organisation {code}"),
+        org_type: OrgType::CentralGovernmentOrganisation,
+        kind,
+        county: county.map(str::to_string),
+        identify_power: IdentifyPower::All,
+        active: true,
+    }
+}
+
+pub fn actor(now_ms: i64) -> AuditActor {
+    AuditActor {
+        user_id: Some("test-user".into()),
+        org_code: Some("ANITP-CJ".into()),
+        channel: "web",
+        now_ms,
+    }
+}
+
+pub fn scope_org(org: &str) -> ScopeFor {
+    ScopeFor {
+        scope: CaseScope {
+            organisation: Some(org.into()),
+            ..CaseScope::default()
+        },
+        org_code: org.into(),
+        user_id: "nobody".into(),
+    }
+}
+
+pub fn new_case(id: &str, reference: &str, access: &[&str], at_ms: i64) -> NewCase {
+    NewCase {
+        id: id.into(),
+        reference: reference.into(),
+        state: CaseState::Notified,
+        given_name: "Ioana".into(),
+        family_name: SENTINEL_FAMILY_NAME.into(),
+        birth_date: NaiveDate::from_ymd_opt(2001, 3, 9),
+        sex: Sex::Female,
+        citizenship: "RO".into(),
+        found_in_county: "RO-CJ".into(),
+        age_years: Some(25),
+        age_group: AgeGroup::Adult,
+        exploitation: Some(Exploitation::Labour),
+        signals: vec!["S01".into(), "S07".into()],
+        notes: format!("Met at the bus station; {SENTINEL_FAMILY_NAME} asked for help."),
+        notifying_org: access[0].into(),
+        created_by: None,
+        notified_at_ms: at_ms,
+        access: access
+            .iter()
+            .map(|o| CaseAccess {
+                org_code: (*o).into(),
+                basis: "notifier".into(),
+            })
+            .collect(),
+        history: vec![HistoryEntry {
+            from: None,
+            to: CaseState::Notified,
+            actor_user: None,
+            actor_org: access[0].into(),
+            at_ms,
+            reason: "notified".into(),
+        }],
+    }
+}
+
+async fn seed_orgs(store: &dyn Store) {
+    for o in [
+        org("ANITP-CJ", OrgKind::AnitpRegional, Some("RO-CJ")),
+        org("DGASPC-CJ", OrgKind::ChildProtection, Some("RO-CJ")),
+        org("IGPR", OrgKind::Other, None),
+        org("ANITP-B", OrgKind::AnitpRegional, Some("RO-B")),
+    ] {
+        store.upsert_organisation(&o, &actor(1)).await.unwrap();
+    }
+}
+
+pub async fn organisations_are_saved_and_updated(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let mut cj = s.organisation("ANITP-CJ").await.unwrap().unwrap();
+    assert_eq!(cj.kind, OrgKind::AnitpRegional);
+    cj.name = "Centrul regional Cluj-Napoca".into();
+    cj.identify_power = IdentifyPower::ChildrenOnly;
+    s.upsert_organisation(&cj, &actor(2)).await.unwrap();
+    assert_eq!(s.organisation("ANITP-CJ").await.unwrap(), Some(cj));
+    let codes: Vec<String> = s
+        .list_organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    assert_eq!(codes, ["ANITP-B", "ANITP-CJ", "DGASPC-CJ", "IGPR"]);
+    assert_eq!(s.organisation("NOPE").await.unwrap(), None);
+}
+
+pub async fn users_logins_and_lockout(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let roles: RoleSet = "case_worker,supervisor".parse().unwrap();
+    let new = NewUser {
+        login: "ana.pop".into(),
+        org_code: "ANITP-CJ".into(),
+        roles: roles.clone(),
+        password_hash: "h1".into(),
+        now_ms: 10,
+    };
+    let user = s.create_user(&new, &actor(10)).await.unwrap();
+    assert_eq!(user.roles, roles);
+    assert_eq!(user.org.code, "ANITP-CJ");
+    assert!(matches!(
+        s.create_user(&new, &actor(11)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let orphan = NewUser {
+        login: "x".into(),
+        org_code: "NOWHERE".into(),
+        ..new.clone()
+    };
+    assert!(matches!(
+        s.create_user(&orphan, &actor(11)).await,
+        Err(StoreError::InvalidReference(_))
+    ));
+    assert_eq!(s.user_by_login("ana.pop").await.unwrap().unwrap().id, user.id);
+    assert_eq!(s.user_by_login("Ana.Pop").await.unwrap(), None);
+
+    let policy = LockoutPolicy {
+        max_failures: 3,
+        lock_ms: 1000,
+    };
+    for _ in 0..2 {
+        s.record_login_attempt(&user.id, false, 100, policy).await.unwrap();
+    }
+    let u = s.user_by_id(&user.id).await.unwrap().unwrap();
+    assert_eq!((u.failed_logins, u.locked_until_ms), (2, None));
+    s.record_login_attempt(&user.id, false, 100, policy).await.unwrap();
+    let u = s.user_by_id(&user.id).await.unwrap().unwrap();
+    assert_eq!(u.locked_until_ms, Some(1100));
+    s.set_password(&user.id, "h2", &actor(200)).await.unwrap();
+    let u = s.user_by_id(&user.id).await.unwrap().unwrap();
+    assert_eq!((u.password_hash.as_str(), u.failed_logins, u.locked_until_ms), ("h2", 0, None));
+    assert!(matches!(
+        s.set_password("no-such-id", "h", &actor(1)).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let user = s
+        .create_user(
+            &NewUser {
+                login: "u".into(),
+                org_code: "IGPR".into(),
+                roles: "screener".parse().unwrap(),
+                password_hash: "h".into(),
+                now_ms: 0,
+            },
+            &actor(0),
+        )
+        .await
+        .unwrap();
+    let session = SessionRecord {
+        id_hash: "s1".into(),
+        user_id: user.id.clone(),
+        created_at_ms: 0,
+        last_seen_ms: 0,
+        expires_at_ms: 500,
+    };
+    s.create_session(&session).await.unwrap();
+    s.create_session(&SessionRecord {
+        id_hash: "s2".into(),
+        expires_at_ms: 5000,
+        ..session.clone()
+    })
+    .await
+    .unwrap();
+    s.touch_session("s1", 42).await.unwrap();
+    assert_eq!(s.session("s1").await.unwrap().unwrap().last_seen_ms, 42);
+    assert_eq!(s.delete_expired_sessions(1000).await.unwrap(), 1);
+    assert_eq!(s.session("s1").await.unwrap(), None);
+    assert!(s.session("s2").await.unwrap().is_some());
+    s.delete_sessions_of(&user.id).await.unwrap();
+    assert_eq!(s.session("s2").await.unwrap(), None);
+
+    let token = ApiTokenRecord {
+        token_hash: "t".into(),
+        user_id: user.id.clone(),
+        created_at_ms: 1,
+        expires_at_ms: 2,
+    };
+    s.create_api_token(&token, &actor(1)).await.unwrap();
+    assert_eq!(s.api_token("t").await.unwrap(), Some(token));
+    assert_eq!(s.api_token("u").await.unwrap(), None);
+}
+
+pub async fn cases_are_visible_only_inside_the_scope(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    s.create_case(&new_case("c1", "R-1", &["IGPR", "ANITP-CJ"], 1000), &actor(1000))
+        .await
+        .unwrap();
+    s.create_case(&new_case("c2", "R-2", &["ANITP-B"], 2000), &actor(2000))
+        .await
+        .unwrap();
+
+    let cj = scope_org("ANITP-CJ");
+    let page = s
+        .list_cases(&cj, &CaseFilter { per_page: 10, ..Default::default() }, true, &actor(3000))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.cases[0].reference, "R-1");
+    assert_eq!(page.cases[0].family_name.as_deref(), Some(SENTINEL_FAMILY_NAME));
+    let masked = s
+        .list_cases(&cj, &CaseFilter { per_page: 10, ..Default::default() }, false, &actor(3000))
+        .await
+        .unwrap();
+    assert_eq!(masked.cases[0].family_name, None);
+
+    let outsider = scope_org("DGASPC-CJ");
+    let page = s
+        .list_cases(&outsider, &CaseFilter { per_page: 10, ..Default::default() }, true, &actor(3000))
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.cases.len()), (0, 0));
+    assert!(s.count_cases_by_state(&outsider).await.unwrap().is_empty());
+    assert_eq!(s.case_facts("c1", &outsider).await.unwrap(), None);
+    assert_eq!(
+        s.case_detail("c1", &outsider, Reveal { identity: true, notes: true }, &actor(3000))
+            .await
+            .unwrap(),
+        None
+    );
+
+    let national = ScopeFor {
+        scope: CaseScope { national: true, ..CaseScope::default() },
+        org_code: "ANITP".into(),
+        user_id: "coord".into(),
+    };
+    assert_eq!(s.count_cases_by_state(&national).await.unwrap(), vec![(CaseState::Notified, 2)]);
+    let facts = s.case_facts("c1", &national).await.unwrap().unwrap();
+    assert!(!facts.org_has_access && !facts.created_by_actor);
+
+    let creator = ScopeFor {
+        scope: CaseScope { created_by: Some("screener-1".into()), ..CaseScope::default() },
+        org_code: "IGPR".into(),
+        user_id: "screener-1".into(),
+    };
+    assert_eq!(s.case_facts("c1", &creator).await.unwrap(), None);
+    let detail = s
+        .case_detail("c1", &cj, Reveal { identity: true, notes: false }, &actor(3000))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(detail.birth_date, NaiveDate::from_ymd_opt(2001, 3, 9));
+    assert_eq!(detail.notes, None);
+    assert_eq!(detail.signals, ["S01", "S07"]);
+    assert_eq!(detail.access.len(), 2);
+    let hidden = s
+        .case_detail("c1", &cj, Reveal::default(), &actor(3000))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((hidden.summary.given_name, hidden.birth_date), (None, None));
+}
+
+pub async fn filters_and_pages_partition_the_visible_cases(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let mut batch = Vec::new();
+    for i in 0..45 {
+        let mut c = new_case(&format!("g{i:03}"), &format!("G-{i:03}"), &["ANITP-CJ"], 10_000 + i);
+        if i % 3 == 0 {
+            c.found_in_county = "RO-BN".into();
+        }
+        batch.push(c);
+    }
+    s.insert_generated_cases(&batch, &AuditActor::cli(1)).await.unwrap();
+    let cj = scope_org("ANITP-CJ");
+    let mut seen = Vec::new();
+    for page in 0..3 {
+        let p = s
+            .list_cases(&cj, &CaseFilter { page, per_page: 20, ..Default::default() }, false, &actor(1))
+            .await
+            .unwrap();
+        assert_eq!(p.total, 45);
+        seen.extend(p.cases.into_iter().map(|c| c.reference));
+    }
+    assert_eq!(seen.len(), 45);
+    assert_eq!(seen[0], "G-044", "newest first");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 45);
+    let bn = s
+        .list_cases(
+            &cj,
+            &CaseFilter { county: Some("RO-BN".into()), per_page: 100, ..Default::default() },
+            false,
+            &actor(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(bn.total, 15);
+    let one = s
+        .list_cases(
+            &cj,
+            &CaseFilter { reference: Some("G-007".into()), per_page: 100, ..Default::default() },
+            false,
+            &actor(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(one.cases.len(), 1);
+    let none = s
+        .list_cases(
+            &cj,
+            &CaseFilter { state: Some(CaseState::Closed), per_page: 100, ..Default::default() },
+            false,
+            &actor(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(none.total, 0);
+}
+
+pub async fn transitions_are_checked_recorded_and_audited(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    s.create_case(&new_case("c1", "R-1", &["ANITP-CJ"], 1000), &actor(1000))
+        .await
+        .unwrap();
+    let change = Transition {
+        case_id: "c1".into(),
+        from: CaseState::Notified,
+        to: CaseState::PotentialVictim,
+        reason: "Age and identity established; urgent needs met.".into(),
+    };
+    s.transition_case(&change, &actor(2000)).await.unwrap();
+    assert!(matches!(
+        s.transition_case(&change, &actor(2100)).await,
+        Err(StoreError::StaleState { current: CaseState::PotentialVictim })
+    ));
+    assert!(matches!(
+        s.transition_case(&Transition { case_id: "nope".into(), ..change.clone() }, &actor(2100)).await,
+        Err(StoreError::NotFound)
+    ));
+    let detail = s
+        .case_detail("c1", &scope_org("ANITP-CJ"), Reveal::default(), &actor(3000))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(detail.summary.state, CaseState::PotentialVictim);
+    assert_eq!(detail.summary.updated_at_ms, 2000);
+    assert_eq!(detail.history.len(), 2);
+    assert_eq!(detail.history[1].from, Some(CaseState::Notified));
+    assert_eq!(detail.history[1].reason, change.reason);
+    assert_eq!(detail.history[1].actor_user.as_deref(), Some("test-user"));
+    let actions: Vec<String> = s
+        .recent_audit(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions[0], "case.read");
+    assert!(actions.contains(&"case.transition".to_string()));
+    assert!(actions.contains(&"case.create".to_string()));
+}
+
+pub async fn the_audit_chain_is_append_only_and_verifiable(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    s.create_case(&new_case("c1", "R-1", &["ANITP-CJ"], 1000), &actor(1000))
+        .await
+        .unwrap();
+    s.audit("auth.logout", "user:x", "", &actor(1200)).await.unwrap();
+    let entries = match s.verify_audit().await.unwrap() {
+        AuditVerdict::Intact { entries } => entries,
+        broken => panic!("fresh chain reported {broken:?}"),
+    };
+    assert_eq!(entries, 6, "four organisations, one case, one logout");
+    let update = db.raw.execute("UPDATE audit_log SET detail = 'x' WHERE seq = 2").await;
+    assert!(update.is_err(), "UPDATE on audit_log must be refused");
+    assert!(db.raw.execute("DELETE FROM audit_log WHERE seq = 6").await.is_err());
+    db.raw.execute(db.raw.drop_audit_guard()).await.unwrap();
+    db.raw
+        .execute("UPDATE audit_log SET detail = 'channel=web edited' WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Broken { seq: 3, why: "its content does not match its hash".into() }
+    );
+}
+
+pub async fn a_removed_audit_entry_breaks_the_chain(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    db.raw.execute(db.raw.drop_audit_guard()).await.unwrap();
+    db.raw.execute("DELETE FROM audit_log WHERE seq = 2").await.unwrap();
+    assert!(matches!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Broken { seq: 2, .. }
+    ));
+}
+
+pub async fn identifying_fields_never_reach_the_database_in_clear(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    s.create_case(&new_case("c1", "R-1", &["ANITP-CJ"], 1000), &actor(1000))
+        .await
+        .unwrap();
+    s.transition_case(
+        &Transition {
+            case_id: "c1".into(),
+            from: CaseState::Notified,
+            to: CaseState::PotentialVictim,
+            reason: format!("Spoke with {SENTINEL_FAMILY_NAME}"),
+        },
+        &actor(2000),
+    )
+    .await
+    .unwrap();
+    let bytes = db.dump().await;
+    let needle = SENTINEL_FAMILY_NAME.as_bytes();
+    assert!(bytes.len() > 1000, "the dump holds the database");
+    assert!(
+        !bytes.windows(needle.len()).any(|w| w == needle),
+        "a stored family name was found in clear in the database"
+    );
+    assert!(
+        bytes.windows(b"ANITP-CJ".len()).any(|w| w == b"ANITP-CJ"),
+        "the dump does contain the clear, non-identifying columns"
+    );
+}
+
+impl TestDb {
+    async fn dump(&self) -> Vec<u8> {
+        self.raw.dump().await
+    }
+}
+
+pub async fn another_key_is_refused(db: TestDb) {
+    db.store.bind_key().await.unwrap();
+    db.store.bind_key().await.unwrap();
+    let other = db
+        .raw
+        .reopen(Keys::from_master(&Keys::generate_master()))
+        .await
+        .unwrap();
+    assert!(matches!(other.bind_key().await, Err(StoreError::KeyMismatch)));
+}
+
+/// Expands to one `#[tokio::test]` per conformance check, each on a fresh database from `$setup`.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($setup:path) => {
+        $crate::conformance_suite!(@tests $setup;
+            organisations_are_saved_and_updated,
+            users_logins_and_lockout,
+            sessions_and_tokens_live_and_expire,
+            cases_are_visible_only_inside_the_scope,
+            filters_and_pages_partition_the_visible_cases,
+            transitions_are_checked_recorded_and_audited,
+            the_audit_chain_is_append_only_and_verifiable,
+            a_removed_audit_entry_breaks_the_chain,
+            identifying_fields_never_reach_the_database_in_clear,
+            another_key_is_refused,
+        );
+    };
+    (@tests $setup:path; $($check:ident),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $check() {
+                if let Some(db) = $setup().await {
+                    $crate::conformance::$check(db).await;
+                }
+            }
+        )+
+    };
+}

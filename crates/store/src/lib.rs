@@ -1,0 +1,123 @@
+//! The storage contract of mnir: records, errors, the [`Store`] trait that every backend
+//! implements, and [`conformance`], the suite every backend must pass.
+//!
+//! Backends receive plaintext records and encrypt identifying fields and free text themselves,
+//! with the [`mnir_crypto::Keys`] they were opened with, before anything reaches SQL.
+
+pub mod conformance;
+mod records;
+pub mod sql;
+
+pub use records::*;
+
+use async_trait::async_trait;
+use mnir_domain::{CaseScope, CaseState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// Something with the same unique key exists (e.g. a login or an organisation code).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// The record changed since it was read (another user moved the case first).
+    #[error("the case changed meanwhile: it is now {current}")]
+    StaleState { current: CaseState },
+    #[error("the key file does not belong to this database (key check mismatch)")]
+    KeyMismatch,
+    #[error("invalid reference: {0}")]
+    InvalidReference(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`, for logs and test output.
+    fn backend(&self) -> &'static str;
+
+    /// Records the key's check value on first use and refuses a different key afterwards.
+    async fn bind_key(&self) -> StoreResult<()>;
+
+    async fn upsert_organisation(&self, org: &Organisation, by: &AuditActor) -> StoreResult<()>;
+    async fn organisation(&self, code: &str) -> StoreResult<Option<Organisation>>;
+    async fn list_organisations(&self) -> StoreResult<Vec<Organisation>>;
+
+    async fn create_user(&self, user: &NewUser, by: &AuditActor) -> StoreResult<User>;
+    async fn set_password(&self, user_id: &str, password_hash: &str, by: &AuditActor)
+    -> StoreResult<()>;
+    async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// Records a login attempt; after `policy.max_failures` failures in a row the account is
+    /// locked until `now + policy.lock_ms`. Returns the user as updated.
+    async fn record_login_attempt(
+        &self,
+        user_id: &str,
+        succeeded: bool,
+        now_ms: i64,
+        policy: LockoutPolicy,
+    ) -> StoreResult<()>;
+
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    async fn touch_session(&self, id_hash: &str, now_ms: i64) -> StoreResult<()>;
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    async fn delete_sessions_of(&self, user_id: &str) -> StoreResult<()>;
+    async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64>;
+
+    async fn create_api_token(&self, token: &ApiTokenRecord, by: &AuditActor) -> StoreResult<()>;
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>>;
+
+    /// Stores a notification with its access list and first event, audited, in one transaction.
+    async fn create_case(&self, case: &NewCase, by: &AuditActor) -> StoreResult<()>;
+    /// Stores many synthetic cases at once (one transaction, one audit entry for the batch).
+    async fn insert_generated_cases(&self, cases: &[NewCase], by: &AuditActor) -> StoreResult<()>;
+
+    /// One page of the cases the scope allows, newest first. Audited as a read.
+    async fn list_cases(
+        &self,
+        scope: &ScopeFor,
+        filter: &CaseFilter,
+        reveal_names: bool,
+        by: &AuditActor,
+    ) -> StoreResult<CasePage>;
+    /// Counts of visible cases per state (not audited: no case data, only numbers).
+    async fn count_cases_by_state(&self, scope: &ScopeFor) -> StoreResult<Vec<(CaseState, i64)>>;
+    /// The facts needed to authorise an action on a case, or `None` when the scope hides it.
+    async fn case_facts(&self, id: &str, scope: &ScopeFor)
+    -> StoreResult<Option<mnir_domain::CaseFacts>>;
+    /// The whole case, decrypting only what `reveal` allows. Audited as a read.
+    async fn case_detail(
+        &self,
+        id: &str,
+        scope: &ScopeFor,
+        reveal: Reveal,
+        by: &AuditActor,
+    ) -> StoreResult<Option<CaseDetail>>;
+    /// Moves a case from `from` to `to`; fails with [`StoreError::StaleState`] when the case is
+    /// no longer in `from`. Audited.
+    async fn transition_case(&self, change: &Transition, by: &AuditActor) -> StoreResult<()>;
+
+    /// Appends an audit entry for an event that is not itself a store write (login, logout).
+    async fn audit(&self, action: &str, target: &str, detail: &str, by: &AuditActor)
+    -> StoreResult<()>;
+    /// Recomputes the hash chain from the first entry.
+    async fn verify_audit(&self) -> StoreResult<AuditVerdict>;
+    /// The most recent audit entries, newest first.
+    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// The scope of an actor together with who they are, as the SQL filters need both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeFor {
+    pub scope: CaseScope,
+    /// The actor's organisation, to tell whether it is on a case's access list even when the
+    /// scope is national.
+    pub org_code: String,
+    pub user_id: String,
+}

@@ -1,0 +1,234 @@
+use chrono::NaiveDate;
+use mnir_domain::{
+    Actor, AgeGroup, CaseState, Exploitation, IdentifyPower, OrgKind, OrgType, RoleSet, Sex,
+};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    pub code: String,
+    pub name: String,
+    pub org_type: OrgType,
+    pub kind: OrgKind,
+    /// ISO 3166-2 code of the county the organisation sits in, when it is a county body.
+    pub county: Option<String>,
+    pub identify_power: IdentifyPower,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub login: String,
+    pub org_code: String,
+    pub roles: RoleSet,
+    pub password_hash: String,
+    pub now_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub login: String,
+    pub org: Organisation,
+    pub roles: RoleSet,
+    pub password_hash: String,
+    pub active: bool,
+    pub failed_logins: i64,
+    pub locked_until_ms: Option<i64>,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id.clone(),
+            org_code: self.org.code.clone(),
+            org_kind: self.org.kind,
+            identify_power: self.org.identify_power,
+            roles: self.roles.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: i64,
+    pub lock_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id_hash: String,
+    pub user_id: String,
+    pub created_at_ms: i64,
+    pub last_seen_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+/// Who did something, as written to the audit log and the case history. Never personal data:
+/// user ids and organisation codes only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditActor {
+    pub user_id: Option<String>,
+    pub org_code: Option<String>,
+    /// Where the request came from: `web`, `api` or `cli`.
+    pub channel: &'static str,
+    pub now_ms: i64,
+}
+
+impl AuditActor {
+    pub fn cli(now_ms: i64) -> AuditActor {
+        AuditActor {
+            user_id: None,
+            org_code: None,
+            channel: "cli",
+            now_ms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseAccess {
+    pub org_code: String,
+    /// Why the organisation may see the case: `notifier`, `regional_centre`, `child_protection`.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub from: Option<CaseState>,
+    pub to: CaseState,
+    pub actor_user: Option<String>,
+    pub actor_org: String,
+    pub at_ms: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    pub id: String,
+    pub reference: String,
+    pub state: CaseState,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Sex,
+    pub citizenship: String,
+    pub found_in_county: String,
+    pub age_years: Option<u32>,
+    pub age_group: AgeGroup,
+    pub exploitation: Option<Exploitation>,
+    pub signals: Vec<String>,
+    pub notes: String,
+    pub notifying_org: String,
+    pub created_by: Option<String>,
+    pub notified_at_ms: i64,
+    pub access: Vec<CaseAccess>,
+    /// The path so far, oldest first; its last entry's `to` equals `state`.
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub state: Option<CaseState>,
+    pub county: Option<String>,
+    pub reference: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub reference: String,
+    pub state: CaseState,
+    pub sex: Sex,
+    pub age_group: AgeGroup,
+    pub age_years: Option<u32>,
+    pub citizenship: String,
+    pub found_in_county: String,
+    pub exploitation: Option<Exploitation>,
+    pub notified_at_ms: i64,
+    pub updated_at_ms: i64,
+    /// Present only when names were asked for and may be shown.
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CasePage {
+    pub cases: Vec<CaseSummary>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reveal {
+    pub identity: bool,
+    pub notes: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub birth_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub signals: Vec<String>,
+    pub notifying_org: String,
+    pub created_by: Option<String>,
+    pub access: Vec<CaseAccess>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub case_id: String,
+    pub from: CaseState,
+    pub to: CaseState,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor_user: String,
+    pub actor_org: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// The fields the hash covers, in a fixed order.
+    pub fn chained_hash(&self, prev_hash: &str) -> String {
+        let seq = self.seq.to_string();
+        let at = self.at_ms.to_string();
+        mnir_crypto::audit_hash(
+            prev_hash,
+            &[
+                &seq,
+                &at,
+                &self.actor_user,
+                &self.actor_org,
+                &self.action,
+                &self.target,
+                &self.detail,
+            ],
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditVerdict {
+    Intact { entries: i64 },
+    Broken { seq: i64, why: String },
+}

@@ -1,0 +1,764 @@
+//! The SQL implementation of [`crate::Store`], written once and expanded in each backend crate.
+//!
+//! SQLite and PostgreSQL accept the same statements here (`$n` placeholders, `ON CONFLICT`,
+//! `BIGINT` epoch milliseconds, `BLOB`/`BYTEA` both bound as bytes), so the only differences are
+//! the backend's own hooks, which each backend defines as inherent methods:
+//!
+//! - `async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, DB>>`: a transaction
+//!   that may write (SQLite takes the write lock at `BEGIN IMMEDIATE` so two writers never
+//!   deadlock on upgrade);
+//! - `async fn lock_audit_chain(conn: &mut DB::Connection) -> sqlx::Result<()>`: serialises
+//!   appends to the audit chain across connections and servers.
+//!
+//! A macro rather than generic functions because sqlx's per-database trait bounds would
+//! otherwise have to be repeated on every function.
+
+#[doc(hidden)]
+pub mod __private {
+    pub use async_trait::async_trait;
+    pub use chrono;
+    pub use mnir_crypto;
+    pub use mnir_domain;
+    pub use uuid;
+}
+
+use crate::StoreError;
+use mnir_domain::CaseState;
+use std::str::FromStr;
+
+/// Maps a text column back to a vocabulary value, naming the column when the database holds
+/// something the code does not know.
+pub fn parse_column<T: FromStr<Err = E>, E: std::fmt::Display>(
+    column: &str,
+    value: &str,
+) -> Result<T, StoreError> {
+    value
+        .parse()
+        .map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+pub fn state_column(value: &str) -> Result<CaseState, StoreError> {
+    parse_column("cases.state", value)
+}
+
+/// The condition that keeps a query inside an actor's scope; `$1` national, `$2` organisation,
+/// `$3` user (see [`crate::ScopeFor`]).
+pub const SCOPE_CONDITION: &str = "($1 OR EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.org_code = $2) OR c.created_by = $3)";
+
+#[macro_export]
+macro_rules! impl_sql_store {
+    ($store:ty, $db:ty, $backend:literal) => {
+        const _: () = {
+            use $crate::sql::__private::{async_trait, chrono, mnir_crypto, mnir_domain, uuid};
+            use $crate::sql::{parse_column, state_column, SCOPE_CONDITION};
+            use $crate::*;
+            use ::sqlx::Row as _;
+
+            type Tx = ::sqlx::Transaction<'static, $db>;
+            type DbRow = <$db as ::sqlx::Database>::Row;
+
+            fn db_err(e: ::sqlx::Error) -> StoreError {
+                if let Some(db) = e.as_database_error() {
+                    match db.kind() {
+                        ::sqlx::error::ErrorKind::UniqueViolation => {
+                            return StoreError::Conflict(db.message().to_string());
+                        }
+                        ::sqlx::error::ErrorKind::ForeignKeyViolation => {
+                            return StoreError::InvalidReference(db.message().to_string());
+                        }
+                        _ => {}
+                    }
+                }
+                StoreError::Database(e.to_string())
+            }
+
+            const ORG_COLUMNS: &str =
+                "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active";
+            const USER_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, u.locked_until_ms, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active FROM users u JOIN organisations o ON o.code = u.org_code";
+            const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.state, c.sex, c.age_group, c.age_years, c.citizenship, c.found_in_county, c.exploitation, c.notified_at_ms, c.updated_at_ms, c.given_name, c.family_name";
+
+            fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
+                let g = |i: usize| row.try_get::<String, _>(offset + i).map_err(db_err);
+                Ok(Organisation {
+                    code: g(0)?,
+                    name: g(1)?,
+                    org_type: parse_column("organisations.org_type", &g(2)?)?,
+                    kind: parse_column("organisations.kind", &g(3)?)?,
+                    county: row.try_get::<Option<String>, _>(offset + 4).map_err(db_err)?,
+                    identify_power: parse_column("organisations.identify_power", &g(5)?)?,
+                    active: row.try_get::<bool, _>(offset + 6).map_err(db_err)?,
+                })
+            }
+
+            fn user_from(row: &DbRow) -> Result<User, StoreError> {
+                Ok(User {
+                    id: row.try_get(0).map_err(db_err)?,
+                    login: row.try_get(1).map_err(db_err)?,
+                    roles: parse_column("users.roles", &row.try_get::<String, _>(2).map_err(db_err)?)?,
+                    password_hash: row.try_get(3).map_err(db_err)?,
+                    active: row.try_get(4).map_err(db_err)?,
+                    failed_logins: row.try_get(5).map_err(db_err)?,
+                    locked_until_ms: row.try_get(6).map_err(db_err)?,
+                    org: org_from(row, 7)?,
+                })
+            }
+
+            fn audit_from(row: &DbRow) -> Result<AuditEntry, StoreError> {
+                Ok(AuditEntry {
+                    seq: row.try_get(0).map_err(db_err)?,
+                    at_ms: row.try_get(1).map_err(db_err)?,
+                    actor_user: row.try_get(2).map_err(db_err)?,
+                    actor_org: row.try_get(3).map_err(db_err)?,
+                    action: row.try_get(4).map_err(db_err)?,
+                    target: row.try_get(5).map_err(db_err)?,
+                    detail: row.try_get(6).map_err(db_err)?,
+                    prev_hash: row.try_get(7).map_err(db_err)?,
+                    hash: row.try_get(8).map_err(db_err)?,
+                })
+            }
+
+            impl $store {
+                fn decrypt_opt(
+                    &self,
+                    table: &str,
+                    column: &str,
+                    row_id: &str,
+                    stored: Option<Vec<u8>>,
+                ) -> Result<Option<String>, StoreError> {
+                    stored
+                        .map(|bytes| {
+                            self.keys
+                                .decrypt_str(table, column, row_id, &bytes)
+                                .map_err(|e| StoreError::Corrupt(format!("{table}.{column}: {e}")))
+                        })
+                        .transpose()
+                }
+
+                fn summary_from(&self, row: &DbRow, reveal_names: bool) -> Result<CaseSummary, StoreError> {
+                    let id: String = row.try_get(0).map_err(db_err)?;
+                    let text = |i: usize| row.try_get::<String, _>(i).map_err(db_err);
+                    let (given_name, family_name) = if reveal_names {
+                        (
+                            self.decrypt_opt("cases", "given_name", &id, row.try_get(11).map_err(db_err)?)?,
+                            self.decrypt_opt("cases", "family_name", &id, row.try_get(12).map_err(db_err)?)?,
+                        )
+                    } else {
+                        (None, None)
+                    };
+                    Ok(CaseSummary {
+                        reference: text(1)?,
+                        state: state_column(&text(2)?)?,
+                        sex: parse_column("cases.sex", &text(3)?)?,
+                        age_group: parse_column("cases.age_group", &text(4)?)?,
+                        age_years: row
+                            .try_get::<Option<i64>, _>(5)
+                            .map_err(db_err)?
+                            .and_then(|a| u32::try_from(a).ok()),
+                        citizenship: text(6)?,
+                        found_in_county: text(7)?,
+                        exploitation: row
+                            .try_get::<Option<String>, _>(8)
+                            .map_err(db_err)?
+                            .map(|e| parse_column("cases.exploitation", &e))
+                            .transpose()?,
+                        notified_at_ms: row.try_get(9).map_err(db_err)?,
+                        updated_at_ms: row.try_get(10).map_err(db_err)?,
+                        given_name,
+                        family_name,
+                        id,
+                    })
+                }
+
+                async fn append_audit(
+                    tx: &mut Tx,
+                    by: &AuditActor,
+                    action: &str,
+                    target: &str,
+                    detail: &str,
+                ) -> Result<(), StoreError> {
+                    Self::lock_audit_chain(&mut **tx).await.map_err(db_err)?;
+                    let last: Option<(i64, String)> =
+                        ::sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                            .fetch_optional(&mut **tx)
+                            .await
+                            .map_err(db_err)?;
+                    let (prev_seq, prev_hash) =
+                        last.unwrap_or((0, mnir_crypto::AUDIT_GENESIS.to_string()));
+                    let mut entry = AuditEntry {
+                        seq: prev_seq + 1,
+                        at_ms: by.now_ms,
+                        actor_user: by.user_id.clone().unwrap_or_else(|| format!("({})", by.channel)),
+                        actor_org: by.org_code.clone().unwrap_or_default(),
+                        action: action.to_string(),
+                        target: target.to_string(),
+                        detail: format!("channel={}{}{}", by.channel, if detail.is_empty() { "" } else { " " }, detail),
+                        prev_hash: prev_hash.clone(),
+                        hash: String::new(),
+                    };
+                    entry.hash = entry.chained_hash(&prev_hash);
+                    ::sqlx::query("INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                        .bind(entry.seq)
+                        .bind(entry.at_ms)
+                        .bind(&entry.actor_user)
+                        .bind(&entry.actor_org)
+                        .bind(&entry.action)
+                        .bind(&entry.target)
+                        .bind(&entry.detail)
+                        .bind(&entry.prev_hash)
+                        .bind(&entry.hash)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn insert_case_rows(&self, tx: &mut Tx, cases: &[NewCase]) -> Result<(), StoreError> {
+                    // Multi-row inserts, chunked below both backends' bound-parameter limits.
+                    for chunk in cases.chunks(400) {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO cases (id, reference, state, given_name, family_name, birth_date, notes, sex, citizenship, found_in_county, age_years, age_group, exploitation, signals, notifying_org, created_by, notified_at_ms, updated_at_ms) ");
+                        q.push_values(chunk, |mut b, c| {
+                            let updated = c.history.last().map(|h| h.at_ms).unwrap_or(c.notified_at_ms);
+                            b.push_bind(c.id.clone())
+                                .push_bind(c.reference.clone())
+                                .push_bind(c.state.as_str())
+                                .push_bind(self.keys.encrypt_str("cases", "given_name", &c.id, &c.given_name))
+                                .push_bind(self.keys.encrypt_str("cases", "family_name", &c.id, &c.family_name))
+                                .push_bind(c.birth_date.map(|d| self.keys.encrypt_str("cases", "birth_date", &c.id, &d.format("%Y-%m-%d").to_string())))
+                                .push_bind(self.keys.encrypt_str("cases", "notes", &c.id, &c.notes))
+                                .push_bind(c.sex.as_str())
+                                .push_bind(c.citizenship.clone())
+                                .push_bind(c.found_in_county.clone())
+                                .push_bind(c.age_years.map(i64::from))
+                                .push_bind(c.age_group.as_str())
+                                .push_bind(c.exploitation.map(|e| e.as_str()))
+                                .push_bind(c.signals.join(","))
+                                .push_bind(c.notifying_org.clone())
+                                .push_bind(c.created_by.clone())
+                                .push_bind(c.notified_at_ms)
+                                .push_bind(updated);
+                        });
+                        q.build().execute(&mut **tx).await.map_err(db_err)?;
+                    }
+                    let access: Vec<(&NewCase, &CaseAccess)> = cases
+                        .iter()
+                        .flat_map(|c| c.access.iter().map(move |a| (c, a)))
+                        .collect();
+                    for chunk in access.chunks(1000) {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO case_access (case_id, org_code, basis, granted_at_ms) ",
+                        );
+                        q.push_values(chunk, |mut b, (c, a)| {
+                            b.push_bind(c.id.clone())
+                                .push_bind(a.org_code.clone())
+                                .push_bind(a.basis.clone())
+                                .push_bind(c.notified_at_ms);
+                        });
+                        q.build().execute(&mut **tx).await.map_err(db_err)?;
+                    }
+                    let events: Vec<(&NewCase, usize, &HistoryEntry)> = cases
+                        .iter()
+                        .flat_map(|c| c.history.iter().enumerate().map(move |(i, h)| (c, i + 1, h)))
+                        .collect();
+                    for chunk in events.chunks(600) {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO case_events (case_id, seq, from_state, to_state, actor_user, actor_org, at_ms, reason) ",
+                        );
+                        q.push_values(chunk, |mut b, (c, seq, h)| {
+                            let row = format!("{}/{}", c.id, seq);
+                            b.push_bind(c.id.clone())
+                                .push_bind(*seq as i64)
+                                .push_bind(h.from.map(|s| s.as_str()))
+                                .push_bind(h.to.as_str())
+                                .push_bind(h.actor_user.clone())
+                                .push_bind(h.actor_org.clone())
+                                .push_bind(h.at_ms)
+                                .push_bind(self.keys.encrypt_str("case_events", "reason", &row, &h.reason));
+                        });
+                        q.build().execute(&mut **tx).await.map_err(db_err)?;
+                    }
+                    Ok(())
+                }
+            }
+
+            #[async_trait]
+            impl Store for $store {
+                fn backend(&self) -> &'static str {
+                    $backend
+                }
+
+                async fn bind_key(&self) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    let stored: Option<String> =
+                        ::sqlx::query_scalar("SELECT value FROM meta WHERE key = 'key_check'")
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    match stored {
+                        Some(v) if mnir_crypto::constant_time_eq(&v, self.keys.check_value()) => Ok(()),
+                        Some(_) => Err(StoreError::KeyMismatch),
+                        None => {
+                            ::sqlx::query("INSERT INTO meta (key, value) VALUES ('key_check', $1)")
+                                .bind(self.keys.check_value())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db_err)?;
+                            tx.commit().await.map_err(db_err)
+                        }
+                    }
+                }
+
+                async fn upsert_organisation(&self, org: &Organisation, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    ::sqlx::query("INSERT INTO organisations (code, name, org_type, kind, county, identify_power, active, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO UPDATE SET name = excluded.name, org_type = excluded.org_type, kind = excluded.kind, county = excluded.county, identify_power = excluded.identify_power, active = excluded.active")
+                        .bind(&org.code)
+                        .bind(&org.name)
+                        .bind(org.org_type.as_str())
+                        .bind(org.kind.as_str())
+                        .bind(&org.county)
+                        .bind(org.identify_power.as_str())
+                        .bind(org.active)
+                        .bind(by.now_ms)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::append_audit(&mut tx, by, "organisation.save", &format!("organisation:{}", org.code), "").await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn organisation(&self, code: &str) -> StoreResult<Option<Organisation>> {
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {ORG_COLUMNS} FROM organisations o WHERE o.code = $1")))
+                        .bind(code)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    row.map(|r| org_from(&r, 0)).transpose()
+                }
+
+                async fn list_organisations(&self) -> StoreResult<Vec<Organisation>> {
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {ORG_COLUMNS} FROM organisations o ORDER BY o.code")))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    rows.iter().map(|r| org_from(r, 0)).collect()
+                }
+
+                async fn create_user(&self, user: &NewUser, by: &AuditActor) -> StoreResult<User> {
+                    let id = uuid::Uuid::new_v4().to_string();
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    ::sqlx::query("INSERT INTO users (id, login, org_code, roles, password_hash, active, failed_logins, created_at_ms) VALUES ($1, $2, $3, $4, $5, TRUE, 0, $6)")
+                        .bind(&id)
+                        .bind(&user.login)
+                        .bind(&user.org_code)
+                        .bind(user.roles.to_string())
+                        .bind(&user.password_hash)
+                        .bind(user.now_ms)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::append_audit(&mut tx, by, "user.create", &format!("user:{id}"), &format!("org={} roles={}", user.org_code, user.roles)).await?;
+                    tx.commit().await.map_err(db_err)?;
+                    self.user_by_id(&id).await?.ok_or(StoreError::NotFound)
+                }
+
+                async fn set_password(&self, user_id: &str, password_hash: &str, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    let done = ::sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until_ms = NULL WHERE id = $2")
+                        .bind(password_hash)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    Self::append_audit(&mut tx, by, "user.password", &format!("user:{user_id}"), "").await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>> {
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} WHERE u.login = $1")))
+                        .bind(login)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    row.map(|r| user_from(&r)).transpose()
+                }
+
+                async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} WHERE u.id = $1")))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    row.map(|r| user_from(&r)).transpose()
+                }
+
+                async fn list_users(&self) -> StoreResult<Vec<User>> {
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} ORDER BY o.code, u.login")))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    rows.iter().map(user_from).collect()
+                }
+
+                async fn record_login_attempt(&self, user_id: &str, succeeded: bool, now_ms: i64, policy: LockoutPolicy) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    if succeeded {
+                        ::sqlx::query("UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE id = $1")
+                            .bind(user_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    } else {
+                        // Counting and locking in one statement keeps concurrent attempts (several
+                        // servers) from each seeing the old count.
+                        ::sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until_ms = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until_ms END WHERE id = $3")
+                            .bind(policy.max_failures)
+                            .bind(now_ms + policy.lock_ms)
+                            .bind(user_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    let by = AuditActor { user_id: Some(user_id.to_string()), org_code: None, channel: "web", now_ms };
+                    let action = if succeeded { "auth.login" } else { "auth.login_failed" };
+                    Self::append_audit(&mut tx, &by, action, &format!("user:{user_id}"), "").await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn create_session(&self, s: &SessionRecord) -> StoreResult<()> {
+                    ::sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(&s.id_hash)
+                        .bind(&s.user_id)
+                        .bind(s.created_at_ms)
+                        .bind(s.last_seen_ms)
+                        .bind(s.expires_at_ms)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
+                    let row: Option<(String, String, i64, i64, i64)> = ::sqlx::query_as("SELECT id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms FROM sessions WHERE id_hash = $1")
+                        .bind(id_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(row.map(|(id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)| SessionRecord { id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms }))
+                }
+
+                async fn touch_session(&self, id_hash: &str, now_ms: i64) -> StoreResult<()> {
+                    ::sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
+                        .bind(now_ms)
+                        .bind(id_hash)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+                    ::sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                        .bind(id_hash)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn delete_sessions_of(&self, user_id: &str) -> StoreResult<()> {
+                    ::sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64> {
+                    let done = ::sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1")
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn create_api_token(&self, t: &ApiTokenRecord, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    ::sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)")
+                        .bind(&t.token_hash)
+                        .bind(&t.user_id)
+                        .bind(t.created_at_ms)
+                        .bind(t.expires_at_ms)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::append_audit(&mut tx, by, "token.issue", &format!("user:{}", t.user_id), &format!("expires_at_ms={}", t.expires_at_ms)).await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
+                    let row: Option<(String, String, i64, i64)> = ::sqlx::query_as("SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM api_tokens WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(row.map(|(token_hash, user_id, created_at_ms, expires_at_ms)| ApiTokenRecord { token_hash, user_id, created_at_ms, expires_at_ms }))
+                }
+
+                async fn create_case(&self, case: &NewCase, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    self.insert_case_rows(&mut tx, std::slice::from_ref(case)).await?;
+                    let orgs: Vec<&str> = case.access.iter().map(|a| a.org_code.as_str()).collect();
+                    Self::append_audit(&mut tx, by, "case.create", &format!("case:{}", case.id), &format!("routed_to={}", orgs.join(","))).await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn insert_generated_cases(&self, cases: &[NewCase], by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    self.insert_case_rows(&mut tx, cases).await?;
+                    let first = cases.first().map(|c| c.reference.as_str()).unwrap_or("");
+                    Self::append_audit(&mut tx, by, "case.generate", "cases", &format!("count={} first={first}", cases.len())).await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn list_cases(&self, scope: &ScopeFor, filter: &CaseFilter, reveal_names: bool, by: &AuditActor) -> StoreResult<CasePage> {
+                    let conditions = format!(
+                        "{SCOPE_CONDITION} AND ($4 IS NULL OR c.state = $4) AND ($5 IS NULL OR c.found_in_county = $5) AND ($6 IS NULL OR c.reference = $6)"
+                    );
+                    let per_page = i64::from(filter.per_page.clamp(1, 200));
+                    let offset = i64::from(filter.page) * per_page;
+                    let state = filter.state.map(|s| s.as_str());
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    let total: i64 = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM cases c WHERE {conditions}")))
+                        .bind(scope.scope.national)
+                        .bind(&scope.scope.organisation)
+                        .bind(&scope.scope.created_by)
+                        .bind(state)
+                        .bind(&filter.county)
+                        .bind(&filter.reference)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {SUMMARY_COLUMNS} FROM cases c WHERE {conditions} ORDER BY c.notified_at_ms DESC, c.id LIMIT $7 OFFSET $8")))
+                        .bind(scope.scope.national)
+                        .bind(&scope.scope.organisation)
+                        .bind(&scope.scope.created_by)
+                        .bind(state)
+                        .bind(&filter.county)
+                        .bind(&filter.reference)
+                        .bind(per_page)
+                        .bind(offset)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let cases = rows.iter().map(|r| self.summary_from(r, reveal_names)).collect::<Result<Vec<_>, _>>()?;
+                    Self::append_audit(&mut tx, by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
+                    tx.commit().await.map_err(db_err)?;
+                    Ok(CasePage { cases, total })
+                }
+
+                async fn count_cases_by_state(&self, scope: &ScopeFor) -> StoreResult<Vec<(mnir_domain::CaseState, i64)>> {
+                    let rows: Vec<(String, i64)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT c.state, COUNT(*) FROM cases c WHERE {SCOPE_CONDITION} GROUP BY c.state")))
+                        .bind(scope.scope.national)
+                        .bind(&scope.scope.organisation)
+                        .bind(&scope.scope.created_by)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let mut counts = Vec::with_capacity(rows.len());
+                    for (state, n) in rows {
+                        counts.push((state_column(&state)?, n));
+                    }
+                    counts.sort();
+                    Ok(counts)
+                }
+
+                async fn case_facts(&self, id: &str, scope: &ScopeFor) -> StoreResult<Option<mnir_domain::CaseFacts>> {
+                    let row: Option<(String, String, bool, bool)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                        "SELECT c.state, c.age_group, EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.org_code = $5), COALESCE(c.created_by = $6, FALSE) FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
+                    )))
+                        .bind(scope.scope.national)
+                        .bind(&scope.scope.organisation)
+                        .bind(&scope.scope.created_by)
+                        .bind(id)
+                        .bind(&scope.org_code)
+                        .bind(&scope.user_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    row.map(|(state, age, org_has_access, created_by_actor)| {
+                        Ok(mnir_domain::CaseFacts {
+                            state: state_column(&state)?,
+                            age_group: parse_column("cases.age_group", &age)?,
+                            org_has_access,
+                            created_by_actor,
+                        })
+                    })
+                    .transpose()
+                }
+
+                async fn case_detail(&self, id: &str, scope: &ScopeFor, reveal: Reveal, by: &AuditActor) -> StoreResult<Option<CaseDetail>> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
+                        "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
+                    )))
+                        .bind(scope.scope.national)
+                        .bind(&scope.scope.organisation)
+                        .bind(&scope.scope.created_by)
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let Some(row) = row else { return Ok(None) };
+                    let summary = self.summary_from(&row, reveal.identity)?;
+                    let birth_date = if reveal.identity {
+                        self.decrypt_opt("cases", "birth_date", id, row.try_get(13).map_err(db_err)?)?
+                            .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}"))))
+                            .transpose()?
+                    } else {
+                        None
+                    };
+                    let notes = if reveal.notes {
+                        self.decrypt_opt("cases", "notes", id, row.try_get(14).map_err(db_err)?)?
+                    } else {
+                        None
+                    };
+                    let signals: String = row.try_get(15).map_err(db_err)?;
+                    let access: Vec<(String, String)> = ::sqlx::query_as("SELECT org_code, basis FROM case_access WHERE case_id = $1 ORDER BY granted_at_ms, org_code")
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let events = ::sqlx::query("SELECT seq, from_state, to_state, actor_user, actor_org, at_ms, reason FROM case_events WHERE case_id = $1 ORDER BY seq")
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let mut history = Vec::with_capacity(events.len());
+                    for e in &events {
+                        let seq: i64 = e.try_get(0).map_err(db_err)?;
+                        let from: Option<String> = e.try_get(1).map_err(db_err)?;
+                        let to: String = e.try_get(2).map_err(db_err)?;
+                        history.push(HistoryEntry {
+                            from: from.as_deref().map(state_column).transpose()?,
+                            to: state_column(&to)?,
+                            actor_user: e.try_get(3).map_err(db_err)?,
+                            actor_org: e.try_get(4).map_err(db_err)?,
+                            at_ms: e.try_get(5).map_err(db_err)?,
+                            reason: self
+                                .decrypt_opt("case_events", "reason", &format!("{id}/{seq}"), e.try_get(6).map_err(db_err)?)?
+                                .unwrap_or_default(),
+                        });
+                    }
+                    let detail = CaseDetail {
+                        summary,
+                        birth_date,
+                        notes,
+                        signals: signals.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                        notifying_org: row.try_get(16).map_err(db_err)?,
+                        created_by: row.try_get(17).map_err(db_err)?,
+                        access: access.into_iter().map(|(org_code, basis)| CaseAccess { org_code, basis }).collect(),
+                        history,
+                    };
+                    Self::append_audit(&mut tx, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
+                    tx.commit().await.map_err(db_err)?;
+                    Ok(Some(detail))
+                }
+
+                async fn transition_case(&self, change: &Transition, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    let done = ::sqlx::query("UPDATE cases SET state = $1, updated_at_ms = $2 WHERE id = $3 AND state = $4")
+                        .bind(change.to.as_str())
+                        .bind(by.now_ms)
+                        .bind(&change.case_id)
+                        .bind(change.from.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if done.rows_affected() == 0 {
+                        let current: Option<String> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
+                            .bind(&change.case_id)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                        return match current {
+                            Some(s) => Err(StoreError::StaleState { current: state_column(&s)? }),
+                            None => Err(StoreError::NotFound),
+                        };
+                    }
+                    let seq: i64 = ::sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1")
+                        .bind(&change.case_id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let row = format!("{}/{}", change.case_id, seq);
+                    ::sqlx::query("INSERT INTO case_events (case_id, seq, from_state, to_state, actor_user, actor_org, at_ms, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                        .bind(&change.case_id)
+                        .bind(seq)
+                        .bind(change.from.as_str())
+                        .bind(change.to.as_str())
+                        .bind(&by.user_id)
+                        .bind(by.org_code.clone().unwrap_or_default())
+                        .bind(by.now_ms)
+                        .bind(self.keys.encrypt_str("case_events", "reason", &row, &change.reason))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::append_audit(&mut tx, by, "case.transition", &format!("case:{}", change.case_id), &format!("from={} to={}", change.from, change.to)).await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn audit(&self, action: &str, target: &str, detail: &str, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    Self::append_audit(&mut tx, by, action, target, detail).await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn verify_audit(&self) -> StoreResult<AuditVerdict> {
+                    let mut prev_hash = mnir_crypto::AUDIT_GENESIS.to_string();
+                    let mut expected_seq = 1i64;
+                    let mut entries = 0i64;
+                    // Read in pages so a long log is verified in bounded memory.
+                    loop {
+                        let rows = ::sqlx::query("SELECT seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 5000")
+                            .bind(expected_seq)
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_err)?;
+                        if rows.is_empty() {
+                            break;
+                        }
+                        for row in &rows {
+                            let entry = audit_from(row)?;
+                            if entry.seq != expected_seq {
+                                return Ok(AuditVerdict::Broken { seq: expected_seq, why: format!("entry {expected_seq} is missing (next is {})", entry.seq) });
+                            }
+                            if entry.prev_hash != prev_hash {
+                                return Ok(AuditVerdict::Broken { seq: entry.seq, why: "its link to the previous entry does not match".into() });
+                            }
+                            if entry.chained_hash(&prev_hash) != entry.hash {
+                                return Ok(AuditVerdict::Broken { seq: entry.seq, why: "its content does not match its hash".into() });
+                            }
+                            prev_hash = entry.hash;
+                            expected_seq += 1;
+                            entries += 1;
+                        }
+                    }
+                    Ok(AuditVerdict::Intact { entries })
+                }
+
+                async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+                    let rows = ::sqlx::query("SELECT seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT $1")
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    rows.iter().map(audit_from).collect()
+                }
+            }
+        };
+    };
+}

@@ -1,0 +1,329 @@
+//! The JSON API under `/api/v1`, authenticated with bearer tokens (`mnir token issue`).
+//! Every route is documented in the OpenAPI document served at `/api/v1/openapi.json`.
+
+use crate::auth::{bearer_user, request_lang};
+use crate::error::{ApiError, ApiErrorEnvelope, ErrorBody, FieldError};
+use crate::i18n::Tr;
+use crate::notify::{self, NotificationInput};
+use crate::pages::scope_for;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use mnir_domain::{Action, CaseState, can, next_states, reference};
+use mnir_store::{AuditActor, CaseDetail, CaseFilter, CaseSummary, Reveal, StoreError, Transition, User};
+use serde::{Deserialize, Serialize};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list_cases).post(create_case))
+        .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/transitions", post(transition_case))
+        .route("/openapi.json", get(openapi_json))
+}
+
+/// Every API route as `(METHOD, path)`, for the tests that check documentation and access.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/v1/cases"),
+    ("POST", "/api/v1/cases"),
+    ("GET", "/api/v1/cases/{id}"),
+    ("POST", "/api/v1/cases/{id}/transitions"),
+    ("GET", "/api/v1/openapi.json"),
+];
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "mnir API", description = "National identification and referral mechanism for victims of trafficking. Errors carry a message in the language of Accept-Language (ro or en)."),
+    paths(list_cases, create_case, get_case, transition_case, openapi_json),
+    components(schemas(CaseJson, CaseDetailJson, CaseListJson, RoutedJson, HistoryJson, TransitionRequest, NotificationInput, ApiErrorEnvelope, ErrorBody, FieldError)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI 3 document of this API.
+#[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses((status = 200, description = "The OpenAPI document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// A case as listed. Names appear only for roles that need them.
+#[derive(Serialize, ToSchema)]
+pub struct CaseJson {
+    id: String,
+    reference: String,
+    state: String,
+    sex: String,
+    age_group: String,
+    age_years: Option<u32>,
+    citizenship: String,
+    found_in_county: String,
+    exploitation: Option<String>,
+    /// RFC 3339 (UTC).
+    notified_at: String,
+    updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    given_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family_name: Option<String>,
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339()).unwrap_or_default()
+}
+
+impl From<&CaseSummary> for CaseJson {
+    fn from(c: &CaseSummary) -> CaseJson {
+        CaseJson {
+            id: c.id.clone(),
+            reference: c.reference.clone(),
+            state: c.state.as_str().into(),
+            sex: c.sex.as_str().into(),
+            age_group: c.age_group.as_str().into(),
+            age_years: c.age_years,
+            citizenship: c.citizenship.clone(),
+            found_in_county: c.found_in_county.clone(),
+            exploitation: c.exploitation.map(|e| e.as_str().to_string()),
+            notified_at: rfc3339(c.notified_at_ms),
+            updated_at: rfc3339(c.updated_at_ms),
+            given_name: c.given_name.clone(),
+            family_name: c.family_name.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseListJson {
+    cases: Vec<CaseJson>,
+    total: i64,
+    page: u32,
+    per_page: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoutedJson {
+    organisation: String,
+    /// `notifier`, `regional_centre` or `child_protection`.
+    basis: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HistoryJson {
+    from: Option<String>,
+    to: String,
+    at: String,
+    organisation: String,
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseDetailJson {
+    #[serde(flatten)]
+    case: CaseJson,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birth_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+    signals: Vec<String>,
+    notifying_org: String,
+    routed_to: Vec<RoutedJson>,
+    history: Vec<HistoryJson>,
+    /// States this caller may move the case to now.
+    allowed_transitions: Vec<String>,
+}
+
+fn detail_json(d: &CaseDetail, allowed: Vec<String>) -> CaseDetailJson {
+    CaseDetailJson {
+        case: CaseJson::from(&d.summary),
+        birth_date: d.birth_date.map(|b| b.format("%Y-%m-%d").to_string()),
+        notes: d.notes.clone(),
+        signals: d.signals.clone(),
+        notifying_org: d.notifying_org.clone(),
+        routed_to: d.access.iter().map(|a| RoutedJson { organisation: a.org_code.clone(), basis: a.basis.clone() }).collect(),
+        history: d
+            .history
+            .iter()
+            .map(|h| HistoryJson {
+                from: h.from.map(|s| s.as_str().to_string()),
+                to: h.to.as_str().into(),
+                at: rfc3339(h.at_ms),
+                organisation: h.actor_org.clone(),
+                reason: h.reason.clone(),
+            })
+            .collect(),
+        allowed_transitions: allowed,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransitionRequest {
+    /// The state to move to.
+    to: String,
+    /// Why; required and kept in the case history.
+    #[serde(default)]
+    reason: String,
+}
+
+struct Caller {
+    user: User,
+    tr: Tr,
+}
+
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let tr = Tr::new(request_lang(state, headers));
+    let user = bearer_user(state, headers).await.ok_or_else(|| ApiError::unauthorized(&tr))?;
+    Ok(Caller { user, tr })
+}
+
+fn audit_actor(state: &AppState, user: &User) -> AuditActor {
+    AuditActor { user_id: Some(user.id.clone()), org_code: Some(user.org.code.clone()), channel: "api", now_ms: state.now_ms() }
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(tr: &Tr, body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid", tr.t_with("error-json", &[("detail", e.to_string().into())]))
+    })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct ListParams {
+    /// Only cases in this state.
+    state: Option<String>,
+    /// Only cases found in this county (ISO 3166-2).
+    county: Option<String>,
+    /// Only the case with this reference.
+    reference: Option<String>,
+    /// 1-based page number.
+    page: Option<u32>,
+    /// 1 to 200, default 50.
+    per_page: Option<u32>,
+}
+
+/// Lists the cases the caller's organisation and role may see, newest first.
+#[utoipa::path(get, path = "/api/v1/cases", params(ListParams), responses(
+    (status = 200, body = CaseListJson),
+    (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn list_cases(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<ListParams>) -> Result<Json<CaseListJson>, ApiError> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let actor = user.actor();
+    can(&actor, Action::ListCases, None).map_err(|d| ApiError::denied(&tr, &d))?;
+    let mut fields = Vec::new();
+    let state_filter = p.state.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
+        s.parse::<CaseState>().map_err(|_| fields.push(FieldError { field: "state".into(), message: tr.t("field-state-invalid") })).ok()
+    });
+    if p.county.as_deref().is_some_and(|c| reference::county(c).is_none()) {
+        fields.push(FieldError { field: "county".into(), message: tr.t("field-county-invalid") });
+    }
+    let per_page = p.per_page.unwrap_or(50);
+    if !(1..=200).contains(&per_page) || p.page == Some(0) {
+        fields.push(FieldError { field: "per_page".into(), message: tr.t("field-page-invalid") });
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::invalid(&tr, fields));
+    }
+    let page = p.page.unwrap_or(1) - 1;
+    let filter = CaseFilter { state: state_filter, county: p.county.clone(), reference: p.reference.clone(), page, per_page };
+    let names = user.roles.any(&[mnir_domain::Role::CaseWorker, mnir_domain::Role::Supervisor, mnir_domain::Role::IdentificationOfficer]);
+    let result = state.store.list_cases(&scope_for(&user), &filter, names, &audit_actor(&state, &user)).await.map_err(|e| ApiError::internal(&tr, e))?;
+    Ok(Json(CaseListJson { cases: result.cases.iter().map(CaseJson::from).collect(), total: result.total, page: page + 1, per_page }))
+}
+
+/// Notifies a potential victim; the case is routed to the notifier's organisation, the ANITP
+/// regional centre of the county, and for a possible child the county's DGASPC.
+#[utoipa::path(post, path = "/api/v1/cases", request_body = NotificationInput, responses(
+    (status = 201, body = CaseDetailJson),
+    (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn create_case(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    can(&user.actor(), Action::NotifyCase, None).map_err(|d| ApiError::denied(&tr, &d))?;
+    let input: NotificationInput = parse_json(&tr, &body)?;
+    let (id, reference_code) = notify::fresh_identifiers();
+    let now = chrono::DateTime::from_timestamp_millis(state.now_ms()).unwrap_or_default();
+    let case = notify::validate(&input, &tr, &user, now, id.clone(), reference_code).map_err(|f| ApiError::invalid(&tr, f))?;
+    state.store.create_case(&case, &audit_actor(&state, &user)).await.map_err(|e| ApiError::internal(&tr, e))?;
+    let detail = load_detail(&state, &user, &tr, &id).await?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
+}
+
+async fn load_detail(state: &AppState, user: &User, tr: &Tr, id: &str) -> Result<CaseDetailJson, ApiError> {
+    let actor = user.actor();
+    let scope = scope_for(user);
+    let facts = state.store.case_facts(id, &scope).await.map_err(|e| ApiError::internal(tr, e))?.ok_or_else(|| ApiError::not_found(tr))?;
+    can(&actor, Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(tr, &d))?;
+    let reveal = Reveal {
+        identity: can(&actor, Action::ViewIdentity, Some(&facts)).is_ok(),
+        notes: can(&actor, Action::ViewNotes, Some(&facts)).is_ok(),
+    };
+    let detail = state
+        .store
+        .case_detail(id, &scope, reveal, &audit_actor(state, user))
+        .await
+        .map_err(|e| ApiError::internal(tr, e))?
+        .ok_or_else(|| ApiError::not_found(tr))?;
+    let allowed = next_states(facts.state)
+        .filter(|to| can(&actor, Action::Transition { to: *to }, Some(&facts)).is_ok())
+        .map(|s| s.as_str().to_string())
+        .collect();
+    Ok(detail_json(&detail, allowed))
+}
+
+/// One case with its history. A case the caller may not see is reported as not found.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path, description = "Case id")), responses(
+    (status = 200, body = CaseDetailJson), (status = 401, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
+))]
+async fn get_case(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<CaseDetailJson>, ApiError> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    Ok(Json(load_detail(&state, &user, &tr, &id).await?))
+}
+
+/// Moves a case to another state, if the transition table and the caller's role allow it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", params(("id" = String, Path, description = "Case id")), request_body = TransitionRequest, responses(
+    (status = 200, body = CaseDetailJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn transition_case(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<CaseDetailJson>, ApiError> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let request: TransitionRequest = parse_json(&tr, &body)?;
+    let facts = state.store.case_facts(&id, &scope_for(&user)).await.map_err(|e| ApiError::internal(&tr, e))?.ok_or_else(|| ApiError::not_found(&tr))?;
+    let to: CaseState = request
+        .to
+        .parse()
+        .map_err(|_| ApiError::invalid(&tr, vec![FieldError { field: "to".into(), message: tr.t("field-state-invalid") }]))?;
+    can(&user.actor(), Action::Transition { to }, Some(&facts)).map_err(|d| ApiError::denied(&tr, &d))?;
+    let reason = request.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        let key = if reason.is_empty() { "transition-reason-required" } else { "transition-reason-too-long" };
+        return Err(ApiError::invalid(&tr, vec![FieldError { field: "reason".into(), message: tr.t(key) }]));
+    }
+    let change = Transition { case_id: id.clone(), from: facts.state, to, reason };
+    match state.store.transition_case(&change, &audit_actor(&state, &user)).await {
+        Ok(()) => Ok(Json(load_detail(&state, &user, &tr, &id).await?)),
+        Err(StoreError::StaleState { current }) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            tr.t_with("transition-stale", &[("state", tr.term("state", current.as_str()).into())]),
+        )),
+        Err(e) => Err(ApiError::internal(&tr, e)),
+    }
+}

@@ -1,0 +1,252 @@
+# mnir — English messages. Every id here must also exist in ro/main.ftl (a test checks).
+
+app-name = National Identification and Referral Mechanism
+app-short = MNIR
+lang-self = English
+footer-text = MNIR — identification and referral of victims of trafficking. Every access to case data is recorded.
+yes = yes
+no = no
+
+nav-skip = Skip to content
+nav-label = Main menu
+nav-dashboard = Dashboard
+nav-cases = Cases
+nav-notify = Notify a potential victim
+nav-reference = Reference
+nav-admin = Administration
+nav-account = My account
+nav-logout = Sign out
+
+login-title = Sign in
+login-intro = Sign in with the account your organisation gave you.
+login-login = User name
+login-password = Password
+login-submit = Sign in
+login-failed = The user name or the password is wrong.
+login-locked = Too many failed attempts for this account. Wait 15 minutes and try again, or ask your administrator.
+login-throttled = Too many sign-in attempts from this device. Wait a few minutes and try again.
+login-logged-out = You have signed out.
+
+dashboard-title = Dashboard
+dashboard-greeting = Signed in as { $login }, { $org }.
+dashboard-roles = Your roles
+dashboard-counts = Cases you can see, by state
+dashboard-national = national view, names hidden
+dashboard-no-cases = There are no cases for you to see yet.
+dashboard-actions = What you can do
+dashboard-open-cases = Open the list of cases
+dashboard-note-screener = As a front-line worker you notify potential victims and see the notifications you made. Do not ask the person to tell their story.
+dashboard-note-case_worker = As a case worker you handle the cases routed to your organisation.
+dashboard-note-identification_officer = As an identification officer you take the formal identification decisions your organisation is authorised to take.
+dashboard-note-supervisor = As a supervisor you approve closures and reopen cases of your organisation.
+dashboard-note-coordinator = As a coordinator you see the national case figures with names hidden.
+dashboard-note-investigator = As an investigator you see the cases routed to your organisation, without support notes.
+dashboard-note-trainer = As a trainer you prepare front-line workers; the reference pages show the signals and routing they learn.
+dashboard-note-admin = As an administrator you manage accounts and organisations. By design, this role gives no access to case content.
+
+cases-title = Cases
+cases-count = { $count ->
+    [one] { $count } case
+   *[other] { $count } cases
+}
+cases-page = Page { $page } of { $pages }
+cases-pages = Pages
+cases-prev = Previous page
+cases-next = Next page
+cases-filter = Filter cases
+cases-filter-apply = Apply filters
+cases-any = Any
+cases-bad-filter = The filter is not valid: choose a state and a county from the lists, and a page number from 1 up.
+cases-national-note = National coordination view: names and notes are hidden.
+
+case-title = Case
+case-reference = Reference
+case-name = Name
+case-state = State
+case-sex = Sex
+case-age-group = Age
+case-county = County where found
+case-citizenship = Citizenship
+case-exploitation = Suspected form of exploitation
+case-notified-at = Notified on
+case-updated-at = Last change
+case-notifying-org = Notified by
+case-given-name = Given name
+case-family-name = Family name
+case-birth-date = Date of birth
+case-notes = Notes
+case-signals = Signals observed
+case-no-signals = No signals were recorded.
+case-no-notes = No notes.
+case-person = The person
+case-identity-hidden = Names and date of birth are hidden: your role does not need them.
+case-notes-hidden = Notes are hidden: your role does not need them.
+case-next-steps = Next steps
+case-no-steps = There is no step you can take on this case now.
+case-steps-not-yours = Steps you cannot take
+case-move-to = Move to: { $state }
+case-reason-for = Reason for moving to “{ $state }” (kept in the history)
+case-routing = Organisations that can see this case
+case-history = History
+
+transition-reason-required = Write the reason for this step.
+transition-reason-too-long = The reason can have at most 2000 characters.
+transition-stale = Someone changed this case meanwhile; it is now “{ $state }”. Check the history and try again.
+transition-unknown-state = That step does not exist.
+
+notify-title = Notify a potential victim
+notify-intro = Record what you saw. Do not ask the person to tell their story: specialists will talk with them. The notification goes to the ANITP regional centre for the county and, for a child or a person of unknown age, to the county's child-protection directorate.
+notify-person = The person
+notify-birth-date-hint = As year-month-day, e.g. 2008-03-21. Leave empty if not known.
+notify-signals = What you observed
+notify-signals-hint = Tick every sign you saw yourself. Signs marked “key” are enough alone to notify.
+notify-context = Context
+notify-notes-hint = Where and how you met the person, and anything urgent (medical needs, danger).
+notify-submit = Send the notification
+form-has-errors = The notification was not sent. Please correct:
+form-choose = Choose…
+form-not-known = Not known
+citizenship-unknown = Not known
+signal-key-short = key
+
+field-name-required = Enter a given name or a family name (a name the person uses is enough).
+field-name-too-long = A name can have at most 100 characters.
+field-birth-date-format = Write the date of birth as year-month-day, e.g. 2008-03-21.
+field-birth-date-future = The date of birth cannot be in the future.
+field-birth-date-too-old = The date of birth cannot be before 1900.
+field-sex-invalid = Choose one of the options for sex.
+field-citizenship-invalid = Choose a citizenship from the list.
+field-county-invalid = Choose the county where the person was found.
+field-signal-unknown = The signal “{ $code }” does not exist.
+field-exploitation-invalid = Choose a form of exploitation from the list.
+field-notes-too-long = The notes can have at most 5000 characters.
+field-state-invalid = This is not a case state.
+field-page-invalid = Pages start at 1 and hold 1 to 200 cases.
+
+account-title = Change password
+account-current = Current password
+account-new = New password
+account-new-hint = At least 12 characters. A few unrelated words are easy to remember and hard to guess.
+account-confirm = New password again
+account-submit = Change password
+account-wrong-current = The current password is wrong.
+account-too-short = The new password must have at least 12 characters.
+account-mismatch = The two new passwords differ.
+account-changed = Your password was changed. Sign in with the new one.
+
+admin-users-title = Accounts
+admin-orgs-title = Organisations
+admin-audit-title = Audit log
+admin-audit-recent = Latest entries
+admin-no-case-access = Administrators manage accounts and organisations; they do not see case content.
+admin-users-cli = Accounts are created on the server with
+users-count = { $count ->
+    [one] { $count } account
+   *[other] { $count } accounts
+}
+orgs-count = { $count ->
+    [one] { $count } organisation
+   *[other] { $count } organisations
+}
+user-login = User name
+user-roles = Roles
+user-status = Status
+user-active = active
+user-inactive = disabled
+user-locked = locked after failed sign-ins
+org-code = Code
+org-name = Name
+org-type = Type
+org-county = County
+org-identifies = Identification decisions
+org-active = Active
+audit-intact = The audit chain is intact: { $count } entries verified.
+audit-broken = The audit chain is broken at entry { $seq }: { $why }
+audit-at = Time
+audit-actor = User
+audit-action = Action
+audit-target = Subject
+audit-detail = Detail
+
+reference-signals-title = Front-line signals
+reference-signals-intro = The signs a trained front-line worker looks for. A key sign alone, or any two signs, suggest notifying a potential victim.
+reference-routing-title = Routing by county
+reference-routing-intro = Where a notification goes: the ANITP regional centre covering the county, and for a child the county's child-protection directorate (DGASPC).
+routing-centre = ANITP regional centre
+routing-child-protection = Child protection
+signal-code = Code
+signal-label = Signal
+signal-key = Key
+signal-applies = Applies to
+applies-all = everyone
+applies-child = children
+
+error-not-found-title = Not found
+error-not-found = This page does not exist, or you are not allowed to see it.
+error-forbidden-title = Not allowed
+error-bad-request-title = Request not understood
+error-internal-title = Something went wrong
+error-internal = The request could not be completed. Nothing was changed. Try again; if it happens again, tell your administrator.
+error-csrf = The form expired or did not come from this site. Reload the page and try again.
+error-back-dashboard = Back to the dashboard
+error-api-unauthorized = A valid API token is required (Authorization: Bearer …).
+error-invalid = Some fields are not valid.
+error-json = The request body is not valid JSON: { $detail }
+
+denial-role-missing = This needs one of the roles: { $roles }.
+denial-transition = A case cannot go from “{ $from }” to “{ $to }”.
+denial-no-identification-power = Your organisation is not authorised to take identification decisions.
+denial-children-only = Your organisation takes identification decisions for children only; this person is an adult.
+
+state-notified = notified
+state-potential_victim = potential victim
+state-presumed_victim = presumed victim
+state-identified_victim = identified victim
+state-not_a_victim = not a victim
+state-in_assistance = in assistance
+state-returned = returned
+state-declined_assistance = declined assistance
+state-closed = closed
+state-duplicate = duplicate
+
+sex-female = female
+sex-male = male
+sex-other = other
+sex-unknown = not known
+
+age-child = child
+age-adult = adult
+age-unknown = age not known
+
+exploitation-sexual = sexual exploitation
+exploitation-labour = labour exploitation
+exploitation-begging = forced begging
+exploitation-criminality = forced criminality
+exploitation-other = other
+
+role-screener = front-line worker
+role-case_worker = case worker
+role-identification_officer = identification officer
+role-supervisor = supervisor
+role-coordinator = coordinator
+role-investigator = investigator
+role-trainer = trainer
+role-admin = administrator
+
+basis-notifier = made the notification
+basis-regional_centre = ANITP regional centre for the county
+basis-child_protection = child protection for the county
+
+orgtype-NGO = NGO
+orgtype-LawEnforcement = law enforcement
+orgtype-HealthServiceOrganisation = health service
+orgtype-CentralGovernmentOrganisation = central government
+orgtype-LocalGovernmentOrganisation = local government
+orgtype-ImmigrationService = immigration service
+orgtype-LegalService = legal service
+orgtype-CorporateBusiness = business
+orgtype-SchoolOrCollege = school or college
+
+identify-none = no
+identify-children_only = children only
+identify-all = yes

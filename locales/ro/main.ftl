@@ -1,0 +1,255 @@
+# mnir — mesajele în limba română. Fiecare id de aici trebuie să existe și în en/main.ftl (un test verifică).
+
+app-name = Mecanismul Național de Identificare și Referire
+app-short = MNIR
+lang-self = Română
+footer-text = MNIR — identificarea și referirea victimelor traficului de persoane. Orice acces la datele cazurilor este înregistrat.
+yes = da
+no = nu
+
+nav-skip = Salt la conținut
+nav-label = Meniul principal
+nav-dashboard = Panou
+nav-cases = Cazuri
+nav-notify = Semnalează o potențială victimă
+nav-reference = Referințe
+nav-admin = Administrare
+nav-account = Contul meu
+nav-logout = Ieșire
+
+login-title = Autentificare
+login-intro = Autentificați-vă cu contul primit de la organizația dumneavoastră.
+login-login = Nume de utilizator
+login-password = Parolă
+login-submit = Intră în cont
+login-failed = Numele de utilizator sau parola sunt greșite.
+login-locked = Prea multe încercări eșuate pentru acest cont. Așteptați 15 minute și încercați din nou sau cereți ajutorul administratorului.
+login-throttled = Prea multe încercări de autentificare de pe acest dispozitiv. Așteptați câteva minute și încercați din nou.
+login-logged-out = V-ați deconectat.
+
+dashboard-title = Panou
+dashboard-greeting = Sunteți autentificat(ă) ca { $login }, { $org }.
+dashboard-roles = Rolurile dumneavoastră
+dashboard-counts = Cazurile pe care le puteți vedea, după stare
+dashboard-national = vedere națională, fără nume
+dashboard-no-cases = Nu există încă niciun caz pe care să îl puteți vedea.
+dashboard-actions = Ce puteți face
+dashboard-open-cases = Deschide lista de cazuri
+dashboard-note-screener = Ca lucrător de primă linie semnalați potențiale victime și vedeți semnalările făcute de dumneavoastră. Nu cereți persoanei să își povestească experiența.
+dashboard-note-case_worker = Ca manager de caz gestionați cazurile direcționate către organizația dumneavoastră.
+dashboard-note-identification_officer = Ca ofițer de identificare luați deciziile formale de identificare pe care organizația dumneavoastră este abilitată să le ia.
+dashboard-note-supervisor = Ca supervizor aprobați închiderea cazurilor și redeschideți cazurile organizației.
+dashboard-note-coordinator = Ca și coordonator vedeți cifrele naționale ale cazurilor, fără nume.
+dashboard-note-investigator = Ca anchetator vedeți cazurile direcționate către organizația dumneavoastră, fără notițele de sprijin.
+dashboard-note-trainer = Ca formator pregătiți lucrătorii de primă linie; paginile de referință arată semnalele și direcționarea pe care le învață.
+dashboard-note-admin = Ca administrator gestionați conturile și organizațiile. Prin concepție, acest rol nu dă acces la conținutul cazurilor.
+
+cases-title = Cazuri
+cases-count = { $count ->
+    [one] { $count } caz
+    [few] { $count } cazuri
+   *[other] { $count } de cazuri
+}
+cases-page = Pagina { $page } din { $pages }
+cases-pages = Pagini
+cases-prev = Pagina anterioară
+cases-next = Pagina următoare
+cases-filter = Filtrează cazurile
+cases-filter-apply = Aplică filtrele
+cases-any = Oricare
+cases-bad-filter = Filtrul nu este valid: alegeți starea și județul din liste, iar numărul paginii de la 1 în sus.
+cases-national-note = Vedere de coordonare națională: numele și notițele sunt ascunse.
+
+case-title = Cazul
+case-reference = Referință
+case-name = Nume
+case-state = Stare
+case-sex = Sex
+case-age-group = Vârstă
+case-county = Județul în care a fost găsită
+case-citizenship = Cetățenie
+case-exploitation = Forma de exploatare suspectată
+case-notified-at = Semnalat la
+case-updated-at = Ultima modificare
+case-notifying-org = Semnalat de
+case-given-name = Prenume
+case-family-name = Nume de familie
+case-birth-date = Data nașterii
+case-notes = Notițe
+case-signals = Semnale observate
+case-no-signals = Nu s-a înregistrat niciun semnal.
+case-no-notes = Fără notițe.
+case-person = Persoana
+case-identity-hidden = Numele și data nașterii sunt ascunse: rolul dumneavoastră nu are nevoie de ele.
+case-notes-hidden = Notițele sunt ascunse: rolul dumneavoastră nu are nevoie de ele.
+case-next-steps = Pașii următori
+case-no-steps = Nu puteți face acum niciun pas în acest caz.
+case-steps-not-yours = Pași pe care nu îi puteți face
+case-move-to = Trece în starea: { $state }
+case-reason-for = Motivul trecerii în starea „{ $state }” (rămâne în istoric)
+case-routing = Organizațiile care pot vedea cazul
+case-history = Istoric
+
+transition-reason-required = Scrieți motivul acestui pas.
+transition-reason-too-long = Motivul poate avea cel mult 2000 de caractere.
+transition-stale = Între timp, altcineva a modificat cazul; acum este „{ $state }”. Verificați istoricul și încercați din nou.
+transition-unknown-state = Acest pas nu există.
+
+notify-title = Semnalează o potențială victimă
+notify-intro = Notați ce ați observat. Nu cereți persoanei să își povestească experiența: vor vorbi cu ea specialiștii. Semnalarea ajunge la centrul regional ANITP al județului și, pentru un copil sau o persoană cu vârsta necunoscută, la direcția de protecție a copilului din județ.
+notify-person = Persoana
+notify-birth-date-hint = În forma an-lună-zi, de exemplu 2008-03-21. Lăsați gol dacă nu se cunoaște.
+notify-signals = Ce ați observat
+notify-signals-hint = Bifați fiecare semn pe care l-ați văzut dumneavoastră. Semnele marcate „cheie” sunt suficiente singure pentru semnalare.
+notify-context = Context
+notify-notes-hint = Unde și cum ați întâlnit persoana și orice urgență (nevoi medicale, pericol).
+notify-submit = Trimite semnalarea
+form-has-errors = Semnalarea nu a fost trimisă. Vă rugăm să corectați:
+form-choose = Alegeți…
+form-not-known = Necunoscut
+citizenship-unknown = Necunoscută
+signal-key-short = cheie
+
+field-name-required = Scrieți un prenume sau un nume de familie (este suficient un nume folosit de persoană).
+field-name-too-long = Un nume poate avea cel mult 100 de caractere.
+field-birth-date-format = Scrieți data nașterii în forma an-lună-zi, de exemplu 2008-03-21.
+field-birth-date-future = Data nașterii nu poate fi în viitor.
+field-birth-date-too-old = Data nașterii nu poate fi înainte de 1900.
+field-sex-invalid = Alegeți una dintre variantele pentru sex.
+field-citizenship-invalid = Alegeți o cetățenie din listă.
+field-county-invalid = Alegeți județul în care a fost găsită persoana.
+field-signal-unknown = Semnalul „{ $code }” nu există.
+field-exploitation-invalid = Alegeți o formă de exploatare din listă.
+field-notes-too-long = Notițele pot avea cel mult 5000 de caractere.
+field-state-invalid = Aceasta nu este o stare a cazului.
+field-page-invalid = Paginile încep de la 1 și conțin între 1 și 200 de cazuri.
+
+account-title = Schimbă parola
+account-current = Parola actuală
+account-new = Parola nouă
+account-new-hint = Cel puțin 12 caractere. Câteva cuvinte fără legătură între ele sunt ușor de ținut minte și greu de ghicit.
+account-confirm = Parola nouă, încă o dată
+account-submit = Schimbă parola
+account-wrong-current = Parola actuală este greșită.
+account-too-short = Parola nouă trebuie să aibă cel puțin 12 caractere.
+account-mismatch = Cele două parole noi diferă.
+account-changed = Parola a fost schimbată. Autentificați-vă cu cea nouă.
+
+admin-users-title = Conturi
+admin-orgs-title = Organizații
+admin-audit-title = Jurnal de audit
+admin-audit-recent = Ultimele înregistrări
+admin-no-case-access = Administratorii gestionează conturile și organizațiile; nu văd conținutul cazurilor.
+admin-users-cli = Conturile se creează pe server cu
+users-count = { $count ->
+    [one] { $count } cont
+    [few] { $count } conturi
+   *[other] { $count } de conturi
+}
+orgs-count = { $count ->
+    [one] { $count } organizație
+    [few] { $count } organizații
+   *[other] { $count } de organizații
+}
+user-login = Nume de utilizator
+user-roles = Roluri
+user-status = Stare
+user-active = activ
+user-inactive = dezactivat
+user-locked = blocat după autentificări eșuate
+org-code = Cod
+org-name = Denumire
+org-type = Tip
+org-county = Județ
+org-identifies = Decizii de identificare
+org-active = Activă
+audit-intact = Lanțul de audit este intact: { $count } înregistrări verificate.
+audit-broken = Lanțul de audit este rupt la înregistrarea { $seq }: { $why }
+audit-at = Ora
+audit-actor = Utilizator
+audit-action = Acțiune
+audit-target = Subiect
+audit-detail = Detalii
+
+reference-signals-title = Semnale de primă linie
+reference-signals-intro = Semnele pe care le urmărește un lucrător de primă linie instruit. Un semn cheie singur sau oricare două semne sugerează semnalarea unei potențiale victime.
+reference-routing-title = Direcționare pe județe
+reference-routing-intro = Unde ajunge o semnalare: la centrul regional ANITP care acoperă județul și, pentru un copil, la direcția generală de asistență socială și protecția copilului (DGASPC) din județ.
+routing-centre = Centrul regional ANITP
+routing-child-protection = Protecția copilului
+signal-code = Cod
+signal-label = Semnal
+signal-key = Cheie
+signal-applies = Se aplică
+applies-all = tuturor
+applies-child = copiilor
+
+error-not-found-title = Pagina nu a fost găsită
+error-not-found = Această pagină nu există sau nu aveți dreptul să o vedeți.
+error-forbidden-title = Acțiune nepermisă
+error-bad-request-title = Cerere neînțeleasă
+error-internal-title = A apărut o problemă
+error-internal = Cererea nu a putut fi finalizată. Nu s-a modificat nimic. Încercați din nou; dacă se repetă, anunțați administratorul.
+error-csrf = Formularul a expirat sau nu provine de pe acest site. Reîncărcați pagina și încercați din nou.
+error-back-dashboard = Înapoi la panou
+error-api-unauthorized = Este necesar un jeton API valid (Authorization: Bearer …).
+error-invalid = Unele câmpuri nu sunt valide.
+error-json = Corpul cererii nu este JSON valid: { $detail }
+
+denial-role-missing = Este nevoie de unul dintre rolurile: { $roles }.
+denial-transition = Un caz nu poate trece din „{ $from }” în „{ $to }”.
+denial-no-identification-power = Organizația dumneavoastră nu este abilitată să ia decizii de identificare.
+denial-children-only = Organizația dumneavoastră ia decizii de identificare doar pentru copii; această persoană este adultă.
+
+state-notified = semnalat
+state-potential_victim = potențială victimă
+state-presumed_victim = victimă prezumată
+state-identified_victim = victimă identificată
+state-not_a_victim = nu este victimă
+state-in_assistance = în asistență
+state-returned = repatriată
+state-declined_assistance = a refuzat asistența
+state-closed = închis
+state-duplicate = dublură
+
+sex-female = feminin
+sex-male = masculin
+sex-other = altul
+sex-unknown = necunoscut
+
+age-child = copil
+age-adult = adult
+age-unknown = vârstă necunoscută
+
+exploitation-sexual = exploatare sexuală
+exploitation-labour = exploatare prin muncă
+exploitation-begging = cerșetorie forțată
+exploitation-criminality = infracționalitate forțată
+exploitation-other = altă formă
+
+role-screener = lucrător de primă linie
+role-case_worker = manager de caz
+role-identification_officer = ofițer de identificare
+role-supervisor = supervizor
+role-coordinator = coordonator
+role-investigator = anchetator
+role-trainer = formator
+role-admin = administrator
+
+basis-notifier = a făcut semnalarea
+basis-regional_centre = centrul regional ANITP al județului
+basis-child_protection = protecția copilului din județ
+
+orgtype-NGO = ONG
+orgtype-LawEnforcement = aplicarea legii
+orgtype-HealthServiceOrganisation = serviciu de sănătate
+orgtype-CentralGovernmentOrganisation = administrație centrală
+orgtype-LocalGovernmentOrganisation = administrație locală
+orgtype-ImmigrationService = serviciu de imigrări
+orgtype-LegalService = serviciu juridic
+orgtype-CorporateBusiness = companie
+orgtype-SchoolOrCollege = școală sau facultate
+
+identify-none = nu
+identify-children_only = doar pentru copii
+identify-all = da
