@@ -1,1 +1,242 @@
-fn main() {}
+//! `mnir`: the one binary of the mechanism. Subcommands open the database named by `--db`
+//! (`sqlite:PATH` or `postgres://…`) with the key in `--key-file`.
+
+mod commands;
+mod open;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "mnir", version, about = "National identification and referral mechanism for victims of trafficking")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct DbArgs {
+    /// Database URL: `sqlite:PATH` (embedded) or `postgres://USER@HOST/DB`.
+    #[arg(long = "db", env = "MNIR_DATABASE_URL")]
+    pub url: String,
+    /// Key file for field encryption (created with mode 0600 when missing). Defaults to
+    /// `PATH.key` beside a SQLite database; required for PostgreSQL.
+    #[arg(long = "key-file", env = "MNIR_KEY_FILE")]
+    pub key_file: Option<std::path::PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server and API.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Send cookies without `Secure` and the `__Host-` prefix. Only for a plain-HTTP demo on
+        /// localhost; behind HTTPS never use it.
+        #[arg(long)]
+        insecure_cookies: bool,
+        /// Language shown before a user chooses one (ro or en).
+        #[arg(long, default_value = "ro")]
+        default_lang: String,
+    },
+    /// Create a demo database (Romanian organisations, one account per role, synthetic cases)
+    /// and serve it on http://127.0.0.1:8080.
+    Demo {
+        #[arg(long = "db", env = "MNIR_DATABASE_URL", default_value = "sqlite:mnir-demo.db")]
+        url: String,
+        #[arg(long = "key-file", env = "MNIR_KEY_FILE")]
+        key_file: Option<std::path::PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Delete an existing demo database (SQLite) and start anew.
+        #[arg(long)]
+        fresh: bool,
+        /// Synthetic cases to create in a new database.
+        #[arg(long, default_value_t = 700)]
+        cases: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Apply pending schema migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create the schema and the default Romanian organisations.
+    Init {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Issue API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Add synthetic cases (deterministic for a seed), for demos and benchmarks.
+    Generate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        cases: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add or update an organisation.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// HTCDS org_Type, e.g. NGO, LawEnforcement, LocalGovernmentOrganisation.
+        #[arg(long = "type")]
+        org_type: String,
+        /// ISO 3166-2 county code, e.g. RO-CJ.
+        #[arg(long)]
+        county: Option<String>,
+        /// anitp_central, anitp_regional, child_protection or other.
+        #[arg(long, default_value = "other")]
+        kind: String,
+        /// Authority to take identification decisions: none, children_only or all.
+        #[arg(long, default_value = "none")]
+        identifies: String,
+    },
+    /// List organisations.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        login: String,
+        /// One or more roles, comma-separated.
+        #[arg(long = "role")]
+        roles: String,
+        /// Read the password from standard input (the only way, so it never shows in `ps`).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new bearer token for the API; only its hash is stored.
+    Issue {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        login: String,
+        /// Lifetime, e.g. 30d, 12h, 45m.
+        #[arg(long, default_value = "30d")]
+        ttl: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; exit 0 with the entry count, or 1 naming the first broken entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// An error the user can fix: printed as one line, exit status 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for UsageError {}
+
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    UsageError(message.into()).into()
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MNIR_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mnir: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("mnir: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("mnir: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    use commands::*;
+    match command {
+        Command::Serve { db, listen, insecure_cookies, default_lang } => serve(&db, listen, insecure_cookies, &default_lang).await,
+        Command::Demo { url, key_file, listen, fresh, cases, seed } => demo(DbArgs { url, key_file }, listen, fresh, cases, seed).await,
+        Command::Migrate { db } => migrate(&db).await,
+        Command::Init { db } => init(&db).await,
+        Command::Org { command: OrgCommand::Add { db, code, name, org_type, county, kind, identifies } } => {
+            org_add(&db, &code, &name, &org_type, county.as_deref(), &kind, &identifies).await
+        }
+        Command::Org { command: OrgCommand::List { db } } => org_list(&db).await,
+        Command::User { command: UserCommand::Add { db, org, login, roles, password_stdin: _ } } => user_add(&db, &org, &login, &roles).await,
+        Command::User { command: UserCommand::List { db } } => user_list(&db).await,
+        Command::Token { command: TokenCommand::Issue { db, login, ttl } } => token_issue(&db, &login, &ttl).await,
+        Command::Generate { db, cases, seed } => generate(&db, cases, seed).await,
+        Command::Audit { command: AuditCommand::Verify { db } } => audit_verify(&db).await,
+    }
+}

@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 pub use auth::{CSRF_FIELD, session_cookie_name};
+pub use pages::MIN_PASSWORD;
 pub use i18n::{Lang, Tr};
 
 /// The source of "now", injected so tests can move time without sleeping.

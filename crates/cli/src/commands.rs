@@ -1,0 +1,365 @@
+use crate::open::{Location, default_key_file, keys_for, open, redacted};
+use crate::{DbArgs, usage};
+use mnir_domain::defaults::romanian_organisations;
+use mnir_domain::{IdentifyPower, OrgKind, OrgType, RoleSet};
+use mnir_store::{ApiTokenRecord, AuditActor, AuditVerdict, NewUser, Organisation, Store, StoreError};
+use mnir_web::{AppState, SystemClock, WebConfig};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub async fn migrate(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    open(db).await?;
+    println!("schema is up to date ({})", redacted(&db.url));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Saves the default organisations; returns how many were new.
+async fn seed_organisations(store: &dyn Store) -> anyhow::Result<usize> {
+    let by = AuditActor::cli(now_ms());
+    let mut added = 0;
+    for spec in romanian_organisations() {
+        if store.organisation(&spec.code).await?.is_some() {
+            continue;
+        }
+        let org = Organisation {
+            code: spec.code,
+            name: spec.name,
+            org_type: spec.org_type,
+            kind: spec.kind,
+            county: spec.county,
+            identify_power: spec.identify_power,
+            active: true,
+        };
+        store.upsert_organisation(&org, &by).await?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+pub async fn init(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    let added = seed_organisations(store.as_ref()).await?;
+    let total = store.list_organisations().await?.len();
+    println!("{added} organisations added, {total} in all");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn org_add(
+    db: &DbArgs,
+    code: &str,
+    name: &str,
+    org_type: &str,
+    county: Option<&str>,
+    kind: &str,
+    identifies: &str,
+) -> anyhow::Result<ExitCode> {
+    let org_type: OrgType = org_type.parse().map_err(|e: mnir_domain::org::UnknownOrgType| usage(e.to_string()))?;
+    let kind: OrgKind = kind.parse().map_err(usage)?;
+    let identify_power: IdentifyPower = identifies.parse().map_err(usage)?;
+    let code = code.trim().to_ascii_uppercase();
+    if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(usage(format!("organisation code `{code}` must be letters, digits and dashes")));
+    }
+    if name.trim().is_empty() {
+        return Err(usage("--name must not be empty"));
+    }
+    if let Some(c) = county {
+        if mnir_domain::reference::county(c).is_none() {
+            return Err(usage(format!("unknown county `{c}` (ISO 3166-2, e.g. RO-CJ)")));
+        }
+    }
+    let (store, _) = open(db).await?;
+    let org = Organisation {
+        code: code.clone(),
+        name: name.trim().to_string(),
+        org_type,
+        kind,
+        county: county.map(str::to_string),
+        identify_power,
+        active: true,
+    };
+    store.upsert_organisation(&org, &AuditActor::cli(now_ms())).await?;
+    println!("organisation {code} saved");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn org_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    for o in store.list_organisations().await? {
+        println!(
+            "{:<12} {:<30} {:<16} {:<6} {:<13} {}",
+            o.code,
+            o.org_type.as_str(),
+            o.kind.as_str(),
+            o.county.as_deref().unwrap_or("-"),
+            o.identify_power.as_str(),
+            o.name
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn user_add(db: &DbArgs, org: &str, login: &str, roles: &str) -> anyhow::Result<ExitCode> {
+    let roles: RoleSet = roles.parse().map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
+    let login = login.trim();
+    if login.is_empty() || login.len() > 64 || !login.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c)) {
+        return Err(usage(format!("login `{login}` must be 1–64 letters, digits or . _ - @")));
+    }
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\n', '\r']).to_string();
+    if password.chars().count() < mnir_web::MIN_PASSWORD {
+        return Err(usage(format!("the password must have at least {} characters", mnir_web::MIN_PASSWORD)));
+    }
+    let (store, _) = open(db).await?;
+    if store.organisation(org).await?.is_none() {
+        return Err(usage(format!("unknown organisation `{org}` (see `mnir org list`)")));
+    }
+    let hash = tokio::task::spawn_blocking(move || mnir_crypto::hash_password(&password, mnir_crypto::PasswordCost::Standard)).await?;
+    let new = NewUser { login: login.to_string(), org_code: org.to_string(), roles, password_hash: hash, now_ms: now_ms() };
+    match store.create_user(&new, &AuditActor::cli(now_ms())).await {
+        Ok(user) => {
+            println!("user {} created in {} with roles {}", user.login, user.org.code, user.roles);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Conflict(_)) => Err(usage(format!("login `{login}` already exists"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn user_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    for u in store.list_users().await? {
+        println!("{:<24} {:<12} {}{}", u.login, u.org.code, u.roles, if u.active { "" } else { " (disabled)" });
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Parses `30d`, `12h`, `45m` into milliseconds.
+pub fn parse_ttl(ttl: &str) -> anyhow::Result<i64> {
+    let ttl = ttl.trim();
+    let bad = || usage(format!("invalid --ttl `{ttl}` (expected a number followed by d, h or m, e.g. 30d)"));
+    let (number, unit) = ttl.split_at(ttl.len().saturating_sub(1));
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let unit_ms = match unit {
+        "d" => 86_400_000,
+        "h" => 3_600_000,
+        "m" => 60_000,
+        _ => return Err(bad()),
+    };
+    if n <= 0 || n > 3650 * 86_400_000 / unit_ms {
+        return Err(bad());
+    }
+    Ok(n * unit_ms)
+}
+
+pub async fn token_issue(db: &DbArgs, login: &str, ttl: &str) -> anyhow::Result<ExitCode> {
+    let ttl_ms = parse_ttl(ttl)?;
+    let (store, _) = open(db).await?;
+    let user = store.user_by_login(login).await?.ok_or_else(|| usage(format!("unknown login `{login}`")))?;
+    let token = mnir_crypto::random_secret();
+    let now = now_ms();
+    let record = ApiTokenRecord { token_hash: mnir_crypto::secret_hash(&token), user_id: user.id.clone(), created_at_ms: now, expires_at_ms: now + ttl_ms };
+    store.create_api_token(&record, &AuditActor::cli(now)).await?;
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}
+
+const BATCH: usize = 2000;
+
+/// Inserts `count` synthetic cases in batches, one transaction each; returns the rate.
+async fn insert_synthetic(store: &dyn Store, count: usize, seed: u64) -> anyhow::Result<f64> {
+    if store.organisation("IGPR").await?.is_none() {
+        return Err(usage("the default organisations are missing: run `mnir init` first"));
+    }
+    let started = Instant::now();
+    let mut generator = mnir_synth::Generator::new(seed, chrono::Utc::now());
+    let mut done = 0;
+    while done < count {
+        let batch: Vec<_> = generator.by_ref().take(BATCH.min(count - done)).collect();
+        match store.insert_generated_cases(&batch, &AuditActor::cli(now_ms())).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => {
+                return Err(usage(format!("cases from seed {seed} are already in the database; choose another --seed")));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        done += batch.len();
+        if count >= 50_000 && done % 50_000 < BATCH {
+            eprintln!("  {done} / {count}");
+        }
+    }
+    Ok(count as f64 / started.elapsed().as_secs_f64().max(1e-9))
+}
+
+pub async fn generate(db: &DbArgs, cases: usize, seed: u64) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    let started = Instant::now();
+    let rate = insert_synthetic(store.as_ref(), cases, seed).await?;
+    println!(
+        "generated {cases} cases in {:.2} s ({:.0} cases/s) on {}",
+        started.elapsed().as_secs_f64(),
+        rate,
+        store.backend()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn audit_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    match store.verify_audit().await? {
+        AuditVerdict::Intact { entries } => {
+            println!("audit log intact: {entries} entries");
+            Ok(ExitCode::SUCCESS)
+        }
+        AuditVerdict::Broken { seq, why } => {
+            println!("audit log broken at entry {seq}: {why}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn web_config(insecure_cookies: bool, default_lang: &str) -> anyhow::Result<WebConfig> {
+    let default_lang = mnir_web::Lang::parse(default_lang)
+        .ok_or_else(|| usage(format!("unknown --default-lang `{default_lang}` (ro or en)")))?;
+    Ok(WebConfig { secure_cookies: !insecure_cookies, default_lang, ..WebConfig::default() })
+}
+
+async fn run_server(store: Arc<dyn Store>, keys: mnir_crypto::Keys, config: WebConfig, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;
+    let state = AppState::new(store.clone(), keys, config, Arc::new(SystemClock));
+    let sweeper = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired_sessions(now_ms()).await {
+                tracing::warn!(%e, "could not remove expired sessions");
+            }
+        }
+    });
+    tracing::info!(%listen, "mnir is serving");
+    axum::serve(listener, mnir_web::router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    sweeper.abort();
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn serve(db: &DbArgs, listen: SocketAddr, insecure_cookies: bool, default_lang: &str) -> anyhow::Result<ExitCode> {
+    let config = web_config(insecure_cookies, default_lang)?;
+    let (store, keys) = open(db).await?;
+    if store.organisation("ANITP").await?.is_none() {
+        tracing::warn!("the database has no organisations yet: run `mnir init`");
+    }
+    run_server(store, keys, config, listen).await
+}
+
+/// The demo accounts: one per role, in organisations where that role has work to see.
+const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
+    ("demo.screener", "IGPR", "screener"),
+    ("demo.caseworker", "ANITP-B", "case_worker"),
+    ("demo.officer", "ANITP-B", "identification_officer"),
+    ("demo.supervisor", "ANITP-B", "supervisor"),
+    ("demo.coordinator", "ANITP", "coordinator"),
+    ("demo.investigator", "DIICOT", "investigator"),
+    ("demo.trainer", "ANITP", "trainer"),
+    ("demo.admin", "ANITP", "admin"),
+    ("demo.dgaspc", "DGASPC-B", "case_worker,identification_officer"),
+];
+
+fn demo_password() -> String {
+    // Four groups of five lowercase letters and digits: easy to type, about 100 bits.
+    let secret = mnir_crypto::random_secret();
+    let alphabet: Vec<char> = "abcdefghijkmnpqrstuvwxyz23456789".chars().collect();
+    let chars: Vec<char> = secret.as_bytes().chunks(2).take(20).map(|p| alphabet[(p[0] as usize * 7 + p[1] as usize) % alphabet.len()]).collect();
+    chars.chunks(5).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+pub async fn demo(db: DbArgs, listen: SocketAddr, fresh: bool, cases: usize, seed: u64) -> anyhow::Result<ExitCode> {
+    if fresh {
+        match keys_for(&DbArgs { url: db.url.clone(), key_file: Some(std::env::temp_dir().join("mnir-probe.key")) })? {
+            (_, Location::Sqlite(path)) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.as_os_str().to_owned();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(&p);
+                }
+                let _ = std::fs::remove_file(db.key_file.clone().unwrap_or_else(|| default_key_file(&path)));
+            }
+            (_, Location::Postgres(_)) => return Err(usage("--fresh only removes a SQLite demo database")),
+        }
+    }
+    let (store, keys) = open(&db).await?;
+    let added = seed_organisations(store.as_ref()).await?;
+    let by = AuditActor::cli(now_ms());
+    println!("mnir demo — database {} ({} organisations{})", redacted(&db.url), store.list_organisations().await?.len(), if added > 0 { ", new" } else { "" });
+    println!("\nAccounts (passwords are new at every start of the demo):");
+    for (login, org, roles) in DEMO_ACCOUNTS {
+        let password = demo_password();
+        let pw = password.clone();
+        let hash = tokio::task::spawn_blocking(move || mnir_crypto::hash_password(&pw, mnir_crypto::PasswordCost::Standard)).await?;
+        match store.user_by_login(login).await? {
+            Some(user) => store.set_password(&user.id, &hash, &by).await?,
+            None => {
+                let roles: RoleSet = roles.parse().map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
+                store.create_user(&NewUser { login: login.to_string(), org_code: org.to_string(), roles, password_hash: hash, now_ms: now_ms() }, &by).await?;
+            }
+        }
+        println!("  {login:<20} {password}   {org:<9} {roles}");
+    }
+    let existing = store
+        .count_cases_by_state(&mnir_store::ScopeFor {
+            scope: mnir_domain::CaseScope { national: true, ..Default::default() },
+            org_code: "ANITP".into(),
+            user_id: String::new(),
+        })
+        .await?
+        .iter()
+        .map(|(_, n)| n)
+        .sum::<i64>();
+    if existing == 0 && cases > 0 {
+        let rate = insert_synthetic(store.as_ref(), cases, seed).await?;
+        println!("\n{cases} synthetic cases created ({rate:.0} cases/s).");
+    } else {
+        println!("\n{existing} cases already in the database (use --fresh to start anew).");
+    }
+    let insecure = listen.ip().is_loopback();
+    if !insecure {
+        println!("Listening beyond localhost: cookies require HTTPS in front of mnir.");
+    }
+    println!("\nOpen http://{listen}/ — stop with Ctrl+C.");
+    run_server(store, keys, web_config(insecure, "ro")?, listen).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttls_read_days_hours_and_minutes() {
+        assert_eq!(parse_ttl("30d").unwrap(), 30 * 86_400_000);
+        assert_eq!(parse_ttl("12h").unwrap(), 12 * 3_600_000);
+        assert_eq!(parse_ttl("45m").unwrap(), 45 * 60_000);
+        for bad in ["", "d", "0d", "-1h", "3w", "10", "99999d"] {
+            assert!(parse_ttl(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn demo_passwords_are_long_and_fresh() {
+        let a = demo_password();
+        assert_eq!(a.len(), 23);
+        assert_ne!(a, demo_password());
+    }
+}

@@ -1,0 +1,95 @@
+//! Opening the database named by a URL, with its key file.
+
+use crate::{DbArgs, usage};
+use mnir_crypto::Keys;
+use mnir_store::{Store, StoreError};
+use mnir_store_postgres::PostgresStore;
+use mnir_store_sqlite::SqliteStore;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+pub fn parse_url(url: &str) -> anyhow::Result<Location> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        if path.is_empty() {
+            return Err(usage(format!("database URL `{url}` names no file (expected sqlite:PATH)")));
+        }
+        return Ok(Location::Sqlite(PathBuf::from(path)));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Location::Postgres(url.to_string()));
+    }
+    Err(usage(format!(
+        "unsupported database URL `{url}` (expected sqlite:PATH or postgres://USER@HOST/DB)"
+    )))
+}
+
+pub fn default_key_file(db_path: &Path) -> PathBuf {
+    let mut name = db_path.as_os_str().to_owned();
+    name.push(".key");
+    PathBuf::from(name)
+}
+
+/// The keys and the location, without connecting (for commands that act on files first).
+pub fn keys_for(args: &DbArgs) -> anyhow::Result<(Keys, Location)> {
+    let location = parse_url(&args.url)?;
+    let key_path = match (&args.key_file, &location) {
+        (Some(p), _) => p.clone(),
+        (None, Location::Sqlite(path)) => default_key_file(path),
+        (None, Location::Postgres(_)) => {
+            return Err(usage("a PostgreSQL database needs --key-file (or MNIR_KEY_FILE)"));
+        }
+    };
+    let keys = mnir_crypto::load_or_create_key_file(&key_path, true).map_err(|e| usage(e.to_string()))?;
+    Ok((keys, location))
+}
+
+/// Opens the database (running pending migrations) and checks the key belongs to it.
+pub async fn open(args: &DbArgs) -> anyhow::Result<(Arc<dyn Store>, Keys)> {
+    let (keys, location) = keys_for(args)?;
+    let store: Arc<dyn Store> = match location {
+        Location::Sqlite(path) => Arc::new(SqliteStore::open(&path, keys.clone()).await?),
+        Location::Postgres(url) => Arc::new(PostgresStore::open(&url, keys.clone()).await?),
+    };
+    store.bind_key().await.map_err(|e| match e {
+        StoreError::KeyMismatch => usage(format!(
+            "the key file does not belong to the database {} (wrong --key-file?)",
+            redacted(&args.url)
+        )),
+        other => other.into(),
+    })?;
+    Ok((store, keys))
+}
+
+/// The URL without a password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}@{}", &url[..scheme_end + 3], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_parsed_and_passwords_never_shown() {
+        assert!(matches!(parse_url("sqlite:data/x.db"), Ok(Location::Sqlite(p)) if p == Path::new("data/x.db")));
+        assert!(matches!(parse_url("postgres://u@h/db"), Ok(Location::Postgres(_))));
+        assert!(parse_url("mysql://h/db").is_err());
+        assert!(parse_url("sqlite:").is_err());
+        assert_eq!(redacted("postgres://mnir:s3cret@db.local:5432/mnir"), "postgres://mnir@db.local:5432/mnir");
+        assert_eq!(redacted("sqlite:x.db"), "sqlite:x.db");
+        assert_eq!(default_key_file(Path::new("a/b.db")), Path::new("a/b.db.key"));
+    }
+}
