@@ -2,7 +2,9 @@ use crate::open::{Location, default_key_file, keys_for, open, redacted};
 use crate::{DbArgs, usage};
 use mnir_domain::defaults::romanian_organisations;
 use mnir_domain::{IdentifyPower, OrgKind, OrgType, RoleSet};
-use mnir_store::{ApiTokenRecord, AuditActor, AuditVerdict, NewUser, Organisation, Store, StoreError};
+use mnir_store::{
+    ApiTokenRecord, AuditActor, AuditVerdict, NewUser, Organisation, Store, StoreError,
+};
 use mnir_web::{AppState, SystemClock, WebConfig};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -60,19 +62,25 @@ pub async fn org_add(
     kind: &str,
     identifies: &str,
 ) -> anyhow::Result<ExitCode> {
-    let org_type: OrgType = org_type.parse().map_err(|e: mnir_domain::org::UnknownOrgType| usage(e.to_string()))?;
+    let org_type: OrgType = org_type
+        .parse()
+        .map_err(|e: mnir_domain::org::UnknownOrgType| usage(e.to_string()))?;
     let kind: OrgKind = kind.parse().map_err(usage)?;
     let identify_power: IdentifyPower = identifies.parse().map_err(usage)?;
     let code = code.trim().to_ascii_uppercase();
     if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(usage(format!("organisation code `{code}` must be letters, digits and dashes")));
+        return Err(usage(format!(
+            "organisation code `{code}` must be letters, digits and dashes"
+        )));
     }
     if name.trim().is_empty() {
         return Err(usage("--name must not be empty"));
     }
     if let Some(c) = county {
         if mnir_domain::reference::county(c).is_none() {
-            return Err(usage(format!("unknown county `{c}` (ISO 3166-2, e.g. RO-CJ)")));
+            return Err(usage(format!(
+                "unknown county `{c}` (ISO 3166-2, e.g. RO-CJ)"
+            )));
         }
     }
     let (store, _) = open(db).await?;
@@ -85,7 +93,9 @@ pub async fn org_add(
         identify_power,
         active: true,
     };
-    store.upsert_organisation(&org, &AuditActor::cli(now_ms())).await?;
+    store
+        .upsert_organisation(&org, &AuditActor::cli(now_ms()))
+        .await?;
     println!("organisation {code} saved");
     Ok(ExitCode::SUCCESS)
 }
@@ -106,27 +116,58 @@ pub async fn org_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn user_add(db: &DbArgs, org: &str, login: &str, roles: &str) -> anyhow::Result<ExitCode> {
-    let roles: RoleSet = roles.parse().map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
+pub async fn user_add(
+    db: &DbArgs,
+    org: &str,
+    login: &str,
+    roles: &str,
+) -> anyhow::Result<ExitCode> {
+    let roles: RoleSet = roles
+        .parse()
+        .map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
     let login = login.trim();
-    if login.is_empty() || login.len() > 64 || !login.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c)) {
-        return Err(usage(format!("login `{login}` must be 1–64 letters, digits or . _ - @")));
+    if login.is_empty()
+        || login.len() > 64
+        || !login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+    {
+        return Err(usage(format!(
+            "login `{login}` must be 1–64 letters, digits or . _ - @"
+        )));
     }
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password)?;
     let password = password.trim_end_matches(['\n', '\r']).to_string();
     if password.chars().count() < mnir_web::MIN_PASSWORD {
-        return Err(usage(format!("the password must have at least {} characters", mnir_web::MIN_PASSWORD)));
+        return Err(usage(format!(
+            "the password must have at least {} characters",
+            mnir_web::MIN_PASSWORD
+        )));
     }
     let (store, _) = open(db).await?;
     if store.organisation(org).await?.is_none() {
-        return Err(usage(format!("unknown organisation `{org}` (see `mnir org list`)")));
+        return Err(usage(format!(
+            "unknown organisation `{org}` (see `mnir org list`)"
+        )));
     }
-    let hash = tokio::task::spawn_blocking(move || mnir_crypto::hash_password(&password, mnir_crypto::PasswordCost::Standard)).await?;
-    let new = NewUser { login: login.to_string(), org_code: org.to_string(), roles, password_hash: hash, now_ms: now_ms() };
+    let hash = tokio::task::spawn_blocking(move || {
+        mnir_crypto::hash_password(&password, mnir_crypto::PasswordCost::Standard)
+    })
+    .await?;
+    let new = NewUser {
+        login: login.to_string(),
+        org_code: org.to_string(),
+        roles,
+        password_hash: hash,
+        now_ms: now_ms(),
+    };
     match store.create_user(&new, &AuditActor::cli(now_ms())).await {
         Ok(user) => {
-            println!("user {} created in {} with roles {}", user.login, user.org.code, user.roles);
+            println!(
+                "user {} created in {} with roles {}",
+                user.login, user.org.code, user.roles
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::Conflict(_)) => Err(usage(format!("login `{login}` already exists"))),
@@ -137,7 +178,13 @@ pub async fn user_add(db: &DbArgs, org: &str, login: &str, roles: &str) -> anyho
 pub async fn user_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     for u in store.list_users().await? {
-        println!("{:<24} {:<12} {}{}", u.login, u.org.code, u.roles, if u.active { "" } else { " (disabled)" });
+        println!(
+            "{:<24} {:<12} {}{}",
+            u.login,
+            u.org.code,
+            u.roles,
+            if u.active { "" } else { " (disabled)" }
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -145,7 +192,11 @@ pub async fn user_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
 /// Parses `30d`, `12h`, `45m` into milliseconds.
 pub fn parse_ttl(ttl: &str) -> anyhow::Result<i64> {
     let ttl = ttl.trim();
-    let bad = || usage(format!("invalid --ttl `{ttl}` (expected a number followed by d, h or m, e.g. 30d)"));
+    let bad = || {
+        usage(format!(
+            "invalid --ttl `{ttl}` (expected a number followed by d, h or m, e.g. 30d)"
+        ))
+    };
     let (number, unit) = ttl.split_at(ttl.len().saturating_sub(1));
     let n: i64 = number.parse().map_err(|_| bad())?;
     let unit_ms = match unit {
@@ -163,11 +214,21 @@ pub fn parse_ttl(ttl: &str) -> anyhow::Result<i64> {
 pub async fn token_issue(db: &DbArgs, login: &str, ttl: &str) -> anyhow::Result<ExitCode> {
     let ttl_ms = parse_ttl(ttl)?;
     let (store, _) = open(db).await?;
-    let user = store.user_by_login(login).await?.ok_or_else(|| usage(format!("unknown login `{login}`")))?;
+    let user = store
+        .user_by_login(login)
+        .await?
+        .ok_or_else(|| usage(format!("unknown login `{login}`")))?;
     let token = mnir_crypto::random_secret();
     let now = now_ms();
-    let record = ApiTokenRecord { token_hash: mnir_crypto::secret_hash(&token), user_id: user.id.clone(), created_at_ms: now, expires_at_ms: now + ttl_ms };
-    store.create_api_token(&record, &AuditActor::cli(now)).await?;
+    let record = ApiTokenRecord {
+        token_hash: mnir_crypto::secret_hash(&token),
+        user_id: user.id.clone(),
+        created_at_ms: now,
+        expires_at_ms: now + ttl_ms,
+    };
+    store
+        .create_api_token(&record, &AuditActor::cli(now))
+        .await?;
     println!("{token}");
     Ok(ExitCode::SUCCESS)
 }
@@ -177,17 +238,24 @@ const BATCH: usize = 2000;
 /// Inserts `count` synthetic cases in batches, one transaction each; returns the rate.
 async fn insert_synthetic(store: &dyn Store, count: usize, seed: u64) -> anyhow::Result<f64> {
     if store.organisation("IGPR").await?.is_none() {
-        return Err(usage("the default organisations are missing: run `mnir init` first"));
+        return Err(usage(
+            "the default organisations are missing: run `mnir init` first",
+        ));
     }
     let started = Instant::now();
     let mut generator = mnir_synth::Generator::new(seed, chrono::Utc::now());
     let mut done = 0;
     while done < count {
         let batch: Vec<_> = generator.by_ref().take(BATCH.min(count - done)).collect();
-        match store.insert_generated_cases(&batch, &AuditActor::cli(now_ms())).await {
+        match store
+            .insert_generated_cases(&batch, &AuditActor::cli(now_ms()))
+            .await
+        {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
-                return Err(usage(format!("cases from seed {seed} are already in the database; choose another --seed")));
+                return Err(usage(format!(
+                    "cases from seed {seed} are already in the database; choose another --seed"
+                )));
             }
             Err(e) => return Err(e.into()),
         }
@@ -227,12 +295,24 @@ pub async fn audit_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn web_config(insecure_cookies: bool, default_lang: &str) -> anyhow::Result<WebConfig> {
-    let default_lang = mnir_web::Lang::parse(default_lang)
-        .ok_or_else(|| usage(format!("unknown --default-lang `{default_lang}` (ro or en)")))?;
-    Ok(WebConfig { secure_cookies: !insecure_cookies, default_lang, ..WebConfig::default() })
+    let default_lang = mnir_web::Lang::parse(default_lang).ok_or_else(|| {
+        usage(format!(
+            "unknown --default-lang `{default_lang}` (ro or en)"
+        ))
+    })?;
+    Ok(WebConfig {
+        secure_cookies: !insecure_cookies,
+        default_lang,
+        ..WebConfig::default()
+    })
 }
 
-async fn run_server(store: Arc<dyn Store>, keys: mnir_crypto::Keys, config: WebConfig, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+async fn run_server(
+    store: Arc<dyn Store>,
+    keys: mnir_crypto::Keys,
+    config: WebConfig,
+    listen: SocketAddr,
+) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;
@@ -247,16 +327,24 @@ async fn run_server(store: Arc<dyn Store>, keys: mnir_crypto::Keys, config: WebC
         }
     });
     tracing::info!(%listen, "mnir is serving");
-    axum::serve(listener, mnir_web::router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        mnir_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     sweeper.abort();
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn serve(db: &DbArgs, listen: SocketAddr, insecure_cookies: bool, default_lang: &str) -> anyhow::Result<ExitCode> {
+pub async fn serve(
+    db: &DbArgs,
+    listen: SocketAddr,
+    insecure_cookies: bool,
+    default_lang: &str,
+) -> anyhow::Result<ExitCode> {
     let config = web_config(insecure_cookies, default_lang)?;
     let (store, keys) = open(db).await?;
     if store.organisation("ANITP").await?.is_none() {
@@ -275,52 +363,104 @@ const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
     ("demo.investigator", "DIICOT", "investigator"),
     ("demo.trainer", "ANITP", "trainer"),
     ("demo.admin", "ANITP", "admin"),
-    ("demo.dgaspc", "DGASPC-B", "case_worker,identification_officer"),
+    (
+        "demo.dgaspc",
+        "DGASPC-B",
+        "case_worker,identification_officer",
+    ),
 ];
 
 fn demo_password() -> String {
     // Four groups of five lowercase letters and digits: easy to type, about 100 bits.
     let secret = mnir_crypto::random_secret();
     let alphabet: Vec<char> = "abcdefghijkmnpqrstuvwxyz23456789".chars().collect();
-    let chars: Vec<char> = secret.as_bytes().chunks(2).take(20).map(|p| alphabet[(p[0] as usize * 7 + p[1] as usize) % alphabet.len()]).collect();
-    chars.chunks(5).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+    let chars: Vec<char> = secret
+        .as_bytes()
+        .chunks(2)
+        .take(20)
+        .map(|p| alphabet[(p[0] as usize * 7 + p[1] as usize) % alphabet.len()])
+        .collect();
+    chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
-pub async fn demo(db: DbArgs, listen: SocketAddr, fresh: bool, cases: usize, seed: u64) -> anyhow::Result<ExitCode> {
+pub async fn demo(
+    db: DbArgs,
+    listen: SocketAddr,
+    fresh: bool,
+    cases: usize,
+    seed: u64,
+) -> anyhow::Result<ExitCode> {
     if fresh {
-        match keys_for(&DbArgs { url: db.url.clone(), key_file: Some(std::env::temp_dir().join("mnir-probe.key")) })? {
+        match keys_for(&DbArgs {
+            url: db.url.clone(),
+            key_file: Some(std::env::temp_dir().join("mnir-probe.key")),
+        })? {
             (_, Location::Sqlite(path)) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let mut p = path.as_os_str().to_owned();
                     p.push(suffix);
                     let _ = std::fs::remove_file(&p);
                 }
-                let _ = std::fs::remove_file(db.key_file.clone().unwrap_or_else(|| default_key_file(&path)));
+                let _ = std::fs::remove_file(
+                    db.key_file
+                        .clone()
+                        .unwrap_or_else(|| default_key_file(&path)),
+                );
             }
-            (_, Location::Postgres(_)) => return Err(usage("--fresh only removes a SQLite demo database")),
+            (_, Location::Postgres(_)) => {
+                return Err(usage("--fresh only removes a SQLite demo database"));
+            }
         }
     }
     let (store, keys) = open(&db).await?;
     let added = seed_organisations(store.as_ref()).await?;
     let by = AuditActor::cli(now_ms());
-    println!("mnir demo — database {} ({} organisations{})", redacted(&db.url), store.list_organisations().await?.len(), if added > 0 { ", new" } else { "" });
+    println!(
+        "mnir demo — database {} ({} organisations{})",
+        redacted(&db.url),
+        store.list_organisations().await?.len(),
+        if added > 0 { ", new" } else { "" }
+    );
     println!("\nAccounts (passwords are new at every start of the demo):");
     for (login, org, roles) in DEMO_ACCOUNTS {
         let password = demo_password();
         let pw = password.clone();
-        let hash = tokio::task::spawn_blocking(move || mnir_crypto::hash_password(&pw, mnir_crypto::PasswordCost::Standard)).await?;
+        let hash = tokio::task::spawn_blocking(move || {
+            mnir_crypto::hash_password(&pw, mnir_crypto::PasswordCost::Standard)
+        })
+        .await?;
         match store.user_by_login(login).await? {
             Some(user) => store.set_password(&user.id, &hash, &by).await?,
             None => {
-                let roles: RoleSet = roles.parse().map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
-                store.create_user(&NewUser { login: login.to_string(), org_code: org.to_string(), roles, password_hash: hash, now_ms: now_ms() }, &by).await?;
+                let roles: RoleSet = roles
+                    .parse()
+                    .map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
+                store
+                    .create_user(
+                        &NewUser {
+                            login: login.to_string(),
+                            org_code: org.to_string(),
+                            roles,
+                            password_hash: hash,
+                            now_ms: now_ms(),
+                        },
+                        &by,
+                    )
+                    .await?;
             }
         }
         println!("  {login:<20} {password}   {org:<9} {roles}");
     }
     let existing = store
         .count_cases_by_state(&mnir_store::ScopeFor {
-            scope: mnir_domain::CaseScope { national: true, ..Default::default() },
+            scope: mnir_domain::CaseScope {
+                national: true,
+                ..Default::default()
+            },
             org_code: "ANITP".into(),
             user_id: String::new(),
         })

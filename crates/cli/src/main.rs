@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "mnir", version, about = "National identification and referral mechanism for victims of trafficking")]
+#[command(
+    name = "mnir",
+    version,
+    about = "National identification and referral mechanism for victims of trafficking"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,7 +49,11 @@ enum Command {
     /// Create a demo database (Romanian organisations, one account per role, synthetic cases)
     /// and serve it on http://127.0.0.1:8080.
     Demo {
-        #[arg(long = "db", env = "MNIR_DATABASE_URL", default_value = "sqlite:mnir-demo.db")]
+        #[arg(
+            long = "db",
+            env = "MNIR_DATABASE_URL",
+            default_value = "sqlite:mnir-demo.db"
+        )]
         url: String,
         #[arg(long = "key-file", env = "MNIR_KEY_FILE")]
         key_file: Option<std::path::PathBuf>,
@@ -202,7 +210,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("mnir: cannot start the runtime: {e}");
@@ -225,18 +236,67 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> anyhow::Result<ExitCode> {
     use commands::*;
     match command {
-        Command::Serve { db, listen, insecure_cookies, default_lang } => serve(&db, listen, insecure_cookies, &default_lang).await,
-        Command::Demo { url, key_file, listen, fresh, cases, seed } => demo(DbArgs { url, key_file }, listen, fresh, cases, seed).await,
+        Command::Serve {
+            db,
+            listen,
+            insecure_cookies,
+            default_lang,
+        } => serve(&db, listen, insecure_cookies, &default_lang).await,
+        Command::Demo {
+            url,
+            key_file,
+            listen,
+            fresh,
+            cases,
+            seed,
+        } => demo(DbArgs { url, key_file }, listen, fresh, cases, seed).await,
         Command::Migrate { db } => migrate(&db).await,
         Command::Init { db } => init(&db).await,
-        Command::Org { command: OrgCommand::Add { db, code, name, org_type, county, kind, identifies } } => {
-            org_add(&db, &code, &name, &org_type, county.as_deref(), &kind, &identifies).await
+        Command::Org {
+            command:
+                OrgCommand::Add {
+                    db,
+                    code,
+                    name,
+                    org_type,
+                    county,
+                    kind,
+                    identifies,
+                },
+        } => {
+            org_add(
+                &db,
+                &code,
+                &name,
+                &org_type,
+                county.as_deref(),
+                &kind,
+                &identifies,
+            )
+            .await
         }
-        Command::Org { command: OrgCommand::List { db } } => org_list(&db).await,
-        Command::User { command: UserCommand::Add { db, org, login, roles, password_stdin: _ } } => user_add(&db, &org, &login, &roles).await,
-        Command::User { command: UserCommand::List { db } } => user_list(&db).await,
-        Command::Token { command: TokenCommand::Issue { db, login, ttl } } => token_issue(&db, &login, &ttl).await,
+        Command::Org {
+            command: OrgCommand::List { db },
+        } => org_list(&db).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    org,
+                    login,
+                    roles,
+                    password_stdin: _,
+                },
+        } => user_add(&db, &org, &login, &roles).await,
+        Command::User {
+            command: UserCommand::List { db },
+        } => user_list(&db).await,
+        Command::Token {
+            command: TokenCommand::Issue { db, login, ttl },
+        } => token_issue(&db, &login, &ttl).await,
         Command::Generate { db, cases, seed } => generate(&db, cases, seed).await,
-        Command::Audit { command: AuditCommand::Verify { db } } => audit_verify(&db).await,
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => audit_verify(&db).await,
     }
 }

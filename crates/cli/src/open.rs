@@ -17,7 +17,9 @@ pub fn parse_url(url: &str) -> anyhow::Result<Location> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let path = rest.trim_start_matches("//");
         if path.is_empty() {
-            return Err(usage(format!("database URL `{url}` names no file (expected sqlite:PATH)")));
+            return Err(usage(format!(
+                "database URL `{url}` names no file (expected sqlite:PATH)"
+            )));
         }
         return Ok(Location::Sqlite(PathBuf::from(path)));
     }
@@ -42,10 +44,13 @@ pub fn keys_for(args: &DbArgs) -> anyhow::Result<(Keys, Location)> {
         (Some(p), _) => p.clone(),
         (None, Location::Sqlite(path)) => default_key_file(path),
         (None, Location::Postgres(_)) => {
-            return Err(usage("a PostgreSQL database needs --key-file (or MNIR_KEY_FILE)"));
+            return Err(usage(
+                "a PostgreSQL database needs --key-file (or MNIR_KEY_FILE)",
+            ));
         }
     };
-    let keys = mnir_crypto::load_or_create_key_file(&key_path, true).map_err(|e| usage(e.to_string()))?;
+    let keys =
+        mnir_crypto::load_or_create_key_file(&key_path, true).map_err(|e| usage(e.to_string()))?;
     Ok((keys, location))
 }
 
@@ -84,12 +89,23 @@ mod tests {
 
     #[test]
     fn urls_are_parsed_and_passwords_never_shown() {
-        assert!(matches!(parse_url("sqlite:data/x.db"), Ok(Location::Sqlite(p)) if p == Path::new("data/x.db")));
-        assert!(matches!(parse_url("postgres://u@h/db"), Ok(Location::Postgres(_))));
+        assert!(
+            matches!(parse_url("sqlite:data/x.db"), Ok(Location::Sqlite(p)) if p == Path::new("data/x.db"))
+        );
+        assert!(matches!(
+            parse_url("postgres://u@h/db"),
+            Ok(Location::Postgres(_))
+        ));
         assert!(parse_url("mysql://h/db").is_err());
         assert!(parse_url("sqlite:").is_err());
-        assert_eq!(redacted("postgres://mnir:s3cret@db.local:5432/mnir"), "postgres://mnir@db.local:5432/mnir");
+        assert_eq!(
+            redacted("postgres://mnir:s3cret@db.local:5432/mnir"),
+            "postgres://mnir@db.local:5432/mnir"
+        );
         assert_eq!(redacted("sqlite:x.db"), "sqlite:x.db");
-        assert_eq!(default_key_file(Path::new("a/b.db")), Path::new("a/b.db.key"));
+        assert_eq!(
+            default_key_file(Path::new("a/b.db")),
+            Path::new("a/b.db.key")
+        );
     }
 }

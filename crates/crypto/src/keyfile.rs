@@ -12,7 +12,9 @@ pub enum KeyFileError {
         path: String,
         source: std::io::Error,
     },
-    #[error("key file {path} does not exist (it is created only when allowed, e.g. for a new SQLite database)")]
+    #[error(
+        "key file {path} does not exist (it is created only when allowed, e.g. for a new SQLite database)"
+    )]
     Missing { path: String },
     #[error("key file {path} is readable by other users (mode {mode:o}); run `chmod 600 {path}`")]
     TooOpen { path: String, mode: u32 },
@@ -63,9 +65,15 @@ mod tests {
     fn a_created_key_file_is_private_and_reads_back_as_the_same_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("mnir.key");
-        assert!(matches!(load_or_create_key_file(&path, false), Err(KeyFileError::Missing { .. })));
+        assert!(matches!(
+            load_or_create_key_file(&path, false),
+            Err(KeyFileError::Missing { .. })
+        ));
         let created = load_or_create_key_file(&path, true).unwrap();
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let loaded = load_or_create_key_file(&path, false).unwrap();
         assert_eq!(created.check_value(), loaded.check_value());
     }
@@ -76,9 +84,15 @@ mod tests {
         let path = dir.path().join("mnir.key");
         load_or_create_key_file(&path, true).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(matches!(load_or_create_key_file(&path, false), Err(KeyFileError::TooOpen { .. })));
+        assert!(matches!(
+            load_or_create_key_file(&path, false),
+            Err(KeyFileError::TooOpen { .. })
+        ));
         fs::write(&path, "not a key").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
-        assert!(matches!(load_or_create_key_file(&path, false), Err(KeyFileError::Malformed { .. })));
+        assert!(matches!(
+            load_or_create_key_file(&path, false),
+            Err(KeyFileError::Malformed { .. })
+        ));
     }
 }

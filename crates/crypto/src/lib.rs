@@ -28,7 +28,9 @@ const NONCE_LEN: usize = 24;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {
-    #[error("encrypted field could not be decrypted (wrong key, or the value was moved or altered)")]
+    #[error(
+        "encrypted field could not be decrypted (wrong key, or the value was moved or altered)"
+    )]
     Decrypt,
     #[error("encrypted field has an unknown format")]
     Format,
@@ -208,11 +210,27 @@ mod tests {
     fn a_value_decrypts_only_in_its_own_place() {
         let k = keys();
         let sealed = k.encrypt_str("cases", "family_name", "row-1", "Popescu");
-        assert_eq!(k.decrypt_str("cases", "family_name", "row-1", &sealed).unwrap(), "Popescu");
-        assert_eq!(k.decrypt_str("cases", "family_name", "row-2", &sealed), Err(CryptoError::Decrypt));
-        assert_eq!(k.decrypt_str("cases", "given_name", "row-1", &sealed), Err(CryptoError::Decrypt));
-        assert_eq!(k.decrypt_str("users", "family_name", "row-1", &sealed), Err(CryptoError::Decrypt));
-        assert_eq!(keys().decrypt_str("cases", "family_name", "row-1", &sealed), Err(CryptoError::Decrypt));
+        assert_eq!(
+            k.decrypt_str("cases", "family_name", "row-1", &sealed)
+                .unwrap(),
+            "Popescu"
+        );
+        assert_eq!(
+            k.decrypt_str("cases", "family_name", "row-2", &sealed),
+            Err(CryptoError::Decrypt)
+        );
+        assert_eq!(
+            k.decrypt_str("cases", "given_name", "row-1", &sealed),
+            Err(CryptoError::Decrypt)
+        );
+        assert_eq!(
+            k.decrypt_str("users", "family_name", "row-1", &sealed),
+            Err(CryptoError::Decrypt)
+        );
+        assert_eq!(
+            keys().decrypt_str("cases", "family_name", "row-1", &sealed),
+            Err(CryptoError::Decrypt)
+        );
     }
 
     #[test]
@@ -231,7 +249,10 @@ mod tests {
         let last = sealed.len() - 1;
         sealed[last] ^= 1;
         assert_eq!(k.decrypt("t", "c", "r", &sealed), Err(CryptoError::Decrypt));
-        assert_eq!(k.decrypt("t", "c", "r", &sealed[..10]), Err(CryptoError::Format));
+        assert_eq!(
+            k.decrypt("t", "c", "r", &sealed[..10]),
+            Err(CryptoError::Format)
+        );
     }
 
     #[test]

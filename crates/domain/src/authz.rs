@@ -96,7 +96,10 @@ const NOTIFYING_ROLES: &[Role] = &[
 pub fn case_scope(actor: &Actor) -> CaseScope {
     CaseScope {
         national: actor.roles.contains(Role::Coordinator)
-            && matches!(actor.org_kind, OrgKind::AnitpCentral | OrgKind::AnitpRegional),
+            && matches!(
+                actor.org_kind,
+                OrgKind::AnitpCentral | OrgKind::AnitpRegional
+            ),
         organisation: actor
             .roles
             .any(ORG_CASE_ROLES)
@@ -178,10 +181,8 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
         }
         Action::Transition { to } => {
             let f = visible_case()?;
-            let rule = transition_rule(f.state, to).ok_or(Denial::TransitionNotAllowed {
-                from: f.state,
-                to,
-            })?;
+            let rule = transition_rule(f.state, to)
+                .ok_or(Denial::TransitionNotAllowed { from: f.state, to })?;
             // Changing a case is the work of the organisations it was routed to, never of the
             // national pseudonymised view.
             if !f.org_has_access {
@@ -235,9 +236,19 @@ mod tests {
         for role in Role::ALL {
             let a = actor(role.as_str(), OrgKind::Other, IdentifyPower::All);
             let f = facts(CaseState::Notified, AgeGroup::Adult, false, false);
-            assert_eq!(can(&a, Action::ViewCase, Some(&f)), Err(Denial::NotVisible), "{role}");
             assert_eq!(
-                can(&a, Action::Transition { to: CaseState::PotentialVictim }, Some(&f)),
+                can(&a, Action::ViewCase, Some(&f)),
+                Err(Denial::NotVisible),
+                "{role}"
+            );
+            assert_eq!(
+                can(
+                    &a,
+                    Action::Transition {
+                        to: CaseState::PotentialVictim
+                    },
+                    Some(&f)
+                ),
                 Err(Denial::NotVisible)
             );
         }
@@ -258,7 +269,16 @@ mod tests {
         assert!(can(&a, Action::ViewCase, Some(&f)).is_ok());
         assert!(can(&a, Action::ViewIdentity, Some(&f)).is_err());
         assert!(can(&a, Action::ViewNotes, Some(&f)).is_err());
-        assert!(can(&a, Action::Transition { to: CaseState::PotentialVictim }, Some(&f)).is_err());
+        assert!(
+            can(
+                &a,
+                Action::Transition {
+                    to: CaseState::PotentialVictim
+                },
+                Some(&f)
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -267,12 +287,19 @@ mod tests {
         let own = facts(CaseState::Notified, AgeGroup::Adult, true, true);
         let colleague = facts(CaseState::Notified, AgeGroup::Adult, true, false);
         assert!(can(&a, Action::ViewIdentity, Some(&own)).is_ok());
-        assert_eq!(can(&a, Action::ViewCase, Some(&colleague)), Err(Denial::NotVisible));
+        assert_eq!(
+            can(&a, Action::ViewCase, Some(&colleague)),
+            Err(Denial::NotVisible)
+        );
     }
 
     #[test]
     fn a_children_only_directorate_decides_for_children_and_unknown_ages_only() {
-        let a = actor("identification_officer", OrgKind::ChildProtection, IdentifyPower::ChildrenOnly);
+        let a = actor(
+            "identification_officer",
+            OrgKind::ChildProtection,
+            IdentifyPower::ChildrenOnly,
+        );
         let to = CaseState::IdentifiedVictim;
         let child = facts(CaseState::PresumedVictim, AgeGroup::Child, true, false);
         let unknown = facts(CaseState::PresumedVictim, AgeGroup::Unknown, true, false);
@@ -283,7 +310,11 @@ mod tests {
             can(&a, Action::Transition { to }, Some(&adult)),
             Err(Denial::IdentificationPowerChildrenOnly)
         );
-        let ngo = actor("identification_officer", OrgKind::Other, IdentifyPower::None);
+        let ngo = actor(
+            "identification_officer",
+            OrgKind::Other,
+            IdentifyPower::None,
+        );
         assert_eq!(
             can(&ngo, Action::Transition { to }, Some(&adult)),
             Err(Denial::NoIdentificationPower)
@@ -295,12 +326,29 @@ mod tests {
         let a = actor("case_worker", OrgKind::AnitpRegional, IdentifyPower::All);
         let f = facts(CaseState::InAssistance, AgeGroup::Adult, true, false);
         assert_eq!(
-            can(&a, Action::Transition { to: CaseState::Closed }, Some(&f)),
-            Err(Denial::RoleMissing { needed: vec![Role::Supervisor] })
+            can(
+                &a,
+                Action::Transition {
+                    to: CaseState::Closed
+                },
+                Some(&f)
+            ),
+            Err(Denial::RoleMissing {
+                needed: vec![Role::Supervisor]
+            })
         );
         assert_eq!(
-            can(&a, Action::Transition { to: CaseState::Notified }, Some(&f)),
-            Err(Denial::TransitionNotAllowed { from: CaseState::InAssistance, to: CaseState::Notified })
+            can(
+                &a,
+                Action::Transition {
+                    to: CaseState::Notified
+                },
+                Some(&f)
+            ),
+            Err(Denial::TransitionNotAllowed {
+                from: CaseState::InAssistance,
+                to: CaseState::Notified
+            })
         );
     }
 

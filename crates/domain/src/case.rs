@@ -286,7 +286,10 @@ mod tests {
             assert_eq!(s.as_str().parse::<CaseState>(), Ok(*s));
         }
         let err = "victim".parse::<CaseState>().unwrap_err();
-        assert!(err.contains("`victim`") && err.contains("presumed_victim"), "{err}");
+        assert!(
+            err.contains("`victim`") && err.contains("presumed_victim"),
+            "{err}"
+        );
     }
 
     proptest! {

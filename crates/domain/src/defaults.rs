@@ -65,17 +65,42 @@ pub fn romanian_organisations() -> Vec<OrgSpec> {
         });
     }
     orgs.extend([
-        spec("IGPR", "Inspectoratul General al Poliției Române", OrgType::LawEnforcement, IdentifyPower::All),
-        spec("IGPF", "Inspectoratul General al Poliției de Frontieră", OrgType::LawEnforcement, IdentifyPower::All),
-        spec("IGI", "Inspectoratul General pentru Imigrări", OrgType::ImmigrationService, IdentifyPower::All),
+        spec(
+            "IGPR",
+            "Inspectoratul General al Poliției Române",
+            OrgType::LawEnforcement,
+            IdentifyPower::All,
+        ),
+        spec(
+            "IGPF",
+            "Inspectoratul General al Poliției de Frontieră",
+            OrgType::LawEnforcement,
+            IdentifyPower::All,
+        ),
+        spec(
+            "IGI",
+            "Inspectoratul General pentru Imigrări",
+            OrgType::ImmigrationService,
+            IdentifyPower::All,
+        ),
         spec(
             "DIICOT",
             "Direcția de Investigare a Infracțiunilor de Criminalitate Organizată și Terorism",
             OrgType::LawEnforcement,
             IdentifyPower::All,
         ),
-        spec("IM", "Inspecția Muncii", OrgType::CentralGovernmentOrganisation, IdentifyPower::None),
-        spec("MAE", "Ministerul Afacerilor Externe", OrgType::CentralGovernmentOrganisation, IdentifyPower::None),
+        spec(
+            "IM",
+            "Inspecția Muncii",
+            OrgType::CentralGovernmentOrganisation,
+            IdentifyPower::None,
+        ),
+        spec(
+            "MAE",
+            "Ministerul Afacerilor Externe",
+            OrgType::CentralGovernmentOrganisation,
+            IdentifyPower::None,
+        ),
     ]);
     orgs
 }
@@ -88,10 +113,17 @@ mod tests {
     fn the_default_set_has_every_body_the_mechanism_names() {
         let orgs = romanian_organisations();
         assert_eq!(orgs.len(), 1 + 15 + 42 + 6);
-        let code = |c: &str| orgs.iter().find(|o| o.code == c).unwrap_or_else(|| panic!("{c}"));
+        let code = |c: &str| {
+            orgs.iter()
+                .find(|o| o.code == c)
+                .unwrap_or_else(|| panic!("{c}"))
+        };
         assert_eq!(code("ANITP-CJ").kind, OrgKind::AnitpRegional);
         assert_eq!(code("ANITP-B").county.as_deref(), Some("RO-B"));
-        assert_eq!(code("DGASPC-IF").identify_power, IdentifyPower::ChildrenOnly);
+        assert_eq!(
+            code("DGASPC-IF").identify_power,
+            IdentifyPower::ChildrenOnly
+        );
         assert_eq!(code("IM").identify_power, IdentifyPower::None);
         let mut codes: Vec<&str> = orgs.iter().map(|o| o.code.as_str()).collect();
         codes.sort();

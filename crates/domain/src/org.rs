@@ -46,7 +46,9 @@ impl OrgType {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown organisation type `{0}` (HTCDS org_Type: NGO, LawEnforcement, HealthServiceOrganisation, CentralGovernmentOrganisation, LocalGovernmentOrganisation, ImmigrationService, LegalService, CorporateBusiness, SchoolOrCollege)")]
+#[error(
+    "unknown organisation type `{0}` (HTCDS org_Type: NGO, LawEnforcement, HealthServiceOrganisation, CentralGovernmentOrganisation, LocalGovernmentOrganisation, ImmigrationService, LegalService, CorporateBusiness, SchoolOrCollege)"
+)]
 pub struct UnknownOrgType(pub String);
 
 impl FromStr for OrgType {

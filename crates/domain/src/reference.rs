@@ -144,8 +144,8 @@ mod tests {
         assert_eq!(counties().len(), 42);
         assert_eq!(regional_centres().len(), 15);
         for c in counties() {
-            let centre = regional_centre_for(&c.code)
-                .unwrap_or_else(|| panic!("{} has no centre", c.code));
+            let centre =
+                regional_centre_for(&c.code).unwrap_or_else(|| panic!("{} has no centre", c.code));
             assert!(centre.starts_with("ANITP-"));
         }
         assert_eq!(regional_centre_for("RO-BN").as_deref(), Some("ANITP-CJ"));

@@ -49,7 +49,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role `{0}` (expected one of: screener, case_worker, identification_officer, supervisor, coordinator, investigator, trainer, admin)")]
+#[error(
+    "unknown role `{0}` (expected one of: screener, case_worker, identification_officer, supervisor, coordinator, investigator, trainer, admin)"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

@@ -56,6 +56,61 @@ impl PostgresStore {
 
 impl_sql_store!(PostgresStore, Postgres, "postgres");
 
+/// Helpers for test suites that run against the PostgreSQL server started by `scripts/test`.
+pub mod testing {
+    use sqlx::PgPool;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The server URL from `MNIR_TEST_PG_URL`. When it is missing, the PostgreSQL tests are
+    /// skipped, unless `MNIR_REQUIRE_PG` is set (as the test command does), which makes it fatal.
+    pub fn server_from_env() -> Option<String> {
+        match std::env::var("MNIR_TEST_PG_URL") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ if std::env::var("MNIR_REQUIRE_PG").is_ok() => {
+                panic!(
+                    "MNIR_REQUIRE_PG is set but MNIR_TEST_PG_URL is not: PostgreSQL tests cannot run"
+                )
+            }
+            _ => {
+                eprintln!(
+                    "PostgreSQL tests skipped: MNIR_TEST_PG_URL is not set (scripts/test sets it)"
+                );
+                None
+            }
+        }
+    }
+
+    /// Creates a new empty database on the server and returns its URL.
+    pub async fn create_database(server: &str, purpose: &str) -> String {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "mnir_{purpose}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let admin = PgPool::connect(server)
+            .await
+            .expect("connect to the test server");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin)
+            .await
+            .expect("create a test database");
+        admin.close().await;
+        with_database(server, &name)
+    }
+
+    fn with_database(url: &str, db: &str) -> String {
+        let (base, query) = url
+            .split_once('?')
+            .map_or((url, None), |(b, q)| (b, Some(q)));
+        let base = base.rsplit_once('/').map_or(base, |(head, _)| head);
+        match query {
+            Some(q) => format!("{base}/{db}?{q}"),
+            None => format!("{base}/{db}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod conformance {
     use super::*;
@@ -63,30 +118,6 @@ mod conformance {
     use mnir_store::Store;
     use mnir_store::conformance::{RawAccess, TestDb};
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// The server the test command started (`scripts/test`); each test gets its own database.
-    fn server_url() -> Option<String> {
-        match std::env::var("MNIR_TEST_PG_URL") {
-            Ok(url) if !url.is_empty() => Some(url),
-            _ if std::env::var("MNIR_REQUIRE_PG").is_ok() => {
-                panic!("MNIR_REQUIRE_PG is set but MNIR_TEST_PG_URL is not: PostgreSQL tests cannot run")
-            }
-            _ => {
-                eprintln!("PostgreSQL conformance skipped: MNIR_TEST_PG_URL is not set (scripts/test sets it)");
-                None
-            }
-        }
-    }
-
-    fn with_database(url: &str, db: &str) -> String {
-        let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-        let base = base.rsplit_once('/').map_or(base, |(head, _)| head);
-        match query {
-            Some(q) => format!("{base}/{db}?{q}"),
-            None => format!("{base}/{db}"),
-        }
-    }
 
     struct Raw {
         url: String,
@@ -108,12 +139,20 @@ mod conformance {
             // what a backup would carry.
             sqlx::query("CHECKPOINT").execute(&self.pool).await.ok();
             let bin = std::env::var("MNIR_TEST_PG_BIN").unwrap_or_default();
-            let pg_dump = if bin.is_empty() { "pg_dump".to_string() } else { format!("{bin}/pg_dump") };
+            let pg_dump = if bin.is_empty() {
+                "pg_dump".to_string()
+            } else {
+                format!("{bin}/pg_dump")
+            };
             let out = std::process::Command::new(pg_dump)
                 .arg(&self.url)
                 .output()
                 .expect("pg_dump runs");
-            assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "pg_dump failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             out.stdout
         }
 
@@ -127,20 +166,8 @@ mod conformance {
     }
 
     async fn fresh() -> Option<TestDb> {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let server = server_url()?;
-        let name = format!(
-            "mnir_conf_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        );
-        let admin = PgPool::connect(&server).await.expect("connect to the test server");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&admin)
-            .await
-            .expect("create a test database");
-        admin.close().await;
-        let url = with_database(&server, &name);
+        let server = crate::testing::server_from_env()?;
+        let url = crate::testing::create_database(&server, "conf").await;
         let keys = Keys::from_master(&Keys::generate_master());
         let store = PostgresStore::open(&url, keys).await.unwrap();
         let pool = store.pool().clone();

@@ -93,7 +93,9 @@ mod conformance {
         }
 
         async fn reopen(&self, keys: Keys) -> Result<Arc<dyn Store>, StoreError> {
-            Ok(Arc::new(SqliteStore::open(&self.dir.path().join("mnir.db"), keys).await?))
+            Ok(Arc::new(
+                SqliteStore::open(&self.dir.path().join("mnir.db"), keys).await?,
+            ))
         }
 
         fn drop_audit_guard(&self) -> &'static str {
@@ -104,7 +106,9 @@ mod conformance {
     async fn fresh() -> Option<TestDb> {
         let dir = Arc::new(tempfile::tempdir().unwrap());
         let keys = Keys::from_master(&Keys::generate_master());
-        let store = SqliteStore::open(&dir.path().join("mnir.db"), keys).await.unwrap();
+        let store = SqliteStore::open(&dir.path().join("mnir.db"), keys)
+            .await
+            .unwrap();
         let pool = store.pool().clone();
         Some(TestDb {
             store: Arc::new(store),

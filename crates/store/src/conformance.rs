@@ -161,7 +161,10 @@ pub async fn users_logins_and_lockout(db: TestDb) {
         s.create_user(&orphan, &actor(11)).await,
         Err(StoreError::InvalidReference(_))
     ));
-    assert_eq!(s.user_by_login("ana.pop").await.unwrap().unwrap().id, user.id);
+    assert_eq!(
+        s.user_by_login("ana.pop").await.unwrap().unwrap().id,
+        user.id
+    );
     assert_eq!(s.user_by_login("Ana.Pop").await.unwrap(), None);
 
     let policy = LockoutPolicy {
@@ -169,16 +172,23 @@ pub async fn users_logins_and_lockout(db: TestDb) {
         lock_ms: 1000,
     };
     for _ in 0..2 {
-        s.record_login_attempt(&user.id, false, 100, policy).await.unwrap();
+        s.record_login_attempt(&user.id, false, 100, policy)
+            .await
+            .unwrap();
     }
     let u = s.user_by_id(&user.id).await.unwrap().unwrap();
     assert_eq!((u.failed_logins, u.locked_until_ms), (2, None));
-    s.record_login_attempt(&user.id, false, 100, policy).await.unwrap();
+    s.record_login_attempt(&user.id, false, 100, policy)
+        .await
+        .unwrap();
     let u = s.user_by_id(&user.id).await.unwrap().unwrap();
     assert_eq!(u.locked_until_ms, Some(1100));
     s.set_password(&user.id, "h2", &actor(200)).await.unwrap();
     let u = s.user_by_id(&user.id).await.unwrap().unwrap();
-    assert_eq!((u.password_hash.as_str(), u.failed_logins, u.locked_until_ms), ("h2", 0, None));
+    assert_eq!(
+        (u.password_hash.as_str(), u.failed_logins, u.locked_until_ms),
+        ("h2", 0, None)
+    );
     assert!(matches!(
         s.set_password("no-such-id", "h", &actor(1)).await,
         Err(StoreError::NotFound)
@@ -238,59 +248,114 @@ pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
 pub async fn cases_are_visible_only_inside_the_scope(db: TestDb) {
     let s = db.store.as_ref();
     seed_orgs(s).await;
-    s.create_case(&new_case("c1", "R-1", &["IGPR", "ANITP-CJ"], 1000), &actor(1000))
-        .await
-        .unwrap();
+    s.create_case(
+        &new_case("c1", "R-1", &["IGPR", "ANITP-CJ"], 1000),
+        &actor(1000),
+    )
+    .await
+    .unwrap();
     s.create_case(&new_case("c2", "R-2", &["ANITP-B"], 2000), &actor(2000))
         .await
         .unwrap();
 
     let cj = scope_org("ANITP-CJ");
     let page = s
-        .list_cases(&cj, &CaseFilter { per_page: 10, ..Default::default() }, true, &actor(3000))
+        .list_cases(
+            &cj,
+            &CaseFilter {
+                per_page: 10,
+                ..Default::default()
+            },
+            true,
+            &actor(3000),
+        )
         .await
         .unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.cases[0].reference, "R-1");
-    assert_eq!(page.cases[0].family_name.as_deref(), Some(SENTINEL_FAMILY_NAME));
+    assert_eq!(
+        page.cases[0].family_name.as_deref(),
+        Some(SENTINEL_FAMILY_NAME)
+    );
     let masked = s
-        .list_cases(&cj, &CaseFilter { per_page: 10, ..Default::default() }, false, &actor(3000))
+        .list_cases(
+            &cj,
+            &CaseFilter {
+                per_page: 10,
+                ..Default::default()
+            },
+            false,
+            &actor(3000),
+        )
         .await
         .unwrap();
     assert_eq!(masked.cases[0].family_name, None);
 
     let outsider = scope_org("DGASPC-CJ");
     let page = s
-        .list_cases(&outsider, &CaseFilter { per_page: 10, ..Default::default() }, true, &actor(3000))
+        .list_cases(
+            &outsider,
+            &CaseFilter {
+                per_page: 10,
+                ..Default::default()
+            },
+            true,
+            &actor(3000),
+        )
         .await
         .unwrap();
     assert_eq!((page.total, page.cases.len()), (0, 0));
     assert!(s.count_cases_by_state(&outsider).await.unwrap().is_empty());
     assert_eq!(s.case_facts("c1", &outsider).await.unwrap(), None);
     assert_eq!(
-        s.case_detail("c1", &outsider, Reveal { identity: true, notes: true }, &actor(3000))
-            .await
-            .unwrap(),
+        s.case_detail(
+            "c1",
+            &outsider,
+            Reveal {
+                identity: true,
+                notes: true
+            },
+            &actor(3000)
+        )
+        .await
+        .unwrap(),
         None
     );
 
     let national = ScopeFor {
-        scope: CaseScope { national: true, ..CaseScope::default() },
+        scope: CaseScope {
+            national: true,
+            ..CaseScope::default()
+        },
         org_code: "ANITP".into(),
         user_id: "coord".into(),
     };
-    assert_eq!(s.count_cases_by_state(&national).await.unwrap(), vec![(CaseState::Notified, 2)]);
+    assert_eq!(
+        s.count_cases_by_state(&national).await.unwrap(),
+        vec![(CaseState::Notified, 2)]
+    );
     let facts = s.case_facts("c1", &national).await.unwrap().unwrap();
     assert!(!facts.org_has_access && !facts.created_by_actor);
 
     let creator = ScopeFor {
-        scope: CaseScope { created_by: Some("screener-1".into()), ..CaseScope::default() },
+        scope: CaseScope {
+            created_by: Some("screener-1".into()),
+            ..CaseScope::default()
+        },
         org_code: "IGPR".into(),
         user_id: "screener-1".into(),
     };
     assert_eq!(s.case_facts("c1", &creator).await.unwrap(), None);
     let detail = s
-        .case_detail("c1", &cj, Reveal { identity: true, notes: false }, &actor(3000))
+        .case_detail(
+            "c1",
+            &cj,
+            Reveal {
+                identity: true,
+                notes: false,
+            },
+            &actor(3000),
+        )
         .await
         .unwrap()
         .unwrap();
@@ -311,18 +376,34 @@ pub async fn filters_and_pages_partition_the_visible_cases(db: TestDb) {
     seed_orgs(s).await;
     let mut batch = Vec::new();
     for i in 0..45 {
-        let mut c = new_case(&format!("g{i:03}"), &format!("G-{i:03}"), &["ANITP-CJ"], 10_000 + i);
+        let mut c = new_case(
+            &format!("g{i:03}"),
+            &format!("G-{i:03}"),
+            &["ANITP-CJ"],
+            10_000 + i,
+        );
         if i % 3 == 0 {
             c.found_in_county = "RO-BN".into();
         }
         batch.push(c);
     }
-    s.insert_generated_cases(&batch, &AuditActor::cli(1)).await.unwrap();
+    s.insert_generated_cases(&batch, &AuditActor::cli(1))
+        .await
+        .unwrap();
     let cj = scope_org("ANITP-CJ");
     let mut seen = Vec::new();
     for page in 0..3 {
         let p = s
-            .list_cases(&cj, &CaseFilter { page, per_page: 20, ..Default::default() }, false, &actor(1))
+            .list_cases(
+                &cj,
+                &CaseFilter {
+                    page,
+                    per_page: 20,
+                    ..Default::default()
+                },
+                false,
+                &actor(1),
+            )
             .await
             .unwrap();
         assert_eq!(p.total, 45);
@@ -336,7 +417,11 @@ pub async fn filters_and_pages_partition_the_visible_cases(db: TestDb) {
     let bn = s
         .list_cases(
             &cj,
-            &CaseFilter { county: Some("RO-BN".into()), per_page: 100, ..Default::default() },
+            &CaseFilter {
+                county: Some("RO-BN".into()),
+                per_page: 100,
+                ..Default::default()
+            },
             false,
             &actor(1),
         )
@@ -346,7 +431,11 @@ pub async fn filters_and_pages_partition_the_visible_cases(db: TestDb) {
     let one = s
         .list_cases(
             &cj,
-            &CaseFilter { reference: Some("G-007".into()), per_page: 100, ..Default::default() },
+            &CaseFilter {
+                reference: Some("G-007".into()),
+                per_page: 100,
+                ..Default::default()
+            },
             false,
             &actor(1),
         )
@@ -356,7 +445,11 @@ pub async fn filters_and_pages_partition_the_visible_cases(db: TestDb) {
     let none = s
         .list_cases(
             &cj,
-            &CaseFilter { state: Some(CaseState::Closed), per_page: 100, ..Default::default() },
+            &CaseFilter {
+                state: Some(CaseState::Closed),
+                per_page: 100,
+                ..Default::default()
+            },
             false,
             &actor(1),
         )
@@ -380,14 +473,28 @@ pub async fn transitions_are_checked_recorded_and_audited(db: TestDb) {
     s.transition_case(&change, &actor(2000)).await.unwrap();
     assert!(matches!(
         s.transition_case(&change, &actor(2100)).await,
-        Err(StoreError::StaleState { current: CaseState::PotentialVictim })
+        Err(StoreError::StaleState {
+            current: CaseState::PotentialVictim
+        })
     ));
     assert!(matches!(
-        s.transition_case(&Transition { case_id: "nope".into(), ..change.clone() }, &actor(2100)).await,
+        s.transition_case(
+            &Transition {
+                case_id: "nope".into(),
+                ..change.clone()
+            },
+            &actor(2100)
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
     let detail = s
-        .case_detail("c1", &scope_org("ANITP-CJ"), Reveal::default(), &actor(3000))
+        .case_detail(
+            "c1",
+            &scope_org("ANITP-CJ"),
+            Reveal::default(),
+            &actor(3000),
+        )
         .await
         .unwrap()
         .unwrap();
@@ -415,15 +522,25 @@ pub async fn the_audit_chain_is_append_only_and_verifiable(db: TestDb) {
     s.create_case(&new_case("c1", "R-1", &["ANITP-CJ"], 1000), &actor(1000))
         .await
         .unwrap();
-    s.audit("auth.logout", "user:x", "", &actor(1200)).await.unwrap();
+    s.audit("auth.logout", "user:x", "", &actor(1200))
+        .await
+        .unwrap();
     let entries = match s.verify_audit().await.unwrap() {
         AuditVerdict::Intact { entries } => entries,
         broken => panic!("fresh chain reported {broken:?}"),
     };
     assert_eq!(entries, 6, "four organisations, one case, one logout");
-    let update = db.raw.execute("UPDATE audit_log SET detail = 'x' WHERE seq = 2").await;
+    let update = db
+        .raw
+        .execute("UPDATE audit_log SET detail = 'x' WHERE seq = 2")
+        .await;
     assert!(update.is_err(), "UPDATE on audit_log must be refused");
-    assert!(db.raw.execute("DELETE FROM audit_log WHERE seq = 6").await.is_err());
+    assert!(
+        db.raw
+            .execute("DELETE FROM audit_log WHERE seq = 6")
+            .await
+            .is_err()
+    );
     db.raw.execute(db.raw.drop_audit_guard()).await.unwrap();
     db.raw
         .execute("UPDATE audit_log SET detail = 'channel=web edited' WHERE seq = 3")
@@ -431,7 +548,10 @@ pub async fn the_audit_chain_is_append_only_and_verifiable(db: TestDb) {
         .unwrap();
     assert_eq!(
         s.verify_audit().await.unwrap(),
-        AuditVerdict::Broken { seq: 3, why: "its content does not match its hash".into() }
+        AuditVerdict::Broken {
+            seq: 3,
+            why: "its content does not match its hash".into()
+        }
     );
 }
 
@@ -439,7 +559,10 @@ pub async fn a_removed_audit_entry_breaks_the_chain(db: TestDb) {
     let s = db.store.as_ref();
     seed_orgs(s).await;
     db.raw.execute(db.raw.drop_audit_guard()).await.unwrap();
-    db.raw.execute("DELETE FROM audit_log WHERE seq = 2").await.unwrap();
+    db.raw
+        .execute("DELETE FROM audit_log WHERE seq = 2")
+        .await
+        .unwrap();
     assert!(matches!(
         s.verify_audit().await.unwrap(),
         AuditVerdict::Broken { seq: 2, .. }
@@ -490,7 +613,10 @@ pub async fn another_key_is_refused(db: TestDb) {
         .reopen(Keys::from_master(&Keys::generate_master()))
         .await
         .unwrap();
-    assert!(matches!(other.bind_key().await, Err(StoreError::KeyMismatch)));
+    assert!(matches!(
+        other.bind_key().await,
+        Err(StoreError::KeyMismatch)
+    ));
 }
 
 /// Expands to one `#[tokio::test]` per conformance check, each on a fresh database from `$setup`.

@@ -48,8 +48,12 @@ pub trait Store: Send + Sync + 'static {
     async fn list_organisations(&self) -> StoreResult<Vec<Organisation>>;
 
     async fn create_user(&self, user: &NewUser, by: &AuditActor) -> StoreResult<User>;
-    async fn set_password(&self, user_id: &str, password_hash: &str, by: &AuditActor)
-    -> StoreResult<()>;
+    async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
     async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;
@@ -89,8 +93,11 @@ pub trait Store: Send + Sync + 'static {
     /// Counts of visible cases per state (not audited: no case data, only numbers).
     async fn count_cases_by_state(&self, scope: &ScopeFor) -> StoreResult<Vec<(CaseState, i64)>>;
     /// The facts needed to authorise an action on a case, or `None` when the scope hides it.
-    async fn case_facts(&self, id: &str, scope: &ScopeFor)
-    -> StoreResult<Option<mnir_domain::CaseFacts>>;
+    async fn case_facts(
+        &self,
+        id: &str,
+        scope: &ScopeFor,
+    ) -> StoreResult<Option<mnir_domain::CaseFacts>>;
     /// The whole case, decrypting only what `reveal` allows. Audited as a read.
     async fn case_detail(
         &self,
@@ -104,8 +111,13 @@ pub trait Store: Send + Sync + 'static {
     async fn transition_case(&self, change: &Transition, by: &AuditActor) -> StoreResult<()>;
 
     /// Appends an audit entry for an event that is not itself a store write (login, logout).
-    async fn audit(&self, action: &str, target: &str, detail: &str, by: &AuditActor)
-    -> StoreResult<()>;
+    async fn audit(
+        &self,
+        action: &str,
+        target: &str,
+        detail: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
     /// Recomputes the hash chain from the first entry.
     async fn verify_audit(&self) -> StoreResult<AuditVerdict>;
     /// The most recent audit entries, newest first.

@@ -25,30 +25,147 @@ const YEAR_WEIGHTS: [(i32, u32); 7] = [
 ];
 
 const FEMALE_NAMES: &[&str] = &[
-    "Ana", "Maria", "Ioana", "Elena", "Andreea", "Alexandra", "Cristina", "Mihaela", "Daniela",
-    "Gabriela", "Raluca", "Roxana", "Bianca", "Denisa", "Alina", "Florentina", "Larisa", "Nicoleta",
-    "Georgiana", "Adriana", "Camelia", "Simona", "Diana", "Loredana", "Teodora", "Iuliana",
-    "Ramona", "Claudia", "Irina", "Luminița", "Petronela", "Cosmina", "Ștefania", "Lavinia",
+    "Ana",
+    "Maria",
+    "Ioana",
+    "Elena",
+    "Andreea",
+    "Alexandra",
+    "Cristina",
+    "Mihaela",
+    "Daniela",
+    "Gabriela",
+    "Raluca",
+    "Roxana",
+    "Bianca",
+    "Denisa",
+    "Alina",
+    "Florentina",
+    "Larisa",
+    "Nicoleta",
+    "Georgiana",
+    "Adriana",
+    "Camelia",
+    "Simona",
+    "Diana",
+    "Loredana",
+    "Teodora",
+    "Iuliana",
+    "Ramona",
+    "Claudia",
+    "Irina",
+    "Luminița",
+    "Petronela",
+    "Cosmina",
+    "Ștefania",
+    "Lavinia",
 ];
 const MALE_NAMES: &[&str] = &[
-    "Andrei", "Ion", "Alexandru", "Mihai", "Gheorghe", "Florin", "Marian", "Daniel", "Ionuț",
-    "Cristian", "Constantin", "Adrian", "Bogdan", "Vasile", "Nicolae", "Ștefan", "Costel", "Marius",
-    "Valentin", "Cătălin", "Gabriel", "Sorin", "Dumitru", "Răzvan", "Lucian", "Petru", "Iulian",
+    "Andrei",
+    "Ion",
+    "Alexandru",
+    "Mihai",
+    "Gheorghe",
+    "Florin",
+    "Marian",
+    "Daniel",
+    "Ionuț",
+    "Cristian",
+    "Constantin",
+    "Adrian",
+    "Bogdan",
+    "Vasile",
+    "Nicolae",
+    "Ștefan",
+    "Costel",
+    "Marius",
+    "Valentin",
+    "Cătălin",
+    "Gabriel",
+    "Sorin",
+    "Dumitru",
+    "Răzvan",
+    "Lucian",
+    "Petru",
+    "Iulian",
 ];
 const FAMILY_NAMES: &[&str] = &[
-    "Popescu", "Ionescu", "Popa", "Pop", "Radu", "Dumitru", "Stan", "Stoica", "Gheorghe", "Matei",
-    "Ciobanu", "Rusu", "Munteanu", "Mihai", "Constantin", "Lungu", "Marin", "Tudor", "Dinu",
-    "Florea", "Ene", "Barbu", "Neagu", "Moldovan", "Cristea", "Toma", "Nistor", "Dobre", "Sârbu",
-    "Zamfir", "Oprea", "Sandu", "Ursu", "Căpraru", "Bălan", "Preda", "Voicu", "Anghel", "Lazăr",
-    "Tănase", "Iordache", "Mocanu", "Ardeleanu", "Crăciun", "Manole", "Husar", "Boboc", "Țurcanu",
+    "Popescu",
+    "Ionescu",
+    "Popa",
+    "Pop",
+    "Radu",
+    "Dumitru",
+    "Stan",
+    "Stoica",
+    "Gheorghe",
+    "Matei",
+    "Ciobanu",
+    "Rusu",
+    "Munteanu",
+    "Mihai",
+    "Constantin",
+    "Lungu",
+    "Marin",
+    "Tudor",
+    "Dinu",
+    "Florea",
+    "Ene",
+    "Barbu",
+    "Neagu",
+    "Moldovan",
+    "Cristea",
+    "Toma",
+    "Nistor",
+    "Dobre",
+    "Sârbu",
+    "Zamfir",
+    "Oprea",
+    "Sandu",
+    "Ursu",
+    "Căpraru",
+    "Bălan",
+    "Preda",
+    "Voicu",
+    "Anghel",
+    "Lazăr",
+    "Tănase",
+    "Iordache",
+    "Mocanu",
+    "Ardeleanu",
+    "Crăciun",
+    "Manole",
+    "Husar",
+    "Boboc",
+    "Țurcanu",
 ];
 /// Counties weighted towards those ANITP reports most victims from (Bucharest and the north-east
 /// and south), the rest evenly.
 const COUNTY_WEIGHTS: &[(&str, u32)] = &[
-    ("RO-B", 10), ("RO-IS", 7), ("RO-BC", 5), ("RO-CT", 5), ("RO-DJ", 6), ("RO-GL", 5),
-    ("RO-PH", 5), ("RO-MS", 5), ("RO-BR", 4), ("RO-VS", 4), ("RO-NT", 4), ("RO-SV", 4),
-    ("RO-TM", 4), ("RO-CJ", 4), ("RO-BH", 3), ("RO-AG", 3), ("RO-DB", 3), ("RO-OT", 3),
-    ("RO-TR", 3), ("RO-CL", 3), ("RO-IL", 3), ("RO-GR", 3), ("RO-BT", 4), ("RO-VN", 3),
+    ("RO-B", 10),
+    ("RO-IS", 7),
+    ("RO-BC", 5),
+    ("RO-CT", 5),
+    ("RO-DJ", 6),
+    ("RO-GL", 5),
+    ("RO-PH", 5),
+    ("RO-MS", 5),
+    ("RO-BR", 4),
+    ("RO-VS", 4),
+    ("RO-NT", 4),
+    ("RO-SV", 4),
+    ("RO-TM", 4),
+    ("RO-CJ", 4),
+    ("RO-BH", 3),
+    ("RO-AG", 3),
+    ("RO-DB", 3),
+    ("RO-OT", 3),
+    ("RO-TR", 3),
+    ("RO-CL", 3),
+    ("RO-IL", 3),
+    ("RO-GR", 3),
+    ("RO-BT", 4),
+    ("RO-VN", 3),
 ];
 const FOREIGN_CITIZENSHIPS: &[&str] = &["MD", "UA", "VN", "LK", "PH", "NP", "BD", "CO"];
 const NOTIFIERS: &[(&str, u32)] = &[
@@ -107,7 +224,10 @@ impl Generator {
     }
 
     fn timestamp_in(&mut self, year: i32) -> DateTime<Utc> {
-        let start = Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single().unwrap_or(self.now);
+        let start = Utc
+            .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or(self.now);
         let seconds = self.rng.gen_range(0..365 * 24 * 3600);
         (start + Duration::seconds(seconds)).min(self.now - Duration::days(1))
     }
@@ -157,12 +277,20 @@ impl Generator {
     fn reason(to: CaseState) -> &'static str {
         match to {
             CaseState::Notified => "Notificare înregistrată.",
-            CaseState::PotentialVictim => "Vârsta, identitatea și nevoile urgente au fost clarificate.",
+            CaseState::PotentialVictim => {
+                "Vârsta, identitatea și nevoile urgente au fost clarificate."
+            }
             CaseState::PresumedVictim => "Interviul de identificare a arătat motive rezonabile.",
-            CaseState::IdentifiedVictim => "Decizie de identificare pe baza indicatorilor și a declarațiilor.",
-            CaseState::NotAVictim => "Indicatorii nu susțin traficul; persoana a fost îndrumată către servicii generale.",
+            CaseState::IdentifiedVictim => {
+                "Decizie de identificare pe baza indicatorilor și a declarațiilor."
+            }
+            CaseState::NotAVictim => {
+                "Indicatorii nu susțin traficul; persoana a fost îndrumată către servicii generale."
+            }
             CaseState::InAssistance => "Persoana a acceptat asistența; plan de asistență întocmit.",
-            CaseState::DeclinedAssistance => "Persoana a refuzat asistența după informarea privind drepturile.",
+            CaseState::DeclinedAssistance => {
+                "Persoana a refuzat asistența după informarea privind drepturile."
+            }
             CaseState::Returned => "Repatriere încheiată; monitorizare în curs.",
             CaseState::Closed => "Obiectivele planului au fost atinse; caz închis.",
             CaseState::Duplicate => "Notificare dublă a aceleiași persoane.",
@@ -198,20 +326,41 @@ impl Generator {
         let exploitation = match sex {
             Sex::Female => *pick_weighted(
                 &mut self.rng,
-                &[(Exploitation::Sexual, 84), (Exploitation::Labour, 10), (Exploitation::Begging, 4), (Exploitation::Other, 2)],
+                &[
+                    (Exploitation::Sexual, 84),
+                    (Exploitation::Labour, 10),
+                    (Exploitation::Begging, 4),
+                    (Exploitation::Other, 2),
+                ],
             ),
             _ => *pick_weighted(
                 &mut self.rng,
-                &[(Exploitation::Labour, 50), (Exploitation::Sexual, 18), (Exploitation::Begging, 17), (Exploitation::Criminality, 12), (Exploitation::Other, 3)],
+                &[
+                    (Exploitation::Labour, 50),
+                    (Exploitation::Sexual, 18),
+                    (Exploitation::Begging, 17),
+                    (Exploitation::Criminality, 12),
+                    (Exploitation::Other, 3),
+                ],
             ),
         };
-        let given = if sex == Sex::Male { pick(&mut self.rng, MALE_NAMES) } else { pick(&mut self.rng, FEMALE_NAMES) };
+        let given = if sex == Sex::Male {
+            pick(&mut self.rng, MALE_NAMES)
+        } else {
+            pick(&mut self.rng, FEMALE_NAMES)
+        };
         let family = pick(&mut self.rng, FAMILY_NAMES);
-        let citizenship = if self.rng.gen_bool(0.004) { pick(&mut self.rng, FOREIGN_CITIZENSHIPS) } else { &"RO" };
+        let citizenship = if self.rng.gen_bool(0.004) {
+            pick(&mut self.rng, FOREIGN_CITIZENSHIPS)
+        } else {
+            &"RO"
+        };
         let county = *pick_weighted(&mut self.rng, &self.counties.clone());
         let notifier = match *pick_weighted(&mut self.rng, NOTIFIERS) {
             "REGIONAL" => reference::regional_centre_for(county).unwrap_or_else(|| "ANITP".into()),
-            "DGASPC" if age_group.may_be_child() => reference::child_protection_for(county).unwrap_or_else(|| "IGPR".into()),
+            "DGASPC" if age_group.may_be_child() => {
+                reference::child_protection_for(county).unwrap_or_else(|| "IGPR".into())
+            }
             "DGASPC" => "IGPR".to_string(),
             other => other.to_string(),
         };
@@ -227,9 +376,14 @@ impl Generator {
         let access = route(&notifier, county, age_group)
             .unwrap_or_default()
             .into_iter()
-            .map(|(org_code, basis)| CaseAccess { org_code, basis: basis.as_str().to_string() })
+            .map(|(org_code, basis)| CaseAccess {
+                org_code,
+                basis: basis.as_str().to_string(),
+            })
             .collect::<Vec<_>>();
-        let handler = access.get(1).map_or(notifier.clone(), |a| a.org_code.clone());
+        let handler = access
+            .get(1)
+            .map_or(notifier.clone(), |a| a.org_code.clone());
         let years_ago = self.now.year() - year;
         let mut at = notified;
         let mut history = vec![HistoryEntry {
@@ -258,7 +412,9 @@ impl Generator {
         let mut id_bytes = [0u8; 16];
         self.rng.fill(&mut id_bytes);
         NewCase {
-            id: uuid::Builder::from_random_bytes(id_bytes).into_uuid().to_string(),
+            id: uuid::Builder::from_random_bytes(id_bytes)
+                .into_uuid()
+                .to_string(),
             reference: mnir_domain::case_reference(self.rng.r#gen()),
             state: history.last().map_or(CaseState::Notified, |h| h.to),
             given_name: (*given).to_string(),
@@ -308,7 +464,8 @@ mod tests {
     #[test]
     fn proportions_follow_the_reference_magnitudes() {
         let cases: Vec<NewCase> = Generator::new(1, now()).take(4000).collect();
-        let share = |f: &dyn Fn(&NewCase) -> bool| cases.iter().filter(|c| f(c)).count() as f64 / 4000.0;
+        let share =
+            |f: &dyn Fn(&NewCase) -> bool| cases.iter().filter(|c| f(c)).count() as f64 / 4000.0;
         let female = share(&|c| c.sex == Sex::Female);
         let children = share(&|c| c.age_group == AgeGroup::Child);
         let sexual = share(&|c| c.exploitation == Some(Exploitation::Sexual));
@@ -318,7 +475,15 @@ mod tests {
         assert!((0.60..=0.75).contains(&sexual), "sexual {sexual}");
         assert!(foreign < 0.01, "foreign {foreign}");
         for year in 2019..=2025 {
-            let n = cases.iter().filter(|c| DateTime::from_timestamp_millis(c.notified_at_ms).unwrap().year() == year).count();
+            let n = cases
+                .iter()
+                .filter(|c| {
+                    DateTime::from_timestamp_millis(c.notified_at_ms)
+                        .unwrap()
+                        .year()
+                        == year
+                })
+                .count();
             assert!(n > 400, "{year}: {n}");
         }
     }
@@ -326,14 +491,20 @@ mod tests {
     #[test]
     fn every_case_is_routed_and_its_history_follows_the_transition_table() {
         for case in Generator::new(3, now()).take(2000) {
-            assert!(case.access.iter().any(|a| a.basis == "regional_centre" || a.org_code.starts_with("ANITP-")));
+            let centre = reference::regional_centre_for(&case.found_in_county).unwrap();
+            assert!(case.access.iter().any(|a| a.org_code == centre), "{}", case.reference);
             if case.age_group.may_be_child() {
-                assert!(case.access.iter().any(|a| a.basis == "child_protection"), "{}", case.reference);
+                let directorate = reference::child_protection_for(&case.found_in_county).unwrap();
+                assert!(case.access.iter().any(|a| a.org_code == directorate), "{}", case.reference);
             }
             assert_eq!(case.history.last().unwrap().to, case.state);
             for pair in case.history.windows(2) {
                 assert_eq!(pair[1].from, Some(pair[0].to));
-                assert!(mnir_domain::transition_rule(pair[0].to, pair[1].to).is_some(), "{:?}", pair);
+                assert!(
+                    mnir_domain::transition_rule(pair[0].to, pair[1].to).is_some(),
+                    "{:?}",
+                    pair
+                );
                 assert!(pair[1].at_ms > pair[0].at_ms);
             }
             assert!(case.history.last().unwrap().at_ms < now().timestamp_millis());
@@ -342,7 +513,10 @@ mod tests {
 
     #[test]
     fn references_are_distinct_and_well_formed() {
-        let mut refs: Vec<String> = Generator::new(5, now()).take(20000).map(|c| c.reference).collect();
+        let mut refs: Vec<String> = Generator::new(5, now())
+            .take(20000)
+            .map(|c| c.reference)
+            .collect();
         assert!(refs.iter().all(|r| r.len() == 14 && r.starts_with("RO-")));
         refs.sort();
         refs.dedup();

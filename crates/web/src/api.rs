@@ -1,12 +1,12 @@
 //! The JSON API under `/api/v1`, authenticated with bearer tokens (`mnir token issue`).
 //! Every route is documented in the OpenAPI document served at `/api/v1/openapi.json`.
 
+use crate::AppState;
 use crate::auth::{bearer_user, request_lang};
 use crate::error::{ApiError, ApiErrorEnvelope, ErrorBody, FieldError};
 use crate::i18n::Tr;
 use crate::notify::{self, NotificationInput};
 use crate::pages::scope_for;
-use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,7 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use mnir_domain::{Action, CaseState, can, next_states, reference};
-use mnir_store::{AuditActor, CaseDetail, CaseFilter, CaseSummary, Reveal, StoreError, Transition, User};
+use mnir_store::{
+    AuditActor, CaseDetail, CaseFilter, CaseSummary, Reveal, StoreError, Transition, User,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -86,7 +88,9 @@ pub struct CaseJson {
 }
 
 fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339()).unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
 }
 
 impl From<&CaseSummary> for CaseJson {
@@ -156,7 +160,14 @@ fn detail_json(d: &CaseDetail, allowed: Vec<String>) -> CaseDetailJson {
         notes: d.notes.clone(),
         signals: d.signals.clone(),
         notifying_org: d.notifying_org.clone(),
-        routed_to: d.access.iter().map(|a| RoutedJson { organisation: a.org_code.clone(), basis: a.basis.clone() }).collect(),
+        routed_to: d
+            .access
+            .iter()
+            .map(|a| RoutedJson {
+                organisation: a.org_code.clone(),
+                basis: a.basis.clone(),
+            })
+            .collect(),
         history: d
             .history
             .iter()
@@ -188,17 +199,28 @@ struct Caller {
 
 async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let tr = Tr::new(request_lang(state, headers));
-    let user = bearer_user(state, headers).await.ok_or_else(|| ApiError::unauthorized(&tr))?;
+    let user = bearer_user(state, headers)
+        .await
+        .ok_or_else(|| ApiError::unauthorized(&tr))?;
     Ok(Caller { user, tr })
 }
 
 fn audit_actor(state: &AppState, user: &User) -> AuditActor {
-    AuditActor { user_id: Some(user.id.clone()), org_code: Some(user.org.code.clone()), channel: "api", now_ms: state.now_ms() }
+    AuditActor {
+        user_id: Some(user.id.clone()),
+        org_code: Some(user.org.code.clone()),
+        channel: "api",
+        now_ms: state.now_ms(),
+    }
 }
 
 fn parse_json<T: for<'de> Deserialize<'de>>(tr: &Tr, body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid", tr.t_with("error-json", &[("detail", e.to_string().into())]))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            tr.t_with("error-json", &[("detail", e.to_string().into())]),
+        )
     })
 }
 
@@ -221,29 +243,73 @@ struct ListParams {
     (status = 200, body = CaseListJson),
     (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
-async fn list_cases(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<ListParams>) -> Result<Json<CaseListJson>, ApiError> {
+async fn list_cases(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<ListParams>,
+) -> Result<Json<CaseListJson>, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let actor = user.actor();
     can(&actor, Action::ListCases, None).map_err(|d| ApiError::denied(&tr, &d))?;
     let mut fields = Vec::new();
     let state_filter = p.state.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
-        s.parse::<CaseState>().map_err(|_| fields.push(FieldError { field: "state".into(), message: tr.t("field-state-invalid") })).ok()
+        s.parse::<CaseState>()
+            .map_err(|_| {
+                fields.push(FieldError {
+                    field: "state".into(),
+                    message: tr.t("field-state-invalid"),
+                })
+            })
+            .ok()
     });
-    if p.county.as_deref().is_some_and(|c| reference::county(c).is_none()) {
-        fields.push(FieldError { field: "county".into(), message: tr.t("field-county-invalid") });
+    if p.county
+        .as_deref()
+        .is_some_and(|c| reference::county(c).is_none())
+    {
+        fields.push(FieldError {
+            field: "county".into(),
+            message: tr.t("field-county-invalid"),
+        });
     }
     let per_page = p.per_page.unwrap_or(50);
     if !(1..=200).contains(&per_page) || p.page == Some(0) {
-        fields.push(FieldError { field: "per_page".into(), message: tr.t("field-page-invalid") });
+        fields.push(FieldError {
+            field: "per_page".into(),
+            message: tr.t("field-page-invalid"),
+        });
     }
     if !fields.is_empty() {
         return Err(ApiError::invalid(&tr, fields));
     }
     let page = p.page.unwrap_or(1) - 1;
-    let filter = CaseFilter { state: state_filter, county: p.county.clone(), reference: p.reference.clone(), page, per_page };
-    let names = user.roles.any(&[mnir_domain::Role::CaseWorker, mnir_domain::Role::Supervisor, mnir_domain::Role::IdentificationOfficer]);
-    let result = state.store.list_cases(&scope_for(&user), &filter, names, &audit_actor(&state, &user)).await.map_err(|e| ApiError::internal(&tr, e))?;
-    Ok(Json(CaseListJson { cases: result.cases.iter().map(CaseJson::from).collect(), total: result.total, page: page + 1, per_page }))
+    let filter = CaseFilter {
+        state: state_filter,
+        county: p.county.clone(),
+        reference: p.reference.clone(),
+        page,
+        per_page,
+    };
+    let names = user.roles.any(&[
+        mnir_domain::Role::CaseWorker,
+        mnir_domain::Role::Supervisor,
+        mnir_domain::Role::IdentificationOfficer,
+    ]);
+    let result = state
+        .store
+        .list_cases(
+            &scope_for(&user),
+            &filter,
+            names,
+            &audit_actor(&state, &user),
+        )
+        .await
+        .map_err(|e| ApiError::internal(&tr, e))?;
+    Ok(Json(CaseListJson {
+        cases: result.cases.iter().map(CaseJson::from).collect(),
+        total: result.total,
+        page: page + 1,
+        per_page,
+    }))
 }
 
 /// Notifies a potential victim; the case is routed to the notifier's organisation, the ANITP
@@ -253,22 +319,41 @@ async fn list_cases(State(state): State<AppState>, headers: HeaderMap, Query(p):
     (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
-async fn create_case(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+async fn create_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     can(&user.actor(), Action::NotifyCase, None).map_err(|d| ApiError::denied(&tr, &d))?;
     let input: NotificationInput = parse_json(&tr, &body)?;
     let (id, reference_code) = notify::fresh_identifiers();
     let now = chrono::DateTime::from_timestamp_millis(state.now_ms()).unwrap_or_default();
-    let case = notify::validate(&input, &tr, &user, now, id.clone(), reference_code).map_err(|f| ApiError::invalid(&tr, f))?;
-    state.store.create_case(&case, &audit_actor(&state, &user)).await.map_err(|e| ApiError::internal(&tr, e))?;
+    let case = notify::validate(&input, &tr, &user, now, id.clone(), reference_code)
+        .map_err(|f| ApiError::invalid(&tr, f))?;
+    state
+        .store
+        .create_case(&case, &audit_actor(&state, &user))
+        .await
+        .map_err(|e| ApiError::internal(&tr, e))?;
     let detail = load_detail(&state, &user, &tr, &id).await?;
     Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
-async fn load_detail(state: &AppState, user: &User, tr: &Tr, id: &str) -> Result<CaseDetailJson, ApiError> {
+async fn load_detail(
+    state: &AppState,
+    user: &User,
+    tr: &Tr,
+    id: &str,
+) -> Result<CaseDetailJson, ApiError> {
     let actor = user.actor();
     let scope = scope_for(user);
-    let facts = state.store.case_facts(id, &scope).await.map_err(|e| ApiError::internal(tr, e))?.ok_or_else(|| ApiError::not_found(tr))?;
+    let facts = state
+        .store
+        .case_facts(id, &scope)
+        .await
+        .map_err(|e| ApiError::internal(tr, e))?
+        .ok_or_else(|| ApiError::not_found(tr))?;
     can(&actor, Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(tr, &d))?;
     let reveal = Reveal {
         identity: can(&actor, Action::ViewIdentity, Some(&facts)).is_ok(),
@@ -291,7 +376,11 @@ async fn load_detail(state: &AppState, user: &User, tr: &Tr, id: &str) -> Result
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path, description = "Case id")), responses(
     (status = 200, body = CaseDetailJson), (status = 401, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
 ))]
-async fn get_case(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<CaseDetailJson>, ApiError> {
+async fn get_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<CaseDetailJson>, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     Ok(Json(load_detail(&state, &user, &tr, &id).await?))
 }
@@ -302,27 +391,65 @@ async fn get_case(State(state): State<AppState>, headers: HeaderMap, Path(id): P
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
     (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
-async fn transition_case(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Json<CaseDetailJson>, ApiError> {
+async fn transition_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<CaseDetailJson>, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let request: TransitionRequest = parse_json(&tr, &body)?;
-    let facts = state.store.case_facts(&id, &scope_for(&user)).await.map_err(|e| ApiError::internal(&tr, e))?.ok_or_else(|| ApiError::not_found(&tr))?;
-    let to: CaseState = request
-        .to
-        .parse()
-        .map_err(|_| ApiError::invalid(&tr, vec![FieldError { field: "to".into(), message: tr.t("field-state-invalid") }]))?;
-    can(&user.actor(), Action::Transition { to }, Some(&facts)).map_err(|d| ApiError::denied(&tr, &d))?;
+    let facts = state
+        .store
+        .case_facts(&id, &scope_for(&user))
+        .await
+        .map_err(|e| ApiError::internal(&tr, e))?
+        .ok_or_else(|| ApiError::not_found(&tr))?;
+    let to: CaseState = request.to.parse().map_err(|_| {
+        ApiError::invalid(
+            &tr,
+            vec![FieldError {
+                field: "to".into(),
+                message: tr.t("field-state-invalid"),
+            }],
+        )
+    })?;
+    can(&user.actor(), Action::Transition { to }, Some(&facts))
+        .map_err(|d| ApiError::denied(&tr, &d))?;
     let reason = request.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 2000 {
-        let key = if reason.is_empty() { "transition-reason-required" } else { "transition-reason-too-long" };
-        return Err(ApiError::invalid(&tr, vec![FieldError { field: "reason".into(), message: tr.t(key) }]));
+        let key = if reason.is_empty() {
+            "transition-reason-required"
+        } else {
+            "transition-reason-too-long"
+        };
+        return Err(ApiError::invalid(
+            &tr,
+            vec![FieldError {
+                field: "reason".into(),
+                message: tr.t(key),
+            }],
+        ));
     }
-    let change = Transition { case_id: id.clone(), from: facts.state, to, reason };
-    match state.store.transition_case(&change, &audit_actor(&state, &user)).await {
+    let change = Transition {
+        case_id: id.clone(),
+        from: facts.state,
+        to,
+        reason,
+    };
+    match state
+        .store
+        .transition_case(&change, &audit_actor(&state, &user))
+        .await
+    {
         Ok(()) => Ok(Json(load_detail(&state, &user, &tr, &id).await?)),
         Err(StoreError::StaleState { current }) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "conflict",
-            tr.t_with("transition-stale", &[("state", tr.term("state", current.as_str()).into())]),
+            tr.t_with(
+                "transition-stale",
+                &[("state", tr.term("state", current.as_str()).into())],
+            ),
         )),
         Err(e) => Err(ApiError::internal(&tr, e)),
     }

@@ -1,8 +1,8 @@
 //! Sessions, API tokens, CSRF and login throttling.
 
+use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::{Lang, Tr};
-use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::{self, HeaderMap};
 use axum::http::request::Parts;
@@ -13,11 +13,19 @@ pub const CSRF_FIELD: &str = "csrf";
 pub const LANG_COOKIE: &str = "mnir_lang";
 
 pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-mnir_session" } else { "mnir_session" }
+    if secure {
+        "__Host-mnir_session"
+    } else {
+        "mnir_session"
+    }
 }
 
 fn pre_session_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-mnir_pre" } else { "mnir_pre" }
+    if secure {
+        "__Host-mnir_pre"
+    } else {
+        "mnir_pre"
+    }
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -45,7 +53,10 @@ pub fn secret_cookie(state: &AppState, name: &str, value: &str, max_age_s: Optio
 }
 
 pub fn lang_cookie(state: &AppState, lang: Lang) -> String {
-    let mut c = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
+    let mut c = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
     if state.config.secure_cookies {
         c.push_str("; Secure");
     }
@@ -105,27 +116,51 @@ impl Viewer {
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Viewer, Self::Rejection> {
         let tr = Tr::new(request_lang(state, &parts.headers));
-        let path = parts.uri.path_and_query().map_or("/".to_string(), |p| p.as_str().to_string());
-        let (user, session_secret) = match cookie(&parts.headers, session_cookie_name(state.config.secure_cookies)) {
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or("/".to_string(), |p| p.as_str().to_string());
+        let (user, session_secret) = match cookie(
+            &parts.headers,
+            session_cookie_name(state.config.secure_cookies),
+        ) {
             Some(secret) => match live_session_user(state, &secret).await {
                 Some(user) => (Some(user), Some(secret)),
                 None => (None, None),
             },
             None => (None, None),
         };
-        let existing_pre = cookie(&parts.headers, pre_session_cookie_name(state.config.secure_cookies))
-            .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+        let existing_pre = cookie(
+            &parts.headers,
+            pre_session_cookie_name(state.config.secure_cookies),
+        )
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
         let (pre_secret, new_pre_cookie) = match existing_pre {
             Some(v) => (v, None),
             None => {
                 let v = random_secret();
-                let c = secret_cookie(state, pre_session_cookie_name(state.config.secure_cookies), &v, None);
+                let c = secret_cookie(
+                    state,
+                    pre_session_cookie_name(state.config.secure_cookies),
+                    &v,
+                    None,
+                );
                 (v, Some(c))
             }
         };
-        Ok(Viewer { tr, user, session_secret, pre_secret, new_pre_cookie, path })
+        Ok(Viewer {
+            tr,
+            user,
+            session_secret,
+            pre_secret,
+            new_pre_cookie,
+            path,
+        })
     }
 }
 
@@ -156,7 +191,12 @@ pub enum LoginOutcome {
     Throttled,
 }
 
-pub async fn attempt_login(state: &AppState, login: &str, password: &str, client: &str) -> LoginOutcome {
+pub async fn attempt_login(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    client: &str,
+) -> LoginOutcome {
     let now = state.now_ms();
     {
         let mut attempts = state.attempts.lock().unwrap_or_else(|e| e.into_inner());
@@ -170,7 +210,9 @@ pub async fn attempt_login(state: &AppState, login: &str, password: &str, client
     let user = state.store.user_by_login(login.trim()).await.ok().flatten();
     // An unknown login is checked against a hash of the same cost, so timing does not reveal
     // which logins exist.
-    let stored = user.as_ref().map_or_else(|| state.dummy_hash.to_string(), |u| u.password_hash.clone());
+    let stored = user
+        .as_ref()
+        .map_or_else(|| state.dummy_hash.to_string(), |u| u.password_hash.clone());
     let password = password.to_string();
     let verified = {
         let _permit = state.hashing.acquire().await;
@@ -178,15 +220,25 @@ pub async fn attempt_login(state: &AppState, login: &str, password: &str, client
             .await
             .unwrap_or(false)
     };
-    let Some(user) = user else { return LoginOutcome::BadCredentials };
+    let Some(user) = user else {
+        return LoginOutcome::BadCredentials;
+    };
     if user.locked_until_ms.is_some_and(|until| until > now) {
         return LoginOutcome::Locked;
     }
     if !verified || !user.active || !user.org.active {
-        let _ = state.store.record_login_attempt(&user.id, false, now, state.config.lockout).await;
+        let _ = state
+            .store
+            .record_login_attempt(&user.id, false, now, state.config.lockout)
+            .await;
         return LoginOutcome::BadCredentials;
     }
-    if state.store.record_login_attempt(&user.id, true, now, state.config.lockout).await.is_err() {
+    if state
+        .store
+        .record_login_attempt(&user.id, true, now, state.config.lockout)
+        .await
+        .is_err()
+    {
         return LoginOutcome::BadCredentials;
     }
     // A new random id at every login: a session id planted before login is never promoted.

@@ -36,7 +36,12 @@ impl PageError {
     }
 
     pub fn not_found(ctx: &PageCtx) -> PageError {
-        Self::new(ctx, StatusCode::NOT_FOUND, "error-not-found-title", ctx.t("error-not-found"))
+        Self::new(
+            ctx,
+            StatusCode::NOT_FOUND,
+            "error-not-found-title",
+            ctx.t("error-not-found"),
+        )
     }
 
     pub fn forbidden(ctx: &PageCtx, message: String) -> PageError {
@@ -44,17 +49,32 @@ impl PageError {
     }
 
     pub fn csrf(ctx: &PageCtx) -> PageError {
-        Self::new(ctx, StatusCode::FORBIDDEN, "error-forbidden-title", ctx.t("error-csrf"))
+        Self::new(
+            ctx,
+            StatusCode::FORBIDDEN,
+            "error-forbidden-title",
+            ctx.t("error-csrf"),
+        )
     }
 
     pub fn bad_request(ctx: &PageCtx, message: String) -> PageError {
-        Self::new(ctx, StatusCode::BAD_REQUEST, "error-bad-request-title", message)
+        Self::new(
+            ctx,
+            StatusCode::BAD_REQUEST,
+            "error-bad-request-title",
+            message,
+        )
     }
 
     pub fn internal(ctx: &PageCtx, cause: impl std::fmt::Display) -> PageError {
         // The cause goes to the server log only: it may name tables or values.
         tracing::error!(%cause, "request failed");
-        Self::new(ctx, StatusCode::INTERNAL_SERVER_ERROR, "error-internal-title", ctx.t("error-internal"))
+        Self::new(
+            ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error-internal-title",
+            ctx.t("error-internal"),
+        )
     }
 
     /// A refusal by `can`: not-found for cases the user may not see, the reason otherwise.
@@ -68,7 +88,11 @@ impl PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let page = ErrorPage { ctx: &self.ctx, title: self.title.clone(), message: self.message.clone() };
+        let page = ErrorPage {
+            ctx: &self.ctx,
+            title: self.title.clone(),
+            message: self.message.clone(),
+        };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(e) => {
@@ -89,7 +113,10 @@ pub fn denial_message(tr: &Tr, denial: &Denial) -> String {
         }
         Denial::TransitionNotAllowed { from, to } => tr.t_with(
             "denial-transition",
-            &[("from", tr.term("state", from.as_str()).into()), ("to", tr.term("state", to.as_str()).into())],
+            &[
+                ("from", tr.term("state", from.as_str()).into()),
+                ("to", tr.term("state", to.as_str()).into()),
+            ],
         ),
         Denial::NoIdentificationPower => tr.t("denial-no-identification-power"),
         Denial::IdentificationPowerChildrenOnly => tr.t("denial-children-only"),
@@ -127,39 +154,64 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
-        ApiError { status, body: ErrorBody { code, message, fields: Vec::new() } }
+        ApiError {
+            status,
+            body: ErrorBody {
+                code,
+                message,
+                fields: Vec::new(),
+            },
+        }
     }
     pub fn not_found(tr: &Tr) -> ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", tr.t("error-not-found"))
     }
     pub fn unauthorized(tr: &Tr) -> ApiError {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", tr.t("error-api-unauthorized"))
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            tr.t("error-api-unauthorized"),
+        )
     }
     pub fn invalid(tr: &Tr, fields: Vec<FieldError>) -> ApiError {
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            body: ErrorBody { code: "invalid", message: tr.t("error-invalid"), fields },
+            body: ErrorBody {
+                code: "invalid",
+                message: tr.t("error-invalid"),
+                fields,
+            },
         }
     }
     pub fn denied(tr: &Tr, denial: &Denial) -> ApiError {
         match denial {
             Denial::NotVisible => Self::not_found(tr),
-            other => Self::new(StatusCode::FORBIDDEN, "forbidden", denial_message(tr, other)),
+            other => Self::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                denial_message(tr, other),
+            ),
         }
     }
     pub fn internal(tr: &Tr, cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(%cause, "API request failed");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", tr.t("error-internal"))
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            tr.t("error-internal"),
+        )
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(ApiErrorEnvelope { error: self.body })).into_response();
+        let mut response =
+            (self.status, Json(ApiErrorEnvelope { error: self.body })).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }

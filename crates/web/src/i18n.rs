@@ -114,7 +114,9 @@ impl Tr {
             return format!("[missing: {key}]");
         };
         let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        let text = bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned();
         if !errors.is_empty() {
             tracing::error!(key, lang = self.lang.code(), ?errors, "message arguments");
         }
@@ -224,7 +226,10 @@ mod tests {
         let en = message_ids(EN_FTL);
         let only_ro: Vec<_> = ro.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&ro).collect();
-        assert!(only_ro.is_empty() && only_en.is_empty(), "only in ro: {only_ro:?}; only in en: {only_en:?}");
+        assert!(
+            only_ro.is_empty() && only_en.is_empty(),
+            "only in ro: {only_ro:?}; only in en: {only_en:?}"
+        );
         assert!(ro.len() > 100, "{} messages", ro.len());
     }
 
@@ -237,9 +242,15 @@ mod tests {
             keys.extend(CaseState::ALL.iter().map(|v| format!("state-{v}")));
             keys.extend(Sex::ALL.iter().map(|v| format!("sex-{v}")));
             keys.extend(AgeGroup::ALL.iter().map(|v| format!("age-{v}")));
-            keys.extend(Exploitation::ALL.iter().map(|v| format!("exploitation-{v}")));
+            keys.extend(
+                Exploitation::ALL
+                    .iter()
+                    .map(|v| format!("exploitation-{v}")),
+            );
             keys.extend(Role::ALL.iter().map(|v| format!("role-{v}")));
-            keys.extend(["notifier", "regional_centre", "child_protection"].map(|b| format!("basis-{b}")));
+            keys.extend(
+                ["notifier", "regional_centre", "child_protection"].map(|b| format!("basis-{b}")),
+            );
             for key in keys {
                 assert!(!tr.t(&key).starts_with("[missing"), "{key} in {lang:?}");
             }
@@ -257,14 +268,23 @@ mod tests {
         assert_eq!(en.number(-1234), "-1,234");
         assert_eq!(ro.t_with("cases-count", &[("count", 1.into())]), "1 caz");
         assert_eq!(ro.t_with("cases-count", &[("count", 3.into())]), "3 cazuri");
-        assert_eq!(ro.t_with("cases-count", &[("count", 20.into())]), "20 de cazuri");
+        assert_eq!(
+            ro.t_with("cases-count", &[("count", 20.into())]),
+            "20 de cazuri"
+        );
         assert_eq!(en.t_with("cases-count", &[("count", 1.into())]), "1 case");
-        assert_eq!(en.t_with("cases-count", &[("count", 20.into())]), "20 cases");
+        assert_eq!(
+            en.t_with("cases-count", &[("count", 20.into())]),
+            "20 cases"
+        );
     }
 
     #[test]
     fn accept_language_picks_the_first_supported_tag() {
-        assert_eq!(Lang::from_accept_language("fr-FR, en-GB;q=0.8, ro;q=0.5"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("fr-FR, en-GB;q=0.8, ro;q=0.5"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language("ro-RO"), Some(Lang::Ro));
         assert_eq!(Lang::from_accept_language("de"), None);
     }

@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 pub use auth::{CSRF_FIELD, session_cookie_name};
-pub use pages::MIN_PASSWORD;
 pub use i18n::{Lang, Tr};
+pub use pages::MIN_PASSWORD;
 
 /// The source of "now", injected so tests can move time without sleeping.
 pub trait Clock: Send + Sync + 'static {
@@ -90,7 +90,8 @@ impl AppState {
         config: WebConfig,
         clock: Arc<dyn Clock>,
     ) -> AppState {
-        let dummy_hash = mnir_crypto::hash_password(&mnir_crypto::random_secret(), config.password_cost);
+        let dummy_hash =
+            mnir_crypto::hash_password(&mnir_crypto::random_secret(), config.password_cost);
         AppState {
             dummy_hash: dummy_hash.into(),
             store,
@@ -127,6 +128,9 @@ async fn health(
 ) -> (axum::http::StatusCode, &'static str) {
     match state.store.organisation("ANITP").await {
         Ok(_) => (axum::http::StatusCode::OK, "ok\n"),
-        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable\n",
+        ),
     }
 }

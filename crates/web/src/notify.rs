@@ -65,7 +65,10 @@ impl NotificationInput {
 }
 
 fn error(field: &str, tr: &Tr, key: &str) -> FieldError {
-    FieldError { field: field.to_string(), message: tr.t(key) }
+    FieldError {
+        field: field.to_string(),
+        message: tr.t(key),
+    }
 }
 
 /// Checks a notification and builds the case, routed as mnir.md §2 requires. All errors are
@@ -90,7 +93,12 @@ pub fn validate(
         }
     }
     let today = now.date_naive();
-    let birth_date = match input.birth_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let birth_date = match input
+        .birth_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(d) if d > today => {
@@ -108,7 +116,11 @@ pub fn validate(
             }
         },
     };
-    let sex = input.sex.parse::<Sex>().map_err(|_| errors.push(error("sex", tr, "field-sex-invalid"))).ok();
+    let sex = input
+        .sex
+        .parse::<Sex>()
+        .map_err(|_| errors.push(error("sex", tr, "field-sex-invalid")))
+        .ok();
     let citizenship = input.citizenship.trim().to_ascii_uppercase();
     if citizenship != UNKNOWN_CITIZENSHIP && reference::country(&citizenship).is_none() {
         errors.push(error("citizenship", tr, "field-citizenship-invalid"));
@@ -130,7 +142,12 @@ pub fn validate(
         }
     }
     signals.sort();
-    let exploitation = match input.exploitation.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let exploitation = match input
+        .exploitation
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(text) => text
             .parse::<Exploitation>()
@@ -149,7 +166,10 @@ pub fn validate(
     let access = route(&notifier.org.code, &county, age_group)
         .ok_or_else(|| vec![error("found_in_county", tr, "field-county-invalid")])?
         .into_iter()
-        .map(|(org_code, basis)| CaseAccess { org_code, basis: basis.as_str().to_string() })
+        .map(|(org_code, basis)| CaseAccess {
+            org_code,
+            basis: basis.as_str().to_string(),
+        })
         .collect();
     let now_ms = now.timestamp_millis();
     Ok(NewCase {

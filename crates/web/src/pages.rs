@@ -1,22 +1,24 @@
 //! The HTML pages. Every form posts back and re-renders on the server; scripts only enhance.
 
+use crate::AppState;
 use crate::auth::{self, LoginOutcome, Viewer, lang_cookie, secret_cookie, session_cookie_name};
 use crate::error::{FieldError, PageError, denial_message};
 use crate::i18n::{Lang, Tr};
 use crate::notify::{self, NotificationInput, UNKNOWN_CITIZENSHIP};
 use crate::views::{PageCtx, encode_component};
-use crate::AppState;
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use mnir_domain::{
     Action, CaseState, Exploitation, Role, Sex, can, case_scope, next_states, reference,
 };
-use mnir_store::{AuditActor, AuditVerdict, CaseFilter, Reveal, ScopeFor, StoreError, Transition, User};
+use mnir_store::{
+    AuditActor, AuditVerdict, CaseFilter, Reveal, ScopeFor, StoreError, Transition, User,
+};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -50,7 +52,10 @@ pub struct ClientAddr(pub String);
 
 impl axum::extract::FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(ClientAddr(
             parts
                 .extensions
@@ -103,7 +108,11 @@ fn audit_actor(state: &AppState, user: &User) -> AuditActor {
 }
 
 pub fn scope_for(user: &User) -> ScopeFor {
-    ScopeFor { scope: case_scope(&user.actor()), org_code: user.org.code.clone(), user_id: user.id.clone() }
+    ScopeFor {
+        scope: case_scope(&user.actor()),
+        org_code: user.org.code.clone(),
+        user_id: user.id.clone(),
+    }
 }
 
 fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
@@ -111,7 +120,10 @@ fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
 }
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 pub async fn not_found(viewer: Viewer, State(state): State<AppState>) -> Response {
@@ -120,7 +132,11 @@ pub async fn not_found(viewer: Viewer, State(state): State<AppState>) -> Respons
 }
 
 async fn home(viewer: Viewer) -> Redirect {
-    Redirect::to(if viewer.user.is_some() { "/dashboard" } else { "/login" })
+    Redirect::to(if viewer.user.is_some() {
+        "/dashboard"
+    } else {
+        "/login"
+    })
 }
 
 #[derive(Template)]
@@ -139,7 +155,11 @@ struct NextQuery {
     done: Option<String>,
 }
 
-async fn login_page(viewer: Viewer, State(state): State<AppState>, Query(q): Query<NextQuery>) -> PageResult {
+async fn login_page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<NextQuery>,
+) -> PageResult {
     if viewer.user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
@@ -149,7 +169,13 @@ async fn login_page(viewer: Viewer, State(state): State<AppState>, Query(q): Que
         Some("password") => Some(ctx.t("account-changed")),
         _ => None,
     };
-    let page = LoginPage { next: safe_next(q.next.as_deref()), login: String::new(), error: None, message, ctx: ctx.clone() };
+    let page = LoginPage {
+        next: safe_next(q.next.as_deref()),
+        login: String::new(),
+        error: None,
+        message,
+        ctx: ctx.clone(),
+    };
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
@@ -182,7 +208,13 @@ async fn login_submit(
         LoginOutcome::Locked => (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-locked")),
         LoginOutcome::Throttled => (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-throttled")),
     };
-    let page = LoginPage { next, login, error: Some(error), message: None, ctx: ctx.clone() };
+    let page = LoginPage {
+        next,
+        login,
+        error: Some(error),
+        message: None,
+        ctx: ctx.clone(),
+    };
     render(&viewer, status, &page, &ctx)
 }
 
@@ -192,10 +224,23 @@ async fn logout(viewer: Viewer, State(state): State<AppState>, body: Bytes) -> P
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     if let (Some(hash), Some(user)) = (viewer.session_hash(), viewer.user.as_ref()) {
         let _ = state.store.delete_session(&hash).await;
-        let _ = state.store.audit("auth.logout", &format!("user:{}", user.id), "", &audit_actor(&state, user)).await;
+        let _ = state
+            .store
+            .audit(
+                "auth.logout",
+                &format!("user:{}", user.id),
+                "",
+                &audit_actor(&state, user),
+            )
+            .await;
     }
     let mut response = Redirect::to("/login?done=logout").into_response();
-    let cleared = secret_cookie(&state, session_cookie_name(state.config.secure_cookies), "", Some(0));
+    let cleared = secret_cookie(
+        &state,
+        session_cookie_name(state.config.secure_cookies),
+        "",
+        Some(0),
+    );
     if let Ok(v) = HeaderValue::from_str(&cleared) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -251,10 +296,18 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
     let mut counts = Vec::new();
     let mut total = 0i64;
     if show_counts {
-        let rows = state.store.count_cases_by_state(&scope_for(user)).await.map_err(|e| PageError::internal(&ctx, e))?;
+        let rows = state
+            .store
+            .count_cases_by_state(&scope_for(user))
+            .await
+            .map_err(|e| PageError::internal(&ctx, e))?;
         for (s, n) in rows {
             total += n;
-            counts.push(StateCount { state: s.as_str(), label: tr.term("state", s.as_str()), count: tr.number(n) });
+            counts.push(StateCount {
+                state: s.as_str(),
+                label: tr.term("state", s.as_str()),
+                count: tr.number(n),
+            });
         }
     }
     let mut role_notes = Vec::new();
@@ -265,7 +318,10 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
     let page = DashboardPage {
         greeting: tr.t_with(
             "dashboard-greeting",
-            &[("login", user.login.clone().into()), ("org", user.org.name.clone().into())],
+            &[
+                ("login", user.login.clone().into()),
+                ("org", user.org.name.clone().into()),
+            ],
         ),
         role_notes,
         show_counts,
@@ -285,12 +341,21 @@ pub struct Opt {
 
 fn options<'a>(items: impl Iterator<Item = (&'a str, String)>, chosen: &[&str]) -> Vec<Opt> {
     items
-        .map(|(value, label)| Opt { selected: chosen.contains(&value), value: value.to_string(), label })
+        .map(|(value, label)| Opt {
+            selected: chosen.contains(&value),
+            value: value.to_string(),
+            label,
+        })
         .collect()
 }
 
 fn county_options(chosen: &str) -> Vec<Opt> {
-    options(reference::counties().iter().map(|c| (c.code.as_str(), c.name.clone())), &[chosen])
+    options(
+        reference::counties()
+            .iter()
+            .map(|c| (c.code.as_str(), c.name.clone())),
+        &[chosen],
+    )
 }
 
 struct CaseRow {
@@ -331,7 +396,11 @@ struct ListQuery {
 
 /// Whether the role needs names in lists (mnir.md §13: names hidden in lists unless needed).
 fn lists_show_names(user: &User) -> bool {
-    user.roles.any(&[Role::CaseWorker, Role::Supervisor, Role::IdentificationOfficer])
+    user.roles.any(&[
+        Role::CaseWorker,
+        Role::Supervisor,
+        Role::IdentificationOfficer,
+    ])
 }
 
 fn age_text(tr: &Tr, group: mnir_domain::AgeGroup, years: Option<u32>) -> String {
@@ -345,31 +414,63 @@ fn county_name(code: &str) -> String {
     reference::county(code).map_or_else(|| code.to_string(), |c| c.name.clone())
 }
 
-async fn case_list(viewer: Viewer, State(state): State<AppState>, Query(q): Query<ListQuery>) -> PageResult {
+async fn case_list(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
     let tr = ctx.tr;
     let actor = user.actor();
     can(&actor, Action::ListCases, None).map_err(|d| PageError::denied(&ctx, &d))?;
-    let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let state_filter = match blank(&q.state) {
-        Some(s) => Some(s.parse::<CaseState>().map_err(|_| PageError::bad_request(&ctx, tr.t("cases-bad-filter")))?),
+        Some(s) => Some(
+            s.parse::<CaseState>()
+                .map_err(|_| PageError::bad_request(&ctx, tr.t("cases-bad-filter")))?,
+        ),
         None => None,
     };
     let county = blank(&q.county);
-    if county.as_deref().is_some_and(|c| reference::county(c).is_none()) {
+    if county
+        .as_deref()
+        .is_some_and(|c| reference::county(c).is_none())
+    {
         return Err(PageError::bad_request(&ctx, tr.t("cases-bad-filter")).into());
     }
     let page: u32 = match blank(&q.page) {
-        Some(p) => p.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| PageError::bad_request(&ctx, tr.t("cases-bad-filter")))? - 1,
+        Some(p) => {
+            p.parse::<u32>()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| PageError::bad_request(&ctx, tr.t("cases-bad-filter")))?
+                - 1
+        }
         None => 0,
     };
     let reference_text = blank(&q.reference).map(|r| r.to_ascii_uppercase());
-    let filter = CaseFilter { state: state_filter, county: county.clone(), reference: reference_text.clone(), page, per_page: PER_PAGE };
+    let filter = CaseFilter {
+        state: state_filter,
+        county: county.clone(),
+        reference: reference_text.clone(),
+        page,
+        per_page: PER_PAGE,
+    };
     let show_names = lists_show_names(user);
     let result = state
         .store
-        .list_cases(&scope_for(user), &filter, show_names, &audit_actor(&state, user))
+        .list_cases(
+            &scope_for(user),
+            &filter,
+            show_names,
+            &audit_actor(&state, user),
+        )
         .await
         .map_err(|e| PageError::internal(&ctx, e))?;
     let rows = result
@@ -378,7 +479,13 @@ async fn case_list(viewer: Viewer, State(state): State<AppState>, Query(q): Quer
         .map(|c| CaseRow {
             id: c.id.clone(),
             reference: c.reference.clone(),
-            name: format!("{} {}", c.given_name.clone().unwrap_or_default(), c.family_name.clone().unwrap_or_default()).trim().to_string(),
+            name: format!(
+                "{} {}",
+                c.given_name.clone().unwrap_or_default(),
+                c.family_name.clone().unwrap_or_default()
+            )
+            .trim()
+            .to_string(),
             state: c.state.as_str(),
             state_label: tr.term("state", c.state.as_str()),
             sex: tr.term("sex", c.sex.as_str()),
@@ -390,23 +497,40 @@ async fn case_list(viewer: Viewer, State(state): State<AppState>, Query(q): Quer
     let pages = ((result.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).max(1);
     let link = |p: u32| {
         let mut params = vec![("page", (p + 1).to_string())];
-        if let Some(s) = state_filter { params.push(("state", s.as_str().to_string())); }
-        if let Some(c) = &county { params.push(("county", c.clone())); }
-        if let Some(r) = &reference_text { params.push(("reference", r.clone())); }
-        format!("/cases?{}", serde_urlencoded::to_string(&params).unwrap_or_default())
+        if let Some(s) = state_filter {
+            params.push(("state", s.as_str().to_string()));
+        }
+        if let Some(c) = &county {
+            params.push(("county", c.clone()));
+        }
+        if let Some(r) = &reference_text {
+            params.push(("reference", r.clone()));
+        }
+        format!(
+            "/cases?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
     };
     let page_view = CaseListPage {
         national: case_scope(&actor).national,
         show_names,
         state_options: options(
-            CaseState::ALL.iter().map(|s| (s.as_str(), tr.term("state", s.as_str()))),
+            CaseState::ALL
+                .iter()
+                .map(|s| (s.as_str(), tr.term("state", s.as_str()))),
             &[state_filter.map_or("", |s| s.as_str())],
         ),
         county_options: county_options(county.as_deref().unwrap_or("")),
         reference: reference_text.clone().unwrap_or_default(),
         total_text: tr.t_with("cases-count", &[("count", result.total.into())]),
         rows,
-        page_text: tr.t_with("cases-page", &[("page", i64::from(page + 1).into()), ("pages", pages.into())]),
+        page_text: tr.t_with(
+            "cases-page",
+            &[
+                ("page", i64::from(page + 1).into()),
+                ("pages", pages.into()),
+            ],
+        ),
         prev_url: (page > 0).then(|| link(page - 1)),
         next_url: (i64::from(page + 1) < pages).then(|| link(page + 1)),
         ctx: ctx.clone(),
@@ -436,36 +560,72 @@ struct NotifyPage {
 
 impl NotifyPage {
     fn error_for(&self, field: &str) -> Option<String> {
-        let messages: Vec<&str> = self.field_errors.iter().filter(|e| e.field == field).map(|e| e.message.as_str()).collect();
+        let messages: Vec<&str> = self
+            .field_errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect();
         (!messages.is_empty()).then(|| messages.join(" "))
     }
 
     fn new(ctx: PageCtx, input: NotificationInput, field_errors: Vec<FieldError>) -> NotifyPage {
         let tr = ctx.tr;
-        let mut countries: Vec<(&str, String)> = reference::countries().iter().map(|c| (c.code.as_str(), tr.country(&c.code))).collect();
+        let mut countries: Vec<(&str, String)> = reference::countries()
+            .iter()
+            .map(|c| (c.code.as_str(), tr.country(&c.code)))
+            .collect();
         countries.sort_by(|a, b| a.1.cmp(&b.1));
         countries.insert(0, ("RO", tr.country("RO")));
         countries.insert(1, (UNKNOWN_CITIZENSHIP, tr.t("citizenship-unknown")));
-        let citizenship = if input.citizenship.is_empty() { "RO".to_string() } else { input.citizenship.clone() };
+        let citizenship = if input.citizenship.is_empty() {
+            "RO".to_string()
+        } else {
+            input.citizenship.clone()
+        };
         let signal_codes: Vec<&str> = input.signals.iter().map(String::as_str).collect();
         let errors = field_errors
             .iter()
-            .map(|e| ErrorLink { anchor: e.field.clone(), message: e.message.clone() })
+            .map(|e| ErrorLink {
+                anchor: e.field.clone(),
+                message: e.message.clone(),
+            })
             .collect();
         NotifyPage {
             birth_date: input.birth_date.clone().unwrap_or_default(),
             errors,
-            sex_options: options(Sex::ALL.iter().map(|s| (s.as_str(), tr.term("sex", s.as_str()))), &[if input.sex.is_empty() { "unknown" } else { input.sex.as_str() }]),
+            sex_options: options(
+                Sex::ALL
+                    .iter()
+                    .map(|s| (s.as_str(), tr.term("sex", s.as_str()))),
+                &[if input.sex.is_empty() {
+                    "unknown"
+                } else {
+                    input.sex.as_str()
+                }],
+            ),
             citizenship_options: options(countries.into_iter(), &[citizenship.as_str()]),
             county_options: county_options(&input.found_in_county),
             exploitation_options: options(
-                Exploitation::ALL.iter().map(|e| (e.as_str(), tr.term("exploitation", e.as_str()))),
+                Exploitation::ALL
+                    .iter()
+                    .map(|e| (e.as_str(), tr.term("exploitation", e.as_str()))),
                 &[input.exploitation.as_deref().unwrap_or("")],
             ),
             signal_options: options(
                 reference::signals().iter().map(|s| {
-                    let label = match tr.lang { Lang::Ro => &s.label_ro, Lang::En => &s.label_en };
-                    (s.code.as_str(), if s.key { format!("{label} ({})", tr.t("signal-key-short")) } else { label.clone() })
+                    let label = match tr.lang {
+                        Lang::Ro => &s.label_ro,
+                        Lang::En => &s.label_en,
+                    };
+                    (
+                        s.code.as_str(),
+                        if s.key {
+                            format!("{label} ({})", tr.t("signal-key-short"))
+                        } else {
+                            label.clone()
+                        },
+                    )
                 }),
                 &signal_codes,
             ),
@@ -495,7 +655,11 @@ async fn notify_submit(viewer: Viewer, State(state): State<AppState>, body: Byte
     let now = chrono::DateTime::from_timestamp_millis(state.now_ms()).unwrap_or_default();
     match notify::validate(&input, &ctx.tr, user, now, id.clone(), reference_code) {
         Ok(case) => {
-            state.store.create_case(&case, &audit_actor(&state, user)).await.map_err(|e| PageError::internal(&ctx, e))?;
+            state
+                .store
+                .create_case(&case, &audit_actor(&state, user))
+                .await
+                .map_err(|e| PageError::internal(&ctx, e))?;
             Ok(Redirect::to(&format!("/cases/{id}")).into_response())
         }
         Err(errors) => {
@@ -555,7 +719,11 @@ async fn render_case(
     let tr = ctx.tr;
     let actor = user.actor();
     let scope = scope_for(user);
-    let facts = state.store.case_facts(id, &scope).await.map_err(|e| PageError::internal(&ctx, e))?;
+    let facts = state
+        .store
+        .case_facts(id, &scope)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
     let facts = facts.ok_or_else(|| PageError::not_found(&ctx))?;
     can(&actor, Action::ViewCase, Some(&facts)).map_err(|d| PageError::denied(&ctx, &d))?;
     let reveal = Reveal {
@@ -569,28 +737,60 @@ async fn render_case(
         .map_err(|e| PageError::internal(&ctx, e))?
         .ok_or_else(|| PageError::not_found(&ctx))?;
     let s = &detail.summary;
-    let orgs = state.store.list_organisations().await.map_err(|e| PageError::internal(&ctx, e))?;
-    let org_name = |code: &str| orgs.iter().find(|o| o.code == code).map_or_else(|| code.to_string(), |o| o.name.clone());
+    let orgs = state
+        .store
+        .list_organisations()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let org_name = |code: &str| {
+        orgs.iter()
+            .find(|o| o.code == code)
+            .map_or_else(|| code.to_string(), |o| o.name.clone())
+    };
     let mut allowed = Vec::new();
     let mut refused = Vec::new();
     for to in next_states(s.state) {
-        let label = tr.t_with("case-move-to", &[("state", tr.term("state", to.as_str()).into())]);
+        let label = tr.t_with(
+            "case-move-to",
+            &[("state", tr.term("state", to.as_str()).into())],
+        );
         match can(&actor, Action::Transition { to }, Some(&facts)) {
             Ok(()) => allowed.push(Step {
                 value: to.as_str(),
                 label,
-                reason_label: tr.t_with("case-reason-for", &[("state", tr.term("state", to.as_str()).into())]),
+                reason_label: tr.t_with(
+                    "case-reason-for",
+                    &[("state", tr.term("state", to.as_str()).into())],
+                ),
                 selected: failed.as_ref().is_some_and(|(t, _, _)| *t == to),
             }),
-            Err(denial) => refused.push((tr.term("state", to.as_str()), denial_message(&tr, &denial))),
+            Err(denial) => {
+                refused.push((tr.term("state", to.as_str()), denial_message(&tr, &denial)))
+            }
         }
     }
     let mut fact_rows = vec![
         (tr.t("case-sex"), tr.term("sex", s.sex.as_str())),
-        (tr.t("case-age-group"), age_text(&tr, s.age_group, s.age_years)),
-        (tr.t("case-citizenship"), if s.citizenship == UNKNOWN_CITIZENSHIP { tr.t("citizenship-unknown") } else { tr.country(&s.citizenship) }),
+        (
+            tr.t("case-age-group"),
+            age_text(&tr, s.age_group, s.age_years),
+        ),
+        (
+            tr.t("case-citizenship"),
+            if s.citizenship == UNKNOWN_CITIZENSHIP {
+                tr.t("citizenship-unknown")
+            } else {
+                tr.country(&s.citizenship)
+            },
+        ),
         (tr.t("case-county"), county_name(&s.found_in_county)),
-        (tr.t("case-exploitation"), s.exploitation.map_or_else(|| tr.t("form-not-known"), |e| tr.term("exploitation", e.as_str()))),
+        (
+            tr.t("case-exploitation"),
+            s.exploitation.map_or_else(
+                || tr.t("form-not-known"),
+                |e| tr.term("exploitation", e.as_str()),
+            ),
+        ),
         (tr.t("case-notified-at"), tr.datetime_ms(s.notified_at_ms)),
         (tr.t("case-notifying-org"), org_name(&detail.notifying_org)),
     ];
@@ -610,13 +810,18 @@ async fn render_case(
         identity_shown: reveal.identity,
         given_name: s.given_name.clone().unwrap_or_default(),
         family_name: s.family_name.clone().unwrap_or_default(),
-        birth_date: detail.birth_date.map_or_else(|| tr.t("form-not-known"), |d| tr.date(d)),
+        birth_date: detail
+            .birth_date
+            .map_or_else(|| tr.t("form-not-known"), |d| tr.date(d)),
         facts: fact_rows,
         signals: detail
             .signals
             .iter()
             .map(|code| {
-                let label = reference::signal(code).map_or_else(String::new, |sig| match tr.lang { Lang::Ro => sig.label_ro.clone(), Lang::En => sig.label_en.clone() });
+                let label = reference::signal(code).map_or_else(String::new, |sig| match tr.lang {
+                    Lang::Ro => sig.label_ro.clone(),
+                    Lang::En => sig.label_en.clone(),
+                });
                 (code.clone(), label)
             })
             .collect(),
@@ -624,14 +829,28 @@ async fn render_case(
         allowed,
         typed_reason,
         refused,
-        access: detail.access.iter().map(|a| (a.org_code.clone(), org_name(&a.org_code), tr.term("basis", &a.basis))).collect(),
+        access: detail
+            .access
+            .iter()
+            .map(|a| {
+                (
+                    a.org_code.clone(),
+                    org_name(&a.org_code),
+                    tr.term("basis", &a.basis),
+                )
+            })
+            .collect(),
         history: detail
             .history
             .iter()
             .map(|h| HistoryRow {
                 at: tr.datetime_ms(h.at_ms),
                 step: match h.from {
-                    Some(from) => format!("{} → {}", tr.term("state", from.as_str()), tr.term("state", h.to.as_str())),
+                    Some(from) => format!(
+                        "{} → {}",
+                        tr.term("state", from.as_str()),
+                        tr.term("state", h.to.as_str())
+                    ),
                     None => tr.term("state", h.to.as_str()),
                 },
                 org: org_name(&h.actor_org),
@@ -643,12 +862,21 @@ async fn render_case(
     render(viewer, status, &page, &ctx)
 }
 
-async fn case_page(viewer: Viewer, State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+async fn case_page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult {
     let user = signed_in(&viewer)?;
     render_case(&state, &viewer, user, &id, StatusCode::OK, None).await
 }
 
-async fn transition_submit(viewer: Viewer, State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> PageResult {
+async fn transition_submit(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
     let tr = ctx.tr;
@@ -662,29 +890,63 @@ async fn transition_submit(viewer: Viewer, State(state): State<AppState>, Path(i
         .ok_or_else(|| PageError::not_found(&ctx))?;
     let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
     let Ok(to) = field(&pairs, "to").unwrap_or("").parse::<CaseState>() else {
-        return render_case(&state, &viewer, user, &id, StatusCode::UNPROCESSABLE_ENTITY, Some((facts.state, tr.t("transition-unknown-state"), reason))).await;
+        return render_case(
+            &state,
+            &viewer,
+            user,
+            &id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some((facts.state, tr.t("transition-unknown-state"), reason)),
+        )
+        .await;
     };
     // The state the user saw when they pressed the button; a different current state means
     // someone else moved the case meanwhile.
-    let seen_from = field(&pairs, "from").and_then(|f| f.parse::<CaseState>().ok()).unwrap_or(facts.state);
+    let seen_from = field(&pairs, "from")
+        .and_then(|f| f.parse::<CaseState>().ok())
+        .unwrap_or(facts.state);
     let refuse = |message: String, status| (status, Some((to, message, reason.clone())));
     let (status, failed) = if seen_from != facts.state {
-        refuse(tr.t_with("transition-stale", &[("state", tr.term("state", facts.state.as_str()).into())]), StatusCode::CONFLICT)
+        refuse(
+            tr.t_with(
+                "transition-stale",
+                &[("state", tr.term("state", facts.state.as_str()).into())],
+            ),
+            StatusCode::CONFLICT,
+        )
     } else if let Err(denial) = can(&user.actor(), Action::Transition { to }, Some(&facts)) {
         if denial == mnir_domain::Denial::NotVisible {
             return Err(PageError::not_found(&ctx).into());
         }
         refuse(denial_message(&tr, &denial), StatusCode::FORBIDDEN)
     } else if reason.is_empty() {
-        refuse(tr.t("transition-reason-required"), StatusCode::UNPROCESSABLE_ENTITY)
+        refuse(
+            tr.t("transition-reason-required"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
     } else if reason.chars().count() > 2000 {
-        refuse(tr.t("transition-reason-too-long"), StatusCode::UNPROCESSABLE_ENTITY)
+        refuse(
+            tr.t("transition-reason-too-long"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
     } else {
-        let change = Transition { case_id: id.clone(), from: facts.state, to, reason: reason.clone() };
-        match state.store.transition_case(&change, &audit_actor(&state, user)).await {
+        let change = Transition {
+            case_id: id.clone(),
+            from: facts.state,
+            to,
+            reason: reason.clone(),
+        };
+        match state
+            .store
+            .transition_case(&change, &audit_actor(&state, user))
+            .await
+        {
             Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
             Err(StoreError::StaleState { current }) => refuse(
-                tr.t_with("transition-stale", &[("state", tr.term("state", current.as_str()).into())]),
+                tr.t_with(
+                    "transition-stale",
+                    &[("state", tr.term("state", current.as_str()).into())],
+                ),
                 StatusCode::CONFLICT,
             ),
             Err(e) => return Err(PageError::internal(&ctx, e).into()),
@@ -705,7 +967,15 @@ pub const MIN_PASSWORD: usize = 12;
 async fn account_page(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "account");
-    render(&viewer, StatusCode::OK, &AccountPage { ctx: ctx.clone(), error: None }, &ctx)
+    render(
+        &viewer,
+        StatusCode::OK,
+        &AccountPage {
+            ctx: ctx.clone(),
+            error: None,
+        },
+        &ctx,
+    )
 }
 
 async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Bytes) -> PageResult {
@@ -717,7 +987,10 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
     let new = field(&pairs, "new").unwrap_or("").to_string();
     let confirm = field(&pairs, "confirm").unwrap_or("");
     let stored = user.password_hash.clone();
-    let current_ok = tokio::task::spawn_blocking(move || mnir_crypto::verify_password(&current, &stored)).await.unwrap_or(false);
+    let current_ok =
+        tokio::task::spawn_blocking(move || mnir_crypto::verify_password(&current, &stored))
+            .await
+            .unwrap_or(false);
     let error = if !current_ok {
         Some(ctx.t("account-wrong-current"))
     } else if new.chars().count() < MIN_PASSWORD {
@@ -728,18 +1001,35 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
         None
     };
     if let Some(error) = error {
-        return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &AccountPage { ctx: ctx.clone(), error: Some(error) }, &ctx);
+        return render(
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &AccountPage {
+                ctx: ctx.clone(),
+                error: Some(error),
+            },
+            &ctx,
+        );
     }
     let hash = auth::hash_password(&state, new).await;
-    state.store.set_password(&user.id, &hash, &audit_actor(&state, user)).await.map_err(|e| PageError::internal(&ctx, e))?;
+    state
+        .store
+        .set_password(&user.id, &hash, &audit_actor(&state, user))
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
     // Every session of the account ends, including ones an attacker may hold.
-    state.store.delete_sessions_of(&user.id).await.map_err(|e| PageError::internal(&ctx, e))?;
+    state
+        .store
+        .delete_sessions_of(&user.id)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
     Ok(Redirect::to("/login?done=password").into_response())
 }
 
 fn require_admin(viewer: &Viewer, ctx: &PageCtx) -> Result<(), Response> {
     let user = signed_in(viewer)?;
-    can(&user.actor(), Action::ManageUsers, None).map_err(|d| PageError::denied(ctx, &d).into_response())
+    can(&user.actor(), Action::ManageUsers, None)
+        .map_err(|d| PageError::denied(ctx, &d).into_response())
 }
 
 #[derive(Template)]
@@ -755,11 +1045,19 @@ async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResul
     require_admin(&viewer, &ctx)?;
     let tr = ctx.tr;
     let now = state.now_ms();
-    let users = state.store.list_users().await.map_err(|e| PageError::internal(&ctx, e))?;
+    let users = state
+        .store
+        .list_users()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
     let rows = users
         .iter()
         .map(|u| {
-            let roles: Vec<String> = u.roles.iter().map(|r| tr.term("role", r.as_str())).collect();
+            let roles: Vec<String> = u
+                .roles
+                .iter()
+                .map(|r| tr.term("role", r.as_str()))
+                .collect();
             let status = if !u.active {
                 tr.t("user-inactive")
             } else if u.locked_until_ms.is_some_and(|t| t > now) {
@@ -767,10 +1065,19 @@ async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResul
             } else {
                 tr.t("user-active")
             };
-            (u.login.clone(), u.org.code.clone(), roles.join(", "), status)
+            (
+                u.login.clone(),
+                u.org.code.clone(),
+                roles.join(", "),
+                status,
+            )
         })
         .collect();
-    let page = AdminUsersPage { count_text: tr.t_with("users-count", &[("count", (users.len() as i64).into())]), rows, ctx: ctx.clone() };
+    let page = AdminUsersPage {
+        count_text: tr.t_with("users-count", &[("count", (users.len() as i64).into())]),
+        rows,
+        ctx: ctx.clone(),
+    };
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
@@ -786,7 +1093,11 @@ async fn admin_orgs(viewer: Viewer, State(state): State<AppState>) -> PageResult
     let ctx = PageCtx::new(&state.keys, &viewer, "admin");
     require_admin(&viewer, &ctx)?;
     let tr = ctx.tr;
-    let orgs = state.store.list_organisations().await.map_err(|e| PageError::internal(&ctx, e))?;
+    let orgs = state
+        .store
+        .list_organisations()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
     let rows = orgs
         .iter()
         .map(|o| {
@@ -800,7 +1111,11 @@ async fn admin_orgs(viewer: Viewer, State(state): State<AppState>) -> PageResult
             )
         })
         .collect();
-    let page = AdminOrgsPage { count_text: tr.t_with("orgs-count", &[("count", (orgs.len() as i64).into())]), rows, ctx: ctx.clone() };
+    let page = AdminOrgsPage {
+        count_text: tr.t_with("orgs-count", &[("count", (orgs.len() as i64).into())]),
+        rows,
+        ctx: ctx.clone(),
+    };
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
@@ -817,22 +1132,56 @@ async fn admin_audit(viewer: Viewer, State(state): State<AppState>) -> PageResul
     let ctx = PageCtx::new(&state.keys, &viewer, "admin");
     require_admin(&viewer, &ctx)?;
     let tr = ctx.tr;
-    let verdict = state.store.verify_audit().await.map_err(|e| PageError::internal(&ctx, e))?;
+    let verdict = state
+        .store
+        .verify_audit()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
     let (intact, verdict) = match verdict {
-        AuditVerdict::Intact { entries } => (true, tr.t_with("audit-intact", &[("count", entries.into())])),
-        AuditVerdict::Broken { seq, why } => (false, tr.t_with("audit-broken", &[("seq", seq.into()), ("why", why.into())])),
+        AuditVerdict::Intact { entries } => (
+            true,
+            tr.t_with("audit-intact", &[("count", entries.into())]),
+        ),
+        AuditVerdict::Broken { seq, why } => (
+            false,
+            tr.t_with("audit-broken", &[("seq", seq.into()), ("why", why.into())]),
+        ),
     };
-    let users = state.store.list_users().await.map_err(|e| PageError::internal(&ctx, e))?;
-    let login_of = |id: &str| users.iter().find(|u| u.id == id).map_or_else(|| id.to_string(), |u| u.login.clone());
+    let users = state
+        .store
+        .list_users()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let login_of = |id: &str| {
+        users
+            .iter()
+            .find(|u| u.id == id)
+            .map_or_else(|| id.to_string(), |u| u.login.clone())
+    };
     let rows = state
         .store
         .recent_audit(50)
         .await
         .map_err(|e| PageError::internal(&ctx, e))?
         .into_iter()
-        .map(|e| (e.seq, tr.datetime_ms(e.at_ms), login_of(&e.actor_user), e.actor_org, e.action, e.target, e.detail))
+        .map(|e| {
+            (
+                e.seq,
+                tr.datetime_ms(e.at_ms),
+                login_of(&e.actor_user),
+                e.actor_org,
+                e.action,
+                e.target,
+                e.detail,
+            )
+        })
         .collect();
-    let page = AdminAuditPage { intact, verdict, rows, ctx: ctx.clone() };
+    let page = AdminAuditPage {
+        intact,
+        verdict,
+        rows,
+        ctx: ctx.clone(),
+    };
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
@@ -852,13 +1201,24 @@ async fn reference_signals(viewer: Viewer, State(state): State<AppState>) -> Pag
         .map(|s| {
             (
                 s.code.clone(),
-                match tr.lang { Lang::Ro => s.label_ro.clone(), Lang::En => s.label_en.clone() },
+                match tr.lang {
+                    Lang::Ro => s.label_ro.clone(),
+                    Lang::En => s.label_en.clone(),
+                },
                 if s.key { tr.t("yes") } else { tr.t("no") },
                 tr.term("applies", &s.applies_to),
             )
         })
         .collect();
-    render(&viewer, StatusCode::OK, &SignalsPage { ctx: ctx.clone(), rows }, &ctx)
+    render(
+        &viewer,
+        StatusCode::OK,
+        &SignalsPage {
+            ctx: ctx.clone(),
+            rows,
+        },
+        &ctx,
+    )
 }
 
 #[derive(Template)]
@@ -882,20 +1242,35 @@ async fn reference_routing(viewer: Viewer, State(state): State<AppState>) -> Pag
             )
         })
         .collect();
-    render(&viewer, StatusCode::OK, &RoutingPage { ctx: ctx.clone(), rows }, &ctx)
+    render(
+        &viewer,
+        StatusCode::OK,
+        &RoutingPage {
+            ctx: ctx.clone(),
+            rows,
+        },
+        &ctx,
+    )
 }
 
 const APP_CSS: &str = include_str!("../static/app.css");
 const APP_JS: &str = include_str!("../static/app.js");
 
-async fn static_file(viewer: Viewer, State(state): State<AppState>, Path(file): Path<String>) -> Response {
+async fn static_file(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Response {
     let (body, content_type) = match file.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
         _ => return not_found(viewer, State(state)).await,
     };
     (
-        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         body,
     )
         .into_response()

@@ -56,7 +56,11 @@ impl PageCtx {
             login: u.login.clone(),
             org_code: u.org.code.clone(),
             org_name: u.org.name.clone(),
-            roles: u.roles.iter().map(|r| tr.term("role", r.as_str())).collect(),
+            roles: u
+                .roles
+                .iter()
+                .map(|r| tr.term("role", r.as_str()))
+                .collect(),
         });
         let nav = viewer
             .user
@@ -75,7 +79,11 @@ impl PageCtx {
             lang: tr.lang.code(),
             other_lang: other.code(),
             other_lang_name: Tr::new(other).t("lang-self"),
-            lang_switch_url: format!("/lang/{}?next={}", other.code(), encode_component(&viewer.path)),
+            lang_switch_url: format!(
+                "/lang/{}?next={}",
+                other.code(),
+                encode_component(&viewer.path)
+            ),
             user,
             csrf: viewer.csrf_token(keys),
             nav,
