@@ -41,6 +41,17 @@ pub fn state_column(value: &str) -> Result<CaseState, StoreError> {
     parse_column("cases.state", value)
 }
 
+/// Orders a case's access list as routing made it: the notifier, then the regional centre,
+/// then child protection, then anyone added later.
+pub fn basis_rank(basis: &str) -> u8 {
+    match basis {
+        "notifier" => 0,
+        "regional_centre" => 1,
+        "child_protection" => 2,
+        _ => 3,
+    }
+}
+
 /// The condition that keeps a query inside an actor's scope; `$1` national, `$2` organisation,
 /// `$3` user (see [`crate::ScopeFor`]).
 pub const SCOPE_CONDITION: &str = "($1 OR EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.org_code = $2) OR c.created_by = $3)";
@@ -627,11 +638,12 @@ macro_rules! impl_sql_store {
                         None
                     };
                     let signals: String = row.try_get(15).map_err(db_err)?;
-                    let access: Vec<(String, String)> = ::sqlx::query_as("SELECT org_code, basis FROM case_access WHERE case_id = $1 ORDER BY granted_at_ms, org_code")
+                    let mut access: Vec<(i64, String, String)> = ::sqlx::query_as("SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1")
                         .bind(id)
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(db_err)?;
+                    access.sort_by(|a, b| (a.0, $crate::sql::basis_rank(&a.2), &a.1).cmp(&(b.0, $crate::sql::basis_rank(&b.2), &b.1)));
                     let events = ::sqlx::query("SELECT seq, from_state, to_state, actor_user, actor_org, at_ms, reason FROM case_events WHERE case_id = $1 ORDER BY seq")
                         .bind(id)
                         .fetch_all(&mut *tx)
@@ -660,7 +672,7 @@ macro_rules! impl_sql_store {
                         signals: signals.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
                         notifying_org: row.try_get(16).map_err(db_err)?,
                         created_by: row.try_get(17).map_err(db_err)?,
-                        access: access.into_iter().map(|(org_code, basis)| CaseAccess { org_code, basis }).collect(),
+                        access: access.into_iter().map(|(_, org_code, basis)| CaseAccess { org_code, basis }).collect(),
                         history,
                     };
                     Self::append_audit(&mut tx, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;

@@ -492,10 +492,18 @@ mod tests {
     fn every_case_is_routed_and_its_history_follows_the_transition_table() {
         for case in Generator::new(3, now()).take(2000) {
             let centre = reference::regional_centre_for(&case.found_in_county).unwrap();
-            assert!(case.access.iter().any(|a| a.org_code == centre), "{}", case.reference);
+            assert!(
+                case.access.iter().any(|a| a.org_code == centre),
+                "{}",
+                case.reference
+            );
             if case.age_group.may_be_child() {
                 let directorate = reference::child_protection_for(&case.found_in_county).unwrap();
-                assert!(case.access.iter().any(|a| a.org_code == directorate), "{}", case.reference);
+                assert!(
+                    case.access.iter().any(|a| a.org_code == directorate),
+                    "{}",
+                    case.reference
+                );
             }
             assert_eq!(case.history.last().unwrap().to, case.state);
             for pair in case.history.windows(2) {

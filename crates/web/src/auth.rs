@@ -201,12 +201,18 @@ pub async fn attempt_login(
     {
         let mut attempts = state.attempts.lock().unwrap_or_else(|e| e.into_inner());
         attempts.retain(|_, (first, _)| now - *first < state.config.ip_window_ms);
-        let entry = attempts.entry(client.to_string()).or_insert((now, 0));
-        entry.1 += 1;
-        if entry.1 > state.config.ip_attempts {
+        if attempts
+            .get(client)
+            .is_some_and(|(_, failures)| *failures >= state.config.ip_attempts)
+        {
             return LoginOutcome::Throttled;
         }
     }
+    // Only failures count against an address: a whole office may sign in from one address.
+    let note_failure = || {
+        let mut attempts = state.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        attempts.entry(client.to_string()).or_insert((now, 0)).1 += 1;
+    };
     let user = state.store.user_by_login(login.trim()).await.ok().flatten();
     // An unknown login is checked against a hash of the same cost, so timing does not reveal
     // which logins exist.
@@ -221,12 +227,15 @@ pub async fn attempt_login(
             .unwrap_or(false)
     };
     let Some(user) = user else {
+        note_failure();
         return LoginOutcome::BadCredentials;
     };
+
     if user.locked_until_ms.is_some_and(|until| until > now) {
         return LoginOutcome::Locked;
     }
     if !verified || !user.active || !user.org.active {
+        note_failure();
         let _ = state
             .store
             .record_login_attempt(&user.id, false, now, state.config.lockout)

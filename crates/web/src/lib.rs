@@ -45,7 +45,7 @@ pub struct WebConfig {
     pub session_idle_ms: i64,
     pub session_absolute_ms: i64,
     pub lockout: LockoutPolicy,
-    /// Login attempts allowed per client address in `ip_window_ms`, whatever the login.
+    /// Failed login attempts allowed per client address in `ip_window_ms`, whatever the login.
     pub ip_attempts: u32,
     pub ip_window_ms: i64,
     pub password_cost: PasswordCost,
@@ -78,7 +78,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Bounds concurrent Argon2 work so a burst of logins cannot exhaust memory or cores.
     hashing: Arc<Semaphore>,
-    /// Recent login attempts per client address (first attempt time, count).
+    /// Recent failed logins per client address (time of the first, count).
     attempts: Arc<Mutex<HashMap<String, (i64, u32)>>>,
     dummy_hash: Arc<str>,
 }

@@ -1,0 +1,283 @@
+//! The JSON API: documentation, validation and errors in the caller's language.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use mnir_domain::AgeGroup;
+
+#[tokio::test]
+async fn every_route_is_documented_and_every_documented_route_answers() {
+    let app = sqlite_app().await;
+    let doc = app.api("GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let doc = doc.json();
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in mnir_web::api::ROUTES {
+        let operation = &paths
+            .get(*path)
+            .unwrap_or_else(|| panic!("{path} is not documented"))[method.to_lowercase()];
+        assert!(operation.is_object(), "{method} {path} is not documented");
+        assert!(
+            operation["responses"]
+                .as_object()
+                .is_some_and(|r| !r.is_empty()),
+            "{method} {path} has no responses"
+        );
+    }
+    let mut documented = 0;
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            documented += 1;
+            assert!(
+                mnir_web::api::ROUTES
+                    .iter()
+                    .any(|(m, p)| m.eq_ignore_ascii_case(method) && p == path),
+                "{method} {path} is documented but not in the route list"
+            );
+            let concrete = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
+            let r = app.api(&method.to_uppercase(), &concrete, None, None).await;
+            assert_ne!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "{method} {path} is documented but not routed"
+            );
+            assert_ne!(
+                r.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is documented but not routed"
+            );
+        }
+    }
+    assert_eq!(documented, mnir_web::api::ROUTES.len());
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_refused_in_json() {
+    let app = sqlite_app().await;
+    let user = app.user("ana", "ANITP-CJ", "case_worker").await;
+    for token in [None, Some("not-a-token")] {
+        let r = app.api("GET", "/api/v1/cases", token, None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(r.json()["error"]["code"], "unauthorized");
+        assert_eq!(r.headers.get("www-authenticate").unwrap(), "Bearer");
+    }
+    let token = app.token(&user).await;
+    assert_eq!(
+        app.api("GET", "/api/v1/cases", Some(&token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    app.clock.advance_minutes(24 * 60 + 1);
+    assert_eq!(
+        app.api("GET", "/api/v1/cases", Some(&token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "expired token"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_notification_is_refused_field_by_field_in_the_caller_s_language() {
+    for app in backends().await {
+        let user = app.user("ana", "IGPR", "screener").await;
+        let token = app.token(&user).await;
+        let bad = serde_json::json!({"given_name": "", "family_name": "", "birth_date": "31.02.2001", "sex": "x", "citizenship": "ZZ", "found_in_county": "RO-XX", "signals": ["S01", "S99"], "exploitation": "theft"});
+        let en = app
+            .api_lang(
+                "POST",
+                "/api/v1/cases",
+                Some(&token),
+                Some(bad.clone()),
+                Some("en-GB,en;q=0.9"),
+            )
+            .await;
+        assert_eq!(
+            en.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.backend
+        );
+        let json = en.json();
+        assert_eq!(json["error"]["code"], "invalid");
+        let fields: Vec<&str> = json["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "given_name",
+                "birth_date",
+                "sex",
+                "citizenship",
+                "found_in_county",
+                "signals",
+                "exploitation"
+            ]
+        );
+        assert!(
+            en.body.contains("The signal “S99” does not exist."),
+            "{}",
+            en.body
+        );
+        let ro = app
+            .api_lang("POST", "/api/v1/cases", Some(&token), Some(bad), Some("ro"))
+            .await;
+        assert!(ro.body.contains("Semnalul „S99” nu există."), "{}", ro.body);
+        let listed = app
+            .api("GET", "/api/v1/cases", Some(&token), None)
+            .await
+            .json();
+        assert_eq!(listed["total"], 0, "nothing was stored");
+
+        let broken = app
+            .send(
+                axum::http::Request::post("/api/v1/cases")
+                    .header("authorization", format!("Bearer {token}"))
+                    .header("accept-language", "en")
+                    .body(axum::body::Body::from("{\"given_name\": "))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(broken.status, StatusCode::BAD_REQUEST);
+        assert!(
+            broken.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("The request body is not valid JSON")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_notification_is_routed_and_its_transitions_are_checked() {
+    for app in backends().await {
+        let screener = app.user("ana", "IGPF", "screener").await;
+        let worker = app.user("cw", "ANITP-CT", "case_worker,supervisor").await;
+        let officer = app.user("io", "ANITP-CT", "identification_officer").await;
+        let (s_token, w_token, o_token) = (
+            app.token(&screener).await,
+            app.token(&worker).await,
+            app.token(&officer).await,
+        );
+        let created = app
+            .api("POST", "/api/v1/cases", Some(&s_token), Some(serde_json::json!({"given_name": "Vasile", "family_name": "Drumeț", "birth_date": "1990-01-15", "sex": "male", "citizenship": "RO", "found_in_county": "RO-TL", "signals": ["S07", "S01"], "exploitation": "labour", "notes": "Found at a fishing boat"})))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let case = created.json();
+        let id = case["id"].as_str().unwrap().to_string();
+        assert_eq!(case["state"], "notified");
+        assert_eq!(case["age_group"], "adult");
+        assert_eq!(case["signals"], serde_json::json!(["S01", "S07"]));
+        let routed: Vec<&str> = case["routed_to"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["organisation"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            routed,
+            ["IGPF", "ANITP-CT"],
+            "an adult found in Tulcea goes to the Constanța centre, not to child protection"
+        );
+        assert_eq!(
+            case["allowed_transitions"],
+            serde_json::json!([]),
+            "a screener moves nothing"
+        );
+
+        let path = format!("/api/v1/cases/{id}/transitions");
+        let skip = app
+            .api(
+                "POST",
+                &path,
+                Some(&w_token),
+                Some(serde_json::json!({"to": "identified_victim", "reason": "obvious"})),
+            )
+            .await;
+        assert_eq!(skip.status, StatusCode::FORBIDDEN);
+        let no_reason = app
+            .api(
+                "POST",
+                &path,
+                Some(&w_token),
+                Some(serde_json::json!({"to": "potential_victim", "reason": "  "})),
+            )
+            .await;
+        assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let ok = app
+            .api(
+                "POST",
+                &path,
+                Some(&w_token),
+                Some(
+                    serde_json::json!({"to": "potential_victim", "reason": "Identity established"}),
+                ),
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+        assert_eq!(ok.json()["state"], "potential_victim");
+        let by_worker = app
+            .api(
+                "POST",
+                &path,
+                Some(&w_token),
+                Some(serde_json::json!({"to": "presumed_victim", "reason": "interview"})),
+            )
+            .await;
+        assert_eq!(by_worker.status, StatusCode::FORBIDDEN);
+        assert!(
+            by_worker.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("ofițer de identificare")
+        );
+        let by_officer = app.api("POST", &path, Some(&o_token), Some(serde_json::json!({"to": "presumed_victim", "reason": "Interview: reasonable grounds"}))).await;
+        assert_eq!(by_officer.status, StatusCode::OK);
+        let history = by_officer.json()["history"].as_array().unwrap().len();
+        assert_eq!(history, 3);
+        let unknown = app
+            .api(
+                "POST",
+                &path,
+                Some(&o_token),
+                Some(serde_json::json!({"to": "freed", "reason": "x"})),
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let missing = app
+            .api("GET", "/api/v1/cases/no-such-case", Some(&o_token), None)
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_eq!(missing.json()["error"]["code"], "not_found");
+    }
+}
+
+#[tokio::test]
+async fn list_filters_are_validated() {
+    let app = sqlite_app().await;
+    let user = app.user("cw", "ANITP-CJ", "case_worker").await;
+    let token = app.token(&user).await;
+    app.seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "A").await;
+    app.seed_case("RO-BN", "IGPR", AgeGroup::Adult, "B").await;
+    let bn = app
+        .api("GET", "/api/v1/cases?county=RO-BN", Some(&token), None)
+        .await
+        .json();
+    assert_eq!(bn["total"], 1);
+    for bad in [
+        "state=open",
+        "county=CJ",
+        "per_page=0",
+        "per_page=500",
+        "page=0",
+    ] {
+        let r = app
+            .api("GET", &format!("/api/v1/cases?{bad}"), Some(&token), None)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+}

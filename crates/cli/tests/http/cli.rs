@@ -1,0 +1,413 @@
+//! The `mnir` binary itself, as an operator runs it, including a real server on a socket.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn mnir<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mnir"))
+        .args(args)
+        .env_remove("MNIR_DATABASE_URL")
+        .env_remove("MNIR_KEY_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mnir runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn db_bytes(dir: &Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "log") {
+            bytes.extend(std::fs::read(path).unwrap());
+        }
+    }
+    bytes
+}
+
+#[test]
+fn an_operator_sets_up_a_database_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    let db = ["--db", url.as_str()];
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .chain(db.iter())
+            .map(|s| s.to_string())
+            .collect()
+    };
+
+    let init = mnir(&with(&["init"]), None);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    assert_eq!(stdout(&init).trim(), "64 organisations added, 64 in all");
+    let key = dir.path().join("mnir.db.key");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(
+        stdout(&mnir(&with(&["init"]), None)).trim(),
+        "0 organisations added, 64 in all",
+        "init is idempotent"
+    );
+
+    let added = mnir(
+        &with(&[
+            "org",
+            "add",
+            "--code",
+            "ONG-SALVATI",
+            "--name",
+            "Asociația Salvați",
+            "--type",
+            "NGO",
+            "--county",
+            "RO-B",
+        ]),
+        None,
+    );
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    assert!(stdout(&mnir(&with(&["org", "list"]), None)).contains("ONG-SALVATI"));
+    let bad_type = mnir(
+        &with(&[
+            "org", "add", "--code", "X", "--name", "X", "--type", "Charity",
+        ]),
+        None,
+    );
+    assert_eq!(bad_type.status.code(), Some(2));
+    assert_eq!(
+        stderr(&bad_type).lines().count(),
+        1,
+        "one line: {}",
+        stderr(&bad_type)
+    );
+    assert!(stderr(&bad_type).contains("unknown organisation type `Charity`"));
+
+    let user = mnir(
+        &with(&[
+            "user",
+            "add",
+            "--org",
+            "ONG-SALVATI",
+            "--login",
+            "maria.ong",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ]),
+        Some("o parolă destul de lungă\n"),
+    );
+    assert_eq!(user.status.code(), Some(0), "{}", stderr(&user));
+    let again = mnir(
+        &with(&[
+            "user",
+            "add",
+            "--org",
+            "ONG-SALVATI",
+            "--login",
+            "maria.ong",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ]),
+        Some("o parolă destul de lungă\n"),
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+    for (args, message) in [
+        (
+            vec!["--org", "NOPE", "--login", "x", "--role", "case_worker"],
+            "unknown organisation `NOPE`",
+        ),
+        (
+            vec!["--org", "IGPR", "--login", "x", "--role", "boss"],
+            "unknown role `boss`",
+        ),
+    ] {
+        let o = mnir(
+            &with(&[&["user", "add"][..], &args[..], &["--password-stdin"][..]].concat()),
+            Some("o parolă destul de lungă\n"),
+        );
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+    }
+    let short = mnir(
+        &with(&[
+            "user",
+            "add",
+            "--org",
+            "IGPR",
+            "--login",
+            "y",
+            "--role",
+            "screener",
+            "--password-stdin",
+        ]),
+        Some("scurtă\n"),
+    );
+    assert_eq!(short.status.code(), Some(2));
+
+    let token = mnir(
+        &with(&["token", "issue", "--login", "maria.ong", "--ttl", "1d"]),
+        None,
+    );
+    assert_eq!(token.status.code(), Some(0));
+    let token = stdout(&token);
+    assert_eq!(token.trim().len(), 64, "only the token is printed");
+    assert!(token.trim().bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(
+        !db_bytes(dir.path())
+            .windows(64)
+            .any(|w| w == token.trim().as_bytes()),
+        "only its hash is stored"
+    );
+
+    let generated = mnir(&with(&["generate", "--cases", "250", "--seed", "9"]), None);
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    assert!(stdout(&generated).starts_with("generated 250 cases in"));
+    let twice = mnir(&with(&["generate", "--cases", "10", "--seed", "9"]), None);
+    assert_eq!(
+        twice.status.code(),
+        Some(2),
+        "the same seed again collides: {}",
+        stderr(&twice)
+    );
+
+    let verify = mnir(&with(&["audit", "verify"]), None);
+    assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
+    assert!(
+        stdout(&verify).starts_with("audit log intact: "),
+        "{}",
+        stdout(&verify)
+    );
+
+    let wrong_key = dir.path().join("other.key");
+    let o = mnir(
+        &with(&["audit", "verify", "--key-file", wrong_key.to_str().unwrap()]),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("does not belong to the database"),
+        "{}",
+        stderr(&o)
+    );
+    let o = mnir(&["audit", "verify", "--db", "mysql://localhost/x"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unsupported database URL"));
+}
+
+#[tokio::test]
+async fn audit_verify_fails_after_a_row_is_altered_behind_its_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    assert_eq!(
+        mnir(&["generate", "--db", &url, "--cases", "20"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let keys =
+        mnir_crypto::load_or_create_key_file(&dir.path().join("mnir.db.key"), false).unwrap();
+    let store = mnir_store_sqlite::SqliteStore::open(&path, keys)
+        .await
+        .unwrap();
+    for sql in [
+        "DROP TRIGGER audit_log_no_update",
+        "UPDATE audit_log SET detail = 'channel=cli nothing happened' WHERE seq = 7",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    store.pool().close().await;
+    let o = mnir(&["audit", "verify", "--db", &url], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o).trim(),
+        "audit log broken at entry 7: its content does not match its hash"
+    );
+}
+
+fn http(port: u16, request: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn a_served_notification_leaves_no_name_in_the_logs_or_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let user = mnir(
+        &[
+            "user",
+            "add",
+            "--db",
+            &url,
+            "--org",
+            "IGPR",
+            "--login",
+            "p",
+            "--role",
+            "screener",
+            "--password-stdin",
+        ],
+        Some("parola foarte lungă\n"),
+    );
+    assert_eq!(user.status.code(), Some(0));
+    let token = stdout(&mnir(
+        &["token", "issue", "--db", &url, "--login", "p"],
+        None,
+    ))
+    .trim()
+    .to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_mnir"))
+        .args([
+            "serve",
+            "--db",
+            &url,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("MNIR_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(up, "the server did not start");
+    let health = http(
+        port,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+
+    let distinctive = "Quixotescu-Zbârciog";
+    let body = serde_json::json!({"given_name": "Dorina", "family_name": distinctive, "sex": "female", "citizenship": "RO", "found_in_county": "RO-SV", "notes": format!("{distinctive} asked for help")}).to_string();
+    let created = http(
+        port,
+        &format!(
+            "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(created.starts_with("HTTP/1.1 201"), "{created}");
+    let login = http(
+        port,
+        "GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(
+        login
+            .to_ascii_lowercase()
+            .contains("set-cookie: __host-mnir_pre="),
+        "{login}"
+    );
+    assert!(
+        login
+            .to_ascii_lowercase()
+            .contains("content-security-policy: default-src 'none'; script-src 'self'")
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+
+    let logs = std::fs::read_to_string(dir.path().join("server.log")).unwrap();
+    assert!(
+        logs.contains("mnir is serving"),
+        "the log was captured: {logs}"
+    );
+    assert!(
+        !logs.contains(distinctive) && !logs.contains("Dorina"),
+        "personal data in the log"
+    );
+    assert!(
+        !db_bytes(dir.path())
+            .windows(distinctive.len())
+            .any(|w| w == distinctive.as_bytes()),
+        "name in the database files"
+    );
+}
+
+#[tokio::test]
+async fn postgres_needs_a_key_file_and_then_works_like_sqlite() {
+    let Some(server) = mnir_store_postgres::testing::server_from_env() else {
+        return;
+    };
+    let url = mnir_store_postgres::testing::create_database(&server, "cli").await;
+    let o = mnir(&["init", "--db", &url], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs --key-file"));
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("pg.key");
+    let key = key.to_str().unwrap();
+    let o = mnir(&["init", "--db", &url, "--key-file", key], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = mnir(
+        &[
+            "generate",
+            "--db",
+            &url,
+            "--key-file",
+            key,
+            "--cases",
+            "120",
+            "--seed",
+            "3",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("on postgres"));
+    let o = mnir(&["audit", "verify", "--db", &url, "--key-file", key], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).starts_with("audit log intact: 65 entries"),
+        "{}",
+        stdout(&o)
+    );
+}

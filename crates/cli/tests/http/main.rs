@@ -1,0 +1,8 @@
+//! HTTP integration tests: one binary (each file under `tests/` would be linked separately).
+
+mod api;
+mod cli;
+mod matrix;
+mod pages;
+mod security;
+mod support;

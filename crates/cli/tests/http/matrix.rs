@@ -1,0 +1,333 @@
+//! Every route × every role × own or foreign organisation. The expectations are written out
+//! here from mnir.md §2 and the issue, independently of `mnir_domain::can`.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use mnir_domain::{AgeGroup, CaseState, Role};
+
+const OWN: &str = "ANITP-CJ";
+const FOREIGN: &str = "ANITP-B";
+
+/// Whether a user of this role sees a case routed to their organisation (`own`) or to another.
+fn sees(role: Role, own: bool) -> bool {
+    match role {
+        Role::Coordinator => true,
+        Role::CaseWorker | Role::Supervisor | Role::IdentificationOfficer | Role::Investigator => {
+            own
+        }
+        Role::Screener | Role::Trainer | Role::Admin => false,
+    }
+}
+
+fn lists(role: Role) -> bool {
+    !matches!(role, Role::Trainer | Role::Admin)
+}
+
+fn names_in_lists(role: Role, own: bool) -> bool {
+    own && matches!(
+        role,
+        Role::CaseWorker | Role::Supervisor | Role::IdentificationOfficer
+    )
+}
+
+fn notifies(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Screener
+            | Role::CaseWorker
+            | Role::Supervisor
+            | Role::IdentificationOfficer
+            | Role::Investigator
+    )
+}
+
+/// notified → potential_victim is work for the case workers and supervisors it was routed to.
+fn moves_to_potential(role: Role, own: bool) -> bool {
+    own && matches!(role, Role::CaseWorker | Role::Supervisor)
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_in_own_and_foreign_organisations() {
+    for app in backends().await {
+        let b = app.backend;
+        let mut signed_in = Vec::new();
+        for role in Role::ALL {
+            for (org, own) in [(OWN, true), (FOREIGN, false)] {
+                let who = format!("{b} {role} of {}", if own { "own" } else { "foreign" });
+                let user = app
+                    .user(&format!("{role}.{org}").to_lowercase(), org, role.as_str())
+                    .await;
+                let session = app.login(&user.login).await;
+                let token = app.token(&user).await;
+                let family = format!("Matrixescu{}", role.as_str().len());
+                let (id, reference) = app
+                    .seed_case("RO-BN", "IGPR", AgeGroup::Adult, &family)
+                    .await;
+
+                let page = app.get(&format!("/cases/{id}"), Some(&session)).await;
+                let expected = if sees(role, own) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                assert_eq!(page.status, expected, "{who}: GET /cases/{{id}}");
+                if page.status == StatusCode::OK {
+                    assert!(page.body.contains(&reference), "{who}");
+                    assert_eq!(
+                        page.body.contains(&family),
+                        names_in_lists(role, own),
+                        "{who}: name on case page"
+                    );
+                }
+                let api = app
+                    .api("GET", &format!("/api/v1/cases/{id}"), Some(&token), None)
+                    .await;
+                assert_eq!(api.status, expected, "{who}: GET /api/v1/cases/{{id}}");
+
+                let list = app.get("/cases", Some(&session)).await;
+                assert_eq!(
+                    list.status,
+                    if lists(role) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /cases"
+                );
+                if list.status == StatusCode::OK {
+                    assert_eq!(
+                        list.body.contains(&reference),
+                        sees(role, own),
+                        "{who}: case in list page"
+                    );
+                    assert_eq!(
+                        list.body.contains(&family),
+                        names_in_lists(role, own),
+                        "{who}: name in list page"
+                    );
+                }
+                let api_list = app
+                    .api("GET", "/api/v1/cases?per_page=200", Some(&token), None)
+                    .await;
+                assert_eq!(
+                    api_list.status,
+                    if lists(role) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /api/v1/cases"
+                );
+                if api_list.status == StatusCode::OK {
+                    let json = api_list.json();
+                    let refs: Vec<&str> = json["cases"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| c["reference"].as_str().unwrap())
+                        .collect();
+                    assert_eq!(
+                        refs.contains(&reference.as_str()),
+                        sees(role, own),
+                        "{who}: case in API list"
+                    );
+                    if !sees(role, own) {
+                        assert!(!refs.contains(&reference.as_str()));
+                    }
+                    if !own && role != Role::Coordinator {
+                        assert_eq!(
+                            json["total"], 0,
+                            "{who}: a foreign organisation counts none of these cases"
+                        );
+                    }
+                    assert_eq!(
+                        api_list.body.contains(&family),
+                        names_in_lists(role, own),
+                        "{who}: name in API list"
+                    );
+                }
+
+                let dashboard = app.get("/dashboard", Some(&session)).await;
+                assert_eq!(dashboard.status, StatusCode::OK, "{who}: dashboard");
+
+                let moved = app
+                    .post_form(
+                        &format!("/cases/{id}/transitions"),
+                        &session,
+                        &[
+                            ("to", "potential_victim"),
+                            ("reason", "Needs met"),
+                            ("from", "notified"),
+                        ],
+                    )
+                    .await;
+                let expected = if moves_to_potential(role, own) {
+                    StatusCode::SEE_OTHER
+                } else if sees(role, own) {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                assert_eq!(
+                    moved.status, expected,
+                    "{who}: POST /cases/{{id}}/transitions"
+                );
+                let now = app.state_of(&id).await;
+                assert_eq!(
+                    now == CaseState::PotentialVictim,
+                    moves_to_potential(role, own),
+                    "{who}: state after the form"
+                );
+
+                let (id2, _) = app
+                    .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Altul")
+                    .await;
+                let api_move = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{id2}/transitions"),
+                        Some(&token),
+                        Some(serde_json::json!({"to": "potential_victim", "reason": "Needs met"})),
+                    )
+                    .await;
+                let expected = if moves_to_potential(role, own) {
+                    StatusCode::OK
+                } else if sees(role, own) {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                assert_eq!(
+                    api_move.status, expected,
+                    "{who}: POST /api/v1/cases/{{id}}/transitions"
+                );
+                assert_eq!(
+                    app.state_of(&id2).await == CaseState::PotentialVictim,
+                    moves_to_potential(role, own),
+                    "{who}: state after the API"
+                );
+
+                for admin_page in ["/admin/users", "/admin/organisations", "/admin/audit"] {
+                    let r = app.get(admin_page, Some(&session)).await;
+                    assert_eq!(
+                        r.status,
+                        if role == Role::Admin {
+                            StatusCode::OK
+                        } else {
+                            StatusCode::FORBIDDEN
+                        },
+                        "{who}: GET {admin_page}"
+                    );
+                }
+                for open_page in [
+                    "/reference/signals",
+                    "/reference/routing",
+                    "/account/password",
+                ] {
+                    assert_eq!(
+                        app.get(open_page, Some(&session)).await.status,
+                        StatusCode::OK,
+                        "{who}: GET {open_page}"
+                    );
+                }
+                signed_in.push((who, role, session, token));
+            }
+        }
+        // Notifying comes last: a notification is visible to the notifier's organisation, which
+        // would change what the checks above count.
+        for (who, role, session, token) in signed_in {
+            let form = app.get("/cases/new", Some(&session)).await;
+            assert_eq!(
+                form.status,
+                if notifies(role) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+                "{who}: GET /cases/new"
+            );
+            let notified = app
+                .post_form(
+                    "/cases",
+                    &session,
+                    &[
+                        ("given_name", "Ion"),
+                        ("family_name", "Test"),
+                        ("sex", "male"),
+                        ("citizenship", "RO"),
+                        ("found_in_county", "RO-CJ"),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                notified.status,
+                if notifies(role) {
+                    StatusCode::SEE_OTHER
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+                "{who}: POST /cases"
+            );
+            let api_notified = app
+                .api("POST", "/api/v1/cases", Some(&token), Some(serde_json::json!({"given_name": "Ion", "sex": "male", "citizenship": "RO", "found_in_county": "RO-CJ"})))
+                .await;
+            assert_eq!(
+                api_notified.status,
+                if notifies(role) {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::FORBIDDEN
+                },
+                "{who}: POST /api/v1/cases"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_screener_sees_their_own_notifications_and_nobody_else_s() {
+    for app in backends().await {
+        app.user("ana", "IGPR", "screener").await;
+        app.user("bogdan", "IGPR", "screener").await;
+        app.user("dgaspc.cw", "DGASPC-TL", "case_worker").await;
+        app.user("dgaspc.cj", "DGASPC-CJ", "case_worker").await;
+        let ana = app.login("ana").await;
+        let bogdan = app.login("bogdan").await;
+        let created = app
+            .post_form(
+                "/cases",
+                &ana,
+                &[
+                    ("given_name", "Elena"),
+                    ("family_name", "Copilescu"),
+                    ("birth_date", "2012-05-01"),
+                    ("sex", "female"),
+                    ("citizenship", "RO"),
+                    ("found_in_county", "RO-TL"),
+                    ("signals", "S12"),
+                    ("signals", "S03"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let location = created.location();
+        assert!(location.starts_with("/cases/"));
+        let own = app.get(&location, Some(&ana)).await;
+        assert_eq!(own.status, StatusCode::OK);
+        assert!(own.body.contains("Copilescu"));
+        assert_eq!(
+            app.get(&location, Some(&bogdan)).await.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            app.backend
+        );
+        // A child is routed to the directorate of the county where she was found, and only there.
+        let tl = app.login("dgaspc.cw").await;
+        let cj = app.login("dgaspc.cj").await;
+        assert_eq!(app.get(&location, Some(&tl)).await.status, StatusCode::OK);
+        assert_eq!(
+            app.get(&location, Some(&cj)).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Sessions, cookies, CSRF, headers, throttling and encryption at rest, through the router.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use mnir_domain::AgeGroup;
+
+#[tokio::test]
+async fn session_cookies_are_host_only_secure_httponly_and_strict() {
+    let app = sqlite_app().await;
+    app.user("ana", "ANITP-CJ", "case_worker").await;
+    let (response, session) = app.try_login("ana", PASSWORD).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    assert_eq!(response.location(), "/dashboard");
+    let cookie = response
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("__Host-mnir_session="))
+        .unwrap();
+    for part in ["Path=/", "HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(cookie.contains(part), "{cookie} lacks {part}");
+    }
+    assert!(
+        !cookie.contains("Domain="),
+        "__Host- cookies must not name a domain"
+    );
+    let session = session.unwrap();
+    assert_eq!(
+        app.get("/dashboard", Some(&session)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn every_login_gets_a_new_session_and_logout_ends_it() {
+    let app = sqlite_app().await;
+    app.user("ana", "ANITP-CJ", "case_worker").await;
+    let first = app.login("ana").await;
+    let second = app.login("ana").await;
+    assert_ne!(first.cookie, second.cookie);
+    let out = app.post_form("/logout", &second, &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(
+        out.set_cookies()
+            .iter()
+            .any(|c| c.starts_with("__Host-mnir_session=;") && c.contains("Max-Age=0"))
+    );
+    let after = app.get("/dashboard", Some(&second)).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert!(after.location().starts_with("/login"));
+    assert_eq!(
+        app.get("/dashboard", Some(&first)).await.status,
+        StatusCode::OK,
+        "other sessions stay"
+    );
+}
+
+#[tokio::test]
+async fn sessions_end_after_idle_and_absolute_timeouts() {
+    let app = sqlite_app().await;
+    app.user("ana", "ANITP-CJ", "case_worker").await;
+    let session = app.login("ana").await;
+    app.clock.advance_minutes(29);
+    assert_eq!(
+        app.get("/dashboard", Some(&session)).await.status,
+        StatusCode::OK
+    );
+    app.clock.advance_minutes(29);
+    assert_eq!(
+        app.get("/dashboard", Some(&session)).await.status,
+        StatusCode::OK,
+        "activity keeps it alive"
+    );
+    app.clock.advance_minutes(31);
+    assert_eq!(
+        app.get("/dashboard", Some(&session)).await.status,
+        StatusCode::SEE_OTHER,
+        "idle for 31 minutes"
+    );
+
+    let active = app.login("ana").await;
+    for _ in 0..25 {
+        app.clock.advance_minutes(29);
+        app.get("/dashboard", Some(&active)).await;
+    }
+    assert_eq!(
+        app.get("/dashboard", Some(&active)).await.status,
+        StatusCode::SEE_OTHER,
+        "past 12 hours"
+    );
+}
+
+#[tokio::test]
+async fn a_form_without_the_right_csrf_token_changes_nothing() {
+    let app = sqlite_app().await;
+    app.user("ana", "ANITP-CJ", "case_worker").await;
+    let session = app.login("ana").await;
+    let (id, _) = app
+        .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Popa")
+        .await;
+    let forged = Session {
+        csrf: "0".repeat(64),
+        ..session.clone()
+    };
+    let r = app
+        .post_form(
+            &format!("/cases/{id}/transitions"),
+            &forged,
+            &[("to", "potential_victim"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.state_of(&id).await, mnir_domain::CaseState::Notified);
+    let r = app
+        .post_raw_form(
+            "/cases",
+            Some(&session.cookie),
+            &[
+                ("given_name", "X"),
+                ("sex", "male"),
+                ("citizenship", "RO"),
+                ("found_in_county", "RO-CJ"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        r.body.contains("Formularul a expirat"),
+        "the refusal says why, in Romanian by default"
+    );
+    let r = app
+        .post_raw_form("/login", None, &[("login", "ana"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the login form is protected too"
+    );
+}
+
+#[tokio::test]
+async fn pages_and_api_carry_the_security_headers() {
+    let app = sqlite_app().await;
+    for path in [
+        "/login",
+        "/api/v1/cases",
+        "/healthz",
+        "/no/such/page",
+        "/static/app.css",
+    ] {
+        let r = app.get(path, None).await;
+        let csp = r
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            r.headers.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(r.headers.get("x-frame-options").unwrap(), "DENY", "{path}");
+        assert_eq!(
+            r.headers.get("referrer-policy").unwrap(),
+            "no-referrer",
+            "{path}"
+        );
+        assert!(
+            r.headers.get("strict-transport-security").is_some(),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.get("/login", None)
+            .await
+            .headers
+            .get("cache-control")
+            .unwrap(),
+        "no-store"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_against_the_right_password() {
+    let app = sqlite_app().await;
+    app.user("ana", "ANITP-CJ", "case_worker").await;
+    for _ in 0..5 {
+        let (r, s) = app.try_login("ana", "wrong password").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(s.is_none());
+    }
+    let (r, s) = app.try_login("ana", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(s.is_none());
+    assert!(r.body.contains("15 minute"), "{}", r.body);
+    app.clock.advance_minutes(16);
+    let (r, s) = app.try_login("ana", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(s.is_some());
+}
+
+#[tokio::test]
+async fn one_client_cannot_try_logins_without_limit() {
+    let app = sqlite_app().await;
+    let mut last = StatusCode::OK;
+    for i in 0..31 {
+        let (r, _) = app.try_login(&format!("nobody{i}"), "x").await;
+        last = r.status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_name_sent_through_the_api_is_not_in_the_database_files() {
+    let app = sqlite_app().await;
+    let user = app.user("ana", "IGPR", "screener").await;
+    let token = app.token(&user).await;
+    let distinctive = "Xylofonescu-Qwertyanu";
+    let r = app
+        .api("POST", "/api/v1/cases", Some(&token), Some(serde_json::json!({"given_name": "Ilinca", "family_name": distinctive, "birth_date": "1999-02-03", "sex": "female", "citizenship": "MD", "found_in_county": "RO-IS", "notes": format!("{distinctive} was found near the market")})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        r.json()["family_name"],
+        distinctive,
+        "the notifier reads it back decrypted"
+    );
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(app.sqlite_dir.as_ref().unwrap()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(bytes.len() > 10_000);
+    assert!(
+        !bytes
+            .windows(distinctive.len())
+            .any(|w| w == distinctive.as_bytes()),
+        "name found in the SQLite files"
+    );
+    assert!(
+        !bytes.windows(10).any(|w| w == b"1999-02-03"),
+        "birth date found in the SQLite files"
+    );
+}

@@ -1,0 +1,414 @@
+//! The application under test, in process, on a fresh SQLite database and (when the test
+//! command started one) a fresh PostgreSQL database.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use mnir_crypto::{Keys, PasswordCost};
+use mnir_domain::defaults::romanian_organisations;
+use mnir_domain::{AgeGroup, CaseScope, CaseState, Sex, route};
+use mnir_store::{
+    ApiTokenRecord, AuditActor, CaseAccess, HistoryEntry, NewCase, NewUser, Organisation, ScopeFor,
+    Store, User,
+};
+use mnir_store_postgres::PostgresStore;
+use mnir_store_sqlite::SqliteStore;
+use mnir_web::{AppState, Clock, WebConfig};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "corect cal baterie capsă";
+/// 2026-11-28 09:00 UTC.
+pub const START_MS: i64 = 1_795_856_400_000;
+
+pub struct TestClock(AtomicI64);
+
+impl TestClock {
+    pub fn advance_minutes(&self, minutes: i64) {
+        self.0.fetch_add(minutes * 60_000, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+pub struct App {
+    pub backend: &'static str,
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+    pub keys: Keys,
+    pub clock: Arc<TestClock>,
+    /// The SQLite database's folder, to scan its files.
+    pub sqlite_dir: Option<PathBuf>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    }
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+/// A signed-in browser: its session cookie and the secret the CSRF token derives from.
+#[derive(Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub fn config() -> WebConfig {
+    WebConfig {
+        password_cost: PasswordCost::Fast,
+        ..WebConfig::default()
+    }
+}
+
+pub async fn sqlite_app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Keys::from_master(&Keys::generate_master());
+    let store = SqliteStore::open(&dir.path().join("mnir.db"), keys.clone())
+        .await
+        .unwrap();
+    let sqlite_dir = Some(dir.path().to_path_buf());
+    App::new("sqlite", Arc::new(store), keys, sqlite_dir, Some(dir)).await
+}
+
+pub async fn postgres_app() -> Option<App> {
+    let server = mnir_store_postgres::testing::server_from_env()?;
+    let url = mnir_store_postgres::testing::create_database(&server, "http").await;
+    let keys = Keys::from_master(&Keys::generate_master());
+    let store = PostgresStore::open(&url, keys.clone()).await.unwrap();
+    Some(App::new("postgres", Arc::new(store), keys, None, None).await)
+}
+
+/// The application on every backend available: SQLite always, PostgreSQL under the test command.
+pub async fn backends() -> Vec<App> {
+    let mut apps = vec![sqlite_app().await];
+    apps.extend(postgres_app().await);
+    apps
+}
+
+pub fn cli(now_ms: i64) -> AuditActor {
+    AuditActor::cli(now_ms)
+}
+
+impl App {
+    async fn new(
+        backend: &'static str,
+        store: Arc<dyn Store>,
+        keys: Keys,
+        sqlite_dir: Option<PathBuf>,
+        dir: Option<tempfile::TempDir>,
+    ) -> App {
+        store.bind_key().await.unwrap();
+        for spec in romanian_organisations() {
+            let org = Organisation {
+                code: spec.code,
+                name: spec.name,
+                org_type: spec.org_type,
+                kind: spec.kind,
+                county: spec.county,
+                identify_power: spec.identify_power,
+                active: true,
+            };
+            store
+                .upsert_organisation(&org, &cli(START_MS))
+                .await
+                .unwrap();
+        }
+        let clock = Arc::new(TestClock(AtomicI64::new(START_MS)));
+        let state = AppState::new(store.clone(), keys.clone(), config(), clock.clone());
+        App {
+            backend,
+            router: mnir_web::router(state),
+            store,
+            keys,
+            clock,
+            sqlite_dir,
+            _dir: dir,
+        }
+    }
+
+    pub async fn user(&self, login: &str, org: &str, roles: &str) -> User {
+        let hash = mnir_crypto::hash_password(PASSWORD, PasswordCost::Fast);
+        let new = NewUser {
+            login: login.into(),
+            org_code: org.into(),
+            roles: roles.parse().unwrap(),
+            password_hash: hash,
+            now_ms: START_MS,
+        };
+        self.store.create_user(&new, &cli(START_MS)).await.unwrap()
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> TestResponse {
+        self.get_lang(path, session, None).await
+    }
+
+    pub async fn get_lang(
+        &self,
+        path: &str,
+        session: Option<&Session>,
+        lang: Option<&str>,
+    ) -> TestResponse {
+        let mut cookies = Vec::new();
+        if let Some(s) = session {
+            cookies.push(s.cookie.clone());
+        }
+        if let Some(l) = lang {
+            cookies.push(format!("mnir_lang={l}"));
+        }
+        let mut request = Request::get(path);
+        if !cookies.is_empty() {
+            request = request.header(header::COOKIE, cookies.join("; "));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form as the signed-in browser would, with its CSRF token.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        session: &Session,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &session.csrf)];
+        all.extend_from_slice(fields);
+        self.post_raw_form(path, Some(&session.cookie), &all).await
+    }
+
+    pub async fn post_raw_form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut request =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        self.send(
+            request
+                .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Signs in through the login page exactly as a browser does.
+    pub async fn try_login(&self, login: &str, password: &str) -> (TestResponse, Option<Session>) {
+        let page = self.get("/login", None).await;
+        let pre = page
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("__Host-mnir_pre="))
+            .expect("pre-session cookie");
+        let pre = pre.split(';').next().unwrap().to_string();
+        let csrf = hidden_field(&page.body, "csrf");
+        let response = self
+            .post_raw_form(
+                "/login",
+                Some(&pre),
+                &[
+                    ("csrf", &csrf),
+                    ("login", login),
+                    ("password", password),
+                    ("next", "/dashboard"),
+                ],
+            )
+            .await;
+        let session = response
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("__Host-mnir_session="))
+            .map(|c| {
+                let pair = c.split(';').next().unwrap().to_string();
+                let secret = pair.split_once('=').unwrap().1.to_string();
+                Session {
+                    cookie: pair,
+                    csrf: self.keys.csrf_token(&secret),
+                }
+            });
+        (response, session)
+    }
+
+    pub async fn login(&self, login: &str) -> Session {
+        let (response, session) = self.try_login(login, PASSWORD).await;
+        session.unwrap_or_else(|| {
+            panic!(
+                "login {login} failed: {} {}",
+                response.status, response.body
+            )
+        })
+    }
+
+    pub async fn token(&self, user: &User) -> String {
+        let token = mnir_crypto::random_secret();
+        let record = ApiTokenRecord {
+            token_hash: mnir_crypto::secret_hash(&token),
+            user_id: user.id.clone(),
+            created_at_ms: START_MS,
+            expires_at_ms: START_MS + 86_400_000,
+        };
+        self.store
+            .create_api_token(&record, &cli(START_MS))
+            .await
+            .unwrap();
+        token
+    }
+
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> TestResponse {
+        self.api_lang(method, path, token, body, None).await
+    }
+
+    pub async fn api_lang(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+        accept_language: Option<&str>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(l) = accept_language {
+            request = request.header(header::ACCEPT_LANGUAGE, l);
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    /// Stores a notification directly (as another organisation would have made it) and returns
+    /// its id and reference.
+    pub async fn seed_case(
+        &self,
+        county: &str,
+        notifier: &str,
+        age: AgeGroup,
+        family_name: &str,
+    ) -> (String, String) {
+        let id = uuid::Uuid::new_v4().to_string();
+        let reference = mnir_domain::case_reference(rand::random());
+        let access = route(notifier, county, age)
+            .unwrap()
+            .into_iter()
+            .map(|(org_code, basis)| CaseAccess {
+                org_code,
+                basis: basis.as_str().into(),
+            })
+            .collect();
+        let case = NewCase {
+            id: id.clone(),
+            reference: reference.clone(),
+            state: CaseState::Notified,
+            given_name: "Maria".into(),
+            family_name: family_name.into(),
+            birth_date: None,
+            sex: Sex::Female,
+            citizenship: "RO".into(),
+            found_in_county: county.into(),
+            age_years: if age == AgeGroup::Adult {
+                Some(30)
+            } else {
+                None
+            },
+            age_group: age,
+            exploitation: None,
+            signals: vec!["S02".into()],
+            notes: "Seen at the station.".into(),
+            notifying_org: notifier.into(),
+            created_by: None,
+            notified_at_ms: START_MS,
+            access,
+            history: vec![HistoryEntry {
+                from: None,
+                to: CaseState::Notified,
+                actor_user: None,
+                actor_org: notifier.into(),
+                at_ms: START_MS,
+                reason: String::new(),
+            }],
+        };
+        self.store.create_case(&case, &cli(START_MS)).await.unwrap();
+        (id, reference)
+    }
+
+    /// The state of a case as stored, whoever may see it.
+    pub async fn state_of(&self, id: &str) -> CaseState {
+        let national = ScopeFor {
+            scope: CaseScope {
+                national: true,
+                ..CaseScope::default()
+            },
+            org_code: String::new(),
+            user_id: String::new(),
+        };
+        self.store
+            .case_facts(id, &national)
+            .await
+            .unwrap()
+            .unwrap()
+            .state
+    }
+}
+
+pub fn hidden_field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name} in page"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
