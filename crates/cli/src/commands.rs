@@ -76,12 +76,10 @@ pub async fn org_add(
     if name.trim().is_empty() {
         return Err(usage("--name must not be empty"));
     }
-    if let Some(c) = county {
-        if mnir_domain::reference::county(c).is_none() {
-            return Err(usage(format!(
-                "unknown county `{c}` (ISO 3166-2, e.g. RO-CJ)"
-            )));
-        }
+    if let Some(c) = county.filter(|c| mnir_domain::reference::county(c).is_none()) {
+        return Err(usage(format!(
+            "unknown county `{c}` (ISO 3166-2, e.g. RO-CJ)"
+        )));
     }
     let (store, _) = open(db).await?;
     let org = Organisation {

@@ -44,7 +44,29 @@ pub fn routes() -> Router<AppState> {
         .route("/static/{file}", get(static_file))
 }
 
-type PageResult = Result<Response, Response>;
+type PageResult = Result<Response, Reply>;
+
+/// A response that ends a handler early (an error page, a redirect to sign in); boxed because
+/// a whole response is large to move through every `?`.
+pub struct Reply(Box<Response>);
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+impl From<PageError> for Reply {
+    fn from(e: PageError) -> Reply {
+        Reply(Box::new(e.into_response()))
+    }
+}
+
+impl From<Response> for Reply {
+    fn from(r: Response) -> Reply {
+        Reply(Box::new(r))
+    }
+}
 
 /// The client's address for login throttling; "local" when the server was not given connection
 /// info (in-process requests).
@@ -65,28 +87,22 @@ impl axum::extract::FromRequestParts<AppState> for ClientAddr {
     }
 }
 
-impl From<PageError> for Response {
-    fn from(e: PageError) -> Response {
-        e.into_response()
-    }
-}
-
 /// Renders a page, adding the login form's pre-session cookie when this browser has none.
 fn render(viewer: &Viewer, status: StatusCode, page: &impl Template, ctx: &PageCtx) -> PageResult {
     let html = page.render().map_err(|e| PageError::internal(ctx, e))?;
     let mut response = (status, Html(html)).into_response();
-    if let Some(c) = &viewer.new_pre_cookie {
-        if let Ok(v) = HeaderValue::from_str(c) {
-            response.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if let Some(Ok(v)) = viewer.new_pre_cookie.as_deref().map(HeaderValue::from_str) {
+        response.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(response)
 }
 
 /// The signed-in user, or a redirect to the login page that comes back here afterwards.
-fn signed_in(viewer: &Viewer) -> Result<&User, Response> {
+fn signed_in(viewer: &Viewer) -> Result<&User, Reply> {
     viewer.user.as_ref().ok_or_else(|| {
-        Redirect::to(&format!("/login?next={}", encode_component(&viewer.path))).into_response()
+        Redirect::to(&format!("/login?next={}", encode_component(&viewer.path)))
+            .into_response()
+            .into()
     })
 }
 
@@ -1026,10 +1042,9 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
     Ok(Redirect::to("/login?done=password").into_response())
 }
 
-fn require_admin(viewer: &Viewer, ctx: &PageCtx) -> Result<(), Response> {
+fn require_admin(viewer: &Viewer, ctx: &PageCtx) -> Result<(), Reply> {
     let user = signed_in(viewer)?;
-    can(&user.actor(), Action::ManageUsers, None)
-        .map_err(|d| PageError::denied(ctx, &d).into_response())
+    can(&user.actor(), Action::ManageUsers, None).map_err(|d| PageError::denied(ctx, &d).into())
 }
 
 #[derive(Template)]
