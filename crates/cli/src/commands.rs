@@ -241,7 +241,7 @@ async fn insert_synthetic(store: &dyn Store, count: usize, seed: u64) -> anyhow:
         ));
     }
     let started = Instant::now();
-    let mut generator = mnir_synth::Generator::new(seed, chrono::Utc::now());
+    let mut generator = mnir_synth::Generator::new(seed, mnir_synth::SERIES_END);
     let mut done = 0;
     while done < count {
         let batch: Vec<_> = generator.by_ref().take(BATCH.min(count - done)).collect();
@@ -499,5 +499,158 @@ mod tests {
         let a = demo_password();
         assert_eq!(a.len(), 23);
         assert_ne!(a, demo_password());
+    }
+}
+
+fn code_list(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(',')
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+pub async fn indicators_evaluate(
+    db: Option<&DbArgs>,
+    profile: &str,
+    present: &str,
+    asked: Option<&str>,
+    act: Option<&str>,
+    lang: &str,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use mnir_domain::identification::{Answers, Catalogue, Profile, evaluate};
+    let lang = mnir_web::Lang::parse(lang)
+        .ok_or_else(|| usage(format!("unknown --lang `{lang}` (ro or en)")))?;
+    let tr = mnir_web::Tr::new(lang);
+    let profile: Profile = profile.parse().map_err(usage)?;
+    let act = match act {
+        None => None,
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        Some(other) => return Err(usage(format!("--act must be yes or no, not `{other}`"))),
+    };
+    let catalogue: std::sync::Arc<Catalogue> = match db {
+        None => std::sync::Arc::new(Catalogue::builtin().clone()),
+        Some(db) => {
+            let (store, keys) = open(db).await?;
+            let state = AppState::new(store, keys, WebConfig::default(), Arc::new(SystemClock));
+            state.active_catalogue().await?
+        }
+    };
+    let answers = Answers {
+        present: code_list(present),
+        asked: asked.map(code_list),
+        act,
+    };
+    let evaluation = evaluate(&catalogue, profile, &answers)
+        .map_err(|e| usage(mnir_web::api::evaluation_error(&tr, &e)))?;
+    let result = mnir_web::explain::evaluation_json(&tr, &catalogue, &evaluation);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&result)?);
+    } else {
+        for sentence in &result.explanation {
+            println!("{sentence}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn catalogue_import(
+    db: &DbArgs,
+    version: &str,
+    file: &std::path::Path,
+    activate: bool,
+) -> anyhow::Result<ExitCode> {
+    use mnir_domain::identification::{BUILTIN_VERSION, Catalogue};
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
+    if version == BUILTIN_VERSION {
+        return Err(usage(format!(
+            "version {BUILTIN_VERSION} is the built-in catalogue; choose another name"
+        )));
+    }
+    let catalogue = match Catalogue::parse(version, &text) {
+        Ok(c) => c,
+        Err(errors) => {
+            eprintln!(
+                "mnir: the catalogue in {} was not loaded ({} problems):",
+                file.display(),
+                errors.len()
+            );
+            for e in &errors {
+                eprintln!("  {e}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let (store, _) = open(db).await?;
+    let record = mnir_store::CatalogueRecord {
+        version: catalogue.version.clone(),
+        indicator_count: catalogue.indicators.len() as i64,
+        imported_at_ms: now_ms(),
+        imported_by: None,
+        active: false,
+    };
+    let by = AuditActor::cli(now_ms());
+    match store.import_catalogue(&record, &text, &by).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(usage(format!("catalogue version {version} already exists")));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    if activate {
+        store.activate_catalogue(Some(version), &by).await?;
+    }
+    println!(
+        "catalogue {version} loaded: {} indicators{}",
+        catalogue.indicators.len(),
+        if activate {
+            ", active"
+        } else {
+            " (activate it with `mnir catalogue activate`)"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn catalogue_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    let imported = store.list_catalogues().await?;
+    let builtin_active = !imported.iter().any(|c| c.active);
+    for c in &imported {
+        println!(
+            "{:<24} {:>4} indicators{}",
+            c.version,
+            c.indicator_count,
+            if c.active { "  active" } else { "" }
+        );
+    }
+    println!(
+        "{:<24} {:>4} indicators  built in{}",
+        mnir_domain::identification::BUILTIN_VERSION,
+        mnir_domain::identification::Catalogue::builtin()
+            .indicators
+            .len(),
+        if builtin_active { ", active" } else { "" }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn catalogue_activate(db: &DbArgs, version: &str) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    let target = (version != mnir_domain::identification::BUILTIN_VERSION).then_some(version);
+    match store
+        .activate_catalogue(target, &AuditActor::cli(now_ms()))
+        .await
+    {
+        Ok(()) => {
+            println!("catalogue {version} is active");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::NotFound) => Err(usage(format!(
+            "unknown catalogue version `{version}` (see `mnir catalogue list`)"
+        ))),
+        Err(e) => Err(e.into()),
     }
 }

@@ -102,6 +102,16 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The identification engine.
+    Indicators {
+        #[command(subcommand)]
+        command: IndicatorsCommand,
+    },
+    /// Indicator catalogue versions.
+    Catalogue {
+        #[command(subcommand)]
+        command: CatalogueCommand,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -174,6 +184,65 @@ enum TokenCommand {
         /// Lifetime, e.g. 30d, 12h, 45m.
         #[arg(long, default_value = "30d")]
         ttl: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndicatorsCommand {
+    /// Evaluate indicators and explain the advice (the built-in catalogue, or the active one of
+    /// the database given with --db).
+    Evaluate {
+        /// adult-labour, adult-sexual, child-labour or child-sexual.
+        #[arg(long)]
+        profile: String,
+        /// Codes of the indicators present, comma-separated.
+        #[arg(long, default_value = "")]
+        present: String,
+        /// Codes of the indicators asked, comma-separated (default: all of the profile).
+        #[arg(long)]
+        asked: Option<String>,
+        /// For a child profile: did an act take place (yes or no)?
+        #[arg(long)]
+        act: Option<String>,
+        /// Language of the explanation: ro or en.
+        #[arg(long, default_value = "ro")]
+        lang: String,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+        #[arg(long = "db", env = "MNIR_DATABASE_URL")]
+        url: Option<String>,
+        #[arg(long = "key-file", env = "MNIR_KEY_FILE")]
+        key_file: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogueCommand {
+    /// Load a catalogue CSV (the shape of data/indicators-ilo-ec-2009.csv) as a new version.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The new version's name, e.g. ro-2026-1.
+        #[arg(long = "version")]
+        catalogue_version: String,
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// Make it the active catalogue at once.
+        #[arg(long)]
+        activate: bool,
+    },
+    /// List catalogue versions.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Make a version the one new interviews use (ilo-ec-2009 is the built-in one).
+    Activate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long = "version")]
+        catalogue_version: String,
     },
 }
 
@@ -298,5 +367,49 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => audit_verify(&db).await,
+        Command::Indicators {
+            command:
+                IndicatorsCommand::Evaluate {
+                    profile,
+                    present,
+                    asked,
+                    act,
+                    lang,
+                    json,
+                    url,
+                    key_file,
+                },
+        } => {
+            let db = url.map(|url| DbArgs { url, key_file });
+            indicators_evaluate(
+                db.as_ref(),
+                &profile,
+                &present,
+                asked.as_deref(),
+                act.as_deref(),
+                &lang,
+                json,
+            )
+            .await
+        }
+        Command::Catalogue {
+            command:
+                CatalogueCommand::Import {
+                    db,
+                    catalogue_version,
+                    file,
+                    activate,
+                },
+        } => catalogue_import(&db, &catalogue_version, &file, activate).await,
+        Command::Catalogue {
+            command: CatalogueCommand::List { db },
+        } => catalogue_list(&db).await,
+        Command::Catalogue {
+            command:
+                CatalogueCommand::Activate {
+                    db,
+                    catalogue_version,
+                },
+        } => catalogue_activate(&db, &catalogue_version).await,
     }
 }

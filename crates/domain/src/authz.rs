@@ -43,6 +43,10 @@ pub enum Action {
     },
     ManageOrganisations,
     ManageUsers,
+    /// Record an identification interview on a case.
+    RunInterview,
+    /// Import and activate indicator catalogues.
+    ManageCatalogues,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -85,6 +89,8 @@ const IDENTITY_ROLES: &[Role] = &[
     Role::Supervisor,
     Role::IdentificationOfficer,
 ];
+/// The interview is done by those who also see the person's identity.
+const INTERVIEW_ROLES: &[Role] = IDENTITY_ROLES;
 const NOTIFYING_ROLES: &[Role] = &[
     Role::Screener,
     Role::CaseWorker,
@@ -204,6 +210,16 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             Ok(())
         }
         Action::ManageOrganisations | Action::ManageUsers => needs(actor, &[Role::Admin]),
+        Action::RunInterview => {
+            let f = visible_case()?;
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: INTERVIEW_ROLES.to_vec(),
+                });
+            }
+            needs(actor, INTERVIEW_ROLES)
+        }
+        Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
     }
 }
 

@@ -6,10 +6,12 @@
 pub mod authz;
 pub mod case;
 pub mod defaults;
+pub mod identification;
 pub mod org;
 pub mod reference;
 pub mod role;
 pub mod routing;
+pub mod screening;
 
 pub use authz::{Action, Actor, CaseFacts, CaseScope, Denial, can, case_scope};
 pub use case::{

@@ -110,6 +110,32 @@ pub trait Store: Send + Sync + 'static {
     /// no longer in `from`. Audited.
     async fn transition_case(&self, change: &Transition, by: &AuditActor) -> StoreResult<()>;
 
+    /// Stores a coordinator's catalogue version (inactive); `Conflict` when the version exists.
+    async fn import_catalogue(
+        &self,
+        record: &CatalogueRecord,
+        source_csv: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    async fn list_catalogues(&self) -> StoreResult<Vec<CatalogueRecord>>;
+    async fn catalogue_source(&self, version: &str) -> StoreResult<Option<String>>;
+    /// Makes `version` the active catalogue, or the built-in one when `None`.
+    async fn activate_catalogue(&self, version: Option<&str>, by: &AuditActor) -> StoreResult<()>;
+
+    async fn save_interview(&self, interview: &InterviewRecord, by: &AuditActor)
+    -> StoreResult<()>;
+    async fn latest_interview(&self, case_id: &str) -> StoreResult<Option<InterviewRecord>>;
+    /// Records an identification decision and moves the case accordingly, in one transaction.
+    async fn record_decision(
+        &self,
+        decision: &DecisionRecord,
+        change: &Transition,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    async fn decisions_of(&self, case_id: &str) -> StoreResult<Vec<DecisionRecord>>;
+    /// Decisions on the cases in scope, and how many differ from the engine's advice.
+    async fn decision_stats(&self, scope: &ScopeFor) -> StoreResult<DecisionStats>;
+
     /// Appends an audit entry for an event that is not itself a store write (login, logout).
     async fn audit(
         &self,

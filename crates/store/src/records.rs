@@ -232,3 +232,53 @@ pub enum AuditVerdict {
     Intact { entries: i64 },
     Broken { seq: i64, why: String },
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogueRecord {
+    pub version: String,
+    pub indicator_count: i64,
+    pub imported_at_ms: i64,
+    pub imported_by: Option<String>,
+    pub active: bool,
+}
+
+/// One saved identification interview: the answer to each indicator asked (absent from the map
+/// means not asked) and the evidence noted for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterviewRecord {
+    pub id: String,
+    pub case_id: String,
+    pub catalogue_version: String,
+    pub profile: String,
+    pub act: Option<bool>,
+    /// Indicator code → present (`true`) or absent (`false`).
+    pub marks: std::collections::BTreeMap<String, bool>,
+    /// Indicator code → evidence note (free text, encrypted at rest).
+    pub evidence: std::collections::BTreeMap<String, String>,
+    /// The engine's outcome when saved (`indicated`, `not_indicated`, `insufficient_information`).
+    pub outcome: String,
+    pub created_by: String,
+    pub org_code: String,
+    pub created_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionRecord {
+    pub id: String,
+    pub case_id: String,
+    pub interview_id: Option<String>,
+    pub decision: CaseState,
+    pub engine_outcome: Option<String>,
+    pub differs_from_advice: bool,
+    /// Free text, encrypted at rest.
+    pub reasons: String,
+    pub decided_by: String,
+    pub org_code: String,
+    pub decided_at_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct DecisionStats {
+    pub decisions: i64,
+    pub differing_from_advice: i64,
+}

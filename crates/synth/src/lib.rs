@@ -186,6 +186,10 @@ const NOTES: &[&str] = &[
     "Semnalare a inspectorilor de muncă: program de peste 14 ore pe zi, fără zile libere.",
 ];
 
+/// The synthetic series covers 2019–2025 and stops here, so the same seed gives the same cases
+/// whatever day it is run.
+pub const SERIES_END: DateTime<Utc> = DateTime::from_timestamp_nanos(1_767_225_600_000_000_000);
+
 pub struct Generator {
     rng: ChaCha8Rng,
     now: DateTime<Utc>,

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(list_cases).post(create_case))
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/transitions", post(transition_case))
+        .route("/identification/evaluate", post(evaluate_indicators))
         .route("/openapi.json", get(openapi_json))
 }
 
@@ -34,14 +35,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/cases"),
     ("GET", "/api/v1/cases/{id}"),
     ("POST", "/api/v1/cases/{id}/transitions"),
+    ("POST", "/api/v1/identification/evaluate"),
     ("GET", "/api/v1/openapi.json"),
 ];
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "mnir API", description = "National identification and referral mechanism for victims of trafficking. Errors carry a message in the language of Accept-Language (ro or en)."),
-    paths(list_cases, create_case, get_case, transition_case, openapi_json),
-    components(schemas(CaseJson, CaseDetailJson, CaseListJson, RoutedJson, HistoryJson, TransitionRequest, NotificationInput, ApiErrorEnvelope, ErrorBody, FieldError)),
+    paths(list_cases, create_case, get_case, transition_case, evaluate_indicators, openapi_json),
+    components(schemas(CaseJson, CaseDetailJson, CaseListJson, RoutedJson, HistoryJson, TransitionRequest, NotificationInput, EvaluateRequest, crate::explain::EvaluationJson, crate::explain::DimensionJson, crate::explain::ElementsJson, ApiErrorEnvelope, ErrorBody, FieldError)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -190,6 +192,10 @@ pub struct TransitionRequest {
     /// Why; required and kept in the case history.
     #[serde(default)]
     reason: String,
+    /// For an identification decision (`presumed_victim`, `identified_victim`, `not_a_victim`)
+    /// that differs from the engine's advice: why the officer decided otherwise (required then).
+    #[serde(default)]
+    why_different: String,
 }
 
 struct Caller {
@@ -431,6 +437,42 @@ async fn transition_case(
             }],
         ));
     }
+    if crate::identification::is_decision(to) {
+        use crate::identification::DecideError;
+        let channel = audit_actor(&state, &user);
+        return match crate::identification::decide(
+            &state,
+            &user,
+            &tr,
+            &id,
+            &facts,
+            to,
+            &reason,
+            &request.why_different,
+            channel,
+        )
+        .await
+        {
+            Ok(()) => Ok(Json(load_detail(&state, &user, &tr, &id).await?)),
+            Err(DecideError::Denied(d)) => Err(ApiError::denied(&tr, &d)),
+            Err(DecideError::Invalid(m)) => Err(ApiError::invalid(
+                &tr,
+                vec![FieldError {
+                    field: "why_different".into(),
+                    message: m,
+                }],
+            )),
+            Err(DecideError::Stale(current)) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                tr.t_with(
+                    "transition-stale",
+                    &[("state", tr.term("state", current.as_str()).into())],
+                ),
+            )),
+            Err(DecideError::Store(e)) => Err(ApiError::internal(&tr, e)),
+        };
+    }
     let change = Transition {
         case_id: id.clone(),
         from: facts.state,
@@ -453,4 +495,77 @@ async fn transition_case(
         )),
         Err(e) => Err(ApiError::internal(&tr, e)),
     }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct EvaluateRequest {
+    /// `adult-labour`, `adult-sexual`, `child-labour` or `child-sexual`.
+    profile: String,
+    /// Codes of the indicators found present.
+    #[serde(default)]
+    present: Vec<String>,
+    /// Codes of the indicators asked; absent means all of the profile's were asked.
+    asked: Option<Vec<String>>,
+    /// For a child profile: whether an act (recruitment, transport, transfer, harbouring,
+    /// receipt) took place.
+    act: Option<bool>,
+}
+
+/// Translates an engine refusal (unknown code, code outside the profile) for the caller.
+pub fn evaluation_error(tr: &Tr, e: &mnir_domain::identification::EvaluationError) -> String {
+    use mnir_domain::identification::EvaluationError;
+    match e {
+        EvaluationError::UnknownIndicator(code) => {
+            tr.t_with("field-indicator-unknown", &[("code", code.clone().into())])
+        }
+        EvaluationError::NotInProfile { code, profile } => tr.t_with(
+            "field-indicator-not-in-profile",
+            &[
+                ("code", code.clone().into()),
+                ("profile", profile.as_str().into()),
+            ],
+        ),
+    }
+}
+
+/// Evaluates indicators against the active catalogue and explains the advice. Stores nothing.
+#[utoipa::path(post, path = "/api/v1/identification/evaluate", request_body = EvaluateRequest, responses(
+    (status = 200, body = crate::explain::EvaluationJson), (status = 400, body = ApiErrorEnvelope),
+    (status = 401, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn evaluate_indicators(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<crate::explain::EvaluationJson>, ApiError> {
+    use mnir_domain::identification::{Answers, Profile, evaluate};
+    let Caller { tr, .. } = caller(&state, &headers).await?;
+    let request: EvaluateRequest = parse_json(&tr, &body)?;
+    let profile: Profile = request.profile.parse().map_err(|_| {
+        ApiError::invalid(
+            &tr,
+            vec![FieldError {
+                field: "profile".into(),
+                message: tr.t("interview-bad-profile"),
+            }],
+        )
+    })?;
+    let catalogue = state
+        .active_catalogue()
+        .await
+        .map_err(|e| ApiError::internal(&tr, e))?;
+    let answers = Answers {
+        present: request.present.into_iter().collect(),
+        asked: request.asked.map(|a| a.into_iter().collect()),
+        act: request.act,
+    };
+    let evaluation = evaluate(&catalogue, profile, &answers).map_err(|e| {
+        let message = evaluation_error(&tr, &e);
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+    })?;
+    Ok(Json(crate::explain::evaluation_json(
+        &tr,
+        &catalogue,
+        &evaluation,
+    )))
 }

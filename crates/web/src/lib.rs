@@ -7,7 +7,9 @@
 pub mod api;
 mod auth;
 mod error;
+pub mod explain;
 pub mod i18n;
+pub mod identification;
 mod notify;
 mod pages;
 mod security;
@@ -81,6 +83,8 @@ pub struct AppState {
     /// Recent failed logins per client address (time of the first, count).
     attempts: Arc<Mutex<HashMap<String, (i64, u32)>>>,
     dummy_hash: Arc<str>,
+    /// Parsed catalogue versions; a version never changes once imported, so caching is safe.
+    catalogues: Arc<Mutex<HashMap<String, Arc<mnir_domain::identification::Catalogue>>>>,
 }
 
 impl AppState {
@@ -100,11 +104,68 @@ impl AppState {
             clock,
             hashing: Arc::new(Semaphore::new(2)),
             attempts: Arc::new(Mutex::new(HashMap::new())),
+            catalogues: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// A catalogue version: the built-in one, or one imported into the database.
+    pub async fn catalogue(
+        &self,
+        version: &str,
+    ) -> Result<Arc<mnir_domain::identification::Catalogue>, mnir_store::StoreError> {
+        use mnir_domain::identification::{BUILTIN_VERSION, Catalogue};
+        if let Some(c) = self
+            .catalogues
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(version)
+        {
+            return Ok(c.clone());
+        }
+        let parsed = if version == BUILTIN_VERSION {
+            Catalogue::builtin().clone()
+        } else {
+            let source = self
+                .store
+                .catalogue_source(version)
+                .await?
+                .ok_or(mnir_store::StoreError::NotFound)?;
+            Catalogue::parse(version, &source).map_err(|errors| {
+                mnir_store::StoreError::Corrupt(format!(
+                    "catalogue {version}: {} errors",
+                    errors.len()
+                ))
+            })?
+        };
+        let parsed = Arc::new(parsed);
+        self.catalogues
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(version.to_string(), parsed.clone());
+        Ok(parsed)
+    }
+
+    /// The catalogue new interviews use: the one a coordinator activated, else the built-in one.
+    pub async fn active_catalogue(
+        &self,
+    ) -> Result<Arc<mnir_domain::identification::Catalogue>, mnir_store::StoreError> {
+        let active = self
+            .store
+            .list_catalogues()
+            .await?
+            .into_iter()
+            .find(|c| c.active);
+        match active {
+            Some(c) => self.catalogue(&c.version).await,
+            None => {
+                self.catalogue(mnir_domain::identification::BUILTIN_VERSION)
+                    .await
+            }
+        }
     }
 }
 
@@ -112,6 +173,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(identification::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(health))
         .fallback(pages::not_found)

@@ -88,7 +88,12 @@ impl axum::extract::FromRequestParts<AppState> for ClientAddr {
 }
 
 /// Renders a page, adding the login form's pre-session cookie when this browser has none.
-fn render(viewer: &Viewer, status: StatusCode, page: &impl Template, ctx: &PageCtx) -> PageResult {
+pub(crate) fn render(
+    viewer: &Viewer,
+    status: StatusCode,
+    page: &impl Template,
+    ctx: &PageCtx,
+) -> PageResult {
     let html = page.render().map_err(|e| PageError::internal(ctx, e))?;
     let mut response = (status, Html(html)).into_response();
     if let Some(Ok(v)) = viewer.new_pre_cookie.as_deref().map(HeaderValue::from_str) {
@@ -98,7 +103,7 @@ fn render(viewer: &Viewer, status: StatusCode, page: &impl Template, ctx: &PageC
 }
 
 /// The signed-in user, or a redirect to the login page that comes back here afterwards.
-fn signed_in(viewer: &Viewer) -> Result<&User, Reply> {
+pub(crate) fn signed_in(viewer: &Viewer) -> Result<&User, Reply> {
     viewer.user.as_ref().ok_or_else(|| {
         Redirect::to(&format!("/login?next={}", encode_component(&viewer.path)))
             .into_response()
@@ -114,7 +119,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn audit_actor(state: &AppState, user: &User) -> AuditActor {
+pub(crate) fn audit_actor(state: &AppState, user: &User) -> AuditActor {
     AuditActor {
         user_id: Some(user.id.clone()),
         org_code: Some(user.org.code.clone()),
@@ -131,11 +136,11 @@ pub fn scope_for(user: &User) -> ScopeFor {
     }
 }
 
-fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
+pub(crate) fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k == name)
@@ -300,6 +305,7 @@ struct DashboardPage {
     national: bool,
     total_text: String,
     counts: Vec<StateCount>,
+    decisions_text: Option<String>,
 }
 
 async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult {
@@ -326,6 +332,22 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
             });
         }
     }
+    let decisions_text = if show_counts {
+        let stats = state
+            .store
+            .decision_stats(&scope_for(user))
+            .await
+            .map_err(|e| PageError::internal(&ctx, e))?;
+        Some(tr.t_with(
+            "dashboard-decisions",
+            &[
+                ("count", stats.decisions.into()),
+                ("differing", stats.differing_from_advice.into()),
+            ],
+        ))
+    } else {
+        None
+    };
     let mut role_notes = Vec::new();
     for role in user.roles.iter() {
         let key = format!("dashboard-note-{}", role.as_str());
@@ -344,6 +366,7 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
         national: scope.national,
         total_text: tr.t_with("cases-count", &[("count", total.into())]),
         counts,
+        decisions_text,
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)
@@ -572,6 +595,8 @@ struct NotifyPage {
     county_options: Vec<Opt>,
     exploitation_options: Vec<Opt>,
     signal_options: Vec<Opt>,
+    /// The screening's advice on the ticked signals, once checked or submitted.
+    suggestion: Option<(bool, String)>,
 }
 
 impl NotifyPage {
@@ -607,7 +632,10 @@ impl NotifyPage {
                 message: e.message.clone(),
             })
             .collect();
+        let suggestion = (!input.signals.is_empty() || !field_errors.is_empty())
+            .then(|| screening_advice(&tr, &input.signals));
         NotifyPage {
+            suggestion,
             birth_date: input.birth_date.clone().unwrap_or_default(),
             errors,
             sex_options: options(
@@ -652,6 +680,29 @@ impl NotifyPage {
     }
 }
 
+/// Whether the ticked signals suggest notifying, and why, in the user's language.
+fn screening_advice(tr: &Tr, signals: &[String]) -> (bool, String) {
+    use mnir_domain::screening::{Suggestion, suggest};
+    let suggestion = suggest(signals);
+    let text = match &suggestion {
+        Suggestion::KeySignal(code) => {
+            let label = reference::signal(code).map_or(code.clone(), |s| match tr.lang {
+                Lang::Ro => s.label_ro.clone(),
+                Lang::En => s.label_en.clone(),
+            });
+            tr.t_with("screening-suggested-key", &[("signal", label.into())])
+        }
+        Suggestion::SeveralSignals(n) => tr.t_with(
+            "screening-suggested-several",
+            &[("count", (*n as i64).into())],
+        ),
+        Suggestion::NotSuggested(n) => {
+            tr.t_with("screening-not-suggested", &[("count", (*n as i64).into())])
+        }
+    };
+    (suggestion.suggests_notification(), text)
+}
+
 async fn notify_page(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "notify");
@@ -667,6 +718,11 @@ async fn notify_submit(viewer: Viewer, State(state): State<AppState>, body: Byte
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     can(&user.actor(), Action::NotifyCase, None).map_err(|d| PageError::denied(&ctx, &d))?;
     let input = NotificationInput::from_pairs(&pairs);
+    if field(&pairs, "action") == Some("check") {
+        // Checking the signals stores nothing; it shows the advice and keeps the form.
+        let page = NotifyPage::new(ctx.clone(), input, Vec::new());
+        return render(&viewer, StatusCode::OK, &page, &ctx);
+    }
     let (id, reference_code) = notify::fresh_identifiers();
     let now = chrono::DateTime::from_timestamp_millis(state.now_ms()).unwrap_or_default();
     match notify::validate(&input, &ctx.tr, user, now, id.clone(), reference_code) {
@@ -716,6 +772,9 @@ struct CasePage {
     signals: Vec<(String, String)>,
     notes: Option<String>,
     allowed: Vec<Step>,
+    case_id: String,
+    interview_link: bool,
+    decision: Option<crate::identification::DecisionForm>,
     typed_reason: String,
     refused: Vec<(String, String)>,
     access: Vec<(String, String, String)>,
@@ -771,6 +830,8 @@ async fn render_case(
             &[("state", tr.term("state", to.as_str()).into())],
         );
         match can(&actor, Action::Transition { to }, Some(&facts)) {
+            // Identification decisions go through the decision form, which records the advice.
+            Ok(()) if crate::identification::is_decision(to) => {}
             Ok(()) => allowed.push(Step {
                 value: to.as_str(),
                 label,
@@ -817,7 +878,11 @@ async fn render_case(
         Some((_, message, reason)) => (Some(message), reason),
         None => (None, String::new()),
     };
+    let decision = crate::identification::decision_form(state, user, &facts, &tr, &s.id).await;
     let page = CasePage {
+        case_id: s.id.clone(),
+        interview_link: can(&actor, Action::RunInterview, Some(&facts)).is_ok(),
+        decision,
         id: s.id.clone(),
         reference: s.reference.clone(),
         state: s.state.as_str(),
@@ -945,6 +1010,27 @@ async fn transition_submit(
             tr.t("transition-reason-too-long"),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
+    } else if crate::identification::is_decision(to) {
+        use crate::identification::DecideError;
+        let why = field(&pairs, "why_different").unwrap_or("");
+        let channel = audit_actor(&state, user);
+        match crate::identification::decide(
+            &state, user, &tr, &id, &facts, to, &reason, why, channel,
+        )
+        .await
+        {
+            Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+            Err(DecideError::Denied(d)) => refuse(denial_message(&tr, &d), StatusCode::FORBIDDEN),
+            Err(DecideError::Invalid(m)) => refuse(m, StatusCode::UNPROCESSABLE_ENTITY),
+            Err(DecideError::Stale(current)) => refuse(
+                tr.t_with(
+                    "transition-stale",
+                    &[("state", tr.term("state", current.as_str()).into())],
+                ),
+                StatusCode::CONFLICT,
+            ),
+            Err(DecideError::Store(e)) => return Err(PageError::internal(&ctx, e).into()),
+        }
     } else {
         let change = Transition {
             case_id: id.clone(),

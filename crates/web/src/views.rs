@@ -19,6 +19,7 @@ pub struct Nav {
     pub cases: bool,
     pub notify: bool,
     pub admin: bool,
+    pub catalogues: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +72,7 @@ impl PageCtx {
                     cases: can(&actor, Action::ListCases, None).is_ok(),
                     notify: can(&actor, Action::NotifyCase, None).is_ok(),
                     admin: u.roles.contains(Role::Admin),
+                    catalogues: can(&actor, Action::ManageCatalogues, None).is_ok(),
                 }
             })
             .unwrap_or_default();
