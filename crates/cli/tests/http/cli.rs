@@ -411,3 +411,177 @@ async fn postgres_needs_a_key_file_and_then_works_like_sqlite() {
         stdout(&o)
     );
 }
+
+#[test]
+fn the_engine_runs_from_the_command_line_with_one_line_errors() {
+    let o = mnir(
+        &[
+            "indicators",
+            "evaluate",
+            "--profile",
+            "adult-labour",
+            "--present",
+            "DR01,DR02,EX01,EX02,CD01,CD02",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["outcome"], "indicated");
+    assert_eq!(json["profile"], "adult-labour");
+    assert_eq!(json["dimensions"]["coercion_destination"]["clause"], "a");
+    assert_eq!(json["dimensions"]["coercion_destination"]["strong"], 2);
+    assert_eq!(json["elements"]["act"], serde_json::Value::Null);
+    let o = mnir(
+        &[
+            "indicators",
+            "evaluate",
+            "--profile",
+            "adult-labour",
+            "--present",
+            "DR01",
+            "--asked",
+            "DR01,DR02",
+            "--lang",
+            "en",
+            "--json",
+        ],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["outcome"], "insufficient_information");
+    assert_eq!(
+        json["missing_elements"],
+        serde_json::json!(["means_recruitment", "exploitation", "means_destination"])
+    );
+    for (args, message) in [
+        (
+            vec!["--profile", "adult-labour", "--present", "DR01,NOPE"],
+            "Codul de indicator „NOPE” nu există.",
+        ),
+        (
+            vec![
+                "--profile",
+                "child-labour",
+                "--present",
+                "VR08",
+                "--lang",
+                "en",
+            ],
+            "Indicator “VR08” is not part of the child-labour profile.",
+        ),
+        (vec!["--profile", "elderly"], "unknown profile `elderly`"),
+    ] {
+        let o = mnir(&[&["indicators", "evaluate"][..], &args].concat(), None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_catalogue_file_is_checked_row_by_row_before_it_is_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "code,dimension,adult_labour,child_labour,adult_sexual,child_sexual,label_en,label_ro\nX1,deceptive_recruitment,S,S,S,Z,a,b\nX2,nowhere,S,S,S,S,a,b\n").unwrap();
+    let o = mnir(
+        &[
+            "catalogue",
+            "import",
+            "--db",
+            &url,
+            "--version",
+            "v2",
+            "--file",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let report = stderr(&o);
+    assert!(
+        report.contains("line 2, child_sexual: weight `Z` is not S, M, W or -"),
+        "{report}"
+    );
+    assert!(
+        report.contains("line 3, dimension: unknown dimension `nowhere`"),
+        "{report}"
+    );
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        include_str!("../../../../data/indicators-ilo-ec-2009.csv").replace(
+            "DR02,deceptive_recruitment,M,M,M,M",
+            "DR02,deceptive_recruitment,S,M,M,M",
+        ),
+    )
+    .unwrap();
+    let o = mnir(
+        &[
+            "catalogue",
+            "import",
+            "--db",
+            &url,
+            "--version",
+            "v2",
+            "--file",
+            good.to_str().unwrap(),
+            "--activate",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "catalogue v2 loaded: 67 indicators, active"
+    );
+    let o = mnir(
+        &[
+            "indicators",
+            "evaluate",
+            "--db",
+            &url,
+            "--profile",
+            "adult-labour",
+            "--present",
+            "DR02,DR03",
+            "--json",
+        ],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["catalogue_version"], "v2");
+    assert_eq!(
+        json["dimensions"]["deceptive_recruitment"]["clause"], "b",
+        "DR02 is strong in v2"
+    );
+    assert_eq!(
+        mnir(
+            &[
+                "catalogue",
+                "activate",
+                "--db",
+                &url,
+                "--version",
+                "ilo-ec-2009"
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    assert!(stdout(&mnir(&["catalogue", "list", "--db", &url], None)).contains("built in, active"));
+    assert_eq!(
+        mnir(
+            &["catalogue", "activate", "--db", &url, "--version", "v9"],
+            None
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}

@@ -2,6 +2,7 @@
 
 mod api;
 mod cli;
+mod identification;
 mod matrix;
 mod pages;
 mod security;

@@ -219,6 +219,30 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         "{who}: GET {admin_page}"
                     );
                 }
+                let catalogues = app.get("/identification/catalogues", Some(&session)).await;
+                assert_eq!(
+                    catalogues.status,
+                    if role == Role::Coordinator {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /identification/catalogues"
+                );
+                let interview = app
+                    .get(&format!("/cases/{id}/interview"), Some(&session))
+                    .await;
+                let expected = if names_in_lists(role, own) {
+                    StatusCode::OK
+                } else if sees(role, own) {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                assert_eq!(
+                    interview.status, expected,
+                    "{who}: GET /cases/{{id}}/interview"
+                );
                 for open_page in [
                     "/reference/signals",
                     "/reference/routing",
