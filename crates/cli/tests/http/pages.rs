@@ -15,11 +15,13 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
     )
     .await;
     app.user("adm", "ANITP", "admin").await;
+    app.user("coord", "ANITP", "coordinator").await;
     let (id, _) = app
         .seed_case("RO-CJ", "IGPR", AgeGroup::Unknown, "Pagescu")
         .await;
     let cw = app.login("cw").await;
     let adm = app.login("adm").await;
+    let coord = app.login("coord").await;
     let pages: Vec<(String, &Session)> = [
         "/dashboard",
         "/cases",
@@ -31,7 +33,13 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
     ]
     .into_iter()
     .map(|p| (p.to_string(), &cw))
-    .chain([(format!("/cases/{id}"), &cw)])
+    .chain([
+        (format!("/cases/{id}"), &cw),
+        (format!("/cases/{id}/interview"), &cw),
+        (format!("/cases/{id}/interview?profile=child-sexual"), &cw),
+        ("/identification/catalogues".to_string(), &coord),
+        ("/dashboard".to_string(), &coord),
+    ])
     .chain(
         [
             "/admin/users",
