@@ -480,28 +480,6 @@ pub async fn demo(
     run_server(store, keys, web_config(insecure, "ro")?, listen).await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ttls_read_days_hours_and_minutes() {
-        assert_eq!(parse_ttl("30d").unwrap(), 30 * 86_400_000);
-        assert_eq!(parse_ttl("12h").unwrap(), 12 * 3_600_000);
-        assert_eq!(parse_ttl("45m").unwrap(), 45 * 60_000);
-        for bad in ["", "d", "0d", "-1h", "3w", "10", "99999d"] {
-            assert!(parse_ttl(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn demo_passwords_are_long_and_fresh() {
-        let a = demo_password();
-        assert_eq!(a.len(), 23);
-        assert_ne!(a, demo_password());
-    }
-}
-
 fn code_list(text: &str) -> std::collections::BTreeSet<String> {
     text.split(',')
         .map(|c| c.trim().to_ascii_uppercase())
@@ -652,5 +630,27 @@ pub async fn catalogue_activate(db: &DbArgs, version: &str) -> anyhow::Result<Ex
             "unknown catalogue version `{version}` (see `mnir catalogue list`)"
         ))),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttls_read_days_hours_and_minutes() {
+        assert_eq!(parse_ttl("30d").unwrap(), 30 * 86_400_000);
+        assert_eq!(parse_ttl("12h").unwrap(), 12 * 3_600_000);
+        assert_eq!(parse_ttl("45m").unwrap(), 45 * 60_000);
+        for bad in ["", "d", "0d", "-1h", "3w", "10", "99999d"] {
+            assert!(parse_ttl(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn demo_passwords_are_long_and_fresh() {
+        let a = demo_password();
+        assert_eq!(a.len(), 23);
+        assert_ne!(a, demo_password());
     }
 }
