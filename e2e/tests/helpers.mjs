@@ -1,0 +1,102 @@
+// Shared by the journeys: the browser, sign-in, the accessibility check and screenshots.
+import { chromium } from 'playwright-core';
+import AxeBuilderModule from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const AxeBuilder = AxeBuilderModule.default ?? AxeBuilderModule;
+
+export const BASE = process.env.MNIR_BASE_URL;
+export const BACKEND = process.env.MNIR_BACKEND ?? 'sqlite';
+export const PASSWORD = process.env.MNIR_PASSWORD;
+export const ARTIFACTS = path.resolve('artifacts', BACKEND);
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+}
+
+const axeResults = [];
+
+/** Runs axe (WCAG 2.1 A and AA) on the page; fails on any violation and records the result. */
+export async function checkAccessibility(page, label) {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const entry = {
+    page: label,
+    url: new URL(page.url()).pathname,
+    lang: await page.getAttribute('html', 'lang'),
+    passes: result.passes.length,
+    violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })),
+  };
+  axeResults.push(entry);
+  fs.writeFileSync(path.join(ARTIFACTS, 'axe.json'), JSON.stringify(axeResults, null, 2));
+  console.log(`axe ${BACKEND} ${label} [${entry.lang}] ${entry.url}: ${entry.passes} rules passed, ${entry.violations.length} violations`);
+  assert.deepEqual(entry.violations, [], `axe violations on ${label}`);
+}
+
+/** The html lang attribute matches the language, and no message id leaked into the page. */
+export async function checkLanguage(page, lang) {
+  assert.equal(await page.getAttribute('html', 'lang'), lang);
+  const text = await page.locator('body').innerText();
+  assert.ok(!text.includes('[missing:'), `a message is missing on ${page.url()}`);
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+export async function signIn(page, login) {
+  // Start from a browser that holds no session, whatever an earlier step left behind.
+  await page.context().clearCookies();
+  await page.goto(`${BASE}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(/\/dashboard$/), page.click('button[type=submit].primary')]);
+}
+
+export async function signOut(page) {
+  await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
+}
+
+/** Presses Tab until the element matching `selector` has the focus, as a keyboard user would. */
+export async function tabTo(page, selector, limit = 150) {
+  for (let i = 0; i < limit; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) {
+      const outline = await page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement);
+        return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+      });
+      assert.ok(outline, `the focus on ${selector} is not visible`);
+      return;
+    }
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+/** At a phone's width nothing scrolls sideways and every target is at least 44×44 px. */
+export async function checkPhoneLayout(page, label) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${label}: horizontal scrolling by ${overflow}px`);
+  const small = await page.evaluate(() => {
+    const tooSmall = [];
+    const targets = document.querySelectorAll('a[href], button, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea, label:has(input[type=checkbox]), label:has(input[type=radio]), .checks li');
+    for (const el of targets) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (el.closest('.skip-link')) continue;
+      // Links inside running text are exempt (WCAG 2.5.5 inline exception).
+      if (el.tagName === 'A' && el.closest('p, li, td') && !el.classList.contains('button') && getComputedStyle(el).display === 'inline') continue;
+      if (r.height < 44 || r.width < 44) tooSmall.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ${Math.round(r.width)}×${Math.round(r.height)} "${(el.innerText || el.value || '').slice(0, 30)}"`);
+    }
+    return tooSmall;
+  });
+  assert.deepEqual(small, [], `${label}: targets smaller than 44×44 px`);
+}

@@ -1,0 +1,181 @@
+// The main journeys of mnir in a real Chromium, in both languages, with axe on every page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE, launch, checkAccessibility, checkLanguage, screenshot, signIn, signOut, tabTo, checkPhoneLayout,
+} from './helpers.mjs';
+
+let browser;
+let context;
+let page;
+let caseUrl;
+
+before(async () => {
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ro-RO' });
+  page = await context.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the login page works in Romanian and English', async () => {
+  await page.goto(`${BASE}/login`);
+  await checkLanguage(page, 'ro');
+  assert.match(await page.title(), /Autentificare/);
+  await checkAccessibility(page, 'login (ro)');
+  await screenshot(page, 'login-ro-desktop');
+  await Promise.all([page.waitForURL(/\/login/), page.click('a.lang-switch')]);
+  await checkLanguage(page, 'en');
+  assert.match(await page.title(), /Sign in/);
+  await checkAccessibility(page, 'login (en)');
+  await Promise.all([page.waitForURL(/\/login/), page.click('a.lang-switch')]);
+  await checkLanguage(page, 'ro');
+});
+
+test('a screener checks the signals, fixes a wrong date and notifies', async () => {
+  await signIn(page, 'e2e.screener');
+  await checkAccessibility(page, 'dashboard (screener)');
+  await page.click('a[href="/cases/new"]');
+  await checkAccessibility(page, 'screening form');
+  await page.check('#signal-S10');
+  await page.check('#signal-S07');
+  await page.click('button[name=action][value=check]');
+  assert.match(await page.locator('#screening-result').innerText(), /semnal cheie/);
+  await checkAccessibility(page, 'screening advice');
+  await page.fill('#given_name', 'Larisa');
+  await page.fill('#family_name', 'Browserescu');
+  await page.fill('#birth_date', '1995-13-40');
+  await page.selectOption('#sex', 'female');
+  await page.selectOption('#found_in_county', 'RO-CJ');
+  await page.fill('#notes', 'Găsită la un punct de lucru, fără acte.');
+  await page.click('button[type=submit].primary');
+  await page.waitForSelector('#birth_date-error');
+  assert.match(await page.locator('#birth_date-error').innerText(), /an-lună-zi/);
+  assert.equal(await page.inputValue('#given_name'), 'Larisa', 'the form keeps what was typed');
+  assert.equal(await page.inputValue('#birth_date'), '1995-13-40');
+  assert.ok(await page.isChecked('#signal-S10'));
+  assert.equal(await page.getAttribute('#birth_date', 'aria-invalid'), 'true');
+  await checkAccessibility(page, 'screening form with an error');
+  await page.fill('#birth_date', '1995-04-02');
+  await Promise.all([page.waitForURL(/\/cases\/[0-9a-f-]{36}$/), page.click('button[type=submit].primary')]);
+  caseUrl = page.url();
+  assert.match(await page.locator('main').innerText(), /Browserescu/);
+  await checkAccessibility(page, 'case page (screener)');
+  await signOut(page);
+});
+
+test('an officer moves the case, interviews and decides, with the explained advice', async () => {
+  await signIn(page, 'e2e.officer');
+  await page.goto(caseUrl);
+  await screenshot(page, 'case-desktop');
+  await page.fill('#reason-potential_victim', 'Identitatea și nevoile urgente au fost clarificate.');
+  await Promise.all([page.waitForURL(caseUrl), page.click('form.transition:has(#reason-potential_victim) button')]);
+  assert.match(await page.locator('main').innerText(), /potențială victimă/);
+  await page.click(`a[href$="/interview"]`);
+  await checkAccessibility(page, 'interview');
+  const present = ['DR01', 'DR02', 'EX01', 'EX02', 'CD01', 'CD02'];
+  for (const code of present) await page.check(`input[name="mark-${code}"][value=present]`);
+  const radios = await page.locator('input[type=radio][value=absent]').all();
+  for (const radio of radios.slice(0, 40)) {
+    const name = await radio.getAttribute('name');
+    if (!present.includes(name.replace('mark-', ''))) await radio.check();
+  }
+  await page.fill('#note-DR01', 'I s-a promis un loc de muncă într-o brutărie.');
+  await page.click('button[name=action][value=save]');
+  await page.waitForSelector('#result-title');
+  assert.match(await page.locator('#result-title').innerText(), /trafic indicat/);
+  assert.match(await page.locator('main').innerText(), /este pozitivă conform regulii \(b\)/);
+  await checkAccessibility(page, 'interview with advice');
+  await screenshot(page, 'interview-desktop');
+  await page.selectOption('#decision', 'presumed_victim');
+  await page.fill('#reasons', 'Indicatorii sunt confirmați de declarații și documente.');
+  await Promise.all([page.waitForURL(caseUrl), page.click('form[action$="/decision"] button')]);
+  assert.match(await page.locator('main').innerText(), /victimă prezumată/);
+  await checkAccessibility(page, 'case page after the decision');
+  await page.goto(`${BASE}/dashboard`);
+  assert.match(await page.locator('main').innerText(), /decizie de identificare/);
+  await signOut(page);
+});
+
+test('another organisation gets the not-found page for the case', async () => {
+  await signIn(page, 'e2e.other');
+  const response = await page.goto(caseUrl);
+  assert.equal(response.status(), 404);
+  assert.match(await page.locator('main').innerText(), /nu există sau nu aveți dreptul/);
+  await checkAccessibility(page, 'not found');
+  await signOut(page);
+});
+
+test('the coordinator and the administrator see their pages', async () => {
+  await signIn(page, 'e2e.coordinator');
+  for (const path of ['/cases', '/identification/catalogues', '/reference/signals', '/reference/routing']) {
+    await page.goto(`${BASE}${path}`);
+    await checkLanguage(page, 'ro');
+    await checkAccessibility(page, `${path} (coordinator)`);
+  }
+  await signOut(page);
+  await signIn(page, 'e2e.admin');
+  for (const path of ['/admin/users', '/admin/organisations', '/admin/audit', '/account/password']) {
+    await page.goto(`${BASE}${path}`);
+    await checkAccessibility(page, `${path} (admin)`);
+  }
+  assert.match(await (await page.goto(`${BASE}/admin/audit`)).text(), /Lanțul de audit este intact/);
+  await signOut(page);
+});
+
+test('every page of a case worker also reads in English', async () => {
+  await signIn(page, 'e2e.officer');
+  await page.goto(`${BASE}/lang/en?next=/dashboard`);
+  for (const path of ['/dashboard', '/cases', '/cases/new', caseUrl.replace(BASE, ''), `${caseUrl.replace(BASE, '')}/interview`]) {
+    await page.goto(`${BASE}${path}`);
+    await checkLanguage(page, 'en');
+    await checkAccessibility(page, `${path} (en)`);
+  }
+  await page.goto(`${BASE}/lang/ro?next=/dashboard`);
+  await signOut(page);
+});
+
+test('the keyboard alone signs in, switches language and notifies', async () => {
+  const kb = await context.browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'ro-RO' });
+  const p = await kb.newPage();
+  await p.goto(`${BASE}/login`);
+  await tabTo(p, '#login');
+  await p.keyboard.type('e2e.screener');
+  await tabTo(p, '#password');
+  await p.keyboard.type(process.env.MNIR_PASSWORD);
+  await Promise.all([p.waitForURL(/\/dashboard$/), p.keyboard.press('Enter')]);
+  await tabTo(p, 'a.lang-switch');
+  await Promise.all([p.waitForURL(/\/dashboard$/), p.keyboard.press('Enter')]);
+  await checkLanguage(p, 'en');
+  await tabTo(p, 'a[href="/cases/new"]');
+  await Promise.all([p.waitForURL(/\/cases\/new$/), p.keyboard.press('Enter')]);
+  await tabTo(p, '#signal-S15');
+  await p.keyboard.press('Space');
+  await tabTo(p, '#given_name');
+  await p.keyboard.type('Tastatura');
+  await tabTo(p, '#found_in_county');
+  await p.keyboard.type('Cluj');
+  assert.equal(await p.inputValue('#found_in_county'), 'RO-CJ', 'type-ahead chose the county');
+  await tabTo(p, 'button[type=submit].primary');
+  await Promise.all([p.waitForURL(/\/cases\/[0-9a-f-]{36}$/), p.keyboard.press('Enter')]);
+  assert.match(await p.locator('main').innerText(), /Tastatura/);
+  await tabTo(p, 'form[action="/logout"] button');
+  await Promise.all([p.waitForURL(/\/login/), p.keyboard.press('Enter')]);
+  await kb.close();
+});
+
+test('on a phone the screening and the case page fit and are easy to tap', async () => {
+  const phone = await context.browser().newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'ro-RO' });
+  const p = await phone.newPage();
+  await signIn(p, 'e2e.officer');
+  await p.goto(`${BASE}/cases/new`);
+  await checkPhoneLayout(p, 'screening');
+  await checkAccessibility(p, 'screening (phone)');
+  await screenshot(p, 'screening-phone');
+  await p.goto(caseUrl);
+  await checkPhoneLayout(p, 'case page');
+  await screenshot(p, 'case-phone');
+  await phone.close();
+});
