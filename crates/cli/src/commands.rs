@@ -633,6 +633,45 @@ pub async fn catalogue_activate(db: &DbArgs, version: &str) -> anyhow::Result<Ex
     }
 }
 
+/// The built-in profile for `ro`, or a profile read from a TOML file.
+pub fn jurisdiction(name: &str) -> anyhow::Result<mnir_domain::jurisdiction::Jurisdiction> {
+    use mnir_domain::jurisdiction::Jurisdiction;
+    if name == "ro" {
+        return Ok(Jurisdiction::romania());
+    }
+    if !name.ends_with(".toml") {
+        return Err(usage(format!(
+            "unknown jurisdiction `{name}` (ro, or the path of a .toml profile)"
+        )));
+    }
+    let text =
+        std::fs::read_to_string(name).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
+    Jurisdiction::parse(&text).map_err(|errors| usage(format!("{name}: {}", errors.join("; "))))
+}
+
+pub fn calendar_holidays(year: i32, name: &str) -> anyhow::Result<ExitCode> {
+    if !(1900..=2099).contains(&year) {
+        return Err(usage(format!("--year {year} is outside 1900–2099")));
+    }
+    for day in jurisdiction(name)?.holidays.holidays(year) {
+        println!("{day}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn calendar_add_working_days(from: &str, days: u32, name: &str) -> anyhow::Result<ExitCode> {
+    let start = chrono::NaiveDate::parse_from_str(from.trim(), "%Y-%m-%d")
+        .map_err(|_| usage(format!("--from `{from}` is not a date (YYYY-MM-DD)")))?;
+    if days > 3650 {
+        return Err(usage("--days must be at most 3650"));
+    }
+    println!(
+        "{}",
+        jurisdiction(name)?.holidays.add_working_days(start, days)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

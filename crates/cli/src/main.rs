@@ -112,6 +112,11 @@ enum Command {
         #[command(subcommand)]
         command: CatalogueCommand,
     },
+    /// Public holidays and working days of a jurisdiction profile.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -243,6 +248,28 @@ enum CatalogueCommand {
         db: DbArgs,
         #[arg(long = "version")]
         catalogue_version: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print the public holidays of a year, one ISO date per line.
+    Holidays {
+        #[arg(long)]
+        year: i32,
+        /// `ro` (built in) or the path of a jurisdiction profile (.toml).
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
+    },
+    /// Print the date N working days after a date (the start day itself does not count).
+    AddWorkingDays {
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        days: u32,
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
     },
 }
 
@@ -411,5 +438,16 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     catalogue_version,
                 },
         } => catalogue_activate(&db, &catalogue_version).await,
+        Command::Calendar {
+            command: CalendarCommand::Holidays { year, jurisdiction },
+        } => calendar_holidays(year, &jurisdiction),
+        Command::Calendar {
+            command:
+                CalendarCommand::AddWorkingDays {
+                    from,
+                    days,
+                    jurisdiction,
+                },
+        } => calendar_add_working_days(&from, days, &jurisdiction),
     }
 }

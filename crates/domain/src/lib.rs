@@ -4,9 +4,11 @@
 //! tables are compiled in from `data/`, so a rule can be tested without a database or a clock.
 
 pub mod authz;
+pub mod calendar;
 pub mod case;
 pub mod defaults;
 pub mod identification;
+pub mod jurisdiction;
 pub mod org;
 pub mod reference;
 pub mod role;

@@ -585,3 +585,69 @@ fn a_catalogue_file_is_checked_row_by_row_before_it_is_loaded() {
         Some(2)
     );
 }
+
+#[test]
+fn the_calendar_prints_holidays_and_counts_working_days() {
+    let o = mnir(&["calendar", "holidays", "--year", "2027"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let days: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+    assert_eq!(days.len(), 17);
+    for moving in [
+        "2027-04-30",
+        "2027-05-02",
+        "2027-05-03",
+        "2027-06-20",
+        "2027-06-21",
+    ] {
+        assert!(
+            days.contains(&moving.to_string()),
+            "Orthodox Easter 2027 feasts: {moving}"
+        );
+    }
+    let o = mnir(
+        &[
+            "calendar",
+            "add-working-days",
+            "--from",
+            "2026-11-27",
+            "--days",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(stdout(&o).trim(), "2026-12-02");
+    let o = mnir(
+        &[
+            "calendar",
+            "add-working-days",
+            "--from",
+            "27.11.2026",
+            "--days",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a date (YYYY-MM-DD)"));
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("x.toml");
+    std::fs::write(&profile, "[jurisdiction]\ncode = \"x\"\nname = \"X\"\ntime_zone_offset_hours = 1\n[holidays]\nfixed = [\"12-25\"]\neaster = \"western\"\neaster_offsets = [1]\n[clocks.notification_ack]\nlength = \"1 day\"\non_expiry = \"x\"\n").unwrap();
+    let o = mnir(
+        &[
+            "calendar",
+            "holidays",
+            "--year",
+            "2026",
+            "--jurisdiction",
+            profile.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("clocks.notification_ack.length: `1 day`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("clocks.reflection_period: missing"));
+}

@@ -1,0 +1,366 @@
+//! A jurisdiction profile: public holidays and the lengths of the legal clocks (mnir.md §7), read
+//! from TOML and validated with errors that name the offending key. Romania is built in
+//! (`data/jurisdictions/ro.toml`).
+
+use crate::calendar::{EasterRule, HolidayRules};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The clocks the mechanism runs; a profile must define each.
+pub const REQUIRED_CLOCKS: [&str; 9] = [
+    "notification_ack",
+    "identification_interview",
+    "reflection_period",
+    "referral_response",
+    "risk_review_high",
+    "risk_review_medium",
+    "risk_review_low",
+    "assistance_period",
+    "emergency_compensation",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    Hours(u32),
+    CalendarDays(u32),
+    WorkingDays(u32),
+}
+
+impl Length {
+    /// `24h`, `90d` or `5wd`.
+    pub fn parse(text: &str) -> Option<Length> {
+        let text = text.trim();
+        let (number, unit) = if let Some(n) = text.strip_suffix("wd") {
+            (n, "wd")
+        } else if let Some(n) = text.strip_suffix('h') {
+            (n, "h")
+        } else if let Some(n) = text.strip_suffix('d') {
+            (n, "d")
+        } else {
+            return None;
+        };
+        let n: u32 = number.parse().ok().filter(|n| *n > 0 && *n <= 3650)?;
+        Some(match unit {
+            "h" => Length::Hours(n),
+            "d" => Length::CalendarDays(n),
+            _ => Length::WorkingDays(n),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockDefinition {
+    pub length: Length,
+    /// A shorter length when the start is marked urgent (e.g. an urgent referral).
+    pub urgent_length: Option<Length>,
+    /// What happens on expiry: a task or an escalation, named for the scheduler.
+    pub on_expiry: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Jurisdiction {
+    pub code: String,
+    pub name: String,
+    /// Offset of local time from UTC, for telling which calendar day an instant falls on.
+    pub utc_offset_hours: i32,
+    pub holidays: HolidayRules,
+    pub clocks: BTreeMap<String, ClockDefinition>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    jurisdiction: RawJurisdiction,
+    holidays: RawHolidays,
+    clocks: BTreeMap<String, RawClock>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJurisdiction {
+    code: String,
+    name: String,
+    time_zone_offset_hours: i32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHolidays {
+    fixed: Vec<String>,
+    easter: String,
+    easter_offsets: Vec<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClock {
+    length: String,
+    urgent_length: Option<String>,
+    on_expiry: String,
+}
+
+const LENGTH_HELP: &str = "a number followed by h (hours), d (calendar days) or wd (working days)";
+
+impl Jurisdiction {
+    pub fn romania() -> Jurisdiction {
+        Jurisdiction::parse(include_str!("../../../data/jurisdictions/ro.toml"))
+            // Compiled in and parsed by the tests: a failure here is a build defect.
+            .unwrap_or_else(|errors| panic!("built-in Romanian profile: {errors:?}"))
+    }
+
+    /// Reads a profile; every problem is reported as `key: what is wrong`.
+    pub fn parse(text: &str) -> Result<Jurisdiction, Vec<String>> {
+        let raw: RawProfile = toml::from_str(text).map_err(|e| {
+            vec![
+                e.message().to_string()
+                    + &e.span()
+                        .map(|s| format!(" (at byte {})", s.start))
+                        .unwrap_or_default(),
+            ]
+        })?;
+        let mut errors = Vec::new();
+        if raw.jurisdiction.code.trim().is_empty() {
+            errors.push("jurisdiction.code: must not be empty".to_string());
+        }
+        if !(-12..=14).contains(&raw.jurisdiction.time_zone_offset_hours) {
+            errors.push(
+                "jurisdiction.time_zone_offset_hours: must be between -12 and 14".to_string(),
+            );
+        }
+        let mut fixed = Vec::new();
+        for (i, day) in raw.holidays.fixed.iter().enumerate() {
+            let parsed = day
+                .split_once('-')
+                .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)))
+                .filter(|(m, d)| NaiveDate::from_ymd_opt(2024, *m, *d).is_some());
+            match parsed {
+                Some(md) => fixed.push(md),
+                None => errors.push(format!(
+                    "holidays.fixed[{i}]: `{day}` is not a month-day such as 12-25"
+                )),
+            }
+        }
+        let easter = match raw.holidays.easter.as_str() {
+            "orthodox" => EasterRule::Orthodox,
+            "western" => EasterRule::Western,
+            other => {
+                errors.push(format!(
+                    "holidays.easter: `{other}` is not orthodox or western"
+                ));
+                EasterRule::Orthodox
+            }
+        };
+        if raw.holidays.easter_offsets.iter().any(|o| o.abs() > 100) {
+            errors.push(
+                "holidays.easter_offsets: offsets must be within 100 days of Easter".to_string(),
+            );
+        }
+        let mut clocks = BTreeMap::new();
+        for (name, clock) in &raw.clocks {
+            let length = Length::parse(&clock.length);
+            if length.is_none() {
+                errors.push(format!(
+                    "clocks.{name}.length: `{}` is not {LENGTH_HELP}",
+                    clock.length
+                ));
+            }
+            let urgent_length = match &clock.urgent_length {
+                None => None,
+                Some(text) => {
+                    let parsed = Length::parse(text);
+                    if parsed.is_none() {
+                        errors.push(format!(
+                            "clocks.{name}.urgent_length: `{text}` is not {LENGTH_HELP}"
+                        ));
+                    }
+                    parsed
+                }
+            };
+            if clock.on_expiry.trim().is_empty() {
+                errors.push(format!(
+                    "clocks.{name}.on_expiry: must name what happens on expiry"
+                ));
+            }
+            if let Some(length) = length {
+                clocks.insert(
+                    name.clone(),
+                    ClockDefinition {
+                        length,
+                        urgent_length,
+                        on_expiry: clock.on_expiry.clone(),
+                    },
+                );
+            }
+        }
+        for required in REQUIRED_CLOCKS {
+            if !raw.clocks.contains_key(required) {
+                errors.push(format!(
+                    "clocks.{required}: missing (every profile defines the clocks of mnir.md §7)"
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Jurisdiction {
+            code: raw.jurisdiction.code,
+            name: raw.jurisdiction.name,
+            utc_offset_hours: raw.jurisdiction.time_zone_offset_hours,
+            holidays: HolidayRules {
+                fixed,
+                easter,
+                easter_offsets: raw.holidays.easter_offsets,
+            },
+            clocks,
+        })
+    }
+
+    fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        (at + Duration::hours(i64::from(self.utc_offset_hours))).date_naive()
+    }
+
+    /// When a clock of `length` started at `start` runs out, given its pauses (`(from, until)`,
+    /// `until` = `None` while still paused). `None` while paused: a paused clock has no due time.
+    ///
+    /// Hour and calendar-day clocks are extended by the time spent paused. A working-day clock is
+    /// extended by the working days that lay wholly inside a pause, so a pause over a weekend
+    /// costs it nothing.
+    pub fn due(
+        &self,
+        length: Length,
+        start: DateTime<Utc>,
+        pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
+    ) -> Option<DateTime<Utc>> {
+        let mut paused = Duration::zero();
+        let mut paused_working_days = 0u32;
+        for (from, until) in pauses {
+            let until = (*until)?;
+            if until <= *from {
+                continue;
+            }
+            paused += until - *from;
+            let (first, last) = (self.local_date(*from), self.local_date(until));
+            let mut day = first.succ_opt()?;
+            while day < last {
+                if self.holidays.is_working_day(day) {
+                    paused_working_days += 1;
+                }
+                day = day.succ_opt()?;
+            }
+        }
+        Some(match length {
+            Length::Hours(h) => start + Duration::hours(i64::from(h)) + paused,
+            Length::CalendarDays(d) => start + Duration::days(i64::from(d)) + paused,
+            Length::WorkingDays(n) => {
+                let start_day = self.local_date(start);
+                let due_day = self
+                    .holidays
+                    .add_working_days(start_day, n + paused_working_days);
+                start + Duration::days((due_day - start_day).num_days())
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_romanian_profile_defines_every_clock() {
+        let ro = Jurisdiction::romania();
+        assert_eq!(ro.code, "ro");
+        assert_eq!(
+            ro.clocks["identification_interview"].length,
+            Length::WorkingDays(5)
+        );
+        assert_eq!(
+            ro.clocks["referral_response"].urgent_length,
+            Some(Length::Hours(24))
+        );
+        assert_eq!(
+            ro.clocks["reflection_period"].length,
+            Length::CalendarDays(90)
+        );
+        assert_eq!(ro.clocks.len(), REQUIRED_CLOCKS.len());
+    }
+
+    #[test]
+    fn a_broken_profile_is_refused_naming_each_key() {
+        let text = include_str!("../../../data/jurisdictions/ro.toml")
+            .replace("length = \"72h\"\nurgent_length", "length = \"72x\"\nurgent_length")
+            .replace("\"11-30\"", "\"13-30\"")
+            .replace("easter = \"orthodox\"", "easter = \"julian\"")
+            .replace("[clocks.emergency_compensation]\nlength = \"72h\"\non_expiry = \"task_to_legal_advisor\"\n", "");
+        let errors = Jurisdiction::parse(&text).unwrap_err();
+        let joined = errors.join("\n");
+        for key in [
+            "clocks.referral_response.length",
+            "holidays.fixed[8]",
+            "holidays.easter",
+            "clocks.emergency_compensation: missing",
+        ] {
+            assert!(joined.contains(key), "{key} not named in:\n{joined}");
+        }
+        let unknown = Jurisdiction::parse("[jurisdiction]\ncode = \"x\"\nname = \"x\"\ntime_zone_offset_hours = 0\ncolour = \"red\"\n").unwrap_err();
+        assert!(unknown[0].contains("colour"), "{unknown:?}");
+    }
+
+    #[test]
+    fn lengths_read_hours_days_and_working_days() {
+        assert_eq!(Length::parse("24h"), Some(Length::Hours(24)));
+        assert_eq!(Length::parse("90d"), Some(Length::CalendarDays(90)));
+        assert_eq!(Length::parse("5wd"), Some(Length::WorkingDays(5)));
+        for bad in ["", "h", "0d", "-1h", "5w", "5 days", "99999d"] {
+            assert_eq!(Length::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_pause_over_a_weekend_extends_an_hour_clock_but_not_a_working_day_clock() {
+        let ro = Jurisdiction::romania();
+        // Friday 20 November 2026, 08:00 UTC (10:00 in Romania).
+        let start = at(2026, 11, 20, 8);
+        let weekend = [(at(2026, 11, 20, 15), Some(at(2026, 11, 23, 7)))];
+        assert_eq!(
+            ro.due(Length::Hours(24), start, &[]),
+            Some(at(2026, 11, 21, 8))
+        );
+        assert_eq!(
+            ro.due(Length::Hours(24), start, &weekend),
+            Some(at(2026, 11, 24, 0)),
+            "24 h + 64 h paused"
+        );
+        assert_eq!(
+            ro.due(Length::WorkingDays(5), start, &[]),
+            Some(at(2026, 11, 27, 8))
+        );
+        assert_eq!(
+            ro.due(Length::WorkingDays(5), start, &weekend),
+            Some(at(2026, 11, 27, 8)),
+            "no working day lost"
+        );
+        // Paused from Friday to Wednesday: Monday and Tuesday are lost, so 7 working days count
+        // from Friday; St Andrew (30 Nov) and National Day (1 Dec) are holidays.
+        let long = [(at(2026, 11, 20, 15), Some(at(2026, 11, 25, 7)))];
+        assert_eq!(
+            ro.due(Length::WorkingDays(5), start, &long),
+            Some(at(2026, 12, 3, 8))
+        );
+        assert_eq!(
+            ro.due(Length::Hours(24), start, &[(at(2026, 11, 20, 9), None)]),
+            None,
+            "still paused"
+        );
+        assert_eq!(
+            ro.due(Length::CalendarDays(90), start, &[]),
+            Some(start + Duration::days(90))
+        );
+    }
+}
