@@ -17,6 +17,10 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// Rows another server is firing are skipped rather than waited for; each clock is fired by the
+    /// server that locked it, and its task's UNIQUE clock id makes a repeat impossible anyway.
+    const CLAIM_SUFFIX: &'static str = " FOR UPDATE SKIP LOCKED";
+
     /// Connects to `url` (`postgres://…`) and runs pending migrations; several servers may do
     /// so at once, sqlx serialises migrations with an advisory lock.
     pub async fn open(url: &str, keys: Keys) -> Result<PostgresStore, StoreError> {
@@ -122,6 +126,7 @@ mod conformance {
     struct Raw {
         url: String,
         pool: PgPool,
+        keys: Keys,
     }
 
     #[async_trait]
@@ -160,6 +165,14 @@ mod conformance {
             Ok(Arc::new(PostgresStore::open(&self.url, keys).await?))
         }
 
+        async fn second_store(&self) -> Arc<dyn Store> {
+            Arc::new(
+                PostgresStore::open(&self.url, self.keys.clone())
+                    .await
+                    .unwrap(),
+            )
+        }
+
         fn drop_audit_guard(&self) -> &'static str {
             "DROP TRIGGER audit_log_guard ON audit_log"
         }
@@ -169,11 +182,11 @@ mod conformance {
         let server = crate::testing::server_from_env()?;
         let url = crate::testing::create_database(&server, "conf").await;
         let keys = Keys::from_master(&Keys::generate_master());
-        let store = PostgresStore::open(&url, keys).await.unwrap();
+        let store = PostgresStore::open(&url, keys.clone()).await.unwrap();
         let pool = store.pool().clone();
         Some(TestDb {
             store: Arc::new(store),
-            raw: Box::new(Raw { url, pool }),
+            raw: Box::new(Raw { url, pool, keys }),
         })
     }
 

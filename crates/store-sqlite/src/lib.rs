@@ -16,6 +16,9 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// SQLite serialises writers already (`BEGIN IMMEDIATE`), so no row locks are needed.
+    const CLAIM_SUFFIX: &'static str = "";
+
     /// Opens (creating when missing) the database at `path` and runs pending migrations.
     pub async fn open(path: &Path, keys: Keys) -> Result<SqliteStore, StoreError> {
         let options = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))
@@ -76,6 +79,7 @@ mod conformance {
     struct Raw {
         dir: Arc<tempfile::TempDir>,
         pool: SqlitePool,
+        keys: Keys,
     }
 
     #[async_trait]
@@ -102,6 +106,14 @@ mod conformance {
             ))
         }
 
+        async fn second_store(&self) -> Arc<dyn Store> {
+            Arc::new(
+                SqliteStore::open(&self.dir.path().join("mnir.db"), self.keys.clone())
+                    .await
+                    .unwrap(),
+            )
+        }
+
         fn drop_audit_guard(&self) -> &'static str {
             "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
         }
@@ -110,13 +122,13 @@ mod conformance {
     async fn fresh() -> Option<TestDb> {
         let dir = Arc::new(tempfile::tempdir().unwrap());
         let keys = Keys::from_master(&Keys::generate_master());
-        let store = SqliteStore::open(&dir.path().join("mnir.db"), keys)
+        let store = SqliteStore::open(&dir.path().join("mnir.db"), keys.clone())
             .await
             .unwrap();
         let pool = store.pool().clone();
         Some(TestDb {
             store: Arc::new(store),
-            raw: Box::new(Raw { dir, pool }),
+            raw: Box::new(Raw { dir, pool, keys }),
         })
     }
 

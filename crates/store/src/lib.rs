@@ -78,7 +78,16 @@ pub trait Store: Send + Sync + 'static {
     async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>>;
 
     /// Stores a notification with its access list and first event, audited, in one transaction.
-    async fn create_case(&self, case: &NewCase, by: &AuditActor) -> StoreResult<()>;
+    async fn create_case(&self, case: &NewCase, by: &AuditActor) -> StoreResult<()> {
+        self.create_case_with_clocks(case, &[], by).await
+    }
+    /// As [`Store::create_case`], starting `clocks` in the same transaction.
+    async fn create_case_with_clocks(
+        &self,
+        case: &NewCase,
+        clocks: &[ClockRecord],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
     /// Stores many synthetic cases at once (one transaction, one audit entry for the batch).
     async fn insert_generated_cases(&self, cases: &[NewCase], by: &AuditActor) -> StoreResult<()>;
 
@@ -108,7 +117,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<CaseDetail>>;
     /// Moves a case from `from` to `to`; fails with [`StoreError::StaleState`] when the case is
     /// no longer in `from`. Audited.
-    async fn transition_case(&self, change: &Transition, by: &AuditActor) -> StoreResult<()>;
+    async fn transition_case(&self, change: &Transition, by: &AuditActor) -> StoreResult<()> {
+        self.transition_case_with_clocks(change, &ClockChanges::default(), by)
+            .await
+    }
+    /// As [`Store::transition_case`], starting and stopping clocks in the same transaction.
+    async fn transition_case_with_clocks(
+        &self,
+        change: &Transition,
+        clocks: &ClockChanges,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
 
     /// Stores a coordinator's catalogue version (inactive); `Conflict` when the version exists.
     async fn import_catalogue(
@@ -130,6 +149,47 @@ pub trait Store: Send + Sync + 'static {
         &self,
         decision: &DecisionRecord,
         change: &Transition,
+        by: &AuditActor,
+    ) -> StoreResult<()> {
+        self.record_decision_with_clocks(decision, change, &ClockChanges::default(), by)
+            .await
+    }
+    async fn record_decision_with_clocks(
+        &self,
+        decision: &DecisionRecord,
+        change: &Transition,
+        clocks: &ClockChanges,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+
+    /// The clocks of a case, oldest first.
+    async fn clocks_of(&self, case_id: &str) -> StoreResult<Vec<ClockRecord>>;
+    /// Pauses a running clock; `NotFound` when it is not running.
+    async fn pause_clock(&self, clock_id: &str, reason: &str, by: &AuditActor) -> StoreResult<()>;
+    /// Resumes a paused clock with its new due time; `NotFound` when it is not paused.
+    async fn resume_clock(
+        &self,
+        clock_id: &str,
+        due_at_ms: i64,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Marks every running clock due by `now` as expired and creates its task; safe when several
+    /// servers call it at once (each clock fires exactly once). Returns the tasks created.
+    async fn fire_due_clocks(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<TaskRecord>>;
+    /// Open tasks of an organisation, oldest first.
+    async fn open_tasks(&self, org_code: &str) -> StoreResult<Vec<TaskRecord>>;
+    /// Running clocks of an organisation due before `until_ms`, soonest first, with the case
+    /// reference.
+    async fn upcoming_clocks(
+        &self,
+        org_code: &str,
+        until_ms: i64,
+    ) -> StoreResult<Vec<(ClockRecord, String)>>;
+    /// Marks an open task of the organisation done; `NotFound` otherwise.
+    async fn complete_task(
+        &self,
+        task_id: &str,
+        org_code: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
     async fn decisions_of(&self, case_id: &str) -> StoreResult<Vec<DecisionRecord>>;

@@ -282,3 +282,79 @@ pub struct DecisionStats {
     pub decisions: i64,
     pub differing_from_advice: i64,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    Running,
+    Paused,
+    Stopped,
+    Expired,
+}
+
+impl ClockState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Running => "running",
+            ClockState::Paused => "paused",
+            ClockState::Stopped => "stopped",
+            ClockState::Expired => "expired",
+        }
+    }
+}
+
+impl std::str::FromStr for ClockState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "running" => Ok(ClockState::Running),
+            "paused" => Ok(ClockState::Paused),
+            "stopped" => Ok(ClockState::Stopped),
+            "expired" => Ok(ClockState::Expired),
+            other => Err(format!("unknown clock state `{other}`")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockRecord {
+    pub id: String,
+    pub case_id: String,
+    /// The clock's name in the jurisdiction profile, e.g. `identification_interview`.
+    pub kind: String,
+    /// The organisation that must act when it runs out.
+    pub org_code: String,
+    /// As in the profile: `24h`, `90d`, `5wd`.
+    pub length: String,
+    pub on_expiry: String,
+    pub started_at_ms: i64,
+    pub due_at_ms: Option<i64>,
+    pub state: ClockState,
+    /// `(from, until)`; `until` is `None` while paused.
+    pub pauses: Vec<(i64, Option<i64>)>,
+    /// One reason per pause (free text, encrypted at rest).
+    pub pause_reasons: Vec<String>,
+    pub stopped_at_ms: Option<i64>,
+    pub fired_at_ms: Option<i64>,
+}
+
+/// Clocks a change of state starts and stops, applied with it in one transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClockChanges {
+    pub start: Vec<ClockRecord>,
+    /// Kinds of the case's running or paused clocks that the change ends.
+    pub stop: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRecord {
+    pub id: String,
+    pub clock_id: String,
+    pub case_id: String,
+    pub case_reference: String,
+    pub org_code: String,
+    pub kind: String,
+    pub clock_kind: String,
+    pub created_at_ms: i64,
+    pub done_at_ms: Option<i64>,
+}
