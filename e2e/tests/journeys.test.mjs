@@ -73,6 +73,10 @@ test('an officer moves the case, interviews and decides, with the explained advi
   await page.fill('#reason-potential_victim', 'Identitatea și nevoile urgente au fost clarificate.');
   await Promise.all([page.waitForURL(caseUrl), page.click('form.transition:has(#reason-potential_victim) button')]);
   assert.match(await page.locator('main').innerText(), /potențială victimă/);
+  assert.match(await page.locator('#clocks-title + ul').innerText(), /interviul de identificare/);
+  await page.goto(`${BASE}/inbox`);
+  await checkAccessibility(page, 'inbox');
+  await page.goto(caseUrl);
   await page.click(`a[href$="/interview"]`);
   await checkAccessibility(page, 'interview');
   const present = ['DR01', 'DR02', 'EX01', 'EX02', 'CD01', 'CD02'];

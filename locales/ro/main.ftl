@@ -356,3 +356,51 @@ screening-suggested-several = Semnalarea este recomandată: { $count } semnale o
 screening-not-suggested = Semnalele nu recomandă semnalarea ({ $count } observate). Puteți semnala totuși dacă aveți alte motive (o informație, persoana cere ajutor).
 field-indicator-unknown = Codul de indicator „{ $code }” nu există.
 field-indicator-not-in-profile = Indicatorul „{ $code }” nu face parte din profilul { $profile }.
+
+nav-inbox = Sarcini
+inbox-title = Sarcini și termene
+inbox-tasks = Sarcini din termene expirate
+inbox-no-tasks = Nicio sarcină deschisă.
+inbox-since = Scadentă din
+inbox-done = Marchează ca rezolvată
+inbox-upcoming = Termene în următoarele 7 zile
+inbox-no-upcoming = Niciun termen în următoarele 7 zile.
+case-clocks = Termene legale
+clock-name = Termen
+clock-due = Scadență
+clock-left-title = Timp rămas
+clock-no-due = suspendat, fără scadență
+clock-left = mai sunt { $span }
+clock-overdue = depășit cu { $span }
+clock-span-days = { $days ->
+    [one] { $days } zi
+    [few] { $days } zile
+   *[other] { $days } de zile
+} { $hours } h
+clock-span-hours = { $hours } h { $minutes } min
+clock-pause = Suspendă
+clock-resume = Reia
+clock-reason = Motivul suspendării termenului
+clock-reason-required = Scrieți motivul suspendării termenului (cel mult 1000 de caractere).
+clock-changed = Termenul s-a modificat între timp; reîncărcați cazul.
+task-what = { $task } (a expirat: { $clock })
+clock-notification_ack = confirmarea semnalării
+clock-identification_interview = interviul de identificare
+clock-reflection_period = perioada de reflecție
+clock-referral_response = răspunsul la o referire
+clock-risk_review_high = reevaluarea riscului (ridicat)
+clock-risk_review_medium = reevaluarea riscului (mediu)
+clock-risk_review_low = reevaluarea riscului (scăzut)
+clock-assistance_period = perioada de asistență
+clock-emergency_compensation = compensația de urgență
+clockstate-running = în curs
+clockstate-paused = suspendat
+clockstate-stopped = oprit
+clockstate-expired = expirat
+expiry-escalate_to_regional_supervisor = escaladare către supervizorul centrului regional
+expiry-task_to_supervisor = sarcină pentru supervizor
+expiry-decision_on_residence_or_return = decizie privind șederea sau întoarcerea
+expiry-escalate_to_sender_supervisor_and_anitp = escaladare către supervizorul expeditorului și ANITP
+expiry-task_to_case_worker = sarcină pentru managerul de caz
+expiry-review_task = reevaluarea asistenței
+expiry-task_to_legal_advisor = sarcină pentru consilierul juridic

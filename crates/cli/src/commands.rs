@@ -315,6 +315,10 @@ async fn run_server(
         .await
         .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;
     let state = AppState::new(store.clone(), keys, config, Arc::new(SystemClock));
+    let scheduler = tokio::spawn(mnir_web::clocks::run_scheduler(
+        state.clone(),
+        std::time::Duration::from_secs(30),
+    ));
     let sweeper = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
@@ -334,6 +338,7 @@ async fn run_server(
     })
     .await?;
     sweeper.abort();
+    scheduler.abort();
     Ok(ExitCode::SUCCESS)
 }
 

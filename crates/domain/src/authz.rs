@@ -47,6 +47,8 @@ pub enum Action {
     RunInterview,
     /// Import and activate indicator catalogues.
     ManageCatalogues,
+    /// Pause and resume the legal clocks of a case.
+    ManageClocks,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -89,6 +91,8 @@ const IDENTITY_ROLES: &[Role] = &[
     Role::Supervisor,
     Role::IdentificationOfficer,
 ];
+/// Clocks are the work of the organisation's case workers and supervisors.
+const WORKERS_ON_CASE: &[Role] = &[Role::CaseWorker, Role::Supervisor];
 /// The interview is done by those who also see the person's identity.
 const INTERVIEW_ROLES: &[Role] = IDENTITY_ROLES;
 const NOTIFYING_ROLES: &[Role] = &[
@@ -220,6 +224,15 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             needs(actor, INTERVIEW_ROLES)
         }
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
+        Action::ManageClocks => {
+            let f = visible_case()?;
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: WORKERS_ON_CASE.to_vec(),
+                });
+            }
+            needs(actor, WORKERS_ON_CASE)
+        }
     }
 }
 

@@ -162,6 +162,8 @@ pub trait Store: Send + Sync + 'static {
         by: &AuditActor,
     ) -> StoreResult<()>;
 
+    /// Who may see a case and why (routing metadata; not audited as a read of case data).
+    async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>>;
     /// The clocks of a case, oldest first.
     async fn clocks_of(&self, case_id: &str) -> StoreResult<Vec<ClockRecord>>;
     /// Pauses a running clock; `NotFound` when it is not running.

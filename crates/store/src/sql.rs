@@ -953,6 +953,16 @@ macro_rules! impl_sql_store {
                     Ok(DecisionStats { decisions, differing_from_advice: differing.unwrap_or(0) })
                 }
 
+                async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>> {
+                    let mut rows: Vec<(String, String)> = ::sqlx::query_as("SELECT org_code, basis FROM case_access WHERE case_id = $1")
+                        .bind(case_id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    rows.sort_by(|a, b| ($crate::sql::basis_rank(&a.1), &a.0).cmp(&($crate::sql::basis_rank(&b.1), &b.0)));
+                    Ok(rows.into_iter().map(|(org_code, basis)| CaseAccess { org_code, basis }).collect())
+                }
+
                 async fn clocks_of(&self, case_id: &str) -> StoreResult<Vec<ClockRecord>> {
                     let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.case_id = $1 ORDER BY k.started_at_ms, k.id")))
                         .bind(case_id)

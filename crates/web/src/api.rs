@@ -337,9 +337,7 @@ async fn create_case(
     let now = chrono::DateTime::from_timestamp_millis(state.now_ms()).unwrap_or_default();
     let case = notify::validate(&input, &tr, &user, now, id.clone(), reference_code)
         .map_err(|f| ApiError::invalid(&tr, f))?;
-    state
-        .store
-        .create_case(&case, &audit_actor(&state, &user))
+    crate::clocks::create_case(&state, &case, &audit_actor(&state, &user))
         .await
         .map_err(|e| ApiError::internal(&tr, e))?;
     let detail = load_detail(&state, &user, &tr, &id).await?;
@@ -479,11 +477,7 @@ async fn transition_case(
         to,
         reason,
     };
-    match state
-        .store
-        .transition_case(&change, &audit_actor(&state, &user))
-        .await
-    {
+    match crate::clocks::transition(&state, &change, &audit_actor(&state, &user)).await {
         Ok(()) => Ok(Json(load_detail(&state, &user, &tr, &id).await?)),
         Err(StoreError::StaleState { current }) => Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -156,8 +156,9 @@ impl Tr {
             return String::new();
         };
         match self.lang {
-            Lang::Ro => at.format("%d.%m.%Y %H:%M").to_string(),
-            Lang::En => at.format("%d/%m/%Y %H:%M").to_string(),
+            // Shown in UTC, and said so: several servers and users in several zones see one time.
+            Lang::Ro => at.format("%d.%m.%Y %H:%M UTC").to_string(),
+            Lang::En => at.format("%d/%m/%Y %H:%M UTC").to_string(),
         }
     }
 

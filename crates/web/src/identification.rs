@@ -573,11 +573,7 @@ pub async fn decide(
         to: decision,
         reason: full_reasons,
     };
-    match state
-        .store
-        .record_decision(&record, &change, &channel)
-        .await
-    {
+    match crate::clocks::record_decision(state, &record, &change, &channel).await {
         Ok(()) => Ok(()),
         Err(StoreError::StaleState { current }) => Err(DecideError::Stale(current)),
         Err(e) => Err(DecideError::Store(e)),

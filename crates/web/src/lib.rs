@@ -6,6 +6,7 @@
 
 pub mod api;
 mod auth;
+pub mod clocks;
 mod error;
 pub mod explain;
 pub mod i18n;
@@ -85,6 +86,8 @@ pub struct AppState {
     dummy_hash: Arc<str>,
     /// Parsed catalogue versions; a version never changes once imported, so caching is safe.
     catalogues: Arc<Mutex<HashMap<String, Arc<mnir_domain::identification::Catalogue>>>>,
+    /// Holidays and clock lengths (Romania unless the server was given another profile).
+    pub jurisdiction: Arc<mnir_domain::jurisdiction::Jurisdiction>,
 }
 
 impl AppState {
@@ -105,7 +108,16 @@ impl AppState {
             hashing: Arc::new(Semaphore::new(2)),
             attempts: Arc::new(Mutex::new(HashMap::new())),
             catalogues: Arc::new(Mutex::new(HashMap::new())),
+            jurisdiction: Arc::new(mnir_domain::jurisdiction::Jurisdiction::romania()),
         }
+    }
+
+    pub fn with_jurisdiction(
+        mut self,
+        jurisdiction: mnir_domain::jurisdiction::Jurisdiction,
+    ) -> AppState {
+        self.jurisdiction = Arc::new(jurisdiction);
+        self
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -174,6 +186,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(identification::routes())
+        .merge(clocks::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(health))
         .fallback(pages::not_found)

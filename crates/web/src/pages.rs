@@ -727,9 +727,7 @@ async fn notify_submit(viewer: Viewer, State(state): State<AppState>, body: Byte
     let now = chrono::DateTime::from_timestamp_millis(state.now_ms()).unwrap_or_default();
     match notify::validate(&input, &ctx.tr, user, now, id.clone(), reference_code) {
         Ok(case) => {
-            state
-                .store
-                .create_case(&case, &audit_actor(&state, user))
+            crate::clocks::create_case(&state, &case, &audit_actor(&state, user))
                 .await
                 .map_err(|e| PageError::internal(&ctx, e))?;
             Ok(Redirect::to(&format!("/cases/{id}")).into_response())
@@ -773,6 +771,8 @@ struct CasePage {
     notes: Option<String>,
     allowed: Vec<Step>,
     case_id: String,
+    clocks: Vec<crate::clocks::ClockView>,
+    manage_clocks: bool,
     interview_link: bool,
     decision: Option<crate::identification::DecisionForm>,
     typed_reason: String,
@@ -881,6 +881,16 @@ async fn render_case(
     let decision = crate::identification::decision_form(state, user, &facts, &tr, &s.id).await;
     let page = CasePage {
         case_id: s.id.clone(),
+        clocks: crate::clocks::clock_views(
+            &tr,
+            &state
+                .store
+                .clocks_of(&s.id)
+                .await
+                .map_err(|e| PageError::internal(&ctx, e))?,
+            state.now_ms(),
+        ),
+        manage_clocks: crate::clocks::may_manage(user, &facts),
         interview_link: can(&actor, Action::RunInterview, Some(&facts)).is_ok(),
         decision,
         id: s.id.clone(),
@@ -1038,11 +1048,7 @@ async fn transition_submit(
             to,
             reason: reason.clone(),
         };
-        match state
-            .store
-            .transition_case(&change, &audit_actor(&state, user))
-            .await
-        {
+        match crate::clocks::transition(&state, &change, &audit_actor(&state, user)).await {
             Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
             Err(StoreError::StaleState { current }) => refuse(
                 tr.t_with(

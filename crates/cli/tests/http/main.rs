@@ -2,6 +2,7 @@
 
 mod api;
 mod cli;
+mod clocks;
 mod identification;
 mod matrix;
 mod pages;

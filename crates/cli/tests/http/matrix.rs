@@ -219,6 +219,16 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         "{who}: GET {admin_page}"
                     );
                 }
+                let inbox = app.get("/inbox", Some(&session)).await;
+                assert_eq!(
+                    inbox.status,
+                    if lists(role) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /inbox"
+                );
                 let catalogues = app.get("/identification/catalogues", Some(&session)).await;
                 assert_eq!(
                     catalogues.status,

@@ -27,6 +27,10 @@ pub const START_MS: i64 = 1_795_856_400_000;
 pub struct TestClock(AtomicI64);
 
 impl TestClock {
+    pub fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
     pub fn advance_minutes(&self, minutes: i64) {
         self.0.fetch_add(minutes * 60_000, Ordering::SeqCst);
     }

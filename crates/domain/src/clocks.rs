@@ -1,0 +1,79 @@
+//! Which legal clocks (mnir.md §7) a change of a case starts and stops.
+
+use crate::case::CaseState;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClockPlan {
+    pub start: Vec<&'static str>,
+    pub stop: Vec<&'static str>,
+}
+
+/// A notification starts the acknowledgement clock of the receiving organisation.
+pub fn on_notification() -> ClockPlan {
+    ClockPlan {
+        start: vec!["notification_ack"],
+        stop: Vec::new(),
+    }
+}
+
+/// The clocks a transition starts and stops. Acting on a notification acknowledges it; the
+/// interview is due from `potential_victim` until the identification decision; assistance runs
+/// while the case is in assistance; a case that ends stops whatever still runs.
+pub fn on_transition(from: CaseState, to: CaseState) -> ClockPlan {
+    use CaseState::*;
+    let mut plan = ClockPlan::default();
+    if from == Notified {
+        plan.stop.push("notification_ack");
+    }
+    if from == PotentialVictim {
+        plan.stop.push("identification_interview");
+    }
+    if from == InAssistance {
+        plan.stop.push("assistance_period");
+    }
+    match to {
+        PotentialVictim => plan.start.push("identification_interview"),
+        InAssistance => plan.start.push("assistance_period"),
+        _ => {}
+    }
+    if !to.is_open() {
+        for kind in [
+            "notification_ack",
+            "identification_interview",
+            "assistance_period",
+        ] {
+            if !plan.stop.contains(&kind) {
+                plan.stop.push(kind);
+            }
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interview_clock_runs_from_potential_victim_to_the_decision() {
+        use CaseState::*;
+        let p = on_transition(Notified, PotentialVictim);
+        assert_eq!(p.start, ["identification_interview"]);
+        assert_eq!(p.stop, ["notification_ack"]);
+        assert_eq!(
+            on_transition(PotentialVictim, PresumedVictim).stop,
+            ["identification_interview"]
+        );
+        assert_eq!(
+            on_transition(IdentifiedVictim, InAssistance).start,
+            ["assistance_period"]
+        );
+        let closing = on_transition(InAssistance, Closed);
+        assert!(closing.start.is_empty() && closing.stop.contains(&"assistance_period"));
+        assert!(
+            on_transition(Notified, Duplicate)
+                .stop
+                .contains(&"notification_ack")
+        );
+    }
+}

@@ -1,0 +1,448 @@
+//! Legal clocks on the case page, pausing and resuming them, the inbox of tasks and upcoming
+//! deadlines, and the scheduler that turns expired clocks into tasks.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::pages::{Reply, audit_actor, field, form_pairs, render, scope_for, signed_in};
+use crate::views::PageCtx;
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::DateTime;
+use mnir_domain::jurisdiction::Length;
+use mnir_domain::{Action, CaseState, can};
+use mnir_store::{ClockChanges, ClockRecord, ClockState, StoreError, StoreResult, User};
+
+type PageResult = Result<Response, Reply>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/inbox", get(inbox))
+        .route("/cases/{id}/clocks/{clock}/pause", post(pause))
+        .route("/cases/{id}/clocks/{clock}/resume", post(resume))
+        .route("/tasks/{id}/done", post(task_done))
+}
+
+/// The organisation that answers for a case's clocks: the county's child-protection directorate
+/// for a child, otherwise the ANITP regional centre, otherwise the notifier.
+pub async fn handler_org(state: &AppState, case_id: &str) -> StoreResult<Option<String>> {
+    let access = state.store.case_access(case_id).await?;
+    let pick = |basis: &str| {
+        access
+            .iter()
+            .find(|a| a.basis == basis)
+            .map(|a| a.org_code.clone())
+    };
+    Ok(pick("child_protection")
+        .or_else(|| pick("regional_centre"))
+        .or_else(|| access.first().map(|a| a.org_code.clone())))
+}
+
+/// A new running clock of `kind`, as the jurisdiction profile defines it; `None` when the
+/// profile has no such clock.
+pub fn new_clock(
+    state: &AppState,
+    kind: &str,
+    case_id: &str,
+    org_code: &str,
+    now_ms: i64,
+) -> Option<ClockRecord> {
+    let definition = state.jurisdiction.clocks.get(kind)?;
+    let start = DateTime::from_timestamp_millis(now_ms)?;
+    let due = state.jurisdiction.due(definition.length, start, &[])?;
+    Some(ClockRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: case_id.to_string(),
+        kind: kind.to_string(),
+        org_code: org_code.to_string(),
+        length: length_text(definition.length),
+        on_expiry: definition.on_expiry.clone(),
+        started_at_ms: now_ms,
+        due_at_ms: Some(due.timestamp_millis()),
+        state: ClockState::Running,
+        pauses: Vec::new(),
+        pause_reasons: Vec::new(),
+        stopped_at_ms: None,
+        fired_at_ms: None,
+    })
+}
+
+fn length_text(length: Length) -> String {
+    match length {
+        Length::Hours(n) => format!("{n}h"),
+        Length::CalendarDays(n) => format!("{n}d"),
+        Length::WorkingDays(n) => format!("{n}wd"),
+    }
+}
+
+/// The clocks a transition starts and stops, ready for the store.
+pub async fn changes_for(
+    state: &AppState,
+    case_id: &str,
+    from: CaseState,
+    to: CaseState,
+    now_ms: i64,
+) -> StoreResult<ClockChanges> {
+    let plan = mnir_domain::clocks::on_transition(from, to);
+    // The handler is looked up only when a clock starts, to spare the other transitions a query.
+    let org = if plan.start.is_empty() {
+        None
+    } else {
+        handler_org(state, case_id).await?
+    };
+    let start = match org {
+        Some(org) => plan
+            .start
+            .iter()
+            .filter_map(|kind| new_clock(state, kind, case_id, &org, now_ms))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(ClockChanges {
+        start,
+        stop: plan.stop.iter().map(|k| k.to_string()).collect(),
+    })
+}
+
+/// "in 2 days 3 h" or "overdue by 5 h", in the user's language.
+pub fn time_left(tr: &Tr, due_ms: i64, now_ms: i64) -> String {
+    let minutes = (due_ms - now_ms).abs() / 60_000;
+    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    let span = if days > 0 {
+        tr.t_with(
+            "clock-span-days",
+            &[("days", days.into()), ("hours", hours.into())],
+        )
+    } else {
+        tr.t_with(
+            "clock-span-hours",
+            &[("hours", hours.into()), ("minutes", mins.into())],
+        )
+    };
+    if due_ms >= now_ms {
+        tr.t_with("clock-left", &[("span", span.into())])
+    } else {
+        tr.t_with("clock-overdue", &[("span", span.into())])
+    }
+}
+
+pub struct ClockView {
+    pub id: String,
+    pub name: String,
+    pub state: String,
+    pub running: bool,
+    pub paused: bool,
+    pub due: String,
+    pub left: String,
+    pub overdue: bool,
+}
+
+pub fn clock_views(tr: &Tr, clocks: &[ClockRecord], now_ms: i64) -> Vec<ClockView> {
+    clocks
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.state,
+                ClockState::Running | ClockState::Paused | ClockState::Expired
+            )
+        })
+        .map(|c| ClockView {
+            id: c.id.clone(),
+            name: tr.term("clock", &c.kind),
+            state: tr.term("clockstate", c.state.as_str()),
+            running: c.state == ClockState::Running,
+            paused: c.state == ClockState::Paused,
+            due: c
+                .due_at_ms
+                .map(|d| tr.datetime_ms(d))
+                .unwrap_or_else(|| tr.t("clock-no-due")),
+            left: c
+                .due_at_ms
+                .filter(|_| c.state == ClockState::Running)
+                .map(|d| time_left(tr, d, now_ms))
+                .unwrap_or_default(),
+            overdue: c.state == ClockState::Expired
+                || c.due_at_ms
+                    .is_some_and(|d| c.state == ClockState::Running && d < now_ms),
+        })
+        .collect()
+}
+
+/// Whether the actor may pause and resume the clocks of this case.
+pub fn may_manage(user: &User, facts: &mnir_domain::CaseFacts) -> bool {
+    can(&user.actor(), Action::ManageClocks, Some(facts)).is_ok()
+}
+
+async fn clock_action(
+    viewer: Viewer,
+    state: AppState,
+    case_id: String,
+    clock_id: String,
+    body: Bytes,
+    resume: bool,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
+    let pairs = form_pairs(&body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    let facts = state
+        .store
+        .case_facts(&case_id, &scope_for(user))
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?
+        .ok_or_else(|| PageError::not_found(&ctx))?;
+    can(&user.actor(), Action::ManageClocks, Some(&facts))
+        .map_err(|d| PageError::denied(&ctx, &d))?;
+    let clocks = state
+        .store
+        .clocks_of(&case_id)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let clock = clocks
+        .into_iter()
+        .find(|c| c.id == clock_id)
+        .ok_or_else(|| PageError::not_found(&ctx))?;
+    let by = audit_actor(&state, user);
+    let result = if resume {
+        let length = Length::parse(&clock.length)
+            .ok_or_else(|| PageError::internal(&ctx, "stored clock length"))?;
+        let mut pauses: Vec<_> = clock
+            .pauses
+            .iter()
+            .map(|(from, until)| {
+                (
+                    DateTime::from_timestamp_millis(*from).unwrap_or_default(),
+                    until.and_then(DateTime::from_timestamp_millis),
+                )
+            })
+            .collect();
+        if let Some(last) = pauses.last_mut() {
+            last.1 = DateTime::from_timestamp_millis(by.now_ms);
+        }
+        let start = DateTime::from_timestamp_millis(clock.started_at_ms).unwrap_or_default();
+        let due = state
+            .jurisdiction
+            .due(length, start, &pauses)
+            .ok_or_else(|| PageError::internal(&ctx, "due time"))?;
+        state
+            .store
+            .resume_clock(&clock.id, due.timestamp_millis(), &by)
+            .await
+    } else {
+        let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            return Err(PageError::new(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "clock-pause",
+                ctx.t("clock-reason-required"),
+            )
+            .into());
+        }
+        state.store.pause_clock(&clock.id, &reason, &by).await
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{case_id}")).into_response()),
+        Err(StoreError::NotFound) => Err(PageError::new(
+            &ctx,
+            StatusCode::CONFLICT,
+            "clock-pause",
+            ctx.t("clock-changed"),
+        )
+        .into()),
+        Err(e) => Err(PageError::internal(&ctx, e).into()),
+    }
+}
+
+async fn pause(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path((id, clock)): Path<(String, String)>,
+    body: Bytes,
+) -> PageResult {
+    clock_action(viewer, state, id, clock, body, false).await
+}
+
+async fn resume(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path((id, clock)): Path<(String, String)>,
+    body: Bytes,
+) -> PageResult {
+    clock_action(viewer, state, id, clock, body, true).await
+}
+
+struct TaskRow {
+    id: String,
+    case_id: String,
+    reference: String,
+    what: String,
+    since: String,
+}
+
+struct UpcomingRow {
+    case_id: String,
+    reference: String,
+    name: String,
+    due: String,
+    left: String,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    ctx: PageCtx,
+    org_name: String,
+    tasks: Vec<TaskRow>,
+    upcoming: Vec<UpcomingRow>,
+}
+
+/// Days ahead the inbox looks for deadlines.
+const UPCOMING_DAYS: i64 = 7;
+
+async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
+    can(&user.actor(), Action::ListCases, None).map_err(|d| PageError::denied(&ctx, &d))?;
+    let tr = ctx.tr;
+    let now = state.now_ms();
+    let tasks = state
+        .store
+        .open_tasks(&user.org.code)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let upcoming = state
+        .store
+        .upcoming_clocks(&user.org.code, now + UPCOMING_DAYS * 86_400_000)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let page = InboxPage {
+        org_name: user.org.name.clone(),
+        tasks: tasks
+            .into_iter()
+            .map(|t| TaskRow {
+                what: tr.t_with(
+                    "task-what",
+                    &[
+                        ("task", tr.term("expiry", &t.kind).into()),
+                        ("clock", tr.term("clock", &t.clock_kind).into()),
+                    ],
+                ),
+                since: tr.datetime_ms(t.created_at_ms),
+                id: t.id,
+                case_id: t.case_id,
+                reference: t.case_reference,
+            })
+            .collect(),
+        upcoming: upcoming
+            .into_iter()
+            .map(|(c, reference)| UpcomingRow {
+                name: tr.term("clock", &c.kind),
+                due: c.due_at_ms.map(|d| tr.datetime_ms(d)).unwrap_or_default(),
+                left: c
+                    .due_at_ms
+                    .map(|d| time_left(&tr, d, now))
+                    .unwrap_or_default(),
+                case_id: c.case_id,
+                reference,
+            })
+            .collect(),
+        ctx: ctx.clone(),
+    };
+    render(&viewer, StatusCode::OK, &page, &ctx)
+}
+
+async fn task_done(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
+    let pairs = form_pairs(&body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    can(&user.actor(), Action::ListCases, None).map_err(|d| PageError::denied(&ctx, &d))?;
+    match state
+        .store
+        .complete_task(&id, &user.org.code, &audit_actor(&state, user))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/inbox").into_response()),
+        Err(StoreError::NotFound) => Err(PageError::not_found(&ctx).into()),
+        Err(e) => Err(PageError::internal(&ctx, e).into()),
+    }
+}
+
+/// Fires expired clocks every `interval` until the server stops. Several servers may run it on
+/// one database: the store fires each clock exactly once.
+pub async fn run_scheduler(state: AppState, interval: std::time::Duration) {
+    let mut tick = tokio::time::interval(interval);
+    loop {
+        tick.tick().await;
+        match state.store.fire_due_clocks(state.now_ms(), 500).await {
+            Ok(tasks) if !tasks.is_empty() => {
+                tracing::info!(count = tasks.len(), "expired clocks turned into tasks")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(%e, "the clock scheduler could not run"),
+        }
+    }
+}
+
+/// Stores a notification with its acknowledgement clock, in one transaction.
+pub async fn create_case(
+    state: &AppState,
+    case: &mnir_store::NewCase,
+    by: &mnir_store::AuditActor,
+) -> StoreResult<()> {
+    let plan = mnir_domain::clocks::on_notification();
+    let pick = |basis: &str| {
+        case.access
+            .iter()
+            .find(|a| a.basis == basis)
+            .map(|a| a.org_code.clone())
+    };
+    let org = pick("child_protection")
+        .or_else(|| pick("regional_centre"))
+        .unwrap_or_else(|| case.notifying_org.clone());
+    let clocks: Vec<ClockRecord> = plan
+        .start
+        .iter()
+        .filter_map(|kind| new_clock(state, kind, &case.id, &org, by.now_ms))
+        .collect();
+    state.store.create_case_with_clocks(case, &clocks, by).await
+}
+
+/// Moves a case and starts and stops its clocks, in one transaction.
+pub async fn transition(
+    state: &AppState,
+    change: &mnir_store::Transition,
+    by: &mnir_store::AuditActor,
+) -> StoreResult<()> {
+    let clocks = changes_for(state, &change.case_id, change.from, change.to, by.now_ms).await?;
+    state
+        .store
+        .transition_case_with_clocks(change, &clocks, by)
+        .await
+}
+
+/// Records an identification decision, moving the case and its clocks, in one transaction.
+pub async fn record_decision(
+    state: &AppState,
+    decision: &mnir_store::DecisionRecord,
+    change: &mnir_store::Transition,
+    by: &mnir_store::AuditActor,
+) -> StoreResult<()> {
+    let clocks = changes_for(state, &change.case_id, change.from, change.to, by.now_ms).await?;
+    state
+        .store
+        .record_decision_with_clocks(decision, change, &clocks, by)
+        .await
+}
