@@ -22,7 +22,7 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
         app.user("cw", "ANITP-CJ", "case_worker").await;
         app.user("other", "ANITP-B", "case_worker").await;
         let mut cw = app.login("cw").await;
-        let mut other = app.login("other").await;
+        let mut other;
         let id = notify_adult_in_cluj(&app).await;
 
         let clocks = app.store.clocks_of(&id).await.unwrap();
@@ -129,7 +129,6 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
         app.clock.advance_minutes(5 * 24 * 60);
         // Sessions end after 30 idle minutes: sign in again after the days pass.
         cw = app.login("cw").await;
-        other = app.login("other").await;
         let resumed = app
             .post_form(&format!("/cases/{id}/clocks/{clock_id}/resume"), &cw, &[])
             .await;
