@@ -30,16 +30,7 @@ async fn seed_organisations(store: &dyn Store) -> anyhow::Result<usize> {
         if store.organisation(&spec.code).await?.is_some() {
             continue;
         }
-        let org = Organisation {
-            code: spec.code,
-            name: spec.name,
-            org_type: spec.org_type,
-            kind: spec.kind,
-            county: spec.county,
-            identify_power: spec.identify_power,
-            active: true,
-        };
-        store.upsert_organisation(&org, &by).await?;
+        store.upsert_organisation(&spec.into(), &by).await?;
         added += 1;
     }
     Ok(added)

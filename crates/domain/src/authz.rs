@@ -49,6 +49,8 @@ pub enum Action {
     ManageCatalogues,
     /// Pause and resume the legal clocks of a case.
     ManageClocks,
+    /// See and close the organisation's tasks and deadlines (which name its cases).
+    WorkInbox,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -224,6 +226,7 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             needs(actor, INTERVIEW_ROLES)
         }
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
+        Action::WorkInbox => needs(actor, IDENTITY_ROLES),
         Action::ManageClocks => {
             let f = visible_case()?;
             if !f.org_has_access {

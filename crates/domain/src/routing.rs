@@ -23,7 +23,9 @@ impl AccessBasis {
     }
 }
 
-/// The organisations a new case is routed to, without repeats, notifier first.
+/// The organisations a new case is routed to, without repeats, notifier first. A notifier that is
+/// itself the regional centre or the directorate is recorded under that more specific basis,
+/// because that basis decides who answers for the case's clocks.
 /// `None` when the county is not a known ISO 3166-2 code.
 pub fn route(
     notifier: &str,
@@ -32,10 +34,9 @@ pub fn route(
 ) -> Option<Vec<(String, AccessBasis)>> {
     let centre = reference::regional_centre_for(found_in_county)?;
     let mut routed = vec![(notifier.to_string(), AccessBasis::Notifier)];
-    let mut add = |code: String, basis| {
-        if !routed.iter().any(|(c, _)| *c == code) {
-            routed.push((code, basis));
-        }
+    let mut add = |code: String, basis| match routed.iter_mut().find(|(c, _)| *c == code) {
+        Some(existing) => existing.1 = basis,
+        None => routed.push((code, basis)),
     };
     add(centre, AccessBasis::RegionalCentre);
     if age_group.may_be_child() {
@@ -76,7 +77,19 @@ mod tests {
     #[test]
     fn a_notifying_centre_is_not_listed_twice_and_unknown_counties_are_refused() {
         let r = route("ANITP-CJ", "RO-CJ", AgeGroup::Adult).unwrap();
-        assert_eq!(r, vec![("ANITP-CJ".to_string(), AccessBasis::Notifier)]);
+        assert_eq!(
+            r,
+            vec![("ANITP-CJ".to_string(), AccessBasis::RegionalCentre)]
+        );
+        let child = route("DGASPC-CJ", "RO-CJ", AgeGroup::Child).unwrap();
+        assert_eq!(
+            child,
+            vec![
+                ("DGASPC-CJ".to_string(), AccessBasis::ChildProtection),
+                ("ANITP-CJ".to_string(), AccessBasis::RegionalCentre)
+            ],
+            "a directorate that notifies still answers for the child"
+        );
         assert_eq!(route("IGPR", "RO-ZZ", AgeGroup::Adult), None);
     }
 }

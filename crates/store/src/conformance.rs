@@ -494,7 +494,10 @@ pub async fn transitions_are_checked_recorded_and_audited(db: TestDb) {
         .case_detail(
             "c1",
             &scope_org("ANITP-CJ"),
-            Reveal::default(),
+            Reveal {
+                identity: false,
+                notes: true,
+            },
             &actor(3000),
         )
         .await
@@ -504,6 +507,20 @@ pub async fn transitions_are_checked_recorded_and_audited(db: TestDb) {
     assert_eq!(detail.summary.updated_at_ms, 2000);
     assert_eq!(detail.history.len(), 2);
     assert_eq!(detail.history[1].from, Some(CaseState::Notified));
+    let without_notes = s
+        .case_detail(
+            "c1",
+            &scope_org("ANITP-CJ"),
+            Reveal::default(),
+            &actor(3000),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        without_notes.history[1].reason, "",
+        "reasons are free text, shown with the notes only"
+    );
     assert_eq!(detail.history[1].reason, change.reason);
     assert_eq!(detail.history[1].actor_user.as_deref(), Some("test-user"));
     let actions: Vec<String> = s

@@ -358,3 +358,17 @@ pub struct TaskRecord {
     pub created_at_ms: i64,
     pub done_at_ms: Option<i64>,
 }
+
+impl From<mnir_domain::defaults::OrgSpec> for Organisation {
+    fn from(spec: mnir_domain::defaults::OrgSpec) -> Organisation {
+        Organisation {
+            code: spec.code,
+            name: spec.name,
+            org_type: spec.org_type,
+            kind: spec.kind,
+            county: spec.county,
+            identify_power: spec.identify_power,
+            active: true,
+        }
+    }
+}

@@ -481,6 +481,13 @@ macro_rules! impl_sql_store {
                     if done.rows_affected() == 0 {
                         return Err(StoreError::NotFound);
                     }
+                    // A new password ends every session of the account, in the same transaction,
+                    // so one held by someone else cannot outlive the change.
+                    ::sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
                     Self::append_audit(&mut tx, by, "user.password", &format!("user:{user_id}"), "").await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -653,7 +660,9 @@ macro_rules! impl_sql_store {
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {SUMMARY_COLUMNS} FROM cases c WHERE {conditions} ORDER BY c.notified_at_ms DESC, c.id LIMIT $7 OFFSET $8")))
+                    // Names are decrypted only on rows of cases routed to the actor's organisation:
+                    // a national (pseudonymised) scope never reveals them, whatever the roles.
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {SUMMARY_COLUMNS}, EXISTS (SELECT 1 FROM case_access n WHERE n.case_id = c.id AND n.org_code = $9) FROM cases c WHERE {conditions} ORDER BY c.notified_at_ms DESC, c.id LIMIT $7 OFFSET $8")))
                         .bind(scope.scope.national)
                         .bind(&scope.scope.organisation)
                         .bind(&scope.scope.created_by)
@@ -662,10 +671,15 @@ macro_rules! impl_sql_store {
                         .bind(&filter.reference)
                         .bind(per_page)
                         .bind(offset)
+                        .bind(&scope.org_code)
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    let cases = rows.iter().map(|r| self.summary_from(r, reveal_names)).collect::<Result<Vec<_>, _>>()?;
+                    let mut cases = Vec::with_capacity(rows.len());
+                    for r in &rows {
+                        let routed_here: bool = r.try_get(13).map_err(db_err)?;
+                        cases.push(self.summary_from(r, reveal_names && routed_here)?);
+                    }
                     Self::append_audit(&mut tx, by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
                     tx.commit().await.map_err(db_err)?;
                     Ok(CasePage { cases, total })
@@ -760,9 +774,13 @@ macro_rules! impl_sql_store {
                             actor_user: e.try_get(3).map_err(db_err)?,
                             actor_org: e.try_get(4).map_err(db_err)?,
                             at_ms: e.try_get(5).map_err(db_err)?,
-                            reason: self
-                                .decrypt_opt("case_events", "reason", &format!("{id}/{seq}"), e.try_get(6).map_err(db_err)?)?
-                                .unwrap_or_default(),
+                            // Reasons are free text: shown only to those who may read the notes.
+                            reason: if reveal.notes {
+                                self.decrypt_opt("case_events", "reason", &format!("{id}/{seq}"), e.try_get(6).map_err(db_err)?)?
+                                    .unwrap_or_default()
+                            } else {
+                                String::new()
+                            },
                         });
                     }
                     let detail = CaseDetail {
@@ -985,13 +1003,16 @@ macro_rules! impl_sql_store {
                     clock.pause_reasons.push(reason.to_string());
                     let pauses = serde_json::to_string(&clock.pauses).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                     let reasons = serde_json::to_string(&clock.pause_reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    ::sqlx::query("UPDATE clocks SET state = 'paused', due_at_ms = NULL, pauses = $1, pause_reasons = $2 WHERE id = $3")
+                    let changed = ::sqlx::query("UPDATE clocks SET state = 'paused', due_at_ms = NULL, pauses = $1, pause_reasons = $2 WHERE id = $3 AND state = 'running'")
                         .bind(pauses)
                         .bind(self.keys.encrypt_str("clocks", "pause_reasons", clock_id, &reasons))
                         .bind(clock_id)
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
+                    if changed.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
                     Self::append_audit(&mut tx, by, "clock.pause", &format!("case:{}", clock.case_id), &format!("clock={}", clock.kind)).await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -1009,13 +1030,16 @@ macro_rules! impl_sql_store {
                         last.1 = Some(by.now_ms);
                     }
                     let pauses = serde_json::to_string(&clock.pauses).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    ::sqlx::query("UPDATE clocks SET state = 'running', due_at_ms = $1, pauses = $2 WHERE id = $3")
+                    let changed = ::sqlx::query("UPDATE clocks SET state = 'running', due_at_ms = $1, pauses = $2 WHERE id = $3 AND state = 'paused'")
                         .bind(due_at_ms)
                         .bind(pauses)
                         .bind(clock_id)
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
+                    if changed.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
                     Self::append_audit(&mut tx, by, "clock.resume", &format!("case:{}", clock.case_id), &format!("clock={} due_at_ms={due_at_ms}", clock.kind)).await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -1045,7 +1069,9 @@ macro_rules! impl_sql_store {
                             continue;
                         }
                         let task_id = uuid::Uuid::new_v4().to_string();
-                        ::sqlx::query("INSERT INTO tasks (id, clock_id, case_id, org_code, kind, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
+                        // A task made for this clock before (it was resumed and ran out again)
+                        // stands; a second one would only repeat it.
+                        let inserted = ::sqlx::query("INSERT INTO tasks (id, clock_id, case_id, org_code, kind, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (clock_id) DO NOTHING")
                             .bind(&task_id)
                             .bind(&clock.id)
                             .bind(&clock.case_id)
@@ -1055,6 +1081,9 @@ macro_rules! impl_sql_store {
                             .execute(&mut *tx)
                             .await
                             .map_err(db_err)?;
+                        if inserted.rows_affected() == 0 {
+                            continue;
+                        }
                         Self::append_audit(&mut tx, &by, "clock.expire", &format!("case:{}", clock.case_id), &format!("clock={} task={task_id}", clock.kind)).await?;
                         tasks.push(TaskRecord {
                             id: task_id,

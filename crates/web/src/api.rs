@@ -239,9 +239,11 @@ struct ListParams {
     /// Only the case with this reference.
     reference: Option<String>,
     /// 1-based page number.
-    page: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    page: Option<String>,
     /// 1 to 200, default 50.
-    per_page: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    per_page: Option<String>,
 }
 
 /// Lists the cases the caller's organisation and role may see, newest first.
@@ -277,17 +279,25 @@ async fn list_cases(
             message: tr.t("field-county-invalid"),
         });
     }
-    let per_page = p.per_page.unwrap_or(50);
-    if !(1..=200).contains(&per_page) || p.page == Some(0) {
-        fields.push(FieldError {
-            field: "per_page".into(),
-            message: tr.t("field-page-invalid"),
-        });
+    // Read by hand so that `?page=abc` gets the JSON error, not the extractor's plain text.
+    let number = |v: &Option<String>, default: u32| match v.as_deref().map(str::trim) {
+        None | Some("") => Some(default),
+        Some(text) => text.parse::<u32>().ok(),
+    };
+    let per_page = number(&p.per_page, 50).filter(|n| (1..=200).contains(n));
+    let page = number(&p.page, 1).filter(|n| *n >= 1);
+    for (name, value) in [("per_page", per_page), ("page", page)] {
+        if value.is_none() {
+            fields.push(FieldError {
+                field: name.into(),
+                message: tr.t("field-page-invalid"),
+            });
+        }
     }
     if !fields.is_empty() {
         return Err(ApiError::invalid(&tr, fields));
     }
-    let page = p.page.unwrap_or(1) - 1;
+    let (page, per_page) = (page.unwrap_or(1) - 1, per_page.unwrap_or(50));
     let filter = CaseFilter {
         state: state_filter,
         county: p.county.clone(),

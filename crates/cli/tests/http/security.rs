@@ -245,3 +245,100 @@ async fn a_name_sent_through_the_api_is_not_in_the_database_files() {
         "birth date found in the SQLite files"
     );
 }
+
+#[tokio::test]
+async fn a_national_view_never_reveals_names_or_reasons_whatever_else_the_user_holds() {
+    for app in backends().await {
+        app.user("both", "ANITP-CJ", "coordinator,case_worker")
+            .await;
+        app.user("cw", "ANITP-CJ", "case_worker").await;
+        let both = app.login("both").await;
+        let cw = app.login("cw").await;
+        let (own, _) = app
+            .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Propriuescu")
+            .await;
+        let (_, foreign_ref) = app
+            .seed_case("RO-B", "IGPR", AgeGroup::Adult, "Strainescu")
+            .await;
+        let list = app.get("/cases", Some(&both)).await;
+        assert!(
+            list.body.contains(&foreign_ref),
+            "the national view lists the case"
+        );
+        assert!(
+            list.body.contains("Propriuescu"),
+            "names of the organisation's own cases"
+        );
+        assert!(
+            !list.body.contains("Strainescu"),
+            "{}: a name outside the organisation leaked into the list",
+            app.backend
+        );
+        let user = app.store.user_by_login("both").await.unwrap().unwrap();
+        let api = app
+            .api(
+                "GET",
+                "/api/v1/cases?per_page=200",
+                Some(&app.token(&user).await),
+                None,
+            )
+            .await;
+        assert!(!api.body.contains("Strainescu"));
+
+        app.post_form(
+            &format!("/cases/{own}/transitions"),
+            &cw,
+            &[
+                ("to", "potential_victim"),
+                ("reason", "Motivul conține Propriuescu-Secret"),
+                ("from", "notified"),
+            ],
+        )
+        .await;
+        app.user("coord", "ANITP", "coordinator").await;
+        let coord = app.login("coord").await;
+        let page = app.get(&format!("/cases/{own}"), Some(&coord)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            !page.body.contains("Propriuescu-Secret"),
+            "a transition reason is free text: hidden from the national view"
+        );
+        assert!(
+            app.get(&format!("/cases/{own}"), Some(&cw))
+                .await
+                .body
+                .contains("Propriuescu-Secret")
+        );
+    }
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_every_session_of_the_account() {
+    let app = sqlite_app().await;
+    app.user("ana", "ANITP-CJ", "case_worker").await;
+    let first = app.login("ana").await;
+    let second = app.login("ana").await;
+    let new_password = "o parolă nouă și destul de lungă";
+    let r = app
+        .post_form(
+            "/account/password",
+            &first,
+            &[
+                ("current", PASSWORD),
+                ("new", new_password),
+                ("confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for session in [&first, &second] {
+        assert_eq!(
+            app.get("/dashboard", Some(session)).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let (_, old) = app.try_login("ana", PASSWORD).await;
+    assert!(old.is_none());
+    let (_, new) = app.try_login("ana", new_password).await;
+    assert!(new.is_some());
+}

@@ -9,8 +9,7 @@ use mnir_crypto::{Keys, PasswordCost};
 use mnir_domain::defaults::romanian_organisations;
 use mnir_domain::{AgeGroup, CaseScope, CaseState, Sex, route};
 use mnir_store::{
-    ApiTokenRecord, AuditActor, CaseAccess, HistoryEntry, NewCase, NewUser, Organisation, ScopeFor,
-    Store, User,
+    ApiTokenRecord, AuditActor, CaseAccess, HistoryEntry, NewCase, NewUser, ScopeFor, Store, User,
 };
 use mnir_store_postgres::PostgresStore;
 use mnir_store_sqlite::SqliteStore;
@@ -131,17 +130,8 @@ impl App {
     ) -> App {
         store.bind_key().await.unwrap();
         for spec in romanian_organisations() {
-            let org = Organisation {
-                code: spec.code,
-                name: spec.name,
-                org_type: spec.org_type,
-                kind: spec.kind,
-                county: spec.county,
-                identify_power: spec.identify_power,
-                active: true,
-            };
             store
-                .upsert_organisation(&org, &cli(START_MS))
+                .upsert_organisation(&spec.into(), &cli(START_MS))
                 .await
                 .unwrap();
         }
