@@ -7,6 +7,7 @@ pub mod authz;
 pub mod calendar;
 pub mod case;
 pub mod clocks;
+pub mod consent;
 pub mod defaults;
 pub mod identification;
 pub mod jurisdiction;

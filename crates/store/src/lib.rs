@@ -162,6 +162,22 @@ pub trait Store: Send + Sync + 'static {
         by: &AuditActor,
     ) -> StoreResult<()>;
 
+    async fn record_information(
+        &self,
+        info: &InformationRecord,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    async fn information_of(&self, case_id: &str) -> StoreResult<Vec<InformationRecord>>;
+    async fn record_consent(&self, consent: &ConsentRecord, by: &AuditActor) -> StoreResult<()>;
+    async fn consents_of(&self, case_id: &str) -> StoreResult<Vec<ConsentRecord>>;
+    /// Withdraws a consent of the case at `by.now_ms`; `NotFound` when it is not in force.
+    async fn withdraw_consent(
+        &self,
+        case_id: &str,
+        consent_id: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+
     /// Who may see a case and why (routing metadata; not audited as a read of case data).
     async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>>;
     /// The clocks of a case, oldest first.

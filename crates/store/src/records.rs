@@ -372,3 +372,34 @@ impl From<mnir_domain::defaults::OrgSpec> for Organisation {
         }
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InformationRecord {
+    pub id: String,
+    pub case_id: String,
+    /// Codes of the rights explained (`mnir_domain::consent::Right`).
+    pub rights: Vec<String>,
+    /// The language the information was given in (ISO 639-1, e.g. `ro`, `en`, `uk`).
+    pub language: String,
+    pub interpreter: bool,
+    pub mediator: bool,
+    pub notice_version: String,
+    pub given_by: String,
+    pub org_code: String,
+    pub given_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    pub id: String,
+    pub case_id: String,
+    pub purpose: String,
+    pub recipient_org: Option<String>,
+    pub given_by: String,
+    pub method: String,
+    pub given_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub withdrawn_at_ms: Option<i64>,
+    pub recorded_by: String,
+    pub org_code: String,
+}
