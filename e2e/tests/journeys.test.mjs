@@ -76,6 +76,16 @@ test('an officer moves the case, interviews and decides, with the explained advi
   assert.match(await page.locator('#clocks-title + ul').innerText(), /interviul de identificare/);
   await page.goto(`${BASE}/inbox`);
   await checkAccessibility(page, 'inbox');
+  await page.goto(`${caseUrl}/consent`);
+  await checkAccessibility(page, 'information and consent');
+  await page.check('#right-legal_aid');
+  await page.fill('#language', 'ro');
+  await Promise.all([page.waitForURL(/\/consent$/), page.click('form[action$="/information"] button')]);
+  await page.selectOption('#purpose', 'assistance');
+  await page.selectOption('#recipient', 'DGASPC-CJ');
+  await Promise.all([page.waitForURL(/\/consent$/), page.click('form[action$="/consents"] button')]);
+  assert.match(await page.locator('main').innerText(), /În vigoare/);
+  await checkAccessibility(page, 'consent recorded');
   await page.goto(caseUrl);
   await page.click(`a[href$="/interview"]`);
   await checkAccessibility(page, 'interview');

@@ -45,6 +45,8 @@ pub enum Action {
     ManageUsers,
     /// Record an identification interview on a case.
     RunInterview,
+    /// Record the information given to the person and their consents, or withdraw one.
+    RecordConsent,
     /// Import and activate indicator catalogues.
     ManageCatalogues,
     /// Pause and resume the legal clocks of a case.
@@ -216,7 +218,7 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             Ok(())
         }
         Action::ManageOrganisations | Action::ManageUsers => needs(actor, &[Role::Admin]),
-        Action::RunInterview => {
+        Action::RunInterview | Action::RecordConsent => {
             let f = visible_case()?;
             if !f.org_has_access {
                 return Err(Denial::RoleMissing {

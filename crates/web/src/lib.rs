@@ -7,6 +7,7 @@
 pub mod api;
 mod auth;
 pub mod clocks;
+mod consent;
 mod error;
 pub mod explain;
 pub mod i18n;
@@ -187,6 +188,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(identification::routes())
         .merge(clocks::routes())
+        .merge(consent::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(health))
         .fallback(pages::not_found)

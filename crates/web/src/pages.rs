@@ -417,7 +417,10 @@ pub struct Opt {
     pub selected: bool,
 }
 
-fn options<'a>(items: impl Iterator<Item = (&'a str, String)>, chosen: &[&str]) -> Vec<Opt> {
+pub(crate) fn options<'a>(
+    items: impl Iterator<Item = (&'a str, String)>,
+    chosen: &[&str],
+) -> Vec<Opt> {
     items
         .map(|(value, label)| Opt {
             selected: chosen.contains(&value),

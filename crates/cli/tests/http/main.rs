@@ -3,6 +3,7 @@
 mod api;
 mod cli;
 mod clocks;
+mod consent;
 mod identification;
 mod matrix;
 mod pages;

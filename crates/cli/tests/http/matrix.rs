@@ -219,6 +219,17 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         "{who}: GET {admin_page}"
                     );
                 }
+                let consent = app
+                    .get(&format!("/cases/{id}/consent"), Some(&session))
+                    .await;
+                let expected = if names_in_lists(role, own) {
+                    StatusCode::OK
+                } else if sees(role, own) {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                assert_eq!(consent.status, expected, "{who}: GET /cases/{{id}}/consent");
                 let inbox = app.get("/inbox", Some(&session)).await;
                 assert_eq!(
                     inbox.status,

@@ -1,0 +1,466 @@
+//! Information on rights and consent per recipient and purpose (mnir.md §5), on a page of its
+//! own beside the case: forms that keep what was typed and say what is wrong.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::pages::{
+    Opt, Reply, audit_actor, field, form_pairs, options, render, scope_for, signed_in,
+};
+use crate::views::PageCtx;
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use mnir_domain::consent::{ConsentTerms, GivenBy, Method, Purpose, Right};
+use mnir_domain::{Action, CaseFacts, can};
+use mnir_store::{ConsentRecord, InformationRecord, StoreError, User};
+
+type PageResult = Result<Response, Reply>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/consent", get(consent_page))
+        .route("/cases/{id}/information", post(information_submit))
+        .route("/cases/{id}/consents", post(consent_submit))
+        .route("/cases/{id}/consents/{consent}/withdraw", post(withdraw))
+}
+
+struct ConsentRow {
+    id: String,
+    purpose: String,
+    recipient: String,
+    details: String,
+    status: String,
+    in_force: bool,
+}
+
+/// What was typed in the two forms, to show again after an error.
+#[derive(Default)]
+struct Typed {
+    rights: Vec<String>,
+    language: String,
+    interpreter: bool,
+    mediator: bool,
+    notice_version: String,
+    purpose: String,
+    recipient: String,
+    given_by: String,
+    method: String,
+    expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+struct ConsentPage {
+    ctx: PageCtx,
+    case_id: String,
+    reference: String,
+    child: bool,
+    error: Option<String>,
+    information: Vec<String>,
+    consents: Vec<ConsentRow>,
+    rights: Vec<Opt>,
+    language: String,
+    interpreter: bool,
+    mediator: bool,
+    notice_version: String,
+    purposes: Vec<Opt>,
+    recipients: Vec<Opt>,
+    givers: Vec<Opt>,
+    methods: Vec<Opt>,
+    expires: String,
+}
+
+async fn case_for_consent(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    ctx: &PageCtx,
+) -> Result<(CaseFacts, String), Reply> {
+    let facts = state
+        .store
+        .case_facts(id, &scope_for(user))
+        .await
+        .map_err(|e| PageError::internal(ctx, e))?
+        .ok_or_else(|| PageError::not_found(ctx))?;
+    can(&user.actor(), Action::RecordConsent, Some(&facts))
+        .map_err(|d| PageError::denied(ctx, &d))?;
+    let detail = state
+        .store
+        .case_detail(
+            id,
+            &scope_for(user),
+            mnir_store::Reveal::default(),
+            &audit_actor(state, user),
+        )
+        .await
+        .map_err(|e| PageError::internal(ctx, e))?
+        .ok_or_else(|| PageError::not_found(ctx))?;
+    Ok((facts, detail.summary.reference))
+}
+
+/// Who may give consent: the person for an adult; for a child (or a person of unknown age) the
+/// child's assent and the legal representative's or the directorate's consent.
+fn givers_for(facts: &CaseFacts) -> Vec<GivenBy> {
+    if facts.age_group.may_be_child() {
+        vec![
+            GivenBy::ChildAssent,
+            GivenBy::LegalRepresentative,
+            GivenBy::ChildProtection,
+        ]
+    } else {
+        vec![GivenBy::Person, GivenBy::LegalRepresentative]
+    }
+}
+
+async fn build(
+    state: &AppState,
+    ctx: PageCtx,
+    case_id: &str,
+    reference: String,
+    facts: &CaseFacts,
+    typed: Typed,
+    error: Option<String>,
+) -> Result<ConsentPage, Reply> {
+    let tr: Tr = ctx.tr;
+    let now = state.now_ms();
+    let orgs = state
+        .store
+        .list_organisations()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let org_name = |code: &str| {
+        orgs.iter()
+            .find(|o| o.code == code)
+            .map_or_else(|| code.to_string(), |o| o.name.clone())
+    };
+    let information = state
+        .store
+        .information_of(case_id)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?
+        .into_iter()
+        .map(|i| {
+            let rights: Vec<String> = i.rights.iter().map(|r| tr.term("right", r)).collect();
+            tr.t_with(
+                "information-line",
+                &[
+                    ("at", tr.datetime_ms(i.given_at_ms).into()),
+                    ("language", i.language.clone().into()),
+                    ("rights", rights.join(", ").into()),
+                    ("org", org_name(&i.org_code).into()),
+                    ("notice", i.notice_version.clone().into()),
+                    (
+                        "help",
+                        (if i.interpreter && i.mediator {
+                            tr.t("information-both")
+                        } else if i.interpreter {
+                            tr.t("information-interpreter")
+                        } else if i.mediator {
+                            tr.t("information-mediator")
+                        } else {
+                            tr.t("information-no-help")
+                        })
+                        .into(),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    let consents = state
+        .store
+        .consents_of(case_id)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?
+        .into_iter()
+        .map(|c| {
+            let terms = ConsentTerms {
+                purpose: Purpose::parse(&c.purpose).unwrap_or(Purpose::Research),
+                recipient_org: c.recipient_org.clone(),
+                given_at_ms: c.given_at_ms,
+                expires_at_ms: c.expires_at_ms,
+                withdrawn_at_ms: c.withdrawn_at_ms,
+            };
+            let status = match (c.withdrawn_at_ms, c.expires_at_ms) {
+                (Some(w), _) => {
+                    tr.t_with("consent-withdrawn-at", &[("at", tr.datetime_ms(w).into())])
+                }
+                (None, Some(e)) if e <= now => tr.t("consent-expired"),
+                _ => tr.t("consent-in-force"),
+            };
+            ConsentRow {
+                purpose: tr.term("purpose", &c.purpose),
+                recipient: c.recipient_org.as_deref().map(org_name).unwrap_or_default(),
+                details: tr.t_with(
+                    "consent-details",
+                    &[
+                        ("by", tr.term("givenby", &c.given_by).into()),
+                        ("method", tr.term("method", &c.method).into()),
+                        ("at", tr.datetime_ms(c.given_at_ms).into()),
+                        (
+                            "until",
+                            c.expires_at_ms
+                                .map_or_else(|| tr.t("consent-no-expiry"), |e| tr.date_ms(e))
+                                .into(),
+                        ),
+                    ],
+                ),
+                status,
+                in_force: terms.in_force(now),
+                id: c.id,
+            }
+        })
+        .collect();
+    let chosen_rights: Vec<&str> = typed.rights.iter().map(String::as_str).collect();
+    Ok(ConsentPage {
+        case_id: case_id.to_string(),
+        reference,
+        child: facts.age_group.may_be_child(),
+        error,
+        information,
+        consents,
+        rights: options(
+            Right::ALL
+                .iter()
+                .map(|r| (r.as_str(), tr.term("right", r.as_str()))),
+            &chosen_rights,
+        ),
+        language: typed.language,
+        interpreter: typed.interpreter,
+        mediator: typed.mediator,
+        notice_version: typed.notice_version,
+        purposes: options(
+            Purpose::ALL
+                .iter()
+                .map(|p| (p.as_str(), tr.term("purpose", p.as_str()))),
+            &[typed.purpose.as_str()],
+        ),
+        recipients: options(
+            orgs.iter()
+                .filter(|o| o.active)
+                .map(|o| (o.code.as_str(), format!("{} — {}", o.code, o.name))),
+            &[typed.recipient.as_str()],
+        ),
+        givers: options(
+            givers_for(facts)
+                .into_iter()
+                .map(|g| (g.as_str(), tr.term("givenby", g.as_str()))),
+            &[typed.given_by.as_str()],
+        ),
+        methods: options(
+            Method::ALL
+                .iter()
+                .map(|m| (m.as_str(), tr.term("method", m.as_str()))),
+            &[typed.method.as_str()],
+        ),
+        expires: typed.expires,
+        ctx,
+    })
+}
+
+async fn consent_page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
+    let (facts, reference) = case_for_consent(&state, user, &id, &ctx).await?;
+    let typed = Typed {
+        language: "ro".into(),
+        notice_version: "2026-1".into(),
+        ..Typed::default()
+    };
+    let page = build(&state, ctx.clone(), &id, reference, &facts, typed, None).await?;
+    render(&viewer, StatusCode::OK, &page, &ctx)
+}
+
+fn typed_from(pairs: &[(String, String)]) -> Typed {
+    Typed {
+        rights: pairs
+            .iter()
+            .filter(|(k, _)| k == "rights")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        language: field(pairs, "language")
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase(),
+        interpreter: field(pairs, "interpreter") == Some("yes"),
+        mediator: field(pairs, "mediator") == Some("yes"),
+        notice_version: field(pairs, "notice_version")
+            .unwrap_or("")
+            .trim()
+            .to_string(),
+        purpose: field(pairs, "purpose").unwrap_or("").to_string(),
+        recipient: field(pairs, "recipient").unwrap_or("").to_string(),
+        given_by: field(pairs, "given_by").unwrap_or("").to_string(),
+        method: field(pairs, "method").unwrap_or("").to_string(),
+        expires: field(pairs, "expires").unwrap_or("").trim().to_string(),
+    }
+}
+
+async fn information_submit(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
+    let pairs = form_pairs(&body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    let (facts, reference) = case_for_consent(&state, user, &id, &ctx).await?;
+    let typed = typed_from(&pairs);
+    let tr = ctx.tr;
+    let error = if typed.rights.is_empty() || typed.rights.iter().any(|r| Right::parse(r).is_none())
+    {
+        Some(tr.t("information-rights-required"))
+    } else if !(2..=3).contains(&typed.language.len())
+        || !typed.language.chars().all(|c| c.is_ascii_lowercase())
+    {
+        Some(tr.t("information-language-invalid"))
+    } else if typed.notice_version.is_empty() {
+        Some(tr.t("information-notice-required"))
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let page = build(
+            &state,
+            ctx.clone(),
+            &id,
+            reference,
+            &facts,
+            typed,
+            Some(error),
+        )
+        .await?;
+        return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
+    }
+    let record = InformationRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: id.clone(),
+        rights: typed.rights,
+        language: typed.language,
+        interpreter: typed.interpreter,
+        mediator: typed.mediator,
+        notice_version: typed.notice_version,
+        given_by: user.id.clone(),
+        org_code: user.org.code.clone(),
+        given_at_ms: state.now_ms(),
+    };
+    state
+        .store
+        .record_information(&record, &audit_actor(&state, user))
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    Ok(Redirect::to(&format!("/cases/{id}/consent")).into_response())
+}
+
+async fn consent_submit(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
+    let pairs = form_pairs(&body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    let (facts, reference) = case_for_consent(&state, user, &id, &ctx).await?;
+    let typed = typed_from(&pairs);
+    let tr = ctx.tr;
+    let now = state.now_ms();
+    let purpose = Purpose::parse(&typed.purpose);
+    let given_by = GivenBy::parse(&typed.given_by).filter(|g| givers_for(&facts).contains(g));
+    let recipient_known = typed.recipient.is_empty()
+        || state
+            .store
+            .organisation(&typed.recipient)
+            .await
+            .ok()
+            .flatten()
+            .is_some();
+    let expires = if typed.expires.is_empty() {
+        Ok(None)
+    } else {
+        chrono::NaiveDate::parse_from_str(&typed.expires, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp_millis())
+            .filter(|ms| *ms > now)
+            .map(Some)
+            .ok_or(())
+    };
+    let error = match (purpose, given_by, Method::parse(&typed.method), &expires) {
+        (None, _, _, _) => Some(tr.t("consent-purpose-invalid")),
+        (Some(p), _, _, _) if p.names_recipient() && typed.recipient.is_empty() => {
+            Some(tr.t("consent-recipient-required"))
+        }
+        (_, _, _, _) if !recipient_known => Some(tr.t("consent-recipient-required")),
+        (_, None, _, _) => Some(tr.t("consent-given-by-invalid")),
+        (_, _, None, _) => Some(tr.t("consent-method-invalid")),
+        (_, _, _, Err(())) => Some(tr.t("consent-expires-invalid")),
+        _ => None,
+    };
+    if let Some(error) = error {
+        let page = build(
+            &state,
+            ctx.clone(),
+            &id,
+            reference,
+            &facts,
+            typed,
+            Some(error),
+        )
+        .await?;
+        return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
+    }
+    let record = ConsentRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: id.clone(),
+        purpose: typed.purpose,
+        recipient_org: (!typed.recipient.is_empty()).then_some(typed.recipient),
+        given_by: typed.given_by,
+        method: typed.method,
+        given_at_ms: now,
+        expires_at_ms: expires.unwrap_or(None),
+        withdrawn_at_ms: None,
+        recorded_by: user.id.clone(),
+        org_code: user.org.code.clone(),
+    };
+    state
+        .store
+        .record_consent(&record, &audit_actor(&state, user))
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    Ok(Redirect::to(&format!("/cases/{id}/consent")).into_response())
+}
+
+async fn withdraw(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path((id, consent)): Path<(String, String)>,
+    body: Bytes,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
+    let pairs = form_pairs(&body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    case_for_consent(&state, user, &id, &ctx).await?;
+    match state
+        .store
+        .withdraw_consent(&id, &consent, &audit_actor(&state, user))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}/consent")).into_response()),
+        Err(StoreError::NotFound) => Err(PageError::not_found(&ctx).into()),
+        Err(e) => Err(PageError::internal(&ctx, e).into()),
+    }
+}
