@@ -124,7 +124,7 @@ test('another organisation gets the not-found page for the case', async () => {
 
 test('the coordinator and the administrator see their pages', async () => {
   await signIn(page, 'e2e.coordinator');
-  for (const path of ['/cases', '/identification/catalogues', '/reference/signals', '/reference/routing']) {
+  for (const path of ['/cases', '/identification/catalogues', '/reference/signals', '/reference/routing', '/directory']) {
     await page.goto(`${BASE}${path}`);
     await checkLanguage(page, 'ro');
     await checkAccessibility(page, `${path} (coordinator)`);

@@ -53,6 +53,10 @@ pub enum Action {
     ManageClocks,
     /// See and close the organisation's tasks and deadlines (which name its cases).
     WorkInbox,
+    /// Keep an organisation's directory entry current (`org` is the entry's organisation).
+    EditDirectoryEntry {
+        own: bool,
+    },
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -229,6 +233,17 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
         }
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
         Action::WorkInbox => needs(actor, IDENTITY_ROLES),
+        // An administrator keeps any entry; an organisation's supervisor keeps its own.
+        Action::EditDirectoryEntry { own } => {
+            if actor.roles.contains(Role::Admin) || (own && actor.roles.contains(Role::Supervisor))
+            {
+                Ok(())
+            } else {
+                Err(Denial::RoleMissing {
+                    needed: vec![Role::Supervisor, Role::Admin],
+                })
+            }
+        }
         Action::ManageClocks => {
             let f = visible_case()?;
             if !f.org_has_access {

@@ -9,6 +9,7 @@ pub mod case;
 pub mod clocks;
 pub mod consent;
 pub mod defaults;
+pub mod directory;
 pub mod identification;
 pub mod jurisdiction;
 pub mod org;

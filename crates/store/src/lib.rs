@@ -178,6 +178,14 @@ pub trait Store: Send + Sync + 'static {
         by: &AuditActor,
     ) -> StoreResult<()>;
 
+    async fn save_directory_entry(
+        &self,
+        entry: &DirectoryEntry,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Every directory entry, by organisation code.
+    async fn directory(&self) -> StoreResult<Vec<DirectoryEntry>>;
+
     /// Who may see a case and why (routing metadata; not audited as a read of case data).
     async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>>;
     /// The clocks of a case, oldest first.

@@ -403,3 +403,16 @@ pub struct ConsentRecord {
     pub recorded_by: String,
     pub org_code: String,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryEntry {
+    pub org_code: String,
+    pub services: Vec<String>,
+    /// ISO 3166-2 codes of the counties covered; empty means nationwide.
+    pub counties: Vec<String>,
+    pub target_groups: Vec<String>,
+    pub languages: Vec<String>,
+    /// Places available now, when the organisation reports it.
+    pub capacity: Option<i64>,
+    pub updated_at_ms: i64,
+}

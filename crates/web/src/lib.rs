@@ -8,6 +8,7 @@ pub mod api;
 mod auth;
 pub mod clocks;
 mod consent;
+mod directory;
 mod error;
 pub mod explain;
 pub mod i18n;
@@ -189,6 +190,7 @@ pub fn router(state: AppState) -> Router {
         .merge(identification::routes())
         .merge(clocks::routes())
         .merge(consent::routes())
+        .merge(directory::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(health))
         .fallback(pages::not_found)

@@ -4,6 +4,7 @@ mod api;
 mod cli;
 mod clocks;
 mod consent;
+mod directory;
 mod identification;
 mod matrix;
 mod pages;

@@ -268,6 +268,7 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     "{who}: GET /cases/{{id}}/interview"
                 );
                 for open_page in [
+                    "/directory",
                     "/reference/signals",
                     "/reference/routing",
                     "/account/password",

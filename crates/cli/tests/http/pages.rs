@@ -29,6 +29,8 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
         "/cases/new",
         "/reference/signals",
         "/reference/routing",
+        "/directory",
+        "/directory?service=accommodation",
         "/account/password",
     ]
     .into_iter()

@@ -1,0 +1,353 @@
+//! The referral directory (mnir.md §6): anyone who refers searches it; an administrator, or an
+//! organisation's supervisor for its own entry, keeps it current.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::pages::{Opt, Reply, audit_actor, field, form_pairs, options, render, signed_in};
+use crate::views::PageCtx;
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use mnir_domain::directory::{SERVICES, TARGET_GROUPS, check_entry};
+use mnir_domain::{Action, can, reference};
+use mnir_store::DirectoryEntry;
+use serde::Deserialize;
+
+type PageResult = Result<Response, Reply>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/directory", get(search))
+        .route("/directory/edit", get(edit_page).post(edit_submit))
+}
+
+struct Row {
+    code: String,
+    name: String,
+    services: String,
+    counties: String,
+    groups: String,
+    languages: String,
+    capacity: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+struct DirectoryPage {
+    ctx: PageCtx,
+    services: Vec<Opt>,
+    counties: Vec<Opt>,
+    groups: Vec<Opt>,
+    rows: Vec<Row>,
+    count_text: String,
+    edit_own: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct SearchQuery {
+    service: Option<String>,
+    county: Option<String>,
+    group: Option<String>,
+}
+
+fn labels(tr: &Tr, prefix: &str, values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| tr.term(prefix, v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn search(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<SearchQuery>,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "directory");
+    let tr = ctx.tr;
+    let pick = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let (service, county, group) = (pick(&q.service), pick(&q.county), pick(&q.group));
+    let entries = state
+        .store
+        .directory()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let orgs = state
+        .store
+        .list_organisations()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let rows: Vec<Row> = entries
+        .into_iter()
+        .filter(|e| service.as_ref().is_none_or(|s| e.services.contains(s)))
+        // An entry without counties covers the whole country.
+        .filter(|e| {
+            county
+                .as_ref()
+                .is_none_or(|c| e.counties.is_empty() || e.counties.contains(c))
+        })
+        .filter(|e| group.as_ref().is_none_or(|g| e.target_groups.contains(g)))
+        .map(|e| Row {
+            name: orgs
+                .iter()
+                .find(|o| o.code == e.org_code)
+                .map_or_else(String::new, |o| o.name.clone()),
+            services: labels(&tr, "service", &e.services),
+            counties: if e.counties.is_empty() {
+                tr.t("directory-nationwide")
+            } else {
+                e.counties
+                    .iter()
+                    .map(|c| reference::county(c).map_or(c.clone(), |k| k.name.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            groups: labels(&tr, "group", &e.target_groups),
+            languages: e.languages.join(", "),
+            capacity: e
+                .capacity
+                .map_or_else(|| tr.t("form-not-known"), |c| tr.number(c)),
+            code: e.org_code,
+        })
+        .collect();
+    let page = DirectoryPage {
+        services: options(
+            SERVICES.iter().map(|s| (*s, tr.term("service", s))),
+            &[service.as_deref().unwrap_or("")],
+        ),
+        counties: options(
+            reference::counties()
+                .iter()
+                .map(|c| (c.code.as_str(), c.name.clone())),
+            &[county.as_deref().unwrap_or("")],
+        ),
+        groups: options(
+            TARGET_GROUPS.iter().map(|g| (*g, tr.term("group", g))),
+            &[group.as_deref().unwrap_or("")],
+        ),
+        count_text: tr.t_with("orgs-count", &[("count", (rows.len() as i64).into())]),
+        rows,
+        edit_own: can(
+            &user.actor(),
+            Action::EditDirectoryEntry { own: true },
+            None,
+        )
+        .is_ok(),
+        ctx: ctx.clone(),
+    };
+    render(&viewer, StatusCode::OK, &page, &ctx)
+}
+
+#[derive(Template)]
+#[template(path = "directory_edit.html")]
+struct EditPage {
+    ctx: PageCtx,
+    org_code: String,
+    org_name: String,
+    services: Vec<Opt>,
+    counties: Vec<Opt>,
+    groups: Vec<Opt>,
+    languages: String,
+    capacity: String,
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct EditQuery {
+    org: Option<String>,
+}
+
+/// The organisation whose entry is edited, if the user may edit it.
+async fn editable(
+    state: &AppState,
+    viewer: &Viewer,
+    ctx: &PageCtx,
+    org: Option<&str>,
+) -> Result<mnir_store::Organisation, Reply> {
+    let user = signed_in(viewer)?;
+    let code = org
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .unwrap_or(&user.org.code)
+        .to_string();
+    can(
+        &user.actor(),
+        Action::EditDirectoryEntry {
+            own: code == user.org.code,
+        },
+        None,
+    )
+    .map_err(|d| PageError::denied(ctx, &d))?;
+    state
+        .store
+        .organisation(&code)
+        .await
+        .map_err(|e| PageError::internal(ctx, e))?
+        .ok_or_else(|| PageError::not_found(ctx).into())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn edit_view(
+    ctx: PageCtx,
+    org: &mnir_store::Organisation,
+    services: &[String],
+    counties: &[String],
+    groups: &[String],
+    languages: String,
+    capacity: String,
+    errors: Vec<String>,
+) -> EditPage {
+    let tr = ctx.tr;
+    EditPage {
+        org_code: org.code.clone(),
+        org_name: org.name.clone(),
+        services: options(
+            SERVICES.iter().map(|s| (*s, tr.term("service", s))),
+            &chosen(services),
+        ),
+        counties: options(
+            reference::counties()
+                .iter()
+                .map(|c| (c.code.as_str(), c.name.clone())),
+            &chosen(counties),
+        ),
+        groups: options(
+            TARGET_GROUPS.iter().map(|g| (*g, tr.term("group", g))),
+            &chosen(groups),
+        ),
+        languages,
+        capacity,
+        errors,
+        ctx,
+    }
+}
+
+async fn edit_page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<EditQuery>,
+) -> PageResult {
+    let ctx = PageCtx::new(&state.keys, &viewer, "directory");
+    let org = editable(&state, &viewer, &ctx, q.org.as_deref()).await?;
+    let entry = state
+        .store
+        .directory()
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?
+        .into_iter()
+        .find(|e| e.org_code == org.code);
+    let page = match entry {
+        Some(e) => edit_view(
+            ctx.clone(),
+            &org,
+            &e.services,
+            &e.counties,
+            &e.target_groups,
+            e.languages.join(", "),
+            e.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            Vec::new(),
+        ),
+        None => edit_view(
+            ctx.clone(),
+            &org,
+            &[],
+            &[],
+            &[],
+            "ro".into(),
+            String::new(),
+            Vec::new(),
+        ),
+    };
+    render(&viewer, StatusCode::OK, &page, &ctx)
+}
+
+async fn edit_submit(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<EditQuery>,
+    body: Bytes,
+) -> PageResult {
+    let ctx = PageCtx::new(&state.keys, &viewer, "directory");
+    let pairs = form_pairs(&body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    let org = editable(&state, &viewer, &ctx, q.org.as_deref()).await?;
+    let user = signed_in(&viewer)?;
+    let all = |name: &str| {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let (services, counties, groups) = (all("services"), all("counties"), all("groups"));
+    let languages_text = field(&pairs, "languages").unwrap_or("").to_string();
+    let languages: Vec<String> = languages_text
+        .split(',')
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let capacity_text = field(&pairs, "capacity").unwrap_or("").trim().to_string();
+    let capacity = if capacity_text.is_empty() {
+        Ok(None)
+    } else {
+        capacity_text.parse::<i64>().map(Some)
+    };
+    let mut wrong = check_entry(
+        &services,
+        &counties,
+        &groups,
+        &languages,
+        capacity.clone().ok().flatten(),
+    );
+    if capacity.is_err() && !wrong.contains(&"capacity") {
+        wrong.push("capacity");
+    }
+    if !wrong.is_empty() {
+        let errors = wrong
+            .iter()
+            .map(|f| ctx.t(&format!("directory-invalid-{f}")))
+            .collect();
+        let page = edit_view(
+            ctx.clone(),
+            &org,
+            &services,
+            &counties,
+            &groups,
+            languages_text,
+            capacity_text,
+            errors,
+        );
+        return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
+    }
+    let entry = DirectoryEntry {
+        org_code: org.code.clone(),
+        services,
+        counties,
+        target_groups: groups,
+        languages,
+        capacity: capacity.ok().flatten(),
+        updated_at_ms: state.now_ms(),
+    };
+    state
+        .store
+        .save_directory_entry(&entry, &audit_actor(&state, user))
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    Ok(Redirect::to("/directory").into_response())
+}
+
+fn chosen(values: &[String]) -> Vec<&str> {
+    values.iter().map(String::as_str).collect()
+}
