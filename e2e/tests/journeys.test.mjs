@@ -87,6 +87,11 @@ test('an officer moves the case, interviews and decides, with the explained advi
   assert.match(await page.locator('main').innerText(), /În vigoare/);
   await checkAccessibility(page, 'consent recorded');
   await page.goto(caseUrl);
+  await page.selectOption('#to_org', 'DGASPC-CJ');
+  await page.selectOption('#service', 'accommodation');
+  await Promise.all([page.waitForURL(caseUrl), page.click('form[action$="/referrals"] button')]);
+  assert.match(await page.locator('#referrals-title + ul').innerText(), /așteaptă răspuns/);
+  await page.goto(caseUrl);
   await page.click(`a[href$="/interview"]`);
   await checkAccessibility(page, 'interview');
   const present = ['DR01', 'DR02', 'EX01', 'EX02', 'CD01', 'CD02'];
@@ -110,6 +115,21 @@ test('an officer moves the case, interviews and decides, with the explained advi
   await checkAccessibility(page, 'case page after the decision');
   await page.goto(`${BASE}/dashboard`);
   assert.match(await page.locator('main').innerText(), /decizie de identificare/);
+  await signOut(page);
+});
+
+test('the recipient accepts the referral from its inbox and sees only what it needs', async () => {
+  await signIn(page, 'e2e.dgaspc');
+  await page.goto(`${BASE}/inbox`);
+  await checkAccessibility(page, 'inbox (recipient)');
+  await Promise.all([page.waitForURL(/\/referrals\//), page.click('a[href^="/referrals/"]')]);
+  await checkAccessibility(page, 'referral (recipient)');
+  const text = await page.locator('main').innerText();
+  assert.match(text, /Larisa/);
+  assert.doesNotMatch(text, /Browserescu/, 'a shelter does not see the family name');
+  await page.click('form:has(input[value=accept]) button');
+  await page.waitForSelector('text=acceptată');
+  await checkAccessibility(page, 'referral accepted');
   await signOut(page);
 });
 

@@ -14,6 +14,7 @@ pub mod identification;
 pub mod jurisdiction;
 pub mod org;
 pub mod reference;
+pub mod referral;
 pub mod role;
 pub mod routing;
 pub mod screening;

@@ -186,6 +186,38 @@ pub trait Store: Send + Sync + 'static {
     /// Every directory entry, by organisation code.
     async fn directory(&self) -> StoreResult<Vec<DirectoryEntry>>;
 
+    /// Sends a referral and starts its response clock (whose id is the referral's), in one
+    /// transaction.
+    async fn send_referral(
+        &self,
+        referral: &ReferralRecord,
+        clock: Option<&ClockRecord>,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    async fn referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>>;
+    async fn referrals_of(&self, case_id: &str) -> StoreResult<Vec<ReferralRecord>>;
+    /// Referrals sent to an organisation and not yet answered, oldest first.
+    async fn referrals_awaiting(&self, org_code: &str) -> StoreResult<Vec<ReferralRecord>>;
+    /// Accepts or declines a referral still awaiting an answer, stopping its clock;
+    /// `NotFound` when it was answered already or is not addressed to `to_org`.
+    async fn answer_referral(
+        &self,
+        id: &str,
+        to_org: &str,
+        accept: bool,
+        reason: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// A case read for a referral's recipient, outside the recipient's own scope (the web layer
+    /// authorises through the referral and its consent). Audited as a read for the referral.
+    async fn case_for_referral(
+        &self,
+        referral_id: &str,
+        case_id: &str,
+        reveal: Reveal,
+        by: &AuditActor,
+    ) -> StoreResult<Option<CaseDetail>>;
+
     /// Who may see a case and why (routing metadata; not audited as a read of case data).
     async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>>;
     /// The clocks of a case, oldest first.

@@ -416,3 +416,23 @@ pub struct DirectoryEntry {
     pub capacity: Option<i64>,
     pub updated_at_ms: i64,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralRecord {
+    pub id: String,
+    pub case_id: String,
+    pub case_reference: String,
+    pub from_org: String,
+    pub to_org: String,
+    /// One of `mnir_domain::directory::SERVICES`.
+    pub service: String,
+    pub urgent: bool,
+    /// `sent`, `accepted` or `declined`.
+    pub status: String,
+    pub sent_by: String,
+    pub sent_at_ms: i64,
+    pub answered_by: Option<String>,
+    pub answered_at_ms: Option<i64>,
+    /// Free text, encrypted at rest.
+    pub decline_reason: Option<String>,
+}

@@ -315,6 +315,34 @@ macro_rules! impl_sql_store {
                     })
                 }
 
+                async fn referrals_where(&self, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT r.id, r.case_id, c.reference, r.from_org, r.to_org, r.service, r.urgent, r.status, r.sent_by, r.sent_at_ms, r.answered_by, r.answered_at_ms, r.decline_reason FROM referrals r JOIN cases c ON c.id = r.case_id WHERE {condition} ORDER BY r.sent_at_ms, r.id")))
+                        .bind(value)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        let id: String = row.try_get(0).map_err(db_err)?;
+                        out.push(ReferralRecord {
+                            decline_reason: self.decrypt_opt("referrals", "decline_reason", &id, row.try_get(12).map_err(db_err)?)?,
+                            case_id: row.try_get(1).map_err(db_err)?,
+                            case_reference: row.try_get(2).map_err(db_err)?,
+                            from_org: row.try_get(3).map_err(db_err)?,
+                            to_org: row.try_get(4).map_err(db_err)?,
+                            service: row.try_get(5).map_err(db_err)?,
+                            urgent: row.try_get(6).map_err(db_err)?,
+                            status: row.try_get(7).map_err(db_err)?,
+                            sent_by: row.try_get(8).map_err(db_err)?,
+                            sent_at_ms: row.try_get(9).map_err(db_err)?,
+                            answered_by: row.try_get(10).map_err(db_err)?,
+                            answered_at_ms: row.try_get(11).map_err(db_err)?,
+                            id,
+                        });
+                    }
+                    Ok(out)
+                }
+
                 async fn apply_clock_changes(&self, tx: &mut Tx, case_id: &str, changes: &ClockChanges, by: &AuditActor) -> StoreResult<()> {
                     for kind in &changes.stop {
                         let done = ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE case_id = $2 AND kind = $3 AND state IN ('running', 'paused')")
@@ -1092,6 +1120,74 @@ macro_rules! impl_sql_store {
                             updated_at_ms,
                         })
                         .collect())
+                }
+
+                async fn send_referral(&self, r: &ReferralRecord, clock: Option<&ClockRecord>, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    ::sqlx::query("INSERT INTO referrals (id, case_id, from_org, to_org, service, urgent, status, sent_by, sent_at_ms) VALUES ($1, $2, $3, $4, $5, $6, 'sent', $7, $8)")
+                        .bind(&r.id)
+                        .bind(&r.case_id)
+                        .bind(&r.from_org)
+                        .bind(&r.to_org)
+                        .bind(&r.service)
+                        .bind(r.urgent)
+                        .bind(&r.sent_by)
+                        .bind(r.sent_at_ms)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let start: Vec<ClockRecord> = clock.into_iter().cloned().collect();
+                    self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start, stop: Vec::new() }, by).await?;
+                    Self::append_audit(&mut tx, by, "referral.send", &format!("case:{}", r.case_id), &format!("referral={} to={} service={} urgent={}", r.id, r.to_org, r.service, r.urgent)).await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>> {
+                    let rows = self.referrals_where("r.id = $1", id).await?;
+                    Ok(rows.into_iter().next())
+                }
+
+                async fn referrals_of(&self, case_id: &str) -> StoreResult<Vec<ReferralRecord>> {
+                    self.referrals_where("r.case_id = $1", case_id).await
+                }
+
+                async fn referrals_awaiting(&self, org_code: &str) -> StoreResult<Vec<ReferralRecord>> {
+                    self.referrals_where("r.to_org = $1 AND r.status = 'sent'", org_code).await
+                }
+
+                async fn answer_referral(&self, id: &str, to_org: &str, accept: bool, reason: &str, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    let reason_blob = (!accept).then(|| self.keys.encrypt_str("referrals", "decline_reason", id, reason));
+                    let done = ::sqlx::query("UPDATE referrals SET status = $1, answered_by = $2, answered_at_ms = $3, decline_reason = $4 WHERE id = $5 AND to_org = $6 AND status = 'sent'")
+                        .bind(if accept { "accepted" } else { "declined" })
+                        .bind(&by.user_id)
+                        .bind(by.now_ms)
+                        .bind(reason_blob)
+                        .bind(id)
+                        .bind(to_org)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE id = $2 AND state IN ('running', 'paused')")
+                        .bind(by.now_ms)
+                        .bind(format!("referral-{id}"))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::append_audit(&mut tx, by, if accept { "referral.accept" } else { "referral.decline" }, &format!("referral:{id}"), "").await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
+                async fn case_for_referral(&self, referral_id: &str, case_id: &str, reveal: Reveal, by: &AuditActor) -> StoreResult<Option<CaseDetail>> {
+                    // The national scope reads the case itself; what leaves is limited by `reveal`
+                    // and by the caller's data set for the service.
+                    let everyone = ScopeFor { scope: mnir_domain::CaseScope { national: true, ..Default::default() }, org_code: String::new(), user_id: String::new() };
+                    let detail = self.case_detail(case_id, &everyone, reveal, by).await?;
+                    self.audit("case.read.referral", &format!("case:{case_id}"), &format!("referral={referral_id}"), by).await?;
+                    Ok(detail)
                 }
 
                 async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>> {

@@ -300,6 +300,7 @@ struct InboxPage {
     org_name: String,
     tasks: Vec<TaskRow>,
     upcoming: Vec<UpcomingRow>,
+    referrals: Vec<(String, String, String, String)>,
 }
 
 /// Days ahead the inbox looks for deadlines.
@@ -321,7 +322,23 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
         .upcoming_clocks(&user.org.code, now + UPCOMING_DAYS * 86_400_000)
         .await
         .map_err(|e| PageError::internal(&ctx, e))?;
+    let referrals = state
+        .store
+        .referrals_awaiting(&user.org.code)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                r.case_reference,
+                tr.term("service", &r.service),
+                tr.datetime_ms(r.sent_at_ms),
+            )
+        })
+        .collect();
     let page = InboxPage {
+        referrals,
         org_name: user.org.name.clone(),
         tasks: tasks
             .into_iter()

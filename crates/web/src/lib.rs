@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod identification;
 mod notify;
 mod pages;
+mod referral;
 mod security;
 mod views;
 
@@ -191,6 +192,7 @@ pub fn router(state: AppState) -> Router {
         .merge(clocks::routes())
         .merge(consent::routes())
         .merge(directory::routes())
+        .merge(referral::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(health))
         .fallback(pages::not_found)

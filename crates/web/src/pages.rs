@@ -813,6 +813,10 @@ struct CasePage {
     notes: Option<String>,
     allowed: Vec<Step>,
     case_id: String,
+    referrals: Vec<(String, String, String, String)>,
+    referral_form: bool,
+    referral_orgs: Vec<Opt>,
+    services: Vec<Opt>,
     clocks: Vec<crate::clocks::ClockView>,
     manage_clocks: bool,
     interview_link: bool,
@@ -923,6 +927,40 @@ async fn render_case(
     let decision = crate::identification::decision_form(state, user, &facts, &tr, &s.id).await;
     let page = CasePage {
         case_id: s.id.clone(),
+        referrals: state
+            .store
+            .referrals_of(&s.id)
+            .await
+            .map_err(|e| PageError::internal(&ctx, e))?
+            .into_iter()
+            .map(|r| {
+                let status = match (&r.status[..], &r.decline_reason) {
+                    ("declined", Some(reason)) => {
+                        format!("{}: {reason}", tr.term("referralstatus", &r.status))
+                    }
+                    _ => tr.term("referralstatus", &r.status),
+                };
+                (
+                    org_name(&r.to_org),
+                    tr.term("service", &r.service),
+                    status,
+                    tr.datetime_ms(r.sent_at_ms),
+                )
+            })
+            .collect(),
+        referral_form: can(&actor, Action::RecordConsent, Some(&facts)).is_ok(),
+        referral_orgs: options(
+            orgs.iter()
+                .filter(|o| o.active && o.code != user.org.code)
+                .map(|o| (o.code.as_str(), format!("{} — {}", o.code, o.name))),
+            &[],
+        ),
+        services: options(
+            mnir_domain::directory::SERVICES
+                .iter()
+                .map(|sv| (*sv, tr.term("service", sv))),
+            &[],
+        ),
         clocks: crate::clocks::clock_views(
             &tr,
             &state

@@ -8,5 +8,6 @@ mod directory;
 mod identification;
 mod matrix;
 mod pages;
+mod referral;
 mod security;
 mod support;

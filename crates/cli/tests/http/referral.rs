@@ -1,0 +1,240 @@
+//! Referral between organisations: refused without the matching consent, shown to the recipient
+//! as the service's minimum data set while the consent holds, answered, escalated when not.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use mnir_domain::{AgeGroup, IdentifyPower, OrgKind, OrgType};
+use mnir_store::{ClockState, Organisation};
+
+#[tokio::test]
+async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_withdrawn() {
+    for app in backends().await {
+        let shelter = Organisation {
+            code: "ONG-ADAPOST".into(),
+            name: "Adăpostul Speranța".into(),
+            org_type: OrgType::Ngo,
+            kind: OrgKind::Other,
+            county: Some("RO-CJ".into()),
+            identify_power: IdentifyPower::None,
+            active: true,
+        };
+        app.store
+            .upsert_organisation(&shelter, &cli(START_MS))
+            .await
+            .unwrap();
+        app.user("cw", "ANITP-CJ", "case_worker").await;
+        app.user("ngo", "ONG-ADAPOST", "case_worker").await;
+        app.user("other", "ANITP-B", "case_worker").await;
+        let (cw, ngo, other) = (
+            app.login("cw").await,
+            app.login("ngo").await,
+            app.login("other").await,
+        );
+        let (case, reference) = app
+            .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Referescu")
+            .await;
+
+        let refused = app
+            .post_form(
+                &format!("/cases/{case}/referrals"),
+                &cw,
+                &[("to_org", "ONG-ADAPOST"), ("service", "accommodation")],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.backend
+        );
+        assert!(
+            refused
+                .body
+                .contains("„asistență de la un furnizor anume” care să numească ONG-ADAPOST"),
+            "{}",
+            refused.body
+        );
+        assert!(app.store.referrals_of(&case).await.unwrap().is_empty());
+
+        let consent = app
+            .post_form(
+                &format!("/cases/{case}/consents"),
+                &cw,
+                &[
+                    ("purpose", "assistance"),
+                    ("recipient", "ONG-ADAPOST"),
+                    ("given_by", "person"),
+                    ("method", "signed_form"),
+                ],
+            )
+            .await;
+        assert_eq!(consent.status, StatusCode::SEE_OTHER);
+        let sent = app
+            .post_form(
+                &format!("/cases/{case}/referrals"),
+                &cw,
+                &[("to_org", "ONG-ADAPOST"), ("service", "accommodation")],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let referral = app.store.referrals_of(&case).await.unwrap().remove(0);
+        let clock = app
+            .store
+            .clocks_of(&case)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.kind == "referral_response")
+            .unwrap();
+        assert_eq!(
+            (clock.org_code.as_str(), clock.due_at_ms),
+            ("ANITP-CJ", Some(START_MS + 72 * 3_600_000)),
+            "the sender's escalation, 72 h"
+        );
+
+        assert!(
+            app.get("/inbox", Some(&ngo))
+                .await
+                .body
+                .contains(&reference),
+            "the recipient's inbox lists it"
+        );
+        let view = app
+            .get(&format!("/referrals/{}", referral.id), Some(&ngo))
+            .await;
+        assert_eq!(view.status, StatusCode::OK);
+        assert!(view.body.contains("Maria"), "a shelter sees the given name");
+        assert!(!view.body.contains("Referescu"), "but not the family name");
+        assert!(!view.body.contains("Seen at the station"), "nor the notes");
+        assert_eq!(
+            app.get(&format!("/cases/{case}"), Some(&ngo)).await.status,
+            StatusCode::NOT_FOUND,
+            "nor the case itself"
+        );
+        assert_eq!(
+            app.get(&format!("/referrals/{}", referral.id), Some(&other))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+
+        let consent_id = app.store.consents_of(&case).await.unwrap()[0].id.clone();
+        app.post_form(
+            &format!("/cases/{case}/consents/{consent_id}/withdraw"),
+            &cw,
+            &[],
+        )
+        .await;
+        let gone = app
+            .get(&format!("/referrals/{}", referral.id), Some(&ngo))
+            .await;
+        assert_eq!(
+            gone.status,
+            StatusCode::FORBIDDEN,
+            "withdrawal stops access on the next request"
+        );
+        assert!(gone.body.contains("a fost retras sau a expirat"));
+        assert!(!gone.body.contains("Maria"));
+
+        app.post_form(
+            &format!("/cases/{case}/consents"),
+            &cw,
+            &[
+                ("purpose", "assistance"),
+                ("recipient", "ONG-ADAPOST"),
+                ("given_by", "person"),
+                ("method", "signed_form"),
+            ],
+        )
+        .await;
+        let no_reason = app
+            .post_form(
+                &format!("/referrals/{}/answer", referral.id),
+                &ngo,
+                &[("answer", "decline")],
+            )
+            .await;
+        assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let declined = app
+            .post_form(
+                &format!("/referrals/{}/answer", referral.id),
+                &ngo,
+                &[("answer", "decline"), ("reason", "Nu mai avem locuri")],
+            )
+            .await;
+        assert_eq!(declined.status, StatusCode::SEE_OTHER);
+        let again = app
+            .post_form(
+                &format!("/referrals/{}/answer", referral.id),
+                &ngo,
+                &[("answer", "accept")],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "answered once");
+        let stopped = app
+            .store
+            .clocks_of(&case)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.kind == "referral_response")
+            .unwrap();
+        assert_eq!(stopped.state, ClockState::Stopped);
+        let sender_view = app.get(&format!("/cases/{case}"), Some(&cw)).await;
+        assert!(
+            sender_view.body.contains("refuzată: Nu mai avem locuri"),
+            "the sender sees the outcome"
+        );
+
+        // An urgent referral that nobody answers escalates to the sender after 24 hours.
+        let urgent = app
+            .post_form(
+                &format!("/cases/{case}/referrals"),
+                &cw,
+                &[
+                    ("to_org", "ONG-ADAPOST"),
+                    ("service", "psychological"),
+                    ("urgent", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(urgent.status, StatusCode::SEE_OTHER);
+        app.clock.advance_minutes(24 * 60);
+        let tasks = app
+            .store
+            .fire_due_clocks(app.clock.now(), 10)
+            .await
+            .unwrap();
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(
+            (tasks[0].org_code.as_str(), tasks[0].kind.as_str()),
+            ("ANITP-CJ", "escalate_to_sender_supervisor_and_anitp")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_child_goes_to_child_protection_without_waiting_for_parental_consent() {
+    let app = sqlite_app().await;
+    app.user("cw", "ANITP-CJ", "case_worker").await;
+    let cw = app.login("cw").await;
+    let (child, _) = app
+        .seed_case("RO-CJ", "IGPR", AgeGroup::Child, "Copilas")
+        .await;
+    let r = app
+        .post_form(
+            &format!("/cases/{child}/referrals"),
+            &cw,
+            &[("to_org", "DGASPC-B"), ("service", "protection")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.store
+            .referrals_awaiting("DGASPC-B")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

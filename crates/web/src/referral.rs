@@ -1,0 +1,385 @@
+//! Referrals between organisations (mnir.md §6): sent with the matching consent, seen by the
+//! recipient as the minimum data set of the service while that consent stays in force, accepted
+//! or declined with a reason, escalated when unanswered (the `referral_response` clock).
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::PageError;
+use crate::pages::{Reply, audit_actor, field, form_pairs, render, signed_in};
+use crate::views::PageCtx;
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use mnir_domain::consent::{ConsentTerms, Purpose};
+use mnir_domain::directory::SERVICES;
+use mnir_domain::referral::{consent_purpose, data_set};
+use mnir_domain::{Action, CaseFacts, OrgKind, Role, can, reference};
+use mnir_store::{ReferralRecord, Reveal, StoreError, StoreResult, User};
+
+type PageResult = Result<Response, Reply>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/referrals", post(send))
+        .route("/referrals/{id}", get(view))
+        .route("/referrals/{id}/answer", post(answer))
+}
+
+/// Whether the consents of the case allow sharing for `service` with `to_org` now. A child is
+/// referred to child protection whatever the parents say (mnir.md §5).
+pub async fn consent_allows(
+    state: &AppState,
+    case_id: &str,
+    may_be_child: bool,
+    to_org: &str,
+    service: &str,
+) -> StoreResult<bool> {
+    let to_child_protection = state
+        .store
+        .organisation(to_org)
+        .await?
+        .is_some_and(|o| o.kind == OrgKind::ChildProtection);
+    if may_be_child && to_child_protection {
+        return Ok(true);
+    }
+    let purpose = consent_purpose(service);
+    let now = state.now_ms();
+    Ok(state.store.consents_of(case_id).await?.iter().any(|c| {
+        ConsentTerms {
+            purpose: Purpose::parse(&c.purpose).unwrap_or(Purpose::Research),
+            recipient_org: c.recipient_org.clone(),
+            given_at_ms: c.given_at_ms,
+            expires_at_ms: c.expires_at_ms,
+            withdrawn_at_ms: c.withdrawn_at_ms,
+        }
+        .covers(purpose, to_org, now)
+    }))
+}
+
+async fn send(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let crate::pages::CaseForm {
+        user,
+        ctx,
+        pairs,
+        facts,
+    } = crate::pages::posted_case_form(&viewer, &state, &id, &body).await?;
+    let tr = ctx.tr;
+    can(&user.actor(), Action::RecordConsent, Some(&facts))
+        .map_err(|d| PageError::denied(&ctx, &d))?;
+    let service = field(&pairs, "service").unwrap_or("").to_string();
+    let to_org = field(&pairs, "to_org").unwrap_or("").to_string();
+    let urgent = field(&pairs, "urgent") == Some("yes");
+    let refuse = |message: String| -> Reply {
+        PageError::new(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "referral-title",
+            message,
+        )
+        .into()
+    };
+    if !SERVICES.contains(&service.as_str()) {
+        return Err(refuse(tr.t("referral-service-invalid")));
+    }
+    if to_org == user.org.code
+        || state
+            .store
+            .organisation(&to_org)
+            .await
+            .map_err(|e| PageError::internal(&ctx, e))?
+            .is_none()
+    {
+        return Err(refuse(tr.t("referral-recipient-invalid")));
+    }
+    if !consent_allows(
+        &state,
+        &id,
+        facts.age_group.may_be_child(),
+        &to_org,
+        &service,
+    )
+    .await
+    .map_err(|e| PageError::internal(&ctx, e))?
+    {
+        return Err(refuse(
+            tr.t_with(
+                "referral-consent-missing",
+                &[
+                    (
+                        "purpose",
+                        tr.term("purpose", consent_purpose(&service).as_str())
+                            .into(),
+                    ),
+                    ("recipient", to_org.clone().into()),
+                ],
+            ),
+        ));
+    }
+    let now = state.now_ms();
+    let referral = ReferralRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: id.clone(),
+        case_reference: String::new(),
+        from_org: user.org.code.clone(),
+        to_org,
+        service,
+        urgent,
+        status: "sent".into(),
+        sent_by: user.id.clone(),
+        sent_at_ms: now,
+        answered_by: None,
+        answered_at_ms: None,
+        decline_reason: None,
+    };
+    // The answer is due to the sender: when it does not come, the escalation is the sender's.
+    let clock = crate::clocks::new_clock(&state, "referral_response", &id, &user.org.code, now)
+        .map(|mut c| {
+            c.id = format!("referral-{}", referral.id);
+            if let (true, Some(urgent_length)) = (
+                urgent,
+                state
+                    .jurisdiction
+                    .clocks
+                    .get("referral_response")
+                    .and_then(|d| d.urgent_length),
+            ) {
+                let start = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default();
+                c.due_at_ms = state
+                    .jurisdiction
+                    .due(urgent_length, start, &[])
+                    .map(|d| d.timestamp_millis());
+                c.length = match urgent_length {
+                    mnir_domain::jurisdiction::Length::Hours(h) => format!("{h}h"),
+                    mnir_domain::jurisdiction::Length::CalendarDays(d) => format!("{d}d"),
+                    mnir_domain::jurisdiction::Length::WorkingDays(d) => format!("{d}wd"),
+                };
+            }
+            c
+        });
+    state
+        .store
+        .send_referral(&referral, clock.as_ref(), &audit_actor(&state, user))
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+}
+
+/// The recipient organisation's staff who may open a referral: case workers, supervisors and
+/// identification officers; investigators for an investigation.
+fn recipient_may_open(user: &User, referral: &ReferralRecord) -> bool {
+    user.org.code == referral.to_org
+        && (user.roles.any(&[
+            Role::CaseWorker,
+            Role::Supervisor,
+            Role::IdentificationOfficer,
+        ]) || (referral.service == "investigation" && user.roles.contains(Role::Investigator)))
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ReferralPage {
+    ctx: PageCtx,
+    id: String,
+    reference: String,
+    heading: String,
+    facts: Vec<(String, String)>,
+    signals: Vec<String>,
+    awaiting: bool,
+    outcome: String,
+}
+
+async fn load(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    ctx: &PageCtx,
+) -> Result<(ReferralRecord, CaseFacts), Reply> {
+    let referral = state
+        .store
+        .referral(id)
+        .await
+        .map_err(|e| PageError::internal(ctx, e))?
+        .filter(|r| recipient_may_open(user, r))
+        .ok_or_else(|| PageError::not_found(ctx))?;
+    let national = mnir_store::ScopeFor {
+        scope: mnir_domain::CaseScope {
+            national: true,
+            ..Default::default()
+        },
+        org_code: String::new(),
+        user_id: String::new(),
+    };
+    let facts = state
+        .store
+        .case_facts(&referral.case_id, &national)
+        .await
+        .map_err(|e| PageError::internal(ctx, e))?
+        .ok_or_else(|| PageError::not_found(ctx))?;
+    // Consent is checked at every request: a withdrawal stops the recipient's access at once.
+    let allowed = consent_allows(
+        state,
+        &referral.case_id,
+        facts.age_group.may_be_child(),
+        &referral.to_org,
+        &referral.service,
+    )
+    .await
+    .map_err(|e| PageError::internal(ctx, e))?;
+    if !allowed {
+        return Err(PageError::forbidden(ctx, ctx.t("referral-consent-gone")).into());
+    }
+    Ok((referral, facts))
+}
+
+async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
+    let tr = ctx.tr;
+    let (referral, _) = load(&state, user, &id, &ctx).await?;
+    let set = data_set(&referral.service);
+    let reveal = Reveal {
+        identity: set.given_name || set.family_name || set.birth_date,
+        notes: false,
+    };
+    let detail = state
+        .store
+        .case_for_referral(
+            &referral.id,
+            &referral.case_id,
+            reveal,
+            &audit_actor(&state, user),
+        )
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?
+        .ok_or_else(|| PageError::not_found(&ctx))?;
+    let s = &detail.summary;
+    let mut facts = Vec::new();
+    if set.given_name {
+        facts.push((
+            tr.t("case-given-name"),
+            s.given_name.clone().unwrap_or_default(),
+        ));
+    }
+    if set.family_name {
+        facts.push((
+            tr.t("case-family-name"),
+            s.family_name.clone().unwrap_or_default(),
+        ));
+    }
+    if set.birth_date {
+        facts.push((
+            tr.t("case-birth-date"),
+            detail
+                .birth_date
+                .map_or_else(|| tr.t("form-not-known"), |d| tr.date(d)),
+        ));
+    }
+    facts.push((tr.t("case-sex"), tr.term("sex", s.sex.as_str())));
+    facts.push((tr.t("case-age-group"), tr.term("age", s.age_group.as_str())));
+    facts.push((tr.t("case-citizenship"), tr.country(&s.citizenship)));
+    facts.push((
+        tr.t("case-county"),
+        reference::county(&s.found_in_county).map_or(s.found_in_county.clone(), |c| c.name.clone()),
+    ));
+    if set.exploitation {
+        facts.push((
+            tr.t("case-exploitation"),
+            s.exploitation.map_or_else(
+                || tr.t("form-not-known"),
+                |e| tr.term("exploitation", e.as_str()),
+            ),
+        ));
+    }
+    let signals = if set.signals {
+        detail
+            .signals
+            .iter()
+            .map(|code| {
+                reference::signal(code).map_or(code.clone(), |sig| {
+                    if tr.lang == crate::i18n::Lang::Ro {
+                        sig.label_ro.clone()
+                    } else {
+                        sig.label_en.clone()
+                    }
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let page = ReferralPage {
+        id: referral.id.clone(),
+        reference: s.reference.clone(),
+        heading: tr.t_with(
+            "referral-heading",
+            &[
+                ("service", tr.term("service", &referral.service).into()),
+                ("from", referral.from_org.clone().into()),
+            ],
+        ),
+        facts,
+        signals,
+        awaiting: referral.status == "sent",
+        outcome: tr.term("referralstatus", &referral.status),
+        ctx: ctx.clone(),
+    };
+    render(&viewer, StatusCode::OK, &page, &ctx)
+}
+
+async fn answer(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
+    let pairs = form_pairs(&body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    let (referral, _) = load(&state, user, &id, &ctx).await?;
+    let accept = match field(&pairs, "answer") {
+        Some("accept") => true,
+        Some("decline") => false,
+        _ => return Err(PageError::bad_request(&ctx, ctx.t("referral-answer-invalid")).into()),
+    };
+    let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
+    if !accept && (reason.is_empty() || reason.chars().count() > 2000) {
+        return Err(PageError::new(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "referral-title",
+            ctx.t("referral-reason-required"),
+        )
+        .into());
+    }
+    match state
+        .store
+        .answer_referral(
+            &referral.id,
+            &user.org.code,
+            accept,
+            &reason,
+            &audit_actor(&state, user),
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
+        Err(StoreError::NotFound) => Err(PageError::new(
+            &ctx,
+            StatusCode::CONFLICT,
+            "referral-title",
+            ctx.t("referral-answered"),
+        )
+        .into()),
+        Err(e) => Err(PageError::internal(&ctx, e).into()),
+    }
+}
