@@ -280,6 +280,37 @@ async fn consent_page(
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
+/// A posted form of this page: the user, the page, the case and what was typed (CSRF checked).
+async fn posted<'a>(
+    viewer: &'a Viewer,
+    state: &AppState,
+    id: &str,
+    body: &Bytes,
+) -> Result<(&'a User, PageCtx, CaseFacts, String, Typed), Reply> {
+    let user = signed_in(viewer)?;
+    let ctx = PageCtx::new(&state.keys, viewer, "cases");
+    let pairs = form_pairs(body);
+    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    let (facts, reference) = case_for_consent(state, user, id, &ctx).await?;
+    Ok((user, ctx, facts, reference, typed_from(&pairs)))
+}
+
+/// Shows the page again with what was typed and what is wrong.
+#[allow(clippy::too_many_arguments)]
+async fn refuse(
+    state: &AppState,
+    viewer: &Viewer,
+    ctx: PageCtx,
+    id: &str,
+    reference: String,
+    facts: &CaseFacts,
+    typed: Typed,
+    error: String,
+) -> PageResult {
+    let page = build(state, ctx.clone(), id, reference, facts, typed, Some(error)).await?;
+    render(viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx)
+}
+
 fn typed_from(pairs: &[(String, String)]) -> Typed {
     Typed {
         rights: pairs
@@ -311,12 +342,7 @@ async fn information_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let user = signed_in(&viewer)?;
-    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
-    let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let (facts, reference) = case_for_consent(&state, user, &id, &ctx).await?;
-    let typed = typed_from(&pairs);
+    let (user, ctx, facts, reference, typed) = posted(&viewer, &state, &id, &body).await?;
     let tr = ctx.tr;
     let error = if typed.rights.is_empty() || typed.rights.iter().any(|r| Right::parse(r).is_none())
     {
@@ -331,17 +357,7 @@ async fn information_submit(
         None
     };
     if let Some(error) = error {
-        let page = build(
-            &state,
-            ctx.clone(),
-            &id,
-            reference,
-            &facts,
-            typed,
-            Some(error),
-        )
-        .await?;
-        return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
+        return refuse(&state, &viewer, ctx, &id, reference, &facts, typed, error).await;
     }
     let record = InformationRecord {
         id: uuid::Uuid::new_v4().to_string(),
@@ -369,12 +385,7 @@ async fn consent_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let user = signed_in(&viewer)?;
-    let ctx = PageCtx::new(&state.keys, &viewer, "cases");
-    let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let (facts, reference) = case_for_consent(&state, user, &id, &ctx).await?;
-    let typed = typed_from(&pairs);
+    let (user, ctx, facts, reference, typed) = posted(&viewer, &state, &id, &body).await?;
     let tr = ctx.tr;
     let now = state.now_ms();
     let purpose = Purpose::parse(&typed.purpose);
@@ -410,17 +421,7 @@ async fn consent_submit(
         _ => None,
     };
     if let Some(error) = error {
-        let page = build(
-            &state,
-            ctx.clone(),
-            &id,
-            reference,
-            &facts,
-            typed,
-            Some(error),
-        )
-        .await?;
-        return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
+        return refuse(&state, &viewer, ctx, &id, reference, &facts, typed, error).await;
     }
     let record = ConsentRecord {
         id: uuid::Uuid::new_v4().to_string(),
