@@ -213,3 +213,25 @@ test('on a phone the screening and the case page fit and are easy to tap', async
   await screenshot(p, 'case-phone');
   await phone.close();
 });
+
+test('without JavaScript every form still submits and re-renders on the server', async () => {
+  const plain = await context.browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'ro-RO', javaScriptEnabled: false });
+  const p = await plain.newPage();
+  await signIn(p, 'e2e.officer');
+  await p.goto(`${BASE}/cases/new`);
+  await p.check('#signal-S02');
+  await p.click('button[name=action][value=check]');
+  assert.match(await p.locator('#screening-result').innerText(), /semnal cheie/);
+  await p.fill('#given_name', 'FaraScript');
+  await p.fill('#birth_date', 'ieri');
+  await p.selectOption('#found_in_county', 'RO-CJ');
+  await p.click('button[type=submit].primary');
+  assert.match(await p.locator('#birth_date-error').innerText(), /an-lună-zi/);
+  await p.fill('#birth_date', '');
+  await Promise.all([p.waitForURL(/\/cases\/[0-9a-f-]{36}$/), p.click('button[type=submit].primary')]);
+  const url = p.url();
+  await p.fill('#reason-potential_victim', 'Fără JavaScript.');
+  await Promise.all([p.waitForURL(url), p.click('form.transition:has(#reason-potential_victim) button')]);
+  assert.match(await p.locator('main').innerText(), /potențială victimă/);
+  await plain.close();
+});

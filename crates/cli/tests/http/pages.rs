@@ -78,7 +78,21 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
             titles.push(title);
         }
         assert_ne!(titles[0], titles[1], "{path}: the title is translated");
+        for (lang, foreign) in [("ro", mnir_web::Lang::En), ("en", mnir_web::Lang::Ro)] {
+            let body = app.get_lang(path, Some(session), Some(lang)).await.body;
+            for phrase in other_language_phrases(foreign) {
+                assert!(
+                    !body.contains(&phrase),
+                    "{path} in {lang} contains the other language's “{phrase}”"
+                );
+            }
+        }
     }
+    let english = other_language_phrases(mnir_web::Lang::En);
+    assert!(
+        english.len() > 100 && english.contains(&"Send the notification".to_string()),
+        "the check has phrases to look for"
+    );
     let login_ro = app.get_lang("/login", None, Some("ro")).await;
     assert!(login_ro.body.contains("Autentificare"));
     let login_en = app.get_lang("/login", None, Some("en")).await;
@@ -312,4 +326,29 @@ async fn the_admin_sees_the_audit_chain_intact() {
     let r = app.get_lang("/admin/audit", Some(&adm), Some("en")).await;
     assert!(r.body.contains("The audit chain is intact"), "{}", r.body);
     assert!(r.body.contains("auth.login"));
+}
+
+/// The messages of one language that differ from the other's, long enough to be unmistakable,
+/// HTML-escaped as the templates write them.
+fn other_language_phrases(lang: mnir_web::Lang) -> Vec<String> {
+    use mnir_web::{Lang, Tr};
+    let source = match lang {
+        Lang::Ro => mnir_web::i18n::RO_FTL,
+        Lang::En => mnir_web::i18n::EN_FTL,
+    };
+    let (this, other) = (Tr::new(lang), Tr::new(lang.other()));
+    mnir_web::i18n::message_ids(source)
+        .into_iter()
+        .map(|id| (this.t(&id), other.t(&id)))
+        .filter(|(text, counterpart)| {
+            text != counterpart && text.chars().count() >= 15 && !text.contains('{')
+        })
+        .map(|(text, _)| {
+            text.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;")
+        })
+        .collect()
 }
