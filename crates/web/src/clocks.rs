@@ -34,16 +34,20 @@ pub fn routes() -> Router<AppState> {
 /// The organisation that answers for a case's clocks: the county's child-protection directorate
 /// for a child, otherwise the ANITP regional centre, otherwise the notifier.
 pub async fn handler_org(state: &AppState, case_id: &str) -> StoreResult<Option<String>> {
-    let access = state.store.case_access(case_id).await?;
+    Ok(answering_org(&state.store.case_access(case_id).await?))
+}
+
+/// The rule of [`handler_org`] on an access list already at hand.
+fn answering_org(access: &[mnir_store::CaseAccess]) -> Option<String> {
     let pick = |basis: &str| {
         access
             .iter()
             .find(|a| a.basis == basis)
             .map(|a| a.org_code.clone())
     };
-    Ok(pick("child_protection")
+    pick("child_protection")
         .or_else(|| pick("regional_centre"))
-        .or_else(|| access.first().map(|a| a.org_code.clone())))
+        .or_else(|| access.first().map(|a| a.org_code.clone()))
 }
 
 /// A new running clock of `kind`, as the jurisdiction profile defines it; `None` when the
@@ -54,16 +58,22 @@ pub fn new_clock(
     case_id: &str,
     org_code: &str,
     now_ms: i64,
+    urgent: bool,
 ) -> Option<ClockRecord> {
     let definition = state.jurisdiction.clocks.get(kind)?;
+    // An urgent start (e.g. an urgent referral) runs the shorter length where the profile has one.
+    let length = definition
+        .urgent_length
+        .filter(|_| urgent)
+        .unwrap_or(definition.length);
     let start = DateTime::from_timestamp_millis(now_ms)?;
-    let due = state.jurisdiction.due(definition.length, start, &[])?;
+    let due = state.jurisdiction.due(length, start, &[])?;
     Some(ClockRecord {
         id: uuid::Uuid::new_v4().to_string(),
         case_id: case_id.to_string(),
         kind: kind.to_string(),
         org_code: org_code.to_string(),
-        length: length_text(definition.length),
+        length: length_text(length),
         on_expiry: definition.on_expiry.clone(),
         started_at_ms: now_ms,
         due_at_ms: Some(due.timestamp_millis()),
@@ -102,7 +112,7 @@ pub async fn changes_for(
         Some(org) => plan
             .start
             .iter()
-            .filter_map(|kind| new_clock(state, kind, case_id, &org, now_ms))
+            .filter_map(|kind| new_clock(state, kind, case_id, &org, now_ms, false))
             .collect(),
         None => Vec::new(),
     };
@@ -419,19 +429,11 @@ pub async fn create_case(
     by: &mnir_store::AuditActor,
 ) -> StoreResult<()> {
     let plan = mnir_domain::clocks::on_notification();
-    let pick = |basis: &str| {
-        case.access
-            .iter()
-            .find(|a| a.basis == basis)
-            .map(|a| a.org_code.clone())
-    };
-    let org = pick("child_protection")
-        .or_else(|| pick("regional_centre"))
-        .unwrap_or_else(|| case.notifying_org.clone());
+    let org = answering_org(&case.access).unwrap_or_else(|| case.notifying_org.clone());
     let clocks: Vec<ClockRecord> = plan
         .start
         .iter()
-        .filter_map(|kind| new_clock(state, kind, &case.id, &org, by.now_ms))
+        .filter_map(|kind| new_clock(state, kind, &case.id, &org, by.now_ms, false))
         .collect();
     state.store.create_case_with_clocks(case, &clocks, by).await
 }

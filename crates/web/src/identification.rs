@@ -667,10 +667,11 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-fn require_coordinator(viewer: &Viewer, ctx: &PageCtx) -> Result<(), Reply> {
+/// The signed-in user, when they may manage catalogues.
+fn require_coordinator<'a>(viewer: &'a Viewer, ctx: &PageCtx) -> Result<&'a User, Reply> {
     let user = signed_in(viewer)?;
-    can(&user.actor(), Action::ManageCatalogues, None)
-        .map_err(|d| PageError::denied(ctx, &d).into())
+    can(&user.actor(), Action::ManageCatalogues, None).map_err(|d| PageError::denied(ctx, &d))?;
+    Ok(user)
 }
 
 async fn catalogue_rows(state: &AppState, tr: &Tr) -> Result<Vec<CatalogueRow>, StoreError> {
@@ -726,8 +727,7 @@ async fn catalogue_import(
     body: Bytes,
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
-    require_coordinator(&viewer, &ctx)?;
-    let user = signed_in(&viewer)?;
+    let user = require_coordinator(&viewer, &ctx)?;
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let version = field(&pairs, "version").unwrap_or("").trim().to_string();
@@ -801,8 +801,7 @@ async fn catalogue_activate(
     body: Bytes,
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
-    require_coordinator(&viewer, &ctx)?;
-    let user = signed_in(&viewer)?;
+    let user = require_coordinator(&viewer, &ctx)?;
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let version = field(&pairs, "version").unwrap_or("");

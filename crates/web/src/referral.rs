@@ -141,30 +141,19 @@ async fn send(
         decline_reason: None,
     };
     // The answer is due to the sender: when it does not come, the escalation is the sender's.
-    let clock = crate::clocks::new_clock(&state, "referral_response", &id, &user.org.code, now)
-        .map(|mut c| {
-            c.id = format!("referral-{}", referral.id);
-            if let (true, Some(urgent_length)) = (
-                urgent,
-                state
-                    .jurisdiction
-                    .clocks
-                    .get("referral_response")
-                    .and_then(|d| d.urgent_length),
-            ) {
-                let start = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default();
-                c.due_at_ms = state
-                    .jurisdiction
-                    .due(urgent_length, start, &[])
-                    .map(|d| d.timestamp_millis());
-                c.length = match urgent_length {
-                    mnir_domain::jurisdiction::Length::Hours(h) => format!("{h}h"),
-                    mnir_domain::jurisdiction::Length::CalendarDays(d) => format!("{d}d"),
-                    mnir_domain::jurisdiction::Length::WorkingDays(d) => format!("{d}wd"),
-                };
-            }
-            c
-        });
+    let clock = crate::clocks::new_clock(
+        &state,
+        "referral_response",
+        &id,
+        &user.org.code,
+        now,
+        urgent,
+    )
+    .map(|mut c| {
+        // Named after the referral, so that answering it stops exactly this clock.
+        c.id = format!("referral-{}", referral.id);
+        c
+    });
     state
         .store
         .send_referral(&referral, clock.as_ref(), &audit_actor(&state, user))
