@@ -4,7 +4,7 @@
 //! so a list or a count can never include a case that `can` would refuse.
 
 use crate::case::{AgeGroup, CaseState, transition_rule};
-use crate::org::{IdentifyPower, OrgKind};
+use crate::org::{IdentifyPower, OrgKind, OrgType};
 use crate::role::{Role, RoleSet};
 
 /// The person acting, as far as authorisation is concerned.
@@ -13,6 +13,8 @@ pub struct Actor {
     pub user_id: String,
     pub org_code: String,
     pub org_kind: OrgKind,
+    /// The HTCDS type of the actor's organisation (immigration sees the no-removal flags).
+    pub org_type: OrgType,
     pub identify_power: IdentifyPower,
     pub roles: RoleSet,
 }
@@ -57,6 +59,10 @@ pub enum Action {
     EditDirectoryEntry {
         own: bool,
     },
+    /// Record the offer of the reflection period to a foreign national and its end.
+    RecordReflection,
+    /// See the people under a no-removal flag (a running reflection period), to stop a removal.
+    SeeNoRemovalFlags,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -222,7 +228,7 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             Ok(())
         }
         Action::ManageOrganisations | Action::ManageUsers => needs(actor, &[Role::Admin]),
-        Action::RunInterview | Action::RecordConsent => {
+        Action::RunInterview | Action::RecordConsent | Action::RecordReflection => {
             let f = visible_case()?;
             if !f.org_has_access {
                 return Err(Denial::RoleMissing {
@@ -233,6 +239,13 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
         }
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
         Action::WorkInbox => needs(actor, IDENTITY_ROLES),
+        // Immigration must know whom it may not remove; nobody else needs the list.
+        Action::SeeNoRemovalFlags => {
+            if actor.org_type != OrgType::ImmigrationService {
+                return Err(Denial::NotVisible);
+            }
+            needs(actor, NOTIFYING_ROLES)
+        }
         // An administrator keeps any entry; an organisation's supervisor keeps its own.
         Action::EditDirectoryEntry { own } => {
             if actor.roles.contains(Role::Admin) || (own && actor.roles.contains(Role::Supervisor))
@@ -266,9 +279,27 @@ mod tests {
             user_id: "u1".into(),
             org_code: "ORG".into(),
             org_kind: kind,
+            org_type: OrgType::CentralGovernmentOrganisation,
             identify_power: power,
             roles: roles.parse().unwrap(),
         }
+    }
+
+    #[test]
+    fn only_immigration_staff_see_the_no_removal_flags() {
+        let mut igi = actor("screener", OrgKind::Other, IdentifyPower::All);
+        igi.org_type = OrgType::ImmigrationService;
+        assert_eq!(can(&igi, Action::SeeNoRemovalFlags, None), Ok(()));
+        igi.roles = "trainer".parse().unwrap();
+        assert!(matches!(
+            can(&igi, Action::SeeNoRemovalFlags, None),
+            Err(Denial::RoleMissing { .. })
+        ));
+        let police = actor("investigator,case_worker", OrgKind::Other, IdentifyPower::All);
+        assert_eq!(
+            can(&police, Action::SeeNoRemovalFlags, None),
+            Err(Denial::NotVisible)
+        );
     }
 
     fn facts(state: CaseState, age: AgeGroup, access: bool, own: bool) -> CaseFacts {
@@ -410,7 +441,7 @@ mod tests {
         fn anything_allowed_on_a_case_implies_the_case_is_visible(
             roles in any_roles(), access: bool, own: bool, s in 0usize..10, t in 0usize..10, child: bool
         ) {
-            let a = Actor { user_id: "u".into(), org_code: "O".into(), org_kind: OrgKind::AnitpCentral,
+            let a = Actor { user_id: "u".into(), org_code: "O".into(), org_kind: OrgKind::AnitpCentral, org_type: OrgType::CentralGovernmentOrganisation,
                 identify_power: IdentifyPower::All, roles };
             let f = facts(CaseState::ALL[s], if child { AgeGroup::Child } else { AgeGroup::Adult }, access, own);
             for action in [Action::ViewIdentity, Action::ViewNotes, Action::Transition { to: CaseState::ALL[t] }] {

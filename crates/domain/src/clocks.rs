@@ -41,6 +41,7 @@ pub fn on_transition(from: CaseState, to: CaseState) -> ClockPlan {
             "notification_ack",
             "identification_interview",
             "assistance_period",
+            "reflection_period",
         ] {
             if !plan.stop.contains(&kind) {
                 plan.stop.push(kind);

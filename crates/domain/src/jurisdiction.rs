@@ -62,6 +62,9 @@ pub struct ClockDefinition {
 pub struct Jurisdiction {
     pub code: String,
     pub name: String,
+    /// ISO 3166-1 alpha-2 code of the country whose citizens are nationals; anyone else is a
+    /// foreign national (offered the reflection period).
+    pub country: String,
     /// Offset of local time from UTC, for telling which calendar day an instant falls on.
     pub utc_offset_hours: i32,
     pub holidays: HolidayRules,
@@ -81,6 +84,7 @@ struct RawProfile {
 struct RawJurisdiction {
     code: String,
     name: String,
+    country: String,
     time_zone_offset_hours: i32,
 }
 
@@ -122,6 +126,12 @@ impl Jurisdiction {
         let mut errors = Vec::new();
         if raw.jurisdiction.code.trim().is_empty() {
             errors.push("jurisdiction.code: must not be empty".to_string());
+        }
+        if crate::reference::country(&raw.jurisdiction.country).is_none() {
+            errors.push(format!(
+                "jurisdiction.country: `{}` is not an ISO 3166-1 alpha-2 country code such as RO",
+                raw.jurisdiction.country
+            ));
         }
         if !(-12..=14).contains(&raw.jurisdiction.time_zone_offset_hours) {
             errors.push(
@@ -206,6 +216,7 @@ impl Jurisdiction {
         Ok(Jurisdiction {
             code: raw.jurisdiction.code,
             name: raw.jurisdiction.name,
+            country: raw.jurisdiction.country,
             utc_offset_hours: raw.jurisdiction.time_zone_offset_hours,
             holidays: HolidayRules {
                 fixed,
@@ -297,6 +308,7 @@ mod tests {
             .replace("length = \"72h\"\nurgent_length", "length = \"72x\"\nurgent_length")
             .replace("\"11-30\"", "\"13-30\"")
             .replace("easter = \"orthodox\"", "easter = \"julian\"")
+            .replace("country = \"RO\"", "country = \"Romania\"")
             .replace("[clocks.emergency_compensation]\nlength = \"72h\"\non_expiry = \"task_to_legal_advisor\"\n", "");
         let errors = Jurisdiction::parse(&text).unwrap_err();
         let joined = errors.join("\n");
@@ -305,6 +317,7 @@ mod tests {
             "holidays.fixed[8]",
             "holidays.easter",
             "clocks.emergency_compensation: missing",
+            "jurisdiction.country",
         ] {
             assert!(joined.contains(key), "{key} not named in:\n{joined}");
         }

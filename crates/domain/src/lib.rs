@@ -15,6 +15,7 @@ pub mod jurisdiction;
 pub mod org;
 pub mod reference;
 pub mod referral;
+pub mod reflection;
 pub mod role;
 pub mod routing;
 pub mod screening;

@@ -1030,6 +1030,102 @@ impl TestDb {
     }
 }
 
+pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let mut case = new_case("c1", "R-1", &["ANITP-CJ"], 1000);
+    case.citizenship = "MD".into();
+    s.create_case(&case, &actor(1000)).await.unwrap();
+    let offer = |id: &str, accepted: bool, clock_id: Option<&str>| ReflectionRecord {
+        id: id.into(),
+        case_id: "c1".into(),
+        offered_at_ms: 2000,
+        accepted,
+        language: "ro".into(),
+        org_code: "ANITP-CJ".into(),
+        offered_by: "test-user".into(),
+        clock_id: clock_id.map(str::to_string),
+        ended_at_ms: None,
+        outcome: None,
+        end_reason: None,
+    };
+    s.record_reflection(&offer("o1", false, None), None, &actor(2000))
+        .await
+        .unwrap();
+    assert!(s.no_removal_flags(&actor(2100)).await.unwrap().is_empty());
+    let period = clock("r1", "c1", "reflection_period", "ANITP-CJ", 90_000);
+    s.record_reflection(&offer("o2", true, Some("r1")), Some(&period), &actor(3000))
+        .await
+        .unwrap();
+    let flags = s.no_removal_flags(&actor(3100)).await.unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(
+        (
+            flags[0].reference.as_str(),
+            flags[0].family_name.as_deref(),
+            flags[0].birth_date,
+            flags[0].until_ms
+        ),
+        (
+            "R-1",
+            Some(SENTINEL_FAMILY_NAME),
+            NaiveDate::from_ymd_opt(2001, 3, 9),
+            Some(90_000)
+        )
+    );
+    // A second period cannot run beside the first, even when offered at the same moment.
+    let twin = clock("r2", "c1", "reflection_period", "ANITP-CJ", 95_000);
+    assert!(matches!(
+        s.record_reflection(&offer("o3", true, Some("r2")), Some(&twin), &actor(3500))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(s.reflections_of("c1").await.unwrap().len(), 2);
+    s.end_reflection(
+        "c1",
+        "residence",
+        &format!("{SENTINEL_FAMILY_NAME} testifies"),
+        &actor(4000),
+    )
+    .await
+    .unwrap();
+    assert!(s.no_removal_flags(&actor(4100)).await.unwrap().is_empty());
+    let offers = s.reflections_of("c1").await.unwrap();
+    assert_eq!(
+        (
+            offers[1].ended_at_ms,
+            offers[1].outcome.as_deref(),
+            offers[1].end_reason.as_deref()
+        ),
+        (
+            Some(4000),
+            Some("residence"),
+            Some(format!("{SENTINEL_FAMILY_NAME} testifies").as_str())
+        )
+    );
+    let clocks = s.clocks_of("c1").await.unwrap();
+    assert_eq!(clocks[0].state, ClockState::Stopped);
+    assert!(matches!(
+        s.end_reflection("c1", "other", "again", &actor(5000)).await,
+        Err(StoreError::NotFound)
+    ));
+    // After the first ended, a new period may start.
+    s.record_reflection(&offer("o4", true, Some("r2")), Some(&twin), &actor(6000))
+        .await
+        .unwrap();
+    let dump = db.raw.dump().await;
+    assert!(
+        !dump
+            .windows(b"testifies".len())
+            .any(|w| w == b"testifies"),
+        "the end reason must be encrypted at rest"
+    );
+    assert!(matches!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Intact { .. }
+    ));
+}
+
 pub async fn another_key_is_refused(db: TestDb) {
     db.store.bind_key().await.unwrap();
     db.store.bind_key().await.unwrap();
@@ -1064,6 +1160,7 @@ macro_rules! conformance_suite {
             clocks_start_stop_pause_and_fire_once,
             two_servers_fire_each_clock_exactly_once,
             information_and_consent_are_kept_and_withdrawn_once,
+            a_reflection_period_flags_the_person_until_it_ends,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

@@ -218,6 +218,29 @@ pub trait Store: Send + Sync + 'static {
         by: &AuditActor,
     ) -> StoreResult<Option<CaseDetail>>;
 
+    /// Records the offer of the reflection period and, when accepted, starts its clock, in one
+    /// transaction; `Conflict` while an accepted period of the case still runs.
+    async fn record_reflection(
+        &self,
+        offer: &ReflectionRecord,
+        clock: Option<&ClockRecord>,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Ends the running reflection period of a case with its outcome and stops its clock;
+    /// `NotFound` when none runs.
+    async fn end_reflection(
+        &self,
+        case_id: &str,
+        outcome: &str,
+        reason: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// The reflection-period offers of a case, oldest first.
+    async fn reflections_of(&self, case_id: &str) -> StoreResult<Vec<ReflectionRecord>>;
+    /// Everyone under a no-removal flag (reflection period running or paused), soonest end
+    /// first. Audited as a read of each case.
+    async fn no_removal_flags(&self, by: &AuditActor) -> StoreResult<Vec<NoRemovalFlag>>;
+
     /// Who may see a case and why (routing metadata; not audited as a read of case data).
     async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>>;
     /// The clocks of a case, oldest first.

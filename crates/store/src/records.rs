@@ -43,6 +43,7 @@ impl User {
             user_id: self.id.clone(),
             org_code: self.org.code.clone(),
             org_kind: self.org.kind,
+            org_type: self.org.org_type,
             identify_power: self.org.identify_power,
             roles: self.roles.clone(),
         }
@@ -435,4 +436,40 @@ pub struct ReferralRecord {
     pub answered_at_ms: Option<i64>,
     /// Free text, encrypted at rest.
     pub decline_reason: Option<String>,
+}
+
+/// The reflection period offered to a foreign national (mnir.md §7), with its end when it came
+/// before the clock ran out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReflectionRecord {
+    pub id: String,
+    pub case_id: String,
+    pub offered_at_ms: i64,
+    pub accepted: bool,
+    /// Language the offer was explained in (ISO 639).
+    pub language: String,
+    pub org_code: String,
+    pub offered_by: String,
+    /// The `reflection_period` clock an acceptance started.
+    pub clock_id: Option<String>,
+    pub ended_at_ms: Option<i64>,
+    /// One of `mnir_domain::reflection::OUTCOMES`.
+    pub outcome: Option<String>,
+    /// Free text, encrypted at rest.
+    pub end_reason: Option<String>,
+}
+
+/// A person immigration may not remove: a case whose reflection period runs, with what is needed
+/// to recognise the person and nothing more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoRemovalFlag {
+    pub case_id: String,
+    pub reference: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub citizenship: String,
+    pub since_ms: i64,
+    /// `None` while the period's clock is paused.
+    pub until_ms: Option<i64>,
 }

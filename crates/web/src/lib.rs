@@ -14,8 +14,10 @@ pub mod explain;
 pub mod i18n;
 pub mod identification;
 mod notify;
+mod ops;
 mod pages;
 mod referral;
+mod reflection;
 mod security;
 mod views;
 
@@ -193,6 +195,7 @@ pub fn router(state: AppState) -> Router {
         .merge(consent::routes())
         .merge(directory::routes())
         .merge(referral::routes())
+        .merge(reflection::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(health))
         .fallback(pages::not_found)

@@ -819,6 +819,8 @@ struct CasePage {
     services: Vec<Opt>,
     clocks: Vec<crate::clocks::ClockView>,
     manage_clocks: bool,
+    no_removal: Option<String>,
+    reflection: Option<crate::reflection::ReflectionView>,
     interview_link: bool,
     decision: Option<crate::identification::DecisionForm>,
     typed_reason: String,
@@ -925,7 +927,19 @@ async fn render_case(
         None => (None, String::new()),
     };
     let decision = crate::identification::decision_form(state, user, &facts, &tr, &s.id).await;
+    let clocks = state
+        .store
+        .clocks_of(&s.id)
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
+    let no_removal = crate::reflection::flag_text(&tr, &clocks);
+    let reflection =
+        crate::reflection::view(state, user, &tr, &facts, s, no_removal.is_some())
+            .await
+            .map_err(|e| PageError::internal(&ctx, e))?;
     let page = CasePage {
+        no_removal,
+        reflection,
         case_id: s.id.clone(),
         referrals: state
             .store
@@ -961,15 +975,7 @@ async fn render_case(
                 .map(|sv| (*sv, tr.term("service", sv))),
             &[],
         ),
-        clocks: crate::clocks::clock_views(
-            &tr,
-            &state
-                .store
-                .clocks_of(&s.id)
-                .await
-                .map_err(|e| PageError::internal(&ctx, e))?,
-            state.now_ms(),
-        ),
+        clocks: crate::clocks::clock_views(&tr, &clocks, state.now_ms()),
         manage_clocks: crate::clocks::may_manage(user, &facts),
         interview_link: can(&actor, Action::RunInterview, Some(&facts)).is_ok(),
         decision,

@@ -21,6 +21,7 @@ pub struct Nav {
     pub admin: bool,
     pub catalogues: bool,
     pub inbox: bool,
+    pub no_removal: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -75,6 +76,7 @@ impl PageCtx {
                     admin: u.roles.contains(Role::Admin),
                     catalogues: can(&actor, Action::ManageCatalogues, None).is_ok(),
                     inbox: can(&actor, Action::WorkInbox, None).is_ok(),
+                    no_removal: can(&actor, Action::SeeNoRemovalFlags, None).is_ok(),
                 }
             })
             .unwrap_or_default();
