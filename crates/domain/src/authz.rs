@@ -295,7 +295,11 @@ mod tests {
             can(&igi, Action::SeeNoRemovalFlags, None),
             Err(Denial::RoleMissing { .. })
         ));
-        let police = actor("investigator,case_worker", OrgKind::Other, IdentifyPower::All);
+        let police = actor(
+            "investigator,case_worker",
+            OrgKind::Other,
+            IdentifyPower::All,
+        );
         assert_eq!(
             can(&police, Action::SeeNoRemovalFlags, None),
             Err(Denial::NotVisible)

@@ -72,6 +72,10 @@ mod tests {
         let closing = on_transition(InAssistance, Closed);
         assert!(closing.start.is_empty() && closing.stop.contains(&"assistance_period"));
         assert!(
+            closing.stop.contains(&"reflection_period"),
+            "a closed case carries no no-removal flag"
+        );
+        assert!(
             on_transition(Notified, Duplicate)
                 .stop
                 .contains(&"notification_ack")

@@ -1115,9 +1115,7 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
         .unwrap();
     let dump = db.raw.dump().await;
     assert!(
-        !dump
-            .windows(b"testifies".len())
-            .any(|w| w == b"testifies"),
+        !dump.windows(b"testifies".len()).any(|w| w == b"testifies"),
         "the end reason must be encrypted at rest"
     );
     assert!(matches!(

@@ -933,10 +933,9 @@ async fn render_case(
         .await
         .map_err(|e| PageError::internal(&ctx, e))?;
     let no_removal = crate::reflection::flag_text(&tr, &clocks);
-    let reflection =
-        crate::reflection::view(state, user, &tr, &facts, s, no_removal.is_some())
-            .await
-            .map_err(|e| PageError::internal(&ctx, e))?;
+    let reflection = crate::reflection::view(state, user, &tr, &facts, s, no_removal.is_some())
+        .await
+        .map_err(|e| PageError::internal(&ctx, e))?;
     let page = CasePage {
         no_removal,
         reflection,

@@ -9,5 +9,6 @@ mod identification;
 mod matrix;
 mod pages;
 mod referral;
+mod reflection;
 mod security;
 mod support;

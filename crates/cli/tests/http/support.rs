@@ -333,6 +333,28 @@ impl App {
         age: AgeGroup,
         family_name: &str,
     ) -> (String, String) {
+        self.seed_case_as(
+            county,
+            notifier,
+            age,
+            family_name,
+            "RO",
+            CaseState::Notified,
+        )
+        .await
+    }
+
+    /// As [`App::seed_case`], for a person of `citizenship` whose case has come as far as
+    /// `state` along the main path (notified, potential, presumed, identified victim).
+    pub async fn seed_case_as(
+        &self,
+        county: &str,
+        notifier: &str,
+        age: AgeGroup,
+        family_name: &str,
+        citizenship: &str,
+        state: CaseState,
+    ) -> (String, String) {
         let id = uuid::Uuid::new_v4().to_string();
         let reference = mnir_domain::case_reference(rand::random());
         let access = route(notifier, county, age)
@@ -343,15 +365,45 @@ impl App {
                 basis: basis.as_str().into(),
             })
             .collect();
+        let mut history = vec![HistoryEntry {
+            from: None,
+            to: CaseState::Notified,
+            actor_user: None,
+            actor_org: notifier.into(),
+            at_ms: START_MS,
+            reason: String::new(),
+        }];
+        for step in [
+            CaseState::PotentialVictim,
+            CaseState::PresumedVictim,
+            CaseState::IdentifiedVictim,
+        ] {
+            if history.last().map(|h| h.to) == Some(state) {
+                break;
+            }
+            history.push(HistoryEntry {
+                from: history.last().map(|h| h.to),
+                to: step,
+                actor_user: None,
+                actor_org: notifier.into(),
+                at_ms: START_MS,
+                reason: "seeded".into(),
+            });
+        }
+        assert_eq!(
+            history.last().map(|h| h.to),
+            Some(state),
+            "not on the main path"
+        );
         let case = NewCase {
             id: id.clone(),
             reference: reference.clone(),
-            state: CaseState::Notified,
+            state,
             given_name: "Maria".into(),
             family_name: family_name.into(),
             birth_date: None,
             sex: Sex::Female,
-            citizenship: "RO".into(),
+            citizenship: citizenship.into(),
             found_in_county: county.into(),
             age_years: if age == AgeGroup::Adult {
                 Some(30)
@@ -366,14 +418,7 @@ impl App {
             created_by: None,
             notified_at_ms: START_MS,
             access,
-            history: vec![HistoryEntry {
-                from: None,
-                to: CaseState::Notified,
-                actor_user: None,
-                actor_org: notifier.into(),
-                at_ms: START_MS,
-                reason: String::new(),
-            }],
+            history,
         };
         self.store.create_case(&case, &cli(START_MS)).await.unwrap();
         (id, reference)
