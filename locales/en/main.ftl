@@ -440,6 +440,7 @@ consent-recipient-required = Choose the recipient this consent names.
 consent-given-by-invalid = Choose who gave the consent.
 consent-method-invalid = Choose how the consent was given.
 consent-expires-invalid = Write the expiry as a future date, year-month-day.
+consent-already-withdrawn = This consent was withdrawn already.
 right-assistance_protection = assistance and protection
 right-reflection_period = the reflection period (foreign nationals)
 right-legal_aid = legal aid

@@ -445,6 +445,7 @@ consent-recipient-required = Alegeți destinatarul pe care îl numește consimț
 consent-given-by-invalid = Alegeți cine a dat consimțământul.
 consent-method-invalid = Alegeți cum a fost dat consimțământul.
 consent-expires-invalid = Scrieți data expirării ca o dată viitoare, an-lună-zi.
+consent-already-withdrawn = Acest consimțământ a fost retras deja.
 right-assistance_protection = asistență și protecție
 right-reflection_period = perioada de reflecție (cetățeni străini)
 right-legal_aid = asistență juridică

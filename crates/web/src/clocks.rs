@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::PageError;
 use crate::i18n::Tr;
+use crate::ops::Refusal;
 use crate::pages::{
     CaseForm, Reply, audit_actor, field, form_pairs, posted_case_form, render, signed_in,
 };
@@ -19,7 +20,9 @@ use axum::routing::{get, post};
 use chrono::DateTime;
 use mnir_domain::jurisdiction::Length;
 use mnir_domain::{Action, CaseState, can};
-use mnir_store::{ClockChanges, ClockRecord, ClockState, StoreError, StoreResult, User};
+use mnir_store::{
+    AuditActor, ClockChanges, ClockRecord, ClockState, StoreError, StoreResult, User,
+};
 
 type PageResult = Result<Response, Reply>;
 
@@ -191,6 +194,72 @@ pub fn may_manage(user: &User, facts: &mnir_domain::CaseFacts) -> bool {
     can(&user.actor(), Action::ManageClocks, Some(facts)).is_ok()
 }
 
+/// Pauses (with a reason) or resumes one of the case's clocks; only the organisation that answers
+/// for the clock may.
+pub async fn change_clock(
+    state: &AppState,
+    user: &User,
+    tr: &Tr,
+    case_id: &str,
+    clock_id: &str,
+    pause_reason: Option<&str>,
+    by: AuditActor,
+) -> Result<(), Refusal> {
+    let facts = state
+        .store
+        .case_facts(case_id, &crate::pages::scope_for(user))
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    can(&user.actor(), Action::ManageClocks, Some(&facts))?;
+    let clock = state
+        .store
+        .clocks_of(case_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == clock_id && c.org_code == user.org.code)
+        .ok_or(Refusal::NotFound)?;
+    let result = match pause_reason {
+        Some(reason) => {
+            let reason = reason.trim();
+            if reason.is_empty() || reason.chars().count() > 1000 {
+                return Err(Refusal::invalid("reason", tr.t("clock-reason-required")));
+            }
+            state.store.pause_clock(&clock.id, reason, &by).await
+        }
+        None => {
+            let length = Length::parse(&clock.length)
+                .ok_or_else(|| Refusal::Internal("stored clock length".into()))?;
+            let mut pauses: Vec<_> = clock
+                .pauses
+                .iter()
+                .map(|(from, until)| {
+                    (
+                        DateTime::from_timestamp_millis(*from).unwrap_or_default(),
+                        until.and_then(DateTime::from_timestamp_millis),
+                    )
+                })
+                .collect();
+            if let Some(last) = pauses.last_mut() {
+                last.1 = DateTime::from_timestamp_millis(by.now_ms);
+            }
+            let start = DateTime::from_timestamp_millis(clock.started_at_ms).unwrap_or_default();
+            let due = state
+                .jurisdiction
+                .due(length, start, &pauses)
+                .ok_or_else(|| Refusal::Internal("due time".into()))?;
+            state
+                .store
+                .resume_clock(&clock.id, due.timestamp_millis(), &by)
+                .await
+        }
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(Refusal::Conflict(tr.t("clock-changed"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn clock_action(
     viewer: Viewer,
     state: AppState,
@@ -200,73 +269,21 @@ async fn clock_action(
     resume: bool,
 ) -> PageResult {
     let CaseForm {
-        user,
-        ctx,
-        pairs,
-        facts,
+        user, ctx, pairs, ..
     } = posted_case_form(&viewer, &state, &case_id, &body).await?;
-    can(&user.actor(), Action::ManageClocks, Some(&facts))
-        .map_err(|d| PageError::denied(&ctx, &d))?;
-    let clocks = state
-        .store
-        .clocks_of(&case_id)
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    // Only the organisation that answers for a clock may pause or resume it.
-    let clock = clocks
-        .into_iter()
-        .find(|c| c.id == clock_id && c.org_code == user.org.code)
-        .ok_or_else(|| PageError::not_found(&ctx))?;
-    let by = audit_actor(&state, user);
-    let result = if resume {
-        let length = Length::parse(&clock.length)
-            .ok_or_else(|| PageError::internal(&ctx, "stored clock length"))?;
-        let mut pauses: Vec<_> = clock
-            .pauses
-            .iter()
-            .map(|(from, until)| {
-                (
-                    DateTime::from_timestamp_millis(*from).unwrap_or_default(),
-                    until.and_then(DateTime::from_timestamp_millis),
-                )
-            })
-            .collect();
-        if let Some(last) = pauses.last_mut() {
-            last.1 = DateTime::from_timestamp_millis(by.now_ms);
-        }
-        let start = DateTime::from_timestamp_millis(clock.started_at_ms).unwrap_or_default();
-        let due = state
-            .jurisdiction
-            .due(length, start, &pauses)
-            .ok_or_else(|| PageError::internal(&ctx, "due time"))?;
-        state
-            .store
-            .resume_clock(&clock.id, due.timestamp_millis(), &by)
-            .await
-    } else {
-        let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
-        if reason.is_empty() || reason.chars().count() > 1000 {
-            return Err(PageError::new(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "clock-pause",
-                ctx.t("clock-reason-required"),
-            )
-            .into());
-        }
-        state.store.pause_clock(&clock.id, &reason, &by).await
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{case_id}")).into_response()),
-        Err(StoreError::NotFound) => Err(PageError::new(
-            &ctx,
-            StatusCode::CONFLICT,
-            "clock-pause",
-            ctx.t("clock-changed"),
-        )
-        .into()),
-        Err(e) => Err(PageError::internal(&ctx, e).into()),
-    }
+    let reason = (!resume).then(|| field(&pairs, "reason").unwrap_or(""));
+    change_clock(
+        &state,
+        user,
+        &ctx.tr,
+        &case_id,
+        &clock_id,
+        reason,
+        audit_actor(&state, user),
+    )
+    .await
+    .map_err(|r| r.page(&ctx, "clock-pause"))?;
+    Ok(Redirect::to(&format!("/cases/{case_id}")).into_response())
 }
 
 async fn pause(

@@ -3,8 +3,9 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::error::PageError;
+use crate::error::{FieldError, PageError};
 use crate::i18n::Tr;
+use crate::ops::Refusal;
 use crate::pages::{
     Opt, Reply, audit_actor, field, form_pairs, options, render, scope_for, signed_in,
 };
@@ -18,7 +19,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use mnir_domain::consent::{ConsentTerms, GivenBy, Method, Purpose, Right};
 use mnir_domain::{Action, CaseFacts, can};
-use mnir_store::{ConsentRecord, InformationRecord, StoreError, User};
+use mnir_store::{AuditActor, ConsentRecord, InformationRecord, StoreError, User};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 type PageResult = Result<Response, Reply>;
 
@@ -76,32 +79,218 @@ struct ConsentPage {
     expires: String,
 }
 
+/// The case, when the user may record information and consent on it: its facts and reference.
+pub async fn consent_case(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    by: &AuditActor,
+) -> Result<(CaseFacts, String), Refusal> {
+    let facts = state
+        .store
+        .case_facts(id, &scope_for(user))
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    can(&user.actor(), Action::RecordConsent, Some(&facts))?;
+    let detail = state
+        .store
+        .case_detail(id, &scope_for(user), mnir_store::Reveal::default(), by)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    Ok((facts, detail.summary.reference))
+}
+
 async fn case_for_consent(
     state: &AppState,
     user: &User,
     id: &str,
     ctx: &PageCtx,
 ) -> Result<(CaseFacts, String), Reply> {
-    let facts = state
-        .store
-        .case_facts(id, &scope_for(user))
+    consent_case(state, user, id, &audit_actor(state, user))
         .await
-        .map_err(|e| PageError::internal(ctx, e))?
-        .ok_or_else(|| PageError::not_found(ctx))?;
-    can(&user.actor(), Action::RecordConsent, Some(&facts))
-        .map_err(|d| PageError::denied(ctx, &d))?;
-    let detail = state
-        .store
-        .case_detail(
-            id,
-            &scope_for(user),
-            mnir_store::Reveal::default(),
-            &audit_actor(state, user),
-        )
-        .await
-        .map_err(|e| PageError::internal(ctx, e))?
-        .ok_or_else(|| PageError::not_found(ctx))?;
-    Ok((facts, detail.summary.reference))
+        .map_err(|r| r.page(ctx, "consent-title").into())
+}
+
+/// Information on rights as sent by a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct InformationInput {
+    /// Rights explained: `assistance_protection`, `reflection_period`, `legal_aid`,
+    /// `compensation`, `witness_protection`, `no_cooperation_required`.
+    pub rights: Vec<String>,
+    /// ISO 639 code of the language used.
+    pub language: String,
+    #[serde(default)]
+    pub interpreter: bool,
+    #[serde(default)]
+    pub mediator: bool,
+    /// Version of the written notice handed over.
+    pub notice_version: String,
+}
+
+/// A consent as sent by a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ConsentInput {
+    /// `assistance`, `sharing_with_police`, `research`, `victim_coordination`.
+    pub purpose: String,
+    /// Code of the recipient organisation; required for assistance and sharing with police.
+    #[serde(default)]
+    pub recipient: String,
+    /// `person`, `child_assent`, `legal_representative`, `child_protection`.
+    pub given_by: String,
+    /// `signed_form`, `verbal_with_witness`.
+    pub method: String,
+    /// Expiry date (YYYY-MM-DD), if any.
+    #[serde(default)]
+    pub expires: String,
+}
+
+/// Records which rights were explained, how and by whom.
+pub async fn record_information(
+    state: &AppState,
+    user: &User,
+    tr: &Tr,
+    id: &str,
+    input: InformationInput,
+    by: AuditActor,
+) -> Result<InformationRecord, Refusal> {
+    consent_case(state, user, id, &by).await?;
+    let language = input.language.trim().to_ascii_lowercase();
+    let mut wrong = Vec::new();
+    if input.rights.is_empty() || input.rights.iter().any(|r| Right::parse(r).is_none()) {
+        wrong.push(field_error("rights", tr.t("information-rights-required")));
+    }
+    if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_lowercase()) {
+        wrong.push(field_error(
+            "language",
+            tr.t("information-language-invalid"),
+        ));
+    }
+    if input.notice_version.trim().is_empty() {
+        wrong.push(field_error(
+            "notice_version",
+            tr.t("information-notice-required"),
+        ));
+    }
+    if !wrong.is_empty() {
+        return Err(Refusal::Invalid(wrong));
+    }
+    let record = InformationRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: id.to_string(),
+        rights: input.rights,
+        language,
+        interpreter: input.interpreter,
+        mediator: input.mediator,
+        notice_version: input.notice_version.trim().to_string(),
+        given_by: user.id.clone(),
+        org_code: user.org.code.clone(),
+        given_at_ms: by.now_ms,
+    };
+    state.store.record_information(&record, &by).await?;
+    Ok(record)
+}
+
+/// Records a consent for a purpose (and recipient), checked against who may give it.
+pub async fn record_consent(
+    state: &AppState,
+    user: &User,
+    tr: &Tr,
+    id: &str,
+    input: ConsentInput,
+    by: AuditActor,
+) -> Result<ConsentRecord, Refusal> {
+    let (facts, _) = consent_case(state, user, id, &by).await?;
+    let now = by.now_ms;
+    let recipient = input.recipient.trim().to_string();
+    let expires_text = input.expires.trim();
+    let purpose = Purpose::parse(&input.purpose);
+    let recipient_known =
+        recipient.is_empty() || state.store.organisation(&recipient).await?.is_some();
+    let expires = if expires_text.is_empty() {
+        Ok(None)
+    } else {
+        chrono::NaiveDate::parse_from_str(expires_text, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp_millis())
+            .filter(|ms| *ms > now)
+            .map(Some)
+            .ok_or(())
+    };
+    let mut wrong = Vec::new();
+    match purpose {
+        None => wrong.push(field_error("purpose", tr.t("consent-purpose-invalid"))),
+        Some(p) if p.names_recipient() && recipient.is_empty() => {
+            wrong.push(field_error("recipient", tr.t("consent-recipient-required")))
+        }
+        _ => {}
+    }
+    if !recipient_known {
+        wrong.push(field_error("recipient", tr.t("consent-recipient-required")));
+    }
+    if GivenBy::parse(&input.given_by).is_none_or(|g| !givers_for(&facts).contains(&g)) {
+        wrong.push(field_error("given_by", tr.t("consent-given-by-invalid")));
+    }
+    if Method::parse(&input.method).is_none() {
+        wrong.push(field_error("method", tr.t("consent-method-invalid")));
+    }
+    if expires.is_err() {
+        wrong.push(field_error("expires", tr.t("consent-expires-invalid")));
+    }
+    if !wrong.is_empty() {
+        return Err(Refusal::Invalid(wrong));
+    }
+    let record = ConsentRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: id.to_string(),
+        purpose: input.purpose,
+        recipient_org: (!recipient.is_empty()).then_some(recipient),
+        given_by: input.given_by,
+        method: input.method,
+        given_at_ms: now,
+        expires_at_ms: expires.unwrap_or(None),
+        withdrawn_at_ms: None,
+        recorded_by: user.id.clone(),
+        org_code: user.org.code.clone(),
+    };
+    state.store.record_consent(&record, &by).await?;
+    Ok(record)
+}
+
+/// Withdraws a consent in force; sharing under it stops with the next request.
+pub async fn withdraw_consent(
+    state: &AppState,
+    user: &User,
+    tr: &Tr,
+    id: &str,
+    consent: &str,
+    by: AuditActor,
+) -> Result<(), Refusal> {
+    consent_case(state, user, id, &by).await?;
+    match state.store.withdraw_consent(id, consent, &by).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => {
+            let exists = state
+                .store
+                .consents_of(id)
+                .await?
+                .iter()
+                .any(|c| c.id == consent);
+            Err(if exists {
+                Refusal::Conflict(tr.t("consent-already-withdrawn"))
+            } else {
+                Refusal::NotFound
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn field_error(field: &str, message: String) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message,
+    }
 }
 
 /// Who may give consent: the person for an adult; for a child (or a person of unknown age) the
@@ -336,6 +525,55 @@ fn typed_from(pairs: &[(String, String)]) -> Typed {
     }
 }
 
+impl Typed {
+    fn information(&self) -> InformationInput {
+        InformationInput {
+            rights: self.rights.clone(),
+            language: self.language.clone(),
+            interpreter: self.interpreter,
+            mediator: self.mediator,
+            notice_version: self.notice_version.clone(),
+        }
+    }
+
+    fn consent(&self) -> ConsentInput {
+        ConsentInput {
+            purpose: self.purpose.clone(),
+            recipient: self.recipient.clone(),
+            given_by: self.given_by.clone(),
+            method: self.method.clone(),
+            expires: self.expires.clone(),
+        }
+    }
+}
+
+/// After a posted form: back to the page, or the page again with what was typed and what is
+/// wrong, or the error page.
+#[allow(clippy::too_many_arguments)]
+async fn after_post<T>(
+    state: &AppState,
+    viewer: &Viewer,
+    ctx: PageCtx,
+    id: &str,
+    reference: String,
+    facts: &CaseFacts,
+    typed: Typed,
+    result: Result<T, Refusal>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}/consent")).into_response()),
+        Err(Refusal::Invalid(fields)) => {
+            let message = fields
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join(" ");
+            refuse(state, viewer, ctx, id, reference, facts, typed, message).await
+        }
+        Err(other) => Err(other.page(&ctx, "consent-title").into()),
+    }
+}
+
 async fn information_submit(
     viewer: Viewer,
     State(state): State<AppState>,
@@ -343,40 +581,16 @@ async fn information_submit(
     body: Bytes,
 ) -> PageResult {
     let (user, ctx, facts, reference, typed) = posted(&viewer, &state, &id, &body).await?;
-    let tr = ctx.tr;
-    let error = if typed.rights.is_empty() || typed.rights.iter().any(|r| Right::parse(r).is_none())
-    {
-        Some(tr.t("information-rights-required"))
-    } else if !(2..=3).contains(&typed.language.len())
-        || !typed.language.chars().all(|c| c.is_ascii_lowercase())
-    {
-        Some(tr.t("information-language-invalid"))
-    } else if typed.notice_version.is_empty() {
-        Some(tr.t("information-notice-required"))
-    } else {
-        None
-    };
-    if let Some(error) = error {
-        return refuse(&state, &viewer, ctx, &id, reference, &facts, typed, error).await;
-    }
-    let record = InformationRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        case_id: id.clone(),
-        rights: typed.rights,
-        language: typed.language,
-        interpreter: typed.interpreter,
-        mediator: typed.mediator,
-        notice_version: typed.notice_version,
-        given_by: user.id.clone(),
-        org_code: user.org.code.clone(),
-        given_at_ms: state.now_ms(),
-    };
-    state
-        .store
-        .record_information(&record, &audit_actor(&state, user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    Ok(Redirect::to(&format!("/cases/{id}/consent")).into_response())
+    let result = record_information(
+        &state,
+        user,
+        &ctx.tr,
+        &id,
+        typed.information(),
+        audit_actor(&state, user),
+    )
+    .await;
+    after_post(&state, &viewer, ctx, &id, reference, &facts, typed, result).await
 }
 
 async fn consent_submit(
@@ -386,62 +600,16 @@ async fn consent_submit(
     body: Bytes,
 ) -> PageResult {
     let (user, ctx, facts, reference, typed) = posted(&viewer, &state, &id, &body).await?;
-    let tr = ctx.tr;
-    let now = state.now_ms();
-    let purpose = Purpose::parse(&typed.purpose);
-    let given_by = GivenBy::parse(&typed.given_by).filter(|g| givers_for(&facts).contains(g));
-    let recipient_known = typed.recipient.is_empty()
-        || state
-            .store
-            .organisation(&typed.recipient)
-            .await
-            .ok()
-            .flatten()
-            .is_some();
-    let expires = if typed.expires.is_empty() {
-        Ok(None)
-    } else {
-        chrono::NaiveDate::parse_from_str(&typed.expires, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc().timestamp_millis())
-            .filter(|ms| *ms > now)
-            .map(Some)
-            .ok_or(())
-    };
-    let error = match (purpose, given_by, Method::parse(&typed.method), &expires) {
-        (None, _, _, _) => Some(tr.t("consent-purpose-invalid")),
-        (Some(p), _, _, _) if p.names_recipient() && typed.recipient.is_empty() => {
-            Some(tr.t("consent-recipient-required"))
-        }
-        (_, _, _, _) if !recipient_known => Some(tr.t("consent-recipient-required")),
-        (_, None, _, _) => Some(tr.t("consent-given-by-invalid")),
-        (_, _, None, _) => Some(tr.t("consent-method-invalid")),
-        (_, _, _, Err(())) => Some(tr.t("consent-expires-invalid")),
-        _ => None,
-    };
-    if let Some(error) = error {
-        return refuse(&state, &viewer, ctx, &id, reference, &facts, typed, error).await;
-    }
-    let record = ConsentRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        case_id: id.clone(),
-        purpose: typed.purpose,
-        recipient_org: (!typed.recipient.is_empty()).then_some(typed.recipient),
-        given_by: typed.given_by,
-        method: typed.method,
-        given_at_ms: now,
-        expires_at_ms: expires.unwrap_or(None),
-        withdrawn_at_ms: None,
-        recorded_by: user.id.clone(),
-        org_code: user.org.code.clone(),
-    };
-    state
-        .store
-        .record_consent(&record, &audit_actor(&state, user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    Ok(Redirect::to(&format!("/cases/{id}/consent")).into_response())
+    let result = record_consent(
+        &state,
+        user,
+        &ctx.tr,
+        &id,
+        typed.consent(),
+        audit_actor(&state, user),
+    )
+    .await;
+    after_post(&state, &viewer, ctx, &id, reference, &facts, typed, result).await
 }
 
 async fn withdraw(
@@ -454,14 +622,15 @@ async fn withdraw(
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    case_for_consent(&state, user, &id, &ctx).await?;
-    match state
-        .store
-        .withdraw_consent(&id, &consent, &audit_actor(&state, user))
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}/consent")).into_response()),
-        Err(StoreError::NotFound) => Err(PageError::not_found(&ctx).into()),
-        Err(e) => Err(PageError::internal(&ctx, e).into()),
-    }
+    withdraw_consent(
+        &state,
+        user,
+        &ctx.tr,
+        &id,
+        &consent,
+        audit_actor(&state, user),
+    )
+    .await
+    .map_err(|r| r.page(&ctx, "consent-title"))?;
+    Ok(Redirect::to(&format!("/cases/{id}/consent")).into_response())
 }

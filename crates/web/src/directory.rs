@@ -3,8 +3,9 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::error::PageError;
+use crate::error::{FieldError, PageError};
 use crate::i18n::Tr;
+use crate::ops::Refusal;
 use crate::pages::{Opt, Reply, audit_actor, field, form_pairs, options, render, signed_in};
 use crate::views::PageCtx;
 use askama::Template;
@@ -16,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use mnir_domain::directory::{SERVICES, TARGET_GROUPS, check_entry};
 use mnir_domain::{Action, can, reference};
-use mnir_store::DirectoryEntry;
+use mnir_store::{AuditActor, DirectoryEntry, User};
 use serde::Deserialize;
 
 type PageResult = Result<Response, Reply>;
@@ -49,11 +50,104 @@ struct DirectoryPage {
     edit_own: bool,
 }
 
-#[derive(Deserialize, Default)]
-struct SearchQuery {
+/// A directory search: each filter is optional.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// A service the organisation offers (`accommodation`, `medical`, …).
     service: Option<String>,
+    /// A county it covers (ISO 3166-2); an entry without counties covers the whole country.
     county: Option<String>,
+    /// A group it takes (`children`, `women`, `men`, `families`).
     group: Option<String>,
+}
+
+/// The entries matching a search.
+pub async fn search_entries(
+    state: &AppState,
+    q: &SearchQuery,
+) -> mnir_store::StoreResult<Vec<DirectoryEntry>> {
+    fn pick(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    let (service, county, group) = (pick(&q.service), pick(&q.county), pick(&q.group));
+    Ok(state
+        .store
+        .directory()
+        .await?
+        .into_iter()
+        .filter(|e| service.is_none_or(|s| e.services.iter().any(|x| x == s)))
+        .filter(|e| {
+            county.is_none_or(|c| e.counties.is_empty() || e.counties.iter().any(|x| x == c))
+        })
+        .filter(|e| group.is_none_or(|g| e.target_groups.iter().any(|x| x == g)))
+        .collect())
+}
+
+/// A directory entry as sent by the edit form or the API.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct EntryInput {
+    pub services: Vec<String>,
+    /// Counties covered (ISO 3166-2); empty for the whole country.
+    #[serde(default)]
+    pub counties: Vec<String>,
+    pub target_groups: Vec<String>,
+    /// ISO 639 codes.
+    pub languages: Vec<String>,
+    /// Places free now, if the organisation counts them.
+    pub capacity: Option<i64>,
+}
+
+/// Saves the entry of `org` after checking every field.
+pub async fn save_entry(
+    state: &AppState,
+    user: &User,
+    tr: &Tr,
+    org: &mnir_store::Organisation,
+    input: EntryInput,
+    by: AuditActor,
+) -> Result<DirectoryEntry, Refusal> {
+    can(
+        &user.actor(),
+        Action::EditDirectoryEntry {
+            own: org.code == user.org.code,
+        },
+        None,
+    )?;
+    let languages: Vec<String> = input
+        .languages
+        .iter()
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let wrong = check_entry(
+        &input.services,
+        &input.counties,
+        &input.target_groups,
+        &languages,
+        input.capacity,
+    );
+    if !wrong.is_empty() {
+        return Err(Refusal::Invalid(
+            wrong
+                .iter()
+                .map(|f| FieldError {
+                    field: (*f).to_string(),
+                    message: tr.t(&format!("directory-invalid-{f}")),
+                })
+                .collect(),
+        ));
+    }
+    let entry = DirectoryEntry {
+        org_code: org.code.clone(),
+        services: input.services,
+        counties: input.counties,
+        target_groups: input.target_groups,
+        languages,
+        capacity: input.capacity,
+        updated_at_ms: by.now_ms,
+    };
+    state.store.save_directory_entry(&entry, &by).await?;
+    Ok(entry)
 }
 
 fn labels(tr: &Tr, prefix: &str, values: &[String]) -> String {
@@ -79,9 +173,7 @@ async fn search(
             .map(str::to_string)
     };
     let (service, county, group) = (pick(&q.service), pick(&q.county), pick(&q.group));
-    let entries = state
-        .store
-        .directory()
+    let entries = search_entries(&state, &q)
         .await
         .map_err(|e| PageError::internal(&ctx, e))?;
     let orgs = state
@@ -91,14 +183,6 @@ async fn search(
         .map_err(|e| PageError::internal(&ctx, e))?;
     let rows: Vec<Row> = entries
         .into_iter()
-        .filter(|e| service.as_ref().is_none_or(|s| e.services.contains(s)))
-        // An entry without counties covers the whole country.
-        .filter(|e| {
-            county
-                .as_ref()
-                .is_none_or(|c| e.counties.is_empty() || e.counties.contains(c))
-        })
-        .filter(|e| group.as_ref().is_none_or(|g| e.target_groups.contains(g)))
         .map(|e| Row {
             name: orgs
                 .iter()
@@ -304,48 +388,56 @@ async fn edit_submit(
     } else {
         capacity_text.parse::<i64>().map(Some)
     };
-    let mut wrong = check_entry(
-        &services,
-        &counties,
-        &groups,
-        &languages,
-        capacity.clone().ok().flatten(),
-    );
-    if capacity.is_err() && !wrong.contains(&"capacity") {
-        wrong.push("capacity");
-    }
-    if !wrong.is_empty() {
-        let errors = wrong
-            .iter()
-            .map(|f| ctx.t(&format!("directory-invalid-{f}")))
-            .collect();
-        let page = edit_view(
-            ctx.clone(),
-            &org,
-            &services,
-            &counties,
-            &groups,
-            languages_text,
-            capacity_text,
-            errors,
-        );
-        return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
-    }
-    let entry = DirectoryEntry {
-        org_code: org.code.clone(),
-        services,
-        counties,
-        target_groups: groups,
-        languages,
-        capacity: capacity.ok().flatten(),
-        updated_at_ms: state.now_ms(),
+    let capacity = match capacity {
+        Ok(c) => c,
+        Err(_) => {
+            let page = edit_view(
+                ctx.clone(),
+                &org,
+                &services,
+                &counties,
+                &groups,
+                languages_text,
+                capacity_text,
+                vec![ctx.t("directory-invalid-capacity")],
+            );
+            return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
+        }
     };
-    state
-        .store
-        .save_directory_entry(&entry, &audit_actor(&state, user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    Ok(Redirect::to("/directory").into_response())
+    let input = EntryInput {
+        services: services.clone(),
+        counties: counties.clone(),
+        target_groups: groups.clone(),
+        languages,
+        capacity,
+    };
+    match save_entry(
+        &state,
+        user,
+        &ctx.tr,
+        &org,
+        input,
+        audit_actor(&state, user),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/directory").into_response()),
+        Err(Refusal::Invalid(fields)) => {
+            let errors = fields.into_iter().map(|f| f.message).collect();
+            let page = edit_view(
+                ctx.clone(),
+                &org,
+                &services,
+                &counties,
+                &groups,
+                languages_text,
+                capacity_text,
+                errors,
+            );
+            render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx)
+        }
+        Err(other) => Err(other.page(&ctx, "directory-title").into()),
+    }
 }
 
 fn chosen(values: &[String]) -> Vec<&str> {

@@ -4,7 +4,8 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::ops::Refusal;
 use crate::pages::{Reply, audit_actor, field, form_pairs, render, signed_in};
 use crate::views::PageCtx;
 use askama::Template;
@@ -17,8 +18,10 @@ use axum::routing::{get, post};
 use mnir_domain::consent::{ConsentTerms, Purpose};
 use mnir_domain::directory::SERVICES;
 use mnir_domain::referral::{consent_purpose, data_set};
-use mnir_domain::{Action, CaseFacts, OrgKind, Role, can, reference};
-use mnir_store::{ReferralRecord, Reveal, StoreError, StoreResult, User};
+use mnir_domain::{Action, OrgKind, Role, can, reference};
+use mnir_store::{AuditActor, ReferralRecord, Reveal, StoreError, StoreResult, User};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 type PageResult = Result<Response, Reply>;
 
@@ -60,57 +63,61 @@ pub async fn consent_allows(
     }))
 }
 
-async fn send(
-    viewer: Viewer,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> PageResult {
-    let crate::pages::CaseForm {
-        user,
-        ctx,
-        pairs,
-        facts,
-    } = crate::pages::posted_case_form(&viewer, &state, &id, &body).await?;
-    let tr = ctx.tr;
-    can(&user.actor(), Action::RecordConsent, Some(&facts))
-        .map_err(|d| PageError::denied(&ctx, &d))?;
-    let service = field(&pairs, "service").unwrap_or("").to_string();
-    let to_org = field(&pairs, "to_org").unwrap_or("").to_string();
-    let urgent = field(&pairs, "urgent") == Some("yes");
-    let refuse = |message: String| -> Reply {
-        PageError::new(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "referral-title",
-            message,
-        )
-        .into()
-    };
+/// A referral as sent by the case page or the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ReferralInput {
+    /// Code of the recipient organisation.
+    pub to_org: String,
+    /// The service asked for (a purpose of the directory: `accommodation`, `medical`, …).
+    pub service: String,
+    /// Urgent referrals are due for an answer sooner (24 h instead of 72 h in Romania).
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+/// Sends a referral when the case's consent allows it, starting its response clock.
+pub async fn send_referral(
+    state: &AppState,
+    user: &User,
+    tr: &Tr,
+    case_id: &str,
+    input: ReferralInput,
+    by: AuditActor,
+) -> Result<ReferralRecord, Refusal> {
+    let facts = state
+        .store
+        .case_facts(case_id, &crate::pages::scope_for(user))
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    can(&user.actor(), Action::RecordConsent, Some(&facts))?;
+    let ReferralInput {
+        to_org,
+        service,
+        urgent,
+    } = input;
     if !SERVICES.contains(&service.as_str()) {
-        return Err(refuse(tr.t("referral-service-invalid")));
+        return Err(Refusal::invalid(
+            "service",
+            tr.t("referral-service-invalid"),
+        ));
     }
-    if to_org == user.org.code
-        || state
-            .store
-            .organisation(&to_org)
-            .await
-            .map_err(|e| PageError::internal(&ctx, e))?
-            .is_none()
-    {
-        return Err(refuse(tr.t("referral-recipient-invalid")));
+    if to_org == user.org.code || state.store.organisation(&to_org).await?.is_none() {
+        return Err(Refusal::invalid(
+            "to_org",
+            tr.t("referral-recipient-invalid"),
+        ));
     }
     if !consent_allows(
-        &state,
-        &id,
+        state,
+        case_id,
         facts.age_group.may_be_child(),
         &to_org,
         &service,
     )
-    .await
-    .map_err(|e| PageError::internal(&ctx, e))?
+    .await?
     {
-        return Err(refuse(
+        return Err(Refusal::invalid(
+            "consent",
             tr.t_with(
                 "referral-consent-missing",
                 &[
@@ -124,10 +131,10 @@ async fn send(
             ),
         ));
     }
-    let now = state.now_ms();
+    let now = by.now_ms;
     let referral = ReferralRecord {
         id: uuid::Uuid::new_v4().to_string(),
-        case_id: id.clone(),
+        case_id: case_id.to_string(),
         case_reference: String::new(),
         from_org: user.org.code.clone(),
         to_org,
@@ -142,9 +149,9 @@ async fn send(
     };
     // The answer is due to the sender: when it does not come, the escalation is the sender's.
     let clock = crate::clocks::new_clock(
-        &state,
+        state,
         "referral_response",
-        &id,
+        case_id,
         &user.org.code,
         now,
         urgent,
@@ -156,9 +163,28 @@ async fn send(
     });
     state
         .store
-        .send_referral(&referral, clock.as_ref(), &audit_actor(&state, user))
+        .send_referral(&referral, clock.as_ref(), &by)
+        .await?;
+    Ok(referral)
+}
+
+async fn send(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let crate::pages::CaseForm {
+        user, ctx, pairs, ..
+    } = crate::pages::posted_case_form(&viewer, &state, &id, &body).await?;
+    let input = ReferralInput {
+        to_org: field(&pairs, "to_org").unwrap_or("").to_string(),
+        service: field(&pairs, "service").unwrap_or("").to_string(),
+        urgent: field(&pairs, "urgent") == Some("yes"),
+    };
+    send_referral(&state, user, &ctx.tr, &id, input, audit_actor(&state, user))
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+        .map_err(|r| r.page(&ctx, "referral-title"))?;
     Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }
 
@@ -186,19 +212,21 @@ struct ReferralPage {
     outcome: String,
 }
 
-async fn load(
+/// A referral its recipient may open now, with what its service's data set lets them see of
+/// the case. Consent is checked at every request: a withdrawal stops access at once.
+pub async fn open_referral(
     state: &AppState,
     user: &User,
+    tr: &Tr,
     id: &str,
-    ctx: &PageCtx,
-) -> Result<(ReferralRecord, CaseFacts), Reply> {
+    by: &AuditActor,
+) -> Result<(ReferralRecord, mnir_store::CaseDetail), Refusal> {
     let referral = state
         .store
         .referral(id)
-        .await
-        .map_err(|e| PageError::internal(ctx, e))?
+        .await?
         .filter(|r| recipient_may_open(user, r))
-        .ok_or_else(|| PageError::not_found(ctx))?;
+        .ok_or(Refusal::NotFound)?;
     let national = mnir_store::ScopeFor {
         scope: mnir_domain::CaseScope {
             national: true,
@@ -210,10 +238,8 @@ async fn load(
     let facts = state
         .store
         .case_facts(&referral.case_id, &national)
-        .await
-        .map_err(|e| PageError::internal(ctx, e))?
-        .ok_or_else(|| PageError::not_found(ctx))?;
-    // Consent is checked at every request: a withdrawal stops the recipient's access at once.
+        .await?
+        .ok_or(Refusal::NotFound)?;
     let allowed = consent_allows(
         state,
         &referral.case_id,
@@ -221,35 +247,79 @@ async fn load(
         &referral.to_org,
         &referral.service,
     )
-    .await
-    .map_err(|e| PageError::internal(ctx, e))?;
+    .await?;
     if !allowed {
-        return Err(PageError::forbidden(ctx, ctx.t("referral-consent-gone")).into());
+        return Err(Refusal::Forbidden(tr.t("referral-consent-gone")));
     }
-    Ok((referral, facts))
+    let set = data_set(&referral.service);
+    let reveal = Reveal {
+        identity: set.given_name || set.family_name || set.birth_date,
+        notes: false,
+    };
+    let mut detail = state
+        .store
+        .case_for_referral(&referral.id, &referral.case_id, reveal, by)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    // Whatever the store revealed, only the data set leaves.
+    if !set.given_name {
+        detail.summary.given_name = None;
+    }
+    if !set.family_name {
+        detail.summary.family_name = None;
+    }
+    if !set.birth_date {
+        detail.birth_date = None;
+    }
+    if !set.exploitation {
+        detail.summary.exploitation = None;
+    }
+    if !set.signals {
+        detail.signals.clear();
+    }
+    detail.notes = None;
+    detail.history.clear();
+    detail.access.clear();
+    Ok((referral, detail))
+}
+
+/// Accepts or declines a referral awaiting an answer; a decline needs a reason.
+pub async fn answer_referral(
+    state: &AppState,
+    user: &User,
+    tr: &Tr,
+    id: &str,
+    accept: Option<bool>,
+    reason: &str,
+    by: AuditActor,
+) -> Result<ReferralRecord, Refusal> {
+    let (referral, _) = open_referral(state, user, tr, id, &by).await?;
+    let Some(accept) = accept else {
+        return Err(Refusal::invalid("answer", tr.t("referral-answer-invalid")));
+    };
+    let reason = reason.trim();
+    if !accept && (reason.is_empty() || reason.chars().count() > 2000) {
+        return Err(Refusal::invalid("reason", tr.t("referral-reason-required")));
+    }
+    match state
+        .store
+        .answer_referral(&referral.id, &user.org.code, accept, reason, &by)
+        .await
+    {
+        Ok(()) => Ok(state.store.referral(id).await?.ok_or(Refusal::NotFound)?),
+        Err(StoreError::NotFound) => Err(Refusal::Conflict(tr.t("referral-answered"))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
     let tr = ctx.tr;
-    let (referral, _) = load(&state, user, &id, &ctx).await?;
-    let set = data_set(&referral.service);
-    let reveal = Reveal {
-        identity: set.given_name || set.family_name || set.birth_date,
-        notes: false,
-    };
-    let detail = state
-        .store
-        .case_for_referral(
-            &referral.id,
-            &referral.case_id,
-            reveal,
-            &audit_actor(&state, user),
-        )
+    let (referral, detail) = open_referral(&state, user, &tr, &id, &audit_actor(&state, user))
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?
-        .ok_or_else(|| PageError::not_found(&ctx))?;
+        .map_err(|r| r.page(&ctx, "referral-title"))?;
+    let set = data_set(&referral.service);
     let s = &detail.summary;
     let mut facts = Vec::new();
     if set.given_name {
@@ -334,41 +404,21 @@ async fn answer(
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let (referral, _) = load(&state, user, &id, &ctx).await?;
     let accept = match field(&pairs, "answer") {
-        Some("accept") => true,
-        Some("decline") => false,
-        _ => return Err(PageError::bad_request(&ctx, ctx.t("referral-answer-invalid")).into()),
+        Some("accept") => Some(true),
+        Some("decline") => Some(false),
+        _ => None,
     };
-    let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
-    if !accept && (reason.is_empty() || reason.chars().count() > 2000) {
-        return Err(PageError::new(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "referral-title",
-            ctx.t("referral-reason-required"),
-        )
-        .into());
-    }
-    match state
-        .store
-        .answer_referral(
-            &referral.id,
-            &user.org.code,
-            accept,
-            &reason,
-            &audit_actor(&state, user),
-        )
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
-        Err(StoreError::NotFound) => Err(PageError::new(
-            &ctx,
-            StatusCode::CONFLICT,
-            "referral-title",
-            ctx.t("referral-answered"),
-        )
-        .into()),
-        Err(e) => Err(PageError::internal(&ctx, e).into()),
-    }
+    answer_referral(
+        &state,
+        user,
+        &ctx.tr,
+        &id,
+        accept,
+        field(&pairs, "reason").unwrap_or(""),
+        audit_actor(&state, user),
+    )
+    .await
+    .map_err(|r| r.page(&ctx, "referral-title"))?;
+    Ok(Redirect::to(&format!("/referrals/{id}")).into_response())
 }

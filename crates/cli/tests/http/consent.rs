@@ -127,8 +127,18 @@ async fn information_and_consents_are_recorded_checked_and_withdrawn() {
             app.post_form(&format!("/cases/{adult}/consents/{id}/withdraw"), &cw, &[])
                 .await
                 .status,
-            StatusCode::NOT_FOUND,
+            StatusCode::CONFLICT,
             "withdrawn once"
+        );
+        assert_eq!(
+            app.post_form(
+                &format!("/cases/{adult}/consents/no-such-consent/withdraw"),
+                &cw,
+                &[]
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
         );
         assert!(
             app.get(&format!("/cases/{adult}/consent"), Some(&cw))
