@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/transitions", post(transition_case))
         .route("/identification/evaluate", post(evaluate_indicators))
         .route("/openapi.json", get(openapi_json))
+        .merge(crate::api_mechanism::routes())
 }
 
 /// Every API route as `(METHOD, path)`, for the tests that check documentation and access.
@@ -38,6 +39,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/identification/evaluate"),
     ("GET", "/api/v1/openapi.json"),
 ];
+
+/// Every route of the API, cases and the mechanism's work around them.
+pub fn all_routes() -> Vec<(&'static str, &'static str)> {
+    ROUTES
+        .iter()
+        .chain(crate::api_mechanism::ROUTES)
+        .copied()
+        .collect()
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -65,7 +75,14 @@ impl Modify for BearerAuth {
 /// The OpenAPI 3 document of this API.
 #[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses((status = 200, description = "The OpenAPI document")))]
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
+}
+
+/// The whole API's OpenAPI document: the cases and the mechanism's work around them.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::api_mechanism::MechanismDoc::openapi());
+    doc
 }
 
 /// A case as listed. Names appear only for roles that need them.
@@ -89,7 +106,7 @@ pub struct CaseJson {
     family_name: Option<String>,
 }
 
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339())
         .unwrap_or_default()
@@ -198,12 +215,12 @@ pub struct TransitionRequest {
     why_different: String,
 }
 
-struct Caller {
-    user: User,
-    tr: Tr,
+pub(crate) struct Caller {
+    pub user: User,
+    pub tr: Tr,
 }
 
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let tr = Tr::new(request_lang(state, headers));
     let user = bearer_user(state, headers)
         .await
@@ -211,7 +228,7 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiErro
     Ok(Caller { user, tr })
 }
 
-fn audit_actor(state: &AppState, user: &User) -> AuditActor {
+pub(crate) fn audit_actor(state: &AppState, user: &User) -> AuditActor {
     AuditActor {
         user_id: Some(user.id.clone()),
         org_code: Some(user.org.code.clone()),
@@ -220,7 +237,10 @@ fn audit_actor(state: &AppState, user: &User) -> AuditActor {
     }
 }
 
-fn parse_json<T: for<'de> Deserialize<'de>>(tr: &Tr, body: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(
+    tr: &Tr,
+    body: &Bytes,
+) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,

@@ -331,7 +331,7 @@ struct InboxPage {
 }
 
 /// Days ahead the inbox looks for deadlines.
-const UPCOMING_DAYS: i64 = 7;
+pub const UPCOMING_DAYS: i64 = 7;
 
 async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     let user = signed_in(&viewer)?;

@@ -5,6 +5,7 @@
 //! in what they let a user see.
 
 pub mod api;
+pub mod api_mechanism;
 mod auth;
 pub mod clocks;
 mod consent;

@@ -1,6 +1,7 @@
 //! HTTP integration tests: one binary (each file under `tests/` would be linked separately).
 
 mod api;
+mod api_mechanism;
 mod cli;
 mod clocks;
 mod consent;
