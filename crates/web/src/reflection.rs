@@ -3,7 +3,6 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::ops::Refusal;
 use crate::pages::{Opt, Reply, audit_actor, field, options, render, scope_for, signed_in};
@@ -323,7 +322,7 @@ async fn no_removal_page(viewer: Viewer, State(state): State<AppState>) -> PageR
     let tr = ctx.tr;
     let rows = flags(&state, user, audit_actor(&state, user))
         .await
-        .map_err(|r| PageError::from(r.page(&ctx, "noremoval-title")))?
+        .map_err(|r| r.page(&ctx, "noremoval-title"))?
         .into_iter()
         .map(|f| FlagRow {
             reference: f.reference,
