@@ -168,7 +168,6 @@ async fn an_expired_reflection_period_asks_for_a_decision_and_lifts_the_flag() {
         app.user("cw", "ANITP-CJ", "case_worker").await;
         app.user("igi", "IGI", "screener").await;
         let cw = app.login("cw").await;
-        let igi = app.login("igi").await;
         let (case, reference) = app
             .seed_case_as(
                 "RO-CJ",
