@@ -517,9 +517,12 @@ referral-decline-reason = Reason for declining
 referral-reason-required = Write why the referral is declined.
 referral-answer-invalid = Choose to accept or decline.
 referral-answered = This referral has been answered already.
-referralstatus-sent = awaiting an answer
-referralstatus-accepted = accepted
-referralstatus-declined = declined
+referral-history = History
+referral-history-sent = { $at }: { $from } referred to { $to } for { $service }.
+referral-history-sent-urgent = { $at }: { $from } referred urgently to { $to } for { $service }.
+referral-history-accepted = { $at }: accepted.
+referral-history-declined = { $at }: declined — { $reason }
+referral-history-awaiting = Awaiting an answer.
 inbox-referrals = Referrals to answer
 inbox-no-referrals = No referral awaits an answer.
 

@@ -522,9 +522,12 @@ referral-decline-reason = Motivul refuzului
 referral-reason-required = Scrieți de ce refuzați referirea.
 referral-answer-invalid = Alegeți să acceptați sau să refuzați.
 referral-answered = Referirea a primit deja un răspuns.
-referralstatus-sent = așteaptă răspuns
-referralstatus-accepted = acceptată
-referralstatus-declined = refuzată
+referral-history = Istoric
+referral-history-sent = { $at }: { $from } a referit către { $to } pentru { $service }.
+referral-history-sent-urgent = { $at }: { $from } a referit urgent către { $to } pentru { $service }.
+referral-history-accepted = { $at }: acceptată.
+referral-history-declined = { $at }: refuzată — { $reason }
+referral-history-awaiting = Așteaptă răspuns.
 inbox-referrals = Referiri la care trebuie răspuns
 inbox-no-referrals = Nicio referire nu așteaptă răspuns.
 

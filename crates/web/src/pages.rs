@@ -813,7 +813,7 @@ struct CasePage {
     notes: Option<String>,
     allowed: Vec<Step>,
     case_id: String,
-    referrals: Vec<(String, String, String, String)>,
+    referrals: Vec<Vec<String>>,
     referral_form: bool,
     referral_orgs: Vec<Opt>,
     services: Vec<Opt>,
@@ -945,21 +945,8 @@ async fn render_case(
             .referrals_of(&s.id)
             .await
             .map_err(|e| PageError::internal(&ctx, e))?
-            .into_iter()
-            .map(|r| {
-                let status = match (&r.status[..], &r.decline_reason) {
-                    ("declined", Some(reason)) => {
-                        format!("{}: {reason}", tr.term("referralstatus", &r.status))
-                    }
-                    _ => tr.term("referralstatus", &r.status),
-                };
-                (
-                    org_name(&r.to_org),
-                    tr.term("service", &r.service),
-                    status,
-                    tr.datetime_ms(r.sent_at_ms),
-                )
-            })
+            .iter()
+            .map(|r| crate::referral::history(&tr, r, &org_name))
             .collect(),
         referral_form: can(&actor, Action::RecordConsent, Some(&facts)).is_ok(),
         referral_orgs: options(

@@ -188,6 +188,42 @@ async fn send(
     Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }
 
+/// A referral's history in words, the same for sender and recipient: sent (when, by which
+/// organisation, to which, urgent or not), then answered (when, how, and why a decline).
+pub fn history(tr: &Tr, r: &ReferralRecord, org_name: &dyn Fn(&str) -> String) -> Vec<String> {
+    let mut lines = vec![tr.t_with(
+        if r.urgent {
+            "referral-history-sent-urgent"
+        } else {
+            "referral-history-sent"
+        },
+        &[
+            ("at", tr.datetime_ms(r.sent_at_ms).into()),
+            ("from", org_name(&r.from_org).into()),
+            ("to", org_name(&r.to_org).into()),
+            ("service", tr.term("service", &r.service).into()),
+        ],
+    )];
+    match (r.status.as_str(), r.answered_at_ms) {
+        ("accepted", Some(at)) => lines.push(tr.t_with(
+            "referral-history-accepted",
+            &[("at", tr.datetime_ms(at).into())],
+        )),
+        ("declined", Some(at)) => lines.push(tr.t_with(
+            "referral-history-declined",
+            &[
+                ("at", tr.datetime_ms(at).into()),
+                (
+                    "reason",
+                    r.decline_reason.clone().unwrap_or_default().into(),
+                ),
+            ],
+        )),
+        _ => lines.push(tr.t("referral-history-awaiting")),
+    }
+    lines
+}
+
 /// The recipient organisation's staff who may open a referral: case workers, supervisors and
 /// identification officers; investigators for an investigation.
 fn recipient_may_open(user: &User, referral: &ReferralRecord) -> bool {
@@ -209,7 +245,7 @@ struct ReferralPage {
     facts: Vec<(String, String)>,
     signals: Vec<String>,
     awaiting: bool,
-    outcome: String,
+    history: Vec<String>,
 }
 
 /// A referral its recipient may open now, with what its service's data set lets them see of
@@ -388,7 +424,7 @@ async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<Stri
         facts,
         signals,
         awaiting: referral.status == "sent",
-        outcome: tr.term("referralstatus", &referral.status),
+        history: history(&tr, &referral, &|code| code.to_string()),
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)

@@ -182,8 +182,28 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
         assert_eq!(stopped.state, ClockState::Stopped);
         let sender_view = app.get(&format!("/cases/{case}"), Some(&cw)).await;
         assert!(
-            sender_view.body.contains("refuzată: Nu mai avem locuri"),
+            sender_view.body.contains("refuzată — Nu mai avem locuri"),
             "the sender sees the outcome"
+        );
+        assert!(
+            sender_view
+                .body
+                .contains("a referit către Adăpostul Speranța pentru"),
+            "and the referral's history"
+        );
+        let recipient_view = app
+            .get(&format!("/referrals/{}", referral.id), Some(&ngo))
+            .await;
+        assert!(
+            recipient_view
+                .body
+                .contains("ANITP-CJ a referit către ONG-ADAPOST pentru"),
+            "the recipient sees the history too"
+        );
+        assert!(
+            recipient_view
+                .body
+                .contains("refuzată — Nu mai avem locuri")
         );
 
         // An urgent referral that nobody answers escalates to the sender after 24 hours.
