@@ -233,11 +233,17 @@ async fn insert_synthetic(store: &dyn Store, count: usize, seed: u64) -> anyhow:
     }
     let started = Instant::now();
     let mut generator = mnir_synth::Generator::new(seed, mnir_synth::SERIES_END);
+    // The generated cases' open clocks run on the built-in profile's lengths.
+    let jurisdiction = mnir_domain::jurisdiction::Jurisdiction::romania();
     let mut done = 0;
     while done < count {
         let batch: Vec<_> = generator.by_ref().take(BATCH.min(count - done)).collect();
+        let clocks: Vec<_> = batch
+            .iter()
+            .flat_map(|case| mnir_synth::running_clocks(case, &jurisdiction))
+            .collect();
         match store
-            .insert_generated_cases(&batch, &AuditActor::cli(now_ms()))
+            .insert_generated_cases(&batch, &clocks, &AuditActor::cli(now_ms()))
             .await
         {
             Ok(()) => {}
@@ -296,19 +302,43 @@ fn web_config(insecure_cookies: bool, default_lang: &str) -> anyhow::Result<WebC
     })
 }
 
+/// What a server runs under besides its database: the jurisdiction's clocks and holidays, and
+/// how often it looks for expired clocks.
+pub struct ServerRules {
+    pub jurisdiction: mnir_domain::jurisdiction::Jurisdiction,
+    pub clock_check: std::time::Duration,
+}
+
+impl Default for ServerRules {
+    fn default() -> Self {
+        ServerRules {
+            jurisdiction: mnir_domain::jurisdiction::Jurisdiction::romania(),
+            clock_check: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
 async fn run_server(
     store: Arc<dyn Store>,
     keys: mnir_crypto::Keys,
     config: WebConfig,
     listen: SocketAddr,
+    rules: ServerRules,
 ) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;
-    let state = AppState::new(store.clone(), keys, config, Arc::new(SystemClock));
+    let listen = listener.local_addr().unwrap_or(listen);
+    tracing::info!(
+        jurisdiction = %rules.jurisdiction.code,
+        clock_check_s = rules.clock_check.as_secs(),
+        "rules loaded"
+    );
+    let state = AppState::new(store.clone(), keys, config, Arc::new(SystemClock))
+        .with_jurisdiction(rules.jurisdiction);
     let scheduler = tokio::spawn(mnir_web::clocks::run_scheduler(
         state.clone(),
-        std::time::Duration::from_secs(30),
+        rules.clock_check,
     ));
     let sweeper = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -338,13 +368,26 @@ pub async fn serve(
     listen: SocketAddr,
     insecure_cookies: bool,
     default_lang: &str,
+    jurisdiction_name: &str,
+    clock_check_every: u64,
 ) -> anyhow::Result<ExitCode> {
     let config = web_config(insecure_cookies, default_lang)?;
+    // The rules are checked before the database is touched: a broken profile stops the start.
+    let jurisdiction = jurisdiction(jurisdiction_name)?;
+    if !(1..=3600).contains(&clock_check_every) {
+        return Err(usage(format!(
+            "--clock-check-every {clock_check_every} is outside 1–3600 seconds"
+        )));
+    }
     let (store, keys) = open(db).await?;
     if store.organisation("ANITP").await?.is_none() {
         tracing::warn!("the database has no organisations yet: run `mnir init`");
     }
-    run_server(store, keys, config, listen).await
+    let rules = ServerRules {
+        jurisdiction,
+        clock_check: std::time::Duration::from_secs(clock_check_every),
+    };
+    run_server(store, keys, config, listen, rules).await
 }
 
 /// The demo accounts: one per role, in organisations where that role has work to see.
@@ -473,7 +516,14 @@ pub async fn demo(
         println!("Listening beyond localhost: cookies require HTTPS in front of mnir.");
     }
     println!("\nOpen http://{listen}/ — stop with Ctrl+C.");
-    run_server(store, keys, web_config(insecure, "ro")?, listen).await
+    run_server(
+        store,
+        keys,
+        web_config(insecure, "ro")?,
+        listen,
+        ServerRules::default(),
+    )
+    .await
 }
 
 fn code_list(text: &str) -> std::collections::BTreeSet<String> {

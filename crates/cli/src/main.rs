@@ -45,6 +45,14 @@ enum Command {
         /// Language shown before a user chooses one (ro or en).
         #[arg(long, default_value = "ro")]
         default_lang: String,
+        /// Legal clocks and public holidays: `ro` (built in) or the path of a jurisdiction
+        /// profile (.toml), checked before the server starts.
+        #[arg(long, env = "MNIR_JURISDICTION", default_value = "ro")]
+        jurisdiction: String,
+        /// Seconds between two looks for expired clocks (1–3600). Several servers may share one
+        /// database: each expiry still fires once.
+        #[arg(long, default_value_t = 30)]
+        clock_check_every: u64,
     },
     /// Create a demo database (Romanian organisations, one account per role, synthetic cases)
     /// and serve it on http://127.0.0.1:8080.
@@ -337,7 +345,19 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             listen,
             insecure_cookies,
             default_lang,
-        } => serve(&db, listen, insecure_cookies, &default_lang).await,
+            jurisdiction,
+            clock_check_every,
+        } => {
+            serve(
+                &db,
+                listen,
+                insecure_cookies,
+                &default_lang,
+                &jurisdiction,
+                clock_check_every,
+            )
+            .await
+        }
         Command::Demo {
             url,
             key_file,

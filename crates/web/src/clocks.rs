@@ -37,20 +37,9 @@ pub fn routes() -> Router<AppState> {
 /// The organisation that answers for a case's clocks: the county's child-protection directorate
 /// for a child, otherwise the ANITP regional centre, otherwise the notifier.
 pub async fn handler_org(state: &AppState, case_id: &str) -> StoreResult<Option<String>> {
-    Ok(answering_org(&state.store.case_access(case_id).await?))
-}
-
-/// The rule of [`handler_org`] on an access list already at hand.
-fn answering_org(access: &[mnir_store::CaseAccess]) -> Option<String> {
-    let pick = |basis: &str| {
-        access
-            .iter()
-            .find(|a| a.basis == basis)
-            .map(|a| a.org_code.clone())
-    };
-    pick("child_protection")
-        .or_else(|| pick("regional_centre"))
-        .or_else(|| access.first().map(|a| a.org_code.clone()))
+    Ok(mnir_store::answering_org(
+        &state.store.case_access(case_id).await?,
+    ))
 }
 
 /// A new running clock of `kind`, as the jurisdiction profile defines it; `None` when the
@@ -63,37 +52,15 @@ pub fn new_clock(
     now_ms: i64,
     urgent: bool,
 ) -> Option<ClockRecord> {
-    let definition = state.jurisdiction.clocks.get(kind)?;
-    // An urgent start (e.g. an urgent referral) runs the shorter length where the profile has one.
-    let length = definition
-        .urgent_length
-        .filter(|_| urgent)
-        .unwrap_or(definition.length);
-    let start = DateTime::from_timestamp_millis(now_ms)?;
-    let due = state.jurisdiction.due(length, start, &[])?;
-    Some(ClockRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        case_id: case_id.to_string(),
-        kind: kind.to_string(),
-        org_code: org_code.to_string(),
-        length: length_text(length),
-        on_expiry: definition.on_expiry.clone(),
-        started_at_ms: now_ms,
-        due_at_ms: Some(due.timestamp_millis()),
-        state: ClockState::Running,
-        pauses: Vec::new(),
-        pause_reasons: Vec::new(),
-        stopped_at_ms: None,
-        fired_at_ms: None,
-    })
-}
-
-fn length_text(length: Length) -> String {
-    match length {
-        Length::Hours(n) => format!("{n}h"),
-        Length::CalendarDays(n) => format!("{n}d"),
-        Length::WorkingDays(n) => format!("{n}wd"),
-    }
+    ClockRecord::start(
+        &state.jurisdiction,
+        uuid::Uuid::new_v4().to_string(),
+        kind,
+        case_id,
+        org_code,
+        now_ms,
+        urgent,
+    )
 }
 
 /// The clocks a transition starts and stops, ready for the store.
@@ -426,15 +393,26 @@ async fn task_done(
 /// Fires expired clocks every `interval` until the server stops. Several servers may run it on
 /// one database: the store fires each clock exactly once.
 pub async fn run_scheduler(state: AppState, interval: std::time::Duration) {
+    const BATCH: i64 = 500;
     let mut tick = tokio::time::interval(interval);
     loop {
         tick.tick().await;
-        match state.store.fire_due_clocks(state.now_ms(), 500).await {
-            Ok(tasks) if !tasks.is_empty() => {
-                tracing::info!(count = tasks.len(), "expired clocks turned into tasks")
+        // A backlog (after downtime) is worked off in batches, each its own short transaction.
+        loop {
+            match state.store.fire_due_clocks(state.now_ms(), BATCH).await {
+                Ok(tasks) => {
+                    if !tasks.is_empty() {
+                        tracing::info!(count = tasks.len(), "expired clocks turned into tasks");
+                    }
+                    if (tasks.len() as i64) < BATCH {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(%e, "the clock scheduler could not run");
+                    break;
+                }
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(%e, "the clock scheduler could not run"),
         }
     }
 }
@@ -446,7 +424,7 @@ pub async fn create_case(
     by: &mnir_store::AuditActor,
 ) -> StoreResult<()> {
     let plan = mnir_domain::clocks::on_notification();
-    let org = answering_org(&case.access).unwrap_or_else(|| case.notifying_org.clone());
+    let org = mnir_store::answering_org(&case.access).unwrap_or_else(|| case.notifying_org.clone());
     let clocks: Vec<ClockRecord> = plan
         .start
         .iter()

@@ -651,3 +651,53 @@ fn the_calendar_prints_holidays_and_counts_working_days() {
     );
     assert!(stderr(&o).contains("clocks.reflection_period: missing"));
 }
+
+#[test]
+fn serve_checks_its_jurisdiction_profile_and_clock_interval_before_starting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("serve.db").display());
+    let profile = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/jurisdictions/ro.toml"
+    ))
+    .unwrap()
+    .replace("length = \"90d\"", "length = \"ninety days\"");
+    std::fs::write(&profile, text).unwrap();
+    let o = mnir(
+        &[
+            "serve",
+            "--db",
+            &db,
+            "--listen",
+            "127.0.0.1:0",
+            "--jurisdiction",
+            profile.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("clocks.reflection_period.length: `ninety days`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !dir.path().join("serve.db").exists(),
+        "a broken profile stops the start before the database is touched"
+    );
+    let o = mnir(
+        &[
+            "serve",
+            "--db",
+            &db,
+            "--listen",
+            "127.0.0.1:0",
+            "--clock-check-every",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--clock-check-every 0 is outside 1–3600 seconds"));
+}

@@ -13,3 +13,4 @@ mod referral;
 mod reflection;
 mod security;
 mod support;
+mod two_servers;
