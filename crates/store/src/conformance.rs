@@ -389,9 +389,12 @@ pub async fn filters_and_pages_partition_the_visible_cases(db: TestDb) {
         }
         batch.push(c);
     }
-    s.insert_generated_cases(&batch, &AuditActor::cli(1))
+    // Generated cases come with the clocks still running at the end of their history.
+    let clocks = [clock("gk1", "g001", "notification_ack", "ANITP-CJ", 90_000)];
+    s.insert_generated_cases(&batch, &clocks, &AuditActor::cli(1))
         .await
         .unwrap();
+    assert_eq!(s.clocks_of("g001").await.unwrap(), clocks);
     let cj = scope_org("ANITP-CJ");
     let mut seen = Vec::new();
     for page in 0..3 {

@@ -88,8 +88,14 @@ pub trait Store: Send + Sync + 'static {
         clocks: &[ClockRecord],
         by: &AuditActor,
     ) -> StoreResult<()>;
-    /// Stores many synthetic cases at once (one transaction, one audit entry for the batch).
-    async fn insert_generated_cases(&self, cases: &[NewCase], by: &AuditActor) -> StoreResult<()>;
+    /// Stores many synthetic cases with their running clocks at once (one transaction, one audit
+    /// entry for the batch).
+    async fn insert_generated_cases(
+        &self,
+        cases: &[NewCase],
+        clocks: &[ClockRecord],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
 
     /// One page of the cases the scope allows, newest first. Audited as a read.
     async fn list_cases(

@@ -339,6 +339,64 @@ pub struct ClockRecord {
     pub fired_at_ms: Option<i64>,
 }
 
+impl ClockRecord {
+    /// A clock of `kind` started at `now_ms`, its length and consequence as the jurisdiction
+    /// defines them; `None` when the profile has no such clock. An urgent start (an urgent
+    /// referral) runs the shorter length where the profile has one.
+    pub fn start(
+        jurisdiction: &mnir_domain::jurisdiction::Jurisdiction,
+        id: String,
+        kind: &str,
+        case_id: &str,
+        org_code: &str,
+        now_ms: i64,
+        urgent: bool,
+    ) -> Option<ClockRecord> {
+        use mnir_domain::jurisdiction::Length;
+        let definition = jurisdiction.clocks.get(kind)?;
+        let length = definition
+            .urgent_length
+            .filter(|_| urgent)
+            .unwrap_or(definition.length);
+        let start = chrono::DateTime::from_timestamp_millis(now_ms)?;
+        let due = jurisdiction.due(length, start, &[])?;
+        Some(ClockRecord {
+            id,
+            case_id: case_id.to_string(),
+            kind: kind.to_string(),
+            org_code: org_code.to_string(),
+            length: match length {
+                Length::Hours(n) => format!("{n}h"),
+                Length::CalendarDays(n) => format!("{n}d"),
+                Length::WorkingDays(n) => format!("{n}wd"),
+            },
+            on_expiry: definition.on_expiry.clone(),
+            started_at_ms: now_ms,
+            due_at_ms: Some(due.timestamp_millis()),
+            state: ClockState::Running,
+            pauses: Vec::new(),
+            pause_reasons: Vec::new(),
+            stopped_at_ms: None,
+            fired_at_ms: None,
+        })
+    }
+}
+
+/// The organisation that answers for a case's clocks, from its access list: the county's
+/// child-protection directorate for a child, otherwise the ANITP regional centre, otherwise the
+/// first organisation on the list (the notifier).
+pub fn answering_org(access: &[CaseAccess]) -> Option<String> {
+    let pick = |basis: &str| {
+        access
+            .iter()
+            .find(|a| a.basis == basis)
+            .map(|a| a.org_code.clone())
+    };
+    pick("child_protection")
+        .or_else(|| pick("regional_centre"))
+        .or_else(|| access.first().map(|a| a.org_code.clone()))
+}
+
 /// Clocks a change of state starts and stops, applied with it in one transaction.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClockChanges {

@@ -662,11 +662,30 @@ macro_rules! impl_sql_store {
                     tx.commit().await.map_err(db_err)
                 }
 
-                async fn insert_generated_cases(&self, cases: &[NewCase], by: &AuditActor) -> StoreResult<()> {
+                async fn insert_generated_cases(&self, cases: &[NewCase], clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
                     let mut tx = self.begin_write().await.map_err(db_err)?;
                     self.insert_case_rows(&mut tx, cases).await?;
+                    for chunk in clocks.chunks(500) {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms) ");
+                        q.push_values(chunk, |mut b, c| {
+                            b.push_bind(c.id.clone())
+                                .push_bind(c.case_id.clone())
+                                .push_bind(c.kind.clone())
+                                .push_bind(c.org_code.clone())
+                                .push_bind(c.length.clone())
+                                .push_bind(c.on_expiry.clone())
+                                .push_bind(c.started_at_ms)
+                                .push_bind(c.due_at_ms)
+                                .push_bind(c.state.as_str())
+                                .push_bind("[]")
+                                .push_bind(None::<Vec<u8>>)
+                                .push_bind(None::<i64>)
+                                .push_bind(None::<i64>);
+                        });
+                        q.build().execute(&mut *tx).await.map_err(db_err)?;
+                    }
                     let first = cases.first().map(|c| c.reference.as_str()).unwrap_or("");
-                    Self::append_audit(&mut tx, by, "case.generate", "cases", &format!("count={} first={first}", cases.len())).await?;
+                    Self::append_audit(&mut tx, by, "case.generate", "cases", &format!("count={} first={first} clocks={}", cases.len(), clocks.len())).await?;
                     tx.commit().await.map_err(db_err)
                 }
 

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use mnir_domain::{AgeGroup, CaseState, Exploitation, Sex, reference, route};
-use mnir_store::{CaseAccess, HistoryEntry, NewCase};
+use mnir_store::{CaseAccess, ClockRecord, HistoryEntry, NewCase};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -441,6 +441,45 @@ impl Generator {
     }
 }
 
+/// The legal clocks still running at the end of a generated case's history, replayed from its
+/// events with the jurisdiction's lengths: a case left waiting at `notified` still waits for its
+/// acknowledgement, one in assistance still has its review due. Their ids are derived from the
+/// case, so a seed gives the same clocks.
+pub fn running_clocks(
+    case: &NewCase,
+    jurisdiction: &mnir_domain::jurisdiction::Jurisdiction,
+) -> Vec<ClockRecord> {
+    let Some(org) = mnir_store::answering_org(&case.access) else {
+        return Vec::new();
+    };
+    let start = |kind: &str, at_ms: i64| {
+        ClockRecord::start(
+            jurisdiction,
+            format!("{}-{kind}", case.id),
+            kind,
+            &case.id,
+            &org,
+            at_ms,
+            false,
+        )
+    };
+    let mut running: Vec<ClockRecord> = mnir_domain::clocks::on_notification()
+        .start
+        .iter()
+        .filter_map(|kind| start(kind, case.notified_at_ms))
+        .collect();
+    for event in &case.history {
+        let Some(from) = event.from else { continue };
+        let plan = mnir_domain::clocks::on_transition(from, event.to);
+        running.retain(|c| !plan.stop.contains(&c.kind.as_str()));
+        for kind in plan.start {
+            running.retain(|c| c.kind != kind);
+            running.extend(start(kind, event.at_ms));
+        }
+    }
+    running
+}
+
 impl Iterator for Generator {
     type Item = NewCase;
     fn next(&mut self) -> Option<NewCase> {
@@ -521,6 +560,33 @@ mod tests {
             }
             assert!(case.history.last().unwrap().at_ms < now().timestamp_millis());
         }
+    }
+
+    #[test]
+    fn open_cases_keep_the_clock_of_their_state_and_closed_ones_none() {
+        let ro = mnir_domain::jurisdiction::Jurisdiction::romania();
+        let mut seen_waiting = false;
+        for case in Generator::new(7, now()).take(400) {
+            let clocks = running_clocks(&case, &ro);
+            let kinds: Vec<&str> = clocks.iter().map(|c| c.kind.as_str()).collect();
+            let expected: &[&str] = match case.state {
+                CaseState::Notified => &["notification_ack"],
+                CaseState::PotentialVictim => &["identification_interview"],
+                CaseState::InAssistance => &["assistance_period"],
+                _ => &[],
+            };
+            assert_eq!(kinds, expected, "{:?}", case.state);
+            if let Some(clock) = clocks.first() {
+                let since = case.history.last().unwrap().at_ms;
+                assert_eq!(
+                    clock.started_at_ms, since,
+                    "started by the case's last event"
+                );
+                assert!(clock.due_at_ms.unwrap() > since);
+                seen_waiting = true;
+            }
+        }
+        assert!(seen_waiting, "some generated cases are still waiting");
     }
 
     #[test]
