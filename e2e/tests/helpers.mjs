@@ -100,3 +100,42 @@ export async function checkPhoneLayout(page, label) {
   });
   assert.deepEqual(small, [], `${label}: targets smaller than 44×44 px`);
 }
+
+/** Signs in with the keyboard alone: Tab to each field, type, Enter. */
+export async function keyboardSignIn(page, login) {
+  await page.context().clearCookies();
+  await page.goto(`${BASE}/login`);
+  await tabTo(page, '#login');
+  await page.keyboard.type(login);
+  await tabTo(page, '#password');
+  await page.keyboard.type(PASSWORD);
+  await Promise.all([page.waitForURL(/\/dashboard$/), page.keyboard.press('Enter')]);
+}
+
+/** Tabs to a link or button and presses Enter, waiting for the page it leads to. */
+export async function keyboardFollow(page, selector, url, limit = 150) {
+  await tabTo(page, selector, limit);
+  // A form may post back to the address already shown: wait for a new document, not a new URL.
+  await page.evaluate(() => { window.mnirPreviousPage = true; });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.mnirPreviousPage !== true);
+  await page.waitForURL(url);
+}
+
+/** Tabs to a select and moves through its options with the arrow keys until `value` is chosen. */
+export async function keyboardChoose(page, selector, value, limit = 150) {
+  await tabTo(page, selector, limit);
+  await page.keyboard.press('Home');
+  const count = await page.locator(`${selector} option`).count();
+  for (let i = 0; i < count && (await page.inputValue(selector)) !== value; i += 1) {
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.equal(await page.inputValue(selector), value, `the keyboard chose ${value} in ${selector}`);
+}
+
+/** Replaces the text of the focused field, as a user selecting all and typing would. */
+export async function keyboardReplace(page, selector, text) {
+  await tabTo(page, selector);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+}

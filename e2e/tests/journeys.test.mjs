@@ -90,7 +90,7 @@ test('an officer moves the case, interviews and decides, with the explained advi
   await page.selectOption('#to_org', 'DGASPC-CJ');
   await page.selectOption('#service', 'accommodation');
   await Promise.all([page.waitForURL(caseUrl), page.click('form[action$="/referrals"] button')]);
-  assert.match(await page.locator('#referrals-title + ul').innerText(), /așteaptă răspuns/);
+  assert.match(await page.locator('#referrals-title + ul').innerText(), /Așteaptă răspuns/);
   await page.goto(caseUrl);
   await page.click(`a[href$="/interview"]`);
   await checkAccessibility(page, 'interview');
