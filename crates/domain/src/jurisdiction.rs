@@ -56,6 +56,8 @@ pub struct ClockDefinition {
     pub urgent_length: Option<Length>,
     /// What happens on expiry: a task or an escalation, named for the scheduler.
     pub on_expiry: String,
+    /// Whose work the task is inside the answering organisation; `None` for anyone's.
+    pub role: Option<crate::Role>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +104,7 @@ struct RawClock {
     length: String,
     urgent_length: Option<String>,
     on_expiry: String,
+    role: Option<String>,
 }
 
 const LENGTH_HELP: &str = "a number followed by h (hours), d (calendar days) or wd (working days)";
@@ -192,6 +195,16 @@ impl Jurisdiction {
                     "clocks.{name}.on_expiry: must name what happens on expiry"
                 ));
             }
+            let role = match &clock.role {
+                None => None,
+                Some(text) => match text.parse::<crate::Role>() {
+                    Ok(role) => Some(role),
+                    Err(e) => {
+                        errors.push(format!("clocks.{name}.role: {e}"));
+                        None
+                    }
+                },
+            };
             if let Some(length) = length {
                 clocks.insert(
                     name.clone(),
@@ -199,6 +212,7 @@ impl Jurisdiction {
                         length,
                         urgent_length,
                         on_expiry: clock.on_expiry.clone(),
+                        role,
                     },
                 );
             }
@@ -309,7 +323,8 @@ mod tests {
             .replace("\"11-30\"", "\"13-30\"")
             .replace("easter = \"orthodox\"", "easter = \"julian\"")
             .replace("country = \"RO\"", "country = \"Romania\"")
-            .replace("[clocks.emergency_compensation]\nlength = \"72h\"\non_expiry = \"task_to_legal_advisor\"\n", "");
+            .replace("role = \"supervisor\"", "role = \"boss\"")
+            .replace("[clocks.emergency_compensation]\nlength = \"72h\"\non_expiry = \"task_to_legal_advisor\"\nrole = \"case_worker\"\n", "");
         let errors = Jurisdiction::parse(&text).unwrap_err();
         let joined = errors.join("\n");
         for key in [
@@ -318,6 +333,7 @@ mod tests {
             "holidays.easter",
             "clocks.emergency_compensation: missing",
             "jurisdiction.country",
+            "clocks.identification_interview.role: unknown role `boss`",
         ] {
             assert!(joined.contains(key), "{key} not named in:\n{joined}");
         }

@@ -13,6 +13,12 @@ pub fn consent_purpose(service: &str) -> Purpose {
     }
 }
 
+/// Whether a referral for `service` starts the `emergency_compensation` clock (mnir.md §7: a
+/// victim of crime referred for legal help is owed a timely claim for emergency compensation).
+pub fn starts_compensation_clock(service: &str) -> bool {
+    service == "legal"
+}
+
 /// What the recipient of a referral sees beyond the reference, sex, age group, citizenship and
 /// county: a shelter sees needs, not the investigation; an investigator never sees notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

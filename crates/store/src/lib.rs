@@ -192,19 +192,20 @@ pub trait Store: Send + Sync + 'static {
     /// Every directory entry, by organisation code.
     async fn directory(&self) -> StoreResult<Vec<DirectoryEntry>>;
 
-    /// Sends a referral and starts its response clock (whose id is the referral's), in one
-    /// transaction.
+    /// Sends a referral and starts its clocks (the response clock `referral-ID`, and for legal
+    /// help `compensation-ID`), in one transaction.
     async fn send_referral(
         &self,
         referral: &ReferralRecord,
-        clock: Option<&ClockRecord>,
+        clocks: &[ClockRecord],
         by: &AuditActor,
     ) -> StoreResult<()>;
     async fn referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>>;
     async fn referrals_of(&self, case_id: &str) -> StoreResult<Vec<ReferralRecord>>;
     /// Referrals sent to an organisation and not yet answered, oldest first.
     async fn referrals_awaiting(&self, org_code: &str) -> StoreResult<Vec<ReferralRecord>>;
-    /// Accepts or declines a referral still awaiting an answer, stopping its clock;
+    /// Accepts or declines a referral still awaiting an answer, stopping its response clock (and,
+    /// on a decline, the compensation clock the referral started);
     /// `NotFound` when it was answered already or is not addressed to `to_org`.
     async fn answer_referral(
         &self,

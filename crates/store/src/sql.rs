@@ -1141,7 +1141,7 @@ macro_rules! impl_sql_store {
                         .collect())
                 }
 
-                async fn send_referral(&self, r: &ReferralRecord, clock: Option<&ClockRecord>, by: &AuditActor) -> StoreResult<()> {
+                async fn send_referral(&self, r: &ReferralRecord, clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
                     let mut tx = self.begin_write().await.map_err(db_err)?;
                     ::sqlx::query("INSERT INTO referrals (id, case_id, from_org, to_org, service, urgent, status, sent_by, sent_at_ms) VALUES ($1, $2, $3, $4, $5, $6, 'sent', $7, $8)")
                         .bind(&r.id)
@@ -1155,8 +1155,7 @@ macro_rules! impl_sql_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    let start: Vec<ClockRecord> = clock.into_iter().cloned().collect();
-                    self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start, stop: Vec::new() }, by).await?;
+                    self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start: clocks.to_vec(), stop: Vec::new() }, by).await?;
                     Self::append_audit(&mut tx, by, "referral.send", &format!("case:{}", r.case_id), &format!("referral={} to={} service={} urgent={}", r.id, r.to_org, r.service, r.urgent)).await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -1190,9 +1189,11 @@ macro_rules! impl_sql_store {
                     if done.rows_affected() == 0 {
                         return Err(StoreError::NotFound);
                     }
-                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE id = $2 AND state IN ('running', 'paused')")
+                    // A decline also stops the compensation deadline the referral set its recipient.
+                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE (id = $2 OR id = $3) AND state IN ('running', 'paused')")
                         .bind(by.now_ms)
                         .bind(format!("referral-{id}"))
+                        .bind(if accept { String::new() } else { format!("compensation-{id}") })
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;

@@ -748,6 +748,10 @@ pub struct TaskJson {
     kind: String,
     clock_kind: String,
     created_at: String,
+    /// Whose work it is inside the organisation, when the jurisdiction profile says.
+    role: Option<String>,
+    /// Whether it is the caller's own work (their role, or no role named).
+    for_you: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -787,6 +791,13 @@ async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<J
         tasks: tasks
             .into_iter()
             .map(|t| TaskJson {
+                role: state
+                    .jurisdiction
+                    .clocks
+                    .get(&t.clock_kind)
+                    .and_then(|d| d.role)
+                    .map(|r| r.as_str().to_string()),
+                for_you: crate::clocks::task_is_for(&state, &user, &t.clock_kind),
                 id: t.id,
                 case_id: t.case_id,
                 case_reference: t.case_reference,

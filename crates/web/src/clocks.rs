@@ -277,6 +277,19 @@ struct TaskRow {
     reference: String,
     what: String,
     since: String,
+    /// Whose work it is, when the profile says.
+    for_role: String,
+}
+
+/// Whether a task is the user's own work: the profile names one of the user's roles for its
+/// clock, or names none.
+pub fn task_is_for(state: &AppState, user: &User, clock_kind: &str) -> bool {
+    state
+        .jurisdiction
+        .clocks
+        .get(clock_kind)
+        .and_then(|d| d.role)
+        .is_none_or(|role| user.roles.contains(role))
 }
 
 struct UpcomingRow {
@@ -293,6 +306,7 @@ struct InboxPage {
     ctx: PageCtx,
     org_name: String,
     tasks: Vec<TaskRow>,
+    other_tasks: Vec<TaskRow>,
     upcoming: Vec<UpcomingRow>,
     referrals: Vec<(String, String, String, String)>,
 }
@@ -331,10 +345,11 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
             )
         })
         .collect();
-    let page = InboxPage {
-        referrals,
-        org_name: user.org.name.clone(),
-        tasks: tasks
+    let (mine, others): (Vec<_>, Vec<_>) = tasks
+        .into_iter()
+        .partition(|t| task_is_for(&state, user, &t.clock_kind));
+    let rows = |tasks: Vec<mnir_store::TaskRecord>| -> Vec<TaskRow> {
+        tasks
             .into_iter()
             .map(|t| TaskRow {
                 what: tr.t_with(
@@ -345,11 +360,24 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
                     ],
                 ),
                 since: tr.datetime_ms(t.created_at_ms),
+                for_role: state
+                    .jurisdiction
+                    .clocks
+                    .get(&t.clock_kind)
+                    .and_then(|d| d.role)
+                    .map(|r| tr.term("role", r.as_str()))
+                    .unwrap_or_default(),
                 id: t.id,
                 case_id: t.case_id,
                 reference: t.case_reference,
             })
-            .collect(),
+            .collect()
+    };
+    let page = InboxPage {
+        referrals,
+        org_name: user.org.name.clone(),
+        tasks: rows(mine),
+        other_tasks: rows(others),
         upcoming: upcoming
             .into_iter()
             .map(|(c, reference)| UpcomingRow {

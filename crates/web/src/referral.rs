@@ -17,9 +17,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use mnir_domain::consent::{ConsentTerms, Purpose};
 use mnir_domain::directory::SERVICES;
-use mnir_domain::referral::{consent_purpose, data_set};
+use mnir_domain::referral::{consent_purpose, data_set, starts_compensation_clock};
 use mnir_domain::{Action, OrgKind, Role, can, reference};
-use mnir_store::{AuditActor, ReferralRecord, Reveal, StoreError, StoreResult, User};
+use mnir_store::{AuditActor, ClockRecord, ReferralRecord, Reveal, StoreError, StoreResult, User};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -148,7 +148,8 @@ pub async fn send_referral(
         decline_reason: None,
     };
     // The answer is due to the sender: when it does not come, the escalation is the sender's.
-    let clock = crate::clocks::new_clock(
+    // Named after the referral, so that answering it stops exactly this clock.
+    let mut clocks: Vec<ClockRecord> = crate::clocks::new_clock(
         state,
         "referral_response",
         case_id,
@@ -156,15 +157,31 @@ pub async fn send_referral(
         now,
         urgent,
     )
-    .map(|mut c| {
-        // Named after the referral, so that answering it stops exactly this clock.
-        c.id = format!("referral-{}", referral.id);
-        c
-    });
-    state
-        .store
-        .send_referral(&referral, clock.as_ref(), &by)
-        .await?;
+    .map(|c| ClockRecord {
+        id: format!("referral-{}", referral.id),
+        ..c
+    })
+    .into_iter()
+    .collect();
+    // A victim of crime referred for legal help: the claim for emergency compensation is due
+    // from the recipient's legal advisor within the profile's length (HG 541/2023).
+    if starts_compensation_clock(&referral.service) {
+        clocks.extend(
+            crate::clocks::new_clock(
+                state,
+                "emergency_compensation",
+                case_id,
+                &referral.to_org,
+                now,
+                false,
+            )
+            .map(|c| ClockRecord {
+                id: format!("compensation-{}", referral.id),
+                ..c
+            }),
+        );
+    }
+    state.store.send_referral(&referral, &clocks, &by).await?;
     Ok(referral)
 }
 

@@ -165,6 +165,22 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
             "{}",
             inbox.body
         );
+        // The profile makes it a supervisor's task: a case worker sees it among the
+        // organisation's other tasks, a supervisor among their own.
+        let own = |html: &str| {
+            let start = html.find("id=\"tasks-title\"").unwrap();
+            let end = html.find("id=\"upcoming-title\"").unwrap();
+            let other = html.find("id=\"other-tasks-title\"").unwrap_or(end);
+            (html[start..other].to_string(), html[other..end].to_string())
+        };
+        let (mine, others) = own(&inbox.body);
+        assert!(!mine.contains("task for the supervisor"), "{mine}");
+        assert!(others.contains("for: supervisor"), "{others}");
+        app.user("sup", "ANITP-CJ", "supervisor").await;
+        let sup = app.login("sup").await;
+        let (mine, others) = own(&app.get("/inbox", Some(&sup)).await.body);
+        assert!(mine.contains("sarcină pentru supervizor"), "{mine}");
+        assert!(others.is_empty(), "{others}");
         assert!(
             app.get("/inbox", Some(&other))
                 .await

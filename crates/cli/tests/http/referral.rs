@@ -258,3 +258,118 @@ async fn a_child_goes_to_child_protection_without_waiting_for_parental_consent()
         1
     );
 }
+
+#[tokio::test]
+async fn a_referral_for_legal_help_sets_the_emergency_compensation_deadline() {
+    for app in backends().await {
+        let b = app.backend;
+        let lawyers = Organisation {
+            code: "ONG-JURIDIC".into(),
+            name: "Clinica juridică".into(),
+            org_type: OrgType::LegalService,
+            kind: OrgKind::Other,
+            county: Some("RO-CJ".into()),
+            identify_power: IdentifyPower::None,
+            active: true,
+        };
+        app.store
+            .upsert_organisation(&lawyers, &cli(START_MS))
+            .await
+            .unwrap();
+        app.user("cw", "ANITP-CJ", "case_worker").await;
+        app.user("lawyer", "ONG-JURIDIC", "case_worker").await;
+        let (cw, lawyer) = (app.login("cw").await, app.login("lawyer").await);
+        let (case, _) = app
+            .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Compensescu")
+            .await;
+        app.post_form(
+            &format!("/cases/{case}/consents"),
+            &cw,
+            &[
+                ("purpose", "assistance"),
+                ("recipient", "ONG-JURIDIC"),
+                ("given_by", "person"),
+                ("method", "signed_form"),
+            ],
+        )
+        .await;
+        let refer = |service: &'static str| {
+            let (app, cw, case) = (&app, &cw, &case);
+            async move {
+                let r = app
+                    .post_form(
+                        &format!("/cases/{case}/referrals"),
+                        cw,
+                        &[("to_org", "ONG-JURIDIC"), ("service", service)],
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            }
+        };
+        refer("psychological").await;
+        let compensation = |clocks: &[mnir_store::ClockRecord]| {
+            clocks
+                .iter()
+                .filter(|c| c.kind == "emergency_compensation")
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            compensation(&app.store.clocks_of(&case).await.unwrap()).is_empty(),
+            "{b}: only legal help sets it"
+        );
+        refer("legal").await;
+        let clocks = compensation(&app.store.clocks_of(&case).await.unwrap());
+        assert_eq!(clocks.len(), 1, "{b}");
+        assert_eq!(
+            (
+                clocks[0].org_code.as_str(),
+                clocks[0].due_at_ms,
+                clocks[0].on_expiry.as_str()
+            ),
+            (
+                "ONG-JURIDIC",
+                Some(START_MS + 72 * 3_600_000),
+                "task_to_legal_advisor"
+            ),
+            "{b}: the recipient's legal advisor has 72 hours"
+        );
+        let legal = app
+            .store
+            .referrals_of(&case)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.service == "legal")
+            .unwrap();
+        app.post_form(
+            &format!("/referrals/{}/answer", legal.id),
+            &lawyer,
+            &[
+                ("answer", "decline"),
+                ("reason", "Nu avem avocat disponibil."),
+            ],
+        )
+        .await;
+        let clocks = compensation(&app.store.clocks_of(&case).await.unwrap());
+        assert_eq!(
+            clocks[0].state,
+            ClockState::Stopped,
+            "{b}: a decline stops it"
+        );
+
+        refer("legal").await;
+        app.clock.advance_minutes(72 * 60 + 1);
+        let tasks = app
+            .store
+            .fire_due_clocks(app.clock.now(), 50)
+            .await
+            .unwrap();
+        assert!(
+            tasks
+                .iter()
+                .any(|t| t.org_code == "ONG-JURIDIC" && t.kind == "task_to_legal_advisor"),
+            "{b}: {tasks:?}"
+        );
+    }
+}
