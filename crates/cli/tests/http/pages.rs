@@ -19,9 +19,21 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
     let (id, _) = app
         .seed_case("RO-CJ", "IGPR", AgeGroup::Unknown, "Pagescu")
         .await;
+    let (foreign, _) = app
+        .seed_case_as(
+            "RO-CJ",
+            "IGPR",
+            AgeGroup::Adult,
+            "Straina",
+            "UA",
+            CaseState::PresumedVictim,
+        )
+        .await;
+    app.user("igi", "IGI", "screener").await;
     let cw = app.login("cw").await;
     let adm = app.login("adm").await;
     let coord = app.login("coord").await;
+    let igi = app.login("igi").await;
     let pages: Vec<(String, &Session)> = [
         "/dashboard",
         "/cases",
@@ -32,11 +44,16 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
         "/directory",
         "/directory?service=accommodation",
         "/account/password",
+        "/inbox",
+        "/directory/edit",
     ]
     .into_iter()
     .map(|p| (p.to_string(), &cw))
     .chain([
         (format!("/cases/{id}"), &cw),
+        (format!("/cases/{id}/consent"), &cw),
+        (format!("/cases/{foreign}"), &cw),
+        ("/no-removal".to_string(), &igi),
         (format!("/cases/{id}/interview"), &cw),
         (format!("/cases/{id}/interview?profile=child-sexual"), &cw),
         ("/identification/catalogues".to_string(), &coord),
