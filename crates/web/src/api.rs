@@ -465,6 +465,17 @@ async fn transition_case(
             }],
         ));
     }
+    if to == CaseState::Returned
+        && crate::reflection::period_runs(&state, &id)
+            .await
+            .map_err(|e| ApiError::internal(&tr, e))?
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            tr.t("transition-reflection-running"),
+        ));
+    }
     if crate::identification::is_decision(to) {
         use crate::identification::DecideError;
         let channel = audit_actor(&state, &user);

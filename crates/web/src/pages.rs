@@ -1088,6 +1088,12 @@ async fn transition_submit(
             tr.t("transition-reason-too-long"),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
+    } else if to == CaseState::Returned
+        && crate::reflection::period_runs(&state, &id)
+            .await
+            .map_err(|e| PageError::internal(&ctx, e))?
+    {
+        refuse(tr.t("transition-reflection-running"), StatusCode::CONFLICT)
     } else if crate::identification::is_decision(to) {
         use crate::identification::DecideError;
         let why = field(&pairs, "why_different").unwrap_or("");

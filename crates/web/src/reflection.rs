@@ -165,6 +165,14 @@ pub async fn flags(
     Ok(state.store.no_removal_flags(&by).await?)
 }
 
+/// Whether the case's reflection period runs (or is paused): no return may be organised then,
+/// unless the person asks for it, which ends the period with the outcome `return` first.
+pub async fn period_runs(state: &AppState, case_id: &str) -> Result<bool, StoreError> {
+    Ok(state.store.clocks_of(case_id).await?.iter().any(|c| {
+        c.kind == "reflection_period" && matches!(c.state, ClockState::Running | ClockState::Paused)
+    }))
+}
+
 /// The no-removal flag of a case, in words, while its reflection period runs.
 pub fn flag_text(tr: &Tr, clocks: &[ClockRecord]) -> Option<String> {
     let period = clocks.iter().find(|c| {

@@ -222,3 +222,68 @@ async fn an_expired_reflection_period_asks_for_a_decision_and_lifts_the_flag() {
         assert!(list.body.contains("Acum nu rulează nicio perioadă"), "{b}");
     }
 }
+
+#[tokio::test]
+async fn no_return_is_organised_while_the_reflection_period_runs_unless_the_person_asks() {
+    for app in backends().await {
+        let b = app.backend;
+        let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
+        let token = app.token(&cw).await;
+        let cw = app.login("cw").await;
+        let (case, _) = app
+            .seed_case_as(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Intoarcescu",
+                "MD",
+                CaseState::InAssistance,
+            )
+            .await;
+        let accepted = app
+            .post_form(
+                &format!("/cases/{case}/reflection"),
+                &cw,
+                &[("answer", "accept"), ("language", "ro")],
+            )
+            .await;
+        assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{b}");
+        let page = app
+            .post_form(
+                &format!("/cases/{case}/transitions"),
+                &cw,
+                &[("to", "returned"), ("reason", "Bilet cumpărat.")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{b}");
+        assert!(page.body.contains("decât la cererea persoanei"), "{b}");
+        let api = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/transitions"),
+                Some(&token),
+                Some(serde_json::json!({"to": "returned", "reason": "Bilet cumpărat."})),
+            )
+            .await;
+        assert_eq!(api.status, StatusCode::CONFLICT, "{b}");
+        assert_eq!(app.state_of(&case).await, CaseState::InAssistance, "{b}");
+        app.post_form(
+            &format!("/cases/{case}/reflection/end"),
+            &cw,
+            &[
+                ("outcome", "return"),
+                ("reason", "Persoana a cerut întoarcerea."),
+            ],
+        )
+        .await;
+        let moved = app
+            .post_form(
+                &format!("/cases/{case}/transitions"),
+                &cw,
+                &[("to", "returned"), ("reason", "La cererea persoanei.")],
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(app.state_of(&case).await, CaseState::Returned, "{b}");
+    }
+}

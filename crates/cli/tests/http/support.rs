@@ -345,7 +345,7 @@ impl App {
     }
 
     /// As [`App::seed_case`], for a person of `citizenship` whose case has come as far as
-    /// `state` along the main path (notified, potential, presumed, identified victim).
+    /// `state` along the main path (notified, potential, presumed, identified victim, assistance).
     pub async fn seed_case_as(
         &self,
         county: &str,
@@ -377,6 +377,7 @@ impl App {
             CaseState::PotentialVictim,
             CaseState::PresumedVictim,
             CaseState::IdentifiedVictim,
+            CaseState::InAssistance,
         ] {
             if history.last().map(|h| h.to) == Some(state) {
                 break;
