@@ -124,6 +124,22 @@ pub struct MechanismDoc;
 
 type ApiResult<T> = Result<T, ApiError>;
 
+/// Refuses a case the caller may not see, as not found.
+async fn visible_case(
+    state: &AppState,
+    user: &mnir_store::User,
+    tr: &crate::i18n::Tr,
+    id: &str,
+) -> ApiResult<()> {
+    let facts = state
+        .store
+        .case_facts(id, &crate::pages::scope_for(user))
+        .await
+        .map_err(|e| ApiError::internal(tr, e))?
+        .ok_or_else(|| ApiError::not_found(tr))?;
+    can(&user.actor(), Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(tr, &d))
+}
+
 fn created<T: Serialize>(value: T) -> Response {
     (StatusCode::CREATED, Json(value)).into_response()
 }
@@ -487,13 +503,7 @@ async fn list_referrals(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ReferralsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let facts = state
-        .store
-        .case_facts(&id, &crate::pages::scope_for(&user))
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?
-        .ok_or_else(|| ApiError::not_found(&tr))?;
-    can(&user.actor(), Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(&tr, &d))?;
+    visible_case(&state, &user, &tr, &id).await?;
     let referrals = state
         .store
         .referrals_of(&id)
@@ -670,13 +680,7 @@ async fn list_clocks(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClocksJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let facts = state
-        .store
-        .case_facts(&id, &crate::pages::scope_for(&user))
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?
-        .ok_or_else(|| ApiError::not_found(&tr))?;
-    can(&user.actor(), Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(&tr, &d))?;
+    visible_case(&state, &user, &tr, &id).await?;
     let clocks = state
         .store
         .clocks_of(&id)

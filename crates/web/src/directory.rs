@@ -388,40 +388,33 @@ async fn edit_submit(
     } else {
         capacity_text.parse::<i64>().map(Some)
     };
-    let capacity = match capacity {
-        Ok(c) => c,
-        Err(_) => {
-            let page = edit_view(
-                ctx.clone(),
+    let result = match capacity {
+        Ok(capacity) => {
+            let input = EntryInput {
+                services: services.clone(),
+                counties: counties.clone(),
+                target_groups: groups.clone(),
+                languages,
+                capacity,
+            };
+            save_entry(
+                &state,
+                user,
+                &ctx.tr,
                 &org,
-                &services,
-                &counties,
-                &groups,
-                languages_text,
-                capacity_text,
-                vec![ctx.t("directory-invalid-capacity")],
-            );
-            return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
+                input,
+                audit_actor(&state, user),
+            )
+            .await
+            .map(|_| ())
         }
+        Err(_) => Err(Refusal::invalid(
+            "capacity",
+            ctx.t("directory-invalid-capacity"),
+        )),
     };
-    let input = EntryInput {
-        services: services.clone(),
-        counties: counties.clone(),
-        target_groups: groups.clone(),
-        languages,
-        capacity,
-    };
-    match save_entry(
-        &state,
-        user,
-        &ctx.tr,
-        &org,
-        input,
-        audit_actor(&state, user),
-    )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/directory").into_response()),
+    match result {
+        Ok(()) => Ok(Redirect::to("/directory").into_response()),
         Err(Refusal::Invalid(fields)) => {
             let errors = fields.into_iter().map(|f| f.message).collect();
             let page = edit_view(

@@ -3,8 +3,7 @@
 
 use crate::support::*;
 use axum::http::StatusCode;
-use mnir_domain::{AgeGroup, CaseState, IdentifyPower, OrgKind, OrgType};
-use mnir_store::Organisation;
+use mnir_domain::{AgeGroup, CaseState, OrgType};
 use serde_json::json;
 
 fn field_names(r: &TestResponse) -> Vec<String> {
@@ -23,19 +22,8 @@ fn field_names(r: &TestResponse) -> Vec<String> {
 async fn consent_and_referral_through_the_api_follow_the_pages_rules() {
     for app in backends().await {
         let b = app.backend;
-        let shelter = Organisation {
-            code: "ONG-API".into(),
-            name: "Adăpostul API".into(),
-            org_type: OrgType::Ngo,
-            kind: OrgKind::Other,
-            county: Some("RO-CJ".into()),
-            identify_power: IdentifyPower::None,
-            active: true,
-        };
-        app.store
-            .upsert_organisation(&shelter, &cli(START_MS))
-            .await
-            .unwrap();
+        app.organisation("ONG-API", "Adăpostul API", OrgType::Ngo)
+            .await;
         let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
         let ngo = app.user("ngo", "ONG-API", "case_worker").await;
         let (cw, ngo) = (app.token(&cw).await, app.token(&ngo).await);

@@ -3,25 +3,14 @@
 
 use crate::support::*;
 use axum::http::StatusCode;
-use mnir_domain::{AgeGroup, IdentifyPower, OrgKind, OrgType};
-use mnir_store::{ClockState, Organisation};
+use mnir_domain::{AgeGroup, OrgType};
+use mnir_store::ClockState;
 
 #[tokio::test]
 async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_withdrawn() {
     for app in backends().await {
-        let shelter = Organisation {
-            code: "ONG-ADAPOST".into(),
-            name: "Adăpostul Speranța".into(),
-            org_type: OrgType::Ngo,
-            kind: OrgKind::Other,
-            county: Some("RO-CJ".into()),
-            identify_power: IdentifyPower::None,
-            active: true,
-        };
-        app.store
-            .upsert_organisation(&shelter, &cli(START_MS))
-            .await
-            .unwrap();
+        app.organisation("ONG-ADAPOST", "Adăpostul Speranța", OrgType::Ngo)
+            .await;
         app.user("cw", "ANITP-CJ", "case_worker").await;
         app.user("ngo", "ONG-ADAPOST", "case_worker").await;
         app.user("other", "ANITP-B", "case_worker").await;
@@ -263,19 +252,8 @@ async fn a_child_goes_to_child_protection_without_waiting_for_parental_consent()
 async fn a_referral_for_legal_help_sets_the_emergency_compensation_deadline() {
     for app in backends().await {
         let b = app.backend;
-        let lawyers = Organisation {
-            code: "ONG-JURIDIC".into(),
-            name: "Clinica juridică".into(),
-            org_type: OrgType::LegalService,
-            kind: OrgKind::Other,
-            county: Some("RO-CJ".into()),
-            identify_power: IdentifyPower::None,
-            active: true,
-        };
-        app.store
-            .upsert_organisation(&lawyers, &cli(START_MS))
-            .await
-            .unwrap();
+        app.organisation("ONG-JURIDIC", "Clinica juridică", OrgType::LegalService)
+            .await;
         app.user("cw", "ANITP-CJ", "case_worker").await;
         app.user("lawyer", "ONG-JURIDIC", "case_worker").await;
         let (cw, lawyer) = (app.login("cw").await, app.login("lawyer").await);

@@ -148,6 +148,23 @@ impl App {
         }
     }
 
+    /// Adds an organisation outside the defaults (an NGO, a legal clinic) in a county.
+    pub async fn organisation(&self, code: &str, name: &str, org_type: mnir_domain::OrgType) {
+        let org = mnir_store::Organisation {
+            code: code.into(),
+            name: name.into(),
+            org_type,
+            kind: mnir_domain::OrgKind::Other,
+            county: Some("RO-CJ".into()),
+            identify_power: mnir_domain::IdentifyPower::None,
+            active: true,
+        };
+        self.store
+            .upsert_organisation(&org, &cli(START_MS))
+            .await
+            .unwrap();
+    }
+
     pub async fn user(&self, login: &str, org: &str, roles: &str) -> User {
         let hash = mnir_crypto::hash_password(PASSWORD, PasswordCost::Fast);
         let new = NewUser {
