@@ -37,16 +37,27 @@ pub fn on_transition(from: CaseState, to: CaseState) -> ClockPlan {
         _ => {}
     }
     if !to.is_open() {
+        // A case that ends owes no more deadlines. The reflection period is the person's right,
+        // not the assistance's: declining assistance leaves it running.
         for kind in [
             "notification_ack",
             "identification_interview",
             "assistance_period",
+            "referral_response",
+            "emergency_compensation",
             "reflection_period",
         ] {
+            if kind == "reflection_period" && to == DeclinedAssistance {
+                continue;
+            }
             if !plan.stop.contains(&kind) {
                 plan.stop.push(kind);
             }
         }
+    }
+    if to == Returned && !plan.stop.contains(&"reflection_period") {
+        // The person has gone home at their own request: nobody is left to protect from removal.
+        plan.stop.push("reflection_period");
     }
     plan
 }
@@ -72,8 +83,21 @@ mod tests {
         let closing = on_transition(InAssistance, Closed);
         assert!(closing.start.is_empty() && closing.stop.contains(&"assistance_period"));
         assert!(
-            closing.stop.contains(&"reflection_period"),
-            "a closed case carries no no-removal flag"
+            closing.stop.contains(&"reflection_period")
+                && closing.stop.contains(&"referral_response")
+                && closing.stop.contains(&"emergency_compensation"),
+            "a closed case carries no flag and owes no deadline"
+        );
+        assert!(
+            !on_transition(IdentifiedVictim, DeclinedAssistance)
+                .stop
+                .contains(&"reflection_period"),
+            "declining assistance does not end the reflection period"
+        );
+        assert!(
+            on_transition(InAssistance, Returned)
+                .stop
+                .contains(&"reflection_period")
         );
         assert!(
             on_transition(Notified, Duplicate)

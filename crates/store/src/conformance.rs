@@ -1112,7 +1112,8 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
         s.end_reflection("c1", "other", "again", &actor(5000)).await,
         Err(StoreError::NotFound)
     ));
-    // After the first ended, a new period may start.
+    // The store allows a new period once the first has ended (that a case gets one period is
+    // the mechanism's rule, kept above the store).
     s.record_reflection(&offer("o4", true, Some("r2")), Some(&twin), &actor(6000))
         .await
         .unwrap();

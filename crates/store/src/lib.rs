@@ -215,6 +215,9 @@ pub trait Store: Send + Sync + 'static {
         reason: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
+    /// Cancels a referral still awaiting an answer (its consent was withdrawn), stopping its
+    /// clocks; `NotFound` when it was answered already.
+    async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()>;
     /// A case read for a referral's recipient, outside the recipient's own scope (the web layer
     /// authorises through the referral and its consent). Audited as a read for the referral.
     async fn case_for_referral(

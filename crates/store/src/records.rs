@@ -486,7 +486,7 @@ pub struct ReferralRecord {
     /// One of `mnir_domain::directory::SERVICES`.
     pub service: String,
     pub urgent: bool,
-    /// `sent`, `accepted` or `declined`.
+    /// `sent`, `accepted`, `declined` or `cancelled` (its consent withdrawn before an answer).
     pub status: String,
     pub sent_by: String,
     pub sent_at_ms: i64,

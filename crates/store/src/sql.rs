@@ -1201,6 +1201,28 @@ macro_rules! impl_sql_store {
                     tx.commit().await.map_err(db_err)
                 }
 
+                async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()> {
+                    let mut tx = self.begin_write().await.map_err(db_err)?;
+                    let done = ::sqlx::query("UPDATE referrals SET status = 'cancelled', answered_at_ms = $1 WHERE id = $2 AND status = 'sent'")
+                        .bind(by.now_ms)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE (id = $2 OR id = $3) AND state IN ('running', 'paused')")
+                        .bind(by.now_ms)
+                        .bind(format!("referral-{id}"))
+                        .bind(format!("compensation-{id}"))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::append_audit(&mut tx, by, "referral.cancel", &format!("referral:{id}"), "consent withdrawn").await?;
+                    tx.commit().await.map_err(db_err)
+                }
+
                 async fn case_for_referral(&self, referral_id: &str, case_id: &str, reveal: Reveal, by: &AuditActor) -> StoreResult<Option<CaseDetail>> {
                     // The national scope reads the case itself; what leaves is limited by `reveal`
                     // and by the caller's data set for the service.

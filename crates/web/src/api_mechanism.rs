@@ -124,20 +124,28 @@ pub struct MechanismDoc;
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// Refuses a case the caller may not see, as not found.
+/// The facts of a case the caller may see (refused as not found otherwise), with the read of
+/// `what` recorded in the audit log.
 async fn visible_case(
     state: &AppState,
     user: &mnir_store::User,
     tr: &crate::i18n::Tr,
     id: &str,
-) -> ApiResult<()> {
+    what: &str,
+) -> ApiResult<mnir_domain::CaseFacts> {
     let facts = state
         .store
         .case_facts(id, &crate::pages::scope_for(user))
         .await
         .map_err(|e| ApiError::internal(tr, e))?
         .ok_or_else(|| ApiError::not_found(tr))?;
-    can(&user.actor(), Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(tr, &d))
+    can(&user.actor(), Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(tr, &d))?;
+    state
+        .store
+        .audit(what, &format!("case:{id}"), "", &audit_actor(state, user))
+        .await
+        .map_err(|e| ApiError::internal(tr, e))?;
+    Ok(facts)
 }
 
 fn created<T: Serialize>(value: T) -> Response {
@@ -441,7 +449,7 @@ pub struct ReferralJson {
     to_org: String,
     service: String,
     urgent: bool,
-    /// `sent`, `accepted` or `declined`.
+    /// `sent`, `accepted`, `declined` or `cancelled` (consent withdrawn before an answer).
     status: String,
     sent_at: String,
     answered_at: Option<String>,
@@ -503,14 +511,23 @@ async fn list_referrals(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ReferralsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    visible_case(&state, &user, &tr, &id).await?;
+    let facts = visible_case(&state, &user, &tr, &id, "case.read.referrals").await?;
+    // A decline's reason is free text: only for those who may read the case's notes.
+    let notes = can(&user.actor(), Action::ViewNotes, Some(&facts)).is_ok();
     let referrals = state
         .store
         .referrals_of(&id)
         .await
         .map_err(|e| ApiError::internal(&tr, e))?;
     Ok(Json(ReferralsJson {
-        referrals: referrals.into_iter().map(Into::into).collect(),
+        referrals: referrals
+            .into_iter()
+            .map(|r| ReferralRecord {
+                decline_reason: r.decline_reason.filter(|_| notes),
+                ..r
+            })
+            .map(Into::into)
+            .collect(),
     }))
 }
 
@@ -680,7 +697,7 @@ async fn list_clocks(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClocksJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    visible_case(&state, &user, &tr, &id).await?;
+    visible_case(&state, &user, &tr, &id, "case.read.clocks").await?;
     let clocks = state
         .store
         .clocks_of(&id)

@@ -266,9 +266,30 @@ pub async fn withdraw_consent(
     consent: &str,
     by: AuditActor,
 ) -> Result<(), Refusal> {
-    consent_case(state, user, id, &by).await?;
+    let (facts, _) = consent_case(state, user, id, &by).await?;
     match state.store.withdraw_consent(id, consent, &by).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            // Referrals still awaiting an answer that no consent covers any more are cancelled,
+            // so that their deadlines do not escalate work nobody may do.
+            for referral in state.store.referrals_of(id).await? {
+                if referral.status == "sent"
+                    && !crate::referral::consent_allows(
+                        state,
+                        id,
+                        facts.age_group.may_be_child(),
+                        &referral.to_org,
+                        &referral.service,
+                    )
+                    .await?
+                {
+                    match state.store.cancel_referral(&referral.id, &by).await {
+                        Ok(()) | Err(StoreError::NotFound) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+            Ok(())
+        }
         Err(StoreError::NotFound) => {
             let exists = state
                 .store

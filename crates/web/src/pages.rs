@@ -933,7 +933,7 @@ async fn render_case(
         .await
         .map_err(|e| PageError::internal(&ctx, e))?;
     let no_removal = crate::reflection::flag_text(&tr, &clocks);
-    let reflection = crate::reflection::view(state, user, &tr, &facts, s, no_removal.is_some())
+    let reflection = crate::reflection::view(state, user, &tr, &facts, s, &clocks, reveal.notes)
         .await
         .map_err(|e| PageError::internal(&ctx, e))?;
     let page = CasePage {
@@ -946,7 +946,7 @@ async fn render_case(
             .await
             .map_err(|e| PageError::internal(&ctx, e))?
             .iter()
-            .map(|r| crate::referral::history(&tr, r, &org_name))
+            .map(|r| crate::referral::history(&tr, r, &org_name, reveal.notes))
             .collect(),
         referral_form: can(&actor, Action::RecordConsent, Some(&facts)).is_ok(),
         referral_orgs: options(

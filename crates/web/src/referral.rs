@@ -164,14 +164,15 @@ pub async fn send_referral(
     .into_iter()
     .collect();
     // A victim of crime referred for legal help: the claim for emergency compensation is due
-    // from the recipient's legal advisor within the profile's length (HG 541/2023).
+    // within the profile's length (HG 541/2023). The recipient's legal advisor files it; the
+    // deadline is kept by the sender, who holds the case and can follow it up.
     if starts_compensation_clock(&referral.service) {
         clocks.extend(
             crate::clocks::new_clock(
                 state,
                 "emergency_compensation",
                 case_id,
-                &referral.to_org,
+                &user.org.code,
                 now,
                 false,
             )
@@ -206,8 +207,14 @@ async fn send(
 }
 
 /// A referral's history in words, the same for sender and recipient: sent (when, by which
-/// organisation, to which, urgent or not), then answered (when, how, and why a decline).
-pub fn history(tr: &Tr, r: &ReferralRecord, org_name: &dyn Fn(&str) -> String) -> Vec<String> {
+/// organisation, to which, urgent or not), then answered (when, how, and why a decline — the
+/// reason is free text, shown only to those who may read the case's notes, and to its writer).
+pub fn history(
+    tr: &Tr,
+    r: &ReferralRecord,
+    org_name: &dyn Fn(&str) -> String,
+    show_reason: bool,
+) -> Vec<String> {
     let mut lines = vec![tr.t_with(
         if r.urgent {
             "referral-history-sent-urgent"
@@ -226,15 +233,26 @@ pub fn history(tr: &Tr, r: &ReferralRecord, org_name: &dyn Fn(&str) -> String) -
             "referral-history-accepted",
             &[("at", tr.datetime_ms(at).into())],
         )),
-        ("declined", Some(at)) => lines.push(tr.t_with(
-            "referral-history-declined",
-            &[
-                ("at", tr.datetime_ms(at).into()),
-                (
-                    "reason",
-                    r.decline_reason.clone().unwrap_or_default().into(),
-                ),
-            ],
+        ("declined", Some(at)) => lines.push(
+            tr.t_with(
+                "referral-history-declined",
+                &[
+                    ("at", tr.datetime_ms(at).into()),
+                    (
+                        "reason",
+                        (if show_reason {
+                            r.decline_reason.clone().unwrap_or_default()
+                        } else {
+                            tr.t("reason-hidden")
+                        })
+                        .into(),
+                    ),
+                ],
+            ),
+        ),
+        ("cancelled", Some(at)) => lines.push(tr.t_with(
+            "referral-history-cancelled",
+            &[("at", tr.datetime_ms(at).into())],
         )),
         _ => lines.push(tr.t("referral-history-awaiting")),
     }
@@ -441,7 +459,7 @@ async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<Stri
         facts,
         signals,
         awaiting: referral.status == "sent",
-        history: history(&tr, &referral, &|code| code.to_string()),
+        history: history(&tr, &referral, &|code| code.to_string(), true),
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)

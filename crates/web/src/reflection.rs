@@ -64,6 +64,17 @@ pub async fn offer(
     by: AuditActor,
 ) -> Result<ReflectionRecord, Refusal> {
     let (facts, summary) = case_for(state, user, case_id, &by).await?;
+    // One period per case (Law 678/2001 art. 39^1 grants one, of up to 90 days); while one runs,
+    // no other answer is recorded either.
+    if state
+        .store
+        .reflections_of(case_id)
+        .await?
+        .iter()
+        .any(|o| o.accepted)
+    {
+        return Err(Refusal::Conflict(tr.t("reflection-already-granted")));
+    }
     if !may_offer(
         facts.state,
         &summary.citizenship,
@@ -88,7 +99,11 @@ pub async fn offer(
         let org = crate::clocks::handler_org(state, case_id)
             .await?
             .unwrap_or_else(|| user.org.code.clone());
-        crate::clocks::new_clock(state, "reflection_period", case_id, &org, by.now_ms, false)
+        // Every profile defines the clock (REQUIRED_CLOCKS); its absence is a defect.
+        Some(
+            crate::clocks::new_clock(state, "reflection_period", case_id, &org, by.now_ms, false)
+                .ok_or_else(|| Refusal::Internal("no reflection_period clock".into()))?,
+        )
     } else {
         None
     };
@@ -196,14 +211,16 @@ pub struct ReflectionView {
 }
 
 /// The panel for a foreign national's case, or for any case that has had an offer; `None`
-/// otherwise, so that a national's case page stays short.
+/// otherwise, so that a national's case page stays short. Reasons (free text) are shown only with
+/// `show_reasons` (the viewer may read the case's notes).
 pub async fn view(
     state: &AppState,
     user: &User,
     tr: &Tr,
     facts: &CaseFacts,
     summary: &CaseSummary,
-    running: bool,
+    clocks: &[ClockRecord],
+    show_reasons: bool,
 ) -> Result<Option<ReflectionView>, StoreError> {
     let due = may_offer(
         facts.state,
@@ -214,6 +231,8 @@ pub async fn view(
     if !due && offers.is_empty() {
         return Ok(None);
     }
+    let running = flag_text(tr, clocks).is_some();
+    let granted = offers.iter().any(|o| o.accepted);
     let may_record = can(&user.actor(), Action::RecordReflection, Some(facts)).is_ok();
     let lines = offers
         .iter()
@@ -230,23 +249,52 @@ pub async fn view(
                     ("language", o.language.clone().into()),
                 ],
             );
-            if let (Some(at), Some(outcome)) = (o.ended_at_ms, &o.outcome) {
+            let clock = clocks.iter().find(|c| Some(&c.id) == o.clock_id.as_ref());
+            let ending = match (o.ended_at_ms, &o.outcome, clock) {
+                (Some(at), Some(outcome), _) => Some(
+                    tr.t_with(
+                        "reflection-line-ended",
+                        &[
+                            ("at", tr.datetime_ms(at).into()),
+                            ("outcome", tr.term("reflectionoutcome", outcome).into()),
+                            (
+                                "reason",
+                                (if show_reasons {
+                                    o.end_reason.clone().unwrap_or_default()
+                                } else {
+                                    tr.t("reason-hidden")
+                                })
+                                .into(),
+                            ),
+                        ],
+                    ),
+                ),
+                (None, _, Some(c)) if c.state == ClockState::Expired => Some(tr.t_with(
+                    "reflection-line-ran-out",
+                    &[(
+                        "at",
+                        tr.datetime_ms(c.fired_at_ms.unwrap_or_default()).into(),
+                    )],
+                )),
+                (None, _, Some(c)) if c.state == ClockState::Stopped => Some(tr.t_with(
+                    "reflection-line-stopped",
+                    &[(
+                        "at",
+                        tr.datetime_ms(c.stopped_at_ms.unwrap_or_default()).into(),
+                    )],
+                )),
+                _ => None,
+            };
+            if let Some(ending) = ending {
                 line.push(' ');
-                line.push_str(&tr.t_with(
-                    "reflection-line-ended",
-                    &[
-                        ("at", tr.datetime_ms(at).into()),
-                        ("outcome", tr.term("reflectionoutcome", outcome).into()),
-                        ("reason", o.end_reason.clone().unwrap_or_default().into()),
-                    ],
-                ));
+                line.push_str(&ending);
             }
             line
         })
         .collect();
     Ok(Some(ReflectionView {
         lines,
-        may_offer: may_record && due && !running,
+        may_offer: may_record && due && !granted,
         may_end: may_record && running,
         outcomes: options(
             OUTCOMES

@@ -118,7 +118,7 @@ async fn consent_and_referral_through_the_api_follow_the_pages_rules() {
         assert_eq!(view.status, StatusCode::OK, "{b}");
         let v = view.json();
         assert_eq!(v["given_name"], "Maria", "{b}");
-        for hidden in ["family_name", "birth_date", "exploitation", "notes"] {
+        for hidden in ["family_name", "birth_date", "exploitation"] {
             assert!(
                 v.get(hidden).is_none(),
                 "{b}: {hidden} is outside a shelter's data set"

@@ -136,6 +136,30 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
             ],
         )
         .await;
+        assert_eq!(
+            app.store
+                .referral(&referral.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "cancelled",
+            "the withdrawal cancelled the referral awaiting an answer"
+        );
+        app.post_form(
+            &format!("/cases/{case}/referrals"),
+            &cw,
+            &[("to_org", "ONG-ADAPOST"), ("service", "accommodation")],
+        )
+        .await;
+        let referral = app
+            .store
+            .referrals_of(&case)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.status == "sent")
+            .unwrap();
         let no_reason = app
             .post_form(
                 &format!("/referrals/{}/answer", referral.id),
@@ -306,11 +330,11 @@ async fn a_referral_for_legal_help_sets_the_emergency_compensation_deadline() {
                 clocks[0].on_expiry.as_str()
             ),
             (
-                "ONG-JURIDIC",
+                "ANITP-CJ",
                 Some(START_MS + 72 * 3_600_000),
                 "task_to_legal_advisor"
             ),
-            "{b}: the recipient's legal advisor has 72 hours"
+            "{b}: 72 hours, kept by the sender who holds the case"
         );
         let legal = app
             .store
@@ -346,8 +370,83 @@ async fn a_referral_for_legal_help_sets_the_emergency_compensation_deadline() {
         assert!(
             tasks
                 .iter()
-                .any(|t| t.org_code == "ONG-JURIDIC" && t.kind == "task_to_legal_advisor"),
+                .any(|t| t.org_code == "ANITP-CJ" && t.kind == "task_to_legal_advisor"),
             "{b}: {tasks:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn withdrawing_consent_cancels_the_referrals_still_awaiting_an_answer() {
+    for app in backends().await {
+        let b = app.backend;
+        app.organisation("ONG-ANULAT", "Centrul de consiliere", OrgType::Ngo)
+            .await;
+        app.user("cw", "ANITP-CJ", "case_worker").await;
+        app.user("ngo", "ONG-ANULAT", "case_worker").await;
+        let (cw, ngo) = (app.login("cw").await, app.login("ngo").await);
+        let (case, reference) = app
+            .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Anulescu")
+            .await;
+        app.post_form(
+            &format!("/cases/{case}/consents"),
+            &cw,
+            &[
+                ("purpose", "assistance"),
+                ("recipient", "ONG-ANULAT"),
+                ("given_by", "person"),
+                ("method", "signed_form"),
+            ],
+        )
+        .await;
+        let sent = app
+            .post_form(
+                &format!("/cases/{case}/referrals"),
+                &cw,
+                &[("to_org", "ONG-ANULAT"), ("service", "legal")],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{b}");
+        assert!(
+            app.get("/inbox", Some(&ngo))
+                .await
+                .body
+                .contains(&reference)
+        );
+        let consent = app.store.consents_of(&case).await.unwrap()[0].id.clone();
+        app.post_form(
+            &format!("/cases/{case}/consents/{consent}/withdraw"),
+            &cw,
+            &[],
+        )
+        .await;
+        let referral = app.store.referrals_of(&case).await.unwrap().remove(0);
+        assert_eq!(referral.status, "cancelled", "{b}");
+        for clock in app.store.clocks_of(&case).await.unwrap() {
+            assert_ne!(
+                clock.state,
+                ClockState::Running,
+                "{b}: {} still runs",
+                clock.kind
+            );
+        }
+        assert!(
+            !app.get("/inbox", Some(&ngo))
+                .await
+                .body
+                .contains(&reference),
+            "{b}: nothing left to answer"
+        );
+        let page = app.get(&format!("/cases/{case}"), Some(&cw)).await;
+        assert!(page.body.contains("anulată, pentru că persoana"), "{b}");
+        app.clock.advance_minutes(80 * 60);
+        assert!(
+            app.store
+                .fire_due_clocks(app.clock.now(), 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}: no escalation of a cancelled referral"
         );
     }
 }

@@ -104,7 +104,6 @@ async fn a_foreign_presumed_victim_is_flagged_for_immigration_while_the_period_r
         assert!(list.body.contains("26.02.2027 09:00 UTC"), "{b}");
         assert!(list.body.contains("Republica Moldova"), "{b}");
         assert!(!list.body.contains("Nationalescu"), "{b}");
-        assert!(!list.body.contains("Seen at the station"), "{b}: no notes");
         assert!(
             list.body.contains("href=\"/no-removal\""),
             "{b}: in the menu"
@@ -156,6 +155,27 @@ async fn a_foreign_presumed_victim_is_flagged_for_immigration_while_the_period_r
         let page = app.get(&format!("/cases/{foreign}"), Some(&cw)).await;
         assert!(!page.body.contains("id=\"no-removal-flag\""), "{b}");
         assert!(page.body.contains("drept de ședere acordat"), "{b}");
+        assert!(page.body.contains("Permis de ședere pentru"), "{b}");
+        // The reason is free text: the national pseudonymised view sees the outcome only.
+        app.user("coord", "ANITP", "coordinator").await;
+        let coord = app.login("coord").await;
+        let national = app.get(&format!("/cases/{foreign}"), Some(&coord)).await;
+        assert_eq!(national.status, StatusCode::OK, "{b}");
+        assert!(national.body.contains("drept de ședere acordat"), "{b}");
+        assert!(!national.body.contains("Permis de ședere pentru"), "{b}");
+        let again = app
+            .post_form(
+                &format!("/cases/{foreign}/reflection"),
+                &cw,
+                &[("answer", "accept"), ("language", "ru")],
+            )
+            .await;
+        assert_eq!(
+            again.status,
+            StatusCode::CONFLICT,
+            "{b}: granted once per case"
+        );
+        assert!(again.body.contains("se acordă o singură dată"), "{b}");
         let list = app.get("/no-removal", Some(&igi)).await;
         assert!(!list.body.contains("Reflectova"), "{b}");
     }
@@ -267,15 +287,17 @@ async fn no_return_is_organised_while_the_reflection_period_runs_unless_the_pers
             .await;
         assert_eq!(api.status, StatusCode::CONFLICT, "{b}");
         assert_eq!(app.state_of(&case).await, CaseState::InAssistance, "{b}");
-        app.post_form(
-            &format!("/cases/{case}/reflection/end"),
-            &cw,
-            &[
-                ("outcome", "return"),
-                ("reason", "Persoana a cerut întoarcerea."),
-            ],
-        )
-        .await;
+        let ended = app
+            .post_form(
+                &format!("/cases/{case}/reflection/end"),
+                &cw,
+                &[
+                    ("outcome", "return"),
+                    ("reason", "Persoana a cerut întoarcerea."),
+                ],
+            )
+            .await;
+        assert_eq!(ended.status, StatusCode::SEE_OTHER, "{b}");
         let moved = app
             .post_form(
                 &format!("/cases/{case}/transitions"),
