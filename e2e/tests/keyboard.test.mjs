@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, launch, checkAccessibility, checkLanguage, tabTo, keyboardSignIn, keyboardFollow,
-  keyboardChoose, keyboardReplace,
+  BASE, launch, checkAccessibility, checkLanguage, checkPhoneLayout, screenshot, tabTo,
+  keyboardSignIn, keyboardFollow, keyboardChoose, keyboardReplace,
 } from './helpers.mjs';
 
 let browser;
@@ -171,4 +171,16 @@ test('keyboard: another organisation reaches the not-found page and leaves by th
   assert.match(await page.locator('main').innerText(), /nu există sau nu aveți dreptul/);
   await keyboardFollow(page, 'nav a[href="/dashboard"]', /\/dashboard$/);
   await keyboardSignOut();
+});
+
+test('on a phone the foreign case with its reflection panel fits and is easy to tap', async () => {
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'ro-RO' });
+  const p = await phone.newPage();
+  await keyboardSignIn(p, 'e2e.officer');
+  await p.goto(`${BASE}${casePath}`);
+  assert.match(await p.locator('#reflection-title').innerText(), /Perioada de reflecție/);
+  await checkPhoneLayout(p, 'case page with the reflection period');
+  await checkAccessibility(p, 'case page with the reflection period (phone)');
+  await screenshot(p, 'case-reflection-phone');
+  await phone.close();
 });
