@@ -21,8 +21,6 @@ export async function launch() {
   });
 }
 
-const axeResults = [];
-
 /** Runs axe (WCAG 2.1 A and AA) on the page; fails on any violation and records the result. */
 export async function checkAccessibility(page, label) {
   const result = await new AxeBuilder({ page })
@@ -35,8 +33,12 @@ export async function checkAccessibility(page, label) {
     passes: result.passes.length,
     violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })),
   };
-  axeResults.push(entry);
-  fs.writeFileSync(path.join(ARTIFACTS, 'axe.json'), JSON.stringify(axeResults, null, 2));
+  // Each test file runs in its own process: add to what the earlier files recorded (scripts/e2e
+  // empties the file before a run).
+  const file = path.join(ARTIFACTS, 'axe.json');
+  const recorded = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : [];
+  recorded.push(entry);
+  fs.writeFileSync(file, JSON.stringify(recorded, null, 2));
   console.log(`axe ${BACKEND} ${label} [${entry.lang}] ${entry.url}: ${entry.passes} rules passed, ${entry.violations.length} violations`);
   assert.deepEqual(entry.violations, [], `axe violations on ${label}`);
 }

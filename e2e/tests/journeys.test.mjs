@@ -162,7 +162,8 @@ test('the coordinator and the administrator see their pages', async () => {
 test('every page of a case worker also reads in English', async () => {
   await signIn(page, 'e2e.officer');
   await page.goto(`${BASE}/lang/en?next=/dashboard`);
-  for (const path of ['/dashboard', '/cases', '/cases/new', caseUrl.replace(BASE, ''), `${caseUrl.replace(BASE, '')}/interview`]) {
+  const casePath = caseUrl.replace(BASE, '');
+  for (const path of ['/dashboard', '/cases', '/cases/new', casePath, `${casePath}/interview`, `${casePath}/consent`, '/inbox', '/directory', '/directory/edit']) {
     await page.goto(`${BASE}${path}`);
     await checkLanguage(page, 'en');
     await checkAccessibility(page, `${path} (en)`);
