@@ -27,6 +27,9 @@ login-locked = Too many failed attempts for this account. Wait 15 minutes and tr
 login-throttled = Too many sign-in attempts from this device. Wait a few minutes and try again.
 login-logged-out = You have signed out.
 
+dashboard-overdue-referrals = Referrals unanswered past their deadline (national)
+dashboard-no-overdue-referrals = No referral is past its answer deadline.
+dashboard-referral-route = From → to
 dashboard-title = Dashboard
 dashboard-greeting = Signed in as { $login }, { $org }.
 dashboard-roles = Your roles

@@ -27,6 +27,9 @@ login-locked = Prea multe încercări eșuate pentru acest cont. Așteptați 15 
 login-throttled = Prea multe încercări de autentificare de pe acest dispozitiv. Așteptați câteva minute și încercați din nou.
 login-logged-out = V-ați deconectat.
 
+dashboard-overdue-referrals = Referiri fără răspuns după termen (la nivel național)
+dashboard-no-overdue-referrals = Nicio referire nu a depășit termenul de răspuns.
+dashboard-referral-route = De la → către
 dashboard-title = Panou
 dashboard-greeting = Sunteți autentificat(ă) ca { $login }, { $org }.
 dashboard-roles = Rolurile dumneavoastră

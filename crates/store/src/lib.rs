@@ -215,6 +215,9 @@ pub trait Store: Send + Sync + 'static {
         reason: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
+    /// Referrals still unanswered after their response clock ran out, in every organisation,
+    /// longest overdue first: what ANITP's national coordination follows up (no case content).
+    async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, i64)>>;
     /// Cancels a referral still awaiting an answer (its consent was withdrawn), stopping its
     /// clocks; `NotFound` when it was answered already.
     async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()>;

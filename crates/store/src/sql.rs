@@ -1201,6 +1201,20 @@ macro_rules! impl_sql_store {
                     tx.commit().await.map_err(db_err)
                 }
 
+                async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, i64)>> {
+                    let due: Vec<(String, i64)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.id = 'referral-' || r.id WHERE r.status = 'sent' AND k.state = 'expired' ORDER BY k.due_at_ms, r.id")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let mut out = Vec::with_capacity(due.len());
+                    for (id, due_at_ms) in due {
+                        if let Some(r) = self.referrals_where("r.id = $1", &id).await?.into_iter().next() {
+                            out.push((ReferralRecord { decline_reason: None, ..r }, due_at_ms));
+                        }
+                    }
+                    Ok(out)
+                }
+
                 async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()> {
                     let mut tx = self.begin_write().await.map_err(db_err)?;
                     let done = ::sqlx::query("UPDATE referrals SET status = 'cancelled', answered_at_ms = $1 WHERE id = $2 AND status = 'sent'")

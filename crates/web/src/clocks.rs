@@ -107,7 +107,8 @@ pub fn time_left(tr: &Tr, due_ms: i64, now_ms: i64) -> String {
             &[("hours", hours.into()), ("minutes", mins.into())],
         )
     };
-    if due_ms >= now_ms {
+    // A clock is expired once its due time has come (the scheduler fires `due <= now`).
+    if due_ms > now_ms {
         tr.t_with("clock-left", &[("span", span.into())])
     } else {
         tr.t_with("clock-overdue", &[("span", span.into())])

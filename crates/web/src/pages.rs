@@ -345,6 +345,16 @@ struct DashboardPage {
     total_text: String,
     counts: Vec<StateCount>,
     decisions_text: Option<String>,
+    /// For national coordination: referrals past their answer deadline, anywhere.
+    overdue_referrals: Option<Vec<OverdueRow>>,
+}
+
+struct OverdueRow {
+    reference: String,
+    route: String,
+    service: String,
+    due: String,
+    late: String,
 }
 
 async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult {
@@ -387,6 +397,29 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
     } else {
         None
     };
+    // The escalation of unanswered referrals reaches ANITP here: references and organisations,
+    // nothing about the person.
+    let overdue_referrals = if scope.national {
+        let now = state.now_ms();
+        Some(
+            state
+                .store
+                .overdue_referrals()
+                .await
+                .map_err(|e| PageError::internal(&ctx, e))?
+                .into_iter()
+                .map(|(r, due)| OverdueRow {
+                    reference: r.case_reference,
+                    route: format!("{} → {}", r.from_org, r.to_org),
+                    service: tr.term("service", &r.service),
+                    due: tr.datetime_ms(due),
+                    late: crate::clocks::time_left(&tr, due, now),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let mut role_notes = Vec::new();
     for role in user.roles.iter() {
         let key = format!("dashboard-note-{}", role.as_str());
@@ -406,6 +439,7 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
         total_text: tr.t_with("cases-count", &[("count", total.into())]),
         counts,
         decisions_text,
+        overdue_referrals,
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)

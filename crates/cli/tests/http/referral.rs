@@ -243,6 +243,42 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
             (tasks[0].org_code.as_str(), tasks[0].kind.as_str()),
             ("ANITP-CJ", "escalate_to_sender_supervisor_and_anitp")
         );
+        // ANITP's national coordination sees it too, as references and organisations only.
+        app.user("coord", "ANITP", "coordinator").await;
+        let coord = app.login("coord").await;
+        let dashboard = app.get("/dashboard", Some(&coord)).await.body;
+        let section = &dashboard[dashboard.find("id=\"overdue-title\"").unwrap()..];
+        assert!(section.contains(&reference), "{section}");
+        assert!(section.contains("ANITP-CJ → ONG-ADAPOST"), "{section}");
+        assert!(section.contains("depășit cu"), "{section}");
+        assert!(!dashboard.contains("Referescu") && !dashboard.contains("Maria"));
+        let cw_dashboard = app.get("/dashboard", Some(&cw)).await.body;
+        assert!(
+            !cw_dashboard.contains("id=\"overdue-title\""),
+            "the national list is for national coordination"
+        );
+        let urgent = app
+            .store
+            .referrals_of(&case)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.urgent)
+            .unwrap();
+        let ngo = app.login("ngo").await;
+        let late = app
+            .post_form(
+                &format!("/referrals/{}/answer", urgent.id),
+                &ngo,
+                &[("answer", "accept")],
+            )
+            .await;
+        assert_eq!(late.status, StatusCode::SEE_OTHER);
+        let dashboard = app.get("/dashboard", Some(&coord)).await.body;
+        assert!(
+            dashboard.contains("Nicio referire nu a depășit termenul"),
+            "answered late, it leaves the list"
+        );
     }
 }
 
