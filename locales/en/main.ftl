@@ -94,6 +94,7 @@ case-history = History
 
 transition-reason-required = Write the reason for this step.
 transition-reason-too-long = The reason can have at most 2000 characters.
+transition-blocked-by-clock = This step cannot be taken while the “{ $clock }” clock runs.
 transition-reflection-running = The reflection period runs: a return is organised only at the person's request. First end the reflection period with the outcome “the person asked for assisted return”.
 transition-stale = Someone changed this case meanwhile; it is now “{ $state }”. Check the history and try again.
 transition-unknown-state = That step does not exist.

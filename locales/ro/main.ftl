@@ -95,6 +95,7 @@ case-history = Istoric
 
 transition-reason-required = Scrieți motivul acestui pas.
 transition-reason-too-long = Motivul poate avea cel mult 2000 de caractere.
+transition-blocked-by-clock = Pasul nu se poate face cât timp rulează termenul „{ $clock }”.
 transition-reflection-running = Perioada de reflecție rulează: întoarcerea nu se organizează decât la cererea persoanei. Încheiați întâi perioada de reflecție cu rezultatul „persoana a cerut întoarcerea asistată”.
 transition-stale = Între timp, altcineva a modificat cazul; acum este „{ $state }”. Verificați istoricul și încercați din nou.
 transition-unknown-state = Acest pas nu există.

@@ -6,13 +6,15 @@ use crate::case::CaseState;
 pub struct ClockPlan {
     pub start: Vec<&'static str>,
     pub stop: Vec<&'static str>,
+    /// Clocks that forbid the change while they run.
+    pub blocked_by: Vec<&'static str>,
 }
 
 /// A notification starts the acknowledgement clock of the receiving organisation.
 pub fn on_notification() -> ClockPlan {
     ClockPlan {
         start: vec!["notification_ack"],
-        stop: Vec::new(),
+        ..ClockPlan::default()
     }
 }
 
@@ -55,9 +57,10 @@ pub fn on_transition(from: CaseState, to: CaseState) -> ClockPlan {
             }
         }
     }
-    if to == Returned && !plan.stop.contains(&"reflection_period") {
-        // The person has gone home at their own request: nobody is left to protect from removal.
-        plan.stop.push("reflection_period");
+    if to == Returned {
+        // A return is never organised while the reflection period runs (mnir.md §10): the person
+        // asking for it ends the period first, with that outcome.
+        plan.blocked_by.push("reflection_period");
     }
     plan
 }
@@ -94,10 +97,9 @@ mod tests {
                 .contains(&"reflection_period"),
             "declining assistance does not end the reflection period"
         );
-        assert!(
-            on_transition(InAssistance, Returned)
-                .stop
-                .contains(&"reflection_period")
+        assert_eq!(
+            on_transition(InAssistance, Returned).blocked_by,
+            ["reflection_period"]
         );
         assert!(
             on_transition(Notified, Duplicate)

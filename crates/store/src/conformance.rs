@@ -811,6 +811,7 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
             9000,
         )],
         stop: vec!["notification_ack".into()],
+        ..ClockChanges::default()
     };
     s.transition_case_with_clocks(&change, &changes, &actor(2000))
         .await
@@ -1052,14 +1053,24 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
         outcome: None,
         end_reason: None,
     };
-    s.record_reflection(&offer("o1", false, None), None, &actor(2000))
-        .await
-        .unwrap();
+    s.record_reflection(
+        &offer("o1", false, None),
+        None,
+        CaseState::Notified,
+        &actor(2000),
+    )
+    .await
+    .unwrap();
     assert!(s.no_removal_flags(&actor(2100)).await.unwrap().is_empty());
     let period = clock("r1", "c1", "reflection_period", "ANITP-CJ", 90_000);
-    s.record_reflection(&offer("o2", true, Some("r1")), Some(&period), &actor(3000))
-        .await
-        .unwrap();
+    s.record_reflection(
+        &offer("o2", true, Some("r1")),
+        Some(&period),
+        CaseState::Notified,
+        &actor(3000),
+    )
+    .await
+    .unwrap();
     let flags = s.no_removal_flags(&actor(3100)).await.unwrap();
     assert_eq!(flags.len(), 1);
     assert_eq!(
@@ -1079,11 +1090,53 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
     // A second period cannot run beside the first, even when offered at the same moment.
     let twin = clock("r2", "c1", "reflection_period", "ANITP-CJ", 95_000);
     assert!(matches!(
-        s.record_reflection(&offer("o3", true, Some("r2")), Some(&twin), &actor(3500))
-            .await,
+        s.record_reflection(
+            &offer("o3", true, Some("r2")),
+            Some(&twin),
+            CaseState::Notified,
+            &actor(3500)
+        )
+        .await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(s.reflections_of("c1").await.unwrap().len(), 2);
+    // An offer decided on a state the case has left is refused.
+    assert!(matches!(
+        s.record_reflection(
+            &offer("o5", false, None),
+            None,
+            CaseState::PresumedVictim,
+            &actor(3600)
+        )
+        .await,
+        Err(StoreError::StaleState {
+            current: CaseState::Notified
+        })
+    ));
+    // A change that the running period forbids is refused whole, in its own transaction.
+    let forbidden = Transition {
+        case_id: "c1".into(),
+        from: CaseState::Notified,
+        to: CaseState::PotentialVictim,
+        reason: "not now".into(),
+    };
+    let blocked = ClockChanges {
+        blocked_by: vec!["reflection_period".into()],
+        ..ClockChanges::default()
+    };
+    assert!(matches!(
+        s.transition_case_with_clocks(&forbidden, &blocked, &actor(3700)).await,
+        Err(StoreError::BlockedByClock(kind)) if kind == "reflection_period"
+    ));
+    assert_eq!(
+        s.case_facts("c1", &scope_org("ANITP-CJ"))
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        CaseState::Notified,
+        "nothing of the refused step was kept"
+    );
     s.end_reflection(
         "c1",
         "residence",
@@ -1114,9 +1167,14 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
     ));
     // The store allows a new period once the first has ended (that a case gets one period is
     // the mechanism's rule, kept above the store).
-    s.record_reflection(&offer("o4", true, Some("r2")), Some(&twin), &actor(6000))
-        .await
-        .unwrap();
+    s.record_reflection(
+        &offer("o4", true, Some("r2")),
+        Some(&twin),
+        CaseState::Notified,
+        &actor(6000),
+    )
+    .await
+    .unwrap();
     let dump = db.raw.dump().await;
     assert!(
         !dump.windows(b"testifies".len()).any(|w| w == b"testifies"),

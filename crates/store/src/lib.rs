@@ -23,6 +23,10 @@ pub enum StoreError {
     /// The record changed since it was read (another user moved the case first).
     #[error("the case changed meanwhile: it is now {current}")]
     StaleState { current: CaseState },
+    /// A running clock of this kind forbids the change (e.g. a return during the reflection
+    /// period).
+    #[error("a running {0} clock forbids this change")]
+    BlockedByClock(String),
     #[error("the key file does not belong to this database (key check mismatch)")]
     KeyMismatch,
     #[error("invalid reference: {0}")]
@@ -232,11 +236,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<CaseDetail>>;
 
     /// Records the offer of the reflection period and, when accepted, starts its clock, in one
-    /// transaction; `Conflict` while an accepted period of the case still runs.
+    /// transaction; `Conflict` while an accepted period of the case still runs, `StaleState`
+    /// when the case is no longer in `seen_state` (the state the offer was decided on).
     async fn record_reflection(
         &self,
         offer: &ReflectionRecord,
         clock: Option<&ClockRecord>,
+        seen_state: CaseState,
         by: &AuditActor,
     ) -> StoreResult<()>;
     /// Ends the running reflection period of a case with its outcome and stops its clock;

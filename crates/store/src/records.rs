@@ -403,6 +403,9 @@ pub struct ClockChanges {
     pub start: Vec<ClockRecord>,
     /// Kinds of the case's running or paused clocks that the change ends.
     pub stop: Vec<String>,
+    /// Kinds of clock that forbid the change while they run or are paused (checked in the
+    /// change's own transaction, after the case row is locked).
+    pub blocked_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -344,6 +344,17 @@ macro_rules! impl_sql_store {
                 }
 
                 async fn apply_clock_changes(&self, tx: &mut Tx, case_id: &str, changes: &ClockChanges, by: &AuditActor) -> StoreResult<()> {
+                    for kind in &changes.blocked_by {
+                        let running: Option<String> = ::sqlx::query_scalar("SELECT id FROM clocks WHERE case_id = $1 AND kind = $2 AND state IN ('running', 'paused')")
+                            .bind(case_id)
+                            .bind(kind)
+                            .fetch_optional(&mut **tx)
+                            .await
+                            .map_err(db_err)?;
+                        if running.is_some() {
+                            return Err(StoreError::BlockedByClock(kind.clone()));
+                        }
+                    }
                     for kind in &changes.stop {
                         let done = ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE case_id = $2 AND kind = $3 AND state IN ('running', 'paused')")
                             .bind(by.now_ms)
@@ -656,7 +667,7 @@ macro_rules! impl_sql_store {
                 async fn create_case_with_clocks(&self, case: &NewCase, clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
                     let mut tx = self.begin_write().await.map_err(db_err)?;
                     self.insert_case_rows(&mut tx, std::slice::from_ref(case)).await?;
-                    self.apply_clock_changes(&mut tx, &case.id, &ClockChanges { start: clocks.to_vec(), stop: Vec::new() }, by).await?;
+                    self.apply_clock_changes(&mut tx, &case.id, &ClockChanges { start: clocks.to_vec(), ..ClockChanges::default() }, by).await?;
                     let orgs: Vec<&str> = case.access.iter().map(|a| a.org_code.as_str()).collect();
                     Self::append_audit(&mut tx, by, "case.create", &format!("case:{}", case.id), &format!("routed_to={}", orgs.join(","))).await?;
                     tx.commit().await.map_err(db_err)
@@ -1155,7 +1166,7 @@ macro_rules! impl_sql_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start: clocks.to_vec(), stop: Vec::new() }, by).await?;
+                    self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start: clocks.to_vec(), ..ClockChanges::default() }, by).await?;
                     Self::append_audit(&mut tx, by, "referral.send", &format!("case:{}", r.case_id), &format!("referral={} to={} service={} urgent={}", r.id, r.to_org, r.service, r.urgent)).await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -1246,8 +1257,27 @@ macro_rules! impl_sql_store {
                     Ok(detail)
                 }
 
-                async fn record_reflection(&self, r: &ReflectionRecord, clock: Option<&ClockRecord>, by: &AuditActor) -> StoreResult<()> {
+                async fn record_reflection(&self, r: &ReflectionRecord, clock: Option<&ClockRecord>, seen_state: mnir_domain::CaseState, by: &AuditActor) -> StoreResult<()> {
                     let mut tx = self.begin_write().await.map_err(db_err)?;
+                    // Locks the case row, so that a concurrent step (a return) and this offer are
+                    // ordered: whichever comes second sees the other.
+                    let locked = ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1 AND state = $2")
+                        .bind(&r.case_id)
+                        .bind(seen_state.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if locked.rows_affected() == 0 {
+                        let current: Option<String> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
+                            .bind(&r.case_id)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                        return match current {
+                            Some(state) => Err(StoreError::StaleState { current: $crate::sql::state_column(&state)? }),
+                            None => Err(StoreError::NotFound),
+                        };
+                    }
                     ::sqlx::query("INSERT INTO reflection_periods (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL)")
                         .bind(&r.id)
                         .bind(&r.case_id)
@@ -1262,7 +1292,7 @@ macro_rules! impl_sql_store {
                         .map_err(db_err)?;
                     // The partial unique index on clocks refuses a second running period.
                     let start: Vec<ClockRecord> = clock.into_iter().cloned().collect();
-                    self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start, stop: Vec::new() }, by).await?;
+                    self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start, ..ClockChanges::default() }, by).await?;
                     Self::append_audit(&mut tx, by, "reflection.offer", &format!("case:{}", r.case_id), &format!("offer={} accepted={}", r.id, r.accepted)).await?;
                     tx.commit().await.map_err(db_err)
                 }

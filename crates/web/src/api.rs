@@ -465,17 +465,6 @@ async fn transition_case(
             }],
         ));
     }
-    if to == CaseState::Returned
-        && crate::reflection::period_runs(&state, &id)
-            .await
-            .map_err(|e| ApiError::internal(&tr, e))?
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            tr.t("transition-reflection-running"),
-        ));
-    }
     if crate::identification::is_decision(to) {
         use crate::identification::DecideError;
         let channel = audit_actor(&state, &user);
@@ -527,6 +516,11 @@ async fn transition_case(
                 "transition-stale",
                 &[("state", tr.term("state", current.as_str()).into())],
             ),
+        )),
+        Err(StoreError::BlockedByClock(kind)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            crate::pages::blocked_message(&tr, &kind),
         )),
         Err(e) => Err(ApiError::internal(&tr, e)),
     }

@@ -89,6 +89,7 @@ pub async fn changes_for(
     Ok(ClockChanges {
         start,
         stop: plan.stop.iter().map(|k| k.to_string()).collect(),
+        blocked_by: plan.blocked_by.iter().map(|k| k.to_string()).collect(),
     })
 }
 

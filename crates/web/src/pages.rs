@@ -1122,12 +1122,6 @@ async fn transition_submit(
             tr.t("transition-reason-too-long"),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
-    } else if to == CaseState::Returned
-        && crate::reflection::period_runs(&state, &id)
-            .await
-            .map_err(|e| PageError::internal(&ctx, e))?
-    {
-        refuse(tr.t("transition-reflection-running"), StatusCode::CONFLICT)
     } else if crate::identification::is_decision(to) {
         use crate::identification::DecideError;
         let why = field(&pairs, "why_different").unwrap_or("");
@@ -1165,10 +1159,25 @@ async fn transition_submit(
                 ),
                 StatusCode::CONFLICT,
             ),
+            Err(StoreError::BlockedByClock(kind)) => {
+                refuse(blocked_message(&tr, &kind), StatusCode::CONFLICT)
+            }
             Err(e) => return Err(PageError::internal(&ctx, e).into()),
         }
     };
     render_case(&state, &viewer, user, &id, status, failed).await
+}
+
+/// Why a running clock forbids a step, in the user's language.
+pub(crate) fn blocked_message(tr: &Tr, clock_kind: &str) -> String {
+    if clock_kind == "reflection_period" {
+        tr.t("transition-reflection-running")
+    } else {
+        tr.t_with(
+            "transition-blocked-by-clock",
+            &[("clock", tr.term("clock", clock_kind).into())],
+        )
+    }
 }
 
 #[derive(Template)]

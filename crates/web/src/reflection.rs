@@ -122,11 +122,15 @@ pub async fn offer(
     };
     match state
         .store
-        .record_reflection(&record, clock.as_ref(), &by)
+        .record_reflection(&record, clock.as_ref(), facts.state, &by)
         .await
     {
         Ok(()) => Ok(record),
         Err(StoreError::Conflict(_)) => Err(Refusal::Conflict(tr.t("reflection-running"))),
+        Err(StoreError::StaleState { current }) => Err(Refusal::Conflict(tr.t_with(
+            "transition-stale",
+            &[("state", tr.term("state", current.as_str()).into())],
+        ))),
         Err(e) => Err(e.into()),
     }
 }
@@ -178,14 +182,6 @@ pub async fn flags(
 ) -> Result<Vec<NoRemovalFlag>, Refusal> {
     can(&user.actor(), Action::SeeNoRemovalFlags, None)?;
     Ok(state.store.no_removal_flags(&by).await?)
-}
-
-/// Whether the case's reflection period runs (or is paused): no return may be organised then,
-/// unless the person asks for it, which ends the period with the outcome `return` first.
-pub async fn period_runs(state: &AppState, case_id: &str) -> Result<bool, StoreError> {
-    Ok(state.store.clocks_of(case_id).await?.iter().any(|c| {
-        c.kind == "reflection_period" && matches!(c.state, ClockState::Running | ClockState::Paused)
-    }))
 }
 
 /// The no-removal flag of a case, in words, while its reflection period runs.
