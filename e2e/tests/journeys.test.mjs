@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, launch, checkAccessibility, checkLanguage, screenshot, signIn, signOut, tabTo, checkPhoneLayout,
+  keyboardSignIn,
 } from './helpers.mjs';
 
 let browser;
@@ -175,12 +176,7 @@ test('every page of a case worker also reads in English', async () => {
 test('the keyboard alone signs in, switches language and notifies', async () => {
   const kb = await context.browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'ro-RO' });
   const p = await kb.newPage();
-  await p.goto(`${BASE}/login`);
-  await tabTo(p, '#login');
-  await p.keyboard.type('e2e.screener');
-  await tabTo(p, '#password');
-  await p.keyboard.type(process.env.MNIR_PASSWORD);
-  await Promise.all([p.waitForURL(/\/dashboard$/), p.keyboard.press('Enter')]);
+  await keyboardSignIn(p, 'e2e.screener');
   await tabTo(p, 'a.lang-switch');
   await Promise.all([p.waitForURL(/\/dashboard$/), p.keyboard.press('Enter')]);
   await checkLanguage(p, 'en');

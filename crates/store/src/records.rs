@@ -466,6 +466,20 @@ pub struct ConsentRecord {
     pub org_code: String,
 }
 
+impl ConsentRecord {
+    /// The consent as the domain reads it; `None` for a purpose this version does not know
+    /// (such a consent covers nothing).
+    pub fn terms(&self) -> Option<mnir_domain::consent::ConsentTerms> {
+        Some(mnir_domain::consent::ConsentTerms {
+            purpose: mnir_domain::consent::Purpose::parse(&self.purpose)?,
+            recipient_org: self.recipient_org.clone(),
+            given_at_ms: self.given_at_ms,
+            expires_at_ms: self.expires_at_ms,
+            withdrawn_at_ms: self.withdrawn_at_ms,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryEntry {
     pub org_code: String,

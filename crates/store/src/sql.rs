@@ -343,6 +343,19 @@ macro_rules! impl_sql_store {
                     Ok(out)
                 }
 
+                /// Stops the response clock a referral started (`referral-ID`) and, with
+                /// `compensation`, its emergency-compensation deadline (`compensation-ID`).
+                async fn stop_referral_clocks(tx: &mut Tx, id: &str, compensation: bool, now_ms: i64) -> StoreResult<()> {
+                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE (id = $2 OR id = $3) AND state IN ('running', 'paused')")
+                        .bind(now_ms)
+                        .bind(format!("referral-{id}"))
+                        .bind(if compensation { format!("compensation-{id}") } else { String::new() })
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
                 async fn apply_clock_changes(&self, tx: &mut Tx, case_id: &str, changes: &ClockChanges, by: &AuditActor) -> StoreResult<()> {
                     for kind in &changes.blocked_by {
                         let running: Option<String> = ::sqlx::query_scalar("SELECT id FROM clocks WHERE case_id = $1 AND kind = $2 AND state IN ('running', 'paused')")
@@ -1200,14 +1213,8 @@ macro_rules! impl_sql_store {
                     if done.rows_affected() == 0 {
                         return Err(StoreError::NotFound);
                     }
-                    // A decline also stops the compensation deadline the referral set its recipient.
-                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE (id = $2 OR id = $3) AND state IN ('running', 'paused')")
-                        .bind(by.now_ms)
-                        .bind(format!("referral-{id}"))
-                        .bind(if accept { String::new() } else { format!("compensation-{id}") })
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                    // An acceptance leaves the compensation deadline running: the claim is still due.
+                    Self::stop_referral_clocks(&mut tx, id, !accept, by.now_ms).await?;
                     Self::append_audit(&mut tx, by, if accept { "referral.accept" } else { "referral.decline" }, &format!("referral:{id}"), "").await?;
                     tx.commit().await.map_err(db_err)
                 }
@@ -1217,13 +1224,13 @@ macro_rules! impl_sql_store {
                         .fetch_all(&self.pool)
                         .await
                         .map_err(db_err)?;
-                    let mut out = Vec::with_capacity(due.len());
-                    for (id, due_at_ms) in due {
-                        if let Some(r) = self.referrals_where("r.id = $1", &id).await?.into_iter().next() {
-                            out.push((ReferralRecord { decline_reason: None, ..r }, due_at_ms));
-                        }
-                    }
-                    Ok(out)
+                    let mut overdue: std::collections::HashMap<String, ReferralRecord> = self
+                        .referrals_where("r.status = $1 AND EXISTS (SELECT 1 FROM clocks k WHERE k.id = 'referral-' || r.id AND k.state = 'expired')", "sent")
+                        .await?
+                        .into_iter()
+                        .map(|r| (r.id.clone(), ReferralRecord { decline_reason: None, ..r }))
+                        .collect();
+                    Ok(due.into_iter().filter_map(|(id, due_at_ms)| Some((overdue.remove(&id)?, due_at_ms))).collect())
                 }
 
                 async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()> {
@@ -1237,13 +1244,7 @@ macro_rules! impl_sql_store {
                     if done.rows_affected() == 0 {
                         return Err(StoreError::NotFound);
                     }
-                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE (id = $2 OR id = $3) AND state IN ('running', 'paused')")
-                        .bind(by.now_ms)
-                        .bind(format!("referral-{id}"))
-                        .bind(format!("compensation-{id}"))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                    Self::stop_referral_clocks(&mut tx, id, true, by.now_ms).await?;
                     Self::append_audit(&mut tx, by, "referral.cancel", &format!("referral:{id}"), "consent withdrawn").await?;
                     tx.commit().await.map_err(db_err)
                 }

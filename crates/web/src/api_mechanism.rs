@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use mnir_domain::consent::{ConsentTerms, Purpose};
 use mnir_domain::{Action, can};
 use mnir_store::{
     ClockRecord, ConsentRecord, DirectoryEntry, InformationRecord, NoRemovalFlag, ReferralRecord,
@@ -203,16 +202,7 @@ pub struct ConsentJson {
 }
 
 fn consent_json(c: ConsentRecord, now_ms: i64) -> ConsentJson {
-    let in_force = Purpose::parse(&c.purpose).is_some_and(|purpose| {
-        ConsentTerms {
-            purpose,
-            recipient_org: c.recipient_org.clone(),
-            given_at_ms: c.given_at_ms,
-            expires_at_ms: c.expires_at_ms,
-            withdrawn_at_ms: c.withdrawn_at_ms,
-        }
-        .in_force(now_ms)
-    });
+    let in_force = c.terms().is_some_and(|t| t.in_force(now_ms));
     ConsentJson {
         id: c.id,
         purpose: c.purpose,
@@ -704,7 +694,7 @@ async fn list_clocks(
         .await
         .map_err(|e| ApiError::internal(&tr, e))?;
     Ok(Json(ClocksJson {
-        no_removal: crate::reflection::flag_text(&tr, &clocks).is_some(),
+        no_removal: crate::reflection::running_period(&clocks).is_some(),
         clocks: clocks.into_iter().map(Into::into).collect(),
     }))
 }

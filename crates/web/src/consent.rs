@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use mnir_domain::consent::{ConsentTerms, GivenBy, Method, Purpose, Right};
+use mnir_domain::consent::{GivenBy, Method, Purpose, Right};
 use mnir_domain::{Action, CaseFacts, can};
 use mnir_store::{AuditActor, ConsentRecord, InformationRecord, StoreError, User};
 use serde::Deserialize;
@@ -389,13 +389,6 @@ async fn build(
         .map_err(|e| PageError::internal(&ctx, e))?
         .into_iter()
         .map(|c| {
-            let terms = ConsentTerms {
-                purpose: Purpose::parse(&c.purpose).unwrap_or(Purpose::Research),
-                recipient_org: c.recipient_org.clone(),
-                given_at_ms: c.given_at_ms,
-                expires_at_ms: c.expires_at_ms,
-                withdrawn_at_ms: c.withdrawn_at_ms,
-            };
             let status = match (c.withdrawn_at_ms, c.expires_at_ms) {
                 (Some(w), _) => {
                     tr.t_with("consent-withdrawn-at", &[("at", tr.datetime_ms(w).into())])
@@ -421,7 +414,7 @@ async fn build(
                     ],
                 ),
                 status,
-                in_force: terms.in_force(now),
+                in_force: c.terms().is_some_and(|t| t.in_force(now)),
                 id: c.id,
             }
         })

@@ -15,7 +15,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use mnir_domain::consent::{ConsentTerms, Purpose};
 use mnir_domain::directory::SERVICES;
 use mnir_domain::referral::{consent_purpose, data_set, starts_compensation_clock};
 use mnir_domain::{Action, OrgKind, Role, can, reference};
@@ -51,16 +50,12 @@ pub async fn consent_allows(
     }
     let purpose = consent_purpose(service);
     let now = state.now_ms();
-    Ok(state.store.consents_of(case_id).await?.iter().any(|c| {
-        ConsentTerms {
-            purpose: Purpose::parse(&c.purpose).unwrap_or(Purpose::Research),
-            recipient_org: c.recipient_org.clone(),
-            given_at_ms: c.given_at_ms,
-            expires_at_ms: c.expires_at_ms,
-            withdrawn_at_ms: c.withdrawn_at_ms,
-        }
-        .covers(purpose, to_org, now)
-    }))
+    Ok(state
+        .store
+        .consents_of(case_id)
+        .await?
+        .iter()
+        .any(|c| c.terms().is_some_and(|t| t.covers(purpose, to_org, now))))
 }
 
 /// A referral as sent by the case page or the API.

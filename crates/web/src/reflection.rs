@@ -184,12 +184,17 @@ pub async fn flags(
     Ok(state.store.no_removal_flags(&by).await?)
 }
 
+/// The case's reflection-period clock while it runs or is paused: while it exists, the person
+/// carries the no-removal flag.
+pub fn running_period(clocks: &[ClockRecord]) -> Option<&ClockRecord> {
+    clocks.iter().find(|c| {
+        c.kind == "reflection_period" && matches!(c.state, ClockState::Running | ClockState::Paused)
+    })
+}
+
 /// The no-removal flag of a case, in words, while its reflection period runs.
 pub fn flag_text(tr: &Tr, clocks: &[ClockRecord]) -> Option<String> {
-    let period = clocks.iter().find(|c| {
-        c.kind == "reflection_period" && matches!(c.state, ClockState::Running | ClockState::Paused)
-    })?;
-    Some(match period.due_at_ms {
+    Some(match running_period(clocks)?.due_at_ms {
         Some(until) => tr.t_with(
             "reflection-flag",
             &[("until", tr.datetime_ms(until).into())],
@@ -227,7 +232,7 @@ pub async fn view(
     if !due && offers.is_empty() {
         return Ok(None);
     }
-    let running = flag_text(tr, clocks).is_some();
+    let running = running_period(clocks).is_some();
     let granted = offers.iter().any(|o| o.accepted);
     let may_record = can(&user.actor(), Action::RecordReflection, Some(facts)).is_ok();
     let lines = offers
