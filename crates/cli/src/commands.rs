@@ -336,8 +336,8 @@ async fn run_server(
     );
     let state = AppState::new(store.clone(), keys, config, Arc::new(SystemClock))
         .with_jurisdiction(rules.jurisdiction);
-    let scheduler = tokio::spawn(mnir_web::clocks::run_scheduler(
-        state.clone(),
+    let scheduler = tokio::spawn(mnir_app::clocks::run_scheduler(
+        state.app.clone(),
         rules.clock_check,
     ));
     let sweeper = tokio::spawn(async move {
@@ -558,7 +558,7 @@ pub async fn indicators_evaluate(
         Some(db) => {
             let (store, keys) = open(db).await?;
             let state = AppState::new(store, keys, WebConfig::default(), Arc::new(SystemClock));
-            state.active_catalogue().await?
+            state.app.active_catalogue().await?
         }
     };
     let answers = Answers {
@@ -607,24 +607,18 @@ pub async fn catalogue_import(
             return Ok(ExitCode::from(2));
         }
     };
-    let (store, _) = open(db).await?;
-    let record = mnir_store::CatalogueRecord {
-        version: catalogue.version.clone(),
-        indicator_count: catalogue.indicators.len() as i64,
-        imported_at_ms: now_ms(),
-        imported_by: None,
-        active: false,
-    };
-    let by = AuditActor::cli(now_ms());
-    match store.import_catalogue(&record, &text, &by).await {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_)) => {
+    let (store, keys) = open(db).await?;
+    // The same use case as the coordinator's page, for the operator of the server.
+    let app = AppState::new(store, keys, WebConfig::default(), Arc::new(SystemClock)).app;
+    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(now_ms()));
+    match mnir_app::catalogue::import(&app, &changer, version, &text, activate).await? {
+        Ok(_) => {}
+        Err(mnir_app::catalogue::Rejected::VersionExists(_)) => {
             return Err(usage(format!("catalogue version {version} already exists")));
         }
-        Err(e) => return Err(e.into()),
-    }
-    if activate {
-        store.activate_catalogue(Some(version), &by).await?;
+        Err(mnir_app::catalogue::Rejected::Rows(rows)) => {
+            return Err(usage(format!("{} problems in the catalogue", rows.len())));
+        }
     }
     println!(
         "catalogue {version} loaded: {} indicators{}",
@@ -662,17 +656,15 @@ pub async fn catalogue_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn catalogue_activate(db: &DbArgs, version: &str) -> anyhow::Result<ExitCode> {
-    let (store, _) = open(db).await?;
-    let target = (version != mnir_domain::identification::BUILTIN_VERSION).then_some(version);
-    match store
-        .activate_catalogue(target, &AuditActor::cli(now_ms()))
-        .await
-    {
+    let (store, keys) = open(db).await?;
+    let app = AppState::new(store, keys, WebConfig::default(), Arc::new(SystemClock)).app;
+    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(now_ms()));
+    match mnir_app::catalogue::activate(&app, &changer, version).await {
         Ok(()) => {
             println!("catalogue {version} is active");
             Ok(ExitCode::SUCCESS)
         }
-        Err(StoreError::NotFound) => Err(usage(format!(
+        Err(mnir_app::AppError::NotFound) => Err(usage(format!(
             "unknown catalogue version `{version}` (see `mnir catalogue list`)"
         ))),
         Err(e) => Err(e.into()),

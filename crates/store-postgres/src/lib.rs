@@ -116,6 +116,9 @@ pub mod testing {
 }
 
 #[cfg(test)]
+mod migration_parity;
+
+#[cfg(test)]
 mod conformance {
     use super::*;
     use async_trait::async_trait;

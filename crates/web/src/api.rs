@@ -5,18 +5,17 @@ use crate::AppState;
 use crate::auth::{bearer_user, request_lang};
 use crate::error::{ApiError, ApiErrorEnvelope, ErrorBody, FieldError};
 use crate::i18n::Tr;
-use crate::notify::{self, NotificationInput};
-use crate::pages::scope_for;
+use crate::ops::Shown;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use mnir_domain::{Action, CaseState, can, next_states, reference};
-use mnir_store::{
-    AuditActor, CaseDetail, CaseFilter, CaseSummary, Reveal, StoreError, Transition, User,
-};
+use mnir_app::Who;
+use mnir_app::notify::NotificationInput;
+use mnir_domain::{CaseState, reference};
+use mnir_store::{CaseDetail, CaseFilter, CaseSummary, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -228,13 +227,9 @@ pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Call
     Ok(Caller { user, tr })
 }
 
-pub(crate) fn audit_actor(state: &AppState, user: &User) -> AuditActor {
-    AuditActor {
-        user_id: Some(user.id.clone()),
-        org_code: Some(user.org.code.clone()),
-        channel: "api",
-        now_ms: state.now_ms(),
-    }
+/// The caller acting through the API.
+pub(crate) fn who<'a>(state: &AppState, user: &'a User) -> Who<'a> {
+    state.app.who(user, "api")
 }
 
 pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(
@@ -277,8 +272,8 @@ async fn list_cases(
     Query(p): Query<ListParams>,
 ) -> Result<Json<CaseListJson>, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let actor = user.actor();
-    can(&actor, Action::ListCases, None).map_err(|d| ApiError::denied(&tr, &d))?;
+    let who = who(&state, &user);
+    mnir_app::cases::may_list(&who).map_err(|e| e.api(&tr))?;
     let mut fields = Vec::new();
     let state_filter = p.state.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
         s.parse::<CaseState>()
@@ -325,21 +320,9 @@ async fn list_cases(
         page,
         per_page,
     };
-    let names = user.roles.any(&[
-        mnir_domain::Role::CaseWorker,
-        mnir_domain::Role::Supervisor,
-        mnir_domain::Role::IdentificationOfficer,
-    ]);
-    let result = state
-        .store
-        .list_cases(
-            &scope_for(&user),
-            &filter,
-            names,
-            &audit_actor(&state, &user),
-        )
+    let result = mnir_app::cases::list(&state.app, &who, &filter)
         .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
+        .map_err(|e| e.api(&tr))?;
     Ok(Json(CaseListJson {
         cases: result.cases.iter().map(CaseJson::from).collect(),
         total: result.total,
@@ -361,16 +344,13 @@ async fn create_case(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    can(&user.actor(), Action::NotifyCase, None).map_err(|d| ApiError::denied(&tr, &d))?;
+    let who = who(&state, &user);
+    mnir_app::notify::may_notify(&who).map_err(|e| e.api(&tr))?;
     let input: NotificationInput = parse_json(&tr, &body)?;
-    let (id, reference_code) = notify::fresh_identifiers();
-    let now = chrono::DateTime::from_timestamp_millis(state.now_ms()).unwrap_or_default();
-    let case = notify::validate(&input, &tr, &user, now, id.clone(), reference_code)
-        .map_err(|f| ApiError::invalid(&tr, f))?;
-    crate::clocks::create_case(&state, &case, &audit_actor(&state, &user))
+    let case = mnir_app::notify::notify(&state.app, &who, &input)
         .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
-    let detail = load_detail(&state, &user, &tr, &id).await?;
+        .map_err(|e| e.api(&tr))?;
+    let detail = load_detail(&state, &user, &tr, &case.id).await?;
     Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
@@ -380,30 +360,16 @@ async fn load_detail(
     tr: &Tr,
     id: &str,
 ) -> Result<CaseDetailJson, ApiError> {
-    let actor = user.actor();
-    let scope = scope_for(user);
-    let facts = state
-        .store
-        .case_facts(id, &scope)
+    let open = mnir_app::cases::open(&state.app, &who(state, user), id)
         .await
-        .map_err(|e| ApiError::internal(tr, e))?
-        .ok_or_else(|| ApiError::not_found(tr))?;
-    can(&actor, Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(tr, &d))?;
-    let reveal = Reveal {
-        identity: can(&actor, Action::ViewIdentity, Some(&facts)).is_ok(),
-        notes: can(&actor, Action::ViewNotes, Some(&facts)).is_ok(),
-    };
-    let detail = state
-        .store
-        .case_detail(id, &scope, reveal, &audit_actor(state, user))
-        .await
-        .map_err(|e| ApiError::internal(tr, e))?
-        .ok_or_else(|| ApiError::not_found(tr))?;
-    let allowed = next_states(facts.state)
-        .filter(|to| can(&actor, Action::Transition { to: *to }, Some(&facts)).is_ok())
-        .map(|s| s.as_str().to_string())
+        .map_err(|e| e.api(tr))?;
+    let allowed = open
+        .steps
+        .iter()
+        .filter(|s| s.allowed.is_ok())
+        .map(|s| s.to.as_str().to_string())
         .collect();
-    Ok(detail_json(&detail, allowed))
+    Ok(detail_json(&open.detail, allowed))
 }
 
 /// One case with its history. A case the caller may not see is reported as not found.
@@ -433,97 +399,32 @@ async fn transition_case(
 ) -> Result<Json<CaseDetailJson>, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let request: TransitionRequest = parse_json(&tr, &body)?;
-    let facts = state
-        .store
-        .case_facts(&id, &scope_for(&user))
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?
-        .ok_or_else(|| ApiError::not_found(&tr))?;
-    let to: CaseState = request.to.parse().map_err(|_| {
-        ApiError::invalid(
-            &tr,
-            vec![FieldError {
-                field: "to".into(),
-                message: tr.t("field-state-invalid"),
-            }],
-        )
-    })?;
-    can(&user.actor(), Action::Transition { to }, Some(&facts))
-        .map_err(|d| ApiError::denied(&tr, &d))?;
-    let reason = request.reason.trim().to_string();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        let key = if reason.is_empty() {
-            "transition-reason-required"
-        } else {
-            "transition-reason-too-long"
-        };
-        return Err(ApiError::invalid(
-            &tr,
-            vec![FieldError {
-                field: "reason".into(),
-                message: tr.t(key),
-            }],
-        ));
-    }
-    if crate::identification::is_decision(to) {
-        use crate::identification::DecideError;
-        let channel = audit_actor(&state, &user);
-        return match crate::identification::decide(
-            &state,
-            &user,
-            &tr,
-            &id,
-            &facts,
-            to,
-            &reason,
-            &request.why_different,
-            channel,
-        )
-        .await
-        {
-            Ok(()) => Ok(Json(load_detail(&state, &user, &tr, &id).await?)),
-            Err(DecideError::Denied(d)) => Err(ApiError::denied(&tr, &d)),
-            Err(DecideError::Invalid(m)) => Err(ApiError::invalid(
-                &tr,
-                vec![FieldError {
-                    field: "why_different".into(),
-                    message: m,
-                }],
-            )),
-            Err(DecideError::Stale(current)) => Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                tr.t_with(
-                    "transition-stale",
-                    &[("state", tr.term("state", current.as_str()).into())],
-                ),
-            )),
-            Err(DecideError::Store(e)) => Err(ApiError::internal(&tr, e)),
-        };
-    }
-    let change = Transition {
-        case_id: id.clone(),
-        from: facts.state,
-        to,
-        reason,
+    let step = mnir_app::cases::Move {
+        // An unknown state is named as such, after the case was found: a case the caller may
+        // not see stays "not found" whatever was asked.
+        to: match request.to.parse::<CaseState>() {
+            Ok(to) => to,
+            Err(_) => {
+                mnir_app::cases::facts(&state.app, &who(&state, &user), &id)
+                    .await
+                    .map_err(|e| e.api(&tr))?;
+                return Err(ApiError::invalid(
+                    &tr,
+                    vec![FieldError {
+                        field: "to".into(),
+                        message: tr.t("field-state-invalid"),
+                    }],
+                ));
+            }
+        },
+        seen_from: None,
+        reason: request.reason,
+        why_different: request.why_different,
     };
-    match crate::clocks::transition(&state, &change, &audit_actor(&state, &user)).await {
-        Ok(()) => Ok(Json(load_detail(&state, &user, &tr, &id).await?)),
-        Err(StoreError::StaleState { current }) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            tr.t_with(
-                "transition-stale",
-                &[("state", tr.term("state", current.as_str()).into())],
-            ),
-        )),
-        Err(StoreError::BlockedByClock(kind)) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            crate::pages::blocked_message(&tr, &kind),
-        )),
-        Err(e) => Err(ApiError::internal(&tr, e)),
-    }
+    mnir_app::cases::transition(&state.app, &who(&state, &user), &id, &step)
+        .await
+        .map_err(|e| e.api(&tr))?;
+    Ok(Json(load_detail(&state, &user, &tr, &id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -580,6 +481,7 @@ async fn evaluate_indicators(
         )
     })?;
     let catalogue = state
+        .app
         .active_catalogue()
         .await
         .map_err(|e| ApiError::internal(&tr, e))?;

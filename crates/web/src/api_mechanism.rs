@@ -3,16 +3,17 @@
 //! no-removal list. Each route runs the same operation as its page, so the rules are one.
 
 use crate::AppState;
-use crate::api::{Caller, audit_actor, caller, parse_json, rfc3339};
+use crate::api::{Caller, caller, parse_json, rfc3339, who};
 use crate::error::{ApiError, ApiErrorEnvelope};
-use crate::ops::Refusal;
+use crate::ops::Shown;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use mnir_domain::{Action, can};
+use mnir_app::clocks::{ClockCommand, Inbox};
+use mnir_app::consent::ConsentOverview;
 use mnir_store::{
     ClockRecord, ConsentRecord, DirectoryEntry, InformationRecord, NoRemovalFlag, ReferralRecord,
     ReflectionRecord,
@@ -97,15 +98,15 @@ pub const ROUTES: &[(&str, &str)] = &[
         InformationJson,
         ConsentJson,
         ConsentsJson,
-        crate::consent::InformationInput,
-        crate::consent::ConsentInput,
+        mnir_app::consent::InformationInput,
+        mnir_app::consent::ConsentInput,
         DirectoryEntryJson,
         DirectoryJson,
-        crate::directory::EntryInput,
+        mnir_app::directory::EntryInput,
         ReferralJson,
         ReferralsJson,
         ReferralViewJson,
-        crate::referral::ReferralInput,
+        mnir_app::referral::ReferralInput,
         AnswerRequest,
         ClockJson,
         ClocksJson,
@@ -123,30 +124,6 @@ pub struct MechanismDoc;
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// The facts of a case the caller may see (refused as not found otherwise), with the read of
-/// `what` recorded in the audit log.
-async fn visible_case(
-    state: &AppState,
-    user: &mnir_store::User,
-    tr: &crate::i18n::Tr,
-    id: &str,
-    what: &str,
-) -> ApiResult<mnir_domain::CaseFacts> {
-    let facts = state
-        .store
-        .case_facts(id, &crate::pages::scope_for(user))
-        .await
-        .map_err(|e| ApiError::internal(tr, e))?
-        .ok_or_else(|| ApiError::not_found(tr))?;
-    can(&user.actor(), Action::ViewCase, Some(&facts)).map_err(|d| ApiError::denied(tr, &d))?;
-    state
-        .store
-        .audit(what, &format!("case:{id}"), "", &audit_actor(state, user))
-        .await
-        .map_err(|e| ApiError::internal(tr, e))?;
-    Ok(facts)
-}
-
 fn created<T: Serialize>(value: T) -> Response {
     (StatusCode::CREATED, Json(value)).into_response()
 }
@@ -154,7 +131,7 @@ fn created<T: Serialize>(value: T) -> Response {
 /// Runs an operation for the caller and turns its refusal into the API's error.
 macro_rules! answer {
     ($tr:expr, $op:expr) => {
-        $op.await.map_err(|r: Refusal| r.api(&$tr))?
+        $op.await.map_err(|e: mnir_app::AppError| e.api(&$tr))?
     };
 }
 
@@ -233,19 +210,13 @@ async fn list_consents(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConsentsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let by = audit_actor(&state, &user);
-    answer!(tr, crate::consent::consent_case(&state, &user, &id, &by));
+    let who = who(&state, &user);
+    let ConsentOverview {
+        information,
+        consents,
+        ..
+    } = answer!(tr, mnir_app::consent::overview(&state.app, &who, &id));
     let now = state.now_ms();
-    let information = state
-        .store
-        .information_of(&id)
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
-    let consents = state
-        .store
-        .consents_of(&id)
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
     Ok(Json(ConsentsJson {
         information: information.into_iter().map(Into::into).collect(),
         consents: consents.into_iter().map(|c| consent_json(c, now)).collect(),
@@ -254,7 +225,7 @@ async fn list_consents(
 
 /// Records which rights were explained to the person, in which language and with whose help.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/information", params(("id" = String, Path, description = "Case id")),
-    request_body = crate::consent::InformationInput, responses(
+    request_body = mnir_app::consent::InformationInput, responses(
     (status = 201, body = InformationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
@@ -266,17 +237,17 @@ async fn create_information(
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let input = parse_json(&tr, &body)?;
-    let by = audit_actor(&state, &user);
+    let who = who(&state, &user);
     let record = answer!(
         tr,
-        crate::consent::record_information(&state, &user, &tr, &id, input, by)
+        mnir_app::consent::record_information(&state.app, &who, &id, input)
     );
     Ok(created(InformationJson::from(record)))
 }
 
 /// Records a consent for a purpose and, where the purpose names one, a recipient.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/consents", params(("id" = String, Path, description = "Case id")),
-    request_body = crate::consent::ConsentInput, responses(
+    request_body = mnir_app::consent::ConsentInput, responses(
     (status = 201, body = ConsentJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
@@ -288,11 +259,11 @@ async fn create_consent(
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let input = parse_json(&tr, &body)?;
-    let by = audit_actor(&state, &user);
-    let now = by.now_ms;
+    let who = who(&state, &user);
+    let now = who.now_ms();
     let record = answer!(
         tr,
-        crate::consent::record_consent(&state, &user, &tr, &id, input, by)
+        mnir_app::consent::record_consent(&state.app, &who, &id, input)
     );
     Ok(created(consent_json(record, now)))
 }
@@ -309,20 +280,12 @@ async fn withdraw_consent(
     Path((id, consent)): Path<(String, String)>,
 ) -> ApiResult<Json<ConsentJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let by = audit_actor(&state, &user);
-    let now = by.now_ms;
-    answer!(
+    let who = who(&state, &user);
+    let now = who.now_ms();
+    let record = answer!(
         tr,
-        crate::consent::withdraw_consent(&state, &user, &tr, &id, &consent, by)
+        mnir_app::consent::withdraw_consent(&state.app, &who, &id, &consent)
     );
-    let record = state
-        .store
-        .consents_of(&id)
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?
-        .into_iter()
-        .find(|c| c.id == consent)
-        .ok_or_else(|| ApiError::not_found(&tr))?;
     Ok(Json(consent_json(record, now)))
 }
 
@@ -360,23 +323,17 @@ fn entry_json(e: DirectoryEntry, name: String) -> DirectoryEntryJson {
 }
 
 /// Searches the directory of services; any signed-in caller may.
-#[utoipa::path(get, path = "/api/v1/directory", params(crate::directory::SearchQuery), responses(
+#[utoipa::path(get, path = "/api/v1/directory", params(mnir_app::directory::SearchQuery), responses(
     (status = 200, body = DirectoryJson), (status = 401, body = ApiErrorEnvelope)
 ))]
 async fn search_directory(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<crate::directory::SearchQuery>,
+    Query(q): Query<mnir_app::directory::SearchQuery>,
 ) -> ApiResult<Json<DirectoryJson>> {
     let Caller { tr, .. } = caller(&state, &headers).await?;
-    let entries = crate::directory::search_entries(&state, &q)
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
-    let orgs = state
-        .store
-        .list_organisations()
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
+    let entries = answer!(tr, mnir_app::directory::search_entries(&state.app, &q));
+    let orgs = answer!(tr, mnir_app::accounts::organisations(&state.app));
     Ok(Json(DirectoryJson {
         entries: entries
             .into_iter()
@@ -394,7 +351,7 @@ async fn search_directory(
 /// Replaces an organisation's directory entry: an administrator for any, a supervisor for their
 /// own organisation.
 #[utoipa::path(put, path = "/api/v1/directory/{org}", params(("org" = String, Path, description = "Organisation code")),
-    request_body = crate::directory::EntryInput, responses(
+    request_body = mnir_app::directory::EntryInput, responses(
     (status = 200, body = DirectoryEntryJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
@@ -405,25 +362,15 @@ async fn save_directory_entry(
     body: Bytes,
 ) -> ApiResult<Json<DirectoryEntryJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    can(
-        &user.actor(),
-        Action::EditDirectoryEntry {
-            own: org == user.org.code,
-        },
-        None,
-    )
-    .map_err(|d| ApiError::denied(&tr, &d))?;
-    let organisation = state
-        .store
-        .organisation(&org)
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?
-        .ok_or_else(|| ApiError::not_found(&tr))?;
+    let who = who(&state, &user);
+    let organisation = answer!(
+        tr,
+        mnir_app::directory::editable(&state.app, &who, Some(&org))
+    );
     let input = parse_json(&tr, &body)?;
-    let by = audit_actor(&state, &user);
     let entry = answer!(
         tr,
-        crate::directory::save_entry(&state, &user, &tr, &organisation, input, by)
+        mnir_app::directory::save_entry(&state.app, &who, &organisation, input)
     );
     Ok(Json(entry_json(entry, organisation.name)))
 }
@@ -501,30 +448,19 @@ async fn list_referrals(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ReferralsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let facts = visible_case(&state, &user, &tr, &id, "case.read.referrals").await?;
-    // A decline's reason is free text: only for those who may read the case's notes.
-    let notes = can(&user.actor(), Action::ViewNotes, Some(&facts)).is_ok();
-    let referrals = state
-        .store
-        .referrals_of(&id)
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
+    let referrals = answer!(
+        tr,
+        mnir_app::referral::of_case(&state.app, &who(&state, &user), &id)
+    );
     Ok(Json(ReferralsJson {
-        referrals: referrals
-            .into_iter()
-            .map(|r| ReferralRecord {
-                decline_reason: r.decline_reason.filter(|_| notes),
-                ..r
-            })
-            .map(Into::into)
-            .collect(),
+        referrals: referrals.into_iter().map(Into::into).collect(),
     }))
 }
 
 /// Refers the case to an organisation for a service; refused without the matching consent
 /// (a child is referred to child protection without waiting for it).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", params(("id" = String, Path, description = "Case id")),
-    request_body = crate::referral::ReferralInput, responses(
+    request_body = mnir_app::referral::ReferralInput, responses(
     (status = 201, body = ReferralJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
@@ -536,10 +472,10 @@ async fn create_referral(
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let input = parse_json(&tr, &body)?;
-    let by = audit_actor(&state, &user);
+    let who = who(&state, &user);
     let referral = answer!(
         tr,
-        crate::referral::send_referral(&state, &user, &tr, &id, input, by)
+        mnir_app::referral::send_referral(&state.app, &who, &id, input)
     );
     Ok(created(ReferralJson::from(referral)))
 }
@@ -553,12 +489,10 @@ async fn referrals_awaiting(
     headers: HeaderMap,
 ) -> ApiResult<Json<ReferralsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    can(&user.actor(), Action::WorkInbox, None).map_err(|d| ApiError::denied(&tr, &d))?;
-    let referrals = state
-        .store
-        .referrals_awaiting(&user.org.code)
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
+    let referrals = answer!(
+        tr,
+        mnir_app::referral::awaiting(&state.app, &who(&state, &user))
+    );
     Ok(Json(ReferralsJson {
         referrals: referrals.into_iter().map(Into::into).collect(),
     }))
@@ -575,11 +509,8 @@ async fn open_referral(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ReferralViewJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let by = audit_actor(&state, &user);
-    let (referral, detail) = answer!(
-        tr,
-        crate::referral::open_referral(&state, &user, &tr, &id, &by)
-    );
+    let who = who(&state, &user);
+    let (referral, detail) = answer!(tr, mnir_app::referral::open_referral(&state.app, &who, &id));
     let s = detail.summary;
     Ok(Json(ReferralViewJson {
         referral: referral.into(),
@@ -620,18 +551,10 @@ async fn answer_referral(
 ) -> ApiResult<Json<ReferralJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let request: AnswerRequest = parse_json(&tr, &body)?;
-    let by = audit_actor(&state, &user);
+    let who = who(&state, &user);
     let referral = answer!(
         tr,
-        crate::referral::answer_referral(
-            &state,
-            &user,
-            &tr,
-            &id,
-            request.accept,
-            &request.reason,
-            by
-        )
+        mnir_app::referral::answer_referral(&state.app, &who, &id, request.accept, &request.reason)
     );
     Ok(Json(referral.into()))
 }
@@ -687,14 +610,12 @@ async fn list_clocks(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClocksJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    visible_case(&state, &user, &tr, &id, "case.read.clocks").await?;
-    let clocks = state
-        .store
-        .clocks_of(&id)
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
+    let clocks = answer!(
+        tr,
+        mnir_app::clocks::of_case(&state.app, &who(&state, &user), &id)
+    );
     Ok(Json(ClocksJson {
-        no_removal: crate::reflection::running_period(&clocks).is_some(),
+        no_removal: mnir_app::reflection::running_period(&clocks).is_some(),
         clocks: clocks.into_iter().map(Into::into).collect(),
     }))
 }
@@ -722,10 +643,18 @@ async fn pause_clock(
 ) -> ApiResult<StatusCode> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let request: PauseRequest = parse_json(&tr, &body)?;
-    let by = audit_actor(&state, &user);
+    let who = who(&state, &user);
     answer!(
         tr,
-        crate::clocks::change_clock(&state, &user, &tr, &id, &clock, Some(&request.reason), by)
+        mnir_app::clocks::change(
+            &state.app,
+            &who,
+            &id,
+            &clock,
+            ClockCommand::Pause {
+                reason: &request.reason
+            }
+        )
     );
     Ok(StatusCode::NO_CONTENT)
 }
@@ -742,10 +671,10 @@ async fn resume_clock(
     Path((id, clock)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let by = audit_actor(&state, &user);
+    let who = who(&state, &user);
     answer!(
         tr,
-        crate::clocks::change_clock(&state, &user, &tr, &id, &clock, None, by)
+        mnir_app::clocks::change(&state.app, &who, &id, &clock, ClockCommand::Resume)
     );
     Ok(StatusCode::NO_CONTENT)
 }
@@ -781,34 +710,23 @@ pub struct InboxJson {
 ))]
 async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json<InboxJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    can(&user.actor(), Action::WorkInbox, None).map_err(|d| ApiError::denied(&tr, &d))?;
-    let internal = |e| ApiError::internal(&tr, e);
-    let org = &user.org.code;
-    let tasks = state.store.open_tasks(org).await.map_err(internal)?;
-    let upcoming = state
-        .store
-        .upcoming_clocks(
-            org,
-            state.now_ms() + crate::clocks::UPCOMING_DAYS * 86_400_000,
-        )
-        .await
-        .map_err(internal)?;
-    let referrals = state
-        .store
-        .referrals_awaiting(org)
-        .await
-        .map_err(internal)?;
+    let Inbox {
+        tasks,
+        upcoming,
+        referrals,
+    } = answer!(tr, mnir_app::clocks::inbox(&state.app, &who(&state, &user)));
     Ok(Json(InboxJson {
         tasks: tasks
             .into_iter()
-            .map(|t| TaskJson {
+            .map(|(t, for_you)| TaskJson {
                 role: state
-                    .jurisdiction
+                    .app
+                    .jurisdiction()
                     .clocks
                     .get(&t.clock_kind)
                     .and_then(|d| d.role)
                     .map(|r| r.as_str().to_string()),
-                for_you: crate::clocks::task_is_for(&state, &user, &t.clock_kind),
+                for_you,
                 id: t.id,
                 case_id: t.case_id,
                 case_reference: t.case_reference,
@@ -884,18 +802,10 @@ async fn offer_reflection(
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let request: ReflectionRequest = parse_json(&tr, &body)?;
-    let by = audit_actor(&state, &user);
+    let who = who(&state, &user);
     let record = answer!(
         tr,
-        crate::reflection::offer(
-            &state,
-            &user,
-            &tr,
-            &id,
-            request.accepted,
-            &request.language,
-            by
-        )
+        mnir_app::reflection::offer(&state.app, &who, &id, request.accepted, &request.language)
     );
     Ok(created(ReflectionJson::from(record)))
 }
@@ -915,18 +825,10 @@ async fn end_reflection(
 ) -> ApiResult<StatusCode> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let request: ReflectionEndRequest = parse_json(&tr, &body)?;
-    let by = audit_actor(&state, &user);
+    let who = who(&state, &user);
     answer!(
         tr,
-        crate::reflection::end(
-            &state,
-            &user,
-            &tr,
-            &id,
-            &request.outcome,
-            &request.reason,
-            by
-        )
+        mnir_app::reflection::end(&state.app, &who, &id, &request.outcome, &request.reason)
     );
     Ok(StatusCode::NO_CONTENT)
 }
@@ -971,8 +873,8 @@ async fn no_removal(
     headers: HeaderMap,
 ) -> ApiResult<Json<NoRemovalListJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let by = audit_actor(&state, &user);
-    let flags = answer!(tr, crate::reflection::flags(&state, &user, by));
+    let who = who(&state, &user);
+    let flags = answer!(tr, mnir_app::reflection::flags(&state.app, &who));
     Ok(Json(NoRemovalListJson {
         people: flags.into_iter().map(Into::into).collect(),
     }))

@@ -6,8 +6,8 @@ use crate::i18n::{Lang, Tr};
 use axum::extract::FromRequestParts;
 use axum::http::header::{self, HeaderMap};
 use axum::http::request::Parts;
-use mnir_crypto::{constant_time_eq, random_secret, secret_hash};
-use mnir_store::{SessionRecord, User};
+use mnir_crypto::{constant_time_eq, random_secret};
+use mnir_store::User;
 
 pub const CSRF_FIELD: &str = "csrf";
 pub const LANG_COOKIE: &str = "mnir_lang";
@@ -81,7 +81,7 @@ pub fn request_lang(state: &AppState, headers: &HeaderMap) -> Lang {
 pub struct Viewer {
     pub tr: Tr,
     pub user: Option<User>,
-    session_secret: Option<String>,
+    pub(crate) session_secret: Option<String>,
     /// The anonymous pre-session secret that protects the login form; a fresh one is created
     /// when the browser has none.
     pre_secret: String,
@@ -107,10 +107,6 @@ impl Viewer {
             _ => Err(PageError::csrf(ctx)),
         }
     }
-
-    pub fn session_hash(&self) -> Option<String> {
-        self.session_secret.as_deref().map(secret_hash)
-    }
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -129,7 +125,7 @@ impl FromRequestParts<AppState> for Viewer {
             &parts.headers,
             session_cookie_name(state.config.secure_cookies),
         ) {
-            Some(secret) => match live_session_user(state, &secret).await {
+            Some(secret) => match mnir_app::accounts::session_user(&state.app, &secret).await {
                 Some(user) => (Some(user), Some(secret)),
                 None => (None, None),
             },
@@ -164,125 +160,10 @@ impl FromRequestParts<AppState> for Viewer {
     }
 }
 
-/// The user behind a session secret, if the session is within its idle and absolute limits.
-async fn live_session_user(state: &AppState, secret: &str) -> Option<User> {
-    let hash = secret_hash(secret);
-    let session = state.store.session(&hash).await.ok()??;
-    let now = state.now_ms();
-    if now >= session.expires_at_ms || now - session.last_seen_ms >= state.config.session_idle_ms {
-        let _ = state.store.delete_session(&hash).await;
-        return None;
-    }
-    let user = state.store.user_by_id(&session.user_id).await.ok()??;
-    if !user.active || !user.org.active {
-        return None;
-    }
-    // Refreshing at most once a minute keeps reads from turning into writes on every click.
-    if now - session.last_seen_ms > 60_000 {
-        let _ = state.store.touch_session(&hash, now).await;
-    }
-    Some(user)
-}
-
-pub enum LoginOutcome {
-    Success { session_secret: String },
-    BadCredentials,
-    Locked,
-    Throttled,
-}
-
-pub async fn attempt_login(
-    state: &AppState,
-    login: &str,
-    password: &str,
-    client: &str,
-) -> LoginOutcome {
-    let now = state.now_ms();
-    {
-        let mut attempts = state.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        attempts.retain(|_, (first, _)| now - *first < state.config.ip_window_ms);
-        if attempts
-            .get(client)
-            .is_some_and(|(_, failures)| *failures >= state.config.ip_attempts)
-        {
-            return LoginOutcome::Throttled;
-        }
-    }
-    // Only failures count against an address: a whole office may sign in from one address.
-    let note_failure = || {
-        let mut attempts = state.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        attempts.entry(client.to_string()).or_insert((now, 0)).1 += 1;
-    };
-    let user = state.store.user_by_login(login.trim()).await.ok().flatten();
-    // An unknown login is checked against a hash of the same cost, so timing does not reveal
-    // which logins exist.
-    let stored = user
-        .as_ref()
-        .map_or_else(|| state.dummy_hash.to_string(), |u| u.password_hash.clone());
-    let password = password.to_string();
-    let verified = {
-        let _permit = state.hashing.acquire().await;
-        tokio::task::spawn_blocking(move || mnir_crypto::verify_password(&password, &stored))
-            .await
-            .unwrap_or(false)
-    };
-    let Some(user) = user else {
-        note_failure();
-        return LoginOutcome::BadCredentials;
-    };
-
-    if user.locked_until_ms.is_some_and(|until| until > now) {
-        return LoginOutcome::Locked;
-    }
-    if !verified || !user.active || !user.org.active {
-        note_failure();
-        let _ = state
-            .store
-            .record_login_attempt(&user.id, false, now, state.config.lockout)
-            .await;
-        return LoginOutcome::BadCredentials;
-    }
-    if state
-        .store
-        .record_login_attempt(&user.id, true, now, state.config.lockout)
-        .await
-        .is_err()
-    {
-        return LoginOutcome::BadCredentials;
-    }
-    // A new random id at every login: a session id planted before login is never promoted.
-    let session_secret = random_secret();
-    let record = SessionRecord {
-        id_hash: secret_hash(&session_secret),
-        user_id: user.id.clone(),
-        created_at_ms: now,
-        last_seen_ms: now,
-        expires_at_ms: now + state.config.session_absolute_ms,
-    };
-    if state.store.create_session(&record).await.is_err() {
-        return LoginOutcome::BadCredentials;
-    }
-    LoginOutcome::Success { session_secret }
-}
-
 /// Resolves `Authorization: Bearer <token>` to a user; `None` for a missing, unknown or expired
 /// token.
 pub async fn bearer_user(state: &AppState, headers: &HeaderMap) -> Option<User> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?.trim();
-    let record = state.store.api_token(&secret_hash(token)).await.ok()??;
-    if record.expires_at_ms <= state.now_ms() {
-        return None;
-    }
-    let user = state.store.user_by_id(&record.user_id).await.ok()??;
-    (user.active && user.org.active).then_some(user)
-}
-
-/// Hashes a password off the async threads, within the same bound as verification.
-pub async fn hash_password(state: &AppState, password: String) -> String {
-    let cost = state.config.password_cost;
-    let _permit = state.hashing.acquire().await;
-    tokio::task::spawn_blocking(move || mnir_crypto::hash_password(&password, cost))
-        .await
-        .expect("password hashing does not panic")
+    mnir_app::accounts::token_user(&state.app, token).await
 }

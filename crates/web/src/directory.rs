@@ -3,10 +3,9 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::error::{FieldError, PageError};
 use crate::i18n::Tr;
-use crate::ops::Refusal;
-use crate::pages::{Opt, Reply, audit_actor, field, form_pairs, options, render, signed_in};
+use crate::ops::{Shown, field_errors};
+use crate::pages::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
 use crate::views::PageCtx;
 use askama::Template;
 use axum::Router;
@@ -15,9 +14,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use mnir_domain::directory::{SERVICES, TARGET_GROUPS, check_entry};
-use mnir_domain::{Action, can, reference};
-use mnir_store::{AuditActor, DirectoryEntry, User};
+use mnir_app::AppError;
+use mnir_domain::directory::{SERVICES, TARGET_GROUPS};
+use mnir_domain::reference;
 use serde::Deserialize;
 
 type PageResult = Result<Response, Reply>;
@@ -50,105 +49,7 @@ struct DirectoryPage {
     edit_own: bool,
 }
 
-/// A directory search: each filter is optional.
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-pub struct SearchQuery {
-    /// A service the organisation offers (`accommodation`, `medical`, …).
-    service: Option<String>,
-    /// A county it covers (ISO 3166-2); an entry without counties covers the whole country.
-    county: Option<String>,
-    /// A group it takes (`children`, `women`, `men`, `families`).
-    group: Option<String>,
-}
-
-/// The entries matching a search.
-pub async fn search_entries(
-    state: &AppState,
-    q: &SearchQuery,
-) -> mnir_store::StoreResult<Vec<DirectoryEntry>> {
-    fn pick(v: &Option<String>) -> Option<&str> {
-        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-    }
-    let (service, county, group) = (pick(&q.service), pick(&q.county), pick(&q.group));
-    Ok(state
-        .store
-        .directory()
-        .await?
-        .into_iter()
-        .filter(|e| service.is_none_or(|s| e.services.iter().any(|x| x == s)))
-        .filter(|e| {
-            county.is_none_or(|c| e.counties.is_empty() || e.counties.iter().any(|x| x == c))
-        })
-        .filter(|e| group.is_none_or(|g| e.target_groups.iter().any(|x| x == g)))
-        .collect())
-}
-
-/// A directory entry as sent by the edit form or the API.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct EntryInput {
-    pub services: Vec<String>,
-    /// Counties covered (ISO 3166-2); empty for the whole country.
-    #[serde(default)]
-    pub counties: Vec<String>,
-    pub target_groups: Vec<String>,
-    /// ISO 639 codes.
-    pub languages: Vec<String>,
-    /// Places free now, if the organisation counts them.
-    pub capacity: Option<i64>,
-}
-
-/// Saves the entry of `org` after checking every field.
-pub async fn save_entry(
-    state: &AppState,
-    user: &User,
-    tr: &Tr,
-    org: &mnir_store::Organisation,
-    input: EntryInput,
-    by: AuditActor,
-) -> Result<DirectoryEntry, Refusal> {
-    can(
-        &user.actor(),
-        Action::EditDirectoryEntry {
-            own: org.code == user.org.code,
-        },
-        None,
-    )?;
-    let languages: Vec<String> = input
-        .languages
-        .iter()
-        .map(|l| l.trim().to_ascii_lowercase())
-        .filter(|l| !l.is_empty())
-        .collect();
-    let wrong = check_entry(
-        &input.services,
-        &input.counties,
-        &input.target_groups,
-        &languages,
-        input.capacity,
-    );
-    if !wrong.is_empty() {
-        return Err(Refusal::Invalid(
-            wrong
-                .iter()
-                .map(|f| FieldError {
-                    field: (*f).to_string(),
-                    message: tr.t(&format!("directory-invalid-{f}")),
-                })
-                .collect(),
-        ));
-    }
-    let entry = DirectoryEntry {
-        org_code: org.code.clone(),
-        services: input.services,
-        counties: input.counties,
-        target_groups: input.target_groups,
-        languages,
-        capacity: input.capacity,
-        updated_at_ms: by.now_ms,
-    };
-    state.store.save_directory_entry(&entry, &by).await?;
-    Ok(entry)
-}
+use mnir_app::directory::{EntryInput, SearchQuery};
 
 fn labels(tr: &Tr, prefix: &str, values: &[String]) -> String {
     values
@@ -173,14 +74,12 @@ async fn search(
             .map(str::to_string)
     };
     let (service, county, group) = (pick(&q.service), pick(&q.county), pick(&q.group));
-    let entries = search_entries(&state, &q)
+    let entries = mnir_app::directory::search_entries(&state.app, &q)
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    let orgs = state
-        .store
-        .list_organisations()
+        .map_err(|e| e.page(&ctx, "directory-title"))?;
+    let orgs = mnir_app::accounts::organisations(&state.app)
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+        .map_err(|e| e.page(&ctx, "directory-title"))?;
     let rows: Vec<Row> = entries
         .into_iter()
         .map(|e| Row {
@@ -223,12 +122,7 @@ async fn search(
         ),
         count_text: tr.t_with("orgs-count", &[("count", (rows.len() as i64).into())]),
         rows,
-        edit_own: can(
-            &user.actor(),
-            Action::EditDirectoryEntry { own: true },
-            None,
-        )
-        .is_ok(),
+        edit_own: mnir_app::directory::may_edit_own(&who(&state, user)),
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)
@@ -261,25 +155,9 @@ async fn editable(
     org: Option<&str>,
 ) -> Result<mnir_store::Organisation, Reply> {
     let user = signed_in(viewer)?;
-    let code = org
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .unwrap_or(&user.org.code)
-        .to_string();
-    can(
-        &user.actor(),
-        Action::EditDirectoryEntry {
-            own: code == user.org.code,
-        },
-        None,
-    )
-    .map_err(|d| PageError::denied(ctx, &d))?;
-    state
-        .store
-        .organisation(&code)
+    mnir_app::directory::editable(&state.app, &who(state, user), org)
         .await
-        .map_err(|e| PageError::internal(ctx, e))?
-        .ok_or_else(|| PageError::not_found(ctx).into())
+        .map_err(|e| e.page(ctx, "directory-title").into())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -325,13 +203,9 @@ async fn edit_page(
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "directory");
     let org = editable(&state, &viewer, &ctx, q.org.as_deref()).await?;
-    let entry = state
-        .store
-        .directory()
+    let entry = mnir_app::directory::entry(&state.app, &org.code)
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?
-        .into_iter()
-        .find(|e| e.org_code == org.code);
+        .map_err(|e| e.page(&ctx, "directory-title"))?;
     let page = match entry {
         Some(e) => edit_view(
             ctx.clone(),
@@ -397,26 +271,19 @@ async fn edit_submit(
                 languages,
                 capacity,
             };
-            save_entry(
-                &state,
-                user,
-                &ctx.tr,
-                &org,
-                input,
-                audit_actor(&state, user),
-            )
-            .await
-            .map(|_| ())
+            mnir_app::directory::save_entry(&state.app, &who(&state, user), &org, input)
+                .await
+                .map(|_| ())
         }
-        Err(_) => Err(Refusal::invalid(
-            "capacity",
-            ctx.t("directory-invalid-capacity"),
-        )),
+        Err(_) => Err(AppError::invalid("capacity", "directory-invalid-capacity")),
     };
     match result {
         Ok(()) => Ok(Redirect::to("/directory").into_response()),
-        Err(Refusal::Invalid(fields)) => {
-            let errors = fields.into_iter().map(|f| f.message).collect();
+        Err(AppError::Invalid(issues)) => {
+            let errors = field_errors(&ctx.tr, &issues)
+                .into_iter()
+                .map(|f| f.message)
+                .collect();
             let page = edit_view(
                 ctx.clone(),
                 &org,

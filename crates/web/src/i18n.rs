@@ -139,6 +139,23 @@ impl Tr {
         self.format(key, Some(&fluent_args))
     }
 
+    /// A use case's message in this language, its terms named.
+    pub fn message(&self, message: &mnir_app::Message) -> String {
+        let args: Vec<(&str, Arg)> = message
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    mnir_app::Arg::Text(s) => Arg::Text(s.clone()),
+                    mnir_app::Arg::Number(n) => Arg::Number(*n),
+                    mnir_app::Arg::Term(group, code) => Arg::Text(self.term(group, code)),
+                };
+                (*name, value)
+            })
+            .collect();
+        self.t_with(message.id, &args)
+    }
+
     /// The label of a vocabulary value, e.g. `state-presumed_victim`.
     pub fn term(&self, prefix: &str, value: &str) -> String {
         self.t(&format!("{prefix}-{value}"))

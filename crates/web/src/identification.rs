@@ -6,9 +6,8 @@ use crate::auth::Viewer;
 use crate::error::PageError;
 use crate::explain::explanation;
 use crate::i18n::{Lang, Tr};
-use crate::pages::{
-    CaseForm, Reply, audit_actor, field, form_pairs, posted_case_form, render, scope_for, signed_in,
-};
+use crate::ops::Shown;
+use crate::pages::{CaseForm, Reply, field, form_pairs, posted_case_form, render, signed_in, who};
 use crate::views::PageCtx;
 use askama::Template;
 use axum::Router;
@@ -17,11 +16,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use mnir_domain::identification::{Answers, Catalogue, Evaluation, Outcome, Profile, evaluate};
-use mnir_domain::{Action, CaseFacts, CaseState, Exploitation, can};
-use mnir_store::{
-    CatalogueRecord, DecisionRecord, InterviewRecord, Reveal, StoreError, Transition, User,
-};
+use mnir_app::AppError;
+use mnir_app::catalogue::{Changer, Rejected};
+use mnir_app::identification::{InterviewAnswers, InterviewCase, answers_of};
+use mnir_domain::identification::{Catalogue, Evaluation, Outcome, Profile, evaluate};
+use mnir_domain::{CaseFacts, CaseState, Exploitation};
+use mnir_store::{CatalogueRecord, InterviewRecord};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -43,19 +43,6 @@ pub fn routes() -> Router<AppState> {
             "/identification/catalogues/activate",
             post(catalogue_activate),
         )
-}
-
-/// Maps an engine outcome and a decision to "the officer decided otherwise than advised".
-pub fn differs_from_advice(advice: Option<&str>, decision: CaseState) -> bool {
-    let positive = matches!(
-        decision,
-        CaseState::PresumedVictim | CaseState::IdentifiedVictim
-    );
-    match advice {
-        Some("indicated") => !positive,
-        Some(_) => positive,
-        None => false,
-    }
 }
 
 struct IndicatorRow {
@@ -105,51 +92,17 @@ pub struct DecisionForm {
     pub from: &'static str,
 }
 
-async fn case_for_interview(
-    state: &AppState,
-    user: &User,
-    id: &str,
-    ctx: &PageCtx,
-) -> Result<(CaseFacts, mnir_store::CaseDetail), Reply> {
-    let scope = scope_for(user);
-    let facts = state
-        .store
-        .case_facts(id, &scope)
-        .await
-        .map_err(|e| PageError::internal(ctx, e))?
-        .ok_or_else(|| PageError::not_found(ctx))?;
-    can(&user.actor(), Action::RunInterview, Some(&facts))
-        .map_err(|d| PageError::denied(ctx, &d))?;
-    let detail = state
-        .store
-        .case_detail(id, &scope, Reveal::default(), &audit_actor(state, user))
-        .await
-        .map_err(|e| PageError::internal(ctx, e))?
-        .ok_or_else(|| PageError::not_found(ctx))?;
-    Ok((facts, detail))
-}
-
-/// The decisions the actor may take on this case now, with the engine's latest advice.
-pub async fn decision_form(
-    state: &AppState,
-    user: &User,
-    facts: &CaseFacts,
+/// The decision form for the decisions the actor may take, with the engine's latest advice.
+pub fn decision_form(
     tr: &Tr,
-    case_id: &str,
+    decisions: &[CaseState],
+    latest: Option<&InterviewRecord>,
+    state: CaseState,
 ) -> Option<DecisionForm> {
-    let options: Vec<(String, String)> = [
-        CaseState::PresumedVictim,
-        CaseState::IdentifiedVictim,
-        CaseState::NotAVictim,
-    ]
-    .into_iter()
-    .filter(|to| can(&user.actor(), Action::Transition { to: *to }, Some(facts)).is_ok())
-    .map(|to| (to.as_str().to_string(), tr.term("state", to.as_str())))
-    .collect();
-    if options.is_empty() {
+    if decisions.is_empty() {
         return None;
     }
-    let advice = match state.store.latest_interview(case_id).await.ok().flatten() {
+    let advice = match latest {
         Some(i) => tr.t_with(
             "decision-advice",
             &[("outcome", tr.term("outcome", &i.outcome).into())],
@@ -157,9 +110,12 @@ pub async fn decision_form(
         None => tr.t("decision-no-interview"),
     };
     Some(DecisionForm {
-        options,
+        options: decisions
+            .iter()
+            .map(|to| (to.as_str().to_string(), tr.term("state", to.as_str())))
+            .collect(),
         advice,
-        from: facts.state.as_str(),
+        from: state.as_str(),
     })
 }
 
@@ -198,18 +154,6 @@ fn read_answers(
         _ => None,
     };
     (marks, evidence, act)
-}
-
-fn answers_of(marks: &BTreeMap<String, bool>, act: Option<bool>) -> Answers {
-    Answers {
-        present: marks
-            .iter()
-            .filter(|(_, p)| **p)
-            .map(|(c, _)| c.clone())
-            .collect(),
-        asked: Some(marks.keys().cloned().collect()),
-        act,
-    }
 }
 
 fn default_profile(facts: &CaseFacts, exploitation: Option<Exploitation>) -> Profile {
@@ -343,18 +287,21 @@ async fn interview_page(
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
-    let (facts, detail) = case_for_interview(&state, user, &id, &ctx).await?;
-    let latest = state
-        .store
-        .latest_interview(&id)
+    let InterviewCase {
+        facts,
+        detail,
+        latest,
+        decisions,
+    } = mnir_app::identification::interview_case(&state.app, &who(&state, user), &id)
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    let decision = decision_form(&state, user, &facts, &ctx.tr, &id).await;
+        .map_err(|e| e.page(&ctx, "interview-title"))?;
+    let decision = decision_form(&ctx.tr, &decisions, latest.as_ref(), facts.state);
     let requested = q.profile.as_deref().and_then(|p| p.parse::<Profile>().ok());
     // A saved interview is always shown against the catalogue version it used.
     let (catalogue, profile, marks, evidence, act, saved_note) = match latest {
         Some(i) if requested.is_none_or(|p| p.as_str() == i.profile) => {
             let catalogue = state
+                .app
                 .catalogue(&i.catalogue_version)
                 .await
                 .map_err(|e| PageError::internal(&ctx, e))?;
@@ -373,6 +320,7 @@ async fn interview_page(
         }
         _ => {
             let catalogue = state
+                .app
                 .active_catalogue()
                 .await
                 .map_err(|e| PageError::internal(&ctx, e))?;
@@ -419,18 +367,27 @@ async fn interview_submit(
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let (facts, detail) = case_for_interview(&state, user, &id, &ctx).await?;
+    let who = who(&state, user);
+    let InterviewCase {
+        facts,
+        detail,
+        latest,
+        decisions,
+    } = mnir_app::identification::interview_case(&state.app, &who, &id)
+        .await
+        .map_err(|e| e.page(&ctx, "interview-title"))?;
     let profile: Profile = field(&pairs, "profile")
         .and_then(|p| p.parse().ok())
         .ok_or_else(|| PageError::bad_request(&ctx, ctx.t("interview-bad-profile")))?;
     let version =
         field(&pairs, "catalogue_version").unwrap_or(mnir_domain::identification::BUILTIN_VERSION);
     let catalogue: Arc<Catalogue> = state
+        .app
         .catalogue(version)
         .await
         .map_err(|_| PageError::bad_request(&ctx, ctx.t("interview-bad-catalogue")))?;
     let (marks, evidence, act) = read_answers(&pairs, &catalogue, profile);
-    let decision = decision_form(&state, user, &facts, &ctx.tr, &id).await;
+    let decision = decision_form(&ctx.tr, &decisions, latest.as_ref(), facts.state);
     if field(&pairs, "action") == Some("profile") {
         // Changing the profile only re-renders the form with that profile's indicators.
         let page = build_page(
@@ -448,27 +405,27 @@ async fn interview_submit(
         );
         return render(&viewer, StatusCode::OK, &page, &ctx);
     }
-    let evaluation = evaluate(&catalogue, profile, &answers_of(&marks, act))
-        .map_err(|e| PageError::bad_request(&ctx, e.to_string()))?;
-    let record = InterviewRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        case_id: id.clone(),
-        catalogue_version: catalogue.version.clone(),
-        profile: profile.as_str().into(),
-        act,
-        marks: marks.clone(),
-        evidence: evidence.clone(),
-        outcome: evaluation.outcome.as_str().into(),
-        created_by: user.id.clone(),
-        org_code: user.org.code.clone(),
-        created_at_ms: state.now_ms(),
-    };
-    state
-        .store
-        .save_interview(&record, &audit_actor(&state, user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    let decision = decision_form(&state, user, &facts, &ctx.tr, &id).await;
+    let (record, evaluation) = mnir_app::identification::save_interview(
+        &state.app,
+        &who,
+        &id,
+        InterviewAnswers {
+            profile,
+            catalogue_version: catalogue.version.clone(),
+            marks: marks.clone(),
+            evidence: evidence.clone(),
+            act,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Internal(cause) if cause.starts_with("evaluation: ") => {
+            PageError::bad_request(&ctx, cause.trim_start_matches("evaluation: ").to_string())
+        }
+        other => other.page(&ctx, "interview-title"),
+    })?;
+    // The saved interview is the latest now: the decision form shows its advice.
+    let decision = decision_form(&ctx.tr, &decisions, Some(&record), facts.state);
     let note = ctx.tr.t_with(
         "interview-saved-at",
         &[
@@ -492,156 +449,32 @@ async fn interview_submit(
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
-/// Why a decision could not be recorded.
-pub enum DecideError {
-    Denied(mnir_domain::Denial),
-    /// A message for the user: missing reasons, or a decision different from the advice
-    /// without saying why.
-    Invalid(String),
-    Stale(CaseState),
-    Store(StoreError),
-}
-
-/// Whether moving a case to `to` is an identification decision (recorded with the advice).
-pub fn is_decision(to: CaseState) -> bool {
-    matches!(
-        to,
-        CaseState::PresumedVictim | CaseState::IdentifiedVictim | CaseState::NotAVictim
-    )
-}
-
-/// Records an identification decision with the engine's latest advice; the officer may decide
-/// otherwise, and must then say why. The case moves in the same transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn decide(
-    state: &AppState,
-    user: &User,
-    tr: &Tr,
-    case_id: &str,
-    facts: &CaseFacts,
-    decision: CaseState,
-    reasons: &str,
-    why_different: &str,
-    channel: mnir_store::AuditActor,
-) -> Result<(), DecideError> {
-    can(
-        &user.actor(),
-        Action::Transition { to: decision },
-        Some(facts),
-    )
-    .map_err(DecideError::Denied)?;
-    let (reasons, why_different) = (reasons.trim(), why_different.trim());
-    let latest = state
-        .store
-        .latest_interview(case_id)
-        .await
-        .map_err(DecideError::Store)?;
-    let advice = latest.as_ref().map(|i| i.outcome.clone());
-    let differs = differs_from_advice(advice.as_deref(), decision);
-    if reasons.is_empty() {
-        return Err(DecideError::Invalid(tr.t("decision-reasons-required")));
-    }
-    if differs && why_different.is_empty() {
-        return Err(DecideError::Invalid(
-            tr.t("decision-why-different-required"),
-        ));
-    }
-    if reasons.chars().count() + why_different.chars().count() > 4000 {
-        return Err(DecideError::Invalid(tr.t("transition-reason-too-long")));
-    }
-    let full_reasons = if differs && !why_different.is_empty() {
-        format!(
-            "{reasons}\n\n{}: {why_different}",
-            tr.t("decision-why-different")
-        )
-    } else {
-        reasons.to_string()
-    };
-    let record = DecisionRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        case_id: case_id.to_string(),
-        interview_id: latest.map(|i| i.id),
-        decision,
-        engine_outcome: advice,
-        differs_from_advice: differs,
-        reasons: full_reasons.clone(),
-        decided_by: user.id.clone(),
-        org_code: user.org.code.clone(),
-        decided_at_ms: channel.now_ms,
-    };
-    let change = Transition {
-        case_id: case_id.to_string(),
-        from: facts.state,
-        to: decision,
-        reason: full_reasons,
-    };
-    match crate::clocks::record_decision(state, &record, &change, &channel).await {
-        Ok(()) => Ok(()),
-        Err(StoreError::StaleState { current }) => Err(DecideError::Stale(current)),
-        Err(e) => Err(DecideError::Store(e)),
-    }
-}
-
 async fn decision_submit(
     viewer: Viewer,
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let CaseForm {
-        user,
-        ctx,
-        pairs,
-        facts,
-    } = posted_case_form(&viewer, &state, &id, &body).await?;
-    let tr = ctx.tr;
-    if field(&pairs, "from").is_some_and(|f| f != facts.state.as_str()) {
-        let message = tr.t_with(
-            "transition-stale",
-            &[("state", tr.term("state", facts.state.as_str()).into())],
-        );
-        return Err(PageError::new(&ctx, StatusCode::CONFLICT, "decision-title", message).into());
-    }
-    let decision = field(&pairs, "decision")
-        .and_then(|d| d.parse::<CaseState>().ok())
-        .filter(|d| is_decision(*d))
-        .ok_or_else(|| PageError::bad_request(&ctx, tr.t("decision-choose")))?;
-    let reasons = field(&pairs, "reasons").unwrap_or("");
-    let why = field(&pairs, "why_different").unwrap_or("");
-    match decide(
-        &state,
-        user,
-        &tr,
+    let CaseForm { user, ctx, pairs } = posted_case_form(&viewer, &state, &id, &body).await?;
+    let seen_from = field(&pairs, "from").and_then(|f| f.parse::<CaseState>().ok());
+    let decision = field(&pairs, "decision").and_then(|d| d.parse::<CaseState>().ok());
+    mnir_app::identification::decide_from_form(
+        &state.app,
+        &who(&state, user),
         &id,
-        &facts,
+        seen_from,
         decision,
-        reasons,
-        why,
-        audit_actor(&state, user),
+        field(&pairs, "reasons").unwrap_or(""),
+        field(&pairs, "why_different").unwrap_or(""),
     )
     .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(DecideError::Denied(d)) => Err(PageError::denied(&ctx, &d).into()),
-        Err(DecideError::Invalid(message)) => Err(PageError::new(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "decision-title",
-            message,
-        )
-        .into()),
-        Err(DecideError::Stale(current)) => Err(PageError::new(
-            &ctx,
-            StatusCode::CONFLICT,
-            "decision-title",
-            tr.t_with(
-                "transition-stale",
-                &[("state", tr.term("state", current.as_str()).into())],
-            ),
-        )
-        .into()),
-        Err(DecideError::Store(e)) => Err(PageError::internal(&ctx, e).into()),
-    }
+    .map_err(|e| match e {
+        AppError::Invalid(issues) if issues.iter().any(|i| i.field == "decision") => {
+            PageError::bad_request(&ctx, ctx.t("decision-choose"))
+        }
+        other => other.page(&ctx, "decision-title"),
+    })?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }
 
 struct CatalogueRow {
@@ -667,32 +500,20 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-/// The signed-in user, when they may manage catalogues.
-fn require_coordinator<'a>(viewer: &'a Viewer, ctx: &PageCtx) -> Result<&'a User, Reply> {
-    let user = signed_in(viewer)?;
-    can(&user.actor(), Action::ManageCatalogues, None).map_err(|d| PageError::denied(ctx, &d))?;
-    Ok(user)
-}
-
-async fn catalogue_rows(state: &AppState, tr: &Tr) -> Result<Vec<CatalogueRow>, StoreError> {
-    let imported: Vec<CatalogueRecord> = state.store.list_catalogues().await?;
-    let builtin_active = !imported.iter().any(|c| c.active);
-    let mut rows: Vec<CatalogueRow> = imported
+fn catalogue_rows(tr: &Tr, catalogues: Vec<CatalogueRecord>) -> Vec<CatalogueRow> {
+    catalogues
         .into_iter()
         .map(|c| CatalogueRow {
-            version: c.version,
             indicators: tr.number(c.indicator_count),
-            imported: tr.datetime_ms(c.imported_at_ms),
+            imported: if c.version == mnir_domain::identification::BUILTIN_VERSION {
+                tr.t("catalogue-builtin")
+            } else {
+                tr.datetime_ms(c.imported_at_ms)
+            },
+            version: c.version,
             active: c.active,
         })
-        .collect();
-    rows.push(CatalogueRow {
-        version: mnir_domain::identification::BUILTIN_VERSION.into(),
-        indicators: tr.number(Catalogue::builtin().indicators.len() as i64),
-        imported: tr.t("catalogue-builtin"),
-        active: builtin_active,
-    });
-    Ok(rows)
+        .collect()
 }
 
 async fn catalogues_page(
@@ -700,11 +521,12 @@ async fn catalogues_page(
     State(state): State<AppState>,
     Query(q): Query<DoneQuery>,
 ) -> PageResult {
+    let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
-    require_coordinator(&viewer, &ctx)?;
-    let rows = catalogue_rows(&state, &ctx.tr)
+    let catalogues = mnir_app::catalogue::list(&state.app, &who(&state, user))
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+        .map_err(|e| e.page(&ctx, "catalogues-title"))?;
+    let rows = catalogue_rows(&ctx.tr, catalogues);
     let message = match q.done.as_deref() {
         Some("imported") => Some(ctx.t("catalogue-imported")),
         Some("activated") => Some(ctx.t("catalogue-activated")),
@@ -726,47 +548,28 @@ async fn catalogue_import(
     State(state): State<AppState>,
     body: Bytes,
 ) -> PageResult {
+    let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
-    let user = require_coordinator(&viewer, &ctx)?;
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+    let who = who(&state, user);
     let version = field(&pairs, "version").unwrap_or("").trim().to_string();
     let csv = field(&pairs, "csv").unwrap_or("").to_string();
-    let errors: Vec<(String, String, String)> = match Catalogue::parse(&version, &csv) {
-        Ok(catalogue) => {
-            let record = CatalogueRecord {
-                version: catalogue.version.clone(),
-                indicator_count: catalogue.indicators.len() as i64,
-                imported_at_ms: state.now_ms(),
-                imported_by: Some(user.id.clone()),
-                active: false,
-            };
-            let clash = version == mnir_domain::identification::BUILTIN_VERSION;
-            match if clash {
-                Err(StoreError::Conflict(version.clone()))
-            } else {
-                state
-                    .store
-                    .import_catalogue(&record, &csv, &audit_actor(&state, user))
-                    .await
-            } {
-                Ok(()) => {
-                    return Ok(
-                        Redirect::to("/identification/catalogues?done=imported").into_response()
-                    );
-                }
-                Err(StoreError::Conflict(_)) => vec![(
-                    "—".into(),
-                    "version".into(),
-                    ctx.tr.t_with(
-                        "catalogue-version-exists",
-                        &[("version", version.clone().into())],
-                    ),
-                )],
-                Err(e) => return Err(PageError::internal(&ctx, e).into()),
-            }
+    let outcome =
+        mnir_app::catalogue::import(&state.app, &Changer::User(&who), &version, &csv, false)
+            .await
+            .map_err(|e| e.page(&ctx, "catalogues-title"))?;
+    let errors: Vec<(String, String, String)> = match outcome {
+        Ok(_) => {
+            return Ok(Redirect::to("/identification/catalogues?done=imported").into_response());
         }
-        Err(errors) => errors
+        Err(Rejected::VersionExists(version)) => vec![(
+            "—".into(),
+            "version".into(),
+            ctx.tr
+                .t_with("catalogue-version-exists", &[("version", version.into())]),
+        )],
+        Err(Rejected::Rows(errors)) => errors
             .into_iter()
             .map(|e| {
                 (
@@ -781,9 +584,10 @@ async fn catalogue_import(
             })
             .collect(),
     };
-    let rows = catalogue_rows(&state, &ctx.tr)
+    let catalogues = mnir_app::catalogue::list(&state.app, &who)
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+        .map_err(|e| e.page(&ctx, "catalogues-title"))?;
+    let rows = catalogue_rows(&ctx.tr, catalogues);
     let page = CataloguesPage {
         ctx: ctx.clone(),
         rows,
@@ -800,19 +604,13 @@ async fn catalogue_activate(
     State(state): State<AppState>,
     body: Bytes,
 ) -> PageResult {
+    let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
-    let user = require_coordinator(&viewer, &ctx)?;
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let version = field(&pairs, "version").unwrap_or("");
-    let target = (version != mnir_domain::identification::BUILTIN_VERSION).then_some(version);
-    match state
-        .store
-        .activate_catalogue(target, &audit_actor(&state, user))
+    mnir_app::catalogue::activate(&state.app, &Changer::User(&who(&state, user)), version)
         .await
-    {
-        Ok(()) => Ok(Redirect::to("/identification/catalogues?done=activated").into_response()),
-        Err(StoreError::NotFound) => Err(PageError::not_found(&ctx).into()),
-        Err(e) => Err(PageError::internal(&ctx, e).into()),
-    }
+        .map_err(|e| e.page(&ctx, "catalogues-title"))?;
+    Ok(Redirect::to("/identification/catalogues?done=activated").into_response())
 }

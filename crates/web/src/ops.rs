@@ -1,74 +1,65 @@
-//! Why an operation shared by the pages and the API refused, kept apart from how it is shown:
-//! the pages turn a refusal into an error page, the API into its JSON error.
+//! A use case's refusal shown to the user: the pages turn it into an error page, the API into
+//! its JSON error, both in the user's language. Nothing below the web crate translates.
 
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::views::PageCtx;
 use axum::http::StatusCode;
-use mnir_domain::Denial;
+use mnir_app::{AppError, FieldIssue};
 
-#[derive(Debug)]
-pub enum Refusal {
-    NotFound,
-    Denied(Denial),
-    /// Allowed in general, refused here; the message says why.
-    Forbidden(String),
-    /// What was sent is wrong, field by field, in the user's language.
-    Invalid(Vec<FieldError>),
-    /// The thing changed meanwhile (answered, ended, already running).
-    Conflict(String),
-    Internal(String),
+/// Field issues in the user's language.
+pub fn field_errors(tr: &Tr, issues: &[FieldIssue]) -> Vec<FieldError> {
+    issues
+        .iter()
+        .map(|i| FieldError {
+            field: i.field.to_string(),
+            message: tr.message(&i.message),
+        })
+        .collect()
 }
 
-impl Refusal {
-    pub fn invalid(field: &str, message: String) -> Refusal {
-        Refusal::Invalid(vec![FieldError {
-            field: field.into(),
-            message,
-        }])
-    }
+/// Shows a refusal: as an error page titled `title_key`, or as the API's JSON error.
+pub trait Shown {
+    fn page(self, ctx: &PageCtx, title_key: &str) -> PageError;
+    fn api(self, tr: &Tr) -> ApiError;
+}
 
-    /// The error page of a form whose page title is `title_key`.
-    pub fn page(self, ctx: &PageCtx, title_key: &str) -> PageError {
+impl Shown for AppError {
+    fn page(self, ctx: &PageCtx, title_key: &str) -> PageError {
+        let tr = &ctx.tr;
         match self {
-            Refusal::NotFound => PageError::not_found(ctx),
-            Refusal::Denied(d) => PageError::denied(ctx, &d),
-            Refusal::Forbidden(m) => PageError::forbidden(ctx, m),
-            Refusal::Invalid(fields) => PageError::new(
+            AppError::NotFound => PageError::not_found(ctx),
+            AppError::Denied(d) => PageError::denied(ctx, &d),
+            AppError::Forbidden(m) => PageError::forbidden(ctx, tr.message(&m)),
+            AppError::Invalid(issues) => PageError::new(
                 ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 title_key,
-                fields
+                field_errors(tr, &issues)
                     .into_iter()
                     .map(|f| f.message)
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
-            Refusal::Conflict(m) => PageError::new(ctx, StatusCode::CONFLICT, title_key, m),
-            Refusal::Internal(cause) => PageError::internal(ctx, cause),
+            AppError::Conflict(m) => {
+                PageError::new(ctx, StatusCode::CONFLICT, title_key, tr.message(&m))
+            }
+            AppError::Internal(cause) => PageError::internal(ctx, cause),
         }
     }
 
-    pub fn api(self, tr: &Tr) -> ApiError {
+    fn api(self, tr: &Tr) -> ApiError {
         match self {
-            Refusal::NotFound => ApiError::not_found(tr),
-            Refusal::Denied(d) => ApiError::denied(tr, &d),
-            Refusal::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
-            Refusal::Invalid(fields) => ApiError::invalid(tr, fields),
-            Refusal::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            Refusal::Internal(cause) => ApiError::internal(tr, cause),
+            AppError::NotFound => ApiError::not_found(tr),
+            AppError::Denied(d) => ApiError::denied(tr, &d),
+            AppError::Forbidden(m) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", tr.message(&m))
+            }
+            AppError::Invalid(issues) => ApiError::invalid(tr, field_errors(tr, &issues)),
+            AppError::Conflict(m) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", tr.message(&m))
+            }
+            AppError::Internal(cause) => ApiError::internal(tr, cause),
         }
-    }
-}
-
-impl From<mnir_store::StoreError> for Refusal {
-    fn from(e: mnir_store::StoreError) -> Refusal {
-        Refusal::Internal(e.to_string())
-    }
-}
-
-impl From<Denial> for Refusal {
-    fn from(d: Denial) -> Refusal {
-        Refusal::Denied(d)
     }
 }

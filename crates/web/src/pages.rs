@@ -1,10 +1,10 @@
 //! The HTML pages. Every form posts back and re-renders on the server; scripts only enhance.
 
 use crate::AppState;
-use crate::auth::{self, LoginOutcome, Viewer, lang_cookie, secret_cookie, session_cookie_name};
+use crate::auth::{Viewer, lang_cookie, secret_cookie, session_cookie_name};
 use crate::error::{FieldError, PageError, denial_message};
 use crate::i18n::{Lang, Tr};
-use crate::notify::{self, NotificationInput, UNKNOWN_CITIZENSHIP};
+use crate::ops::{Shown, field_errors};
 use crate::views::{PageCtx, encode_component};
 use askama::Template;
 use axum::Router;
@@ -13,12 +13,11 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use mnir_domain::{
-    Action, CaseState, Exploitation, Role, Sex, can, case_scope, next_states, reference,
-};
-use mnir_store::{
-    AuditActor, AuditVerdict, CaseFilter, Reveal, ScopeFor, StoreError, Transition, User,
-};
+use mnir_app::accounts::SignIn;
+use mnir_app::notify::{NotificationInput, UNKNOWN_CITIZENSHIP};
+use mnir_app::{AppError, Who};
+use mnir_domain::{CaseState, Exploitation, Sex, reference};
+use mnir_store::{AuditVerdict, CaseFilter, User};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -128,54 +127,30 @@ fn local_path(next: Option<&str>) -> Option<String> {
     .map(str::to_string)
 }
 
-pub(crate) fn audit_actor(state: &AppState, user: &User) -> AuditActor {
-    AuditActor {
-        user_id: Some(user.id.clone()),
-        org_code: Some(user.org.code.clone()),
-        channel: "web",
-        now_ms: state.now_ms(),
-    }
+/// The signed-in user acting through the pages.
+pub(crate) fn who<'a>(state: &AppState, user: &'a User) -> Who<'a> {
+    state.app.who(user, "web")
 }
 
-pub fn scope_for(user: &User) -> ScopeFor {
-    ScopeFor {
-        scope: case_scope(&user.actor()),
-        org_code: user.org.code.clone(),
-        user_id: user.id.clone(),
-    }
-}
-
-/// What every form posted on a case needs: the signed-in user, the page, the form's fields with
-/// their CSRF token checked, and the case as the user's scope sees it (not found otherwise).
+/// What every form posted on a case needs: the signed-in user, the page, and the form's fields
+/// with their CSRF token checked.
 pub(crate) struct CaseForm<'a> {
     pub user: &'a User,
     pub ctx: PageCtx,
     pub pairs: Vec<(String, String)>,
-    pub facts: mnir_domain::CaseFacts,
 }
 
 pub(crate) async fn posted_case_form<'a>(
     viewer: &'a Viewer,
     state: &AppState,
-    case_id: &str,
+    _case_id: &str,
     body: &Bytes,
 ) -> Result<CaseForm<'a>, Reply> {
     let user = signed_in(viewer)?;
     let ctx = PageCtx::new(&state.keys, viewer, "cases");
     let pairs = form_pairs(body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let facts = state
-        .store
-        .case_facts(case_id, &scope_for(user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?
-        .ok_or_else(|| PageError::not_found(&ctx))?;
-    Ok(CaseForm {
-        user,
-        ctx,
-        pairs,
-        facts,
-    })
+    Ok(CaseForm { user, ctx, pairs })
 }
 
 pub(crate) fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
@@ -254,23 +229,24 @@ async fn login_submit(
     let login = field(&pairs, "login").unwrap_or("").to_string();
     let password = field(&pairs, "password").unwrap_or("");
     let next = safe_next(field(&pairs, "next"));
-    let (status, error) = match auth::attempt_login(&state, &login, password, &client).await {
-        LoginOutcome::Success { session_secret, .. } => {
-            if let Some(old) = viewer.session_hash() {
-                let _ = state.store.delete_session(&old).await;
+    let (status, error) =
+        match mnir_app::accounts::sign_in(&state.app, &login, password, &client).await {
+            SignIn::Success { session_secret } => {
+                if let Some(old) = viewer.session_secret.as_deref() {
+                    mnir_app::accounts::end_session(&state.app, old, None).await;
+                }
+                let name = session_cookie_name(state.config.secure_cookies);
+                let mut response = Redirect::to(&next).into_response();
+                let cookie = secret_cookie(&state, name, &session_secret, None);
+                if let Ok(v) = HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, v);
+                }
+                return Ok(response);
             }
-            let name = session_cookie_name(state.config.secure_cookies);
-            let mut response = Redirect::to(&next).into_response();
-            let cookie = secret_cookie(&state, name, &session_secret, None);
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().append(header::SET_COOKIE, v);
-            }
-            return Ok(response);
-        }
-        LoginOutcome::BadCredentials => (StatusCode::UNAUTHORIZED, ctx.t("login-failed")),
-        LoginOutcome::Locked => (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-locked")),
-        LoginOutcome::Throttled => (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-throttled")),
-    };
+            SignIn::BadCredentials => (StatusCode::UNAUTHORIZED, ctx.t("login-failed")),
+            SignIn::Locked => (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-locked")),
+            SignIn::Throttled => (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-throttled")),
+        };
     let page = LoginPage {
         next,
         login,
@@ -285,17 +261,8 @@ async fn logout(viewer: Viewer, State(state): State<AppState>, body: Bytes) -> P
     let ctx = PageCtx::new(&state.keys, &viewer, "");
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    if let (Some(hash), Some(user)) = (viewer.session_hash(), viewer.user.as_ref()) {
-        let _ = state.store.delete_session(&hash).await;
-        let _ = state
-            .store
-            .audit(
-                "auth.logout",
-                &format!("user:{}", user.id),
-                "",
-                &audit_actor(&state, user),
-            )
-            .await;
+    if let (Some(secret), Some(user)) = (viewer.session_secret.as_deref(), viewer.user.as_ref()) {
+        mnir_app::accounts::end_session(&state.app, secret, Some(&who(&state, user))).await;
     }
     let mut response = Redirect::to("/login?done=logout").into_response();
     let cleared = secret_cookie(
@@ -361,65 +328,43 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "dashboard");
     let tr = ctx.tr;
-    let actor = user.actor();
-    let scope = case_scope(&actor);
-    let show_counts = can(&actor, Action::ListCases, None).is_ok();
+    let board = mnir_app::cases::dashboard(&state.app, &who(&state, user))
+        .await
+        .map_err(|e| e.page(&ctx, "dashboard-title"))?;
+    let show_counts = board.counts.is_some();
     let mut counts = Vec::new();
     let mut total = 0i64;
-    if show_counts {
-        let rows = state
-            .store
-            .count_cases_by_state(&scope_for(user))
-            .await
-            .map_err(|e| PageError::internal(&ctx, e))?;
-        for (s, n) in rows {
-            total += n;
-            counts.push(StateCount {
-                state: s.as_str(),
-                label: tr.term("state", s.as_str()),
-                count: tr.number(n),
-            });
-        }
+    for (s, n) in board.counts.unwrap_or_default() {
+        total += n;
+        counts.push(StateCount {
+            state: s.as_str(),
+            label: tr.term("state", s.as_str()),
+            count: tr.number(n),
+        });
     }
-    let decisions_text = if show_counts {
-        let stats = state
-            .store
-            .decision_stats(&scope_for(user))
-            .await
-            .map_err(|e| PageError::internal(&ctx, e))?;
-        Some(tr.t_with(
+    let decisions_text = board.decisions.map(|stats| {
+        tr.t_with(
             "dashboard-decisions",
             &[
                 ("count", stats.decisions.into()),
                 ("differing", stats.differing_from_advice.into()),
             ],
-        ))
-    } else {
-        None
-    };
+        )
+    });
     // The escalation of unanswered referrals reaches ANITP here: references and organisations,
     // nothing about the person.
-    let overdue_referrals = if scope.national {
-        let now = state.now_ms();
-        Some(
-            state
-                .store
-                .overdue_referrals()
-                .await
-                .map_err(|e| PageError::internal(&ctx, e))?
-                .into_iter()
-                .map(|(r, due)| OverdueRow {
-                    reference: r.case_reference,
-                    route: format!("{} → {}", r.from_org, r.to_org),
-                    service: tr.term("service", &r.service),
-                    due: tr.datetime_ms(due),
-                    late: crate::clocks::time_left(&tr, due, now),
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
+    let now = state.now_ms();
+    let overdue_referrals = board.overdue_referrals.map(|rows| {
+        rows.into_iter()
+            .map(|(r, due)| OverdueRow {
+                reference: r.case_reference,
+                route: format!("{} → {}", r.from_org, r.to_org),
+                service: tr.term("service", &r.service),
+                due: tr.datetime_ms(due),
+                late: crate::clocks::time_left(&tr, due, now),
+            })
+            .collect()
+    });
     let mut role_notes = Vec::new();
     for role in user.roles.iter() {
         let key = format!("dashboard-note-{}", role.as_str());
@@ -435,7 +380,7 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
         ),
         role_notes,
         show_counts,
-        national: scope.national,
+        national: board.national,
         total_text: tr.t_with("cases-count", &[("count", total.into())]),
         counts,
         decisions_text,
@@ -510,14 +455,6 @@ struct ListQuery {
 }
 
 /// Whether the role needs names in lists (mnir.md §13: names hidden in lists unless needed).
-fn lists_show_names(user: &User) -> bool {
-    user.roles.any(&[
-        Role::CaseWorker,
-        Role::Supervisor,
-        Role::IdentificationOfficer,
-    ])
-}
-
 fn age_text(tr: &Tr, group: mnir_domain::AgeGroup, years: Option<u32>) -> String {
     match years {
         Some(y) => format!("{} ({})", tr.term("age", group.as_str()), y),
@@ -537,8 +474,8 @@ async fn case_list(
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
     let tr = ctx.tr;
-    let actor = user.actor();
-    can(&actor, Action::ListCases, None).map_err(|d| PageError::denied(&ctx, &d))?;
+    let who = who(&state, user);
+    mnir_app::cases::may_list(&who).map_err(|e| e.page(&ctx, "cases-title"))?;
     let blank = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -577,17 +514,10 @@ async fn case_list(
         page,
         per_page: PER_PAGE,
     };
-    let show_names = lists_show_names(user);
-    let result = state
-        .store
-        .list_cases(
-            &scope_for(user),
-            &filter,
-            show_names,
-            &audit_actor(&state, user),
-        )
+    let show_names = mnir_app::cases::lists_show_names(user);
+    let result = mnir_app::cases::list(&state.app, &who, &filter)
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+        .map_err(|e| e.page(&ctx, "cases-title"))?;
     let rows = result
         .cases
         .iter()
@@ -627,7 +557,7 @@ async fn case_list(
         )
     };
     let page_view = CaseListPage {
-        national: case_scope(&actor).national,
+        national: who.scope().scope.national,
         show_names,
         state_options: options(
             CaseState::ALL
@@ -782,7 +712,7 @@ fn screening_advice(tr: &Tr, signals: &[String]) -> (bool, String) {
 async fn notify_page(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "notify");
-    can(&user.actor(), Action::NotifyCase, None).map_err(|d| PageError::denied(&ctx, &d))?;
+    mnir_app::notify::may_notify(&who(&state, user)).map_err(|e| e.page(&ctx, "notify-title"))?;
     let page = NotifyPage::new(ctx.clone(), NotificationInput::default(), Vec::new());
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
@@ -792,27 +722,42 @@ async fn notify_submit(viewer: Viewer, State(state): State<AppState>, body: Byte
     let ctx = PageCtx::new(&state.keys, &viewer, "notify");
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    can(&user.actor(), Action::NotifyCase, None).map_err(|d| PageError::denied(&ctx, &d))?;
-    let input = NotificationInput::from_pairs(&pairs);
+    let who = who(&state, user);
+    mnir_app::notify::may_notify(&who).map_err(|e| e.page(&ctx, "notify-title"))?;
+    let input = notification_from_pairs(&pairs);
     if field(&pairs, "action") == Some("check") {
         // Checking the signals stores nothing; it shows the advice and keeps the form.
         let page = NotifyPage::new(ctx.clone(), input, Vec::new());
         return render(&viewer, StatusCode::OK, &page, &ctx);
     }
-    let (id, reference_code) = notify::fresh_identifiers();
-    let now = chrono::DateTime::from_timestamp_millis(state.now_ms()).unwrap_or_default();
-    match notify::validate(&input, &ctx.tr, user, now, id.clone(), reference_code) {
-        Ok(case) => {
-            crate::clocks::create_case(&state, &case, &audit_actor(&state, user))
-                .await
-                .map_err(|e| PageError::internal(&ctx, e))?;
-            Ok(Redirect::to(&format!("/cases/{id}")).into_response())
-        }
-        Err(errors) => {
-            let page = NotifyPage::new(ctx.clone(), input, errors);
+    match mnir_app::notify::notify(&state.app, &who, &input).await {
+        Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
+        Err(AppError::Invalid(issues)) => {
+            let page = NotifyPage::new(ctx.clone(), input, field_errors(&ctx.tr, &issues));
             render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx)
         }
+        Err(e) => Err(e.page(&ctx, "notify-title").into()),
     }
+}
+
+/// Reads a notification form, where `signals` may repeat.
+pub(crate) fn notification_from_pairs(pairs: &[(String, String)]) -> NotificationInput {
+    let mut input = NotificationInput::default();
+    for (key, value) in pairs {
+        match key.as_str() {
+            "given_name" => input.given_name = value.clone(),
+            "family_name" => input.family_name = value.clone(),
+            "birth_date" => input.birth_date = Some(value.clone()),
+            "sex" => input.sex = value.clone(),
+            "citizenship" => input.citizenship = value.clone(),
+            "found_in_county" => input.found_in_county = value.clone(),
+            "signals" => input.signals.push(value.clone()),
+            "exploitation" => input.exploitation = Some(value.clone()),
+            "notes" => input.notes = value.clone(),
+            _ => {}
+        }
+    }
+    input
 }
 
 struct Step {
@@ -874,46 +819,24 @@ async fn render_case(
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, viewer, "cases");
     let tr = ctx.tr;
-    let actor = user.actor();
-    let scope = scope_for(user);
-    let facts = state
-        .store
-        .case_facts(id, &scope)
+    let open = mnir_app::cases::open(&state.app, &who(state, user), id)
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    let facts = facts.ok_or_else(|| PageError::not_found(&ctx))?;
-    can(&actor, Action::ViewCase, Some(&facts)).map_err(|d| PageError::denied(&ctx, &d))?;
-    let reveal = Reveal {
-        identity: can(&actor, Action::ViewIdentity, Some(&facts)).is_ok(),
-        notes: can(&actor, Action::ViewNotes, Some(&facts)).is_ok(),
-    };
-    let detail = state
-        .store
-        .case_detail(id, &scope, reveal, &audit_actor(state, user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?
-        .ok_or_else(|| PageError::not_found(&ctx))?;
+        .map_err(|e| e.page(&ctx, "cases-title"))?;
+    let detail = &open.detail;
     let s = &detail.summary;
-    let orgs = state
-        .store
-        .list_organisations()
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    let org_name = |code: &str| {
-        orgs.iter()
-            .find(|o| o.code == code)
-            .map_or_else(|| code.to_string(), |o| o.name.clone())
-    };
+    let reveal = open.may.reveal;
+    let org_name = |code: &str| open.org_name(code);
     let mut allowed = Vec::new();
     let mut refused = Vec::new();
-    for to in next_states(s.state) {
+    for step in &open.steps {
+        let to = step.to;
         let label = tr.t_with(
             "case-move-to",
             &[("state", tr.term("state", to.as_str()).into())],
         );
-        match can(&actor, Action::Transition { to }, Some(&facts)) {
+        match &step.allowed {
             // Identification decisions go through the decision form, which records the advice.
-            Ok(()) if crate::identification::is_decision(to) => {}
+            Ok(()) if step.is_decision() => {}
             Ok(()) => allowed.push(Step {
                 value: to.as_str(),
                 label,
@@ -924,7 +847,7 @@ async fn render_case(
                 selected: failed.as_ref().is_some_and(|(t, _, _)| *t == to),
             }),
             Err(denial) => {
-                refused.push((tr.term("state", to.as_str()), denial_message(&tr, &denial)))
+                refused.push((tr.term("state", to.as_str()), denial_message(&tr, denial)))
             }
         }
     }
@@ -960,31 +883,27 @@ async fn render_case(
         Some((_, message, reason)) => (Some(message), reason),
         None => (None, String::new()),
     };
-    let decision = crate::identification::decision_form(state, user, &facts, &tr, &s.id).await;
-    let clocks = state
-        .store
-        .clocks_of(&s.id)
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    let no_removal = crate::reflection::flag_text(&tr, &clocks);
-    let reflection = crate::reflection::view(state, user, &tr, &facts, s, &clocks, reveal.notes)
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+    let decision = crate::identification::decision_form(
+        &tr,
+        &open.decisions(),
+        open.latest_interview.as_ref(),
+        open.facts.state,
+    );
+    let no_removal = crate::reflection::flag_text(&tr, &open.clocks);
+    let reflection = crate::reflection::view(&tr, &open);
     let page = CasePage {
         no_removal,
         reflection,
         case_id: s.id.clone(),
-        referrals: state
-            .store
-            .referrals_of(&s.id)
-            .await
-            .map_err(|e| PageError::internal(&ctx, e))?
+        referrals: open
+            .referrals
             .iter()
             .map(|r| crate::referral::history(&tr, r, &org_name, reveal.notes))
             .collect(),
-        referral_form: can(&actor, Action::RecordConsent, Some(&facts)).is_ok(),
+        referral_form: open.may.record_consent,
         referral_orgs: options(
-            orgs.iter()
+            open.organisations
+                .iter()
                 .filter(|o| o.active && o.code != user.org.code)
                 .map(|o| (o.code.as_str(), format!("{} — {}", o.code, o.name))),
             &[],
@@ -995,9 +914,9 @@ async fn render_case(
                 .map(|sv| (*sv, tr.term("service", sv))),
             &[],
         ),
-        clocks: crate::clocks::clock_views(&tr, &clocks, state.now_ms()),
-        manage_clocks: crate::clocks::may_manage(user, &facts),
-        interview_link: can(&actor, Action::RunInterview, Some(&facts)).is_ok(),
+        clocks: crate::clocks::clock_views(&tr, &open.clocks, state.now_ms()),
+        manage_clocks: open.may.manage_clocks,
+        interview_link: open.may.run_interview,
         decision,
         id: s.id.clone(),
         reference: s.reference.clone(),
@@ -1074,110 +993,56 @@ async fn transition_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let CaseForm {
-        user,
-        ctx,
-        pairs,
-        facts,
-    } = posted_case_form(&viewer, &state, &id, &body).await?;
+    let CaseForm { user, ctx, pairs } = posted_case_form(&viewer, &state, &id, &body).await?;
     let tr = ctx.tr;
     let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
+    let seen_from = field(&pairs, "from").and_then(|f| f.parse::<CaseState>().ok());
     let Ok(to) = field(&pairs, "to").unwrap_or("").parse::<CaseState>() else {
+        // The case is shown again with the step the user saw it in.
+        let shown = seen_from.unwrap_or(CaseState::Notified);
         return render_case(
             &state,
             &viewer,
             user,
             &id,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some((facts.state, tr.t("transition-unknown-state"), reason)),
+            Some((shown, tr.t("transition-unknown-state"), reason)),
         )
         .await;
     };
-    // The state the user saw when they pressed the button; a different current state means
-    // someone else moved the case meanwhile.
-    let seen_from = field(&pairs, "from")
-        .and_then(|f| f.parse::<CaseState>().ok())
-        .unwrap_or(facts.state);
-    let refuse = |message: String, status| (status, Some((to, message, reason.clone())));
-    let (status, failed) = if seen_from != facts.state {
-        refuse(
-            tr.t_with(
-                "transition-stale",
-                &[("state", tr.term("state", facts.state.as_str()).into())],
-            ),
-            StatusCode::CONFLICT,
-        )
-    } else if let Err(denial) = can(&user.actor(), Action::Transition { to }, Some(&facts)) {
-        if denial == mnir_domain::Denial::NotVisible {
-            return Err(PageError::not_found(&ctx).into());
-        }
-        refuse(denial_message(&tr, &denial), StatusCode::FORBIDDEN)
-    } else if reason.is_empty() {
-        refuse(
-            tr.t("transition-reason-required"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    } else if reason.chars().count() > 2000 {
-        refuse(
-            tr.t("transition-reason-too-long"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    } else if crate::identification::is_decision(to) {
-        use crate::identification::DecideError;
-        let why = field(&pairs, "why_different").unwrap_or("");
-        let channel = audit_actor(&state, user);
-        match crate::identification::decide(
-            &state, user, &tr, &id, &facts, to, &reason, why, channel,
-        )
-        .await
-        {
-            Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-            Err(DecideError::Denied(d)) => refuse(denial_message(&tr, &d), StatusCode::FORBIDDEN),
-            Err(DecideError::Invalid(m)) => refuse(m, StatusCode::UNPROCESSABLE_ENTITY),
-            Err(DecideError::Stale(current)) => refuse(
-                tr.t_with(
-                    "transition-stale",
-                    &[("state", tr.term("state", current.as_str()).into())],
-                ),
-                StatusCode::CONFLICT,
-            ),
-            Err(DecideError::Store(e)) => return Err(PageError::internal(&ctx, e).into()),
-        }
-    } else {
-        let change = Transition {
-            case_id: id.clone(),
-            from: facts.state,
-            to,
-            reason: reason.clone(),
-        };
-        match crate::clocks::transition(&state, &change, &audit_actor(&state, user)).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-            Err(StoreError::StaleState { current }) => refuse(
-                tr.t_with(
-                    "transition-stale",
-                    &[("state", tr.term("state", current.as_str()).into())],
-                ),
-                StatusCode::CONFLICT,
-            ),
-            Err(StoreError::BlockedByClock(kind)) => {
-                refuse(blocked_message(&tr, &kind), StatusCode::CONFLICT)
-            }
-            Err(e) => return Err(PageError::internal(&ctx, e).into()),
-        }
+    let step = mnir_app::cases::Move {
+        to,
+        seen_from,
+        reason: reason.clone(),
+        why_different: field(&pairs, "why_different").unwrap_or("").to_string(),
     };
-    render_case(&state, &viewer, user, &id, status, failed).await
-}
-
-/// Why a running clock forbids a step, in the user's language.
-pub(crate) fn blocked_message(tr: &Tr, clock_kind: &str) -> String {
-    if clock_kind == "reflection_period" {
-        tr.t("transition-reflection-running")
-    } else {
-        tr.t_with(
-            "transition-blocked-by-clock",
-            &[("clock", tr.term("clock", clock_kind).into())],
-        )
-    }
+    let (status, message) =
+        match mnir_app::cases::transition(&state.app, &who(&state, user), &id, &step).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+            Err(AppError::NotFound | AppError::Denied(mnir_domain::Denial::NotVisible)) => {
+                return Err(PageError::not_found(&ctx).into());
+            }
+            Err(AppError::Denied(d)) => (StatusCode::FORBIDDEN, denial_message(&tr, &d)),
+            Err(AppError::Invalid(issues)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                field_errors(&tr, &issues)
+                    .into_iter()
+                    .map(|f| f.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, tr.message(&m)),
+            Err(e) => return Err(e.page(&ctx, "cases-title").into()),
+        };
+    render_case(
+        &state,
+        &viewer,
+        user,
+        &id,
+        status,
+        Some((to, message, reason)),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -1186,8 +1051,6 @@ struct AccountPage {
     ctx: PageCtx,
     error: Option<String>,
 }
-
-pub const MIN_PASSWORD: usize = 12;
 
 async fn account_page(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     signed_in(&viewer)?;
@@ -1208,46 +1071,27 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
     let ctx = PageCtx::new(&state.keys, &viewer, "account");
     let pairs = form_pairs(&body);
     viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    let current = field(&pairs, "current").unwrap_or("").to_string();
-    let new = field(&pairs, "new").unwrap_or("").to_string();
+    let current = field(&pairs, "current").unwrap_or("");
+    let new = field(&pairs, "new").unwrap_or("");
     let confirm = field(&pairs, "confirm").unwrap_or("");
-    let stored = user.password_hash.clone();
-    let current_ok =
-        tokio::task::spawn_blocking(move || mnir_crypto::verify_password(&current, &stored))
-            .await
-            .unwrap_or(false);
-    let error = if !current_ok {
-        Some(ctx.t("account-wrong-current"))
-    } else if new.chars().count() < MIN_PASSWORD {
-        Some(ctx.t("account-too-short"))
-    } else if new != confirm {
-        Some(ctx.t("account-mismatch"))
-    } else {
-        None
-    };
-    if let Some(error) = error {
-        return render(
+    match mnir_app::accounts::change_password(&state.app, &who(&state, user), current, new, confirm)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/login?done=password").into_response()),
+        Err(AppError::Invalid(issues)) => render(
             &viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             &AccountPage {
+                error: field_errors(&ctx.tr, &issues)
+                    .into_iter()
+                    .next()
+                    .map(|f| f.message),
                 ctx: ctx.clone(),
-                error: Some(error),
             },
             &ctx,
-        );
+        ),
+        Err(e) => Err(e.page(&ctx, "account-title").into()),
     }
-    let hash = auth::hash_password(&state, new).await;
-    state
-        .store
-        .set_password(&user.id, &hash, &audit_actor(&state, user))
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    Ok(Redirect::to("/login?done=password").into_response())
-}
-
-fn require_admin(viewer: &Viewer, ctx: &PageCtx) -> Result<(), Reply> {
-    let user = signed_in(viewer)?;
-    can(&user.actor(), Action::ManageUsers, None).map_err(|d| PageError::denied(ctx, &d).into())
 }
 
 #[derive(Template)]
@@ -1259,15 +1103,13 @@ struct AdminUsersPage {
 }
 
 async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResult {
+    let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "admin");
-    require_admin(&viewer, &ctx)?;
     let tr = ctx.tr;
     let now = state.now_ms();
-    let users = state
-        .store
-        .list_users()
+    let users = mnir_app::accounts::users(&state.app, &who(&state, user))
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+        .map_err(|e| e.page(&ctx, "nav-admin"))?;
     let rows = users
         .iter()
         .map(|u| {
@@ -1308,14 +1150,16 @@ struct AdminOrgsPage {
 }
 
 async fn admin_orgs(viewer: Viewer, State(state): State<AppState>) -> PageResult {
+    let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "admin");
-    require_admin(&viewer, &ctx)?;
     let tr = ctx.tr;
-    let orgs = state
-        .store
-        .list_organisations()
+    // The same check as the accounts page: organisations are an administrator's list here.
+    mnir_app::accounts::users(&state.app, &who(&state, user))
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+        .map_err(|e| e.page(&ctx, "nav-admin"))?;
+    let orgs = mnir_app::accounts::organisations(&state.app)
+        .await
+        .map_err(|e| e.page(&ctx, "nav-admin"))?;
     let rows = orgs
         .iter()
         .map(|o| {
@@ -1347,15 +1191,13 @@ struct AdminAuditPage {
 }
 
 async fn admin_audit(viewer: Viewer, State(state): State<AppState>) -> PageResult {
+    let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "admin");
-    require_admin(&viewer, &ctx)?;
     let tr = ctx.tr;
-    let verdict = state
-        .store
-        .verify_audit()
+    let overview = mnir_app::accounts::audit_overview(&state.app, &who(&state, user), 50)
         .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
-    let (intact, verdict) = match verdict {
+        .map_err(|e| e.page(&ctx, "nav-admin"))?;
+    let (intact, verdict) = match overview.verdict {
         AuditVerdict::Intact { entries } => (
             true,
             tr.t_with("audit-intact", &[("count", entries.into())]),
@@ -1365,22 +1207,15 @@ async fn admin_audit(viewer: Viewer, State(state): State<AppState>) -> PageResul
             tr.t_with("audit-broken", &[("seq", seq.into()), ("why", why.into())]),
         ),
     };
-    let users = state
-        .store
-        .list_users()
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?;
+    let users = overview.users;
     let login_of = |id: &str| {
         users
             .iter()
             .find(|u| u.id == id)
             .map_or_else(|| id.to_string(), |u| u.login.clone())
     };
-    let rows = state
-        .store
-        .recent_audit(50)
-        .await
-        .map_err(|e| PageError::internal(&ctx, e))?
+    let rows = overview
+        .recent
         .into_iter()
         .map(|e| {
             (

@@ -4,8 +4,8 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::i18n::Tr;
-use crate::ops::Refusal;
-use crate::pages::{Opt, Reply, audit_actor, field, options, render, scope_for, signed_in};
+use crate::ops::Shown;
+use crate::pages::{Opt, Reply, field, options, render, signed_in, who};
 use crate::views::PageCtx;
 use askama::Template;
 use axum::Router;
@@ -14,12 +14,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use mnir_domain::reflection::{OUTCOMES, may_offer};
-use mnir_domain::{Action, CaseFacts, can};
-use mnir_store::{
-    AuditActor, CaseSummary, ClockRecord, ClockState, NoRemovalFlag, ReflectionRecord, Reveal,
-    StoreError, User,
-};
+use mnir_app::cases::OpenCase;
+use mnir_domain::reflection::OUTCOMES;
+use mnir_store::{ClockRecord, ClockState};
 
 type PageResult = Result<Response, Reply>;
 
@@ -30,166 +27,9 @@ pub fn routes() -> Router<AppState> {
         .route("/no-removal", get(no_removal_page))
 }
 
-/// The case as the user sees it, when the user may record the reflection period on it.
-async fn case_for(
-    state: &AppState,
-    user: &User,
-    case_id: &str,
-    by: &AuditActor,
-) -> Result<(CaseFacts, CaseSummary), Refusal> {
-    let scope = scope_for(user);
-    let facts = state
-        .store
-        .case_facts(case_id, &scope)
-        .await?
-        .ok_or(Refusal::NotFound)?;
-    can(&user.actor(), Action::RecordReflection, Some(&facts))?;
-    let detail = state
-        .store
-        .case_detail(case_id, &scope, Reveal::default(), by)
-        .await?
-        .ok_or(Refusal::NotFound)?;
-    Ok((facts, detail.summary))
-}
-
-/// Records the person's answer to the offer; an acceptance starts the period's clock, answered
-/// for by the organisation that answers the case's other clocks.
-pub async fn offer(
-    state: &AppState,
-    user: &User,
-    tr: &Tr,
-    case_id: &str,
-    accepted: Option<bool>,
-    language: &str,
-    by: AuditActor,
-) -> Result<ReflectionRecord, Refusal> {
-    let (facts, summary) = case_for(state, user, case_id, &by).await?;
-    // One period per case (Law 678/2001 art. 39^1 grants one, of up to 90 days); while one runs,
-    // no other answer is recorded either.
-    if state
-        .store
-        .reflections_of(case_id)
-        .await?
-        .iter()
-        .any(|o| o.accepted)
-    {
-        return Err(Refusal::Conflict(tr.t("reflection-already-granted")));
-    }
-    if !may_offer(
-        facts.state,
-        &summary.citizenship,
-        &state.jurisdiction.country,
-    ) {
-        return Err(Refusal::Forbidden(tr.t("reflection-not-due")));
-    }
-    let Some(accepted) = accepted else {
-        return Err(Refusal::invalid(
-            "accepted",
-            tr.t("reflection-answer-required"),
-        ));
-    };
-    let language = language.trim().to_ascii_lowercase();
-    if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_lowercase()) {
-        return Err(Refusal::invalid(
-            "language",
-            tr.t("information-language-invalid"),
-        ));
-    }
-    let clock = if accepted {
-        let org = crate::clocks::handler_org(state, case_id)
-            .await?
-            .unwrap_or_else(|| user.org.code.clone());
-        // Every profile defines the clock (REQUIRED_CLOCKS); its absence is a defect.
-        Some(
-            crate::clocks::new_clock(state, "reflection_period", case_id, &org, by.now_ms, false)
-                .ok_or_else(|| Refusal::Internal("no reflection_period clock".into()))?,
-        )
-    } else {
-        None
-    };
-    let record = ReflectionRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        case_id: case_id.to_string(),
-        offered_at_ms: by.now_ms,
-        accepted,
-        language,
-        org_code: user.org.code.clone(),
-        offered_by: user.id.clone(),
-        clock_id: clock.as_ref().map(|c| c.id.clone()),
-        ended_at_ms: None,
-        outcome: None,
-        end_reason: None,
-    };
-    match state
-        .store
-        .record_reflection(&record, clock.as_ref(), facts.state, &by)
-        .await
-    {
-        Ok(()) => Ok(record),
-        Err(StoreError::Conflict(_)) => Err(Refusal::Conflict(tr.t("reflection-running"))),
-        Err(StoreError::StaleState { current }) => Err(Refusal::Conflict(tr.t_with(
-            "transition-stale",
-            &[("state", tr.term("state", current.as_str()).into())],
-        ))),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Ends the running period before its clock runs out, with the outcome and why.
-pub async fn end(
-    state: &AppState,
-    user: &User,
-    tr: &Tr,
-    case_id: &str,
-    outcome: &str,
-    reason: &str,
-    by: AuditActor,
-) -> Result<(), Refusal> {
-    case_for(state, user, case_id, &by).await?;
-    let mut wrong = Vec::new();
-    if !OUTCOMES.contains(&outcome) {
-        wrong.push(crate::error::FieldError {
-            field: "outcome".into(),
-            message: tr.t("reflection-outcome-invalid"),
-        });
-    }
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        wrong.push(crate::error::FieldError {
-            field: "reason".into(),
-            message: tr.t("reflection-reason-required"),
-        });
-    }
-    if !wrong.is_empty() {
-        return Err(Refusal::Invalid(wrong));
-    }
-    match state
-        .store
-        .end_reflection(case_id, outcome, reason, &by)
-        .await
-    {
-        Ok(()) => Ok(()),
-        Err(StoreError::NotFound) => Err(Refusal::Conflict(tr.t("reflection-none-running"))),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The people immigration may not remove now.
-pub async fn flags(
-    state: &AppState,
-    user: &User,
-    by: AuditActor,
-) -> Result<Vec<NoRemovalFlag>, Refusal> {
-    can(&user.actor(), Action::SeeNoRemovalFlags, None)?;
-    Ok(state.store.no_removal_flags(&by).await?)
-}
-
-/// The case's reflection-period clock while it runs or is paused: while it exists, the person
-/// carries the no-removal flag.
-pub fn running_period(clocks: &[ClockRecord]) -> Option<&ClockRecord> {
-    clocks.iter().find(|c| {
-        c.kind == "reflection_period" && matches!(c.state, ClockState::Running | ClockState::Paused)
-    })
+/// The case's reflection-period clock while it runs or is paused.
+fn running_period(clocks: &[ClockRecord]) -> Option<&ClockRecord> {
+    mnir_app::reflection::running_period(clocks)
 }
 
 /// The no-removal flag of a case, in words, while its reflection period runs.
@@ -214,27 +54,15 @@ pub struct ReflectionView {
 /// The panel for a foreign national's case, or for any case that has had an offer; `None`
 /// otherwise, so that a national's case page stays short. Reasons (free text) are shown only with
 /// `show_reasons` (the viewer may read the case's notes).
-pub async fn view(
-    state: &AppState,
-    user: &User,
-    tr: &Tr,
-    facts: &CaseFacts,
-    summary: &CaseSummary,
-    clocks: &[ClockRecord],
-    show_reasons: bool,
-) -> Result<Option<ReflectionView>, StoreError> {
-    let due = may_offer(
-        facts.state,
-        &summary.citizenship,
-        &state.jurisdiction.country,
-    );
-    let offers = state.store.reflections_of(&summary.id).await?;
+pub fn view(tr: &Tr, open: &OpenCase) -> Option<ReflectionView> {
+    let (clocks, offers, show_reasons) = (&open.clocks, &open.reflections, open.may.reveal.notes);
+    let due = open.reflection_due;
     if !due && offers.is_empty() {
-        return Ok(None);
+        return None;
     }
     let running = running_period(clocks).is_some();
     let granted = offers.iter().any(|o| o.accepted);
-    let may_record = can(&user.actor(), Action::RecordReflection, Some(facts)).is_ok();
+    let may_record = open.may.record_reflection;
     let lines = offers
         .iter()
         .map(|o| {
@@ -293,7 +121,7 @@ pub async fn view(
             line
         })
         .collect();
-    Ok(Some(ReflectionView {
+    Some(ReflectionView {
         lines,
         may_offer: may_record && due && !granted,
         may_end: may_record && running,
@@ -303,7 +131,7 @@ pub async fn view(
                 .map(|o| (*o, tr.term("reflectionoutcome", o))),
             &[],
         ),
-    }))
+    })
 }
 
 async fn offer_submit(
@@ -320,14 +148,12 @@ async fn offer_submit(
         Some("decline") => Some(false),
         _ => None,
     };
-    offer(
-        &state,
-        user,
-        &ctx.tr,
+    mnir_app::reflection::offer(
+        &state.app,
+        &who(&state, user),
         &id,
         accepted,
         field(&pairs, "language").unwrap_or(""),
-        audit_actor(&state, user),
     )
     .await
     .map_err(|r| r.page(&ctx, "reflection-title"))?;
@@ -343,14 +169,12 @@ async fn end_submit(
     let crate::pages::CaseForm {
         user, ctx, pairs, ..
     } = crate::pages::posted_case_form(&viewer, &state, &id, &body).await?;
-    end(
-        &state,
-        user,
-        &ctx.tr,
+    mnir_app::reflection::end(
+        &state.app,
+        &who(&state, user),
         &id,
         field(&pairs, "outcome").unwrap_or(""),
         field(&pairs, "reason").unwrap_or(""),
-        audit_actor(&state, user),
     )
     .await
     .map_err(|r| r.page(&ctx, "reflection-title"))?;
@@ -377,7 +201,7 @@ async fn no_removal_page(viewer: Viewer, State(state): State<AppState>) -> PageR
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "noremoval");
     let tr = ctx.tr;
-    let rows = flags(&state, user, audit_actor(&state, user))
+    let rows = mnir_app::reflection::flags(&state.app, &who(&state, user))
         .await
         .map_err(|r| r.page(&ctx, "noremoval-title"))?
         .into_iter()

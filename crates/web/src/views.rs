@@ -4,7 +4,6 @@
 use crate::auth::Viewer;
 use crate::i18n::Tr;
 use mnir_crypto::Keys;
-use mnir_domain::{Action, Role, can};
 
 #[derive(Clone, Debug)]
 pub struct UserBadge {
@@ -14,15 +13,8 @@ pub struct UserBadge {
     pub roles: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct Nav {
-    pub cases: bool,
-    pub notify: bool,
-    pub admin: bool,
-    pub catalogues: bool,
-    pub inbox: bool,
-    pub no_removal: bool,
-}
+/// What the navigation offers: decided by the use cases' rules.
+pub type Nav = mnir_app::accounts::Menu;
 
 #[derive(Clone, Debug)]
 pub struct PageCtx {
@@ -68,17 +60,7 @@ impl PageCtx {
         let nav = viewer
             .user
             .as_ref()
-            .map(|u| {
-                let actor = u.actor();
-                Nav {
-                    cases: can(&actor, Action::ListCases, None).is_ok(),
-                    notify: can(&actor, Action::NotifyCase, None).is_ok(),
-                    admin: u.roles.contains(Role::Admin),
-                    catalogues: can(&actor, Action::ManageCatalogues, None).is_ok(),
-                    inbox: can(&actor, Action::WorkInbox, None).is_ok(),
-                    no_removal: can(&actor, Action::SeeNoRemovalFlags, None).is_ok(),
-                }
-            })
+            .map(mnir_app::accounts::menu)
             .unwrap_or_default();
         PageCtx {
             tr,

@@ -18,7 +18,7 @@ async fn potential_case(app: &App, county: &str) -> String {
         reason: "ok".into(),
     };
     app.store
-        .transition_case(&change, &cli(START_MS))
+        .change_case(&mnir_store::conformance::step(&change), &cli(START_MS))
         .await
         .unwrap();
     id
@@ -451,4 +451,60 @@ async fn the_engine_answers_through_the_api_and_refuses_unknown_codes() {
         unknown.json()["error"]["message"],
         "Codul de indicator „ZZ1” nu există."
     );
+}
+
+#[tokio::test]
+async fn a_decision_recorded_in_english_and_in_romanian_stores_the_same_words_and_codes() {
+    for app in backends().await {
+        let officer = app.user("io", "ANITP-CJ", "identification_officer").await;
+        let token = app.token(&officer).await;
+        let io = app.login("io").await;
+        let codes = all_codes();
+        let mut stored = Vec::new();
+        for lang in ["en", "ro"] {
+            let id = potential_case(&app, "RO-CJ").await;
+            let indicated = answers(&["DR01", "DR02", "EX01", "EX02", "CD01", "CD02"], &codes);
+            post_fields(&app, &format!("/cases/{id}/interview"), &io, &indicated).await;
+            let decided = app
+                .api_lang(
+                    "POST",
+                    &format!("/api/v1/cases/{id}/transitions"),
+                    Some(&token),
+                    Some(serde_json::json!({
+                        "to": "not_a_victim",
+                        "reason": "Statements are inconsistent",
+                        "why_different": "The employer's records contradict the account",
+                    })),
+                    Some(lang),
+                )
+                .await;
+            assert_eq!(decided.status, StatusCode::OK, "{lang}: {}", decided.body);
+            let mut decisions = app.store.decisions_of(&id).await.unwrap();
+            assert_eq!(decisions.len(), 1, "{lang}");
+            let d = decisions.remove(0);
+            stored.push((
+                d.decision,
+                d.engine_outcome,
+                d.differs_from_advice,
+                d.reasons,
+                d.why_different,
+            ));
+        }
+        assert_eq!(
+            stored[0], stored[1],
+            "the officer's language leaves no trace"
+        );
+        let (decision, advice, differs, reasons, why) = &stored[0];
+        assert_eq!(*decision, CaseState::NotAVictim);
+        assert_eq!(advice.as_deref(), Some("indicated"));
+        assert!(differs);
+        assert_eq!(
+            reasons, "Statements are inconsistent",
+            "only what was typed"
+        );
+        assert_eq!(
+            why.as_deref(),
+            Some("The employer's records contradict the account")
+        );
+    }
 }

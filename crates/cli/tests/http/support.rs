@@ -86,7 +86,10 @@ pub struct Session {
 
 pub fn config() -> WebConfig {
     WebConfig {
-        password_cost: PasswordCost::Fast,
+        accounts: mnir_app::AccountPolicy {
+            password_cost: PasswordCost::Fast,
+            ..mnir_app::AccountPolicy::default()
+        },
         ..WebConfig::default()
     }
 }
@@ -438,7 +441,10 @@ impl App {
             access,
             history,
         };
-        self.store.create_case(&case, &cli(START_MS)).await.unwrap();
+        self.store
+            .create_case(&case, &[], &cli(START_MS))
+            .await
+            .unwrap();
         (id, reference)
     }
 

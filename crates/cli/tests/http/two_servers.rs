@@ -2,7 +2,8 @@
 //! every expired clock becomes exactly one task, whichever server claims it.
 
 use mnir_store::conformance::new_case;
-use mnir_store::{AuditActor, AuditVerdict, ClockRecord, ClockState, Store};
+use mnir_store::prelude::*;
+use mnir_store::{AuditActor, AuditVerdict, ClockRecord, ClockState};
 use mnir_store_postgres::PostgresStore;
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
@@ -164,7 +165,7 @@ async fn two_mnir_servers_on_one_postgresql_fire_each_expired_clock_once() {
             let case_id = format!("two-servers-{n}");
             let now = chrono::Utc::now().timestamp_millis();
             store
-                .create_case_with_clocks(
+                .create_case(
                     &new_case(&case_id, &format!("R-2S-{n}"), &["ANITP-CJ"], now),
                     &[clock(&format!("clock-{n}"), &case_id, now - 1)],
                     &by,

@@ -1,8 +1,7 @@
-//! A notification of a potential victim: the input as typed, its validation with errors per
-//! field in the user's language, and the case it becomes.
+//! Notifying a potential victim: the input as typed, its validation with an issue per field,
+//! and the case it becomes, stored with the clocks a notification starts.
 
-use crate::error::FieldError;
-use crate::i18n::Tr;
+use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use chrono::{DateTime, NaiveDate, Utc};
 use mnir_domain::{AgeGroup, CaseState, Exploitation, Sex, age_on, reference, route};
 use mnir_store::{CaseAccess, HistoryEntry, NewCase, User};
@@ -42,54 +41,28 @@ pub struct NotificationInput {
     pub notes: String,
 }
 
-impl NotificationInput {
-    /// Reads a form body, where `signals` may repeat.
-    pub fn from_pairs(pairs: &[(String, String)]) -> NotificationInput {
-        let mut input = NotificationInput::default();
-        for (key, value) in pairs {
-            match key.as_str() {
-                "given_name" => input.given_name = value.clone(),
-                "family_name" => input.family_name = value.clone(),
-                "birth_date" => input.birth_date = Some(value.clone()),
-                "sex" => input.sex = value.clone(),
-                "citizenship" => input.citizenship = value.clone(),
-                "found_in_county" => input.found_in_county = value.clone(),
-                "signals" => input.signals.push(value.clone()),
-                "exploitation" => input.exploitation = Some(value.clone()),
-                "notes" => input.notes = value.clone(),
-                _ => {}
-            }
-        }
-        input
-    }
-}
-
-fn error(field: &str, tr: &Tr, key: &str) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        message: tr.t(key),
-    }
+fn error(field: &'static str, id: &'static str) -> FieldIssue {
+    FieldIssue::new(field, id)
 }
 
 /// Checks a notification and builds the case, routed as mnir.md §2 requires. All errors are
 /// reported at once so the user can fix the form in one pass.
 pub fn validate(
     input: &NotificationInput,
-    tr: &Tr,
     notifier: &User,
     now: DateTime<Utc>,
     id: String,
     reference_code: String,
-) -> Result<NewCase, Vec<FieldError>> {
+) -> Result<NewCase, Vec<FieldIssue>> {
     let mut errors = Vec::new();
     let given_name = input.given_name.trim().to_string();
     let family_name = input.family_name.trim().to_string();
     if given_name.is_empty() && family_name.is_empty() {
-        errors.push(error("given_name", tr, "field-name-required"));
+        errors.push(error("given_name", "field-name-required"));
     }
     for (field, value) in [("given_name", &given_name), ("family_name", &family_name)] {
         if value.chars().count() > MAX_NAME {
-            errors.push(error(field, tr, "field-name-too-long"));
+            errors.push(error(field, "field-name-too-long"));
         }
     }
     let today = now.date_naive();
@@ -102,16 +75,16 @@ pub fn validate(
         None => None,
         Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(d) if d > today => {
-                errors.push(error("birth_date", tr, "field-birth-date-future"));
+                errors.push(error("birth_date", "field-birth-date-future"));
                 None
             }
             Ok(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
-                errors.push(error("birth_date", tr, "field-birth-date-too-old"));
+                errors.push(error("birth_date", "field-birth-date-too-old"));
                 None
             }
             Ok(d) => Some(d),
             Err(_) => {
-                errors.push(error("birth_date", tr, "field-birth-date-format"));
+                errors.push(error("birth_date", "field-birth-date-format"));
                 None
             }
         },
@@ -119,23 +92,23 @@ pub fn validate(
     let sex = input
         .sex
         .parse::<Sex>()
-        .map_err(|_| errors.push(error("sex", tr, "field-sex-invalid")))
+        .map_err(|_| errors.push(error("sex", "field-sex-invalid")))
         .ok();
     let citizenship = input.citizenship.trim().to_ascii_uppercase();
     if citizenship != UNKNOWN_CITIZENSHIP && reference::country(&citizenship).is_none() {
-        errors.push(error("citizenship", tr, "field-citizenship-invalid"));
+        errors.push(error("citizenship", "field-citizenship-invalid"));
     }
     let county = input.found_in_county.trim().to_string();
     if reference::county(&county).is_none() {
-        errors.push(error("found_in_county", tr, "field-county-invalid"));
+        errors.push(error("found_in_county", "field-county-invalid"));
     }
     let mut signals: Vec<String> = Vec::new();
     for code in &input.signals {
         let code = code.trim().to_ascii_uppercase();
         if reference::signal(&code).is_none() {
-            errors.push(FieldError {
-                field: "signals".into(),
-                message: tr.t_with("field-signal-unknown", &[("code", code.clone().into())]),
+            errors.push(FieldIssue {
+                field: "signals",
+                message: Message::new("field-signal-unknown").with("code", Arg::Text(code.clone())),
             });
         } else if !signals.contains(&code) {
             signals.push(code);
@@ -151,12 +124,12 @@ pub fn validate(
         None => None,
         Some(text) => text
             .parse::<Exploitation>()
-            .map_err(|_| errors.push(error("exploitation", tr, "field-exploitation-invalid")))
+            .map_err(|_| errors.push(error("exploitation", "field-exploitation-invalid")))
             .ok(),
     };
     let notes = input.notes.trim().to_string();
     if notes.chars().count() > MAX_NOTES {
-        errors.push(error("notes", tr, "field-notes-too-long"));
+        errors.push(error("notes", "field-notes-too-long"));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -164,7 +137,7 @@ pub fn validate(
     let age_years = birth_date.and_then(|b| age_on(b, today));
     let age_group = AgeGroup::from_age(age_years);
     let access = route(&notifier.org.code, &county, age_group)
-        .ok_or_else(|| vec![error("found_in_county", tr, "field-county-invalid")])?
+        .ok_or_else(|| vec![error("found_in_county", "field-county-invalid")])?
         .into_iter()
         .map(|(org_code, basis)| CaseAccess {
             org_code,
@@ -209,4 +182,37 @@ pub fn fresh_identifiers() -> (String, String) {
         uuid::Uuid::new_v4().to_string(),
         mnir_domain::case_reference(rand::rngs::OsRng.r#gen()),
     )
+}
+
+/// What a notification asks for: to check the signals only, or to store the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyIntent {
+    /// Stores nothing; the adapter shows the screening advice and keeps the form.
+    CheckSignals,
+    Store,
+}
+
+/// Whether the actor may notify at all (the form is shown only then).
+pub fn may_notify(who: &Who) -> AppResult<()> {
+    mnir_domain::can(&who.actor(), mnir_domain::Action::NotifyCase, None)?;
+    Ok(())
+}
+
+/// Notifies a potential victim: validates the input, routes the case (mnir.md §2) and stores it
+/// with its acknowledgement clock, in one transaction. Returns the new case.
+pub async fn notify(app: &App, who: &Who<'_>, input: &NotificationInput) -> AppResult<NewCase> {
+    may_notify(who)?;
+    let (id, reference_code) = fresh_identifiers();
+    let now = DateTime::from_timestamp_millis(who.now_ms())
+        .ok_or_else(|| AppError::Internal("the clock is out of range".into()))?;
+    let case = validate(input, who.user, now, id, reference_code).map_err(AppError::Invalid)?;
+    let plan = mnir_domain::clocks::on_notification();
+    let org = mnir_store::answering_org(&case.access).unwrap_or_else(|| case.notifying_org.clone());
+    let clocks: Vec<mnir_store::ClockRecord> = plan
+        .start
+        .iter()
+        .filter_map(|kind| crate::clocks::new_clock(app, kind, &case.id, &org, who.now_ms(), false))
+        .collect();
+    app.store().create_case(&case, &clocks, &who.by).await?;
+    Ok(case)
 }

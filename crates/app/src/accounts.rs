@@ -1,0 +1,255 @@
+//! Accounts and sign-in: passwords checked off the async threads, failures counted per account
+//! and per client address, sessions and API tokens kept only as hashes; what an administrator
+//! sees of accounts, organisations and the audit chain.
+
+use crate::{App, AppError, AppResult, Who};
+use mnir_crypto::{PasswordCost, random_secret, secret_hash};
+use mnir_domain::{Action, can};
+use mnir_store::{AuditEntry, AuditVerdict, LockoutPolicy, Organisation, SessionRecord, User};
+
+/// Shortest password an account may have.
+pub const MIN_PASSWORD: usize = 12;
+
+/// How long sessions last and how failed sign-ins are held back.
+#[derive(Debug, Clone)]
+pub struct AccountPolicy {
+    pub session_idle_ms: i64,
+    pub session_absolute_ms: i64,
+    pub lockout: LockoutPolicy,
+    /// Failed sign-ins allowed per client address in `ip_window_ms`, whatever the login.
+    pub ip_attempts: u32,
+    pub ip_window_ms: i64,
+    pub password_cost: PasswordCost,
+}
+
+impl Default for AccountPolicy {
+    fn default() -> Self {
+        AccountPolicy {
+            session_idle_ms: 30 * 60 * 1000,
+            session_absolute_ms: 12 * 60 * 60 * 1000,
+            lockout: LockoutPolicy {
+                max_failures: 5,
+                lock_ms: 15 * 60 * 1000,
+            },
+            ip_attempts: 30,
+            ip_window_ms: 5 * 60 * 1000,
+            password_cost: PasswordCost::Standard,
+        }
+    }
+}
+
+pub enum SignIn {
+    /// The secret of the new session, for its cookie (only its hash is stored).
+    Success {
+        session_secret: String,
+    },
+    BadCredentials,
+    Locked,
+    Throttled,
+}
+
+/// Checks a login and password from `client` and opens a session.
+pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> SignIn {
+    let now = app.now_ms();
+    let policy = app.policy();
+    {
+        let mut attempts = app.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        attempts.retain(|_, (first, _)| now - *first < policy.ip_window_ms);
+        if attempts
+            .get(client)
+            .is_some_and(|(_, failures)| *failures >= policy.ip_attempts)
+        {
+            return SignIn::Throttled;
+        }
+    }
+    // Only failures count against an address: a whole office may sign in from one address.
+    let note_failure = || {
+        let mut attempts = app.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        attempts.entry(client.to_string()).or_insert((now, 0)).1 += 1;
+    };
+    let user = app.store().user_by_login(login.trim()).await.ok().flatten();
+    // An unknown login is checked against a hash of the same cost, so timing does not reveal
+    // which logins exist.
+    let stored = user
+        .as_ref()
+        .map_or_else(|| app.dummy_hash.to_string(), |u| u.password_hash.clone());
+    let verified = verify_password(app, password.to_string(), stored).await;
+    let Some(user) = user else {
+        note_failure();
+        return SignIn::BadCredentials;
+    };
+    if user.locked_until_ms.is_some_and(|until| until > now) {
+        return SignIn::Locked;
+    }
+    if !verified || !user.active || !user.org.active {
+        note_failure();
+        let _ = app
+            .store()
+            .record_login_attempt(&user.id, false, now, policy.lockout)
+            .await;
+        return SignIn::BadCredentials;
+    }
+    if app
+        .store()
+        .record_login_attempt(&user.id, true, now, policy.lockout)
+        .await
+        .is_err()
+    {
+        return SignIn::BadCredentials;
+    }
+    // A new random id at every sign-in: a session id planted before it is never promoted.
+    let session_secret = random_secret();
+    let record = SessionRecord {
+        id_hash: secret_hash(&session_secret),
+        user_id: user.id.clone(),
+        created_at_ms: now,
+        last_seen_ms: now,
+        expires_at_ms: now + policy.session_absolute_ms,
+    };
+    if app.store().create_session(&record).await.is_err() {
+        return SignIn::BadCredentials;
+    }
+    SignIn::Success { session_secret }
+}
+
+/// The user behind a session secret, if the session is within its idle and absolute limits.
+pub async fn session_user(app: &App, secret: &str) -> Option<User> {
+    let hash = secret_hash(secret);
+    let store = app.store();
+    let session = store.session(&hash).await.ok()??;
+    let now = app.now_ms();
+    let policy = app.policy();
+    if now >= session.expires_at_ms || now - session.last_seen_ms >= policy.session_idle_ms {
+        let _ = store.delete_session(&hash).await;
+        return None;
+    }
+    let user = store.user_by_id(&session.user_id).await.ok()??;
+    if !user.active || !user.org.active {
+        return None;
+    }
+    // Refreshing at most once a minute keeps reads from turning into writes on every click.
+    if now - session.last_seen_ms > 60_000 {
+        let _ = store.touch_session(&hash, now).await;
+    }
+    Some(user)
+}
+
+/// Ends a session (a sign-out, or the old session replaced at sign-in), audited when a user
+/// signs out.
+pub async fn end_session(app: &App, secret: &str, who: Option<&Who<'_>>) {
+    let _ = app.store().delete_session(&secret_hash(secret)).await;
+    if let Some(who) = who {
+        let _ = app
+            .store()
+            .audit("auth.logout", &format!("user:{}", who.user.id), "", &who.by)
+            .await;
+    }
+}
+
+/// The user behind an API token, `None` for an unknown or expired one.
+pub async fn token_user(app: &App, token: &str) -> Option<User> {
+    let record = app.store().api_token(&secret_hash(token)).await.ok()??;
+    if record.expires_at_ms <= app.now_ms() {
+        return None;
+    }
+    let user = app.store().user_by_id(&record.user_id).await.ok()??;
+    (user.active && user.org.active).then_some(user)
+}
+
+async fn verify_password(app: &App, password: String, stored: String) -> bool {
+    let _permit = app.hashing.acquire().await;
+    tokio::task::spawn_blocking(move || mnir_crypto::verify_password(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
+/// Hashes a password off the async threads, within the same bound as verification.
+pub async fn hash_password(app: &App, password: String) -> String {
+    let cost = app.policy().password_cost;
+    let _permit = app.hashing.acquire().await;
+    tokio::task::spawn_blocking(move || mnir_crypto::hash_password(&password, cost))
+        .await
+        .expect("password hashing does not panic")
+}
+
+/// Changes the user's own password; every session of the account ends with it.
+pub async fn change_password(
+    app: &App,
+    who: &Who<'_>,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> AppResult<()> {
+    if !verify_password(app, current.to_string(), who.user.password_hash.clone()).await {
+        return Err(AppError::invalid("current", "account-wrong-current"));
+    }
+    if new.chars().count() < MIN_PASSWORD {
+        return Err(AppError::invalid("new", "account-too-short"));
+    }
+    if new != confirm {
+        return Err(AppError::invalid("confirm", "account-mismatch"));
+    }
+    let hash = hash_password(app, new.to_string()).await;
+    app.store()
+        .set_password(&who.user.id, &hash, &who.by)
+        .await?;
+    Ok(())
+}
+
+/// What the navigation offers a user: decided by the same rules as the pages behind it.
+#[derive(Clone, Debug, Default)]
+pub struct Menu {
+    pub cases: bool,
+    pub notify: bool,
+    pub admin: bool,
+    pub catalogues: bool,
+    pub inbox: bool,
+    pub no_removal: bool,
+}
+
+pub fn menu(user: &User) -> Menu {
+    let actor = user.actor();
+    let may = |action| can(&actor, action, None).is_ok();
+    Menu {
+        cases: may(Action::ListCases),
+        notify: may(Action::NotifyCase),
+        admin: user.roles.contains(mnir_domain::Role::Admin),
+        catalogues: may(Action::ManageCatalogues),
+        inbox: may(Action::WorkInbox),
+        no_removal: may(Action::SeeNoRemovalFlags),
+    }
+}
+
+/// Every account, for an administrator.
+pub async fn users(app: &App, who: &Who<'_>) -> AppResult<Vec<User>> {
+    can(&who.actor(), Action::ManageUsers, None)?;
+    Ok(app.store().list_users().await?)
+}
+
+/// Every organisation. Their names and codes are public routing data, shown wherever a case
+/// names an organisation.
+pub async fn organisations(app: &App) -> AppResult<Vec<Organisation>> {
+    Ok(app.store().list_organisations().await?)
+}
+
+/// One organisation by its code.
+pub async fn organisation(app: &App, code: &str) -> AppResult<Option<Organisation>> {
+    Ok(app.store().organisation(code).await?)
+}
+
+/// The state of the audit chain and its latest entries, for an administrator.
+pub struct AuditOverview {
+    pub verdict: AuditVerdict,
+    pub recent: Vec<AuditEntry>,
+    pub users: Vec<User>,
+}
+
+pub async fn audit_overview(app: &App, who: &Who<'_>, limit: i64) -> AppResult<AuditOverview> {
+    can(&who.actor(), Action::ManageUsers, None)?;
+    let store = app.store();
+    Ok(AuditOverview {
+        verdict: store.verify_audit().await?,
+        recent: store.recent_audit(limit).await?,
+        users: store.list_users().await?,
+    })
+}

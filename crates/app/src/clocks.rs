@@ -1,0 +1,233 @@
+//! The legal clocks of mnir.md §7: which a step starts and stops, pausing and resuming them, the
+//! inbox of the tasks expired clocks create, and the scheduler that fires them.
+
+use crate::{App, AppError, AppResult, Message, Who};
+use chrono::DateTime;
+use mnir_domain::jurisdiction::Length;
+use mnir_domain::{Action, CaseState, can};
+use mnir_store::{ClockChanges, ClockRecord, ReferralRecord, StoreError, TaskRecord, User};
+
+/// Longest reason for pausing a clock.
+pub const MAX_PAUSE_REASON: usize = 1000;
+
+/// Days ahead the inbox looks for deadlines.
+pub const UPCOMING_DAYS: i64 = 7;
+
+/// The organisation that answers for a case's clocks: the county's child-protection directorate
+/// for a child, otherwise the ANITP regional centre, otherwise the notifier.
+pub(crate) async fn handler_org(app: &App, case_id: &str) -> AppResult<Option<String>> {
+    Ok(mnir_store::answering_org(
+        &app.store().case_access(case_id).await?,
+    ))
+}
+
+/// A new running clock of `kind`, as the jurisdiction profile defines it; `None` when the
+/// profile has no such clock.
+pub(crate) fn new_clock(
+    app: &App,
+    kind: &str,
+    case_id: &str,
+    org_code: &str,
+    now_ms: i64,
+    urgent: bool,
+) -> Option<ClockRecord> {
+    ClockRecord::start(
+        app.jurisdiction(),
+        uuid::Uuid::new_v4().to_string(),
+        kind,
+        case_id,
+        org_code,
+        now_ms,
+        urgent,
+    )
+}
+
+/// The clocks a transition starts and stops, ready for the store.
+pub(crate) async fn changes_for(
+    app: &App,
+    case_id: &str,
+    from: CaseState,
+    to: CaseState,
+    now_ms: i64,
+) -> AppResult<ClockChanges> {
+    let plan = mnir_domain::clocks::on_transition(from, to);
+    // The handler is looked up only when a clock starts, to spare the other transitions a query.
+    let org = if plan.start.is_empty() {
+        None
+    } else {
+        handler_org(app, case_id).await?
+    };
+    let start = match org {
+        Some(org) => plan
+            .start
+            .iter()
+            .filter_map(|kind| new_clock(app, kind, case_id, &org, now_ms, false))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(ClockChanges {
+        start,
+        stop: plan.stop.iter().map(|k| k.to_string()).collect(),
+        blocked_by: plan.blocked_by.iter().map(|k| k.to_string()).collect(),
+    })
+}
+
+/// What to do with a clock.
+pub enum ClockCommand<'a> {
+    Pause { reason: &'a str },
+    Resume,
+}
+
+/// Pauses (with a reason) or resumes one of the case's clocks; only the organisation that answers
+/// for the clock may.
+pub async fn change(
+    app: &App,
+    who: &Who<'_>,
+    case_id: &str,
+    clock_id: &str,
+    command: ClockCommand<'_>,
+) -> AppResult<()> {
+    let facts = crate::cases::facts(app, who, case_id).await?;
+    can(&who.actor(), Action::ManageClocks, Some(&facts))?;
+    let clock = app
+        .store()
+        .clocks_of(case_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == clock_id && c.org_code == who.user.org.code)
+        .ok_or(AppError::NotFound)?;
+    let result = match command {
+        ClockCommand::Pause { reason } => {
+            let reason = reason.trim();
+            if reason.is_empty() || reason.chars().count() > MAX_PAUSE_REASON {
+                return Err(AppError::invalid("reason", "clock-reason-required"));
+            }
+            app.store().pause_clock(&clock.id, reason, &who.by).await
+        }
+        ClockCommand::Resume => {
+            let due = due_after_resume(app, &clock, who.now_ms())?;
+            app.store().resume_clock(&clock.id, due, &who.by).await
+        }
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::Conflict(Message::new("clock-changed"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The new due time of a paused clock resumed at `now_ms`: its length counted from its start,
+/// without the time it spent paused.
+fn due_after_resume(app: &App, clock: &ClockRecord, now_ms: i64) -> AppResult<i64> {
+    let unreadable = |what: &str| AppError::Internal(format!("clock {}: {what}", clock.id));
+    let time = |ms: i64| DateTime::from_timestamp_millis(ms).ok_or_else(|| unreadable("time"));
+    let length = Length::parse(&clock.length).ok_or_else(|| unreadable("length"))?;
+    let mut pauses = Vec::with_capacity(clock.pauses.len());
+    for (from, until) in &clock.pauses {
+        pauses.push((time(*from)?, until.map(time).transpose()?));
+    }
+    if let Some(last) = pauses.last_mut() {
+        last.1 = Some(time(now_ms)?);
+    }
+    let start = time(clock.started_at_ms)?;
+    app.jurisdiction()
+        .due(length, start, &pauses)
+        .map(|due| due.timestamp_millis())
+        .ok_or_else(|| unreadable("due time"))
+}
+
+/// Whether a task is the user's own work: the profile names one of the user's roles for its
+/// clock, or names none.
+pub fn task_is_for(app: &App, user: &User, clock_kind: &str) -> bool {
+    app.jurisdiction()
+        .clocks
+        .get(clock_kind)
+        .and_then(|d| d.role)
+        .is_none_or(|role| user.roles.contains(role))
+}
+
+/// An organisation's inbox: its open tasks (the user's own apart), the deadlines of the coming
+/// week with the case reference, and the referrals awaiting its answer.
+pub struct Inbox {
+    /// Oldest first, each with whether it is the user's own work.
+    pub tasks: Vec<(TaskRecord, bool)>,
+    pub upcoming: Vec<(ClockRecord, String)>,
+    pub referrals: Vec<ReferralRecord>,
+}
+
+pub async fn inbox(app: &App, who: &Who<'_>) -> AppResult<Inbox> {
+    can(&who.actor(), Action::WorkInbox, None)?;
+    let org = &who.user.org.code;
+    let store = app.store();
+    let tasks = store.open_tasks(org).await?;
+    let upcoming = store
+        .upcoming_clocks(org, who.now_ms() + UPCOMING_DAYS * 86_400_000)
+        .await?;
+    let referrals = store.referrals_awaiting(org).await?;
+    let tasks = tasks
+        .into_iter()
+        .map(|t| {
+            let mine = task_is_for(app, who.user, &t.clock_kind);
+            (t, mine)
+        })
+        .collect();
+    Ok(Inbox {
+        tasks,
+        upcoming,
+        referrals,
+    })
+}
+
+/// Marks an open task of the user's organisation done; `NotFound` otherwise.
+pub async fn complete_task(app: &App, who: &Who<'_>, task_id: &str) -> AppResult<()> {
+    can(&who.actor(), Action::WorkInbox, None)?;
+    match app
+        .store()
+        .complete_task(task_id, &who.user.org.code, &who.by)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The clocks of a case the actor may see, the read audited.
+pub async fn of_case(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<Vec<ClockRecord>> {
+    crate::cases::visible(app, who, case_id, "case.read.clocks").await?;
+    Ok(app.store().clocks_of(case_id).await?)
+}
+
+/// Fires expired clocks every `interval` until the server stops. Several servers may run it on
+/// one database: the store fires each clock exactly once.
+pub async fn run_scheduler(app: App, interval: std::time::Duration) {
+    let mut tick = tokio::time::interval(interval);
+    loop {
+        tick.tick().await;
+        fire_due(&app).await;
+    }
+}
+
+/// Turns every clock due now into its task, working a backlog (after downtime) off in batches,
+/// each its own short transaction. Returns how many tasks were created.
+pub async fn fire_due(app: &App) -> usize {
+    const BATCH: i64 = 500;
+    let mut created = 0;
+    loop {
+        match app.store().fire_due_clocks(app.now_ms(), BATCH).await {
+            Ok(tasks) => {
+                created += tasks.len();
+                if !tasks.is_empty() {
+                    tracing::info!(count = tasks.len(), "expired clocks turned into tasks");
+                }
+                if (tasks.len() as i64) < BATCH {
+                    return created;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(%e, "the clock scheduler could not run");
+                return created;
+            }
+        }
+    }
+}

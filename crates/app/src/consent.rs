@@ -1,0 +1,258 @@
+//! Information on rights and consent per purpose and recipient (mnir.md §5): recorded for a case
+//! by those who work with the person, checked against who may give it, withdrawn at any time.
+
+use crate::{App, AppError, AppResult, FieldIssue, Who};
+use mnir_domain::consent::{GivenBy, Method, Purpose, Right};
+use mnir_domain::{Action, CaseFacts, can};
+use mnir_store::{ConsentRecord, InformationRecord, StoreError};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// The case, when the user may record information and consent on it: its facts and reference.
+pub(crate) async fn consent_case(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+) -> AppResult<(CaseFacts, String)> {
+    let facts = app
+        .store()
+        .case_facts(id, &who.scope())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    can(&who.user.actor(), Action::RecordConsent, Some(&facts))?;
+    let detail = app
+        .store()
+        .case_detail(id, &who.scope(), mnir_store::Reveal::default(), &who.by)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((facts, detail.summary.reference))
+}
+
+/// Information on rights as sent by a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct InformationInput {
+    /// Rights explained: `assistance_protection`, `reflection_period`, `legal_aid`,
+    /// `compensation`, `witness_protection`, `no_cooperation_required`.
+    pub rights: Vec<String>,
+    /// ISO 639 code of the language used.
+    pub language: String,
+    #[serde(default)]
+    pub interpreter: bool,
+    #[serde(default)]
+    pub mediator: bool,
+    /// Version of the written notice handed over.
+    pub notice_version: String,
+}
+
+/// A consent as sent by a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ConsentInput {
+    /// `assistance`, `sharing_with_police`, `research`, `victim_coordination`.
+    pub purpose: String,
+    /// Code of the recipient organisation; required for assistance and sharing with police.
+    #[serde(default)]
+    pub recipient: String,
+    /// `person`, `child_assent`, `legal_representative`, `child_protection`.
+    pub given_by: String,
+    /// `signed_form`, `verbal_with_witness`.
+    pub method: String,
+    /// Expiry date (YYYY-MM-DD), if any.
+    #[serde(default)]
+    pub expires: String,
+}
+
+/// Records which rights were explained, how and by whom.
+pub async fn record_information(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+    input: InformationInput,
+) -> AppResult<InformationRecord> {
+    consent_case(app, who, id).await?;
+    let language = input.language.trim().to_ascii_lowercase();
+    let mut wrong = Vec::new();
+    if input.rights.is_empty() || input.rights.iter().any(|r| Right::parse(r).is_none()) {
+        wrong.push(FieldIssue::new("rights", "information-rights-required"));
+    }
+    if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_lowercase()) {
+        wrong.push(FieldIssue::new("language", "information-language-invalid"));
+    }
+    if input.notice_version.trim().is_empty() {
+        wrong.push(FieldIssue::new(
+            "notice_version",
+            "information-notice-required",
+        ));
+    }
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    let record = InformationRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: id.to_string(),
+        rights: input.rights,
+        language,
+        interpreter: input.interpreter,
+        mediator: input.mediator,
+        notice_version: input.notice_version.trim().to_string(),
+        given_by: who.user.id.clone(),
+        org_code: who.user.org.code.clone(),
+        given_at_ms: who.now_ms(),
+    };
+    app.store().record_information(&record, &who.by).await?;
+    Ok(record)
+}
+
+/// Records a consent for a purpose (and recipient), checked against who may give it.
+pub async fn record_consent(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+    input: ConsentInput,
+) -> AppResult<ConsentRecord> {
+    let (facts, _) = consent_case(app, who, id).await?;
+    let now = who.now_ms();
+    let recipient = input.recipient.trim().to_string();
+    let expires_text = input.expires.trim();
+    let purpose = Purpose::parse(&input.purpose);
+    let recipient_known =
+        recipient.is_empty() || app.store().organisation(&recipient).await?.is_some();
+    let expires = if expires_text.is_empty() {
+        Ok(None)
+    } else {
+        chrono::NaiveDate::parse_from_str(expires_text, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp_millis())
+            .filter(|ms| *ms > now)
+            .map(Some)
+            .ok_or(())
+    };
+    let mut wrong = Vec::new();
+    match purpose {
+        None => wrong.push(FieldIssue::new("purpose", "consent-purpose-invalid")),
+        Some(p) if p.names_recipient() && recipient.is_empty() => {
+            wrong.push(FieldIssue::new("recipient", "consent-recipient-required"))
+        }
+        _ => {}
+    }
+    if !recipient_known {
+        wrong.push(FieldIssue::new("recipient", "consent-recipient-required"));
+    }
+    if GivenBy::parse(&input.given_by).is_none_or(|g| !givers_for(&facts).contains(&g)) {
+        wrong.push(FieldIssue::new("given_by", "consent-given-by-invalid"));
+    }
+    if Method::parse(&input.method).is_none() {
+        wrong.push(FieldIssue::new("method", "consent-method-invalid"));
+    }
+    if expires.is_err() {
+        wrong.push(FieldIssue::new("expires", "consent-expires-invalid"));
+    }
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    let record = ConsentRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: id.to_string(),
+        purpose: input.purpose,
+        recipient_org: (!recipient.is_empty()).then_some(recipient),
+        given_by: input.given_by,
+        method: input.method,
+        given_at_ms: now,
+        expires_at_ms: expires.unwrap_or(None),
+        withdrawn_at_ms: None,
+        recorded_by: who.user.id.clone(),
+        org_code: who.user.org.code.clone(),
+    };
+    app.store().record_consent(&record, &who.by).await?;
+    Ok(record)
+}
+
+/// Withdraws a consent in force; sharing under it stops with the next request. Returns the
+/// consent as it now stands.
+pub async fn withdraw_consent(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+    consent: &str,
+) -> AppResult<ConsentRecord> {
+    let (facts, _) = consent_case(app, who, id).await?;
+    match app.store().withdraw_consent(id, consent, &who.by).await {
+        Ok(()) => {
+            // Referrals still awaiting an answer that no consent covers any more are cancelled,
+            // so that their deadlines do not escalate work nobody may do.
+            for referral in app.store().referrals_of(id).await? {
+                if referral.status == "sent"
+                    && !crate::referral::consent_allows(
+                        app,
+                        id,
+                        facts.age_group.may_be_child(),
+                        &referral.to_org,
+                        &referral.service,
+                    )
+                    .await?
+                {
+                    match app.store().cancel_referral(&referral.id, &who.by).await {
+                        Ok(()) | Err(StoreError::NotFound) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+            app.store()
+                .consents_of(id)
+                .await?
+                .into_iter()
+                .find(|c| c.id == consent)
+                .ok_or(AppError::NotFound)
+        }
+        Err(StoreError::NotFound) => {
+            let exists = app
+                .store
+                .consents_of(id)
+                .await?
+                .iter()
+                .any(|c| c.id == consent);
+            Err(if exists {
+                AppError::conflict("consent-already-withdrawn")
+            } else {
+                AppError::NotFound
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Who may give consent: the person for an adult; for a child (or a person of unknown age) the
+/// child's assent and the legal representative's or the directorate's consent.
+pub fn givers_for(facts: &CaseFacts) -> Vec<GivenBy> {
+    if facts.age_group.may_be_child() {
+        vec![
+            GivenBy::ChildAssent,
+            GivenBy::LegalRepresentative,
+            GivenBy::ChildProtection,
+        ]
+    } else {
+        vec![GivenBy::Person, GivenBy::LegalRepresentative]
+    }
+}
+
+/// What the information and consent page shows of a case.
+pub struct ConsentOverview {
+    pub facts: CaseFacts,
+    pub reference: String,
+    pub information: Vec<InformationRecord>,
+    pub consents: Vec<ConsentRecord>,
+    /// Every organisation, the recipients a consent may name.
+    pub organisations: Vec<mnir_store::Organisation>,
+}
+
+pub async fn overview(app: &App, who: &Who<'_>, id: &str) -> AppResult<ConsentOverview> {
+    let (facts, reference) = consent_case(app, who, id).await?;
+    let store = app.store();
+    Ok(ConsentOverview {
+        facts,
+        reference,
+        information: store.information_of(id).await?,
+        consents: store.consents_of(id).await?,
+        organisations: store.list_organisations().await?,
+    })
+}

@@ -1,0 +1,150 @@
+//! The use cases of mnir, each written once.
+//!
+//! A use case takes the acting user ([`Who`]) and a typed command, asks the domain's `can`
+//! whether the user may, applies the rules of the mechanism, calls the store, and returns a typed
+//! result or an [`AppError`] whose variants carry message ids and field names — never translated
+//! text. The pages, the JSON API and the command line are adapters over these functions: they
+//! parse input, call a use case, and render its result in the user's language.
+
+pub mod accounts;
+pub mod cases;
+pub mod catalogue;
+pub mod clocks;
+pub mod consent;
+pub mod directory;
+mod error;
+pub mod identification;
+pub mod notify;
+pub mod referral;
+pub mod reflection;
+
+pub use accounts::AccountPolicy;
+pub use error::{AppError, AppResult, Arg, FieldIssue, Message};
+
+use mnir_domain::identification::Catalogue;
+use mnir_domain::jurisdiction::Jurisdiction;
+use mnir_store::{AuditActor, ScopeFor, Store, User};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+/// The source of "now", injected so tests can move time without sleeping.
+pub trait Clock: Send + Sync + 'static {
+    fn now_ms(&self) -> i64;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+}
+
+/// Everything the use cases share: the store, the time, the jurisdiction's rules and the
+/// account policy. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    /// Holidays and clock lengths (Romania unless the server was given another profile).
+    jurisdiction: Arc<Jurisdiction>,
+    pub(crate) policy: Arc<AccountPolicy>,
+    /// Bounds concurrent Argon2 work so a burst of logins cannot exhaust memory or cores.
+    pub(crate) hashing: Arc<Semaphore>,
+    /// Recent failed logins per client address (time of the first, count).
+    pub(crate) attempts: Arc<Mutex<HashMap<String, (i64, u32)>>>,
+    /// What an unknown login's password is checked against, so timing hides which logins exist.
+    pub(crate) dummy_hash: Arc<str>,
+    /// Parsed catalogue versions; a version never changes once imported, so caching is safe.
+    pub(crate) catalogues: Arc<Mutex<HashMap<String, Arc<Catalogue>>>>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, policy: AccountPolicy) -> App {
+        let dummy_hash =
+            mnir_crypto::hash_password(&mnir_crypto::random_secret(), policy.password_cost);
+        App {
+            store,
+            clock,
+            jurisdiction: Arc::new(Jurisdiction::romania()),
+            policy: Arc::new(policy),
+            hashing: Arc::new(Semaphore::new(2)),
+            attempts: Arc::new(Mutex::new(HashMap::new())),
+            dummy_hash: dummy_hash.into(),
+            catalogues: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    pub fn with_jurisdiction(mut self, jurisdiction: Jurisdiction) -> App {
+        self.jurisdiction = Arc::new(jurisdiction);
+        self
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    pub fn jurisdiction(&self) -> &Jurisdiction {
+        &self.jurisdiction
+    }
+
+    pub fn policy(&self) -> &AccountPolicy {
+        &self.policy
+    }
+
+    /// The store, for the use cases of this crate only: adapters go through a use case, so no
+    /// page or route can reach data without the checks a use case makes.
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Whether the database answers (the health check).
+    pub async fn healthy(&self) -> bool {
+        self.store.organisation("ANITP").await.is_ok()
+    }
+
+    /// Who is acting, through which channel (`web`, `api`, `cli`), at this app's "now".
+    pub fn who<'a>(&self, user: &'a User, channel: &'static str) -> Who<'a> {
+        Who {
+            user,
+            by: AuditActor {
+                user_id: Some(user.id.clone()),
+                org_code: Some(user.org.code.clone()),
+                channel,
+                now_ms: self.now_ms(),
+            },
+        }
+    }
+}
+
+/// The acting user of a use case, with how the action is written to the audit log and history.
+#[derive(Debug, Clone)]
+pub struct Who<'a> {
+    pub user: &'a User,
+    pub by: AuditActor,
+}
+
+impl Who<'_> {
+    pub fn actor(&self) -> mnir_domain::Actor {
+        self.user.actor()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.by.now_ms
+    }
+
+    /// The scope the store filters every query of this user by.
+    pub fn scope(&self) -> ScopeFor {
+        scope_for(self.user)
+    }
+}
+
+/// The scope of `user` as the store's SQL filters need it.
+pub fn scope_for(user: &User) -> ScopeFor {
+    ScopeFor {
+        scope: mnir_domain::case_scope(&user.actor()),
+        org_code: user.org.code.clone(),
+        user_id: user.id.clone(),
+    }
+}

@@ -1,0 +1,127 @@
+//! Organisations, users and how they sign in: login attempts, sessions and API tokens, and
+//! the key check that ties the database to its key file.
+
+use crate::{AuditActor, StoreResult};
+use async_trait::async_trait;
+use mnir_domain::{Actor, IdentifyPower, OrgKind, OrgType, RoleSet};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    pub code: String,
+    pub name: String,
+    pub org_type: OrgType,
+    pub kind: OrgKind,
+    /// ISO 3166-2 code of the county the organisation sits in, when it is a county body.
+    pub county: Option<String>,
+    pub identify_power: IdentifyPower,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub login: String,
+    pub org_code: String,
+    pub roles: RoleSet,
+    pub password_hash: String,
+    pub now_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub login: String,
+    pub org: Organisation,
+    pub roles: RoleSet,
+    pub password_hash: String,
+    pub active: bool,
+    pub failed_logins: i64,
+    pub locked_until_ms: Option<i64>,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id.clone(),
+            org_code: self.org.code.clone(),
+            org_kind: self.org.kind,
+            org_type: self.org.org_type,
+            identify_power: self.org.identify_power,
+            roles: self.roles.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: i64,
+    pub lock_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id_hash: String,
+    pub user_id: String,
+    pub created_at_ms: i64,
+    pub last_seen_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+impl From<mnir_domain::defaults::OrgSpec> for Organisation {
+    fn from(spec: mnir_domain::defaults::OrgSpec) -> Organisation {
+        Organisation {
+            code: spec.code,
+            name: spec.name,
+            org_type: spec.org_type,
+            kind: spec.kind,
+            county: spec.county,
+            identify_power: spec.identify_power,
+            active: true,
+        }
+    }
+}
+
+/// Who may work in mnir and how they prove it.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Records the key's check value on first use and refuses a different key afterwards.
+    async fn bind_key(&self) -> StoreResult<()>;
+    async fn upsert_organisation(&self, org: &Organisation, by: &AuditActor) -> StoreResult<()>;
+    async fn organisation(&self, code: &str) -> StoreResult<Option<Organisation>>;
+    async fn list_organisations(&self) -> StoreResult<Vec<Organisation>>;
+    async fn create_user(&self, user: &NewUser, by: &AuditActor) -> StoreResult<User>;
+    async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// Records a login attempt; after `policy.max_failures` failures in a row the account is
+    /// locked until `now + policy.lock_ms`. Returns the user as updated.
+    async fn record_login_attempt(
+        &self,
+        user_id: &str,
+        succeeded: bool,
+        now_ms: i64,
+        policy: LockoutPolicy,
+    ) -> StoreResult<()>;
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    async fn touch_session(&self, id_hash: &str, now_ms: i64) -> StoreResult<()>;
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    async fn delete_sessions_of(&self, user_id: &str) -> StoreResult<()>;
+    async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64>;
+    async fn create_api_token(&self, token: &ApiTokenRecord, by: &AuditActor) -> StoreResult<()>;
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>>;
+}

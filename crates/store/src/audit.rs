@@ -1,0 +1,83 @@
+//! The append-only, hash-chained audit log.
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use serde::Serialize;
+
+/// Who did something, as written to the audit log and the case history. Never personal data:
+/// user ids and organisation codes only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditActor {
+    pub user_id: Option<String>,
+    pub org_code: Option<String>,
+    /// Where the request came from: `web`, `api` or `cli`.
+    pub channel: &'static str,
+    pub now_ms: i64,
+}
+
+impl AuditActor {
+    pub fn cli(now_ms: i64) -> AuditActor {
+        AuditActor {
+            user_id: None,
+            org_code: None,
+            channel: "cli",
+            now_ms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor_user: String,
+    pub actor_org: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// The fields the hash covers, in a fixed order.
+    pub fn chained_hash(&self, prev_hash: &str) -> String {
+        let seq = self.seq.to_string();
+        let at = self.at_ms.to_string();
+        mnir_crypto::audit_hash(
+            prev_hash,
+            &[
+                &seq,
+                &at,
+                &self.actor_user,
+                &self.actor_org,
+                &self.action,
+                &self.target,
+                &self.detail,
+            ],
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditVerdict {
+    Intact { entries: i64 },
+    Broken { seq: i64, why: String },
+}
+
+/// Reading and verifying the audit log; every other area appends to it in its own transactions.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends an audit entry for an event that is not itself a store write (login, logout).
+    async fn audit(
+        &self,
+        action: &str,
+        target: &str,
+        detail: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Recomputes the hash chain from the first entry.
+    async fn verify_audit(&self) -> StoreResult<AuditVerdict>;
+    /// The most recent audit entries, newest first.
+    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+}

@@ -1,0 +1,180 @@
+//! Cases: the notification, who may see it, its state and the steps that change it.
+
+use crate::{AuditActor, ClockChanges, ClockRecord, DecisionRecord, StoreResult};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use mnir_domain::{AgeGroup, CaseScope, CaseState, Exploitation, Sex};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseAccess {
+    pub org_code: String,
+    /// Why the organisation may see the case: `notifier`, `regional_centre`, `child_protection`.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub from: Option<CaseState>,
+    pub to: CaseState,
+    pub actor_user: Option<String>,
+    pub actor_org: String,
+    pub at_ms: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    pub id: String,
+    pub reference: String,
+    pub state: CaseState,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Sex,
+    pub citizenship: String,
+    pub found_in_county: String,
+    pub age_years: Option<u32>,
+    pub age_group: AgeGroup,
+    pub exploitation: Option<Exploitation>,
+    pub signals: Vec<String>,
+    pub notes: String,
+    pub notifying_org: String,
+    pub created_by: Option<String>,
+    pub notified_at_ms: i64,
+    pub access: Vec<CaseAccess>,
+    /// The path so far, oldest first; its last entry's `to` equals `state`.
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub state: Option<CaseState>,
+    pub county: Option<String>,
+    pub reference: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub reference: String,
+    pub state: CaseState,
+    pub sex: Sex,
+    pub age_group: AgeGroup,
+    pub age_years: Option<u32>,
+    pub citizenship: String,
+    pub found_in_county: String,
+    pub exploitation: Option<Exploitation>,
+    pub notified_at_ms: i64,
+    pub updated_at_ms: i64,
+    /// Present only when names were asked for and may be shown.
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CasePage {
+    pub cases: Vec<CaseSummary>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reveal {
+    pub identity: bool,
+    pub notes: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub birth_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub signals: Vec<String>,
+    pub notifying_org: String,
+    pub created_by: Option<String>,
+    pub access: Vec<CaseAccess>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub case_id: String,
+    pub from: CaseState,
+    pub to: CaseState,
+    pub reason: String,
+}
+
+/// One step of a case, whole: what [`CaseStore::change_case`] applies in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseChange {
+    pub transition: Transition,
+    pub clocks: ClockChanges,
+    /// The identification decision the step records, when it is one.
+    pub decision: Option<DecisionRecord>,
+}
+
+/// The scope of an actor together with who they are, as the SQL filters need both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeFor {
+    pub scope: CaseScope,
+    /// The actor's organisation, to tell whether it is on a case's access list even when the
+    /// scope is national.
+    pub org_code: String,
+    pub user_id: String,
+}
+
+/// Cases and their steps. Every write that changes a case goes through [`CaseStore::create_case`]
+/// or [`CaseStore::change_case`], so no caller can move a case without its clocks.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Stores a notification with its access list, first event and the clocks it starts, audited, in
+    /// one transaction.
+    async fn create_case(
+        &self,
+        case: &NewCase,
+        clocks: &[ClockRecord],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Stores many synthetic cases with their running clocks at once (one transaction, one audit
+    /// entry for the batch).
+    async fn insert_generated_cases(
+        &self,
+        cases: &[NewCase],
+        clocks: &[ClockRecord],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// One page of the cases the scope allows, newest first. Audited as a read.
+    async fn list_cases(
+        &self,
+        scope: &ScopeFor,
+        filter: &CaseFilter,
+        reveal_names: bool,
+        by: &AuditActor,
+    ) -> StoreResult<CasePage>;
+    /// Counts of visible cases per state (not audited: no case data, only numbers).
+    async fn count_cases_by_state(&self, scope: &ScopeFor) -> StoreResult<Vec<(CaseState, i64)>>;
+    /// The facts needed to authorise an action on a case, or `None` when the scope hides it.
+    async fn case_facts(
+        &self,
+        id: &str,
+        scope: &ScopeFor,
+    ) -> StoreResult<Option<mnir_domain::CaseFacts>>;
+    /// The whole case, decrypting only what `reveal` allows. Audited as a read.
+    async fn case_detail(
+        &self,
+        id: &str,
+        scope: &ScopeFor,
+        reveal: Reveal,
+        by: &AuditActor,
+    ) -> StoreResult<Option<CaseDetail>>;
+    /// Who may see a case and why (routing metadata; not audited as a read of case data).
+    async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>>;
+    /// Everything one step of a case changes, applied in one transaction: the transition (refused
+    /// with [`crate::StoreError::StaleState`] when the case is no longer in `transition.from`,
+    /// [`crate::StoreError::BlockedByClock`] when a running clock in `clocks.blocked_by` forbids
+    /// it), the clocks started and stopped, and the identification decision when the step is one.
+    /// Audited.
+    async fn change_case(&self, change: &CaseChange, by: &AuditActor) -> StoreResult<()>;
+}

@@ -1,0 +1,178 @@
+//! Legal clocks (deadlines that run, pause and expire) and the tasks an expired clock creates.
+
+use crate::{AuditActor, CaseAccess, StoreResult};
+use async_trait::async_trait;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    Running,
+    Paused,
+    Stopped,
+    Expired,
+}
+
+impl ClockState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Running => "running",
+            ClockState::Paused => "paused",
+            ClockState::Stopped => "stopped",
+            ClockState::Expired => "expired",
+        }
+    }
+}
+
+impl std::str::FromStr for ClockState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "running" => Ok(ClockState::Running),
+            "paused" => Ok(ClockState::Paused),
+            "stopped" => Ok(ClockState::Stopped),
+            "expired" => Ok(ClockState::Expired),
+            other => Err(format!("unknown clock state `{other}`")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockRecord {
+    pub id: String,
+    pub case_id: String,
+    /// The clock's name in the jurisdiction profile, e.g. `identification_interview`.
+    pub kind: String,
+    /// The organisation that must act when it runs out.
+    pub org_code: String,
+    /// As in the profile: `24h`, `90d`, `5wd`.
+    pub length: String,
+    pub on_expiry: String,
+    pub started_at_ms: i64,
+    pub due_at_ms: Option<i64>,
+    pub state: ClockState,
+    /// `(from, until)`; `until` is `None` while paused.
+    pub pauses: Vec<(i64, Option<i64>)>,
+    /// One reason per pause (free text, encrypted at rest).
+    pub pause_reasons: Vec<String>,
+    pub stopped_at_ms: Option<i64>,
+    pub fired_at_ms: Option<i64>,
+}
+
+impl ClockRecord {
+    /// A clock of `kind` started at `now_ms`, its length and consequence as the jurisdiction
+    /// defines them; `None` when the profile has no such clock. An urgent start (an urgent
+    /// referral) runs the shorter length where the profile has one.
+    pub fn start(
+        jurisdiction: &mnir_domain::jurisdiction::Jurisdiction,
+        id: String,
+        kind: &str,
+        case_id: &str,
+        org_code: &str,
+        now_ms: i64,
+        urgent: bool,
+    ) -> Option<ClockRecord> {
+        use mnir_domain::jurisdiction::Length;
+        let definition = jurisdiction.clocks.get(kind)?;
+        let length = definition
+            .urgent_length
+            .filter(|_| urgent)
+            .unwrap_or(definition.length);
+        let start = chrono::DateTime::from_timestamp_millis(now_ms)?;
+        let due = jurisdiction.due(length, start, &[])?;
+        Some(ClockRecord {
+            id,
+            case_id: case_id.to_string(),
+            kind: kind.to_string(),
+            org_code: org_code.to_string(),
+            length: match length {
+                Length::Hours(n) => format!("{n}h"),
+                Length::CalendarDays(n) => format!("{n}d"),
+                Length::WorkingDays(n) => format!("{n}wd"),
+            },
+            on_expiry: definition.on_expiry.clone(),
+            started_at_ms: now_ms,
+            due_at_ms: Some(due.timestamp_millis()),
+            state: ClockState::Running,
+            pauses: Vec::new(),
+            pause_reasons: Vec::new(),
+            stopped_at_ms: None,
+            fired_at_ms: None,
+        })
+    }
+}
+
+/// The organisation that answers for a case's clocks, from its access list: the county's
+/// child-protection directorate for a child, otherwise the ANITP regional centre, otherwise the
+/// first organisation on the list (the notifier).
+pub fn answering_org(access: &[CaseAccess]) -> Option<String> {
+    let pick = |basis: &str| {
+        access
+            .iter()
+            .find(|a| a.basis == basis)
+            .map(|a| a.org_code.clone())
+    };
+    pick("child_protection")
+        .or_else(|| pick("regional_centre"))
+        .or_else(|| access.first().map(|a| a.org_code.clone()))
+}
+
+/// Clocks a change of state starts and stops, applied with it in one transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClockChanges {
+    pub start: Vec<ClockRecord>,
+    /// Kinds of the case's running or paused clocks that the change ends.
+    pub stop: Vec<String>,
+    /// Kinds of clock that forbid the change while they run or are paused (checked in the
+    /// change's own transaction, after the case row is locked).
+    pub blocked_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRecord {
+    pub id: String,
+    pub clock_id: String,
+    pub case_id: String,
+    pub case_reference: String,
+    pub org_code: String,
+    pub kind: String,
+    pub clock_kind: String,
+    pub created_at_ms: i64,
+    pub done_at_ms: Option<i64>,
+}
+
+/// Clocks once started, and the tasks they leave. Clocks start and stop with the change that
+/// causes them (a case step, a referral, a reflection period), in that change's transaction.
+#[async_trait]
+pub trait ClockStore: Send + Sync {
+    /// The clocks of a case, oldest first.
+    async fn clocks_of(&self, case_id: &str) -> StoreResult<Vec<ClockRecord>>;
+    /// Pauses a running clock; `NotFound` when it is not running.
+    async fn pause_clock(&self, clock_id: &str, reason: &str, by: &AuditActor) -> StoreResult<()>;
+    /// Resumes a paused clock with its new due time; `NotFound` when it is not paused.
+    async fn resume_clock(
+        &self,
+        clock_id: &str,
+        due_at_ms: i64,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Marks every running clock due by `now` as expired and creates its task; safe when several
+    /// servers call it at once (each clock fires exactly once). Returns the tasks created.
+    async fn fire_due_clocks(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<TaskRecord>>;
+    /// Open tasks of an organisation, oldest first.
+    async fn open_tasks(&self, org_code: &str) -> StoreResult<Vec<TaskRecord>>;
+    /// Running clocks of an organisation due before `until_ms`, soonest first, with the case
+    /// reference.
+    async fn upcoming_clocks(
+        &self,
+        org_code: &str,
+        until_ms: i64,
+    ) -> StoreResult<Vec<(ClockRecord, String)>>;
+    /// Marks an open task of the organisation done; `NotFound` otherwise.
+    async fn complete_task(
+        &self,
+        task_id: &str,
+        org_code: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+}

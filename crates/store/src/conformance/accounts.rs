@@ -1,0 +1,148 @@
+//! Checks of [`crate::AccountStore`].
+
+use super::*;
+
+pub async fn organisations_are_saved_and_updated(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let mut cj = s.organisation("ANITP-CJ").await.unwrap().unwrap();
+    assert_eq!(cj.kind, OrgKind::AnitpRegional);
+    cj.name = "Centrul regional Cluj-Napoca".into();
+    cj.identify_power = IdentifyPower::ChildrenOnly;
+    s.upsert_organisation(&cj, &actor(2)).await.unwrap();
+    assert_eq!(s.organisation("ANITP-CJ").await.unwrap(), Some(cj));
+    let codes: Vec<String> = s
+        .list_organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    assert_eq!(codes, ["ANITP-B", "ANITP-CJ", "DGASPC-CJ", "IGPR"]);
+    assert_eq!(s.organisation("NOPE").await.unwrap(), None);
+}
+
+pub async fn users_logins_and_lockout(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let roles: RoleSet = "case_worker,supervisor".parse().unwrap();
+    let new = NewUser {
+        login: "ana.pop".into(),
+        org_code: "ANITP-CJ".into(),
+        roles: roles.clone(),
+        password_hash: "h1".into(),
+        now_ms: 10,
+    };
+    let user = s.create_user(&new, &actor(10)).await.unwrap();
+    assert_eq!(user.roles, roles);
+    assert_eq!(user.org.code, "ANITP-CJ");
+    assert!(matches!(
+        s.create_user(&new, &actor(11)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let orphan = NewUser {
+        login: "x".into(),
+        org_code: "NOWHERE".into(),
+        ..new.clone()
+    };
+    assert!(matches!(
+        s.create_user(&orphan, &actor(11)).await,
+        Err(StoreError::InvalidReference(_))
+    ));
+    assert_eq!(
+        s.user_by_login("ana.pop").await.unwrap().unwrap().id,
+        user.id
+    );
+    assert_eq!(s.user_by_login("Ana.Pop").await.unwrap(), None);
+
+    let policy = LockoutPolicy {
+        max_failures: 3,
+        lock_ms: 1000,
+    };
+    for _ in 0..2 {
+        s.record_login_attempt(&user.id, false, 100, policy)
+            .await
+            .unwrap();
+    }
+    let u = s.user_by_id(&user.id).await.unwrap().unwrap();
+    assert_eq!((u.failed_logins, u.locked_until_ms), (2, None));
+    s.record_login_attempt(&user.id, false, 100, policy)
+        .await
+        .unwrap();
+    let u = s.user_by_id(&user.id).await.unwrap().unwrap();
+    assert_eq!(u.locked_until_ms, Some(1100));
+    s.set_password(&user.id, "h2", &actor(200)).await.unwrap();
+    let u = s.user_by_id(&user.id).await.unwrap().unwrap();
+    assert_eq!(
+        (u.password_hash.as_str(), u.failed_logins, u.locked_until_ms),
+        ("h2", 0, None)
+    );
+    assert!(matches!(
+        s.set_password("no-such-id", "h", &actor(1)).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let user = s
+        .create_user(
+            &NewUser {
+                login: "u".into(),
+                org_code: "IGPR".into(),
+                roles: "screener".parse().unwrap(),
+                password_hash: "h".into(),
+                now_ms: 0,
+            },
+            &actor(0),
+        )
+        .await
+        .unwrap();
+    let session = SessionRecord {
+        id_hash: "s1".into(),
+        user_id: user.id.clone(),
+        created_at_ms: 0,
+        last_seen_ms: 0,
+        expires_at_ms: 500,
+    };
+    s.create_session(&session).await.unwrap();
+    s.create_session(&SessionRecord {
+        id_hash: "s2".into(),
+        expires_at_ms: 5000,
+        ..session.clone()
+    })
+    .await
+    .unwrap();
+    s.touch_session("s1", 42).await.unwrap();
+    assert_eq!(s.session("s1").await.unwrap().unwrap().last_seen_ms, 42);
+    assert_eq!(s.delete_expired_sessions(1000).await.unwrap(), 1);
+    assert_eq!(s.session("s1").await.unwrap(), None);
+    assert!(s.session("s2").await.unwrap().is_some());
+    s.delete_sessions_of(&user.id).await.unwrap();
+    assert_eq!(s.session("s2").await.unwrap(), None);
+
+    let token = ApiTokenRecord {
+        token_hash: "t".into(),
+        user_id: user.id.clone(),
+        created_at_ms: 1,
+        expires_at_ms: 2,
+    };
+    s.create_api_token(&token, &actor(1)).await.unwrap();
+    assert_eq!(s.api_token("t").await.unwrap(), Some(token));
+    assert_eq!(s.api_token("u").await.unwrap(), None);
+}
+
+pub async fn another_key_is_refused(db: TestDb) {
+    db.store.bind_key().await.unwrap();
+    db.store.bind_key().await.unwrap();
+    let other = db
+        .raw
+        .reopen(Keys::from_master(&Keys::generate_master()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        other.bind_key().await,
+        Err(StoreError::KeyMismatch)
+    ));
+}

@@ -1,0 +1,69 @@
+//! The information given to a person about their rights, and their consents.
+
+use crate::{AuditActor, StoreResult};
+use async_trait::async_trait;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InformationRecord {
+    pub id: String,
+    pub case_id: String,
+    /// Codes of the rights explained (`mnir_domain::consent::Right`).
+    pub rights: Vec<String>,
+    /// The language the information was given in (ISO 639-1, e.g. `ro`, `en`, `uk`).
+    pub language: String,
+    pub interpreter: bool,
+    pub mediator: bool,
+    pub notice_version: String,
+    pub given_by: String,
+    pub org_code: String,
+    pub given_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    pub id: String,
+    pub case_id: String,
+    pub purpose: String,
+    pub recipient_org: Option<String>,
+    pub given_by: String,
+    pub method: String,
+    pub given_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub withdrawn_at_ms: Option<i64>,
+    pub recorded_by: String,
+    pub org_code: String,
+}
+
+impl ConsentRecord {
+    /// The consent as the domain reads it; `None` for a purpose this version does not know
+    /// (such a consent covers nothing).
+    pub fn terms(&self) -> Option<mnir_domain::consent::ConsentTerms> {
+        Some(mnir_domain::consent::ConsentTerms {
+            purpose: mnir_domain::consent::Purpose::parse(&self.purpose)?,
+            recipient_org: self.recipient_org.clone(),
+            given_at_ms: self.given_at_ms,
+            expires_at_ms: self.expires_at_ms,
+            withdrawn_at_ms: self.withdrawn_at_ms,
+        })
+    }
+}
+
+/// Information given and consents recorded and withdrawn.
+#[async_trait]
+pub trait ConsentStore: Send + Sync {
+    async fn record_information(
+        &self,
+        info: &InformationRecord,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    async fn information_of(&self, case_id: &str) -> StoreResult<Vec<InformationRecord>>;
+    async fn record_consent(&self, consent: &ConsentRecord, by: &AuditActor) -> StoreResult<()>;
+    async fn consents_of(&self, case_id: &str) -> StoreResult<Vec<ConsentRecord>>;
+    /// Withdraws a consent of the case at `by.now_ms`; `NotFound` when it is not in force.
+    async fn withdraw_consent(
+        &self,
+        case_id: &str,
+        consent_id: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+}

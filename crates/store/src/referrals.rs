@@ -1,0 +1,67 @@
+//! Referrals of a case to another organisation's service, and their answers.
+
+use crate::{AuditActor, CaseDetail, ClockRecord, Reveal, StoreResult};
+use async_trait::async_trait;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralRecord {
+    pub id: String,
+    pub case_id: String,
+    pub case_reference: String,
+    pub from_org: String,
+    pub to_org: String,
+    /// One of `mnir_domain::directory::SERVICES`.
+    pub service: String,
+    pub urgent: bool,
+    /// `sent`, `accepted`, `declined` or `cancelled` (its consent withdrawn before an answer).
+    pub status: String,
+    pub sent_by: String,
+    pub sent_at_ms: i64,
+    pub answered_by: Option<String>,
+    pub answered_at_ms: Option<i64>,
+    /// Free text, encrypted at rest.
+    pub decline_reason: Option<String>,
+}
+
+/// Referrals, with the clocks they start and stop.
+#[async_trait]
+pub trait ReferralStore: Send + Sync {
+    /// Sends a referral and starts its clocks (the response clock `referral-ID`, and for legal
+    /// help `compensation-ID`), in one transaction.
+    async fn send_referral(
+        &self,
+        referral: &ReferralRecord,
+        clocks: &[ClockRecord],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    async fn referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>>;
+    async fn referrals_of(&self, case_id: &str) -> StoreResult<Vec<ReferralRecord>>;
+    /// Referrals sent to an organisation and not yet answered, oldest first.
+    async fn referrals_awaiting(&self, org_code: &str) -> StoreResult<Vec<ReferralRecord>>;
+    /// Accepts or declines a referral still awaiting an answer, stopping its response clock (and,
+    /// on a decline, the compensation clock the referral started);
+    /// `NotFound` when it was answered already or is not addressed to `to_org`.
+    async fn answer_referral(
+        &self,
+        id: &str,
+        to_org: &str,
+        accept: bool,
+        reason: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Referrals still unanswered after their response clock ran out, in every organisation,
+    /// longest overdue first: what ANITP's national coordination follows up (no case content).
+    async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, i64)>>;
+    /// Cancels a referral still awaiting an answer (its consent was withdrawn), stopping its
+    /// clocks; `NotFound` when it was answered already.
+    async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()>;
+    /// A case read for a referral's recipient, outside the recipient's own scope (the web layer
+    /// authorises through the referral and its consent). Audited as a read for the referral.
+    async fn case_for_referral(
+        &self,
+        referral_id: &str,
+        case_id: &str,
+        reveal: Reveal,
+        by: &AuditActor,
+    ) -> StoreResult<Option<CaseDetail>>;
+}

@@ -1,0 +1,269 @@
+//! The SQL of [`crate::AccountStore`].
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sql_account_store {
+    ($store:ty, $db:ty) => {
+        const ORG_COLUMNS: &str =
+            "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active";
+        const USER_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, u.locked_until_ms, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active FROM users u JOIN organisations o ON o.code = u.org_code";
+
+        fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
+            let g = |i: usize| row.try_get::<String, _>(offset + i).map_err(db_err);
+            Ok(Organisation {
+                code: g(0)?,
+                name: g(1)?,
+                org_type: parse_column("organisations.org_type", &g(2)?)?,
+                kind: parse_column("organisations.kind", &g(3)?)?,
+                county: row.try_get::<Option<String>, _>(offset + 4).map_err(db_err)?,
+                identify_power: parse_column("organisations.identify_power", &g(5)?)?,
+                active: row.try_get::<bool, _>(offset + 6).map_err(db_err)?,
+            })
+        }
+
+        fn user_from(row: &DbRow) -> Result<User, StoreError> {
+            Ok(User {
+                id: row.try_get(0).map_err(db_err)?,
+                login: row.try_get(1).map_err(db_err)?,
+                roles: parse_column("users.roles", &row.try_get::<String, _>(2).map_err(db_err)?)?,
+                password_hash: row.try_get(3).map_err(db_err)?,
+                active: row.try_get(4).map_err(db_err)?,
+                failed_logins: row.try_get(5).map_err(db_err)?,
+                locked_until_ms: row.try_get(6).map_err(db_err)?,
+                org: org_from(row, 7)?,
+            })
+        }
+
+        #[async_trait]
+        impl AccountStore for $store {
+            async fn bind_key(&self) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let stored: Option<String> =
+                    ::sqlx::query_scalar("SELECT value FROM meta WHERE key = 'key_check'")
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                match stored {
+                    Some(v) if mnir_crypto::constant_time_eq(&v, self.keys.check_value()) => Ok(()),
+                    Some(_) => Err(StoreError::KeyMismatch),
+                    None => {
+                        ::sqlx::query("INSERT INTO meta (key, value) VALUES ('key_check', $1)")
+                            .bind(self.keys.check_value())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                        tx.commit().await.map_err(db_err)
+                    }
+                }
+            }
+
+            async fn upsert_organisation(&self, org: &Organisation, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                ::sqlx::query("INSERT INTO organisations (code, name, org_type, kind, county, identify_power, active, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO UPDATE SET name = excluded.name, org_type = excluded.org_type, kind = excluded.kind, county = excluded.county, identify_power = excluded.identify_power, active = excluded.active")
+                    .bind(&org.code)
+                    .bind(&org.name)
+                    .bind(org.org_type.as_str())
+                    .bind(org.kind.as_str())
+                    .bind(&org.county)
+                    .bind(org.identify_power.as_str())
+                    .bind(org.active)
+                    .bind(by.now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                Self::append_audit(&mut tx, by, "organisation.save", &format!("organisation:{}", org.code), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn organisation(&self, code: &str) -> StoreResult<Option<Organisation>> {
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {ORG_COLUMNS} FROM organisations o WHERE o.code = $1")))
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                row.map(|r| org_from(&r, 0)).transpose()
+            }
+
+            async fn list_organisations(&self) -> StoreResult<Vec<Organisation>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {ORG_COLUMNS} FROM organisations o ORDER BY o.code")))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                rows.iter().map(|r| org_from(r, 0)).collect()
+            }
+
+            async fn create_user(&self, user: &NewUser, by: &AuditActor) -> StoreResult<User> {
+                let id = uuid::Uuid::new_v4().to_string();
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                ::sqlx::query("INSERT INTO users (id, login, org_code, roles, password_hash, active, failed_logins, created_at_ms) VALUES ($1, $2, $3, $4, $5, TRUE, 0, $6)")
+                    .bind(&id)
+                    .bind(&user.login)
+                    .bind(&user.org_code)
+                    .bind(user.roles.to_string())
+                    .bind(&user.password_hash)
+                    .bind(user.now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                Self::append_audit(&mut tx, by, "user.create", &format!("user:{id}"), &format!("org={} roles={}", user.org_code, user.roles)).await?;
+                tx.commit().await.map_err(db_err)?;
+                self.user_by_id(&id).await?.ok_or(StoreError::NotFound)
+            }
+
+            async fn set_password(&self, user_id: &str, password_hash: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until_ms = NULL WHERE id = $2")
+                    .bind(password_hash)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                // A new password ends every session of the account, in the same transaction,
+                // so one held by someone else cannot outlive the change.
+                ::sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                Self::append_audit(&mut tx, by, "user.password", &format!("user:{user_id}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>> {
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} WHERE u.login = $1")))
+                    .bind(login)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                row.map(|r| user_from(&r)).transpose()
+            }
+
+            async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} WHERE u.id = $1")))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                row.map(|r| user_from(&r)).transpose()
+            }
+
+            async fn list_users(&self) -> StoreResult<Vec<User>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} ORDER BY o.code, u.login")))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                rows.iter().map(user_from).collect()
+            }
+
+            async fn record_login_attempt(&self, user_id: &str, succeeded: bool, now_ms: i64, policy: LockoutPolicy) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                if succeeded {
+                    ::sqlx::query("UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                } else {
+                    // Counting and locking in one statement keeps concurrent attempts (several
+                    // servers) from each seeing the old count.
+                    ::sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until_ms = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until_ms END WHERE id = $3")
+                        .bind(policy.max_failures)
+                        .bind(now_ms + policy.lock_ms)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                let by = AuditActor { user_id: Some(user_id.to_string()), org_code: None, channel: "web", now_ms };
+                let action = if succeeded { "auth.login" } else { "auth.login_failed" };
+                Self::append_audit(&mut tx, &by, action, &format!("user:{user_id}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn create_session(&self, s: &SessionRecord) -> StoreResult<()> {
+                ::sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&s.id_hash)
+                    .bind(&s.user_id)
+                    .bind(s.created_at_ms)
+                    .bind(s.last_seen_ms)
+                    .bind(s.expires_at_ms)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
+                let row: Option<(String, String, i64, i64, i64)> = ::sqlx::query_as("SELECT id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms FROM sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(row.map(|(id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)| SessionRecord { id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms }))
+            }
+
+            async fn touch_session(&self, id_hash: &str, now_ms: i64) -> StoreResult<()> {
+                ::sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
+                    .bind(now_ms)
+                    .bind(id_hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+                ::sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn delete_sessions_of(&self, user_id: &str) -> StoreResult<()> {
+                ::sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64> {
+                let done = ::sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1")
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(done.rows_affected())
+            }
+
+            async fn create_api_token(&self, t: &ApiTokenRecord, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                ::sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)")
+                    .bind(&t.token_hash)
+                    .bind(&t.user_id)
+                    .bind(t.created_at_ms)
+                    .bind(t.expires_at_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                Self::append_audit(&mut tx, by, "token.issue", &format!("user:{}", t.user_id), &format!("expires_at_ms={}", t.expires_at_ms)).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
+                let row: Option<(String, String, i64, i64)> = ::sqlx::query_as("SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM api_tokens WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(row.map(|(token_hash, user_id, created_at_ms, expires_at_ms)| ApiTokenRecord { token_hash, user_id, created_at_ms, expires_at_ms }))
+            }
+        }
+    };
+}

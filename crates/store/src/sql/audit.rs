@@ -1,0 +1,117 @@
+//! The SQL of [`crate::AuditStore`], and the append to the chain that every area's writes make.
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sql_audit_store {
+    ($store:ty, $db:ty) => {
+        fn audit_from(row: &DbRow) -> Result<AuditEntry, StoreError> {
+            Ok(AuditEntry {
+                seq: row.try_get(0).map_err(db_err)?,
+                at_ms: row.try_get(1).map_err(db_err)?,
+                actor_user: row.try_get(2).map_err(db_err)?,
+                actor_org: row.try_get(3).map_err(db_err)?,
+                action: row.try_get(4).map_err(db_err)?,
+                target: row.try_get(5).map_err(db_err)?,
+                detail: row.try_get(6).map_err(db_err)?,
+                prev_hash: row.try_get(7).map_err(db_err)?,
+                hash: row.try_get(8).map_err(db_err)?,
+            })
+        }
+
+        impl $store {
+            async fn append_audit(
+                tx: &mut Tx,
+                by: &AuditActor,
+                action: &str,
+                target: &str,
+                detail: &str,
+            ) -> Result<(), StoreError> {
+                Self::lock_audit_chain(&mut **tx).await.map_err(db_err)?;
+                let last: Option<(i64, String)> =
+                    ::sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                let (prev_seq, prev_hash) =
+                    last.unwrap_or((0, mnir_crypto::AUDIT_GENESIS.to_string()));
+                let mut entry = AuditEntry {
+                    seq: prev_seq + 1,
+                    at_ms: by.now_ms,
+                    actor_user: by.user_id.clone().unwrap_or_else(|| format!("({})", by.channel)),
+                    actor_org: by.org_code.clone().unwrap_or_default(),
+                    action: action.to_string(),
+                    target: target.to_string(),
+                    detail: format!("channel={}{}{}", by.channel, if detail.is_empty() { "" } else { " " }, detail),
+                    prev_hash: prev_hash.clone(),
+                    hash: String::new(),
+                };
+                entry.hash = entry.chained_hash(&prev_hash);
+                ::sqlx::query("INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                    .bind(entry.seq)
+                    .bind(entry.at_ms)
+                    .bind(&entry.actor_user)
+                    .bind(&entry.actor_org)
+                    .bind(&entry.action)
+                    .bind(&entry.target)
+                    .bind(&entry.detail)
+                    .bind(&entry.prev_hash)
+                    .bind(&entry.hash)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl AuditStore for $store {
+            async fn audit(&self, action: &str, target: &str, detail: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                Self::append_audit(&mut tx, by, action, target, detail).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn verify_audit(&self) -> StoreResult<AuditVerdict> {
+                let mut prev_hash = mnir_crypto::AUDIT_GENESIS.to_string();
+                let mut expected_seq = 1i64;
+                let mut entries = 0i64;
+                // Read in pages so a long log is verified in bounded memory.
+                loop {
+                    let rows = ::sqlx::query("SELECT seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 5000")
+                        .bind(expected_seq)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    if rows.is_empty() {
+                        break;
+                    }
+                    for row in &rows {
+                        let entry = audit_from(row)?;
+                        if entry.seq != expected_seq {
+                            return Ok(AuditVerdict::Broken { seq: expected_seq, why: format!("entry {expected_seq} is missing (next is {})", entry.seq) });
+                        }
+                        if entry.prev_hash != prev_hash {
+                            return Ok(AuditVerdict::Broken { seq: entry.seq, why: "its link to the previous entry does not match".into() });
+                        }
+                        if entry.chained_hash(&prev_hash) != entry.hash {
+                            return Ok(AuditVerdict::Broken { seq: entry.seq, why: "its content does not match its hash".into() });
+                        }
+                        prev_hash = entry.hash;
+                        expected_seq += 1;
+                        entries += 1;
+                    }
+                }
+                Ok(AuditVerdict::Intact { entries })
+            }
+
+            async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+                let rows = ::sqlx::query("SELECT seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT $1")
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                rows.iter().map(audit_from).collect()
+            }
+        }
+    };
+}

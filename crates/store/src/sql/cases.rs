@@ -1,0 +1,370 @@
+//! The SQL of [`crate::CaseStore`]: cases, their access lists and their history.
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sql_case_store {
+    ($store:ty, $db:ty) => {
+        const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.state, c.sex, c.age_group, c.age_years, c.citizenship, c.found_in_county, c.exploitation, c.notified_at_ms, c.updated_at_ms, c.given_name, c.family_name";
+
+        impl $store {
+            fn summary_from(&self, row: &DbRow, reveal_names: bool) -> Result<CaseSummary, StoreError> {
+                let id: String = row.try_get(0).map_err(db_err)?;
+                let text = |i: usize| row.try_get::<String, _>(i).map_err(db_err);
+                let (given_name, family_name) = if reveal_names {
+                    (
+                        self.decrypt_opt("cases", "given_name", &id, row.try_get(11).map_err(db_err)?)?,
+                        self.decrypt_opt("cases", "family_name", &id, row.try_get(12).map_err(db_err)?)?,
+                    )
+                } else {
+                    (None, None)
+                };
+                Ok(CaseSummary {
+                    reference: text(1)?,
+                    state: state_column(&text(2)?)?,
+                    sex: parse_column("cases.sex", &text(3)?)?,
+                    age_group: parse_column("cases.age_group", &text(4)?)?,
+                    age_years: row
+                        .try_get::<Option<i64>, _>(5)
+                        .map_err(db_err)?
+                        .and_then(|a| u32::try_from(a).ok()),
+                    citizenship: text(6)?,
+                    found_in_county: text(7)?,
+                    exploitation: row
+                        .try_get::<Option<String>, _>(8)
+                        .map_err(db_err)?
+                        .map(|e| parse_column("cases.exploitation", &e))
+                        .transpose()?,
+                    notified_at_ms: row.try_get(9).map_err(db_err)?,
+                    updated_at_ms: row.try_get(10).map_err(db_err)?,
+                    given_name,
+                    family_name,
+                    id,
+                })
+            }
+
+            async fn insert_case_rows(&self, tx: &mut Tx, cases: &[NewCase]) -> Result<(), StoreError> {
+                // Multi-row inserts, chunked below both backends' bound-parameter limits.
+                for chunk in cases.chunks(400) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO cases (id, reference, state, given_name, family_name, birth_date, notes, sex, citizenship, found_in_county, age_years, age_group, exploitation, signals, notifying_org, created_by, notified_at_ms, updated_at_ms) ");
+                    q.push_values(chunk, |mut b, c| {
+                        let updated = c.history.last().map(|h| h.at_ms).unwrap_or(c.notified_at_ms);
+                        b.push_bind(c.id.clone())
+                            .push_bind(c.reference.clone())
+                            .push_bind(c.state.as_str())
+                            .push_bind(self.keys.encrypt_str("cases", "given_name", &c.id, &c.given_name))
+                            .push_bind(self.keys.encrypt_str("cases", "family_name", &c.id, &c.family_name))
+                            .push_bind(c.birth_date.map(|d| self.keys.encrypt_str("cases", "birth_date", &c.id, &d.format("%Y-%m-%d").to_string())))
+                            .push_bind(self.keys.encrypt_str("cases", "notes", &c.id, &c.notes))
+                            .push_bind(c.sex.as_str())
+                            .push_bind(c.citizenship.clone())
+                            .push_bind(c.found_in_county.clone())
+                            .push_bind(c.age_years.map(i64::from))
+                            .push_bind(c.age_group.as_str())
+                            .push_bind(c.exploitation.map(|e| e.as_str()))
+                            .push_bind(c.signals.join(","))
+                            .push_bind(c.notifying_org.clone())
+                            .push_bind(c.created_by.clone())
+                            .push_bind(c.notified_at_ms)
+                            .push_bind(updated);
+                    });
+                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                }
+                let access: Vec<(&NewCase, &CaseAccess)> = cases
+                    .iter()
+                    .flat_map(|c| c.access.iter().map(move |a| (c, a)))
+                    .collect();
+                for chunk in access.chunks(1000) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO case_access (case_id, org_code, basis, granted_at_ms) ",
+                    );
+                    q.push_values(chunk, |mut b, (c, a)| {
+                        b.push_bind(c.id.clone())
+                            .push_bind(a.org_code.clone())
+                            .push_bind(a.basis.clone())
+                            .push_bind(c.notified_at_ms);
+                    });
+                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                }
+                let events: Vec<(&NewCase, usize, &HistoryEntry)> = cases
+                    .iter()
+                    .flat_map(|c| c.history.iter().enumerate().map(move |(i, h)| (c, i + 1, h)))
+                    .collect();
+                for chunk in events.chunks(600) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO case_events (case_id, seq, from_state, to_state, actor_user, actor_org, at_ms, reason) ",
+                    );
+                    q.push_values(chunk, |mut b, (c, seq, h)| {
+                        let row = format!("{}/{}", c.id, seq);
+                        b.push_bind(c.id.clone())
+                            .push_bind(*seq as i64)
+                            .push_bind(h.from.map(|s| s.as_str()))
+                            .push_bind(h.to.as_str())
+                            .push_bind(h.actor_user.clone())
+                            .push_bind(h.actor_org.clone())
+                            .push_bind(h.at_ms)
+                            .push_bind(self.keys.encrypt_str("case_events", "reason", &row, &h.reason));
+                    });
+                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                }
+                Ok(())
+            }
+
+            async fn apply_transition(&self, tx: &mut Tx, change: &Transition, by: &AuditActor) -> StoreResult<()> {
+                let done = ::sqlx::query("UPDATE cases SET state = $1, updated_at_ms = $2 WHERE id = $3 AND state = $4")
+                    .bind(change.to.as_str())
+                    .bind(by.now_ms)
+                    .bind(&change.case_id)
+                    .bind(change.from.as_str())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    let current: Option<String> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
+                        .bind(&change.case_id)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    return match current {
+                        Some(s) => Err(StoreError::StaleState { current: state_column(&s)? }),
+                        None => Err(StoreError::NotFound),
+                    };
+                }
+                let seq: i64 = ::sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1")
+                    .bind(&change.case_id)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                let row = format!("{}/{}", change.case_id, seq);
+                ::sqlx::query("INSERT INTO case_events (case_id, seq, from_state, to_state, actor_user, actor_org, at_ms, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(&change.case_id)
+                    .bind(seq)
+                    .bind(change.from.as_str())
+                    .bind(change.to.as_str())
+                    .bind(&by.user_id)
+                    .bind(by.org_code.clone().unwrap_or_default())
+                    .bind(by.now_ms)
+                    .bind(self.keys.encrypt_str("case_events", "reason", &row, &change.reason))
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Self::append_audit(tx, by, "case.transition", &format!("case:{}", change.case_id), &format!("from={} to={}", change.from, change.to)).await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl CaseStore for $store {
+            async fn create_case(&self, case: &NewCase, clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                self.insert_case_rows(&mut tx, std::slice::from_ref(case)).await?;
+                self.apply_clock_changes(&mut tx, &case.id, &ClockChanges { start: clocks.to_vec(), ..ClockChanges::default() }, by).await?;
+                let orgs: Vec<&str> = case.access.iter().map(|a| a.org_code.as_str()).collect();
+                Self::append_audit(&mut tx, by, "case.create", &format!("case:{}", case.id), &format!("routed_to={}", orgs.join(","))).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn insert_generated_cases(&self, cases: &[NewCase], clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                self.insert_case_rows(&mut tx, cases).await?;
+                for chunk in clocks.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms) ");
+                    q.push_values(chunk, |mut b, c| {
+                        b.push_bind(c.id.clone())
+                            .push_bind(c.case_id.clone())
+                            .push_bind(c.kind.clone())
+                            .push_bind(c.org_code.clone())
+                            .push_bind(c.length.clone())
+                            .push_bind(c.on_expiry.clone())
+                            .push_bind(c.started_at_ms)
+                            .push_bind(c.due_at_ms)
+                            .push_bind(c.state.as_str())
+                            .push_bind("[]")
+                            .push_bind(None::<Vec<u8>>)
+                            .push_bind(None::<i64>)
+                            .push_bind(None::<i64>);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                let first = cases.first().map(|c| c.reference.as_str()).unwrap_or("");
+                Self::append_audit(&mut tx, by, "case.generate", "cases", &format!("count={} first={first} clocks={}", cases.len(), clocks.len())).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn list_cases(&self, scope: &ScopeFor, filter: &CaseFilter, reveal_names: bool, by: &AuditActor) -> StoreResult<CasePage> {
+                let conditions = format!(
+                    "{SCOPE_CONDITION} AND ($4 IS NULL OR c.state = $4) AND ($5 IS NULL OR c.found_in_county = $5) AND ($6 IS NULL OR c.reference = $6)"
+                );
+                let per_page = i64::from(filter.per_page.clamp(1, 200));
+                let offset = i64::from(filter.page) * per_page;
+                let state = filter.state.map(|s| s.as_str());
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let total: i64 = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM cases c WHERE {conditions}")))
+                    .bind(scope.scope.national)
+                    .bind(&scope.scope.organisation)
+                    .bind(&scope.scope.created_by)
+                    .bind(state)
+                    .bind(&filter.county)
+                    .bind(&filter.reference)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                // Names are decrypted only on rows of cases routed to the actor's organisation:
+                // a national (pseudonymised) scope never reveals them, whatever the roles.
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {SUMMARY_COLUMNS}, EXISTS (SELECT 1 FROM case_access n WHERE n.case_id = c.id AND n.org_code = $9) FROM cases c WHERE {conditions} ORDER BY c.notified_at_ms DESC, c.id LIMIT $7 OFFSET $8")))
+                    .bind(scope.scope.national)
+                    .bind(&scope.scope.organisation)
+                    .bind(&scope.scope.created_by)
+                    .bind(state)
+                    .bind(&filter.county)
+                    .bind(&filter.reference)
+                    .bind(per_page)
+                    .bind(offset)
+                    .bind(&scope.org_code)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let mut cases = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let routed_here: bool = r.try_get(13).map_err(db_err)?;
+                    cases.push(self.summary_from(r, reveal_names && routed_here)?);
+                }
+                Self::append_audit(&mut tx, by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(CasePage { cases, total })
+            }
+
+            async fn count_cases_by_state(&self, scope: &ScopeFor) -> StoreResult<Vec<(mnir_domain::CaseState, i64)>> {
+                let rows: Vec<(String, i64)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT c.state, COUNT(*) FROM cases c WHERE {SCOPE_CONDITION} GROUP BY c.state")))
+                    .bind(scope.scope.national)
+                    .bind(&scope.scope.organisation)
+                    .bind(&scope.scope.created_by)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let mut counts = Vec::with_capacity(rows.len());
+                for (state, n) in rows {
+                    counts.push((state_column(&state)?, n));
+                }
+                counts.sort();
+                Ok(counts)
+            }
+
+            async fn case_facts(&self, id: &str, scope: &ScopeFor) -> StoreResult<Option<mnir_domain::CaseFacts>> {
+                let row: Option<(String, String, bool, bool)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT c.state, c.age_group, EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.org_code = $5), COALESCE(c.created_by = $6, FALSE) FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
+                )))
+                    .bind(scope.scope.national)
+                    .bind(&scope.scope.organisation)
+                    .bind(&scope.scope.created_by)
+                    .bind(id)
+                    .bind(&scope.org_code)
+                    .bind(&scope.user_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                row.map(|(state, age, org_has_access, created_by_actor)| {
+                    Ok(mnir_domain::CaseFacts {
+                        state: state_column(&state)?,
+                        age_group: parse_column("cases.age_group", &age)?,
+                        org_has_access,
+                        created_by_actor,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn case_detail(&self, id: &str, scope: &ScopeFor, reveal: Reveal, by: &AuditActor) -> StoreResult<Option<CaseDetail>> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
+                    "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
+                )))
+                    .bind(scope.scope.national)
+                    .bind(&scope.scope.organisation)
+                    .bind(&scope.scope.created_by)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let summary = self.summary_from(&row, reveal.identity)?;
+                let birth_date = if reveal.identity {
+                    self.decrypt_opt("cases", "birth_date", id, row.try_get(13).map_err(db_err)?)?
+                        .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}"))))
+                        .transpose()?
+                } else {
+                    None
+                };
+                let notes = if reveal.notes {
+                    self.decrypt_opt("cases", "notes", id, row.try_get(14).map_err(db_err)?)?
+                } else {
+                    None
+                };
+                let signals: String = row.try_get(15).map_err(db_err)?;
+                let mut access: Vec<(i64, String, String)> = ::sqlx::query_as("SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                access.sort_by(|a, b| (a.0, $crate::sql::basis_rank(&a.2), &a.1).cmp(&(b.0, $crate::sql::basis_rank(&b.2), &b.1)));
+                let events = ::sqlx::query("SELECT seq, from_state, to_state, actor_user, actor_org, at_ms, reason FROM case_events WHERE case_id = $1 ORDER BY seq")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let mut history = Vec::with_capacity(events.len());
+                for e in &events {
+                    let seq: i64 = e.try_get(0).map_err(db_err)?;
+                    let from: Option<String> = e.try_get(1).map_err(db_err)?;
+                    let to: String = e.try_get(2).map_err(db_err)?;
+                    history.push(HistoryEntry {
+                        from: from.as_deref().map(state_column).transpose()?,
+                        to: state_column(&to)?,
+                        actor_user: e.try_get(3).map_err(db_err)?,
+                        actor_org: e.try_get(4).map_err(db_err)?,
+                        at_ms: e.try_get(5).map_err(db_err)?,
+                        // Reasons are free text: shown only to those who may read the notes.
+                        reason: if reveal.notes {
+                            self.decrypt_opt("case_events", "reason", &format!("{id}/{seq}"), e.try_get(6).map_err(db_err)?)?
+                                .unwrap_or_default()
+                        } else {
+                            String::new()
+                        },
+                    });
+                }
+                let detail = CaseDetail {
+                    summary,
+                    birth_date,
+                    notes,
+                    signals: signals.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                    notifying_org: row.try_get(16).map_err(db_err)?,
+                    created_by: row.try_get(17).map_err(db_err)?,
+                    access: access.into_iter().map(|(_, org_code, basis)| CaseAccess { org_code, basis }).collect(),
+                    history,
+                };
+                Self::append_audit(&mut tx, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(Some(detail))
+            }
+
+            async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>> {
+                let mut rows: Vec<(String, String)> = ::sqlx::query_as("SELECT org_code, basis FROM case_access WHERE case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                rows.sort_by(|a, b| ($crate::sql::basis_rank(&a.1), &a.0).cmp(&($crate::sql::basis_rank(&b.1), &b.0)));
+                Ok(rows.into_iter().map(|(org_code, basis)| CaseAccess { org_code, basis }).collect())
+            }
+
+            async fn change_case(&self, change: &CaseChange, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                self.apply_transition(&mut tx, &change.transition, by).await?;
+                self.apply_clock_changes(&mut tx, &change.transition.case_id, &change.clocks, by).await?;
+                if let Some(decision) = &change.decision {
+                    self.insert_decision(&mut tx, decision, by).await?;
+                }
+                tx.commit().await.map_err(db_err)
+            }
+        }
+    };
+}

@@ -1,0 +1,243 @@
+//! The SQL of [`crate::ClockStore`], and the clock changes that other areas' writes apply.
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sql_clock_store {
+    ($store:ty, $db:ty) => {
+        const CLOCK_COLUMNS: &str = "k.id, k.case_id, k.kind, k.org_code, k.length, k.on_expiry, k.started_at_ms, k.due_at_ms, k.state, k.pauses, k.pause_reasons, k.stopped_at_ms, k.fired_at_ms";
+
+        impl $store {
+            fn clock_from(&self, row: &DbRow) -> Result<ClockRecord, StoreError> {
+                let id: String = row.try_get(0).map_err(db_err)?;
+                let pauses_json: String = row.try_get(9).map_err(db_err)?;
+                let pauses: Vec<(i64, Option<i64>)> = serde_json::from_str(&pauses_json).map_err(|e| StoreError::Corrupt(format!("clocks.pauses: {e}")))?;
+                let reasons_json = self.decrypt_opt("clocks", "pause_reasons", &id, row.try_get(10).map_err(db_err)?)?.unwrap_or_else(|| "[]".into());
+                let pause_reasons: Vec<String> = serde_json::from_str(&reasons_json).map_err(|e| StoreError::Corrupt(format!("clocks.pause_reasons: {e}")))?;
+                Ok(ClockRecord {
+                    case_id: row.try_get(1).map_err(db_err)?,
+                    kind: row.try_get(2).map_err(db_err)?,
+                    org_code: row.try_get(3).map_err(db_err)?,
+                    length: row.try_get(4).map_err(db_err)?,
+                    on_expiry: row.try_get(5).map_err(db_err)?,
+                    started_at_ms: row.try_get(6).map_err(db_err)?,
+                    due_at_ms: row.try_get(7).map_err(db_err)?,
+                    state: parse_column("clocks.state", &row.try_get::<String, _>(8).map_err(db_err)?)?,
+                    pauses,
+                    pause_reasons,
+                    stopped_at_ms: row.try_get(11).map_err(db_err)?,
+                    fired_at_ms: row.try_get(12).map_err(db_err)?,
+                    id,
+                })
+            }
+
+            async fn apply_clock_changes(&self, tx: &mut Tx, case_id: &str, changes: &ClockChanges, by: &AuditActor) -> StoreResult<()> {
+                for kind in &changes.blocked_by {
+                    let running: Option<String> = ::sqlx::query_scalar("SELECT id FROM clocks WHERE case_id = $1 AND kind = $2 AND state IN ('running', 'paused')")
+                        .bind(case_id)
+                        .bind(kind)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    if running.is_some() {
+                        return Err(StoreError::BlockedByClock(kind.clone()));
+                    }
+                }
+                for kind in &changes.stop {
+                    let done = ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE case_id = $2 AND kind = $3 AND state IN ('running', 'paused')")
+                        .bind(by.now_ms)
+                        .bind(case_id)
+                        .bind(kind)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    if done.rows_affected() > 0 {
+                        Self::append_audit(tx, by, "clock.stop", &format!("case:{case_id}"), &format!("clock={kind}")).await?;
+                    }
+                }
+                for c in &changes.start {
+                    ::sqlx::query("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '[]', NULL, NULL, NULL)")
+                        .bind(&c.id)
+                        .bind(case_id)
+                        .bind(&c.kind)
+                        .bind(&c.org_code)
+                        .bind(&c.length)
+                        .bind(&c.on_expiry)
+                        .bind(c.started_at_ms)
+                        .bind(c.due_at_ms)
+                        .bind(c.state.as_str())
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::append_audit(tx, by, "clock.start", &format!("case:{case_id}"), &format!("clock={} due_at_ms={}", c.kind, c.due_at_ms.unwrap_or(0))).await?;
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl ClockStore for $store {
+            async fn clocks_of(&self, case_id: &str) -> StoreResult<Vec<ClockRecord>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.case_id = $1 ORDER BY k.started_at_ms, k.id")))
+                    .bind(case_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                rows.iter().map(|r| self.clock_from(r)).collect()
+            }
+
+            async fn pause_clock(&self, clock_id: &str, reason: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.id = $1 AND k.state = 'running'")))
+                    .bind(clock_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .ok_or(StoreError::NotFound)?;
+                let mut clock = self.clock_from(&row)?;
+                clock.pauses.push((by.now_ms, None));
+                clock.pause_reasons.push(reason.to_string());
+                let pauses = serde_json::to_string(&clock.pauses).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let reasons = serde_json::to_string(&clock.pause_reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let changed = ::sqlx::query("UPDATE clocks SET state = 'paused', due_at_ms = NULL, pauses = $1, pause_reasons = $2 WHERE id = $3 AND state = 'running'")
+                    .bind(pauses)
+                    .bind(self.keys.encrypt_str("clocks", "pause_reasons", clock_id, &reasons))
+                    .bind(clock_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if changed.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::append_audit(&mut tx, by, "clock.pause", &format!("case:{}", clock.case_id), &format!("clock={}", clock.kind)).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn resume_clock(&self, clock_id: &str, due_at_ms: i64, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.id = $1 AND k.state = 'paused'")))
+                    .bind(clock_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .ok_or(StoreError::NotFound)?;
+                let mut clock = self.clock_from(&row)?;
+                if let Some(last) = clock.pauses.last_mut() {
+                    last.1 = Some(by.now_ms);
+                }
+                let pauses = serde_json::to_string(&clock.pauses).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let changed = ::sqlx::query("UPDATE clocks SET state = 'running', due_at_ms = $1, pauses = $2 WHERE id = $3 AND state = 'paused'")
+                    .bind(due_at_ms)
+                    .bind(pauses)
+                    .bind(clock_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if changed.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::append_audit(&mut tx, by, "clock.resume", &format!("case:{}", clock.case_id), &format!("clock={} due_at_ms={due_at_ms}", clock.kind)).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn fire_due_clocks(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<TaskRecord>> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
+                    "SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.state = 'running' AND k.due_at_ms <= $1 ORDER BY k.due_at_ms LIMIT $2{}",
+                    Self::CLAIM_SUFFIX
+                )))
+                    .bind(now_ms)
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let by = AuditActor { user_id: None, org_code: None, channel: "scheduler", now_ms };
+                let mut tasks = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let clock = self.clock_from(row)?;
+                    let expired = ::sqlx::query("UPDATE clocks SET state = 'expired', fired_at_ms = $1 WHERE id = $2 AND state = 'running'")
+                        .bind(now_ms)
+                        .bind(&clock.id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if expired.rows_affected() == 0 {
+                        continue;
+                    }
+                    let task_id = uuid::Uuid::new_v4().to_string();
+                    // A task made for this clock before (it was resumed and ran out again)
+                    // stands; a second one would only repeat it.
+                    let inserted = ::sqlx::query("INSERT INTO tasks (id, clock_id, case_id, org_code, kind, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (clock_id) DO NOTHING")
+                        .bind(&task_id)
+                        .bind(&clock.id)
+                        .bind(&clock.case_id)
+                        .bind(&clock.org_code)
+                        .bind(&clock.on_expiry)
+                        .bind(now_ms)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if inserted.rows_affected() == 0 {
+                        continue;
+                    }
+                    Self::append_audit(&mut tx, &by, "clock.expire", &format!("case:{}", clock.case_id), &format!("clock={} task={task_id}", clock.kind)).await?;
+                    tasks.push(TaskRecord {
+                        id: task_id,
+                        clock_id: clock.id,
+                        case_id: clock.case_id,
+                        case_reference: String::new(),
+                        org_code: clock.org_code,
+                        kind: clock.on_expiry,
+                        clock_kind: clock.kind,
+                        created_at_ms: now_ms,
+                        done_at_ms: None,
+                    });
+                }
+                tx.commit().await.map_err(db_err)?;
+                Ok(tasks)
+            }
+
+            async fn open_tasks(&self, org_code: &str) -> StoreResult<Vec<TaskRecord>> {
+                let rows: Vec<(String, String, String, String, String, String, String, i64, Option<i64>)> = ::sqlx::query_as(
+                    "SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, k.kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id JOIN clocks k ON k.id = t.clock_id WHERE t.org_code = $1 AND t.done_at_ms IS NULL ORDER BY t.created_at_ms, t.id",
+                )
+                    .bind(org_code)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms)| TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms })
+                    .collect())
+            }
+
+            async fn upcoming_clocks(&self, org_code: &str, until_ms: i64) -> StoreResult<Vec<(ClockRecord, String)>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id")))
+                    .bind(org_code)
+                    .bind(until_ms)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                rows.iter()
+                    .map(|r| Ok((self.clock_from(r)?, r.try_get::<String, _>(13).map_err(db_err)?)))
+                    .collect()
+            }
+
+            async fn complete_task(&self, task_id: &str, org_code: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("UPDATE tasks SET done_at_ms = $1, done_by = $2 WHERE id = $3 AND org_code = $4 AND done_at_ms IS NULL")
+                    .bind(by.now_ms)
+                    .bind(&by.user_id)
+                    .bind(task_id)
+                    .bind(org_code)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::append_audit(&mut tx, by, "task.done", &format!("task:{task_id}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+        }
+    };
+}

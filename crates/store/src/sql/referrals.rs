@@ -1,0 +1,146 @@
+//! The SQL of [`crate::ReferralStore`].
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sql_referral_store {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            async fn referrals_where(&self, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT r.id, r.case_id, c.reference, r.from_org, r.to_org, r.service, r.urgent, r.status, r.sent_by, r.sent_at_ms, r.answered_by, r.answered_at_ms, r.decline_reason FROM referrals r JOIN cases c ON c.id = r.case_id WHERE {condition} ORDER BY r.sent_at_ms, r.id")))
+                    .bind(value)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let id: String = row.try_get(0).map_err(db_err)?;
+                    out.push(ReferralRecord {
+                        decline_reason: self.decrypt_opt("referrals", "decline_reason", &id, row.try_get(12).map_err(db_err)?)?,
+                        case_id: row.try_get(1).map_err(db_err)?,
+                        case_reference: row.try_get(2).map_err(db_err)?,
+                        from_org: row.try_get(3).map_err(db_err)?,
+                        to_org: row.try_get(4).map_err(db_err)?,
+                        service: row.try_get(5).map_err(db_err)?,
+                        urgent: row.try_get(6).map_err(db_err)?,
+                        status: row.try_get(7).map_err(db_err)?,
+                        sent_by: row.try_get(8).map_err(db_err)?,
+                        sent_at_ms: row.try_get(9).map_err(db_err)?,
+                        answered_by: row.try_get(10).map_err(db_err)?,
+                        answered_at_ms: row.try_get(11).map_err(db_err)?,
+                        id,
+                    });
+                }
+                Ok(out)
+            }
+
+            /// Stops the response clock a referral started (`referral-ID`) and, with
+            /// `compensation`, its emergency-compensation deadline (`compensation-ID`).
+            async fn stop_referral_clocks(tx: &mut Tx, id: &str, compensation: bool, now_ms: i64) -> StoreResult<()> {
+                ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE (id = $2 OR id = $3) AND state IN ('running', 'paused')")
+                    .bind(now_ms)
+                    .bind(format!("referral-{id}"))
+                    .bind(if compensation { format!("compensation-{id}") } else { String::new() })
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl ReferralStore for $store {
+            async fn send_referral(&self, r: &ReferralRecord, clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                ::sqlx::query("INSERT INTO referrals (id, case_id, from_org, to_org, service, urgent, status, sent_by, sent_at_ms) VALUES ($1, $2, $3, $4, $5, $6, 'sent', $7, $8)")
+                    .bind(&r.id)
+                    .bind(&r.case_id)
+                    .bind(&r.from_org)
+                    .bind(&r.to_org)
+                    .bind(&r.service)
+                    .bind(r.urgent)
+                    .bind(&r.sent_by)
+                    .bind(r.sent_at_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start: clocks.to_vec(), ..ClockChanges::default() }, by).await?;
+                Self::append_audit(&mut tx, by, "referral.send", &format!("case:{}", r.case_id), &format!("referral={} to={} service={} urgent={}", r.id, r.to_org, r.service, r.urgent)).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>> {
+                let rows = self.referrals_where("r.id = $1", id).await?;
+                Ok(rows.into_iter().next())
+            }
+
+            async fn referrals_of(&self, case_id: &str) -> StoreResult<Vec<ReferralRecord>> {
+                self.referrals_where("r.case_id = $1", case_id).await
+            }
+
+            async fn referrals_awaiting(&self, org_code: &str) -> StoreResult<Vec<ReferralRecord>> {
+                self.referrals_where("r.to_org = $1 AND r.status = 'sent'", org_code).await
+            }
+
+            async fn answer_referral(&self, id: &str, to_org: &str, accept: bool, reason: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let reason_blob = (!accept).then(|| self.keys.encrypt_str("referrals", "decline_reason", id, reason));
+                let done = ::sqlx::query("UPDATE referrals SET status = $1, answered_by = $2, answered_at_ms = $3, decline_reason = $4 WHERE id = $5 AND to_org = $6 AND status = 'sent'")
+                    .bind(if accept { "accepted" } else { "declined" })
+                    .bind(&by.user_id)
+                    .bind(by.now_ms)
+                    .bind(reason_blob)
+                    .bind(id)
+                    .bind(to_org)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                // An acceptance leaves the compensation deadline running: the claim is still due.
+                Self::stop_referral_clocks(&mut tx, id, !accept, by.now_ms).await?;
+                Self::append_audit(&mut tx, by, if accept { "referral.accept" } else { "referral.decline" }, &format!("referral:{id}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, i64)>> {
+                let due: Vec<(String, i64)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.id = 'referral-' || r.id WHERE r.status = 'sent' AND k.state = 'expired' ORDER BY k.due_at_ms, r.id")
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let mut overdue: std::collections::HashMap<String, ReferralRecord> = self
+                    .referrals_where("r.status = $1 AND EXISTS (SELECT 1 FROM clocks k WHERE k.id = 'referral-' || r.id AND k.state = 'expired')", "sent")
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.id.clone(), ReferralRecord { decline_reason: None, ..r }))
+                    .collect();
+                Ok(due.into_iter().filter_map(|(id, due_at_ms)| Some((overdue.remove(&id)?, due_at_ms))).collect())
+            }
+
+            async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("UPDATE referrals SET status = 'cancelled', answered_at_ms = $1 WHERE id = $2 AND status = 'sent'")
+                    .bind(by.now_ms)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::stop_referral_clocks(&mut tx, id, true, by.now_ms).await?;
+                Self::append_audit(&mut tx, by, "referral.cancel", &format!("referral:{id}"), "consent withdrawn").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn case_for_referral(&self, referral_id: &str, case_id: &str, reveal: Reveal, by: &AuditActor) -> StoreResult<Option<CaseDetail>> {
+                // The national scope reads the case itself; what leaves is limited by `reveal`
+                // and by the caller's data set for the service.
+                let everyone = ScopeFor { scope: mnir_domain::CaseScope { national: true, ..Default::default() }, org_code: String::new(), user_id: String::new() };
+                let detail = self.case_detail(case_id, &everyone, reveal, by).await?;
+                self.audit("case.read.referral", &format!("case:{case_id}"), &format!("referral={referral_id}"), by).await?;
+                Ok(detail)
+            }
+        }
+    };
+}
