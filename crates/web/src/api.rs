@@ -1,18 +1,17 @@
 //! The JSON API under `/api/v1`, authenticated with bearer tokens (`mnir token issue`).
 //! Every route is documented in the OpenAPI document served at `/api/v1/openapi.json`.
 
-use crate::AppState;
-use crate::auth::{bearer_user, request_lang};
-use crate::error::{ApiError, ApiErrorEnvelope, ErrorBody, FieldError};
-use crate::i18n::Tr;
-use crate::ops::Shown;
+use crate::kit::api::{Caller, caller, parse_json, rfc3339, who};
+use crate::kit::error::{ApiError, ApiErrorEnvelope, ErrorBody, FieldError};
+use crate::kit::i18n::Tr;
+use crate::kit::refusal::Shown;
+use crate::kit::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use mnir_app::Who;
 use mnir_app::notify::NotificationInput;
 use mnir_domain::{CaseState, reference};
 use mnir_store::{CaseDetail, CaseFilter, CaseSummary, User};
@@ -103,12 +102,6 @@ pub struct CaseJson {
     given_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     family_name: Option<String>,
-}
-
-pub(crate) fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default()
 }
 
 impl From<&CaseSummary> for CaseJson {
@@ -212,37 +205,6 @@ pub struct TransitionRequest {
     /// that differs from the engine's advice: why the officer decided otherwise (required then).
     #[serde(default)]
     why_different: String,
-}
-
-pub(crate) struct Caller {
-    pub user: User,
-    pub tr: Tr,
-}
-
-pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let tr = Tr::new(request_lang(state, headers));
-    let user = bearer_user(state, headers)
-        .await
-        .ok_or_else(|| ApiError::unauthorized(&tr))?;
-    Ok(Caller { user, tr })
-}
-
-/// The caller acting through the API.
-pub(crate) fn who<'a>(state: &AppState, user: &'a User) -> Who<'a> {
-    state.app.who(user, "api")
-}
-
-pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(
-    tr: &Tr,
-    body: &Bytes,
-) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid",
-            tr.t_with("error-json", &[("detail", e.to_string().into())]),
-        )
-    })
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -2,10 +2,10 @@
 //! the directory, referrals, legal clocks and the inbox, the reflection period and the
 //! no-removal list. Each route runs the same operation as its page, so the rules are one.
 
-use crate::AppState;
-use crate::api::{Caller, caller, parse_json, rfc3339, who};
-use crate::error::{ApiError, ApiErrorEnvelope};
-use crate::ops::Shown;
+use crate::kit::api::{Caller, caller, parse_json, rfc3339, who};
+use crate::kit::error::{ApiError, ApiErrorEnvelope};
+use crate::kit::refusal::Shown;
+use crate::kit::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};

@@ -1,30 +1,29 @@
 //! Legal clocks on the case page, pausing and resuming them, the inbox of tasks and upcoming
 //! deadlines, and the scheduler that turns expired clocks into tasks.
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::i18n::Tr;
-use crate::ops::Shown;
-use crate::pages::{CaseForm, Reply, field, form_pairs, posted_case_form, render, signed_in, who};
-use crate::views::PageCtx;
+use crate::kit::auth::Viewer;
+use crate::kit::form::{CaseForm, Reply, field, posted_case_form, render, signed_in, who};
+use crate::kit::i18n::Tr;
+use crate::kit::refusal::Shown;
+use crate::kit::routes::PageRoutes;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use mnir_app::clocks::{ClockCommand, Inbox};
 use mnir_store::{ClockRecord, ClockState};
 
 type PageResult = Result<Response, Reply>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/inbox", get(inbox))
-        .route("/cases/{id}/clocks/{clock}/pause", post(pause))
-        .route("/cases/{id}/clocks/{clock}/resume", post(resume))
-        .route("/tasks/{id}/done", post(task_done))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/inbox", inbox)
+        .post("/cases/{id}/clocks/{clock}/pause", pause)
+        .post("/cases/{id}/clocks/{clock}/resume", resume)
+        .post("/tasks/{id}/done", task_done)
 }
 
 /// "in 2 days 3 h" or "overdue by 5 h", in the user's language.
@@ -102,7 +101,7 @@ async fn clock_action(
 ) -> PageResult {
     let CaseForm {
         user, ctx, pairs, ..
-    } = posted_case_form(&viewer, &state, &case_id, &body).await?;
+    } = posted_case_form(&viewer, &state, &body).await?;
     let command = if resume {
         ClockCommand::Resume
     } else {
@@ -240,12 +239,9 @@ async fn task_done(
     viewer: Viewer,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    body: Bytes,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
-    let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     mnir_app::clocks::complete_task(&state.app, &who(&state, user), &id)
         .await
         .map_err(|e| e.page(&ctx, "inbox-title"))?;

@@ -1,19 +1,18 @@
 //! Information on rights and consent per recipient and purpose (mnir.md §5), on a page of its
 //! own beside the case: forms that keep what was typed and say what is wrong.
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::i18n::Tr;
-use crate::ops::{Shown, field_errors};
-use crate::pages::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
-use crate::views::PageCtx;
+use crate::kit::auth::Viewer;
+use crate::kit::form::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
+use crate::kit::i18n::Tr;
+use crate::kit::refusal::{Shown, field_errors};
+use crate::kit::routes::PageRoutes;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use mnir_app::consent::{ConsentInput, ConsentOverview, InformationInput};
 use mnir_app::{AppError, AppResult};
 use mnir_domain::consent::{Method, Purpose, Right};
@@ -21,12 +20,12 @@ use mnir_store::User;
 
 type PageResult = Result<Response, Reply>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/consent", get(consent_page))
-        .route("/cases/{id}/information", post(information_submit))
-        .route("/cases/{id}/consents", post(consent_submit))
-        .route("/cases/{id}/consents/{consent}/withdraw", post(withdraw))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/cases/{id}/consent", consent_page)
+        .post("/cases/{id}/information", information_submit)
+        .post("/cases/{id}/consents", consent_submit)
+        .post("/cases/{id}/consents/{consent}/withdraw", withdraw)
 }
 
 struct ConsentRow {
@@ -234,7 +233,6 @@ async fn posted<'a>(
     let user = signed_in(viewer)?;
     let ctx = PageCtx::new(&state.keys, viewer, "cases");
     let pairs = form_pairs(body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     Ok((user, ctx, typed_from(&pairs)))
 }
 
@@ -360,12 +358,9 @@ async fn withdraw(
     viewer: Viewer,
     State(state): State<AppState>,
     Path((id, consent)): Path<(String, String)>,
-    body: Bytes,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
-    let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     mnir_app::consent::withdraw_consent(&state.app, &who(&state, user), &id, &consent)
         .await
         .map_err(|r| r.page(&ctx, "consent-title"))?;

@@ -1,19 +1,18 @@
 //! The referral directory (mnir.md §6): anyone who refers searches it; an administrator, or an
 //! organisation's supervisor for its own entry, keeps it current.
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::i18n::Tr;
-use crate::ops::{Shown, field_errors};
-use crate::pages::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
-use crate::views::PageCtx;
+use crate::kit::auth::Viewer;
+use crate::kit::form::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
+use crate::kit::i18n::Tr;
+use crate::kit::refusal::{Shown, field_errors};
+use crate::kit::routes::PageRoutes;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use mnir_app::AppError;
 use mnir_domain::directory::{SERVICES, TARGET_GROUPS};
 use mnir_domain::reference;
@@ -21,10 +20,11 @@ use serde::Deserialize;
 
 type PageResult = Result<Response, Reply>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/directory", get(search))
-        .route("/directory/edit", get(edit_page).post(edit_submit))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/directory", search)
+        .get("/directory/edit", edit_page)
+        .post("/directory/edit", edit_submit)
 }
 
 struct Row {
@@ -239,7 +239,6 @@ async fn edit_submit(
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "directory");
     let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let org = editable(&state, &viewer, &ctx, q.org.as_deref()).await?;
     let user = signed_in(&viewer)?;
     let all = |name: &str| {

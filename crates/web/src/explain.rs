@@ -2,7 +2,7 @@
 //! element, then the outcome, in the user's language. Also the JSON shape shared by
 //! `mnir indicators evaluate --json` and `POST /api/v1/identification/evaluate`.
 
-use crate::i18n::{Lang, Tr};
+use crate::kit::i18n::{Lang, Tr};
 use mnir_domain::identification::{Catalogue, Evaluation, Outcome, Weight};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -1,21 +1,22 @@
 //! Identification (mnir.md §4): the interview on the ILO/EC indicators with the engine's
 //! explained advice, the officer's decision, and the coordinator's catalogue versions.
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::error::PageError;
 use crate::explain::explanation;
-use crate::i18n::{Lang, Tr};
-use crate::ops::Shown;
-use crate::pages::{CaseForm, Reply, field, form_pairs, posted_case_form, render, signed_in, who};
-use crate::views::PageCtx;
+use crate::kit::auth::Viewer;
+use crate::kit::error::PageError;
+use crate::kit::form::{
+    CaseForm, Reply, field, form_pairs, posted_case_form, render, signed_in, who,
+};
+use crate::kit::i18n::{Lang, Tr};
+use crate::kit::refusal::Shown;
+use crate::kit::routes::PageRoutes;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use mnir_app::AppError;
 use mnir_app::catalogue::{Changer, Rejected};
 use mnir_app::identification::{InterviewAnswers, InterviewCase, answers_of};
@@ -28,21 +29,14 @@ use std::sync::Arc;
 
 type PageResult = Result<Response, Reply>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/cases/{id}/interview",
-            get(interview_page).post(interview_submit),
-        )
-        .route("/cases/{id}/decision", post(decision_submit))
-        .route(
-            "/identification/catalogues",
-            get(catalogues_page).post(catalogue_import),
-        )
-        .route(
-            "/identification/catalogues/activate",
-            post(catalogue_activate),
-        )
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/cases/{id}/interview", interview_page)
+        .post("/cases/{id}/interview", interview_submit)
+        .post("/cases/{id}/decision", decision_submit)
+        .get("/identification/catalogues", catalogues_page)
+        .post("/identification/catalogues", catalogue_import)
+        .post("/identification/catalogues/activate", catalogue_activate)
 }
 
 struct IndicatorRow {
@@ -366,7 +360,6 @@ async fn interview_submit(
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
     let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let who = who(&state, user);
     let InterviewCase {
         facts,
@@ -455,7 +448,7 @@ async fn decision_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let CaseForm { user, ctx, pairs } = posted_case_form(&viewer, &state, &id, &body).await?;
+    let CaseForm { user, ctx, pairs } = posted_case_form(&viewer, &state, &body).await?;
     let seen_from = field(&pairs, "from").and_then(|f| f.parse::<CaseState>().ok());
     let decision = field(&pairs, "decision").and_then(|d| d.parse::<CaseState>().ok());
     mnir_app::identification::decide_from_form(
@@ -551,7 +544,6 @@ async fn catalogue_import(
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
     let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let who = who(&state, user);
     let version = field(&pairs, "version").unwrap_or("").trim().to_string();
     let csv = field(&pairs, "csv").unwrap_or("").to_string();
@@ -607,7 +599,6 @@ async fn catalogue_activate(
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
     let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let version = field(&pairs, "version").unwrap_or("");
     mnir_app::catalogue::activate(&state.app, &Changer::User(&who(&state, user)), version)
         .await

@@ -7,105 +7,58 @@
 
 pub mod api;
 pub mod api_mechanism;
-mod auth;
 pub mod clocks;
 mod consent;
 mod directory;
-mod error;
 pub mod explain;
-pub mod i18n;
 pub mod identification;
-mod ops;
+pub mod kit;
 mod pages;
 mod referral;
 mod reflection;
-mod security;
-mod views;
 
 use axum::Router;
-use mnir_app::{AccountPolicy, App};
-use mnir_crypto::Keys;
-use mnir_store::Store;
-use std::sync::Arc;
+use kit::routes::PageRoutes;
 
-pub use auth::{CSRF_FIELD, session_cookie_name};
-pub use i18n::{Lang, Tr};
+pub use kit::auth::session_cookie_name;
+pub use kit::csrf::CSRF_FIELD;
+pub use kit::i18n;
+pub use kit::i18n::{Lang, Tr};
+pub use kit::state::{AppState, WebConfig};
 pub use mnir_app::accounts::MIN_PASSWORD;
 
 pub use mnir_app::{Clock, SystemClock};
 
-#[derive(Debug, Clone)]
-pub struct WebConfig {
-    /// `false` only for a plain-HTTP demo on localhost (`--insecure-cookies`): cookies then lose
-    /// `Secure` and the `__Host-` prefix, which browsers accept only over HTTPS.
-    pub secure_cookies: bool,
-    pub default_lang: Lang,
-    /// Sessions and sign-in limits.
-    pub accounts: AccountPolicy,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            secure_cookies: true,
-            default_lang: Lang::Ro,
-            accounts: AccountPolicy::default(),
-        }
-    }
-}
-
-/// What every handler shares: the use cases, the keys its cookies and CSRF tokens derive from,
-/// and the web settings. The store is reachable only through the use cases.
-#[derive(Clone)]
-pub struct AppState {
-    pub app: App,
-    pub keys: Keys,
-    pub config: Arc<WebConfig>,
-}
-
-impl AppState {
-    pub fn new(
-        store: Arc<dyn Store>,
-        keys: Keys,
-        config: WebConfig,
-        clock: Arc<dyn Clock>,
-    ) -> AppState {
-        AppState {
-            app: App::new(store, clock, config.accounts.clone()),
-            keys,
-            config: Arc::new(config),
-        }
-    }
-
-    pub fn with_jurisdiction(
-        mut self,
-        jurisdiction: mnir_domain::jurisdiction::Jurisdiction,
-    ) -> AppState {
-        self.app = self.app.with_jurisdiction(jurisdiction);
-        self
-    }
-
-    pub fn now_ms(&self) -> i64 {
-        self.app.now_ms()
-    }
-}
-
-/// The whole application: pages, API, static files and health check, with security headers.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::routes())
+/// Every feature's pages, each route declared once.
+fn pages() -> PageRoutes {
+    pages::routes()
         .merge(identification::routes())
         .merge(clocks::routes())
         .merge(consent::routes())
         .merge(directory::routes())
         .merge(referral::routes())
         .merge(reflection::routes())
+}
+
+/// Every page route as `(method, path)`, as the router serves them: what the tests walk.
+pub fn page_routes() -> Vec<(axum::http::Method, &'static str)> {
+    pages().declared().to_vec()
+}
+
+/// The whole application: pages, API, static files and health check, with security headers.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages().into_router())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(health))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            security::headers,
+            kit::csrf::check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kit::security::headers,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         .with_state(state)

@@ -1,113 +1,51 @@
 //! The HTML pages. Every form posts back and re-renders on the server; scripts only enhance.
 
-use crate::AppState;
-use crate::auth::{Viewer, lang_cookie, secret_cookie, session_cookie_name};
-use crate::error::{FieldError, PageError, denial_message};
-use crate::i18n::{Lang, Tr};
-use crate::ops::{Shown, field_errors};
-use crate::views::{PageCtx, encode_component};
+use crate::kit::auth::{Viewer, lang_cookie, secret_cookie, session_cookie_name};
+use crate::kit::error::{FieldError, PageError, denial_message};
+use crate::kit::form::{
+    CaseForm, ClientAddr, Opt, PageResult, field, form_pairs, options, posted_case_form, render,
+    signed_in, who,
+};
+use crate::kit::i18n::{Lang, Tr};
+use crate::kit::refusal::{Shown, field_errors};
+use crate::kit::routes::PageRoutes;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::response::{IntoResponse, Redirect, Response};
+use mnir_app::AppError;
 use mnir_app::accounts::SignIn;
 use mnir_app::notify::{NotificationInput, UNKNOWN_CITIZENSHIP};
-use mnir_app::{AppError, Who};
 use mnir_domain::{CaseState, Exploitation, Sex, reference};
 use mnir_store::{AuditVerdict, CaseFilter, User};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub const PER_PAGE: u32 = 25;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/login", get(login_page).post(login_submit))
-        .route("/logout", post(logout))
-        .route("/lang/{lang}", get(switch_lang))
-        .route("/dashboard", get(dashboard))
-        .route("/cases", get(case_list).post(notify_submit))
-        .route("/cases/new", get(notify_page))
-        .route("/cases/{id}", get(case_page))
-        .route("/cases/{id}/transitions", post(transition_submit))
-        .route("/account/password", get(account_page).post(account_submit))
-        .route("/admin/users", get(admin_users))
-        .route("/admin/organisations", get(admin_orgs))
-        .route("/admin/audit", get(admin_audit))
-        .route("/reference/signals", get(reference_signals))
-        .route("/reference/routing", get(reference_routing))
-        .route("/static/{file}", get(static_file))
-}
-
-type PageResult = Result<Response, Reply>;
-
-/// A response that ends a handler early (an error page, a redirect to sign in); boxed because
-/// a whole response is large to move through every `?`.
-pub struct Reply(Box<Response>);
-
-impl IntoResponse for Reply {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
-impl From<PageError> for Reply {
-    fn from(e: PageError) -> Reply {
-        Reply(Box::new(e.into_response()))
-    }
-}
-
-impl From<Response> for Reply {
-    fn from(r: Response) -> Reply {
-        Reply(Box::new(r))
-    }
-}
-
-/// The client's address for login throttling; "local" when the server was not given connection
-/// info (in-process requests).
-pub struct ClientAddr(pub String);
-
-impl axum::extract::FromRequestParts<AppState> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "local".to_string(), |c| c.0.ip().to_string()),
-        ))
-    }
-}
-
-/// Renders a page, adding the login form's pre-session cookie when this browser has none.
-pub(crate) fn render(
-    viewer: &Viewer,
-    status: StatusCode,
-    page: &impl Template,
-    ctx: &PageCtx,
-) -> PageResult {
-    let html = page.render().map_err(|e| PageError::internal(ctx, e))?;
-    let mut response = (status, Html(html)).into_response();
-    if let Some(Ok(v)) = viewer.new_pre_cookie.as_deref().map(HeaderValue::from_str) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(response)
-}
-
-/// The signed-in user, or a redirect to the login page that comes back here afterwards.
-pub(crate) fn signed_in(viewer: &Viewer) -> Result<&User, Reply> {
-    viewer.user.as_ref().ok_or_else(|| {
-        Redirect::to(&format!("/login?next={}", encode_component(&viewer.path)))
-            .into_response()
-            .into()
-    })
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/", home)
+        .get("/login", login_page)
+        .post("/login", login_submit)
+        .post("/logout", logout)
+        .get("/lang/{lang}", switch_lang)
+        .get("/dashboard", dashboard)
+        .get("/cases", case_list)
+        .post("/cases", notify_submit)
+        .get("/cases/new", notify_page)
+        .get("/cases/{id}", case_page)
+        .post("/cases/{id}/transitions", transition_submit)
+        .get("/account/password", account_page)
+        .post("/account/password", account_submit)
+        .get("/admin/users", admin_users)
+        .get("/admin/organisations", admin_orgs)
+        .get("/admin/audit", admin_audit)
+        .get("/reference/signals", reference_signals)
+        .get("/reference/routing", reference_routing)
+        .get("/static/{file}", static_file)
 }
 
 /// A local path to return to; anything else (another host, a scheme) becomes the dashboard.
@@ -125,43 +63,6 @@ fn local_path(next: Option<&str>) -> Option<String> {
             && !n.chars().any(char::is_control)
     })
     .map(str::to_string)
-}
-
-/// The signed-in user acting through the pages.
-pub(crate) fn who<'a>(state: &AppState, user: &'a User) -> Who<'a> {
-    state.app.who(user, "web")
-}
-
-/// What every form posted on a case needs: the signed-in user, the page, and the form's fields
-/// with their CSRF token checked.
-pub(crate) struct CaseForm<'a> {
-    pub user: &'a User,
-    pub ctx: PageCtx,
-    pub pairs: Vec<(String, String)>,
-}
-
-pub(crate) async fn posted_case_form<'a>(
-    viewer: &'a Viewer,
-    state: &AppState,
-    _case_id: &str,
-    body: &Bytes,
-) -> Result<CaseForm<'a>, Reply> {
-    let user = signed_in(viewer)?;
-    let ctx = PageCtx::new(&state.keys, viewer, "cases");
-    let pairs = form_pairs(body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
-    Ok(CaseForm { user, ctx, pairs })
-}
-
-pub(crate) fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes(body).unwrap_or_default()
-}
-
-pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
 }
 
 pub async fn not_found(viewer: Viewer, State(state): State<AppState>) -> Response {
@@ -225,7 +126,6 @@ async fn login_submit(
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "login");
     let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let login = field(&pairs, "login").unwrap_or("").to_string();
     let password = field(&pairs, "password").unwrap_or("");
     let next = safe_next(field(&pairs, "next"));
@@ -257,10 +157,7 @@ async fn login_submit(
     render(&viewer, status, &page, &ctx)
 }
 
-async fn logout(viewer: Viewer, State(state): State<AppState>, body: Bytes) -> PageResult {
-    let ctx = PageCtx::new(&state.keys, &viewer, "");
-    let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
+async fn logout(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     if let (Some(secret), Some(user)) = (viewer.session_secret.as_deref(), viewer.user.as_ref()) {
         mnir_app::accounts::end_session(&state.app, secret, Some(&who(&state, user))).await;
     }
@@ -388,25 +285,6 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)
-}
-
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-pub(crate) fn options<'a>(
-    items: impl Iterator<Item = (&'a str, String)>,
-    chosen: &[&str],
-) -> Vec<Opt> {
-    items
-        .map(|(value, label)| Opt {
-            selected: chosen.contains(&value),
-            value: value.to_string(),
-            label,
-        })
-        .collect()
 }
 
 fn county_options(chosen: &str) -> Vec<Opt> {
@@ -721,7 +599,6 @@ async fn notify_submit(viewer: Viewer, State(state): State<AppState>, body: Byte
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "notify");
     let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let who = who(&state, user);
     mnir_app::notify::may_notify(&who).map_err(|e| e.page(&ctx, "notify-title"))?;
     let input = notification_from_pairs(&pairs);
@@ -993,7 +870,7 @@ async fn transition_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let CaseForm { user, ctx, pairs } = posted_case_form(&viewer, &state, &id, &body).await?;
+    let CaseForm { user, ctx, pairs } = posted_case_form(&viewer, &state, &body).await?;
     let tr = ctx.tr;
     let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
     let seen_from = field(&pairs, "from").and_then(|f| f.parse::<CaseState>().ok());
@@ -1070,7 +947,6 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "account");
     let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let current = field(&pairs, "current").unwrap_or("");
     let new = field(&pairs, "new").unwrap_or("");
     let confirm = field(&pairs, "confirm").unwrap_or("");

@@ -2,19 +2,18 @@
 //! recipient as the minimum data set of the service while that consent stays in force, accepted
 //! or declined with a reason, escalated when unanswered (the `referral_response` clock).
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::i18n::Tr;
-use crate::ops::Shown;
-use crate::pages::{Reply, field, form_pairs, render, signed_in, who};
-use crate::views::PageCtx;
+use crate::kit::auth::Viewer;
+use crate::kit::form::{Reply, field, form_pairs, render, signed_in, who};
+use crate::kit::i18n::Tr;
+use crate::kit::refusal::Shown;
+use crate::kit::routes::PageRoutes;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use mnir_app::referral::ReferralInput;
 use mnir_domain::reference;
 use mnir_domain::referral::data_set;
@@ -22,11 +21,11 @@ use mnir_store::ReferralRecord;
 
 type PageResult = Result<Response, Reply>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/referrals", post(send))
-        .route("/referrals/{id}", get(view))
-        .route("/referrals/{id}/answer", post(answer))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .post("/cases/{id}/referrals", send)
+        .get("/referrals/{id}", view)
+        .post("/referrals/{id}/answer", answer)
 }
 
 async fn send(
@@ -35,8 +34,8 @@ async fn send(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let crate::pages::CaseForm { user, ctx, pairs } =
-        crate::pages::posted_case_form(&viewer, &state, &id, &body).await?;
+    let crate::kit::form::CaseForm { user, ctx, pairs } =
+        crate::kit::form::posted_case_form(&viewer, &state, &body).await?;
     let input = ReferralInput {
         to_org: field(&pairs, "to_org").unwrap_or("").to_string(),
         service: field(&pairs, "service").unwrap_or("").to_string(),
@@ -166,7 +165,7 @@ async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<Stri
             .iter()
             .map(|code| {
                 reference::signal(code).map_or(code.clone(), |sig| {
-                    if tr.lang == crate::i18n::Lang::Ro {
+                    if tr.lang == crate::kit::i18n::Lang::Ro {
                         sig.label_ro.clone()
                     } else {
                         sig.label_en.clone()
@@ -205,7 +204,6 @@ async fn answer(
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
     let pairs = form_pairs(&body);
-    viewer.check_csrf(&state.keys, field(&pairs, "csrf"), &ctx)?;
     let accept = match field(&pairs, "answer") {
         Some("accept") => Some(true),
         Some("decline") => Some(false),

@@ -1,30 +1,29 @@
 //! The reflection period on the case page (offer, acceptance, end) and the list of people under a
 //! no-removal flag that immigration works from (mnir.md §7).
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::i18n::Tr;
-use crate::ops::Shown;
-use crate::pages::{Opt, Reply, field, options, render, signed_in, who};
-use crate::views::PageCtx;
+use crate::kit::auth::Viewer;
+use crate::kit::form::{Opt, Reply, field, options, render, signed_in, who};
+use crate::kit::i18n::Tr;
+use crate::kit::refusal::Shown;
+use crate::kit::routes::PageRoutes;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use mnir_app::cases::OpenCase;
 use mnir_domain::reflection::OUTCOMES;
 use mnir_store::{ClockRecord, ClockState};
 
 type PageResult = Result<Response, Reply>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/reflection", post(offer_submit))
-        .route("/cases/{id}/reflection/end", post(end_submit))
-        .route("/no-removal", get(no_removal_page))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .post("/cases/{id}/reflection", offer_submit)
+        .post("/cases/{id}/reflection/end", end_submit)
+        .get("/no-removal", no_removal_page)
 }
 
 /// The case's reflection-period clock while it runs or is paused.
@@ -140,9 +139,9 @@ async fn offer_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let crate::pages::CaseForm {
+    let crate::kit::form::CaseForm {
         user, ctx, pairs, ..
-    } = crate::pages::posted_case_form(&viewer, &state, &id, &body).await?;
+    } = crate::kit::form::posted_case_form(&viewer, &state, &body).await?;
     let accepted = match field(&pairs, "answer") {
         Some("accept") => Some(true),
         Some("decline") => Some(false),
@@ -166,9 +165,9 @@ async fn end_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let crate::pages::CaseForm {
+    let crate::kit::form::CaseForm {
         user, ctx, pairs, ..
-    } = crate::pages::posted_case_form(&viewer, &state, &id, &body).await?;
+    } = crate::kit::form::posted_case_form(&viewer, &state, &body).await?;
     mnir_app::reflection::end(
         &state.app,
         &who(&state, user),

@@ -342,3 +342,124 @@ async fn changing_the_password_ends_every_session_of_the_account() {
     let (_, new) = app.try_login("ana", new_password).await;
     assert!(new.is_some());
 }
+
+/// The entries of the audit chain, to show that a refused request wrote nothing.
+async fn audit_entries(app: &App) -> i64 {
+    match app.store.verify_audit().await.unwrap() {
+        mnir_store::AuditVerdict::Intact { entries } => entries,
+        broken => panic!("audit chain broken: {broken:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_state_changing_page_refuses_a_forged_or_missing_csrf_token() {
+    for app in backends().await {
+        app.user(
+            "all",
+            "ANITP-CJ",
+            "case_worker,supervisor,identification_officer,coordinator",
+        )
+        .await;
+        let session = app.login("all").await;
+        let (id, _) = app
+            .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Tokenescu")
+            .await;
+        let posts: Vec<&str> = mnir_web::page_routes()
+            .into_iter()
+            .filter(|(method, _)| method != axum::http::Method::GET)
+            .map(|(_, path)| path)
+            .collect();
+        assert!(
+            posts.len() >= 18,
+            "the walk found only {} state-changing routes: {posts:?}",
+            posts.len()
+        );
+        let before = audit_entries(&app).await;
+        for path in &posts {
+            let concrete = path
+                .replace("{id}", &id)
+                .replace("{clock}", "clock-1")
+                .replace("{consent}", "consent-1");
+            let fields = [
+                ("to", "potential_victim"),
+                ("reason", "A reason"),
+                ("from", "notified"),
+            ];
+            let forged = Session {
+                csrf: "0".repeat(64),
+                ..session.clone()
+            };
+            let with_forged = app.post_form(&concrete, &forged, &fields).await;
+            let without = app
+                .post_raw_form(&concrete, Some(&session.cookie), &fields)
+                .await;
+            for (what, r) in [("forged", with_forged), ("missing", without)] {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "POST {path}, {what} token");
+                assert!(
+                    r.body.contains("Formularul a expirat"),
+                    "POST {path}, {what} token: the refusal says why: {}",
+                    r.body
+                );
+            }
+        }
+        assert_eq!(audit_entries(&app).await, before, "nothing was written");
+        assert_eq!(app.state_of(&id).await, mnir_domain::CaseState::Notified);
+
+        // The same form with the browser's own token goes through: the check tells them apart.
+        let moved = app
+            .post_form(
+                &format!("/cases/{id}/transitions"),
+                &session,
+                &[
+                    ("to", "potential_victim"),
+                    ("reason", "A reason"),
+                    ("from", "notified"),
+                ],
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+        assert_eq!(
+            app.state_of(&id).await,
+            mnir_domain::CaseState::PotentialVictim
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_api_route_acts_on_a_session_cookie_alone() {
+    let app = sqlite_app().await;
+    app.user("ana", "ANITP-CJ", "case_worker").await;
+    let session = app.login("ana").await;
+    let (id, _) = app
+        .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Cookiescu")
+        .await;
+    let before = audit_entries(&app).await;
+    let changing: Vec<(&str, &str)> = mnir_web::api::all_routes()
+        .into_iter()
+        .filter(|(method, _)| *method != "GET")
+        .collect();
+    assert!(changing.len() >= 10, "{changing:?}");
+    for (method, path) in changing {
+        let concrete = path
+            .replace("{id}", &id)
+            .replace("{clock}", "clock-1")
+            .replace("{consent}", "consent-1")
+            .replace("{org}", "ANITP-CJ");
+        let request = axum::http::Request::builder()
+            .method(method)
+            .uri(&concrete)
+            .header(axum::http::header::COOKIE, &session.cookie)
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(
+                r#"{"to":"potential_victim","reason":"x"}"#,
+            ))
+            .unwrap();
+        let r = app.send(request).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path}: a browser's cookie is not an API credential"
+        );
+    }
+    assert_eq!(audit_entries(&app).await, before, "nothing was written");
+}

@@ -1,9 +1,9 @@
 //! A use case's refusal shown to the user: the pages turn it into an error page, the API into
 //! its JSON error, both in the user's language. Nothing below the web crate translates.
 
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::views::PageCtx;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::views::PageCtx;
 use axum::http::StatusCode;
 use mnir_app::{AppError, FieldIssue};
 

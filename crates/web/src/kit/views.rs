@@ -1,8 +1,8 @@
 //! What every page shares: the translator, the signed-in user's badge, navigation, the CSRF
 //! token and the language switch.
 
-use crate::auth::Viewer;
-use crate::i18n::Tr;
+use crate::kit::auth::Viewer;
+use crate::kit::i18n::Tr;
 use mnir_crypto::Keys;
 
 #[derive(Clone, Debug)]

@@ -1,15 +1,13 @@
-//! Sessions, API tokens, CSRF and login throttling.
+//! Who is asking: the session or API token behind a request, its language and its cookies.
 
-use crate::AppState;
-use crate::error::PageError;
-use crate::i18n::{Lang, Tr};
+use crate::kit::i18n::{Lang, Tr};
+use crate::kit::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::{self, HeaderMap};
 use axum::http::request::Parts;
-use mnir_crypto::{constant_time_eq, random_secret};
+use mnir_crypto::random_secret;
 use mnir_store::User;
 
-pub const CSRF_FIELD: &str = "csrf";
 pub const LANG_COOKIE: &str = "mnir_lang";
 
 pub fn session_cookie_name(secure: bool) -> &'static str {
@@ -78,6 +76,7 @@ pub fn request_lang(state: &AppState, headers: &HeaderMap) -> Lang {
 }
 
 /// Who is asking, as far as the pages are concerned.
+#[derive(Clone)]
 pub struct Viewer {
     pub tr: Tr,
     pub user: Option<User>,
@@ -94,19 +93,6 @@ impl Viewer {
     pub fn csrf_token(&self, keys: &mnir_crypto::Keys) -> String {
         keys.csrf_token(self.session_secret.as_deref().unwrap_or(&self.pre_secret))
     }
-
-    pub fn check_csrf(
-        &self,
-        keys: &mnir_crypto::Keys,
-        submitted: Option<&str>,
-        ctx: &crate::views::PageCtx,
-    ) -> Result<(), PageError> {
-        let expected = self.csrf_token(keys);
-        match submitted {
-            Some(token) if constant_time_eq(token, &expected) => Ok(()),
-            _ => Err(PageError::csrf(ctx)),
-        }
-    }
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -116,6 +102,10 @@ impl FromRequestParts<AppState> for Viewer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Viewer, Self::Rejection> {
+        // The CSRF check has read the viewer already for a posted form.
+        if let Some(viewer) = parts.extensions.get::<Viewer>() {
+            return Ok(viewer.clone());
+        }
         let tr = Tr::new(request_lang(state, &parts.headers));
         let path = parts
             .uri

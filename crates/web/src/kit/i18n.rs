@@ -49,8 +49,8 @@ impl Lang {
     }
 }
 
-pub const RO_FTL: &str = include_str!("../../../locales/ro/main.ftl");
-pub const EN_FTL: &str = include_str!("../../../locales/en/main.ftl");
+pub const RO_FTL: &str = include_str!("../../../../locales/ro/main.ftl");
+pub const EN_FTL: &str = include_str!("../../../../locales/en/main.ftl");
 
 struct Bundles {
     ro: FluentBundle<FluentResource>,

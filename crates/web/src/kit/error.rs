@@ -1,7 +1,7 @@
 //! Errors as the user sees them: an HTML page in their language, or a JSON body for the API.
 
-use crate::i18n::Tr;
-use crate::views::PageCtx;
+use crate::kit::i18n::Tr;
+use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;

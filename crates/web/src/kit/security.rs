@@ -1,4 +1,4 @@
-use crate::AppState;
+use crate::kit::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::http::header;

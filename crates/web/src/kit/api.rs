@@ -1,0 +1,47 @@
+//! What every API handler shares: the caller behind the bearer token with the language of
+//! `Accept-Language`, the JSON body read with an error in that language, and times as RFC 3339.
+
+use crate::kit::auth::{bearer_user, request_lang};
+use crate::kit::error::ApiError;
+use crate::kit::i18n::Tr;
+use crate::kit::state::AppState;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use mnir_app::Who;
+use mnir_store::User;
+use serde::Deserialize;
+
+/// The signed-in caller of an API route.
+pub struct Caller {
+    pub user: User,
+    pub tr: Tr,
+}
+
+pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let tr = Tr::new(request_lang(state, headers));
+    let user = bearer_user(state, headers)
+        .await
+        .ok_or_else(|| ApiError::unauthorized(&tr))?;
+    Ok(Caller { user, tr })
+}
+
+/// The caller acting through the API.
+pub fn who<'a>(state: &AppState, user: &'a User) -> Who<'a> {
+    state.app.who(user, "api")
+}
+
+pub fn parse_json<T: for<'de> Deserialize<'de>>(tr: &Tr, body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            tr.t_with("error-json", &[("detail", e.to_string().into())]),
+        )
+    })
+}
+
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}

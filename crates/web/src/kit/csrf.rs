@@ -1,0 +1,54 @@
+//! The CSRF check, made once for every request that may change something: a page form posted
+//! without the token of this browser's session (or pre-session, for the login form) is refused
+//! before any handler runs. The API is exempt because it reads no cookie: a bearer token is
+//! never sent by a browser on its own.
+
+use crate::kit::auth::Viewer;
+use crate::kit::error::PageError;
+use crate::kit::form::form_pairs;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use mnir_crypto::constant_time_eq;
+
+/// The name of the form field that carries the token.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// Largest form the check reads; the router refuses larger bodies before this.
+const MAX_FORM: usize = 256 * 1024;
+
+/// Whether a request may change state and so must carry the token.
+pub fn needs_token(method: &Method, path: &str) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) && !path.starts_with("/api/")
+}
+
+pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !needs_token(request.method(), request.uri().path()) {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let Ok(viewer) = Viewer::from_request_parts(&mut parts, &state).await;
+    let ctx = PageCtx::new(&state.keys, &viewer, "");
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM).await else {
+        return PageError::bad_request(&ctx, ctx.t("error-invalid")).into_response();
+    };
+    let expected = viewer.csrf_token(&state.keys);
+    let pairs = form_pairs(&bytes);
+    let submitted = pairs
+        .iter()
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, value)| value.as_str());
+    match submitted {
+        Some(token) if constant_time_eq(token, &expected) => {
+            // The handler reads the same viewer instead of looking the session up again.
+            parts.extensions.insert(viewer);
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        _ => PageError::csrf(&ctx).into_response(),
+    }
+}
