@@ -567,7 +567,7 @@ pub async fn indicators_evaluate(
         act,
     };
     let evaluation = evaluate(&catalogue, profile, &answers)
-        .map_err(|e| usage(mnir_web::api::evaluation_error(&tr, &e)))?;
+        .map_err(|e| usage(mnir_web::identification::api::evaluation_error(&tr, &e)))?;
     let result = mnir_web::explain::evaluation_json(&tr, &catalogue, &evaluation);
     if json {
         println!("{}", serde_json::to_string_pretty(&result)?);

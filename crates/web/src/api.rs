@@ -1,61 +1,21 @@
-//! The JSON API under `/api/v1`, authenticated with bearer tokens (`mnir token issue`).
-//! Every route is documented in the OpenAPI document served at `/api/v1/openapi.json`.
+//! The JSON API under `/api/v1`, authenticated with bearer tokens (`mnir token issue`). Each
+//! feature declares its routes once, with their OpenAPI entries (`utoipa-axum`); the document
+//! served at `/api/v1/openapi.json` and the route list the tests walk are read from them.
 
-use crate::kit::api::{Caller, caller, parse_json, rfc3339, who};
-use crate::kit::error::{ApiError, ApiErrorEnvelope, ErrorBody, FieldError};
-use crate::kit::i18n::Tr;
-use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
-use mnir_app::notify::NotificationInput;
-use mnir_domain::{CaseState, reference};
-use mnir_store::{CaseDetail, CaseFilter, CaseSummary, User};
-use serde::{Deserialize, Serialize};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases", get(list_cases).post(create_case))
-        .route("/cases/{id}", get(get_case))
-        .route("/cases/{id}/transitions", post(transition_case))
-        .route("/identification/evaluate", post(evaluate_indicators))
-        .route("/openapi.json", get(openapi_json))
-        .merge(crate::api_mechanism::routes())
-}
-
-/// Every API route as `(METHOD, path)`, for the tests that check documentation and access.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/api/v1/cases"),
-    ("POST", "/api/v1/cases"),
-    ("GET", "/api/v1/cases/{id}"),
-    ("POST", "/api/v1/cases/{id}/transitions"),
-    ("POST", "/api/v1/identification/evaluate"),
-    ("GET", "/api/v1/openapi.json"),
-];
-
-/// Every route of the API, cases and the mechanism's work around them.
-pub fn all_routes() -> Vec<(&'static str, &'static str)> {
-    ROUTES
-        .iter()
-        .chain(crate::api_mechanism::ROUTES)
-        .copied()
-        .collect()
-}
+use std::sync::OnceLock;
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "mnir API", description = "National identification and referral mechanism for victims of trafficking. Errors carry a message in the language of Accept-Language (ro or en)."),
-    paths(list_cases, create_case, get_case, transition_case, evaluate_indicators, openapi_json),
-    components(schemas(CaseJson, CaseDetailJson, CaseListJson, RoutedJson, HistoryJson, TransitionRequest, NotificationInput, EvaluateRequest, crate::explain::EvaluationJson, crate::explain::DimensionJson, crate::explain::ElementsJson, ApiErrorEnvelope, ErrorBody, FieldError)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
 struct BearerAuth;
 
@@ -70,395 +30,60 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every feature's API routes.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::cases::api::routes())
+        .merge(crate::identification::api::routes())
+        .merge(crate::consent::api::routes())
+        .merge(crate::directory::api::routes())
+        .merge(crate::referral::api::routes())
+        .merge(crate::clocks::api::routes())
+        .merge(crate::reflection::api::routes())
+        .routes(routes!(openapi_json))
+}
+
+/// The API's router, at its absolute paths.
+pub fn router() -> Router<AppState> {
+    api().split_for_parts().0
+}
+
 /// The OpenAPI 3 document of this API.
 #[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses((status = 200, description = "The OpenAPI document")))]
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(document())
+    Json(document().clone())
 }
 
-/// The whole API's OpenAPI document: the cases and the mechanism's work around them.
-pub fn document() -> utoipa::openapi::OpenApi {
-    let mut doc = ApiDoc::openapi();
-    doc.merge(crate::api_mechanism::MechanismDoc::openapi());
-    doc
+/// The whole API's OpenAPI document, built once from the routes' own declarations.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(|| api().split_for_parts().1)
 }
 
-/// A case as listed. Names appear only for roles that need them.
-#[derive(Serialize, ToSchema)]
-pub struct CaseJson {
-    id: String,
-    reference: String,
-    state: String,
-    sex: String,
-    age_group: String,
-    age_years: Option<u32>,
-    citizenship: String,
-    found_in_county: String,
-    exploitation: Option<String>,
-    /// RFC 3339 (UTC).
-    notified_at: String,
-    updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    given_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    family_name: Option<String>,
-}
-
-impl From<&CaseSummary> for CaseJson {
-    fn from(c: &CaseSummary) -> CaseJson {
-        CaseJson {
-            id: c.id.clone(),
-            reference: c.reference.clone(),
-            state: c.state.as_str().into(),
-            sex: c.sex.as_str().into(),
-            age_group: c.age_group.as_str().into(),
-            age_years: c.age_years,
-            citizenship: c.citizenship.clone(),
-            found_in_county: c.found_in_county.clone(),
-            exploitation: c.exploitation.map(|e| e.as_str().to_string()),
-            notified_at: rfc3339(c.notified_at_ms),
-            updated_at: rfc3339(c.updated_at_ms),
-            given_name: c.given_name.clone(),
-            family_name: c.family_name.clone(),
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CaseListJson {
-    cases: Vec<CaseJson>,
-    total: i64,
-    page: u32,
-    per_page: u32,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RoutedJson {
-    organisation: String,
-    /// `notifier`, `regional_centre` or `child_protection`.
-    basis: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct HistoryJson {
-    from: Option<String>,
-    to: String,
-    at: String,
-    organisation: String,
-    reason: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CaseDetailJson {
-    #[serde(flatten)]
-    case: CaseJson,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    birth_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    notes: Option<String>,
-    signals: Vec<String>,
-    notifying_org: String,
-    routed_to: Vec<RoutedJson>,
-    history: Vec<HistoryJson>,
-    /// States this caller may move the case to now.
-    allowed_transitions: Vec<String>,
-}
-
-fn detail_json(d: &CaseDetail, allowed: Vec<String>) -> CaseDetailJson {
-    CaseDetailJson {
-        case: CaseJson::from(&d.summary),
-        birth_date: d.birth_date.map(|b| b.format("%Y-%m-%d").to_string()),
-        notes: d.notes.clone(),
-        signals: d.signals.clone(),
-        notifying_org: d.notifying_org.clone(),
-        routed_to: d
-            .access
-            .iter()
-            .map(|a| RoutedJson {
-                organisation: a.org_code.clone(),
-                basis: a.basis.clone(),
-            })
-            .collect(),
-        history: d
-            .history
-            .iter()
-            .map(|h| HistoryJson {
-                from: h.from.map(|s| s.as_str().to_string()),
-                to: h.to.as_str().into(),
-                at: rfc3339(h.at_ms),
-                organisation: h.actor_org.clone(),
-                reason: h.reason.clone(),
-            })
-            .collect(),
-        allowed_transitions: allowed,
-    }
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct TransitionRequest {
-    /// The state to move to.
-    to: String,
-    /// Why; required and kept in the case history.
-    #[serde(default)]
-    reason: String,
-    /// For an identification decision (`presumed_victim`, `identified_victim`, `not_a_victim`)
-    /// that differs from the engine's advice: why the officer decided otherwise (required then).
-    #[serde(default)]
-    why_different: String,
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-struct ListParams {
-    /// Only cases in this state.
-    state: Option<String>,
-    /// Only cases found in this county (ISO 3166-2).
-    county: Option<String>,
-    /// Only the case with this reference.
-    reference: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>)]
-    page: Option<String>,
-    /// 1 to 200, default 50.
-    #[param(value_type = Option<u32>)]
-    per_page: Option<String>,
-}
-
-/// Lists the cases the caller's organisation and role may see, newest first.
-#[utoipa::path(get, path = "/api/v1/cases", params(ListParams), responses(
-    (status = 200, body = CaseListJson),
-    (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
-))]
-async fn list_cases(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<ListParams>,
-) -> Result<Json<CaseListJson>, ApiError> {
-    let Caller { user, tr } = caller(&state, &headers).await?;
-    let who = who(&state, &user);
-    mnir_app::cases::may_list(&who).map_err(|e| e.api(&tr))?;
-    let mut fields = Vec::new();
-    let state_filter = p.state.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
-        s.parse::<CaseState>()
-            .map_err(|_| {
-                fields.push(FieldError {
-                    field: "state".into(),
-                    message: tr.t("field-state-invalid"),
-                })
-            })
-            .ok()
-    });
-    if p.county
-        .as_deref()
-        .is_some_and(|c| reference::county(c).is_none())
-    {
-        fields.push(FieldError {
-            field: "county".into(),
-            message: tr.t("field-county-invalid"),
-        });
-    }
-    // Read by hand so that `?page=abc` gets the JSON error, not the extractor's plain text.
-    let number = |v: &Option<String>, default: u32| match v.as_deref().map(str::trim) {
-        None | Some("") => Some(default),
-        Some(text) => text.parse::<u32>().ok(),
-    };
-    let per_page = number(&p.per_page, 50).filter(|n| (1..=200).contains(n));
-    let page = number(&p.page, 1).filter(|n| *n >= 1);
-    for (name, value) in [("per_page", per_page), ("page", page)] {
-        if value.is_none() {
-            fields.push(FieldError {
-                field: name.into(),
-                message: tr.t("field-page-invalid"),
-            });
-        }
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::invalid(&tr, fields));
-    }
-    let (page, per_page) = (page.unwrap_or(1) - 1, per_page.unwrap_or(50));
-    let filter = CaseFilter {
-        state: state_filter,
-        county: p.county.clone(),
-        reference: p.reference.clone(),
-        page,
-        per_page,
-    };
-    let result = mnir_app::cases::list(&state.app, &who, &filter)
-        .await
-        .map_err(|e| e.api(&tr))?;
-    Ok(Json(CaseListJson {
-        cases: result.cases.iter().map(CaseJson::from).collect(),
-        total: result.total,
-        page: page + 1,
-        per_page,
-    }))
-}
-
-/// Notifies a potential victim; the case is routed to the notifier's organisation, the ANITP
-/// regional centre of the county, and for a possible child the county's DGASPC.
-#[utoipa::path(post, path = "/api/v1/cases", request_body = NotificationInput, responses(
-    (status = 201, body = CaseDetailJson),
-    (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
-    (status = 403, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
-))]
-async fn create_case(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let Caller { user, tr } = caller(&state, &headers).await?;
-    let who = who(&state, &user);
-    mnir_app::notify::may_notify(&who).map_err(|e| e.api(&tr))?;
-    let input: NotificationInput = parse_json(&tr, &body)?;
-    let case = mnir_app::notify::notify(&state.app, &who, &input)
-        .await
-        .map_err(|e| e.api(&tr))?;
-    let detail = load_detail(&state, &user, &tr, &case.id).await?;
-    Ok((StatusCode::CREATED, Json(detail)).into_response())
-}
-
-async fn load_detail(
-    state: &AppState,
-    user: &User,
-    tr: &Tr,
-    id: &str,
-) -> Result<CaseDetailJson, ApiError> {
-    let open = mnir_app::cases::open(&state.app, &who(state, user), id)
-        .await
-        .map_err(|e| e.api(tr))?;
-    let allowed = open
-        .steps
-        .iter()
-        .filter(|s| s.allowed.is_ok())
-        .map(|s| s.to.as_str().to_string())
-        .collect();
-    Ok(detail_json(&open.detail, allowed))
-}
-
-/// One case with its history. A case the caller may not see is reported as not found.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path, description = "Case id")), responses(
-    (status = 200, body = CaseDetailJson), (status = 401, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
-))]
-async fn get_case(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Json<CaseDetailJson>, ApiError> {
-    let Caller { user, tr } = caller(&state, &headers).await?;
-    Ok(Json(load_detail(&state, &user, &tr, &id).await?))
-}
-
-/// Moves a case to another state, if the transition table and the caller's role allow it.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", params(("id" = String, Path, description = "Case id")), request_body = TransitionRequest, responses(
-    (status = 200, body = CaseDetailJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
-    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
-    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
-))]
-async fn transition_case(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Json<CaseDetailJson>, ApiError> {
-    let Caller { user, tr } = caller(&state, &headers).await?;
-    let request: TransitionRequest = parse_json(&tr, &body)?;
-    let step = mnir_app::cases::Move {
-        // An unknown state is named as such, after the case was found: a case the caller may
-        // not see stays "not found" whatever was asked.
-        to: match request.to.parse::<CaseState>() {
-            Ok(to) => to,
-            Err(_) => {
-                mnir_app::cases::facts(&state.app, &who(&state, &user), &id)
-                    .await
-                    .map_err(|e| e.api(&tr))?;
-                return Err(ApiError::invalid(
-                    &tr,
-                    vec![FieldError {
-                        field: "to".into(),
-                        message: tr.t("field-state-invalid"),
-                    }],
-                ));
+/// Every API route as `(METHOD, path)`, read from the document, for the tests that check
+/// documentation and access.
+pub fn all_routes() -> Vec<(&'static str, &'static str)> {
+    static ROUTES: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            let mut routes = Vec::new();
+            for (path, item) in &document().paths.paths {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                for (method, present) in methods {
+                    if present {
+                        routes.push((method, path.clone()));
+                    }
+                }
             }
-        },
-        seen_from: None,
-        reason: request.reason,
-        why_different: request.why_different,
-    };
-    mnir_app::cases::transition(&state.app, &who(&state, &user), &id, &step)
-        .await
-        .map_err(|e| e.api(&tr))?;
-    Ok(Json(load_detail(&state, &user, &tr, &id).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct EvaluateRequest {
-    /// `adult-labour`, `adult-sexual`, `child-labour` or `child-sexual`.
-    profile: String,
-    /// Codes of the indicators found present.
-    #[serde(default)]
-    present: Vec<String>,
-    /// Codes of the indicators asked; absent means all of the profile's were asked.
-    asked: Option<Vec<String>>,
-    /// For a child profile: whether an act (recruitment, transport, transfer, harbouring,
-    /// receipt) took place.
-    act: Option<bool>,
-}
-
-/// Translates an engine refusal (unknown code, code outside the profile) for the caller.
-pub fn evaluation_error(tr: &Tr, e: &mnir_domain::identification::EvaluationError) -> String {
-    use mnir_domain::identification::EvaluationError;
-    match e {
-        EvaluationError::UnknownIndicator(code) => {
-            tr.t_with("field-indicator-unknown", &[("code", code.clone().into())])
-        }
-        EvaluationError::NotInProfile { code, profile } => tr.t_with(
-            "field-indicator-not-in-profile",
-            &[
-                ("code", code.clone().into()),
-                ("profile", profile.as_str().into()),
-            ],
-        ),
-    }
-}
-
-/// Evaluates indicators against the active catalogue and explains the advice. Stores nothing.
-#[utoipa::path(post, path = "/api/v1/identification/evaluate", request_body = EvaluateRequest, responses(
-    (status = 200, body = crate::explain::EvaluationJson), (status = 400, body = ApiErrorEnvelope),
-    (status = 401, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
-))]
-async fn evaluate_indicators(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<crate::explain::EvaluationJson>, ApiError> {
-    use mnir_domain::identification::{Answers, Profile, evaluate};
-    let Caller { tr, .. } = caller(&state, &headers).await?;
-    let request: EvaluateRequest = parse_json(&tr, &body)?;
-    let profile: Profile = request.profile.parse().map_err(|_| {
-        ApiError::invalid(
-            &tr,
-            vec![FieldError {
-                field: "profile".into(),
-                message: tr.t("interview-bad-profile"),
-            }],
-        )
-    })?;
-    let catalogue = state
-        .app
-        .active_catalogue()
-        .await
-        .map_err(|e| ApiError::internal(&tr, e))?;
-    let answers = Answers {
-        present: request.present.into_iter().collect(),
-        asked: request.asked.map(|a| a.into_iter().collect()),
-        act: request.act,
-    };
-    let evaluation = evaluate(&catalogue, profile, &answers).map_err(|e| {
-        let message = evaluation_error(&tr, &e);
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
-    })?;
-    Ok(Json(crate::explain::evaluation_json(
-        &tr,
-        &catalogue,
-        &evaluation,
-    )))
+            routes
+        })
+        .iter()
+        .map(|(method, path)| (*method, path.as_str()))
+        .collect()
 }

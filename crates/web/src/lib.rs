@@ -6,14 +6,13 @@
 //! user see or do.
 
 pub mod api;
-pub mod api_mechanism;
+mod cases;
 pub mod clocks;
 mod consent;
 mod directory;
 pub mod explain;
 pub mod identification;
 pub mod kit;
-mod pages;
 mod referral;
 mod reflection;
 
@@ -31,7 +30,7 @@ pub use mnir_app::{Clock, SystemClock};
 
 /// Every feature's pages, each route declared once.
 fn pages() -> PageRoutes {
-    pages::routes()
+    cases::routes()
         .merge(identification::routes())
         .merge(clocks::routes())
         .merge(consent::routes())
@@ -49,9 +48,9 @@ pub fn page_routes() -> Vec<(axum::http::Method, &'static str)> {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages().into_router())
-        .nest("/api/v1", api::routes())
+        .merge(api::router())
         .route("/healthz", axum::routing::get(health))
-        .fallback(pages::not_found)
+        .fallback(cases::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             kit::csrf::check,

@@ -45,3 +45,19 @@ pub fn rfc3339(ms: i64) -> String {
         .map(|t| t.to_rfc3339())
         .unwrap_or_default()
 }
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A `201 Created` answer with its JSON body.
+pub fn created<T: serde::Serialize>(value: T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (StatusCode::CREATED, axum::Json(value)).into_response()
+}
+
+/// Runs a use case for the caller and turns its refusal into the API's error.
+macro_rules! answer {
+    ($tr:expr, $op:expr) => {
+        $op.await.map_err(|e: mnir_app::AppError| e.api(&$tr))?
+    };
+}
+pub(crate) use answer;

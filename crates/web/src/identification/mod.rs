@@ -1,6 +1,8 @@
 //! Identification (mnir.md §4): the interview on the ILO/EC indicators with the engine's
 //! explained advice, the officer's decision, and the coordinator's catalogue versions.
 
+pub mod api;
+
 use crate::explain::explanation;
 use crate::kit::auth::Viewer;
 use crate::kit::error::PageError;

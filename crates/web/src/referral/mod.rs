@@ -2,6 +2,8 @@
 //! recipient as the minimum data set of the service while that consent stays in force, accepted
 //! or declined with a reason, escalated when unanswered (the `referral_response` clock).
 
+pub mod api;
+
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Reply, field, form_pairs, render, signed_in, who};
 use crate::kit::i18n::Tr;

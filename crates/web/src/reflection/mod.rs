@@ -1,6 +1,8 @@
 //! The reflection period on the case page (offer, acceptance, end) and the list of people under a
 //! no-removal flag that immigration works from (mnir.md §7).
 
+pub mod api;
+
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Opt, Reply, field, options, render, signed_in, who};
 use crate::kit::i18n::Tr;

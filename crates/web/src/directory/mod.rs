@@ -1,6 +1,8 @@
 //! The referral directory (mnir.md §6): anyone who refers searches it; an administrator, or an
 //! organisation's supervisor for its own entry, keeps it current.
 
+pub mod api;
+
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
 use crate::kit::i18n::Tr;

@@ -1,6 +1,8 @@
 //! Information on rights and consent per recipient and purpose (mnir.md §5), on a page of its
 //! own beside the case: forms that keep what was typed and say what is wrong.
 
+pub mod api;
+
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
 use crate::kit::i18n::Tr;

@@ -1,5 +1,7 @@
 //! The HTML pages. Every form posts back and re-renders on the server; scripts only enhance.
 
+pub mod api;
+
 use crate::kit::auth::{Viewer, lang_cookie, secret_cookie, session_cookie_name};
 use crate::kit::error::{FieldError, PageError, denial_message};
 use crate::kit::form::{
@@ -1182,8 +1184,8 @@ async fn reference_routing(viewer: Viewer, State(state): State<AppState>) -> Pag
     )
 }
 
-const APP_CSS: &str = include_str!("../static/app.css");
-const APP_JS: &str = include_str!("../static/app.js");
+const APP_CSS: &str = include_str!("../../static/app.css");
+const APP_JS: &str = include_str!("../../static/app.js");
 
 async fn static_file(
     viewer: Viewer,

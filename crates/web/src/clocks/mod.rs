@@ -1,6 +1,8 @@
 //! Legal clocks on the case page, pausing and resuming them, the inbox of tasks and upcoming
 //! deadlines, and the scheduler that turns expired clocks into tasks.
 
+pub mod api;
+
 use crate::kit::auth::Viewer;
 use crate::kit::form::{CaseForm, Reply, field, posted_case_form, render, signed_in, who};
 use crate::kit::i18n::Tr;

@@ -1,0 +1,205 @@
+//! The API of the legal clocks and the inbox (mnir.md §7).
+
+use crate::kit::api::{ApiResult, Caller, answer, caller, parse_json, rfc3339, who};
+use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::refusal::Shown;
+use crate::kit::state::AppState;
+use crate::referral::api::ReferralJson;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use mnir_app::clocks::{ClockCommand, Inbox};
+use mnir_store::ClockRecord;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this feature, each with its OpenAPI entry.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_clocks))
+        .routes(routes!(pause_clock))
+        .routes(routes!(resume_clock))
+        .routes(routes!(inbox))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClockJson {
+    id: String,
+    /// `notification_ack`, `identification_interview`, `reflection_period`, …
+    kind: String,
+    /// The organisation that answers for it.
+    organisation: String,
+    /// `running`, `paused`, `stopped` or `expired`.
+    state: String,
+    /// As in the jurisdiction profile: `24h`, `90d`, `5wd`.
+    length: String,
+    started_at: String,
+    /// None while paused.
+    due_at: Option<String>,
+    on_expiry: String,
+}
+
+impl From<ClockRecord> for ClockJson {
+    fn from(c: ClockRecord) -> Self {
+        ClockJson {
+            id: c.id,
+            kind: c.kind,
+            organisation: c.org_code,
+            state: c.state.as_str().into(),
+            length: c.length,
+            started_at: rfc3339(c.started_at_ms),
+            due_at: c.due_at_ms.map(rfc3339),
+            on_expiry: c.on_expiry,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClocksJson {
+    clocks: Vec<ClockJson>,
+    /// While a reflection period runs the person may not be removed from the country.
+    no_removal: bool,
+}
+
+/// The legal clocks of a case, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/clocks", params(("id" = String, Path, description = "Case id")), responses(
+    (status = 200, body = ClocksJson), (status = 401, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
+))]
+async fn list_clocks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ClocksJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let clocks = answer!(
+        tr,
+        mnir_app::clocks::of_case(&state.app, &who(&state, &user), &id)
+    );
+    Ok(Json(ClocksJson {
+        no_removal: mnir_app::reflection::running_period(&clocks).is_some(),
+        clocks: clocks.into_iter().map(Into::into).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PauseRequest {
+    /// Why the clock stops for now; kept encrypted.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Pauses a running clock of the case, with a reason.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/clocks/{clock}/pause", params(
+    ("id" = String, Path, description = "Case id"), ("clock" = String, Path, description = "Clock id")),
+    request_body = PauseRequest, responses(
+    (status = 204), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn pause_clock(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, clock)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let request: PauseRequest = parse_json(&tr, &body)?;
+    let who = who(&state, &user);
+    answer!(
+        tr,
+        mnir_app::clocks::change(
+            &state.app,
+            &who,
+            &id,
+            &clock,
+            ClockCommand::Pause {
+                reason: &request.reason
+            }
+        )
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Resumes a paused clock; its due time moves by the time it stood still.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/clocks/{clock}/resume", params(
+    ("id" = String, Path, description = "Case id"), ("clock" = String, Path, description = "Clock id")), responses(
+    (status = 204), (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
+    (status = 404, body = ApiErrorEnvelope), (status = 409, body = ApiErrorEnvelope)
+))]
+async fn resume_clock(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, clock)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let who = who(&state, &user);
+    answer!(
+        tr,
+        mnir_app::clocks::change(&state.app, &who, &id, &clock, ClockCommand::Resume)
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskJson {
+    id: String,
+    case_id: String,
+    case_reference: String,
+    /// What to do: the clock's `on_expiry`.
+    kind: String,
+    clock_kind: String,
+    created_at: String,
+    /// Whose work it is inside the organisation, when the jurisdiction profile says.
+    role: Option<String>,
+    /// Whether it is the caller's own work (their role, or no role named).
+    for_you: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InboxJson {
+    /// Open tasks from expired clocks, oldest first.
+    tasks: Vec<TaskJson>,
+    /// Clocks of the organisation due within seven days, soonest first.
+    upcoming: Vec<ClockJson>,
+    /// Referrals awaiting the organisation's answer.
+    referrals: Vec<ReferralJson>,
+}
+
+/// The caller's organisation's open tasks, upcoming deadlines and referrals to answer.
+#[utoipa::path(get, path = "/api/v1/inbox", responses(
+    (status = 200, body = InboxJson), (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope)
+))]
+async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json<InboxJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let Inbox {
+        tasks,
+        upcoming,
+        referrals,
+    } = answer!(tr, mnir_app::clocks::inbox(&state.app, &who(&state, &user)));
+    Ok(Json(InboxJson {
+        tasks: tasks
+            .into_iter()
+            .map(|(t, for_you)| TaskJson {
+                role: state
+                    .app
+                    .jurisdiction()
+                    .clocks
+                    .get(&t.clock_kind)
+                    .and_then(|d| d.role)
+                    .map(|r| r.as_str().to_string()),
+                for_you,
+                id: t.id,
+                case_id: t.case_id,
+                case_reference: t.case_reference,
+                kind: t.kind,
+                clock_kind: t.clock_kind,
+                created_at: rfc3339(t.created_at_ms),
+            })
+            .collect(),
+        upcoming: upcoming.into_iter().map(|(c, _)| c.into()).collect(),
+        referrals: referrals.into_iter().map(Into::into).collect(),
+    }))
+}

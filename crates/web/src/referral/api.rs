@@ -1,0 +1,207 @@
+//! The API of referrals (mnir.md §6): send, the recipient's list and view, the answer.
+
+use crate::kit::api::{ApiResult, Caller, answer, caller, created, parse_json, rfc3339, who};
+use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::refusal::Shown;
+use crate::kit::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use mnir_store::ReferralRecord;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this feature, each with its OpenAPI entry.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_referrals, create_referral))
+        .routes(routes!(referrals_awaiting))
+        .routes(routes!(open_referral))
+        .routes(routes!(answer_referral))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReferralJson {
+    id: String,
+    case_id: String,
+    case_reference: String,
+    from_org: String,
+    to_org: String,
+    service: String,
+    urgent: bool,
+    /// `sent`, `accepted`, `declined` or `cancelled` (consent withdrawn before an answer).
+    status: String,
+    sent_at: String,
+    answered_at: Option<String>,
+    /// Why the recipient declined (only for `declined`).
+    decline_reason: Option<String>,
+}
+
+impl From<ReferralRecord> for ReferralJson {
+    fn from(r: ReferralRecord) -> Self {
+        ReferralJson {
+            id: r.id,
+            case_id: r.case_id,
+            case_reference: r.case_reference,
+            from_org: r.from_org,
+            to_org: r.to_org,
+            service: r.service,
+            urgent: r.urgent,
+            status: r.status,
+            sent_at: rfc3339(r.sent_at_ms),
+            answered_at: r.answered_at_ms.map(rfc3339),
+            decline_reason: r.decline_reason,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReferralsJson {
+    referrals: Vec<ReferralJson>,
+}
+
+/// The referral as its recipient sees it: the referral and the minimum data set of its service.
+#[derive(Serialize, ToSchema)]
+pub struct ReferralViewJson {
+    referral: ReferralJson,
+    reference: String,
+    sex: String,
+    age_group: String,
+    citizenship: String,
+    found_in_county: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    given_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birth_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exploitation: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    signals: Vec<String>,
+}
+
+/// Referrals sent for a case, with their outcome; for whoever sees the case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/referrals", params(("id" = String, Path, description = "Case id")), responses(
+    (status = 200, body = ReferralsJson), (status = 401, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
+))]
+async fn list_referrals(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ReferralsJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let referrals = answer!(
+        tr,
+        mnir_app::referral::of_case(&state.app, &who(&state, &user), &id)
+    );
+    Ok(Json(ReferralsJson {
+        referrals: referrals.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Refers the case to an organisation for a service; refused without the matching consent
+/// (a child is referred to child protection without waiting for it).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", params(("id" = String, Path, description = "Case id")),
+    request_body = mnir_app::referral::ReferralInput, responses(
+    (status = 201, body = ReferralJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn create_referral(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let input = parse_json(&tr, &body)?;
+    let who = who(&state, &user);
+    let referral = answer!(
+        tr,
+        mnir_app::referral::send_referral(&state.app, &who, &id, input)
+    );
+    Ok(created(ReferralJson::from(referral)))
+}
+
+/// Referrals sent to the caller's organisation and not yet answered, oldest first.
+#[utoipa::path(get, path = "/api/v1/referrals", responses(
+    (status = 200, body = ReferralsJson), (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope)
+))]
+async fn referrals_awaiting(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<Json<ReferralsJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let referrals = answer!(
+        tr,
+        mnir_app::referral::awaiting(&state.app, &who(&state, &user))
+    );
+    Ok(Json(ReferralsJson {
+        referrals: referrals.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// A referral for its recipient: the minimum data set of its service, while the consent holds.
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", params(("id" = String, Path, description = "Referral id")), responses(
+    (status = 200, body = ReferralViewJson), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
+))]
+async fn open_referral(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ReferralViewJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let who = who(&state, &user);
+    let (referral, detail) = answer!(tr, mnir_app::referral::open_referral(&state.app, &who, &id));
+    let s = detail.summary;
+    Ok(Json(ReferralViewJson {
+        referral: referral.into(),
+        reference: s.reference,
+        sex: s.sex.as_str().into(),
+        age_group: s.age_group.as_str().into(),
+        citizenship: s.citizenship,
+        found_in_county: s.found_in_county,
+        given_name: s.given_name,
+        family_name: s.family_name,
+        birth_date: detail.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        exploitation: s.exploitation.map(|e| e.as_str().to_string()),
+        signals: detail.signals,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AnswerRequest {
+    /// `true` to accept, `false` to decline.
+    accept: Option<bool>,
+    /// Required when declining.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Accepts or declines a referral addressed to the caller's organisation, once.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/answer", params(("id" = String, Path, description = "Referral id")),
+    request_body = AnswerRequest, responses(
+    (status = 200, body = ReferralJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn answer_referral(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<ReferralJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let request: AnswerRequest = parse_json(&tr, &body)?;
+    let who = who(&state, &user);
+    let referral = answer!(
+        tr,
+        mnir_app::referral::answer_referral(&state.app, &who, &id, request.accept, &request.reason)
+    );
+    Ok(Json(referral.into()))
+}
