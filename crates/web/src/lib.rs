@@ -16,6 +16,9 @@ pub mod kit;
 mod referral;
 mod reflection;
 
+#[cfg(test)]
+mod module_graph;
+
 use axum::Router;
 use kit::routes::PageRoutes;
 
