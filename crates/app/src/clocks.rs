@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, AppResult, Message, Who};
 use chrono::DateTime;
+use mnir_domain::clocks::ClockKind;
 use mnir_domain::jurisdiction::Length;
 use mnir_domain::{Action, CaseState, can};
 use mnir_store::{ClockChanges, ClockRecord, ReferralRecord, StoreError, TaskRecord, User};
@@ -25,7 +26,7 @@ pub(crate) async fn handler_org(app: &App, case_id: &str) -> AppResult<Option<St
 /// profile has no such clock.
 pub(crate) fn new_clock(
     app: &App,
-    kind: &str,
+    kind: ClockKind,
     case_id: &str,
     org_code: &str,
     now_ms: i64,
@@ -61,14 +62,14 @@ pub(crate) async fn changes_for(
         Some(org) => plan
             .start
             .iter()
-            .filter_map(|kind| new_clock(app, kind, case_id, &org, now_ms, false))
+            .filter_map(|kind| new_clock(app, *kind, case_id, &org, now_ms, false))
             .collect(),
         None => Vec::new(),
     };
     Ok(ClockChanges {
         start,
-        stop: plan.stop.iter().map(|k| k.to_string()).collect(),
-        blocked_by: plan.blocked_by.iter().map(|k| k.to_string()).collect(),
+        stop: plan.stop,
+        blocked_by: plan.blocked_by,
     })
 }
 
@@ -138,10 +139,10 @@ fn due_after_resume(app: &App, clock: &ClockRecord, now_ms: i64) -> AppResult<i6
 
 /// Whether a task is the user's own work: the profile names one of the user's roles for its
 /// clock, or names none.
-pub fn task_is_for(app: &App, user: &User, clock_kind: &str) -> bool {
+pub fn task_is_for(app: &App, user: &User, clock_kind: ClockKind) -> bool {
     app.jurisdiction()
         .clocks
-        .get(clock_kind)
+        .get(&clock_kind)
         .and_then(|d| d.role)
         .is_none_or(|role| user.roles.contains(role))
 }
@@ -167,7 +168,7 @@ pub async fn inbox(app: &App, who: &Who<'_>) -> AppResult<Inbox> {
     let tasks = tasks
         .into_iter()
         .map(|t| {
-            let mine = task_is_for(app, who.user, &t.clock_kind);
+            let mine = task_is_for(app, who.user, t.clock_kind);
             (t, mine)
         })
         .collect();

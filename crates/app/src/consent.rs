@@ -181,7 +181,7 @@ pub async fn withdraw_consent(
             // Referrals still awaiting an answer that no consent covers any more are cancelled,
             // so that their deadlines do not escalate work nobody may do.
             for referral in app.store().referrals_of(id).await? {
-                if referral.status == "sent"
+                if referral.status == mnir_domain::referral::ReferralStatus::Sent
                     && !crate::referral::consent_allows(
                         app,
                         id,

@@ -1,6 +1,7 @@
 //! Why a use case refused, in codes: the adapters (pages, API, command line) turn a refusal into
 //! the user's language at their edge, so nothing here depends on who reads it.
 
+use mnir_domain::clocks::ClockKind;
 use mnir_domain::{CaseState, Denial};
 use mnir_store::StoreError;
 
@@ -40,12 +41,12 @@ impl Message {
     }
 
     /// Why a running clock forbids a step.
-    pub fn blocked_by_clock(clock_kind: &str) -> Message {
-        if clock_kind == "reflection_period" {
+    pub fn blocked_by_clock(clock_kind: ClockKind) -> Message {
+        if clock_kind == ClockKind::ReflectionPeriod {
             Message::new("transition-reflection-running")
         } else {
             Message::new("transition-blocked-by-clock")
-                .with("clock", Arg::Term("clock", clock_kind.into()))
+                .with("clock", Arg::Term("clock", clock_kind.as_str().into()))
         }
     }
 }
@@ -125,9 +126,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::StaleState { current } => AppError::Conflict(Message::stale(current)),
-            StoreError::BlockedByClock(kind) => {
-                AppError::Conflict(Message::blocked_by_clock(&kind))
-            }
+            StoreError::BlockedByClock(kind) => AppError::Conflict(Message::blocked_by_clock(kind)),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::cases::case_for;
 use crate::{App, AppError, AppResult, FieldIssue, Who};
-use mnir_domain::identification::{Answers, Evaluation, Profile, evaluate};
+use mnir_domain::identification::{Answers, Evaluation, Outcome, Profile, evaluate};
 use mnir_domain::{Action, CaseFacts, CaseState, can};
 use mnir_store::{CaseDetail, DecisionRecord, InterviewRecord, Transition};
 use std::collections::BTreeMap;
@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 pub const MAX_REASONS: usize = 4000;
 
 /// Maps an engine outcome and a decision to "the officer decided otherwise than advised".
-pub fn differs_from_advice(advice: Option<&str>, decision: CaseState) -> bool {
+pub fn differs_from_advice(advice: Option<Outcome>, decision: CaseState) -> bool {
     let positive = matches!(
         decision,
         CaseState::PresumedVictim | CaseState::IdentifiedVictim
     );
     match advice {
-        Some("indicated") => !positive,
+        Some(Outcome::Indicated) => !positive,
         Some(_) => positive,
         None => false,
     }
@@ -102,11 +102,11 @@ pub async fn save_interview(
         id: uuid::Uuid::new_v4().to_string(),
         case_id: case_id.to_string(),
         catalogue_version: catalogue.version.clone(),
-        profile: answers.profile.as_str().into(),
+        profile: answers.profile,
         act: answers.act,
         marks: answers.marks,
         evidence: answers.evidence,
-        outcome: evaluation.outcome.as_str().into(),
+        outcome: evaluation.outcome,
         created_by: who.user.id.clone(),
         org_code: who.user.org.code.clone(),
         created_at_ms: who.now_ms(),
@@ -135,8 +135,8 @@ pub async fn decide(
     )?;
     let (reasons, why_different) = (reasons.trim(), why_different.trim());
     let latest = app.store().latest_interview(case_id).await?;
-    let advice = latest.as_ref().map(|i| i.outcome.clone());
-    let differs = differs_from_advice(advice.as_deref(), decision);
+    let advice = latest.as_ref().map(|i| i.outcome);
+    let differs = differs_from_advice(advice, decision);
     if reasons.is_empty() {
         return Err(AppError::invalid("reasons", "decision-reasons-required"));
     }

@@ -139,10 +139,7 @@ pub fn validate(
     let access = route(&notifier.org.code, &county, age_group)
         .ok_or_else(|| vec![error("found_in_county", "field-county-invalid")])?
         .into_iter()
-        .map(|(org_code, basis)| CaseAccess {
-            org_code,
-            basis: basis.as_str().to_string(),
-        })
+        .map(|(org_code, basis)| CaseAccess { org_code, basis })
         .collect();
     let now_ms = now.timestamp_millis();
     Ok(NewCase {
@@ -211,7 +208,9 @@ pub async fn notify(app: &App, who: &Who<'_>, input: &NotificationInput) -> AppR
     let clocks: Vec<mnir_store::ClockRecord> = plan
         .start
         .iter()
-        .filter_map(|kind| crate::clocks::new_clock(app, kind, &case.id, &org, who.now_ms(), false))
+        .filter_map(|kind| {
+            crate::clocks::new_clock(app, *kind, &case.id, &org, who.now_ms(), false)
+        })
         .collect();
     app.store().create_case(&case, &clocks, &who.by).await?;
     Ok(case)

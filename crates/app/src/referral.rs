@@ -3,8 +3,9 @@
 //! or declined with a reason, escalated when unanswered (the `referral_response` clock).
 
 use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
+use mnir_domain::clocks::ClockKind;
 use mnir_domain::directory::SERVICES;
-use mnir_domain::referral::{consent_purpose, data_set, starts_compensation_clock};
+use mnir_domain::referral::{ReferralStatus, consent_purpose, data_set, starts_compensation_clock};
 use mnir_domain::{Action, OrgKind, Role, can};
 use mnir_store::{ClockRecord, ReferralRecord, Reveal, StoreError, StoreResult, User};
 use serde::Deserialize;
@@ -101,7 +102,7 @@ pub async fn send_referral(
         to_org,
         service,
         urgent,
-        status: "sent".into(),
+        status: ReferralStatus::Sent,
         sent_by: who.user.id.clone(),
         sent_at_ms: now,
         answered_by: None,
@@ -112,7 +113,7 @@ pub async fn send_referral(
     // Named after the referral, so that answering it stops exactly this clock.
     let mut clocks: Vec<ClockRecord> = crate::clocks::new_clock(
         app,
-        "referral_response",
+        ClockKind::ReferralResponse,
         case_id,
         &who.user.org.code,
         now,
@@ -131,7 +132,7 @@ pub async fn send_referral(
         clocks.extend(
             crate::clocks::new_clock(
                 app,
-                "emergency_compensation",
+                ClockKind::EmergencyCompensation,
                 case_id,
                 &who.user.org.code,
                 now,

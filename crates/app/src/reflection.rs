@@ -2,7 +2,8 @@
 //! starts its clock and a no-removal flag; it ends early with its outcome, or runs out into a task.
 
 use crate::{App, AppError, AppResult, FieldIssue, Message, Who};
-use mnir_domain::reflection::{OUTCOMES, may_offer};
+use mnir_domain::clocks::ClockKind;
+use mnir_domain::reflection::{ReflectionOutcome, may_offer};
 use mnir_domain::{Action, CaseFacts, can};
 use mnir_store::{
     CaseSummary, ClockRecord, ClockState, NoRemovalFlag, ReflectionRecord, Reveal, StoreError,
@@ -69,8 +70,15 @@ pub async fn offer(
             .unwrap_or_else(|| who.user.org.code.clone());
         // Every profile defines the clock (REQUIRED_CLOCKS); its absence is a defect.
         Some(
-            crate::clocks::new_clock(app, "reflection_period", case_id, &org, who.now_ms(), false)
-                .ok_or_else(|| AppError::Internal("no reflection_period clock".into()))?,
+            crate::clocks::new_clock(
+                app,
+                ClockKind::ReflectionPeriod,
+                case_id,
+                &org,
+                who.now_ms(),
+                false,
+            )
+            .ok_or_else(|| AppError::Internal("no reflection_period clock".into()))?,
         )
     } else {
         None
@@ -110,16 +118,17 @@ pub async fn end(
 ) -> AppResult<()> {
     case_for(app, who, case_id).await?;
     let mut wrong = Vec::new();
-    if !OUTCOMES.contains(&outcome) {
+    let outcome = ReflectionOutcome::parse(outcome);
+    if outcome.is_none() {
         wrong.push(FieldIssue::new("outcome", "reflection-outcome-invalid"));
     }
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 2000 {
         wrong.push(FieldIssue::new("reason", "reflection-reason-required"));
     }
-    if !wrong.is_empty() {
+    let Some(outcome) = outcome.filter(|_| wrong.is_empty()) else {
         return Err(AppError::Invalid(wrong));
-    }
+    };
     match app
         .store()
         .end_reflection(case_id, outcome, reason, &who.by)
@@ -141,6 +150,7 @@ pub async fn flags(app: &App, who: &Who<'_>) -> AppResult<Vec<NoRemovalFlag>> {
 /// carries the no-removal flag.
 pub fn running_period(clocks: &[ClockRecord]) -> Option<&ClockRecord> {
     clocks.iter().find(|c| {
-        c.kind == "reflection_period" && matches!(c.state, ClockState::Running | ClockState::Paused)
+        c.kind == ClockKind::ReflectionPeriod
+            && matches!(c.state, ClockState::Running | ClockState::Paused)
     })
 }

@@ -1,19 +1,36 @@
 //! Which legal clocks (mnir.md §7) a change of a case starts and stops.
 
 use crate::case::CaseState;
+use crate::vocabulary::codes;
+
+codes!(
+    /// The legal clocks the mechanism runs (mnir.md §7); a jurisdiction profile gives each its
+    /// length, its consequence and whose task it becomes.
+    ClockKind {
+        NotificationAck => "notification_ack",
+        IdentificationInterview => "identification_interview",
+        ReflectionPeriod => "reflection_period",
+        ReferralResponse => "referral_response",
+        RiskReviewHigh => "risk_review_high",
+        RiskReviewMedium => "risk_review_medium",
+        RiskReviewLow => "risk_review_low",
+        AssistancePeriod => "assistance_period",
+        EmergencyCompensation => "emergency_compensation",
+    }
+);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClockPlan {
-    pub start: Vec<&'static str>,
-    pub stop: Vec<&'static str>,
+    pub start: Vec<ClockKind>,
+    pub stop: Vec<ClockKind>,
     /// Clocks that forbid the change while they run.
-    pub blocked_by: Vec<&'static str>,
+    pub blocked_by: Vec<ClockKind>,
 }
 
 /// A notification starts the acknowledgement clock of the receiving organisation.
 pub fn on_notification() -> ClockPlan {
     ClockPlan {
-        start: vec!["notification_ack"],
+        start: vec![ClockKind::NotificationAck],
         ..ClockPlan::default()
     }
 }
@@ -25,31 +42,31 @@ pub fn on_transition(from: CaseState, to: CaseState) -> ClockPlan {
     use CaseState::*;
     let mut plan = ClockPlan::default();
     if from == Notified {
-        plan.stop.push("notification_ack");
+        plan.stop.push(ClockKind::NotificationAck);
     }
     if from == PotentialVictim {
-        plan.stop.push("identification_interview");
+        plan.stop.push(ClockKind::IdentificationInterview);
     }
     if from == InAssistance {
-        plan.stop.push("assistance_period");
+        plan.stop.push(ClockKind::AssistancePeriod);
     }
     match to {
-        PotentialVictim => plan.start.push("identification_interview"),
-        InAssistance => plan.start.push("assistance_period"),
+        PotentialVictim => plan.start.push(ClockKind::IdentificationInterview),
+        InAssistance => plan.start.push(ClockKind::AssistancePeriod),
         _ => {}
     }
     if !to.is_open() {
         // A case that ends owes no more deadlines. The reflection period is the person's right,
         // not the assistance's: declining assistance leaves it running.
         for kind in [
-            "notification_ack",
-            "identification_interview",
-            "assistance_period",
-            "referral_response",
-            "emergency_compensation",
-            "reflection_period",
+            ClockKind::NotificationAck,
+            ClockKind::IdentificationInterview,
+            ClockKind::AssistancePeriod,
+            ClockKind::ReferralResponse,
+            ClockKind::EmergencyCompensation,
+            ClockKind::ReflectionPeriod,
         ] {
-            if kind == "reflection_period" && to == DeclinedAssistance {
+            if kind == ClockKind::ReflectionPeriod && to == DeclinedAssistance {
                 continue;
             }
             if !plan.stop.contains(&kind) {
@@ -60,7 +77,7 @@ pub fn on_transition(from: CaseState, to: CaseState) -> ClockPlan {
     if to == Returned {
         // A return is never organised while the reflection period runs (mnir.md §10): the person
         // asking for it ends the period first, with that outcome.
-        plan.blocked_by.push("reflection_period");
+        plan.blocked_by.push(ClockKind::ReflectionPeriod);
     }
     plan
 }
@@ -73,38 +90,38 @@ mod tests {
     fn the_interview_clock_runs_from_potential_victim_to_the_decision() {
         use CaseState::*;
         let p = on_transition(Notified, PotentialVictim);
-        assert_eq!(p.start, ["identification_interview"]);
-        assert_eq!(p.stop, ["notification_ack"]);
+        assert_eq!(p.start, [ClockKind::IdentificationInterview]);
+        assert_eq!(p.stop, [ClockKind::NotificationAck]);
         assert_eq!(
             on_transition(PotentialVictim, PresumedVictim).stop,
-            ["identification_interview"]
+            [ClockKind::IdentificationInterview]
         );
         assert_eq!(
             on_transition(IdentifiedVictim, InAssistance).start,
-            ["assistance_period"]
+            [ClockKind::AssistancePeriod]
         );
         let closing = on_transition(InAssistance, Closed);
-        assert!(closing.start.is_empty() && closing.stop.contains(&"assistance_period"));
+        assert!(closing.start.is_empty() && closing.stop.contains(&ClockKind::AssistancePeriod));
         assert!(
-            closing.stop.contains(&"reflection_period")
-                && closing.stop.contains(&"referral_response")
-                && closing.stop.contains(&"emergency_compensation"),
+            closing.stop.contains(&ClockKind::ReflectionPeriod)
+                && closing.stop.contains(&ClockKind::ReferralResponse)
+                && closing.stop.contains(&ClockKind::EmergencyCompensation),
             "a closed case carries no flag and owes no deadline"
         );
         assert!(
             !on_transition(IdentifiedVictim, DeclinedAssistance)
                 .stop
-                .contains(&"reflection_period"),
+                .contains(&ClockKind::ReflectionPeriod),
             "declining assistance does not end the reflection period"
         );
         assert_eq!(
             on_transition(InAssistance, Returned).blocked_by,
-            ["reflection_period"]
+            [ClockKind::ReflectionPeriod]
         );
         assert!(
             on_transition(Notified, Duplicate)
                 .stop
-                .contains(&"notification_ack")
+                .contains(&ClockKind::NotificationAck)
         );
     }
 }

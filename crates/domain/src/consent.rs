@@ -1,20 +1,7 @@
 //! Information on rights and consent (mnir.md §5): what may be recorded, and whether a consent
 //! covers a purpose and a recipient at a given time.
 
-use serde::{Deserialize, Serialize};
-
-/// Closed lists of the consent records, with their text forms.
-macro_rules! codes {
-    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $text),+ } }
-            pub fn parse(text: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.as_str() == text.trim()) }
-        }
-    };
-}
+use crate::vocabulary::codes;
 
 codes!(Right {
     AssistanceAndProtection => "assistance_protection",

@@ -369,12 +369,28 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 3] = [
+        Outcome::Indicated,
+        Outcome::NotIndicated,
+        Outcome::InsufficientInformation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Indicated => "indicated",
             Outcome::NotIndicated => "not_indicated",
             Outcome::InsufficientInformation => "insufficient_information",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == text.trim())
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -3,22 +3,13 @@
 //! (`data/jurisdictions/ro.toml`).
 
 use crate::calendar::{EasterRule, HolidayRules};
+use crate::clocks::ClockKind;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The clocks the mechanism runs; a profile must define each.
-pub const REQUIRED_CLOCKS: [&str; 9] = [
-    "notification_ack",
-    "identification_interview",
-    "reflection_period",
-    "referral_response",
-    "risk_review_high",
-    "risk_review_medium",
-    "risk_review_low",
-    "assistance_period",
-    "emergency_compensation",
-];
+pub const REQUIRED_CLOCKS: &[ClockKind] = ClockKind::ALL;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Length {
@@ -70,7 +61,7 @@ pub struct Jurisdiction {
     /// Offset of local time from UTC, for telling which calendar day an instant falls on.
     pub utc_offset_hours: i32,
     pub holidays: HolidayRules,
-    pub clocks: BTreeMap<String, ClockDefinition>,
+    pub clocks: BTreeMap<ClockKind, ClockDefinition>,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +162,14 @@ impl Jurisdiction {
         }
         let mut clocks = BTreeMap::new();
         for (name, clock) in &raw.clocks {
+            let kind = ClockKind::parse(name);
+            if kind.is_none() {
+                let known: Vec<&str> = ClockKind::ALL.iter().map(|k| k.as_str()).collect();
+                errors.push(format!(
+                    "clocks.{name}: not a clock of the mechanism (one of {})",
+                    known.join(", ")
+                ));
+            }
             let length = Length::parse(&clock.length);
             if length.is_none() {
                 errors.push(format!(
@@ -205,9 +204,9 @@ impl Jurisdiction {
                     }
                 },
             };
-            if let Some(length) = length {
+            if let (Some(kind), Some(length)) = (kind, length) {
                 clocks.insert(
-                    name.clone(),
+                    kind,
                     ClockDefinition {
                         length,
                         urgent_length,
@@ -218,7 +217,7 @@ impl Jurisdiction {
             }
         }
         for required in REQUIRED_CLOCKS {
-            if !raw.clocks.contains_key(required) {
+            if !raw.clocks.contains_key(required.as_str()) {
                 errors.push(format!(
                     "clocks.{required}: missing (every profile defines the clocks of mnir.md §7)"
                 ));
@@ -302,15 +301,15 @@ mod tests {
         let ro = Jurisdiction::romania();
         assert_eq!(ro.code, "ro");
         assert_eq!(
-            ro.clocks["identification_interview"].length,
+            ro.clocks[&ClockKind::IdentificationInterview].length,
             Length::WorkingDays(5)
         );
         assert_eq!(
-            ro.clocks["referral_response"].urgent_length,
+            ro.clocks[&ClockKind::ReferralResponse].urgent_length,
             Some(Length::Hours(24))
         );
         assert_eq!(
-            ro.clocks["reflection_period"].length,
+            ro.clocks[&ClockKind::ReflectionPeriod].length,
             Length::CalendarDays(90)
         );
         assert_eq!(ro.clocks.len(), REQUIRED_CLOCKS.len());
@@ -337,6 +336,15 @@ mod tests {
         ] {
             assert!(joined.contains(key), "{key} not named in:\n{joined}");
         }
+        let extra = format!(
+            "{}\n[clocks.coffee_break]\nlength = \"1h\"\non_expiry = \"task\"\n",
+            include_str!("../../../data/jurisdictions/ro.toml")
+        );
+        let errors = Jurisdiction::parse(&extra).unwrap_err();
+        assert!(
+            errors[0].starts_with("clocks.coffee_break: not a clock of the mechanism"),
+            "{errors:?}"
+        );
         let unknown = Jurisdiction::parse("[jurisdiction]\ncode = \"x\"\nname = \"x\"\ntime_zone_offset_hours = 0\ncolour = \"red\"\n").unwrap_err();
         assert!(unknown[0].contains("colour"), "{unknown:?}");
     }

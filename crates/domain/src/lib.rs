@@ -19,6 +19,7 @@ pub mod reflection;
 pub mod role;
 pub mod routing;
 pub mod screening;
+mod vocabulary;
 
 pub use authz::{Action, Actor, CaseFacts, CaseScope, Denial, can, case_scope};
 pub use case::{

@@ -2,6 +2,18 @@
 //! recipient sees for each service.
 
 use crate::consent::Purpose;
+use crate::vocabulary::codes;
+
+codes!(
+    /// Where a referral stands: sent and awaiting the recipient's answer, accepted, declined
+    /// with a reason, or cancelled because the consent it relied on was withdrawn.
+    ReferralStatus {
+        Sent => "sent",
+        Accepted => "accepted",
+        Declined => "declined",
+        Cancelled => "cancelled",
+    }
+);
 
 /// The consent a referral for `service` needs: sharing with the police for an investigation,
 /// assistance by the named recipient for everything else.

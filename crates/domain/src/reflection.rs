@@ -4,16 +4,19 @@
 //! case carries the no-removal flag that immigration sees.
 
 use crate::case::CaseState;
+use crate::vocabulary::codes;
 
-/// How a reflection period ended before its clock ran out.
-pub const OUTCOMES: [&str; 3] = [
-    // A residence permit (or tolerated stay) decided, for instance to take part in proceedings.
-    "residence",
-    // The person asked for assisted voluntary return.
-    "return",
-    // The person left the mechanism or the period ended otherwise; the reason says how.
-    "other",
-];
+codes!(
+    /// How a reflection period ended before its clock ran out: a residence permit (or tolerated
+    /// stay) decided, for instance to take part in proceedings; the person asked for assisted
+    /// voluntary return; or the person left the mechanism or the period ended otherwise (the
+    /// reason says how).
+    ReflectionOutcome {
+        Residence => "residence",
+        Return => "return",
+        Other => "other",
+    }
+);
 
 /// Whether the offer is due: from the presumed-victim finding on, while the case is open, for
 /// someone who is not a citizen of the jurisdiction's country. An unknown citizenship is treated

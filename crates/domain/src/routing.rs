@@ -4,24 +4,17 @@
 
 use crate::case::AgeGroup;
 use crate::reference;
+use crate::vocabulary::codes;
 
-/// Why an organisation may see a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccessBasis {
-    Notifier,
-    RegionalCentre,
-    ChildProtection,
-}
-
-impl AccessBasis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccessBasis::Notifier => "notifier",
-            AccessBasis::RegionalCentre => "regional_centre",
-            AccessBasis::ChildProtection => "child_protection",
-        }
+codes!(
+    /// Why an organisation may see a case, in the order routing grants it (the order a case's
+    /// access list is shown in).
+    AccessBasis {
+        Notifier => "notifier",
+        RegionalCentre => "regional_centre",
+        ChildProtection => "child_protection",
     }
-}
+);
 
 /// The organisations a new case is routed to, without repeats, notifier first. A notifier that is
 /// itself the regional centre or the directorate is recorded under that more specific basis,

@@ -3,14 +3,14 @@
 use crate::{AuditActor, ClockChanges, ClockRecord, DecisionRecord, StoreResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use mnir_domain::{AgeGroup, CaseScope, CaseState, Exploitation, Sex};
+use mnir_domain::{AccessBasis, AgeGroup, CaseScope, CaseState, Exploitation, Sex};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseAccess {
     pub org_code: String,
-    /// Why the organisation may see the case: `notifier`, `regional_centre`, `child_protection`.
-    pub basis: String,
+    /// Why the organisation may see the case.
+    pub basis: AccessBasis,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

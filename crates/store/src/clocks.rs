@@ -2,6 +2,8 @@
 
 use crate::{AuditActor, CaseAccess, StoreResult};
 use async_trait::async_trait;
+use mnir_domain::AccessBasis;
+use mnir_domain::clocks::ClockKind;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,8 +43,8 @@ impl std::str::FromStr for ClockState {
 pub struct ClockRecord {
     pub id: String,
     pub case_id: String,
-    /// The clock's name in the jurisdiction profile, e.g. `identification_interview`.
-    pub kind: String,
+    /// Which of the mechanism's clocks it is.
+    pub kind: ClockKind,
     /// The organisation that must act when it runs out.
     pub org_code: String,
     /// As in the profile: `24h`, `90d`, `5wd`.
@@ -66,14 +68,14 @@ impl ClockRecord {
     pub fn start(
         jurisdiction: &mnir_domain::jurisdiction::Jurisdiction,
         id: String,
-        kind: &str,
+        kind: ClockKind,
         case_id: &str,
         org_code: &str,
         now_ms: i64,
         urgent: bool,
     ) -> Option<ClockRecord> {
         use mnir_domain::jurisdiction::Length;
-        let definition = jurisdiction.clocks.get(kind)?;
+        let definition = jurisdiction.clocks.get(&kind)?;
         let length = definition
             .urgent_length
             .filter(|_| urgent)
@@ -83,7 +85,7 @@ impl ClockRecord {
         Some(ClockRecord {
             id,
             case_id: case_id.to_string(),
-            kind: kind.to_string(),
+            kind,
             org_code: org_code.to_string(),
             length: match length {
                 Length::Hours(n) => format!("{n}h"),
@@ -106,14 +108,14 @@ impl ClockRecord {
 /// child-protection directorate for a child, otherwise the ANITP regional centre, otherwise the
 /// first organisation on the list (the notifier).
 pub fn answering_org(access: &[CaseAccess]) -> Option<String> {
-    let pick = |basis: &str| {
+    let pick = |basis: AccessBasis| {
         access
             .iter()
             .find(|a| a.basis == basis)
             .map(|a| a.org_code.clone())
     };
-    pick("child_protection")
-        .or_else(|| pick("regional_centre"))
+    pick(AccessBasis::ChildProtection)
+        .or_else(|| pick(AccessBasis::RegionalCentre))
         .or_else(|| access.first().map(|a| a.org_code.clone()))
 }
 
@@ -122,10 +124,10 @@ pub fn answering_org(access: &[CaseAccess]) -> Option<String> {
 pub struct ClockChanges {
     pub start: Vec<ClockRecord>,
     /// Kinds of the case's running or paused clocks that the change ends.
-    pub stop: Vec<String>,
+    pub stop: Vec<ClockKind>,
     /// Kinds of clock that forbid the change while they run or are paused (checked in the
     /// change's own transaction, after the case row is locked).
-    pub blocked_by: Vec<String>,
+    pub blocked_by: Vec<ClockKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +138,7 @@ pub struct TaskRecord {
     pub case_reference: String,
     pub org_code: String,
     pub kind: String,
-    pub clock_kind: String,
+    pub clock_kind: ClockKind,
     pub created_at_ms: i64,
     pub done_at_ms: Option<i64>,
 }

@@ -10,6 +10,9 @@ use crate::*;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use mnir_crypto::Keys;
+use mnir_domain::clocks::ClockKind;
+use mnir_domain::identification::{Outcome, Profile};
+use mnir_domain::reflection::ReflectionOutcome;
 use mnir_domain::{
     AgeGroup, CaseScope, CaseState, Exploitation, IdentifyPower, OrgKind, OrgType, RoleSet, Sex,
 };
@@ -109,7 +112,7 @@ pub fn new_case(id: &str, reference: &str, access: &[&str], at_ms: i64) -> NewCa
             .iter()
             .map(|o| CaseAccess {
                 org_code: (*o).into(),
-                basis: "notifier".into(),
+                basis: mnir_domain::AccessBasis::Notifier,
             })
             .collect(),
         history: vec![HistoryEntry {
@@ -156,11 +159,11 @@ async fn seed_orgs(store: &dyn Store) {
     }
 }
 
-fn clock(id: &str, case_id: &str, kind: &str, org: &str, due: i64) -> ClockRecord {
+fn clock(id: &str, case_id: &str, kind: ClockKind, org: &str, due: i64) -> ClockRecord {
     ClockRecord {
         id: id.into(),
         case_id: case_id.into(),
-        kind: kind.into(),
+        kind,
         org_code: org.into(),
         length: "24h".into(),
         on_expiry: format!("{kind}_expired"),

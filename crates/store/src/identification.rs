@@ -3,6 +3,7 @@
 use crate::{AuditActor, ScopeFor, StoreResult};
 use async_trait::async_trait;
 use mnir_domain::CaseState;
+use mnir_domain::identification::{Outcome, Profile};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,14 +22,14 @@ pub struct InterviewRecord {
     pub id: String,
     pub case_id: String,
     pub catalogue_version: String,
-    pub profile: String,
+    pub profile: Profile,
     pub act: Option<bool>,
     /// Indicator code → present (`true`) or absent (`false`).
     pub marks: std::collections::BTreeMap<String, bool>,
     /// Indicator code → evidence note (free text, encrypted at rest).
     pub evidence: std::collections::BTreeMap<String, String>,
     /// The engine's outcome when saved (`indicated`, `not_indicated`, `insufficient_information`).
-    pub outcome: String,
+    pub outcome: Outcome,
     pub created_by: String,
     pub org_code: String,
     pub created_at_ms: i64,
@@ -40,7 +41,7 @@ pub struct DecisionRecord {
     pub case_id: String,
     pub interview_id: Option<String>,
     pub decision: CaseState,
-    pub engine_outcome: Option<String>,
+    pub engine_outcome: Option<Outcome>,
     pub differs_from_advice: bool,
     /// Free text as the officer typed it, encrypted at rest.
     pub reasons: String,

@@ -51,7 +51,7 @@ pub enum StoreError {
     /// A running clock of this kind forbids the change (e.g. a return during the reflection
     /// period).
     #[error("a running {0} clock forbids this change")]
-    BlockedByClock(String),
+    BlockedByClock(mnir_domain::clocks::ClockKind),
     #[error("the key file does not belong to this database (key check mismatch)")]
     KeyMismatch,
     #[error("invalid reference: {0}")]

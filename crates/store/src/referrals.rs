@@ -2,6 +2,7 @@
 
 use crate::{AuditActor, CaseDetail, ClockRecord, Reveal, StoreResult};
 use async_trait::async_trait;
+use mnir_domain::referral::ReferralStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralRecord {
@@ -14,7 +15,7 @@ pub struct ReferralRecord {
     pub service: String,
     pub urgent: bool,
     /// `sent`, `accepted`, `declined` or `cancelled` (its consent withdrawn before an answer).
-    pub status: String,
+    pub status: ReferralStatus,
     pub sent_by: String,
     pub sent_at_ms: i64,
     pub answered_by: Option<String>,

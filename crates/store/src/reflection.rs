@@ -3,6 +3,7 @@
 use crate::{AuditActor, ClockRecord, StoreResult};
 use async_trait::async_trait;
 use mnir_domain::CaseState;
+use mnir_domain::reflection::ReflectionOutcome;
 
 /// The reflection period offered to a foreign national (mnir.md §7), with its end when it came
 /// before the clock ran out.
@@ -20,7 +21,7 @@ pub struct ReflectionRecord {
     pub clock_id: Option<String>,
     pub ended_at_ms: Option<i64>,
     /// One of `mnir_domain::reflection::OUTCOMES`.
-    pub outcome: Option<String>,
+    pub outcome: Option<ReflectionOutcome>,
     /// Free text, encrypted at rest.
     pub end_reason: Option<String>,
 }
@@ -58,7 +59,7 @@ pub trait ReflectionStore: Send + Sync {
     async fn end_reflection(
         &self,
         case_id: &str,
-        outcome: &str,
+        outcome: ReflectionOutcome,
         reason: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;

@@ -55,15 +55,14 @@ pub fn state_column(value: &str) -> Result<CaseState, StoreError> {
     parse_column("cases.state", value)
 }
 
-/// Orders a case's access list as routing made it: the notifier, then the regional centre,
-/// then child protection, then anyone added later.
-pub fn basis_rank(basis: &str) -> u8 {
-    match basis {
-        "notifier" => 0,
-        "regional_centre" => 1,
-        "child_protection" => 2,
-        _ => 3,
-    }
+/// Maps a stored code back to its closed list, naming the column when the database holds a code
+/// the program does not know (an error, never a silent default).
+pub fn code_column<T>(
+    column: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    parse(value).ok_or_else(|| StoreError::Corrupt(format!("{column}: unknown code `{value}`")))
 }
 
 /// The condition that keeps a query inside an actor's scope; `$1` national, `$2` organisation,

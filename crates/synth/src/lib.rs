@@ -6,6 +6,7 @@
 //! rare. Every person, note and reason is invented.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use mnir_domain::clocks::ClockKind;
 use mnir_domain::{AgeGroup, CaseState, Exploitation, Sex, reference, route};
 use mnir_store::{CaseAccess, ClockRecord, HistoryEntry, NewCase};
 use rand::seq::SliceRandom;
@@ -380,10 +381,7 @@ impl Generator {
         let access = route(&notifier, county, age_group)
             .unwrap_or_default()
             .into_iter()
-            .map(|(org_code, basis)| CaseAccess {
-                org_code,
-                basis: basis.as_str().to_string(),
-            })
+            .map(|(org_code, basis)| CaseAccess { org_code, basis })
             .collect::<Vec<_>>();
         let handler = access
             .get(1)
@@ -452,7 +450,7 @@ pub fn running_clocks(
     let Some(org) = mnir_store::answering_org(&case.access) else {
         return Vec::new();
     };
-    let start = |kind: &str, at_ms: i64| {
+    let start = |kind: ClockKind, at_ms: i64| {
         ClockRecord::start(
             jurisdiction,
             format!("{}-{kind}", case.id),
@@ -466,12 +464,12 @@ pub fn running_clocks(
     let mut running: Vec<ClockRecord> = mnir_domain::clocks::on_notification()
         .start
         .iter()
-        .filter_map(|kind| start(kind, case.notified_at_ms))
+        .filter_map(|kind| start(*kind, case.notified_at_ms))
         .collect();
     for event in &case.history {
         let Some(from) = event.from else { continue };
         let plan = mnir_domain::clocks::on_transition(from, event.to);
-        running.retain(|c| !plan.stop.contains(&c.kind.as_str()));
+        running.retain(|c| !plan.stop.contains(&c.kind));
         for kind in plan.start {
             running.retain(|c| c.kind != kind);
             running.extend(start(kind, event.at_ms));

@@ -57,7 +57,7 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
         let clocks = app.store.clocks_of(&id).await.unwrap();
         let ack = clocks
             .iter()
-            .find(|c| c.kind == "notification_ack")
+            .find(|c| c.kind.as_str() == "notification_ack")
             .unwrap();
         assert_eq!(
             ack.state,
@@ -66,7 +66,7 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
         );
         let interview = clocks
             .iter()
-            .find(|c| c.kind == "identification_interview")
+            .find(|c| c.kind.as_str() == "identification_interview")
             .unwrap();
         assert_eq!(
             interview.due_at_ms,

@@ -73,7 +73,7 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
             .await
             .unwrap()
             .into_iter()
-            .find(|c| c.kind == "referral_response")
+            .find(|c| c.kind.as_str() == "referral_response")
             .unwrap();
         assert_eq!(
             (clock.org_code.as_str(), clock.due_at_ms),
@@ -142,7 +142,8 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
                 .await
                 .unwrap()
                 .unwrap()
-                .status,
+                .status
+                .as_str(),
             "cancelled",
             "the withdrawal cancelled the referral awaiting an answer"
         );
@@ -158,7 +159,7 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
             .await
             .unwrap()
             .into_iter()
-            .find(|r| r.status == "sent")
+            .find(|r| r.status.as_str() == "sent")
             .unwrap();
         let no_reason = app
             .post_form(
@@ -190,7 +191,7 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
             .await
             .unwrap()
             .into_iter()
-            .find(|c| c.kind == "referral_response")
+            .find(|c| c.kind.as_str() == "referral_response")
             .unwrap();
         assert_eq!(stopped.state, ClockState::Stopped);
         let sender_view = app.get(&format!("/cases/{case}"), Some(&cw)).await;
@@ -348,7 +349,7 @@ async fn a_referral_for_legal_help_sets_the_emergency_compensation_deadline() {
         let compensation = |clocks: &[mnir_store::ClockRecord]| {
             clocks
                 .iter()
-                .filter(|c| c.kind == "emergency_compensation")
+                .filter(|c| c.kind.as_str() == "emergency_compensation")
                 .cloned()
                 .collect::<Vec<_>>()
         };
@@ -457,7 +458,7 @@ async fn withdrawing_consent_cancels_the_referrals_still_awaiting_an_answer() {
         )
         .await;
         let referral = app.store.referrals_of(&case).await.unwrap().remove(0);
-        assert_eq!(referral.status, "cancelled", "{b}");
+        assert_eq!(referral.status.as_str(), "cancelled", "{b}");
         for clock in app.store.clocks_of(&case).await.unwrap() {
             assert_ne!(
                 clock.state,

@@ -380,10 +380,7 @@ impl App {
         let access = route(notifier, county, age)
             .unwrap()
             .into_iter()
-            .map(|(org_code, basis)| CaseAccess {
-                org_code,
-                basis: basis.as_str().into(),
-            })
+            .map(|(org_code, basis)| CaseAccess { org_code, basis })
             .collect();
         let mut history = vec![HistoryEntry {
             from: None,

@@ -80,7 +80,7 @@ fn clock(id: &str, case_id: &str, due_ms: i64) -> ClockRecord {
     ClockRecord {
         id: id.into(),
         case_id: case_id.into(),
-        kind: "notification_ack".into(),
+        kind: mnir_domain::clocks::ClockKind::NotificationAck,
         org_code: "ANITP-CJ".into(),
         length: "24h".into(),
         on_expiry: "escalate_to_regional_supervisor".into(),

@@ -150,7 +150,13 @@ pub async fn filters_and_pages_partition_the_visible_cases(db: TestDb) {
         batch.push(c);
     }
     // Generated cases come with the clocks still running at the end of their history.
-    let clocks = [clock("gk1", "g001", "notification_ack", "ANITP-CJ", 90_000)];
+    let clocks = [clock(
+        "gk1",
+        "g001",
+        ClockKind::NotificationAck,
+        "ANITP-CJ",
+        90_000,
+    )];
     s.insert_generated_cases(&batch, &clocks, &AuditActor::cli(1))
         .await
         .unwrap();

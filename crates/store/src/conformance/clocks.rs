@@ -8,7 +8,13 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     let case = new_case("c1", "R-1", &["ANITP-CJ"], 1000);
     s.create_case(
         &case,
-        &[clock("k1", "c1", "notification_ack", "ANITP-CJ", 5000)],
+        &[clock(
+            "k1",
+            "c1",
+            ClockKind::NotificationAck,
+            "ANITP-CJ",
+            5000,
+        )],
         &actor(1000),
     )
     .await
@@ -23,11 +29,11 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
         start: vec![clock(
             "k2",
             "c1",
-            "identification_interview",
+            ClockKind::IdentificationInterview,
             "ANITP-CJ",
             9000,
         )],
-        stop: vec!["notification_ack".into()],
+        stop: vec![ClockKind::NotificationAck],
         ..ClockChanges::default()
     };
     s.change_case(&with_clocks(&change, &changes), &actor(2000))
@@ -106,8 +112,8 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     s.create_case(
         &new_case("c2", "R-2", &["ANITP-CJ"], 1000),
         &[
-            clock("k3", "c2", "notification_ack", "ANITP-CJ", 50_000),
-            clock("k4", "c2", "referral_response", "ANITP-CJ", 90_000),
+            clock("k3", "c2", ClockKind::NotificationAck, "ANITP-CJ", 50_000),
+            clock("k4", "c2", ClockKind::ReferralResponse, "ANITP-CJ", 90_000),
         ],
         &actor(1000),
     )
@@ -133,12 +139,18 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
 pub async fn two_servers_fire_each_clock_exactly_once(db: TestDb) {
     let s = db.store.clone();
     seed_orgs(s.as_ref()).await;
+    // Any kinds but the reflection period, of which a case runs one at a time.
+    let kinds: Vec<ClockKind> = ClockKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| *k != ClockKind::ReflectionPeriod)
+        .collect();
     let mut clocks = Vec::new();
-    for i in 0..40 {
+    for i in 0..40i64 {
         clocks.push(clock(
             &format!("k{i}"),
             "c1",
-            &format!("clock_{i}"),
+            kinds[i as usize % kinds.len()],
             "ANITP-CJ",
             1000 + i,
         ));

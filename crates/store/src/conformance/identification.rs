@@ -72,7 +72,7 @@ pub async fn interviews_and_decisions_are_kept_with_their_evidence_encrypted(db:
         id: "i1".into(),
         case_id: "c1".into(),
         catalogue_version: "ilo-ec-2009".into(),
-        profile: "adult-labour".into(),
+        profile: Profile::AdultLabour,
         act: None,
         marks: [("DR01".to_string(), true), ("DR02".to_string(), false)]
             .into_iter()
@@ -83,7 +83,7 @@ pub async fn interviews_and_decisions_are_kept_with_their_evidence_encrypted(db:
         )]
         .into_iter()
         .collect(),
-        outcome: "insufficient_information".into(),
+        outcome: Outcome::InsufficientInformation,
         created_by: "u1".into(),
         org_code: "ANITP-CJ".into(),
         created_at_ms: 2000,
@@ -92,7 +92,7 @@ pub async fn interviews_and_decisions_are_kept_with_their_evidence_encrypted(db:
     let first = interview.clone();
     interview.id = "i2".into();
     interview.act = Some(true);
-    interview.outcome = "indicated".into();
+    interview.outcome = Outcome::Indicated;
     interview.created_at_ms = 3000;
     s.save_interview(&interview, &actor(3000)).await.unwrap();
     assert_eq!(
@@ -106,7 +106,7 @@ pub async fn interviews_and_decisions_are_kept_with_their_evidence_encrypted(db:
         case_id: "c1".into(),
         interview_id: Some("i2".into()),
         decision: CaseState::PotentialVictim,
-        engine_outcome: Some("indicated".into()),
+        engine_outcome: Some(Outcome::Indicated),
         differs_from_advice: true,
         why_different: Some("The employer's records contradict the account".into()),
         reasons: "Officer's reasons".into(),

@@ -30,7 +30,7 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
     .await
     .unwrap();
     assert!(s.no_removal_flags(&actor(2100)).await.unwrap().is_empty());
-    let period = clock("r1", "c1", "reflection_period", "ANITP-CJ", 90_000);
+    let period = clock("r1", "c1", ClockKind::ReflectionPeriod, "ANITP-CJ", 90_000);
     s.record_reflection(
         &offer("o2", true, Some("r1")),
         Some(&period),
@@ -56,7 +56,7 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
         )
     );
     // A second period cannot run beside the first, even when offered at the same moment.
-    let twin = clock("r2", "c1", "reflection_period", "ANITP-CJ", 95_000);
+    let twin = clock("r2", "c1", ClockKind::ReflectionPeriod, "ANITP-CJ", 95_000);
     assert!(matches!(
         s.record_reflection(
             &offer("o3", true, Some("r2")),
@@ -89,12 +89,12 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
         reason: "not now".into(),
     };
     let blocked = ClockChanges {
-        blocked_by: vec!["reflection_period".into()],
+        blocked_by: vec![ClockKind::ReflectionPeriod],
         ..ClockChanges::default()
     };
     assert!(matches!(
         s.change_case(&with_clocks(&forbidden, &blocked), &actor(3700)).await,
-        Err(StoreError::BlockedByClock(kind)) if kind == "reflection_period"
+        Err(StoreError::BlockedByClock(kind)) if kind == ClockKind::ReflectionPeriod
     ));
     assert_eq!(
         s.case_facts("c1", &scope_org("ANITP-CJ"))
@@ -107,7 +107,7 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
     );
     s.end_reflection(
         "c1",
-        "residence",
+        ReflectionOutcome::Residence,
         &format!("{SENTINEL_FAMILY_NAME} testifies"),
         &actor(4000),
     )
@@ -118,19 +118,20 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
     assert_eq!(
         (
             offers[1].ended_at_ms,
-            offers[1].outcome.as_deref(),
+            offers[1].outcome,
             offers[1].end_reason.as_deref()
         ),
         (
             Some(4000),
-            Some("residence"),
+            Some(ReflectionOutcome::Residence),
             Some(format!("{SENTINEL_FAMILY_NAME} testifies").as_str())
         )
     );
     let clocks = s.clocks_of("c1").await.unwrap();
     assert_eq!(clocks[0].state, ClockState::Stopped);
     assert!(matches!(
-        s.end_reflection("c1", "other", "again", &actor(5000)).await,
+        s.end_reflection("c1", ReflectionOutcome::Other, "again", &actor(5000))
+            .await,
         Err(StoreError::NotFound)
     ));
     // The store allows a new period once the first has ended (that a case gets one period is

@@ -80,7 +80,7 @@ macro_rules! impl_sql_case_store {
                     q.push_values(chunk, |mut b, (c, a)| {
                         b.push_bind(c.id.clone())
                             .push_bind(a.org_code.clone())
-                            .push_bind(a.basis.clone())
+                            .push_bind(a.basis.as_str())
                             .push_bind(c.notified_at_ms);
                     });
                     q.build().execute(&mut **tx).await.map_err(db_err)?;
@@ -171,7 +171,7 @@ macro_rules! impl_sql_case_store {
                     q.push_values(chunk, |mut b, c| {
                         b.push_bind(c.id.clone())
                             .push_bind(c.case_id.clone())
-                            .push_bind(c.kind.clone())
+                            .push_bind(c.kind.as_str())
                             .push_bind(c.org_code.clone())
                             .push_bind(c.length.clone())
                             .push_bind(c.on_expiry.clone())
@@ -305,7 +305,11 @@ macro_rules! impl_sql_case_store {
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                access.sort_by(|a, b| (a.0, $crate::sql::basis_rank(&a.2), &a.1).cmp(&(b.0, $crate::sql::basis_rank(&b.2), &b.1)));
+                let mut access: Vec<(i64, CaseAccess)> = access
+                    .into_iter()
+                    .map(|(at, org_code, basis)| Ok((at, CaseAccess { org_code, basis: $crate::sql::code_column("case_access.basis", &basis, $crate::sql::__private::mnir_domain::AccessBasis::parse)? })))
+                    .collect::<Result<_, StoreError>>()?;
+                access.sort_by(|a, b| (a.0, a.1.basis, &a.1.org_code).cmp(&(b.0, b.1.basis, &b.1.org_code)));
                 let events = ::sqlx::query("SELECT seq, from_state, to_state, actor_user, actor_org, at_ms, reason FROM case_events WHERE case_id = $1 ORDER BY seq")
                     .bind(id)
                     .fetch_all(&mut *tx)
@@ -338,7 +342,7 @@ macro_rules! impl_sql_case_store {
                     signals: signals.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
                     notifying_org: row.try_get(16).map_err(db_err)?,
                     created_by: row.try_get(17).map_err(db_err)?,
-                    access: access.into_iter().map(|(_, org_code, basis)| CaseAccess { org_code, basis }).collect(),
+                    access: access.into_iter().map(|(_, a)| a).collect(),
                     history,
                 };
                 Self::append_audit(&mut tx, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
@@ -352,8 +356,12 @@ macro_rules! impl_sql_case_store {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                rows.sort_by(|a, b| ($crate::sql::basis_rank(&a.1), &a.0).cmp(&($crate::sql::basis_rank(&b.1), &b.0)));
-                Ok(rows.into_iter().map(|(org_code, basis)| CaseAccess { org_code, basis }).collect())
+                let mut access = rows
+                    .into_iter()
+                    .map(|(org_code, basis)| Ok(CaseAccess { org_code, basis: $crate::sql::code_column("case_access.basis", &basis, $crate::sql::__private::mnir_domain::AccessBasis::parse)? }))
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                access.sort_by(|a, b| (a.basis, &a.org_code).cmp(&(b.basis, &b.org_code)));
+                Ok(access)
             }
 
             async fn change_case(&self, change: &CaseChange, by: &AuditActor) -> StoreResult<()> {

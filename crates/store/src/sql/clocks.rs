@@ -15,7 +15,7 @@ macro_rules! impl_sql_clock_store {
                 let pause_reasons: Vec<String> = serde_json::from_str(&reasons_json).map_err(|e| StoreError::Corrupt(format!("clocks.pause_reasons: {e}")))?;
                 Ok(ClockRecord {
                     case_id: row.try_get(1).map_err(db_err)?,
-                    kind: row.try_get(2).map_err(db_err)?,
+                    kind: $crate::sql::code_column("clocks.kind", &row.try_get::<String, _>(2).map_err(db_err)?, $crate::sql::__private::mnir_domain::clocks::ClockKind::parse)?,
                     org_code: row.try_get(3).map_err(db_err)?,
                     length: row.try_get(4).map_err(db_err)?,
                     on_expiry: row.try_get(5).map_err(db_err)?,
@@ -34,19 +34,19 @@ macro_rules! impl_sql_clock_store {
                 for kind in &changes.blocked_by {
                     let running: Option<String> = ::sqlx::query_scalar("SELECT id FROM clocks WHERE case_id = $1 AND kind = $2 AND state IN ('running', 'paused')")
                         .bind(case_id)
-                        .bind(kind)
+                        .bind(kind.as_str())
                         .fetch_optional(&mut **tx)
                         .await
                         .map_err(db_err)?;
                     if running.is_some() {
-                        return Err(StoreError::BlockedByClock(kind.clone()));
+                        return Err(StoreError::BlockedByClock(*kind));
                     }
                 }
                 for kind in &changes.stop {
                     let done = ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE case_id = $2 AND kind = $3 AND state IN ('running', 'paused')")
                         .bind(by.now_ms)
                         .bind(case_id)
-                        .bind(kind)
+                        .bind(kind.as_str())
                         .execute(&mut **tx)
                         .await
                         .map_err(db_err)?;
@@ -58,7 +58,7 @@ macro_rules! impl_sql_clock_store {
                     ::sqlx::query("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '[]', NULL, NULL, NULL)")
                         .bind(&c.id)
                         .bind(case_id)
-                        .bind(&c.kind)
+                        .bind(c.kind.as_str())
                         .bind(&c.org_code)
                         .bind(&c.length)
                         .bind(&c.on_expiry)
@@ -206,8 +206,8 @@ macro_rules! impl_sql_clock_store {
                     .map_err(db_err)?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms)| TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms })
-                    .collect())
+                    .map(|(id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms)| Ok(TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind: $crate::sql::code_column("clocks.kind", &clock_kind, $crate::sql::__private::mnir_domain::clocks::ClockKind::parse)?, created_at_ms, done_at_ms }))
+                    .collect::<Result<_, StoreError>>()?)
             }
 
             async fn upcoming_clocks(&self, org_code: &str, until_ms: i64) -> StoreResult<Vec<(ClockRecord, String)>> {

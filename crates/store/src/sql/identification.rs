@@ -12,7 +12,7 @@ macro_rules! impl_sql_identification_store {
                     .bind(&d.case_id)
                     .bind(&d.interview_id)
                     .bind(d.decision.as_str())
-                    .bind(&d.engine_outcome)
+                    .bind(d.engine_outcome.map(|o| o.as_str()))
                     .bind(d.differs_from_advice)
                     .bind(self.keys.encrypt_str("identification_decisions", "reasons", &d.id, &d.reasons))
                     .bind(&d.decided_by)
@@ -22,7 +22,7 @@ macro_rules! impl_sql_identification_store {
                     .execute(&mut **tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(tx, by, "identification.decide", &format!("case:{}", d.case_id), &format!("decision={} advice={} differs={}", d.decision, d.engine_outcome.as_deref().unwrap_or("none"), d.differs_from_advice)).await?;
+                Self::append_audit(tx, by, "identification.decide", &format!("case:{}", d.case_id), &format!("decision={} advice={} differs={}", d.decision, d.engine_outcome.map_or("none", |o| o.as_str()), d.differs_from_advice)).await?;
                 Ok(())
             }
         }
@@ -89,11 +89,11 @@ macro_rules! impl_sql_identification_store {
                     .bind(&i.id)
                     .bind(&i.case_id)
                     .bind(&i.catalogue_version)
-                    .bind(&i.profile)
+                    .bind(i.profile.as_str())
                     .bind(i.act)
                     .bind(marks.join(","))
                     .bind(self.keys.encrypt_str("interviews", "evidence", &i.id, &evidence))
-                    .bind(&i.outcome)
+                    .bind(i.outcome.as_str())
                     .bind(&i.created_by)
                     .bind(&i.org_code)
                     .bind(i.created_at_ms)
@@ -124,11 +124,11 @@ macro_rules! impl_sql_identification_store {
                     id,
                     case_id: row.try_get(1).map_err(db_err)?,
                     catalogue_version: row.try_get(2).map_err(db_err)?,
-                    profile: row.try_get(3).map_err(db_err)?,
+                    profile: parse_column("identification_interviews.profile", &row.try_get::<String, _>(3).map_err(db_err)?)?,
                     act: row.try_get(4).map_err(db_err)?,
                     marks,
                     evidence,
-                    outcome: row.try_get(7).map_err(db_err)?,
+                    outcome: $crate::sql::code_column("identification_interviews.outcome", &row.try_get::<String, _>(7).map_err(db_err)?, $crate::sql::__private::mnir_domain::identification::Outcome::parse)?,
                     created_by: row.try_get(8).map_err(db_err)?,
                     org_code: row.try_get(9).map_err(db_err)?,
                     created_at_ms: row.try_get(10).map_err(db_err)?,
@@ -149,7 +149,7 @@ macro_rules! impl_sql_identification_store {
                         case_id: row.try_get(1).map_err(db_err)?,
                         interview_id: row.try_get(2).map_err(db_err)?,
                         decision: state_column(&row.try_get::<String, _>(3).map_err(db_err)?)?,
-                        engine_outcome: row.try_get(4).map_err(db_err)?,
+                        engine_outcome: row.try_get::<Option<String>, _>(4).map_err(db_err)?.map(|o| $crate::sql::code_column("identification_decisions.engine_outcome", &o, $crate::sql::__private::mnir_domain::identification::Outcome::parse)).transpose()?,
                         differs_from_advice: row.try_get(5).map_err(db_err)?,
                         decided_by: row.try_get(7).map_err(db_err)?,
                         org_code: row.try_get(8).map_err(db_err)?,

@@ -22,7 +22,7 @@ macro_rules! impl_sql_referral_store {
                         to_org: row.try_get(4).map_err(db_err)?,
                         service: row.try_get(5).map_err(db_err)?,
                         urgent: row.try_get(6).map_err(db_err)?,
-                        status: row.try_get(7).map_err(db_err)?,
+                        status: $crate::sql::code_column("referrals.status", &row.try_get::<String, _>(7).map_err(db_err)?, $crate::sql::__private::mnir_domain::referral::ReferralStatus::parse)?,
                         sent_by: row.try_get(8).map_err(db_err)?,
                         sent_at_ms: row.try_get(9).map_err(db_err)?,
                         answered_by: row.try_get(10).map_err(db_err)?,

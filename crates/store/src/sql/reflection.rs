@@ -46,7 +46,7 @@ macro_rules! impl_sql_reflection_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn end_reflection(&self, case_id: &str, outcome: &str, reason: &str, by: &AuditActor) -> StoreResult<()> {
+            async fn end_reflection(&self, case_id: &str, outcome: $crate::sql::__private::mnir_domain::reflection::ReflectionOutcome, reason: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let running: Option<(String, String)> = ::sqlx::query_as("SELECT r.id, k.id FROM reflection_periods r JOIN clocks k ON k.id = r.clock_id WHERE r.case_id = $1 AND r.ended_at_ms IS NULL AND k.state IN ('running', 'paused')")
                     .bind(case_id)
@@ -56,7 +56,7 @@ macro_rules! impl_sql_reflection_store {
                 let Some((offer_id, clock_id)) = running else { return Err(StoreError::NotFound) };
                 ::sqlx::query("UPDATE reflection_periods SET ended_at_ms = $1, outcome = $2, end_reason = $3 WHERE id = $4")
                     .bind(by.now_ms)
-                    .bind(outcome)
+                    .bind(outcome.as_str())
                     .bind(self.keys.encrypt_str("reflection_periods", "end_reason", &offer_id, reason))
                     .bind(&offer_id)
                     .execute(&mut *tx)
@@ -86,7 +86,8 @@ macro_rules! impl_sql_reflection_store {
                 for (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason) in rows {
                     out.push(ReflectionRecord {
                         end_reason: self.decrypt_opt("reflection_periods", "end_reason", &id, end_reason)?,
-                        id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome,
+                        outcome: outcome.map(|o| $crate::sql::code_column("reflection_periods.outcome", &o, $crate::sql::__private::mnir_domain::reflection::ReflectionOutcome::parse)).transpose()?,
+                        id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms,
                     });
                 }
                 Ok(out)

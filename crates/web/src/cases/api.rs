@@ -119,7 +119,7 @@ fn detail_json(d: &CaseDetail, allowed: Vec<String>) -> CaseDetailJson {
             .iter()
             .map(|a| RoutedJson {
                 organisation: a.org_code.clone(),
-                basis: a.basis.clone(),
+                basis: a.basis.as_str().into(),
             })
             .collect(),
         history: d

@@ -831,7 +831,7 @@ async fn render_case(
                 (
                     a.org_code.clone(),
                     org_name(&a.org_code),
-                    tr.term("basis", &a.basis),
+                    tr.term("basis", a.basis.as_str()),
                 )
             })
             .collect(),

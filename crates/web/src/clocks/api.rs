@@ -46,7 +46,7 @@ impl From<ClockRecord> for ClockJson {
     fn from(c: ClockRecord) -> Self {
         ClockJson {
             id: c.id,
-            kind: c.kind,
+            kind: c.kind.as_str().into(),
             organisation: c.org_code,
             state: c.state.as_str().into(),
             length: c.length,
@@ -195,7 +195,7 @@ async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<J
                 case_id: t.case_id,
                 case_reference: t.case_reference,
                 kind: t.kind,
-                clock_kind: t.clock_kind,
+                clock_kind: t.clock_kind.as_str().into(),
                 created_at: rfc3339(t.created_at_ms),
             })
             .collect(),

@@ -73,7 +73,7 @@ pub fn clock_views(tr: &Tr, clocks: &[ClockRecord], now_ms: i64) -> Vec<ClockVie
         })
         .map(|c| ClockView {
             id: c.id.clone(),
-            name: tr.term("clock", &c.kind),
+            name: tr.term("clock", c.kind.as_str()),
             state: tr.term("clockstate", c.state.as_str()),
             running: c.state == ClockState::Running,
             paused: c.state == ClockState::Paused,
@@ -196,7 +196,7 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
                     "task-what",
                     &[
                         ("task", tr.term("expiry", &t.kind).into()),
-                        ("clock", tr.term("clock", &t.clock_kind).into()),
+                        ("clock", tr.term("clock", t.clock_kind.as_str()).into()),
                     ],
                 ),
                 since: tr.datetime_ms(t.created_at_ms),
@@ -222,7 +222,7 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
         upcoming: upcoming
             .into_iter()
             .map(|(c, reference)| UpcomingRow {
-                name: tr.term("clock", &c.kind),
+                name: tr.term("clock", c.kind.as_str()),
                 due: c.due_at_ms.map(|d| tr.datetime_ms(d)).unwrap_or_default(),
                 left: c
                     .due_at_ms

@@ -101,7 +101,7 @@ pub fn decision_form(
     let advice = match latest {
         Some(i) => tr.t_with(
             "decision-advice",
-            &[("outcome", tr.term("outcome", &i.outcome).into())],
+            &[("outcome", tr.term("outcome", i.outcome.as_str()).into())],
         ),
         None => tr.t("decision-no-interview"),
     };
@@ -295,16 +295,13 @@ async fn interview_page(
     let requested = q.profile.as_deref().and_then(|p| p.parse::<Profile>().ok());
     // A saved interview is always shown against the catalogue version it used.
     let (catalogue, profile, marks, evidence, act, saved_note) = match latest {
-        Some(i) if requested.is_none_or(|p| p.as_str() == i.profile) => {
+        Some(i) if requested.is_none_or(|p| p == i.profile) => {
             let catalogue = state
                 .app
                 .catalogue(&i.catalogue_version)
                 .await
                 .map_err(|e| PageError::internal(&ctx, e))?;
-            let profile = i
-                .profile
-                .parse()
-                .unwrap_or_else(|_| default_profile(&facts, detail.summary.exploitation));
+            let profile = i.profile;
             let note = ctx.tr.t_with(
                 "interview-saved-at",
                 &[

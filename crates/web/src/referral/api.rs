@@ -51,7 +51,7 @@ impl From<ReferralRecord> for ReferralJson {
             to_org: r.to_org,
             service: r.service,
             urgent: r.urgent,
-            status: r.status,
+            status: r.status.as_str().into(),
             sent_at: rfc3339(r.sent_at_ms),
             answered_at: r.answered_at_ms.map(rfc3339),
             decline_reason: r.decline_reason,

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::referral::ReferralInput;
 use mnir_domain::reference;
-use mnir_domain::referral::data_set;
+use mnir_domain::referral::{ReferralStatus, data_set};
 use mnir_store::ReferralRecord;
 
 type PageResult = Result<Response, Reply>;
@@ -190,7 +190,7 @@ async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<Stri
         ),
         facts,
         signals,
-        awaiting: referral.status == "sent",
+        awaiting: referral.status == ReferralStatus::Sent,
         history: history(&tr, &referral, &|code| code.to_string(), true),
         ctx: ctx.clone(),
     };

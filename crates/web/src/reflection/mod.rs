@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::cases::OpenCase;
-use mnir_domain::reflection::OUTCOMES;
+use mnir_domain::reflection::ReflectionOutcome;
 use mnir_store::{ClockRecord, ClockState};
 
 type PageResult = Result<Response, Reply>;
@@ -86,7 +86,10 @@ pub fn view(tr: &Tr, open: &OpenCase) -> Option<ReflectionView> {
                         "reflection-line-ended",
                         &[
                             ("at", tr.datetime_ms(at).into()),
-                            ("outcome", tr.term("reflectionoutcome", outcome).into()),
+                            (
+                                "outcome",
+                                tr.term("reflectionoutcome", outcome.as_str()).into(),
+                            ),
                             (
                                 "reason",
                                 (if show_reasons {
@@ -127,9 +130,9 @@ pub fn view(tr: &Tr, open: &OpenCase) -> Option<ReflectionView> {
         may_offer: may_record && due && !granted,
         may_end: may_record && running,
         outcomes: options(
-            OUTCOMES
+            ReflectionOutcome::ALL
                 .iter()
-                .map(|o| (*o, tr.term("reflectionoutcome", o))),
+                .map(|o| (o.as_str(), tr.term("reflectionoutcome", o.as_str()))),
             &[],
         ),
     })
