@@ -110,7 +110,7 @@ pub async fn send_referral(
         decline_reason: None,
     };
     // The answer is due to the sender: when it does not come, the escalation is the sender's.
-    // Named after the referral, so that answering it stops exactly this clock.
+    // Linked to the referral, so that answering it stops exactly this clock.
     let mut clocks: Vec<ClockRecord> = crate::clocks::new_clock(
         app,
         ClockKind::ReferralResponse,
@@ -120,7 +120,7 @@ pub async fn send_referral(
         urgent,
     )
     .map(|c| ClockRecord {
-        id: format!("referral-{}", referral.id),
+        referral_id: Some(referral.id.clone()),
         ..c
     })
     .into_iter()
@@ -139,7 +139,7 @@ pub async fn send_referral(
                 false,
             )
             .map(|c| ClockRecord {
-                id: format!("compensation-{}", referral.id),
+                referral_id: Some(referral.id.clone()),
                 ..c
             }),
         );

@@ -59,6 +59,8 @@ pub struct ClockRecord {
     pub pause_reasons: Vec<String>,
     pub stopped_at_ms: Option<i64>,
     pub fired_at_ms: Option<i64>,
+    /// The referral whose answer (or compensation claim) the clock awaits.
+    pub referral_id: Option<String>,
 }
 
 impl ClockRecord {
@@ -100,6 +102,7 @@ impl ClockRecord {
             pause_reasons: Vec::new(),
             stopped_at_ms: None,
             fired_at_ms: None,
+            referral_id: None,
         })
     }
 }

@@ -161,6 +161,7 @@ async fn seed_orgs(store: &dyn Store) {
 
 fn clock(id: &str, case_id: &str, kind: ClockKind, org: &str, due: i64) -> ClockRecord {
     ClockRecord {
+        referral_id: None,
         id: id.into(),
         case_id: case_id.into(),
         kind,

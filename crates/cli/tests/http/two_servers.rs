@@ -78,6 +78,7 @@ fn fired_by(log: &str) -> usize {
 
 fn clock(id: &str, case_id: &str, due_ms: i64) -> ClockRecord {
     ClockRecord {
+        referral_id: None,
         id: id.into(),
         case_id: case_id.into(),
         kind: mnir_domain::clocks::ClockKind::NotificationAck,

@@ -167,7 +167,7 @@ macro_rules! impl_sql_case_store {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 self.insert_case_rows(&mut tx, cases).await?;
                 for chunk in clocks.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms) ");
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms, referral_id) ");
                     q.push_values(chunk, |mut b, c| {
                         b.push_bind(c.id.clone())
                             .push_bind(c.case_id.clone())
@@ -181,7 +181,8 @@ macro_rules! impl_sql_case_store {
                             .push_bind("[]")
                             .push_bind(None::<Vec<u8>>)
                             .push_bind(None::<i64>)
-                            .push_bind(None::<i64>);
+                            .push_bind(None::<i64>)
+                            .push_bind(c.referral_id.clone());
                     });
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }

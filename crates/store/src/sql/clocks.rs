@@ -4,7 +4,7 @@
 #[macro_export]
 macro_rules! impl_sql_clock_store {
     ($store:ty, $db:ty) => {
-        const CLOCK_COLUMNS: &str = "k.id, k.case_id, k.kind, k.org_code, k.length, k.on_expiry, k.started_at_ms, k.due_at_ms, k.state, k.pauses, k.pause_reasons, k.stopped_at_ms, k.fired_at_ms";
+        const CLOCK_COLUMNS: &str = "k.id, k.case_id, k.kind, k.org_code, k.length, k.on_expiry, k.started_at_ms, k.due_at_ms, k.state, k.pauses, k.pause_reasons, k.stopped_at_ms, k.fired_at_ms, k.referral_id";
 
         impl $store {
             fn clock_from(&self, row: &DbRow) -> Result<ClockRecord, StoreError> {
@@ -26,6 +26,7 @@ macro_rules! impl_sql_clock_store {
                     pause_reasons,
                     stopped_at_ms: row.try_get(11).map_err(db_err)?,
                     fired_at_ms: row.try_get(12).map_err(db_err)?,
+                    referral_id: row.try_get(13).map_err(db_err)?,
                     id,
                 })
             }
@@ -55,7 +56,7 @@ macro_rules! impl_sql_clock_store {
                     }
                 }
                 for c in &changes.start {
-                    ::sqlx::query("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '[]', NULL, NULL, NULL)")
+                    ::sqlx::query("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms, referral_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '[]', NULL, NULL, NULL, $10)")
                         .bind(&c.id)
                         .bind(case_id)
                         .bind(c.kind.as_str())
@@ -65,6 +66,7 @@ macro_rules! impl_sql_clock_store {
                         .bind(c.started_at_ms)
                         .bind(c.due_at_ms)
                         .bind(c.state.as_str())
+                        .bind(&c.referral_id)
                         .execute(&mut **tx)
                         .await
                         .map_err(db_err)?;
@@ -218,7 +220,7 @@ macro_rules! impl_sql_clock_store {
                     .await
                     .map_err(db_err)?;
                 rows.iter()
-                    .map(|r| Ok((self.clock_from(r)?, r.try_get::<String, _>(13).map_err(db_err)?)))
+                    .map(|r| Ok((self.clock_from(r)?, r.try_get::<String, _>(14).map_err(db_err)?)))
                     .collect()
             }
 

@@ -33,13 +33,13 @@ macro_rules! impl_sql_referral_store {
                 Ok(out)
             }
 
-            /// Stops the response clock a referral started (`referral-ID`) and, with
-            /// `compensation`, its emergency-compensation deadline (`compensation-ID`).
+            /// Stops the response clock a referral started and, with `compensation`, its
+            /// emergency-compensation deadline.
             async fn stop_referral_clocks(tx: &mut Tx, id: &str, compensation: bool, now_ms: i64) -> StoreResult<()> {
-                ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE (id = $2 OR id = $3) AND state IN ('running', 'paused')")
+                ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE referral_id = $2 AND (kind = 'referral_response' OR (kind = 'emergency_compensation' AND $3)) AND state IN ('running', 'paused')")
                     .bind(now_ms)
-                    .bind(format!("referral-{id}"))
-                    .bind(if compensation { format!("compensation-{id}") } else { String::new() })
+                    .bind(id)
+                    .bind(compensation)
                     .execute(&mut **tx)
                     .await
                     .map_err(db_err)?;
@@ -104,12 +104,12 @@ macro_rules! impl_sql_referral_store {
             }
 
             async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, i64)>> {
-                let due: Vec<(String, i64)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.id = 'referral-' || r.id WHERE r.status = 'sent' AND k.state = 'expired' ORDER BY k.due_at_ms, r.id")
+                let due: Vec<(String, i64)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.referral_id = r.id AND k.kind = 'referral_response' WHERE r.status = 'sent' AND k.state = 'expired' ORDER BY k.due_at_ms, r.id")
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
                 let mut overdue: std::collections::HashMap<String, ReferralRecord> = self
-                    .referrals_where("r.status = $1 AND EXISTS (SELECT 1 FROM clocks k WHERE k.id = 'referral-' || r.id AND k.state = 'expired')", "sent")
+                    .referrals_where("r.status = $1 AND EXISTS (SELECT 1 FROM clocks k WHERE k.referral_id = r.id AND k.kind = 'referral_response' AND k.state = 'expired')", "sent")
                     .await?
                     .into_iter()
                     .map(|r| (r.id.clone(), ReferralRecord { decline_reason: None, ..r }))
