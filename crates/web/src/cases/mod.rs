@@ -5,8 +5,7 @@ pub mod api;
 use crate::kit::auth::{Viewer, lang_cookie, secret_cookie, session_cookie_name};
 use crate::kit::error::{FieldError, PageError, denial_message};
 use crate::kit::form::{
-    CaseForm, ClientAddr, Opt, PageResult, field, form_pairs, options, posted_case_form, render,
-    signed_in, who,
+    ClientAddr, Opt, PageResult, Posted, options, posted, read_form, render, signed_in, who,
 };
 use crate::kit::i18n::{Lang, Tr};
 use crate::kit::refusal::{Shown, field_errors};
@@ -127,10 +126,13 @@ async fn login_submit(
     body: Bytes,
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "login");
-    let pairs = form_pairs(&body);
-    let login = field(&pairs, "login").unwrap_or("").to_string();
-    let password = field(&pairs, "password").unwrap_or("");
-    let next = safe_next(field(&pairs, "next"));
+    let LoginForm {
+        login,
+        password,
+        next,
+    } = read_form(&body, &ctx)?;
+    let password = password.as_str();
+    let next = safe_next(next.as_deref());
     let (status, error) =
         match mnir_app::accounts::sign_in(&state.app, &login, password, &client).await {
             SignIn::Success { session_secret } => {
@@ -600,11 +602,11 @@ async fn notify_page(viewer: Viewer, State(state): State<AppState>) -> PageResul
 async fn notify_submit(viewer: Viewer, State(state): State<AppState>, body: Bytes) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "notify");
-    let pairs = form_pairs(&body);
     let who = who(&state, user);
     mnir_app::notify::may_notify(&who).map_err(|e| e.page(&ctx, "notify-title"))?;
-    let input = notification_from_pairs(&pairs);
-    if field(&pairs, "action") == Some("check") {
+    let input: NotificationInput = read_form(&body, &ctx)?;
+    let NotifyAction { action } = read_form(&body, &ctx)?;
+    if action.as_deref() == Some("check") {
         // Checking the signals stores nothing; it shows the advice and keeps the form.
         let page = NotifyPage::new(ctx.clone(), input, Vec::new());
         return render(&viewer, StatusCode::OK, &page, &ctx);
@@ -619,24 +621,40 @@ async fn notify_submit(viewer: Viewer, State(state): State<AppState>, body: Byte
     }
 }
 
-/// Reads a notification form, where `signals` may repeat.
-pub(crate) fn notification_from_pairs(pairs: &[(String, String)]) -> NotificationInput {
-    let mut input = NotificationInput::default();
-    for (key, value) in pairs {
-        match key.as_str() {
-            "given_name" => input.given_name = value.clone(),
-            "family_name" => input.family_name = value.clone(),
-            "birth_date" => input.birth_date = Some(value.clone()),
-            "sex" => input.sex = value.clone(),
-            "citizenship" => input.citizenship = value.clone(),
-            "found_in_county" => input.found_in_county = value.clone(),
-            "signals" => input.signals.push(value.clone()),
-            "exploitation" => input.exploitation = Some(value.clone()),
-            "notes" => input.notes = value.clone(),
-            _ => {}
-        }
-    }
-    input
+/// What the notification form adds to the notification: whether the user only checks the
+/// signals.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NotifyAction {
+    action: Option<String>,
+}
+
+/// The sign-in form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    login: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// A step of a case as the case page posts it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StepForm {
+    to: String,
+    from: Option<String>,
+    reason: String,
+    why_different: String,
+}
+
+/// The password change form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
 }
 
 struct Step {
@@ -872,11 +890,18 @@ async fn transition_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let CaseForm { user, ctx, pairs } = posted_case_form(&viewer, &state, &body).await?;
+    let Posted {
+        user,
+        ctx,
+        form: step,
+    } = posted::<StepForm>(&viewer, &state, &body, "cases")?;
     let tr = ctx.tr;
-    let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
-    let seen_from = field(&pairs, "from").and_then(|f| f.parse::<CaseState>().ok());
-    let Ok(to) = field(&pairs, "to").unwrap_or("").parse::<CaseState>() else {
+    let reason = step.reason.trim().to_string();
+    let seen_from = step
+        .from
+        .as_deref()
+        .and_then(|f| f.parse::<CaseState>().ok());
+    let Ok(to) = step.to.parse::<CaseState>() else {
         // The case is shown again with the step the user saw it in.
         let shown = seen_from.unwrap_or(CaseState::Notified);
         return render_case(
@@ -893,7 +918,7 @@ async fn transition_submit(
         to,
         seen_from,
         reason: reason.clone(),
-        why_different: field(&pairs, "why_different").unwrap_or("").to_string(),
+        why_different: step.why_different,
     };
     let (status, message) =
         match mnir_app::cases::transition(&state.app, &who(&state, user), &id, &step).await {
@@ -948,12 +973,19 @@ async fn account_page(viewer: Viewer, State(state): State<AppState>) -> PageResu
 async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Bytes) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "account");
-    let pairs = form_pairs(&body);
-    let current = field(&pairs, "current").unwrap_or("");
-    let new = field(&pairs, "new").unwrap_or("");
-    let confirm = field(&pairs, "confirm").unwrap_or("");
-    match mnir_app::accounts::change_password(&state.app, &who(&state, user), current, new, confirm)
-        .await
+    let PasswordForm {
+        current,
+        new,
+        confirm,
+    } = read_form(&body, &ctx)?;
+    match mnir_app::accounts::change_password(
+        &state.app,
+        &who(&state, user),
+        &current,
+        &new,
+        &confirm,
+    )
+    .await
     {
         Ok(()) => Ok(Redirect::to("/login?done=password").into_response()),
         Err(AppError::Invalid(issues)) => render(

@@ -4,7 +4,7 @@
 pub mod api;
 
 use crate::kit::auth::Viewer;
-use crate::kit::form::{CaseForm, Reply, field, posted_case_form, render, signed_in, who};
+use crate::kit::form::{Posted, ReasonForm, Reply, posted, render, signed_in, who};
 use crate::kit::i18n::Tr;
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
@@ -101,14 +101,12 @@ async fn clock_action(
     body: Bytes,
     resume: bool,
 ) -> PageResult {
-    let CaseForm {
-        user, ctx, pairs, ..
-    } = posted_case_form(&viewer, &state, &body).await?;
+    let Posted { user, ctx, form } = posted::<ReasonForm>(&viewer, &state, &body, "cases")?;
     let command = if resume {
         ClockCommand::Resume
     } else {
         ClockCommand::Pause {
-            reason: field(&pairs, "reason").unwrap_or(""),
+            reason: &form.reason,
         }
     };
     mnir_app::clocks::change(&state.app, &who(&state, user), &case_id, &clock_id, command)

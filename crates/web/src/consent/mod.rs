@@ -4,7 +4,7 @@
 pub mod api;
 
 use crate::kit::auth::Viewer;
-use crate::kit::form::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
+use crate::kit::form::{Opt, Posted, Reply, options, posted, render, signed_in, ticked, who};
 use crate::kit::i18n::Tr;
 use crate::kit::refusal::{Shown, field_errors};
 use crate::kit::routes::PageRoutes;
@@ -227,15 +227,13 @@ async fn consent_page(
 }
 
 /// A posted form of this page: the user, the page, the case and what was typed (CSRF checked).
-async fn posted<'a>(
+fn posted_form<'a>(
     viewer: &'a Viewer,
     state: &AppState,
     body: &Bytes,
 ) -> Result<(&'a User, PageCtx, Typed), Reply> {
-    let user = signed_in(viewer)?;
-    let ctx = PageCtx::new(&state.keys, viewer, "cases");
-    let pairs = form_pairs(body);
-    Ok((user, ctx, typed_from(&pairs)))
+    let Posted { user, ctx, form } = posted::<PostedForm>(viewer, state, body, "cases")?;
+    Ok((user, ctx, form.into()))
 }
 
 /// Shows the page again with what was typed and what is wrong.
@@ -253,28 +251,36 @@ async fn refuse(
     render(viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx)
 }
 
-fn typed_from(pairs: &[(String, String)]) -> Typed {
-    Typed {
-        rights: pairs
-            .iter()
-            .filter(|(k, _)| k == "rights")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        language: field(pairs, "language")
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase(),
-        interpreter: field(pairs, "interpreter") == Some("yes"),
-        mediator: field(pairs, "mediator") == Some("yes"),
-        notice_version: field(pairs, "notice_version")
-            .unwrap_or("")
-            .trim()
-            .to_string(),
-        purpose: field(pairs, "purpose").unwrap_or("").to_string(),
-        recipient: field(pairs, "recipient").unwrap_or("").to_string(),
-        given_by: field(pairs, "given_by").unwrap_or("").to_string(),
-        method: field(pairs, "method").unwrap_or("").to_string(),
-        expires: field(pairs, "expires").unwrap_or("").trim().to_string(),
+/// The two forms of this page as posted: the information given and a consent.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct PostedForm {
+    rights: Vec<String>,
+    language: String,
+    interpreter: Option<String>,
+    mediator: Option<String>,
+    notice_version: String,
+    purpose: String,
+    recipient: String,
+    given_by: String,
+    method: String,
+    expires: String,
+}
+
+impl From<PostedForm> for Typed {
+    fn from(f: PostedForm) -> Typed {
+        Typed {
+            rights: f.rights,
+            language: f.language.trim().to_ascii_lowercase(),
+            interpreter: ticked(&f.interpreter),
+            mediator: ticked(&f.mediator),
+            notice_version: f.notice_version.trim().to_string(),
+            purpose: f.purpose,
+            recipient: f.recipient,
+            given_by: f.given_by,
+            method: f.method,
+            expires: f.expires.trim().to_string(),
+        }
     }
 }
 
@@ -332,7 +338,7 @@ async fn information_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let (user, ctx, typed) = posted(&viewer, &state, &body).await?;
+    let (user, ctx, typed) = posted_form(&viewer, &state, &body)?;
     let result = mnir_app::consent::record_information(
         &state.app,
         &who(&state, user),
@@ -349,7 +355,7 @@ async fn consent_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let (user, ctx, typed) = posted(&viewer, &state, &body).await?;
+    let (user, ctx, typed) = posted_form(&viewer, &state, &body)?;
     let result =
         mnir_app::consent::record_consent(&state.app, &who(&state, user), &id, typed.consent())
             .await;

@@ -4,7 +4,7 @@
 pub mod api;
 
 use crate::kit::auth::Viewer;
-use crate::kit::form::{Opt, Reply, field, form_pairs, options, render, signed_in, who};
+use crate::kit::form::{Opt, Reply, options, read_form, render, signed_in, who};
 use crate::kit::i18n::Tr;
 use crate::kit::refusal::{Shown, field_errors};
 use crate::kit::routes::PageRoutes;
@@ -233,6 +233,17 @@ async fn edit_page(
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
+/// A directory entry as its edit page posts it: ticked lists, languages as typed.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EntryForm {
+    services: Vec<String>,
+    counties: Vec<String>,
+    groups: Vec<String>,
+    languages: String,
+    capacity: String,
+}
+
 async fn edit_submit(
     viewer: Viewer,
     State(state): State<AppState>,
@@ -240,24 +251,22 @@ async fn edit_submit(
     body: Bytes,
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "directory");
-    let pairs = form_pairs(&body);
+    let form: EntryForm = read_form(&body, &ctx)?;
     let org = editable(&state, &viewer, &ctx, q.org.as_deref()).await?;
     let user = signed_in(&viewer)?;
-    let all = |name: &str| {
-        pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect::<Vec<_>>()
-    };
-    let (services, counties, groups) = (all("services"), all("counties"), all("groups"));
-    let languages_text = field(&pairs, "languages").unwrap_or("").to_string();
+    let EntryForm {
+        services,
+        counties,
+        groups,
+        languages: languages_text,
+        capacity: capacity_text,
+    } = form;
     let languages: Vec<String> = languages_text
         .split(',')
         .map(|l| l.trim().to_ascii_lowercase())
         .filter(|l| !l.is_empty())
         .collect();
-    let capacity_text = field(&pairs, "capacity").unwrap_or("").trim().to_string();
+    let capacity_text = capacity_text.trim().to_string();
     let capacity = if capacity_text.is_empty() {
         Ok(None)
     } else {

@@ -6,9 +6,7 @@ pub mod api;
 use crate::explain::explanation;
 use crate::kit::auth::Viewer;
 use crate::kit::error::PageError;
-use crate::kit::form::{
-    CaseForm, Reply, field, form_pairs, posted_case_form, render, signed_in, who,
-};
+use crate::kit::form::{Posted, Reply, posted, read_form, render, signed_in, who};
 use crate::kit::i18n::{Lang, Tr};
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
@@ -115,9 +113,38 @@ pub fn decision_form(
     })
 }
 
-/// Reads the interview form into answers and evidence notes.
+/// The interview form's fields that every catalogue has.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InterviewForm {
+    profile: String,
+    catalogue_version: Option<String>,
+    action: Option<String>,
+}
+
+/// The decision form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecisionPosted {
+    from: Option<String>,
+    decision: Option<String>,
+    reasons: String,
+    why_different: String,
+}
+
+/// A catalogue version as the coordinator's forms post it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CatalogueForm {
+    version: String,
+    csv: String,
+}
+
+/// Reads the interview form into answers and evidence notes. The form's fields are named after
+/// the catalogue's indicators (`mark-DR01`, `note-DR01`), so they are read by name from the
+/// catalogue the interview uses.
 fn read_answers(
-    pairs: &[(String, String)],
+    fields: &BTreeMap<String, String>,
     catalogue: &Catalogue,
     profile: Profile,
 ) -> (
@@ -128,7 +155,10 @@ fn read_answers(
     let mut marks = BTreeMap::new();
     let mut evidence = BTreeMap::new();
     for indicator in catalogue.profile_indicators(profile) {
-        match field(pairs, &format!("mark-{}", indicator.code)) {
+        match fields
+            .get(&format!("mark-{}", indicator.code))
+            .map(String::as_str)
+        {
             Some("present") => {
                 marks.insert(indicator.code.clone(), true);
             }
@@ -137,14 +167,15 @@ fn read_answers(
             }
             _ => {}
         }
-        if let Some(note) = field(pairs, &format!("note-{}", indicator.code))
-            .map(str::trim)
+        if let Some(note) = fields
+            .get(&format!("note-{}", indicator.code))
+            .map(|n| n.trim())
             .filter(|n| !n.is_empty())
         {
             evidence.insert(indicator.code.clone(), note.chars().take(1000).collect());
         }
     }
-    let act = match field(pairs, "act") {
+    let act = match fields.get("act").map(String::as_str) {
         Some("yes") => Some(true),
         Some("no") => Some(false),
         _ => None,
@@ -358,7 +389,8 @@ async fn interview_submit(
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
-    let pairs = form_pairs(&body);
+    let form: InterviewForm = read_form(&body, &ctx)?;
+    let fields: BTreeMap<String, String> = read_form(&body, &ctx)?;
     let who = who(&state, user);
     let InterviewCase {
         facts,
@@ -368,19 +400,22 @@ async fn interview_submit(
     } = mnir_app::identification::interview_case(&state.app, &who, &id)
         .await
         .map_err(|e| e.page(&ctx, "interview-title"))?;
-    let profile: Profile = field(&pairs, "profile")
-        .and_then(|p| p.parse().ok())
-        .ok_or_else(|| PageError::bad_request(&ctx, ctx.t("interview-bad-profile")))?;
-    let version =
-        field(&pairs, "catalogue_version").unwrap_or(mnir_domain::identification::BUILTIN_VERSION);
+    let profile: Profile = form
+        .profile
+        .parse()
+        .map_err(|_| PageError::bad_request(&ctx, ctx.t("interview-bad-profile")))?;
+    let version = form
+        .catalogue_version
+        .as_deref()
+        .unwrap_or(mnir_domain::identification::BUILTIN_VERSION);
     let catalogue: Arc<Catalogue> = state
         .app
         .catalogue(version)
         .await
         .map_err(|_| PageError::bad_request(&ctx, ctx.t("interview-bad-catalogue")))?;
-    let (marks, evidence, act) = read_answers(&pairs, &catalogue, profile);
+    let (marks, evidence, act) = read_answers(&fields, &catalogue, profile);
     let decision = decision_form(&ctx.tr, &decisions, latest.as_ref(), facts.state);
-    if field(&pairs, "action") == Some("profile") {
+    if form.action.as_deref() == Some("profile") {
         // Changing the profile only re-renders the form with that profile's indicators.
         let page = build_page(
             ctx.clone(),
@@ -447,17 +482,23 @@ async fn decision_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let CaseForm { user, ctx, pairs } = posted_case_form(&viewer, &state, &body).await?;
-    let seen_from = field(&pairs, "from").and_then(|f| f.parse::<CaseState>().ok());
-    let decision = field(&pairs, "decision").and_then(|d| d.parse::<CaseState>().ok());
+    let Posted { user, ctx, form } = posted::<DecisionPosted>(&viewer, &state, &body, "cases")?;
+    let seen_from = form
+        .from
+        .as_deref()
+        .and_then(|f| f.parse::<CaseState>().ok());
+    let decision = form
+        .decision
+        .as_deref()
+        .and_then(|d| d.parse::<CaseState>().ok());
     mnir_app::identification::decide_from_form(
         &state.app,
         &who(&state, user),
         &id,
         seen_from,
         decision,
-        field(&pairs, "reasons").unwrap_or(""),
-        field(&pairs, "why_different").unwrap_or(""),
+        &form.reasons,
+        &form.why_different,
     )
     .await
     .map_err(|e| match e {
@@ -542,10 +583,9 @@ async fn catalogue_import(
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
-    let pairs = form_pairs(&body);
+    let CatalogueForm { version, csv } = read_form(&body, &ctx)?;
+    let version = version.trim().to_string();
     let who = who(&state, user);
-    let version = field(&pairs, "version").unwrap_or("").trim().to_string();
-    let csv = field(&pairs, "csv").unwrap_or("").to_string();
     let outcome =
         mnir_app::catalogue::import(&state.app, &Changer::User(&who), &version, &csv, false)
             .await
@@ -597,9 +637,8 @@ async fn catalogue_activate(
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");
-    let pairs = form_pairs(&body);
-    let version = field(&pairs, "version").unwrap_or("");
-    mnir_app::catalogue::activate(&state.app, &Changer::User(&who(&state, user)), version)
+    let CatalogueForm { version, .. } = read_form(&body, &ctx)?;
+    mnir_app::catalogue::activate(&state.app, &Changer::User(&who(&state, user)), &version)
         .await
         .map_err(|e| e.page(&ctx, "catalogues-title"))?;
     Ok(Redirect::to("/identification/catalogues?done=activated").into_response())

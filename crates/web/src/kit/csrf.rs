@@ -5,7 +5,6 @@
 
 use crate::kit::auth::Viewer;
 use crate::kit::error::PageError;
-use crate::kit::form::form_pairs;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use axum::body::Body;
@@ -17,6 +16,12 @@ use mnir_crypto::constant_time_eq;
 
 /// The name of the form field that carries the token.
 pub const CSRF_FIELD: &str = "csrf";
+
+/// The token field of any posted form; the form's other fields are the handler's.
+#[derive(serde::Deserialize)]
+struct Token {
+    csrf: Option<String>,
+}
 
 /// Largest form the check reads; the router refuses larger bodies before this.
 const MAX_FORM: usize = 256 * 1024;
@@ -37,12 +42,10 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         return PageError::bad_request(&ctx, ctx.t("error-invalid")).into_response();
     };
     let expected = viewer.csrf_token(&state.keys);
-    let pairs = form_pairs(&bytes);
-    let submitted = pairs
-        .iter()
-        .find(|(name, _)| name == CSRF_FIELD)
-        .map(|(_, value)| value.as_str());
-    match submitted {
+    let submitted = serde_html_form::from_bytes::<Token>(&bytes)
+        .ok()
+        .and_then(|t| t.csrf);
+    match submitted.as_deref() {
         Some(token) if constant_time_eq(token, &expected) => {
             // The handler reads the same viewer instead of looking the session up again.
             parts.extensions.insert(viewer);

@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use mnir_app::Who;
 use mnir_store::User;
+use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
 
 pub type PageResult = Result<Response, Reply>;
@@ -86,34 +87,55 @@ pub fn who<'a>(state: &AppState, user: &'a User) -> Who<'a> {
     state.app.who(user, "web")
 }
 
-/// What every form posted on a case needs: the signed-in user, the page, and the form's fields
-/// (their CSRF token was checked before the handler ran).
-pub struct CaseForm<'a> {
+/// A page form posted by the signed-in user, read into its type (its CSRF token was checked
+/// before the handler ran).
+pub struct Posted<'a, T> {
     pub user: &'a User,
     pub ctx: PageCtx,
-    pub pairs: Vec<(String, String)>,
+    pub form: T,
 }
 
-pub async fn posted_case_form<'a>(
+/// The signed-in user and the form they posted, read into `T`; a page of the navigation entry
+/// `active` shows any error.
+pub fn posted<'a, T: DeserializeOwned>(
     viewer: &'a Viewer,
     state: &AppState,
     body: &Bytes,
-) -> Result<CaseForm<'a>, Reply> {
+    active: &'static str,
+) -> Result<Posted<'a, T>, Reply> {
     let user = signed_in(viewer)?;
-    let ctx = PageCtx::new(&state.keys, viewer, "cases");
-    let pairs = form_pairs(body);
-    Ok(CaseForm { user, ctx, pairs })
+    let ctx = PageCtx::new(&state.keys, viewer, active);
+    let form = read_form(body, &ctx)?;
+    Ok(Posted { user, ctx, form })
 }
 
-pub fn form_pairs(body: &Bytes) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes(body).unwrap_or_default()
+/// Reads a posted form into `T`: a field that repeats fills a list, a field left out takes the
+/// type's default. A body that is no form of that shape is a bad request, said in the user's
+/// language.
+pub fn read_form<T: DeserializeOwned>(body: &Bytes, ctx: &PageCtx) -> Result<T, Reply> {
+    serde_html_form::from_bytes(body)
+        .map_err(|_| PageError::bad_request(ctx, ctx.t("error-invalid")).into())
 }
 
-pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+/// Whether a checkbox posted as `yes` was ticked.
+pub fn ticked(value: &Option<String>) -> bool {
+    value.as_deref() == Some("yes")
+}
+
+/// An answer posted as `accept` or `decline`; anything else is no answer.
+pub fn accepted(answer: &Option<String>) -> Option<bool> {
+    match answer.as_deref() {
+        Some("accept") => Some(true),
+        Some("decline") => Some(false),
+        _ => None,
+    }
+}
+
+/// A form with only a reason (pausing a clock).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ReasonForm {
+    pub reason: String,
 }
 
 pub struct Opt {

@@ -5,7 +5,7 @@
 pub mod api;
 
 use crate::kit::auth::Viewer;
-use crate::kit::form::{Reply, field, form_pairs, render, signed_in, who};
+use crate::kit::form::{Posted, Reply, accepted, posted, render, signed_in, ticked, who};
 use crate::kit::i18n::Tr;
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
@@ -30,18 +30,34 @@ pub fn routes() -> PageRoutes {
         .post("/referrals/{id}/answer", answer)
 }
 
+/// A referral as the case page posts it.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SendForm {
+    to_org: String,
+    service: String,
+    urgent: Option<String>,
+}
+
+/// The recipient's answer.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AnswerForm {
+    answer: Option<String>,
+    reason: String,
+}
+
 async fn send(
     viewer: Viewer,
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let crate::kit::form::CaseForm { user, ctx, pairs } =
-        crate::kit::form::posted_case_form(&viewer, &state, &body).await?;
+    let Posted { user, ctx, form } = posted::<SendForm>(&viewer, &state, &body, "cases")?;
     let input = ReferralInput {
-        to_org: field(&pairs, "to_org").unwrap_or("").to_string(),
-        service: field(&pairs, "service").unwrap_or("").to_string(),
-        urgent: field(&pairs, "urgent") == Some("yes"),
+        to_org: form.to_org,
+        service: form.service,
+        urgent: ticked(&form.urgent),
     };
     mnir_app::referral::send_referral(&state.app, &who(&state, user), &id, input)
         .await
@@ -203,20 +219,13 @@ async fn answer(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let user = signed_in(&viewer)?;
-    let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
-    let pairs = form_pairs(&body);
-    let accept = match field(&pairs, "answer") {
-        Some("accept") => Some(true),
-        Some("decline") => Some(false),
-        _ => None,
-    };
+    let Posted { user, ctx, form } = posted::<AnswerForm>(&viewer, &state, &body, "inbox")?;
     mnir_app::referral::answer_referral(
         &state.app,
         &who(&state, user),
         &id,
-        accept,
-        field(&pairs, "reason").unwrap_or(""),
+        accepted(&form.answer),
+        &form.reason,
     )
     .await
     .map_err(|r| r.page(&ctx, "referral-title"))?;

@@ -4,7 +4,7 @@
 pub mod api;
 
 use crate::kit::auth::Viewer;
-use crate::kit::form::{Opt, Reply, field, options, render, signed_in, who};
+use crate::kit::form::{Opt, Posted, Reply, accepted, options, posted, render, signed_in, who};
 use crate::kit::i18n::Tr;
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
@@ -138,26 +138,35 @@ pub fn view(tr: &Tr, open: &OpenCase) -> Option<ReflectionView> {
     })
 }
 
+/// The person's answer to the offer, as the case page posts it.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct OfferForm {
+    answer: Option<String>,
+    language: String,
+}
+
+/// The end of a running period, with its outcome and why.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct EndForm {
+    outcome: String,
+    reason: String,
+}
+
 async fn offer_submit(
     viewer: Viewer,
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let crate::kit::form::CaseForm {
-        user, ctx, pairs, ..
-    } = crate::kit::form::posted_case_form(&viewer, &state, &body).await?;
-    let accepted = match field(&pairs, "answer") {
-        Some("accept") => Some(true),
-        Some("decline") => Some(false),
-        _ => None,
-    };
+    let Posted { user, ctx, form } = posted::<OfferForm>(&viewer, &state, &body, "cases")?;
     mnir_app::reflection::offer(
         &state.app,
         &who(&state, user),
         &id,
-        accepted,
-        field(&pairs, "language").unwrap_or(""),
+        accepted(&form.answer),
+        &form.language,
     )
     .await
     .map_err(|r| r.page(&ctx, "reflection-title"))?;
@@ -170,15 +179,13 @@ async fn end_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let crate::kit::form::CaseForm {
-        user, ctx, pairs, ..
-    } = crate::kit::form::posted_case_form(&viewer, &state, &body).await?;
+    let Posted { user, ctx, form } = posted::<EndForm>(&viewer, &state, &body, "cases")?;
     mnir_app::reflection::end(
         &state.app,
         &who(&state, user),
         &id,
-        field(&pairs, "outcome").unwrap_or(""),
-        field(&pairs, "reason").unwrap_or(""),
+        &form.outcome,
+        &form.reason,
     )
     .await
     .map_err(|r| r.page(&ctx, "reflection-title"))?;
