@@ -574,3 +574,13 @@ noremoval-name = Name
 noremoval-since = From
 noremoval-until = Until
 noremoval-paused = paused, no end date
+
+# The server's operator, on the command line
+org-code-invalid = The organisation code “{ $code }” must be letters, digits and dashes.
+org-name-required = Enter the name of the organisation.
+org-county-unknown = The county “{ $county }” does not exist (ISO 3166-2, e.g. RO-CJ).
+user-login-invalid = The user name “{ $login }” must be 1–64 letters, digits or . _ - @
+user-org-unknown = The organisation “{ $org }” does not exist.
+user-login-exists = The user name “{ $login }” is taken already.
+synthetic-no-organisations = The default organisations are missing: run mnir init first.
+synthetic-seed-used = The cases of this seed are in the database already; choose another seed.

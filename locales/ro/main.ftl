@@ -579,3 +579,13 @@ noremoval-name = Nume
 noremoval-since = De la
 noremoval-until = Până la
 noremoval-paused = suspendată, fără termen
+
+# Operatorul serverului, în linia de comandă
+org-code-invalid = Codul organizației „{ $code }” poate conține doar litere, cifre și cratime.
+org-name-required = Scrieți denumirea organizației.
+org-county-unknown = Județul „{ $county }” nu există (ISO 3166-2, de exemplu RO-CJ).
+user-login-invalid = Numele de utilizator „{ $login }” trebuie să aibă 1–64 de litere, cifre sau . _ - @
+user-org-unknown = Organizația „{ $org }” nu există.
+user-login-exists = Numele de utilizator „{ $login }” este deja folosit.
+synthetic-no-organisations = Lipsesc organizațiile implicite: rulați întâi mnir init.
+synthetic-seed-used = Cazurile acestei semințe sunt deja în baza de date; alegeți altă sămânță.

@@ -146,6 +146,12 @@ pub async fn end_session(app: &App, secret: &str, who: Option<&Who<'_>>) {
     }
 }
 
+/// Removes the sessions past their absolute limit, so the table does not grow with every
+/// sign-in; returns how many went.
+pub async fn end_expired_sessions(app: &App) -> AppResult<u64> {
+    Ok(app.store().delete_expired_sessions(app.now_ms()).await?)
+}
+
 /// The user behind an API token, `None` for an unknown or expired one.
 pub async fn token_user(app: &App, token: &str) -> Option<User> {
     let record = app.store().api_token(&secret_hash(token)).await.ok()??;

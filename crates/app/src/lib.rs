@@ -15,6 +15,7 @@ pub mod directory;
 mod error;
 pub mod identification;
 pub mod notify;
+pub mod operator;
 pub mod referral;
 pub mod reflection;
 

@@ -1,10 +1,9 @@
 use crate::open::{Location, default_key_file, keys_for, open, redacted};
 use crate::{DbArgs, usage};
-use mnir_domain::defaults::romanian_organisations;
+use mnir_app::operator::{self, NewAccount, NewOrganisation, SyntheticBatch};
+use mnir_app::{AccountPolicy, App, AppError, Arg, Message};
 use mnir_domain::{IdentifyPower, OrgKind, OrgType, RoleSet};
-use mnir_store::{
-    ApiTokenRecord, AuditActor, AuditVerdict, NewUser, Organisation, Store, StoreError,
-};
+use mnir_store::{AuditActor, AuditVerdict, Store};
 use mnir_web::{AppState, SystemClock, WebConfig};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -12,34 +11,77 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 pub async fn migrate(db: &DbArgs) -> anyhow::Result<ExitCode> {
     open(db).await?;
     println!("schema is up to date ({})", redacted(&db.url));
     Ok(ExitCode::SUCCESS)
 }
 
-/// Saves the default organisations; returns how many were new.
-async fn seed_organisations(store: &dyn Store) -> anyhow::Result<usize> {
-    let by = AuditActor::cli(now_ms());
-    let mut added = 0;
-    for spec in romanian_organisations() {
-        if store.organisation(&spec.code).await?.is_some() {
-            continue;
-        }
-        store.upsert_organisation(&spec.into(), &by).await?;
-        added += 1;
-    }
-    Ok(added)
+/// The use cases over an opened database, as its operator: no web configuration is needed.
+fn operator_app(store: Arc<dyn Store>) -> App {
+    App::new(store, Arc::new(SystemClock), AccountPolicy::default())
+}
+
+/// A text argument of a refusal's message (the value the operator typed, as the use case read it).
+fn text_arg(message: &Message, name: &str) -> String {
+    message
+        .args
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, arg)| match arg {
+            Arg::Text(s) | Arg::Term(_, s) => s.clone(),
+            Arg::Number(n) => n.to_string(),
+        })
+        .unwrap_or_default()
+}
+
+/// The one English line an operator's use case refusal is printed as (exit status 2); any other
+/// failure stays an error of the server (exit status 1).
+fn refusal(e: AppError) -> anyhow::Error {
+    let message = match &e {
+        AppError::Invalid(issues) => issues.first().map(|i| &i.message),
+        AppError::Conflict(m) => Some(m),
+        _ => None,
+    };
+    let line = match message {
+        Some(m) => match m.id {
+            "org-code-invalid" => format!(
+                "organisation code `{}` must be letters, digits and dashes",
+                text_arg(m, "code")
+            ),
+            "org-name-required" => "--name must not be empty".to_string(),
+            "org-county-unknown" => format!(
+                "unknown county `{}` (ISO 3166-2, e.g. RO-CJ)",
+                text_arg(m, "county")
+            ),
+            "user-login-invalid" => format!(
+                "login `{}` must be 1–64 letters, digits or . _ - @",
+                text_arg(m, "login")
+            ),
+            "account-too-short" => format!(
+                "the password must have at least {} characters",
+                mnir_app::accounts::MIN_PASSWORD
+            ),
+            "user-org-unknown" => format!(
+                "unknown organisation `{}` (see `mnir org list`)",
+                text_arg(m, "org")
+            ),
+            "user-login-exists" => format!("login `{}` already exists", text_arg(m, "login")),
+            "synthetic-no-organisations" => {
+                "the default organisations are missing: run `mnir init` first".to_string()
+            }
+            _ => return e.into(),
+        },
+        None => return e.into(),
+    };
+    usage(line)
 }
 
 pub async fn init(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
-    let added = seed_organisations(store.as_ref()).await?;
-    let total = store.list_organisations().await?.len();
+    let app = operator_app(store);
+    let added = operator::seed_organisations(&app).await?;
+    let total = mnir_app::accounts::organisations(&app).await?.len();
     println!("{added} organisations added, {total} in all");
     Ok(ExitCode::SUCCESS)
 }
@@ -58,40 +100,25 @@ pub async fn org_add(
         .map_err(|e: mnir_domain::org::UnknownOrgType| usage(e.to_string()))?;
     let kind: OrgKind = kind.parse().map_err(usage)?;
     let identify_power: IdentifyPower = identifies.parse().map_err(usage)?;
-    let code = code.trim().to_ascii_uppercase();
-    if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(usage(format!(
-            "organisation code `{code}` must be letters, digits and dashes"
-        )));
-    }
-    if name.trim().is_empty() {
-        return Err(usage("--name must not be empty"));
-    }
-    if let Some(c) = county.filter(|c| mnir_domain::reference::county(c).is_none()) {
-        return Err(usage(format!(
-            "unknown county `{c}` (ISO 3166-2, e.g. RO-CJ)"
-        )));
-    }
-    let (store, _) = open(db).await?;
-    let org = Organisation {
-        code: code.clone(),
-        name: name.trim().to_string(),
+    let org = NewOrganisation {
+        code,
+        name,
         org_type,
         kind,
-        county: county.map(str::to_string),
+        county,
         identify_power,
-        active: true,
-    };
-    store
-        .upsert_organisation(&org, &AuditActor::cli(now_ms()))
-        .await?;
-    println!("organisation {code} saved");
+    }
+    .check()
+    .map_err(refusal)?;
+    let (store, _) = open(db).await?;
+    operator::save_organisation(&operator_app(store), &org).await?;
+    println!("organisation {} saved", org.code());
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn org_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
-    for o in store.list_organisations().await? {
+    for o in mnir_app::accounts::organisations(&operator_app(store)).await? {
         println!(
             "{:<12} {:<30} {:<16} {:<6} {:<13} {}",
             o.code,
@@ -114,59 +141,30 @@ pub async fn user_add(
     let roles: RoleSet = roles
         .parse()
         .map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
-    let login = login.trim();
-    if login.is_empty()
-        || login.len() > 64
-        || !login
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
-    {
-        return Err(usage(format!(
-            "login `{login}` must be 1–64 letters, digits or . _ - @"
-        )));
-    }
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password)?;
-    let password = password.trim_end_matches(['\n', '\r']).to_string();
-    if password.chars().count() < mnir_web::MIN_PASSWORD {
-        return Err(usage(format!(
-            "the password must have at least {} characters",
-            mnir_web::MIN_PASSWORD
-        )));
-    }
-    let (store, _) = open(db).await?;
-    if store.organisation(org).await?.is_none() {
-        return Err(usage(format!(
-            "unknown organisation `{org}` (see `mnir org list`)"
-        )));
-    }
-    let hash = tokio::task::spawn_blocking(move || {
-        mnir_crypto::hash_password(&password, mnir_crypto::PasswordCost::Standard)
-    })
-    .await?;
-    let new = NewUser {
-        login: login.to_string(),
-        org_code: org.to_string(),
+    let account = NewAccount {
+        login,
+        org_code: org,
         roles,
-        password_hash: hash,
-        now_ms: now_ms(),
-    };
-    match store.create_user(&new, &AuditActor::cli(now_ms())).await {
-        Ok(user) => {
-            println!(
-                "user {} created in {} with roles {}",
-                user.login, user.org.code, user.roles
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(StoreError::Conflict(_)) => Err(usage(format!("login `{login}` already exists"))),
-        Err(e) => Err(e.into()),
+        password: password.trim_end_matches(['\n', '\r']),
     }
+    .check()
+    .map_err(refusal)?;
+    let (store, _) = open(db).await?;
+    let user = operator::create_account(&operator_app(store), account)
+        .await
+        .map_err(refusal)?;
+    println!(
+        "user {} created in {} with roles {}",
+        user.login, user.org.code, user.roles
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub async fn user_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
-    for u in store.list_users().await? {
+    for u in operator::users(&operator_app(store)).await? {
         println!(
             "{:<24} {:<12} {}{}",
             u.login,
@@ -203,21 +201,11 @@ pub fn parse_ttl(ttl: &str) -> anyhow::Result<i64> {
 pub async fn token_issue(db: &DbArgs, login: &str, ttl: &str) -> anyhow::Result<ExitCode> {
     let ttl_ms = parse_ttl(ttl)?;
     let (store, _) = open(db).await?;
-    let user = store
-        .user_by_login(login)
-        .await?
-        .ok_or_else(|| usage(format!("unknown login `{login}`")))?;
-    let token = mnir_crypto::random_secret();
-    let now = now_ms();
-    let record = ApiTokenRecord {
-        token_hash: mnir_crypto::secret_hash(&token),
-        user_id: user.id.clone(),
-        created_at_ms: now,
-        expires_at_ms: now + ttl_ms,
+    let token = match operator::issue_token(&operator_app(store), login, ttl_ms).await {
+        Ok(token) => token,
+        Err(AppError::NotFound) => return Err(usage(format!("unknown login `{login}`"))),
+        Err(e) => return Err(e.into()),
     };
-    store
-        .create_api_token(&record, &AuditActor::cli(now))
-        .await?;
     println!("{token}");
     Ok(ExitCode::SUCCESS)
 }
@@ -225,59 +213,56 @@ pub async fn token_issue(db: &DbArgs, login: &str, ttl: &str) -> anyhow::Result<
 const BATCH: usize = 2000;
 
 /// Inserts `count` synthetic cases in batches, one transaction each; returns the rate.
-async fn insert_synthetic(store: &dyn Store, count: usize, seed: u64) -> anyhow::Result<f64> {
-    if store.organisation("IGPR").await?.is_none() {
-        return Err(usage(
-            "the default organisations are missing: run `mnir init` first",
-        ));
-    }
+async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f64> {
     let started = Instant::now();
     let mut generator = mnir_synth::Generator::new(seed, mnir_synth::SERIES_END);
     // The generated cases' open clocks run on the built-in profile's lengths.
     let jurisdiction = mnir_domain::jurisdiction::Jurisdiction::romania();
-    let mut done = 0;
-    while done < count {
-        let batch: Vec<_> = generator.by_ref().take(BATCH.min(count - done)).collect();
-        let clocks: Vec<_> = batch
+    let mut left = count;
+    // Generated lazily, one batch at a time, so a million cases never sit in memory at once.
+    let batches = std::iter::from_fn(|| {
+        let cases: Vec<_> = generator.by_ref().take(BATCH.min(left)).collect();
+        left -= cases.len();
+        let clocks = cases
             .iter()
             .flat_map(|case| mnir_synth::running_clocks(case, &jurisdiction))
             .collect();
-        match store
-            .insert_generated_cases(&batch, &clocks, &AuditActor::cli(now_ms()))
-            .await
-        {
-            Ok(()) => {}
-            Err(StoreError::Conflict(_)) => {
-                return Err(usage(format!(
-                    "cases from seed {seed} are already in the database; choose another --seed"
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        }
-        done += batch.len();
+        (!cases.is_empty()).then_some(SyntheticBatch { cases, clocks })
+    });
+    let progress = |done: usize| {
         if count >= 50_000 && done % 50_000 < BATCH {
             eprintln!("  {done} / {count}");
         }
+    };
+    match operator::insert_synthetic(app, batches, progress).await {
+        Ok(_) => {}
+        Err(AppError::Conflict(m)) if m.id == "synthetic-seed-used" => {
+            return Err(usage(format!(
+                "cases from seed {seed} are already in the database; choose another --seed"
+            )));
+        }
+        Err(e) => return Err(refusal(e)),
     }
     Ok(count as f64 / started.elapsed().as_secs_f64().max(1e-9))
 }
 
 pub async fn generate(db: &DbArgs, cases: usize, seed: u64) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
+    let backend = store.backend();
     let started = Instant::now();
-    let rate = insert_synthetic(store.as_ref(), cases, seed).await?;
+    let rate = insert_synthetic(&operator_app(store), cases, seed).await?;
     println!(
         "generated {cases} cases in {:.2} s ({:.0} cases/s) on {}",
         started.elapsed().as_secs_f64(),
         rate,
-        store.backend()
+        backend
     );
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn audit_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
-    match store.verify_audit().await? {
+    match operator::verify_audit(&operator_app(store)).await? {
         AuditVerdict::Intact { entries } => {
             println!("audit log intact: {entries} entries");
             Ok(ExitCode::SUCCESS)
@@ -334,17 +319,24 @@ async fn run_server(
         clock_check_s = rules.clock_check.as_secs(),
         "rules loaded"
     );
-    let state = AppState::new(store.clone(), keys, config, Arc::new(SystemClock))
+    let state = AppState::new(store, keys, config, Arc::new(SystemClock))
         .with_jurisdiction(rules.jurisdiction);
+    if mnir_app::accounts::organisation(&state.app, "ANITP")
+        .await?
+        .is_none()
+    {
+        tracing::warn!("the database has no organisations yet: run `mnir init`");
+    }
     let scheduler = tokio::spawn(mnir_app::clocks::run_scheduler(
         state.app.clone(),
         rules.clock_check,
     ));
+    let app = state.app.clone();
     let sweeper = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = store.delete_expired_sessions(now_ms()).await {
+            if let Err(e) = mnir_app::accounts::end_expired_sessions(&app).await {
                 tracing::warn!(%e, "could not remove expired sessions");
             }
         }
@@ -380,48 +372,11 @@ pub async fn serve(
         )));
     }
     let (store, keys) = open(db).await?;
-    if store.organisation("ANITP").await?.is_none() {
-        tracing::warn!("the database has no organisations yet: run `mnir init`");
-    }
     let rules = ServerRules {
         jurisdiction,
         clock_check: std::time::Duration::from_secs(clock_check_every),
     };
     run_server(store, keys, config, listen, rules).await
-}
-
-/// The demo accounts: one per role, in organisations where that role has work to see.
-const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
-    ("demo.screener", "IGPR", "screener"),
-    ("demo.caseworker", "ANITP-B", "case_worker"),
-    ("demo.officer", "ANITP-B", "identification_officer"),
-    ("demo.supervisor", "ANITP-B", "supervisor"),
-    ("demo.coordinator", "ANITP", "coordinator"),
-    ("demo.investigator", "DIICOT", "investigator"),
-    ("demo.trainer", "ANITP", "trainer"),
-    ("demo.admin", "ANITP", "admin"),
-    (
-        "demo.dgaspc",
-        "DGASPC-B",
-        "case_worker,identification_officer",
-    ),
-];
-
-fn demo_password() -> String {
-    // Four groups of five lowercase letters and digits: easy to type, about 100 bits.
-    let secret = mnir_crypto::random_secret();
-    let alphabet: Vec<char> = "abcdefghijkmnpqrstuvwxyz23456789".chars().collect();
-    let chars: Vec<char> = secret
-        .as_bytes()
-        .chunks(2)
-        .take(20)
-        .map(|p| alphabet[(p[0] as usize * 7 + p[1] as usize) % alphabet.len()])
-        .collect();
-    chars
-        .chunks(5)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 pub async fn demo(
@@ -454,59 +409,24 @@ pub async fn demo(
         }
     }
     let (store, keys) = open(&db).await?;
-    let added = seed_organisations(store.as_ref()).await?;
-    let by = AuditActor::cli(now_ms());
+    let app = operator_app(store.clone());
+    let added = operator::seed_organisations(&app).await?;
     println!(
         "mnir demo — database {} ({} organisations{})",
         redacted(&db.url),
-        store.list_organisations().await?.len(),
+        mnir_app::accounts::organisations(&app).await?.len(),
         if added > 0 { ", new" } else { "" }
     );
     println!("\nAccounts (passwords are new at every start of the demo):");
-    for (login, org, roles) in DEMO_ACCOUNTS {
-        let password = demo_password();
-        let pw = password.clone();
-        let hash = tokio::task::spawn_blocking(move || {
-            mnir_crypto::hash_password(&pw, mnir_crypto::PasswordCost::Standard)
-        })
-        .await?;
-        match store.user_by_login(login).await? {
-            Some(user) => store.set_password(&user.id, &hash, &by).await?,
-            None => {
-                let roles: RoleSet = roles
-                    .parse()
-                    .map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
-                store
-                    .create_user(
-                        &NewUser {
-                            login: login.to_string(),
-                            org_code: org.to_string(),
-                            roles,
-                            password_hash: hash,
-                            now_ms: now_ms(),
-                        },
-                        &by,
-                    )
-                    .await?;
-            }
-        }
-        println!("  {login:<20} {password}   {org:<9} {roles}");
+    for a in operator::reset_demo_accounts(&app).await? {
+        println!(
+            "  {:<20} {}   {:<9} {}",
+            a.login, a.password, a.org_code, a.roles
+        );
     }
-    let existing = store
-        .count_cases_by_state(&mnir_store::ScopeFor {
-            scope: mnir_domain::CaseScope {
-                national: true,
-                ..Default::default()
-            },
-            org_code: "ANITP".into(),
-            user_id: String::new(),
-        })
-        .await?
-        .iter()
-        .map(|(_, n)| n)
-        .sum::<i64>();
+    let existing = operator::case_count(&app).await?;
     if existing == 0 && cases > 0 {
-        let rate = insert_synthetic(store.as_ref(), cases, seed).await?;
+        let rate = insert_synthetic(&app, cases, seed).await?;
         println!("\n{cases} synthetic cases created ({rate:.0} cases/s).");
     } else {
         println!("\n{existing} cases already in the database (use --fresh to start anew).");
@@ -556,9 +476,8 @@ pub async fn indicators_evaluate(
     let catalogue: std::sync::Arc<Catalogue> = match db {
         None => std::sync::Arc::new(Catalogue::builtin().clone()),
         Some(db) => {
-            let (store, keys) = open(db).await?;
-            let state = AppState::new(store, keys, WebConfig::default(), Arc::new(SystemClock));
-            state.app.active_catalogue().await?
+            let (store, _) = open(db).await?;
+            operator_app(store).active_catalogue().await?
         }
     };
     let answers = Answers {
@@ -607,10 +526,10 @@ pub async fn catalogue_import(
             return Ok(ExitCode::from(2));
         }
     };
-    let (store, keys) = open(db).await?;
+    let (store, _) = open(db).await?;
     // The same use case as the coordinator's page, for the operator of the server.
-    let app = AppState::new(store, keys, WebConfig::default(), Arc::new(SystemClock)).app;
-    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(now_ms()));
+    let app = operator_app(store);
+    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(app.now_ms()));
     match mnir_app::catalogue::import(&app, &changer, version, &text, activate).await? {
         Ok(_) => {}
         Err(mnir_app::catalogue::Rejected::VersionExists(_)) => {
@@ -634,31 +553,28 @@ pub async fn catalogue_import(
 
 pub async fn catalogue_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
-    let imported = store.list_catalogues().await?;
-    let builtin_active = !imported.iter().any(|c| c.active);
-    for c in &imported {
+    for c in mnir_app::catalogue::all(&operator_app(store)).await? {
+        let note = match (
+            c.version == mnir_domain::identification::BUILTIN_VERSION,
+            c.active,
+        ) {
+            (true, true) => "  built in, active",
+            (true, false) => "  built in",
+            (false, true) => "  active",
+            (false, false) => "",
+        };
         println!(
-            "{:<24} {:>4} indicators{}",
-            c.version,
-            c.indicator_count,
-            if c.active { "  active" } else { "" }
+            "{:<24} {:>4} indicators{note}",
+            c.version, c.indicator_count
         );
     }
-    println!(
-        "{:<24} {:>4} indicators  built in{}",
-        mnir_domain::identification::BUILTIN_VERSION,
-        mnir_domain::identification::Catalogue::builtin()
-            .indicators
-            .len(),
-        if builtin_active { ", active" } else { "" }
-    );
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn catalogue_activate(db: &DbArgs, version: &str) -> anyhow::Result<ExitCode> {
-    let (store, keys) = open(db).await?;
-    let app = AppState::new(store, keys, WebConfig::default(), Arc::new(SystemClock)).app;
-    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(now_ms()));
+    let (store, _) = open(db).await?;
+    let app = operator_app(store);
+    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(app.now_ms()));
     match mnir_app::catalogue::activate(&app, &changer, version).await {
         Ok(()) => {
             println!("catalogue {version} is active");
@@ -722,12 +638,5 @@ mod tests {
         for bad in ["", "d", "0d", "-1h", "3w", "10", "99999d"] {
             assert!(parse_ttl(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn demo_passwords_are_long_and_fresh() {
-        let a = demo_password();
-        assert_eq!(a.len(), 23);
-        assert_ne!(a, demo_password());
     }
 }

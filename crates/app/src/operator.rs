@@ -1,0 +1,501 @@
+//! The use cases of the server's operator: whoever runs `mnir` on the server holds the database
+//! and its key file, so acts without a signed-in user and no role applies. Every change is
+//! audited as channel `cli`; the command line is the only adapter that offers these.
+//!
+//! What the operator types is checked by pure functions ([`NewOrganisation::check`],
+//! [`NewAccount::check`]) that need no [`App`], so a mistyped command is refused before the
+//! database is opened (opening a new SQLite URL would create the file and its key).
+
+use crate::accounts::{MIN_PASSWORD, hash_password};
+use crate::{App, AppError, AppResult, Arg, FieldIssue, Message};
+use mnir_domain::defaults::romanian_organisations;
+use mnir_domain::{IdentifyPower, OrgKind, OrgType, RoleSet};
+use mnir_store::{
+    ApiTokenRecord, AuditActor, AuditVerdict, ClockRecord, NewCase, NewUser, Organisation,
+    ScopeFor, StoreError, User,
+};
+
+fn operator(app: &App) -> AuditActor {
+    AuditActor::cli(app.now_ms())
+}
+
+fn refused(field: &'static str, id: &'static str, name: &'static str, value: &str) -> AppError {
+    AppError::Invalid(vec![FieldIssue {
+        field,
+        message: Message::new(id).with(name, Arg::Text(value.to_string())),
+    }])
+}
+
+/// An organisation as the operator describes it.
+pub struct NewOrganisation<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub org_type: OrgType,
+    pub kind: OrgKind,
+    pub county: Option<&'a str>,
+    pub identify_power: IdentifyPower,
+}
+
+/// An organisation whose code, name and county were checked; [`save_organisation`] takes
+/// nothing else.
+pub struct CheckedOrganisation(Organisation);
+
+impl CheckedOrganisation {
+    /// The code as stored (trimmed, upper case).
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+}
+
+impl NewOrganisation<'_> {
+    /// Codes appear in routing tables and URLs, so they are kept to letters, digits and dashes.
+    pub fn check(&self) -> AppResult<CheckedOrganisation> {
+        let code = self.code.trim().to_ascii_uppercase();
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(refused("code", "org-code-invalid", "code", &code));
+        }
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err(AppError::invalid("name", "org-name-required"));
+        }
+        if let Some(c) = self
+            .county
+            .filter(|c| mnir_domain::reference::county(c).is_none())
+        {
+            return Err(refused("county", "org-county-unknown", "county", c));
+        }
+        Ok(CheckedOrganisation(Organisation {
+            code,
+            name: name.to_string(),
+            org_type: self.org_type,
+            kind: self.kind,
+            county: self.county.map(str::to_string),
+            identify_power: self.identify_power,
+            active: true,
+        }))
+    }
+}
+
+/// Adds an organisation, or replaces the one with the same code.
+pub async fn save_organisation(app: &App, org: &CheckedOrganisation) -> AppResult<()> {
+    Ok(app
+        .store()
+        .upsert_organisation(&org.0, &operator(app))
+        .await?)
+}
+
+/// Saves the default organisations that are missing; returns how many were new. Ones already
+/// there are left as they are, so an operator's corrections survive a second `init`.
+pub async fn seed_organisations(app: &App) -> AppResult<usize> {
+    let mut added = 0;
+    for spec in romanian_organisations() {
+        if app.store().organisation(&spec.code).await?.is_some() {
+            continue;
+        }
+        app.store()
+            .upsert_organisation(&spec.into(), &operator(app))
+            .await?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// An account as the operator describes it.
+pub struct NewAccount<'a> {
+    pub login: &'a str,
+    pub org_code: &'a str,
+    pub roles: RoleSet,
+    pub password: &'a str,
+}
+
+/// An account whose login and password were checked; [`create_account`] takes nothing else.
+/// No `Debug`: it holds a password in clear.
+pub struct CheckedAccount {
+    login: String,
+    org_code: String,
+    roles: RoleSet,
+    password: String,
+}
+
+impl NewAccount<'_> {
+    /// Logins are typed at sign-in and shown in the audit log, so they stay short and plain.
+    pub fn check(self) -> AppResult<CheckedAccount> {
+        let login = self.login.trim();
+        if login.is_empty()
+            || login.len() > 64
+            || !login
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+        {
+            return Err(refused("login", "user-login-invalid", "login", login));
+        }
+        if self.password.chars().count() < MIN_PASSWORD {
+            return Err(AppError::invalid("password", "account-too-short"));
+        }
+        Ok(CheckedAccount {
+            login: login.to_string(),
+            org_code: self.org_code.to_string(),
+            roles: self.roles,
+            password: self.password.to_string(),
+        })
+    }
+}
+
+/// Creates an account in an existing organisation; a login that exists already is a conflict.
+pub async fn create_account(app: &App, account: CheckedAccount) -> AppResult<User> {
+    if app.store().organisation(&account.org_code).await?.is_none() {
+        return Err(refused("org", "user-org-unknown", "org", &account.org_code));
+    }
+    let password_hash = hash_password(app, account.password).await;
+    let new = NewUser {
+        login: account.login,
+        org_code: account.org_code,
+        roles: account.roles,
+        password_hash,
+        now_ms: app.now_ms(),
+    };
+    match app.store().create_user(&new, &operator(app)).await {
+        Ok(user) => Ok(user),
+        Err(StoreError::Conflict(_)) => Err(AppError::Conflict(
+            Message::new("user-login-exists").with("login", Arg::Text(new.login)),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every account, active or not.
+pub async fn users(app: &App) -> AppResult<Vec<User>> {
+    Ok(app.store().list_users().await?)
+}
+
+/// Issues an API token for `login`, valid for `lifetime_ms`, and returns its secret: it is shown
+/// once and only its hash is stored. `NotFound` for an unknown login.
+pub async fn issue_token(app: &App, login: &str, lifetime_ms: i64) -> AppResult<String> {
+    let user = app
+        .store()
+        .user_by_login(login)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let secret = mnir_crypto::random_secret();
+    let by = operator(app);
+    let record = ApiTokenRecord {
+        token_hash: mnir_crypto::secret_hash(&secret),
+        user_id: user.id,
+        created_at_ms: by.now_ms,
+        expires_at_ms: by.now_ms + lifetime_ms,
+    };
+    app.store().create_api_token(&record, &by).await?;
+    Ok(secret)
+}
+
+/// Recomputes the audit log's hash chain.
+pub async fn verify_audit(app: &App) -> AppResult<AuditVerdict> {
+    Ok(app.store().verify_audit().await?)
+}
+
+/// The demo accounts: one per role, in organisations where that role has work to see
+/// (login, organisation, roles).
+const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
+    ("demo.screener", "IGPR", "screener"),
+    ("demo.caseworker", "ANITP-B", "case_worker"),
+    ("demo.officer", "ANITP-B", "identification_officer"),
+    ("demo.supervisor", "ANITP-B", "supervisor"),
+    ("demo.coordinator", "ANITP", "coordinator"),
+    ("demo.investigator", "DIICOT", "investigator"),
+    ("demo.trainer", "ANITP", "trainer"),
+    ("demo.admin", "ANITP", "admin"),
+    (
+        "demo.dgaspc",
+        "DGASPC-B",
+        "case_worker,identification_officer",
+    ),
+];
+
+/// A demo account with the password it was just given.
+pub struct DemoAccount {
+    pub login: &'static str,
+    pub org_code: &'static str,
+    pub roles: &'static str,
+    pub password: String,
+}
+
+fn demo_password() -> String {
+    // Four groups of five lowercase letters and digits: easy to type, about 100 bits.
+    let secret = mnir_crypto::random_secret();
+    let alphabet: Vec<char> = "abcdefghijkmnpqrstuvwxyz23456789".chars().collect();
+    let chars: Vec<char> = secret
+        .as_bytes()
+        .chunks(2)
+        .take(20)
+        .map(|p| alphabet[(p[0] as usize * 7 + p[1] as usize) % alphabet.len()])
+        .collect();
+    chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Gives every demo account a new password, creating the accounts that are missing (in the
+/// default organisations, which must exist). A demo's passwords change at every start, so one
+/// printed on a screen or a slide stops working.
+pub async fn reset_demo_accounts(app: &App) -> AppResult<Vec<DemoAccount>> {
+    let mut accounts = Vec::with_capacity(DEMO_ACCOUNTS.len());
+    for &(login, org_code, roles) in DEMO_ACCOUNTS {
+        let password = demo_password();
+        match app.store().user_by_login(login).await? {
+            Some(user) => {
+                let hash = hash_password(app, password.clone()).await;
+                app.store()
+                    .set_password(&user.id, &hash, &operator(app))
+                    .await?;
+            }
+            None => {
+                let roles = roles
+                    .parse()
+                    .map_err(|e| AppError::Internal(format!("demo account {login}: {e}")))?;
+                let account = NewAccount {
+                    login,
+                    org_code,
+                    roles,
+                    password: &password,
+                }
+                .check()?;
+                create_account(app, account).await?;
+            }
+        }
+        accounts.push(DemoAccount {
+            login,
+            org_code,
+            roles,
+            password,
+        });
+    }
+    Ok(accounts)
+}
+
+/// How many cases the database holds, whoever they belong to.
+pub async fn case_count(app: &App) -> AppResult<i64> {
+    let everything = ScopeFor {
+        scope: mnir_domain::CaseScope {
+            national: true,
+            ..Default::default()
+        },
+        org_code: "ANITP".into(),
+        user_id: String::new(),
+    };
+    let counts = app.store().count_cases_by_state(&everything).await?;
+    Ok(counts.iter().map(|(_, n)| n).sum())
+}
+
+/// Generated cases with the clocks still running at the end of their history.
+pub struct SyntheticBatch {
+    pub cases: Vec<NewCase>,
+    pub clocks: Vec<ClockRecord>,
+}
+
+/// Stores synthetic cases batch by batch (one transaction and one audit entry each) and reports
+/// the running total after each to `inserted`; returns the total. The cases refer to the default
+/// organisations, so without them nothing is stored; a batch whose cases are stored already (the
+/// same seed again) is a conflict.
+pub async fn insert_synthetic(
+    app: &App,
+    batches: impl IntoIterator<Item = SyntheticBatch>,
+    mut inserted: impl FnMut(usize),
+) -> AppResult<usize> {
+    if app.store().organisation("IGPR").await?.is_none() {
+        return Err(AppError::conflict("synthetic-no-organisations"));
+    }
+    let mut done = 0;
+    for batch in batches {
+        match app
+            .store()
+            .insert_generated_cases(&batch.cases, &batch.clocks, &operator(app))
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => {
+                return Err(AppError::conflict("synthetic-seed-used"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        done += batch.cases.len();
+        inserted(done);
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AccountPolicy, Clock};
+    use mnir_crypto::{Keys, PasswordCost};
+    use mnir_store_sqlite::SqliteStore;
+    use std::sync::Arc;
+
+    struct Fixed;
+
+    impl Clock for Fixed {
+        fn now_ms(&self) -> i64 {
+            1_767_225_600_000
+        }
+    }
+
+    async fn app(dir: &tempfile::TempDir) -> App {
+        let keys = Keys::from_master(&Keys::generate_master());
+        let store = SqliteStore::open(&dir.path().join("mnir.db"), keys)
+            .await
+            .expect("a new SQLite database opens");
+        let policy = AccountPolicy {
+            password_cost: PasswordCost::Fast,
+            ..AccountPolicy::default()
+        };
+        App::new(Arc::new(store), Arc::new(Fixed), policy)
+    }
+
+    fn account<'a>(org_code: &'a str, password: &'a str) -> NewAccount<'a> {
+        NewAccount {
+            login: "maria.ong",
+            org_code,
+            roles: "case_worker".parse().expect("a known role"),
+            password,
+        }
+    }
+
+    fn field(e: &AppError) -> Option<&'static str> {
+        match e {
+            AppError::Invalid(issues) => issues.first().map(|i| i.field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn an_organisation_code_is_normalised_and_checked() {
+        let org = |code, name, county| NewOrganisation {
+            code,
+            name,
+            org_type: OrgType::Ngo,
+            kind: OrgKind::Other,
+            county,
+            identify_power: IdentifyPower::None,
+        };
+        let ok = org(" ong-x ", " X ", Some("RO-CJ")).check().expect("valid");
+        assert_eq!(ok.code(), "ONG-X");
+        assert_eq!(ok.0.name, "X");
+        for (bad, expected) in [
+            (org("A B", "X", None), "code"),
+            (org("", "X", None), "code"),
+            (org("A", "  ", None), "name"),
+            (org("A", "X", Some("RO-XX")), "county"),
+        ] {
+            assert_eq!(bad.check().err().as_ref().and_then(field), Some(expected));
+        }
+    }
+
+    #[test]
+    fn a_short_password_or_an_odd_login_is_refused_before_the_database() {
+        let short = account("IGPR", "scurtă").check().err();
+        assert_eq!(short.as_ref().and_then(field), Some("password"));
+        let odd = NewAccount {
+            login: "maria ong",
+            ..account("IGPR", "o parolă destul de lungă")
+        }
+        .check()
+        .err();
+        assert_eq!(odd.as_ref().and_then(field), Some("login"));
+    }
+
+    #[tokio::test]
+    async fn an_account_needs_a_known_organisation_and_a_free_login() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let app = app(&dir).await;
+        let checked = || account("ONG-NOPE", "o parolă destul de lungă").check();
+        let unknown = create_account(&app, checked().expect("valid")).await.err();
+        assert_eq!(unknown.as_ref().and_then(field), Some("org"));
+        assert!(users(&app).await.expect("listed").is_empty());
+
+        assert!(seed_organisations(&app).await.expect("seeded") > 0);
+        assert_eq!(seed_organisations(&app).await.expect("seeded again"), 0);
+        let valid = || account("IGPR", "o parolă destul de lungă").check();
+        let user = create_account(&app, valid().expect("valid"))
+            .await
+            .expect("created");
+        assert_eq!(user.org.code, "IGPR");
+        assert_ne!(user.password_hash, "o parolă destul de lungă");
+        match create_account(&app, valid().expect("valid")).await {
+            Err(AppError::Conflict(m)) => assert_eq!(m.id, "user-login-exists"),
+            other => panic!("a second account with the login: {:?}", other.err()),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_token_is_stored_as_its_hash_and_lasts_its_lifetime() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let app = app(&dir).await;
+        assert!(matches!(
+            issue_token(&app, "nobody", 60_000).await,
+            Err(AppError::NotFound)
+        ));
+        seed_organisations(&app).await.expect("seeded");
+        let valid = account("IGPR", "o parolă destul de lungă").check();
+        let user = create_account(&app, valid.expect("valid"))
+            .await
+            .expect("created");
+        let secret = issue_token(&app, "maria.ong", 60_000)
+            .await
+            .expect("issued");
+        assert!(
+            app.store()
+                .api_token(&secret)
+                .await
+                .expect("read")
+                .is_none()
+        );
+        let stored = app
+            .store()
+            .api_token(&mnir_crypto::secret_hash(&secret))
+            .await
+            .expect("read")
+            .expect("stored by its hash");
+        assert_eq!(stored.user_id, user.id);
+        assert_eq!(stored.expires_at_ms - stored.created_at_ms, 60_000);
+        assert!(matches!(
+            verify_audit(&app).await.expect("verified"),
+            AuditVerdict::Intact { .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn synthetic_cases_need_the_default_organisations() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let app = app(&dir).await;
+        let none: Vec<SyntheticBatch> = Vec::new();
+        match insert_synthetic(&app, none, |_| {}).await {
+            Err(AppError::Conflict(m)) => assert_eq!(m.id, "synthetic-no-organisations"),
+            other => panic!("inserted without organisations: {:?}", other.err()),
+        }
+        assert_eq!(case_count(&app).await.expect("counted"), 0);
+    }
+
+    #[tokio::test]
+    async fn demo_accounts_get_new_long_passwords_at_every_reset() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let app = app(&dir).await;
+        seed_organisations(&app).await.expect("seeded");
+        let first = reset_demo_accounts(&app).await.expect("created");
+        assert_eq!(first.len(), DEMO_ACCOUNTS.len());
+        assert_eq!(
+            users(&app).await.expect("listed").len(),
+            DEMO_ACCOUNTS.len()
+        );
+        let second = reset_demo_accounts(&app).await.expect("reset");
+        assert_eq!(
+            users(&app).await.expect("listed").len(),
+            DEMO_ACCOUNTS.len()
+        );
+        for (a, b) in first.iter().zip(&second) {
+            assert_eq!(a.password.len(), 23);
+            assert_ne!(a.password, b.password);
+        }
+    }
+}
