@@ -50,11 +50,11 @@ pub enum SignIn {
 
 /// Checks a login and password from `client` and opens a session.
 pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> SignIn {
-    let now = app.now_ms();
+    let now = app.now();
     let policy = app.policy();
     {
         let mut attempts = app.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        attempts.retain(|_, (first, _)| now - *first < policy.ip_window_ms);
+        attempts.retain(|_, (first, _)| now.millis() - *first < policy.ip_window_ms);
         if attempts
             .get(client)
             .is_some_and(|(_, failures)| *failures >= policy.ip_attempts)
@@ -65,7 +65,10 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
     // Only failures count against an address: a whole office may sign in from one address.
     let note_failure = || {
         let mut attempts = app.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        attempts.entry(client.to_string()).or_insert((now, 0)).1 += 1;
+        attempts
+            .entry(client.to_string())
+            .or_insert((now.millis(), 0))
+            .1 += 1;
     };
     let user = app.store().user_by_login(login.trim()).await.ok().flatten();
     // An unknown login is checked against a hash of the same cost, so timing does not reveal
@@ -104,7 +107,7 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
         user_id: user.id.clone(),
         created_at_ms: now,
         last_seen_ms: now,
-        expires_at_ms: now + policy.session_absolute_ms,
+        expires_at_ms: now.later_by(policy.session_absolute_ms),
     };
     if app.store().create_session(&record).await.is_err() {
         return SignIn::BadCredentials;
@@ -117,9 +120,11 @@ pub async fn session_user(app: &App, secret: &str) -> Option<User> {
     let hash = secret_hash(secret);
     let store = app.store();
     let session = store.session(&hash).await.ok()??;
-    let now = app.now_ms();
+    let now = app.now();
     let policy = app.policy();
-    if now >= session.expires_at_ms || now - session.last_seen_ms >= policy.session_idle_ms {
+    if now >= session.expires_at_ms
+        || now.millis_since(session.last_seen_ms) >= policy.session_idle_ms
+    {
         let _ = store.delete_session(&hash).await;
         return None;
     }
@@ -128,7 +133,7 @@ pub async fn session_user(app: &App, secret: &str) -> Option<User> {
         return None;
     }
     // Refreshing at most once a minute keeps reads from turning into writes on every click.
-    if now - session.last_seen_ms > 60_000 {
+    if now.millis_since(session.last_seen_ms) > 60_000 {
         let _ = store.touch_session(&hash, now).await;
     }
     Some(user)
@@ -149,13 +154,13 @@ pub async fn end_session(app: &App, secret: &str, who: Option<&Who<'_>>) {
 /// Removes the sessions past their absolute limit, so the table does not grow with every
 /// sign-in; returns how many went.
 pub async fn end_expired_sessions(app: &App) -> AppResult<u64> {
-    Ok(app.store().delete_expired_sessions(app.now_ms()).await?)
+    Ok(app.store().delete_expired_sessions(app.now()).await?)
 }
 
 /// The user behind an API token, `None` for an unknown or expired one.
 pub async fn token_user(app: &App, token: &str) -> Option<User> {
     let record = app.store().api_token(&secret_hash(token)).await.ok()??;
-    if record.expires_at_ms <= app.now_ms() {
+    if record.expires_at_ms <= app.now() {
         return None;
     }
     let user = app.store().user_by_id(&record.user_id).await.ok()??;

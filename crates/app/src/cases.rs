@@ -43,7 +43,7 @@ pub struct Dashboard {
     pub decisions: Option<DecisionStats>,
     pub national: bool,
     /// Overdue referrals with their answer deadline, for a national scope.
-    pub overdue_referrals: Option<Vec<(ReferralRecord, i64)>>,
+    pub overdue_referrals: Option<Vec<(ReferralRecord, mnir_store::Timestamp)>>,
 }
 
 pub async fn dashboard(app: &App, who: &Who<'_>) -> AppResult<Dashboard> {
@@ -295,7 +295,7 @@ pub(crate) async fn apply(
         &transition.case_id,
         transition.from,
         transition.to,
-        who.now_ms(),
+        who.now(),
     )
     .await?;
     let change = CaseChange {

@@ -57,7 +57,7 @@ pub async fn all(app: &App) -> AppResult<Vec<CatalogueRecord>> {
     rows.push(CatalogueRecord {
         version: BUILTIN_VERSION.into(),
         indicator_count: Catalogue::builtin().indicators.len() as i64,
-        imported_at_ms: 0,
+        imported_at_ms: mnir_store::Timestamp::EPOCH,
         imported_by: None,
         active: builtin_active,
     });

@@ -2,11 +2,12 @@
 //! inbox of the tasks expired clocks create, and the scheduler that fires them.
 
 use crate::{App, AppError, AppResult, Message, Who};
-use chrono::DateTime;
 use mnir_domain::clocks::ClockKind;
 use mnir_domain::jurisdiction::Length;
 use mnir_domain::{Action, CaseState, can};
-use mnir_store::{ClockChanges, ClockRecord, ReferralRecord, StoreError, TaskRecord, User};
+use mnir_store::{
+    ClockChanges, ClockRecord, ReferralRecord, StoreError, TaskRecord, Timestamp, User,
+};
 
 /// Longest reason for pausing a clock.
 pub const MAX_PAUSE_REASON: usize = 1000;
@@ -29,7 +30,7 @@ pub(crate) fn new_clock(
     kind: ClockKind,
     case_id: &str,
     org_code: &str,
-    now_ms: i64,
+    now_ms: Timestamp,
     urgent: bool,
 ) -> Option<ClockRecord> {
     ClockRecord::start(
@@ -49,7 +50,7 @@ pub(crate) async fn changes_for(
     case_id: &str,
     from: CaseState,
     to: CaseState,
-    now_ms: i64,
+    now_ms: Timestamp,
 ) -> AppResult<ClockChanges> {
     let plan = mnir_domain::clocks::on_transition(from, to);
     // The handler is looked up only when a clock starts, to spare the other transitions a query.
@@ -106,7 +107,7 @@ pub async fn change(
             app.store().pause_clock(&clock.id, reason, &who.by).await
         }
         ClockCommand::Resume => {
-            let due = due_after_resume(app, &clock, who.now_ms())?;
+            let due = due_after_resume(app, &clock, who.now())?;
             app.store().resume_clock(&clock.id, due, &who.by).await
         }
     };
@@ -117,23 +118,22 @@ pub async fn change(
     }
 }
 
-/// The new due time of a paused clock resumed at `now_ms`: its length counted from its start,
+/// The new due time of a paused clock resumed at `now`: its length counted from its start,
 /// without the time it spent paused.
-fn due_after_resume(app: &App, clock: &ClockRecord, now_ms: i64) -> AppResult<i64> {
+fn due_after_resume(app: &App, clock: &ClockRecord, now: Timestamp) -> AppResult<Timestamp> {
     let unreadable = |what: &str| AppError::Internal(format!("clock {}: {what}", clock.id));
-    let time = |ms: i64| DateTime::from_timestamp_millis(ms).ok_or_else(|| unreadable("time"));
     let length = Length::parse(&clock.length).ok_or_else(|| unreadable("length"))?;
-    let mut pauses = Vec::with_capacity(clock.pauses.len());
-    for (from, until) in &clock.pauses {
-        pauses.push((time(*from)?, until.map(time).transpose()?));
-    }
+    let mut pauses: Vec<_> = clock
+        .pauses
+        .iter()
+        .map(|(from, until)| (from.to_utc(), until.map(Timestamp::to_utc)))
+        .collect();
     if let Some(last) = pauses.last_mut() {
-        last.1 = Some(time(now_ms)?);
+        last.1 = Some(now.to_utc());
     }
-    let start = time(clock.started_at_ms)?;
     app.jurisdiction()
-        .due(length, start, &pauses)
-        .map(|due| due.timestamp_millis())
+        .due(length, clock.started_at_ms.to_utc(), &pauses)
+        .map(Timestamp::from_utc)
         .ok_or_else(|| unreadable("due time"))
 }
 
@@ -162,7 +162,7 @@ pub async fn inbox(app: &App, who: &Who<'_>) -> AppResult<Inbox> {
     let store = app.store();
     let tasks = store.open_tasks(org).await?;
     let upcoming = store
-        .upcoming_clocks(org, who.now_ms() + UPCOMING_DAYS * 86_400_000)
+        .upcoming_clocks(org, who.now().later_by(UPCOMING_DAYS * 86_400_000))
         .await?;
     let referrals = store.referrals_awaiting(org).await?;
     let tasks = tasks
@@ -215,7 +215,7 @@ pub async fn fire_due(app: &App) -> usize {
     const BATCH: i64 = 500;
     let mut created = 0;
     loop {
-        match app.store().fire_due_clocks(app.now_ms(), BATCH).await {
+        match app.store().fire_due_clocks(app.now(), BATCH).await {
             Ok(tasks) => {
                 created += tasks.len();
                 if !tasks.is_empty() {

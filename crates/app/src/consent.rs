@@ -4,7 +4,7 @@
 use crate::{App, AppError, AppResult, FieldIssue, Who};
 use mnir_domain::consent::{GivenBy, Method, Purpose, Right};
 use mnir_domain::{Action, CaseFacts, can};
-use mnir_store::{ConsentRecord, InformationRecord, StoreError};
+use mnir_store::{ConsentRecord, InformationRecord, StoreError, Timestamp};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -96,7 +96,7 @@ pub async fn record_information(
         notice_version: input.notice_version.trim().to_string(),
         given_by: who.user.id.clone(),
         org_code: who.user.org.code.clone(),
-        given_at_ms: who.now_ms(),
+        given_at_ms: who.now(),
     };
     app.store().record_information(&record, &who.by).await?;
     Ok(record)
@@ -110,7 +110,7 @@ pub async fn record_consent(
     input: ConsentInput,
 ) -> AppResult<ConsentRecord> {
     let (facts, _) = consent_case(app, who, id).await?;
-    let now = who.now_ms();
+    let now = who.now();
     let recipient = input.recipient.trim().to_string();
     let expires_text = input.expires.trim();
     let purpose = Purpose::parse(&input.purpose);
@@ -122,8 +122,8 @@ pub async fn record_consent(
         chrono::NaiveDate::parse_from_str(expires_text, "%Y-%m-%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc().timestamp_millis())
-            .filter(|ms| *ms > now)
+            .map(|d| Timestamp::from_utc(d.and_utc()))
+            .filter(|t| *t > now)
             .map(Some)
             .ok_or(())
     };

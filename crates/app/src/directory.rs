@@ -93,7 +93,7 @@ pub async fn save_entry(
         target_groups: input.target_groups,
         languages,
         capacity: input.capacity,
-        updated_at_ms: who.now_ms(),
+        updated_at_ms: who.now(),
     };
     app.store().save_directory_entry(&entry, &who.by).await?;
     Ok(entry)

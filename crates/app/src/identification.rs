@@ -109,7 +109,7 @@ pub async fn save_interview(
         outcome: evaluation.outcome,
         created_by: who.user.id.clone(),
         org_code: who.user.org.code.clone(),
-        created_at_ms: who.now_ms(),
+        created_at_ms: who.now(),
     };
     app.store().save_interview(&record, &who.by).await?;
     Ok((record, evaluation))
@@ -164,7 +164,7 @@ pub async fn decide(
         why_different,
         decided_by: who.user.id.clone(),
         org_code: who.user.org.code.clone(),
-        decided_at_ms: who.now_ms(),
+        decided_at_ms: who.now(),
     };
     let transition = Transition {
         case_id: case_id.to_string(),

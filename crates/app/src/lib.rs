@@ -24,7 +24,7 @@ pub use error::{AppError, AppResult, Arg, FieldIssue, Message};
 
 use mnir_domain::identification::Catalogue;
 use mnir_domain::jurisdiction::Jurisdiction;
-use mnir_store::{AuditActor, ScopeFor, Store, User};
+use mnir_store::{AuditActor, ScopeFor, Store, Timestamp, User};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
@@ -82,8 +82,11 @@ impl App {
         self
     }
 
-    pub fn now_ms(&self) -> i64 {
-        self.clock.now_ms()
+    pub fn now(&self) -> Timestamp {
+        // The clock is the system's or a test's, never input: a time out of any calendar's
+        // range is a broken machine.
+        Timestamp::from_millis(self.clock.now_ms())
+            .expect("the clock reads a time a calendar can show")
     }
 
     pub fn jurisdiction(&self) -> &Jurisdiction {
@@ -113,7 +116,7 @@ impl App {
                 user_id: Some(user.id.clone()),
                 org_code: Some(user.org.code.clone()),
                 channel,
-                now_ms: self.now_ms(),
+                now_ms: self.now(),
             },
         }
     }
@@ -131,7 +134,7 @@ impl Who<'_> {
         self.user.actor()
     }
 
-    pub fn now_ms(&self) -> i64 {
+    pub fn now(&self) -> Timestamp {
         self.by.now_ms
     }
 

@@ -141,7 +141,7 @@ pub fn validate(
         .into_iter()
         .map(|(org_code, basis)| CaseAccess { org_code, basis })
         .collect();
-    let now_ms = now.timestamp_millis();
+    let now_ms = mnir_store::Timestamp::from_utc(now);
     Ok(NewCase {
         id,
         reference: reference_code,
@@ -200,17 +200,14 @@ pub fn may_notify(who: &Who) -> AppResult<()> {
 pub async fn notify(app: &App, who: &Who<'_>, input: &NotificationInput) -> AppResult<NewCase> {
     may_notify(who)?;
     let (id, reference_code) = fresh_identifiers();
-    let now = DateTime::from_timestamp_millis(who.now_ms())
-        .ok_or_else(|| AppError::Internal("the clock is out of range".into()))?;
+    let now = who.now().to_utc();
     let case = validate(input, who.user, now, id, reference_code).map_err(AppError::Invalid)?;
     let plan = mnir_domain::clocks::on_notification();
     let org = mnir_store::answering_org(&case.access).unwrap_or_else(|| case.notifying_org.clone());
     let clocks: Vec<mnir_store::ClockRecord> = plan
         .start
         .iter()
-        .filter_map(|kind| {
-            crate::clocks::new_clock(app, *kind, &case.id, &org, who.now_ms(), false)
-        })
+        .filter_map(|kind| crate::clocks::new_clock(app, *kind, &case.id, &org, who.now(), false))
         .collect();
     app.store().create_case(&case, &clocks, &who.by).await?;
     Ok(case)

@@ -16,7 +16,7 @@ use mnir_store::{
 };
 
 fn operator(app: &App) -> AuditActor {
-    AuditActor::cli(app.now_ms())
+    AuditActor::cli(app.now())
 }
 
 fn refused(field: &'static str, id: &'static str, name: &'static str, value: &str) -> AppError {
@@ -152,7 +152,7 @@ pub async fn create_account(app: &App, account: CheckedAccount) -> AppResult<Use
         org_code: account.org_code,
         roles: account.roles,
         password_hash,
-        now_ms: app.now_ms(),
+        now_ms: app.now(),
     };
     match app.store().create_user(&new, &operator(app)).await {
         Ok(user) => Ok(user),
@@ -182,7 +182,7 @@ pub async fn issue_token(app: &App, login: &str, lifetime_ms: i64) -> AppResult<
         token_hash: mnir_crypto::secret_hash(&secret),
         user_id: user.id,
         created_at_ms: by.now_ms,
-        expires_at_ms: by.now_ms + lifetime_ms,
+        expires_at_ms: by.now_ms.later_by(lifetime_ms),
     };
     app.store().create_api_token(&record, &by).await?;
     Ok(secret)
@@ -458,7 +458,10 @@ mod tests {
             .expect("read")
             .expect("stored by its hash");
         assert_eq!(stored.user_id, user.id);
-        assert_eq!(stored.expires_at_ms - stored.created_at_ms, 60_000);
+        assert_eq!(
+            stored.expires_at_ms.millis_since(stored.created_at_ms),
+            60_000
+        );
         assert!(matches!(
             verify_audit(&app).await.expect("verified"),
             AuditVerdict::Intact { .. }

@@ -29,13 +29,11 @@ pub async fn consent_allows(
         return Ok(true);
     }
     let purpose = consent_purpose(service);
-    let now = app.now_ms();
-    Ok(app
-        .store()
-        .consents_of(case_id)
-        .await?
-        .iter()
-        .any(|c| c.terms().is_some_and(|t| t.covers(purpose, to_org, now))))
+    let now = app.now();
+    Ok(app.store().consents_of(case_id).await?.iter().any(|c| {
+        c.terms()
+            .is_some_and(|t| t.covers(purpose, to_org, now.millis()))
+    }))
 }
 
 /// A referral as sent by the case page or the API.
@@ -93,7 +91,7 @@ pub async fn send_referral(
                 .with("recipient", Arg::Text(to_org.clone())),
         }]));
     }
-    let now = who.now_ms();
+    let now = who.now();
     let referral = ReferralRecord {
         id: uuid::Uuid::new_v4().to_string(),
         case_id: case_id.to_string(),

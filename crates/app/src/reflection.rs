@@ -75,7 +75,7 @@ pub async fn offer(
                 ClockKind::ReflectionPeriod,
                 case_id,
                 &org,
-                who.now_ms(),
+                who.now(),
                 false,
             )
             .ok_or_else(|| AppError::Internal("no reflection_period clock".into()))?,
@@ -86,7 +86,7 @@ pub async fn offer(
     let record = ReflectionRecord {
         id: uuid::Uuid::new_v4().to_string(),
         case_id: case_id.to_string(),
-        offered_at_ms: who.now_ms(),
+        offered_at_ms: who.now(),
         accepted,
         language,
         org_code: who.user.org.code.clone(),

@@ -529,7 +529,7 @@ pub async fn catalogue_import(
     let (store, _) = open(db).await?;
     // The same use case as the coordinator's page, for the operator of the server.
     let app = operator_app(store);
-    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(app.now_ms()));
+    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(app.now()));
     match mnir_app::catalogue::import(&app, &changer, version, &text, activate).await? {
         Ok(_) => {}
         Err(mnir_app::catalogue::Rejected::VersionExists(_)) => {
@@ -574,7 +574,7 @@ pub async fn catalogue_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
 pub async fn catalogue_activate(db: &DbArgs, version: &str) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     let app = operator_app(store);
-    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(app.now_ms()));
+    let changer = mnir_app::catalogue::Changer::Operator(AuditActor::cli(app.now()));
     match mnir_app::catalogue::activate(&app, &changer, version).await {
         Ok(()) => {
             println!("catalogue {version} is active");

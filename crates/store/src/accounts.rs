@@ -1,7 +1,7 @@
 //! Organisations, users and how they sign in: login attempts, sessions and API tokens, and
 //! the key check that ties the database to its key file.
 
-use crate::{AuditActor, StoreResult};
+use crate::{AuditActor, StoreResult, Timestamp};
 use async_trait::async_trait;
 use mnir_domain::{Actor, IdentifyPower, OrgKind, OrgType, RoleSet};
 use serde::Serialize;
@@ -24,7 +24,7 @@ pub struct NewUser {
     pub org_code: String,
     pub roles: RoleSet,
     pub password_hash: String,
-    pub now_ms: i64,
+    pub now_ms: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub struct User {
     pub password_hash: String,
     pub active: bool,
     pub failed_logins: i64,
-    pub locked_until_ms: Option<i64>,
+    pub locked_until_ms: Option<Timestamp>,
 }
 
 impl User {
@@ -62,17 +62,17 @@ pub struct LockoutPolicy {
 pub struct SessionRecord {
     pub id_hash: String,
     pub user_id: String,
-    pub created_at_ms: i64,
-    pub last_seen_ms: i64,
-    pub expires_at_ms: i64,
+    pub created_at_ms: Timestamp,
+    pub last_seen_ms: Timestamp,
+    pub expires_at_ms: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiTokenRecord {
     pub token_hash: String,
     pub user_id: String,
-    pub created_at_ms: i64,
-    pub expires_at_ms: i64,
+    pub created_at_ms: Timestamp,
+    pub expires_at_ms: Timestamp,
 }
 
 impl From<mnir_domain::defaults::OrgSpec> for Organisation {
@@ -113,15 +113,15 @@ pub trait AccountStore: Send + Sync {
         &self,
         user_id: &str,
         succeeded: bool,
-        now_ms: i64,
+        now_ms: Timestamp,
         policy: LockoutPolicy,
     ) -> StoreResult<()>;
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>>;
-    async fn touch_session(&self, id_hash: &str, now_ms: i64) -> StoreResult<()>;
+    async fn touch_session(&self, id_hash: &str, now_ms: Timestamp) -> StoreResult<()>;
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
     async fn delete_sessions_of(&self, user_id: &str) -> StoreResult<()>;
-    async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64>;
+    async fn delete_expired_sessions(&self, now_ms: Timestamp) -> StoreResult<u64>;
     async fn create_api_token(&self, token: &ApiTokenRecord, by: &AuditActor) -> StoreResult<()>;
     async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>>;
 }

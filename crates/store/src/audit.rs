@@ -1,6 +1,7 @@
 //! The append-only, hash-chained audit log.
 
 use crate::StoreResult;
+use crate::Timestamp;
 use async_trait::async_trait;
 use serde::Serialize;
 
@@ -12,11 +13,11 @@ pub struct AuditActor {
     pub org_code: Option<String>,
     /// Where the request came from: `web`, `api` or `cli`.
     pub channel: &'static str,
-    pub now_ms: i64,
+    pub now_ms: Timestamp,
 }
 
 impl AuditActor {
-    pub fn cli(now_ms: i64) -> AuditActor {
+    pub fn cli(now_ms: Timestamp) -> AuditActor {
         AuditActor {
             user_id: None,
             org_code: None,
@@ -29,7 +30,7 @@ impl AuditActor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     pub seq: i64,
-    pub at_ms: i64,
+    pub at_ms: Timestamp,
     pub actor_user: String,
     pub actor_org: String,
     pub action: String,

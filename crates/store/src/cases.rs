@@ -1,6 +1,6 @@
 //! Cases: the notification, who may see it, its state and the steps that change it.
 
-use crate::{AuditActor, ClockChanges, ClockRecord, DecisionRecord, StoreResult};
+use crate::{AuditActor, ClockChanges, ClockRecord, DecisionRecord, StoreResult, Timestamp};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use mnir_domain::{AccessBasis, AgeGroup, CaseScope, CaseState, Exploitation, Sex};
@@ -19,7 +19,7 @@ pub struct HistoryEntry {
     pub to: CaseState,
     pub actor_user: Option<String>,
     pub actor_org: String,
-    pub at_ms: i64,
+    pub at_ms: Timestamp,
     pub reason: String,
 }
 
@@ -41,7 +41,7 @@ pub struct NewCase {
     pub notes: String,
     pub notifying_org: String,
     pub created_by: Option<String>,
-    pub notified_at_ms: i64,
+    pub notified_at_ms: Timestamp,
     pub access: Vec<CaseAccess>,
     /// The path so far, oldest first; its last entry's `to` equals `state`.
     pub history: Vec<HistoryEntry>,
@@ -67,8 +67,8 @@ pub struct CaseSummary {
     pub citizenship: String,
     pub found_in_county: String,
     pub exploitation: Option<Exploitation>,
-    pub notified_at_ms: i64,
-    pub updated_at_ms: i64,
+    pub notified_at_ms: Timestamp,
+    pub updated_at_ms: Timestamp,
     /// Present only when names were asked for and may be shown.
     pub given_name: Option<String>,
     pub family_name: Option<String>,

@@ -1,6 +1,6 @@
 //! Legal clocks (deadlines that run, pause and expire) and the tasks an expired clock creates.
 
-use crate::{AuditActor, CaseAccess, StoreResult};
+use crate::{AuditActor, CaseAccess, StoreResult, Timestamp};
 use async_trait::async_trait;
 use mnir_domain::AccessBasis;
 use mnir_domain::clocks::ClockKind;
@@ -50,15 +50,15 @@ pub struct ClockRecord {
     /// As in the profile: `24h`, `90d`, `5wd`.
     pub length: String,
     pub on_expiry: String,
-    pub started_at_ms: i64,
-    pub due_at_ms: Option<i64>,
+    pub started_at_ms: Timestamp,
+    pub due_at_ms: Option<Timestamp>,
     pub state: ClockState,
     /// `(from, until)`; `until` is `None` while paused.
-    pub pauses: Vec<(i64, Option<i64>)>,
+    pub pauses: Vec<(Timestamp, Option<Timestamp>)>,
     /// One reason per pause (free text, encrypted at rest).
     pub pause_reasons: Vec<String>,
-    pub stopped_at_ms: Option<i64>,
-    pub fired_at_ms: Option<i64>,
+    pub stopped_at_ms: Option<Timestamp>,
+    pub fired_at_ms: Option<Timestamp>,
     /// The referral whose answer (or compensation claim) the clock awaits.
     pub referral_id: Option<String>,
 }
@@ -73,7 +73,7 @@ impl ClockRecord {
         kind: ClockKind,
         case_id: &str,
         org_code: &str,
-        now_ms: i64,
+        now_ms: Timestamp,
         urgent: bool,
     ) -> Option<ClockRecord> {
         use mnir_domain::jurisdiction::Length;
@@ -82,7 +82,7 @@ impl ClockRecord {
             .urgent_length
             .filter(|_| urgent)
             .unwrap_or(definition.length);
-        let start = chrono::DateTime::from_timestamp_millis(now_ms)?;
+        let start = now_ms.to_utc();
         let due = jurisdiction.due(length, start, &[])?;
         Some(ClockRecord {
             id,
@@ -96,7 +96,7 @@ impl ClockRecord {
             },
             on_expiry: definition.on_expiry.clone(),
             started_at_ms: now_ms,
-            due_at_ms: Some(due.timestamp_millis()),
+            due_at_ms: Some(Timestamp::from_utc(due)),
             state: ClockState::Running,
             pauses: Vec::new(),
             pause_reasons: Vec::new(),
@@ -142,8 +142,8 @@ pub struct TaskRecord {
     pub org_code: String,
     pub kind: String,
     pub clock_kind: ClockKind,
-    pub created_at_ms: i64,
-    pub done_at_ms: Option<i64>,
+    pub created_at_ms: Timestamp,
+    pub done_at_ms: Option<Timestamp>,
 }
 
 /// Clocks once started, and the tasks they leave. Clocks start and stop with the change that
@@ -158,12 +158,12 @@ pub trait ClockStore: Send + Sync {
     async fn resume_clock(
         &self,
         clock_id: &str,
-        due_at_ms: i64,
+        due_at_ms: Timestamp,
         by: &AuditActor,
     ) -> StoreResult<()>;
     /// Marks every running clock due by `now` as expired and creates its task; safe when several
     /// servers call it at once (each clock fires exactly once). Returns the tasks created.
-    async fn fire_due_clocks(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<TaskRecord>>;
+    async fn fire_due_clocks(&self, now_ms: Timestamp, limit: i64) -> StoreResult<Vec<TaskRecord>>;
     /// Open tasks of an organisation, oldest first.
     async fn open_tasks(&self, org_code: &str) -> StoreResult<Vec<TaskRecord>>;
     /// Running clocks of an organisation due before `until_ms`, soonest first, with the case
@@ -171,7 +171,7 @@ pub trait ClockStore: Send + Sync {
     async fn upcoming_clocks(
         &self,
         org_code: &str,
-        until_ms: i64,
+        until_ms: Timestamp,
     ) -> StoreResult<Vec<(ClockRecord, String)>>;
     /// Marks an open task of the organisation done; `NotFound` otherwise.
     async fn complete_task(

@@ -69,12 +69,17 @@ pub fn org(code: &str, kind: OrgKind, county: Option<&str>) -> Organisation {
     }
 }
 
+/// A time of the test's timeline, in milliseconds since the epoch.
+pub fn at(ms: i64) -> Timestamp {
+    Timestamp::from_millis(ms).expect("a test time a calendar can show")
+}
+
 pub fn actor(now_ms: i64) -> AuditActor {
     AuditActor {
         user_id: Some("test-user".into()),
         org_code: Some("ANITP-CJ".into()),
         channel: "web",
-        now_ms,
+        now_ms: at(now_ms),
     }
 }
 
@@ -107,7 +112,7 @@ pub fn new_case(id: &str, reference: &str, access: &[&str], at_ms: i64) -> NewCa
         notes: format!("Met at the bus station; {SENTINEL_FAMILY_NAME} asked for help."),
         notifying_org: access[0].into(),
         created_by: None,
-        notified_at_ms: at_ms,
+        notified_at_ms: at(at_ms),
         access: access
             .iter()
             .map(|o| CaseAccess {
@@ -120,7 +125,7 @@ pub fn new_case(id: &str, reference: &str, access: &[&str], at_ms: i64) -> NewCa
             to: CaseState::Notified,
             actor_user: None,
             actor_org: access[0].into(),
-            at_ms,
+            at_ms: at(at_ms),
             reason: "notified".into(),
         }],
     }
@@ -168,8 +173,8 @@ fn clock(id: &str, case_id: &str, kind: ClockKind, org: &str, due: i64) -> Clock
         org_code: org.into(),
         length: "24h".into(),
         on_expiry: format!("{kind}_expired"),
-        started_at_ms: 1000,
-        due_at_ms: Some(due),
+        started_at_ms: at(1000),
+        due_at_ms: Some(at(due)),
         state: ClockState::Running,
         pauses: Vec::new(),
         pause_reasons: Vec::new(),

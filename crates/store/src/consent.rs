@@ -1,6 +1,6 @@
 //! The information given to a person about their rights, and their consents.
 
-use crate::{AuditActor, StoreResult};
+use crate::{AuditActor, StoreResult, Timestamp};
 use async_trait::async_trait;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct InformationRecord {
     pub notice_version: String,
     pub given_by: String,
     pub org_code: String,
-    pub given_at_ms: i64,
+    pub given_at_ms: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,9 +27,9 @@ pub struct ConsentRecord {
     pub recipient_org: Option<String>,
     pub given_by: String,
     pub method: String,
-    pub given_at_ms: i64,
-    pub expires_at_ms: Option<i64>,
-    pub withdrawn_at_ms: Option<i64>,
+    pub given_at_ms: Timestamp,
+    pub expires_at_ms: Option<Timestamp>,
+    pub withdrawn_at_ms: Option<Timestamp>,
     pub recorded_by: String,
     pub org_code: String,
 }
@@ -41,9 +41,9 @@ impl ConsentRecord {
         Some(mnir_domain::consent::ConsentTerms {
             purpose: mnir_domain::consent::Purpose::parse(&self.purpose)?,
             recipient_org: self.recipient_org.clone(),
-            given_at_ms: self.given_at_ms,
-            expires_at_ms: self.expires_at_ms,
-            withdrawn_at_ms: self.withdrawn_at_ms,
+            given_at_ms: self.given_at_ms.millis(),
+            expires_at_ms: self.expires_at_ms.map(Timestamp::millis),
+            withdrawn_at_ms: self.withdrawn_at_ms.map(Timestamp::millis),
         })
     }
 }

@@ -1,6 +1,6 @@
 //! The directory of services: what each organisation offers, where and to whom.
 
-use crate::{AuditActor, StoreResult};
+use crate::{AuditActor, StoreResult, Timestamp};
 use async_trait::async_trait;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +13,7 @@ pub struct DirectoryEntry {
     pub languages: Vec<String>,
     /// Places available now, when the organisation reports it.
     pub capacity: Option<i64>,
-    pub updated_at_ms: i64,
+    pub updated_at_ms: Timestamp,
 }
 
 /// The service directory.

@@ -1,6 +1,6 @@
 //! Identification: indicator catalogues, interviews and the officers' decisions.
 
-use crate::{AuditActor, ScopeFor, StoreResult};
+use crate::{AuditActor, ScopeFor, StoreResult, Timestamp};
 use async_trait::async_trait;
 use mnir_domain::CaseState;
 use mnir_domain::identification::{Outcome, Profile};
@@ -10,7 +10,7 @@ use serde::Serialize;
 pub struct CatalogueRecord {
     pub version: String,
     pub indicator_count: i64,
-    pub imported_at_ms: i64,
+    pub imported_at_ms: Timestamp,
     pub imported_by: Option<String>,
     pub active: bool,
 }
@@ -32,7 +32,7 @@ pub struct InterviewRecord {
     pub outcome: Outcome,
     pub created_by: String,
     pub org_code: String,
-    pub created_at_ms: i64,
+    pub created_at_ms: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub struct DecisionRecord {
     pub why_different: Option<String>,
     pub decided_by: String,
     pub org_code: String,
-    pub decided_at_ms: i64,
+    pub decided_at_ms: Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

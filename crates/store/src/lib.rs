@@ -17,6 +17,9 @@ mod identification;
 mod referrals;
 mod reflection;
 pub mod sql;
+mod time;
+
+pub use time::Timestamp;
 
 pub use accounts::*;
 pub use audit::*;

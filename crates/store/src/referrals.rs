@@ -1,6 +1,6 @@
 //! Referrals of a case to another organisation's service, and their answers.
 
-use crate::{AuditActor, CaseDetail, ClockRecord, Reveal, StoreResult};
+use crate::{AuditActor, CaseDetail, ClockRecord, Reveal, StoreResult, Timestamp};
 use async_trait::async_trait;
 use mnir_domain::referral::ReferralStatus;
 
@@ -17,9 +17,9 @@ pub struct ReferralRecord {
     /// `sent`, `accepted`, `declined` or `cancelled` (its consent withdrawn before an answer).
     pub status: ReferralStatus,
     pub sent_by: String,
-    pub sent_at_ms: i64,
+    pub sent_at_ms: Timestamp,
     pub answered_by: Option<String>,
-    pub answered_at_ms: Option<i64>,
+    pub answered_at_ms: Option<Timestamp>,
     /// Free text, encrypted at rest.
     pub decline_reason: Option<String>,
 }
@@ -52,7 +52,7 @@ pub trait ReferralStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Referrals still unanswered after their response clock ran out, in every organisation,
     /// longest overdue first: what ANITP's national coordination follows up (no case content).
-    async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, i64)>>;
+    async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, Timestamp)>>;
     /// Cancels a referral still awaiting an answer (its consent was withdrawn), stopping its
     /// clocks; `NotFound` when it was answered already.
     async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()>;

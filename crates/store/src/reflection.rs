@@ -1,6 +1,6 @@
 //! The reflection period offered to a foreign national, and the no-removal flags it raises.
 
-use crate::{AuditActor, ClockRecord, StoreResult};
+use crate::{AuditActor, ClockRecord, StoreResult, Timestamp};
 use async_trait::async_trait;
 use mnir_domain::CaseState;
 use mnir_domain::reflection::ReflectionOutcome;
@@ -11,7 +11,7 @@ use mnir_domain::reflection::ReflectionOutcome;
 pub struct ReflectionRecord {
     pub id: String,
     pub case_id: String,
-    pub offered_at_ms: i64,
+    pub offered_at_ms: Timestamp,
     pub accepted: bool,
     /// Language the offer was explained in (ISO 639).
     pub language: String,
@@ -19,7 +19,7 @@ pub struct ReflectionRecord {
     pub offered_by: String,
     /// The `reflection_period` clock an acceptance started.
     pub clock_id: Option<String>,
-    pub ended_at_ms: Option<i64>,
+    pub ended_at_ms: Option<Timestamp>,
     /// One of `mnir_domain::reflection::OUTCOMES`.
     pub outcome: Option<ReflectionOutcome>,
     /// Free text, encrypted at rest.
@@ -36,9 +36,9 @@ pub struct NoRemovalFlag {
     pub family_name: Option<String>,
     pub birth_date: Option<chrono::NaiveDate>,
     pub citizenship: String,
-    pub since_ms: i64,
+    pub since_ms: Timestamp,
     /// `None` while the period's clock is paused.
-    pub until_ms: Option<i64>,
+    pub until_ms: Option<Timestamp>,
 }
 
 /// Reflection-period offers and their ends.

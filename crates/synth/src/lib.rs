@@ -8,7 +8,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use mnir_domain::clocks::ClockKind;
 use mnir_domain::{AgeGroup, CaseState, Exploitation, Sex, reference, route};
-use mnir_store::{CaseAccess, ClockRecord, HistoryEntry, NewCase};
+use mnir_store::{CaseAccess, ClockRecord, HistoryEntry, NewCase, Timestamp};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -393,7 +393,7 @@ impl Generator {
             to: CaseState::Notified,
             actor_user: None,
             actor_org: notifier.clone(),
-            at_ms: notified.timestamp_millis(),
+            at_ms: Timestamp::from_utc(notified),
             reason: Self::reason(CaseState::Notified).into(),
         }];
         for to in self.path(years_ago) {
@@ -407,7 +407,7 @@ impl Generator {
                 to,
                 actor_user: None,
                 actor_org: handler.clone(),
-                at_ms: at.timestamp_millis(),
+                at_ms: Timestamp::from_utc(at),
                 reason: Self::reason(to).into(),
             });
         }
@@ -432,7 +432,7 @@ impl Generator {
             notes: (*pick(&mut self.rng, NOTES)).to_string(),
             notifying_org: notifier,
             created_by: None,
-            notified_at_ms: notified.timestamp_millis(),
+            notified_at_ms: Timestamp::from_utc(notified),
             access,
             history,
         }
@@ -450,7 +450,7 @@ pub fn running_clocks(
     let Some(org) = mnir_store::answering_org(&case.access) else {
         return Vec::new();
     };
-    let start = |kind: ClockKind, at_ms: i64| {
+    let start = |kind: ClockKind, at_ms: Timestamp| {
         ClockRecord::start(
             jurisdiction,
             format!("{}-{kind}", case.id),
@@ -518,12 +518,7 @@ mod tests {
         for year in 2019..=2025 {
             let n = cases
                 .iter()
-                .filter(|c| {
-                    DateTime::from_timestamp_millis(c.notified_at_ms)
-                        .unwrap()
-                        .year()
-                        == year
-                })
+                .filter(|c| c.notified_at_ms.to_utc().year() == year)
                 .count();
             assert!(n > 400, "{year}: {n}");
         }
@@ -556,7 +551,7 @@ mod tests {
                 );
                 assert!(pair[1].at_ms > pair[0].at_ms);
             }
-            assert!(case.history.last().unwrap().at_ms < now().timestamp_millis());
+            assert!(case.history.last().unwrap().at_ms < Timestamp::from_utc(now()));
         }
     }
 

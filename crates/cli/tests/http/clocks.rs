@@ -31,7 +31,7 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
             (clocks[0].kind.as_str(), clocks[0].org_code.as_str()),
             ("notification_ack", "ANITP-CJ")
         );
-        assert_eq!(clocks[0].due_at_ms, Some(START_MS + 24 * 3_600_000));
+        assert_eq!(clocks[0].due_at_ms, Some(at(START_MS + 24 * 3_600_000)));
         let page = app.get(&format!("/cases/{id}"), Some(&cw)).await;
         assert!(
             page.body.contains("confirmarea semnalării")
@@ -70,7 +70,7 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
             .unwrap();
         assert_eq!(
             interview.due_at_ms,
-            Some(START_MS + 10 * 86_400_000),
+            Some(at(START_MS + 10 * 86_400_000)),
             "due Tuesday 8 December"
         );
 
@@ -141,7 +141,7 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
             .into_iter()
             .find(|c| c.id == clock_id)
             .unwrap();
-        assert_eq!(clock.due_at_ms, Some(START_MS + 12 * 86_400_000));
+        assert_eq!(clock.due_at_ms, Some(at(START_MS + 12 * 86_400_000)));
         assert_eq!(clock.pause_reasons, ["Persoana este internată"]);
 
         app.clock.advance_minutes(4 * 24 * 60);
@@ -153,7 +153,7 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
         other = app.login("other").await;
         let tasks = app
             .store
-            .fire_due_clocks(app.clock.now(), 100)
+            .fire_due_clocks(at(app.clock.now()), 100)
             .await
             .unwrap();
         assert_eq!(tasks.len(), 1);

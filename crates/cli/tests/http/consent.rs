@@ -121,7 +121,7 @@ async fn information_and_consents_are_recorded_checked_and_withdrawn() {
         assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
         assert_eq!(
             app.store.consents_of(&adult).await.unwrap()[0].withdrawn_at_ms,
-            Some(app.clock.now())
+            Some(at(app.clock.now()))
         );
         assert_eq!(
             app.post_form(&format!("/cases/{adult}/consents/{id}/withdraw"), &cw, &[])

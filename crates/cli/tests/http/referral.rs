@@ -77,7 +77,7 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
             .unwrap();
         assert_eq!(
             (clock.org_code.as_str(), clock.due_at_ms),
-            ("ANITP-CJ", Some(START_MS + 72 * 3_600_000)),
+            ("ANITP-CJ", Some(at(START_MS + 72 * 3_600_000))),
             "the sender's escalation, 72 h"
         );
 
@@ -236,7 +236,7 @@ async fn a_referral_needs_consent_shows_the_minimum_and_stops_when_consent_is_wi
         app.clock.advance_minutes(24 * 60);
         let tasks = app
             .store
-            .fire_due_clocks(app.clock.now(), 10)
+            .fire_due_clocks(at(app.clock.now()), 10)
             .await
             .unwrap();
         assert_eq!(tasks.len(), 1);
@@ -368,7 +368,7 @@ async fn a_referral_for_legal_help_sets_the_emergency_compensation_deadline() {
             ),
             (
                 "ANITP-CJ",
-                Some(START_MS + 72 * 3_600_000),
+                Some(at(START_MS + 72 * 3_600_000)),
                 "task_to_legal_advisor"
             ),
             "{b}: 72 hours, kept by the sender who holds the case"
@@ -401,7 +401,7 @@ async fn a_referral_for_legal_help_sets_the_emergency_compensation_deadline() {
         app.clock.advance_minutes(72 * 60 + 1);
         let tasks = app
             .store
-            .fire_due_clocks(app.clock.now(), 50)
+            .fire_due_clocks(at(app.clock.now()), 50)
             .await
             .unwrap();
         assert!(
@@ -479,7 +479,7 @@ async fn withdrawing_consent_cancels_the_referrals_still_awaiting_an_answer() {
         app.clock.advance_minutes(80 * 60);
         assert!(
             app.store
-                .fire_due_clocks(app.clock.now(), 10)
+                .fire_due_clocks(at(app.clock.now()), 10)
                 .await
                 .unwrap()
                 .is_empty(),

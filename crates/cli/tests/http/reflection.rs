@@ -209,7 +209,7 @@ async fn an_expired_reflection_period_asks_for_a_decision_and_lifts_the_flag() {
         app.clock.advance_minutes(90 * 24 * 60 - 1);
         assert!(
             app.store
-                .fire_due_clocks(app.clock.now(), 100)
+                .fire_due_clocks(at(app.clock.now()), 100)
                 .await
                 .unwrap()
                 .is_empty(),
@@ -218,7 +218,7 @@ async fn an_expired_reflection_period_asks_for_a_decision_and_lifts_the_flag() {
         app.clock.advance_minutes(2);
         let tasks = app
             .store
-            .fire_due_clocks(app.clock.now(), 100)
+            .fire_due_clocks(at(app.clock.now()), 100)
             .await
             .unwrap();
         assert_eq!(tasks.len(), 1, "{b}");

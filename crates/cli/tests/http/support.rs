@@ -119,8 +119,13 @@ pub async fn backends() -> Vec<App> {
     apps
 }
 
+/// A time of the tests' timeline, in milliseconds since the epoch.
+pub fn at(ms: i64) -> mnir_store::Timestamp {
+    mnir_store::Timestamp::from_millis(ms).expect("a test time a calendar can show")
+}
+
 pub fn cli(now_ms: i64) -> AuditActor {
-    AuditActor::cli(now_ms)
+    AuditActor::cli(at(now_ms))
 }
 
 impl App {
@@ -175,7 +180,7 @@ impl App {
             org_code: org.into(),
             roles: roles.parse().unwrap(),
             password_hash: hash,
-            now_ms: START_MS,
+            now_ms: at(START_MS),
         };
         self.store.create_user(&new, &cli(START_MS)).await.unwrap()
     }
@@ -299,8 +304,8 @@ impl App {
         let record = ApiTokenRecord {
             token_hash: mnir_crypto::secret_hash(&token),
             user_id: user.id.clone(),
-            created_at_ms: START_MS,
-            expires_at_ms: START_MS + 86_400_000,
+            created_at_ms: at(START_MS),
+            expires_at_ms: at(START_MS + 86_400_000),
         };
         self.store
             .create_api_token(&record, &cli(START_MS))
@@ -387,7 +392,7 @@ impl App {
             to: CaseState::Notified,
             actor_user: None,
             actor_org: notifier.into(),
-            at_ms: START_MS,
+            at_ms: at(START_MS),
             reason: String::new(),
         }];
         for step in [
@@ -404,7 +409,7 @@ impl App {
                 to: step,
                 actor_user: None,
                 actor_org: notifier.into(),
-                at_ms: START_MS,
+                at_ms: at(START_MS),
                 reason: "seeded".into(),
             });
         }
@@ -434,7 +439,7 @@ impl App {
             notes: "Seen at the station.".into(),
             notifying_org: notifier.into(),
             created_by: None,
-            notified_at_ms: START_MS,
+            notified_at_ms: at(START_MS),
             access,
             history,
         };

@@ -1,7 +1,7 @@
 //! Two `mnir serve` processes on one PostgreSQL database, each with its clock scheduler running:
 //! every expired clock becomes exactly one task, whichever server claims it.
 
-use mnir_store::conformance::new_case;
+use mnir_store::conformance::{at, new_case};
 use mnir_store::prelude::*;
 use mnir_store::{AuditActor, AuditVerdict, ClockRecord, ClockState};
 use mnir_store_postgres::PostgresStore;
@@ -85,8 +85,8 @@ fn clock(id: &str, case_id: &str, due_ms: i64) -> ClockRecord {
         org_code: "ANITP-CJ".into(),
         length: "24h".into(),
         on_expiry: "escalate_to_regional_supervisor".into(),
-        started_at_ms: due_ms - 86_400_000,
-        due_at_ms: Some(due_ms),
+        started_at_ms: at(due_ms - 86_400_000),
+        due_at_ms: Some(at(due_ms)),
         state: ClockState::Running,
         pauses: Vec::new(),
         pause_reasons: Vec::new(),
@@ -159,7 +159,7 @@ async fn two_mnir_servers_on_one_postgresql_fire_each_expired_clock_once() {
     }
 
     // Clocks fall due in batches while both schedulers run, so that both have work to claim.
-    let by = AuditActor::cli(chrono::Utc::now().timestamp_millis());
+    let by = AuditActor::cli(at(chrono::Utc::now().timestamp_millis()));
     for batch in 0..BATCHES {
         for i in 0..PER_BATCH {
             let n = batch * PER_BATCH + i;

@@ -31,7 +31,7 @@ pub async fn users_logins_and_lockout(db: TestDb) {
         org_code: "ANITP-CJ".into(),
         roles: roles.clone(),
         password_hash: "h1".into(),
-        now_ms: 10,
+        now_ms: at(10),
     };
     let user = s.create_user(&new, &actor(10)).await.unwrap();
     assert_eq!(user.roles, roles);
@@ -60,17 +60,17 @@ pub async fn users_logins_and_lockout(db: TestDb) {
         lock_ms: 1000,
     };
     for _ in 0..2 {
-        s.record_login_attempt(&user.id, false, 100, policy)
+        s.record_login_attempt(&user.id, false, at(100), policy)
             .await
             .unwrap();
     }
     let u = s.user_by_id(&user.id).await.unwrap().unwrap();
     assert_eq!((u.failed_logins, u.locked_until_ms), (2, None));
-    s.record_login_attempt(&user.id, false, 100, policy)
+    s.record_login_attempt(&user.id, false, at(100), policy)
         .await
         .unwrap();
     let u = s.user_by_id(&user.id).await.unwrap().unwrap();
-    assert_eq!(u.locked_until_ms, Some(1100));
+    assert_eq!(u.locked_until_ms, Some(at(1100)));
     s.set_password(&user.id, "h2", &actor(200)).await.unwrap();
     let u = s.user_by_id(&user.id).await.unwrap().unwrap();
     assert_eq!(
@@ -93,7 +93,7 @@ pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
                 org_code: "IGPR".into(),
                 roles: "screener".parse().unwrap(),
                 password_hash: "h".into(),
-                now_ms: 0,
+                now_ms: at(0),
             },
             &actor(0),
         )
@@ -102,21 +102,21 @@ pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
     let session = SessionRecord {
         id_hash: "s1".into(),
         user_id: user.id.clone(),
-        created_at_ms: 0,
-        last_seen_ms: 0,
-        expires_at_ms: 500,
+        created_at_ms: at(0),
+        last_seen_ms: at(0),
+        expires_at_ms: at(500),
     };
     s.create_session(&session).await.unwrap();
     s.create_session(&SessionRecord {
         id_hash: "s2".into(),
-        expires_at_ms: 5000,
+        expires_at_ms: at(5000),
         ..session.clone()
     })
     .await
     .unwrap();
-    s.touch_session("s1", 42).await.unwrap();
-    assert_eq!(s.session("s1").await.unwrap().unwrap().last_seen_ms, 42);
-    assert_eq!(s.delete_expired_sessions(1000).await.unwrap(), 1);
+    s.touch_session("s1", at(42)).await.unwrap();
+    assert_eq!(s.session("s1").await.unwrap().unwrap().last_seen_ms, at(42));
+    assert_eq!(s.delete_expired_sessions(at(1000)).await.unwrap(), 1);
     assert_eq!(s.session("s1").await.unwrap(), None);
     assert!(s.session("s2").await.unwrap().is_some());
     s.delete_sessions_of(&user.id).await.unwrap();
@@ -125,8 +125,8 @@ pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
     let token = ApiTokenRecord {
         token_hash: "t".into(),
         user_id: user.id.clone(),
-        created_at_ms: 1,
-        expires_at_ms: 2,
+        created_at_ms: at(1),
+        expires_at_ms: at(2),
     };
     s.create_api_token(&token, &actor(1)).await.unwrap();
     assert_eq!(s.api_token("t").await.unwrap(), Some(token));

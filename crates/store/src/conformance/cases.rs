@@ -157,7 +157,7 @@ pub async fn filters_and_pages_partition_the_visible_cases(db: TestDb) {
         "ANITP-CJ",
         90_000,
     )];
-    s.insert_generated_cases(&batch, &clocks, &AuditActor::cli(1))
+    s.insert_generated_cases(&batch, &clocks, &AuditActor::cli(at(1)))
         .await
         .unwrap();
     assert_eq!(s.clocks_of("g001").await.unwrap(), clocks);
@@ -277,7 +277,7 @@ pub async fn transitions_are_checked_recorded_and_audited(db: TestDb) {
         .unwrap()
         .unwrap();
     assert_eq!(detail.summary.state, CaseState::PotentialVictim);
-    assert_eq!(detail.summary.updated_at_ms, 2000);
+    assert_eq!(detail.summary.updated_at_ms, at(2000));
     assert_eq!(detail.history.len(), 2);
     assert_eq!(detail.history[1].from, Some(CaseState::Notified));
     let without_notes = s

@@ -43,7 +43,7 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     assert_eq!(clocks.len(), 2);
     assert_eq!(
         (clocks[0].state, clocks[0].stopped_at_ms),
-        (ClockState::Stopped, Some(2000))
+        (ClockState::Stopped, Some(at(2000)))
     );
     assert_eq!(clocks[1].state, ClockState::Running);
 
@@ -61,35 +61,41 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     let paused = &s.clocks_of("c1").await.unwrap()[1];
     assert_eq!(
         (paused.state, paused.due_at_ms, paused.pauses.clone()),
-        (ClockState::Paused, None, vec![(3000, None)])
+        (ClockState::Paused, None, vec![(at(3000), None)])
     );
     assert_eq!(
         paused.pause_reasons,
         [format!("{SENTINEL_FAMILY_NAME} is in hospital")]
     );
     assert!(
-        s.fire_due_clocks(100_000, 10).await.unwrap().is_empty(),
+        s.fire_due_clocks(at(100_000), 10).await.unwrap().is_empty(),
         "a paused clock never fires"
     );
-    s.resume_clock("k2", 12_000, &actor(6000)).await.unwrap();
+    s.resume_clock("k2", at(12_000), &actor(6000))
+        .await
+        .unwrap();
     let resumed = &s.clocks_of("c1").await.unwrap()[1];
     assert_eq!(
         (resumed.state, resumed.due_at_ms, resumed.pauses.clone()),
-        (ClockState::Running, Some(12_000), vec![(3000, Some(6000))])
+        (
+            ClockState::Running,
+            Some(at(12_000)),
+            vec![(at(3000), Some(at(6000)))]
+        )
     );
 
     assert!(
-        s.fire_due_clocks(11_999, 10).await.unwrap().is_empty(),
+        s.fire_due_clocks(at(11_999), 10).await.unwrap().is_empty(),
         "not due yet"
     );
-    let fired = s.fire_due_clocks(12_000, 10).await.unwrap();
+    let fired = s.fire_due_clocks(at(12_000), 10).await.unwrap();
     assert_eq!(fired.len(), 1);
     assert_eq!(
         (fired[0].clock_id.as_str(), fired[0].kind.as_str()),
         ("k2", "identification_interview_expired")
     );
     assert!(
-        s.fire_due_clocks(20_000, 10).await.unwrap().is_empty(),
+        s.fire_due_clocks(at(20_000), 10).await.unwrap().is_empty(),
         "a clock fires once"
     );
     let tasks = s.open_tasks("ANITP-CJ").await.unwrap();
@@ -119,7 +125,7 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     )
     .await
     .unwrap();
-    let upcoming = s.upcoming_clocks("ANITP-CJ", 60_000).await.unwrap();
+    let upcoming = s.upcoming_clocks("ANITP-CJ", at(60_000)).await.unwrap();
     assert_eq!(
         upcoming
             .iter()
@@ -167,7 +173,7 @@ pub async fn two_servers_fire_each_clock_exactly_once(db: TestDb) {
     for round in 0..10 {
         for store in [s.clone(), other.clone()] {
             handles.push(tokio::spawn(async move {
-                store.fire_due_clocks(5000 + round, 7).await
+                store.fire_due_clocks(at(5000 + round), 7).await
             }));
         }
     }

@@ -22,7 +22,7 @@ pub async fn information_and_consent_are_kept_and_withdrawn_once(db: TestDb) {
         notice_version: "2026-1".into(),
         given_by: "u1".into(),
         org_code: "ANITP-CJ".into(),
-        given_at_ms: 2000,
+        given_at_ms: at(2000),
     };
     s.record_information(&info, &actor(2000)).await.unwrap();
     assert_eq!(s.information_of("c1").await.unwrap(), vec![info]);
@@ -33,8 +33,8 @@ pub async fn information_and_consent_are_kept_and_withdrawn_once(db: TestDb) {
         recipient_org: Some("DGASPC-CJ".into()),
         given_by: "person".into(),
         method: "signed_form".into(),
-        given_at_ms: 2000,
-        expires_at_ms: Some(90_000),
+        given_at_ms: at(2000),
+        expires_at_ms: Some(at(90_000)),
         withdrawn_at_ms: None,
         recorded_by: "u1".into(),
         org_code: "ANITP-CJ".into(),
@@ -70,7 +70,7 @@ pub async fn information_and_consent_are_kept_and_withdrawn_once(db: TestDb) {
     assert_eq!(
         s.consents_of("c1").await.unwrap(),
         vec![ConsentRecord {
-            withdrawn_at_ms: Some(3000),
+            withdrawn_at_ms: Some(at(3000)),
             ..consent
         }]
     );

@@ -4,10 +4,10 @@ use super::*;
 
 pub async fn catalogue_versions_are_kept_and_one_is_active(db: TestDb) {
     let s = db.store.as_ref();
-    let record = |version: &str, at: i64| CatalogueRecord {
+    let record = |version: &str, ms: i64| CatalogueRecord {
         version: version.into(),
         indicator_count: 67,
-        imported_at_ms: at,
+        imported_at_ms: at(ms),
         imported_by: None,
         active: false,
     };
@@ -86,14 +86,14 @@ pub async fn interviews_and_decisions_are_kept_with_their_evidence_encrypted(db:
         outcome: Outcome::InsufficientInformation,
         created_by: "u1".into(),
         org_code: "ANITP-CJ".into(),
-        created_at_ms: 2000,
+        created_at_ms: at(2000),
     };
     s.save_interview(&interview, &actor(2000)).await.unwrap();
     let first = interview.clone();
     interview.id = "i2".into();
     interview.act = Some(true);
     interview.outcome = Outcome::Indicated;
-    interview.created_at_ms = 3000;
+    interview.created_at_ms = at(3000);
     s.save_interview(&interview, &actor(3000)).await.unwrap();
     assert_eq!(
         s.latest_interview("c1").await.unwrap(),
@@ -112,7 +112,7 @@ pub async fn interviews_and_decisions_are_kept_with_their_evidence_encrypted(db:
         reasons: "Officer's reasons".into(),
         decided_by: "u1".into(),
         org_code: "ANITP-CJ".into(),
-        decided_at_ms: 4000,
+        decided_at_ms: at(4000),
     };
     let change = Transition {
         case_id: "c1".into(),

@@ -11,7 +11,7 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
     let offer = |id: &str, accepted: bool, clock_id: Option<&str>| ReflectionRecord {
         id: id.into(),
         case_id: "c1".into(),
-        offered_at_ms: 2000,
+        offered_at_ms: at(2000),
         accepted,
         language: "ro".into(),
         org_code: "ANITP-CJ".into(),
@@ -52,7 +52,7 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
             "R-1",
             Some(SENTINEL_FAMILY_NAME),
             NaiveDate::from_ymd_opt(2001, 3, 9),
-            Some(90_000)
+            Some(at(90_000))
         )
     );
     // A second period cannot run beside the first, even when offered at the same moment.
@@ -122,7 +122,7 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
             offers[1].end_reason.as_deref()
         ),
         (
-            Some(4000),
+            Some(at(4000)),
             Some(ReflectionOutcome::Residence),
             Some(format!("{SENTINEL_FAMILY_NAME} testifies").as_str())
         )

@@ -158,7 +158,7 @@ macro_rules! impl_sql_account_store {
                 rows.iter().map(user_from).collect()
             }
 
-            async fn record_login_attempt(&self, user_id: &str, succeeded: bool, now_ms: i64, policy: LockoutPolicy) -> StoreResult<()> {
+            async fn record_login_attempt(&self, user_id: &str, succeeded: bool, now_ms: Timestamp, policy: LockoutPolicy) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 if succeeded {
                     ::sqlx::query("UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE id = $1")
@@ -171,7 +171,7 @@ macro_rules! impl_sql_account_store {
                     // servers) from each seeing the old count.
                     ::sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until_ms = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until_ms END WHERE id = $3")
                         .bind(policy.max_failures)
-                        .bind(now_ms + policy.lock_ms)
+                        .bind(now_ms.millis().saturating_add(policy.lock_ms))
                         .bind(user_id)
                         .execute(&mut *tx)
                         .await
@@ -197,7 +197,7 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
-                let row: Option<(String, String, i64, i64, i64)> = ::sqlx::query_as("SELECT id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms FROM sessions WHERE id_hash = $1")
+                let row: Option<(String, String, Timestamp, Timestamp, Timestamp)> = ::sqlx::query_as("SELECT id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms FROM sessions WHERE id_hash = $1")
                     .bind(id_hash)
                     .fetch_optional(&self.pool)
                     .await
@@ -205,7 +205,7 @@ macro_rules! impl_sql_account_store {
                 Ok(row.map(|(id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)| SessionRecord { id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms }))
             }
 
-            async fn touch_session(&self, id_hash: &str, now_ms: i64) -> StoreResult<()> {
+            async fn touch_session(&self, id_hash: &str, now_ms: Timestamp) -> StoreResult<()> {
                 ::sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
                     .bind(now_ms)
                     .bind(id_hash)
@@ -233,7 +233,7 @@ macro_rules! impl_sql_account_store {
                 Ok(())
             }
 
-            async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64> {
+            async fn delete_expired_sessions(&self, now_ms: Timestamp) -> StoreResult<u64> {
                 let done = ::sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1")
                     .bind(now_ms)
                     .execute(&self.pool)
@@ -257,7 +257,7 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
-                let row: Option<(String, String, i64, i64)> = ::sqlx::query_as("SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM api_tokens WHERE token_hash = $1")
+                let row: Option<(String, String, Timestamp, Timestamp)> = ::sqlx::query_as("SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM api_tokens WHERE token_hash = $1")
                     .bind(token_hash)
                     .fetch_optional(&self.pool)
                     .await

@@ -301,12 +301,12 @@ macro_rules! impl_sql_case_store {
                     None
                 };
                 let signals: String = row.try_get(15).map_err(db_err)?;
-                let mut access: Vec<(i64, String, String)> = ::sqlx::query_as("SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1")
+                let mut access: Vec<(Timestamp, String, String)> = ::sqlx::query_as("SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1")
                     .bind(id)
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                let mut access: Vec<(i64, CaseAccess)> = access
+                let mut access: Vec<(Timestamp, CaseAccess)> = access
                     .into_iter()
                     .map(|(at, org_code, basis)| Ok((at, CaseAccess { org_code, basis: $crate::sql::code_column("case_access.basis", &basis, $crate::sql::__private::mnir_domain::AccessBasis::parse)? })))
                     .collect::<Result<_, StoreError>>()?;

@@ -11,6 +11,11 @@ macro_rules! impl_sql_clock_store {
                 let id: String = row.try_get(0).map_err(db_err)?;
                 let pauses_json: String = row.try_get(9).map_err(db_err)?;
                 let pauses: Vec<(i64, Option<i64>)> = serde_json::from_str(&pauses_json).map_err(|e| StoreError::Corrupt(format!("clocks.pauses: {e}")))?;
+                let time = |ms: i64| Timestamp::from_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("clocks.pauses: time out of range: {ms} ms")));
+                let pauses = pauses
+                    .into_iter()
+                    .map(|(from, until)| Ok((time(from)?, until.map(time).transpose()?)))
+                    .collect::<Result<Vec<_>, StoreError>>()?;
                 let reasons_json = self.decrypt_opt("clocks", "pause_reasons", &id, row.try_get(10).map_err(db_err)?)?.unwrap_or_else(|| "[]".into());
                 let pause_reasons: Vec<String> = serde_json::from_str(&reasons_json).map_err(|e| StoreError::Corrupt(format!("clocks.pause_reasons: {e}")))?;
                 Ok(ClockRecord {
@@ -70,7 +75,7 @@ macro_rules! impl_sql_clock_store {
                         .execute(&mut **tx)
                         .await
                         .map_err(db_err)?;
-                    Self::append_audit(tx, by, "clock.start", &format!("case:{case_id}"), &format!("clock={} due_at_ms={}", c.kind, c.due_at_ms.unwrap_or(0))).await?;
+                    Self::append_audit(tx, by, "clock.start", &format!("case:{case_id}"), &format!("clock={} due_at_ms={}", c.kind, c.due_at_ms.map_or(0, Timestamp::millis))).await?;
                 }
                 Ok(())
             }
@@ -114,7 +119,7 @@ macro_rules! impl_sql_clock_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn resume_clock(&self, clock_id: &str, due_at_ms: i64, by: &AuditActor) -> StoreResult<()> {
+            async fn resume_clock(&self, clock_id: &str, due_at_ms: Timestamp, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.id = $1 AND k.state = 'paused'")))
                     .bind(clock_id)
@@ -141,7 +146,7 @@ macro_rules! impl_sql_clock_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn fire_due_clocks(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<TaskRecord>> {
+            async fn fire_due_clocks(&self, now_ms: Timestamp, limit: i64) -> StoreResult<Vec<TaskRecord>> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
                     "SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.state = 'running' AND k.due_at_ms <= $1 ORDER BY k.due_at_ms LIMIT $2{}",
@@ -199,7 +204,7 @@ macro_rules! impl_sql_clock_store {
             }
 
             async fn open_tasks(&self, org_code: &str) -> StoreResult<Vec<TaskRecord>> {
-                let rows: Vec<(String, String, String, String, String, String, String, i64, Option<i64>)> = ::sqlx::query_as(
+                let rows: Vec<(String, String, String, String, String, String, String, Timestamp, Option<Timestamp>)> = ::sqlx::query_as(
                     "SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, k.kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id JOIN clocks k ON k.id = t.clock_id WHERE t.org_code = $1 AND t.done_at_ms IS NULL ORDER BY t.created_at_ms, t.id",
                 )
                     .bind(org_code)
@@ -212,7 +217,7 @@ macro_rules! impl_sql_clock_store {
                     .collect::<Result<_, StoreError>>()?)
             }
 
-            async fn upcoming_clocks(&self, org_code: &str, until_ms: i64) -> StoreResult<Vec<(ClockRecord, String)>> {
+            async fn upcoming_clocks(&self, org_code: &str, until_ms: Timestamp) -> StoreResult<Vec<(ClockRecord, String)>> {
                 let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id")))
                     .bind(org_code)
                     .bind(until_ms)

@@ -27,7 +27,7 @@ macro_rules! impl_sql_consent_store {
             }
 
             async fn information_of(&self, case_id: &str) -> StoreResult<Vec<InformationRecord>> {
-                let rows: Vec<(String, String, String, String, bool, bool, String, String, String, i64)> = ::sqlx::query_as("SELECT id, case_id, rights, language, interpreter, mediator, notice_version, given_by, org_code, given_at_ms FROM information_given WHERE case_id = $1 ORDER BY given_at_ms, id")
+                let rows: Vec<(String, String, String, String, bool, bool, String, String, String, Timestamp)> = ::sqlx::query_as("SELECT id, case_id, rights, language, interpreter, mediator, notice_version, given_by, org_code, given_at_ms FROM information_given WHERE case_id = $1 ORDER BY given_at_ms, id")
                     .bind(case_id)
                     .fetch_all(&self.pool)
                     .await
@@ -62,7 +62,7 @@ macro_rules! impl_sql_consent_store {
             }
 
             async fn consents_of(&self, case_id: &str) -> StoreResult<Vec<ConsentRecord>> {
-                let rows: Vec<(String, String, String, Option<String>, String, String, i64, Option<i64>, Option<i64>, String, String)> = ::sqlx::query_as("SELECT id, case_id, purpose, recipient_org, given_by, method, given_at_ms, expires_at_ms, withdrawn_at_ms, recorded_by, org_code FROM consents WHERE case_id = $1 ORDER BY given_at_ms, id")
+                let rows: Vec<(String, String, String, Option<String>, String, String, Timestamp, Option<Timestamp>, Option<Timestamp>, String, String)> = ::sqlx::query_as("SELECT id, case_id, purpose, recipient_org, given_by, method, given_at_ms, expires_at_ms, withdrawn_at_ms, recorded_by, org_code FROM consents WHERE case_id = $1 ORDER BY given_at_ms, id")
                     .bind(case_id)
                     .fetch_all(&self.pool)
                     .await

@@ -25,7 +25,7 @@ macro_rules! impl_sql_directory_store {
             }
 
             async fn directory(&self) -> StoreResult<Vec<DirectoryEntry>> {
-                let rows: Vec<(String, String, String, String, String, Option<i64>, i64)> = ::sqlx::query_as("SELECT org_code, services, counties, target_groups, languages, capacity, updated_at_ms FROM directory ORDER BY org_code")
+                let rows: Vec<(String, String, String, String, String, Option<i64>, Timestamp)> = ::sqlx::query_as("SELECT org_code, services, counties, target_groups, languages, capacity, updated_at_ms FROM directory ORDER BY org_code")
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;

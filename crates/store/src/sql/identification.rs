@@ -45,7 +45,7 @@ macro_rules! impl_sql_identification_store {
             }
 
             async fn list_catalogues(&self) -> StoreResult<Vec<CatalogueRecord>> {
-                let rows: Vec<(String, i64, i64, Option<String>, bool)> = ::sqlx::query_as("SELECT version, indicator_count, imported_at_ms, imported_by, active FROM catalogues ORDER BY imported_at_ms DESC, version")
+                let rows: Vec<(String, i64, Timestamp, Option<String>, bool)> = ::sqlx::query_as("SELECT version, indicator_count, imported_at_ms, imported_by, active FROM catalogues ORDER BY imported_at_ms DESC, version")
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;

@@ -35,7 +35,7 @@ macro_rules! impl_sql_referral_store {
 
             /// Stops the response clock a referral started and, with `compensation`, its
             /// emergency-compensation deadline.
-            async fn stop_referral_clocks(tx: &mut Tx, id: &str, compensation: bool, now_ms: i64) -> StoreResult<()> {
+            async fn stop_referral_clocks(tx: &mut Tx, id: &str, compensation: bool, now_ms: Timestamp) -> StoreResult<()> {
                 ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE referral_id = $2 AND (kind = 'referral_response' OR (kind = 'emergency_compensation' AND $3)) AND state IN ('running', 'paused')")
                     .bind(now_ms)
                     .bind(id)
@@ -103,8 +103,8 @@ macro_rules! impl_sql_referral_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, i64)>> {
-                let due: Vec<(String, i64)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.referral_id = r.id AND k.kind = 'referral_response' WHERE r.status = 'sent' AND k.state = 'expired' ORDER BY k.due_at_ms, r.id")
+            async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, Timestamp)>> {
+                let due: Vec<(String, Timestamp)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.referral_id = r.id AND k.kind = 'referral_response' WHERE r.status = 'sent' AND k.state = 'expired' ORDER BY k.due_at_ms, r.id")
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;

@@ -77,7 +77,7 @@ macro_rules! impl_sql_reflection_store {
             }
 
             async fn reflections_of(&self, case_id: &str) -> StoreResult<Vec<ReflectionRecord>> {
-                let rows: Vec<(String, String, i64, bool, String, String, String, Option<String>, Option<i64>, Option<String>, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason FROM reflection_periods WHERE case_id = $1 ORDER BY offered_at_ms, id")
+                let rows: Vec<(String, String, Timestamp, bool, String, String, String, Option<String>, Option<Timestamp>, Option<String>, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason FROM reflection_periods WHERE case_id = $1 ORDER BY offered_at_ms, id")
                     .bind(case_id)
                     .fetch_all(&self.pool)
                     .await

@@ -254,14 +254,14 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
     });
     // The escalation of unanswered referrals reaches ANITP here: references and organisations,
     // nothing about the person.
-    let now = state.now_ms();
+    let now = state.now();
     let overdue_referrals = board.overdue_referrals.map(|rows| {
         rows.into_iter()
             .map(|(r, due)| OverdueRow {
                 reference: r.case_reference,
                 route: format!("{} → {}", r.from_org, r.to_org),
                 service: tr.term("service", &r.service),
-                due: tr.datetime_ms(due),
+                due: tr.datetime(due),
                 late: crate::clocks::time_left(&tr, due, now),
             })
             .collect()
@@ -418,7 +418,7 @@ async fn case_list(
             sex: tr.term("sex", c.sex.as_str()),
             age: age_text(&tr, c.age_group, c.age_years),
             county: county_name(&c.found_in_county),
-            notified: tr.date_ms(c.notified_at_ms),
+            notified: tr.date_of(c.notified_at_ms),
         })
         .collect();
     let pages = ((result.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).max(1);
@@ -770,11 +770,11 @@ async fn render_case(
                 |e| tr.term("exploitation", e.as_str()),
             ),
         ),
-        (tr.t("case-notified-at"), tr.datetime_ms(s.notified_at_ms)),
+        (tr.t("case-notified-at"), tr.datetime(s.notified_at_ms)),
         (tr.t("case-notifying-org"), org_name(&detail.notifying_org)),
     ];
     if s.updated_at_ms != s.notified_at_ms {
-        fact_rows.push((tr.t("case-updated-at"), tr.datetime_ms(s.updated_at_ms)));
+        fact_rows.push((tr.t("case-updated-at"), tr.datetime(s.updated_at_ms)));
     }
     let (error, typed_reason) = match failed {
         Some((_, message, reason)) => (Some(message), reason),
@@ -811,7 +811,7 @@ async fn render_case(
                 .map(|sv| (*sv, tr.term("service", sv))),
             &[],
         ),
-        clocks: crate::clocks::clock_views(&tr, &open.clocks, state.now_ms()),
+        clocks: crate::clocks::clock_views(&tr, &open.clocks, state.now()),
         manage_clocks: open.may.manage_clocks,
         interview_link: open.may.run_interview,
         decision,
@@ -857,7 +857,7 @@ async fn render_case(
             .history
             .iter()
             .map(|h| HistoryRow {
-                at: tr.datetime_ms(h.at_ms),
+                at: tr.datetime(h.at_ms),
                 step: match h.from {
                     Some(from) => format!(
                         "{} → {}",
@@ -1016,7 +1016,7 @@ async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResul
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "admin");
     let tr = ctx.tr;
-    let now = state.now_ms();
+    let now = state.now();
     let users = mnir_app::accounts::users(&state.app, &who(&state, user))
         .await
         .map_err(|e| e.page(&ctx, "nav-admin"))?;
@@ -1130,7 +1130,7 @@ async fn admin_audit(viewer: Viewer, State(state): State<AppState>) -> PageResul
         .map(|e| {
             (
                 e.seq,
-                tr.datetime_ms(e.at_ms),
+                tr.datetime(e.at_ms),
                 login_of(&e.actor_user),
                 e.actor_org,
                 e.action,

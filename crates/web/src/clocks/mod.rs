@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::clocks::{ClockCommand, Inbox};
-use mnir_store::{ClockRecord, ClockState};
+use mnir_store::{ClockRecord, ClockState, Timestamp};
 
 type PageResult = Result<Response, Reply>;
 
@@ -29,8 +29,8 @@ pub fn routes() -> PageRoutes {
 }
 
 /// "in 2 days 3 h" or "overdue by 5 h", in the user's language.
-pub fn time_left(tr: &Tr, due_ms: i64, now_ms: i64) -> String {
-    let minutes = (due_ms - now_ms).abs() / 60_000;
+pub fn time_left(tr: &Tr, due: Timestamp, now: Timestamp) -> String {
+    let minutes = due.millis_since(now).abs() / 60_000;
     let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
     let span = if days > 0 {
         tr.t_with(
@@ -44,7 +44,7 @@ pub fn time_left(tr: &Tr, due_ms: i64, now_ms: i64) -> String {
         )
     };
     // A clock is expired once its due time has come (the scheduler fires `due <= now`).
-    if due_ms > now_ms {
+    if due > now {
         tr.t_with("clock-left", &[("span", span.into())])
     } else {
         tr.t_with("clock-overdue", &[("span", span.into())])
@@ -62,7 +62,7 @@ pub struct ClockView {
     pub overdue: bool,
 }
 
-pub fn clock_views(tr: &Tr, clocks: &[ClockRecord], now_ms: i64) -> Vec<ClockView> {
+pub fn clock_views(tr: &Tr, clocks: &[ClockRecord], now: Timestamp) -> Vec<ClockView> {
     clocks
         .iter()
         .filter(|c| {
@@ -79,16 +79,16 @@ pub fn clock_views(tr: &Tr, clocks: &[ClockRecord], now_ms: i64) -> Vec<ClockVie
             paused: c.state == ClockState::Paused,
             due: c
                 .due_at_ms
-                .map(|d| tr.datetime_ms(d))
+                .map(|d| tr.datetime(d))
                 .unwrap_or_else(|| tr.t("clock-no-due")),
             left: c
                 .due_at_ms
                 .filter(|_| c.state == ClockState::Running)
-                .map(|d| time_left(tr, d, now_ms))
+                .map(|d| time_left(tr, d, now))
                 .unwrap_or_default(),
             overdue: c.state == ClockState::Expired
                 || c.due_at_ms
-                    .is_some_and(|d| c.state == ClockState::Running && d < now_ms),
+                    .is_some_and(|d| c.state == ClockState::Running && d < now),
         })
         .collect()
 }
@@ -166,7 +166,7 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
     let tr = ctx.tr;
-    let now = state.now_ms();
+    let now = state.now();
     let Inbox {
         tasks,
         upcoming,
@@ -181,7 +181,7 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
                 r.id,
                 r.case_reference,
                 tr.term("service", &r.service),
-                tr.datetime_ms(r.sent_at_ms),
+                tr.datetime(r.sent_at_ms),
             )
         })
         .collect();
@@ -197,7 +197,7 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
                         ("clock", tr.term("clock", t.clock_kind.as_str()).into()),
                     ],
                 ),
-                since: tr.datetime_ms(t.created_at_ms),
+                since: tr.datetime(t.created_at_ms),
                 for_role: state
                     .app
                     .jurisdiction()
@@ -221,7 +221,7 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
             .into_iter()
             .map(|(c, reference)| UpcomingRow {
                 name: tr.term("clock", c.kind.as_str()),
-                due: c.due_at_ms.map(|d| tr.datetime_ms(d)).unwrap_or_default(),
+                due: c.due_at_ms.map(|d| tr.datetime(d)).unwrap_or_default(),
                 left: c
                     .due_at_ms
                     .map(|d| time_left(&tr, d, now))

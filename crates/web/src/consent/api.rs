@@ -65,8 +65,8 @@ pub struct ConsentJson {
     in_force: bool,
 }
 
-fn consent_json(c: ConsentRecord, now_ms: i64) -> ConsentJson {
-    let in_force = c.terms().is_some_and(|t| t.in_force(now_ms));
+fn consent_json(c: ConsentRecord, now: mnir_store::Timestamp) -> ConsentJson {
+    let in_force = c.terms().is_some_and(|t| t.in_force(now.millis()));
     ConsentJson {
         id: c.id,
         purpose: c.purpose,
@@ -103,7 +103,7 @@ async fn list_consents(
         consents,
         ..
     } = answer!(tr, mnir_app::consent::overview(&state.app, &who, &id));
-    let now = state.now_ms();
+    let now = state.now();
     Ok(Json(ConsentsJson {
         information: information.into_iter().map(Into::into).collect(),
         consents: consents.into_iter().map(|c| consent_json(c, now)).collect(),
@@ -147,7 +147,7 @@ async fn create_consent(
     let Caller { user, tr } = caller(&state, &headers).await?;
     let input = parse_json(&tr, &body)?;
     let who = who(&state, &user);
-    let now = who.now_ms();
+    let now = who.now();
     let record = answer!(
         tr,
         mnir_app::consent::record_consent(&state.app, &who, &id, input)
@@ -168,7 +168,7 @@ async fn withdraw_consent(
 ) -> ApiResult<Json<ConsentJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
-    let now = who.now_ms();
+    let now = who.now();
     let record = answer!(
         tr,
         mnir_app::consent::withdraw_consent(&state.app, &who, &id, &consent)

@@ -85,7 +85,7 @@ async fn build(
     error: Option<String>,
 ) -> Result<ConsentPage, Reply> {
     let tr: Tr = ctx.tr;
-    let now = state.now_ms();
+    let now = state.now();
     let ConsentOverview {
         facts,
         reference,
@@ -108,7 +108,7 @@ async fn build(
             tr.t_with(
                 "information-line",
                 &[
-                    ("at", tr.datetime_ms(i.given_at_ms).into()),
+                    ("at", tr.datetime(i.given_at_ms).into()),
                     ("language", i.language.clone().into()),
                     ("rights", rights.join(", ").into()),
                     ("org", org_name(&i.org_code).into()),
@@ -134,9 +134,7 @@ async fn build(
         .into_iter()
         .map(|c| {
             let status = match (c.withdrawn_at_ms, c.expires_at_ms) {
-                (Some(w), _) => {
-                    tr.t_with("consent-withdrawn-at", &[("at", tr.datetime_ms(w).into())])
-                }
+                (Some(w), _) => tr.t_with("consent-withdrawn-at", &[("at", tr.datetime(w).into())]),
                 (None, Some(e)) if e <= now => tr.t("consent-expired"),
                 _ => tr.t("consent-in-force"),
             };
@@ -148,17 +146,17 @@ async fn build(
                     &[
                         ("by", tr.term("givenby", &c.given_by).into()),
                         ("method", tr.term("method", &c.method).into()),
-                        ("at", tr.datetime_ms(c.given_at_ms).into()),
+                        ("at", tr.datetime(c.given_at_ms).into()),
                         (
                             "until",
                             c.expires_at_ms
-                                .map_or_else(|| tr.t("consent-no-expiry"), |e| tr.date_ms(e))
+                                .map_or_else(|| tr.t("consent-no-expiry"), |e| tr.date_of(e))
                                 .into(),
                         ),
                     ],
                 ),
                 status,
-                in_force: c.terms().is_some_and(|t| t.in_force(now)),
+                in_force: c.terms().is_some_and(|t| t.in_force(now.millis())),
                 id: c.id,
             }
         })

@@ -336,7 +336,7 @@ async fn interview_page(
             let note = ctx.tr.t_with(
                 "interview-saved-at",
                 &[
-                    ("at", ctx.tr.datetime_ms(i.created_at_ms).into()),
+                    ("at", ctx.tr.datetime(i.created_at_ms).into()),
                     ("version", i.catalogue_version.clone().into()),
                 ],
             );
@@ -456,7 +456,7 @@ async fn interview_submit(
     let note = ctx.tr.t_with(
         "interview-saved-at",
         &[
-            ("at", ctx.tr.datetime_ms(record.created_at_ms).into()),
+            ("at", ctx.tr.datetime(record.created_at_ms).into()),
             ("version", record.catalogue_version.clone().into()),
         ],
     );
@@ -541,7 +541,7 @@ fn catalogue_rows(tr: &Tr, catalogues: Vec<CatalogueRecord>) -> Vec<CatalogueRow
             imported: if c.version == mnir_domain::identification::BUILTIN_VERSION {
                 tr.t("catalogue-builtin")
             } else {
-                tr.datetime_ms(c.imported_at_ms)
+                tr.datetime(c.imported_at_ms)
             },
             version: c.version,
             active: c.active,

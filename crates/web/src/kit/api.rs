@@ -40,10 +40,8 @@ pub fn parse_json<T: for<'de> Deserialize<'de>>(tr: &Tr, body: &Bytes) -> Result
     })
 }
 
-pub fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default()
+pub fn rfc3339(at: mnir_store::Timestamp) -> String {
+    at.to_utc().to_rfc3339()
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,9 +1,10 @@
 //! Romanian and English messages (Fluent files under `locales/`, compiled in), and the locale's
 //! way of writing dates and numbers.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use mnir_store::Timestamp;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use unic_langid::LanguageIdentifier;
@@ -168,10 +169,8 @@ impl Tr {
         }
     }
 
-    pub fn datetime_ms(&self, ms: i64) -> String {
-        let Some(at) = DateTime::<Utc>::from_timestamp_millis(ms) else {
-            return String::new();
-        };
+    pub fn datetime(&self, at: Timestamp) -> String {
+        let at = at.to_utc();
         match self.lang {
             // Shown in UTC, and said so: several servers and users in several zones see one time.
             Lang::Ro => at.format("%d.%m.%Y %H:%M UTC").to_string(),
@@ -179,10 +178,8 @@ impl Tr {
         }
     }
 
-    pub fn date_ms(&self, ms: i64) -> String {
-        DateTime::<Utc>::from_timestamp_millis(ms)
-            .map(|at| self.date(at.date_naive()))
-            .unwrap_or_default()
+    pub fn date_of(&self, at: Timestamp) -> String {
+        self.date(at.to_utc().date_naive())
     }
 
     /// Thousands grouped as the locale writes them: `12.345` in Romanian, `12,345` in English.

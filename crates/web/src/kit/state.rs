@@ -57,7 +57,7 @@ impl AppState {
         self
     }
 
-    pub fn now_ms(&self) -> i64 {
-        self.app.now_ms()
+    pub fn now(&self) -> mnir_store::Timestamp {
+        self.app.now()
     }
 }

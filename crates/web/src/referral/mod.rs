@@ -81,7 +81,7 @@ pub fn history(
             "referral-history-sent"
         },
         &[
-            ("at", tr.datetime_ms(r.sent_at_ms).into()),
+            ("at", tr.datetime(r.sent_at_ms).into()),
             ("from", org_name(&r.from_org).into()),
             ("to", org_name(&r.to_org).into()),
             ("service", tr.term("service", &r.service).into()),
@@ -90,13 +90,13 @@ pub fn history(
     match (r.status.as_str(), r.answered_at_ms) {
         ("accepted", Some(at)) => lines.push(tr.t_with(
             "referral-history-accepted",
-            &[("at", tr.datetime_ms(at).into())],
+            &[("at", tr.datetime(at).into())],
         )),
         ("declined", Some(at)) => lines.push(
             tr.t_with(
                 "referral-history-declined",
                 &[
-                    ("at", tr.datetime_ms(at).into()),
+                    ("at", tr.datetime(at).into()),
                     (
                         "reason",
                         (if show_reason {
@@ -111,7 +111,7 @@ pub fn history(
         ),
         ("cancelled", Some(at)) => lines.push(tr.t_with(
             "referral-history-cancelled",
-            &[("at", tr.datetime_ms(at).into())],
+            &[("at", tr.datetime(at).into())],
         )),
         _ => lines.push(tr.t("referral-history-awaiting")),
     }

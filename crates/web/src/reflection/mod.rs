@@ -36,10 +36,7 @@ fn running_period(clocks: &[ClockRecord]) -> Option<&ClockRecord> {
 /// The no-removal flag of a case, in words, while its reflection period runs.
 pub fn flag_text(tr: &Tr, clocks: &[ClockRecord]) -> Option<String> {
     Some(match running_period(clocks)?.due_at_ms {
-        Some(until) => tr.t_with(
-            "reflection-flag",
-            &[("until", tr.datetime_ms(until).into())],
-        ),
+        Some(until) => tr.t_with("reflection-flag", &[("until", tr.datetime(until).into())]),
         None => tr.t("reflection-flag-paused"),
     })
 }
@@ -74,7 +71,7 @@ pub fn view(tr: &Tr, open: &OpenCase) -> Option<ReflectionView> {
                     "reflection-line-declined"
                 },
                 &[
-                    ("at", tr.datetime_ms(o.offered_at_ms).into()),
+                    ("at", tr.datetime(o.offered_at_ms).into()),
                     ("org", o.org_code.clone().into()),
                     ("language", o.language.clone().into()),
                 ],
@@ -85,7 +82,7 @@ pub fn view(tr: &Tr, open: &OpenCase) -> Option<ReflectionView> {
                     tr.t_with(
                         "reflection-line-ended",
                         &[
-                            ("at", tr.datetime_ms(at).into()),
+                            ("at", tr.datetime(at).into()),
                             (
                                 "outcome",
                                 tr.term("reflectionoutcome", outcome.as_str()).into(),
@@ -102,20 +99,14 @@ pub fn view(tr: &Tr, open: &OpenCase) -> Option<ReflectionView> {
                         ],
                     ),
                 ),
-                (None, _, Some(c)) if c.state == ClockState::Expired => Some(tr.t_with(
-                    "reflection-line-ran-out",
-                    &[(
-                        "at",
-                        tr.datetime_ms(c.fired_at_ms.unwrap_or_default()).into(),
-                    )],
-                )),
-                (None, _, Some(c)) if c.state == ClockState::Stopped => Some(tr.t_with(
-                    "reflection-line-stopped",
-                    &[(
-                        "at",
-                        tr.datetime_ms(c.stopped_at_ms.unwrap_or_default()).into(),
-                    )],
-                )),
+                // A clock that ran out or was stopped carries the time it did; one without is
+                // not told about rather than dated to the epoch.
+                (None, _, Some(c)) if c.state == ClockState::Expired => c.fired_at_ms.map(|at| {
+                    tr.t_with("reflection-line-ran-out", &[("at", tr.datetime(at).into())])
+                }),
+                (None, _, Some(c)) if c.state == ClockState::Stopped => c.stopped_at_ms.map(|at| {
+                    tr.t_with("reflection-line-stopped", &[("at", tr.datetime(at).into())])
+                }),
                 _ => None,
             };
             if let Some(ending) = ending {
@@ -229,10 +220,10 @@ async fn no_removal_page(viewer: Viewer, State(state): State<AppState>) -> PageR
                 .birth_date
                 .map_or_else(|| tr.t("form-not-known"), |d| tr.date(d)),
             citizenship: tr.country(&f.citizenship),
-            since: tr.datetime_ms(f.since_ms),
+            since: tr.datetime(f.since_ms),
             until: f
                 .until_ms
-                .map_or_else(|| tr.t("noremoval-paused"), |u| tr.datetime_ms(u)),
+                .map_or_else(|| tr.t("noremoval-paused"), |u| tr.datetime(u)),
         })
         .collect();
     let page = NoRemovalPage {
