@@ -305,6 +305,7 @@ interview-dimension-pending = not evaluated yet
 interview-saved-at = Saved on { $at }, with catalogue { $version }.
 interview-bad-profile = Choose one of the four profiles.
 interview-bad-catalogue = The indicator catalogue of this form no longer exists; reload the page.
+interview-bad-answers = The answers name indicators that are not in this profile of the catalogue; reload the page.
 mark-present = present
 mark-absent = absent
 mark-not-asked = not asked

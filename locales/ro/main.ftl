@@ -308,6 +308,7 @@ interview-dimension-pending = neevaluată încă
 interview-saved-at = Salvat la { $at }, cu catalogul { $version }.
 interview-bad-profile = Alegeți unul dintre cele patru profiluri.
 interview-bad-catalogue = Catalogul de indicatori al acestui formular nu mai există; reîncărcați pagina.
+interview-bad-answers = Răspunsurile numesc indicatori care nu sunt în acest profil al catalogului; reîncărcați pagina.
 mark-present = prezent
 mark-absent = absent
 mark-not-asked = neverificat

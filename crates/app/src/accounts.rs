@@ -73,9 +73,14 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
     let user = app.store().user_by_login(login.trim()).await.ok().flatten();
     // An unknown login is checked against a hash of the same cost, so timing does not reveal
     // which logins exist.
-    let stored = user
-        .as_ref()
-        .map_or_else(|| app.dummy_hash.to_string(), |u| u.password_hash.clone());
+    let stored = match &user {
+        Some(u) => u.password_hash.clone(),
+        None => app
+            .dummy_hash
+            .get_or_init(|| hash_password(app, mnir_crypto::random_secret()))
+            .await
+            .clone(),
+    };
     let verified = verify_password(app, password.to_string(), stored).await;
     let Some(user) = user else {
         note_failure();
@@ -113,6 +118,14 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
         return SignIn::BadCredentials;
     }
     SignIn::Success { session_secret }
+}
+
+/// Makes what sign-in needs before the first request, so that the first unknown login takes as
+/// long as any other.
+pub async fn prepare_sign_in(app: &App) {
+    app.dummy_hash
+        .get_or_init(|| hash_password(app, mnir_crypto::random_secret()))
+        .await;
 }
 
 /// The user behind a session secret, if the session is within its idle and absolute limits.
@@ -241,6 +254,12 @@ pub async fn users(app: &App, who: &Who<'_>) -> AppResult<Vec<User>> {
 /// names an organisation.
 pub async fn organisations(app: &App) -> AppResult<Vec<Organisation>> {
     Ok(app.store().list_organisations().await?)
+}
+
+/// Every organisation with its settings, for an administrator.
+pub async fn organisations_for_admin(app: &App, who: &Who<'_>) -> AppResult<Vec<Organisation>> {
+    can(&who.actor(), Action::ManageUsers, None)?;
+    organisations(app).await
 }
 
 /// One organisation by its code.

@@ -4,8 +4,9 @@
 use crate::{App, AppError, AppResult, Message, Who};
 use mnir_domain::{Action, CaseFacts, CaseState, Denial, Role, can, next_states};
 use mnir_store::{
-    CaseChange, CaseDetail, CaseFilter, CasePage, ClockRecord, DecisionStats, InterviewRecord,
-    Organisation, ReferralRecord, ReflectionRecord, Reveal, StoreError, Transition, User,
+    CaseChange, CaseDetail, CaseFilter, CasePage, ClockRecord, DecisionRecord, DecisionStats,
+    InterviewRecord, Organisation, ReferralRecord, ReflectionRecord, Reveal, StoreError,
+    Transition, User,
 };
 
 /// Longest reason a step of a case takes.
@@ -106,6 +107,8 @@ pub struct OpenCase {
     pub reflections: Vec<ReflectionRecord>,
     /// The engine's latest advice, for the decision form.
     pub latest_interview: Option<InterviewRecord>,
+    /// The identification decisions taken, oldest first.
+    pub decisions: Vec<DecisionRecord>,
     /// Whether the reflection period may be offered now (a foreign presumed victim).
     pub reflection_due: bool,
     /// Every organisation, to name those the case mentions.
@@ -216,10 +219,27 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
         &detail.summary.citizenship,
         &app.jurisdiction().country,
     );
+    // Free text (reasons for a pause, a decline, an end, a decision) only for those who may read
+    // the case's notes, whatever an adapter shows.
+    let notes = may.reveal.notes;
+    let mut clocks = store.clocks_of(case_id).await?;
+    let mut referrals = store.referrals_of(case_id).await?;
+    let mut reflections = store.reflections_of(case_id).await?;
+    let mut decisions = store.decisions_of(case_id).await?;
+    if !notes {
+        clocks.iter_mut().for_each(|c| c.pause_reasons.clear());
+        referrals.iter_mut().for_each(|r| r.decline_reason = None);
+        reflections.iter_mut().for_each(|r| r.end_reason = None);
+        decisions.iter_mut().for_each(|d| {
+            d.reasons.clear();
+            d.why_different = None;
+        });
+    }
     Ok(OpenCase {
-        clocks: store.clocks_of(case_id).await?,
-        referrals: store.referrals_of(case_id).await?,
-        reflections: store.reflections_of(case_id).await?,
+        clocks,
+        referrals,
+        reflections,
+        decisions,
         latest_interview: store.latest_interview(case_id).await?,
         organisations: store.list_organisations().await?,
         reflection_due,

@@ -71,7 +71,9 @@ pub async fn record_information(
     consent_case(app, who, id).await?;
     let language = input.language.trim().to_ascii_lowercase();
     let mut wrong = Vec::new();
-    if input.rights.is_empty() || input.rights.iter().any(|r| Right::parse(r).is_none()) {
+    let rights: Option<Vec<Right>> = input.rights.iter().map(|r| Right::parse(r)).collect();
+    let rights = rights.filter(|r| !r.is_empty());
+    if rights.is_none() {
         wrong.push(FieldIssue::new("rights", "information-rights-required"));
     }
     if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_lowercase()) {
@@ -83,13 +85,13 @@ pub async fn record_information(
             "information-notice-required",
         ));
     }
-    if !wrong.is_empty() {
+    let Some(rights) = rights.filter(|_| wrong.is_empty()) else {
         return Err(AppError::Invalid(wrong));
-    }
+    };
     let record = InformationRecord {
         id: uuid::Uuid::new_v4().to_string(),
         case_id: id.to_string(),
-        rights: input.rights,
+        rights,
         language,
         interpreter: input.interpreter,
         mediator: input.mediator,
@@ -138,25 +140,29 @@ pub async fn record_consent(
     if !recipient_known {
         wrong.push(FieldIssue::new("recipient", "consent-recipient-required"));
     }
-    if GivenBy::parse(&input.given_by).is_none_or(|g| !givers_for(&facts).contains(&g)) {
+    let given_by = GivenBy::parse(&input.given_by).filter(|g| givers_for(&facts).contains(g));
+    if given_by.is_none() {
         wrong.push(FieldIssue::new("given_by", "consent-given-by-invalid"));
     }
-    if Method::parse(&input.method).is_none() {
+    let method = Method::parse(&input.method);
+    if method.is_none() {
         wrong.push(FieldIssue::new("method", "consent-method-invalid"));
     }
     if expires.is_err() {
         wrong.push(FieldIssue::new("expires", "consent-expires-invalid"));
     }
-    if !wrong.is_empty() {
+    let (Some(purpose), Some(given_by), Some(method), true) =
+        (purpose, given_by, method, wrong.is_empty())
+    else {
         return Err(AppError::Invalid(wrong));
-    }
+    };
     let record = ConsentRecord {
         id: uuid::Uuid::new_v4().to_string(),
         case_id: id.to_string(),
-        purpose: input.purpose,
+        purpose,
         recipient_org: (!recipient.is_empty()).then_some(recipient),
-        given_by: input.given_by,
-        method: input.method,
+        given_by,
+        method,
         given_at_ms: now,
         expires_at_ms: expires.unwrap_or(None),
         withdrawn_at_ms: None,

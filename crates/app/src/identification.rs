@@ -87,7 +87,8 @@ pub async fn save_interview(
     case_id: &str,
     answers: InterviewAnswers,
 ) -> AppResult<(InterviewRecord, Evaluation)> {
-    case_for(app, who, case_id, Action::RunInterview).await?;
+    let facts = crate::cases::facts(app, who, case_id).await?;
+    can(&who.actor(), Action::RunInterview, Some(&facts))?;
     let catalogue = app
         .catalogue(&answers.catalogue_version)
         .await
@@ -97,7 +98,7 @@ pub async fn save_interview(
         answers.profile,
         &answers_of(&answers.marks, answers.act),
     )
-    .map_err(|e| AppError::Internal(format!("evaluation: {e}")))?;
+    .map_err(|_| AppError::invalid("marks", "interview-bad-answers"))?;
     let record = InterviewRecord {
         id: uuid::Uuid::new_v4().to_string(),
         case_id: case_id.to_string(),
@@ -147,8 +148,9 @@ pub async fn decide(
         ));
     }
     if reasons.chars().count() + why_different.chars().count() > MAX_REASONS {
+        // The reasons for deciding otherwise are what takes the whole past the limit.
         return Err(AppError::Invalid(vec![FieldIssue::new(
-            "reasons",
+            "why_different",
             "transition-reason-too-long",
         )]));
     }

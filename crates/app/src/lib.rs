@@ -55,16 +55,15 @@ pub struct App {
     pub(crate) hashing: Arc<Semaphore>,
     /// Recent failed logins per client address (time of the first, count).
     pub(crate) attempts: Arc<Mutex<HashMap<String, (i64, u32)>>>,
-    /// What an unknown login's password is checked against, so timing hides which logins exist.
-    pub(crate) dummy_hash: Arc<str>,
+    /// What an unknown login's password is checked against, so timing hides which logins exist;
+    /// made at the first sign-in, so that commands which never sign anyone in do not pay for it.
+    pub(crate) dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// Parsed catalogue versions; a version never changes once imported, so caching is safe.
     pub(crate) catalogues: Arc<Mutex<HashMap<String, Arc<Catalogue>>>>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, policy: AccountPolicy) -> App {
-        let dummy_hash =
-            mnir_crypto::hash_password(&mnir_crypto::random_secret(), policy.password_cost);
         App {
             store,
             clock,
@@ -72,7 +71,7 @@ impl App {
             policy: Arc::new(policy),
             hashing: Arc::new(Semaphore::new(2)),
             attempts: Arc::new(Mutex::new(HashMap::new())),
-            dummy_hash: dummy_hash.into(),
+            dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
             catalogues: Arc::new(Mutex::new(HashMap::new())),
         }
     }

@@ -181,14 +181,6 @@ pub fn fresh_identifiers() -> (String, String) {
     )
 }
 
-/// What a notification asks for: to check the signals only, or to store the case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotifyIntent {
-    /// Stores nothing; the adapter shows the screening advice and keeps the form.
-    CheckSignals,
-    Store,
-}
-
 /// Whether the actor may notify at all (the form is shown only then).
 pub fn may_notify(who: &Who) -> AppResult<()> {
     mnir_domain::can(&who.actor(), mnir_domain::Action::NotifyCase, None)?;

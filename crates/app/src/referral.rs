@@ -30,10 +30,12 @@ pub async fn consent_allows(
     }
     let purpose = consent_purpose(service);
     let now = app.now();
-    Ok(app.store().consents_of(case_id).await?.iter().any(|c| {
-        c.terms()
-            .is_some_and(|t| t.covers(purpose, to_org, now.millis()))
-    }))
+    Ok(app
+        .store()
+        .consents_of(case_id)
+        .await?
+        .iter()
+        .any(|c| c.terms().covers(purpose, to_org, now.millis())))
 }
 
 /// A referral as sent by the case page or the API.

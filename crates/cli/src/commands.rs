@@ -327,6 +327,7 @@ async fn run_server(
     {
         tracing::warn!("the database has no organisations yet: run `mnir init`");
     }
+    mnir_app::accounts::prepare_sign_in(&state.app).await;
     let scheduler = tokio::spawn(mnir_app::clocks::run_scheduler(
         state.app.clone(),
         rules.clock_check,

@@ -2,13 +2,14 @@
 
 use crate::{AuditActor, StoreResult, Timestamp};
 use async_trait::async_trait;
+use mnir_domain::consent::{GivenBy, Method, Purpose, Right};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InformationRecord {
     pub id: String,
     pub case_id: String,
-    /// Codes of the rights explained (`mnir_domain::consent::Right`).
-    pub rights: Vec<String>,
+    /// The rights explained.
+    pub rights: Vec<Right>,
     /// The language the information was given in (ISO 639-1, e.g. `ro`, `en`, `uk`).
     pub language: String,
     pub interpreter: bool,
@@ -23,10 +24,10 @@ pub struct InformationRecord {
 pub struct ConsentRecord {
     pub id: String,
     pub case_id: String,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub recipient_org: Option<String>,
-    pub given_by: String,
-    pub method: String,
+    pub given_by: GivenBy,
+    pub method: Method,
     pub given_at_ms: Timestamp,
     pub expires_at_ms: Option<Timestamp>,
     pub withdrawn_at_ms: Option<Timestamp>,
@@ -35,16 +36,15 @@ pub struct ConsentRecord {
 }
 
 impl ConsentRecord {
-    /// The consent as the domain reads it; `None` for a purpose this version does not know
-    /// (such a consent covers nothing).
-    pub fn terms(&self) -> Option<mnir_domain::consent::ConsentTerms> {
-        Some(mnir_domain::consent::ConsentTerms {
-            purpose: mnir_domain::consent::Purpose::parse(&self.purpose)?,
+    /// The consent as the domain reads it.
+    pub fn terms(&self) -> mnir_domain::consent::ConsentTerms {
+        mnir_domain::consent::ConsentTerms {
+            purpose: self.purpose,
             recipient_org: self.recipient_org.clone(),
             given_at_ms: self.given_at_ms.millis(),
             expires_at_ms: self.expires_at_ms.map(Timestamp::millis),
             withdrawn_at_ms: self.withdrawn_at_ms.map(Timestamp::millis),
-        })
+        }
     }
 }
 

@@ -39,11 +39,17 @@ impl Timestamp {
         self.0.checked_add(ms).and_then(Timestamp::from_millis)
     }
 
-    /// `ms` milliseconds later, or the last time a calendar can show when that is past it (a
-    /// deadline so far away that it never comes).
+    /// `ms` milliseconds later (earlier when negative), or the last (first) time a calendar can
+    /// show when that is past it: a deadline so far away that it never comes.
     pub fn later_by(self, ms: i64) -> Timestamp {
-        self.plus_millis(ms)
-            .unwrap_or(Timestamp(DateTime::<Utc>::MAX_UTC.timestamp_millis()))
+        self.plus_millis(ms).unwrap_or_else(|| {
+            let bound = if ms >= 0 {
+                DateTime::<Utc>::MAX_UTC
+            } else {
+                DateTime::<Utc>::MIN_UTC
+            };
+            Timestamp(bound.timestamp_millis())
+        })
     }
 
     /// Milliseconds from `earlier` to `self` (negative when `earlier` is later).
@@ -108,5 +114,7 @@ mod tests {
         assert_eq!(t.plus_millis(500).map(Timestamp::millis), Some(1500));
         assert_eq!(t.plus_millis(i64::MAX), None);
         assert_eq!(t.plus_millis(500).unwrap().millis_since(t), 500);
+        assert!(t.later_by(i64::MAX) > t.later_by(1));
+        assert!(t.later_by(i64::MIN) < t);
     }
 }

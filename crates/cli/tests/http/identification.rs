@@ -464,8 +464,10 @@ async fn a_decision_recorded_in_english_and_in_romanian_stores_the_same_words_an
         let io = app.login("io").await;
         let codes = all_codes();
         let mut stored = Vec::new();
+        let mut ids = Vec::new();
         for lang in ["en", "ro"] {
             let id = potential_case(&app, "RO-CJ").await;
+            ids.push(id.clone());
             let indicated = answers(&["DR01", "DR02", "EX01", "EX02", "CD01", "CD02"], &codes);
             post_fields(&app, &format!("/cases/{id}/interview"), &io, &indicated).await;
             let decided = app
@@ -496,6 +498,22 @@ async fn a_decision_recorded_in_english_and_in_romanian_stores_the_same_words_an
         assert_eq!(
             stored[0], stored[1],
             "the officer's language leaves no trace"
+        );
+        let shown = app
+            .get_lang(&format!("/cases/{}", ids[1]), Some(&io), Some("en"))
+            .await;
+        assert!(
+            shown
+                .body
+                .contains("Why the decision differs from the advice")
+                && (shown
+                    .body
+                    .contains("The employer&#39;s records contradict the account")
+                    || shown
+                        .body
+                        .contains("The employer's records contradict the account")),
+            "the case history shows why the officer decided otherwise: {}",
+            shown.body
         );
         let (decision, advice, differs, reasons, why) = &stored[0];
         assert_eq!(*decision, CaseState::NotAVictim);

@@ -402,6 +402,23 @@ async fn every_state_changing_page_refuses_a_forged_or_missing_csrf_token() {
                 );
             }
         }
+        // Without a session the same forms lead to the sign-in page, and still do nothing.
+        for path in &posts {
+            let concrete = path.replace("{id}", &id);
+            let r = app
+                .post_raw_form(&concrete, None, &[("to", "potential_victim")])
+                .await;
+            if *path == "/login" {
+                assert_eq!(
+                    r.status,
+                    StatusCode::FORBIDDEN,
+                    "POST /login without a token"
+                );
+            } else {
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "POST {path} signed out");
+                assert!(r.location().starts_with("/login?next="), "{}", r.location());
+            }
+        }
         assert_eq!(audit_entries(&app).await, before, "nothing was written");
         assert_eq!(app.state_of(&id).await, mnir_domain::CaseState::Notified);
 

@@ -1,6 +1,7 @@
 //! Checks of [`crate::ConsentStore`].
 
 use super::*;
+use mnir_domain::consent::{GivenBy, Method, Purpose, Right};
 
 pub async fn information_and_consent_are_kept_and_withdrawn_once(db: TestDb) {
     let s = db.store.as_ref();
@@ -15,7 +16,7 @@ pub async fn information_and_consent_are_kept_and_withdrawn_once(db: TestDb) {
     let info = InformationRecord {
         id: "i1".into(),
         case_id: "c1".into(),
-        rights: vec!["assistance_protection".into(), "legal_aid".into()],
+        rights: vec![Right::AssistanceAndProtection, Right::LegalAid],
         language: "uk".into(),
         interpreter: true,
         mediator: false,
@@ -29,10 +30,10 @@ pub async fn information_and_consent_are_kept_and_withdrawn_once(db: TestDb) {
     let consent = ConsentRecord {
         id: "k1".into(),
         case_id: "c1".into(),
-        purpose: "assistance".into(),
+        purpose: Purpose::Assistance,
         recipient_org: Some("DGASPC-CJ".into()),
-        given_by: "person".into(),
-        method: "signed_form".into(),
+        given_by: GivenBy::Person,
+        method: Method::SignedForm,
         given_at_ms: at(2000),
         expires_at_ms: Some(at(90_000)),
         withdrawn_at_ms: None,

@@ -11,7 +11,7 @@ macro_rules! impl_sql_consent_store {
                 ::sqlx::query("INSERT INTO information_given (id, case_id, rights, language, interpreter, mediator, notice_version, given_by, org_code, given_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                     .bind(&i.id)
                     .bind(&i.case_id)
-                    .bind(i.rights.join(","))
+                    .bind(i.rights.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","))
                     .bind(&i.language)
                     .bind(i.interpreter)
                     .bind(i.mediator)
@@ -22,7 +22,7 @@ macro_rules! impl_sql_consent_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "information.record", &format!("case:{}", i.case_id), &format!("rights={} language={}", i.rights.join(","), i.language)).await?;
+                Self::append_audit(&mut tx, by, "information.record", &format!("case:{}", i.case_id), &format!("rights={} language={}", i.rights.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","), i.language)).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -34,11 +34,15 @@ macro_rules! impl_sql_consent_store {
                     .map_err(db_err)?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, case_id, rights, language, interpreter, mediator, notice_version, given_by, org_code, given_at_ms)| InformationRecord {
-                        rights: rights.split(',').filter(|r| !r.is_empty()).map(str::to_string).collect(),
+                    .map(|(id, case_id, rights, language, interpreter, mediator, notice_version, given_by, org_code, given_at_ms)| Ok(InformationRecord {
+                        rights: rights
+                            .split(',')
+                            .filter(|r| !r.is_empty())
+                            .map(|r| $crate::sql::code_column("information_given.rights", r, $crate::sql::__private::mnir_domain::consent::Right::parse))
+                            .collect::<Result<_, StoreError>>()?,
                         id, case_id, language, interpreter, mediator, notice_version, given_by, org_code, given_at_ms,
-                    })
-                    .collect())
+                    }))
+                    .collect::<Result<_, StoreError>>()?)
             }
 
             async fn record_consent(&self, c: &ConsentRecord, by: &AuditActor) -> StoreResult<()> {
@@ -46,10 +50,10 @@ macro_rules! impl_sql_consent_store {
                 ::sqlx::query("INSERT INTO consents (id, case_id, purpose, recipient_org, given_by, method, given_at_ms, expires_at_ms, withdrawn_at_ms, recorded_by, org_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)")
                     .bind(&c.id)
                     .bind(&c.case_id)
-                    .bind(&c.purpose)
+                    .bind(c.purpose.as_str())
                     .bind(&c.recipient_org)
-                    .bind(&c.given_by)
-                    .bind(&c.method)
+                    .bind(c.given_by.as_str())
+                    .bind(c.method.as_str())
                     .bind(c.given_at_ms)
                     .bind(c.expires_at_ms)
                     .bind(&c.recorded_by)
@@ -69,10 +73,13 @@ macro_rules! impl_sql_consent_store {
                     .map_err(db_err)?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, case_id, purpose, recipient_org, given_by, method, given_at_ms, expires_at_ms, withdrawn_at_ms, recorded_by, org_code)| ConsentRecord {
-                        id, case_id, purpose, recipient_org, given_by, method, given_at_ms, expires_at_ms, withdrawn_at_ms, recorded_by, org_code,
-                    })
-                    .collect())
+                    .map(|(id, case_id, purpose, recipient_org, given_by, method, given_at_ms, expires_at_ms, withdrawn_at_ms, recorded_by, org_code)| Ok(ConsentRecord {
+                        purpose: $crate::sql::code_column("consents.purpose", &purpose, $crate::sql::__private::mnir_domain::consent::Purpose::parse)?,
+                        given_by: $crate::sql::code_column("consents.given_by", &given_by, $crate::sql::__private::mnir_domain::consent::GivenBy::parse)?,
+                        method: $crate::sql::code_column("consents.method", &method, $crate::sql::__private::mnir_domain::consent::Method::parse)?,
+                        id, case_id, recipient_org, given_at_ms, expires_at_ms, withdrawn_at_ms, recorded_by, org_code,
+                    }))
+                    .collect::<Result<_, StoreError>>()?)
             }
 
             async fn withdraw_consent(&self, case_id: &str, consent_id: &str, by: &AuditActor) -> StoreResult<()> {

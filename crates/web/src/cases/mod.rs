@@ -669,6 +669,8 @@ struct HistoryRow {
     step: String,
     org: String,
     reason: String,
+    /// For an identification decision otherwise than advised: the officer's reasons for that.
+    why_different: String,
 }
 
 #[derive(Template)]
@@ -868,6 +870,12 @@ async fn render_case(
                 },
                 org: org_name(&h.actor_org),
                 reason: h.reason.clone(),
+                why_different: open
+                    .decisions
+                    .iter()
+                    .find(|d| d.decided_at_ms == h.at_ms && d.decision == h.to)
+                    .and_then(|d| d.why_different.clone())
+                    .unwrap_or_default(),
             })
             .collect(),
         ctx: ctx.clone(),
@@ -1063,11 +1071,7 @@ async fn admin_orgs(viewer: Viewer, State(state): State<AppState>) -> PageResult
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "admin");
     let tr = ctx.tr;
-    // The same check as the accounts page: organisations are an administrator's list here.
-    mnir_app::accounts::users(&state.app, &who(&state, user))
-        .await
-        .map_err(|e| e.page(&ctx, "nav-admin"))?;
-    let orgs = mnir_app::accounts::organisations(&state.app)
+    let orgs = mnir_app::accounts::organisations_for_admin(&state.app, &who(&state, user))
         .await
         .map_err(|e| e.page(&ctx, "nav-admin"))?;
     let rows = orgs

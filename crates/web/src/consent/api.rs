@@ -40,7 +40,7 @@ impl From<InformationRecord> for InformationJson {
     fn from(i: InformationRecord) -> Self {
         InformationJson {
             id: i.id,
-            rights: i.rights,
+            rights: i.rights.iter().map(|r| r.as_str().to_string()).collect(),
             language: i.language,
             interpreter: i.interpreter,
             mediator: i.mediator,
@@ -66,13 +66,13 @@ pub struct ConsentJson {
 }
 
 fn consent_json(c: ConsentRecord, now: mnir_store::Timestamp) -> ConsentJson {
-    let in_force = c.terms().is_some_and(|t| t.in_force(now.millis()));
+    let in_force = c.terms().in_force(now.millis());
     ConsentJson {
         id: c.id,
-        purpose: c.purpose,
+        purpose: c.purpose.as_str().into(),
         recipient: c.recipient_org,
-        given_by: c.given_by,
-        method: c.method,
+        given_by: c.given_by.as_str().into(),
+        method: c.method.as_str().into(),
         given_at: rfc3339(c.given_at_ms),
         expires_at: c.expires_at_ms.map(rfc3339),
         withdrawn_at: c.withdrawn_at_ms.map(rfc3339),

@@ -104,7 +104,11 @@ async fn build(
     let information = information
         .into_iter()
         .map(|i| {
-            let rights: Vec<String> = i.rights.iter().map(|r| tr.term("right", r)).collect();
+            let rights: Vec<String> = i
+                .rights
+                .iter()
+                .map(|r| tr.term("right", r.as_str()))
+                .collect();
             tr.t_with(
                 "information-line",
                 &[
@@ -139,13 +143,13 @@ async fn build(
                 _ => tr.t("consent-in-force"),
             };
             ConsentRow {
-                purpose: tr.term("purpose", &c.purpose),
+                purpose: tr.term("purpose", c.purpose.as_str()),
                 recipient: c.recipient_org.as_deref().map(org_name).unwrap_or_default(),
                 details: tr.t_with(
                     "consent-details",
                     &[
-                        ("by", tr.term("givenby", &c.given_by).into()),
-                        ("method", tr.term("method", &c.method).into()),
+                        ("by", tr.term("givenby", c.given_by.as_str()).into()),
+                        ("method", tr.term("method", c.method.as_str()).into()),
                         ("at", tr.datetime(c.given_at_ms).into()),
                         (
                             "until",
@@ -156,7 +160,7 @@ async fn build(
                     ],
                 ),
                 status,
-                in_force: c.terms().is_some_and(|t| t.in_force(now.millis())),
+                in_force: c.terms().in_force(now.millis()),
                 id: c.id,
             }
         })

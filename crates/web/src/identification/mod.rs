@@ -445,12 +445,7 @@ async fn interview_submit(
         },
     )
     .await
-    .map_err(|e| match e {
-        AppError::Internal(cause) if cause.starts_with("evaluation: ") => {
-            PageError::bad_request(&ctx, cause.trim_start_matches("evaluation: ").to_string())
-        }
-        other => other.page(&ctx, "interview-title"),
-    })?;
+    .map_err(|e| e.page(&ctx, "interview-title"))?;
     // The saved interview is the latest now: the decision form shows its advice.
     let decision = decision_form(&ctx.tr, &decisions, Some(&record), facts.state);
     let note = ctx.tr.t_with(

@@ -6,12 +6,12 @@
 use crate::kit::auth::Viewer;
 use crate::kit::error::PageError;
 use crate::kit::state::AppState;
-use crate::kit::views::PageCtx;
+use crate::kit::views::{PageCtx, encode_component};
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use mnir_crypto::constant_time_eq;
 
 /// The name of the form field that carries the token.
@@ -39,7 +39,13 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
     let Ok(viewer) = Viewer::from_request_parts(&mut parts, &state).await;
     let ctx = PageCtx::new(&state.keys, &viewer, "");
     let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM).await else {
-        return PageError::bad_request(&ctx, ctx.t("error-invalid")).into_response();
+        return PageError::new(
+            &ctx,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "error-bad-request-title",
+            ctx.t("error-invalid"),
+        )
+        .into_response();
     };
     let expected = viewer.csrf_token(&state.keys);
     let submitted = serde_html_form::from_bytes::<Token>(&bytes)
@@ -51,6 +57,12 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
             parts.extensions.insert(viewer);
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
+        }
+        // Someone signed out (or whose session ran out) is sent to sign in and come back, as
+        // before any form; nothing was done. The sign-in form itself is the exception: its
+        // token protects the pre-session.
+        _ if viewer.user.is_none() && parts.uri.path() != "/login" => {
+            Redirect::to(&format!("/login?next={}", encode_component(&viewer.path))).into_response()
         }
         _ => PageError::csrf(&ctx).into_response(),
     }
