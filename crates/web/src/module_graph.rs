@@ -17,21 +17,91 @@ fn module_of(relative: &Path) -> String {
     parts.join("::")
 }
 
-/// Every `crate::a::b` a file names, as the longest module of `known` it lies in.
-fn imports(source: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    for (start, _) in source.match_indices("crate::") {
-        let rest = &source[start + "crate::".len()..];
-        let path: String = rest
+/// The paths a `use` tree names after its prefix: `a::b` is one path, `a::{b, c::d}` two.
+fn use_tree(text: &str) -> Vec<Vec<String>> {
+    let mut head = Vec::new();
+    let mut rest = text;
+    loop {
+        let name: String = rest
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
-        for len in (1..=segments.len()).rev() {
-            let candidate = segments[..len].join("::");
-            if known.contains(&candidate) {
-                found.insert(candidate);
-                break;
+        rest = &rest[name.len()..];
+        if !name.is_empty() {
+            head.push(name);
+        }
+        if let Some(after) = rest.strip_prefix("::") {
+            rest = after;
+            if let Some(group) = rest.strip_prefix('{') {
+                // The group up to its closing brace, split at its own commas.
+                let mut depth = 1;
+                let mut end = group.len();
+                for (i, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = i;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let inner = &group[..end];
+                let mut items = Vec::new();
+                let (mut depth, mut start) = (0, 0);
+                for (i, c) in inner.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            items.push(&inner[start..i]);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                items.push(&inner[start..]);
+                return items
+                    .into_iter()
+                    .flat_map(|item| use_tree(item.trim()))
+                    .map(|tail| head.iter().cloned().chain(tail).collect())
+                    .collect();
+            }
+            continue;
+        }
+        return vec![head];
+    }
+}
+
+/// Every module of `known` a file of module `module` names through `crate::` or `super::`, as
+/// the longest module each path lies in.
+fn imports(module: &str, source: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+    let parent: Vec<String> = {
+        let mut parts: Vec<String> = module.split("::").map(str::to_string).collect();
+        parts.pop();
+        parts
+    };
+    let mut found = BTreeSet::new();
+    for (prefix, base) in [("crate::", Vec::new()), ("super::", parent)] {
+        for (start, _) in source.match_indices(prefix) {
+            // `crate::` inside a longer name (`$crate::`) is a macro path of another crate.
+            if source[..start]
+                .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+            {
+                continue;
+            }
+            for tail in use_tree(&source[start + prefix.len()..]) {
+                let segments: Vec<String> = base.iter().cloned().chain(tail).collect();
+                for len in (1..=segments.len()).rev() {
+                    let candidate = segments[..len].join("::");
+                    if known.contains(&candidate) {
+                        found.insert(candidate);
+                        break;
+                    }
+                }
             }
         }
     }
@@ -67,7 +137,7 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
     modules
         .iter()
         .map(|(m, source)| {
-            let mut uses = imports(source, &known);
+            let mut uses = imports(m, source, &known);
             uses.remove(m);
             // A module may use its own submodules and its parent's items: that is nesting, not
             // a circle between features.
@@ -126,6 +196,22 @@ fn the_kit_imports_no_feature() {
             assert!(features.is_empty(), "{module} imports {features:?}");
         }
     }
+}
+
+#[test]
+fn grouped_and_relative_imports_are_read() {
+    let known: BTreeSet<String> = ["kit::form", "kit::auth", "cases", "cases::api"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let source = "use crate::kit::{auth::Viewer, form::{render, who}};\nuse super::api::X;";
+    assert_eq!(
+        imports("cases::thing", source, &known),
+        ["cases::api", "kit::auth", "kit::form"]
+            .into_iter()
+            .map(String::from)
+            .collect()
+    );
 }
 
 #[test]
