@@ -193,6 +193,12 @@ pub async fn verify_audit(app: &App) -> AppResult<AuditVerdict> {
     Ok(app.store().verify_audit().await?)
 }
 
+/// The triggers that keep the audit log append-only and are missing or disabled: a server must
+/// not take requests while its log can be rewritten.
+pub async fn missing_audit_guards(app: &App) -> AppResult<Vec<String>> {
+    Ok(app.store().missing_audit_guards().await?)
+}
+
 /// The demo accounts: one per role, in organisations where that role has work to see
 /// (login, organisation, roles).
 const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[

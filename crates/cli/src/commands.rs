@@ -262,8 +262,18 @@ pub async fn generate(db: &DbArgs, cases: usize, seed: u64) -> anyhow::Result<Ex
 
 pub async fn audit_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
-    match operator::verify_audit(&operator_app(store)).await? {
+    let app = operator_app(store);
+    match operator::verify_audit(&app).await? {
         AuditVerdict::Intact { entries } => {
+            let missing = operator::missing_audit_guards(&app).await?;
+            if !missing.is_empty() {
+                println!(
+                    "audit log not protected: its {} trigger(s) {} are missing or disabled, so entries can be changed or deleted",
+                    missing.len(),
+                    missing.join(", ")
+                );
+                return Ok(ExitCode::from(1));
+            }
             println!("audit log intact: {entries} entries");
             Ok(ExitCode::SUCCESS)
         }
@@ -310,6 +320,14 @@ async fn run_server(
     listen: SocketAddr,
     rules: ServerRules,
 ) -> anyhow::Result<ExitCode> {
+    // A server whose audit log can be rewritten must not take requests: one line, exit 2.
+    let missing = operator::missing_audit_guards(&operator_app(store.clone())).await?;
+    if !missing.is_empty() {
+        return Err(usage(format!(
+            "the audit log is not protected: trigger(s) {} missing or disabled; restore them (they are created by the migrations) before starting",
+            missing.join(", ")
+        )));
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;

@@ -47,6 +47,21 @@ impl PostgresStore {
         self.pool.begin().await
     }
 
+    /// The triggers of migration 0001 that refuse every change, deletion and truncation of the
+    /// audit log, present and enabled.
+    async fn audit_guards_missing(&self) -> sqlx::Result<Vec<String>> {
+        let present: Vec<String> = sqlx::query_scalar(
+            "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal AND tgenabled <> 'D'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(["audit_log_guard", "audit_log_guard_truncate"]
+            .into_iter()
+            .filter(|name| !present.iter().any(|p| p == name))
+            .map(str::to_string)
+            .collect())
+    }
+
     /// Held until the transaction ends, so the read of the last hash and the insert of the next
     /// entry are atomic across every connection and server.
     async fn lock_audit_chain(conn: &mut PgConnection) -> sqlx::Result<()> {

@@ -60,6 +60,20 @@ impl SqliteStore {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// The triggers of migration 0001 that refuse every change and deletion of an audit entry.
+    async fn audit_guards_missing(&self) -> sqlx::Result<Vec<String>> {
+        let present: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(["audit_log_no_update", "audit_log_no_delete"]
+            .into_iter()
+            .filter(|name| !present.iter().any(|p| p == name))
+            .map(str::to_string)
+            .collect())
+    }
+
     /// `BEGIN IMMEDIATE` already holds the database's single write lock.
     async fn lock_audit_chain(_conn: &mut SqliteConnection) -> sqlx::Result<()> {
         Ok(())

@@ -81,4 +81,7 @@ pub trait AuditStore: Send + Sync {
     async fn verify_audit(&self) -> StoreResult<AuditVerdict>;
     /// The most recent audit entries, newest first.
     async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// The database objects that keep the audit log append-only (triggers) which are missing or
+    /// disabled; empty when the log is protected.
+    async fn missing_audit_guards(&self) -> StoreResult<Vec<String>>;
 }

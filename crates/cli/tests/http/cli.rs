@@ -255,6 +255,43 @@ async fn audit_verify_fails_after_a_row_is_altered_behind_its_back() {
     );
 }
 
+#[tokio::test]
+async fn a_server_whose_audit_log_lost_its_guards_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let intact = mnir(&["audit", "verify", "--db", &url], None);
+    assert_eq!(intact.status.code(), Some(0), "{}", stdout(&intact));
+    let keys =
+        mnir_crypto::load_or_create_key_file(&dir.path().join("mnir.db.key"), false).unwrap();
+    let store = mnir_store_sqlite::SqliteStore::open(&path, keys)
+        .await
+        .unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_delete")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.pool().close().await;
+
+    let o = mnir(&["serve", "--db", &url, "--listen", "127.0.0.1:0"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert_eq!(said.trim().lines().count(), 1, "one line: {said}");
+    assert!(
+        said.contains("audit log is not protected") && said.contains("audit_log_no_delete"),
+        "{said}"
+    );
+    let verify = mnir(&["audit", "verify", "--db", &url], None);
+    assert_eq!(verify.status.code(), Some(1), "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).starts_with("audit log not protected")
+            && stdout(&verify).contains("audit_log_no_delete"),
+        "{}",
+        stdout(&verify)
+    );
+}
+
 fn http(port: u16, request: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream

@@ -31,7 +31,20 @@ pub async fn the_audit_chain_is_append_only_and_verifiable(db: TestDb) {
             .await
             .is_err()
     );
+    assert_eq!(
+        s.missing_audit_guards().await.unwrap(),
+        Vec::<String>::new(),
+        "a migrated database protects its log"
+    );
     db.raw.execute(db.raw.drop_audit_guard()).await.unwrap();
+    let missing = s.missing_audit_guards().await.unwrap();
+    assert!(
+        !missing.is_empty()
+            && missing
+                .iter()
+                .all(|name| db.raw.drop_audit_guard().contains(name.as_str())),
+        "the dropped triggers are named: {missing:?}"
+    );
     db.raw
         .execute("UPDATE audit_log SET detail = 'channel=web edited' WHERE seq = 3")
         .await

@@ -104,6 +104,10 @@ macro_rules! impl_sql_audit_store {
                 Ok(AuditVerdict::Intact { entries })
             }
 
+            async fn missing_audit_guards(&self) -> StoreResult<Vec<String>> {
+                self.audit_guards_missing().await.map_err(db_err)
+            }
+
             async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
                 let rows = ::sqlx::query("SELECT seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT $1")
                     .bind(limit)
