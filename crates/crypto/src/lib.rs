@@ -42,6 +42,7 @@ pub struct Keys {
     field: Zeroizing<[u8; 32]>,
     blind_index: Zeroizing<[u8; 32]>,
     csrf: Zeroizing<[u8; 32]>,
+    audit: Zeroizing<[u8; 32]>,
     check: String,
 }
 
@@ -64,6 +65,7 @@ impl Keys {
             field: Zeroizing::new(derive(master, "field encryption v1")),
             blind_index: Zeroizing::new(derive(master, "blind index v1")),
             csrf: Zeroizing::new(derive(master, "csrf v1")),
+            audit: Zeroizing::new(derive(master, "audit chain v1")),
             check: hex::encode(derive(master, "key check v1")),
         }
     }
@@ -152,6 +154,26 @@ impl Keys {
         mac.update(b"\0");
         mac.update(value.trim().to_lowercase().as_bytes());
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The keyed hash of an audit entry: HMAC-SHA256 over the previous hash and the entry's
+    /// canonical fields (encoded as [`audit_hash`] does), so that nobody without the key file can
+    /// recompute the chain after changing an entry.
+    pub fn audit_hash(&self, prev_hash: &str, fields: &[&str]) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(self.audit.as_ref())
+            .expect("HMAC takes any key length");
+        mac.update(prev_hash.as_bytes());
+        for f in fields {
+            mac.update(&(f.len() as u64).to_be_bytes());
+            mac.update(f.as_bytes());
+        }
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The seal of a statement about the audit log (where its keyed chain begins, a checkpoint
+    /// of its head): only the key file can make one.
+    pub fn audit_seal(&self, statement: &str) -> String {
+        self.audit_hash("seal", &[statement])
     }
 
     /// The anti-forgery token for a session: derived, so nothing extra is stored and every

@@ -41,22 +41,25 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    /// The fields the hash covers, in a fixed order.
-    pub fn chained_hash(&self, prev_hash: &str) -> String {
+    /// The entry's hash in the chain: keyed with the audit key from the key file, or, for the
+    /// entries written before the chain was keyed (`keys` is `None`), plain SHA-256. The fields
+    /// are covered in a fixed order.
+    pub fn chained_hash(&self, prev_hash: &str, keys: Option<&mnir_crypto::Keys>) -> String {
         let seq = self.seq.to_string();
         let at = self.at_ms.to_string();
-        mnir_crypto::audit_hash(
-            prev_hash,
-            &[
-                &seq,
-                &at,
-                &self.actor_user,
-                &self.actor_org,
-                &self.action,
-                &self.target,
-                &self.detail,
-            ],
-        )
+        let fields: [&str; 7] = [
+            &seq,
+            &at,
+            &self.actor_user,
+            &self.actor_org,
+            &self.action,
+            &self.target,
+            &self.detail,
+        ];
+        match keys {
+            Some(keys) => keys.audit_hash(prev_hash, &fields),
+            None => mnir_crypto::audit_hash(prev_hash, &fields),
+        }
     }
 }
 

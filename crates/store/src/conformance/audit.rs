@@ -71,3 +71,62 @@ pub async fn a_removed_audit_entry_breaks_the_chain(db: TestDb) {
         AuditVerdict::Broken { seq: 2, .. }
     ));
 }
+
+/// What someone with the database but not the key file can do to the log: change an entry and
+/// recompute every hash after it, or move or remove the record of where the keyed chain begins.
+pub async fn a_chain_recomputed_without_the_key_is_found_out(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    s.audit("auth.logout", "user:x", "", &actor(1200))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Intact { entries: 5 }
+    ));
+    db.raw.execute(db.raw.drop_audit_guard()).await.unwrap();
+    // The attacker's edit of entry 2, with the plain SHA-256 chain recomputed from there on.
+    let mut entries = s.recent_audit(100).await.unwrap();
+    entries.reverse();
+    let mut prev = entries[0].hash.clone();
+    for entry in entries.iter_mut().skip(1) {
+        if entry.seq == 2 {
+            entry.detail = "channel=cli nothing happened".into();
+        }
+        entry.prev_hash = prev.clone();
+        entry.hash = entry.chained_hash(&prev, None);
+        prev = entry.hash.clone();
+        db.raw
+            .execute(&format!(
+                "UPDATE audit_log SET detail = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {}",
+                entry.detail, entry.prev_hash, entry.hash, entry.seq
+            ))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Broken {
+            seq: 2,
+            why: "its content does not match its hash".into()
+        },
+        "the chain is keyed: recomputing it needs the key file"
+    );
+    // Declaring the whole log older than the keyed chain needs a seal only the key can make.
+    db.raw
+        .execute("UPDATE meta SET value = '99:0000' WHERE key = 'audit_keyed_from'")
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Broken { seq: 0, ref why } if why.contains("altered")
+    ));
+    db.raw
+        .execute("DELETE FROM meta WHERE key = 'audit_keyed_from'")
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Broken { seq: 0, ref why } if why.contains("missing")
+    ));
+}

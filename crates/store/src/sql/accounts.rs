@@ -44,17 +44,25 @@ macro_rules! impl_sql_account_store {
                         .await
                         .map_err(db_err)?;
                 match stored {
-                    Some(v) if mnir_crypto::constant_time_eq(&v, self.keys.check_value()) => Ok(()),
-                    Some(_) => Err(StoreError::KeyMismatch),
+                    Some(v) if mnir_crypto::constant_time_eq(&v, self.keys.check_value()) => {}
+                    Some(_) => return Err(StoreError::KeyMismatch),
                     None => {
                         ::sqlx::query("INSERT INTO meta (key, value) VALUES ('key_check', $1)")
                             .bind(self.keys.check_value())
                             .execute(&mut *tx)
                             .await
                             .map_err(db_err)?;
-                        tx.commit().await.map_err(db_err)
                     }
                 }
+                // The key is the database's: from here on the audit chain is keyed with it (a
+                // log written before keeps its plain hashes up to where this says).
+                Self::lock_audit_chain(&mut *tx).await.map_err(db_err)?;
+                let last: Option<i64> = ::sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                self.keyed_from(&mut tx, last.unwrap_or(0) + 1).await?;
+                tx.commit().await.map_err(db_err)
             }
 
             async fn upsert_organisation(&self, org: &Organisation, by: &AuditActor) -> StoreResult<()> {
@@ -71,7 +79,7 @@ macro_rules! impl_sql_account_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "organisation.save", &format!("organisation:{}", org.code), "").await?;
+                self.append_audit(&mut tx, by, "organisation.save", &format!("organisation:{}", org.code), "").await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -105,7 +113,7 @@ macro_rules! impl_sql_account_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "user.create", &format!("user:{id}"), &format!("org={} roles={}", user.org_code, user.roles)).await?;
+                self.append_audit(&mut tx, by, "user.create", &format!("user:{id}"), &format!("org={} roles={}", user.org_code, user.roles)).await?;
                 tx.commit().await.map_err(db_err)?;
                 self.user_by_id(&id).await?.ok_or(StoreError::NotFound)
             }
@@ -128,7 +136,7 @@ macro_rules! impl_sql_account_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "user.password", &format!("user:{user_id}"), "").await?;
+                self.append_audit(&mut tx, by, "user.password", &format!("user:{user_id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -179,7 +187,7 @@ macro_rules! impl_sql_account_store {
                 }
                 let by = AuditActor { user_id: Some(user_id.to_string()), org_code: None, channel: "web", now_ms };
                 let action = if succeeded { "auth.login" } else { "auth.login_failed" };
-                Self::append_audit(&mut tx, &by, action, &format!("user:{user_id}"), "").await?;
+                self.append_audit(&mut tx, &by, action, &format!("user:{user_id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -252,7 +260,7 @@ macro_rules! impl_sql_account_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "token.issue", &format!("user:{}", t.user_id), &format!("expires_at_ms={}", t.expires_at_ms)).await?;
+                self.append_audit(&mut tx, by, "token.issue", &format!("user:{}", t.user_id), &format!("expires_at_ms={}", t.expires_at_ms)).await?;
                 tx.commit().await.map_err(db_err)
             }
 

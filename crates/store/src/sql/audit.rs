@@ -19,7 +19,36 @@ macro_rules! impl_sql_audit_store {
         }
 
         impl $store {
+            /// Where the keyed chain begins: the first entry hashed with the audit key. Entries
+            /// before it were written by a version that did not key the chain. The record is
+            /// sealed with the key, so it can be neither moved nor forged without the key file;
+            /// it is made the first time it is needed, at the next entry's number.
+            async fn keyed_from(&self, tx: &mut Tx, next_seq: i64) -> Result<i64, StoreError> {
+                let stored: Option<String> = ::sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_keyed_from'")
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                if let Some(value) = stored {
+                    return self.read_keyed_from(&value).ok_or_else(|| StoreError::Corrupt("meta.audit_keyed_from: its seal does not match".into()));
+                }
+                let statement = format!("keyed from {next_seq}");
+                ::sqlx::query("INSERT INTO meta (key, value) VALUES ('audit_keyed_from', $1)")
+                    .bind(format!("{next_seq}:{}", self.keys.audit_seal(&statement)))
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Ok(next_seq)
+            }
+
+            /// The entry number of a sealed `audit_keyed_from` record, if its seal is right.
+            fn read_keyed_from(&self, value: &str) -> Option<i64> {
+                let (seq, seal) = value.split_once(':')?;
+                let seq: i64 = seq.parse().ok()?;
+                mnir_crypto::constant_time_eq(seal, &self.keys.audit_seal(&format!("keyed from {seq}"))).then_some(seq)
+            }
+
             async fn append_audit(
+                &self,
                 tx: &mut Tx,
                 by: &AuditActor,
                 action: &str,
@@ -34,6 +63,7 @@ macro_rules! impl_sql_audit_store {
                         .map_err(db_err)?;
                 let (prev_seq, prev_hash) =
                     last.unwrap_or((0, mnir_crypto::AUDIT_GENESIS.to_string()));
+                let keyed_from = self.keyed_from(tx, prev_seq + 1).await?;
                 let mut entry = AuditEntry {
                     seq: prev_seq + 1,
                     at_ms: by.now_ms,
@@ -45,7 +75,8 @@ macro_rules! impl_sql_audit_store {
                     prev_hash: prev_hash.clone(),
                     hash: String::new(),
                 };
-                entry.hash = entry.chained_hash(&prev_hash);
+                let keys = (entry.seq >= keyed_from).then_some(&self.keys);
+                entry.hash = entry.chained_hash(&prev_hash, keys);
                 ::sqlx::query("INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                     .bind(entry.seq)
                     .bind(entry.at_ms)
@@ -67,11 +98,28 @@ macro_rules! impl_sql_audit_store {
         impl AuditStore for $store {
             async fn audit(&self, action: &str, target: &str, detail: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                Self::append_audit(&mut tx, by, action, target, detail).await?;
+                self.append_audit(&mut tx, by, action, target, detail).await?;
                 tx.commit().await.map_err(db_err)
             }
 
             async fn verify_audit(&self) -> StoreResult<AuditVerdict> {
+                let marker: Option<String> = ::sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_keyed_from'")
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let first: Option<i64> = ::sqlx::query_scalar("SELECT MIN(seq) FROM audit_log")
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                // Every entry is keyed from this one on; a log that has entries has the record.
+                let keyed_from = match marker {
+                    Some(value) => match self.read_keyed_from(&value) {
+                        Some(seq) => seq,
+                        None => return Ok(AuditVerdict::Broken { seq: 0, why: "the record of where the keyed chain begins was altered".into() }),
+                    },
+                    None if first.is_some() => return Ok(AuditVerdict::Broken { seq: 0, why: "the record of where the keyed chain begins is missing".into() }),
+                    None => 1,
+                };
                 let mut prev_hash = mnir_crypto::AUDIT_GENESIS.to_string();
                 let mut expected_seq = 1i64;
                 let mut entries = 0i64;
@@ -83,6 +131,10 @@ macro_rules! impl_sql_audit_store {
                         .await
                         .map_err(db_err)?;
                     if rows.is_empty() {
+                        // The keyed chain began at `keyed_from`: the entries before it existed.
+                        if expected_seq < keyed_from {
+                            return Ok(AuditVerdict::Broken { seq: expected_seq, why: format!("entry {expected_seq} is missing (the keyed chain begins at {keyed_from})") });
+                        }
                         break;
                     }
                     for row in &rows {
@@ -93,7 +145,8 @@ macro_rules! impl_sql_audit_store {
                         if entry.prev_hash != prev_hash {
                             return Ok(AuditVerdict::Broken { seq: entry.seq, why: "its link to the previous entry does not match".into() });
                         }
-                        if entry.chained_hash(&prev_hash) != entry.hash {
+                        let keys = (entry.seq >= keyed_from).then_some(&self.keys);
+                        if entry.chained_hash(&prev_hash, keys) != entry.hash {
                             return Ok(AuditVerdict::Broken { seq: entry.seq, why: "its content does not match its hash".into() });
                         }
                         prev_hash = entry.hash;

@@ -147,7 +147,7 @@ macro_rules! impl_sql_case_store {
                     .execute(&mut **tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(tx, by, "case.transition", &format!("case:{}", change.case_id), &format!("from={} to={}", change.from, change.to)).await?;
+                self.append_audit(tx, by, "case.transition", &format!("case:{}", change.case_id), &format!("from={} to={}", change.from, change.to)).await?;
                 Ok(())
             }
         }
@@ -159,7 +159,7 @@ macro_rules! impl_sql_case_store {
                 self.insert_case_rows(&mut tx, std::slice::from_ref(case)).await?;
                 self.apply_clock_changes(&mut tx, &case.id, &ClockChanges { start: clocks.to_vec(), ..ClockChanges::default() }, by).await?;
                 let orgs: Vec<&str> = case.access.iter().map(|a| a.org_code.as_str()).collect();
-                Self::append_audit(&mut tx, by, "case.create", &format!("case:{}", case.id), &format!("routed_to={}", orgs.join(","))).await?;
+                self.append_audit(&mut tx, by, "case.create", &format!("case:{}", case.id), &format!("routed_to={}", orgs.join(","))).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -187,7 +187,7 @@ macro_rules! impl_sql_case_store {
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
                 let first = cases.first().map(|c| c.reference.as_str()).unwrap_or("");
-                Self::append_audit(&mut tx, by, "case.generate", "cases", &format!("count={} first={first} clocks={}", cases.len(), clocks.len())).await?;
+                self.append_audit(&mut tx, by, "case.generate", "cases", &format!("count={} first={first} clocks={}", cases.len(), clocks.len())).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -229,7 +229,7 @@ macro_rules! impl_sql_case_store {
                     let routed_here: bool = r.try_get(13).map_err(db_err)?;
                     cases.push(self.summary_from(r, reveal_names && routed_here)?);
                 }
-                Self::append_audit(&mut tx, by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
+                self.append_audit(&mut tx, by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
                 tx.commit().await.map_err(db_err)?;
                 Ok(CasePage { cases, total })
             }
@@ -346,7 +346,7 @@ macro_rules! impl_sql_case_store {
                     access: access.into_iter().map(|(_, a)| a).collect(),
                     history,
                 };
-                Self::append_audit(&mut tx, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
+                self.append_audit(&mut tx, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
                 tx.commit().await.map_err(db_err)?;
                 Ok(Some(detail))
             }

@@ -57,7 +57,7 @@ macro_rules! impl_sql_clock_store {
                         .await
                         .map_err(db_err)?;
                     if done.rows_affected() > 0 {
-                        Self::append_audit(tx, by, "clock.stop", &format!("case:{case_id}"), &format!("clock={kind}")).await?;
+                        self.append_audit(tx, by, "clock.stop", &format!("case:{case_id}"), &format!("clock={kind}")).await?;
                     }
                 }
                 for c in &changes.start {
@@ -75,7 +75,7 @@ macro_rules! impl_sql_clock_store {
                         .execute(&mut **tx)
                         .await
                         .map_err(db_err)?;
-                    Self::append_audit(tx, by, "clock.start", &format!("case:{case_id}"), &format!("clock={} due_at_ms={}", c.kind, c.due_at_ms.map_or(0, Timestamp::millis))).await?;
+                    self.append_audit(tx, by, "clock.start", &format!("case:{case_id}"), &format!("clock={} due_at_ms={}", c.kind, c.due_at_ms.map_or(0, Timestamp::millis))).await?;
                 }
                 Ok(())
             }
@@ -115,7 +115,7 @@ macro_rules! impl_sql_clock_store {
                 if changed.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                Self::append_audit(&mut tx, by, "clock.pause", &format!("case:{}", clock.case_id), &format!("clock={}", clock.kind)).await?;
+                self.append_audit(&mut tx, by, "clock.pause", &format!("case:{}", clock.case_id), &format!("clock={}", clock.kind)).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -142,7 +142,7 @@ macro_rules! impl_sql_clock_store {
                 if changed.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                Self::append_audit(&mut tx, by, "clock.resume", &format!("case:{}", clock.case_id), &format!("clock={} due_at_ms={due_at_ms}", clock.kind)).await?;
+                self.append_audit(&mut tx, by, "clock.resume", &format!("case:{}", clock.case_id), &format!("clock={} due_at_ms={due_at_ms}", clock.kind)).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -186,7 +186,7 @@ macro_rules! impl_sql_clock_store {
                     if inserted.rows_affected() == 0 {
                         continue;
                     }
-                    Self::append_audit(&mut tx, &by, "clock.expire", &format!("case:{}", clock.case_id), &format!("clock={} task={task_id}", clock.kind)).await?;
+                    self.append_audit(&mut tx, &by, "clock.expire", &format!("case:{}", clock.case_id), &format!("clock={} task={task_id}", clock.kind)).await?;
                     tasks.push(TaskRecord {
                         id: task_id,
                         clock_id: clock.id,
@@ -242,7 +242,7 @@ macro_rules! impl_sql_clock_store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                Self::append_audit(&mut tx, by, "task.done", &format!("task:{task_id}"), "").await?;
+                self.append_audit(&mut tx, by, "task.done", &format!("task:{task_id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
         }

@@ -22,7 +22,7 @@ macro_rules! impl_sql_consent_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "information.record", &format!("case:{}", i.case_id), &format!("rights={} language={}", i.rights.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","), i.language)).await?;
+                self.append_audit(&mut tx, by, "information.record", &format!("case:{}", i.case_id), &format!("rights={} language={}", i.rights.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","), i.language)).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -61,7 +61,7 @@ macro_rules! impl_sql_consent_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "consent.record", &format!("case:{}", c.case_id), &format!("consent={} purpose={} recipient={}", c.id, c.purpose, c.recipient_org.as_deref().unwrap_or("-"))).await?;
+                self.append_audit(&mut tx, by, "consent.record", &format!("case:{}", c.case_id), &format!("consent={} purpose={} recipient={}", c.id, c.purpose, c.recipient_org.as_deref().unwrap_or("-"))).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -94,7 +94,7 @@ macro_rules! impl_sql_consent_store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                Self::append_audit(&mut tx, by, "consent.withdraw", &format!("case:{case_id}"), &format!("consent={consent_id}")).await?;
+                self.append_audit(&mut tx, by, "consent.withdraw", &format!("case:{case_id}"), &format!("consent={consent_id}")).await?;
                 tx.commit().await.map_err(db_err)
             }
         }

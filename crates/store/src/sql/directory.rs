@@ -20,7 +20,7 @@ macro_rules! impl_sql_directory_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "directory.save", &format!("organisation:{}", e.org_code), &format!("services={} capacity={}", e.services.join(","), e.capacity.map_or("-".into(), |c| c.to_string()))).await?;
+                self.append_audit(&mut tx, by, "directory.save", &format!("organisation:{}", e.org_code), &format!("services={} capacity={}", e.services.join(","), e.capacity.map_or("-".into(), |c| c.to_string()))).await?;
                 tx.commit().await.map_err(db_err)
             }
 

@@ -22,7 +22,7 @@ macro_rules! impl_sql_identification_store {
                     .execute(&mut **tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(tx, by, "identification.decide", &format!("case:{}", d.case_id), &format!("decision={} advice={} differs={}", d.decision, d.engine_outcome.map_or("none", |o| o.as_str()), d.differs_from_advice)).await?;
+                self.append_audit(tx, by, "identification.decide", &format!("case:{}", d.case_id), &format!("decision={} advice={} differs={}", d.decision, d.engine_outcome.map_or("none", |o| o.as_str()), d.differs_from_advice)).await?;
                 Ok(())
             }
         }
@@ -40,7 +40,7 @@ macro_rules! impl_sql_identification_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "catalogue.import", &format!("catalogue:{}", record.version), &format!("indicators={}", record.indicator_count)).await?;
+                self.append_audit(&mut tx, by, "catalogue.import", &format!("catalogue:{}", record.version), &format!("indicators={}", record.indicator_count)).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -77,7 +77,7 @@ macro_rules! impl_sql_identification_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "catalogue.activate", &format!("catalogue:{}", version.unwrap_or(mnir_domain::identification::BUILTIN_VERSION)), "").await?;
+                self.append_audit(&mut tx, by, "catalogue.activate", &format!("catalogue:{}", version.unwrap_or(mnir_domain::identification::BUILTIN_VERSION)), "").await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -100,7 +100,7 @@ macro_rules! impl_sql_identification_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::append_audit(&mut tx, by, "interview.save", &format!("case:{}", i.case_id), &format!("interview={} catalogue={} outcome={}", i.id, i.catalogue_version, i.outcome)).await?;
+                self.append_audit(&mut tx, by, "interview.save", &format!("case:{}", i.case_id), &format!("interview={} catalogue={} outcome={}", i.id, i.catalogue_version, i.outcome)).await?;
                 tx.commit().await.map_err(db_err)
             }
 

@@ -64,7 +64,7 @@ macro_rules! impl_sql_referral_store {
                     .await
                     .map_err(db_err)?;
                 self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start: clocks.to_vec(), ..ClockChanges::default() }, by).await?;
-                Self::append_audit(&mut tx, by, "referral.send", &format!("case:{}", r.case_id), &format!("referral={} to={} service={} urgent={}", r.id, r.to_org, r.service, r.urgent)).await?;
+                self.append_audit(&mut tx, by, "referral.send", &format!("case:{}", r.case_id), &format!("referral={} to={} service={} urgent={}", r.id, r.to_org, r.service, r.urgent)).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -99,7 +99,7 @@ macro_rules! impl_sql_referral_store {
                 }
                 // An acceptance leaves the compensation deadline running: the claim is still due.
                 Self::stop_referral_clocks(&mut tx, id, !accept, by.now_ms).await?;
-                Self::append_audit(&mut tx, by, if accept { "referral.accept" } else { "referral.decline" }, &format!("referral:{id}"), "").await?;
+                self.append_audit(&mut tx, by, if accept { "referral.accept" } else { "referral.decline" }, &format!("referral:{id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -129,7 +129,7 @@ macro_rules! impl_sql_referral_store {
                     return Err(StoreError::NotFound);
                 }
                 Self::stop_referral_clocks(&mut tx, id, true, by.now_ms).await?;
-                Self::append_audit(&mut tx, by, "referral.cancel", &format!("referral:{id}"), "consent withdrawn").await?;
+                self.append_audit(&mut tx, by, "referral.cancel", &format!("referral:{id}"), "consent withdrawn").await?;
                 tx.commit().await.map_err(db_err)
             }
 

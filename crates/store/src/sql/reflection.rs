@@ -42,7 +42,7 @@ macro_rules! impl_sql_reflection_store {
                 // The partial unique index on clocks refuses a second running period.
                 let start: Vec<ClockRecord> = clock.into_iter().cloned().collect();
                 self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start, ..ClockChanges::default() }, by).await?;
-                Self::append_audit(&mut tx, by, "reflection.offer", &format!("case:{}", r.case_id), &format!("offer={} accepted={}", r.id, r.accepted)).await?;
+                self.append_audit(&mut tx, by, "reflection.offer", &format!("case:{}", r.case_id), &format!("offer={} accepted={}", r.id, r.accepted)).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -72,7 +72,7 @@ macro_rules! impl_sql_reflection_store {
                 if stopped.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                Self::append_audit(&mut tx, by, "reflection.end", &format!("case:{case_id}"), &format!("offer={offer_id} outcome={outcome}")).await?;
+                self.append_audit(&mut tx, by, "reflection.end", &format!("case:{case_id}"), &format!("offer={offer_id} outcome={outcome}")).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -105,7 +105,7 @@ macro_rules! impl_sql_reflection_store {
                     let birth_date = self.decrypt_opt("cases", "birth_date", &id, row.try_get(5).map_err(db_err)?)?
                         .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}"))))
                         .transpose()?;
-                    Self::append_audit(&mut tx, by, "case.read.no_removal", &format!("case:{id}"), "").await?;
+                    self.append_audit(&mut tx, by, "case.read.no_removal", &format!("case:{id}"), "").await?;
                     flags.push(NoRemovalFlag {
                         reference: row.try_get(1).map_err(db_err)?,
                         citizenship: row.try_get(2).map_err(db_err)?,
