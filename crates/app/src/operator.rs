@@ -193,6 +193,60 @@ pub async fn verify_audit(app: &App) -> AppResult<AuditVerdict> {
     Ok(app.store().verify_audit().await?)
 }
 
+/// A sealed checkpoint of the audit log's head, for the anchor file; `None` while it is empty.
+pub async fn audit_checkpoint(app: &App) -> AppResult<Option<mnir_store::AuditCheckpoint>> {
+    Ok(app.store().audit_checkpoint(app.now()).await?)
+}
+
+/// Recomputes the chain, then holds it against every checkpoint of an anchor file (its text):
+/// the first line the log does not match names the first entry missing or altered.
+pub async fn verify_audit_against(app: &App, anchor: &str) -> AppResult<AuditVerdict> {
+    use mnir_store::{AuditCheckpoint, CheckpointCheck};
+    let entries = match app.store().verify_audit().await? {
+        AuditVerdict::Intact { entries } => entries,
+        broken => return Ok(broken),
+    };
+    for (index, line) in anchor
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let n = index + 1;
+        let Some(checkpoint) = AuditCheckpoint::parse(line) else {
+            return Ok(AuditVerdict::Broken {
+                seq: 0,
+                why: format!("anchor line {n} is not a checkpoint"),
+            });
+        };
+        let seq = checkpoint.seq;
+        let why = match app.store().check_audit_checkpoint(&checkpoint).await? {
+            CheckpointCheck::Holds => continue,
+            CheckpointCheck::BadSeal => {
+                return Ok(AuditVerdict::Broken {
+                    seq: 0,
+                    why: format!("anchor line {n} is not sealed with this key file"),
+                });
+            }
+            // Entries are numbered from 1 without gaps (the chain just verified): the log ends
+            // at `entries`, so everything after it up to the checkpoint is gone.
+            CheckpointCheck::Missing => {
+                return Ok(AuditVerdict::Broken {
+                    seq: entries + 1,
+                    why: format!(
+                        "entries {} to {seq} are missing: the checkpoint of anchor line {n} saw them",
+                        entries + 1
+                    ),
+                });
+            }
+            CheckpointCheck::Differs => format!(
+                "entry {seq} differs from the checkpoint of anchor line {n}: the log was rewritten at or before it"
+            ),
+        };
+        return Ok(AuditVerdict::Broken { seq, why });
+    }
+    Ok(AuditVerdict::Intact { entries })
+}
+
 /// The triggers that keep the audit log append-only and are missing or disabled: a server must
 /// not take requests while its log can be rewritten.
 pub async fn missing_audit_guards(app: &App) -> AppResult<Vec<String>> {

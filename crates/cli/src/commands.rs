@@ -260,10 +260,24 @@ pub async fn generate(db: &DbArgs, cases: usize, seed: u64) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn audit_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
+pub async fn audit_verify(
+    db: &DbArgs,
+    anchor: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    let anchor_text = match anchor {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| usage(format!("cannot read the anchor {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
     let (store, _) = open(db).await?;
     let app = operator_app(store);
-    match operator::verify_audit(&app).await? {
+    let verdict = match &anchor_text {
+        Some(text) => operator::verify_audit_against(&app, text).await?,
+        None => operator::verify_audit(&app).await?,
+    };
+    match verdict {
         AuditVerdict::Intact { entries } => {
             let missing = operator::missing_audit_guards(&app).await?;
             if !missing.is_empty() {
@@ -284,6 +298,53 @@ pub async fn audit_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Appends one line to the anchor file, created readable by its owner only, and makes sure it is
+/// on disk before saying so.
+fn append_to_anchor(path: &std::path::Path, line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    writeln!(file, "{line}")?;
+    file.sync_data()
+}
+
+/// Writes a checkpoint of the log's head to the anchor unless it is the one written last.
+async fn write_checkpoint(
+    app: &App,
+    path: &std::path::Path,
+    last_seq: &mut i64,
+) -> anyhow::Result<()> {
+    if let Some(checkpoint) = operator::audit_checkpoint(app).await?
+        && checkpoint.seq != *last_seq
+    {
+        append_to_anchor(path, &checkpoint.line())?;
+        *last_seq = checkpoint.seq;
+    }
+    Ok(())
+}
+
+pub async fn audit_checkpoint(db: &DbArgs, anchor: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    let app = operator_app(store);
+    match operator::audit_checkpoint(&app).await? {
+        Some(checkpoint) => {
+            append_to_anchor(anchor, &checkpoint.line())
+                .map_err(|e| usage(format!("cannot write the anchor {}: {e}", anchor.display())))?;
+            println!(
+                "checkpoint of entry {} written to {}",
+                checkpoint.seq,
+                anchor.display()
+            );
+        }
+        None => println!("the audit log is empty: no checkpoint written"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn web_config(insecure_cookies: bool, default_lang: &str) -> anyhow::Result<WebConfig> {
     let default_lang = mnir_web::Lang::parse(default_lang).ok_or_else(|| {
         usage(format!(
@@ -302,6 +363,8 @@ fn web_config(insecure_cookies: bool, default_lang: &str) -> anyhow::Result<WebC
 pub struct ServerRules {
     pub jurisdiction: mnir_domain::jurisdiction::Jurisdiction,
     pub clock_check: std::time::Duration,
+    /// The anchor file and the time between two checkpoints.
+    pub audit_anchor: Option<(std::path::PathBuf, std::time::Duration)>,
 }
 
 impl Default for ServerRules {
@@ -309,6 +372,7 @@ impl Default for ServerRules {
         ServerRules {
             jurisdiction: mnir_domain::jurisdiction::Jurisdiction::romania(),
             clock_check: std::time::Duration::from_secs(30),
+            audit_anchor: None,
         }
     }
 }
@@ -327,6 +391,13 @@ async fn run_server(
             "the audit log is not protected: trigger(s) {} missing or disabled; restore them (they are created by the migrations) before starting",
             missing.join(", ")
         )));
+    }
+    // The anchor is written once before the server listens, so a failing file stops the start.
+    let mut anchored = -1;
+    if let Some((path, _)) = &rules.audit_anchor {
+        write_checkpoint(&operator_app(store.clone()), path, &mut anchored)
+            .await
+            .map_err(|e| usage(format!("cannot write the anchor {}: {e}", path.display())))?;
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -360,6 +431,20 @@ async fn run_server(
             }
         }
     });
+    let anchor = rules.audit_anchor.clone().map(|(path, every)| {
+        let app = state.app.clone();
+        tokio::spawn(async move {
+            let mut last = anchored;
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                if let Err(e) = write_checkpoint(&app, &path, &mut last).await {
+                    tracing::warn!(%e, "could not write the audit anchor");
+                }
+            }
+        })
+    });
+    let final_app = state.app.clone();
     tracing::info!(%listen, "mnir is serving");
     axum::serve(
         listener,
@@ -371,6 +456,13 @@ async fn run_server(
     .await?;
     sweeper.abort();
     scheduler.abort();
+    if let Some(task) = anchor {
+        task.abort();
+    }
+    // The last checkpoint, at shutdown, covers everything the server wrote.
+    if let Some((path, _)) = &rules.audit_anchor {
+        write_checkpoint(&final_app, path, &mut -1).await?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -381,8 +473,16 @@ pub async fn serve(
     default_lang: &str,
     jurisdiction_name: &str,
     clock_check_every: u64,
+    audit_anchor: Option<(std::path::PathBuf, u64)>,
 ) -> anyhow::Result<ExitCode> {
     let config = web_config(insecure_cookies, default_lang)?;
+    if let Some((_, every)) = &audit_anchor
+        && !(1..=86_400).contains(every)
+    {
+        return Err(usage(format!(
+            "--audit-anchor-every {every} is outside 1–86400 seconds"
+        )));
+    }
     // The rules are checked before the database is touched: a broken profile stops the start.
     let jurisdiction = jurisdiction(jurisdiction_name)?;
     if !(1..=3600).contains(&clock_check_every) {
@@ -394,6 +494,8 @@ pub async fn serve(
     let rules = ServerRules {
         jurisdiction,
         clock_check: std::time::Duration::from_secs(clock_check_every),
+        audit_anchor: audit_anchor
+            .map(|(path, every)| (path, std::time::Duration::from_secs(every))),
     };
     run_server(store, keys, config, listen, rules).await
 }

@@ -53,6 +53,14 @@ enum Command {
         /// database: each expiry still fires once.
         #[arg(long, default_value_t = 30)]
         clock_check_every: u64,
+        /// Append a sealed checkpoint of the audit log's head to this file at intervals and at
+        /// shutdown (one line each); keep it on another host or send it to syslog, and check the
+        /// log against it with `mnir audit verify --anchor`.
+        #[arg(long, env = "MNIR_AUDIT_ANCHOR")]
+        audit_anchor: Option<std::path::PathBuf>,
+        /// Seconds between two checkpoints of the anchor file (1–86400).
+        #[arg(long, default_value_t = 60)]
+        audit_anchor_every: u64,
     },
     /// Create a demo database (Romanian organisations, one account per role, synthetic cases)
     /// and serve it on http://127.0.0.1:8080.
@@ -287,6 +295,18 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// Also hold the log against every checkpoint of this anchor file: a log shorter than,
+        /// or different from, a checkpoint was cut or rewritten.
+        #[arg(long)]
+        anchor: Option<std::path::PathBuf>,
+    },
+    /// Append a sealed checkpoint of the log's head to an anchor file (as `serve` does at
+    /// intervals), e.g. from cron on a host that keeps the file.
+    Checkpoint {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        anchor: std::path::PathBuf,
     },
 }
 
@@ -347,6 +367,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             default_lang,
             jurisdiction,
             clock_check_every,
+            audit_anchor,
+            audit_anchor_every,
         } => {
             serve(
                 &db,
@@ -355,6 +377,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 &default_lang,
                 &jurisdiction,
                 clock_check_every,
+                audit_anchor.map(|path| (path, audit_anchor_every)),
             )
             .await
         }
@@ -412,8 +435,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => token_issue(&db, &login, &ttl).await,
         Command::Generate { db, cases, seed } => generate(&db, cases, seed).await,
         Command::Audit {
-            command: AuditCommand::Verify { db },
-        } => audit_verify(&db).await,
+            command: AuditCommand::Verify { db, anchor },
+        } => audit_verify(&db, anchor.as_deref()).await,
+        Command::Audit {
+            command: AuditCommand::Checkpoint { db, anchor },
+        } => audit_checkpoint(&db, &anchor).await,
         Command::Indicators {
             command:
                 IndicatorsCommand::Evaluate {

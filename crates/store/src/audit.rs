@@ -63,6 +63,77 @@ impl AuditEntry {
     }
 }
 
+/// A sealed statement of the audit log's head at a moment, kept outside the database (the anchor
+/// file): a log shorter than, or different from, any checkpoint was cut or rewritten.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheckpoint {
+    pub seq: i64,
+    pub hash: String,
+    pub at_ms: Timestamp,
+    /// Made with the key file over the three values, so a checkpoint cannot be forged.
+    pub seal: String,
+}
+
+impl AuditCheckpoint {
+    const PREFIX: &'static str = "mnir-audit-checkpoint v1";
+
+    /// What the seal covers.
+    pub fn statement(seq: i64, hash: &str, at_ms: Timestamp) -> String {
+        format!("checkpoint {seq} {hash} {at_ms}")
+    }
+
+    /// The checkpoint as one line of the anchor file.
+    pub fn line(&self) -> String {
+        format!(
+            "{} seq={} hash={} at={} seal={}",
+            Self::PREFIX,
+            self.seq,
+            self.hash,
+            self.at_ms,
+            self.seal
+        )
+    }
+
+    /// A line of the anchor file, if it is a checkpoint of this format.
+    pub fn parse(line: &str) -> Option<AuditCheckpoint> {
+        let rest = line.trim().strip_prefix(Self::PREFIX)?;
+        let mut fields = rest.split_whitespace();
+        let mut take = |name: &str| {
+            fields
+                .next()?
+                .strip_prefix(name)?
+                .strip_prefix('=')
+                .map(str::to_string)
+        };
+        let seq = take("seq")?.parse().ok()?;
+        let hash = take("hash")?;
+        let at_ms = Timestamp::from_millis(take("at")?.parse().ok()?)?;
+        let seal = take("seal")?;
+        if fields.next().is_some() {
+            return None;
+        }
+        Some(AuditCheckpoint {
+            seq,
+            hash,
+            at_ms,
+            seal,
+        })
+    }
+}
+
+/// How the log stands against a checkpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckpointCheck {
+    /// The log holds the entry with the hash the checkpoint saw.
+    Holds,
+    /// The log has no entry of the checkpoint's number: it was cut.
+    Missing,
+    /// The entry is there with another hash: the log was rewritten at or before it.
+    Differs,
+    /// The seal is not this key file's: the line is not a checkpoint of this database.
+    BadSeal,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditVerdict {
     Intact { entries: i64 },
@@ -84,6 +155,13 @@ pub trait AuditStore: Send + Sync {
     async fn verify_audit(&self) -> StoreResult<AuditVerdict>;
     /// The most recent audit entries, newest first.
     async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// A sealed checkpoint of the log's head now; `None` while the log is empty.
+    async fn audit_checkpoint(&self, now: Timestamp) -> StoreResult<Option<AuditCheckpoint>>;
+    /// How the log stands against a checkpoint written earlier.
+    async fn check_audit_checkpoint(
+        &self,
+        checkpoint: &AuditCheckpoint,
+    ) -> StoreResult<CheckpointCheck>;
     /// The database objects that keep the audit log append-only (triggers) which are missing or
     /// disabled; empty when the log is protected.
     async fn missing_audit_guards(&self) -> StoreResult<Vec<String>>;

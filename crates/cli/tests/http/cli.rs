@@ -292,6 +292,152 @@ async fn a_server_whose_audit_log_lost_its_guards_refuses_to_start() {
     );
 }
 
+#[tokio::test]
+async fn an_anchor_file_finds_a_log_cut_short_or_wiped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    let anchor = dir.path().join("anchor.log");
+    let anchor_arg = anchor.to_str().unwrap();
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    assert_eq!(
+        mnir(&["generate", "--db", &url, "--cases", "20"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let written = mnir(
+        &["audit", "checkpoint", "--db", &url, "--anchor", anchor_arg],
+        None,
+    );
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let line = std::fs::read_to_string(&anchor).unwrap();
+    assert!(line.starts_with("mnir-audit-checkpoint v1 seq="), "{line}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&anchor).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let head: i64 = line
+        .split_whitespace()
+        .find_map(|f| f.strip_prefix("seq="))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let verify = |with_anchor: bool| {
+        let mut args = vec!["audit", "verify", "--db", url.as_str()];
+        if with_anchor {
+            args.extend(["--anchor", anchor_arg]);
+        }
+        mnir(&args, None)
+    };
+    let intact = verify(true);
+    assert_eq!(intact.status.code(), Some(0), "{}", stdout(&intact));
+
+    let keys =
+        mnir_crypto::load_or_create_key_file(&dir.path().join("mnir.db.key"), false).unwrap();
+    let store = mnir_store_sqlite::SqliteStore::open(&path, keys)
+        .await
+        .unwrap();
+    let run = |sql: String| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    run("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete".into()).await;
+    run(format!("DELETE FROM audit_log WHERE seq > {}", head - 3)).await;
+    let cut = verify(true);
+    assert_eq!(cut.status.code(), Some(1), "{}", stdout(&cut));
+    assert_eq!(
+        stdout(&cut).trim(),
+        format!(
+            "audit log broken at entry {}: entries {} to {head} are missing: the checkpoint of anchor line 1 saw them",
+            head - 2,
+            head - 2
+        )
+    );
+    run("DELETE FROM audit_log".into()).await;
+    let wiped = verify(true);
+    assert_eq!(wiped.status.code(), Some(1), "{}", stdout(&wiped));
+    assert!(
+        stdout(&wiped).starts_with("audit log broken at entry 1: entries 1 to "),
+        "{}",
+        stdout(&wiped)
+    );
+    store.pool().close().await;
+
+    std::fs::write(&anchor, line.replace("seal=", "seal=0")).unwrap();
+    let forged = verify(true);
+    assert!(
+        stdout(&forged).contains("anchor line 1 is not sealed with this key file"),
+        "{}",
+        stdout(&forged)
+    );
+}
+
+#[test]
+fn serve_writes_a_checkpoint_when_it_starts_and_when_it_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    let anchor = dir.path().join("anchor.log");
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_mnir"))
+        .args([
+            "serve",
+            "--db",
+            &url,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--audit-anchor",
+            anchor.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(up, "the server did not start");
+    let at_start = std::fs::read_to_string(&anchor).unwrap_or_default();
+    assert_eq!(at_start.lines().count(), 1, "{at_start}");
+    let stopped = Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let at_stop = std::fs::read_to_string(&anchor).unwrap();
+    assert_eq!(at_stop.lines().count(), 2, "{at_stop}");
+    let verify = mnir(
+        &[
+            "audit",
+            "verify",
+            "--db",
+            &url,
+            "--anchor",
+            anchor.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+}
+
 fn http(port: u16, request: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream

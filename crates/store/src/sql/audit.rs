@@ -157,6 +157,34 @@ macro_rules! impl_sql_audit_store {
                 Ok(AuditVerdict::Intact { entries })
             }
 
+            async fn audit_checkpoint(&self, now: Timestamp) -> StoreResult<Option<AuditCheckpoint>> {
+                let last: Option<(i64, String)> = ::sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(last.map(|(seq, hash)| {
+                    let seal = self.keys.audit_seal(&AuditCheckpoint::statement(seq, &hash, now));
+                    AuditCheckpoint { seq, hash, at_ms: now, seal }
+                }))
+            }
+
+            async fn check_audit_checkpoint(&self, c: &AuditCheckpoint) -> StoreResult<CheckpointCheck> {
+                let expected = self.keys.audit_seal(&AuditCheckpoint::statement(c.seq, &c.hash, c.at_ms));
+                if !mnir_crypto::constant_time_eq(&c.seal, &expected) {
+                    return Ok(CheckpointCheck::BadSeal);
+                }
+                let hash: Option<String> = ::sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                    .bind(c.seq)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(match hash {
+                    None => CheckpointCheck::Missing,
+                    Some(h) if mnir_crypto::constant_time_eq(&h, &c.hash) => CheckpointCheck::Holds,
+                    Some(_) => CheckpointCheck::Differs,
+                })
+            }
+
             async fn missing_audit_guards(&self) -> StoreResult<Vec<String>> {
                 self.audit_guards_missing().await.map_err(db_err)
             }
