@@ -162,12 +162,13 @@ fn recipient_may_open(user: &User, referral: &ReferralRecord) -> bool {
 }
 
 /// A referral its recipient may open now, with what its service's data set lets them see of
-/// the case. Consent is checked at every request: a withdrawal stops access at once.
+/// the case. Consent is checked at every request: a withdrawal stops access at once. A referral
+/// that was declined or cancelled shows its outcome only: the recipient has no work on the case.
 pub async fn open_referral(
     app: &App,
     who: &Who<'_>,
     id: &str,
-) -> AppResult<(ReferralRecord, mnir_store::CaseDetail)> {
+) -> AppResult<(ReferralRecord, Option<mnir_store::CaseDetail>)> {
     let referral = app
         .store()
         .referral(id)
@@ -198,6 +199,12 @@ pub async fn open_referral(
     if !allowed {
         return Err(AppError::Forbidden(Message::new("referral-consent-gone")));
     }
+    if matches!(
+        referral.status,
+        ReferralStatus::Declined | ReferralStatus::Cancelled
+    ) {
+        return Ok((referral, None));
+    }
     let set = data_set(&referral.service);
     let reveal = Reveal {
         identity: set.given_name || set.family_name || set.birth_date,
@@ -227,7 +234,7 @@ pub async fn open_referral(
     detail.notes = None;
     detail.history.clear();
     detail.access.clear();
-    Ok((referral, detail))
+    Ok((referral, Some(detail)))
 }
 
 /// Accepts or declines a referral awaiting an answer; a decline needs a reason.

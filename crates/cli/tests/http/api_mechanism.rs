@@ -432,3 +432,68 @@ async fn clocks_the_inbox_and_the_reflection_period_through_the_api() {
         assert_eq!(list.json()["people"], json!([]), "{b}");
     }
 }
+
+#[tokio::test]
+async fn a_declined_referral_shows_its_recipient_the_outcome_only() {
+    for app in backends().await {
+        let b = app.backend;
+        app.organisation("ONG-DEC", "Adăpostul Refuz", OrgType::Ngo)
+            .await;
+        let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
+        let ngo = app.user("ngo", "ONG-DEC", "case_worker").await;
+        let (cw, ngo) = (app.token(&cw).await, app.token(&ngo).await);
+        let (case, _) = app
+            .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Refuzescu")
+            .await;
+        let consent = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/consents"),
+                Some(&cw),
+                Some(json!({"purpose": "assistance", "recipient": "ONG-DEC", "given_by": "person", "method": "signed_form"})),
+            )
+            .await;
+        assert_eq!(consent.status, StatusCode::CREATED, "{b}: {}", consent.body);
+        let sent = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/referrals"),
+                Some(&cw),
+                Some(json!({"to_org": "ONG-DEC", "service": "accommodation"})),
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{b}: {}", sent.body);
+        let referral = sent.json()["id"].as_str().unwrap().to_string();
+        let path = format!("/api/v1/referrals/{referral}");
+        let before = app.api("GET", &path, Some(&ngo), None).await;
+        assert_eq!(
+            before.json()["sex"],
+            "female",
+            "{b}: the data set while it awaits"
+        );
+        let declined = app
+            .api(
+                "POST",
+                &format!("{path}/answer"),
+                Some(&ngo),
+                Some(json!({"accept": false, "reason": "No places left"})),
+            )
+            .await;
+        assert_eq!(declined.status, StatusCode::OK, "{b}: {}", declined.body);
+
+        let after = app.api("GET", &path, Some(&ngo), None).await;
+        assert_eq!(after.status, StatusCode::OK, "{b}");
+        let v = after.json();
+        assert_eq!(v["referral"]["status"], "declined", "{b}");
+        for gone in [
+            "reference",
+            "sex",
+            "age_group",
+            "citizenship",
+            "found_in_county",
+            "given_name",
+        ] {
+            assert!(v.get(gone).is_none(), "{b}: {gone} after the decline: {v}");
+        }
+    }
+}

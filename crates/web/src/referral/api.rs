@@ -68,11 +68,18 @@ pub struct ReferralsJson {
 #[derive(Serialize, ToSchema)]
 pub struct ReferralViewJson {
     referral: ReferralJson,
-    reference: String,
-    sex: String,
-    age_group: String,
-    citizenship: String,
-    found_in_county: String,
+    // The case as the service's data set shows it; every field is absent once the referral was
+    // declined or cancelled, when its outcome is all the recipient sees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    age_group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    citizenship: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    found_in_county: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     given_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,20 +165,33 @@ async fn open_referral(
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
     let (referral, detail) = answer!(tr, mnir_app::referral::open_referral(&state.app, &who, &id));
-    let s = detail.summary;
-    Ok(Json(ReferralViewJson {
+    let mut view = ReferralViewJson {
         referral: referral.into(),
-        reference: s.reference,
-        sex: s.sex.as_str().into(),
-        age_group: s.age_group.as_str().into(),
-        citizenship: s.citizenship,
-        found_in_county: s.found_in_county,
-        given_name: s.given_name,
-        family_name: s.family_name,
-        birth_date: detail.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        exploitation: s.exploitation.map(|e| e.as_str().to_string()),
-        signals: detail.signals,
-    }))
+        reference: None,
+        sex: None,
+        age_group: None,
+        citizenship: None,
+        found_in_county: None,
+        given_name: None,
+        family_name: None,
+        birth_date: None,
+        exploitation: None,
+        signals: Vec::new(),
+    };
+    if let Some(detail) = detail {
+        let s = detail.summary;
+        view.reference = Some(s.reference);
+        view.sex = Some(s.sex.as_str().into());
+        view.age_group = Some(s.age_group.as_str().into());
+        view.citizenship = Some(s.citizenship);
+        view.found_in_county = Some(s.found_in_county);
+        view.given_name = s.given_name;
+        view.family_name = s.family_name;
+        view.birth_date = detail.birth_date.map(|d| d.format("%Y-%m-%d").to_string());
+        view.exploitation = s.exploitation.map(|e| e.as_str().to_string());
+        view.signals = detail.signals;
+    }
+    Ok(Json(view))
 }
 
 #[derive(Deserialize, ToSchema)]

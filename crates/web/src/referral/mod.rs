@@ -131,14 +131,12 @@ struct ReferralPage {
     history: Vec<String>,
 }
 
-async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
-    let user = signed_in(&viewer)?;
-    let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
-    let tr = ctx.tr;
-    let (referral, detail) = mnir_app::referral::open_referral(&state.app, &who(&state, user), &id)
-        .await
-        .map_err(|r| r.page(&ctx, "referral-title"))?;
-    let set = data_set(&referral.service);
+/// What the service's data set lets the recipient see of the case: facts, and the signals.
+fn data_rows(
+    tr: &Tr,
+    set: mnir_domain::referral::DataSet,
+    detail: &mnir_store::CaseDetail,
+) -> (Vec<(String, String)>, Vec<String>) {
     let s = &detail.summary;
     let mut facts = Vec::new();
     if set.given_name {
@@ -194,9 +192,24 @@ async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<Stri
     } else {
         Vec::new()
     };
+    (facts, signals)
+}
+
+async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
+    let tr = ctx.tr;
+    let (referral, detail) = mnir_app::referral::open_referral(&state.app, &who(&state, user), &id)
+        .await
+        .map_err(|r| r.page(&ctx, "referral-title"))?;
+    // A declined or cancelled referral shows its outcome only.
+    let (facts, signals) = detail
+        .as_ref()
+        .map(|d| data_rows(&tr, data_set(&referral.service), d))
+        .unwrap_or_default();
     let page = ReferralPage {
         id: referral.id.clone(),
-        reference: s.reference.clone(),
+        reference: referral.case_reference.clone(),
         heading: tr.t_with(
             "referral-heading",
             &[
