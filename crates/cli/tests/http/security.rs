@@ -480,3 +480,41 @@ async fn no_api_route_acts_on_a_session_cookie_alone() {
     }
     assert_eq!(audit_entries(&app).await, before, "nothing was written");
 }
+
+#[tokio::test]
+async fn a_new_password_revokes_the_accounts_api_tokens() {
+    for app in backends().await {
+        let ana = app.user("ana", "ANITP-CJ", "case_worker").await;
+        let token = app.token(&ana).await;
+        assert_eq!(
+            app.api("GET", "/api/v1/cases", Some(&token), None)
+                .await
+                .status,
+            StatusCode::OK,
+            "{}: the token works before",
+            app.backend
+        );
+        let session = app.login("ana").await;
+        let new_password = "o parolă nouă și destul de lungă";
+        let changed = app
+            .post_form(
+                "/account/password",
+                &session,
+                &[
+                    ("current", PASSWORD),
+                    ("new", new_password),
+                    ("confirm", new_password),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", app.backend);
+        assert_eq!(
+            app.api("GET", "/api/v1/cases", Some(&token), None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED,
+            "{}: a token issued before the change no longer opens the API",
+            app.backend
+        );
+    }
+}

@@ -129,13 +129,15 @@ macro_rules! impl_sql_account_store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                // A new password ends every session of the account, in the same transaction,
-                // so one held by someone else cannot outlive the change.
-                ::sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                // A new password ends every session and API token of the account, in the same
+                // transaction, so one held by someone else cannot outlive the change.
+                for statement in ["DELETE FROM sessions WHERE user_id = $1", "DELETE FROM api_tokens WHERE user_id = $1"] {
+                    ::sqlx::query(statement)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
                 self.append_audit(&mut tx, by, "user.password", &format!("user:{user_id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
