@@ -188,6 +188,35 @@ pub async fn issue_token(app: &App, login: &str, lifetime_ms: i64) -> AppResult<
     Ok(secret)
 }
 
+/// Enables or disables an account by its login; a disabled account's sessions and API tokens
+/// stop at once.
+pub async fn set_user_active(app: &App, login: &str, active: bool) -> AppResult<()> {
+    let user = app
+        .store()
+        .user_by_login(login.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(app
+        .store()
+        .set_user_active(&user.id, active, &AuditActor::cli(app.now()))
+        .await?)
+}
+
+/// Enables or disables an organisation by its code; its users' sessions and tokens stop working
+/// while it is disabled (every request checks it).
+pub async fn set_organisation_active(app: &App, code: &str, active: bool) -> AppResult<()> {
+    let mut org = app
+        .store()
+        .organisation(code.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    org.active = active;
+    Ok(app
+        .store()
+        .upsert_organisation(&org, &AuditActor::cli(app.now()))
+        .await?)
+}
+
 /// Recomputes the audit log's hash chain.
 pub async fn verify_audit(app: &App) -> AppResult<AuditVerdict> {
     Ok(app.store().verify_audit().await?)

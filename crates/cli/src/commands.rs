@@ -120,13 +120,14 @@ pub async fn org_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     for o in mnir_app::accounts::organisations(&operator_app(store)).await? {
         println!(
-            "{:<12} {:<30} {:<16} {:<6} {:<13} {}",
+            "{:<12} {:<30} {:<16} {:<6} {:<13} {}{}",
             o.code,
             o.org_type.as_str(),
             o.kind.as_str(),
             o.county.as_deref().unwrap_or("-"),
             o.identify_power.as_str(),
-            o.name
+            o.name,
+            if o.active { "" } else { " (disabled)" }
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -160,6 +161,40 @@ pub async fn user_add(
         user.login, user.org.code, user.roles
     );
     Ok(ExitCode::SUCCESS)
+}
+
+pub async fn user_set_active(db: &DbArgs, login: &str, active: bool) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    match operator::set_user_active(&operator_app(store), login, active).await {
+        Ok(()) => {
+            println!(
+                "account {login} {}",
+                if active {
+                    "enabled"
+                } else {
+                    "disabled: its sessions and API tokens are ended"
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(mnir_app::AppError::NotFound) => Err(usage(format!("unknown login `{login}`"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn org_set_active(db: &DbArgs, code: &str, active: bool) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    match operator::set_organisation_active(&operator_app(store), code, active).await {
+        Ok(()) => {
+            println!(
+                "organisation {code} {}",
+                if active { "enabled" } else { "disabled" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(mnir_app::AppError::NotFound) => Err(usage(format!("unknown organisation `{code}`"))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn user_list(db: &DbArgs) -> anyhow::Result<ExitCode> {

@@ -168,6 +168,20 @@ enum OrgCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Disable an organisation: its users can no longer sign in or use the API.
+    Disable {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        code: String,
+    },
+    /// Enable a disabled organisation again.
+    Enable {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        code: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -191,6 +205,20 @@ enum UserCommand {
     List {
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Disable an account: its sessions and API tokens stop at once.
+    Disable {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        login: String,
+    },
+    /// Enable a disabled account again (it signs in anew).
+    Enable {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        login: String,
     },
 }
 
@@ -417,6 +445,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Org {
             command: OrgCommand::List { db },
         } => org_list(&db).await,
+        Command::Org {
+            command: OrgCommand::Disable { db, code },
+        } => org_set_active(&db, &code, false).await,
+        Command::Org {
+            command: OrgCommand::Enable { db, code },
+        } => org_set_active(&db, &code, true).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -430,6 +464,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::User {
             command: UserCommand::List { db },
         } => user_list(&db).await,
+        Command::User {
+            command: UserCommand::Disable { db, login },
+        } => user_set_active(&db, &login, false).await,
+        Command::User {
+            command: UserCommand::Enable { db, login },
+        } => user_set_active(&db, &login, true).await,
         Command::Token {
             command: TokenCommand::Issue { db, login, ttl },
         } => token_issue(&db, &login, &ttl).await,

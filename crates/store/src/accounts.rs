@@ -104,6 +104,14 @@ pub trait AccountStore: Send + Sync {
         password_hash: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
+    /// Enables or disables an account; disabling ends its sessions and API tokens in the same
+    /// transaction. `NotFound` for an unknown account.
+    async fn set_user_active(
+        &self,
+        user_id: &str,
+        active: bool,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
     async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;

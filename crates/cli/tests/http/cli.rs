@@ -884,3 +884,64 @@ fn serve_checks_its_jurisdiction_profile_and_clock_interval_before_starting() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--clock-check-every 0 is outside 1–3600 seconds"));
 }
+
+#[test]
+fn accounts_and_organisations_are_disabled_and_enabled_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let added = mnir(
+        &[
+            "user",
+            "add",
+            "--db",
+            &url,
+            "--org",
+            "IGPR",
+            "--login",
+            "p",
+            "--role",
+            "screener",
+            "--password-stdin",
+        ],
+        Some("parola foarte lungă\n"),
+    );
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let disabled = mnir(&["user", "disable", "--db", &url, "--login", "p"], None);
+    assert_eq!(disabled.status.code(), Some(0), "{}", stderr(&disabled));
+    assert!(stdout(&disabled).starts_with("account p disabled"));
+    let listed = stdout(&mnir(&["user", "list", "--db", &url], None));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with('p') && l.contains("(disabled)")),
+        "{listed}"
+    );
+    let enabled = mnir(&["user", "enable", "--db", &url, "--login", "p"], None);
+    assert_eq!(enabled.status.code(), Some(0));
+    let unknown = mnir(
+        &["user", "disable", "--db", &url, "--login", "nobody"],
+        None,
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        stderr(&unknown).trim().lines().count(),
+        1,
+        "{}",
+        stderr(&unknown)
+    );
+    let org = mnir(&["org", "disable", "--db", &url, "--code", "IGPR"], None);
+    assert_eq!(org.status.code(), Some(0), "{}", stderr(&org));
+    let orgs = stdout(&mnir(&["org", "list", "--db", &url], None));
+    assert!(
+        orgs.lines()
+            .any(|l| l.starts_with("IGPR") && l.contains("(disabled)")),
+        "{orgs}"
+    );
+    assert_eq!(
+        mnir(&["org", "disable", "--db", &url, "--code", "ZZZ"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -518,3 +518,59 @@ async fn a_new_password_revokes_the_accounts_api_tokens() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_disabled_account_or_organisation_is_cut_off_at_once() {
+    for app in backends().await {
+        let b = app.backend;
+        let operator = mnir_app::App::new(
+            app.store.clone(),
+            app.clock.clone(),
+            mnir_app::AccountPolicy::default(),
+        );
+        let ana = app.user("ana", "ANITP-CJ", "case_worker").await;
+        let token = app.token(&ana).await;
+        let session = app.login("ana").await;
+        let api_status = || async {
+            app.api("GET", "/api/v1/cases", Some(&token), None)
+                .await
+                .status
+        };
+        assert_eq!(api_status().await, StatusCode::OK, "{b}");
+
+        mnir_app::operator::set_user_active(&operator, "ana", false)
+            .await
+            .unwrap();
+        assert_eq!(api_status().await, StatusCode::UNAUTHORIZED, "{b}: token");
+        assert_eq!(
+            app.get("/dashboard", Some(&session)).await.status,
+            StatusCode::SEE_OTHER,
+            "{b}: the session ended"
+        );
+        assert!(app.try_login("ana", PASSWORD).await.1.is_none(), "{b}");
+        mnir_app::operator::set_user_active(&operator, "ana", true)
+            .await
+            .unwrap();
+        assert!(app.try_login("ana", PASSWORD).await.1.is_some(), "{b}");
+
+        let bob = app.user("bob", "ANITP-CJ", "case_worker").await;
+        let bob_token = app.token(&bob).await;
+        mnir_app::operator::set_organisation_active(&operator, "ANITP-CJ", false)
+            .await
+            .unwrap();
+        assert_eq!(
+            app.api("GET", "/api/v1/cases", Some(&bob_token), None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED,
+            "{b}: a disabled organisation's tokens stop"
+        );
+        assert!(
+            matches!(
+                mnir_app::operator::set_user_active(&operator, "nobody", false).await,
+                Err(mnir_app::AppError::NotFound)
+            ),
+            "{b}"
+        );
+    }
+}

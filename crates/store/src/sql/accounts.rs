@@ -142,6 +142,31 @@ macro_rules! impl_sql_account_store {
                 tx.commit().await.map_err(db_err)
             }
 
+            async fn set_user_active(&self, user_id: &str, active: bool, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+                    .bind(active)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                if !active {
+                    // What the account holds open stops with it, not at the next check.
+                    for statement in ["DELETE FROM sessions WHERE user_id = $1", "DELETE FROM api_tokens WHERE user_id = $1"] {
+                        ::sqlx::query(statement)
+                            .bind(user_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                }
+                self.append_audit(&mut tx, by, if active { "user.enable" } else { "user.disable" }, &format!("user:{user_id}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
             async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>> {
                 let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} WHERE u.login = $1")))
                     .bind(login)
