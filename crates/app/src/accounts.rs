@@ -256,6 +256,28 @@ pub async fn organisations(app: &App) -> AppResult<Vec<Organisation>> {
     Ok(app.store().list_organisations().await?)
 }
 
+/// An administrator disables or enables an account (not their own: an administrator who locked
+/// themselves out would need the command line). A disabled account's sessions and API tokens end
+/// at once.
+pub async fn set_active_by_admin(
+    app: &App,
+    who: &Who<'_>,
+    user_id: &str,
+    active: bool,
+) -> AppResult<()> {
+    can(&who.actor(), Action::ManageUsers, None)?;
+    if user_id == who.user.id {
+        return Err(AppError::Forbidden(crate::Message::new(
+            "admin-not-yourself",
+        )));
+    }
+    match app.store().set_user_active(user_id, active, &who.by).await {
+        Ok(()) => Ok(()),
+        Err(mnir_store::StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Every organisation with its settings, for an administrator.
 pub async fn organisations_for_admin(app: &App, who: &Who<'_>) -> AppResult<Vec<Organisation>> {
     can(&who.actor(), Action::ManageUsers, None)?;

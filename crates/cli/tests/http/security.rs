@@ -574,3 +574,72 @@ async fn a_disabled_account_or_organisation_is_cut_off_at_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_administrator_disables_an_account_on_the_accounts_page() {
+    let app = sqlite_app().await;
+    let admin = app.user("adm", "ANITP", "admin").await;
+    let ana = app.user("ana", "ANITP-CJ", "case_worker").await;
+    let token = app.token(&ana).await;
+    let adm = app.login("adm").await;
+    let page = app.get("/admin/users", Some(&adm)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(&format!("/admin/users/{}/active", ana.id))
+            && !page
+                .body
+                .contains(&format!("/admin/users/{}/active", admin.id)),
+        "a button for others, none for the administrator's own account"
+    );
+    let ana_session = app.login("ana").await;
+    let refused = app
+        .post_form(
+            &format!("/admin/users/{}/active", admin.id),
+            &ana_session,
+            &[("active", "no")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "only an administrator"
+    );
+    let own = app
+        .post_form(
+            &format!("/admin/users/{}/active", admin.id),
+            &adm,
+            &[("active", "no")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "not one's own account");
+    let off = app
+        .post_form(
+            &format!("/admin/users/{}/active", ana.id),
+            &adm,
+            &[("active", "no")],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+    assert_eq!(
+        app.api("GET", "/api/v1/cases", Some(&token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/dashboard", Some(&ana_session)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let listed = app.get_lang("/admin/users", Some(&adm), Some("en")).await;
+    assert!(listed.body.contains("disabled") && listed.body.contains(">Enable<"));
+    let on = app
+        .post_form(
+            &format!("/admin/users/{}/active", ana.id),
+            &adm,
+            &[("active", "yes")],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER);
+    assert!(app.try_login("ana", PASSWORD).await.1.is_some());
+}

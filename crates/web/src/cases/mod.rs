@@ -42,6 +42,7 @@ pub fn routes() -> PageRoutes {
         .get("/account/password", account_page)
         .post("/account/password", account_submit)
         .get("/admin/users", admin_users)
+        .post("/admin/users/{id}/active", admin_user_active)
         .get("/admin/organisations", admin_orgs)
         .get("/admin/audit", admin_audit)
         .get("/reference/signals", reference_signals)
@@ -1017,7 +1018,43 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
 struct AdminUsersPage {
     ctx: PageCtx,
     count_text: String,
-    rows: Vec<(String, String, String, String)>,
+    rows: Vec<AdminUserRow>,
+}
+
+struct AdminUserRow {
+    id: String,
+    login: String,
+    org: String,
+    roles: String,
+    status: String,
+    active: bool,
+    /// The administrator's own account offers no button: they would lock themselves out.
+    own: bool,
+}
+
+/// The administrator's switch of an account.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActiveForm {
+    active: String,
+}
+
+async fn admin_user_active(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let Posted { user, ctx, form } = posted::<ActiveForm>(&viewer, &state, &body, "admin")?;
+    let active = match form.active.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(PageError::bad_request(&ctx, ctx.t("error-invalid")).into()),
+    };
+    mnir_app::accounts::set_active_by_admin(&state.app, &who(&state, user), &id, active)
+        .await
+        .map_err(|e| e.page(&ctx, "admin-users-title"))?;
+    Ok(Redirect::to("/admin/users").into_response())
 }
 
 async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResult {
@@ -1043,12 +1080,15 @@ async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResul
             } else {
                 tr.t("user-active")
             };
-            (
-                u.login.clone(),
-                u.org.code.clone(),
-                roles.join(", "),
+            AdminUserRow {
+                id: u.id.clone(),
+                login: u.login.clone(),
+                org: u.org.code.clone(),
+                roles: roles.join(", "),
                 status,
-            )
+                active: u.active,
+                own: u.id == user.id,
+            }
         })
         .collect();
     let page = AdminUsersPage {
