@@ -217,6 +217,37 @@ pub async fn set_organisation_active(app: &App, code: &str, active: bool) -> App
         .await?)
 }
 
+/// How an API token is named where it is listed and revoked: the start of its hash, which is
+/// all the database knows of it.
+pub fn token_id(token: &mnir_store::ApiTokenRecord) -> &str {
+    &token.token_hash[..token.token_hash.len().min(12)]
+}
+
+/// The API tokens of an account, oldest first.
+pub async fn tokens_of(app: &App, login: &str) -> AppResult<Vec<mnir_store::ApiTokenRecord>> {
+    let user = app
+        .store()
+        .user_by_login(login.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(app.store().api_tokens_of(&user.id).await?)
+}
+
+/// Revokes the account's token named `id` (see [`token_id`]); `NotFound` when the account has
+/// no such token.
+pub async fn revoke_token(app: &App, login: &str, id: &str) -> AppResult<()> {
+    let id = id.trim();
+    let token = tokens_of(app, login)
+        .await?
+        .into_iter()
+        .find(|t| !id.is_empty() && token_id(t) == id)
+        .ok_or(AppError::NotFound)?;
+    Ok(app
+        .store()
+        .revoke_api_token(&token.token_hash, &AuditActor::cli(app.now()))
+        .await?)
+}
+
 /// Recomputes the audit log's hash chain.
 pub async fn verify_audit(app: &App) -> AppResult<AuditVerdict> {
     Ok(app.store().verify_audit().await?)

@@ -197,6 +197,39 @@ pub async fn org_set_active(db: &DbArgs, code: &str, active: bool) -> anyhow::Re
     }
 }
 
+pub async fn token_list(db: &DbArgs, login: &str) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    match operator::tokens_of(&operator_app(store), login).await {
+        Ok(tokens) => {
+            for t in &tokens {
+                println!(
+                    "{}  issued {}  expires {}",
+                    operator::token_id(t),
+                    t.created_at_ms.to_utc().format("%Y-%m-%d %H:%M UTC"),
+                    t.expires_at_ms.to_utc().format("%Y-%m-%d %H:%M UTC")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(mnir_app::AppError::NotFound) => Err(usage(format!("unknown login `{login}`"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn token_revoke(db: &DbArgs, login: &str, id: &str) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    match operator::revoke_token(&operator_app(store), login, id).await {
+        Ok(()) => {
+            println!("token {id} of {login} revoked");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(mnir_app::AppError::NotFound) => Err(usage(format!(
+            "{login} has no token `{id}` (see `mnir token list --login {login}`)"
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn user_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     for u in operator::users(&operator_app(store)).await? {

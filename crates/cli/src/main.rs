@@ -234,6 +234,22 @@ enum TokenCommand {
         #[arg(long, default_value = "30d")]
         ttl: String,
     },
+    /// List an account's API tokens: id, issued, expires.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        login: String,
+    },
+    /// Revoke one of an account's API tokens by the id `token list` shows.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -473,6 +489,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Token {
             command: TokenCommand::Issue { db, login, ttl },
         } => token_issue(&db, &login, &ttl).await,
+        Command::Token {
+            command: TokenCommand::List { db, login },
+        } => token_list(&db, &login).await,
+        Command::Token {
+            command: TokenCommand::Revoke { db, login, id },
+        } => token_revoke(&db, &login, &id).await,
         Command::Generate { db, cases, seed } => generate(&db, cases, seed).await,
         Command::Audit {
             command: AuditCommand::Verify { db, anchor },

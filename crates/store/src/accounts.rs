@@ -132,4 +132,8 @@ pub trait AccountStore: Send + Sync {
     async fn delete_expired_sessions(&self, now_ms: Timestamp) -> StoreResult<u64>;
     async fn create_api_token(&self, token: &ApiTokenRecord, by: &AuditActor) -> StoreResult<()>;
     async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRecord>>;
+    /// The API tokens of an account, oldest first.
+    async fn api_tokens_of(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>>;
+    /// Revokes one token; `NotFound` when it does not exist.
+    async fn revoke_api_token(&self, token_hash: &str, by: &AuditActor) -> StoreResult<()>;
 }

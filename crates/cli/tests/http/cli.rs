@@ -945,3 +945,59 @@ fn accounts_and_organisations_are_disabled_and_enabled_from_the_command_line() {
         Some(2)
     );
 }
+
+#[test]
+fn an_operator_lists_and_revokes_api_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let added = mnir(
+        &[
+            "user",
+            "add",
+            "--db",
+            &url,
+            "--org",
+            "IGPR",
+            "--login",
+            "p",
+            "--role",
+            "screener",
+            "--password-stdin",
+        ],
+        Some("parola foarte lungă\n"),
+    );
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    for _ in 0..2 {
+        let issued = mnir(&["token", "issue", "--db", &url, "--login", "p"], None);
+        assert_eq!(issued.status.code(), Some(0), "{}", stderr(&issued));
+    }
+    let list = |url: &str| {
+        let o = mnir(&["token", "list", "--db", url, "--login", "p"], None);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o).lines().map(str::to_string).collect::<Vec<_>>()
+    };
+    let tokens = list(&url);
+    assert_eq!(tokens.len(), 2, "{tokens:?}");
+    let id = tokens[0].split_whitespace().next().unwrap().to_string();
+    assert_eq!(id.len(), 12, "{id}");
+    let revoked = mnir(
+        &["token", "revoke", "--db", &url, "--login", "p", "--id", &id],
+        None,
+    );
+    assert_eq!(revoked.status.code(), Some(0), "{}", stderr(&revoked));
+    let left = list(&url);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(!left[0].starts_with(&id));
+    let again = mnir(
+        &["token", "revoke", "--db", &url, "--login", "p", "--id", &id],
+        None,
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        stderr(&again).trim().lines().count(),
+        1,
+        "{}",
+        stderr(&again)
+    );
+}

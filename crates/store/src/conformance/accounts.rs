@@ -129,8 +129,16 @@ pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
         expires_at_ms: at(2),
     };
     s.create_api_token(&token, &actor(1)).await.unwrap();
-    assert_eq!(s.api_token("t").await.unwrap(), Some(token));
+    assert_eq!(s.api_token("t").await.unwrap(), Some(token.clone()));
     assert_eq!(s.api_token("u").await.unwrap(), None);
+    assert_eq!(s.api_tokens_of(&user.id).await.unwrap(), vec![token]);
+    s.revoke_api_token("t", &actor(3)).await.unwrap();
+    assert_eq!(s.api_token("t").await.unwrap(), None);
+    assert!(s.api_tokens_of(&user.id).await.unwrap().is_empty());
+    assert!(matches!(
+        s.revoke_api_token("t", &actor(4)).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 pub async fn another_key_is_refused(db: TestDb) {

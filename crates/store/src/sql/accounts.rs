@@ -299,6 +299,27 @@ macro_rules! impl_sql_account_store {
                     .map_err(db_err)?;
                 Ok(row.map(|(token_hash, user_id, created_at_ms, expires_at_ms)| ApiTokenRecord { token_hash, user_id, created_at_ms, expires_at_ms }))
             }
+
+            async fn api_tokens_of(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+                let rows: Vec<(String, String, Timestamp, Timestamp)> = ::sqlx::query_as("SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM api_tokens WHERE user_id = $1 ORDER BY created_at_ms, token_hash")
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(rows.into_iter().map(|(token_hash, user_id, created_at_ms, expires_at_ms)| ApiTokenRecord { token_hash, user_id, created_at_ms, expires_at_ms }).collect())
+            }
+
+            async fn revoke_api_token(&self, token_hash: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let user: Option<String> = ::sqlx::query_scalar("DELETE FROM api_tokens WHERE token_hash = $1 RETURNING user_id")
+                    .bind(token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let Some(user) = user else { return Err(StoreError::NotFound) };
+                self.append_audit(&mut tx, by, "token.revoke", &format!("user:{user}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
         }
     };
 }
