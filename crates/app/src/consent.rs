@@ -121,8 +121,7 @@ pub async fn record_consent(
     let expires = if expires_text.is_empty() {
         Ok(None)
     } else {
-        chrono::NaiveDate::parse_from_str(expires_text, "%Y-%m-%d")
-            .ok()
+        mnir_domain::parse_iso_date(expires_text)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|d| Timestamp::from_utc(d.and_utc()))
             .filter(|t| *t > now)

@@ -73,7 +73,7 @@ pub fn validate(
         .filter(|s| !s.is_empty())
     {
         None => None,
-        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Some(text) => match mnir_domain::parse_iso_date(text).ok_or(()) {
             Ok(d) if d > today => {
                 errors.push(error("birth_date", "field-birth-date-future"));
                 None

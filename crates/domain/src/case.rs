@@ -132,6 +132,23 @@ pub fn case_reference(bits: u64) -> String {
 }
 
 /// Completed years of age on `day`; `None` when the birth date lies after that day.
+/// A date written exactly as `YYYY-MM-DD` (four-digit year, two-digit month and day): the only
+/// form mnir accepts, so `2024-2-3` is refused rather than guessed at.
+pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 pub fn age_on(birth: NaiveDate, day: NaiveDate) -> Option<u32> {
     if birth > day {
         return None;
@@ -226,6 +243,25 @@ pub fn next_states(from: CaseState) -> impl Iterator<Item = CaseState> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_four_two_two_digit_dates_are_read() {
+        assert_eq!(
+            parse_iso_date("2024-02-03"),
+            NaiveDate::from_ymd_opt(2024, 2, 3)
+        );
+        for wrong in [
+            "2024-2-3",
+            "2024-02-3",
+            "24-02-03",
+            "2024/02/03",
+            "2024-02-30",
+            " 2024-02-03",
+        ] {
+            assert_eq!(parse_iso_date(wrong), None, "{wrong}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

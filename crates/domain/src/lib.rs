@@ -24,7 +24,7 @@ mod vocabulary;
 pub use authz::{Action, Actor, CaseFacts, CaseScope, Denial, can, case_scope};
 pub use case::{
     AgeGroup, CaseState, Exploitation, Sex, TransitionRule, age_on, case_reference, next_states,
-    transition_rule,
+    parse_iso_date, transition_rule,
 };
 pub use org::{IdentifyPower, OrgKind, OrgType};
 pub use role::{Role, RoleSet};

@@ -21,6 +21,18 @@ impl SqliteStore {
 
     /// Opens (creating when missing) the database at `path` and runs pending migrations.
     pub async fn open(path: &Path, keys: Keys) -> Result<SqliteStore, StoreError> {
+        // The file holds encrypted personal data and its metadata: readable by its owner only.
+        // SQLite gives the `-wal` and `-shm` files the mode of the database file, so creating it
+        // here closes all three.
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+        }
         let options = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))
             .map_err(|e| StoreError::Database(e.to_string()))?
             .create_if_missing(true)

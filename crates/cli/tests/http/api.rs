@@ -293,3 +293,20 @@ async fn list_filters_are_validated() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_date_is_read_only_as_yyyy_mm_dd() {
+    let app = sqlite_app().await;
+    let screener = app.user("s", "IGPR", "screener").await;
+    let token = app.token(&screener).await;
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&token),
+            Some(serde_json::json!({"given_name": "Ion", "sex": "male", "citizenship": "RO", "found_in_county": "RO-CJ", "birth_date": "2001-2-3"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["fields"][0]["field"], "birth_date");
+}

@@ -1001,3 +1001,23 @@ fn an_operator_lists_and_revokes_api_tokens() {
         stderr(&again)
     );
 }
+
+#[test]
+fn the_sqlite_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("mnir.db") {
+            seen += 1;
+            let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{name} is {mode:o}");
+        }
+    }
+    assert!(seen >= 2, "the database and its key file at least");
+}
