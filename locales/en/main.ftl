@@ -431,6 +431,7 @@ information-line = { $at }: { $rights } — in { $language }, { $help }, notice 
 information-rights-required = Tick at least one of the rights explained.
 information-language-invalid = Write the language as a two- or three-letter code, e.g. ro or en.
 information-notice-required = Write the version of the notice given.
+information-notice-too-long = Write the notice version in at most 64 characters (e.g. 2026-1).
 consents-title = Consents
 consents-none = No consent has been recorded yet.
 consent-purpose = Purpose

@@ -436,6 +436,7 @@ information-line = { $at }: { $rights } — în limba { $language }, { $help }, 
 information-rights-required = Bifați cel puțin unul dintre drepturile explicate.
 information-language-invalid = Scrieți limba ca un cod de două sau trei litere, de exemplu ro sau en.
 information-notice-required = Scrieți versiunea notei de informare.
+information-notice-too-long = Scrieți versiunea notei în cel mult 64 de caractere (de exemplu 2026-1).
 consents-title = Consimțăminte
 consents-none = Nu s-a înregistrat încă niciun consimțământ.
 consent-purpose = Scop

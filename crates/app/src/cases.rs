@@ -274,7 +274,7 @@ pub async fn transition(app: &App, who: &Who<'_>, case_id: &str, step: &Move) ->
         Action::Transition { to: step.to },
         Some(&facts),
     )?;
-    let reason = step.reason.trim();
+    let reason = crate::text::trimmed(&step.reason);
     if reason.is_empty() {
         return Err(AppError::invalid("reason", "transition-reason-required"));
     }

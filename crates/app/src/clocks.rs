@@ -100,7 +100,7 @@ pub async fn change(
         .ok_or(AppError::NotFound)?;
     let result = match command {
         ClockCommand::Pause { reason } => {
-            let reason = reason.trim();
+            let reason = crate::text::trimmed(reason);
             if reason.is_empty() || reason.chars().count() > MAX_PAUSE_REASON {
                 return Err(AppError::invalid("reason", "clock-reason-required"));
             }

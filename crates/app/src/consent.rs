@@ -61,6 +61,9 @@ pub struct ConsentInput {
     pub expires: String,
 }
 
+/// Longest version of the written notice handed over.
+pub const MAX_NOTICE_VERSION: usize = 64;
+
 /// Records which rights were explained, how and by whom.
 pub async fn record_information(
     app: &App,
@@ -79,10 +82,17 @@ pub async fn record_information(
     if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_lowercase()) {
         wrong.push(FieldIssue::new("language", "information-language-invalid"));
     }
-    if input.notice_version.trim().is_empty() {
+    let notice_version = crate::text::trimmed(&input.notice_version);
+    if notice_version.is_empty() {
         wrong.push(FieldIssue::new(
             "notice_version",
             "information-notice-required",
+        ));
+    } else if notice_version.chars().count() > MAX_NOTICE_VERSION {
+        // A version names a printed notice ("2026-1"); a longer text is refused, never cut.
+        wrong.push(FieldIssue::new(
+            "notice_version",
+            "information-notice-too-long",
         ));
     }
     let Some(rights) = rights.filter(|_| wrong.is_empty()) else {
@@ -95,7 +105,7 @@ pub async fn record_information(
         language,
         interpreter: input.interpreter,
         mediator: input.mediator,
-        notice_version: input.notice_version.trim().to_string(),
+        notice_version: notice_version.to_string(),
         given_by: who.user.id.clone(),
         org_code: who.user.org.code.clone(),
         given_at_ms: who.now(),

@@ -134,7 +134,10 @@ pub async fn decide(
         Action::Transition { to: decision },
         Some(facts),
     )?;
-    let (reasons, why_different) = (reasons.trim(), why_different.trim());
+    let (reasons, why_different) = (
+        crate::text::trimmed(reasons),
+        crate::text::trimmed(why_different),
+    );
     let latest = app.store().latest_interview(case_id).await?;
     let advice = latest.as_ref().map(|i| i.outcome);
     let differs = differs_from_advice(advice, decision);

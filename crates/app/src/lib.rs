@@ -18,6 +18,7 @@ pub mod notify;
 pub mod operator;
 pub mod referral;
 pub mod reflection;
+pub mod text;
 
 pub use accounts::AccountPolicy;
 pub use error::{AppError, AppResult, Arg, FieldIssue, Message};

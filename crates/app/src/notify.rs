@@ -55,8 +55,8 @@ pub fn validate(
     reference_code: String,
 ) -> Result<NewCase, Vec<FieldIssue>> {
     let mut errors = Vec::new();
-    let given_name = input.given_name.trim().to_string();
-    let family_name = input.family_name.trim().to_string();
+    let given_name = crate::text::trimmed(&input.given_name).to_string();
+    let family_name = crate::text::trimmed(&input.family_name).to_string();
     if given_name.is_empty() && family_name.is_empty() {
         errors.push(error("given_name", "field-name-required"));
     }
@@ -127,7 +127,7 @@ pub fn validate(
             .map_err(|_| errors.push(error("exploitation", "field-exploitation-invalid")))
             .ok(),
     };
-    let notes = input.notes.trim().to_string();
+    let notes = crate::text::trimmed(&input.notes).to_string();
     if notes.chars().count() > MAX_NOTES {
         errors.push(error("notes", "field-notes-too-long"));
     }

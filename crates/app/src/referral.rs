@@ -249,7 +249,7 @@ pub async fn answer_referral(
     let Some(accept) = accept else {
         return Err(AppError::invalid("answer", "referral-answer-invalid"));
     };
-    let reason = reason.trim();
+    let reason = crate::text::trimmed(reason);
     if !accept && (reason.is_empty() || reason.chars().count() > 2000) {
         return Err(AppError::invalid("reason", "referral-reason-required"));
     }

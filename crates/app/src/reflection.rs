@@ -122,7 +122,7 @@ pub async fn end(
     if outcome.is_none() {
         wrong.push(FieldIssue::new("outcome", "reflection-outcome-invalid"));
     }
-    let reason = reason.trim();
+    let reason = crate::text::trimmed(reason);
     if reason.is_empty() || reason.chars().count() > 2000 {
         wrong.push(FieldIssue::new("reason", "reflection-reason-required"));
     }

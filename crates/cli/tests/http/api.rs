@@ -310,3 +310,48 @@ async fn a_date_is_read_only_as_yyyy_mm_dd() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["fields"][0]["field"], "birth_date");
 }
+
+#[tokio::test]
+async fn invisible_reasons_and_overlong_notices_are_refused() {
+    let app = sqlite_app().await;
+    let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
+    let token = app.token(&cw).await;
+    let (id, _) = app
+        .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Invizibilescu")
+        .await;
+    let blank = app
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/transitions"),
+            Some(&token),
+            Some(serde_json::json!({"to": "potential_victim", "reason": " \u{200B}\u{2060}\u{FEFF} "})),
+        )
+        .await;
+    assert_eq!(
+        blank.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blank.body
+    );
+    assert_eq!(blank.json()["error"]["fields"][0]["field"], "reason");
+    assert_eq!(
+        app.state_of(&id).await,
+        mnir_domain::CaseState::Notified,
+        "nothing moved"
+    );
+    let long = app
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/information"),
+            Some(&token),
+            Some(serde_json::json!({"rights": ["legal_aid"], "language": "ro", "notice_version": "v".repeat(200)})),
+        )
+        .await;
+    assert_eq!(
+        long.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        long.body
+    );
+    assert_eq!(long.json()["error"]["fields"][0]["field"], "notice_version");
+}
