@@ -369,3 +369,29 @@ fn other_language_phrases(lang: mnir_web::Lang) -> Vec<String> {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn a_name_with_direction_controls_cannot_turn_what_stands_beside_it() {
+    let app = sqlite_app().await;
+    app.user("cw", "ANITP-CJ", "case_worker").await;
+    let cw = app.login("cw").await;
+    let spoof = "Rtl\u{202E}lrt";
+    let (id, _) = app
+        .seed_case("RO-CJ", "IGPR", mnir_domain::AgeGroup::Adult, spoof)
+        .await;
+    let case = app.get(&format!("/cases/{id}"), Some(&cw)).await;
+    assert!(
+        case.body.contains(&format!("<bdi>{spoof}</bdi>")),
+        "the name is isolated on the case page"
+    );
+    let list = app.get("/cases", Some(&cw)).await;
+    assert!(
+        list.body.contains("<bdi>") && list.body.contains(spoof),
+        "and in the list"
+    );
+    let css = app.get("/static/app.css", None).await;
+    assert!(
+        css.body.contains("unicode-bidi: isolate"),
+        "typed text is isolated too"
+    );
+}
