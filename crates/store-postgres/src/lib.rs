@@ -14,6 +14,7 @@ const AUDIT_CHAIN_LOCK: i64 = 0x6d6e_6972;
 pub struct PostgresStore {
     pool: PgPool,
     keys: Keys,
+    audit_keyed_from: std::sync::OnceLock<i64>,
 }
 
 impl PostgresStore {
@@ -36,7 +37,11 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
-        Ok(PostgresStore { pool, keys })
+        Ok(PostgresStore {
+            pool,
+            keys,
+            audit_keyed_from: std::sync::OnceLock::new(),
+        })
     }
 
     pub fn pool(&self) -> &PgPool {

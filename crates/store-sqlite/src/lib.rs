@@ -13,6 +13,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     keys: Keys,
     path: PathBuf,
+    audit_keyed_from: std::sync::OnceLock<i64>,
 }
 
 impl SqliteStore {
@@ -57,6 +58,7 @@ impl SqliteStore {
             pool,
             keys,
             path: path.to_path_buf(),
+            audit_keyed_from: std::sync::OnceLock::new(),
         })
     }
 

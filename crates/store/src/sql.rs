@@ -10,7 +10,9 @@
 //!   that may write (SQLite takes the write lock at `BEGIN IMMEDIATE` so two writers never
 //!   deadlock on upgrade);
 //! - `async fn lock_audit_chain(conn: &mut DB::Connection) -> sqlx::Result<()>`: serialises
-//!   appends to the audit chain across connections and servers.
+//!   appends to the audit chain across connections and servers;
+//! - a field `audit_keyed_from: std::sync::OnceLock<i64>`, empty at open: where the keyed audit
+//!   chain begins, once read.
 //!
 //! A macro rather than generic functions because sqlx's per-database trait bounds would
 //! otherwise have to be repeated on every function.

@@ -28,6 +28,27 @@ fn mnir<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Adds the screener `login` of IGPR, as an operator would.
+fn add_screener(url: &str, login: &str) {
+    let added = mnir(
+        &[
+            "user",
+            "add",
+            "--db",
+            url,
+            "--org",
+            "IGPR",
+            "--login",
+            login,
+            "--role",
+            "screener",
+            "--password-stdin",
+        ],
+        Some("parola foarte lungă\n"),
+    );
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -890,23 +911,7 @@ fn accounts_and_organisations_are_disabled_and_enabled_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
     assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
-    let added = mnir(
-        &[
-            "user",
-            "add",
-            "--db",
-            &url,
-            "--org",
-            "IGPR",
-            "--login",
-            "p",
-            "--role",
-            "screener",
-            "--password-stdin",
-        ],
-        Some("parola foarte lungă\n"),
-    );
-    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    add_screener(&url, "p");
     let disabled = mnir(&["user", "disable", "--db", &url, "--login", "p"], None);
     assert_eq!(disabled.status.code(), Some(0), "{}", stderr(&disabled));
     assert!(stdout(&disabled).starts_with("account p disabled"));
@@ -951,23 +956,7 @@ fn an_operator_lists_and_revokes_api_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
     assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
-    let added = mnir(
-        &[
-            "user",
-            "add",
-            "--db",
-            &url,
-            "--org",
-            "IGPR",
-            "--login",
-            "p",
-            "--role",
-            "screener",
-            "--password-stdin",
-        ],
-        Some("parola foarte lungă\n"),
-    );
-    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    add_screener(&url, "p");
     for _ in 0..2 {
         let issued = mnir(&["token", "issue", "--db", &url, "--login", "p"], None);
         assert_eq!(issued.status.code(), Some(0), "{}", stderr(&issued));

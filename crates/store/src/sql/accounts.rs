@@ -34,6 +34,20 @@ macro_rules! impl_sql_account_store {
             })
         }
 
+        impl $store {
+            /// Ends every session and API token of an account, inside the caller's transaction.
+            async fn end_access_of(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
+                for statement in ["DELETE FROM sessions WHERE user_id = $1", "DELETE FROM api_tokens WHERE user_id = $1"] {
+                    ::sqlx::query(statement)
+                        .bind(user_id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait]
         impl AccountStore for $store {
             async fn bind_key(&self) -> StoreResult<()> {
@@ -131,13 +145,7 @@ macro_rules! impl_sql_account_store {
                 }
                 // A new password ends every session and API token of the account, in the same
                 // transaction, so one held by someone else cannot outlive the change.
-                for statement in ["DELETE FROM sessions WHERE user_id = $1", "DELETE FROM api_tokens WHERE user_id = $1"] {
-                    ::sqlx::query(statement)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                }
+                Self::end_access_of(&mut tx, user_id).await?;
                 self.append_audit(&mut tx, by, "user.password", &format!("user:{user_id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
@@ -155,13 +163,7 @@ macro_rules! impl_sql_account_store {
                 }
                 if !active {
                     // What the account holds open stops with it, not at the next check.
-                    for statement in ["DELETE FROM sessions WHERE user_id = $1", "DELETE FROM api_tokens WHERE user_id = $1"] {
-                        ::sqlx::query(statement)
-                            .bind(user_id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
+                    Self::end_access_of(&mut tx, user_id).await?;
                 }
                 self.append_audit(&mut tx, by, if active { "user.enable" } else { "user.disable" }, &format!("user:{user_id}"), "").await?;
                 tx.commit().await.map_err(db_err)

@@ -24,12 +24,20 @@ macro_rules! impl_sql_audit_store {
             /// sealed with the key, so it can be neither moved nor forged without the key file;
             /// it is made the first time it is needed, at the next entry's number.
             async fn keyed_from(&self, tx: &mut Tx, next_seq: i64) -> Result<i64, StoreError> {
+                // Once written the record never changes: it is read once per store, not at every
+                // audited request. A record this transaction makes is not kept until it is read
+                // back committed, as the transaction may still roll back.
+                if let Some(seq) = self.audit_keyed_from.get() {
+                    return Ok(*seq);
+                }
                 let stored: Option<String> = ::sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_keyed_from'")
                     .fetch_optional(&mut **tx)
                     .await
                     .map_err(db_err)?;
                 if let Some(value) = stored {
-                    return self.read_keyed_from(&value).ok_or_else(|| StoreError::Corrupt("meta.audit_keyed_from: its seal does not match".into()));
+                    let seq = self.read_keyed_from(&value).ok_or_else(|| StoreError::Corrupt("meta.audit_keyed_from: its seal does not match".into()))?;
+                    let _ = self.audit_keyed_from.set(seq);
+                    return Ok(seq);
                 }
                 let statement = format!("keyed from {next_seq}");
                 ::sqlx::query("INSERT INTO meta (key, value) VALUES ('audit_keyed_from', $1)")

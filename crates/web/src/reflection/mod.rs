@@ -28,17 +28,14 @@ pub fn routes() -> PageRoutes {
         .get("/no-removal", no_removal_page)
 }
 
-/// The case's reflection-period clock while it runs or is paused.
-fn running_period(clocks: &[ClockRecord]) -> Option<&ClockRecord> {
-    mnir_app::reflection::running_period(clocks)
-}
-
 /// The no-removal flag of a case, in words, while its reflection period runs.
 pub fn flag_text(tr: &Tr, clocks: &[ClockRecord]) -> Option<String> {
-    Some(match running_period(clocks)?.due_at_ms {
-        Some(until) => tr.t_with("reflection-flag", &[("until", tr.datetime(until).into())]),
-        None => tr.t("reflection-flag-paused"),
-    })
+    Some(
+        match mnir_app::reflection::running_period(clocks)?.due_at_ms {
+            Some(until) => tr.t_with("reflection-flag", &[("until", tr.datetime(until).into())]),
+            None => tr.t("reflection-flag-paused"),
+        },
+    )
 }
 
 /// The reflection-period panel of the case page.
@@ -58,7 +55,7 @@ pub fn view(tr: &Tr, open: &OpenCase) -> Option<ReflectionView> {
     if !due && offers.is_empty() {
         return None;
     }
-    let running = running_period(clocks).is_some();
+    let running = mnir_app::reflection::running_period(clocks).is_some();
     let granted = offers.iter().any(|o| o.accepted);
     let may_record = open.may.record_reflection;
     let lines = offers
