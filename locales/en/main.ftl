@@ -23,8 +23,10 @@ login-login = User name
 login-password = Password
 login-submit = Sign in
 login-failed = The user name or the password is wrong.
-login-locked = Too many failed attempts for this account. Wait 15 minutes and try again, or ask your administrator.
-login-throttled = Too many sign-in attempts from this device. Wait a few minutes and try again.
+login-wait = Too many failed attempts. Try again in { $seconds ->
+        [one] one second
+       *[other] { $seconds } seconds
+    }.
 login-logged-out = You have signed out.
 
 dashboard-overdue-referrals = Referrals unanswered past their deadline (national)
@@ -158,7 +160,7 @@ user-roles = Roles
 user-status = Status
 user-active = active
 user-inactive = disabled
-user-locked = locked after failed sign-ins
+user-failed-logins = active; { $count } failed sign-ins since the last successful one
 user-access = Access
 user-disable = Disable
 user-enable = Enable

@@ -23,8 +23,11 @@ login-login = Nume de utilizator
 login-password = Parolă
 login-submit = Intră în cont
 login-failed = Numele de utilizator sau parola sunt greșite.
-login-locked = Prea multe încercări eșuate pentru acest cont. Așteptați 15 minute și încercați din nou sau cereți ajutorul administratorului.
-login-throttled = Prea multe încercări de autentificare de pe acest dispozitiv. Așteptați câteva minute și încercați din nou.
+login-wait = Prea multe încercări eșuate. Încercați din nou peste { $seconds ->
+        [one] o secundă
+        [few] { $seconds } secunde
+       *[other] { $seconds } de secunde
+    }.
 login-logged-out = V-ați deconectat.
 
 dashboard-overdue-referrals = Referiri fără răspuns după termen (la nivel național)
@@ -161,7 +164,7 @@ user-roles = Roluri
 user-status = Stare
 user-active = activ
 user-inactive = dezactivat
-user-locked = blocat după autentificări eșuate
+user-failed-logins = activ; { $count } încercări eșuate de la ultima autentificare reușită
 user-access = Acces
 user-disable = Dezactivează
 user-enable = Activează

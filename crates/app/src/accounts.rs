@@ -2,10 +2,11 @@
 //! and per client address, sessions and API tokens kept only as hashes; what an administrator
 //! sees of accounts, organisations and the audit chain.
 
+use crate::throttle::ThrottlePolicy;
 use crate::{App, AppError, AppResult, Who};
 use mnir_crypto::{PasswordCost, random_secret, secret_hash};
 use mnir_domain::{Action, can};
-use mnir_store::{AuditEntry, AuditVerdict, LockoutPolicy, Organisation, SessionRecord, User};
+use mnir_store::{AuditActor, AuditEntry, AuditVerdict, Organisation, SessionRecord, User};
 
 /// Shortest password an account may have.
 pub const MIN_PASSWORD: usize = 12;
@@ -15,10 +16,8 @@ pub const MIN_PASSWORD: usize = 12;
 pub struct AccountPolicy {
     pub session_idle_ms: i64,
     pub session_absolute_ms: i64,
-    pub lockout: LockoutPolicy,
-    /// Failed sign-ins allowed per client address in `ip_window_ms`, whatever the login.
-    pub ip_attempts: u32,
-    pub ip_window_ms: i64,
+    /// How failed sign-ins (and wrong current passwords) are held back.
+    pub throttle: ThrottlePolicy,
     pub password_cost: PasswordCost,
 }
 
@@ -27,12 +26,7 @@ impl Default for AccountPolicy {
         AccountPolicy {
             session_idle_ms: 30 * 60 * 1000,
             session_absolute_ms: 12 * 60 * 60 * 1000,
-            lockout: LockoutPolicy {
-                max_failures: 5,
-                lock_ms: 15 * 60 * 1000,
-            },
-            ip_attempts: 30,
-            ip_window_ms: 5 * 60 * 1000,
+            throttle: ThrottlePolicy::default(),
             password_cost: PasswordCost::Standard,
         }
     }
@@ -44,35 +38,32 @@ pub enum SignIn {
         session_secret: String,
     },
     BadCredentials,
-    Locked,
-    Throttled,
+    /// Too many failures of this login, or from this address: try again after this many
+    /// seconds. Said alike of real and made-up logins.
+    Wait {
+        seconds: i64,
+    },
 }
 
-/// Checks a login and password from `client` and opens a session.
+fn wait_seconds(ms: i64) -> i64 {
+    (ms + 999) / 1000
+}
+
+/// Checks a login and password from `client` (the address as the trusted proxy saw it) and
+/// opens a session.
 pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> SignIn {
     let now = app.now();
-    let policy = app.policy();
-    {
-        let mut attempts = app.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        attempts.retain(|_, (first, _)| now.millis() - *first < policy.ip_window_ms);
-        if attempts
-            .get(client)
-            .is_some_and(|(_, failures)| *failures >= policy.ip_attempts)
-        {
-            return SignIn::Throttled;
-        }
+    let policy = &app.policy().throttle;
+    let login = login.trim();
+    if let Some(ms) = app.throttle.wait_ms(policy, login, client, now.millis()) {
+        return SignIn::Wait {
+            seconds: wait_seconds(ms),
+        };
     }
-    // Only failures count against an address: a whole office may sign in from one address.
-    let note_failure = || {
-        let mut attempts = app.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        attempts
-            .entry(client.to_string())
-            .or_insert((now.millis(), 0))
-            .1 += 1;
-    };
-    let user = app.store().user_by_login(login.trim()).await.ok().flatten();
-    // An unknown login is checked against a hash of the same cost, so timing does not reveal
-    // which logins exist.
+    let user = app.store().user_by_login(login).await.ok().flatten();
+    // An unknown login is checked against a hash of the same cost, and its failure is written
+    // to the audit log as a real one's is, so neither the answer nor its timing reveals which
+    // logins exist.
     let stored = match &user {
         Some(u) => u.password_hash.clone(),
         None => app
@@ -82,29 +73,34 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
             .clone(),
     };
     let verified = verify_password(app, password.to_string(), stored).await;
-    let Some(user) = user else {
-        note_failure();
+    let known_id = user.as_ref().map(|u| u.id.clone());
+    let Some(user) = user.filter(|u| verified && u.active && u.org.active) else {
+        app.throttle.failed(policy, login, client, now.millis());
+        let _ = match known_id {
+            Some(id) => app.store().record_login_attempt(&id, false, now).await,
+            None => {
+                let by = AuditActor {
+                    user_id: None,
+                    org_code: None,
+                    channel: "web",
+                    now_ms: now,
+                };
+                app.store()
+                    .audit("auth.login_failed", "login:unknown", "", &by)
+                    .await
+            }
+        };
         return SignIn::BadCredentials;
     };
-    if user.locked_until_ms.is_some_and(|until| until > now) {
-        return SignIn::Locked;
-    }
-    if !verified || !user.active || !user.org.active {
-        note_failure();
-        let _ = app
-            .store()
-            .record_login_attempt(&user.id, false, now, policy.lockout)
-            .await;
-        return SignIn::BadCredentials;
-    }
     if app
         .store()
-        .record_login_attempt(&user.id, true, now, policy.lockout)
+        .record_login_attempt(&user.id, true, now)
         .await
         .is_err()
     {
         return SignIn::BadCredentials;
     }
+    app.throttle.succeeded(login, client);
     // A new random id at every sign-in: a session id planted before it is never promoted.
     let session_secret = random_secret();
     let record = SessionRecord {
@@ -112,7 +108,7 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
         user_id: user.id.clone(),
         created_at_ms: now,
         last_seen_ms: now,
-        expires_at_ms: now.later_by(policy.session_absolute_ms),
+        expires_at_ms: now.later_by(app.policy().session_absolute_ms),
     };
     if app.store().create_session(&record).await.is_err() {
         return SignIn::BadCredentials;
@@ -203,8 +199,23 @@ pub async fn change_password(
     current: &str,
     new: &str,
     confirm: &str,
+    client: &str,
 ) -> AppResult<()> {
+    // The current password is a password guess like any other: held back and counted the same
+    // way as at sign-in, and checked within the same bound on hashing.
+    let policy = &app.policy().throttle;
+    let now = app.now().millis();
+    if let Some(ms) = app.throttle.wait_ms(policy, &who.user.login, client, now) {
+        return Err(AppError::Wait {
+            seconds: wait_seconds(ms),
+        });
+    }
     if !verify_password(app, current.to_string(), who.user.password_hash.clone()).await {
+        app.throttle.failed(policy, &who.user.login, client, now);
+        let _ = app
+            .store()
+            .record_login_attempt(&who.user.id, false, who.now())
+            .await;
         return Err(AppError::invalid("current", "account-wrong-current"));
     }
     if new.chars().count() < MIN_PASSWORD {

@@ -79,6 +79,8 @@ pub enum AppError {
     Invalid(Vec<FieldIssue>),
     /// The thing changed meanwhile (moved by someone else, answered, ended, already running).
     Conflict(Message),
+    /// Too many failed password guesses: the same request may be tried after this many seconds.
+    Wait { seconds: i64 },
     /// The store failed or holds something unreadable; the cause is for the log only.
     Internal(String),
 }
@@ -99,6 +101,7 @@ impl AppError {
             AppError::Denied(_) | AppError::Forbidden(_) => "forbidden",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
+            AppError::Wait { .. } => "too_many_attempts",
             AppError::Internal(_) => "internal",
         }
     }

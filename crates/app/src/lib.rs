@@ -19,6 +19,7 @@ pub mod operator;
 pub mod referral;
 pub mod reflection;
 pub mod text;
+pub mod throttle;
 
 pub use accounts::AccountPolicy;
 pub use error::{AppError, AppResult, Arg, FieldIssue, Message};
@@ -54,8 +55,8 @@ pub struct App {
     pub(crate) policy: Arc<AccountPolicy>,
     /// Bounds concurrent Argon2 work so a burst of logins cannot exhaust memory or cores.
     pub(crate) hashing: Arc<Semaphore>,
-    /// Recent failed logins per client address (time of the first, count).
-    pub(crate) attempts: Arc<Mutex<HashMap<String, (i64, u32)>>>,
+    /// Recent password failures per (login, address) and per address.
+    pub(crate) throttle: Arc<throttle::Throttle>,
     /// What an unknown login's password is checked against, so timing hides which logins exist;
     /// made at the first sign-in, so that commands which never sign anyone in do not pay for it.
     pub(crate) dummy_hash: Arc<tokio::sync::OnceCell<String>>,
@@ -71,7 +72,7 @@ impl App {
             jurisdiction: Arc::new(Jurisdiction::romania()),
             policy: Arc::new(policy),
             hashing: Arc::new(Semaphore::new(2)),
-            attempts: Arc::new(Mutex::new(HashMap::new())),
+            throttle: Arc::new(throttle::Throttle::default()),
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
             catalogues: Arc::new(Mutex::new(HashMap::new())),
         }

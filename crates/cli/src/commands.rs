@@ -413,7 +413,7 @@ pub async fn audit_checkpoint(db: &DbArgs, anchor: &std::path::Path) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
-fn web_config(insecure_cookies: bool, default_lang: &str) -> anyhow::Result<WebConfig> {
+pub fn web_config(insecure_cookies: bool, default_lang: &str) -> anyhow::Result<WebConfig> {
     let default_lang = mnir_web::Lang::parse(default_lang).ok_or_else(|| {
         usage(format!(
             "unknown --default-lang `{default_lang}` (ro or en)"
@@ -433,6 +433,7 @@ pub struct ServerRules {
     pub clock_check: std::time::Duration,
     /// The anchor file and the time between two checkpoints.
     pub audit_anchor: Option<(std::path::PathBuf, std::time::Duration)>,
+    pub connections: crate::connections::ConnectionLimits,
 }
 
 impl Default for ServerRules {
@@ -441,6 +442,7 @@ impl Default for ServerRules {
             jurisdiction: mnir_domain::jurisdiction::Jurisdiction::romania(),
             clock_check: std::time::Duration::from_secs(30),
             audit_anchor: None,
+            connections: crate::connections::ConnectionLimits::default(),
         }
     }
 }
@@ -514,14 +516,21 @@ async fn run_server(
     });
     let final_app = state.app.clone();
     tracing::info!(%listen, "mnir is serving");
-    axum::serve(
+    tracing::info!(
+        max_connections = rules.connections.max_connections,
+        header_timeout_s = rules.connections.header_timeout.as_secs(),
+        request_timeout_s = rules.connections.request_timeout.as_secs(),
+        "connection limits"
+    );
+    crate::connections::serve(
         listener,
-        mnir_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        mnir_web::router(state),
+        rules.connections.clone(),
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    .await;
     sweeper.abort();
     scheduler.abort();
     if let Some(task) = anchor {
@@ -537,13 +546,12 @@ async fn run_server(
 pub async fn serve(
     db: &DbArgs,
     listen: SocketAddr,
-    insecure_cookies: bool,
-    default_lang: &str,
+    config: WebConfig,
     jurisdiction_name: &str,
     clock_check_every: u64,
     audit_anchor: Option<(std::path::PathBuf, u64)>,
+    connections: crate::connections::ConnectionLimits,
 ) -> anyhow::Result<ExitCode> {
-    let config = web_config(insecure_cookies, default_lang)?;
     if let Some((_, every)) = &audit_anchor
         && !(1..=86_400).contains(every)
     {
@@ -564,6 +572,7 @@ pub async fn serve(
         clock_check: std::time::Duration::from_secs(clock_check_every),
         audit_anchor: audit_anchor
             .map(|(path, every)| (path, std::time::Duration::from_secs(every))),
+        connections,
     };
     run_server(store, keys, config, listen, rules).await
 }

@@ -2,6 +2,7 @@
 //! (`sqlite:PATH` or `postgres://…`) with the key in `--key-file`.
 
 mod commands;
+mod connections;
 mod open;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,54 @@ pub struct DbArgs {
     /// `PATH.key` beside a SQLite database; required for PostgreSQL.
     #[arg(long = "key-file", env = "MNIR_KEY_FILE")]
     pub key_file: Option<std::path::PathBuf>,
+}
+
+/// How the server meets its clients: who may vouch for their address, how long they may take,
+/// how many may be connected.
+#[derive(clap::Args, Clone)]
+struct NetArgs {
+    /// A reverse proxy (address or CIDR, repeatable) whose `X-Forwarded-For` names the client;
+    /// failed sign-ins are then counted per client instead of per proxy. Headers from any other
+    /// peer are ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR")]
+    trusted_proxies: Vec<ipnet::IpNet>,
+    /// Seconds a client has to send a request's headers (1–300).
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds within which a request is answered, or 408 (1–3600).
+    #[arg(long, default_value_t = 60)]
+    request_timeout: u64,
+    /// Connections open at once (8–1000000); keep it below the open-file limit (`ulimit -n`).
+    /// When it is reached the longest-idle connection is closed to make room.
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
+}
+
+impl NetArgs {
+    fn limits(&self) -> anyhow::Result<connections::ConnectionLimits> {
+        let within = |name: &str, value: u64, range: std::ops::RangeInclusive<u64>| {
+            if range.contains(&value) {
+                Ok(std::time::Duration::from_secs(value))
+            } else {
+                Err(usage(format!(
+                    "--{name} {value} is outside {}–{}",
+                    range.start(),
+                    range.end()
+                )))
+            }
+        };
+        if !(8..=1_000_000).contains(&self.max_connections) {
+            return Err(usage(format!(
+                "--max-connections {} is outside 8–1000000",
+                self.max_connections
+            )));
+        }
+        Ok(connections::ConnectionLimits {
+            header_timeout: within("header-timeout", self.header_timeout, 1..=300)?,
+            request_timeout: within("request-timeout", self.request_timeout, 1..=3600)?,
+            max_connections: self.max_connections,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -61,6 +110,8 @@ enum Command {
         /// Seconds between two checkpoints of the anchor file (1–86400).
         #[arg(long, default_value_t = 60)]
         audit_anchor_every: u64,
+        #[command(flatten)]
+        net: NetArgs,
     },
     /// Create a demo database (Romanian organisations, one account per role, synthetic cases)
     /// and serve it on http://127.0.0.1:8080.
@@ -413,15 +464,19 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             clock_check_every,
             audit_anchor,
             audit_anchor_every,
+            net,
         } => {
             serve(
                 &db,
                 listen,
-                insecure_cookies,
-                &default_lang,
+                mnir_web::WebConfig {
+                    trusted_proxies: net.trusted_proxies.clone(),
+                    ..web_config(insecure_cookies, &default_lang)?
+                },
                 &jurisdiction,
                 clock_check_every,
                 audit_anchor.map(|path| (path, audit_anchor_every)),
+                net.limits()?,
             )
             .await
         }

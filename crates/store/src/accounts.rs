@@ -35,8 +35,8 @@ pub struct User {
     pub roles: RoleSet,
     pub password_hash: String,
     pub active: bool,
+    /// Failed sign-ins since the last successful one: shown to administrators, never a lock.
     pub failed_logins: i64,
-    pub locked_until_ms: Option<Timestamp>,
 }
 
 impl User {
@@ -50,12 +50,6 @@ impl User {
             roles: self.roles.clone(),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LockoutPolicy {
-    pub max_failures: i64,
-    pub lock_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,14 +109,13 @@ pub trait AccountStore: Send + Sync {
     async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;
-    /// Records a login attempt; after `policy.max_failures` failures in a row the account is
-    /// locked until `now + policy.lock_ms`. Returns the user as updated.
+    /// Records a password attempt of an account in its count and the audit log. It never locks
+    /// the account: a lock would let anyone who knows a login keep its owner out.
     async fn record_login_attempt(
         &self,
         user_id: &str,
         succeeded: bool,
         now_ms: Timestamp,
-        policy: LockoutPolicy,
     ) -> StoreResult<()>;
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>>;

@@ -195,7 +195,7 @@ macro_rules! conformance_suite {
     ($setup:path) => {
         $crate::conformance_suite!(@tests $setup;
             organisations_are_saved_and_updated,
-            users_logins_and_lockout,
+            users_logins_and_failure_counts,
             sessions_and_tokens_live_and_expire,
             cases_are_visible_only_inside_the_scope,
             filters_and_pages_partition_the_visible_cases,

@@ -1010,3 +1010,104 @@ fn the_sqlite_files_are_readable_by_their_owner_only() {
     }
     assert!(seen >= 2, "the database and its key file at least");
 }
+
+/// Starts `mnir serve` on a free port with `extra` arguments; killed when dropped.
+struct Served {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn served(extra: &[&str]) -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut args = vec!["serve", "--db", &url, "--listen", &listen];
+    args.extend_from_slice(extra);
+    // Owned by `Served` at once, so that it is killed and waited for on every path.
+    let server = Served {
+        child: Command::new(env!("CARGO_BIN_EXE_mnir"))
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+        port,
+        _dir: dir,
+    };
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the server did not start");
+}
+
+#[test]
+fn connections_that_never_finish_their_headers_cannot_shut_others_out() {
+    let server = served(&["--max-connections", "16", "--header-timeout", "2"]);
+    // Ten times the connection limit, each sending half a request and then nothing.
+    let mut idle = Vec::new();
+    for _ in 0..160 {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", server.port)) {
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n");
+            idle.push(s);
+        }
+    }
+    assert!(idle.len() >= 100, "only {} connections opened", idle.len());
+    let health = http(
+        server.port,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // A connection that keeps its headers unfinished is closed, by the header timeout or to
+    // make room; it does not hold its file for ever.
+    let mut last = idle.pop().unwrap();
+    last.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = last.read_to_end(&mut rest);
+    assert!(closed.is_ok(), "still open after 10 s: {closed:?}");
+}
+
+#[test]
+fn serve_refuses_connection_limits_out_of_range() {
+    for (flag, value) in [
+        ("--max-connections", "2"),
+        ("--header-timeout", "0"),
+        ("--request-timeout", "99999"),
+    ] {
+        let o = mnir(&["serve", "--db", "sqlite::memory:", flag, value], None);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(flag),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = mnir(
+        &[
+            "serve",
+            "--db",
+            "sqlite::memory:",
+            "--trusted-proxy",
+            "10.0.0.0/99",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -30,6 +30,10 @@ impl TestClock {
         self.0.load(Ordering::SeqCst)
     }
 
+    pub fn advance_seconds(&self, seconds: i64) {
+        self.0.fetch_add(seconds * 1000, Ordering::SeqCst);
+    }
+
     pub fn advance_minutes(&self, minutes: i64) {
         self.0.fetch_add(minutes * 60_000, Ordering::SeqCst);
     }
@@ -84,12 +88,17 @@ pub struct Session {
     pub csrf: String,
 }
 
+/// The reverse proxies the tests' server trusts, and one of them.
+pub const PROXY_NET: &str = "10.9.0.0/16";
+pub const PROXY: &str = "10.9.0.1";
+
 pub fn config() -> WebConfig {
     WebConfig {
         accounts: mnir_app::AccountPolicy {
             password_cost: PasswordCost::Fast,
             ..mnir_app::AccountPolicy::default()
         },
+        trusted_proxies: vec![PROXY_NET.parse().unwrap()],
         ..WebConfig::default()
     }
 }
@@ -254,6 +263,17 @@ impl App {
 
     /// Signs in through the login page exactly as a browser does.
     pub async fn try_login(&self, login: &str, password: &str) -> (TestResponse, Option<Session>) {
+        self.try_login_via(login, password, None).await
+    }
+
+    /// Signs in from a connection of `peer`, which sends `X-Forwarded-For: forwarded` when given:
+    /// a browser behind the reverse proxy, or a client that writes the header itself.
+    pub async fn try_login_via(
+        &self,
+        login: &str,
+        password: &str,
+        via: Option<(&str, Option<&str>)>,
+    ) -> (TestResponse, Option<Session>) {
         let page = self.get("/login", None).await;
         let pre = page
             .set_cookies()
@@ -262,16 +282,27 @@ impl App {
             .expect("pre-session cookie");
         let pre = pre.split(';').next().unwrap().to_string();
         let csrf = hidden_field(&page.body, "csrf");
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("login", login),
+            ("password", password),
+            ("next", "/dashboard"),
+        ];
+        let mut request = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &pre);
+        if let Some((peer, forwarded)) = via {
+            let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+            request = request.extension(axum::extract::ConnectInfo(addr));
+            if let Some(f) = forwarded {
+                request = request.header("x-forwarded-for", f);
+            }
+        }
         let response = self
-            .post_raw_form(
-                "/login",
-                Some(&pre),
-                &[
-                    ("csrf", &csrf),
-                    ("login", login),
-                    ("password", password),
-                    ("next", "/dashboard"),
-                ],
+            .send(
+                request
+                    .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+                    .unwrap(),
             )
             .await;
         let session = response

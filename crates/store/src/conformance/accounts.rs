@@ -22,7 +22,7 @@ pub async fn organisations_are_saved_and_updated(db: TestDb) {
     assert_eq!(s.organisation("NOPE").await.unwrap(), None);
 }
 
-pub async fn users_logins_and_lockout(db: TestDb) {
+pub async fn users_logins_and_failure_counts(db: TestDb) {
     let s = db.store.as_ref();
     seed_orgs(s).await;
     let roles: RoleSet = "case_worker,supervisor".parse().unwrap();
@@ -55,28 +55,26 @@ pub async fn users_logins_and_lockout(db: TestDb) {
     );
     assert_eq!(s.user_by_login("Ana.Pop").await.unwrap(), None);
 
-    let policy = LockoutPolicy {
-        max_failures: 3,
-        lock_ms: 1000,
-    };
-    for _ in 0..2 {
-        s.record_login_attempt(&user.id, false, at(100), policy)
+    for _ in 0..7 {
+        s.record_login_attempt(&user.id, false, at(100))
             .await
             .unwrap();
     }
     let u = s.user_by_id(&user.id).await.unwrap().unwrap();
-    assert_eq!((u.failed_logins, u.locked_until_ms), (2, None));
-    s.record_login_attempt(&user.id, false, at(100), policy)
+    assert_eq!(u.failed_logins, 7, "counted, and nothing else happens");
+    s.record_login_attempt(&user.id, true, at(101))
         .await
         .unwrap();
-    let u = s.user_by_id(&user.id).await.unwrap().unwrap();
-    assert_eq!(u.locked_until_ms, Some(at(1100)));
+    assert_eq!(
+        s.user_by_id(&user.id).await.unwrap().unwrap().failed_logins,
+        0
+    );
+    s.record_login_attempt(&user.id, false, at(102))
+        .await
+        .unwrap();
     s.set_password(&user.id, "h2", &actor(200)).await.unwrap();
     let u = s.user_by_id(&user.id).await.unwrap().unwrap();
-    assert_eq!(
-        (u.password_hash.as_str(), u.failed_logins, u.locked_until_ms),
-        ("h2", 0, None)
-    );
+    assert_eq!((u.password_hash.as_str(), u.failed_logins), ("h2", 0));
     assert!(matches!(
         s.set_password("no-such-id", "h", &actor(1)).await,
         Err(StoreError::NotFound)

@@ -6,7 +6,7 @@ macro_rules! impl_sql_account_store {
     ($store:ty, $db:ty) => {
         const ORG_COLUMNS: &str =
             "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active";
-        const USER_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, u.locked_until_ms, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active FROM users u JOIN organisations o ON o.code = u.org_code";
+        const USER_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active FROM users u JOIN organisations o ON o.code = u.org_code";
 
         fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
             let g = |i: usize| row.try_get::<String, _>(offset + i).map_err(db_err);
@@ -29,8 +29,7 @@ macro_rules! impl_sql_account_store {
                 password_hash: row.try_get(3).map_err(db_err)?,
                 active: row.try_get(4).map_err(db_err)?,
                 failed_logins: row.try_get(5).map_err(db_err)?,
-                locked_until_ms: row.try_get(6).map_err(db_err)?,
-                org: org_from(row, 7)?,
+                org: org_from(row, 6)?,
             })
         }
 
@@ -134,7 +133,7 @@ macro_rules! impl_sql_account_store {
 
             async fn set_password(&self, user_id: &str, password_hash: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let done = ::sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until_ms = NULL WHERE id = $2")
+                let done = ::sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0 WHERE id = $2")
                     .bind(password_hash)
                     .bind(user_id)
                     .execute(&mut *tx)
@@ -195,20 +194,18 @@ macro_rules! impl_sql_account_store {
                 rows.iter().map(user_from).collect()
             }
 
-            async fn record_login_attempt(&self, user_id: &str, succeeded: bool, now_ms: Timestamp, policy: LockoutPolicy) -> StoreResult<()> {
+            async fn record_login_attempt(&self, user_id: &str, succeeded: bool, now_ms: Timestamp) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 if succeeded {
-                    ::sqlx::query("UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE id = $1")
+                    ::sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
                         .bind(user_id)
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
                 } else {
-                    // Counting and locking in one statement keeps concurrent attempts (several
-                    // servers) from each seeing the old count.
-                    ::sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until_ms = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until_ms END WHERE id = $3")
-                        .bind(policy.max_failures)
-                        .bind(now_ms.millis().saturating_add(policy.lock_ms))
+                    // Counting in the statement keeps concurrent attempts (several servers) from
+                    // each writing back the old count.
+                    ::sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1")
                         .bind(user_id)
                         .execute(&mut *tx)
                         .await

@@ -8,7 +8,7 @@ use crate::kit::form::{
     ClientAddr, Opt, PageResult, Posted, options, posted, read_form, render, signed_in, who,
 };
 use crate::kit::i18n::{Lang, Tr};
-use crate::kit::refusal::{Shown, field_errors};
+use crate::kit::refusal::{Shown, field_errors, wait_message};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
@@ -134,6 +134,7 @@ async fn login_submit(
     } = read_form(&body, &ctx)?;
     let password = password.as_str();
     let next = safe_next(next.as_deref());
+    let mut retry_after = None;
     let (status, error) =
         match mnir_app::accounts::sign_in(&state.app, &login, password, &client).await {
             SignIn::Success { session_secret } => {
@@ -149,8 +150,13 @@ async fn login_submit(
                 return Ok(response);
             }
             SignIn::BadCredentials => (StatusCode::UNAUTHORIZED, ctx.t("login-failed")),
-            SignIn::Locked => (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-locked")),
-            SignIn::Throttled => (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-throttled")),
+            SignIn::Wait { seconds } => {
+                retry_after = Some(seconds);
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ctx.tr.message(&wait_message(seconds)),
+                )
+            }
         };
     let page = LoginPage {
         next,
@@ -159,7 +165,13 @@ async fn login_submit(
         message: None,
         ctx: ctx.clone(),
     };
-    render(&viewer, status, &page, &ctx)
+    let mut response = render(&viewer, status, &page, &ctx)?;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
 }
 
 async fn logout(viewer: Viewer, State(state): State<AppState>) -> PageResult {
@@ -979,7 +991,12 @@ async fn account_page(viewer: Viewer, State(state): State<AppState>) -> PageResu
     )
 }
 
-async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Bytes) -> PageResult {
+async fn account_submit(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    body: Bytes,
+) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "account");
     let PasswordForm {
@@ -993,6 +1010,7 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
         &current,
         &new,
         &confirm,
+        &client,
     )
     .await
     {
@@ -1005,6 +1023,15 @@ async fn account_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
                     .into_iter()
                     .next()
                     .map(|f| f.message),
+                ctx: ctx.clone(),
+            },
+            &ctx,
+        ),
+        Err(AppError::Wait { seconds }) => render(
+            &viewer,
+            StatusCode::TOO_MANY_REQUESTS,
+            &AccountPage {
+                error: Some(ctx.tr.message(&wait_message(seconds))),
                 ctx: ctx.clone(),
             },
             &ctx,
@@ -1061,7 +1088,6 @@ async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResul
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "admin");
     let tr = ctx.tr;
-    let now = state.now();
     let users = mnir_app::accounts::users(&state.app, &who(&state, user))
         .await
         .map_err(|e| e.page(&ctx, "nav-admin"))?;
@@ -1075,8 +1101,9 @@ async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResul
                 .collect();
             let status = if !u.active {
                 tr.t("user-inactive")
-            } else if u.locked_until_ms.is_some_and(|t| t > now) {
-                tr.t("user-locked")
+            } else if u.failed_logins > 0 {
+                // Nothing locks an account; the administrator sees that someone keeps trying.
+                tr.t_with("user-failed-logins", &[("count", u.failed_logins.into())])
             } else {
                 tr.t("user-active")
             };

@@ -39,22 +39,108 @@ impl From<Response> for Reply {
     }
 }
 
-/// The client's address for login throttling; "local" when the server was not given connection
-/// info (in-process requests).
+/// The client's address for holding back password guesses; "local" when the server was not
+/// given connection info (in-process requests).
+///
+/// Behind a reverse proxy every request comes from the proxy's address, so the client is taken
+/// from `X-Forwarded-For`, but only when the connection comes from a proxy the operator named
+/// (`--trusted-proxy`): anyone else could write any address there. The header is read from the
+/// right, skipping trusted proxies, so the first address no trusted proxy vouches for is the
+/// client's; addresses left of it were written by the client and are ignored.
 pub struct ClientAddr(pub String);
+
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: &[&str],
+    trusted: &[ipnet::IpNet],
+) -> String {
+    let Some(peer) = peer else {
+        return "local".to_string();
+    };
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer.to_string();
+    }
+    let mut client = peer;
+    for hop in forwarded_for
+        .iter()
+        .flat_map(|value| value.split(','))
+        .rev()
+    {
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            // A hop the proxy could not name stops the walk at the last address vouched for.
+            Err(_) => break,
+        }
+    }
+    client.to_string()
+}
 
 impl axum::extract::FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &AppState,
+        state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "local".to_string(), |c| c.0.ip().to_string()),
-        ))
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(ClientAddr(client_address(
+            peer,
+            &forwarded,
+            &state.config.trusted_proxies,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod client_address_tests {
+    use super::client_address;
+
+    fn nets(list: &[&str]) -> Vec<ipnet::IpNet> {
+        list.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn the_forwarded_address_counts_only_through_a_trusted_proxy() {
+        let proxy = Some("10.0.0.5".parse().unwrap());
+        let trusted = nets(&["10.0.0.0/24"]);
+        assert_eq!(
+            client_address(proxy, &["203.0.113.7"], &trusted),
+            "203.0.113.7"
+        );
+        assert_eq!(
+            client_address(proxy, &["198.51.100.1, 203.0.113.7"], &trusted),
+            "203.0.113.7",
+            "what the client wrote left of the proxy's own entry is ignored"
+        );
+        assert_eq!(
+            client_address(proxy, &["203.0.113.7", "10.0.0.9"], &trusted),
+            "203.0.113.7",
+            "a chain of trusted proxies is walked through"
+        );
+        assert_eq!(client_address(proxy, &[], &trusted), "10.0.0.5");
+        assert_eq!(client_address(proxy, &["garbage"], &trusted), "10.0.0.5");
+        let stranger = Some("192.0.2.44".parse().unwrap());
+        assert_eq!(
+            client_address(stranger, &["203.0.113.7"], &trusted),
+            "192.0.2.44",
+            "a header from an untrusted peer is ignored"
+        );
+        assert_eq!(client_address(proxy, &["203.0.113.7"], &[]), "10.0.0.5");
+        assert_eq!(client_address(None, &["203.0.113.7"], &trusted), "local");
     }
 }
 

@@ -5,7 +5,7 @@ use crate::kit::error::{ApiError, FieldError, PageError};
 use crate::kit::i18n::Tr;
 use crate::kit::views::PageCtx;
 use axum::http::StatusCode;
-use mnir_app::{AppError, FieldIssue};
+use mnir_app::{AppError, Arg, FieldIssue, Message};
 
 /// Field issues in the user's language.
 pub fn field_errors(tr: &Tr, issues: &[FieldIssue]) -> Vec<FieldError> {
@@ -44,6 +44,12 @@ impl Shown for AppError {
             AppError::Conflict(m) => {
                 PageError::new(ctx, StatusCode::CONFLICT, title_key, tr.message(&m))
             }
+            AppError::Wait { seconds } => PageError::new(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                title_key,
+                tr.message(&wait_message(seconds)),
+            ),
             AppError::Internal(cause) => PageError::internal(ctx, cause),
         }
     }
@@ -59,7 +65,17 @@ impl Shown for AppError {
             AppError::Conflict(m) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", tr.message(&m))
             }
+            AppError::Wait { seconds } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                tr.message(&wait_message(seconds)),
+            ),
             AppError::Internal(cause) => ApiError::internal(tr, cause),
         }
     }
+}
+
+/// "Too many failed attempts: try again in N seconds", for the sign-in page and every refusal.
+pub fn wait_message(seconds: i64) -> Message {
+    Message::new("login-wait").with("seconds", Arg::Number(seconds))
 }

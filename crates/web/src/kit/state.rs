@@ -14,6 +14,8 @@ pub struct WebConfig {
     pub default_lang: Lang,
     /// Sessions and sign-in limits.
     pub accounts: AccountPolicy,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
@@ -22,6 +24,7 @@ impl Default for WebConfig {
             secure_cookies: true,
             default_lang: Lang::Ro,
             accounts: AccountPolicy::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
