@@ -202,6 +202,7 @@ error-csrf = The form expired or did not come from this site. Reload the page an
 error-back-dashboard = Back to the dashboard
 error-api-unauthorized = A valid API token is required (Authorization: Bearer …).
 error-invalid = Some fields are not valid.
+error-query = The address has a malformed or repeated parameter: { $detail }
 error-json = The request body is not valid JSON: { $detail }
 
 denial-role-missing = This needs one of the roles: { $roles }.
@@ -311,6 +312,7 @@ interview-dimension-pending = not evaluated yet
 interview-saved-at = Saved on { $at }, with catalogue { $version }.
 interview-bad-profile = Choose one of the four profiles.
 interview-bad-catalogue = The indicator catalogue of this form no longer exists; reload the page.
+interview-note-too-long = The note beside indicator { $indicator } has { $length } characters; at most { $max } are allowed. Shorten it; nothing was saved.
 interview-bad-answers = The answers name indicators that are not in this profile of the catalogue; reload the page.
 mark-present = present
 mark-absent = absent

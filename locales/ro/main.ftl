@@ -206,6 +206,7 @@ error-csrf = Formularul a expirat sau nu provine de pe acest site. Reîncărcaț
 error-back-dashboard = Înapoi la panou
 error-api-unauthorized = Este necesar un jeton API valid (Authorization: Bearer …).
 error-invalid = Unele câmpuri nu sunt valide.
+error-query = Adresa are un parametru greșit sau repetat: { $detail }
 error-json = Corpul cererii nu este JSON valid: { $detail }
 
 denial-role-missing = Este nevoie de unul dintre rolurile: { $roles }.
@@ -315,6 +316,7 @@ interview-dimension-pending = neevaluată încă
 interview-saved-at = Salvat la { $at }, cu catalogul { $version }.
 interview-bad-profile = Alegeți unul dintre cele patru profiluri.
 interview-bad-catalogue = Catalogul de indicatori al acestui formular nu mai există; reîncărcați pagina.
+interview-note-too-long = Nota de la indicatorul { $indicator } are { $length } caractere; cel mult { $max } sunt permise. Scurtați-o; nimic nu a fost salvat.
 interview-bad-answers = Răspunsurile numesc indicatori care nu sunt în acest profil al catalogului; reîncărcați pagina.
 mark-present = prezent
 mark-absent = absent

@@ -3,7 +3,7 @@
 //! the officer's reasons for it.
 
 use crate::cases::case_for;
-use crate::{App, AppError, AppResult, FieldIssue, Who};
+use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use mnir_domain::identification::{Answers, Evaluation, Outcome, Profile, evaluate};
 use mnir_domain::{Action, CaseFacts, CaseState, can};
 use mnir_store::{CaseDetail, DecisionRecord, InterviewRecord, Transition};
@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 /// Longest reasons (with the reasons for deciding otherwise) a decision takes.
 pub const MAX_REASONS: usize = 4000;
+/// Longest evidence note beside one indicator.
+pub const MAX_EVIDENCE_NOTE: usize = 1000;
 
 /// Maps an engine outcome and a decision to "the officer decided otherwise than advised".
 pub fn differs_from_advice(advice: Option<Outcome>, decision: CaseState) -> bool {
@@ -89,6 +91,23 @@ pub async fn save_interview(
 ) -> AppResult<(InterviewRecord, Evaluation)> {
     let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.actor(), Action::RunInterview, Some(&facts))?;
+    // A note over the limit is refused, naming its indicator, never cut: a cut note would
+    // silently lose what the interviewer wrote.
+    let too_long: Vec<FieldIssue> = answers
+        .evidence
+        .iter()
+        .filter(|(_, note)| note.chars().count() > MAX_EVIDENCE_NOTE)
+        .map(|(code, note)| FieldIssue {
+            field: "evidence",
+            message: Message::new("interview-note-too-long")
+                .with("indicator", Arg::Text(code.clone()))
+                .with("max", Arg::Number(MAX_EVIDENCE_NOTE as i64))
+                .with("length", Arg::Number(note.chars().count() as i64)),
+        })
+        .collect();
+    if !too_long.is_empty() {
+        return Err(AppError::Invalid(too_long));
+    }
     let catalogue = app
         .catalogue(&answers.catalogue_version)
         .await

@@ -355,3 +355,44 @@ async fn invisible_reasons_and_overlong_notices_are_refused() {
     );
     assert_eq!(long.json()["error"]["fields"][0]["field"], "notice_version");
 }
+
+#[tokio::test]
+async fn a_malformed_query_string_gets_the_same_error_shape_as_any_bad_request() {
+    let app = sqlite_app().await;
+    let user = app.user("cw", "ANITP-CJ", "case_worker").await;
+    let token = app.token(&user).await;
+    let session = app.login("cw").await;
+    for query in ["county=RO-CJ&county=RO-BN", "page=1&page=2"] {
+        let r = app
+            .api_lang(
+                "GET",
+                &format!("/api/v1/cases?{query}"),
+                Some(&token),
+                None,
+                Some("en"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {}", r.body);
+        let body = r.json();
+        assert_eq!(body["error"]["code"], "invalid", "{query}: {}", r.body);
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("The address has a malformed or repeated parameter"),
+            "{}",
+            r.body
+        );
+        let page = app
+            .get_lang(&format!("/cases?{query}"), Some(&session), Some("en"))
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(page.body.starts_with("<!DOCTYPE html>"), "{}", page.body);
+        assert!(
+            page.body
+                .contains("The address has a malformed or repeated parameter"),
+            "{}",
+            page.body
+        );
+    }
+}

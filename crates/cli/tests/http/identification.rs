@@ -529,3 +529,40 @@ async fn a_decision_recorded_in_english_and_in_romanian_stores_the_same_words_an
         );
     }
 }
+
+#[tokio::test]
+async fn an_over_long_evidence_note_is_refused_whole_not_cut() {
+    let app = sqlite_app().await;
+    app.user("io", "ANITP-CJ", "identification_officer,case_worker")
+        .await;
+    let io = app.login("io").await;
+    let id = potential_case(&app, "RO-CJ").await;
+    let codes = all_codes();
+    let mut fields = answers(&["DR01", "DR02"], &codes);
+    let long = format!("{}END-OF-NOTE", "x".repeat(1000));
+    fields.push(("note-DR01".into(), long.clone()));
+    let refused = post_fields(&app, &format!("/cases/{id}/interview"), &io, &fields).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("DR01"), "the indicator is named");
+    assert!(
+        refused.body.contains(&long),
+        "the note comes back whole, to be shortened"
+    );
+    let page = app.get(&format!("/cases/{id}/interview"), Some(&io)).await;
+    assert!(
+        !page.body.contains("END-OF-NOTE") && !page.body.contains(&"x".repeat(1000)),
+        "nothing of it was saved"
+    );
+    // Exactly at the limit it is kept whole.
+    fields.pop();
+    fields.push(("note-DR01".into(), "y".repeat(1000)));
+    let saved = post_fields(&app, &format!("/cases/{id}/interview"), &io, &fields).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let page = app.get(&format!("/cases/{id}/interview"), Some(&io)).await;
+    assert!(page.body.contains(&"y".repeat(1000)));
+}

@@ -3,11 +3,12 @@
 use crate::kit::api::{Caller, caller, parse_json, rfc3339, who};
 use crate::kit::error::{ApiError, ApiErrorEnvelope, FieldError};
 use crate::kit::i18n::Tr;
+use crate::kit::query::ApiQuery;
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mnir_app::notify::NotificationInput;
@@ -174,7 +175,7 @@ struct ListParams {
 async fn list_cases(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(p): Query<ListParams>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<CaseListJson>, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);

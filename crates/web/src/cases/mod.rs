@@ -8,13 +8,14 @@ use crate::kit::form::{
     ClientAddr, Opt, PageResult, Posted, options, posted, read_form, render, signed_in, who,
 };
 use crate::kit::i18n::{Lang, Tr};
+use crate::kit::query::PageQuery;
 use crate::kit::refusal::{Shown, field_errors, wait_message};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
@@ -99,7 +100,7 @@ struct NextQuery {
 async fn login_page(
     viewer: Viewer,
     State(state): State<AppState>,
-    Query(q): Query<NextQuery>,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> PageResult {
     if viewer.user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
@@ -195,7 +196,7 @@ async fn switch_lang(
     viewer: Viewer,
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(q): Query<NextQuery>,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> PageResult {
     let Some(lang) = Lang::parse(&code) else {
         let ctx = PageCtx::new(&state.keys, &viewer, "");
@@ -364,7 +365,7 @@ fn county_name(code: &str) -> String {
 async fn case_list(
     viewer: Viewer,
     State(state): State<AppState>,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");

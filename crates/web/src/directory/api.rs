@@ -2,11 +2,12 @@
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, parse_json, rfc3339, who};
 use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::query::ApiQuery;
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use mnir_store::DirectoryEntry;
 use serde::Serialize;
@@ -59,7 +60,7 @@ fn entry_json(e: DirectoryEntry, name: String) -> DirectoryEntryJson {
 async fn search_directory(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<mnir_app::directory::SearchQuery>,
+    ApiQuery(q): ApiQuery<mnir_app::directory::SearchQuery>,
 ) -> ApiResult<Json<DirectoryJson>> {
     let Caller { tr, .. } = caller(&state, &headers).await?;
     let entries = answer!(tr, mnir_app::directory::search_entries(&state.app, &q));

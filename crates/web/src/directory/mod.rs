@@ -6,13 +6,14 @@ pub mod api;
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Opt, Reply, options, read_form, render, signed_in, who};
 use crate::kit::i18n::Tr;
+use crate::kit::query::PageQuery;
 use crate::kit::refusal::{Shown, field_errors};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
@@ -64,7 +65,7 @@ fn labels(tr: &Tr, prefix: &str, values: &[String]) -> String {
 async fn search(
     viewer: Viewer,
     State(state): State<AppState>,
-    Query(q): Query<SearchQuery>,
+    PageQuery(q): PageQuery<SearchQuery>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "directory");
@@ -201,7 +202,7 @@ fn edit_view(
 async fn edit_page(
     viewer: Viewer,
     State(state): State<AppState>,
-    Query(q): Query<EditQuery>,
+    PageQuery(q): PageQuery<EditQuery>,
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "directory");
     let org = editable(&state, &viewer, &ctx, q.org.as_deref()).await?;
@@ -247,7 +248,7 @@ struct EntryForm {
 async fn edit_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    Query(q): Query<EditQuery>,
+    PageQuery(q): PageQuery<EditQuery>,
     body: Bytes,
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, &viewer, "directory");

@@ -8,13 +8,14 @@ use crate::kit::auth::Viewer;
 use crate::kit::error::PageError;
 use crate::kit::form::{Posted, Reply, posted, read_form, render, signed_in, who};
 use crate::kit::i18n::{Lang, Tr};
-use crate::kit::refusal::Shown;
+use crate::kit::query::PageQuery;
+use crate::kit::refusal::{Shown, field_errors};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
@@ -172,7 +173,7 @@ fn read_answers(
             .map(|n| n.trim())
             .filter(|n| !n.is_empty())
         {
-            evidence.insert(indicator.code.clone(), note.chars().take(1000).collect());
+            evidence.insert(indicator.code.clone(), note.to_string());
         }
     }
     let act = match fields.get("act").map(String::as_str) {
@@ -310,7 +311,7 @@ async fn interview_page(
     viewer: Viewer,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<InterviewQuery>,
+    PageQuery(q): PageQuery<InterviewQuery>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
@@ -432,7 +433,7 @@ async fn interview_submit(
         );
         return render(&viewer, StatusCode::OK, &page, &ctx);
     }
-    let (record, evaluation) = mnir_app::identification::save_interview(
+    let saved = mnir_app::identification::save_interview(
         &state.app,
         &who,
         &id,
@@ -444,8 +445,33 @@ async fn interview_submit(
             act,
         },
     )
-    .await
-    .map_err(|e| e.page(&ctx, "interview-title"))?;
+    .await;
+    let (record, evaluation) = match saved {
+        Ok(saved) => saved,
+        // The form comes back as it was typed, with what to change.
+        Err(AppError::Invalid(issues)) => {
+            let error = field_errors(&ctx.tr, &issues)
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let page = build_page(
+                ctx.clone(),
+                &detail,
+                &catalogue,
+                profile,
+                &marks,
+                &evidence,
+                act,
+                None,
+                None,
+                Some(error),
+                decision,
+            );
+            return render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx);
+        }
+        Err(e) => return Err(e.page(&ctx, "interview-title").into()),
+    };
     // The saved interview is the latest now: the decision form shows its advice.
     let decision = decision_form(&ctx.tr, &decisions, Some(&record), facts.state);
     let note = ctx.tr.t_with(
@@ -547,7 +573,7 @@ fn catalogue_rows(tr: &Tr, catalogues: Vec<CatalogueRecord>) -> Vec<CatalogueRow
 async fn catalogues_page(
     viewer: Viewer,
     State(state): State<AppState>,
-    Query(q): Query<DoneQuery>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "identification");

@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod error;
 pub mod form;
 pub mod i18n;
+pub mod query;
 pub mod refusal;
 pub mod routes;
 pub mod security;

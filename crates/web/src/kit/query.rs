@@ -1,0 +1,57 @@
+//! The query string of a page or an API route, read so that a malformed one (a repeated key, a
+//! value of the wrong kind) is answered like any other bad request: an error page in the
+//! user's language for pages, the API's JSON error for the API — never the framework's plain
+//! text.
+
+use crate::kit::auth::{Viewer, request_lang};
+use crate::kit::error::{ApiError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::state::AppState;
+use crate::kit::views::PageCtx;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+fn parse<T: DeserializeOwned>(parts: &Parts) -> Result<T, String> {
+    serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).map_err(|e| e.to_string())
+}
+
+/// A page's query string.
+pub struct PageQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        match parse(parts) {
+            Ok(value) => Ok(PageQuery(value)),
+            Err(detail) => {
+                let viewer = Viewer::from_request_parts(parts, state)
+                    .await
+                    .unwrap_or_else(|never| match never {});
+                let ctx = PageCtx::new(&state.keys, &viewer, "");
+                let message = ctx.tr.t_with("error-query", &[("detail", detail.into())]);
+                Err(PageError::bad_request(&ctx, message))
+            }
+        }
+    }
+}
+
+/// An API route's query string.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        parse(parts).map(ApiQuery).map_err(|detail| {
+            let tr = Tr::new(request_lang(state, &parts.headers));
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                tr.t_with("error-query", &[("detail", detail.into())]),
+            )
+        })
+    }
+}
