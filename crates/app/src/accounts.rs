@@ -289,6 +289,56 @@ pub async fn set_active_by_admin(
     }
 }
 
+/// An administrator disables or enables an organisation (not their own, for the same reason as
+/// their own account). Its users' sessions and tokens stop working at once: every request
+/// checks that the organisation is active.
+pub async fn set_organisation_active_by_admin(
+    app: &App,
+    who: &Who<'_>,
+    code: &str,
+    active: bool,
+) -> AppResult<()> {
+    can(&who.actor(), Action::ManageUsers, None)?;
+    if code == who.user.org.code {
+        return Err(AppError::Forbidden(crate::Message::new(
+            "admin-not-own-organisation",
+        )));
+    }
+    let mut org = app
+        .store()
+        .organisation(code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    org.active = active;
+    Ok(app.store().upsert_organisation(&org, &who.by).await?)
+}
+
+/// How an API token is named where it is listed and revoked: the start of its hash, which is
+/// all the database knows of it.
+pub fn token_id(token: &mnir_store::ApiTokenRecord) -> &str {
+    &token.token_hash[..token.token_hash.len().min(12)]
+}
+
+/// The signed-in user's own API tokens, oldest first.
+pub async fn own_tokens(app: &App, who: &Who<'_>) -> AppResult<Vec<mnir_store::ApiTokenRecord>> {
+    Ok(app.store().api_tokens_of(&who.user.id).await?)
+}
+
+/// Revokes one of the user's own tokens by its id ([`token_id`]); `NotFound` for a token that
+/// is not theirs.
+pub async fn revoke_own_token(app: &App, who: &Who<'_>, id: &str) -> AppResult<()> {
+    let id = id.trim();
+    let token = own_tokens(app, who)
+        .await?
+        .into_iter()
+        .find(|t| !id.is_empty() && token_id(t) == id)
+        .ok_or(AppError::NotFound)?;
+    Ok(app
+        .store()
+        .revoke_api_token(&token.token_hash, &who.by)
+        .await?)
+}
+
 /// Every organisation with its settings, for an administrator.
 pub async fn organisations_for_admin(app: &App, who: &Who<'_>) -> AppResult<Vec<Organisation>> {
     can(&who.actor(), Action::ManageUsers, None)?;

@@ -217,11 +217,7 @@ pub async fn set_organisation_active(app: &App, code: &str, active: bool) -> App
         .await?)
 }
 
-/// How an API token is named where it is listed and revoked: the start of its hash, which is
-/// all the database knows of it.
-pub fn token_id(token: &mnir_store::ApiTokenRecord) -> &str {
-    &token.token_hash[..token.token_hash.len().min(12)]
-}
+pub use crate::accounts::token_id;
 
 /// The API tokens of an account, oldest first.
 pub async fn tokens_of(app: &App, login: &str) -> AppResult<Vec<mnir_store::ApiTokenRecord>> {

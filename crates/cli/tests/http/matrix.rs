@@ -219,6 +219,32 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         "{who}: GET {admin_page}"
                     );
                 }
+                // Enabling an already active organisation changes nothing, so the matrix can
+                // try it with every role; a foreign one, since one's own has no button.
+                let org_switch = app
+                    .post_form(
+                        "/admin/organisations/DGASPC-CJ/active",
+                        &session,
+                        &[("active", "yes")],
+                    )
+                    .await;
+                assert_eq!(
+                    org_switch.status,
+                    if role == Role::Admin {
+                        StatusCode::SEE_OTHER
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: POST /admin/organisations/{{code}}/active"
+                );
+                let no_token = app
+                    .post_form("/account/tokens/000000000000/revoke", &session, &[])
+                    .await;
+                assert_eq!(
+                    no_token.status,
+                    StatusCode::NOT_FOUND,
+                    "{who}: POST /account/tokens/{{id}}/revoke of a token not theirs"
+                );
                 let consent = app
                     .get(&format!("/cases/{id}/consent"), Some(&session))
                     .await;

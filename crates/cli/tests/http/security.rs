@@ -793,3 +793,119 @@ async fn an_administrator_disables_an_account_on_the_accounts_page() {
     assert_eq!(on.status, StatusCode::SEE_OTHER);
     assert!(app.try_login("ana", PASSWORD).await.1.is_some());
 }
+
+#[tokio::test]
+async fn a_user_sees_and_revokes_their_own_api_tokens_on_the_account_page() {
+    for app in backends().await {
+        let ana = app.user("ana", "ANITP-CJ", "case_worker").await;
+        let ion = app.user("ion", "IGPR", "screener").await;
+        let kept = app.token(&ana).await;
+        let revoked = app.token(&ana).await;
+        let foreign = app.token(&ion).await;
+        let session = app.login("ana").await;
+        let page = app
+            .get_lang("/account/password", Some(&session), Some("en"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let id_of = |token: &str| mnir_crypto::secret_hash(token)[..12].to_string();
+        for t in [&kept, &revoked] {
+            assert!(
+                page.body
+                    .contains(&format!("/account/tokens/{}/revoke", id_of(t))),
+                "{}: a revoke button for each own token",
+                app.backend
+            );
+        }
+        assert!(
+            !page.body.contains(&id_of(&foreign)),
+            "another user's token is not listed"
+        );
+        let r = app
+            .post_form(
+                &format!("/account/tokens/{}/revoke", id_of(&foreign)),
+                &session,
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "not theirs to revoke");
+        let r = app
+            .post_form(
+                &format!("/account/tokens/{}/revoke", id_of(&revoked)),
+                &session,
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let gone = app.api("GET", "/api/v1/cases", Some(&revoked), None).await;
+        assert_eq!(gone.status, StatusCode::UNAUTHORIZED, "{}", app.backend);
+        for t in [&kept, &foreign] {
+            let still = app.api("GET", "/api/v1/cases", Some(t), None).await;
+            assert_ne!(still.status, StatusCode::UNAUTHORIZED, "{}", app.backend);
+        }
+        let page = app.get("/account/password", Some(&session)).await;
+        assert!(!page.body.contains(&id_of(&revoked)));
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_disables_an_organisation_on_its_page_and_its_users_stop_at_once() {
+    for app in backends().await {
+        app.user("adm", "ANITP", "admin").await;
+        let ion = app.user("ion", "IGPR", "screener").await;
+        let token = app.token(&ion).await;
+        let ion_session = app.login("ion").await;
+        let adm = app.login("adm").await;
+        let page = app.get("/admin/organisations", Some(&adm)).await;
+        assert!(page.body.contains("/admin/organisations/IGPR/active"));
+        assert!(
+            !page.body.contains("/admin/organisations/ANITP/active"),
+            "no button for the administrator's own organisation"
+        );
+        let own = app
+            .post_form(
+                "/admin/organisations/ANITP/active",
+                &adm,
+                &[("active", "no")],
+            )
+            .await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN);
+        let unknown = app
+            .post_form(
+                "/admin/organisations/NOPE/active",
+                &adm,
+                &[("active", "no")],
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        let off = app
+            .post_form(
+                "/admin/organisations/IGPR/active",
+                &adm,
+                &[("active", "no")],
+            )
+            .await;
+        assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+        let r = app.get("/dashboard", Some(&ion_session)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "the session ends at once");
+        let r = app.api("GET", "/api/v1/cases", Some(&token), None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "and so does the token");
+        let (r, s) = app.try_login("ion", PASSWORD).await;
+        assert!(s.is_none(), "{}", r.status);
+        app.post_form(
+            "/admin/organisations/IGPR/active",
+            &adm,
+            &[("active", "yes")],
+        )
+        .await;
+        let (_, s) = app.try_login("ion", PASSWORD).await;
+        assert!(s.is_some(), "enabled again");
+        let audit = app.store.recent_audit(20).await.unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.target.contains("IGPR") && e.actor_org == "ANITP"),
+            "{}: the switch is audited as the administrator's",
+            app.backend
+        );
+    }
+}

@@ -5,7 +5,7 @@ pub mod api;
 use crate::kit::auth::{Viewer, lang_cookie, secret_cookie, session_cookie_name};
 use crate::kit::error::{FieldError, PageError, denial_message};
 use crate::kit::form::{
-    ClientAddr, Opt, PageResult, Posted, options, posted, read_form, render, signed_in, who,
+    ClientAddr, Opt, PageResult, Posted, Reply, options, posted, read_form, render, signed_in, who,
 };
 use crate::kit::i18n::{Lang, Tr};
 use crate::kit::query::PageQuery;
@@ -42,9 +42,11 @@ pub fn routes() -> PageRoutes {
         .post("/cases/{id}/transitions", transition_submit)
         .get("/account/password", account_page)
         .post("/account/password", account_submit)
+        .post("/account/tokens/{id}/revoke", account_token_revoke)
         .get("/admin/users", admin_users)
         .post("/admin/users/{id}/active", admin_user_active)
         .get("/admin/organisations", admin_orgs)
+        .post("/admin/organisations/{code}/active", admin_org_active)
         .get("/admin/audit", admin_audit)
         .get("/reference/signals", reference_signals)
         .get("/reference/routing", reference_routing)
@@ -976,20 +978,57 @@ async fn transition_submit(
 struct AccountPage {
     ctx: PageCtx,
     error: Option<String>,
+    tokens: Vec<TokenRow>,
+}
+
+/// One of the user's API tokens: the start of its hash, when it was made and when it ends.
+struct TokenRow {
+    id: String,
+    created: String,
+    expires: String,
+}
+
+async fn account_view(
+    state: &AppState,
+    user: &User,
+    ctx: &PageCtx,
+    error: Option<String>,
+) -> Result<AccountPage, Reply> {
+    let tokens = mnir_app::accounts::own_tokens(&state.app, &who(state, user))
+        .await
+        .map_err(|e| e.page(ctx, "account-title"))?
+        .iter()
+        .map(|t| TokenRow {
+            id: mnir_app::accounts::token_id(t).to_string(),
+            created: ctx.tr.datetime(t.created_at_ms),
+            expires: ctx.tr.datetime(t.expires_at_ms),
+        })
+        .collect();
+    Ok(AccountPage {
+        ctx: ctx.clone(),
+        error,
+        tokens,
+    })
 }
 
 async fn account_page(viewer: Viewer, State(state): State<AppState>) -> PageResult {
-    signed_in(&viewer)?;
+    let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "account");
-    render(
-        &viewer,
-        StatusCode::OK,
-        &AccountPage {
-            ctx: ctx.clone(),
-            error: None,
-        },
-        &ctx,
-    )
+    let page = account_view(&state, user, &ctx, None).await?;
+    render(&viewer, StatusCode::OK, &page, &ctx)
+}
+
+async fn account_token_revoke(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let Posted { user, ctx, .. } = posted::<ActiveForm>(&viewer, &state, &body, "account")?;
+    mnir_app::accounts::revoke_own_token(&state.app, &who(&state, user), &id)
+        .await
+        .map_err(|e| e.page(&ctx, "account-title"))?;
+    Ok(Redirect::to("/account/password").into_response())
 }
 
 async fn account_submit(
@@ -1016,27 +1055,19 @@ async fn account_submit(
     .await
     {
         Ok(()) => Ok(Redirect::to("/login?done=password").into_response()),
-        Err(AppError::Invalid(issues)) => render(
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &AccountPage {
-                error: field_errors(&ctx.tr, &issues)
-                    .into_iter()
-                    .next()
-                    .map(|f| f.message),
-                ctx: ctx.clone(),
-            },
-            &ctx,
-        ),
-        Err(AppError::Wait { seconds }) => render(
-            &viewer,
-            StatusCode::TOO_MANY_REQUESTS,
-            &AccountPage {
-                error: Some(ctx.tr.message(&wait_message(seconds))),
-                ctx: ctx.clone(),
-            },
-            &ctx,
-        ),
+        Err(AppError::Invalid(issues)) => {
+            let error = field_errors(&ctx.tr, &issues)
+                .into_iter()
+                .next()
+                .map(|f| f.message);
+            let page = account_view(&state, user, &ctx, error).await?;
+            render(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &page, &ctx)
+        }
+        Err(AppError::Wait { seconds }) => {
+            let error = Some(ctx.tr.message(&wait_message(seconds)));
+            let page = account_view(&state, user, &ctx, error).await?;
+            render(&viewer, StatusCode::TOO_MANY_REQUESTS, &page, &ctx)
+        }
         Err(e) => Err(e.page(&ctx, "account-title").into()),
     }
 }
@@ -1132,7 +1163,41 @@ async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResul
 struct AdminOrgsPage {
     ctx: PageCtx,
     count_text: String,
-    rows: Vec<(String, String, String, String, String, String)>,
+    rows: Vec<AdminOrgRow>,
+}
+
+struct AdminOrgRow {
+    code: String,
+    name: String,
+    org_type: String,
+    county: String,
+    identifies: String,
+    active: bool,
+    /// The administrator's own organisation offers no button: they would lock themselves out.
+    own: bool,
+}
+
+async fn admin_org_active(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let Posted { user, ctx, form } = posted::<ActiveForm>(&viewer, &state, &body, "admin")?;
+    let active = match form.active.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(PageError::bad_request(&ctx, ctx.t("error-invalid")).into()),
+    };
+    mnir_app::accounts::set_organisation_active_by_admin(
+        &state.app,
+        &who(&state, user),
+        &code,
+        active,
+    )
+    .await
+    .map_err(|e| e.page(&ctx, "admin-orgs-title"))?;
+    Ok(Redirect::to("/admin/organisations").into_response())
 }
 
 async fn admin_orgs(viewer: Viewer, State(state): State<AppState>) -> PageResult {
@@ -1144,15 +1209,14 @@ async fn admin_orgs(viewer: Viewer, State(state): State<AppState>) -> PageResult
         .map_err(|e| e.page(&ctx, "nav-admin"))?;
     let rows = orgs
         .iter()
-        .map(|o| {
-            (
-                o.code.clone(),
-                o.name.clone(),
-                tr.term("orgtype", o.org_type.as_str()),
-                o.county.as_deref().map(county_name).unwrap_or_default(),
-                tr.term("identify", o.identify_power.as_str()),
-                if o.active { tr.t("yes") } else { tr.t("no") },
-            )
+        .map(|o| AdminOrgRow {
+            code: o.code.clone(),
+            name: o.name.clone(),
+            org_type: tr.term("orgtype", o.org_type.as_str()),
+            county: o.county.as_deref().map(county_name).unwrap_or_default(),
+            identifies: tr.term("identify", o.identify_power.as_str()),
+            active: o.active,
+            own: o.code == user.org.code,
         })
         .collect();
     let page = AdminOrgsPage {
