@@ -168,7 +168,10 @@ user-roles = Roles
 user-status = Status
 user-active = active
 user-inactive = disabled
-user-failed-logins = active; { $count } failed sign-ins since the last successful one
+user-failed-logins = active; { $count ->
+        [one] one failed sign-in
+       *[other] { $count } failed sign-ins
+    } since the last successful one
 user-access = Access
 user-disable = Disable
 user-enable = Enable

@@ -172,7 +172,11 @@ user-roles = Roluri
 user-status = Stare
 user-active = activ
 user-inactive = dezactivat
-user-failed-logins = activ; { $count } încercări eșuate de la ultima autentificare reușită
+user-failed-logins = activ; { $count ->
+        [one] o încercare eșuată
+        [few] { $count } încercări eșuate
+       *[other] { $count } de încercări eșuate
+    } de la ultima autentificare reușită
 user-access = Acces
 user-disable = Dezactivează
 user-enable = Activează

@@ -55,7 +55,7 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
     let now = app.now();
     let policy = &app.policy().throttle;
     let login = login.trim();
-    if let Some(ms) = app.throttle.wait_ms(policy, login, client, now.millis()) {
+    if let Err(ms) = app.throttle.try_begin(policy, login, client, now.millis()) {
         return SignIn::Wait {
             seconds: wait_seconds(ms),
         };
@@ -75,7 +75,6 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
     let verified = verify_password(app, password.to_string(), stored).await;
     let known_id = user.as_ref().map(|u| u.id.clone());
     let Some(user) = user.filter(|u| verified && u.active && u.org.active) else {
-        app.throttle.failed(policy, login, client, now.millis());
         let _ = match known_id {
             Some(id) => app.store().record_login_attempt(&id, false, now).await,
             None => {
@@ -205,19 +204,19 @@ pub async fn change_password(
     // way as at sign-in, and checked within the same bound on hashing.
     let policy = &app.policy().throttle;
     let now = app.now().millis();
-    if let Some(ms) = app.throttle.wait_ms(policy, &who.user.login, client, now) {
+    if let Err(ms) = app.throttle.try_begin(policy, &who.user.login, client, now) {
         return Err(AppError::Wait {
             seconds: wait_seconds(ms),
         });
     }
     if !verify_password(app, current.to_string(), who.user.password_hash.clone()).await {
-        app.throttle.failed(policy, &who.user.login, client, now);
         let _ = app
             .store()
             .record_login_attempt(&who.user.id, false, who.now())
             .await;
         return Err(AppError::invalid("current", "account-wrong-current"));
     }
+    app.throttle.succeeded(&who.user.login, client);
     if new.chars().count() < MIN_PASSWORD {
         return Err(AppError::invalid("new", "account-too-short"));
     }
@@ -319,9 +318,12 @@ pub fn token_id(token: &mnir_store::ApiTokenRecord) -> &str {
     &token.token_hash[..token.token_hash.len().min(12)]
 }
 
-/// The signed-in user's own API tokens, oldest first.
+/// The signed-in user's own API tokens that still work, oldest first.
 pub async fn own_tokens(app: &App, who: &Who<'_>) -> AppResult<Vec<mnir_store::ApiTokenRecord>> {
-    Ok(app.store().api_tokens_of(&who.user.id).await?)
+    let now = app.now();
+    let mut tokens = app.store().api_tokens_of(&who.user.id).await?;
+    tokens.retain(|t| t.expires_at_ms > now);
+    Ok(tokens)
 }
 
 /// Revokes one of the user's own tokens by its id ([`token_id`]); `NotFound` for a token that

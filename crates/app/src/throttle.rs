@@ -63,24 +63,28 @@ pub struct Throttle {
 /// The part of an address one party controls: a whole IPv6 /64 belongs to one subscriber, so
 /// counting its addresses apart would hand an attacker 2^64 fresh starts.
 pub fn address_key(client: &str) -> String {
-    match client.parse::<IpAddr>() {
-        Ok(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+    match client.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+        Ok(IpAddr::V6(v6)) => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
-        Ok(IpAddr::V6(v6)) => v6
-            .to_ipv4_mapped()
-            .map_or_else(String::new, |v4| v4.to_string()),
         Ok(ip) => ip.to_string(),
-        Err(_) => client.to_string(),
+        Err(_) => client.chars().take(64).collect(),
     }
 }
+
+/// Logins are at most 64 characters; what is kept of a longer one (which cannot exist) is
+/// bounded, so a flood of huge made-up logins cannot fill memory.
+const LOGIN_KEY_CHARS: usize = 64;
 
 impl Throttle {
     fn keys(login: &str, client: &str) -> [Key; 2] {
         let address = address_key(client);
         [
-            Key::Login(login.trim().to_string(), address.clone()),
+            Key::Login(
+                login.trim().chars().take(LOGIN_KEY_CHARS).collect(),
+                address.clone(),
+            ),
             Key::Address(address),
         ]
     }
@@ -96,18 +100,13 @@ impl Throttle {
             .min(policy.max_delay_ms)
     }
 
-    /// How long this login from this address must still wait before it may be tried again;
-    /// `None` when it may be tried now.
-    pub fn wait_ms(
-        &self,
+    fn wait_locked(
+        failures: &HashMap<Key, Failures>,
         policy: &ThrottlePolicy,
-        login: &str,
-        client: &str,
+        keys: &[Key; 2],
         now_ms: i64,
     ) -> Option<i64> {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        Self::keys(login, client)
-            .iter()
+        keys.iter()
             .filter_map(|key| {
                 let f = failures.get(key)?;
                 let free = match key {
@@ -120,9 +119,70 @@ impl Throttle {
             .max()
     }
 
-    /// Counts a failure of this login from this address.
-    pub fn failed(&self, policy: &ThrottlePolicy, login: &str, client: &str, now_ms: i64) {
+    /// How long this login from this address must still wait before it may be tried again;
+    /// `None` when it may be tried now.
+    pub fn wait_ms(
+        &self,
+        policy: &ThrottlePolicy,
+        login: &str,
+        client: &str,
+        now_ms: i64,
+    ) -> Option<i64> {
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        Self::wait_locked(&failures, policy, &Self::keys(login, client), now_ms)
+    }
+
+    /// Starts a password check: refuses it with the wait still due, or counts it as a failure
+    /// in advance, in one step under the lock. Counting before the (slow) check means a burst of
+    /// parallel guesses cannot all pass the wait while none has been counted yet; a check that
+    /// then succeeds takes its count back with [`Throttle::succeeded`].
+    pub fn try_begin(
+        &self,
+        policy: &ThrottlePolicy,
+        login: &str,
+        client: &str,
+        now_ms: i64,
+    ) -> Result<(), i64> {
+        let keys = Self::keys(login, client);
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(wait) = Self::wait_locked(&failures, policy, &keys, now_ms) {
+            return Err(wait);
+        }
+        Self::count(&mut failures, policy, keys, now_ms);
+        Ok(())
+    }
+
+    /// Counts a failure of this login from this address whatever the wait (what
+    /// [`Throttle::try_begin`] does when it lets the attempt through); for the tests of the
+    /// delays.
+    #[cfg(test)]
+    fn failed(&self, policy: &ThrottlePolicy, login: &str, client: &str, now_ms: i64) {
+        let keys = Self::keys(login, client);
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        Self::count(&mut failures, policy, keys, now_ms);
+    }
+
+    fn count(
+        failures: &mut HashMap<Key, Failures>,
+        policy: &ThrottlePolicy,
+        keys: [Key; 2],
+        now_ms: i64,
+    ) {
+        Self::prune(failures, policy, now_ms);
+        for key in keys {
+            let entry = failures.entry(key).or_insert(Failures {
+                count: 0,
+                last_ms: now_ms,
+            });
+            if now_ms - entry.last_ms >= policy.forget_after_ms {
+                entry.count = 0;
+            }
+            entry.count += 1;
+            entry.last_ms = now_ms;
+        }
+    }
+
+    fn prune(failures: &mut HashMap<Key, Failures>, policy: &ThrottlePolicy, now_ms: i64) {
         if failures.len() >= policy.max_keys {
             failures.retain(|_, f| now_ms - f.last_ms < policy.forget_after_ms);
         }
@@ -138,27 +198,18 @@ impl Throttle {
                 failures.remove(&key);
             }
         }
-        for key in Self::keys(login, client) {
-            let entry = failures.entry(key).or_insert(Failures {
-                count: 0,
-                last_ms: now_ms,
-            });
-            if now_ms - entry.last_ms >= policy.forget_after_ms {
-                entry.count = 0;
-            }
-            entry.count += 1;
-            entry.last_ms = now_ms;
-        }
     }
 
-    /// Forgets this login's failures from this address after it proved its password. The
-    /// address's own count stays: one good account must not wipe the count of guesses at others.
+    /// After the password proved right: forgets this login's failures from this address and
+    /// takes back the address's count made in advance by [`Throttle::try_begin`]. The address's
+    /// earlier failures stay: one good account must not wipe the count of guesses at others.
     pub fn succeeded(&self, login: &str, client: &str) {
-        let [login_key, _] = Self::keys(login, client);
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&login_key);
+        let [login_key, address_key] = Self::keys(login, client);
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        failures.remove(&login_key);
+        if let Some(f) = failures.get_mut(&address_key) {
+            f.count = f.count.saturating_sub(1);
+        }
     }
 
     /// How many keys are remembered (for tests of the bound).
@@ -253,6 +304,38 @@ mod tests {
             t.wait_ms(&p, "z", "10.1.0.99", 100),
             Some(1000),
             "the newest keys survive the pruning"
+        );
+    }
+
+    #[test]
+    fn attempts_begun_together_are_counted_before_any_is_checked() {
+        let (t, p) = (Throttle::default(), policy());
+        // Ten guesses sent at once: only the free ones and the first counted one get through.
+        let admitted = (0..10)
+            .filter(|_| t.try_begin(&p, "ana", "10.0.0.1", 0).is_ok())
+            .count();
+        assert_eq!(admitted, 4);
+        t.succeeded("ana", "10.0.0.1");
+        assert_eq!(t.wait_ms(&p, "ana", "10.0.0.1", 0), None);
+        assert_eq!(
+            t.wait_ms(&p, "other", "10.0.0.1", 0),
+            None,
+            "the address keeps its count, below its free failures"
+        );
+    }
+
+    #[test]
+    fn a_mapped_ipv4_address_is_that_ipv4_address() {
+        assert_eq!(address_key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(address_key("192.0.2.7"), "192.0.2.7");
+        let huge = "x".repeat(10_000);
+        let (t, p) = (Throttle::default(), policy());
+        for _ in 0..5 {
+            t.failed(&p, &huge, "10.0.0.1", 0);
+        }
+        assert!(
+            t.wait_ms(&p, &"x".repeat(64), "10.0.0.1", 0).is_some(),
+            "a long login is kept by its first 64 characters"
         );
     }
 

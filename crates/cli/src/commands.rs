@@ -526,8 +526,20 @@ async fn run_server(
         listener,
         mnir_web::router(state),
         rules.connections.clone(),
+        // Ctrl+C by hand, SIGTERM from systemd or a container runtime: both end the server
+        // cleanly, with its last checkpoint.
         async {
-            let _ = tokio::signal::ctrl_c().await;
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut term) => {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         },
     )
     .await;

@@ -4,16 +4,18 @@
 //! twenty thousand of them used to exhaust the file limit. Here every connection must send its
 //! headers within `header_timeout`, every request must be answered within `request_timeout`,
 //! and at most `max_connections` are open at once. When the limit is reached, the connection
-//! that has been idle longest (no request in progress) is closed to make room, so a newcomer
-//! — a user, the health check — still gets in while a flood of idle connections holds the
-//! rest; only when every open connection is busy is the newcomer turned away.
+//! that has been idle longest (no request or response in progress) is closed to make room, so a
+//! newcomer — a user, the health check — still gets in while a flood of idle connections holds
+//! the rest. When every connection is busy (a flood trickling request bodies), the one busy
+//! longest is closed instead: a real request is short, so it is the flood that goes.
 
 use axum::Router;
 use axum::extract::ConnectInfo;
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -38,10 +40,46 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// A marker in `in_flight`: the connection was chosen for closing and takes no new request.
+const CLOSING: usize = usize::MAX / 2;
+
 struct Connection {
-    /// Requests being answered on it; 0 means it waits for a client that may never write.
+    /// Requests being answered on it, their responses included; 0 means it waits for a client
+    /// that may never write.
     in_flight: AtomicUsize,
+    /// When a request last began or ended on it, in ms since the server started.
+    last_active_ms: AtomicU64,
+    /// When it was accepted, for choosing among busy connections.
+    opened_ms: u64,
     close: Notify,
+}
+
+impl Connection {
+    /// Marks a request begun; `false` when the connection is already being closed.
+    fn begin(&self, now_ms: u64) -> bool {
+        self.last_active_ms.store(now_ms, Ordering::Release);
+        self.in_flight.fetch_add(1, Ordering::AcqRel) < CLOSING
+    }
+}
+
+/// Ends a request's share of its connection when dropped: after the response body was sent,
+/// or when the handler panicked.
+struct InFlight {
+    connection: Arc<Connection>,
+    started: std::time::Instant,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.connection
+            .last_active_ms
+            .store(elapsed_ms(self.started), Ordering::Release);
+        self.connection.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+fn elapsed_ms(since: std::time::Instant) -> u64 {
+    since.elapsed().as_millis() as u64
 }
 
 /// The open connections by the order they came in.
@@ -50,27 +88,59 @@ struct Open {
     connections: Mutex<BTreeMap<u64, Arc<Connection>>>,
 }
 
+/// Takes a connection out of the open set when its task ends, however it ends.
+struct Leave {
+    open: Arc<Open>,
+    id: u64,
+}
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.open.leave(self.id);
+    }
+}
+
 impl Open {
-    /// Registers a connection, closing the oldest idle one when the limit is reached; `None`
-    /// when every open connection is busy and the newcomer must go.
-    fn admit(&self, id: u64, limit: usize) -> Option<Arc<Connection>> {
+    /// Registers a connection, closing another when the limit is reached: the one idle longest,
+    /// or when none is idle the one open longest.
+    fn admit(&self, id: u64, limit: usize, now_ms: u64) -> Arc<Connection> {
         let mut open = self.connections.lock().unwrap_or_else(|e| e.into_inner());
-        if open.len() >= limit {
+        while open.len() >= limit {
             let idle = open
                 .iter()
-                .find(|(_, c)| c.in_flight.load(Ordering::Acquire) == 0)
-                .map(|(id, _)| *id)?;
-            if let Some(evicted) = open.remove(&idle) {
+                .filter(|(_, c)| c.in_flight.load(Ordering::Acquire) == 0)
+                .min_by_key(|(_, c)| c.last_active_ms.load(Ordering::Acquire))
+                .map(|(id, _)| *id);
+            let chosen = match idle {
+                // Marked closing only if still idle, so a request that began meanwhile stays.
+                Some(id) => {
+                    let c = &open[&id];
+                    if c.in_flight
+                        .compare_exchange(0, CLOSING, Ordering::AcqRel, Ordering::Acquire)
+                        .is_err()
+                    {
+                        continue;
+                    }
+                    id
+                }
+                None => match open.iter().min_by_key(|(_, c)| c.opened_ms) {
+                    Some((id, _)) => *id,
+                    None => break,
+                },
+            };
+            if let Some(evicted) = open.remove(&chosen) {
                 // notify_one keeps the signal if the task is not waiting yet.
                 evicted.close.notify_one();
             }
         }
         let connection = Arc::new(Connection {
             in_flight: AtomicUsize::new(0),
+            last_active_ms: AtomicU64::new(now_ms),
+            opened_ms: now_ms,
             close: Notify::new(),
         });
         open.insert(id, connection.clone());
-        Some(connection)
+        connection
     }
 
     fn leave(&self, id: u64) {
@@ -103,6 +173,7 @@ pub async fn serve(
     let open = Arc::new(Open::default());
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut next_id = 0_u64;
+    let started = std::time::Instant::now();
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -120,31 +191,41 @@ pub async fn serve(
         };
         next_id += 1;
         let id = next_id;
-        let Some(connection) = open.admit(id, limits.max_connections) else {
-            tracing::warn!(
-                limit = limits.max_connections,
-                "every connection is busy: one refused"
-            );
-            drop(stream);
-            continue;
-        };
+        let connection = open.admit(id, limits.max_connections, elapsed_ms(started));
         let _ = stream.set_nodelay(true);
         let router = router.clone();
-        let open = open.clone();
+        let leave = Leave {
+            open: open.clone(),
+            id,
+        };
         let mut stop = stop_rx.clone();
         let header_timeout = limits.header_timeout;
         tokio::spawn(async move {
+            let _leave = leave;
             let busy = connection.clone();
             let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
                 let router = router.clone();
-                let busy = busy.clone();
-                busy.in_flight.fetch_add(1, Ordering::AcqRel);
+                let accepted = busy.begin(elapsed_ms(started));
+                let guard = InFlight {
+                    connection: busy.clone(),
+                    started,
+                };
                 async move {
+                    if !accepted {
+                        let mut refused = axum::response::Response::new(axum::body::Body::empty());
+                        *refused.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+                        return Ok(refused);
+                    }
                     let mut request = request.map(axum::body::Body::new);
                     request.extensions_mut().insert(ConnectInfo(peer));
-                    let response = router.oneshot(request).await;
-                    busy.in_flight.fetch_sub(1, Ordering::AcqRel);
-                    response
+                    let response = router.oneshot(request).await?;
+                    // The request stays in flight until its body has been sent.
+                    Ok::<_, std::convert::Infallible>(response.map(|body| {
+                        axum::body::Body::new(body.map_frame(move |frame| {
+                            let _ = &guard;
+                            frame
+                        }))
+                    }))
                 }
             });
             let http = hyper::server::conn::http1::Builder::new()
@@ -160,7 +241,6 @@ pub async fn serve(
                     let _ = http.as_mut().await;
                 }
             }
-            open.leave(id);
         });
     }
     let _ = stop_tx.send(true);
@@ -175,24 +255,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_full_house_makes_room_by_closing_the_oldest_idle_connection() {
+    fn a_full_house_closes_the_longest_idle_connection_or_else_the_oldest_busy_one() {
         let open = Open::default();
-        let first = open.admit(1, 2).unwrap();
-        let second = open.admit(2, 2).unwrap();
-        first.in_flight.store(1, Ordering::Release);
-        let third = open.admit(3, 2).unwrap();
-        assert_eq!(open.count(), 2);
+        let first = open.admit(1, 2, 0);
+        let second = open.admit(2, 2, 10);
+        // The first has just answered a request: it was active after the second.
+        first.last_active_ms.store(20, Ordering::Release);
+        let third = open.admit(3, 2, 30);
         let kept: Vec<u64> = open.connections.lock().unwrap().keys().copied().collect();
-        assert_eq!(
-            kept,
-            [1, 3],
-            "the busy first one stays, the idle second goes"
-        );
-        third.in_flight.store(1, Ordering::Release);
-        assert!(
-            open.admit(4, 2).is_none(),
-            "everyone busy: the newcomer goes"
-        );
-        drop(second);
+        assert_eq!(kept, [1, 3], "the second, idle longest, went");
+        assert!(second.in_flight.load(Ordering::Acquire) >= CLOSING);
+        assert!(!second.begin(31), "a closed connection takes no request");
+        assert!(first.begin(40) && third.begin(41));
+        let _fourth = open.admit(4, 2, 50);
+        let kept: Vec<u64> = open.connections.lock().unwrap().keys().copied().collect();
+        assert_eq!(kept, [3, 4], "everyone busy: the one open longest went");
     }
 }

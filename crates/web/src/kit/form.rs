@@ -54,7 +54,7 @@ pub fn client_address(
     forwarded_for: &[&str],
     trusted: &[ipnet::IpNet],
 ) -> String {
-    let Some(peer) = peer else {
+    let Some(peer) = peer.map(|ip| ip.to_canonical()) else {
         return "local".to_string();
     };
     let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
@@ -67,18 +67,27 @@ pub fn client_address(
         .flat_map(|value| value.split(','))
         .rev()
     {
-        match hop.trim().parse::<std::net::IpAddr>() {
-            Ok(ip) => {
+        match hop_address(hop.trim()) {
+            Some(ip) => {
                 client = ip;
                 if !is_trusted(&ip) {
                     break;
                 }
             }
             // A hop the proxy could not name stops the walk at the last address vouched for.
-            Err(_) => break,
+            None => break,
         }
     }
     client.to_string()
+}
+
+/// One entry of `X-Forwarded-For`: an address, or an address with its port (`192.0.2.1:4711`,
+/// `[2001:db8::1]:4711`), as proxies write them.
+fn hop_address(hop: &str) -> Option<std::net::IpAddr> {
+    hop.parse::<std::net::IpAddr>()
+        .or_else(|_| hop.parse::<SocketAddr>().map(|a| a.ip()))
+        .ok()
+        .map(|ip| ip.to_canonical())
 }
 
 impl axum::extract::FromRequestParts<AppState> for ClientAddr {
@@ -91,12 +100,15 @@ impl axum::extract::FromRequestParts<AppState> for ClientAddr {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        let forwarded: Vec<&str> = parts
+        // Read leniently: a byte the client smuggled into its part of the line must not make
+        // the proxy's own entry unreadable.
+        let forwarded: Vec<String> = parts
             .headers
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|v| v.to_str().ok())
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .collect();
+        let forwarded: Vec<&str> = forwarded.iter().map(String::as_str).collect();
         Ok(ClientAddr(client_address(
             peer,
             &forwarded,
@@ -141,6 +153,23 @@ mod client_address_tests {
         );
         assert_eq!(client_address(proxy, &["203.0.113.7"], &[]), "10.0.0.5");
         assert_eq!(client_address(None, &["203.0.113.7"], &trusted), "local");
+        assert_eq!(
+            client_address(
+                Some("::ffff:10.0.0.5".parse().unwrap()),
+                &["203.0.113.7"],
+                &trusted
+            ),
+            "203.0.113.7",
+            "a proxy reached over a dual-stack socket is still the trusted proxy"
+        );
+        assert_eq!(
+            client_address(proxy, &["203.0.113.7:4711"], &trusted),
+            "203.0.113.7"
+        );
+        assert_eq!(
+            client_address(proxy, &["[2001:db8::7]:4711"], &trusted),
+            "2001:db8::7"
+        );
     }
 }
 
