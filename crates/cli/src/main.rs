@@ -37,7 +37,7 @@ struct NetArgs {
     /// A reverse proxy (address or CIDR, repeatable) whose `X-Forwarded-For` names the client;
     /// failed sign-ins are then counted per client instead of per proxy. Headers from any other
     /// peer are ignored.
-    #[arg(long = "trusted-proxy", value_name = "CIDR")]
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = address_or_network)]
     trusted_proxies: Vec<ipnet::IpNet>,
     /// Seconds a client has to send a request's headers (1–300).
     #[arg(long, default_value_t = 10)]
@@ -49,6 +49,15 @@ struct NetArgs {
     /// When it is reached the longest-idle connection is closed to make room.
     #[arg(long, default_value_t = 512)]
     max_connections: usize,
+}
+
+/// `10.0.0.5` (one address) or `10.0.0.0/24` (a network).
+fn address_or_network(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| {
+            format!("`{text}` is neither an address (10.0.0.5) nor a network (10.0.0.0/24)")
+        })
 }
 
 impl NetArgs {

@@ -1110,4 +1110,18 @@ fn serve_refuses_connection_limits_out_of_range() {
         None,
     );
     assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("neither an address"));
+}
+
+#[test]
+fn a_trusted_proxy_may_be_one_address_or_a_network() {
+    // Both forms start the server (it answers its health check).
+    for proxy in ["127.0.0.1", "10.0.0.0/8", "::1"] {
+        let server = served(&["--trusted-proxy", proxy]);
+        let health = http(
+            server.port,
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        );
+        assert!(health.starts_with("HTTP/1.1 200"), "{proxy}: {health}");
+    }
 }
