@@ -396,3 +396,19 @@ async fn a_malformed_query_string_gets_the_same_error_shape_as_any_bad_request()
         );
     }
 }
+
+#[tokio::test]
+async fn an_address_that_does_not_decode_is_not_found_in_the_usual_shape() {
+    let app = sqlite_app().await;
+    let user = app.user("cw", "ANITP-CJ", "case_worker").await;
+    let token = app.token(&user).await;
+    let session = app.login("cw").await;
+    let r = app
+        .api_lang("GET", "/api/v1/cases/%FF", Some(&token), None, Some("en"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "not_found", "{}", r.body);
+    let page = app.get_lang("/cases/%FF", Some(&session), Some("en")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.starts_with("<!DOCTYPE html>"), "{}", page.body);
+}

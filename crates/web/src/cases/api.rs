@@ -3,12 +3,12 @@
 use crate::kit::api::{Caller, caller, parse_json, rfc3339, who};
 use crate::kit::error::{ApiError, ApiErrorEnvelope, FieldError};
 use crate::kit::i18n::Tr;
-use crate::kit::query::ApiQuery;
+use crate::kit::query::{ApiPath, ApiQuery};
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mnir_app::notify::NotificationInput;
@@ -285,7 +285,7 @@ async fn load_detail(
 async fn get_case(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CaseDetailJson>, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     Ok(Json(load_detail(&state, &user, &tr, &id).await?))
@@ -300,7 +300,7 @@ async fn get_case(
 async fn transition_case(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> Result<Json<CaseDetailJson>, ApiError> {
     let Caller { user, tr } = caller(&state, &headers).await?;

@@ -8,14 +8,14 @@ use crate::kit::form::{
     ClientAddr, Opt, PageResult, Posted, Reply, options, posted, read_form, render, signed_in, who,
 };
 use crate::kit::i18n::{Lang, Tr};
-use crate::kit::query::PageQuery;
+use crate::kit::query::{PagePath, PageQuery};
 use crate::kit::refusal::{Shown, field_errors, wait_message};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
@@ -197,7 +197,7 @@ async fn logout(viewer: Viewer, State(state): State<AppState>) -> PageResult {
 async fn switch_lang(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
     PageQuery(q): PageQuery<NextQuery>,
 ) -> PageResult {
     let Some(lang) = Lang::parse(&code) else {
@@ -902,7 +902,7 @@ async fn render_case(
 async fn case_page(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     render_case(&state, &viewer, user, &id, StatusCode::OK, None).await
@@ -911,7 +911,7 @@ async fn case_page(
 async fn transition_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted {
@@ -1021,7 +1021,7 @@ async fn account_page(viewer: Viewer, State(state): State<AppState>) -> PageResu
 async fn account_token_revoke(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, .. } = posted::<ActiveForm>(&viewer, &state, &body, "account")?;
@@ -1101,7 +1101,7 @@ struct ActiveForm {
 async fn admin_user_active(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<ActiveForm>(&viewer, &state, &body, "admin")?;
@@ -1180,7 +1180,7 @@ struct AdminOrgRow {
 async fn admin_org_active(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<ActiveForm>(&viewer, &state, &body, "admin")?;
@@ -1358,7 +1358,7 @@ const APP_JS: &str = include_str!("../../static/app.js");
 async fn static_file(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(file): Path<String>,
+    PagePath(file): PagePath<String>,
 ) -> Response {
     let (body, content_type) = match file.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),

@@ -2,12 +2,13 @@
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, parse_json, rfc3339, who};
 use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::query::ApiPath;
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use crate::referral::api::ReferralJson;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use mnir_app::clocks::{ClockCommand, Inbox};
 use mnir_store::ClockRecord;
@@ -71,7 +72,7 @@ pub struct ClocksJson {
 async fn list_clocks(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ClocksJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let clocks = answer!(
@@ -102,7 +103,7 @@ pub struct PauseRequest {
 async fn pause_clock(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((id, clock)): Path<(String, String)>,
+    ApiPath((id, clock)): ApiPath<(String, String)>,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let Caller { user, tr } = caller(&state, &headers).await?;
@@ -132,7 +133,7 @@ async fn pause_clock(
 async fn resume_clock(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((id, clock)): Path<(String, String)>,
+    ApiPath((id, clock)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);

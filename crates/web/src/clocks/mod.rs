@@ -6,13 +6,14 @@ pub mod api;
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Posted, ReasonForm, Reply, posted, render, signed_in, who};
 use crate::kit::i18n::Tr;
+use crate::kit::query::PagePath;
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::clocks::{ClockCommand, Inbox};
@@ -118,7 +119,7 @@ async fn clock_action(
 async fn pause(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path((id, clock)): Path<(String, String)>,
+    PagePath((id, clock)): PagePath<(String, String)>,
     body: Bytes,
 ) -> PageResult {
     clock_action(viewer, state, id, clock, body, false).await
@@ -127,7 +128,7 @@ async fn pause(
 async fn resume(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path((id, clock)): Path<(String, String)>,
+    PagePath((id, clock)): PagePath<(String, String)>,
     body: Bytes,
 ) -> PageResult {
     clock_action(viewer, state, id, clock, body, true).await
@@ -238,7 +239,7 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
 async fn task_done(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");

@@ -2,11 +2,12 @@
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, created, parse_json, rfc3339, who};
 use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::query::ApiPath;
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use mnir_app::consent::ConsentOverview;
@@ -94,7 +95,7 @@ pub struct ConsentsJson {
 async fn list_consents(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ConsentsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
@@ -119,7 +120,7 @@ async fn list_consents(
 async fn create_information(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
@@ -141,7 +142,7 @@ async fn create_information(
 async fn create_consent(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
@@ -164,7 +165,7 @@ async fn create_consent(
 async fn withdraw_consent(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((id, consent)): Path<(String, String)>,
+    ApiPath((id, consent)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<ConsentJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);

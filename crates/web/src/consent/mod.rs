@@ -6,13 +6,14 @@ pub mod api;
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Opt, Posted, Reply, options, posted, render, signed_in, ticked, who};
 use crate::kit::i18n::Tr;
+use crate::kit::query::PagePath;
 use crate::kit::refusal::{Shown, field_errors};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::consent::{ConsentInput, ConsentOverview, InformationInput};
@@ -215,7 +216,7 @@ async fn build(
 async fn consent_page(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
@@ -337,7 +338,7 @@ async fn after_post<T>(
 async fn information_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let (user, ctx, typed) = posted_form(&viewer, &state, &body)?;
@@ -354,7 +355,7 @@ async fn information_submit(
 async fn consent_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let (user, ctx, typed) = posted_form(&viewer, &state, &body)?;
@@ -367,7 +368,7 @@ async fn consent_submit(
 async fn withdraw(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path((id, consent)): Path<(String, String)>,
+    PagePath((id, consent)): PagePath<(String, String)>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");

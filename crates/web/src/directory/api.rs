@@ -2,12 +2,12 @@
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, parse_json, rfc3339, who};
 use crate::kit::error::ApiErrorEnvelope;
-use crate::kit::query::ApiQuery;
+use crate::kit::query::{ApiPath, ApiQuery};
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use mnir_store::DirectoryEntry;
 use serde::Serialize;
@@ -89,7 +89,7 @@ async fn search_directory(
 async fn save_directory_entry(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(org): Path<String>,
+    ApiPath(org): ApiPath<String>,
     body: Bytes,
 ) -> ApiResult<Json<DirectoryEntryJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;

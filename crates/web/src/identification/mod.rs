@@ -8,14 +8,14 @@ use crate::kit::auth::Viewer;
 use crate::kit::error::PageError;
 use crate::kit::form::{Posted, Reply, posted, read_form, render, signed_in, who};
 use crate::kit::i18n::{Lang, Tr};
-use crate::kit::query::PageQuery;
+use crate::kit::query::{PagePath, PageQuery};
 use crate::kit::refusal::{Shown, field_errors};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
@@ -310,7 +310,7 @@ struct InterviewQuery {
 async fn interview_page(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     PageQuery(q): PageQuery<InterviewQuery>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
@@ -385,7 +385,7 @@ async fn interview_page(
 async fn interview_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
@@ -500,7 +500,7 @@ async fn interview_submit(
 async fn decision_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<DecisionPosted>(&viewer, &state, &body, "cases")?;

@@ -55,3 +55,44 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
         })
     }
 }
+
+/// A page's path parameters: a segment that does not decode (`/cases/%FF`) is a page that does
+/// not exist, shown as the not-found page in the user's language.
+pub struct PagePath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PagePath<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PagePath(value)),
+            Err(_) => {
+                let viewer = Viewer::from_request_parts(parts, state)
+                    .await
+                    .unwrap_or_else(|never| match never {});
+                Err(PageError::not_found(&PageCtx::new(
+                    &state.keys,
+                    &viewer,
+                    "",
+                )))
+            }
+        }
+    }
+}
+
+/// An API route's path parameters: one that does not decode is the API's JSON "not found".
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            Err(_) => Err(ApiError::not_found(&Tr::new(request_lang(
+                state,
+                &parts.headers,
+            )))),
+        }
+    }
+}

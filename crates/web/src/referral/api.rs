@@ -2,11 +2,12 @@
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, created, parse_json, rfc3339, who};
 use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::query::ApiPath;
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use mnir_store::ReferralRecord;
@@ -99,7 +100,7 @@ pub struct ReferralViewJson {
 async fn list_referrals(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ReferralsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let referrals = answer!(
@@ -121,7 +122,7 @@ async fn list_referrals(
 async fn create_referral(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
@@ -160,7 +161,7 @@ async fn referrals_awaiting(
 async fn open_referral(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ReferralViewJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
@@ -213,7 +214,7 @@ pub struct AnswerRequest {
 async fn answer_referral(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> ApiResult<Json<ReferralJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;

@@ -7,13 +7,14 @@ pub mod api;
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Posted, Reply, accepted, posted, render, signed_in, ticked, who};
 use crate::kit::i18n::Tr;
+use crate::kit::query::PagePath;
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::referral::ReferralInput;
@@ -50,7 +51,7 @@ struct AnswerForm {
 async fn send(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<SendForm>(&viewer, &state, &body, "cases")?;
@@ -195,7 +196,11 @@ fn data_rows(
     (facts, signals)
 }
 
-async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+async fn view(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PagePath(id): PagePath<String>,
+) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
     let tr = ctx.tr;
@@ -229,7 +234,7 @@ async fn view(viewer: Viewer, State(state): State<AppState>, Path(id): Path<Stri
 async fn answer(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<AnswerForm>(&viewer, &state, &body, "inbox")?;

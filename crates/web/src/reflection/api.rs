@@ -2,11 +2,12 @@
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, created, parse_json, rfc3339, who};
 use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::query::ApiPath;
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use mnir_store::{NoRemovalFlag, ReflectionRecord};
@@ -78,7 +79,7 @@ impl From<ReflectionRecord> for ReflectionJson {
 async fn offer_reflection(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
@@ -101,7 +102,7 @@ async fn offer_reflection(
 async fn end_reflection(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let Caller { user, tr } = caller(&state, &headers).await?;

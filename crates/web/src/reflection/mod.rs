@@ -6,13 +6,14 @@ pub mod api;
 use crate::kit::auth::Viewer;
 use crate::kit::form::{Opt, Posted, Reply, accepted, options, posted, render, signed_in, who};
 use crate::kit::i18n::Tr;
+use crate::kit::query::PagePath;
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::cases::OpenCase;
@@ -145,7 +146,7 @@ struct EndForm {
 async fn offer_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<OfferForm>(&viewer, &state, &body, "cases")?;
@@ -164,7 +165,7 @@ async fn offer_submit(
 async fn end_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<EndForm>(&viewer, &state, &body, "cases")?;
