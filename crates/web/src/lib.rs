@@ -5,6 +5,7 @@
 //! the result in the user's language, so a page and the API can never differ in what they let a
 //! user see or do.
 
+mod account;
 pub mod api;
 mod cases;
 pub mod clocks;
@@ -34,6 +35,7 @@ pub use mnir_app::{Clock, SystemClock};
 /// Every feature's pages, each route declared once.
 fn pages() -> PageRoutes {
     cases::routes()
+        .merge(account::routes())
         .merge(identification::routes())
         .merge(clocks::routes())
         .merge(consent::routes())
