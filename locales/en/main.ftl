@@ -215,6 +215,8 @@ error-back-dashboard = Back to the dashboard
 error-api-unauthorized = A valid API token is required (Authorization: Bearer …).
 error-invalid = Some fields are not valid.
 error-query = The address has a malformed or repeated parameter: { $detail }
+error-too-large = The request is larger than the 256 KiB the server accepts.
+error-request = The request could not be read (wrong method, header or body).
 error-json = The request body is not valid JSON: { $detail }
 
 denial-role-missing = This needs one of the roles: { $roles }.

@@ -220,6 +220,8 @@ error-back-dashboard = Înapoi la panou
 error-api-unauthorized = Este necesar un jeton API valid (Authorization: Bearer …).
 error-invalid = Unele câmpuri nu sunt valide.
 error-query = Adresa are un parametru greșit sau repetat: { $detail }
+error-too-large = Cererea depășește 256 KiB, cât primește serverul.
+error-request = Cererea nu a putut fi citită (metodă, antet sau corp greșit).
 error-json = Corpul cererii nu este JSON valid: { $detail }
 
 denial-role-missing = Este nevoie de unul dintre rolurile: { $roles }.

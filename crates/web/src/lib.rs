@@ -65,6 +65,10 @@ pub fn router(state: AppState) -> Router {
             kit::security::headers,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kit::error::api_error_shape,
+        ))
         .with_state(state)
 }
 

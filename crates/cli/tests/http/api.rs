@@ -412,3 +412,41 @@ async fn an_address_that_does_not_decode_is_not_found_in_the_usual_shape() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.starts_with("<!DOCTYPE html>"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn refusals_made_before_any_handler_are_json_too() {
+    let app = sqlite_app().await;
+    let user = app.user("ion", "IGPR", "screener").await;
+    let token = app.token(&user).await;
+    let huge = serde_json::json!({ "notes": "x".repeat(300 * 1024) });
+    let r = app
+        .api_lang(
+            "POST",
+            "/api/v1/cases",
+            Some(&token),
+            Some(huge),
+            Some("en"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "too_large", "{}", r.body);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("256 KiB")
+    );
+    let r = app
+        .api_lang("DELETE", "/api/v1/cases", Some(&token), None, Some("ro"))
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "invalid", "{}", r.body);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cererea nu a putut fi citită")
+    );
+    let list = app.api("GET", "/api/v1/cases", Some(&token), None).await;
+    assert_eq!(list.json()["total"], 0, "nothing stored: {}", list.body);
+}

@@ -216,3 +216,33 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// Gives every refusal of an API route the API's JSON shape, including the ones made before a
+/// handler runs (a body over the size limit, a method the route does not take), which the
+/// framework answers in plain text.
+pub async fn api_error_shape(
+    axum::extract::State(state): axum::extract::State<crate::kit::state::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let tr = Tr::new(crate::kit::auth::request_lang(&state, request.headers()));
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ("too_large", tr.t("error-too-large"))
+    } else {
+        ("invalid", tr.t("error-request"))
+    };
+    ApiError::new(status, code, message).into_response()
+}
