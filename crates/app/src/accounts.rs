@@ -303,13 +303,7 @@ pub async fn set_organisation_active_by_admin(
             "admin-not-own-organisation",
         )));
     }
-    let mut org = app
-        .store()
-        .organisation(code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    org.active = active;
-    Ok(app.store().upsert_organisation(&org, &who.by).await?)
+    switch_organisation(app, code, active, &who.by).await
 }
 
 /// How an API token is named where it is listed and revoked: the start of its hash, which is
@@ -329,16 +323,39 @@ pub async fn own_tokens(app: &App, who: &Who<'_>) -> AppResult<Vec<mnir_store::A
 /// Revokes one of the user's own tokens by its id ([`token_id`]); `NotFound` for a token that
 /// is not theirs.
 pub async fn revoke_own_token(app: &App, who: &Who<'_>, id: &str) -> AppResult<()> {
-    let id = id.trim();
-    let token = own_tokens(app, who)
-        .await?
-        .into_iter()
-        .find(|t| !id.is_empty() && token_id(t) == id)
-        .ok_or(AppError::NotFound)?;
+    let token = token_named(own_tokens(app, who).await?, id)?;
     Ok(app
         .store()
         .revoke_api_token(&token.token_hash, &who.by)
         .await?)
+}
+
+/// The token of `tokens` named `id` ([`token_id`]); `NotFound` when there is none.
+pub(crate) fn token_named(
+    tokens: Vec<mnir_store::ApiTokenRecord>,
+    id: &str,
+) -> AppResult<mnir_store::ApiTokenRecord> {
+    let id = id.trim();
+    tokens
+        .into_iter()
+        .find(|t| !id.is_empty() && token_id(t) == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Switches an organisation on or off as `by`; `NotFound` for an unknown code.
+pub(crate) async fn switch_organisation(
+    app: &App,
+    code: &str,
+    active: bool,
+    by: &AuditActor,
+) -> AppResult<()> {
+    let mut org = app
+        .store()
+        .organisation(code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    org.active = active;
+    Ok(app.store().upsert_organisation(&org, by).await?)
 }
 
 /// Every organisation with its settings, for an administrator.

@@ -205,16 +205,8 @@ pub async fn set_user_active(app: &App, login: &str, active: bool) -> AppResult<
 /// Enables or disables an organisation by its code; its users' sessions and tokens stop working
 /// while it is disabled (every request checks it).
 pub async fn set_organisation_active(app: &App, code: &str, active: bool) -> AppResult<()> {
-    let mut org = app
-        .store()
-        .organisation(code.trim())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    org.active = active;
-    Ok(app
-        .store()
-        .upsert_organisation(&org, &AuditActor::cli(app.now()))
-        .await?)
+    crate::accounts::switch_organisation(app, code.trim(), active, &AuditActor::cli(app.now()))
+        .await
 }
 
 pub use crate::accounts::token_id;
@@ -232,12 +224,7 @@ pub async fn tokens_of(app: &App, login: &str) -> AppResult<Vec<mnir_store::ApiT
 /// Revokes the account's token named `id` (see [`token_id`]); `NotFound` when the account has
 /// no such token.
 pub async fn revoke_token(app: &App, login: &str, id: &str) -> AppResult<()> {
-    let id = id.trim();
-    let token = tokens_of(app, login)
-        .await?
-        .into_iter()
-        .find(|t| !id.is_empty() && token_id(t) == id)
-        .ok_or(AppError::NotFound)?;
+    let token = crate::accounts::token_named(tokens_of(app, login).await?, id)?;
     Ok(app
         .store()
         .revoke_api_token(&token.token_hash, &AuditActor::cli(app.now()))

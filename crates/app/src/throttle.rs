@@ -120,8 +120,9 @@ impl Throttle {
     }
 
     /// How long this login from this address must still wait before it may be tried again;
-    /// `None` when it may be tried now.
-    pub fn wait_ms(
+    /// `None` when it may be tried now (for the tests: sign-in asks through `try_begin`).
+    #[cfg(test)]
+    fn wait_ms(
         &self,
         policy: &ThrottlePolicy,
         login: &str,
@@ -213,7 +214,8 @@ impl Throttle {
     }
 
     /// How many keys are remembered (for tests of the bound).
-    pub fn remembered(&self) -> usize {
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
         self.failures
             .lock()
             .unwrap_or_else(|e| e.into_inner())

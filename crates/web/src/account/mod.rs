@@ -254,7 +254,7 @@ async fn account_token_revoke(
     PagePath(id): PagePath<String>,
     body: Bytes,
 ) -> PageResult {
-    let Posted { user, ctx, .. } = posted::<ActiveForm>(&viewer, &state, &body, "account")?;
+    let Posted { user, ctx, .. } = posted::<ButtonForm>(&viewer, &state, &body, "account")?;
     mnir_app::accounts::revoke_own_token(&state.app, &who(&state, user), &id)
         .await
         .map_err(|e| e.page(&ctx, "account-title"))?;
@@ -321,12 +321,26 @@ struct AdminUserRow {
     own: bool,
 }
 
-/// The administrator's switch of an account.
+/// The administrator's switch of an account or an organisation: `yes` or `no`.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ActiveForm {
     active: String,
 }
+
+impl ActiveForm {
+    fn wanted(&self, ctx: &PageCtx) -> Result<bool, Reply> {
+        match self.active.as_str() {
+            "yes" => Ok(true),
+            "no" => Ok(false),
+            _ => Err(PageError::bad_request(ctx, ctx.t("error-invalid")).into()),
+        }
+    }
+}
+
+/// A form with nothing but its CSRF token (checked by the layer): a button.
+#[derive(Deserialize, Default)]
+struct ButtonForm {}
 
 async fn admin_user_active(
     viewer: Viewer,
@@ -335,11 +349,7 @@ async fn admin_user_active(
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<ActiveForm>(&viewer, &state, &body, "admin")?;
-    let active = match form.active.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(PageError::bad_request(&ctx, ctx.t("error-invalid")).into()),
-    };
+    let active = form.wanted(&ctx)?;
     mnir_app::accounts::set_active_by_admin(&state.app, &who(&state, user), &id, active)
         .await
         .map_err(|e| e.page(&ctx, "admin-users-title"))?;
@@ -414,11 +424,7 @@ async fn admin_org_active(
     body: Bytes,
 ) -> PageResult {
     let Posted { user, ctx, form } = posted::<ActiveForm>(&viewer, &state, &body, "admin")?;
-    let active = match form.active.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(PageError::bad_request(&ctx, ctx.t("error-invalid")).into()),
-    };
+    let active = form.wanted(&ctx)?;
     mnir_app::accounts::set_organisation_active_by_admin(
         &state.app,
         &who(&state, user),
