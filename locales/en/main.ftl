@@ -608,3 +608,41 @@ user-org-unknown = The organisation “{ $org }” does not exist.
 user-login-exists = The user name “{ $login }” is taken already.
 synthetic-no-organisations = The default organisations are missing: run mnir init first.
 synthetic-seed-used = The cases of this seed are in the database already; choose another seed.
+
+# Two-factor sign-in
+code-title = Sign-in code
+code-intro = Enter the six-digit code your authenticator app shows for mnir, or one of your recovery codes.
+code-label = Code
+code-submit = Continue
+code-restart = Sign in with another account
+two-factor-title = Two-factor sign-in
+two-factor-wrong-code = The code is wrong or has been used already. Wait for the next code in your app and try again.
+two-factor-session-gone = The sign-in took too long. Sign in again.
+two-factor-already-on = Two-factor sign-in is on for this account already.
+two-factor-no-enrolment = No enrolment is waiting for a code. Open the two-factor page again.
+two-factor-required = Your role gives access to case data, so signing in needs a second factor. Set it up now to continue.
+two-factor-optional = Two-factor sign-in is optional for your roles, and recommended: a stolen password alone will not open your account.
+two-factor-step-scan = 1. Scan this code with an authenticator app (for example Aegis, FreeOTP or Google Authenticator), or type the key below into it.
+two-factor-qr-label = QR code of the key, for your authenticator app
+two-factor-key = Key
+two-factor-open-app = Open in an authenticator app on this device
+two-factor-step-confirm = 2. Enter the six-digit code the app now shows
+two-factor-confirm = Turn on two-factor sign-in
+two-factor-on-since = On since { $since }.
+two-factor-codes-left = { $count ->
+        [one] One recovery code is left.
+       *[other] { $count } recovery codes are left.
+    }
+two-factor-renew = New recovery codes
+two-factor-renew-intro = New recovery codes replace all the old ones. Enter a code from your app to get them.
+two-factor-lost = Lost your phone? An administrator can reset your two-factor sign-in; you then set it up again.
+two-factor-codes-title = Your recovery codes
+two-factor-codes-intro = Each code signs you in once when you do not have your phone. Write them down or print them and keep them apart from the phone: they are not shown again.
+two-factor-continue = Continue
+account-two-factor-off = Off.
+account-two-factor-manage = Two-factor sign-in settings
+user-two-factor = Two-factor
+user-two-factor-on = on
+user-two-factor-off = off
+user-two-factor-reset = Reset
+token-needs-two-factor = { $login } must set up two-factor sign-in before an API token can be issued: the jurisdiction requires it of the account's roles.

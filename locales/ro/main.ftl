@@ -615,3 +615,42 @@ user-org-unknown = Organizația „{ $org }” nu există.
 user-login-exists = Numele de utilizator „{ $login }” este deja folosit.
 synthetic-no-organisations = Lipsesc organizațiile implicite: rulați întâi mnir init.
 synthetic-seed-used = Cazurile acestei semințe sunt deja în baza de date; alegeți altă sămânță.
+
+# Autentificarea în doi pași
+code-title = Codul de autentificare
+code-intro = Introduceți codul de șase cifre afișat pentru mnir de aplicația de autentificare sau unul dintre codurile de recuperare.
+code-label = Cod
+code-submit = Continuă
+code-restart = Autentificare cu alt cont
+two-factor-title = Autentificare în doi pași
+two-factor-wrong-code = Codul este greșit sau a fost deja folosit. Așteptați codul următor din aplicație și încercați din nou.
+two-factor-session-gone = Autentificarea a durat prea mult. Autentificați-vă din nou.
+two-factor-already-on = Autentificarea în doi pași este deja activă pentru acest cont.
+two-factor-no-enrolment = Nicio configurare nu așteaptă un cod. Deschideți din nou pagina autentificării în doi pași.
+two-factor-required = Rolul dumneavoastră dă acces la datele cazurilor, așa că autentificarea cere un al doilea factor. Configurați-l acum pentru a continua.
+two-factor-optional = Pentru rolurile dumneavoastră autentificarea în doi pași este opțională, dar recomandată: o parolă furată nu vă mai deschide singură contul.
+two-factor-step-scan = 1. Scanați acest cod cu o aplicație de autentificare (de exemplu Aegis, FreeOTP sau Google Authenticator) sau introduceți în ea cheia de mai jos.
+two-factor-qr-label = Codul QR al cheii, pentru aplicația de autentificare
+two-factor-key = Cheie
+two-factor-open-app = Deschide într-o aplicație de autentificare de pe acest dispozitiv
+two-factor-step-confirm = 2. Introduceți codul de șase cifre afișat acum de aplicație
+two-factor-confirm = Activează autentificarea în doi pași
+two-factor-on-since = Activă din { $since }.
+two-factor-codes-left = { $count ->
+        [one] A rămas un cod de recuperare.
+        [few] Au rămas { $count } coduri de recuperare.
+       *[other] Au rămas { $count } de coduri de recuperare.
+    }
+two-factor-renew = Coduri noi de recuperare
+two-factor-renew-intro = Codurile noi de recuperare le înlocuiesc pe toate cele vechi. Introduceți un cod din aplicație pentru a le primi.
+two-factor-lost = Ați pierdut telefonul? Un administrator vă poate reseta autentificarea în doi pași; apoi o configurați din nou.
+two-factor-codes-title = Codurile dumneavoastră de recuperare
+two-factor-codes-intro = Fiecare cod vă autentifică o singură dată când nu aveți telefonul la îndemână. Notați-le sau tipăriți-le și păstrați-le departe de telefon: nu mai sunt afișate.
+two-factor-continue = Continuă
+account-two-factor-off = Inactivă.
+account-two-factor-manage = Setările autentificării în doi pași
+user-two-factor = Doi pași
+user-two-factor-on = activă
+user-two-factor-off = inactivă
+user-two-factor-reset = Resetează
+token-needs-two-factor = { $login } trebuie să configureze autentificarea în doi pași înainte de a primi un jeton API: jurisdicția o cere rolurilor contului.

@@ -6,7 +6,9 @@ use crate::throttle::ThrottlePolicy;
 use crate::{App, AppError, AppResult, Who};
 use mnir_crypto::{PasswordCost, random_secret, secret_hash};
 use mnir_domain::{Action, can};
-use mnir_store::{AuditActor, AuditEntry, AuditVerdict, Organisation, SessionRecord, User};
+use mnir_store::{
+    AuditActor, AuditEntry, AuditVerdict, Organisation, SessionRecord, SessionStage, User,
+};
 
 /// Shortest password an account may have.
 pub const MIN_PASSWORD: usize = 12;
@@ -33,9 +35,11 @@ impl Default for AccountPolicy {
 }
 
 pub enum SignIn {
-    /// The secret of the new session, for its cookie (only its hash is stored).
+    /// The secret of the new session, for its cookie (only its hash is stored), and how far it
+    /// got: signed in, or waiting for the second factor or its enrolment.
     Success {
         session_secret: String,
+        stage: SessionStage,
     },
     BadCredentials,
     /// Too many failures of this login, or from this address: try again after this many
@@ -45,7 +49,7 @@ pub enum SignIn {
     },
 }
 
-fn wait_seconds(ms: i64) -> i64 {
+pub(crate) fn wait_seconds(ms: i64) -> i64 {
     (ms + 999) / 1000
 }
 
@@ -91,28 +95,106 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
         };
         return SignIn::BadCredentials;
     };
-    if app
-        .store()
-        .record_login_attempt(&user.id, true, now)
-        .await
-        .is_err()
-    {
-        return SignIn::BadCredentials;
+    let stage = crate::two_factor::stage_after_password(app, &user);
+    if stage == SessionStage::Full {
+        return match open_session(app, &user, login, client).await {
+            Some(session_secret) => SignIn::Success {
+                session_secret,
+                stage,
+            },
+            None => SignIn::BadCredentials,
+        };
     }
+    // The password alone proves half: the failures counted for this login stay counted (a code
+    // guessed after a right password is held back as much as a password), and the session opened
+    // here reaches nothing but its second step, for a few minutes.
+    let by = app.who(&user, "web").by;
+    let _ = app
+        .store()
+        .audit(
+            "auth.password_ok",
+            &format!("user:{}", user.id),
+            &format!("next={}", stage.as_str()),
+            &by,
+        )
+        .await;
+    match new_session(app, &user, stage, crate::two_factor::PENDING_MS).await {
+        Some(session_secret) => SignIn::Success {
+            session_secret,
+            stage,
+        },
+        None => SignIn::BadCredentials,
+    }
+}
+
+/// Records a complete sign-in and opens a full session for it; `None` when the store fails.
+async fn open_session(app: &App, user: &User, login: &str, client: &str) -> Option<String> {
+    app.store()
+        .record_login_attempt(&user.id, true, app.now())
+        .await
+        .ok()?;
     app.throttle.succeeded(login, client);
-    // A new random id at every sign-in: a session id planted before it is never promoted.
+    new_session(
+        app,
+        user,
+        SessionStage::Full,
+        app.policy().session_absolute_ms,
+    )
+    .await
+}
+
+async fn new_session(
+    app: &App,
+    user: &User,
+    stage: SessionStage,
+    lifetime_ms: i64,
+) -> Option<String> {
+    let now = app.now();
+    // A new random id at every step of sign-in: a session id planted or seen before it is never
+    // promoted.
     let session_secret = random_secret();
     let record = SessionRecord {
         id_hash: secret_hash(&session_secret),
         user_id: user.id.clone(),
         created_at_ms: now,
         last_seen_ms: now,
-        expires_at_ms: now.later_by(app.policy().session_absolute_ms),
+        expires_at_ms: now.later_by(lifetime_ms),
+        stage,
     };
-    if app.store().create_session(&record).await.is_err() {
-        return SignIn::BadCredentials;
-    }
-    SignIn::Success { session_secret }
+    app.store().create_session(&record).await.ok()?;
+    Some(session_secret)
+}
+
+/// The second step of a sign-in: the code (or a recovery code) for the session waiting for it.
+/// On success the waiting session is replaced by a full one, whose secret is returned.
+pub async fn second_step(
+    app: &App,
+    pending_secret: &str,
+    typed: &str,
+    client: &str,
+) -> AppResult<String> {
+    let Some((user, SessionStage::SecondFactor)) = session_of(app, pending_secret).await else {
+        return Err(AppError::conflict("two-factor-session-gone"));
+    };
+    crate::two_factor::check(app, &user, typed, client).await?;
+    finish_sign_in(app, pending_secret, &user, client).await
+}
+
+/// Ends a waiting session and opens the full one that replaces it (after the second step, or
+/// after enrolling), returning the new secret.
+pub async fn finish_sign_in(
+    app: &App,
+    pending_secret: &str,
+    user: &User,
+    client: &str,
+) -> AppResult<String> {
+    let _ = app
+        .store()
+        .delete_session(&secret_hash(pending_secret))
+        .await;
+    open_session(app, user, &user.login, client)
+        .await
+        .ok_or_else(|| AppError::Internal("the session could not be stored".into()))
 }
 
 /// Makes what sign-in needs before the first request, so that the first unknown login takes as
@@ -123,8 +205,10 @@ pub async fn prepare_sign_in(app: &App) {
         .await;
 }
 
-/// The user behind a session secret, if the session is within its idle and absolute limits.
-pub async fn session_user(app: &App, secret: &str) -> Option<User> {
+/// The user behind a session secret and how far the session got, if it is within its idle and
+/// absolute limits. A full session of an account that must have a second factor and has none
+/// (the requirement came after it was opened) counts as waiting for enrolment.
+pub async fn session_of(app: &App, secret: &str) -> Option<(User, SessionStage)> {
     let hash = secret_hash(secret);
     let store = app.store();
     let session = store.session(&hash).await.ok()??;
@@ -144,7 +228,23 @@ pub async fn session_user(app: &App, secret: &str) -> Option<User> {
     if now.millis_since(session.last_seen_ms) > 60_000 {
         let _ = store.touch_session(&hash, now).await;
     }
-    Some(user)
+    let stage = match session.stage {
+        SessionStage::Full
+            if user.two_factor_since.is_none() && crate::two_factor::required_for(app, &user) =>
+        {
+            SessionStage::Enrol
+        }
+        stage => stage,
+    };
+    Some((user, stage))
+}
+
+/// The user behind a session secret, if the session is signed in fully.
+pub async fn session_user(app: &App, secret: &str) -> Option<User> {
+    match session_of(app, secret).await? {
+        (user, SessionStage::Full) => Some(user),
+        _ => None,
+    }
 }
 
 /// Ends a session (a sign-out, or the old session replaced at sign-in), audited when a user
@@ -172,7 +272,11 @@ pub async fn token_user(app: &App, token: &str) -> Option<User> {
         return None;
     }
     let user = app.store().user_by_id(&record.user_id).await.ok()??;
-    (user.active && user.org.active).then_some(user)
+    // A token made before the jurisdiction required a second factor of this account's roles
+    // stops with the requirement until the account enrols.
+    let second_factor_missing =
+        user.two_factor_since.is_none() && crate::two_factor::required_for(app, &user);
+    (user.active && user.org.active && !second_factor_missing).then_some(user)
 }
 
 async fn verify_password(app: &App, password: String, stored: String) -> bool {

@@ -20,6 +20,7 @@ pub mod referral;
 pub mod reflection;
 pub mod text;
 pub mod throttle;
+pub mod two_factor;
 
 pub use accounts::AccountPolicy;
 pub use error::{AppError, AppResult, Arg, FieldIssue, Message};

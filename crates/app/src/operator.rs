@@ -176,6 +176,13 @@ pub async fn issue_token(app: &App, login: &str, lifetime_ms: i64) -> AppResult<
         .user_by_login(login)
         .await?
         .ok_or(AppError::NotFound)?;
+    // A token skips the sign-in page, so it is given only to an account that has what sign-in
+    // would ask of it.
+    if user.two_factor_since.is_none() && crate::two_factor::required_for(app, &user) {
+        return Err(AppError::Conflict(
+            Message::new("token-needs-two-factor").with("login", Arg::Text(user.login)),
+        ));
+    }
     let secret = mnir_crypto::random_secret();
     let by = operator(app);
     let record = ApiTokenRecord {
@@ -186,6 +193,20 @@ pub async fn issue_token(app: &App, login: &str, lifetime_ms: i64) -> AppResult<
     };
     app.store().create_api_token(&record, &by).await?;
     Ok(secret)
+}
+
+/// Removes the second factor of an account by its login (a lost device); its sessions and
+/// tokens end, and it enrols again at its next sign-in if its roles require it.
+pub async fn reset_two_factor(app: &App, login: &str) -> AppResult<()> {
+    let user = app
+        .store()
+        .user_by_login(login.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(app
+        .store()
+        .reset_two_factor(&user.id, &AuditActor::cli(app.now()))
+        .await?)
 }
 
 /// Enables or disables an account by its login; a disabled account's sessions and API tokens
@@ -544,6 +565,15 @@ mod tests {
         let user = create_account(&app, valid.expect("valid"))
             .await
             .expect("created");
+        // The built-in profile requires a second factor of the account's role: no token before
+        // it enrols. Under a profile that requires it of no role, the token is issued.
+        match issue_token(&app, "maria.ong", 60_000).await {
+            Err(AppError::Conflict(m)) => assert_eq!(m.id, "token-needs-two-factor"),
+            other => panic!("a token before enrolling: {:?}", other.err()),
+        }
+        let mut open = mnir_domain::jurisdiction::Jurisdiction::romania();
+        open.two_factor_roles.clear();
+        let app = app.with_jurisdiction(open);
         let secret = issue_token(&app, "maria.ong", 60_000)
             .await
             .expect("issued");

@@ -67,6 +67,10 @@ fn refusal(e: AppError) -> anyhow::Error {
                 text_arg(m, "org")
             ),
             "user-login-exists" => format!("login `{}` already exists", text_arg(m, "login")),
+            "token-needs-two-factor" => format!(
+                "{} must set up two-factor sign-in (on its account page) before it gets an API token: the jurisdiction requires it of the account's roles",
+                text_arg(m, "login")
+            ),
             "synthetic-no-organisations" => {
                 "the default organisations are missing: run `mnir init` first".to_string()
             }
@@ -182,6 +186,20 @@ pub async fn user_set_active(db: &DbArgs, login: &str, active: bool) -> anyhow::
     }
 }
 
+pub async fn user_totp_reset(db: &DbArgs, login: &str) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    match operator::reset_two_factor(&operator_app(store), login).await {
+        Ok(()) => {
+            println!(
+                "two-factor sign-in of {login} reset: its sessions and API tokens are ended; it sets up a new key at its next sign-in"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(mnir_app::AppError::NotFound) => Err(usage(format!("unknown login `{login}`"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn org_set_active(db: &DbArgs, code: &str, active: bool) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     match operator::set_organisation_active(&operator_app(store), code, active).await {
@@ -234,10 +252,15 @@ pub async fn user_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     for u in operator::users(&operator_app(store)).await? {
         println!(
-            "{:<24} {:<12} {}{}",
+            "{:<24} {:<12} {}{}{}",
             u.login,
             u.org.code,
             u.roles,
+            if u.two_factor_since.is_some() {
+                " (two-factor)"
+            } else {
+                ""
+            },
             if u.active { "" } else { " (disabled)" }
         );
     }
@@ -266,13 +289,20 @@ pub fn parse_ttl(ttl: &str) -> anyhow::Result<i64> {
     Ok(n * unit_ms)
 }
 
-pub async fn token_issue(db: &DbArgs, login: &str, ttl: &str) -> anyhow::Result<ExitCode> {
+pub async fn token_issue(
+    db: &DbArgs,
+    login: &str,
+    ttl: &str,
+    jurisdiction_name: &str,
+) -> anyhow::Result<ExitCode> {
     let ttl_ms = parse_ttl(ttl)?;
+    let rules = jurisdiction(jurisdiction_name)?;
     let (store, _) = open(db).await?;
-    let token = match operator::issue_token(&operator_app(store), login, ttl_ms).await {
+    let app = operator_app(store).with_jurisdiction(rules);
+    let token = match operator::issue_token(&app, login, ttl_ms).await {
         Ok(token) => token,
         Err(AppError::NotFound) => return Err(usage(format!("unknown login `{login}`"))),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(refusal(e)),
     };
     println!("{token}");
     Ok(ExitCode::SUCCESS)
@@ -645,15 +675,15 @@ pub async fn demo(
     if !insecure {
         println!("Listening beyond localhost: cookies require HTTPS in front of mnir.");
     }
+    // A newcomer may have no authenticator app at hand: in the demo no role needs a second
+    // factor, and anyone may still set one up to see how it works.
+    let mut rules = ServerRules::default();
+    rules.jurisdiction.two_factor_roles.clear();
+    println!(
+        "\nTwo-factor sign-in is optional in the demo, so every account opens with its password;\n`mnir serve` requires it of the roles that see case data. Try it at /account/two-factor."
+    );
     println!("\nOpen http://{listen}/ — stop with Ctrl+C.");
-    run_server(
-        store,
-        keys,
-        web_config(insecure, "ro")?,
-        listen,
-        ServerRules::default(),
-    )
-    .await
+    run_server(store, keys, web_config(insecure, "ro")?, listen, rules).await
 }
 
 fn code_list(text: &str) -> std::collections::BTreeSet<String> {

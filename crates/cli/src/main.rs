@@ -280,6 +280,15 @@ enum UserCommand {
         #[arg(long)]
         login: String,
     },
+    /// Remove an account's two-factor sign-in (a lost phone): its key and recovery codes go,
+    /// its sessions and API tokens end, and it sets two-factor sign-in up again when it next
+    /// signs in (if its roles require it).
+    TotpReset {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -293,6 +302,10 @@ enum TokenCommand {
         /// Lifetime, e.g. 30d, 12h, 45m.
         #[arg(long, default_value = "30d")]
         ttl: String,
+        /// The profile the server runs under (`ro`, built in, or a .toml path): it says which
+        /// roles need two-factor sign-in, and so which accounts may get a token before enrolling.
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
     },
     /// List an account's API tokens: id, issued, expires.
     List {
@@ -550,9 +563,18 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::User {
             command: UserCommand::Enable { db, login },
         } => user_set_active(&db, &login, true).await,
+        Command::User {
+            command: UserCommand::TotpReset { db, login },
+        } => user_totp_reset(&db, &login).await,
         Command::Token {
-            command: TokenCommand::Issue { db, login, ttl },
-        } => token_issue(&db, &login, &ttl).await,
+            command:
+                TokenCommand::Issue {
+                    db,
+                    login,
+                    ttl,
+                    jurisdiction,
+                },
+        } => token_issue(&db, &login, &ttl, &jurisdiction).await,
         Command::Token {
             command: TokenCommand::List { db, login },
         } => token_list(&db, &login).await,

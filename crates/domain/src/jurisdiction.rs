@@ -62,6 +62,9 @@ pub struct Jurisdiction {
     pub utc_offset_hours: i32,
     pub holidays: HolidayRules,
     pub clocks: BTreeMap<ClockKind, ClockDefinition>,
+    /// The roles whose holders must sign in with a second factor (a time-based code after the
+    /// password); an account holding any of them is sent to enrolment until it has one.
+    pub two_factor_roles: Vec<crate::Role>,
 }
 
 #[derive(Deserialize)]
@@ -69,7 +72,14 @@ pub struct Jurisdiction {
 struct RawProfile {
     jurisdiction: RawJurisdiction,
     holidays: RawHolidays,
+    sign_in: Option<RawSignIn>,
     clocks: BTreeMap<String, RawClock>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignIn {
+    two_factor_required_for: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -160,6 +170,23 @@ impl Jurisdiction {
                 "holidays.easter_offsets: offsets must be within 100 days of Easter".to_string(),
             );
         }
+        let mut two_factor_roles = Vec::new();
+        match &raw.sign_in {
+            // Left out, a profile would silently let every role in on a password alone.
+            None => errors.push(
+                "sign_in: missing (say which roles sign in with a second factor: \
+                 two_factor_required_for = [\"case_worker\", ...], or [] for none)"
+                    .to_string(),
+            ),
+            Some(sign_in) => {
+                for (i, text) in sign_in.two_factor_required_for.iter().enumerate() {
+                    match text.parse::<crate::Role>() {
+                        Ok(role) => two_factor_roles.push(role),
+                        Err(e) => errors.push(format!("sign_in.two_factor_required_for[{i}]: {e}")),
+                    }
+                }
+            }
+        }
         let mut clocks = BTreeMap::new();
         for (name, clock) in &raw.clocks {
             let kind = ClockKind::parse(name);
@@ -237,7 +264,13 @@ impl Jurisdiction {
                 easter_offsets: raw.holidays.easter_offsets,
             },
             clocks,
+            two_factor_roles,
         })
+    }
+
+    /// Whether an account holding `roles` must sign in with a second factor.
+    pub fn requires_two_factor(&self, roles: &crate::RoleSet) -> bool {
+        roles.any(&self.two_factor_roles)
     }
 
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
@@ -313,6 +346,42 @@ mod tests {
             Length::CalendarDays(90)
         );
         assert_eq!(ro.clocks.len(), REQUIRED_CLOCKS.len());
+        // Every role that sees case data (mnir.md §2) signs in with a second factor; the trainer
+        // (synthetic cases) and the administrator (no case content) may.
+        let case_roles: crate::RoleSet =
+            "screener,case_worker,identification_officer,supervisor,coordinator,investigator"
+                .parse()
+                .unwrap();
+        for role in crate::Role::ALL {
+            let alone = crate::RoleSet::new(vec![role]);
+            assert_eq!(
+                ro.requires_two_factor(&alone),
+                case_roles.contains(role),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_profile_must_say_who_signs_in_with_a_second_factor() {
+        let ro = include_str!("../../../data/jurisdictions/ro.toml");
+        let start = ro
+            .find("[sign_in]")
+            .expect("the Romanian profile has a [sign_in] table");
+        let end = start + ro[start..].find("\n\n").unwrap();
+        let without = format!("{}{}", &ro[..start], &ro[end..]);
+        let errors = Jurisdiction::parse(&without).unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.starts_with("sign_in: missing")),
+            "{errors:?}"
+        );
+        let none = format!(
+            "{}[sign_in]\ntwo_factor_required_for = []{}",
+            &ro[..start],
+            &ro[end..]
+        );
+        let parsed = Jurisdiction::parse(&none).unwrap();
+        assert!(!parsed.requires_two_factor(&"case_worker".parse().unwrap()));
     }
 
     #[test]
@@ -323,6 +392,7 @@ mod tests {
             .replace("easter = \"orthodox\"", "easter = \"julian\"")
             .replace("country = \"RO\"", "country = \"Romania\"")
             .replace("role = \"supervisor\"", "role = \"boss\"")
+            .replace("\"investigator\"]", "\"investigator\", \"janitor\"]")
             .replace("[clocks.emergency_compensation]\nlength = \"72h\"\non_expiry = \"task_to_legal_advisor\"\nrole = \"case_worker\"\n", "");
         let errors = Jurisdiction::parse(&text).unwrap_err();
         let joined = errors.join("\n");
@@ -333,6 +403,7 @@ mod tests {
             "clocks.emergency_compensation: missing",
             "jurisdiction.country",
             "clocks.identification_interview.role: unknown role `boss`",
+            "sign_in.two_factor_required_for[6]: unknown role `janitor`",
         ] {
             assert!(joined.contains(key), "{key} not named in:\n{joined}");
         }

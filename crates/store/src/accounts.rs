@@ -37,6 +37,8 @@ pub struct User {
     pub active: bool,
     /// Failed sign-ins since the last successful one: shown to administrators, never a lock.
     pub failed_logins: i64,
+    /// Since when the account signs in with a second factor; `None` when it has not enrolled.
+    pub two_factor_since: Option<Timestamp>,
 }
 
 impl User {
@@ -52,6 +54,37 @@ impl User {
     }
 }
 
+/// How far a session has got through sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// Signed in: the pages behind sign-in are open to it.
+    Full,
+    /// The password was right; the code of the second factor is still to come.
+    SecondFactor,
+    /// The password was right, and the account must enrol a second factor before anything else.
+    Enrol,
+}
+
+impl SessionStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStage::Full => "full",
+            SessionStage::SecondFactor => "second_factor",
+            SessionStage::Enrol => "enrol",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SessionStage> {
+        [
+            SessionStage::Full,
+            SessionStage::SecondFactor,
+            SessionStage::Enrol,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub id_hash: String,
@@ -59,6 +92,18 @@ pub struct SessionRecord {
     pub created_at_ms: Timestamp,
     pub last_seen_ms: Timestamp,
     pub expires_at_ms: Timestamp,
+    pub stage: SessionStage,
+}
+
+/// An account's second factor: the shared key of its time-based codes (decrypted) and the last
+/// 30-second step a code was accepted for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwoFactorRecord {
+    pub secret: Vec<u8>,
+    pub created_at_ms: Timestamp,
+    /// `None` while the enrolment waits for its first code.
+    pub confirmed_at_ms: Option<Timestamp>,
+    pub last_step: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,4 +174,44 @@ pub trait AccountStore: Send + Sync {
     async fn api_tokens_of(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>>;
     /// Revokes one token; `NotFound` when it does not exist.
     async fn revoke_api_token(&self, token_hash: &str, by: &AuditActor) -> StoreResult<()>;
+    /// The second factor of an account, enrolled or pending.
+    async fn two_factor(&self, user_id: &str) -> StoreResult<Option<TwoFactorRecord>>;
+    /// Starts (or starts again) an enrolment with a new shared key. `Conflict` when the account
+    /// has a confirmed second factor already: that one is only replaced after a reset.
+    async fn begin_two_factor(
+        &self,
+        user_id: &str,
+        secret: &[u8],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Confirms a pending enrolment with the step of its first code and its recovery codes
+    /// (kept only as hashes keyed by the key file). `NotFound` when no enrolment is pending.
+    async fn confirm_two_factor(
+        &self,
+        user_id: &str,
+        step: i64,
+        recovery_codes: &[String],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Takes a code's step if it is later than every step taken before; `false` when it is not
+    /// (a code replayed, or raced by a concurrent sign-in) or nothing is enrolled.
+    async fn use_two_factor_step(&self, user_id: &str, step: i64) -> StoreResult<bool>;
+    /// Uses up a recovery code; `false` when the account has no such code (left).
+    async fn use_recovery_code(
+        &self,
+        user_id: &str,
+        code: &str,
+        by: &AuditActor,
+    ) -> StoreResult<bool>;
+    /// Replaces every recovery code of an enrolled account. `NotFound` when none is enrolled.
+    async fn replace_recovery_codes(
+        &self,
+        user_id: &str,
+        recovery_codes: &[String],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    async fn recovery_codes_left(&self, user_id: &str) -> StoreResult<i64>;
+    /// Removes an account's second factor and recovery codes (a lost device), and ends its
+    /// sessions and API tokens in the same transaction. `NotFound` for an unknown account.
+    async fn reset_two_factor(&self, user_id: &str, by: &AuditActor) -> StoreResult<()>;
 }

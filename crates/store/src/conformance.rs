@@ -197,6 +197,7 @@ macro_rules! conformance_suite {
             organisations_are_saved_and_updated,
             users_logins_and_failure_counts,
             sessions_and_tokens_live_and_expire,
+            a_second_factor_enrols_takes_each_step_once_and_resets,
             cases_are_visible_only_inside_the_scope,
             filters_and_pages_partition_the_visible_cases,
             transitions_are_checked_recorded_and_audited,

@@ -49,6 +49,18 @@ fn add_screener(url: &str, login: &str) {
     assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
 }
 
+/// The Romanian profile with two-factor sign-in required of no role, written into `dir`: for the
+/// tests of API tokens, whose accounts cannot enrol from the command line.
+fn profile_without_two_factor(dir: &Path) -> String {
+    let ro = include_str!("../../../../data/jurisdictions/ro.toml");
+    let start = ro.find("two_factor_required_for = [").unwrap();
+    let end = start + ro[start..].find(']').unwrap() + 1;
+    let text = format!("{}two_factor_required_for = []{}", &ro[..start], &ro[end..]);
+    let path = dir.join("no-two-factor.toml");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -191,11 +203,34 @@ fn an_operator_sets_up_a_database_from_the_command_line() {
     );
     assert_eq!(short.status.code(), Some(2));
 
-    let token = mnir(
+    // Under the Romanian profile a case worker gets a token only after enrolling in two-factor
+    // sign-in (a token skips the sign-in page); under a profile that requires it of no role, at
+    // once.
+    let refused = mnir(
         &with(&["token", "issue", "--login", "maria.ong", "--ttl", "1d"]),
         None,
     );
-    assert_eq!(token.status.code(), Some(0));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("maria.ong must set up two-factor sign-in"),
+        "{}",
+        stderr(&refused)
+    );
+    let open_profile = profile_without_two_factor(dir.path());
+    let token = mnir(
+        &with(&[
+            "token",
+            "issue",
+            "--login",
+            "maria.ong",
+            "--ttl",
+            "1d",
+            "--jurisdiction",
+            &open_profile,
+        ]),
+        None,
+    );
+    assert_eq!(token.status.code(), Some(0), "{}", stderr(&token));
     let token = stdout(&token);
     assert_eq!(token.trim().len(), 64, "only the token is printed");
     assert!(token.trim().bytes().all(|b| b.is_ascii_hexdigit()));
@@ -492,8 +527,18 @@ fn a_served_notification_leaves_no_name_in_the_logs_or_the_database() {
         Some("parola foarte lungă\n"),
     );
     assert_eq!(user.status.code(), Some(0));
+    let open_profile = profile_without_two_factor(dir.path());
     let token = stdout(&mnir(
-        &["token", "issue", "--db", &url, "--login", "p"],
+        &[
+            "token",
+            "issue",
+            "--db",
+            &url,
+            "--login",
+            "p",
+            "--jurisdiction",
+            &open_profile,
+        ],
         None,
     ))
     .trim()
@@ -511,6 +556,8 @@ fn a_served_notification_leaves_no_name_in_the_logs_or_the_database() {
             &url,
             "--listen",
             &format!("127.0.0.1:{port}"),
+            "--jurisdiction",
+            &open_profile,
         ])
         .env("MNIR_LOG", "debug")
         .stdout(Stdio::null())
@@ -957,8 +1004,21 @@ fn an_operator_lists_and_revokes_api_tokens() {
     let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
     assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
     add_screener(&url, "p");
+    let open_profile = profile_without_two_factor(dir.path());
     for _ in 0..2 {
-        let issued = mnir(&["token", "issue", "--db", &url, "--login", "p"], None);
+        let issued = mnir(
+            &[
+                "token",
+                "issue",
+                "--db",
+                &url,
+                "--login",
+                "p",
+                "--jurisdiction",
+                &open_profile,
+            ],
+            None,
+        );
         assert_eq!(issued.status.code(), Some(0), "{}", stderr(&issued));
     }
     let list = |url: &str| {
@@ -1124,4 +1184,27 @@ fn a_trusted_proxy_may_be_one_address_or_a_network() {
         );
         assert!(health.starts_with("HTTP/1.1 200"), "{proxy}: {health}");
     }
+}
+
+#[test]
+fn an_operator_resets_two_factor_sign_in_by_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    add_screener(&url, "p");
+    let reset = mnir(&["user", "totp-reset", "--db", &url, "--login", "p"], None);
+    assert_eq!(reset.status.code(), Some(0), "{}", stderr(&reset));
+    assert!(stdout(&reset).contains("two-factor sign-in of p reset"));
+    let unknown = mnir(
+        &["user", "totp-reset", "--db", &url, "--login", "nobody"],
+        None,
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown login `nobody`"),
+        "{}",
+        stderr(&unknown)
+    );
+    let audit = mnir(&["audit", "verify", "--db", &url], None);
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr(&audit));
 }

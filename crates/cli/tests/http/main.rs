@@ -13,4 +13,5 @@ mod referral;
 mod reflection;
 mod security;
 mod support;
+mod two_factor;
 mod two_servers;

@@ -7,6 +7,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use mnir_crypto::{Keys, PasswordCost};
 use mnir_domain::defaults::romanian_organisations;
+use mnir_domain::jurisdiction::Jurisdiction;
 use mnir_domain::{AgeGroup, CaseScope, CaseState, Sex, route};
 use mnir_store::{
     ApiTokenRecord, AuditActor, CaseAccess, HistoryEntry, NewCase, NewUser, ScopeFor, Store, User,
@@ -153,7 +154,13 @@ impl App {
                 .unwrap();
         }
         let clock = Arc::new(TestClock(AtomicI64::new(START_MS)));
-        let state = AppState::new(store.clone(), keys.clone(), config(), clock.clone());
+        // The Romanian rules, except that no role needs a second factor: the tests of other
+        // features sign in with the password alone. The tests of two-factor sign-in turn the
+        // requirement on with `requiring_two_factor`.
+        let mut rules = Jurisdiction::romania();
+        rules.two_factor_roles.clear();
+        let state = AppState::new(store.clone(), keys.clone(), config(), clock.clone())
+            .with_jurisdiction(rules);
         App {
             backend,
             router: mnir_web::router(state),
@@ -163,6 +170,19 @@ impl App {
             sqlite_dir,
             _dir: dir,
         }
+    }
+
+    /// The same application under the Romanian profile as it is built in: every role that sees
+    /// case data must sign in with a second factor.
+    pub fn requiring_two_factor(mut self) -> App {
+        let state = AppState::new(
+            self.store.clone(),
+            self.keys.clone(),
+            config(),
+            self.clock.clone(),
+        );
+        self.router = mnir_web::router(state);
+        self
     }
 
     /// Adds an organisation outside the defaults (an NGO, a legal clinic) in a county.
@@ -305,10 +325,16 @@ impl App {
                     .unwrap(),
             )
             .await;
-        let session = response
+        let session = self.session_in(&response);
+        (response, session)
+    }
+
+    /// The session a response sets its cookie for, as the browser would keep it.
+    pub fn session_in(&self, response: &TestResponse) -> Option<Session> {
+        response
             .set_cookies()
             .into_iter()
-            .find(|c| c.starts_with("__Host-mnir_session="))
+            .find(|c| c.starts_with("__Host-mnir_session=") && !c.contains("Max-Age=0"))
             .map(|c| {
                 let pair = c.split(';').next().unwrap().to_string();
                 let secret = pair.split_once('=').unwrap().1.to_string();
@@ -316,8 +342,7 @@ impl App {
                     cookie: pair,
                     csrf: self.keys.csrf_token(&secret),
                 }
-            });
-        (response, session)
+            })
     }
 
     pub async fn login(&self, login: &str) -> Session {

@@ -103,15 +103,21 @@ pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
         created_at_ms: at(0),
         last_seen_ms: at(0),
         expires_at_ms: at(500),
+        stage: SessionStage::Full,
     };
     s.create_session(&session).await.unwrap();
-    s.create_session(&SessionRecord {
+    let waiting = SessionRecord {
         id_hash: "s2".into(),
         expires_at_ms: at(5000),
+        stage: SessionStage::SecondFactor,
         ..session.clone()
-    })
-    .await
-    .unwrap();
+    };
+    s.create_session(&waiting).await.unwrap();
+    assert_eq!(
+        s.session("s2").await.unwrap(),
+        Some(waiting),
+        "the stage is kept"
+    );
     s.touch_session("s1", at(42)).await.unwrap();
     assert_eq!(s.session("s1").await.unwrap().unwrap().last_seen_ms, at(42));
     assert_eq!(s.delete_expired_sessions(at(1000)).await.unwrap(), 1);
@@ -151,4 +157,175 @@ pub async fn another_key_is_refused(db: TestDb) {
         other.bind_key().await,
         Err(StoreError::KeyMismatch)
     ));
+}
+
+pub async fn a_second_factor_enrols_takes_each_step_once_and_resets(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let user = s
+        .create_user(
+            &NewUser {
+                login: "ana.pop".into(),
+                org_code: "ANITP-CJ".into(),
+                roles: "case_worker".parse().unwrap(),
+                password_hash: "h".into(),
+                now_ms: at(0),
+            },
+            &actor(0),
+        )
+        .await
+        .unwrap();
+    let id = user.id.as_str();
+    assert_eq!(user.two_factor_since, None);
+    assert_eq!(s.two_factor(id).await.unwrap(), None);
+    assert!(
+        !s.use_two_factor_step(id, 5).await.unwrap(),
+        "nothing enrolled"
+    );
+
+    // A pending enrolment can be started again with another key, and takes no codes yet.
+    s.begin_two_factor(id, b"first key of twenty b", &actor(1))
+        .await
+        .unwrap();
+    const KEY: &[u8] = b"SECRET-KEY-SENTINEL!";
+    s.begin_two_factor(id, KEY, &actor(2)).await.unwrap();
+    let pending = s.two_factor(id).await.unwrap().unwrap();
+    assert_eq!(
+        (pending.secret.as_slice(), pending.confirmed_at_ms),
+        (KEY, None)
+    );
+    assert!(
+        !s.use_two_factor_step(id, 5).await.unwrap(),
+        "a pending key takes no code"
+    );
+    assert_eq!(
+        s.user_by_id(id).await.unwrap().unwrap().two_factor_since,
+        None
+    );
+    let bytes = db.dump().await;
+    assert!(
+        !bytes.windows(KEY.len()).any(|w| w == KEY),
+        "the shared key was found in clear in the database"
+    );
+
+    let codes: Vec<String> = (0..10).map(|i| format!("recovery{i:02}")).collect();
+    s.confirm_two_factor(id, 100, &codes, &actor(3))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            s.confirm_two_factor(id, 101, &codes, &actor(3)).await,
+            Err(StoreError::NotFound)
+        ),
+        "confirmed once"
+    );
+    assert!(
+        matches!(
+            s.begin_two_factor(id, b"a key to replace it!", &actor(4))
+                .await,
+            Err(StoreError::Conflict(_))
+        ),
+        "a confirmed key is only replaced after a reset"
+    );
+    assert_eq!(
+        s.user_by_id(id).await.unwrap().unwrap().two_factor_since,
+        Some(at(3))
+    );
+    let needle = b"recovery03";
+    assert!(
+        !db.dump().await.windows(needle.len()).any(|w| w == needle),
+        "a recovery code was found in clear in the database"
+    );
+
+    // Each step once, and never one at or before the last taken (the first code's step is 100).
+    assert!(!s.use_two_factor_step(id, 100).await.unwrap());
+    assert!(!s.use_two_factor_step(id, 99).await.unwrap());
+    assert!(s.use_two_factor_step(id, 101).await.unwrap());
+    assert!(
+        !s.use_two_factor_step(id, 101).await.unwrap(),
+        "a code is never taken twice"
+    );
+
+    assert_eq!(s.recovery_codes_left(id).await.unwrap(), 10);
+    assert!(
+        s.use_recovery_code(id, "recovery03", &actor(5))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.use_recovery_code(id, "recovery03", &actor(5))
+            .await
+            .unwrap(),
+        "single use"
+    );
+    assert!(
+        !s.use_recovery_code(id, "recovery99", &actor(5))
+            .await
+            .unwrap()
+    );
+    assert_eq!(s.recovery_codes_left(id).await.unwrap(), 9);
+    s.replace_recovery_codes(id, &["fresh00000".to_string()], &actor(6))
+        .await
+        .unwrap();
+    assert!(
+        !s.use_recovery_code(id, "recovery04", &actor(6))
+            .await
+            .unwrap(),
+        "old codes end"
+    );
+    assert_eq!(s.recovery_codes_left(id).await.unwrap(), 1);
+
+    // A reset removes the key and the codes and ends what the account holds open.
+    let session = SessionRecord {
+        id_hash: "open".into(),
+        user_id: user.id.clone(),
+        created_at_ms: at(0),
+        last_seen_ms: at(0),
+        expires_at_ms: at(1_000_000),
+        stage: SessionStage::Full,
+    };
+    s.create_session(&session).await.unwrap();
+    let token = ApiTokenRecord {
+        token_hash: "tok".into(),
+        user_id: user.id.clone(),
+        created_at_ms: at(0),
+        expires_at_ms: at(1_000_000),
+    };
+    s.create_api_token(&token, &actor(7)).await.unwrap();
+    s.reset_two_factor(id, &actor(8)).await.unwrap();
+    assert_eq!(s.two_factor(id).await.unwrap(), None);
+    assert_eq!(s.recovery_codes_left(id).await.unwrap(), 0);
+    assert_eq!(s.session("open").await.unwrap(), None);
+    assert_eq!(s.api_token("tok").await.unwrap(), None);
+    assert_eq!(
+        s.user_by_id(id).await.unwrap().unwrap().two_factor_since,
+        None
+    );
+    assert!(matches!(
+        s.replace_recovery_codes(id, &codes, &actor(9)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.reset_two_factor("no-such-id", &actor(9)).await,
+        Err(StoreError::NotFound)
+    ));
+    let actions: Vec<String> = s
+        .recent_audit(20)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in [
+        "user.two_factor_begin",
+        "user.two_factor_on",
+        "auth.recovery_code",
+        "user.recovery_codes",
+        "user.two_factor_reset",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} not audited: {actions:?}"
+        );
+    }
 }

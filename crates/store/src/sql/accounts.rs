@@ -6,7 +6,7 @@ macro_rules! impl_sql_account_store {
     ($store:ty, $db:ty) => {
         const ORG_COLUMNS: &str =
             "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active";
-        const USER_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active FROM users u JOIN organisations o ON o.code = u.org_code";
+        const USER_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, tf.confirmed_at_ms FROM users u JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL";
 
         fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
             let g = |i: usize| row.try_get::<String, _>(offset + i).map_err(db_err);
@@ -30,10 +30,41 @@ macro_rules! impl_sql_account_store {
                 active: row.try_get(4).map_err(db_err)?,
                 failed_logins: row.try_get(5).map_err(db_err)?,
                 org: org_from(row, 6)?,
+                two_factor_since: row.try_get(13).map_err(db_err)?,
             })
         }
 
+        fn session_from(row: (String, String, Timestamp, Timestamp, Timestamp, String)) -> Result<SessionRecord, StoreError> {
+            let (id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms, stage) = row;
+            let stage = SessionStage::parse(&stage).ok_or_else(|| StoreError::Corrupt(format!("sessions.stage: `{stage}`")))?;
+            Ok(SessionRecord { id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms, stage })
+        }
+
         impl $store {
+            /// The stored form of recovery codes: keyed hashes, so a copy of the database alone
+            /// does not let anyone try them offline.
+            fn recovery_hashes(&self, codes: &[String]) -> Vec<String> {
+                codes.iter().map(|c| self.keys.blind_index("recovery_code", c)).collect()
+            }
+
+            /// Replaces the recovery codes of an account, inside the caller's transaction.
+            async fn put_recovery_codes(tx: &mut Tx, user_id: &str, hashes: &[String]) -> StoreResult<()> {
+                ::sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                for hash in hashes {
+                    ::sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                        .bind(user_id)
+                        .bind(hash)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                Ok(())
+            }
+
             /// Ends every session and API token of an account, inside the caller's transaction.
             async fn end_access_of(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
                 for statement in ["DELETE FROM sessions WHERE user_id = $1", "DELETE FROM api_tokens WHERE user_id = $1"] {
@@ -218,12 +249,13 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn create_session(&self, s: &SessionRecord) -> StoreResult<()> {
-                ::sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)")
+                ::sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms, stage) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(&s.id_hash)
                     .bind(&s.user_id)
                     .bind(s.created_at_ms)
                     .bind(s.last_seen_ms)
                     .bind(s.expires_at_ms)
+                    .bind(s.stage.as_str())
                     .execute(&self.pool)
                     .await
                     .map_err(db_err)?;
@@ -231,12 +263,12 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
-                let row: Option<(String, String, Timestamp, Timestamp, Timestamp)> = ::sqlx::query_as("SELECT id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms FROM sessions WHERE id_hash = $1")
+                let row: Option<(String, String, Timestamp, Timestamp, Timestamp, String)> = ::sqlx::query_as("SELECT id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms, stage FROM sessions WHERE id_hash = $1")
                     .bind(id_hash)
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;
-                Ok(row.map(|(id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms)| SessionRecord { id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms }))
+                row.map(session_from).transpose()
             }
 
             async fn touch_session(&self, id_hash: &str, now_ms: Timestamp) -> StoreResult<()> {
@@ -317,6 +349,131 @@ macro_rules! impl_sql_account_store {
                     .map_err(db_err)?;
                 let Some(user) = user else { return Err(StoreError::NotFound) };
                 self.append_audit(&mut tx, by, "token.revoke", &format!("user:{user}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn two_factor(&self, user_id: &str) -> StoreResult<Option<TwoFactorRecord>> {
+                let row: Option<(Vec<u8>, Timestamp, Option<Timestamp>, i64)> = ::sqlx::query_as("SELECT secret, created_at_ms, confirmed_at_ms, last_step FROM two_factor WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let Some((sealed, created_at_ms, confirmed_at_ms, last_step)) = row else { return Ok(None) };
+                let secret = self.keys.decrypt("two_factor", "secret", user_id, &sealed).map_err(|e| StoreError::Corrupt(format!("two_factor.secret: {e}")))?;
+                Ok(Some(TwoFactorRecord { secret, created_at_ms, confirmed_at_ms, last_step }))
+            }
+
+            async fn begin_two_factor(&self, user_id: &str, secret: &[u8], by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let sealed = self.keys.encrypt("two_factor", "secret", user_id, secret);
+                // A pending enrolment is replaced; a confirmed one is left alone (no row changes).
+                let done = ::sqlx::query("INSERT INTO two_factor (user_id, secret, created_at_ms, confirmed_at_ms, last_step) VALUES ($1, $2, $3, NULL, 0) ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at_ms = excluded.created_at_ms, last_step = 0 WHERE two_factor.confirmed_at_ms IS NULL")
+                    .bind(user_id)
+                    .bind(&sealed)
+                    .bind(by.now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("two_factor".into()));
+                }
+                self.append_audit(&mut tx, by, "user.two_factor_begin", &format!("user:{user_id}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn confirm_two_factor(&self, user_id: &str, step: i64, recovery_codes: &[String], by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("UPDATE two_factor SET confirmed_at_ms = $1, last_step = $2 WHERE user_id = $3 AND confirmed_at_ms IS NULL")
+                    .bind(by.now_ms)
+                    .bind(step)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::put_recovery_codes(&mut tx, user_id, &self.recovery_hashes(recovery_codes)).await?;
+                self.append_audit(&mut tx, by, "user.two_factor_on", &format!("user:{user_id}"), &format!("recovery_codes={}", recovery_codes.len())).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn use_two_factor_step(&self, user_id: &str, step: i64) -> StoreResult<bool> {
+                // One statement decides, so two sign-ins racing with the same code cannot both win.
+                let done = ::sqlx::query("UPDATE two_factor SET last_step = $1 WHERE user_id = $2 AND confirmed_at_ms IS NOT NULL AND last_step < $1")
+                    .bind(step)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn use_recovery_code(&self, user_id: &str, code: &str, by: &AuditActor) -> StoreResult<bool> {
+                let code_hash = self.keys.blind_index("recovery_code", code);
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2")
+                    .bind(user_id)
+                    .bind(&code_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                let left: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                self.append_audit(&mut tx, by, "auth.recovery_code", &format!("user:{user_id}"), &format!("left={left}")).await?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(true)
+            }
+
+            async fn replace_recovery_codes(&self, user_id: &str, recovery_codes: &[String], by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let enrolled: Option<i64> = ::sqlx::query_scalar("SELECT last_step FROM two_factor WHERE user_id = $1 AND confirmed_at_ms IS NOT NULL")
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if enrolled.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                Self::put_recovery_codes(&mut tx, user_id, &self.recovery_hashes(recovery_codes)).await?;
+                self.append_audit(&mut tx, by, "user.recovery_codes", &format!("user:{user_id}"), &format!("recovery_codes={}", recovery_codes.len())).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn recovery_codes_left(&self, user_id: &str) -> StoreResult<i64> {
+                ::sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)
+            }
+
+            async fn reset_two_factor(&self, user_id: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let known: Option<String> = ::sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if known.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                for statement in ["DELETE FROM two_factor WHERE user_id = $1", "DELETE FROM recovery_codes WHERE user_id = $1"] {
+                    ::sqlx::query(statement)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                // Whoever holds the lost device may hold a session too: everything open ends.
+                Self::end_access_of(&mut tx, user_id).await?;
+                self.append_audit(&mut tx, by, "user.two_factor_reset", &format!("user:{user_id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
         }

@@ -13,6 +13,7 @@ use crate::kit::refusal::{Shown, field_errors, wait_message};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
+use crate::kit::views::encode_component;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,8 +21,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use mnir_app::AppError;
 use mnir_app::accounts::SignIn;
-use mnir_store::{AuditVerdict, User};
+use mnir_store::{AuditVerdict, SessionStage, User};
 use serde::Deserialize;
+
+mod two_factor;
 
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
@@ -37,6 +40,7 @@ pub fn routes() -> PageRoutes {
         .get("/admin/organisations", admin_orgs)
         .post("/admin/organisations/{code}/active", admin_org_active)
         .get("/admin/audit", admin_audit)
+        .merge(two_factor::routes())
 }
 
 /// A local path to return to; anything else (another host, a scheme) becomes the dashboard.
@@ -113,12 +117,24 @@ async fn login_submit(
     let mut retry_after = None;
     let (status, error) =
         match mnir_app::accounts::sign_in(&state.app, &login, password, &client).await {
-            SignIn::Success { session_secret } => {
+            SignIn::Success {
+                session_secret,
+                stage,
+            } => {
                 if let Some(old) = viewer.session_secret.as_deref() {
                     mnir_app::accounts::end_session(&state.app, old, None).await;
                 }
                 let name = session_cookie_name(state.config.secure_cookies);
-                let mut response = Redirect::to(&next).into_response();
+                let target = match stage {
+                    SessionStage::Full => next,
+                    SessionStage::SecondFactor => {
+                        format!("/login/code?next={}", encode_component(&next))
+                    }
+                    SessionStage::Enrol => {
+                        format!("/account/two-factor?next={}", encode_component(&next))
+                    }
+                };
+                let mut response = Redirect::to(&target).into_response();
                 let cookie = secret_cookie(&state, name, &session_secret, None);
                 if let Ok(v) = HeaderValue::from_str(&cookie) {
                     response.headers_mut().append(header::SET_COOKIE, v);
@@ -151,8 +167,11 @@ async fn login_submit(
 }
 
 async fn logout(viewer: Viewer, State(state): State<AppState>) -> PageResult {
-    if let (Some(secret), Some(user)) = (viewer.session_secret.as_deref(), viewer.user.as_ref()) {
-        mnir_app::accounts::end_session(&state.app, secret, Some(&who(&state, user))).await;
+    if let Some(secret) = viewer.session_secret.as_deref() {
+        // A session half-way through sign-in ends too (someone else is to sign in), but only a
+        // signed-in user's sign-out is an event of the audit log.
+        let user = viewer.user.as_ref().map(|user| who(&state, user));
+        mnir_app::accounts::end_session(&state.app, secret, user.as_ref()).await;
     }
     let mut response = Redirect::to("/login?done=logout").into_response();
     let cleared = secret_cookie(
@@ -209,6 +228,8 @@ struct AccountPage {
     ctx: PageCtx,
     error: Option<String>,
     tokens: Vec<TokenRow>,
+    /// "On since …", or "Off." with whether the account's roles require it.
+    two_factor: String,
 }
 
 /// One of the user's API tokens: the start of its hash, when it was made and when it ends.
@@ -234,10 +255,18 @@ async fn account_view(
             expires: ctx.tr.datetime(t.expires_at_ms),
         })
         .collect();
+    let two_factor = match user.two_factor_since {
+        Some(since) => ctx.tr.t_with(
+            "two-factor-on-since",
+            &[("since", ctx.tr.datetime(since).into())],
+        ),
+        None => ctx.t("account-two-factor-off"),
+    };
     Ok(AccountPage {
         ctx: ctx.clone(),
         error,
         tokens,
+        two_factor,
     })
 }
 
@@ -317,6 +346,8 @@ struct AdminUserRow {
     roles: String,
     status: String,
     active: bool,
+    /// Whether the account signs in with a second factor (which an administrator may reset).
+    two_factor: bool,
     /// The administrator's own account offers no button: they would lock themselves out.
     own: bool,
 }
@@ -386,6 +417,7 @@ async fn admin_users(viewer: Viewer, State(state): State<AppState>) -> PageResul
                 roles: roles.join(", "),
                 status,
                 active: u.active,
+                two_factor: u.two_factor_since.is_some(),
                 own: u.id == user.id,
             }
         })

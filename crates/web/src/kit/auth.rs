@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::{self, HeaderMap};
 use axum::http::request::Parts;
 use mnir_crypto::random_secret;
-use mnir_store::User;
+use mnir_store::{SessionStage, User};
 
 pub const LANG_COOKIE: &str = "mnir_lang";
 
@@ -79,7 +79,11 @@ pub fn request_lang(state: &AppState, headers: &HeaderMap) -> Lang {
 #[derive(Clone)]
 pub struct Viewer {
     pub tr: Tr,
+    /// The user of a full session: only they reach the pages behind sign-in.
     pub user: Option<User>,
+    /// The user of a session half-way through sign-in (the password was right), and the step
+    /// it waits for.
+    pub pending: Option<(User, SessionStage)>,
     pub(crate) session_secret: Option<String>,
     /// The anonymous pre-session secret that protects the login form; a fresh one is created
     /// when the browser has none.
@@ -111,15 +115,16 @@ impl FromRequestParts<AppState> for Viewer {
             .uri
             .path_and_query()
             .map_or("/".to_string(), |p| p.as_str().to_string());
-        let (user, session_secret) = match cookie(
+        let (user, pending, session_secret) = match cookie(
             &parts.headers,
             session_cookie_name(state.config.secure_cookies),
         ) {
-            Some(secret) => match mnir_app::accounts::session_user(&state.app, &secret).await {
-                Some(user) => (Some(user), Some(secret)),
-                None => (None, None),
+            Some(secret) => match mnir_app::accounts::session_of(&state.app, &secret).await {
+                Some((user, SessionStage::Full)) => (Some(user), None, Some(secret)),
+                Some((user, stage)) => (None, Some((user, stage)), Some(secret)),
+                None => (None, None, None),
             },
-            None => (None, None),
+            None => (None, None, None),
         };
         let existing_pre = cookie(
             &parts.headers,
@@ -142,6 +147,7 @@ impl FromRequestParts<AppState> for Viewer {
         Ok(Viewer {
             tr,
             user,
+            pending,
             session_secret,
             pre_secret,
             new_pre_cookie,

@@ -191,7 +191,13 @@ pub fn render(
 /// The signed-in user, or a redirect to the login page that comes back here afterwards.
 pub fn signed_in(viewer: &Viewer) -> Result<&User, Reply> {
     viewer.user.as_ref().ok_or_else(|| {
-        Redirect::to(&format!("/login?next={}", encode_component(&viewer.path)))
+        // Half-way through sign-in, the way on is the step still missing, not the password.
+        let step = match viewer.pending.as_ref().map(|(_, stage)| *stage) {
+            Some(mnir_store::SessionStage::Enrol) => "/account/two-factor",
+            Some(_) => "/login/code",
+            None => "/login",
+        };
+        Redirect::to(&format!("{step}?next={}", encode_component(&viewer.path)))
             .into_response()
             .into()
     })
