@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, launch, checkAccessibility, checkLanguage, screenshot, signIn, signOut, tabTo, checkPhoneLayout,
-  keyboardSignIn,
+  keyboardSignIn, secondFactor, phoneOf, PASSWORD, onDashboard,
 } from './helpers.mjs';
 
 let browser;
@@ -33,6 +33,69 @@ test('the login page works in Romanian and English', async () => {
   await checkAccessibility(page, 'login (en)');
   await Promise.all([page.waitForURL(/\/login/), page.click('a.lang-switch')]);
   await checkLanguage(page, 'ro');
+});
+
+test('two-factor sign-in: enrolment, the code, a recovery code, a reset, in both languages', async () => {
+  await page.context().clearCookies();
+  await page.goto(`${BASE}/login`);
+  await page.fill('#login', 'e2e.phone');
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(/\/account\/two-factor\?next=/), page.click('button[type=submit].primary')]);
+  await checkLanguage(page, 'ro');
+  assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code is on the page');
+  assert.match(await page.locator('#totp-key').innerText(), /^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
+  await checkAccessibility(page, 'two-factor enrolment (ro)');
+  await screenshot(page, 'two-factor-enrolment');
+  await Promise.all([page.waitForURL(/\/account\/two-factor/), page.click('a.lang-switch')]);
+  await checkLanguage(page, 'en');
+  await page.fill('#code', '000000');
+  await Promise.all([page.waitForURL(/\/account\/two-factor$/), page.click('button[type=submit].primary')]);
+  assert.match(await page.locator('#code-error').innerText(), /wrong or has been used/);
+  await checkAccessibility(page, 'two-factor enrolment with a wrong code (en)');
+  await page.goto(`${BASE}/lang/ro?next=/account/two-factor`);
+  await secondFactor(page, 'e2e.phone', false, async (codesPage) => {
+    await checkLanguage(codesPage, 'ro');
+    await checkAccessibility(codesPage, 'recovery codes');
+  });
+  await signOut(page);
+
+  // The next sign-in asks for the code; at a phone's width too.
+  await page.fill('#login', 'e2e.phone');
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(/\/login\/code\?next=/), page.click('button[type=submit].primary')]);
+  await checkAccessibility(page, 'sign-in code (ro)');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await checkPhoneLayout(page, 'sign-in code');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const recovery = phoneOf('e2e.phone').codes[0];
+  await page.fill('#code', recovery);
+  await Promise.all([page.waitForURL(onDashboard), page.click('button[type=submit].primary')]);
+  await page.goto(`${BASE}/account/two-factor`);
+  assert.match(await page.locator('#two-factor-status').innerText(), /Au rămas 9 coduri de recuperare/);
+  await checkAccessibility(page, 'two-factor settings');
+  await signOut(page);
+
+  // A recovery code works once.
+  await page.fill('#login', 'e2e.phone');
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(/\/login\/code/), page.click('button[type=submit].primary')]);
+  await page.fill('#code', recovery);
+  await Promise.all([page.waitForURL(/\/login\/code$/), page.click('button[type=submit].primary')]);
+  assert.match(await page.locator('#code-error').innerText(), /Codul este greșit sau a fost deja folosit/);
+  await secondFactor(page, 'e2e.phone');
+  await signOut(page);
+
+  // The phone is lost: the administrator resets it, and the account enrols anew.
+  await signIn(page, 'e2e.admin');
+  await page.goto(`${BASE}/admin/users`);
+  const row = page.locator('tr', { hasText: 'e2e.phone' });
+  await Promise.all([page.waitForURL(/\/admin\/users$/), row.locator('form[action$="/two-factor/reset"] button').click()]);
+  assert.equal(await page.locator('tr', { hasText: 'e2e.phone' }).locator('form[action$="/two-factor/reset"]').count(), 0);
+  await signOut(page);
+  const oldKey = phoneOf('e2e.phone').key;
+  await signIn(page, 'e2e.phone');
+  assert.notEqual(phoneOf('e2e.phone').key, oldKey, 'a new key after the reset');
+  await signOut(page);
 });
 
 test('a screener checks the signals, fixes a wrong date and notifies', async () => {
