@@ -237,6 +237,26 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     },
                     "{who}: POST /admin/organisations/{{code}}/active"
                 );
+                // A reset of someone's second factor is the administrator's alone (an unknown
+                // account, so the matrix ends nobody's sessions).
+                let reset = app
+                    .post_form("/admin/users/no-such-user/two-factor/reset", &session, &[])
+                    .await;
+                assert_eq!(
+                    reset.status,
+                    if role == Role::Admin {
+                        StatusCode::NOT_FOUND
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: POST /admin/users/{{id}}/two-factor/reset"
+                );
+                let enrol = app.get("/account/two-factor", Some(&session)).await;
+                assert_eq!(
+                    enrol.status,
+                    StatusCode::OK,
+                    "{who}: GET /account/two-factor (every account may enrol)"
+                );
                 let no_token = app
                     .post_form("/account/tokens/000000000000/revoke", &session, &[])
                     .await;
