@@ -108,6 +108,7 @@ pub async fn sign_in(app: &App, login: &str, password: &str, client: &str) -> Si
     // The password alone proves half: the failures counted for this login stay counted (a code
     // guessed after a right password is held back as much as a password), and the session opened
     // here reaches nothing but its second step, for a few minutes.
+    app.throttle.password_ok(login, client);
     let by = app.who(&user, "web").by;
     let _ = app
         .store()
@@ -228,12 +229,13 @@ pub async fn session_of(app: &App, secret: &str) -> Option<(User, SessionStage)>
     if now.millis_since(session.last_seen_ms) > 60_000 {
         let _ = store.touch_session(&hash, now).await;
     }
+    let enrolled = user.two_factor_since.is_some();
     let stage = match session.stage {
-        SessionStage::Full
-            if user.two_factor_since.is_none() && crate::two_factor::required_for(app, &user) =>
-        {
+        SessionStage::Full if !enrolled && crate::two_factor::required_for(app, &user) => {
             SessionStage::Enrol
         }
+        // Enrolled meanwhile (a reset and a new enrolment elsewhere): the code is what is missing.
+        SessionStage::Enrol if enrolled => SessionStage::SecondFactor,
         stage => stage,
     };
     Some((user, stage))

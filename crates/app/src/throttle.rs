@@ -213,6 +213,18 @@ impl Throttle {
         }
     }
 
+    /// A right password whose sign-in still waits for its second factor: the address's count
+    /// is given back (every sign-in of an office behind one address would otherwise leave one
+    /// behind), the login's stays, so that codes guessed after a right password are held back
+    /// as much as passwords.
+    pub fn password_ok(&self, login: &str, client: &str) {
+        let [_, address_key] = Self::keys(login, client);
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = failures.get_mut(&address_key) {
+            f.count = f.count.saturating_sub(1);
+        }
+    }
+
     /// How many keys are remembered (for tests of the bound).
     #[cfg(test)]
     fn remembered(&self) -> usize {

@@ -22,6 +22,10 @@ const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 const RECOVERY_LENGTH: usize = 10;
 /// How long a session opened by the password alone waits for its second step.
 pub const PENDING_MS: i64 = 10 * 60 * 1000;
+/// Wrong codes an account may have, from wherever they come, before each further try must wait.
+const FREE_CODE_FAILURES: i64 = 5;
+/// The wait after the first failure past the free ones doubles with each further one, up to this.
+const MAX_CODE_DELAY_MS: i64 = 15 * 60 * 1000;
 
 /// What a user needs to add the account to an authenticator app.
 pub struct Enrolment {
@@ -151,21 +155,29 @@ pub async fn status(app: &App, user: &User) -> AppResult<Status> {
     })
 }
 
-/// The enrolment waiting for the user's first code: the pending one if there is one (so that
-/// reloading the page does not change a key already scanned), else a new one.
-pub async fn enrolment(app: &App, who: &Who<'_>) -> AppResult<Enrolment> {
+/// The enrolment waiting for the first code of the session `session_secret`: the one this
+/// session began if there is one (so that reloading the page does not change a key already
+/// scanned), else a new one. A key another session was shown is never offered again: whoever
+/// saw it might keep a copy.
+pub async fn enrolment(app: &App, who: &Who<'_>, session_secret: &str) -> AppResult<Enrolment> {
     let user = who.user;
     if user.two_factor_since.is_some() {
         return Err(AppError::conflict("two-factor-already-on"));
     }
+    let session = mnir_crypto::secret_hash(session_secret);
     let secret = match app.store().two_factor(&user.id).await? {
-        Some(pending) if pending.confirmed_at_ms.is_none() => pending.secret,
+        Some(pending)
+            if pending.confirmed_at_ms.is_none()
+                && pending.pending_session.as_deref() == Some(session.as_str()) =>
+        {
+            pending.secret
+        }
         _ => {
             let mut secret = vec![0u8; SECRET_BYTES];
             rand::rngs::OsRng.fill(secret.as_mut_slice());
             match app
                 .store()
-                .begin_two_factor(&user.id, &secret, &who.by)
+                .begin_two_factor(&user.id, &secret, &session, &who.by)
                 .await
             {
                 Ok(()) => secret,
@@ -195,11 +207,44 @@ fn begin_attempt(app: &App, user: &User, client: &str) -> AppResult<()> {
         })
 }
 
+/// How long the account must still wait before its next code, in milliseconds, after the wrong
+/// codes it had from any address: past a few free ones, a delay that doubles with each.
+fn account_wait_ms(record: &mnir_store::TwoFactorRecord, now: mnir_store::Timestamp) -> i64 {
+    let past_free = record.failed_codes - FREE_CODE_FAILURES;
+    let Some(last) = record.last_failed_code_ms.filter(|_| past_free >= 0) else {
+        return 0;
+    };
+    let delay = 1000i64
+        .checked_shl(u32::try_from(past_free).unwrap_or(u32::MAX))
+        .filter(|d| *d > 0)
+        .map_or(MAX_CODE_DELAY_MS, |d| d.min(MAX_CODE_DELAY_MS));
+    (delay - now.millis_since(last)).max(0)
+}
+
+/// The enrolled second factor of an account, once any wait its wrong codes earned is over.
+async fn enrolled_ready(app: &App, user: &User) -> AppResult<Option<mnir_store::TwoFactorRecord>> {
+    let Some(record) = app
+        .store()
+        .two_factor(&user.id)
+        .await?
+        .filter(|t| t.confirmed_at_ms.is_some())
+    else {
+        return Ok(None);
+    };
+    match account_wait_ms(&record, app.now()) {
+        0 => Ok(Some(record)),
+        ms => Err(AppError::Wait {
+            seconds: crate::accounts::wait_seconds(ms),
+        }),
+    }
+}
+
 /// Confirms the pending enrolment with the first code from the user's app, and returns the ten
 /// recovery codes: shown once, never again.
 pub async fn confirm_enrolment(
     app: &App,
     who: &Who<'_>,
+    session_secret: &str,
     code: &str,
     client: &str,
 ) -> AppResult<Vec<String>> {
@@ -207,11 +252,14 @@ pub async fn confirm_enrolment(
     if user.two_factor_since.is_some() {
         return Err(AppError::conflict("two-factor-already-on"));
     }
+    let session = mnir_crypto::secret_hash(session_secret);
     let pending = app
         .store()
         .two_factor(&user.id)
         .await?
-        .filter(|t| t.confirmed_at_ms.is_none())
+        .filter(|t| {
+            t.confirmed_at_ms.is_none() && t.pending_session.as_deref() == Some(session.as_str())
+        })
         .ok_or_else(|| AppError::conflict("two-factor-no-enrolment"))?;
     begin_attempt(app, user, client)?;
     let generator = generator(app, user, pending.secret);
@@ -222,32 +270,38 @@ pub async fn confirm_enrolment(
     .ok_or_else(|| AppError::invalid("code", "two-factor-wrong-code"))?;
     let codes = new_recovery_codes();
     let stored: Vec<String> = codes.iter().map(|c| stored_form(c)).collect();
-    app.store()
-        .confirm_two_factor(&user.id, step, &stored, &who.by)
-        .await?;
+    match app
+        .store()
+        .confirm_two_factor(&user.id, &session, step, &stored, &who.by)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Err(AppError::conflict("two-factor-no-enrolment")),
+        Err(e) => return Err(e.into()),
+    }
     app.throttle.succeeded(&user.login, client);
     Ok(codes)
 }
 
 /// Checks the second step of a sign-in: a code from the app, or one of the recovery codes.
-/// A wrong one counts as a failed sign-in of the account.
+/// A wrong one counts as a failed sign-in of the account, and against the account's codes.
 pub async fn check(app: &App, user: &User, typed: &str, client: &str) -> AppResult<()> {
     begin_attempt(app, user, client)?;
     let by = app.who(user, "web").by;
-    let accepted = match read_typed(typed) {
-        Some(Typed::Code(digits)) => match app.store().two_factor(&user.id).await? {
-            Some(record) if record.confirmed_at_ms.is_some() => {
-                match step_of(app, &generator(app, user, record.secret), &digits) {
-                    Some(step) => app.store().use_two_factor_step(&user.id, step).await?,
-                    None => false,
-                }
-            }
-            _ => false,
-        },
-        Some(Typed::Recovery(code)) => app.store().use_recovery_code(&user.id, &code, &by).await?,
-        None => false,
+    let record = enrolled_ready(app, user).await?;
+    let accepted = match (read_typed(typed), &record) {
+        (_, None) | (None, _) => false,
+        (Some(Typed::Code(digits)), Some(record)) => {
+            take_code(app, user, record.secret.clone(), &digits).await?
+        }
+        (Some(Typed::Recovery(code)), Some(_)) => {
+            app.store().use_recovery_code(&user.id, &code, &by).await?
+        }
     };
     if !accepted {
+        if record.is_some() {
+            app.store().record_code_failure(&user.id, by.now_ms).await?;
+        }
         let _ = app
             .store()
             .record_login_attempt(&user.id, false, by.now_ms)
@@ -255,6 +309,15 @@ pub async fn check(app: &App, user: &User, typed: &str, client: &str) -> AppResu
         return Err(AppError::invalid("code", "two-factor-wrong-code"));
     }
     Ok(())
+}
+
+/// Takes a six-digit code of the enrolled key if it is one of the steps around now and later than
+/// every step taken before.
+async fn take_code(app: &App, user: &User, secret: Vec<u8>, digits: &str) -> AppResult<bool> {
+    match step_of(app, &generator(app, user, secret), digits) {
+        Some(step) => Ok(app.store().use_two_factor_step(&user.id, step).await?),
+        None => Ok(false),
+    }
 }
 
 /// New recovery codes for an enrolled account, replacing the old ones; a current code from the
@@ -266,22 +329,16 @@ pub async fn renew_recovery_codes(
     client: &str,
 ) -> AppResult<Vec<String>> {
     let user = who.user;
-    let record = app
-        .store()
-        .two_factor(&user.id)
-        .await?
-        .filter(|t| t.confirmed_at_ms.is_some())
-        .ok_or_else(|| AppError::conflict("two-factor-no-enrolment"))?;
     begin_attempt(app, user, client)?;
-    let step = match read_typed(typed) {
-        Some(Typed::Code(digits)) => step_of(app, &generator(app, user, record.secret), &digits),
-        _ => None,
-    };
-    let taken = match step {
-        Some(step) => app.store().use_two_factor_step(&user.id, step).await?,
-        None => false,
+    let record = enrolled_ready(app, user)
+        .await?
+        .ok_or_else(|| AppError::conflict("two-factor-no-enrolment"))?;
+    let taken = match read_typed(typed) {
+        Some(Typed::Code(digits)) => take_code(app, user, record.secret, &digits).await?,
+        _ => false,
     };
     if !taken {
+        app.store().record_code_failure(&user.id, who.now()).await?;
         return Err(AppError::invalid("code", "two-factor-wrong-code"));
     }
     app.throttle.succeeded(&user.login, client);
@@ -382,6 +439,42 @@ mod tests {
         assert_eq!(code_at(&key, 59).as_deref(), Some("287082"));
         assert_eq!(code_at(&key, 1_111_111_109).as_deref(), Some("081804"));
         assert_eq!(code_at(&key, 2_000_000_000).as_deref(), Some("279037"));
+    }
+
+    #[test]
+    fn wrong_codes_past_the_free_ones_make_the_account_wait_longer_each_time() {
+        let at = |ms| mnir_store::Timestamp::from_millis(ms).unwrap();
+        let record = |failed_codes, last| mnir_store::TwoFactorRecord {
+            secret: Vec::new(),
+            created_at_ms: at(0),
+            confirmed_at_ms: Some(at(0)),
+            last_step: 0,
+            pending_session: None,
+            failed_codes,
+            last_failed_code_ms: Some(at(last)),
+        };
+        let now = at(100_000);
+        assert_eq!(
+            account_wait_ms(&record(4, 100_000), now),
+            0,
+            "five are free"
+        );
+        assert_eq!(account_wait_ms(&record(5, 100_000), now), 1_000);
+        assert_eq!(account_wait_ms(&record(6, 100_000), now), 2_000);
+        assert_eq!(
+            account_wait_ms(&record(6, 99_500), now),
+            1_500,
+            "the wait runs"
+        );
+        assert_eq!(account_wait_ms(&record(6, 90_000), now), 0, "and ends");
+        assert_eq!(
+            account_wait_ms(&record(70, 100_000), now),
+            MAX_CODE_DELAY_MS
+        );
+        assert_eq!(
+            account_wait_ms(&record(i64::MAX, 100_000), now),
+            MAX_CODE_DELAY_MS
+        );
     }
 
     #[test]

@@ -1,13 +1,20 @@
 -- Two-factor sign-in (RFC 6238 time-based codes). The shared key is encrypted like any
 -- identifying field (table, column and user id as associated data); until the user confirms a
--- first code the row is a pending enrolment (confirmed_at_ms NULL). last_step is the highest
--- 30-second step a code was accepted for, so no code is ever taken twice.
+-- first code the row is a pending enrolment (confirmed_at_ms NULL) that belongs to the session
+-- that began it (pending_session, the session's hash), so a key seen by someone else's session is
+-- never the one confirmed. last_step is the highest 30-second step a code was accepted for, so no
+-- code is ever taken twice. failed_codes counts wrong codes since the last right one, whatever the
+-- address they came from: only someone holding the password gets to try codes, so it may hold the
+-- account back.
 CREATE TABLE two_factor (
     user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     secret BLOB NOT NULL,
     created_at_ms BIGINT NOT NULL,
     confirmed_at_ms BIGINT,
-    last_step BIGINT NOT NULL DEFAULT 0
+    last_step BIGINT NOT NULL DEFAULT 0,
+    pending_session TEXT,
+    failed_codes BIGINT NOT NULL DEFAULT 0,
+    last_failed_code_ms BIGINT
 );
 
 -- Single-use recovery codes, kept only as keyed hashes: a copy of the database without the key

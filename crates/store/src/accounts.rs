@@ -104,6 +104,11 @@ pub struct TwoFactorRecord {
     /// `None` while the enrolment waits for its first code.
     pub confirmed_at_ms: Option<Timestamp>,
     pub last_step: i64,
+    /// The hash of the session a pending enrolment belongs to.
+    pub pending_session: Option<String>,
+    /// Wrong codes since the last right one, and when the latest came.
+    pub failed_codes: i64,
+    pub last_failed_code_ms: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,27 +181,36 @@ pub trait AccountStore: Send + Sync {
     async fn revoke_api_token(&self, token_hash: &str, by: &AuditActor) -> StoreResult<()>;
     /// The second factor of an account, enrolled or pending.
     async fn two_factor(&self, user_id: &str) -> StoreResult<Option<TwoFactorRecord>>;
-    /// Starts (or starts again) an enrolment with a new shared key. `Conflict` when the account
-    /// has a confirmed second factor already: that one is only replaced after a reset.
+    /// Starts (or starts again) an enrolment with a new shared key, for the session whose hash
+    /// is `session_hash`. `Conflict` when the account has a confirmed second factor already:
+    /// that one is only replaced after a reset.
     async fn begin_two_factor(
         &self,
         user_id: &str,
         secret: &[u8],
+        session_hash: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
-    /// Confirms a pending enrolment with the step of its first code and its recovery codes
-    /// (kept only as hashes keyed by the key file). `NotFound` when no enrolment is pending.
+    /// Confirms the enrolment pending for the session `session_hash` with the step of its first
+    /// code and its recovery codes (kept only as hashes keyed by the key file), and ends every
+    /// session of the account in the same transaction (one opened with the password alone must
+    /// not become a signed-in one). `NotFound` when no such enrolment is pending.
     async fn confirm_two_factor(
         &self,
         user_id: &str,
+        session_hash: &str,
         step: i64,
         recovery_codes: &[String],
         by: &AuditActor,
     ) -> StoreResult<()>;
-    /// Takes a code's step if it is later than every step taken before; `false` when it is not
-    /// (a code replayed, or raced by a concurrent sign-in) or nothing is enrolled.
+    /// Takes a code's step if it is later than every step taken before, and clears the count of
+    /// wrong codes; `false` when it is not (a code replayed, or raced by a concurrent sign-in) or
+    /// nothing is enrolled.
     async fn use_two_factor_step(&self, user_id: &str, step: i64) -> StoreResult<bool>;
-    /// Uses up a recovery code; `false` when the account has no such code (left).
+    /// Counts a wrong code of an enrolled account.
+    async fn record_code_failure(&self, user_id: &str, now_ms: Timestamp) -> StoreResult<()>;
+    /// Uses up a recovery code and clears the count of wrong codes; `false` when the account has
+    /// no such code (left).
     async fn use_recovery_code(
         &self,
         user_id: &str,

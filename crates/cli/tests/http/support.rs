@@ -262,6 +262,29 @@ impl App {
         self.post_raw_form(path, Some(&session.cookie), &all).await
     }
 
+    /// Posts a form with its CSRF token from a connection of `peer` (no proxy in between).
+    pub async fn post_form_via(
+        &self,
+        path: &str,
+        session: &Session,
+        fields: &[(&str, &str)],
+        peer: &str,
+    ) -> TestResponse {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &session.csrf)];
+        all.extend_from_slice(fields);
+        let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &session.cookie)
+            .extension(axum::extract::ConnectInfo(addr));
+        self.send(
+            request
+                .body(Body::from(serde_urlencoded::to_string(all).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+
     pub async fn post_raw_form(
         &self,
         path: &str,

@@ -429,10 +429,20 @@ async fn roles_without_case_data_may_enrol_and_are_then_asked_for_the_code() {
             )
             .await;
         assert_eq!(done.status, StatusCode::OK);
-        assert!(
-            app.session_in(&done).is_none(),
-            "a full session stays as it is"
+        let renewed = app
+            .session_in(&done)
+            .expect("a new session after enrolling");
+        assert_eq!(
+            app.get("/dashboard", Some(&session)).await.status,
+            StatusCode::SEE_OTHER,
+            "the sessions opened with the password alone end"
         );
+        assert_eq!(
+            app.get("/dashboard", Some(&renewed)).await.status,
+            StatusCode::OK
+        );
+        // The page that shows the codes is the new session's: its sign-out form works.
+        assert_eq!(hidden_field(&done.body, "csrf"), renewed.csrf);
         app.clock.advance_seconds(30);
         let pending = password_step(&app, "tr.ion").await;
         assert_eq!(
@@ -456,5 +466,243 @@ async fn an_api_token_works_only_for_an_account_that_has_what_sign_in_requires()
         // Enrolling ends no token (only a reset or a new password does): the same one now works.
         let after = app.api("GET", "/api/v1/cases", Some(&token), None).await;
         assert_eq!(after.status, StatusCode::OK, "{}", after.body);
+    }
+}
+
+#[tokio::test]
+async fn an_office_behind_one_address_signs_in_all_day_without_being_held_back() {
+    let app = sqlite_app().await.requiring_two_factor();
+    app.user("ana.pop", "ANITP-CJ", "case_worker").await;
+    let (_, key, _) = enrol(&app, "ana.pop").await;
+    // More sign-ins than the address's free failures, within the hour they are remembered.
+    for round in 0..35 {
+        app.clock.advance_seconds(30);
+        let pending = password_step(&app, "ana.pop").await;
+        let r = code_step(&app, &pending, &code_now(&app, &key)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in {round}: {}",
+            r.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn codes_guessed_from_many_addresses_are_held_back_per_account() {
+    for app in backends().await {
+        let app = app.requiring_two_factor();
+        app.user("ana.pop", "ANITP-CJ", "case_worker").await;
+        let (_, key, _) = enrol(&app, "ana.pop").await;
+        app.clock.advance_seconds(30);
+        let pending = password_step(&app, "ana.pop").await;
+        let right_now = code_now(&app, &key);
+        let guess = |n: u32| {
+            let g = format!("{:06}", (n * 7919 + 13) % 1_000_000);
+            if g == right_now {
+                "999999".to_string()
+            } else {
+                g
+            }
+        };
+        let mut refused = 0;
+        let waited = loop {
+            // A new address each time: no (login, address) pair ever fails twice.
+            let peer = format!("198.51.100.{}", refused + 1);
+            let r = app
+                .post_form_via("/login/code", &pending, &[("code", &guess(refused))], &peer)
+                .await;
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                break r;
+            }
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+            refused += 1;
+            assert!(
+                refused <= 6,
+                "codes are guessed without limit from new addresses"
+            );
+        };
+        assert_eq!(refused, 5, "five wrong codes are free, from anywhere");
+        let seconds: i64 = waited.headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let right = app
+            .post_form_via(
+                "/login/code",
+                &pending,
+                &[("code", &right_now)],
+                "203.0.113.200",
+            )
+            .await;
+        assert_eq!(
+            right.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "the account waits, not the address"
+        );
+        app.clock.advance_seconds(seconds);
+        let right = app
+            .post_form_via(
+                "/login/code",
+                &pending,
+                &[("code", &code_now(&app, &key))],
+                "203.0.113.201",
+            )
+            .await;
+        assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
+    }
+}
+
+#[tokio::test]
+async fn a_code_is_taken_one_step_either_side_of_now_and_no_further() {
+    for app in backends().await {
+        let app = app.requiring_two_factor();
+        app.user("ana.pop", "ANITP-CJ", "case_worker").await;
+        let (_, key, _) = enrol(&app, "ana.pop").await;
+        app.clock.advance_seconds(120);
+        let now = u64::try_from(app.clock.now() / 1000).unwrap();
+        let at = |seconds: u64| mnir_app::two_factor::code_at(&key, seconds).unwrap();
+        let pending = password_step(&app, "ana.pop").await;
+        for (what, code) in [
+            ("two steps old", at(now - 60)),
+            ("two steps ahead", at(now + 60)),
+        ] {
+            let r = code_step(&app, &pending, &code).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{what} on {}",
+                app.backend
+            );
+        }
+        let ahead = code_step(&app, &pending, &at(now + 30)).await;
+        assert_eq!(
+            ahead.status,
+            StatusCode::SEE_OTHER,
+            "the next step's code (a fast phone)"
+        );
+        let pending = password_step(&app, "ana.pop").await;
+        let current = code_step(&app, &pending, &at(now)).await;
+        assert_eq!(
+            current.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a step before the one taken is never taken"
+        );
+        let behind = code_step(&app, &pending, &at(now - 30)).await;
+        assert_eq!(behind.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+#[tokio::test]
+async fn a_session_waiting_for_its_code_reaches_no_page_and_changes_nothing() {
+    let app = sqlite_app().await.requiring_two_factor();
+    app.user(
+        "ana.pop",
+        "ANITP-CJ",
+        "case_worker,supervisor,identification_officer",
+    )
+    .await;
+    enrol(&app, "ana.pop").await;
+    let (id, _) = app
+        .seed_case("RO-CJ", "IGPR", mnir_domain::AgeGroup::Adult, "Asteptescu")
+        .await;
+    app.clock.advance_seconds(30);
+    let pending = password_step(&app, "ana.pop").await;
+    let before = app.store.recent_audit(1).await.unwrap()[0].seq;
+    let concrete = |path: &str| {
+        path.replace("{id}", &id)
+            .replace("{lang}", "en")
+            .replace("{clock}", "clock-1")
+            .replace("{consent}", "consent-1")
+            .replace("{code}", "DGASPC-CJ")
+            .replace("{version}", "1")
+    };
+    // Where a waiting session may go: the sign-in steps, the language switch, the style sheet.
+    let open = ["/", "/login", "/login/code", "/logout", "/lang/{lang}", "/static/{file}"];
+    let routes = mnir_web::page_routes();
+    assert!(
+        routes.len() > 30,
+        "the walk found only {} routes",
+        routes.len()
+    );
+    for (method, path) in routes {
+        if open.contains(&path) {
+            continue;
+        }
+        let r = if method == axum::http::Method::GET {
+            app.get(&concrete(path), Some(&pending)).await
+        } else {
+            let fields = [
+                ("to", "potential_victim"),
+                ("reason", "x"),
+                ("active", "no"),
+                ("code", "000000"),
+            ];
+            app.post_form(&concrete(path), &pending, &fields).await
+        };
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "{method} {path}: {}",
+            r.body
+        );
+        assert!(
+            r.location().starts_with("/login/code?next="),
+            "{method} {path} leads to {}",
+            r.location()
+        );
+    }
+    let after = app.store.recent_audit(1).await.unwrap()[0].seq;
+    assert_eq!(
+        before, after,
+        "nothing was read or written on the waiting session's behalf"
+    );
+}
+
+#[tokio::test]
+async fn a_key_shown_to_one_session_is_never_confirmed_by_another() {
+    for app in backends().await {
+        let app = app.requiring_two_factor();
+        app.user("ana.pop", "ANITP-CJ", "case_worker").await;
+        // Someone with the password opens the enrolment and keeps the key…
+        let (_, stranger) = app.try_login("ana.pop", PASSWORD).await;
+        let stranger = stranger.unwrap();
+        let seen = key_on(&app.get("/account/two-factor", Some(&stranger)).await.body);
+        // …then the owner signs in and is shown another key.
+        let (_, owner) = app.try_login("ana.pop", PASSWORD).await;
+        let owner = owner.unwrap();
+        let shown = key_on(&app.get("/account/two-factor", Some(&owner)).await.body);
+        assert_ne!(
+            seen, shown,
+            "a key another session saw is not offered again"
+        );
+        let late = app
+            .post_form(
+                "/account/two-factor",
+                &stranger,
+                &[("code", &code_now(&app, &seen))],
+            )
+            .await;
+        assert_ne!(
+            late.status,
+            StatusCode::OK,
+            "the replaced key is not confirmed"
+        );
+        assert!(app.session_in(&late).is_none());
+        let done = app
+            .post_form(
+                "/account/two-factor",
+                &owner,
+                &[("code", &code_now(&app, &shown))],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        let page = app.get("/account/two-factor", Some(&stranger)).await;
+        assert!(
+            page.location().starts_with("/login?"),
+            "the stranger's session ended: {}",
+            page.location()
+        );
     }
 }

@@ -184,15 +184,21 @@ pub async fn a_second_factor_enrols_takes_each_step_once_and_resets(db: TestDb) 
     );
 
     // A pending enrolment can be started again with another key, and takes no codes yet.
-    s.begin_two_factor(id, b"first key of twenty b", &actor(1))
+    s.begin_two_factor(id, b"first key of twenty b", "session-a", &actor(1))
         .await
         .unwrap();
     const KEY: &[u8] = b"SECRET-KEY-SENTINEL!";
-    s.begin_two_factor(id, KEY, &actor(2)).await.unwrap();
+    s.begin_two_factor(id, KEY, "session-b", &actor(2))
+        .await
+        .unwrap();
     let pending = s.two_factor(id).await.unwrap().unwrap();
     assert_eq!(
-        (pending.secret.as_slice(), pending.confirmed_at_ms),
-        (KEY, None)
+        (
+            pending.secret.as_slice(),
+            pending.confirmed_at_ms,
+            pending.pending_session.as_deref()
+        ),
+        (KEY, None, Some("session-b"))
     );
     assert!(
         !s.use_two_factor_step(id, 5).await.unwrap(),
@@ -202,26 +208,58 @@ pub async fn a_second_factor_enrols_takes_each_step_once_and_resets(db: TestDb) 
         s.user_by_id(id).await.unwrap().unwrap().two_factor_since,
         None
     );
+    // PostgreSQL dumps a bytea as hex text: look for both forms.
     let bytes = db.dump().await;
+    let hex_key = hex::encode(KEY);
+    for needle in [KEY, hex_key.as_bytes()] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "the shared key was found in clear in the database"
+        );
+    }
     assert!(
-        !bytes.windows(KEY.len()).any(|w| w == KEY),
-        "the shared key was found in clear in the database"
+        bytes.len() > 1000,
+        "the dump holds the database, so the search means something"
     );
 
+    // Only the session the key was shown to confirms it; confirming ends every session.
+    let open = SessionRecord {
+        id_hash: "another".into(),
+        user_id: user.id.clone(),
+        created_at_ms: at(0),
+        last_seen_ms: at(0),
+        expires_at_ms: at(1_000_000),
+        stage: SessionStage::Full,
+    };
+    s.create_session(&open).await.unwrap();
     let codes: Vec<String> = (0..10).map(|i| format!("recovery{i:02}")).collect();
-    s.confirm_two_factor(id, 100, &codes, &actor(3))
-        .await
-        .unwrap();
     assert!(
         matches!(
-            s.confirm_two_factor(id, 101, &codes, &actor(3)).await,
+            s.confirm_two_factor(id, "session-a", 100, &codes, &actor(3))
+                .await,
+            Err(StoreError::NotFound)
+        ),
+        "a key shown to another session is not confirmed"
+    );
+    s.confirm_two_factor(id, "session-b", 100, &codes, &actor(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.session("another").await.unwrap(),
+        None,
+        "confirming ended the account's sessions"
+    );
+    assert!(
+        matches!(
+            s.confirm_two_factor(id, "session-b", 101, &codes, &actor(3))
+                .await,
             Err(StoreError::NotFound)
         ),
         "confirmed once"
     );
     assert!(
         matches!(
-            s.begin_two_factor(id, b"a key to replace it!", &actor(4))
+            s.begin_two_factor(id, b"a key to replace it!", "session-c", &actor(4))
                 .await,
             Err(StoreError::Conflict(_))
         ),
@@ -237,10 +275,25 @@ pub async fn a_second_factor_enrols_takes_each_step_once_and_resets(db: TestDb) 
         "a recovery code was found in clear in the database"
     );
 
+    // Wrong codes are counted from wherever they come, until a right one.
+    for n in 0..3 {
+        s.record_code_failure(id, at(50 + n)).await.unwrap();
+    }
+    let counted = s.two_factor(id).await.unwrap().unwrap();
+    assert_eq!(
+        (counted.failed_codes, counted.last_failed_code_ms),
+        (3, Some(at(52)))
+    );
+
     // Each step once, and never one at or before the last taken (the first code's step is 100).
     assert!(!s.use_two_factor_step(id, 100).await.unwrap());
     assert!(!s.use_two_factor_step(id, 99).await.unwrap());
     assert!(s.use_two_factor_step(id, 101).await.unwrap());
+    assert_eq!(
+        s.two_factor(id).await.unwrap().unwrap().failed_codes,
+        0,
+        "a right code clears the count"
+    );
     assert!(
         !s.use_two_factor_step(id, 101).await.unwrap(),
         "a code is never taken twice"

@@ -353,24 +353,34 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn two_factor(&self, user_id: &str) -> StoreResult<Option<TwoFactorRecord>> {
-                let row: Option<(Vec<u8>, Timestamp, Option<Timestamp>, i64)> = ::sqlx::query_as("SELECT secret, created_at_ms, confirmed_at_ms, last_step FROM two_factor WHERE user_id = $1")
+                let row = ::sqlx::query("SELECT secret, created_at_ms, confirmed_at_ms, last_step, pending_session, failed_codes, last_failed_code_ms FROM two_factor WHERE user_id = $1")
                     .bind(user_id)
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;
-                let Some((sealed, created_at_ms, confirmed_at_ms, last_step)) = row else { return Ok(None) };
+                let Some(row) = row else { return Ok(None) };
+                let sealed: Vec<u8> = row.try_get(0).map_err(db_err)?;
                 let secret = self.keys.decrypt("two_factor", "secret", user_id, &sealed).map_err(|e| StoreError::Corrupt(format!("two_factor.secret: {e}")))?;
-                Ok(Some(TwoFactorRecord { secret, created_at_ms, confirmed_at_ms, last_step }))
+                Ok(Some(TwoFactorRecord {
+                    secret,
+                    created_at_ms: row.try_get(1).map_err(db_err)?,
+                    confirmed_at_ms: row.try_get(2).map_err(db_err)?,
+                    last_step: row.try_get(3).map_err(db_err)?,
+                    pending_session: row.try_get(4).map_err(db_err)?,
+                    failed_codes: row.try_get(5).map_err(db_err)?,
+                    last_failed_code_ms: row.try_get(6).map_err(db_err)?,
+                }))
             }
 
-            async fn begin_two_factor(&self, user_id: &str, secret: &[u8], by: &AuditActor) -> StoreResult<()> {
+            async fn begin_two_factor(&self, user_id: &str, secret: &[u8], session_hash: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let sealed = self.keys.encrypt("two_factor", "secret", user_id, secret);
                 // A pending enrolment is replaced; a confirmed one is left alone (no row changes).
-                let done = ::sqlx::query("INSERT INTO two_factor (user_id, secret, created_at_ms, confirmed_at_ms, last_step) VALUES ($1, $2, $3, NULL, 0) ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at_ms = excluded.created_at_ms, last_step = 0 WHERE two_factor.confirmed_at_ms IS NULL")
+                let done = ::sqlx::query("INSERT INTO two_factor (user_id, secret, created_at_ms, confirmed_at_ms, last_step, pending_session) VALUES ($1, $2, $3, NULL, 0, $4) ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at_ms = excluded.created_at_ms, last_step = 0, pending_session = excluded.pending_session WHERE two_factor.confirmed_at_ms IS NULL")
                     .bind(user_id)
                     .bind(&sealed)
                     .bind(by.now_ms)
+                    .bind(session_hash)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -381,12 +391,15 @@ macro_rules! impl_sql_account_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn confirm_two_factor(&self, user_id: &str, step: i64, recovery_codes: &[String], by: &AuditActor) -> StoreResult<()> {
+            async fn confirm_two_factor(&self, user_id: &str, session_hash: &str, step: i64, recovery_codes: &[String], by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let done = ::sqlx::query("UPDATE two_factor SET confirmed_at_ms = $1, last_step = $2 WHERE user_id = $3 AND confirmed_at_ms IS NULL")
+                // Only the key this session was shown: a parallel page load that began another
+                // one, or another session's enrolment, does not get confirmed by this code.
+                let done = ::sqlx::query("UPDATE two_factor SET confirmed_at_ms = $1, last_step = $2, pending_session = NULL, failed_codes = 0 WHERE user_id = $3 AND confirmed_at_ms IS NULL AND pending_session = $4")
                     .bind(by.now_ms)
                     .bind(step)
                     .bind(user_id)
+                    .bind(session_hash)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -394,19 +407,36 @@ macro_rules! impl_sql_account_store {
                     return Err(StoreError::NotFound);
                 }
                 Self::put_recovery_codes(&mut tx, user_id, &self.recovery_hashes(recovery_codes)).await?;
+                ::sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
                 self.append_audit(&mut tx, by, "user.two_factor_on", &format!("user:{user_id}"), &format!("recovery_codes={}", recovery_codes.len())).await?;
                 tx.commit().await.map_err(db_err)
             }
 
             async fn use_two_factor_step(&self, user_id: &str, step: i64) -> StoreResult<bool> {
                 // One statement decides, so two sign-ins racing with the same code cannot both win.
-                let done = ::sqlx::query("UPDATE two_factor SET last_step = $1 WHERE user_id = $2 AND confirmed_at_ms IS NOT NULL AND last_step < $1")
+                let done = ::sqlx::query("UPDATE two_factor SET last_step = $1, failed_codes = 0 WHERE user_id = $2 AND confirmed_at_ms IS NOT NULL AND last_step < $1")
                     .bind(step)
                     .bind(user_id)
                     .execute(&self.pool)
                     .await
                     .map_err(db_err)?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn record_code_failure(&self, user_id: &str, now_ms: Timestamp) -> StoreResult<()> {
+                // Counted in the statement, so failures arriving together on several servers all
+                // count.
+                ::sqlx::query("UPDATE two_factor SET failed_codes = failed_codes + 1, last_failed_code_ms = $1 WHERE user_id = $2")
+                    .bind(now_ms)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
             }
 
             async fn use_recovery_code(&self, user_id: &str, code: &str, by: &AuditActor) -> StoreResult<bool> {
@@ -421,6 +451,11 @@ macro_rules! impl_sql_account_store {
                 if done.rows_affected() == 0 {
                     return Ok(false);
                 }
+                ::sqlx::query("UPDATE two_factor SET failed_codes = 0 WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
                 let left: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1")
                     .bind(user_id)
                     .fetch_one(&mut *tx)

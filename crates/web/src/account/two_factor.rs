@@ -172,6 +172,14 @@ struct CodesPage {
     next: String,
 }
 
+/// The secret of the session behind the page (there is one wherever a user was found).
+fn session_secret(viewer: &Viewer) -> Result<&str, Reply> {
+    viewer
+        .session_secret
+        .as_deref()
+        .ok_or_else(|| Reply::from(Redirect::to("/login").into_response()))
+}
+
 /// The account on the two-factor page: a signed-in user, or one who must enrol before going
 /// on (`true`). Anyone else goes where they belong.
 fn enrolling<'a>(viewer: &'a Viewer, next: &str) -> Result<(&'a User, bool), Reply> {
@@ -184,6 +192,7 @@ fn enrolling<'a>(viewer: &'a Viewer, next: &str) -> Result<(&'a User, bool), Rep
 
 async fn two_factor_view(
     state: &AppState,
+    viewer: &Viewer,
     user: &User,
     pending: bool,
     ctx: &PageCtx,
@@ -197,7 +206,7 @@ async fn two_factor_view(
     let enrolment = match status.enrolled_since {
         Some(_) => None,
         None => Some(
-            mnir_app::two_factor::enrolment(app, &who(state, user))
+            mnir_app::two_factor::enrolment(app, &who(state, user), session_secret(viewer)?)
                 .await
                 .map_err(|e| e.page(ctx, "two-factor-title"))?,
         ),
@@ -234,7 +243,7 @@ async fn two_factor_page(
         &viewer,
         if pending { "login" } else { "account" },
     );
-    let page = two_factor_view(&state, user, pending, &ctx, next, None).await?;
+    let page = two_factor_view(&state, &viewer, user, pending, &ctx, next, None).await?;
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
@@ -253,16 +262,23 @@ async fn two_factor_confirm(
         if pending { "login" } else { "account" },
     );
     let app = &state.app;
-    match mnir_app::two_factor::confirm_enrolment(app, &who(&state, user), &code, &client).await {
+    let secret = session_secret(&viewer)?;
+    match mnir_app::two_factor::confirm_enrolment(app, &who(&state, user), secret, &code, &client)
+        .await
+    {
         Ok(codes) => {
-            let session = match (pending, viewer.session_secret.as_deref()) {
-                (true, Some(secret)) => Some(
-                    mnir_app::accounts::finish_sign_in(app, secret, user, &client)
-                        .await
-                        .map_err(|e| e.page(&ctx, "two-factor-title"))?,
-                ),
-                _ => None,
-            };
+            // Enrolling ended every session of the account (one opened with the password alone
+            // must not become signed in by it): this browser gets a new, full one.
+            let session = mnir_app::accounts::finish_sign_in(app, secret, user, &client)
+                .await
+                .map_err(|e| e.page(&ctx, "two-factor-title"))?;
+            // The page is the new session's: its menu and sign-out form carry that session's
+            // token.
+            let mut signed_in = viewer.clone();
+            signed_in.user = Some(user.clone());
+            signed_in.pending = None;
+            signed_in.session_secret = Some(session.clone());
+            let ctx = PageCtx::new(&state.keys, &signed_in, "account");
             let page = CodesPage {
                 codes,
                 next: if pending {
@@ -272,17 +288,16 @@ async fn two_factor_confirm(
                 },
                 ctx: ctx.clone(),
             };
-            let mut response = render(&viewer, StatusCode::OK, &page, &ctx)?;
-            if let Some(secret) = session.as_deref() {
-                set_session_cookie(&state, &mut response, secret);
-            }
+            let mut response = render(&signed_in, StatusCode::OK, &page, &ctx)?;
+            set_session_cookie(&state, &mut response, &session);
             Ok(response)
         }
         Err(e) => {
             let Some((status, message, wait)) = refusal(&ctx, &e) else {
                 return Err(e.page(&ctx, "two-factor-title").into());
             };
-            let page = two_factor_view(&state, user, pending, &ctx, next, Some(message)).await?;
+            let page =
+                two_factor_view(&state, &viewer, user, pending, &ctx, next, Some(message)).await?;
             Ok(with_retry_after(
                 render(&viewer, status, &page, &ctx)?,
                 wait,
@@ -319,7 +334,8 @@ async fn recovery_codes_renew(
                 return Err(e.page(&ctx, "two-factor-title").into());
             };
             let next = "/account/two-factor".to_string();
-            let page = two_factor_view(&state, user, false, &ctx, next, Some(message)).await?;
+            let page =
+                two_factor_view(&state, &viewer, user, false, &ctx, next, Some(message)).await?;
             Ok(with_retry_after(
                 render(&viewer, status, &page, &ctx)?,
                 wait,
