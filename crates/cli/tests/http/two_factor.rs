@@ -619,7 +619,14 @@ async fn a_session_waiting_for_its_code_reaches_no_page_and_changes_nothing() {
             .replace("{version}", "1")
     };
     // Where a waiting session may go: the sign-in steps, the language switch, the style sheet.
-    let open = ["/", "/login", "/login/code", "/logout", "/lang/{lang}", "/static/{file}"];
+    let open = [
+        "/",
+        "/login",
+        "/login/code",
+        "/logout",
+        "/lang/{lang}",
+        "/static/{file}",
+    ];
     let routes = mnir_web::page_routes();
     assert!(
         routes.len() > 30,
