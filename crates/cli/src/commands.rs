@@ -327,12 +327,22 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
             .collect();
         (!cases.is_empty()).then_some(SyntheticBatch { cases, clocks })
     });
-    let progress = |done: usize| {
-        if count >= 50_000 && done % 50_000 < BATCH {
-            eprintln!("  {done} / {count}");
-        }
-    };
-    match operator::insert_synthetic(app, batches, progress).await {
+    // Drawn on standard error, and only when it is a terminal: a script's output stays clean.
+    let bar = indicatif::ProgressBar::new(count as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {human_pos}/{human_len} cases, {rate} cases/s, {eta} left",
+    ) {
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", state.per_sec());
+            },
+        ));
+    }
+    let progress = |done: usize| bar.set_position(done as u64);
+    let outcome = operator::insert_synthetic(app, batches, progress).await;
+    bar.finish_and_clear();
+    match outcome {
         Ok(_) => {}
         Err(AppError::Conflict(m)) if m.id == "synthetic-seed-used" => {
             return Err(usage(format!(
