@@ -52,6 +52,14 @@ impl PostgresStore {
         self.pool.begin().await
     }
 
+    /// A read of one snapshot (a count and the page it counts agree), holding no lock a writer
+    /// waits for.
+    async fn begin_read(&self) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
+        self.pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await
+    }
+
     /// The triggers of migration 0001 that refuse every change, deletion and truncation of the
     /// audit log, present and enabled.
     async fn audit_guards_missing(&self) -> sqlx::Result<Vec<String>> {

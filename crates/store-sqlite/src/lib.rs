@@ -100,6 +100,12 @@ impl SqliteStore {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// A read of one snapshot that takes no write lock: in WAL mode it runs beside the writer,
+    /// so a slow read never holds up the writes queued behind it (nor the reads' audit entries).
+    async fn begin_read(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
+        self.pool.begin_with("BEGIN DEFERRED").await
+    }
+
     /// The triggers of migration 0001 that refuse every change and deletion of an audit entry.
     async fn audit_guards_missing(&self) -> sqlx::Result<Vec<String>> {
         let present: Vec<String> = sqlx::query_scalar(

@@ -198,7 +198,9 @@ macro_rules! impl_sql_case_store {
                 let per_page = i64::from(filter.per_page.clamp(1, 200));
                 let offset = i64::from(filter.page) * per_page;
                 let state = filter.state.map(|s| s.as_str());
-                let mut tx = self.begin_write().await.map_err(db_err)?;
+                // The read takes no write lock; its audit entry is appended afterwards in a short
+                // write of its own, and the page is returned only once that entry is committed.
+                let mut tx = self.begin_read().await.map_err(db_err)?;
                 let total: i64 = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM cases c WHERE {conditions}")))
                     .bind(scope.scope.national)
                     .bind(&scope.scope.organisation)
@@ -229,8 +231,10 @@ macro_rules! impl_sql_case_store {
                     let routed_here: bool = r.try_get(13).map_err(db_err)?;
                     cases.push(self.summary_from(r, reveal_names && routed_here)?);
                 }
-                self.append_audit(&mut tx, by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
                 tx.commit().await.map_err(db_err)?;
+                let mut write = self.begin_write().await.map_err(db_err)?;
+                self.append_audit(&mut write, by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
+                write.commit().await.map_err(db_err)?;
                 Ok(CasePage { cases, total })
             }
 
@@ -275,7 +279,8 @@ macro_rules! impl_sql_case_store {
             }
 
             async fn case_detail(&self, id: &str, scope: &ScopeFor, reveal: Reveal, by: &AuditActor) -> StoreResult<Option<CaseDetail>> {
-                let mut tx = self.begin_write().await.map_err(db_err)?;
+                // Read without the write lock, then audit in a short write (as `list_cases`).
+                let mut tx = self.begin_read().await.map_err(db_err)?;
                 let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
                     "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
                 )))
@@ -346,8 +351,10 @@ macro_rules! impl_sql_case_store {
                     access: access.into_iter().map(|(_, a)| a).collect(),
                     history,
                 };
-                self.append_audit(&mut tx, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
                 tx.commit().await.map_err(db_err)?;
+                let mut write = self.begin_write().await.map_err(db_err)?;
+                self.append_audit(&mut write, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
+                write.commit().await.map_err(db_err)?;
                 Ok(Some(detail))
             }
 
