@@ -192,8 +192,18 @@ macro_rules! impl_sql_case_store {
             }
 
             async fn list_cases(&self, scope: &ScopeFor, filter: &CaseFilter, reveal_names: bool, by: &AuditActor) -> StoreResult<CasePage> {
+                // A filter that is given is written as a plain equality, so the planner can use its
+                // index (a reference is found by its unique index, not by scanning every case); one
+                // that is not is written as `$n IS NULL`, which keeps every parameter in the
+                // statement, as PostgreSQL requires of the values bound.
+                let clause = |given: bool, column: &str, n: u8| {
+                    if given { format!("{column} = ${n}") } else { format!("${n} IS NULL") }
+                };
                 let conditions = format!(
-                    "{SCOPE_CONDITION} AND ($4 IS NULL OR c.state = $4) AND ($5 IS NULL OR c.found_in_county = $5) AND ($6 IS NULL OR c.reference = $6)"
+                    "{SCOPE_CONDITION} AND {} AND {} AND {}",
+                    clause(filter.state.is_some(), "c.state", 4),
+                    clause(filter.county.is_some(), "c.found_in_county", 5),
+                    clause(filter.reference.is_some(), "c.reference", 6),
                 );
                 let per_page = i64::from(filter.per_page.clamp(1, 200));
                 let offset = i64::from(filter.page) * per_page;
