@@ -279,7 +279,8 @@ pub async fn confirm_enrolment(
         Err(StoreError::NotFound) => return Err(AppError::conflict("two-factor-no-enrolment")),
         Err(e) => return Err(e.into()),
     }
-    app.throttle.succeeded(&user.login, client);
+    // The throttle's count is given back by the sign-in that follows (every session of the
+    // account ended with the confirmation, and the caller opens the new one).
     Ok(codes)
 }
 

@@ -18,7 +18,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
 use mnir_app::accounts::SignIn;
 use mnir_store::{AuditVerdict, SessionStage, User};
@@ -124,7 +124,6 @@ async fn login_submit(
                 if let Some(old) = viewer.session_secret.as_deref() {
                     mnir_app::accounts::end_session(&state.app, old, None).await;
                 }
-                let name = session_cookie_name(state.config.secure_cookies);
                 let target = match stage {
                     SessionStage::Full => next,
                     SessionStage::SecondFactor => {
@@ -135,10 +134,7 @@ async fn login_submit(
                     }
                 };
                 let mut response = Redirect::to(&target).into_response();
-                let cookie = secret_cookie(&state, name, &session_secret, None);
-                if let Ok(v) = HeaderValue::from_str(&cookie) {
-                    response.headers_mut().append(header::SET_COOKIE, v);
-                }
+                set_session_cookie(&state, &mut response, &session_secret);
                 return Ok(response);
             }
             SignIn::BadCredentials => (StatusCode::UNAUTHORIZED, ctx.t("login-failed")),
@@ -157,13 +153,28 @@ async fn login_submit(
         message: None,
         ctx: ctx.clone(),
     };
-    let mut response = render(&viewer, status, &page, &ctx)?;
-    if let Some(seconds) = retry_after {
+    Ok(with_retry_after(
+        render(&viewer, status, &page, &ctx)?,
+        retry_after,
+    ))
+}
+
+/// Announces the wait of a refused guess (`None`: no wait to announce).
+fn with_retry_after(mut response: Response, wait: Option<i64>) -> Response {
+    if let Some(seconds) = wait {
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
-    Ok(response)
+    response
+}
+
+/// Gives the browser the cookie of a (new) session.
+fn set_session_cookie(state: &AppState, response: &mut Response, secret: &str) {
+    let name = session_cookie_name(state.config.secure_cookies);
+    if let Ok(v) = HeaderValue::from_str(&secret_cookie(state, name, secret, None)) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
 }
 
 async fn logout(viewer: Viewer, State(state): State<AppState>) -> PageResult {

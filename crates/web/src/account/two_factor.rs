@@ -1,18 +1,19 @@
 //! The second step of sign-in, enrolment in two-factor sign-in, recovery codes, and the
 //! administrator's reset of a lost device.
 
-use super::{ButtonForm, NextQuery, safe_next};
-use crate::kit::auth::{Viewer, secret_cookie, session_cookie_name};
+use super::{ButtonForm, NextQuery, safe_next, set_session_cookie, with_retry_after};
+use crate::kit::auth::Viewer;
 use crate::kit::form::{ClientAddr, PageResult, Posted, Reply, posted, read_form, render, who};
 use crate::kit::query::{PagePath, PageQuery};
 use crate::kit::refusal::{Shown, field_errors, wait_message};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
+use crate::kit::views::encode_component;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
 use mnir_store::{SessionStage, User};
@@ -52,11 +53,7 @@ fn elsewhere(viewer: &Viewer, next: &str) -> Response {
         Some((_, SessionStage::SecondFactor)) => "/login/code",
         _ => "/login",
     };
-    Redirect::to(&format!("{step}?next={}", urlencode(next))).into_response()
-}
-
-fn urlencode(text: &str) -> String {
-    crate::kit::views::encode_component(text)
+    Redirect::to(&format!("{step}?next={}", encode_component(next))).into_response()
 }
 
 /// The message of a refused code, the status it is answered with, and the wait to announce.
@@ -72,22 +69,6 @@ fn refusal(ctx: &PageCtx, error: &AppError) -> Option<(StatusCode, String, Optio
             Some(*seconds),
         )),
         _ => None,
-    }
-}
-
-fn with_retry_after(mut response: Response, wait: Option<i64>) -> Response {
-    if let Some(seconds) = wait {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
-}
-
-fn set_session_cookie(state: &AppState, response: &mut Response, secret: &str) {
-    let name = session_cookie_name(state.config.secure_cookies);
-    if let Ok(v) = HeaderValue::from_str(&secret_cookie(state, name, secret, None)) {
-        response.headers_mut().append(header::SET_COOKIE, v);
     }
 }
 
@@ -130,7 +111,7 @@ async fn code_submit(
             Ok(response)
         }
         Err(AppError::Conflict(_)) => {
-            Ok(Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response())
+            Ok(Redirect::to(&format!("/login?next={}", encode_component(&next))).into_response())
         }
         Err(e) => {
             let Some((status, message, wait)) = refusal(&ctx, &e) else {
