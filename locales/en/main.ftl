@@ -54,14 +54,15 @@ cases-count = { $count ->
     [one] { $count } case
    *[other] { $count } cases
 }
-cases-page = Page { $page } of { $pages }
+cases-page = Notified between { $oldest } and { $newest }
 cases-pages = Pages
-cases-prev = Previous page
-cases-next = Next page
+cases-prev = Newer cases
+cases-next = Older cases
+cases-first = Newest cases
 cases-filter = Filter cases
 cases-filter-apply = Apply filters
 cases-any = Any
-cases-bad-filter = The filter is not valid: choose a state and a county from the lists, and a page number from 1 up.
+cases-bad-filter = The filter is not valid: choose a state and a county from the lists. A page link changed by hand cannot be followed; start again from the newest cases.
 cases-national-note = National coordination view: names and notes are hidden.
 
 case-title = Case
@@ -128,7 +129,8 @@ field-signal-unknown = The signal “{ $code }” does not exist.
 field-exploitation-invalid = Choose a form of exploitation from the list.
 field-notes-too-long = The notes can have at most 5000 characters.
 field-state-invalid = This is not a case state.
-field-page-invalid = Pages start at 1 and hold 1 to 200 cases.
+field-page-invalid = A page holds 1 to 200 cases.
+field-cursor-invalid = Not a place in the list: give the `older` or the `newer` value of an earlier answer, not both.
 
 account-title = Change password
 account-current = Current password

@@ -56,14 +56,15 @@ cases-count = { $count ->
     [few] { $count } cazuri
    *[other] { $count } de cazuri
 }
-cases-page = Pagina { $page } din { $pages }
+cases-page = Notificate între { $oldest } și { $newest }
 cases-pages = Pagini
-cases-prev = Pagina anterioară
-cases-next = Pagina următoare
+cases-prev = Cazuri mai noi
+cases-next = Cazuri mai vechi
+cases-first = Cele mai noi cazuri
 cases-filter = Filtrează cazurile
 cases-filter-apply = Aplică filtrele
 cases-any = Oricare
-cases-bad-filter = Filtrul nu este valid: alegeți starea și județul din liste, iar numărul paginii de la 1 în sus.
+cases-bad-filter = Filtrul nu este valid: alegeți starea și județul din liste. Un link de pagină modificat de mână nu poate fi urmat; reîncepeți de la cele mai noi cazuri.
 cases-national-note = Vedere de coordonare națională: numele și notițele sunt ascunse.
 
 case-title = Cazul
@@ -130,7 +131,8 @@ field-signal-unknown = Semnalul „{ $code }” nu există.
 field-exploitation-invalid = Alegeți o formă de exploatare din listă.
 field-notes-too-long = Notițele pot avea cel mult 5000 de caractere.
 field-state-invalid = Aceasta nu este o stare a cazului.
-field-page-invalid = Paginile încep de la 1 și conțin între 1 și 200 de cazuri.
+field-page-invalid = O pagină conține între 1 și 200 de cazuri.
+field-cursor-invalid = Nu este un loc din listă: dați valoarea `older` sau `newer` dintr-un răspuns anterior, nu pe amândouă.
 
 account-title = Schimbă parola
 account-current = Parola actuală

@@ -15,6 +15,7 @@ pub struct PostgresStore {
     pool: PgPool,
     keys: Keys,
     audit_keyed_from: std::sync::OnceLock<i64>,
+    read_audit: mnir_store::group_commit::ReadAuditQueue,
 }
 
 impl PostgresStore {
@@ -41,6 +42,7 @@ impl PostgresStore {
             pool,
             keys,
             audit_keyed_from: std::sync::OnceLock::new(),
+            read_audit: Default::default(),
         })
     }
 

@@ -14,6 +14,7 @@ pub struct SqliteStore {
     keys: Keys,
     path: PathBuf,
     audit_keyed_from: std::sync::OnceLock<i64>,
+    read_audit: mnir_store::group_commit::ReadAuditQueue,
 }
 
 /// What an acknowledged write survives.
@@ -85,6 +86,7 @@ impl SqliteStore {
             keys,
             path: path.to_path_buf(),
             audit_keyed_from: std::sync::OnceLock::new(),
+            read_audit: Default::default(),
         })
     }
 

@@ -200,6 +200,8 @@ macro_rules! conformance_suite {
             a_second_factor_enrols_takes_each_step_once_and_resets,
             cases_are_visible_only_inside_the_scope,
             filters_and_pages_partition_the_visible_cases,
+            pages_by_key_skip_and_repeat_nothing_while_cases_arrive,
+            tallies_equal_a_full_count_after_random_steps,
             transitions_are_checked_recorded_and_audited,
             the_audit_chain_is_append_only_and_verifiable,
             a_removed_audit_entry_breaks_the_chain,

@@ -78,6 +78,9 @@ pub trait IdentificationStore: Send + Sync {
     -> StoreResult<()>;
     async fn latest_interview(&self, case_id: &str) -> StoreResult<Option<InterviewRecord>>;
     async fn decisions_of(&self, case_id: &str) -> StoreResult<Vec<DecisionRecord>>;
-    /// Decisions on the cases in scope, and how many differ from the engine's advice.
+    /// Decisions on the cases in scope, and how many differ from the engine's advice, from the
+    /// tallies kept where decisions are recorded.
     async fn decision_stats(&self, scope: &ScopeFor) -> StoreResult<DecisionStats>;
+    /// The same found by reading every decision in scope: what the tallies must equal.
+    async fn decision_stats_scanning(&self, scope: &ScopeFor) -> StoreResult<DecisionStats>;
 }

@@ -13,6 +13,7 @@ mod clocks;
 pub mod conformance;
 mod consent;
 mod directory;
+pub mod group_commit;
 mod identification;
 mod referrals;
 mod reflection;

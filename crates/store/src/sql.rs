@@ -12,7 +12,9 @@
 //! - `async fn lock_audit_chain(conn: &mut DB::Connection) -> sqlx::Result<()>`: serialises
 //!   appends to the audit chain across connections and servers;
 //! - a field `audit_keyed_from: std::sync::OnceLock<i64>`, empty at open: where the keyed audit
-//!   chain begins, once read.
+//!   chain begins, once read;
+//! - a field `read_audit: group_commit::ReadAuditQueue`, empty at open: the reads' audit
+//!   entries waiting for their batch.
 //!
 //! A macro rather than generic functions because sqlx's per-database trait bounds would
 //! otherwise have to be repeated on every function.

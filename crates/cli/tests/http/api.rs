@@ -285,13 +285,86 @@ async fn list_filters_are_validated() {
         "county=CJ",
         "per_page=0",
         "per_page=500",
-        "page=0",
+        "older=abc",
+        "older=12.a%20b",
+        "newer=99999999999999999.x",
+        "older=1.a&newer=1.b",
     ] {
         let r = app
             .api("GET", &format!("/api/v1/cases?{bad}"), Some(&token), None)
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
+}
+
+/// Every page through the API, following `older`, then back through `newer`; a case notified
+/// meanwhile is neither shown twice nor shifts the pages.
+#[tokio::test]
+async fn the_list_is_read_page_by_page_from_a_place_in_it() {
+    let app = sqlite_app().await;
+    let user = app.user("cw", "ANITP-CJ", "case_worker").await;
+    let token = app.token(&user).await;
+    for i in 0..30 {
+        app.seed_case("RO-CJ", "IGPR", AgeGroup::Adult, &format!("P{i}"))
+            .await;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut query = "per_page=5".to_string();
+    let mut pages = 0;
+    loop {
+        let body = app
+            .api("GET", &format!("/api/v1/cases?{query}"), Some(&token), None)
+            .await
+            .json();
+        pages += 1;
+        assert_eq!(body["total"], 30 + u64::from(pages > 1));
+        assert_eq!(body["newer"].is_string(), pages > 1, "{body}");
+        seen.extend(
+            body["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_string()),
+        );
+        if pages == 1 {
+            // A case notified after the first page was read belongs before it, not on the next.
+            app.clock.advance_minutes(5);
+            let late = app
+                .api("POST", "/api/v1/cases", Some(&token), Some(serde_json::json!({"given_name": "Late", "sex": "female", "citizenship": "RO", "found_in_county": "RO-CJ"})))
+                .await;
+            assert_eq!(late.status, StatusCode::CREATED, "{}", late.body);
+        }
+        match body["older"].as_str() {
+            Some(place) => query = format!("per_page=5&older={place}"),
+            None => break,
+        }
+    }
+    assert_eq!((pages, seen.len()), (6, 30));
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 30, "no case twice");
+
+    // The page's links carry the place the same way.
+    let session = app.login("cw").await;
+    let first = app.get_lang("/cases", Some(&session), Some("en")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let older = first
+        .body
+        .split("href=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().replace("&amp;", "&"))
+        .find(|h| h.starts_with("/cases?older="))
+        .expect("31 cases fill more than a page of 25: the page links to the older ones");
+    let second = app.get_lang(&older, Some(&session), Some("en")).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains("Newer cases") && second.body.contains("Newest cases"));
+    assert!(!second.body.contains("Older cases"));
+    let bad = app
+        .get_lang("/cases?older=12.%3Cscript%3E", Some(&session), Some("ro"))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("reîncepeți de la cele mai noi cazuri"));
 }
 
 #[tokio::test]
@@ -362,7 +435,7 @@ async fn a_malformed_query_string_gets_the_same_error_shape_as_any_bad_request()
     let user = app.user("cw", "ANITP-CJ", "case_worker").await;
     let token = app.token(&user).await;
     let session = app.login("cw").await;
-    for query in ["county=RO-CJ&county=RO-BN", "page=1&page=2"] {
+    for query in ["county=RO-CJ&county=RO-BN", "older=1.a&older=2.b"] {
         let r = app
             .api_lang(
                 "GET",

@@ -139,6 +139,12 @@ pub async fn interviews_and_decisions_are_kept_with_their_evidence_encrypted(db:
     ));
     assert_eq!(s.decisions_of("c1").await.unwrap(), vec![decision]);
     let cj = s.decision_stats(&scope_org("ANITP-CJ")).await.unwrap();
+    assert_eq!(
+        cj,
+        s.decision_stats_scanning(&scope_org("ANITP-CJ"))
+            .await
+            .unwrap()
+    );
     assert_eq!((cj.decisions, cj.differing_from_advice), (1, 1));
     let b = s.decision_stats(&scope_org("ANITP-B")).await.unwrap();
     assert_eq!(

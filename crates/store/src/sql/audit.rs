@@ -102,6 +102,32 @@ macro_rules! impl_sql_audit_store {
             }
         }
 
+        impl $store {
+            /// Appends the audit entry of a read, batched with the entries of the reads waiting at
+            /// the same time into one transaction (see [`group_commit`]); returns once it is
+            /// committed.
+            async fn append_read_audit(&self, by: &AuditActor, action: &str, target: &str, detail: &str) -> Result<(), StoreError> {
+                let mut waiting = self.read_audit.enqueue(by, action, target, detail);
+                loop {
+                    let _turn = self.read_audit.turn().await;
+                    if let Some(outcome) = waiting.outcome() {
+                        return outcome;
+                    }
+                    let batch = self.read_audit.take_batch();
+                    let written = async {
+                        let mut tx = self.begin_write().await.map_err(db_err)?;
+                        for entry in batch.entries() {
+                            self.append_audit(&mut tx, &entry.by, &entry.action, &entry.target, &entry.detail).await?;
+                        }
+                        tx.commit().await.map_err(db_err)
+                    }
+                    .await;
+                    batch.finish(written.map_err(|e| e.to_string()));
+                    // This read's entry was in that batch unless the queue was longer than one.
+                }
+            }
+        }
+
         #[async_trait]
         impl AuditStore for $store {
             async fn audit(&self, action: &str, target: &str, detail: &str, by: &AuditActor) -> StoreResult<()> {

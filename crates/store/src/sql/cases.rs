@@ -42,6 +42,195 @@ macro_rules! impl_sql_case_store {
                 })
             }
 
+            /// The tallies' row for a scope: `*` for the national view, else the organisation's;
+            /// `None` when the scope reaches cases only as their creator.
+            fn tally_org(scope: &ScopeFor) -> Option<&str> {
+                if scope.scope.national {
+                    Some("*")
+                } else {
+                    scope.scope.organisation.as_deref()
+                }
+            }
+
+            /// A screener sees the cases they notified besides their organisation's; those not
+            /// routed to the organisation are found by the creator's index (bounded by how many
+            /// cases one person notified). `None` when the scope has no such part.
+            fn creator_outside_org(scope: &ScopeFor) -> Option<&str> {
+                if scope.scope.national {
+                    None
+                } else {
+                    scope.scope.created_by.as_deref()
+                }
+            }
+
+            /// `AND` the case `c` is not on the access list of the scope's organisation (the
+            /// organisation's part of the scope has it already).
+            fn push_not_routed_to(q: &mut ::sqlx::QueryBuilder<$db>, scope: &ScopeFor) {
+                if let Some(org) = &scope.scope.organisation {
+                    q.push(" AND NOT EXISTS (SELECT 1 FROM case_access x WHERE x.case_id = c.id AND x.org_code = ");
+                    q.push_bind(org.clone());
+                    q.push(")");
+                }
+            }
+
+            /// `AND` the list's filters and its place, on a source whose notification time, id,
+            /// state and county columns are named here; ordered so the source's index answers.
+            fn push_list_conditions(q: &mut ::sqlx::QueryBuilder<$db>, filter: &CaseFilter, [at, id, state, county]: [&str; 4], limit: usize) {
+                if let Some(s) = filter.state {
+                    q.push(format!(" AND {state} = ")).push_bind(s.as_str());
+                }
+                if let Some(c) = &filter.county {
+                    q.push(format!(" AND {county} = ")).push_bind(c.clone());
+                }
+                // `at <= t AND (at < t OR id < i)` rather than a row comparison: both planners
+                // take the first part as the index range to read, and the second only filters.
+                let (order, cursor) = match &filter.from {
+                    PageFrom::Newest => ("DESC", None),
+                    PageFrom::OlderThan(c) => ("DESC", Some(("<", c))),
+                    PageFrom::NewerThan(c) => ("ASC", Some((">", c))),
+                };
+                if let Some((cmp, c)) = cursor {
+                    q.push(format!(" AND {at} {cmp}= ")).push_bind(c.notified_at_ms);
+                    q.push(format!(" AND ({at} {cmp} ")).push_bind(c.notified_at_ms);
+                    q.push(format!(" OR {id} {cmp} ")).push_bind(c.id.clone());
+                    q.push(")");
+                }
+                q.push(format!(" ORDER BY {at} {order}, {id} {order} LIMIT "));
+                q.push_bind(limit as i64);
+            }
+
+            /// The keys of up to `limit` visible cases from the filter's place, in the direction it
+            /// reads (newest first, or oldest first when going back). Each part of the scope reads
+            /// its own index range and stops at `limit`; the parts are then merged.
+            async fn page_keys(&self, tx: &mut Tx, scope: &ScopeFor, filter: &CaseFilter, limit: usize) -> StoreResult<Vec<(Timestamp, String)>> {
+                let mut keys: Vec<(Timestamp, String)> = Vec::new();
+                if scope.scope.national {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT c.notified_at_ms, c.id FROM cases c WHERE 1 = 1");
+                    Self::push_list_conditions(&mut q, filter, ["c.notified_at_ms", "c.id", "c.state", "c.found_in_county"], limit);
+                    keys = q.build_query_as().fetch_all(&mut **tx).await.map_err(db_err)?;
+                } else {
+                    if let Some(org) = &scope.scope.organisation {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT a.case_notified_at_ms, a.case_id FROM case_access a WHERE a.org_code = ");
+                        q.push_bind(org.clone());
+                        Self::push_list_conditions(&mut q, filter, ["a.case_notified_at_ms", "a.case_id", "a.case_state", "a.case_county"], limit);
+                        keys = q.build_query_as().fetch_all(&mut **tx).await.map_err(db_err)?;
+                    }
+                    if let Some(creator) = Self::creator_outside_org(scope) {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT c.notified_at_ms, c.id FROM cases c WHERE c.created_by = ");
+                        q.push_bind(creator.to_string());
+                        Self::push_not_routed_to(&mut q, scope);
+                        Self::push_list_conditions(&mut q, filter, ["c.notified_at_ms", "c.id", "c.state", "c.found_in_county"], limit);
+                        let own: Vec<(Timestamp, String)> = q.build_query_as().fetch_all(&mut **tx).await.map_err(db_err)?;
+                        if !own.is_empty() {
+                            keys.extend(own);
+                            keys.sort();
+                            if !matches!(filter.from, PageFrom::NewerThan(_)) {
+                                keys.reverse();
+                            }
+                            keys.truncate(limit);
+                        }
+                    }
+                }
+                Ok(keys)
+            }
+
+            /// A reference names at most one case: found by its unique index, then tested against
+            /// the scope and the other filters.
+            async fn page_by_reference(&self, tx: &mut Tx, scope: &ScopeFor, filter: &CaseFilter) -> StoreResult<(Vec<(Timestamp, String)>, i64)> {
+                let clause = |given: bool, column: &str, n: u8| {
+                    if given { format!("{column} = ${n}") } else { format!("${n} IS NULL") }
+                };
+                let keys: Vec<(Timestamp, String)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT c.notified_at_ms, c.id FROM cases c WHERE c.reference = $6 AND {SCOPE_CONDITION} AND {} AND {}",
+                    clause(filter.state.is_some(), "c.state", 4),
+                    clause(filter.county.is_some(), "c.found_in_county", 5),
+                )))
+                    .bind(scope.scope.national)
+                    .bind(&scope.scope.organisation)
+                    .bind(&scope.scope.created_by)
+                    .bind(filter.state.map(|s| s.as_str()))
+                    .bind(&filter.county)
+                    .bind(&filter.reference)
+                    .fetch_all(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                let total = keys.len() as i64;
+                // The one case is on the first page only.
+                let keys = if matches!(filter.from, PageFrom::Newest) { keys } else { Vec::new() };
+                Ok((keys, total))
+            }
+
+            /// Every visible case the filter matches, from the tallies (a few hundred rows at
+            /// most) and the creator's own cases outside the organisation.
+            async fn tallied_total(&self, tx: &mut Tx, scope: &ScopeFor, filter: &CaseFilter) -> StoreResult<i64> {
+                let mut total = 0;
+                if let Some(tally_org) = Self::tally_org(scope) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM case_tallies WHERE org_code = ");
+                    q.push_bind(tally_org.to_string());
+                    if let Some(s) = filter.state {
+                        q.push(" AND state = ").push_bind(s.as_str());
+                    }
+                    if let Some(c) = &filter.county {
+                        q.push(" AND county = ").push_bind(c.clone());
+                    }
+                    total += q.build_query_scalar::<i64>().fetch_one(&mut **tx).await.map_err(db_err)?;
+                }
+                if let Some(creator) = Self::creator_outside_org(scope) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM cases c WHERE c.created_by = ");
+                    q.push_bind(creator.to_string());
+                    Self::push_not_routed_to(&mut q, scope);
+                    if let Some(s) = filter.state {
+                        q.push(" AND c.state = ").push_bind(s.as_str());
+                    }
+                    if let Some(c) = &filter.county {
+                        q.push(" AND c.found_in_county = ").push_bind(c.clone());
+                    }
+                    total += q.build_query_scalar::<i64>().fetch_one(&mut **tx).await.map_err(db_err)?;
+                }
+                Ok(total)
+            }
+
+            /// The summaries of the cases with these keys, in the keys' order. Names are decrypted
+            /// only on rows of cases routed to the actor's organisation: a national
+            /// (pseudonymised) scope never reveals them, whatever the roles.
+            async fn summaries_of(&self, tx: &mut Tx, keys: &[(Timestamp, String)], scope: &ScopeFor, reveal_names: bool) -> StoreResult<Vec<CaseSummary>> {
+                if keys.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("SELECT {SUMMARY_COLUMNS}, EXISTS (SELECT 1 FROM case_access n WHERE n.case_id = c.id AND n.org_code = "));
+                q.push_bind(scope.org_code.clone());
+                q.push(")  FROM cases c WHERE c.id IN (");
+                let mut ids = q.separated(", ");
+                for (_, id) in keys {
+                    ids.push_bind(id.clone());
+                }
+                q.push(")");
+                let rows = q.build().fetch_all(&mut **tx).await.map_err(db_err)?;
+                let mut by_id = std::collections::HashMap::with_capacity(rows.len());
+                for r in &rows {
+                    let routed_here: bool = r.try_get(13).map_err(db_err)?;
+                    let summary = self.summary_from(r, reveal_names && routed_here)?;
+                    by_id.insert(summary.id.clone(), summary);
+                }
+                Ok(keys.iter().filter_map(|(_, id)| by_id.remove(id)).collect())
+            }
+
+            /// Adds `deltas` to the case tallies in one statement, in the key's order, so that two
+            /// PostgreSQL transactions changing the same rows lock them in the same order and
+            /// never deadlock.
+            async fn add_to_case_tallies(tx: &mut Tx, deltas: std::collections::BTreeMap<(String, String, &'static str), i64>) -> StoreResult<()> {
+                let rows: Vec<_> = deltas.into_iter().filter(|(_, n)| *n != 0).collect();
+                for chunk in rows.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO case_tallies (org_code, county, state, n) ");
+                    q.push_values(chunk, |mut b, ((org, county, state), n)| {
+                        b.push_bind(org.clone()).push_bind(county.clone()).push_bind(*state).push_bind(*n);
+                    });
+                    q.push(" ON CONFLICT (org_code, county, state) DO UPDATE SET n = case_tallies.n + excluded.n");
+                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                }
+                Ok(())
+            }
+
             async fn insert_case_rows(&self, tx: &mut Tx, cases: &[NewCase]) -> Result<(), StoreError> {
                 // Multi-row inserts, chunked below both backends' bound-parameter limits.
                 for chunk in cases.chunks(400) {
@@ -75,16 +264,27 @@ macro_rules! impl_sql_case_store {
                     .collect();
                 for chunk in access.chunks(1000) {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO case_access (case_id, org_code, basis, granted_at_ms) ",
+                        "INSERT INTO case_access (case_id, org_code, basis, granted_at_ms, case_notified_at_ms, case_state, case_county) ",
                     );
                     q.push_values(chunk, |mut b, (c, a)| {
                         b.push_bind(c.id.clone())
                             .push_bind(a.org_code.clone())
                             .push_bind(a.basis.as_str())
-                            .push_bind(c.notified_at_ms);
+                            .push_bind(c.notified_at_ms)
+                            .push_bind(c.notified_at_ms)
+                            .push_bind(c.state.as_str())
+                            .push_bind(c.found_in_county.clone());
                     });
                     q.build().execute(&mut **tx).await.map_err(db_err)?;
                 }
+                let mut tallies = std::collections::BTreeMap::new();
+                for c in cases {
+                    *tallies.entry(("*".to_string(), c.found_in_county.clone(), c.state.as_str())).or_insert(0) += 1;
+                    for a in &c.access {
+                        *tallies.entry((a.org_code.clone(), c.found_in_county.clone(), c.state.as_str())).or_insert(0) += 1;
+                    }
+                }
+                Self::add_to_case_tallies(tx, tallies).await?;
                 let events: Vec<(&NewCase, usize, &HistoryEntry)> = cases
                     .iter()
                     .flat_map(|c| c.history.iter().enumerate().map(move |(i, h)| (c, i + 1, h)))
@@ -110,15 +310,15 @@ macro_rules! impl_sql_case_store {
             }
 
             async fn apply_transition(&self, tx: &mut Tx, change: &Transition, by: &AuditActor) -> StoreResult<()> {
-                let done = ::sqlx::query("UPDATE cases SET state = $1, updated_at_ms = $2 WHERE id = $3 AND state = $4")
+                let county: Option<String> = ::sqlx::query_scalar("UPDATE cases SET state = $1, updated_at_ms = $2 WHERE id = $3 AND state = $4 RETURNING found_in_county")
                     .bind(change.to.as_str())
                     .bind(by.now_ms)
                     .bind(&change.case_id)
                     .bind(change.from.as_str())
-                    .execute(&mut **tx)
+                    .fetch_optional(&mut **tx)
                     .await
                     .map_err(db_err)?;
-                if done.rows_affected() == 0 {
+                let Some(county) = county else {
                     let current: Option<String> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
                         .bind(&change.case_id)
                         .fetch_optional(&mut **tx)
@@ -128,7 +328,21 @@ macro_rules! impl_sql_case_store {
                         Some(s) => Err(StoreError::StaleState { current: state_column(&s)? }),
                         None => Err(StoreError::NotFound),
                     };
+                };
+                // The access rows carry the state the lists filter by; the tallies move the case
+                // from one state to the other for every organisation that sees it and nationally.
+                let orgs: Vec<String> = ::sqlx::query_scalar("UPDATE case_access SET case_state = $1 WHERE case_id = $2 RETURNING org_code")
+                    .bind(change.to.as_str())
+                    .bind(&change.case_id)
+                    .fetch_all(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                let mut tallies = std::collections::BTreeMap::new();
+                for org in orgs.into_iter().chain(["*".to_string()]) {
+                    *tallies.entry((org.clone(), county.clone(), change.from.as_str())).or_insert(0) -= 1;
+                    *tallies.entry((org, county.clone(), change.to.as_str())).or_insert(0) += 1;
                 }
+                Self::add_to_case_tallies(tx, tallies).await?;
                 let seq: i64 = ::sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1")
                     .bind(&change.case_id)
                     .fetch_one(&mut **tx)
@@ -192,63 +406,76 @@ macro_rules! impl_sql_case_store {
             }
 
             async fn list_cases(&self, scope: &ScopeFor, filter: &CaseFilter, reveal_names: bool, by: &AuditActor) -> StoreResult<CasePage> {
-                // A filter that is given is written as a plain equality, so the planner can use its
-                // index (a reference is found by its unique index, not by scanning every case); one
-                // that is not is written as `$n IS NULL`, which keeps every parameter in the
-                // statement, as PostgreSQL requires of the values bound.
-                let clause = |given: bool, column: &str, n: u8| {
-                    if given { format!("{column} = ${n}") } else { format!("${n} IS NULL") }
-                };
-                let conditions = format!(
-                    "{SCOPE_CONDITION} AND {} AND {} AND {}",
-                    clause(filter.state.is_some(), "c.state", 4),
-                    clause(filter.county.is_some(), "c.found_in_county", 5),
-                    clause(filter.reference.is_some(), "c.reference", 6),
-                );
-                let per_page = i64::from(filter.per_page.clamp(1, 200));
-                let offset = i64::from(filter.page) * per_page;
-                let state = filter.state.map(|s| s.as_str());
-                // The read takes no write lock; its audit entry is appended afterwards in a short
-                // write of its own, and the page is returned only once that entry is committed.
+                let per_page = filter.per_page.clamp(1, 200) as usize;
+                // The read takes no write lock; its audit entry is appended afterwards, and the page
+                // is returned only once that entry is committed.
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let total: i64 = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM cases c WHERE {conditions}")))
-                    .bind(scope.scope.national)
-                    .bind(&scope.scope.organisation)
-                    .bind(&scope.scope.created_by)
-                    .bind(state)
-                    .bind(&filter.county)
-                    .bind(&filter.reference)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                // Names are decrypted only on rows of cases routed to the actor's organisation:
-                // a national (pseudonymised) scope never reveals them, whatever the roles.
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {SUMMARY_COLUMNS}, EXISTS (SELECT 1 FROM case_access n WHERE n.case_id = c.id AND n.org_code = $9) FROM cases c WHERE {conditions} ORDER BY c.notified_at_ms DESC, c.id LIMIT $7 OFFSET $8")))
-                    .bind(scope.scope.national)
-                    .bind(&scope.scope.organisation)
-                    .bind(&scope.scope.created_by)
-                    .bind(state)
-                    .bind(&filter.county)
-                    .bind(&filter.reference)
-                    .bind(per_page)
-                    .bind(offset)
-                    .bind(&scope.org_code)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                let mut cases = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let routed_here: bool = r.try_get(13).map_err(db_err)?;
-                    cases.push(self.summary_from(r, reveal_names && routed_here)?);
+                let (keys, total) = if filter.reference.is_some() {
+                    self.page_by_reference(&mut tx, scope, filter).await?
+                } else {
+                    let keys = self.page_keys(&mut tx, scope, filter, per_page + 1).await?;
+                    (keys, self.tallied_total(&mut tx, scope, filter).await?)
+                };
+                let going_back = matches!(filter.from, PageFrom::NewerThan(_));
+                let more = keys.len() > per_page;
+                let mut keys = keys;
+                keys.truncate(per_page);
+                if going_back {
+                    keys.reverse();
                 }
+                let cases = self.summaries_of(&mut tx, &keys, scope, reveal_names).await?;
                 tx.commit().await.map_err(db_err)?;
-                let mut write = self.begin_write().await.map_err(db_err)?;
-                self.append_audit(&mut write, by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
-                write.commit().await.map_err(db_err)?;
-                Ok(CasePage { cases, total })
+                // Older cases follow when this page came from further back, or when one more row
+                // than a page was found going forward; newer ones precede when the page began
+                // from a place in the list, or when one more was found going back.
+                let older = (if going_back { true } else { more })
+                    .then(|| cases.last().map(CaseCursor::of))
+                    .flatten();
+                let newer = (match filter.from {
+                    PageFrom::Newest => false,
+                    PageFrom::OlderThan(_) => true,
+                    PageFrom::NewerThan(_) => more,
+                })
+                .then(|| cases.first().map(CaseCursor::of))
+                .flatten();
+                self.append_read_audit(by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
+                Ok(CasePage { cases, total, older, newer })
             }
 
             async fn count_cases_by_state(&self, scope: &ScopeFor) -> StoreResult<Vec<(mnir_domain::CaseState, i64)>> {
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                let mut totals: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+                if let Some(tally_org) = Self::tally_org(scope) {
+                    let rows: Vec<(String, i64)> = ::sqlx::query_as("SELECT state, CAST(SUM(n) AS BIGINT) FROM case_tallies WHERE org_code = $1 GROUP BY state")
+                        .bind(tally_org)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(db_err)?;
+                    for (state, n) in rows {
+                        *totals.entry(state).or_default() += n;
+                    }
+                }
+                if let Some(creator) = Self::creator_outside_org(scope) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT c.state, COUNT(*) FROM cases c WHERE c.created_by = ");
+                    q.push_bind(creator.to_string());
+                    Self::push_not_routed_to(&mut q, scope);
+                    q.push(" GROUP BY c.state");
+                    let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?;
+                    for (state, n) in rows {
+                        *totals.entry(state).or_default() += n;
+                    }
+                }
+                let mut counts = Vec::with_capacity(totals.len());
+                for (state, n) in totals {
+                    if n != 0 {
+                        counts.push((state_column(&state)?, n));
+                    }
+                }
+                counts.sort();
+                Ok(counts)
+            }
+
+            async fn count_cases_by_state_scanning(&self, scope: &ScopeFor) -> StoreResult<Vec<(mnir_domain::CaseState, i64)>> {
                 let rows: Vec<(String, i64)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT c.state, COUNT(*) FROM cases c WHERE {SCOPE_CONDITION} GROUP BY c.state")))
                     .bind(scope.scope.national)
                     .bind(&scope.scope.organisation)
@@ -362,9 +589,7 @@ macro_rules! impl_sql_case_store {
                     history,
                 };
                 tx.commit().await.map_err(db_err)?;
-                let mut write = self.begin_write().await.map_err(db_err)?;
-                self.append_audit(&mut write, by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
-                write.commit().await.map_err(db_err)?;
+                self.append_read_audit(by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
                 Ok(Some(detail))
             }
 

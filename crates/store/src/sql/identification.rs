@@ -22,6 +22,21 @@ macro_rules! impl_sql_identification_store {
                     .execute(&mut **tx)
                     .await
                     .map_err(db_err)?;
+                // Every organisation that sees the case, and the national count, gain a decision;
+                // in the key's order, as the case tallies, so concurrent decisions never deadlock.
+                let mut orgs: Vec<String> = ::sqlx::query_scalar("SELECT org_code FROM case_access WHERE case_id = $1")
+                    .bind(&d.case_id)
+                    .fetch_all(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                orgs.push("*".to_string());
+                orgs.sort();
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO decision_tallies (org_code, decisions, differing) ");
+                q.push_values(&orgs, |mut b, org| {
+                    b.push_bind(org.clone()).push_bind(1i64).push_bind(i64::from(d.differs_from_advice));
+                });
+                q.push(" ON CONFLICT (org_code) DO UPDATE SET decisions = decision_tallies.decisions + excluded.decisions, differing = decision_tallies.differing + excluded.differing");
+                q.build().execute(&mut **tx).await.map_err(db_err)?;
                 self.append_audit(tx, by, "identification.decide", &format!("case:{}", d.case_id), &format!("decision={} advice={} differs={}", d.decision, d.engine_outcome.map_or("none", |o| o.as_str()), d.differs_from_advice)).await?;
                 Ok(())
             }
@@ -162,6 +177,34 @@ macro_rules! impl_sql_identification_store {
             }
 
             async fn decision_stats(&self, scope: &ScopeFor) -> StoreResult<DecisionStats> {
+                let mut stats = DecisionStats::default();
+                let tally_org = if scope.scope.national { Some("*") } else { scope.scope.organisation.as_deref() };
+                if let Some(org) = tally_org {
+                    let row: Option<(i64, i64)> = ::sqlx::query_as("SELECT decisions, differing FROM decision_tallies WHERE org_code = $1")
+                        .bind(org)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    if let Some((decisions, differing)) = row {
+                        stats.decisions += decisions;
+                        stats.differing_from_advice += differing;
+                    }
+                }
+                // A screener's own cases outside the organisation, found by the creator's index.
+                if let (false, Some(creator)) = (scope.scope.national, &scope.scope.created_by) {
+                    let (decisions, differing): (i64, Option<i64>) = ::sqlx::query_as("SELECT COUNT(*), SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END) FROM cases c JOIN identification_decisions d ON d.case_id = c.id WHERE c.created_by = $1 AND NOT EXISTS (SELECT 1 FROM case_access x WHERE x.case_id = c.id AND x.org_code = $2)")
+                        .bind(creator)
+                        .bind(scope.scope.organisation.as_deref().unwrap_or(""))
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    stats.decisions += decisions;
+                    stats.differing_from_advice += differing.unwrap_or(0);
+                }
+                Ok(stats)
+            }
+
+            async fn decision_stats_scanning(&self, scope: &ScopeFor) -> StoreResult<DecisionStats> {
                 let (decisions, differing): (i64, Option<i64>) = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
                     "SELECT COUNT(*), SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END) FROM identification_decisions d JOIN cases c ON c.id = d.case_id WHERE {SCOPE_CONDITION}"
                 )))

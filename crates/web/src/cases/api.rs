@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mnir_app::notify::NotificationInput;
 use mnir_domain::{CaseState, reference};
-use mnir_store::{CaseDetail, CaseFilter, CaseSummary, User};
+use mnir_store::{CaseDetail, CaseFilter, CaseSummary, PageFrom, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -71,9 +71,15 @@ impl From<&CaseSummary> for CaseJson {
 #[derive(Serialize, ToSchema)]
 pub struct CaseListJson {
     cases: Vec<CaseJson>,
+    /// Every case the filter matches, on all pages.
     total: i64,
-    page: u32,
     per_page: u32,
+    /// Pass as `older` for the next page (older cases); absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    older: Option<String>,
+    /// Pass as `newer` for the page before (newer cases); absent on the first page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    newer: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -159,9 +165,13 @@ struct ListParams {
     county: Option<String>,
     /// Only the case with this reference.
     reference: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>)]
-    page: Option<String>,
+    /// The page of cases older than this place: the `older` value of an earlier answer.
+    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    older: Option<String>,
+    /// The page of cases newer than this place: the `newer` value of an earlier answer. Not
+    /// with `older`.
+    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    newer: Option<String>,
     /// 1 to 200, default 50.
     #[param(value_type = Option<u32>)]
     per_page: Option<String>,
@@ -200,30 +210,45 @@ async fn list_cases(
             message: tr.t("field-county-invalid"),
         });
     }
-    // Read by hand so that `?page=abc` gets the JSON error, not the extractor's plain text.
-    let number = |v: &Option<String>, default: u32| match v.as_deref().map(str::trim) {
-        None | Some("") => Some(default),
-        Some(text) => text.parse::<u32>().ok(),
+    // Read by hand so that `?per_page=abc` gets the JSON error, not the extractor's plain text.
+    let per_page = match p.per_page.as_deref().map(str::trim) {
+        None | Some("") => Some(50),
+        Some(text) => text.parse::<u32>().ok().filter(|n| (1..=200).contains(n)),
     };
-    let per_page = number(&p.per_page, 50).filter(|n| (1..=200).contains(n));
-    let page = number(&p.page, 1).filter(|n| *n >= 1);
-    for (name, value) in [("per_page", per_page), ("page", page)] {
-        if value.is_none() {
-            fields.push(FieldError {
-                field: name.into(),
-                message: tr.t("field-page-invalid"),
-            });
-        }
+    if per_page.is_none() {
+        fields.push(FieldError {
+            field: "per_page".into(),
+            message: tr.t("field-page-invalid"),
+        });
     }
-    if !fields.is_empty() {
+    fn place(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+    let from = match (place(&p.older), place(&p.newer)) {
+        (None, None) => Some(PageFrom::Newest),
+        (Some(c), None) => c.parse().ok().map(PageFrom::OlderThan),
+        (None, Some(c)) => c.parse().ok().map(PageFrom::NewerThan),
+        (Some(_), Some(_)) => None,
+    };
+    if from.is_none() {
+        fields.push(FieldError {
+            field: if place(&p.older).is_some() {
+                "older"
+            } else {
+                "newer"
+            }
+            .into(),
+            message: tr.t("field-cursor-invalid"),
+        });
+    }
+    let (Some(from), Some(per_page), true) = (from, per_page, fields.is_empty()) else {
         return Err(ApiError::invalid(&tr, fields));
-    }
-    let (page, per_page) = (page.unwrap_or(1) - 1, per_page.unwrap_or(50));
+    };
     let filter = CaseFilter {
         state: state_filter,
         county: p.county.clone(),
         reference: p.reference.clone(),
-        page,
+        from,
         per_page,
     };
     let result = mnir_app::cases::list(&state.app, &who, &filter)
@@ -232,8 +257,9 @@ async fn list_cases(
     Ok(Json(CaseListJson {
         cases: result.cases.iter().map(CaseJson::from).collect(),
         total: result.total,
-        page: page + 1,
         per_page,
+        older: result.older.map(|c| c.to_string()),
+        newer: result.newer.map(|c| c.to_string()),
     }))
 }
 

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
 use mnir_app::notify::{NotificationInput, UNKNOWN_CITIZENSHIP};
 use mnir_domain::{CaseState, Exploitation, Sex, reference};
-use mnir_store::{CaseFilter, User};
+use mnir_store::{CaseCursor, CaseFilter, PageFrom, User};
 use serde::Deserialize;
 
 pub const PER_PAGE: u32 = 25;
@@ -183,6 +183,7 @@ struct CaseListPage {
     total_text: String,
     rows: Vec<CaseRow>,
     page_text: String,
+    newest_url: Option<String>,
     prev_url: Option<String>,
     next_url: Option<String>,
 }
@@ -192,7 +193,9 @@ struct ListQuery {
     state: Option<String>,
     county: Option<String>,
     reference: Option<String>,
-    page: Option<String>,
+    /// Where the page begins: after this case going back in time, or before it going forward.
+    older: Option<String>,
+    newer: Option<String>,
 }
 
 /// Whether the role needs names in lists (mnir.md §13: names hidden in lists unless needed).
@@ -237,22 +240,26 @@ async fn case_list(
     {
         return Err(PageError::bad_request(&ctx, tr.t("cases-bad-filter")).into());
     }
-    let page: u32 = match blank(&q.page) {
-        Some(p) => {
-            p.parse::<u32>()
-                .ok()
-                .filter(|p| *p >= 1)
-                .ok_or_else(|| PageError::bad_request(&ctx, tr.t("cases-bad-filter")))?
-                - 1
+    let from = match (blank(&q.older), blank(&q.newer)) {
+        (None, None) => PageFrom::Newest,
+        (Some(c), None) => PageFrom::OlderThan(
+            c.parse()
+                .map_err(|_| PageError::bad_request(&ctx, tr.t("cases-bad-filter")))?,
+        ),
+        (None, Some(c)) => PageFrom::NewerThan(
+            c.parse()
+                .map_err(|_| PageError::bad_request(&ctx, tr.t("cases-bad-filter")))?,
+        ),
+        (Some(_), Some(_)) => {
+            return Err(PageError::bad_request(&ctx, tr.t("cases-bad-filter")).into());
         }
-        None => 0,
     };
     let reference_text = blank(&q.reference).map(|r| r.to_ascii_uppercase());
     let filter = CaseFilter {
         state: state_filter,
         county: county.clone(),
         reference: reference_text.clone(),
-        page,
+        from,
         per_page: PER_PAGE,
     };
     let show_names = mnir_app::cases::lists_show_names(user);
@@ -280,9 +287,8 @@ async fn case_list(
             notified: tr.date_of(c.notified_at_ms),
         })
         .collect();
-    let pages = ((result.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).max(1);
-    let link = |p: u32| {
-        let mut params = vec![("page", (p + 1).to_string())];
+    let link = |place: (&str, &CaseCursor)| {
+        let mut params = vec![(place.0, place.1.to_string())];
         if let Some(s) = state_filter {
             params.push(("state", s.as_str().to_string()));
         }
@@ -297,6 +303,31 @@ async fn case_list(
             serde_urlencoded::to_string(&params).unwrap_or_default()
         )
     };
+    let newest_url = result.newer.as_ref().map(|_| {
+        let mut params = Vec::new();
+        if let Some(s) = state_filter {
+            params.push(("state", s.as_str().to_string()));
+        }
+        if let Some(c) = &county {
+            params.push(("county", c.clone()));
+        }
+        format!(
+            "/cases?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    });
+    // The dates the page spans orient the reader where page numbers cannot: a page is found
+    // by its place in the list, not by counting the pages before it.
+    let page_text = match (result.cases.last(), result.cases.first()) {
+        (Some(oldest), Some(newest)) => tr.t_with(
+            "cases-page",
+            &[
+                ("oldest", tr.date_of(oldest.notified_at_ms).into()),
+                ("newest", tr.date_of(newest.notified_at_ms).into()),
+            ],
+        ),
+        _ => String::new(),
+    };
     let page_view = CaseListPage {
         national: who.scope().scope.national,
         show_names,
@@ -310,15 +341,10 @@ async fn case_list(
         reference: reference_text.clone().unwrap_or_default(),
         total_text: tr.t_with("cases-count", &[("count", result.total.into())]),
         rows,
-        page_text: tr.t_with(
-            "cases-page",
-            &[
-                ("page", i64::from(page + 1).into()),
-                ("pages", pages.into()),
-            ],
-        ),
-        prev_url: (page > 0).then(|| link(page - 1)),
-        next_url: (i64::from(page + 1) < pages).then(|| link(page + 1)),
+        page_text,
+        newest_url,
+        prev_url: result.newer.as_ref().map(|c| link(("newer", c))),
+        next_url: result.older.as_ref().map(|c| link(("older", c))),
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page_view, &ctx)

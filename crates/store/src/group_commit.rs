@@ -1,0 +1,120 @@
+//! Group commit of the audit entries of reads.
+//!
+//! Every read of case data appends an entry to the audit chain, and the chain has one writer at a
+//! time (SQLite's write lock, PostgreSQL's advisory lock), each commit synced to the disk. Written
+//! one transaction per read, the reads queue behind each other's syncs. Here a read queues its
+//! entry and waits; whoever holds the writer's turn writes every entry queued by then in one
+//! transaction and tells each reader the outcome. A read returns only once its own entry is
+//! committed, so the chain still holds every read, in the order the entries were committed.
+//!
+//! A batch whose writer is cancelled (the browser went away mid-request) puts its entries back at
+//! the head of the queue for the next turn: its transaction was not committed, so nothing is
+//! written twice and nothing is dropped.
+
+use crate::{AuditActor, StoreError};
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use tokio::sync::oneshot;
+
+/// The most entries one transaction writes; a longer queue is written over several turns.
+const MOST_PER_BATCH: usize = 256;
+
+/// One read's entry, waiting to be written.
+pub struct QueuedRead {
+    pub by: AuditActor,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// The queue of a store's read entries and the turn of its one batch writer.
+#[derive(Default)]
+pub struct ReadAuditQueue {
+    queue: Mutex<VecDeque<QueuedRead>>,
+    turn: tokio::sync::Mutex<()>,
+}
+
+/// A reader's wait for its entry's outcome.
+pub struct Waiting(oneshot::Receiver<Result<(), String>>);
+
+impl Waiting {
+    /// The outcome once a batch holding the entry has been committed or has failed.
+    pub fn outcome(&mut self) -> Option<Result<(), StoreError>> {
+        match self.0.try_recv() {
+            Ok(result) => Some(result.map_err(StoreError::Database)),
+            Err(oneshot::error::TryRecvError::Empty) => None,
+            Err(oneshot::error::TryRecvError::Closed) => Some(Err(StoreError::Database(
+                "the audit entry of this read was dropped unwritten".into(),
+            ))),
+        }
+    }
+}
+
+impl ReadAuditQueue {
+    pub fn enqueue(&self, by: &AuditActor, action: &str, target: &str, detail: &str) -> Waiting {
+        let (done, outcome) = oneshot::channel();
+        self.lock_queue().push_back(QueuedRead {
+            by: by.clone(),
+            action: action.to_string(),
+            target: target.to_string(),
+            detail: detail.to_string(),
+            done,
+        });
+        Waiting(outcome)
+    }
+
+    /// Waits for the writer's turn; while it is held no other batch is written.
+    pub async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.turn.lock().await
+    }
+
+    /// Takes the entries queued so far (at most one batch), oldest first.
+    pub fn take_batch(&self) -> Batch<'_> {
+        let mut queue = self.lock_queue();
+        let n = queue.len().min(MOST_PER_BATCH);
+        Batch {
+            queue: self,
+            entries: queue.drain(..n).collect(),
+        }
+    }
+
+    fn lock_queue(&self) -> std::sync::MutexGuard<'_, VecDeque<QueuedRead>> {
+        // A panic while holding this lock cannot leave the queue half-changed (each change is
+        // one push or one drain), so a poisoned lock is still a usable queue.
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Entries taken to be written in one transaction; dropped unfinished, they go back to the head
+/// of the queue.
+pub struct Batch<'q> {
+    queue: &'q ReadAuditQueue,
+    entries: Vec<QueuedRead>,
+}
+
+impl Batch<'_> {
+    pub fn entries(&self) -> &[QueuedRead] {
+        &self.entries
+    }
+
+    /// Tells every reader of the batch the outcome of its transaction.
+    pub fn finish(mut self, result: Result<(), String>) {
+        for entry in self.entries.drain(..) {
+            // A reader that went away no longer waits for the answer; its entry stands.
+            let _ = entry.done.send(result.clone());
+        }
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if self.entries.is_empty() {
+            return;
+        }
+        let mut queue = self.queue.lock_queue();
+        for entry in self.entries.drain(..).rev() {
+            queue.push_front(entry);
+        }
+    }
+}
