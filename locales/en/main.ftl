@@ -129,6 +129,9 @@ field-signal-unknown = The signal “{ $code }” does not exist.
 field-exploitation-invalid = Choose a form of exploitation from the list.
 field-notes-too-long = The notes can have at most 5000 characters.
 field-state-invalid = This is not a case state.
+field-inbox-view-invalid = Give one of: mine, others, all.
+field-inbox-clock-invalid = This is not a kind of clock.
+field-inbox-after-invalid = Not a place in the list: give the `after` value of an earlier answer.
 field-page-invalid = A page holds 1 to 200 cases.
 field-cursor-invalid = Not a place in the list: give the `older` or the `newer` value of an earlier answer, not both.
 
@@ -386,12 +389,32 @@ field-indicator-not-in-profile = Indicator “{ $code }” is not part of the { 
 nav-inbox = Inbox
 inbox-title = Inbox
 inbox-tasks = Tasks from expired clocks
-inbox-other-tasks = The organisation's other tasks
 inbox-other-tasks-hint = They are for other roles in the organisation; you see them so that none is left undone.
 inbox-for-role = for:
 inbox-no-tasks = No open tasks.
 inbox-since = Due since
 inbox-done = Mark as done
+inbox-view = Show
+inbox-view-mine = Tasks for my roles
+inbox-view-others = Tasks for other roles
+inbox-view-all = All the organisation's tasks
+inbox-filter = Filter tasks
+inbox-filter-apply = Show tasks
+inbox-count = { $count ->
+    [one] One open task
+   *[other] { $count } open tasks
+}
+inbox-count-at-least = At least { $count } open tasks
+inbox-others-waiting = { $count ->
+    [one] One more task waits for another role of the organisation.
+   *[other] { $count } more tasks wait for other roles of the organisation.
+}
+inbox-others-show = Show them
+inbox-pages = Pages of tasks
+inbox-first = Oldest tasks
+inbox-later = Next tasks
+inbox-upcoming-capped = The { $count } soonest are shown.
+inbox-bad-filter = The filter is not valid: choose from the lists. A page link changed by hand cannot be followed; start again from the inbox.
 inbox-upcoming = Deadlines in the next 7 days
 inbox-no-upcoming = No deadlines in the next 7 days.
 case-clocks = Legal clocks

@@ -131,6 +131,9 @@ field-signal-unknown = Semnalul „{ $code }” nu există.
 field-exploitation-invalid = Alegeți o formă de exploatare din listă.
 field-notes-too-long = Notițele pot avea cel mult 5000 de caractere.
 field-state-invalid = Aceasta nu este o stare a cazului.
+field-inbox-view-invalid = Dați una dintre valorile: mine, others, all.
+field-inbox-clock-invalid = Acesta nu este un tip de termen.
+field-inbox-after-invalid = Nu este un loc din listă: dați valoarea `after` dintr-un răspuns anterior.
 field-page-invalid = O pagină conține între 1 și 200 de cazuri.
 field-cursor-invalid = Nu este un loc din listă: dați valoarea `older` sau `newer` dintr-un răspuns anterior, nu pe amândouă.
 
@@ -392,12 +395,34 @@ field-indicator-not-in-profile = Indicatorul „{ $code }” nu face parte din p
 nav-inbox = Sarcini
 inbox-title = Sarcini și termene
 inbox-tasks = Sarcini din termene expirate
-inbox-other-tasks = Alte sarcini ale organizației
 inbox-other-tasks-hint = Sunt în grija altor roluri din organizație; le vedeți ca să nu rămână nerezolvate.
 inbox-for-role = pentru:
 inbox-no-tasks = Nicio sarcină deschisă.
 inbox-since = Scadentă din
 inbox-done = Marchează ca rezolvată
+inbox-view = Arată
+inbox-view-mine = Sarcinile rolurilor mele
+inbox-view-others = Sarcinile altor roluri
+inbox-view-all = Toate sarcinile organizației
+inbox-filter = Filtrează sarcinile
+inbox-filter-apply = Arată sarcinile
+inbox-count = { $count ->
+    [one] O sarcină deschisă
+    [few] { $count } sarcini deschise
+   *[other] { $count } de sarcini deschise
+}
+inbox-count-at-least = Cel puțin { $count } de sarcini deschise
+inbox-others-waiting = { $count ->
+    [one] Încă o sarcină așteaptă un alt rol al organizației.
+    [few] Încă { $count } sarcini așteaptă alte roluri ale organizației.
+   *[other] Încă { $count } de sarcini așteaptă alte roluri ale organizației.
+}
+inbox-others-show = Arată-le
+inbox-pages = Paginile sarcinilor
+inbox-first = Cele mai vechi sarcini
+inbox-later = Următoarele sarcini
+inbox-upcoming-capped = Sunt arătate cele mai apropiate { $count }.
+inbox-bad-filter = Filtrul nu este valid: alegeți din liste. Un link de pagină modificat de mână nu poate fi urmat; reîncepeți din pagina de sarcini.
 inbox-upcoming = Termene în următoarele 7 zile
 inbox-no-upcoming = Niciun termen în următoarele 7 zile.
 case-clocks = Termene legale

@@ -6,7 +6,8 @@ use mnir_domain::clocks::ClockKind;
 use mnir_domain::jurisdiction::Length;
 use mnir_domain::{Action, CaseState, can};
 use mnir_store::{
-    ClockChanges, ClockRecord, ReferralRecord, StoreError, TaskRecord, Timestamp, User,
+    ClockChanges, ClockRecord, ListPlace, ReferralRecord, StoreError, TaskFilter, TaskRecord,
+    Timestamp, User,
 };
 
 /// Longest reason for pausing a clock.
@@ -14,6 +15,12 @@ pub const MAX_PAUSE_REASON: usize = 1000;
 
 /// Days ahead the inbox looks for deadlines.
 pub const UPCOMING_DAYS: i64 = 7;
+
+/// Tasks on one page of the inbox.
+pub const TASKS_PER_PAGE: u32 = 50;
+
+/// Coming deadlines the inbox shows, soonest first.
+pub const UPCOMING_SHOWN: i64 = 50;
 
 /// The organisation that answers for a case's clocks: the county's child-protection directorate
 /// for a child, otherwise the ANITP regional centre, otherwise the notifier.
@@ -147,25 +154,130 @@ pub fn task_is_for(app: &App, user: &User, clock_kind: ClockKind) -> bool {
         .is_none_or(|role| user.roles.contains(role))
 }
 
-/// An organisation's inbox: its open tasks (the user's own apart), the deadlines of the coming
-/// week with the case reference, and the referrals awaiting its answer.
+/// Whose tasks an inbox page lists: the profile names a role for each clock's task.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TaskView {
+    /// The tasks of the user's roles (and those the profile gives to no role).
+    #[default]
+    Mine,
+    /// The organisation's other tasks, for others' roles.
+    Others,
+    /// Every open task of the organisation.
+    All,
+}
+
+impl TaskView {
+    pub const ALL: [TaskView; 3] = [TaskView::Mine, TaskView::Others, TaskView::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskView::Mine => "mine",
+            TaskView::Others => "others",
+            TaskView::All => "all",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TaskView> {
+        TaskView::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+}
+
+/// Which page of the inbox's tasks to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InboxQuery {
+    pub view: TaskView,
+    /// Only the tasks of this kind of clock.
+    pub clock: Option<ClockKind>,
+    /// The tasks after this one; from the oldest when `None`.
+    pub after: Option<ListPlace>,
+}
+
+impl InboxQuery {
+    /// Reads the query as links and clients write it (blank means absent); the name of the
+    /// first parameter that is not a view, a clock kind or a place in the list, otherwise.
+    pub fn read(
+        view: Option<&str>,
+        clock: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<InboxQuery, &'static str> {
+        fn given(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|v| !v.is_empty())
+        }
+        Ok(InboxQuery {
+            view: match given(view) {
+                Some(v) => TaskView::parse(v).ok_or("view")?,
+                None => TaskView::default(),
+            },
+            clock: given(clock)
+                .map(|c| ClockKind::parse(c).ok_or("clock"))
+                .transpose()?,
+            after: given(after)
+                .map(|a| a.parse::<ListPlace>().map_err(|_| "after"))
+                .transpose()?,
+        })
+    }
+}
+
+/// An organisation's inbox: a page of its open tasks, the soonest deadlines of the coming week
+/// with the case reference, and the referrals awaiting its answer.
 pub struct Inbox {
     /// Oldest first, each with whether it is the user's own work.
     pub tasks: Vec<(TaskRecord, bool)>,
+    /// Where the next page of tasks begins.
+    pub later: Option<ListPlace>,
+    /// The open tasks the view matches, counted up to [`mnir_store::TASK_COUNT_BOUND`].
+    pub total: i64,
+    /// Viewing one's own tasks: how many wait for the organisation's other roles (bounded the
+    /// same way), so that none is left undone unseen.
+    pub others_waiting: Option<i64>,
     pub upcoming: Vec<(ClockRecord, String)>,
     pub referrals: Vec<ReferralRecord>,
 }
 
-pub async fn inbox(app: &App, who: &Who<'_>) -> AppResult<Inbox> {
+pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<Inbox> {
     can(&who.actor(), Action::WorkInbox, None)?;
     let org = &who.user.org.code;
     let store = app.store();
-    let tasks = store.open_tasks(org).await?;
+    // A view is a set of clock kinds, so the store filters by a plain list.
+    let kinds_of = |view: TaskView| -> Option<Vec<ClockKind>> {
+        let kinds: Vec<ClockKind> = ClockKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| query.clock.is_none_or(|c| c == *k))
+            .filter(|k| match view {
+                TaskView::Mine => task_is_for(app, who.user, *k),
+                TaskView::Others => !task_is_for(app, who.user, *k),
+                TaskView::All => true,
+            })
+            .collect();
+        (kinds.len() < ClockKind::ALL.len()).then_some(kinds)
+    };
+    let filter = TaskFilter {
+        clock_kinds: kinds_of(query.view),
+        after: query.after.clone(),
+        per_page: TASKS_PER_PAGE,
+    };
+    let page = store.open_tasks(org, &filter).await?;
+    let others_waiting = if query.view == TaskView::Mine {
+        let others = TaskFilter {
+            clock_kinds: kinds_of(TaskView::Others),
+            after: None,
+            per_page: 1,
+        };
+        Some(store.open_tasks(org, &others).await?.total)
+    } else {
+        None
+    };
     let upcoming = store
-        .upcoming_clocks(org, who.now().later_by(UPCOMING_DAYS * 86_400_000))
+        .upcoming_clocks(
+            org,
+            who.now().later_by(UPCOMING_DAYS * 86_400_000),
+            UPCOMING_SHOWN,
+        )
         .await?;
     let referrals = store.referrals_awaiting(org).await?;
-    let tasks = tasks
+    let tasks = page
+        .tasks
         .into_iter()
         .map(|t| {
             let mine = task_is_for(app, who.user, t.clock_kind);
@@ -174,6 +286,9 @@ pub async fn inbox(app: &App, who: &Who<'_>) -> AppResult<Inbox> {
         .collect();
     Ok(Inbox {
         tasks,
+        later: page.later,
+        total: page.total,
+        others_waiting,
         upcoming,
         referrals,
     })

@@ -63,3 +63,7 @@ INSERT INTO decision_tallies (org_code, decisions, differing)
 -- An inbox reads its organisation's open tasks oldest first, a page at a time.
 DROP INDEX tasks_org;
 CREATE INDEX tasks_open ON tasks(org_code, done_at_ms, created_at_ms, id);
+
+-- and its coming deadlines, soonest first (the old index began with the state, across every
+-- organisation's clocks).
+CREATE INDEX clocks_org_due ON clocks(org_code, state, due_at_ms, id);

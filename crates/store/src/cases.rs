@@ -1,6 +1,8 @@
 //! Cases: the notification, who may see it, its state and the steps that change it.
 
-use crate::{AuditActor, ClockChanges, ClockRecord, DecisionRecord, StoreResult, Timestamp};
+use crate::{
+    AuditActor, ClockChanges, ClockRecord, DecisionRecord, ListPlace, StoreResult, Timestamp,
+};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use mnir_domain::{AccessBasis, AgeGroup, CaseScope, CaseState, Exploitation, Sex};
@@ -47,53 +49,6 @@ pub struct NewCase {
     pub history: Vec<HistoryEntry>,
 }
 
-/// A place in the list of cases: the notification time and id of a case, the list's order
-/// (newest first, then by id). A page is read from such a place by its index, so reading the
-/// thousandth page costs what the first does, and a case notified meanwhile neither shifts the
-/// pages nor is shown twice.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CaseCursor {
-    pub notified_at_ms: Timestamp,
-    pub id: String,
-}
-
-impl CaseCursor {
-    pub fn of(case: &CaseSummary) -> CaseCursor {
-        CaseCursor {
-            notified_at_ms: case.notified_at_ms,
-            id: case.id.clone(),
-        }
-    }
-}
-
-/// Written `<milliseconds>.<id>` in links and in the API.
-impl std::fmt::Display for CaseCursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.notified_at_ms.millis(), self.id)
-    }
-}
-
-impl std::str::FromStr for CaseCursor {
-    type Err = ();
-
-    /// Refuses anything a link of the list could not have held: a time no calendar shows, an id
-    /// that is empty, long or not made of letters, digits and dashes.
-    fn from_str(text: &str) -> Result<CaseCursor, ()> {
-        let (ms, id) = text.split_once('.').ok_or(())?;
-        let ms: i64 = ms.parse().map_err(|_| ())?;
-        let id_ok = !id.is_empty()
-            && id.len() <= 64
-            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        match Timestamp::from_millis(ms) {
-            Some(notified_at_ms) if id_ok => Ok(CaseCursor {
-                notified_at_ms,
-                id: id.to_string(),
-            }),
-            _ => Err(()),
-        }
-    }
-}
-
 /// Where a page of the list begins.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum PageFrom {
@@ -101,9 +56,9 @@ pub enum PageFrom {
     #[default]
     Newest,
     /// The cases just older than this one.
-    OlderThan(CaseCursor),
+    OlderThan(ListPlace),
     /// The cases just newer than this one (the page before, going back).
-    NewerThan(CaseCursor),
+    NewerThan(ListPlace),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -139,9 +94,9 @@ pub struct CasePage {
     /// Every visible case the filter matches, on all pages.
     pub total: i64,
     /// Where the next page (older cases) begins, when there is one.
-    pub older: Option<CaseCursor>,
+    pub older: Option<ListPlace>,
     /// Where the page before (newer cases) ends, when there is one.
-    pub newer: Option<CaseCursor>,
+    pub newer: Option<ListPlace>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -146,6 +146,31 @@ pub struct TaskRecord {
     pub done_at_ms: Option<Timestamp>,
 }
 
+/// Which open tasks of an organisation an inbox page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskFilter {
+    /// Only the tasks of clocks of these kinds; `None` for every kind. An empty list matches
+    /// nothing (a user none of whose roles any clock names).
+    pub clock_kinds: Option<Vec<ClockKind>>,
+    /// The tasks after this one; from the oldest when `None`.
+    pub after: Option<crate::ListPlace>,
+    pub per_page: u32,
+}
+
+/// One page of open tasks, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskPage {
+    pub tasks: Vec<TaskRecord>,
+    /// Where the next page begins, when there is one.
+    pub later: Option<crate::ListPlace>,
+    /// The open tasks the filter matches, counted up to [`TASK_COUNT_BOUND`]: an inbox that
+    /// holds more says "at least" rather than counting them all at every look.
+    pub total: i64,
+}
+
+/// How far the inbox counts its open tasks.
+pub const TASK_COUNT_BOUND: i64 = 1000;
+
 /// Clocks once started, and the tasks they leave. Clocks start and stop with the change that
 /// causes them (a case step, a referral, a reflection period), in that change's transaction.
 #[async_trait]
@@ -164,14 +189,15 @@ pub trait ClockStore: Send + Sync {
     /// Marks every running clock due by `now` as expired and creates its task; safe when several
     /// servers call it at once (each clock fires exactly once). Returns the tasks created.
     async fn fire_due_clocks(&self, now_ms: Timestamp, limit: i64) -> StoreResult<Vec<TaskRecord>>;
-    /// Open tasks of an organisation, oldest first.
-    async fn open_tasks(&self, org_code: &str) -> StoreResult<Vec<TaskRecord>>;
-    /// Running clocks of an organisation due before `until_ms`, soonest first, with the case
-    /// reference.
+    /// A page of an organisation's open tasks, oldest first, from `filter.after`.
+    async fn open_tasks(&self, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage>;
+    /// The `limit` soonest running clocks of an organisation due before `until_ms`, with the
+    /// case reference.
     async fn upcoming_clocks(
         &self,
         org_code: &str,
         until_ms: Timestamp,
+        limit: i64,
     ) -> StoreResult<Vec<(ClockRecord, String)>>;
     /// Marks an open task of the organisation done; `NotFound` otherwise.
     async fn complete_task(

@@ -183,6 +183,28 @@ fn clock(id: &str, case_id: &str, kind: ClockKind, org: &str, due: i64) -> Clock
     }
 }
 
+/// An inbox filter that shows every open task on one page (the tests hold fewer than 200).
+pub fn every_task() -> TaskFilter {
+    TaskFilter {
+        per_page: 200,
+        ..TaskFilter::default()
+    }
+}
+
+/// Every open task of an organisation, page after page.
+pub async fn all_open_tasks(store: &dyn Store, org_code: &str) -> Vec<TaskRecord> {
+    let mut tasks = Vec::new();
+    let mut filter = every_task();
+    loop {
+        let page = store.open_tasks(org_code, &filter).await.unwrap();
+        tasks.extend(page.tasks);
+        match page.later {
+            Some(place) => filter.after = Some(place),
+            None => return tasks,
+        }
+    }
+}
+
 impl TestDb {
     async fn dump(&self) -> Vec<u8> {
         self.raw.dump().await

@@ -15,11 +15,13 @@ mod consent;
 mod directory;
 pub mod group_commit;
 mod identification;
+mod place;
 mod referrals;
 mod reflection;
 pub mod sql;
 mod time;
 
+pub use place::ListPlace;
 pub use time::Timestamp;
 
 pub use accounts::*;

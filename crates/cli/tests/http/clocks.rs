@@ -157,36 +157,80 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
             .await
             .unwrap();
         assert_eq!(tasks.len(), 1);
-        let inbox = app.get_lang("/inbox", Some(&cw), Some("en")).await;
+        let every = app.get_lang("/inbox?view=all", Some(&cw), Some("en")).await;
         assert!(
-            inbox
+            every
                 .body
                 .contains("task for the supervisor (identification interview ran out)"),
             "{}",
-            inbox.body
+            every.body
         );
-        // The profile makes it a supervisor's task: a case worker sees it among the
-        // organisation's other tasks, a supervisor among their own.
-        let own = |html: &str| {
+        let inbox = app.get_lang("/inbox", Some(&cw), Some("en")).await;
+        // The profile makes it a supervisor's task: a case worker is told it waits for another
+        // role and sees it among the organisation's other tasks; a supervisor among their own.
+        let tasks_of = |html: &str| {
             let start = html.find("id=\"tasks-title\"").unwrap();
             let end = html.find("id=\"upcoming-title\"").unwrap();
-            let other = html.find("id=\"other-tasks-title\"").unwrap_or(end);
-            (html[start..other].to_string(), html[other..end].to_string())
+            html[start..end].to_string()
         };
-        let (mine, others) = own(&inbox.body);
+        let mine = tasks_of(&inbox.body);
         assert!(!mine.contains("task for the supervisor"), "{mine}");
-        assert!(others.contains("for: supervisor"), "{others}");
-        app.user("sup", "ANITP-CJ", "supervisor").await;
-        let sup = app.login("sup").await;
-        let (mine, others) = own(&app.get("/inbox", Some(&sup)).await.body);
-        assert!(mine.contains("sarcină pentru supervizor"), "{mine}");
-        assert!(others.is_empty(), "{others}");
         assert!(
-            app.get("/inbox", Some(&other))
+            mine.contains("One more task waits for another role of the organisation.")
+                && mine.contains("href=\"/inbox?view=others\""),
+            "{mine}"
+        );
+        let others = tasks_of(
+            &app.get_lang("/inbox?view=others", Some(&cw), Some("en"))
+                .await
+                .body,
+        );
+        assert!(others.contains("for: supervisor"), "{others}");
+        assert!(others.contains("One open task"), "{others}");
+        let sup_user = app.user("sup", "ANITP-CJ", "supervisor").await;
+        let sup = app.login("sup").await;
+        let mine = tasks_of(&app.get("/inbox", Some(&sup)).await.body);
+        assert!(mine.contains("sarcină pentru supervizor"), "{mine}");
+        assert!(!mine.contains("other-tasks-waiting"), "{mine}");
+        let others = tasks_of(&app.get("/inbox?view=others", Some(&sup)).await.body);
+        assert!(others.contains("Nicio sarcină deschisă"), "{others}");
+        assert!(
+            app.get("/inbox?view=all", Some(&other))
                 .await
                 .body
-                .contains("Nicio sarcină deschisă")
+                .contains("Nicio sarcină deschisă"),
+            "another organisation's inbox holds none of it"
         );
+        // A filter by clock keeps to its kind; an unknown view, clock or place is refused.
+        let by_kind = tasks_of(
+            &app.get("/inbox?view=all&clock=notification_ack", Some(&sup))
+                .await
+                .body,
+        );
+        assert!(by_kind.contains("Nicio sarcină deschisă"), "{by_kind}");
+        for bad in ["view=everyone", "clock=soon", "after=yesterday"] {
+            let refused = app.get(&format!("/inbox?{bad}"), Some(&sup)).await;
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad}");
+            assert!(
+                refused.body.contains("reîncepeți din pagina de sarcini"),
+                "{bad}"
+            );
+        }
+        let api = app.token(&sup_user).await;
+        let all = app
+            .api("GET", "/api/v1/inbox", Some(&api), None)
+            .await
+            .json();
+        assert_eq!(
+            (all["total"].as_i64(), all["tasks"][0]["for_you"].as_bool()),
+            (Some(1), Some(true)),
+            "{all}"
+        );
+        let refused = app
+            .api("GET", "/api/v1/inbox?view=everyone", Some(&api), None)
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["error"]["fields"][0]["field"], "view");
         let done = app
             .post_form(&format!("/tasks/{}/done", tasks[0].id), &cw, &[])
             .await;

@@ -378,16 +378,18 @@ impl App {
         })
     }
 
+    /// An API token of `user` issued now (by the test clock), valid for a day.
     pub async fn token(&self, user: &User) -> String {
         let token = mnir_crypto::random_secret();
+        let now = self.clock.now();
         let record = ApiTokenRecord {
             token_hash: mnir_crypto::secret_hash(&token),
             user_id: user.id.clone(),
-            created_at_ms: at(START_MS),
-            expires_at_ms: at(START_MS + 86_400_000),
+            created_at_ms: at(now),
+            expires_at_ms: at(now + 86_400_000),
         };
         self.store
-            .create_api_token(&record, &cli(START_MS))
+            .create_api_token(&record, &cli(now))
             .await
             .unwrap();
         token

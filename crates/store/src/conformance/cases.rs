@@ -471,8 +471,8 @@ pub async fn pages_by_key_skip_and_repeat_nothing_while_cases_arrive(db: TestDb)
 
     // Going back from the last page reaches the newest, arrivals included, each case once.
     let mut back = Vec::new();
-    let mut from = PageFrom::NewerThan(CaseCursor {
-        notified_at_ms: at(1),
+    let mut from = PageFrom::NewerThan(ListPlace {
+        at_ms: at(1),
         id: "0".into(),
     });
     loop {
@@ -525,8 +525,8 @@ pub async fn pages_by_key_skip_and_repeat_nothing_while_cases_arrive(db: TestDb)
         .list_cases(
             &cj,
             &CaseFilter {
-                from: PageFrom::OlderThan(CaseCursor {
-                    notified_at_ms: at(1),
+                from: PageFrom::OlderThan(ListPlace {
+                    at_ms: at(1),
                     id: "0".into(),
                 }),
                 per_page: 7,

@@ -98,10 +98,16 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
         s.fire_due_clocks(at(20_000), 10).await.unwrap().is_empty(),
         "a clock fires once"
     );
-    let tasks = s.open_tasks("ANITP-CJ").await.unwrap();
+    let tasks = s.open_tasks("ANITP-CJ", &every_task()).await.unwrap().tasks;
     assert_eq!(tasks.len(), 1);
     assert_eq!(tasks[0].case_reference, "R-1");
-    assert!(s.open_tasks("ANITP-B").await.unwrap().is_empty());
+    assert!(
+        s.open_tasks("ANITP-B", &every_task())
+            .await
+            .unwrap()
+            .tasks
+            .is_empty()
+    );
     assert!(
         matches!(
             s.complete_task(&tasks[0].id, "ANITP-B", &actor(21_000))
@@ -113,7 +119,13 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     s.complete_task(&tasks[0].id, "ANITP-CJ", &actor(21_000))
         .await
         .unwrap();
-    assert!(s.open_tasks("ANITP-CJ").await.unwrap().is_empty());
+    assert!(
+        s.open_tasks("ANITP-CJ", &every_task())
+            .await
+            .unwrap()
+            .tasks
+            .is_empty()
+    );
 
     s.create_case(
         &new_case("c2", "R-2", &["ANITP-CJ"], 1000),
@@ -125,7 +137,7 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     )
     .await
     .unwrap();
-    let upcoming = s.upcoming_clocks("ANITP-CJ", at(60_000)).await.unwrap();
+    let upcoming = s.upcoming_clocks("ANITP-CJ", at(60_000), 10).await.unwrap();
     assert_eq!(
         upcoming
             .iter()
@@ -186,7 +198,63 @@ pub async fn two_servers_fire_each_clock_exactly_once(db: TestDb) {
     unique.dedup();
     assert_eq!(fired.len(), 40, "every clock fired");
     assert_eq!(unique.len(), 40, "no clock fired twice");
-    assert_eq!(s.open_tasks("ANITP-CJ").await.unwrap().len(), 40);
+    assert_eq!(
+        s.open_tasks("ANITP-CJ", &every_task()).await.unwrap().total,
+        40
+    );
+    // The inbox reads them a page at a time, oldest first, each once: several were created at
+    // the same moment, so pages end inside a tie.
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s
+            .open_tasks(
+                "ANITP-CJ",
+                &TaskFilter {
+                    after: after.clone(),
+                    per_page: 7,
+                    ..TaskFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.total, 40);
+        paged.extend(page.tasks.iter().map(|t| (t.created_at_ms, t.id.clone())));
+        match page.later {
+            Some(place) => after = Some(place),
+            None => break,
+        }
+    }
+    let mut in_order = paged.clone();
+    in_order.sort();
+    in_order.dedup();
+    assert_eq!((paged.len(), &paged), (40, &in_order));
+    let one_kind = s
+        .open_tasks(
+            "ANITP-CJ",
+            &TaskFilter {
+                clock_kinds: Some(vec![kinds[1]]),
+                ..every_task()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(one_kind.tasks.iter().all(|t| t.clock_kind == kinds[1]));
+    assert_eq!(
+        one_kind.total as usize,
+        clocks.iter().filter(|c| c.kind == kinds[1]).count()
+    );
+    let none = s
+        .open_tasks(
+            "ANITP-CJ",
+            &TaskFilter {
+                clock_kinds: Some(Vec::new()),
+                ..every_task()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((none.tasks.len(), none.total), (0, 0));
     assert!(
         matches!(s.verify_audit().await.unwrap(), AuditVerdict::Intact { .. }),
         "the chain stays whole under concurrent appends"

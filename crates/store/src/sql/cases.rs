@@ -90,8 +90,8 @@ macro_rules! impl_sql_case_store {
                     PageFrom::NewerThan(c) => ("ASC", Some((">", c))),
                 };
                 if let Some((cmp, c)) = cursor {
-                    q.push(format!(" AND {at} {cmp}= ")).push_bind(c.notified_at_ms);
-                    q.push(format!(" AND ({at} {cmp} ")).push_bind(c.notified_at_ms);
+                    q.push(format!(" AND {at} {cmp}= ")).push_bind(c.at_ms);
+                    q.push(format!(" AND ({at} {cmp} ")).push_bind(c.at_ms);
                     q.push(format!(" OR {id} {cmp} ")).push_bind(c.id.clone());
                     q.push(")");
                 }
@@ -429,14 +429,14 @@ macro_rules! impl_sql_case_store {
                 // than a page was found going forward; newer ones precede when the page began
                 // from a place in the list, or when one more was found going back.
                 let older = (if going_back { true } else { more })
-                    .then(|| cases.last().map(CaseCursor::of))
+                    .then(|| cases.last().map(ListPlace::of))
                     .flatten();
                 let newer = (match filter.from {
                     PageFrom::Newest => false,
                     PageFrom::OlderThan(_) => true,
                     PageFrom::NewerThan(_) => more,
                 })
-                .then(|| cases.first().map(CaseCursor::of))
+                .then(|| cases.first().map(ListPlace::of))
                 .flatten();
                 self.append_read_audit(by, "case.list", "cases", &format!("shown={} total={total} names={reveal_names}", cases.len())).await?;
                 Ok(CasePage { cases, total, older, newer })

@@ -203,24 +203,56 @@ macro_rules! impl_sql_clock_store {
                 Ok(tasks)
             }
 
-            async fn open_tasks(&self, org_code: &str) -> StoreResult<Vec<TaskRecord>> {
-                let rows: Vec<(String, String, String, String, String, String, String, Timestamp, Option<Timestamp>)> = ::sqlx::query_as(
-                    "SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, k.kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id JOIN clocks k ON k.id = t.clock_id WHERE t.org_code = $1 AND t.done_at_ms IS NULL ORDER BY t.created_at_ms, t.id",
-                )
-                    .bind(org_code)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                Ok(rows
+            async fn open_tasks(&self, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage> {
+                if filter.clock_kinds.as_ref().is_some_and(Vec::is_empty) {
+                    return Ok(TaskPage { tasks: Vec::new(), later: None, total: 0 });
+                }
+                let per_page = filter.per_page.clamp(1, 200) as usize;
+                // The conditions both the page and its bounded count share; `tasks_open` answers
+                // them in the page's order.
+                let conditions = |q: &mut ::sqlx::QueryBuilder<$db>| {
+                    q.push(" WHERE t.org_code = ").push_bind(org_code.to_string());
+                    q.push(" AND t.done_at_ms IS NULL");
+                    if let Some(kinds) = &filter.clock_kinds {
+                        q.push(" AND k.kind IN (");
+                        let mut list = q.separated(", ");
+                        for kind in kinds {
+                            list.push_bind(kind.as_str());
+                        }
+                        q.push(")");
+                    }
+                };
+                let mut tx = self.begin_read().await.map_err(db_err)?;
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, k.kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id JOIN clocks k ON k.id = t.clock_id");
+                conditions(&mut q);
+                if let Some(after) = &filter.after {
+                    q.push(" AND t.created_at_ms >= ").push_bind(after.at_ms);
+                    q.push(" AND (t.created_at_ms > ").push_bind(after.at_ms);
+                    q.push(" OR t.id > ").push_bind(after.id.clone());
+                    q.push(")");
+                }
+                q.push(" ORDER BY t.created_at_ms, t.id LIMIT ").push_bind(per_page as i64 + 1);
+                let rows: Vec<(String, String, String, String, String, String, String, Timestamp, Option<Timestamp>)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM (SELECT 1 FROM tasks t JOIN clocks k ON k.id = t.clock_id");
+                conditions(&mut q);
+                q.push(" LIMIT ").push_bind(TASK_COUNT_BOUND).push(") bounded");
+                let total: i64 = q.build_query_scalar().fetch_one(&mut *tx).await.map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                let more = rows.len() > per_page;
+                let mut tasks = rows
                     .into_iter()
                     .map(|(id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms)| Ok(TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind: $crate::sql::code_column("clocks.kind", &clock_kind, $crate::sql::__private::mnir_domain::clocks::ClockKind::parse)?, created_at_ms, done_at_ms }))
-                    .collect::<Result<_, StoreError>>()?)
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                tasks.truncate(per_page);
+                let later = if more { tasks.last().map(ListPlace::of_task) } else { None };
+                Ok(TaskPage { tasks, later, total })
             }
 
-            async fn upcoming_clocks(&self, org_code: &str, until_ms: Timestamp) -> StoreResult<Vec<(ClockRecord, String)>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id")))
+            async fn upcoming_clocks(&self, org_code: &str, until_ms: Timestamp, limit: i64) -> StoreResult<Vec<(ClockRecord, String)>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id LIMIT $3")))
                     .bind(org_code)
                     .bind(until_ms)
+                    .bind(limit)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;

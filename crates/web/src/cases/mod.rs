@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use mnir_app::AppError;
 use mnir_app::notify::{NotificationInput, UNKNOWN_CITIZENSHIP};
 use mnir_domain::{CaseState, Exploitation, Sex, reference};
-use mnir_store::{CaseCursor, CaseFilter, PageFrom, User};
+use mnir_store::{CaseFilter, ListPlace, PageFrom, User};
 use serde::Deserialize;
 
 pub const PER_PAGE: u32 = 25;
@@ -287,7 +287,7 @@ async fn case_list(
             notified: tr.date_of(c.notified_at_ms),
         })
         .collect();
-    let link = |place: (&str, &CaseCursor)| {
+    let link = |place: (&str, &ListPlace)| {
         let mut params = vec![(place.0, place.1.to_string())];
         if let Some(s) = state_filter {
             params.push(("state", s.as_str().to_string()));

@@ -1,8 +1,8 @@
 //! The API of the legal clocks and the inbox (mnir.md §7).
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, parse_json, rfc3339, who};
-use crate::kit::error::ApiErrorEnvelope;
-use crate::kit::query::ApiPath;
+use crate::kit::error::{ApiError, ApiErrorEnvelope, FieldError};
+use crate::kit::query::{ApiPath, ApiQuery};
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use crate::referral::api::ReferralJson;
@@ -10,7 +10,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use mnir_app::clocks::{ClockCommand, Inbox};
+use mnir_app::clocks::{ClockCommand, Inbox, InboxQuery};
 use mnir_store::ClockRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -161,25 +161,69 @@ pub struct TaskJson {
 
 #[derive(Serialize, ToSchema)]
 pub struct InboxJson {
-    /// Open tasks from expired clocks, oldest first.
+    /// One page of open tasks from expired clocks, oldest first.
     tasks: Vec<TaskJson>,
-    /// Clocks of the organisation due within seven days, soonest first.
+    /// The open tasks the view matches, counted up to 1000 (`total_at_least` then).
+    total: i64,
+    /// Whether there may be more open tasks than `total`.
+    total_at_least: bool,
+    /// Pass as `after` for the next page of tasks; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<String>,
+    /// The 50 soonest clocks of the organisation due within seven days.
     upcoming: Vec<ClockJson>,
     /// Referrals awaiting the organisation's answer.
     referrals: Vec<ReferralJson>,
 }
 
-/// The caller's organisation's open tasks, upcoming deadlines and referrals to answer.
-#[utoipa::path(get, path = "/api/v1/inbox", responses(
-    (status = 200, body = InboxJson), (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope)
+#[derive(Deserialize, utoipa::IntoParams)]
+struct InboxParams {
+    /// Whose tasks: `mine` (the caller's roles), `others` (the organisation's other roles) or
+    /// `all` (the default here).
+    #[param(pattern = "^(mine|others|all)$")]
+    view: Option<String>,
+    /// Only the tasks of this kind of clock (`notification_ack`, `referral_response`, …).
+    clock: Option<String>,
+    /// The page of tasks after this place: the `after` value of an earlier answer.
+    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    after: Option<String>,
+}
+
+/// A page of the caller's organisation's open tasks, its upcoming deadlines and the referrals
+/// it has to answer.
+#[utoipa::path(get, path = "/api/v1/inbox", params(InboxParams), responses(
+    (status = 200, body = InboxJson), (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
+    (status = 422, body = ApiErrorEnvelope)
 ))]
-async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json<InboxJson>> {
+async fn inbox(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<InboxParams>,
+) -> ApiResult<Json<InboxJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
+    // The API lists every task by default, each marked with whether it is the caller's.
+    let view = p.view.as_deref().or(Some("all"));
+    let query =
+        InboxQuery::read(view, p.clock.as_deref(), p.after.as_deref()).map_err(|field| {
+            ApiError::invalid(
+                &tr,
+                vec![FieldError {
+                    field: field.into(),
+                    message: tr.t(&format!("field-inbox-{field}-invalid")),
+                }],
+            )
+        })?;
     let Inbox {
         tasks,
+        later,
+        total,
+        others_waiting: _,
         upcoming,
         referrals,
-    } = answer!(tr, mnir_app::clocks::inbox(&state.app, &who(&state, &user)));
+    } = answer!(
+        tr,
+        mnir_app::clocks::inbox(&state.app, &who(&state, &user), &query)
+    );
     Ok(Json(InboxJson {
         tasks: tasks
             .into_iter()
@@ -200,6 +244,9 @@ async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<J
                 created_at: rfc3339(t.created_at_ms),
             })
             .collect(),
+        total,
+        total_at_least: total >= mnir_store::TASK_COUNT_BOUND,
+        after: later.map(|p| p.to_string()),
         upcoming: upcoming.into_iter().map(|(c, _)| c.into()).collect(),
         referrals: referrals.into_iter().map(Into::into).collect(),
     }))

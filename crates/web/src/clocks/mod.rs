@@ -4,9 +4,10 @@
 pub mod api;
 
 use crate::kit::auth::Viewer;
-use crate::kit::form::{Posted, ReasonForm, Reply, posted, render, signed_in, who};
+use crate::kit::error::PageError;
+use crate::kit::form::{Opt, Posted, ReasonForm, Reply, options, posted, render, signed_in, who};
 use crate::kit::i18n::Tr;
-use crate::kit::query::PagePath;
+use crate::kit::query::{PagePath, PageQuery};
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
@@ -16,8 +17,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use mnir_app::clocks::{ClockCommand, Inbox};
-use mnir_store::{ClockRecord, ClockState, Timestamp};
+use mnir_app::clocks::{ClockCommand, Inbox, InboxQuery, TaskView};
+use mnir_domain::clocks::ClockKind;
+use mnir_store::{ClockRecord, ClockState, ListPlace, Timestamp};
+use serde::Deserialize;
 
 type PageResult = Result<Response, Reply>;
 
@@ -157,22 +160,73 @@ struct UpcomingRow {
 struct InboxPage {
     ctx: PageCtx,
     org_name: String,
+    view: &'static str,
+    view_options: Vec<Opt>,
+    clock_options: Vec<Opt>,
+    count_text: String,
     tasks: Vec<TaskRow>,
-    other_tasks: Vec<TaskRow>,
+    others_text: Option<String>,
+    others_url: String,
+    first_url: Option<String>,
+    later_url: Option<String>,
     upcoming: Vec<UpcomingRow>,
+    upcoming_capped: Option<String>,
     referrals: Vec<(String, String, String, String)>,
 }
 
-async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
+#[derive(Deserialize, Default)]
+struct InboxParams {
+    view: Option<String>,
+    clock: Option<String>,
+    after: Option<String>,
+}
+
+fn inbox_url(view: TaskView, clock: Option<ClockKind>, after: Option<&ListPlace>) -> String {
+    let mut params = Vec::new();
+    if view != TaskView::default() {
+        params.push(("view", view.as_str().to_string()));
+    }
+    if let Some(c) = clock {
+        params.push(("clock", c.as_str().to_string()));
+    }
+    if let Some(a) = after {
+        params.push(("after", a.to_string()));
+    }
+    if params.is_empty() {
+        "/inbox".to_string()
+    } else {
+        format!(
+            "/inbox?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    }
+}
+
+async fn inbox(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PageQuery(params): PageQuery<InboxParams>,
+) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
     let tr = ctx.tr;
     let now = state.now();
+    // Read strictly: an unknown view or clock, or a place no page links to, is a bad request in
+    // the user's language rather than a silently different list.
+    let query = InboxQuery::read(
+        params.view.as_deref(),
+        params.clock.as_deref(),
+        params.after.as_deref(),
+    )
+    .map_err(|_| PageError::bad_request(&ctx, tr.t("inbox-bad-filter")))?;
     let Inbox {
         tasks,
+        later,
+        total,
+        others_waiting,
         upcoming,
         referrals,
-    } = mnir_app::clocks::inbox(&state.app, &who(&state, user))
+    } = mnir_app::clocks::inbox(&state.app, &who(&state, user), &query)
         .await
         .map_err(|e| e.page(&ctx, "inbox-title"))?;
     let referrals = referrals
@@ -186,38 +240,70 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
             )
         })
         .collect();
-    let (mine, others): (Vec<_>, Vec<_>) = tasks.into_iter().partition(|(_, mine)| *mine);
-    let rows = |tasks: Vec<(mnir_store::TaskRecord, bool)>| -> Vec<TaskRow> {
-        tasks
-            .into_iter()
-            .map(|(t, _)| TaskRow {
-                what: tr.t_with(
-                    "task-what",
-                    &[
-                        ("task", tr.term("expiry", &t.kind).into()),
-                        ("clock", tr.term("clock", t.clock_kind.as_str()).into()),
-                    ],
-                ),
-                since: tr.datetime(t.created_at_ms),
-                for_role: state
-                    .app
-                    .jurisdiction()
-                    .clocks
-                    .get(&t.clock_kind)
-                    .and_then(|d| d.role)
-                    .map(|r| tr.term("role", r.as_str()))
-                    .unwrap_or_default(),
-                id: t.id,
-                case_id: t.case_id,
-                reference: t.case_reference,
-            })
-            .collect()
+    let tasks = tasks
+        .into_iter()
+        .map(|(t, _)| TaskRow {
+            what: tr.t_with(
+                "task-what",
+                &[
+                    ("task", tr.term("expiry", &t.kind).into()),
+                    ("clock", tr.term("clock", t.clock_kind.as_str()).into()),
+                ],
+            ),
+            since: tr.datetime(t.created_at_ms),
+            for_role: state
+                .app
+                .jurisdiction()
+                .clocks
+                .get(&t.clock_kind)
+                .and_then(|d| d.role)
+                .map(|r| tr.term("role", r.as_str()))
+                .unwrap_or_default(),
+            id: t.id,
+            case_id: t.case_id,
+            reference: t.case_reference,
+        })
+        .collect();
+    let count_text = if total >= mnir_store::TASK_COUNT_BOUND {
+        tr.t_with("inbox-count-at-least", &[("count", total.into())])
+    } else {
+        tr.t_with("inbox-count", &[("count", total.into())])
     };
+    let upcoming_capped = (upcoming.len() as i64 >= mnir_app::clocks::UPCOMING_SHOWN).then(|| {
+        tr.t_with(
+            "inbox-upcoming-capped",
+            &[("count", mnir_app::clocks::UPCOMING_SHOWN.into())],
+        )
+    });
     let page = InboxPage {
         referrals,
         org_name: user.org.name.clone(),
-        tasks: rows(mine),
-        other_tasks: rows(others),
+        view: query.view.as_str(),
+        view_options: options(
+            TaskView::ALL
+                .iter()
+                .map(|v| (v.as_str(), tr.t(&format!("inbox-view-{}", v.as_str())))),
+            &[query.view.as_str()],
+        ),
+        clock_options: options(
+            ClockKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), tr.term("clock", k.as_str()))),
+            &[query.clock.map_or("", |c| c.as_str())],
+        ),
+        count_text,
+        tasks,
+        others_text: others_waiting
+            .filter(|n| *n > 0)
+            .map(|n| tr.t_with("inbox-others-waiting", &[("count", n.into())])),
+        others_url: inbox_url(TaskView::Others, query.clock, None),
+        first_url: query
+            .after
+            .as_ref()
+            .map(|_| inbox_url(query.view, query.clock, None)),
+        later_url: later
+            .as_ref()
+            .map(|p| inbox_url(query.view, query.clock, Some(p))),
         upcoming: upcoming
             .into_iter()
             .map(|(c, reference)| UpcomingRow {
@@ -231,6 +317,7 @@ async fn inbox(viewer: Viewer, State(state): State<AppState>) -> PageResult {
                 reference,
             })
             .collect(),
+        upcoming_capped,
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)

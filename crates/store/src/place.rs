@@ -1,0 +1,84 @@
+//! A place in a list read page by page: the sort key of one row (a time, then an id to order the
+//! rows that share it). A page is read from such a place by an index, so the thousandth page costs
+//! what the first does, and a row added meanwhile neither shifts the pages nor is shown twice.
+
+use crate::Timestamp;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListPlace {
+    pub at_ms: Timestamp,
+    pub id: String,
+}
+
+impl ListPlace {
+    /// The place of a case in the case list (by its notification time).
+    pub fn of(case: &crate::CaseSummary) -> ListPlace {
+        ListPlace {
+            at_ms: case.notified_at_ms,
+            id: case.id.clone(),
+        }
+    }
+
+    /// The place of a task in the inbox (by when its clock expired).
+    pub fn of_task(task: &crate::TaskRecord) -> ListPlace {
+        ListPlace {
+            at_ms: task.created_at_ms,
+            id: task.id.clone(),
+        }
+    }
+}
+
+/// Written `<milliseconds>.<id>` in links and in the API.
+impl std::fmt::Display for ListPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.at_ms.millis(), self.id)
+    }
+}
+
+impl std::str::FromStr for ListPlace {
+    type Err = ();
+
+    /// Refuses anything a link of a list could not have held: a time no calendar shows, an id
+    /// that is empty, long or not made of letters, digits and dashes.
+    fn from_str(text: &str) -> Result<ListPlace, ()> {
+        let (ms, id) = text.split_once('.').ok_or(())?;
+        let ms: i64 = ms.parse().map_err(|_| ())?;
+        let id_ok = !id.is_empty()
+            && id.len() <= 64
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        match Timestamp::from_millis(ms) {
+            Some(at_ms) if id_ok => Ok(ListPlace {
+                at_ms,
+                id: id.to_string(),
+            }),
+            _ => Err(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_reads_back_what_it_wrote_and_refuses_the_rest() {
+        let place = ListPlace {
+            at_ms: Timestamp::from_millis(1_700_000_000_123).unwrap(),
+            id: "0b7c-AF12".into(),
+        };
+        assert_eq!(place.to_string().parse::<ListPlace>(), Ok(place));
+        for bad in [
+            "",
+            "12",
+            "12.",
+            ".abc",
+            "x.abc",
+            "12.a b",
+            "12.a.b",
+            "99999999999999999.a",
+            &format!("1.{}", "a".repeat(65)),
+        ] {
+            assert_eq!(bad.parse::<ListPlace>(), Err(()), "{bad}");
+        }
+    }
+}
