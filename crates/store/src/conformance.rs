@@ -227,6 +227,7 @@ macro_rules! conformance_suite {
             transitions_are_checked_recorded_and_audited,
             the_audit_chain_is_append_only_and_verifiable,
             a_removed_audit_entry_breaks_the_chain,
+            reads_at_once_each_leave_their_entry,
             a_chain_recomputed_without_the_key_is_found_out,
             identifying_fields_never_reach_the_database_in_clear,
             another_key_is_refused,

@@ -118,3 +118,73 @@ impl Drop for Batch<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Timestamp;
+
+    fn by(user: &str) -> AuditActor {
+        AuditActor {
+            user_id: Some(user.into()),
+            org_code: None,
+            channel: "web",
+            now_ms: Timestamp::EPOCH,
+        }
+    }
+
+    fn users(batch: &Batch<'_>) -> Vec<String> {
+        batch
+            .entries()
+            .iter()
+            .map(|e| e.by.user_id.clone().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_takes_what_is_queued_and_an_abandoned_one_goes_back_first() {
+        let queue = ReadAuditQueue::default();
+        let mut waiting: Vec<Waiting> = ["a", "b", "c"]
+            .iter()
+            .map(|u| queue.enqueue(&by(u), "case.read", "case:1", ""))
+            .collect();
+        let batch = queue.take_batch();
+        assert_eq!(users(&batch), ["a", "b", "c"]);
+        let late = queue.enqueue(&by("d"), "case.read", "case:1", "");
+        drop(batch);
+        assert!(
+            waiting.iter_mut().all(|w| w.outcome().is_none()),
+            "nothing was written"
+        );
+        let batch = queue.take_batch();
+        assert_eq!(
+            users(&batch),
+            ["a", "b", "c", "d"],
+            "the abandoned entries first, in order"
+        );
+        batch.finish(Err("disk full".into()));
+        assert!(
+            matches!(waiting[0].outcome(), Some(Err(StoreError::Database(m))) if m == "disk full")
+        );
+        waiting.push(late);
+        assert!(waiting.iter_mut().all(|w| w.outcome().is_some()));
+        assert!(queue.take_batch().entries().is_empty());
+    }
+
+    #[test]
+    fn a_long_queue_is_written_over_several_batches() {
+        let queue = ReadAuditQueue::default();
+        let mut waiting: Vec<Waiting> = (0..MOST_PER_BATCH + 3)
+            .map(|i| queue.enqueue(&by(&i.to_string()), "case.list", "cases", ""))
+            .collect();
+        let first = queue.take_batch();
+        assert_eq!(first.entries().len(), MOST_PER_BATCH);
+        first.finish(Ok(()));
+        assert!(matches!(waiting[0].outcome(), Some(Ok(()))));
+        assert!(
+            waiting[MOST_PER_BATCH].outcome().is_none(),
+            "not yet in a batch"
+        );
+        assert_eq!(queue.take_batch().entries().len(), 3);
+    }
+}

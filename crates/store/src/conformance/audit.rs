@@ -130,3 +130,68 @@ pub async fn a_chain_recomputed_without_the_key_is_found_out(db: TestDb) {
         AuditVerdict::Broken { seq: 0, ref why } if why.contains("missing")
     ));
 }
+
+/// Reads at once share their audit transactions (group commit); each read still returns only
+/// once its own entry is in the chain, and a read abandoned midway (its task cancelled, as when
+/// a browser goes away) takes no one else's entry with it.
+pub async fn reads_at_once_each_leave_their_entry(db: TestDb) {
+    let s = db.store.clone();
+    seed_orgs(s.as_ref()).await;
+    s.create_case(
+        &new_case("c1", "R-1", &["ANITP-CJ"], 1000),
+        &[],
+        &actor(1000),
+    )
+    .await
+    .unwrap();
+    let mut readers = Vec::new();
+    for i in 0..60 {
+        let s = s.clone();
+        readers.push(tokio::spawn(async move {
+            let by = AuditActor {
+                user_id: Some(format!("reader-{i}")),
+                ..actor(2000)
+            };
+            s.case_detail("c1", &scope_org("ANITP-CJ"), Reveal::default(), &by)
+                .await
+                .map(|found| (i, found.is_some()))
+        }));
+    }
+    // Every fifth reader is abandoned at once, while the others queue behind the writer.
+    for (i, reader) in readers.iter().enumerate() {
+        if i % 5 == 0 {
+            reader.abort();
+        }
+    }
+    let mut finished = Vec::new();
+    for reader in readers {
+        match reader.await {
+            Ok(result) => {
+                let (i, found) = result.expect("a read whose entry could not be written failed");
+                assert!(found);
+                finished.push(i);
+            }
+            Err(e) => assert!(e.is_cancelled(), "{e}"),
+        }
+    }
+    assert!(
+        finished.len() >= 48,
+        "only the abandoned reads may be missing"
+    );
+    let entries = s.recent_audit(500).await.unwrap();
+    for i in &finished {
+        let reader = format!("reader-{i}");
+        assert_eq!(
+            entries
+                .iter()
+                .filter(|e| e.action == "case.read" && e.actor_user == reader)
+                .count(),
+            1,
+            "{reader}'s read has its entry, once"
+        );
+    }
+    assert!(
+        matches!(s.verify_audit().await.unwrap(), AuditVerdict::Intact { .. }),
+        "batched entries keep the chain whole"
+    );
+}
