@@ -412,29 +412,59 @@ pub async fn case_count(app: &App) -> AppResult<i64> {
     Ok(counts.iter().map(|(_, n)| n).sum())
 }
 
+/// Whether a load of `count` cases should drop the lists' indexes and build them at the end:
+/// when it is large and at least doubles the database, one sort per index costs less than as many
+/// inserts at random places.
+pub async fn load_defers_indexes(app: &App, count: usize) -> AppResult<bool> {
+    const LARGE_LOAD: usize = 10_000;
+    let held = case_count(app).await?;
+    Ok(count >= LARGE_LOAD && count as i64 >= held)
+}
+
+/// Drops the lists' indexes before a bulk load (lists scan until they are built again).
+pub async fn defer_list_indexes(app: &App) -> AppResult<()> {
+    Ok(app.store().defer_list_indexes().await?)
+}
+
+/// Builds the lists' indexes a bulk load dropped.
+pub async fn build_list_indexes(app: &App) -> AppResult<()> {
+    Ok(app.store().build_list_indexes().await?)
+}
+
 /// Generated cases with the clocks still running at the end of their history.
 pub struct SyntheticBatch {
     pub cases: Vec<NewCase>,
     pub clocks: Vec<ClockRecord>,
 }
 
-/// Stores synthetic cases batch by batch (one transaction and one audit entry each) and reports
-/// the running total after each to `inserted`; returns the total. The cases refer to the default
-/// organisations, so without them nothing is stored; a batch whose cases are stored already (the
-/// same seed again) is a conflict.
+/// Stores synthetic cases batch by batch (one transaction and one audit entry each) as they
+/// arrive on `batches`, and reports the running total after each to `inserted`; returns the
+/// total. The next batch is encrypted on another thread while one is written, so the database
+/// never waits for the processor's work. The cases refer to the default organisations, so
+/// without them nothing is stored; a batch whose cases are stored already (the same seed again)
+/// is a conflict.
 pub async fn insert_synthetic(
     app: &App,
-    batches: impl IntoIterator<Item = SyntheticBatch>,
+    mut batches: tokio::sync::mpsc::Receiver<SyntheticBatch>,
     mut inserted: impl FnMut(usize),
 ) -> AppResult<usize> {
     if app.store().organisation("IGPR").await?.is_none() {
         return Err(AppError::conflict("synthetic-no-organisations"));
     }
+    let seal = |batch: SyntheticBatch| {
+        let store = app.store.clone();
+        tokio::task::spawn_blocking(move || (store.seal_cases(batch.cases), batch.clocks))
+    };
+    let mut next = batches.recv().await.map(seal);
     let mut done = 0;
-    for batch in batches {
+    while let Some(sealing) = next.take() {
+        let (cases, clocks) = sealing
+            .await
+            .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
+        next = batches.recv().await.map(seal);
         match app
             .store()
-            .insert_generated_cases(&batch.cases, &batch.clocks, &operator(app))
+            .insert_generated_cases(&cases, &clocks, &operator(app))
             .await
         {
             Ok(()) => {}
@@ -443,7 +473,7 @@ pub async fn insert_synthetic(
             }
             Err(e) => return Err(e.into()),
         }
-        done += batch.cases.len();
+        done += cases.len();
         inserted(done);
     }
     Ok(done)
@@ -605,7 +635,7 @@ mod tests {
     async fn synthetic_cases_need_the_default_organisations() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let app = app(&dir).await;
-        let none: Vec<SyntheticBatch> = Vec::new();
+        let (_, none) = tokio::sync::mpsc::channel::<SyntheticBatch>(1);
         match insert_synthetic(&app, none, |_| {}).await {
             Err(AppError::Conflict(m)) => assert_eq!(m.id, "synthetic-no-organisations"),
             other => panic!("inserted without organisations: {:?}", other.err()),

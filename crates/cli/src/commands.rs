@@ -308,24 +308,34 @@ pub async fn token_issue(
     Ok(ExitCode::SUCCESS)
 }
 
-const BATCH: usize = 2000;
+const BATCH: usize = 10_000;
 
 /// Inserts `count` synthetic cases in batches, one transaction each; returns the rate.
 async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f64> {
     let started = Instant::now();
-    let mut generator = mnir_synth::Generator::new(seed, mnir_synth::SERIES_END);
-    // The generated cases' open clocks run on the built-in profile's lengths.
-    let jurisdiction = mnir_domain::jurisdiction::Jurisdiction::romania();
-    let mut left = count;
-    // Generated lazily, one batch at a time, so a million cases never sit in memory at once.
-    let batches = std::iter::from_fn(|| {
-        let cases: Vec<_> = generator.by_ref().take(BATCH.min(left)).collect();
-        left -= cases.len();
-        let clocks = cases
-            .iter()
-            .flat_map(|case| mnir_synth::running_clocks(case, &jurisdiction))
-            .collect();
-        (!cases.is_empty()).then_some(SyntheticBatch { cases, clocks })
+    // Made on a thread of their own, one batch at a time and at most two ahead of the database,
+    // so a million cases never sit in memory at once and making them overlaps writing them.
+    let (sender, batches) = tokio::sync::mpsc::channel(2);
+    let making = std::thread::spawn(move || {
+        let mut generator = mnir_synth::Generator::new(seed, mnir_synth::SERIES_END);
+        // The generated cases' open clocks run on the built-in profile's lengths.
+        let jurisdiction = mnir_domain::jurisdiction::Jurisdiction::romania();
+        let mut left = count;
+        while left > 0 {
+            let cases: Vec<_> = generator.by_ref().take(BATCH.min(left)).collect();
+            left -= cases.len();
+            let clocks = cases
+                .iter()
+                .flat_map(|case| mnir_synth::running_clocks(case, &jurisdiction))
+                .collect();
+            // The receiver is gone when the load stopped on an error: nothing more to make.
+            if sender
+                .blocking_send(SyntheticBatch { cases, clocks })
+                .is_err()
+            {
+                return;
+            }
+        }
     });
     // Drawn on standard error, and only when it is a terminal: a script's output stays clean.
     let bar = indicatif::ProgressBar::new(count as u64);
@@ -340,8 +350,25 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
         ));
     }
     let progress = |done: usize| bar.set_position(done as u64);
+    let defer = operator::load_defers_indexes(app, count)
+        .await
+        .map_err(refusal)?;
+    if defer {
+        operator::defer_list_indexes(app).await.map_err(refusal)?;
+    }
     let outcome = operator::insert_synthetic(app, batches, progress).await;
     bar.finish_and_clear();
+    // It ends once its batches are taken or refused; it holds nothing to clean up.
+    let _ = making.join();
+    // Built again even when the load failed, so the lists are fast whatever happened.
+    if defer {
+        let building = indicatif::ProgressBar::new_spinner();
+        building.set_message("building the lists' indexes");
+        building.enable_steady_tick(std::time::Duration::from_millis(200));
+        let built = operator::build_list_indexes(app).await;
+        building.finish_and_clear();
+        built.map_err(refusal)?;
+    }
     match outcome {
         Ok(_) => {}
         Err(AppError::Conflict(m)) if m.id == "synthetic-seed-used" => {
@@ -355,7 +382,7 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
 }
 
 pub async fn generate(db: &DbArgs, cases: usize, seed: u64) -> anyhow::Result<ExitCode> {
-    let (store, _) = open(db).await?;
+    let (store, _) = crate::open::open_for_bulk(db).await?;
     let backend = store.backend();
     let started = Instant::now();
     let rate = insert_synthetic(&operator_app(store), cases, seed).await?;
@@ -640,6 +667,8 @@ pub async fn demo(
         match keys_for(&DbArgs {
             url: db.url.clone(),
             key_file: Some(std::env::temp_dir().join("mnir-probe.key")),
+            connections: None,
+            sqlite_cache_mib: None,
         })? {
             (_, Location::Sqlite(path)) => {
                 for suffix in ["", "-wal", "-shm"] {

@@ -28,6 +28,14 @@ pub struct DbArgs {
     /// `PATH.key` beside a SQLite database; required for PostgreSQL.
     #[arg(long = "key-file", env = "MNIR_KEY_FILE")]
     pub key_file: Option<std::path::PathBuf>,
+    /// Connections to the database (1–64). Default: 4 for SQLite, 16 for PostgreSQL; `generate`
+    /// writes through one.
+    #[arg(long = "db-connections", env = "MNIR_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub connections: Option<u32>,
+    /// Page cache of each SQLite connection, in MiB (1–4096): resident memory grows to about
+    /// connections × this. Default: 16 (256 for `generate`).
+    #[arg(long = "sqlite-cache-mib", env = "MNIR_SQLITE_CACHE_MIB", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub sqlite_cache_mib: Option<u32>,
 }
 
 /// How the server meets its clients: who may vouch for their address, how long they may take,
@@ -509,7 +517,15 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             fresh,
             cases,
             seed,
-        } => demo(DbArgs { url, key_file }, listen, fresh, cases, seed).await,
+        } => {
+            let db = DbArgs {
+                url,
+                key_file,
+                connections: None,
+                sqlite_cache_mib: None,
+            };
+            demo(db, listen, fresh, cases, seed).await
+        }
         Command::Migrate { db } => migrate(&db).await,
         Command::Init { db } => init(&db).await,
         Command::Org {
@@ -601,7 +617,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     key_file,
                 },
         } => {
-            let db = url.map(|url| DbArgs { url, key_file });
+            let db = url.map(|url| DbArgs {
+                url,
+                key_file,
+                connections: None,
+                sqlite_cache_mib: None,
+            });
             indicators_evaluate(
                 db.as_ref(),
                 &profile,

@@ -4,7 +4,7 @@ use crate::{DbArgs, usage};
 use mnir_crypto::Keys;
 use mnir_store::{Store, StoreError};
 use mnir_store_postgres::PostgresStore;
-use mnir_store_sqlite::SqliteStore;
+use mnir_store_sqlite::{SqliteStore, Tuning};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -54,12 +54,36 @@ pub fn keys_for(args: &DbArgs) -> anyhow::Result<(Keys, Location)> {
     Ok((keys, location))
 }
 
-/// Opens the database (running pending migrations) and checks the key belongs to it.
+/// Opens the database (running pending migrations) for serving and checks the key belongs to it.
 pub async fn open(args: &DbArgs) -> anyhow::Result<(Arc<dyn Store>, Keys)> {
+    open_tuned(args, Tuning::SERVING).await
+}
+
+/// `open` for loading many rows: on SQLite, commits synced at checkpoints only and a large
+/// cache (see [`Tuning::BULK`]); the options given on the command line still win.
+pub async fn open_for_bulk(args: &DbArgs) -> anyhow::Result<(Arc<dyn Store>, Keys)> {
+    open_tuned(args, Tuning::BULK).await
+}
+
+async fn open_tuned(args: &DbArgs, base: Tuning) -> anyhow::Result<(Arc<dyn Store>, Keys)> {
     let (keys, location) = keys_for(args)?;
     let store: Arc<dyn Store> = match location {
-        Location::Sqlite(path) => Arc::new(SqliteStore::open(&path, keys.clone()).await?),
-        Location::Postgres(url) => Arc::new(PostgresStore::open(&url, keys.clone()).await?),
+        Location::Sqlite(path) => {
+            let tuning = Tuning {
+                connections: args.connections.unwrap_or(base.connections),
+                cache_mib: args.sqlite_cache_mib.unwrap_or(base.cache_mib),
+                ..base
+            };
+            Arc::new(SqliteStore::open_tuned(&path, keys.clone(), tuning).await?)
+        }
+        Location::Postgres(url) => Arc::new(
+            PostgresStore::open_with_connections(
+                &url,
+                keys.clone(),
+                args.connections.unwrap_or(16),
+            )
+            .await?,
+        ),
     };
     store.bind_key().await.map_err(|e| match e {
         StoreError::KeyMismatch => usage(format!(

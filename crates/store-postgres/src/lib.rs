@@ -26,10 +26,19 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://…`) and runs pending migrations; several servers may do
     /// so at once, sqlx serialises migrations with an advisory lock.
     pub async fn open(url: &str, keys: Keys) -> Result<PostgresStore, StoreError> {
+        Self::open_with_connections(url, keys, 16).await
+    }
+
+    /// `open` with a pool of `connections` (each is a server process on the database's side).
+    pub async fn open_with_connections(
+        url: &str,
+        keys: Keys,
+        connections: u32,
+    ) -> Result<PostgresStore, StoreError> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {e}")))?;
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(connections.max(1))
             .acquire_timeout(Duration::from_secs(15))
             .connect_with(options)
             .await
@@ -38,12 +47,15 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
-        Ok(PostgresStore {
+        let store = PostgresStore {
             pool,
             keys,
             audit_keyed_from: std::sync::OnceLock::new(),
             read_audit: Default::default(),
-        })
+        };
+        // A bulk load killed midway left some of the lists' indexes unbuilt.
+        mnir_store::CaseStore::build_list_indexes(&store).await?;
+        Ok(store)
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -208,6 +220,17 @@ mod conformance {
 
         fn drop_audit_guard(&self) -> &'static str {
             "DROP TRIGGER audit_log_guard ON audit_log"
+        }
+
+        async fn index_definitions(&self) -> Vec<(String, String)> {
+            // PostgreSQL writes each definition anew from the catalogue, so an index made by a
+            // migration and one made by a rebuild read the same when they are the same.
+            sqlx::query_as(
+                "SELECT indexname::text, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname",
+            )
+            .fetch_all(&self.pool)
+            .await
+            .unwrap()
         }
     }
 

@@ -26,6 +26,38 @@ pub enum Durability {
     ProcessCrash,
 }
 
+/// How a database is opened: what a commit survives, and the memory it may use. Resident memory
+/// grows to about `connections × cache_mib`, on top of the server's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    pub durability: Durability,
+    /// Connections in the pool: reads run beside the one writer, so a few serve two cores.
+    pub connections: u32,
+    /// Each connection's page cache, in MiB.
+    pub cache_mib: u32,
+}
+
+impl Tuning {
+    /// For serving: every commit synced to the disk; 4 connections of 16 MiB each, so memory
+    /// stays bounded whatever the size of the file: pages beyond the cache are read from the
+    /// operating system's file cache, which is shared and not counted against the process.
+    /// What it costs is in docs/PERFORMANCE.md.
+    pub const SERVING: Tuning = Tuning {
+        durability: Durability::PowerCut,
+        connections: 4,
+        cache_mib: 16,
+    };
+
+    /// For loading many rows at once (`mnir generate`): one writer with a large cache, commits
+    /// synced only at checkpoints. A process killed midway keeps every batch committed; a power
+    /// cut may lose the last ones, which a rerun of the same seed makes again.
+    pub const BULK: Tuning = Tuning {
+        durability: Durability::ProcessCrash,
+        connections: 2,
+        cache_mib: 256,
+    };
+}
+
 impl SqliteStore {
     /// SQLite serialises writers already (`BEGIN IMMEDIATE`), so no row locks are needed.
     const CLAIM_SUFFIX: &'static str = "";
@@ -33,16 +65,33 @@ impl SqliteStore {
     /// Opens (creating when missing) the database at `path` and runs pending migrations; every
     /// commit reaches the disk before it is acknowledged.
     pub async fn open(path: &Path, keys: Keys) -> Result<SqliteStore, StoreError> {
-        Self::open_with(path, keys, Durability::PowerCut).await
+        Self::open_tuned(path, keys, Tuning::SERVING).await
     }
 
-    /// `open` with a chosen durability: `ProcessCrash` exists only so a benchmark can measure
-    /// what surviving a power cut costs; the server always opens with `PowerCut`.
+    /// `open` with a chosen durability: `ProcessCrash` exists so a benchmark can measure what
+    /// surviving a power cut costs, and for bulk loads; the server always opens with `PowerCut`.
     pub async fn open_with(
         path: &Path,
         keys: Keys,
         durability: Durability,
     ) -> Result<SqliteStore, StoreError> {
+        Self::open_tuned(
+            path,
+            keys,
+            Tuning {
+                durability,
+                ..Tuning::SERVING
+            },
+        )
+        .await
+    }
+
+    pub async fn open_tuned(
+        path: &Path,
+        keys: Keys,
+        tuning: Tuning,
+    ) -> Result<SqliteStore, StoreError> {
+        let durability = tuning.durability;
         // The file holds encrypted personal data and its metadata: readable by its owner only.
         // SQLite gives the `-wal` and `-shm` files the mode of the database file, so creating it
         // here closes all three.
@@ -68,12 +117,13 @@ impl SqliteStore {
             })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(15))
-            // Case ids are random, so inserts land all over the tables' B-trees; a 64 MiB page
-            // cache per connection (the default is 2 MiB) keeps a large database from thrashing.
-            .pragma("cache_size", "-65536")
-            .pragma("temp_store", "memory");
+            // A negative size is in KiB.
+            .pragma(
+                "cache_size",
+                format!("-{}", u64::from(tuning.cache_mib.max(1)) * 1024),
+            );
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(tuning.connections.max(1))
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
@@ -81,13 +131,16 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
-        Ok(SqliteStore {
+        let store = SqliteStore {
             pool,
             keys,
             path: path.to_path_buf(),
             audit_keyed_from: std::sync::OnceLock::new(),
             read_audit: Default::default(),
-        })
+        };
+        // A bulk load killed midway left some of the lists' indexes unbuilt.
+        mnir_store::CaseStore::build_list_indexes(&store).await?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -178,6 +231,15 @@ mod conformance {
 
         fn drop_audit_guard(&self) -> &'static str {
             "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
+        }
+
+        async fn index_definitions(&self) -> Vec<(String, String)> {
+            sqlx::query_as(
+                "SELECT m.name, m.tbl_name || '(' || group_concat(i.name, ', ') || ')' FROM sqlite_master m, pragma_index_info(m.name) i WHERE m.type = 'index' AND m.sql IS NOT NULL GROUP BY m.name ORDER BY m.name",
+            )
+            .fetch_all(&self.pool)
+            .await
+            .unwrap()
         }
     }
 

@@ -61,6 +61,43 @@ pub enum PageFrom {
     NewerThan(ListPlace),
 }
 
+/// A case ready to be stored: its identifying fields and free text already encrypted with the
+/// store's keys (see [`CaseStore::seal_cases`]), so that encrypting, which is work for the
+/// processor alone, can run apart from the database's transaction.
+pub struct SealedCase {
+    pub case: NewCase,
+    pub given_name: Vec<u8>,
+    pub family_name: Vec<u8>,
+    pub birth_date: Option<Vec<u8>>,
+    pub notes: Vec<u8>,
+    /// The reason of each history entry, in order.
+    pub reasons: Vec<Vec<u8>>,
+}
+
+impl SealedCase {
+    pub fn seal(keys: &mnir_crypto::Keys, case: NewCase) -> SealedCase {
+        let id = &case.id;
+        SealedCase {
+            given_name: keys.encrypt_str("cases", "given_name", id, &case.given_name),
+            family_name: keys.encrypt_str("cases", "family_name", id, &case.family_name),
+            birth_date: case.birth_date.map(|d| {
+                keys.encrypt_str("cases", "birth_date", id, &d.format("%Y-%m-%d").to_string())
+            }),
+            notes: keys.encrypt_str("cases", "notes", id, &case.notes),
+            reasons: case
+                .history
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let row = format!("{id}/{}", i + 1);
+                    keys.encrypt_str("case_events", "reason", &row, &h.reason)
+                })
+                .collect(),
+            case,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseFilter {
     pub state: Option<CaseState>,
@@ -156,11 +193,19 @@ pub trait CaseStore: Send + Sync {
         clocks: &[ClockRecord],
         by: &AuditActor,
     ) -> StoreResult<()>;
+    /// Drops the indexes of [`crate::sql::DEFERRED_INDEXES`] before a bulk load; lists scan
+    /// until [`CaseStore::build_list_indexes`] has run.
+    async fn defer_list_indexes(&self) -> StoreResult<()>;
+    /// Builds whichever of those indexes is missing (none, mostly: then it costs a lookup each).
+    async fn build_list_indexes(&self) -> StoreResult<()>;
+    /// Encrypts cases for [`CaseStore::insert_generated_cases`] with the store's keys; no
+    /// database work, so a bulk load seals the next batch while the last one is written.
+    fn seal_cases(&self, cases: Vec<NewCase>) -> Vec<SealedCase>;
     /// Stores many synthetic cases with their running clocks at once (one transaction, one audit
     /// entry for the batch).
     async fn insert_generated_cases(
         &self,
-        cases: &[NewCase],
+        cases: &[SealedCase],
         clocks: &[ClockRecord],
         by: &AuditActor,
     ) -> StoreResult<()>;

@@ -47,6 +47,8 @@ pub trait RawAccess: Send + Sync {
     async fn second_store(&self) -> Arc<dyn Store>;
     /// The statement that removes the append-only guard on `audit_log` (a DBA going around it).
     fn drop_audit_guard(&self) -> &'static str;
+    /// Every index the schema holds, by name, with what the database says it covers.
+    async fn index_definitions(&self) -> Vec<(String, String)>;
 }
 
 pub struct TestDb {
@@ -228,6 +230,7 @@ macro_rules! conformance_suite {
             the_audit_chain_is_append_only_and_verifiable,
             a_removed_audit_entry_breaks_the_chain,
             reads_at_once_each_leave_their_entry,
+            a_bulk_load_rebuilds_the_indexes_the_migrations_made,
             a_chain_recomputed_without_the_key_is_found_out,
             identifying_fields_never_reach_the_database_in_clear,
             another_key_is_refused,

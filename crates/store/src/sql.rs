@@ -69,6 +69,44 @@ pub fn code_column<T>(
     parse(value).ok_or_else(|| StoreError::Corrupt(format!("{column}: unknown code `{value}`")))
 }
 
+/// The indexes only the lists, the inbox and the clocks' scheduler read (migrations 0003, 0007,
+/// 0009 and 0012 make them): a bulk load into a database smaller than itself drops them and
+/// builds them again at the end, one sort each, instead of inserting a million rows into each
+/// index at random places. Every open builds any that is missing, so a load killed midway leaves
+/// a database that mends itself. `CaseStore::build_list_indexes` is checked against the
+/// migrations' schema by the conformance suite.
+pub const DEFERRED_INDEXES: &[(&str, &str)] = &[
+    (
+        "case_access_list",
+        "case_access(org_code, case_notified_at_ms, case_id)",
+    ),
+    (
+        "case_access_state",
+        "case_access(org_code, case_state, case_notified_at_ms, case_id)",
+    ),
+    (
+        "case_access_county",
+        "case_access(org_code, case_county, case_notified_at_ms, case_id)",
+    ),
+    (
+        "case_access_state_county",
+        "case_access(org_code, case_state, case_county, case_notified_at_ms, case_id)",
+    ),
+    ("cases_list", "cases(notified_at_ms, id)"),
+    ("cases_state", "cases(state, notified_at_ms, id)"),
+    ("cases_county", "cases(found_in_county, notified_at_ms, id)"),
+    (
+        "cases_state_county",
+        "cases(state, found_in_county, notified_at_ms, id)",
+    ),
+    ("cases_created_by", "cases(created_by, notified_at_ms, id)"),
+    ("clocks_due", "clocks(state, due_at_ms)"),
+    ("clocks_case", "clocks(case_id)"),
+    ("clocks_kind_state", "clocks(kind, state)"),
+    ("clocks_referral", "clocks(referral_id)"),
+    ("clocks_org_due", "clocks(org_code, state, due_at_ms, id)"),
+];
+
 /// The condition that keeps a query inside an actor's scope; `$1` national, `$2` organisation,
 /// `$3` user (see [`crate::ScopeFor`]).
 pub const SCOPE_CONDITION: &str = "($1 OR EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.org_code = $2) OR c.created_by = $3)";

@@ -195,6 +195,8 @@ pub struct Generator {
     rng: ChaCha8Rng,
     now: DateTime<Utc>,
     counties: Vec<(&'static str, u32)>,
+    /// Cases made so far: each id's time part, so ids rise in the order cases are stored.
+    issued: u64,
 }
 
 fn pick_weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [(T, u32)]) -> &'a T {
@@ -225,6 +227,7 @@ impl Generator {
             rng: ChaCha8Rng::seed_from_u64(seed),
             now,
             counties,
+            issued: 0,
         }
     }
 
@@ -411,10 +414,15 @@ impl Generator {
                 reason: Self::reason(to).into(),
             });
         }
-        let mut id_bytes = [0u8; 16];
+        // A time-ordered id (UUID version 7) whose time part counts the cases made: each batch
+        // appends to the tables' keys instead of landing all over them, as a random id would.
+        // Drawn from the seed, so a seed gives the same ids again.
+        let mut id_bytes = [0u8; 10];
         self.rng.fill(&mut id_bytes);
+        let id_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0) + self.issued;
+        self.issued += 1;
         NewCase {
-            id: uuid::Builder::from_random_bytes(id_bytes)
+            id: uuid::Builder::from_unix_timestamp_millis(id_ms, &id_bytes)
                 .into_uuid()
                 .to_string(),
             reference: mnir_domain::case_reference(self.rng.r#gen()),

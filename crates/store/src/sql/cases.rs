@@ -231,19 +231,20 @@ macro_rules! impl_sql_case_store {
                 Ok(())
             }
 
-            async fn insert_case_rows(&self, tx: &mut Tx, cases: &[NewCase]) -> Result<(), StoreError> {
+            async fn insert_case_rows(&self, tx: &mut Tx, sealed: &[SealedCase]) -> Result<(), StoreError> {
                 // Multi-row inserts, chunked below both backends' bound-parameter limits.
-                for chunk in cases.chunks(400) {
+                for chunk in sealed.chunks(400) {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO cases (id, reference, state, given_name, family_name, birth_date, notes, sex, citizenship, found_in_county, age_years, age_group, exploitation, signals, notifying_org, created_by, notified_at_ms, updated_at_ms) ");
-                    q.push_values(chunk, |mut b, c| {
+                    q.push_values(chunk, |mut b, s| {
+                        let c = &s.case;
                         let updated = c.history.last().map(|h| h.at_ms).unwrap_or(c.notified_at_ms);
                         b.push_bind(c.id.clone())
                             .push_bind(c.reference.clone())
                             .push_bind(c.state.as_str())
-                            .push_bind(self.keys.encrypt_str("cases", "given_name", &c.id, &c.given_name))
-                            .push_bind(self.keys.encrypt_str("cases", "family_name", &c.id, &c.family_name))
-                            .push_bind(c.birth_date.map(|d| self.keys.encrypt_str("cases", "birth_date", &c.id, &d.format("%Y-%m-%d").to_string())))
-                            .push_bind(self.keys.encrypt_str("cases", "notes", &c.id, &c.notes))
+                            .push_bind(s.given_name.clone())
+                            .push_bind(s.family_name.clone())
+                            .push_bind(s.birth_date.clone())
+                            .push_bind(s.notes.clone())
                             .push_bind(c.sex.as_str())
                             .push_bind(c.citizenship.clone())
                             .push_bind(c.found_in_county.clone())
@@ -258,9 +259,10 @@ macro_rules! impl_sql_case_store {
                     });
                     q.build().execute(&mut **tx).await.map_err(db_err)?;
                 }
+                let cases: Vec<&NewCase> = sealed.iter().map(|s| &s.case).collect();
                 let access: Vec<(&NewCase, &CaseAccess)> = cases
                     .iter()
-                    .flat_map(|c| c.access.iter().map(move |a| (c, a)))
+                    .flat_map(|c| c.access.iter().map(move |a| (*c, a)))
                     .collect();
                 for chunk in access.chunks(1000) {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new(
@@ -285,16 +287,15 @@ macro_rules! impl_sql_case_store {
                     }
                 }
                 Self::add_to_case_tallies(tx, tallies).await?;
-                let events: Vec<(&NewCase, usize, &HistoryEntry)> = cases
+                let events: Vec<(&NewCase, usize, &HistoryEntry, &Vec<u8>)> = sealed
                     .iter()
-                    .flat_map(|c| c.history.iter().enumerate().map(move |(i, h)| (c, i + 1, h)))
+                    .flat_map(|s| s.case.history.iter().zip(&s.reasons).enumerate().map(move |(i, (h, r))| (&s.case, i + 1, h, r)))
                     .collect();
                 for chunk in events.chunks(600) {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO case_events (case_id, seq, from_state, to_state, actor_user, actor_org, at_ms, reason) ",
                     );
-                    q.push_values(chunk, |mut b, (c, seq, h)| {
-                        let row = format!("{}/{}", c.id, seq);
+                    q.push_values(chunk, |mut b, (c, seq, h, reason)| {
                         b.push_bind(c.id.clone())
                             .push_bind(*seq as i64)
                             .push_bind(h.from.map(|s| s.as_str()))
@@ -302,7 +303,7 @@ macro_rules! impl_sql_case_store {
                             .push_bind(h.actor_user.clone())
                             .push_bind(h.actor_org.clone())
                             .push_bind(h.at_ms)
-                            .push_bind(self.keys.encrypt_str("case_events", "reason", &row, &h.reason));
+                            .push_bind((*reason).clone());
                     });
                     q.build().execute(&mut **tx).await.map_err(db_err)?;
                 }
@@ -369,15 +370,40 @@ macro_rules! impl_sql_case_store {
         #[async_trait]
         impl CaseStore for $store {
             async fn create_case(&self, case: &NewCase, clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
+                let sealed = SealedCase::seal(&self.keys, case.clone());
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                self.insert_case_rows(&mut tx, std::slice::from_ref(case)).await?;
+                self.insert_case_rows(&mut tx, std::slice::from_ref(&sealed)).await?;
                 self.apply_clock_changes(&mut tx, &case.id, &ClockChanges { start: clocks.to_vec(), ..ClockChanges::default() }, by).await?;
                 let orgs: Vec<&str> = case.access.iter().map(|a| a.org_code.as_str()).collect();
                 self.append_audit(&mut tx, by, "case.create", &format!("case:{}", case.id), &format!("routed_to={}", orgs.join(","))).await?;
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn insert_generated_cases(&self, cases: &[NewCase], clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
+            async fn defer_list_indexes(&self) -> StoreResult<()> {
+                for (name, _) in $crate::sql::DEFERRED_INDEXES {
+                    ::sqlx::query(::sqlx::AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}")))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                }
+                Ok(())
+            }
+
+            async fn build_list_indexes(&self) -> StoreResult<()> {
+                for (name, on) in $crate::sql::DEFERRED_INDEXES {
+                    ::sqlx::query(::sqlx::AssertSqlSafe(format!("CREATE INDEX IF NOT EXISTS {name} ON {on}")))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                }
+                Ok(())
+            }
+
+            fn seal_cases(&self, cases: Vec<NewCase>) -> Vec<SealedCase> {
+                cases.into_iter().map(|c| SealedCase::seal(&self.keys, c)).collect()
+            }
+
+            async fn insert_generated_cases(&self, cases: &[SealedCase], clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 self.insert_case_rows(&mut tx, cases).await?;
                 for chunk in clocks.chunks(500) {
@@ -400,7 +426,7 @@ macro_rules! impl_sql_case_store {
                     });
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
-                let first = cases.first().map(|c| c.reference.as_str()).unwrap_or("");
+                let first = cases.first().map(|c| c.case.reference.as_str()).unwrap_or("");
                 self.append_audit(&mut tx, by, "case.generate", "cases", &format!("count={} first={first} clocks={}", cases.len(), clocks.len())).await?;
                 tx.commit().await.map_err(db_err)
             }
