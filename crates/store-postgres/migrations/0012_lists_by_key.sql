@@ -60,9 +60,13 @@ INSERT INTO decision_tallies (org_code, decisions, differing)
     SELECT '*', COUNT(*), COALESCE(SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END), 0)
     FROM identification_decisions d;
 
--- An inbox reads its organisation's open tasks oldest first, a page at a time.
+-- An inbox reads its organisation's open tasks oldest first, a page at a time, of the kinds of
+-- clock the user's view asks for: each task carries its clock's kind, and each kind is one range
+-- of the index, so a view whose tasks are rare among the organisation's does not walk the others.
+ALTER TABLE tasks ADD COLUMN clock_kind TEXT NOT NULL DEFAULT '';
+UPDATE tasks SET clock_kind = (SELECT k.kind FROM clocks k WHERE k.id = tasks.clock_id);
 DROP INDEX tasks_org;
-CREATE INDEX tasks_open ON tasks(org_code, done_at_ms, created_at_ms, id);
+CREATE INDEX tasks_open ON tasks(org_code, done_at_ms, clock_kind, created_at_ms, id);
 
 -- and its coming deadlines, soonest first (the old index began with the state, across every
 -- organisation's clocks).

@@ -173,13 +173,14 @@ macro_rules! impl_sql_clock_store {
                     let task_id = uuid::Uuid::new_v4().to_string();
                     // A task made for this clock before (it was resumed and ran out again)
                     // stands; a second one would only repeat it.
-                    let inserted = ::sqlx::query("INSERT INTO tasks (id, clock_id, case_id, org_code, kind, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (clock_id) DO NOTHING")
+                    let inserted = ::sqlx::query("INSERT INTO tasks (id, clock_id, case_id, org_code, kind, created_at_ms, clock_kind) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (clock_id) DO NOTHING")
                         .bind(&task_id)
                         .bind(&clock.id)
                         .bind(&clock.case_id)
                         .bind(&clock.org_code)
                         .bind(&clock.on_expiry)
                         .bind(now_ms)
+                        .bind(clock.kind.as_str())
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
@@ -204,48 +205,56 @@ macro_rules! impl_sql_clock_store {
             }
 
             async fn open_tasks(&self, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage> {
-                if filter.clock_kinds.as_ref().is_some_and(Vec::is_empty) {
-                    return Ok(TaskPage { tasks: Vec::new(), later: None, total: 0 });
-                }
+                use $crate::sql::__private::mnir_domain::clocks::ClockKind;
                 let per_page = filter.per_page.clamp(1, 200) as usize;
-                // The conditions both the page and its bounded count share; `tasks_open` answers
-                // them in the page's order.
-                let conditions = |q: &mut ::sqlx::QueryBuilder<$db>| {
-                    q.push(" WHERE t.org_code = ").push_bind(org_code.to_string());
-                    q.push(" AND t.done_at_ms IS NULL");
-                    if let Some(kinds) = &filter.clock_kinds {
-                        q.push(" AND k.kind IN (");
-                        let mut list = q.separated(", ");
-                        for kind in kinds {
-                            list.push_bind(kind.as_str());
-                        }
+                let kinds: Vec<ClockKind> = filter.clock_kinds.clone().unwrap_or_else(|| ClockKind::ALL.to_vec());
+                // Each kind is one range of `tasks_open`, read from the place on and stopped at a
+                // page, then merged: the work is bounded by a page per kind, whatever share of the
+                // organisation's tasks the view holds. The count is bounded the same way.
+                let mut tx = self.begin_read().await.map_err(db_err)?;
+                let mut keys: Vec<(Timestamp, String)> = Vec::new();
+                let mut total = 0i64;
+                for kind in &kinds {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.created_at_ms, t.id FROM tasks t WHERE t.org_code = ");
+                    q.push_bind(org_code.to_string());
+                    q.push(" AND t.done_at_ms IS NULL AND t.clock_kind = ").push_bind(kind.as_str());
+                    if let Some(after) = &filter.after {
+                        q.push(" AND t.created_at_ms >= ").push_bind(after.at_ms);
+                        q.push(" AND (t.created_at_ms > ").push_bind(after.at_ms);
+                        q.push(" OR t.id > ").push_bind(after.id.clone());
                         q.push(")");
                     }
-                };
-                let mut tx = self.begin_read().await.map_err(db_err)?;
-                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, k.kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id JOIN clocks k ON k.id = t.clock_id");
-                conditions(&mut q);
-                if let Some(after) = &filter.after {
-                    q.push(" AND t.created_at_ms >= ").push_bind(after.at_ms);
-                    q.push(" AND (t.created_at_ms > ").push_bind(after.at_ms);
-                    q.push(" OR t.id > ").push_bind(after.id.clone());
-                    q.push(")");
+                    q.push(" ORDER BY t.created_at_ms, t.id LIMIT ").push_bind(per_page as i64 + 1);
+                    let found: Vec<(Timestamp, String)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+                    keys.extend(found);
+                    let counted: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM tasks t WHERE t.org_code = $1 AND t.done_at_ms IS NULL AND t.clock_kind = $2 LIMIT $3) bounded")
+                        .bind(org_code)
+                        .bind(kind.as_str())
+                        .bind(TASK_COUNT_BOUND)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    total += counted;
                 }
-                q.push(" ORDER BY t.created_at_ms, t.id LIMIT ").push_bind(per_page as i64 + 1);
-                let rows: Vec<(String, String, String, String, String, String, String, Timestamp, Option<Timestamp>)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
-                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM (SELECT 1 FROM tasks t JOIN clocks k ON k.id = t.clock_id");
-                conditions(&mut q);
-                q.push(" LIMIT ").push_bind(TASK_COUNT_BOUND).push(") bounded");
-                let total: i64 = q.build_query_scalar().fetch_one(&mut *tx).await.map_err(db_err)?;
+                keys.sort();
+                let more = keys.len() > per_page;
+                keys.truncate(per_page);
+                let mut tasks = Vec::with_capacity(keys.len());
+                if !keys.is_empty() {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, t.clock_kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id IN (");
+                    let mut ids = q.separated(", ");
+                    for (_, id) in &keys {
+                        ids.push_bind(id.clone());
+                    }
+                    q.push(") ORDER BY t.created_at_ms, t.id");
+                    let rows: Vec<(String, String, String, String, String, String, String, Timestamp, Option<Timestamp>)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+                    for (id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms) in rows {
+                        tasks.push(TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind: $crate::sql::code_column("tasks.clock_kind", &clock_kind, ClockKind::parse)?, created_at_ms, done_at_ms });
+                    }
+                }
                 tx.commit().await.map_err(db_err)?;
-                let more = rows.len() > per_page;
-                let mut tasks = rows
-                    .into_iter()
-                    .map(|(id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms)| Ok(TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind: $crate::sql::code_column("clocks.kind", &clock_kind, $crate::sql::__private::mnir_domain::clocks::ClockKind::parse)?, created_at_ms, done_at_ms }))
-                    .collect::<Result<Vec<_>, StoreError>>()?;
-                tasks.truncate(per_page);
                 let later = if more { tasks.last().map(ListPlace::of_task) } else { None };
-                Ok(TaskPage { tasks, later, total })
+                Ok(TaskPage { tasks, later, total: total.min(TASK_COUNT_BOUND) })
             }
 
             async fn upcoming_clocks(&self, org_code: &str, until_ms: Timestamp, limit: i64) -> StoreResult<Vec<(ClockRecord, String)>> {

@@ -5,32 +5,53 @@
 macro_rules! impl_sql_referral_store {
     ($store:ty, $db:ty) => {
         impl $store {
+            const REFERRAL_SELECT: &'static str = "SELECT r.id, r.case_id, c.reference, r.from_org, r.to_org, r.service, r.urgent, r.status, r.sent_by, r.sent_at_ms, r.answered_by, r.answered_at_ms, r.decline_reason FROM referrals r JOIN cases c ON c.id = r.case_id";
+
             async fn referrals_where(&self, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT r.id, r.case_id, c.reference, r.from_org, r.to_org, r.service, r.urgent, r.status, r.sent_by, r.sent_at_ms, r.answered_by, r.answered_at_ms, r.decline_reason FROM referrals r JOIN cases c ON c.id = r.case_id WHERE {condition} ORDER BY r.sent_at_ms, r.id")))
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{} WHERE {condition} ORDER BY r.sent_at_ms, r.id", Self::REFERRAL_SELECT)))
                     .bind(value)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    let id: String = row.try_get(0).map_err(db_err)?;
-                    out.push(ReferralRecord {
-                        decline_reason: self.decrypt_opt("referrals", "decline_reason", &id, row.try_get(12).map_err(db_err)?)?,
-                        case_id: row.try_get(1).map_err(db_err)?,
-                        case_reference: row.try_get(2).map_err(db_err)?,
-                        from_org: row.try_get(3).map_err(db_err)?,
-                        to_org: row.try_get(4).map_err(db_err)?,
-                        service: row.try_get(5).map_err(db_err)?,
-                        urgent: row.try_get(6).map_err(db_err)?,
-                        status: $crate::sql::code_column("referrals.status", &row.try_get::<String, _>(7).map_err(db_err)?, $crate::sql::__private::mnir_domain::referral::ReferralStatus::parse)?,
-                        sent_by: row.try_get(8).map_err(db_err)?,
-                        sent_at_ms: row.try_get(9).map_err(db_err)?,
-                        answered_by: row.try_get(10).map_err(db_err)?,
-                        answered_at_ms: row.try_get(11).map_err(db_err)?,
-                        id,
-                    });
+                rows.iter().map(|row| self.referral_from(row)).collect()
+            }
+
+            /// The referrals with these ids that still await an answer, in no particular order.
+            async fn sent_referrals_with_ids(&self, ids: &[&str]) -> StoreResult<Vec<ReferralRecord>> {
+                let mut found = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(Self::REFERRAL_SELECT);
+                    q.push(" WHERE r.status = 'sent' AND r.id IN (");
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.to_string());
+                    }
+                    q.push(")");
+                    let rows = q.build().fetch_all(&self.pool).await.map_err(db_err)?;
+                    for row in &rows {
+                        found.push(self.referral_from(row)?);
+                    }
                 }
-                Ok(out)
+                Ok(found)
+            }
+
+            fn referral_from(&self, row: &DbRow) -> StoreResult<ReferralRecord> {
+                let id: String = row.try_get(0).map_err(db_err)?;
+                Ok(ReferralRecord {
+                    decline_reason: self.decrypt_opt("referrals", "decline_reason", &id, row.try_get(12).map_err(db_err)?)?,
+                    case_id: row.try_get(1).map_err(db_err)?,
+                    case_reference: row.try_get(2).map_err(db_err)?,
+                    from_org: row.try_get(3).map_err(db_err)?,
+                    to_org: row.try_get(4).map_err(db_err)?,
+                    service: row.try_get(5).map_err(db_err)?,
+                    urgent: row.try_get(6).map_err(db_err)?,
+                    status: $crate::sql::code_column("referrals.status", &row.try_get::<String, _>(7).map_err(db_err)?, $crate::sql::__private::mnir_domain::referral::ReferralStatus::parse)?,
+                    sent_by: row.try_get(8).map_err(db_err)?,
+                    sent_at_ms: row.try_get(9).map_err(db_err)?,
+                    answered_by: row.try_get(10).map_err(db_err)?,
+                    answered_at_ms: row.try_get(11).map_err(db_err)?,
+                    id,
+                })
             }
 
             /// Stops the response clock a referral started and, with `compensation`, its
@@ -104,12 +125,19 @@ macro_rules! impl_sql_referral_store {
             }
 
             async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, Timestamp)>> {
-                let due: Vec<(String, Timestamp)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.referral_id = r.id AND k.kind = 'referral_response' WHERE r.status = 'sent' AND k.state = 'expired' ORDER BY k.due_at_ms, r.id")
+                // Without an ORDER BY the planners start from the expired answer clocks (the
+                // kind-and-state index), which are few; sorted by due time here.
+                let mut due: Vec<(String, Timestamp)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.referral_id = r.id AND k.kind = 'referral_response' WHERE r.status = 'sent' AND k.state = 'expired'")
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
+                if due.is_empty() {
+                    return Ok(Vec::new());
+                }
+                due.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+                let ids: Vec<&str> = due.iter().map(|(id, _)| id.as_str()).collect();
                 let mut overdue: std::collections::HashMap<String, ReferralRecord> = self
-                    .referrals_where("r.status = $1 AND EXISTS (SELECT 1 FROM clocks k WHERE k.referral_id = r.id AND k.kind = 'referral_response' AND k.state = 'expired')", "sent")
+                    .sent_referrals_with_ids(&ids)
                     .await?
                     .into_iter()
                     .map(|r| (r.id.clone(), ReferralRecord { decline_reason: None, ..r }))
