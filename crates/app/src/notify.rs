@@ -172,13 +172,13 @@ pub fn validate(
     })
 }
 
-/// A fresh case id and reference. The id is time-ordered (UUID version 7: the time, then 74
-/// random bits), so a new case's rows append to the tables' keys; the reference, which people
-/// read and say, is random and tells nothing of when or in what order cases came.
+/// A fresh case id and reference from the operating system's randomness. Both are random: an id
+/// is in every link to the case, in browser histories and proxy logs, and a time-ordered one
+/// (as synthetic cases have, for loading speed) would tell when the case was created.
 pub fn fresh_identifiers() -> (String, String) {
     use rand::Rng;
     (
-        uuid::Uuid::now_v7().to_string(),
+        uuid::Uuid::new_v4().to_string(),
         mnir_domain::case_reference(rand::rngs::OsRng.r#gen()),
     )
 }

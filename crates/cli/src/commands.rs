@@ -358,8 +358,9 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
     }
     let outcome = operator::insert_synthetic(app, batches, progress).await;
     bar.finish_and_clear();
-    // It ends once its batches are taken or refused; it holds nothing to clean up.
-    let _ = making.join();
+    // It ends once its batches are taken or refused. A maker that died stopped the batches short,
+    // which must not read as a finished load.
+    let made_all = making.join().is_ok();
     // Built again even when the load failed, so the lists are fast whatever happened.
     if defer {
         let building = indicatif::ProgressBar::new_spinner();
@@ -370,7 +371,12 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
         built.map_err(refusal)?;
     }
     match outcome {
-        Ok(_) => {}
+        Ok(done) if done == count && made_all => {}
+        Ok(done) => {
+            return Err(anyhow::anyhow!(
+                "the synthetic cases stopped after {done} of {count}: their generator failed"
+            ));
+        }
         Err(AppError::Conflict(m)) if m.id == "synthetic-seed-used" => {
             return Err(usage(format!(
                 "cases from seed {seed} are already in the database; choose another --seed"

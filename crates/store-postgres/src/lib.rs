@@ -89,6 +89,15 @@ impl PostgresStore {
             .collect())
     }
 
+    /// The names of the indexes of the schema in use.
+    async fn index_names(pool: &PgPool) -> sqlx::Result<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()",
+        )
+        .fetch_all(pool)
+        .await
+    }
+
     /// Held until the transaction ends, so the read of the last hash and the insert of the next
     /// entry are atomic across every connection and server.
     async fn lock_audit_chain(conn: &mut PgConnection) -> sqlx::Result<()> {

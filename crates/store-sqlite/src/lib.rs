@@ -50,7 +50,7 @@ impl Tuning {
 
     /// For loading many rows at once (`mnir generate`): one writer with a large cache, commits
     /// synced only at checkpoints. A process killed midway keeps every batch committed; a power
-    /// cut may lose the last ones, which a rerun of the same seed makes again.
+    /// cut may lose the last ones (synthetic data: load another seed, or start the file again).
     pub const BULK: Tuning = Tuning {
         durability: Durability::ProcessCrash,
         connections: 2,
@@ -173,6 +173,13 @@ impl SqliteStore {
             .filter(|name| !present.iter().any(|p| p == name))
             .map(str::to_string)
             .collect())
+    }
+
+    /// The names of the indexes the schema holds.
+    async fn index_names(pool: &SqlitePool) -> sqlx::Result<Vec<String>> {
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'index'")
+            .fetch_all(pool)
+            .await
     }
 
     /// `BEGIN IMMEDIATE` already holds the database's single write lock.

@@ -221,8 +221,8 @@ pub trait CaseStore: Send + Sync {
     /// Counts of visible cases per state (not audited: no case data, only numbers), read from the
     /// tallies kept with every change.
     async fn count_cases_by_state(&self, scope: &ScopeFor) -> StoreResult<Vec<(CaseState, i64)>>;
-    /// The same counts found by reading every visible case: what the tallies must equal, for
-    /// `mnir check` and the tests; too slow for a page.
+    /// The same counts found by reading every visible case: what the tallies must equal (the
+    /// conformance suite checks it); too slow for a page.
     async fn count_cases_by_state_scanning(
         &self,
         scope: &ScopeFor,

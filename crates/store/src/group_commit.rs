@@ -7,9 +7,11 @@
 //! transaction and tells each reader the outcome. A read returns only once its own entry is
 //! committed, so the chain still holds every read, in the order the entries were committed.
 //!
-//! A batch whose writer is cancelled (the browser went away mid-request) puts its entries back at
-//! the head of the queue for the next turn: its transaction was not committed, so nothing is
-//! written twice and nothing is dropped.
+//! A batch whose writer is cancelled (the browser went away mid-request) before its commit was
+//! sent puts its entries back at the head of the queue for the next turn: nothing of it was
+//! committed, so nothing is written twice and nothing is dropped. Cancelled once the commit was
+//! sent, whether it landed is unknown: its readers are then told the read failed, rather than
+//! risk writing their entries a second time, and none of them returns data.
 
 use crate::{AuditActor, StoreError};
 use std::collections::VecDeque;
@@ -76,6 +78,7 @@ impl ReadAuditQueue {
         Batch {
             queue: self,
             entries: queue.drain(..n).collect(),
+            committing: false,
         }
     }
 
@@ -91,11 +94,18 @@ impl ReadAuditQueue {
 pub struct Batch<'q> {
     queue: &'q ReadAuditQueue,
     entries: Vec<QueuedRead>,
+    /// The commit was sent: from here on, dropped unfinished, its outcome is unknown.
+    committing: bool,
 }
 
 impl Batch<'_> {
     pub fn entries(&self) -> &[QueuedRead] {
         &self.entries
+    }
+
+    /// Marks the point after which the batch may be committed even if its writer goes away.
+    pub fn committing(&mut self) {
+        self.committing = true;
     }
 
     /// Tells every reader of the batch the outcome of its transaction.
@@ -110,6 +120,14 @@ impl Batch<'_> {
 impl Drop for Batch<'_> {
     fn drop(&mut self) {
         if self.entries.is_empty() {
+            return;
+        }
+        if self.committing {
+            for entry in self.entries.drain(..) {
+                let _ = entry.done.send(Err(
+                    "the audit batch's writer went away during its commit".into(),
+                ));
+            }
             return;
         }
         let mut queue = self.queue.lock_queue();
@@ -169,6 +187,20 @@ mod tests {
         waiting.push(late);
         assert!(waiting.iter_mut().all(|w| w.outcome().is_some()));
         assert!(queue.take_batch().entries().is_empty());
+    }
+
+    #[test]
+    fn a_batch_abandoned_during_its_commit_is_not_written_again() {
+        let queue = ReadAuditQueue::default();
+        let mut waiting = queue.enqueue(&by("a"), "case.read", "case:1", "");
+        let mut batch = queue.take_batch();
+        batch.committing();
+        drop(batch);
+        assert!(matches!(waiting.outcome(), Some(Err(_))), "the read fails");
+        assert!(
+            queue.take_batch().entries().is_empty(),
+            "nothing is queued again"
+        );
     }
 
     #[test]

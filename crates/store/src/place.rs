@@ -42,6 +42,9 @@ impl std::str::FromStr for ListPlace {
     /// that is empty, long or not made of letters, digits and dashes.
     fn from_str(text: &str) -> Result<ListPlace, ()> {
         let (ms, id) = text.split_once('.').ok_or(())?;
+        if ms.is_empty() || !ms.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(());
+        }
         let ms: i64 = ms.parse().map_err(|_| ())?;
         let id_ok = !id.is_empty()
             && id.len() <= 64

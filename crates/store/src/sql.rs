@@ -14,7 +14,8 @@
 //! - a field `audit_keyed_from: std::sync::OnceLock<i64>`, empty at open: where the keyed audit
 //!   chain begins, once read;
 //! - a field `read_audit: group_commit::ReadAuditQueue`, empty at open: the reads' audit
-//!   entries waiting for their batch.
+//!   entries waiting for their batch;
+//! - `async fn index_names(pool) -> sqlx::Result<Vec<String>>`: the indexes the schema holds.
 //!
 //! A macro rather than generic functions because sqlx's per-database trait bounds would
 //! otherwise have to be repeated on every function.

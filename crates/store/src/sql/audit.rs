@@ -113,12 +113,13 @@ macro_rules! impl_sql_audit_store {
                     if let Some(outcome) = waiting.outcome() {
                         return outcome;
                     }
-                    let batch = self.read_audit.take_batch();
+                    let mut batch = self.read_audit.take_batch();
                     let written = async {
                         let mut tx = self.begin_write().await.map_err(db_err)?;
                         for entry in batch.entries() {
                             self.append_audit(&mut tx, &entry.by, &entry.action, &entry.target, &entry.detail).await?;
                         }
+                        batch.committing();
                         tx.commit().await.map_err(db_err)
                     }
                     .await;

@@ -390,7 +390,13 @@ macro_rules! impl_sql_case_store {
             }
 
             async fn build_list_indexes(&self) -> StoreResult<()> {
+                // Only what is missing: on PostgreSQL even `CREATE INDEX IF NOT EXISTS` takes the
+                // table's share lock first, which would hold up every write at each server's start.
+                let present = Self::index_names(&self.pool).await.map_err(db_err)?;
                 for (name, on) in $crate::sql::DEFERRED_INDEXES {
+                    if present.iter().any(|p| p == name) {
+                        continue;
+                    }
                     ::sqlx::query(::sqlx::AssertSqlSafe(format!("CREATE INDEX IF NOT EXISTS {name} ON {on}")))
                         .execute(&self.pool)
                         .await

@@ -303,7 +303,10 @@ async fn case_list(
             serde_urlencoded::to_string(&params).unwrap_or_default()
         )
     };
-    let newest_url = result.newer.as_ref().map(|_| {
+    // Offered on every page but the first, an empty one included (every older case of a filter
+    // may have changed state meanwhile), so no page is a dead end.
+    let on_first_page = matches!(filter.from, PageFrom::Newest);
+    let newest_url = (!on_first_page).then(|| {
         let mut params = Vec::new();
         if let Some(s) = state_filter {
             params.push(("state", s.as_str().to_string()));
