@@ -232,9 +232,20 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(refused.json()["error"]["fields"][0]["field"], "view");
         let done = app
-            .post_form(&format!("/tasks/{}/done", tasks[0].id), &cw, &[])
+            .post_form(
+                &format!(
+                    "/tasks/{}/done?view=all&clock=identification_interview",
+                    tasks[0].id
+                ),
+                &cw,
+                &[],
+            )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            done.headers["location"], "/inbox?view=all&clock=identification_interview",
+            "back to the inbox as it was shown"
+        );
         assert!(
             app.get("/inbox", Some(&cw))
                 .await

@@ -5,6 +5,7 @@ mod api_mechanism;
 mod cli;
 mod clocks;
 mod consent;
+mod crash;
 mod directory;
 mod identification;
 mod matrix;

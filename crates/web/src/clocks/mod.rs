@@ -165,6 +165,8 @@ struct InboxPage {
     clock_options: Vec<Opt>,
     count_text: String,
     tasks: Vec<TaskRow>,
+    /// The inbox's query, carried by each "done" form so that the page comes back as it was.
+    done_query: String,
     others_text: Option<String>,
     others_url: String,
     first_url: Option<String>,
@@ -293,6 +295,10 @@ async fn inbox(
         ),
         count_text,
         tasks,
+        done_query: inbox_url(query.view, query.clock, query.after.as_ref())
+            .strip_prefix("/inbox")
+            .unwrap_or_default()
+            .to_string(),
         others_text: others_waiting
             .filter(|n| *n > 0)
             .map(|n| tr.t_with("inbox-others-waiting", &[("count", n.into())])),
@@ -327,11 +333,23 @@ async fn task_done(
     viewer: Viewer,
     State(state): State<AppState>,
     PagePath(id): PagePath<String>,
+    PageQuery(params): PageQuery<InboxParams>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
     mnir_app::clocks::complete_task(&state.app, &who(&state, user), &id)
         .await
         .map_err(|e| e.page(&ctx, "inbox-title"))?;
-    Ok(Redirect::to("/inbox").into_response())
+    // Back to the inbox as it was shown; the address is made here from a query read strictly,
+    // never taken as given, and a query that does not read leads to the inbox's first page.
+    let back = InboxQuery::read(
+        params.view.as_deref(),
+        params.clock.as_deref(),
+        params.after.as_deref(),
+    )
+    .map_or_else(
+        |_| "/inbox".to_string(),
+        |q| inbox_url(q.view, q.clock, q.after.as_ref()),
+    );
+    Ok(Redirect::to(&back).into_response())
 }
