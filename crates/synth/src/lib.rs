@@ -416,9 +416,12 @@ impl Generator {
         }
         // A time-ordered id (UUID version 7) whose time part counts the cases made: each batch
         // appends to the tables' keys instead of landing all over them, as a random id would.
-        // Drawn from the seed, so a seed gives the same ids again.
+        // Drawn from the seed, so a seed gives the same ids again; 16 bytes are drawn, as for the
+        // random ids before, so that a seed still gives the cases it gave then.
+        let mut drawn = [0u8; 16];
+        self.rng.fill(&mut drawn);
         let mut id_bytes = [0u8; 10];
-        self.rng.fill(&mut id_bytes);
+        id_bytes.copy_from_slice(&drawn[..10]);
         let id_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0) + self.issued;
         self.issued += 1;
         NewCase {
