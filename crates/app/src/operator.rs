@@ -257,6 +257,16 @@ pub async fn verify_audit(app: &App) -> AppResult<AuditVerdict> {
     Ok(app.store().verify_audit().await?)
 }
 
+/// The kept counts that differ from a full count of their rows (empty when all agree).
+pub async fn tally_drift(app: &App) -> AppResult<Vec<mnir_store::TallyDrift>> {
+    Ok(app.store().tally_drift().await?)
+}
+
+/// Recomputes the kept counts from the rows (audited as the operator's).
+pub async fn rebuild_tallies(app: &App) -> AppResult<()> {
+    Ok(app.store().rebuild_tallies(&operator(app)).await?)
+}
+
 /// A sealed checkpoint of the audit log's head, for the anchor file; `None` while it is empty.
 pub async fn audit_checkpoint(app: &App) -> AppResult<Option<mnir_store::AuditCheckpoint>> {
     Ok(app.store().audit_checkpoint(app.now()).await?)

@@ -363,9 +363,7 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
     let made_all = making.join().is_ok();
     // Built again even when the load failed, so the lists are fast whatever happened.
     if defer {
-        let building = indicatif::ProgressBar::new_spinner();
-        building.set_message("building the lists' indexes");
-        building.enable_steady_tick(std::time::Duration::from_millis(200));
+        let building = spinner("building the lists' indexes");
         let built = operator::build_list_indexes(app).await;
         building.finish_and_clear();
         built.map_err(refusal)?;
@@ -437,6 +435,51 @@ pub async fn audit_verify(
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn spinner(message: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+pub async fn tallies_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    let app = operator_app(store);
+    let counting = spinner("counting every case and decision");
+    let drift = operator::tally_drift(&app).await;
+    counting.finish_and_clear();
+    let drift = drift.map_err(refusal)?;
+    if drift.is_empty() {
+        println!("the kept counts agree with a full count");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} kept counts differ from a full count (mnir tallies rebuild repairs them):",
+        drift.len()
+    );
+    for d in drift.iter().take(20) {
+        println!(
+            "  {} {}: kept {}, counted {}",
+            d.table, d.key, d.kept, d.counted
+        );
+    }
+    if drift.len() > 20 {
+        println!("  … and {} more", drift.len() - 20);
+    }
+    Ok(ExitCode::from(1))
+}
+
+pub async fn tallies_rebuild(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    let app = operator_app(store);
+    let rebuilding = spinner("recomputing the kept counts");
+    let rebuilt = operator::rebuild_tallies(&app).await;
+    rebuilding.finish_and_clear();
+    rebuilt.map_err(refusal)?;
+    println!("the kept counts were recomputed from the rows");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Appends one line to the anchor file, created readable by its owner only, and makes sure it is

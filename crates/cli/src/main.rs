@@ -206,6 +206,26 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Check or rebuild the kept case and decision counts the lists and dashboards read.
+    Tallies {
+        #[command(subcommand)]
+        command: TalliesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TalliesCommand {
+    /// Count every case and decision and compare with the kept counts; exit 0 when they agree,
+    /// 1 listing the differences.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Recompute the kept counts from the rows, in one transaction (audited).
+    Rebuild {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -604,6 +624,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Checkpoint { db, anchor },
         } => audit_checkpoint(&db, &anchor).await,
+        Command::Tallies {
+            command: TalliesCommand::Verify { db },
+        } => tallies_verify(&db).await,
+        Command::Tallies {
+            command: TalliesCommand::Rebuild { db },
+        } => tallies_rebuild(&db).await,
         Command::Indicators {
             command:
                 IndicatorsCommand::Evaluate {

@@ -49,6 +49,18 @@ pub struct NewCase {
     pub history: Vec<HistoryEntry>,
 }
 
+/// A kept count that differs from the rows it counts (see [`CaseStore::tally_drift`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyDrift {
+    /// `case_tallies`, `decision_tallies` or `case_access` (rows whose carried columns differ
+    /// from their case's).
+    pub table: &'static str,
+    /// The organisation, county and state (or `decisions`/`differing`) of the count.
+    pub key: String,
+    pub kept: i64,
+    pub counted: i64,
+}
+
 /// Where a page of the list begins.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum PageFrom {
@@ -193,6 +205,12 @@ pub trait CaseStore: Send + Sync {
         clocks: &[ClockRecord],
         by: &AuditActor,
     ) -> StoreResult<()>;
+    /// Every kept count that differs from a full count of its rows, and the access rows whose
+    /// carried columns differ from their case's: empty when all agree. Reads every case once.
+    async fn tally_drift(&self) -> StoreResult<Vec<TallyDrift>>;
+    /// Recomputes every kept count and carried column from the rows, in one transaction
+    /// (audited): the repair when [`CaseStore::tally_drift`] finds a difference.
+    async fn rebuild_tallies(&self, by: &AuditActor) -> StoreResult<()>;
     /// Drops the indexes of [`crate::sql::DEFERRED_INDEXES`] before a bulk load; lists scan
     /// until [`CaseStore::build_list_indexes`] has run.
     async fn defer_list_indexes(&self) -> StoreResult<()>;

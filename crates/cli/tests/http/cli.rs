@@ -312,6 +312,47 @@ async fn audit_verify_fails_after_a_row_is_altered_behind_its_back() {
 }
 
 #[tokio::test]
+async fn tallies_verify_finds_a_count_changed_behind_its_back_and_rebuild_repairs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let generated = mnir(&["generate", "--db", &url, "--cases", "300"], None);
+    assert_eq!(generated.status.code(), Some(0), "{}", stdout(&generated));
+    let agree = mnir(&["tallies", "verify", "--db", &url], None);
+    assert_eq!(agree.status.code(), Some(0), "{}", stdout(&agree));
+    assert_eq!(
+        stdout(&agree).trim(),
+        "the kept counts agree with a full count"
+    );
+    let keys =
+        mnir_crypto::load_or_create_key_file(&dir.path().join("mnir.db.key"), false).unwrap();
+    let store = mnir_store_sqlite::SqliteStore::open(&path, keys)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE case_tallies SET n = n + 5 WHERE org_code = '*' AND state = 'notified' AND county = (SELECT county FROM case_tallies WHERE org_code = '*' AND state = 'notified' LIMIT 1)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.pool().close().await;
+    let differ = mnir(&["tallies", "verify", "--db", &url], None);
+    assert_eq!(differ.status.code(), Some(1));
+    let text = stdout(&differ);
+    assert!(
+        text.starts_with("1 kept counts differ from a full count"),
+        "{text}"
+    );
+    assert!(
+        text.contains("case_tallies * RO-") && text.contains(" notified: kept "),
+        "{text}"
+    );
+    let rebuilt = mnir(&["tallies", "rebuild", "--db", &url], None);
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", stdout(&rebuilt));
+    let again = mnir(&["tallies", "verify", "--db", &url], None);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+}
+
+#[tokio::test]
 async fn a_server_whose_audit_log_lost_its_guards_refuses_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mnir.db");

@@ -662,6 +662,32 @@ pub async fn tallies_equal_a_full_count_after_random_steps(db: TestDb) {
         org_code: "IGPR".into(),
         user_id: screener.id.clone(),
     });
+    assert_eq!(
+        s.tally_drift().await.unwrap(),
+        Vec::new(),
+        "nothing drifted"
+    );
+    // Counts changed behind the store's back are found, and rebuilt from the rows.
+    db.raw
+        .execute("UPDATE case_tallies SET n = n + 2 WHERE org_code = 'IGPR'")
+        .await
+        .unwrap();
+    db.raw
+        .execute("UPDATE case_access SET case_state = 'closed' WHERE org_code = 'ANITP-B'")
+        .await
+        .unwrap();
+    let drift = s.tally_drift().await.unwrap();
+    assert!(
+        drift.iter().any(|d| d.table == "case_tallies"
+            && d.key.starts_with("IGPR ")
+            && d.kept == d.counted + 2),
+        "{drift:?}"
+    );
+    assert!(drift.iter().any(|d| d.table == "case_access"), "{drift:?}");
+    s.rebuild_tallies(&AuditActor::cli(at(5_000)))
+        .await
+        .unwrap();
+    assert_eq!(s.tally_drift().await.unwrap(), Vec::new(), "rebuilt");
     for scope in &scopes {
         let scanned = s.count_cases_by_state_scanning(scope).await.unwrap();
         assert!(

@@ -379,6 +379,61 @@ macro_rules! impl_sql_case_store {
                 tx.commit().await.map_err(db_err)
             }
 
+            async fn tally_drift(&self) -> StoreResult<Vec<TallyDrift>> {
+                use std::collections::BTreeMap;
+                let mut tx = self.begin_read().await.map_err(db_err)?;
+                let mut drift = Vec::new();
+                let compare = |table: &'static str, kept: BTreeMap<String, i64>, counted: BTreeMap<String, i64>, drift: &mut Vec<TallyDrift>| {
+                    let keys: std::collections::BTreeSet<&String> = kept.keys().chain(counted.keys()).collect();
+                    for key in keys {
+                        let (k, c) = (kept.get(key).copied().unwrap_or(0), counted.get(key).copied().unwrap_or(0));
+                        if k != c {
+                            drift.push(TallyDrift { table, key: key.clone(), kept: k, counted: c });
+                        }
+                    }
+                };
+                let rows = |rows: Vec<(String, String, String, i64)>| rows.into_iter().map(|(o, c, s, n)| (format!("{o} {c} {s}"), n)).collect::<BTreeMap<_, _>>();
+                let kept: Vec<(String, String, String, i64)> = ::sqlx::query_as("SELECT org_code, county, state, n FROM case_tallies")
+                    .fetch_all(&mut *tx).await.map_err(db_err)?;
+                let mut counted: Vec<(String, String, String, i64)> = ::sqlx::query_as("SELECT a.org_code, c.found_in_county, c.state, COUNT(*) FROM case_access a JOIN cases c ON c.id = a.case_id GROUP BY a.org_code, c.found_in_county, c.state")
+                    .fetch_all(&mut *tx).await.map_err(db_err)?;
+                counted.extend(::sqlx::query_as::<_, (String, String, String, i64)>("SELECT '*', found_in_county, state, COUNT(*) FROM cases GROUP BY found_in_county, state")
+                    .fetch_all(&mut *tx).await.map_err(db_err)?);
+                compare("case_tallies", rows(kept), rows(counted), &mut drift);
+                let decisions = |rows: Vec<(String, i64, i64)>| rows.into_iter().flat_map(|(o, d, x)| [(format!("{o} decisions"), d), (format!("{o} differing"), x)]).collect::<BTreeMap<_, _>>();
+                let kept: Vec<(String, i64, i64)> = ::sqlx::query_as("SELECT org_code, decisions, differing FROM decision_tallies")
+                    .fetch_all(&mut *tx).await.map_err(db_err)?;
+                let counted: Vec<(String, i64, i64)> = ::sqlx::query_as("SELECT a.org_code, COUNT(*), CAST(SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END) AS BIGINT) FROM identification_decisions d JOIN case_access a ON a.case_id = d.case_id GROUP BY a.org_code UNION ALL SELECT '*', COUNT(*), CAST(COALESCE(SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END), 0) AS BIGINT) FROM identification_decisions d")
+                    .fetch_all(&mut *tx).await.map_err(db_err)?;
+                compare("decision_tallies", decisions(kept), decisions(counted), &mut drift);
+                let carried: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM case_access a JOIN cases c ON c.id = a.case_id WHERE a.case_state <> c.state OR a.case_county <> c.found_in_county OR a.case_notified_at_ms <> c.notified_at_ms")
+                    .fetch_one(&mut *tx).await.map_err(db_err)?;
+                if carried != 0 {
+                    drift.push(TallyDrift { table: "case_access", key: "rows whose state, county or time differ from their case's".into(), kept: carried, counted: 0 });
+                }
+                tx.commit().await.map_err(db_err)?;
+                Ok(drift)
+            }
+
+            async fn rebuild_tallies(&self, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let carried = ::sqlx::query("UPDATE case_access SET case_state = (SELECT c.state FROM cases c WHERE c.id = case_access.case_id), case_county = (SELECT c.found_in_county FROM cases c WHERE c.id = case_access.case_id), case_notified_at_ms = (SELECT c.notified_at_ms FROM cases c WHERE c.id = case_access.case_id) WHERE EXISTS (SELECT 1 FROM cases c WHERE c.id = case_access.case_id AND (c.state <> case_access.case_state OR c.found_in_county <> case_access.case_county OR c.notified_at_ms <> case_access.case_notified_at_ms))")
+                    .execute(&mut *tx).await.map_err(db_err)?
+                    .rows_affected();
+                for statement in [
+                    "DELETE FROM case_tallies",
+                    "INSERT INTO case_tallies (org_code, county, state, n) SELECT org_code, case_county, case_state, COUNT(*) FROM case_access GROUP BY org_code, case_county, case_state",
+                    "INSERT INTO case_tallies (org_code, county, state, n) SELECT '*', found_in_county, state, COUNT(*) FROM cases GROUP BY found_in_county, state",
+                    "DELETE FROM decision_tallies",
+                    "INSERT INTO decision_tallies (org_code, decisions, differing) SELECT a.org_code, COUNT(*), SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END) FROM identification_decisions d JOIN case_access a ON a.case_id = d.case_id GROUP BY a.org_code",
+                    "INSERT INTO decision_tallies (org_code, decisions, differing) SELECT '*', COUNT(*), COALESCE(SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END), 0) FROM identification_decisions d",
+                ] {
+                    ::sqlx::query(statement).execute(&mut *tx).await.map_err(db_err)?;
+                }
+                self.append_audit(&mut tx, by, "tallies.rebuild", "cases", &format!("access_rows_repaired={carried}")).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
             async fn defer_list_indexes(&self) -> StoreResult<()> {
                 for (name, _) in $crate::sql::DEFERRED_INDEXES {
                     ::sqlx::query(::sqlx::AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}")))
