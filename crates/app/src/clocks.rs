@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, AppResult, Message, Who};
 use mnir_domain::clocks::ClockKind;
+pub use mnir_domain::clocks::TaskView;
 use mnir_domain::jurisdiction::Length;
 use mnir_domain::{Action, CaseState, can};
 use mnir_store::{
@@ -154,34 +155,6 @@ pub fn task_is_for(app: &App, user: &User, clock_kind: ClockKind) -> bool {
         .is_none_or(|role| user.roles.contains(role))
 }
 
-/// Whose tasks an inbox page lists: the profile names a role for each clock's task.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum TaskView {
-    /// The tasks of the user's roles (and those the profile gives to no role).
-    #[default]
-    Mine,
-    /// The organisation's other tasks, for others' roles.
-    Others,
-    /// Every open task of the organisation.
-    All,
-}
-
-impl TaskView {
-    pub const ALL: [TaskView; 3] = [TaskView::Mine, TaskView::Others, TaskView::All];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskView::Mine => "mine",
-            TaskView::Others => "others",
-            TaskView::All => "all",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<TaskView> {
-        TaskView::ALL.into_iter().find(|v| v.as_str() == text)
-    }
-}
-
 /// Which page of the inbox's tasks to show.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InboxQuery {
@@ -259,12 +232,11 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
     };
     let page = store.open_tasks(org, &filter).await?;
     let others_waiting = if query.view == TaskView::Mine {
-        let others = TaskFilter {
-            clock_kinds: kinds_of(TaskView::Others),
-            after: None,
-            per_page: 1,
-        };
-        Some(store.open_tasks(org, &others).await?.total)
+        Some(
+            store
+                .count_open_tasks(org, kinds_of(TaskView::Others).as_deref())
+                .await?,
+        )
     } else {
         None
     };

@@ -19,6 +19,24 @@ codes!(
     }
 );
 
+codes!(
+    /// Whose open tasks an inbox lists: the jurisdiction profile names a role for each clock's
+    /// task (or none, and then it is anyone's). `mine`: the tasks of the user's roles and those
+    /// the profile gives to no role; `others`: the organisation's other tasks; `all`: every open
+    /// task of the organisation.
+    TaskView {
+        Mine => "mine",
+        Others => "others",
+        All => "all",
+    }
+);
+
+impl Default for TaskView {
+    fn default() -> TaskView {
+        TaskView::Mine
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClockPlan {
     pub start: Vec<ClockKind>,

@@ -191,6 +191,13 @@ pub trait ClockStore: Send + Sync {
     async fn fire_due_clocks(&self, now_ms: Timestamp, limit: i64) -> StoreResult<Vec<TaskRecord>>;
     /// A page of an organisation's open tasks, oldest first, from `filter.after`.
     async fn open_tasks(&self, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage>;
+    /// An organisation's open tasks of these kinds of clock (every kind when `None`), counted up
+    /// to [`TASK_COUNT_BOUND`].
+    async fn count_open_tasks(
+        &self,
+        org_code: &str,
+        clock_kinds: Option<&[ClockKind]>,
+    ) -> StoreResult<i64>;
     /// The `limit` soonest running clocks of an organisation due before `until_ms`, with the
     /// case reference.
     async fn upcoming_clocks(

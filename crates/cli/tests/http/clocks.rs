@@ -226,6 +226,19 @@ async fn clocks_follow_the_case_run_out_into_tasks_and_can_be_paused() {
             (Some(1), Some(true)),
             "{all}"
         );
+        assert!(
+            all["others_waiting"].is_null(),
+            "only a view of one's own says it"
+        );
+        let own = app
+            .api("GET", "/api/v1/inbox?view=mine", Some(&api), None)
+            .await
+            .json();
+        assert_eq!(
+            (own["total"].as_i64(), own["others_waiting"].as_i64()),
+            (Some(1), Some(0)),
+            "{own}"
+        );
         let refused = app
             .api("GET", "/api/v1/inbox?view=everyone", Some(&api), None)
             .await;

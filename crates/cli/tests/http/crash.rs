@@ -3,6 +3,7 @@
 //! audit chain verifies. The group commit of reads' entries and the synced commits are what this
 //! holds to account: an answer sent before its entry was on the disk would show up here.
 
+use crate::support::free_port;
 use mnir_domain::CaseScope;
 use mnir_store::{AuditVerdict, Reveal, ScopeFor, Store};
 use std::io::{Read, Write};
@@ -87,14 +88,6 @@ fn serve(db: &str, key: &str, profile: &str, port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[derive(Default)]

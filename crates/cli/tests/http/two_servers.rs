@@ -1,6 +1,7 @@
 //! Two `mnir serve` processes on one PostgreSQL database, each with its clock scheduler running:
 //! every expired clock becomes exactly one task, whichever server claims it.
 
+use crate::support::free_port;
 use mnir_store::conformance::{all_open_tasks, at, new_case};
 use mnir_store::prelude::*;
 use mnir_store::{AuditActor, AuditVerdict, ClockRecord, ClockState};
@@ -11,14 +12,6 @@ use std::time::{Duration, Instant};
 
 const BATCHES: usize = 12;
 const PER_BATCH: usize = 25;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn healthy(port: u16) -> bool {
     let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {

@@ -497,7 +497,7 @@ macro_rules! impl_sql_case_store {
                 // The read takes no write lock; its audit entry is appended afterwards, and the page
                 // is returned only once that entry is committed.
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let (keys, total) = if filter.reference.is_some() {
+                let (mut keys, total) = if filter.reference.is_some() {
                     self.page_by_reference(&mut tx, scope, filter).await?
                 } else {
                     let keys = self.page_keys(&mut tx, scope, filter, per_page + 1).await?;
@@ -505,7 +505,6 @@ macro_rules! impl_sql_case_store {
                 };
                 let going_back = matches!(filter.from, PageFrom::NewerThan(_));
                 let more = keys.len() > per_page;
-                let mut keys = keys;
                 keys.truncate(per_page);
                 if going_back {
                     keys.reverse();

@@ -7,6 +7,27 @@ macro_rules! impl_sql_clock_store {
         const CLOCK_COLUMNS: &str = "k.id, k.case_id, k.kind, k.org_code, k.length, k.on_expiry, k.started_at_ms, k.due_at_ms, k.state, k.pauses, k.pause_reasons, k.stopped_at_ms, k.fired_at_ms, k.referral_id";
 
         impl $store {
+            /// Open tasks of an organisation, of these kinds (all when `None`), counted up to
+            /// `TASK_COUNT_BOUND`: one statement whose `LIMIT` bounds the index entries read.
+            async fn count_open_tasks_in(conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> StoreResult<i64> {
+                if clock_kinds.is_some_and(<[_]>::is_empty) {
+                    return Ok(0);
+                }
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM (SELECT 1 FROM tasks t WHERE t.org_code = ");
+                q.push_bind(org_code.to_string());
+                q.push(" AND t.done_at_ms IS NULL");
+                if let Some(kinds) = clock_kinds {
+                    q.push(" AND t.clock_kind IN (");
+                    let mut list = q.separated(", ");
+                    for kind in kinds {
+                        list.push_bind(kind.as_str());
+                    }
+                    q.push(")");
+                }
+                q.push(" LIMIT ").push_bind(TASK_COUNT_BOUND).push(") bounded");
+                q.build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err)
+            }
+
             fn clock_from(&self, row: &DbRow) -> Result<ClockRecord, StoreError> {
                 let id: String = row.try_get(0).map_err(db_err)?;
                 let pauses_json: String = row.try_get(9).map_err(db_err)?;
@@ -210,10 +231,9 @@ macro_rules! impl_sql_clock_store {
                 let kinds: Vec<ClockKind> = filter.clock_kinds.clone().unwrap_or_else(|| ClockKind::ALL.to_vec());
                 // Each kind is one range of `tasks_open`, read from the place on and stopped at a
                 // page, then merged: the work is bounded by a page per kind, whatever share of the
-                // organisation's tasks the view holds. The count is bounded the same way.
+                // organisation's tasks the view holds.
                 let mut tx = self.begin_read().await.map_err(db_err)?;
                 let mut keys: Vec<(Timestamp, String)> = Vec::new();
-                let mut total = 0i64;
                 for kind in &kinds {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.created_at_ms, t.id FROM tasks t WHERE t.org_code = ");
                     q.push_bind(org_code.to_string());
@@ -227,15 +247,8 @@ macro_rules! impl_sql_clock_store {
                     q.push(" ORDER BY t.created_at_ms, t.id LIMIT ").push_bind(per_page as i64 + 1);
                     let found: Vec<(Timestamp, String)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
                     keys.extend(found);
-                    let counted: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM tasks t WHERE t.org_code = $1 AND t.done_at_ms IS NULL AND t.clock_kind = $2 LIMIT $3) bounded")
-                        .bind(org_code)
-                        .bind(kind.as_str())
-                        .bind(TASK_COUNT_BOUND)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    total += counted;
                 }
+                let total = Self::count_open_tasks_in(&mut tx, org_code, filter.clock_kinds.as_deref()).await?;
                 keys.sort();
                 let more = keys.len() > per_page;
                 keys.truncate(per_page);
@@ -254,7 +267,12 @@ macro_rules! impl_sql_clock_store {
                 }
                 tx.commit().await.map_err(db_err)?;
                 let later = if more { tasks.last().map(ListPlace::of_task) } else { None };
-                Ok(TaskPage { tasks, later, total: total.min(TASK_COUNT_BOUND) })
+                Ok(TaskPage { tasks, later, total })
+            }
+
+            async fn count_open_tasks(&self, org_code: &str, clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> StoreResult<i64> {
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                Self::count_open_tasks_in(&mut conn, org_code, clock_kinds).await
             }
 
             async fn upcoming_clocks(&self, org_code: &str, until_ms: Timestamp, limit: i64) -> StoreResult<Vec<(ClockRecord, String)>> {

@@ -287,8 +287,12 @@ async fn case_list(
             notified: tr.date_of(c.notified_at_ms),
         })
         .collect();
-    let link = |place: (&str, &ListPlace)| {
-        let mut params = vec![(place.0, place.1.to_string())];
+    // The list's address with its filters, from a place in it or from the newest cases.
+    let link = |place: Option<(&str, &ListPlace)>| {
+        let mut params: Vec<(&str, String)> = place
+            .map(|(name, p)| (name, p.to_string()))
+            .into_iter()
+            .collect();
         if let Some(s) = state_filter {
             params.push(("state", s.as_str().to_string()));
         }
@@ -306,19 +310,7 @@ async fn case_list(
     // Offered on every page but the first, an empty one included (every older case of a filter
     // may have changed state meanwhile), so no page is a dead end.
     let on_first_page = matches!(filter.from, PageFrom::Newest);
-    let newest_url = (!on_first_page).then(|| {
-        let mut params = Vec::new();
-        if let Some(s) = state_filter {
-            params.push(("state", s.as_str().to_string()));
-        }
-        if let Some(c) = &county {
-            params.push(("county", c.clone()));
-        }
-        format!(
-            "/cases?{}",
-            serde_urlencoded::to_string(&params).unwrap_or_default()
-        )
-    });
+    let newest_url = (!on_first_page).then(|| link(None));
     // The dates the page spans orient the reader where page numbers cannot: a page is found
     // by its place in the list, not by counting the pages before it.
     let page_text = match (result.cases.last(), result.cases.first()) {
@@ -346,8 +338,8 @@ async fn case_list(
         rows,
         page_text,
         newest_url,
-        prev_url: result.newer.as_ref().map(|c| link(("newer", c))),
-        next_url: result.older.as_ref().map(|c| link(("older", c))),
+        prev_url: result.newer.as_ref().map(|c| link(Some(("newer", c)))),
+        next_url: result.older.as_ref().map(|c| link(Some(("older", c)))),
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page_view, &ctx)

@@ -170,6 +170,10 @@ pub struct InboxJson {
     /// Pass as `after` for the next page of tasks; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     after: Option<String>,
+    /// With `view=mine`: the open tasks waiting for the organisation's other roles (bounded as
+    /// `total`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    others_waiting: Option<i64>,
     /// The 50 soonest clocks of the organisation due within seven days.
     upcoming: Vec<ClockJson>,
     /// Referrals awaiting the organisation's answer.
@@ -217,7 +221,7 @@ async fn inbox(
         tasks,
         later,
         total,
-        others_waiting: _,
+        others_waiting,
         upcoming,
         referrals,
     } = answer!(
@@ -247,6 +251,7 @@ async fn inbox(
         total,
         total_at_least: total >= mnir_store::TASK_COUNT_BOUND,
         after: later.map(|p| p.to_string()),
+        others_waiting,
         upcoming: upcoming.into_iter().map(|(c, _)| c.into()).collect(),
         referrals: referrals.into_iter().map(Into::into).collect(),
     }))
