@@ -31,6 +31,8 @@ codes!(
     }
 );
 
+// Written out because `codes!` takes no attributes on its variants, so `#[default]` cannot be.
+#[allow(clippy::derivable_impls)]
 impl Default for TaskView {
     fn default() -> TaskView {
         TaskView::Mine
