@@ -212,7 +212,7 @@ pub async fn prepare_sign_in(app: &App) {
 pub async fn session_of(app: &App, secret: &str) -> Option<(User, SessionStage)> {
     let hash = secret_hash(secret);
     let store = app.store();
-    let session = store.session(&hash).await.ok()??;
+    let (session, user) = store.session(&hash).await.ok()??;
     let now = app.now();
     let policy = app.policy();
     if now >= session.expires_at_ms
@@ -221,7 +221,6 @@ pub async fn session_of(app: &App, secret: &str) -> Option<(User, SessionStage)>
         let _ = store.delete_session(&hash).await;
         return None;
     }
-    let user = store.user_by_id(&session.user_id).await.ok()??;
     if !user.active || !user.org.active {
         return None;
     }

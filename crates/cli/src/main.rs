@@ -28,12 +28,12 @@ pub struct DbArgs {
     /// `PATH.key` beside a SQLite database; required for PostgreSQL.
     #[arg(long = "key-file", env = "MNIR_KEY_FILE")]
     pub key_file: Option<std::path::PathBuf>,
-    /// Connections to the database (1–64). Default: 4 for SQLite, 16 for PostgreSQL; `generate`
-    /// writes through one.
+    /// Connections to the database (1–64). Default: 8 readers beside the one writer for SQLite
+    /// (1 for `generate`), 16 for PostgreSQL.
     #[arg(long = "db-connections", env = "MNIR_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub connections: Option<u32>,
     /// Page cache of each SQLite connection, in MiB (1–4096): resident memory grows to about
-    /// connections × this. Default: 16 (256 for `generate`).
+    /// (connections + 1) × this. Default: 8 (256 for `generate`).
     #[arg(long = "sqlite-cache-mib", env = "MNIR_SQLITE_CACHE_MIB", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub sqlite_cache_mib: Option<u32>,
 }

@@ -62,6 +62,12 @@ impl PostgresStore {
         &self.pool
     }
 
+    /// Where a single statement that changes rows runs: the one pool, since PostgreSQL's writers
+    /// lock rows, not the database.
+    fn writes(&self) -> &PgPool {
+        &self.pool
+    }
+
     async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
         self.pool.begin().await
     }

@@ -1,5 +1,5 @@
 //! The embedded backend: one SQLite file in WAL mode, foreign keys on, writes serialised by
-//! `BEGIN IMMEDIATE`.
+//! `BEGIN IMMEDIATE` on a connection of their own.
 
 use mnir_crypto::Keys;
 use mnir_store::{StoreError, impl_sql_store};
@@ -10,7 +10,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub struct SqliteStore {
+    /// The readers' connections: in WAL mode they read beside the writer, never waiting for it.
     pool: SqlitePool,
+    /// The one connection that writes. SQLite lets one writer in at a time anyway; queueing the
+    /// writers here, in order, keeps them out of SQLite's busy handler (which sleeps and retries)
+    /// and keeps a writer waiting for its sync from holding a connection the readers need.
+    writer: SqlitePool,
     keys: Keys,
     path: PathBuf,
     audit_keyed_from: std::sync::OnceLock<i64>,
@@ -31,29 +36,33 @@ pub enum Durability {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tuning {
     pub durability: Durability,
-    /// Connections in the pool: reads run beside the one writer, so a few serve two cores.
+    /// Connections for reading, beside the one that writes. A request holds one only for each
+    /// statement, but a statement hands off to the connection's thread and back, so more
+    /// connections than cores keep the cores busy while others wait for their turn.
     pub connections: u32,
     /// Each connection's page cache, in MiB.
     pub cache_mib: u32,
 }
 
 impl Tuning {
-    /// For serving: every commit synced to the disk; 4 connections of 16 MiB each, so memory
+    /// For serving: every commit synced to the disk; 8 reading connections and the writer, 8 MiB
+    /// each, so memory
     /// stays bounded whatever the size of the file: pages beyond the cache are read from the
     /// operating system's file cache, which is shared and not counted against the process.
     /// What it costs is in docs/PERFORMANCE.md.
     pub const SERVING: Tuning = Tuning {
         durability: Durability::PowerCut,
-        connections: 4,
-        cache_mib: 16,
+        connections: 8,
+        cache_mib: 8,
     };
 
-    /// For loading many rows at once (`mnir generate`): one writer with a large cache, commits
+    /// For loading many rows at once (`mnir generate`): the writer and one reader with a large
+    /// cache each, commits
     /// synced only at checkpoints. A process killed midway keeps every batch committed; a power
     /// cut may lose the last ones (synthetic data: load another seed, or start the file again).
     pub const BULK: Tuning = Tuning {
         durability: Durability::ProcessCrash,
-        connections: 2,
+        connections: 1,
         cache_mib: 256,
     };
 }
@@ -122,17 +131,32 @@ impl SqliteStore {
                 "cache_size",
                 format!("-{}", u64::from(tuning.cache_mib.max(1)) * 1024),
             );
-        let pool = SqlitePoolOptions::new()
-            .max_connections(tuning.connections.max(1))
-            .connect_with(options)
+        let pools = |connections: u32| {
+            SqlitePoolOptions::new()
+                .max_connections(connections)
+                // A connection to a file in this process cannot go stale, so the round trip to
+                // its thread that checks it before every use would only cost time.
+                .test_before_acquire(false)
+                // Writers wait here for the one writing connection, in order; as long as
+                // SQLite's busy handler would have let them wait for its lock.
+                .acquire_timeout(Duration::from_secs(15))
+        };
+        let opened = |e: sqlx::Error| StoreError::Database(format!("{}: {e}", path.display()));
+        let writer = pools(1)
+            .connect_with(options.clone())
             .await
-            .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+            .map_err(opened)?;
         sqlx::migrate!("./migrations")
-            .run(&pool)
+            .run(&writer)
             .await
             .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
+        let pool = pools(tuning.connections.max(1))
+            .connect_with(options)
+            .await
+            .map_err(opened)?;
         let store = SqliteStore {
             pool,
+            writer,
             keys,
             path: path.to_path_buf(),
             audit_keyed_from: std::sync::OnceLock::new(),
@@ -147,12 +171,25 @@ impl SqliteStore {
         &self.path
     }
 
+    /// The readers' pool (a test's raw statements may write through it too: SQLite's own lock
+    /// then orders them with the store's writer).
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
+    /// Closes every connection, so that another process finds the file free of this one.
+    pub async fn close(&self) {
+        self.pool.close().await;
+        self.writer.close().await;
+    }
+
+    /// Where a single statement that changes rows runs.
+    fn writes(&self) -> &SqlitePool {
+        &self.writer
+    }
+
     async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// A read of one snapshot that takes no write lock: in WAL mode it runs beside the writer,

@@ -168,7 +168,8 @@ pub trait AccountStore: Send + Sync {
         now_ms: Timestamp,
     ) -> StoreResult<()>;
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
-    async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    /// A session and its user (whether or not the account is still active: the caller decides).
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<(SessionRecord, User)>>;
     async fn touch_session(&self, id_hash: &str, now_ms: Timestamp) -> StoreResult<()>;
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
     async fn delete_sessions_of(&self, user_id: &str) -> StoreResult<()>;

@@ -15,7 +15,10 @@
 //!   chain begins, once read;
 //! - a field `read_audit: group_commit::ReadAuditQueue`, empty at open: the reads' audit
 //!   entries waiting for their batch;
-//! - `async fn index_names(pool) -> sqlx::Result<Vec<String>>`: the indexes the schema holds.
+//! - `async fn index_names(pool) -> sqlx::Result<Vec<String>>`: the indexes the schema holds;
+//! - `fn writes(&self) -> &Pool<DB>`: where a single statement that changes rows runs outside a
+//!   transaction (SQLite's one writing connection, PostgreSQL's pool). Reads use the field
+//!   `pool`.
 //!
 //! A macro rather than generic functions because sqlx's per-database trait bounds would
 //! otherwise have to be repeated on every function.

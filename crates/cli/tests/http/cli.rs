@@ -302,7 +302,7 @@ async fn audit_verify_fails_after_a_row_is_altered_behind_its_back() {
             .await
             .unwrap();
     }
-    store.pool().close().await;
+    store.close().await;
     let o = mnir(&["audit", "verify", "--db", &url], None);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
@@ -334,7 +334,7 @@ async fn tallies_verify_finds_a_count_changed_behind_its_back_and_rebuild_repair
         .execute(store.pool())
         .await
         .unwrap();
-    store.pool().close().await;
+    store.close().await;
     let differ = mnir(&["tallies", "verify", "--db", &url], None);
     assert_eq!(differ.status.code(), Some(1));
     let text = stdout(&differ);
@@ -369,7 +369,7 @@ async fn a_server_whose_audit_log_lost_its_guards_refuses_to_start() {
         .execute(store.pool())
         .await
         .unwrap();
-    store.pool().close().await;
+    store.close().await;
 
     let o = mnir(&["serve", "--db", &url, "--listen", "127.0.0.1:0"], None);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -465,7 +465,7 @@ async fn an_anchor_file_finds_a_log_cut_short_or_wiped() {
         "{}",
         stdout(&wiped)
     );
-    store.pool().close().await;
+    store.close().await;
 
     std::fs::write(&anchor, line.replace("seal=", "seal=0")).unwrap();
     let forged = verify(true);

@@ -7,6 +7,9 @@ macro_rules! impl_sql_account_store {
         const ORG_COLUMNS: &str =
             "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active";
         const USER_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, tf.confirmed_at_ms FROM users u JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL";
+        /// A session with its user in one statement: every page behind sign-in starts with it.
+        /// The user's columns come first, as `user_from` reads them.
+        const SESSION_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, tf.confirmed_at_ms, s.id_hash, s.user_id, s.created_at_ms, s.last_seen_ms, s.expires_at_ms, s.stage FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL WHERE s.id_hash = $1";
 
         fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
             let g = |i: usize| row.try_get::<String, _>(offset + i).map_err(db_err);
@@ -256,26 +259,36 @@ macro_rules! impl_sql_account_store {
                     .bind(s.last_seen_ms)
                     .bind(s.expires_at_ms)
                     .bind(s.stage.as_str())
-                    .execute(&self.pool)
+                    .execute(self.writes())
                     .await
                     .map_err(db_err)?;
                 Ok(())
             }
 
-            async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
-                let row: Option<(String, String, Timestamp, Timestamp, Timestamp, String)> = ::sqlx::query_as("SELECT id_hash, user_id, created_at_ms, last_seen_ms, expires_at_ms, stage FROM sessions WHERE id_hash = $1")
+            async fn session(&self, id_hash: &str) -> StoreResult<Option<(SessionRecord, User)>> {
+                let row = ::sqlx::query(SESSION_QUERY)
                     .bind(id_hash)
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;
-                row.map(session_from).transpose()
+                let Some(row) = row else { return Ok(None) };
+                let g = |i: usize| row.try_get::<Timestamp, _>(i).map_err(db_err);
+                let session = session_from((
+                    row.try_get(14).map_err(db_err)?,
+                    row.try_get(15).map_err(db_err)?,
+                    g(16)?,
+                    g(17)?,
+                    g(18)?,
+                    row.try_get(19).map_err(db_err)?,
+                ))?;
+                Ok(Some((session, user_from(&row)?)))
             }
 
             async fn touch_session(&self, id_hash: &str, now_ms: Timestamp) -> StoreResult<()> {
                 ::sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
                     .bind(now_ms)
                     .bind(id_hash)
-                    .execute(&self.pool)
+                    .execute(self.writes())
                     .await
                     .map_err(db_err)?;
                 Ok(())
@@ -284,7 +297,7 @@ macro_rules! impl_sql_account_store {
             async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
                 ::sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(id_hash)
-                    .execute(&self.pool)
+                    .execute(self.writes())
                     .await
                     .map_err(db_err)?;
                 Ok(())
@@ -293,7 +306,7 @@ macro_rules! impl_sql_account_store {
             async fn delete_sessions_of(&self, user_id: &str) -> StoreResult<()> {
                 ::sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user_id)
-                    .execute(&self.pool)
+                    .execute(self.writes())
                     .await
                     .map_err(db_err)?;
                 Ok(())
@@ -302,7 +315,7 @@ macro_rules! impl_sql_account_store {
             async fn delete_expired_sessions(&self, now_ms: Timestamp) -> StoreResult<u64> {
                 let done = ::sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1")
                     .bind(now_ms)
-                    .execute(&self.pool)
+                    .execute(self.writes())
                     .await
                     .map_err(db_err)?;
                 Ok(done.rows_affected())
@@ -421,7 +434,7 @@ macro_rules! impl_sql_account_store {
                 let done = ::sqlx::query("UPDATE two_factor SET last_step = $1, failed_codes = 0 WHERE user_id = $2 AND confirmed_at_ms IS NOT NULL AND last_step < $1")
                     .bind(step)
                     .bind(user_id)
-                    .execute(&self.pool)
+                    .execute(self.writes())
                     .await
                     .map_err(db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -433,7 +446,7 @@ macro_rules! impl_sql_account_store {
                 ::sqlx::query("UPDATE two_factor SET failed_codes = failed_codes + 1, last_failed_code_ms = $1 WHERE user_id = $2")
                     .bind(now_ms)
                     .bind(user_id)
-                    .execute(&self.pool)
+                    .execute(self.writes())
                     .await
                     .map_err(db_err)?;
                 Ok(())

@@ -437,7 +437,7 @@ macro_rules! impl_sql_case_store {
             async fn defer_list_indexes(&self) -> StoreResult<()> {
                 for (name, _) in $crate::sql::DEFERRED_INDEXES {
                     ::sqlx::query(::sqlx::AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}")))
-                        .execute(&self.pool)
+                        .execute(self.writes())
                         .await
                         .map_err(db_err)?;
                 }
@@ -453,7 +453,7 @@ macro_rules! impl_sql_case_store {
                         continue;
                     }
                     ::sqlx::query(::sqlx::AssertSqlSafe(format!("CREATE INDEX IF NOT EXISTS {name} ON {on}")))
-                        .execute(&self.pool)
+                        .execute(self.writes())
                         .await
                         .map_err(db_err)?;
                 }
