@@ -117,7 +117,10 @@ pub async fn sessions_and_tokens_live_and_expire(db: TestDb) {
     assert_eq!(found, waiting, "the stage is kept");
     assert_eq!(its_user, user, "the session comes with its user");
     s.touch_session("s1", at(42)).await.unwrap();
-    assert_eq!(s.session("s1").await.unwrap().unwrap().0.last_seen_ms, at(42));
+    assert_eq!(
+        s.session("s1").await.unwrap().unwrap().0.last_seen_ms,
+        at(42)
+    );
     assert_eq!(s.delete_expired_sessions(at(1000)).await.unwrap(), 1);
     assert_eq!(s.session("s1").await.unwrap(), None);
     assert!(s.session("s2").await.unwrap().is_some());

@@ -230,12 +230,15 @@ macro_rules! impl_sql_clock_store {
                 let per_page = filter.per_page.clamp(1, 200) as usize;
                 let kinds: Vec<ClockKind> = filter.clock_kinds.clone().unwrap_or_else(|| ClockKind::ALL.to_vec());
                 // Each kind is one range of `tasks_open`, read from the place on and stopped at a
-                // page, then merged: the work is bounded by a page per kind, whatever share of the
-                // organisation's tasks the view holds.
+                // page, and the ranges merged, all in one statement: the work is bounded by a page
+                // per kind, whatever share of the organisation's tasks the view holds.
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let mut keys: Vec<(Timestamp, String)> = Vec::new();
-                for kind in &kinds {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.created_at_ms, t.id FROM tasks t WHERE t.org_code = ");
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("");
+                for (n, kind) in kinds.iter().enumerate() {
+                    if n > 0 {
+                        q.push(" UNION ALL ");
+                    }
+                    q.push("SELECT created_at_ms, id FROM (SELECT t.created_at_ms, t.id FROM tasks t WHERE t.org_code = ");
                     q.push_bind(org_code.to_string());
                     q.push(" AND t.done_at_ms IS NULL AND t.clock_kind = ").push_bind(kind.as_str());
                     if let Some(after) = &filter.after {
@@ -245,10 +248,17 @@ macro_rules! impl_sql_clock_store {
                         q.push(")");
                     }
                     q.push(" ORDER BY t.created_at_ms, t.id LIMIT ").push_bind(per_page as i64 + 1);
-                    let found: Vec<(Timestamp, String)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
-                    keys.extend(found);
+                    q.push(format!(") kind_{n}"));
                 }
+                q.push(" ORDER BY 1, 2 LIMIT ").push_bind(per_page as i64 + 1);
+                let mut keys: Vec<(Timestamp, String)> = if kinds.is_empty() {
+                    Vec::new()
+                } else {
+                    q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?
+                };
                 let total = Self::count_open_tasks_in(&mut tx, org_code, filter.clock_kinds.as_deref()).await?;
+                // Ordered already; sorted again so that the page's order does not rest on how a
+                // planner reads a compound statement's ORDER BY.
                 keys.sort();
                 let more = keys.len() > per_page;
                 keys.truncate(per_page);
