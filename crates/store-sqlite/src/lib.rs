@@ -46,10 +46,9 @@ pub struct Tuning {
 
 impl Tuning {
     /// For serving: every commit synced to the disk; 8 reading connections and the writer, 8 MiB
-    /// each, so memory
-    /// stays bounded whatever the size of the file: pages beyond the cache are read from the
-    /// operating system's file cache, which is shared and not counted against the process.
-    /// What it costs is in docs/PERFORMANCE.md.
+    /// each, so memory stays bounded whatever the size of the file: pages beyond the cache are
+    /// read from the operating system's file cache, which is shared and not counted against the
+    /// process. What it costs is in docs/PERFORMANCE.md.
     pub const SERVING: Tuning = Tuning {
         durability: Durability::PowerCut,
         connections: 8,
@@ -57,8 +56,7 @@ impl Tuning {
     };
 
     /// For loading many rows at once (`mnir generate`): the writer and one reader with a large
-    /// cache each, commits
-    /// synced only at checkpoints. A process killed midway keeps every batch committed; a power
+    /// cache each, commits synced only at checkpoints. A process killed midway keeps every batch committed; a power
     /// cut may lose the last ones (synthetic data: load another seed, or start the file again).
     pub const BULK: Tuning = Tuning {
         durability: Durability::ProcessCrash,
@@ -137,8 +135,8 @@ impl SqliteStore {
                 // A connection to a file in this process cannot go stale, so the round trip to
                 // its thread that checks it before every use would only cost time.
                 .test_before_acquire(false)
-                // Writers wait here for the one writing connection, in order; as long as
-                // SQLite's busy handler would have let them wait for its lock.
+                // A writer waits here for the one writing connection, in order, as long as
+                // SQLite's busy handler would have let it wait for the lock.
                 .acquire_timeout(Duration::from_secs(15))
         };
         let opened = |e: sqlx::Error| StoreError::Database(format!("{}: {e}", path.display()));

@@ -6,10 +6,10 @@ macro_rules! impl_sql_account_store {
     ($store:ty, $db:ty) => {
         const ORG_COLUMNS: &str =
             "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active";
-        const USER_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, tf.confirmed_at_ms FROM users u JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL";
-        /// A session with its user in one statement: every page behind sign-in starts with it.
-        /// The user's columns come first, as `user_from` reads them.
-        const SESSION_QUERY: &str = "SELECT u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, tf.confirmed_at_ms, s.id_hash, s.user_id, s.created_at_ms, s.last_seen_ms, s.expires_at_ms, s.stage FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL WHERE s.id_hash = $1";
+        /// An account's columns, in the order `user_from` reads them, and the tables they come
+        /// from (`users u` with its organisation and confirmed second factor).
+        const USER_COLUMNS: &str = "u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, tf.confirmed_at_ms";
+        const USER_TABLES: &str = "users u JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL";
 
         fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
             let g = |i: usize| row.try_get::<String, _>(offset + i).map_err(db_err);
@@ -203,7 +203,7 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>> {
-                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} WHERE u.login = $1")))
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM {USER_TABLES} WHERE u.login = $1")))
                     .bind(login)
                     .fetch_optional(&self.pool)
                     .await
@@ -212,7 +212,7 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
-                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} WHERE u.id = $1")))
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM {USER_TABLES} WHERE u.id = $1")))
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await
@@ -221,7 +221,7 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn list_users(&self) -> StoreResult<Vec<User>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{USER_QUERY} ORDER BY o.code, u.login")))
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM {USER_TABLES} ORDER BY o.code, u.login")))
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
@@ -266,7 +266,10 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn session(&self, id_hash: &str) -> StoreResult<Option<(SessionRecord, User)>> {
-                let row = ::sqlx::query(SESSION_QUERY)
+                // With its user in one statement: every page behind sign-in starts here.
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
+                    "SELECT {USER_COLUMNS}, s.id_hash, s.user_id, s.created_at_ms, s.last_seen_ms, s.expires_at_ms, s.stage FROM {USER_TABLES} JOIN sessions s ON s.user_id = u.id WHERE s.id_hash = $1"
+                )))
                     .bind(id_hash)
                     .fetch_optional(&self.pool)
                     .await

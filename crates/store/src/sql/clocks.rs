@@ -257,9 +257,6 @@ macro_rules! impl_sql_clock_store {
                     q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?
                 };
                 let total = Self::count_open_tasks_in(&mut tx, org_code, filter.clock_kinds.as_deref()).await?;
-                // Ordered already; sorted again so that the page's order does not rest on how a
-                // planner reads a compound statement's ORDER BY.
-                keys.sort();
                 let more = keys.len() > per_page;
                 keys.truncate(per_page);
                 let mut tasks = Vec::with_capacity(keys.len());
