@@ -681,3 +681,105 @@ user-two-factor-on = activă
 user-two-factor-off = inactivă
 user-two-factor-reset = Resetează
 token-needs-two-factor = { $login } trebuie să configureze autentificarea în doi pași înainte de a primi un jeton API: jurisdicția o cere rolurilor contului.
+
+## Evaluarea riscurilor și a nevoilor speciale (mnir.md §8)
+risk-title = Evaluarea riscurilor și a nevoilor speciale
+risk-intro = O evaluare standardizată, repetată la fiecare contact și la fiecare eveniment al cazului: întâi întrebările urgente, apoi fiecare domeniu evaluat după cât de grav ar fi prejudiciul și cât de probabil este. Fiecare salvare este o versiune nouă; versiunile anterioare rămân. Acestea sunt înregistrări de asistență: anchetatorii nu le văd.
+risk-urgent-title = Nevoi urgente:
+risk-urgent-banner = { $needs }. Rămân afișate până când o trimitere le răspunde.
+risk-to-review = Cazul a avansat de la ultima evaluare completă (un pas sau o trimitere acceptată): evaluați-l din nou.
+risk-first-contact = Primul contact: întrebări urgente
+risk-first-contact-hint = Puneți aceste întrebări la primul contact. Orice „da” afișează o alertă de urgență pe caz și în căsuța organizației dumneavoastră.
+risk-first-contact-save = Înregistrați întrebările urgente
+risk-yes = Da
+risk-no = Nu
+risk-note = Observație
+risk-full = Evaluarea completă
+risk-full-hint = Evaluați fiecare domeniu după gravitate și probabilitate. Nivelul este gravitate × probabilitate: 1–2 scăzut, 3–4 mediu, 6–9 ridicat; nivelul general este cel al domeniului cel mai ridicat. Reevaluarea este datorată la 30 de zile după un nivel ridicat, la 90 după unul mediu și la 180 după unul scăzut.
+risk-full-save = Salvați evaluarea
+risk-severity = Gravitate
+risk-likelihood = Probabilitate
+risk-level-label = Nivel
+risk-level-unrated = încă neevaluat
+risk-level-live = { $score } — { $level }
+risk-versions = Versiuni
+risk-no-versions = Nu a fost înregistrată încă nicio evaluare.
+risk-overall = Nivel general
+risk-domain = Domeniu
+risk-score = Scor
+risk-change = Față de evaluarea completă anterioară
+risk-open = Deschideți evaluarea
+risk-panel-level = Nivel general { $level } (versiunea { $version }, { $at }).
+risk-panel-first-contact-only = Întrebări urgente puse la { $at }; încă nicio evaluare completă.
+risk-panel-none = Încă nicio evaluare.
+risk-panel-review = Reevaluare datorată până la { $due }.
+risk-panel-versions = { $count ->
+    [one] o versiune
+    [few] { $count } versiuni
+   *[other] { $count } de versiuni
+}
+risk-version-title = Versiunea { $version }: { $kind }, { $at }, de { $who } ({ $org })
+risk-version-dropped = Nu mai sunt evaluate: { $domains }.
+risk-urgent-answered-referral = Nevoi urgente răspunse printr-o trimitere la { $at }.
+risk-urgent-answered-again = Nevoi urgente întrebate din nou la { $at } (vedeți versiunea următoare).
+risk-urgent-still-open = Nevoi urgente încă fără răspuns.
+risk-not-due = Nu se poate înregistra nicio evaluare pe un caz aflat în starea { $state }.
+risk-read-only = Rolul dumneavoastră citește evaluările, dar nu le înregistrează.
+risk-note-too-long = Observația are { $length } de caractere; se păstrează cel mult { $max }.
+risk-urgent-unknown = Nu există întrebarea urgentă { $code }.
+risk-urgent-not-for-adult = Această întrebare se pune doar unui copil sau unei persoane a cărei vârstă nu este cunoscută.
+risk-urgent-answer-required = Răspundeți cu da sau nu.
+risk-domain-unknown = Nu există domeniul de evaluare { $code }.
+risk-rating-out-of-range = Alegeți { $part } de la 1 la 3.
+risk-domain-required = Evaluați acest domeniu.
+risk-domain-not-for-adult = Domeniul specific copiilor se evaluează doar pentru un copil sau o persoană a cărei vârstă nu este cunoscută.
+risk-kind-invalid = Tipul evaluării trebuie să fie first_contact sau full.
+risk-first-contact-not-due = Întrebările urgente se înregistrează pe un caz deschis; acesta este în starea { $state }.
+risk-full-not-due = Evaluarea completă se înregistrează de la constatarea de victimă prezumată; acest caz este în starea { $state }.
+risk-first-contact-no-domains = Primul contact nu evaluează domenii: înregistrați evaluarea completă.
+riskkind-first_contact = primul contact
+riskkind-full = evaluare completă
+riskpart-severity = gravitatea
+riskpart-likelihood = probabilitatea
+risklevel-low = scăzut
+risklevel-medium = mediu
+risklevel-high = ridicat
+riskseverity-1 = 1 — prejudiciu minor
+riskseverity-2 = 2 — prejudiciu serios
+riskseverity-3 = 3 — prejudiciu grav
+risklikelihood-1 = 1 — puțin probabil
+risklikelihood-2 = 2 — posibil
+risklikelihood-3 = 3 — probabil
+riskmove-up = mai ridicat
+riskmove-down = mai scăzut
+riskmove-same = neschimbat
+riskmove-new = evaluat acum prima dată
+riskmove-dropped = nu mai este evaluat
+riskdomain-personal_safety = Siguranța persoanei
+riskdomain-family_safety = Siguranța familiei și a persoanelor în întreținere
+riskdomain-re_trafficking = Re-traficarea
+riskdomain-physical_health = Sănătatea fizică
+riskdomain-mental_health = Sănătatea mintală
+riskdomain-legal_situation = Situația juridică
+riskdomain-housing_livelihood = Locuința și mijloacele de trai
+riskdomain-child_specific = Nevoi specifice copilului
+riskdomain-hint-personal_safety = Influența traficanților, amenințările, dacă știu unde se află persoana.
+riskdomain-hint-family_safety = Amenințări la adresa membrilor familiei și a persoanelor în întreținere, acasă sau în străinătate.
+riskdomain-hint-re_trafficking = Datorii, întoarcerea în același mediu, un recrutor în familie.
+riskdomain-hint-physical_health = Răni, sarcină, boli cronice, consum de substanțe.
+riskdomain-hint-mental_health = Traumă, risc de suicid.
+riskdomain-hint-legal_situation = Documente, dreptul de ședere, proceduri în curs, riscul de a fi pedepsită.
+riskdomain-hint-housing_livelihood = Un loc sigur de locuit, venit, muncă.
+riskdomain-hint-child_specific = Tutela, școlarizarea, căutarea familiei, prezumția de minoritate.
+urgent-urgent_medical_need = Nevoie medicală urgentă
+urgent-immediate_violence = Pericol imediat de violență
+urgent-re_trafficking_danger = Pericol de re-traficare
+urgent-child_without_carer = Un copil fără îngrijitor
+denial-firewall = Înregistrările de asistență nu sunt arătate unui organ de anchetă; acesta vede rezumatul pentru anchetă.
+inbox-urgent = Nevoi urgente
+inbox-urgent-count = { $count ->
+    [0] Niciun caz nu are nevoi urgente fără răspuns.
+    [one] Un caz are nevoi urgente fără răspuns.
+    [few] { $count } cazuri au nevoi urgente fără răspuns.
+   *[other] { $count } de cazuri au nevoi urgente fără răspuns.
+}

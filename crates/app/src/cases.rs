@@ -80,6 +80,9 @@ pub struct Permissions {
     pub record_consent: bool,
     pub manage_clocks: bool,
     pub record_reflection: bool,
+    /// Read the support compartment (risk assessments): behind the firewall.
+    pub view_support: bool,
+    pub record_assessment: bool,
 }
 
 /// A step from the case's state, and whether the actor may take it.
@@ -113,6 +116,8 @@ pub struct OpenCase {
     pub reflection_due: bool,
     /// Every organisation, to name those the case mentions.
     pub organisations: Vec<Organisation>,
+    /// The risk assessments, for those who may read support records.
+    pub risk: Option<crate::risk::RiskPanel>,
 }
 
 impl OpenCase {
@@ -201,6 +206,8 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
         record_consent: allowed(Action::RecordConsent),
         manage_clocks: allowed(Action::ManageClocks),
         record_reflection: allowed(Action::RecordReflection),
+        view_support: allowed(Action::ViewSupportRecords),
+        record_assessment: allowed(Action::RecordAssessment),
     };
     let detail = app
         .store()
@@ -235,7 +242,30 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
             d.why_different = None;
         });
     }
+    let risk = if may.view_support {
+        // A step, an accepted referral or a return after the latest full assessment calls for
+        // doing it again (mnir.md §7, `risk_review` "at every case event").
+        let later_events: Vec<mnir_store::Timestamp> = detail
+            .history
+            .iter()
+            .map(|h| h.at_ms)
+            .chain(referrals.iter().filter_map(|r| {
+                (r.status == mnir_domain::referral::ReferralStatus::Accepted)
+                    .then_some(r.answered_at_ms)
+                    .flatten()
+            }))
+            .collect();
+        Some(crate::risk::panel(
+            store.assessments_of(case_id).await?,
+            &facts,
+            may.record_assessment,
+            later_events,
+        ))
+    } else {
+        None
+    };
     Ok(OpenCase {
+        risk,
         clocks,
         referrals,
         reflections,

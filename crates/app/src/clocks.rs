@@ -205,6 +205,10 @@ pub struct Inbox {
     pub others_waiting: Option<i64>,
     pub upcoming: Vec<(ClockRecord, String)>,
     pub referrals: Vec<ReferralRecord>,
+    /// The cases whose urgent needs nobody has answered (at most
+    /// [`crate::risk::URGENT_SHOWN`]) and how many there are; `None` for a user who may not see
+    /// support records.
+    pub urgent: Option<(Vec<mnir_store::UrgentCase>, i64)>,
 }
 
 pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<Inbox> {
@@ -248,6 +252,7 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         )
         .await?;
     let referrals = store.referrals_awaiting(org).await?;
+    let urgent = crate::risk::urgent_needs(app, who).await?;
     let tasks = page
         .tasks
         .into_iter()
@@ -263,6 +268,7 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         others_waiting,
         upcoming,
         referrals,
+        urgent,
     })
 }
 

@@ -18,6 +18,7 @@ pub mod notify;
 pub mod operator;
 pub mod referral;
 pub mod reflection;
+pub mod risk;
 pub mod text;
 pub mod throttle;
 pub mod two_factor;

@@ -63,6 +63,15 @@ pub enum Action {
     RecordReflection,
     /// See the people under a no-removal flag (a running reflection period), to stop a removal.
     SeeNoRemovalFlags,
+    /// Read the support compartment of a case (risk assessments and their notes, the urgent
+    /// needs): its organisations' case workers and supervisors, never an investigator, a
+    /// coordinator, an administrator or a law-enforcement body (the firewall of mnir.md §9).
+    ViewSupportRecords,
+    /// Record a risk assessment (the first contact's urgent questions or the full assessment).
+    RecordAssessment,
+    /// See, in the organisation's inbox, the cases whose urgent needs nobody has answered yet
+    /// (support records, behind the same firewall).
+    SeeUrgentNeeds,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -70,10 +79,17 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Denial {
     NotVisible,
-    RoleMissing { needed: Vec<Role> },
-    TransitionNotAllowed { from: CaseState, to: CaseState },
+    RoleMissing {
+        needed: Vec<Role>,
+    },
+    TransitionNotAllowed {
+        from: CaseState,
+        to: CaseState,
+    },
     NoIdentificationPower,
     IdentificationPowerChildrenOnly,
+    /// Support records are not shown to an investigating body (mnir.md §9).
+    Firewall,
 }
 
 /// Which cases an actor may see, as a filter the store turns into SQL. The flags are alternatives
@@ -257,6 +273,26 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
                 })
             }
         }
+        Action::SeeUrgentNeeds => {
+            if actor.org_type == OrgType::LawEnforcement {
+                return Err(Denial::Firewall);
+            }
+            needs(actor, WORKERS_ON_CASE)
+        }
+        Action::ViewSupportRecords | Action::RecordAssessment => {
+            let f = visible_case()?;
+            // The firewall: an investigating body's staff see the investigative summary only,
+            // whatever roles their accounts hold.
+            if actor.org_type == OrgType::LawEnforcement {
+                return Err(Denial::Firewall);
+            }
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: WORKERS_ON_CASE.to_vec(),
+                });
+            }
+            needs(actor, WORKERS_ON_CASE)
+        }
         Action::ManageClocks => {
             let f = visible_case()?;
             if !f.org_has_access {
@@ -313,6 +349,47 @@ mod tests {
             org_has_access: access,
             created_by_actor: own,
         }
+    }
+
+    #[test]
+    fn support_records_stay_behind_the_firewall() {
+        let f = facts(CaseState::PresumedVictim, AgeGroup::Adult, true, false);
+        let worker = actor("case_worker", OrgKind::AnitpRegional, IdentifyPower::All);
+        assert_eq!(can(&worker, Action::ViewSupportRecords, Some(&f)), Ok(()));
+        assert_eq!(can(&worker, Action::RecordAssessment, Some(&f)), Ok(()));
+        let mut police = actor(
+            "case_worker,supervisor,investigator",
+            OrgKind::Other,
+            IdentifyPower::All,
+        );
+        police.org_type = OrgType::LawEnforcement;
+        assert_eq!(
+            can(&police, Action::ViewSupportRecords, Some(&f)),
+            Err(Denial::Firewall)
+        );
+        assert_eq!(
+            can(&police, Action::SeeUrgentNeeds, None),
+            Err(Denial::Firewall)
+        );
+        assert_eq!(can(&worker, Action::SeeUrgentNeeds, None), Ok(()));
+        for roles in [
+            "investigator",
+            "identification_officer",
+            "coordinator",
+            "admin",
+            "screener",
+        ] {
+            let a = actor(roles, OrgKind::AnitpCentral, IdentifyPower::All);
+            assert!(
+                can(&a, Action::ViewSupportRecords, Some(&f)).is_err(),
+                "{roles} must not read support records"
+            );
+        }
+        let elsewhere = facts(CaseState::PresumedVictim, AgeGroup::Adult, false, false);
+        assert_eq!(
+            can(&worker, Action::ViewSupportRecords, Some(&elsewhere)),
+            Err(Denial::NotVisible)
+        );
     }
 
     #[test]

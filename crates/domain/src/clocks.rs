@@ -85,6 +85,9 @@ pub fn on_transition(from: CaseState, to: CaseState) -> ClockPlan {
             ClockKind::ReferralResponse,
             ClockKind::EmergencyCompensation,
             ClockKind::ReflectionPeriod,
+            ClockKind::RiskReviewHigh,
+            ClockKind::RiskReviewMedium,
+            ClockKind::RiskReviewLow,
         ] {
             if kind == ClockKind::ReflectionPeriod && to == DeclinedAssistance {
                 continue;

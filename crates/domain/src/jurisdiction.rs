@@ -273,7 +273,8 @@ impl Jurisdiction {
         roles.any(&self.two_factor_roles)
     }
 
-    fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+    /// The jurisdiction's calendar date at an instant.
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
         (at + Duration::hours(i64::from(self.utc_offset_hours))).date_naive()
     }
 

@@ -16,6 +16,7 @@ pub mod org;
 pub mod reference;
 pub mod referral;
 pub mod reflection;
+pub mod risk;
 pub mod role;
 pub mod routing;
 pub mod screening;

@@ -25,6 +25,7 @@ mod clocks;
 mod consent;
 mod identification;
 mod reflection;
+mod risk;
 
 pub use accounts::*;
 pub use audit::*;
@@ -33,6 +34,7 @@ pub use clocks::*;
 pub use consent::*;
 pub use identification::*;
 pub use reflection::*;
+pub use risk::*;
 
 /// Direct access to the database under test, bypassing the store.
 #[async_trait]
@@ -240,6 +242,7 @@ macro_rules! conformance_suite {
             two_servers_fire_each_clock_exactly_once,
             information_and_consent_are_kept_and_withdrawn_once,
             a_reflection_period_flags_the_person_until_it_ends,
+            assessments_are_versioned_with_their_notes_encrypted,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`ClockStore`], [`AuditStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`ClockStore`], [`AuditStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -18,6 +18,7 @@ mod identification;
 mod place;
 mod referrals;
 mod reflection;
+mod risk;
 pub mod sql;
 mod time;
 
@@ -33,6 +34,7 @@ pub use directory::*;
 pub use identification::*;
 pub use referrals::*;
 pub use reflection::*;
+pub use risk::*;
 
 use mnir_domain::CaseState;
 
@@ -40,7 +42,7 @@ use mnir_domain::CaseState;
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
-        IdentificationStore, ReferralStore, ReflectionStore, Store,
+        IdentificationStore, ReferralStore, ReflectionStore, RiskStore, Store,
     };
 }
 
@@ -79,6 +81,7 @@ pub trait Store:
     + DirectoryStore
     + ReferralStore
     + ReflectionStore
+    + RiskStore
     + ClockStore
     + AuditStore
     + 'static

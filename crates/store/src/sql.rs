@@ -32,6 +32,7 @@ mod directory;
 mod identification;
 mod referrals;
 mod reflection;
+mod risk;
 mod shared;
 
 #[doc(hidden)]
@@ -139,6 +140,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_identification_store!($store, $db);
             $crate::impl_sql_referral_store!($store, $db);
             $crate::impl_sql_reflection_store!($store, $db);
+            $crate::impl_sql_risk_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

@@ -16,6 +16,7 @@ pub mod identification;
 pub mod kit;
 mod referral;
 mod reflection;
+mod risk;
 
 #[cfg(test)]
 mod module_graph;
@@ -42,6 +43,7 @@ fn pages() -> PageRoutes {
         .merge(directory::routes())
         .merge(referral::routes())
         .merge(reflection::routes())
+        .merge(risk::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

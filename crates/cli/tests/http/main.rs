@@ -12,6 +12,7 @@ mod matrix;
 mod pages;
 mod referral;
 mod reflection;
+mod risk;
 mod security;
 mod support;
 mod two_factor;

@@ -41,6 +41,15 @@ fn notifies(role: Role) -> bool {
     )
 }
 
+/// The support compartment (risk assessments, urgent needs) is for the case workers and
+/// supervisors of the organisations the case was routed to (the firewall of mnir.md §9).
+fn supports(role: Role, own: bool) -> bool {
+    own && matches!(role, Role::CaseWorker | Role::Supervisor)
+}
+
+/// A note that only the support compartment may ever show.
+const SUPPORT_NOTE: &str = "Nota-compartimentului-de-asistenta";
+
 /// notified → potential_victim is work for the case workers and supervisors it was routed to.
 fn moves_to_potential(role: Role, own: bool) -> bool {
     own && matches!(role, Role::CaseWorker | Role::Supervisor)
@@ -51,6 +60,8 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
     for app in backends().await {
         let b = app.backend;
         let mut signed_in = Vec::new();
+        let seeder = app.user("risk.seeder", OWN, "case_worker").await;
+        let seeder_token = app.token(&seeder).await;
         for role in Role::ALL {
             for (org, own) in [(OWN, true), (FOREIGN, false)] {
                 let who = format!("{b} {role} of {}", if own { "own" } else { "foreign" });
@@ -63,6 +74,21 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                 let (id, reference) = app
                     .seed_case("RO-BN", "IGPR", AgeGroup::Adult, &family)
                     .await;
+
+                // Each case carries an urgent need found at first contact, with a note.
+                let first_contact = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{id}/risk-assessments"),
+                        Some(&seeder_token),
+                        Some(serde_json::json!({"kind": "first_contact", "urgent": {
+                            "urgent_medical_need": {"answer": true, "note": SUPPORT_NOTE},
+                            "immediate_violence": {"answer": false},
+                            "re_trafficking_danger": {"answer": false}
+                        }})),
+                    )
+                    .await;
+                assert_eq!(first_contact.status, StatusCode::CREATED, "{who}: seeding");
 
                 let page = app.get(&format!("/cases/{id}"), Some(&session)).await;
                 let expected = if sees(role, own) {
@@ -79,10 +105,97 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         "{who}: name on case page"
                     );
                 }
+                if page.status == StatusCode::OK {
+                    assert_eq!(
+                        page.body.contains("id=\"urgent-banner\""),
+                        supports(role, own),
+                        "{who}: urgent banner on the case page"
+                    );
+                    assert_eq!(
+                        page.body.contains("id=\"risk-title\""),
+                        supports(role, own),
+                        "{who}: risk panel on the case page"
+                    );
+                }
                 let api = app
                     .api("GET", &format!("/api/v1/cases/{id}"), Some(&token), None)
                     .await;
                 assert_eq!(api.status, expected, "{who}: GET /api/v1/cases/{{id}}");
+                assert!(!api.body.contains(SUPPORT_NOTE), "{who}: case document");
+
+                let support_expected = |ok: StatusCode| {
+                    if supports(role, own) {
+                        ok
+                    } else if sees(role, own) {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::NOT_FOUND
+                    }
+                };
+                let risk_page = app.get(&format!("/cases/{id}/risk"), Some(&session)).await;
+                assert_eq!(
+                    risk_page.status,
+                    support_expected(StatusCode::OK),
+                    "{who}: GET /cases/{{id}}/risk"
+                );
+                assert_eq!(
+                    risk_page.body.contains(SUPPORT_NOTE),
+                    supports(role, own),
+                    "{who}: the note on the risk page"
+                );
+                let risk_api = app
+                    .api(
+                        "GET",
+                        &format!("/api/v1/cases/{id}/risk-assessments"),
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(
+                    risk_api.status,
+                    support_expected(StatusCode::OK),
+                    "{who}: GET /api/v1/cases/{{id}}/risk-assessments"
+                );
+                assert_eq!(
+                    risk_api.body.contains(SUPPORT_NOTE),
+                    supports(role, own),
+                    "{who}: the note in the API"
+                );
+                let urgent_again = serde_json::json!({"kind": "first_contact", "urgent": {
+                    "urgent_medical_need": {"answer": true, "note": SUPPORT_NOTE},
+                    "immediate_violence": {"answer": false},
+                    "re_trafficking_danger": {"answer": false}
+                }});
+                let risk_post = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{id}/risk-assessments"),
+                        Some(&token),
+                        Some(urgent_again),
+                    )
+                    .await;
+                assert_eq!(
+                    risk_post.status,
+                    support_expected(StatusCode::CREATED),
+                    "{who}: POST /api/v1/cases/{{id}}/risk-assessments"
+                );
+                let risk_form = app
+                    .post_form(
+                        &format!("/cases/{id}/risk"),
+                        &session,
+                        &[
+                            ("kind", "first_contact"),
+                            ("urgent.urgent_medical_need", "yes"),
+                            ("urgent.immediate_violence", "no"),
+                            ("urgent.re_trafficking_danger", "no"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(
+                    risk_form.status,
+                    support_expected(StatusCode::SEE_OTHER),
+                    "{who}: POST /cases/{{id}}/risk"
+                );
 
                 let list = app.get("/cases", Some(&session)).await;
                 assert_eq!(
@@ -289,6 +402,17 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     },
                     "{who}: GET /inbox"
                 );
+                if inbox.status == StatusCode::OK {
+                    assert_eq!(
+                        inbox.body.contains(&format!("href=\"/cases/{id}/risk\"")),
+                        supports(role, own),
+                        "{who}: the case's urgent need in the inbox"
+                    );
+                    assert!(
+                        !inbox.body.contains(SUPPORT_NOTE),
+                        "{who}: no note in the inbox"
+                    );
+                }
                 let catalogues = app.get("/identification/catalogues", Some(&session)).await;
                 assert_eq!(
                     catalogues.status,

@@ -562,6 +562,8 @@ struct CasePage {
     manage_clocks: bool,
     no_removal: Option<String>,
     reflection: Option<crate::reflection::ReflectionView>,
+    urgent_banner: Option<String>,
+    risk: Option<crate::risk::RiskPanelView>,
     interview_link: bool,
     decision: Option<crate::identification::DecisionForm>,
     typed_reason: String,
@@ -653,9 +655,16 @@ async fn render_case(
     );
     let no_removal = crate::reflection::flag_text(&tr, &open.clocks);
     let reflection = crate::reflection::view(&tr, &open);
+    let urgent_banner = open
+        .risk
+        .as_ref()
+        .and_then(|r| crate::risk::urgent_text(&tr, &r.urgent_open));
+    let risk = crate::risk::panel(&tr, &open);
     let page = CasePage {
         no_removal,
         reflection,
+        urgent_banner,
+        risk,
         case_id: s.id.clone(),
         referrals: open
             .referrals

@@ -178,6 +178,27 @@ pub struct InboxJson {
     upcoming: Vec<ClockJson>,
     /// Referrals awaiting the organisation's answer.
     referrals: Vec<ReferralJson>,
+    /// Cases with urgent needs that no referral has answered yet, oldest first (at most 50);
+    /// absent for a caller who may not see support records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    urgent: Option<UrgentNeedsJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UrgentCaseJson {
+    case_id: String,
+    case_reference: String,
+    since: String,
+    /// The urgent questions answered "yes": `urgent_medical_need`, `immediate_violence`,
+    /// `re_trafficking_danger`, `child_without_carer`.
+    needs: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UrgentNeedsJson {
+    cases: Vec<UrgentCaseJson>,
+    /// How many cases of the organisation have unanswered urgent needs.
+    total: i64,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -224,6 +245,7 @@ async fn inbox(
         others_waiting,
         upcoming,
         referrals,
+        urgent,
     } = answer!(
         tr,
         mnir_app::clocks::inbox(&state.app, &who(&state, &user), &query)
@@ -254,5 +276,17 @@ async fn inbox(
         others_waiting,
         upcoming: upcoming.into_iter().map(|(c, _)| c.into()).collect(),
         referrals: referrals.into_iter().map(Into::into).collect(),
+        urgent: urgent.map(|(cases, total)| UrgentNeedsJson {
+            cases: cases
+                .into_iter()
+                .map(|u| UrgentCaseJson {
+                    case_id: u.case_id,
+                    case_reference: u.reference,
+                    since: rfc3339(u.assessed_at_ms),
+                    needs: u.questions.iter().map(|q| q.as_str().to_string()).collect(),
+                })
+                .collect(),
+            total,
+        }),
     }))
 }

@@ -174,6 +174,17 @@ struct InboxPage {
     upcoming: Vec<UpcomingRow>,
     upcoming_capped: Option<String>,
     referrals: Vec<(String, String, String, String)>,
+    /// Cases with unanswered urgent needs and their count in words; `None` outside the support
+    /// compartment.
+    urgent: Option<(Vec<UrgentRow>, String)>,
+}
+
+/// A case with unanswered urgent needs: id, reference, the needs in words, since when.
+struct UrgentRow {
+    case_id: String,
+    reference: String,
+    needs: String,
+    since: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -228,6 +239,7 @@ async fn inbox(
         others_waiting,
         upcoming,
         referrals,
+        urgent,
     } = mnir_app::clocks::inbox(&state.app, &who(&state, user), &query)
         .await
         .map_err(|e| e.page(&ctx, "inbox-title"))?;
@@ -277,7 +289,21 @@ async fn inbox(
             &[("count", mnir_app::clocks::UPCOMING_SHOWN.into())],
         )
     });
+    let urgent = urgent.map(|(cases, total)| {
+        let rows = cases
+            .into_iter()
+            .map(|u| UrgentRow {
+                needs: crate::risk::urgent_text(&tr, &u.questions).unwrap_or_default(),
+                since: tr.datetime(u.assessed_at_ms),
+                case_id: u.case_id,
+                reference: u.reference,
+            })
+            .collect::<Vec<_>>();
+        let count = tr.t_with("inbox-urgent-count", &[("count", total.into())]);
+        (rows, count)
+    });
     let page = InboxPage {
+        urgent,
         referrals,
         org_name: user.org.name.clone(),
         view: query.view.as_str(),

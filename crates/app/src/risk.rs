@@ -1,0 +1,398 @@
+//! Risk and special-needs assessment (mnir.md §8): the first contact's urgent questions, the full
+//! assessment of every domain, its versions, and the review clock each full assessment starts.
+//! Assessments are support records: behind the firewall of mnir.md §9.
+
+use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
+use mnir_domain::risk::{
+    self, AssessmentKind, Rating, RiskDomain, RiskLevel, UrgentQuestion, may_assess, question_asked,
+};
+use mnir_domain::{Action, CaseFacts, can};
+use mnir_store::{
+    DomainRating, RiskAssessmentRecord, StoreError, Timestamp, UrgentAnswer, UrgentCase,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// Longest note of a domain or an urgent question.
+pub const MAX_NOTE: usize = 4000;
+
+/// How many unanswered urgent needs an inbox lists (the count says how many there are in all).
+pub const URGENT_SHOWN: i64 = 50;
+
+/// The answer to one urgent question, as a form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default)]
+pub struct UrgentInput {
+    /// Whether the need is there; required for every question asked of the person.
+    pub answer: Option<bool>,
+    pub note: String,
+}
+
+/// One domain's rating, as a form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default)]
+pub struct DomainInput {
+    /// 1 (minor harm) to 3 (severe harm).
+    #[schema(minimum = 1, maximum = 3)]
+    pub severity: Option<i64>,
+    /// 1 (unlikely) to 3 (likely).
+    #[schema(minimum = 1, maximum = 3)]
+    pub likelihood: Option<i64>,
+    pub note: String,
+}
+
+/// A new version of a case's assessment.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default)]
+pub struct AssessmentInput {
+    /// `first_contact` (the urgent questions) or `full` (every domain, and the urgent questions
+    /// when asked again).
+    pub kind: String,
+    /// By question: `urgent_medical_need`, `immediate_violence`, `re_trafficking_danger`,
+    /// `child_without_carer` (only for a child or a person of uncertain age).
+    pub urgent: BTreeMap<String, UrgentInput>,
+    /// By domain: `personal_safety`, `family_safety`, `re_trafficking`, `physical_health`,
+    /// `mental_health`, `legal_situation`, `housing_livelihood`, `child_specific` (required for a
+    /// child or a person of uncertain age, refused for an adult).
+    pub domains: BTreeMap<String, DomainInput>,
+}
+
+/// A saved version and the date its review falls due.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub assessment: RiskAssessmentRecord,
+    /// The running review clock's deadline (a full assessment).
+    pub review_due: Option<Timestamp>,
+}
+
+/// A note as written, or the issue naming its field.
+fn note(field: &'static str, text: &str, wrong: &mut Vec<FieldIssue>) -> String {
+    let text = crate::text::trimmed(text);
+    let length = text.chars().count();
+    if length > MAX_NOTE {
+        wrong.push(FieldIssue {
+            field,
+            message: Message::new("risk-note-too-long")
+                .with("max", Arg::Number(MAX_NOTE as i64))
+                .with("length", Arg::Number(length as i64)),
+        });
+    }
+    text.to_string()
+}
+
+/// The urgent answers, checked against the questions asked of this person.
+fn urgent_answers(
+    given: &BTreeMap<String, UrgentInput>,
+    facts: &CaseFacts,
+    wrong: &mut Vec<FieldIssue>,
+) -> Vec<UrgentAnswer> {
+    for code in given.keys() {
+        if UrgentQuestion::parse(code).is_none() {
+            wrong.push(FieldIssue {
+                field: "urgent",
+                message: Message::new("risk-urgent-unknown").with("code", Arg::Text(code.clone())),
+            });
+        }
+    }
+    let mut answers = Vec::new();
+    for &question in UrgentQuestion::ALL {
+        let input = given.get(question.as_str());
+        match (question_asked(question, facts.age_group), input) {
+            (false, Some(_)) => wrong.push(FieldIssue::new(
+                question.field(),
+                "risk-urgent-not-for-adult",
+            )),
+            (false, None) => {}
+            (true, None | Some(UrgentInput { answer: None, .. })) => wrong.push(FieldIssue::new(
+                question.field(),
+                "risk-urgent-answer-required",
+            )),
+            (
+                true,
+                Some(UrgentInput {
+                    answer: Some(yes),
+                    note: text,
+                }),
+            ) => answers.push(UrgentAnswer {
+                question,
+                yes: *yes,
+                note: note(question.field(), text, wrong),
+            }),
+        }
+    }
+    answers
+}
+
+/// The ratings, checked: every domain asked of this person, each value 1–3.
+fn domain_ratings(
+    given: &BTreeMap<String, DomainInput>,
+    facts: &CaseFacts,
+    wrong: &mut Vec<FieldIssue>,
+) -> Vec<DomainRating> {
+    for code in given.keys() {
+        if RiskDomain::parse(code).is_none() {
+            wrong.push(FieldIssue {
+                field: "domains",
+                message: Message::new("risk-domain-unknown").with("code", Arg::Text(code.clone())),
+            });
+        }
+    }
+    let mut rated = BTreeMap::new();
+    let mut ratings = Vec::new();
+    for &domain in RiskDomain::ALL {
+        // A domain with neither value chosen is one not rated (a form posts no empty radio
+        // group): the check below names it as missing.
+        let Some(input) = given
+            .get(domain.as_str())
+            .filter(|i| i.severity.is_some() || i.likelihood.is_some())
+        else {
+            continue;
+        };
+        let value = |v: Option<i64>, part: &'static str, wrong: &mut Vec<FieldIssue>| {
+            let value = v
+                .and_then(|v| u8::try_from(v).ok())
+                .filter(|v| risk::RATING_RANGE.contains(v));
+            if value.is_none() {
+                wrong.push(FieldIssue {
+                    field: domain.field(),
+                    message: Message::new("risk-rating-out-of-range")
+                        .with("part", Arg::Term("riskpart", part.into())),
+                });
+            }
+            value
+        };
+        let severity = value(input.severity, "severity", wrong);
+        let likelihood = value(input.likelihood, "likelihood", wrong);
+        let text = note(domain.field(), &input.note, wrong);
+        if let Some(rating) = severity
+            .zip(likelihood)
+            .and_then(|(s, l)| Rating::new(s, l))
+        {
+            rated.insert(domain, rating);
+            ratings.push(DomainRating {
+                domain,
+                rating,
+                note: text,
+            });
+        } else {
+            // Present but unreadable: counted as given, so it is not also called missing.
+            rated.insert(domain, Rating::new(1, 1).expect("1×1 is a rating"));
+        }
+    }
+    for (domain, id) in risk::check_domains(&rated, facts.age_group) {
+        wrong.push(FieldIssue::new(domain.field(), id));
+    }
+    ratings
+}
+
+/// Records a new version of the case's assessment; a full one starts the review clock its level
+/// calls for and replaces the one that ran. Nothing is stored when anything is wrong.
+pub async fn record(
+    app: &App,
+    who: &Who<'_>,
+    case_id: &str,
+    input: &AssessmentInput,
+) -> AppResult<Recorded> {
+    let facts = crate::cases::facts(app, who, case_id).await?;
+    can(&who.actor(), Action::RecordAssessment, Some(&facts))?;
+    let Some(kind) = AssessmentKind::parse(&input.kind) else {
+        return Err(AppError::invalid("kind", "risk-kind-invalid"));
+    };
+    if !may_assess(kind, facts.state) {
+        return Err(AppError::Forbidden(
+            Message::new(match kind {
+                AssessmentKind::FirstContact => "risk-first-contact-not-due",
+                AssessmentKind::Full => "risk-full-not-due",
+            })
+            .with("state", Arg::Term("state", facts.state.as_str().into())),
+        ));
+    }
+    let mut wrong = Vec::new();
+    let (urgent, domains) = match kind {
+        AssessmentKind::FirstContact => {
+            if !input.domains.is_empty() {
+                wrong.push(FieldIssue::new("domains", "risk-first-contact-no-domains"));
+            }
+            (
+                urgent_answers(&input.urgent, &facts, &mut wrong),
+                Vec::new(),
+            )
+        }
+        AssessmentKind::Full => (
+            // The urgent questions may be asked again with the full assessment, then wholly.
+            if input.urgent.is_empty() {
+                Vec::new()
+            } else {
+                urgent_answers(&input.urgent, &facts, &mut wrong)
+            },
+            domain_ratings(&input.domains, &facts, &mut wrong),
+        ),
+    };
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    let overall = risk::overall(domains.iter().map(|d| &d.rating));
+    let id = uuid::Uuid::new_v4().to_string();
+    let clock = match overall {
+        Some(level) => {
+            let org = crate::clocks::handler_org(app, case_id)
+                .await?
+                .unwrap_or_else(|| who.user.org.code.clone());
+            // Every profile defines the review clocks (REQUIRED_CLOCKS); a missing one is a defect.
+            Some(
+                crate::clocks::new_clock(
+                    app,
+                    risk::review_clock(level),
+                    case_id,
+                    &org,
+                    who.now(),
+                    false,
+                )
+                .ok_or_else(|| AppError::Internal("no risk review clock".into()))?,
+            )
+        }
+        None => None,
+    };
+    let mut assessment = RiskAssessmentRecord {
+        id,
+        case_id: case_id.to_string(),
+        version: 0,
+        kind,
+        org_code: who.user.org.code.clone(),
+        assessed_by: who.user.id.clone(),
+        assessed_at_ms: who.now(),
+        overall,
+        urgent,
+        domains,
+        clock_id: clock.as_ref().map(|c| c.id.clone()),
+        urgent_answered_at_ms: None,
+        urgent_answered_by: None,
+    };
+    match app
+        .store()
+        .record_assessment(&assessment, clock.as_ref(), facts.state, &who.by)
+        .await
+    {
+        Ok(version) => {
+            assessment.version = version;
+            Ok(Recorded {
+                assessment,
+                review_due: clock.and_then(|c| c.due_at_ms),
+            })
+        }
+        Err(StoreError::StaleState { current }) => Err(AppError::Conflict(Message::stale(current))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every version of a case's assessment, with the logins of those who made them.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// Oldest first.
+    pub versions: Vec<RiskAssessmentRecord>,
+    /// Account id to login, for every assessor of the versions.
+    pub assessors: BTreeMap<String, String>,
+}
+
+impl History {
+    /// Who made a version: their login, or the account id when the account is gone.
+    pub fn assessor(&self, version: &RiskAssessmentRecord) -> String {
+        self.assessors
+            .get(&version.assessed_by)
+            .cloned()
+            .unwrap_or_else(|| version.assessed_by.clone())
+    }
+}
+
+/// Every version of the case's assessment, oldest first (audited as a read of support records).
+pub async fn history(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<History> {
+    let facts = crate::cases::facts(app, who, case_id).await?;
+    can(&who.actor(), Action::ViewSupportRecords, Some(&facts))?;
+    app.store()
+        .audit("case.read.risk", &format!("case:{case_id}"), "", &who.by)
+        .await?;
+    let versions = app.store().assessments_of(case_id).await?;
+    let mut assessors = BTreeMap::new();
+    for v in &versions {
+        if !assessors.contains_key(&v.assessed_by)
+            && let Some(user) = app.store().user_by_id(&v.assessed_by).await?
+        {
+            assessors.insert(v.assessed_by.clone(), user.login);
+        }
+    }
+    Ok(History {
+        versions,
+        assessors,
+    })
+}
+
+/// What the case page shows of the assessments to those who may read support records.
+#[derive(Debug, Clone, Default)]
+pub struct RiskPanel {
+    pub versions: Vec<RiskAssessmentRecord>,
+    /// Urgent needs nothing has answered yet, from every version.
+    pub urgent_open: Vec<UrgentQuestion>,
+    /// The latest full assessment came before a later event of the case (a step, an accepted
+    /// referral): it should be done again.
+    pub to_review: bool,
+    pub may_record: bool,
+    pub first_contact_due: bool,
+    pub full_due: bool,
+}
+
+impl RiskPanel {
+    pub fn latest_full(&self) -> Option<&RiskAssessmentRecord> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.kind == AssessmentKind::Full)
+    }
+
+    pub fn overall(&self) -> Option<RiskLevel> {
+        self.latest_full().and_then(|v| v.overall)
+    }
+}
+
+/// Builds the panel from the versions and the case's later events.
+pub(crate) fn panel(
+    versions: Vec<RiskAssessmentRecord>,
+    facts: &CaseFacts,
+    may_record: bool,
+    later_events: impl IntoIterator<Item = Timestamp>,
+) -> RiskPanel {
+    let mut urgent_open: Vec<UrgentQuestion> =
+        versions.iter().flat_map(|v| v.urgent_open()).collect();
+    urgent_open.sort();
+    urgent_open.dedup();
+    let last_full = versions
+        .iter()
+        .rev()
+        .find(|v| v.kind == AssessmentKind::Full)
+        .map(|v| v.assessed_at_ms);
+    let to_review = last_full.is_some_and(|at| later_events.into_iter().any(|e| e > at));
+    RiskPanel {
+        versions,
+        urgent_open,
+        to_review,
+        may_record,
+        first_contact_due: may_assess(AssessmentKind::FirstContact, facts.state),
+        full_due: may_assess(AssessmentKind::Full, facts.state),
+    }
+}
+
+/// The unanswered urgent needs of the user's organisation, for its inbox; `None` when the user
+/// may not see support records.
+pub async fn urgent_needs(app: &App, who: &Who<'_>) -> AppResult<Option<(Vec<UrgentCase>, i64)>> {
+    if can(&who.actor(), Action::SeeUrgentNeeds, None).is_err() {
+        return Ok(None);
+    }
+    let org = &who.user.org.code;
+    let shown = app.store().urgent_cases(org, URGENT_SHOWN).await?;
+    let total = if (shown.len() as i64) < URGENT_SHOWN {
+        shown.len() as i64
+    } else {
+        app.store().count_urgent_cases(org).await?
+    };
+    Ok(Some((shown, total)))
+}

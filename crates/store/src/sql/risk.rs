@@ -1,0 +1,201 @@
+//! The SQL of [`crate::RiskStore`].
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sql_risk_store {
+    ($store:ty, $db:ty) => {
+        /// The row id a rating's or an answer's note is encrypted under: the assessment and the code.
+        fn risk_note_row(assessment_id: &str, code: &str) -> String {
+            format!("{assessment_id}:{code}")
+        }
+
+        /// The columns of an assessment's row, in the order `assessments_of` reads them.
+        const RISK_COLUMNS: &str = "id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, clock_id, urgent_answered_at_ms, urgent_answered_by";
+
+        #[async_trait]
+        impl RiskStore for $store {
+            async fn record_assessment(&self, a: &RiskAssessmentRecord, review_clock: Option<&ClockRecord>, seen_state: mnir_domain::CaseState, by: &AuditActor) -> StoreResult<i64> {
+                use $crate::sql::__private::mnir_domain::risk::REVIEW_CLOCKS;
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                // Locks the case row in the state the assessment was made in: two assessors
+                // saving at once are numbered one after the other, and a case that moved
+                // meanwhile is told, not assessed against a state it left.
+                let locked = ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1 AND state = $2")
+                    .bind(&a.case_id)
+                    .bind(seen_state.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if locked.rows_affected() == 0 {
+                    let current: Option<String> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
+                        .bind(&a.case_id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    return match current {
+                        Some(state) => Err(StoreError::StaleState { current: $crate::sql::state_column(&state)? }),
+                        None => Err(StoreError::NotFound),
+                    };
+                }
+                let version: i64 = ::sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM risk_assessments WHERE case_id = $1")
+                    .bind(&a.case_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if !a.urgent.is_empty() {
+                    ::sqlx::query("UPDATE risk_assessments SET urgent_answered_at_ms = $1, urgent_answered_by = $2 WHERE case_id = $3 AND urgent_any AND urgent_answered_at_ms IS NULL")
+                        .bind(by.now_ms)
+                        .bind(format!("assessment:{}", a.id))
+                        .bind(&a.case_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                ::sqlx::query("INSERT INTO risk_assessments (id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, urgent_any, clock_id, urgent_answered_at_ms, urgent_answered_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL)")
+                    .bind(&a.id)
+                    .bind(&a.case_id)
+                    .bind(version)
+                    .bind(a.kind.as_str())
+                    .bind(&a.org_code)
+                    .bind(&a.assessed_by)
+                    .bind(a.assessed_at_ms)
+                    .bind(a.overall.map(|l| l.as_str()))
+                    .bind(a.urgent.iter().any(|u| u.yes))
+                    .bind(review_clock.map(|c| c.id.clone()))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                for u in &a.urgent {
+                    let row = risk_note_row(&a.id, u.question.as_str());
+                    ::sqlx::query("INSERT INTO risk_urgent_answers (assessment_id, question, answer, note) VALUES ($1, $2, $3, $4)")
+                        .bind(&a.id)
+                        .bind(u.question.as_str())
+                        .bind(u.yes)
+                        .bind((!u.note.is_empty()).then(|| self.keys.encrypt_str("risk_urgent_answers", "note", &row, &u.note)))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                for d in &a.domains {
+                    let row = risk_note_row(&a.id, d.domain.as_str());
+                    ::sqlx::query("INSERT INTO risk_ratings (assessment_id, domain, severity, likelihood, note) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(&a.id)
+                        .bind(d.domain.as_str())
+                        .bind(i32::from(d.rating.severity()))
+                        .bind(i32::from(d.rating.likelihood()))
+                        .bind((!d.note.is_empty()).then(|| self.keys.encrypt_str("risk_ratings", "note", &row, &d.note)))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                if let Some(clock) = review_clock {
+                    let changes = ClockChanges { start: vec![clock.clone()], stop: REVIEW_CLOCKS.to_vec(), ..ClockChanges::default() };
+                    self.apply_clock_changes(&mut tx, &a.case_id, &changes, by).await?;
+                }
+                let detail = format!("assessment={} version={version} kind={} overall={}", a.id, a.kind, a.overall.map_or("-", |l| l.as_str()));
+                self.append_audit(&mut tx, by, "risk.assess", &format!("case:{}", a.case_id), &detail).await?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(version)
+            }
+
+            async fn assessments_of(&self, case_id: &str) -> StoreResult<Vec<RiskAssessmentRecord>> {
+                use $crate::sql::__private::mnir_domain::risk::{AssessmentKind, Rating, RiskDomain, RiskLevel, UrgentQuestion};
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {RISK_COLUMNS} FROM risk_assessments WHERE case_id = $1 ORDER BY version")))
+                    .bind(case_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let kind: String = row.try_get(3).map_err(db_err)?;
+                    let overall: Option<String> = row.try_get(7).map_err(db_err)?;
+                    out.push(RiskAssessmentRecord {
+                        id: row.try_get(0).map_err(db_err)?,
+                        case_id: row.try_get(1).map_err(db_err)?,
+                        version: row.try_get(2).map_err(db_err)?,
+                        kind: $crate::sql::code_column("risk_assessments.kind", &kind, AssessmentKind::parse)?,
+                        org_code: row.try_get(4).map_err(db_err)?,
+                        assessed_by: row.try_get(5).map_err(db_err)?,
+                        assessed_at_ms: row.try_get(6).map_err(db_err)?,
+                        overall: overall.map(|o| $crate::sql::code_column("risk_assessments.overall", &o, RiskLevel::parse)).transpose()?,
+                        clock_id: row.try_get(8).map_err(db_err)?,
+                        urgent_answered_at_ms: row.try_get(9).map_err(db_err)?,
+                        urgent_answered_by: row.try_get(10).map_err(db_err)?,
+                        urgent: Vec::new(),
+                        domains: Vec::new(),
+                    });
+                }
+                if out.is_empty() {
+                    return Ok(out);
+                }
+                // The versions' answers and ratings in two statements, whatever their number.
+                let answers: Vec<(String, String, bool, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT u.assessment_id, u.question, u.answer, u.note FROM risk_urgent_answers u JOIN risk_assessments a ON a.id = u.assessment_id WHERE a.case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                for (assessment_id, question, yes, note) in answers {
+                    let note = self.decrypt_opt("risk_urgent_answers", "note", &risk_note_row(&assessment_id, &question), note)?.unwrap_or_default();
+                    let question = $crate::sql::code_column("risk_urgent_answers.question", &question, UrgentQuestion::parse)?;
+                    if let Some(a) = out.iter_mut().find(|a| a.id == assessment_id) {
+                        a.urgent.push(UrgentAnswer { question, yes, note });
+                    }
+                }
+                let ratings: Vec<(String, String, i32, i32, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT r.assessment_id, r.domain, r.severity, r.likelihood, r.note FROM risk_ratings r JOIN risk_assessments a ON a.id = r.assessment_id WHERE a.case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                for (assessment_id, domain, severity, likelihood, note) in ratings {
+                    let note = self.decrypt_opt("risk_ratings", "note", &risk_note_row(&assessment_id, &domain), note)?.unwrap_or_default();
+                    let domain = $crate::sql::code_column("risk_ratings.domain", &domain, RiskDomain::parse)?;
+                    let rating = u8::try_from(severity).ok().zip(u8::try_from(likelihood).ok()).and_then(|(s, l)| Rating::new(s, l))
+                        .ok_or_else(|| StoreError::Corrupt(format!("risk_ratings: rating {severity}×{likelihood} outside 1–3")))?;
+                    if let Some(a) = out.iter_mut().find(|a| a.id == assessment_id) {
+                        a.domains.push(DomainRating { domain, rating, note });
+                    }
+                }
+                for a in &mut out {
+                    a.urgent.sort_by_key(|u| u.question);
+                    a.domains.sort_by_key(|d| d.domain);
+                }
+                Ok(out)
+            }
+
+            async fn urgent_cases(&self, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>> {
+                use $crate::sql::__private::mnir_domain::risk::UrgentQuestion;
+                // The partial index holds only the open needs, so this reads a handful of rows
+                // however many assessments there are.
+                let rows: Vec<(String, String, String, Timestamp)> = ::sqlx::query_as("SELECT a.id, a.case_id, c.reference, a.assessed_at_ms FROM risk_assessments a JOIN case_access x ON x.case_id = a.case_id AND x.org_code = $1 JOIN cases c ON c.id = a.case_id WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL ORDER BY a.assessed_at_ms, a.id LIMIT $2")
+                    .bind(org_code)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (assessment_id, case_id, reference, assessed_at_ms) in rows {
+                    let questions: Vec<String> = ::sqlx::query_scalar("SELECT question FROM risk_urgent_answers WHERE assessment_id = $1 AND answer")
+                        .bind(&assessment_id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let mut questions = questions
+                        .iter()
+                        .map(|q| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    questions.sort();
+                    out.push(UrgentCase { case_id, reference, assessment_id, assessed_at_ms, questions });
+                }
+                Ok(out)
+            }
+
+            async fn count_urgent_cases(&self, org_code: &str) -> StoreResult<i64> {
+                ::sqlx::query_scalar("SELECT COUNT(DISTINCT a.case_id) FROM risk_assessments a JOIN case_access x ON x.case_id = a.case_id AND x.org_code = $1 WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL")
+                    .bind(org_code)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)
+            }
+        }
+    };
+}
