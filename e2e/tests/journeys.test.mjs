@@ -197,6 +197,56 @@ test('the recipient accepts the referral from its inbox and sees only what it ne
   await signOut(page);
 });
 
+test('a case worker asks the urgent questions and assesses the risks, each level shown as rated', async () => {
+  await signIn(page, 'e2e.officer');
+  await page.goto(caseUrl);
+  await Promise.all([page.waitForURL(/\/risk$/), page.click('a.button[href$="/risk"]')]);
+  await checkAccessibility(page, 'risk assessment');
+  // A question left unanswered is named; the answers given stay.
+  await page.check('#urgent_medical_need-no');
+  await page.check('#immediate_violence-yes');
+  await page.fill('#immediate_violence-note', 'Recrutorul o caută la gară.');
+  await page.click('form:has(input[value=first_contact]) button[type=submit]');
+  await page.waitForSelector('#form-errors');
+  assert.match(await page.locator('#form-errors').innerText(), /Răspundeți cu da sau nu/);
+  assert.ok(await page.isChecked('#immediate_violence-yes'), 'the answer given is kept');
+  await checkAccessibility(page, 'urgent questions with an error');
+  await page.check('#re_trafficking_danger-no');
+  await Promise.all([page.waitForURL(/#version-1$/), page.click('form:has(input[value=first_contact]) button[type=submit]')]);
+  assert.match(await page.locator('#urgent-banner').innerText(), /Pericol imediat de violență/);
+
+  // The full assessment: the level of each domain shows as it is rated.
+  const domains = ['personal_safety', 'family_safety', 're_trafficking', 'physical_health', 'mental_health', 'legal_situation', 'housing_livelihood'];
+  for (const d of domains) {
+    await page.check(`#${d}-s1`);
+    await page.check(`#${d}-l2`);
+  }
+  const live = page.locator('fieldset[id="domains.personal_safety"] .risk-live');
+  assert.match(await live.innerText(), /2 — scăzut/);
+  await page.check('#personal_safety-s3');
+  assert.match(await live.innerText(), /6 — ridicat/);
+  await page.fill('#mental_health-note', 'Tulburări de somn după întoarcere.');
+  await Promise.all([page.waitForURL(/#version-2$/), page.click('form:has(input[value=full]) button[type=submit]')]);
+  const version = await page.locator('#version-2').innerText();
+  assert.match(version, /Nivel general: ridicat/);
+  assert.match(version, /Tulburări de somn după întoarcere/);
+  await checkAccessibility(page, 'risk assessment saved');
+  await page.goto(caseUrl);
+  assert.match(await page.locator('#risk-title ~ p').first().innerText(), /Nivel general ridicat/);
+  assert.match(await page.locator('#clocks-title + ul').innerText(), /reevaluarea riscului \(ridicat\)/);
+  assert.ok(await page.isVisible('#urgent-banner'), 'the need stays until a referral answers it');
+  await page.goto(`${BASE}/inbox`);
+  assert.match(await page.locator('.urgent-list').innerText(), /Pericol imediat de violență/);
+  await checkAccessibility(page, 'inbox with urgent needs');
+  // The history in English.
+  await page.goto(`${BASE}/lang/en?next=${encodeURIComponent(`${new URL(caseUrl).pathname}/risk`)}`);
+  await checkLanguage(page, 'en');
+  assert.match(await page.locator('#version-2').innerText(), /Version 2: full assessment/);
+  await checkAccessibility(page, 'risk assessment (en)');
+  await page.goto(`${BASE}/lang/ro?next=/dashboard`);
+  await signOut(page);
+});
+
 test('another organisation gets the not-found page for the case', async () => {
   await signIn(page, 'e2e.other');
   const response = await page.goto(caseUrl);
@@ -227,7 +277,7 @@ test('every page of a case worker also reads in English', async () => {
   await signIn(page, 'e2e.officer');
   await page.goto(`${BASE}/lang/en?next=/dashboard`);
   const casePath = caseUrl.replace(BASE, '');
-  for (const path of ['/dashboard', '/cases', '/cases/new', casePath, `${casePath}/interview`, `${casePath}/consent`, '/inbox', '/directory', '/directory/edit']) {
+  for (const path of ['/dashboard', '/cases', '/cases/new', casePath, `${casePath}/interview`, `${casePath}/consent`, `${casePath}/risk`, '/inbox', '/directory', '/directory/edit']) {
     await page.goto(`${BASE}${path}`);
     await checkLanguage(page, 'en');
     await checkAccessibility(page, `${path} (en)`);
@@ -271,6 +321,10 @@ test('on a phone the screening and the case page fit and are easy to tap', async
   await p.goto(caseUrl);
   await checkPhoneLayout(p, 'case page');
   await screenshot(p, 'case-phone');
+  await p.goto(`${caseUrl}/risk`);
+  await checkPhoneLayout(p, 'risk assessment');
+  await checkAccessibility(p, 'risk assessment (phone)');
+  await screenshot(p, 'risk-phone');
   await phone.close();
 });
 
@@ -293,5 +347,13 @@ test('without JavaScript every form still submits and re-renders on the server',
   await p.fill('#reason-potential_victim', 'Fără JavaScript.');
   await Promise.all([p.waitForURL(url), p.click('form.transition:has(#reason-potential_victim) button')]);
   assert.match(await p.locator('main').innerText(), /potențială victimă/);
+  // The risk assessment's levels show as rated through the style sheet alone, and the form
+  // (filled from the latest version) saves a new one.
+  await p.goto(`${caseUrl}/risk`);
+  await p.check('#personal_safety-s2');
+  await p.check('#personal_safety-l2');
+  assert.match(await p.locator('fieldset[id="domains.personal_safety"] .risk-live').innerText(), /4 — mediu/);
+  await Promise.all([p.waitForURL(/#version-3$/), p.click('form:has(input[value=full]) button[type=submit]')]);
+  assert.match(await p.locator('#version-3').innerText(), /mai scăzut/);
   await plain.close();
 });

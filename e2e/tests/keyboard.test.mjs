@@ -117,6 +117,35 @@ test('keyboard: the officer opens the case, interviews, decides, grants reflecti
   await keyboardSignOut();
 });
 
+test('keyboard: the officer asks the urgent questions and rates every domain', async () => {
+  await keyboardSignIn(page, 'e2e.officer');
+  await keyboardFollow(page, 'nav a[href="/cases"]', /\/cases$/);
+  await keyboardFollow(page, `a[href="${casePath}"]`, new RegExp(`${casePath}$`));
+  await keyboardFollow(page, `a.button[href="${casePath}/risk"]`, /\/risk$/);
+  // In a radio group with nothing chosen Tab lands on "yes": Space chooses it, the down arrow
+  // moves to "no" and chooses that.
+  for (const question of ['urgent_medical_need', 'immediate_violence', 're_trafficking_danger']) {
+    await tabTo(page, `#${question}-yes`);
+    await page.keyboard.press(question === 'urgent_medical_need' ? 'Space' : 'ArrowDown');
+  }
+  assert.ok(await page.isChecked('#urgent_medical_need-yes'));
+  assert.ok(await page.isChecked('#immediate_violence-no'));
+  await keyboardFollow(page, 'form:has(input[value=first_contact]) button[type=submit]', /#version-1$/);
+  assert.match(await page.locator('#urgent-banner').innerText(), /Nevoie medicală urgentă/);
+  for (const domain of ['personal_safety', 'family_safety', 're_trafficking', 'physical_health', 'mental_health', 'legal_situation', 'housing_livelihood']) {
+    await tabTo(page, `#${domain}-s1`);
+    await page.keyboard.press(domain === 'personal_safety' ? 'ArrowDown' : 'Space');
+    await tabTo(page, `#${domain}-l1`);
+    await page.keyboard.press('ArrowDown');
+  }
+  // Severity 2 × likelihood 2 is 4, a medium level, shown before anything is saved.
+  assert.match(await page.locator('fieldset[id="domains.personal_safety"] .risk-live').innerText(), /4 — mediu/);
+  await keyboardFollow(page, 'form:has(input[value=full]) button[type=submit]', /#version-2$/, 300);
+  assert.match(await page.locator('#version-2').innerText(), /Nivel general: mediu/);
+  await checkAccessibility(page, 'keyboard: risk assessment saved');
+  await keyboardSignOut();
+});
+
 test('keyboard: the recipient opens the referral from its inbox and accepts it', async () => {
   await keyboardSignIn(page, 'e2e.dgaspc');
   await keyboardFollow(page, 'nav a[href="/inbox"]', /\/inbox$/);

@@ -708,6 +708,7 @@ risk-panel-versions = { $count ->
    *[other] { $count } versions
 }
 risk-version-title = Version { $version }: { $kind }, { $at }, by { $who } ({ $org })
+risk-version-title-org = Version { $version }: { $kind }, { $at }, by { $org }
 risk-version-dropped = No longer rated: { $domains }.
 risk-urgent-answered-referral = Urgent needs answered by a referral on { $at }.
 risk-urgent-answered-again = Urgent needs asked again on { $at } (see the later version).

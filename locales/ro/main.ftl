@@ -719,6 +719,7 @@ risk-panel-versions = { $count ->
    *[other] { $count } de versiuni
 }
 risk-version-title = Versiunea { $version }: { $kind }, { $at }, de { $who } ({ $org })
+risk-version-title-org = Versiunea { $version }: { $kind }, { $at }, de { $org }
 risk-version-dropped = Nu mai sunt evaluate: { $domains }.
 risk-urgent-answered-referral = Nevoi urgente răspunse printr-o trimitere la { $at }.
 risk-urgent-answered-again = Nevoi urgente întrebate din nou la { $at } (vedeți versiunea următoare).

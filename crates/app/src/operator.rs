@@ -441,10 +441,12 @@ pub async fn build_list_indexes(app: &App) -> AppResult<()> {
     Ok(app.store().build_list_indexes().await?)
 }
 
-/// Generated cases with the clocks still running at the end of their history.
+/// Generated cases with the clocks still running at the end of their history and their risk
+/// assessments.
 pub struct SyntheticBatch {
     pub cases: Vec<NewCase>,
     pub clocks: Vec<ClockRecord>,
+    pub assessments: Vec<mnir_store::RiskAssessmentRecord>,
 }
 
 /// Stores synthetic cases batch by batch (one transaction and one audit entry each) as they
@@ -463,12 +465,18 @@ pub async fn insert_synthetic(
     }
     let seal = |batch: SyntheticBatch| {
         let store = app.store.clone();
-        tokio::task::spawn_blocking(move || (store.seal_cases(batch.cases), batch.clocks))
+        tokio::task::spawn_blocking(move || {
+            (
+                store.seal_cases(batch.cases),
+                batch.clocks,
+                batch.assessments,
+            )
+        })
     };
     let mut next = batches.recv().await.map(seal);
     let mut done = 0;
     while let Some(sealing) = next.take() {
-        let (cases, clocks) = sealing
+        let (cases, clocks, assessments) = sealing
             .await
             .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
         next = batches.recv().await.map(seal);
@@ -483,6 +491,9 @@ pub async fn insert_synthetic(
             }
             Err(e) => return Err(e.into()),
         }
+        app.store()
+            .insert_generated_assessments(&assessments, &operator(app))
+            .await?;
         done += cases.len();
         inserted(done);
     }

@@ -307,12 +307,41 @@ impl History {
 
 /// Every version of the case's assessment, oldest first (audited as a read of support records).
 pub async fn history(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<History> {
+    may_read(app, who, case_id).await?;
+    let versions = app.store().assessments_of(case_id).await?;
+    with_assessors(app, versions).await
+}
+
+/// Checks that the actor may read the case's support records, with the refusal that says why,
+/// and records the read in the audit log.
+async fn may_read(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<()> {
     let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.actor(), Action::ViewSupportRecords, Some(&facts))?;
     app.store()
         .audit("case.read.risk", &format!("case:{case_id}"), "", &who.by)
         .await?;
-    let versions = app.store().assessments_of(case_id).await?;
+    Ok(())
+}
+
+/// The assessment page's case: the case opened with its panels, and the history of its
+/// assessments read once with it.
+pub async fn page(
+    app: &App,
+    who: &Who<'_>,
+    case_id: &str,
+) -> AppResult<(crate::cases::OpenCase, History)> {
+    may_read(app, who, case_id).await?;
+    let open = crate::cases::open(app, who, case_id).await?;
+    let versions = open
+        .risk
+        .as_ref()
+        .map(|r| r.versions.clone())
+        .ok_or(AppError::NotFound)?;
+    let history = with_assessors(app, versions).await?;
+    Ok((open, history))
+}
+
+async fn with_assessors(app: &App, versions: Vec<RiskAssessmentRecord>) -> AppResult<History> {
     let mut assessors = BTreeMap::new();
     for v in &versions {
         if !assessors.contains_key(&v.assessed_by)

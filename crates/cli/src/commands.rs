@@ -324,13 +324,24 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
         while left > 0 {
             let cases: Vec<_> = generator.by_ref().take(BATCH.min(left)).collect();
             left -= cases.len();
-            let clocks = cases
+            let mut clocks: Vec<_> = cases
                 .iter()
                 .flat_map(|case| mnir_synth::running_clocks(case, &jurisdiction))
                 .collect();
+            let mut assessments = Vec::new();
+            let end = mnir_store::Timestamp::from_utc(mnir_synth::SERIES_END);
+            for case in &cases {
+                let (versions, review) = mnir_synth::risk::assessments(case, &jurisdiction, end);
+                assessments.extend(versions);
+                clocks.extend(review);
+            }
             // The receiver is gone when the load stopped on an error: nothing more to make.
             if sender
-                .blocking_send(SyntheticBatch { cases, clocks })
+                .blocking_send(SyntheticBatch {
+                    cases,
+                    clocks,
+                    assessments,
+                })
                 .is_err()
             {
                 return;

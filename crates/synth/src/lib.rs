@@ -13,6 +13,8 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+pub mod risk;
+
 /// Victims registered per year (2019: 698, 2020: 596, 2022: about 500; 2021 and 2023–2025 are
 /// interpolated at the level of the recent years), used as relative weights.
 const YEAR_WEIGHTS: [(i32, u32); 7] = [
@@ -603,5 +605,75 @@ mod tests {
         refs.sort();
         refs.dedup();
         assert_eq!(refs.len(), 20000);
+    }
+
+    #[test]
+    fn assessments_follow_the_case_and_its_open_state() {
+        let rules = mnir_domain::jurisdiction::Jurisdiction::romania();
+        let end = Timestamp::from_utc(now());
+        let cases: Vec<NewCase> = Generator::new(3, now()).take(2000).collect();
+        let mut first_contacts = 0;
+        let mut open_urgent = 0;
+        for case in &cases {
+            let (versions, clock) = crate::risk::assessments(case, &rules, end);
+            assert_eq!(
+                (versions.clone(), clock.clone()),
+                crate::risk::assessments(case, &rules, end),
+                "the same case gets the same assessments"
+            );
+            for (i, v) in versions.iter().enumerate() {
+                assert_eq!(v.version, i as i64 + 1);
+                assert!(v.assessed_at_ms <= end && v.assessed_at_ms >= case.notified_at_ms);
+                let rated: std::collections::BTreeMap<_, _> = v.ratings();
+                if v.kind == mnir_domain::risk::AssessmentKind::Full {
+                    assert!(
+                        mnir_domain::risk::check_domains(&rated, case.age_group).is_empty(),
+                        "every domain asked of the person, and only those"
+                    );
+                    assert_eq!(v.overall, mnir_domain::risk::overall(rated.values()));
+                } else {
+                    first_contacts += 1;
+                    if !v.urgent_open().is_empty() {
+                        open_urgent += 1;
+                        assert!(
+                            !versions
+                                .iter()
+                                .any(|w| w.kind == mnir_domain::risk::AssessmentKind::Full),
+                            "a full assessment answers the urgent needs"
+                        );
+                    }
+                }
+            }
+            let reached_presumed = case
+                .history
+                .iter()
+                .any(|h| h.to == CaseState::PresumedVictim);
+            assert_eq!(
+                versions
+                    .iter()
+                    .any(|v| v.kind == mnir_domain::risk::AssessmentKind::Full),
+                reached_presumed && case.state != CaseState::Duplicate
+            );
+            let open = matches!(
+                case.state,
+                CaseState::PresumedVictim | CaseState::IdentifiedVictim | CaseState::InAssistance
+            );
+            assert_eq!(clock.is_some(), open, "{:?}", case.state);
+            if let Some(c) = clock {
+                let latest = versions
+                    .iter()
+                    .rev()
+                    .find(|v| v.kind == mnir_domain::risk::AssessmentKind::Full)
+                    .unwrap();
+                assert_eq!(latest.clock_id.as_deref(), Some(c.id.as_str()));
+                assert_eq!(
+                    c.kind,
+                    mnir_domain::risk::review_clock(latest.overall.unwrap())
+                );
+            }
+        }
+        // About three in four cases are asked the urgent questions; a few still wait.
+        assert!((1300..1700).contains(&first_contacts), "{first_contacts}");
+        assert!(open_urgent > 0);
     }
 }

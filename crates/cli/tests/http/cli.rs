@@ -697,8 +697,9 @@ async fn postgres_needs_a_key_file_and_then_works_like_sqlite() {
     assert!(stdout(&o).contains("on postgres"));
     let o = mnir(&["audit", "verify", "--db", &url, "--key-file", key], None);
     assert_eq!(o.status.code(), Some(0));
+    // The 64 organisations, then one entry for the batch of cases and one for its assessments.
     assert!(
-        stdout(&o).starts_with("audit log intact: 65 entries"),
+        stdout(&o).starts_with("audit log intact: 66 entries"),
         "{}",
         stdout(&o)
     );
@@ -1248,4 +1249,63 @@ fn an_operator_resets_two_factor_sign_in_by_login() {
     );
     let audit = mnir(&["audit", "verify", "--db", &url], None);
     assert_eq!(audit.status.code(), Some(0), "{}", stderr(&audit));
+}
+
+#[tokio::test]
+async fn generated_cases_carry_assessments_with_their_review_clocks_and_notes_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let generated = mnir(&["generate", "--db", &url, "--cases", "400"], None);
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    let keys =
+        mnir_crypto::load_or_create_key_file(&dir.path().join("mnir.db.key"), false).unwrap();
+    let store = mnir_store_sqlite::SqliteStore::open(&path, keys)
+        .await
+        .unwrap();
+    let with_full: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.case_id, a.clock_id FROM risk_assessments a JOIN cases c ON c.id = a.case_id WHERE a.kind = 'full' AND a.clock_id IS NOT NULL AND c.state IN ('presumed_victim', 'identified_victim', 'in_assistance')",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(
+        !with_full.is_empty(),
+        "open victims' cases have a full assessment"
+    );
+    for (case_id, clock_id) in with_full.iter().take(20) {
+        let versions = mnir_store::RiskStore::assessments_of(&store, case_id)
+            .await
+            .unwrap();
+        let latest = versions
+            .iter()
+            .rev()
+            .find(|v| v.kind == mnir_domain::risk::AssessmentKind::Full)
+            .unwrap();
+        assert_eq!(latest.clock_id.as_ref(), Some(clock_id));
+        assert!(!latest.domains.is_empty(), "its ratings read back");
+        let clocks = mnir_store::ClockStore::clocks_of(&store, case_id)
+            .await
+            .unwrap();
+        let review = clocks.iter().find(|c| &c.id == clock_id).unwrap();
+        assert_eq!(
+            review.kind,
+            mnir_domain::risk::review_clock(latest.overall.unwrap())
+        );
+    }
+    let notes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM risk_ratings WHERE note IS NOT NULL")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert!(notes > 0, "some domains carry a note");
+    store.close().await;
+    let bytes = db_bytes(dir.path());
+    let needle = "Recrutorul a sunat-o".as_bytes();
+    assert!(
+        !bytes.windows(needle.len()).any(|w| w == needle),
+        "a generated note stored in clear"
+    );
+    let verify = mnir(&["audit", "verify", "--db", &url], None);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
 }

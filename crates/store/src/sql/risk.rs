@@ -172,21 +172,81 @@ macro_rules! impl_sql_risk_store {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // The "yes" answers of every case listed, in one statement.
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT assessment_id, question FROM risk_urgent_answers WHERE answer AND assessment_id IN (");
+                let mut ids = q.separated(", ");
+                for (assessment_id, ..) in &rows {
+                    ids.push_bind(assessment_id.clone());
+                }
+                q.push(")");
+                let answers: Vec<(String, String)> = q.build_query_as().fetch_all(&self.pool).await.map_err(db_err)?;
                 let mut out = Vec::with_capacity(rows.len());
                 for (assessment_id, case_id, reference, assessed_at_ms) in rows {
-                    let questions: Vec<String> = ::sqlx::query_scalar("SELECT question FROM risk_urgent_answers WHERE assessment_id = $1 AND answer")
-                        .bind(&assessment_id)
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(db_err)?;
-                    let mut questions = questions
+                    let mut questions = answers
                         .iter()
-                        .map(|q| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
+                        .filter(|(id, _)| *id == assessment_id)
+                        .map(|(_, q)| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
                         .collect::<StoreResult<Vec<_>>>()?;
                     questions.sort();
                     out.push(UrgentCase { case_id, reference, assessment_id, assessed_at_ms, questions });
                 }
                 Ok(out)
+            }
+
+            async fn insert_generated_assessments(&self, assessments: &[RiskAssessmentRecord], by: &AuditActor) -> StoreResult<()> {
+                if assessments.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                for chunk in assessments.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO risk_assessments (id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, urgent_any, clock_id, urgent_answered_at_ms, urgent_answered_by) ");
+                    q.push_values(chunk, |mut b, a| {
+                        b.push_bind(a.id.clone())
+                            .push_bind(a.case_id.clone())
+                            .push_bind(a.version)
+                            .push_bind(a.kind.as_str())
+                            .push_bind(a.org_code.clone())
+                            .push_bind(a.assessed_by.clone())
+                            .push_bind(a.assessed_at_ms)
+                            .push_bind(a.overall.map(|l| l.as_str()))
+                            .push_bind(a.urgent.iter().any(|u| u.yes))
+                            .push_bind(a.clock_id.clone())
+                            .push_bind(a.urgent_answered_at_ms)
+                            .push_bind(a.urgent_answered_by.clone());
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                let note = |table: &str, id: &str, code: &str, text: &str| {
+                    (!text.is_empty()).then(|| self.keys.encrypt_str(table, "note", &risk_note_row(id, code), text))
+                };
+                let ratings: Vec<(String, &DomainRating)> = assessments.iter().flat_map(|a| a.domains.iter().map(|d| (a.id.clone(), d))).collect();
+                for chunk in ratings.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO risk_ratings (assessment_id, domain, severity, likelihood, note) ");
+                    q.push_values(chunk, |mut b, (id, d)| {
+                        b.push_bind(id.clone())
+                            .push_bind(d.domain.as_str())
+                            .push_bind(i32::from(d.rating.severity()))
+                            .push_bind(i32::from(d.rating.likelihood()))
+                            .push_bind(note("risk_ratings", id, d.domain.as_str(), &d.note));
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                let answers: Vec<(String, &UrgentAnswer)> = assessments.iter().flat_map(|a| a.urgent.iter().map(|u| (a.id.clone(), u))).collect();
+                for chunk in answers.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO risk_urgent_answers (assessment_id, question, answer, note) ");
+                    q.push_values(chunk, |mut b, (id, u)| {
+                        b.push_bind(id.clone())
+                            .push_bind(u.question.as_str())
+                            .push_bind(u.yes)
+                            .push_bind(note("risk_urgent_answers", id, u.question.as_str(), &u.note));
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                self.append_audit(&mut tx, by, "risk.generate", "cases", &format!("count={}", assessments.len())).await?;
+                tx.commit().await.map_err(db_err)
             }
 
             async fn count_urgent_cases(&self, org_code: &str) -> StoreResult<i64> {

@@ -323,13 +323,19 @@ fn version_views(
             .filter(|(_, m)| **m == Movement::Dropped)
             .map(|(d, _)| tr.term("riskdomain", d.as_str()))
             .collect();
+        let who = history.assessor(v);
+        // A generated or imported version names no account: the organisation alone.
         let mut title = tr.t_with(
-            "risk-version-title",
+            if who.is_empty() {
+                "risk-version-title-org"
+            } else {
+                "risk-version-title"
+            },
             &[
                 ("version", v.version.into()),
                 ("kind", tr.term("riskkind", v.kind.as_str()).into()),
                 ("at", tr.datetime(v.assessed_at_ms).into()),
-                ("who", history.assessor(v).into()),
+                ("who", who.into()),
                 ("org", org_name(&v.org_code).into()),
             ],
         );
@@ -393,12 +399,9 @@ async fn render_page(
     let ctx = PageCtx::new(&state.keys, viewer, "cases");
     let tr = ctx.tr;
     let who = who(state, user);
-    // The history first: its refusal says why a viewer outside the support compartment may not
-    // see the page (the firewall, a missing role, or no such case).
-    let history = mnir_app::risk::history(&state.app, &who, id)
-        .await
-        .map_err(|e| e.page(&ctx, "risk-title"))?;
-    let open = mnir_app::cases::open(&state.app, &who, id)
+    // A viewer outside the support compartment is told why (the firewall, a missing role, or no
+    // such case).
+    let (open, history) = mnir_app::risk::page(&state.app, &who, id)
         .await
         .map_err(|e| e.page(&ctx, "risk-title"))?;
     let Some(risk) = open.risk.as_ref() else {
