@@ -712,6 +712,7 @@ risk-version-title-org = Version { $version }: { $kind }, { $at }, by { $org }
 risk-version-dropped = No longer rated: { $domains }.
 risk-urgent-answered-referral = Urgent needs answered by a referral on { $at }.
 risk-urgent-answered-again = Urgent needs asked again on { $at } (see the later version).
+risk-urgent-answered-ended = The case ended on { $at }: its urgent needs closed with it.
 risk-urgent-still-open = Urgent needs not yet answered.
 risk-not-due = No assessment can be recorded on a case that is { $state }.
 risk-read-only = Your role reads the assessments but does not record them.

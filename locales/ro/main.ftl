@@ -723,6 +723,7 @@ risk-version-title-org = Versiunea { $version }: { $kind }, { $at }, de { $org }
 risk-version-dropped = Nu mai sunt evaluate: { $domains }.
 risk-urgent-answered-referral = Nevoi urgente răspunse printr-o trimitere la { $at }.
 risk-urgent-answered-again = Nevoi urgente întrebate din nou la { $at } (vedeți versiunea următoare).
+risk-urgent-answered-ended = Cazul s-a încheiat la { $at }: nevoile urgente s-au închis odată cu el.
 risk-urgent-still-open = Nevoi urgente încă fără răspuns.
 risk-not-due = Nu se poate înregistra nicio evaluare pe un caz aflat în starea { $state }.
 risk-read-only = Rolul dumneavoastră citește evaluările, dar nu le înregistrează.

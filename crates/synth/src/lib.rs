@@ -636,6 +636,10 @@ mod tests {
                     if !v.urgent_open().is_empty() {
                         open_urgent += 1;
                         assert!(
+                            case.state.is_open(),
+                            "an ended case has no open urgent need"
+                        );
+                        assert!(
                             !versions
                                 .iter()
                                 .any(|w| w.kind == mnir_domain::risk::AssessmentKind::Full),

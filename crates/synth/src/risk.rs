@@ -230,6 +230,21 @@ pub fn assessments(
         .iter()
         .find(|a| a.kind == AssessmentKind::Full)
         .map(|a| (a.id.clone(), a.assessed_at_ms));
+    // A case that ended without a full assessment closed its urgent needs with the step that
+    // ended it, as the application does.
+    let ended = case
+        .history
+        .iter()
+        .find(|h| !h.to.is_open())
+        .map(|h| (h.at_ms, h.to));
+    if first_full.is_none()
+        && let (Some((at, state)), Some(first)) = (ended, out.first_mut())
+        && first.urgent.iter().any(|u| u.yes)
+        && at >= first.assessed_at_ms
+    {
+        first.urgent_answered_at_ms = Some(at);
+        first.urgent_answered_by = Some(format!("case:{state}"));
+    }
     let asked_first = out
         .first()
         .filter(|a| a.kind == AssessmentKind::FirstContact)

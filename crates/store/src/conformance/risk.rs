@@ -205,6 +205,33 @@ pub async fn assessments_are_versioned_with_their_notes_encrypted(db: TestDb) {
     assert!(versions[3].urgent.is_empty());
     assert!(s.assessments_of("c2").await.unwrap().is_empty());
 
+    // A case that ends closes its unanswered needs with the step.
+    let mut other = assessment("b1", AssessmentKind::FirstContact, 6000);
+    other.case_id = "c2".into();
+    other.org_code = "ANITP-B".into();
+    other.urgent = urgent(&[UrgentQuestion::MedicalNeed]);
+    s.record_assessment(&other, None, CaseState::Notified, &actor(6000))
+        .await
+        .unwrap();
+    assert_eq!(s.count_urgent_cases("ANITP-B").await.unwrap(), 1);
+    let ending = Transition {
+        case_id: "c2".into(),
+        from: CaseState::Notified,
+        to: CaseState::Duplicate,
+        reason: "the same person".into(),
+    };
+    s.change_case(&step(&ending), &actor(7000)).await.unwrap();
+    assert!(s.urgent_cases("ANITP-B", 10).await.unwrap().is_empty());
+    assert_eq!(s.count_urgent_cases("ANITP-B").await.unwrap(), 0);
+    let closed = s.assessments_of("c2").await.unwrap();
+    assert_eq!(
+        (
+            closed[0].urgent_answered_at_ms,
+            closed[0].urgent_answered_by.as_deref()
+        ),
+        (Some(at(7000)), Some("case:duplicate"))
+    );
+
     let bytes = db.dump().await;
     let needle = SENTINEL_NOTE.as_bytes();
     assert!(

@@ -697,6 +697,17 @@ macro_rules! impl_sql_case_store {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 self.apply_transition(&mut tx, &change.transition, by).await?;
                 self.apply_clock_changes(&mut tx, &change.transition.case_id, &change.clocks, by).await?;
+                // A case that ends is nobody's urgent work any more: its unanswered urgent needs
+                // close with the step, so no banner or inbox line outlives the case.
+                if !change.transition.to.is_open() {
+                    ::sqlx::query("UPDATE risk_assessments SET urgent_answered_at_ms = $1, urgent_answered_by = $2 WHERE case_id = $3 AND urgent_any AND urgent_answered_at_ms IS NULL")
+                        .bind(by.now_ms)
+                        .bind(format!("case:{}", change.transition.to))
+                        .bind(&change.transition.case_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
                 if let Some(decision) = &change.decision {
                     self.insert_decision(&mut tx, decision, by).await?;
                 }

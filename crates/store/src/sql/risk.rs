@@ -166,7 +166,9 @@ macro_rules! impl_sql_risk_store {
                 use $crate::sql::__private::mnir_domain::risk::UrgentQuestion;
                 // The partial index holds only the open needs, so this reads a handful of rows
                 // however many assessments there are.
-                let rows: Vec<(String, String, String, Timestamp)> = ::sqlx::query_as("SELECT a.id, a.case_id, c.reference, a.assessed_at_ms FROM risk_assessments a JOIN case_access x ON x.case_id = a.case_id AND x.org_code = $1 JOIN cases c ON c.id = a.case_id WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL ORDER BY a.assessed_at_ms, a.id LIMIT $2")
+                // `CROSS JOIN` keeps SQLite walking the open needs first and looking each case's
+                // access up by its key, rather than walking the organisation's every case.
+                let rows: Vec<(String, String, String, Timestamp)> = ::sqlx::query_as("SELECT a.id, a.case_id, c.reference, a.assessed_at_ms FROM risk_assessments a CROSS JOIN case_access x CROSS JOIN cases c WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL AND x.case_id = a.case_id AND x.org_code = $1 AND c.id = a.case_id ORDER BY a.assessed_at_ms, a.id LIMIT $2")
                     .bind(org_code)
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -250,7 +252,8 @@ macro_rules! impl_sql_risk_store {
             }
 
             async fn count_urgent_cases(&self, org_code: &str) -> StoreResult<i64> {
-                ::sqlx::query_scalar("SELECT COUNT(DISTINCT a.case_id) FROM risk_assessments a JOIN case_access x ON x.case_id = a.case_id AND x.org_code = $1 WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL")
+                // At most one version of a case has open needs (asking again answers the earlier).
+                ::sqlx::query_scalar("SELECT COUNT(*) FROM risk_assessments a CROSS JOIN case_access x WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL AND x.case_id = a.case_id AND x.org_code = $1")
                     .bind(org_code)
                     .fetch_one(&self.pool)
                     .await
