@@ -233,6 +233,10 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
     let mut referrals = store.referrals_of(case_id).await?;
     let mut reflections = store.reflections_of(case_id).await?;
     let mut decisions = store.decisions_of(case_id).await?;
+    if !may.view_support {
+        // A review clock's kind names the risk level: a support record.
+        clocks.retain(|c| !mnir_domain::risk::is_review_clock(c.kind));
+    }
     if !notes {
         clocks.iter_mut().for_each(|c| c.pause_reasons.clear());
         referrals.iter_mut().for_each(|r| r.decline_reason = None);

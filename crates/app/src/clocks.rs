@@ -216,10 +216,13 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
     let org = &who.user.org.code;
     let store = app.store();
     // A view is a set of clock kinds, so the store filters by a plain list.
+    // The risk reviews' tasks and deadlines name the level: only for the support compartment.
+    let support = can(&who.actor(), Action::SeeUrgentNeeds, None).is_ok();
     let kinds_of = |view: TaskView| -> Option<Vec<ClockKind>> {
         let kinds: Vec<ClockKind> = ClockKind::ALL
             .iter()
             .copied()
+            .filter(|k| support || !mnir_domain::risk::is_review_clock(*k))
             .filter(|k| query.clock.is_none_or(|c| c == *k))
             .filter(|k| match view {
                 TaskView::Mine => task_is_for(app, who.user, *k),
@@ -244,13 +247,16 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
     } else {
         None
     };
-    let upcoming = store
+    let mut upcoming = store
         .upcoming_clocks(
             org,
             who.now().later_by(UPCOMING_DAYS * 86_400_000),
             UPCOMING_SHOWN,
         )
         .await?;
+    if !support {
+        upcoming.retain(|(c, _)| !mnir_domain::risk::is_review_clock(c.kind));
+    }
     let referrals = store.referrals_awaiting(org).await?;
     let urgent = crate::risk::urgent_needs(app, who).await?;
     let tasks = page
@@ -288,8 +294,13 @@ pub async fn complete_task(app: &App, who: &Who<'_>, task_id: &str) -> AppResult
 
 /// The clocks of a case the actor may see, the read audited.
 pub async fn of_case(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<Vec<ClockRecord>> {
-    crate::cases::visible(app, who, case_id, "case.read.clocks").await?;
-    Ok(app.store().clocks_of(case_id).await?)
+    let facts = crate::cases::visible(app, who, case_id, "case.read.clocks").await?;
+    let mut clocks = app.store().clocks_of(case_id).await?;
+    // A review clock's kind names the risk level: a support record.
+    if can(&who.actor(), Action::ViewSupportRecords, Some(&facts)).is_err() {
+        clocks.retain(|c| !mnir_domain::risk::is_review_clock(c.kind));
+    }
+    Ok(clocks)
 }
 
 /// Fires expired clocks every `interval` until the server stops. Several servers may run it on

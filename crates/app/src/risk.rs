@@ -22,7 +22,7 @@ pub const URGENT_SHOWN: i64 = 50;
 
 /// The answer to one urgent question, as a form or the API sends it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct UrgentInput {
     /// Whether the need is there; required for every question asked of the person.
     pub answer: Option<bool>,
@@ -31,7 +31,7 @@ pub struct UrgentInput {
 
 /// One domain's rating, as a form or the API sends it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DomainInput {
     /// 1 (minor harm) to 3 (severe harm).
     #[schema(minimum = 1, maximum = 3)]
@@ -44,7 +44,7 @@ pub struct DomainInput {
 
 /// A new version of a case's assessment.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AssessmentInput {
     /// `first_contact` (the urgent questions) or `full` (every domain, and the urgent questions
     /// when asked again).
@@ -143,10 +143,11 @@ fn domain_ratings(
     for &domain in RiskDomain::ALL {
         // A domain with neither value chosen is one not rated (a form posts no empty radio
         // group): the check below names it as missing.
-        let Some(input) = given
-            .get(domain.as_str())
-            .filter(|i| i.severity.is_some() || i.likelihood.is_some())
-        else {
+        let Some(input) = given.get(domain.as_str()).filter(|i| {
+            i.severity.is_some()
+                || i.likelihood.is_some()
+                || !crate::text::trimmed(&i.note).is_empty()
+        }) else {
             continue;
         };
         let value = |v: Option<i64>, part: &'static str, wrong: &mut Vec<FieldIssue>| {
@@ -344,11 +345,16 @@ pub async fn page(
 async fn with_assessors(app: &App, versions: Vec<RiskAssessmentRecord>) -> AppResult<History> {
     let mut assessors = BTreeMap::new();
     for v in &versions {
-        if !assessors.contains_key(&v.assessed_by)
-            && let Some(user) = app.store().user_by_id(&v.assessed_by).await?
-        {
-            assessors.insert(v.assessed_by.clone(), user.login);
+        if v.assessed_by.is_empty() || assessors.contains_key(&v.assessed_by) {
+            continue;
         }
+        // An account gone is named by its id.
+        let login = app
+            .store()
+            .user_by_id(&v.assessed_by)
+            .await?
+            .map_or_else(|| v.assessed_by.clone(), |u| u.login);
+        assessors.insert(v.assessed_by.clone(), login);
     }
     Ok(History {
         versions,
@@ -399,14 +405,16 @@ pub(crate) fn panel(
         .rev()
         .find(|v| v.kind == AssessmentKind::Full)
         .map(|v| v.assessed_at_ms);
-    let to_review = last_full.is_some_and(|at| later_events.into_iter().any(|e| e > at));
+    let full_due = may_assess(AssessmentKind::Full, facts.state);
+    let to_review =
+        full_due && last_full.is_some_and(|at| later_events.into_iter().any(|e| e > at));
     RiskPanel {
         versions,
         urgent_open,
         to_review,
         may_record,
         first_contact_due: may_assess(AssessmentKind::FirstContact, facts.state),
-        full_due: may_assess(AssessmentKind::Full, facts.state),
+        full_due,
     }
 }
 

@@ -145,16 +145,23 @@ pub const REVIEW_CLOCKS: [ClockKind; 3] = [
 ];
 
 /// Whether an assessment of this kind may be recorded on a case in this state: the first
-/// contact's questions on any open case, the full assessment from the presumed-victim finding on.
+/// contact's questions on any open case, the full assessment from the presumed-victim finding on
+/// (a returned person's case included: the follow-up after a return assesses again).
 pub fn may_assess(kind: AssessmentKind, state: CaseState) -> bool {
     use CaseState::*;
     match kind {
-        AssessmentKind::FirstContact => matches!(
+        AssessmentKind::FirstContact => state.is_open(),
+        AssessmentKind::Full => matches!(
             state,
-            Notified | PotentialVictim | PresumedVictim | IdentifiedVictim | InAssistance
+            PresumedVictim | IdentifiedVictim | InAssistance | Returned
         ),
-        AssessmentKind::Full => matches!(state, PresumedVictim | IdentifiedVictim | InAssistance),
     }
+}
+
+/// Whether a clock is a risk review: its kind names the assessment's level, so it is shown only
+/// to those who may read the support records.
+pub fn is_review_clock(kind: ClockKind) -> bool {
+    REVIEW_CLOCKS.contains(&kind)
 }
 
 /// Whether a domain is asked of a person of this age group: the child-specific domain only of a
@@ -328,6 +335,11 @@ mod tests {
         ));
         assert!(may_assess(AssessmentKind::Full, CaseState::PresumedVictim));
         assert!(may_assess(AssessmentKind::Full, CaseState::InAssistance));
+        assert!(may_assess(AssessmentKind::Full, CaseState::Returned));
+        assert!(may_assess(
+            AssessmentKind::FirstContact,
+            CaseState::Returned
+        ));
         for closed in [
             CaseState::Closed,
             CaseState::NotAVictim,

@@ -621,8 +621,17 @@ mod tests {
                 crate::risk::assessments(case, &rules, end),
                 "the same case gets the same assessments"
             );
+            assert!(
+                versions
+                    .windows(2)
+                    .all(|w| w[0].assessed_at_ms <= w[1].assessed_at_ms),
+                "versions in time order"
+            );
             for (i, v) in versions.iter().enumerate() {
                 assert_eq!(v.version, i as i64 + 1);
+                if let Some(at) = v.urgent_answered_at_ms {
+                    assert!(at >= v.assessed_at_ms, "answered after it was asked");
+                }
                 assert!(v.assessed_at_ms <= end && v.assessed_at_ms >= case.notified_at_ms);
                 let rated: std::collections::BTreeMap<_, _> = v.ratings();
                 if v.kind == mnir_domain::risk::AssessmentKind::Full {
@@ -660,7 +669,10 @@ mod tests {
             );
             let open = matches!(
                 case.state,
-                CaseState::PresumedVictim | CaseState::IdentifiedVictim | CaseState::InAssistance
+                CaseState::PresumedVictim
+                    | CaseState::IdentifiedVictim
+                    | CaseState::InAssistance
+                    | CaseState::Returned
             );
             assert_eq!(clock.is_some(), open, "{:?}", case.state);
             if let Some(c) = clock {

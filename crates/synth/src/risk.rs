@@ -152,9 +152,11 @@ pub fn assessments(
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let later = |at: Timestamp, hours: i64| {
+    // `hours` after `at`, but never after `until` (the case's next event) nor after now, so the
+    // versions keep the order of the case's history.
+    let later = |at: Timestamp, hours: i64, until: Timestamp| {
         let t = at.to_utc() + Duration::hours(hours);
-        Timestamp::from_utc(t.min(now.to_utc()))
+        Timestamp::from_utc(t.min(until.to_utc()).min(now.to_utc()))
     };
     // The end of each state: the next event's time, or now.
     let reached = |state: CaseState| {
@@ -165,7 +167,8 @@ pub fn assessments(
     };
     let mut out: Vec<RiskAssessmentRecord> = Vec::new();
     if rng.gen_bool(0.75) {
-        let at = later(case.notified_at_ms, rng.gen_range(1..48));
+        let first_step = case.history.get(1).map_or(now, |h| h.at_ms);
+        let at = later(case.notified_at_ms, rng.gen_range(1..48), first_step);
         let mut urgent = Vec::new();
         for &question in UrgentQuestion::ALL {
             if !risk::question_asked(question, case.age_group) {
@@ -210,7 +213,7 @@ pub fn assessments(
     let in_reach = rng.gen_bool(0.4);
     if let Some((from, until)) = reached(CaseState::PresumedVictim) {
         let span = (until.millis() - from.millis()) / 3_600_000;
-        let at = later(from, rng.gen_range(1..=span.clamp(1, 120)));
+        let at = later(from, rng.gen_range(1..=span.clamp(1, 120)), until);
         let id = format!("{}-risk-{}", case.id, out.len() + 1);
         out.push(full(case, &mut rng, id, &org, at, in_reach));
     }
@@ -218,7 +221,7 @@ pub fn assessments(
         && rng.gen_bool(0.6)
     {
         let span = (until.millis() - from.millis()) / 3_600_000;
-        let at = later(from, rng.gen_range(24..=span.clamp(24, 24 * 120)));
+        let at = later(from, rng.gen_range(24..=span.clamp(24, 24 * 120)), until);
         let id = format!("{}-risk-{}", case.id, out.len() + 1);
         // A review once in assistance finds the person out of reach more often than not.
         let still_in_reach = in_reach && rng.gen_bool(0.5);
@@ -278,7 +281,10 @@ pub fn assessments(
     }
     let open = matches!(
         case.state,
-        CaseState::PresumedVictim | CaseState::IdentifiedVictim | CaseState::InAssistance
+        CaseState::PresumedVictim
+            | CaseState::IdentifiedVictim
+            | CaseState::InAssistance
+            | CaseState::Returned
     );
     let clock = out
         .iter_mut()

@@ -434,6 +434,45 @@ async fn the_api_records_versions_and_names_each_wrong_field() {
             "{b}: {}",
             r.body
         );
+        let mut negative = domains(None);
+        negative["re_trafficking"]["likelihood"] = json!(-1);
+        let r = wrong(json!({"kind": "full", "domains": negative})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(
+            r.json()["error"]["fields"][0]["field"],
+            "domains.re_trafficking",
+            "{b}"
+        );
+        let mut long = domains(None);
+        long["legal_situation"]["note"] = json!("x".repeat(4001));
+        let r = wrong(json!({"kind": "full", "domains": long})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(
+            r.json()["error"]["fields"][0]["field"],
+            "domains.legal_situation",
+            "{b}"
+        );
+        let mut note_only = domains(None);
+        note_only["child_specific"] = json!({"note": "Are un frate mai mic"});
+        let r = wrong(json!({"kind": "full", "domains": note_only})).await;
+        assert_eq!(
+            r.json()["error"]["fields"][0]["field"],
+            "domains.child_specific",
+            "{b}: a note alone is a domain given, refused for an adult"
+        );
+        let r = wrong(json!({"kind": "full", "domains": domains(None), "urgent": {
+            "urgent_medical_need": {"answer": false},
+            "immediate_violence": {"answer": false},
+            "re_trafficking_danger": {"answer": false},
+            "child_without_carer": {"answer": true}
+        }}))
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(
+            r.json()["error"]["fields"][0]["field"],
+            "urgent.child_without_carer",
+            "{b}"
+        );
         let r = wrong(json!({"kind": "sometime", "domains": domains(None)})).await;
         assert_eq!(r.json()["error"]["fields"][0]["field"], "kind", "{b}");
         let r = app
@@ -478,7 +517,39 @@ async fn the_api_records_versions_and_names_each_wrong_field() {
         );
         assert_eq!(versions[0]["review_due"], "2026-12-28", "{b}");
 
-        // Not due: a full assessment of a notified case, anything on a closed one.
+        // Not due: a full assessment of a notified case, anything on a case that has ended.
+        let (ended, _) = app
+            .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Dublura")
+            .await;
+        app.store
+            .change_case(
+                &mnir_store::CaseChange {
+                    transition: mnir_store::Transition {
+                        case_id: ended.clone(),
+                        from: CaseState::Notified,
+                        to: CaseState::Duplicate,
+                        reason: "Dublură".into(),
+                    },
+                    clocks: Default::default(),
+                    decision: None,
+                },
+                &cli(app.clock.now()),
+            )
+            .await
+            .unwrap();
+        let r = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{ended}/risk-assessments"),
+                Some(&token),
+                Some(json!({"kind": "first_contact", "urgent": {
+                    "urgent_medical_need": {"answer": false},
+                    "immediate_violence": {"answer": false},
+                    "re_trafficking_danger": {"answer": false}
+                }})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: {}", r.body);
         let (notified, _) = app
             .seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Devreme")
             .await;
@@ -548,6 +619,36 @@ async fn support_records_stay_behind_the_firewall() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{b}");
+        let mut domains = serde_json::Map::new();
+        for code in [
+            "personal_safety",
+            "family_safety",
+            "re_trafficking",
+            "physical_health",
+            "mental_health",
+            "legal_situation",
+            "housing_livelihood",
+        ] {
+            domains.insert(code.into(), json!({"severity": 3, "likelihood": 3}));
+        }
+        let full = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/risk-assessments"),
+                Some(&cw_token),
+                Some(json!({"kind": "full", "domains": domains})),
+            )
+            .await;
+        assert_eq!(full.status, StatusCode::CREATED, "{b}");
+        let cw_clocks = app
+            .api(
+                "GET",
+                &format!("/api/v1/cases/{case}/clocks"),
+                Some(&cw_token),
+                None,
+            )
+            .await;
+        assert!(cw_clocks.body.contains("risk_review_high"), "{b}");
         for (login, user) in [("police", &police_user), ("coord", &coordinator)] {
             let session = app.login(login).await;
             let case_page = app.get(&format!("/cases/{case}"), Some(&session)).await;
@@ -560,6 +661,10 @@ async fn support_records_stay_behind_the_firewall() {
             assert!(
                 !case_page.body.contains("id=\"urgent-banner\""),
                 "{b} {login}"
+            );
+            assert!(
+                !case_page.body.contains("reevaluarea riscului"),
+                "{b} {login}: the review clock names the level"
             );
             let page = app
                 .get(&format!("/cases/{case}/risk"), Some(&session))
@@ -577,6 +682,20 @@ async fn support_records_stay_behind_the_firewall() {
                 .await;
             assert_eq!(api.status, StatusCode::FORBIDDEN, "{b} {login}");
             assert!(!api.body.contains("Sarcină nedeclarată"), "{b} {login}");
+            let clocks = app
+                .api(
+                    "GET",
+                    &format!("/api/v1/cases/{case}/clocks"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+            assert_eq!(clocks.status, StatusCode::OK, "{b} {login}");
+            assert!(
+                !clocks.body.contains("risk_review"),
+                "{b} {login}: {}",
+                clocks.body
+            );
             let posted = app
                 .post_form(
                     &format!("/cases/{case}/risk"),
