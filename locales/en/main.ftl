@@ -768,6 +768,7 @@ urgent-re_trafficking_danger = Danger of being re-trafficked
 urgent-child_without_carer = A child without a carer
 denial-firewall = Support records are not shown to an investigating body; it sees the investigative summary.
 inbox-urgent = Urgent needs
+inbox-urgent-more = More than { $count } cases have unanswered urgent needs; the { $count } waiting longest are listed.
 inbox-urgent-count = { $count ->
     [0] No case has unanswered urgent needs.
     [one] One case has unanswered urgent needs.

@@ -779,6 +779,7 @@ urgent-re_trafficking_danger = Pericol de re-traficare
 urgent-child_without_carer = Un copil fără îngrijitor
 denial-firewall = Înregistrările de asistență nu sunt arătate unui organ de anchetă; acesta vede rezumatul pentru anchetă.
 inbox-urgent = Nevoi urgente
+inbox-urgent-more = Peste { $count } de cazuri au nevoi urgente fără răspuns; sunt listate cele { $count } care așteaptă de cel mai mult timp.
 inbox-urgent-count = { $count ->
     [0] Niciun caz nu are nevoi urgente fără răspuns.
     [one] Un caz are nevoi urgente fără răspuns.

@@ -205,10 +205,10 @@ pub struct Inbox {
     pub others_waiting: Option<i64>,
     pub upcoming: Vec<(ClockRecord, String)>,
     pub referrals: Vec<ReferralRecord>,
-    /// The cases whose urgent needs nobody has answered (at most
-    /// [`crate::risk::URGENT_SHOWN`]) and how many there are; `None` for a user who may not see
-    /// support records.
-    pub urgent: Option<(Vec<mnir_store::UrgentCase>, i64)>,
+    /// The oldest cases whose urgent needs nobody has answered (at most
+    /// [`crate::risk::URGENT_SHOWN`]) and whether there are more; `None` for a user who may not
+    /// see support records.
+    pub urgent: Option<(Vec<mnir_store::UrgentCase>, bool)>,
 }
 
 pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<Inbox> {

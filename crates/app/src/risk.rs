@@ -418,18 +418,19 @@ pub(crate) fn panel(
     }
 }
 
-/// The unanswered urgent needs of the user's organisation, for its inbox; `None` when the user
-/// may not see support records.
-pub async fn urgent_needs(app: &App, who: &Who<'_>) -> AppResult<Option<(Vec<UrgentCase>, i64)>> {
+/// The oldest unanswered urgent needs of the user's organisation, for its inbox, and whether there
+/// are more than are shown; `None` when the user may not see support records. Not counted: a
+/// count would read every open need of the country for each inbox (at a million cases, tens of
+/// thousands), where one more than a page tells what the inbox says.
+pub async fn urgent_needs(app: &App, who: &Who<'_>) -> AppResult<Option<(Vec<UrgentCase>, bool)>> {
     if can(&who.actor(), Action::SeeUrgentNeeds, None).is_err() {
         return Ok(None);
     }
-    let org = &who.user.org.code;
-    let shown = app.store().urgent_cases(org, URGENT_SHOWN).await?;
-    let total = if (shown.len() as i64) < URGENT_SHOWN {
-        shown.len() as i64
-    } else {
-        app.store().count_urgent_cases(org).await?
-    };
-    Ok(Some((shown, total)))
+    let mut shown = app
+        .store()
+        .urgent_cases(&who.user.org.code, URGENT_SHOWN + 1)
+        .await?;
+    let more = shown.len() as i64 > URGENT_SHOWN;
+    shown.truncate(URGENT_SHOWN as usize);
+    Ok(Some((shown, more)))
 }

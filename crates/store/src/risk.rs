@@ -96,8 +96,6 @@ pub trait RiskStore: Send + Sync {
     /// The cases on `org_code`'s access list with urgent needs that nothing has answered yet,
     /// oldest first, at most `limit`.
     async fn urgent_cases(&self, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>>;
-    /// How many cases on `org_code`'s access list have unanswered urgent needs.
-    async fn count_urgent_cases(&self, org_code: &str) -> StoreResult<i64>;
     /// Stores the assessments of generated cases as they are (numbered, answered, with their
     /// clock ids), in one transaction with one audit entry: the bulk path of `mnir generate`,
     /// whose review clocks come with the cases.

@@ -69,9 +69,9 @@ pub async fn assessments_are_versioned_with_their_notes_encrypted(db: TestDb) {
             .collect::<Vec<_>>(),
         [("R-1", vec![UrgentQuestion::ViolenceDanger])]
     );
-    assert_eq!(s.count_urgent_cases("ANITP-CJ").await.unwrap(), 1);
+    assert_eq!(s.urgent_cases("ANITP-CJ", 1).await.unwrap().len(), 1);
     assert!(s.urgent_cases("ANITP-B", 10).await.unwrap().is_empty());
-    assert_eq!(s.count_urgent_cases("ANITP-B").await.unwrap(), 0);
+    assert!(s.urgent_cases("ANITP-B", 10).await.unwrap().is_empty());
 
     // A referral answers the need.
     let referral = ReferralRecord {
@@ -213,7 +213,7 @@ pub async fn assessments_are_versioned_with_their_notes_encrypted(db: TestDb) {
     s.record_assessment(&other, None, CaseState::Notified, &actor(6000))
         .await
         .unwrap();
-    assert_eq!(s.count_urgent_cases("ANITP-B").await.unwrap(), 1);
+    assert_eq!(s.urgent_cases("ANITP-B", 10).await.unwrap().len(), 1);
     let ending = Transition {
         case_id: "c2".into(),
         from: CaseState::Notified,
@@ -222,7 +222,7 @@ pub async fn assessments_are_versioned_with_their_notes_encrypted(db: TestDb) {
     };
     s.change_case(&step(&ending), &actor(7000)).await.unwrap();
     assert!(s.urgent_cases("ANITP-B", 10).await.unwrap().is_empty());
-    assert_eq!(s.count_urgent_cases("ANITP-B").await.unwrap(), 0);
+    assert!(s.urgent_cases("ANITP-B", 10).await.unwrap().is_empty());
     let closed = s.assessments_of("c2").await.unwrap();
     assert_eq!(
         (

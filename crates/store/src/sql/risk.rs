@@ -250,15 +250,6 @@ macro_rules! impl_sql_risk_store {
                 self.append_audit(&mut tx, by, "risk.generate", "cases", &format!("count={}", assessments.len())).await?;
                 tx.commit().await.map_err(db_err)
             }
-
-            async fn count_urgent_cases(&self, org_code: &str) -> StoreResult<i64> {
-                // At most one version of a case has open needs (asking again answers the earlier).
-                ::sqlx::query_scalar("SELECT COUNT(*) FROM risk_assessments a CROSS JOIN case_access x WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL AND x.case_id = a.case_id AND x.org_code = $1")
-                    .bind(org_code)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(db_err)
-            }
         }
     };
 }

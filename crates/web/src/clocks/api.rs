@@ -197,8 +197,8 @@ pub struct UrgentCaseJson {
 #[derive(Serialize, ToSchema)]
 pub struct UrgentNeedsJson {
     cases: Vec<UrgentCaseJson>,
-    /// How many cases of the organisation have unanswered urgent needs.
-    total: i64,
+    /// Whether more cases than the 50 listed have unanswered urgent needs.
+    more: bool,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -276,7 +276,7 @@ async fn inbox(
         others_waiting,
         upcoming: upcoming.into_iter().map(|(c, _)| c.into()).collect(),
         referrals: referrals.into_iter().map(Into::into).collect(),
-        urgent: urgent.map(|(cases, total)| UrgentNeedsJson {
+        urgent: urgent.map(|(cases, more)| UrgentNeedsJson {
             cases: cases
                 .into_iter()
                 .map(|u| UrgentCaseJson {
@@ -286,7 +286,7 @@ async fn inbox(
                     needs: u.questions.iter().map(|q| q.as_str().to_string()).collect(),
                 })
                 .collect(),
-            total,
+            more,
         }),
     }))
 }

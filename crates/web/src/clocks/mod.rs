@@ -289,7 +289,7 @@ async fn inbox(
             &[("count", mnir_app::clocks::UPCOMING_SHOWN.into())],
         )
     });
-    let urgent = urgent.map(|(cases, total)| {
+    let urgent = urgent.map(|(cases, more)| {
         let rows = cases
             .into_iter()
             .map(|u| UrgentRow {
@@ -299,7 +299,17 @@ async fn inbox(
                 reference: u.reference,
             })
             .collect::<Vec<_>>();
-        let count = tr.t_with("inbox-urgent-count", &[("count", total.into())]);
+        let count = if more {
+            tr.t_with(
+                "inbox-urgent-more",
+                &[("count", mnir_app::risk::URGENT_SHOWN.into())],
+            )
+        } else {
+            tr.t_with(
+                "inbox-urgent-count",
+                &[("count", (rows.len() as i64).into())],
+            )
+        };
         (rows, count)
     });
     let page = InboxPage {
