@@ -4,7 +4,7 @@
 
 use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use mnir_domain::risk::{
-    self, AssessmentKind, Rating, RiskDomain, RiskLevel, UrgentQuestion, may_assess, question_asked,
+    self, AssessmentKind, Rating, RiskDomain, UrgentQuestion, may_assess, question_asked,
 };
 use mnir_domain::{Action, CaseFacts, can};
 use mnir_store::{
@@ -294,6 +294,8 @@ pub struct History {
     pub versions: Vec<RiskAssessmentRecord>,
     /// Account id to login, for every assessor of the versions.
     pub assessors: BTreeMap<String, String>,
+    /// The deadline of each review clock a version started, by clock id (none while paused).
+    pub review_due: BTreeMap<String, Timestamp>,
 }
 
 impl History {
@@ -304,13 +306,19 @@ impl History {
             .cloned()
             .unwrap_or_else(|| version.assessed_by.clone())
     }
+
+    /// When the review a version started falls due.
+    pub fn review_due(&self, version: &RiskAssessmentRecord) -> Option<Timestamp> {
+        self.review_due.get(version.clock_id.as_deref()?).copied()
+    }
 }
 
 /// Every version of the case's assessment, oldest first (audited as a read of support records).
 pub async fn history(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<History> {
     may_read(app, who, case_id).await?;
     let versions = app.store().assessments_of(case_id).await?;
-    with_assessors(app, versions).await
+    let clocks = app.store().clocks_of(case_id).await?;
+    with_assessors(app, versions, &clocks).await
 }
 
 /// Checks that the actor may read the case's support records, with the refusal that says why,
@@ -338,11 +346,16 @@ pub async fn page(
         .as_ref()
         .map(|r| r.versions.clone())
         .ok_or(AppError::NotFound)?;
-    let history = with_assessors(app, versions).await?;
+    let history = with_assessors(app, versions, &open.clocks).await?;
     Ok((open, history))
 }
 
-async fn with_assessors(app: &App, versions: Vec<RiskAssessmentRecord>) -> AppResult<History> {
+/// The versions with their assessors' logins and their review clocks' deadlines.
+async fn with_assessors(
+    app: &App,
+    versions: Vec<RiskAssessmentRecord>,
+    clocks: &[mnir_store::ClockRecord],
+) -> AppResult<History> {
     let mut assessors = BTreeMap::new();
     for v in &versions {
         if v.assessed_by.is_empty() || assessors.contains_key(&v.assessed_by) {
@@ -356,9 +369,15 @@ async fn with_assessors(app: &App, versions: Vec<RiskAssessmentRecord>) -> AppRe
             .map_or_else(|| v.assessed_by.clone(), |u| u.login);
         assessors.insert(v.assessed_by.clone(), login);
     }
+    let review_due = clocks
+        .iter()
+        .filter(|c| versions.iter().any(|v| v.clock_id.as_ref() == Some(&c.id)))
+        .filter_map(|c| Some((c.id.clone(), c.due_at_ms?)))
+        .collect();
     Ok(History {
         versions,
         assessors,
+        review_due,
     })
 }
 
@@ -383,10 +402,6 @@ impl RiskPanel {
             .rev()
             .find(|v| v.kind == AssessmentKind::Full)
     }
-
-    pub fn overall(&self) -> Option<RiskLevel> {
-        self.latest_full().and_then(|v| v.overall)
-    }
 }
 
 /// Builds the panel from the versions and the case's later events.
@@ -400,22 +415,19 @@ pub(crate) fn panel(
         versions.iter().flat_map(|v| v.urgent_open()).collect();
     urgent_open.sort();
     urgent_open.dedup();
-    let last_full = versions
-        .iter()
-        .rev()
-        .find(|v| v.kind == AssessmentKind::Full)
-        .map(|v| v.assessed_at_ms);
-    let full_due = may_assess(AssessmentKind::Full, facts.state);
-    let to_review =
-        full_due && last_full.is_some_and(|at| later_events.into_iter().any(|e| e > at));
-    RiskPanel {
+    let mut panel = RiskPanel {
         versions,
         urgent_open,
-        to_review,
+        to_review: false,
         may_record,
         first_contact_due: may_assess(AssessmentKind::FirstContact, facts.state),
-        full_due,
-    }
+        full_due: may_assess(AssessmentKind::Full, facts.state),
+    };
+    panel.to_review = panel.full_due
+        && panel
+            .latest_full()
+            .is_some_and(|v| later_events.into_iter().any(|e| e > v.assessed_at_ms));
+    panel
 }
 
 /// The oldest unanswered urgent needs of the user's organisation, for its inbox, and whether there

@@ -71,7 +71,6 @@ impl RiskAssessmentRecord {
 pub struct UrgentCase {
     pub case_id: String,
     pub reference: String,
-    pub assessment_id: String,
     pub assessed_at_ms: Timestamp,
     pub questions: Vec<UrgentQuestion>,
 }

@@ -310,6 +310,39 @@ macro_rules! impl_sql_case_store {
                 Ok(())
             }
 
+            /// Why a change that expected a case in some state found nothing to change: the case is
+            /// in another state now (`StaleState`), or there is no such case.
+            async fn not_in_expected_state(tx: &mut Tx, case_id: &str) -> StoreError {
+                let current: Result<Option<String>, _> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
+                    .bind(case_id)
+                    .fetch_optional(&mut **tx)
+                    .await;
+                match current {
+                    Ok(Some(s)) => match state_column(&s) {
+                        Ok(current) => StoreError::StaleState { current },
+                        Err(e) => e,
+                    },
+                    Ok(None) => StoreError::NotFound,
+                    Err(e) => db_err(e),
+                }
+            }
+
+            /// Locks the case's row for the rest of the transaction while it is in `seen`, so that
+            /// a concurrent step and this change are ordered (whichever comes second sees the
+            /// other); otherwise [`Self::not_in_expected_state`].
+            async fn lock_case_in_state(tx: &mut Tx, case_id: &str, seen: mnir_domain::CaseState) -> StoreResult<()> {
+                let locked = ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1 AND state = $2")
+                    .bind(case_id)
+                    .bind(seen.as_str())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                if locked.rows_affected() == 0 {
+                    return Err(Self::not_in_expected_state(tx, case_id).await);
+                }
+                Ok(())
+            }
+
             async fn apply_transition(&self, tx: &mut Tx, change: &Transition, by: &AuditActor) -> StoreResult<()> {
                 let county: Option<String> = ::sqlx::query_scalar("UPDATE cases SET state = $1, updated_at_ms = $2 WHERE id = $3 AND state = $4 RETURNING found_in_county")
                     .bind(change.to.as_str())
@@ -320,15 +353,7 @@ macro_rules! impl_sql_case_store {
                     .await
                     .map_err(db_err)?;
                 let Some(county) = county else {
-                    let current: Option<String> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
-                        .bind(&change.case_id)
-                        .fetch_optional(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
-                    return match current {
-                        Some(s) => Err(StoreError::StaleState { current: state_column(&s)? }),
-                        None => Err(StoreError::NotFound),
-                    };
+                    return Err(Self::not_in_expected_state(tx, &change.case_id).await);
                 };
                 // The access rows carry the state the lists filter by; the tallies move the case
                 // from one state to the other for every organisation that sees it and nationally.
@@ -700,13 +725,7 @@ macro_rules! impl_sql_case_store {
                 // A case that ends is nobody's urgent work any more: its unanswered urgent needs
                 // close with the step, so no banner or inbox line outlives the case.
                 if !change.transition.to.is_open() {
-                    ::sqlx::query("UPDATE risk_assessments SET urgent_answered_at_ms = $1, urgent_answered_by = $2 WHERE case_id = $3 AND urgent_any AND urgent_answered_at_ms IS NULL")
-                        .bind(by.now_ms)
-                        .bind(format!("case:{}", change.transition.to))
-                        .bind(&change.transition.case_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                    Self::answer_urgent_needs(&mut tx, &change.transition.case_id, by.now_ms, &format!("case:{}", change.transition.to)).await?;
                 }
                 if let Some(decision) = &change.decision {
                     self.insert_decision(&mut tx, decision, by).await?;

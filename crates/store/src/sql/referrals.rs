@@ -87,13 +87,7 @@ macro_rules! impl_sql_referral_store {
                 self.apply_clock_changes(&mut tx, &r.case_id, &ClockChanges { start: clocks.to_vec(), ..ClockChanges::default() }, by).await?;
                 // A referral answers the urgent needs the first contact found (mnir.md §8): the
                 // banner ends with the step that acts on it.
-                ::sqlx::query("UPDATE risk_assessments SET urgent_answered_at_ms = $1, urgent_answered_by = $2 WHERE case_id = $3 AND urgent_any AND urgent_answered_at_ms IS NULL")
-                    .bind(r.sent_at_ms)
-                    .bind(format!("referral:{}", r.id))
-                    .bind(&r.case_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                Self::answer_urgent_needs(&mut tx, &r.case_id, r.sent_at_ms, &format!("referral:{}", r.id)).await?;
                 self.append_audit(&mut tx, by, "referral.send", &format!("case:{}", r.case_id), &format!("referral={} to={} service={} urgent={}", r.id, r.to_org, r.service, r.urgent)).await?;
                 tx.commit().await.map_err(db_err)
             }

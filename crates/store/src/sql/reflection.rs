@@ -8,25 +8,9 @@ macro_rules! impl_sql_reflection_store {
         impl ReflectionStore for $store {
             async fn record_reflection(&self, r: &ReflectionRecord, clock: Option<&ClockRecord>, seen_state: mnir_domain::CaseState, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                // Locks the case row, so that a concurrent step (a return) and this offer are
-                // ordered: whichever comes second sees the other.
-                let locked = ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1 AND state = $2")
-                    .bind(&r.case_id)
-                    .bind(seen_state.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                if locked.rows_affected() == 0 {
-                    let current: Option<String> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
-                        .bind(&r.case_id)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    return match current {
-                        Some(state) => Err(StoreError::StaleState { current: $crate::sql::state_column(&state)? }),
-                        None => Err(StoreError::NotFound),
-                    };
-                }
+                // A concurrent step (a return) and this offer are ordered: whichever comes second
+                // sees the other.
+                Self::lock_case_in_state(&mut tx, &r.case_id, seen_state).await?;
                 ::sqlx::query("INSERT INTO reflection_periods (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL)")
                     .bind(&r.id)
                     .bind(&r.case_id)

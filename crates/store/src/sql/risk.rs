@@ -12,44 +12,36 @@ macro_rules! impl_sql_risk_store {
         /// The columns of an assessment's row, in the order `assessments_of` reads them.
         const RISK_COLUMNS: &str = "id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, clock_id, urgent_answered_at_ms, urgent_answered_by";
 
+        impl $store {
+            /// Marks the case's unanswered urgent needs answered at `at` by `answer` (`referral:<id>`,
+            /// `assessment:<id>`, `case:<state>`), in the transaction of what answers them.
+            async fn answer_urgent_needs(tx: &mut Tx, case_id: &str, at: Timestamp, answer: &str) -> StoreResult<()> {
+                ::sqlx::query("UPDATE risk_assessments SET urgent_answered_at_ms = $1, urgent_answered_by = $2 WHERE case_id = $3 AND urgent_any AND urgent_answered_at_ms IS NULL")
+                    .bind(at)
+                    .bind(answer)
+                    .bind(case_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+        }
+
         #[async_trait]
         impl RiskStore for $store {
             async fn record_assessment(&self, a: &RiskAssessmentRecord, review_clock: Option<&ClockRecord>, seen_state: mnir_domain::CaseState, by: &AuditActor) -> StoreResult<i64> {
                 use $crate::sql::__private::mnir_domain::risk::REVIEW_CLOCKS;
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                // Locks the case row in the state the assessment was made in: two assessors
-                // saving at once are numbered one after the other, and a case that moved
-                // meanwhile is told, not assessed against a state it left.
-                let locked = ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1 AND state = $2")
-                    .bind(&a.case_id)
-                    .bind(seen_state.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                if locked.rows_affected() == 0 {
-                    let current: Option<String> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
-                        .bind(&a.case_id)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    return match current {
-                        Some(state) => Err(StoreError::StaleState { current: $crate::sql::state_column(&state)? }),
-                        None => Err(StoreError::NotFound),
-                    };
-                }
+                // Two assessors saving at once are numbered one after the other, and a case that
+                // moved meanwhile is told, not assessed against a state it left.
+                Self::lock_case_in_state(&mut tx, &a.case_id, seen_state).await?;
                 let version: i64 = ::sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM risk_assessments WHERE case_id = $1")
                     .bind(&a.case_id)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db_err)?;
                 if !a.urgent.is_empty() {
-                    ::sqlx::query("UPDATE risk_assessments SET urgent_answered_at_ms = $1, urgent_answered_by = $2 WHERE case_id = $3 AND urgent_any AND urgent_answered_at_ms IS NULL")
-                        .bind(by.now_ms)
-                        .bind(format!("assessment:{}", a.id))
-                        .bind(&a.case_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                    Self::answer_urgent_needs(&mut tx, &a.case_id, by.now_ms, &format!("assessment:{}", a.id)).await?;
                 }
                 ::sqlx::query("INSERT INTO risk_assessments (id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, urgent_any, clock_id, urgent_answered_at_ms, urgent_answered_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL)")
                     .bind(&a.id)
@@ -193,7 +185,7 @@ macro_rules! impl_sql_risk_store {
                         .map(|(_, q)| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
                         .collect::<StoreResult<Vec<_>>>()?;
                     questions.sort();
-                    out.push(UrgentCase { case_id, reference, assessment_id, assessed_at_ms, questions });
+                    out.push(UrgentCase { case_id, reference, assessed_at_ms, questions });
                 }
                 Ok(out)
             }

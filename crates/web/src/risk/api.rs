@@ -173,21 +173,16 @@ async fn list_assessments(
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
     let history: History = answer!(tr, mnir_app::risk::history(&state.app, &who, &id));
-    let assessors = history.assessors.clone();
-    let clocks = answer!(tr, mnir_app::clocks::of_case(&state.app, &who, &id));
     let versions = history
         .versions
-        .into_iter()
+        .iter()
         .map(|v| {
-            let due = clocks
-                .iter()
-                .find(|c| Some(&c.id) == v.clock_id.as_ref())
-                .and_then(|c| c.due_at_ms);
-            let assessor = assessors
-                .get(&v.assessed_by)
-                .cloned()
-                .unwrap_or_else(|| v.assessed_by.clone());
-            json_of(&state, v, assessor, due)
+            json_of(
+                &state,
+                v.clone(),
+                history.assessor(v),
+                history.review_due(v),
+            )
         })
         .collect();
     Ok(Json(AssessmentListJson { versions }))
