@@ -71,6 +71,7 @@ impl RiskAssessmentRecord {
 pub struct UrgentCase {
     pub case_id: String,
     pub reference: String,
+    /// When the earliest of its open needs was found.
     pub assessed_at_ms: Timestamp,
     pub questions: Vec<UrgentQuestion>,
 }
@@ -93,7 +94,8 @@ pub trait RiskStore: Send + Sync {
     /// Every version of the case's assessment, oldest first, with notes decrypted.
     async fn assessments_of(&self, case_id: &str) -> StoreResult<Vec<RiskAssessmentRecord>>;
     /// The cases on `org_code`'s access list with urgent needs that nothing has answered yet,
-    /// oldest first, at most `limit`.
+    /// oldest first, at most `limit`, each once with every open need; read from the access rows'
+    /// `urgent_since_ms`, which raising and answering the needs keep.
     async fn urgent_cases(&self, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>>;
     /// Stores the assessments of generated cases as they are (numbered, answered, with their
     /// clock ids), in one transaction with one audit entry: the bulk path of `mnir generate`,

@@ -684,6 +684,18 @@ pub async fn tallies_equal_a_full_count_after_random_steps(db: TestDb) {
         "{drift:?}"
     );
     assert!(drift.iter().any(|d| d.table == "case_access"), "{drift:?}");
+    // So is an urgent need marked on an access row with no assessment behind it.
+    db.raw
+        .execute("UPDATE case_access SET urgent_since_ms = 1 WHERE org_code = 'IGPR'")
+        .await
+        .unwrap();
+    let drift = s.tally_drift().await.unwrap();
+    assert!(
+        drift
+            .iter()
+            .any(|d| d.table == "case_access" && d.key.contains("urgent")),
+        "{drift:?}"
+    );
     s.rebuild_tallies(&AuditActor::cli(at(5_000)))
         .await
         .unwrap();

@@ -436,6 +436,11 @@ macro_rules! impl_sql_case_store {
                 if carried != 0 {
                     drift.push(TallyDrift { table: "case_access", key: "rows whose state, county or time differ from their case's".into(), kept: carried, counted: 0 });
                 }
+                let urgent: i64 = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM case_access x WHERE x.urgent_since_ms IS DISTINCT FROM ({URGENT_SINCE})")))
+                    .fetch_one(&mut *tx).await.map_err(db_err)?;
+                if urgent != 0 {
+                    drift.push(TallyDrift { table: "case_access", key: "rows whose urgent_since_ms differs from their case's open urgent needs".into(), kept: urgent, counted: 0 });
+                }
                 tx.commit().await.map_err(db_err)?;
                 Ok(drift)
             }
@@ -445,6 +450,8 @@ macro_rules! impl_sql_case_store {
                 let carried = ::sqlx::query("UPDATE case_access SET case_state = (SELECT c.state FROM cases c WHERE c.id = case_access.case_id), case_county = (SELECT c.found_in_county FROM cases c WHERE c.id = case_access.case_id), case_notified_at_ms = (SELECT c.notified_at_ms FROM cases c WHERE c.id = case_access.case_id) WHERE EXISTS (SELECT 1 FROM cases c WHERE c.id = case_access.case_id AND (c.state <> case_access.case_state OR c.found_in_county <> case_access.case_county OR c.notified_at_ms <> case_access.case_notified_at_ms))")
                     .execute(&mut *tx).await.map_err(db_err)?
                     .rows_affected();
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("UPDATE case_access AS x SET urgent_since_ms = ({URGENT_SINCE}) WHERE x.urgent_since_ms IS DISTINCT FROM ({URGENT_SINCE})")))
+                    .execute(&mut *tx).await.map_err(db_err)?;
                 for statement in [
                     "DELETE FROM case_tallies",
                     "INSERT INTO case_tallies (org_code, county, state, n) SELECT org_code, case_county, case_state, COUNT(*) FROM case_access GROUP BY org_code, case_county, case_state",

@@ -9,6 +9,10 @@ macro_rules! impl_sql_risk_store {
             format!("{assessment_id}:{code}")
         }
 
+        /// Since when the case of the access row `x` has urgent needs nobody has answered: what
+        /// `case_access.urgent_since_ms` keeps, computed from the assessments.
+        const URGENT_SINCE: &str = "SELECT MIN(a.assessed_at_ms) FROM risk_assessments a WHERE a.case_id = x.case_id AND a.urgent_any AND a.urgent_answered_at_ms IS NULL";
+
         /// The columns of an assessment's row, in the order `assessments_of` reads them.
         const RISK_COLUMNS: &str = "id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, clock_id, urgent_answered_at_ms, urgent_answered_by";
 
@@ -19,6 +23,23 @@ macro_rules! impl_sql_risk_store {
                 ::sqlx::query("UPDATE risk_assessments SET urgent_answered_at_ms = $1, urgent_answered_by = $2 WHERE case_id = $3 AND urgent_any AND urgent_answered_at_ms IS NULL")
                     .bind(at)
                     .bind(answer)
+                    .bind(case_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                ::sqlx::query("UPDATE case_access SET urgent_since_ms = NULL WHERE case_id = $1 AND urgent_since_ms IS NOT NULL")
+                    .bind(case_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+
+            /// Marks the case's access rows as having open urgent needs since `at`, unless they
+            /// have had some since earlier.
+            async fn raise_urgent_needs(tx: &mut Tx, case_id: &str, at: Timestamp) -> StoreResult<()> {
+                ::sqlx::query("UPDATE case_access SET urgent_since_ms = $1 WHERE case_id = $2 AND (urgent_since_ms IS NULL OR urgent_since_ms > $1)")
+                    .bind(at)
                     .bind(case_id)
                     .execute(&mut **tx)
                     .await
@@ -79,6 +100,9 @@ macro_rules! impl_sql_risk_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
+                }
+                if a.urgent.iter().any(|u| u.yes) {
+                    Self::raise_urgent_needs(&mut tx, &a.case_id, a.assessed_at_ms).await?;
                 }
                 if let Some(clock) = review_clock {
                     let changes = ClockChanges { start: vec![clock.clone()], stop: REVIEW_CLOCKS.to_vec(), ..ClockChanges::default() };
@@ -156,11 +180,9 @@ macro_rules! impl_sql_risk_store {
 
             async fn urgent_cases(&self, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>> {
                 use $crate::sql::__private::mnir_domain::risk::UrgentQuestion;
-                // The partial index holds only the open needs, so this reads a handful of rows
-                // however many assessments there are.
-                // `CROSS JOIN` keeps SQLite walking the open needs first and looking each case's
-                // access up by its key, rather than walking the organisation's every case.
-                let rows: Vec<(String, String, String, Timestamp)> = ::sqlx::query_as("SELECT a.id, a.case_id, c.reference, a.assessed_at_ms FROM risk_assessments a CROSS JOIN case_access x CROSS JOIN cases c WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL AND x.case_id = a.case_id AND x.org_code = $1 AND c.id = a.case_id ORDER BY a.assessed_at_ms, a.id LIMIT $2")
+                // The organisation's access rows carry since when each case has open needs, and a
+                // partial index holds only those: one range read, whatever the country's number.
+                let rows: Vec<(String, String, Timestamp)> = ::sqlx::query_as("SELECT x.case_id, c.reference, x.urgent_since_ms FROM case_access x CROSS JOIN cases c WHERE x.org_code = $1 AND x.urgent_since_ms IS NOT NULL AND c.id = x.case_id ORDER BY x.urgent_since_ms, x.case_id LIMIT $2")
                     .bind(org_code)
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -169,22 +191,23 @@ macro_rules! impl_sql_risk_store {
                 if rows.is_empty() {
                     return Ok(Vec::new());
                 }
-                // The "yes" answers of every case listed, in one statement.
-                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT assessment_id, question FROM risk_urgent_answers WHERE answer AND assessment_id IN (");
+                // The open "yes" answers of every case listed, in one statement.
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT a.case_id, u.question FROM risk_assessments a JOIN risk_urgent_answers u ON u.assessment_id = a.id WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL AND u.answer AND a.case_id IN (");
                 let mut ids = q.separated(", ");
-                for (assessment_id, ..) in &rows {
-                    ids.push_bind(assessment_id.clone());
+                for (case_id, ..) in &rows {
+                    ids.push_bind(case_id.clone());
                 }
                 q.push(")");
                 let answers: Vec<(String, String)> = q.build_query_as().fetch_all(&self.pool).await.map_err(db_err)?;
                 let mut out = Vec::with_capacity(rows.len());
-                for (assessment_id, case_id, reference, assessed_at_ms) in rows {
+                for (case_id, reference, assessed_at_ms) in rows {
                     let mut questions = answers
                         .iter()
-                        .filter(|(id, _)| *id == assessment_id)
+                        .filter(|(id, _)| *id == case_id)
                         .map(|(_, q)| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
                         .collect::<StoreResult<Vec<_>>>()?;
                     questions.sort();
+                    questions.dedup();
                     out.push(UrgentCase { case_id, reference, assessed_at_ms, questions });
                 }
                 Ok(out)
@@ -238,6 +261,15 @@ macro_rules! impl_sql_risk_store {
                             .push_bind(note("risk_urgent_answers", id, u.question.as_str(), &u.note));
                     });
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                // The generated cases' open needs, on their access rows (the earliest per case).
+                let mut open: std::collections::BTreeMap<&str, Timestamp> = std::collections::BTreeMap::new();
+                for a in assessments.iter().filter(|a| a.urgent_answered_at_ms.is_none() && a.urgent.iter().any(|u| u.yes)) {
+                    let since = open.entry(a.case_id.as_str()).or_insert(a.assessed_at_ms);
+                    *since = (*since).min(a.assessed_at_ms);
+                }
+                for (case_id, since) in open {
+                    Self::raise_urgent_needs(&mut tx, case_id, since).await?;
                 }
                 self.append_audit(&mut tx, by, "risk.generate", "cases", &format!("count={}", assessments.len())).await?;
                 tx.commit().await.map_err(db_err)
