@@ -82,7 +82,7 @@ pub async fn save_entry(
         return Err(AppError::Invalid(
             wrong
                 .iter()
-                .map(|f| FieldIssue::new(f, invalid_message(f)))
+                .map(|f| FieldIssue::new(*f, invalid_message(f)))
                 .collect(),
         ));
     }

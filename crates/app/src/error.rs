@@ -54,14 +54,16 @@ impl Message {
 /// What is wrong with one field of a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldIssue {
-    pub field: &'static str,
+    /// The field's name as a form or the API sends it (`measures.escort.due_on` for a line of a
+    /// list).
+    pub field: std::borrow::Cow<'static, str>,
     pub message: Message,
 }
 
 impl FieldIssue {
-    pub fn new(field: &'static str, id: &'static str) -> FieldIssue {
+    pub fn new(field: impl Into<std::borrow::Cow<'static, str>>, id: &'static str) -> FieldIssue {
         FieldIssue {
-            field,
+            field: field.into(),
             message: Message::new(id),
         }
     }
@@ -112,7 +114,7 @@ impl std::fmt::Display for AppError {
         match self {
             AppError::Internal(cause) => write!(f, "internal: {cause}"),
             AppError::Invalid(fields) => {
-                let names: Vec<&str> = fields.iter().map(|i| i.field).collect();
+                let names: Vec<&str> = fields.iter().map(|i| i.field.as_ref()).collect();
                 write!(f, "invalid: {}", names.join(", "))
             }
             AppError::Forbidden(m) | AppError::Conflict(m) => {

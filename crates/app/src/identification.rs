@@ -98,7 +98,7 @@ pub async fn save_interview(
         .iter()
         .filter(|(_, note)| note.chars().count() > MAX_EVIDENCE_NOTE)
         .map(|(code, note)| FieldIssue {
-            field: "evidence",
+            field: "evidence".into(),
             message: Message::new("interview-note-too-long")
                 .with("indicator", Arg::Text(code.clone()))
                 .with("max", Arg::Number(MAX_EVIDENCE_NOTE as i64))

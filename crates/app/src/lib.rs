@@ -16,6 +16,7 @@ mod error;
 pub mod identification;
 pub mod notify;
 pub mod operator;
+pub mod plan;
 pub mod referral;
 pub mod reflection;
 pub mod risk;

@@ -107,7 +107,7 @@ pub fn validate(
         let code = code.trim().to_ascii_uppercase();
         if reference::signal(&code).is_none() {
             errors.push(FieldIssue {
-                field: "signals",
+                field: "signals".into(),
                 message: Message::new("field-signal-unknown").with("code", Arg::Text(code.clone())),
             });
         } else if !signals.contains(&code) {

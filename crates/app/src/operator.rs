@@ -21,7 +21,7 @@ fn operator(app: &App) -> AuditActor {
 
 fn refused(field: &'static str, id: &'static str, name: &'static str, value: &str) -> AppError {
     AppError::Invalid(vec![FieldIssue {
-        field,
+        field: field.into(),
         message: Message::new(id).with(name, Arg::Text(value.to_string())),
     }])
 }
@@ -537,9 +537,9 @@ mod tests {
         }
     }
 
-    fn field(e: &AppError) -> Option<&'static str> {
+    fn field(e: &AppError) -> Option<&str> {
         match e {
-            AppError::Invalid(issues) => issues.first().map(|i| i.field),
+            AppError::Invalid(issues) => issues.first().map(|i| i.field.as_ref()),
             _ => None,
         }
     }

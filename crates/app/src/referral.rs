@@ -84,7 +84,7 @@ pub async fn send_referral(
     .await?
     {
         return Err(AppError::Invalid(vec![FieldIssue {
-            field: "consent",
+            field: "consent".into(),
             message: Message::new("referral-consent-missing")
                 .with(
                     "purpose",

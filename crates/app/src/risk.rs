@@ -72,7 +72,7 @@ fn note(field: &'static str, text: &str, wrong: &mut Vec<FieldIssue>) -> String 
     let length = text.chars().count();
     if length > MAX_NOTE {
         wrong.push(FieldIssue {
-            field,
+            field: field.into(),
             message: Message::new("risk-note-too-long")
                 .with("max", Arg::Number(MAX_NOTE as i64))
                 .with("length", Arg::Number(length as i64)),
@@ -90,7 +90,7 @@ fn urgent_answers(
     for code in given.keys() {
         if UrgentQuestion::parse(code).is_none() {
             wrong.push(FieldIssue {
-                field: "urgent",
+                field: "urgent".into(),
                 message: Message::new("risk-urgent-unknown").with("code", Arg::Text(code.clone())),
             });
         }
@@ -133,7 +133,7 @@ fn domain_ratings(
     for code in given.keys() {
         if RiskDomain::parse(code).is_none() {
             wrong.push(FieldIssue {
-                field: "domains",
+                field: "domains".into(),
                 message: Message::new("risk-domain-unknown").with("code", Arg::Text(code.clone())),
             });
         }
@@ -156,7 +156,7 @@ fn domain_ratings(
                 .filter(|v| risk::RATING_RANGE.contains(v));
             if value.is_none() {
                 wrong.push(FieldIssue {
-                    field: domain.field(),
+                    field: domain.field().into(),
                     message: Message::new("risk-rating-out-of-range")
                         .with("part", Arg::Term("riskpart", part.into())),
                 });

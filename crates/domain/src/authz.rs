@@ -72,6 +72,12 @@ pub enum Action {
     /// See, in the organisation's inbox, the cases whose urgent needs nobody has answered yet
     /// (support records, behind the same firewall).
     SeeUrgentNeeds,
+    /// Draft a version of the safety and support plan, record its acknowledgements and the
+    /// services delivered (support records, behind the same firewall).
+    KeepPlan,
+    /// Read the confidential address of the person's shelter: the case workers of the case's
+    /// organisations only (not a supervisor who is not one), never a law-enforcement body.
+    SeeShelterAddress,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -279,7 +285,19 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             }
             needs(actor, WORKERS_ON_CASE)
         }
-        Action::ViewSupportRecords | Action::RecordAssessment => {
+        Action::SeeShelterAddress => {
+            let f = visible_case()?;
+            if actor.org_type == OrgType::LawEnforcement {
+                return Err(Denial::Firewall);
+            }
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: vec![Role::CaseWorker],
+                });
+            }
+            needs(actor, &[Role::CaseWorker])
+        }
+        Action::ViewSupportRecords | Action::RecordAssessment | Action::KeepPlan => {
             let f = visible_case()?;
             // The firewall: an investigating body's staff see the investigative summary only,
             // whatever roles their accounts hold.
@@ -388,6 +406,36 @@ mod tests {
         let elsewhere = facts(CaseState::PresumedVictim, AgeGroup::Adult, false, false);
         assert_eq!(
             can(&worker, Action::ViewSupportRecords, Some(&elsewhere)),
+            Err(Denial::NotVisible)
+        );
+    }
+
+    #[test]
+    fn the_shelter_address_is_for_the_case_workers_alone() {
+        let f = facts(CaseState::InAssistance, AgeGroup::Adult, true, false);
+        let worker = actor("case_worker", OrgKind::AnitpRegional, IdentifyPower::All);
+        assert_eq!(can(&worker, Action::SeeShelterAddress, Some(&f)), Ok(()));
+        assert_eq!(can(&worker, Action::KeepPlan, Some(&f)), Ok(()));
+        // A supervisor keeps the plan but does not learn where the person sleeps.
+        let supervisor = actor("supervisor", OrgKind::AnitpRegional, IdentifyPower::All);
+        assert_eq!(can(&supervisor, Action::KeepPlan, Some(&f)), Ok(()));
+        assert!(matches!(
+            can(&supervisor, Action::SeeShelterAddress, Some(&f)),
+            Err(Denial::RoleMissing { .. })
+        ));
+        let mut police = actor("case_worker", OrgKind::Other, IdentifyPower::All);
+        police.org_type = OrgType::LawEnforcement;
+        assert_eq!(
+            can(&police, Action::SeeShelterAddress, Some(&f)),
+            Err(Denial::Firewall)
+        );
+        assert_eq!(
+            can(&police, Action::KeepPlan, Some(&f)),
+            Err(Denial::Firewall)
+        );
+        let elsewhere = facts(CaseState::InAssistance, AgeGroup::Adult, false, false);
+        assert_eq!(
+            can(&worker, Action::SeeShelterAddress, Some(&elsewhere)),
             Err(Denial::NotVisible)
         );
     }

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod identification;
 pub mod jurisdiction;
 pub mod org;
+pub mod plan;
 pub mod reference;
 pub mod referral;
 pub mod reflection;

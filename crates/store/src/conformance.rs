@@ -24,6 +24,7 @@ mod cases;
 mod clocks;
 mod consent;
 mod identification;
+mod plan;
 mod reflection;
 mod risk;
 
@@ -33,6 +34,7 @@ pub use cases::*;
 pub use clocks::*;
 pub use consent::*;
 pub use identification::*;
+pub use plan::*;
 pub use reflection::*;
 pub use risk::*;
 
@@ -243,6 +245,7 @@ macro_rules! conformance_suite {
             information_and_consent_are_kept_and_withdrawn_once,
             a_reflection_period_flags_the_person_until_it_ends,
             assessments_are_versioned_with_their_notes_encrypted,
+            plans_are_versioned_acknowledged_once_with_their_texts_encrypted,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`ClockStore`], [`AuditStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`ClockStore`], [`AuditStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -16,6 +16,7 @@ mod directory;
 pub mod group_commit;
 mod identification;
 mod place;
+mod plan;
 mod referrals;
 mod reflection;
 mod risk;
@@ -32,6 +33,7 @@ pub use clocks::*;
 pub use consent::*;
 pub use directory::*;
 pub use identification::*;
+pub use plan::*;
 pub use referrals::*;
 pub use reflection::*;
 pub use risk::*;
@@ -42,7 +44,7 @@ use mnir_domain::CaseState;
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
-        IdentificationStore, ReferralStore, ReflectionStore, RiskStore, Store,
+        IdentificationStore, PlanStore, ReferralStore, ReflectionStore, RiskStore, Store,
     };
 }
 
@@ -82,6 +84,7 @@ pub trait Store:
     + ReferralStore
     + ReflectionStore
     + RiskStore
+    + PlanStore
     + ClockStore
     + AuditStore
     + 'static

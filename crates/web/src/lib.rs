@@ -14,6 +14,7 @@ mod directory;
 pub mod explain;
 pub mod identification;
 pub mod kit;
+mod plan;
 mod referral;
 mod reflection;
 mod risk;

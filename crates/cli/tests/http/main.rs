@@ -10,6 +10,7 @@ mod directory;
 mod identification;
 mod matrix;
 mod pages;
+mod plan;
 mod referral;
 mod reflection;
 mod risk;

@@ -352,6 +352,10 @@ fn version_views(
                     "risk-urgent-answered-referral",
                     &[("at", tr.datetime(at).into())],
                 ),
+                (Some(at), Some(by)) if by.starts_with("plan:") => tr.t_with(
+                    "risk-urgent-answered-plan",
+                    &[("at", tr.datetime(at).into())],
+                ),
                 (Some(at), Some(by)) if by.starts_with("case:") => tr.t_with(
                     "risk-urgent-answered-ended",
                     &[("at", tr.datetime(at).into())],

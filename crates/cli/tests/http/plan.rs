@@ -1,0 +1,310 @@
+//! The safety and support plan through the API: drafted only from a full assessment, every
+//! wrong field named, the urgent need answered by a protection measure, acknowledgements once
+//! each, services delivered against the plan, and the firewall with the shelter's address kept
+//! for the case workers alone.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use mnir_domain::{AgeGroup, CaseState};
+use serde_json::json;
+
+const ADDRESS: &str = "Strada Liliacului 12, Florești";
+
+#[tokio::test]
+async fn a_plan_is_drafted_from_the_assessment_acknowledged_and_delivered() {
+    for app in backends().await {
+        let b = app.backend;
+        let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
+        let supervisor = app.user("sup", "ANITP-CJ", "supervisor").await;
+        let police = app
+            .user("police", "IGPR", "case_worker,supervisor,investigator")
+            .await;
+        let coordinator = app.user("coord", "ANITP", "coordinator").await;
+        let token = app.token(&cw).await;
+        let (case, _) = app
+            .seed_case_as(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Planescu",
+                "RO",
+                CaseState::PresumedVictim,
+            )
+            .await;
+        let api = |method: &'static str, path: String, body: Option<serde_json::Value>| {
+            let app = &app;
+            let token = token.clone();
+            async move { app.api(method, &path, Some(&token), body).await }
+        };
+        let plan_path = format!("/api/v1/cases/{case}/plan");
+        let good = json!({
+            "review_on": "2027-01-15",
+            "measures": [{"measure": "confidential_shelter", "responsible": "Adăpostul Speranța",
+                          "due_on": "2026-11-30", "shelter_address": ADDRESS}],
+            "services": [{"type": "health", "objectives": "Consult ginecologic", "planned_end_on": "2027-01-10"}]
+        });
+        // No plan before a full assessment.
+        let early = api("POST", plan_path.clone(), Some(good.clone())).await;
+        assert_eq!(early.status, StatusCode::FORBIDDEN, "{b}: {}", early.body);
+        assert!(
+            early.body.contains("evaluări complete"),
+            "{b}: {}",
+            early.body
+        );
+
+        let urgent = api(
+            "POST",
+            format!("/api/v1/cases/{case}/risk-assessments"),
+            Some(json!({"kind": "first_contact", "urgent": {
+                "urgent_medical_need": {"answer": false},
+                "immediate_violence": {"answer": true, "note": "Amenințări"},
+                "re_trafficking_danger": {"answer": false}
+            }})),
+        )
+        .await;
+        assert_eq!(urgent.status, StatusCode::CREATED, "{b}");
+        let mut domains = serde_json::Map::new();
+        for code in [
+            "personal_safety",
+            "family_safety",
+            "re_trafficking",
+            "physical_health",
+            "mental_health",
+            "legal_situation",
+            "housing_livelihood",
+        ] {
+            domains.insert(code.into(), json!({"severity": 2, "likelihood": 2}));
+        }
+        let full = api(
+            "POST",
+            format!("/api/v1/cases/{case}/risk-assessments"),
+            Some(json!({"kind": "full", "domains": domains})),
+        )
+        .await;
+        assert_eq!(full.status, StatusCode::CREATED, "{b}");
+        let inbox = api("GET", "/api/v1/inbox".into(), None).await;
+        assert_eq!(
+            inbox.json()["urgent"]["cases"].as_array().unwrap().len(),
+            1,
+            "{b}"
+        );
+
+        // Each wrong field is named, and nothing is stored.
+        for (body, field) in [
+            (
+                json!({"review_on": "2028-01-15", "measures": good["measures"]}),
+                "review_on",
+            ),
+            (json!({"review_on": "2027-01-15"}), "measures"),
+            (
+                json!({"review_on": "2027-01-15", "measures": [{"measure": "curfew", "responsible": "x", "due_on": "2026-12-01"}]}),
+                "measures",
+            ),
+            (
+                json!({"review_on": "2027-01-15", "measures": [
+                    {"measure": "escort", "responsible": "IPJ Cluj", "due_on": "2026-12-01"},
+                    {"measure": "escort", "responsible": "IPJ Cluj", "due_on": "2026-12-02"}]}),
+                "measures.escort",
+            ),
+            (
+                json!({"review_on": "2027-01-15", "measures": [{"measure": "escort", "responsible": "IPJ Cluj", "due_on": "1 decembrie"}]}),
+                "measures.escort.due_on",
+            ),
+            (
+                json!({"review_on": "2027-01-15", "measures": [{"measure": "escort", "responsible": "IPJ", "due_on": "2026-12-01", "shelter_address": "x"}]}),
+                "measures.escort.shelter_address",
+            ),
+            (
+                json!({"review_on": "2027-01-15", "services": [{"type": "legal", "objectives": "Avocat", "planned_end_on": "2027-01-01", "status": "completed"}]}),
+                "services.legal.actual_end_on",
+            ),
+            (
+                json!({"review_on": "2027-01-15", "services": [{"type": "legal", "objectives": "Avocat", "planned_end_on": "2027-01-01", "provider_org": "NU-EXISTA"}]}),
+                "services.legal.provider_org",
+            ),
+        ] {
+            let r = api("POST", plan_path.clone(), Some(body)).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{b} {field}: {}",
+                r.body
+            );
+            let fields: Vec<String> = r.json()["error"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["field"].as_str().unwrap().to_string())
+                .collect();
+            assert!(
+                fields.contains(&field.to_string()),
+                "{b} {field}: {fields:?}"
+            );
+        }
+        assert!(app.store.plans_of(&case).await.unwrap().is_empty(), "{b}");
+
+        let created = api("POST", plan_path.clone(), Some(good.clone())).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{b}: {}", created.body);
+        let plan = created.json();
+        assert_eq!(plan["version"], 1, "{b}");
+        assert_eq!(plan["services"][0]["htcds_type"], "Health", "{b}");
+        assert_eq!(plan["services"][0]["status"], "planned", "{b}");
+        assert_eq!(plan["measures"][0]["shelter_address"], ADDRESS, "{b}");
+        let plan_id = plan["id"].as_str().unwrap().to_string();
+        // The shelter answers the urgent need.
+        let inbox = api("GET", "/api/v1/inbox".into(), None).await;
+        assert!(
+            inbox.json()["urgent"]["cases"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "{b}"
+        );
+
+        let ack_path = format!("/api/v1/cases/{case}/plan/{plan_id}/acknowledgements");
+        let verbal = api(
+            "POST",
+            ack_path.clone(),
+            Some(json!({"party": "person", "way": "verbal_with_witness", "on": "2026-11-28"})),
+        )
+        .await;
+        assert_eq!(verbal.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(verbal.body.contains("\"witness\""), "{b}: {}", verbal.body);
+        let before = api(
+            "POST",
+            ack_path.clone(),
+            Some(json!({"party": "person", "way": "signed_on_paper", "on": "2026-11-27"})),
+        )
+        .await;
+        assert_eq!(
+            before.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: the day before the draft"
+        );
+        let signed = api(
+            "POST",
+            ack_path.clone(),
+            Some(json!({"party": "person", "way": "signed_on_paper", "on": "2026-11-28"})),
+        )
+        .await;
+        assert_eq!(signed.status, StatusCode::CREATED, "{b}: {}", signed.body);
+        let again = api(
+            "POST",
+            ack_path.clone(),
+            Some(json!({"party": "person", "way": "signed_on_paper", "on": "2026-11-28"})),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{b}");
+        let elsewhere = api(
+            "POST",
+            format!("/api/v1/cases/{case}/plan/not-a-plan/acknowledgements"),
+            Some(json!({"party": "assessor", "way": "signed_on_paper", "on": "2026-11-28"})),
+        )
+        .await;
+        assert_eq!(elsewhere.status, StatusCode::NOT_FOUND, "{b}");
+
+        let delivered_path = format!("/api/v1/cases/{case}/services-delivered");
+        let unplanned = api(
+            "POST",
+            delivered_path.clone(),
+            Some(json!({"type": "legal", "delivered_on": "2026-11-28", "provider_other": "Cabinet de avocat"})),
+        )
+        .await;
+        assert_eq!(
+            unplanned.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: not in the plan"
+        );
+        let both = api(
+            "POST",
+            delivered_path.clone(),
+            Some(json!({"type": "health", "delivered_on": "2026-11-28", "provider_org": "ANITP-CJ", "provider_other": "Spitalul Județean"})),
+        )
+        .await;
+        assert_eq!(
+            both.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: one provider"
+        );
+        let future = api(
+            "POST",
+            delivered_path.clone(),
+            Some(json!({"type": "health", "delivered_on": "2026-11-29", "provider_other": "Spitalul Județean"})),
+        )
+        .await;
+        assert_eq!(
+            future.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: tomorrow"
+        );
+        let delivered = api(
+            "POST",
+            delivered_path.clone(),
+            Some(json!({"type": "health", "delivered_on": "2026-11-28", "provider_other": "Spitalul Județean", "outcome": "Tratament început"})),
+        )
+        .await;
+        assert_eq!(
+            delivered.status,
+            StatusCode::CREATED,
+            "{b}: {}",
+            delivered.body
+        );
+
+        let read = api("GET", plan_path.clone(), None).await;
+        assert_eq!(read.status, StatusCode::OK, "{b}");
+        let body = read.json();
+        assert_eq!(
+            body["versions"][0]["acknowledgements"][0]["way"], "signed_on_paper",
+            "{b}"
+        );
+        assert_eq!(
+            body["versions"][0]["acknowledgements"][0]["recorded_by"], "cw",
+            "{b}"
+        );
+        assert_eq!(body["deliveries"][0]["outcome"], "Tratament început", "{b}");
+        assert!(
+            read.body.contains(ADDRESS),
+            "{b}: the case worker reads the address"
+        );
+
+        // A supervisor keeps the plan but does not read the address; a new version keeps it.
+        let sup_token = app.token(&supervisor).await;
+        let sup_read = app.api("GET", &plan_path, Some(&sup_token), None).await;
+        assert_eq!(sup_read.status, StatusCode::OK, "{b}");
+        assert!(!sup_read.body.contains(ADDRESS), "{b}: {}", sup_read.body);
+        let mut keep = good.clone();
+        keep["measures"][0]["shelter_address"] = json!("");
+        let sup_version = app
+            .api("POST", &plan_path, Some(&sup_token), Some(keep))
+            .await;
+        assert_eq!(
+            sup_version.status,
+            StatusCode::CREATED,
+            "{b}: {}",
+            sup_version.body
+        );
+        assert!(!sup_version.body.contains(ADDRESS), "{b}");
+        let versions = app.store.plans_of(&case).await.unwrap();
+        assert_eq!(
+            versions[1].measures[0].shelter_address, ADDRESS,
+            "{b}: kept"
+        );
+
+        // The firewall: no support record for an investigating body or the coordinator.
+        for user in [&police, &coordinator] {
+            let t = app.token(user).await;
+            let r = app.api("GET", &plan_path, Some(&t), None).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{b} {}", user.login);
+            assert!(!r.body.contains(ADDRESS), "{b}");
+            let w = app
+                .api("POST", &plan_path, Some(&t), Some(good.clone()))
+                .await;
+            assert_eq!(w.status, StatusCode::FORBIDDEN, "{b} {}", user.login);
+            let d = app
+                .api("POST", &delivered_path, Some(&t), Some(json!({"type": "health", "delivered_on": "2026-11-28", "provider_other": "x"})))
+                .await;
+            assert_eq!(d.status, StatusCode::FORBIDDEN, "{b} {}", user.login);
+        }
+        assert_eq!(app.store.plans_of(&case).await.unwrap().len(), 2, "{b}");
+    }
+}
