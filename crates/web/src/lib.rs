@@ -45,6 +45,7 @@ fn pages() -> PageRoutes {
         .merge(referral::routes())
         .merge(reflection::routes())
         .merge(risk::routes())
+        .merge(plan::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

@@ -308,3 +308,233 @@ async fn a_plan_is_drafted_from_the_assessment_acknowledged_and_delivered() {
         assert_eq!(app.store.plans_of(&case).await.unwrap().len(), 2, "{b}");
     }
 }
+
+#[tokio::test]
+async fn the_plan_page_drafts_from_the_assessment_and_keeps_what_was_typed() {
+    for app in backends().await {
+        let b = app.backend;
+        let cw_user = app.user("cw", "ANITP-CJ", "case_worker").await;
+        app.user("sup", "ANITP-CJ", "supervisor").await;
+        app.user("police", "IGPR", "investigator").await;
+        let token = app.token(&cw_user).await;
+        let cw = app.login("cw").await;
+        let (case, _) = app
+            .seed_case_as(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Paginescu",
+                "RO",
+                CaseState::PresumedVictim,
+            )
+            .await;
+        let before = app.get(&format!("/cases/{case}/plan"), Some(&cw)).await;
+        assert_eq!(before.status, StatusCode::OK, "{b}");
+        assert!(
+            before.body.contains("id=\"plan-notice\""),
+            "{b}: no assessment yet"
+        );
+        assert!(!before.body.contains("id=\"draft-title\""), "{b}");
+
+        // Safety of the person high and legal situation medium: the draft starts with a
+        // confidential shelter, police protection and legal help ticked.
+        let mut domains = serde_json::Map::new();
+        for code in [
+            "family_safety",
+            "re_trafficking",
+            "physical_health",
+            "mental_health",
+            "housing_livelihood",
+        ] {
+            domains.insert(code.into(), json!({"severity": 1, "likelihood": 1}));
+        }
+        domains.insert(
+            "personal_safety".into(),
+            json!({"severity": 3, "likelihood": 3}),
+        );
+        domains.insert(
+            "legal_situation".into(),
+            json!({"severity": 2, "likelihood": 2}),
+        );
+        let full = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/risk-assessments"),
+                Some(&token),
+                Some(json!({"kind": "full", "domains": domains})),
+            )
+            .await;
+        assert_eq!(full.status, StatusCode::CREATED, "{b}");
+        let page = app.get(&format!("/cases/{case}/plan"), Some(&cw)).await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        for (field, ticked) in [
+            ("measures.confidential_shelter.include", true),
+            ("measures.police_protection.include", true),
+            ("measures.escort.include", false),
+            ("services.legal.include", true),
+            ("services.health.include", false),
+        ] {
+            let tag = format!("name=\"{field}\" value=\"yes\" checked");
+            assert_eq!(page.body.contains(&tag), ticked, "{b} {field}");
+        }
+        // Review from the assessment's clock: 30 days after a high level.
+        assert!(page.body.contains("value=\"2026-12-28\""), "{b}");
+
+        let refused = app
+            .post_form(
+                &format!("/cases/{case}/plan"),
+                &cw,
+                &[
+                    ("review_on", "2026-12-28"),
+                    ("measures.confidential_shelter.include", "yes"),
+                    (
+                        "measures.confidential_shelter.responsible",
+                        "Adăpostul Speranța",
+                    ),
+                    ("measures.confidential_shelter.shelter_address", ADDRESS),
+                    ("services.legal.include", "yes"),
+                    ("services.legal.objectives", ""),
+                    ("services.legal.planned_end_on", "2027-02-01"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            refused.body.contains("Indicați ziua."),
+            "{b}: the missing due date, in Romanian"
+        );
+        assert!(
+            refused
+                .body
+                .contains("href=\"#measures.confidential_shelter.due_on\""),
+            "{b}: the summary links to the field"
+        );
+        assert!(
+            refused.body.contains("Indicați obiectivele serviciului."),
+            "{b}"
+        );
+        assert!(
+            refused.body.contains(ADDRESS),
+            "{b}: what was typed comes back"
+        );
+        assert!(app.store.plans_of(&case).await.unwrap().is_empty(), "{b}");
+
+        let saved = app
+            .post_form(
+                &format!("/cases/{case}/plan"),
+                &cw,
+                &[
+                    ("review_on", "2026-12-28"),
+                    ("measures.confidential_shelter.include", "yes"),
+                    (
+                        "measures.confidential_shelter.responsible",
+                        "Adăpostul Speranța",
+                    ),
+                    ("measures.confidential_shelter.due_on", "2026-11-29"),
+                    ("measures.confidential_shelter.shelter_address", ADDRESS),
+                    ("measures.escort.responsible", "typed but not ticked"),
+                    ("services.legal.include", "yes"),
+                    ("services.legal.objectives", "Avocat din oficiu"),
+                    ("services.legal.planned_end_on", "2027-02-01"),
+                    ("services.legal.status", "planned"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{b}: {}", saved.body);
+        assert_eq!(saved.location(), format!("/cases/{case}/plan#version-1"));
+        let plans = app.store.plans_of(&case).await.unwrap();
+        assert_eq!(plans[0].measures.len(), 1, "{b}: only the ticked lines");
+        let page = app.get(&format!("/cases/{case}/plan"), Some(&cw)).await;
+        assert!(page.body.contains(ADDRESS), "{b}");
+        assert!(page.body.contains("Avocat din oficiu"), "{b}");
+        assert!(
+            page.body.contains(&format!(
+                "href=\"/cases/{case}?service=legal#referral-form\""
+            )),
+            "{b}: the plan opens the referral form for its service"
+        );
+        let case_page = app
+            .get(&format!("/cases/{case}?service=legal"), Some(&cw))
+            .await;
+        assert!(
+            case_page.body.contains("<option value=\"legal\" selected>"),
+            "{b}"
+        );
+        let wrong_query = app
+            .get(&format!("/cases/{case}?servce=legal"), Some(&cw))
+            .await;
+        assert_eq!(wrong_query.status, StatusCode::BAD_REQUEST, "{b}");
+
+        let ack = app
+            .post_form(
+                &format!("/cases/{case}/plan/acknowledgements"),
+                &cw,
+                &[
+                    ("plan_id", plans[0].id.as_str()),
+                    ("party", "person"),
+                    ("way", "verbal_with_witness"),
+                    ("on", "2026-11-28"),
+                    ("witness", ""),
+                ],
+            )
+            .await;
+        assert_eq!(ack.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            ack.body.contains("Numiți martorul confirmării verbale."),
+            "{b}"
+        );
+        let ack = app
+            .post_form(
+                &format!("/cases/{case}/plan/acknowledgements"),
+                &cw,
+                &[
+                    ("plan_id", plans[0].id.as_str()),
+                    ("party", "person"),
+                    ("way", "verbal_with_witness"),
+                    ("on", "2026-11-28"),
+                    ("witness", "Ioana Martor"),
+                ],
+            )
+            .await;
+        assert_eq!(ack.status, StatusCode::SEE_OTHER, "{b}");
+        let delivered = app
+            .post_form(
+                &format!("/cases/{case}/plan/deliveries"),
+                &cw,
+                &[
+                    ("type", "legal"),
+                    ("delivered_on", "2026-11-28"),
+                    ("provider_org", ""),
+                    ("provider_other", "Baroul Cluj"),
+                    ("outcome", "Prima consultație"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            delivered.status,
+            StatusCode::SEE_OTHER,
+            "{b}: {}",
+            delivered.body
+        );
+        let page = app
+            .get_lang(&format!("/cases/{case}/plan"), Some(&cw), Some("en"))
+            .await;
+        assert!(
+            page.body
+                .contains("Legal: delivered once, the latest on 28/11/2026."),
+            "{b}"
+        );
+        assert!(page.body.contains("witness Ioana Martor"), "{b}");
+
+        // The supervisor sees the plan without the address; the investigator not at all.
+        let sup = app.login("sup").await;
+        let sup_page = app.get(&format!("/cases/{case}/plan"), Some(&sup)).await;
+        assert_eq!(sup_page.status, StatusCode::OK, "{b}");
+        assert!(!sup_page.body.contains(ADDRESS), "{b}");
+        assert!(sup_page.body.contains("id=\"shelter-hidden\""), "{b}");
+        let police = app.login("police").await;
+        let police_page = app.get(&format!("/cases/{case}/plan"), Some(&police)).await;
+        assert_eq!(police_page.status, StatusCode::FORBIDDEN, "{b}");
+        assert!(!police_page.body.contains("Avocat din oficiu"), "{b}");
+    }
+}

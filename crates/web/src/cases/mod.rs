@@ -580,6 +580,7 @@ async fn render_case(
     id: &str,
     status: StatusCode,
     failed: Option<(CaseState, String, String)>,
+    service: Option<&str>,
 ) -> PageResult {
     let ctx = PageCtx::new(&state.keys, viewer, "cases");
     let tr = ctx.tr;
@@ -683,7 +684,7 @@ async fn render_case(
             mnir_domain::directory::SERVICES
                 .iter()
                 .map(|sv| (*sv, tr.term("service", sv))),
-            &[],
+            &service.into_iter().collect::<Vec<_>>(),
         ),
         clocks: crate::clocks::clock_views(&tr, &open.clocks, state.now()),
         manage_clocks: open.may.manage_clocks,
@@ -755,13 +756,31 @@ async fn render_case(
     render(viewer, status, &page, &ctx)
 }
 
+/// The case page's query: the service its referral form starts with (the plan's "refer for this
+/// service" link).
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct CaseQuery {
+    service: Option<String>,
+}
+
 async fn case_page(
     viewer: Viewer,
     State(state): State<AppState>,
     PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<CaseQuery>,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
-    render_case(&state, &viewer, user, &id, StatusCode::OK, None).await
+    render_case(
+        &state,
+        &viewer,
+        user,
+        &id,
+        StatusCode::OK,
+        None,
+        query.service.as_deref(),
+    )
+    .await
 }
 
 async fn transition_submit(
@@ -791,6 +810,7 @@ async fn transition_submit(
             &id,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some((shown, tr.t("transition-unknown-state"), reason)),
+            None,
         )
         .await;
     };
@@ -825,6 +845,7 @@ async fn transition_submit(
         &id,
         status,
         Some((to, message, reason)),
+        None,
     )
     .await
 }
