@@ -47,6 +47,14 @@ fn supports(role: Role, own: bool) -> bool {
     own && matches!(role, Role::CaseWorker | Role::Supervisor)
 }
 
+/// The shelter's confidential address: for the case workers of the case's organisations alone,
+/// not their supervisors.
+fn sees_shelter(role: Role, own: bool) -> bool {
+    own && role == Role::CaseWorker
+}
+
+const SHELTER_ADDRESS: &str = "Aleea-Adapostului-nr-3";
+
 /// A note that only the support compartment may ever show.
 const SUPPORT_NOTE: &str = "Nota-compartimentului-de-asistenta";
 
@@ -195,6 +203,137 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     risk_form.status,
                     support_expected(StatusCode::SEE_OTHER),
                     "{who}: POST /cases/{{id}}/risk"
+                );
+
+                // The plan of a presumed victim: the support compartment, and its shelter's
+                // address for the case workers alone.
+                let (planned, _) = app
+                    .seed_case_as(
+                        "RO-BN",
+                        "IGPR",
+                        AgeGroup::Adult,
+                        &family,
+                        "RO",
+                        CaseState::PresumedVictim,
+                    )
+                    .await;
+                let mut domains = serde_json::Map::new();
+                for code in [
+                    "personal_safety",
+                    "family_safety",
+                    "re_trafficking",
+                    "physical_health",
+                    "mental_health",
+                    "legal_situation",
+                    "housing_livelihood",
+                ] {
+                    domains.insert(
+                        code.into(),
+                        serde_json::json!({"severity": 2, "likelihood": 1}),
+                    );
+                }
+                let full = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{planned}/risk-assessments"),
+                        Some(&seeder_token),
+                        Some(serde_json::json!({"kind": "full", "domains": domains})),
+                    )
+                    .await;
+                assert_eq!(full.status, StatusCode::CREATED, "{who}: seeding");
+                let plan_body = serde_json::json!({
+                    "review_on": "2027-01-15",
+                    "measures": [{"measure": "confidential_shelter", "responsible": "Adăpost",
+                                  "due_on": "2026-11-30", "shelter_address": SHELTER_ADDRESS}],
+                    "services": [{"type": "health", "objectives": SUPPORT_NOTE, "planned_end_on": "2027-01-10"}]
+                });
+                let seeded = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{planned}/plan"),
+                        Some(&seeder_token),
+                        Some(plan_body.clone()),
+                    )
+                    .await;
+                assert_eq!(
+                    seeded.status,
+                    StatusCode::CREATED,
+                    "{who}: seeding the plan"
+                );
+                let plan_page = app
+                    .get(&format!("/cases/{planned}/plan"), Some(&session))
+                    .await;
+                assert_eq!(
+                    plan_page.status,
+                    support_expected(StatusCode::OK),
+                    "{who}: GET /cases/{{id}}/plan"
+                );
+                assert_eq!(
+                    plan_page.body.contains(SUPPORT_NOTE),
+                    supports(role, own),
+                    "{who}: the plan's text on its page"
+                );
+                assert_eq!(
+                    plan_page.body.contains(SHELTER_ADDRESS),
+                    sees_shelter(role, own),
+                    "{who}: the shelter's address on the plan page"
+                );
+                let plan_api = app
+                    .api(
+                        "GET",
+                        &format!("/api/v1/cases/{planned}/plan"),
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(
+                    plan_api.status,
+                    support_expected(StatusCode::OK),
+                    "{who}: GET /api/v1/cases/{{id}}/plan"
+                );
+                assert_eq!(
+                    plan_api.body.contains(SHELTER_ADDRESS),
+                    sees_shelter(role, own),
+                    "{who}: the shelter's address in the API"
+                );
+                let plan_post = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{planned}/plan"),
+                        Some(&token),
+                        Some(plan_body),
+                    )
+                    .await;
+                assert_eq!(
+                    plan_post.status,
+                    support_expected(StatusCode::CREATED),
+                    "{who}: POST /api/v1/cases/{{id}}/plan"
+                );
+                assert!(
+                    sees_shelter(role, own) || !plan_post.body.contains(SHELTER_ADDRESS),
+                    "{who}: the address in the answer to a new version"
+                );
+                let delivery = app
+                    .post_form(
+                        &format!("/cases/{planned}/plan/deliveries"),
+                        &session,
+                        &[
+                            ("type", "health"),
+                            ("delivered_on", "2026-11-28"),
+                            ("provider_other", "Spitalul Județean"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(
+                    delivery.status,
+                    support_expected(StatusCode::SEE_OTHER),
+                    "{who}: POST /cases/{{id}}/plan/deliveries"
+                );
+                let case_page = app.get(&format!("/cases/{planned}"), Some(&session)).await;
+                assert!(
+                    !case_page.body.contains(SHELTER_ADDRESS)
+                        && !case_page.body.contains(SUPPORT_NOTE),
+                    "{who}: the case page shows no plan text"
                 );
 
                 let list = app.get("/cases", Some(&session)).await;
