@@ -447,6 +447,8 @@ pub struct SyntheticBatch {
     pub cases: Vec<NewCase>,
     pub clocks: Vec<ClockRecord>,
     pub assessments: Vec<mnir_store::RiskAssessmentRecord>,
+    pub plans: Vec<mnir_store::SupportPlanRecord>,
+    pub deliveries: Vec<mnir_store::ServiceDelivery>,
 }
 
 /// Stores synthetic cases batch by batch (one transaction and one audit entry each) as they
@@ -470,13 +472,15 @@ pub async fn insert_synthetic(
                 store.seal_cases(batch.cases),
                 batch.clocks,
                 batch.assessments,
+                batch.plans,
+                batch.deliveries,
             )
         })
     };
     let mut next = batches.recv().await.map(seal);
     let mut done = 0;
     while let Some(sealing) = next.take() {
-        let (cases, clocks, assessments) = sealing
+        let (cases, clocks, assessments, plans, deliveries) = sealing
             .await
             .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
         next = batches.recv().await.map(seal);
@@ -493,6 +497,9 @@ pub async fn insert_synthetic(
         }
         app.store()
             .insert_generated_assessments(&assessments, &operator(app))
+            .await?;
+        app.store()
+            .insert_generated_plans(&plans, &deliveries, &operator(app))
             .await?;
         done += cases.len();
         inserted(done);

@@ -329,11 +329,17 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
                 .flat_map(|case| mnir_synth::running_clocks(case, &jurisdiction))
                 .collect();
             let mut assessments = Vec::new();
+            let mut plans = Vec::new();
+            let mut deliveries = Vec::new();
             let end = mnir_store::Timestamp::from_utc(mnir_synth::SERIES_END);
             for case in &cases {
                 let (versions, review) = mnir_synth::risk::assessments(case, &jurisdiction, end);
+                let (plan, delivered) =
+                    mnir_synth::plan::plans(case, &versions, &jurisdiction, end);
                 assessments.extend(versions);
                 clocks.extend(review);
+                plans.extend(plan);
+                deliveries.extend(delivered);
             }
             // The receiver is gone when the load stopped on an error: nothing more to make.
             if sender
@@ -341,6 +347,8 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
                     cases,
                     clocks,
                     assessments,
+                    plans,
+                    deliveries,
                 })
                 .is_err()
             {

@@ -13,6 +13,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+pub mod plan;
 pub mod risk;
 
 /// Victims registered per year (2019: 698, 2020: 596, 2022: about 500; 2021 and 2023–2025 are

@@ -1299,13 +1299,57 @@ async fn generated_cases_carry_assessments_with_their_review_clocks_and_notes_se
         .await
         .unwrap();
     assert!(notes > 0, "some domains carry a note");
+    // Plans drafted from those assessments, with services delivered against them.
+    let planned: Vec<String> = sqlx::query_scalar(
+        "SELECT p.case_id FROM support_plans p JOIN service_deliveries d ON d.case_id = p.case_id GROUP BY p.case_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(!planned.is_empty(), "some plans have services delivered");
+    // The texts as decrypted, to look for in the files: a claim that can fail.
+    let mut needles = vec!["Recrutorul a sunat-o".to_string()];
+    for case_id in planned.iter().take(10) {
+        let plans = mnir_store::PlanStore::plans_of(&store, case_id)
+            .await
+            .unwrap();
+        needles.push(plans[0].services[0].objectives.clone());
+        needles.extend(
+            plans[0]
+                .measures
+                .iter()
+                .map(|m| m.shelter_address.clone())
+                .filter(|a| !a.is_empty()),
+        );
+        let assessments = mnir_store::RiskStore::assessments_of(&store, case_id)
+            .await
+            .unwrap();
+        assert!(
+            assessments.iter().any(|a| a.id == plans[0].assessment_id),
+            "drafted from one of the case's assessments"
+        );
+        assert!(!plans[0].services.is_empty(), "its services read back");
+    }
+    let shelters: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM plan_measures WHERE measure = 'confidential_shelter' AND shelter_address IS NOT NULL",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(
+        shelters > 0,
+        "some plans place the person in a confidential shelter"
+    );
     store.close().await;
     let bytes = db_bytes(dir.path());
-    let needle = "Recrutorul a sunat-o".as_bytes();
-    assert!(
-        !bytes.windows(needle.len()).any(|w| w == needle),
-        "a generated note stored in clear"
-    );
+    assert!(needles.len() > 10, "{needles:?}");
+    for phrase in &needles {
+        let needle = phrase.as_bytes();
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "generated text stored in clear: {phrase}"
+        );
+    }
     let verify = mnir(&["audit", "verify", "--db", &url], None);
     assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
 }

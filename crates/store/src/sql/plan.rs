@@ -271,12 +271,63 @@ macro_rules! impl_sql_plan_store {
                 if plans.is_empty() && deliveries.is_empty() {
                     return Ok(());
                 }
+                // Many rows to a statement, as the generated cases are: a million cases' plans
+                // would otherwise be millions of round trips.
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                for p in plans {
-                    self.insert_plan_rows(&mut tx, p, p.version).await?;
+                for chunk in plans.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO support_plans (id, case_id, version, org_code, drafted_by, drafted_at_ms, assessment_id, review_on) ");
+                    q.push_values(chunk, |mut b, p| {
+                        b.push_bind(p.id.clone()).push_bind(p.case_id.clone()).push_bind(p.version).push_bind(p.org_code.clone())
+                            .push_bind(p.drafted_by.clone()).push_bind(p.drafted_at_ms).push_bind(p.assessment_id.clone()).push_bind(day_text(p.review_on));
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
-                for d in deliveries {
-                    self.insert_delivery(&mut tx, d).await?;
+                let measures: Vec<(&str, &PlanMeasure)> = plans.iter().flat_map(|p| p.measures.iter().map(move |m| (p.id.as_str(), m))).collect();
+                for chunk in measures.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO plan_measures (plan_id, measure, responsible, due_on, detail, shelter_address) ");
+                    q.push_values(chunk, |mut b, (id, m)| {
+                        let row = plan_text_row(id, m.measure.as_str());
+                        b.push_bind(id.to_string()).push_bind(m.measure.as_str())
+                            .push_bind(self.seal_text("plan_measures", "responsible", &row, &m.responsible))
+                            .push_bind(day_text(m.due_on))
+                            .push_bind(self.seal_text("plan_measures", "detail", &row, &m.detail))
+                            .push_bind(self.seal_text("plan_measures", "shelter_address", &row, &m.shelter_address));
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                let services: Vec<(&str, &PlanService)> = plans.iter().flat_map(|p| p.services.iter().map(move |s| (p.id.as_str(), s))).collect();
+                for chunk in services.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO plan_services (plan_id, service_type, provider_org, objectives, action_plan, planned_end_on, actual_end_on, status) ");
+                    q.push_values(chunk, |mut b, (id, s)| {
+                        let row = plan_text_row(id, s.service_type.as_str());
+                        b.push_bind(id.to_string()).push_bind(s.service_type.as_str()).push_bind(s.provider_org.clone())
+                            .push_bind(self.seal_text("plan_services", "objectives", &row, &s.objectives))
+                            .push_bind(self.seal_text("plan_services", "action_plan", &row, &s.action_plan))
+                            .push_bind(day_text(s.planned_end_on)).push_bind(s.actual_end_on.map(day_text)).push_bind(s.status.as_str());
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                let acks: Vec<(&str, &PlanAcknowledgement)> = plans.iter().flat_map(|p| p.acknowledgements.iter().map(move |a| (p.id.as_str(), a))).collect();
+                for chunk in acks.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO plan_acknowledgements (plan_id, party, way, acknowledged_on, witness, recorded_by, recorded_at_ms) ");
+                    q.push_values(chunk, |mut b, (id, a)| {
+                        let row = plan_text_row(id, a.party.as_str());
+                        b.push_bind(id.to_string()).push_bind(a.party.as_str()).push_bind(a.way.as_str()).push_bind(day_text(a.on))
+                            .push_bind(self.seal_text("plan_acknowledgements", "witness", &row, &a.witness))
+                            .push_bind(a.recorded_by.clone()).push_bind(a.recorded_at_ms);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                for chunk in deliveries.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO service_deliveries (id, case_id, service_type, delivered_on, provider_org, provider_other, outcome, org_code, recorded_by, recorded_at_ms) ");
+                    q.push_values(chunk, |mut b, d| {
+                        b.push_bind(d.id.clone()).push_bind(d.case_id.clone()).push_bind(d.service_type.as_str()).push_bind(day_text(d.delivered_on))
+                            .push_bind(d.provider_org.clone())
+                            .push_bind(self.seal_text("service_deliveries", "provider_other", &d.id, &d.provider_other))
+                            .push_bind(self.seal_text("service_deliveries", "outcome", &d.id, &d.outcome))
+                            .push_bind(d.org_code.clone()).push_bind(d.recorded_by.clone()).push_bind(d.recorded_at_ms);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
                 let detail = format!("plans={} deliveries={}", plans.len(), deliveries.len());
                 self.append_audit(&mut tx, by, "plan.generate", "cases", &detail).await?;
