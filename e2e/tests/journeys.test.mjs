@@ -247,6 +247,61 @@ test('a case worker asks the urgent questions and assesses the risks, each level
   await signOut(page);
 });
 
+test('a case worker drafts the safety and support plan, records its signature and a service delivered', async () => {
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  await signIn(page, 'e2e.officer');
+  await page.goto(caseUrl);
+  await Promise.all([page.waitForURL(/\/plan$/), page.click('a.button[href$="/plan"]')]);
+  await checkAccessibility(page, 'plan');
+  // The high risk to the person and the open urgent need start the draft with a shelter and
+  // police protection.
+  assert.ok(await page.isChecked('[id="measures.confidential_shelter.include"]'), 'the shelter is suggested');
+  assert.ok(await page.isChecked('[id="measures.police_protection.include"]'), 'police protection is suggested');
+  await page.fill('[id="measures.confidential_shelter.responsible"]', 'Adăpostul DGASPC Cluj');
+  await page.fill('[id="measures.confidential_shelter.due_on"]', day(1));
+  await page.fill('[id="measures.confidential_shelter.shelter_address"]', 'Strada Ascunsă 4, Florești');
+  await page.fill('[id="measures.police_protection.responsible"]', 'IPJ Cluj');
+  // The keyboard ticks a service.
+  await page.focus('[id="measures.police_protection.detail"]');
+  await tabTo(page, '[id="services.social_care.include"]');
+  await page.keyboard.press('Space');
+  await page.fill('[id="services.social_care.objectives"]', 'Reluarea legăturii cu familia.');
+  await page.fill('[id="services.social_care.planned_end_on"]', day(90));
+  await page.click('form#plan button[type=submit]');
+  await page.waitForSelector('#form-errors');
+  assert.match(await page.locator('#form-errors').innerText(), /Indicați ziua/);
+  assert.equal(await page.inputValue('[id="measures.confidential_shelter.shelter_address"]'), 'Strada Ascunsă 4, Florești', 'what was typed stays');
+  await checkAccessibility(page, 'plan with an error');
+  await page.fill('[id="measures.police_protection.due_on"]', day(2));
+  await Promise.all([page.waitForURL(/#version-1$/), page.click('form#plan button[type=submit]')]);
+  const latest = await page.locator('#version-1').innerText();
+  assert.match(latest, /Adăpost la adresă confidențială: Adăpostul DGASPC Cluj/);
+  assert.match(latest, /Strada Ascunsă 4, Florești/);
+  assert.match(latest, /Asistență socială \(planificat\)/);
+  assert.doesNotMatch(await page.locator('main').innerText(), /Nevoi urgente:/, 'the shelter answers the urgent need');
+  // The person signs the printed plan; a service is delivered against it.
+  await page.selectOption('#ack-party', 'person');
+  await page.selectOption('#ack-way', 'signed_on_paper');
+  await Promise.all([page.waitForURL(/#acknowledgements$/), page.click('form#acknowledge button')]);
+  assert.match(await page.locator('#version-1').innerText(), /persoana: semnat pe hârtie/);
+  await page.selectOption('#delivery-type', 'social_care');
+  await page.fill('#delivery-provider_other', 'Asociația Alternative Sociale');
+  await page.fill('#delivery-outcome', 'Prima întâlnire cu familia.');
+  await Promise.all([page.waitForURL(/#deliveries$/), page.click('form#deliver button')]);
+  assert.match(await page.locator('#deliveries').innerText(), /Asistență socială, de Asociația Alternative Sociale/);
+  assert.match(await page.locator('#version-1').innerText(), /Asistență socială: prestat o dată/);
+  await checkAccessibility(page, 'plan saved');
+  // The plan's service opens the referral form with it chosen.
+  await Promise.all([page.waitForURL(/service=social/), page.click('a[href*="?service=social#referral-form"]')]);
+  assert.equal(await page.inputValue('#service'), 'social');
+  await page.goto(`${BASE}/lang/en?next=${encodeURIComponent(`${new URL(caseUrl).pathname}/plan`)}`);
+  await checkLanguage(page, 'en');
+  assert.match(await page.locator('#version-1').innerText(), /Social care \(planned\)/);
+  await checkAccessibility(page, 'plan (en)');
+  await page.goto(`${BASE}/lang/ro?next=/dashboard`);
+  await signOut(page);
+});
+
 test('another organisation gets the not-found page for the case', async () => {
   await signIn(page, 'e2e.other');
   const response = await page.goto(caseUrl);
@@ -277,7 +332,7 @@ test('every page of a case worker also reads in English', async () => {
   await signIn(page, 'e2e.officer');
   await page.goto(`${BASE}/lang/en?next=/dashboard`);
   const casePath = caseUrl.replace(BASE, '');
-  for (const path of ['/dashboard', '/cases', '/cases/new', casePath, `${casePath}/interview`, `${casePath}/consent`, `${casePath}/risk`, '/inbox', '/directory', '/directory/edit']) {
+  for (const path of ['/dashboard', '/cases', '/cases/new', casePath, `${casePath}/interview`, `${casePath}/consent`, `${casePath}/risk`, `${casePath}/plan`, '/inbox', '/directory', '/directory/edit']) {
     await page.goto(`${BASE}${path}`);
     await checkLanguage(page, 'en');
     await checkAccessibility(page, `${path} (en)`);
@@ -325,6 +380,9 @@ test('on a phone the screening and the case page fit and are easy to tap', async
   await checkPhoneLayout(p, 'risk assessment');
   await checkAccessibility(p, 'risk assessment (phone)');
   await screenshot(p, 'risk-phone');
+  await p.goto(`${caseUrl}/plan`);
+  await checkPhoneLayout(p, 'plan');
+  await checkAccessibility(p, 'plan (phone)');
   await phone.close();
 });
 

@@ -29,13 +29,17 @@ pub struct MeasureInput {
     /// `escort` or `other`; each at most once.
     pub measure: String,
     /// Who carries it out.
+    #[schema(max_length = 4000)]
     pub responsible: String,
     /// By when, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub due_on: String,
     /// What it is (required for `other`).
+    #[schema(max_length = 4000)]
     pub detail: String,
     /// The shelter's confidential address (`confidential_shelter` only). Left empty by someone
     /// who may not read it, the previous version's address is kept.
+    #[schema(max_length = 4000)]
     pub shelter_address: String,
 }
 
@@ -50,11 +54,15 @@ pub struct ServiceInput {
     pub service_type: String,
     /// The organisation code of the provider, when it is one of the mechanism's (empty if not).
     pub provider_org: String,
+    #[schema(max_length = 4000)]
     pub objectives: String,
+    #[schema(max_length = 4000)]
     pub action_plan: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub planned_end_on: String,
     /// `YYYY-MM-DD`, for a service completed or cancelled; empty otherwise.
+    #[schema(format = Date)]
     pub actual_end_on: String,
     /// `planned`, `in_progress`, `completed` or `cancelled`.
     pub status: String,
@@ -65,6 +73,7 @@ pub struct ServiceInput {
 #[serde(default, deny_unknown_fields)]
 pub struct PlanInput {
     /// The day the plan is to be reviewed, `YYYY-MM-DD`: after today, within a year.
+    #[schema(format = Date)]
     pub review_on: String,
     pub measures: Vec<MeasureInput>,
     pub services: Vec<ServiceInput>,
@@ -79,8 +88,10 @@ pub struct AcknowledgementInput {
     /// `signed_on_paper` or `verbal_with_witness`.
     pub way: String,
     /// `YYYY-MM-DD`: not before the version was drafted, not in the future.
+    #[schema(format = Date)]
     pub on: String,
     /// Who witnessed a verbal acknowledgement.
+    #[schema(max_length = 4000)]
     pub witness: String,
 }
 
@@ -92,10 +103,13 @@ pub struct DeliveryInput {
     #[serde(rename = "type")]
     pub service_type: String,
     /// `YYYY-MM-DD`, not in the future.
+    #[schema(format = Date)]
     pub delivered_on: String,
     /// The organisation code of the provider; or else `provider_other`.
     pub provider_org: String,
+    #[schema(max_length = 4000)]
     pub provider_other: String,
+    #[schema(max_length = 4000)]
     pub outcome: String,
 }
 
