@@ -128,6 +128,29 @@ fn text(field: &str, value: &str, wrong: &mut Vec<FieldIssue>) -> String {
     value.to_string()
 }
 
+/// A day of a plan's line or a delivery: readable, and within the range [`plan::check_day`] allows.
+fn line_day(
+    field: &str,
+    value: &str,
+    required: bool,
+    today: NaiveDate,
+    wrong: &mut Vec<FieldIssue>,
+) -> Option<NaiveDate> {
+    let parsed = day(field, value, required, wrong)?;
+    match plan::check_day(parsed, today) {
+        Some(id) => {
+            wrong.push(FieldIssue::new(field.to_string(), id));
+            None
+        }
+        None => Some(parsed),
+    }
+}
+
+/// A code as the user sent it, cut short for an error message.
+fn echoed(code: &str) -> Arg {
+    Arg::Text(code.chars().take(40).collect())
+}
+
 /// A day as `YYYY-MM-DD`, or the issue naming its field (`required`: an empty one is one).
 fn day(field: &str, value: &str, required: bool, wrong: &mut Vec<FieldIssue>) -> Option<NaiveDate> {
     let value = value.trim();
@@ -158,7 +181,7 @@ fn known_org(
     if !known.contains(code) {
         wrong.push(FieldIssue {
             field: field.to_string().into(),
-            message: Message::new("plan-provider-unknown").with("code", Arg::Text(code.into())),
+            message: Message::new("plan-provider-unknown").with("code", echoed(code)),
         });
     }
     Some(code.to_string())
@@ -198,7 +221,7 @@ async fn keeping(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<CaseFacts
 fn measures(
     given: &[MeasureInput],
     previous: Option<&SupportPlanRecord>,
-    sees_shelter: bool,
+    today: NaiveDate,
     wrong: &mut Vec<FieldIssue>,
 ) -> Vec<PlanMeasure> {
     let mut out: Vec<PlanMeasure> = Vec::new();
@@ -206,8 +229,7 @@ fn measures(
         let Some(measure) = ProtectionMeasure::parse(&input.measure) else {
             wrong.push(FieldIssue {
                 field: "measures".into(),
-                message: Message::new("plan-measure-unknown")
-                    .with("code", Arg::Text(input.measure.clone())),
+                message: Message::new("plan-measure-unknown").with("code", echoed(&input.measure)),
             });
             continue;
         };
@@ -226,7 +248,7 @@ fn measures(
                 "plan-responsible-required",
             ));
         }
-        let due_on = day(&field("due_on"), &input.due_on, true, wrong);
+        let due_on = line_day(&field("due_on"), &input.due_on, true, today, wrong);
         let detail = text(&field("detail"), &input.detail, wrong);
         if measure == ProtectionMeasure::Other && detail.is_empty() {
             wrong.push(FieldIssue::new(
@@ -241,11 +263,9 @@ fn measures(
                 "plan-address-only-shelter",
             ));
         }
-        // Someone who may not read the address cannot have retyped it: the one known stays.
-        if measure == ProtectionMeasure::ConfidentialShelter
-            && shelter_address.is_empty()
-            && !sees_shelter
-        {
+        // An address left empty keeps the one known: someone who may not read it cannot have
+        // retyped it, and a case worker need not. A shelter that moved is given its new one.
+        if measure == ProtectionMeasure::ConfidentialShelter && shelter_address.is_empty() {
             shelter_address = previous
                 .and_then(|p| p.measures.iter().find(|m| m.measure == measure))
                 .map(|m| m.shelter_address.clone())
@@ -278,7 +298,7 @@ fn services(
             wrong.push(FieldIssue {
                 field: "services".into(),
                 message: Message::new("plan-service-unknown")
-                    .with("code", Arg::Text(input.service_type.clone())),
+                    .with("code", echoed(&input.service_type)),
             });
             continue;
         };
@@ -299,8 +319,20 @@ fn services(
             ));
         }
         let action_plan = text(&field("action_plan"), &input.action_plan, wrong);
-        let planned_end_on = day(&field("planned_end_on"), &input.planned_end_on, true, wrong);
-        let actual_end_on = day(&field("actual_end_on"), &input.actual_end_on, false, wrong);
+        let planned_end_on = line_day(
+            &field("planned_end_on"),
+            &input.planned_end_on,
+            true,
+            today,
+            wrong,
+        );
+        let actual_end_on = line_day(
+            &field("actual_end_on"),
+            &input.actual_end_on,
+            false,
+            today,
+            wrong,
+        );
         let status = if input.status.trim().is_empty() {
             Some(ServiceStatus::Planned)
         } else {
@@ -358,7 +390,7 @@ pub async fn record(
     if let Some(id) = review_on.and_then(|d| plan::check_review_date(d, today)) {
         wrong.push(FieldIssue::new("review_on", id));
     }
-    let measures = measures(&input.measures, previous.as_ref(), sees_shelter, &mut wrong);
+    let measures = measures(&input.measures, previous.as_ref(), today, &mut wrong);
     let services = services(&input.services, &orgs, today, &mut wrong);
     if input.measures.is_empty() && input.services.is_empty() {
         wrong.push(FieldIssue::new("measures", "plan-empty"));
@@ -379,7 +411,20 @@ pub async fn record(
         services,
         acknowledgements: Vec::new(),
     };
-    match store.record_plan(&plan, facts.state, &who.by).await {
+    let open: Vec<_> = assessments.iter().flat_map(|a| a.urgent_open()).collect();
+    let answers = plan::answers_needs(
+        &open,
+        &plan.measures.iter().map(|m| m.measure).collect::<Vec<_>>(),
+        &plan
+            .services
+            .iter()
+            .map(|s| s.service_type)
+            .collect::<Vec<_>>(),
+    );
+    match store
+        .record_plan(&plan, answers, facts.state, &who.by)
+        .await
+    {
         Ok(version) => {
             plan.version = version;
             if !sees_shelter {
@@ -410,8 +455,7 @@ pub async fn acknowledge(
     plan_id: &str,
     input: &AcknowledgementInput,
 ) -> AppResult<PlanAcknowledgement> {
-    let facts = crate::cases::facts(app, who, case_id).await?;
-    can(&who.actor(), Action::KeepPlan, Some(&facts))?;
+    keeping(app, who, case_id).await?;
     let plans = app.store().plans_of(case_id).await?;
     let Some(plan) = plans.iter().find(|p| p.id == plan_id) else {
         return Err(AppError::NotFound);
@@ -495,8 +539,9 @@ pub async fn deliver(
         }
         Some(_) => {}
     }
-    let delivered_on = day("delivered_on", &input.delivered_on, true, &mut wrong);
-    if delivered_on.is_some_and(|d| d > today(app, who)) {
+    let today = today(app, who);
+    let delivered_on = line_day("delivered_on", &input.delivered_on, true, today, &mut wrong);
+    if delivered_on.is_some_and(|d| d > today) {
         wrong.push(FieldIssue::new("delivered_on", "plan-delivered-future"));
     }
     let provider_org = known_org("provider_org", &input.provider_org, &orgs, &mut wrong);

@@ -189,6 +189,53 @@ pub fn check_service_dates(
     }
 }
 
+/// Whether a plan with these measures and services answers every one of the open urgent needs
+/// (mnir.md §8): danger of violence or of re-trafficking by a protection measure against it, an
+/// urgent medical need by a health service, a child without a carer by social care. A plan that
+/// leaves one need unanswered answers none: the banner stays until all are.
+pub fn answers_needs(
+    open: &[UrgentQuestion],
+    measures: &[ProtectionMeasure],
+    services: &[SupportType],
+) -> bool {
+    use ProtectionMeasure as M;
+    let has = |wanted: &[ProtectionMeasure]| measures.iter().any(|m| wanted.contains(m));
+    !open.is_empty()
+        && open.iter().all(|q| match q {
+            UrgentQuestion::ViolenceDanger => has(&[
+                M::ConfidentialShelter,
+                M::PoliceProtection,
+                M::WitnessProtection,
+                M::Escort,
+            ]),
+            UrgentQuestion::ReTraffickingDanger => has(&[
+                M::ConfidentialShelter,
+                M::PoliceProtection,
+                M::WitnessProtection,
+                M::PhoneChange,
+            ]),
+            UrgentQuestion::MedicalNeed => services.contains(&SupportType::Health),
+            UrgentQuestion::ChildWithoutCarer => services.contains(&SupportType::SocialCare),
+        })
+}
+
+/// How far from today a plan's day may lie: a year back (a line recorded after the fact), five
+/// years ahead.
+pub const DAYS_BACK: i64 = 366;
+pub const DAYS_AHEAD: i64 = 5 * 366;
+
+/// What is wrong with a day of a plan's line or a delivery, as a message id.
+pub fn check_day(day: NaiveDate, today: NaiveDate) -> Option<&'static str> {
+    let days = (day - today).num_days();
+    if days < -DAYS_BACK {
+        Some("plan-date-too-early")
+    } else if days > DAYS_AHEAD {
+        Some("plan-date-too-late")
+    } else {
+        None
+    }
+}
+
 /// The longest a plan may wait for its review: a year.
 pub const LONGEST_REVIEW_DAYS: i64 = 366;
 
@@ -277,6 +324,58 @@ mod tests {
             ]
         );
         assert_eq!(services, vec![SupportType::Health, SupportType::Legal]);
+    }
+
+    #[test]
+    fn a_plan_answers_the_urgent_needs_only_when_it_answers_each() {
+        use ProtectionMeasure as M;
+        use UrgentQuestion as Q;
+        assert!(answers_needs(&[Q::ViolenceDanger], &[M::Escort], &[]));
+        assert!(!answers_needs(&[Q::ViolenceDanger], &[M::PhoneChange], &[]));
+        assert!(answers_needs(
+            &[Q::ReTraffickingDanger],
+            &[M::PhoneChange],
+            &[]
+        ));
+        assert!(!answers_needs(
+            &[Q::MedicalNeed],
+            &[M::ConfidentialShelter],
+            &[]
+        ));
+        assert!(answers_needs(
+            &[Q::MedicalNeed],
+            &[],
+            &[SupportType::Health]
+        ));
+        assert!(!answers_needs(
+            &[Q::MedicalNeed, Q::ChildWithoutCarer],
+            &[],
+            &[SupportType::Health]
+        ));
+        assert!(answers_needs(
+            &[Q::MedicalNeed, Q::ChildWithoutCarer],
+            &[M::Other],
+            &[SupportType::Health, SupportType::SocialCare]
+        ));
+        assert!(
+            !answers_needs(&[], &[M::Escort], &[]),
+            "nothing open, nothing answered"
+        );
+    }
+
+    #[test]
+    fn a_day_lies_between_a_year_back_and_five_years_ahead() {
+        let today = day("2026-12-02");
+        assert_eq!(
+            check_day(day("2025-11-30"), today),
+            Some("plan-date-too-early")
+        );
+        assert_eq!(check_day(day("2025-12-01"), today), None);
+        assert_eq!(check_day(day("2031-12-01"), today), None);
+        assert_eq!(
+            check_day(day("2031-12-31"), today),
+            Some("plan-date-too-late")
+        );
     }
 
     #[test]

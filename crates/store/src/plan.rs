@@ -96,11 +96,13 @@ pub struct ServiceDelivery {
 pub trait PlanStore: Send + Sync {
     /// Records a new version of the case's plan, in one transaction: checks the case is still in
     /// `seen_state` (`StaleState` otherwise), numbers the version, stores its measures and
-    /// services with their texts encrypted, and, when the plan sets a protection measure, marks
-    /// the case's open urgent needs answered by it. Returns the version's number.
+    /// services with their texts encrypted, and, when `answers_urgent` (the plan answers each of
+    /// them, [`mnir_domain::plan::answers_needs`]), marks the case's open urgent needs answered by
+    /// it. Returns the version's number.
     async fn record_plan(
         &self,
         plan: &SupportPlanRecord,
+        answers_urgent: bool,
         seen_state: CaseState,
         by: &AuditActor,
     ) -> StoreResult<i64>;

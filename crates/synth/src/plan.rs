@@ -94,11 +94,20 @@ pub fn plans(
     if !rng.gen_bool(if kept { 0.85 } else { 0.3 }) {
         return (Vec::new(), Vec::new());
     }
+    // A plan is kept while the case stays where a plan may be kept: up to the first step after the
+    // assessment into another state (a closure), or now.
+    let kept_until = case
+        .history
+        .iter()
+        .find(|h| h.at_ms > full.assessed_at_ms && !plan::may_plan(h.to))
+        .map_or(now, |h| h.at_ms);
     let drafted_at = Timestamp::from_utc(
-        (full.assessed_at_ms.to_utc() + Duration::hours(rng.gen_range(2..96))).min(now.to_utc()),
+        (full.assessed_at_ms.to_utc() + Duration::hours(rng.gen_range(2..96)))
+            .min(kept_until.to_utc()),
     );
     let drafted_on = jurisdiction.local_date(drafted_at.to_utc());
-    let today = jurisdiction.local_date(now.to_utc());
+    // Nothing is delivered or ended after the plan stopped being kept.
+    let today = jurisdiction.local_date(kept_until.to_utc());
     let (mut measures, mut services) = plan::suggested(&full.ratings(), &[]);
     if services.is_empty() {
         services.push(SupportType::SocialCare);
@@ -130,7 +139,7 @@ pub fn plans(
             },
         })
         .collect();
-    let ended_case = matches!(case.state, CaseState::Returned | CaseState::Closed);
+    let ended_case = kept_until < now;
     let provider = mnir_store::answering_org(&case.access);
     let mut deliveries = Vec::new();
     let plan_services: Vec<PlanService> = services
@@ -287,8 +296,18 @@ mod tests {
                     None
                 );
             }
+            let kept_until = case
+                .history
+                .iter()
+                .find(|h| h.at_ms > full.assessed_at_ms && !plan::may_plan(h.to))
+                .map_or(end, |h| h.at_ms);
+            assert!(
+                plan.drafted_at_ms <= kept_until,
+                "drafted while a plan may be kept"
+            );
+            let last_day = rules.local_date(kept_until.to_utc());
             for d in &deliveries {
-                assert!(d.delivered_on >= drafted_on && d.delivered_on <= today);
+                assert!(d.delivered_on >= drafted_on && d.delivered_on <= last_day);
                 assert!(
                     plan.services
                         .iter()

@@ -309,9 +309,54 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     support_expected(StatusCode::CREATED),
                     "{who}: POST /api/v1/cases/{{id}}/plan"
                 );
-                assert!(
-                    sees_shelter(role, own) || !plan_post.body.contains(SHELTER_ADDRESS),
+                assert_eq!(
+                    plan_post.body.contains(SHELTER_ADDRESS),
+                    sees_shelter(role, own),
                     "{who}: the address in the answer to a new version"
+                );
+                let plan_id = seeded.json()["id"].as_str().unwrap().to_string();
+                let ack = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{planned}/plan/{plan_id}/acknowledgements"),
+                        Some(&token),
+                        Some(serde_json::json!({"party": "person", "way": "signed_on_paper", "on": "2026-11-28"})),
+                    )
+                    .await;
+                assert_eq!(
+                    ack.status,
+                    support_expected(StatusCode::CREATED),
+                    "{who}: POST /api/v1/cases/{{id}}/plan/{{plan_id}}/acknowledgements"
+                );
+                let ack_form = app
+                    .post_form(
+                        &format!("/cases/{planned}/plan/acknowledgements"),
+                        &session,
+                        &[
+                            ("plan_id", plan_id.as_str()),
+                            ("party", "assessor"),
+                            ("way", "signed_on_paper"),
+                            ("on", "2026-11-28"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(
+                    ack_form.status,
+                    support_expected(StatusCode::SEE_OTHER),
+                    "{who}: POST /cases/{{id}}/plan/acknowledgements"
+                );
+                let delivered = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{planned}/services-delivered"),
+                        Some(&token),
+                        Some(serde_json::json!({"type": "health", "delivered_on": "2026-11-28", "provider_other": "Spitalul Județean"})),
+                    )
+                    .await;
+                assert_eq!(
+                    delivered.status,
+                    support_expected(StatusCode::CREATED),
+                    "{who}: POST /api/v1/cases/{{id}}/services-delivered"
                 );
                 let delivery = app
                     .post_form(

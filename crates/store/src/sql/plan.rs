@@ -117,7 +117,7 @@ macro_rules! impl_sql_plan_store {
 
         #[async_trait]
         impl PlanStore for $store {
-            async fn record_plan(&self, p: &SupportPlanRecord, seen_state: mnir_domain::CaseState, by: &AuditActor) -> StoreResult<i64> {
+            async fn record_plan(&self, p: &SupportPlanRecord, answers_urgent: bool, seen_state: mnir_domain::CaseState, by: &AuditActor) -> StoreResult<i64> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 Self::lock_case_in_state(&mut tx, &p.case_id, seen_state).await?;
                 let version: i64 = ::sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM support_plans WHERE case_id = $1")
@@ -126,8 +126,8 @@ macro_rules! impl_sql_plan_store {
                     .await
                     .map_err(db_err)?;
                 self.insert_plan_rows(&mut tx, p, version).await?;
-                // A protection measure is what an urgent need asks for (mnir.md §8).
-                if !p.measures.is_empty() {
+                // The plan answers the needs the use case found it answers (mnir.md §8).
+                if answers_urgent {
                     Self::answer_urgent_needs(&mut tx, &p.case_id, by.now_ms, &format!("plan:{}", p.id)).await?;
                 }
                 let detail = format!("plan={} version={version} measures={} services={}", p.id, p.measures.len(), p.services.len());

@@ -109,6 +109,8 @@ struct PlanPageView {
     version_errors: Vec<FieldError>,
     ack_errors: Vec<FieldError>,
     delivery_errors: Vec<FieldError>,
+    /// Each refused field's message, by the field's name, shown beside it.
+    field_errors: BTreeMap<String, String>,
     latest: Option<VersionView>,
     shelter_hidden: bool,
     /// The acknowledgement form of the latest version: its id, the title, and the choices.
@@ -256,14 +258,14 @@ fn version_view(
                 ("witness", a.witness.clone().into()),
                 ("who", page.plan.login(&a.recorded_by).into()),
             ];
-            tr.t_with(
-                if a.witness.is_empty() {
-                    "plan-ack-line"
-                } else {
-                    "plan-ack-line-witness"
-                },
-                &args,
-            )
+            // A generated or imported acknowledgement names no account that recorded it.
+            let id = match (a.witness.is_empty(), a.recorded_by.is_empty()) {
+                (true, false) => "plan-ack-line",
+                (false, false) => "plan-ack-line-witness",
+                (true, true) => "plan-ack-line-unnamed",
+                (false, true) => "plan-ack-line-witness-unnamed",
+            };
+            tr.t_with(id, &args)
         })
         .collect();
     VersionView {
@@ -577,6 +579,19 @@ async fn render_page(
         outcome: typed(delivery_typed, "outcome"),
         draft: may_keep.then(|| draft_fields(&tr, &page, version_typed, &version_errors)),
         earlier,
+        field_errors: version_errors
+            .iter()
+            .chain(&ack_errors)
+            .chain(&delivery_errors)
+            .fold(BTreeMap::new(), |mut all, e| {
+                all.entry(e.field.clone())
+                    .and_modify(|m: &mut String| {
+                        m.push(' ');
+                        m.push_str(&e.message);
+                    })
+                    .or_insert_with(|| e.message.clone());
+                all
+            }),
         version_errors,
         ack_errors,
         delivery_errors,
