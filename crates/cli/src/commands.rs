@@ -604,6 +604,15 @@ async fn run_server(
             .await
             .map_err(|e| usage(format!("cannot write the anchor {}: {e}", path.display())))?;
     }
+    // Ctrl+C by hand, SIGTERM from systemd or a container runtime: both end the server cleanly,
+    // with its last checkpoint. Their handlers are in place before the port is bound, so a signal
+    // sent as soon as the port answers stops the server rather than killing it.
+    use tokio::signal::unix::{SignalKind, signal};
+    let listening_for = |kind: SignalKind| {
+        signal(kind).map_err(|e| usage(format!("cannot listen for signals: {e}")))
+    };
+    let mut interrupt = listening_for(SignalKind::interrupt())?;
+    let mut terminate = listening_for(SignalKind::terminate())?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;
@@ -661,19 +670,10 @@ async fn run_server(
         listener,
         mnir_web::router(state),
         rules.connections.clone(),
-        // Ctrl+C by hand, SIGTERM from systemd or a container runtime: both end the server
-        // cleanly, with its last checkpoint.
-        async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut term) => {
-                    tokio::select! {
-                        _ = tokio::signal::ctrl_c() => {}
-                        _ = term.recv() => {}
-                    }
-                }
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
+        async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
         },
     )

@@ -697,9 +697,10 @@ async fn postgres_needs_a_key_file_and_then_works_like_sqlite() {
     assert!(stdout(&o).contains("on postgres"));
     let o = mnir(&["audit", "verify", "--db", &url, "--key-file", key], None);
     assert_eq!(o.status.code(), Some(0));
-    // The 64 organisations, then one entry for the batch of cases and one for its assessments.
+    // The 64 organisations, then one entry for the batch of cases, one for its assessments and
+    // one for its plans.
     assert!(
-        stdout(&o).starts_with("audit log intact: 66 entries"),
+        stdout(&o).starts_with("audit log intact: 67 entries"),
         "{}",
         stdout(&o)
     );

@@ -63,18 +63,7 @@ async fn a_plan_is_drafted_from_the_assessment_acknowledged_and_delivered() {
         )
         .await;
         assert_eq!(urgent.status, StatusCode::CREATED, "{b}");
-        let mut domains = serde_json::Map::new();
-        for code in [
-            "personal_safety",
-            "family_safety",
-            "re_trafficking",
-            "physical_health",
-            "mental_health",
-            "legal_situation",
-            "housing_livelihood",
-        ] {
-            domains.insert(code.into(), json!({"severity": 2, "likelihood": 2}));
-        }
+        let domains = adult_domains(2, 2);
         let full = api(
             "POST",
             format!("/api/v1/cases/{case}/risk-assessments"),
@@ -347,16 +336,7 @@ async fn the_plan_page_drafts_from_the_assessment_and_keeps_what_was_typed() {
 
         // Safety of the person high and legal situation medium: the draft starts with a
         // confidential shelter, police protection and legal help ticked.
-        let mut domains = serde_json::Map::new();
-        for code in [
-            "family_safety",
-            "re_trafficking",
-            "physical_health",
-            "mental_health",
-            "housing_livelihood",
-        ] {
-            domains.insert(code.into(), json!({"severity": 1, "likelihood": 1}));
-        }
+        let mut domains = adult_domains(1, 1);
         domains.insert(
             "personal_safety".into(),
             json!({"severity": 3, "likelihood": 3}),
@@ -579,18 +559,7 @@ async fn a_plan_answers_the_urgent_needs_only_once_it_answers_each() {
         )
         .await;
         assert_eq!(first.status, StatusCode::CREATED, "{b}");
-        let mut domains = serde_json::Map::new();
-        for code in [
-            "personal_safety",
-            "family_safety",
-            "re_trafficking",
-            "physical_health",
-            "mental_health",
-            "legal_situation",
-            "housing_livelihood",
-        ] {
-            domains.insert(code.into(), json!({"severity": 1, "likelihood": 1}));
-        }
+        let domains = adult_domains(1, 1);
         let full = post(
             format!("/api/v1/cases/{case}/risk-assessments"),
             json!({"kind": "full", "domains": domains}),

@@ -624,18 +624,7 @@ async fn support_records_stay_behind_the_firewall() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{b}");
-        let mut domains = serde_json::Map::new();
-        for code in [
-            "personal_safety",
-            "family_safety",
-            "re_trafficking",
-            "physical_health",
-            "mental_health",
-            "legal_situation",
-            "housing_livelihood",
-        ] {
-            domains.insert(code.into(), json!({"severity": 3, "likelihood": 3}));
-        }
+        let domains = adult_domains(3, 3);
         let full = app
             .api(
                 "POST",

@@ -567,3 +567,25 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The seven domains asked of an adult, each rated `severity` × `likelihood` with no note, as the
+/// risk assessment API takes them.
+pub fn adult_domains(severity: i64, likelihood: i64) -> serde_json::Map<String, serde_json::Value> {
+    [
+        "personal_safety",
+        "family_safety",
+        "re_trafficking",
+        "physical_health",
+        "mental_health",
+        "legal_situation",
+        "housing_livelihood",
+    ]
+    .into_iter()
+    .map(|code| {
+        (
+            code.to_string(),
+            serde_json::json!({"severity": severity, "likelihood": likelihood}),
+        )
+    })
+    .collect()
+}
