@@ -767,6 +767,7 @@ urgent-immediate_violence = Immediate danger of violence
 urgent-re_trafficking_danger = Danger of being re-trafficked
 urgent-child_without_carer = A child without a carer
 denial-firewall = Support records are not shown to an investigating body; it sees the investigative summary.
+denial-no-disclosure = No disclosure in force covers these support records for your organisation.
 inbox-urgent = Urgent needs
 inbox-urgent-more = More than { $count } cases have unanswered urgent needs; the { $count } waiting longest are listed.
 inbox-urgent-count = { $count ->

@@ -778,6 +778,7 @@ urgent-immediate_violence = Pericol imediat de violență
 urgent-re_trafficking_danger = Pericol de re-traficare
 urgent-child_without_carer = Un copil fără îngrijitor
 denial-firewall = Înregistrările de asistență nu sunt arătate unui organ de anchetă; acesta vede rezumatul pentru anchetă.
+denial-no-disclosure = Nicio dezvăluire în vigoare nu acoperă aceste înregistrări de asistență pentru organizația dumneavoastră.
 inbox-urgent = Nevoi urgente
 inbox-urgent-more = Peste { $count } de cazuri au nevoi urgente fără răspuns; sunt listate cele { $count } care așteaptă de cel mai mult timp.
 inbox-urgent-count = { $count ->

@@ -367,6 +367,27 @@ pub async fn users(app: &App, who: &Who<'_>) -> AppResult<Vec<User>> {
 
 /// Every organisation. Their names and codes are public routing data, shown wherever a case
 /// names an organisation.
+/// The logins of these accounts by id, each read once; an account gone is named by its id, and
+/// an empty id (a generated record's) is left out.
+pub(crate) async fn logins<'a>(
+    app: &App,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> AppResult<std::collections::BTreeMap<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for id in ids {
+        if id.is_empty() || out.contains_key(id) {
+            continue;
+        }
+        let login = app
+            .store()
+            .user_by_id(id)
+            .await?
+            .map_or_else(|| id.to_string(), |u| u.login);
+        out.insert(id.to_string(), login);
+    }
+    Ok(out)
+}
+
 pub async fn organisations(app: &App) -> AppResult<Vec<Organisation>> {
     Ok(app.store().list_organisations().await?)
 }

@@ -14,6 +14,7 @@ pub mod consent;
 pub mod directory;
 mod error;
 pub mod identification;
+pub mod justice;
 pub mod notify;
 pub mod operator;
 pub mod plan;

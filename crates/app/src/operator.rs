@@ -34,6 +34,9 @@ pub struct NewOrganisation<'a> {
     pub kind: OrgKind,
     pub county: Option<&'a str>,
     pub identify_power: IdentifyPower,
+    /// An investigating body (outside the support compartment); a law-enforcement body always
+    /// is, whatever is asked.
+    pub investigates: bool,
 }
 
 /// An organisation whose code, name and county were checked; [`save_organisation`] takes
@@ -72,6 +75,7 @@ impl NewOrganisation<'_> {
             county: self.county.map(str::to_string),
             identify_power: self.identify_power,
             active: true,
+            investigates: self.investigates || self.org_type == OrgType::LawEnforcement,
         }))
     }
 }
@@ -560,6 +564,7 @@ mod tests {
             kind: OrgKind::Other,
             county,
             identify_power: IdentifyPower::None,
+            investigates: false,
         };
         let ok = org(" ong-x ", " X ", Some("RO-CJ")).check().expect("valid");
         assert_eq!(ok.code(), "ONG-X");

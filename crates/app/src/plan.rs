@@ -114,7 +114,7 @@ pub struct DeliveryInput {
 }
 
 /// A text as written, or the issue naming its field.
-fn text(field: &str, value: &str, wrong: &mut Vec<FieldIssue>) -> String {
+pub(crate) fn text(field: &str, value: &str, wrong: &mut Vec<FieldIssue>) -> String {
     let value = crate::text::trimmed(value);
     let length = value.chars().count();
     if length > MAX_TEXT {
@@ -147,12 +147,17 @@ fn line_day(
 }
 
 /// A code as the user sent it, cut short for an error message.
-fn echoed(code: &str) -> Arg {
+pub(crate) fn echoed(code: &str) -> Arg {
     Arg::Text(code.chars().take(40).collect())
 }
 
 /// A day as `YYYY-MM-DD`, or the issue naming its field (`required`: an empty one is one).
-fn day(field: &str, value: &str, required: bool, wrong: &mut Vec<FieldIssue>) -> Option<NaiveDate> {
+pub(crate) fn day(
+    field: &str,
+    value: &str,
+    required: bool,
+    wrong: &mut Vec<FieldIssue>,
+) -> Option<NaiveDate> {
     let value = value.trim();
     if value.is_empty() {
         if required {
@@ -188,7 +193,7 @@ fn known_org(
 }
 
 /// The jurisdiction's calendar day now.
-fn today(app: &App, who: &Who<'_>) -> NaiveDate {
+pub(crate) fn today(app: &App, who: &Who<'_>) -> NaiveDate {
     app.jurisdiction().local_date(who.now().to_utc())
 }
 
@@ -618,21 +623,14 @@ async fn read_of(
             m.shelter_address.clear();
         }
     }
-    let ids: BTreeSet<&str> = versions
+    let ids = versions
         .iter()
         .flat_map(|v| {
             std::iter::once(v.drafted_by.as_str())
                 .chain(v.acknowledgements.iter().map(|a| a.recorded_by.as_str()))
         })
-        .chain(deliveries.iter().map(|d| d.recorded_by.as_str()))
-        .filter(|id| !id.is_empty())
-        .collect();
-    let mut logins = BTreeMap::new();
-    for id in ids {
-        if let Some(user) = store.user_by_id(id).await? {
-            logins.insert(id.to_string(), user.login);
-        }
-    }
+        .chain(deliveries.iter().map(|d| d.recorded_by.as_str()));
+    let logins = crate::accounts::logins(app, ids).await?;
     Ok(PlanRead {
         versions,
         deliveries,

@@ -356,19 +356,8 @@ async fn with_assessors(
     versions: Vec<RiskAssessmentRecord>,
     clocks: &[mnir_store::ClockRecord],
 ) -> AppResult<History> {
-    let mut assessors = BTreeMap::new();
-    for v in &versions {
-        if v.assessed_by.is_empty() || assessors.contains_key(&v.assessed_by) {
-            continue;
-        }
-        // An account gone is named by its id.
-        let login = app
-            .store()
-            .user_by_id(&v.assessed_by)
-            .await?
-            .map_or_else(|| v.assessed_by.clone(), |u| u.login);
-        assessors.insert(v.assessed_by.clone(), login);
-    }
+    let assessors =
+        crate::accounts::logins(app, versions.iter().map(|v| v.assessed_by.as_str())).await?;
     let review_due = clocks
         .iter()
         .filter(|c| versions.iter().any(|v| v.clock_id.as_ref() == Some(&c.id)))

@@ -98,6 +98,7 @@ pub async fn org_add(
     county: Option<&str>,
     kind: &str,
     identifies: &str,
+    investigates: bool,
 ) -> anyhow::Result<ExitCode> {
     let org_type: OrgType = org_type
         .parse()
@@ -111,6 +112,7 @@ pub async fn org_add(
         kind,
         county,
         identify_power,
+        investigates,
     }
     .check()
     .map_err(refusal)?;
@@ -124,13 +126,18 @@ pub async fn org_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     for o in mnir_app::accounts::organisations(&operator_app(store)).await? {
         println!(
-            "{:<12} {:<30} {:<16} {:<6} {:<13} {}{}",
+            "{:<12} {:<30} {:<16} {:<6} {:<13} {}{}{}",
             o.code,
             o.org_type.as_str(),
             o.kind.as_str(),
             o.county.as_deref().unwrap_or("-"),
             o.identify_power.as_str(),
             o.name,
+            if o.investigates {
+                " (investigates)"
+            } else {
+                ""
+            },
             if o.active { "" } else { " (disabled)" }
         );
     }

@@ -250,6 +250,10 @@ enum OrgCommand {
         /// Authority to take identification decisions: none, children_only or all.
         #[arg(long, default_value = "none")]
         identifies: String,
+        /// An investigating body (e.g. a labour inspectorate): its staff see the investigative
+        /// summary, never a support record without a disclosure. Law enforcement always is.
+        #[arg(long)]
+        investigates: bool,
     },
     /// List organisations.
     List {
@@ -558,6 +562,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     county,
                     kind,
                     identifies,
+                    investigates,
                 },
         } => {
             org_add(
@@ -568,6 +573,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 county.as_deref(),
                 &kind,
                 &identifies,
+                investigates,
             )
             .await
         }

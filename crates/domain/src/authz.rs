@@ -16,6 +16,9 @@ pub struct Actor {
     /// The HTCDS type of the actor's organisation (immigration sees the no-removal flags).
     pub org_type: OrgType,
     pub identify_power: IdentifyPower,
+    /// The actor's organisation is an investigating body (police, prosecutors, labour
+    /// inspectors): its staff stay outside the support compartment whatever their roles.
+    pub investigates: bool,
     pub roles: RoleSet,
 }
 
@@ -28,6 +31,9 @@ pub struct CaseFacts {
     pub org_has_access: bool,
     /// The actor recorded the notification themself.
     pub created_by_actor: bool,
+    /// A disclosure in force names the actor's organisation as its recipient. The use case that
+    /// checked the disclosures sets it; the store always answers `false`.
+    pub disclosed_to_org: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +82,27 @@ pub enum Action {
     /// services delivered (support records, behind the same firewall).
     KeepPlan,
     /// Read the confidential address of the person's shelter: the case workers of the case's
-    /// organisations only (not a supervisor who is not one), never a law-enforcement body.
+    /// organisations only (not a supervisor who is not one), never an investigating body.
     SeeShelterAddress,
+    /// Read the criminal-justice track and the investigative summary (reference, state,
+    /// trafficking status, proceedings, non-punishment flags, contact organisation): the case's
+    /// organisations' case workers, supervisors, identification officers and investigators,
+    /// and the investigators of an organisation a disclosure in force names.
+    ViewJusticeTrack,
+    /// Record proceedings, hearings and non-punishment flags: the case's organisations' case
+    /// workers, supervisors and investigators.
+    KeepJusticeTrack,
+    /// Read the support records a disclosure in force covers: the investigators of its
+    /// recipient organisation.
+    ReadDisclosed,
+    /// Record a disclosure of support records, or end one early: those who hold the support
+    /// compartment (as [`Action::KeepPlan`]).
+    RecordDisclosure,
+    /// Read a case's disclosure register: the compartment's holders and ANITP's coordinators.
+    ViewDisclosureRegister,
+    /// Read the register of disclosures across cases: a supervisor for the organisation's cases,
+    /// an ANITP coordinator for every case, an investigator for those made to the organisation.
+    ListDisclosures,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -96,6 +121,8 @@ pub enum Denial {
     IdentificationPowerChildrenOnly,
     /// Support records are not shown to an investigating body (mnir.md §9).
     Firewall,
+    /// An investigating body reads a support record only through a disclosure in force.
+    NoDisclosure,
 }
 
 /// Which cases an actor may see, as a filter the store turns into SQL. The flags are alternatives
@@ -139,13 +166,28 @@ const NOTIFYING_ROLES: &[Role] = &[
     Role::Investigator,
 ];
 
+/// Who reads the criminal-justice track of a case their organisation is on.
+const JUSTICE_READERS: &[Role] = &[
+    Role::CaseWorker,
+    Role::Supervisor,
+    Role::IdentificationOfficer,
+    Role::Investigator,
+];
+/// Who records proceedings, hearings and non-punishment flags.
+const JUSTICE_KEEPERS: &[Role] = &[Role::CaseWorker, Role::Supervisor, Role::Investigator];
+
+/// An ANITP coordinator: the national, pseudonymised view.
+fn anitp_coordinator(actor: &Actor) -> bool {
+    actor.roles.contains(Role::Coordinator)
+        && matches!(
+            actor.org_kind,
+            OrgKind::AnitpCentral | OrgKind::AnitpRegional
+        )
+}
+
 pub fn case_scope(actor: &Actor) -> CaseScope {
     CaseScope {
-        national: actor.roles.contains(Role::Coordinator)
-            && matches!(
-                actor.org_kind,
-                OrgKind::AnitpCentral | OrgKind::AnitpRegional
-            ),
+        national: anitp_coordinator(actor),
         organisation: actor
             .roles
             .any(ORG_CASE_ROLES)
@@ -280,14 +322,14 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             }
         }
         Action::SeeUrgentNeeds => {
-            if actor.org_type == OrgType::LawEnforcement {
+            if actor.investigates {
                 return Err(Denial::Firewall);
             }
             needs(actor, WORKERS_ON_CASE)
         }
         Action::SeeShelterAddress => {
             let f = visible_case()?;
-            if actor.org_type == OrgType::LawEnforcement {
+            if actor.investigates {
                 return Err(Denial::Firewall);
             }
             if !f.org_has_access {
@@ -301,7 +343,7 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             let f = visible_case()?;
             // The firewall: an investigating body's staff see the investigative summary only,
             // whatever roles their accounts hold.
-            if actor.org_type == OrgType::LawEnforcement {
+            if actor.investigates {
                 return Err(Denial::Firewall);
             }
             if !f.org_has_access {
@@ -310,6 +352,72 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
                 });
             }
             needs(actor, WORKERS_ON_CASE)
+        }
+        Action::ViewJusticeTrack => {
+            if facts.is_some_and(|f| f.disclosed_to_org) && actor.roles.contains(Role::Investigator)
+            {
+                return Ok(());
+            }
+            let f = visible_case()?;
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: JUSTICE_READERS.to_vec(),
+                });
+            }
+            needs(actor, JUSTICE_READERS)
+        }
+        Action::KeepJusticeTrack => {
+            let f = visible_case()?;
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: JUSTICE_KEEPERS.to_vec(),
+                });
+            }
+            needs(actor, JUSTICE_KEEPERS)
+        }
+        Action::ReadDisclosed => match facts {
+            Some(f) if f.disclosed_to_org => needs(actor, &[Role::Investigator]),
+            Some(f) if sees(actor, f) => Err(Denial::NoDisclosure),
+            _ => Err(Denial::NotVisible),
+        },
+        Action::RecordDisclosure => {
+            let f = visible_case()?;
+            if actor.investigates {
+                return Err(Denial::Firewall);
+            }
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: WORKERS_ON_CASE.to_vec(),
+                });
+            }
+            needs(actor, WORKERS_ON_CASE)
+        }
+        Action::ViewDisclosureRegister => {
+            let f = visible_case()?;
+            if anitp_coordinator(actor) {
+                return Ok(());
+            }
+            if actor.investigates {
+                return Err(Denial::Firewall);
+            }
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: WORKERS_ON_CASE.to_vec(),
+                });
+            }
+            needs(actor, WORKERS_ON_CASE)
+        }
+        Action::ListDisclosures => {
+            if anitp_coordinator(actor)
+                || actor.roles.contains(Role::Supervisor) && !actor.investigates
+                || actor.roles.contains(Role::Investigator) && actor.investigates
+            {
+                Ok(())
+            } else {
+                Err(Denial::RoleMissing {
+                    needed: vec![Role::Supervisor, Role::Coordinator, Role::Investigator],
+                })
+            }
         }
         Action::ManageClocks => {
             let f = visible_case()?;
@@ -335,6 +443,7 @@ mod tests {
             org_kind: kind,
             org_type: OrgType::CentralGovernmentOrganisation,
             identify_power: power,
+            investigates: false,
             roles: roles.parse().unwrap(),
         }
     }
@@ -366,6 +475,7 @@ mod tests {
             age_group: age,
             org_has_access: access,
             created_by_actor: own,
+            disclosed_to_org: false,
         }
     }
 
@@ -381,6 +491,7 @@ mod tests {
             IdentifyPower::All,
         );
         police.org_type = OrgType::LawEnforcement;
+        police.investigates = true;
         assert_eq!(
             can(&police, Action::ViewSupportRecords, Some(&f)),
             Err(Denial::Firewall)
@@ -425,6 +536,7 @@ mod tests {
         ));
         let mut police = actor("case_worker", OrgKind::Other, IdentifyPower::All);
         police.org_type = OrgType::LawEnforcement;
+        police.investigates = true;
         assert_eq!(
             can(&police, Action::SeeShelterAddress, Some(&f)),
             Err(Denial::Firewall)
@@ -561,6 +673,108 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_investigating_body_of_any_type_stays_outside_the_support_compartment() {
+        let f = facts(CaseState::InAssistance, AgeGroup::Adult, true, false);
+        // A labour inspectorate is a central-government body, not law enforcement, and still
+        // investigates.
+        let mut inspector = actor(
+            "case_worker,supervisor,investigator",
+            OrgKind::Other,
+            IdentifyPower::None,
+        );
+        inspector.investigates = true;
+        for action in [
+            Action::ViewSupportRecords,
+            Action::KeepPlan,
+            Action::SeeShelterAddress,
+            Action::RecordDisclosure,
+            Action::ViewDisclosureRegister,
+        ] {
+            assert_eq!(
+                can(&inspector, action, Some(&f)),
+                Err(Denial::Firewall),
+                "{action:?}"
+            );
+        }
+        assert_eq!(
+            can(&inspector, Action::SeeUrgentNeeds, None),
+            Err(Denial::Firewall)
+        );
+        // The justice track is theirs as much as the support workers'.
+        assert_eq!(can(&inspector, Action::ViewJusticeTrack, Some(&f)), Ok(()));
+        assert_eq!(can(&inspector, Action::KeepJusticeTrack, Some(&f)), Ok(()));
+        assert_eq!(
+            can(&inspector, Action::ReadDisclosed, Some(&f)),
+            Err(Denial::NoDisclosure)
+        );
+    }
+
+    #[test]
+    fn a_disclosure_opens_the_summary_and_the_records_to_its_recipients_investigators_only() {
+        let mut investigator = actor("investigator", OrgKind::Other, IdentifyPower::All);
+        investigator.investigates = true;
+        let elsewhere = facts(CaseState::InAssistance, AgeGroup::Adult, false, false);
+        assert_eq!(
+            can(&investigator, Action::ViewJusticeTrack, Some(&elsewhere)),
+            Err(Denial::NotVisible)
+        );
+        assert_eq!(
+            can(&investigator, Action::ReadDisclosed, Some(&elsewhere)),
+            Err(Denial::NotVisible)
+        );
+        let disclosed = CaseFacts {
+            disclosed_to_org: true,
+            ..elsewhere
+        };
+        assert_eq!(
+            can(&investigator, Action::ViewJusticeTrack, Some(&disclosed)),
+            Ok(())
+        );
+        assert_eq!(
+            can(&investigator, Action::ReadDisclosed, Some(&disclosed)),
+            Ok(())
+        );
+        // The disclosure is to investigators: not to the organisation's other staff, and it
+        // opens neither the case page nor its support pages.
+        assert!(can(&investigator, Action::ViewCase, Some(&disclosed)).is_err());
+        assert!(can(&investigator, Action::ViewSupportRecords, Some(&disclosed)).is_err());
+        let mut clerk = actor("case_worker", OrgKind::Other, IdentifyPower::All);
+        clerk.investigates = true;
+        assert!(can(&clerk, Action::ReadDisclosed, Some(&disclosed)).is_err());
+        assert!(can(&clerk, Action::ViewJusticeTrack, Some(&disclosed)).is_err());
+    }
+
+    #[test]
+    fn the_disclosure_register_is_for_the_compartment_and_anitp() {
+        let f = facts(CaseState::InAssistance, AgeGroup::Adult, true, false);
+        let supervisor = actor("supervisor", OrgKind::Other, IdentifyPower::None);
+        assert_eq!(
+            can(&supervisor, Action::ViewDisclosureRegister, Some(&f)),
+            Ok(())
+        );
+        assert_eq!(can(&supervisor, Action::RecordDisclosure, Some(&f)), Ok(()));
+        assert_eq!(can(&supervisor, Action::ListDisclosures, None), Ok(()));
+        let coordinator = actor("coordinator", OrgKind::AnitpCentral, IdentifyPower::All);
+        let national = facts(CaseState::InAssistance, AgeGroup::Adult, false, false);
+        assert_eq!(
+            can(
+                &coordinator,
+                Action::ViewDisclosureRegister,
+                Some(&national)
+            ),
+            Ok(())
+        );
+        assert_eq!(can(&coordinator, Action::ListDisclosures, None), Ok(()));
+        // Reading the register is not recording in it.
+        assert!(can(&coordinator, Action::RecordDisclosure, Some(&national)).is_err());
+        let screener = actor("screener", OrgKind::Other, IdentifyPower::None);
+        assert!(can(&screener, Action::ListDisclosures, None).is_err());
+        let mut police_supervisor = actor("supervisor", OrgKind::Other, IdentifyPower::All);
+        police_supervisor.investigates = true;
+        assert!(can(&police_supervisor, Action::ListDisclosures, None).is_err());
+    }
+
     fn any_roles() -> impl Strategy<Value = RoleSet> {
         proptest::sample::subsequence(Role::ALL.to_vec(), 1..=4).prop_map(RoleSet::new)
     }
@@ -571,9 +785,11 @@ mod tests {
             roles in any_roles(), access: bool, own: bool, s in 0usize..10, t in 0usize..10, child: bool
         ) {
             let a = Actor { user_id: "u".into(), org_code: "O".into(), org_kind: OrgKind::AnitpCentral, org_type: OrgType::CentralGovernmentOrganisation,
-                identify_power: IdentifyPower::All, roles };
+                identify_power: IdentifyPower::All, investigates: false, roles };
             let f = facts(CaseState::ALL[s], if child { AgeGroup::Child } else { AgeGroup::Adult }, access, own);
-            for action in [Action::ViewIdentity, Action::ViewNotes, Action::Transition { to: CaseState::ALL[t] }] {
+            for action in [Action::ViewIdentity, Action::ViewNotes, Action::Transition { to: CaseState::ALL[t] },
+                Action::ViewJusticeTrack, Action::KeepJusticeTrack, Action::ReadDisclosed, Action::RecordDisclosure,
+                Action::ViewDisclosureRegister] {
                 if can(&a, action, Some(&f)).is_ok() {
                     prop_assert!(can(&a, Action::ViewCase, Some(&f)).is_ok());
                 }

@@ -12,6 +12,8 @@ pub struct OrgSpec {
     pub kind: OrgKind,
     pub county: Option<String>,
     pub identify_power: IdentifyPower,
+    /// An investigating body, outside the support compartment (mnir.md §9).
+    pub investigates: bool,
 }
 
 fn spec(code: &str, name: &str, org_type: OrgType, power: IdentifyPower) -> OrgSpec {
@@ -22,6 +24,7 @@ fn spec(code: &str, name: &str, org_type: OrgType, power: IdentifyPower) -> OrgS
         kind: OrgKind::Other,
         county: None,
         identify_power: power,
+        investigates: org_type == OrgType::LawEnforcement,
     }
 }
 
@@ -89,12 +92,17 @@ pub fn romanian_organisations() -> Vec<OrgSpec> {
             OrgType::LawEnforcement,
             IdentifyPower::All,
         ),
-        spec(
-            "IM",
-            "Inspecția Muncii",
-            OrgType::CentralGovernmentOrganisation,
-            IdentifyPower::None,
-        ),
+        // Labour inspectors detect and investigate labour exploitation: an investigating body
+        // although a central-government one.
+        OrgSpec {
+            investigates: true,
+            ..spec(
+                "IM",
+                "Inspecția Muncii",
+                OrgType::CentralGovernmentOrganisation,
+                IdentifyPower::None,
+            )
+        },
         spec(
             "MAE",
             "Ministerul Afacerilor Externe",
@@ -125,6 +133,12 @@ mod tests {
             IdentifyPower::ChildrenOnly
         );
         assert_eq!(code("IM").identify_power, IdentifyPower::None);
+        for investigating in ["IGPR", "IGPF", "DIICOT", "IM"] {
+            assert!(code(investigating).investigates, "{investigating}");
+        }
+        for support in ["ANITP", "ANITP-CJ", "DGASPC-IF", "IGI", "MAE"] {
+            assert!(!code(support).investigates, "{support}");
+        }
         let mut codes: Vec<&str> = orgs.iter().map(|o| o.code.as_str()).collect();
         codes.sort();
         codes.dedup();

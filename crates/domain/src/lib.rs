@@ -12,6 +12,7 @@ pub mod defaults;
 pub mod directory;
 pub mod identification;
 pub mod jurisdiction;
+pub mod justice;
 pub mod org;
 pub mod plan;
 pub mod reference;

@@ -16,6 +16,9 @@ pub struct Organisation {
     pub county: Option<String>,
     pub identify_power: IdentifyPower,
     pub active: bool,
+    /// An investigating body (police, prosecutors, labour inspectors): its staff stay outside
+    /// the support compartment (mnir.md §9). Always so for `LawEnforcement`.
+    pub investigates: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +52,7 @@ impl User {
             org_kind: self.org.kind,
             org_type: self.org.org_type,
             identify_power: self.org.identify_power,
+            investigates: self.org.investigates,
             roles: self.roles.clone(),
         }
     }
@@ -129,6 +133,7 @@ impl From<mnir_domain::defaults::OrgSpec> for Organisation {
             county: spec.county,
             identify_power: spec.identify_power,
             active: true,
+            investigates: spec.investigates,
         }
     }
 }

@@ -24,6 +24,7 @@ mod cases;
 mod clocks;
 mod consent;
 mod identification;
+mod justice;
 mod plan;
 mod reflection;
 mod risk;
@@ -34,6 +35,7 @@ pub use cases::*;
 pub use clocks::*;
 pub use consent::*;
 pub use identification::*;
+pub use justice::*;
 pub use plan::*;
 pub use reflection::*;
 pub use risk::*;
@@ -71,6 +73,7 @@ pub fn org(code: &str, kind: OrgKind, county: Option<&str>) -> Organisation {
         kind,
         county: county.map(str::to_string),
         identify_power: IdentifyPower::All,
+        investigates: false,
         active: true,
     }
 }
@@ -246,6 +249,7 @@ macro_rules! conformance_suite {
             a_reflection_period_flags_the_person_until_it_ends,
             assessments_are_versioned_with_their_notes_encrypted,
             plans_are_versioned_acknowledged_once_with_their_texts_encrypted,
+            the_justice_track_and_disclosures_are_kept_with_their_texts_encrypted,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

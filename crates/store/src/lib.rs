@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`ClockStore`], [`AuditStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -15,6 +15,7 @@ mod consent;
 mod directory;
 pub mod group_commit;
 mod identification;
+mod justice;
 mod place;
 mod plan;
 mod referrals;
@@ -33,6 +34,7 @@ pub use clocks::*;
 pub use consent::*;
 pub use directory::*;
 pub use identification::*;
+pub use justice::*;
 pub use plan::*;
 pub use referrals::*;
 pub use reflection::*;
@@ -44,7 +46,8 @@ use mnir_domain::CaseState;
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
-        IdentificationStore, PlanStore, ReferralStore, ReflectionStore, RiskStore, Store,
+        IdentificationStore, JusticeStore, PlanStore, ReferralStore, ReflectionStore, RiskStore,
+        Store,
     };
 }
 
@@ -85,6 +88,7 @@ pub trait Store:
     + ReflectionStore
     + RiskStore
     + PlanStore
+    + JusticeStore
     + ClockStore
     + AuditStore
     + 'static

@@ -30,6 +30,7 @@ mod clocks;
 mod consent;
 mod directory;
 mod identification;
+mod justice;
 mod plan;
 mod referrals;
 mod reflection;
@@ -143,6 +144,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_reflection_store!($store, $db);
             $crate::impl_sql_risk_store!($store, $db);
             $crate::impl_sql_plan_store!($store, $db);
+            $crate::impl_sql_justice_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

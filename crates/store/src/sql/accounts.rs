@@ -5,10 +5,11 @@
 macro_rules! impl_sql_account_store {
     ($store:ty, $db:ty) => {
         const ORG_COLUMNS: &str =
-            "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active";
+            "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates";
         /// An account's columns, in the order `user_from` reads them, and the tables they come
         /// from (`users u` with its organisation and confirmed second factor).
-        const USER_COLUMNS: &str = "u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, tf.confirmed_at_ms";
+        const USER_COLUMNS: &str = "u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates, tf.confirmed_at_ms";
+        const USER_COLUMN_COUNT: usize = 15;
         const USER_TABLES: &str = "users u JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL";
 
         fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
@@ -21,6 +22,7 @@ macro_rules! impl_sql_account_store {
                 county: row.try_get::<Option<String>, _>(offset + 4).map_err(db_err)?,
                 identify_power: parse_column("organisations.identify_power", &g(5)?)?,
                 active: row.try_get::<bool, _>(offset + 6).map_err(db_err)?,
+                investigates: row.try_get::<bool, _>(offset + 7).map_err(db_err)?,
             })
         }
 
@@ -33,7 +35,7 @@ macro_rules! impl_sql_account_store {
                 active: row.try_get(4).map_err(db_err)?,
                 failed_logins: row.try_get(5).map_err(db_err)?,
                 org: org_from(row, 6)?,
-                two_factor_since: row.try_get(13).map_err(db_err)?,
+                two_factor_since: row.try_get(USER_COLUMN_COUNT - 1).map_err(db_err)?,
             })
         }
 
@@ -114,7 +116,7 @@ macro_rules! impl_sql_account_store {
 
             async fn upsert_organisation(&self, org: &Organisation, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                ::sqlx::query("INSERT INTO organisations (code, name, org_type, kind, county, identify_power, active, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO UPDATE SET name = excluded.name, org_type = excluded.org_type, kind = excluded.kind, county = excluded.county, identify_power = excluded.identify_power, active = excluded.active")
+                ::sqlx::query("INSERT INTO organisations (code, name, org_type, kind, county, identify_power, active, created_at_ms, investigates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO UPDATE SET name = excluded.name, org_type = excluded.org_type, kind = excluded.kind, county = excluded.county, identify_power = excluded.identify_power, active = excluded.active, investigates = excluded.investigates")
                     .bind(&org.code)
                     .bind(&org.name)
                     .bind(org.org_type.as_str())
@@ -123,6 +125,7 @@ macro_rules! impl_sql_account_store {
                     .bind(org.identify_power.as_str())
                     .bind(org.active)
                     .bind(by.now_ms)
+                    .bind(org.investigates)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -276,13 +279,15 @@ macro_rules! impl_sql_account_store {
                     .map_err(db_err)?;
                 let Some(row) = row else { return Ok(None) };
                 let g = |i: usize| row.try_get::<Timestamp, _>(i).map_err(db_err);
+                // The session's columns come after the account's.
+                let at = |i: usize| USER_COLUMN_COUNT + i;
                 let session = session_from((
-                    row.try_get(14).map_err(db_err)?,
-                    row.try_get(15).map_err(db_err)?,
-                    g(16)?,
-                    g(17)?,
-                    g(18)?,
-                    row.try_get(19).map_err(db_err)?,
+                    row.try_get(at(0)).map_err(db_err)?,
+                    row.try_get(at(1)).map_err(db_err)?,
+                    g(at(2))?,
+                    g(at(3))?,
+                    g(at(4))?,
+                    row.try_get(at(5)).map_err(db_err)?,
                 ))?;
                 Ok(Some((session, user_from(&row)?)))
             }

@@ -628,6 +628,7 @@ macro_rules! impl_sql_case_store {
                         age_group: parse_column("cases.age_group", &age)?,
                         org_has_access,
                         created_by_actor,
+                        disclosed_to_org: false,
                     })
                 })
                 .transpose()

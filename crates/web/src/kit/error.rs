@@ -121,6 +121,7 @@ pub fn denial_message(tr: &Tr, denial: &Denial) -> String {
         Denial::NoIdentificationPower => tr.t("denial-no-identification-power"),
         Denial::IdentificationPowerChildrenOnly => tr.t("denial-children-only"),
         Denial::Firewall => tr.t("denial-firewall"),
+        Denial::NoDisclosure => tr.t("denial-no-disclosure"),
     }
 }
 
