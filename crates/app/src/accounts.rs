@@ -344,6 +344,8 @@ pub struct Menu {
     pub catalogues: bool,
     pub inbox: bool,
     pub no_removal: bool,
+    /// The register of disclosures of support records.
+    pub disclosures: bool,
 }
 
 pub fn menu(user: &User) -> Menu {
@@ -356,6 +358,7 @@ pub fn menu(user: &User) -> Menu {
         catalogues: may(Action::ManageCatalogues),
         inbox: may(Action::WorkInbox),
         no_removal: may(Action::SeeNoRemovalFlags),
+        disclosures: may(Action::ListDisclosures),
     }
 }
 
@@ -365,13 +368,11 @@ pub async fn users(app: &App, who: &Who<'_>) -> AppResult<Vec<User>> {
     Ok(app.store().list_users().await?)
 }
 
-/// Every organisation. Their names and codes are public routing data, shown wherever a case
-/// names an organisation.
 /// The logins of these accounts by id, each read once; an account gone is named by its id, and
 /// an empty id (a generated record's) is left out.
-pub(crate) async fn logins<'a>(
+pub(crate) async fn logins(
     app: &App,
-    ids: impl IntoIterator<Item = &'a str>,
+    ids: Vec<&str>,
 ) -> AppResult<std::collections::BTreeMap<String, String>> {
     let mut out = std::collections::BTreeMap::new();
     for id in ids {
@@ -388,6 +389,8 @@ pub(crate) async fn logins<'a>(
     Ok(out)
 }
 
+/// Every organisation. Their names and codes are public routing data, shown wherever a case
+/// names an organisation.
 pub async fn organisations(app: &App) -> AppResult<Vec<Organisation>> {
     Ok(app.store().list_organisations().await?)
 }

@@ -83,6 +83,10 @@ pub struct Permissions {
     /// Read the support compartment (risk assessments): behind the firewall.
     pub view_support: bool,
     pub record_assessment: bool,
+    /// Read the criminal-justice track and the investigative summary.
+    pub view_justice: bool,
+    /// Read the case's register of disclosures of support records.
+    pub view_disclosures: bool,
 }
 
 /// A step from the case's state, and whether the actor may take it.
@@ -208,6 +212,8 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
         record_reflection: allowed(Action::RecordReflection),
         view_support: allowed(Action::ViewSupportRecords),
         record_assessment: allowed(Action::RecordAssessment),
+        view_justice: allowed(Action::ViewJusticeTrack),
+        view_disclosures: allowed(Action::ViewDisclosureRegister),
     };
     let detail = app
         .store()

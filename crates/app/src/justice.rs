@@ -298,7 +298,8 @@ pub async fn read(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<JusticeR
                         .iter()
                         .flat_map(|(p, _)| p.iter().map(|p| p.drafted_by.as_str())),
                 )
-        }));
+        }))
+        .collect();
     let logins = crate::accounts::logins(app, ids).await?;
     Ok(JusticeRead {
         may_keep: can(&actor, Action::KeepJusticeTrack, Some(&facts)).is_ok()
@@ -508,14 +509,15 @@ pub async fn record_proceeding(
 }
 
 /// Brings proceedings up to date (the court, the outcome, the measures ordered…); the audit
-/// entry names what changed.
+/// entry names what changed. Returns them with the logins of who recorded them and their
+/// hearings.
 pub async fn update_proceeding(
     app: &App,
     who: &Who<'_>,
     case_id: &str,
     proceeding_id: &str,
     input: &ProceedingInput,
-) -> AppResult<ProceedingRecord> {
+) -> AppResult<(ProceedingRecord, BTreeMap<String, String>)> {
     keeping(app, who, case_id).await?;
     let Some(current) = app
         .store()
@@ -564,7 +566,16 @@ pub async fn update_proceeding(
         .update_proceeding(&updated, &changed.join(","), &who.by)
         .await
     {
-        Ok(()) => Ok(updated),
+        Ok(()) => {
+            let logins = crate::accounts::logins(
+                app,
+                std::iter::once(updated.recorded_by.as_str())
+                    .chain(updated.hearings.iter().map(|h| h.recorded_by.as_str()))
+                    .collect(),
+            )
+            .await?;
+            Ok((updated, logins))
+        }
         Err(StoreError::NotFound) => Err(AppError::NotFound),
         Err(e) => Err(e.into()),
     }
@@ -704,9 +715,12 @@ pub async fn disclosures(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<D
     };
     let logins = crate::accounts::logins(
         app,
-        disclosures.iter().flat_map(|(d, _)| {
-            std::iter::once(d.recorded_by.as_str()).chain(d.ended_by.as_deref())
-        }),
+        disclosures
+            .iter()
+            .flat_map(|(d, _)| {
+                std::iter::once(d.recorded_by.as_str()).chain(d.ended_by.as_deref())
+            })
+            .collect(),
     )
     .await?;
     Ok(DisclosuresPage {

@@ -629,7 +629,8 @@ async fn read_of(
             std::iter::once(v.drafted_by.as_str())
                 .chain(v.acknowledgements.iter().map(|a| a.recorded_by.as_str()))
         })
-        .chain(deliveries.iter().map(|d| d.recorded_by.as_str()));
+        .chain(deliveries.iter().map(|d| d.recorded_by.as_str()))
+        .collect();
     let logins = crate::accounts::logins(app, ids).await?;
     Ok(PlanRead {
         versions,

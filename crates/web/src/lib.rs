@@ -14,6 +14,7 @@ mod directory;
 pub mod explain;
 pub mod identification;
 pub mod kit;
+mod justice;
 mod plan;
 mod referral;
 mod reflection;
@@ -46,6 +47,7 @@ fn pages() -> PageRoutes {
         .merge(reflection::routes())
         .merge(risk::routes())
         .merge(plan::routes())
+        .merge(justice::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

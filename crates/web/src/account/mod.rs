@@ -455,6 +455,8 @@ struct AdminOrgRow {
     org_type: String,
     county: String,
     identifies: String,
+    /// An investigating body, outside the support compartment.
+    investigates: bool,
     active: bool,
     /// The administrator's own organisation offers no button: they would lock themselves out.
     own: bool,
@@ -494,6 +496,7 @@ async fn admin_orgs(viewer: Viewer, State(state): State<AppState>) -> PageResult
             org_type: tr.term("orgtype", o.org_type.as_str()),
             county: o.county.as_deref().map(county_name).unwrap_or_default(),
             identifies: tr.term("identify", o.identify_power.as_str()),
+            investigates: o.investigates,
             active: o.active,
             own: o.code == user.org.code,
         })

@@ -564,6 +564,9 @@ struct CasePage {
     reflection: Option<crate::reflection::ReflectionView>,
     urgent_banner: Option<String>,
     risk: Option<crate::risk::RiskPanelView>,
+    /// Links to the criminal-justice track and to the case's disclosure register.
+    justice_link: bool,
+    disclosures_link: bool,
     interview_link: bool,
     decision: Option<crate::identification::DecisionForm>,
     typed_reason: String,
@@ -666,6 +669,8 @@ async fn render_case(
         reflection,
         urgent_banner,
         risk,
+        justice_link: open.may.view_justice,
+        disclosures_link: open.may.view_disclosures,
         case_id: s.id.clone(),
         referrals: open
             .referrals

@@ -120,7 +120,7 @@ fn acknowledgement_json(a: PlanAcknowledgement, login: String) -> Acknowledgemen
     }
 }
 
-fn plan_json(p: SupportPlanRecord, login: &dyn Fn(&str) -> String, sees_shelter: bool) -> PlanJson {
+pub(crate) fn plan_json(p: SupportPlanRecord, login: &dyn Fn(&str) -> String, sees_shelter: bool) -> PlanJson {
     PlanJson {
         drafted_by: login(&p.drafted_by),
         id: p.id,
@@ -168,7 +168,7 @@ fn plan_json(p: SupportPlanRecord, login: &dyn Fn(&str) -> String, sees_shelter:
     }
 }
 
-fn delivery_json(d: ServiceDelivery, login: String) -> DeliveryJson {
+pub(crate) fn delivery_json(d: ServiceDelivery, login: String) -> DeliveryJson {
     DeliveryJson {
         id: d.id,
         service_type: d.service_type.as_str().into(),

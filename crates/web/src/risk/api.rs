@@ -76,7 +76,7 @@ fn review_date(state: &AppState, due: Timestamp) -> String {
         .to_string()
 }
 
-fn json_of(
+pub(crate) fn json_of(
     state: &AppState,
     v: RiskAssessmentRecord,
     assessor: String,
