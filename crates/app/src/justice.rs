@@ -717,9 +717,7 @@ pub async fn disclosures(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<D
         app,
         disclosures
             .iter()
-            .flat_map(|(d, _)| {
-                std::iter::once(d.recorded_by.as_str()).chain(d.ended_by.as_deref())
-            })
+            .flat_map(|(d, _)| std::iter::once(d.recorded_by.as_str()).chain(d.ended_by.as_deref()))
             .collect(),
     )
     .await?;

@@ -356,9 +356,11 @@ async fn with_assessors(
     versions: Vec<RiskAssessmentRecord>,
     clocks: &[mnir_store::ClockRecord],
 ) -> AppResult<History> {
-    let assessors =
-        crate::accounts::logins(app, versions.iter().map(|v| v.assessed_by.as_str()).collect())
-            .await?;
+    let assessors = crate::accounts::logins(
+        app,
+        versions.iter().map(|v| v.assessed_by.as_str()).collect(),
+    )
+    .await?;
     let review_due = clocks
         .iter()
         .filter(|c| versions.iter().any(|v| v.clock_id.as_ref() == Some(&c.id)))

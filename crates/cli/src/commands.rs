@@ -90,16 +90,27 @@ pub async fn init(db: &DbArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn org_add(
-    db: &DbArgs,
-    code: &str,
-    name: &str,
-    org_type: &str,
-    county: Option<&str>,
-    kind: &str,
-    identifies: &str,
-    investigates: bool,
-) -> anyhow::Result<ExitCode> {
+/// `mnir org add` as typed: codes still to be read.
+pub struct OrgAdd<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub org_type: &'a str,
+    pub county: Option<&'a str>,
+    pub kind: &'a str,
+    pub identifies: &'a str,
+    pub investigates: bool,
+}
+
+pub async fn org_add(db: &DbArgs, typed: OrgAdd<'_>) -> anyhow::Result<ExitCode> {
+    let OrgAdd {
+        code,
+        name,
+        org_type,
+        county,
+        kind,
+        identifies,
+        investigates,
+    } = typed;
     let org_type: OrgType = org_type
         .parse()
         .map_err(|e: mnir_domain::org::UnknownOrgType| usage(e.to_string()))?;

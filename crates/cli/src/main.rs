@@ -567,13 +567,15 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             org_add(
                 &db,
-                &code,
-                &name,
-                &org_type,
-                county.as_deref(),
-                &kind,
-                &identifies,
-                investigates,
+                OrgAdd {
+                    code: &code,
+                    name: &name,
+                    org_type: &org_type,
+                    county: county.as_deref(),
+                    kind: &kind,
+                    identifies: &identifies,
+                    investigates,
+                },
             )
             .await
         }

@@ -123,7 +123,47 @@ fn an_operator_sets_up_a_database_from_the_command_line() {
         None,
     );
     assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
-    assert!(stdout(&mnir(&with(&["org", "list"]), None)).contains("ONG-SALVATI"));
+    let listed = stdout(&mnir(&with(&["org", "list"]), None));
+    let line = |code: &str| {
+        listed
+            .lines()
+            .find(|l| l.starts_with(&format!("{code} ")))
+            .unwrap_or_else(|| panic!("{code} listed: {listed}"))
+            .to_string()
+    };
+    assert!(!line("ONG-SALVATI").contains("(investigates)"));
+    // The default labour inspectorate and the police investigate; a new inspectorate is made
+    // one with --investigates.
+    assert!(line("IM").contains("(investigates)"), "{listed}");
+    assert!(line("IGPR").contains("(investigates)"), "{listed}");
+    assert!(!line("ANITP-CJ").contains("(investigates)"), "{listed}");
+    let inspectorate = mnir(
+        &with(&[
+            "org",
+            "add",
+            "--code",
+            "ITM-CJ",
+            "--name",
+            "Inspectoratul Teritorial de Muncă Cluj",
+            "--type",
+            "LocalGovernmentOrganisation",
+            "--investigates",
+        ]),
+        None,
+    );
+    assert_eq!(
+        inspectorate.status.code(),
+        Some(0),
+        "{}",
+        stderr(&inspectorate)
+    );
+    let listed = stdout(&mnir(&with(&["org", "list"]), None));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("ITM-CJ ") && l.contains("(investigates)")),
+        "{listed}"
+    );
     let bad_type = mnir(
         &with(&[
             "org", "add", "--code", "X", "--name", "X", "--type", "Charity",

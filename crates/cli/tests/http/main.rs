@@ -8,6 +8,7 @@ mod consent;
 mod crash;
 mod directory;
 mod identification;
+mod justice;
 mod matrix;
 mod pages;
 mod plan;

@@ -58,6 +58,36 @@ const SHELTER_ADDRESS: &str = "Aleea-Adapostului-nr-3";
 /// A note that only the support compartment may ever show.
 const SUPPORT_NOTE: &str = "Nota-compartimentului-de-asistenta";
 
+/// The criminal-justice track and the investigative summary: the case's organisations' case
+/// workers, supervisors, identification officers and investigators.
+fn reads_justice(role: Role, own: bool) -> bool {
+    own && matches!(
+        role,
+        Role::CaseWorker | Role::Supervisor | Role::IdentificationOfficer | Role::Investigator
+    )
+}
+
+/// Proceedings, hearings and non-punishment flags are recorded by the case's organisations' case
+/// workers, supervisors and investigators.
+fn keeps_justice(role: Role, own: bool) -> bool {
+    own && matches!(
+        role,
+        Role::CaseWorker | Role::Supervisor | Role::Investigator
+    )
+}
+
+/// A case's disclosure register: the support compartment's holders and ANITP's coordinators
+/// (both organisations of the matrix are ANITP's).
+fn reads_disclosures(role: Role, own: bool) -> bool {
+    supports(role, own) || role == Role::Coordinator
+}
+
+/// The register across cases: supervisors and ANITP's coordinators (an investigator here works
+/// for ANITP, not an investigating body).
+fn lists_disclosures(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Coordinator)
+}
+
 /// notified → potential_victim is work for the case workers and supervisors it was routed to.
 fn moves_to_potential(role: Role, own: bool) -> bool {
     own && matches!(role, Role::CaseWorker | Role::Supervisor)
@@ -362,6 +392,130 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     support_expected(StatusCode::SEE_OTHER),
                     "{who}: POST /cases/{{id}}/plan/deliveries"
                 );
+                // The justice track: read and kept by the case's organisations, the support
+                // compartment's holders excepted from nothing and given nothing more.
+                let by_case = |allowed: bool, ok: StatusCode| {
+                    if allowed {
+                        ok
+                    } else if sees(role, own) {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::NOT_FOUND
+                    }
+                };
+                let justice_page = app
+                    .get(&format!("/cases/{planned}/justice"), Some(&session))
+                    .await;
+                assert_eq!(
+                    justice_page.status,
+                    by_case(reads_justice(role, own), StatusCode::OK),
+                    "{who}: GET /cases/{{id}}/justice"
+                );
+                assert!(
+                    !justice_page.body.contains(SUPPORT_NOTE)
+                        && !justice_page.body.contains(SHELTER_ADDRESS),
+                    "{who}: no support record on the justice page without a disclosure"
+                );
+                let justice_api = app
+                    .api(
+                        "GET",
+                        &format!("/api/v1/cases/{planned}/justice"),
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(
+                    justice_api.status,
+                    by_case(reads_justice(role, own), StatusCode::OK),
+                    "{who}: GET /api/v1/cases/{{id}}/justice"
+                );
+                assert!(
+                    !justice_api.body.contains(SUPPORT_NOTE),
+                    "{who}: no support record in the summary"
+                );
+                let proceeding = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{planned}/proceedings"),
+                        Some(&token),
+                        Some(
+                            serde_json::json!({"standing": "witness", "file_number": "123/P/2026",
+                            "prosecutor_office": "DIICOT Cluj", "opened_on": "2026-10-01"}),
+                        ),
+                    )
+                    .await;
+                assert_eq!(
+                    proceeding.status,
+                    by_case(keeps_justice(role, own), StatusCode::CREATED),
+                    "{who}: POST /api/v1/cases/{{id}}/proceedings"
+                );
+                let flag = app
+                    .post_form(
+                        &format!("/cases/{planned}/justice/non-punishment"),
+                        &session,
+                        &[("offence", "Folosire de documente false")],
+                    )
+                    .await;
+                assert_eq!(
+                    flag.status,
+                    by_case(keeps_justice(role, own), StatusCode::SEE_OTHER),
+                    "{who}: POST /cases/{{id}}/justice/non-punishment"
+                );
+                let register = app
+                    .get(&format!("/cases/{planned}/disclosures"), Some(&session))
+                    .await;
+                assert_eq!(
+                    register.status,
+                    by_case(reads_disclosures(role, own), StatusCode::OK),
+                    "{who}: GET /cases/{{id}}/disclosures"
+                );
+                let register_api = app
+                    .api(
+                        "GET",
+                        &format!("/api/v1/cases/{planned}/disclosures"),
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(
+                    register_api.status,
+                    by_case(reads_disclosures(role, own), StatusCode::OK),
+                    "{who}: GET /api/v1/cases/{{id}}/disclosures"
+                );
+                let disclosed = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{planned}/disclosures"),
+                        Some(&token),
+                        Some(serde_json::json!({"recipient_org": "DIICOT", "basis": "prosecutor_order",
+                            "order_number": "77/II/2026", "order_on": "2026-11-20",
+                            "order_office": "DIICOT Cluj", "records": ["risk_assessments"],
+                            "until_on": "2027-01-31"})),
+                    )
+                    .await;
+                assert_eq!(
+                    disclosed.status,
+                    by_case(supports(role, own), StatusCode::CREATED),
+                    "{who}: POST /api/v1/cases/{{id}}/disclosures"
+                );
+                let across = app.get("/disclosures", Some(&session)).await;
+                assert_eq!(
+                    across.status,
+                    if lists_disclosures(role) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /disclosures"
+                );
+                let across_api = app
+                    .api("GET", "/api/v1/disclosures", Some(&token), None)
+                    .await;
+                assert_eq!(
+                    across_api.status, across.status,
+                    "{who}: GET /api/v1/disclosures"
+                );
+
                 let case_page = app.get(&format!("/cases/{planned}"), Some(&session)).await;
                 assert!(
                     !case_page.body.contains(SHELTER_ADDRESS)

@@ -195,6 +195,7 @@ impl App {
             county: Some("RO-CJ".into()),
             identify_power: mnir_domain::IdentifyPower::None,
             active: true,
+            investigates: org_type == mnir_domain::OrgType::LawEnforcement,
         };
         self.store
             .upsert_organisation(&org, &cli(START_MS))

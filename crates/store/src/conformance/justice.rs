@@ -95,7 +95,7 @@ pub async fn the_justice_track_and_disclosures_are_kept_with_their_texts_encrypt
     ));
     let read = s.proceedings_of("c1").await.unwrap();
     assert_eq!(read.len(), 1);
-    assert_eq!(read[0].hearings, [hearing.clone()]);
+    assert_eq!(read[0].hearings, std::slice::from_ref(&hearing));
     assert_eq!(
         ProceedingRecord {
             hearings: Vec::new(),

@@ -92,7 +92,10 @@ fn line_text(tr: &Tr, d: &DisclosureRecord, org_name: &dyn Fn(&str) -> String) -
             "disclosure-basis-order-line",
             &[
                 ("number", d.order_number.clone().into()),
-                ("day", d.order_on.map(|o| tr.date(o)).unwrap_or_default().into()),
+                (
+                    "day",
+                    d.order_on.map(|o| tr.date(o)).unwrap_or_default().into(),
+                ),
                 ("office", d.order_office.clone().into()),
             ],
         ),
@@ -191,23 +194,25 @@ async fn render_case(
             },
             selected: consent.is_empty(),
         }];
-        consents.extend(page.consents.iter().map(|c| Opt {
-            selected: c.id == consent,
-            label: tr.t_with(
-                "disclosure-consent-option",
-                &[
-                    (
-                        "to",
-                        c.recipient_org
-                            .as_deref()
-                            .map(|o| page.org_name(o))
-                            .unwrap_or_default()
-                            .into(),
-                    ),
-                    ("at", tr.date_of(c.given_at_ms).into()),
-                ],
-            ),
-            value: c.id.clone(),
+        consents.extend(page.consents.iter().map(|c| {
+            Opt {
+                selected: c.id == consent,
+                label: tr.t_with(
+                    "disclosure-consent-option",
+                    &[
+                        (
+                            "to",
+                            c.recipient_org
+                                .as_deref()
+                                .map(|o| page.org_name(o))
+                                .unwrap_or_default()
+                                .into(),
+                        ),
+                        ("at", tr.date_of(c.given_at_ms).into()),
+                    ],
+                ),
+                value: c.id.clone(),
+            }
         }));
         DisclosureForm {
             recipients,
@@ -339,9 +344,10 @@ async fn register_page(
     let tr = ctx.tr;
     let after = match params.after.as_deref() {
         None => None,
-        Some(text) => Some(text.parse::<ListPlace>().map_err(|_| {
-            PageError::bad_request(&ctx, tr.t("disclosure-register-bad-place"))
-        })?),
+        Some(text) => Some(
+            text.parse::<ListPlace>()
+                .map_err(|_| PageError::bad_request(&ctx, tr.t("disclosure-register-bad-place")))?,
+        ),
     };
     let page = mnir_app::justice::register(&state.app, &who(&state, user), after.as_ref())
         .await

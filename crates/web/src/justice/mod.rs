@@ -99,11 +99,15 @@ struct ProceedingView {
     hearing: Option<HearingForm>,
 }
 
+/// A record's heading and its lines.
+type Headed = (String, Vec<String>);
+
 /// A disclosure's records as its recipient sees them.
 struct DisclosedBlock {
     title: String,
-    assessments: Option<Vec<(String, Vec<String>)>>,
-    plan: Option<(Vec<(String, Vec<String>)>, Vec<String>)>,
+    assessments: Option<Vec<Headed>>,
+    /// The plan's versions, and the services delivered.
+    plan: Option<(Vec<Headed>, Vec<String>)>,
 }
 
 #[derive(Template)]
@@ -199,7 +203,14 @@ fn proceeding_form(
     let standing = get("standing", stored(&|p| p.standing.as_str().into()));
     let outcome = get("outcome", stored(&|p| p.outcome.as_str().into()));
     ProceedingForm {
-        standing: chosen(tr, "standing", Standing::ALL, Standing::as_str, &standing, true),
+        standing: chosen(
+            tr,
+            "standing",
+            Standing::ALL,
+            Standing::as_str,
+            &standing,
+            true,
+        ),
         file_number: get("file_number", stored(&|p| p.file_number.clone())),
         prosecutor_office: get(
             "prosecutor_office",
@@ -232,7 +243,13 @@ fn proceeding_form(
         ),
         measures: OrderedMeasure::ALL
             .iter()
-            .map(|m| (m.as_str().into(), tr.term("ordered", m.as_str()), ticked(*m)))
+            .map(|m| {
+                (
+                    m.as_str().into(),
+                    tr.term("ordered", m.as_str()),
+                    ticked(*m),
+                )
+            })
             .collect(),
         field_errors: by_field(&errors),
         errors,
@@ -387,7 +404,10 @@ fn disclosed_block(tr: &Tr, read: &JusticeRead, v: &DisclosedView) -> DisclosedB
                     "plan-delivery-line",
                     &[
                         ("day", day(tr, d.delivered_on).into()),
-                        ("service", tr.term("support", d.service_type.as_str()).into()),
+                        (
+                            "service",
+                            tr.term("support", d.service_type.as_str()).into(),
+                        ),
                         (
                             "provider",
                             d.provider_org
@@ -713,8 +733,7 @@ async fn hearing_submit(
         kind: get("kind"),
         note: get("note"),
     };
-    match mnir_app::justice::record_hearing(&state.app, &who, &id, &proceeding_id, &input).await
-    {
+    match mnir_app::justice::record_hearing(&state.app, &who, &id, &proceeding_id, &input).await {
         Ok(_) => Ok(
             Redirect::to(&format!("/cases/{id}/justice#proceeding-{proceeding_id}"))
                 .into_response(),

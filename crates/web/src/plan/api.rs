@@ -120,7 +120,11 @@ fn acknowledgement_json(a: PlanAcknowledgement, login: String) -> Acknowledgemen
     }
 }
 
-pub(crate) fn plan_json(p: SupportPlanRecord, login: &dyn Fn(&str) -> String, sees_shelter: bool) -> PlanJson {
+pub(crate) fn plan_json(
+    p: SupportPlanRecord,
+    login: &dyn Fn(&str) -> String,
+    sees_shelter: bool,
+) -> PlanJson {
     PlanJson {
         drafted_by: login(&p.drafted_by),
         id: p.id,
