@@ -302,6 +302,92 @@ test('a case worker drafts the safety and support plan, records its signature an
   await signOut(page);
 });
 
+test('the justice track is kept beside assistance, and a prosecutor\'s order lets the assessment out to the prosecutors', async () => {
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  await signIn(page, 'e2e.officer');
+  await page.goto(caseUrl);
+  await Promise.all([page.waitForURL(/\/justice$/), page.click('a.button[href$="/justice"]')]);
+  await checkLanguage(page, 'ro');
+  await checkAccessibility(page, 'justice track');
+  assert.match(await page.locator('#summary').innerText(), /Organizația de contact/);
+  // Proceedings without their file number are refused, what was typed kept.
+  await page.selectOption('#new-standing', 'injured_party_and_witness');
+  await page.fill('#new-prosecutor_office', 'DIICOT – Serviciul Teritorial Cluj');
+  await page.fill('#new-opened_on', day(-20));
+  await page.check('[id="new-measures.protected_identity"]');
+  await page.click('form[action$="/justice/proceedings"] button[type=submit]');
+  await page.waitForSelector('#new-errors');
+  assert.match(await page.locator('#new-errors').innerText(), /Dați numărul de dosar/);
+  assert.equal(await page.inputValue('#new-prosecutor_office'), 'DIICOT – Serviciul Teritorial Cluj');
+  assert.ok(await page.isChecked('[id="new-measures.protected_identity"]'), 'the measure ticked stays');
+  await checkAccessibility(page, 'justice track with an error');
+  await page.fill('#new-file_number', '418/D/P/2026');
+  await Promise.all([page.waitForURL(/#proceeding-/), page.click('form[action$="/justice/proceedings"] button[type=submit]')]);
+  const proceeding = page.locator('article.proceeding').first();
+  assert.match(await proceeding.innerText(), /Dosarul 418\/D\/P\/2026/);
+  assert.match(await proceeding.innerText(), /Dispuse: identitate protejată/);
+  // A hearing, with the keyboard choosing its kind.
+  await proceeding.locator('input[name=held_on]').fill(day(10));
+  await proceeding.locator('select[name=kind]').focus();
+  await page.keyboard.press('ArrowDown');
+  await proceeding.locator('input[name=note]').fill('Audiere prin videoconferință.');
+  await Promise.all([page.waitForURL(/#proceeding-/), proceeding.locator('form[action$="/hearings"] button').click()]);
+  assert.match(await page.locator('article.proceeding').first().innerText(), /Audiere prin videoconferință/);
+  // The offence she was made to commit, about these proceedings.
+  await page.fill('#flag-offence', 'Furt din magazine, la comanda exploatatorilor');
+  await page.selectOption('#flag-proceeding_id', { label: '418/D/P/2026' });
+  await Promise.all([page.waitForURL(/#non-punishment$/), page.click('#flag-form button')]);
+  assert.match(await page.locator('#flag-list').innerText(), /Furt din magazine.*în dosarul 418\/D\/P\/2026/);
+  await checkAccessibility(page, 'justice track kept');
+  await screenshot(page, 'justice-desktop');
+
+  // The case's register: a prosecutor's order for the risk assessments, ninety days.
+  await Promise.all([page.waitForURL(/\/disclosures$/), page.click('.breadcrumb a[href$="/disclosures"]')]);
+  await checkAccessibility(page, 'disclosures');
+  await page.selectOption('#recipient_org', 'DIICOT');
+  await page.focus('#recipient_org');
+  await tabTo(page, '[id="records.risk_assessments"]');
+  await page.keyboard.press('Space');
+  await page.selectOption('#basis', 'prosecutor_order');
+  await page.fill('#order_number', '77/II/2/2026');
+  await page.fill('#order_on', day(-1));
+  await page.fill('#order_office', 'DIICOT – Serviciul Teritorial Cluj');
+  await Promise.all([page.waitForURL(/#d-/), page.click('#disclosure-form button[type=submit]')]);
+  const register = await page.locator('.disclosures').innerText();
+  assert.match(register, /În vigoare\. Evaluări de risc către Direcția de Investigare/);
+  assert.match(register, /ordonanței 77\/II\/2\/2026/);
+  await checkAccessibility(page, 'disclosure recorded');
+  await signOut(page);
+
+  // The prosecutor finds it in the register, and reads the assessment but not the plan.
+  await signIn(page, 'e2e.prosecutor');
+  await Promise.all([page.waitForURL(/\/disclosures$/), page.click('nav a[href="/disclosures"]')]);
+  await checkAccessibility(page, 'register of disclosures (prosecutor)');
+  await Promise.all([page.waitForURL(/\/justice$/), page.locator('#register a').first().click()]);
+  const main = await page.locator('main').innerText();
+  assert.match(main, /Dezvăluite organizației dumneavoastră \(ordonanța procurorului\)/);
+  assert.match(main, /Tulburări de somn după întoarcere/, 'the assessment disclosed');
+  assert.doesNotMatch(main, /Reluarea legăturii cu familia/, 'the plan not disclosed');
+  assert.doesNotMatch(main, /Strada Ascunsă 4/, 'never the shelter');
+  assert.match(main, /418\/D\/P\/2026/);
+  assert.match(main, /Furt din magazine/);
+  await checkAccessibility(page, 'justice track under a disclosure');
+  await screenshot(page, 'justice-disclosed-desktop');
+  await page.setViewportSize({ width: 375, height: 800 });
+  await checkPhoneLayout(page, 'justice track under a disclosure');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const justicePath = new URL(page.url()).pathname;
+  await page.goto(`${BASE}/lang/en?next=${encodeURIComponent(justicePath)}`);
+  await checkLanguage(page, 'en');
+  assert.match(await page.locator('main').innerText(), /Disclosed to your organisation \(a prosecutor's order\)/);
+  await checkAccessibility(page, 'justice track under a disclosure (en)');
+  // The case page itself stays closed to them.
+  const closed = await page.goto(caseUrl);
+  assert.equal(closed.status(), 404);
+  await page.goto(`${BASE}/lang/ro?next=/dashboard`);
+  await signOut(page);
+});
+
 test('another organisation gets the not-found page for the case', async () => {
   await signIn(page, 'e2e.other');
   const response = await page.goto(caseUrl);
@@ -332,7 +418,7 @@ test('every page of a case worker also reads in English', async () => {
   await signIn(page, 'e2e.officer');
   await page.goto(`${BASE}/lang/en?next=/dashboard`);
   const casePath = caseUrl.replace(BASE, '');
-  for (const path of ['/dashboard', '/cases', '/cases/new', casePath, `${casePath}/interview`, `${casePath}/consent`, `${casePath}/risk`, `${casePath}/plan`, '/inbox', '/directory', '/directory/edit']) {
+  for (const path of ['/dashboard', '/cases', '/cases/new', casePath, `${casePath}/interview`, `${casePath}/consent`, `${casePath}/risk`, `${casePath}/plan`, `${casePath}/justice`, `${casePath}/disclosures`, '/disclosures', '/inbox', '/directory', '/directory/edit']) {
     await page.goto(`${BASE}${path}`);
     await checkLanguage(page, 'en');
     await checkAccessibility(page, `${path} (en)`);

@@ -412,6 +412,37 @@ pub async fn reset_demo_accounts(app: &App) -> AppResult<Vec<DemoAccount>> {
     Ok(accounts)
 }
 
+/// The demo's disclosures in force. Generated disclosures lie in the generated past and have all
+/// lapsed, so the demo renews the latest `count` as prosecutor's orders of yesterday, ninety days
+/// long: the prosecutors' investigator sees support records under a disclosure on the first
+/// start. Returns how many it recorded.
+pub async fn renew_demo_disclosures(app: &App, count: i64) -> AppResult<usize> {
+    let (lines, _) = app
+        .store()
+        .disclosure_register(&mnir_store::RegisterScope::National, None, count)
+        .await?;
+    let now = app.now();
+    let today = app.jurisdiction().local_date(now.to_utc());
+    let mut renewed = 0;
+    for line in lines {
+        let fresh = mnir_store::DisclosureRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            order_number: format!("{}/II/2/{}", 100 + renewed, today.format("%Y")),
+            order_on: Some(today - chrono::Duration::days(1)),
+            until_on: today + chrono::Duration::days(90),
+            recorded_at_ms: now,
+            ended_at_ms: None,
+            ended_by: None,
+            ..line.disclosure
+        };
+        app.store()
+            .record_disclosure(&fresh, &operator(app))
+            .await?;
+        renewed += 1;
+    }
+    Ok(renewed)
+}
+
 /// How many cases the database holds, whoever they belong to.
 pub async fn case_count(app: &App) -> AppResult<i64> {
     let everything = ScopeFor {
@@ -453,6 +484,10 @@ pub struct SyntheticBatch {
     pub assessments: Vec<mnir_store::RiskAssessmentRecord>,
     pub plans: Vec<mnir_store::SupportPlanRecord>,
     pub deliveries: Vec<mnir_store::ServiceDelivery>,
+    /// The justice track: proceedings with their hearings, flags and disclosures.
+    pub proceedings: Vec<mnir_store::ProceedingRecord>,
+    pub flags: Vec<mnir_store::NonPunishmentRecord>,
+    pub disclosures: Vec<mnir_store::DisclosureRecord>,
 }
 
 /// Stores synthetic cases batch by batch (one transaction and one audit entry each) as they
@@ -478,15 +513,17 @@ pub async fn insert_synthetic(
                 batch.assessments,
                 batch.plans,
                 batch.deliveries,
+                (batch.proceedings, batch.flags, batch.disclosures),
             )
         })
     };
     let mut next = batches.recv().await.map(seal);
     let mut done = 0;
     while let Some(sealing) = next.take() {
-        let (cases, clocks, assessments, plans, deliveries) = sealing
-            .await
-            .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
+        let (cases, clocks, assessments, plans, deliveries, (proceedings, flags, disclosures)) =
+            sealing
+                .await
+                .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
         next = batches.recv().await.map(seal);
         match app
             .store()
@@ -504,6 +541,9 @@ pub async fn insert_synthetic(
             .await?;
         app.store()
             .insert_generated_plans(&plans, &deliveries, &operator(app))
+            .await?;
+        app.store()
+            .insert_generated_justice(&proceedings, &flags, &disclosures, &operator(app))
             .await?;
         done += cases.len();
         inserted(done);

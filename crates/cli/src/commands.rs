@@ -349,11 +349,18 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
             let mut assessments = Vec::new();
             let mut plans = Vec::new();
             let mut deliveries = Vec::new();
+            let mut proceedings = Vec::new();
+            let mut flags = Vec::new();
+            let mut disclosures = Vec::new();
             let end = mnir_store::Timestamp::from_utc(mnir_synth::SERIES_END);
             for case in &cases {
                 let (versions, review) = mnir_synth::risk::assessments(case, &jurisdiction, end);
                 let (plan, delivered) =
                     mnir_synth::plan::plans(case, &versions, &jurisdiction, end);
+                let track = mnir_synth::justice::track(case, &versions, &jurisdiction, end);
+                proceedings.extend(track.proceedings);
+                flags.extend(track.flags);
+                disclosures.extend(track.disclosures);
                 assessments.extend(versions);
                 clocks.extend(review);
                 plans.extend(plan);
@@ -367,6 +374,9 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
                     assessments,
                     plans,
                     deliveries,
+                    proceedings,
+                    flags,
+                    disclosures,
                 })
                 .is_err()
             {
@@ -793,6 +803,12 @@ pub async fn demo(
     if existing == 0 && cases > 0 {
         let rate = insert_synthetic(&app, cases, seed).await?;
         println!("\n{cases} synthetic cases created ({rate:.0} cases/s).");
+        let renewed = operator::renew_demo_disclosures(&app, 5)
+            .await
+            .map_err(refusal)?;
+        println!(
+            "{renewed} disclosures to DIICOT in force (see /disclosures as demo.investigator)."
+        );
     } else {
         println!("\n{existing} cases already in the database (use --fresh to start anew).");
     }
