@@ -253,3 +253,17 @@ export async function keyboardReplace(page, selector, text) {
   await page.keyboard.press('Control+A');
   await page.keyboard.type(text);
 }
+
+/** The text of a PDF as pdftotext (Debian's poppler-utils, which the test command installs) reads it. */
+export async function textOfPdf(bytes) {
+  const { execFileSync } = await import('node:child_process');
+  const os = await import('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnir-pdf-'));
+  const file = path.join(dir, 'document.pdf');
+  fs.writeFileSync(file, bytes);
+  try {
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, launch, checkAccessibility, checkLanguage, screenshot, signIn, signOut, tabTo, checkPhoneLayout,
-  keyboardSignIn, secondFactor, phoneOf, PASSWORD, onDashboard,
+  keyboardSignIn, secondFactor, phoneOf, PASSWORD, onDashboard, textOfPdf,
 } from './helpers.mjs';
 
 let browser;
@@ -284,6 +284,17 @@ test('a case worker drafts the safety and support plan, records its signature an
   await page.selectOption('#ack-way', 'signed_on_paper');
   await Promise.all([page.waitForURL(/#acknowledgements$/), page.click('form#acknowledge button')]);
   assert.match(await page.locator('#version-1').innerText(), /persoana: semnat pe hârtie/);
+  // Printed for signature in the person's language: the PDF opens, and its text is the plan's.
+  const href = await page.getAttribute('a[hreflang="ro"][href$="/plan/print?lang=ro"]', 'href');
+  const printed = await page.request.get(`${BASE}${href}`);
+  assert.equal(printed.status(), 200);
+  assert.equal(printed.headers()['content-type'], 'application/pdf');
+  const pdfText = await textOfPdf(await printed.body());
+  assert.match(pdfText, /Planul de siguranță și sprijin/);
+  assert.match(pdfText, /Strada Ascunsă 4, Florești/);
+  assert.match(pdfText, /Semnătura persoanei și data/);
+  const english = await textOfPdf(await (await page.request.get(`${BASE}${href.replace('lang=ro', 'lang=en')}`)).body());
+  assert.match(english, /Signature of the person, and date/);
   await page.selectOption('#delivery-type', 'social_care');
   await page.fill('#delivery-provider_other', 'Asociația Alternative Sociale');
   await page.fill('#delivery-outcome', 'Prima întâlnire cu familia.');
@@ -469,6 +480,13 @@ test('on a phone the screening and the case page fit and are easy to tap', async
   await p.goto(`${caseUrl}/plan`);
   await checkPhoneLayout(p, 'plan');
   await checkAccessibility(p, 'plan (phone)');
+  await p.goto(`${caseUrl}/justice`);
+  await checkPhoneLayout(p, 'justice track');
+  await checkAccessibility(p, 'justice track (phone)');
+  await screenshot(p, 'justice-phone');
+  await p.goto(`${caseUrl}/disclosures`);
+  await checkPhoneLayout(p, 'disclosures');
+  await checkAccessibility(p, 'disclosures (phone)');
   await phone.close();
 });
 

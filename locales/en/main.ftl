@@ -843,6 +843,19 @@ plan-promised-delivered = { $service }: { $count ->
    *[other] delivered { $count } times
 }, the latest on { $day }.
 plan-promised-none = { $service }: nothing delivered yet.
+plan-print = Print for signature
+plan-print-ro = PDF in Romanian
+plan-print-en = PDF in English
+plan-pdf-subtitle = Case { $reference } · version { $version } drafted on { $day }
+plan-pdf-person = Person: { $name }
+plan-pdf-shelter = Confidential address: { $address }
+plan-pdf-acknowledge = By signing, the person and the assessor confirm that they agreed this plan together; the person may ask for it to be reviewed at any time.
+plan-pdf-sign-person = Signature of the person, and date
+plan-pdf-sign-assessor = Signature of the assessor, and date
+plan-pdf-sign-assessor-named = Signature of the assessor ({ $who }), and date
+plan-pdf-confidential = Confidential: support record
+plan-pdf-page = page { $n } of { $total }
+plan-pdf-lang-unknown = The plan prints in Romanian (ro) or English (en).
 plan-text-too-long = The text is { $length } characters long; at most { $max } are allowed.
 plan-date-required = Give the day.
 plan-date-invalid = Give the day as YYYY-MM-DD.
@@ -1026,6 +1039,7 @@ disclosure-consent-option = Consent for { $to }, given { $at }
 disclosure-until = Until (included)
 disclosure-until-hint = From today, within a year.
 disclosure-save = Record the disclosure
+disclosure-recipient-required = Choose the investigating body it is made to.
 disclosure-recipient-not-investigating = Support records are disclosed to an investigating body only.
 disclosure-consent-not-covering = Choose a consent in force to sharing with this body.
 disclosure-consent-not-order = A disclosure by order rests on no consent.

@@ -855,6 +855,19 @@ plan-promised-delivered = { $service }: { $count ->
    *[other] prestat de { $count } ori
 }, ultima dată la { $day }.
 plan-promised-none = { $service }: nimic prestat încă.
+plan-print = Tipărire pentru semnare
+plan-print-ro = PDF în română
+plan-print-en = PDF în engleză
+plan-pdf-subtitle = Cazul { $reference } · versiunea { $version } întocmită la { $day }
+plan-pdf-person = Persoana: { $name }
+plan-pdf-shelter = Adresa confidențială: { $address }
+plan-pdf-acknowledge = Prin semnare, persoana și evaluatorul confirmă că au stabilit împreună acest plan; persoana poate cere oricând revizuirea lui.
+plan-pdf-sign-person = Semnătura persoanei și data
+plan-pdf-sign-assessor = Semnătura evaluatorului și data
+plan-pdf-sign-assessor-named = Semnătura evaluatorului ({ $who }) și data
+plan-pdf-confidential = Confidențial: înregistrare de asistență
+plan-pdf-page = pagina { $n } din { $total }
+plan-pdf-lang-unknown = Planul se tipărește în română (ro) sau în engleză (en).
 plan-text-too-long = Textul are { $length } caractere; sunt permise cel mult { $max }.
 plan-date-required = Indicați ziua.
 plan-date-invalid = Indicați ziua în forma AAAA-LL-ZZ.
@@ -1038,6 +1051,7 @@ disclosure-consent-option = Consimțământ pentru { $to }, dat la { $at }
 disclosure-until = Până la (inclusiv)
 disclosure-until-hint = De azi, în cel mult un an.
 disclosure-save = Înregistrați dezvăluirea
+disclosure-recipient-required = Alegeți organul de anchetă căruia i se face.
 disclosure-recipient-not-investigating = Înregistrările de asistență se dezvăluie doar unui organ de anchetă.
 disclosure-consent-not-covering = Alegeți un consimțământ în vigoare pentru comunicarea către acest organ.
 disclosure-consent-not-order = O dezvăluire prin ordonanță nu se sprijină pe un consimțământ.

@@ -754,6 +754,10 @@ pub async fn record_disclosure(
     let mut wrong = Vec::new();
     let recipient = input.recipient_org.trim().to_string();
     match store.organisation(&recipient).await? {
+        _ if recipient.is_empty() => wrong.push(FieldIssue::new(
+            "recipient_org",
+            "disclosure-recipient-required",
+        )),
         Some(o) if o.investigates && o.active => {}
         Some(_) => wrong.push(FieldIssue::new(
             "recipient_org",

@@ -687,3 +687,64 @@ pub async fn page(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<PlanPage
         plan,
     })
 }
+
+/// One version of the plan as it is printed for signature: what the reader may see of it and of
+/// the person, and nothing more (the shelter's address blanked for all but the case workers, the
+/// name only for those who may see who the person is).
+pub struct Printable {
+    pub reference: String,
+    /// The person's name, for a reader who may see it.
+    pub person: Option<String>,
+    pub version: SupportPlanRecord,
+    /// Its drafter's login (empty for a generated plan).
+    pub drafted_by: String,
+    /// Every organisation's name by code, to name providers.
+    pub organisations: BTreeMap<String, String>,
+    pub sees_shelter: bool,
+}
+
+/// A version of the case's plan (the latest when `version` is `None`) to print: audited as a read
+/// of the plan and of the case.
+pub async fn printable(
+    app: &App,
+    who: &Who<'_>,
+    case_id: &str,
+    version: Option<i64>,
+) -> AppResult<Printable> {
+    let plan = read(app, who, case_id).await?;
+    let chosen = match version {
+        Some(n) => plan.versions.iter().find(|v| v.version == n),
+        None => plan.versions.last(),
+    }
+    .cloned()
+    .ok_or(AppError::NotFound)?;
+    let facts = crate::cases::facts(app, who, case_id).await?;
+    let reveal = mnir_store::Reveal {
+        identity: can(&who.actor(), Action::ViewIdentity, Some(&facts)).is_ok(),
+        notes: false,
+    };
+    let detail = app
+        .store()
+        .case_detail(case_id, &who.scope(), reveal, &who.by)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let summary = detail.summary;
+    let person = match (summary.given_name, summary.family_name) {
+        (Some(given), Some(family)) => Some(format!("{given} {family}")),
+        _ => None,
+    };
+    Ok(Printable {
+        reference: summary.reference,
+        person,
+        drafted_by: plan.login(&chosen.drafted_by),
+        version: chosen,
+        organisations: app
+            .store()
+            .list_organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.code, o.name))
+            .collect(),
+        sees_shelter: plan.sees_shelter,
+    })
+}

@@ -737,10 +737,10 @@ async fn postgres_needs_a_key_file_and_then_works_like_sqlite() {
     assert!(stdout(&o).contains("on postgres"));
     let o = mnir(&["audit", "verify", "--db", &url, "--key-file", key], None);
     assert_eq!(o.status.code(), Some(0));
-    // The 64 organisations, then one entry for the batch of cases, one for its assessments and
-    // one for its plans.
+    // The 64 organisations, then one entry for the batch of cases, one for its assessments, one
+    // for its plans and one for its justice tracks.
     assert!(
-        stdout(&o).starts_with("audit log intact: 67 entries"),
+        stdout(&o).starts_with("audit log intact: 68 entries"),
         "{}",
         stdout(&o)
     );
@@ -1381,6 +1381,42 @@ async fn generated_cases_carry_assessments_with_their_review_clocks_and_notes_se
         shelters > 0,
         "some plans place the person in a confidential shelter"
     );
+    // Justice tracks: proceedings with their hearings, flags and disclosures, read back.
+    let tracked: Vec<String> = sqlx::query_scalar(
+        "SELECT p.case_id FROM proceedings p JOIN hearings h ON h.proceeding_id = p.id GROUP BY p.case_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(!tracked.is_empty(), "some people are in proceedings");
+    for case_id in tracked.iter().take(5) {
+        let proceedings = mnir_store::JusticeStore::proceedings_of(&store, case_id)
+            .await
+            .unwrap();
+        assert!(
+            !proceedings[0].hearings.is_empty(),
+            "its hearings read back"
+        );
+        needles.push(proceedings[0].file_number.clone());
+        needles.push(proceedings[0].prosecutor_office.clone());
+    }
+    let flagged: Vec<String> =
+        sqlx::query_scalar("SELECT case_id FROM non_punishment_flags LIMIT 3")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert!(!flagged.is_empty(), "some offences were compelled");
+    for case_id in &flagged {
+        let flags = mnir_store::JusticeStore::non_punishment_of(&store, case_id)
+            .await
+            .unwrap();
+        needles.push(flags[0].offence.clone());
+    }
+    let disclosed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM disclosures")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert!(disclosed > 0, "some assessments were ordered disclosed");
     store.close().await;
     let bytes = db_bytes(dir.path());
     assert!(needles.len() > 10, "{needles:?}");

@@ -291,6 +291,23 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     sees_shelter(role, own),
                     "{who}: the shelter's address on the plan page"
                 );
+                let printed = app
+                    .get(&format!("/cases/{planned}/plan/print"), Some(&session))
+                    .await;
+                assert_eq!(
+                    printed.status,
+                    support_expected(StatusCode::OK),
+                    "{who}: GET /cases/{{id}}/plan/print"
+                );
+                if printed.status == StatusCode::OK {
+                    let text = pdf_text(&printed.bytes);
+                    assert!(text.contains(SUPPORT_NOTE), "{who}: the plan's text printed");
+                    assert_eq!(
+                        text.contains(SHELTER_ADDRESS),
+                        sees_shelter(role, own),
+                        "{who}: the shelter's address in the PDF"
+                    );
+                }
                 let plan_api = app
                     .api(
                         "GET",

@@ -616,3 +616,141 @@ async fn a_plan_answers_the_urgent_needs_only_once_it_answers_each() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_plan_prints_as_a_pdf_in_the_persons_language_with_only_what_the_reader_may_see() {
+    for app in backends().await {
+        let b = app.backend;
+        let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
+        let token = app.token(&cw).await;
+        app.user("sup", "ANITP-CJ", "supervisor").await;
+        app.user("inv", "IGPR", "investigator").await;
+        let (case, reference) = app
+            .seed_case_as(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Tipărescu",
+                "RO",
+                CaseState::PresumedVictim,
+            )
+            .await;
+        let full = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/risk-assessments"),
+                Some(&token),
+                Some(json!({"kind": "full", "domains": adult_domains(3, 2)})),
+            )
+            .await;
+        assert_eq!(full.status, StatusCode::CREATED, "{b}: {}", full.body);
+        let plan = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/plan"),
+                Some(&token),
+                Some(json!({"review_on": "2027-01-15",
+                    "measures": [{"measure": "confidential_shelter", "responsible": "Adăpostul Speranța",
+                                  "due_on": "2026-11-30", "shelter_address": ADDRESS}],
+                    "services": [{"type": "health", "objectives": "Consiliere psihologică săptămânală, în țară",
+                                  "planned_end_on": "2027-01-10"}]})),
+            )
+            .await;
+        assert_eq!(plan.status, StatusCode::CREATED, "{b}: {}", plan.body);
+
+        // The case worker's, in Romanian: the letters with comma below read back as typed.
+        let session = app.login("cw").await;
+        let ro = app
+            .get(&format!("/cases/{case}/plan/print?lang=ro"), Some(&session))
+            .await;
+        assert_eq!(ro.status, StatusCode::OK, "{b}: {}", ro.body);
+        assert_eq!(ro.headers["content-type"], "application/pdf");
+        assert_eq!(ro.headers["cache-control"], "no-store");
+        assert!(ro.bytes.starts_with(b"%PDF-"));
+        let text = pdf_text(&ro.bytes);
+        for expected in [
+            "Planul de siguranță și sprijin",
+            reference.as_str(),
+            "Maria Tipărescu",
+            "Consiliere psihologică săptămânală, în țară",
+            ADDRESS,
+            "Semnătura persoanei și data",
+            "Semnătura evaluatorului (cw) și data",
+        ] {
+            assert!(text.contains(expected), "{b}: {expected:?} in {text}");
+        }
+        // The same version in the person's English, whatever the reader's language.
+        let en = app
+            .get(&format!("/cases/{case}/plan/print?lang=en"), Some(&session))
+            .await;
+        let text = pdf_text(&en.bytes);
+        assert!(text.contains("Safety and support plan"), "{b}: {text}");
+        assert!(text.contains("Signature of the person"), "{b}: {text}");
+
+        // A supervisor's copy has no address; an investigator gets none at all.
+        let sup = app.login("sup").await;
+        let theirs = app
+            .get(&format!("/cases/{case}/plan/print"), Some(&sup))
+            .await;
+        assert_eq!(theirs.status, StatusCode::OK, "{b}");
+        let text = pdf_text(&theirs.bytes);
+        assert!(
+            !text.contains(ADDRESS),
+            "{b}: the address kept from the supervisor"
+        );
+        assert!(text.contains("Consiliere psihologică"), "{b}");
+        let inv = app.login("inv").await;
+        let refused = app
+            .get(&format!("/cases/{case}/plan/print"), Some(&inv))
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}");
+        assert!(!refused.bytes.starts_with(b"%PDF-"));
+
+        // The API: a version that does not exist, a language the interface does not speak.
+        let api = app
+            .api(
+                "GET",
+                &format!("/api/v1/cases/{case}/plan/pdf?version=1&lang=en"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(api.status, StatusCode::OK, "{b}: {}", api.body);
+        assert!(pdf_text(&api.bytes).contains(ADDRESS), "{b}");
+        let missing = app
+            .api(
+                "GET",
+                &format!("/api/v1/cases/{case}/plan/pdf?version=9"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{b}");
+        let klingon = app
+            .api(
+                "GET",
+                &format!("/api/v1/cases/{case}/plan/pdf?lang=tlh"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(klingon.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let page_lang = app
+            .get(
+                &format!("/cases/{case}/plan/print?lang=tlh"),
+                Some(&session),
+            )
+            .await;
+        assert_eq!(page_lang.status, StatusCode::BAD_REQUEST, "{b}");
+        // Every print is a read of the plan, in the audit log.
+        let audit = app.store.recent_audit(100).await.unwrap();
+        assert!(
+            audit
+                .iter()
+                .filter(|e| e.action == "case.read.plan")
+                .count()
+                >= 4,
+            "{b}: each print audited"
+        );
+    }
+}

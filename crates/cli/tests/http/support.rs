@@ -61,6 +61,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came (a PDF is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -224,6 +226,7 @@ impl App {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -589,4 +592,23 @@ pub fn adult_domains(severity: i64, likelihood: i64) -> serde_json::Map<String, 
         )
     })
     .collect()
+}
+
+/// The text of a PDF as `pdftotext` (poppler-utils, which the test command installs) reads it.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) runs");
+    assert!(
+        out.status.success(),
+        "pdftotext read the PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }

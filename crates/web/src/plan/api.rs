@@ -23,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(read_plan, record_plan))
         .routes(routes!(acknowledge_plan))
         .routes(routes!(record_delivery))
+        .routes(routes!(plan_pdf))
 }
 
 fn day(d: chrono::NaiveDate) -> String {
@@ -292,4 +293,51 @@ async fn record_delivery(
     let who = who(&state, &user);
     let delivery = answer!(tr, mnir_app::plan::deliver(&state.app, &who, &id, &input));
     Ok(created(delivery_json(delivery, user.login.clone())))
+}
+
+/// A version of the plan printed for signature, as PDF, in the person's language (`lang`: `ro` or
+/// `en`, the caller's when absent): what the caller may see of it and of the person, the
+/// shelter's address only for the case's case workers. The latest version when `version` is
+/// absent; an unknown version is a 404, an unknown language a 422.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/plan/pdf",
+    params(("id" = String, Path, description = "Case id"), crate::plan::print::PrintParams),
+    responses(
+    (status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The plan, a PDF with its font embedded"),
+    (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
+    (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn plan_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+    crate::kit::query::ApiQuery(params): crate::kit::query::ApiQuery<
+        crate::plan::print::PrintParams,
+    >,
+) -> ApiResult<Response> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let lang = crate::plan::print::language(params.lang.as_deref(), tr.lang).ok_or_else(|| {
+        crate::kit::error::ApiError::invalid(
+            &tr,
+            vec![crate::kit::error::FieldError {
+                field: "lang".into(),
+                message: tr.t("plan-pdf-lang-unknown"),
+            }],
+        )
+    })?;
+    let who = who(&state, &user);
+    let printable = answer!(
+        tr,
+        mnir_app::plan::printable(&state.app, &who, &id, params.version)
+    );
+    let doc = crate::plan::print::document(&crate::kit::i18n::Tr::new(lang), &printable);
+    let bytes = tokio::task::spawn_blocking(move || mnir_pdf::render(&doc))
+        .await
+        .map_err(|_| {
+            crate::kit::error::ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                tr.t("error-internal"),
+            )
+        })?;
+    Ok(crate::plan::print::pdf_response(&printable, lang, bytes))
 }

@@ -4,6 +4,7 @@
 //! The forms work without JavaScript: each measure and service is a fieldset ticked to include.
 
 pub mod api;
+pub mod print;
 
 use crate::kit::auth::Viewer;
 use crate::kit::error::FieldError;
@@ -37,6 +38,7 @@ type Typed = BTreeMap<String, String>;
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/cases/{id}/plan", plan_page)
+        .get("/cases/{id}/plan/print", print::print_page)
         .post("/cases/{id}/plan", plan_submit)
         .post("/cases/{id}/plan/acknowledgements", acknowledge_submit)
         .post("/cases/{id}/plan/deliveries", delivery_submit)
