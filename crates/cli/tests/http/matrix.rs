@@ -301,7 +301,10 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                 );
                 if printed.status == StatusCode::OK {
                     let text = pdf_text(&printed.bytes);
-                    assert!(text.contains(SUPPORT_NOTE), "{who}: the plan's text printed");
+                    assert!(
+                        text.contains(SUPPORT_NOTE),
+                        "{who}: the plan's text printed"
+                    );
                     assert_eq!(
                         text.contains(SHELTER_ADDRESS),
                         sees_shelter(role, own),
