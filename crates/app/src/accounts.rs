@@ -389,6 +389,11 @@ pub(crate) async fn logins(
     Ok(out)
 }
 
+/// The login of an account in a map made by [`logins`], or its id when the account is gone.
+pub(crate) fn login_in(logins: &std::collections::BTreeMap<String, String>, id: &str) -> String {
+    logins.get(id).cloned().unwrap_or_else(|| id.to_string())
+}
+
 /// Every organisation. Their names and codes are public routing data, shown wherever a case
 /// names an organisation.
 pub async fn organisations(app: &App) -> AppResult<Vec<Organisation>> {

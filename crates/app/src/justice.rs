@@ -133,10 +133,7 @@ pub struct JusticeRead {
 
 impl JusticeRead {
     pub fn login(&self, id: &str) -> String {
-        self.logins
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        crate::accounts::login_in(&self.logins, id)
     }
 
     pub fn org_name(&self, code: &str) -> String {
@@ -355,10 +352,11 @@ fn code<T>(
     fallback: Option<T>,
     wrong: &mut Vec<FieldIssue>,
 ) -> Option<T> {
-    if value.trim().is_empty()
-        && let Some(f) = fallback
-    {
-        return Some(f);
+    if value.trim().is_empty() {
+        if fallback.is_none() {
+            wrong.push(FieldIssue::new(field, "justice-choose-one"));
+        }
+        return fallback;
     }
     let parsed = parse(value);
     if parsed.is_none() {
@@ -396,6 +394,7 @@ fn code_set<T: Copy + Ord>(
 /// in reach and agreeing with the outcome.
 fn checked_proceeding(
     input: &ProceedingInput,
+    current: Option<&ProceedingRecord>,
     today: NaiveDate,
 ) -> Result<ProceedingFields, Vec<FieldIssue>> {
     let mut wrong = Vec::new();
@@ -418,10 +417,27 @@ fn checked_proceeding(
         ));
     }
     let court = text("court", &input.court, &mut wrong);
-    let opened_on = track_day("opened_on", &input.opened_on, true, today, &mut wrong);
-    if opened_on.is_some_and(|d| d > today) {
-        wrong.push(FieldIssue::new("opened_on", "justice-opened-future"));
-    }
+    // The file number and the day opened name the proceedings: given once, then kept (an old
+    // day opened is no reason to refuse the outcome given years later).
+    let opened_on = match current {
+        Some(p) => {
+            if file_number != p.file_number {
+                wrong.push(FieldIssue::new("file_number", "justice-fixed-field"));
+            }
+            let given = day("opened_on", &input.opened_on, true, &mut wrong);
+            if given.is_some_and(|d| d != p.opened_on) {
+                wrong.push(FieldIssue::new("opened_on", "justice-fixed-field"));
+            }
+            Some(p.opened_on)
+        }
+        None => {
+            let opened_on = track_day("opened_on", &input.opened_on, true, today, &mut wrong);
+            if opened_on.is_some_and(|d| d > today) {
+                wrong.push(FieldIssue::new("opened_on", "justice-opened-future"));
+            }
+            opened_on
+        }
+    };
     let outcome = code(
         "outcome",
         &input.outcome,
@@ -486,7 +502,7 @@ pub async fn record_proceeding(
     input: &ProceedingInput,
 ) -> AppResult<ProceedingRecord> {
     keeping(app, who, case_id).await?;
-    let f = checked_proceeding(input, today(app, who)).map_err(AppError::Invalid)?;
+    let f = checked_proceeding(input, None, today(app, who)).map_err(AppError::Invalid)?;
     let p = ProceedingRecord {
         id: uuid::Uuid::new_v4().to_string(),
         case_id: case_id.to_string(),
@@ -528,7 +544,8 @@ pub async fn update_proceeding(
     else {
         return Err(AppError::NotFound);
     };
-    let f = checked_proceeding(input, today(app, who)).map_err(AppError::Invalid)?;
+    let f =
+        checked_proceeding(input, Some(&current), today(app, who)).map_err(AppError::Invalid)?;
     let mut changed = Vec::new();
     let mut note = |field: &'static str, differs: bool| {
         if differs {
@@ -536,25 +553,21 @@ pub async fn update_proceeding(
         }
     };
     note("standing", f.standing != current.standing);
-    note("file_number", f.file_number != current.file_number);
     note(
         "prosecutor_office",
         f.prosecutor_office != current.prosecutor_office,
     );
     note("court", f.court != current.court);
-    note("opened_on", f.opened_on != current.opened_on);
     note("outcome", f.outcome != current.outcome);
     note("outcome_on", f.outcome_on != current.outcome_on);
     note("measures", f.measures != current.measures);
     if changed.is_empty() {
-        return Err(AppError::invalid("standing", "justice-nothing-changed"));
+        return Err(AppError::conflict("justice-nothing-changed"));
     }
     let updated = ProceedingRecord {
         standing: f.standing,
-        file_number: f.file_number,
         prosecutor_office: f.prosecutor_office,
         court: f.court,
-        opened_on: f.opened_on,
         outcome: f.outcome,
         outcome_on: f.outcome_on,
         measures: f.measures,
@@ -590,8 +603,20 @@ pub async fn record_hearing(
     input: &HearingInput,
 ) -> AppResult<HearingRecord> {
     keeping(app, who, case_id).await?;
+    let Some(proceeding) = app
+        .store()
+        .proceedings_of(case_id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == proceeding_id)
+    else {
+        return Err(AppError::NotFound);
+    };
     let mut wrong = Vec::new();
     let held_on = track_day("held_on", &input.held_on, true, today(app, who), &mut wrong);
+    if held_on.is_some_and(|d| d < proceeding.opened_on) {
+        wrong.push(FieldIssue::new("held_on", "justice-hearing-before-opened"));
+    }
     let kind = code("kind", &input.kind, HearingKind::parse, None, &mut wrong);
     let note = text("note", &input.note, &mut wrong);
     let (Some(held_on), Some(kind), true) = (held_on, kind, wrong.is_empty()) else {
@@ -661,6 +686,9 @@ pub struct DisclosuresPage {
     /// Newest first.
     pub disclosures: Vec<(DisclosureRecord, DisclosureStatus)>,
     pub may_record: bool,
+    /// The reader may open the case's justice track (an ANITP coordinator reads the register,
+    /// not the track).
+    pub sees_justice: bool,
     /// The investigating bodies a disclosure may go to (active ones).
     pub recipients: Vec<Organisation>,
     /// The consents to sharing with police in force today, which a disclosure may rest on.
@@ -676,10 +704,7 @@ impl DisclosuresPage {
     }
 
     pub fn login(&self, id: &str) -> String {
-        self.logins
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        crate::accounts::login_in(&self.logins, id)
     }
 }
 
@@ -731,6 +756,7 @@ pub async fn disclosures(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<D
             .cloned()
             .collect(),
         today: today(app, who),
+        sees_justice: can(&actor, Action::ViewJusticeTrack, Some(&facts)).is_ok(),
         disclosures,
         may_record,
         consents,
@@ -798,7 +824,18 @@ pub async fn record_disclosure(
                     && c.terms()
                         .covers(Purpose::SharingWithPolice, &recipient, now)
             });
+            let until = day("until_on", &input.until_on, false, &mut Vec::new());
             match covering {
+                Some(c)
+                    if c.expires_at_ms.is_some_and(|e| {
+                        until.is_some_and(|u| u > app.jurisdiction().local_date(e.to_utc()))
+                    }) =>
+                {
+                    wrong.push(FieldIssue::new(
+                        "until_on",
+                        "disclosure-until-after-consent",
+                    ));
+                }
                 Some(c) => consent_id = Some(c.id),
                 None => wrong.push(FieldIssue::new(
                     "consent_id",
@@ -940,15 +977,26 @@ pub async fn register(
             id: l.disclosure.id.clone(),
         })
     });
-    let mut with = Vec::with_capacity(lines.len());
-    for line in lines {
-        let case_id = line.disclosure.case_id.clone();
-        let status = with_status(app, who, &case_id, vec![line.disclosure.clone()])
-            .await?
-            .pop()
-            .map_or(DisclosureStatus::Ended, |(_, s)| s);
-        with.push((line, status));
+    // The consents of each case a line by consent rests on, read once per case.
+    let mut consents: BTreeMap<String, Vec<ConsentRecord>> = BTreeMap::new();
+    for line in &lines {
+        let d = &line.disclosure;
+        if d.basis == DisclosureBasis::Consent && !consents.contains_key(&d.case_id) {
+            consents.insert(d.case_id.clone(), store.consents_of(&d.case_id).await?);
+        }
     }
+    let today = today(app, who);
+    let now = who.now().millis();
+    let with = lines
+        .into_iter()
+        .map(|line| {
+            let theirs = consents
+                .get(&line.disclosure.case_id)
+                .map_or(&[][..], Vec::as_slice);
+            let status = terms(&line.disclosure, theirs).status(today, now);
+            (line, status)
+        })
+        .collect();
     Ok(RegisterPage {
         lines: with,
         later: later.flatten(),

@@ -35,13 +35,14 @@ pub struct NewOrganisation<'a> {
     pub county: Option<&'a str>,
     pub identify_power: IdentifyPower,
     /// An investigating body (outside the support compartment); a law-enforcement body always
-    /// is, whatever is asked.
-    pub investigates: bool,
+    /// is, whatever is asked. `None` keeps what an organisation of that code already is (a new
+    /// one is not, unless it is law enforcement): correcting a name never opens the compartment.
+    pub investigates: Option<bool>,
 }
 
 /// An organisation whose code, name and county were checked; [`save_organisation`] takes
 /// nothing else.
-pub struct CheckedOrganisation(Organisation);
+pub struct CheckedOrganisation(Organisation, Option<bool>);
 
 impl CheckedOrganisation {
     /// The code as stored (trimmed, upper case).
@@ -67,24 +68,34 @@ impl NewOrganisation<'_> {
         {
             return Err(refused("county", "org-county-unknown", "county", c));
         }
-        Ok(CheckedOrganisation(Organisation {
-            code,
-            name: name.to_string(),
-            org_type: self.org_type,
-            kind: self.kind,
-            county: self.county.map(str::to_string),
-            identify_power: self.identify_power,
-            active: true,
-            investigates: self.investigates || self.org_type == OrgType::LawEnforcement,
-        }))
+        Ok(CheckedOrganisation(
+            Organisation {
+                code,
+                name: name.to_string(),
+                org_type: self.org_type,
+                kind: self.kind,
+                county: self.county.map(str::to_string),
+                identify_power: self.identify_power,
+                active: true,
+                investigates: self.investigates.unwrap_or(false)
+                    || self.org_type == OrgType::LawEnforcement,
+            },
+            self.investigates,
+        ))
     }
 }
 
 /// Adds an organisation, or replaces the one with the same code.
 pub async fn save_organisation(app: &App, org: &CheckedOrganisation) -> AppResult<()> {
+    let mut saved = org.0.clone();
+    if org.1.is_none()
+        && let Some(existing) = app.store().organisation(&saved.code).await?
+    {
+        saved.investigates |= existing.investigates;
+    }
     Ok(app
         .store()
-        .upsert_organisation(&org.0, &operator(app))
+        .upsert_organisation(&saved, &operator(app))
         .await?)
 }
 
@@ -604,7 +615,7 @@ mod tests {
             kind: OrgKind::Other,
             county,
             identify_power: IdentifyPower::None,
-            investigates: false,
+            investigates: None,
         };
         let ok = org(" ong-x ", " X ", Some("RO-CJ")).check().expect("valid");
         assert_eq!(ok.code(), "ONG-X");

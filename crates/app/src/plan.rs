@@ -591,10 +591,7 @@ pub struct PlanRead {
 impl PlanRead {
     /// A login by account id, or the id when the account is gone (empty for generated records).
     pub fn login(&self, id: &str) -> String {
-        self.logins
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        crate::accounts::login_in(&self.logins, id)
     }
 }
 

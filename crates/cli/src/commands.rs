@@ -98,7 +98,7 @@ pub struct OrgAdd<'a> {
     pub county: Option<&'a str>,
     pub kind: &'a str,
     pub identifies: &'a str,
-    pub investigates: bool,
+    pub investigates: Option<bool>,
 }
 
 pub async fn org_add(db: &DbArgs, typed: OrgAdd<'_>) -> anyhow::Result<ExitCode> {

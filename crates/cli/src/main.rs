@@ -250,10 +250,11 @@ enum OrgCommand {
         /// Authority to take identification decisions: none, children_only or all.
         #[arg(long, default_value = "none")]
         identifies: String,
-        /// An investigating body (e.g. a labour inspectorate): its staff see the investigative
-        /// summary, never a support record without a disclosure. Law enforcement always is.
-        #[arg(long)]
-        investigates: bool,
+        /// An investigating body (e.g. a labour inspectorate), yes or no: its staff see the
+        /// investigative summary, never a support record without a disclosure. Law enforcement
+        /// always is; left out, an existing organisation keeps what it is.
+        #[arg(long, value_parser = ["yes", "no"])]
+        investigates: Option<String>,
     },
     /// List organisations.
     List {
@@ -574,7 +575,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     county: county.as_deref(),
                     kind: &kind,
                     identifies: &identifies,
-                    investigates,
+                    investigates: investigates.as_deref().map(|answer| answer == "yes"),
                 },
             )
             .await

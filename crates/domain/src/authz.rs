@@ -354,7 +354,9 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             needs(actor, WORKERS_ON_CASE)
         }
         Action::ViewJusticeTrack => {
-            if facts.is_some_and(|f| f.disclosed_to_org) && actor.roles.contains(Role::Investigator)
+            if facts.is_some_and(|f| f.disclosed_to_org)
+                && actor.investigates
+                && actor.roles.contains(Role::Investigator)
             {
                 return Ok(());
             }
@@ -376,7 +378,11 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             needs(actor, JUSTICE_KEEPERS)
         }
         Action::ReadDisclosed => match facts {
-            Some(f) if f.disclosed_to_org => needs(actor, &[Role::Investigator]),
+            // Disclosures are made to investigating bodies: one that lost that standing reads
+            // nothing through them.
+            Some(f) if f.disclosed_to_org && actor.investigates => {
+                needs(actor, &[Role::Investigator])
+            }
             Some(f) if sees(actor, f) => Err(Denial::NoDisclosure),
             _ => Err(Denial::NotVisible),
         },
@@ -743,6 +749,10 @@ mod tests {
         clerk.investigates = true;
         assert!(can(&clerk, Action::ReadDisclosed, Some(&disclosed)).is_err());
         assert!(can(&clerk, Action::ViewJusticeTrack, Some(&disclosed)).is_err());
+        // An organisation no longer investigating reads nothing through a disclosure.
+        investigator.investigates = false;
+        assert!(can(&investigator, Action::ReadDisclosed, Some(&disclosed)).is_err());
+        assert!(can(&investigator, Action::ViewJusticeTrack, Some(&disclosed)).is_err());
     }
 
     #[test]
@@ -782,11 +792,30 @@ mod tests {
     proptest! {
         #[test]
         fn anything_allowed_on_a_case_implies_the_case_is_visible(
-            roles in any_roles(), access: bool, own: bool, s in 0usize..10, t in 0usize..10, child: bool
+            roles in any_roles(), access: bool, own: bool, s in 0usize..10, t in 0usize..10, child: bool,
+            investigates: bool, disclosed: bool
         ) {
             let a = Actor { user_id: "u".into(), org_code: "O".into(), org_kind: OrgKind::AnitpCentral, org_type: OrgType::CentralGovernmentOrganisation,
-                identify_power: IdentifyPower::All, investigates: false, roles };
-            let f = facts(CaseState::ALL[s], if child { AgeGroup::Child } else { AgeGroup::Adult }, access, own);
+                identify_power: IdentifyPower::All, investigates, roles };
+            let f = CaseFacts {
+                disclosed_to_org: disclosed,
+                ..facts(CaseState::ALL[s], if child { AgeGroup::Child } else { AgeGroup::Adult }, access, own)
+            };
+            // Only a disclosure opens anything of a case the actor does not see, and only the
+            // summary and the records it covers, to an investigating body's investigator.
+            if can(&a, Action::ViewCase, Some(&f)).is_err() {
+                for action in [Action::ViewJusticeTrack, Action::ReadDisclosed] {
+                    if can(&a, action, Some(&f)).is_ok() {
+                        prop_assert!(disclosed && investigates && a.roles.contains(Role::Investigator));
+                    }
+                }
+            }
+            if investigates {
+                for action in [Action::ViewSupportRecords, Action::KeepPlan, Action::SeeShelterAddress, Action::RecordDisclosure] {
+                    prop_assert!(can(&a, action, Some(&f)).is_err(), "{action:?} for an investigating body");
+                }
+            }
+            let f = CaseFacts { disclosed_to_org: false, ..f };
             for action in [Action::ViewIdentity, Action::ViewNotes, Action::Transition { to: CaseState::ALL[t] },
                 Action::ViewJusticeTrack, Action::KeepJusticeTrack, Action::ReadDisclosed, Action::RecordDisclosure,
                 Action::ViewDisclosureRegister] {

@@ -124,9 +124,9 @@ pub struct CaseBrief {
 pub trait JusticeStore: Send + Sync {
     /// Records proceedings with their audit entry.
     async fn record_proceeding(&self, p: &ProceedingRecord, by: &AuditActor) -> StoreResult<()>;
-    /// Replaces what may change of proceedings of the case (standing, office, court, outcome,
-    /// measures), audited with `changed` (the fields' names); `NotFound` when they are not the
-    /// case's.
+    /// Replaces what may change of proceedings of the case (standing, office, court, outcome and
+    /// its day, measures; never the file number or the day opened), audited with `changed` (the
+    /// fields' names); `NotFound` when they are not the case's.
     async fn update_proceeding(
         &self,
         p: &ProceedingRecord,

@@ -6,18 +6,6 @@ use axum::http::StatusCode;
 use mnir_domain::{AgeGroup, CaseState, OrgType};
 use serde_json::json;
 
-fn field_names(r: &TestResponse) -> Vec<String> {
-    r.json()["error"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .map(|f| f["field"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn consent_and_referral_through_the_api_follow_the_pages_rules() {
     for app in backends().await {

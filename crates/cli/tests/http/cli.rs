@@ -148,6 +148,7 @@ fn an_operator_sets_up_a_database_from_the_command_line() {
             "--type",
             "LocalGovernmentOrganisation",
             "--investigates",
+            "yes",
         ]),
         None,
     );
@@ -164,6 +165,62 @@ fn an_operator_sets_up_a_database_from_the_command_line() {
             .any(|l| l.starts_with("ITM-CJ ") && l.contains("(investigates)")),
         "{listed}"
     );
+    // A name corrected without the flag keeps the organisation behind the firewall; only an
+    // explicit "no" takes it out.
+    let renamed = mnir(
+        &with(&[
+            "org",
+            "add",
+            "--code",
+            "IM",
+            "--name",
+            "Inspecția Muncii (ITM)",
+            "--type",
+            "CentralGovernmentOrganisation",
+        ]),
+        None,
+    );
+    assert_eq!(renamed.status.code(), Some(0), "{}", stderr(&renamed));
+    let investigates = |code: &str| {
+        stdout(&mnir(&with(&["org", "list"]), None))
+            .lines()
+            .any(|l| l.starts_with(&format!("{code} ")) && l.contains("(investigates)"))
+    };
+    assert!(investigates("IM"), "renaming kept the flag");
+    let opened = mnir(
+        &with(&[
+            "org",
+            "add",
+            "--code",
+            "ITM-CJ",
+            "--name",
+            "ITM Cluj",
+            "--type",
+            "LocalGovernmentOrganisation",
+            "--investigates",
+            "no",
+        ]),
+        None,
+    );
+    assert_eq!(opened.status.code(), Some(0), "{}", stderr(&opened));
+    assert!(!investigates("ITM-CJ"), "an explicit no");
+    let police = mnir(
+        &with(&[
+            "org",
+            "add",
+            "--code",
+            "IGPR",
+            "--name",
+            "IGPR",
+            "--type",
+            "LawEnforcement",
+            "--investigates",
+            "no",
+        ]),
+        None,
+    );
+    assert_eq!(police.status.code(), Some(0), "{}", stderr(&police));
+    assert!(investigates("IGPR"), "law enforcement always investigates");
     let bad_type = mnir(
         &with(&[
             "org", "add", "--code", "X", "--name", "X", "--type", "Charity",

@@ -14,18 +14,6 @@ const ASSESSMENT_NOTE: &str = "Nota-evaluarii-dezvaluite";
 const PLAN_TEXT: &str = "Obiectiv-al-planului-nedezvaluit";
 const ADDRESS: &str = "Strada-Adapostului-Secret-9";
 
-/// Field names of a 422 answer.
-fn fields(body: &serde_json::Value) -> Vec<String> {
-    body["error"]["fields"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["field"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn proceedings_hearings_and_flags_are_checked_field_by_field() {
     for app in backends().await {
@@ -89,7 +77,7 @@ async fn proceedings_hearings_and_flags_are_checked_field_by_field() {
                 refused.body
             );
             assert!(
-                fields(&refused.json()).contains(&field.to_string()),
+                field_names(&refused).contains(&field.to_string()),
                 "{b}: {body} names {field}: {}",
                 refused.body
             );
@@ -144,7 +132,7 @@ async fn proceedings_hearings_and_flags_are_checked_field_by_field() {
             json!({"held_on": "2026-12-10", "kind": "party"}),
         )
         .await;
-        assert_eq!(fields(&bad_kind.json()), ["kind"], "{b}: {}", bad_kind.body);
+        assert_eq!(field_names(&bad_kind), ["kind"], "{b}: {}", bad_kind.body);
 
         // The outcome given later; nothing changed is refused.
         let path = format!("/api/v1/cases/{case}/proceedings/{pid}");
@@ -157,24 +145,48 @@ async fn proceedings_hearings_and_flags_are_checked_field_by_field() {
         assert_eq!(updated.status, StatusCode::OK, "{b}: {}", updated.body);
         assert_eq!(updated.json()["hearings"].as_array().unwrap().len(), 1);
         assert_eq!(updated.json()["recorded_by"], "inv");
-        let again = app.api("PUT", &path, Some(&token), Some(update)).await;
+        let again = app
+            .api("PUT", &path, Some(&token), Some(update.clone()))
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{b}: {}", again.body);
+        // The file number and the day opened stay as first recorded.
+        let mut renamed = update.clone();
+        renamed["file_number"] = json!("1/P/2020");
+        renamed["opened_on"] = json!("2020-01-01");
+        let refused = app.api("PUT", &path, Some(&token), Some(renamed)).await;
         assert_eq!(
-            again.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            field_names(&refused),
+            ["file_number", "opened_on"],
             "{b}: {}",
-            again.body
+            refused.body
+        );
+        let early = post(
+            format!("/api/v1/cases/{case}/proceedings/{pid}/hearings"),
+            json!({"held_on": "2026-09-01", "kind": "statement"}),
+        )
+        .await;
+        assert_eq!(field_names(&early), ["held_on"], "{b}: {}", early.body);
+        let unchosen = post(
+            format!("/api/v1/cases/{case}/proceedings/{pid}/hearings"),
+            json!({"held_on": "2026-12-01", "kind": ""}),
+        )
+        .await;
+        assert!(
+            unchosen.body.contains("Alegeți una dintre variante."),
+            "{b}: {}",
+            unchosen.body
         );
 
         // Non-punishment: the offence named, the proceedings the case's.
         let flags = format!("/api/v1/cases/{case}/non-punishment");
         let empty = post(flags.clone(), json!({"offence": "  "})).await;
-        assert_eq!(fields(&empty.json()), ["offence"], "{b}");
+        assert_eq!(field_names(&empty), ["offence"], "{b}");
         let foreign = post(
             flags.clone(),
             json!({"offence": "Fals", "proceeding_id": "no-such"}),
         )
         .await;
-        assert_eq!(fields(&foreign.json()), ["proceeding_id"], "{b}");
+        assert_eq!(field_names(&foreign), ["proceeding_id"], "{b}");
         let flag = post(
             flags,
             json!({"offence": "Uz de fals", "proceeding_id": pid}),
@@ -273,9 +285,14 @@ async fn labour_inspectors_stay_outside_the_support_compartment() {
             .await;
         assert_eq!(justice.status, StatusCode::OK, "{b}");
         let case_page = app.get(&format!("/cases/{case}"), Some(&session)).await;
+        assert_eq!(case_page.status, StatusCode::OK, "{b}");
         assert!(
             !case_page.body.contains("id=\"risk-title\""),
             "{b}: no risk panel"
+        );
+        assert!(
+            case_page.body.contains("/justice\""),
+            "{b}: the justice track is linked"
         );
     }
 }
@@ -387,7 +404,7 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
                 refused.body
             );
             assert!(
-                fields(&refused.json()).contains(&field.to_string()),
+                field_names(&refused).contains(&field.to_string()),
                 "{b}: {body} names {field}: {}",
                 refused.body
             );
@@ -460,6 +477,7 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
         let police_register = app
             .api("GET", "/api/v1/disclosures", Some(&police_token), None)
             .await;
+        assert_eq!(police_register.status, StatusCode::OK, "{b}");
         assert!(!police_register.body.contains(&order_id), "{b}");
         let bad_place = app
             .api(
@@ -506,7 +524,8 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
             given_by: GivenBy::Person,
             method: Method::SignedForm,
             given_at_ms: at(START_MS - 1000),
-            expires_at_ms: None,
+            // It runs out a month after today (2026-11-28).
+            expires_at_ms: Some(at(START_MS + 30 * 86_400_000)),
             withdrawn_at_ms: None,
             recorded_by: cw.id.clone(),
             org_code: "ANITP-CJ".into(),
@@ -527,9 +546,26 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
             )
             .await;
         assert_eq!(
-            fields(&wrong_body.json()),
+            field_names(&wrong_body),
             ["consent_id"],
             "{b}: a consent for the police is not one for the prosecutors"
+        );
+        let past_consent = app
+            .api(
+                "POST",
+                &disclosures,
+                Some(&cw_token),
+                Some(
+                    json!({"recipient_org": "IGPR", "basis": "consent", "consent_id": consent.id,
+                    "records": ["plan"], "until_on": "2027-01-31"}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            field_names(&past_consent),
+            ["until_on"],
+            "{b}: not beyond the consent: {}",
+            past_consent.body
         );
         let by_consent = app
             .api(
@@ -538,7 +574,7 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
                 Some(&cw_token),
                 Some(
                     json!({"recipient_org": "IGPR", "basis": "consent", "consent_id": consent.id,
-                    "records": ["plan"], "until_on": "2027-01-31"}),
+                    "records": ["plan"], "until_on": "2026-12-20"}),
                 ),
             )
             .await;

@@ -676,6 +676,7 @@ async fn the_plan_prints_as_a_pdf_in_the_persons_language_with_only_what_the_rea
             ADDRESS,
             "Semnătura persoanei și data",
             "Semnătura evaluatorului (cw) și data",
+            "pagina 1 din 1",
         ] {
             assert!(text.contains(expected), "{b}: {expected:?} in {text}");
         }

@@ -612,3 +612,16 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// The names of the fields a 422 answer names.
+pub fn field_names(r: &TestResponse) -> Vec<String> {
+    r.json()["error"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|f| f["field"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -129,7 +129,9 @@ macro_rules! impl_sql_account_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                self.append_audit(&mut tx, by, "organisation.save", &format!("organisation:{}", org.code), "").await?;
+                // Whether it investigates decides whether its staff may read support records.
+                let detail = format!("investigates={} active={}", org.investigates, org.active);
+                self.append_audit(&mut tx, by, "organisation.save", &format!("organisation:{}", org.code), &detail).await?;
                 tx.commit().await.map_err(db_err)
             }
 

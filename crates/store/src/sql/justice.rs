@@ -17,6 +17,9 @@ macro_rules! impl_sql_justice_store {
         type DisclosureRow = (String, String, String, String, Option<String>, Option<Vec<u8>>, Option<String>, Option<Vec<u8>>, String, String, String, String, Timestamp, Option<Timestamp>, Option<String>);
 
         const PROCEEDING_COLUMNS: &str = "id, case_id, standing, file_number, prosecutor_office, court, opened_on, outcome, outcome_on, measures, org_code, recorded_by, recorded_at_ms, updated_at_ms";
+        const HEARING_COLUMNS: &str = "id, proceeding_id, case_id, held_on, kind, note, recorded_by, recorded_at_ms";
+        const FLAG_COLUMNS: &str = "id, case_id, offence, proceeding_id, org_code, recorded_by, recorded_at_ms";
+        const DISCLOSURE_INSERT_COLUMNS: &str = "id, case_id, recipient_org, basis, consent_id, order_number, order_on, order_office, records, until_on, org_code, recorded_by, recorded_at_ms, ended_at_ms, ended_by";
         const DISCLOSURE_COLUMNS: &str = "d.id, d.case_id, d.recipient_org, d.basis, d.consent_id, d.order_number, d.order_on, d.order_office, d.records, d.until_on, d.org_code, d.recorded_by, d.recorded_at_ms, d.ended_at_ms, d.ended_by";
 
         impl $store {
@@ -52,7 +55,7 @@ macro_rules! impl_sql_justice_store {
             }
 
             async fn insert_hearing(&self, tx: &mut Tx, h: &HearingRecord) -> StoreResult<()> {
-                ::sqlx::query("INSERT INTO hearings (id, proceeding_id, case_id, held_on, kind, note, recorded_by, recorded_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("INSERT INTO hearings ({HEARING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")))
                     .bind(&h.id)
                     .bind(&h.proceeding_id)
                     .bind(&h.case_id)
@@ -108,12 +111,11 @@ macro_rules! impl_sql_justice_store {
 
             async fn update_proceeding(&self, p: &ProceedingRecord, changed: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let updated = ::sqlx::query("UPDATE proceedings SET standing = $1, file_number = $2, prosecutor_office = $3, court = $4, opened_on = $5, outcome = $6, outcome_on = $7, measures = $8, updated_at_ms = $9 WHERE id = $10 AND case_id = $11")
+                // The file number and the day opened name the proceedings: never rewritten.
+                let updated = ::sqlx::query("UPDATE proceedings SET standing = $1, prosecutor_office = $2, court = $3, outcome = $4, outcome_on = $5, measures = $6, updated_at_ms = $7 WHERE id = $8 AND case_id = $9")
                     .bind(p.standing.as_str())
-                    .bind(self.seal_text("proceedings", "file_number", &p.id, &p.file_number))
                     .bind(self.seal_text("proceedings", "prosecutor_office", &p.id, &p.prosecutor_office))
                     .bind(self.seal_text("proceedings", "court", &p.id, &p.court))
-                    .bind(day_text(p.opened_on))
                     .bind(p.outcome.as_str())
                     .bind(p.outcome_on.map(day_text))
                     .bind(join_codes(&p.measures))
@@ -153,7 +155,7 @@ macro_rules! impl_sql_justice_store {
                 if out.is_empty() {
                     return Ok(out);
                 }
-                let hearings: Vec<(String, String, String, String, String, Option<Vec<u8>>, String, Timestamp)> = ::sqlx::query_as("SELECT id, proceeding_id, case_id, held_on, kind, note, recorded_by, recorded_at_ms FROM hearings WHERE case_id = $1 ORDER BY held_on, recorded_at_ms, id")
+                let hearings: Vec<(String, String, String, String, String, Option<Vec<u8>>, String, Timestamp)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {HEARING_COLUMNS} FROM hearings WHERE case_id = $1 ORDER BY held_on, recorded_at_ms, id")))
                     .bind(case_id)
                     .fetch_all(&self.pool)
                     .await
@@ -179,7 +181,7 @@ macro_rules! impl_sql_justice_store {
                 {
                     return Err(StoreError::NotFound);
                 }
-                ::sqlx::query("INSERT INTO non_punishment_flags (id, case_id, offence, proceeding_id, org_code, recorded_by, recorded_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("INSERT INTO non_punishment_flags ({FLAG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)")))
                     .bind(&f.id)
                     .bind(&f.case_id)
                     .bind(self.seal_text("non_punishment_flags", "offence", &f.id, &f.offence))
@@ -196,7 +198,7 @@ macro_rules! impl_sql_justice_store {
             }
 
             async fn non_punishment_of(&self, case_id: &str) -> StoreResult<Vec<NonPunishmentRecord>> {
-                let rows: Vec<(String, String, Option<Vec<u8>>, Option<String>, String, String, Timestamp)> = ::sqlx::query_as("SELECT id, case_id, offence, proceeding_id, org_code, recorded_by, recorded_at_ms FROM non_punishment_flags WHERE case_id = $1 ORDER BY recorded_at_ms, id")
+                let rows: Vec<(String, String, Option<Vec<u8>>, Option<String>, String, String, Timestamp)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {FLAG_COLUMNS} FROM non_punishment_flags WHERE case_id = $1 ORDER BY recorded_at_ms, id")))
                     .bind(case_id)
                     .fetch_all(&self.pool)
                     .await
@@ -213,7 +215,7 @@ macro_rules! impl_sql_justice_store {
 
             async fn record_disclosure(&self, d: &DisclosureRecord, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                ::sqlx::query("INSERT INTO disclosures (id, case_id, recipient_org, basis, consent_id, order_number, order_on, order_office, records, until_on, org_code, recorded_by, recorded_at_ms, ended_at_ms, ended_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("INSERT INTO disclosures ({DISCLOSURE_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")))
                     .bind(&d.id)
                     .bind(&d.case_id)
                     .bind(&d.recipient_org)
@@ -239,24 +241,28 @@ macro_rules! impl_sql_justice_store {
 
             async fn end_disclosure(&self, case_id: &str, disclosure_id: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let found: Option<Option<Timestamp>> = ::sqlx::query_scalar("SELECT ended_at_ms FROM disclosures WHERE id = $1 AND case_id = $2")
-                    .bind(disclosure_id)
-                    .bind(case_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                match found {
-                    None => return Err(StoreError::NotFound),
-                    Some(Some(_)) => return Err(StoreError::Conflict(format!("disclosure {disclosure_id} has ended"))),
-                    Some(None) => {}
-                }
-                ::sqlx::query("UPDATE disclosures SET ended_at_ms = $1, ended_by = $2 WHERE id = $3")
+                // Ended once: the condition is in the statement, so two ends at once cannot both
+                // pass a check made before it.
+                let ended = ::sqlx::query("UPDATE disclosures SET ended_at_ms = $1, ended_by = $2 WHERE id = $3 AND case_id = $4 AND ended_at_ms IS NULL")
                     .bind(by.now_ms)
                     .bind(&by.user_id)
                     .bind(disclosure_id)
+                    .bind(case_id)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                if ended.rows_affected() == 0 {
+                    let exists: Option<String> = ::sqlx::query_scalar("SELECT id FROM disclosures WHERE id = $1 AND case_id = $2")
+                        .bind(disclosure_id)
+                        .bind(case_id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    return Err(match exists {
+                        Some(_) => StoreError::Conflict(format!("disclosure {disclosure_id} has ended")),
+                        None => StoreError::NotFound,
+                    });
+                }
                 self.append_audit(&mut tx, by, "disclosure.end", &format!("case:{case_id}"), &format!("disclosure={disclosure_id}")).await?;
                 tx.commit().await.map_err(db_err)
             }
@@ -348,7 +354,7 @@ macro_rules! impl_sql_justice_store {
                 }
                 let hearings: Vec<&HearingRecord> = proceedings.iter().flat_map(|p| p.hearings.iter()).collect();
                 for chunk in hearings.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO hearings (id, proceeding_id, case_id, held_on, kind, note, recorded_by, recorded_at_ms) ");
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO hearings ({HEARING_COLUMNS}) "));
                     q.push_values(chunk, |mut b, h| {
                         b.push_bind(h.id.clone()).push_bind(h.proceeding_id.clone()).push_bind(h.case_id.clone())
                             .push_bind(day_text(h.held_on)).push_bind(h.kind.as_str())
@@ -358,7 +364,7 @@ macro_rules! impl_sql_justice_store {
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
                 for chunk in flags.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO non_punishment_flags (id, case_id, offence, proceeding_id, org_code, recorded_by, recorded_at_ms) ");
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO non_punishment_flags ({FLAG_COLUMNS}) "));
                     q.push_values(chunk, |mut b, f| {
                         b.push_bind(f.id.clone()).push_bind(f.case_id.clone())
                             .push_bind(self.seal_text("non_punishment_flags", "offence", &f.id, &f.offence))
@@ -368,7 +374,7 @@ macro_rules! impl_sql_justice_store {
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
                 for chunk in disclosures.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO disclosures (id, case_id, recipient_org, basis, consent_id, order_number, order_on, order_office, records, until_on, org_code, recorded_by, recorded_at_ms, ended_at_ms, ended_by) ");
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO disclosures ({DISCLOSURE_INSERT_COLUMNS}) "));
                     q.push_values(chunk, |mut b, d| {
                         b.push_bind(d.id.clone()).push_bind(d.case_id.clone()).push_bind(d.recipient_org.clone())
                             .push_bind(d.basis.as_str()).push_bind(d.consent_id.clone())

@@ -40,8 +40,9 @@ struct DisclosureLine {
     text: String,
     status: String,
     in_force: bool,
-    /// The case's link and reference (the register across cases).
-    case: Option<(String, String)>,
+    /// The case's reference, and where it opens (the register across cases).
+    reference: String,
+    case: Option<String>,
 }
 
 #[derive(Template)]
@@ -52,6 +53,7 @@ struct DisclosuresView {
     reference: String,
     lines: Vec<DisclosureLine>,
     may_end: bool,
+    sees_justice: bool,
     /// The form: recipients, bases, consents, records (code, name, ticked), what was typed.
     form: Option<DisclosureForm>,
     errors: Vec<FieldError>,
@@ -156,6 +158,7 @@ async fn render_case(
                 text,
                 status: status_text(&tr, *s),
                 in_force: *s == DisclosureStatus::InForce,
+                reference: page.reference.clone(),
                 case: None,
             }
         })
@@ -247,9 +250,10 @@ async fn render_case(
         id: id.to_string(),
         reference: page.reference.clone(),
         may_end: page.may_record,
+        sees_justice: page.sees_justice,
         lines,
         form,
-        field_errors: super::by_field(&errors),
+        field_errors: crate::kit::refusal::errors_by_field(&errors),
         errors,
         ctx: ctx.clone(),
     };
@@ -370,19 +374,23 @@ async fn register_page(
         .iter()
         .map(|(l, s)| {
             let d = &l.disclosure;
-            // An investigator's way into the case is its summary; the others open the case's
-            // register.
-            let href = if made_to_us {
-                format!("/cases/{}/justice", d.case_id)
+            // An investigator's way into the case is its summary, open while the disclosure is
+            // in force; the others open the case's register.
+            let in_force = *s == DisclosureStatus::InForce;
+            let href = if !made_to_us {
+                Some(format!("/cases/{}/disclosures", d.case_id))
+            } else if in_force {
+                Some(format!("/cases/{}/justice", d.case_id))
             } else {
-                format!("/cases/{}/disclosures", d.case_id)
+                None
             };
             DisclosureLine {
                 id: d.id.clone(),
                 text: line_text(&tr, d, &name),
                 status: status_text(&tr, *s),
-                in_force: *s == DisclosureStatus::InForce,
-                case: Some((href, l.case_reference.clone())),
+                in_force,
+                reference: l.case_reference.clone(),
+                case: href,
             }
         })
         .collect();

@@ -13,7 +13,7 @@ use crate::kit::error::FieldError;
 use crate::kit::form::{Opt, read_form, render, signed_in, who};
 use crate::kit::i18n::Tr;
 use crate::kit::query::PagePath;
-use crate::kit::refusal::{Shown, field_errors};
+use crate::kit::refusal::{Shown, errors_by_field, field_errors};
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
@@ -121,6 +121,8 @@ struct JusticePageView {
     summary: Vec<(String, String)>,
     flags: Vec<String>,
     flag_form: Option<(Vec<Opt>, String, Vec<FieldError>)>,
+    /// The flag's and the hearings' refused fields, by name, shown beside them.
+    inline_errors: BTreeMap<String, String>,
     proceedings: Vec<ProceedingView>,
     new_proceeding: Option<ProceedingForm>,
     disclosed: Vec<DisclosedBlock>,
@@ -152,20 +154,6 @@ fn chosen<T: Copy>(
         label: tr.term(prefix, code(*v)),
         selected: code(*v) == picked,
     }));
-    out
-}
-
-/// A refused form's errors by field, for the messages beside the fields.
-fn by_field(errors: &[FieldError]) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for e in errors {
-        out.entry(e.field.clone())
-            .and_modify(|m| {
-                m.push(' ');
-                m.push_str(&e.message);
-            })
-            .or_insert_with(|| e.message.clone());
-    }
     out
 }
 
@@ -251,7 +239,7 @@ fn proceeding_form(
                 )
             })
             .collect(),
-        field_errors: by_field(&errors),
+        field_errors: errors_by_field(&errors),
         errors,
         action,
         prefix,
@@ -586,7 +574,12 @@ async fn render_page(
             tr.t("justice-read-only-disclosed")
         }
     });
+    let inline_errors = match &refused {
+        Some(Refused::Flag(_, e)) | Some(Refused::Hearing(_, _, e)) => errors_by_field(e),
+        _ => BTreeMap::new(),
+    };
     let view = JusticePageView {
+        inline_errors,
         id: id.to_string(),
         reference: read.brief.reference.clone(),
         sees_case: read.sees_case,

@@ -18,6 +18,22 @@ pub fn field_errors(tr: &Tr, issues: &[FieldIssue]) -> Vec<FieldError> {
         .collect()
 }
 
+/// Each refused field's messages by the field's name, for the message beside the field.
+pub fn errors_by_field<'a>(
+    errors: impl IntoIterator<Item = &'a FieldError>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut out: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for e in errors {
+        out.entry(e.field.clone())
+            .and_modify(|m| {
+                m.push(' ');
+                m.push_str(&e.message);
+            })
+            .or_insert_with(|| e.message.clone());
+    }
+    out
+}
+
 /// Shows a refusal: as an error page titled `title_key`, or as the API's JSON error.
 pub trait Shown {
     fn page(self, ctx: &PageCtx, title_key: &str) -> PageError;

@@ -330,14 +330,12 @@ async fn plan_pdf(
         mnir_app::plan::printable(&state.app, &who, &id, params.version)
     );
     let doc = crate::plan::print::document(&crate::kit::i18n::Tr::new(lang), &printable);
-    let bytes = tokio::task::spawn_blocking(move || mnir_pdf::render(&doc))
-        .await
-        .map_err(|_| {
-            crate::kit::error::ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                tr.t("error-internal"),
-            )
-        })?;
+    let bytes = crate::plan::print::rendered(doc).await.ok_or_else(|| {
+        crate::kit::error::ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            tr.t("error-internal"),
+        )
+    })?;
     Ok(crate::plan::print::pdf_response(&printable, lang, bytes))
 }

@@ -581,19 +581,12 @@ async fn render_page(
         outcome: typed(delivery_typed, "outcome"),
         draft: may_keep.then(|| draft_fields(&tr, &page, version_typed, &version_errors)),
         earlier,
-        field_errors: version_errors
-            .iter()
-            .chain(&ack_errors)
-            .chain(&delivery_errors)
-            .fold(BTreeMap::new(), |mut all, e| {
-                all.entry(e.field.clone())
-                    .and_modify(|m: &mut String| {
-                        m.push(' ');
-                        m.push_str(&e.message);
-                    })
-                    .or_insert_with(|| e.message.clone());
-                all
-            }),
+        field_errors: crate::kit::refusal::errors_by_field(
+            version_errors
+                .iter()
+                .chain(&ack_errors)
+                .chain(&delivery_errors),
+        ),
         version_errors,
         ack_errors,
         delivery_errors,

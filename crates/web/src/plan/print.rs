@@ -148,6 +148,14 @@ pub fn document(tr: &Tr, p: &Printable) -> Document {
     }
 }
 
+/// The document's PDF, laid out off the threads that answer requests (it is processor work);
+/// `None` when the layout task died.
+pub async fn rendered(doc: Document) -> Option<Vec<u8>> {
+    tokio::task::spawn_blocking(move || mnir_pdf::render(&doc))
+        .await
+        .ok()
+}
+
 /// The PDF as an answer: shown in the browser, saved under a name that says what it is, never
 /// kept by a cache.
 pub fn pdf_response(p: &Printable, lang: Lang, bytes: Vec<u8>) -> Response {
@@ -183,12 +191,9 @@ pub async fn print_page(
     let printable = mnir_app::plan::printable(&state.app, &who(&state, user), &id, params.version)
         .await
         .map_err(|e| e.page(&ctx, "plan-title"))?;
-    // Laying the pages out is processor work: off the threads that answer requests.
-    let tr = Tr::new(lang);
-    let doc = document(&tr, &printable);
-    let bytes = tokio::task::spawn_blocking(move || mnir_pdf::render(&doc))
+    let bytes = rendered(document(&Tr::new(lang), &printable))
         .await
-        .map_err(|_| {
+        .ok_or_else(|| {
             PageError::new(
                 &ctx,
                 StatusCode::INTERNAL_SERVER_ERROR,
