@@ -242,24 +242,33 @@ pub async fn read(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<JusticeR
     let actor = who.actor();
     let mut disclosed = Vec::new();
     if can(&actor, Action::ReadDisclosed, Some(&facts)).is_ok() {
+        // Each kind of record read once, however many disclosures in force cover it.
+        let covered = |r| in_force.iter().any(|d| d.covers(r));
+        let assessments = if covered(DisclosedRecord::RiskAssessments) {
+            Some(store.assessments_of(case_id).await?)
+        } else {
+            None
+        };
+        let plan = if covered(DisclosedRecord::Plan) {
+            let mut versions = store.plans_of(case_id).await?;
+            // The shelter's address never leaves the shelter and the case workers.
+            versions
+                .iter_mut()
+                .flat_map(|v| v.measures.iter_mut())
+                .for_each(|m| m.shelter_address.clear());
+            Some((versions, store.deliveries_of(case_id).await?))
+        } else {
+            None
+        };
         for d in in_force {
-            let covers = |r| d.covers(r);
-            let assessments = if covers(DisclosedRecord::RiskAssessments) {
-                Some(store.assessments_of(case_id).await?)
-            } else {
-                None
-            };
-            let plan = if covers(DisclosedRecord::Plan) {
-                let mut versions = store.plans_of(case_id).await?;
-                // The shelter's address never leaves the shelter and the case workers.
-                versions
-                    .iter_mut()
-                    .flat_map(|v| v.measures.iter_mut())
-                    .for_each(|m| m.shelter_address.clear());
-                Some((versions, store.deliveries_of(case_id).await?))
-            } else {
-                None
-            };
+            let assessments = assessments
+                .as_ref()
+                .filter(|_| d.covers(DisclosedRecord::RiskAssessments))
+                .cloned();
+            let plan = plan
+                .as_ref()
+                .filter(|_| d.covers(DisclosedRecord::Plan))
+                .cloned();
             let records: Vec<&str> = d.records.iter().map(|r| r.as_str()).collect();
             store
                 .audit(
@@ -290,11 +299,15 @@ pub async fn read(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<JusticeR
                 .iter()
                 .flatten()
                 .map(|a| a.assessed_by.as_str())
-                .chain(
-                    v.plan
+                .chain(v.plan.iter().flat_map(|(versions, deliveries)| {
+                    versions
                         .iter()
-                        .flat_map(|(p, _)| p.iter().map(|p| p.drafted_by.as_str())),
-                )
+                        .flat_map(|p| {
+                            std::iter::once(p.drafted_by.as_str())
+                                .chain(p.acknowledgements.iter().map(|a| a.recorded_by.as_str()))
+                        })
+                        .chain(deliveries.iter().map(|d| d.recorded_by.as_str()))
+                }))
         }))
         .collect();
     let logins = crate::accounts::logins(app, ids).await?;

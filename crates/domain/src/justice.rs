@@ -3,7 +3,7 @@
 //!
 //! The track never gates assistance: nothing here is a condition of a step of the case. What the
 //! investigators see of a case is the investigative summary; a support record reaches them only
-//! through a disclosure in force ([`DisclosureTerms::in_force`]).
+//! through a disclosure in force ([`DisclosureTerms::status`]).
 
 use crate::case::CaseState;
 use crate::consent::{ConsentTerms, Purpose};
@@ -167,14 +167,9 @@ pub struct DisclosureTerms {
 }
 
 impl DisclosureTerms {
-    /// In force on `today` at `now`: not past its last day, not ended, and, when it rests on the
-    /// person's consent, that consent still covers sharing with its recipient (a withdrawal ends
-    /// the disclosure on the next request, with nothing to update).
-    pub fn in_force(&self, today: NaiveDate, now_ms: i64) -> bool {
-        self.status(today, now_ms) == DisclosureStatus::InForce
-    }
-
-    /// Where it stands: ended early first, then past its last day, then its consent gone.
+    /// Where it stands on `today` at `now`: ended early first, then past its last day, then its
+    /// consent gone (a withdrawal ends a disclosure by consent on the next request, with nothing
+    /// to update); in force otherwise.
     pub fn status(&self, today: NaiveDate, now_ms: i64) -> DisclosureStatus {
         if self.ended_at_ms.is_some_and(|e| e <= now_ms) {
             DisclosureStatus::Ended
@@ -267,14 +262,20 @@ mod tests {
     #[test]
     fn a_disclosure_runs_to_its_last_day_included_unless_ended() {
         let t = order("2026-12-06");
-        assert!(t.in_force(d("2026-12-06"), 1_000));
-        assert!(!t.in_force(d("2026-12-07"), 1_000));
+        assert_eq!(t.status(d("2026-12-06"), 1_000), DisclosureStatus::InForce);
+        assert_ne!(t.status(d("2026-12-07"), 1_000), DisclosureStatus::InForce);
         let ended = DisclosureTerms {
             ended_at_ms: Some(500),
             ..t
         };
-        assert!(ended.in_force(d("2026-12-01"), 499));
-        assert!(!ended.in_force(d("2026-12-01"), 500));
+        assert_eq!(
+            ended.status(d("2026-12-01"), 499),
+            DisclosureStatus::InForce
+        );
+        assert_ne!(
+            ended.status(d("2026-12-01"), 500),
+            DisclosureStatus::InForce
+        );
         assert_eq!(ended.status(d("2026-12-01"), 500), DisclosureStatus::Ended);
         assert_eq!(
             order("2026-12-06").status(d("2026-12-07"), 1),
@@ -296,31 +297,31 @@ mod tests {
             consent: Some(consent.clone()),
             ..order("2027-01-01")
         };
-        assert!(t.in_force(d("2026-12-06"), 1_000));
+        assert_eq!(t.status(d("2026-12-06"), 1_000), DisclosureStatus::InForce);
         // Consent for another recipient, or for another purpose, does not carry it.
         t.consent = Some(ConsentTerms {
             recipient_org: Some("IGPR".into()),
             ..consent.clone()
         });
-        assert!(!t.in_force(d("2026-12-06"), 1_000));
+        assert_ne!(t.status(d("2026-12-06"), 1_000), DisclosureStatus::InForce);
         t.consent = Some(ConsentTerms {
             purpose: Purpose::Assistance,
             ..consent.clone()
         });
-        assert!(!t.in_force(d("2026-12-06"), 1_000));
+        assert_ne!(t.status(d("2026-12-06"), 1_000), DisclosureStatus::InForce);
         // Withdrawn: ended from that moment on.
         t.consent = Some(ConsentTerms {
             withdrawn_at_ms: Some(900),
             ..consent
         });
-        assert!(t.in_force(d("2026-12-06"), 899));
-        assert!(!t.in_force(d("2026-12-06"), 900));
+        assert_eq!(t.status(d("2026-12-06"), 899), DisclosureStatus::InForce);
+        assert_ne!(t.status(d("2026-12-06"), 900), DisclosureStatus::InForce);
         assert_eq!(
             t.status(d("2026-12-06"), 900),
             DisclosureStatus::ConsentEnded
         );
         t.consent = None;
-        assert!(!t.in_force(d("2026-12-06"), 1));
+        assert_ne!(t.status(d("2026-12-06"), 1), DisclosureStatus::InForce);
     }
 
     #[test]

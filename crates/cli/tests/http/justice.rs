@@ -584,8 +584,30 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
             "{b}: {}",
             by_consent.body
         );
+        let delivered = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/services-delivered"),
+                Some(&cw_token),
+                Some(json!({"type": "health", "delivered_on": "2026-11-27",
+                    "provider_other": "Spitalul Județean"})),
+            )
+            .await;
+        assert_eq!(
+            delivered.status,
+            StatusCode::CREATED,
+            "{b}: {}",
+            delivered.body
+        );
         let police_sees = summary(police_token.clone()).await;
         assert!(police_sees.body.contains(PLAN_TEXT), "{b}: the plan");
+        let seen = police_sees.json();
+        let shown = &seen["disclosed"][0];
+        assert_eq!(shown["plan"][0]["drafted_by"], "cw", "{b}");
+        assert_eq!(
+            shown["services_delivered"][0]["recorded_by"], "cw",
+            "{b}: who delivered it named by login"
+        );
         assert!(
             !police_sees.body.contains(ADDRESS),
             "{b}: never the address"
