@@ -397,7 +397,7 @@ pub(crate) fn login_in(logins: &std::collections::BTreeMap<String, String>, id: 
 /// Every organisation. Their names and codes are public routing data, shown wherever a case
 /// names an organisation.
 pub async fn organisations(app: &App) -> AppResult<Vec<Organisation>> {
-    Ok(app.store().list_organisations().await?)
+    app.organisations().await
 }
 
 /// An administrator disables or enables an account (not their own: an administrator who locked
@@ -489,7 +489,7 @@ pub(crate) async fn switch_organisation(
         .await?
         .ok_or(AppError::NotFound)?;
     org.active = active;
-    Ok(app.store().upsert_organisation(&org, by).await?)
+    app.save_organisation(&org, by).await
 }
 
 /// Every organisation with its settings, for an administrator.

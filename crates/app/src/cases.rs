@@ -215,9 +215,9 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
         view_justice: allowed(Action::ViewJusticeTrack),
         view_disclosures: allowed(Action::ViewDisclosureRegister),
     };
-    let detail = app
+    let (detail, panels) = app
         .store()
-        .case_detail(case_id, &who.scope(), may.reveal, &who.by)
+        .case_view(case_id, &who.scope(), may.reveal, may.view_support, &who.by)
         .await?
         .ok_or(AppError::NotFound)?;
     let steps = next_states(facts.state)
@@ -226,7 +226,6 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
             allowed: can(&actor, Action::Transition { to }, Some(&facts)),
         })
         .collect();
-    let store = app.store();
     let reflection_due = mnir_domain::reflection::may_offer(
         facts.state,
         &detail.summary.citizenship,
@@ -235,10 +234,14 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
     // Free text (reasons for a pause, a decline, an end, a decision) only for those who may read
     // the case's notes, whatever an adapter shows.
     let notes = may.reveal.notes;
-    let mut clocks = store.clocks_of(case_id).await?;
-    let mut referrals = store.referrals_of(case_id).await?;
-    let mut reflections = store.reflections_of(case_id).await?;
-    let mut decisions = store.decisions_of(case_id).await?;
+    let mnir_store::CasePanels {
+        mut clocks,
+        mut referrals,
+        mut reflections,
+        mut decisions,
+        latest_interview,
+        assessments,
+    } = panels;
     if !may.view_support {
         // A review clock's kind names the risk level: a support record.
         clocks.retain(|c| !mnir_domain::risk::is_review_clock(c.kind));
@@ -252,7 +255,7 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
             d.why_different = None;
         });
     }
-    let risk = if may.view_support {
+    let risk = if let Some(assessments) = assessments {
         // A step, an accepted referral or a return after the latest full assessment calls for
         // doing it again (mnir.md §7, `risk_review` "at every case event").
         let later_events: Vec<mnir_store::Timestamp> = detail
@@ -266,7 +269,7 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
             }))
             .collect();
         Some(crate::risk::panel(
-            store.assessments_of(case_id).await?,
+            assessments,
             &facts,
             may.record_assessment,
             later_events,
@@ -280,8 +283,8 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
         referrals,
         reflections,
         decisions,
-        latest_interview: store.latest_interview(case_id).await?,
-        organisations: store.list_organisations().await?,
+        latest_interview,
+        organisations: app.organisations().await?,
         reflection_due,
         facts,
         detail,

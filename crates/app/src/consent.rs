@@ -268,6 +268,6 @@ pub async fn overview(app: &App, who: &Who<'_>, id: &str) -> AppResult<ConsentOv
         reference,
         information: store.information_of(id).await?,
         consents: store.consents_of(id).await?,
-        organisations: store.list_organisations().await?,
+        organisations: app.organisations().await?,
     })
 }

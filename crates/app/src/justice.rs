@@ -316,7 +316,7 @@ pub async fn read(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<JusticeR
             && justice::may_keep_track(facts.state),
         may_see_register: can(&actor, Action::ViewDisclosureRegister, Some(&facts)).is_ok(),
         sees_case: can(&actor, Action::ViewCase, Some(&facts)).is_ok(),
-        organisations: store.list_organisations().await?,
+        organisations: app.organisations().await?,
         brief,
         proceedings,
         flags,
@@ -739,7 +739,7 @@ pub async fn disclosures(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<D
     let listed = store.disclosures_of(case_id).await?;
     let disclosures = with_status(app, who, case_id, listed).await?;
     let may_record = can(&actor, Action::RecordDisclosure, Some(&facts)).is_ok();
-    let organisations = store.list_organisations().await?;
+    let organisations = app.organisations().await?;
     let now = who.now().millis();
     let consents = if may_record {
         store
@@ -1014,6 +1014,6 @@ pub async fn register(
         lines: with,
         later: later.flatten(),
         scope,
-        organisations: store.list_organisations().await?,
+        organisations: app.organisations().await?,
     })
 }

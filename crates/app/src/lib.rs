@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod clocks;
 pub mod consent;
 pub mod directory;
+mod directory_cache;
 mod error;
 pub mod identification;
 pub mod justice;
@@ -66,6 +67,8 @@ pub struct App {
     pub(crate) dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// Parsed catalogue versions; a version never changes once imported, so caching is safe.
     pub(crate) catalogues: Arc<Mutex<HashMap<String, Arc<Catalogue>>>>,
+    /// The organisations as pages list them, read again every few seconds or after a save.
+    directory: Arc<directory_cache::DirectoryCache>,
 }
 
 impl App {
@@ -79,6 +82,7 @@ impl App {
             throttle: Arc::new(throttle::Throttle::default()),
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
             catalogues: Arc::new(Mutex::new(HashMap::new())),
+            directory: Arc::default(),
         }
     }
 
@@ -106,6 +110,31 @@ impl App {
     /// page or route can reach data without the checks a use case makes.
     pub(crate) fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    /// Every organisation, as pages list and name them: a copy at most
+    /// [`directory_cache::FRESH_FOR`] old, or none older than this process's last save.
+    pub(crate) async fn organisations(&self) -> AppResult<Vec<mnir_store::Organisation>> {
+        let saves = match self.directory.fresh() {
+            Ok(list) => return Ok(list.as_ref().clone()),
+            Err(saves) => saves,
+        };
+        let read_at = std::time::Instant::now();
+        let list = self.store.list_organisations().await?;
+        self.directory.keep(saves, read_at, Arc::new(list.clone()));
+        Ok(list)
+    }
+
+    /// Saves an organisation and forgets the copy of the list, so this process's pages show the
+    /// change at once.
+    pub(crate) async fn save_organisation(
+        &self,
+        org: &mnir_store::Organisation,
+        by: &AuditActor,
+    ) -> AppResult<()> {
+        let saved = self.store.upsert_organisation(org, by).await;
+        self.directory.forget();
+        Ok(saved?)
     }
 
     /// Whether the database answers (the health check).

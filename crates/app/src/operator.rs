@@ -93,10 +93,7 @@ pub async fn save_organisation(app: &App, org: &CheckedOrganisation) -> AppResul
     {
         saved.investigates |= existing.investigates;
     }
-    Ok(app
-        .store()
-        .upsert_organisation(&saved, &operator(app))
-        .await?)
+    app.save_organisation(&saved, &operator(app)).await
 }
 
 /// Saves the default organisations that are missing; returns how many were new. Ones already
@@ -107,9 +104,7 @@ pub async fn seed_organisations(app: &App) -> AppResult<usize> {
         if app.store().organisation(&spec.code).await?.is_some() {
             continue;
         }
-        app.store()
-            .upsert_organisation(&spec.into(), &operator(app))
-            .await?;
+        app.save_organisation(&spec.into(), &operator(app)).await?;
         added += 1;
     }
     Ok(added)
@@ -485,6 +480,11 @@ pub async fn defer_list_indexes(app: &App) -> AppResult<()> {
 /// Builds the lists' indexes a bulk load dropped.
 pub async fn build_list_indexes(app: &App) -> AppResult<()> {
     Ok(app.store().build_list_indexes().await?)
+}
+
+/// Leaves the database as serving expects it after a bulk load, finished or not.
+pub async fn finish_bulk_load(app: &App) -> AppResult<()> {
+    Ok(app.store().finish_bulk_load().await?)
 }
 
 /// Generated cases with the clocks still running at the end of their history and their risk

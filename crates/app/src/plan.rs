@@ -736,8 +736,7 @@ pub async fn printable(
         drafted_by: plan.login(&chosen.drafted_by),
         version: chosen,
         organisations: app
-            .store()
-            .list_organisations()
+            .organisations()
             .await?
             .into_iter()
             .map(|o| (o.code, o.name))

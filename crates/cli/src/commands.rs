@@ -415,6 +415,7 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
         building.finish_and_clear();
         built.map_err(refusal)?;
     }
+    operator::finish_bulk_load(app).await.map_err(refusal)?;
     match outcome {
         Ok(done) if done == count && made_all => {}
         Ok(done) => {

@@ -19,6 +19,11 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// Nothing to undo after a bulk load: PostgreSQL is loaded as it serves.
+    async fn settle_after_bulk_load(&self) -> sqlx::Result<()> {
+        Ok(())
+    }
+
     /// Rows another server is firing are skipped rather than waited for; each clock is fired by the
     /// server that locked it, and its task's UNIQUE clock id makes a repeat impossible anyway.
     const CLAIM_SUFFIX: &'static str = " FOR UPDATE SKIP LOCKED";

@@ -20,6 +20,9 @@ pub struct SqliteStore {
     path: PathBuf,
     audit_keyed_from: std::sync::OnceLock<i64>,
     read_audit: mnir_store::group_commit::ReadAuditQueue,
+    /// Opened for a bulk load with a rollback journal (see [`Journal::RollbackWhileAlone`]):
+    /// the file goes back to WAL when the load ends.
+    rollback_journal: bool,
 }
 
 /// What an acknowledged write survives.
@@ -42,6 +45,22 @@ pub struct Tuning {
     pub connections: u32,
     /// Each connection's page cache, in MiB.
     pub cache_mib: u32,
+    pub journal: Journal,
+}
+
+/// Where SQLite keeps a transaction's pages until it is safe in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Journal {
+    /// Write-ahead log: readers run beside the writer. What serving needs.
+    Wal,
+    /// A rollback journal while no other connection has the file open, WAL otherwise. A bulk load
+    /// appends new pages, which a rollback journal does not copy, where the write-ahead log writes
+    /// every page twice (to the log, then to the file at each checkpoint): copying the generated
+    /// rows took 0.68 × the time (docs/PERFORMANCE.md). Commits are synced (`synchronous=FULL`),
+    /// since with a rollback journal an unsynced commit can corrupt the file on a power cut. The
+    /// store then has one connection (a reader would keep the mode from changing back), and
+    /// [`mnir_store::CaseStore::finish_bulk_load`] returns the file to WAL.
+    RollbackWhileAlone,
 }
 
 impl Tuning {
@@ -53,15 +72,20 @@ impl Tuning {
         durability: Durability::PowerCut,
         connections: 8,
         cache_mib: 8,
+        journal: Journal::Wal,
     };
 
-    /// For loading many rows at once (`mnir generate`): the writer and one reader with a large
-    /// cache each, commits synced only at checkpoints. A process killed midway keeps every batch committed; a power
-    /// cut may lose the last ones (synthetic data: load another seed, or start the file again).
+    /// For loading many rows at once (`mnir generate`): a large cache and, when no other process
+    /// has the file open, one connection with a rollback journal and synced commits (see
+    /// [`Journal::RollbackWhileAlone`]); otherwise the writer and one reader in WAL with commits
+    /// synced only at checkpoints. A process killed midway keeps every batch committed; in WAL, a
+    /// power cut may lose the last ones (synthetic data: load another seed, or start the file
+    /// again).
     pub const BULK: Tuning = Tuning {
         durability: Durability::ProcessCrash,
         connections: 1,
         cache_mib: 256,
+        journal: Journal::RollbackWhileAlone,
     };
 }
 
@@ -140,18 +164,41 @@ impl SqliteStore {
                 .acquire_timeout(Duration::from_secs(15))
         };
         let opened = |e: sqlx::Error| StoreError::Database(format!("{}: {e}", path.display()));
-        let writer = pools(1)
-            .connect_with(options.clone())
-            .await
-            .map_err(opened)?;
+        let alone = match tuning.journal {
+            Journal::Wal => None,
+            // Leaving WAL needs the file to itself: with another process on it, the switch is
+            // refused at once (no long wait) and the load runs in WAL as the others do.
+            Journal::RollbackWhileAlone => pools(1)
+                .connect_with(
+                    options
+                        .clone()
+                        .journal_mode(SqliteJournalMode::Delete)
+                        .synchronous(SqliteSynchronous::Full)
+                        .busy_timeout(Duration::from_millis(200)),
+                )
+                .await
+                .ok(),
+        };
+        let rollback_journal = alone.is_some();
+        let writer = match alone {
+            Some(writer) => writer,
+            None => pools(1)
+                .connect_with(options.clone())
+                .await
+                .map_err(opened)?,
+        };
         sqlx::migrate!("./migrations")
             .run(&writer)
             .await
             .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
-        let pool = pools(tuning.connections.max(1))
-            .connect_with(options)
-            .await
-            .map_err(opened)?;
+        let pool = if rollback_journal {
+            writer.clone()
+        } else {
+            pools(tuning.connections.max(1))
+                .connect_with(options)
+                .await
+                .map_err(opened)?
+        };
         let store = SqliteStore {
             pool,
             writer,
@@ -159,6 +206,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             audit_keyed_from: std::sync::OnceLock::new(),
             read_audit: Default::default(),
+            rollback_journal,
         };
         // A bulk load killed midway left some of the lists' indexes unbuilt.
         mnir_store::CaseStore::build_list_indexes(&store).await?;
@@ -179,6 +227,17 @@ impl SqliteStore {
     pub async fn close(&self) {
         self.pool.close().await;
         self.writer.close().await;
+    }
+
+    /// The end of a bulk load opened with [`Journal::RollbackWhileAlone`]: the file back in WAL
+    /// mode, as every server and command expects it.
+    async fn settle_after_bulk_load(&self) -> sqlx::Result<()> {
+        if self.rollback_journal {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&self.writer)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Where a single statement that changes rows runs.

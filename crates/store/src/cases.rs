@@ -15,6 +15,19 @@ pub struct CaseAccess {
     pub basis: AccessBasis,
 }
 
+/// The records a case's page shows beside the case: its clocks, referrals, reflection periods,
+/// identification decisions and latest interview, and its risk assessments when they were asked
+/// for (support records: only for those who may see them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CasePanels {
+    pub clocks: Vec<ClockRecord>,
+    pub referrals: Vec<crate::ReferralRecord>,
+    pub reflections: Vec<crate::ReflectionRecord>,
+    pub decisions: Vec<DecisionRecord>,
+    pub latest_interview: Option<crate::InterviewRecord>,
+    pub assessments: Option<Vec<crate::RiskAssessmentRecord>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
     pub from: Option<CaseState>,
@@ -216,6 +229,9 @@ pub trait CaseStore: Send + Sync {
     async fn defer_list_indexes(&self) -> StoreResult<()>;
     /// Builds whichever of those indexes is missing (none, mostly: then it costs a lookup each).
     async fn build_list_indexes(&self) -> StoreResult<()>;
+    /// The end of a bulk load, whether it succeeded or not: the database as serving expects it
+    /// (on SQLite, a file loaded with a rollback journal goes back to WAL).
+    async fn finish_bulk_load(&self) -> StoreResult<()>;
     /// Encrypts cases for [`CaseStore::insert_generated_cases`] with the store's keys; no
     /// database work, so a bulk load seals the next batch while the last one is written.
     fn seal_cases(&self, cases: Vec<NewCase>) -> Vec<SealedCase>;
@@ -259,6 +275,17 @@ pub trait CaseStore: Send + Sync {
         reveal: Reveal,
         by: &AuditActor,
     ) -> StoreResult<Option<CaseDetail>>;
+    /// [`CaseStore::case_detail`] with what the case's page shows beside it, all read in one
+    /// snapshot on one connection and audited as one read: the page's dozen statements without
+    /// a connection taken and given back for each.
+    async fn case_view(
+        &self,
+        id: &str,
+        scope: &ScopeFor,
+        reveal: Reveal,
+        with_support: bool,
+        by: &AuditActor,
+    ) -> StoreResult<Option<(CaseDetail, CasePanels)>>;
     /// Who may see a case and why (routing metadata; not audited as a read of case data).
     async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>>;
     /// Everything one step of a case changes, applied in one transaction: the transition (refused

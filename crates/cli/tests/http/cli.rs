@@ -1487,3 +1487,48 @@ async fn generated_cases_carry_assessments_with_their_review_clocks_and_notes_se
     let verify = mnir(&["audit", "verify", "--db", &url], None);
     assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
 }
+
+/// Bytes 18 and 19 of a SQLite file's header: 1 for a rollback journal, 2 for WAL.
+fn journal_format(path: &Path) -> (u8, u8) {
+    let header = std::fs::read(path).unwrap();
+    (header[18], header[19])
+}
+
+/// `mnir generate` writes a file no other process has open with a rollback journal, and one
+/// that a server has open in WAL beside it; either way the file is left in WAL, as every server
+/// and command opens it, and holds the cases.
+#[tokio::test]
+async fn a_bulk_load_leaves_the_file_in_wal_whether_it_had_the_file_alone_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+
+    let alone = mnir(&["generate", "--db", &url, "--cases", "120"], None);
+    assert_eq!(alone.status.code(), Some(0), "{}", stderr(&alone));
+    assert_eq!(journal_format(&path), (2, 2), "back in WAL after the load");
+
+    // A serving store keeps its connections open: the load cannot have the file to itself.
+    let keys =
+        mnir_crypto::load_or_create_key_file(&dir.path().join("mnir.db.key"), false).unwrap();
+    let store = mnir_store_sqlite::SqliteStore::open(&path, keys)
+        .await
+        .unwrap();
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(held, 120);
+    let beside = mnir(
+        &["generate", "--db", &url, "--cases", "80", "--seed", "2"],
+        None,
+    );
+    assert_eq!(beside.status.code(), Some(0), "{}", stderr(&beside));
+    assert_eq!(journal_format(&path), (2, 2));
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(after, 200, "the open store reads what was loaded beside it");
+    store.close().await;
+}

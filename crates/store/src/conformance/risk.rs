@@ -180,6 +180,58 @@ pub async fn assessments_are_versioned_with_their_notes_encrypted(db: TestDb) {
         [("rv1", ClockState::Stopped), ("rv2", ClockState::Running)]
     );
 
+    // The case page's one read finds what the reads of each area find, in one audit entry, and
+    // the assessments only when asked for them.
+    let scope = scope_org("ANITP-CJ");
+    let reveal = Reveal {
+        identity: true,
+        notes: true,
+    };
+    let (detail, panels) = s
+        .case_view("c1", &scope, reveal, true, &actor(9000))
+        .await
+        .unwrap()
+        .expect("the case's organisation sees it");
+    assert_eq!(
+        s.recent_audit(1).await.unwrap()[0].action,
+        "case.read",
+        "the view is audited as a read of the case"
+    );
+    assert_eq!(
+        Some(detail),
+        s.case_detail("c1", &scope, reveal, &actor(9000))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        panels,
+        CasePanels {
+            clocks: s.clocks_of("c1").await.unwrap(),
+            referrals: s.referrals_of("c1").await.unwrap(),
+            reflections: s.reflections_of("c1").await.unwrap(),
+            decisions: s.decisions_of("c1").await.unwrap(),
+            latest_interview: s.latest_interview("c1").await.unwrap(),
+            assessments: Some(s.assessments_of("c1").await.unwrap()),
+        }
+    );
+    assert!(
+        !panels.clocks.is_empty() && panels.assessments.as_ref().is_some_and(|a| a.len() == 4),
+        "the view holds the case's review clocks and its four assessments"
+    );
+    let (_, without_support) = s
+        .case_view("c1", &scope, reveal, false, &actor(9000))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(without_support.assessments, None);
+    assert!(
+        s.case_view("c1", &scope_org("ANITP-B"), reveal, true, &actor(9000))
+            .await
+            .unwrap()
+            .is_none(),
+        "outside the scope the view finds nothing"
+    );
+
     let versions = s.assessments_of("c1").await.unwrap();
     assert_eq!(
         versions

@@ -7,6 +7,82 @@ macro_rules! impl_sql_case_store {
         const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.state, c.sex, c.age_group, c.age_years, c.citizenship, c.found_in_county, c.exploitation, c.notified_at_ms, c.updated_at_ms, c.given_name, c.family_name";
 
         impl $store {
+            /// The case as `case_detail` reads it, inside the caller's read transaction.
+            async fn detail_in(&self, tx: &mut <$db as ::sqlx::Database>::Connection, id: &str, scope: &ScopeFor, reveal: Reveal) -> StoreResult<Option<CaseDetail>> {
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
+                    "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
+                )))
+                    .bind(scope.scope.national)
+                    .bind(&scope.scope.organisation)
+                    .bind(&scope.scope.created_by)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let summary = self.summary_from(&row, reveal.identity)?;
+                let birth_date = if reveal.identity {
+                    self.decrypt_opt("cases", "birth_date", id, row.try_get(13).map_err(db_err)?)?
+                        .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}"))))
+                        .transpose()?
+                } else {
+                    None
+                };
+                let notes = if reveal.notes {
+                    self.decrypt_opt("cases", "notes", id, row.try_get(14).map_err(db_err)?)?
+                } else {
+                    None
+                };
+                let signals: String = row.try_get(15).map_err(db_err)?;
+                let mut access: Vec<(Timestamp, String, String)> = ::sqlx::query_as("SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let mut access: Vec<(Timestamp, CaseAccess)> = access
+                    .into_iter()
+                    .map(|(at, org_code, basis)| Ok((at, CaseAccess { org_code, basis: $crate::sql::code_column("case_access.basis", &basis, $crate::sql::__private::mnir_domain::AccessBasis::parse)? })))
+                    .collect::<Result<_, StoreError>>()?;
+                access.sort_by(|a, b| (a.0, a.1.basis, &a.1.org_code).cmp(&(b.0, b.1.basis, &b.1.org_code)));
+                let events = ::sqlx::query("SELECT seq, from_state, to_state, actor_user, actor_org, at_ms, reason FROM case_events WHERE case_id = $1 ORDER BY seq")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let mut history = Vec::with_capacity(events.len());
+                for e in &events {
+                    let seq: i64 = e.try_get(0).map_err(db_err)?;
+                    let from: Option<String> = e.try_get(1).map_err(db_err)?;
+                    let to: String = e.try_get(2).map_err(db_err)?;
+                    history.push(HistoryEntry {
+                        from: from.as_deref().map(state_column).transpose()?,
+                        to: state_column(&to)?,
+                        actor_user: e.try_get(3).map_err(db_err)?,
+                        actor_org: e.try_get(4).map_err(db_err)?,
+                        at_ms: e.try_get(5).map_err(db_err)?,
+                        // Reasons are free text: shown only to those who may read the notes.
+                        reason: if reveal.notes {
+                            self.decrypt_opt("case_events", "reason", &format!("{id}/{seq}"), e.try_get(6).map_err(db_err)?)?
+                                .unwrap_or_default()
+                        } else {
+                            String::new()
+                        },
+                    });
+                }
+                let detail = CaseDetail {
+                    summary,
+                    birth_date,
+                    notes,
+                    signals: signals.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                    notifying_org: row.try_get(16).map_err(db_err)?,
+                    created_by: row.try_get(17).map_err(db_err)?,
+                    access: access.into_iter().map(|(_, a)| a).collect(),
+                    history,
+                };
+                Ok(Some(detail))
+            }
+
+
             fn summary_from(&self, row: &DbRow, reveal_names: bool) -> Result<CaseSummary, StoreError> {
                 let id: String = row.try_get(0).map_err(db_err)?;
                 let text = |i: usize| row.try_get::<String, _>(i).map_err(db_err);
@@ -492,6 +568,10 @@ macro_rules! impl_sql_case_store {
                 Ok(())
             }
 
+            async fn finish_bulk_load(&self) -> StoreResult<()> {
+                self.settle_after_bulk_load().await.map_err(db_err)
+            }
+
             fn seal_cases(&self, cases: Vec<NewCase>) -> Vec<SealedCase> {
                 cases.into_iter().map(|c| SealedCase::seal(&self.keys, c)).collect()
             }
@@ -637,79 +717,26 @@ macro_rules! impl_sql_case_store {
             async fn case_detail(&self, id: &str, scope: &ScopeFor, reveal: Reveal, by: &AuditActor) -> StoreResult<Option<CaseDetail>> {
                 // Read without the write lock, then audit in a short write (as `list_cases`).
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
-                    "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
-                )))
-                    .bind(scope.scope.national)
-                    .bind(&scope.scope.organisation)
-                    .bind(&scope.scope.created_by)
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                let Some(row) = row else { return Ok(None) };
-                let summary = self.summary_from(&row, reveal.identity)?;
-                let birth_date = if reveal.identity {
-                    self.decrypt_opt("cases", "birth_date", id, row.try_get(13).map_err(db_err)?)?
-                        .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}"))))
-                        .transpose()?
-                } else {
-                    None
-                };
-                let notes = if reveal.notes {
-                    self.decrypt_opt("cases", "notes", id, row.try_get(14).map_err(db_err)?)?
-                } else {
-                    None
-                };
-                let signals: String = row.try_get(15).map_err(db_err)?;
-                let mut access: Vec<(Timestamp, String, String)> = ::sqlx::query_as("SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1")
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                let mut access: Vec<(Timestamp, CaseAccess)> = access
-                    .into_iter()
-                    .map(|(at, org_code, basis)| Ok((at, CaseAccess { org_code, basis: $crate::sql::code_column("case_access.basis", &basis, $crate::sql::__private::mnir_domain::AccessBasis::parse)? })))
-                    .collect::<Result<_, StoreError>>()?;
-                access.sort_by(|a, b| (a.0, a.1.basis, &a.1.org_code).cmp(&(b.0, b.1.basis, &b.1.org_code)));
-                let events = ::sqlx::query("SELECT seq, from_state, to_state, actor_user, actor_org, at_ms, reason FROM case_events WHERE case_id = $1 ORDER BY seq")
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                let mut history = Vec::with_capacity(events.len());
-                for e in &events {
-                    let seq: i64 = e.try_get(0).map_err(db_err)?;
-                    let from: Option<String> = e.try_get(1).map_err(db_err)?;
-                    let to: String = e.try_get(2).map_err(db_err)?;
-                    history.push(HistoryEntry {
-                        from: from.as_deref().map(state_column).transpose()?,
-                        to: state_column(&to)?,
-                        actor_user: e.try_get(3).map_err(db_err)?,
-                        actor_org: e.try_get(4).map_err(db_err)?,
-                        at_ms: e.try_get(5).map_err(db_err)?,
-                        // Reasons are free text: shown only to those who may read the notes.
-                        reason: if reveal.notes {
-                            self.decrypt_opt("case_events", "reason", &format!("{id}/{seq}"), e.try_get(6).map_err(db_err)?)?
-                                .unwrap_or_default()
-                        } else {
-                            String::new()
-                        },
-                    });
-                }
-                let detail = CaseDetail {
-                    summary,
-                    birth_date,
-                    notes,
-                    signals: signals.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
-                    notifying_org: row.try_get(16).map_err(db_err)?,
-                    created_by: row.try_get(17).map_err(db_err)?,
-                    access: access.into_iter().map(|(_, a)| a).collect(),
-                    history,
-                };
+                let Some(detail) = self.detail_in(&mut tx, id, scope, reveal).await? else { return Ok(None) };
                 tx.commit().await.map_err(db_err)?;
                 self.append_read_audit(by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
                 Ok(Some(detail))
+            }
+
+            async fn case_view(&self, id: &str, scope: &ScopeFor, reveal: Reveal, with_support: bool, by: &AuditActor) -> StoreResult<Option<(CaseDetail, $crate::CasePanels)>> {
+                let mut tx = self.begin_read().await.map_err(db_err)?;
+                let Some(detail) = self.detail_in(&mut tx, id, scope, reveal).await? else { return Ok(None) };
+                let panels = $crate::CasePanels {
+                    clocks: self.clocks_of_in(&mut tx, id).await?,
+                    referrals: self.referrals_where_in(&mut tx, "r.case_id = $1", id).await?,
+                    reflections: self.reflections_of_in(&mut tx, id).await?,
+                    decisions: self.decisions_of_in(&mut tx, id).await?,
+                    latest_interview: self.latest_interview_in(&mut tx, id).await?,
+                    assessments: if with_support { Some(self.assessments_of_in(&mut tx, id).await?) } else { None },
+                };
+                tx.commit().await.map_err(db_err)?;
+                self.append_read_audit(by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
+                Ok(Some((detail, panels)))
             }
 
             async fn case_access(&self, case_id: &str) -> StoreResult<Vec<CaseAccess>> {

@@ -7,6 +7,15 @@ macro_rules! impl_sql_clock_store {
         const CLOCK_COLUMNS: &str = "k.id, k.case_id, k.kind, k.org_code, k.length, k.on_expiry, k.started_at_ms, k.due_at_ms, k.state, k.pauses, k.pause_reasons, k.stopped_at_ms, k.fired_at_ms, k.referral_id";
 
         impl $store {
+            async fn clocks_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<ClockRecord>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.case_id = $1 ORDER BY k.started_at_ms, k.id")))
+                    .bind(case_id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                rows.iter().map(|r| self.clock_from(r)).collect()
+            }
+
             /// Open tasks of an organisation, of these kinds (all when `None`), counted up to
             /// `TASK_COUNT_BOUND`: one statement whose `LIMIT` bounds the index entries read.
             async fn count_open_tasks_in(conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> StoreResult<i64> {
@@ -105,12 +114,8 @@ macro_rules! impl_sql_clock_store {
         #[async_trait]
         impl ClockStore for $store {
             async fn clocks_of(&self, case_id: &str) -> StoreResult<Vec<ClockRecord>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.case_id = $1 ORDER BY k.started_at_ms, k.id")))
-                    .bind(case_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                rows.iter().map(|r| self.clock_from(r)).collect()
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                self.clocks_of_in(&mut conn, case_id).await
             }
 
             async fn pause_clock(&self, clock_id: &str, reason: &str, by: &AuditActor) -> StoreResult<()> {

@@ -5,6 +5,63 @@
 macro_rules! impl_sql_identification_store {
     ($store:ty, $db:ty) => {
         impl $store {
+            async fn decisions_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<DecisionRecord>> {
+                let rows = ::sqlx::query("SELECT id, case_id, interview_id, decision, engine_outcome, differs_from_advice, reasons, decided_by, org_code, decided_at_ms, why_different FROM identification_decisions WHERE case_id = $1 ORDER BY decided_at_ms, id")
+                    .bind(case_id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let id: String = row.try_get(0).map_err(db_err)?;
+                    out.push(DecisionRecord {
+                        reasons: self.decrypt_opt("identification_decisions", "reasons", &id, row.try_get(6).map_err(db_err)?)?.unwrap_or_default(),
+                        case_id: row.try_get(1).map_err(db_err)?,
+                        interview_id: row.try_get(2).map_err(db_err)?,
+                        decision: state_column(&row.try_get::<String, _>(3).map_err(db_err)?)?,
+                        engine_outcome: row.try_get::<Option<String>, _>(4).map_err(db_err)?.map(|o| $crate::sql::code_column("identification_decisions.engine_outcome", &o, $crate::sql::__private::mnir_domain::identification::Outcome::parse)).transpose()?,
+                        differs_from_advice: row.try_get(5).map_err(db_err)?,
+                        decided_by: row.try_get(7).map_err(db_err)?,
+                        org_code: row.try_get(8).map_err(db_err)?,
+                        decided_at_ms: row.try_get(9).map_err(db_err)?,
+                        why_different: self.decrypt_opt("identification_decisions", "why_different", &id, row.try_get(10).map_err(db_err)?)?,
+                        id,
+                    });
+                }
+                Ok(out)
+            }
+
+            async fn latest_interview_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Option<InterviewRecord>> {
+                let row = ::sqlx::query("SELECT id, case_id, catalogue_version, profile, act, marks, evidence, outcome, created_by, org_code, created_at_ms FROM interviews WHERE case_id = $1 ORDER BY created_at_ms DESC, id DESC LIMIT 1")
+                    .bind(case_id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let id: String = row.try_get(0).map_err(db_err)?;
+                let marks_text: String = row.try_get(5).map_err(db_err)?;
+                let mut marks = std::collections::BTreeMap::new();
+                for pair in marks_text.split(',').filter(|p| !p.is_empty()) {
+                    let (code, mark) = pair.split_once('=').ok_or_else(|| StoreError::Corrupt(format!("interviews.marks: `{pair}`")))?;
+                    marks.insert(code.to_string(), mark == "present");
+                }
+                let evidence_json = self.decrypt_opt("interviews", "evidence", &id, row.try_get(6).map_err(db_err)?)?.unwrap_or_else(|| "{}".into());
+                let evidence = serde_json::from_str(&evidence_json).map_err(|e| StoreError::Corrupt(format!("interviews.evidence: {e}")))?;
+                Ok(Some(InterviewRecord {
+                    id,
+                    case_id: row.try_get(1).map_err(db_err)?,
+                    catalogue_version: row.try_get(2).map_err(db_err)?,
+                    profile: parse_column("identification_interviews.profile", &row.try_get::<String, _>(3).map_err(db_err)?)?,
+                    act: row.try_get(4).map_err(db_err)?,
+                    marks,
+                    evidence,
+                    outcome: $crate::sql::code_column("identification_interviews.outcome", &row.try_get::<String, _>(7).map_err(db_err)?, $crate::sql::__private::mnir_domain::identification::Outcome::parse)?,
+                    created_by: row.try_get(8).map_err(db_err)?,
+                    org_code: row.try_get(9).map_err(db_err)?,
+                    created_at_ms: row.try_get(10).map_err(db_err)?,
+                }))
+            }
+
             /// Records an identification decision inside the transaction of the step that makes it.
             async fn insert_decision(&self, tx: &mut Tx, d: &DecisionRecord, by: &AuditActor) -> StoreResult<()> {
                 ::sqlx::query("INSERT INTO identification_decisions (id, case_id, interview_id, decision, engine_outcome, differs_from_advice, reasons, decided_by, org_code, decided_at_ms, why_different) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
@@ -120,60 +177,13 @@ macro_rules! impl_sql_identification_store {
             }
 
             async fn latest_interview(&self, case_id: &str) -> StoreResult<Option<InterviewRecord>> {
-                let row = ::sqlx::query("SELECT id, case_id, catalogue_version, profile, act, marks, evidence, outcome, created_by, org_code, created_at_ms FROM interviews WHERE case_id = $1 ORDER BY created_at_ms DESC, id DESC LIMIT 1")
-                    .bind(case_id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                let Some(row) = row else { return Ok(None) };
-                let id: String = row.try_get(0).map_err(db_err)?;
-                let marks_text: String = row.try_get(5).map_err(db_err)?;
-                let mut marks = std::collections::BTreeMap::new();
-                for pair in marks_text.split(',').filter(|p| !p.is_empty()) {
-                    let (code, mark) = pair.split_once('=').ok_or_else(|| StoreError::Corrupt(format!("interviews.marks: `{pair}`")))?;
-                    marks.insert(code.to_string(), mark == "present");
-                }
-                let evidence_json = self.decrypt_opt("interviews", "evidence", &id, row.try_get(6).map_err(db_err)?)?.unwrap_or_else(|| "{}".into());
-                let evidence = serde_json::from_str(&evidence_json).map_err(|e| StoreError::Corrupt(format!("interviews.evidence: {e}")))?;
-                Ok(Some(InterviewRecord {
-                    id,
-                    case_id: row.try_get(1).map_err(db_err)?,
-                    catalogue_version: row.try_get(2).map_err(db_err)?,
-                    profile: parse_column("identification_interviews.profile", &row.try_get::<String, _>(3).map_err(db_err)?)?,
-                    act: row.try_get(4).map_err(db_err)?,
-                    marks,
-                    evidence,
-                    outcome: $crate::sql::code_column("identification_interviews.outcome", &row.try_get::<String, _>(7).map_err(db_err)?, $crate::sql::__private::mnir_domain::identification::Outcome::parse)?,
-                    created_by: row.try_get(8).map_err(db_err)?,
-                    org_code: row.try_get(9).map_err(db_err)?,
-                    created_at_ms: row.try_get(10).map_err(db_err)?,
-                }))
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                self.latest_interview_in(&mut conn, case_id).await
             }
 
             async fn decisions_of(&self, case_id: &str) -> StoreResult<Vec<DecisionRecord>> {
-                let rows = ::sqlx::query("SELECT id, case_id, interview_id, decision, engine_outcome, differs_from_advice, reasons, decided_by, org_code, decided_at_ms, why_different FROM identification_decisions WHERE case_id = $1 ORDER BY decided_at_ms, id")
-                    .bind(case_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    let id: String = row.try_get(0).map_err(db_err)?;
-                    out.push(DecisionRecord {
-                        reasons: self.decrypt_opt("identification_decisions", "reasons", &id, row.try_get(6).map_err(db_err)?)?.unwrap_or_default(),
-                        case_id: row.try_get(1).map_err(db_err)?,
-                        interview_id: row.try_get(2).map_err(db_err)?,
-                        decision: state_column(&row.try_get::<String, _>(3).map_err(db_err)?)?,
-                        engine_outcome: row.try_get::<Option<String>, _>(4).map_err(db_err)?.map(|o| $crate::sql::code_column("identification_decisions.engine_outcome", &o, $crate::sql::__private::mnir_domain::identification::Outcome::parse)).transpose()?,
-                        differs_from_advice: row.try_get(5).map_err(db_err)?,
-                        decided_by: row.try_get(7).map_err(db_err)?,
-                        org_code: row.try_get(8).map_err(db_err)?,
-                        decided_at_ms: row.try_get(9).map_err(db_err)?,
-                        why_different: self.decrypt_opt("identification_decisions", "why_different", &id, row.try_get(10).map_err(db_err)?)?,
-                        id,
-                    });
-                }
-                Ok(out)
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                self.decisions_of_in(&mut conn, case_id).await
             }
 
             async fn decision_stats(&self, scope: &ScopeFor) -> StoreResult<DecisionStats> {

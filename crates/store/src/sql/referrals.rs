@@ -8,9 +8,14 @@ macro_rules! impl_sql_referral_store {
             const REFERRAL_SELECT: &'static str = "SELECT r.id, r.case_id, c.reference, r.from_org, r.to_org, r.service, r.urgent, r.status, r.sent_by, r.sent_at_ms, r.answered_by, r.answered_at_ms, r.decline_reason FROM referrals r JOIN cases c ON c.id = r.case_id";
 
             async fn referrals_where(&self, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                self.referrals_where_in(&mut conn, condition, value).await
+            }
+
+            async fn referrals_where_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
                 let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{} WHERE {condition} ORDER BY r.sent_at_ms, r.id", Self::REFERRAL_SELECT)))
                     .bind(value)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
                 rows.iter().map(|row| self.referral_from(row)).collect()

@@ -4,6 +4,25 @@
 #[macro_export]
 macro_rules! impl_sql_reflection_store {
     ($store:ty, $db:ty) => {
+        impl $store {
+            async fn reflections_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<ReflectionRecord>> {
+                let rows: Vec<(String, String, Timestamp, bool, String, String, String, Option<String>, Option<Timestamp>, Option<String>, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason FROM reflection_periods WHERE case_id = $1 ORDER BY offered_at_ms, id")
+                    .bind(case_id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason) in rows {
+                    out.push(ReflectionRecord {
+                        end_reason: self.decrypt_opt("reflection_periods", "end_reason", &id, end_reason)?,
+                        outcome: outcome.map(|o| $crate::sql::code_column("reflection_periods.outcome", &o, $crate::sql::__private::mnir_domain::reflection::ReflectionOutcome::parse)).transpose()?,
+                        id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms,
+                    });
+                }
+                Ok(out)
+            }
+        }
+
         #[async_trait]
         impl ReflectionStore for $store {
             async fn record_reflection(&self, r: &ReflectionRecord, clock: Option<&ClockRecord>, seen_state: mnir_domain::CaseState, by: &AuditActor) -> StoreResult<()> {
@@ -61,20 +80,8 @@ macro_rules! impl_sql_reflection_store {
             }
 
             async fn reflections_of(&self, case_id: &str) -> StoreResult<Vec<ReflectionRecord>> {
-                let rows: Vec<(String, String, Timestamp, bool, String, String, String, Option<String>, Option<Timestamp>, Option<String>, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason FROM reflection_periods WHERE case_id = $1 ORDER BY offered_at_ms, id")
-                    .bind(case_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                let mut out = Vec::with_capacity(rows.len());
-                for (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason) in rows {
-                    out.push(ReflectionRecord {
-                        end_reason: self.decrypt_opt("reflection_periods", "end_reason", &id, end_reason)?,
-                        outcome: outcome.map(|o| $crate::sql::code_column("reflection_periods.outcome", &o, $crate::sql::__private::mnir_domain::reflection::ReflectionOutcome::parse)).transpose()?,
-                        id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms,
-                    });
-                }
-                Ok(out)
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                self.reflections_of_in(&mut conn, case_id).await
             }
 
             async fn no_removal_flags(&self, by: &AuditActor) -> StoreResult<Vec<NoRemovalFlag>> {

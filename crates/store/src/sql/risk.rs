@@ -17,6 +17,70 @@ macro_rules! impl_sql_risk_store {
         const RISK_COLUMNS: &str = "id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, clock_id, urgent_answered_at_ms, urgent_answered_by";
 
         impl $store {
+            async fn assessments_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<RiskAssessmentRecord>> {
+                use $crate::sql::__private::mnir_domain::risk::{AssessmentKind, Rating, RiskDomain, RiskLevel, UrgentQuestion};
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {RISK_COLUMNS} FROM risk_assessments WHERE case_id = $1 ORDER BY version")))
+                    .bind(case_id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let kind: String = row.try_get(3).map_err(db_err)?;
+                    let overall: Option<String> = row.try_get(7).map_err(db_err)?;
+                    out.push(RiskAssessmentRecord {
+                        id: row.try_get(0).map_err(db_err)?,
+                        case_id: row.try_get(1).map_err(db_err)?,
+                        version: row.try_get(2).map_err(db_err)?,
+                        kind: $crate::sql::code_column("risk_assessments.kind", &kind, AssessmentKind::parse)?,
+                        org_code: row.try_get(4).map_err(db_err)?,
+                        assessed_by: row.try_get(5).map_err(db_err)?,
+                        assessed_at_ms: row.try_get(6).map_err(db_err)?,
+                        overall: overall.map(|o| $crate::sql::code_column("risk_assessments.overall", &o, RiskLevel::parse)).transpose()?,
+                        clock_id: row.try_get(8).map_err(db_err)?,
+                        urgent_answered_at_ms: row.try_get(9).map_err(db_err)?,
+                        urgent_answered_by: row.try_get(10).map_err(db_err)?,
+                        urgent: Vec::new(),
+                        domains: Vec::new(),
+                    });
+                }
+                if out.is_empty() {
+                    return Ok(out);
+                }
+                // The versions' answers and ratings in two statements, whatever their number.
+                let answers: Vec<(String, String, bool, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT u.assessment_id, u.question, u.answer, u.note FROM risk_urgent_answers u JOIN risk_assessments a ON a.id = u.assessment_id WHERE a.case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                for (assessment_id, question, yes, note) in answers {
+                    let note = self.decrypt_opt("risk_urgent_answers", "note", &risk_note_row(&assessment_id, &question), note)?.unwrap_or_default();
+                    let question = $crate::sql::code_column("risk_urgent_answers.question", &question, UrgentQuestion::parse)?;
+                    if let Some(a) = out.iter_mut().find(|a| a.id == assessment_id) {
+                        a.urgent.push(UrgentAnswer { question, yes, note });
+                    }
+                }
+                let ratings: Vec<(String, String, i32, i32, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT r.assessment_id, r.domain, r.severity, r.likelihood, r.note FROM risk_ratings r JOIN risk_assessments a ON a.id = r.assessment_id WHERE a.case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                for (assessment_id, domain, severity, likelihood, note) in ratings {
+                    let note = self.decrypt_opt("risk_ratings", "note", &risk_note_row(&assessment_id, &domain), note)?.unwrap_or_default();
+                    let domain = $crate::sql::code_column("risk_ratings.domain", &domain, RiskDomain::parse)?;
+                    let rating = u8::try_from(severity).ok().zip(u8::try_from(likelihood).ok()).and_then(|(s, l)| Rating::new(s, l))
+                        .ok_or_else(|| StoreError::Corrupt(format!("risk_ratings: rating {severity}×{likelihood} outside 1–3")))?;
+                    if let Some(a) = out.iter_mut().find(|a| a.id == assessment_id) {
+                        a.domains.push(DomainRating { domain, rating, note });
+                    }
+                }
+                for a in &mut out {
+                    a.urgent.sort_by_key(|u| u.question);
+                    a.domains.sort_by_key(|d| d.domain);
+                }
+                Ok(out)
+            }
+
             /// Marks the case's unanswered urgent needs answered at `at` by `answer` (`referral:<id>`,
             /// `assessment:<id>`, `case:<state>`), in the transaction of what answers them.
             async fn answer_urgent_needs(tx: &mut Tx, case_id: &str, at: Timestamp, answer: &str) -> StoreResult<()> {
@@ -115,67 +179,8 @@ macro_rules! impl_sql_risk_store {
             }
 
             async fn assessments_of(&self, case_id: &str) -> StoreResult<Vec<RiskAssessmentRecord>> {
-                use $crate::sql::__private::mnir_domain::risk::{AssessmentKind, Rating, RiskDomain, RiskLevel, UrgentQuestion};
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {RISK_COLUMNS} FROM risk_assessments WHERE case_id = $1 ORDER BY version")))
-                    .bind(case_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    let kind: String = row.try_get(3).map_err(db_err)?;
-                    let overall: Option<String> = row.try_get(7).map_err(db_err)?;
-                    out.push(RiskAssessmentRecord {
-                        id: row.try_get(0).map_err(db_err)?,
-                        case_id: row.try_get(1).map_err(db_err)?,
-                        version: row.try_get(2).map_err(db_err)?,
-                        kind: $crate::sql::code_column("risk_assessments.kind", &kind, AssessmentKind::parse)?,
-                        org_code: row.try_get(4).map_err(db_err)?,
-                        assessed_by: row.try_get(5).map_err(db_err)?,
-                        assessed_at_ms: row.try_get(6).map_err(db_err)?,
-                        overall: overall.map(|o| $crate::sql::code_column("risk_assessments.overall", &o, RiskLevel::parse)).transpose()?,
-                        clock_id: row.try_get(8).map_err(db_err)?,
-                        urgent_answered_at_ms: row.try_get(9).map_err(db_err)?,
-                        urgent_answered_by: row.try_get(10).map_err(db_err)?,
-                        urgent: Vec::new(),
-                        domains: Vec::new(),
-                    });
-                }
-                if out.is_empty() {
-                    return Ok(out);
-                }
-                // The versions' answers and ratings in two statements, whatever their number.
-                let answers: Vec<(String, String, bool, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT u.assessment_id, u.question, u.answer, u.note FROM risk_urgent_answers u JOIN risk_assessments a ON a.id = u.assessment_id WHERE a.case_id = $1")
-                    .bind(case_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                for (assessment_id, question, yes, note) in answers {
-                    let note = self.decrypt_opt("risk_urgent_answers", "note", &risk_note_row(&assessment_id, &question), note)?.unwrap_or_default();
-                    let question = $crate::sql::code_column("risk_urgent_answers.question", &question, UrgentQuestion::parse)?;
-                    if let Some(a) = out.iter_mut().find(|a| a.id == assessment_id) {
-                        a.urgent.push(UrgentAnswer { question, yes, note });
-                    }
-                }
-                let ratings: Vec<(String, String, i32, i32, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT r.assessment_id, r.domain, r.severity, r.likelihood, r.note FROM risk_ratings r JOIN risk_assessments a ON a.id = r.assessment_id WHERE a.case_id = $1")
-                    .bind(case_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                for (assessment_id, domain, severity, likelihood, note) in ratings {
-                    let note = self.decrypt_opt("risk_ratings", "note", &risk_note_row(&assessment_id, &domain), note)?.unwrap_or_default();
-                    let domain = $crate::sql::code_column("risk_ratings.domain", &domain, RiskDomain::parse)?;
-                    let rating = u8::try_from(severity).ok().zip(u8::try_from(likelihood).ok()).and_then(|(s, l)| Rating::new(s, l))
-                        .ok_or_else(|| StoreError::Corrupt(format!("risk_ratings: rating {severity}×{likelihood} outside 1–3")))?;
-                    if let Some(a) = out.iter_mut().find(|a| a.id == assessment_id) {
-                        a.domains.push(DomainRating { domain, rating, note });
-                    }
-                }
-                for a in &mut out {
-                    a.urgent.sort_by_key(|u| u.question);
-                    a.domains.sort_by_key(|d| d.domain);
-                }
-                Ok(out)
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                self.assessments_of_in(&mut conn, case_id).await
             }
 
             async fn urgent_cases(&self, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>> {
