@@ -232,33 +232,28 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
             .collect();
         (kinds.len() < ClockKind::ALL.len()).then_some(kinds)
     };
-    let filter = TaskFilter {
-        clock_kinds: kinds_of(query.view),
-        after: query.after.clone(),
-        per_page: TASKS_PER_PAGE,
+    let read = mnir_store::InboxRead {
+        tasks: TaskFilter {
+            clock_kinds: kinds_of(query.view),
+            after: query.after.clone(),
+            per_page: TASKS_PER_PAGE,
+        },
+        others: (query.view == TaskView::Mine).then(|| kinds_of(TaskView::Others)),
+        upcoming_until: who.now().later_by(UPCOMING_DAYS * 86_400_000),
+        upcoming_shown: UPCOMING_SHOWN,
+        urgent_shown: support.then_some(crate::risk::URGENT_SHOWN + 1),
     };
-    let page = store.open_tasks(org, &filter).await?;
-    let others_waiting = if query.view == TaskView::Mine {
-        Some(
-            store
-                .count_open_tasks(org, kinds_of(TaskView::Others).as_deref())
-                .await?,
-        )
-    } else {
-        None
-    };
-    let mut upcoming = store
-        .upcoming_clocks(
-            org,
-            who.now().later_by(UPCOMING_DAYS * 86_400_000),
-            UPCOMING_SHOWN,
-        )
-        .await?;
+    let mnir_store::InboxView {
+        page,
+        others_waiting,
+        mut upcoming,
+        referrals,
+        urgent,
+    } = store.inbox_view(org, &read).await?;
     if !support {
         upcoming.retain(|(c, _)| !mnir_domain::risk::is_review_clock(c.kind));
     }
-    let referrals = store.referrals_awaiting(org).await?;
-    let urgent = crate::risk::urgent_needs(app, who).await?;
+    let urgent = urgent.map(crate::risk::shown_and_more);
     let tasks = page
         .tasks
         .into_iter()

@@ -267,6 +267,32 @@ pub async fn verify_audit(app: &App) -> AppResult<AuditVerdict> {
     Ok(app.store().verify_audit().await?)
 }
 
+/// Records that the database was copied (`mnir backup`), naming the file, not its content.
+pub async fn note_backup(app: &App, file: &str) -> AppResult<()> {
+    Ok(app
+        .store()
+        .audit(
+            "db.backup",
+            "database",
+            &format!("file={file}"),
+            &operator(app),
+        )
+        .await?)
+}
+
+/// Records that this database was restored from a backup whose key and audit chain were checked.
+pub async fn note_restore(app: &App, file: &str, entries: i64) -> AppResult<()> {
+    Ok(app
+        .store()
+        .audit(
+            "db.restore",
+            "database",
+            &format!("file={file} entries_verified={entries}"),
+            &operator(app),
+        )
+        .await?)
+}
+
 /// The kept counts that differ from a full count of their rows (empty when all agree).
 pub async fn tally_drift(app: &App) -> AppResult<Vec<mnir_store::TallyDrift>> {
     Ok(app.store().tally_drift().await?)

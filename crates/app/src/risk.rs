@@ -430,11 +430,17 @@ pub async fn urgent_needs(app: &App, who: &Who<'_>) -> AppResult<Option<(Vec<Urg
     if can(&who.actor(), Action::SeeUrgentNeeds, None).is_err() {
         return Ok(None);
     }
-    let mut shown = app
+    let read = app
         .store()
         .urgent_cases(&who.user.org.code, URGENT_SHOWN + 1)
         .await?;
-    let more = shown.len() as i64 > URGENT_SHOWN;
-    shown.truncate(URGENT_SHOWN as usize);
-    Ok(Some((shown, more)))
+    Ok(Some(shown_and_more(read)))
+}
+
+/// The first [`URGENT_SHOWN`] of the cases read (one more than shown is read) and whether there
+/// were more.
+pub(crate) fn shown_and_more(mut read: Vec<UrgentCase>) -> (Vec<UrgentCase>, bool) {
+    let more = read.len() as i64 > URGENT_SHOWN;
+    read.truncate(URGENT_SHOWN as usize);
+    (read, more)
 }

@@ -18,7 +18,7 @@ pub async fn migrate(db: &DbArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The use cases over an opened database, as its operator: no web configuration is needed.
-fn operator_app(store: Arc<dyn Store>) -> App {
+pub(crate) fn operator_app(store: Arc<dyn Store>) -> App {
     App::new(store, Arc::new(SystemClock), AccountPolicy::default())
 }
 
@@ -330,6 +330,16 @@ const BATCH: usize = 10_000;
 
 /// Inserts `count` synthetic cases in batches, one transaction each; returns the rate.
 async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f64> {
+    let loaded = load_synthetic(app, count, seed).await;
+    // Whatever became of the load, the database is left as serving expects it; the load's own
+    // error is the one reported.
+    let finished = operator::finish_bulk_load(app).await;
+    let rate = loaded?;
+    finished.map_err(refusal)?;
+    Ok(rate)
+}
+
+async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f64> {
     let started = Instant::now();
     // Made on a thread of their own, one batch at a time and at most two ahead of the database,
     // so a million cases never sit in memory at once and making them overlaps writing them.
@@ -415,7 +425,6 @@ async fn insert_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<
         building.finish_and_clear();
         built.map_err(refusal)?;
     }
-    operator::finish_bulk_load(app).await.map_err(refusal)?;
     match outcome {
         Ok(done) if done == count && made_all => {}
         Ok(done) => {
@@ -485,7 +494,7 @@ pub async fn audit_verify(
     }
 }
 
-fn spinner(message: &'static str) -> indicatif::ProgressBar {
+pub(crate) fn spinner(message: &'static str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message(message);
     bar.enable_steady_tick(std::time::Duration::from_millis(200));

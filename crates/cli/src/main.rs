@@ -1,6 +1,7 @@
 //! `mnir`: the one binary of the mechanism. Subcommands open the database named by `--db`
 //! (`sqlite:PATH` or `postgres://…`) with the key in `--key-file`.
 
+mod backup;
 mod commands;
 mod connections;
 mod open;
@@ -208,6 +209,25 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Copy the database to a new file while it serves (SQLite: VACUUM INTO; PostgreSQL:
+    /// pg_dump's custom format). The key file is not in the copy: back it up apart.
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Put a backup made by `mnir backup` into a new database (SQLite: a file that does not
+    /// exist yet; PostgreSQL: an empty database), keeping it only if the key file matches and the
+    /// audit chain verifies.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file.
+        #[arg(long = "from")]
+        from: std::path::PathBuf,
     },
     /// Check or rebuild the kept case and decision counts the lists and dashboards read.
     Tallies {
@@ -636,6 +656,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Checkpoint { db, anchor },
         } => audit_checkpoint(&db, &anchor).await,
+        Command::Backup { db, out } => backup::backup(&db, &out).await,
+        Command::Restore { db, from } => backup::restore(&db, &from).await,
         Command::Tallies {
             command: TalliesCommand::Verify { db },
         } => tallies_verify(&db).await,

@@ -37,8 +37,19 @@ pub fn default_key_file(db_path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The keys and the location, without connecting (for commands that act on files first).
+/// The keys and the location, without connecting (for commands that act on files first); a
+/// missing key file is created.
 pub fn keys_for(args: &DbArgs) -> anyhow::Result<(Keys, Location)> {
+    keys_at(args, true)
+}
+
+/// [`keys_for`] for a command that needs the key a database already has (a restore): a missing
+/// key file is an error, never a new key.
+pub fn existing_keys_for(args: &DbArgs) -> anyhow::Result<(Keys, Location)> {
+    keys_at(args, false)
+}
+
+fn keys_at(args: &DbArgs, create: bool) -> anyhow::Result<(Keys, Location)> {
     let location = parse_url(&args.url)?;
     let key_path = match (&args.key_file, &location) {
         (Some(p), _) => p.clone(),
@@ -49,8 +60,8 @@ pub fn keys_for(args: &DbArgs) -> anyhow::Result<(Keys, Location)> {
             ));
         }
     };
-    let keys =
-        mnir_crypto::load_or_create_key_file(&key_path, true).map_err(|e| usage(e.to_string()))?;
+    let keys = mnir_crypto::load_or_create_key_file(&key_path, create)
+        .map_err(|e| usage(e.to_string()))?;
     Ok((keys, location))
 }
 
@@ -59,8 +70,9 @@ pub async fn open(args: &DbArgs) -> anyhow::Result<(Arc<dyn Store>, Keys)> {
     open_tuned(args, Tuning::SERVING).await
 }
 
-/// `open` for loading many rows: on SQLite, commits synced at checkpoints only and a large
-/// cache (see [`Tuning::BULK`]); the options given on the command line still win.
+/// `open` for loading many rows: on SQLite, a large cache and, when the file is not open in
+/// another process, a rollback journal on one connection (`--db-connections` then has nothing
+/// to size); see [`Tuning::BULK`]. The options given on the command line still win.
 pub async fn open_for_bulk(args: &DbArgs) -> anyhow::Result<(Arc<dyn Store>, Keys)> {
     open_tuned(args, Tuning::BULK).await
 }

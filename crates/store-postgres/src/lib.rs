@@ -63,6 +63,44 @@ impl PostgresStore {
         Ok(store)
     }
 
+    /// Whether the database at `url` holds no table of its own (nothing in schema `public`), so
+    /// that a restore into it can lose nothing. Connects without running the migrations.
+    pub async fn holds_no_tables(url: &str) -> Result<bool, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
+        let tables: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?;
+        pool.close().await;
+        Ok(tables == 0)
+    }
+
+    /// Empties schema `public` again: what a refused restore into a database that held no
+    /// tables before ([`PostgresStore::holds_no_tables`]) leaves behind.
+    pub async fn empty_public_schema(url: &str) -> Result<(), StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
+        sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            .execute(&pool)
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        pool.close().await;
+        Ok(())
+    }
+
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }

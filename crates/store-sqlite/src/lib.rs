@@ -1,5 +1,6 @@
 //! The embedded backend: one SQLite file in WAL mode, foreign keys on, writes serialised by
-//! `BEGIN IMMEDIATE` on a connection of their own.
+//! `BEGIN IMMEDIATE` on a connection of their own (a bulk load that has the file to itself uses
+//! a rollback journal and one connection instead: [`Journal::RollbackWhileAlone`]).
 
 use mnir_crypto::Keys;
 use mnir_store::{StoreError, impl_sql_store};
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 pub struct SqliteStore {
     /// The readers' connections: in WAL mode they read beside the writer, never waiting for it.
+    /// In a bulk load with a rollback journal, the writer itself.
     pool: SqlitePool,
     /// The one connection that writes. SQLite lets one writer in at a time anyway; queueing the
     /// writers here, in order, keeps them out of SQLite's busy handler (which sleeps and retries)
@@ -167,17 +169,32 @@ impl SqliteStore {
         let alone = match tuning.journal {
             Journal::Wal => None,
             // Leaving WAL needs the file to itself: with another process on it, the switch is
-            // refused at once (no long wait) and the load runs in WAL as the others do.
-            Journal::RollbackWhileAlone => pools(1)
-                .connect_with(
-                    options
-                        .clone()
-                        .journal_mode(SqliteJournalMode::Delete)
-                        .synchronous(SqliteSynchronous::Full)
-                        .busy_timeout(Duration::from_millis(200)),
-                )
-                .await
-                .ok(),
+            // refused within a short wait and the load runs in WAL as the others do.
+            Journal::RollbackWhileAlone => {
+                let alone = pools(1)
+                    // Never opened again with the short wait below: one connection for the load.
+                    .max_lifetime(None)
+                    .idle_timeout(None)
+                    .connect_with(
+                        options
+                            .clone()
+                            .journal_mode(SqliteJournalMode::Delete)
+                            .synchronous(SqliteSynchronous::Full)
+                            .busy_timeout(Duration::from_millis(200)),
+                    )
+                    .await
+                    .ok();
+                match alone {
+                    // Once switched, a process that opens the file meanwhile (a server, a
+                    // command) is waited for as long as in WAL, not the switch's short wait.
+                    Some(writer) => sqlx::query("PRAGMA busy_timeout = 15000")
+                        .execute(&writer)
+                        .await
+                        .ok()
+                        .map(|_| writer),
+                    None => None,
+                }
+            }
         };
         let rollback_journal = alone.is_some();
         let writer = match alone {
@@ -217,6 +234,29 @@ impl SqliteStore {
         &self.path
     }
 
+    /// Copies the database to `out`, a file that must not exist yet, while it serves: `VACUUM
+    /// INTO` reads one snapshot (writers go on beside it) and writes a compact file of it. The
+    /// copy is readable by its owner only, like the database, and holds the same ciphertext:
+    /// without the key file it is unreadable. A failed copy leaves no file behind.
+    pub async fn backup_to(&self, out: &Path) -> Result<(), StoreError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(out)
+            .map_err(|e| StoreError::Database(format!("{}: {e}", out.display())))?;
+        let copied = sqlx::query("VACUUM INTO $1")
+            .bind(out.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await;
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(out);
+            return Err(StoreError::Database(format!("{}: {e}", out.display())));
+        }
+        Ok(())
+    }
+
     /// The readers' pool (a test's raw statements may write through it too: SQLite's own lock
     /// then orders them with the store's writer).
     pub fn pool(&self) -> &SqlitePool {
@@ -233,9 +273,15 @@ impl SqliteStore {
     /// mode, as every server and command expects it.
     async fn settle_after_bulk_load(&self) -> sqlx::Result<()> {
         if self.rollback_journal {
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&self.writer)
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL")
+                .fetch_one(&self.writer)
                 .await?;
+            // SQLite answers with the mode it is in, which is the old one when it could not switch.
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(sqlx::Error::Protocol(format!(
+                    "the file stayed in journal mode {mode} after the bulk load"
+                )));
+            }
         }
         Ok(())
     }
@@ -251,6 +297,8 @@ impl SqliteStore {
 
     /// A read of one snapshot that takes no write lock: in WAL mode it runs beside the writer,
     /// so a slow read never holds up the writes queued behind it (nor the reads' audit entries).
+    /// (In a bulk load with a rollback journal it takes the one connection, so it must end before
+    /// the next write: a load reads nothing while it writes.)
     async fn begin_read(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
         self.pool.begin_with("BEGIN DEFERRED").await
     }
@@ -379,5 +427,62 @@ mod conformance {
             assert_eq!(level, 2, "2 is FULL");
             held.push(c);
         }
+    }
+}
+
+#[cfg(test)]
+mod bulk_journal {
+    use super::*;
+    use mnir_store::CaseStore;
+
+    async fn journal_mode(pool: &SqlitePool) -> String {
+        sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    fn keys() -> Keys {
+        Keys::from_master(&Keys::generate_master())
+    }
+
+    #[tokio::test]
+    async fn a_bulk_load_alone_uses_a_rollback_journal_and_leaves_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mnir.db");
+        let keys = keys();
+        SqliteStore::open(&path, keys.clone())
+            .await
+            .unwrap()
+            .close()
+            .await;
+        let bulk = SqliteStore::open_tuned(&path, keys, Tuning::BULK)
+            .await
+            .unwrap();
+        assert_eq!(journal_mode(bulk.pool()).await, "delete");
+        bulk.finish_bulk_load().await.unwrap();
+        assert_eq!(journal_mode(bulk.pool()).await, "wal");
+        bulk.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_bulk_load_beside_an_open_store_stays_in_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mnir.db");
+        let keys = keys();
+        let serving = SqliteStore::open(&path, keys.clone()).await.unwrap();
+        // An open read keeps a connection of the serving store on the file.
+        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+            .fetch_one(serving.pool())
+            .await
+            .unwrap();
+        let bulk = SqliteStore::open_tuned(&path, keys, Tuning::BULK)
+            .await
+            .unwrap();
+        assert_eq!(journal_mode(bulk.pool()).await, "wal");
+        bulk.finish_bulk_load().await.unwrap();
+        assert_eq!(journal_mode(serving.pool()).await, "wal");
+        bulk.close().await;
+        serving.close().await;
     }
 }

@@ -230,7 +230,8 @@ pub trait CaseStore: Send + Sync {
     /// Builds whichever of those indexes is missing (none, mostly: then it costs a lookup each).
     async fn build_list_indexes(&self) -> StoreResult<()>;
     /// The end of a bulk load, whether it succeeded or not: the database as serving expects it
-    /// (on SQLite, a file loaded with a rollback journal goes back to WAL).
+    /// (on SQLite, a file loaded with a rollback journal goes back to WAL; one whose load was
+    /// killed is returned to WAL by the next open, as every open asks for WAL).
     async fn finish_bulk_load(&self) -> StoreResult<()>;
     /// Encrypts cases for [`CaseStore::insert_generated_cases`] with the store's keys; no
     /// database work, so a bulk load seals the next batch while the last one is written.

@@ -206,6 +206,9 @@ pub trait ClockStore: Send + Sync {
         until_ms: Timestamp,
         limit: i64,
     ) -> StoreResult<Vec<(ClockRecord, String)>>;
+    /// What an organisation's inbox shows, read in one snapshot on one connection (see
+    /// [`InboxRead`]).
+    async fn inbox_view(&self, org_code: &str, read: &InboxRead) -> StoreResult<InboxView>;
     /// Marks an open task of the organisation done; `NotFound` otherwise.
     async fn complete_task(
         &self,
@@ -213,4 +216,28 @@ pub trait ClockStore: Send + Sync {
         org_code: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
+}
+
+/// What [`ClockStore::inbox_view`] reads: a page of tasks, how many wait for the organisation's
+/// other roles (the kinds of clock those are, every kind when `None`) when `others` is given, the
+/// soonest deadlines, the referrals awaiting the organisation's answer, and the oldest cases with
+/// unanswered urgent needs when `urgent_shown` is given (support records: only for those who
+/// may see them).
+#[derive(Debug, Clone)]
+pub struct InboxRead {
+    pub tasks: TaskFilter,
+    pub others: Option<Option<Vec<ClockKind>>>,
+    pub upcoming_until: Timestamp,
+    pub upcoming_shown: i64,
+    pub urgent_shown: Option<i64>,
+}
+
+/// The records of an inbox, as [`InboxRead`] asked for them.
+#[derive(Debug, Clone)]
+pub struct InboxView {
+    pub page: TaskPage,
+    pub others_waiting: Option<i64>,
+    pub upcoming: Vec<(ClockRecord, String)>,
+    pub referrals: Vec<crate::ReferralRecord>,
+    pub urgent: Option<Vec<crate::UrgentCase>>,
 }

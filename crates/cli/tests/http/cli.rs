@@ -1532,3 +1532,217 @@ async fn a_bulk_load_leaves_the_file_in_wal_whether_it_had_the_file_alone_or_not
     assert_eq!(after, 200, "the open store reads what was loaded beside it");
     store.close().await;
 }
+
+/// The cases as the restored database answers them, to compare with the original's: every
+/// case's reference and state, and one case's whole record as a case worker reads it.
+async fn cases_as_read(store: &dyn mnir_store::Store) -> (Vec<(String, String)>, String) {
+    let scope = mnir_store::ScopeFor {
+        scope: mnir_domain::CaseScope {
+            national: true,
+            ..Default::default()
+        },
+        org_code: "ANITP".into(),
+        user_id: "nobody".into(),
+    };
+    let reader = mnir_store::AuditActor::cli(mnir_store::Timestamp::from_millis(1).unwrap());
+    let mut all = Vec::new();
+    let mut filter = mnir_store::CaseFilter {
+        per_page: 200,
+        ..Default::default()
+    };
+    loop {
+        let page = store
+            .list_cases(&scope, &filter, true, &reader)
+            .await
+            .unwrap();
+        all.extend(
+            page.cases
+                .iter()
+                .map(|c| (c.reference.clone(), c.state.as_str().to_string())),
+        );
+        match page.older {
+            Some(place) => filter.from = mnir_store::PageFrom::OlderThan(place),
+            None => break,
+        }
+    }
+    all.sort();
+    let first = store
+        .list_cases(&scope, &mnir_store::CaseFilter::default(), true, &reader)
+        .await
+        .unwrap()
+        .cases[0]
+        .id
+        .clone();
+    let reveal = mnir_store::Reveal {
+        identity: true,
+        notes: true,
+    };
+    let detail = store
+        .case_detail(&first, &scope, reveal, &reader)
+        .await
+        .unwrap()
+        .unwrap();
+    (all, format!("{detail:?}"))
+}
+
+/// Backs up `url`, restores the backup into `restored_url`, and checks what a restore promises:
+/// a new database only, the key and the audit chain checked before anything is kept, the same
+/// cases read back.
+async fn backup_and_restore(url: &str, restored_url: &str, key: &str, dir: &Path) {
+    let out = dir.join("backup.bin");
+    let out = out.to_str().unwrap();
+    let o = mnir(
+        &["backup", "--db", url, "--key-file", key, "--out", out],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("keep the key file apart"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(out).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "the backup is readable by its owner only"
+    );
+    let size = std::fs::metadata(out).unwrap().len();
+    let again = mnir(
+        &["backup", "--db", url, "--key-file", key, "--out", out],
+        None,
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+    assert_eq!(
+        std::fs::metadata(out).unwrap().len(),
+        size,
+        "left as it was"
+    );
+
+    // Another key: refused, and nothing restored.
+    let stranger = dir.join("stranger.key");
+    mnir_crypto::load_or_create_key_file(&stranger, true).unwrap();
+    let refused = mnir(
+        &[
+            "restore",
+            "--db",
+            restored_url,
+            "--key-file",
+            stranger.to_str().unwrap(),
+            "--from",
+            out,
+        ],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("does not belong to the backup"));
+
+    let o = mnir(
+        &[
+            "restore",
+            "--db",
+            restored_url,
+            "--key-file",
+            key,
+            "--from",
+            out,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("the audit log is intact"));
+    let o = mnir(
+        &["audit", "verify", "--db", restored_url, "--key-file", key],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let twice = mnir(
+        &[
+            "restore",
+            "--db",
+            restored_url,
+            "--key-file",
+            key,
+            "--from",
+            out,
+        ],
+        None,
+    );
+    assert_eq!(twice.status.code(), Some(2), "never over a database");
+
+    let keys = mnir_crypto::load_or_create_key_file(Path::new(key), false).unwrap();
+    let open = |u: &str| {
+        let keys = keys.clone();
+        let u = u.to_string();
+        async move {
+            let store: std::sync::Arc<dyn mnir_store::Store> = match u.strip_prefix("sqlite:") {
+                Some(path) => std::sync::Arc::new(
+                    mnir_store_sqlite::SqliteStore::open(Path::new(path), keys)
+                        .await
+                        .unwrap(),
+                ),
+                None => std::sync::Arc::new(
+                    mnir_store_postgres::PostgresStore::open(&u, keys)
+                        .await
+                        .unwrap(),
+                ),
+            };
+            store
+        }
+    };
+    let original = cases_as_read(open(url).await.as_ref()).await;
+    let restored = cases_as_read(open(restored_url).await.as_ref()).await;
+    assert_eq!(original.0.len(), 50, "the generated cases");
+    assert_eq!(original, restored, "the restored database reads the same");
+}
+
+#[tokio::test]
+async fn a_sqlite_backup_restores_into_a_new_file_only_with_its_key_and_chain_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    let key = dir.path().join("mnir.db.key");
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let o = mnir(&["generate", "--db", &url, "--cases", "50"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let restored = dir.path().join("restored.db");
+    let restored_url = format!("sqlite:{}", restored.display());
+    backup_and_restore(&url, &restored_url, key.to_str().unwrap(), dir.path()).await;
+    // The refused restore with another key left no file behind.
+    assert!(!dir.path().join("restored.db.restoring").exists());
+
+    let not_a_backup = dir.path().join("notes.txt");
+    std::fs::write(&not_a_backup, "not a database").unwrap();
+    let o = mnir(
+        &[
+            "restore",
+            "--db",
+            &format!("sqlite:{}", dir.path().join("other.db").display()),
+            "--key-file",
+            key.to_str().unwrap(),
+            "--from",
+            not_a_backup.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a SQLite backup"));
+    assert!(!dir.path().join("other.db").exists());
+}
+
+#[tokio::test]
+async fn a_postgres_backup_restores_into_an_empty_database_only_with_its_key_and_chain_checked() {
+    let Some(server) = mnir_store_postgres::testing::server_from_env() else {
+        return;
+    };
+    let url = mnir_store_postgres::testing::create_database(&server, "backup").await;
+    let restored_url = mnir_store_postgres::testing::create_database(&server, "restored").await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("pg.key");
+    let key = key.to_str().unwrap();
+    let o = mnir(&["init", "--db", &url, "--key-file", key], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = mnir(
+        &["generate", "--db", &url, "--key-file", key, "--cases", "50"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    backup_and_restore(&url, &restored_url, key, dir.path()).await;
+}

@@ -101,6 +101,55 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     let tasks = s.open_tasks("ANITP-CJ", &every_task()).await.unwrap().tasks;
     assert_eq!(tasks.len(), 1);
     assert_eq!(tasks[0].case_reference, "R-1");
+    // The inbox's one read finds what the reads of each part find, and leaves out what it was
+    // not asked for.
+    let read = crate::InboxRead {
+        tasks: every_task(),
+        others: Some(Some(vec![ClockKind::NotificationAck])),
+        upcoming_until: at(1_000_000),
+        upcoming_shown: 10,
+        urgent_shown: Some(51),
+    };
+    let view = s.inbox_view("ANITP-CJ", &read).await.unwrap();
+    assert_eq!(view.page.tasks, tasks);
+    assert_eq!(
+        view.page,
+        s.open_tasks("ANITP-CJ", &every_task()).await.unwrap()
+    );
+    assert_eq!(
+        view.others_waiting,
+        Some(
+            s.count_open_tasks("ANITP-CJ", Some(&[ClockKind::NotificationAck]))
+                .await
+                .unwrap()
+        )
+    );
+    assert_eq!(
+        view.upcoming,
+        s.upcoming_clocks("ANITP-CJ", at(1_000_000), 10)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        view.referrals,
+        s.referrals_awaiting("ANITP-CJ").await.unwrap()
+    );
+    assert_eq!(
+        view.urgent,
+        Some(s.urgent_cases("ANITP-CJ", 51).await.unwrap())
+    );
+    let unasked = s
+        .inbox_view(
+            "ANITP-CJ",
+            &crate::InboxRead {
+                others: None,
+                urgent_shown: None,
+                ..read.clone()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((unasked.others_waiting, unasked.urgent), (None, None));
     assert!(
         s.open_tasks("ANITP-B", &every_task())
             .await

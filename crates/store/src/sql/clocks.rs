@@ -7,6 +7,69 @@ macro_rules! impl_sql_clock_store {
         const CLOCK_COLUMNS: &str = "k.id, k.case_id, k.kind, k.org_code, k.length, k.on_expiry, k.started_at_ms, k.due_at_ms, k.state, k.pauses, k.pause_reasons, k.stopped_at_ms, k.fired_at_ms, k.referral_id";
 
         impl $store {
+            async fn open_tasks_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage> {
+                use $crate::sql::__private::mnir_domain::clocks::ClockKind;
+                let per_page = filter.per_page.clamp(1, 200) as usize;
+                let kinds: Vec<ClockKind> = filter.clock_kinds.clone().unwrap_or_else(|| ClockKind::ALL.to_vec());
+                // Each kind is one range of `tasks_open`, read from the place on and stopped at a
+                // page, and the ranges merged, all in one statement: the work is bounded by a page
+                // per kind, whatever share of the organisation's tasks the view holds.
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("");
+                for (n, kind) in kinds.iter().enumerate() {
+                    if n > 0 {
+                        q.push(" UNION ALL ");
+                    }
+                    q.push("SELECT created_at_ms, id FROM (SELECT t.created_at_ms, t.id FROM tasks t WHERE t.org_code = ");
+                    q.push_bind(org_code.to_string());
+                    q.push(" AND t.done_at_ms IS NULL AND t.clock_kind = ").push_bind(kind.as_str());
+                    if let Some(after) = &filter.after {
+                        q.push(" AND t.created_at_ms >= ").push_bind(after.at_ms);
+                        q.push(" AND (t.created_at_ms > ").push_bind(after.at_ms);
+                        q.push(" OR t.id > ").push_bind(after.id.clone());
+                        q.push(")");
+                    }
+                    q.push(" ORDER BY t.created_at_ms, t.id LIMIT ").push_bind(per_page as i64 + 1);
+                    q.push(format!(") kind_{n}"));
+                }
+                q.push(" ORDER BY 1, 2 LIMIT ").push_bind(per_page as i64 + 1);
+                let mut keys: Vec<(Timestamp, String)> = if kinds.is_empty() {
+                    Vec::new()
+                } else {
+                    q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?
+                };
+                let total = Self::count_open_tasks_in(&mut *conn, org_code, filter.clock_kinds.as_deref()).await?;
+                let more = keys.len() > per_page;
+                keys.truncate(per_page);
+                let mut tasks = Vec::with_capacity(keys.len());
+                if !keys.is_empty() {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, t.clock_kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id IN (");
+                    let mut ids = q.separated(", ");
+                    for (_, id) in &keys {
+                        ids.push_bind(id.clone());
+                    }
+                    q.push(") ORDER BY t.created_at_ms, t.id");
+                    let rows: Vec<(String, String, String, String, String, String, String, Timestamp, Option<Timestamp>)> = q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?;
+                    for (id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms) in rows {
+                        tasks.push(TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind: $crate::sql::code_column("tasks.clock_kind", &clock_kind, ClockKind::parse)?, created_at_ms, done_at_ms });
+                    }
+                }
+                let later = if more { tasks.last().map(ListPlace::of_task) } else { None };
+                Ok(TaskPage { tasks, later, total })
+            }
+
+            async fn upcoming_clocks_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, until_ms: Timestamp, limit: i64) -> StoreResult<Vec<(ClockRecord, String)>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id LIMIT $3")))
+                    .bind(org_code)
+                    .bind(until_ms)
+                    .bind(limit)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                rows.iter()
+                    .map(|r| Ok((self.clock_from(r)?, r.try_get::<String, _>(14).map_err(db_err)?)))
+                    .collect()
+            }
+
             async fn clocks_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<ClockRecord>> {
                 let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.case_id = $1 ORDER BY k.started_at_ms, k.id")))
                     .bind(case_id)
@@ -231,55 +294,28 @@ macro_rules! impl_sql_clock_store {
             }
 
             async fn open_tasks(&self, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage> {
-                use $crate::sql::__private::mnir_domain::clocks::ClockKind;
-                let per_page = filter.per_page.clamp(1, 200) as usize;
-                let kinds: Vec<ClockKind> = filter.clock_kinds.clone().unwrap_or_else(|| ClockKind::ALL.to_vec());
-                // Each kind is one range of `tasks_open`, read from the place on and stopped at a
-                // page, and the ranges merged, all in one statement: the work is bounded by a page
-                // per kind, whatever share of the organisation's tasks the view holds.
+                // One snapshot, so that the page and its count agree.
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let mut q = ::sqlx::QueryBuilder::<$db>::new("");
-                for (n, kind) in kinds.iter().enumerate() {
-                    if n > 0 {
-                        q.push(" UNION ALL ");
-                    }
-                    q.push("SELECT created_at_ms, id FROM (SELECT t.created_at_ms, t.id FROM tasks t WHERE t.org_code = ");
-                    q.push_bind(org_code.to_string());
-                    q.push(" AND t.done_at_ms IS NULL AND t.clock_kind = ").push_bind(kind.as_str());
-                    if let Some(after) = &filter.after {
-                        q.push(" AND t.created_at_ms >= ").push_bind(after.at_ms);
-                        q.push(" AND (t.created_at_ms > ").push_bind(after.at_ms);
-                        q.push(" OR t.id > ").push_bind(after.id.clone());
-                        q.push(")");
-                    }
-                    q.push(" ORDER BY t.created_at_ms, t.id LIMIT ").push_bind(per_page as i64 + 1);
-                    q.push(format!(") kind_{n}"));
-                }
-                q.push(" ORDER BY 1, 2 LIMIT ").push_bind(per_page as i64 + 1);
-                let mut keys: Vec<(Timestamp, String)> = if kinds.is_empty() {
-                    Vec::new()
-                } else {
-                    q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?
-                };
-                let total = Self::count_open_tasks_in(&mut tx, org_code, filter.clock_kinds.as_deref()).await?;
-                let more = keys.len() > per_page;
-                keys.truncate(per_page);
-                let mut tasks = Vec::with_capacity(keys.len());
-                if !keys.is_empty() {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, t.clock_kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id IN (");
-                    let mut ids = q.separated(", ");
-                    for (_, id) in &keys {
-                        ids.push_bind(id.clone());
-                    }
-                    q.push(") ORDER BY t.created_at_ms, t.id");
-                    let rows: Vec<(String, String, String, String, String, String, String, Timestamp, Option<Timestamp>)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
-                    for (id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms) in rows {
-                        tasks.push(TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind: $crate::sql::code_column("tasks.clock_kind", &clock_kind, ClockKind::parse)?, created_at_ms, done_at_ms });
-                    }
-                }
+                let page = self.open_tasks_in(&mut tx, org_code, filter).await?;
                 tx.commit().await.map_err(db_err)?;
-                let later = if more { tasks.last().map(ListPlace::of_task) } else { None };
-                Ok(TaskPage { tasks, later, total })
+                Ok(page)
+            }
+
+            async fn inbox_view(&self, org_code: &str, read: &$crate::InboxRead) -> StoreResult<$crate::InboxView> {
+                let mut tx = self.begin_read().await.map_err(db_err)?;
+                let page = self.open_tasks_in(&mut tx, org_code, &read.tasks).await?;
+                let others_waiting = match &read.others {
+                    Some(kinds) => Some(Self::count_open_tasks_in(&mut tx, org_code, kinds.as_deref()).await?),
+                    None => None,
+                };
+                let upcoming = self.upcoming_clocks_in(&mut tx, org_code, read.upcoming_until, read.upcoming_shown).await?;
+                let referrals = self.referrals_where_in(&mut tx, "r.to_org = $1 AND r.status = 'sent'", org_code).await?;
+                let urgent = match read.urgent_shown {
+                    Some(limit) => Some(self.urgent_cases_in(&mut tx, org_code, limit).await?),
+                    None => None,
+                };
+                tx.commit().await.map_err(db_err)?;
+                Ok($crate::InboxView { page, others_waiting, upcoming, referrals, urgent })
             }
 
             async fn count_open_tasks(&self, org_code: &str, clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> StoreResult<i64> {
@@ -288,16 +324,8 @@ macro_rules! impl_sql_clock_store {
             }
 
             async fn upcoming_clocks(&self, org_code: &str, until_ms: Timestamp, limit: i64) -> StoreResult<Vec<(ClockRecord, String)>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id LIMIT $3")))
-                    .bind(org_code)
-                    .bind(until_ms)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                rows.iter()
-                    .map(|r| Ok((self.clock_from(r)?, r.try_get::<String, _>(14).map_err(db_err)?)))
-                    .collect()
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                self.upcoming_clocks_in(&mut conn, org_code, until_ms, limit).await
             }
 
             async fn complete_task(&self, task_id: &str, org_code: &str, by: &AuditActor) -> StoreResult<()> {

@@ -17,6 +17,41 @@ macro_rules! impl_sql_risk_store {
         const RISK_COLUMNS: &str = "id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, clock_id, urgent_answered_at_ms, urgent_answered_by";
 
         impl $store {
+            async fn urgent_cases_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>> {
+                use $crate::sql::__private::mnir_domain::risk::UrgentQuestion;
+                // The organisation's access rows carry since when each case has open needs, and a
+                // partial index holds only those: one range read, whatever the country's number.
+                let rows: Vec<(String, String, Timestamp)> = ::sqlx::query_as("SELECT x.case_id, c.reference, x.urgent_since_ms FROM case_access x CROSS JOIN cases c WHERE x.org_code = $1 AND x.urgent_since_ms IS NOT NULL AND c.id = x.case_id ORDER BY x.urgent_since_ms, x.case_id LIMIT $2")
+                    .bind(org_code)
+                    .bind(limit)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // The open "yes" answers of every case listed, in one statement.
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT a.case_id, u.question FROM risk_assessments a JOIN risk_urgent_answers u ON u.assessment_id = a.id WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL AND u.answer AND a.case_id IN (");
+                let mut ids = q.separated(", ");
+                for (case_id, ..) in &rows {
+                    ids.push_bind(case_id.clone());
+                }
+                q.push(")");
+                let answers: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (case_id, reference, assessed_at_ms) in rows {
+                    let mut questions = answers
+                        .iter()
+                        .filter(|(id, _)| *id == case_id)
+                        .map(|(_, q)| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    questions.sort();
+                    questions.dedup();
+                    out.push(UrgentCase { case_id, reference, assessed_at_ms, questions });
+                }
+                Ok(out)
+            }
+
             async fn assessments_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<RiskAssessmentRecord>> {
                 use $crate::sql::__private::mnir_domain::risk::{AssessmentKind, Rating, RiskDomain, RiskLevel, UrgentQuestion};
                 let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {RISK_COLUMNS} FROM risk_assessments WHERE case_id = $1 ORDER BY version")))
@@ -184,38 +219,8 @@ macro_rules! impl_sql_risk_store {
             }
 
             async fn urgent_cases(&self, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>> {
-                use $crate::sql::__private::mnir_domain::risk::UrgentQuestion;
-                // The organisation's access rows carry since when each case has open needs, and a
-                // partial index holds only those: one range read, whatever the country's number.
-                let rows: Vec<(String, String, Timestamp)> = ::sqlx::query_as("SELECT x.case_id, c.reference, x.urgent_since_ms FROM case_access x CROSS JOIN cases c WHERE x.org_code = $1 AND x.urgent_since_ms IS NOT NULL AND c.id = x.case_id ORDER BY x.urgent_since_ms, x.case_id LIMIT $2")
-                    .bind(org_code)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                if rows.is_empty() {
-                    return Ok(Vec::new());
-                }
-                // The open "yes" answers of every case listed, in one statement.
-                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT a.case_id, u.question FROM risk_assessments a JOIN risk_urgent_answers u ON u.assessment_id = a.id WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL AND u.answer AND a.case_id IN (");
-                let mut ids = q.separated(", ");
-                for (case_id, ..) in &rows {
-                    ids.push_bind(case_id.clone());
-                }
-                q.push(")");
-                let answers: Vec<(String, String)> = q.build_query_as().fetch_all(&self.pool).await.map_err(db_err)?;
-                let mut out = Vec::with_capacity(rows.len());
-                for (case_id, reference, assessed_at_ms) in rows {
-                    let mut questions = answers
-                        .iter()
-                        .filter(|(id, _)| *id == case_id)
-                        .map(|(_, q)| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
-                        .collect::<StoreResult<Vec<_>>>()?;
-                    questions.sort();
-                    questions.dedup();
-                    out.push(UrgentCase { case_id, reference, assessed_at_ms, questions });
-                }
-                Ok(out)
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                self.urgent_cases_in(&mut conn, org_code, limit).await
             }
 
             async fn insert_generated_assessments(&self, assessments: &[RiskAssessmentRecord], by: &AuditActor) -> StoreResult<()> {
