@@ -2,7 +2,7 @@
 //! put back into a new database only once its key and its audit chain check out. The key file is
 //! never in a backup: it is kept, and backed up, apart (README).
 
-use crate::open::{Location, existing_keys_for, keys_for, redacted};
+use crate::open::{Location, existing_keys_for, redacted};
 use crate::{DbArgs, usage};
 use mnir_app::operator;
 use mnir_crypto::Keys;
@@ -23,23 +23,37 @@ pub async fn backup(db: &DbArgs, out: &Path) -> anyhow::Result<ExitCode> {
             out.display()
         )));
     }
-    let (keys, location) = keys_for(db)?;
+    // A mistyped database or key file must not become a new, empty database and its backup.
+    let (keys, location) = existing_keys_for(db)?;
+    // Written beside its name and given the name only once whole and on the disk: a backup that
+    // was cut short never looks like one.
+    let partial = with_suffix(out, ".partial");
+    let _ = std::fs::remove_file(&partial);
     let copying = crate::commands::spinner("copying the database");
     let copied = match location {
         Location::Sqlite(path) => {
+            if !path.exists() {
+                return Err(usage(format!("there is no database at {}", path.display())));
+            }
             let store = Arc::new(SqliteStore::open(&path, keys).await?);
             bind(store.as_ref(), &db.url).await?;
-            let copied = store.backup_to(out).await.map_err(anyhow::Error::from);
+            let copied = store.backup_to(&partial).await.map_err(anyhow::Error::from);
             copied.map(|()| store as Arc<dyn Store>)
         }
         Location::Postgres(url) => {
             let store = Arc::new(PostgresStore::open(&url, keys).await?);
             bind(store.as_ref(), &db.url).await?;
-            pg_dump(&url, out).map(|()| store as Arc<dyn Store>)
+            pg_dump(&url, &partial).map(|()| store as Arc<dyn Store>)
         }
     };
     copying.finish_and_clear();
-    let store = copied?;
+    let store = match copied.and_then(|store| settle(&partial, out).map(|()| store)) {
+        Ok(store) => store,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
     let app = crate::commands::operator_app(store);
     operator::note_backup(&app, &out.display().to_string()).await?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -49,6 +63,24 @@ pub async fn backup(db: &DbArgs, out: &Path) -> anyhow::Result<ExitCode> {
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Syncs a finished file and gives it its name, which must still be free (a link, unlike a
+/// rename, never replaces a file that appeared meanwhile), then syncs the directory.
+fn settle(written: &Path, name: &Path) -> anyhow::Result<()> {
+    let failed =
+        |e: std::io::Error| anyhow::anyhow!("{} → {}: {e}", written.display(), name.display());
+    std::fs::File::open(written)
+        .and_then(|f| f.sync_all())
+        .map_err(failed)?;
+    std::fs::hard_link(written, name).map_err(failed)?;
+    std::fs::remove_file(written).map_err(failed)?;
+    if let Some(dir) = name.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(failed)?;
+    }
+    Ok(())
 }
 
 pub async fn restore(db: &DbArgs, from: &Path) -> anyhow::Result<ExitCode> {
@@ -83,6 +115,12 @@ async fn bind(store: &dyn Store, url: &str) -> anyhow::Result<()> {
 
 /// The restored database's key and audit chain: the number of entries when both check out.
 async fn check_restored(store: &dyn Store, from: &Path) -> anyhow::Result<i64> {
+    if !store.key_is_bound().await? {
+        return Err(usage(format!(
+            "{} holds no key check: it is not a backup of a database made by mnir; nothing was restored",
+            from.display()
+        )));
+    }
     store.bind_key().await.map_err(|e| match e {
         StoreError::KeyMismatch => usage(format!(
             "the key file does not belong to the backup {}: nothing was restored",
@@ -105,10 +143,11 @@ async fn restore_sqlite(
     target: &Path,
     keys: Keys,
 ) -> anyhow::Result<(Arc<dyn Store>, i64)> {
-    if target.exists() {
+    // A `-wal` left from an earlier database would be replayed onto the restored file.
+    if let Some(there) = sqlite_files(target).into_iter().find(|f| f.exists()) {
         return Err(usage(format!(
-            "{} already exists: a restore writes a new database; name another file or move this one away",
-            target.display()
+            "{} already exists: a restore writes a new database; name another file or move this one (and the files beside it) away",
+            there.display()
         )));
     }
     let mut header = [0u8; 16];
@@ -123,14 +162,24 @@ async fn restore_sqlite(
         )));
     }
     let staging = with_suffix(target, ".restoring");
+    if sqlite_files(&staging).iter().any(|f| f.as_path() == from) {
+        return Err(usage(format!(
+            "{} is named as the restore's own working copy: rename the backup first",
+            from.display()
+        )));
+    }
     // A restore killed earlier may have left its copy: it was never a database anyone used.
     remove_sqlite_files(&staging);
     copy_private(from, &staging)?;
     let checked = async {
         let store = SqliteStore::open(&staging, keys.clone()).await?;
         let entries = check_restored(&store, from).await;
+        // Everything in the file itself before it is closed and named: no log to carry along.
+        let checkpointed = store.fold_log().await;
         store.close().await;
-        entries
+        let entries = entries?;
+        checkpointed?;
+        Ok::<i64, anyhow::Error>(entries)
     }
     .await;
     let entries = match checked {
@@ -140,8 +189,10 @@ async fn restore_sqlite(
             return Err(e);
         }
     };
-    std::fs::rename(&staging, target)
-        .map_err(|e| anyhow::anyhow!("{} → {}: {e}", staging.display(), target.display()))?;
+    if let Err(e) = settle(&staging, target) {
+        remove_sqlite_files(&staging);
+        return Err(e);
+    }
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(target, keys).await?);
     Ok((store, entries))
 }
@@ -151,9 +202,9 @@ async fn restore_postgres(
     url: &str,
     keys: Keys,
 ) -> anyhow::Result<(Arc<dyn Store>, i64)> {
-    if !PostgresStore::holds_no_tables(url).await? {
+    if !PostgresStore::public_schema_is_empty(url).await? {
         return Err(usage(format!(
-            "the database {} already holds tables: restore into a new, empty database (createdb)",
+            "the database {} is not empty: restore into a new, empty database (createdb)",
             redacted(url)
         )));
     }
@@ -167,9 +218,13 @@ async fn restore_postgres(
     match checked {
         Ok((store, entries)) => Ok((Arc::new(store), entries)),
         Err(e) => {
-            // It held no tables before: emptying it again loses nothing.
-            PostgresStore::empty_public_schema(url).await?;
-            Err(e)
+            // Its schema was empty before: dropping what is there now drops what the restore made.
+            match PostgresStore::drop_public_objects(url).await {
+                Ok(()) => Err(e),
+                Err(undo) => Err(e.context(format!(
+                    "and what was restored could not be removed ({undo}): drop the database"
+                ))),
+            }
         }
     }
 }
@@ -178,11 +233,16 @@ async fn restore_postgres(
 fn pg_dump(url: &str, out: &Path) -> anyhow::Result<()> {
     // Created first so that the dump is readable by its owner only from its first byte.
     create_private(out)?;
-    let dumped = std::process::Command::new("pg_dump")
+    let (dbname, password) = without_password(url)?;
+    let mut command = std::process::Command::new("pg_dump");
+    command
         .args(["--format=custom", "--no-owner", "--no-privileges"])
         .arg(format!("--file={}", out.display()))
-        .arg(format!("--dbname={url}"))
-        .output();
+        .arg(format!("--dbname={dbname}"));
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    let dumped = command.output();
     match dumped {
         Ok(o) if o.status.success() => Ok(()),
         Ok(o) => {
@@ -203,16 +263,21 @@ fn pg_dump(url: &str, out: &Path) -> anyhow::Result<()> {
 
 /// In one transaction: a restore that fails midway leaves the database as empty as it was.
 fn pg_restore(from: &Path, url: &str) -> anyhow::Result<()> {
-    let restored = std::process::Command::new("pg_restore")
+    let (dbname, password) = without_password(url)?;
+    let mut command = std::process::Command::new("pg_restore");
+    command
         .args([
             "--no-owner",
             "--no-privileges",
             "--exit-on-error",
             "--single-transaction",
         ])
-        .arg(format!("--dbname={url}"))
-        .arg(from)
-        .output();
+        .arg(format!("--dbname={dbname}"))
+        .arg(from);
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    let restored = command.output();
     match restored {
         Ok(o) if o.status.success() => Ok(()),
         Ok(o) => Err(usage(format!(
@@ -224,6 +289,23 @@ fn pg_restore(from: &Path, url: &str) -> anyhow::Result<()> {
             "pg_restore could not run ({e}): install PostgreSQL's client programs (Debian: postgresql-client)"
         ))),
     }
+}
+
+/// The URL without its password, and the password (decoded): a command line is readable by
+/// every user of the machine (`ps`), an environment variable of the child only by its owner.
+fn without_password(url: &str) -> anyhow::Result<(String, Option<String>)> {
+    let mut parsed =
+        url::Url::parse(url).map_err(|e| usage(format!("invalid PostgreSQL URL: {e}")))?;
+    let password = parsed.password().map(|p| {
+        url::form_urlencoded::parse(format!("p={p}").as_bytes())
+            .next()
+            .map_or_else(|| p.to_string(), |(_, v)| v.into_owned())
+    });
+    if password.is_some() {
+        // Only a URL that cannot have a password refuses to lose one.
+        let _ = parsed.set_password(None);
+    }
+    Ok((parsed.to_string(), password))
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -252,8 +334,15 @@ fn copy_private(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 /// A database file with the journal, log and index files SQLite keeps beside it.
+fn sqlite_files(path: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| with_suffix(path, suffix))
+        .collect()
+}
+
 fn remove_sqlite_files(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(with_suffix(path, suffix));
+    for file in sqlite_files(path) {
+        let _ = std::fs::remove_file(file);
     }
 }

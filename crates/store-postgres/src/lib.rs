@@ -63,42 +63,60 @@ impl PostgresStore {
         Ok(store)
     }
 
-    /// Whether the database at `url` holds no table of its own (nothing in schema `public`), so
-    /// that a restore into it can lose nothing. Connects without running the migrations.
-    pub async fn holds_no_tables(url: &str) -> Result<bool, StoreError> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {e}")))?;
-        let pool = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
-        let tables: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+    /// Whether schema `public` of the database at `url` is empty: no relation (table, index,
+    /// sequence, view), function or type, so that a restore into it can lose nothing and a
+    /// refused one can be undone by dropping what is there. Connects without running the
+    /// migrations.
+    pub async fn public_schema_is_empty(url: &str) -> Result<bool, StoreError> {
+        let pool = Self::one_connection(url).await?;
+        let objects: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace) \
+             + (SELECT COUNT(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace) \
+             + (SELECT COUNT(*) FROM pg_type WHERE typnamespace = 'public'::regnamespace)",
         )
         .fetch_one(&pool)
         .await
         .map_err(|e| StoreError::Database(e.to_string()))?;
         pool.close().await;
-        Ok(tables == 0)
+        Ok(objects == 0)
     }
 
-    /// Empties schema `public` again: what a refused restore into a database that held no
-    /// tables before ([`PostgresStore::holds_no_tables`]) leaves behind.
-    pub async fn empty_public_schema(url: &str) -> Result<(), StoreError> {
+    /// Drops, in one transaction, every table and function in schema `public` (with what depends
+    /// on them: indexes, triggers, sequences, the tables' types): undoing a refused restore into
+    /// a schema that [`PostgresStore::public_schema_is_empty`] found empty. The schema itself,
+    /// its owner and its grants stay.
+    pub async fn drop_public_objects(url: &str) -> Result<(), StoreError> {
+        let pool = Self::one_connection(url).await?;
+        let failed = |e: sqlx::Error| StoreError::Database(e.to_string());
+        let mut tx = pool.begin().await.map_err(failed)?;
+        let drops: Vec<String> = sqlx::query_scalar(
+            "SELECT format('DROP TABLE IF EXISTS public.%I CASCADE', relname) FROM pg_class \
+             WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') \
+             UNION ALL SELECT format('DROP FUNCTION IF EXISTS %s CASCADE', oid::regprocedure) \
+             FROM pg_proc WHERE pronamespace = 'public'::regnamespace",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        for drop in drops {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+        }
+        tx.commit().await.map_err(failed)?;
+        pool.close().await;
+        Ok(())
+    }
+
+    async fn one_connection(url: &str) -> Result<PgPool, StoreError> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {e}")))?;
-        let pool = PgPoolOptions::new()
+        PgPoolOptions::new()
             .max_connections(1)
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
-        sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-            .execute(&pool)
-            .await
-            .map_err(|e| StoreError::Database(e.to_string()))?;
-        pool.close().await;
-        Ok(())
+            .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -257,6 +257,16 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Copies every page of the write-ahead log into the file and empties the log, so that the
+    /// file alone holds the database (before a copy of it is named or moved).
+    pub async fn fold_log(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.writer)
+            .await
+            .map(|_| ())
+            .map_err(|e| StoreError::Database(format!("{}: {e}", self.path.display())))
+    }
+
     /// The readers' pool (a test's raw statements may write through it too: SQLite's own lock
     /// then orders them with the store's writer).
     pub fn pool(&self) -> &SqlitePool {

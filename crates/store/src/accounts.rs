@@ -141,6 +141,9 @@ impl From<mnir_domain::defaults::OrgSpec> for Organisation {
 /// Who may work in mnir and how they prove it.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
+    /// Whether the database already holds a key check (a database `mnir init` made does; a file
+    /// that merely has the schema does not, and [`AccountStore::bind_key`] would adopt any key).
+    async fn key_is_bound(&self) -> StoreResult<bool>;
     /// Records the key's check value on first use and refuses a different key afterwards.
     async fn bind_key(&self) -> StoreResult<()>;
     async fn upsert_organisation(&self, org: &Organisation, by: &AuditActor) -> StoreResult<()>;

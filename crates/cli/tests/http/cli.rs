@@ -1702,8 +1702,43 @@ async fn a_sqlite_backup_restores_into_a_new_file_only_with_its_key_and_chain_ch
     assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
     let o = mnir(&["generate", "--db", &url, "--cases", "50"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A mistyped database is not made into a new, empty one and backed up.
+    let missing = dir.path().join("missing.db");
+    let o = mnir(
+        &[
+            "backup",
+            "--db",
+            &format!("sqlite:{}", missing.display()),
+            "--key-file",
+            key.to_str().unwrap(),
+            "--out",
+            dir.path().join("nothing.bin").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("there is no database"));
+    assert!(!missing.exists() && !dir.path().join("nothing.bin").exists());
+
     let restored = dir.path().join("restored.db");
     let restored_url = format!("sqlite:{}", restored.display());
+    // A log left beside the target name would be replayed onto the restored file: refused.
+    std::fs::write(dir.path().join("restored.db-wal"), b"left over").unwrap();
+    let o = mnir(
+        &[
+            "restore",
+            "--db",
+            &restored_url,
+            "--key-file",
+            key.to_str().unwrap(),
+            "--from",
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("restored.db-wal already exists"));
+    std::fs::remove_file(dir.path().join("restored.db-wal")).unwrap();
     backup_and_restore(&url, &restored_url, key.to_str().unwrap(), dir.path()).await;
     // The refused restore with another key left no file behind.
     assert!(!dir.path().join("restored.db.restoring").exists());

@@ -85,6 +85,15 @@ macro_rules! impl_sql_account_store {
 
         #[async_trait]
         impl AccountStore for $store {
+            async fn key_is_bound(&self) -> StoreResult<bool> {
+                let stored: Option<String> =
+                    ::sqlx::query_scalar("SELECT value FROM meta WHERE key = 'key_check'")
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                Ok(stored.is_some())
+            }
+
             async fn bind_key(&self) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let stored: Option<String> =
