@@ -422,23 +422,10 @@ pub(crate) fn panel(
     panel
 }
 
-/// The oldest unanswered urgent needs of the user's organisation, for its inbox, and whether there
-/// are more than are shown; `None` when the user may not see support records. Not counted: a
-/// count would read every open need of the country for each inbox (at a million cases, tens of
-/// thousands), where one more than a page tells what the inbox says.
-pub async fn urgent_needs(app: &App, who: &Who<'_>) -> AppResult<Option<(Vec<UrgentCase>, bool)>> {
-    if can(&who.actor(), Action::SeeUrgentNeeds, None).is_err() {
-        return Ok(None);
-    }
-    let read = app
-        .store()
-        .urgent_cases(&who.user.org.code, URGENT_SHOWN + 1)
-        .await?;
-    Ok(Some(shown_and_more(read)))
-}
-
-/// The first [`URGENT_SHOWN`] of the cases read (one more than shown is read) and whether there
-/// were more.
+/// The first [`URGENT_SHOWN`] of the inbox's cases with unanswered urgent needs (one more than
+/// shown is read) and whether there were more. Not counted: a count would read every open need
+/// of the country for each inbox (at a million cases, tens of thousands), where one more than a
+/// page tells what the inbox says.
 pub(crate) fn shown_and_more(mut read: Vec<UrgentCase>) -> (Vec<UrgentCase>, bool) {
     let more = read.len() as i64 > URGENT_SHOWN;
     read.truncate(URGENT_SHOWN as usize);

@@ -2,7 +2,7 @@
 //! put back into a new database only once its key and its audit chain check out. The key file is
 //! never in a backup: it is kept, and backed up, apart (README).
 
-use crate::open::{Location, existing_keys_for, redacted};
+use crate::open::{Location, bind_key, existing_keys_for, redacted};
 use crate::{DbArgs, usage};
 use mnir_app::operator;
 use mnir_crypto::Keys;
@@ -36,13 +36,13 @@ pub async fn backup(db: &DbArgs, out: &Path) -> anyhow::Result<ExitCode> {
                 return Err(usage(format!("there is no database at {}", path.display())));
             }
             let store = Arc::new(SqliteStore::open(&path, keys).await?);
-            bind(store.as_ref(), &db.url).await?;
+            bind_key(store.as_ref(), &db.url).await?;
             let copied = store.backup_to(&partial).await.map_err(anyhow::Error::from);
             copied.map(|()| store as Arc<dyn Store>)
         }
         Location::Postgres(url) => {
             let store = Arc::new(PostgresStore::open(&url, keys).await?);
-            bind(store.as_ref(), &db.url).await?;
+            bind_key(store.as_ref(), &db.url).await?;
             pg_dump(&url, &partial).map(|()| store as Arc<dyn Store>)
         }
     };
@@ -100,17 +100,6 @@ pub async fn restore(db: &DbArgs, from: &Path) -> anyhow::Result<ExitCode> {
         redacted(&db.url)
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// The key file belongs to the database, or the command stops before touching anything.
-async fn bind(store: &dyn Store, url: &str) -> anyhow::Result<()> {
-    store.bind_key().await.map_err(|e| match e {
-        StoreError::KeyMismatch => usage(format!(
-            "the key file does not belong to the database {} (wrong --key-file?)",
-            redacted(url)
-        )),
-        other => other.into(),
-    })
 }
 
 /// The restored database's key and audit chain: the number of entries when both check out.

@@ -97,14 +97,20 @@ async fn open_tuned(args: &DbArgs, base: Tuning) -> anyhow::Result<(Arc<dyn Stor
             .await?,
         ),
     };
+    bind_key(store.as_ref(), &args.url).await?;
+    Ok((store, keys))
+}
+
+/// The key file belongs to the database (recorded on first use), or the command stops with one
+/// line before touching anything.
+pub async fn bind_key(store: &dyn Store, url: &str) -> anyhow::Result<()> {
     store.bind_key().await.map_err(|e| match e {
         StoreError::KeyMismatch => usage(format!(
             "the key file does not belong to the database {} (wrong --key-file?)",
-            redacted(&args.url)
+            redacted(url)
         )),
         other => other.into(),
-    })?;
-    Ok((store, keys))
+    })
 }
 
 /// The URL without a password, for messages and logs.
