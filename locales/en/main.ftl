@@ -405,7 +405,6 @@ inbox-count = { $count ->
     [one] One open task
    *[other] { $count } open tasks
 }
-inbox-count-at-least = At least { $count } open tasks
 inbox-others-waiting = { $count ->
     [one] One more task waits for another role of the organisation.
    *[other] { $count } more tasks wait for other roles of the organisation.

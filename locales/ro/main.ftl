@@ -412,7 +412,6 @@ inbox-count = { $count ->
     [few] { $count } sarcini deschise
    *[other] { $count } de sarcini deschise
 }
-inbox-count-at-least = Cel puțin { $count } de sarcini deschise
 inbox-others-waiting = { $count ->
     [one] Încă o sarcină așteaptă un alt rol al organizației.
     [few] Încă { $count } sarcini așteaptă alte roluri ale organizației.

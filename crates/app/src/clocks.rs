@@ -198,7 +198,7 @@ pub struct Inbox {
     pub tasks: Vec<(TaskRecord, bool)>,
     /// Where the next page of tasks begins.
     pub later: Option<ListPlace>,
-    /// The open tasks the view matches, counted up to [`mnir_store::TASK_COUNT_BOUND`].
+    /// How many open tasks the view matches (all its pages).
     pub total: i64,
     /// Viewing one's own tasks: how many wait for the organisation's other roles (bounded the
     /// same way), so that none is left undone unseen.

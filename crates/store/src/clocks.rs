@@ -163,13 +163,10 @@ pub struct TaskPage {
     pub tasks: Vec<TaskRecord>,
     /// Where the next page begins, when there is one.
     pub later: Option<crate::ListPlace>,
-    /// The open tasks the filter matches, counted up to [`TASK_COUNT_BOUND`]: an inbox that
-    /// holds more says "at least" rather than counting them all at every look.
+    /// How many open tasks the filter matches, from the counts kept per organisation and kind
+    /// of clock (`task_tallies`), so that no look counts tasks.
     pub total: i64,
 }
-
-/// How far the inbox counts its open tasks.
-pub const TASK_COUNT_BOUND: i64 = 1000;
 
 /// Clocks once started, and the tasks they leave. Clocks start and stop with the change that
 /// causes them (a case step, a referral, a reflection period), in that change's transaction.
@@ -191,8 +188,8 @@ pub trait ClockStore: Send + Sync {
     async fn fire_due_clocks(&self, now_ms: Timestamp, limit: i64) -> StoreResult<Vec<TaskRecord>>;
     /// A page of an organisation's open tasks, oldest first, from `filter.after`.
     async fn open_tasks(&self, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage>;
-    /// An organisation's open tasks of these kinds of clock (every kind when `None`), counted up
-    /// to [`TASK_COUNT_BOUND`].
+    /// How many open tasks an organisation has of these kinds of clock (every kind when `None`),
+    /// from the kept counts.
     async fn count_open_tasks(
         &self,
         org_code: &str,

@@ -545,10 +545,10 @@ pub async fn pages_by_key_skip_and_repeat_nothing_while_cases_arrive(db: TestDb)
 }
 
 /// A small deterministic generator, so a failure repeats.
-struct Steps(u64);
+pub(super) struct Steps(pub(super) u64);
 
 impl Steps {
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;

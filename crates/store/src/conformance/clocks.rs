@@ -309,3 +309,108 @@ pub async fn two_servers_fire_each_clock_exactly_once(db: TestDb) {
         "the chain stays whole under concurrent appends"
     );
 }
+
+pub async fn task_tallies_equal_a_full_count_after_random_steps(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let orgs = ["ANITP-CJ", "DGASPC-CJ", "IGPR", "ANITP-B"];
+    let mut rng = super::cases::Steps(0x7a5c_1617);
+    // Any kinds but the reflection period, of which a case runs one at a time.
+    let kinds: Vec<ClockKind> = ClockKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| *k != ClockKind::ReflectionPeriod)
+        .collect();
+    for c in 0..12 {
+        let case_id = format!("c{c}");
+        let clocks: Vec<ClockRecord> = (0..10)
+            .map(|k| {
+                clock(
+                    &format!("k{c}-{k}"),
+                    &case_id,
+                    kinds[rng.below(kinds.len())],
+                    orgs[rng.below(orgs.len())],
+                    2_000 + rng.below(400) as i64 * 10,
+                )
+            })
+            .collect();
+        s.create_case(
+            &new_case(&case_id, &format!("R-{c:02}"), &orgs, 1_000),
+            &clocks,
+            &actor(1_000),
+        )
+        .await
+        .unwrap();
+    }
+    let mut now = 2_000;
+    let mut done = Vec::new();
+    for step in 0..60 {
+        now += rng.below(200) as i64;
+        s.fire_due_clocks(at(now), 1 + rng.below(6) as i64)
+            .await
+            .unwrap();
+        let org = orgs[rng.below(orgs.len())];
+        let open = all_open_tasks(s, org).await;
+        if open.is_empty() {
+            continue;
+        }
+        let task = &open[rng.below(open.len())];
+        s.complete_task(&task.id, org, &actor(now + step))
+            .await
+            .unwrap();
+        done.push((task.id.clone(), org));
+        // A task closed twice, or by another organisation, changes no count.
+        let (again, by) = &done[rng.below(done.len())];
+        assert!(matches!(
+            s.complete_task(again, by, &actor(now + step)).await,
+            Err(StoreError::NotFound)
+        ));
+        let other = orgs.iter().find(|o| **o != org).unwrap();
+        if let Some(open) = open.iter().find(|t| t.id != task.id) {
+            assert!(matches!(
+                s.complete_task(&open.id, other, &actor(now + step)).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+    }
+    s.fire_due_clocks(at(1_000_000), 1_000).await.unwrap();
+    let mut fired_somewhere = 0;
+    for org in orgs {
+        let open = all_open_tasks(s, org).await;
+        fired_somewhere += open.len();
+        assert_eq!(
+            s.count_open_tasks(org, None).await.unwrap(),
+            open.len() as i64,
+            "{org}"
+        );
+        for kind in ClockKind::ALL {
+            assert_eq!(
+                s.count_open_tasks(org, Some(&[*kind])).await.unwrap(),
+                open.iter().filter(|t| t.clock_kind == *kind).count() as i64,
+                "{org} {kind}"
+            );
+        }
+    }
+    assert!(
+        fired_somewhere > 0 && !done.is_empty(),
+        "the steps made and closed tasks"
+    );
+    assert_eq!(s.tally_drift().await.unwrap(), Vec::new());
+    // A count changed behind the store's back is found, and rebuilt from the tasks.
+    db.raw
+        .execute("UPDATE task_tallies SET n = n + 3 WHERE org_code = 'IGPR'")
+        .await
+        .unwrap();
+    let drift = s.tally_drift().await.unwrap();
+    assert!(
+        !drift.is_empty()
+            && drift.iter().all(|d| d.table == "task_tallies"
+                && d.key.starts_with("IGPR ")
+                && d.kept == d.counted + 3),
+        "{drift:?}"
+    );
+    s.rebuild_tallies(&AuditActor::cli(at(2_000_000)))
+        .await
+        .unwrap();
+    assert_eq!(s.tally_drift().await.unwrap(), Vec::new(), "rebuilt");
+}

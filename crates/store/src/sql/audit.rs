@@ -225,8 +225,7 @@ macro_rules! impl_sql_audit_store {
             }
 
             async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-                let rows = ::sqlx::query("SELECT seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT $1")
-                    .bind(limit)
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC{}", $crate::sql::limit(limit))))
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;

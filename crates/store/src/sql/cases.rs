@@ -171,8 +171,8 @@ macro_rules! impl_sql_case_store {
                     q.push(format!(" OR {id} {cmp} ")).push_bind(c.id.clone());
                     q.push(")");
                 }
-                q.push(format!(" ORDER BY {at} {order}, {id} {order} LIMIT "));
-                q.push_bind(limit as i64);
+                q.push(format!(" ORDER BY {at} {order}, {id} {order}"));
+                q.push($crate::sql::limit(limit as i64));
             }
 
             /// The keys of up to `limit` visible cases from the filter's place, in the direction it
@@ -507,6 +507,12 @@ macro_rules! impl_sql_case_store {
                 let counted: Vec<(String, i64, i64)> = ::sqlx::query_as("SELECT a.org_code, COUNT(*), CAST(SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END) AS BIGINT) FROM identification_decisions d JOIN case_access a ON a.case_id = d.case_id GROUP BY a.org_code UNION ALL SELECT '*', COUNT(*), CAST(COALESCE(SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END), 0) AS BIGINT) FROM identification_decisions d")
                     .fetch_all(&mut *tx).await.map_err(db_err)?;
                 compare("decision_tallies", decisions(kept), decisions(counted), &mut drift);
+                let tasks = |rows: Vec<(String, String, i64)>| rows.into_iter().map(|(o, k, n)| (format!("{o} {k}"), n)).collect::<BTreeMap<_, _>>();
+                let kept: Vec<(String, String, i64)> = ::sqlx::query_as("SELECT org_code, clock_kind, n FROM task_tallies")
+                    .fetch_all(&mut *tx).await.map_err(db_err)?;
+                let counted: Vec<(String, String, i64)> = ::sqlx::query_as("SELECT org_code, clock_kind, COUNT(*) FROM tasks WHERE done_at_ms IS NULL GROUP BY org_code, clock_kind")
+                    .fetch_all(&mut *tx).await.map_err(db_err)?;
+                compare("task_tallies", tasks(kept), tasks(counted), &mut drift);
                 let carried: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM case_access a JOIN cases c ON c.id = a.case_id WHERE a.case_state <> c.state OR a.case_county <> c.found_in_county OR a.case_notified_at_ms <> c.notified_at_ms")
                     .fetch_one(&mut *tx).await.map_err(db_err)?;
                 if carried != 0 {
@@ -535,6 +541,8 @@ macro_rules! impl_sql_case_store {
                     "DELETE FROM decision_tallies",
                     "INSERT INTO decision_tallies (org_code, decisions, differing) SELECT a.org_code, COUNT(*), SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END) FROM identification_decisions d JOIN case_access a ON a.case_id = d.case_id GROUP BY a.org_code",
                     "INSERT INTO decision_tallies (org_code, decisions, differing) SELECT '*', COUNT(*), COALESCE(SUM(CASE WHEN d.differs_from_advice THEN 1 ELSE 0 END), 0) FROM identification_decisions d",
+                    "DELETE FROM task_tallies",
+                    "INSERT INTO task_tallies (org_code, clock_kind, n) SELECT org_code, clock_kind, COUNT(*) FROM tasks WHERE done_at_ms IS NULL GROUP BY org_code, clock_kind",
                 ] {
                     ::sqlx::query(statement).execute(&mut *tx).await.map_err(db_err)?;
                 }

@@ -7,19 +7,21 @@ macro_rules! impl_sql_clock_store {
         const CLOCK_COLUMNS: &str = "k.id, k.case_id, k.kind, k.org_code, k.length, k.on_expiry, k.started_at_ms, k.due_at_ms, k.state, k.pauses, k.pause_reasons, k.stopped_at_ms, k.fired_at_ms, k.referral_id";
 
         impl $store {
-            async fn open_tasks_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage> {
+            /// A page of open tasks; its total from the organisation's `tallies` (read in the same snapshot).
+            async fn open_tasks_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, filter: &TaskFilter, tallies: &[(String, i64)]) -> StoreResult<TaskPage> {
                 use $crate::sql::__private::mnir_domain::clocks::ClockKind;
                 let per_page = filter.per_page.clamp(1, 200) as usize;
                 let kinds: Vec<ClockKind> = filter.clock_kinds.clone().unwrap_or_else(|| ClockKind::ALL.to_vec());
                 // Each kind is one range of `tasks_open`, read from the place on and stopped at a
                 // page, and the ranges merged, all in one statement: the work is bounded by a page
-                // per kind, whatever share of the organisation's tasks the view holds.
+                // per kind, whatever share of the organisation's tasks the view holds. The index
+                // carries every column shown, so no task or case row is read.
                 let mut q = ::sqlx::QueryBuilder::<$db>::new("");
                 for (n, kind) in kinds.iter().enumerate() {
                     if n > 0 {
                         q.push(" UNION ALL ");
                     }
-                    q.push("SELECT created_at_ms, id FROM (SELECT t.created_at_ms, t.id FROM tasks t WHERE t.org_code = ");
+                    q.push("SELECT * FROM (SELECT t.id, t.clock_id, t.case_id, t.case_reference, t.org_code, t.kind, t.clock_kind, t.created_at_ms FROM tasks t WHERE t.org_code = ");
                     q.push_bind(org_code.to_string());
                     q.push(" AND t.done_at_ms IS NULL AND t.clock_kind = ").push_bind(kind.as_str());
                     if let Some(after) = &filter.after {
@@ -28,40 +30,29 @@ macro_rules! impl_sql_clock_store {
                         q.push(" OR t.id > ").push_bind(after.id.clone());
                         q.push(")");
                     }
-                    q.push(" ORDER BY t.created_at_ms, t.id LIMIT ").push_bind(per_page as i64 + 1);
+                    q.push(" ORDER BY t.created_at_ms, t.id").push($crate::sql::limit(per_page as i64 + 1));
                     q.push(format!(") kind_{n}"));
                 }
-                q.push(" ORDER BY 1, 2 LIMIT ").push_bind(per_page as i64 + 1);
-                let mut keys: Vec<(Timestamp, String)> = if kinds.is_empty() {
+                q.push(" ORDER BY 8, 1").push($crate::sql::limit(per_page as i64 + 1));
+                let rows: Vec<(String, String, String, String, String, String, String, Timestamp)> = if kinds.is_empty() {
                     Vec::new()
                 } else {
                     q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?
                 };
-                let total = Self::count_open_tasks_in(&mut *conn, org_code, filter.clock_kinds.as_deref()).await?;
-                let more = keys.len() > per_page;
-                keys.truncate(per_page);
-                let mut tasks = Vec::with_capacity(keys.len());
-                if !keys.is_empty() {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT t.id, t.clock_id, t.case_id, c.reference, t.org_code, t.kind, t.clock_kind, t.created_at_ms, t.done_at_ms FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id IN (");
-                    let mut ids = q.separated(", ");
-                    for (_, id) in &keys {
-                        ids.push_bind(id.clone());
-                    }
-                    q.push(") ORDER BY t.created_at_ms, t.id");
-                    let rows: Vec<(String, String, String, String, String, String, String, Timestamp, Option<Timestamp>)> = q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?;
-                    for (id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms, done_at_ms) in rows {
-                        tasks.push(TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind: $crate::sql::code_column("tasks.clock_kind", &clock_kind, ClockKind::parse)?, created_at_ms, done_at_ms });
-                    }
+                let more = rows.len() > per_page;
+                let mut tasks = Vec::with_capacity(per_page.min(rows.len()));
+                for (id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms) in rows.into_iter().take(per_page) {
+                    tasks.push(TaskRecord { id, clock_id, case_id, case_reference, org_code, kind, clock_kind: $crate::sql::code_column("tasks.clock_kind", &clock_kind, ClockKind::parse)?, created_at_ms, done_at_ms: None });
                 }
+                let total = Self::open_tasks_of(tallies, filter.clock_kinds.as_deref());
                 let later = if more { tasks.last().map(ListPlace::of_task) } else { None };
                 Ok(TaskPage { tasks, later, total })
             }
 
             async fn upcoming_clocks_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, until_ms: Timestamp, limit: i64) -> StoreResult<Vec<(ClockRecord, String)>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id LIMIT $3")))
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id{}", $crate::sql::limit(limit))))
                     .bind(org_code)
                     .bind(until_ms)
-                    .bind(limit)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
@@ -79,25 +70,38 @@ macro_rules! impl_sql_clock_store {
                 rows.iter().map(|r| self.clock_from(r)).collect()
             }
 
-            /// Open tasks of an organisation, of these kinds (all when `None`), counted up to
-            /// `TASK_COUNT_BOUND`: one statement whose `LIMIT` bounds the index entries read.
-            async fn count_open_tasks_in(conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> StoreResult<i64> {
-                if clock_kinds.is_some_and(<[_]>::is_empty) {
-                    return Ok(0);
+            /// An organisation's open tasks by kind of clock, as `task_tallies` keeps them: a row
+            /// per kind, whatever the number of tasks.
+            async fn task_tallies_in(conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str) -> StoreResult<Vec<(String, i64)>> {
+                ::sqlx::query_as("SELECT clock_kind, n FROM task_tallies WHERE org_code = $1")
+                    .bind(org_code)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)
+            }
+
+            /// Adds to the kept counts of open tasks by organisation and kind of clock, in the
+            /// transaction that made or closed the tasks.
+            async fn add_to_task_tallies(tx: &mut Tx, deltas: &std::collections::BTreeMap<(String, &'static str), i64>) -> StoreResult<()> {
+                if deltas.is_empty() {
+                    return Ok(());
                 }
-                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM (SELECT 1 FROM tasks t WHERE t.org_code = ");
-                q.push_bind(org_code.to_string());
-                q.push(" AND t.done_at_ms IS NULL");
-                if let Some(kinds) = clock_kinds {
-                    q.push(" AND t.clock_kind IN (");
-                    let mut list = q.separated(", ");
-                    for kind in kinds {
-                        list.push_bind(kind.as_str());
-                    }
-                    q.push(")");
-                }
-                q.push(" LIMIT ").push_bind(TASK_COUNT_BOUND).push(") bounded");
-                q.build_query_scalar().fetch_one(&mut *conn).await.map_err(db_err)
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO task_tallies (org_code, clock_kind, n) ");
+                q.push_values(deltas, |mut row, ((org_code, kind), n)| {
+                    row.push_bind(org_code.clone()).push_bind(*kind).push_bind(*n);
+                });
+                q.push(" ON CONFLICT (org_code, clock_kind) DO UPDATE SET n = task_tallies.n + excluded.n");
+                q.build().execute(&mut **tx).await.map_err(db_err)?;
+                Ok(())
+            }
+
+            /// The open tasks of these kinds (every kind when `None`) in an organisation's tallies.
+            fn open_tasks_of(tallies: &[(String, i64)], clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> i64 {
+                tallies
+                    .iter()
+                    .filter(|(kind, _)| clock_kinds.is_none_or(|kinds| kinds.iter().any(|k| k.as_str() == kind)))
+                    .map(|(_, n)| n)
+                    .sum()
             }
 
             fn clock_from(&self, row: &DbRow) -> Result<ClockRecord, StoreError> {
@@ -238,16 +242,17 @@ macro_rules! impl_sql_clock_store {
             async fn fire_due_clocks(&self, now_ms: Timestamp, limit: i64) -> StoreResult<Vec<TaskRecord>> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
-                    "SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.state = 'running' AND k.due_at_ms <= $1 ORDER BY k.due_at_ms LIMIT $2{}",
+                    "SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.state = 'running' AND k.due_at_ms <= $1 ORDER BY k.due_at_ms{}{}",
+                    $crate::sql::limit(limit),
                     Self::CLAIM_SUFFIX
                 )))
                     .bind(now_ms)
-                    .bind(limit)
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(db_err)?;
                 let by = AuditActor { user_id: None, org_code: None, channel: "scheduler", now_ms };
                 let mut tasks = Vec::with_capacity(rows.len());
+                let mut made: std::collections::BTreeMap<(String, &'static str), i64> = std::collections::BTreeMap::new();
                 for row in &rows {
                     let clock = self.clock_from(row)?;
                     let expired = ::sqlx::query("UPDATE clocks SET state = 'expired', fired_at_ms = $1 WHERE id = $2 AND state = 'running'")
@@ -262,26 +267,28 @@ macro_rules! impl_sql_clock_store {
                     let task_id = uuid::Uuid::new_v4().to_string();
                     // A task made for this clock before (it was resumed and ran out again)
                     // stands; a second one would only repeat it.
-                    let inserted = ::sqlx::query("INSERT INTO tasks (id, clock_id, case_id, org_code, kind, created_at_ms, clock_kind) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (clock_id) DO NOTHING")
+                    // The task carries its case's reference for the inbox's index.
+                    let inserted: Option<String> = ::sqlx::query_scalar("INSERT INTO tasks (id, clock_id, case_id, org_code, kind, created_at_ms, clock_kind, case_reference) SELECT $1, $2, c.id, $3, $4, $5, $6, c.reference FROM cases c WHERE c.id = $7 ON CONFLICT (clock_id) DO NOTHING RETURNING case_reference")
                         .bind(&task_id)
                         .bind(&clock.id)
-                        .bind(&clock.case_id)
                         .bind(&clock.org_code)
                         .bind(&clock.on_expiry)
                         .bind(now_ms)
                         .bind(clock.kind.as_str())
-                        .execute(&mut *tx)
+                        .bind(&clock.case_id)
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(db_err)?;
-                    if inserted.rows_affected() == 0 {
+                    let Some(case_reference) = inserted else {
                         continue;
-                    }
+                    };
+                    *made.entry((clock.org_code.clone(), clock.kind.as_str())).or_insert(0) += 1;
                     self.append_audit(&mut tx, &by, "clock.expire", &format!("case:{}", clock.case_id), &format!("clock={} task={task_id}", clock.kind)).await?;
                     tasks.push(TaskRecord {
                         id: task_id,
                         clock_id: clock.id,
                         case_id: clock.case_id,
-                        case_reference: String::new(),
+                        case_reference,
                         org_code: clock.org_code,
                         kind: clock.on_expiry,
                         clock_kind: clock.kind,
@@ -289,25 +296,26 @@ macro_rules! impl_sql_clock_store {
                         done_at_ms: None,
                     });
                 }
+                Self::add_to_task_tallies(&mut tx, &made).await?;
                 tx.commit().await.map_err(db_err)?;
                 Ok(tasks)
             }
 
+
             async fn open_tasks(&self, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage> {
                 // One snapshot, so that the page and its count agree.
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let page = self.open_tasks_in(&mut tx, org_code, filter).await?;
+                let tallies = Self::task_tallies_in(&mut tx, org_code).await?;
+                let page = self.open_tasks_in(&mut tx, org_code, filter, &tallies).await?;
                 tx.commit().await.map_err(db_err)?;
                 Ok(page)
             }
 
             async fn inbox_view(&self, org_code: &str, read: &$crate::InboxRead) -> StoreResult<$crate::InboxView> {
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let page = self.open_tasks_in(&mut tx, org_code, &read.tasks).await?;
-                let others_waiting = match &read.others {
-                    Some(kinds) => Some(Self::count_open_tasks_in(&mut tx, org_code, kinds.as_deref()).await?),
-                    None => None,
-                };
+                let tallies = Self::task_tallies_in(&mut tx, org_code).await?;
+                let page = self.open_tasks_in(&mut tx, org_code, &read.tasks, &tallies).await?;
+                let others_waiting = read.others.as_ref().map(|kinds| Self::open_tasks_of(&tallies, kinds.as_deref()));
                 let upcoming = self.upcoming_clocks_in(&mut tx, org_code, read.upcoming_until, read.upcoming_shown).await?;
                 let referrals = self.referrals_where_in(&mut tx, "r.to_org = $1 AND r.status = 'sent'", org_code).await?;
                 let urgent = match read.urgent_shown {
@@ -320,7 +328,7 @@ macro_rules! impl_sql_clock_store {
 
             async fn count_open_tasks(&self, org_code: &str, clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> StoreResult<i64> {
                 let mut conn = self.pool.acquire().await.map_err(db_err)?;
-                Self::count_open_tasks_in(&mut conn, org_code, clock_kinds).await
+                Ok(Self::open_tasks_of(&Self::task_tallies_in(&mut conn, org_code).await?, clock_kinds))
             }
 
             async fn upcoming_clocks(&self, org_code: &str, until_ms: Timestamp, limit: i64) -> StoreResult<Vec<(ClockRecord, String)>> {
@@ -330,17 +338,23 @@ macro_rules! impl_sql_clock_store {
 
             async fn complete_task(&self, task_id: &str, org_code: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let done = ::sqlx::query("UPDATE tasks SET done_at_ms = $1, done_by = $2 WHERE id = $3 AND org_code = $4 AND done_at_ms IS NULL")
+                let done: Option<String> = ::sqlx::query_scalar("UPDATE tasks SET done_at_ms = $1, done_by = $2 WHERE id = $3 AND org_code = $4 AND done_at_ms IS NULL RETURNING clock_kind")
                     .bind(by.now_ms)
                     .bind(&by.user_id)
                     .bind(task_id)
                     .bind(org_code)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let Some(clock_kind) = done else {
+                    return Err(StoreError::NotFound);
+                };
+                ::sqlx::query("UPDATE task_tallies SET n = n - 1 WHERE org_code = $1 AND clock_kind = $2")
+                    .bind(org_code)
+                    .bind(&clock_kind)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
                 self.append_audit(&mut tx, by, "task.done", &format!("task:{task_id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }

@@ -289,12 +289,11 @@ macro_rules! impl_sql_justice_store {
                 };
                 let after_condition = if after.is_some() { "(d.recorded_at_ms < $2 OR (d.recorded_at_ms = $2 AND d.id < $3))" } else { "d.recorded_at_ms < $2 AND $3 = $3" };
                 let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
-                    "SELECT {DISCLOSURE_COLUMNS}, c.reference FROM disclosures d JOIN cases c ON c.id = d.case_id WHERE ($1 = $1) AND {condition} AND {after_condition} ORDER BY d.recorded_at_ms DESC, d.id DESC LIMIT $4"
+                    "SELECT {DISCLOSURE_COLUMNS}, c.reference FROM disclosures d JOIN cases c ON c.id = d.case_id WHERE ($1 = $1) AND {condition} AND {after_condition} ORDER BY d.recorded_at_ms DESC, d.id DESC{}", $crate::sql::limit(limit + 1)
                 )))
                     .bind(org)
                     .bind(at)
                     .bind(&id)
-                    .bind(limit + 1)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;

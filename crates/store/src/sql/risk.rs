@@ -21,29 +21,28 @@ macro_rules! impl_sql_risk_store {
                 use $crate::sql::__private::mnir_domain::risk::UrgentQuestion;
                 // The organisation's access rows carry since when each case has open needs, and a
                 // partial index holds only those: one range read, whatever the country's number.
-                let rows: Vec<(String, String, Timestamp)> = ::sqlx::query_as("SELECT x.case_id, c.reference, x.urgent_since_ms FROM case_access x CROSS JOIN cases c WHERE x.org_code = $1 AND x.urgent_since_ms IS NOT NULL AND c.id = x.case_id ORDER BY x.urgent_since_ms, x.case_id LIMIT $2")
+                // Each case's open "yes" answers come joined into one text in the same statement:
+                // a row per case rather than per answer, each row being a hand-off from SQLite's
+                // thread.
+                let rows: Vec<(String, String, Timestamp, Option<String>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT x.case_id, c.reference, x.urgent_since_ms, \
+                     (SELECT string_agg(u.question, ',') FROM risk_assessments a JOIN risk_urgent_answers u ON u.assessment_id = a.id \
+                      WHERE a.case_id = x.case_id AND a.urgent_any AND a.urgent_answered_at_ms IS NULL AND u.answer) \
+                     FROM case_access x CROSS JOIN cases c WHERE x.org_code = $1 AND x.urgent_since_ms IS NOT NULL AND c.id = x.case_id ORDER BY x.urgent_since_ms, x.case_id{}",
+                    $crate::sql::limit(limit)
+                )))
                     .bind(org_code)
-                    .bind(limit)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
-                if rows.is_empty() {
-                    return Ok(Vec::new());
-                }
-                // The open "yes" answers of every case listed, in one statement.
-                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT a.case_id, u.question FROM risk_assessments a JOIN risk_urgent_answers u ON u.assessment_id = a.id WHERE a.urgent_any AND a.urgent_answered_at_ms IS NULL AND u.answer AND a.case_id IN (");
-                let mut ids = q.separated(", ");
-                for (case_id, ..) in &rows {
-                    ids.push_bind(case_id.clone());
-                }
-                q.push(")");
-                let answers: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?;
                 let mut out = Vec::with_capacity(rows.len());
-                for (case_id, reference, assessed_at_ms) in rows {
+                for (case_id, reference, assessed_at_ms, answers) in rows {
                     let mut questions = answers
-                        .iter()
-                        .filter(|(id, _)| *id == case_id)
-                        .map(|(_, q)| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
+                        .as_deref()
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|q| !q.is_empty())
+                        .map(|q| $crate::sql::code_column("risk_urgent_answers.question", q, UrgentQuestion::parse))
                         .collect::<StoreResult<Vec<_>>>()?;
                     questions.sort();
                     questions.dedup();

@@ -163,10 +163,8 @@ pub struct TaskJson {
 pub struct InboxJson {
     /// One page of open tasks from expired clocks, oldest first.
     tasks: Vec<TaskJson>,
-    /// The open tasks the view matches, counted up to 1000 (`total_at_least` then).
+    /// How many open tasks the view matches, on every page.
     total: i64,
-    /// Whether there may be more open tasks than `total`.
-    total_at_least: bool,
     /// Pass as `after` for the next page of tasks; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     after: Option<String>,
@@ -271,7 +269,6 @@ async fn inbox(
             })
             .collect(),
         total,
-        total_at_least: total >= mnir_store::TASK_COUNT_BOUND,
         after: later.map(|p| p.to_string()),
         others_waiting,
         upcoming: upcoming.into_iter().map(|(c, _)| c.into()).collect(),

@@ -278,11 +278,7 @@ async fn inbox(
             reference: t.case_reference,
         })
         .collect();
-    let count_text = if total >= mnir_store::TASK_COUNT_BOUND {
-        tr.t_with("inbox-count-at-least", &[("count", total.into())])
-    } else {
-        tr.t_with("inbox-count", &[("count", total.into())])
-    };
+    let count_text = tr.t_with("inbox-count", &[("count", total.into())]);
     let upcoming_capped = (upcoming.len() as i64 >= mnir_app::clocks::UPCOMING_SHOWN).then(|| {
         tr.t_with(
             "inbox-upcoming-capped",
