@@ -200,8 +200,8 @@ pub struct Inbox {
     pub later: Option<ListPlace>,
     /// How many open tasks the view matches (all its pages).
     pub total: i64,
-    /// Viewing one's own tasks: how many wait for the organisation's other roles (bounded the
-    /// same way), so that none is left undone unseen.
+    /// Viewing one's own tasks: how many wait for the organisation's other roles, so that none
+    /// is left undone unseen.
     pub others_waiting: Option<i64>,
     pub upcoming: Vec<(ClockRecord, String)>,
     pub referrals: Vec<ReferralRecord>,

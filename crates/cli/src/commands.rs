@@ -504,7 +504,7 @@ pub(crate) fn spinner(message: &'static str) -> indicatif::ProgressBar {
 pub async fn tallies_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     let app = operator_app(store);
-    let counting = spinner("counting every case and decision");
+    let counting = spinner("counting every case, decision and open task");
     let drift = operator::tally_drift(&app).await;
     counting.finish_and_clear();
     let drift = drift.map_err(refusal)?;

@@ -229,7 +229,8 @@ enum Command {
         #[arg(long = "from")]
         from: std::path::PathBuf,
     },
-    /// Check or rebuild the kept case and decision counts the lists and dashboards read.
+    /// Check or rebuild the kept counts of cases, decisions and open tasks the lists, dashboards
+    /// and inbox read.
     Tallies {
         #[command(subcommand)]
         command: TalliesCommand,
@@ -238,8 +239,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum TalliesCommand {
-    /// Count every case and decision and compare with the kept counts; exit 0 when they agree,
-    /// 1 listing the differences.
+    /// Count every case, decision and open task and compare with the kept counts; exit 0 when
+    /// they agree, 1 listing the differences.
     Verify {
         #[command(flatten)]
         db: DbArgs,

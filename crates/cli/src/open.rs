@@ -113,16 +113,31 @@ pub async fn bind_key(store: &dyn Store, url: &str) -> anyhow::Result<()> {
     })
 }
 
-/// The URL without a password, for messages and logs.
+/// The URL without a password, for messages and logs: neither the one in its user part nor one
+/// given as a `password` parameter (which sqlx also reads). A URL that cannot be read is not
+/// shown at all, since where its password is cannot be told.
 pub fn redacted(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let userinfo = &url[scheme_end + 3..at];
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{}@{}", &url[..scheme_end + 3], user, &url[at + 1..])
-        }
-        _ => url.to_string(),
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return "(a database URL that cannot be read)".to_string();
+    };
+    if parsed.password().is_some() {
+        // Only a URL that cannot carry a user part refuses this, and then it has no password.
+        let _ = parsed.set_password(None);
     }
+    let is_password = |name: &str| name.eq_ignore_ascii_case("password");
+    if parsed.query_pairs().any(|(name, _)| is_password(&name)) {
+        let kept: Vec<(String, String)> = parsed
+            .query_pairs()
+            .filter(|(name, _)| !is_password(name))
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            parsed.set_query(None);
+        } else {
+            parsed.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    parsed.to_string()
 }
 
 #[cfg(test)]
@@ -145,6 +160,19 @@ mod tests {
             "postgres://mnir@db.local:5432/mnir"
         );
         assert_eq!(redacted("sqlite:x.db"), "sqlite:x.db");
+        assert_eq!(
+            redacted("postgres://mnir@db.local/mnir?password=s3cret&sslmode=require"),
+            "postgres://mnir@db.local/mnir?sslmode=require"
+        );
+        assert_eq!(
+            redacted("postgres://db.local/mnir?user=mnir&PASSWORD=s3cret"),
+            "postgres://db.local/mnir?user=mnir"
+        );
+        assert_eq!(
+            redacted("postgres://db.local/mnir?password=s3cret"),
+            "postgres://db.local/mnir"
+        );
+        assert!(!redacted("postgres://mnir:s3cret@[db/mnir").contains("s3cret"));
         assert_eq!(
             default_key_file(Path::new("a/b.db")),
             Path::new("a/b.db.key")

@@ -373,6 +373,64 @@ pub async fn task_tallies_equal_a_full_count_after_random_steps(db: TestDb) {
             ));
         }
     }
+    // Tasks marked done while another server's scheduler fires the rest: both take the kept
+    // counts and the audit chain, and neither may fail (on PostgreSQL, a deadlock would).
+    let open: Vec<(String, &str)> = {
+        let mut open = Vec::new();
+        for org in orgs {
+            open.extend(
+                all_open_tasks(s, org)
+                    .await
+                    .into_iter()
+                    .map(|t| (t.id, org)),
+            );
+        }
+        open
+    };
+    // Clocks of the same organisations and kinds, for the other server to fire meanwhile.
+    for c in 12..16 {
+        let case_id = format!("c{c}");
+        let clocks: Vec<ClockRecord> = (0..30)
+            .map(|k| {
+                clock(
+                    &format!("k{c}-{k}"),
+                    &case_id,
+                    kinds[k % kinds.len()],
+                    orgs[(c + k) % orgs.len()],
+                    900_000,
+                )
+            })
+            .collect();
+        s.create_case(
+            &new_case(&case_id, &format!("R-{c:02}"), &orgs, 1_000),
+            &clocks,
+            &actor(1_000),
+        )
+        .await
+        .unwrap();
+    }
+    let other = db.raw.second_store().await;
+    let firing = tokio::spawn(async move {
+        let mut fired = 0;
+        for round in 0..60 {
+            fired += other
+                .fire_due_clocks(at(1_000_000 + round), 2)
+                .await
+                .unwrap()
+                .len();
+        }
+        fired
+    });
+    for (n, (id, org)) in open.iter().enumerate().step_by(2) {
+        s.complete_task(id, org, &actor(1_000_000 + n as i64))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        firing.await.unwrap(),
+        120,
+        "the other server fired every new clock"
+    );
     s.fire_due_clocks(at(1_000_000), 1_000).await.unwrap();
     let mut fired_somewhere = 0;
     for org in orgs {

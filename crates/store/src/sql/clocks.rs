@@ -283,7 +283,6 @@ macro_rules! impl_sql_clock_store {
                         continue;
                     };
                     *made.entry((clock.org_code.clone(), clock.kind.as_str())).or_insert(0) += 1;
-                    self.append_audit(&mut tx, &by, "clock.expire", &format!("case:{}", clock.case_id), &format!("clock={} task={task_id}", clock.kind)).await?;
                     tasks.push(TaskRecord {
                         id: task_id,
                         clock_id: clock.id,
@@ -296,11 +295,16 @@ macro_rules! impl_sql_clock_store {
                         done_at_ms: None,
                     });
                 }
+                // The tallies before the audit chain, as every writer of kept counts takes them:
+                // on PostgreSQL the chain's lock is held to the commit, and a task marked done
+                // (its tally, then the chain) would otherwise deadlock with this batch.
                 Self::add_to_task_tallies(&mut tx, &made).await?;
+                for task in &tasks {
+                    self.append_audit(&mut tx, &by, "clock.expire", &format!("case:{}", task.case_id), &format!("clock={} task={}", task.clock_kind, task.id)).await?;
+                }
                 tx.commit().await.map_err(db_err)?;
                 Ok(tasks)
             }
-
 
             async fn open_tasks(&self, org_code: &str, filter: &TaskFilter) -> StoreResult<TaskPage> {
                 // One snapshot, so that the page and its count agree.

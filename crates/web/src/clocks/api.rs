@@ -168,8 +168,7 @@ pub struct InboxJson {
     /// Pass as `after` for the next page of tasks; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     after: Option<String>,
-    /// With `view=mine`: the open tasks waiting for the organisation's other roles (bounded as
-    /// `total`).
+    /// With `view=mine`: how many open tasks wait for the organisation's other roles.
     #[serde(skip_serializing_if = "Option::is_none")]
     others_waiting: Option<i64>,
     /// The 50 soonest clocks of the organisation due within seven days.
