@@ -321,18 +321,13 @@ pub async fn task_tallies_equal_a_full_count_after_random_steps(db: TestDb) {
         .copied()
         .filter(|k| *k != ClockKind::ReflectionPeriod)
         .collect();
-    for c in 0..12 {
+    // Case `c` of every organisation, with a clock of each (kind, organisation, due time) given.
+    let case_with_clocks = async |c: usize, clocks: Vec<(ClockKind, &str, i64)>| {
         let case_id = format!("c{c}");
-        let clocks: Vec<ClockRecord> = (0..10)
-            .map(|k| {
-                clock(
-                    &format!("k{c}-{k}"),
-                    &case_id,
-                    kinds[rng.below(kinds.len())],
-                    orgs[rng.below(orgs.len())],
-                    2_000 + rng.below(400) as i64 * 10,
-                )
-            })
+        let clocks: Vec<ClockRecord> = clocks
+            .into_iter()
+            .enumerate()
+            .map(|(k, (kind, org, due))| clock(&format!("k{c}-{k}"), &case_id, kind, org, due))
             .collect();
         s.create_case(
             &new_case(&case_id, &format!("R-{c:02}"), &orgs, 1_000),
@@ -341,6 +336,18 @@ pub async fn task_tallies_equal_a_full_count_after_random_steps(db: TestDb) {
         )
         .await
         .unwrap();
+    };
+    for c in 0..12 {
+        let clocks = (0..10)
+            .map(|_| {
+                (
+                    kinds[rng.below(kinds.len())],
+                    orgs[rng.below(orgs.len())],
+                    2_000 + rng.below(400) as i64 * 10,
+                )
+            })
+            .collect();
+        case_with_clocks(c, clocks).await;
     }
     let mut now = 2_000;
     let mut done = Vec::new();
@@ -389,25 +396,10 @@ pub async fn task_tallies_equal_a_full_count_after_random_steps(db: TestDb) {
     };
     // Clocks of the same organisations and kinds, for the other server to fire meanwhile.
     for c in 12..16 {
-        let case_id = format!("c{c}");
-        let clocks: Vec<ClockRecord> = (0..30)
-            .map(|k| {
-                clock(
-                    &format!("k{c}-{k}"),
-                    &case_id,
-                    kinds[k % kinds.len()],
-                    orgs[(c + k) % orgs.len()],
-                    900_000,
-                )
-            })
+        let clocks = (0..30)
+            .map(|k| (kinds[k % kinds.len()], orgs[(c + k) % orgs.len()], 900_000))
             .collect();
-        s.create_case(
-            &new_case(&case_id, &format!("R-{c:02}"), &orgs, 1_000),
-            &clocks,
-            &actor(1_000),
-        )
-        .await
-        .unwrap();
+        case_with_clocks(c, clocks).await;
     }
     let other = db.raw.second_store().await;
     let firing = tokio::spawn(async move {

@@ -82,13 +82,13 @@ macro_rules! impl_sql_clock_store {
 
             /// Adds to the kept counts of open tasks by organisation and kind of clock, in the
             /// transaction that made or closed the tasks.
-            async fn add_to_task_tallies(tx: &mut Tx, deltas: &std::collections::BTreeMap<(String, &'static str), i64>) -> StoreResult<()> {
+            async fn add_to_task_tallies(tx: &mut Tx, deltas: &std::collections::BTreeMap<(&str, &str), i64>) -> StoreResult<()> {
                 if deltas.is_empty() {
                     return Ok(());
                 }
                 let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO task_tallies (org_code, clock_kind, n) ");
                 q.push_values(deltas, |mut row, ((org_code, kind), n)| {
-                    row.push_bind(org_code.clone()).push_bind(*kind).push_bind(*n);
+                    row.push_bind(org_code.to_string()).push_bind(kind.to_string()).push_bind(*n);
                 });
                 q.push(" ON CONFLICT (org_code, clock_kind) DO UPDATE SET n = task_tallies.n + excluded.n");
                 q.build().execute(&mut **tx).await.map_err(db_err)?;
@@ -252,7 +252,6 @@ macro_rules! impl_sql_clock_store {
                     .map_err(db_err)?;
                 let by = AuditActor { user_id: None, org_code: None, channel: "scheduler", now_ms };
                 let mut tasks = Vec::with_capacity(rows.len());
-                let mut made: std::collections::BTreeMap<(String, &'static str), i64> = std::collections::BTreeMap::new();
                 for row in &rows {
                     let clock = self.clock_from(row)?;
                     let expired = ::sqlx::query("UPDATE clocks SET state = 'expired', fired_at_ms = $1 WHERE id = $2 AND state = 'running'")
@@ -282,7 +281,6 @@ macro_rules! impl_sql_clock_store {
                     let Some(case_reference) = inserted else {
                         continue;
                     };
-                    *made.entry((clock.org_code.clone(), clock.kind.as_str())).or_insert(0) += 1;
                     tasks.push(TaskRecord {
                         id: task_id,
                         clock_id: clock.id,
@@ -298,6 +296,10 @@ macro_rules! impl_sql_clock_store {
                 // The tallies before the audit chain, as every writer of kept counts takes them:
                 // on PostgreSQL the chain's lock is held to the commit, and a task marked done
                 // (its tally, then the chain) would otherwise deadlock with this batch.
+                let mut made = std::collections::BTreeMap::new();
+                for task in &tasks {
+                    *made.entry((task.org_code.as_str(), task.clock_kind.as_str())).or_insert(0) += 1;
+                }
                 Self::add_to_task_tallies(&mut tx, &made).await?;
                 for task in &tasks {
                     self.append_audit(&mut tx, &by, "clock.expire", &format!("case:{}", task.case_id), &format!("clock={} task={}", task.clock_kind, task.id)).await?;
@@ -353,12 +355,7 @@ macro_rules! impl_sql_clock_store {
                 let Some(clock_kind) = done else {
                     return Err(StoreError::NotFound);
                 };
-                ::sqlx::query("UPDATE task_tallies SET n = n - 1 WHERE org_code = $1 AND clock_kind = $2")
-                    .bind(org_code)
-                    .bind(&clock_kind)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                Self::add_to_task_tallies(&mut tx, &std::collections::BTreeMap::from([((org_code, clock_kind.as_str()), -1)])).await?;
                 self.append_audit(&mut tx, by, "task.done", &format!("task:{task_id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
