@@ -346,6 +346,8 @@ pub struct Menu {
     pub no_removal: bool,
     /// The register of disclosures of support records.
     pub disclosures: bool,
+    /// The national statistics (at least their published view).
+    pub statistics: bool,
 }
 
 pub fn menu(user: &User) -> Menu {
@@ -359,6 +361,7 @@ pub fn menu(user: &User) -> Menu {
         inbox: may(Action::WorkInbox),
         no_removal: may(Action::SeeNoRemovalFlags),
         disclosures: may(Action::ListDisclosures),
+        statistics: may(Action::ViewStatistics { published: true }),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod plan;
 pub mod referral;
 pub mod reflection;
 pub mod risk;
+pub mod statistics;
 pub mod text;
 pub mod throttle;
 pub mod two_factor;

@@ -71,6 +71,15 @@ fn refusal(e: AppError) -> anyhow::Error {
                 "{} must set up two-factor sign-in (on its account page) before it gets an API token: the jurisdiction requires it of the account's roles",
                 text_arg(m, "login")
             ),
+            "statistics-year-out-of-range" => "--year must be between 2000 and 2100".to_string(),
+            "statistics-region-unknown" => format!(
+                "unknown development region `{}` (RO11…RO42)",
+                text_arg(m, "region")
+            ),
+            "statistics-table-unknown" => format!(
+                "unknown table `{}` (see `mnir stats tables`)",
+                text_arg(m, "name")
+            ),
             "synthetic-no-organisations" => {
                 "the default organisations are missing: run `mnir init` first".to_string()
             }
@@ -499,6 +508,67 @@ pub(crate) fn spinner(message: &'static str) -> indicatif::ProgressBar {
     bar.set_message(message);
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
+}
+
+pub fn stats_tables() -> anyhow::Result<ExitCode> {
+    for t in mnir_domain::statistics::TABLES {
+        println!("{}\trows: {}\tcolumns: {}", t.name, t.rows, t.columns);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints tables of the national statistics with category codes as labels (what a script
+/// reads); the pages word them in the reader's language.
+pub async fn stats_table(
+    db: &DbArgs,
+    name: &str,
+    request: mnir_app::statistics::TableRequest,
+    format: crate::StatsFormat,
+    jurisdiction_name: &str,
+) -> anyhow::Result<ExitCode> {
+    use mnir_app::statistics::Label;
+    let rules = jurisdiction(jurisdiction_name)?;
+    let (store, _) = open(db).await?;
+    let app = operator_app(store).with_jurisdiction(rules);
+    if name == "all" && matches!(format, crate::StatsFormat::Csv) {
+        return Err(usage(
+            "a CSV file holds one table: name one, or ask for all of them with --format json",
+        ));
+    }
+    let names: Vec<String> = if name == "all" {
+        mnir_domain::statistics::TABLES
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect()
+    } else {
+        vec![name.to_string()]
+    };
+    let counting = spinner("counting the victims of the year");
+    let tables = mnir_app::statistics::operator_tables(&app, &names, &request).await;
+    counting.finish_and_clear();
+    let tables = tables.map_err(refusal)?;
+    match format {
+        crate::StatsFormat::Json => {
+            let json = if tables.len() == 1 {
+                serde_json::to_string_pretty(&tables[0])?
+            } else {
+                serde_json::to_string_pretty(&tables)?
+            };
+            println!("{json}");
+        }
+        crate::StatsFormat::Csv => {
+            let label = |l: Label<'_>| match l {
+                Label::Dimension(d) => d.to_string(),
+                Label::Category { code, .. } => code.to_string(),
+                Label::Total => "total".to_string(),
+                Label::Suppressed => "suppressed".to_string(),
+            };
+            for table in &tables {
+                print!("{}", mnir_app::statistics::to_csv(table, &label));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub async fn tallies_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {

@@ -235,6 +235,46 @@ enum Command {
         #[command(subcommand)]
         command: TalliesCommand,
     },
+    /// The national statistics: victims of a reference year split by two dimensions, exact or
+    /// after disclosure control (mnir.md §11).
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// List the tables: name, what the rows and the columns split by.
+    Tables,
+    /// Print one table (or every table with `all`) as CSV or JSON, category codes as labels.
+    Table {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The table's name (see `mnir stats tables`), or `all`.
+        name: String,
+        /// The reference year, counted in the jurisdiction's time.
+        #[arg(long)]
+        year: i32,
+        /// A development region's NUTS 2 code (RO11…RO42); the whole country by default.
+        #[arg(long)]
+        region: Option<String>,
+        /// Apply disclosure control, as for publication (otherwise exact counts).
+        #[arg(long)]
+        published: bool,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: StatsFormat,
+        /// `ro` (built in) or the path of a jurisdiction profile (.toml): its time zone places
+        /// victims in years, and its threshold is the k of disclosure control.
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum StatsFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -659,6 +699,34 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => audit_checkpoint(&db, &anchor).await,
         Command::Backup { db, out } => backup::backup(&db, &out).await,
         Command::Restore { db, from } => backup::restore(&db, &from).await,
+        Command::Stats {
+            command: StatsCommand::Tables,
+        } => stats_tables(),
+        Command::Stats {
+            command:
+                StatsCommand::Table {
+                    db,
+                    name,
+                    year,
+                    region,
+                    published,
+                    format,
+                    jurisdiction,
+                },
+        } => {
+            stats_table(
+                &db,
+                &name,
+                mnir_app::statistics::TableRequest {
+                    year,
+                    region,
+                    published,
+                },
+                format,
+                &jurisdiction,
+            )
+            .await
+        }
         Command::Tallies {
             command: TalliesCommand::Verify { db },
         } => tallies_verify(&db).await,

@@ -103,6 +103,12 @@ pub enum Action {
     /// Read the register of disclosures across cases: a supervisor for the organisation's cases,
     /// an ANITP coordinator for every case, an investigator for those made to the organisation.
     ListDisclosures,
+    /// Read the national statistics. The internal view (exact counts, each look audited) is
+    /// ANITP's coordinators' work; the published view, after disclosure control, is also open
+    /// to any organisation's supervisors.
+    ViewStatistics {
+        published: bool,
+    },
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -412,6 +418,19 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
                 });
             }
             needs(actor, WORKERS_ON_CASE)
+        }
+        Action::ViewStatistics { published } => {
+            if anitp_coordinator(actor) || published && actor.roles.contains(Role::Supervisor) {
+                Ok(())
+            } else {
+                Err(Denial::RoleMissing {
+                    needed: if published {
+                        vec![Role::Coordinator, Role::Supervisor]
+                    } else {
+                        vec![Role::Coordinator]
+                    },
+                })
+            }
         }
         Action::ListDisclosures => {
             if anitp_coordinator(actor)
@@ -783,6 +802,39 @@ mod tests {
         let mut police_supervisor = actor("supervisor", OrgKind::Other, IdentifyPower::All);
         police_supervisor.investigates = true;
         assert!(can(&police_supervisor, Action::ListDisclosures, None).is_err());
+    }
+
+    #[test]
+    fn exact_statistics_are_for_anitp_coordinators_published_ones_for_supervisors_too() {
+        let internal = Action::ViewStatistics { published: false };
+        let published = Action::ViewStatistics { published: true };
+        for kind in [OrgKind::AnitpCentral, OrgKind::AnitpRegional] {
+            let coordinator = actor("coordinator", kind, IdentifyPower::All);
+            assert_eq!(can(&coordinator, internal, None), Ok(()));
+            assert_eq!(can(&coordinator, published, None), Ok(()));
+        }
+        // A coordinator role outside ANITP has no national view.
+        let elsewhere = actor("coordinator", OrgKind::Other, IdentifyPower::All);
+        assert!(can(&elsewhere, internal, None).is_err());
+        let supervisor = actor("supervisor", OrgKind::Other, IdentifyPower::None);
+        assert_eq!(can(&supervisor, published, None), Ok(()));
+        assert_eq!(
+            can(&supervisor, internal, None),
+            Err(Denial::RoleMissing {
+                needed: vec![Role::Coordinator]
+            })
+        );
+        for roles in [
+            "case_worker",
+            "screener",
+            "investigator",
+            "admin",
+            "trainer",
+        ] {
+            let other = actor(roles, OrgKind::AnitpCentral, IdentifyPower::All);
+            assert!(can(&other, published, None).is_err(), "{roles}");
+            assert!(can(&other, internal, None).is_err(), "{roles}");
+        }
     }
 
     fn any_roles() -> impl Strategy<Value = RoleSet> {

@@ -65,7 +65,13 @@ pub struct Jurisdiction {
     /// The roles whose holders must sign in with a second factor (a time-based code after the
     /// password); an account holding any of them is sent to enrolment until it has one.
     pub two_factor_roles: Vec<crate::Role>,
+    /// The k of disclosure control: a published figure from 1 to k − 1 is hidden (mnir.md §11).
+    pub disclosure_threshold: u64,
 }
+
+/// The threshold of the IOM/Polaris Counter-Trafficking Data Collaborative, used when a profile
+/// names none.
+pub const DEFAULT_DISCLOSURE_THRESHOLD: u64 = 11;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,7 +79,14 @@ struct RawProfile {
     jurisdiction: RawJurisdiction,
     holidays: RawHolidays,
     sign_in: Option<RawSignIn>,
+    statistics: Option<RawStatistics>,
     clocks: BTreeMap<String, RawClock>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatistics {
+    disclosure_threshold: u64,
 }
 
 #[derive(Deserialize)]
@@ -250,6 +263,14 @@ impl Jurisdiction {
                 ));
             }
         }
+        let disclosure_threshold = raw
+            .statistics
+            .as_ref()
+            .map_or(DEFAULT_DISCLOSURE_THRESHOLD, |s| s.disclosure_threshold);
+        // A threshold of 1 hides nothing, so it would publish every single victim's figure.
+        if disclosure_threshold < 2 {
+            errors.push("statistics.disclosure_threshold: must be at least 2".to_string());
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -265,6 +286,7 @@ impl Jurisdiction {
             },
             clocks,
             two_factor_roles,
+            disclosure_threshold,
         })
     }
 
@@ -383,6 +405,29 @@ mod tests {
         );
         let parsed = Jurisdiction::parse(&none).unwrap();
         assert!(!parsed.requires_two_factor(&"case_worker".parse().unwrap()));
+    }
+
+    #[test]
+    fn the_disclosure_threshold_is_the_profiles_or_eleven_and_never_below_two() {
+        let ro = include_str!("../../../data/jurisdictions/ro.toml");
+        assert!(ro.contains("disclosure_threshold = 11\n"));
+        let five = ro.replace("disclosure_threshold = 11\n", "disclosure_threshold = 5\n");
+        assert_eq!(Jurisdiction::parse(&five).unwrap().disclosure_threshold, 5);
+        let start = ro.find("[statistics]").unwrap();
+        let end = start + ro[start..].find("\n\n").unwrap();
+        let without = format!("{}{}", &ro[..start], &ro[end..]);
+        assert_eq!(
+            Jurisdiction::parse(&without).unwrap().disclosure_threshold,
+            DEFAULT_DISCLOSURE_THRESHOLD
+        );
+        let one = ro.replace("disclosure_threshold = 11\n", "disclosure_threshold = 1\n");
+        let errors = Jurisdiction::parse(&one).unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("statistics.disclosure_threshold")),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod risk;
 pub mod role;
 pub mod routing;
 pub mod screening;
+pub mod statistics;
 mod vocabulary;
 
 pub use authz::{Action, Actor, CaseFacts, CaseScope, Denial, can, case_scope};

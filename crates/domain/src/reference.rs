@@ -11,6 +11,18 @@ pub struct County {
     pub name: String,
     #[serde(rename = "anitp_regional_centre_default")]
     pub centre_city: String,
+    /// The NUTS-2 development region the county belongs to (`RO11`…`RO42`), by which the
+    /// national statistics are split and filtered.
+    pub development_region: String,
+}
+
+/// A development region (NUTS 2), with its names in the two languages of the interface.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Region {
+    #[serde(rename = "nuts_2")]
+    pub code: String,
+    pub name_en: String,
+    pub name_ro: String,
 }
 
 impl County {
@@ -82,6 +94,20 @@ pub fn counties() -> &'static [County] {
             include_str!("../../../data/ro-counties.csv"),
         )
     })
+}
+
+pub fn regions() -> &'static [Region] {
+    static TABLE: OnceLock<Vec<Region>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        parse(
+            "ro-regions.csv",
+            include_str!("../../../data/ro-regions.csv"),
+        )
+    })
+}
+
+pub fn region(code: &str) -> Option<&'static Region> {
+    regions().iter().find(|r| r.code == code)
 }
 
 pub fn regional_centres() -> &'static [RegionalCentre] {

@@ -28,6 +28,7 @@ mod justice;
 mod plan;
 mod reflection;
 mod risk;
+mod statistics;
 
 pub use accounts::*;
 pub use audit::*;
@@ -39,6 +40,7 @@ pub use justice::*;
 pub use plan::*;
 pub use reflection::*;
 pub use risk::*;
+pub use statistics::*;
 
 /// Direct access to the database under test, bypassing the store.
 #[async_trait]
@@ -251,6 +253,7 @@ macro_rules! conformance_suite {
             assessments_are_versioned_with_their_notes_encrypted,
             plans_are_versioned_acknowledged_once_with_their_texts_encrypted,
             the_justice_track_and_disclosures_are_kept_with_their_texts_encrypted,
+            victims_are_counted_once_in_the_year_of_their_first_step,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -22,6 +22,7 @@ mod referrals;
 mod reflection;
 mod risk;
 pub mod sql;
+mod statistics;
 mod time;
 
 pub use place::ListPlace;
@@ -39,6 +40,7 @@ pub use plan::*;
 pub use referrals::*;
 pub use reflection::*;
 pub use risk::*;
+pub use statistics::*;
 
 use mnir_domain::CaseState;
 
@@ -47,7 +49,7 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
         IdentificationStore, JusticeStore, PlanStore, ReferralStore, ReflectionStore, RiskStore,
-        Store,
+        StatisticsStore, Store,
     };
 }
 
@@ -91,6 +93,7 @@ pub trait Store:
     + JusticeStore
     + ClockStore
     + AuditStore
+    + StatisticsStore
     + 'static
 {
     /// `sqlite` or `postgres`, for logs and test output.

@@ -36,6 +36,7 @@ mod referrals;
 mod reflection;
 mod risk;
 mod shared;
+mod statistics;
 
 #[doc(hidden)]
 pub mod __private {
@@ -86,8 +87,8 @@ pub fn limit(n: i64) -> String {
     format!(" LIMIT {n}")
 }
 
-/// The indexes only the lists, the inbox and the clocks' scheduler read (migrations 0003, 0007,
-/// 0009 and 0012 make them): a bulk load into a database smaller than itself drops them and
+/// The indexes only the lists, the inbox, the clocks' scheduler and the statistics read
+/// (migrations 0003, 0007, 0009, 0012 and 0018 make them): a bulk load into a database smaller than itself drops them and
 /// builds them again at the end, one sort each, instead of inserting a million rows into each
 /// index at random places. Every open builds any that is missing, so a load killed midway leaves
 /// a database that mends itself. `CaseStore::build_list_indexes` is checked against the
@@ -122,6 +123,10 @@ pub const DEFERRED_INDEXES: &[(&str, &str)] = &[
     ("clocks_kind_state", "clocks(kind, state)"),
     ("clocks_referral", "clocks(referral_id)"),
     ("clocks_org_due", "clocks(org_code, state, due_at_ms, id)"),
+    (
+        "case_events_victim",
+        "case_events(case_id, at_ms, to_state) WHERE to_state IN ('presumed_victim', 'identified_victim')",
+    ),
 ];
 
 /// The condition that keeps a query inside an actor's scope; `$1` national, `$2` organisation,
@@ -155,6 +160,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_risk_store!($store, $db);
             $crate::impl_sql_plan_store!($store, $db);
             $crate::impl_sql_justice_store!($store, $db);
+            $crate::impl_sql_statistics_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

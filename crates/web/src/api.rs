@@ -43,6 +43,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::risk::api::routes())
         .merge(crate::plan::api::routes())
         .merge(crate::justice::api::routes())
+        .merge(crate::statistics::api::routes())
         .routes(routes!(openapi_json))
 }
 

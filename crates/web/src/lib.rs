@@ -19,6 +19,7 @@ mod plan;
 mod referral;
 mod reflection;
 mod risk;
+mod statistics;
 
 #[cfg(test)]
 mod module_graph;
@@ -48,6 +49,7 @@ fn pages() -> PageRoutes {
         .merge(risk::routes())
         .merge(plan::routes())
         .merge(justice::routes())
+        .merge(statistics::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

@@ -1781,3 +1781,113 @@ async fn a_postgres_backup_restores_into_an_empty_database_only_with_its_key_and
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     backup_and_restore(&url, &restored_url, key, dir.path()).await;
 }
+
+#[tokio::test]
+async fn stats_prints_a_table_exact_or_protected_and_names_what_is_wrong() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let generated = mnir(&["generate", "--db", &url, "--cases", "600"], None);
+    assert_eq!(generated.status.code(), Some(0), "{}", stdout(&generated));
+    let year = (chrono::Utc::now().year() - 1).to_string();
+    let table = |extra: &[&str]| {
+        let mut args = vec![
+            "stats",
+            "table",
+            "victims-by-status-sex",
+            "--db",
+            &url,
+            "--year",
+            &year,
+        ];
+        args.extend_from_slice(extra);
+        mnir(&args, None)
+    };
+    let exact = table(&["--format", "json"]);
+    assert_eq!(exact.status.code(), Some(0), "{}", stderr(&exact));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&exact)).unwrap();
+    assert_eq!(json["published"], false);
+    let total = json["total"]["value"].as_u64().unwrap();
+    assert!(total > 0, "the generated year has victims: {json}");
+    let summed: u64 = json["row_totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_u64().unwrap())
+        .sum();
+    assert_eq!(summed, total);
+
+    let csv = table(&[]);
+    assert_eq!(csv.status.code(), Some(0), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "status,female,male,other_unknown,total");
+    assert!(lines[1].starts_with("presumed,"));
+    assert_eq!(
+        lines.last().unwrap().rsplit(',').next().unwrap(),
+        total.to_string()
+    );
+
+    let published = table(&["--published", "--format", "json"]);
+    assert_eq!(published.status.code(), Some(0), "{}", stderr(&published));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&published)).unwrap();
+    assert_eq!(json["published"], true);
+    let mut figures: Vec<&serde_json::Value> = json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .collect();
+    figures.extend(json["row_totals"].as_array().unwrap());
+    figures.extend(json["column_totals"].as_array().unwrap());
+    figures.push(&json["total"]);
+    for figure in figures {
+        if let Some(n) = figure["value"].as_u64() {
+            assert!(n == 0 || n >= 11, "{n} published: {json}");
+        }
+    }
+
+    let unknown = mnir(
+        &[
+            "stats",
+            "table",
+            "victims-by-mood",
+            "--db",
+            &url,
+            "--year",
+            &year,
+        ],
+        None,
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown table `victims-by-mood` (see `mnir stats tables`)"),
+        "{}",
+        stderr(&unknown)
+    );
+    let region = table(&["--region", "RO99"]);
+    assert_eq!(region.status.code(), Some(2));
+    assert!(stderr(&region).contains("unknown development region `RO99`"));
+    let all_csv = mnir(
+        &["stats", "table", "all", "--db", &url, "--year", &year],
+        None,
+    );
+    assert_eq!(all_csv.status.code(), Some(2));
+    let all_json = mnir(
+        &[
+            "stats", "table", "all", "--db", &url, "--year", &year, "--format", "json",
+        ],
+        None,
+    );
+    assert_eq!(all_json.status.code(), Some(0), "{}", stderr(&all_json));
+    let tables: serde_json::Value = serde_json::from_str(&stdout(&all_json)).unwrap();
+    assert_eq!(
+        tables.as_array().unwrap().len(),
+        mnir_domain::statistics::TABLES.len()
+    );
+    // Every table counts the same people.
+    for t in tables.as_array().unwrap() {
+        assert_eq!(t["total"]["value"].as_u64(), Some(total), "{}", t["table"]);
+    }
+}

@@ -16,6 +16,7 @@ mod referral;
 mod reflection;
 mod risk;
 mod security;
+mod statistics;
 mod support;
 mod two_factor;
 mod two_servers;

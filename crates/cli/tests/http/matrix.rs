@@ -88,6 +88,12 @@ fn lists_disclosures(role: Role) -> bool {
     matches!(role, Role::Supervisor | Role::Coordinator)
 }
 
+/// The national statistics: exact counts for ANITP's coordinators, the published view for
+/// supervisors too (mnir.md §11).
+fn reads_statistics(role: Role, published: bool) -> bool {
+    role == Role::Coordinator || published && role == Role::Supervisor
+}
+
 /// notified → potential_victim is work for the case workers and supervisors it was routed to.
 fn moves_to_potential(role: Role, own: bool) -> bool {
     own && matches!(role, Role::CaseWorker | Role::Supervisor)
@@ -534,6 +540,49 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                 assert_eq!(
                     across_api.status, across.status,
                     "{who}: GET /api/v1/disclosures"
+                );
+
+                for (view, published) in [("internal", false), ("published", true)] {
+                    let page = app
+                        .get(&format!("/statistics?view={view}"), Some(&session))
+                        .await;
+                    let expected = if reads_statistics(role, published) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
+                    assert_eq!(page.status, expected, "{who}: GET /statistics ({view})");
+                    let csv = app
+                        .get(
+                            &format!("/statistics/victims-by-sex-age-group/csv?view={view}"),
+                            Some(&session),
+                        )
+                        .await;
+                    assert_eq!(csv.status, expected, "{who}: GET /statistics/{{name}}/csv");
+                    let api = app
+                        .api(
+                            "GET",
+                            &format!("/api/v1/statistics/tables/victims-by-status-sex?published={published}"),
+                            Some(&token),
+                            None,
+                        )
+                        .await;
+                    assert_eq!(
+                        api.status, expected,
+                        "{who}: GET /api/v1/statistics/tables/{{name}} ({view})"
+                    );
+                }
+                let tables = app
+                    .api("GET", "/api/v1/statistics/tables", Some(&token), None)
+                    .await;
+                assert_eq!(
+                    tables.status,
+                    if reads_statistics(role, true) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /api/v1/statistics/tables"
                 );
 
                 let case_page = app.get(&format!("/cases/{planned}"), Some(&session)).await;

@@ -465,6 +465,30 @@ impl App {
         citizenship: &str,
         state: CaseState,
     ) -> (String, String) {
+        self.seed_person(
+            county,
+            notifier,
+            age,
+            family_name,
+            citizenship,
+            state,
+            Sex::Female,
+        )
+        .await
+    }
+
+    /// As [`App::seed_case_as`], for a person of `sex`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn seed_person(
+        &self,
+        county: &str,
+        notifier: &str,
+        age: AgeGroup,
+        family_name: &str,
+        citizenship: &str,
+        state: CaseState,
+        sex: Sex,
+    ) -> (String, String) {
         let id = uuid::Uuid::new_v4().to_string();
         let reference = mnir_domain::case_reference(rand::random());
         let access = route(notifier, county, age)
@@ -510,7 +534,7 @@ impl App {
             given_name: "Maria".into(),
             family_name: family_name.into(),
             birth_date: None,
-            sex: Sex::Female,
+            sex,
             citizenship: citizenship.into(),
             found_in_county: county.into(),
             age_years: if age == AgeGroup::Adult {

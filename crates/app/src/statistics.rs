@@ -1,0 +1,488 @@
+//! National statistics (mnir.md §11): a table of one reference year, the whole country or one
+//! development region, in its internal view (exact counts) or its published view (after
+//! disclosure control, consistent across the whole publication).
+
+use crate::{App, AppError, AppResult, Arg, Message, Who};
+use mnir_disclosure::{Counts, TableSpec};
+use mnir_domain::statistics::{self, Dimension, TableDefinition};
+use mnir_domain::{Action, can, reference};
+use mnir_store::{AuditActor, Timestamp, VictimCountQuery};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Why a figure is hidden in a published table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Suppressed {
+    /// Its count is from 1 to k − 1.
+    Primary,
+    /// Its count is k or more, hidden so that a primary figure cannot be worked out from the
+    /// others.
+    Secondary,
+}
+
+/// One figure: `{"value": N}`, or `{"suppressed": "primary" | "secondary"}` in a published
+/// table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatCell {
+    Value(u64),
+    Suppressed(Suppressed),
+}
+
+impl StatCell {
+    pub fn value(self) -> Option<u64> {
+        match self {
+            StatCell::Value(n) => Some(n),
+            StatCell::Suppressed(_) => None,
+        }
+    }
+}
+
+impl From<mnir_disclosure::Cell> for StatCell {
+    fn from(cell: mnir_disclosure::Cell) -> StatCell {
+        match cell {
+            mnir_disclosure::Cell::Value(n) => StatCell::Value(n),
+            mnir_disclosure::Cell::Suppressed(mnir_disclosure::Suppression::Primary) => {
+                StatCell::Suppressed(Suppressed::Primary)
+            }
+            mnir_disclosure::Cell::Suppressed(mnir_disclosure::Suppression::Secondary) => {
+                StatCell::Suppressed(Suppressed::Secondary)
+            }
+        }
+    }
+}
+
+/// A table of victims of one reference year, split by two dimensions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StatisticsTable {
+    /// The table's name, e.g. `victims-by-sex-age-group`.
+    pub table: String,
+    pub year: i32,
+    /// The development region (NUTS 2 code) the figures are limited to; absent for the country.
+    pub region: Option<String>,
+    /// Whether disclosure control was applied (the view for publication).
+    pub published: bool,
+    /// The threshold: a published figure is never from 1 to k − 1.
+    pub k: u64,
+    /// What the rows split by (`sex`, `age_group`, `age_band`, `citizenship_group`,
+    /// `exploitation`, `status`, `region`).
+    pub row_dimension: String,
+    pub column_dimension: String,
+    /// The rows' category codes, in order.
+    pub rows: Vec<String>,
+    /// The columns' category codes, in order.
+    pub columns: Vec<String>,
+    /// One list per row, one figure per column.
+    pub cells: Vec<Vec<StatCell>>,
+    pub row_totals: Vec<StatCell>,
+    pub column_totals: Vec<StatCell>,
+    pub total: StatCell,
+}
+
+/// What a user asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRequest {
+    pub year: i32,
+    /// A development region's NUTS 2 code, or `None` for the whole country.
+    pub region: Option<String>,
+    pub published: bool,
+}
+
+/// Whether the user may see exact counts (else only the published view).
+pub fn may_view_internal(user: &mnir_store::User) -> bool {
+    can(
+        &user.actor(),
+        Action::ViewStatistics { published: false },
+        None,
+    )
+    .is_ok()
+}
+
+/// The tables there are, in the order of the publication, for a user who may see at least
+/// their published view.
+pub fn tables(who: &Who<'_>) -> AppResult<&'static [TableDefinition]> {
+    can(
+        &who.actor(),
+        Action::ViewStatistics { published: true },
+        None,
+    )?;
+    Ok(statistics::TABLES)
+}
+
+/// The year a statistics page opens on: the last complete year in the jurisdiction's time, the
+/// one an annual report is about.
+pub fn default_year(app: &App) -> i32 {
+    use chrono::Datelike;
+    app.jurisdiction().local_date(app.now().to_utc()).year() - 1
+}
+
+/// One table, for a signed-in user: the internal view is an ANITP coordinator's; the published
+/// view is open to supervisors too. Each look is audited with what was asked.
+pub async fn table(
+    app: &App,
+    who: &Who<'_>,
+    name: &str,
+    request: &TableRequest,
+) -> AppResult<StatisticsTable> {
+    can(
+        &who.actor(),
+        Action::ViewStatistics {
+            published: request.published,
+        },
+        None,
+    )?;
+    let definition = statistics::table(name).ok_or(AppError::NotFound)?;
+    let mut tables = compute(app, &who.by, &[*definition], request).await?;
+    Ok(tables.remove(0))
+}
+
+/// Every table of the publication, for a signed-in user (as [`table`]).
+pub async fn publication(
+    app: &App,
+    who: &Who<'_>,
+    request: &TableRequest,
+) -> AppResult<Vec<StatisticsTable>> {
+    can(
+        &who.actor(),
+        Action::ViewStatistics {
+            published: request.published,
+        },
+        None,
+    )?;
+    compute(app, &who.by, statistics::TABLES, request).await
+}
+
+/// The tables asked for, by the server's operator on the command line (audited as `cli`): the
+/// operator holds the database and its key, so no role is checked.
+pub async fn operator_tables(
+    app: &App,
+    names: &[String],
+    request: &TableRequest,
+) -> AppResult<Vec<StatisticsTable>> {
+    let mut definitions = Vec::with_capacity(names.len());
+    for name in names {
+        definitions.push(*statistics::table(name).ok_or_else(|| {
+            AppError::Invalid(vec![crate::FieldIssue {
+                field: "table".into(),
+                message: Message::new("statistics-table-unknown")
+                    .with("name", Arg::Text(name.clone())),
+            }])
+        })?);
+    }
+    compute(app, &AuditActor::cli(app.now()), &definitions, request).await
+}
+
+fn check(request: &TableRequest) -> AppResult<Option<Vec<String>>> {
+    let mut issues = Vec::new();
+    if !(statistics::FIRST_YEAR..=statistics::LAST_YEAR).contains(&request.year) {
+        issues.push(crate::FieldIssue {
+            field: "year".into(),
+            message: Message::new("statistics-year-out-of-range")
+                .with("first", Arg::Number(statistics::FIRST_YEAR.into()))
+                .with("last", Arg::Number(statistics::LAST_YEAR.into())),
+        });
+    }
+    let counties = match &request.region {
+        None => None,
+        Some(code) => match reference::region(code) {
+            Some(region) => Some(
+                reference::counties()
+                    .iter()
+                    .filter(|c| c.development_region == region.code)
+                    .map(|c| c.code.clone())
+                    .collect(),
+            ),
+            None => {
+                issues.push(crate::FieldIssue {
+                    field: "region".into(),
+                    message: Message::new("statistics-region-unknown")
+                        .with("region", Arg::Text(code.clone())),
+                });
+                None
+            }
+        },
+    };
+    if issues.is_empty() {
+        Ok(counties)
+    } else {
+        Err(AppError::Invalid(issues))
+    }
+}
+
+/// Counts the tables asked for, and for the published view protects the whole publication at
+/// once, so that a total two tables share is hidden in both or in neither; then returns the
+/// tables asked for.
+async fn compute(
+    app: &App,
+    by: &AuditActor,
+    asked: &[TableDefinition],
+    request: &TableRequest,
+) -> AppResult<Vec<StatisticsTable>> {
+    let counties = check(request)?;
+    let jurisdiction = app.jurisdiction();
+    let (from, to) = statistics::year_bounds_ms(request.year, jurisdiction.utc_offset_hours);
+    let instant = |ms: i64| {
+        Timestamp::from_millis(ms)
+            .ok_or_else(|| AppError::invalid("year", "statistics-year-out-of-range"))
+    };
+    let (from, to) = (instant(from)?, instant(to)?);
+    // The published view needs every table the asked ones are published with.
+    let counted: &[TableDefinition] = if request.published {
+        statistics::TABLES
+    } else {
+        asked
+    };
+    let queries: Vec<VictimCountQuery> = counted
+        .iter()
+        .map(|t| VictimCountQuery {
+            from,
+            to,
+            counties: counties.clone(),
+            rows: t.rows.source(),
+            columns: t.columns.source(),
+        })
+        .collect();
+    let names: Vec<&str> = asked.iter().map(|t| t.name).collect();
+    let detail = format!(
+        "tables={} year={} region={} view={}",
+        names.join(","),
+        request.year,
+        request.region.as_deref().unwrap_or("all"),
+        if request.published {
+            "published"
+        } else {
+            "internal"
+        }
+    );
+    let answers = app.store().count_victims(&queries, by, &detail).await?;
+    let country = jurisdiction.country.as_str();
+    let mut all_counts = Vec::with_capacity(counted.len());
+    for (definition, rows) in counted.iter().zip(&answers) {
+        let cells = statistics::fold(definition, rows, country);
+        all_counts
+            .push(Counts::new(cells).map_err(|e| AppError::Internal(format!("statistics: {e}")))?);
+    }
+    let k = jurisdiction.disclosure_threshold;
+    let figures: Vec<Figures> = if request.published {
+        let specs: Vec<TableSpec<'_>> = counted
+            .iter()
+            .zip(&all_counts)
+            .map(|(definition, counts)| TableSpec {
+                counts,
+                row_key: Some(definition.rows.as_str()),
+                column_key: Some(definition.columns.as_str()),
+            })
+            .collect();
+        let protected = mnir_disclosure::protect_publication(&specs, k).map_err(|refusal| {
+            // The attacker found a pattern it could break: nothing is published, and the
+            // operator learns which figure from the log.
+            tracing::error!(%refusal, "statistics: a published pattern failed its check");
+            AppError::Forbidden(Message::new("statistics-not-publishable"))
+        })?;
+        protected
+            .into_iter()
+            .map(|p| Figures {
+                cells: p
+                    .cells
+                    .into_iter()
+                    .map(|row| row.into_iter().map(StatCell::from).collect())
+                    .collect(),
+                row_totals: p.row_totals.into_iter().map(StatCell::from).collect(),
+                column_totals: p.column_totals.into_iter().map(StatCell::from).collect(),
+                total: p.total.into(),
+            })
+            .collect()
+    } else {
+        all_counts
+            .iter()
+            .map(|c| Figures {
+                cells: c
+                    .cells()
+                    .iter()
+                    .map(|row| row.iter().map(|n| StatCell::Value(*n)).collect())
+                    .collect(),
+                row_totals: c.row_totals().iter().map(|n| StatCell::Value(*n)).collect(),
+                column_totals: c
+                    .column_totals()
+                    .iter()
+                    .map(|n| StatCell::Value(*n))
+                    .collect(),
+                total: StatCell::Value(c.total()),
+            })
+            .collect()
+    };
+    let mut out = Vec::with_capacity(asked.len());
+    for definition in asked {
+        let index = counted
+            .iter()
+            .position(|t| t.name == definition.name)
+            .expect("every asked table is counted");
+        let f = figures[index].clone();
+        out.push(StatisticsTable {
+            table: definition.name.to_string(),
+            year: request.year,
+            region: request.region.clone(),
+            published: request.published,
+            k,
+            row_dimension: definition.rows.as_str().to_string(),
+            column_dimension: definition.columns.as_str().to_string(),
+            rows: labels(definition.rows),
+            columns: labels(definition.columns),
+            cells: f.cells,
+            row_totals: f.row_totals,
+            column_totals: f.column_totals,
+            total: f.total,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Clone)]
+struct Figures {
+    cells: Vec<Vec<StatCell>>,
+    row_totals: Vec<StatCell>,
+    column_totals: Vec<StatCell>,
+    total: StatCell,
+}
+
+fn labels(dimension: Dimension) -> Vec<String> {
+    dimension
+        .categories()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A text a table's export needs, which the caller words (in the reader's language, or as codes
+/// for a machine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label<'a> {
+    /// The name of a dimension (`sex`, `region`, …).
+    Dimension(&'a str),
+    /// A category of a dimension.
+    Category { dimension: &'a str, code: &'a str },
+    /// The heading of the totals.
+    Total,
+    /// What stands in a hidden figure's place.
+    Suppressed,
+}
+
+/// The table as CSV: a heading line (the rows' dimension, the columns' categories, the total),
+/// a line per row with its total, and the totals' line. Every text goes through
+/// [`statistics::spreadsheet_safe`], so nothing in the file runs as a formula.
+pub fn to_csv(table: &StatisticsTable, label: &dyn Fn(Label<'_>) -> String) -> String {
+    let safe = |text: String| statistics::spreadsheet_safe(&text).into_owned();
+    let figure = |cell: &StatCell| match cell.value() {
+        Some(n) => n.to_string(),
+        None => safe(label(Label::Suppressed)),
+    };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut heading = vec![safe(label(Label::Dimension(&table.row_dimension)))];
+    heading.extend(table.columns.iter().map(|code| {
+        safe(label(Label::Category {
+            dimension: &table.column_dimension,
+            code,
+        }))
+    }));
+    heading.push(safe(label(Label::Total)));
+    let mut lines = vec![heading];
+    for ((code, cells), total) in table.rows.iter().zip(&table.cells).zip(&table.row_totals) {
+        let mut line = vec![safe(label(Label::Category {
+            dimension: &table.row_dimension,
+            code,
+        }))];
+        line.extend(cells.iter().map(figure));
+        line.push(figure(total));
+        lines.push(line);
+    }
+    let mut totals = vec![safe(label(Label::Total))];
+    totals.extend(table.column_totals.iter().map(figure));
+    totals.push(figure(&table.total));
+    lines.push(totals);
+    for line in lines {
+        writer
+            .write_record(&line)
+            .expect("writing to memory does not fail");
+    }
+    String::from_utf8(
+        writer
+            .into_inner()
+            .expect("writing to memory does not fail"),
+    )
+    .expect("the records are text")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> StatisticsTable {
+        StatisticsTable {
+            table: "victims-by-sex-age-group".into(),
+            year: 2025,
+            region: None,
+            published: true,
+            k: 11,
+            row_dimension: "sex".into(),
+            column_dimension: "age_group".into(),
+            rows: vec!["female".into(), "male".into()],
+            columns: vec!["child".into(), "adult".into()],
+            cells: vec![
+                vec![StatCell::Value(20), StatCell::Value(31)],
+                vec![
+                    StatCell::Suppressed(Suppressed::Primary),
+                    StatCell::Suppressed(Suppressed::Secondary),
+                ],
+            ],
+            row_totals: vec![StatCell::Value(51), StatCell::Value(15)],
+            column_totals: vec![
+                StatCell::Suppressed(Suppressed::Secondary),
+                StatCell::Value(43),
+            ],
+            total: StatCell::Value(66),
+        }
+    }
+
+    #[test]
+    fn a_table_is_written_with_its_totals_and_hidden_figures_marked() {
+        let csv = to_csv(&table(), &|label| match label {
+            Label::Dimension(d) => d.to_string(),
+            Label::Category { code, .. } => code.to_string(),
+            Label::Total => "total".into(),
+            Label::Suppressed => "c".into(),
+        });
+        assert_eq!(
+            csv,
+            "sex,child,adult,total\nfemale,20,31,51\nmale,c,c,15\ntotal,c,43,66\n"
+        );
+    }
+
+    #[test]
+    fn hostile_labels_do_not_become_formulas() {
+        let csv = to_csv(&table(), &|label| match label {
+            Label::Dimension(_) => "=cmd|' /C calc'!A0".into(),
+            Label::Category { code, .. } => format!("@{code}"),
+            Label::Total => "+total".into(),
+            Label::Suppressed => "-".into(),
+        });
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes());
+        let mut texts = 0;
+        for record in reader.records() {
+            for field in record.unwrap().iter() {
+                if field.parse::<u64>().is_ok() {
+                    continue;
+                }
+                texts += 1;
+                assert!(
+                    !field.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "`{field}` would run as a formula"
+                );
+            }
+        }
+        // Heading (4), two row labels, totals label, three hidden figures.
+        assert_eq!(texts, 10);
+    }
+}

@@ -1,0 +1,316 @@
+//! The national statistics on their pages, the API and the CSV export: exact counts for ANITP's
+//! coordinators, the published view with its hidden figures, the year and region filters, and
+//! errors in the reader's language.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use mnir_domain::{AgeGroup, CaseState, Sex};
+
+/// Every figure a JSON table shows: cells, margins and total.
+fn figures(table: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut all: Vec<serde_json::Value> = Vec::new();
+    for row in table["cells"].as_array().unwrap() {
+        all.extend(row.as_array().unwrap().iter().cloned());
+    }
+    all.extend(table["row_totals"].as_array().unwrap().iter().cloned());
+    all.extend(table["column_totals"].as_array().unwrap().iter().cloned());
+    all.push(table["total"].clone());
+    all
+}
+
+#[tokio::test]
+async fn coordinators_see_exact_counts_and_everyone_else_only_what_may_be_published() {
+    for app in backends().await {
+        let b = app.backend;
+        let coordinator = app.user("coord", "ANITP", "coordinator").await;
+        let supervisor = app.user("sup", "ANITP-CJ", "supervisor").await;
+        app.user("cw", "ANITP-CJ", "case_worker").await;
+        let coord_token = app.token(&coordinator).await;
+        let sup_token = app.token(&supervisor).await;
+        let coord = app.login("coord").await;
+        let sup = app.login("sup").await;
+        let cw = app.login("cw").await;
+        // 2026 (the tests' clock): 14 adult women and 3 girls presumed, 12 men identified, in
+        // Cluj (North-West); one notified case that is no victim yet.
+        for (n, age, state) in [
+            (14, AgeGroup::Adult, CaseState::PresumedVictim),
+            (3, AgeGroup::Child, CaseState::PresumedVictim),
+        ] {
+            for _ in 0..n {
+                app.seed_case_as("RO-CJ", "IGPR", age, "Statisticescu", "RO", state)
+                    .await;
+            }
+        }
+        for _ in 0..12 {
+            app.seed_person(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Statisticescu",
+                "RO",
+                CaseState::IdentifiedVictim,
+                Sex::Male,
+            )
+            .await;
+        }
+        app.seed_case("RO-CJ", "IGPR", AgeGroup::Adult, "Notificatescu")
+            .await;
+
+        let exact = app
+            .api(
+                "GET",
+                "/api/v1/statistics/tables/victims-by-sex-age-group?year=2026&published=false",
+                Some(&coord_token),
+                None,
+            )
+            .await;
+        assert_eq!(exact.status, StatusCode::OK, "{b}: {}", exact.body);
+        let t = exact.json();
+        assert_eq!(t["table"], "victims-by-sex-age-group");
+        assert_eq!(t["k"], 11);
+        assert_eq!(t["published"], false);
+        assert_eq!(
+            t["rows"],
+            serde_json::json!(["female", "male", "other_unknown"])
+        );
+        assert_eq!(
+            t["columns"],
+            serde_json::json!(["child", "adult", "unknown"])
+        );
+        let v = |n: u64| serde_json::json!({ "value": n });
+        assert_eq!(
+            t["cells"],
+            serde_json::json!([[v(3), v(14), v(0)], [v(0), v(12), v(0)], [v(0), v(0), v(0)]]),
+            "{b}"
+        );
+        assert_eq!(t["row_totals"], serde_json::json!([v(17), v(12), v(0)]));
+        assert_eq!(t["column_totals"], serde_json::json!([v(3), v(26), v(0)]));
+        assert_eq!(t["total"], v(29));
+        let latest = app.store.recent_audit(1).await.unwrap();
+        assert_eq!(latest[0].action, "statistics.read", "{b}");
+        assert!(
+            latest[0]
+                .detail
+                .contains("tables=victims-by-sex-age-group year=2026 region=all view=internal"),
+            "{b}: {}",
+            latest[0].detail
+        );
+
+        // Identified by status: 12 of them, the 17 others presumed.
+        let status = app
+            .api(
+                "GET",
+                "/api/v1/statistics/tables/victims-by-status-sex?year=2026&published=false",
+                Some(&coord_token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(
+            status["row_totals"],
+            serde_json::json!([v(17), v(12)]),
+            "{b}"
+        );
+
+        // The published view, to a supervisor: the three girls hidden, and no figure anywhere
+        // from 1 to 10.
+        for token in [&sup_token, &coord_token] {
+            let published = app
+                .api(
+                    "GET",
+                    "/api/v1/statistics/tables/victims-by-sex-age-group?year=2026",
+                    Some(token),
+                    None,
+                )
+                .await;
+            assert_eq!(published.status, StatusCode::OK, "{b}: {}", published.body);
+            let p = published.json();
+            assert_eq!(p["published"], true);
+            assert_eq!(
+                p["cells"][0][0],
+                serde_json::json!({"suppressed": "primary"}),
+                "{b}"
+            );
+            for figure in figures(&p) {
+                if let Some(n) = figure.get("value") {
+                    let n = n.as_u64().unwrap();
+                    assert!(n == 0 || n >= 11, "{b}: {n} published in {p}");
+                } else {
+                    let why = figure["suppressed"].as_str().unwrap();
+                    assert!(why == "primary" || why == "secondary", "{b}: {figure}");
+                }
+            }
+        }
+        let refused = app
+            .api(
+                "GET",
+                "/api/v1/statistics/tables/victims-by-sex-age-group?year=2026&published=false",
+                Some(&sup_token),
+                None,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}");
+
+        // The pages: the coordinator's in both languages, the case worker's refused.
+        let page = app
+            .get_lang(
+                "/statistics?year=2026&view=internal",
+                Some(&coord),
+                Some("en"),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(page.body.contains("Victims by sex and age group"), "{b}");
+        assert!(page.body.contains("<svg class=\"stat-chart\""), "{b}");
+        assert!(
+            page.body
+                .contains("<desc id=\"c-victims-by-sex-age-group-desc\">")
+        );
+        assert!(
+            page.body
+                .contains("Victims by development region and form of exploitation")
+        );
+        let ro = app
+            .get_lang(
+                "/statistics?year=2026&view=internal",
+                Some(&coord),
+                Some("ro"),
+            )
+            .await;
+        assert!(
+            ro.body.contains("Victime după sex și grupă de vârstă"),
+            "{b}"
+        );
+        assert!(ro.body.contains("Nord-Vest"), "{b}");
+        let published_page = app
+            .get_lang("/statistics?year=2026", Some(&sup), Some("en"))
+            .await;
+        assert_eq!(published_page.status, StatusCode::OK, "{b}");
+        assert!(
+            published_page
+                .body
+                .contains("<abbr title=\"Hidden: a figure from 1 to 11 minus one, or one from which such a figure could be worked out\">c</abbr>"),
+            "{b}"
+        );
+        // A supervisor is not offered the exact counts.
+        assert!(!published_page.body.contains("value=\"internal\""), "{b}");
+        assert_eq!(
+            app.get("/statistics", Some(&cw)).await.status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+
+        // The CSV: worded in the reader's language, hidden figures marked.
+        let csv = app
+            .get_lang(
+                "/statistics/victims-by-sex-age-group/csv?year=2026&view=published",
+                Some(&coord),
+                Some("ro"),
+            )
+            .await;
+        assert_eq!(csv.status, StatusCode::OK, "{b}");
+        assert_eq!(
+            csv.headers["content-type"], "text/csv; charset=utf-8",
+            "{b}"
+        );
+        let first = csv.body.lines().next().unwrap();
+        assert_eq!(first, "Sex,Copil,Adult,Vârstă necunoscută,Total", "{b}");
+        assert!(
+            csv.body.lines().nth(1).unwrap().starts_with("Feminin,c,"),
+            "{b}: {}",
+            csv.body
+        );
+
+        // A region: Cluj lies in North-West, nobody was found in Bucharest-Ilfov.
+        let region = |code: &str| {
+            format!(
+                "/api/v1/statistics/tables/victims-by-sex-age-group?year=2026&published=false&region={code}"
+            )
+        };
+        let north_west = app
+            .api("GET", &region("RO11"), Some(&coord_token), None)
+            .await
+            .json();
+        assert_eq!(north_west["total"], v(29), "{b}");
+        assert_eq!(north_west["region"], "RO11");
+        let bucharest = app
+            .api("GET", &region("RO32"), Some(&coord_token), None)
+            .await
+            .json();
+        assert_eq!(bucharest["total"], v(0), "{b}");
+        // Another year holds none of them.
+        let earlier = app
+            .api(
+                "GET",
+                "/api/v1/statistics/tables/victims-by-sex-age-group?year=2025&published=false",
+                Some(&coord_token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(earlier["total"], v(0), "{b}");
+
+        // Wrong questions get an answer that says what is wrong, in the reader's language.
+        let unknown_region = app
+            .api_lang("GET", &region("RO99"), Some(&coord_token), None, Some("en"))
+            .await;
+        assert_eq!(
+            unknown_region.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}"
+        );
+        assert!(
+            unknown_region.body.contains("no development region RO99"),
+            "{b}"
+        );
+        let bad_year = app
+            .get_lang(
+                "/statistics?year=1999&view=internal",
+                Some(&coord),
+                Some("ro"),
+            )
+            .await;
+        assert_eq!(bad_year.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            bad_year
+                .body
+                .contains("Anul trebuie să fie între 2000 și 2100"),
+            "{b}"
+        );
+        let not_a_year = app.get("/statistics?year=soon", Some(&coord)).await;
+        assert_eq!(not_a_year.status, StatusCode::BAD_REQUEST, "{b}");
+        let bad_view = app.get("/statistics?view=secret", Some(&coord)).await;
+        assert_eq!(bad_view.status, StatusCode::BAD_REQUEST, "{b}");
+        assert_eq!(
+            app.get("/statistics/victims-by-nothing", Some(&coord))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        assert_eq!(
+            app.api(
+                "GET",
+                "/api/v1/statistics/tables/victims-by-nothing",
+                Some(&coord_token),
+                None
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        let list = app
+            .api("GET", "/api/v1/statistics/tables", Some(&sup_token), None)
+            .await
+            .json();
+        let names: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"victims-by-sex-age-group"));
+        assert!(names.contains(&"victims-by-exploitation-sex"));
+    }
+}

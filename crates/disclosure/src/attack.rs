@@ -1,0 +1,72 @@
+//! The attacker, as a public function: what an outsider can infer from published patterns.
+
+use crate::layout::{Layout, TableShape};
+use crate::lp::{self, LpError};
+use crate::{Exposure, HiddenInterval, PatternError, Published, PublishedTable};
+
+/// Attacks one published table on its own.
+pub fn attack_table(published: &Published) -> Result<Vec<HiddenInterval>, PatternError> {
+    attack(&[PublishedTable::alone(published)])
+}
+
+/// Attacks the tables of a publication together and returns, for every hidden figure, the
+/// smallest and largest value consistent with everything published.
+///
+/// Tables are combined as in [`protect_publication`](crate::protect_publication): margins with
+/// the same key are one unknown, and linked tables share the grand total. The result lists the
+/// hidden figures table by table, each in the order of [`Position::all`](crate::Position::all);
+/// a hidden figure shared by several tables appears once for each, with the same interval.
+/// Whether a figure is hidden as primary or secondary makes no difference: an outsider must not
+/// be able to tell.
+pub fn attack(tables: &[PublishedTable<'_>]) -> Result<Vec<HiddenInterval>, PatternError> {
+    for (table, spec) in tables.iter().enumerate() {
+        spec.published
+            .check_shape()
+            .map_err(|error| PatternError::Shape { table, error })?;
+    }
+    let shapes: Vec<TableShape<'_>> = tables
+        .iter()
+        .map(|spec| TableShape {
+            rows: spec.published.rows(),
+            columns: spec.published.columns(),
+            row_key: spec.row_key,
+            column_key: spec.column_key,
+        })
+        .collect();
+    let layout = Layout::build(&shapes)?;
+    let known = layout.gather(|cell| {
+        tables[cell.table]
+            .published
+            .get(cell.position)
+            .expect("positions come from the checked shape")
+            .value()
+    })?;
+    let intervals = lp::intervals(&layout, &known).map_err(|error| match error {
+        LpError::Inconsistent => PatternError::Inconsistent,
+        LpError::Solver(message) => PatternError::Solver(message),
+    })?;
+    Ok(layout
+        .occurrences()
+        .filter_map(|(cell, var)| {
+            Some(HiddenInterval {
+                cell,
+                interval: intervals[var]?,
+            })
+        })
+        .collect())
+}
+
+/// The hidden figures whose interval breaks the rule for threshold `k`: determined exactly, or
+/// provably below `k`.
+pub fn exposures(intervals: &[HiddenInterval], k: u64) -> Vec<Exposure> {
+    intervals
+        .iter()
+        .filter_map(|hidden| {
+            Some(Exposure {
+                cell: hidden.cell,
+                interval: hidden.interval,
+                kind: hidden.interval.exposure(k)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,228 @@
+//! Primary and complementary suppression, audited by the attacker before anything is returned.
+
+use std::collections::BTreeSet;
+
+use crate::layout::{Layout, TableShape};
+use crate::lp::{self, LpError};
+use crate::{Cell, Counts, Exposure, Published, Refusal, Suppression, TableSpec};
+
+/// Protects one table with threshold `k` (see the crate documentation for the rule).
+pub fn protect(counts: &Counts, k: u64) -> Result<Published, Refusal> {
+    let mut tables = protect_publication(&[TableSpec::alone(counts)], k)?;
+    Ok(tables.remove(0))
+}
+
+/// Protects the tables of one publication together: margins with the same dimension key are the
+/// same figures, hidden everywhere or nowhere, and the attacker combines all tables.
+///
+/// Returns one pattern per table, in the order given.
+///
+/// # How the complements are chosen
+///
+/// 1. Every figure from 1 to `k - 1` is hidden (primary).
+/// 2. The primary figures are taken one at a time, smallest first (it needs the largest
+///    protection; ties in publication order). For each, a linear programme finds the cheapest
+///    change of the whole table that raises the figure to `k` while keeping every sum and every
+///    count non-negative, where touching a published figure costs its value and touching a
+///    hidden one is free. Every published figure that change touches is hidden (secondary). The
+///    change is then indistinguishable from the truth, so the primary figure's upper bound is at
+///    least `k` and each new complement can move too. Later steps reuse what earlier ones hid
+///    for free, so complements are shared between primary figures, and a primary figure that
+///    an earlier change already raises to `k` is skipped.
+/// 3. The attacker audits the whole pattern: the same programmes as [`attack`](crate::attack),
+///    with the same verdict as [`exposures`](crate::exposures), though each optimal point also
+///    vouches for the other figures it shows moving, so most figures need no programme of their
+///    own. Should the audit find an exposed figure (never seen in the tests; rounding of a
+///    fractional relaxation of linked tables could cause it), step 2 is repeated for each
+///    exposed figure (lifting a figure of `k` or more by one); if that hides nothing new, every
+///    non-zero figure of the tables concerned is hidden, which always protects: only zeros are
+///    then published, so any multiple of the true counts is as consistent as the truth. If the
+///    audit still objects, the exposures are returned as [`Refusal::Exposed`].
+///
+/// Each step is one linear programme; there is no search over combinations. The result is
+/// deterministic: the same tables give the same pattern.
+pub fn protect_publication(tables: &[TableSpec<'_>], k: u64) -> Result<Vec<Published>, Refusal> {
+    if k == 0 {
+        return Err(Refusal::ZeroThreshold);
+    }
+    let shapes: Vec<TableShape<'_>> = tables
+        .iter()
+        .map(|spec| TableShape {
+            rows: spec.counts.rows(),
+            columns: spec.counts.columns(),
+            row_key: spec.row_key,
+            column_key: spec.column_key,
+        })
+        .collect();
+    let layout = Layout::build(&shapes)?;
+    let values = layout.gather(|cell| {
+        tables[cell.table]
+            .counts
+            .value(cell.position)
+            .expect("positions come from the table's own shape")
+    })?;
+    let primary: Vec<bool> = values.iter().map(|&value| is_small(value, k)).collect();
+    let hidden = suppress(&layout, &values, k, true)?;
+
+    Ok(layout
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(table, vars)| {
+            let counts = tables[table].counts;
+            let cell = |position| {
+                let var = vars.var(position);
+                if !hidden[var] {
+                    Cell::Value(values[var])
+                } else if primary[var] {
+                    Cell::Suppressed(Suppression::Primary)
+                } else {
+                    Cell::Suppressed(Suppression::Secondary)
+                }
+            };
+            use crate::Position::{ColumnTotal, Interior, RowTotal, Total};
+            Published {
+                cells: (0..counts.rows())
+                    .map(|row| {
+                        (0..counts.columns())
+                            .map(|column| cell(Interior { row, column }))
+                            .collect()
+                    })
+                    .collect(),
+                row_totals: (0..counts.rows()).map(|row| cell(RowTotal(row))).collect(),
+                column_totals: (0..counts.columns())
+                    .map(|column| cell(ColumnTotal(column)))
+                    .collect(),
+                total: cell(Total),
+            }
+        })
+        .collect())
+}
+
+/// Decides which variables to hide (steps 1 to 3 of [`protect_publication`]). `greedy` turns
+/// step 2 on; without it the audit-and-repair loop does all the work, which the tests use to
+/// exercise that loop.
+pub(crate) fn suppress(
+    layout: &Layout,
+    values: &[u64],
+    k: u64,
+    greedy: bool,
+) -> Result<Vec<bool>, Refusal> {
+    let primary: Vec<bool> = values.iter().map(|&value| is_small(value, k)).collect();
+    let mut hidden = primary.clone();
+
+    if greedy {
+        // The largest rise of each figure shown possible by a change found so far: a primary
+        // figure that an earlier change already lifts to k needs no programme of its own.
+        let mut reach = vec![0.0f64; layout.var_count];
+        let mut order: Vec<usize> = (0..layout.var_count).filter(|&v| primary[v]).collect();
+        order.sort_by_key(|&var| (values[var], var));
+        for var in order {
+            let lift = k - values[var];
+            if reach[var] >= lift as f64 - 1e-6 {
+                continue;
+            }
+            let change = hide_complements(layout, values, &mut hidden, var, lift)?;
+            for (reach, change) in reach.iter_mut().zip(change) {
+                *reach = reach.max(change);
+            }
+        }
+    }
+
+    let mut hid_everything = false;
+    loop {
+        let exposed = audit(layout, values, &hidden, k)?;
+        if exposed.is_empty() {
+            break;
+        }
+        let before = hidden.iter().filter(|&&h| h).count();
+        for &var in &exposed {
+            let lift = if values[var] < k { k - values[var] } else { 1 };
+            hide_complements(layout, values, &mut hidden, var, lift)?;
+        }
+        if hidden.iter().filter(|&&h| h).count() > before {
+            continue;
+        }
+        if hid_everything {
+            return Err(Refusal::Exposed(exposures_of(
+                layout, values, &hidden, &exposed, k,
+            )?));
+        }
+        hid_everything = true;
+        let groups: BTreeSet<usize> = exposed.iter().map(|&var| layout.total_of[var]).collect();
+        for var in 0..layout.var_count {
+            if values[var] > 0 && groups.contains(&layout.total_of[var]) {
+                hidden[var] = true;
+            }
+        }
+    }
+    Ok(hidden)
+}
+
+/// The frequency rule: counts from 1 to `k - 1` identify too few people to publish.
+fn is_small(value: u64, k: u64) -> bool {
+    (1..k).contains(&value)
+}
+
+/// Hides what [`lp::complement`] names and returns the change it found.
+fn hide_complements(
+    layout: &Layout,
+    values: &[u64],
+    hidden: &mut [bool],
+    var: usize,
+    lift: u64,
+) -> Result<Vec<f64>, Refusal> {
+    let complement = lp::complement(layout, values, hidden, var, lift).map_err(solver)?;
+    for var in complement.hide {
+        hidden[var] = true;
+    }
+    Ok(complement.change)
+}
+
+/// The hidden variables the attacker exposes, in variable order.
+fn audit(layout: &Layout, values: &[u64], hidden: &[bool], k: u64) -> Result<Vec<usize>, Refusal> {
+    lp::exposed(layout, &known(values, hidden), values, k).map_err(solver)
+}
+
+/// What the attacker sees: the value of each published variable, `None` for hidden ones.
+fn known(values: &[u64], hidden: &[bool]) -> Vec<Option<u64>> {
+    values
+        .iter()
+        .zip(hidden)
+        .map(|(&value, &hidden)| (!hidden).then_some(value))
+        .collect()
+}
+
+/// Every figure behind the exposed variables, for the refusal.
+fn exposures_of(
+    layout: &Layout,
+    values: &[u64],
+    hidden: &[bool],
+    exposed: &[usize],
+    k: u64,
+) -> Result<Vec<Exposure>, Refusal> {
+    let intervals = lp::intervals(layout, &known(values, hidden)).map_err(solver)?;
+    Ok(layout
+        .occurrences()
+        .filter(|(_, var)| exposed.contains(var))
+        .filter_map(|(cell, var)| {
+            let interval = intervals[var]?;
+            Some(Exposure {
+                cell,
+                interval,
+                kind: interval.exposure(k)?,
+            })
+        })
+        .collect())
+}
+
+fn solver(error: LpError) -> Refusal {
+    match error {
+        // The true counts satisfy every programme `protect` builds, so a claim of
+        // infeasibility is the solver failing.
+        LpError::Inconsistent => Refusal::Solver(
+            "a programme satisfied by the true counts was reported infeasible".to_owned(),
+        ),
+        LpError::Solver(message) => Refusal::Solver(message),
+    }
+}

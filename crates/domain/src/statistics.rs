@@ -1,0 +1,412 @@
+//! National statistics (mnir.md §11): the tables the mechanism publishes, the categories of their
+//! dimensions, how a stored value falls into a category, and the reference year counted in the
+//! jurisdiction's local time.
+//!
+//! A victim is counted in the year of the first step that made them a presumed or identified
+//! victim, and once per table: every table splits the same people, so each adds up to the same
+//! total. The database groups and counts the stored values ([`Source`]); the categories are
+//! folded here, so that the rule of which value falls where is written once and tested without a
+//! database.
+
+use crate::reference;
+use crate::vocabulary::codes;
+use chrono::{Duration, NaiveDate};
+
+codes! {
+    /// What a table splits victims by.
+    Dimension {
+        Sex => "sex",
+        AgeGroup => "age_group",
+        AgeBand => "age_band",
+        CitizenshipGroup => "citizenship_group",
+        Exploitation => "exploitation",
+        Status => "status",
+        Region => "region",
+    }
+}
+
+codes! {
+    /// The stored value a dimension is read from; the store writes each as one SQL expression
+    /// whose result is text (an absent value is the empty text). `status` is `identified` when
+    /// a step made the person an identified victim before the end of the reference year, and
+    /// `presumed` otherwise.
+    Source {
+        Sex => "sex",
+        AgeGroup => "age_group",
+        AgeYears => "age_years",
+        Citizenship => "citizenship",
+        Exploitation => "exploitation",
+        Status => "status",
+        County => "county",
+    }
+}
+
+/// The age bands: the first two and the sum of the adult ones are the age classes of Eurostat's
+/// trafficking statistics (`crim_thb`: under 12, 12 to 17, 18 or over); the adult bands are the
+/// detail ANITP's analyses use.
+const AGE_BANDS: &[(&str, u32, u32)] = &[
+    ("under_12", 0, 11),
+    ("12_17", 12, 17),
+    ("18_24", 18, 24),
+    ("25_34", 25, 34),
+    ("35_44", 35, 44),
+    ("45_plus", 45, u32::MAX),
+];
+
+impl Dimension {
+    pub fn source(self) -> Source {
+        match self {
+            Dimension::Sex => Source::Sex,
+            Dimension::AgeGroup => Source::AgeGroup,
+            Dimension::AgeBand => Source::AgeYears,
+            Dimension::CitizenshipGroup => Source::Citizenship,
+            Dimension::Exploitation => Source::Exploitation,
+            Dimension::Status => Source::Status,
+            Dimension::Region => Source::County,
+        }
+    }
+
+    /// The categories, in the order tables show them; each is a code the message catalogue
+    /// names (`stat-category-<dimension>-<code>`).
+    pub fn categories(self) -> Vec<&'static str> {
+        match self {
+            Dimension::Sex => vec!["female", "male", "other_unknown"],
+            Dimension::AgeGroup => vec!["child", "adult", "unknown"],
+            Dimension::AgeBand => AGE_BANDS
+                .iter()
+                .map(|(code, _, _)| *code)
+                .chain(["unknown"])
+                .collect(),
+            Dimension::CitizenshipGroup => vec!["national", "other_eu", "non_eu", "unknown"],
+            Dimension::Exploitation => vec![
+                "sexual",
+                "labour",
+                "begging",
+                "criminality",
+                "other",
+                "unknown",
+            ],
+            Dimension::Status => vec!["presumed", "identified"],
+            Dimension::Region => reference::regions()
+                .iter()
+                .map(|r| r.code.as_str())
+                .chain(["unknown"])
+                .collect(),
+        }
+    }
+
+    /// The category a stored value (as [`Source`] reads it) falls into. `country` is the
+    /// jurisdiction's own country, whose citizens are nationals.
+    pub fn category_of(self, stored: &str, country: &str) -> &'static str {
+        match self {
+            Dimension::Sex => match stored {
+                "female" => "female",
+                "male" => "male",
+                _ => "other_unknown",
+            },
+            Dimension::AgeGroup => match stored {
+                "child" => "child",
+                "adult" => "adult",
+                _ => "unknown",
+            },
+            Dimension::AgeBand => stored
+                .parse::<u32>()
+                .ok()
+                .and_then(|age| {
+                    AGE_BANDS
+                        .iter()
+                        .find(|(_, low, high)| (*low..=*high).contains(&age))
+                })
+                .map_or("unknown", |(code, _, _)| code),
+            Dimension::CitizenshipGroup => {
+                if stored == country {
+                    "national"
+                } else {
+                    match reference::country(stored) {
+                        Some(c) if c.eu_member => "other_eu",
+                        Some(_) => "non_eu",
+                        None => "unknown",
+                    }
+                }
+            }
+            Dimension::Exploitation => match stored {
+                "sexual" => "sexual",
+                "labour" => "labour",
+                "begging" => "begging",
+                "criminality" => "criminality",
+                "other" => "other",
+                _ => "unknown",
+            },
+            Dimension::Status => match stored {
+                "identified" => "identified",
+                _ => "presumed",
+            },
+            Dimension::Region => reference::county(stored)
+                .and_then(|c| {
+                    reference::regions()
+                        .iter()
+                        .find(|r| r.code == c.development_region)
+                })
+                .map_or("unknown", |r| r.code.as_str()),
+        }
+    }
+}
+
+/// A published table: victims of one reference year split by two dimensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableDefinition {
+    /// The name in URLs, the API and the command line.
+    pub name: &'static str,
+    pub rows: Dimension,
+    pub columns: Dimension,
+}
+
+/// Every table of the national statistics, in the order of the publication. Tables that share a
+/// dimension share its totals (the victims by sex are one set of figures in every table split by
+/// sex), which disclosure control keeps consistent; each table shares a dimension with another,
+/// so the publication is one linked whole with one grand total.
+pub const TABLES: &[TableDefinition] = &[
+    TableDefinition {
+        name: "victims-by-sex-age-group",
+        rows: Dimension::Sex,
+        columns: Dimension::AgeGroup,
+    },
+    TableDefinition {
+        name: "victims-by-exploitation-sex",
+        rows: Dimension::Exploitation,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-age-band-sex",
+        rows: Dimension::AgeBand,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-citizenship-sex",
+        rows: Dimension::CitizenshipGroup,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-status-sex",
+        rows: Dimension::Status,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-region-exploitation",
+        rows: Dimension::Region,
+        columns: Dimension::Exploitation,
+    },
+];
+
+pub fn table(name: &str) -> Option<&'static TableDefinition> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+/// The first and the last year a table may be asked for: the mechanism's records begin with
+/// the revised MNIR (2023); a year far outside is a mistyped year, not a question.
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2100;
+
+/// The instants (milliseconds since the epoch) at which `year` begins and ends in local time,
+/// local time being `utc_offset_hours` ahead of UTC: a step taken at 23:30 on 31 December local
+/// time belongs to that year even though it is already 1 January in some other zone.
+pub fn year_bounds_ms(year: i32, utc_offset_hours: i32) -> (i64, i64) {
+    let start_of = |y: i32| {
+        let midnight = NaiveDate::from_ymd_opt(y, 1, 1)
+            .expect("1 January exists in every year")
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists");
+        (midnight - Duration::hours(i64::from(utc_offset_hours)))
+            .and_utc()
+            .timestamp_millis()
+    };
+    (start_of(year), start_of(year + 1))
+}
+
+/// Folds the database's counts of stored values into the table's categories: `counted` holds
+/// (row value, column value, count) as the store grouped them. Every count lands in exactly one
+/// cell, so the cells add up to what was counted.
+pub fn fold(
+    definition: &TableDefinition,
+    counted: &[(String, String, i64)],
+    country: &str,
+) -> Vec<Vec<u64>> {
+    let rows = definition.rows.categories();
+    let columns = definition.columns.categories();
+    let mut cells = vec![vec![0u64; columns.len()]; rows.len()];
+    for (row_value, column_value, n) in counted {
+        let row = definition.rows.category_of(row_value, country);
+        let column = definition.columns.category_of(column_value, country);
+        let (Some(i), Some(j)) = (
+            rows.iter().position(|c| *c == row),
+            columns.iter().position(|c| *c == column),
+        ) else {
+            unreachable!("category_of answers one of categories()")
+        };
+        cells[i][j] += u64::try_from(*n).unwrap_or(0);
+    }
+    cells
+}
+
+/// Text as a spreadsheet will show it rather than run it: a cell that begins with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return is read by spreadsheets as a formula, so such text gets a
+/// leading apostrophe, which they show as text and do not evaluate.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_a_spreadsheet_would_run_is_kept_as_text() {
+        for hostile in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            let safe = spreadsheet_safe(hostile);
+            assert_eq!(safe, format!("'{hostile}"));
+        }
+        for plain in ["Cluj", "Sud-Est", "12", "", "a=b", "'quoted"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
+
+    #[test]
+    fn every_stored_value_falls_into_a_listed_category() {
+        let samples = [
+            "",
+            "female",
+            "male",
+            "other",
+            "unknown",
+            "child",
+            "adult",
+            "0",
+            "11",
+            "12",
+            "17",
+            "18",
+            "24",
+            "25",
+            "44",
+            "45",
+            "99",
+            "-3",
+            "RO",
+            "DE",
+            "MD",
+            "XX",
+            "sexual",
+            "criminality",
+            "identified",
+            "presumed",
+            "RO-CJ",
+            "RO-B",
+            "RO-ZZ",
+        ];
+        for dimension in Dimension::ALL {
+            let categories = dimension.categories();
+            for sample in samples {
+                let category = dimension.category_of(sample, "RO");
+                assert!(
+                    categories.contains(&category),
+                    "{dimension}: `{sample}` fell into `{category}`, not a category"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ages_fall_into_their_bands_at_the_edges() {
+        let band = |age: &str| Dimension::AgeBand.category_of(age, "RO");
+        assert_eq!(band("0"), "under_12");
+        assert_eq!(band("11"), "under_12");
+        assert_eq!(band("12"), "12_17");
+        assert_eq!(band("17"), "12_17");
+        assert_eq!(band("18"), "18_24");
+        assert_eq!(band("44"), "35_44");
+        assert_eq!(band("45"), "45_plus");
+        assert_eq!(band("120"), "45_plus");
+        assert_eq!(band(""), "unknown");
+        assert_eq!(band("-1"), "unknown");
+    }
+
+    #[test]
+    fn citizenship_groups_follow_the_country_and_the_union() {
+        let group = |code: &str| Dimension::CitizenshipGroup.category_of(code, "RO");
+        assert_eq!(group("RO"), "national");
+        assert_eq!(group("BG"), "other_eu");
+        assert_eq!(group("MD"), "non_eu");
+        assert_eq!(group("XX"), "unknown");
+        // Another jurisdiction's nationals are that country's citizens.
+        assert_eq!(
+            Dimension::CitizenshipGroup.category_of("RO", "BG"),
+            "other_eu"
+        );
+    }
+
+    #[test]
+    fn counties_fall_into_their_development_regions() {
+        let region = |county: &str| Dimension::Region.category_of(county, "RO");
+        assert_eq!(region("RO-CJ"), "RO11");
+        assert_eq!(region("RO-B"), "RO32");
+        assert_eq!(region("RO-IF"), "RO32");
+        assert_eq!(region("RO-TM"), "RO42");
+        assert_eq!(region("RO-ZZ"), "unknown");
+        // Every county has a region, and every region a county.
+        for county in reference::counties() {
+            assert_ne!(region(&county.code), "unknown", "{}", county.code);
+        }
+        for r in reference::regions() {
+            assert!(
+                reference::counties()
+                    .iter()
+                    .any(|c| c.development_region == r.code),
+                "{} has no county",
+                r.code
+            );
+        }
+    }
+
+    #[test]
+    fn a_year_begins_at_local_midnight() {
+        let (start, end) = year_bounds_ms(2025, 2);
+        // 31 December 2024, 22:00 UTC is midnight in Bucharest.
+        assert_eq!(start, 1_735_682_400_000);
+        assert_eq!(end, 1_767_218_400_000);
+        let (utc_start, _) = year_bounds_ms(2025, 0);
+        assert_eq!(utc_start - start, 2 * 3600 * 1000);
+    }
+
+    #[test]
+    fn folding_sums_values_of_one_category_into_one_cell() {
+        let definition = table("victims-by-sex-age-group").unwrap();
+        let counted = vec![
+            ("female".to_string(), "child".to_string(), 3),
+            ("female".to_string(), "adult".to_string(), 4),
+            ("other".to_string(), "adult".to_string(), 2),
+            ("unknown".to_string(), "adult".to_string(), 5),
+            ("male".to_string(), "unknown".to_string(), 1),
+        ];
+        let cells = fold(definition, &counted, "RO");
+        assert_eq!(cells, vec![vec![3, 4, 0], vec![0, 0, 1], vec![0, 7, 0]]);
+    }
+
+    #[test]
+    fn table_names_are_unique_and_found() {
+        for t in TABLES {
+            assert_eq!(table(t.name), Some(t));
+            assert_eq!(TABLES.iter().filter(|o| o.name == t.name).count(), 1);
+        }
+        assert_eq!(table("victims-by-nothing"), None);
+    }
+}

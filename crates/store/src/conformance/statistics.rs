@@ -1,0 +1,213 @@
+//! Checks of [`crate::StatisticsStore`], on a dataset whose figures are worked out by hand.
+
+use super::*;
+use mnir_domain::statistics::{Source, year_bounds_ms};
+use std::collections::BTreeSet;
+
+/// Milliseconds since the epoch of a local time in a zone two hours ahead of UTC (Romania's
+/// winter time, the profile's offset).
+fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .unwrap()
+        .and_hms_opt(h, min, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis()
+        - 2 * 3600 * 1000
+}
+
+/// A case notified a month before its first step, whose history goes through `steps` (each a
+/// state and when it was reached) and ends in the last of them.
+fn victim(id: &str, steps: &[(CaseState, i64)]) -> NewCase {
+    let notified = steps[0].1 - 30 * 24 * 3600 * 1000;
+    let mut case = new_case(id, &format!("S-{id}"), &["ANITP-CJ"], notified);
+    for (state, at_ms) in steps {
+        case.history.push(HistoryEntry {
+            from: case.history.last().map(|h| h.to),
+            to: *state,
+            actor_user: None,
+            actor_org: "ANITP-CJ".into(),
+            at_ms: at(*at_ms),
+            reason: "step".into(),
+        });
+    }
+    case.state = steps.last().unwrap().0;
+    case
+}
+
+fn grouped(rows: &[GroupedCount]) -> BTreeSet<(String, String, i64)> {
+    rows.iter().cloned().collect()
+}
+
+fn set(items: &[(&str, &str, i64)]) -> BTreeSet<(String, String, i64)> {
+    items
+        .iter()
+        .map(|(a, b, n)| (a.to_string(), b.to_string(), *n))
+        .collect()
+}
+
+pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb) {
+    use CaseState::*;
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let (start, end) = year_bounds_ms(2025, 2);
+    assert_eq!(start, local(2025, 1, 1, 0, 0));
+
+    // Before the year by half an hour, local time (already 2025 nowhere that matters here).
+    let mut a = victim("a", &[(PresumedVictim, local(2024, 12, 31, 23, 30))]);
+    a.exploitation = Some(Exploitation::Sexual);
+    // At the first instant of the year; identified in June.
+    let mut b = victim(
+        "b",
+        &[
+            (PresumedVictim, start),
+            (IdentifiedVictim, local(2025, 6, 2, 10, 0)),
+            (InAssistance, local(2025, 6, 3, 10, 0)),
+        ],
+    );
+    b.age_years = Some(30);
+    // Identified only after the year ended: presumed in that year's figures.
+    let mut c = victim(
+        "c",
+        &[
+            (PresumedVictim, local(2025, 3, 1, 9, 0)),
+            (IdentifiedVictim, local(2026, 2, 1, 9, 0)),
+        ],
+    );
+    c.age_years = Some(15);
+    c.age_group = AgeGroup::Child;
+    c.citizenship = "DE".into();
+    c.exploitation = Some(Exploitation::Sexual);
+    // Identified at once, age unknown, found in Bucharest.
+    let mut d = victim("d", &[(IdentifiedVictim, local(2025, 5, 5, 12, 0))]);
+    d.sex = Sex::Male;
+    d.age_years = None;
+    d.age_group = AgeGroup::Unknown;
+    d.citizenship = "MD".into();
+    d.exploitation = Some(Exploitation::Begging);
+    d.found_in_county = "RO-B".into();
+    // Found not to be a victim after all, and a duplicate record: in no year.
+    let e = victim(
+        "e",
+        &[
+            (PresumedVictim, local(2025, 4, 1, 9, 0)),
+            (NotAVictim, local(2025, 5, 1, 9, 0)),
+        ],
+    );
+    let f = victim(
+        "f",
+        &[
+            (PresumedVictim, local(2025, 4, 1, 9, 0)),
+            (Duplicate, local(2025, 4, 2, 9, 0)),
+        ],
+    );
+    // Never more than a potential victim.
+    let g = victim("g", &[(PotentialVictim, local(2025, 4, 1, 9, 0))]);
+    // Presumed in 2024, found not a victim, then presumed again in 2025: counted in 2024.
+    let mut h = victim(
+        "h",
+        &[
+            (PresumedVictim, local(2024, 6, 1, 9, 0)),
+            (NotAVictim, local(2024, 7, 1, 9, 0)),
+            (PotentialVictim, local(2025, 1, 10, 9, 0)),
+            (PresumedVictim, local(2025, 2, 10, 9, 0)),
+        ],
+    );
+    h.sex = Sex::Male;
+    // In the last minute of the year, local time; no form of exploitation recorded yet.
+    let mut i = victim("i", &[(PresumedVictim, end - 60_000)]);
+    i.sex = Sex::Other;
+    i.age_years = Some(40);
+    i.exploitation = None;
+    i.found_in_county = "RO-TM".into();
+    let cases = vec![a, b, c, d, e, f, g, h, i];
+    s.insert_generated_cases(&s.seal_cases(cases), &[], &AuditActor::cli(at(2000)))
+        .await
+        .unwrap();
+
+    let query = |year: i32, rows: Source, columns: Source, counties: Option<&[&str]>| {
+        let (from, to) = year_bounds_ms(year, 2);
+        VictimCountQuery {
+            from: at(from),
+            to: at(to),
+            counties: counties.map(|c| c.iter().map(|x| x.to_string()).collect()),
+            rows,
+            columns,
+        }
+    };
+    let queries = [
+        query(2025, Source::Sex, Source::AgeGroup, None),
+        query(2025, Source::Status, Source::County, None),
+        query(2025, Source::AgeYears, Source::Exploitation, None),
+        query(2024, Source::Sex, Source::Citizenship, None),
+        query(2025, Source::Sex, Source::Status, Some(&["RO-CJ", "RO-TM"])),
+        query(2025, Source::Sex, Source::Status, Some(&[])),
+        query(2023, Source::Sex, Source::AgeGroup, None),
+    ];
+    let by = AuditActor::cli(at(3000));
+    let answers = s
+        .count_victims(&queries, &by, "table=test year=2025")
+        .await
+        .unwrap();
+    assert_eq!(answers.len(), queries.len());
+    assert_eq!(
+        grouped(&answers[0]),
+        set(&[
+            ("female", "adult", 1),
+            ("female", "child", 1),
+            ("male", "unknown", 1),
+            ("other", "adult", 1),
+        ])
+    );
+    assert_eq!(
+        grouped(&answers[1]),
+        set(&[
+            ("identified", "RO-CJ", 1),
+            ("presumed", "RO-CJ", 1),
+            ("identified", "RO-B", 1),
+            ("presumed", "RO-TM", 1),
+        ])
+    );
+    assert_eq!(
+        grouped(&answers[2]),
+        set(&[
+            ("30", "labour", 1),
+            ("15", "sexual", 1),
+            ("", "begging", 1),
+            ("40", "", 1),
+        ])
+    );
+    assert_eq!(
+        grouped(&answers[3]),
+        set(&[("female", "RO", 1), ("male", "RO", 1)])
+    );
+    assert_eq!(
+        grouped(&answers[4]),
+        set(&[
+            ("female", "identified", 1),
+            ("female", "presumed", 1),
+            ("other", "presumed", 1),
+        ])
+    );
+    assert!(answers[5].is_empty());
+    assert!(answers[6].is_empty());
+
+    // Two victims of one kind are one row with their number.
+    let mut j = victim("j", &[(PresumedVictim, local(2025, 8, 1, 9, 0))]);
+    j.sex = Sex::Male;
+    j.age_years = None;
+    j.age_group = AgeGroup::Unknown;
+    s.insert_generated_cases(&s.seal_cases(vec![j]), &[], &AuditActor::cli(at(4000)))
+        .await
+        .unwrap();
+    let again = s
+        .count_victims(&queries[..1], &by, "table=test year=2025")
+        .await
+        .unwrap();
+    assert!(grouped(&again[0]).contains(&("male".into(), "unknown".into(), 2)));
+
+    // Each look is in the audit log, with what was asked.
+    let latest = s.recent_audit(1).await.unwrap();
+    assert_eq!(latest[0].action, "statistics.read");
+    assert!(latest[0].detail.ends_with("table=test year=2025"));
+}

@@ -1,0 +1,67 @@
+//! The SQL of [`crate::StatisticsStore`].
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sql_statistics_store {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            /// The SQL expression, over the victim `v` and its case `c`, that reads a source as
+            /// text; an absent value reads as the empty text.
+            fn statistics_expression(source: mnir_domain::statistics::Source) -> &'static str {
+                use mnir_domain::statistics::Source;
+                match source {
+                    Source::Sex => "c.sex",
+                    Source::AgeGroup => "c.age_group",
+                    Source::AgeYears => "COALESCE(CAST(c.age_years AS TEXT), '')",
+                    Source::Citizenship => "c.citizenship",
+                    Source::Exploitation => "COALESCE(c.exploitation, '')",
+                    Source::Status => "CASE WHEN v.identified = 1 THEN 'identified' ELSE 'presumed' END",
+                    Source::County => "c.found_in_county",
+                }
+            }
+        }
+
+        #[async_trait]
+        impl StatisticsStore for $store {
+            async fn count_victims(&self, queries: &[VictimCountQuery], by: &AuditActor, detail: &str) -> StoreResult<Vec<Vec<GroupedCount>>> {
+                let mut answers = Vec::with_capacity(queries.len());
+                {
+                    let mut tx = self.begin_read().await.map_err(db_err)?;
+                    for query in queries {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
+                            "SELECT {}, {}, COUNT(*) FROM (SELECT e.case_id AS case_id, MAX(CASE WHEN e.to_state = 'identified_victim' AND e.at_ms < ",
+                            Self::statistics_expression(query.rows),
+                            Self::statistics_expression(query.columns),
+                        ));
+                        // The first step into the mechanism's victims is what places a person in
+                        // a year; `case_events_victim` holds exactly these steps.
+                        q.push_bind(query.to);
+                        q.push(" THEN 1 ELSE 0 END) AS identified FROM case_events e WHERE e.to_state IN ('presumed_victim', 'identified_victim') GROUP BY e.case_id HAVING MIN(e.at_ms) >= ");
+                        q.push_bind(query.from);
+                        q.push(" AND MIN(e.at_ms) < ");
+                        q.push_bind(query.to);
+                        q.push(") v JOIN cases c ON c.id = v.case_id WHERE c.state NOT IN ('not_a_victim', 'duplicate')");
+                        if let Some(counties) = &query.counties {
+                            if counties.is_empty() {
+                                answers.push(Vec::new());
+                                continue;
+                            }
+                            q.push(" AND c.found_in_county IN (");
+                            let mut list = q.separated(", ");
+                            for county in counties {
+                                list.push_bind(county.clone());
+                            }
+                            q.push(")");
+                        }
+                        q.push(" GROUP BY 1, 2");
+                        let rows: Vec<GroupedCount> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+                        answers.push(rows);
+                    }
+                    tx.commit().await.map_err(db_err)?;
+                }
+                self.append_read_audit(by, "statistics.read", "statistics", detail).await?;
+                Ok(answers)
+            }
+        }
+    };
+}

@@ -1,0 +1,112 @@
+//! The API of the national statistics (mnir.md §11), with the same rules as their pages.
+
+use crate::kit::api::{ApiResult, Caller, answer, caller, who};
+use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::query::{ApiPath, ApiQuery};
+use crate::kit::refusal::Shown;
+use crate::kit::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use mnir_app::statistics::{StatisticsTable, TableRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tables))
+        .routes(routes!(read_table))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TableEntryJson {
+    /// The name to ask for, e.g. `victims-by-sex-age-group`.
+    name: String,
+    /// What the rows split by: `sex`, `age_group`, `age_band`, `citizenship_group`,
+    /// `exploitation`, `status` or `region`.
+    row_dimension: String,
+    column_dimension: String,
+    /// The rows' category codes, in order.
+    rows: Vec<String>,
+    columns: Vec<String>,
+}
+
+/// The tables of the national statistics, in the order of the publication.
+#[utoipa::path(get, path = "/api/v1/statistics/tables", responses(
+    (status = 200, body = [TableEntryJson]), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope)
+))]
+async fn list_tables(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<TableEntryJson>>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let who = who(&state, &user);
+    let tables = mnir_app::statistics::tables(&who).map_err(|e| e.api(&tr))?;
+    Ok(Json(
+        tables
+            .iter()
+            .map(|t| TableEntryJson {
+                name: t.name.into(),
+                row_dimension: t.rows.as_str().into(),
+                column_dimension: t.columns.as_str().into(),
+                rows: t.rows.categories().into_iter().map(String::from).collect(),
+                columns: t
+                    .columns
+                    .categories()
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TableParams {
+    /// The reference year, in the jurisdiction's time; by default the last complete year.
+    #[param(minimum = 2000, maximum = 2100)]
+    year: Option<i32>,
+    /// A development region's NUTS 2 code (`RO11`…`RO42`); the whole country when absent.
+    #[param(pattern = "^RO[1-4][1-2]$")]
+    region: Option<String>,
+    /// `true` (the default) for the view after disclosure control, `false` for exact counts
+    /// (ANITP's coordinators only).
+    published: Option<bool>,
+}
+
+/// One table of victims of a reference year: a victim is counted in the year of the first step
+/// that made them a presumed or identified victim. In the published view a figure from 1 to
+/// k − 1 is hidden (`primary`), with the further figures that would let it be worked out
+/// (`secondary`); the pattern is checked by solving the table's equations before it is sent.
+#[utoipa::path(get, path = "/api/v1/statistics/tables/{name}",
+    params(("name" = String, Path, description = "The table's name"), TableParams),
+    responses(
+    (status = 200, body = StatisticsTable), (status = 400, body = ApiErrorEnvelope),
+    (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
+    (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn read_table(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(params): ApiQuery<TableParams>,
+) -> ApiResult<Json<StatisticsTable>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let who = who(&state, &user);
+    let request = TableRequest {
+        year: params
+            .year
+            .unwrap_or_else(|| mnir_app::statistics::default_year(&state.app)),
+        region: params.region.filter(|r| !r.is_empty()),
+        published: params.published.unwrap_or(true),
+    };
+    let table = answer!(
+        tr,
+        mnir_app::statistics::table(&state.app, &who, &name, &request)
+    );
+    Ok(Json(table))
+}

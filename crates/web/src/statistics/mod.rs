@@ -1,0 +1,376 @@
+//! The national statistics pages (mnir.md §11): every table of a reference year, for the whole
+//! country or one development region, each drawn as a chart beside its data table, in the
+//! internal view (exact counts, ANITP's coordinators) or the published one (after disclosure
+//! control), and each downloadable as CSV.
+
+pub mod api;
+mod chart;
+
+use crate::kit::auth::Viewer;
+use crate::kit::error::PageError;
+use crate::kit::form::{Opt, render, signed_in, who};
+use crate::kit::i18n::{Lang, Tr};
+use crate::kit::query::{PagePath, PageQuery};
+use crate::kit::refusal::Shown;
+use crate::kit::routes::PageRoutes;
+use crate::kit::state::AppState;
+use crate::kit::views::{PageCtx, encode_component};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mnir_app::statistics::{Label, StatCell, StatisticsTable, TableRequest};
+use mnir_domain::reference;
+use serde::Deserialize;
+
+type PageResult = Result<Response, crate::kit::form::Reply>;
+
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/statistics", publication_page)
+        .get("/statistics/{name}", table_page)
+        .get("/statistics/{name}/csv", table_csv)
+}
+
+/// What the filters of a statistics page send.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct StatisticsParams {
+    year: Option<i32>,
+    /// A development region's code; empty for the whole country.
+    region: Option<String>,
+    /// `internal` or `published`; by default the most exact view the user may see.
+    view: Option<String>,
+}
+
+/// The words of a table in the reader's language: its dimensions, categories, totals, and what
+/// stands in a hidden figure's place.
+pub(crate) fn label(tr: &Tr, label: Label<'_>) -> String {
+    match label {
+        Label::Dimension(d) => tr.term("stat-dimension", d),
+        Label::Category {
+            dimension: "region",
+            code,
+        } => match reference::region(code) {
+            Some(r) if tr.lang == Lang::Ro => r.name_ro.clone(),
+            Some(r) => r.name_en.clone(),
+            None => tr.t("stat-category-region-unknown"),
+        },
+        Label::Category { dimension, code } => tr.t(&format!("stat-category-{dimension}-{code}")),
+        Label::Total => tr.t("stat-total"),
+        Label::Suppressed => tr.t("stat-hidden-mark"),
+    }
+}
+
+fn region_name(tr: &Tr, region: Option<&str>) -> String {
+    match region {
+        None => tr.t("stat-region-all"),
+        Some(code) => label(
+            tr,
+            Label::Category {
+                dimension: "region",
+                code,
+            },
+        ),
+    }
+}
+
+/// The request the filters make, or the page that says what is wrong with them.
+fn request_of(
+    state: &AppState,
+    user: &mnir_store::User,
+    params: &StatisticsParams,
+    ctx: &PageCtx,
+) -> Result<TableRequest, PageError> {
+    let published = match params.view.as_deref() {
+        None | Some("") => !mnir_app::statistics::may_view_internal(user),
+        Some("internal") => false,
+        Some("published") => true,
+        Some(_) => return Err(PageError::bad_request(ctx, ctx.t("stat-view-unknown"))),
+    };
+    Ok(TableRequest {
+        year: params
+            .year
+            .unwrap_or_else(|| mnir_app::statistics::default_year(&state.app)),
+        region: params.region.clone().filter(|r| !r.is_empty()),
+        published,
+    })
+}
+
+fn query_of(request: &TableRequest) -> String {
+    format!(
+        "year={}&region={}&view={}",
+        request.year,
+        encode_component(request.region.as_deref().unwrap_or("")),
+        if request.published {
+            "published"
+        } else {
+            "internal"
+        }
+    )
+}
+
+struct CellView {
+    text: String,
+    /// Why the figure is hidden, for a hidden one.
+    hidden: Option<String>,
+}
+
+struct RowView {
+    label: String,
+    cells: Vec<CellView>,
+    total: CellView,
+}
+
+struct TableView {
+    name: String,
+    title: String,
+    caption: String,
+    row_heading: String,
+    columns: Vec<String>,
+    rows: Vec<RowView>,
+    totals: Vec<CellView>,
+    total: CellView,
+    chart: chart::Chart,
+    chart_desc: String,
+    csv_href: String,
+    alone_href: String,
+}
+
+fn table_view(tr: &Tr, t: &StatisticsTable, query: &str) -> TableView {
+    let cell = |c: &StatCell| match c {
+        StatCell::Value(n) => CellView {
+            text: tr.number(*n as i64),
+            hidden: None,
+        },
+        // One mark and one explanation for every hidden figure: telling which were hidden for
+        // being small would tell the reader they are below k.
+        StatCell::Suppressed(_) => CellView {
+            text: tr.t("stat-hidden-mark"),
+            hidden: Some(tr.t_with("stat-hidden", &[("k", (t.k as i64).into())])),
+        },
+    };
+    let category = |dimension: &str, code: &str| label(tr, Label::Category { dimension, code });
+    let columns: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| category(&t.column_dimension, c))
+        .collect();
+    let rows: Vec<RowView> = t
+        .rows
+        .iter()
+        .zip(&t.cells)
+        .zip(&t.row_totals)
+        .map(|((code, cells), total)| RowView {
+            label: category(&t.row_dimension, code),
+            cells: cells.iter().map(cell).collect(),
+            total: cell(total),
+        })
+        .collect();
+    let groups: Vec<(String, Vec<Option<u64>>)> = rows
+        .iter()
+        .zip(&t.cells)
+        .map(|(row, cells)| (row.label.clone(), cells.iter().map(|c| c.value()).collect()))
+        .collect();
+    let title = tr.term("stat-table", &t.table);
+    let view = tr.t(if t.published {
+        "stat-view-published"
+    } else {
+        "stat-view-internal"
+    });
+    TableView {
+        caption: tr.t_with(
+            "stat-caption",
+            &[
+                ("title", title.clone().into()),
+                ("year", t.year.to_string().into()),
+                ("region", region_name(tr, t.region.as_deref()).into()),
+                ("view", view.into()),
+            ],
+        ),
+        chart: chart::grouped_bars(&columns, &groups, &tr.t("stat-hidden-mark"), &|n| {
+            tr.number(n as i64)
+        }),
+        chart_desc: tr.t_with(
+            "stat-chart-desc",
+            &[
+                ("rows", label(tr, Label::Dimension(&t.row_dimension)).into()),
+                (
+                    "columns",
+                    label(tr, Label::Dimension(&t.column_dimension)).into(),
+                ),
+            ],
+        ),
+        row_heading: label(tr, Label::Dimension(&t.row_dimension)),
+        totals: t.column_totals.iter().map(cell).collect(),
+        total: cell(&t.total),
+        csv_href: format!("/statistics/{}/csv?{query}", t.table),
+        alone_href: format!("/statistics/{}?{query}", t.table),
+        name: t.table.clone(),
+        title,
+        columns,
+        rows,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "statistics.html")]
+struct StatisticsView {
+    ctx: PageCtx,
+    heading: String,
+    note: String,
+    year_options: Vec<Opt>,
+    region_options: Vec<Opt>,
+    /// Empty when the user may see only the published view.
+    view_options: Vec<Opt>,
+    /// Where the filters send: the publication or the one table.
+    action: String,
+    tables: Vec<TableView>,
+    /// The whole publication, from a page of one table.
+    all_href: Option<String>,
+}
+
+async fn show(
+    state: &AppState,
+    viewer: &Viewer,
+    name: Option<&str>,
+    params: &StatisticsParams,
+) -> PageResult {
+    let user = signed_in(viewer)?;
+    let ctx = PageCtx::new(&state.keys, viewer, "statistics");
+    let tr = ctx.tr;
+    let request = request_of(state, user, params, &ctx)?;
+    let who = who(state, user);
+    let tables = match name {
+        Some(name) => vec![
+            mnir_app::statistics::table(&state.app, &who, name, &request)
+                .await
+                .map_err(|e| e.page(&ctx, "stat-title"))?,
+        ],
+        None => mnir_app::statistics::publication(&state.app, &who, &request)
+            .await
+            .map_err(|e| e.page(&ctx, "stat-title"))?,
+    };
+    let query = query_of(&request);
+    let latest = mnir_app::statistics::default_year(&state.app) + 1;
+    let year_options = (latest - 9..=latest)
+        .rev()
+        .map(|y| Opt {
+            value: y.to_string(),
+            label: y.to_string(),
+            selected: y == request.year,
+        })
+        .collect();
+    let mut region_options = vec![Opt {
+        value: String::new(),
+        label: tr.t("stat-region-all"),
+        selected: request.region.is_none(),
+    }];
+    region_options.extend(reference::regions().iter().map(|r| Opt {
+        value: r.code.clone(),
+        label: region_name(&tr, Some(&r.code)),
+        selected: request.region.as_deref() == Some(r.code.as_str()),
+    }));
+    let view_options = if mnir_app::statistics::may_view_internal(user) {
+        ["internal", "published"]
+            .into_iter()
+            .map(|v| Opt {
+                value: v.into(),
+                label: tr.t(&format!("stat-view-{v}")),
+                selected: (v == "published") == request.published,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let note = if request.published {
+        tr.t_with(
+            "stat-note-published",
+            &[(
+                "k",
+                (state.app.jurisdiction().disclosure_threshold as i64).into(),
+            )],
+        )
+    } else {
+        tr.t("stat-note-internal")
+    };
+    let view = StatisticsView {
+        heading: match name {
+            Some(n) => tr.term("stat-table", n),
+            None => tr.t("stat-title"),
+        },
+        note,
+        year_options,
+        region_options,
+        view_options,
+        action: match name {
+            Some(n) => format!("/statistics/{n}"),
+            None => "/statistics".into(),
+        },
+        tables: tables.iter().map(|t| table_view(&tr, t, &query)).collect(),
+        all_href: name.map(|_| format!("/statistics?{query}")),
+        ctx: ctx.clone(),
+    };
+    render(viewer, StatusCode::OK, &view, &ctx)
+}
+
+async fn publication_page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PageQuery(params): PageQuery<StatisticsParams>,
+) -> PageResult {
+    show(&state, &viewer, None, &params).await
+}
+
+async fn table_page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PagePath(name): PagePath<String>,
+    PageQuery(params): PageQuery<StatisticsParams>,
+) -> PageResult {
+    show(&state, &viewer, Some(&name), &params).await
+}
+
+/// One table as a CSV file, worded in the reader's language; a published view's hidden figures
+/// are marked, never written.
+async fn table_csv(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PagePath(name): PagePath<String>,
+    PageQuery(params): PageQuery<StatisticsParams>,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "statistics");
+    let tr = ctx.tr;
+    let request = request_of(&state, user, &params, &ctx)?;
+    let table = mnir_app::statistics::table(&state.app, &who(&state, user), &name, &request)
+        .await
+        .map_err(|e| e.page(&ctx, "stat-title"))?;
+    let csv = mnir_app::statistics::to_csv(&table, &|l| label(&tr, l));
+    let file = format!(
+        "{}-{}-{}{}.csv",
+        table.table,
+        table.year,
+        if table.published {
+            "published"
+        } else {
+            "internal"
+        },
+        table
+            .region
+            .as_deref()
+            .map(|r| format!("-{r}"))
+            .unwrap_or_default()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
