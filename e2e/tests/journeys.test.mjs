@@ -425,6 +425,61 @@ test('the coordinator and the administrator see their pages', async () => {
   await signOut(page);
 });
 
+test('the coordinator reads the statistics exact and for publication, by keyboard, in both languages and on a phone', async () => {
+  await signIn(page, 'e2e.coordinator');
+  await page.goto(`${BASE}/statistics`);
+  await checkLanguage(page, 'ro');
+  await checkAccessibility(page, '/statistics (ro, internal)');
+  assert.equal(await page.locator('h1').innerText(), 'Statistica națională');
+  const tables = await page.locator('section.stat-table').count();
+  assert.equal(tables, 6, 'every table of the publication');
+  // Each chart is an image named by its title, with the same figures in a captioned table.
+  assert.equal(await page.locator('svg.stat-chart[role=img] > title').count(), tables);
+  assert.equal(await page.locator('table.stat-data > caption').count(), tables);
+  // The page opens on the last complete year, in the jurisdiction's time.
+  const year = await page.locator('select#f-year').inputValue();
+  assert.match(year, /^20[0-9]{2}$/);
+
+  // The published view chosen with the keyboard alone.
+  // A group of radio buttons is one stop of the Tab key; the arrows choose within it.
+  await tabTo(page, 'input[name=view]:checked');
+  await page.keyboard.press('ArrowDown');
+  assert.ok(await page.locator('input[name=view][value=published]').isChecked());
+  await tabTo(page, 'form.filters button[type=submit]');
+  await Promise.all([page.waitForURL(/view=published/), page.keyboard.press('Enter')]);
+  await checkAccessibility(page, '/statistics (ro, published)');
+  const figures = await page.locator('table.stat-data td').allInnerTexts();
+  assert.ok(figures.length > 0);
+  for (const text of figures) {
+    const n = Number(text.replaceAll('.', ''));
+    assert.ok(text === 'c' || n === 0 || n >= 11, `a published figure of ${text}`);
+  }
+  const csvHref = await page.locator('section#t-victims-by-sex-age-group a[download]').getAttribute('href');
+  const csv = await page.request.get(`${BASE}${csvHref}`);
+  assert.equal(csv.status(), 200);
+  assert.match(csv.headers()['content-type'], /^text\/csv/);
+  assert.match((await csv.text()).split('\n')[0], /^Sex,Copil,Adult,Vârstă necunoscută,Total/);
+
+  await page.goto(`${BASE}/lang/en?next=${encodeURIComponent(`/statistics?year=${year}&view=internal`)}`);
+  await checkLanguage(page, 'en');
+  await checkAccessibility(page, '/statistics (en, internal)');
+  assert.match(await page.locator('main').innerText(), /Victims by sex and age group/);
+  await page.goto(`${BASE}/statistics/victims-by-region-exploitation?year=${year}&view=internal`);
+  await checkAccessibility(page, '/statistics/{name} (en)');
+  assert.match(await page.locator('main').innerText(), /North-West/);
+  await page.goto(`${BASE}/lang/ro?next=/dashboard`);
+
+  const phone = await context.browser().newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'ro-RO' });
+  const p = await phone.newPage();
+  await signIn(p, 'e2e.coordinator');
+  await p.goto(`${BASE}/statistics`);
+  await checkPhoneLayout(p, 'statistics');
+  await checkAccessibility(p, 'statistics (phone)');
+  await screenshot(p, 'statistics-phone');
+  await phone.close();
+  await signOut(page);
+});
+
 test('every page of a case worker also reads in English', async () => {
   await signIn(page, 'e2e.officer');
   await page.goto(`${BASE}/lang/en?next=/dashboard`);

@@ -19,10 +19,14 @@ pub enum Suppressed {
     /// Its count is k or more, hidden so that a primary figure cannot be worked out from the
     /// others.
     Secondary,
+    /// Hidden, for a reader who may not see exact counts: telling them which figures were
+    /// hidden for being small would tell them those figures are below k.
+    Hidden,
 }
 
-/// One figure: `{"value": N}`, or `{"suppressed": "primary" | "secondary"}` in a published
-/// table.
+/// One figure: `{"value": N}`, or in a published table `{"suppressed": "primary" |
+/// "secondary"}` for a reader who may see exact counts and `{"suppressed": "hidden"}` for any
+/// other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StatCell {
@@ -133,7 +137,8 @@ pub async fn table(
         None,
     )?;
     let definition = statistics::table(name).ok_or(AppError::NotFound)?;
-    let mut tables = compute(app, &who.by, &[*definition], request).await?;
+    let reasons = may_view_internal(who.user);
+    let mut tables = compute(app, &who.by, &[*definition], request, reasons).await?;
     Ok(tables.remove(0))
 }
 
@@ -150,7 +155,14 @@ pub async fn publication(
         },
         None,
     )?;
-    compute(app, &who.by, statistics::TABLES, request).await
+    compute(
+        app,
+        &who.by,
+        statistics::TABLES,
+        request,
+        may_view_internal(who.user),
+    )
+    .await
 }
 
 /// The tables asked for, by the server's operator on the command line (audited as `cli`): the
@@ -170,11 +182,38 @@ pub async fn operator_tables(
             }])
         })?);
     }
-    compute(app, &AuditActor::cli(app.now()), &definitions, request).await
+    compute(
+        app,
+        &AuditActor::cli(app.now()),
+        &definitions,
+        request,
+        true,
+    )
+    .await
 }
 
-fn check(request: &TableRequest) -> AppResult<Option<Vec<String>>> {
+fn check(app: &App, request: &TableRequest) -> AppResult<Option<Vec<String>>> {
     let mut issues = Vec::new();
+    if request.published {
+        // Figures of a year still running change with every victim registered: two looks a
+        // day apart would tell who came in between.
+        if request.year > default_year(app) {
+            issues.push(crate::FieldIssue {
+                field: "year".into(),
+                message: Message::new("statistics-published-complete-years")
+                    .with("last", Arg::Number(default_year(app).into())),
+            });
+        }
+        // A region's published tables would be protected apart from the national ones whose
+        // figures they add up to, and the two patterns together could give a hidden figure
+        // away; the regions are published in the table by region.
+        if request.region.is_some() {
+            issues.push(crate::FieldIssue {
+                field: "region".into(),
+                message: Message::new("statistics-published-national-only"),
+            });
+        }
+    }
     if !(statistics::FIRST_YEAR..=statistics::LAST_YEAR).contains(&request.year) {
         issues.push(crate::FieldIssue {
             field: "year".into(),
@@ -218,13 +257,14 @@ async fn compute(
     by: &AuditActor,
     asked: &[TableDefinition],
     request: &TableRequest,
+    reasons: bool,
 ) -> AppResult<Vec<StatisticsTable>> {
-    let counties = check(request)?;
+    let counties = check(app, request)?;
     let jurisdiction = app.jurisdiction();
     let (from, to) = statistics::year_bounds_ms(request.year, jurisdiction.utc_offset_hours);
     let instant = |ms: i64| {
         Timestamp::from_millis(ms)
-            .ok_or_else(|| AppError::invalid("year", "statistics-year-out-of-range"))
+            .ok_or_else(|| AppError::Internal(format!("statistics: {ms} is off the calendar")))
     };
     let (from, to) = (instant(from)?, instant(to)?);
     // The published view needs every table the asked ones are published with.
@@ -243,7 +283,7 @@ async fn compute(
             columns: t.columns.source(),
         })
         .collect();
-    let names: Vec<&str> = asked.iter().map(|t| t.name).collect();
+    let names: Vec<&str> = counted.iter().map(|t| t.name).collect();
     let detail = format!(
         "tables={} year={} region={} view={}",
         names.join(","),
@@ -265,52 +305,9 @@ async fn compute(
     }
     let k = jurisdiction.disclosure_threshold;
     let figures: Vec<Figures> = if request.published {
-        let specs: Vec<TableSpec<'_>> = counted
-            .iter()
-            .zip(&all_counts)
-            .map(|(definition, counts)| TableSpec {
-                counts,
-                row_key: Some(definition.rows.as_str()),
-                column_key: Some(definition.columns.as_str()),
-            })
-            .collect();
-        let protected = mnir_disclosure::protect_publication(&specs, k).map_err(|refusal| {
-            // The attacker found a pattern it could break: nothing is published, and the
-            // operator learns which figure from the log.
-            tracing::error!(%refusal, "statistics: a published pattern failed its check");
-            AppError::Forbidden(Message::new("statistics-not-publishable"))
-        })?;
-        protected
-            .into_iter()
-            .map(|p| Figures {
-                cells: p
-                    .cells
-                    .into_iter()
-                    .map(|row| row.into_iter().map(StatCell::from).collect())
-                    .collect(),
-                row_totals: p.row_totals.into_iter().map(StatCell::from).collect(),
-                column_totals: p.column_totals.into_iter().map(StatCell::from).collect(),
-                total: p.total.into(),
-            })
-            .collect()
+        protect(statistics::TABLES, all_counts, k, reasons).await?
     } else {
-        all_counts
-            .iter()
-            .map(|c| Figures {
-                cells: c
-                    .cells()
-                    .iter()
-                    .map(|row| row.iter().map(|n| StatCell::Value(*n)).collect())
-                    .collect(),
-                row_totals: c.row_totals().iter().map(|n| StatCell::Value(*n)).collect(),
-                column_totals: c
-                    .column_totals()
-                    .iter()
-                    .map(|n| StatCell::Value(*n))
-                    .collect(),
-                total: StatCell::Value(c.total()),
-            })
-            .collect()
+        all_counts.iter().map(Figures::exact).collect()
     };
     let mut out = Vec::with_capacity(asked.len());
     for definition in asked {
@@ -338,12 +335,165 @@ async fn compute(
     Ok(out)
 }
 
+/// Protects the whole publication at once: tables sharing a dimension share its totals, and
+/// tables whose dimensions refine one another (age bands and age groups) are tied by the sums a
+/// reader can check, so a figure hidden in one cannot be worked out from another. The linear
+/// programmes run on a thread for blocking work, not on the server's request threads.
+async fn protect(
+    tables: &'static [TableDefinition],
+    counts: Vec<Counts>,
+    k: u64,
+    reasons: bool,
+) -> AppResult<Vec<Figures>> {
+    let relations = relations(tables);
+    let protected = tokio::task::spawn_blocking(move || {
+        let specs: Vec<TableSpec<'_>> = tables
+            .iter()
+            .zip(&counts)
+            .map(|(definition, counts)| TableSpec {
+                counts,
+                row_key: Some(definition.rows.as_str()),
+                column_key: Some(definition.columns.as_str()),
+            })
+            .collect();
+        mnir_disclosure::protect_publication_related(&specs, &relations, k)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("statistics: protecting the tables failed: {e}")))?;
+    let protected = protected.map_err(|refusal| {
+        // Only the kind of refusal is logged: its details name hidden figures' values.
+        AppError::Internal(format!(
+            "statistics: the published pattern failed its check ({})",
+            refusal_kind(&refusal)
+        ))
+    })?;
+    let cell = |c: mnir_disclosure::Cell| {
+        let c = StatCell::from(c);
+        match c {
+            StatCell::Suppressed(_) if !reasons => StatCell::Suppressed(Suppressed::Hidden),
+            other => other,
+        }
+    };
+    Ok(protected
+        .into_iter()
+        .map(|p| Figures {
+            cells: p
+                .cells
+                .into_iter()
+                .map(|row| row.into_iter().map(cell).collect())
+                .collect(),
+            row_totals: p.row_totals.into_iter().map(cell).collect(),
+            column_totals: p.column_totals.into_iter().map(cell).collect(),
+            total: cell(p.total),
+        })
+        .collect())
+}
+
+fn refusal_kind(refusal: &mnir_disclosure::Refusal) -> String {
+    match refusal {
+        mnir_disclosure::Refusal::Exposed(exposures) => {
+            format!("{} hidden figures exposed", exposures.len())
+        }
+        other => format!("{:?}", std::mem::discriminant(other)),
+    }
+}
+
+/// The sums a reader of two tables can check beyond their shared totals: where both tables
+/// split by one dimension and the other dimension of one refines the other's (age bands within
+/// age groups), each coarse figure equals the sum of its fine ones, category by category of the
+/// shared dimension.
+fn relations(tables: &[TableDefinition]) -> Vec<mnir_disclosure::Relation> {
+    use mnir_disclosure::{CellRef, Position, Relation};
+    // A table's dimensions with, for each, whether it runs along the rows.
+    let axes = |t: &TableDefinition| [(t.rows, true), (t.columns, false)];
+    let at = |table: usize, by_row: bool, own: usize, shared: usize| CellRef {
+        table,
+        position: if by_row {
+            Position::Interior {
+                row: own,
+                column: shared,
+            }
+        } else {
+            Position::Interior {
+                row: shared,
+                column: own,
+            }
+        },
+    };
+    let mut out = Vec::new();
+    for (coarse_index, coarse_table) in tables.iter().enumerate() {
+        for (fine_index, fine_table) in tables.iter().enumerate() {
+            for (coarse_dim, coarse_rows) in axes(coarse_table) {
+                for (fine_dim, fine_rows) in axes(fine_table) {
+                    let Some(split) = statistics::refinement(fine_dim, coarse_dim) else {
+                        continue;
+                    };
+                    // The other dimension of each table must be the same one.
+                    let coarse_other = if coarse_rows {
+                        coarse_table.columns
+                    } else {
+                        coarse_table.rows
+                    };
+                    let fine_other = if fine_rows {
+                        fine_table.columns
+                    } else {
+                        fine_table.rows
+                    };
+                    if coarse_other != fine_other {
+                        continue;
+                    }
+                    let coarse_codes = coarse_dim.categories();
+                    let fine_codes = fine_dim.categories();
+                    for shared in 0..coarse_other.categories().len() {
+                        for (group, parts) in &split {
+                            let g = coarse_codes
+                                .iter()
+                                .position(|c| c == group)
+                                .expect("a refinement names its coarse categories");
+                            out.push(Relation {
+                                left: vec![at(coarse_index, coarse_rows, g, shared)],
+                                right: parts
+                                    .iter()
+                                    .map(|part| {
+                                        let f = fine_codes
+                                            .iter()
+                                            .position(|c| c == part)
+                                            .expect("a refinement names its fine categories");
+                                        at(fine_index, fine_rows, f, shared)
+                                    })
+                                    .collect(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[derive(Clone)]
 struct Figures {
     cells: Vec<Vec<StatCell>>,
     row_totals: Vec<StatCell>,
     column_totals: Vec<StatCell>,
     total: StatCell,
+}
+
+impl Figures {
+    fn exact(c: &Counts) -> Figures {
+        let value = |n: &u64| StatCell::Value(*n);
+        Figures {
+            cells: c
+                .cells()
+                .iter()
+                .map(|row| row.iter().map(value).collect())
+                .collect(),
+            row_totals: c.row_totals().iter().map(value).collect(),
+            column_totals: c.column_totals().iter().map(value).collect(),
+            total: StatCell::Value(c.total()),
+        }
+    }
 }
 
 fn labels(dimension: Dimension) -> Vec<String> {

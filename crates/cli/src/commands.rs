@@ -76,6 +76,16 @@ fn refusal(e: AppError) -> anyhow::Error {
                 "unknown development region `{}` (RO11…RO42)",
                 text_arg(m, "region")
             ),
+            "statistics-published-complete-years" => format!(
+                "--published figures are for complete years only: {} or earlier",
+                match m.args.iter().find(|(n, _)| *n == "last") {
+                    Some((_, Arg::Number(n))) => n.to_string(),
+                    _ => "last year".to_string(),
+                }
+            ),
+            "statistics-published-national-only" => {
+                "--published figures are national: the regions are published in victims-by-region-exploitation; leave out --region, or --published".to_string()
+            }
             "statistics-table-unknown" => format!(
                 "unknown table `{}` (see `mnir stats tables`)",
                 text_arg(m, "name")

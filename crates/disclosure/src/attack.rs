@@ -1,8 +1,8 @@
 //! The attacker, as a public function: what an outsider can infer from published patterns.
 
-use crate::layout::{Layout, TableShape};
+use crate::layout::{BuildError, Layout, TableShape};
 use crate::lp::{self, LpError};
-use crate::{Exposure, HiddenInterval, PatternError, Published, PublishedTable};
+use crate::{Exposure, HiddenInterval, PatternError, Published, PublishedTable, Relation};
 
 /// Attacks one published table on its own.
 pub fn attack_table(published: &Published) -> Result<Vec<HiddenInterval>, PatternError> {
@@ -18,7 +18,23 @@ pub fn attack_table(published: &Published) -> Result<Vec<HiddenInterval>, Patter
 /// a hidden figure shared by several tables appears once for each, with the same interval.
 /// Whether a figure is hidden as primary or secondary makes no difference: an outsider must not
 /// be able to tell.
+///
+/// The attacker knows the convention of [`protect`](crate::protect): zeros are always published,
+/// so every hidden figure is at least 1 and every interval starts at 1 or above. A pattern that
+/// hides a figure which can only be zero is [`PatternError::Inconsistent`].
 pub fn attack(tables: &[PublishedTable<'_>]) -> Result<Vec<HiddenInterval>, PatternError> {
+    attack_related(tables, &[])
+}
+
+/// Attacks the tables of a publication together, knowing also the relations between their
+/// figures (see [`Relation`]): each is one more equation the attacker's programmes respect.
+///
+/// The result is as for [`attack`]. A relation naming a figure outside its table is refused; a
+/// relation the published figures contradict makes the pattern [`PatternError::Inconsistent`].
+pub fn attack_related(
+    tables: &[PublishedTable<'_>],
+    relations: &[Relation],
+) -> Result<Vec<HiddenInterval>, PatternError> {
     for (table, spec) in tables.iter().enumerate() {
         spec.published
             .check_shape()
@@ -33,7 +49,10 @@ pub fn attack(tables: &[PublishedTable<'_>]) -> Result<Vec<HiddenInterval>, Patt
             column_key: spec.column_key,
         })
         .collect();
-    let layout = Layout::build(&shapes)?;
+    let layout = Layout::build(&shapes, relations).map_err(|error| match error {
+        BuildError::Link(error) => PatternError::Link(error),
+        BuildError::Relation(error) => PatternError::Relation(error),
+    })?;
     let known = layout.gather(|cell| {
         tables[cell.table]
             .published

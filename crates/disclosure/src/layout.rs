@@ -2,12 +2,13 @@
 //!
 //! Each distinct figure of the publication is one variable: a margin shared by several tables
 //! through a dimension key is a single variable, and so is the grand total of tables linked by a
-//! key. Every equation is homogeneous (a sum of figures minus the figure that is their total), so
-//! the true counts are one solution and any multiple of them is another; `protect` relies on that.
+//! key. Every equation is homogeneous (a sum of figures minus the figure that is their total, or
+//! the two sides of a [`Relation`] subtracted), so the true counts are one solution and any
+//! multiple of them is another; `protect` relies on that.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{CellRef, LinkError, Position};
+use crate::{CellRef, LinkError, Position, Relation, RelationError};
 
 /// The shape of one table and the keys of its margins.
 pub(crate) struct TableShape<'a> {
@@ -40,8 +41,16 @@ impl TableVars {
     }
 }
 
-/// A linear equation `Σ coefficient · variable = 0` with coefficients ±1.
-pub(crate) type Equation = Vec<(usize, i8)>;
+/// A linear equation `Σ coefficient · variable = 0`. The sums of a table have coefficients ±1; a
+/// relation naming a figure several times on one side has larger ones.
+pub(crate) type Equation = Vec<(usize, i64)>;
+
+/// Why a layout could not be built.
+#[derive(Debug)]
+pub(crate) enum BuildError {
+    Link(LinkError),
+    Relation(RelationError),
+}
 
 pub(crate) struct Layout {
     pub tables: Vec<TableVars>,
@@ -50,11 +59,38 @@ pub(crate) struct Layout {
     /// For each variable, the grand-total variable of its group of linked tables: the figure
     /// that bounds it from above.
     pub total_of: Vec<usize>,
+    /// For each variable, its component: tables linked by keys or by relations, directly or
+    /// through others, form one, named by its smallest table index. No equation mixes
+    /// components, so the figures of one can be scaled without touching the others.
+    pub component: Vec<usize>,
 }
 
 impl Layout {
-    pub fn build<'a>(shapes: &[TableShape<'a>]) -> Result<Self, LinkError> {
-        let groups = link_groups(shapes);
+    pub fn build<'a>(
+        shapes: &[TableShape<'a>],
+        relations: &[Relation],
+    ) -> Result<Self, BuildError> {
+        check_relations(shapes, relations).map_err(BuildError::Relation)?;
+        let mut links = Links::new(shapes.len());
+        let mut first_with_key: BTreeMap<&str, usize> = BTreeMap::new();
+        for (table, shape) in shapes.iter().enumerate() {
+            for key in [shape.row_key, shape.column_key].into_iter().flatten() {
+                links.join(*first_with_key.entry(key).or_insert(table), table);
+            }
+        }
+        // Keys make tables share their grand total; relations do not (a figure of one table
+        // may equal a sum of another's without the tables counting the same people), so the
+        // groups are read before relations join components.
+        let groups = links.roots();
+        for relation in relations {
+            let mut tables = relation.left.iter().chain(&relation.right).map(|c| c.table);
+            if let Some(first) = tables.next() {
+                for table in tables {
+                    links.join(first, table);
+                }
+            }
+        }
+        let components = links.roots();
         let mut next = 0usize;
         let mut fresh = || {
             next += 1;
@@ -68,19 +104,19 @@ impl Layout {
             let cells: Vec<Vec<usize>> = (0..shape.rows)
                 .map(|_| (0..shape.columns).map(|_| fresh()).collect())
                 .collect();
-            let mut margin = |key: Option<&'a str>, len: usize| -> Result<Vec<usize>, LinkError> {
+            let mut margin = |key: Option<&'a str>, len: usize| -> Result<Vec<usize>, BuildError> {
                 let Some(key) = key else {
                     return Ok((0..len).map(|_| fresh()).collect());
                 };
                 if let Some((vars, first_table)) = keyed.get(key) {
                     if vars.len() != len {
-                        return Err(LinkError::Length {
+                        return Err(BuildError::Link(LinkError::Length {
                             key: key.to_owned(),
                             first_table: *first_table,
                             table,
                             expected: vars.len(),
                             found: len,
-                        });
+                        }));
                     }
                     return Ok(vars.clone());
                 }
@@ -101,12 +137,16 @@ impl Layout {
         let var_count = next;
 
         let mut total_of = vec![0; var_count];
+        let mut component = vec![0; var_count];
         // A set both orders the equations deterministically and drops the copies that two
         // tables sharing a margin the same way round would both contribute.
         let mut equations: BTreeSet<Equation> = BTreeSet::new();
-        for vars in &tables {
+        for (table, vars) in tables.iter().enumerate() {
             for position in vars.positions() {
                 total_of[vars.var(position)] = vars.total;
+                // A variable shared by several tables is shared through a key, so they are in
+                // one component: whichever table writes last writes the same.
+                component[vars.var(position)] = components[table];
             }
             for (row, cells) in vars.cells.iter().enumerate() {
                 equations.insert(sum_equals(cells.iter().copied(), vars.rows[row]));
@@ -119,11 +159,33 @@ impl Layout {
             // so it is left out: fewer redundant rows for the solver.
             equations.insert(sum_equals(vars.rows.iter().copied(), vars.total));
         }
+        for relation in relations {
+            let mut coefficients: BTreeMap<usize, i64> = BTreeMap::new();
+            let sides = [(&relation.left, 1), (&relation.right, -1)];
+            for (cells, sign) in sides {
+                for cell in cells {
+                    *coefficients
+                        .entry(tables[cell.table].var(cell.position))
+                        .or_default() += sign;
+                }
+            }
+            // Terms that cancel (the same figure on both sides, or a margin shared by key
+            // named once from each table) say nothing; a relation that cancels entirely is
+            // always true.
+            let equation: Equation = coefficients
+                .into_iter()
+                .filter(|&(_, coefficient)| coefficient != 0)
+                .collect();
+            if !equation.is_empty() {
+                equations.insert(equation);
+            }
+        }
         Ok(Self {
             tables,
             var_count,
             equations: equations.into_iter().collect(),
             total_of,
+            component,
         })
     }
 
@@ -172,25 +234,57 @@ fn sum_equals(parts: impl Iterator<Item = usize>, total: usize) -> Equation {
     terms
 }
 
-/// Groups tables linked, directly or through others, by a dimension key; returns each table's
-/// group as the smallest table index in it.
-fn link_groups(shapes: &[TableShape<'_>]) -> Vec<usize> {
-    let mut group: Vec<usize> = (0..shapes.len()).collect();
-    fn root(group: &mut [usize], mut table: usize) -> usize {
-        while group[table] != table {
-            group[table] = group[group[table]];
-            table = group[table];
+/// Checks that every figure a relation names exists.
+fn check_relations(shapes: &[TableShape<'_>], relations: &[Relation]) -> Result<(), RelationError> {
+    for (index, relation) in relations.iter().enumerate() {
+        for &cell in relation.left.iter().chain(&relation.right) {
+            let inside = shapes
+                .get(cell.table)
+                .is_some_and(|shape| match cell.position {
+                    Position::Interior { row, column } => {
+                        row < shape.rows && column < shape.columns
+                    }
+                    Position::RowTotal(row) => row < shape.rows,
+                    Position::ColumnTotal(column) => column < shape.columns,
+                    Position::Total => true,
+                });
+            if !inside {
+                return Err(RelationError::Outside {
+                    relation: index,
+                    text: relation.to_string(),
+                    cell,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Which tables are linked, directly or through others (a union-find over table indices).
+struct Links(Vec<usize>);
+
+impl Links {
+    fn new(tables: usize) -> Self {
+        Self((0..tables).collect())
+    }
+
+    fn root(&mut self, mut table: usize) -> usize {
+        while self.0[table] != table {
+            self.0[table] = self.0[self.0[table]];
+            table = self.0[table];
         }
         table
     }
-    let mut first_with_key: BTreeMap<&str, usize> = BTreeMap::new();
-    for (table, shape) in shapes.iter().enumerate() {
-        for key in [shape.row_key, shape.column_key].into_iter().flatten() {
-            let first = *first_with_key.entry(key).or_insert(table);
-            let (a, b) = (root(&mut group, first), root(&mut group, table));
-            let (low, high) = (a.min(b), a.max(b));
-            group[high] = low;
-        }
+
+    /// Links two tables; the smaller root stays, so every group is named by its smallest table.
+    fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.root(a), self.root(b));
+        let (low, high) = (a.min(b), a.max(b));
+        self.0[high] = low;
     }
-    (0..shapes.len()).map(|t| root(&mut group, t)).collect()
+
+    /// Each table's group, named by the smallest table index in it.
+    fn roots(&mut self) -> Vec<usize> {
+        (0..self.0.len()).map(|table| self.root(table)).collect()
+    }
 }

@@ -15,19 +15,25 @@
 //!    until no hidden figure can be pinned down that way.
 //! 3. **An audit by an attacker.** The pattern is then attacked exactly as an outsider would: the
 //!    attacker knows every published figure, knows that each row adds up to its row total, each
-//!    column to its column total, the totals to the grand total, and that counts are never
-//!    negative. For each hidden figure it solves two linear programmes (minimise it, maximise it)
-//!    and obtains the interval of values consistent with what was published. A hidden figure is
+//!    column to its column total, the totals to the grand total, and that no hidden figure is
+//!    zero (zeros are always published, so every hidden figure is at least 1: a row [1, 10 | 11]
+//!    with both cells hidden tells a reader that both are from 1 to 10). For each hidden figure
+//!    it solves two linear programmes (minimise it, maximise it) and obtains the interval of
+//!    values consistent with what was published. A hidden figure is
 //!    *exposed* when that interval is a single value, or when its upper end is below `k` (the
 //!    attacker would then know it is a small count, which is what primary suppression hides).
 //!    [`protect`] runs this audit on its own result and refuses to return a pattern that fails it.
 //!
-//! The constraint matrix of a two-way table with its margins is totally unimodular, so the bounds
-//! of the linear programmes are whole numbers and equal the bounds over integer completions; the
-//! rounding of solver output only absorbs floating-point noise. When tables share margins (see
-//! below) the joint matrix of a chain of tables is still a network, but a dimension used by three
-//! or more tables can make it lose that property; the audit then uses the linear relaxation, the
-//! attacker conventionally assumed in disclosure control.
+//! The constraint matrix of a two-way table with its margins is totally unimodular and every
+//! bound is a whole number, so the bounds of the linear programmes are whole numbers and equal
+//! the bounds over integer completions; the rounding of solver output only absorbs
+//! floating-point noise. When tables share margins (see below) the joint matrix of a chain of
+//! tables is still a network, but a dimension used by three or more tables, or a relation
+//! between tables, can make it lose that property; the audit then uses the linear relaxation,
+//! the attacker conventionally assumed in disclosure control. (Two tables sharing one dimension
+//! whose other dimensions refine one another, such as age groups and age bands by sex, keep it:
+//! every figure is then a sum over a set from one of two laminar families of cells, and the
+//! tests check such a pair against an enumeration of every completion.)
 //!
 //! # Tables published together
 //!
@@ -38,6 +44,16 @@
 //! margins with the same key are the same figures (same categories in the same order, and the
 //! values must agree), are one unknown for the attacker, and are hidden in every table or in
 //! none. Tables linked by a key also share their grand total.
+//!
+//! # Relations between tables
+//!
+//! Figures of different tables can be tied beyond shared margins: with victims by sex × age
+//! group and by age band × sex, the girls (a figure of the first) are the girls under 12 plus
+//! those from 12 to 17 plus those of unknown age under 18 (figures of the second). A reader can
+//! add up, so [`protect_publication_related`] and [`attack_related`] take such ties as
+//! [`Relation`]s, each one more equation of every programme: the attacker uses it to narrow
+//! intervals, and the search for complements to move figures of one table together with the
+//! figures of another that they are tied to, so that both are hidden as needed.
 //!
 //! # What to publish
 //!
@@ -55,8 +71,8 @@ mod tests;
 
 use std::fmt;
 
-pub use attack::{attack, attack_table, exposures};
-pub use protect::{protect, protect_publication};
+pub use attack::{attack, attack_related, attack_table, exposures};
+pub use protect::{protect, protect_publication, protect_publication_related};
 
 /// The threshold of the frequency rule when the configuration names none: counts from 1 to 10
 /// are hidden.
@@ -306,6 +322,34 @@ impl Published {
     }
 }
 
+/// A linear relation between figures of a publication that a reader knows beyond the sums of
+/// each table and the margins shared through dimension keys: the figures in `left` add up to the
+/// same number as those in `right`.
+///
+/// The typical case is a dimension that refines another: with victims by sex × age group in one
+/// table and by age band × sex in another, each age group's figure for a sex is the sum of the
+/// figures of its age bands for that sex. Figures may belong to any tables of the publication
+/// (indices as in the slice given to [`protect_publication_related`] or [`attack_related`]); a
+/// figure named twice on one side counts twice.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Relation {
+    pub left: Vec<CellRef>,
+    pub right: Vec<CellRef>,
+}
+
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let side = |cells: &[CellRef]| {
+            if cells.is_empty() {
+                return "0".to_owned();
+            }
+            let items: Vec<String> = cells.iter().map(ToString::to_string).collect();
+            items.join(" + ")
+        };
+        write!(f, "{} = {}", side(&self.left), side(&self.right))
+    }
+}
+
 /// One table of a publication to protect, with the dimension keys of its margins.
 #[derive(Debug, Clone, Copy)]
 pub struct TableSpec<'a> {
@@ -347,6 +391,7 @@ impl<'a> PublishedTable<'a> {
 /// The values of a hidden figure consistent with everything published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Interval {
+    /// At least 1: a hidden figure is never zero.
     pub min: u64,
     /// `None` when nothing published bounds the figure from above.
     pub max: Option<u64>,
@@ -443,13 +488,38 @@ pub enum LinkError {
     Values { first: CellRef, second: CellRef },
 }
 
-/// Why [`protect`] or [`protect_publication`] returned no pattern.
+/// A [`Relation`] that cannot be used: it names a figure that does not exist, or, given the true
+/// counts, it does not hold (an attacker told so would find no table matching the publication).
+/// `relation` is the relation's index in the slice given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RelationError {
+    #[error("relation {relation} ({text}) names {cell}, which is not a figure of the publication")]
+    Outside {
+        relation: usize,
+        text: String,
+        cell: CellRef,
+    },
+    #[error(
+        "relation {relation} ({text}) does not hold: its left side adds up to {left}, its right side to {right}"
+    )]
+    DoesNotHold {
+        relation: usize,
+        text: String,
+        left: u128,
+        right: u128,
+    },
+}
+
+/// Why [`protect`], [`protect_publication`] or [`protect_publication_related`] returned no
+/// pattern.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("the threshold k must be at least 1")]
     ZeroThreshold,
     #[error("tables linked by a dimension key disagree: {0}")]
     Link(#[from] LinkError),
+    #[error("{0}")]
+    Relation(#[from] RelationError),
     /// The audit found hidden figures it could disclose. [`protect`] hides more figures before it
     /// gets here, so this reports a defect rather than an unlucky table.
     #[error("the suppression pattern discloses {}", list(.0))]
@@ -463,14 +533,18 @@ fn list(exposures: &[Exposure]) -> String {
     items.join("; ")
 }
 
-/// Why [`attack`] could not judge a published pattern.
+/// Why [`attack`] or [`attack_related`] could not judge a published pattern.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {
     #[error("table {table}: {error}")]
     Shape { table: usize, error: ShapeError },
     #[error("tables linked by a dimension key disagree: {0}")]
     Link(#[from] LinkError),
-    #[error("the published figures do not add up: no table of non-negative counts matches them")]
+    #[error("{0}")]
+    Relation(#[from] RelationError),
+    #[error(
+        "the published figures do not add up: no table of counts matches them with every hidden figure at least 1"
+    )]
     Inconsistent,
     #[error("the linear-programming solver failed: {0}")]
     Solver(String),

@@ -1,8 +1,9 @@
 //! The two linear programmes of the crate, solved with good_lp's pure-Rust microlp backend.
 //!
 //! - [`intervals`] is the attacker: for each hidden figure, its smallest and largest value over
-//!   all non-negative tables that agree with the published figures. [`exposed`] reaches the
-//!   same verdict with fewer programmes when the true counts are at hand.
+//!   all tables that agree with the published figures and in which every hidden figure is at
+//!   least 1 (zeros are always published, so a reader knows a hidden figure is not zero).
+//!   [`exposed`] reaches the same verdict with fewer programmes when the true counts are at hand.
 //! - [`complement`] is the protector: the cheapest way to let one hidden figure move by a given
 //!   amount, which names the published figures that must be hidden to allow it.
 
@@ -14,15 +15,15 @@ use crate::layout::Layout;
 
 #[derive(Debug)]
 pub(crate) enum LpError {
-    /// The published figures admit no non-negative completion.
+    /// The published figures admit no completion with every hidden figure at least 1.
     Inconsistent,
     Solver(String),
 }
 
 /// Absorbs floating-point noise in solver output before rounding to whole counts. The bounds of
-/// a table's programme are whole numbers (its matrix is totally unimodular); anything farther
-/// than this from one is genuinely fractional and is rounded inwards, which is still a valid
-/// bound for whole counts. The part proportional to the value covers the spacing of floating-
+/// a table's programme are whole numbers (its matrix is totally unimodular and every bound is
+/// whole); anything farther than this from one is genuinely fractional and is rounded inwards,
+/// which is still a valid bound for whole counts. The part proportional to the value covers the spacing of floating-
 /// point numbers, which exceeds 1e-6 above 2^33; it stays far below 1 up to `MAX_TOTAL`.
 fn tolerance(value: f64) -> f64 {
     1e-6 + 64.0 * f64::EPSILON * value.abs()
@@ -61,7 +62,9 @@ impl Attacker {
             for &(var, coefficient) in equation {
                 match known[var] {
                     Some(value) => constant += i128::from(coefficient) * i128::from(value),
-                    None => terms.push((slot[var], f64::from(coefficient))),
+                    // `as` is exact: a coefficient counts how often a relation names a figure,
+                    // far below 2^53.
+                    None => terms.push((slot[var], coefficient as f64)),
                 }
             }
             if terms.is_empty() {
@@ -71,7 +74,9 @@ impl Attacker {
                 }
                 continue;
             }
-            // `as` is exact: every figure is at most MAX_TOTAL, far below 2^53.
+            // `as` is exact for the sums of a table (every figure is at most MAX_TOTAL, far
+            // below 2^53); a relation with many terms may round, a negligible error next to
+            // the solver's tolerance.
             equations.push(Reduced {
                 terms,
                 constant: constant as f64,
@@ -80,10 +85,15 @@ impl Attacker {
         // A published grand total bounds every figure of its tables; saying so explicitly keeps
         // each programme bounded where the equations already imply it. A hidden grand total
         // leaves a figure unbounded above unless other equations bound it.
-        let upper = hidden
+        let upper: Vec<f64> = hidden
             .iter()
             .map(|&var| known[layout.total_of[var]].map_or(f64::INFINITY, |total| total as f64))
             .collect();
+        // A hidden figure is at least 1, which a published grand total of 0 contradicts. The
+        // check keeps an empty range (lower bound above upper) away from the solver.
+        if upper.iter().any(|&upper| upper < 1.0) {
+            return Err(LpError::Inconsistent);
+        }
         Ok(Self {
             hidden,
             equations,
@@ -95,10 +105,13 @@ impl Attacker {
     /// `None` when the target can grow without limit.
     fn solve(&self, target: usize, direction: Direction) -> Result<Option<Vec<f64>>, LpError> {
         let mut problem = ProblemVariables::new();
+        // Zeros are always published, so every hidden figure is at least 1. Without this bound
+        // a row [1, 10 | 11] published as [hidden, hidden | 11] would look safe (each cell in
+        // 0..=11), while a reader knows both are in 1..=10.
         let vars: Vec<_> = self
             .upper
             .iter()
-            .map(|&upper| problem.add(variable().min(0.0).max(upper)))
+            .map(|&upper| problem.add(variable().min(1.0).max(upper)))
             .collect();
         let objective = Expression::from(vars[target]);
         let unsolved = match direction {
@@ -218,18 +231,23 @@ pub(crate) fn exposed(
 
 /// Finds published figures to hide so that hidden figure `target` can grow by `lift`.
 ///
-/// The programme looks for a change `y` of the whole table that keeps every equation (`A·y = 0`),
-/// raises the target by exactly `lift`, leaves zeros alone (they are published and stay so), and
-/// lowers no figure below zero. Changing a published figure costs its value per unit of change,
+/// The programme looks for a change `y` of the whole publication that keeps every equation
+/// (`A·y = 0`: the sums of each table and the relations between tables), raises the target by
+/// exactly `lift`, leaves zeros alone (they are published and stay so), and lowers no figure
+/// below 1 (a hidden figure is at least 1 to a reader, so a change taking one to zero is one the
+/// attacker rules out). Changing a published figure costs its value per unit of change,
 /// changing an already hidden one is free; the figures the cheapest change touches are the
 /// complements. Once they are hidden, `y` is a change the attacker cannot rule out, so the
 /// target's upper bound is at least its value plus `lift`, and each complement can move too.
+/// Because the relations are among the equations, a change moving a figure of one table moves
+/// the figures of other tables tied to it, and those are hidden too.
 ///
-/// `y` is split as `up − down`, each non-negative with `down` at most the figure's value, so all
-/// bounds are simple variable bounds and the matrix stays totally unimodular for a table: the
-/// solver's vertex is a change by whole counts.
+/// `y` is split as `up − down`, each non-negative with `down` at most the figure's value less
+/// 1, so all bounds are simple variable bounds and the matrix stays totally unimodular for a
+/// table: the solver's vertex is a change by whole counts.
 ///
-/// The programme is always feasible: the true counts scaled by `1 + lift / value` satisfy it.
+/// The programme is always feasible: the true counts scaled by `1 + lift / value` satisfy it
+/// (every equation is homogeneous, and that change only raises figures).
 pub(crate) fn complement(
     layout: &Layout,
     values: &[u64],
@@ -254,7 +272,7 @@ pub(crate) fn complement(
         } else {
             (
                 problem.add(variable().min(0.0)),
-                problem.add(variable().min(0.0).max(value as f64)),
+                problem.add(variable().min(0.0).max((value - 1) as f64)),
             )
         };
         if !hidden[var] {
@@ -269,8 +287,10 @@ pub(crate) fn complement(
         let mut any = false;
         for &(var, coefficient) in equation {
             if let Some((up, down)) = moves[var] {
-                expression.add_mul(f64::from(coefficient), up);
-                expression.add_mul(-f64::from(coefficient), down);
+                // `as` is exact, as in the attacker.
+                let coefficient = coefficient as f64;
+                expression.add_mul(coefficient, up);
+                expression.add_mul(-coefficient, down);
                 any = true;
             }
         }

@@ -2,9 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::layout::{Layout, TableShape};
+use crate::layout::{BuildError, Layout, TableShape};
 use crate::lp::{self, LpError};
-use crate::{Cell, Counts, Exposure, Published, Refusal, Suppression, TableSpec};
+use crate::{
+    Cell, CellRef, Counts, Exposure, Published, Refusal, Relation, RelationError, Suppression,
+    TableSpec,
+};
 
 /// Protects one table with threshold `k` (see the crate documentation for the rule).
 pub fn protect(counts: &Counts, k: u64) -> Result<Published, Refusal> {
@@ -22,26 +25,48 @@ pub fn protect(counts: &Counts, k: u64) -> Result<Published, Refusal> {
 /// 1. Every figure from 1 to `k - 1` is hidden (primary).
 /// 2. The primary figures are taken one at a time, smallest first (it needs the largest
 ///    protection; ties in publication order). For each, a linear programme finds the cheapest
-///    change of the whole table that raises the figure to `k` while keeping every sum and every
-///    count non-negative, where touching a published figure costs its value and touching a
-///    hidden one is free. Every published figure that change touches is hidden (secondary). The
-///    change is then indistinguishable from the truth, so the primary figure's upper bound is at
-///    least `k` and each new complement can move too. Later steps reuse what earlier ones hid
-///    for free, so complements are shared between primary figures, and a primary figure that
-///    an earlier change already raises to `k` is skipped.
+///    change of the whole publication that raises the figure to `k` while keeping every sum
+///    (and every relation, see [`protect_publication_related`]) and leaving every non-zero
+///    count at least 1, where touching a published figure costs its value and touching a
+///    hidden one is free. (At least 1, not 0: zeros are always published, so a reader knows
+///    that no hidden figure is zero, and a change that empties one is one they rule out.)
+///    Every published figure that change touches is hidden (secondary). The change is then
+///    indistinguishable from the truth, so the primary figure's upper bound is at least `k`
+///    and each new complement can move too. Later steps reuse what earlier ones hid for free,
+///    so complements are shared between primary figures, and a primary figure that an earlier
+///    change already raises to `k` is skipped.
 /// 3. The attacker audits the whole pattern: the same programmes as [`attack`](crate::attack),
 ///    with the same verdict as [`exposures`](crate::exposures), though each optimal point also
 ///    vouches for the other figures it shows moving, so most figures need no programme of their
 ///    own. Should the audit find an exposed figure (never seen in the tests; rounding of a
 ///    fractional relaxation of linked tables could cause it), step 2 is repeated for each
 ///    exposed figure (lifting a figure of `k` or more by one); if that hides nothing new, every
-///    non-zero figure of the tables concerned is hidden, which always protects: only zeros are
-///    then published, so any multiple of the true counts is as consistent as the truth. If the
-///    audit still objects, the exposures are returned as [`Refusal::Exposed`].
+///    non-zero figure of the tables concerned is hidden, and of every table linked to them by a
+///    key or a relation, directly or through others. That always protects: only zeros of those
+///    tables are then published, so any multiple (by 1 or more) of their true counts is as
+///    consistent as the truth, and no hidden figure is bounded above. If the audit still
+///    objects, the exposures are returned as [`Refusal::Exposed`].
 ///
 /// Each step is one linear programme; there is no search over combinations. The result is
 /// deterministic: the same tables give the same pattern.
 pub fn protect_publication(tables: &[TableSpec<'_>], k: u64) -> Result<Vec<Published>, Refusal> {
+    protect_publication_related(tables, &[], k)
+}
+
+/// Protects the tables of one publication together, as [`protect_publication`], when a reader
+/// also knows linear relations between their figures (see [`Relation`]): a figure hidden in one
+/// table must not be recoverable from the figures of another it is tied to.
+///
+/// The relations are equations of every programme: the attacker's, and the complement search's,
+/// so a change that lets a hidden figure of one table move also moves what the relations tie it
+/// to in the others, and those figures are hidden as well. Each relation must name figures of
+/// the tables given and must hold on the true counts; otherwise it is refused with a
+/// [`Refusal::Relation`] naming it.
+pub fn protect_publication_related(
+    tables: &[TableSpec<'_>],
+    relations: &[Relation],
+    k: u64,
+) -> Result<Vec<Published>, Refusal> {
     if k == 0 {
         return Err(Refusal::ZeroThreshold);
     }
@@ -54,13 +79,30 @@ pub fn protect_publication(tables: &[TableSpec<'_>], k: u64) -> Result<Vec<Publi
             column_key: spec.column_key,
         })
         .collect();
-    let layout = Layout::build(&shapes)?;
-    let values = layout.gather(|cell| {
+    let layout = Layout::build(&shapes, relations).map_err(|error| match error {
+        BuildError::Link(error) => Refusal::Link(error),
+        BuildError::Relation(error) => Refusal::Relation(error),
+    })?;
+    let value = |cell: CellRef| {
         tables[cell.table]
             .counts
             .value(cell.position)
-            .expect("positions come from the table's own shape")
-    })?;
+            .expect("positions come from the table's own shape or were checked by the layout")
+    };
+    let values = layout.gather(value)?;
+    for (index, relation) in relations.iter().enumerate() {
+        // A sum of many figures may pass u64; u128 holds any that fits in memory.
+        let sum = |cells: &[CellRef]| cells.iter().map(|&cell| u128::from(value(cell))).sum();
+        let (left, right): (u128, u128) = (sum(&relation.left), sum(&relation.right));
+        if left != right {
+            return Err(Refusal::Relation(RelationError::DoesNotHold {
+                relation: index,
+                text: relation.to_string(),
+                left,
+                right,
+            }));
+        }
+    }
     let primary: Vec<bool> = values.iter().map(|&value| is_small(value, k)).collect();
     let hidden = suppress(&layout, &values, k, true)?;
 
@@ -129,7 +171,11 @@ pub(crate) fn suppress(
         }
     }
 
-    let mut hid_everything = false;
+    // The components whose every non-zero figure has been hidden, the last resort.
+    let mut hid_everything: BTreeSet<usize> = BTreeSet::new();
+    // Every pass hides at least one more figure or gives up one more component entirely, or
+    // returns: the loop ends after at most as many passes as there are variables and
+    // components.
     loop {
         let exposed = audit(layout, values, &hidden, k)?;
         if exposed.is_empty() {
@@ -143,18 +189,28 @@ pub(crate) fn suppress(
         if hidden.iter().filter(|&&h| h).count() > before {
             continue;
         }
-        if hid_everything {
+        // Hiding every non-zero figure of a component always protects it: only zeros of it are
+        // then published, every equation is homogeneous and stays inside one component, so any
+        // multiple `t ≥ 1` of its true counts fits what is published as well as the truth (its
+        // hidden figures, all at least 1 in truth, stay at least 1), and every hidden figure of
+        // it is unbounded above. The component, not just the linked tables, must go: a relation
+        // to a table whose figures stay published would pin the scale.
+        let fresh: BTreeSet<usize> = exposed
+            .iter()
+            .map(|&var| layout.component[var])
+            .filter(|component| !hid_everything.contains(component))
+            .collect();
+        if fresh.is_empty() {
             return Err(Refusal::Exposed(exposures_of(
                 layout, values, &hidden, &exposed, k,
             )?));
         }
-        hid_everything = true;
-        let groups: BTreeSet<usize> = exposed.iter().map(|&var| layout.total_of[var]).collect();
         for var in 0..layout.var_count {
-            if values[var] > 0 && groups.contains(&layout.total_of[var]) {
+            if values[var] > 0 && fresh.contains(&layout.component[var]) {
                 hidden[var] = true;
             }
         }
+        hid_everything.extend(fresh);
     }
     Ok(hidden)
 }

@@ -7,6 +7,8 @@ use proptest::prelude::*;
 use super::*;
 use Position::{ColumnTotal, Interior, RowTotal, Total};
 
+mod related;
+
 fn counts(rows: &[&[u64]]) -> Counts {
     Counts::new(rows.iter().map(|row| row.to_vec()).collect()).unwrap()
 }
@@ -112,12 +114,12 @@ fn one_small_cell_in_a_two_by_two_hides_the_rectangle() {
     let published = protect(&table, 11).unwrap();
     assert_eq!(sketch(&published), "PS|.\nSS|.\n..|.");
     // With x the hidden 3: x + b = 23, x + c = 33, c + d = 70, so b = 23 - x, c = 33 - x,
-    // d = 37 + x and 0 <= x <= 23.
+    // d = 37 + x; every hidden figure is at least 1, so 1 <= x <= 22 (b >= 1).
     let expected = BTreeMap::from([
-        ((0, cell(0, 0)), (0, Some(23))),
-        ((0, cell(0, 1)), (0, Some(23))),
-        ((0, cell(1, 0)), (10, Some(33))),
-        ((0, cell(1, 1)), (37, Some(60))),
+        ((0, cell(0, 0)), (1, Some(22))),
+        ((0, cell(0, 1)), (1, Some(22))),
+        ((0, cell(1, 0)), (11, Some(32))),
+        ((0, cell(1, 1)), (38, Some(59))),
     ]);
     assert_eq!(alone(&published), expected);
 }
@@ -125,7 +127,7 @@ fn one_small_cell_in_a_two_by_two_hides_the_rectangle() {
 #[test]
 fn the_complement_must_let_the_small_count_reach_k() {
     // One column: each row's cell equals its row total. Hiding the 2 and the 3 alone tells the
-    // attacker they add up to 95 - 40 - 50 = 5, so both are provably below 11.
+    // attacker they add up to 95 - 40 - 50 = 5, and neither is zero, so both are in 1..=4.
     let table = counts(&[&[2], &[3], &[40], &[50]]);
     let naive = with_hidden(&table, &[cell(0, 0), cell(1, 0), RowTotal(0), RowTotal(1)]);
     let naive_exposures = exposures(&attack_table(&naive).unwrap(), 11);
@@ -136,17 +138,18 @@ fn the_complement_must_let_the_small_count_reach_k() {
             .all(|e| e.kind == ExposureKind::BelowThreshold
                 && e.interval
                     == Interval {
-                        min: 0,
-                        max: Some(5)
+                        min: 1,
+                        max: Some(4)
                     })
     );
 
-    // So a third row is hidden: the smaller of the two that are large enough.
+    // So a third row is hidden: the smaller of the two that are large enough. The three hidden
+    // rows add up to 45, each at least 1.
     let published = protect(&table, 11).unwrap();
     assert_eq!(sketch(&published), "P|P\nP|P\nS|S\n.|.\n.|.");
     let intervals = alone(&published);
     assert_eq!(intervals.len(), 6);
-    assert!(intervals.values().all(|&bounds| bounds == (0, Some(45))));
+    assert!(intervals.values().all(|&bounds| bounds == (1, Some(43))));
 }
 
 #[test]
@@ -157,7 +160,7 @@ fn a_single_small_row_of_a_one_column_table_takes_the_smallest_other_row() {
     assert!(
         alone(&published)
             .values()
-            .all(|&bounds| bounds == (0, Some(35)))
+            .all(|&bounds| bounds == (1, Some(34)))
     );
 }
 
@@ -169,11 +172,12 @@ fn zeros_are_published_and_never_used_as_complements() {
     assert_eq!(sketch(&published), ".PS|.\n.SS|.\n...|.\n...|.");
     assert_eq!(published.cells[0][0], Cell::Value(0));
     assert_eq!(published.cells[2][1], Cell::Value(0));
+    // x + y = 34 (row 0), x + u = 29 (column 1), u + v = 65 (row 1), all at least 1.
     let expected = BTreeMap::from([
-        ((0, cell(0, 1)), (0, Some(29))),
-        ((0, cell(0, 2)), (5, Some(34))),
-        ((0, cell(1, 1)), (0, Some(29))),
-        ((0, cell(1, 2)), (36, Some(65))),
+        ((0, cell(0, 1)), (1, Some(28))),
+        ((0, cell(0, 2)), (6, Some(33))),
+        ((0, cell(1, 1)), (1, Some(28))),
+        ((0, cell(1, 2)), (37, Some(64))),
     ]);
     assert_eq!(alone(&published), expected);
 }
@@ -189,15 +193,77 @@ fn a_small_row_total_is_primary_and_protected() {
         published.row_totals[0],
         Cell::Suppressed(Suppression::Primary)
     );
+    // The column totals 22 and 33 each split over two hidden cells of at least 1.
     let expected = BTreeMap::from([
-        ((0, cell(0, 0)), (0, Some(22))),
-        ((0, cell(0, 1)), (0, Some(33))),
-        ((0, cell(1, 0)), (0, Some(22))),
-        ((0, cell(1, 1)), (0, Some(33))),
-        ((0, RowTotal(0)), (0, Some(55))),
-        ((0, RowTotal(1)), (0, Some(55))),
+        ((0, cell(0, 0)), (1, Some(21))),
+        ((0, cell(0, 1)), (1, Some(32))),
+        ((0, cell(1, 0)), (1, Some(21))),
+        ((0, cell(1, 1)), (1, Some(32))),
+        ((0, RowTotal(0)), (2, Some(53))),
+        ((0, RowTotal(1)), (2, Some(53))),
     ]);
     assert_eq!(alone(&published), expected);
+}
+
+#[test]
+fn a_reader_knows_hidden_figures_are_not_zero() {
+    // The row [1, 10 | 11] with both cells hidden and the rest published. Were hidden figures
+    // allowed to be 0, each cell would seem to range over 0..=11 and reach k; but zeros are
+    // always published, so a reader knows both are at least 1 and hence at most 10.
+    let table = counts(&[&[1, 10], &[20, 30]]);
+    let pair = with_hidden(&table, &[cell(0, 0), cell(0, 1), cell(1, 0), cell(1, 1)]);
+    let small = Interval {
+        min: 1,
+        max: Some(10),
+    };
+    let exposed: Vec<(Position, Interval, ExposureKind)> =
+        exposures(&attack_table(&pair).unwrap(), 11)
+            .iter()
+            .map(|e| (e.cell.position, e.interval, e.kind))
+            .collect();
+    let below = ExposureKind::BelowThreshold;
+    assert_eq!(
+        exposed,
+        vec![(cell(0, 0), small, below), (cell(0, 1), small, below)]
+    );
+
+    // So `protect` may not lower the 10 to 0 to lift the 1 to 11: it lowers it to 1 at most,
+    // the row's total must grow by one, and the other row gives that person back. Both row
+    // totals are hidden; the column totals bound the cells: 1 + c = 21, 10 + d = 40.
+    let published = protect(&table, 11).unwrap();
+    assert_eq!(sketch(&published), "PP|S\nSS|S\n..|.");
+    let expected = BTreeMap::from([
+        ((0, cell(0, 0)), (1, Some(20))),
+        ((0, cell(0, 1)), (1, Some(39))),
+        ((0, cell(1, 0)), (1, Some(20))),
+        ((0, cell(1, 1)), (1, Some(39))),
+        ((0, RowTotal(0)), (2, Some(59))),
+        ((0, RowTotal(1)), (2, Some(59))),
+    ]);
+    assert_eq!(alone(&published), expected);
+    assert_protected(&[&table], &[&published], &[(None, None)], 11);
+
+    // A table of that one row has nothing else to take the person from: everything non-zero is
+    // hidden, the row and grand totals included.
+    let row = counts(&[&[1, 10]]);
+    let published = protect(&row, 11).unwrap();
+    assert_eq!(sketch(&published), "PP|S\nPP|S");
+    assert_protected(&[&row], &[&published], &[(None, None)], 11);
+}
+
+#[test]
+fn a_single_non_zero_cell() {
+    // Small: the cell, its row and column totals and the grand total are one number, hidden
+    // everywhere, and nothing bounds it above.
+    let table = counts(&[&[0, 0], &[0, 7]]);
+    let published = protect(&table, 11).unwrap();
+    assert_eq!(sketch(&published), "..|.\n.P|P\n.P|P");
+    let intervals = alone(&published);
+    assert_eq!(intervals.len(), 4);
+    assert!(intervals.values().all(|&bounds| bounds == (1, None)));
+    // Large: published whole.
+    let table = counts(&[&[0, 0], &[0, 30]]);
+    assert_eq!(sketch(&protect(&table, 11).unwrap()), "..|.\n..|.\n..|.");
 }
 
 #[test]
@@ -219,14 +285,19 @@ fn a_grand_total_below_k_hides_every_non_zero_figure() {
     assert_eq!(sketch(&published), "PP|P\nP.|P\nPP|P");
     assert_eq!(published.cells[1][1], Cell::Value(0));
     // Only a zero is published, so any multiple of the truth fits: nothing is bounded above.
-    let hidden = attack_table(&published).unwrap();
-    assert_eq!(hidden.len(), 8);
-    assert!(
-        hidden
-            .iter()
-            .all(|h| h.interval == Interval { min: 0, max: None })
-    );
-    assert!(exposures(&hidden, 11).is_empty());
+    // Each hidden figure is at least the number of hidden cells it adds up (each at least 1).
+    let expected = BTreeMap::from([
+        ((0, cell(0, 0)), (1, None)),
+        ((0, cell(0, 1)), (1, None)),
+        ((0, cell(1, 0)), (1, None)),
+        ((0, RowTotal(0)), (2, None)),
+        ((0, RowTotal(1)), (1, None)),
+        ((0, ColumnTotal(0)), (2, None)),
+        ((0, ColumnTotal(1)), (1, None)),
+        ((0, Total), (3, None)),
+    ]);
+    assert_eq!(alone(&published), expected);
+    assert!(exposures(&attack_table(&published).unwrap(), 11).is_empty());
 }
 
 #[test]
@@ -243,7 +314,8 @@ fn a_one_by_one_table() {
     assert_eq!(sketch(&large), ".|.\n.|.");
     let small = protect(&counts(&[&[4]]), 11).unwrap();
     assert_eq!(sketch(&small), "P|P\nP|P");
-    assert!(alone(&small).values().all(|&bounds| bounds == (0, None)));
+    assert_eq!(alone(&small).len(), 4);
+    assert!(alone(&small).values().all(|&bounds| bounds == (1, None)));
 }
 
 #[test]
@@ -291,12 +363,13 @@ fn very_large_counts_keep_exact_intervals() {
     let table = counts(&[&[3, big], &[big + 7, 4 * big]]);
     let published = protect(&table, 11).unwrap();
     assert_eq!(sketch(&published), "PS|.\nSS|.\n..|.");
-    let b = big + 3; // the first row total
+    // x + y = big + 3, x + c = big + 10, c + d = 5·big + 7, every hidden figure at least 1:
+    // 1 <= x <= big + 2.
     let expected = BTreeMap::from([
-        ((0, cell(0, 0)), (0, Some(b))),
-        ((0, cell(0, 1)), (0, Some(b))),
-        ((0, cell(1, 0)), (7, Some(big + 10))),
-        ((0, cell(1, 1)), (4 * big - 3, Some(5 * big))),
+        ((0, cell(0, 0)), (1, Some(big + 2))),
+        ((0, cell(0, 1)), (1, Some(big + 2))),
+        ((0, cell(1, 0)), (8, Some(big + 9))),
+        ((0, cell(1, 1)), (4 * big - 2, Some(5 * big - 1))),
     ]);
     assert_eq!(alone(&published), expected);
 }
@@ -416,11 +489,23 @@ fn an_unbounded_figure_is_reported_without_an_upper_bound() {
     let everything: Vec<Position> = Position::all(2, 2).collect();
     let hidden = attack_table(&with_hidden(&table, &everything)).unwrap();
     assert_eq!(hidden.len(), 9);
-    assert!(
-        hidden
-            .iter()
-            .all(|h| h.interval == Interval { min: 0, max: None })
-    );
+    // Unbounded above; below, each is at least the number of cells it adds up.
+    for h in &hidden {
+        let cells = match h.cell.position {
+            Interior { .. } => 1,
+            RowTotal(_) | ColumnTotal(_) => 2,
+            Total => 4,
+        };
+        assert_eq!(
+            h.interval,
+            Interval {
+                min: cells,
+                max: None
+            },
+            "{}",
+            h.cell
+        );
+    }
     assert!(exposures(&hidden, 11).is_empty());
 }
 
@@ -561,13 +646,13 @@ fn unlinked_tables_are_protected_independently() {
 
 #[test]
 fn the_joint_attack_sees_more_than_each_table_alone() {
-    // Found by a search over small tables, checked by hand (k = 3). Shared: A's rows are B's
-    // columns (S1 = 7, S2 = 12), and the grand total 19.
-    //  A: x + 6 = S1, x + y = 8 (published column total)          → alone, 0 <= x <= 8
-    //  B: 4 + u = S1, u + v = 4 (published row total)              → alone, S1 <= 8, v <= 4
-    //  together: x = S1 - 6 <= 2, and v = 4 - u = 8 - S1 <= 2: both proven below 3.
-    let a = counts(&[&[1, 6], &[7, 5]]);
-    let b = counts(&[&[4, 11], &[3, 1]]);
+    // Checked by hand (k = 3; every hidden figure is at least 1). Shared: A's rows are B's
+    // columns (S1 = 7, S2 = 13), and the grand total 20.
+    //  A: x + 6 = S1, x + y = 8 (published column total)          → alone, 1 <= x <= 7
+    //  B: 4 + u = S1, u + v = 5 (published row total)              → alone, 1 <= v <= 4
+    //  together: u = x + 2, so v = 3 - x and 1 <= x, v <= 2: both proven below 3.
+    let a = counts(&[&[1, 6], &[7, 6]]);
+    let b = counts(&[&[4, 11], &[3, 2]]);
     let shared_hidden = [RowTotal(0), RowTotal(1), Total];
     let pa = with_hidden(
         &a,
@@ -591,8 +676,8 @@ fn the_joint_attack_sees_more_than_each_table_alone() {
     );
     assert!(exposures(&attack_table(&pa).unwrap(), 3).is_empty());
     assert!(exposures(&attack_table(&pb).unwrap(), 3).is_empty());
-    assert_eq!(alone(&pa)[&(0, cell(0, 0))], (0, Some(8)));
-    assert_eq!(alone(&pb)[&(0, cell(1, 1))], (0, Some(4)));
+    assert_eq!(alone(&pa)[&(0, cell(0, 0))], (1, Some(7)));
+    assert_eq!(alone(&pb)[&(0, cell(1, 1))], (1, Some(4)));
 
     let joint = attack(&[
         PublishedTable {
@@ -612,7 +697,7 @@ fn the_joint_attack_sees_more_than_each_table_alone() {
         .map(|e| (e.cell.table, e.cell.position, e.interval))
         .collect();
     let small = Interval {
-        min: 0,
+        min: 1,
         max: Some(2),
     };
     assert_eq!(
@@ -621,8 +706,8 @@ fn the_joint_attack_sees_more_than_each_table_alone() {
     );
     // The shared figure is one unknown, reported once per table with the same bounds.
     let joint = intervals(&joint);
-    assert_eq!(joint[&(0, RowTotal(0))], (6, Some(8)));
-    assert_eq!(joint[&(1, ColumnTotal(0))], (6, Some(8)));
+    assert_eq!(joint[&(0, RowTotal(0))], (7, Some(8)));
+    assert_eq!(joint[&(1, ColumnTotal(0))], (7, Some(8)));
 }
 
 #[test]
@@ -658,6 +743,19 @@ fn assert_protected(
     keys: &[(Option<&str>, Option<&str>)],
     k: u64,
 ) {
+    assert_protected_related(truth, published, keys, &[], k);
+}
+
+/// Everything `protect_publication_related` promises, checked by an attacker who knows the
+/// relations: nothing from 1 to `k - 1` published, no zero hidden, the true values published,
+/// and every hidden figure's interval holding the truth, not a single value, reaching `k`.
+fn assert_protected_related(
+    truth: &[&Counts],
+    published: &[&Published],
+    keys: &[(Option<&str>, Option<&str>)],
+    relations: &[Relation],
+    k: u64,
+) {
     assert_eq!(truth.len(), published.len());
     for (table, (counts, published)) in truth.iter().zip(published).enumerate() {
         assert_eq!(published.rows(), counts.rows());
@@ -688,12 +786,13 @@ fn assert_protected(
             column_key,
         })
         .collect();
-    let hidden = attack(&specs).unwrap();
+    let hidden = attack_related(&specs, relations).unwrap();
     let hidden_count: usize = published.iter().map(|p| p.suppressed().len()).sum();
     assert_eq!(hidden.len(), hidden_count);
     for h in &hidden {
         let value = truth[h.cell.table].value(h.cell.position).unwrap();
         let Interval { min, max } = h.interval;
+        assert!(min >= 1, "{}: a hidden figure may be 0", h.cell);
         assert!(min <= value, "{}: {min} > {value}", h.cell);
         if let Some(max) = max {
             assert!(value <= max, "{}: {value} > {max}", h.cell);
@@ -707,79 +806,134 @@ fn assert_protected(
 // ---------------------------------------------------------------------------------------------
 // The attacker against brute force
 
-/// The true attacker's bounds by enumeration: every way to fill the hidden interior cells with
-/// 0..=grand total (which must be published), keeping the completions that reproduce every
-/// published figure.
-fn brute_force(published: &Published) -> BTreeMap<(usize, Position), (u64, Option<u64>)> {
-    let Cell::Value(total) = published.total else {
-        panic!("brute force needs the grand total");
-    };
-    let (rows, columns) = (published.rows(), published.columns());
-    let free: Vec<(usize, usize)> = (0..rows)
-        .flat_map(|r| (0..columns).map(move |c| (r, c)))
-        .filter(|&(r, c)| published.cells[r][c].is_suppressed())
-        .collect();
-    let mut grid: Vec<Vec<u64>> = published
-        .cells
-        .iter()
-        .map(|row| row.iter().map(|cell| cell.value().unwrap_or(0)).collect())
-        .collect();
-    let mut bounds: BTreeMap<Position, (u64, u64)> = BTreeMap::new();
-    // A published row or column total bounds its cells more tightly than the grand total.
-    let limits: Vec<u64> = free
-        .iter()
-        .map(|&(r, c)| {
-            let row = published.row_totals[r].value().unwrap_or(total);
-            let column = published.column_totals[c].value().unwrap_or(total);
-            row.min(column)
-        })
-        .collect();
-    let mut odometer = vec![0u64; free.len()];
+/// Bounds of hidden figures over enumerated completions, keyed by (table, position).
+type Bounds = BTreeMap<(usize, Position), (u64, Option<u64>)>;
+
+/// Calls `visit` with every assignment of a value in `1..=limits[i]` to each `i` (hidden
+/// figures are never zero), or once with nothing when there is nothing to assign.
+fn each_assignment(limits: &[u64], mut visit: impl FnMut(&[u64])) {
+    if limits.contains(&0) {
+        return;
+    }
+    let mut odometer = vec![1u64; limits.len()];
     loop {
-        for (&(r, c), &value) in free.iter().zip(&odometer) {
-            grid[r][c] = value;
-        }
-        let candidate = Counts::new(grid.clone()).unwrap();
-        let fits =
-            Position::all(rows, columns).all(|position| match published.get(position).unwrap() {
-                Cell::Value(shown) => candidate.value(position) == Some(shown),
-                Cell::Suppressed(_) => true,
-            });
-        if fits {
-            for position in published.suppressed() {
-                let value = candidate.value(position).unwrap();
-                let entry = bounds.entry(position).or_insert((value, value));
-                entry.0 = entry.0.min(value);
-                entry.1 = entry.1.max(value);
-            }
-        }
-        // Next assignment, or stop after the last.
+        visit(&odometer);
         let mut digit = 0;
         loop {
             if digit == odometer.len() {
-                return bounds
-                    .into_iter()
-                    .map(|(position, (min, max))| ((0, position), (min, Some(max))))
-                    .collect();
+                return;
             }
             odometer[digit] += 1;
             if odometer[digit] <= limits[digit] {
                 break;
             }
-            odometer[digit] = 0;
+            odometer[digit] = 1;
             digit += 1;
         }
     }
+}
+
+/// The interior cells a pattern hides, row by row.
+fn hidden_cells(published: &Published) -> Vec<(usize, usize)> {
+    (0..published.rows())
+        .flat_map(|r| (0..published.columns()).map(move |c| (r, c)))
+        .filter(|&(r, c)| published.cells[r][c].is_suppressed())
+        .collect()
+}
+
+/// `published` with its hidden interior cells set to `values` (in the order of
+/// [`hidden_cells`]), and the margins recomputed.
+fn complete(published: &Published, values: &[u64]) -> Counts {
+    let mut grid: Vec<Vec<u64>> = published
+        .cells
+        .iter()
+        .map(|row| row.iter().map(|cell| cell.value().unwrap_or(0)).collect())
+        .collect();
+    for (&(r, c), &value) in hidden_cells(published).iter().zip(values) {
+        grid[r][c] = value;
+    }
+    Counts::new(grid).unwrap()
+}
+
+/// Whether a completed table shows every published figure and has no hidden figure at zero.
+fn fits(published: &Published, candidate: &Counts) -> bool {
+    Position::all(published.rows(), published.columns()).all(|position| {
+        let value = candidate.value(position).unwrap();
+        match published.get(position).unwrap() {
+            Cell::Value(shown) => value == shown,
+            Cell::Suppressed(_) => value >= 1,
+        }
+    })
+}
+
+/// Widens the bounds of `table`'s hidden figures to take in `candidate`.
+fn note(bounds: &mut Bounds, table: usize, published: &Published, candidate: &Counts) {
+    for position in published.suppressed() {
+        let value = candidate.value(position).unwrap();
+        let entry = bounds
+            .entry((table, position))
+            .or_insert((value, Some(value)));
+        entry.0 = entry.0.min(value);
+        entry.1 = entry.1.max(Some(value));
+    }
+}
+
+/// The tightest published figure bounding interior cell `(r, c)`: its row or column total, or
+/// the grand total (which must be published).
+fn cell_limit(published: &Published, (r, c): (usize, usize)) -> u64 {
+    let Cell::Value(total) = published.total else {
+        panic!("brute force needs the grand total");
+    };
+    let row = published.row_totals[r].value().unwrap_or(total);
+    let column = published.column_totals[c].value().unwrap_or(total);
+    row.min(column)
+}
+
+/// The true attacker's bounds by enumeration: every way to fill the hidden interior cells with
+/// 1..=their published bound, keeping the completions that reproduce every published figure and
+/// leave no hidden figure at zero.
+fn brute_force(published: &Published) -> Bounds {
+    let limits: Vec<u64> = hidden_cells(published)
+        .into_iter()
+        .map(|free| cell_limit(published, free))
+        .collect();
+    let mut bounds = Bounds::new();
+    each_assignment(&limits, |values| {
+        let candidate = complete(published, values);
+        if fits(published, &candidate) {
+            note(&mut bounds, 0, published, &candidate);
+        }
+    });
+    bounds
 }
 
 #[test]
 fn brute_force_agrees_on_a_protected_table() {
     let published = protect(&counts(&[&[1, 3], &[4, 5]]), 3).unwrap();
     assert_eq!(sketch(&published), "PS|.\nSS|.\n..|.");
-    assert_eq!(alone(&published), brute_force(&published));
+    // x + y = 4, x + c = 5, c + d = 9, all at least 1: 1 <= x <= 3.
+    let expected = BTreeMap::from([
+        ((0, cell(0, 0)), (1, Some(3))),
+        ((0, cell(0, 1)), (1, Some(3))),
+        ((0, cell(1, 0)), (2, Some(4))),
+        ((0, cell(1, 1)), (5, Some(7))),
+    ]);
+    assert_eq!(brute_force(&published), expected);
+    assert_eq!(alone(&published), expected);
 }
 
-/// Small tables and an arbitrary set of hidden figures, the grand total always published.
+#[test]
+fn a_pattern_hiding_a_figure_that_must_be_zero_is_inconsistent() {
+    // Hiding the zero beside a published row total of 5 with the 5 published: the hidden cell
+    // can only be 0, which a reader knows a hidden figure is not.
+    let table = counts(&[&[5, 0], &[20, 30]]);
+    let published = with_hidden(&table, &[cell(0, 1)]);
+    assert_eq!(attack_table(&published), Err(PatternError::Inconsistent));
+    assert!(brute_force(&published).is_empty());
+}
+
+/// Small tables with an arbitrary set of hidden non-zero figures (zeros are always published),
+/// the grand total always published.
 fn small_pattern() -> impl Strategy<Value = (Counts, Vec<Position>)> {
     (1usize..=2, 2usize..=3)
         .prop_flat_map(|(rows, columns)| {
@@ -794,6 +948,7 @@ fn small_pattern() -> impl Strategy<Value = (Counts, Vec<Position>)> {
             let hidden = positions
                 .into_iter()
                 .zip(hide)
+                .filter(|&(position, _)| table.value(position) != Some(0))
                 .filter_map(|(position, hide)| hide.then_some(position))
                 .collect();
             (table, hidden)
@@ -816,19 +971,21 @@ proptest! {
         hide_b in prop::collection::vec(any::<bool>(), 6),
     ) {
         // A = s × a and B = e × s from one 2 × 2 × 2 table; A's row totals are B's column
-        // totals. Hidden figures: arbitrary, the shared ones decided once (by A); the grand
-        // total stays published so that enumeration up to it is exhaustive.
+        // totals. Hidden figures: any non-zero ones, the shared ones decided once (by A); the
+        // grand total stays published so that enumeration up to it is exhaustive.
         let (a, b) = slices(&cube, 2, 2, 2);
         let a_positions: Vec<Position> = Position::all(2, 2).filter(|&p| p != Total).collect();
         let hide_in_a: Vec<Position> = a_positions
             .iter()
             .zip(&hide_a)
+            .filter(|&(&p, _)| a.value(p) != Some(0))
             .filter_map(|(&p, &h)| h.then_some(p))
             .collect();
         let b_own = [cell(0, 0), cell(0, 1), cell(1, 0), cell(1, 1), RowTotal(0), RowTotal(1)];
         let mut hide_in_b: Vec<Position> = b_own
             .iter()
             .zip(&hide_b)
+            .filter(|&(&p, _)| b.value(p) != Some(0))
             .filter_map(|(&p, &h)| h.then_some(p))
             .collect();
         hide_in_b.extend((0..2).filter(|&s| hide_in_a.contains(&RowTotal(s))).map(ColumnTotal));
@@ -863,38 +1020,16 @@ fn slices(cube: &[u64], sexes: usize, ages: usize, forms: usize) -> (Counts, Cou
 
 /// Brute force for the joint pattern of `slices`: completions of A and of B are enumerated
 /// separately and paired when they agree on the shared sexes (which fixes the grand total).
-fn joint_brute_force(
-    pa: &Published,
-    pb: &Published,
-) -> BTreeMap<(usize, Position), (u64, Option<u64>)> {
+fn joint_brute_force(pa: &Published, pb: &Published) -> Bounds {
     let completions = |published: &Published, shared_is_rows: bool| {
-        let Cell::Value(bound) = published.total else {
-            panic!("brute force needs the grand total");
-        };
-        let free: Vec<(usize, usize)> = (0..published.rows())
-            .flat_map(|r| (0..published.columns()).map(move |c| (r, c)))
-            .filter(|&(r, c)| published.cells[r][c].is_suppressed())
+        let limits: Vec<u64> = hidden_cells(published)
+            .into_iter()
+            .map(|free| cell_limit(published, free))
             .collect();
         let mut found = Vec::new();
-        let mut odometer = vec![0u64; free.len()];
-        'all: loop {
-            let mut grid: Vec<Vec<u64>> = published
-                .cells
-                .iter()
-                .map(|row| row.iter().map(|cell| cell.value().unwrap_or(0)).collect())
-                .collect();
-            for (&(r, c), &value) in free.iter().zip(&odometer) {
-                grid[r][c] = value;
-            }
-            let candidate = Counts::new(grid).unwrap();
-            let fits =
-                Position::all(published.rows(), published.columns()).all(
-                    |position| match published.get(position).unwrap() {
-                        Cell::Value(shown) => candidate.value(position) == Some(shown),
-                        Cell::Suppressed(_) => true,
-                    },
-                );
-            if fits {
+        each_assignment(&limits, |values| {
+            let candidate = complete(published, values);
+            if fits(published, &candidate) {
                 let shared = if shared_is_rows {
                     candidate.row_totals().to_vec()
                 } else {
@@ -902,42 +1037,21 @@ fn joint_brute_force(
                 };
                 found.push((shared, candidate));
             }
-            for digit in 0..=odometer.len() {
-                if digit == odometer.len() {
-                    break 'all;
-                }
-                odometer[digit] += 1;
-                if odometer[digit] <= bound {
-                    break;
-                }
-                odometer[digit] = 0;
-            }
-        }
+        });
         found
     };
     let of_a = completions(pa, true);
     let of_b = completions(pb, false);
-    let mut bounds: BTreeMap<(usize, Position), (u64, u64)> = BTreeMap::new();
-    let mut note = |table: usize, published: &Published, candidate: &Counts| {
-        for position in published.suppressed() {
-            let value = candidate.value(position).unwrap();
-            let entry = bounds.entry((table, position)).or_insert((value, value));
-            entry.0 = entry.0.min(value);
-            entry.1 = entry.1.max(value);
-        }
-    };
+    let mut bounds = Bounds::new();
     for (shared_a, a) in &of_a {
         for (shared_b, b) in &of_b {
             if shared_a == shared_b {
-                note(0, pa, a);
-                note(1, pb, b);
+                note(&mut bounds, 0, pa, a);
+                note(&mut bounds, 1, pb, b);
             }
         }
     }
     bounds
-        .into_iter()
-        .map(|(cell, (min, max))| (cell, (min, Some(max))))
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1010,7 +1124,7 @@ proptest! {
             row_key: None,
             column_key: None,
         }];
-        let layout = crate::layout::Layout::build(&shape).unwrap();
+        let layout = crate::layout::Layout::build(&shape, &[]).unwrap();
         let values = layout.gather(|cell| table.value(cell.position).unwrap()).unwrap();
         let hidden = crate::protect::suppress(&layout, &values, k, false).unwrap();
         let hide: Vec<Position> = layout
@@ -1026,7 +1140,9 @@ proptest! {
     }
 
     /// The audit inside `protect` takes shortcuts; its verdict must be the one the full
-    /// intervals give, for any pattern (zeros hidden and small figures published included).
+    /// intervals give, for any pattern that publishes every zero (small figures published
+    /// included). The shortcuts need the truth to be a table the attacker cannot rule out,
+    /// which a hidden zero would make it.
     #[test]
     fn the_audit_agrees_with_the_intervals(
         table in table(),
@@ -1039,12 +1155,12 @@ proptest! {
             row_key: None,
             column_key: None,
         }];
-        let layout = crate::layout::Layout::build(&shape).unwrap();
+        let layout = crate::layout::Layout::build(&shape, &[]).unwrap();
         let truth = layout.gather(|cell| table.value(cell.position).unwrap()).unwrap();
         let known: Vec<Option<u64>> = truth
             .iter()
             .zip(&hide)
-            .map(|(&value, &hide)| (!hide).then_some(value))
+            .map(|(&value, &hide)| (!hide || value == 0).then_some(value))
             .collect();
         let by_intervals: Vec<usize> = crate::lp::intervals(&layout, &known)
             .unwrap()
@@ -1056,7 +1172,9 @@ proptest! {
     }
 
     /// The last resort of `protect`: with every non-zero figure hidden, only zeros are
-    /// published, and nothing can be exposed.
+    /// published, and nothing can be exposed: every figure is unbounded above (any multiple of
+    /// the truth fits). Below, each is at least the number of non-zero cells it adds up, the
+    /// table with those cells all at 1 being a completion.
     #[test]
     fn hiding_every_non_zero_figure_exposes_nothing(table in table()) {
         let hide: Vec<Position> = Position::all(table.rows(), table.columns())
@@ -1064,9 +1182,19 @@ proptest! {
             .collect();
         let hidden = attack_table(&with_hidden(&table, &hide)).unwrap();
         prop_assert_eq!(hidden.len(), hide.len());
+        let ones = Counts::new(
+            table
+                .cells()
+                .iter()
+                .map(|row| row.iter().map(|&value| value.min(1)).collect())
+                .collect(),
+        )
+        .unwrap();
         for h in &hidden {
-            prop_assert_eq!(h.interval, Interval { min: 0, max: None });
+            let min = ones.value(h.cell.position).unwrap();
+            prop_assert_eq!(h.interval, Interval { min, max: None });
         }
+        prop_assert!(exposures(&hidden, u64::MAX).is_empty());
     }
 }
 

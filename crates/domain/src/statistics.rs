@@ -33,7 +33,7 @@ codes! {
     Source {
         Sex => "sex",
         AgeGroup => "age_group",
-        AgeYears => "age_years",
+        Age => "age",
         Citizenship => "citizenship",
         Exploitation => "exploitation",
         Status => "status",
@@ -41,24 +41,36 @@ codes! {
     }
 }
 
-/// The age bands: the first two and the sum of the adult ones are the age classes of Eurostat's
-/// trafficking statistics (`crim_thb`: under 12, 12 to 17, 18 or over); the adult bands are the
-/// detail ANITP's analyses use.
-const AGE_BANDS: &[(&str, u32, u32)] = &[
-    ("under_12", 0, 11),
-    ("12_17", 12, 17),
-    ("18_24", 18, 24),
-    ("25_34", 25, 34),
-    ("35_44", 35, 44),
-    ("45_plus", 45, u32::MAX),
+/// The age bands within each age group, with the age group they belong to. The child bands and
+/// the sum of the adult ones are the age classes of Eurostat's trafficking statistics (`crim_thb`:
+/// under 12, 12 to 17, 18 or over); the adult bands are the detail ANITP's analyses use. A person
+/// whose group is known (a child by their looks, say) but whose age is not is in the group's
+/// "age unknown" band, so that the bands split the groups exactly: each group's figure is the sum
+/// of its bands', which a reader of both tables knows and disclosure control must too.
+const AGE_BANDS: &[(&str, &str, u32, u32)] = &[
+    ("under_12", "child", 0, 11),
+    ("12_17", "child", 12, 17),
+    ("18_24", "adult", 18, 24),
+    ("25_34", "adult", 25, 34),
+    ("35_44", "adult", 35, 44),
+    ("45_plus", "adult", 45, u32::MAX),
 ];
+
+/// The band of a person of a known group whose age is missing or disagrees with the group.
+fn unknown_age_band(group: &str) -> &'static str {
+    match group {
+        "child" => "child_age_unknown",
+        "adult" => "adult_age_unknown",
+        _ => "unknown",
+    }
+}
 
 impl Dimension {
     pub fn source(self) -> Source {
         match self {
             Dimension::Sex => Source::Sex,
             Dimension::AgeGroup => Source::AgeGroup,
-            Dimension::AgeBand => Source::AgeYears,
+            Dimension::AgeBand => Source::Age,
             Dimension::CitizenshipGroup => Source::Citizenship,
             Dimension::Exploitation => Source::Exploitation,
             Dimension::Status => Source::Status,
@@ -72,11 +84,17 @@ impl Dimension {
         match self {
             Dimension::Sex => vec!["female", "male", "other_unknown"],
             Dimension::AgeGroup => vec!["child", "adult", "unknown"],
-            Dimension::AgeBand => AGE_BANDS
-                .iter()
-                .map(|(code, _, _)| *code)
-                .chain(["unknown"])
-                .collect(),
+            Dimension::AgeBand => vec![
+                "under_12",
+                "12_17",
+                "child_age_unknown",
+                "18_24",
+                "25_34",
+                "35_44",
+                "45_plus",
+                "adult_age_unknown",
+                "unknown",
+            ],
             Dimension::CitizenshipGroup => vec!["national", "other_eu", "non_eu", "unknown"],
             Dimension::Exploitation => vec![
                 "sexual",
@@ -109,15 +127,18 @@ impl Dimension {
                 "adult" => "adult",
                 _ => "unknown",
             },
-            Dimension::AgeBand => stored
-                .parse::<u32>()
-                .ok()
-                .and_then(|age| {
-                    AGE_BANDS
-                        .iter()
-                        .find(|(_, low, high)| (*low..=*high).contains(&age))
-                })
-                .map_or("unknown", |(code, _, _)| code),
+            // Read as `<age group>:<age in years>`, the age possibly empty.
+            Dimension::AgeBand => {
+                let (group, age) = stored.split_once(':').unwrap_or(("", stored));
+                age.parse::<u32>()
+                    .ok()
+                    .and_then(|age| {
+                        AGE_BANDS.iter().find(|(_, of, low, high)| {
+                            *of == group && (*low..=*high).contains(&age)
+                        })
+                    })
+                    .map_or_else(|| unknown_age_band(group), |(code, _, _, _)| code)
+            }
             Dimension::CitizenshipGroup => {
                 if stored == country {
                     "national"
@@ -149,6 +170,31 @@ impl Dimension {
                 })
                 .map_or("unknown", |r| r.code.as_str()),
         }
+    }
+}
+
+/// How the categories of `coarse` are split into those of `fine`, when `fine` refines it: each
+/// coarse category with the fine ones whose figures add up to it.
+pub fn refinement(
+    fine: Dimension,
+    coarse: Dimension,
+) -> Option<Vec<(&'static str, Vec<&'static str>)>> {
+    match (fine, coarse) {
+        (Dimension::AgeBand, Dimension::AgeGroup) => Some(
+            ["child", "adult", "unknown"]
+                .into_iter()
+                .map(|group| {
+                    let mut bands: Vec<&'static str> = AGE_BANDS
+                        .iter()
+                        .filter(|(_, of, _, _)| *of == group)
+                        .map(|(code, _, _, _)| *code)
+                        .collect();
+                    bands.push(unknown_age_band(group));
+                    (group, bands)
+                })
+                .collect(),
+        ),
+        _ => None,
     }
 }
 
@@ -328,16 +374,61 @@ mod tests {
     #[test]
     fn ages_fall_into_their_bands_at_the_edges() {
         let band = |age: &str| Dimension::AgeBand.category_of(age, "RO");
-        assert_eq!(band("0"), "under_12");
-        assert_eq!(band("11"), "under_12");
-        assert_eq!(band("12"), "12_17");
-        assert_eq!(band("17"), "12_17");
-        assert_eq!(band("18"), "18_24");
-        assert_eq!(band("44"), "35_44");
-        assert_eq!(band("45"), "45_plus");
-        assert_eq!(band("120"), "45_plus");
-        assert_eq!(band(""), "unknown");
-        assert_eq!(band("-1"), "unknown");
+        assert_eq!(band("child:0"), "under_12");
+        assert_eq!(band("child:11"), "under_12");
+        assert_eq!(band("child:12"), "12_17");
+        assert_eq!(band("child:17"), "12_17");
+        assert_eq!(band("adult:18"), "18_24");
+        assert_eq!(band("adult:44"), "35_44");
+        assert_eq!(band("adult:45"), "45_plus");
+        assert_eq!(band("adult:120"), "45_plus");
+        assert_eq!(band("child:"), "child_age_unknown");
+        assert_eq!(band("adult:"), "adult_age_unknown");
+        assert_eq!(band("unknown:"), "unknown");
+        assert_eq!(band("adult:-1"), "adult_age_unknown");
+        // An age that contradicts the group stays in the group.
+        assert_eq!(band("child:30"), "child_age_unknown");
+        assert_eq!(band("adult:10"), "adult_age_unknown");
+        assert_eq!(band("unknown:30"), "unknown");
+    }
+
+    /// The bands split the groups: folding the same people by group and by band, each group's
+    /// figure is the sum of its bands' (what disclosure control is told as relations).
+    #[test]
+    fn bands_add_up_to_their_groups() {
+        let people = [
+            "child:3",
+            "child:15",
+            "child:",
+            "child:40",
+            "adult:19",
+            "adult:50",
+            "adult:",
+            "adult:12",
+            "unknown:",
+            "unknown:33",
+            ":",
+        ];
+        let split = refinement(Dimension::AgeBand, Dimension::AgeGroup).unwrap();
+        for (group, bands) in &split {
+            let in_group = people
+                .iter()
+                .filter(|p| {
+                    Dimension::AgeGroup.category_of(p.split(':').next().unwrap(), "RO") == *group
+                })
+                .count();
+            let in_bands = people
+                .iter()
+                .filter(|p| bands.contains(&Dimension::AgeBand.category_of(p, "RO")))
+                .count();
+            assert_eq!(in_group, in_bands, "{group}");
+        }
+        let every_band: Vec<&str> = split.iter().flat_map(|(_, b)| b.clone()).collect();
+        assert_eq!(every_band.len(), Dimension::AgeBand.categories().len());
+        for band in Dimension::AgeBand.categories() {
+            assert!(every_band.contains(&band), "{band} is in a group");
+        }
+        assert!(refinement(Dimension::Sex, Dimension::AgeGroup).is_none());
     }
 
     #[test]

@@ -26,10 +26,6 @@ async fn coordinators_see_exact_counts_and_everyone_else_only_what_may_be_publis
         let supervisor = app.user("sup", "ANITP-CJ", "supervisor").await;
         app.user("cw", "ANITP-CJ", "case_worker").await;
         let coord_token = app.token(&coordinator).await;
-        let sup_token = app.token(&supervisor).await;
-        let coord = app.login("coord").await;
-        let sup = app.login("sup").await;
-        let cw = app.login("cw").await;
         // 2026 (the tests' clock): 14 adult women and 3 girls presumed, 12 men identified, in
         // Cluj (North-West); one notified case that is no victim yet.
         for (n, age, state) in [
@@ -112,9 +108,37 @@ async fn coordinators_see_exact_counts_and_everyone_else_only_what_may_be_publis
             "{b}"
         );
 
-        // The published view, to a supervisor: the three girls hidden, and no figure anywhere
-        // from 1 to 10.
-        for token in [&sup_token, &coord_token] {
+        // A year is published once it is over: not while 2026 runs.
+        let running = app
+            .api_lang(
+                "GET",
+                "/api/v1/statistics/tables/victims-by-sex-age-group?year=2026",
+                Some(&coord_token),
+                None,
+                Some("en"),
+            )
+            .await;
+        assert_eq!(running.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            running
+                .body
+                .contains("complete years only: 2025 or earlier"),
+            "{b}: {}",
+            running.body
+        );
+        // Forty days on, 2026 is over.
+        app.clock.advance_minutes(40 * 24 * 60);
+        // Tokens and sessions made now (those of 2026 have expired).
+        let coord_token = app.token(&coordinator).await;
+        let sup_token = app.token(&supervisor).await;
+        let coord = app.login("coord").await;
+        let sup = app.login("sup").await;
+        let cw = app.login("cw").await;
+
+        // The published view: the three girls hidden, and no figure anywhere from 1 to 10. The
+        // coordinator is told why each figure is hidden; the supervisor, who may not see exact
+        // counts, is not (that a figure is hidden for being small says it is below k).
+        for (token, reasons) in [(&sup_token, false), (&coord_token, true)] {
             let published = app
                 .api(
                     "GET",
@@ -128,19 +152,48 @@ async fn coordinators_see_exact_counts_and_everyone_else_only_what_may_be_publis
             assert_eq!(p["published"], true);
             assert_eq!(
                 p["cells"][0][0],
-                serde_json::json!({"suppressed": "primary"}),
+                if reasons {
+                    serde_json::json!({"suppressed": "primary"})
+                } else {
+                    serde_json::json!({"suppressed": "hidden"})
+                },
                 "{b}"
             );
+            let mut hidden = 0;
             for figure in figures(&p) {
                 if let Some(n) = figure.get("value") {
                     let n = n.as_u64().unwrap();
                     assert!(n == 0 || n >= 11, "{b}: {n} published in {p}");
                 } else {
+                    hidden += 1;
                     let why = figure["suppressed"].as_str().unwrap();
-                    assert!(why == "primary" || why == "secondary", "{b}: {figure}");
+                    if reasons {
+                        assert!(why == "primary" || why == "secondary", "{b}: {figure}");
+                    } else {
+                        assert_eq!(why, "hidden", "{b}");
+                    }
                 }
             }
+            // A lone small figure is never hidden alone.
+            assert!(hidden >= 2, "{b}: {p}");
         }
+        // A region's figures are not published apart from the nation's.
+        let regional = app
+            .api_lang(
+                "GET",
+                "/api/v1/statistics/tables/victims-by-sex-age-group?year=2026&region=RO11",
+                Some(&sup_token),
+                None,
+                Some("en"),
+            )
+            .await;
+        assert_eq!(regional.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            regional
+                .body
+                .contains("Figures for publication are national"),
+            "{b}"
+        );
         let refused = app
             .api(
                 "GET",
@@ -189,7 +242,7 @@ async fn coordinators_see_exact_counts_and_everyone_else_only_what_may_be_publis
         assert!(
             published_page
                 .body
-                .contains("<abbr title=\"Hidden: a figure from 1 to 11 minus one, or one from which such a figure could be worked out\">c</abbr>"),
+                .contains("<abbr title=\"Hidden: a figure from 1 to 10, or one from which such a figure could be worked out\">c</abbr>"),
             "{b}"
         );
         // A supervisor is not offered the exact counts.

@@ -138,7 +138,7 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
     let queries = [
         query(2025, Source::Sex, Source::AgeGroup, None),
         query(2025, Source::Status, Source::County, None),
-        query(2025, Source::AgeYears, Source::Exploitation, None),
+        query(2025, Source::Age, Source::Exploitation, None),
         query(2024, Source::Sex, Source::Citizenship, None),
         query(2025, Source::Sex, Source::Status, Some(&["RO-CJ", "RO-TM"])),
         query(2025, Source::Sex, Source::Status, Some(&[])),
@@ -171,10 +171,10 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
     assert_eq!(
         grouped(&answers[2]),
         set(&[
-            ("30", "labour", 1),
-            ("15", "sexual", 1),
-            ("", "begging", 1),
-            ("40", "", 1),
+            ("adult:30", "labour", 1),
+            ("child:15", "sexual", 1),
+            ("unknown:", "begging", 1),
+            ("adult:40", "", 1),
         ])
     );
     assert_eq!(

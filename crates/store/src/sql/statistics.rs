@@ -12,7 +12,7 @@ macro_rules! impl_sql_statistics_store {
                 match source {
                     Source::Sex => "c.sex",
                     Source::AgeGroup => "c.age_group",
-                    Source::AgeYears => "COALESCE(CAST(c.age_years AS TEXT), '')",
+                    Source::Age => "c.age_group || ':' || COALESCE(CAST(c.age_years AS TEXT), '')",
                     Source::Citizenship => "c.citizenship",
                     Source::Exploitation => "COALESCE(c.exploitation, '')",
                     Source::Status => "CASE WHEN v.identified = 1 THEN 'identified' ELSE 'presumed' END",
@@ -36,7 +36,11 @@ macro_rules! impl_sql_statistics_store {
                         // The first step into the mechanism's victims is what places a person in
                         // a year; `case_events_victim` holds exactly these steps.
                         q.push_bind(query.to);
-                        q.push(" THEN 1 ELSE 0 END) AS identified FROM case_events e WHERE e.to_state IN ('presumed_victim', 'identified_victim') GROUP BY e.case_id HAVING MIN(e.at_ms) >= ");
+                        q.push(" THEN 1 ELSE 0 END) AS identified FROM case_events e WHERE e.to_state IN ('presumed_victim', 'identified_victim') AND e.at_ms < ");
+                        // Steps after the year neither place a victim in it nor make one
+                        // identified in it: left unread.
+                        q.push_bind(query.to);
+                        q.push(" GROUP BY e.case_id HAVING MIN(e.at_ms) >= ");
                         q.push_bind(query.from);
                         q.push(" AND MIN(e.at_ms) < ");
                         q.push_bind(query.to);

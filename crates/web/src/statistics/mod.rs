@@ -147,7 +147,7 @@ fn table_view(tr: &Tr, t: &StatisticsTable, query: &str) -> TableView {
         // being small would tell the reader they are below k.
         StatCell::Suppressed(_) => CellView {
             text: tr.t("stat-hidden-mark"),
-            hidden: Some(tr.t_with("stat-hidden", &[("k", (t.k as i64).into())])),
+            hidden: Some(tr.t_with("stat-hidden", &[("below", (t.k as i64 - 1).into())])),
         },
     };
     let category = |dimension: &str, code: &str| label(tr, Label::Category { dimension, code });
@@ -253,8 +253,13 @@ async fn show(
     };
     let query = query_of(&request);
     let latest = mnir_app::statistics::default_year(&state.app) + 1;
-    let year_options = (latest - 9..=latest)
-        .rev()
+    let mut years: Vec<i32> = (latest - 9..=latest).rev().collect();
+    // A year asked for by its link stays chosen even when it is older than the list.
+    if !years.contains(&request.year) {
+        years.push(request.year);
+    }
+    let year_options = years
+        .into_iter()
         .map(|y| Opt {
             value: y.to_string(),
             label: y.to_string(),
