@@ -129,17 +129,18 @@ pub async fn table(
     name: &str,
     request: &TableRequest,
 ) -> AppResult<StatisticsTable> {
-    can(
-        &who.actor(),
-        Action::ViewStatistics {
-            published: request.published,
-        },
-        None,
-    )?;
+    allowed(who, request)?;
     let definition = statistics::table(name).ok_or(AppError::NotFound)?;
     let reasons = may_view_internal(who.user);
     let mut tables = compute(app, &who.by, &[*definition], request, reasons).await?;
     Ok(tables.remove(0))
+}
+
+fn allowed(who: &Who<'_>, request: &TableRequest) -> AppResult<()> {
+    let action = Action::ViewStatistics {
+        published: request.published,
+    };
+    Ok(can(&who.actor(), action, None)?)
 }
 
 /// Every table of the publication, for a signed-in user (as [`table`]).
@@ -148,13 +149,7 @@ pub async fn publication(
     who: &Who<'_>,
     request: &TableRequest,
 ) -> AppResult<Vec<StatisticsTable>> {
-    can(
-        &who.actor(),
-        Action::ViewStatistics {
-            published: request.published,
-        },
-        None,
-    )?;
+    allowed(who, request)?;
     compute(
         app,
         &who.by,

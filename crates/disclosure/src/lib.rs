@@ -272,6 +272,25 @@ pub struct Published {
 }
 
 impl Published {
+    /// A table of `rows` × `columns` whose every figure, margins and total included, is what
+    /// `cell` says of its position.
+    pub(crate) fn from_fn(rows: usize, columns: usize, cell: impl Fn(Position) -> Cell) -> Self {
+        Published {
+            cells: (0..rows)
+                .map(|row| {
+                    (0..columns)
+                        .map(|column| cell(Position::Interior { row, column }))
+                        .collect()
+                })
+                .collect(),
+            row_totals: (0..rows).map(|row| cell(Position::RowTotal(row))).collect(),
+            column_totals: (0..columns)
+                .map(|column| cell(Position::ColumnTotal(column)))
+                .collect(),
+            total: cell(Position::Total),
+        }
+    }
+
     pub fn rows(&self) -> usize {
         self.cells.len()
     }

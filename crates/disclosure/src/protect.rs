@@ -122,21 +122,7 @@ pub fn protect_publication_related(
                     Cell::Suppressed(Suppression::Secondary)
                 }
             };
-            use crate::Position::{ColumnTotal, Interior, RowTotal, Total};
-            Published {
-                cells: (0..counts.rows())
-                    .map(|row| {
-                        (0..counts.columns())
-                            .map(|column| cell(Interior { row, column }))
-                            .collect()
-                    })
-                    .collect(),
-                row_totals: (0..counts.rows()).map(|row| cell(RowTotal(row))).collect(),
-                column_totals: (0..counts.columns())
-                    .map(|column| cell(ColumnTotal(column)))
-                    .collect(),
-                total: cell(Total),
-            }
+            Published::from_fn(counts.rows(), counts.columns(), cell)
         })
         .collect())
 }

@@ -68,20 +68,7 @@ fn with_hidden(counts: &Counts, hide: &[Position]) -> Published {
             Cell::Value(counts.value(position).unwrap())
         }
     };
-    Published {
-        cells: (0..counts.rows())
-            .map(|row| {
-                (0..counts.columns())
-                    .map(|column| cell(Interior { row, column }))
-                    .collect()
-            })
-            .collect(),
-        row_totals: (0..counts.rows()).map(|row| cell(RowTotal(row))).collect(),
-        column_totals: (0..counts.columns())
-            .map(|column| cell(ColumnTotal(column)))
-            .collect(),
-        total: cell(Total),
-    }
+    Published::from_fn(counts.rows(), counts.columns(), cell)
 }
 
 fn cell(row: usize, column: usize) -> Position {
