@@ -1130,6 +1130,5 @@ stat-category-region-unknown = Unknown region
 statistics-year-out-of-range = The year must be between { $first } and { $last }.
 statistics-region-unknown = There is no development region { $region }.
 statistics-table-unknown = There is no statistics table { $name }.
-statistics-not-publishable = These figures cannot be published: their hidden figures could be worked out. The operator has the details in the server's log.
 statistics-published-complete-years = Figures for publication are for complete years only: { $last } or earlier.
 statistics-published-national-only = Figures for publication are national: the regions are published in the table by development region. Choose the internal view for one region's figures.

@@ -1142,6 +1142,5 @@ stat-category-region-unknown = Regiune necunoscută
 statistics-year-out-of-range = Anul trebuie să fie între { $first } și { $last }.
 statistics-region-unknown = Nu există regiunea de dezvoltare { $region }.
 statistics-table-unknown = Nu există tabelul statistic { $name }.
-statistics-not-publishable = Aceste cifre nu pot fi publicate: cifrele ascunse ar putea fi calculate. Operatorul găsește detaliile în jurnalul serverului.
 statistics-published-complete-years = Cifrele pentru publicare sunt doar pentru ani încheiați: { $last } sau mai devreme.
 statistics-published-national-only = Cifrele pentru publicare sunt naționale: regiunile sunt publicate în tabelul pe regiuni de dezvoltare. Alegeți varianta internă pentru cifrele unei regiuni.

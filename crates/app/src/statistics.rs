@@ -177,12 +177,14 @@ pub async fn operator_tables(
             }])
         })?);
     }
+    // What the operator prints for publication says no more than the published pages: which
+    // figures were hidden for being small is for the internal view alone.
     compute(
         app,
         &AuditActor::cli(app.now()),
         &definitions,
         request,
-        true,
+        false,
     )
     .await
 }
@@ -385,11 +387,13 @@ async fn protect(
 }
 
 fn refusal_kind(refusal: &mnir_disclosure::Refusal) -> String {
+    use mnir_disclosure::Refusal;
     match refusal {
-        mnir_disclosure::Refusal::Exposed(exposures) => {
-            format!("{} hidden figures exposed", exposures.len())
-        }
-        other => format!("{:?}", std::mem::discriminant(other)),
+        Refusal::Exposed(exposures) => format!("{} hidden figures exposed", exposures.len()),
+        Refusal::ZeroThreshold => "a threshold of zero".into(),
+        Refusal::Link(_) => "tables whose shared totals differ".into(),
+        Refusal::Relation(_) => "a relation between tables that does not hold".into(),
+        Refusal::Solver(_) => "the solver failed".into(),
     }
 }
 
@@ -561,6 +565,7 @@ pub fn to_csv(table: &StatisticsTable, label: &dyn Fn(Label<'_>) -> String) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mnir_store::GroupedCount;
 
     fn table() -> StatisticsTable {
         StatisticsTable {
@@ -587,6 +592,74 @@ mod tests {
             ],
             total: StatCell::Value(66),
         }
+    }
+
+    /// The relations tie each age group of each sex to its bands, and hold on any people at all
+    /// (an inconsistent group and age, a missing age, an unknown group): a relation that did not
+    /// hold would make the publication refuse to be protected.
+    #[test]
+    fn age_bands_are_tied_to_age_groups_and_the_ties_hold() {
+        let relations = relations(statistics::TABLES);
+        let sexes = Dimension::Sex.categories().len();
+        let groups = Dimension::AgeGroup.categories().len();
+        assert_eq!(relations.len(), sexes * groups);
+        let by_group = statistics::table("victims-by-sex-age-group").unwrap();
+        let by_band = statistics::table("victims-by-age-band-sex").unwrap();
+        let index = |name: &str| {
+            statistics::TABLES
+                .iter()
+                .position(|t| t.name == name)
+                .unwrap()
+        };
+        for r in &relations {
+            assert!(r.left.iter().all(|c| c.table == index(by_group.name)));
+            assert!(r.right.iter().all(|c| c.table == index(by_band.name)));
+        }
+        let sexes_stored = ["female", "male", "other", "unknown"];
+        let groups_stored = ["child", "adult", "unknown"];
+        let ages = [
+            "", "0", "11", "12", "17", "18", "30", "44", "45", "90", "-2",
+        ];
+        let mut people = Vec::new();
+        let mut n = 1;
+        for sex in sexes_stored {
+            for group in groups_stored {
+                for age in ages {
+                    people.push((sex, group, age, n));
+                    n = n % 7 + 1;
+                }
+            }
+        }
+        let coarse: Vec<GroupedCount> = people
+            .iter()
+            .map(|(sex, group, _, n)| (sex.to_string(), group.to_string(), *n))
+            .collect();
+        let fine: Vec<GroupedCount> = people
+            .iter()
+            .map(|(sex, group, age, n)| (format!("{group}:{age}"), sex.to_string(), *n))
+            .collect();
+        let tables = [
+            statistics::fold(by_group, &coarse, "RO"),
+            statistics::fold(by_band, &fine, "RO"),
+        ];
+        let value = |c: &mnir_disclosure::CellRef| {
+            let t = if c.table == index(by_group.name) {
+                0
+            } else {
+                1
+            };
+            match c.position {
+                mnir_disclosure::Position::Interior { row, column } => tables[t][row][column],
+                other => panic!("a relation between interior figures, not {other:?}"),
+            }
+        };
+        for r in &relations {
+            let left: u64 = r.left.iter().map(value).sum();
+            let right: u64 = r.right.iter().map(value).sum();
+            assert_eq!(left, right, "{r:?}");
+        }
+        let total: u64 = tables[0].iter().flatten().sum();
+        assert!(total > 0);
     }
 
     #[test]

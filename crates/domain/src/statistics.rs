@@ -129,7 +129,8 @@ impl Dimension {
             },
             // Read as `<age group>:<age in years>`, the age possibly empty.
             Dimension::AgeBand => {
-                let (group, age) = stored.split_once(':').unwrap_or(("", stored));
+                // The age is written last and is digits alone, so the last colon splits.
+                let (group, age) = stored.rsplit_once(':').unwrap_or(("", stored));
                 age.parse::<u32>()
                     .ok()
                     .and_then(|age| {

@@ -25,9 +25,11 @@ pub trait StatisticsStore: Send + Sync {
     /// the same totals even while cases change), and appends one read entry to the audit log
     /// (`statistics.read`, with `detail`) before returning.
     ///
-    /// Who is a victim: a case with a step to `presumed_victim` or `identified_victim`, whose
-    /// state is not `not_a_victim` or `duplicate` now (a later finding or a merged record takes
-    /// it out of every year's figures). Its year is that of its first such step.
+    /// Who is a victim of a year: a case whose first step to `presumed_victim` or
+    /// `identified_victim` falls in it, unless its last step before the year's end made it
+    /// `not_a_victim` or a `duplicate`. Only steps before the end count, so a year's figures do
+    /// not change once it is over: a later finding changes no published figure (which would
+    /// tell a reader comparing two looks whom it was about).
     async fn count_victims(
         &self,
         queries: &[VictimCountQuery],

@@ -245,6 +245,21 @@ async fn coordinators_see_exact_counts_and_everyone_else_only_what_may_be_publis
                 .contains("<abbr title=\"Hidden: a figure from 1 to 10, or one from which such a figure could be worked out\">c</abbr>"),
             "{b}"
         );
+        assert!(
+            published_page
+                .body
+                .contains("Figures for publication: a figure from 1 to 10 is hidden (marked c)"),
+            "{b}"
+        );
+        // Nor the year still running, whose figures are never published.
+        assert!(
+            published_page.body.contains("<option value=\"2026\""),
+            "{b}"
+        );
+        assert!(
+            !published_page.body.contains("<option value=\"2027\""),
+            "{b}"
+        );
         // A supervisor is not offered the exact counts.
         assert!(!published_page.body.contains("value=\"internal\""), "{b}");
         assert_eq!(

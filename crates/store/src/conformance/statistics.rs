@@ -103,7 +103,8 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
     );
     // Never more than a potential victim.
     let g = victim("g", &[(PotentialVictim, local(2025, 4, 1, 9, 0))]);
-    // Presumed in 2024, found not a victim, then presumed again in 2025: counted in 2024.
+    // Presumed in 2024 and found not a victim that year, then presumed again in 2025: its first
+    // step is in 2024, whose end found it no victim, so it is in neither year's figures.
     let mut h = victim(
         "h",
         &[
@@ -120,7 +121,17 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
     i.age_years = Some(40);
     i.exploitation = None;
     i.found_in_county = "RO-TM".into();
-    let cases = vec![a, b, c, d, e, f, g, h, i];
+    // Found not to be a victim only after the year ended: that year's figures keep it.
+    let mut k = victim(
+        "k",
+        &[
+            (PresumedVictim, local(2024, 3, 1, 9, 0)),
+            (NotAVictim, local(2025, 2, 1, 9, 0)),
+        ],
+    );
+    k.sex = Sex::Male;
+    k.citizenship = "MD".into();
+    let cases = vec![a, b, c, d, e, f, g, h, i, k];
     s.insert_generated_cases(&s.seal_cases(cases), &[], &AuditActor::cli(at(2000)))
         .await
         .unwrap();
@@ -179,7 +190,7 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
     );
     assert_eq!(
         grouped(&answers[3]),
-        set(&[("female", "RO", 1), ("male", "RO", 1)])
+        set(&[("female", "RO", 1), ("male", "MD", 1)])
     );
     assert_eq!(
         grouped(&answers[4]),

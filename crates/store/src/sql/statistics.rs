@@ -44,7 +44,14 @@ macro_rules! impl_sql_statistics_store {
                         q.push_bind(query.from);
                         q.push(" AND MIN(e.at_ms) < ");
                         q.push_bind(query.to);
-                        q.push(") v JOIN cases c ON c.id = v.case_id WHERE c.state NOT IN ('not_a_victim', 'duplicate')");
+                        // Out of the year's figures: a case that by the year's end was found
+                        // not to be a victim, or to be another record's duplicate. Read from the
+                        // steps before the end, not from the case's state now, so that a year's
+                        // figures stay as they were once it is over (a later finding would
+                        // otherwise tell who it was about, to anyone comparing two looks).
+                        q.push(") v JOIN cases c ON c.id = v.case_id WHERE COALESCE((SELECT s.to_state FROM case_events s WHERE s.case_id = c.id AND s.at_ms < ");
+                        q.push_bind(query.to);
+                        q.push(" ORDER BY s.seq DESC LIMIT 1), '') NOT IN ('not_a_victim', 'duplicate')");
                         if let Some(counties) = &query.counties {
                             if counties.is_empty() {
                                 answers.push(Vec::new());

@@ -79,9 +79,12 @@ pub struct TableParams {
 }
 
 /// One table of victims of a reference year: a victim is counted in the year of the first step
-/// that made them a presumed or identified victim. In the published view a figure from 1 to
-/// k − 1 is hidden (`primary`), with the further figures that would let it be worked out
-/// (`secondary`); the pattern is checked by solving the table's equations before it is sent.
+/// that made them a presumed or identified victim, unless by the year's end the case was found
+/// not to be one or to be a duplicate. In the published view (national, complete years only) a
+/// figure from 1 to k − 1 is hidden (`primary`), with the further figures that would let it be
+/// worked out (`secondary`); the pattern is checked by solving the tables' equations before it is
+/// sent. Only a reader who may see exact counts is told which reason applies: any other gets
+/// `hidden` for every hidden figure.
 #[utoipa::path(get, path = "/api/v1/statistics/tables/{name}",
     params(("name" = String, Path, description = "The table's name"), TableParams),
     responses(

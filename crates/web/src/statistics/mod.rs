@@ -252,7 +252,10 @@ async fn show(
             .map_err(|e| e.page(&ctx, "stat-title"))?,
     };
     let query = query_of(&request);
-    let latest = mnir_app::statistics::default_year(&state.app) + 1;
+    // The year still running is offered only to those who may see exact counts: its figures are
+    // never published.
+    let internal = mnir_app::statistics::may_view_internal(user);
+    let latest = mnir_app::statistics::default_year(&state.app) + i32::from(internal);
     let mut years: Vec<i32> = (latest - 9..=latest).rev().collect();
     // A year asked for by its link stays chosen even when it is older than the list.
     if !years.contains(&request.year) {
@@ -276,7 +279,7 @@ async fn show(
         label: region_name(&tr, Some(&r.code)),
         selected: request.region.as_deref() == Some(r.code.as_str()),
     }));
-    let view_options = if mnir_app::statistics::may_view_internal(user) {
+    let view_options = if internal {
         ["internal", "published"]
             .into_iter()
             .map(|v| Opt {
@@ -292,8 +295,8 @@ async fn show(
         tr.t_with(
             "stat-note-published",
             &[(
-                "k",
-                (state.app.jurisdiction().disclosure_threshold as i64).into(),
+                "below",
+                (state.app.jurisdiction().disclosure_threshold as i64 - 1).into(),
             )],
         )
     } else {
