@@ -403,67 +403,73 @@ fn refusal_kind(refusal: &mnir_disclosure::Refusal) -> String {
 /// shared dimension.
 fn relations(tables: &[TableDefinition]) -> Vec<mnir_disclosure::Relation> {
     use mnir_disclosure::{CellRef, Position, Relation};
-    // A table's dimensions with, for each, whether it runs along the rows.
-    let axes = |t: &TableDefinition| [(t.rows, true), (t.columns, false)];
-    let at = |table: usize, by_row: bool, own: usize, shared: usize| CellRef {
-        table,
-        position: if by_row {
-            Position::Interior {
-                row: own,
-                column: shared,
+    /// One dimension of one table: which table, the dimension, whether it runs along the rows,
+    /// and the table's other dimension.
+    struct Axis {
+        table: usize,
+        dimension: Dimension,
+        by_row: bool,
+        other: Dimension,
+    }
+    impl Axis {
+        /// The figure at category `own` of this axis and `shared` of the other.
+        fn at(&self, own: usize, shared: usize) -> CellRef {
+            let (row, column) = if self.by_row {
+                (own, shared)
+            } else {
+                (shared, own)
+            };
+            CellRef {
+                table: self.table,
+                position: Position::Interior { row, column },
             }
-        } else {
-            Position::Interior {
-                row: shared,
-                column: own,
-            }
-        },
+        }
+    }
+    let axes: Vec<Axis> = tables
+        .iter()
+        .enumerate()
+        .flat_map(|(table, t)| {
+            [
+                Axis {
+                    table,
+                    dimension: t.rows,
+                    by_row: true,
+                    other: t.columns,
+                },
+                Axis {
+                    table,
+                    dimension: t.columns,
+                    by_row: false,
+                    other: t.rows,
+                },
+            ]
+        })
+        .collect();
+    let index = |dimension: Dimension, code: &str| {
+        dimension
+            .categories()
+            .iter()
+            .position(|c| *c == code)
+            .expect("a refinement names the categories of its dimensions")
     };
     let mut out = Vec::new();
-    for (coarse_index, coarse_table) in tables.iter().enumerate() {
-        for (fine_index, fine_table) in tables.iter().enumerate() {
-            for (coarse_dim, coarse_rows) in axes(coarse_table) {
-                for (fine_dim, fine_rows) in axes(fine_table) {
-                    let Some(split) = statistics::refinement(fine_dim, coarse_dim) else {
-                        continue;
-                    };
-                    // The other dimension of each table must be the same one.
-                    let coarse_other = if coarse_rows {
-                        coarse_table.columns
-                    } else {
-                        coarse_table.rows
-                    };
-                    let fine_other = if fine_rows {
-                        fine_table.columns
-                    } else {
-                        fine_table.rows
-                    };
-                    if coarse_other != fine_other {
-                        continue;
-                    }
-                    let coarse_codes = coarse_dim.categories();
-                    let fine_codes = fine_dim.categories();
-                    for shared in 0..coarse_other.categories().len() {
-                        for (group, parts) in &split {
-                            let g = coarse_codes
-                                .iter()
-                                .position(|c| c == group)
-                                .expect("a refinement names its coarse categories");
-                            out.push(Relation {
-                                left: vec![at(coarse_index, coarse_rows, g, shared)],
-                                right: parts
-                                    .iter()
-                                    .map(|part| {
-                                        let f = fine_codes
-                                            .iter()
-                                            .position(|c| c == part)
-                                            .expect("a refinement names its fine categories");
-                                        at(fine_index, fine_rows, f, shared)
-                                    })
-                                    .collect(),
-                            });
-                        }
-                    }
+    for coarse in &axes {
+        for fine in &axes {
+            let Some(split) = statistics::refinement(fine.dimension, coarse.dimension) else {
+                continue;
+            };
+            if coarse.other != fine.other {
+                continue;
+            }
+            for shared in 0..coarse.other.categories().len() {
+                for (group, parts) in &split {
+                    out.push(Relation {
+                        left: vec![coarse.at(index(coarse.dimension, group), shared)],
+                        right: parts
+                            .iter()
+                            .map(|part| fine.at(index(fine.dimension, part), shared))
+                            .collect(),
+                    });
                 }
             }
         }

@@ -66,6 +66,8 @@ mod attack;
 mod layout;
 mod lp;
 mod protect;
+#[doc(hidden)]
+pub mod sample;
 #[cfg(test)]
 mod tests;
 

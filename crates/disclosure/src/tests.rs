@@ -1223,43 +1223,6 @@ proptest! {
     }
 }
 
-/// Timing of a 10 × 5 table; run with
-/// `cargo test --release -p mnir-disclosure -- --ignored --nocapture timing`.
-#[test]
-#[ignore]
-fn timing_of_a_ten_by_five_table() {
-    let mut seed = 7u64;
-    let mut next = move || {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let r = seed >> 33;
-        match r % 10 {
-            0..=2 => 0,
-            3..=5 => 1 + r / 10 % 10,
-            _ => 10 + r / 10 % 90,
-        }
-    };
-    let tables: Vec<Counts> = (0..20)
-        .map(|_| Counts::new((0..10).map(|_| (0..5).map(|_| next()).collect()).collect()).unwrap())
-        .collect();
-    let start = std::time::Instant::now();
-    let mut hidden = 0;
-    for table in &tables {
-        hidden += protect(table, 11).unwrap().suppressed().len();
-    }
-    let each = start.elapsed() / tables.len() as u32;
-    println!("protect 10 × 5: {each:?} per table, {hidden} figures hidden over 20 tables");
-    let big = Counts::new((0..50).map(|_| (0..10).map(|_| next()).collect()).collect()).unwrap();
-    let start = std::time::Instant::now();
-    let published = protect(&big, 11).unwrap();
-    println!(
-        "protect 50 × 10: {:?}, {} of 561 figures hidden",
-        start.elapsed(),
-        published.suppressed().len()
-    );
-}
-
 #[test]
 fn a_threshold_above_the_grand_total_hides_every_non_zero_figure() {
     let table = counts(&[&[3, 20], &[30, 0]]);

@@ -5,37 +5,13 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::sample::{age_relations, six_tables};
 
 /// The keys of A (sex × age group) and B (age band × sex): the sexes are shared.
 const KEYS: [(Option<&str>, Option<&str>); 2] = [
     (Some("sex"), Some("age_group")),
     (Some("age_band"), Some("sex")),
 ];
-
-/// What a reader of A (table `a`) and B (table `b`) knows: for each sex and age group, A's
-/// figure is the sum of B's figures of the group's bands (`groups[g]` lists them).
-fn age_relations(a: usize, b: usize, groups: &[Vec<usize>], sexes: usize) -> Vec<Relation> {
-    (0..sexes)
-        .flat_map(|sex| {
-            groups
-                .iter()
-                .enumerate()
-                .map(move |(group, bands)| Relation {
-                    left: vec![CellRef {
-                        table: a,
-                        position: cell(sex, group),
-                    }],
-                    right: bands
-                        .iter()
-                        .map(|&band| CellRef {
-                            table: b,
-                            position: cell(band, sex),
-                        })
-                        .collect(),
-                })
-        })
-        .collect()
-}
 
 /// A (sex × age group) from B (age band × sex).
 fn aggregate(fine: &Counts, groups: &[Vec<usize>]) -> Counts {
@@ -560,7 +536,7 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The mechanism's publication, and its timing
+// The mechanism's publication
 
 #[test]
 fn the_six_tables_of_the_publication_are_protected_with_age_relations() {
@@ -580,114 +556,4 @@ fn the_six_tables_of_the_publication_are_protected_with_age_relations() {
         let refs: Vec<&Published> = published.iter().collect();
         assert_protected_related(&truth, &refs, &keys, &relations, 11);
     }
-}
-
-/// The publication of the mechanism: sex × age group (3 × 3), exploitation × sex (6 × 3), age
-/// band × sex (9 × 3), citizenship × sex (4 × 3), status × sex (2 × 3) and region ×
-/// exploitation (9 × 6), linked by their keys, with the age relations, k = 11, for `people`
-/// victims drawn at random (small counts, many zeros). Run with
-/// `cargo test --release -p mnir-disclosure -- --ignored --nocapture timing`.
-#[test]
-#[ignore]
-fn timing_of_the_six_tables_with_age_relations() {
-    for (seed, people) in [(1u64, 40usize), (2, 150), (3, 600), (4, 150), (5, 150)] {
-        let (tables, keys, relations) = six_tables(seed, people);
-        let specs: Vec<TableSpec<'_>> = tables
-            .iter()
-            .zip(&keys)
-            .map(|(counts, &(row_key, column_key))| TableSpec {
-                counts,
-                row_key,
-                column_key,
-            })
-            .collect();
-        let start = std::time::Instant::now();
-        let published = protect_publication_related(&specs, &relations, 11).unwrap();
-        let elapsed = start.elapsed();
-        let hidden: usize = published.iter().map(|p| p.suppressed().len()).sum();
-        let figures: usize = tables
-            .iter()
-            .map(|t| (t.rows() + 1) * (t.columns() + 1))
-            .sum();
-        println!(
-            "six tables, {people} victims (seed {seed}): {elapsed:?}, {hidden} of {figures} figures hidden"
-        );
-        let truth: Vec<&Counts> = tables.iter().collect();
-        let refs: Vec<&Published> = published.iter().collect();
-        assert_protected_related(&truth, &refs, &keys, &relations, 11);
-    }
-}
-
-/// The six tables of the mechanism's publication from `people` random victims.
-#[allow(clippy::type_complexity)]
-fn six_tables(
-    seed: u64,
-    people: usize,
-) -> (
-    Vec<Counts>,
-    Vec<(Option<&'static str>, Option<&'static str>)>,
-    Vec<Relation>,
-) {
-    // Age bands: under 12, 12 to 17, child of unknown age, four adult bands, adult of unknown
-    // age, unknown; the age groups child, adult and unknown are sets of them.
-    let groups = vec![vec![0, 1, 2], vec![3, 4, 5, 6, 7], vec![8]];
-    let mut state = seed;
-    let mut draw = |weights: &[u64]| {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let mut r = (state >> 33) % weights.iter().sum::<u64>();
-        weights
-            .iter()
-            .position(|&w| {
-                if r < w {
-                    true
-                } else {
-                    r -= w;
-                    false
-                }
-            })
-            .unwrap()
-    };
-    let mut sex_group = vec![vec![0u64; 3]; 3];
-    let mut form_sex = vec![vec![0u64; 3]; 6];
-    let mut band_sex = vec![vec![0u64; 3]; 9];
-    let mut citizenship_sex = vec![vec![0u64; 3]; 4];
-    let mut status_sex = vec![vec![0u64; 3]; 2];
-    let mut region_form = vec![vec![0u64; 6]; 9];
-    for _ in 0..people {
-        let sex = draw(&[60, 38, 2]);
-        let band = draw(&[6, 12, 1, 25, 25, 14, 8, 3, 6]);
-        let group = groups.iter().position(|g| g.contains(&band)).unwrap();
-        let form = draw(&[45, 35, 8, 6, 4, 2]);
-        let citizenship = draw(&[80, 5, 12, 3]);
-        let status = draw(&[40, 60]);
-        let region = draw(&[20, 15, 12, 10, 10, 9, 8, 14, 2]);
-        sex_group[sex][group] += 1;
-        form_sex[form][sex] += 1;
-        band_sex[band][sex] += 1;
-        citizenship_sex[citizenship][sex] += 1;
-        status_sex[status][sex] += 1;
-        region_form[region][form] += 1;
-    }
-    let tables = [
-        sex_group,
-        form_sex,
-        band_sex,
-        citizenship_sex,
-        status_sex,
-        region_form,
-    ]
-    .into_iter()
-    .map(|cells| Counts::new(cells).unwrap())
-    .collect();
-    let keys = vec![
-        (Some("sex"), Some("age_group")),
-        (Some("exploitation"), Some("sex")),
-        (Some("age_band"), Some("sex")),
-        (Some("citizenship"), Some("sex")),
-        (Some("status"), Some("sex")),
-        (Some("region"), Some("exploitation")),
-    ];
-    (tables, keys, age_relations(0, 2, &groups, 3))
 }
