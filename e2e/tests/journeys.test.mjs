@@ -454,11 +454,23 @@ test('the coordinator reads the statistics exact and for publication, by keyboar
     const n = Number(text.replaceAll('.', ''));
     assert.ok(text === 'c' || n === 0 || n >= 11, `a published figure of ${text}`);
   }
-  const csvHref = await page.locator('section#t-victims-by-sex-age-group a[download]').getAttribute('href');
+  const csvHref = await page.locator('section#t-victims-by-sex-age-group a[download][href*="/csv"]').getAttribute('href');
   const csv = await page.request.get(`${BASE}${csvHref}`);
   assert.equal(csv.status(), 200);
   assert.match(csv.headers()['content-type'], /^text\/csv/);
   assert.match((await csv.text()).split('\n')[0], /^Sex,Copil,Adult,Vârstă necunoscută,Total/);
+  // Every table as one workbook, and the year's report in English, both reached by the keyboard.
+  await tabTo(page, 'p.stat-downloads a[download]');
+  const book = await page.request.get(`${BASE}${await page.locator('p.stat-downloads a[download]').getAttribute('href')}`);
+  assert.equal(book.status(), 200);
+  assert.match(book.headers()['content-type'], /spreadsheetml/);
+  const reportLink = 'p.stat-downloads a[hreflang=en][type="application/pdf"]';
+  await tabTo(page, reportLink);
+  const report = await page.request.get(`${BASE}${await page.locator(reportLink).getAttribute('href')}`);
+  assert.equal(report.status(), 200);
+  const reportText = (await textOfPdf(await report.body())).split(/\s+/).join(' ');
+  assert.match(reportText, new RegExp(`national statistics for ${year}`));
+  assert.match(reportText, /Disclosure control/);
 
   await page.goto(`${BASE}/lang/en?next=${encodeURIComponent(`/statistics?year=${year}&view=internal`)}`);
   await checkLanguage(page, 'en');

@@ -521,6 +521,136 @@ pub enum Label<'a> {
     Total,
     /// What stands in a hidden figure's place.
     Suppressed,
+    /// A table's title, from its name.
+    Table(&'a str),
+}
+
+/// The sheet of notes that ends a workbook: its name and its lines (method, threshold, when),
+/// worded by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkbookNotes {
+    pub sheet: String,
+    pub lines: Vec<String>,
+}
+
+/// The tables as an XLSX workbook: a sheet per table, named by the table's code (short enough
+/// for a sheet's name, and the same in every language), holding its title, its heading line, a
+/// line per row with its total, and the totals' line; a hidden figure is written as the mark
+/// [`Label::Suppressed`] on a shaded background, never as a number. The notes' sheet comes last.
+///
+/// Texts are written as strings, which a spreadsheet shows and never evaluates, so unlike the
+/// CSV they need no guard.
+pub fn to_xlsx(
+    tables: &[StatisticsTable],
+    label: &dyn Fn(Label<'_>) -> String,
+    notes: &WorkbookNotes,
+) -> AppResult<Vec<u8>> {
+    use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook};
+    let broken = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("workbook: {e}"));
+    let mut book = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(13);
+    let heading = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
+    let total = Format::new()
+        .set_bold()
+        .set_border_top(rust_xlsxwriter::FormatBorder::Thin);
+    let hidden = Format::new()
+        .set_align(FormatAlign::Right)
+        .set_background_color(Color::RGB(0xD9D9D9));
+    let hidden_total = hidden
+        .clone()
+        .set_bold()
+        .set_border_top(rust_xlsxwriter::FormatBorder::Thin);
+    for table in tables {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&table.table).map_err(broken)?;
+        sheet
+            .write_string_with_format(0, 0, label(Label::Table(&table.table)), &title)
+            .map_err(broken)?;
+        sheet.set_column_width(0, 34).map_err(broken)?;
+        let columns = table.columns.len() as u16;
+        sheet
+            .set_column_range_width(1, columns + 1, 14)
+            .map_err(broken)?;
+        let head_row = 2;
+        sheet
+            .write_string_with_format(
+                head_row,
+                0,
+                label(Label::Dimension(&table.row_dimension)),
+                &heading,
+            )
+            .map_err(broken)?;
+        for (c, code) in table.columns.iter().enumerate() {
+            let text = label(Label::Category {
+                dimension: &table.column_dimension,
+                code,
+            });
+            sheet
+                .write_string_with_format(head_row, c as u16 + 1, text, &heading)
+                .map_err(broken)?;
+        }
+        sheet
+            .write_string_with_format(head_row, columns + 1, label(Label::Total), &heading)
+            .map_err(broken)?;
+        let mark = label(Label::Suppressed);
+        let plain = Format::new();
+        let mut figure = |row: u32, col: u16, cell: &StatCell, is_total: bool| {
+            match cell.value() {
+                Some(n) => sheet.write_number_with_format(
+                    row,
+                    col,
+                    n as f64,
+                    if is_total { &total } else { &plain },
+                ),
+                None => sheet.write_string_with_format(
+                    row,
+                    col,
+                    &mark,
+                    if is_total { &hidden_total } else { &hidden },
+                ),
+            }
+            .map(|_| ())
+            .map_err(broken)
+        };
+        let mut row = head_row + 1;
+        for (cells, row_total) in table.cells.iter().zip(&table.row_totals) {
+            for (c, cell) in cells.iter().enumerate() {
+                figure(row, c as u16 + 1, cell, false)?;
+            }
+            figure(row, columns + 1, row_total, false)?;
+            row += 1;
+        }
+        for (c, cell) in table.column_totals.iter().enumerate() {
+            figure(row, c as u16 + 1, cell, true)?;
+        }
+        figure(row, columns + 1, &table.total, true)?;
+        for (n, code) in table.rows.iter().enumerate() {
+            let text = label(Label::Category {
+                dimension: &table.row_dimension,
+                code,
+            });
+            sheet
+                .write_string(head_row + 1 + n as u32, 0, text)
+                .map_err(broken)?;
+        }
+        sheet
+            .write_string_with_format(row, 0, label(Label::Total), &total)
+            .map_err(broken)?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name(&notes.sheet).map_err(broken)?;
+    sheet.set_column_width(0, 110).map_err(broken)?;
+    let wrapped = Format::new().set_text_wrap();
+    for (n, line) in notes.lines.iter().enumerate() {
+        let format = if n == 0 { &title } else { &wrapped };
+        sheet
+            .write_string_with_format(n as u32, 0, line, format)
+            .map_err(broken)?;
+    }
+    book.save_to_buffer().map_err(broken)
 }
 
 /// The table as CSV: a heading line (the rows' dimension, the columns' categories, the total),
@@ -668,18 +798,73 @@ mod tests {
         assert!(total > 0);
     }
 
-    #[test]
-    fn a_table_is_written_with_its_totals_and_hidden_figures_marked() {
-        let csv = to_csv(&table(), &|label| match label {
+    fn code_label(label: Label<'_>) -> String {
+        match label {
             Label::Dimension(d) => d.to_string(),
             Label::Category { code, .. } => code.to_string(),
             Label::Total => "total".into(),
             Label::Suppressed => "c".into(),
-        });
+            Label::Table(name) => format!("Table {name}"),
+        }
+    }
+
+    #[test]
+    fn a_table_is_written_with_its_totals_and_hidden_figures_marked() {
+        let csv = to_csv(&table(), &code_label);
         assert_eq!(
             csv,
             "sex,child,adult,total\nfemale,20,31,51\nmale,c,c,15\ntotal,c,43,66\n"
         );
+    }
+
+    /// The workbook read back by a reader crate: a sheet per table in order, then the notes;
+    /// figures are numbers, hidden ones the mark (never a number), totals where they belong.
+    #[test]
+    fn a_workbook_reads_back_with_a_sheet_per_table_and_the_notes_last() {
+        use calamine::Reader;
+        let mut second = table();
+        second.table = "victims-by-status-sex".into();
+        second.cells[0][0] = StatCell::Value(7);
+        let notes = WorkbookNotes {
+            sheet: "notes".into(),
+            lines: vec!["How the figures were made".into(), "k = 11".into()],
+        };
+        let bytes = to_xlsx(&[table(), second], &code_label, &notes).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            ["victims-by-sex-age-group", "victims-by-status-sex", "notes"]
+        );
+        let read = |book: &mut calamine::Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {
+            let range = book.worksheet_range(sheet).unwrap();
+            assert_eq!(range.start(), Some((0, 0)));
+            range
+                .rows()
+                .map(|row| row.iter().map(|c| c.to_string()).collect())
+                .collect()
+        };
+        let first = read(&mut book, "victims-by-sex-age-group");
+        assert_eq!(first[0][0], "Table victims-by-sex-age-group");
+        assert_eq!(
+            first[2..],
+            [
+                ["sex", "child", "adult", "total"],
+                ["female", "20", "31", "51"],
+                ["male", "c", "c", "15"],
+                ["total", "c", "43", "66"],
+            ]
+        );
+        // A figure is a number cell; a hidden one is text.
+        let range = book.worksheet_range("victims-by-sex-age-group").unwrap();
+        assert_eq!(range.get_value((3, 1)), Some(&calamine::Data::Float(20.0)));
+        assert_eq!(
+            range.get_value((4, 1)),
+            Some(&calamine::Data::String("c".into()))
+        );
+        assert_eq!(read(&mut book, "victims-by-status-sex")[3][1], "7");
+        let notes_sheet = read(&mut book, "notes");
+        assert_eq!(notes_sheet, [["How the figures were made"], ["k = 11"]]);
     }
 
     #[test]
@@ -689,6 +874,7 @@ mod tests {
             Label::Category { code, .. } => format!("@{code}"),
             Label::Total => "+total".into(),
             Label::Suppressed => "-".into(),
+            Label::Table(_) => "=HYPERLINK(\"x\")".into(),
         });
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)

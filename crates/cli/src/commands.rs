@@ -527,24 +527,53 @@ pub fn stats_tables() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints tables of the national statistics with category codes as labels (what a script
-/// reads); the pages word them in the reader's language.
+/// Where and how `mnir stats table` writes.
+pub struct StatsOutput<'a> {
+    pub format: crate::StatsFormat,
+    /// Word the labels in this language; codes when absent (a workbook: Romanian).
+    pub lang: Option<&'a str>,
+    pub out: Option<&'a std::path::Path>,
+}
+
+fn language(code: &str) -> anyhow::Result<mnir_web::Lang> {
+    mnir_web::Lang::parse(code).ok_or_else(|| usage(format!("unknown language `{code}`: ro or en")))
+}
+
+/// Writes `bytes` to `out`, or to standard output when there is none.
+fn write_out(out: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    match out {
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| usage(format!("cannot write {}: {e}", path.display()))),
+        None => Ok(std::io::stdout().write_all(bytes)?),
+    }
+}
+
+/// Tables of the national statistics: CSV or JSON with category codes as labels (what a script
+/// reads) unless a language is asked for, or an XLSX workbook worded in one.
 pub async fn stats_table(
     db: &DbArgs,
     name: &str,
     request: mnir_app::statistics::TableRequest,
-    format: crate::StatsFormat,
+    output: StatsOutput<'_>,
     jurisdiction_name: &str,
 ) -> anyhow::Result<ExitCode> {
+    use crate::StatsFormat;
     use mnir_app::statistics::Label;
     let rules = jurisdiction(jurisdiction_name)?;
-    let (store, _) = open(db).await?;
-    let app = operator_app(store).with_jurisdiction(rules);
-    if name == "all" && matches!(format, crate::StatsFormat::Csv) {
+    let lang = output.lang.map(language).transpose()?;
+    if name == "all" && matches!(output.format, StatsFormat::Csv) {
         return Err(usage(
-            "a CSV file holds one table: name one, or ask for all of them with --format json",
+            "a CSV file holds one table: name one, or ask for all of them with --format json or xlsx",
         ));
     }
+    if matches!(output.format, StatsFormat::Xlsx) && output.out.is_none() {
+        return Err(usage(
+            "a workbook is written to a file: say where with --out FILE.xlsx",
+        ));
+    }
+    let (store, _) = open(db).await?;
+    let app = operator_app(store).with_jurisdiction(rules);
     let names: Vec<String> = if name == "all" {
         mnir_domain::statistics::TABLES
             .iter()
@@ -557,27 +586,82 @@ pub async fn stats_table(
     let tables = mnir_app::statistics::operator_tables(&app, &names, &request).await;
     counting.finish_and_clear();
     let tables = tables.map_err(refusal)?;
-    match format {
-        crate::StatsFormat::Json => {
+    let bytes = match output.format {
+        StatsFormat::Json => {
             let json = if tables.len() == 1 {
                 serde_json::to_string_pretty(&tables[0])?
             } else {
                 serde_json::to_string_pretty(&tables)?
             };
-            println!("{json}");
+            format!("{json}\n").into_bytes()
         }
-        crate::StatsFormat::Csv => {
-            let label = |l: Label<'_>| match l {
-                Label::Dimension(d) => d.to_string(),
-                Label::Category { code, .. } => code.to_string(),
-                Label::Total => "total".to_string(),
-                Label::Suppressed => "suppressed".to_string(),
+        StatsFormat::Csv => {
+            let words = lang.map(mnir_web::Tr::new);
+            let label = |l: Label<'_>| match (&words, l) {
+                (Some(tr), l) => mnir_web::statistics::label(tr, l),
+                (None, Label::Dimension(d)) => d.to_string(),
+                (None, Label::Category { code, .. }) => code.to_string(),
+                (None, Label::Total) => "total".to_string(),
+                (None, Label::Suppressed) => "suppressed".to_string(),
+                (None, Label::Table(name)) => name.to_string(),
             };
-            for table in &tables {
-                print!("{}", mnir_app::statistics::to_csv(table, &label));
-            }
+            tables
+                .iter()
+                .map(|t| mnir_app::statistics::to_csv(t, &label))
+                .collect::<String>()
+                .into_bytes()
         }
+        StatsFormat::Xlsx => {
+            let tr = mnir_web::Tr::new(lang.unwrap_or(mnir_web::Lang::Ro));
+            let today = app.jurisdiction().local_date(app.now().to_utc());
+            mnir_web::statistics::documents::workbook(&tr, &tables, today).map_err(refusal)?
+        }
+    };
+    write_out(output.out, &bytes)?;
+    if let Some(path) = output.out {
+        eprintln!("wrote {}", path.display());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the annual report of a complete year (the published tables) as PDF.
+pub async fn stats_report(
+    db: &DbArgs,
+    year: i32,
+    lang: &str,
+    out: &std::path::Path,
+    jurisdiction_name: &str,
+) -> anyhow::Result<ExitCode> {
+    let rules = jurisdiction(jurisdiction_name)?;
+    let lang = language(lang)?;
+    let (store, _) = open(db).await?;
+    let app = operator_app(store).with_jurisdiction(rules);
+    let names: Vec<String> = mnir_domain::statistics::TABLES
+        .iter()
+        .map(|t| t.name.to_string())
+        .collect();
+    let request = mnir_app::statistics::TableRequest {
+        year,
+        region: None,
+        published: true,
+    };
+    let working = spinner("counting the victims of the year and protecting the tables");
+    let tables = mnir_app::statistics::operator_tables(&app, &names, &request).await;
+    working.set_message("laying out the report");
+    let today = app.jurisdiction().local_date(app.now().to_utc());
+    let tables = match tables {
+        Ok(tables) => tables,
+        Err(e) => {
+            working.finish_and_clear();
+            return Err(refusal(e));
+        }
+    };
+    let doc = mnir_web::statistics::documents::report(&mnir_web::Tr::new(lang), &tables, today);
+    let bytes = mnir_web::kit::download::rendered(doc).await;
+    working.finish_and_clear();
+    let bytes = bytes.ok_or_else(|| anyhow::anyhow!("laying out the report failed"))?;
+    write_out(Some(out), &bytes)?;
+    eprintln!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 

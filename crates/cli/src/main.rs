@@ -247,7 +247,8 @@ enum Command {
 enum StatsCommand {
     /// List the tables: name, what the rows and the columns split by.
     Tables,
-    /// Print one table (or every table with `all`) as CSV or JSON, category codes as labels.
+    /// Print one table (or every table with `all`) as CSV or JSON, category codes as labels
+    /// (worded with `--lang`), or write them as an XLSX workbook (`--out`).
     Table {
         #[command(flatten)]
         db: DbArgs,
@@ -264,8 +265,32 @@ enum StatsCommand {
         published: bool,
         #[arg(long, value_enum, default_value = "csv")]
         format: StatsFormat,
+        /// Word the labels in this language (`ro`, `en`) instead of codes; a workbook is always
+        /// worded, in Romanian unless told.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Write to this file instead of standard output (required for `xlsx`).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
         /// `ro` (built in) or the path of a jurisdiction profile (.toml): its time zone places
         /// victims in years, and its threshold is the k of disclosure control.
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
+    },
+    /// Write the annual report of a complete year as PDF: the published tables of the whole
+    /// country, each with its chart, after a note on method.
+    Report {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The reference year, a complete one.
+        #[arg(long)]
+        year: i32,
+        /// `ro` or `en`.
+        #[arg(long, default_value = "ro")]
+        lang: String,
+        /// The PDF file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
         #[arg(long, default_value = "ro")]
         jurisdiction: String,
     },
@@ -275,6 +300,7 @@ enum StatsCommand {
 pub enum StatsFormat {
     Csv,
     Json,
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -711,6 +737,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     region,
                     published,
                     format,
+                    lang,
+                    out,
                     jurisdiction,
                 },
         } => {
@@ -722,11 +750,25 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     region,
                     published,
                 },
-                format,
+                StatsOutput {
+                    format,
+                    lang: lang.as_deref(),
+                    out: out.as_deref(),
+                },
                 &jurisdiction,
             )
             .await
         }
+        Command::Stats {
+            command:
+                StatsCommand::Report {
+                    db,
+                    year,
+                    lang,
+                    out,
+                    jurisdiction,
+                },
+        } => stats_report(&db, year, &lang, &out, &jurisdiction).await,
         Command::Tallies {
             command: TalliesCommand::Verify { db },
         } => tallies_verify(&db).await,

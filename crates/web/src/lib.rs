@@ -19,7 +19,7 @@ mod plan;
 mod referral;
 mod reflection;
 mod risk;
-mod statistics;
+pub mod statistics;
 
 #[cfg(test)]
 mod module_graph;

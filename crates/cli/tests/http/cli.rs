@@ -1890,4 +1890,78 @@ async fn stats_prints_a_table_exact_or_protected_and_names_what_is_wrong() {
     for t in tables.as_array().unwrap() {
         assert_eq!(t["total"]["value"].as_u64(), Some(total), "{}", t["table"]);
     }
+
+    // Worded for a reader instead of codes.
+    let worded = table(&["--lang", "en"]);
+    assert_eq!(worded.status.code(), Some(0), "{}", stderr(&worded));
+    assert_eq!(
+        stdout(&worded).lines().next(),
+        Some("Status,Female,Male,Other or unknown,Total")
+    );
+    // A workbook of every table, exact, read back: a sheet each and the notes.
+    let book_path = dir.path().join("tables.xlsx");
+    let book_file = book_path.to_str().unwrap();
+    let nowhere = table(&["--format", "xlsx"]);
+    assert_eq!(nowhere.status.code(), Some(2));
+    assert!(
+        stderr(&nowhere).contains("--out FILE.xlsx"),
+        "{}",
+        stderr(&nowhere)
+    );
+    let book = mnir(
+        &[
+            "stats", "table", "all", "--db", &url, "--year", &year, "--format", "xlsx", "--out",
+            book_file, "--lang", "en",
+        ],
+        None,
+    );
+    assert_eq!(book.status.code(), Some(0), "{}", stderr(&book));
+    let sheets = crate::statistics::workbook_sheets(&std::fs::read(&book_path).unwrap());
+    assert_eq!(sheets.len(), mnir_domain::statistics::TABLES.len() + 1);
+    assert_eq!(sheets.last().unwrap().0, "Notes");
+    for (name, lines) in &sheets[..sheets.len() - 1] {
+        let totals = lines.last().unwrap();
+        assert_eq!(totals[0], "Total", "{name}");
+        assert_eq!(totals.last().unwrap(), &total.to_string(), "{name}");
+    }
+
+    // The annual report, as PDF, read back.
+    let report_path = dir.path().join("report.pdf");
+    let report_file = report_path.to_str().unwrap();
+    let report = |year: &str, lang: &str| {
+        mnir(
+            &[
+                "stats",
+                "report",
+                "--db",
+                &url,
+                "--year",
+                year,
+                "--lang",
+                lang,
+                "--out",
+                report_file,
+            ],
+            None,
+        )
+    };
+    let printed = report(&year, "en");
+    assert_eq!(printed.status.code(), Some(0), "{}", stderr(&printed));
+    let text = crate::support::pdf_text(&std::fs::read(&report_path).unwrap());
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(&format!("national statistics for {year}")),
+        "{words}"
+    );
+    assert!(words.contains("Victims by status and sex"), "{words}");
+    let running = report(&(chrono::Utc::now().year() + 1).to_string(), "ro");
+    assert_eq!(running.status.code(), Some(2));
+    assert!(
+        stderr(&running).contains("complete years only"),
+        "{}",
+        stderr(&running)
+    );
+    let klingon = report(&year, "tlh");
+    assert_eq!(klingon.status.code(), Some(2));
+    assert!(stderr(&klingon).contains("unknown language `tlh`"));
 }

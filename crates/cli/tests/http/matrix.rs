@@ -559,6 +559,25 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         )
                         .await;
                     assert_eq!(csv.status, expected, "{who}: GET /statistics/{{name}}/csv");
+                    for path in [
+                        format!("/statistics/victims-by-sex-age-group/xlsx?view={view}"),
+                        format!("/statistics/workbook?view={view}"),
+                    ] {
+                        let book = app.get(&path, Some(&session)).await;
+                        assert_eq!(book.status, expected, "{who}: GET {path}");
+                    }
+                    let api_book = app
+                        .api(
+                            "GET",
+                            &format!("/api/v1/statistics/workbook?published={published}"),
+                            Some(&token),
+                            None,
+                        )
+                        .await;
+                    assert_eq!(
+                        api_book.status, expected,
+                        "{who}: GET /api/v1/statistics/workbook ({view})"
+                    );
                     let api = app
                         .api(
                             "GET",
@@ -583,6 +602,19 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         StatusCode::FORBIDDEN
                     },
                     "{who}: GET /api/v1/statistics/tables"
+                );
+                // The annual report holds published figures only.
+                let report = app.get("/statistics/report", Some(&session)).await;
+                assert_eq!(
+                    report.status, tables.status,
+                    "{who}: GET /statistics/report"
+                );
+                let api_report = app
+                    .api("GET", "/api/v1/statistics/report", Some(&token), None)
+                    .await;
+                assert_eq!(
+                    api_report.status, tables.status,
+                    "{who}: GET /api/v1/statistics/report"
                 );
 
                 let case_page = app.get(&format!("/cases/{planned}"), Some(&session)).await;

@@ -382,3 +382,260 @@ async fn coordinators_see_exact_counts_and_everyone_else_only_what_may_be_publis
         assert!(names.contains(&"victims-by-exploitation-sex"));
     }
 }
+
+/// Every sheet of a workbook as lines of text, as a reader crate reads it back.
+pub fn workbook_sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
+            .expect("an XLSX workbook");
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let lines = range
+                .rows()
+                .map(|row| row.iter().map(|c| c.to_string()).collect())
+                .collect();
+            (name, lines)
+        })
+        .collect()
+}
+
+/// The workbooks and the annual report: the figures of the JSON tables, worded in the asked
+/// language, hidden figures marked and never written, the report readable as text in both
+/// languages; the running year has no report, and wrong questions get their answer.
+#[tokio::test]
+async fn the_tables_download_as_a_workbook_and_the_year_prints_as_a_report() {
+    for app in backends().await {
+        let b = app.backend;
+        let coordinator = app.user("coord", "ANITP", "coordinator").await;
+        let supervisor = app.user("sup", "ANITP-CJ", "supervisor").await;
+        app.user("cw", "ANITP-CJ", "case_worker").await;
+        // 2026: 25 adult women and 4 girls presumed; 13 men identified.
+        for (n, age) in [(25, AgeGroup::Adult), (4, AgeGroup::Child)] {
+            for _ in 0..n {
+                app.seed_case_as(
+                    "RO-CJ",
+                    "IGPR",
+                    age,
+                    "Tabelescu",
+                    "RO",
+                    CaseState::PresumedVictim,
+                )
+                .await;
+            }
+        }
+        for _ in 0..13 {
+            app.seed_person(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Tabelescu",
+                "RO",
+                CaseState::IdentifiedVictim,
+                Sex::Male,
+            )
+            .await;
+        }
+        // 2026 is over.
+        app.clock.advance_minutes(40 * 24 * 60);
+        let coord = app.login("coord").await;
+        let sup = app.login("sup").await;
+        let cw = app.login("cw").await;
+        let sup_token = app.token(&supervisor).await;
+        let coord_token = app.token(&coordinator).await;
+
+        // The whole publication, published view, in English: a sheet per table, then notes.
+        let book = app
+            .get_lang(
+                "/statistics/workbook?year=2026&view=published",
+                Some(&sup),
+                Some("en"),
+            )
+            .await;
+        assert_eq!(book.status, StatusCode::OK, "{b}: {}", book.body);
+        assert_eq!(
+            book.headers["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert!(
+            book.headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("statistics-2026-published.xlsx"),
+            "{b}"
+        );
+        let sheets = workbook_sheets(&book.bytes);
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        let mut expected: Vec<&str> = mnir_domain::statistics::TABLES
+            .iter()
+            .map(|t| t.name)
+            .collect();
+        expected.push("Notes");
+        assert_eq!(names, expected, "{b}");
+        let (_, by_sex) = &sheets[0];
+        assert_eq!(by_sex[0][0], "Victims by sex and age group", "{b}");
+        assert_eq!(
+            by_sex[2],
+            ["Sex", "Child", "Adult", "Age unknown", "Total"],
+            "{b}"
+        );
+        // The four girls are hidden, with what would give them away; every figure shown is the
+        // exact one.
+        assert_eq!(by_sex[3][0], "Female", "{b}");
+        assert_eq!(by_sex[3][1], "c", "{b}");
+        let exact = app
+            .api_lang(
+                "GET",
+                "/api/v1/statistics/workbook?year=2026&published=false",
+                Some(&coord_token),
+                None,
+                Some("en"),
+            )
+            .await;
+        assert_eq!(exact.status, StatusCode::OK, "{b}: {}", exact.body);
+        let exact = workbook_sheets(&exact.bytes);
+        assert_eq!(exact[0].1[3], ["Female", "4", "25", "0", "29"], "{b}");
+        let mut shown = 0;
+        for ((name, lines), (_, exact_lines)) in sheets.iter().zip(&exact).take(sheets.len() - 1) {
+            for (line, exact_line) in lines[3..].iter().zip(&exact_lines[3..]) {
+                assert_eq!(line[0], exact_line[0], "{b}: {name}");
+                for (figure, exact_figure) in line[1..].iter().zip(&exact_line[1..]) {
+                    if figure == "c" {
+                        continue;
+                    }
+                    assert_eq!(figure, exact_figure, "{b}: {name}");
+                    let n: u64 = figure.parse().unwrap();
+                    assert!(n == 0 || n >= 11, "{b}: {n} published in {name}");
+                    shown += 1;
+                }
+            }
+        }
+        assert!(shown > 0, "{b}: some figures are published");
+        let (_, notes) = sheets.last().unwrap();
+        let notes: Vec<&str> = notes.iter().map(|l| l[0].as_str()).collect();
+        assert!(notes[0].contains("national statistics for 2026"), "{b}");
+        assert!(
+            notes
+                .iter()
+                .any(|l| l.contains("is from 1 to 10") && l.contains("shown to be below 11")),
+            "{b}: {notes:?}"
+        );
+
+        // One table, the internal view, in Romanian: the exact counts.
+        let one = app
+            .get_lang(
+                "/statistics/victims-by-sex-age-group/xlsx?year=2026&view=internal",
+                Some(&coord),
+                Some("ro"),
+            )
+            .await;
+        assert_eq!(one.status, StatusCode::OK, "{b}");
+        let sheets = workbook_sheets(&one.bytes);
+        assert_eq!(sheets.len(), 2, "{b}");
+        assert_eq!(sheets[1].0, "Note");
+        assert_eq!(sheets[0].1[3], ["Feminin", "4", "25", "0", "29"], "{b}");
+        assert_eq!(sheets[0].1[6], ["Total", "4", "38", "0", "42"], "{b}");
+        // The supervisor gets no exact counts in a workbook either.
+        assert_eq!(
+            app.get("/statistics/workbook?year=2026&view=internal", Some(&sup))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+
+        // The report, in both languages, read back as text.
+        for (lang, title, method, table) in [
+            (
+                "ro",
+                "Victimele traficului de persoane: statistici naționale pentru anul 2026",
+                "Controlul dezvăluirii",
+                "Victime după sex și grupă de vârstă",
+            ),
+            (
+                "en",
+                "Victims of trafficking in human beings: national statistics for 2026",
+                "Disclosure control",
+                "Victims by sex and age group",
+            ),
+        ] {
+            let report = app
+                .get(
+                    &format!("/statistics/report?year=2026&lang={lang}"),
+                    Some(&sup),
+                )
+                .await;
+            assert_eq!(report.status, StatusCode::OK, "{b} {lang}: {}", report.body);
+            assert_eq!(report.headers["content-type"], "application/pdf");
+            let text = pdf_text(&report.bytes);
+            // pdftotext may break a line where the layout did: compare words.
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for wanted in [title, method, table] {
+                assert!(words.contains(wanted), "{b} {lang}: `{wanted}` in {words}");
+            }
+            assert!(words.contains("25"), "{b} {lang}: the women's figure");
+        }
+        let api_report = app
+            .api(
+                "GET",
+                "/api/v1/statistics/report?year=2026&lang=en",
+                Some(&sup_token),
+                None,
+            )
+            .await;
+        assert_eq!(api_report.status, StatusCode::OK, "{b}");
+        assert!(api_report.bytes.starts_with(b"%PDF-"), "{b}");
+
+        // No report of the running year, nor in a language there is not; none for a case worker.
+        let running = app
+            .get_lang("/statistics/report?year=2027", Some(&sup), Some("en"))
+            .await;
+        assert_eq!(running.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(running.body.contains("complete years only"), "{b}");
+        let klingon = app
+            .get_lang(
+                "/statistics/report?year=2026&lang=tlh",
+                Some(&sup),
+                Some("en"),
+            )
+            .await;
+        assert_eq!(klingon.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(
+            klingon
+                .body
+                .contains("printed in Romanian (ro) or English (en)"),
+            "{b}"
+        );
+        let api_klingon = app
+            .api_lang(
+                "GET",
+                "/api/v1/statistics/report?year=2026&lang=tlh",
+                Some(&sup_token),
+                None,
+                Some("ro"),
+            )
+            .await;
+        assert_eq!(api_klingon.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(api_klingon.body.contains("Raportul se tipărește"), "{b}");
+        assert_eq!(
+            app.get("/statistics/report?year=2026", Some(&cw))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        // The page links the workbook and, for a complete year, the report in both languages.
+        let page = app
+            .get_lang("/statistics?year=2026", Some(&sup), Some("en"))
+            .await;
+        assert!(
+            page.body
+                .contains("href=\"/statistics/report?year=2026&#38;lang=ro\""),
+            "{b}: {}",
+            page.body
+        );
+        assert!(page.body.contains("/statistics/workbook?year=2026"), "{b}");
+    }
+}

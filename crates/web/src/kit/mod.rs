@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod csrf;
+pub mod download;
 pub mod error;
 pub mod form;
 pub mod i18n;

@@ -2,6 +2,7 @@
 //! the reader's own), made of what the reader may see of the plan and nothing more.
 
 use crate::kit::auth::Viewer;
+use crate::kit::download::{self, Disposition};
 use crate::kit::error::PageError;
 use crate::kit::form::{Reply, signed_in, who};
 use crate::kit::i18n::{Lang, Tr};
@@ -10,8 +11,8 @@ use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use mnir_app::plan::Printable;
 use mnir_domain::plan::ProtectionMeasure;
 use mnir_pdf::{Block, Document};
@@ -148,16 +149,7 @@ pub fn document(tr: &Tr, p: &Printable) -> Document {
     }
 }
 
-/// The document's PDF, laid out off the threads that answer requests (it is processor work);
-/// `None` when the layout task died.
-pub async fn rendered(doc: Document) -> Option<Vec<u8>> {
-    tokio::task::spawn_blocking(move || mnir_pdf::render(&doc))
-        .await
-        .ok()
-}
-
-/// The PDF as an answer: shown in the browser, saved under a name that says what it is, never
-/// kept by a cache.
+/// The PDF as an answer: shown in the browser, saved under a name that says what it is.
 pub fn pdf_response(p: &Printable, lang: Lang, bytes: Vec<u8>) -> Response {
     let name = format!(
         "plan-{}-v{}-{}.pdf",
@@ -166,16 +158,7 @@ pub fn pdf_response(p: &Printable, lang: Lang, bytes: Vec<u8>) -> Response {
         p.version.version,
         lang.code()
     );
-    let mut response = (StatusCode::OK, bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    download::file(download::PDF, Disposition::Inline, &name, bytes)
 }
 
 pub async fn print_page(
@@ -191,7 +174,7 @@ pub async fn print_page(
     let printable = mnir_app::plan::printable(&state.app, &who(&state, user), &id, params.version)
         .await
         .map_err(|e| e.page(&ctx, "plan-title"))?;
-    let bytes = rendered(document(&Tr::new(lang), &printable))
+    let bytes = download::rendered(document(&Tr::new(lang), &printable))
         .await
         .ok_or_else(|| {
             PageError::new(

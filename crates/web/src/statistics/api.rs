@@ -1,13 +1,15 @@
 //! The API of the national statistics (mnir.md §11), with the same rules as their pages.
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, who};
+use crate::kit::download::{self, Disposition};
 use crate::kit::error::ApiErrorEnvelope;
 use crate::kit::query::{ApiPath, ApiQuery};
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use mnir_app::statistics::{StatisticsTable, TableRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,6 +20,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_tables))
         .routes(routes!(read_table))
+        .routes(routes!(read_workbook))
+        .routes(routes!(read_report))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -100,16 +104,123 @@ async fn read_table(
 ) -> ApiResult<Json<StatisticsTable>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
-    let request = TableRequest {
-        year: params
-            .year
-            .unwrap_or_else(|| mnir_app::statistics::default_year(&state.app)),
-        region: params.region.filter(|r| !r.is_empty()),
-        published: params.published.unwrap_or(true),
-    };
+    let request = request_of(&state, params);
     let table = answer!(
         tr,
         mnir_app::statistics::table(&state.app, &who, &name, &request)
     );
     Ok(Json(table))
+}
+
+fn request_of(state: &AppState, params: TableParams) -> TableRequest {
+    TableRequest {
+        year: params
+            .year
+            .unwrap_or_else(|| mnir_app::statistics::default_year(&state.app)),
+        region: params.region.filter(|r| !r.is_empty()),
+        published: params.published.unwrap_or(true),
+    }
+}
+
+fn internal(tr: &crate::kit::i18n::Tr) -> crate::kit::error::ApiError {
+    crate::kit::error::ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        tr.t("error-internal"),
+    )
+}
+
+/// Every table of a reference year as one XLSX workbook: a sheet per table, worded in the
+/// caller's language (`Accept-Language`), hidden figures marked and shaded, then a sheet of
+/// notes on method (and, when published, on disclosure control and its threshold). The same
+/// rules as the tables' JSON.
+#[utoipa::path(get, path = "/api/v1/statistics/workbook", params(TableParams), responses(
+    (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>, description = "The workbook"),
+    (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn read_workbook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<TableParams>,
+) -> ApiResult<Response> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let who = who(&state, &user);
+    let request = request_of(&state, params);
+    let tables = answer!(
+        tr,
+        mnir_app::statistics::publication(&state.app, &who, &request)
+    );
+    let bytes = super::documents::workbook(&tr, &tables, super::produced_on(&state))
+        .map_err(|_| internal(&tr))?;
+    Ok(download::file(
+        download::XLSX,
+        Disposition::Attachment,
+        &super::file_name("statistics", &request, "xlsx"),
+        bytes,
+    ))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportParams {
+    /// The reference year, a complete one; by default the last complete year.
+    #[param(minimum = 2000, maximum = 2100)]
+    year: Option<i32>,
+    /// The report's language; the caller's when absent.
+    #[param(pattern = "^(ro|en)$")]
+    lang: Option<String>,
+}
+
+/// The annual report of a complete year as PDF (its font embedded), in Romanian or English: a
+/// note on method, then every published table of the whole country with its chart. Open to those
+/// who may see the published figures.
+#[utoipa::path(get, path = "/api/v1/statistics/report", params(ReportParams), responses(
+    (status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The report"),
+    (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn read_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<ReportParams>,
+) -> ApiResult<Response> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let lang = match params.lang.as_deref() {
+        None => tr.lang,
+        Some(code) => crate::kit::i18n::Lang::parse(code).ok_or_else(|| {
+            crate::kit::error::ApiError::invalid(
+                &tr,
+                vec![crate::kit::error::FieldError {
+                    field: "lang".into(),
+                    message: tr.t("stat-report-lang-unknown"),
+                }],
+            )
+        })?,
+    };
+    let who = who(&state, &user);
+    let request = TableRequest {
+        year: params
+            .year
+            .unwrap_or_else(|| mnir_app::statistics::default_year(&state.app)),
+        region: None,
+        published: true,
+    };
+    let tables = answer!(
+        tr,
+        mnir_app::statistics::publication(&state.app, &who, &request)
+    );
+    let bytes = super::documents::report_pdf(
+        &crate::kit::i18n::Tr::new(lang),
+        &tables,
+        super::produced_on(&state),
+    )
+    .await
+    .ok_or_else(|| internal(&tr))?;
+    Ok(download::file(
+        download::PDF,
+        Disposition::Inline,
+        &format!("statistics-report-{}-{}.pdf", request.year, lang.code()),
+        bytes,
+    ))
 }

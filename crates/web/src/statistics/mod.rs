@@ -4,9 +4,10 @@
 //! control), and each downloadable as CSV.
 
 pub mod api;
-mod chart;
+pub mod documents;
 
 use crate::kit::auth::Viewer;
+use crate::kit::download::{self, Disposition};
 use crate::kit::error::PageError;
 use crate::kit::form::{Opt, render, signed_in, who};
 use crate::kit::i18n::{Lang, Tr};
@@ -17,8 +18,8 @@ use crate::kit::state::AppState;
 use crate::kit::views::{PageCtx, encode_component};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use mnir_app::statistics::{Label, StatCell, StatisticsTable, TableRequest};
 use mnir_domain::reference;
 use serde::Deserialize;
@@ -29,7 +30,10 @@ pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/statistics", publication_page)
         .get("/statistics/{name}", table_page)
+        .get("/statistics/workbook", publication_workbook)
+        .get("/statistics/report", report_page)
         .get("/statistics/{name}/csv", table_csv)
+        .get("/statistics/{name}/xlsx", table_workbook)
 }
 
 /// What the filters of a statistics page send.
@@ -45,7 +49,7 @@ pub(crate) struct StatisticsParams {
 
 /// The words of a table in the reader's language: its dimensions, categories, totals, and what
 /// stands in a hidden figure's place.
-pub(crate) fn label(tr: &Tr, label: Label<'_>) -> String {
+pub fn label(tr: &Tr, label: Label<'_>) -> String {
     match label {
         Label::Dimension(d) => tr.term("stat-dimension", d),
         Label::Category {
@@ -59,10 +63,11 @@ pub(crate) fn label(tr: &Tr, label: Label<'_>) -> String {
         Label::Category { dimension, code } => tr.t(&format!("stat-category-{dimension}-{code}")),
         Label::Total => tr.t("stat-total"),
         Label::Suppressed => tr.t("stat-hidden-mark"),
+        Label::Table(name) => tr.term("stat-table", name),
     }
 }
 
-fn region_name(tr: &Tr, region: Option<&str>) -> String {
+pub(crate) fn region_name(tr: &Tr, region: Option<&str>) -> String {
     match region {
         None => tr.t("stat-region-all"),
         Some(code) => label(
@@ -131,10 +136,35 @@ struct TableView {
     rows: Vec<RowView>,
     totals: Vec<CellView>,
     total: CellView,
-    chart: chart::Chart,
+    chart: mnir_pdf::bars::Chart,
     chart_desc: String,
     csv_href: String,
+    xlsx_href: String,
     alone_href: String,
+}
+
+/// The table drawn as grouped bars: a group per row, a bar per column, hidden figures marked.
+pub(crate) fn chart_of(tr: &Tr, t: &StatisticsTable) -> mnir_pdf::bars::Chart {
+    let category = |dimension: &str, code: &str| label(tr, Label::Category { dimension, code });
+    let columns: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| category(&t.column_dimension, c))
+        .collect();
+    let groups: Vec<(String, Vec<Option<u64>>)> = t
+        .rows
+        .iter()
+        .zip(&t.cells)
+        .map(|(code, cells)| {
+            (
+                category(&t.row_dimension, code),
+                cells.iter().map(|c| c.value()).collect(),
+            )
+        })
+        .collect();
+    mnir_pdf::bars::grouped_bars(&columns, &groups, &tr.t("stat-hidden-mark"), &|n| {
+        tr.number(n as i64)
+    })
 }
 
 fn table_view(tr: &Tr, t: &StatisticsTable, query: &str) -> TableView {
@@ -167,11 +197,6 @@ fn table_view(tr: &Tr, t: &StatisticsTable, query: &str) -> TableView {
             total: cell(total),
         })
         .collect();
-    let groups: Vec<(String, Vec<Option<u64>>)> = rows
-        .iter()
-        .zip(&t.cells)
-        .map(|(row, cells)| (row.label.clone(), cells.iter().map(|c| c.value()).collect()))
-        .collect();
     let title = tr.term("stat-table", &t.table);
     let view = tr.t(if t.published {
         "stat-view-published"
@@ -188,9 +213,7 @@ fn table_view(tr: &Tr, t: &StatisticsTable, query: &str) -> TableView {
                 ("view", view.into()),
             ],
         ),
-        chart: chart::grouped_bars(&columns, &groups, &tr.t("stat-hidden-mark"), &|n| {
-            tr.number(n as i64)
-        }),
+        chart: chart_of(tr, t),
         chart_desc: tr.t_with(
             "stat-chart-desc",
             &[
@@ -205,12 +228,19 @@ fn table_view(tr: &Tr, t: &StatisticsTable, query: &str) -> TableView {
         totals: t.column_totals.iter().map(cell).collect(),
         total: cell(&t.total),
         csv_href: format!("/statistics/{}/csv?{query}", t.table),
+        xlsx_href: format!("/statistics/{}/xlsx?{query}", t.table),
         alone_href: format!("/statistics/{}?{query}", t.table),
         name: t.table.clone(),
         title,
         columns,
         rows,
     }
+}
+
+struct ReportLink {
+    href: String,
+    lang: &'static str,
+    label: String,
 }
 
 #[derive(Template)]
@@ -228,6 +258,10 @@ struct StatisticsView {
     tables: Vec<TableView>,
     /// The whole publication, from a page of one table.
     all_href: Option<String>,
+    /// Every table shown, as one workbook.
+    workbook_href: String,
+    /// The annual report of a complete year, in Romanian and in English.
+    report_links: Vec<ReportLink>,
 }
 
 async fn show(
@@ -317,6 +351,23 @@ async fn show(
         },
         tables: tables.iter().map(|t| table_view(&tr, t, &query)).collect(),
         all_href: name.map(|_| format!("/statistics?{query}")),
+        workbook_href: match name {
+            Some(n) => format!("/statistics/{n}/xlsx?{query}"),
+            None => format!("/statistics/workbook?{query}"),
+        },
+        // The report is of a complete year and published figures; the running year has none.
+        report_links: if request.year <= mnir_app::statistics::default_year(&state.app) {
+            [Lang::Ro, Lang::En]
+                .into_iter()
+                .map(|l| ReportLink {
+                    href: format!("/statistics/report?year={}&lang={}", request.year, l.code()),
+                    lang: l.code(),
+                    label: tr.t(&format!("stat-report-{}", l.code())),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         ctx: ctx.clone(),
     };
     render(viewer, StatusCode::OK, &view, &ctx)
@@ -339,6 +390,46 @@ async fn table_page(
     show(&state, &viewer, Some(&name), &params).await
 }
 
+/// The name a downloaded file is saved under: the table (or the publication), the year, the
+/// view and the region.
+pub(crate) fn file_name(what: &str, request: &TableRequest, extension: &str) -> String {
+    format!(
+        "{what}-{}-{}{}.{extension}",
+        request.year,
+        if request.published {
+            "published"
+        } else {
+            "internal"
+        },
+        request
+            .region
+            .as_deref()
+            .map(|r| format!("-{r}"))
+            .unwrap_or_default()
+    )
+}
+
+/// The tables asked for by a download link: one by its name, or the whole publication.
+async fn asked_tables(
+    state: &AppState,
+    viewer: &Viewer,
+    name: Option<&str>,
+    params: &StatisticsParams,
+) -> Result<(PageCtx, TableRequest, Vec<StatisticsTable>), crate::kit::form::Reply> {
+    let user = signed_in(viewer)?;
+    let ctx = PageCtx::new(&state.keys, viewer, "statistics");
+    let request = request_of(state, user, params, &ctx)?;
+    let who = who(state, user);
+    let tables = match name {
+        Some(name) => mnir_app::statistics::table(&state.app, &who, name, &request)
+            .await
+            .map(|t| vec![t]),
+        None => mnir_app::statistics::publication(&state.app, &who, &request).await,
+    }
+    .map_err(|e| e.page(&ctx, "stat-title"))?;
+    Ok((ctx, request, tables))
+}
+
 /// One table as a CSV file, worded in the reader's language; a published view's hidden figures
 /// are marked, never written.
 async fn table_csv(
@@ -347,38 +438,106 @@ async fn table_csv(
     PagePath(name): PagePath<String>,
     PageQuery(params): PageQuery<StatisticsParams>,
 ) -> PageResult {
+    let (ctx, request, tables) = asked_tables(&state, &viewer, Some(&name), &params).await?;
+    let csv = mnir_app::statistics::to_csv(&tables[0], &|l| label(&ctx.tr, l));
+    Ok(download::file(
+        download::CSV,
+        Disposition::Attachment,
+        &file_name(&tables[0].table, &request, "csv"),
+        csv.into_bytes(),
+    ))
+}
+
+pub(crate) fn produced_on(state: &AppState) -> chrono::NaiveDate {
+    state
+        .app
+        .jurisdiction()
+        .local_date(state.app.now().to_utc())
+}
+
+async fn workbook_answer(
+    state: &AppState,
+    viewer: &Viewer,
+    name: Option<&str>,
+    params: &StatisticsParams,
+) -> PageResult {
+    let (ctx, request, tables) = asked_tables(state, viewer, name, params).await?;
+    let bytes = documents::workbook(&ctx.tr, &tables, produced_on(state))
+        .map_err(|e| e.page(&ctx, "stat-title"))?;
+    Ok(download::file(
+        download::XLSX,
+        Disposition::Attachment,
+        &file_name(name.unwrap_or("statistics"), &request, "xlsx"),
+        bytes,
+    ))
+}
+
+/// One table as an XLSX workbook, with its sheet of notes.
+async fn table_workbook(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PagePath(name): PagePath<String>,
+    PageQuery(params): PageQuery<StatisticsParams>,
+) -> PageResult {
+    workbook_answer(&state, &viewer, Some(&name), &params).await
+}
+
+/// Every table of the year as one XLSX workbook, a sheet each.
+async fn publication_workbook(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PageQuery(params): PageQuery<StatisticsParams>,
+) -> PageResult {
+    workbook_answer(&state, &viewer, None, &params).await
+}
+
+/// What the annual report's link sends.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ReportParams {
+    year: Option<i32>,
+    /// `ro` or `en`; the reader's language when absent.
+    lang: Option<String>,
+}
+
+/// The annual report of a complete year as PDF, in Romanian or English: always the published
+/// view of the whole country, whoever asks.
+async fn report_page(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PageQuery(params): PageQuery<ReportParams>,
+) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "statistics");
-    let tr = ctx.tr;
-    let request = request_of(&state, user, &params, &ctx)?;
-    let table = mnir_app::statistics::table(&state.app, &who(&state, user), &name, &request)
+    let lang = match params.lang.as_deref() {
+        None | Some("") => ctx.tr.lang,
+        Some(code) => Lang::parse(code)
+            .ok_or_else(|| PageError::bad_request(&ctx, ctx.tr.t("stat-report-lang-unknown")))?,
+    };
+    let request = TableRequest {
+        year: params
+            .year
+            .unwrap_or_else(|| mnir_app::statistics::default_year(&state.app)),
+        region: None,
+        published: true,
+    };
+    let tables = mnir_app::statistics::publication(&state.app, &who(&state, user), &request)
         .await
         .map_err(|e| e.page(&ctx, "stat-title"))?;
-    let csv = mnir_app::statistics::to_csv(&table, &|l| label(&tr, l));
-    let file = format!(
-        "{}-{}-{}{}.csv",
-        table.table,
-        table.year,
-        if table.published {
-            "published"
-        } else {
-            "internal"
-        },
-        table
-            .region
-            .as_deref()
-            .map(|r| format!("-{r}"))
-            .unwrap_or_default()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        csv,
-    )
-        .into_response())
+    let bytes = documents::report_pdf(&Tr::new(lang), &tables, produced_on(&state))
+        .await
+        .ok_or_else(|| {
+            PageError::new(
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "stat-title",
+                ctx.tr.t("error-internal"),
+            )
+        })?;
+    Ok(download::file(
+        download::PDF,
+        Disposition::Inline,
+        &format!("statistics-report-{}-{}.pdf", request.year, lang.code()),
+        bytes,
+    ))
 }

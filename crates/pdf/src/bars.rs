@@ -1,6 +1,7 @@
-//! A table drawn as grouped horizontal bars, in SVG the page carries itself (no script): one
-//! group per row of the table, one bar per column, a legend of the columns. The geometry is
-//! computed here and drawn by the page's template, which escapes every text.
+//! A table drawn as grouped horizontal bars: one group per row of the table, one bar per column,
+//! a legend of the columns. The geometry is computed here, in units of a drawing 640 wide, and
+//! drawn twice: by the statistics page as SVG (its template escapes every text) and by
+//! [`crate::render`] into the printed report, scaled to the page.
 
 /// Colours of the bars, one per column, told apart also by people with the common colour-vision
 /// deficiencies (the Okabe–Ito palette); the legend and the data table beside the chart name
@@ -17,11 +18,13 @@ const BAR_GAP: u32 = 2;
 const GROUP_GAP: u32 = 14;
 const LEGEND_LINE: u32 = 20;
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bar {
     pub x: u32,
     pub y: u32,
     pub width: u32,
     pub height: u32,
+    /// `#rrggbb`.
     pub colour: &'static str,
     /// The figure written at the bar's end (a hidden figure's mark for a hidden one).
     pub text: String,
@@ -31,11 +34,13 @@ pub struct Bar {
     pub hidden: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupLabel {
     pub text: String,
     pub y: u32,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegendItem {
     pub x: u32,
     pub y: u32,
@@ -43,7 +48,9 @@ pub struct LegendItem {
     pub text: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
+    /// The size of the drawing; text is set at 12 (labels) and 11 (figures) of its units.
     pub width: u32,
     pub height: u32,
     pub label_x: u32,
@@ -60,13 +67,16 @@ pub fn grouped_bars(
     hidden_mark: &str,
     number: &dyn Fn(u64) -> String,
 ) -> Chart {
-    // The legend wraps onto as many lines as its entries need at about 150 px each.
-    let per_line = ((WIDTH - LABEL_WIDTH) / 150).max(1) as usize;
+    // The legend wraps onto as many lines as its entries need, each as wide as the longest
+    // entry (at about 7 units a letter, after its 16-unit swatch) and at least 150.
+    let longest = series.iter().map(|s| s.chars().count()).max().unwrap_or(0) as u32;
+    let item = (longest * 7 + 24).max(150);
+    let per_line = ((WIDTH - LABEL_WIDTH) / item).max(1) as usize;
     let legend: Vec<LegendItem> = series
         .iter()
         .enumerate()
         .map(|(i, text)| LegendItem {
-            x: LABEL_WIDTH + (i % per_line) as u32 * 150,
+            x: LABEL_WIDTH + (i % per_line) as u32 * item,
             y: 4 + (i / per_line) as u32 * LEGEND_LINE,
             colour: PALETTE[i % PALETTE.len()],
             text: text.clone(),
