@@ -131,9 +131,11 @@ pub async fn record_consent(
     let expires = if expires_text.is_empty() {
         Ok(None)
     } else {
+        // Valid until a date means through that whole day in the jurisdiction: the consent
+        // lapses when the next local day begins.
         mnir_domain::parse_iso_date(expires_text)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| Timestamp::from_utc(d.and_utc()))
+            .and_then(|d| d.succ_opt())
+            .map(|d| Timestamp::from_utc(app.jurisdiction().start_of_day(d)))
             .filter(|t| *t > now)
             .map(Some)
             .ok_or(())

@@ -103,6 +103,11 @@ impl App {
         &self.jurisdiction
     }
 
+    /// Today's date in the jurisdiction.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.jurisdiction.local_date(self.now().to_utc())
+    }
+
     pub fn policy(&self) -> &AccountPolicy {
         &self.policy
     }

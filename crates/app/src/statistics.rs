@@ -118,7 +118,22 @@ pub fn tables(who: &Who<'_>) -> AppResult<&'static [TableDefinition]> {
 /// one an annual report is about.
 pub fn default_year(app: &App) -> i32 {
     use chrono::Datelike;
-    app.jurisdiction().local_date(app.now().to_utc()).year() - 1
+    app.today().year() - 1
+}
+
+/// What the annual report of `year` shows, whoever asks: the published view of the whole
+/// country (a complete year only, which [`publication`] checks).
+pub fn annual_report_request(year: i32) -> TableRequest {
+    TableRequest {
+        year,
+        region: None,
+        published: true,
+    }
+}
+
+/// The name an annual report's PDF is saved under.
+pub fn annual_report_file_name(year: i32, lang: &str) -> String {
+    format!("statistics-report-{year}-{lang}.pdf")
 }
 
 /// One table, for a signed-in user: the internal view is an ANITP coordinator's; the published
@@ -258,7 +273,7 @@ async fn compute(
 ) -> AppResult<Vec<StatisticsTable>> {
     let counties = check(app, request)?;
     let jurisdiction = app.jurisdiction();
-    let (from, to) = statistics::year_bounds_ms(request.year, jurisdiction.utc_offset_hours);
+    let (from, to) = statistics::year_bounds_ms(request.year, jurisdiction);
     let instant = |ms: i64| {
         Timestamp::from_millis(ms)
             .ok_or_else(|| AppError::Internal(format!("statistics: {ms} is off the calendar")))

@@ -539,14 +539,21 @@ fn language(code: &str) -> anyhow::Result<mnir_web::Lang> {
     mnir_web::Lang::parse(code).ok_or_else(|| usage(format!("unknown language `{code}`: ro or en")))
 }
 
-/// Writes `bytes` to `out`, or to standard output when there is none.
+/// Writes `bytes` to `out`, or to standard output when there is none. A file made here is
+/// readable by its owner only: exact counts are not for every account on the machine.
 fn write_out(out: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
-    match out {
-        Some(path) => std::fs::write(path, bytes)
-            .map_err(|e| usage(format!("cannot write {}: {e}", path.display()))),
-        None => Ok(std::io::stdout().write_all(bytes)?),
-    }
+    let Some(path) = out else {
+        return Ok(std::io::stdout().write_all(bytes)?);
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Tables of the national statistics: CSV or JSON with category codes as labels (what a script
@@ -613,8 +620,7 @@ pub async fn stats_table(
         }
         StatsFormat::Xlsx => {
             let tr = mnir_web::Tr::new(lang.unwrap_or(mnir_web::Lang::Ro));
-            let today = app.jurisdiction().local_date(app.now().to_utc());
-            mnir_web::statistics::documents::workbook(&tr, &tables, today).map_err(refusal)?
+            mnir_web::statistics::documents::workbook(&tr, &tables, app.today()).map_err(refusal)?
         }
     };
     write_out(output.out, &bytes)?;
@@ -640,15 +646,11 @@ pub async fn stats_report(
         .iter()
         .map(|t| t.name.to_string())
         .collect();
-    let request = mnir_app::statistics::TableRequest {
-        year,
-        region: None,
-        published: true,
-    };
+    let request = mnir_app::statistics::annual_report_request(year);
     let working = spinner("counting the victims of the year and protecting the tables");
     let tables = mnir_app::statistics::operator_tables(&app, &names, &request).await;
     working.set_message("laying out the report");
-    let today = app.jurisdiction().local_date(app.now().to_utc());
+    let today = app.today();
     let tables = match tables {
         Ok(tables) => tables,
         Err(e) => {

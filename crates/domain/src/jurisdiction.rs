@@ -58,8 +58,8 @@ pub struct Jurisdiction {
     /// ISO 3166-1 alpha-2 code of the country whose citizens are nationals; anyone else is a
     /// foreign national (offered the reflection period).
     pub country: String,
-    /// Offset of local time from UTC, for telling which calendar day an instant falls on.
-    pub utc_offset_hours: i32,
+    /// The IANA time zone in which calendar days and years are counted and times are shown.
+    pub time_zone: chrono_tz::Tz,
     pub holidays: HolidayRules,
     pub clocks: BTreeMap<ClockKind, ClockDefinition>,
     /// The roles whose holders must sign in with a second factor (a time-based code after the
@@ -101,7 +101,9 @@ struct RawJurisdiction {
     code: String,
     name: String,
     country: String,
-    time_zone_offset_hours: i32,
+    time_zone: Option<String>,
+    /// The fixed offset earlier profiles held; read only to say what replaced it.
+    time_zone_offset_hours: Option<i32>,
 }
 
 #[derive(Deserialize)]
@@ -150,11 +152,30 @@ impl Jurisdiction {
                 raw.jurisdiction.country
             ));
         }
-        if !(-12..=14).contains(&raw.jurisdiction.time_zone_offset_hours) {
+        if raw.jurisdiction.time_zone_offset_hours.is_some() {
             errors.push(
-                "jurisdiction.time_zone_offset_hours: must be between -12 and 14".to_string(),
+                "jurisdiction.time_zone_offset_hours: replaced by time_zone, an IANA name such as \
+                 \"Europe/Bucharest\" (a fixed offset is wrong half the year where clocks change)"
+                    .to_string(),
             );
         }
+        let time_zone = match raw.jurisdiction.time_zone.as_deref() {
+            None => {
+                errors.push(
+                    "jurisdiction.time_zone: missing: the IANA name of the jurisdiction's time \
+                     zone, such as \"Europe/Bucharest\""
+                        .to_string(),
+                );
+                chrono_tz::UTC
+            }
+            Some(name) => name.parse::<chrono_tz::Tz>().unwrap_or_else(|_| {
+                errors.push(format!(
+                    "jurisdiction.time_zone: `{name}` is not an IANA time zone such as \
+                     \"Europe/Bucharest\""
+                ));
+                chrono_tz::UTC
+            }),
+        };
         let mut fixed = Vec::new();
         for (i, day) in raw.holidays.fixed.iter().enumerate() {
             let parsed = day
@@ -278,7 +299,7 @@ impl Jurisdiction {
             code: raw.jurisdiction.code,
             name: raw.jurisdiction.name,
             country: raw.jurisdiction.country,
-            utc_offset_hours: raw.jurisdiction.time_zone_offset_hours,
+            time_zone,
             holidays: HolidayRules {
                 fixed,
                 easter,
@@ -297,7 +318,27 @@ impl Jurisdiction {
 
     /// The jurisdiction's calendar date at an instant.
     pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
-        (at + Duration::hours(i64::from(self.utc_offset_hours))).date_naive()
+        self.local_time(at).date_naive()
+    }
+
+    /// An instant on the jurisdiction's clocks.
+    pub fn local_time(&self, at: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+        at.with_timezone(&self.time_zone)
+    }
+
+    /// When a local calendar day begins: its midnight, or where a change of the clocks skips
+    /// midnight, the first moment of the day there is.
+    pub fn start_of_day(&self, day: NaiveDate) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        let mut at = day.and_time(chrono::NaiveTime::MIN);
+        // A gap is at most a few hours; step through it a quarter of an hour at a time.
+        for _ in 0..(24 * 4) {
+            if let Some(local) = self.time_zone.from_local_datetime(&at).earliest() {
+                return local.with_timezone(&Utc);
+            }
+            at += Duration::minutes(15);
+        }
+        day.and_time(chrono::NaiveTime::MIN).and_utc()
     }
 
     /// When a clock of `length` started at `start` runs out, given its pauses (`(from, until)`,
@@ -350,6 +391,69 @@ mod tests {
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+    }
+
+    /// Romania keeps summer time: the calendar day of an evening instant, and the hour it is
+    /// shown at, follow the clocks' change.
+    #[test]
+    fn local_days_follow_summer_time() {
+        let ro = Jurisdiction::romania();
+        assert_eq!(ro.time_zone, chrono_tz::Europe::Bucharest);
+        // 21:30 UTC is 23:30 in winter (UTC+2) and 00:30 the next day in summer (UTC+3).
+        let winter = Utc.with_ymd_and_hms(2026, 1, 15, 21, 30, 0).unwrap();
+        let summer = Utc.with_ymd_and_hms(2026, 7, 15, 21, 30, 0).unwrap();
+        assert_eq!(
+            ro.local_date(winter),
+            NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
+        );
+        assert_eq!(
+            ro.local_date(summer),
+            NaiveDate::from_ymd_opt(2026, 7, 16).unwrap()
+        );
+        assert_eq!(ro.local_time(summer).format("%H:%M").to_string(), "00:30");
+        // A case notified at 23:30 local time on 31 December is of that year.
+        let new_year_eve = Utc.with_ymd_and_hms(2025, 12, 31, 21, 30, 0).unwrap();
+        assert_eq!(ro.local_date(new_year_eve).format("%Y").to_string(), "2025");
+        // Midnight: 22:00 UTC the evening before in winter, 21:00 in summer.
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(ro.start_of_day(day(1, 16)), at(2026, 1, 15, 22));
+        assert_eq!(ro.start_of_day(day(7, 16)), at(2026, 7, 15, 21));
+    }
+
+    /// Where the clocks skip midnight (Santiago de Chile moves from 00:00 to 01:00 in
+    /// September), the day begins at the first moment it has.
+    #[test]
+    fn a_day_whose_midnight_is_skipped_begins_when_it_can() {
+        let mut chile = Jurisdiction::romania();
+        chile.time_zone = chrono_tz::America::Santiago;
+        let day = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        let start = chile.start_of_day(day);
+        assert_eq!(chile.local_date(start), day);
+        assert_eq!(chile.local_time(start).format("%H:%M").to_string(), "01:00");
+        assert_eq!(
+            chile.local_date(start - Duration::seconds(1)),
+            day.pred_opt().unwrap()
+        );
+    }
+
+    #[test]
+    fn a_profile_names_its_time_zone_by_its_iana_name() {
+        let profile = |zone_line: &str| {
+            include_str!("../../../data/jurisdictions/ro.toml")
+                .replace("time_zone = \"Europe/Bucharest\"", zone_line)
+        };
+        let errors = Jurisdiction::parse(&profile("time_zone = \"Europe/Atlantis\"")).unwrap_err();
+        assert!(
+            errors[0].starts_with("jurisdiction.time_zone: `Europe/Atlantis` is not an IANA"),
+            "{errors:?}"
+        );
+        let errors = Jurisdiction::parse(&profile("time_zone_offset_hours = 2")).unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.contains("replaced by time_zone")),
+            "{errors:?}"
+        );
+        let lisbon = Jurisdiction::parse(&profile("time_zone = \"Europe/Lisbon\"")).unwrap();
+        assert_eq!(lisbon.time_zone, chrono_tz::Europe::Lisbon);
     }
 
     #[test]
@@ -462,7 +566,10 @@ mod tests {
             errors[0].starts_with("clocks.coffee_break: not a clock of the mechanism"),
             "{errors:?}"
         );
-        let unknown = Jurisdiction::parse("[jurisdiction]\ncode = \"x\"\nname = \"x\"\ntime_zone_offset_hours = 0\ncolour = \"red\"\n").unwrap_err();
+        let unknown = Jurisdiction::parse(
+            "[jurisdiction]\ncode = \"x\"\nname = \"x\"\ntime_zone = \"UTC\"\ncolour = \"red\"\n",
+        )
+        .unwrap_err();
         assert!(unknown[0].contains("colour"), "{unknown:?}");
     }
 

@@ -10,7 +10,7 @@
 
 use crate::reference;
 use crate::vocabulary::codes;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 codes! {
     /// What a table splits victims by.
@@ -254,18 +254,13 @@ pub fn table(name: &str) -> Option<&'static TableDefinition> {
 pub const FIRST_YEAR: i32 = 2000;
 pub const LAST_YEAR: i32 = 2100;
 
-/// The instants (milliseconds since the epoch) at which `year` begins and ends in local time,
-/// local time being `utc_offset_hours` ahead of UTC: a step taken at 23:30 on 31 December local
-/// time belongs to that year even though it is already 1 January in some other zone.
-pub fn year_bounds_ms(year: i32, utc_offset_hours: i32) -> (i64, i64) {
+/// The instants (milliseconds since the epoch) at which `year` begins and ends in the
+/// jurisdiction's time: a step taken at 23:30 on 31 December local time belongs to that year
+/// even though it is already 1 January in some other zone.
+pub fn year_bounds_ms(year: i32, jurisdiction: &crate::jurisdiction::Jurisdiction) -> (i64, i64) {
     let start_of = |y: i32| {
-        let midnight = NaiveDate::from_ymd_opt(y, 1, 1)
-            .expect("1 January exists in every year")
-            .and_hms_opt(0, 0, 0)
-            .expect("midnight exists");
-        (midnight - Duration::hours(i64::from(utc_offset_hours)))
-            .and_utc()
-            .timestamp_millis()
+        let first = NaiveDate::from_ymd_opt(y, 1, 1).expect("1 January exists in every year");
+        jurisdiction.start_of_day(first).timestamp_millis()
     };
     (start_of(year), start_of(year + 1))
 }
@@ -471,11 +466,14 @@ mod tests {
 
     #[test]
     fn a_year_begins_at_local_midnight() {
-        let (start, end) = year_bounds_ms(2025, 2);
+        let ro = crate::jurisdiction::Jurisdiction::romania();
+        let (start, end) = year_bounds_ms(2025, &ro);
         // 31 December 2024, 22:00 UTC is midnight in Bucharest.
         assert_eq!(start, 1_735_682_400_000);
         assert_eq!(end, 1_767_218_400_000);
-        let (utc_start, _) = year_bounds_ms(2025, 0);
+        let mut utc = ro.clone();
+        utc.time_zone = chrono_tz::UTC;
+        let (utc_start, _) = year_bounds_ms(2025, &utc);
         assert_eq!(utc_start - start, 2 * 3600 * 1000);
     }
 

@@ -379,7 +379,7 @@ impl Grid {
             for word in text.split_whitespace() {
                 let width = font.width(word, grid.header_size);
                 if width > room {
-                    grid.header_size = (grid.header_size * room / width).max(6.0);
+                    grid.header_size = (grid.header_size * room / width).max(5.5);
                 }
             }
         }
@@ -481,10 +481,16 @@ fn rgb(hex: &str) -> [f32; 3] {
 
 /// A chart scaled to the text's width (never enlarged), or to a whole page when it is taller,
 /// kept on one page.
+/// The room a chart leaves on its page for the heading that names it (a heading's space before,
+/// its line, and the space after it), so that the two always fit on one page together.
+const HEADING_ROOM: f32 = 40.0;
+
 fn chart_scale(chart: &bars::Chart) -> f32 {
     let width = chart.width.max(1) as f32;
     let height = chart.height.max(1) as f32;
-    (TEXT_WIDTH / width).min(1.0).min((TOP - BOTTOM) / height)
+    (TEXT_WIDTH / width)
+        .min(1.0)
+        .min((TOP - BOTTOM - HEADING_ROOM) / height)
 }
 
 fn lay_chart(font: &Font, at: &mut Cursor, chart: &bars::Chart, before: f32) {
@@ -601,17 +607,22 @@ pub fn render(doc: &Document) -> Vec<u8> {
                     colour: [r, g, b],
                     filled,
                 } => {
-                    content.rect(*x, *y, *width, *height);
+                    // The colour and the line's width are set before the path is begun: no
+                    // other operator may stand between a path and its painting.
                     if *filled {
-                        content.set_fill_rgb(*r, *g, *b).fill_nonzero();
+                        content
+                            .set_fill_rgb(*r, *g, *b)
+                            .rect(*x, *y, *width, *height)
+                            .fill_nonzero()
+                            .set_fill_rgb(0.0, 0.0, 0.0);
                     } else {
                         content
                             .set_line_width(0.6)
                             .set_stroke_rgb(*r, *g, *b)
+                            .rect(*x, *y, *width, *height)
                             .stroke()
                             .set_stroke_rgb(0.0, 0.0, 0.0);
                     }
-                    content.set_fill_rgb(0.0, 0.0, 0.0);
                 }
                 Mark::Text { x, y, size, text } => {
                     content
@@ -834,10 +845,10 @@ mod tests {
             &|n| n.to_string(),
         );
         let font = Font::load();
-        let blocks = vec![
-            Block::Paragraph("Înainte".into()),
-            Block::Chart(chart.clone()),
-        ];
+        let mut blocks: Vec<Block> = (0..5)
+            .map(|n| Block::Paragraph(format!("Înainte {n}")))
+            .collect();
+        blocks.push(Block::Chart(chart.clone()));
         let pages = layout(&font, &blocks);
         within_the_text_area(&pages);
         assert_eq!(
@@ -888,6 +899,39 @@ mod tests {
         assert_eq!(pages.len(), 2);
         assert_eq!(texts(&pages[1])[0], "Victime după județ", "not left alone");
         assert_eq!(texts(&pages[0]).last(), Some(&"Rândul 35"));
+    }
+
+    /// A chart taller than a page is scaled so that it fits on one page with its heading.
+    #[test]
+    fn a_chart_taller_than_a_page_shares_its_page_with_its_heading() {
+        let chart = bars::grouped_bars(
+            &(0..6).map(|n| format!("Forma {n}")).collect::<Vec<_>>(),
+            &(0..12)
+                .map(|n| (format!("Regiunea {n}"), vec![Some(n); 6]))
+                .collect::<Vec<_>>(),
+            "c",
+            &|n| n.to_string(),
+        );
+        assert!(chart.height as f32 * TEXT_WIDTH / chart.width as f32 > TOP - BOTTOM);
+        let font = Font::load();
+        let blocks = vec![
+            Block::Paragraph("Înainte".into()),
+            Block::Heading("Victime după regiune".into()),
+            Block::Chart(chart.clone()),
+        ];
+        let pages = layout(&font, &blocks);
+        within_the_text_area(&pages);
+        assert_eq!(
+            pages.len(),
+            2,
+            "the heading and its chart on the second page"
+        );
+        assert_eq!(texts(&pages[1])[0], "Victime după regiune");
+        let bars = pages[1]
+            .iter()
+            .filter(|m| matches!(m, Mark::Rect { .. }))
+            .count();
+        assert_eq!(bars, chart.bars.len() + chart.legend.len());
     }
 
     #[test]

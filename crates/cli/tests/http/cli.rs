@@ -1022,7 +1022,7 @@ fn the_calendar_prints_holidays_and_counts_working_days() {
     assert!(stderr(&o).contains("is not a date (YYYY-MM-DD)"));
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("x.toml");
-    std::fs::write(&profile, "[jurisdiction]\ncode = \"x\"\nname = \"X\"\ncountry = \"FR\"\ntime_zone_offset_hours = 1\n[holidays]\nfixed = [\"12-25\"]\neaster = \"western\"\neaster_offsets = [1]\n[clocks.notification_ack]\nlength = \"1 day\"\non_expiry = \"x\"\n").unwrap();
+    std::fs::write(&profile, "[jurisdiction]\ncode = \"x\"\nname = \"X\"\ncountry = \"FR\"\ntime_zone = \"Europe/Paris\"\n[holidays]\nfixed = [\"12-25\"]\neaster = \"western\"\neaster_offsets = [1]\n[clocks.notification_ack]\nlength = \"1 day\"\non_expiry = \"x\"\n").unwrap();
     let o = mnir(
         &[
             "calendar",

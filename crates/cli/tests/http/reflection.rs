@@ -75,12 +75,12 @@ async fn a_foreign_presumed_victim_is_flagged_for_immigration_while_the_period_r
             )
             .await;
         assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{b}");
-        // 28.11.2026 09:00 UTC + 90 calendar days.
+        // 28.11.2026 09:00 UTC + 90 calendar days, shown in Bucharest's time (UTC+2 in winter).
         let page = app.get(&format!("/cases/{foreign}"), Some(&cw)).await;
         assert!(page.body.contains("id=\"no-removal-flag\""), "{b}");
         assert!(
             page.body
-                .contains("Perioada de reflecție rulează până la 26.02.2027 09:00 UTC"),
+                .contains("Perioada de reflecție rulează până la 26.02.2027 11:00"),
             "{b}"
         );
         assert!(page.body.contains("în limba „ru”; acceptată"), "{b}");
@@ -101,7 +101,8 @@ async fn a_foreign_presumed_victim_is_flagged_for_immigration_while_the_period_r
         let list = app.get("/no-removal", Some(&igi)).await;
         assert_eq!(list.status, StatusCode::OK, "{b}");
         assert!(list.body.contains("Maria Reflectova"), "{b}");
-        assert!(list.body.contains("26.02.2027 09:00 UTC"), "{b}");
+        assert!(list.body.contains("26.02.2027 11:00"), "{b}");
+        assert!(!list.body.contains(" UTC"), "{b}: local times, not UTC");
         assert!(list.body.contains("Republica Moldova"), "{b}");
         assert!(!list.body.contains("Nationalescu"), "{b}");
         assert!(

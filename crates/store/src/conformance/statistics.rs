@@ -50,7 +50,7 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
     use CaseState::*;
     let s = db.store.as_ref();
     seed_orgs(s).await;
-    let (start, end) = year_bounds_ms(2025, 2);
+    let (start, end) = year_bounds_ms(2025, &mnir_domain::jurisdiction::Jurisdiction::romania());
     assert_eq!(start, local(2025, 1, 1, 0, 0));
 
     // Before the year by half an hour, local time (already 2025 nowhere that matters here).
@@ -137,7 +137,7 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
         .unwrap();
 
     let query = |year: i32, rows: Source, columns: Source, counties: Option<&[&str]>| {
-        let (from, to) = year_bounds_ms(year, 2);
+        let (from, to) = year_bounds_ms(year, &mnir_domain::jurisdiction::Jurisdiction::romania());
         VictimCountQuery {
             from: at(from),
             to: at(to),

@@ -1,7 +1,7 @@
 //! What every API handler shares: the caller behind the bearer token with the language of
 //! `Accept-Language`, the JSON body read with an error in that language, and times as RFC 3339.
 
-use crate::kit::auth::{bearer_user, request_lang};
+use crate::kit::auth::bearer_user;
 use crate::kit::error::ApiError;
 use crate::kit::i18n::Tr;
 use crate::kit::state::AppState;
@@ -18,7 +18,7 @@ pub struct Caller {
 }
 
 pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let tr = Tr::new(request_lang(state, headers));
+    let tr = crate::kit::auth::request_tr(state, headers);
     let user = bearer_user(state, headers)
         .await
         .ok_or_else(|| ApiError::unauthorized(&tr))?;

@@ -75,6 +75,11 @@ pub fn request_lang(state: &AppState, headers: &HeaderMap) -> Lang {
         .unwrap_or(state.config.default_lang)
 }
 
+/// The translator of a request: its language, and the jurisdiction's time zone for its times.
+pub fn request_tr(state: &AppState, headers: &HeaderMap) -> Tr {
+    Tr::new(request_lang(state, headers)).in_zone(state.app.jurisdiction().time_zone)
+}
+
 /// Who is asking, as far as the pages are concerned.
 #[derive(Clone)]
 pub struct Viewer {
@@ -110,7 +115,7 @@ impl FromRequestParts<AppState> for Viewer {
         if let Some(viewer) = parts.extensions.get::<Viewer>() {
             return Ok(viewer.clone());
         }
-        let tr = Tr::new(request_lang(state, &parts.headers));
+        let tr = request_tr(state, &parts.headers);
         let path = parts
             .uri
             .path_and_query()

@@ -230,7 +230,7 @@ pub async fn api_error_shape(
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
-    let tr = Tr::new(crate::kit::auth::request_lang(&state, request.headers()));
+    let tr = crate::kit::auth::request_tr(&state, request.headers());
     let response = next.run(request).await;
     let status = response.status();
     let is_json = response

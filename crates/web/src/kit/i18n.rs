@@ -92,15 +92,32 @@ pub fn message_ids(source: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// A translator for one language, cheap to clone into every page.
+/// A translator for one language, and the time zone its times are shown in; cheap to copy into
+/// every page.
 #[derive(Clone, Copy, Debug)]
 pub struct Tr {
     pub lang: Lang,
+    pub zone: chrono_tz::Tz,
 }
 
 impl Tr {
+    /// Words only: times are shown in UTC, and say so, until [`Tr::in_zone`] names the zone.
     pub fn new(lang: Lang) -> Tr {
-        Tr { lang }
+        Tr {
+            lang,
+            zone: chrono_tz::UTC,
+        }
+    }
+
+    /// Another language, times still shown in this translator's zone (a document printed in the
+    /// person's language).
+    pub fn with_lang(self, lang: Lang) -> Tr {
+        Tr { lang, ..self }
+    }
+
+    /// The same words, with times and dates shown in `zone` (the jurisdiction's).
+    pub fn in_zone(self, zone: chrono_tz::Tz) -> Tr {
+        Tr { zone, ..self }
     }
 
     fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
@@ -169,17 +186,24 @@ impl Tr {
         }
     }
 
+    /// An instant on the jurisdiction's clocks (summer time included); a translator without a
+    /// zone says that its time is UTC.
     pub fn datetime(&self, at: Timestamp) -> String {
-        let at = at.to_utc();
+        let local = at.to_utc().with_timezone(&self.zone);
+        let utc = if self.zone == chrono_tz::UTC {
+            " UTC"
+        } else {
+            ""
+        };
         match self.lang {
-            // Shown in UTC, and said so: several servers and users in several zones see one time.
-            Lang::Ro => at.format("%d.%m.%Y %H:%M UTC").to_string(),
-            Lang::En => at.format("%d/%m/%Y %H:%M UTC").to_string(),
+            Lang::Ro => format!("{}{utc}", local.format("%d.%m.%Y %H:%M")),
+            Lang::En => format!("{}{utc}", local.format("%d/%m/%Y %H:%M")),
         }
     }
 
+    /// The calendar day of an instant, in the translator's zone.
     pub fn date_of(&self, at: Timestamp) -> String {
-        self.date(at.to_utc().date_naive())
+        self.date(at.to_utc().with_timezone(&self.zone).date_naive())
     }
 
     /// Thousands grouped as the locale writes them: `12.345` in Romanian, `12,345` in English.
@@ -292,6 +316,35 @@ mod tests {
             en.t_with("cases-count", &[("count", 20.into())]),
             "20 cases"
         );
+    }
+
+    /// Times are shown on the jurisdiction's clocks, summer time included; a translator that
+    /// was given no zone says its times are UTC.
+    #[test]
+    fn times_are_shown_in_the_jurisdictions_zone() {
+        let bucharest = chrono_tz::Europe::Bucharest;
+        let ro = Tr::new(Lang::Ro).in_zone(bucharest);
+        let en = Tr::new(Lang::En).in_zone(bucharest);
+        let winter = Timestamp::from_utc(
+            NaiveDate::from_ymd_opt(2026, 12, 31)
+                .unwrap()
+                .and_hms_opt(21, 30, 0)
+                .unwrap()
+                .and_utc(),
+        );
+        let summer = Timestamp::from_utc(
+            NaiveDate::from_ymd_opt(2026, 7, 15)
+                .unwrap()
+                .and_hms_opt(21, 30, 0)
+                .unwrap()
+                .and_utc(),
+        );
+        assert_eq!(ro.datetime(winter), "31.12.2026 23:30");
+        assert_eq!(en.datetime(summer), "16/07/2026 00:30");
+        assert_eq!(ro.date_of(summer), "16.07.2026");
+        assert_eq!(en.with_lang(Lang::Ro).datetime(winter), "31.12.2026 23:30");
+        assert_eq!(Tr::new(Lang::Ro).datetime(winter), "31.12.2026 21:30 UTC");
+        assert_eq!(Tr::new(Lang::En).date_of(summer), "15/07/2026");
     }
 
     #[test]

@@ -3,9 +3,8 @@
 //! user's language for pages, the API's JSON error for the API — never the framework's plain
 //! text.
 
-use crate::kit::auth::{Viewer, request_lang};
+use crate::kit::auth::Viewer;
 use crate::kit::error::{ApiError, PageError};
-use crate::kit::i18n::Tr;
 use crate::kit::state::AppState;
 use crate::kit::views::PageCtx;
 use axum::extract::FromRequestParts;
@@ -46,7 +45,7 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         parse(parts).map(ApiQuery).map_err(|detail| {
-            let tr = Tr::new(request_lang(state, &parts.headers));
+            let tr = crate::kit::auth::request_tr(state, &parts.headers);
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid",
@@ -89,10 +88,10 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
-            Err(_) => Err(ApiError::not_found(&Tr::new(request_lang(
+            Err(_) => Err(ApiError::not_found(&crate::kit::auth::request_tr(
                 state,
                 &parts.headers,
-            )))),
+            ))),
         }
     }
 }

@@ -329,7 +329,7 @@ async fn plan_pdf(
         tr,
         mnir_app::plan::printable(&state.app, &who, &id, params.version)
     );
-    let doc = crate::plan::print::document(&crate::kit::i18n::Tr::new(lang), &printable);
+    let doc = crate::plan::print::document(&tr.with_lang(lang), &printable);
     let bytes = crate::kit::download::rendered(doc).await.ok_or_else(|| {
         crate::kit::error::ApiError::new(
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,

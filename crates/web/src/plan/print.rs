@@ -174,7 +174,7 @@ pub async fn print_page(
     let printable = mnir_app::plan::printable(&state.app, &who(&state, user), &id, params.version)
         .await
         .map_err(|e| e.page(&ctx, "plan-title"))?;
-    let bytes = download::rendered(document(&Tr::new(lang), &printable))
+    let bytes = download::rendered(document(&ctx.tr.with_lang(lang), &printable))
         .await
         .ok_or_else(|| {
             PageError::new(

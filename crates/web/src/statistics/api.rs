@@ -151,8 +151,8 @@ async fn read_workbook(
         tr,
         mnir_app::statistics::publication(&state.app, &who, &request)
     );
-    let bytes = super::documents::workbook(&tr, &tables, super::produced_on(&state))
-        .map_err(|_| internal(&tr))?;
+    let bytes =
+        super::documents::workbook(&tr, &tables, state.app.today()).map_err(|_| internal(&tr))?;
     Ok(download::file(
         download::XLSX,
         Disposition::Attachment,
@@ -199,28 +199,22 @@ async fn read_report(
         })?,
     };
     let who = who(&state, &user);
-    let request = TableRequest {
-        year: params
+    let request = mnir_app::statistics::annual_report_request(
+        params
             .year
             .unwrap_or_else(|| mnir_app::statistics::default_year(&state.app)),
-        region: None,
-        published: true,
-    };
+    );
     let tables = answer!(
         tr,
         mnir_app::statistics::publication(&state.app, &who, &request)
     );
-    let bytes = super::documents::report_pdf(
-        &crate::kit::i18n::Tr::new(lang),
-        &tables,
-        super::produced_on(&state),
-    )
-    .await
-    .ok_or_else(|| internal(&tr))?;
+    let bytes = super::documents::report_pdf(&tr.with_lang(lang), &tables, state.app.today())
+        .await
+        .ok_or_else(|| internal(&tr))?;
     Ok(download::file(
         download::PDF,
         Disposition::Inline,
-        &format!("statistics-report-{}-{}.pdf", request.year, lang.code()),
+        &mnir_app::statistics::annual_report_file_name(request.year, lang.code()),
         bytes,
     ))
 }

@@ -48,9 +48,11 @@ fn method(tr: &Tr, tables: &[StatisticsTable], produced_on: NaiveDate) -> Vec<St
     lines
 }
 
-fn title(tr: &Tr, tables: &[StatisticsTable]) -> String {
+/// The report's title (`stat-report-title`, national figures) or a workbook's
+/// (`stat-workbook-title`, which may hold one region's or exact figures).
+fn title(tr: &Tr, key: &str, tables: &[StatisticsTable]) -> String {
     tr.t_with(
-        "stat-report-title",
+        key,
         &[(
             "year",
             tables
@@ -63,7 +65,7 @@ fn title(tr: &Tr, tables: &[StatisticsTable]) -> String {
 
 /// The tables as an XLSX workbook: a sheet per table, then the notes.
 pub fn workbook(tr: &Tr, tables: &[StatisticsTable], produced_on: NaiveDate) -> AppResult<Vec<u8>> {
-    let mut lines = vec![title(tr, tables)];
+    let mut lines = vec![title(tr, "stat-workbook-title", tables)];
     lines.extend(method(tr, tables, produced_on));
     let notes = WorkbookNotes {
         sheet: tr.t("stat-notes-sheet"),
@@ -75,7 +77,7 @@ pub fn workbook(tr: &Tr, tables: &[StatisticsTable], produced_on: NaiveDate) -> 
 /// The report's document: title, note on method, then each table under its heading, its chart
 /// first and its figures after.
 pub fn report(tr: &Tr, tables: &[StatisticsTable], produced_on: NaiveDate) -> Document {
-    let title = title(tr, tables);
+    let title = title(tr, "stat-report-title", tables);
     let mut blocks = vec![Block::Title(title.clone())];
     let mut about = method(tr, tables, produced_on).into_iter();
     if let Some(line) = about.next() {

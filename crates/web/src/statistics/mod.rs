@@ -258,8 +258,9 @@ struct StatisticsView {
     tables: Vec<TableView>,
     /// The whole publication, from a page of one table.
     all_href: Option<String>,
-    /// Every table shown, as one workbook.
+    /// Every table shown, as one workbook, and the link's words.
     workbook_href: String,
+    workbook_label: String,
     /// The annual report of a complete year, in Romanian and in English.
     report_links: Vec<ReportLink>,
 }
@@ -351,6 +352,11 @@ async fn show(
         },
         tables: tables.iter().map(|t| table_view(&tr, t, &query)).collect(),
         all_href: name.map(|_| format!("/statistics?{query}")),
+        workbook_label: tr.t(if name.is_some() {
+            "stat-download-table-workbook"
+        } else {
+            "stat-download-workbook"
+        }),
         workbook_href: match name {
             Some(n) => format!("/statistics/{n}/xlsx?{query}"),
             None => format!("/statistics/workbook?{query}"),
@@ -448,13 +454,6 @@ async fn table_csv(
     ))
 }
 
-pub(crate) fn produced_on(state: &AppState) -> chrono::NaiveDate {
-    state
-        .app
-        .jurisdiction()
-        .local_date(state.app.now().to_utc())
-}
-
 async fn workbook_answer(
     state: &AppState,
     viewer: &Viewer,
@@ -462,7 +461,7 @@ async fn workbook_answer(
     params: &StatisticsParams,
 ) -> PageResult {
     let (ctx, request, tables) = asked_tables(state, viewer, name, params).await?;
-    let bytes = documents::workbook(&ctx.tr, &tables, produced_on(state))
+    let bytes = documents::workbook(&ctx.tr, &tables, state.app.today())
         .map_err(|e| e.page(&ctx, "stat-title"))?;
     Ok(download::file(
         download::XLSX,
@@ -514,17 +513,15 @@ async fn report_page(
         Some(code) => Lang::parse(code)
             .ok_or_else(|| PageError::bad_request(&ctx, ctx.tr.t("stat-report-lang-unknown")))?,
     };
-    let request = TableRequest {
-        year: params
+    let request = mnir_app::statistics::annual_report_request(
+        params
             .year
             .unwrap_or_else(|| mnir_app::statistics::default_year(&state.app)),
-        region: None,
-        published: true,
-    };
+    );
     let tables = mnir_app::statistics::publication(&state.app, &who(&state, user), &request)
         .await
         .map_err(|e| e.page(&ctx, "stat-title"))?;
-    let bytes = documents::report_pdf(&Tr::new(lang), &tables, produced_on(&state))
+    let bytes = documents::report_pdf(&ctx.tr.with_lang(lang), &tables, state.app.today())
         .await
         .ok_or_else(|| {
             PageError::new(
@@ -537,7 +534,7 @@ async fn report_page(
     Ok(download::file(
         download::PDF,
         Disposition::Inline,
-        &format!("statistics-report-{}-{}.pdf", request.year, lang.code()),
+        &mnir_app::statistics::annual_report_file_name(request.year, lang.code()),
         bytes,
     ))
 }
