@@ -114,6 +114,12 @@ async fn information_and_consents_are_recorded_checked_and_withdrawn() {
         let consents = app.store.consents_of(&adult).await.unwrap();
         assert_eq!(consents.len(), 1);
         assert_eq!(consents[0].recipient_org.as_deref(), Some("DGASPC-CJ"));
+        // Valid through 30 June in Bucharest: it lapses at the local midnight that ends the day
+        // (21:00 UTC in summer time).
+        assert_eq!(
+            consents[0].expires_at_ms.map(|t| t.to_utc().to_rfc3339()),
+            Some("2027-06-30T21:00:00+00:00".to_string())
+        );
         let id = consents[0].id.clone();
         let withdrawn = app
             .post_form(&format!("/cases/{adult}/consents/{id}/withdraw"), &cw, &[])
