@@ -109,6 +109,11 @@ pub enum Action {
     ViewStatistics {
         published: bool,
     },
+    /// Read the victim profile of a case (citizenships, forms and places of exploitation,
+    /// methods of recruitment and control): the case's organisations' staff who see identities.
+    ViewVictimProfile,
+    /// Record or correct the victim profile: those who run the identification interview.
+    RecordVictimProfile,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -261,6 +266,17 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             }
             needs(actor, IDENTITY_ROLES)
         }
+        // The profile tells how the person was recruited and controlled: not for the notifier
+        // who only signalled the case.
+        Action::ViewVictimProfile => {
+            let f = visible_case()?;
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: IDENTITY_ROLES.to_vec(),
+                });
+            }
+            needs(actor, IDENTITY_ROLES)
+        }
         Action::ViewNotes => {
             let f = visible_case()?;
             if f.created_by_actor {
@@ -298,7 +314,10 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             Ok(())
         }
         Action::ManageOrganisations | Action::ManageUsers => needs(actor, &[Role::Admin]),
-        Action::RunInterview | Action::RecordConsent | Action::RecordReflection => {
+        Action::RunInterview
+        | Action::RecordConsent
+        | Action::RecordReflection
+        | Action::RecordVictimProfile => {
             let f = visible_case()?;
             if !f.org_has_access {
                 return Err(Denial::RoleMissing {

@@ -23,6 +23,7 @@ pub mod role;
 pub mod routing;
 pub mod screening;
 pub mod statistics;
+pub mod victim;
 mod vocabulary;
 
 pub use authz::{Action, Actor, CaseFacts, CaseScope, Denial, can, case_scope};

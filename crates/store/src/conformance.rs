@@ -29,6 +29,7 @@ mod plan;
 mod reflection;
 mod risk;
 mod statistics;
+mod victim;
 
 pub use accounts::*;
 pub use audit::*;
@@ -41,6 +42,7 @@ pub use plan::*;
 pub use reflection::*;
 pub use risk::*;
 pub use statistics::*;
+pub use victim::*;
 
 /// Direct access to the database under test, bypassing the store.
 #[async_trait]
@@ -254,6 +256,7 @@ macro_rules! conformance_suite {
             plans_are_versioned_acknowledged_once_with_their_texts_encrypted,
             the_justice_track_and_disclosures_are_kept_with_their_texts_encrypted,
             victims_are_counted_once_in_the_year_of_their_first_step,
+            a_victim_profile_is_replaced_whole_and_its_changes_audited_by_name,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

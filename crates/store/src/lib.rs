@@ -24,6 +24,7 @@ mod risk;
 pub mod sql;
 mod statistics;
 mod time;
+mod victim;
 
 pub use place::ListPlace;
 pub use time::Timestamp;
@@ -41,6 +42,7 @@ pub use referrals::*;
 pub use reflection::*;
 pub use risk::*;
 pub use statistics::*;
+pub use victim::*;
 
 use mnir_domain::CaseState;
 
@@ -49,7 +51,7 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
         IdentificationStore, JusticeStore, PlanStore, ReferralStore, ReflectionStore, RiskStore,
-        StatisticsStore, Store,
+        StatisticsStore, Store, VictimProfileStore,
     };
 }
 
@@ -94,6 +96,7 @@ pub trait Store:
     + ClockStore
     + AuditStore
     + StatisticsStore
+    + VictimProfileStore
     + 'static
 {
     /// `sqlite` or `postgres`, for logs and test output.

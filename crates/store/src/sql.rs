@@ -37,6 +37,7 @@ mod reflection;
 mod risk;
 mod shared;
 mod statistics;
+mod victim;
 
 #[doc(hidden)]
 pub mod __private {
@@ -161,6 +162,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_plan_store!($store, $db);
             $crate::impl_sql_justice_store!($store, $db);
             $crate::impl_sql_statistics_store!($store, $db);
+            $crate::impl_sql_victim_profile_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {
