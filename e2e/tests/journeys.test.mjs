@@ -313,6 +313,56 @@ test('a case worker drafts the safety and support plan, records its signature an
   await signOut(page);
 });
 
+test('a case worker records the victim profile, is told what is wrong, by keyboard, in both languages and on a phone', async () => {
+  await signIn(page, 'e2e.officer');
+  await page.goto(caseUrl);
+  await Promise.all([page.waitForURL(/\/victim-profile$/), page.click('a.button[href$="/victim-profile"]')]);
+  await checkLanguage(page, 'ro');
+  await checkAccessibility(page, 'victim profile');
+  // An industry of forced labour without a form of work is named; what was chosen stays.
+  await page.check('#exploitation_types-SexualExploitation');
+  await page.selectOption('#f-forced_labour_industry', 'F_Construction');
+  await page.click('#victim-form button[type=submit]');
+  await page.waitForSelector('#form-errors');
+  assert.match(await page.locator('#form-errors').innerText(), /Domeniul se înregistrează pentru muncă forțată/);
+  assert.ok(await page.isChecked('#exploitation_types-SexualExploitation'), 'the choice is kept');
+  await checkAccessibility(page, 'victim profile with an error');
+  // Corrected with the keyboard alone.
+  await tabTo(page, '#exploitation_types-ForcedLabour');
+  await page.keyboard.press('Space');
+  assert.ok(await page.isChecked('#exploitation_types-ForcedLabour'));
+  await tabTo(page, '#f-exploitation_place');
+  await page.selectOption('#f-exploitation_place', 'IT');
+  await tabTo(page, '#f-recruitment_place');
+  await page.selectOption('#f-recruitment_place', 'RO-CJ');
+  await tabTo(page, '#f-age_when_trafficked');
+  await page.keyboard.type('19');
+  await tabTo(page, '#victim-form button[type=submit]');
+  await Promise.all([page.waitForURL(/\/victim-profile$/), page.keyboard.press('Enter')]);
+  assert.match(await page.locator('#victim-recorded').innerText(), /Înregistrat ultima dată/);
+  assert.match(await page.locator('#victim-scope').innerText(), /caz internațional/);
+  assert.equal(await page.locator('#f-exploitation_place').inputValue(), 'IT');
+  assert.equal(await page.locator('#f-age_when_trafficked').inputValue(), '19');
+
+  const path = new URL(caseUrl).pathname;
+  await page.goto(`${BASE}/lang/en?next=${encodeURIComponent(`${path}/victim-profile`)}`);
+  await checkLanguage(page, 'en');
+  await checkAccessibility(page, 'victim profile (en)');
+  assert.match(await page.locator('#victim-scope').innerText(), /an international case/);
+  assert.match(await page.locator('label[for="exploitation_types-ForcedLabour"]').innerText(), /Forced labour/);
+  await page.goto(`${BASE}/lang/ro?next=/dashboard`);
+
+  const phone = await context.browser().newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'ro-RO' });
+  const p = await phone.newPage();
+  await signIn(p, 'e2e.officer');
+  await p.goto(`${BASE}${path}/victim-profile`);
+  await checkPhoneLayout(p, 'victim profile');
+  await checkAccessibility(p, 'victim profile (phone)');
+  await screenshot(p, 'victim-profile-phone');
+  await phone.close();
+  await signOut(page);
+});
+
 test('the justice track is kept beside assistance, and a prosecutor\'s order lets the assessment out to the prosecutors', async () => {
   const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
   await signIn(page, 'e2e.officer');

@@ -87,6 +87,8 @@ pub struct Permissions {
     pub view_justice: bool,
     /// Read the case's register of disclosures of support records.
     pub view_disclosures: bool,
+    /// Read the victim profile (HTCDS victim and exploitation fields).
+    pub view_victim_profile: bool,
 }
 
 /// A step from the case's state, and whether the actor may take it.
@@ -214,6 +216,7 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
         record_assessment: allowed(Action::RecordAssessment),
         view_justice: allowed(Action::ViewJusticeTrack),
         view_disclosures: allowed(Action::ViewDisclosureRegister),
+        view_victim_profile: allowed(Action::ViewVictimProfile),
     };
     let (detail, panels) = app
         .store()

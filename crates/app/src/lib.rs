@@ -26,6 +26,7 @@ pub mod statistics;
 pub mod text;
 pub mod throttle;
 pub mod two_factor;
+pub mod victim;
 
 pub use accounts::AccountPolicy;
 pub use error::{AppError, AppResult, Arg, FieldIssue, Message};

@@ -525,6 +525,8 @@ pub struct SyntheticBatch {
     pub proceedings: Vec<mnir_store::ProceedingRecord>,
     pub flags: Vec<mnir_store::NonPunishmentRecord>,
     pub disclosures: Vec<mnir_store::DisclosureRecord>,
+    /// The victim profiles recorded by then.
+    pub profiles: Vec<mnir_store::VictimProfileRecord>,
 }
 
 /// Stores synthetic cases batch by batch (one transaction and one audit entry each) as they
@@ -551,16 +553,24 @@ pub async fn insert_synthetic(
                 batch.plans,
                 batch.deliveries,
                 (batch.proceedings, batch.flags, batch.disclosures),
+                batch.profiles,
             )
         })
     };
     let mut next = batches.recv().await.map(seal);
     let mut done = 0;
     while let Some(sealing) = next.take() {
-        let (cases, clocks, assessments, plans, deliveries, (proceedings, flags, disclosures)) =
-            sealing
-                .await
-                .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
+        let (
+            cases,
+            clocks,
+            assessments,
+            plans,
+            deliveries,
+            (proceedings, flags, disclosures),
+            profiles,
+        ) = sealing
+            .await
+            .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
         next = batches.recv().await.map(seal);
         match app
             .store()
@@ -581,6 +591,9 @@ pub async fn insert_synthetic(
             .await?;
         app.store()
             .insert_generated_justice(&proceedings, &flags, &disclosures, &operator(app))
+            .await?;
+        app.store()
+            .insert_generated_profiles(&profiles, &operator(app))
             .await?;
         done += cases.len();
         inserted(done);

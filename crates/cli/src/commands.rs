@@ -381,6 +381,7 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
             let mut proceedings = Vec::new();
             let mut flags = Vec::new();
             let mut disclosures = Vec::new();
+            let mut profiles = Vec::new();
             let end = mnir_store::Timestamp::from_utc(mnir_synth::SERIES_END);
             for case in &cases {
                 let (versions, review) = mnir_synth::risk::assessments(case, &jurisdiction, end);
@@ -390,6 +391,7 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
                 proceedings.extend(track.proceedings);
                 flags.extend(track.flags);
                 disclosures.extend(track.disclosures);
+                profiles.extend(mnir_synth::victim::profile(case, end));
                 assessments.extend(versions);
                 clocks.extend(review);
                 plans.extend(plan);
@@ -406,6 +408,7 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
                     proceedings,
                     flags,
                     disclosures,
+                    profiles,
                 })
                 .is_err()
             {

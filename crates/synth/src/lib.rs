@@ -16,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 pub mod justice;
 pub mod plan;
 pub mod risk;
+pub mod victim;
 
 /// Victims registered per year (2019: 698, 2020: 596, 2022: about 500; 2021 and 2023–2025 are
 /// interpolated at the level of the recent years), used as relative weights.

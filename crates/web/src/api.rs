@@ -44,6 +44,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::plan::api::routes())
         .merge(crate::justice::api::routes())
         .merge(crate::statistics::api::routes())
+        .merge(crate::victim::api::routes())
         .routes(routes!(openapi_json))
 }
 

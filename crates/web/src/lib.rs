@@ -20,6 +20,7 @@ mod referral;
 mod reflection;
 mod risk;
 pub mod statistics;
+mod victim;
 
 #[cfg(test)]
 mod module_graph;
@@ -50,6 +51,7 @@ fn pages() -> PageRoutes {
         .merge(plan::routes())
         .merge(justice::routes())
         .merge(statistics::routes())
+        .merge(victim::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

@@ -795,9 +795,9 @@ async fn postgres_needs_a_key_file_and_then_works_like_sqlite() {
     let o = mnir(&["audit", "verify", "--db", &url, "--key-file", key], None);
     assert_eq!(o.status.code(), Some(0));
     // The 64 organisations, then one entry for the batch of cases, one for its assessments, one
-    // for its plans and one for its justice tracks.
+    // for its plans, one for its justice tracks and one for its victim profiles.
     assert!(
-        stdout(&o).starts_with("audit log intact: 68 entries"),
+        stdout(&o).starts_with("audit log intact: 69 entries"),
         "{}",
         stdout(&o)
     );

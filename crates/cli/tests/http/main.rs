@@ -20,3 +20,4 @@ mod statistics;
 mod support;
 mod two_factor;
 mod two_servers;
+mod victim;

@@ -816,6 +816,44 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     StatusCode::NOT_FOUND
                 };
                 assert_eq!(consent.status, expected, "{who}: GET /cases/{{id}}/consent");
+                // The victim profile: read and recorded by the case's staff who see identities;
+                // this case is only notified, so one who may record it is told it is too early.
+                let profile = app
+                    .get(&format!("/cases/{id}/victim-profile"), Some(&session))
+                    .await;
+                assert_eq!(
+                    profile.status, expected,
+                    "{who}: GET /cases/{{id}}/victim-profile"
+                );
+                let api_profile = app
+                    .api(
+                        "GET",
+                        &format!("/api/v1/cases/{id}/victim-profile"),
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(
+                    api_profile.status, expected,
+                    "{who}: GET /api/v1/cases/{{id}}/victim-profile"
+                );
+                let put = app
+                    .api(
+                        "PUT",
+                        &format!("/api/v1/cases/{id}/victim-profile"),
+                        Some(&token),
+                        Some(serde_json::json!({"citizenship": ["RO"]})),
+                    )
+                    .await;
+                assert_eq!(
+                    put.status,
+                    if expected == StatusCode::OK {
+                        StatusCode::CONFLICT
+                    } else {
+                        expected
+                    },
+                    "{who}: PUT /api/v1/cases/{{id}}/victim-profile"
+                );
                 let inbox = app.get("/inbox", Some(&session)).await;
                 assert_eq!(
                     inbox.status,

@@ -566,6 +566,7 @@ struct CasePage {
     risk: Option<crate::risk::RiskPanelView>,
     /// Links to the criminal-justice track and to the case's disclosure register.
     justice_link: bool,
+    victim_link: bool,
     disclosures_link: bool,
     interview_link: bool,
     decision: Option<crate::identification::DecisionForm>,
@@ -670,6 +671,7 @@ async fn render_case(
         urgent_banner,
         risk,
         justice_link: open.may.view_justice,
+        victim_link: open.may.view_victim_profile,
         disclosures_link: open.may.view_disclosures,
         case_id: s.id.clone(),
         referrals: open

@@ -1,0 +1,137 @@
+//! The victim profile of a case (HTCDS victim and exploitation fields, mnir.md §11): read by the
+//! case's organisations' staff who see identities, recorded by those who run the identification
+//! interview once the person is presumed a victim, kept current as a whole.
+
+use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
+use mnir_domain::victim::{self, ProfileField, ProfileProblem};
+use mnir_domain::{Action, CaseState, can};
+use mnir_store::VictimProfileRecord;
+use std::collections::BTreeMap;
+
+/// Whether a profile may be recorded on a case in `state`: once the person is presumed a victim
+/// (a case found no victim, or a duplicate, has none to keep).
+pub fn recordable_in(state: CaseState) -> bool {
+    !matches!(
+        state,
+        CaseState::Notified
+            | CaseState::PotentialVictim
+            | CaseState::NotAVictim
+            | CaseState::Duplicate
+    )
+}
+
+/// The profile of a case as its reader sees it.
+#[derive(Debug, Clone)]
+pub struct ProfileView {
+    pub reference: String,
+    pub state: CaseState,
+    /// The case's citizenship as notified, which a first profile starts from.
+    pub notified_citizenship: String,
+    pub record: Option<VictimProfileRecord>,
+    /// Whether the reader may record or correct it now.
+    pub may_record: bool,
+}
+
+/// Reads the profile of a case; audited as a read of the case.
+pub async fn profile(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<ProfileView> {
+    let facts = app
+        .store()
+        .case_facts(case_id, &who.scope())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    can(&who.actor(), Action::ViewVictimProfile, Some(&facts))?;
+    let detail = app
+        .store()
+        .case_detail(
+            case_id,
+            &who.scope(),
+            mnir_store::Reveal::default(),
+            &who.by,
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ProfileView {
+        reference: detail.summary.reference,
+        state: facts.state,
+        notified_citizenship: detail.summary.citizenship,
+        record: app.store().victim_profile(case_id).await?,
+        may_record: recordable_in(facts.state)
+            && can(&who.actor(), Action::RecordVictimProfile, Some(&facts)).is_ok(),
+    })
+}
+
+/// The message of a problem with a submitted profile, and the field it belongs to.
+fn issue(problem: &ProfileProblem) -> FieldIssue {
+    match problem {
+        ProfileProblem::Unknown { field, code } => FieldIssue {
+            field: field.as_str().into(),
+            message: Message::new("victim-profile-unknown-value")
+                .with("value", Arg::Text(code.clone())),
+        },
+        ProfileProblem::OneOnly(field) => {
+            FieldIssue::new(field.as_str(), "victim-profile-one-only")
+        }
+        ProfileProblem::AgeOutOfRange => {
+            FieldIssue::new("age_when_trafficked", "victim-profile-age")
+        }
+        ProfileProblem::IndustryWithoutLabour => {
+            FieldIssue::new("forced_labour_industry", "victim-profile-industry")
+        }
+        ProfileProblem::SexTypesWithoutSexualExploitation => {
+            FieldIssue::new("sex_exploitation_types", "victim-profile-sex-types")
+        }
+    }
+}
+
+/// Records (or corrects) the profile of a case: `values` by field, `age` as typed (empty when
+/// not known). Every problem is reported at once, and nothing is stored unless there is none.
+pub async fn record_profile(
+    app: &App,
+    who: &Who<'_>,
+    case_id: &str,
+    values: BTreeMap<ProfileField, Vec<String>>,
+    age: &str,
+) -> AppResult<VictimProfileRecord> {
+    let facts = app
+        .store()
+        .case_facts(case_id, &who.scope())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    can(&who.actor(), Action::RecordVictimProfile, Some(&facts))?;
+    if !recordable_in(facts.state) {
+        return Err(AppError::Conflict(
+            Message::new("victim-profile-state")
+                .with("state", Arg::Term("state", facts.state.to_string())),
+        ));
+    }
+    let mut issues = Vec::new();
+    let age = age.trim();
+    let age = if age.is_empty() {
+        None
+    } else {
+        match age.parse::<u32>() {
+            Ok(years) => Some(years),
+            Err(_) => {
+                issues.push(FieldIssue::new("age_when_trafficked", "victim-profile-age"));
+                None
+            }
+        }
+    };
+    let checked = victim::check(values, age);
+    if let Err(problems) = &checked {
+        issues.extend(problems.iter().map(issue));
+    }
+    let profile = match checked {
+        Ok(profile) if issues.is_empty() => profile,
+        _ => return Err(AppError::Invalid(issues)),
+    };
+    let record = VictimProfileRecord {
+        case_id: case_id.to_string(),
+        profile,
+        org_code: who.user.org.code.clone(),
+        recorded_by: who.user.id.clone(),
+        updated_at_ms: who.now(),
+    };
+    app.store().put_victim_profile(&record, &who.by).await?;
+    Ok(record)
+}
