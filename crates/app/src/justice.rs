@@ -841,7 +841,12 @@ pub async fn record_disclosure(
             match covering {
                 Some(c)
                     if c.expires_at_ms.is_some_and(|e| {
-                        until.is_some_and(|u| u > app.jurisdiction().local_date(e.to_utc()))
+                        // The consent's last day: it lapses as that day ends.
+                        until.is_some_and(|u| {
+                            u > app
+                                .jurisdiction()
+                                .local_date(e.to_utc() - chrono::Duration::milliseconds(1))
+                        })
                     }) =>
                 {
                     wrong.push(FieldIssue::new(

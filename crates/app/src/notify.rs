@@ -51,6 +51,8 @@ pub fn validate(
     input: &NotificationInput,
     notifier: &User,
     now: DateTime<Utc>,
+    // The jurisdiction's date: a birthday is reached at local midnight, not UTC's.
+    today: NaiveDate,
     id: String,
     reference_code: String,
 ) -> Result<NewCase, Vec<FieldIssue>> {
@@ -65,7 +67,6 @@ pub fn validate(
             errors.push(error(field, "field-name-too-long"));
         }
     }
-    let today = now.date_naive();
     let birth_date = match input
         .birth_date
         .as_deref()
@@ -195,7 +196,9 @@ pub async fn notify(app: &App, who: &Who<'_>, input: &NotificationInput) -> AppR
     may_notify(who)?;
     let (id, reference_code) = fresh_identifiers();
     let now = who.now().to_utc();
-    let case = validate(input, who.user, now, id, reference_code).map_err(AppError::Invalid)?;
+    let today = app.jurisdiction().local_date(now);
+    let case =
+        validate(input, who.user, now, today, id, reference_code).map_err(AppError::Invalid)?;
     let plan = mnir_domain::clocks::on_notification();
     let org = mnir_store::answering_org(&case.access).unwrap_or_else(|| case.notifying_org.clone());
     let clocks: Vec<mnir_store::ClockRecord> = plan

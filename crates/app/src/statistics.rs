@@ -548,8 +548,8 @@ pub struct WorkbookNotes {
     pub lines: Vec<String>,
 }
 
-/// The tables as an XLSX workbook: a sheet per table, named by the table's code (short enough
-/// for a sheet's name, and the same in every language), holding its title, its heading line, a
+/// The tables as an XLSX workbook: a sheet per table, named by the table's code without its
+/// common prefix ([`statistics::sheet_name`], the same in every language), holding its title, its heading line, a
 /// line per row with its total, and the totals' line; a hidden figure is written as the mark
 /// [`Label::Suppressed`] on a shaded background, never as a number. The notes' sheet comes last.
 ///
@@ -580,7 +580,9 @@ pub fn to_xlsx(
         .set_border_top(rust_xlsxwriter::FormatBorder::Thin);
     for table in tables {
         let sheet = book.add_worksheet();
-        sheet.set_name(&table.table).map_err(broken)?;
+        sheet
+            .set_name(statistics::sheet_name(&table.table))
+            .map_err(broken)?;
         sheet
             .write_string_with_format(0, 0, label(Label::Table(&table.table)), &title)
             .map_err(broken)?;
@@ -847,10 +849,7 @@ mod tests {
         let bytes = to_xlsx(&[table(), second], &code_label, &notes).unwrap();
         let mut book: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-        assert_eq!(
-            book.sheet_names(),
-            ["victims-by-sex-age-group", "victims-by-status-sex", "notes"]
-        );
+        assert_eq!(book.sheet_names(), ["sex-age-group", "status-sex", "notes"]);
         let read = |book: &mut calamine::Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {
             let range = book.worksheet_range(sheet).unwrap();
             assert_eq!(range.start(), Some((0, 0)));
@@ -859,7 +858,7 @@ mod tests {
                 .map(|row| row.iter().map(|c| c.to_string()).collect())
                 .collect()
         };
-        let first = read(&mut book, "victims-by-sex-age-group");
+        let first = read(&mut book, "sex-age-group");
         assert_eq!(first[0][0], "Table victims-by-sex-age-group");
         assert_eq!(
             first[2..],
@@ -871,13 +870,13 @@ mod tests {
             ]
         );
         // A figure is a number cell; a hidden one is text.
-        let range = book.worksheet_range("victims-by-sex-age-group").unwrap();
+        let range = book.worksheet_range("sex-age-group").unwrap();
         assert_eq!(range.get_value((3, 1)), Some(&calamine::Data::Float(20.0)));
         assert_eq!(
             range.get_value((4, 1)),
             Some(&calamine::Data::String("c".into()))
         );
-        assert_eq!(read(&mut book, "victims-by-status-sex")[3][1], "7");
+        assert_eq!(read(&mut book, "status-sex")[3][1], "7");
         let notes_sheet = read(&mut book, "notes");
         assert_eq!(notes_sheet, [["How the figures were made"], ["k = 11"]]);
     }

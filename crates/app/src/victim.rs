@@ -8,17 +8,7 @@ use mnir_domain::{Action, CaseState, can};
 use mnir_store::VictimProfileRecord;
 use std::collections::BTreeMap;
 
-/// Whether a profile may be recorded on a case in `state`: once the person is presumed a victim
-/// (a case found no victim, or a duplicate, has none to keep).
-pub fn recordable_in(state: CaseState) -> bool {
-    !matches!(
-        state,
-        CaseState::Notified
-            | CaseState::PotentialVictim
-            | CaseState::NotAVictim
-            | CaseState::Duplicate
-    )
-}
+pub use mnir_domain::victim::recordable_in;
 
 /// The profile of a case as its reader sees it.
 #[derive(Debug, Clone)]
@@ -132,6 +122,17 @@ pub async fn record_profile(
         recorded_by: who.user.id.clone(),
         updated_at_ms: who.now(),
     };
-    app.store().put_victim_profile(&record, &who.by).await?;
-    Ok(record)
+    // Stored only if the case is still in the state the checks saw, its row locked meanwhile, so
+    // that two savers queue and a case found no victim at the same moment gets no profile.
+    match app
+        .store()
+        .put_victim_profile(&record, facts.state, &who.by)
+        .await
+    {
+        Ok(()) => Ok(record),
+        Err(mnir_store::StoreError::StaleState { current }) => {
+            Err(AppError::Conflict(Message::stale(current)))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

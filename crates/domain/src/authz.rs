@@ -523,6 +523,31 @@ mod tests {
         }
     }
 
+    /// The victim profile is the case's organisations' staff's: not the screener who only
+    /// notified the case (unlike the notes they wrote), nor an investigator or a coordinator.
+    #[test]
+    fn the_victim_profile_is_for_the_cases_staff_who_see_identities() {
+        let theirs = facts(CaseState::PresumedVictim, AgeGroup::Adult, true, false);
+        let worker = actor("case_worker", OrgKind::AnitpRegional, IdentifyPower::All);
+        for action in [Action::ViewVictimProfile, Action::RecordVictimProfile] {
+            assert_eq!(can(&worker, action, Some(&theirs)), Ok(()), "{action:?}");
+        }
+        let elsewhere = facts(CaseState::PresumedVictim, AgeGroup::Adult, false, false);
+        assert!(can(&worker, Action::ViewVictimProfile, Some(&elsewhere)).is_err());
+        let notifier = facts(CaseState::PresumedVictim, AgeGroup::Adult, false, true);
+        let screener = actor("screener", OrgKind::Other, IdentifyPower::None);
+        assert_eq!(can(&screener, Action::ViewNotes, Some(&notifier)), Ok(()));
+        assert!(can(&screener, Action::ViewVictimProfile, Some(&notifier)).is_err());
+        for roles in ["investigator", "coordinator", "trainer"] {
+            let other = actor(roles, OrgKind::AnitpRegional, IdentifyPower::All);
+            assert!(
+                can(&other, Action::ViewVictimProfile, Some(&theirs)).is_err(),
+                "{roles}"
+            );
+            assert!(can(&other, Action::RecordVictimProfile, Some(&theirs)).is_err());
+        }
+    }
+
     #[test]
     fn support_records_stay_behind_the_firewall() {
         let f = facts(CaseState::PresumedVictim, AgeGroup::Adult, true, false);
@@ -889,7 +914,7 @@ mod tests {
             let f = CaseFacts { disclosed_to_org: false, ..f };
             for action in [Action::ViewIdentity, Action::ViewNotes, Action::Transition { to: CaseState::ALL[t] },
                 Action::ViewJusticeTrack, Action::KeepJusticeTrack, Action::ReadDisclosed, Action::RecordDisclosure,
-                Action::ViewDisclosureRegister] {
+                Action::ViewDisclosureRegister, Action::ViewVictimProfile, Action::RecordVictimProfile] {
                 if can(&a, action, Some(&f)).is_ok() {
                     prop_assert!(can(&a, Action::ViewCase, Some(&f)).is_ok());
                 }

@@ -22,6 +22,13 @@ codes! {
         Exploitation => "exploitation",
         Status => "status",
         Region => "region",
+        Scope => "scope",
+        RecruitmentRegion => "recruitment_region",
+        ExploitationArea => "exploitation_area",
+        Settlement => "settlement",
+        Education => "education",
+        RecruitmentMethod => "recruitment_method",
+        Relationship => "relationship",
     }
 }
 
@@ -29,7 +36,10 @@ codes! {
     /// The stored value a dimension is read from; the store writes each as one SQL expression
     /// whose result is text (an absent value is the empty text). `status` is `identified` when
     /// a step made the person an identified victim before the end of the reference year, and
-    /// `presumed` otherwise.
+    /// `presumed` otherwise. The victim profile's sources read a field's first value; `places`
+    /// reads the places of recruitment and of exploitation as `<recruitment>><exploitation>`,
+    /// and `recruitment_method` the first method in the standard's order, so that a victim with
+    /// several is counted once and the table adds up to its total.
     Source {
         Sex => "sex",
         AgeGroup => "age_group",
@@ -38,6 +48,38 @@ codes! {
         Exploitation => "exploitation",
         Status => "status",
         County => "county",
+        Places => "places",
+        RecruitmentPlace => "recruitment_place",
+        ExploitationPlace => "exploitation_place",
+        Settlement => "settlement",
+        Education => "education",
+        RecruitmentMethod => "recruitment_method",
+        Relationship => "relationship",
+    }
+}
+
+impl Source {
+    /// The victim profile's field the source reads (its first value), for those that read one.
+    pub fn profile_field(self) -> Option<crate::victim::ProfileField> {
+        use crate::victim::ProfileField;
+        Some(match self {
+            Source::RecruitmentPlace => ProfileField::RecruitmentPlace,
+            Source::ExploitationPlace => ProfileField::ExploitationPlace,
+            Source::Settlement => ProfileField::Settlement,
+            Source::Education => ProfileField::Education,
+            Source::RecruitmentMethod => ProfileField::RecruitmentMethods,
+            Source::Relationship => ProfileField::RelationshipToTrafficker,
+            _ => return None,
+        })
+    }
+}
+
+/// The country of a place of the victim profile: a county's is the jurisdiction's.
+fn country_of_place<'a>(place: &'a str, country: &'a str) -> &'a str {
+    if reference::county(place).is_some() {
+        country
+    } else {
+        place
     }
 }
 
@@ -75,6 +117,13 @@ impl Dimension {
             Dimension::Exploitation => Source::Exploitation,
             Dimension::Status => Source::Status,
             Dimension::Region => Source::County,
+            Dimension::Scope => Source::Places,
+            Dimension::RecruitmentRegion => Source::RecruitmentPlace,
+            Dimension::ExploitationArea => Source::ExploitationPlace,
+            Dimension::Settlement => Source::Settlement,
+            Dimension::Education => Source::Education,
+            Dimension::RecruitmentMethod => Source::RecruitmentMethod,
+            Dimension::Relationship => Source::Relationship,
         }
     }
 
@@ -110,6 +159,30 @@ impl Dimension {
                 .map(|r| r.code.as_str())
                 .chain(["unknown"])
                 .collect(),
+            Dimension::Scope => vec!["internal", "international", "unknown"],
+            Dimension::RecruitmentRegion => reference::regions()
+                .iter()
+                .map(|r| r.code.as_str())
+                .chain(["abroad", "unknown"])
+                .collect(),
+            Dimension::ExploitationArea => vec!["in_country", "other_eu", "non_eu", "unknown"],
+            Dimension::Settlement => vec!["urban", "rural", "unknown"],
+            Dimension::Education => vec![
+                "primary_or_less",
+                "lower_secondary",
+                "upper_secondary",
+                "tertiary",
+                "unknown",
+            ],
+            Dimension::RecruitmentMethod => vec![
+                "acquaintances",
+                "online",
+                "media",
+                "workplace",
+                "other",
+                "unknown",
+            ],
+            Dimension::Relationship => vec!["family", "acquainted", "stranger", "unknown"],
         }
     }
 
@@ -170,6 +243,74 @@ impl Dimension {
                         .find(|r| r.code == c.development_region)
                 })
                 .map_or("unknown", |r| r.code.as_str()),
+            // Read as `<place of recruitment>><place of exploitation>`.
+            Dimension::Scope => match stored.split_once('>') {
+                Some((recruited, exploited)) if !recruited.is_empty() && !exploited.is_empty() => {
+                    if country_of_place(recruited, country) == country_of_place(exploited, country)
+                    {
+                        "internal"
+                    } else {
+                        "international"
+                    }
+                }
+                _ => "unknown",
+            },
+            Dimension::RecruitmentRegion => {
+                if stored.is_empty() {
+                    "unknown"
+                } else if reference::county(stored).is_some() {
+                    Dimension::Region.category_of(stored, country)
+                } else {
+                    "abroad"
+                }
+            }
+            Dimension::ExploitationArea => {
+                if stored.is_empty() {
+                    return "unknown";
+                }
+                let place = country_of_place(stored, country);
+                if place == country {
+                    "in_country"
+                } else {
+                    match reference::country(place) {
+                        Some(c) if c.eu_member => "other_eu",
+                        Some(_) => "non_eu",
+                        None => "unknown",
+                    }
+                }
+            }
+            Dimension::Settlement => match stored {
+                "urban" => "urban",
+                "rural" => "rural",
+                _ => "unknown",
+            },
+            // ISCED 2011 levels, grouped so that each group is large enough to publish.
+            Dimension::Education => match stored {
+                "EarlyChildhoodEducation" | "PrimaryEducation" => "primary_or_less",
+                "LowerSecondaryEducation" => "lower_secondary",
+                "UpperSecondaryEducation" | "PostSecondaryNonTertiaryEducation" => {
+                    "upper_secondary"
+                }
+                "ShortCycleTertiaryEducation"
+                | "BachelorsOrEquivalentLevel"
+                | "MastersOrEquivalentLevel"
+                | "DoctoralOrEquivalentLevel" => "tertiary",
+                _ => "unknown",
+            },
+            Dimension::RecruitmentMethod => match stored {
+                "ThroughFriendsOrSocialEvents" | "ThroughFamilyOrFamilyEvents" => "acquaintances",
+                "ThroughOnlineSocialNetworks" | "ThroughAnOnlineAdvertisement" => "online",
+                "ThroughATelevisionAdvert" | "ThroughANewspaperAdvert" => "media",
+                "AtAPlaceOfBusiness" | "AtAnEducationalInstitution" | "AtWork" => "workplace",
+                "Other" => "other",
+                _ => "unknown",
+            },
+            Dimension::Relationship => match stored {
+                "Familial" => "family",
+                "Acquainted" => "acquainted",
+                "Unaquainted" => "stranger",
+                _ => "unknown",
+            },
         }
     }
 }
@@ -243,7 +384,49 @@ pub const TABLES: &[TableDefinition] = &[
         rows: Dimension::Region,
         columns: Dimension::Exploitation,
     },
+    // ANITP's dimensions, from the victim profile (an unrecorded field is "unknown").
+    TableDefinition {
+        name: "victims-by-scope-exploitation",
+        rows: Dimension::Scope,
+        columns: Dimension::Exploitation,
+    },
+    TableDefinition {
+        name: "victims-by-recruitment-region-sex",
+        rows: Dimension::RecruitmentRegion,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-exploitation-area-sex",
+        rows: Dimension::ExploitationArea,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-settlement-sex",
+        rows: Dimension::Settlement,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-education-sex",
+        rows: Dimension::Education,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-recruitment-method-sex",
+        rows: Dimension::RecruitmentMethod,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-relationship-sex",
+        rows: Dimension::Relationship,
+        columns: Dimension::Sex,
+    },
 ];
+
+/// The name of a table's sheet in a workbook: its name without the `victims-by-` every table
+/// begins with, which keeps it within a spreadsheet's 31 characters.
+pub fn sheet_name(table: &str) -> &str {
+    table.strip_prefix("victims-by-").unwrap_or(table)
+}
 
 pub fn table(name: &str) -> Option<&'static TableDefinition> {
     TABLES.iter().find(|t| t.name == name)
@@ -462,6 +645,87 @@ mod tests {
                 r.code
             );
         }
+    }
+
+    #[test]
+    fn the_victim_profiles_values_fall_into_anitps_categories() {
+        let of = |d: Dimension, stored: &str| d.category_of(stored, "RO");
+        assert_eq!(of(Dimension::Scope, "RO-VS>RO-B"), "internal");
+        assert_eq!(of(Dimension::Scope, "RO-VS>IT"), "international");
+        assert_eq!(of(Dimension::Scope, "RO>RO-CJ"), "internal");
+        assert_eq!(of(Dimension::Scope, "MD>RO-CJ"), "international");
+        assert_eq!(of(Dimension::Scope, ">IT"), "unknown");
+        assert_eq!(of(Dimension::Scope, ""), "unknown");
+        assert_eq!(of(Dimension::RecruitmentRegion, "RO-VS"), "RO21");
+        assert_eq!(of(Dimension::RecruitmentRegion, "MD"), "abroad");
+        assert_eq!(of(Dimension::RecruitmentRegion, ""), "unknown");
+        assert_eq!(of(Dimension::ExploitationArea, "RO-CJ"), "in_country");
+        assert_eq!(of(Dimension::ExploitationArea, "IT"), "other_eu");
+        assert_eq!(of(Dimension::ExploitationArea, "GB"), "non_eu");
+        assert_eq!(of(Dimension::ExploitationArea, "ZZ"), "unknown");
+        assert_eq!(
+            of(Dimension::Education, "PostSecondaryNonTertiaryEducation"),
+            "upper_secondary"
+        );
+        assert_eq!(
+            of(Dimension::Education, "DoctoralOrEquivalentLevel"),
+            "tertiary"
+        );
+        assert_eq!(
+            of(Dimension::RecruitmentMethod, "ThroughFamilyOrFamilyEvents"),
+            "acquaintances"
+        );
+        assert_eq!(of(Dimension::RecruitmentMethod, "AtWork"), "workplace");
+        assert_eq!(of(Dimension::Relationship, "Unaquainted"), "stranger");
+        assert_eq!(of(Dimension::Settlement, ""), "unknown");
+        // Every value of every picklist falls into a category of its dimension other than
+        // "unknown": a new value in the standard cannot slip through unnoticed.
+        for (dimension, field) in [
+            (Dimension::Education, crate::victim::ProfileField::Education),
+            (
+                Dimension::RecruitmentMethod,
+                crate::victim::ProfileField::RecruitmentMethods,
+            ),
+            (
+                Dimension::Relationship,
+                crate::victim::ProfileField::RelationshipToTrafficker,
+            ),
+            (
+                Dimension::Settlement,
+                crate::victim::ProfileField::Settlement,
+            ),
+        ] {
+            for value in field.options() {
+                let category = dimension.category_of(&value.code, "RO");
+                assert_ne!(category, "unknown", "{} of {dimension}", value.code);
+                assert!(dimension.categories().contains(&category));
+            }
+            assert_eq!(
+                dimension.source().profile_field(),
+                Some(field),
+                "{dimension} reads {field}"
+            );
+        }
+    }
+
+    /// Every table has a sheet name a spreadsheet accepts (at most 31 characters, none of
+    /// `[]:*?/\`), and no two the same.
+    #[test]
+    fn every_table_has_its_own_valid_sheet_name() {
+        let names: Vec<&str> = TABLES.iter().map(|t| sheet_name(t.name)).collect();
+        for name in &names {
+            assert!(!name.is_empty() && name.chars().count() <= 31, "{name}");
+            assert!(
+                !name.contains(['[', ']', ':', '*', '?', '/', '\\']),
+                "{name}"
+            );
+        }
+        let unique: std::collections::BTreeSet<&&str> = names.iter().collect();
+        assert_eq!(unique.len(), names.len());
+        assert_eq!(
+            sheet_name("victims-by-recruitment-method-sex"),
+            "recruitment-method-sex"
+        );
     }
 
     #[test]

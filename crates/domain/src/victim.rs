@@ -128,6 +128,21 @@ pub fn value(set: &str, code: &str) -> Option<&'static ValueLabel> {
         .find(|v| v.field == set && v.code == code)
 }
 
+/// Whether a profile may be recorded or corrected on a case in `state`: once the person is
+/// presumed a victim, while the mechanism still works with them (not on a closed case, nor on one
+/// found no victim or a duplicate).
+pub fn recordable_in(state: crate::CaseState) -> bool {
+    use crate::CaseState;
+    matches!(
+        state,
+        CaseState::PresumedVictim
+            | CaseState::IdentifiedVictim
+            | CaseState::InAssistance
+            | CaseState::Returned
+            | CaseState::DeclinedAssistance
+    )
+}
+
 /// The oldest age a person can have been when trafficked.
 pub const MAX_AGE: u32 = 120;
 

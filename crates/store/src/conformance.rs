@@ -257,6 +257,7 @@ macro_rules! conformance_suite {
             the_justice_track_and_disclosures_are_kept_with_their_texts_encrypted,
             victims_are_counted_once_in_the_year_of_their_first_step,
             a_victim_profile_is_replaced_whole_and_its_changes_audited_by_name,
+            victims_are_counted_by_the_first_values_of_their_profile,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

@@ -19,11 +19,13 @@ pub struct VictimProfileRecord {
 pub trait VictimProfileStore: Send + Sync {
     /// The profile of a case, `None` before one is recorded.
     async fn victim_profile(&self, case_id: &str) -> StoreResult<Option<VictimProfileRecord>>;
-    /// Records the profile of a case, replacing the one before, in one transaction; audited with
-    /// the names of the fields that changed (never their values). `NotFound` for no such case.
+    /// Records the profile of a case, replacing the one before, in one transaction that holds the
+    /// case's row; audited with the names of the fields that changed (never their values).
+    /// `NotFound` for no such case, `StaleState` when it is no longer in `seen_state`.
     async fn put_victim_profile(
         &self,
         record: &VictimProfileRecord,
+        seen_state: mnir_domain::CaseState,
         by: &AuditActor,
     ) -> StoreResult<()>;
     /// Stores generated profiles in bulk (the synthetic generator), audited once.

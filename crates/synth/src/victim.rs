@@ -6,7 +6,7 @@
 //! seed always gives the same profile.
 
 use chrono::Duration;
-use mnir_domain::victim::{ProfileField, VictimProfile};
+use mnir_domain::victim::ProfileField;
 use mnir_domain::{AgeGroup, CaseState, Exploitation, reference};
 use mnir_store::{NewCase, Timestamp, VictimProfileRecord};
 use rand::seq::SliceRandom;
@@ -44,25 +44,13 @@ fn some_of(rng: &mut ChaCha8Rng, weighted: &[(&str, u32)]) -> Vec<String> {
     chosen
 }
 
-/// The states a profile is recorded in (those of `mnir_app::victim::recordable_in`, which this
-/// crate does not depend on): once the person is presumed a victim.
-fn recordable(state: CaseState) -> bool {
-    !matches!(
-        state,
-        CaseState::Notified
-            | CaseState::PotentialVictim
-            | CaseState::NotAVictim
-            | CaseState::Duplicate
-    )
-}
-
 /// The profile of a generated case, recorded by then, or `None`.
 pub fn profile(case: &NewCase, now: Timestamp) -> Option<VictimProfileRecord> {
     let seed = case.id.bytes().fold(0x51_7c_c1_b7_27_22_0a_95u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    if !recordable(case.state) || !rng.gen_bool(0.85) {
+    if !mnir_domain::victim::recordable_in(case.state) || !rng.gen_bool(0.85) {
         return None;
     }
     let mut values: Vec<(ProfileField, Vec<String>)> = Vec::new();
@@ -228,12 +216,12 @@ pub fn profile(case: &NewCase, now: Timestamp) -> Option<VictimProfileRecord> {
     let updated_at = Timestamp::from_utc(
         (presumed_at.to_utc() + Duration::days(rng.gen_range(1..30))).min(now.to_utc()),
     );
+    // Put in the order a case worker's save keeps (each picklist in its value set's order).
+    let profile =
+        mnir_domain::victim::check(values.into_iter().collect(), age_when_trafficked).ok()?;
     Some(VictimProfileRecord {
         case_id: case.id.clone(),
-        profile: VictimProfile {
-            values: values.into_iter().collect(),
-            age_when_trafficked,
-        },
+        profile,
         org_code: case
             .access
             .first()
@@ -263,7 +251,11 @@ mod tests {
                 record.profile.values.clone(),
                 record.profile.age_when_trafficked,
             );
-            assert!(checked.is_ok(), "{:?}: {checked:?}", record.profile);
+            assert_eq!(
+                checked.as_ref(),
+                Ok(&record.profile),
+                "as a save would keep it"
+            );
             assert!(record.updated_at_ms <= now);
             if record.profile.international("RO") == Some(true) {
                 abroad += 1;

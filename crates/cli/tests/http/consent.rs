@@ -120,6 +120,10 @@ async fn information_and_consents_are_recorded_checked_and_withdrawn() {
             consents[0].expires_at_ms.map(|t| t.to_utc().to_rfc3339()),
             Some("2027-06-30T21:00:00+00:00".to_string())
         );
+        // The page shows the last day it is valid, as typed.
+        let shown = app.get(&format!("/cases/{adult}/consent"), Some(&cw)).await;
+        assert!(shown.body.contains("30.06.2027"), "{}", shown.body);
+        assert!(!shown.body.contains("01.07.2027"));
         let id = consents[0].id.clone();
         let withdrawn = app
             .post_form(&format!("/cases/{adult}/consents/{id}/withdraw"), &cw, &[])

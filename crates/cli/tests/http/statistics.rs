@@ -470,7 +470,7 @@ async fn the_tables_download_as_a_workbook_and_the_year_prints_as_a_report() {
         let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
         let mut expected: Vec<&str> = mnir_domain::statistics::TABLES
             .iter()
-            .map(|t| t.name)
+            .map(|t| mnir_domain::statistics::sheet_name(t.name))
             .collect();
         expected.push("Notes");
         assert_eq!(names, expected, "{b}");

@@ -222,3 +222,110 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
     assert_eq!(latest[0].action, "statistics.read");
     assert!(latest[0].detail.ends_with("table=test year=2025"));
 }
+
+/// The victim profile's dimensions read each field's first value, and a victim without a
+/// profile as empty: every victim counted once.
+pub async fn victims_are_counted_by_the_first_values_of_their_profile(db: TestDb) {
+    use CaseState::*;
+    use mnir_domain::victim::{ProfileField, VictimProfile};
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let year = |m| local(2025, m, 1, 9, 0);
+    let cases = vec![
+        victim("p1", &[(PresumedVictim, year(3))]),
+        victim("p2", &[(IdentifiedVictim, year(4))]),
+        victim("p3", &[(PresumedVictim, year(5))]),
+    ];
+    s.insert_generated_cases(&s.seal_cases(cases), &[], &AuditActor::cli(at(2000)))
+        .await
+        .unwrap();
+    let record = |case_id: &str, pairs: &[(ProfileField, &[&str])]| VictimProfileRecord {
+        case_id: case_id.into(),
+        profile: VictimProfile {
+            values: pairs
+                .iter()
+                .map(|(f, v)| (*f, v.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+            age_when_trafficked: None,
+        },
+        org_code: "ANITP-CJ".into(),
+        recorded_by: "u1".into(),
+        updated_at_ms: at(2500),
+    };
+    s.insert_generated_profiles(
+        &[
+            record(
+                "p1",
+                &[
+                    (ProfileField::RecruitmentPlace, &["RO-VS"]),
+                    (ProfileField::ExploitationPlace, &["IT"]),
+                    (ProfileField::Settlement, &["rural"]),
+                    (
+                        ProfileField::RecruitmentMethods,
+                        &["ThroughOnlineSocialNetworks", "ThroughFamilyOrFamilyEvents"],
+                    ),
+                    (ProfileField::RelationshipToTrafficker, &["Acquainted"]),
+                    (ProfileField::Education, &["LowerSecondaryEducation"]),
+                ],
+            ),
+            record(
+                "p2",
+                &[
+                    (ProfileField::ExploitationPlace, &["RO-B"]),
+                    (ProfileField::Settlement, &["urban"]),
+                ],
+            ),
+        ],
+        &AuditActor::cli(at(2600)),
+    )
+    .await
+    .unwrap();
+    let (from, to) = year_bounds_ms(2025, &mnir_domain::jurisdiction::Jurisdiction::romania());
+    let query = |rows: Source, columns: Source| VictimCountQuery {
+        from: at(from),
+        to: at(to),
+        counties: None,
+        rows,
+        columns,
+    };
+    let answers = s
+        .count_victims(
+            &[
+                query(Source::Places, Source::Settlement),
+                query(Source::RecruitmentMethod, Source::Education),
+                query(Source::Relationship, Source::RecruitmentPlace),
+                query(Source::ExploitationPlace, Source::Sex),
+            ],
+            &AuditActor::cli(at(3000)),
+            "table=test year=2025",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        grouped(&answers[0]),
+        set(&[
+            ("RO-VS>IT", "rural", 1),
+            (">RO-B", "urban", 1),
+            (">", "", 1)
+        ])
+    );
+    assert_eq!(
+        grouped(&answers[1]),
+        set(&[
+            ("ThroughOnlineSocialNetworks", "LowerSecondaryEducation", 1),
+            ("", "", 2),
+        ])
+    );
+    assert_eq!(
+        grouped(&answers[2]),
+        set(&[("Acquainted", "RO-VS", 1), ("", "", 2)])
+    );
+    assert_eq!(
+        grouped(&answers[3]),
+        set(&[
+            ("IT", "female", 1),
+            ("RO-B", "female", 1),
+            ("", "female", 1)
+        ])
+    );
+}

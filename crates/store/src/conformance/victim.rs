@@ -45,7 +45,9 @@ pub async fn a_victim_profile_is_replaced_whole_and_its_changes_audited_by_name(
         recorded_by: "u1".into(),
         updated_at_ms: at(2000),
     };
-    s.put_victim_profile(&first, &actor(2000)).await.unwrap();
+    s.put_victim_profile(&first, CaseState::Notified, &actor(2000))
+        .await
+        .unwrap();
     assert_eq!(s.victim_profile("c1").await.unwrap().as_ref(), Some(&first));
     let audit = s.recent_audit(1).await.unwrap();
     assert_eq!(audit[0].action, "victim_profile.record");
@@ -74,7 +76,9 @@ pub async fn a_victim_profile_is_replaced_whole_and_its_changes_audited_by_name(
         updated_at_ms: at(3000),
         ..first.clone()
     };
-    s.put_victim_profile(&second, &actor(3000)).await.unwrap();
+    s.put_victim_profile(&second, CaseState::Notified, &actor(3000))
+        .await
+        .unwrap();
     let read = s.victim_profile("c1").await.unwrap().unwrap();
     assert_eq!(read, second);
     assert_eq!(read.profile.get(ProfileField::Citizenship), ["MD", "RO"]);
@@ -91,9 +95,23 @@ pub async fn a_victim_profile_is_replaced_whole_and_its_changes_audited_by_name(
         ..first.clone()
     };
     assert!(matches!(
-        s.put_victim_profile(&orphan, &actor(4000)).await,
+        s.put_victim_profile(&orphan, CaseState::Notified, &actor(4000))
+            .await,
         Err(StoreError::NotFound)
     ));
+    // A case no longer in the state the checks saw: nothing written.
+    let stale = VictimProfileRecord {
+        profile: VictimProfile::default(),
+        ..first.clone()
+    };
+    assert!(matches!(
+        s.put_victim_profile(&stale, CaseState::PresumedVictim, &actor(4500))
+            .await,
+        Err(StoreError::StaleState {
+            current: CaseState::Notified
+        })
+    ));
+    assert_eq!(s.victim_profile("c1").await.unwrap(), Some(second.clone()));
     assert_eq!(s.victim_profile("nobody").await.unwrap(), None);
 
     // Generated in bulk, read back the same.

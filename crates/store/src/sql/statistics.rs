@@ -7,16 +7,36 @@ macro_rules! impl_sql_statistics_store {
         impl $store {
             /// The SQL expression, over the victim `v` and its case `c`, that reads a source as
             /// text; an absent value reads as the empty text.
-            fn statistics_expression(source: mnir_domain::statistics::Source) -> &'static str {
+            fn statistics_expression(source: mnir_domain::statistics::Source) -> String {
                 use mnir_domain::statistics::Source;
+                use mnir_domain::victim::ProfileField;
+                // The first value of a field of the victim profile; none when unrecorded. The
+                // field's code is the program's constant, never a user's text.
+                let first = |field: ProfileField| {
+                    format!(
+                        "COALESCE((SELECT p.code FROM victim_profile_values p WHERE p.case_id = c.id AND p.field = '{}' AND p.position = 0), '')",
+                        field.as_str()
+                    )
+                };
                 match source {
-                    Source::Sex => "c.sex",
-                    Source::AgeGroup => "c.age_group",
-                    Source::Age => "c.age_group || ':' || COALESCE(CAST(c.age_years AS TEXT), '')",
-                    Source::Citizenship => "c.citizenship",
-                    Source::Exploitation => "COALESCE(c.exploitation, '')",
-                    Source::Status => "CASE WHEN v.identified = 1 THEN 'identified' ELSE 'presumed' END",
-                    Source::County => "c.found_in_county",
+                    Source::Sex => "c.sex".into(),
+                    Source::AgeGroup => "c.age_group".into(),
+                    Source::Age => "c.age_group || ':' || COALESCE(CAST(c.age_years AS TEXT), '')".into(),
+                    Source::Citizenship => "c.citizenship".into(),
+                    Source::Exploitation => "COALESCE(c.exploitation, '')".into(),
+                    Source::Status => "CASE WHEN v.identified = 1 THEN 'identified' ELSE 'presumed' END".into(),
+                    Source::County => "c.found_in_county".into(),
+                    Source::Places => format!(
+                        "{} || '>' || {}",
+                        first(ProfileField::RecruitmentPlace),
+                        first(ProfileField::ExploitationPlace)
+                    ),
+                    Source::RecruitmentPlace => first(ProfileField::RecruitmentPlace),
+                    Source::ExploitationPlace => first(ProfileField::ExploitationPlace),
+                    Source::Settlement => first(ProfileField::Settlement),
+                    Source::Education => first(ProfileField::Education),
+                    Source::RecruitmentMethod => first(ProfileField::RecruitmentMethods),
+                    Source::Relationship => first(ProfileField::RelationshipToTrafficker),
                 }
             }
         }

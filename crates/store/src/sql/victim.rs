@@ -65,16 +65,10 @@ macro_rules! impl_sql_victim_profile_store {
                 Self::victim_profile_in(&mut conn, case_id).await
             }
 
-            async fn put_victim_profile(&self, r: &VictimProfileRecord, by: &AuditActor) -> StoreResult<()> {
+            async fn put_victim_profile(&self, r: &VictimProfileRecord, seen_state: mnir_domain::CaseState, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let exists: Option<(String,)> = ::sqlx::query_as("SELECT id FROM cases WHERE id = $1")
-                    .bind(&r.case_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound);
-                }
+                // Holds the case's row until the end: a second saver waits here.
+                Self::lock_case_in_state(&mut tx, &r.case_id, seen_state).await?;
                 let before = Self::victim_profile_in(&mut tx, &r.case_id).await?;
                 ::sqlx::query("DELETE FROM victim_profile_values WHERE case_id = $1")
                     .bind(&r.case_id)

@@ -155,7 +155,15 @@ async fn build(
                         (
                             "until",
                             c.expires_at_ms
-                                .map_or_else(|| tr.t("consent-no-expiry"), |e| tr.date_of(e))
+                                // A consent lapses as its last day ends: that day is shown.
+                                .map_or_else(
+                                    || tr.t("consent-no-expiry"),
+                                    |e| {
+                                        tr.date_of(mnir_store::Timestamp::from_utc(
+                                            e.to_utc() - chrono::Duration::milliseconds(1),
+                                        ))
+                                    },
+                                )
                                 .into(),
                         ),
                     ],

@@ -52,13 +52,15 @@ pub(crate) struct StatisticsParams {
 pub fn label(tr: &Tr, label: Label<'_>) -> String {
     match label {
         Label::Dimension(d) => tr.term("stat-dimension", d),
+        // A development region is named by the reference table; the other categories of a
+        // dimension of regions ("abroad", "unknown") by the messages.
         Label::Category {
-            dimension: "region",
+            dimension: "region" | "recruitment_region",
             code,
-        } => match reference::region(code) {
+        } if reference::region(code).is_some() => match reference::region(code) {
             Some(r) if tr.lang == Lang::Ro => r.name_ro.clone(),
             Some(r) => r.name_en.clone(),
-            None => tr.t("stat-category-region-unknown"),
+            None => code.to_string(),
         },
         Label::Category { dimension, code } => tr.t(&format!("stat-category-{dimension}-{code}")),
         Label::Total => tr.t("stat-total"),

@@ -31,7 +31,8 @@ pub fn routes() -> PageRoutes {
         .post("/cases/{id}/victim-profile", profile_submit)
 }
 
-/// How many citizenships the form offers.
+/// How many citizenships the form offers at least (more when more are recorded, so that a save
+/// never drops one the API stored).
 const CITIZENSHIPS: usize = 3;
 
 /// A value of a picklist, worded in the reader's language.
@@ -121,7 +122,7 @@ fn field_view(tr: &Tr, field: ProfileField, chosen: &[String]) -> FieldView {
         }
         ValueKind::Country => {
             view.control = "citizenship";
-            view.selects = (0..CITIZENSHIPS)
+            view.selects = (0..CITIZENSHIPS.max(chosen.len() + 1))
                 .map(|n| {
                     let current = chosen.get(n).map(String::as_str);
                     let label = tr.t_with("victim-citizenship-n", &[("n", (n as i64 + 1).into())]);
@@ -200,8 +201,12 @@ fn page(
 ) -> ProfilePage {
     let tr = ctx.tr;
     let mut shown = profile.clone();
-    // A first profile starts from the citizenship the case was notified with.
-    if view.record.is_none() && errors.is_empty() && shown.get(ProfileField::Citizenship).is_empty()
+    // A first profile's form starts from the citizenship the case was notified with (only the
+    // form: a reader is not shown it as recorded).
+    if view.may_record
+        && view.record.is_none()
+        && errors.is_empty()
+        && shown.get(ProfileField::Citizenship).is_empty()
     {
         shown.values.insert(
             ProfileField::Citizenship,
