@@ -186,7 +186,8 @@ struct ProfilePage {
     not_yet: Option<String>,
     /// Whether the places say the person was exploited abroad, in words.
     scope: Option<String>,
-    errors: Vec<String>,
+    /// What is wrong: the field's id on the page, and the message naming it.
+    errors: Vec<(String, String)>,
 }
 
 /// The page; `country` is the jurisdiction's, against which a place abroad is told apart.
@@ -197,7 +198,7 @@ fn page(
     view: &ProfileView,
     profile: &VictimProfile,
     age: String,
-    errors: Vec<String>,
+    errors: Vec<(String, String)>,
 ) -> ProfilePage {
     let tr = ctx.tr;
     let mut shown = profile.clone();
@@ -322,9 +323,15 @@ async fn profile_submit(
             let view = mnir_app::victim::profile(&state.app, &who, &id)
                 .await
                 .map_err(|e| e.page(&ctx, "victim-title"))?;
+            // Each message links to its field, so a keyboard or screen-reader user reaches it.
             let errors = field_errors(&ctx.tr, &issues)
                 .into_iter()
-                .map(|f| format!("{}: {}", field_name(&ctx.tr, &f.field), f.message))
+                .map(|f| {
+                    (
+                        format!("f-{}", f.field),
+                        format!("{}: {}", field_name(&ctx.tr, &f.field), f.message),
+                    )
+                })
                 .collect();
             let typed = VictimProfile {
                 values: values
