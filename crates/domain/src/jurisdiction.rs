@@ -329,16 +329,28 @@ impl Jurisdiction {
     /// When a local calendar day begins: its midnight, or where a change of the clocks skips
     /// midnight, the first moment of the day there is.
     pub fn start_of_day(&self, day: NaiveDate) -> DateTime<Utc> {
+        self.instant_of(day.and_time(chrono::NaiveTime::MIN))
+    }
+
+    /// The instant a local time names: the earlier of two when the clocks go back, the first
+    /// that exists after it when they go forward over it.
+    fn instant_of(&self, local: chrono::NaiveDateTime) -> DateTime<Utc> {
         use chrono::TimeZone;
-        let mut at = day.and_time(chrono::NaiveTime::MIN);
+        let mut at = local;
         // A gap is at most a few hours; step through it a quarter of an hour at a time.
         for _ in 0..(24 * 4) {
-            if let Some(local) = self.time_zone.from_local_datetime(&at).earliest() {
-                return local.with_timezone(&Utc);
+            if let Some(found) = self.time_zone.from_local_datetime(&at).earliest() {
+                return found.with_timezone(&Utc);
             }
             at += Duration::minutes(15);
         }
-        day.and_time(chrono::NaiveTime::MIN).and_utc()
+        local.and_utc()
+    }
+
+    /// `days` local calendar days after `start`, at the same local time: a day is a day on the
+    /// jurisdiction's clocks, 23 or 25 hours long when they change.
+    pub fn add_local_days(&self, start: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+        self.instant_of(self.local_time(start).naive_local() + Duration::days(days))
     }
 
     /// When a clock of `length` started at `start` runs out, given its pauses (`(from, until)`,
@@ -372,13 +384,13 @@ impl Jurisdiction {
         }
         Some(match length {
             Length::Hours(h) => start + Duration::hours(i64::from(h)) + paused,
-            Length::CalendarDays(d) => start + Duration::days(i64::from(d)) + paused,
+            Length::CalendarDays(d) => self.add_local_days(start, i64::from(d)) + paused,
             Length::WorkingDays(n) => {
                 let start_day = self.local_date(start);
                 let due_day = self
                     .holidays
                     .add_working_days(start_day, n + paused_working_days);
-                start + Duration::days((due_day - start_day).num_days())
+                self.add_local_days(start, (due_day - start_day).num_days())
             }
         })
     }
@@ -422,6 +434,35 @@ mod tests {
 
     /// Where the clocks skip midnight (Santiago de Chile moves from 00:00 to 01:00 in
     /// September), the day begins at the first moment it has.
+    /// Deadlines in days fall at the same local time however the clocks change in between.
+    #[test]
+    fn days_are_counted_on_the_local_clock_across_summer_time() {
+        let ro = Jurisdiction::romania();
+        // 1 March 2026 10:00 in winter (08:00 UTC) and 90 days: 30 May 10:00 in summer (07:00).
+        let started = at(2026, 3, 1, 8);
+        assert_eq!(
+            ro.due(Length::CalendarDays(90), started, &[]),
+            Some(at(2026, 5, 30, 7))
+        );
+        // Friday 23 October 2026, 00:30 in summer time (22 October 21:30 UTC), one working day:
+        // Monday 26 October 00:30 in winter time (25 October 22:30 UTC), not Sunday evening.
+        let friday = Utc.with_ymd_and_hms(2026, 10, 22, 21, 30, 0).unwrap();
+        let due = ro.due(Length::WorkingDays(1), friday, &[]).unwrap();
+        assert_eq!(due, Utc.with_ymd_and_hms(2026, 10, 25, 22, 30, 0).unwrap());
+        assert_eq!(
+            ro.local_time(due).format("%A %H:%M").to_string(),
+            "Monday 00:30"
+        );
+        // A local time the clocks skip (29 March 2026, 03:30) becomes the first that exists.
+        let before_gap = Utc.with_ymd_and_hms(2026, 3, 28, 1, 30, 0).unwrap();
+        assert_eq!(
+            ro.local_time(ro.add_local_days(before_gap, 1))
+                .format("%d %H:%M")
+                .to_string(),
+            "29 04:00"
+        );
+    }
+
     #[test]
     fn a_day_whose_midnight_is_skipped_begins_when_it_can() {
         let mut chile = Jurisdiction::romania();
