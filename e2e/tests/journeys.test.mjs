@@ -327,18 +327,22 @@ test('a case worker records the victim profile, is told what is wrong, by keyboa
   assert.match(await page.locator('#form-errors').innerText(), /Domeniul se înregistrează pentru muncă forțată/);
   assert.ok(await page.isChecked('#exploitation_types-SexualExploitation'), 'the choice is kept');
   await checkAccessibility(page, 'victim profile with an error');
-  // Corrected with the keyboard alone.
+  // Corrected with the keyboard alone, in the form's order: a select takes the first letters of
+  // an option's name.
   await tabTo(page, '#exploitation_types-ForcedLabour');
   await page.keyboard.press('Space');
   assert.ok(await page.isChecked('#exploitation_types-ForcedLabour'));
-  await tabTo(page, '#f-exploitation_place');
-  await page.selectOption('#f-exploitation_place', 'IT');
   await tabTo(page, '#f-recruitment_place');
-  await page.selectOption('#f-recruitment_place', 'RO-CJ');
+  await page.keyboard.type('Cluj');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-exploitation_place');
+  await page.keyboard.type('Italia');
   await tabTo(page, '#f-age_when_trafficked');
   await page.keyboard.type('19');
-  await tabTo(page, '#victim-form button[type=submit]');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Salvează profilul');
   await Promise.all([page.waitForURL(/\/victim-profile$/), page.keyboard.press('Enter')]);
+  assert.equal(await page.locator('#f-recruitment_place').inputValue(), 'RO-CJ');
   assert.match(await page.locator('#victim-recorded').innerText(), /Înregistrat ultima dată/);
   assert.match(await page.locator('#victim-scope').innerText(), /caz internațional/);
   assert.equal(await page.locator('#f-exploitation_place').inputValue(), 'IT');
