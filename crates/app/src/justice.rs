@@ -840,13 +840,8 @@ pub async fn record_disclosure(
             let until = day("until_on", &input.until_on, false, &mut Vec::new());
             match covering {
                 Some(c)
-                    if c.expires_at_ms.is_some_and(|e| {
-                        // The consent's last day: it lapses as that day ends.
-                        until.is_some_and(|u| {
-                            u > app
-                                .jurisdiction()
-                                .local_date(e.to_utc() - chrono::Duration::milliseconds(1))
-                        })
+                    if c.last_valid_instant().is_some_and(|last| {
+                        until.is_some_and(|u| u > app.jurisdiction().local_date(last.to_utc()))
                     }) =>
                 {
                     wrong.push(FieldIssue::new(

@@ -661,8 +661,8 @@ pub async fn stats_report(
             return Err(refusal(e));
         }
     };
-    let doc = mnir_web::statistics::documents::report(&mnir_web::Tr::new(lang), &tables, today);
-    let bytes = mnir_web::kit::download::rendered(doc).await;
+    let bytes =
+        mnir_web::statistics::documents::report_pdf(&mnir_web::Tr::new(lang), &tables, today).await;
     working.finish_and_clear();
     let bytes = bytes.ok_or_else(|| anyhow::anyhow!("laying out the report failed"))?;
     write_out(Some(out), &bytes)?;

@@ -59,7 +59,8 @@ codes! {
 }
 
 impl Source {
-    /// The victim profile's field the source reads (its first value), for those that read one.
+    /// The victim profile's field the source reads (its first value), for those that read one:
+    /// the store's statements read it by this.
     pub fn profile_field(self) -> Option<crate::victim::ProfileField> {
         use crate::victim::ProfileField;
         Some(match self {

@@ -46,6 +46,13 @@ impl ConsentRecord {
             withdrawn_at_ms: self.withdrawn_at_ms.map(Timestamp::millis),
         }
     }
+
+    /// The last instant the consent holds, on its last valid day: it lapses as that day ends,
+    /// at `expires_at_ms`. Its local date is the day the consent was given "until".
+    pub fn last_valid_instant(&self) -> Option<Timestamp> {
+        self.expires_at_ms
+            .map(|e| Timestamp::from_utc(e.to_utc() - chrono::Duration::milliseconds(1)))
+    }
 }
 
 /// Information given and consents recorded and withdrawn.

@@ -31,12 +31,13 @@ macro_rules! impl_sql_statistics_store {
                         first(ProfileField::RecruitmentPlace),
                         first(ProfileField::ExploitationPlace)
                     ),
-                    Source::RecruitmentPlace => first(ProfileField::RecruitmentPlace),
-                    Source::ExploitationPlace => first(ProfileField::ExploitationPlace),
-                    Source::Settlement => first(ProfileField::Settlement),
-                    Source::Education => first(ProfileField::Education),
-                    Source::RecruitmentMethod => first(ProfileField::RecruitmentMethods),
-                    Source::Relationship => first(ProfileField::RelationshipToTrafficker),
+                    // The others read the victim profile's field the domain names for them.
+                    Source::RecruitmentPlace
+                    | Source::ExploitationPlace
+                    | Source::Settlement
+                    | Source::Education
+                    | Source::RecruitmentMethod
+                    | Source::Relationship => source.profile_field().map_or_else(String::new, first),
                 }
             }
         }

@@ -154,16 +154,8 @@ async fn build(
                         ("at", tr.datetime(c.given_at_ms).into()),
                         (
                             "until",
-                            c.expires_at_ms
-                                // A consent lapses as its last day ends: that day is shown.
-                                .map_or_else(
-                                    || tr.t("consent-no-expiry"),
-                                    |e| {
-                                        tr.date_of(mnir_store::Timestamp::from_utc(
-                                            e.to_utc() - chrono::Duration::milliseconds(1),
-                                        ))
-                                    },
-                                )
+                            c.last_valid_instant()
+                                .map_or_else(|| tr.t("consent-no-expiry"), |e| tr.date_of(e))
                                 .into(),
                         ),
                     ],

@@ -274,20 +274,8 @@ async fn show(
     params: &StatisticsParams,
 ) -> PageResult {
     let user = signed_in(viewer)?;
-    let ctx = PageCtx::new(&state.keys, viewer, "statistics");
+    let (ctx, request, tables) = asked_tables(state, viewer, name, params).await?;
     let tr = ctx.tr;
-    let request = request_of(state, user, params, &ctx)?;
-    let who = who(state, user);
-    let tables = match name {
-        Some(name) => vec![
-            mnir_app::statistics::table(&state.app, &who, name, &request)
-                .await
-                .map_err(|e| e.page(&ctx, "stat-title"))?,
-        ],
-        None => mnir_app::statistics::publication(&state.app, &who, &request)
-            .await
-            .map_err(|e| e.page(&ctx, "stat-title"))?,
-    };
     let query = query_of(&request);
     // The year still running is offered only to those who may see exact counts: its figures are
     // never published.
@@ -417,7 +405,7 @@ pub(crate) fn file_name(what: &str, request: &TableRequest, extension: &str) -> 
     )
 }
 
-/// The tables asked for by a download link: one by its name, or the whole publication.
+/// The tables a page or a download asks for: one by its name, or the whole publication.
 async fn asked_tables(
     state: &AppState,
     viewer: &Viewer,

@@ -69,7 +69,14 @@ struct FieldView {
     shown: String,
 }
 
-fn field_view(tr: &Tr, field: ProfileField, chosen: &[String]) -> FieldView {
+/// `countries`: every country's name in the reader's language and its code, by name (made once
+/// per page for the fields that list them).
+fn field_view(
+    tr: &Tr,
+    countries: &[(String, &'static str)],
+    field: ProfileField,
+    chosen: &[String],
+) -> FieldView {
     let chosen_codes: Vec<&str> = chosen.iter().map(String::as_str).collect();
     let opt = |value: &str, label: String, selected: bool| Opt {
         value: value.to_string(),
@@ -95,11 +102,6 @@ fn field_view(tr: &Tr, field: ProfileField, chosen: &[String]) -> FieldView {
                 .join("; ")
         },
     };
-    let mut countries: Vec<(String, &str)> = reference::countries()
-        .iter()
-        .map(|c| (tr.country(&c.code), c.code.as_str()))
-        .collect();
-    countries.sort();
     match field.kind() {
         ValueKind::Picklist(_) => {
             let picks = field.options().into_iter().map(|v| {
@@ -214,9 +216,14 @@ fn page(
             vec![view.notified_citizenship.clone()],
         );
     }
+    let mut countries: Vec<(String, &'static str)> = reference::countries()
+        .iter()
+        .map(|c| (tr.country(&c.code), c.code.as_str()))
+        .collect();
+    countries.sort();
     let fields = ProfileField::ALL
         .iter()
-        .map(|f| field_view(&tr, *f, shown.get(*f)))
+        .map(|f| field_view(&tr, &countries, *f, shown.get(*f)))
         .collect();
     let may_record_later = !view.may_record && !mnir_app::victim::recordable_in(view.state);
     ProfilePage {
