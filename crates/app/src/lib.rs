@@ -14,6 +14,7 @@ pub mod consent;
 pub mod directory;
 mod directory_cache;
 mod error;
+pub mod exchange;
 pub mod identification;
 pub mod justice;
 pub mod notify;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 pub const MAX_NAME: usize = 100;
 pub const MAX_NOTES: usize = 5000;
 /// Citizenship not (yet) known: ISO 3166-1 leaves `XX` to users, and it is commonly so used.
-pub const UNKNOWN_CITIZENSHIP: &str = "XX";
+pub use mnir_domain::htcds::UNKNOWN_CITIZENSHIP;
 
 /// The fields of a notification exactly as submitted, kept to re-fill the form after an error.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

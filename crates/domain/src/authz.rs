@@ -114,6 +114,13 @@ pub enum Action {
     ViewVictimProfile,
     /// Record or correct the victim profile: those who run the identification interview.
     RecordVictimProfile,
+    /// Export the register's cases in HTCDS for a partner, or as an open-data extract: ANITP's
+    /// national coordinators (the whole register, not a region's). Names and birth dates go
+    /// only to a recipient whose legal basis the use case records.
+    ExportCases,
+    /// Import another system's cases from an HTCDS file (a migration): ANITP's national
+    /// coordinators.
+    ImportCases,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -448,6 +455,16 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
                     } else {
                         vec![Role::Coordinator]
                     },
+                })
+            }
+        }
+        Action::ExportCases | Action::ImportCases => {
+            if actor.roles.contains(Role::Coordinator) && actor.org_kind == OrgKind::AnitpCentral
+            {
+                Ok(())
+            } else {
+                Err(Denial::RoleMissing {
+                    needed: vec![Role::Coordinator],
                 })
             }
         }
@@ -878,6 +895,20 @@ mod tests {
             let other = actor(roles, OrgKind::AnitpCentral, IdentifyPower::All);
             assert!(can(&other, published, None).is_err(), "{roles}");
             assert!(can(&other, internal, None).is_err(), "{roles}");
+        }
+    }
+
+    #[test]
+    fn the_register_is_exchanged_by_anitps_national_coordinators_alone() {
+        for action in [Action::ExportCases, Action::ImportCases] {
+            let national = actor("coordinator", OrgKind::AnitpCentral, IdentifyPower::All);
+            assert_eq!(can(&national, action, None), Ok(()));
+            let regional = actor("coordinator", OrgKind::AnitpRegional, IdentifyPower::All);
+            assert!(can(&regional, action, None).is_err(), "a region's coordinator");
+            for roles in ["supervisor", "case_worker", "admin", "investigator"] {
+                let other = actor(roles, OrgKind::AnitpCentral, IdentifyPower::All);
+                assert!(can(&other, action, None).is_err(), "{roles}");
+            }
         }
     }
 

@@ -10,6 +10,7 @@ pub mod clocks;
 pub mod consent;
 pub mod defaults;
 pub mod directory;
+pub mod htcds;
 pub mod identification;
 pub mod jurisdiction;
 pub mod justice;

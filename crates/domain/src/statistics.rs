@@ -484,6 +484,14 @@ pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The text [`spreadsheet_safe`] was given back: what an import reads from a file mnir wrote.
+pub fn spreadsheet_unsafe(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,7 +508,9 @@ mod tests {
         ] {
             let safe = spreadsheet_safe(hostile);
             assert_eq!(safe, format!("'{hostile}"));
+            assert_eq!(spreadsheet_unsafe(&safe), hostile, "read back as written");
         }
+        assert_eq!(spreadsheet_unsafe("'quoted"), "'quoted");
         for plain in ["Cluj", "Sud-Est", "12", "", "a=b", "'quoted"] {
             assert_eq!(spreadsheet_safe(plain), plain);
         }

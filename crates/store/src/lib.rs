@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -13,6 +13,7 @@ mod clocks;
 pub mod conformance;
 mod consent;
 mod directory;
+mod exchange;
 pub mod group_commit;
 mod identification;
 mod justice;
@@ -35,6 +36,7 @@ pub use cases::*;
 pub use clocks::*;
 pub use consent::*;
 pub use directory::*;
+pub use exchange::*;
 pub use identification::*;
 pub use justice::*;
 pub use plan::*;
@@ -50,7 +52,7 @@ use mnir_domain::CaseState;
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
-        IdentificationStore, JusticeStore, PlanStore, ReferralStore, ReflectionStore, RiskStore,
+        ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore, ReflectionStore, RiskStore,
         StatisticsStore, Store, VictimProfileStore,
     };
 }
@@ -97,6 +99,7 @@ pub trait Store:
     + AuditStore
     + StatisticsStore
     + VictimProfileStore
+    + ExchangeStore
     + 'static
 {
     /// `sqlite` or `postgres`, for logs and test output.

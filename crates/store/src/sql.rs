@@ -38,6 +38,7 @@ mod risk;
 mod shared;
 mod statistics;
 mod victim;
+mod exchange;
 
 #[doc(hidden)]
 pub mod __private {
@@ -163,6 +164,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_justice_store!($store, $db);
             $crate::impl_sql_statistics_store!($store, $db);
             $crate::impl_sql_victim_profile_store!($store, $db);
+            $crate::impl_sql_exchange_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

@@ -32,6 +32,32 @@ macro_rules! impl_sql_victim_profile_store {
                 Ok(())
             }
 
+            /// Writes many profiles' rows and values with multi-row inserts; the number of values.
+            async fn insert_profile_rows(tx: &mut Tx, records: &[VictimProfileRecord]) -> StoreResult<usize> {
+                for chunk in records.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO victim_profiles (case_id, age_when_trafficked, org_code, recorded_by, updated_at_ms) ");
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.case_id.clone()).push_bind(r.profile.age_when_trafficked.map(i64::from))
+                            .push_bind(r.org_code.clone()).push_bind(r.recorded_by.clone()).push_bind(r.updated_at_ms);
+                    });
+                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                }
+                let values: Vec<(&str, &str, i64, &str)> = records
+                    .iter()
+                    .flat_map(|r| r.profile.values.iter().flat_map(move |(field, codes)| {
+                        codes.iter().enumerate().map(move |(n, code)| (r.case_id.as_str(), field.as_str(), n as i64, code.as_str()))
+                    }))
+                    .collect();
+                for chunk in values.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO victim_profile_values (case_id, field, position, code) ");
+                    q.push_values(chunk, |mut b, (case_id, field, position, code)| {
+                        b.push_bind(*case_id).push_bind(*field).push_bind(*position).push_bind(*code);
+                    });
+                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                }
+                Ok(values.len())
+            }
+
             async fn victim_profile_in(conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Option<VictimProfileRecord>> {
                 let row: Option<(Option<i64>, String, String, Timestamp)> = ::sqlx::query_as("SELECT age_when_trafficked, org_code, recorded_by, updated_at_ms FROM victim_profiles WHERE case_id = $1")
                     .bind(case_id)
@@ -102,28 +128,8 @@ macro_rules! impl_sql_victim_profile_store {
                     return Ok(());
                 }
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                for chunk in records.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO victim_profiles (case_id, age_when_trafficked, org_code, recorded_by, updated_at_ms) ");
-                    q.push_values(chunk, |mut b, r| {
-                        b.push_bind(r.case_id.clone()).push_bind(r.profile.age_when_trafficked.map(i64::from))
-                            .push_bind(r.org_code.clone()).push_bind(r.recorded_by.clone()).push_bind(r.updated_at_ms);
-                    });
-                    q.build().execute(&mut *tx).await.map_err(db_err)?;
-                }
-                let values: Vec<(&str, &str, i64, &str)> = records
-                    .iter()
-                    .flat_map(|r| r.profile.values.iter().flat_map(move |(field, codes)| {
-                        codes.iter().enumerate().map(move |(n, code)| (r.case_id.as_str(), field.as_str(), n as i64, code.as_str()))
-                    }))
-                    .collect();
-                for chunk in values.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO victim_profile_values (case_id, field, position, code) ");
-                    q.push_values(chunk, |mut b, (case_id, field, position, code)| {
-                        b.push_bind(*case_id).push_bind(*field).push_bind(*position).push_bind(*code);
-                    });
-                    q.build().execute(&mut *tx).await.map_err(db_err)?;
-                }
-                self.append_audit(&mut tx, by, "victim_profile.generate", "cases", &format!("profiles={} values={}", records.len(), values.len())).await?;
+                let values = Self::insert_profile_rows(&mut tx, records).await?;
+                self.append_audit(&mut tx, by, "victim_profile.generate", "cases", &format!("profiles={} values={values}", records.len())).await?;
                 tx.commit().await.map_err(db_err)
             }
         }
