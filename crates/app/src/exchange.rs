@@ -170,7 +170,7 @@ async fn export_as(
             .export_page(after.as_deref(), PAGE, identifying, by, &detail)
             .await?;
         let Some(last) = page.last() else { break };
-        after = Some(last.id.clone());
+        after = Some(last.reference.clone());
         read += page.len() as u64;
         progress(read);
         for case in page {
@@ -334,10 +334,40 @@ pub async fn import(
     who: &Who<'_>,
     file_name: &str,
     bytes: &[u8],
-    dry_run: bool,
+    options: &ImportOptions,
 ) -> AppResult<ImportReport> {
     can(&who.actor(), Action::ImportCases, None)?;
-    import_as(app, &who.by, file_name, bytes, dry_run, &|_, _| {}).await
+    import_as(app, &who.by, file_name, bytes, options, &|_, _| {}).await
+}
+
+/// How an import runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Check every row and report, storing nothing.
+    pub dry_run: bool,
+    /// The county a case is filed in when the row tells none (HTCDS has no field for where the
+    /// person was found): its regional centre and directorate see the case.
+    pub county: Option<String>,
+}
+
+impl ImportOptions {
+    /// The options as typed: an empty county is none; another must be a county's ISO 3166-2 code.
+    pub fn check(dry_run: bool, county: Option<&str>) -> AppResult<ImportOptions> {
+        let county = county.map(str::trim).filter(|c| !c.is_empty());
+        if let Some(code) = county {
+            if mnir_domain::reference::county(code).is_none() {
+                return Err(AppError::Invalid(vec![FieldIssue {
+                    field: "county".into(),
+                    message: Message::new("org-county-unknown")
+                        .with("county", Arg::Text(code.to_string())),
+                }]));
+            }
+        }
+        Ok(ImportOptions {
+            dry_run,
+            county: county.map(str::to_string),
+        })
+    }
 }
 
 /// The import of the server's operator on the command line. `progress` is told the step
@@ -346,7 +376,7 @@ pub async fn operator_import(
     app: &App,
     file_name: &str,
     bytes: &[u8],
-    dry_run: bool,
+    options: &ImportOptions,
     progress: &(dyn Fn(&'static str, usize) + Send + Sync),
 ) -> AppResult<ImportReport> {
     import_as(
@@ -354,7 +384,7 @@ pub async fn operator_import(
         &AuditActor::cli(app.now()),
         file_name,
         bytes,
-        dry_run,
+        options,
         progress,
     )
     .await
@@ -510,9 +540,10 @@ async fn import_as(
     by: &AuditActor,
     file_name: &str,
     bytes: &[u8],
-    dry_run: bool,
+    options: &ImportOptions,
     progress: &(dyn Fn(&'static str, usize) + Send + Sync),
 ) -> AppResult<ImportReport> {
+    let dry_run = options.dry_run;
     let mut report = ImportReport {
         dry_run,
         ..Default::default()
@@ -597,7 +628,9 @@ async fn import_as(
                     imported.case.notifying_org.clone(),
                 )),
                 Some(org) => {
-                    county = imported.county(org.county.as_deref());
+                    county = imported
+                        .county(org.county.as_deref())
+                        .or_else(|| options.county.clone());
                     if county.is_none() {
                         problems.push(ImportProblem::NoCounty);
                     }

@@ -37,7 +37,7 @@ fn text_arg(message: &Message, name: &str) -> String {
 
 /// The one English line an operator's use case refusal is printed as (exit status 2); any other
 /// failure stays an error of the server (exit status 1).
-fn refusal(e: AppError) -> anyhow::Error {
+pub(crate) fn refusal(e: AppError) -> anyhow::Error {
     let message = match &e {
         AppError::Invalid(issues) => issues.first().map(|i| &i.message),
         AppError::Conflict(m) => Some(m),
@@ -544,7 +544,7 @@ fn language(code: &str) -> anyhow::Result<mnir_web::Lang> {
 
 /// Writes `bytes` to `out`, or to standard output when there is none. A file made here is
 /// readable by its owner only: exact counts are not for every account on the machine.
-fn write_out(out: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_out(out: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let Some(path) = out else {
         return Ok(std::io::stdout().write_all(bytes)?);

@@ -4,6 +4,7 @@
 mod backup;
 mod commands;
 mod connections;
+mod exchange;
 mod open;
 
 use clap::{Parser, Subcommand};
@@ -241,6 +242,82 @@ enum Command {
         #[command(subcommand)]
         command: StatsCommand,
     },
+    /// Export the register for a partner or for open data (mnir.md §11).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// Import another system's cases (a migration).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Every case as a row of HTCDS 2.0 fields (multi-selects joined with `;`), its reference in
+    /// the unnamed first column; names and birth dates only with `--recipient` and
+    /// `--legal-basis`, which the audit log records. `--open-data` writes the de-identified
+    /// extract instead: victims by year, sex, age, citizenship group and form of exploitation,
+    /// each combination shared by at least k of them.
+    Htcds {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The de-identified extract for publication.
+        #[arg(long, conflicts_with_all = ["recipient", "legal_basis"])]
+        open_data: bool,
+        /// Who receives names and birth dates (with `--legal-basis`).
+        #[arg(long, requires = "legal_basis")]
+        recipient: Option<String>,
+        /// The legal ground on which the recipient receives them (with `--recipient`).
+        #[arg(long, requires = "recipient")]
+        legal_basis: Option<String>,
+        /// `csv`, or `xlsx` (the standard's template sheet "Case Sheet").
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExchangeFormat,
+        /// The file to write (readable by its owner only).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// `ro` (built in) or the path of a jurisdiction profile (.toml): its time zone gives the
+        /// dates, its threshold the k of the open-data extract.
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Cases from an HTCDS 2.0 file (CSV in UTF-8 or XLSX), all of them or, when any row has a
+    /// problem, none: every problem is listed by row and field. A row whose reference (the
+    /// unnamed first column) is already in the register is left alone, so a second import of a
+    /// file stores nothing twice. Exit 0 when imported (or, with `--dry-run`, importable), 1
+    /// when the file has problems.
+    Htcds {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to read.
+        file: std::path::PathBuf,
+        /// Check every row and report, storing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The county (ISO 3166-2, e.g. RO-B) a case is filed in when its row tells none: the
+        /// referring organisation is not a county's and neither place is a county. HTCDS has no
+        /// field for where the person was found.
+        #[arg(long)]
+        county: Option<String>,
+        /// The language of the problems listed (`ro`, `en`).
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ExchangeFormat {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -599,6 +676,7 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<ExitCode> {
     use commands::*;
+    use exchange::{export_htcds, import_htcds};
     match command {
         Command::Serve {
             db,
@@ -769,6 +847,32 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     jurisdiction,
                 },
         } => stats_report(&db, year, &lang, &out, &jurisdiction).await,
+        Command::Export {
+            command:
+                ExportCommand::Htcds {
+                    db,
+                    open_data,
+                    recipient,
+                    legal_basis,
+                    format,
+                    out,
+                    jurisdiction,
+                },
+        } => {
+            let legal = recipient.zip(legal_basis);
+            export_htcds(&db, open_data, legal, format, &out, &jurisdiction).await
+        }
+        Command::Import {
+            command:
+                ImportCommand::Htcds {
+                    db,
+                    file,
+                    dry_run,
+                    county,
+                    lang,
+                    jurisdiction,
+                },
+        } => import_htcds(&db, &file, dry_run, county.as_deref(), &lang, &jurisdiction).await,
         Command::Tallies {
             command: TalliesCommand::Verify { db },
         } => tallies_verify(&db).await,

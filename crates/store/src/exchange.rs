@@ -31,13 +31,14 @@ pub struct ExportedCase {
 
 #[async_trait]
 pub trait ExchangeStore: Send + Sync {
-    /// Up to `limit` cases after `after_id` in the order of their ids (duplicates left out, as
+    /// Up to `limit` cases after `after_reference` in the order of their references, so that
+    /// the same register gives the same file whatever ids its cases have (duplicates left out, as
     /// their person is the other case's), with their profiles; identities decrypted only when
     /// `reveal_identity`. Each page appends a read entry (`cases.export`, with `detail`) to the
     /// audit log.
     async fn export_page(
         &self,
-        after_id: Option<&str>,
+        after_reference: Option<&str>,
         limit: u32,
         reveal_identity: bool,
         by: &AuditActor,

@@ -6,16 +6,16 @@ macro_rules! impl_sql_exchange_store {
     ($store:ty, $db:ty) => {
         #[async_trait]
         impl ExchangeStore for $store {
-            async fn export_page(&self, after_id: Option<&str>, limit: u32, reveal_identity: bool, by: &AuditActor, detail: &str) -> StoreResult<Vec<ExportedCase>> {
+            async fn export_page(&self, after_reference: Option<&str>, limit: u32, reveal_identity: bool, by: &AuditActor, detail: &str) -> StoreResult<Vec<ExportedCase>> {
                 let mut tx = self.begin_read().await.map_err(db_err)?;
                 // COUNT(*) rather than EXISTS: an integer of the same width on both databases.
                 let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
                     "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notifying_org, \
                      (SELECT MIN(e.at_ms) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ('presumed_victim', 'identified_victim')), \
                      (SELECT COUNT(*) FROM case_events e WHERE e.case_id = c.id AND e.to_state = 'identified_victim') \
-                     FROM cases c WHERE c.state <> 'duplicate' AND c.id > $1 ORDER BY c.id LIMIT $2"
+                     FROM cases c WHERE c.state <> 'duplicate' AND c.reference > $1 ORDER BY c.reference LIMIT $2"
                 )))
-                .bind(after_id.unwrap_or(""))
+                .bind(after_reference.unwrap_or(""))
                 .bind(i64::from(limit))
                 .fetch_all(&mut *tx)
                 .await
@@ -51,22 +51,23 @@ macro_rules! impl_sql_exchange_store {
                         identified: identified > 0,
                     });
                 }
-                if let (Some(first), Some(last)) = (cases.first(), cases.last()) {
-                    // The page's profiles by the range of its ids: one statement each, whatever
-                    // the page's length.
-                    let (first, last) = (first.id.clone(), last.id.clone());
-                    let ages: Vec<(String, Option<i64>)> = ::sqlx::query_as("SELECT case_id, age_when_trafficked FROM victim_profiles WHERE case_id >= $1 AND case_id <= $2")
-                        .bind(&first)
-                        .bind(&last)
-                        .fetch_all(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    let values: Vec<(String, String, String)> = ::sqlx::query_as("SELECT case_id, field, code FROM victim_profile_values WHERE case_id >= $1 AND case_id <= $2 ORDER BY case_id, field, position")
-                        .bind(&first)
-                        .bind(&last)
-                        .fetch_all(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                if !cases.is_empty() {
+                    // The page's profiles, one statement each whatever the page's length (within
+                    // both databases' limits on bound values).
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT case_id, age_when_trafficked FROM victim_profiles WHERE case_id IN (");
+                    let mut list = q.separated(", ");
+                    for case in &cases {
+                        list.push_bind(case.id.clone());
+                    }
+                    q.push(")");
+                    let ages: Vec<(String, Option<i64>)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT case_id, field, code FROM victim_profile_values WHERE case_id IN (");
+                    let mut list = q.separated(", ");
+                    for case in &cases {
+                        list.push_bind(case.id.clone());
+                    }
+                    q.push(") ORDER BY case_id, field, position");
+                    let values: Vec<(String, String, String)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
                     let position: std::collections::HashMap<String, usize> = cases.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
                     for (case_id, age) in ages {
                         if let Some(i) = position.get(&case_id) {
