@@ -139,14 +139,7 @@ pub async fn operator_export(
     format: FileFormat,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> AppResult<ExportFile> {
-    export_as(
-        app,
-        &AuditActor::cli(app.now()),
-        kind,
-        format,
-        progress,
-    )
-    .await
+    export_as(app, &AuditActor::cli(app.now()), kind, format, progress).await
 }
 
 async fn export_as(
@@ -180,11 +173,13 @@ async fn export_as(
             }
             let exchange = ExchangeCase {
                 reference: case.reference,
-                identity: case.identity.map(|(given_name, family_name, birth_date)| Identity {
-                    given_name,
-                    family_name,
-                    birth_date,
-                }),
+                identity: case
+                    .identity
+                    .map(|(given_name, family_name, birth_date)| Identity {
+                        given_name,
+                        family_name,
+                        birth_date,
+                    }),
                 sex: case.sex,
                 state: case.state,
                 citizenship: case.citizenship,
@@ -354,14 +349,14 @@ impl ImportOptions {
     /// The options as typed: an empty county is none; another must be a county's ISO 3166-2 code.
     pub fn check(dry_run: bool, county: Option<&str>) -> AppResult<ImportOptions> {
         let county = county.map(str::trim).filter(|c| !c.is_empty());
-        if let Some(code) = county {
-            if mnir_domain::reference::county(code).is_none() {
-                return Err(AppError::Invalid(vec![FieldIssue {
-                    field: "county".into(),
-                    message: Message::new("org-county-unknown")
-                        .with("county", Arg::Text(code.to_string())),
-                }]));
-            }
+        if let Some(code) = county
+            && mnir_domain::reference::county(code).is_none()
+        {
+            return Err(AppError::Invalid(vec![FieldIssue {
+                field: "county".into(),
+                message: Message::new("org-county-unknown")
+                    .with("county", Arg::Text(code.to_string())),
+            }]));
         }
         Ok(ImportOptions {
             dry_run,
@@ -430,8 +425,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Message> {
     use calamine::{Data, DataType, Reader, Xlsx};
     let unreadable =
         |e: String| Message::new("htcds-unreadable").with("detail", Arg::Text(e.to_string()));
-    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|e| unreadable(e.to_string()))?;
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|e| unreadable(e.to_string()))?;
     let names = workbook.sheet_names();
     let sheet = names
         .iter()
@@ -448,15 +443,17 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Message> {
     let mut rows: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
     for row in range.rows() {
         let mut cells = vec![String::new(); first_col as usize];
-        cells.extend(row.iter().map(|cell| match cell {
-            Data::Empty => String::new(),
-            Data::String(s) => s.clone(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::DateTime(_) | Data::DateTimeIso(_) => cell
-                .as_date()
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| cell.to_string()),
-            other => other.to_string(),
+        cells.extend(row.iter().map(|cell| {
+            match cell {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::DateTime(_) | Data::DateTimeIso(_) => cell
+                    .as_date()
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| cell.to_string()),
+                other => other.to_string(),
+            }
         }));
         rows.push(cells);
     }
@@ -575,12 +572,14 @@ async fn import_as(
     let columns = match htcds::read_header(&header) {
         Ok(columns) => columns,
         Err(problems) => {
-            report
-                .problems
-                .extend(problems.iter().map(|p| {
-                    let (column, message) = problem_message(p);
-                    RowProblem { row: 1, column, message }
-                }));
+            report.problems.extend(problems.iter().map(|p| {
+                let (column, message) = problem_message(p);
+                RowProblem {
+                    row: 1,
+                    column,
+                    message,
+                }
+            }));
             return Ok(report);
         }
     };
@@ -614,32 +613,38 @@ async fn import_as(
                 None
             }
         };
+        // The organisation is checked whatever else is wrong with the row, so that a file's
+        // unknown organisations are all named at once.
+        let org_code = columns
+            .iter()
+            .zip(&cells)
+            .find(|(c, _)| **c == Some(Column::ReferringOrganisation))
+            .map(|(_, cell)| cell.trim())
+            .unwrap_or("");
+        let org = organisations.iter().find(|o| o.code == org_code);
+        if org.is_none() && !org_code.is_empty() {
+            problems.push(ImportProblem::UnknownOrganisation(org_code.to_string()));
+        }
         let mut county = None;
-        if let Some(imported) = &imported {
+        if let (Some(imported), Some(org)) = (&imported, org) {
             let reference = &imported.case.reference;
             if !seen.insert(reference.clone()) {
                 problems.push(ImportProblem::RepeatedReference(reference.clone()));
             }
-            match organisations
-                .iter()
-                .find(|o| o.code == imported.case.notifying_org)
-            {
-                None => problems.push(ImportProblem::UnknownOrganisation(
-                    imported.case.notifying_org.clone(),
-                )),
-                Some(org) => {
-                    county = imported
-                        .county(org.county.as_deref())
-                        .or_else(|| options.county.clone());
-                    if county.is_none() {
-                        problems.push(ImportProblem::NoCounty);
-                    }
-                }
+            county = imported
+                .county(org.county.as_deref())
+                .or_else(|| options.county.clone());
+            if county.is_none() {
+                problems.push(ImportProblem::NoCounty);
             }
         }
         for problem in &problems {
             let (column, message) = problem_message(problem);
-            report.problems.push(RowProblem { row, column, message });
+            report.problems.push(RowProblem {
+                row,
+                column,
+                message,
+            });
         }
         if let (Some(imported), Some(county), true) = (imported, county, problems.is_empty()) {
             read.push((row, imported, county));
@@ -649,7 +654,10 @@ async fn import_as(
     if !report.problems.is_empty() {
         return Ok(report);
     }
-    let references: Vec<String> = read.iter().map(|(_, r, _)| r.case.reference.clone()).collect();
+    let references: Vec<String> = read
+        .iter()
+        .map(|(_, r, _)| r.case.reference.clone())
+        .collect();
     let present: HashSet<String> = app
         .store()
         .existing_references(&references)
@@ -727,7 +735,10 @@ fn new_case(
     let profile = (case.profile != Default::default()).then(|| VictimProfileRecord {
         case_id: id.clone(),
         profile: case.profile.clone(),
-        org_code: by.org_code.clone().unwrap_or_else(|| case.notifying_org.clone()),
+        org_code: by
+            .org_code
+            .clone()
+            .unwrap_or_else(|| case.notifying_org.clone()),
         recorded_by: by.user_id.clone().unwrap_or_default(),
         updated_at_ms: by.now_ms,
     });

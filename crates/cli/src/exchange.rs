@@ -1,10 +1,10 @@
 //! `mnir export htcds` and `mnir import htcds`: the register exchanged in HTCDS 2.0.
 
+use crate::DbArgs;
 use crate::ExchangeFormat;
 use crate::commands::{jurisdiction, operator_app, refusal, write_out};
-use crate::usage;
-use crate::DbArgs;
 use crate::open::open;
+use crate::usage;
 use mnir_app::exchange::{self, ExportKind, FileFormat, LegalBasis};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -19,8 +19,10 @@ struct LateBar {
 
 impl LateBar {
     fn new(total: u64, template: &str) -> LateBar {
-        let bar =
-            indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::hidden());
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
         if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
             bar.set_style(style);
         }
@@ -35,7 +37,8 @@ impl LateBar {
         use std::sync::atomic::Ordering;
         if !self.shown.load(Ordering::Relaxed) && self.started.elapsed() > Duration::from_secs(1) {
             self.shown.store(true, Ordering::Relaxed);
-            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
         self.bar.set_position(done);
     }
@@ -51,14 +54,14 @@ pub async fn export_htcds(
 ) -> anyhow::Result<ExitCode> {
     let rules = jurisdiction(jurisdiction_name)?;
     let kind = match legal {
-        Some((recipient, basis)) => ExportKind::Identifying(
-            LegalBasis::check(&recipient, &basis).map_err(|_| {
+        Some((recipient, basis)) => {
+            ExportKind::Identifying(LegalBasis::check(&recipient, &basis).map_err(|_| {
                 usage(format!(
                     "--recipient and --legal-basis must each be 1 to {} characters",
                     exchange::MAX_LEGAL_TEXT
                 ))
-            })?,
-        ),
+            })?)
+        }
         None if open_data => ExportKind::OpenData,
         None => ExportKind::Cases,
     };
@@ -68,7 +71,9 @@ pub async fn export_htcds(
     };
     let (store, _) = open(db).await?;
     let app = operator_app(store).with_jurisdiction(rules);
-    let total = mnir_app::operator::case_count(&app).await.map_err(refusal)?;
+    let total = mnir_app::operator::case_count(&app)
+        .await
+        .map_err(refusal)?;
     let bar = LateBar::new(
         u64::try_from(total).unwrap_or(0),
         "{bar:40} {human_pos}/{human_len} cases read, {eta} left",
@@ -159,7 +164,10 @@ pub async fn import_htcds(
             report.rows, report.new_cases
         );
     } else {
-        eprintln!("nothing to import: all {} rows are already in the register", report.rows);
+        eprintln!(
+            "nothing to import: all {} rows are already in the register",
+            report.rows
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -459,8 +459,7 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             }
         }
         Action::ExportCases | Action::ImportCases => {
-            if actor.roles.contains(Role::Coordinator) && actor.org_kind == OrgKind::AnitpCentral
-            {
+            if actor.roles.contains(Role::Coordinator) && actor.org_kind == OrgKind::AnitpCentral {
                 Ok(())
             } else {
                 Err(Denial::RoleMissing {
@@ -904,7 +903,10 @@ mod tests {
             let national = actor("coordinator", OrgKind::AnitpCentral, IdentifyPower::All);
             assert_eq!(can(&national, action, None), Ok(()));
             let regional = actor("coordinator", OrgKind::AnitpRegional, IdentifyPower::All);
-            assert!(can(&regional, action, None).is_err(), "a region's coordinator");
+            assert!(
+                can(&regional, action, None).is_err(),
+                "a region's coordinator"
+            );
             for roles in ["supervisor", "case_worker", "admin", "investigator"] {
                 let other = actor(roles, OrgKind::AnitpCentral, IdentifyPower::All);
                 assert!(can(&other, action, None).is_err(), "{roles}");

@@ -52,8 +52,8 @@ use mnir_domain::CaseState;
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
-        ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore, ReflectionStore, RiskStore,
-        StatisticsStore, Store, VictimProfileStore,
+        ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore,
+        ReflectionStore, RiskStore, StatisticsStore, Store, VictimProfileStore,
     };
 }
 

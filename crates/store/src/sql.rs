@@ -29,6 +29,7 @@ mod cases;
 mod clocks;
 mod consent;
 mod directory;
+mod exchange;
 mod identification;
 mod justice;
 mod plan;
@@ -38,7 +39,6 @@ mod risk;
 mod shared;
 mod statistics;
 mod victim;
-mod exchange;
 
 #[doc(hidden)]
 pub mod __private {

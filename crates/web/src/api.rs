@@ -45,6 +45,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::justice::api::routes())
         .merge(crate::statistics::api::routes())
         .merge(crate::victim::api::routes())
+        .merge(crate::exchange::api::routes())
         .routes(routes!(openapi_json))
 }
 

@@ -11,6 +11,7 @@ mod cases;
 pub mod clocks;
 mod consent;
 mod directory;
+mod exchange;
 pub mod explain;
 pub mod identification;
 mod justice;
@@ -74,7 +75,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             kit::security::headers,
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
+        .layer(axum::middleware::from_fn_with_state(
+            kit::security::LargeBodies {
+                paths: &[exchange::api::IMPORT_PATH],
+                max: mnir_app::exchange::MAX_IMPORT_BYTES,
+            },
+            kit::security::body_limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             kit::error::api_error_shape,

@@ -1965,3 +1965,263 @@ async fn stats_prints_a_table_exact_or_protected_and_names_what_is_wrong() {
     assert_eq!(klingon.status.code(), Some(2));
     assert!(stderr(&klingon).contains("unknown language `tlh`"));
 }
+
+/// The register exchanged on the command line: the export with names needs its recipient and
+/// legal basis; the open-data extract keeps no combination shared by fewer than k victims; an
+/// empty register imports the file (a dry run first) and exports it again byte for byte; a second
+/// import stores nothing twice; a file with a bad row stores nothing and names the problem.
+#[test]
+fn the_register_is_exported_and_imported_in_htcds_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    let empty = format!("sqlite:{}", dir.path().join("empty.db").display());
+    for db in [&url, &empty] {
+        assert_eq!(mnir(&["init", "--db", db], None).status.code(), Some(0));
+    }
+    let generated = mnir(&["generate", "--db", &url, "--cases", "600"], None);
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    let file = |name: &str| dir.path().join(name).display().to_string();
+
+    let half = mnir(
+        &[
+            "export",
+            "htcds",
+            "--db",
+            &url,
+            "--out",
+            &file("x.csv"),
+            "--recipient",
+            "OIM",
+        ],
+        None,
+    );
+    assert_eq!(
+        half.status.code(),
+        Some(2),
+        "a recipient without a legal basis"
+    );
+    assert!(!dir.path().join("x.csv").exists());
+    let named = mnir(
+        &[
+            "export",
+            "htcds",
+            "--db",
+            &url,
+            "--out",
+            &file("named.csv"),
+            "--recipient",
+            "OIM România",
+            "--legal-basis",
+            "Protocol 7/2026",
+        ],
+        None,
+    );
+    assert_eq!(named.status.code(), Some(0), "{}", stderr(&named));
+    let written = std::fs::read_to_string(file("named.csv")).unwrap();
+    let rows = written.lines().count() - 1;
+    assert!(rows > 500, "every case but duplicates: {rows}");
+    assert!(written.starts_with(",prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,"));
+    assert!(
+        stderr(&named).contains(&format!("({rows} rows)")),
+        "{}",
+        stderr(&named)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file("named.csv"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "readable by its owner only");
+    }
+
+    let open = mnir(
+        &[
+            "export",
+            "htcds",
+            "--db",
+            &url,
+            "--open-data",
+            "--out",
+            &file("open.csv"),
+        ],
+        None,
+    );
+    assert_eq!(open.status.code(), Some(0), "{}", stderr(&open));
+    let extract = std::fs::read_to_string(file("open.csv")).unwrap();
+    let mut lines = extract.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            ",year,prs_Gender,age_band,citizenship_group,vic_TypeOfExploitation,vic_TraffickingStatus"
+        )
+    );
+    let mut combinations: std::collections::HashMap<String, usize> = Default::default();
+    let mut kept = 0;
+    for (n, line) in lines.enumerate() {
+        let (number, rest) = line.split_once(',').unwrap();
+        assert_eq!(number, (n + 1).to_string(), "rows numbered, nothing else");
+        let (quasi, _) = rest.rsplit_once(',').unwrap();
+        *combinations.entry(quasi.to_string()).or_default() += 1;
+        kept += 1;
+    }
+    assert!(kept > 0, "some victims are published");
+    for (combination, n) in &combinations {
+        assert!(*n >= 11, "{combination} shared by {n}");
+    }
+    assert!(
+        stderr(&open).contains(&format!("{kept} victims kept")),
+        "{}",
+        stderr(&open)
+    );
+    assert!(!extract.contains("RO-"), "no reference, no county");
+
+    let dry = mnir(
+        &[
+            "import",
+            "htcds",
+            "--db",
+            &empty,
+            &file("named.csv"),
+            "--dry-run",
+            "--county",
+            "RO-B",
+        ],
+        None,
+    );
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&dry),
+        stderr(&dry)
+    );
+    assert!(
+        stderr(&dry).contains(&format!("{rows} would be imported")),
+        "{}",
+        stderr(&dry)
+    );
+    let imported = mnir(
+        &[
+            "import",
+            "htcds",
+            "--db",
+            &empty,
+            &file("named.csv"),
+            "--county",
+            "RO-B",
+        ],
+        None,
+    );
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&imported),
+        stderr(&imported)
+    );
+    assert!(
+        stderr(&imported).contains(&format!("imported {rows} cases")),
+        "{}",
+        stderr(&imported)
+    );
+    let again = mnir(
+        &[
+            "export",
+            "htcds",
+            "--db",
+            &empty,
+            "--out",
+            &file("again.csv"),
+            "--recipient",
+            "OIM România",
+            "--legal-basis",
+            "Protocol 7/2026",
+        ],
+        None,
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        std::fs::read(file("again.csv")).unwrap() == written.as_bytes(),
+        "export, import, export gives the same file"
+    );
+    let twice = mnir(
+        &[
+            "import",
+            "htcds",
+            "--db",
+            &empty,
+            &file("named.csv"),
+            "--county",
+            "RO-B",
+        ],
+        None,
+    );
+    assert_eq!(twice.status.code(), Some(0));
+    assert!(
+        stderr(&twice).contains("already in the register"),
+        "{}",
+        stderr(&twice)
+    );
+    let verified = mnir(&["tallies", "verify", "--db", &empty], None);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+
+    // One bad row among good ones: nothing stored, the problem named in the language asked for.
+    let mut bad = written
+        .lines()
+        .take(3)
+        .map(String::from)
+        .collect::<Vec<_>>();
+    bad[2] = bad[2]
+        .replacen("RO-", "NEW-", 1)
+        .replace(",Feminine,", ",Femeie,")
+        .replace(",Masculine,", ",Femeie,");
+    bad[1] = bad[1].replacen("RO-", "NEW-", 1);
+    std::fs::write(file("bad.csv"), bad.join("\n")).unwrap();
+    let refused = mnir(
+        &[
+            "import",
+            "htcds",
+            "--db",
+            &empty,
+            &file("bad.csv"),
+            "--lang",
+            "ro",
+            "--county",
+            "RO-B",
+        ],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stdout(&refused).contains("row 3 prs_Gender: „Femeie” nu este una dintre valorile"),
+        "{}",
+        stdout(&refused)
+    );
+    assert!(
+        stderr(&refused).contains("nothing was stored"),
+        "{}",
+        stderr(&refused)
+    );
+    let last = mnir(
+        &[
+            "export",
+            "htcds",
+            "--db",
+            &empty,
+            "--out",
+            &file("last.csv"),
+            "--recipient",
+            "OIM România",
+            "--legal-basis",
+            "Protocol 7/2026",
+        ],
+        None,
+    );
+    assert_eq!(last.status.code(), Some(0));
+    assert!(
+        std::fs::read(file("last.csv")).unwrap() == written.as_bytes(),
+        "the good row of the bad file was not stored either"
+    );
+}

@@ -7,6 +7,7 @@ mod clocks;
 mod consent;
 mod crash;
 mod directory;
+mod exchange;
 mod identification;
 mod justice;
 mod matrix;

@@ -434,6 +434,24 @@ impl App {
         self.send(request.body(body).unwrap()).await
     }
 
+    /// An API request whose body is a file of `content_type`.
+    pub async fn api_file(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> TestResponse {
+        let request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(bytes))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// Stores a notification directly (as another organisation would have made it) and returns
     /// its id and reference.
     pub async fn seed_case(

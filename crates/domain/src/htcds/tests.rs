@@ -41,7 +41,10 @@ fn full_case(state: CaseState) -> ExchangeCase {
                     ProfileField::RecruitmentMethods,
                     &["ThroughOnlineSocialNetworks"],
                 ),
-                (ProfileField::ControlMethods, &["DebtBondage", "PhysicalThreats"]),
+                (
+                    ProfileField::ControlMethods,
+                    &["DebtBondage", "PhysicalThreats"],
+                ),
                 (ProfileField::RelationshipToTrafficker, &["Acquainted"]),
                 (ProfileField::Education, &["LowerSecondaryEducation"]),
                 (ProfileField::RecruitmentPlace, &["RO-VS"]),
@@ -55,8 +58,15 @@ fn full_case(state: CaseState) -> ExchangeCase {
 
 #[test]
 fn every_column_and_every_value_exported_is_the_standards() {
-    assert_eq!(standard().len(), 83, "the standard's field list is complete");
-    for state in CaseState::ALL.iter().filter(|s| **s != CaseState::Duplicate) {
+    assert_eq!(
+        standard().len(),
+        83,
+        "the standard's field list is complete"
+    );
+    for state in CaseState::ALL
+        .iter()
+        .filter(|s| **s != CaseState::Duplicate)
+    {
         let case = full_case(*state);
         let columns = columns(true);
         let row = case.row(&columns).unwrap();
@@ -90,7 +100,11 @@ fn every_column_and_every_value_exported_is_the_standards() {
         if let Some(name) = field.htcds_name() {
             let standard: Vec<&str> = standard_field(name).unwrap().values().collect();
             for option in field.options() {
-                assert!(standard.contains(&option.code.as_str()), "{name}: {}", option.code);
+                assert!(
+                    standard.contains(&option.code.as_str()),
+                    "{name}: {}",
+                    option.code
+                );
             }
         }
     }
@@ -107,7 +121,10 @@ fn identifying_columns_only_when_asked_for() {
     let row = full_case(CaseState::InAssistance).row(&named).unwrap();
     assert_eq!(&row[1..4], ["Ioana", "Dumitrescu", "2001-03-09"]);
     assert_eq!(
-        row[named.iter().position(|c| *c == Column::Citizenship).unwrap()],
+        row[named
+            .iter()
+            .position(|c| *c == Column::Citizenship)
+            .unwrap()],
         "RO;MD"
     );
 }
@@ -163,7 +180,10 @@ fn strings(cells: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_header_names_standard_fields_once_each_and_the_required_ones() {
-    let header: Vec<String> = columns(true).iter().map(|c| c.as_str().to_string()).collect();
+    let header: Vec<String> = columns(true)
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect();
     let read = read_header(&header).unwrap();
     assert_eq!(read.len(), header.len());
     assert!(read.iter().all(Option::is_some));
@@ -190,7 +210,9 @@ fn a_header_names_standard_fields_once_each_and_the_required_ones() {
     .unwrap_err();
     assert!(problems.contains(&ImportProblem::UnknownColumn("case".into())));
     assert!(problems.contains(&ImportProblem::UnknownColumn("prs_Nickname".into())));
-    assert!(problems.contains(&ImportProblem::RepeatedColumn("vic_TraffickingStatus".into())));
+    assert!(problems.contains(&ImportProblem::RepeatedColumn(
+        "vic_TraffickingStatus".into()
+    )));
     assert!(problems.contains(&ImportProblem::MissingColumn(Column::Reference)));
     assert!(problems.contains(&ImportProblem::MissingColumn(Column::IncomingReferralDate)));
 }
@@ -210,7 +232,10 @@ fn an_exported_row_reads_back_as_the_same_case() {
         assert_eq!(read.case.state, CaseState::Returned);
         assert_eq!(read.case.citizenship, "RO");
         assert_eq!(read.case.exploitation, Some(Exploitation::Sexual));
-        assert_eq!(read.case.profile.get(ProfileField::Settlement), [] as [String; 0]);
+        assert_eq!(
+            read.case.profile.get(ProfileField::Settlement),
+            [] as [String; 0]
+        );
         if identifying {
             assert_eq!(read.age_years, Some(23));
             assert_eq!(read.age_group(), AgeGroup::Adult);
@@ -347,17 +372,31 @@ fn the_open_extract_keeps_no_combination_shared_by_fewer_than_k() {
     let mut victims: Vec<OpenVictim> = (0..60)
         .map(|i| victim(2024, Sex::Female, Some(20 + i % 4), Exploitation::Sexual))
         .collect();
-    victims.extend((0..12).map(|i| victim(2024, Sex::Male, Some(30 + i % 3), Exploitation::Labour)));
+    victims
+        .extend((0..12).map(|i| victim(2024, Sex::Male, Some(30 + i % 3), Exploitation::Labour)));
     victims.push(victim(2024, Sex::Male, Some(15), Exploitation::Begging));
     victims.push(victim(2024, Sex::Female, Some(50), Exploitation::Sexual));
     victims.push(victim(2023, Sex::Female, Some(20), Exploitation::Sexual));
     let extract = open_extract(&victims, 11, "RO");
-    assert_eq!(extract.level, Generalisation::Detailed, "3 of 75 dropped is under 5%");
+    assert_eq!(
+        extract.level,
+        Generalisation::Detailed,
+        "3 of 75 dropped is under 5%"
+    );
     assert_eq!(extract.dropped_rows, 3);
     assert_eq!(extract.dropped_combinations, 3);
     assert_eq!(extract.rows.len(), 72);
     assert!(combinations(&extract).values().all(|n| *n >= 11));
-    assert_eq!(extract.rows[0][..5], strings(&["2024", "Feminine", "18_24", "national", "SexualExploitation"]));
+    assert_eq!(
+        extract.rows[0][..5],
+        strings(&[
+            "2024",
+            "Feminine",
+            "18_24",
+            "national",
+            "SexualExploitation"
+        ])
+    );
 
     // Spread over the adult bands, the women's groups fall under k: ages go to groups.
     let spread: Vec<OpenVictim> = (0..40)
@@ -370,7 +409,18 @@ fn the_open_extract_keeps_no_combination_shared_by_fewer_than_k() {
 
     // Nothing reaches k: the coarsest level, with everything dropped.
     let few: Vec<OpenVictim> = (0..5)
-        .map(|i| victim(2024, Sex::Male, Some(30), if i % 2 == 0 { Exploitation::Begging } else { Exploitation::Criminality }))
+        .map(|i| {
+            victim(
+                2024,
+                Sex::Male,
+                Some(30),
+                if i % 2 == 0 {
+                    Exploitation::Begging
+                } else {
+                    Exploitation::Criminality
+                },
+            )
+        })
         .collect();
     let extract = open_extract(&few, 11, "RO");
     assert_eq!(extract.level, Generalisation::AgeGroupsAndMainForms);

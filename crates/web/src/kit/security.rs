@@ -50,3 +50,41 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     }
     response
 }
+
+/// The largest body of a request, but on the routes that take files.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// The routes whose bodies are files (an import), and how large those may be.
+#[derive(Clone, Copy)]
+pub struct LargeBodies {
+    pub paths: &'static [&'static str],
+    pub max: usize,
+}
+
+/// Refuses a body larger than the route takes (413), before anything reads it: forms and JSON
+/// are small, while an import carries a whole file. A body that says nothing of its length is
+/// cut off at the limit as it is read.
+pub async fn body_limit(
+    State(large): State<LargeBodies>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = if large.paths.contains(&request.uri().path()) {
+        large.max
+    } else {
+        MAX_BODY
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return axum::response::IntoResponse::into_response(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        );
+    }
+    let (parts, body) = request.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
