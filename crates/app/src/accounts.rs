@@ -348,6 +348,8 @@ pub struct Menu {
     pub disclosures: bool,
     /// The national statistics (at least their published view).
     pub statistics: bool,
+    /// The register's exchange in HTCDS (export and import).
+    pub exchange: bool,
 }
 
 pub fn menu(user: &User) -> Menu {
@@ -362,6 +364,7 @@ pub fn menu(user: &User) -> Menu {
         no_removal: may(Action::SeeNoRemovalFlags),
         disclosures: may(Action::ListDisclosures),
         statistics: may(Action::ViewStatistics { published: true }),
+        exchange: may(Action::ExportCases),
     }
 }
 

@@ -53,6 +53,7 @@ fn pages() -> PageRoutes {
         .merge(justice::routes())
         .merge(statistics::routes())
         .merge(victim::routes())
+        .merge(exchange::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.
@@ -77,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             kit::security::LargeBodies {
-                paths: &[exchange::api::IMPORT_PATH],
+                paths: &[exchange::api::IMPORT_PATH, exchange::IMPORT_PAGE],
                 max: mnir_app::exchange::MAX_IMPORT_BYTES,
             },
             kit::security::body_limit,

@@ -453,3 +453,247 @@ async fn the_register_goes_to_a_partner_in_htcds_and_comes_back_the_same() {
         );
     }
 }
+
+/// The coordinator's page: the export form refuses names without a legal basis and sends the
+/// file with one; the import form sends a file (its CSRF token read from the multipart form),
+/// checks it, imports it, and shows every problem of a bad one in a table, in either language.
+#[tokio::test]
+async fn a_coordinator_exchanges_the_register_on_the_page() {
+    for app in backends().await {
+        let b = app.backend;
+        app.user("coord", "ANITP", "coordinator").await;
+        app.user("sup", "ANITP-CJ", "supervisor").await;
+        let coordinator = app.login("coord").await;
+        let supervisor = app.login("sup").await;
+        let (_, reference) = app
+            .seed_case_as(
+                "RO-CJ",
+                "ANITP-CJ",
+                AgeGroup::Adult,
+                "Pagină",
+                "RO",
+                CaseState::IdentifiedVictim,
+            )
+            .await;
+
+        let page = app.get("/exchange", Some(&coordinator)).await;
+        assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
+        assert!(page.body.contains("<h1>Schimb de date (HTCDS)</h1>"), "{b}");
+        assert!(
+            page.body
+                .contains("href=\"/exchange\" aria-current=\"page\""),
+            "{b}: in the navigation"
+        );
+        assert!(page.body.contains("enctype=\"multipart/form-data\""), "{b}");
+        assert!(
+            page.body.contains("aria-describedby=\"h-dry_run\" checked"),
+            "{b}: a first import is a dry run unless unticked"
+        );
+        let english = app.get_lang("/exchange", Some(&coordinator), Some("en")).await;
+        assert!(
+            english.body.contains("<h1>Data exchange (HTCDS)</h1>"),
+            "{b}"
+        );
+        let denied = app.get("/exchange", Some(&supervisor)).await;
+        assert_eq!(denied.status, StatusCode::FORBIDDEN, "{b}");
+        let dashboard = app.get("/dashboard", Some(&supervisor)).await;
+        assert!(
+            !dashboard.body.contains("href=\"/exchange\""),
+            "{b}: not offered"
+        );
+
+        // Names need the recipient and the legal basis; each missing one is named and linked.
+        let refused = app
+            .post_form(
+                "/exchange/export",
+                &coordinator,
+                &[
+                    ("kind", "identifying"),
+                    ("format", "csv"),
+                    ("recipient", "OIM"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            refused.body
+        );
+        assert!(refused.body.contains("href=\"#f-legal_basis\""), "{b}");
+        assert!(!refused.body.contains("href=\"#f-recipient\""), "{b}");
+        assert!(
+            refused.body.contains("value=\"OIM\""),
+            "{b}: what was typed is kept"
+        );
+        let file = app
+            .post_form(
+                "/exchange/export",
+                &coordinator,
+                &[
+                    ("kind", "identifying"),
+                    ("format", "csv"),
+                    ("recipient", "OIM"),
+                    ("legal_basis", "Protocol 7/2026"),
+                ],
+            )
+            .await;
+        assert_eq!(file.status, StatusCode::OK, "{b}");
+        assert_eq!(
+            file.headers["content-type"], "text/csv; charset=utf-8",
+            "{b}"
+        );
+        assert!(
+            file.body.contains(&reference) && file.body.contains("Pagină"),
+            "{b}"
+        );
+        let open = app
+            .post_form(
+                "/exchange/export",
+                &coordinator,
+                &[("kind", "open_data"), ("format", "xlsx")],
+            )
+            .await;
+        assert_eq!(open.status, StatusCode::OK, "{b}");
+        assert!(open.bytes.starts_with(b"PK"), "{b}: a workbook");
+
+        // The import: a forged token is refused; a dry run reports; the import stores; the
+        // second one finds everything there.
+        let mut incoming = file.body.replace(&reference, "MIG-0001");
+        incoming.push_str(
+            &file
+                .body
+                .lines()
+                .nth(1)
+                .unwrap()
+                .replace(&reference, "MIG-0002"),
+        );
+        incoming.push('\n');
+        let forged = app
+            .post_multipart(
+                "/exchange/import",
+                &coordinator,
+                "forged",
+                &[("dry_run", "yes")],
+                "file",
+                ("m.csv", incoming.as_bytes()),
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{b}: {}", forged.body);
+        let dry = app
+            .post_multipart(
+                "/exchange/import",
+                &coordinator,
+                &coordinator.csrf,
+                &[("dry_run", "yes"), ("county", "")],
+                "file",
+                ("m.csv", incoming.as_bytes()),
+            )
+            .await;
+        assert_eq!(dry.status, StatusCode::OK, "{b}: {}", dry.body);
+        assert!(
+            dry.body
+                .contains("Probă: 2 rânduri citite fără probleme; 2 ar fi importate."),
+            "{b}: {}",
+            dry.body
+        );
+        assert!(!dry.body.contains("id=\"f-dry_run\" name=\"dry_run\" value=\"yes\" aria-describedby=\"h-dry_run\" checked"), "{b}: ready to import");
+        let stored = app
+            .post_multipart(
+                "/exchange/import",
+                &coordinator,
+                &coordinator.csrf,
+                &[],
+                "file",
+                ("m.csv", incoming.as_bytes()),
+            )
+            .await;
+        assert_eq!(stored.status, StatusCode::OK, "{b}: {}", stored.body);
+        assert!(
+            stored
+                .body
+                .contains("Au fost importate 2 cazuri noi din 2 rânduri."),
+            "{b}"
+        );
+        let again = app
+            .post_multipart(
+                "/exchange/import",
+                &coordinator,
+                &coordinator.csrf,
+                &[],
+                "file",
+                ("m.csv", incoming.as_bytes()),
+            )
+            .await;
+        assert!(
+            again
+                .body
+                .contains("toate cele 2 rânduri sunt deja în registru"),
+            "{b}"
+        );
+
+        // A bad file: every problem in the table, nothing stored.
+        let bad = incoming
+            .replace("MIG-0001", "MIG-0003")
+            .replace("MIG-0002", "MIG 4")
+            .replace(",Feminine,", ",Woman,");
+        let report = app
+            .post_multipart(
+                "/exchange/import",
+                &coordinator,
+                &coordinator.csrf,
+                &[("county", "RO-ZZ")],
+                "file",
+                ("bad.csv", bad.as_bytes()),
+            )
+            .await;
+        assert_eq!(report.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            report.body.contains("href=\"#f-county\""),
+            "{b}: an unknown county is named first"
+        );
+        let report = app
+            .post_multipart(
+                "/exchange/import",
+                &coordinator,
+                &coordinator.csrf,
+                &[],
+                "file",
+                ("bad.csv", bad.as_bytes()),
+            )
+            .await;
+        assert_eq!(report.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(report.body.contains("id=\"import-problems\""), "{b}");
+        assert!(
+            report
+                .body
+                .contains("<td>2</td><td><code>prs_Gender</code></td><td>„Woman” nu este"),
+            "{b}: {}",
+            report.body
+        );
+        assert!(
+            report
+                .body
+                .contains("<td>3</td><td><code>(referință)</code></td><td>Referința „MIG 4”"),
+            "{b}: {}",
+            report.body
+        );
+        assert!(report.body.contains("nu s-a salvat nimic"), "{b}");
+        let listed = app
+            .get("/cases?reference=MIG-0003", Some(&coordinator))
+            .await;
+        assert!(!listed.body.contains("MIG-0003</a>"), "{b}: nothing stored");
+        let missing = app
+            .post_multipart(
+                "/exchange/import",
+                &coordinator,
+                &coordinator.csrf,
+                &[],
+                "file",
+                ("", b""),
+            )
+            .await;
+        assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(missing.body.contains("href=\"#f-file\""), "{b}");
+    }
+}

@@ -289,6 +289,49 @@ impl App {
         .await
     }
 
+    /// Posts a form that sends a file (`multipart/form-data`), `token` as its CSRF field (the
+    /// session's own, or a forged one), then `fields`, then the file as `file_field`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        session: &Session,
+        token: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        file: (&str, &[u8]),
+    ) -> TestResponse {
+        const BOUNDARY: &str = "mnir-test-boundary-7d3f";
+        let mut body: Vec<u8> = Vec::new();
+        let mut part = |name: &str, filename: Option<&str>, value: &[u8]| {
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+            match filename {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        };
+        part("csrf", None, token.as_bytes());
+        for (name, value) in fields {
+            part(name, None, value.as_bytes());
+        }
+        part(file_field, Some(file.0), file.1);
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .header(header::COOKIE, &session.cookie)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn post_raw_form(
         &self,
         path: &str,

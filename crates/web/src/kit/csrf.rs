@@ -38,7 +38,11 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
     let (mut parts, body) = request.into_parts();
     let Ok(viewer) = Viewer::from_request_parts(&mut parts, &state).await;
     let ctx = PageCtx::new(&state.keys, &viewer, "");
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM).await else {
+    // A form that sends a file is as large as the route lets it be (the body limit outside this
+    // check); any other is a small form.
+    let multipart = is_multipart(&parts.headers);
+    let limit = if multipart { usize::MAX } else { MAX_FORM };
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return PageError::new(
             &ctx,
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -48,9 +52,13 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         .into_response();
     };
     let expected = viewer.csrf_token(&state.keys);
-    let submitted = serde_html_form::from_bytes::<Token>(&bytes)
-        .ok()
-        .and_then(|t| t.csrf);
+    let submitted = if multipart {
+        multipart_token(&parts.headers, bytes.clone()).await
+    } else {
+        serde_html_form::from_bytes::<Token>(&bytes)
+            .ok()
+            .and_then(|t| t.csrf)
+    };
     match submitted.as_deref() {
         Some(token) if constant_time_eq(token, &expected) => {
             // The handler reads the same viewer instead of looking the session up again.
@@ -66,4 +74,31 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         }
         _ => PageError::csrf(&ctx).into_response(),
     }
+}
+
+fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// The token field of a form that sends a file: the parts are read in order until it comes (the
+/// page puts it first), the file's bytes skipped.
+async fn multipart_token(
+    headers: &axum::http::HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let mut request = Request::new(Body::from(bytes));
+    *request.headers_mut() = headers.clone();
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(CSRF_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
