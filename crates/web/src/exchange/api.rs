@@ -1,6 +1,6 @@
 //! The API of the exchange in HTCDS 2.0 (mnir.md §11), with the same rules as the command line.
 
-use crate::kit::api::{ApiResult, Caller, answer, caller, who};
+use crate::kit::api::{ApiResult, Caller, answer, caller, parse_json, who};
 use crate::kit::download::{self, Disposition};
 use crate::kit::error::ApiErrorEnvelope;
 use crate::kit::query::ApiQuery;
@@ -77,9 +77,10 @@ fn csv() -> FileFormatJson {
 async fn export_htcds(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(request): Json<ExportRequestJson>,
+    body: Bytes,
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
+    let request: ExportRequestJson = parse_json(&tr, &body)?;
     let who = who(&state, &user);
     let kind = match request.kind {
         ExportKindJson::Cases => ExportKind::Cases,

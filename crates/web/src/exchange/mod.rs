@@ -308,14 +308,24 @@ fn report_view(ctx: &PageCtx, report: &ImportReport) -> ReportView {
 async fn import_submit(
     viewer: Viewer,
     State(state): State<AppState>,
-    multipart: Multipart,
+    request: axum::extract::Request,
 ) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "exchange");
     let who = who(&state, user);
     can(&who.actor(), Action::ImportCases, None)
         .map_err(|d| AppError::Denied(d).page(&ctx, "exchange-title"))?;
-    let form = read_import_form(multipart).await.map_err(|_| {
+    // Read only once the user is known to be signed in and allowed: a form of any other shape
+    // from anyone else meets the same refusal as on every other page.
+    let multipart = {
+        use axum::extract::FromRequest;
+        Multipart::from_request(request, &state).await
+    };
+    let form = match multipart {
+        Ok(multipart) => read_import_form(multipart).await,
+        Err(rejection) => Err(rejection.to_string()),
+    };
+    let form = form.map_err(|_| {
         Reply::from(crate::kit::error::PageError::bad_request(
             &ctx,
             ctx.t("error-invalid"),
