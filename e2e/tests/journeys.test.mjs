@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, launch, checkAccessibility, checkLanguage, screenshot, signIn, signOut, tabTo, checkPhoneLayout,
-  keyboardSignIn, secondFactor, phoneOf, PASSWORD, onDashboard, textOfPdf,
+  keyboardSignIn, secondFactor, phoneOf, PASSWORD, onDashboard, textOfPdf, keyboardChoose, keyboardFollow, BACKEND,
 } from './helpers.mjs';
 
 let browser;
@@ -542,6 +542,75 @@ test('the coordinator reads the statistics exact and for publication, by keyboar
   await checkPhoneLayout(p, 'statistics');
   await checkAccessibility(p, 'statistics (phone)');
   await screenshot(p, 'statistics-phone');
+  await phone.close();
+  await signOut(page);
+});
+
+test('the coordinator exports the register for a partner and imports a file, checked first, by keyboard and on a phone', async () => {
+  await signIn(page, 'e2e.coordinator');
+  await page.goto(`${BASE}/exchange`);
+  await checkLanguage(page, 'ro');
+  assert.equal(await page.locator('h1').innerText(), 'Schimb de date (HTCDS)');
+  await checkAccessibility(page, '/exchange (ro)');
+
+  // Names chosen by the keyboard without their legal basis: refused, each missing field linked.
+  await tabTo(page, 'input[name=kind]:checked');
+  await page.keyboard.press('ArrowDown');
+  assert.ok(await page.locator('#kind-identifying').isChecked());
+  await tabTo(page, '#export-form button[type=submit]');
+  await Promise.all([page.waitForURL(/\/exchange\/export$/), page.keyboard.press('Enter')]);
+  await checkAccessibility(page, '/exchange/export refused (ro)');
+  assert.deepEqual(await page.locator('#form-errors a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), ['#f-recipient', '#f-legal_basis']);
+  await tabTo(page, '#f-recipient');
+  await page.keyboard.type('OIM România');
+  await tabTo(page, '#f-legal_basis');
+  await page.keyboard.type('Protocol 7/2026');
+  await tabTo(page, '#export-form button[type=submit]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  assert.match(download.suggestedFilename(), /^mnir-htcds-identifying-\d{4}-\d{2}-\d{2}\.csv$/);
+  const { readFile } = await import('node:fs/promises');
+  const exported = (await readFile(await download.path(), 'utf8')).trim().split('\n');
+  assert.match(exported[0], /^,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,/);
+  assert.ok(exported.length > 2, 'the register has cases');
+
+  // Two of its rows under new references: checked first (the box is ticked), then imported.
+  const incoming = [exported[0], ...exported.slice(1, 3).map((row, i) => row.replace(/^[^,]+/, `E2E-${BACKEND}-${i}`))].join('\n');
+  await page.goto(`${BASE}/exchange`);
+  await page.setInputFiles('#f-file', { name: 'migrare.csv', mimeType: 'text/csv', buffer: Buffer.from(incoming) });
+  await keyboardChoose(page, '#f-county', 'RO-B');
+  assert.ok(await page.locator('#f-dry_run').isChecked(), 'a dry run first');
+  await keyboardFollow(page, '#import-form button[type=submit]', /\/exchange\/import$/);
+  assert.match(await page.locator('#import-report').innerText(), /Probă: 2 rânduri citite fără probleme; 2 ar fi importate/);
+  await checkAccessibility(page, '/exchange/import dry run (ro)');
+  assert.equal(await page.locator('#f-dry_run').isChecked(), false, 'ready to import for real');
+  await page.setInputFiles('#f-file', { name: 'migrare.csv', mimeType: 'text/csv', buffer: Buffer.from(incoming) });
+  // The form posts back to the address already shown: keyboardFollow waits for the new page.
+  await keyboardFollow(page, '#import-form button[type=submit]', /\/exchange\/import$/);
+  assert.match(await page.locator('#import-report').innerText(), /Au fost importate 2 cazuri noi din 2 rânduri/);
+
+  // A bad file: nothing stored, every problem in a captioned table, in English too.
+  await page.goto(`${BASE}/lang/en?next=/exchange`);
+  await checkLanguage(page, 'en');
+  await checkAccessibility(page, '/exchange (en)');
+  const bad = incoming.replace(`E2E-${BACKEND}-0`, `E2E-${BACKEND}-9`).replace(`E2E-${BACKEND}-1`, 'E2E 10').replace(/,(Feminine|Masculine|NonSpecifiedUnknown|NonConforming),/, ',Woman,');
+  await page.setInputFiles('#f-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.uncheck('#f-dry_run');
+  await keyboardFollow(page, '#import-form button[type=submit]', /\/exchange\/import$/);
+  assert.match(await page.locator('#import-report').innerText(), /nothing was stored/);
+  assert.equal(await page.locator('#import-problems caption').innerText(), 'Problems by row and field');
+  const problems = await page.locator('#import-problems tbody tr').allInnerTexts();
+  assert.ok(problems.some((row) => /^2\s+prs_Gender\s+“Woman” is not/.test(row)), problems.join(' | '));
+  assert.ok(problems.some((row) => /^3\s+\(reference\)\s+The reference “E2E 10”/.test(row)), problems.join(' | '));
+  await checkAccessibility(page, '/exchange/import problems (en)');
+  await page.goto(`${BASE}/lang/ro?next=/dashboard`);
+
+  const phone = await context.browser().newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'ro-RO' });
+  const p = await phone.newPage();
+  await signIn(p, 'e2e.coordinator');
+  await p.goto(`${BASE}/exchange`);
+  await checkPhoneLayout(p, 'exchange');
+  await checkAccessibility(p, 'exchange (phone)');
+  await screenshot(p, 'exchange-phone');
   await phone.close();
   await signOut(page);
 });
