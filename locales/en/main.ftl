@@ -221,7 +221,7 @@ error-back-dashboard = Back to the dashboard
 error-api-unauthorized = A valid API token is required (Authorization: Bearer …).
 error-invalid = Some fields are not valid.
 error-query = The address has a malformed or repeated parameter: { $detail }
-error-too-large = The request is larger than the 256 KiB the server accepts.
+error-too-large = The request is larger than the { $size } the server accepts at this address.
 error-request = The request could not be read (wrong method, header or body).
 error-json = The request body is not valid JSON: { $detail }
 
@@ -1148,6 +1148,9 @@ stat-table-victims-by-settlement-sex = Victims by urban or rural origin and sex
 stat-table-victims-by-education-sex = Victims by education and sex
 stat-table-victims-by-recruitment-method-sex = Victims by method of recruitment and sex
 stat-table-victims-by-relationship-sex = Victims by relationship to the trafficker and sex
+stat-table-victims-by-identification-time-sex = Victims by time from notification to identification and sex
+stat-table-victims-by-assistance-sex = Victims assisted, by sex
+stat-table-victims-by-return-scope = Victims returned, internal or international trafficking
 stat-dimension-scope = Trafficking
 stat-dimension-recruitment_region = Region of recruitment
 stat-dimension-exploitation_area = Place of exploitation
@@ -1155,6 +1158,9 @@ stat-dimension-settlement = Area of origin
 stat-dimension-education = Education
 stat-dimension-recruitment_method = Method of recruitment
 stat-dimension-relationship = Relationship to the trafficker
+stat-dimension-identification_time = Time from notification to identification
+stat-dimension-assistance = Assistance
+stat-dimension-return = Return
 stat-category-scope-internal = Internal
 stat-category-scope-international = International
 stat-category-scope-unknown = Not yet recorded
@@ -1182,6 +1188,15 @@ stat-category-relationship-family = Family member
 stat-category-relationship-acquainted = Someone they knew
 stat-category-relationship-stranger = A stranger
 stat-category-relationship-unknown = Not yet recorded
+stat-category-identification_time-within_30_days = Within 30 days
+stat-category-identification_time-31_90_days = 31 to 90 days
+stat-category-identification_time-91_180_days = 91 to 180 days
+stat-category-identification_time-over_180_days = More than 180 days
+stat-category-identification_time-not_identified = Not identified by the year's end
+stat-category-assistance-assisted = Assisted
+stat-category-assistance-not_assisted = Not assisted by the year's end
+stat-category-return-returned = Returned
+stat-category-return-not_returned = Not returned by the year's end
 statistics-year-out-of-range = The year must be between { $first } and { $last }.
 statistics-region-unknown = There is no development region { $region }.
 statistics-table-unknown = There is no statistics table { $name }.
@@ -1237,7 +1252,7 @@ htcds-legal-required = Name the recipient and the legal basis on which they rece
 htcds-legal-too-long = Write at most { $max } characters.
 htcds-not-utf8 = The file is neither an XLSX workbook nor CSV text in UTF-8 (unreadable from byte { $offset }).
 htcds-unreadable = The file cannot be read: { $detail }
-htcds-too-large = The file is larger than { $max } bytes.
+htcds-too-large = The file is larger than { $size }.
 htcds-empty = The file has no rows.
 htcds-unknown-column = “{ $name }” is not a field of HTCDS 2.0.
 htcds-repeated-column = The column “{ $name }” comes twice.
@@ -1255,6 +1270,12 @@ htcds-no-county = The county of the case cannot be told: the organisation is not
 htcds-inconsistent = This detail needs its form of exploitation among the types of exploitation.
 htcds-born-after-notification = The birth date is after the date of the notification.
 htcds-row-too-long = The row has { $cells } cells, the header { $columns } columns.
+htcds-numbered-row = “{ $value }” is a row number, as the standard's template writes it: put the case's reference in the system it comes from in the first column.
+htcds-bad-name = A name has at most { $max } characters and no control characters.
+htcds-future-date = The date is after today.
+htcds-too-many-cells = Row { $row } has more than { $max } cells.
+htcds-too-many-rows = The file has more than { $max } rows: import it in parts.
+htcds-no-rows = The file has a header but no rows.
 htcds-imported-meanwhile = Another import stored one of these references meanwhile; nothing of this file was stored. Run it again to import the rest.
 nav-exchange = Data exchange
 exchange-title = Data exchange (HTCDS)
@@ -1288,11 +1309,32 @@ exchange-dry-run-hint = Every row is checked and reported; nothing is stored.
 exchange-import-submit = Import
 exchange-file-missing = Choose the file to import.
 exchange-report-heading = Import report
-exchange-report-refused = { $problems } problems in { $rows } rows: nothing was stored. Correct the file and import it again.
-exchange-report-stored = { $count } new cases were imported from { $rows } rows.
-exchange-report-dry = Dry run: { $rows } rows read without a problem; { $count } would be imported. Nothing was stored.
-exchange-report-nothing = Nothing to import: all { $rows } rows are already in the register.
-exchange-report-present = { $count } rows name cases already in the register; they were left alone.
+exchange-report-refused = { $problems ->
+    [one] One problem
+   *[other] { $problems } problems
+} in { $rows ->
+    [one] one row
+   *[other] { $rows } rows
+}: nothing was stored. Correct the file and import it again.
+exchange-report-stored = { $count ->
+    [one] One new case was
+   *[other] { $count } new cases were
+} imported from { $rows ->
+    [one] one row
+   *[other] { $rows } rows
+}.
+exchange-report-dry = Dry run: { $rows ->
+    [one] one row
+   *[other] { $rows } rows
+} read without a problem; { $count } would be imported. Nothing was stored.
+exchange-report-nothing = Nothing to import: { $rows ->
+    [one] the row is
+   *[other] all { $rows } rows are
+} already in the register.
+exchange-report-present = { $count ->
+    [one] One row names a case
+   *[other] { $count } rows name cases
+} already in the register, left alone.
 exchange-report-ignored = Fields of the standard mnir does not keep, left out: { $columns }.
 exchange-problems-caption = Problems by row and field
 exchange-col-row = Row

@@ -226,7 +226,7 @@ error-back-dashboard = Înapoi la panou
 error-api-unauthorized = Este necesar un jeton API valid (Authorization: Bearer …).
 error-invalid = Unele câmpuri nu sunt valide.
 error-query = Adresa are un parametru greșit sau repetat: { $detail }
-error-too-large = Cererea depășește 256 KiB, cât primește serverul.
+error-too-large = Cererea depășește { $size }, cât primește serverul la această adresă.
 error-request = Cererea nu a putut fi citită (metodă, antet sau corp greșit).
 error-json = Corpul cererii nu este JSON valid: { $detail }
 
@@ -1160,6 +1160,9 @@ stat-table-victims-by-settlement-sex = Victime după mediul de proveniență și
 stat-table-victims-by-education-sex = Victime după nivelul de educație și sex
 stat-table-victims-by-recruitment-method-sex = Victime după modalitatea de recrutare și sex
 stat-table-victims-by-relationship-sex = Victime după relația cu traficantul și sex
+stat-table-victims-by-identification-time-sex = Victime după timpul de la notificare la identificare și sex
+stat-table-victims-by-assistance-sex = Victime asistate, după sex
+stat-table-victims-by-return-scope = Victime returnate, trafic intern sau internațional
 stat-dimension-scope = Traficul
 stat-dimension-recruitment_region = Regiunea de recrutare
 stat-dimension-exploitation_area = Locul exploatării
@@ -1167,6 +1170,9 @@ stat-dimension-settlement = Mediul de proveniență
 stat-dimension-education = Educație
 stat-dimension-recruitment_method = Modalitatea de recrutare
 stat-dimension-relationship = Relația cu traficantul
+stat-dimension-identification_time = Timpul de la notificare la identificare
+stat-dimension-assistance = Asistență
+stat-dimension-return = Returnare
 stat-category-scope-internal = Intern
 stat-category-scope-international = Internațional
 stat-category-scope-unknown = Neînregistrat încă
@@ -1194,6 +1200,15 @@ stat-category-relationship-family = Membru al familiei
 stat-category-relationship-acquainted = O cunoștință
 stat-category-relationship-stranger = Un necunoscut
 stat-category-relationship-unknown = Neînregistrată încă
+stat-category-identification_time-within_30_days = În cel mult 30 de zile
+stat-category-identification_time-31_90_days = Între 31 și 90 de zile
+stat-category-identification_time-91_180_days = Între 91 și 180 de zile
+stat-category-identification_time-over_180_days = Peste 180 de zile
+stat-category-identification_time-not_identified = Neidentificată până la sfârșitul anului
+stat-category-assistance-assisted = Asistată
+stat-category-assistance-not_assisted = Neasistată până la sfârșitul anului
+stat-category-return-returned = Returnată
+stat-category-return-not_returned = Nereturnată până la sfârșitul anului
 statistics-year-out-of-range = Anul trebuie să fie între { $first } și { $last }.
 statistics-region-unknown = Nu există regiunea de dezvoltare { $region }.
 statistics-table-unknown = Nu există tabelul statistic { $name }.
@@ -1245,11 +1260,11 @@ victim-profile-industry = Domeniul se înregistrează pentru muncă forțată, m
 victim-profile-sex-types = Formele de exploatare sexuală cer exploatarea sexuală printre formele de exploatare.
 
 ## Schimb de date în HTCDS 2.0: export pentru parteneri, extras de date deschise, import
-htcds-legal-required = Numiți destinatarul și temeiul legal pe care primește nume și date de naștere.
-htcds-legal-too-long = Scrieți cel mult { $max } caractere.
+htcds-legal-required = Numiți destinatarul și temeiul legal în baza căruia primește nume și date de naștere.
+htcds-legal-too-long = Scrieți cel mult { $max } de caractere.
 htcds-not-utf8 = Fișierul nu este nici registru XLSX, nici text CSV în UTF-8 (ilizibil de la octetul { $offset }).
 htcds-unreadable = Fișierul nu poate fi citit: { $detail }
-htcds-too-large = Fișierul are mai mult de { $max } octeți.
+htcds-too-large = Fișierul depășește { $size }.
 htcds-empty = Fișierul nu are niciun rând.
 htcds-unknown-column = „{ $name }” nu este un câmp HTCDS 2.0.
 htcds-repeated-column = Coloana „{ $name }” apare de două ori.
@@ -1258,15 +1273,21 @@ htcds-missing = Obligatoriu și necompletat.
 htcds-unknown-value = „{ $value }” nu este una dintre valorile acestui câmp.
 htcds-bad-date = „{ $value }” nu este o dată scrisă AAAA-LL-ZZ.
 htcds-bad-age = „{ $value }” nu este o vârstă între 0 și 120.
-htcds-one-only = Acest câmp are o singură valoare.
-htcds-no-such-state = Un caz cu statutul { $status } și starea { $case_status } nu are o stare în mecanism: acesta închide numai cazurile victimelor identificate.
-htcds-bad-reference = Referința „{ $value }” are alte caractere decât litere, cifre și - _ / . sau mai mult de { $max }.
+htcds-one-only = Acest câmp admite o singură valoare.
+htcds-no-such-state = Un caz cu statutul { $status } și starea { $case_status } nu are o stare în mecanism: mecanismul închide numai cazurile victimelor identificate.
+htcds-bad-reference = Referința „{ $value }” are alte caractere decât litere, cifre și - _ / . sau mai mult de { $max } de caractere.
 htcds-repeated-reference = Referința „{ $value }” apare și pe un rând anterior al fișierului.
 htcds-unknown-organisation = Registrul de organizații nu are organizația „{ $value }”.
 htcds-no-county = Județul cazului nu poate fi stabilit: organizația nu este una județeană și niciun loc nu este un județ. Indicați județul în care se înregistrează asemenea cazuri.
 htcds-inconsistent = Acest detaliu cere forma sa de exploatare printre tipurile de exploatare.
 htcds-born-after-notification = Data nașterii este după data notificării.
 htcds-row-too-long = Rândul are { $cells } celule, antetul { $columns } coloane.
+htcds-numbered-row = „{ $value }” este un număr de rând, cum îl scrie modelul standardului: puneți în prima coloană referința cazului din sistemul din care provine.
+htcds-bad-name = Un nume are cel mult { $max } de caractere și niciun caracter de control.
+htcds-future-date = Data este după ziua de azi.
+htcds-too-many-cells = Rândul { $row } are mai mult de { $max } de celule.
+htcds-too-many-rows = Fișierul are mai mult de { $max } de rânduri: importați-l pe părți.
+htcds-no-rows = Fișierul are antet, dar niciun rând.
 htcds-imported-meanwhile = Un alt import a salvat între timp una dintre aceste referințe; nimic din acest fișier nu a fost salvat. Rulați-l din nou pentru a importa restul.
 nav-exchange = Schimb de date
 exchange-title = Schimb de date (HTCDS)
@@ -1292,7 +1313,7 @@ exchange-import-heading = Import
 exchange-import-intro = Cazuri dintr-un fișier HTCDS al altui sistem: toate sau, dacă vreun rând are o problemă, niciunul. Un rând a cărui referință este deja în registru este lăsat neschimbat, astfel că importul repetat al unui fișier nu salvează nimic de două ori.
 exchange-file = Fișierul
 exchange-file-hint = CSV în UTF-8 sau registru Excel (foaia „Case Sheet” sau prima), cu antetul pe primul rând.
-exchange-county = Județul cazurilor care nu numesc unul
+exchange-county = Județul cazurilor care nu indică niciun județ
 exchange-county-hint = HTCDS nu are un câmp pentru locul în care a fost găsită persoana. Un caz se înregistrează în județul organizației sale, altfel în cel al locului de exploatare sau de recrutare; în lipsa lor, în acesta.
 exchange-county-none = Niciunul: raportați aceste rânduri ca probleme
 exchange-dry-run = Numai verificați fișierul (probă)
@@ -1300,11 +1321,43 @@ exchange-dry-run-hint = Fiecare rând este verificat și raportat; nu se salveaz
 exchange-import-submit = Importați
 exchange-file-missing = Alegeți fișierul de importat.
 exchange-report-heading = Raportul importului
-exchange-report-refused = { $problems } probleme în { $rows } rânduri: nu s-a salvat nimic. Corectați fișierul și importați-l din nou.
-exchange-report-stored = Au fost importate { $count } cazuri noi din { $rows } rânduri.
-exchange-report-dry = Probă: { $rows } rânduri citite fără probleme; { $count } ar fi importate. Nu s-a salvat nimic.
-exchange-report-nothing = Nimic de importat: toate cele { $rows } rânduri sunt deja în registru.
-exchange-report-present = { $count } rânduri numesc cazuri aflate deja în registru; au fost lăsate neschimbate.
+exchange-report-refused = { $problems ->
+    [one] O problemă
+    [few] { $problems } probleme
+   *[other] { $problems } de probleme
+} în { $rows ->
+    [one] un rând
+    [few] { $rows } rânduri
+   *[other] { $rows } de rânduri
+}: nu s-a salvat nimic. Corectați fișierul și importați-l din nou.
+exchange-report-stored = { $count ->
+    [one] A fost importat un caz nou
+    [few] Au fost importate { $count } cazuri noi
+   *[other] Au fost importate { $count } de cazuri noi
+} din { $rows ->
+    [one] un rând
+    [few] { $rows } rânduri
+   *[other] { $rows } de rânduri
+}.
+exchange-report-dry = Probă: { $rows ->
+    [one] un rând citit
+    [few] { $rows } rânduri citite
+   *[other] { $rows } de rânduri citite
+} fără probleme; { $count ->
+    [one] unul ar fi importat
+    [few] { $count } ar fi importate
+   *[other] { $count } de cazuri ar fi importate
+}. Nu s-a salvat nimic.
+exchange-report-nothing = Nimic de importat: { $rows ->
+    [one] rândul este
+    [few] toate cele { $rows } rânduri sunt
+   *[other] toate cele { $rows } de rânduri sunt
+} deja în registru.
+exchange-report-present = { $count ->
+    [one] Un rând numește un caz aflat
+    [few] { $count } rânduri numesc cazuri aflate
+   *[other] { $count } de rânduri numesc cazuri aflate
+} deja în registru; au fost lăsate neschimbate.
 exchange-report-ignored = Câmpuri ale standardului pe care mnir nu le păstrează, omise: { $columns }.
 exchange-problems-caption = Probleme pe rânduri și câmpuri
 exchange-col-row = Rând

@@ -393,8 +393,15 @@ fn whole_file(message: Message) -> RowProblem {
     }
 }
 
-/// The rows of a file: XLSX when it is a zip archive, else CSV in UTF-8.
-pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, Message> {
+/// The most cells a row may have, and the most rows a file: far above any HTCDS file (the
+/// standard has fewer than a hundred fields), low enough that a hostile file cannot make the
+/// server build millions of empty cells.
+pub const MAX_CELLS: usize = 256;
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// The rows of a file with the line each begins on: XLSX when it is a zip archive, else CSV in
+/// UTF-8.
+pub fn read_table(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Message> {
     if bytes.starts_with(b"PK\x03\x04") {
         return read_xlsx(bytes);
     }
@@ -411,17 +418,36 @@ pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, Message> {
         let record = record.map_err(|e| {
             Message::new("htcds-unreadable").with("detail", Arg::Text(e.to_string()))
         })?;
-        rows.push(
+        // The line the record begins on: empty lines are skipped, and a quoted cell may span
+        // several, so the count of records is not the line.
+        let line = record
+            .position()
+            .map_or(rows.len() + 1, |p| p.line() as usize);
+        check_size(line, record.len(), rows.len())?;
+        rows.push((
+            line,
             record
                 .iter()
                 .map(|cell| spreadsheet_unsafe(cell).to_string())
                 .collect(),
-        );
+        ));
     }
     Ok(rows)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Message> {
+fn check_size(line: usize, cells: usize, rows_so_far: usize) -> Result<(), Message> {
+    if cells > MAX_CELLS {
+        return Err(Message::new("htcds-too-many-cells")
+            .with("row", Arg::Number(line as i64))
+            .with("max", Arg::Number(MAX_CELLS as i64)));
+    }
+    if rows_so_far >= MAX_ROWS {
+        return Err(Message::new("htcds-too-many-rows").with("max", Arg::Number(MAX_ROWS as i64)));
+    }
+    Ok(())
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Message> {
     use calamine::{Data, DataType, Reader, Xlsx};
     let unreadable =
         |e: String| Message::new("htcds-unreadable").with("detail", Arg::Text(e.to_string()));
@@ -437,11 +463,16 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Message> {
     let range = workbook
         .worksheet_range(&sheet)
         .map_err(|e| unreadable(e.to_string()))?;
-    // Rows from the sheet's first row and column, whatever the used range starts at, so that
-    // the unnamed first column is the first column.
+    // Rows numbered as the sheet numbers them, cells placed from its first column, whatever the
+    // used range starts at, so that the unnamed first column is the first column.
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
-    for row in range.rows() {
+    let (height, width) = range.get_size();
+    check_size(first_row as usize + 1, first_col as usize + width, 0)?;
+    if height > MAX_ROWS {
+        return Err(Message::new("htcds-too-many-rows").with("max", Arg::Number(MAX_ROWS as i64)));
+    }
+    let mut rows = Vec::with_capacity(height);
+    for (i, row) in range.rows().enumerate() {
         let mut cells = vec![String::new(); first_col as usize];
         cells.extend(row.iter().map(|cell| {
             match cell {
@@ -455,7 +486,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Message> {
                 other => other.to_string(),
             }
         }));
-        rows.push(cells);
+        rows.push((first_row as usize + i + 1, cells));
     }
     Ok(rows)
 }
@@ -521,6 +552,14 @@ fn problem_message(problem: &ImportProblem) -> (String, Message) {
             Column::Birthdate.as_str().into(),
             Message::new("htcds-born-after-notification"),
         ),
+        ImportProblem::NumberedRow(value) => {
+            (String::new(), text("htcds-numbered-row", "value", value))
+        }
+        ImportProblem::BadName(c) => (
+            c.as_str().into(),
+            Message::new("htcds-bad-name").with("max", Arg::Number(htcds::MAX_NAME as i64)),
+        ),
+        ImportProblem::Future(c) => (c.as_str().into(), Message::new("htcds-future-date")),
     }
 }
 
@@ -546,9 +585,12 @@ async fn import_as(
         ..Default::default()
     };
     if bytes.len() > MAX_IMPORT_BYTES {
-        report.problems.push(whole_file(
-            Message::new("htcds-too-large").with("max", Arg::Number(MAX_IMPORT_BYTES as i64)),
-        ));
+        report
+            .problems
+            .push(whole_file(Message::new("htcds-too-large").with(
+                "size",
+                Arg::Text(format!("{} MiB", MAX_IMPORT_BYTES / (1024 * 1024))),
+            )));
         return Ok(report);
     }
     let table = match read_table(bytes) {
@@ -561,9 +603,8 @@ async fn import_as(
     // Rows a spreadsheet leaves empty below the data are not rows.
     let mut lines = table
         .into_iter()
-        .enumerate()
         .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-    let Some((_, header)) = lines.next() else {
+    let Some((header_line, header)) = lines.next() else {
         report
             .problems
             .push(whole_file(Message::new("htcds-empty")));
@@ -575,7 +616,7 @@ async fn import_as(
             report.problems.extend(problems.iter().map(|p| {
                 let (column, message) = problem_message(p);
                 RowProblem {
-                    row: 1,
+                    row: header_line,
                     column,
                     message,
                 }
@@ -592,8 +633,8 @@ async fn import_as(
     let organisations = app.organisations().await?;
     let mut seen: HashSet<String> = HashSet::new();
     let mut read: Vec<(usize, ImportedRow, String)> = Vec::new();
-    for (index, cells) in lines {
-        let row = index + 1;
+    let today = app.today();
+    for (row, cells) in lines {
         report.rows += 1;
         if cells.len() > header.len() {
             report.problems.push(RowProblem {
@@ -625,12 +666,19 @@ async fn import_as(
         if org.is_none() && !org_code.is_empty() {
             problems.push(ImportProblem::UnknownOrganisation(org_code.to_string()));
         }
-        let mut county = None;
-        if let (Some(imported), Some(org)) = (&imported, org) {
+        if let Some(imported) = &imported {
             let reference = &imported.case.reference;
             if !seen.insert(reference.clone()) {
                 problems.push(ImportProblem::RepeatedReference(reference.clone()));
             }
+            if imported.case.notified_on > today {
+                problems.push(ImportProblem::Future(Column::IncomingReferralDate));
+            }
+            // A birth date after today is after the notification too, or the notification's
+            // own date is in the future: either is named already.
+        }
+        let mut county = None;
+        if let (Some(imported), Some(org)) = (&imported, org) {
             county = imported
                 .county(org.county.as_deref())
                 .or_else(|| options.county.clone());
@@ -650,6 +698,11 @@ async fn import_as(
             read.push((row, imported, county));
         }
         progress("checking", report.rows);
+    }
+    if report.rows == 0 {
+        report
+            .problems
+            .push(whole_file(Message::new("htcds-no-rows")));
     }
     if !report.problems.is_empty() {
         return Ok(report);

@@ -137,14 +137,16 @@ pub fn status_pair(state: CaseState) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// The state an imported case takes from its two status fields: the state whose export gives
-/// them back, where several would. `None` for a pair mnir has no state for (a possible victim
-/// whose case is closed: mnir closes only identified victims' cases).
+/// The state an imported case takes from its two status fields: of the states whose export
+/// gives them back, the one that claims least. A possible victim is a potential victim: no
+/// identification step is invented for them, and they are not counted as victims until someone
+/// here finds reasonable grounds. `None` for a pair mnir has no state for (a possible victim
+/// whose case is closed: the mechanism closes only identified victims' cases).
 pub fn state_from(trafficking_status: &str, case_status: &str) -> Option<CaseState> {
     use CaseState::*;
     Some(match (trafficking_status, case_status) {
         ("NotAVictimOfTrafficking", _) => NotAVictim,
-        ("PossibleVictimOfTrafficking", "Active" | "FollowUp") => PresumedVictim,
+        ("PossibleVictimOfTrafficking", "Active" | "FollowUp") => PotentialVictim,
         ("ActualVictimOfTrafficking", "Active") => IdentifiedVictim,
         ("ActualVictimOfTrafficking", "FollowUp") => Returned,
         ("ActualVictimOfTrafficking", "Closed" | "ClosedReferred") => Closed,
@@ -327,7 +329,17 @@ pub enum ImportProblem {
     Inconsistent { column: Column },
     /// A birth date after the notification.
     BornAfterNotification,
+    /// A reference that is a number alone: the standard's template numbers its rows there, and
+    /// two files so numbered would name different people alike.
+    NumberedRow(String),
+    /// A name longer than [`MAX_NAME`] characters, or with control characters.
+    BadName(Column),
+    /// A date after today (the caller's check: the row has no today).
+    Future(Column),
 }
+
+/// The longest name an import keeps, as a notification.
+pub const MAX_NAME: usize = 100;
 
 /// The longest reference an import keeps.
 pub const MAX_REFERENCE: usize = 64;
@@ -396,8 +408,14 @@ pub struct ImportedRow {
 }
 
 impl ImportedRow {
+    /// The age group: from the age at notification; else an adult when trafficked at 18 or
+    /// older (older now still); else not known, which routing treats as a child.
     pub fn age_group(&self) -> AgeGroup {
-        AgeGroup::from_age(self.age_years)
+        match (self.age_years, self.case.profile.age_when_trafficked) {
+            (Some(age), _) => AgeGroup::from_age(Some(age)),
+            (None, Some(trafficked)) if trafficked >= 18 => AgeGroup::Adult,
+            _ => AgeGroup::Unknown,
+        }
     }
 
     /// The county the case is filed in: the referring organisation's when it is a county's
@@ -451,8 +469,16 @@ pub fn read_row(
         }
     }
     let reference = text(Column::Reference).to_string();
-    if !reference.is_empty() && !reference_ok(&reference) {
+    if !reference.is_empty() && reference.chars().all(|c| c.is_ascii_digit()) {
+        problems.push(ImportProblem::NumberedRow(reference.clone()));
+    } else if !reference.is_empty() && !reference_ok(&reference) {
         problems.push(ImportProblem::BadReference(reference.clone()));
+    }
+    for column in [Column::FirstName, Column::SecondName] {
+        let name = text(column);
+        if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+            problems.push(ImportProblem::BadName(column));
+        }
     }
     let picklist_value = |column: Column, problems: &mut Vec<ImportProblem>| {
         let value = text(column);

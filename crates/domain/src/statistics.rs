@@ -29,6 +29,9 @@ codes! {
         Education => "education",
         RecruitmentMethod => "recruitment_method",
         Relationship => "relationship",
+        IdentificationTime => "identification_time",
+        Assistance => "assistance",
+        Return => "return",
     }
 }
 
@@ -39,7 +42,11 @@ codes! {
     /// `presumed` otherwise. The victim profile's sources read a field's first value; `places`
     /// reads the places of recruitment and of exploitation as `<recruitment>><exploitation>`,
     /// and `recruitment_method` the first method in the standard's order, so that a victim with
-    /// several is counted once and the table adds up to its total.
+    /// several is counted once and the table adds up to its total. The mechanism's own
+    /// performance reads steps before the end of the reference year: `identification_days` the
+    /// whole days from the notification to the first step to identified victim (empty when there
+    /// is none), `assisted` and `returned` `yes` when a step reached `in_assistance` or
+    /// `returned`, `no` otherwise.
     Source {
         Sex => "sex",
         AgeGroup => "age_group",
@@ -55,6 +62,9 @@ codes! {
         Education => "education",
         RecruitmentMethod => "recruitment_method",
         Relationship => "relationship",
+        IdentificationDays => "identification_days",
+        Assisted => "assisted",
+        Returned => "returned",
     }
 }
 
@@ -99,6 +109,15 @@ const AGE_BANDS: &[(&str, &str, u32, u32)] = &[
     ("45_plus", "adult", 45, u32::MAX),
 ];
 
+/// The bands of the time from a notification to the identification decision, with the most
+/// whole days each holds: a month, a quarter, half a year, and longer.
+const IDENTIFICATION_TIMES: &[(&str, i64)] = &[
+    ("within_30_days", 30),
+    ("31_90_days", 90),
+    ("91_180_days", 180),
+    ("over_180_days", i64::MAX),
+];
+
 /// The band of a person of a known group whose age is missing or disagrees with the group.
 fn unknown_age_band(group: &str) -> &'static str {
     match group {
@@ -125,6 +144,9 @@ impl Dimension {
             Dimension::Education => Source::Education,
             Dimension::RecruitmentMethod => Source::RecruitmentMethod,
             Dimension::Relationship => Source::Relationship,
+            Dimension::IdentificationTime => Source::IdentificationDays,
+            Dimension::Assistance => Source::Assisted,
+            Dimension::Return => Source::Returned,
         }
     }
 
@@ -184,6 +206,13 @@ impl Dimension {
                 "unknown",
             ],
             Dimension::Relationship => vec!["family", "acquainted", "stranger", "unknown"],
+            Dimension::IdentificationTime => IDENTIFICATION_TIMES
+                .iter()
+                .map(|(code, _)| *code)
+                .chain(["not_identified"])
+                .collect(),
+            Dimension::Assistance => vec!["assisted", "not_assisted"],
+            Dimension::Return => vec!["returned", "not_returned"],
         }
     }
 
@@ -312,6 +341,23 @@ impl Dimension {
                 "Unaquainted" => "stranger",
                 _ => "unknown",
             },
+            // Whole days as digits; a negative count (a step recorded before its notification,
+            // which only a clock set wrong makes) is the same day.
+            Dimension::IdentificationTime => match stored.parse::<i64>() {
+                Ok(days) => IDENTIFICATION_TIMES
+                    .iter()
+                    .find(|(_, most)| days <= *most)
+                    .map_or("not_identified", |(code, _)| code),
+                Err(_) => "not_identified",
+            },
+            Dimension::Assistance => match stored {
+                "yes" => "assisted",
+                _ => "not_assisted",
+            },
+            Dimension::Return => match stored {
+                "yes" => "returned",
+                _ => "not_returned",
+            },
         }
     }
 }
@@ -421,6 +467,22 @@ pub const TABLES: &[TableDefinition] = &[
         rows: Dimension::Relationship,
         columns: Dimension::Sex,
     },
+    // The mechanism's own performance, from the steps of the victims' cases.
+    TableDefinition {
+        name: "victims-by-identification-time-sex",
+        rows: Dimension::IdentificationTime,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-assistance-sex",
+        rows: Dimension::Assistance,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
+        name: "victims-by-return-scope",
+        rows: Dimension::Return,
+        columns: Dimension::Scope,
+    },
 ];
 
 /// The name of a table's sheet in a workbook: its name without the `victims-by-` every table
@@ -513,6 +575,43 @@ mod tests {
         assert_eq!(spreadsheet_unsafe("'quoted"), "'quoted");
         for plain in ["Cluj", "Sud-Est", "12", "", "a=b", "'quoted"] {
             assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
+
+    #[test]
+    fn the_mechanisms_times_and_steps_fall_into_their_bands() {
+        let band = |days: &str| Dimension::IdentificationTime.category_of(days, "RO");
+        assert_eq!(band("0"), "within_30_days");
+        assert_eq!(band("30"), "within_30_days");
+        assert_eq!(band("31"), "31_90_days");
+        assert_eq!(band("90"), "31_90_days");
+        assert_eq!(band("91"), "91_180_days");
+        assert_eq!(band("180"), "91_180_days");
+        assert_eq!(band("181"), "over_180_days");
+        assert_eq!(band("4000"), "over_180_days");
+        assert_eq!(
+            band("-1"),
+            "within_30_days",
+            "a clock set wrong: the same day"
+        );
+        assert_eq!(band(""), "not_identified");
+        assert_eq!(
+            Dimension::IdentificationTime.categories().last(),
+            Some(&"not_identified")
+        );
+        assert_eq!(Dimension::Assistance.category_of("yes", "RO"), "assisted");
+        assert_eq!(
+            Dimension::Assistance.category_of("no", "RO"),
+            "not_assisted"
+        );
+        assert_eq!(Dimension::Return.category_of("yes", "RO"), "returned");
+        assert_eq!(Dimension::Return.category_of("", "RO"), "not_returned");
+        for name in [
+            "victims-by-identification-time-sex",
+            "victims-by-assistance-sex",
+            "victims-by-return-scope",
+        ] {
+            assert!(table(name).is_some(), "{name}");
         }
     }
 

@@ -68,6 +68,9 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .route("/healthz", axum::routing::get(health))
         .fallback(cases::not_found)
+        // axum's own 2 MiB cap on what an extractor reads is lifted: `body_limit` below sets each
+        // route's limit (a form's, or an import file's) before any handler runs.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             kit::csrf::check,

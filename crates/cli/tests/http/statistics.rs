@@ -666,3 +666,171 @@ async fn the_tables_download_as_a_workbook_and_the_year_prints_as_a_report() {
         assert!(page.body.contains("/statistics/workbook?year=2026"), "{b}");
     }
 }
+
+/// A case notified at `notified` whose steps reach each state of `steps` at its time, on the main
+/// path (each step from the one before).
+async fn seed_path(app: &App, sex: Sex, notified: i64, steps: &[(CaseState, i64)]) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let access = mnir_domain::route("IGPR", "RO-CJ", AgeGroup::Adult)
+        .unwrap()
+        .into_iter()
+        .map(|(org_code, basis)| mnir_store::CaseAccess { org_code, basis })
+        .collect();
+    let mut history = vec![mnir_store::HistoryEntry {
+        from: None,
+        to: CaseState::Notified,
+        actor_user: None,
+        actor_org: "IGPR".into(),
+        at_ms: at(notified),
+        reason: String::new(),
+    }];
+    for (to, when) in steps {
+        history.push(mnir_store::HistoryEntry {
+            from: history.last().map(|h| h.to),
+            to: *to,
+            actor_user: None,
+            actor_org: "ANITP-CJ".into(),
+            at_ms: at(*when),
+            reason: "seeded".into(),
+        });
+    }
+    let case = mnir_store::NewCase {
+        id,
+        reference: mnir_domain::case_reference(rand::random()),
+        state: history.last().unwrap().to,
+        given_name: "Ana".into(),
+        family_name: "Performanțescu".into(),
+        birth_date: None,
+        sex,
+        citizenship: "RO".into(),
+        found_in_county: "RO-CJ".into(),
+        age_years: Some(30),
+        age_group: AgeGroup::Adult,
+        exploitation: None,
+        signals: Vec::new(),
+        notes: String::new(),
+        notifying_org: "IGPR".into(),
+        created_by: None,
+        notified_at_ms: at(notified),
+        access,
+        history,
+    };
+    app.store
+        .create_case(&case, &[], &cli(START_MS))
+        .await
+        .unwrap();
+}
+
+/// The mechanism's own performance, worked out by hand: the days from notification to the first
+/// identification step fall into their bands, and a step after the year's end counts as not
+/// taken in it; assistance and returns count the steps taken before the end.
+#[tokio::test]
+async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end() {
+    const DAY: i64 = 86_400_000;
+    for app in backends().await {
+        let b = app.backend;
+        let coordinator = app.user("coord", "ANITP", "coordinator").await;
+        let token = app.token(&coordinator).await;
+        // Notified on 21 March 2026, 250 days before the tests' clock (27 November 2026).
+        let notified = START_MS - 250 * DAY;
+        let to = |days: i64| notified + days * DAY;
+        let main = |identified: i64| {
+            vec![
+                (CaseState::PotentialVictim, to(0)),
+                (CaseState::PresumedVictim, to(0)),
+                (CaseState::IdentifiedVictim, to(identified)),
+            ]
+        };
+        let mut assisted_returned = main(10);
+        assisted_returned.extend([
+            (CaseState::InAssistance, to(11)),
+            (CaseState::Returned, to(12)),
+        ]);
+        seed_path(&app, Sex::Female, notified, &assisted_returned).await;
+        let mut assisted = main(45);
+        assisted.push((CaseState::InAssistance, to(46)));
+        seed_path(&app, Sex::Male, notified, &assisted).await;
+        seed_path(&app, Sex::Female, notified, &main(100)).await;
+        seed_path(&app, Sex::Female, notified, &main(200)).await;
+        // Identified in January 2027: in 2026 still presumed, as is one never identified.
+        seed_path(&app, Sex::Female, notified, &main(300)).await;
+        seed_path(
+            &app,
+            Sex::Male,
+            notified,
+            &[
+                (CaseState::PotentialVictim, to(0)),
+                (CaseState::PresumedVictim, to(0)),
+            ],
+        )
+        .await;
+
+        let table = |name: &'static str| {
+            let app = &app;
+            let token = token.clone();
+            async move {
+                let r = app
+                    .api(
+                        "GET",
+                        &format!("/api/v1/statistics/tables/{name}?year=2026&published=false"),
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+                r.json()
+            }
+        };
+        let v = |n: u64| serde_json::json!({ "value": n });
+        let times = table("victims-by-identification-time-sex").await;
+        assert_eq!(
+            times["rows"],
+            serde_json::json!([
+                "within_30_days",
+                "31_90_days",
+                "91_180_days",
+                "over_180_days",
+                "not_identified"
+            ]),
+            "{b}"
+        );
+        // Columns: female, male, other or unknown.
+        assert_eq!(
+            times["cells"],
+            serde_json::json!([
+                [v(1), v(0), v(0)],
+                [v(0), v(1), v(0)],
+                [v(1), v(0), v(0)],
+                [v(1), v(0), v(0)],
+                [v(1), v(1), v(0)]
+            ]),
+            "{b}"
+        );
+        assert_eq!(times["total"], v(6), "{b}");
+        let assistance = table("victims-by-assistance-sex").await;
+        assert_eq!(
+            assistance["cells"],
+            serde_json::json!([[v(1), v(1), v(0)], [v(3), v(1), v(0)]]),
+            "{b}"
+        );
+        let returns = table("victims-by-return-scope").await;
+        // Columns: internal, international, unknown (no victim profile recorded).
+        assert_eq!(
+            returns["cells"],
+            serde_json::json!([[v(0), v(0), v(1)], [v(0), v(0), v(5)]]),
+            "{b}"
+        );
+        // In 2027 the January identification is 300 days after its notification; but the
+        // case's person became a victim in 2026, so 2027 counts nobody.
+        let later = app
+            .api(
+                "GET",
+                "/api/v1/statistics/tables/victims-by-identification-time-sex?year=2027&published=false",
+                Some(&token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(later["total"], v(0), "{b}");
+    }
+}

@@ -230,6 +230,11 @@ fn an_exported_row_reads_back_as_the_same_case() {
         let read = read_row(&header, &row).unwrap();
         assert_eq!(read.case.row(&columns).unwrap(), row, "the same row again");
         assert_eq!(read.case.state, CaseState::Returned);
+        assert_eq!(
+            read.age_group(),
+            AgeGroup::Adult,
+            "born 2001, or trafficked at 19"
+        );
         assert_eq!(read.case.citizenship, "RO");
         assert_eq!(read.case.exploitation, Some(Exploitation::Sexual));
         assert_eq!(
@@ -242,6 +247,13 @@ fn an_exported_row_reads_back_as_the_same_case() {
         } else {
             assert_eq!(read.age_years, None);
             assert_eq!(read.case.identity, None);
+            let mut child = read.clone();
+            child.case.profile.age_when_trafficked = Some(16);
+            assert_eq!(
+                child.age_group(),
+                AgeGroup::Unknown,
+                "16 then, perhaps a child still"
+            );
         }
         // The county: the organisation's, else the place of exploitation's or recruitment's.
         assert_eq!(read.county(Some("RO-CJ")).as_deref(), Some("RO-CJ"));
@@ -343,6 +355,68 @@ fn every_problem_of_a_row_is_named() {
             },
             ImportProblem::BornAfterNotification,
         ]
+    );
+}
+
+#[test]
+fn a_row_number_is_no_reference_and_a_name_has_its_limits() {
+    let columns = [
+        Some(Column::Reference),
+        Some(Column::FirstName),
+        Some(Column::TraffickingStatus),
+        Some(Column::CaseStatus),
+        Some(Column::ReferringOrganisation),
+        Some(Column::IncomingReferralDate),
+    ];
+    let long = "a".repeat(MAX_NAME + 1);
+    let problems = read_row(
+        &columns,
+        &strings(&[
+            "17",
+            &long,
+            "PossibleVictimOfTrafficking",
+            "Active",
+            "IGPR",
+            "2024-05-01",
+        ]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        problems,
+        [
+            ImportProblem::NumberedRow("17".into()),
+            ImportProblem::BadName(Column::FirstName)
+        ]
+    );
+    let problems = read_row(
+        &columns,
+        &strings(&[
+            "A-17",
+            "Ana\u{7}",
+            "PossibleVictimOfTrafficking",
+            "Active",
+            "IGPR",
+            "2024-05-01",
+        ]),
+    )
+    .unwrap_err();
+    assert_eq!(problems, [ImportProblem::BadName(Column::FirstName)]);
+    let read = read_row(
+        &columns,
+        &strings(&[
+            "A-17",
+            "Ana",
+            "PossibleVictimOfTrafficking",
+            "Active",
+            "IGPR",
+            "2024-05-01",
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        read.case.state,
+        CaseState::PotentialVictim,
+        "the weakest claim"
     );
 }
 

@@ -6,8 +6,9 @@ macro_rules! impl_sql_statistics_store {
     ($store:ty, $db:ty) => {
         impl $store {
             /// The SQL expression, over the victim `v` and its case `c`, that reads a source as
-            /// text; an absent value reads as the empty text.
-            fn statistics_expression(source: mnir_domain::statistics::Source) -> String {
+            /// text; an absent value reads as the empty text. `end` is the reference year's end:
+            /// the steps of the mechanism's performance are read before it.
+            fn statistics_expression(source: mnir_domain::statistics::Source, end: Timestamp) -> String {
                 use mnir_domain::statistics::Source;
                 use mnir_domain::victim::ProfileField;
                 // The first value of a field of the victim profile; none when unrecorded. The
@@ -16,6 +17,14 @@ macro_rules! impl_sql_statistics_store {
                     format!(
                         "COALESCE((SELECT p.code FROM victim_profile_values p WHERE p.case_id = c.id AND p.field = '{}' AND p.position = 0), '')",
                         field.as_str()
+                    )
+                };
+                // Whether a step reached `state` before the year's end. The state is the program's
+                // constant and the end a number, never a user's text.
+                let reached = |state: &str| {
+                    format!(
+                        "CASE WHEN EXISTS (SELECT 1 FROM case_events s WHERE s.case_id = c.id AND s.to_state = '{state}' AND s.at_ms < {}) THEN 'yes' ELSE 'no' END",
+                        end.millis()
                     )
                 };
                 match source {
@@ -38,6 +47,10 @@ macro_rules! impl_sql_statistics_store {
                     | Source::Education
                     | Source::RecruitmentMethod
                     | Source::Relationship => source.profile_field().map_or_else(String::new, first),
+                    // Whole days: both are milliseconds as integers, so the division is whole.
+                    Source::IdentificationDays => "COALESCE(CAST((v.identified_at - c.notified_at_ms) / 86400000 AS TEXT), '')".into(),
+                    Source::Assisted => reached("in_assistance"),
+                    Source::Returned => reached("returned"),
                 }
             }
         }
@@ -51,13 +64,13 @@ macro_rules! impl_sql_statistics_store {
                     for query in queries {
                         let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
                             "SELECT {}, {}, COUNT(*) FROM (SELECT e.case_id AS case_id, MAX(CASE WHEN e.to_state = 'identified_victim' AND e.at_ms < ",
-                            Self::statistics_expression(query.rows),
-                            Self::statistics_expression(query.columns),
+                            Self::statistics_expression(query.rows, query.to),
+                            Self::statistics_expression(query.columns, query.to),
                         ));
                         // The first step into the mechanism's victims is what places a person in
                         // a year; `case_events_victim` holds exactly these steps.
                         q.push_bind(query.to);
-                        q.push(" THEN 1 ELSE 0 END) AS identified FROM case_events e WHERE e.to_state IN ('presumed_victim', 'identified_victim') AND e.at_ms < ");
+                        q.push(" THEN 1 ELSE 0 END) AS identified, MIN(CASE WHEN e.to_state = 'identified_victim' THEN e.at_ms END) AS identified_at FROM case_events e WHERE e.to_state IN ('presumed_victim', 'identified_victim') AND e.at_ms < ");
                         // Steps after the year neither place a victim in it nor make one
                         // identified in it: left unread.
                         q.push_bind(query.to);

@@ -186,10 +186,20 @@ async fn import_htcds(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<ImportParams>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
+    // Read only now that the caller is known: nobody else makes the server hold a file. The
+    // route's limit (`kit::security::body_limit`) bounds it.
+    let body = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| {
+        let size = crate::kit::security::size_in_words(mnir_app::exchange::MAX_IMPORT_BYTES);
+        crate::kit::error::ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            tr.t_with("error-too-large", &[("size", size.into())]),
+        )
+    })?;
     let options =
         ImportOptions::check(params.dry_run, params.county.as_deref()).map_err(|e| e.api(&tr))?;
     let report = answer!(

@@ -367,8 +367,8 @@ async fn import_submit(
     };
     let view = report_view(&ctx, &report);
     // After a dry run without problems the box is left unticked, so that the file chosen again
-    // is imported; otherwise the form keeps what was sent.
-    let dry_run = form.dry_run && !report.problems.is_empty();
+    // is imported; after anything else the next file is checked first again.
+    let dry_run = !(form.dry_run && report.problems.is_empty());
     let page = page(
         ctx.clone(),
         ExportForm::default(),

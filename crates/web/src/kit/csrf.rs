@@ -41,6 +41,12 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
     // A form that sends a file is as large as the route lets it be (the body limit outside this
     // check); any other is a small form.
     let multipart = is_multipart(&parts.headers);
+    // A file is read only for someone signed in: anyone else is sent to sign in (or refused)
+    // before a large body is taken into memory.
+    if multipart && viewer.user.is_none() {
+        return Redirect::to(&format!("/login?next={}", encode_component(&viewer.path)))
+            .into_response();
+    }
     let limit = if multipart { usize::MAX } else { MAX_FORM };
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return PageError::new(
@@ -83,14 +89,18 @@ fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
-/// The token field of a form that sends a file: the parts are read in order until it comes (the
-/// page puts it first), the file's bytes skipped.
+/// How far into a form that sends a file its token is looked for: the pages put it first.
+const TOKEN_WITHIN: usize = 64 * 1024;
+
+/// The token field of a form that sends a file: the parts within its first [`TOKEN_WITHIN`]
+/// bytes are read in order until it comes; the file after it is not parsed here.
 async fn multipart_token(
     headers: &axum::http::HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Option<String> {
     use axum::extract::FromRequest;
-    let mut request = Request::new(Body::from(bytes));
+    let start = bytes.slice(..bytes.len().min(TOKEN_WITHIN));
+    let mut request = Request::new(Body::from(start));
     *request.headers_mut() = headers.clone();
     let mut form = axum::extract::Multipart::from_request(request, &())
         .await

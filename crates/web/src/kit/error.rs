@@ -242,7 +242,15 @@ pub async fn api_error_shape(
         return response;
     }
     let (code, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ("too_large", tr.t("error-too-large"))
+        let limit = response
+            .extensions()
+            .get::<crate::kit::security::RefusedAbove>()
+            .map_or(crate::kit::security::MAX_BODY, |r| r.0);
+        let size = crate::kit::security::size_in_words(limit);
+        (
+            "too_large",
+            tr.t_with("error-too-large", &[("size", size.into())]),
+        )
     } else {
         ("invalid", tr.t("error-request"))
     };

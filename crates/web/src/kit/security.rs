@@ -61,6 +61,19 @@ pub struct LargeBodies {
     pub max: usize,
 }
 
+/// The limit a refused body was over, for the message that names it.
+#[derive(Clone, Copy, Debug)]
+pub struct RefusedAbove(pub usize);
+
+/// A size as the limits are written: whole MiB or KiB.
+pub fn size_in_words(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
 /// Refuses a body larger than the route takes (413), before anything reads it: forms and JSON
 /// are small, while an import carries a whole file. A body that says nothing of its length is
 /// cut off at the limit as it is read.
@@ -80,9 +93,10 @@ pub async fn body_limit(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return axum::response::IntoResponse::into_response(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-        );
+        let mut refused =
+            axum::response::IntoResponse::into_response(axum::http::StatusCode::PAYLOAD_TOO_LARGE);
+        refused.extensions_mut().insert(RefusedAbove(limit));
+        return refused;
     }
     let (parts, body) = request.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
