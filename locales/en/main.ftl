@@ -1159,6 +1159,25 @@ stat-dimension-education = Education
 stat-dimension-recruitment_method = Method of recruitment
 stat-dimension-relationship = Relationship to the trafficker
 stat-dimension-identification_time = Time from notification to identification
+stat-days-summary = Median: { $median ->
+    [one] one day
+   *[other] { $median } days
+}; 90th percentile: { $p90 ->
+    [one] one day
+   *[other] { $p90 } days
+} ({ $identified ->
+    [one] one victim
+   *[other] { $identified } victims
+} identified by the year's end).
+stat-days-summary-published = Median: { $median ->
+    [one] one day
+   *[other] { $median } days
+}; 90th percentile: { $p90 ->
+    [one] one day
+   *[other] { $p90 } days
+}.
+stat-days-too-few = Fewer than { $k } victims were identified by the year's end: the median and the 90th percentile are not published.
+stat-days-none = No victim was identified by the year's end.
 stat-dimension-assistance = Assistance
 stat-dimension-return = Return
 stat-category-scope-internal = Internal

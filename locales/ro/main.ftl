@@ -1171,6 +1171,30 @@ stat-dimension-education = Educație
 stat-dimension-recruitment_method = Modalitatea de recrutare
 stat-dimension-relationship = Relația cu traficantul
 stat-dimension-identification_time = Timpul de la notificare la identificare
+stat-days-summary = Mediana: { $median ->
+    [one] o zi
+    [few] { $median } zile
+   *[other] { $median } de zile
+}; percentila 90: { $p90 ->
+    [one] o zi
+    [few] { $p90 } zile
+   *[other] { $p90 } de zile
+} ({ $identified ->
+    [one] o victimă identificată
+    [few] { $identified } victime identificate
+   *[other] { $identified } de victime identificate
+} până la sfârșitul anului).
+stat-days-summary-published = Mediana: { $median ->
+    [one] o zi
+    [few] { $median } zile
+   *[other] { $median } de zile
+}; percentila 90: { $p90 ->
+    [one] o zi
+    [few] { $p90 } zile
+   *[other] { $p90 } de zile
+}.
+stat-days-too-few = Mai puțin de { $k } victime au fost identificate până la sfârșitul anului: mediana și percentila 90 nu se publică.
+stat-days-none = Nicio victimă nu a fost identificată până la sfârșitul anului.
 stat-dimension-assistance = Asistență
 stat-dimension-return = Returnare
 stat-category-scope-internal = Intern

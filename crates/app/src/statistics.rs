@@ -82,6 +82,37 @@ pub struct StatisticsTable {
     pub row_totals: Vec<StatCell>,
     pub column_totals: Vec<StatCell>,
     pub total: StatCell,
+    /// For the table of the time from notification to identification: the median and 90th
+    /// percentile of its days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identification_days: Option<DaysSummary>,
+}
+
+/// The days from the notification to the first identification step of the victims identified
+/// by the year's end (nearest rank). In the published view the number identified is not given
+/// (with the table's other figures it would tell the ones hidden) and the percentiles only when
+/// at least k victims were identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DaysSummary {
+    pub identified: Option<u64>,
+    pub median_days: Option<u64>,
+    pub p90_days: Option<u64>,
+}
+
+/// The summary of the grouped counts `counted` (days as stored, column value, victims) of the
+/// identification time's source.
+fn days_summary(counted: &[(String, String, i64)], published: bool, k: u64) -> DaysSummary {
+    let days: Vec<(i64, u64)> = counted
+        .iter()
+        .filter_map(|(days, _, n)| Some((days.parse().ok()?, u64::try_from(*n).ok()?)))
+        .collect();
+    let identified: u64 = days.iter().map(|(_, n)| n).sum();
+    let shown = !published || identified >= k;
+    DaysSummary {
+        identified: (!published).then_some(identified),
+        median_days: statistics::percentile_days(&days, 50).filter(|_| shown),
+        p90_days: statistics::percentile_days(&days, 90).filter(|_| shown),
+    }
 }
 
 /// What a user asks for.
@@ -328,6 +359,8 @@ async fn compute(
             .position(|t| t.name == definition.name)
             .expect("every asked table is counted");
         let f = figures[index].clone();
+        let identification_days = (definition.rows == Dimension::IdentificationTime)
+            .then(|| days_summary(&answers[index], request.published, k));
         out.push(StatisticsTable {
             table: definition.name.to_string(),
             year: request.year,
@@ -342,6 +375,7 @@ async fn compute(
             row_totals: f.row_totals,
             column_totals: f.column_totals,
             total: f.total,
+            identification_days,
         });
     }
     Ok(out)
@@ -718,6 +752,44 @@ pub fn to_csv(table: &StatisticsTable, label: &dyn Fn(Label<'_>) -> String) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_days_summary_publishes_percentiles_of_k_victims_or_more_and_never_their_number() {
+        let grouped = |pairs: &[(&str, i64)]| -> Vec<(String, String, i64)> {
+            pairs
+                .iter()
+                .map(|(days, n)| (days.to_string(), "female".to_string(), *n))
+                .collect()
+        };
+        // 10 identified (3 after 5 days, 7 after 40), 4 not identified (no days).
+        let ten = grouped(&[("5", 3), ("40", 7), ("", 4)]);
+        let internal = days_summary(&ten, false, 11);
+        assert_eq!(
+            internal,
+            DaysSummary {
+                identified: Some(10),
+                median_days: Some(40),
+                p90_days: Some(40)
+            }
+        );
+        let published = days_summary(&ten, true, 11);
+        assert_eq!(
+            published,
+            DaysSummary {
+                identified: None,
+                median_days: None,
+                p90_days: None
+            },
+            "ten identified, fewer than k"
+        );
+        let eleven = grouped(&[("5", 6), ("40", 5)]);
+        let published = days_summary(&eleven, true, 11);
+        assert_eq!(published.identified, None, "the number is never published");
+        assert_eq!(
+            (published.median_days, published.p90_days),
+            (Some(5), Some(40))
+        );
+    }
     use mnir_store::GroupedCount;
 
     fn table() -> StatisticsTable {
@@ -744,6 +816,7 @@ mod tests {
                 StatCell::Value(43),
             ],
             total: StatCell::Value(66),
+            identification_days: None,
         }
     }
 

@@ -536,6 +536,30 @@ pub fn fold(
     cells
 }
 
+/// The `share`-th percentile (`share` in hundredths: 50 for the median, 90 for the 90th) of
+/// whole days, by nearest rank: the least value that at least that share of the values do not
+/// exceed. `counted` holds (days, how many) as the database grouped them, in any order; a
+/// negative count of days (a clock set wrong) counts as 0. `None` when there is no value.
+pub fn percentile_days(counted: &[(i64, u64)], share: u64) -> Option<u64> {
+    let mut values: Vec<(u64, u64)> = counted
+        .iter()
+        .map(|(days, n)| (u64::try_from(*days).unwrap_or(0), *n))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    values.sort_unstable();
+    let total: u64 = values.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return None;
+    }
+    // The rank of the value asked for: ⌈share × total / 100⌉, at least the first.
+    let rank = (share * total).div_ceil(100).max(1);
+    let mut seen = 0;
+    values.into_iter().find_map(|(days, n)| {
+        seen += n;
+        (seen >= rank).then_some(days)
+    })
+}
+
 /// Text as a spreadsheet will show it rather than run it: a cell that begins with `=`, `+`, `-`,
 /// `@`, a tab or a carriage return is read by spreadsheets as a formula, so such text gets a
 /// leading apostrophe, which they show as text and do not evaluate.
@@ -576,6 +600,27 @@ mod tests {
         for plain in ["Cluj", "Sud-Est", "12", "", "a=b", "'quoted"] {
             assert_eq!(spreadsheet_safe(plain), plain);
         }
+    }
+
+    #[test]
+    fn percentiles_are_read_by_nearest_rank() {
+        // 1, 2, 3, …, 10 days, once each: the median is the 5th value, the 90th percentile the 9th.
+        let ten: Vec<(i64, u64)> = (1..=10).rev().map(|d| (d, 1)).collect();
+        assert_eq!(percentile_days(&ten, 50), Some(5));
+        assert_eq!(percentile_days(&ten, 90), Some(9));
+        assert_eq!(percentile_days(&ten, 100), Some(10));
+        // Grouped: 3 at 0 days, 1 at 40, 6 at 200 (-2 counts as 0).
+        let grouped = [(200, 6), (-2, 2), (0, 1), (40, 1)];
+        assert_eq!(
+            percentile_days(&grouped, 50),
+            Some(200),
+            "the 5th of 10 is at 200"
+        );
+        assert_eq!(percentile_days(&grouped, 30), Some(0));
+        assert_eq!(percentile_days(&grouped, 40), Some(40));
+        assert_eq!(percentile_days(&[(7, 1)], 90), Some(7));
+        assert_eq!(percentile_days(&[], 50), None);
+        assert_eq!(percentile_days(&[(3, 0)], 50), None);
     }
 
     #[test]

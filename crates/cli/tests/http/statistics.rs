@@ -807,6 +807,27 @@ async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end(
             "{b}"
         );
         assert_eq!(times["total"], v(6), "{b}");
+        // Identified by the year's end after 10, 45, 100 and 200 days: by nearest rank, the
+        // median is the 2nd of the four, the 90th percentile the 4th.
+        assert_eq!(
+            times["identification_days"],
+            serde_json::json!({"identified": 4, "median_days": 45, "p90_days": 200}),
+            "{b}"
+        );
+        let page = app
+            .get(
+                "/statistics/victims-by-identification-time-sex?year=2026&view=internal",
+                Some(&app.login("coord").await),
+            )
+            .await;
+        assert!(
+            page.body.contains("Mediana: 45 de zile; percentila 90: 200 de zile (4 victime identificate până la sfârșitul anului)."),
+            "{b}: {}",
+            page.body
+        );
+        // The other tables carry no such summary.
+        let assistance_json = table("victims-by-assistance-sex").await;
+        assert!(assistance_json.get("identification_days").is_none(), "{b}");
         let assistance = table("victims-by-assistance-sex").await;
         assert_eq!(
             assistance["cells"],

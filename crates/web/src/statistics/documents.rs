@@ -91,6 +91,7 @@ pub fn report(tr: &Tr, tables: &[StatisticsTable], produced_on: NaiveDate) -> Do
     };
     for t in tables {
         blocks.push(Block::Heading(label(tr, Label::Table(&t.table))));
+        blocks.extend(super::days_summary(tr, t).map(Block::Paragraph));
         blocks.push(Block::Chart(chart_of(tr, t)));
         let mut header = vec![label(tr, Label::Dimension(&t.row_dimension))];
         header.extend(t.columns.iter().map(|code| {
@@ -193,6 +194,7 @@ mod tests {
                 StatCell::Suppressed(Suppressed::Hidden),
             ],
             total: StatCell::Value(542),
+            identification_days: None,
         }
     }
 

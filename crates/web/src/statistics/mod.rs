@@ -132,6 +132,8 @@ struct RowView {
 struct TableView {
     name: String,
     title: String,
+    /// The median and 90th percentile of a table of times, in words.
+    summary: Option<String>,
     caption: String,
     row_heading: String,
     columns: Vec<String>,
@@ -232,11 +234,37 @@ fn table_view(tr: &Tr, t: &StatisticsTable, query: &str) -> TableView {
         csv_href: format!("/statistics/{}/csv?{query}", t.table),
         xlsx_href: format!("/statistics/{}/xlsx?{query}", t.table),
         alone_href: format!("/statistics/{}?{query}", t.table),
+        summary: days_summary(tr, t),
         name: t.table.clone(),
         title,
         columns,
         rows,
     }
+}
+
+/// The median and 90th percentile of the days a table of times counts, in words; `None` for
+/// the other tables.
+pub(crate) fn days_summary(tr: &Tr, t: &StatisticsTable) -> Option<String> {
+    let summary = t.identification_days?;
+    let number = |n: u64| i64::try_from(n).unwrap_or(i64::MAX).into();
+    Some(
+        match (summary.median_days, summary.p90_days, summary.identified) {
+            (Some(median), Some(p90), Some(identified)) => tr.t_with(
+                "stat-days-summary",
+                &[
+                    ("median", number(median)),
+                    ("p90", number(p90)),
+                    ("identified", number(identified)),
+                ],
+            ),
+            (Some(median), Some(p90), None) => tr.t_with(
+                "stat-days-summary-published",
+                &[("median", number(median)), ("p90", number(p90))],
+            ),
+            (_, _, Some(0)) => tr.t("stat-days-none"),
+            _ => tr.t_with("stat-days-too-few", &[("k", number(t.k))]),
+        },
+    )
 }
 
 struct ReportLink {
