@@ -580,7 +580,7 @@ test('the coordinator exports the register for a partner and imports a file, che
   await keyboardChoose(page, '#f-county', 'RO-B');
   assert.ok(await page.locator('#f-dry_run').isChecked(), 'a dry run first');
   await keyboardFollow(page, '#import-form button[type=submit]', /\/exchange\/import$/);
-  assert.match(await page.locator('#import-report').innerText(), /Probă: 2 rânduri citite fără probleme; 2 ar fi importate/);
+  assert.match(await page.locator('#import-report').innerText(), /Probă: 2 rânduri citite fără probleme; 2 cazuri ar fi importate/);
   await checkAccessibility(page, '/exchange/import dry run (ro)');
   assert.equal(await page.locator('#f-dry_run').isChecked(), false, 'ready to import for real');
   await page.setInputFiles('#f-file', { name: 'migrare.csv', mimeType: 'text/csv', buffer: Buffer.from(incoming) });

@@ -1176,8 +1176,8 @@ stat-days-summary-published = Median: { $median ->
     [one] one day
    *[other] { $p90 } days
 }.
-stat-days-too-few = Fewer than { $k } victims were identified by the year's end: the median and the 90th percentile are not published.
-stat-days-none = No victim was identified by the year's end.
+stat-days-not-published = The median and the 90th percentile are not published for this table.
+stat-days-none = No victim was identified by the year's end, or none at a known time.
 stat-dimension-assistance = Assistance
 stat-dimension-return = Return
 stat-category-scope-internal = Internal
@@ -1211,6 +1211,7 @@ stat-category-identification_time-within_30_days = Within 30 days
 stat-category-identification_time-31_90_days = 31 to 90 days
 stat-category-identification_time-91_180_days = 91 to 180 days
 stat-category-identification_time-over_180_days = More than 180 days
+stat-category-identification_time-time_not_known = Identified, time not known (imported)
 stat-category-identification_time-not_identified = Not identified by the year's end
 stat-category-assistance-assisted = Assisted
 stat-category-assistance-not_assisted = Not assisted by the year's end

@@ -1175,7 +1175,7 @@ stat-days-summary = Mediana: { $median ->
     [one] o zi
     [few] { $median } zile
    *[other] { $median } de zile
-}; percentila 90: { $p90 ->
+}; percentila a 90-a: { $p90 ->
     [one] o zi
     [few] { $p90 } zile
    *[other] { $p90 } de zile
@@ -1188,13 +1188,13 @@ stat-days-summary-published = Mediana: { $median ->
     [one] o zi
     [few] { $median } zile
    *[other] { $median } de zile
-}; percentila 90: { $p90 ->
+}; percentila a 90-a: { $p90 ->
     [one] o zi
     [few] { $p90 } zile
    *[other] { $p90 } de zile
 }.
-stat-days-too-few = Mai puțin de { $k } victime au fost identificate până la sfârșitul anului: mediana și percentila 90 nu se publică.
-stat-days-none = Nicio victimă nu a fost identificată până la sfârșitul anului.
+stat-days-not-published = Mediana și percentila a 90-a nu se publică pentru acest tabel.
+stat-days-none = Nicio victimă nu a fost identificată până la sfârșitul anului sau niciuna la o dată cunoscută.
 stat-dimension-assistance = Asistență
 stat-dimension-return = Returnare
 stat-category-scope-internal = Intern
@@ -1228,6 +1228,7 @@ stat-category-identification_time-within_30_days = În cel mult 30 de zile
 stat-category-identification_time-31_90_days = Între 31 și 90 de zile
 stat-category-identification_time-91_180_days = Între 91 și 180 de zile
 stat-category-identification_time-over_180_days = Peste 180 de zile
+stat-category-identification_time-time_not_known = Identificată, data necunoscută (importată)
 stat-category-identification_time-not_identified = Neidentificată până la sfârșitul anului
 stat-category-assistance-assisted = Asistată
 stat-category-assistance-not_assisted = Neasistată până la sfârșitul anului
@@ -1369,7 +1370,7 @@ exchange-report-dry = Probă: { $rows ->
    *[other] { $rows } de rânduri citite
 } fără probleme; { $count ->
     [one] unul ar fi importat
-    [few] { $count } ar fi importate
+    [few] { $count } cazuri ar fi importate
    *[other] { $count } de cazuri ar fi importate
 }. Nu s-a salvat nimic.
 exchange-report-nothing = Nimic de importat: { $rows ->

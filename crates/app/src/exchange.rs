@@ -323,6 +323,12 @@ pub struct ImportReport {
 /// The largest file an import reads.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
+/// Whether the user may import: asked before a file is read, so that nobody else makes the
+/// server hold one.
+pub fn may_import(who: &Who<'_>) -> AppResult<()> {
+    Ok(can(&who.actor(), Action::ImportCases, None)?)
+}
+
 /// The import of a user: ANITP's national coordinators.
 pub async fn import(
     app: &App,
@@ -460,35 +466,43 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Message> {
         .or_else(|| names.first())
         .cloned()
         .ok_or_else(|| unreadable("the workbook has no sheet".into()))?;
-    let range = workbook
-        .worksheet_range(&sheet)
+    // Cell by cell rather than as a range: a range is allocated whole from the sheet's extent,
+    // which a small file can declare enormous. A cell beyond the limits ends the reading.
+    let mut reader = workbook
+        .worksheet_cells_reader(&sheet)
         .map_err(|e| unreadable(e.to_string()))?;
-    // Rows numbered as the sheet numbers them, cells placed from its first column, whatever the
-    // used range starts at, so that the unnamed first column is the first column.
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let (height, width) = range.get_size();
-    check_size(first_row as usize + 1, first_col as usize + width, 0)?;
-    if height > MAX_ROWS {
-        return Err(Message::new("htcds-too-many-rows").with("max", Arg::Number(MAX_ROWS as i64)));
+    // The sheet's rows by their number (from 0), each its cells by column, as read.
+    let mut by_row: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(e.to_string()))? {
+        let (row, column) = cell.get_position();
+        check_size(row as usize + 1, column as usize + 1, 0)?;
+        if row as usize >= MAX_ROWS {
+            return Err(
+                Message::new("htcds-too-many-rows").with("max", Arg::Number(MAX_ROWS as i64))
+            );
+        }
+        let value = Data::from(cell.get_value().clone());
+        let text = match &value {
+            Data::Empty => continue,
+            Data::String(s) => s.clone(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::DateTime(_) | Data::DateTimeIso(_) => value
+                .as_date()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| value.to_string()),
+            other => other.to_string(),
+        };
+        let cells = by_row.entry(row).or_default();
+        if cells.len() <= column as usize {
+            cells.resize(column as usize + 1, String::new());
+        }
+        cells[column as usize] = text;
     }
-    let mut rows = Vec::with_capacity(height);
-    for (i, row) in range.rows().enumerate() {
-        let mut cells = vec![String::new(); first_col as usize];
-        cells.extend(row.iter().map(|cell| {
-            match cell {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::DateTime(_) | Data::DateTimeIso(_) => cell
-                    .as_date()
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_else(|| cell.to_string()),
-                other => other.to_string(),
-            }
-        }));
-        rows.push((first_row as usize + i + 1, cells));
-    }
-    Ok(rows)
+    // Numbered as the sheet numbers them (from 1), the first column the sheet's first.
+    Ok(by_row
+        .into_iter()
+        .map(|(row, cells)| (row as usize + 1, cells))
+        .collect())
 }
 
 fn problem_message(problem: &ImportProblem) -> (String, Message) {

@@ -89,9 +89,10 @@ pub struct StatisticsTable {
 }
 
 /// The days from the notification to the first identification step of the victims identified
-/// by the year's end (nearest rank). In the published view the number identified is not given
-/// (with the table's other figures it would tell the ones hidden) and the percentiles only when
-/// at least k victims were identified.
+/// by the year's end whose step's time is known (nearest rank). In the published view the
+/// number identified is not given (with the table's other figures it would tell the ones
+/// hidden), and the percentiles only when every band's total is published: a percentile bounds
+/// the share of the victims in the bands beyond it, which would narrow a hidden total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DaysSummary {
     pub identified: Option<u64>,
@@ -101,13 +102,17 @@ pub struct DaysSummary {
 
 /// The summary of the grouped counts `counted` (days as stored, column value, victims) of the
 /// identification time's source.
-fn days_summary(counted: &[(String, String, i64)], published: bool, k: u64) -> DaysSummary {
+fn days_summary(
+    counted: &[(String, String, i64)],
+    published: bool,
+    band_totals_published: bool,
+) -> DaysSummary {
     let days: Vec<(i64, u64)> = counted
         .iter()
         .filter_map(|(days, _, n)| Some((days.parse().ok()?, u64::try_from(*n).ok()?)))
         .collect();
     let identified: u64 = days.iter().map(|(_, n)| n).sum();
-    let shown = !published || identified >= k;
+    let shown = !published || band_totals_published;
     DaysSummary {
         identified: (!published).then_some(identified),
         median_days: statistics::percentile_days(&days, 50).filter(|_| shown),
@@ -359,8 +364,9 @@ async fn compute(
             .position(|t| t.name == definition.name)
             .expect("every asked table is counted");
         let f = figures[index].clone();
+        let band_totals_published = f.row_totals.iter().all(|c| matches!(c, StatCell::Value(_)));
         let identification_days = (definition.rows == Dimension::IdentificationTime)
-            .then(|| days_summary(&answers[index], request.published, k));
+            .then(|| days_summary(&answers[index], request.published, band_totals_published));
         out.push(StatisticsTable {
             table: definition.name.to_string(),
             year: request.year,
@@ -754,40 +760,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_days_summary_publishes_percentiles_of_k_victims_or_more_and_never_their_number() {
+    fn the_days_summary_is_published_only_beside_every_bands_total_and_never_with_its_number() {
         let grouped = |pairs: &[(&str, i64)]| -> Vec<(String, String, i64)> {
             pairs
                 .iter()
                 .map(|(days, n)| (days.to_string(), "female".to_string(), *n))
                 .collect()
         };
-        // 10 identified (3 after 5 days, 7 after 40), 4 not identified (no days).
-        let ten = grouped(&[("5", 3), ("40", 7), ("", 4)]);
-        let internal = days_summary(&ten, false, 11);
+        // 10 with a known time (3 after 5 days, 7 after 40), 2 imported (time not known), 4
+        // not identified (no days).
+        let counted = grouped(&[("5", 3), ("40", 7), ("unknown", 2), ("", 4)]);
         assert_eq!(
-            internal,
+            days_summary(&counted, false, false),
             DaysSummary {
                 identified: Some(10),
                 median_days: Some(40),
                 p90_days: Some(40)
             }
         );
-        let published = days_summary(&ten, true, 11);
         assert_eq!(
-            published,
+            days_summary(&counted, true, false),
             DaysSummary {
                 identified: None,
                 median_days: None,
                 p90_days: None
             },
-            "ten identified, fewer than k"
+            "a band's total hidden"
         );
-        let eleven = grouped(&[("5", 6), ("40", 5)]);
-        let published = days_summary(&eleven, true, 11);
+        let published = days_summary(&counted, true, true);
         assert_eq!(published.identified, None, "the number is never published");
         assert_eq!(
             (published.median_days, published.p90_days),
-            (Some(5), Some(40))
+            (Some(40), Some(40))
         );
     }
     use mnir_store::GroupedCount;
@@ -825,21 +829,33 @@ mod tests {
     /// hold would make the publication refuse to be protected.
     #[test]
     fn age_bands_are_tied_to_age_groups_and_the_ties_hold() {
-        let relations = relations(statistics::TABLES);
+        let all = relations(statistics::TABLES);
         let sexes = Dimension::Sex.categories().len();
         let groups = Dimension::AgeGroup.categories().len();
-        assert_eq!(relations.len(), sexes * groups);
+        let statuses = Dimension::Status.categories().len();
+        // Each age group of each sex to its bands; each status of each sex to the bands of the
+        // time to identification (identified: the bands; presumed: not identified).
+        assert_eq!(all.len(), sexes * groups + sexes * statuses);
         let by_group = statistics::table("victims-by-sex-age-group").unwrap();
         let by_band = statistics::table("victims-by-age-band-sex").unwrap();
+        let by_status = statistics::table("victims-by-status-sex").unwrap();
+        let by_time = statistics::table("victims-by-identification-time-sex").unwrap();
         let index = |name: &str| {
             statistics::TABLES
                 .iter()
                 .position(|t| t.name == name)
                 .unwrap()
         };
+        let (relations, timed): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .partition(|r| r.left.iter().all(|c| c.table == index(by_group.name)));
+        assert_eq!(relations.len(), sexes * groups);
         for r in &relations {
-            assert!(r.left.iter().all(|c| c.table == index(by_group.name)));
             assert!(r.right.iter().all(|c| c.table == index(by_band.name)));
+        }
+        for r in &timed {
+            assert!(r.left.iter().all(|c| c.table == index(by_status.name)));
+            assert!(r.right.iter().all(|c| c.table == index(by_time.name)));
         }
         let sexes_stored = ["female", "male", "other", "unknown"];
         let groups_stored = ["child", "adult", "unknown"];

@@ -45,7 +45,9 @@ codes! {
     /// several is counted once and the table adds up to its total. The mechanism's own
     /// performance reads steps before the end of the reference year: `identification_days` the
     /// whole days from the notification to the first step to identified victim (empty when there
-    /// is none), `assisted` and `returned` `yes` when a step reached `in_assistance` or
+    /// is none; `unknown` when that step is at the very instant of the notification, which no
+    /// decision taken here is but an imported case's history is, its file holding one date),
+    /// `assisted` and `returned` `yes` when a step reached `in_assistance` or
     /// `returned`, `no` otherwise.
     Source {
         Sex => "sex",
@@ -209,7 +211,7 @@ impl Dimension {
             Dimension::IdentificationTime => IDENTIFICATION_TIMES
                 .iter()
                 .map(|(code, _)| *code)
-                .chain(["not_identified"])
+                .chain(["time_not_known", "not_identified"])
                 .collect(),
             Dimension::Assistance => vec!["assisted", "not_assisted"],
             Dimension::Return => vec!["returned", "not_returned"],
@@ -342,12 +344,14 @@ impl Dimension {
                 _ => "unknown",
             },
             // Whole days as digits; a negative count (a step recorded before its notification,
-            // which only a clock set wrong makes) is the same day.
+            // which only a clock set wrong makes) is the same day. `unknown`: identified, but when
+            // is not known (see `Source`).
             Dimension::IdentificationTime => match stored.parse::<i64>() {
                 Ok(days) => IDENTIFICATION_TIMES
                     .iter()
                     .find(|(_, most)| days <= *most)
                     .map_or("not_identified", |(code, _)| code),
+                Err(_) if stored == "unknown" => "time_not_known",
                 Err(_) => "not_identified",
             },
             Dimension::Assistance => match stored {
@@ -383,6 +387,19 @@ pub fn refinement(
                 })
                 .collect(),
         ),
+        // The bands of the time to identification split the identified victims; those not
+        // identified by the year's end are the presumed ones.
+        (Dimension::IdentificationTime, Dimension::Status) => Some(vec![
+            (
+                "identified",
+                IDENTIFICATION_TIMES
+                    .iter()
+                    .map(|(code, _)| *code)
+                    .chain(["time_not_known"])
+                    .collect(),
+            ),
+            ("presumed", vec!["not_identified"]),
+        ]),
         _ => None,
     }
 }
@@ -640,6 +657,18 @@ mod tests {
             "a clock set wrong: the same day"
         );
         assert_eq!(band(""), "not_identified");
+        assert_eq!(band("unknown"), "time_not_known");
+        let split = refinement(Dimension::IdentificationTime, Dimension::Status).unwrap();
+        let mut covered: Vec<&str> = split.iter().flat_map(|(_, fine)| fine.clone()).collect();
+        covered.sort_unstable();
+        let mut all = Dimension::IdentificationTime.categories();
+        all.sort_unstable();
+        assert_eq!(covered, all, "every band is within one status");
+        let mut statuses: Vec<&str> = split.iter().map(|(coarse, _)| *coarse).collect();
+        statuses.sort_unstable();
+        let mut all_statuses = Dimension::Status.categories();
+        all_statuses.sort_unstable();
+        assert_eq!(statuses, all_statuses, "every status is split");
         assert_eq!(
             Dimension::IdentificationTime.categories().last(),
             Some(&"not_identified")

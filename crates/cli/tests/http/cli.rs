@@ -2167,6 +2167,67 @@ fn the_register_is_exported_and_imported_in_htcds_on_the_command_line() {
     let verified = mnir(&["tallies", "verify", "--db", &empty], None);
     assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
 
+    // The same register as a workbook, read back cell by cell into a third, empty register.
+    let third = format!("sqlite:{}", dir.path().join("third.db").display());
+    assert_eq!(mnir(&["init", "--db", &third], None).status.code(), Some(0));
+    let book = mnir(
+        &[
+            "export",
+            "htcds",
+            "--db",
+            &url,
+            "--format",
+            "xlsx",
+            "--out",
+            &file("named.xlsx"),
+            "--recipient",
+            "OIM România",
+            "--legal-basis",
+            "Protocol 7/2026",
+        ],
+        None,
+    );
+    assert_eq!(book.status.code(), Some(0), "{}", stderr(&book));
+    let from_book = mnir(
+        &[
+            "import",
+            "htcds",
+            "--db",
+            &third,
+            &file("named.xlsx"),
+            "--county",
+            "RO-B",
+        ],
+        None,
+    );
+    assert_eq!(
+        from_book.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&from_book),
+        stderr(&from_book)
+    );
+    let from_third = mnir(
+        &[
+            "export",
+            "htcds",
+            "--db",
+            &third,
+            "--out",
+            &file("third.csv"),
+            "--recipient",
+            "OIM România",
+            "--legal-basis",
+            "Protocol 7/2026",
+        ],
+        None,
+    );
+    assert_eq!(from_third.status.code(), Some(0));
+    assert!(
+        std::fs::read(file("third.csv")).unwrap() == written.as_bytes(),
+        "the workbook carries the same register"
+    );
+
     // One bad row among good ones: nothing stored, the problem named in the language asked for.
     let mut bad = written
         .lines()

@@ -596,7 +596,7 @@ async fn a_coordinator_exchanges_the_register_on_the_page() {
         assert_eq!(dry.status, StatusCode::OK, "{b}: {}", dry.body);
         assert!(
             dry.body
-                .contains("Probă: 2 rânduri citite fără probleme; 2 ar fi importate."),
+                .contains("Probă: 2 rânduri citite fără probleme; 2 cazuri ar fi importate."),
             "{b}: {}",
             dry.body
         );

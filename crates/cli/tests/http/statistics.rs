@@ -752,6 +752,9 @@ async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end(
         seed_path(&app, Sex::Male, notified, &assisted).await;
         seed_path(&app, Sex::Female, notified, &main(100)).await;
         seed_path(&app, Sex::Female, notified, &main(200)).await;
+        // Identified at the very instant of the notification: an imported history, whose file
+        // held one date; identified, at a time not known.
+        seed_path(&app, Sex::Male, notified, &main(0)).await;
         // Identified in January 2027: in 2026 still presumed, as is one never identified.
         seed_path(&app, Sex::Female, notified, &main(300)).await;
         seed_path(
@@ -790,6 +793,7 @@ async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end(
                 "31_90_days",
                 "91_180_days",
                 "over_180_days",
+                "time_not_known",
                 "not_identified"
             ]),
             "{b}"
@@ -802,13 +806,15 @@ async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end(
                 [v(0), v(1), v(0)],
                 [v(1), v(0), v(0)],
                 [v(1), v(0), v(0)],
+                [v(0), v(1), v(0)],
                 [v(1), v(1), v(0)]
             ]),
             "{b}"
         );
-        assert_eq!(times["total"], v(6), "{b}");
-        // Identified by the year's end after 10, 45, 100 and 200 days: by nearest rank, the
-        // median is the 2nd of the four, the 90th percentile the 4th.
+        assert_eq!(times["total"], v(7), "{b}");
+        // Identified by the year's end after 10, 45, 100 and 200 days (and one at a time not
+        // known, left out): by nearest rank, the median is the 2nd of the four, the 90th
+        // percentile the 4th.
         assert_eq!(
             times["identification_days"],
             serde_json::json!({"identified": 4, "median_days": 45, "p90_days": 200}),
@@ -821,7 +827,7 @@ async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end(
             )
             .await;
         assert!(
-            page.body.contains("Mediana: 45 de zile; percentila 90: 200 de zile (4 victime identificate până la sfârșitul anului)."),
+            page.body.contains("Mediana: 45 de zile; percentila a 90-a: 200 de zile (4 victime identificate până la sfârșitul anului)."),
             "{b}: {}",
             page.body
         );
@@ -831,18 +837,19 @@ async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end(
         let assistance = table("victims-by-assistance-sex").await;
         assert_eq!(
             assistance["cells"],
-            serde_json::json!([[v(1), v(1), v(0)], [v(3), v(1), v(0)]]),
+            serde_json::json!([[v(1), v(1), v(0)], [v(3), v(2), v(0)]]),
             "{b}"
         );
         let returns = table("victims-by-return-scope").await;
         // Columns: internal, international, unknown (no victim profile recorded).
         assert_eq!(
             returns["cells"],
-            serde_json::json!([[v(0), v(0), v(1)], [v(0), v(0), v(5)]]),
+            serde_json::json!([[v(0), v(0), v(1)], [v(0), v(0), v(6)]]),
             "{b}"
         );
-        // In 2027 the January identification is 300 days after its notification; but the
-        // case's person became a victim in 2026, so 2027 counts nobody.
+        // A year counts the victims whose first step to presumed or identified falls in it: the
+        // person identified in January 2027 became a presumed victim in 2026, so 2027 counts
+        // nobody (counted by the year of identification, it would count one).
         let later = app
             .api(
                 "GET",

@@ -48,7 +48,7 @@ macro_rules! impl_sql_statistics_store {
                     | Source::RecruitmentMethod
                     | Source::Relationship => source.profile_field().map_or_else(String::new, first),
                     // Whole days: both are milliseconds as integers, so the division is whole.
-                    Source::IdentificationDays => "COALESCE(CAST((v.identified_at - c.notified_at_ms) / 86400000 AS TEXT), '')".into(),
+                    Source::IdentificationDays => "CASE WHEN v.identified_at IS NULL THEN '' WHEN v.identified_at = c.notified_at_ms THEN 'unknown' ELSE CAST((v.identified_at - c.notified_at_ms) / 86400000 AS TEXT) END".into(),
                     Source::Assisted => reached("in_assistance"),
                     Source::Returned => reached("returned"),
                 }

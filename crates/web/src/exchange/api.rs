@@ -190,8 +190,9 @@ async fn import_htcds(
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
-    // Read only now that the caller is known: nobody else makes the server hold a file. The
-    // route's limit (`kit::security::body_limit`) bounds it.
+    mnir_app::exchange::may_import(&who).map_err(|e| e.api(&tr))?;
+    // Read only now that the caller is known and may import: nobody else makes the server hold
+    // a file. The route's limit (`kit::security::body_limit`) bounds it.
     let body = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| {
         let size = crate::kit::security::size_in_words(mnir_app::exchange::MAX_IMPORT_BYTES);
         crate::kit::error::ApiError::new(

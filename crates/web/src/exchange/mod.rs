@@ -313,8 +313,7 @@ async fn import_submit(
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "exchange");
     let who = who(&state, user);
-    can(&who.actor(), Action::ImportCases, None)
-        .map_err(|d| AppError::Denied(d).page(&ctx, "exchange-title"))?;
+    mnir_app::exchange::may_import(&who).map_err(|e| e.page(&ctx, "exchange-title"))?;
     // Read only once the user is known to be signed in and allowed: a form of any other shape
     // from anyone else meets the same refusal as on every other page.
     let multipart = {

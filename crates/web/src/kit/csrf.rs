@@ -12,6 +12,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use futures_util::StreamExt;
 use mnir_crypto::constant_time_eq;
 
 /// The name of the form field that carries the token.
@@ -47,30 +48,50 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         return Redirect::to(&format!("/login?next={}", encode_component(&viewer.path)))
             .into_response();
     }
-    let limit = if multipart { usize::MAX } else { MAX_FORM };
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return PageError::new(
-            &ctx,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "error-bad-request-title",
-            ctx.t("error-invalid"),
-        )
-        .into_response();
-    };
     let expected = viewer.csrf_token(&state.keys);
-    let submitted = if multipart {
-        multipart_token(&parts.headers, bytes.clone()).await
+    // A form that sends a file is read here only as far as its token (the page puts it first);
+    // the rest is passed on unread, for the handler to read once it has checked who may send
+    // one. Any other form is small and read whole.
+    let (submitted, body) = if multipart {
+        let (start, rest) = match read_start(body, TOKEN_WITHIN).await {
+            Ok(split) => split,
+            Err(()) => {
+                return PageError::new(
+                    &ctx,
+                    StatusCode::BAD_REQUEST,
+                    "error-bad-request-title",
+                    ctx.t("error-invalid"),
+                )
+                .into_response();
+            }
+        };
+        let token =
+            multipart_token(&parts.headers, start.slice(..start.len().min(TOKEN_WITHIN))).await;
+        let whole = Body::from_stream(
+            futures_util::stream::once(async move { Ok::<_, axum::Error>(start) })
+                .chain(rest.into_data_stream()),
+        );
+        (token, whole)
     } else {
-        serde_html_form::from_bytes::<Token>(&bytes)
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM).await else {
+            return PageError::new(
+                &ctx,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "error-bad-request-title",
+                ctx.t("error-invalid"),
+            )
+            .into_response();
+        };
+        let token = serde_html_form::from_bytes::<Token>(&bytes)
             .ok()
-            .and_then(|t| t.csrf)
+            .and_then(|t| t.csrf);
+        (token, Body::from(bytes))
     };
     match submitted.as_deref() {
         Some(token) if constant_time_eq(token, &expected) => {
             // The handler reads the same viewer instead of looking the session up again.
             parts.extensions.insert(viewer);
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            next.run(Request::from_parts(parts, body)).await
         }
         // Someone signed out (or whose session ran out) is sent to sign in and come back, as
         // before any form; nothing was done. The sign-in form itself is the exception: its
@@ -92,14 +113,31 @@ fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
 /// How far into a form that sends a file its token is looked for: the pages put it first.
 const TOKEN_WITHIN: usize = 64 * 1024;
 
-/// The token field of a form that sends a file: the parts within its first [`TOKEN_WITHIN`]
-/// bytes are read in order until it comes; the file after it is not parsed here.
+/// The first `at_least` bytes of a body (or all of it, when shorter), and the body after them.
+async fn read_start(mut body: Body, at_least: usize) -> Result<(axum::body::Bytes, Body), ()> {
+    use http_body_util::BodyExt;
+    let mut start = Vec::new();
+    while start.len() < at_least {
+        match body.frame().await {
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    start.extend_from_slice(&data);
+                }
+            }
+            Some(Err(_)) => return Err(()),
+            None => break,
+        }
+    }
+    Ok((start.into(), body))
+}
+
+/// The token field of a form that sends a file, looked for in the parts of its start (what
+/// [`read_start`] read): they are read in order until it comes.
 async fn multipart_token(
     headers: &axum::http::HeaderMap,
-    bytes: axum::body::Bytes,
+    start: axum::body::Bytes,
 ) -> Option<String> {
     use axum::extract::FromRequest;
-    let start = bytes.slice(..bytes.len().min(TOKEN_WITHIN));
     let mut request = Request::new(Body::from(start));
     *request.headers_mut() = headers.clone();
     let mut form = axum::extract::Multipart::from_request(request, &())

@@ -262,7 +262,8 @@ pub(crate) fn days_summary(tr: &Tr, t: &StatisticsTable) -> Option<String> {
                 &[("median", number(median)), ("p90", number(p90))],
             ),
             (_, _, Some(0)) => tr.t("stat-days-none"),
-            _ => tr.t_with("stat-days-too-few", &[("k", number(t.k))]),
+            // Published without them: why would say something of the figures hidden.
+            _ => tr.t("stat-days-not-published"),
         },
     )
 }
