@@ -1981,6 +1981,24 @@ fn the_register_is_exported_and_imported_in_htcds_on_the_command_line() {
     let generated = mnir(&["generate", "--db", &url, "--cases", "600"], None);
     assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
     let file = |name: &str| dir.path().join(name).display().to_string();
+    // The export with names, for the same recipient each time.
+    let export_named = |db: &str, out: &str| {
+        mnir(
+            &[
+                "export",
+                "htcds",
+                "--db",
+                db,
+                "--out",
+                &file(out),
+                "--recipient",
+                "OIM România",
+                "--legal-basis",
+                "Protocol 7/2026",
+            ],
+            None,
+        )
+    };
 
     let half = mnir(
         &[
@@ -2001,21 +2019,7 @@ fn the_register_is_exported_and_imported_in_htcds_on_the_command_line() {
         "a recipient without a legal basis"
     );
     assert!(!dir.path().join("x.csv").exists());
-    let named = mnir(
-        &[
-            "export",
-            "htcds",
-            "--db",
-            &url,
-            "--out",
-            &file("named.csv"),
-            "--recipient",
-            "OIM România",
-            "--legal-basis",
-            "Protocol 7/2026",
-        ],
-        None,
-    );
+    let named = export_named(&url, "named.csv");
     assert_eq!(named.status.code(), Some(0), "{}", stderr(&named));
     let written = std::fs::read_to_string(file("named.csv")).unwrap();
     let rows = written.lines().count() - 1;
@@ -2126,21 +2130,7 @@ fn the_register_is_exported_and_imported_in_htcds_on_the_command_line() {
         "{}",
         stderr(&imported)
     );
-    let again = mnir(
-        &[
-            "export",
-            "htcds",
-            "--db",
-            &empty,
-            "--out",
-            &file("again.csv"),
-            "--recipient",
-            "OIM România",
-            "--legal-basis",
-            "Protocol 7/2026",
-        ],
-        None,
-    );
+    let again = export_named(&empty, "again.csv");
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert!(
         std::fs::read(file("again.csv")).unwrap() == written.as_bytes(),
@@ -2207,21 +2197,7 @@ fn the_register_is_exported_and_imported_in_htcds_on_the_command_line() {
         stdout(&from_book),
         stderr(&from_book)
     );
-    let from_third = mnir(
-        &[
-            "export",
-            "htcds",
-            "--db",
-            &third,
-            "--out",
-            &file("third.csv"),
-            "--recipient",
-            "OIM România",
-            "--legal-basis",
-            "Protocol 7/2026",
-        ],
-        None,
-    );
+    let from_third = export_named(&third, "third.csv");
     assert_eq!(from_third.status.code(), Some(0));
     assert!(
         std::fs::read(file("third.csv")).unwrap() == written.as_bytes(),
@@ -2265,21 +2241,7 @@ fn the_register_is_exported_and_imported_in_htcds_on_the_command_line() {
         "{}",
         stderr(&refused)
     );
-    let last = mnir(
-        &[
-            "export",
-            "htcds",
-            "--db",
-            &empty,
-            "--out",
-            &file("last.csv"),
-            "--recipient",
-            "OIM România",
-            "--legal-basis",
-            "Protocol 7/2026",
-        ],
-        None,
-    );
+    let last = export_named(&empty, "last.csv");
     assert_eq!(last.status.code(), Some(0));
     assert!(
         std::fs::read(file("last.csv")).unwrap() == written.as_bytes(),

@@ -1,7 +1,6 @@
 //! The API of the exchange in HTCDS 2.0 (mnir.md §11), with the same rules as the command line.
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, parse_json, who};
-use crate::kit::download::{self, Disposition};
 use crate::kit::error::ApiErrorEnvelope;
 use crate::kit::query::ApiQuery;
 use crate::kit::refusal::Shown;
@@ -101,16 +100,7 @@ async fn export_htcds(
         tr,
         mnir_app::exchange::export(&state.app, &who, &kind, format)
     );
-    let content_type = match format {
-        FileFormat::Csv => download::CSV,
-        FileFormat::Xlsx => download::XLSX,
-    };
-    Ok(download::file(
-        content_type,
-        Disposition::Attachment,
-        &kind.file_name(format, state.app.today()),
-        file.bytes,
-    ))
+    Ok(super::download(&state, &kind, format, file.bytes))
 }
 
 #[derive(Deserialize, IntoParams, Default)]

@@ -30,6 +30,25 @@ pub fn routes() -> PageRoutes {
         .post(IMPORT_PAGE, import_submit)
 }
 
+/// An export's file as a download, named by what it holds and the day it was made.
+pub(crate) fn download(
+    state: &AppState,
+    kind: &ExportKind,
+    format: FileFormat,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    let content_type = match format {
+        FileFormat::Csv => download::CSV,
+        FileFormat::Xlsx => download::XLSX,
+    };
+    download::file(
+        content_type,
+        Disposition::Attachment,
+        &kind.file_name(format, state.app.today()),
+        bytes,
+    )
+}
+
 /// What the export form sent.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -175,18 +194,7 @@ async fn export_submit(viewer: Viewer, State(state): State<AppState>, body: Byte
         Err(e) => Err(e),
     };
     match result {
-        Ok((kind, file)) => {
-            let content_type = match format {
-                FileFormat::Csv => download::CSV,
-                FileFormat::Xlsx => download::XLSX,
-            };
-            Ok(download::file(
-                content_type,
-                Disposition::Attachment,
-                &kind.file_name(format, state.app.today()),
-                file.bytes,
-            ))
-        }
+        Ok((kind, file)) => Ok(download(&state, &kind, format, file.bytes)),
         Err(AppError::Invalid(issues)) => {
             let errors = issues
                 .iter()
