@@ -119,6 +119,11 @@ pub struct ExportFile {
     pub open_data: Option<OpenDataReport>,
 }
 
+/// Whether the user may export the register (and so open the exchange's page).
+pub fn may_export(who: &Who<'_>) -> AppResult<()> {
+    Ok(can(&who.actor(), Action::ExportCases, None)?)
+}
+
 /// The export of a user: ANITP's national coordinators.
 pub async fn export(
     app: &App,
@@ -126,7 +131,7 @@ pub async fn export(
     kind: &ExportKind,
     format: FileFormat,
 ) -> AppResult<ExportFile> {
-    can(&who.actor(), Action::ExportCases, None)?;
+    may_export(who)?;
     export_as(app, &who.by, kind, format, &|_| {}).await
 }
 
@@ -337,7 +342,7 @@ pub async fn import(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> AppResult<ImportReport> {
-    can(&who.actor(), Action::ImportCases, None)?;
+    may_import(who)?;
     import_as(app, &who.by, file_name, bytes, options, &|_, _| {}).await
 }
 
@@ -475,12 +480,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Message> {
     let mut by_row: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
     while let Some(cell) = reader.next_cell().map_err(|e| unreadable(e.to_string()))? {
         let (row, column) = cell.get_position();
-        check_size(row as usize + 1, column as usize + 1, 0)?;
-        if row as usize >= MAX_ROWS {
-            return Err(
-                Message::new("htcds-too-many-rows").with("max", Arg::Number(MAX_ROWS as i64))
-            );
-        }
+        // The rows before this one in the sheet, read or empty, count towards the limit.
+        check_size(row as usize + 1, column as usize + 1, row as usize)?;
         let value = Data::from(cell.get_value().clone());
         let text = match &value {
             Data::Empty => continue,
@@ -646,7 +647,7 @@ async fn import_as(
         .collect();
     let organisations = app.organisations().await?;
     let mut seen: HashSet<String> = HashSet::new();
-    let mut read: Vec<(usize, ImportedRow, String)> = Vec::new();
+    let mut read: Vec<(ImportedRow, String)> = Vec::new();
     let today = app.today();
     for (row, cells) in lines {
         report.rows += 1;
@@ -709,7 +710,7 @@ async fn import_as(
             });
         }
         if let (Some(imported), Some(county), true) = (imported, county, problems.is_empty()) {
-            read.push((row, imported, county));
+            read.push((imported, county));
         }
         progress("checking", report.rows);
     }
@@ -721,10 +722,7 @@ async fn import_as(
     if !report.problems.is_empty() {
         return Ok(report);
     }
-    let references: Vec<String> = read
-        .iter()
-        .map(|(_, r, _)| r.case.reference.clone())
-        .collect();
+    let references: Vec<String> = read.iter().map(|(r, _)| r.case.reference.clone()).collect();
     let present: HashSet<String> = app
         .store()
         .existing_references(&references)
@@ -738,8 +736,7 @@ async fn import_as(
         .collect();
     let new: Vec<(ImportedRow, String)> = read
         .into_iter()
-        .filter(|(_, r, _)| !present.contains(&r.case.reference))
-        .map(|(_, r, county)| (r, county))
+        .filter(|(r, _)| !present.contains(&r.case.reference))
         .collect();
     report.new_cases = new.len();
     if dry_run || new.is_empty() {

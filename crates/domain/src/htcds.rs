@@ -173,19 +173,12 @@ pub fn path_to(target: CaseState) -> Vec<CaseState> {
         frontier = next;
     }
     let mut path = vec![target];
+    // Notified is never reached from another state, so the walk back ends there.
     while let Some(before) = came_from.get(path.last().unwrap_or(&target)) {
         path.push(*before);
-        if *before == CaseState::Notified {
-            break;
-        }
     }
     path.reverse();
     path
-}
-
-/// `prs_Gender` of a recorded sex.
-fn gender(sex: Sex) -> &'static str {
-    sex.htcds_gender()
 }
 
 /// The sex an imported `prs_Gender` is recorded as.
@@ -259,19 +252,19 @@ impl ExchangeCase {
     /// The text of one cell. `None` for a duplicate, which is never exported.
     pub fn cell(&self, column: Column) -> Option<String> {
         let (status, case_status) = status_pair(self.state)?;
-        let joined = |values: Vec<String>| values.join(&MULTI_SEPARATOR.to_string());
-        let identity = self.identity.clone().unwrap_or_default();
+        let joined = |values: &[String]| values.join(MULTI_SEPARATOR.encode_utf8(&mut [0; 4]));
+        let identity = self.identity.as_ref();
         Some(match column {
             Column::Reference => self.reference.clone(),
-            Column::FirstName => identity.given_name,
-            Column::SecondName => identity.family_name,
+            Column::FirstName => identity.map(|i| i.given_name.clone()).unwrap_or_default(),
+            Column::SecondName => identity.map(|i| i.family_name.clone()).unwrap_or_default(),
             Column::Birthdate => identity
-                .birth_date
+                .and_then(|i| i.birth_date)
                 .map(|d| d.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
-            Column::Gender => gender(self.sex).to_string(),
-            Column::Citizenship => joined(self.citizenships()),
-            Column::ExploitationTypes => joined(self.exploitation_types()),
+            Column::Gender => self.sex.htcds_gender().to_string(),
+            Column::Citizenship => joined(&self.citizenships()),
+            Column::ExploitationTypes => joined(&self.exploitation_types()),
             Column::TraffickingStatus => status.to_string(),
             Column::CaseStatus => case_status.to_string(),
             Column::AgeWhenTrafficked => self
@@ -282,7 +275,7 @@ impl ExchangeCase {
             Column::ReferringOrganisation => self.notifying_org.clone(),
             Column::IncomingReferralDate => self.notified_on.format("%Y-%m-%d").to_string(),
             other => match other.profile_field() {
-                Some(field) => joined(self.profile.get(field).to_vec()),
+                Some(field) => joined(self.profile.get(field)),
                 None => String::new(),
             },
         })
@@ -694,7 +687,7 @@ impl OpenVictim {
         };
         [
             self.year.to_string(),
-            gender(self.sex).to_string(),
+            self.sex.htcds_gender().to_string(),
             age.to_string(),
             Dimension::CitizenshipGroup
                 .category_of(&self.citizenship, country)

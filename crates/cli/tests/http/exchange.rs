@@ -505,6 +505,13 @@ async fn a_coordinator_exchanges_the_register_on_the_page() {
             "{b}: not offered"
         );
 
+        // A kind the form does not offer is refused, not read as the pseudonymous export.
+        let forged = app
+            .post_form("/exchange/export", &coordinator, &[("kind", "everything")])
+            .await;
+        assert_eq!(forged.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(!forged.body.contains(&reference), "{b}: no file");
+
         // Names need the recipient and the legal basis; each missing one is named and linked.
         let refused = app
             .post_form(

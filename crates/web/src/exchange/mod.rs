@@ -6,7 +6,7 @@ pub mod api;
 
 use crate::kit::auth::Viewer;
 use crate::kit::download::{self, Disposition};
-use crate::kit::form::{Opt, PageResult, Reply, posted, render, signed_in, who};
+use crate::kit::form::{Opt, PageResult, Reply, options, posted, render, signed_in, who};
 use crate::kit::refusal::Shown;
 use crate::kit::routes::PageRoutes;
 use crate::kit::state::AppState;
@@ -17,7 +17,6 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use mnir_app::AppError;
 use mnir_app::exchange::{ExportKind, FileFormat, ImportOptions, ImportReport, LegalBasis};
-use mnir_domain::{Action, can};
 use serde::Deserialize;
 
 /// Where the import form is sent: its body may be as large as an import file.
@@ -122,28 +121,23 @@ fn page(
             )
         })
         .collect();
-    let formats = ["csv", "xlsx"]
-        .iter()
-        .map(|f| Opt {
-            value: f.to_string(),
-            label: tr.t(&format!("exchange-format-{f}")),
-            selected: *f == format,
-        })
-        .collect();
-    let mut counties: Vec<&mnir_domain::reference::County> =
+    let formats = options(
+        ["csv", "xlsx"]
+            .into_iter()
+            .map(|f| (f, tr.t(&format!("exchange-format-{f}")))),
+        &[format],
+    );
+    let mut by_name: Vec<&mnir_domain::reference::County> =
         mnir_domain::reference::counties().iter().collect();
-    counties.sort_by(|a, b| a.name.cmp(&b.name));
-    let counties = std::iter::once(Opt {
-        value: String::new(),
-        label: tr.t("exchange-county-none"),
-        selected: county.is_empty(),
-    })
-    .chain(counties.into_iter().map(|c| Opt {
-        value: c.code.clone(),
-        label: c.name.clone(),
-        selected: c.code == county,
-    }))
-    .collect();
+    by_name.sort_by(|a, b| a.name.cmp(&b.name));
+    let counties = options(
+        std::iter::once(("", tr.t("exchange-county-none"))).chain(
+            by_name
+                .into_iter()
+                .map(|c| (c.code.as_str(), c.name.clone())),
+        ),
+        &[county],
+    );
     ExchangePage {
         ctx,
         form,
@@ -159,8 +153,8 @@ fn page(
 async fn exchange_page(viewer: Viewer, State(state): State<AppState>) -> PageResult {
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "exchange");
-    can(&user.actor(), Action::ExportCases, None)
-        .map_err(|d| AppError::Denied(d).page(&ctx, "exchange-title"))?;
+    mnir_app::exchange::may_export(&who(&state, user))
+        .map_err(|e| e.page(&ctx, "exchange-title"))?;
     let page = page(
         ctx.clone(),
         ExportForm::default(),
@@ -176,16 +170,26 @@ async fn export_submit(viewer: Viewer, State(state): State<AppState>, body: Byte
     let posted = posted::<ExportForm>(&viewer, &state, &body, "exchange")?;
     let (ctx, form) = (posted.ctx, posted.form);
     let who = who(&state, posted.user);
+    // The form offers these values alone: anything else is no form of this page, and is
+    // refused rather than read as the pseudonymous export.
+    let refused = || {
+        Reply::from(crate::kit::error::PageError::bad_request(
+            &ctx,
+            ctx.t("error-invalid"),
+        ))
+    };
     let format = match form.format.as_str() {
         "xlsx" => FileFormat::Xlsx,
-        _ => FileFormat::Csv,
+        "csv" | "" => FileFormat::Csv,
+        _ => return Err(refused()),
     };
     let kind = match form.kind.as_str() {
         "identifying" => {
             LegalBasis::check(&form.recipient, &form.legal_basis).map(ExportKind::Identifying)
         }
         "open_data" => Ok(ExportKind::OpenData),
-        _ => Ok(ExportKind::Cases),
+        "cases" | "" => Ok(ExportKind::Cases),
+        _ => return Err(refused()),
     };
     let result = match kind {
         Ok(kind) => mnir_app::exchange::export(&state.app, &who, &kind, format)
