@@ -486,7 +486,7 @@ test('the coordinator reads the statistics exact and for publication, by keyboar
   await checkAccessibility(page, '/statistics (ro, internal)');
   assert.equal(await page.locator('h1').innerText(), 'Statistica națională');
   const tables = await page.locator('section.stat-table').count();
-  assert.equal(tables, 16, 'every table of the publication: six of the case record, seven of the victim profile, three of the mechanism');
+  assert.equal(tables, 19, 'every table of the publication: six of the case record, seven of the victim profile, four of the mechanism\'s performance, and the referrals and reflection periods in their own units');
   // Each chart is an image named by its title, with the same figures in a captioned table.
   assert.equal(await page.locator('svg.stat-chart[role=img] > title').count(), tables);
   assert.equal(await page.locator('table.stat-data > caption').count(), tables);
@@ -530,6 +530,7 @@ test('the coordinator reads the statistics exact and for publication, by keyboar
   await checkLanguage(page, 'en');
   await checkAccessibility(page, '/statistics (en, internal)');
   assert.match(await page.locator('main').innerText(), /Victims by sex and age group/);
+  assert.match(await page.locator('main').innerText(), /Referrals sent, by service asked for and answer/);
   await page.goto(`${BASE}/statistics/victims-by-region-exploitation?year=${year}&view=internal`);
   await checkAccessibility(page, '/statistics/{name} (en)');
   assert.match(await page.locator('main').innerText(), /North-West/);

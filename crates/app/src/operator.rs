@@ -527,6 +527,8 @@ pub struct SyntheticBatch {
     pub disclosures: Vec<mnir_store::DisclosureRecord>,
     /// The victim profiles recorded by then.
     pub profiles: Vec<mnir_store::VictimProfileRecord>,
+    /// Information, consents, referrals and reflection periods, with their clocks.
+    pub referrals: mnir_store::GeneratedReferrals,
 }
 
 /// Stores synthetic cases batch by batch (one transaction and one audit entry each) as they
@@ -554,6 +556,7 @@ pub async fn insert_synthetic(
                 batch.deliveries,
                 (batch.proceedings, batch.flags, batch.disclosures),
                 batch.profiles,
+                batch.referrals,
             )
         })
     };
@@ -568,6 +571,7 @@ pub async fn insert_synthetic(
             deliveries,
             (proceedings, flags, disclosures),
             profiles,
+            referrals,
         ) = sealing
             .await
             .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
@@ -594,6 +598,9 @@ pub async fn insert_synthetic(
             .await?;
         app.store()
             .insert_generated_profiles(&profiles, &operator(app))
+            .await?;
+        app.store()
+            .insert_generated_referrals(&referrals, &operator(app))
             .await?;
         done += cases.len();
         inserted(done);

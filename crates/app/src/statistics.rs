@@ -6,7 +6,7 @@ use crate::{App, AppError, AppResult, Arg, Message, Who};
 use mnir_disclosure::{Counts, TableSpec};
 use mnir_domain::statistics::{self, Dimension, TableDefinition};
 use mnir_domain::{Action, can, reference};
-use mnir_store::{AuditActor, Timestamp, VictimCountQuery};
+use mnir_store::{AuditActor, CountQuery, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -62,6 +62,9 @@ impl From<mnir_disclosure::Cell> for StatCell {
 pub struct StatisticsTable {
     /// The table's name, e.g. `victims-by-sex-age-group`.
     pub table: String,
+    /// What it counts: `victims`, `referrals` (sent in the year) or `reflection_periods`
+    /// (offered in the year).
+    pub unit: String,
     pub year: i32,
     /// The development region (NUTS 2 code) the figures are limited to; absent for the country.
     pub region: Option<String>,
@@ -69,8 +72,8 @@ pub struct StatisticsTable {
     pub published: bool,
     /// The threshold: a published figure is never from 1 to k − 1.
     pub k: u64,
-    /// What the rows split by (`sex`, `age_group`, `age_band`, `citizenship_group`,
-    /// `exploitation`, `status`, `region`).
+    /// What the rows split by (`sex`, `age_group`, `exploitation`, `referral_answer`, …: the
+    /// dimensions of `mnir_domain::statistics::Dimension`).
     pub row_dimension: String,
     pub column_dimension: String,
     /// The rows' category codes, in order.
@@ -321,9 +324,10 @@ async fn compute(
     } else {
         asked
     };
-    let queries: Vec<VictimCountQuery> = counted
+    let queries: Vec<CountQuery> = counted
         .iter()
-        .map(|t| VictimCountQuery {
+        .map(|t| CountQuery {
+            unit: t.unit,
             from,
             to,
             counties: counties.clone(),
@@ -343,7 +347,7 @@ async fn compute(
             "internal"
         }
     );
-    let answers = app.store().count_victims(&queries, by, &detail).await?;
+    let answers = app.store().count_grouped(&queries, by, &detail).await?;
     let country = jurisdiction.country.as_str();
     let mut all_counts = Vec::with_capacity(counted.len());
     for (definition, rows) in counted.iter().zip(&answers) {
@@ -369,6 +373,7 @@ async fn compute(
             .then(|| days_summary(&answers[index], request.published, band_totals_published));
         out.push(StatisticsTable {
             table: definition.name.to_string(),
+            unit: definition.unit.as_str().to_string(),
             year: request.year,
             region: request.region.clone(),
             published: request.published,
@@ -399,13 +404,17 @@ async fn protect(
 ) -> AppResult<Vec<Figures>> {
     let relations = relations(tables);
     let protected = tokio::task::spawn_blocking(move || {
-        let specs: Vec<TableSpec<'_>> = tables
+        let keys: Vec<(String, String)> = tables
             .iter()
-            .zip(&counts)
-            .map(|(definition, counts)| TableSpec {
+            .map(|t| (t.key(t.rows), t.key(t.columns)))
+            .collect();
+        let specs: Vec<TableSpec<'_>> = counts
+            .iter()
+            .zip(&keys)
+            .map(|(counts, (row_key, column_key))| TableSpec {
                 counts,
-                row_key: Some(definition.rows.as_str()),
-                column_key: Some(definition.columns.as_str()),
+                row_key: Some(row_key),
+                column_key: Some(column_key),
             })
             .collect();
         mnir_disclosure::protect_publication_related(&specs, &relations, k)
@@ -462,6 +471,7 @@ fn relations(tables: &[TableDefinition]) -> Vec<mnir_disclosure::Relation> {
     /// and the table's other dimension.
     struct Axis {
         table: usize,
+        unit: statistics::Unit,
         dimension: Dimension,
         by_row: bool,
         other: Dimension,
@@ -487,12 +497,14 @@ fn relations(tables: &[TableDefinition]) -> Vec<mnir_disclosure::Relation> {
             [
                 Axis {
                     table,
+                    unit: t.unit,
                     dimension: t.rows,
                     by_row: true,
                     other: t.columns,
                 },
                 Axis {
                     table,
+                    unit: t.unit,
                     dimension: t.columns,
                     by_row: false,
                     other: t.rows,
@@ -513,7 +525,8 @@ fn relations(tables: &[TableDefinition]) -> Vec<mnir_disclosure::Relation> {
             let Some(split) = statistics::refinement(fine.dimension, coarse.dimension) else {
                 continue;
             };
-            if coarse.other != fine.other {
+            // Figures of different units are not sums of one another.
+            if coarse.other != fine.other || coarse.unit != fine.unit {
                 continue;
             }
             for shared in 0..coarse.other.categories().len() {
@@ -799,6 +812,7 @@ mod tests {
     fn table() -> StatisticsTable {
         StatisticsTable {
             table: "victims-by-sex-age-group".into(),
+            unit: "victims".into(),
             year: 2025,
             region: None,
             published: true,

@@ -382,6 +382,7 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
             let mut flags = Vec::new();
             let mut disclosures = Vec::new();
             let mut profiles = Vec::new();
+            let mut referrals = mnir_store::GeneratedReferrals::default();
             let end = mnir_store::Timestamp::from_utc(mnir_synth::SERIES_END);
             for case in &cases {
                 let (versions, review) = mnir_synth::risk::assessments(case, &jurisdiction, end);
@@ -392,6 +393,7 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
                 flags.extend(track.flags);
                 disclosures.extend(track.disclosures);
                 profiles.extend(mnir_synth::victim::profile(case, end));
+                referrals.extend(mnir_synth::referral::track(case, &jurisdiction, end));
                 assessments.extend(versions);
                 clocks.extend(review);
                 plans.extend(plan);
@@ -409,6 +411,7 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
                     flags,
                     disclosures,
                     profiles,
+                    referrals,
                 })
                 .is_err()
             {

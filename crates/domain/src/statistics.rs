@@ -31,7 +31,23 @@ codes! {
         Relationship => "relationship",
         IdentificationTime => "identification_time",
         Assistance => "assistance",
+        Referral => "referral",
         Return => "return",
+        ReferralAnswer => "referral_answer",
+        Service => "service",
+        ReflectionOutcome => "reflection_outcome",
+    }
+}
+
+codes! {
+    /// What a table counts. Most count victims (see the module's rule); the mechanism's own
+    /// work is also counted in its own units, each placed in the year it began in: the referrals
+    /// sent in the year, and the reflection periods offered in it (mnir.md §11: "every referral
+    /// is counted"). Tables of different units share no totals.
+    Unit {
+        Victims => "victims",
+        Referrals => "referrals",
+        ReflectionPeriods => "reflection_periods",
     }
 }
 
@@ -48,7 +64,15 @@ codes! {
     /// is none; `unknown` when that step is at the very instant of the notification, which no
     /// decision taken here is but an imported case's history is, its file holding one date),
     /// `assisted` and `returned` `yes` when a step reached `in_assistance` or
-    /// `returned`, `no` otherwise.
+    /// `returned`, `no` otherwise; `referred` `yes` when a referral of the case was sent before
+    /// the year's end. A referral's `referral_answer` is `not_answered` when no
+    /// answer came before the year's end, and otherwise
+    /// `<accepted|declined>:<in_time|late>:<whole hours from sending to answer>`, in time when
+    /// the answer came by the due time of the referral's response clock; its `service` is the
+    /// service asked for. A reflection period's `reflection_outcome` is `declined` (the offer
+    /// was not accepted), the outcome recorded when it was ended before the year's end,
+    /// `term_ended` when its clock ran out before then, `stopped` when its clock was stopped
+    /// otherwise (the case closed, say), and `running` when none of these happened by then.
     Source {
         Sex => "sex",
         AgeGroup => "age_group",
@@ -66,11 +90,26 @@ codes! {
         Relationship => "relationship",
         IdentificationDays => "identification_days",
         Assisted => "assisted",
+        Referred => "referred",
         Returned => "returned",
+        ReferralAnswer => "referral_answer",
+        Service => "service",
+        ReflectionOutcome => "reflection_outcome",
     }
 }
 
 impl Source {
+    /// The unit whose records the source reads, for those that read more than the case (which
+    /// every unit's records belong to).
+    pub fn only_for(self) -> Option<Unit> {
+        match self {
+            Source::Status | Source::IdentificationDays => Some(Unit::Victims),
+            Source::ReferralAnswer | Source::Service => Some(Unit::Referrals),
+            Source::ReflectionOutcome => Some(Unit::ReflectionPeriods),
+            _ => None,
+        }
+    }
+
     /// The victim profile's field the source reads (its first value), for those that read one:
     /// the store's statements read it by this.
     pub fn profile_field(self) -> Option<crate::victim::ProfileField> {
@@ -148,7 +187,11 @@ impl Dimension {
             Dimension::Relationship => Source::Relationship,
             Dimension::IdentificationTime => Source::IdentificationDays,
             Dimension::Assistance => Source::Assisted,
+            Dimension::Referral => Source::Referred,
             Dimension::Return => Source::Returned,
+            Dimension::ReferralAnswer => Source::ReferralAnswer,
+            Dimension::Service => Source::Service,
+            Dimension::ReflectionOutcome => Source::ReflectionOutcome,
         }
     }
 
@@ -214,7 +257,29 @@ impl Dimension {
                 .chain(["time_not_known", "not_identified"])
                 .collect(),
             Dimension::Assistance => vec!["assisted", "not_assisted"],
+            Dimension::Referral => vec!["referred", "not_referred"],
             Dimension::Return => vec!["returned", "not_returned"],
+            Dimension::ReferralAnswer => vec![
+                "accepted_in_time",
+                "accepted_late",
+                "declined_in_time",
+                "declined_late",
+                "not_answered",
+            ],
+            Dimension::Service => crate::directory::SERVICES
+                .iter()
+                .copied()
+                .chain(["other"])
+                .collect(),
+            Dimension::ReflectionOutcome => vec![
+                "declined",
+                "running",
+                "residence",
+                "return",
+                "other",
+                "term_ended",
+                "stopped",
+            ],
         }
     }
 
@@ -358,9 +423,39 @@ impl Dimension {
                 "yes" => "assisted",
                 _ => "not_assisted",
             },
+            Dimension::Referral => match stored {
+                "yes" => "referred",
+                _ => "not_referred",
+            },
             Dimension::Return => match stored {
                 "yes" => "returned",
                 _ => "not_returned",
+            },
+            // Read as `<answer>:<in_time|late>:<hours>` (see `Source`).
+            Dimension::ReferralAnswer => {
+                let mut parts = stored.split(':');
+                match (parts.next(), parts.next()) {
+                    (Some("accepted"), Some("in_time")) => "accepted_in_time",
+                    (Some("accepted"), Some("late")) => "accepted_late",
+                    (Some("declined"), Some("in_time")) => "declined_in_time",
+                    (Some("declined"), Some("late")) => "declined_late",
+                    _ => "not_answered",
+                }
+            }
+            // A service no longer offered (a profile that dropped it) is still counted.
+            Dimension::Service => crate::directory::SERVICES
+                .iter()
+                .copied()
+                .find(|s| *s == stored)
+                .unwrap_or("other"),
+            Dimension::ReflectionOutcome => match stored {
+                "declined" => "declined",
+                "residence" => "residence",
+                "return" => "return",
+                "term_ended" => "term_ended",
+                "stopped" => "stopped",
+                "running" => "running",
+                _ => "other",
             },
         }
     }
@@ -409,8 +504,22 @@ pub fn refinement(
 pub struct TableDefinition {
     /// The name in URLs, the API and the command line.
     pub name: &'static str,
+    /// What the table counts.
+    pub unit: Unit,
     pub rows: Dimension,
     pub columns: Dimension,
+}
+
+impl TableDefinition {
+    /// The name under which a dimension's totals are shared with the other tables of the
+    /// publication: tables of one unit that split by one dimension show the same totals, and
+    /// tables of different units none.
+    pub fn key(&self, dimension: Dimension) -> String {
+        match self.unit {
+            Unit::Victims => dimension.as_str().to_string(),
+            unit => format!("{unit}:{dimension}"),
+        }
+    }
 }
 
 /// Every table of the national statistics, in the order of the publication. Tables that share a
@@ -420,92 +529,137 @@ pub struct TableDefinition {
 pub const TABLES: &[TableDefinition] = &[
     TableDefinition {
         name: "victims-by-sex-age-group",
+        unit: Unit::Victims,
         rows: Dimension::Sex,
         columns: Dimension::AgeGroup,
     },
     TableDefinition {
         name: "victims-by-exploitation-sex",
+        unit: Unit::Victims,
         rows: Dimension::Exploitation,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-age-band-sex",
+        unit: Unit::Victims,
         rows: Dimension::AgeBand,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-citizenship-sex",
+        unit: Unit::Victims,
         rows: Dimension::CitizenshipGroup,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-status-sex",
+        unit: Unit::Victims,
         rows: Dimension::Status,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-region-exploitation",
+        unit: Unit::Victims,
         rows: Dimension::Region,
         columns: Dimension::Exploitation,
     },
     // ANITP's dimensions, from the victim profile (an unrecorded field is "unknown").
     TableDefinition {
         name: "victims-by-scope-exploitation",
+        unit: Unit::Victims,
         rows: Dimension::Scope,
         columns: Dimension::Exploitation,
     },
     TableDefinition {
         name: "victims-by-recruitment-region-sex",
+        unit: Unit::Victims,
         rows: Dimension::RecruitmentRegion,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-exploitation-area-sex",
+        unit: Unit::Victims,
         rows: Dimension::ExploitationArea,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-settlement-sex",
+        unit: Unit::Victims,
         rows: Dimension::Settlement,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-education-sex",
+        unit: Unit::Victims,
         rows: Dimension::Education,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-recruitment-method-sex",
+        unit: Unit::Victims,
         rows: Dimension::RecruitmentMethod,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-relationship-sex",
+        unit: Unit::Victims,
         rows: Dimension::Relationship,
         columns: Dimension::Sex,
     },
     // The mechanism's own performance, from the steps of the victims' cases.
     TableDefinition {
         name: "victims-by-identification-time-sex",
+        unit: Unit::Victims,
         rows: Dimension::IdentificationTime,
         columns: Dimension::Sex,
     },
     TableDefinition {
+        name: "victims-by-referral-sex",
+        unit: Unit::Victims,
+        rows: Dimension::Referral,
+        columns: Dimension::Sex,
+    },
+    TableDefinition {
         name: "victims-by-assistance-sex",
+        unit: Unit::Victims,
         rows: Dimension::Assistance,
         columns: Dimension::Sex,
     },
     TableDefinition {
         name: "victims-by-return-scope",
+        unit: Unit::Victims,
         rows: Dimension::Return,
         columns: Dimension::Scope,
     },
+    // The mechanism's own work in its own units: the referrals sent in the year, by the service
+    // asked for and whether the answer came in time; the reflection periods offered in the year, and
+    // how they ended.
+    TableDefinition {
+        name: "referrals-by-service-answer",
+        unit: Unit::Referrals,
+        rows: Dimension::Service,
+        columns: Dimension::ReferralAnswer,
+    },
+    TableDefinition {
+        name: "reflection-periods-by-outcome-citizenship",
+        unit: Unit::ReflectionPeriods,
+        rows: Dimension::ReflectionOutcome,
+        columns: Dimension::CitizenshipGroup,
+    },
 ];
 
-/// The name of a table's sheet in a workbook: its name without the `victims-by-` every table
-/// begins with, which keeps it within a spreadsheet's 31 characters.
-pub fn sheet_name(table: &str) -> &str {
-    table.strip_prefix("victims-by-").unwrap_or(table)
+/// The name of a table's sheet in a workbook, within a spreadsheet's 31 characters: a table of
+/// victims without the `victims-by-` they all begin with, any other with the unit and its
+/// dimensions (`reflection-periods-outcome-citizenship` shortened to `reflections-…`).
+pub fn sheet_name(table: &str) -> String {
+    if let Some(rest) = table.strip_prefix("victims-by-") {
+        return rest.to_string();
+    }
+    let joined = table.replacen("-by-", "-", 1);
+    match joined.strip_prefix("reflection-periods-") {
+        Some(rest) => format!("reflections-{rest}"),
+        None => joined,
+    }
 }
 
 pub fn table(name: &str) -> Option<&'static TableDefinition> {
@@ -679,6 +833,8 @@ mod tests {
             "not_assisted"
         );
         assert_eq!(Dimension::Return.category_of("yes", "RO"), "returned");
+        assert_eq!(Dimension::Referral.category_of("yes", "RO"), "referred");
+        assert_eq!(Dimension::Referral.category_of("no", "RO"), "not_referred");
         assert_eq!(Dimension::Return.category_of("", "RO"), "not_returned");
         for name in [
             "victims-by-identification-time-sex",
@@ -721,6 +877,12 @@ mod tests {
             "RO-CJ",
             "RO-B",
             "RO-ZZ",
+            "accepted:in_time:3",
+            "declined:late:",
+            "not_answered",
+            "legal",
+            "term_ended",
+            "residence",
         ];
         for dimension in Dimension::ALL {
             let categories = dimension.categories();
@@ -896,7 +1058,7 @@ mod tests {
     /// `[]:*?/\`), and no two the same.
     #[test]
     fn every_table_has_its_own_valid_sheet_name() {
-        let names: Vec<&str> = TABLES.iter().map(|t| sheet_name(t.name)).collect();
+        let names: Vec<String> = TABLES.iter().map(|t| sheet_name(t.name)).collect();
         for name in &names {
             assert!(!name.is_empty() && name.chars().count() <= 31, "{name}");
             assert!(
@@ -904,11 +1066,19 @@ mod tests {
                 "{name}"
             );
         }
-        let unique: std::collections::BTreeSet<&&str> = names.iter().collect();
+        let unique: std::collections::BTreeSet<&String> = names.iter().collect();
         assert_eq!(unique.len(), names.len());
         assert_eq!(
             sheet_name("victims-by-recruitment-method-sex"),
             "recruitment-method-sex"
+        );
+        assert_eq!(
+            sheet_name("referrals-by-service-answer"),
+            "referrals-service-answer"
+        );
+        assert_eq!(
+            sheet_name("reflection-periods-by-outcome-citizenship"),
+            "reflections-outcome-citizenship"
         );
     }
 
@@ -937,6 +1107,43 @@ mod tests {
         ];
         let cells = fold(definition, &counted, "RO");
         assert_eq!(cells, vec![vec![3, 4, 0], vec![0, 0, 1], vec![0, 7, 0]]);
+    }
+
+    #[test]
+    fn referral_answers_and_reflection_outcomes_fall_into_their_categories() {
+        let answer = |stored: &str| Dimension::ReferralAnswer.category_of(stored, "RO");
+        assert_eq!(answer("accepted:in_time:0"), "accepted_in_time");
+        assert_eq!(answer("accepted:late:80"), "accepted_late");
+        assert_eq!(answer("declined:in_time:23"), "declined_in_time");
+        assert_eq!(answer("declined:late:200"), "declined_late");
+        assert_eq!(answer("not_answered"), "not_answered");
+        assert_eq!(answer(""), "not_answered");
+        let service = |stored: &str| Dimension::Service.category_of(stored, "RO");
+        assert_eq!(service("investigation"), "investigation");
+        assert_eq!(service("accommodation"), "accommodation");
+        assert_eq!(service("haircut"), "other");
+        let outcome = |stored: &str| Dimension::ReflectionOutcome.category_of(stored, "RO");
+        for code in Dimension::ReflectionOutcome.categories() {
+            assert_eq!(outcome(code), code, "a stored outcome is its own category");
+        }
+        assert_eq!(outcome("something new"), "other");
+    }
+
+    /// A table reads only sources its unit has: a referral has no identification step, a
+    /// victim no answer time.
+    #[test]
+    fn every_table_reads_what_its_unit_records() {
+        for t in TABLES {
+            for dimension in [t.rows, t.columns] {
+                if let Some(unit) = dimension.source().only_for() {
+                    assert_eq!(unit, t.unit, "{}: {dimension}", t.name);
+                }
+            }
+        }
+        let referrals = table("referrals-by-service-answer").unwrap();
+        assert_eq!(referrals.key(Dimension::Service), "referrals:service");
+        let victims = table("victims-by-sex-age-group").unwrap();
+        assert_eq!(victims.key(Dimension::Sex), "sex");
     }
 
     #[test]

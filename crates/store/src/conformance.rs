@@ -258,6 +258,7 @@ macro_rules! conformance_suite {
             victims_are_counted_once_in_the_year_of_their_first_step,
             a_victim_profile_is_replaced_whole_and_its_changes_audited_by_name,
             victims_are_counted_by_the_first_values_of_their_profile,
+            referrals_and_reflection_periods_are_counted_in_the_year_they_began,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

@@ -24,6 +24,29 @@ pub struct ReferralRecord {
     pub decline_reason: Option<String>,
 }
 
+/// What `mnir generate` makes of a case's way through the mechanism after the finding: the
+/// information on rights, the consents, the referrals with their answers, the reflection period
+/// offered to a foreign national, and the clocks these started (stopped or run out as the
+/// history says).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GeneratedReferrals {
+    pub information: Vec<crate::InformationRecord>,
+    pub consents: Vec<crate::ConsentRecord>,
+    pub referrals: Vec<ReferralRecord>,
+    pub reflections: Vec<crate::ReflectionRecord>,
+    pub clocks: Vec<ClockRecord>,
+}
+
+impl GeneratedReferrals {
+    pub fn extend(&mut self, other: GeneratedReferrals) {
+        self.information.extend(other.information);
+        self.consents.extend(other.consents);
+        self.referrals.extend(other.referrals);
+        self.reflections.extend(other.reflections);
+        self.clocks.extend(other.clocks);
+    }
+}
+
 /// Referrals, with the clocks they start and stop.
 #[async_trait]
 pub trait ReferralStore: Send + Sync {
@@ -56,6 +79,13 @@ pub trait ReferralStore: Send + Sync {
     /// Cancels a referral still awaiting an answer (its consent was withdrawn), stopping its
     /// clocks; `NotFound` when it was answered already.
     async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()>;
+    /// Stores what was generated as it is, in one transaction with one audit entry: the bulk
+    /// path of `mnir generate`.
+    async fn insert_generated_referrals(
+        &self,
+        generated: &GeneratedReferrals,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
     /// A case read for a referral's recipient, outside the recipient's own scope (the web layer
     /// authorises through the referral and its consent). Audited as a read for the referral.
     async fn case_for_referral(

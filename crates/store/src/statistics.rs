@@ -1,22 +1,25 @@
-//! National statistics: victims counted by the database, grouped by stored values.
+//! National statistics: victims, referrals and reflection periods counted by the database,
+//! grouped by stored values.
 
 use crate::{AuditActor, StoreResult, Timestamp};
 use async_trait::async_trait;
-use mnir_domain::statistics::Source;
+use mnir_domain::statistics::{Source, Unit};
 
-/// One grouped count: the victims whose first step to presumed or identified victim falls in
-/// `[from, to)`, grouped by the stored values of two [`Source`]s.
+/// One grouped count of the records of `unit` placed in `[from, to)`, grouped by the stored
+/// values of two [`Source`]s: the victims whose first step to presumed or identified victim
+/// falls in it, the referrals sent in it, or the reflection periods offered in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VictimCountQuery {
+pub struct CountQuery {
+    pub unit: Unit,
     pub from: Timestamp,
     pub to: Timestamp,
-    /// Only the victims found in these counties; `None` for the whole country.
+    /// Only the records of cases found in these counties; `None` for the whole country.
     pub counties: Option<Vec<String>>,
     pub rows: Source,
     pub columns: Source,
 }
 
-/// (row value, column value, number of victims); an absent value is the empty text.
+/// (row value, column value, number of records); an absent value is the empty text.
 pub type GroupedCount = (String, String, i64);
 
 #[async_trait]
@@ -29,10 +32,11 @@ pub trait StatisticsStore: Send + Sync {
     /// `identified_victim` falls in it, unless its last step before the year's end made it
     /// `not_a_victim` or a `duplicate`. Only steps before the end count, so a year's figures do
     /// not change once it is over: a later finding changes no published figure (which would
-    /// tell a reader comparing two looks whom it was about).
-    async fn count_victims(
+    /// tell a reader comparing two looks whom it was about). Referrals and reflection periods
+    /// are read the same way: what happened to them after the year's end is left unread.
+    async fn count_grouped(
         &self,
-        queries: &[VictimCountQuery],
+        queries: &[CountQuery],
         by: &AuditActor,
         detail: &str,
     ) -> StoreResult<Vec<Vec<GroupedCount>>>;

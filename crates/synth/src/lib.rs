@@ -15,6 +15,7 @@ use rand_chacha::ChaCha8Rng;
 
 pub mod justice;
 pub mod plan;
+pub mod referral;
 pub mod risk;
 pub mod victim;
 

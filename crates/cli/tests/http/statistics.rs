@@ -468,11 +468,11 @@ async fn the_tables_download_as_a_workbook_and_the_year_prints_as_a_report() {
         );
         let sheets = workbook_sheets(&book.bytes);
         let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-        let mut expected: Vec<&str> = mnir_domain::statistics::TABLES
+        let mut expected: Vec<String> = mnir_domain::statistics::TABLES
             .iter()
             .map(|t| mnir_domain::statistics::sheet_name(t.name))
             .collect();
-        expected.push("Notes");
+        expected.push("Notes".into());
         assert_eq!(names, expected, "{b}");
         let (_, by_sex) = &sheets[0];
         assert_eq!(by_sex[0][0], "Victims by sex and age group", "{b}");
@@ -860,5 +860,142 @@ async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end(
             .await
             .json();
         assert_eq!(later["total"], v(0), "{b}");
+    }
+}
+
+/// A referral sent and answered, and a reflection period offered, through the API are counted in
+/// the mechanism's own tables (in their units, not in victims), and the publication protects
+/// those tables apart from the victims' ones.
+#[tokio::test]
+async fn referrals_and_reflection_periods_are_counted_in_their_own_tables() {
+    use serde_json::json;
+    for app in backends().await {
+        let b = app.backend;
+        let coordinator = app.user("coord", "ANITP", "coordinator").await;
+        let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
+        let police = app.user("pol", "IGPR", "case_worker").await;
+        let (coord, cw, police) = (
+            app.token(&coordinator).await,
+            app.token(&cw).await,
+            app.token(&police).await,
+        );
+        let (case, _) = app
+            .seed_case_as(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Referiteanu",
+                "MD",
+                CaseState::PresumedVictim,
+            )
+            .await;
+        let post = |path: String, token: String, body: serde_json::Value| {
+            let app = &app;
+            async move {
+                let r = app.api("POST", &path, Some(&token), Some(body)).await;
+                assert!(r.status.is_success(), "{b}: {path}: {}", r.body);
+                r.json()
+            }
+        };
+        post(
+            format!("/api/v1/cases/{case}/information"),
+            cw.clone(),
+            json!({"rights": ["legal_aid"], "language": "ru", "interpreter": true, "notice_version": "2026-1"}),
+        )
+        .await;
+        post(
+            format!("/api/v1/cases/{case}/consents"),
+            cw.clone(),
+            json!({"purpose": "sharing_with_police", "recipient": "IGPR", "given_by": "person", "method": "signed_form"}),
+        )
+        .await;
+        let sent = post(
+            format!("/api/v1/cases/{case}/referrals"),
+            cw.clone(),
+            json!({"to_org": "IGPR", "service": "investigation", "urgent": true}),
+        )
+        .await;
+        let referral = sent["id"].as_str().unwrap().to_string();
+        post(
+            format!("/api/v1/referrals/{referral}/answer"),
+            police.clone(),
+            json!({"accept": false, "reason": "Nu este de competența noastră."}),
+        )
+        .await;
+        post(
+            format!("/api/v1/cases/{case}/reflection"),
+            cw.clone(),
+            json!({"accepted": true, "language": "ru"}),
+        )
+        .await;
+
+        let table = |name: &'static str| {
+            let app = &app;
+            let coord = coord.clone();
+            async move {
+                let r = app
+                    .api(
+                        "GET",
+                        &format!("/api/v1/statistics/tables/{name}?year=2026&published=false"),
+                        Some(&coord),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+                r.json()
+            }
+        };
+        let referrals = table("referrals-by-service-answer").await;
+        assert_eq!(referrals["unit"], "referrals", "{b}");
+        let row = |t: &serde_json::Value, code: &str| {
+            t["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|r| r == code)
+                .unwrap()
+        };
+        let column = |t: &serde_json::Value, code: &str| {
+            t["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|c| c == code)
+                .unwrap()
+        };
+        // Declined at once, well within the urgent referral's 24 hours.
+        let cell = &referrals["cells"][row(&referrals, "investigation")]
+            [column(&referrals, "declined_in_time")];
+        assert_eq!(cell, &json!({"value": 1}), "{b}: {referrals}");
+        assert_eq!(referrals["total"], json!({"value": 1}), "{b}");
+        let periods = table("reflection-periods-by-outcome-citizenship").await;
+        assert_eq!(periods["unit"], "reflection_periods", "{b}");
+        let cell = &periods["cells"][row(&periods, "running")][column(&periods, "non_eu")];
+        assert_eq!(cell, &json!({"value": 1}), "{b}: {periods}");
+        assert_eq!(periods["total"], json!({"value": 1}), "{b}");
+        // One person, one victim: the victims' tables count her once, as referred.
+        let victims = table("victims-by-referral-sex").await;
+        assert_eq!(victims["unit"], "victims", "{b}");
+        assert_eq!(victims["total"], json!({"value": 1}), "{b}");
+        assert_eq!(
+            victims["cells"][row(&victims, "referred")][column(&victims, "female")],
+            json!({"value": 1}),
+            "{b}: {victims}"
+        );
+
+        let page = app
+            .get_lang(
+                "/statistics/referrals-by-service-answer?year=2026&view=internal",
+                Some(&app.login("coord").await),
+                Some("en"),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(
+            page.body
+                .contains("Referrals sent, by service asked for and answer"),
+            "{b}"
+        );
+        assert!(page.body.contains("Declined in time"), "{b}");
     }
 }

@@ -1,7 +1,7 @@
 //! Checks of [`crate::StatisticsStore`], on a dataset whose figures are worked out by hand.
 
 use super::*;
-use mnir_domain::statistics::{Source, year_bounds_ms};
+use mnir_domain::statistics::{Source, Unit, year_bounds_ms};
 use std::collections::BTreeSet;
 
 /// Milliseconds since the epoch of a local time in a zone two hours ahead of UTC (Romania's
@@ -138,7 +138,8 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
 
     let query = |year: i32, rows: Source, columns: Source, counties: Option<&[&str]>| {
         let (from, to) = year_bounds_ms(year, &mnir_domain::jurisdiction::Jurisdiction::romania());
-        VictimCountQuery {
+        CountQuery {
+            unit: Unit::Victims,
             from: at(from),
             to: at(to),
             counties: counties.map(|c| c.iter().map(|x| x.to_string()).collect()),
@@ -157,7 +158,7 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
     ];
     let by = AuditActor::cli(at(3000));
     let answers = s
-        .count_victims(&queries, &by, "table=test year=2025")
+        .count_grouped(&queries, &by, "table=test year=2025")
         .await
         .unwrap();
     assert_eq!(answers.len(), queries.len());
@@ -212,7 +213,7 @@ pub async fn victims_are_counted_once_in_the_year_of_their_first_step(db: TestDb
         .await
         .unwrap();
     let again = s
-        .count_victims(&queries[..1], &by, "table=test year=2025")
+        .count_grouped(&queries[..1], &by, "table=test year=2025")
         .await
         .unwrap();
     assert!(grouped(&again[0]).contains(&("male".into(), "unknown".into(), 2)));
@@ -281,7 +282,8 @@ pub async fn victims_are_counted_by_the_first_values_of_their_profile(db: TestDb
     .await
     .unwrap();
     let (from, to) = year_bounds_ms(2025, &mnir_domain::jurisdiction::Jurisdiction::romania());
-    let query = |rows: Source, columns: Source| VictimCountQuery {
+    let query = |rows: Source, columns: Source| CountQuery {
+        unit: Unit::Victims,
         from: at(from),
         to: at(to),
         counties: None,
@@ -289,7 +291,7 @@ pub async fn victims_are_counted_by_the_first_values_of_their_profile(db: TestDb
         columns,
     };
     let answers = s
-        .count_victims(
+        .count_grouped(
             &[
                 query(Source::Places, Source::Settlement),
                 query(Source::RecruitmentMethod, Source::Education),
@@ -326,6 +328,283 @@ pub async fn victims_are_counted_by_the_first_values_of_their_profile(db: TestDb
             ("IT", "female", 1),
             ("RO-B", "female", 1),
             ("", "female", 1)
+        ])
+    );
+}
+
+/// Referrals are counted in the year they were sent, by the answer they had by its end (in time
+/// by their response clock's due time); reflection periods in the year they were offered, by
+/// what had become of them by its end. Stored by the bulk path of `mnir generate`, which keeps
+/// each record as given.
+pub async fn referrals_and_reflection_periods_are_counted_in_the_year_they_began(db: TestDb) {
+    use mnir_domain::clocks::ClockKind;
+    use mnir_domain::referral::ReferralStatus;
+    use mnir_domain::reflection::ReflectionOutcome;
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let ro = mnir_domain::jurisdiction::Jurisdiction::romania();
+    let (from, to) = year_bounds_ms(2025, &ro);
+    let hour = 3_600_000;
+    let mut case = victim(
+        "r",
+        &[(CaseState::PresumedVictim, local(2024, 12, 1, 9, 0))],
+    );
+    case.citizenship = "MD".into();
+    s.insert_generated_cases(
+        &s.seal_cases(vec![case.clone()]),
+        &[],
+        &AuditActor::cli(at(1000)),
+    )
+    .await
+    .unwrap();
+
+    let mut generated = GeneratedReferrals::default();
+    // (id, service, urgent, sent, answered after hours, declined)
+    type Sent<'a> = (&'a str, &'a str, bool, i64, Option<i64>, bool);
+    let referrals: &[Sent<'_>] = &[
+        // Sent half an hour before 2025 (local time): 2024's.
+        (
+            "r0",
+            "accommodation",
+            false,
+            local(2024, 12, 31, 23, 30),
+            Some(2),
+            false,
+        ),
+        (
+            "r1",
+            "accommodation",
+            false,
+            local(2025, 1, 1, 0, 0),
+            Some(10),
+            false,
+        ),
+        // Answered after 80 hours: the 72-hour clock had run out.
+        (
+            "r2",
+            "accommodation",
+            false,
+            local(2025, 3, 1, 9, 0),
+            Some(80),
+            false,
+        ),
+        // Urgent (24 hours), declined after 30.
+        (
+            "r3",
+            "investigation",
+            true,
+            local(2025, 5, 1, 9, 0),
+            Some(30),
+            true,
+        ),
+        (
+            "r4",
+            "investigation",
+            false,
+            local(2025, 6, 1, 9, 0),
+            Some(5),
+            true,
+        ),
+        // Sent in the last hour of 2025, answered in 2026: not answered by the year's end.
+        (
+            "r5",
+            "psychological",
+            false,
+            local(2025, 12, 31, 23, 0),
+            Some(3),
+            false,
+        ),
+        (
+            "r6",
+            "psychological",
+            false,
+            local(2025, 11, 1, 9, 0),
+            None,
+            false,
+        ),
+    ];
+    for (id, service, urgent, sent, answered_after, declined) in referrals {
+        let answered = answered_after.map(|h| at(sent + h * hour));
+        let clock = ClockRecord::start(
+            &ro,
+            format!("{id}-clock"),
+            ClockKind::ReferralResponse,
+            &case.id,
+            "ANITP-CJ",
+            at(*sent),
+            *urgent,
+        )
+        .unwrap();
+        generated.clocks.push(ClockRecord {
+            referral_id: Some(id.to_string()),
+            state: if answered.is_some() {
+                ClockState::Stopped
+            } else {
+                ClockState::Running
+            },
+            stopped_at_ms: answered,
+            ..clock
+        });
+        generated.referrals.push(ReferralRecord {
+            id: id.to_string(),
+            case_id: case.id.clone(),
+            case_reference: case.reference.clone(),
+            from_org: "ANITP-CJ".into(),
+            to_org: if *service == "investigation" {
+                "IGPR".into()
+            } else {
+                "DGASPC-CJ".into()
+            },
+            service: service.to_string(),
+            urgent: *urgent,
+            status: match (answered, declined) {
+                (None, _) => ReferralStatus::Sent,
+                (Some(_), false) => ReferralStatus::Accepted,
+                (Some(_), true) => ReferralStatus::Declined,
+            },
+            sent_by: String::new(),
+            sent_at_ms: at(*sent),
+            answered_by: answered.map(|_| String::new()),
+            answered_at_ms: answered,
+            decline_reason: declined.then(|| "Nu mai sunt locuri.".to_string()),
+        });
+    }
+    // (id, offered, accepted, ended, outcome, clock expired)
+    type Offer<'a> = (
+        &'a str,
+        i64,
+        bool,
+        Option<i64>,
+        Option<ReflectionOutcome>,
+        bool,
+    );
+    let offers: &[Offer<'_>] = &[
+        ("f0", local(2024, 12, 20, 9, 0), true, None, None, true),
+        ("f1", local(2025, 1, 10, 9, 0), false, None, None, false),
+        // Ended with a residence right in March.
+        (
+            "f2",
+            local(2025, 2, 1, 9, 0),
+            true,
+            Some(local(2025, 3, 1, 9, 0)),
+            Some(ReflectionOutcome::Residence),
+            false,
+        ),
+        // Ran its 90 days out in 2025.
+        ("f3", local(2025, 4, 1, 9, 0), true, None, None, true),
+        // Ended in January 2026 with a return: at 2025's end it ran.
+        (
+            "f4",
+            local(2025, 12, 1, 9, 0),
+            true,
+            Some(local(2026, 1, 5, 9, 0)),
+            Some(ReflectionOutcome::Return),
+            false,
+        ),
+    ];
+    for (id, offered, accepted, ended, outcome, expired) in offers {
+        let clock = accepted.then(|| {
+            let c = ClockRecord::start(
+                &ro,
+                format!("{id}-clock"),
+                ClockKind::ReflectionPeriod,
+                &case.id,
+                "ANITP-CJ",
+                at(*offered),
+                false,
+            )
+            .unwrap();
+            let (state, stopped, fired) = match (ended, expired) {
+                (Some(e), _) => (ClockState::Stopped, Some(at(*e)), None),
+                (None, true) => (ClockState::Expired, None, c.due_at_ms),
+                (None, false) => (ClockState::Running, None, None),
+            };
+            ClockRecord {
+                state,
+                stopped_at_ms: stopped,
+                fired_at_ms: fired,
+                ..c
+            }
+        });
+        generated.reflections.push(ReflectionRecord {
+            id: id.to_string(),
+            case_id: case.id.clone(),
+            offered_at_ms: at(*offered),
+            accepted: *accepted,
+            language: "ro".into(),
+            org_code: "ANITP-CJ".into(),
+            offered_by: String::new(),
+            clock_id: clock.as_ref().map(|c| c.id.clone()),
+            ended_at_ms: ended.map(at),
+            outcome: *outcome,
+            end_reason: ended.map(|_| "Motiv.".to_string()),
+        });
+        generated.clocks.extend(clock);
+    }
+    s.insert_generated_referrals(&generated, &AuditActor::cli(at(2000)))
+        .await
+        .unwrap();
+
+    // Kept as given, the reasons readable again.
+    let kept = s.referrals_of(&case.id).await.unwrap();
+    assert_eq!(kept.len(), referrals.len());
+    let r3 = kept.iter().find(|r| r.id == "r3").unwrap();
+    assert_eq!(r3.status, ReferralStatus::Declined);
+    assert_eq!(r3.decline_reason.as_deref(), Some("Nu mai sunt locuri."));
+    let periods = s.reflections_of(&case.id).await.unwrap();
+    assert_eq!(periods.len(), offers.len());
+    let f2 = periods.iter().find(|f| f.id == "f2").unwrap();
+    assert_eq!(f2.outcome, Some(ReflectionOutcome::Residence));
+    assert_eq!(f2.end_reason.as_deref(), Some("Motiv."));
+    let latest = s.recent_audit(1).await.unwrap();
+    assert_eq!(latest[0].action, "referral.generate");
+
+    let query = |unit: Unit, rows: Source, columns: Source| CountQuery {
+        unit,
+        from: at(from),
+        to: at(to),
+        counties: None,
+        rows,
+        columns,
+    };
+    let queries = [
+        query(Unit::Referrals, Source::ReferralAnswer, Source::Service),
+        query(
+            Unit::ReflectionPeriods,
+            Source::ReflectionOutcome,
+            Source::Citizenship,
+        ),
+        query(Unit::Referrals, Source::Service, Source::Sex),
+    ];
+    let answers = s
+        .count_grouped(&queries, &AuditActor::cli(at(3000)), "table=test year=2025")
+        .await
+        .unwrap();
+    assert_eq!(
+        grouped(&answers[0]),
+        set(&[
+            ("accepted:in_time:10", "accommodation", 1),
+            ("accepted:late:80", "accommodation", 1),
+            ("declined:late:30", "investigation", 1),
+            ("declined:in_time:5", "investigation", 1),
+            ("not_answered", "psychological", 2),
+        ])
+    );
+    assert_eq!(
+        grouped(&answers[1]),
+        set(&[
+            ("declined", "MD", 1),
+            ("residence", "MD", 1),
+            ("term_ended", "MD", 1),
+            ("running", "MD", 1),
+        ])
+    );
+    assert_eq!(
+        grouped(&answers[2]),
+        set(&[
+            ("accommodation", "female", 2),
+            ("investigation", "female", 2),
+            ("psychological", "female", 2),
         ])
     );
 }

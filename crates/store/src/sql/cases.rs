@@ -587,26 +587,7 @@ macro_rules! impl_sql_case_store {
             async fn insert_generated_cases(&self, cases: &[SealedCase], clocks: &[ClockRecord], by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 self.insert_case_rows(&mut tx, cases).await?;
-                for chunk in clocks.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO clocks (id, case_id, kind, org_code, length, on_expiry, started_at_ms, due_at_ms, state, pauses, pause_reasons, stopped_at_ms, fired_at_ms, referral_id) ");
-                    q.push_values(chunk, |mut b, c| {
-                        b.push_bind(c.id.clone())
-                            .push_bind(c.case_id.clone())
-                            .push_bind(c.kind.as_str())
-                            .push_bind(c.org_code.clone())
-                            .push_bind(c.length.clone())
-                            .push_bind(c.on_expiry.clone())
-                            .push_bind(c.started_at_ms)
-                            .push_bind(c.due_at_ms)
-                            .push_bind(c.state.as_str())
-                            .push_bind("[]")
-                            .push_bind(None::<Vec<u8>>)
-                            .push_bind(None::<i64>)
-                            .push_bind(None::<i64>)
-                            .push_bind(c.referral_id.clone());
-                    });
-                    q.build().execute(&mut *tx).await.map_err(db_err)?;
-                }
+                Self::insert_clock_rows(&mut tx, clocks).await?;
                 let first = cases.first().map(|c| c.case.reference.as_str()).unwrap_or("");
                 self.append_audit(&mut tx, by, "case.generate", "cases", &format!("count={} first={first} clocks={}", cases.len(), clocks.len())).await?;
                 tx.commit().await.map_err(db_err)

@@ -97,6 +97,64 @@ macro_rules! impl_sql_referral_store {
                 tx.commit().await.map_err(db_err)
             }
 
+            async fn insert_generated_referrals(&self, g: &GeneratedReferrals, by: &AuditActor) -> StoreResult<()> {
+                if g.information.is_empty() && g.consents.is_empty() && g.referrals.is_empty() && g.reflections.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                for chunk in g.information.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO information_given (id, case_id, rights, language, interpreter, mediator, notice_version, given_by, org_code, given_at_ms) ");
+                    q.push_values(chunk, |mut b, i| {
+                        b.push_bind(i.id.clone()).push_bind(i.case_id.clone())
+                            .push_bind(i.rights.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","))
+                            .push_bind(i.language.clone()).push_bind(i.interpreter).push_bind(i.mediator)
+                            .push_bind(i.notice_version.clone()).push_bind(i.given_by.clone())
+                            .push_bind(i.org_code.clone()).push_bind(i.given_at_ms);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                for chunk in g.consents.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO consents (id, case_id, purpose, recipient_org, given_by, method, given_at_ms, expires_at_ms, withdrawn_at_ms, recorded_by, org_code) ");
+                    q.push_values(chunk, |mut b, c| {
+                        b.push_bind(c.id.clone()).push_bind(c.case_id.clone()).push_bind(c.purpose.as_str())
+                            .push_bind(c.recipient_org.clone()).push_bind(c.given_by.as_str()).push_bind(c.method.as_str())
+                            .push_bind(c.given_at_ms).push_bind(c.expires_at_ms).push_bind(c.withdrawn_at_ms)
+                            .push_bind(c.recorded_by.clone()).push_bind(c.org_code.clone());
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                for chunk in g.referrals.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO referrals (id, case_id, from_org, to_org, service, urgent, status, sent_by, sent_at_ms, answered_by, answered_at_ms, decline_reason) ");
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.id.clone()).push_bind(r.case_id.clone()).push_bind(r.from_org.clone())
+                            .push_bind(r.to_org.clone()).push_bind(r.service.clone()).push_bind(r.urgent)
+                            .push_bind(r.status.as_str()).push_bind(r.sent_by.clone()).push_bind(r.sent_at_ms)
+                            .push_bind(r.answered_by.clone()).push_bind(r.answered_at_ms)
+                            .push_bind(r.decline_reason.as_deref().map(|text| self.keys.encrypt_str("referrals", "decline_reason", &r.id, text)));
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                // The periods' clocks first: an offer names its clock.
+                Self::insert_clock_rows(&mut tx, &g.clocks).await?;
+                for chunk in g.reflections.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO reflection_periods (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason) ");
+                    q.push_values(chunk, |mut b, f| {
+                        b.push_bind(f.id.clone()).push_bind(f.case_id.clone()).push_bind(f.offered_at_ms)
+                            .push_bind(f.accepted).push_bind(f.language.clone()).push_bind(f.org_code.clone())
+                            .push_bind(f.offered_by.clone()).push_bind(f.clock_id.clone()).push_bind(f.ended_at_ms)
+                            .push_bind(f.outcome.map(|o| o.as_str()))
+                            .push_bind(f.end_reason.as_deref().map(|text| self.keys.encrypt_str("reflection_periods", "end_reason", &f.id, text)));
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                let detail = format!(
+                    "information={} consents={} referrals={} reflection_periods={} clocks={}",
+                    g.information.len(), g.consents.len(), g.referrals.len(), g.reflections.len(), g.clocks.len()
+                );
+                self.append_audit(&mut tx, by, "referral.generate", "cases", &detail).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
             async fn referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>> {
                 let rows = self.referrals_where("r.id = $1", id).await?;
                 Ok(rows.into_iter().next())

@@ -32,6 +32,7 @@ fn method(tr: &Tr, tables: &[StatisticsTable], produced_on: NaiveDate) -> Vec<St
             ],
         ),
         tr.t("stat-method-counting"),
+        tr.t("stat-method-units"),
     ];
     if first.published {
         lines.push(tr.t_with(
@@ -162,6 +163,7 @@ mod tests {
     fn published() -> StatisticsTable {
         StatisticsTable {
             table: "victims-by-sex-age-group".into(),
+            unit: "victims".into(),
             year: 2025,
             region: None,
             published: true,
