@@ -57,7 +57,8 @@ impl From<mnir_disclosure::Cell> for StatCell {
     }
 }
 
-/// A table of victims of one reference year, split by two dimensions.
+/// A table of the victims, referrals or reflection periods of one reference year (see `unit`),
+/// split by two dimensions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct StatisticsTable {
     /// The table's name, e.g. `victims-by-sex-age-group`.
@@ -106,13 +107,13 @@ pub struct DaysSummary {
 /// The summary of the grouped counts `counted` (days as stored, column value, victims) of the
 /// identification time's source.
 fn days_summary(
-    counted: &[(String, String, i64)],
+    counted: &[mnir_store::GroupedCount],
     published: bool,
     band_totals_published: bool,
 ) -> DaysSummary {
     let days: Vec<(i64, u64)> = counted
         .iter()
-        .filter_map(|(days, _, n)| Some((days.parse().ok()?, u64::try_from(*n).ok()?)))
+        .filter_map(|(days, _, n, _)| Some((days.parse().ok()?, u64::try_from(*n).ok()?)))
         .collect();
     let identified: u64 = days.iter().map(|(_, n)| n).sum();
     let shown = !published || band_totals_published;
@@ -349,15 +350,31 @@ async fn compute(
     );
     let answers = app.store().count_grouped(&queries, by, &detail).await?;
     let country = jurisdiction.country.as_str();
+    let k = jurisdiction.disclosure_threshold;
     let mut all_counts = Vec::with_capacity(counted.len());
+    let mut few_people = Vec::with_capacity(counted.len());
     for (definition, rows) in counted.iter().zip(&answers) {
-        let cells = statistics::fold(definition, rows, country);
+        let cells = statistics::fold(
+            definition,
+            rows.iter().map(|(r, c, n, _)| (r.as_str(), c.as_str(), *n)),
+            country,
+        );
         all_counts
             .push(Counts::new(cells).map_err(|e| AppError::Internal(format!("statistics: {e}")))?);
+        few_people.push(if definition.unit == statistics::Unit::Victims {
+            Vec::new()
+        } else {
+            let people = statistics::people(
+                definition,
+                rows.iter()
+                    .filter_map(|(r, c, _, case)| Some((r.as_str(), c.as_str(), case.as_deref()?))),
+                country,
+            );
+            few(&people, k)
+        });
     }
-    let k = jurisdiction.disclosure_threshold;
     let figures: Vec<Figures> = if request.published {
-        protect(statistics::TABLES, all_counts, k, reasons).await?
+        protect(statistics::TABLES, all_counts, few_people, k, reasons).await?
     } else {
         all_counts.iter().map(Figures::exact).collect()
     };
@@ -399,6 +416,7 @@ async fn compute(
 async fn protect(
     tables: &'static [TableDefinition],
     counts: Vec<Counts>,
+    few_people: Vec<Vec<mnir_disclosure::Position>>,
     k: u64,
     reasons: bool,
 ) -> AppResult<Vec<Figures>> {
@@ -417,7 +435,7 @@ async fn protect(
                 column_key: Some(column_key),
             })
             .collect();
-        mnir_disclosure::protect_publication_related(&specs, &relations, k)
+        mnir_disclosure::protect_publication_of_records(&specs, &relations, &few_people, k)
     })
     .await
     .map_err(|e| AppError::Internal(format!("statistics: protecting the tables failed: {e}")))?;
@@ -448,6 +466,41 @@ async fn protect(
             total: cell(p.total),
         })
         .collect())
+}
+
+/// The figures of a table of records that belong to 1 to k − 1 people, whatever their count of
+/// records: published, they would tell of so few people as a small count does.
+fn few(people: &statistics::People, k: u64) -> Vec<mnir_disclosure::Position> {
+    use mnir_disclosure::Position;
+    let small = |n: u64| (1..k).contains(&n);
+    let mut out = Vec::new();
+    for (row, cells) in people.cells.iter().enumerate() {
+        for (column, n) in cells.iter().enumerate() {
+            if small(*n) {
+                out.push(Position::Interior { row, column });
+            }
+        }
+    }
+    out.extend(
+        people
+            .row_totals
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| small(**n))
+            .map(|(row, _)| Position::RowTotal(row)),
+    );
+    out.extend(
+        people
+            .column_totals
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| small(**n))
+            .map(|(column, _)| Position::ColumnTotal(column)),
+    );
+    if small(people.total) {
+        out.push(Position::Total);
+    }
+    out
 }
 
 fn refusal_kind(refusal: &mnir_disclosure::Refusal) -> String {
@@ -774,10 +827,10 @@ mod tests {
 
     #[test]
     fn the_days_summary_is_published_only_beside_every_bands_total_and_never_with_its_number() {
-        let grouped = |pairs: &[(&str, i64)]| -> Vec<(String, String, i64)> {
+        let grouped = |pairs: &[(&str, i64)]| -> Vec<mnir_store::GroupedCount> {
             pairs
                 .iter()
-                .map(|(days, n)| (days.to_string(), "female".to_string(), *n))
+                .map(|(days, n)| (days.to_string(), "female".to_string(), *n, None))
                 .collect()
         };
         // 10 with a known time (3 after 5 days, 7 after 40), 2 imported (time not known), 4
@@ -807,7 +860,6 @@ mod tests {
             (Some(40), Some(40))
         );
     }
-    use mnir_store::GroupedCount;
 
     fn table() -> StatisticsTable {
         StatisticsTable {
@@ -886,17 +938,25 @@ mod tests {
                 }
             }
         }
-        let coarse: Vec<GroupedCount> = people
+        let coarse: Vec<(String, String, i64)> = people
             .iter()
             .map(|(sex, group, _, n)| (sex.to_string(), group.to_string(), *n))
             .collect();
-        let fine: Vec<GroupedCount> = people
+        let fine: Vec<(String, String, i64)> = people
             .iter()
             .map(|(sex, group, age, n)| (format!("{group}:{age}"), sex.to_string(), *n))
             .collect();
         let tables = [
-            statistics::fold(by_group, &coarse, "RO"),
-            statistics::fold(by_band, &fine, "RO"),
+            statistics::fold(
+                by_group,
+                coarse.iter().map(|(r, c, n)| (r.as_str(), c.as_str(), *n)),
+                "RO",
+            ),
+            statistics::fold(
+                by_band,
+                fine.iter().map(|(r, c, n)| (r.as_str(), c.as_str(), *n)),
+                "RO",
+            ),
         ];
         let value = |c: &mnir_disclosure::CellRef| {
             let t = if c.table == index(by_group.name) {

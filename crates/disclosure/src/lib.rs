@@ -74,7 +74,9 @@ mod tests;
 use std::fmt;
 
 pub use attack::{attack, attack_related, attack_table, exposures};
-pub use protect::{protect, protect_publication, protect_publication_related};
+pub use protect::{
+    protect, protect_publication, protect_publication_of_records, protect_publication_related,
+};
 
 /// The threshold of the frequency rule when the configuration names none: counts from 1 to 10
 /// are hidden.

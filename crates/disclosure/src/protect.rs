@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use crate::layout::{BuildError, Layout, TableShape};
 use crate::lp::{self, LpError};
 use crate::{
-    Cell, CellRef, Counts, Exposure, Published, Refusal, Relation, RelationError, Suppression,
-    TableSpec,
+    Cell, CellRef, Counts, Exposure, Position, Published, Refusal, Relation, RelationError,
+    Suppression, TableSpec,
 };
 
 /// Protects one table with threshold `k` (see the crate documentation for the rule).
@@ -67,6 +67,21 @@ pub fn protect_publication_related(
     relations: &[Relation],
     k: u64,
 ) -> Result<Vec<Published>, Refusal> {
+    protect_publication_of_records(tables, relations, &[], k)
+}
+
+/// Protects tables whose figures count records of people (referrals, say) rather than people,
+/// as [`protect_publication_related`]: a figure of `k` records or more may still be about fewer
+/// than `k` people, so the figures at `few_people[t]` of table `t` (those whose records belong
+/// to 1 to `k - 1` people) are primary too, whatever their value. Each is hidden so that it
+/// cannot be worked out exactly; being `k` or more, its upper bound is never below `k`. A table
+/// missing from `few_people` has none.
+pub fn protect_publication_of_records(
+    tables: &[TableSpec<'_>],
+    relations: &[Relation],
+    few_people: &[Vec<Position>],
+    k: u64,
+) -> Result<Vec<Published>, Refusal> {
     if k == 0 {
         return Err(Refusal::ZeroThreshold);
     }
@@ -90,6 +105,15 @@ pub fn protect_publication_related(
             .expect("positions come from the table's own shape or were checked by the layout")
     };
     let values = layout.gather(value)?;
+    let mut forced = vec![false; layout.var_count];
+    for (table, positions) in few_people.iter().enumerate() {
+        let Some(vars) = layout.tables.get(table) else {
+            continue;
+        };
+        for position in positions {
+            forced[vars.var(*position)] = true;
+        }
+    }
     for (index, relation) in relations.iter().enumerate() {
         // A sum of many figures may pass u64; u128 holds any that fits in memory.
         let sum = |cells: &[CellRef]| cells.iter().map(|&cell| u128::from(value(cell))).sum();
@@ -103,8 +127,8 @@ pub fn protect_publication_related(
             }));
         }
     }
-    let primary: Vec<bool> = values.iter().map(|&value| is_small(value, k)).collect();
-    let hidden = suppress(&layout, &values, k, true)?;
+    let primary = primaries(&values, &forced, k);
+    let hidden = suppress(&layout, &values, &forced, k, true)?;
 
     Ok(layout
         .tables
@@ -133,10 +157,11 @@ pub fn protect_publication_related(
 pub(crate) fn suppress(
     layout: &Layout,
     values: &[u64],
+    forced: &[bool],
     k: u64,
     greedy: bool,
 ) -> Result<Vec<bool>, Refusal> {
-    let primary: Vec<bool> = values.iter().map(|&value| is_small(value, k)).collect();
+    let primary = primaries(values, forced, k);
     let mut hidden = primary.clone();
 
     if greedy {
@@ -146,7 +171,8 @@ pub(crate) fn suppress(
         let mut order: Vec<usize> = (0..layout.var_count).filter(|&v| primary[v]).collect();
         order.sort_by_key(|&var| (values[var], var));
         for var in order {
-            let lift = k - values[var];
+            // A figure forced primary at k or more needs only to move.
+            let lift = k.saturating_sub(values[var]).max(1);
             if reach[var] >= lift as f64 - 1e-6 {
                 continue;
             }
@@ -204,6 +230,15 @@ pub(crate) fn suppress(
 /// The frequency rule: counts from 1 to `k - 1` identify too few people to publish.
 fn is_small(value: u64, k: u64) -> bool {
     (1..k).contains(&value)
+}
+
+/// The primary figures: the small ones, and those forced (records of too few people).
+fn primaries(values: &[u64], forced: &[bool], k: u64) -> Vec<bool> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(var, &value)| is_small(value, k) || forced.get(var).copied().unwrap_or(false))
+        .collect()
 }
 
 /// Hides what [`lp::complement`] names and returns the change it found.

@@ -1113,7 +1113,7 @@ proptest! {
         }];
         let layout = crate::layout::Layout::build(&shape, &[]).unwrap();
         let values = layout.gather(|cell| table.value(cell.position).unwrap()).unwrap();
-        let hidden = crate::protect::suppress(&layout, &values, k, false).unwrap();
+        let hidden = crate::protect::suppress(&layout, &values, &[], k, false).unwrap();
         let hide: Vec<Position> = layout
             .occurrences()
             .filter_map(|(cell, var)| hidden[var].then_some(cell.position))
@@ -1231,4 +1231,28 @@ fn a_threshold_above_the_grand_total_hides_every_non_zero_figure() {
         assert_eq!(sketch(&published), "PP|P\nP.|P\nPP|P", "k = {k}");
         assert_protected(&[&table], &[&published], &[(None, None)], k);
     }
+}
+
+/// Records of too few people: a figure of 30 referrals made for 2 people is hidden as primary
+/// although 30 is far above k, with a complement so that it cannot be worked out from its
+/// totals; the same table without the people's count publishes it.
+#[test]
+fn records_of_too_few_people_are_hidden_like_small_figures() {
+    let table = counts(&[&[30, 40], &[50, 60]]);
+    let spec = TableSpec::alone(&table);
+    let plain = protect_publication_of_records(&[spec], &[], &[], 11).unwrap();
+    assert_eq!(sketch(&plain[0]), "..|.\n..|.\n..|.");
+    let few = vec![vec![Interior { row: 0, column: 0 }]];
+    let protected = protect_publication_of_records(&[spec], &[], &few, 11).unwrap();
+    assert_eq!(
+        protected[0].get(Interior { row: 0, column: 0 }),
+        Some(Cell::Suppressed(Suppression::Primary))
+    );
+    let (min, max) = alone(&protected[0])[&(0, Interior { row: 0, column: 0 })];
+    assert!(max != Some(min), "{min}..{max:?}: not worked out exactly");
+    assert_eq!(
+        sketch(&protected[0]).matches(['P', 'S']).count(),
+        4,
+        "the cheapest complement: a rectangle of four"
+    );
 }

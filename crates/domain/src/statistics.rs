@@ -3,8 +3,9 @@
 //! jurisdiction's local time.
 //!
 //! A victim is counted in the year of the first step that made them a presumed or identified
-//! victim, and once per table: every table splits the same people, so each adds up to the same
-//! total. The database groups and counts the stored values ([`Source`]); the categories are
+//! victim, and once per table: every table of victims splits the same people, so each adds up to
+//! the same total. The mechanism's own work is also counted in its units ([`Unit`]): referrals in
+//! the year they were sent, reflection periods in the year they were offered. The database groups and counts the stored values ([`Source`]); the categories are
 //! folded here, so that the rule of which value falls where is written once and tested without a
 //! database.
 
@@ -67,7 +68,8 @@ codes! {
     /// `returned`, `no` otherwise; `referred` `yes` when a referral of the case was sent before
     /// the year's end. A referral's `referral_answer` is `not_answered` when no
     /// answer came before the year's end, and otherwise
-    /// `<accepted|declined>:<in_time|late>:<whole hours from sending to answer>`, in time when
+    /// `<accepted|declined>:<in_time|late>:<whole hours from sending to answer>` (a referral
+    /// cancelled before an answer was not answered), in time when
     /// the answer came by the due time of the referral's response clock; its `service` is the
     /// service asked for. A reflection period's `reflection_outcome` is `declined` (the offer
     /// was not accepted), the outcome recorded when it was ended before the year's end,
@@ -499,7 +501,8 @@ pub fn refinement(
     }
 }
 
-/// A published table: victims of one reference year split by two dimensions.
+/// A published table: the victims, referrals or reflection periods of one reference year split
+/// by two dimensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableDefinition {
     /// The name in URLs, the API and the command line.
@@ -511,6 +514,19 @@ pub struct TableDefinition {
 }
 
 impl TableDefinition {
+    /// The row and column, by index, of the cell that stored values fall into.
+    fn cell_of(&self, row_value: &str, column_value: &str, country: &str) -> (usize, usize) {
+        let row = self.rows.category_of(row_value, country);
+        let column = self.columns.category_of(column_value, country);
+        let (Some(i), Some(j)) = (
+            self.rows.categories().iter().position(|c| *c == row),
+            self.columns.categories().iter().position(|c| *c == column),
+        ) else {
+            unreachable!("category_of answers one of categories()")
+        };
+        (i, j)
+    }
+
     /// The name under which a dimension's totals are shared with the other tables of the
     /// publication: tables of one unit that split by one dimension show the same totals, and
     /// tables of different units none.
@@ -524,8 +540,9 @@ impl TableDefinition {
 
 /// Every table of the national statistics, in the order of the publication. Tables that share a
 /// dimension share its totals (the victims by sex are one set of figures in every table split by
-/// sex), which disclosure control keeps consistent; each table shares a dimension with another,
-/// so the publication is one linked whole with one grand total.
+/// sex), which disclosure control keeps consistent; each table of victims shares a dimension with
+/// another, so they are one linked whole with one grand total. The tables of referrals and of
+/// reflection periods count other units and share no totals with them.
 pub const TABLES: &[TableDefinition] = &[
     TableDefinition {
         name: "victims-by-sex-age-group",
@@ -685,26 +702,65 @@ pub fn year_bounds_ms(year: i32, jurisdiction: &crate::jurisdiction::Jurisdictio
 /// Folds the database's counts of stored values into the table's categories: `counted` holds
 /// (row value, column value, count) as the store grouped them. Every count lands in exactly one
 /// cell, so the cells add up to what was counted.
-pub fn fold(
+pub fn fold<'a>(
     definition: &TableDefinition,
-    counted: &[(String, String, i64)],
+    counted: impl IntoIterator<Item = (&'a str, &'a str, i64)>,
     country: &str,
 ) -> Vec<Vec<u64>> {
     let rows = definition.rows.categories();
     let columns = definition.columns.categories();
     let mut cells = vec![vec![0u64; columns.len()]; rows.len()];
     for (row_value, column_value, n) in counted {
-        let row = definition.rows.category_of(row_value, country);
-        let column = definition.columns.category_of(column_value, country);
-        let (Some(i), Some(j)) = (
-            rows.iter().position(|c| *c == row),
-            columns.iter().position(|c| *c == column),
-        ) else {
-            unreachable!("category_of answers one of categories()")
-        };
-        cells[i][j] += u64::try_from(*n).unwrap_or(0);
+        let (i, j) = definition.cell_of(row_value, column_value, country);
+        cells[i][j] += u64::try_from(n).unwrap_or(0);
     }
     cells
+}
+
+/// How many people the records behind each figure of a table belong to: distinct cases in each
+/// cell, row, column and in all. A figure of records (referrals, say) may be large while its
+/// people are few, which disclosure control must know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct People {
+    pub cells: Vec<Vec<u64>>,
+    pub row_totals: Vec<u64>,
+    pub column_totals: Vec<u64>,
+    pub total: u64,
+}
+
+/// The people behind a table's figures; `counted` holds (row value, column value, case) for
+/// every group of records the store counted.
+pub fn people<'a>(
+    definition: &TableDefinition,
+    counted: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    country: &str,
+) -> People {
+    use std::collections::BTreeSet;
+    let (rows, columns) = (
+        definition.rows.categories().len(),
+        definition.columns.categories().len(),
+    );
+    let mut cells = vec![vec![BTreeSet::new(); columns]; rows];
+    let mut by_row = vec![BTreeSet::new(); rows];
+    let mut by_column = vec![BTreeSet::new(); columns];
+    let mut all = BTreeSet::new();
+    for (row_value, column_value, case) in counted {
+        let (i, j) = definition.cell_of(row_value, column_value, country);
+        cells[i][j].insert(case);
+        by_row[i].insert(case);
+        by_column[j].insert(case);
+        all.insert(case);
+    }
+    let size = |set: &BTreeSet<&str>| set.len() as u64;
+    People {
+        cells: cells
+            .iter()
+            .map(|row| row.iter().map(size).collect())
+            .collect(),
+        row_totals: by_row.iter().map(size).collect(),
+        column_totals: by_column.iter().map(size).collect(),
+        total: size(&all),
+    }
 }
 
 /// The `share`-th percentile (`share` in hundredths: 50 for the median, 90 for the 90th) of
@@ -1098,15 +1154,53 @@ mod tests {
     #[test]
     fn folding_sums_values_of_one_category_into_one_cell() {
         let definition = table("victims-by-sex-age-group").unwrap();
-        let counted = vec![
-            ("female".to_string(), "child".to_string(), 3),
-            ("female".to_string(), "adult".to_string(), 4),
-            ("other".to_string(), "adult".to_string(), 2),
-            ("unknown".to_string(), "adult".to_string(), 5),
-            ("male".to_string(), "unknown".to_string(), 1),
+        let counted = [
+            ("female", "child", 3),
+            ("female", "adult", 4),
+            ("other", "adult", 2),
+            ("unknown", "adult", 5),
+            ("male", "unknown", 1),
         ];
-        let cells = fold(definition, &counted, "RO");
+        let cells = fold(definition, counted, "RO");
         assert_eq!(cells, vec![vec![3, 4, 0], vec![0, 0, 1], vec![0, 7, 0]]);
+    }
+
+    #[test]
+    fn people_are_counted_once_per_figure_however_many_records_they_have() {
+        let definition = table("referrals-by-service-answer").unwrap();
+        // Case a: two accommodation referrals accepted in time (at 3 and 5 hours), one
+        // investigation declined late; case b: one accommodation referral accepted in time.
+        let counted = [
+            ("accommodation", "accepted:in_time:3", "a"),
+            ("accommodation", "accepted:in_time:5", "a"),
+            ("investigation", "declined:late:90", "a"),
+            ("accommodation", "accepted:in_time:1", "b"),
+        ];
+        let people = people(definition, counted, "RO");
+        let service = |code: &str| {
+            Dimension::Service
+                .categories()
+                .iter()
+                .position(|c| *c == code)
+                .unwrap()
+        };
+        let answer = |code: &str| {
+            Dimension::ReferralAnswer
+                .categories()
+                .iter()
+                .position(|c| *c == code)
+                .unwrap()
+        };
+        assert_eq!(
+            people.cells[service("accommodation")][answer("accepted_in_time")],
+            2
+        );
+        assert_eq!(people.row_totals[service("accommodation")], 2);
+        assert_eq!(people.row_totals[service("investigation")], 1);
+        assert_eq!(people.column_totals[answer("accepted_in_time")], 2);
+        assert_eq!(people.column_totals[answer("declined_late")], 1);
+        assert_eq!(people.total, 2);
+        assert_eq!(people.row_totals[service("medical")], 0);
     }
 
     #[test]

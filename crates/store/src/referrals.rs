@@ -27,7 +27,7 @@ pub struct ReferralRecord {
 /// What `mnir generate` makes of a case's way through the mechanism after the finding: the
 /// information on rights, the consents, the referrals with their answers, the reflection period
 /// offered to a foreign national, and the clocks these started (stopped or run out as the
-/// history says).
+/// history says) with the tasks of those that ran out, done since.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GeneratedReferrals {
     pub information: Vec<crate::InformationRecord>,
@@ -35,6 +35,9 @@ pub struct GeneratedReferrals {
     pub referrals: Vec<ReferralRecord>,
     pub reflections: Vec<crate::ReflectionRecord>,
     pub clocks: Vec<ClockRecord>,
+    /// Done tasks only: an open one is made by the server's scheduler from its running clock,
+    /// with the organisation's count of open tasks.
+    pub tasks: Vec<crate::TaskRecord>,
 }
 
 impl GeneratedReferrals {
@@ -44,6 +47,7 @@ impl GeneratedReferrals {
         self.referrals.extend(other.referrals);
         self.reflections.extend(other.reflections);
         self.clocks.extend(other.clocks);
+        self.tasks.extend(other.tasks);
     }
 }
 

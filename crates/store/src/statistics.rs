@@ -19,8 +19,11 @@ pub struct CountQuery {
     pub columns: Source,
 }
 
-/// (row value, column value, number of records); an absent value is the empty text.
-pub type GroupedCount = (String, String, i64);
+/// (row value, column value, number of records, case); an absent value is the empty text. A
+/// count of records that are not people (referrals, reflection periods) is grouped by case too,
+/// and names it, so that the people behind a figure can be counted; a count of victims, each one
+/// case, names none.
+pub type GroupedCount = (String, String, i64, Option<String>);
 
 #[async_trait]
 pub trait StatisticsStore: Send + Sync {

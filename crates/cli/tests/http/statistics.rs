@@ -669,7 +669,8 @@ async fn the_tables_download_as_a_workbook_and_the_year_prints_as_a_report() {
 
 /// A case notified at `notified` whose steps reach each state of `steps` at its time, on the main
 /// path (each step from the one before).
-async fn seed_path(app: &App, sex: Sex, notified: i64, steps: &[(CaseState, i64)]) {
+/// A case of a person of `sex` notified at `notified` that went through `steps`; its id.
+async fn seed_path(app: &App, sex: Sex, notified: i64, steps: &[(CaseState, i64)]) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let access = mnir_domain::route("IGPR", "RO-CJ", AgeGroup::Adult)
         .unwrap()
@@ -719,6 +720,7 @@ async fn seed_path(app: &App, sex: Sex, notified: i64, steps: &[(CaseState, i64)
         .create_case(&case, &[], &cli(START_MS))
         .await
         .unwrap();
+    case.id
 }
 
 /// The mechanism's own performance, worked out by hand: the days from notification to the first
@@ -997,5 +999,107 @@ async fn referrals_and_reflection_periods_are_counted_in_their_own_tables() {
             "{b}"
         );
         assert!(page.body.contains("Declined in time"), "{b}");
+    }
+}
+
+/// Twelve referrals of one person are a figure above k that still tells of one person: the
+/// published view hides it as it hides a small figure, while the coordinator's exact view shows
+/// it.
+#[tokio::test]
+async fn a_large_figure_of_one_persons_referrals_is_not_published() {
+    use mnir_domain::clocks::ClockKind;
+    use serde_json::json;
+    const DAY: i64 = 86_400_000;
+    for app in backends().await {
+        let b = app.backend;
+        let coordinator = app.user("coord", "ANITP", "coordinator").await;
+        let token = app.token(&coordinator).await;
+        // 1 March 2025, 09:00 in Bucharest.
+        let found = 1_740_812_400_000;
+        let case = seed_path(
+            &app,
+            Sex::Female,
+            found - DAY,
+            &[
+                (CaseState::PotentialVictim, found - DAY),
+                (CaseState::PresumedVictim, found),
+            ],
+        )
+        .await;
+        let jurisdiction = mnir_domain::jurisdiction::Jurisdiction::romania();
+        let mut generated = mnir_store::GeneratedReferrals::default();
+        for n in 0..12 {
+            let id = format!("{case}-r{n}");
+            let sent = found + (n + 1) * DAY;
+            let clock = mnir_store::ClockRecord::start(
+                &jurisdiction,
+                format!("{id}-clock"),
+                ClockKind::ReferralResponse,
+                &case,
+                "ANITP-CJ",
+                at(sent),
+                false,
+            )
+            .unwrap();
+            generated.clocks.push(mnir_store::ClockRecord {
+                referral_id: Some(id.clone()),
+                state: mnir_store::ClockState::Stopped,
+                stopped_at_ms: Some(at(sent + 5 * 3_600_000)),
+                ..clock
+            });
+            generated.referrals.push(mnir_store::ReferralRecord {
+                id,
+                case_id: case.clone(),
+                case_reference: String::new(),
+                from_org: "ANITP-CJ".into(),
+                to_org: "DGASPC-CJ".into(),
+                service: "accommodation".into(),
+                urgent: false,
+                status: mnir_domain::referral::ReferralStatus::Accepted,
+                sent_by: String::new(),
+                sent_at_ms: at(sent),
+                answered_by: Some(String::new()),
+                answered_at_ms: Some(at(sent + 5 * 3_600_000)),
+                decline_reason: None,
+            });
+        }
+        app.store
+            .insert_generated_referrals(&generated, &cli(START_MS))
+            .await
+            .unwrap();
+        let table = |published: bool| {
+            let app = &app;
+            let token = token.clone();
+            async move {
+                let r = app
+                    .api(
+                        "GET",
+                        &format!(
+                            "/api/v1/statistics/tables/referrals-by-service-answer?year=2025&published={published}"
+                        ),
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+                r.json()
+            }
+        };
+        let exact = table(false).await;
+        assert_eq!(exact["cells"][0][0], json!({"value": 12}), "{b}: {exact}");
+        assert_eq!(exact["total"], json!({"value": 12}), "{b}");
+        let published = table(true).await;
+        assert_eq!(
+            published["cells"][0][0],
+            json!({"suppressed": "primary"}),
+            "{b}: {published}"
+        );
+        assert!(published["total"].get("suppressed").is_some(), "{b}");
+        for figure in figures(&published) {
+            assert!(
+                figure.get("suppressed").is_some() || figure["value"] == 0,
+                "{b}: one person's referrals leave nothing but zeros to publish: {published}"
+            );
+        }
     }
 }

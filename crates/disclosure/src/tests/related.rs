@@ -508,7 +508,7 @@ proptest! {
         let values = layout
             .gather(|cell| tables[cell.table].value(cell.position).unwrap())
             .unwrap();
-        let hidden = crate::protect::suppress(&layout, &values, k, false).unwrap();
+        let hidden = crate::protect::suppress(&layout, &values, &[], k, false).unwrap();
         let published: Vec<Published> = tables
             .iter()
             .enumerate()

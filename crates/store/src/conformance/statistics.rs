@@ -35,8 +35,15 @@ fn victim(id: &str, steps: &[(CaseState, i64)]) -> NewCase {
     case
 }
 
+/// The counts by row and column value, whatever case they belong to.
 fn grouped(rows: &[GroupedCount]) -> BTreeSet<(String, String, i64)> {
-    rows.iter().cloned().collect()
+    let mut sums: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    for (row, column, n, _) in rows {
+        *sums.entry((row.clone(), column.clone())).or_default() += n;
+    }
+    sums.into_iter()
+        .map(|((row, column), n)| (row, column, n))
+        .collect()
 }
 
 fn set(items: &[(&str, &str, i64)]) -> BTreeSet<(String, String, i64)> {
@@ -469,7 +476,30 @@ pub async fn referrals_and_reflection_periods_are_counted_in_the_year_they_began
             decline_reason: declined.then(|| "Nu mai sunt locuri.".to_string()),
         });
     }
-    // (id, offered, accepted, ended, outcome, clock expired)
+    // A referral cancelled before an answer (its consent withdrawn), and one answered whose
+    // response clock is missing (stored before clocks were linked): not answered, and in time.
+    for (id, status, answered) in [
+        ("r7", ReferralStatus::Cancelled, local(2025, 7, 2, 9, 0)),
+        ("r8", ReferralStatus::Accepted, local(2025, 7, 10, 9, 0)),
+    ] {
+        generated.referrals.push(ReferralRecord {
+            id: id.to_string(),
+            case_id: case.id.clone(),
+            case_reference: case.reference.clone(),
+            from_org: "ANITP-CJ".into(),
+            to_org: "DGASPC-CJ".into(),
+            service: "social".into(),
+            urgent: false,
+            status,
+            sent_by: String::new(),
+            sent_at_ms: at(local(2025, 7, 1, 9, 0)),
+            answered_by: Some(String::new()),
+            answered_at_ms: Some(at(answered)),
+            decline_reason: None,
+        });
+    }
+    // (id, offered, accepted, ended, outcome, clock expired); each offer is another person's,
+    // as one case has one period at a time.
     type Offer<'a> = (
         &'a str,
         i64,
@@ -501,14 +531,30 @@ pub async fn referrals_and_reflection_periods_are_counted_in_the_year_they_began
             Some(ReflectionOutcome::Return),
             false,
         ),
+        // Stopped in July, with no outcome: the case was closed.
+        (
+            "f5",
+            local(2025, 6, 1, 9, 0),
+            true,
+            Some(local(2025, 7, 1, 9, 0)),
+            None,
+            false,
+        ),
     ];
+    let mut owners = Vec::new();
     for (id, offered, accepted, ended, outcome, expired) in offers {
+        let mut owner = victim(
+            &format!("p-{id}"),
+            &[(CaseState::PresumedVictim, local(2024, 12, 1, 9, 0))],
+        );
+        owner.citizenship = if *id == "f3" { "DE" } else { "MD" }.into();
+        owners.push(owner.clone());
         let clock = accepted.then(|| {
             let c = ClockRecord::start(
                 &ro,
                 format!("{id}-clock"),
                 ClockKind::ReflectionPeriod,
-                &case.id,
+                &owner.id,
                 "ANITP-CJ",
                 at(*offered),
                 false,
@@ -528,32 +574,36 @@ pub async fn referrals_and_reflection_periods_are_counted_in_the_year_they_began
         });
         generated.reflections.push(ReflectionRecord {
             id: id.to_string(),
-            case_id: case.id.clone(),
+            case_id: owner.id.clone(),
             offered_at_ms: at(*offered),
             accepted: *accepted,
             language: "ro".into(),
             org_code: "ANITP-CJ".into(),
             offered_by: String::new(),
             clock_id: clock.as_ref().map(|c| c.id.clone()),
-            ended_at_ms: ended.map(at),
+            // An end without an outcome is the case's: it stopped the clock, not the period.
+            ended_at_ms: outcome.and(ended.map(at)),
             outcome: *outcome,
-            end_reason: ended.map(|_| "Motiv.".to_string()),
+            end_reason: outcome.map(|_| "Motiv.".to_string()),
         });
         generated.clocks.extend(clock);
     }
+    s.insert_generated_cases(&s.seal_cases(owners), &[], &AuditActor::cli(at(1500)))
+        .await
+        .unwrap();
     s.insert_generated_referrals(&generated, &AuditActor::cli(at(2000)))
         .await
         .unwrap();
 
     // Kept as given, the reasons readable again.
     let kept = s.referrals_of(&case.id).await.unwrap();
-    assert_eq!(kept.len(), referrals.len());
+    assert_eq!(kept.len(), referrals.len() + 2);
     let r3 = kept.iter().find(|r| r.id == "r3").unwrap();
     assert_eq!(r3.status, ReferralStatus::Declined);
     assert_eq!(r3.decline_reason.as_deref(), Some("Nu mai sunt locuri."));
-    let periods = s.reflections_of(&case.id).await.unwrap();
-    assert_eq!(periods.len(), offers.len());
-    let f2 = periods.iter().find(|f| f.id == "f2").unwrap();
+    let periods = s.reflections_of("p-f2").await.unwrap();
+    assert_eq!(periods.len(), 1);
+    let f2 = &periods[0];
     assert_eq!(f2.outcome, Some(ReflectionOutcome::Residence));
     assert_eq!(f2.end_reason.as_deref(), Some("Motiv."));
     let latest = s.recent_audit(1).await.unwrap();
@@ -588,15 +638,45 @@ pub async fn referrals_and_reflection_periods_are_counted_in_the_year_they_began
             ("declined:late:30", "investigation", 1),
             ("declined:in_time:5", "investigation", 1),
             ("not_answered", "psychological", 2),
+            ("not_answered", "social", 1),
+            ("accepted:in_time:216", "social", 1),
         ])
+    );
+    // Records, not people: each group names its case, so that the people behind a figure can
+    // be counted; victims are people, and name none.
+    assert!(
+        answers[0]
+            .iter()
+            .all(|(_, _, _, owner)| owner.as_deref() == Some(case.id.as_str())),
+        "{:?}",
+        answers[0]
+    );
+    let victims = s
+        .count_grouped(
+            &[CountQuery {
+                unit: Unit::Victims,
+                // 2024, when the seven people became presumed victims.
+                from: at(year_bounds_ms(2024, &ro).0),
+                to: at(from),
+                ..query(Unit::Referrals, Source::Sex, Source::Sex)
+            }],
+            &AuditActor::cli(at(3000)),
+            "table=test year=2025",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        victims[0],
+        vec![("female".to_string(), "female".to_string(), 7, None)]
     );
     assert_eq!(
         grouped(&answers[1]),
         set(&[
             ("declined", "MD", 1),
             ("residence", "MD", 1),
-            ("term_ended", "MD", 1),
+            ("term_ended", "DE", 1),
             ("running", "MD", 1),
+            ("stopped", "MD", 1),
         ])
     );
     assert_eq!(
@@ -605,6 +685,7 @@ pub async fn referrals_and_reflection_periods_are_counted_in_the_year_they_began
             ("accommodation", "female", 2),
             ("investigation", "female", 2),
             ("psychological", "female", 2),
+            ("social", "female", 2),
         ])
     );
 }

@@ -101,6 +101,10 @@ macro_rules! impl_sql_referral_store {
                 if g.information.is_empty() && g.consents.is_empty() && g.referrals.is_empty() && g.reflections.is_empty() {
                     return Ok(());
                 }
+                // An open task would need its organisation's count of open tasks moved with it.
+                if let Some(open) = g.tasks.iter().find(|t| t.done_at_ms.is_none()) {
+                    return Err(StoreError::InvalidReference(format!("generated task {} is open", open.id)));
+                }
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 for chunk in g.information.chunks(500) {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO information_given (id, case_id, rights, language, interpreter, mediator, notice_version, given_by, org_code, given_at_ms) ");
@@ -136,6 +140,16 @@ macro_rules! impl_sql_referral_store {
                 }
                 // The periods' clocks first: an offer names its clock.
                 Self::insert_clock_rows(&mut tx, &g.clocks).await?;
+                for chunk in g.tasks.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO tasks (id, clock_id, case_id, org_code, kind, created_at_ms, done_at_ms, done_by, clock_kind, case_reference) ");
+                    q.push_values(chunk, |mut b, t| {
+                        b.push_bind(t.id.clone()).push_bind(t.clock_id.clone()).push_bind(t.case_id.clone())
+                            .push_bind(t.org_code.clone()).push_bind(t.kind.clone()).push_bind(t.created_at_ms)
+                            .push_bind(t.done_at_ms).push_bind(String::new()).push_bind(t.clock_kind.as_str())
+                            .push_bind(t.case_reference.clone());
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
                 for chunk in g.reflections.chunks(500) {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO reflection_periods (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason) ");
                     q.push_values(chunk, |mut b, f| {
@@ -148,8 +162,8 @@ macro_rules! impl_sql_referral_store {
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
                 let detail = format!(
-                    "information={} consents={} referrals={} reflection_periods={} clocks={}",
-                    g.information.len(), g.consents.len(), g.referrals.len(), g.reflections.len(), g.clocks.len()
+                    "information={} consents={} referrals={} reflection_periods={} clocks={} tasks={}",
+                    g.information.len(), g.consents.len(), g.referrals.len(), g.reflections.len(), g.clocks.len(), g.tasks.len()
                 );
                 self.append_audit(&mut tx, by, "referral.generate", "cases", &detail).await?;
                 tx.commit().await.map_err(db_err)

@@ -57,14 +57,19 @@ macro_rules! impl_sql_statistics_store {
                         end.millis()
                     ),
                     // In time: by the due time of the referral's response clock, which knows
-                    // the profile's length, the urgency and any pause. Hours whole, as above.
+                    // the profile's length, the urgency and any pause. Hours whole, as above. A
+                    // referral cancelled (its consent withdrawn) was not answered. Only the
+                    // answer's time is read, never the status's history: an answer is final.
                     Source::ReferralAnswer => format!(
-                        "CASE WHEN r.answered_at_ms IS NULL OR r.answered_at_ms >= {end} THEN 'not_answered' ELSE r.status || ':' || CASE WHEN COALESCE((SELECT k.due_at_ms FROM clocks k WHERE k.referral_id = r.id AND k.kind = 'referral_response'), r.answered_at_ms) >= r.answered_at_ms THEN 'in_time' ELSE 'late' END || ':' || CAST((r.answered_at_ms - r.sent_at_ms) / 3600000 AS TEXT) END",
+                        "CASE WHEN r.status NOT IN ('accepted', 'declined') OR r.answered_at_ms IS NULL OR r.answered_at_ms >= {end} THEN 'not_answered' ELSE r.status || ':' || CASE WHEN COALESCE((SELECT MIN(k.due_at_ms) FROM clocks k WHERE k.referral_id = r.id AND k.kind = 'referral_response'), r.answered_at_ms) >= r.answered_at_ms THEN 'in_time' ELSE 'late' END || ':' || CAST((r.answered_at_ms - r.sent_at_ms) / 3600000 AS TEXT) END",
                         end = end.millis()
                     ),
                     Source::Service => "r.service".into(),
+                    // Ran its term: the clock's due time passed before the year's end and before
+                    // anything stopped it, whenever the scheduler noticed (so the figure does
+                    // not change when it does).
                     Source::ReflectionOutcome => format!(
-                        "CASE WHEN NOT f.accepted THEN 'declined' WHEN f.ended_at_ms IS NOT NULL AND f.ended_at_ms < {end} THEN COALESCE(f.outcome, 'other') ELSE COALESCE((SELECT CASE WHEN k.fired_at_ms IS NOT NULL AND k.due_at_ms < {end} THEN 'term_ended' WHEN k.stopped_at_ms IS NOT NULL AND k.stopped_at_ms < {end} THEN 'stopped' END FROM clocks k WHERE k.id = f.clock_id), 'running') END",
+                        "CASE WHEN NOT f.accepted THEN 'declined' WHEN f.ended_at_ms IS NOT NULL AND f.ended_at_ms < {end} THEN COALESCE(f.outcome, 'other') ELSE COALESCE((SELECT CASE WHEN k.due_at_ms < {end} AND (k.stopped_at_ms IS NULL OR k.stopped_at_ms >= k.due_at_ms) THEN 'term_ended' WHEN k.stopped_at_ms IS NOT NULL AND k.stopped_at_ms < {end} THEN 'stopped' END FROM clocks k WHERE k.id = f.clock_id), 'running') END",
                         end = end.millis()
                     ),
                 }
@@ -83,10 +88,12 @@ macro_rules! impl_sql_statistics_store {
                             answers.push(Vec::new());
                             continue;
                         }
+                        let people = query.unit != Unit::Victims;
                         let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
-                            "SELECT {}, {}, COUNT(*) FROM ",
+                            "SELECT {}, {}, COUNT(*), {} FROM ",
                             Self::statistics_expression(query.rows, query.to),
                             Self::statistics_expression(query.columns, query.to),
+                            if people { "c.id" } else { "CAST(NULL AS TEXT)" },
                         ));
                         match query.unit {
                             Unit::Victims => {
@@ -135,7 +142,7 @@ macro_rules! impl_sql_statistics_store {
                             }
                             q.push(")");
                         }
-                        q.push(" GROUP BY 1, 2");
+                        q.push(if people { " GROUP BY 1, 2, c.id" } else { " GROUP BY 1, 2" });
                         let rows: Vec<GroupedCount> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
                         answers.push(rows);
                     }

@@ -82,11 +82,14 @@ pub struct TableParams {
     published: Option<bool>,
 }
 
-/// One table of victims of a reference year: a victim is counted in the year of the first step
-/// that made them a presumed or identified victim, unless by the year's end the case was found
-/// not to be one or to be a duplicate. In the published view (national, complete years only) a
+/// One table of a reference year. A table of victims (`unit`) counts a victim in the year of the
+/// first step that made them a presumed or identified victim, unless by the year's end the case
+/// was found not to be one or to be a duplicate; a table of referrals counts those sent in the
+/// year, one of reflection periods those offered in it, each with what had become of it by the
+/// year's end. In the published view (national, complete years only) a
 /// figure from 1 to k − 1 is hidden (`primary`), with the further figures that would let it be
-/// worked out (`secondary`); the pattern is checked by solving the tables' equations before it is
+/// worked out (`secondary`), and so is a figure of referrals or reflection periods that belong to
+/// 1 to k − 1 people, whatever their number; the pattern is checked by solving the tables' equations before it is
 /// sent. Only a reader who may see exact counts is told which reason applies: any other gets
 /// `hidden` for every hidden figure.
 #[utoipa::path(get, path = "/api/v1/statistics/tables/{name}",
