@@ -6,6 +6,26 @@ use crate::support::*;
 use axum::http::StatusCode;
 use mnir_domain::{AgeGroup, CaseState, Sex};
 
+/// One table of `year` from the API, exact or published, as the token's user may see it.
+async fn table_json(
+    app: &App,
+    token: &str,
+    name: &str,
+    year: i32,
+    published: bool,
+) -> serde_json::Value {
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/statistics/tables/{name}?year={year}&published={published}"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}: {}", app.backend, r.body);
+    r.json()
+}
+
 /// Every figure a JSON table shows: cells, margins and total.
 fn figures(table: &serde_json::Value) -> Vec<serde_json::Value> {
     let mut all: Vec<serde_json::Value> = Vec::new();
@@ -770,22 +790,7 @@ async fn the_mechanisms_performance_counts_the_steps_taken_before_the_years_end(
         )
         .await;
 
-        let table = |name: &'static str| {
-            let app = &app;
-            let token = token.clone();
-            async move {
-                let r = app
-                    .api(
-                        "GET",
-                        &format!("/api/v1/statistics/tables/{name}?year=2026&published=false"),
-                        Some(&token),
-                        None,
-                    )
-                    .await;
-                assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
-                r.json()
-            }
-        };
+        let table = |name: &'static str| table_json(&app, &token, name, 2026, false);
         let v = |n: u64| serde_json::json!({ "value": n });
         let times = table("victims-by-identification-time-sex").await;
         assert_eq!(
@@ -931,22 +936,7 @@ async fn referrals_and_reflection_periods_are_counted_in_their_own_tables() {
         )
         .await;
 
-        let table = |name: &'static str| {
-            let app = &app;
-            let coord = coord.clone();
-            async move {
-                let r = app
-                    .api(
-                        "GET",
-                        &format!("/api/v1/statistics/tables/{name}?year=2026&published=false"),
-                        Some(&coord),
-                        None,
-                    )
-                    .await;
-                assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
-                r.json()
-            }
-        };
+        let table = |name: &'static str| table_json(&app, &coord, name, 2026, false);
         let referrals = table("referrals-by-service-answer").await;
         assert_eq!(referrals["unit"], "referrals", "{b}");
         let row = |t: &serde_json::Value, code: &str| {
@@ -1068,22 +1058,7 @@ async fn a_large_figure_of_one_persons_referrals_is_not_published() {
             .await
             .unwrap();
         let table = |published: bool| {
-            let app = &app;
-            let token = token.clone();
-            async move {
-                let r = app
-                    .api(
-                        "GET",
-                        &format!(
-                            "/api/v1/statistics/tables/referrals-by-service-answer?year=2025&published={published}"
-                        ),
-                        Some(&token),
-                        None,
-                    )
-                    .await;
-                assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
-                r.json()
-            }
+            table_json(&app, &token, "referrals-by-service-answer", 2025, published)
         };
         let exact = table(false).await;
         assert_eq!(exact["cells"][0][0], json!({"value": 12}), "{b}: {exact}");
