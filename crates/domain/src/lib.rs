@@ -19,6 +19,7 @@ pub mod plan;
 pub mod reference;
 pub mod referral;
 pub mod reflection;
+pub mod repatriation;
 pub mod risk;
 pub mod role;
 pub mod routing;

@@ -1,0 +1,424 @@
+//! Assisted voluntary repatriation (mnir.md §10): the procedure in either direction, its eight
+//! steps in order, the guards that refuse a step and why, and the follow-up check-ins after the
+//! reception. Pure rules: the application gathers the facts inside the step's transaction and
+//! asks here.
+
+use crate::risk::RiskLevel;
+use crate::vocabulary::codes;
+use chrono::{Months, NaiveDate};
+
+codes!(
+    /// Which way the person goes: a Romanian identified abroad comes home, or a foreign national
+    /// identified in Romania goes back to their country.
+    Direction {
+        ToRomania => "to_romania",
+        FromRomania => "from_romania",
+    }
+);
+
+codes!(
+    /// The steps of the procedure, in the order they are taken.
+    Step {
+        Request => "request",
+        RiskAssessment => "risk_assessment",
+        TravelDocuments => "travel_documents",
+        FitToTravel => "fit_to_travel",
+        Travel => "travel",
+        Reception => "reception",
+        ReintegrationPlan => "reintegration_plan",
+        FollowUp => "follow_up",
+    }
+);
+
+codes!(
+    /// Where a step stands. A blocked step says why in its note.
+    StepState {
+        Pending => "pending",
+        InProgress => "in_progress",
+        Done => "done",
+        Blocked => "blocked",
+    }
+);
+
+codes!(
+    /// Who travels with the person.
+    Escort {
+        None => "none",
+        Medical => "medical",
+        SocialWorker => "social_worker",
+        Police => "police",
+    }
+);
+
+codes!(
+    /// The documents a step produces, each recorded with its number.
+    DocumentKind {
+        TravelTitle => "travel_title",
+        Passport => "passport",
+        MedicalCertificate => "medical_certificate",
+        Ticket => "ticket",
+    }
+);
+
+codes!(
+    /// Why a step is refused; each is explained to the user in their language
+    /// (`repatriation-guard-<code>`) and named in the API's error. `no_consent`: the person's
+    /// consent to the return (purpose `repatriation`) is not in force; `no_return_risk_assessment`:
+    /// travel needs a return risk assessment recorded after the request;
+    /// `reflection_period_running`: travel waits while the reflection period runs, unless the
+    /// person ended it by asking for the return; `approval_required`: a high overall risk of the
+    /// return needs a supervisor's approval before travel; `previous_step_not_done`: a step is
+    /// done only after the one before it; `procedure_cancelled`: the person withdrew, the history
+    /// stays and nothing moves; `travel_done`: the person may withdraw only until the travel is
+    /// done.
+    Guard {
+        NoConsent => "no_consent",
+        NoReturnRiskAssessment => "no_return_risk_assessment",
+        ReflectionPeriodRunning => "reflection_period_running",
+        ApprovalRequired => "approval_required",
+        PreviousStepNotDone => "previous_step_not_done",
+        ProcedureCancelled => "procedure_cancelled",
+        TravelDone => "travel_done",
+    }
+);
+
+impl Step {
+    /// The step's place in the procedure, from 1.
+    pub fn number(self) -> usize {
+        Step::ALL
+            .iter()
+            .position(|s| *s == self)
+            .expect("every step is listed")
+            + 1
+    }
+
+    /// The step taken just before, if any.
+    pub fn previous(self) -> Option<Step> {
+        Step::ALL.get(self.number().checked_sub(2)?).copied()
+    }
+}
+
+/// What the guards look at, gathered inside the step's transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    /// The person withdrew and the procedure was cancelled.
+    pub cancelled: bool,
+    /// A consent with the purpose `repatriation` is in force.
+    pub consent_in_force: bool,
+    /// The overall level of the latest return risk assessment recorded after the request, if any.
+    pub return_risk: Option<RiskLevel>,
+    /// The reflection period's clock runs (a period ended at the person's request runs no more).
+    pub reflection_running: bool,
+    /// A supervisor approved the travel after the latest return risk assessment.
+    pub travel_approved: bool,
+    /// Each step's state, in the order of [`Step::ALL`].
+    pub states: [StepState; 8],
+}
+
+impl Facts {
+    pub fn state(&self, step: Step) -> StepState {
+        self.states[step.number() - 1]
+    }
+}
+
+/// Whether `step` may move to `to`; the first guard that refuses it otherwise. Moving a step
+/// back to pending or marking it blocked is always allowed while the procedure is open: it
+/// records a setback, it does not advance the return.
+pub fn check_step(step: Step, to: StepState, facts: &Facts) -> Result<(), Guard> {
+    if facts.cancelled {
+        return Err(Guard::ProcedureCancelled);
+    }
+    let advances = matches!(to, StepState::InProgress | StepState::Done);
+    if !advances {
+        return Ok(());
+    }
+    // The request itself may be in progress while the person decides; once decided, and for
+    // every later step, their consent must hold.
+    if !facts.consent_in_force && (step != Step::Request || to == StepState::Done) {
+        return Err(Guard::NoConsent);
+    }
+    if to == StepState::Done
+        && let Some(previous) = step.previous()
+        && facts.state(previous) != StepState::Done
+    {
+        return Err(Guard::PreviousStepNotDone);
+    }
+    if step == Step::Travel {
+        let Some(level) = facts.return_risk else {
+            return Err(Guard::NoReturnRiskAssessment);
+        };
+        if facts.reflection_running {
+            return Err(Guard::ReflectionPeriodRunning);
+        }
+        if level == RiskLevel::High && !facts.travel_approved {
+            return Err(Guard::ApprovalRequired);
+        }
+    }
+    Ok(())
+}
+
+/// Whether the person may still withdraw: at any step before the travel is done.
+pub fn check_withdrawal(facts: &Facts) -> Result<(), Guard> {
+    if facts.cancelled {
+        Err(Guard::ProcedureCancelled)
+    } else if facts.state(Step::Travel) == StepState::Done {
+        Err(Guard::TravelDone)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether the case has now come home (or gone back): travel and reception both done.
+pub fn completes_return(facts: &Facts) -> bool {
+    facts.state(Step::Travel) == StepState::Done && facts.state(Step::Reception) == StepState::Done
+}
+
+/// The months after the reception at which the follow-up check-ins fall.
+pub const FOLLOW_UP_MONTHS: [u32; 4] = [1, 3, 6, 12];
+
+/// The days of the follow-up check-ins after a reception on `reception`: the same day 1, 3, 6
+/// and 12 calendar months later, or the month's last day when it lacks that day (a reception on
+/// 31 January falls due on 28 or 29 February).
+pub fn follow_up_dates(reception: NaiveDate) -> Vec<NaiveDate> {
+    FOLLOW_UP_MONTHS
+        .iter()
+        .filter_map(|months| reception.checked_add_months(Months::new(*months)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn follow_ups_fall_on_the_same_day_or_the_months_last() {
+        let cases = [
+            (
+                day(2026, 1, 31),
+                [
+                    day(2026, 2, 28),
+                    day(2026, 4, 30),
+                    day(2026, 7, 31),
+                    day(2027, 1, 31),
+                ],
+            ),
+            // A leap year's February has its 29th.
+            (
+                day(2028, 1, 31),
+                [
+                    day(2028, 2, 29),
+                    day(2028, 4, 30),
+                    day(2028, 7, 31),
+                    day(2029, 1, 31),
+                ],
+            ),
+            // From a 29 February, a year on is the 28th.
+            (
+                day(2028, 2, 29),
+                [
+                    day(2028, 3, 29),
+                    day(2028, 5, 29),
+                    day(2028, 8, 29),
+                    day(2029, 2, 28),
+                ],
+            ),
+            (
+                day(2026, 8, 31),
+                [
+                    day(2026, 9, 30),
+                    day(2026, 11, 30),
+                    day(2027, 2, 28),
+                    day(2027, 8, 31),
+                ],
+            ),
+            (
+                day(2026, 12, 15),
+                [
+                    day(2027, 1, 15),
+                    day(2027, 3, 15),
+                    day(2027, 6, 15),
+                    day(2027, 12, 15),
+                ],
+            ),
+        ];
+        for (reception, expected) in cases {
+            assert_eq!(follow_up_dates(reception), expected, "{reception}");
+        }
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            cancelled: false,
+            consent_in_force: true,
+            return_risk: Some(RiskLevel::Low),
+            reflection_running: false,
+            travel_approved: false,
+            states: [StepState::Done; 8],
+        }
+    }
+
+    #[test]
+    fn each_guard_refuses_its_step_and_only_that() {
+        let pending_from = |step: Step| {
+            let mut f = facts();
+            for s in Step::ALL.iter().filter(|s| s.number() >= step.number()) {
+                f.states[s.number() - 1] = StepState::Pending;
+            }
+            f
+        };
+        let travel = pending_from(Step::Travel);
+        assert_eq!(check_step(Step::Travel, StepState::Done, &travel), Ok(()));
+        let cases: Vec<(&str, Facts, Step, StepState, Result<(), Guard>)> = vec![
+            (
+                "no consent",
+                Facts {
+                    consent_in_force: false,
+                    ..travel.clone()
+                },
+                Step::Travel,
+                StepState::InProgress,
+                Err(Guard::NoConsent),
+            ),
+            (
+                "a request in progress before the consent",
+                Facts {
+                    consent_in_force: false,
+                    ..pending_from(Step::Request)
+                },
+                Step::Request,
+                StepState::InProgress,
+                Ok(()),
+            ),
+            (
+                "a request decided without the consent",
+                Facts {
+                    consent_in_force: false,
+                    ..pending_from(Step::Request)
+                },
+                Step::Request,
+                StepState::Done,
+                Err(Guard::NoConsent),
+            ),
+            (
+                "no return risk assessment",
+                Facts {
+                    return_risk: None,
+                    ..travel.clone()
+                },
+                Step::Travel,
+                StepState::InProgress,
+                Err(Guard::NoReturnRiskAssessment),
+            ),
+            (
+                "the reflection period runs",
+                Facts {
+                    reflection_running: true,
+                    ..travel.clone()
+                },
+                Step::Travel,
+                StepState::Done,
+                Err(Guard::ReflectionPeriodRunning),
+            ),
+            (
+                "a high risk not approved",
+                Facts {
+                    return_risk: Some(RiskLevel::High),
+                    ..travel.clone()
+                },
+                Step::Travel,
+                StepState::InProgress,
+                Err(Guard::ApprovalRequired),
+            ),
+            (
+                "a high risk approved",
+                Facts {
+                    return_risk: Some(RiskLevel::High),
+                    travel_approved: true,
+                    ..travel.clone()
+                },
+                Step::Travel,
+                StepState::Done,
+                Ok(()),
+            ),
+            (
+                "reception before travel",
+                pending_from(Step::Travel),
+                Step::Reception,
+                StepState::Done,
+                Err(Guard::PreviousStepNotDone),
+            ),
+            (
+                "reception under way before travel",
+                pending_from(Step::Travel),
+                Step::Reception,
+                StepState::InProgress,
+                Ok(()),
+            ),
+            (
+                "cancelled",
+                Facts {
+                    cancelled: true,
+                    ..travel.clone()
+                },
+                Step::Travel,
+                StepState::Pending,
+                Err(Guard::ProcedureCancelled),
+            ),
+            (
+                "a setback needs no guard",
+                Facts {
+                    consent_in_force: false,
+                    return_risk: None,
+                    ..travel.clone()
+                },
+                Step::Travel,
+                StepState::Blocked,
+                Ok(()),
+            ),
+            (
+                "documents need no risk assessment",
+                Facts {
+                    return_risk: None,
+                    reflection_running: true,
+                    ..pending_from(Step::TravelDocuments)
+                },
+                Step::TravelDocuments,
+                StepState::Done,
+                Ok(()),
+            ),
+        ];
+        for (name, facts, step, to, expected) in cases {
+            assert_eq!(check_step(step, to, &facts), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_person_may_withdraw_until_travel_is_done_and_the_return_ends_with_reception() {
+        let mut f = facts();
+        assert_eq!(check_withdrawal(&f), Err(Guard::TravelDone));
+        assert!(completes_return(&f));
+        f.states[Step::Reception.number() - 1] = StepState::InProgress;
+        assert!(!completes_return(&f));
+        f.states[Step::Travel.number() - 1] = StepState::InProgress;
+        assert_eq!(check_withdrawal(&f), Ok(()));
+        f.cancelled = true;
+        assert_eq!(check_withdrawal(&f), Err(Guard::ProcedureCancelled));
+    }
+
+    #[test]
+    fn steps_are_numbered_in_order() {
+        assert_eq!(Step::Request.number(), 1);
+        assert_eq!(Step::FollowUp.number(), 8);
+        assert_eq!(Step::Request.previous(), None);
+        assert_eq!(Step::Travel.previous(), Some(Step::FitToTravel));
+        assert_eq!(
+            Step::parse("reintegration_plan"),
+            Some(Step::ReintegrationPlan)
+        );
+        assert_eq!(Step::parse("teleport"), None);
+    }
+}
