@@ -272,7 +272,9 @@ mod tests {
         };
         let travel = pending_from(Step::Travel);
         assert_eq!(check_step(Step::Travel, StepState::Done, &travel), Ok(()));
-        let cases: Vec<(&str, Facts, Step, StepState, Result<(), Guard>)> = vec![
+        // (what is tried, the facts, the step, the state asked for, the answer)
+        type Case = (&'static str, Facts, Step, StepState, Result<(), Guard>);
+        let cases: Vec<Case> = vec![
             (
                 "no consent",
                 Facts {
