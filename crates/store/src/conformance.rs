@@ -27,6 +27,7 @@ mod identification;
 mod justice;
 mod plan;
 mod reflection;
+mod repatriation;
 mod risk;
 mod statistics;
 mod victim;
@@ -40,6 +41,7 @@ pub use identification::*;
 pub use justice::*;
 pub use plan::*;
 pub use reflection::*;
+pub use repatriation::*;
 pub use risk::*;
 pub use statistics::*;
 pub use victim::*;
@@ -259,6 +261,7 @@ macro_rules! conformance_suite {
             a_victim_profile_is_replaced_whole_and_its_changes_audited_by_name,
             victims_are_counted_by_the_first_values_of_their_profile,
             referrals_and_reflection_periods_are_counted_in_the_year_they_began,
+            a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

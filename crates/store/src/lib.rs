@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -21,6 +21,7 @@ mod place;
 mod plan;
 mod referrals;
 mod reflection;
+mod repatriation;
 mod risk;
 pub mod sql;
 mod statistics;
@@ -42,6 +43,7 @@ pub use justice::*;
 pub use plan::*;
 pub use referrals::*;
 pub use reflection::*;
+pub use repatriation::*;
 pub use risk::*;
 pub use statistics::*;
 pub use victim::*;
@@ -53,7 +55,7 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
         ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore,
-        ReflectionStore, RiskStore, StatisticsStore, Store, VictimProfileStore,
+        ReflectionStore, RepatriationStore, RiskStore, StatisticsStore, Store, VictimProfileStore,
     };
 }
 
@@ -100,6 +102,7 @@ pub trait Store:
     + StatisticsStore
     + VictimProfileStore
     + ExchangeStore
+    + RepatriationStore
     + 'static
 {
     /// `sqlite` or `postgres`, for logs and test output.

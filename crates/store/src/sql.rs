@@ -35,6 +35,7 @@ mod justice;
 mod plan;
 mod referrals;
 mod reflection;
+mod repatriation;
 mod risk;
 mod shared;
 mod statistics;
@@ -165,6 +166,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_statistics_store!($store, $db);
             $crate::impl_sql_victim_profile_store!($store, $db);
             $crate::impl_sql_exchange_store!($store, $db);
+            $crate::impl_sql_repatriation_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

@@ -1,0 +1,115 @@
+//! Assisted voluntary repatriation (mnir.md §10): the procedure and its eight steps.
+
+use crate::{AuditActor, StoreResult, Timestamp};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use mnir_domain::repatriation::{Direction, DocumentKind, Step, StepState};
+use std::collections::BTreeMap;
+
+/// A document a step produced, with its number (encrypted at rest with the step).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StepDocument {
+    pub kind: DocumentKind,
+    pub number: String,
+}
+
+/// One step of a procedure as last recorded. The person responsible, the documents, the note and
+/// the step's own details (the escort, the itinerary, who meets the person, where they stay) are
+/// encrypted at rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRecord {
+    pub step: Step,
+    pub state: StepState,
+    /// When it happened, in the jurisdiction's calendar; never in the future.
+    pub happened_on: Option<NaiveDate>,
+    pub responsible_org: Option<String>,
+    pub responsible_person: String,
+    pub documents: Vec<StepDocument>,
+    pub note: String,
+    /// The step's own fields by name (`escort`, `itinerary`, `met_by`, `stays_at`, …).
+    pub details: BTreeMap<String, String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at_ms: Option<Timestamp>,
+}
+
+impl StepRecord {
+    /// A step not yet begun.
+    pub fn pending(step: Step) -> StepRecord {
+        StepRecord {
+            step,
+            state: StepState::Pending,
+            happened_on: None,
+            responsible_org: None,
+            responsible_person: String::new(),
+            documents: Vec::new(),
+            note: String::new(),
+            details: BTreeMap::new(),
+            recorded_by: None,
+            recorded_at_ms: None,
+        }
+    }
+}
+
+/// A repatriation procedure with its steps in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepatriationRecord {
+    pub id: String,
+    pub case_id: String,
+    pub direction: Direction,
+    /// The partner in the country of return (from Romania) or the receiving organisation in
+    /// Romania (to Romania).
+    pub partner_org: String,
+    /// ISO 3166-1 alpha-2 code of the country the person returns to or from.
+    pub country: String,
+    /// The case's organisation that opened it.
+    pub org_code: String,
+    pub opened_by: String,
+    pub opened_at_ms: Timestamp,
+    pub cancelled_at_ms: Option<Timestamp>,
+    /// Encrypted at rest.
+    pub cancel_reason: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_at_ms: Option<Timestamp>,
+    /// How many changes it has had; a change names the version it was decided on.
+    pub version: i64,
+    /// One per step, in the order of [`Step::ALL`].
+    pub steps: Vec<StepRecord>,
+}
+
+impl RepatriationRecord {
+    pub fn step(&self, step: Step) -> &StepRecord {
+        &self.steps[step.number() - 1]
+    }
+}
+
+#[async_trait]
+pub trait RepatriationStore: Send + Sync {
+    /// Opens a procedure with its eight steps pending; `Conflict` while another procedure of the
+    /// case is not cancelled.
+    async fn open_repatriation(&self, r: &RepatriationRecord, by: &AuditActor) -> StoreResult<()>;
+    async fn repatriation(&self, id: &str) -> StoreResult<Option<RepatriationRecord>>;
+    /// The case's procedures, oldest first.
+    async fn repatriations_of(&self, case_id: &str) -> StoreResult<Vec<RepatriationRecord>>;
+    /// Records a step as given, if the procedure is still at `seen_version` and not cancelled;
+    /// `Conflict` otherwise (someone moved it first: its guards must be checked again). The audit
+    /// entry names the step and its state, never its contents.
+    async fn record_step(
+        &self,
+        id: &str,
+        seen_version: i64,
+        step: &StepRecord,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Records a supervisor's approval of the travel, as [`Self::record_step`] does a step.
+    async fn approve_travel(&self, id: &str, seen_version: i64, by: &AuditActor)
+    -> StoreResult<()>;
+    /// Cancels the procedure (the person withdrew), as [`Self::record_step`] does a step; its
+    /// steps stay as they were.
+    async fn cancel_repatriation(
+        &self,
+        id: &str,
+        seen_version: i64,
+        reason: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+}

@@ -1,0 +1,187 @@
+//! The SQL of [`crate::RepatriationStore`]. Uses the day helpers of `sql/plan.rs`, expanded in
+//! the same block.
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sql_repatriation_store {
+    ($store:ty, $db:ty) => {
+        type RepatriationRow = (String, String, String, String, String, String, String, Timestamp, Option<Timestamp>, Option<Vec<u8>>, Option<String>, Option<Timestamp>, i64);
+        type StepRow = (String, String, Option<String>, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Timestamp>);
+
+        const REPATRIATION_COLUMNS: &str = "id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, version";
+
+        impl $store {
+            /// The row id a step's texts are encrypted under: the procedure and the step.
+            fn step_row(id: &str, step: mnir_domain::repatriation::Step) -> String {
+                format!("{id}:{step}")
+            }
+
+            /// Moves the procedure to its next version if it is still at `seen` and not cancelled:
+            /// the check and the claim of every change, in its transaction.
+            async fn claim_repatriation(tx: &mut Tx, id: &str, seen: i64) -> StoreResult<()> {
+                let claimed = ::sqlx::query("UPDATE repatriations SET version = version + 1 WHERE id = $1 AND version = $2 AND cancelled_at_ms IS NULL")
+                    .bind(id)
+                    .bind(seen)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                if claimed.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!("repatriation {id} changed or was cancelled")));
+                }
+                Ok(())
+            }
+
+            async fn repatriations_where(&self, condition: &str, value: &str) -> StoreResult<Vec<RepatriationRecord>> {
+                use mnir_domain::repatriation::{Direction, Step, StepState};
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                let rows: Vec<RepatriationRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {REPATRIATION_COLUMNS} FROM repatriations WHERE {condition} ORDER BY opened_at_ms, id")))
+                    .bind(value)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, version) in rows {
+                    let step_rows: Vec<StepRow> = ::sqlx::query_as("SELECT step, state, happened_on, responsible_org, responsible_person, documents, note, details, recorded_by, recorded_at_ms FROM repatriation_steps WHERE repatriation_id = $1")
+                        .bind(&id)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(db_err)?;
+                    let mut steps: Vec<StepRecord> = Step::ALL.iter().map(|s| StepRecord::pending(*s)).collect();
+                    for (step, state, happened_on, responsible_org, person, documents, note, details, recorded_by, recorded_at_ms) in step_rows {
+                        let step = $crate::sql::code_column("repatriation_steps.step", &step, Step::parse)?;
+                        let row = Self::step_row(&id, step);
+                        let open = |column: &str, stored: Option<Vec<u8>>| self.decrypt_opt("repatriation_steps", column, &row, stored).map(Option::unwrap_or_default);
+                        let documents = open("documents", documents)?;
+                        let details = open("details", details)?;
+                        steps[step.number() - 1] = StepRecord {
+                            step,
+                            state: $crate::sql::code_column("repatriation_steps.state", &state, StepState::parse)?,
+                            happened_on: happened_on.map(|d| day_column("repatriation_steps.happened_on", &d)).transpose()?,
+                            responsible_org,
+                            responsible_person: open("responsible_person", person)?,
+                            documents: if documents.is_empty() { Vec::new() } else {
+                                $crate::sql::__private::serde_json::from_str(&documents).map_err(|e| StoreError::Corrupt(format!("repatriation_steps.documents: {e}")))?
+                            },
+                            note: open("note", note)?,
+                            details: if details.is_empty() { Default::default() } else {
+                                $crate::sql::__private::serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(format!("repatriation_steps.details: {e}")))?
+                            },
+                            recorded_by,
+                            recorded_at_ms,
+                        };
+                    }
+                    out.push(RepatriationRecord {
+                        cancel_reason: self.decrypt_opt("repatriations", "cancel_reason", &id, cancel_reason)?,
+                        direction: $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
+                        id,
+                        case_id,
+                        partner_org,
+                        country,
+                        org_code,
+                        opened_by,
+                        opened_at_ms,
+                        cancelled_at_ms,
+                        approved_by,
+                        approved_at_ms,
+                        version,
+                        steps,
+                    });
+                }
+                Ok(out)
+            }
+        }
+
+        #[async_trait]
+        impl RepatriationStore for $store {
+            async fn open_repatriation(&self, r: &RepatriationRecord, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("INSERT INTO repatriations ({REPATRIATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL, NULL, 0)")))
+                    .bind(&r.id)
+                    .bind(&r.case_id)
+                    .bind(r.direction.as_str())
+                    .bind(&r.partner_org)
+                    .bind(&r.country)
+                    .bind(&r.org_code)
+                    .bind(&r.opened_by)
+                    .bind(r.opened_at_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO repatriation_steps (repatriation_id, step, state) ");
+                q.push_values(mnir_domain::repatriation::Step::ALL, |mut b, step| {
+                    b.push_bind(r.id.clone()).push_bind(step.as_str()).push_bind("pending");
+                });
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+                let detail = format!("repatriation={} direction={} partner={} country={}", r.id, r.direction, r.partner_org, r.country);
+                self.append_audit(&mut tx, by, "repatriation.open", &format!("case:{}", r.case_id), &detail).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn repatriation(&self, id: &str) -> StoreResult<Option<RepatriationRecord>> {
+                Ok(self.repatriations_where("id = $1", id).await?.into_iter().next())
+            }
+
+            async fn repatriations_of(&self, case_id: &str) -> StoreResult<Vec<RepatriationRecord>> {
+                self.repatriations_where("case_id = $1", case_id).await
+            }
+
+            async fn record_step(&self, id: &str, seen_version: i64, s: &StepRecord, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                Self::claim_repatriation(&mut tx, id, seen_version).await?;
+                let row = Self::step_row(id, s.step);
+                let documents = if s.documents.is_empty() { String::new() } else {
+                    $crate::sql::__private::serde_json::to_string(&s.documents).map_err(|e| StoreError::Database(e.to_string()))?
+                };
+                let details = if s.details.is_empty() { String::new() } else {
+                    $crate::sql::__private::serde_json::to_string(&s.details).map_err(|e| StoreError::Database(e.to_string()))?
+                };
+                ::sqlx::query("UPDATE repatriation_steps SET state = $1, happened_on = $2, responsible_org = $3, responsible_person = $4, documents = $5, note = $6, details = $7, recorded_by = $8, recorded_at_ms = $9 WHERE repatriation_id = $10 AND step = $11")
+                    .bind(s.state.as_str())
+                    .bind(s.happened_on.map(day_text))
+                    .bind(&s.responsible_org)
+                    .bind(self.seal_text("repatriation_steps", "responsible_person", &row, &s.responsible_person))
+                    .bind(self.seal_text("repatriation_steps", "documents", &row, &documents))
+                    .bind(self.seal_text("repatriation_steps", "note", &row, &s.note))
+                    .bind(self.seal_text("repatriation_steps", "details", &row, &details))
+                    .bind(&by.user_id)
+                    .bind(by.now_ms)
+                    .bind(id)
+                    .bind(s.step.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let detail = format!("repatriation={id} step={} state={}", s.step, s.state);
+                self.append_audit(&mut tx, by, "repatriation.step", &format!("repatriation:{id}"), &detail).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn approve_travel(&self, id: &str, seen_version: i64, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                Self::claim_repatriation(&mut tx, id, seen_version).await?;
+                ::sqlx::query("UPDATE repatriations SET approved_by = $1, approved_at_ms = $2 WHERE id = $3")
+                    .bind(&by.user_id)
+                    .bind(by.now_ms)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                self.append_audit(&mut tx, by, "repatriation.approve", &format!("repatriation:{id}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn cancel_repatriation(&self, id: &str, seen_version: i64, reason: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                Self::claim_repatriation(&mut tx, id, seen_version).await?;
+                ::sqlx::query("UPDATE repatriations SET cancelled_at_ms = $1, cancel_reason = $2 WHERE id = $3")
+                    .bind(by.now_ms)
+                    .bind(self.seal_text("repatriations", "cancel_reason", id, reason))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                self.append_audit(&mut tx, by, "repatriation.cancel", &format!("repatriation:{id}"), "").await?;
+                tx.commit().await.map_err(db_err)
+            }
+        }
+    };
+}
