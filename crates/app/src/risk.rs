@@ -46,15 +46,21 @@ pub struct DomainInput {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AssessmentInput {
-    /// `first_contact` (the urgent questions) or `full` (every domain, and the urgent questions
-    /// when asked again).
+    /// `first_contact` (the urgent questions), `full` (every domain, and the urgent questions
+    /// when asked again) or `return` (a return home: every domain of the full one and
+    /// `family_at_home`, made with `partner_org`).
+    #[schema(pattern = "^(first_contact|full|return)$")]
     pub kind: String,
+    /// For a return's assessment: the code of the partner in the country of return it was made
+    /// with (an organisation of the directory); absent otherwise.
+    pub partner_org: Option<String>,
     /// By question: `urgent_medical_need`, `immediate_violence`, `re_trafficking_danger`,
     /// `child_without_carer` (only for a child or a person of uncertain age).
     pub urgent: BTreeMap<String, UrgentInput>,
     /// By domain: `personal_safety`, `family_safety`, `re_trafficking`, `physical_health`,
     /// `mental_health`, `legal_situation`, `housing_livelihood`, `child_specific` (required for a
-    /// child or a person of uncertain age, refused for an adult).
+    /// child or a person of uncertain age, refused for an adult), `family_at_home` (a return's
+    /// only).
     pub domains: BTreeMap<String, DomainInput>,
 }
 
@@ -126,6 +132,7 @@ fn urgent_answers(
 
 /// The ratings, checked: every domain asked of this person, each value 1–3.
 fn domain_ratings(
+    kind: AssessmentKind,
     given: &BTreeMap<String, DomainInput>,
     facts: &CaseFacts,
     wrong: &mut Vec<FieldIssue>,
@@ -181,10 +188,44 @@ fn domain_ratings(
             rated.insert(domain, Rating::new(1, 1).expect("1×1 is a rating"));
         }
     }
-    for (domain, id) in risk::check_domains(&rated, facts.age_group) {
+    for (domain, id) in risk::check_domains(kind, &rated, facts.age_group) {
         wrong.push(FieldIssue::new(domain.field(), id));
     }
     ratings
+}
+
+/// The partner a return's assessment was made with: required, and an organisation of the
+/// directory; refused for the other kinds.
+async fn partner(
+    app: &App,
+    kind: AssessmentKind,
+    given: Option<&str>,
+    wrong: &mut Vec<FieldIssue>,
+) -> AppResult<Option<String>> {
+    let given = given.map(str::trim).filter(|g| !g.is_empty());
+    match (kind, given) {
+        (AssessmentKind::Return, None) => {
+            wrong.push(FieldIssue::new("partner_org", "risk-partner-required"));
+            Ok(None)
+        }
+        (AssessmentKind::Return, Some(code)) => {
+            if app.store().organisation(code).await?.is_some() {
+                Ok(Some(code.to_string()))
+            } else {
+                wrong.push(FieldIssue {
+                    field: "partner_org".into(),
+                    message: Message::new("risk-partner-unknown")
+                        .with("code", Arg::Text(code.to_string())),
+                });
+                Ok(None)
+            }
+        }
+        (_, Some(_)) => {
+            wrong.push(FieldIssue::new("partner_org", "risk-partner-return-only"));
+            Ok(None)
+        }
+        (_, None) => Ok(None),
+    }
 }
 
 /// Records a new version of the case's assessment; a full one starts the review clock its level
@@ -205,6 +246,7 @@ pub async fn record(
             Message::new(match kind {
                 AssessmentKind::FirstContact => "risk-first-contact-not-due",
                 AssessmentKind::Full => "risk-full-not-due",
+                AssessmentKind::Return => "risk-return-not-due",
             })
             .with("state", Arg::Term("state", facts.state.as_str().into())),
         ));
@@ -220,22 +262,24 @@ pub async fn record(
                 Vec::new(),
             )
         }
-        AssessmentKind::Full => (
-            // The urgent questions may be asked again with the full assessment, then wholly.
+        AssessmentKind::Full | AssessmentKind::Return => (
+            // The urgent questions may be asked again with a full assessment, then wholly.
             if input.urgent.is_empty() {
                 Vec::new()
             } else {
                 urgent_answers(&input.urgent, &facts, &mut wrong)
             },
-            domain_ratings(&input.domains, &facts, &mut wrong),
+            domain_ratings(kind, &input.domains, &facts, &mut wrong),
         ),
     };
+    let partner_org = partner(app, kind, input.partner_org.as_deref(), &mut wrong).await?;
     if !wrong.is_empty() {
         return Err(AppError::Invalid(wrong));
     }
     let overall = risk::overall(domains.iter().map(|d| &d.rating));
     let id = uuid::Uuid::new_v4().to_string();
-    let clock = match overall {
+    // A return's assessment answers the return, not the person's review: no clock.
+    let clock = match overall.filter(|_| kind == AssessmentKind::Full) {
         Some(level) => {
             let org = crate::clocks::handler_org(app, case_id)
                 .await?
@@ -269,6 +313,7 @@ pub async fn record(
         clock_id: clock.as_ref().map(|c| c.id.clone()),
         urgent_answered_at_ms: None,
         urgent_answered_by: None,
+        partner_org,
     };
     match app
         .store()

@@ -17,6 +17,7 @@ codes!(Purpose {
     SharingWithPolice => "sharing_with_police",
     Research => "research",
     AnitpContact => "anitp_contact",
+    Repatriation => "repatriation",
 });
 
 codes!(GivenBy {

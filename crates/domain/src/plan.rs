@@ -122,7 +122,7 @@ fn suggestions_of(domain: RiskDomain) -> (&'static [ProtectionMeasure], &'static
     use SupportType as S;
     match domain {
         RiskDomain::PersonalSafety => (&[M::ConfidentialShelter, M::PoliceProtection], &[]),
-        RiskDomain::FamilySafety => (&[M::PoliceProtection], &[]),
+        RiskDomain::FamilySafety | RiskDomain::FamilyAtHome => (&[M::PoliceProtection], &[]),
         RiskDomain::ReTrafficking => (&[M::PhoneChange], &[S::SocialCare, S::Livelihood]),
         RiskDomain::PhysicalHealth | RiskDomain::MentalHealth => (&[], &[S::Health]),
         RiskDomain::LegalSituation => (&[], &[S::Legal]),

@@ -8,12 +8,14 @@ use crate::vocabulary::codes;
 use std::collections::BTreeMap;
 
 codes!(
-    /// The two moments of an assessment: the urgent questions at first contact (from the
-    /// notification on), and the full assessment of every domain (from the presumed-victim
-    /// finding on).
+    /// The moments of an assessment: the urgent questions at first contact (from the
+    /// notification on), the full assessment of every domain (from the presumed-victim finding
+    /// on), and the assessment of a return home, made with the partner in the country of return
+    /// (mnir.md §10): every domain of the full one and the threats to the family at home.
     AssessmentKind {
         FirstContact => "first_contact",
         Full => "full",
+        Return => "return",
     }
 );
 
@@ -22,6 +24,7 @@ codes!(
     RiskDomain {
         PersonalSafety => "personal_safety",
         FamilySafety => "family_safety",
+        FamilyAtHome => "family_at_home",
         ReTrafficking => "re_trafficking",
         PhysicalHealth => "physical_health",
         MentalHealth => "mental_health",
@@ -58,6 +61,7 @@ impl RiskDomain {
         match self {
             RiskDomain::PersonalSafety => "domains.personal_safety",
             RiskDomain::FamilySafety => "domains.family_safety",
+            RiskDomain::FamilyAtHome => "domains.family_at_home",
             RiskDomain::ReTrafficking => "domains.re_trafficking",
             RiskDomain::PhysicalHealth => "domains.physical_health",
             RiskDomain::MentalHealth => "domains.mental_health",
@@ -155,6 +159,8 @@ pub fn may_assess(kind: AssessmentKind, state: CaseState) -> bool {
             state,
             PresumedVictim | IdentifiedVictim | InAssistance | Returned
         ),
+        // Before the person goes home: once returned, the follow-up assesses in full.
+        AssessmentKind::Return => matches!(state, PresumedVictim | IdentifiedVictim | InAssistance),
     }
 }
 
@@ -164,10 +170,22 @@ pub fn is_review_clock(kind: ClockKind) -> bool {
     REVIEW_CLOCKS.contains(&kind)
 }
 
-/// Whether a domain is asked of a person of this age group: the child-specific domain only of a
-/// child or of a person whose age is not known (the presumption of minority), every other always.
+/// Whether a domain of the full assessment is asked of a person of this age group: the
+/// child-specific domain only of a child or of a person whose age is not known (the presumption
+/// of minority), every other always; the family at home only in a return's assessment.
 pub fn asked(domain: RiskDomain, age: AgeGroup) -> bool {
-    domain != RiskDomain::ChildSpecific || age.may_be_child()
+    domain != RiskDomain::FamilyAtHome
+        && (domain != RiskDomain::ChildSpecific || age.may_be_child())
+}
+
+/// Whether a domain is asked in an assessment of this kind: a return's asks the full one's and
+/// the threats to the family at home; a first contact rates none.
+pub fn asked_in(kind: AssessmentKind, domain: RiskDomain, age: AgeGroup) -> bool {
+    match kind {
+        AssessmentKind::FirstContact => false,
+        AssessmentKind::Full => asked(domain, age),
+        AssessmentKind::Return => domain == RiskDomain::FamilyAtHome || asked(domain, age),
+    }
 }
 
 /// Whether an urgent question is asked of a person of this age group (a child without a carer
@@ -179,14 +197,18 @@ pub fn question_asked(question: UrgentQuestion, age: AgeGroup) -> bool {
 /// What is wrong with a set of ratings, as (field, message id) pairs: a domain not asked of this
 /// person, or one asked and missing. Ratings outside 1–3 never reach here (see [`Rating::new`]).
 pub fn check_domains(
+    kind: AssessmentKind,
     ratings: &BTreeMap<RiskDomain, Rating>,
     age: AgeGroup,
 ) -> Vec<(RiskDomain, &'static str)> {
     RiskDomain::ALL
         .iter()
         .filter_map(
-            |&domain| match (asked(domain, age), ratings.contains_key(&domain)) {
+            |&domain| match (asked_in(kind, domain, age), ratings.contains_key(&domain)) {
                 (true, false) => Some((domain, "risk-domain-required")),
+                (false, true) if domain == RiskDomain::FamilyAtHome => {
+                    Some((domain, "risk-domain-return-only"))
+                }
                 (false, true) => Some((domain, "risk-domain-not-for-adult")),
                 _ => None,
             },
@@ -299,28 +321,55 @@ mod tests {
     #[test]
     fn the_child_domain_is_required_for_a_child_and_refused_for_an_adult() {
         let r = Rating::new(1, 1).unwrap();
+        let full = AssessmentKind::Full;
         let without_child: BTreeMap<_, _> = RiskDomain::ALL
             .iter()
-            .filter(|d| **d != RiskDomain::ChildSpecific)
+            .filter(|d| !matches!(d, RiskDomain::ChildSpecific | RiskDomain::FamilyAtHome))
             .map(|d| (*d, r))
             .collect();
-        let with_child: BTreeMap<_, _> = RiskDomain::ALL.iter().map(|d| (*d, r)).collect();
-        assert!(check_domains(&without_child, AgeGroup::Adult).is_empty());
-        assert!(check_domains(&with_child, AgeGroup::Child).is_empty());
+        let mut with_child = without_child.clone();
+        with_child.insert(RiskDomain::ChildSpecific, r);
+        assert!(check_domains(full, &without_child, AgeGroup::Adult).is_empty());
+        assert!(check_domains(full, &with_child, AgeGroup::Child).is_empty());
         assert_eq!(
-            check_domains(&without_child, AgeGroup::Unknown),
+            check_domains(full, &without_child, AgeGroup::Unknown),
             [(RiskDomain::ChildSpecific, "risk-domain-required")]
         );
         assert_eq!(
-            check_domains(&with_child, AgeGroup::Adult),
+            check_domains(full, &with_child, AgeGroup::Adult),
             [(RiskDomain::ChildSpecific, "risk-domain-not-for-adult")]
         );
         let mut missing = without_child.clone();
         missing.remove(&RiskDomain::MentalHealth);
         assert_eq!(
-            check_domains(&missing, AgeGroup::Adult),
+            check_domains(full, &missing, AgeGroup::Adult),
             [(RiskDomain::MentalHealth, "risk-domain-required")]
         );
+    }
+
+    #[test]
+    fn a_returns_assessment_asks_of_the_family_at_home_and_only_it_does() {
+        let r = Rating::new(1, 1).unwrap();
+        let full_domains: BTreeMap<_, _> = RiskDomain::ALL
+            .iter()
+            .filter(|d| asked(**d, AgeGroup::Adult))
+            .map(|d| (*d, r))
+            .collect();
+        assert!(!full_domains.contains_key(&RiskDomain::FamilyAtHome));
+        assert_eq!(
+            check_domains(AssessmentKind::Return, &full_domains, AgeGroup::Adult),
+            [(RiskDomain::FamilyAtHome, "risk-domain-required")]
+        );
+        let mut with_home = full_domains.clone();
+        with_home.insert(RiskDomain::FamilyAtHome, r);
+        assert!(check_domains(AssessmentKind::Return, &with_home, AgeGroup::Adult).is_empty());
+        assert_eq!(
+            check_domains(AssessmentKind::Full, &with_home, AgeGroup::Adult),
+            [(RiskDomain::FamilyAtHome, "risk-domain-return-only")]
+        );
+        assert!(may_assess(AssessmentKind::Return, CaseState::InAssistance));
+        assert!(!may_assess(AssessmentKind::Return, CaseState::Returned));
+        assert!(!may_assess(AssessmentKind::Return, CaseState::Notified));
     }
 
     #[test]

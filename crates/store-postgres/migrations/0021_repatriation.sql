@@ -35,3 +35,6 @@ CREATE TABLE repatriation_steps (
     recorded_at_ms BIGINT,
     PRIMARY KEY (repatriation_id, step)
 );
+
+-- A return's risk assessment names the partner in the country of return it was made with.
+ALTER TABLE risk_assessments ADD COLUMN partner_org TEXT REFERENCES organisations(code);

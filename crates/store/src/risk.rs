@@ -45,6 +45,8 @@ pub struct RiskAssessmentRecord {
     /// `assessment:<id>` when a later version asked the questions again).
     pub urgent_answered_at_ms: Option<Timestamp>,
     pub urgent_answered_by: Option<String>,
+    /// A return's assessment: the partner in the country of return it was made with.
+    pub partner_org: Option<String>,
 }
 
 impl RiskAssessmentRecord {

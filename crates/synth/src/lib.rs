@@ -640,7 +640,12 @@ mod tests {
                 let rated: std::collections::BTreeMap<_, _> = v.ratings();
                 if v.kind == mnir_domain::risk::AssessmentKind::Full {
                     assert!(
-                        mnir_domain::risk::check_domains(&rated, case.age_group).is_empty(),
+                        mnir_domain::risk::check_domains(
+                            mnir_domain::risk::AssessmentKind::Full,
+                            &rated,
+                            case.age_group
+                        )
+                        .is_empty(),
                         "every domain asked of the person, and only those"
                     );
                     assert_eq!(v.overall, mnir_domain::risk::overall(rated.values()));

@@ -119,6 +119,7 @@ fn full(
         })
         .collect();
     RiskAssessmentRecord {
+        partner_org: None,
         id,
         case_id: case.id.clone(),
         version: 0,
@@ -195,6 +196,7 @@ pub fn assessments(
             });
         }
         out.push(RiskAssessmentRecord {
+            partner_org: None,
             id: format!("{}-risk-1", case.id),
             case_id: case.id.clone(),
             version: 0,
@@ -276,7 +278,7 @@ pub fn assessments(
                         .collect();
                 }
             }
-            AssessmentKind::Full => {}
+            AssessmentKind::Full | AssessmentKind::Return => {}
         }
     }
     let open = matches!(

@@ -510,16 +510,64 @@ async fn the_api_records_versions_and_names_each_wrong_field() {
             "{b}: no refused request stored anything"
         );
 
+        // A return's assessment: the full domains, the family at home, and the partner in the
+        // country of return; none of these belong to a full one.
+        let field = |r: &TestResponse| {
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{b}: {}",
+                r.body
+            );
+            r.json()["error"]["fields"][0]["field"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let with_home = domains(Some("family_at_home"));
+        let r = wrong(json!({"kind": "return", "domains": with_home})).await;
+        assert_eq!(field(&r), "partner_org");
+        let r =
+            wrong(json!({"kind": "return", "partner_org": "IGPR", "domains": domains(None)})).await;
+        assert_eq!(field(&r), "domains.family_at_home");
+        let r =
+            wrong(json!({"kind": "return", "partner_org": "NOBODY", "domains": with_home})).await;
+        assert_eq!(field(&r), "partner_org");
+        assert!(r.body.contains("NOBODY"), "{b}: names the code");
+        let r = wrong(json!({"kind": "full", "domains": with_home})).await;
+        assert_eq!(field(&r), "domains.family_at_home");
+        let r =
+            wrong(json!({"kind": "full", "partner_org": "IGPR", "domains": domains(None)})).await;
+        assert_eq!(field(&r), "partner_org");
+        let r = wrong(json!({"kind": "return", "partner_org": "IGPR", "domains": with_home})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        let body = r.json();
+        assert_eq!(body["kind"], "return", "{b}");
+        assert_eq!(body["partner_org"], "IGPR", "{b}");
+        assert_eq!(body["domains"]["family_at_home"]["level"], "medium", "{b}");
+        assert!(
+            body["review_due"].is_null(),
+            "{b}: a return's assessment starts no review"
+        );
+        assert_eq!(
+            app.store.assessments_of(&adult).await.unwrap().len(),
+            2,
+            "{b}"
+        );
+
         // The versions, oldest first, with their notes.
         let list = app.api("GET", &path, Some(&token), None).await;
         assert_eq!(list.status, StatusCode::OK, "{b}");
         let versions = list.json()["versions"].clone();
-        assert_eq!(versions.as_array().unwrap().len(), 1, "{b}");
+        assert_eq!(versions.as_array().unwrap().len(), 2, "{b}");
+        assert_eq!(versions[1]["kind"], "return", "{b}");
+        assert_eq!(versions[1]["partner_org"], "IGPR", "{b}");
         assert_eq!(versions[0]["assessed_by"], "cw", "{b}");
         assert_eq!(
             versions[0]["domains"]["personal_safety"]["note"], "Amenințată prin telefon",
             "{b}"
         );
+        // The full assessment's review still runs: the return's started none in its place.
         assert_eq!(versions[0]["review_due"], "2026-12-28", "{b}");
 
         // Not due: a full assessment of a notified case, anything on a case that has ended.

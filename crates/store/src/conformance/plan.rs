@@ -26,6 +26,7 @@ pub async fn plans_are_versioned_acknowledged_once_with_their_texts_encrypted(db
     .unwrap();
     // An urgent need that the plan's protection measure answers.
     let first = RiskAssessmentRecord {
+        partner_org: None,
         id: "a1".into(),
         case_id: "c1".into(),
         version: 0,

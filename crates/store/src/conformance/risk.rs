@@ -9,6 +9,7 @@ const SENTINEL_NOTE: &str = "cicatrice-de-la-Vărăști";
 
 fn assessment(id: &str, kind: AssessmentKind, at_ms: i64) -> RiskAssessmentRecord {
     RiskAssessmentRecord {
+        partner_org: None,
         id: id.into(),
         case_id: "c1".into(),
         version: 0,

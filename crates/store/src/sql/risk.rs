@@ -14,7 +14,7 @@ macro_rules! impl_sql_risk_store {
         const URGENT_SINCE: &str = "SELECT MIN(a.assessed_at_ms) FROM risk_assessments a WHERE a.case_id = x.case_id AND a.urgent_any AND a.urgent_answered_at_ms IS NULL";
 
         /// The columns of an assessment's row, in the order `assessments_of` reads them.
-        const RISK_COLUMNS: &str = "id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, clock_id, urgent_answered_at_ms, urgent_answered_by";
+        const RISK_COLUMNS: &str = "id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, clock_id, urgent_answered_at_ms, urgent_answered_by, partner_org";
 
         impl $store {
             async fn urgent_cases_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>> {
@@ -74,6 +74,7 @@ macro_rules! impl_sql_risk_store {
                         clock_id: row.try_get(8).map_err(db_err)?,
                         urgent_answered_at_ms: row.try_get(9).map_err(db_err)?,
                         urgent_answered_by: row.try_get(10).map_err(db_err)?,
+                        partner_org: row.try_get(11).map_err(db_err)?,
                         urgent: Vec::new(),
                         domains: Vec::new(),
                     });
@@ -162,7 +163,7 @@ macro_rules! impl_sql_risk_store {
                 if !a.urgent.is_empty() {
                     Self::answer_urgent_needs(&mut tx, &a.case_id, by.now_ms, &format!("assessment:{}", a.id)).await?;
                 }
-                ::sqlx::query("INSERT INTO risk_assessments (id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, urgent_any, clock_id, urgent_answered_at_ms, urgent_answered_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL)")
+                ::sqlx::query("INSERT INTO risk_assessments (id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, urgent_any, clock_id, urgent_answered_at_ms, urgent_answered_by, partner_org) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, $11)")
                     .bind(&a.id)
                     .bind(&a.case_id)
                     .bind(version)
@@ -173,6 +174,7 @@ macro_rules! impl_sql_risk_store {
                     .bind(a.overall.map(|l| l.as_str()))
                     .bind(a.urgent.iter().any(|u| u.yes))
                     .bind(review_clock.map(|c| c.id.clone()))
+                    .bind(&a.partner_org)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
@@ -228,7 +230,7 @@ macro_rules! impl_sql_risk_store {
                 }
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 for chunk in assessments.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO risk_assessments (id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, urgent_any, clock_id, urgent_answered_at_ms, urgent_answered_by) ");
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO risk_assessments (id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, urgent_any, clock_id, urgent_answered_at_ms, urgent_answered_by, partner_org) ");
                     q.push_values(chunk, |mut b, a| {
                         b.push_bind(a.id.clone())
                             .push_bind(a.case_id.clone())
@@ -241,7 +243,8 @@ macro_rules! impl_sql_risk_store {
                             .push_bind(a.urgent.iter().any(|u| u.yes))
                             .push_bind(a.clock_id.clone())
                             .push_bind(a.urgent_answered_at_ms)
-                            .push_bind(a.urgent_answered_by.clone());
+                            .push_bind(a.urgent_answered_by.clone())
+                            .push_bind(a.partner_org.clone());
                     });
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }

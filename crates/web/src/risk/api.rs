@@ -45,8 +45,11 @@ pub struct AssessmentJson {
     case_id: String,
     /// 1 for the case's first assessment, one more for each after it.
     version: i64,
-    /// `first_contact` or `full`.
+    /// `first_contact`, `full` or `return`.
     kind: String,
+    /// A return's assessment: the partner in the country of return it was made with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partner_org: Option<String>,
     organisation: String,
     /// The assessor's login.
     assessed_by: String,
@@ -92,6 +95,7 @@ pub(crate) fn json_of(
         case_id: v.case_id,
         version: v.version,
         kind: v.kind.as_str().to_string(),
+        partner_org: v.partner_org,
         organisation: v.org_code,
         assessed_by: assessor,
         assessed_at: rfc3339(v.assessed_at_ms),

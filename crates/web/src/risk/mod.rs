@@ -484,6 +484,7 @@ async fn risk_page(
 fn input_of(typed: &Typed) -> AssessmentInput {
     let mut input = AssessmentInput {
         kind: typed.get("kind").cloned().unwrap_or_default(),
+        partner_org: typed.get("partner_org").cloned(),
         ..AssessmentInput::default()
     };
     for (name, value) in typed {
@@ -530,8 +531,11 @@ fn with_every_field(mut input: AssessmentInput, asked_of: AgeGroup) -> Assessmen
                 input.urgent.entry(q.as_str().to_string()).or_default();
             }
         }
-        Some(AssessmentKind::Full) => {
-            for d in RiskDomain::ALL.iter().filter(|d| asked(**d, asked_of)) {
+        Some(kind @ (AssessmentKind::Full | AssessmentKind::Return)) => {
+            for d in RiskDomain::ALL
+                .iter()
+                .filter(|d| mnir_domain::risk::asked_in(kind, **d, asked_of))
+            {
                 input.domains.entry(d.as_str().to_string()).or_default();
             }
         }
