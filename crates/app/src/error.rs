@@ -81,6 +81,12 @@ pub enum AppError {
     Invalid(Vec<FieldIssue>),
     /// The thing changed meanwhile (moved by someone else, answered, ended, already running).
     Conflict(Message),
+    /// A rule refuses the step now, for a reason the API names by its own code (a repatriation's
+    /// guard: `no_consent`, `reflection_period_running`, …); answered as a conflict.
+    Refused {
+        code: &'static str,
+        message: Message,
+    },
     /// Too many failed password guesses: the same request may be tried after this many seconds.
     Wait { seconds: i64 },
     /// The store failed or holds something unreadable; the cause is for the log only.
@@ -103,6 +109,7 @@ impl AppError {
             AppError::Denied(_) | AppError::Forbidden(_) => "forbidden",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
+            AppError::Refused { code, .. } => code,
             AppError::Wait { .. } => "too_many_attempts",
             AppError::Internal(_) => "internal",
         }
@@ -117,7 +124,9 @@ impl std::fmt::Display for AppError {
                 let names: Vec<&str> = fields.iter().map(|i| i.field.as_ref()).collect();
                 write!(f, "invalid: {}", names.join(", "))
             }
-            AppError::Forbidden(m) | AppError::Conflict(m) => {
+            AppError::Forbidden(m)
+            | AppError::Conflict(m)
+            | AppError::Refused { message: m, .. } => {
                 write!(f, "{}: {}", self.code(), m.id)
             }
             other => f.write_str(other.code()),

@@ -22,6 +22,7 @@ pub mod operator;
 pub mod plan;
 pub mod referral;
 pub mod reflection;
+pub mod repatriation;
 pub mod risk;
 pub mod statistics;
 pub mod text;

@@ -121,6 +121,15 @@ pub enum Action {
     /// Import another system's cases from an HTCDS file (a migration): ANITP's national
     /// coordinators.
     ImportCases,
+    /// Read a case's repatriation procedures: their reception and reintegration belong to the
+    /// support compartment, so its holders.
+    ViewRepatriation,
+    /// Open a repatriation procedure, record its steps, record the person's withdrawal: the
+    /// support compartment's holders.
+    KeepRepatriation,
+    /// Approve the travel after a high risk of the return: a supervisor of the case's
+    /// organisations.
+    ApproveRepatriationTravel,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -371,7 +380,11 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             }
             needs(actor, &[Role::CaseWorker])
         }
-        Action::ViewSupportRecords | Action::RecordAssessment | Action::KeepPlan => {
+        Action::ViewSupportRecords
+        | Action::RecordAssessment
+        | Action::KeepPlan
+        | Action::ViewRepatriation
+        | Action::KeepRepatriation => {
             let f = visible_case()?;
             // The firewall: an investigating body's staff see the investigative summary only,
             // whatever roles their accounts hold.
@@ -457,6 +470,18 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
                     },
                 })
             }
+        }
+        Action::ApproveRepatriationTravel => {
+            let f = visible_case()?;
+            if actor.investigates {
+                return Err(Denial::Firewall);
+            }
+            if !f.org_has_access {
+                return Err(Denial::RoleMissing {
+                    needed: vec![Role::Supervisor],
+                });
+            }
+            needs(actor, &[Role::Supervisor])
         }
         Action::ExportCases | Action::ImportCases => {
             if actor.roles.contains(Role::Coordinator) && actor.org_kind == OrgKind::AnitpCentral {

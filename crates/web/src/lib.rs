@@ -19,6 +19,7 @@ pub mod kit;
 mod plan;
 mod referral;
 mod reflection;
+mod repatriation;
 mod risk;
 pub mod statistics;
 mod victim;

@@ -15,6 +15,7 @@ mod pages;
 mod plan;
 mod referral;
 mod reflection;
+mod repatriation;
 mod risk;
 mod security;
 mod statistics;

@@ -144,6 +144,22 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
             )
             .await;
         assert_eq!(seeded.status, StatusCode::CREATED, "{b}: seeding the plan");
+        // A return under way on the same case: the support compartment's too.
+        let procedure = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{planned}/repatriation"),
+                Some(&seeder_token),
+                Some(serde_json::json!({"direction": "to_romania", "partner_org": "DGASPC-CJ", "country": "IT"})),
+            )
+            .await;
+        assert_eq!(
+            procedure.status,
+            StatusCode::CREATED,
+            "{b}: seeding the return: {}",
+            procedure.body
+        );
+        let procedure = procedure.json()["id"].as_str().unwrap().to_string();
         for role in Role::ALL {
             for (org, own) in [(OWN, true), (FOREIGN, false)] {
                 let who = format!("{b} {role} of {}", if own { "own" } else { "foreign" });
@@ -224,6 +240,65 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     risk_page.body.contains(SUPPORT_NOTE),
                     supports(role, own),
                     "{who}: the note on the risk page"
+                );
+                // The return: read and kept by the compartment's holders, its travel approved by
+                // their supervisors alone.
+                let on_planned = |ok: StatusCode| {
+                    if supports(role, own) {
+                        ok
+                    } else if sees(role, own) {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::NOT_FOUND
+                    }
+                };
+                for (method, path, body, ok) in [
+                    (
+                        "POST",
+                        format!("/api/v1/repatriations/{procedure}/steps/request"),
+                        Some(serde_json::json!({"state": "in_progress", "note": SUPPORT_NOTE})),
+                        StatusCode::OK,
+                    ),
+                    (
+                        "GET",
+                        format!("/api/v1/cases/{planned}/repatriation"),
+                        None,
+                        StatusCode::OK,
+                    ),
+                    (
+                        "GET",
+                        format!("/api/v1/repatriations/{procedure}"),
+                        None,
+                        StatusCode::OK,
+                    ),
+                ] {
+                    let r = app.api(method, &path, Some(&token), body).await;
+                    assert_eq!(r.status, on_planned(ok), "{who}: {method} {path}");
+                    // The step's note is the compartment's: nobody else reads it, nor learns it
+                    // from an error.
+                    if supports(role, own) {
+                        assert!(r.body.contains(SUPPORT_NOTE), "{who}: {method} {path}");
+                    } else {
+                        assert!(!r.body.contains(SUPPORT_NOTE), "{who}: {method} {path}");
+                    }
+                }
+                let approval = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/repatriations/{procedure}/approval"),
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                let approves = own && role == Role::Supervisor;
+                assert_eq!(
+                    approval.status,
+                    if approves {
+                        StatusCode::OK
+                    } else {
+                        on_planned(StatusCode::FORBIDDEN)
+                    },
+                    "{who}: POST /api/v1/repatriations/{{id}}/approval"
                 );
                 let risk_api = app
                     .api(

@@ -57,7 +57,7 @@ impl Shown for AppError {
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
-            AppError::Conflict(m) => {
+            AppError::Conflict(m) | AppError::Refused { message: m, .. } => {
                 PageError::new(ctx, StatusCode::CONFLICT, title_key, tr.message(&m))
             }
             AppError::Wait { seconds } => PageError::new(
@@ -80,6 +80,9 @@ impl Shown for AppError {
             AppError::Invalid(issues) => ApiError::invalid(tr, field_errors(tr, &issues)),
             AppError::Conflict(m) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", tr.message(&m))
+            }
+            AppError::Refused { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, tr.message(&message))
             }
             AppError::Wait { seconds } => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,

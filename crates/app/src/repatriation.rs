@@ -1,0 +1,536 @@
+//! Assisted voluntary repatriation (mnir.md §10): a procedure opened on a case in either
+//! direction, its eight steps recorded in order, the guards that refuse a step (checked on the
+//! facts read for it, and claimed with the procedure's version so that two people moving it at
+//! once cannot both pass them), the person's withdrawal, a supervisor's approval of a risky
+//! travel, and the case's move to `returned` once travel and reception are done.
+
+use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
+use chrono::NaiveDate;
+use mnir_domain::consent::Purpose;
+use mnir_domain::repatriation::{
+    self, Direction, DocumentKind, Escort, Facts, Guard, Step, StepState,
+};
+use mnir_domain::risk::AssessmentKind;
+use mnir_domain::{Action, CaseFacts, CaseState, can, reference};
+use mnir_store::{ClockState, RepatriationRecord, StepDocument, StepRecord, StoreError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// Longest note, name or detail of a step.
+pub const MAX_TEXT: usize = 2000;
+/// Most documents one step records.
+pub const MAX_DOCUMENTS: usize = 10;
+/// Longest document number.
+pub const MAX_DOCUMENT_NUMBER: usize = 64;
+
+/// The details a step records beyond its common fields, by name: the escort of the fit-to-travel
+/// check (one of `none`, `medical`, `social_worker`, `police`), the itinerary and who meets the
+/// person, the reception's first-day needs and where the person stays, the reintegration plan's
+/// five parts, and a follow-up's contact and the person's situation.
+pub fn detail_fields(step: Step) -> &'static [&'static str] {
+    match step {
+        Step::Request | Step::RiskAssessment | Step::TravelDocuments => &[],
+        Step::FitToTravel => &["escort"],
+        Step::Travel => &["itinerary", "met_by"],
+        Step::Reception => &["first_day_needs", "stays_at"],
+        Step::ReintegrationPlan => &["housing", "work", "health", "education", "family"],
+        Step::FollowUp => &["contact_made", "situation"],
+    }
+}
+
+/// A procedure as asked for.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenInput {
+    /// `to_romania` or `from_romania`.
+    #[schema(pattern = "^(to_romania|from_romania)$")]
+    pub direction: String,
+    /// The code of the partner in the country of return (from Romania) or of the receiving
+    /// organisation in Romania (to Romania), from the directory.
+    pub partner_org: String,
+    /// ISO 3166-1 alpha-2 code of the other country: where the person goes (from Romania) or
+    /// where they are (to Romania).
+    #[schema(pattern = "^[A-Z]{2}$")]
+    pub country: String,
+}
+
+/// A document as a form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DocumentInput {
+    /// `travel_title`, `passport`, `medical_certificate` or `ticket`.
+    pub kind: String,
+    #[schema(max_length = 64)]
+    pub number: String,
+}
+
+/// A step as a form or the API records it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct StepInput {
+    /// `pending`, `in_progress`, `done` or `blocked` (with the reason in `note`).
+    #[schema(pattern = "^(pending|in_progress|done|blocked)$")]
+    pub state: String,
+    /// When it happened (`YYYY-MM-DD`, the jurisdiction's calendar), never in the future;
+    /// required for a step done.
+    #[schema(format = Date)]
+    pub date: Option<String>,
+    pub documents: Vec<DocumentInput>,
+    #[schema(max_length = 2000)]
+    pub note: String,
+    /// The organisation responsible for the step, from the directory.
+    pub responsible_org: Option<String>,
+    #[schema(max_length = 2000)]
+    pub responsible_person: String,
+    /// The step's own fields (see [`detail_fields`]).
+    pub details: BTreeMap<String, String>,
+}
+
+/// A procedure with what its reader needs beside it.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    pub record: RepatriationRecord,
+    /// The follow-up check-ins, once the reception is done on a known day.
+    pub follow_up_due: Vec<NaiveDate>,
+    /// The first step not done, and the guard that would refuse marking it done now.
+    pub next: Option<(Step, Option<Guard>)>,
+}
+
+/// Whether a procedure may be opened on a case in this state: a victim whose case is open.
+pub fn may_open(state: CaseState) -> bool {
+    matches!(
+        state,
+        CaseState::PresumedVictim | CaseState::IdentifiedVictim | CaseState::InAssistance
+    )
+}
+
+fn guard_error(guard: Guard) -> AppError {
+    AppError::Refused {
+        code: guard.as_str(),
+        message: Message::new(match guard {
+            Guard::NoConsent => "repatriation-guard-no_consent",
+            Guard::NoReturnRiskAssessment => "repatriation-guard-no_return_risk_assessment",
+            Guard::ReflectionPeriodRunning => "repatriation-guard-reflection_period_running",
+            Guard::ApprovalRequired => "repatriation-guard-approval_required",
+            Guard::PreviousStepNotDone => "repatriation-guard-previous_step_not_done",
+            Guard::ProcedureCancelled => "repatriation-guard-procedure_cancelled",
+            Guard::TravelDone => "repatriation-guard-travel_done",
+        }),
+    }
+}
+
+/// Opens a procedure with its eight steps pending.
+pub async fn open(
+    app: &App,
+    who: &Who<'_>,
+    case_id: &str,
+    input: &OpenInput,
+) -> AppResult<Overview> {
+    let facts = crate::cases::facts(app, who, case_id).await?;
+    can(&who.actor(), Action::KeepRepatriation, Some(&facts))?;
+    if !may_open(facts.state) {
+        return Err(AppError::Forbidden(
+            Message::new("repatriation-not-due")
+                .with("state", Arg::Term("state", facts.state.as_str().into())),
+        ));
+    }
+    let mut wrong = Vec::new();
+    let direction = Direction::parse(&input.direction);
+    if direction.is_none() {
+        wrong.push(FieldIssue::new(
+            "direction",
+            "repatriation-direction-invalid",
+        ));
+    }
+    let partner = input.partner_org.trim();
+    if partner.is_empty() {
+        wrong.push(FieldIssue::new(
+            "partner_org",
+            "repatriation-partner-required",
+        ));
+    } else if app.store().organisation(partner).await?.is_none() {
+        wrong.push(FieldIssue {
+            field: "partner_org".into(),
+            message: Message::new("repatriation-partner-unknown")
+                .with("code", Arg::Text(partner.to_string())),
+        });
+    }
+    let country = input.country.trim().to_ascii_uppercase();
+    let home = app.jurisdiction().country.as_str();
+    if reference::country(&country).is_none() || country == home {
+        wrong.push(FieldIssue {
+            field: "country".into(),
+            message: Message::new("repatriation-country-invalid")
+                .with("code", Arg::Text(input.country.clone())),
+        });
+    }
+    // A Romanian comes home; a foreign national goes back.
+    if let Some(direction) = direction {
+        let detail = app
+            .store()
+            .case_detail(
+                case_id,
+                &who.scope(),
+                mnir_store::Reveal::default(),
+                &who.by,
+            )
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let national = detail.summary.citizenship.eq_ignore_ascii_case(home);
+        if national != (direction == Direction::ToRomania) {
+            wrong.push(FieldIssue::new(
+                "direction",
+                "repatriation-direction-citizenship",
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    let record = RepatriationRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: case_id.to_string(),
+        direction: direction.expect("checked above"),
+        partner_org: partner.to_string(),
+        country,
+        org_code: who.user.org.code.clone(),
+        opened_by: who.user.id.clone(),
+        opened_at_ms: who.now(),
+        cancelled_at_ms: None,
+        cancel_reason: None,
+        approved_by: None,
+        approved_at_ms: None,
+        version: 0,
+        steps: Vec::new(),
+    };
+    match app.store().open_repatriation(&record, &who.by).await {
+        Ok(()) => overview(app, who, &record.id).await,
+        Err(StoreError::Conflict(_)) => Err(AppError::conflict("repatriation-already-open")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The procedure and the facts of its case, for a reader who may see it.
+async fn read(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+    action: Action,
+) -> AppResult<(RepatriationRecord, CaseFacts)> {
+    let record = app
+        .store()
+        .repatriation(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let facts = crate::cases::facts(app, who, &record.case_id).await?;
+    can(&who.actor(), action, Some(&facts))?;
+    Ok((record, facts))
+}
+
+/// What the guards look at, read now.
+async fn guard_facts(app: &App, record: &RepatriationRecord) -> AppResult<Facts> {
+    let now = app.now();
+    let consent_in_force = app
+        .store()
+        .consents_of(&record.case_id)
+        .await?
+        .iter()
+        .any(|c| c.purpose == Purpose::Repatriation && c.terms().in_force(now.millis()));
+    // The return's assessment counts when made after the person asked to go.
+    let asked_at = record
+        .step(Step::Request)
+        .recorded_at_ms
+        .filter(|_| record.step(Step::Request).state == StepState::Done)
+        .unwrap_or(record.opened_at_ms);
+    let latest_return = app
+        .store()
+        .assessments_of(&record.case_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.kind == AssessmentKind::Return && a.assessed_at_ms >= asked_at)
+        .max_by_key(|a| a.assessed_at_ms);
+    let reflection_running = app
+        .store()
+        .clocks_of(&record.case_id)
+        .await?
+        .iter()
+        .any(|c| {
+            c.kind == mnir_domain::clocks::ClockKind::ReflectionPeriod
+                && matches!(c.state, ClockState::Running | ClockState::Paused)
+        });
+    let travel_approved = match (&latest_return, record.approved_at_ms) {
+        (Some(a), Some(approved)) => approved >= a.assessed_at_ms,
+        _ => false,
+    };
+    let mut states = [StepState::Pending; 8];
+    for s in &record.steps {
+        states[s.step.number() - 1] = s.state;
+    }
+    Ok(Facts {
+        cancelled: record.cancelled_at_ms.is_some(),
+        consent_in_force,
+        return_risk: latest_return.and_then(|a| a.overall),
+        reflection_running,
+        travel_approved,
+        states,
+    })
+}
+
+async fn overview(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
+    let (record, _) = read(app, who, id, Action::ViewRepatriation).await?;
+    let facts = guard_facts(app, &record).await?;
+    let reception = record.step(Step::Reception);
+    let follow_up_due = match (reception.state, reception.happened_on) {
+        (StepState::Done, Some(day)) => repatriation::follow_up_dates(day),
+        _ => Vec::new(),
+    };
+    let next = (!facts.cancelled)
+        .then(|| {
+            Step::ALL
+                .iter()
+                .copied()
+                .find(|s| facts.state(*s) != StepState::Done)
+        })
+        .flatten()
+        .map(|s| {
+            (
+                s,
+                repatriation::check_step(s, StepState::Done, &facts).err(),
+            )
+        });
+    Ok(Overview {
+        record,
+        follow_up_due,
+        next,
+    })
+}
+
+/// A procedure, for a reader who may see it.
+pub async fn get(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
+    overview(app, who, id).await
+}
+
+/// The case's procedures, oldest first.
+pub async fn of_case(
+    app: &App,
+    who: &Who<'_>,
+    case_id: &str,
+) -> AppResult<Vec<RepatriationRecord>> {
+    let facts = crate::cases::facts(app, who, case_id).await?;
+    can(&who.actor(), Action::ViewRepatriation, Some(&facts))?;
+    Ok(app.store().repatriations_of(case_id).await?)
+}
+
+fn text(field: &str, value: &str, wrong: &mut Vec<FieldIssue>) -> String {
+    let value = crate::text::trimmed(value);
+    if value.chars().count() > MAX_TEXT {
+        wrong.push(FieldIssue {
+            field: field.to_string().into(),
+            message: Message::new("repatriation-text-too-long")
+                .with("most", Arg::Number(MAX_TEXT as i64)),
+        });
+    }
+    value.to_string()
+}
+
+/// The step as asked for, checked field by field.
+async fn checked_step(app: &App, step: Step, input: &StepInput) -> AppResult<StepRecord> {
+    let mut wrong = Vec::new();
+    let state = StepState::parse(&input.state);
+    if state.is_none() {
+        wrong.push(FieldIssue::new("state", "repatriation-state-invalid"));
+    }
+    let date = match input
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        None => None,
+        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(day) if day > app.today() => {
+                wrong.push(FieldIssue::new("date", "repatriation-date-future"));
+                None
+            }
+            Ok(day) => Some(day),
+            Err(_) => {
+                wrong.push(FieldIssue::new("date", "repatriation-date-invalid"));
+                None
+            }
+        },
+    };
+    if state == Some(StepState::Done) && date.is_none() && !wrong.iter().any(|w| w.field == "date")
+    {
+        wrong.push(FieldIssue::new("date", "repatriation-date-required"));
+    }
+    let note = text("note", &input.note, &mut wrong);
+    if state == Some(StepState::Blocked) && note.is_empty() {
+        wrong.push(FieldIssue::new("note", "repatriation-blocked-reason"));
+    }
+    let person = text("responsible_person", &input.responsible_person, &mut wrong);
+    let responsible_org = match input.responsible_org.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => {
+            if app.store().organisation(code).await?.is_none() {
+                wrong.push(FieldIssue {
+                    field: "responsible_org".into(),
+                    message: Message::new("repatriation-partner-unknown")
+                        .with("code", Arg::Text(code.to_string())),
+                });
+            }
+            Some(code.to_string())
+        }
+    };
+    if input.documents.len() > MAX_DOCUMENTS {
+        wrong.push(FieldIssue {
+            field: "documents".into(),
+            message: Message::new("repatriation-documents-too-many")
+                .with("most", Arg::Number(MAX_DOCUMENTS as i64)),
+        });
+    }
+    let mut documents = Vec::new();
+    for (n, d) in input.documents.iter().enumerate() {
+        let number = crate::text::trimmed(&d.number);
+        match DocumentKind::parse(&d.kind) {
+            None => wrong.push(FieldIssue {
+                field: format!("documents.{n}.kind").into(),
+                message: Message::new("repatriation-document-kind-invalid"),
+            }),
+            Some(kind) if !number.is_empty() && number.chars().count() <= MAX_DOCUMENT_NUMBER => {
+                documents.push(StepDocument {
+                    kind,
+                    number: number.to_string(),
+                })
+            }
+            Some(_) => wrong.push(FieldIssue {
+                field: format!("documents.{n}.number").into(),
+                message: Message::new("repatriation-document-number-invalid")
+                    .with("most", Arg::Number(MAX_DOCUMENT_NUMBER as i64)),
+            }),
+        }
+    }
+    let allowed = detail_fields(step);
+    let mut details = BTreeMap::new();
+    for (name, value) in &input.details {
+        let field = format!("details.{name}");
+        if !allowed.contains(&name.as_str()) {
+            wrong.push(FieldIssue {
+                field: field.into(),
+                message: Message::new("repatriation-detail-unknown")
+                    .with("step", Arg::Term("repatriation-step", step.as_str().into())),
+            });
+            continue;
+        }
+        let value = text(&field, value, &mut wrong);
+        if name == "escort" && !value.is_empty() && Escort::parse(&value).is_none() {
+            wrong.push(FieldIssue::new(
+                "details.escort",
+                "repatriation-escort-invalid",
+            ));
+        }
+        if !value.is_empty() {
+            details.insert(name.clone(), value);
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    Ok(StepRecord {
+        step,
+        state: state.expect("checked above"),
+        happened_on: date,
+        responsible_org,
+        responsible_person: person,
+        documents,
+        note,
+        details,
+        recorded_by: None,
+        recorded_at_ms: None,
+    })
+}
+
+/// Records a step, if its guards let it; when travel and reception are both done, the case
+/// moves to `returned` (when it is in assistance, the one state the mechanism returns from).
+pub async fn record_step(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+    step: &str,
+    input: &StepInput,
+) -> AppResult<Overview> {
+    let Some(step) = Step::parse(step) else {
+        return Err(AppError::invalid("step", "repatriation-step-unknown"));
+    };
+    let (record, case) = read(app, who, id, Action::KeepRepatriation).await?;
+    let recorded = checked_step(app, step, input).await?;
+    let facts = guard_facts(app, &record).await?;
+    repatriation::check_step(step, recorded.state, &facts).map_err(guard_error)?;
+    match app
+        .store()
+        .record_step(id, record.version, &recorded, &who.by)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => return Err(AppError::conflict("repatriation-changed")),
+        Err(e) => return Err(e.into()),
+    }
+    let mut after = facts.clone();
+    after.states[step.number() - 1] = recorded.state;
+    if repatriation::completes_return(&after) && case.state == CaseState::InAssistance {
+        crate::cases::transition(
+            app,
+            who,
+            &record.case_id,
+            &crate::cases::Move {
+                to: CaseState::Returned,
+                seen_from: Some(CaseState::InAssistance),
+                reason: "repatriation: travel and reception done".into(),
+                why_different: String::new(),
+            },
+        )
+        .await?;
+    }
+    overview(app, who, id).await
+}
+
+/// A supervisor's approval of the travel after a high-risk assessment of the return.
+pub async fn approve_travel(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
+    let (record, _) = read(app, who, id, Action::ApproveRepatriationTravel).await?;
+    if record.cancelled_at_ms.is_some() {
+        return Err(guard_error(Guard::ProcedureCancelled));
+    }
+    match app
+        .store()
+        .approve_travel(id, record.version, &who.by)
+        .await
+    {
+        Ok(()) => overview(app, who, id).await,
+        Err(StoreError::Conflict(_)) => Err(AppError::conflict("repatriation-changed")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The person withdraws: the procedure is cancelled, its history kept.
+pub async fn withdraw(app: &App, who: &Who<'_>, id: &str, reason: &str) -> AppResult<Overview> {
+    let (record, _) = read(app, who, id, Action::KeepRepatriation).await?;
+    let mut wrong = Vec::new();
+    let reason = text("reason", reason, &mut wrong);
+    if reason.is_empty() {
+        wrong.push(FieldIssue::new("reason", "repatriation-withdraw-reason"));
+    }
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    let facts = guard_facts(app, &record).await?;
+    repatriation::check_withdrawal(&facts).map_err(guard_error)?;
+    match app
+        .store()
+        .cancel_repatriation(id, record.version, &reason, &who.by)
+        .await
+    {
+        Ok(()) => overview(app, who, id).await,
+        Err(StoreError::Conflict(_)) => Err(AppError::conflict("repatriation-changed")),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,280 @@
+//! The API of assisted voluntary repatriation (mnir.md §10): opening a procedure on a case,
+//! recording its steps (each refused step answered 409 with the guard's code), the person's
+//! withdrawal and a supervisor's approval of a risky travel.
+
+use crate::kit::api::{ApiResult, Caller, answer, caller, created, parse_json, rfc3339, who};
+use crate::kit::error::ApiErrorEnvelope;
+use crate::kit::query::ApiPath;
+use crate::kit::refusal::Shown;
+use crate::kit::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use mnir_app::repatriation::{OpenInput, Overview, StepInput};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this feature, each with its OpenAPI entry.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(open_repatriation, case_repatriations))
+        .routes(routes!(repatriation))
+        .routes(routes!(record_step))
+        .routes(routes!(withdraw))
+        .routes(routes!(approve))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentJson {
+    /// `travel_title`, `passport`, `medical_certificate` or `ticket`.
+    kind: String,
+    number: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StepJson {
+    /// `request`, `risk_assessment`, `travel_documents`, `fit_to_travel`, `travel`,
+    /// `reception`, `reintegration_plan` or `follow_up`.
+    step: String,
+    /// `pending`, `in_progress`, `done` or `blocked`.
+    state: String,
+    /// `YYYY-MM-DD`, the jurisdiction's calendar.
+    date: Option<String>,
+    responsible_org: Option<String>,
+    responsible_person: String,
+    documents: Vec<DocumentJson>,
+    note: String,
+    details: BTreeMap<String, String>,
+    recorded_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NextStepJson {
+    step: String,
+    /// The guard that would refuse marking it done now, if any.
+    blocked_by: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RepatriationJson {
+    id: String,
+    case_id: String,
+    /// `to_romania` or `from_romania`.
+    direction: String,
+    partner_org: String,
+    country: String,
+    organisation: String,
+    opened_at: String,
+    cancelled_at: Option<String>,
+    approved_at: Option<String>,
+    /// Changes recorded so far.
+    version: i64,
+    /// The eight steps, in order.
+    steps: Vec<StepJson>,
+    /// The follow-up check-ins (`YYYY-MM-DD`) at 1, 3, 6 and 12 months, once the reception is
+    /// done.
+    follow_up_due: Vec<String>,
+    /// The first step not done, with what would refuse it.
+    next: Option<NextStepJson>,
+}
+
+fn day(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn json_of(o: Overview) -> RepatriationJson {
+    let r = o.record;
+    RepatriationJson {
+        steps: r
+            .steps
+            .into_iter()
+            .map(|s| StepJson {
+                step: s.step.as_str().to_string(),
+                state: s.state.as_str().to_string(),
+                date: s.happened_on.map(day),
+                responsible_org: s.responsible_org,
+                responsible_person: s.responsible_person,
+                documents: s
+                    .documents
+                    .into_iter()
+                    .map(|d| DocumentJson {
+                        kind: d.kind.as_str().to_string(),
+                        number: d.number,
+                    })
+                    .collect(),
+                note: s.note,
+                details: s.details,
+                recorded_at: s.recorded_at_ms.map(rfc3339),
+            })
+            .collect(),
+        id: r.id,
+        case_id: r.case_id,
+        direction: r.direction.as_str().to_string(),
+        partner_org: r.partner_org,
+        country: r.country,
+        organisation: r.org_code,
+        opened_at: rfc3339(r.opened_at_ms),
+        cancelled_at: r.cancelled_at_ms.map(rfc3339),
+        approved_at: r.approved_at_ms.map(rfc3339),
+        version: r.version,
+        follow_up_due: o.follow_up_due.into_iter().map(day).collect(),
+        next: o.next.map(|(step, guard)| NextStepJson {
+            step: step.as_str().to_string(),
+            blocked_by: guard.map(|g| g.as_str().to_string()),
+        }),
+    }
+}
+
+/// Opens an assisted voluntary return on a case, its eight steps pending.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/repatriation", params(("id" = String, Path, description = "Case id")),
+    request_body = OpenInput, responses(
+    (status = 201, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn open_repatriation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let input: OpenInput = parse_json(&tr, &body)?;
+    let who = who(&state, &user);
+    let opened = answer!(
+        tr,
+        mnir_app::repatriation::open(&state.app, &who, &id, &input)
+    );
+    Ok(created(json_of(opened)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RepatriationListJson {
+    /// Oldest first.
+    repatriations: Vec<RepatriationJson>,
+}
+
+/// A case's repatriation procedures, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/repatriation", params(("id" = String, Path, description = "Case id")),
+    responses(
+    (status = 200, body = RepatriationListJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
+))]
+async fn case_repatriations(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<RepatriationListJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let who = who(&state, &user);
+    let records = answer!(tr, mnir_app::repatriation::of_case(&state.app, &who, &id));
+    let mut repatriations = Vec::with_capacity(records.len());
+    for r in records {
+        let overview = answer!(tr, mnir_app::repatriation::get(&state.app, &who, &r.id));
+        repatriations.push(json_of(overview));
+    }
+    Ok(Json(RepatriationListJson { repatriations }))
+}
+
+/// A repatriation procedure, with its follow-up dates once the reception is done.
+#[utoipa::path(get, path = "/api/v1/repatriations/{id}", params(("id" = String, Path, description = "Procedure id")),
+    responses(
+    (status = 200, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
+))]
+async fn repatriation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<RepatriationJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let who = who(&state, &user);
+    let overview = answer!(tr, mnir_app::repatriation::get(&state.app, &who, &id));
+    Ok(Json(json_of(overview)))
+}
+
+/// Records a step. A step its guards refuse is answered 409 with the guard's code:
+/// `no_consent`, `no_return_risk_assessment`, `reflection_period_running`,
+/// `approval_required`, `previous_step_not_done`, `procedure_cancelled`; a future date or an
+/// unknown step 422 naming the field.
+#[utoipa::path(post, path = "/api/v1/repatriations/{id}/steps/{step}", params(
+    ("id" = String, Path, description = "Procedure id"),
+    ("step" = String, Path, description = "request, risk_assessment, travel_documents, fit_to_travel, travel, reception, reintegration_plan or follow_up")),
+    request_body = StepInput, responses(
+    (status = 200, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn record_step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath((id, step)): ApiPath<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<RepatriationJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let input: StepInput = parse_json(&tr, &body)?;
+    let who = who(&state, &user);
+    let overview = answer!(
+        tr,
+        mnir_app::repatriation::record_step(&state.app, &who, &id, &step, &input)
+    );
+    Ok(Json(json_of(overview)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct WithdrawRequest {
+    /// What the person said, in their words or the case worker's.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    reason: String,
+}
+
+/// The person withdraws before the travel is done: the procedure is cancelled, its history
+/// kept.
+#[utoipa::path(post, path = "/api/v1/repatriations/{id}/withdraw", params(("id" = String, Path, description = "Procedure id")),
+    request_body = WithdrawRequest, responses(
+    (status = 200, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn withdraw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+    body: Bytes,
+) -> ApiResult<Json<RepatriationJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let request: WithdrawRequest = parse_json(&tr, &body)?;
+    let who = who(&state, &user);
+    let overview = answer!(
+        tr,
+        mnir_app::repatriation::withdraw(&state.app, &who, &id, &request.reason)
+    );
+    Ok(Json(json_of(overview)))
+}
+
+/// A supervisor approves the travel after a high risk of the return was assessed.
+#[utoipa::path(post, path = "/api/v1/repatriations/{id}/approval", params(("id" = String, Path, description = "Procedure id")),
+    responses(
+    (status = 200, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope)
+))]
+async fn approve(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<RepatriationJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let who = who(&state, &user);
+    let overview = answer!(
+        tr,
+        mnir_app::repatriation::approve_travel(&state.app, &who, &id)
+    );
+    Ok(Json(json_of(overview)))
+}
