@@ -223,7 +223,9 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
         .case_view(case_id, &who.scope(), may.reveal, may.view_support, &who.by)
         .await?
         .ok_or(AppError::NotFound)?;
+    // A return is recorded by its procedure, whose travel and reception move the case.
     let steps = next_states(facts.state)
+        .filter(|to| *to != CaseState::Returned)
         .map(|to| Step {
             to,
             allowed: can(&actor, Action::Transition { to }, Some(&facts)),
@@ -320,6 +322,13 @@ pub async fn transition(app: &App, who: &Who<'_>, case_id: &str, step: &Move) ->
         Action::Transition { to: step.to },
         Some(&facts),
     )?;
+    // Only a repatriation procedure whose travel and reception are done returns a person
+    // (mnir.md §10); it moves the case itself.
+    if step.to == CaseState::Returned {
+        return Err(AppError::Forbidden(Message::new(
+            "transition-returned-by-repatriation",
+        )));
+    }
     let reason = crate::text::trimmed(&step.reason);
     if reason.is_empty() {
         return Err(AppError::invalid("reason", "transition-reason-required"));

@@ -1,18 +1,16 @@
 //! Assisted voluntary repatriation (mnir.md §10): a procedure opened on a case in either
-//! direction, its eight steps recorded in order, the guards that refuse a step (checked on the
-//! facts read for it, and claimed with the procedure's version so that two people moving it at
-//! once cannot both pass them), the person's withdrawal, a supervisor's approval of a risky
-//! travel, and the case's move to `returned` once travel and reception are done.
+//! direction, its eight steps recorded in order, the guards that refuse a step (asked here for a
+//! prompt answer, and again by the store on the facts read inside the step's transaction, with
+//! the procedure's version claimed and the case's row locked, so that neither a concurrent step
+//! nor a consent withdrawn meanwhile slips past them), the person's withdrawal, a supervisor's
+//! approval of a risky travel tied to the assessment approved, and the case's move to `returned`
+//! in the transaction of the step that completes travel and reception.
 
 use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use chrono::NaiveDate;
-use mnir_domain::consent::Purpose;
-use mnir_domain::repatriation::{
-    self, Direction, DocumentKind, Escort, Facts, Guard, Step, StepState,
-};
-use mnir_domain::risk::AssessmentKind;
+use mnir_domain::repatriation::{self, Direction, DocumentKind, Escort, Guard, Step, StepState};
 use mnir_domain::{Action, CaseFacts, CaseState, can, reference};
-use mnir_store::{ClockState, RepatriationRecord, StepDocument, StepRecord, StoreError};
+use mnir_store::{RepatriationRecord, StepDocument, StepRecord, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -51,7 +49,7 @@ pub struct OpenInput {
     pub partner_org: String,
     /// ISO 3166-1 alpha-2 code of the other country: where the person goes (from Romania) or
     /// where they are (to Romania).
-    #[schema(pattern = "^[A-Z]{2}$")]
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: String,
 }
 
@@ -61,7 +59,7 @@ pub struct OpenInput {
 pub struct DocumentInput {
     /// `travel_title`, `passport`, `medical_certificate` or `ticket`.
     pub kind: String,
-    #[schema(max_length = 64)]
+    #[schema(min_length = 1, max_length = 64)]
     pub number: String,
 }
 
@@ -76,6 +74,7 @@ pub struct StepInput {
     /// required for a step done.
     #[schema(format = Date)]
     pub date: Option<String>,
+    #[schema(max_items = 10)]
     pub documents: Vec<DocumentInput>,
     #[schema(max_length = 2000)]
     pub note: String,
@@ -116,6 +115,10 @@ fn guard_error(guard: Guard) -> AppError {
             Guard::PreviousStepNotDone => "repatriation-guard-previous_step_not_done",
             Guard::ProcedureCancelled => "repatriation-guard-procedure_cancelled",
             Guard::TravelDone => "repatriation-guard-travel_done",
+            Guard::StepAlreadyDone => "repatriation-guard-step_already_done",
+            Guard::LaterStepDone => "repatriation-guard-later_step_done",
+            Guard::PreviousStepNotStarted => "repatriation-guard-previous_step_not_started",
+            Guard::ApprovalNotNeeded => "repatriation-guard-approval_not_needed",
         }),
     }
 }
@@ -201,6 +204,7 @@ pub async fn open(
         cancel_reason: None,
         approved_by: None,
         approved_at_ms: None,
+        approved_assessment_id: None,
         version: 0,
         steps: Vec::new(),
     };
@@ -229,57 +233,26 @@ async fn read(
 }
 
 /// What the guards look at, read now.
-async fn guard_facts(app: &App, record: &RepatriationRecord) -> AppResult<Facts> {
-    let now = app.now();
-    let consent_in_force = app
-        .store()
-        .consents_of(&record.case_id)
+async fn guard_facts(app: &App, id: &str) -> AppResult<mnir_store::GuardFacts> {
+    app.store()
+        .repatriation_facts(id, app.now())
         .await?
-        .iter()
-        .any(|c| c.purpose == Purpose::Repatriation && c.terms().in_force(now.millis()));
-    // The return's assessment counts when made after the person asked to go.
-    let asked_at = record
-        .step(Step::Request)
-        .recorded_at_ms
-        .filter(|_| record.step(Step::Request).state == StepState::Done)
-        .unwrap_or(record.opened_at_ms);
-    let latest_return = app
-        .store()
-        .assessments_of(&record.case_id)
-        .await?
-        .into_iter()
-        .filter(|a| a.kind == AssessmentKind::Return && a.assessed_at_ms >= asked_at)
-        .max_by_key(|a| a.assessed_at_ms);
-    let reflection_running = app
-        .store()
-        .clocks_of(&record.case_id)
-        .await?
-        .iter()
-        .any(|c| {
-            c.kind == mnir_domain::clocks::ClockKind::ReflectionPeriod
-                && matches!(c.state, ClockState::Running | ClockState::Paused)
-        });
-    let travel_approved = match (&latest_return, record.approved_at_ms) {
-        (Some(a), Some(approved)) => approved >= a.assessed_at_ms,
-        _ => false,
-    };
-    let mut states = [StepState::Pending; 8];
-    for s in &record.steps {
-        states[s.step.number() - 1] = s.state;
+        .ok_or(AppError::NotFound)
+}
+
+/// A refusal of the store, as the user is told it.
+fn refused(e: StoreError) -> AppError {
+    match e {
+        StoreError::Guard(guard) => guard_error(guard),
+        StoreError::Conflict(_) => AppError::conflict("repatriation-changed"),
+        StoreError::StaleState { current } => AppError::Conflict(Message::stale(current)),
+        e => e.into(),
     }
-    Ok(Facts {
-        cancelled: record.cancelled_at_ms.is_some(),
-        consent_in_force,
-        return_risk: latest_return.and_then(|a| a.overall),
-        reflection_running,
-        travel_approved,
-        states,
-    })
 }
 
 async fn overview(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
     let (record, _) = read(app, who, id, Action::ViewRepatriation).await?;
-    let facts = guard_facts(app, &record).await?;
+    let facts = guard_facts(app, id).await?.facts;
     let reception = record.step(Step::Reception);
     let follow_up_due = match (reception.state, reception.happened_on) {
         (StepState::Done, Some(day)) => repatriation::follow_up_dates(day),
@@ -369,6 +342,25 @@ async fn checked_step(app: &App, step: Step, input: &StepInput) -> AppResult<Ste
         wrong.push(FieldIssue::new("note", "repatriation-blocked-reason"));
     }
     let person = text("responsible_person", &input.responsible_person, &mut wrong);
+    // A step done names who did it.
+    if state == Some(StepState::Done) {
+        if input
+            .responsible_org
+            .as_deref()
+            .is_none_or(|o| o.trim().is_empty())
+        {
+            wrong.push(FieldIssue::new(
+                "responsible_org",
+                "repatriation-responsible-required",
+            ));
+        }
+        if person.is_empty() {
+            wrong.push(FieldIssue::new(
+                "responsible_person",
+                "repatriation-responsible-required",
+            ));
+        }
+    }
     let responsible_org = match input.responsible_org.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(code) => {
@@ -450,8 +442,9 @@ async fn checked_step(app: &App, step: Step, input: &StepInput) -> AppResult<Ste
     })
 }
 
-/// Records a step, if its guards let it; when travel and reception are both done, the case
-/// moves to `returned` (when it is in assistance, the one state the mechanism returns from).
+/// Records a step, if its guards let it (the store asks them again inside the step's
+/// transaction); when travel and reception are both done and the case is in assistance, the
+/// case moves to `returned` in the same transaction.
 pub async fn record_step(
     app: &App,
     who: &Who<'_>,
@@ -462,53 +455,66 @@ pub async fn record_step(
     let Some(step) = Step::parse(step) else {
         return Err(AppError::invalid("step", "repatriation-step-unknown"));
     };
-    let (record, case) = read(app, who, id, Action::KeepRepatriation).await?;
+    let (record, _) = read(app, who, id, Action::KeepRepatriation).await?;
     let recorded = checked_step(app, step, input).await?;
-    let facts = guard_facts(app, &record).await?;
-    repatriation::check_step(step, recorded.state, &facts).map_err(guard_error)?;
-    match app
-        .store()
-        .record_step(id, record.version, &recorded, &who.by)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_)) => return Err(AppError::conflict("repatriation-changed")),
-        Err(e) => return Err(e.into()),
-    }
-    let mut after = facts.clone();
+    let read = guard_facts(app, id).await?;
+    repatriation::check_step(step, recorded.state, &read.facts).map_err(guard_error)?;
+    let mut after = read.facts.clone();
     after.states[step.number() - 1] = recorded.state;
-    if repatriation::completes_return(&after) && case.state == CaseState::InAssistance {
-        crate::cases::transition(
-            app,
-            who,
-            &record.case_id,
-            &crate::cases::Move {
+    // The return complete: the case comes out of assistance as returned, with the clocks that
+    // step starts and stops. A case not in assistance keeps its state (its return is recorded
+    // in the procedure).
+    let returned =
+        if repatriation::completes_return(&after) && read.case_state == CaseState::InAssistance {
+            let transition = mnir_store::Transition {
+                case_id: record.case_id.clone(),
+                from: CaseState::InAssistance,
                 to: CaseState::Returned,
-                seen_from: Some(CaseState::InAssistance),
                 reason: "repatriation: travel and reception done".into(),
-                why_different: String::new(),
-            },
-        )
-        .await?;
-    }
+            };
+            can(
+                &who.actor(),
+                Action::Transition {
+                    to: CaseState::Returned,
+                },
+                Some(&crate::cases::facts(app, who, &record.case_id).await?),
+            )?;
+            let clocks = crate::clocks::changes_for(
+                app,
+                &record.case_id,
+                CaseState::InAssistance,
+                CaseState::Returned,
+                who.now(),
+            )
+            .await?;
+            Some(mnir_store::CaseChange {
+                transition,
+                clocks,
+                decision: None,
+            })
+        } else {
+            None
+        };
+    app.store()
+        .record_step(id, record.version, &recorded, returned.as_ref(), &who.by)
+        .await
+        .map_err(refused)?;
     overview(app, who, id).await
 }
 
 /// A supervisor's approval of the travel after a high-risk assessment of the return.
 pub async fn approve_travel(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
     let (record, _) = read(app, who, id, Action::ApproveRepatriationTravel).await?;
-    if record.cancelled_at_ms.is_some() {
-        return Err(guard_error(Guard::ProcedureCancelled));
-    }
-    match app
-        .store()
-        .approve_travel(id, record.version, &who.by)
+    let read = guard_facts(app, id).await?;
+    repatriation::check_approval(&read.facts).map_err(guard_error)?;
+    let assessment = read
+        .latest_return
+        .ok_or(guard_error(Guard::ApprovalNotNeeded))?;
+    app.store()
+        .approve_travel(id, record.version, &assessment, &who.by)
         .await
-    {
-        Ok(()) => overview(app, who, id).await,
-        Err(StoreError::Conflict(_)) => Err(AppError::conflict("repatriation-changed")),
-        Err(e) => Err(e.into()),
-    }
+        .map_err(refused)?;
+    overview(app, who, id).await
 }
 
 /// The person withdraws: the procedure is cancelled, its history kept.
@@ -522,15 +528,11 @@ pub async fn withdraw(app: &App, who: &Who<'_>, id: &str, reason: &str) -> AppRe
     if !wrong.is_empty() {
         return Err(AppError::Invalid(wrong));
     }
-    let facts = guard_facts(app, &record).await?;
+    let facts = guard_facts(app, id).await?.facts;
     repatriation::check_withdrawal(&facts).map_err(guard_error)?;
-    match app
-        .store()
+    app.store()
         .cancel_repatriation(id, record.version, &reason, &who.by)
         .await
-    {
-        Ok(()) => overview(app, who, id).await,
-        Err(StoreError::Conflict(_)) => Err(AppError::conflict("repatriation-changed")),
-        Err(e) => Err(e.into()),
-    }
+        .map_err(refused)?;
+    overview(app, who, id).await
 }

@@ -1,7 +1,7 @@
 //! Assisted voluntary repatriation (mnir.md §10): the procedure in either direction, its eight
 //! steps in order, the guards that refuse a step and why, and the follow-up check-ins after the
-//! reception. Pure rules: the application gathers the facts inside the step's transaction and
-//! asks here.
+//! reception. Pure rules: the store gathers the facts inside the step's transaction, with the
+//! case's row locked, and asks here before it writes.
 
 use crate::risk::RiskLevel;
 use crate::vocabulary::codes;
@@ -70,7 +70,10 @@ codes!(
     /// return needs a supervisor's approval before travel; `previous_step_not_done`: a step is
     /// done only after the one before it; `procedure_cancelled`: the person withdrew, the history
     /// stays and nothing moves; `travel_done`: the person may withdraw only until the travel is
-    /// done.
+    /// done, and what led to the travel is no longer changed; `step_already_done`: a step done is
+    /// not recorded done again; `later_step_done`: a step is not set back while the one after it
+    /// is done; `previous_step_not_started`: a step is begun only once the one before it is;
+    /// `approval_not_needed`: only a high risk of the return is approved.
     Guard {
         NoConsent => "no_consent",
         NoReturnRiskAssessment => "no_return_risk_assessment",
@@ -79,6 +82,10 @@ codes!(
         PreviousStepNotDone => "previous_step_not_done",
         ProcedureCancelled => "procedure_cancelled",
         TravelDone => "travel_done",
+        StepAlreadyDone => "step_already_done",
+        LaterStepDone => "later_step_done",
+        PreviousStepNotStarted => "previous_step_not_started",
+        ApprovalNotNeeded => "approval_not_needed",
     }
 );
 
@@ -95,6 +102,11 @@ impl Step {
     /// The step taken just before, if any.
     pub fn previous(self) -> Option<Step> {
         Step::ALL.get(self.number().checked_sub(2)?).copied()
+    }
+
+    /// The step taken just after, if any.
+    pub fn next(self) -> Option<Step> {
+        Step::ALL.get(self.number()).copied()
     }
 }
 
@@ -121,12 +133,24 @@ impl Facts {
     }
 }
 
-/// Whether `step` may move to `to`; the first guard that refuses it otherwise. Moving a step
-/// back to pending or marking it blocked is always allowed while the procedure is open: it
-/// records a setback, it does not advance the return.
+/// Whether `step` may move to `to`; the first guard that refuses it otherwise. Once the
+/// travel is done, it and the steps before it stand as they are. A setback (pending, blocked, or
+/// in progress again) is allowed while the step after is not done; it needs no consent.
 pub fn check_step(step: Step, to: StepState, facts: &Facts) -> Result<(), Guard> {
     if facts.cancelled {
         return Err(Guard::ProcedureCancelled);
+    }
+    if facts.state(Step::Travel) == StepState::Done && step.number() <= Step::Travel.number() {
+        return Err(Guard::TravelDone);
+    }
+    if to == StepState::Done && facts.state(step) == StepState::Done {
+        return Err(Guard::StepAlreadyDone);
+    }
+    if to != StepState::Done
+        && let Some(next) = step.next()
+        && facts.state(next) == StepState::Done
+    {
+        return Err(Guard::LaterStepDone);
     }
     let advances = matches!(to, StepState::InProgress | StepState::Done);
     if !advances {
@@ -137,11 +161,19 @@ pub fn check_step(step: Step, to: StepState, facts: &Facts) -> Result<(), Guard>
     if !facts.consent_in_force && (step != Step::Request || to == StepState::Done) {
         return Err(Guard::NoConsent);
     }
-    if to == StepState::Done
-        && let Some(previous) = step.previous()
-        && facts.state(previous) != StepState::Done
-    {
-        return Err(Guard::PreviousStepNotDone);
+    if let Some(previous) = step.previous() {
+        let before = facts.state(previous);
+        if to == StepState::Done && before != StepState::Done {
+            return Err(Guard::PreviousStepNotDone);
+        }
+        if to == StepState::InProgress && !matches!(before, StepState::Done | StepState::InProgress)
+        {
+            return Err(Guard::PreviousStepNotStarted);
+        }
+    }
+    // The risk assessment step is done when the return's assessment is recorded.
+    if step == Step::RiskAssessment && to == StepState::Done && facts.return_risk.is_none() {
+        return Err(Guard::NoReturnRiskAssessment);
     }
     if step == Step::Travel {
         let Some(level) = facts.return_risk else {
@@ -155,6 +187,20 @@ pub fn check_step(step: Step, to: StepState, facts: &Facts) -> Result<(), Guard>
         }
     }
     Ok(())
+}
+
+/// Whether a supervisor may approve the travel: the latest return assessment found a high risk,
+/// and the procedure is open with the travel still ahead.
+pub fn check_approval(facts: &Facts) -> Result<(), Guard> {
+    if facts.cancelled {
+        Err(Guard::ProcedureCancelled)
+    } else if facts.state(Step::Travel) == StepState::Done {
+        Err(Guard::TravelDone)
+    } else if facts.return_risk != Some(RiskLevel::High) {
+        Err(Guard::ApprovalNotNeeded)
+    } else {
+        Ok(())
+    }
 }
 
 /// Whether the person may still withdraw: at any step before the travel is done.
@@ -354,11 +400,60 @@ mod tests {
                 Err(Guard::PreviousStepNotDone),
             ),
             (
-                "reception under way before travel",
+                "reception under way before travel begins",
                 pending_from(Step::Travel),
                 Step::Reception,
                 StepState::InProgress,
+                Err(Guard::PreviousStepNotStarted),
+            ),
+            (
+                "reception under way while travel is",
+                {
+                    let mut f = pending_from(Step::Travel);
+                    f.states[Step::Travel.number() - 1] = StepState::InProgress;
+                    f
+                },
+                Step::Reception,
+                StepState::InProgress,
                 Ok(()),
+            ),
+            (
+                "travel done freezes the steps that led to it",
+                pending_from(Step::Reception),
+                Step::TravelDocuments,
+                StepState::Pending,
+                Err(Guard::TravelDone),
+            ),
+            (
+                "a step done is not done again",
+                pending_from(Step::Travel),
+                Step::FitToTravel,
+                StepState::Done,
+                Err(Guard::StepAlreadyDone),
+            ),
+            (
+                "no setback under a step done",
+                pending_from(Step::Travel),
+                Step::TravelDocuments,
+                StepState::Blocked,
+                Err(Guard::LaterStepDone),
+            ),
+            (
+                "a setback of the last step done",
+                pending_from(Step::Travel),
+                Step::FitToTravel,
+                StepState::Blocked,
+                Ok(()),
+            ),
+            (
+                "the risk step waits for the return's assessment",
+                Facts {
+                    return_risk: None,
+                    ..pending_from(Step::RiskAssessment)
+                },
+                Step::RiskAssessment,
+                StepState::Done,
+                Err(Guard::NoReturnRiskAssessment),
             ),
             (
                 "cancelled",
@@ -371,7 +466,7 @@ mod tests {
                 Err(Guard::ProcedureCancelled),
             ),
             (
-                "a setback needs no guard",
+                "a setback needs no consent",
                 Facts {
                     consent_in_force: false,
                     return_risk: None,
@@ -396,6 +491,17 @@ mod tests {
         for (name, facts, step, to, expected) in cases {
             assert_eq!(check_step(step, to, &facts), expected, "{name}");
         }
+    }
+
+    #[test]
+    fn only_a_high_risk_is_approved_and_only_before_travel() {
+        let mut f = facts();
+        f.states[Step::Travel.number() - 1] = StepState::Pending;
+        assert_eq!(check_approval(&f), Err(Guard::ApprovalNotNeeded));
+        f.return_risk = Some(RiskLevel::High);
+        assert_eq!(check_approval(&f), Ok(()));
+        f.states[Step::Travel.number() - 1] = StepState::Done;
+        assert_eq!(check_approval(&f), Err(Guard::TravelDone));
     }
 
     #[test]

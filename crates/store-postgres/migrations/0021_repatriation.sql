@@ -15,6 +15,8 @@ CREATE TABLE repatriations (
     cancel_reason BYTEA,
     approved_by TEXT,
     approved_at_ms BIGINT,
+    -- The return's risk assessment the approval was given on: a later one needs its own.
+    approved_assessment_id TEXT,
     version BIGINT NOT NULL
 );
 CREATE INDEX repatriations_case ON repatriations(case_id);

@@ -73,6 +73,9 @@ pub enum StoreError {
     /// period).
     #[error("a running {0} clock forbids this change")]
     BlockedByClock(mnir_domain::clocks::ClockKind),
+    /// A repatriation's guard refused the step on the facts read inside its transaction.
+    #[error("refused by the guard {0}")]
+    Guard(mnir_domain::repatriation::Guard),
     #[error("the key file does not belong to this database (key check mismatch)")]
     KeyMismatch,
     #[error("invalid reference: {0}")]

@@ -3,7 +3,7 @@
 use crate::{AuditActor, StoreResult, Timestamp};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use mnir_domain::repatriation::{Direction, DocumentKind, Step, StepState};
+use mnir_domain::repatriation::{Direction, DocumentKind, Facts, Step, StepState};
 use std::collections::BTreeMap;
 
 /// A document a step produced, with its number (encrypted at rest with the step).
@@ -70,6 +70,8 @@ pub struct RepatriationRecord {
     pub cancel_reason: Option<String>,
     pub approved_by: Option<String>,
     pub approved_at_ms: Option<Timestamp>,
+    /// The return's risk assessment the approval was given on.
+    pub approved_assessment_id: Option<String>,
     /// How many changes it has had; a change names the version it was decided on.
     pub version: i64,
     /// One per step, in the order of [`Step::ALL`].
@@ -82,6 +84,16 @@ impl RepatriationRecord {
     }
 }
 
+/// What a procedure's guards look at, read in one transaction: the facts, and the latest return
+/// assessment made since the request (the one a supervisor approves).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardFacts {
+    pub facts: Facts,
+    pub latest_return: Option<String>,
+    /// The case's state now.
+    pub case_state: mnir_domain::CaseState,
+}
+
 #[async_trait]
 pub trait RepatriationStore: Send + Sync {
     /// Opens a procedure with its eight steps pending; `Conflict` while another procedure of the
@@ -90,19 +102,34 @@ pub trait RepatriationStore: Send + Sync {
     async fn repatriation(&self, id: &str) -> StoreResult<Option<RepatriationRecord>>;
     /// The case's procedures, oldest first.
     async fn repatriations_of(&self, case_id: &str) -> StoreResult<Vec<RepatriationRecord>>;
-    /// Records a step as given, if the procedure is still at `seen_version` and not cancelled;
-    /// `Conflict` otherwise (someone moved it first: its guards must be checked again). The audit
-    /// entry names the step and its state, never its contents.
+    /// The guards' facts now (`None`: no such procedure).
+    async fn repatriation_facts(&self, id: &str, now: Timestamp)
+    -> StoreResult<Option<GuardFacts>>;
+    /// Records a step as given, in one transaction that claims the procedure's next version
+    /// (`Conflict` when it is no longer at `seen_version` or was cancelled: someone moved it
+    /// first), locks the case's row (so a consent withdrawn, a reflection period started or an
+    /// assessment recorded meanwhile waits), reads the guards' facts and asks
+    /// [`mnir_domain::repatriation::check_step`] (`Guard` when it refuses). When the step
+    /// completes the return (travel and reception done), `returned` is applied to the case in
+    /// the same transaction. The audit entry names the step and its state, never its contents.
     async fn record_step(
         &self,
         id: &str,
         seen_version: i64,
         step: &StepRecord,
+        returned: Option<&crate::CaseChange>,
         by: &AuditActor,
     ) -> StoreResult<()>;
-    /// Records a supervisor's approval of the travel, as [`Self::record_step`] does a step.
-    async fn approve_travel(&self, id: &str, seen_version: i64, by: &AuditActor)
-    -> StoreResult<()>;
+    /// Records a supervisor's approval of the travel on the return assessment `assessment_id`,
+    /// as [`Self::record_step`] does a step: `Guard` unless the latest return assessment is that
+    /// one and found a high risk.
+    async fn approve_travel(
+        &self,
+        id: &str,
+        seen_version: i64,
+        assessment_id: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
     /// Cancels the procedure (the person withdrew), as [`Self::record_step`] does a step; its
     /// steps stay as they were.
     async fn cancel_repatriation(

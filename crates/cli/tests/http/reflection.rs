@@ -244,8 +244,11 @@ async fn an_expired_reflection_period_asks_for_a_decision_and_lifts_the_flag() {
     }
 }
 
+/// A return is the repatriation procedure's to record (its travel waits for the reflection
+/// period, see `repatriation.rs`): the case's own transition to `returned` is refused on the page
+/// and in the API, whether the period runs or not, and the case page does not offer it.
 #[tokio::test]
-async fn no_return_is_organised_while_the_reflection_period_runs_unless_the_person_asks() {
+async fn the_case_is_returned_by_its_repatriation_not_by_hand() {
     for app in backends().await {
         let b = app.backend;
         let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
@@ -276,18 +279,8 @@ async fn no_return_is_organised_while_the_reflection_period_runs_unless_the_pers
                 &[("to", "returned"), ("reason", "Bilet cumpărat.")],
             )
             .await;
-        assert_eq!(page.status, StatusCode::CONFLICT, "{b}");
-        assert!(page.body.contains("decât la cererea persoanei"), "{b}");
-        let api = app
-            .api(
-                "POST",
-                &format!("/api/v1/cases/{case}/transitions"),
-                Some(&token),
-                Some(serde_json::json!({"to": "returned", "reason": "Bilet cumpărat."})),
-            )
-            .await;
-        assert_eq!(api.status, StatusCode::CONFLICT, "{b}");
-        assert_eq!(app.state_of(&case).await, CaseState::InAssistance, "{b}");
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{b}");
+        assert!(page.body.contains("procedura de repatriere"), "{b}");
         let ended = app
             .post_form(
                 &format!("/cases/{case}/reflection/end"),
@@ -299,14 +292,26 @@ async fn no_return_is_organised_while_the_reflection_period_runs_unless_the_pers
             )
             .await;
         assert_eq!(ended.status, StatusCode::SEE_OTHER, "{b}");
-        let moved = app
-            .post_form(
-                &format!("/cases/{case}/transitions"),
-                &cw,
-                &[("to", "returned"), ("reason", "La cererea persoanei.")],
+        let api = app
+            .api_lang(
+                "POST",
+                &format!("/api/v1/cases/{case}/transitions"),
+                Some(&token),
+                Some(serde_json::json!({"to": "returned", "reason": "La cererea persoanei."})),
+                Some("en"),
             )
             .await;
-        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{b}");
-        assert_eq!(app.state_of(&case).await, CaseState::Returned, "{b}");
+        assert_eq!(api.status, StatusCode::FORBIDDEN, "{b}");
+        assert!(
+            api.body.contains("repatriation procedure"),
+            "{b}: {}",
+            api.body
+        );
+        assert_eq!(app.state_of(&case).await, CaseState::InAssistance, "{b}");
+        let shown = app.get(&format!("/cases/{case}"), Some(&cw)).await;
+        assert!(
+            !shown.body.contains("value=\"returned\""),
+            "{b}: not offered"
+        );
     }
 }

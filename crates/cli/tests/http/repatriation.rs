@@ -57,7 +57,7 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             async move { app.api(method, &path, Some(&token), body).await }
         };
         let refused = |r: &TestResponse, code: &str| {
-            assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {}", r.body);
+            assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {code}: {}", r.body);
             assert_eq!(r.json()["error"]["code"], code, "{b}: {}", r.body);
         };
 
@@ -76,11 +76,12 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             "{b}: {}",
             wrong.body
         );
+        let open = json!({"direction": "from_romania", "partner_org": "IGPR", "country": "MD"});
         let opened = call(
             "POST",
             format!("/api/v1/cases/{case}/repatriation"),
             cw.clone(),
-            Some(json!({"direction": "from_romania", "partner_org": "IGPR", "country": "MD"})),
+            Some(open.clone()),
         )
         .await;
         assert_eq!(opened.status, StatusCode::CREATED, "{b}: {}", opened.body);
@@ -92,7 +93,7 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             "POST",
             format!("/api/v1/cases/{case}/repatriation"),
             cw.clone(),
-            Some(json!({"direction": "from_romania", "partner_org": "IGPR", "country": "MD"})),
+            Some(open),
         )
         .await;
         assert_eq!(again.status, StatusCode::CONFLICT, "{b}");
@@ -110,11 +111,20 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             )
         };
         let today = "2026-11-28";
-        let done = json!({"state": "done", "date": today});
+        let done = json!({"state": "done", "date": today, "responsible_org": "ANITP-CJ", "responsible_person": "Ioana Pop"});
+        let with = |details: Value| {
+            let mut body = done.clone();
+            body["details"] = details;
+            body
+        };
         refused(&step("request", done.clone()).await, "no_consent");
         let r = step("request", json!({"state": "done", "date": "2026-11-29"})).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        assert_eq!(field_names(&r), ["date"], "{b}");
+        assert_eq!(
+            field_names(&r),
+            ["date", "responsible_org", "responsible_person"],
+            "{b}"
+        );
         let r = step("teleport", done.clone()).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(field_names(&r), ["step"], "{b}");
@@ -126,46 +136,63 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         )
         .await;
         assert_eq!(consent.status, StatusCode::CREATED, "{b}: {}", consent.body);
-        // In order: travel documents wait for the risk assessment step.
+        // In order: the travel documents wait for the risk assessment step.
         refused(
             &step("travel_documents", done.clone()).await,
             "previous_step_not_done",
         );
-        for name in ["request", "risk_assessment"] {
-            let r = step(name, done.clone()).await;
-            assert_eq!(r.status, StatusCode::OK, "{b}: {name}: {}", r.body);
-        }
-        let r = step(
-            "travel_documents",
-            json!({"state": "done", "date": today, "documents": [{"kind": "passport", "number": "MD-0042917"}]}),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
-        let r = step(
-            "fit_to_travel",
-            json!({"state": "done", "date": today, "details": {"escort": "by_balloon"}}),
-        )
-        .await;
-        assert_eq!(field_names(&r), ["details.escort"], "{b}");
-        let r = step(
-            "fit_to_travel",
-            json!({"state": "done", "date": today, "details": {"escort": "medical"}}),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
-
-        let travel = json!({"state": "done", "date": today, "details": {"itinerary": "Cluj – Chișinău, autocar", "met_by": "La Strada"}});
         refused(
-            &step("travel", travel.clone()).await,
+            &step("travel_documents", json!({"state": "in_progress"})).await,
+            "previous_step_not_started",
+        );
+        let r = step("request", done.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        refused(&step("request", done.clone()).await, "step_already_done");
+        // The risk step is done with the return's assessment, made after the request.
+        refused(
+            &step("risk_assessment", done.clone()).await,
             "no_return_risk_assessment",
         );
-        let assessed = call(
-            "POST",
-            format!("/api/v1/cases/{case}/risk-assessments"),
-            cw.clone(),
-            Some(json!({"kind": "return", "partner_org": "IGPR", "domains": full_domains(&[("family_at_home", 3)])})),
-        )
-        .await;
+        let approve = || {
+            call(
+                "POST",
+                format!("/api/v1/repatriations/{id}/approval"),
+                sup.clone(),
+                None,
+            )
+        };
+        let assess = |level: i64| {
+            call(
+                "POST",
+                format!("/api/v1/cases/{case}/risk-assessments"),
+                cw.clone(),
+                Some(json!({"kind": "return", "partner_org": "IGPR",
+                            "domains": full_domains(&[("family_at_home", level)])})),
+            )
+        };
+        let assessed = assess(1).await;
+        assert_eq!(
+            assessed.status,
+            StatusCode::CREATED,
+            "{b}: {}",
+            assessed.body
+        );
+        assert_eq!(assessed.json()["overall"], "medium", "{b}");
+        refused(&approve().await, "approval_not_needed");
+        let r = step("risk_assessment", done.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let mut documents = done.clone();
+        documents["documents"] = json!([{"kind": "passport", "number": "MD-0042917"}]);
+        let r = step("travel_documents", documents).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let r = step("fit_to_travel", with(json!({"escort": "by_balloon"}))).await;
+        assert_eq!(field_names(&r), ["details.escort"], "{b}");
+        let r = step("fit_to_travel", with(json!({"escort": "medical"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+
+        let travel = with(json!({"itinerary": "Cluj – Chișinău, autocar", "met_by": "La Strada"}));
+        // A newer assessment finds a high risk: the travel waits for a supervisor.
+        let assessed = assess(3).await;
         assert_eq!(
             assessed.status,
             StatusCode::CREATED,
@@ -182,13 +209,7 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         )
         .await;
         assert_eq!(not_yours.status, StatusCode::FORBIDDEN, "{b}");
-        let approved = call(
-            "POST",
-            format!("/api/v1/repatriations/{id}/approval"),
-            sup.clone(),
-            None,
-        )
-        .await;
+        let approved = approve().await;
         assert_eq!(approved.status, StatusCode::OK, "{b}: {}", approved.body);
         // The reflection period, accepted now, holds the travel until the person ends it.
         let offered = call(
@@ -212,7 +233,7 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         .await;
         assert_eq!(ended.status, StatusCode::NO_CONTENT, "{b}");
 
-        // Two people marking the travel done at once: one wins, the other is told.
+        // Two people marking the travel done at once: one wins, the other is refused.
         let (x, y) = tokio::join!(
             step("travel", travel.clone()),
             step("travel", travel.clone())
@@ -232,10 +253,14 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         )
         .await;
         refused(&withdrawn, "travel_done");
+        refused(
+            &step("travel", json!({"state": "pending"})).await,
+            "travel_done",
+        );
 
         let received = step(
             "reception",
-            json!({"state": "done", "date": today, "responsible_org": "IGPR", "details": {"stays_at": "Centrul de plasament", "first_day_needs": "Haine, hrană"}}),
+            with(json!({"stays_at": "Centrul de plasament", "first_day_needs": "Haine, hrană"})),
         )
         .await;
         assert_eq!(received.status, StatusCode::OK, "{b}: {}", received.body);

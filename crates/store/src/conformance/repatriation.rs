@@ -1,7 +1,7 @@
 //! Checks of [`crate::RepatriationStore`].
 
 use super::*;
-use mnir_domain::repatriation::{Direction, DocumentKind, Step, StepState};
+use mnir_domain::repatriation::{Direction, DocumentKind, Guard, Step, StepState};
 
 const PASSPORT: &str = "MD-PASS-0042917";
 const MET_BY: &str = "Nadia Ciobanu, La Strada Chișinău";
@@ -20,6 +20,7 @@ fn procedure(id: &str, case_id: &str) -> RepatriationRecord {
         cancel_reason: None,
         approved_by: None,
         approved_at_ms: None,
+        approved_assessment_id: None,
         version: 0,
         steps: Vec::new(),
     }
@@ -45,55 +46,78 @@ pub async fn a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed(db
     assert!(opened.steps.iter().all(|st| st.state == StepState::Pending));
     assert_eq!(opened.step(Step::Travel).step, Step::Travel);
 
-    let mut travel = StepRecord::pending(Step::TravelDocuments);
-    travel.state = StepState::Done;
-    travel.happened_on = NaiveDate::from_ymd_opt(2026, 3, 2);
-    travel.responsible_org = Some("ANITP-CJ".into());
-    travel.responsible_person = "Ioana Pop".into();
-    travel.documents = vec![StepDocument {
+    // The request blocked, with what the person brought: a setback needs no consent.
+    let mut request = StepRecord::pending(Step::Request);
+    request.state = StepState::Blocked;
+    request.happened_on = NaiveDate::from_ymd_opt(2026, 3, 2);
+    request.responsible_org = Some("ANITP-CJ".into());
+    request.responsible_person = "Ioana Pop".into();
+    request.documents = vec![StepDocument {
         kind: DocumentKind::Passport,
         number: PASSPORT.into(),
     }];
-    travel.note = "Pașaport ridicat de la consulat.".into();
-    travel.details.insert("met_by".into(), MET_BY.into());
-    s.record_step("p1", 0, &travel, &actor(3000)).await.unwrap();
+    request.note = "Așteaptă să vorbească cu familia.".into();
+    request.details.insert("met_by".into(), MET_BY.into());
+    s.record_step("p1", 0, &request, None, &actor(3000))
+        .await
+        .unwrap();
     // Decided on the version before: someone moved it first.
     assert!(matches!(
-        s.record_step("p1", 0, &travel, &actor(3100)).await,
+        s.record_step("p1", 0, &request, None, &actor(3100)).await,
         Err(StoreError::Conflict(_))
     ));
     let read = s.repatriation("p1").await.unwrap().unwrap();
     assert_eq!(read.version, 1);
-    let stored = read.step(Step::TravelDocuments);
-    assert_eq!(stored.documents, travel.documents);
-    assert_eq!(stored.details, travel.details);
-    assert_eq!(stored.note, travel.note);
+    let stored = read.step(Step::Request);
+    assert_eq!(stored.documents, request.documents);
+    assert_eq!(stored.details, request.details);
+    assert_eq!(stored.note, request.note);
     assert_eq!(stored.responsible_person, "Ioana Pop");
-    assert_eq!(stored.happened_on, travel.happened_on);
+    assert_eq!(stored.happened_on, request.happened_on);
     assert_eq!(stored.recorded_by.as_deref(), Some("test-user"));
     assert_eq!(stored.recorded_at_ms, Some(at(3000)));
     let audit = s.recent_audit(1).await.unwrap();
     assert_eq!(audit[0].action, "repatriation.step");
     assert_eq!(
         audit[0].detail,
-        "channel=web repatriation=p1 step=travel_documents state=done"
+        "channel=web repatriation=p1 step=request state=blocked"
     );
-    let dump = db.raw.dump().await;
-    for secret in [PASSPORT, MET_BY, "Ioana Pop"] {
-        assert!(
-            !dump.windows(secret.len()).any(|w| w == secret.as_bytes()),
-            "{secret} is in the database in clear"
-        );
-    }
 
-    // Two people moving it at once: one wins, the other is told it changed.
+    // The guards are asked inside the transaction: no consent, no decided request.
+    let mut decided = StepRecord::pending(Step::Request);
+    decided.state = StepState::Done;
+    assert!(matches!(
+        s.record_step("p1", 1, &decided, None, &actor(3200)).await,
+        Err(StoreError::Guard(Guard::NoConsent))
+    ));
+    let facts = s.repatriation_facts("p1", at(3300)).await.unwrap().unwrap();
+    assert!(!facts.facts.consent_in_force);
+    assert_eq!(facts.case_state, CaseState::Notified);
+    s.record_consent(
+        &ConsentRecord {
+            id: "k1".into(),
+            case_id: "c1".into(),
+            purpose: mnir_domain::consent::Purpose::Repatriation,
+            recipient_org: None,
+            given_by: mnir_domain::consent::GivenBy::Person,
+            method: mnir_domain::consent::Method::SignedForm,
+            given_at_ms: at(3300),
+            expires_at_ms: None,
+            withdrawn_at_ms: None,
+            recorded_by: "test-user".into(),
+            org_code: "ANITP-CJ".into(),
+        },
+        &actor(3300),
+    )
+    .await
+    .unwrap();
+
+    // Two people deciding the request at once: one wins, the other is told it changed.
     let other = db.raw.second_store().await;
-    let mut fit = StepRecord::pending(Step::FitToTravel);
-    fit.state = StepState::InProgress;
     let by = actor(4000);
     let (a, b) = tokio::join!(
-        s.record_step("p1", 1, &fit, &by),
-        other.record_step("p1", 1, &fit, &by)
+        s.record_step("p1", 1, &decided, None, &by),
+        other.record_step("p1", 1, &decided, None, &by)
     );
     assert!(
         a.is_ok() != b.is_ok(),
@@ -101,17 +125,59 @@ pub async fn a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed(db
     );
     assert!(matches!(a.err().or(b.err()), Some(StoreError::Conflict(_))));
 
-    s.approve_travel("p1", 2, &actor(5000)).await.unwrap();
+    // An approval needs a return assessment with a high risk, and names it.
+    assert!(matches!(
+        s.approve_travel("p1", 2, "r1", &actor(4500)).await,
+        Err(StoreError::Guard(Guard::ApprovalNotNeeded))
+    ));
+    let assessment = |id: &str, at_ms: i64| RiskAssessmentRecord {
+        partner_org: Some("IGPR".into()),
+        id: id.into(),
+        case_id: "c1".into(),
+        version: 0,
+        kind: mnir_domain::risk::AssessmentKind::Return,
+        org_code: "ANITP-CJ".into(),
+        assessed_by: "test-user".into(),
+        assessed_at_ms: at(at_ms),
+        overall: Some(mnir_domain::risk::RiskLevel::High),
+        urgent: Vec::new(),
+        domains: Vec::new(),
+        clock_id: None,
+        urgent_answered_at_ms: None,
+        urgent_answered_by: None,
+    };
+    s.insert_generated_assessments(&[assessment("r1", 4600)], &actor(4600))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.approve_travel("p1", 2, "r0", &actor(5000)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    s.approve_travel("p1", 2, "r1", &actor(5000)).await.unwrap();
     let approved = s.repatriation("p1").await.unwrap().unwrap();
     assert_eq!(approved.approved_by.as_deref(), Some("test-user"));
     assert_eq!(approved.approved_at_ms, Some(at(5000)));
+    assert_eq!(approved.approved_assessment_id.as_deref(), Some("r1"));
+    let facts = s.repatriation_facts("p1", at(5100)).await.unwrap().unwrap();
+    assert!(facts.facts.travel_approved);
+    assert_eq!(facts.latest_return.as_deref(), Some("r1"));
+
+    let dump = db.raw.dump().await;
+    for secret in [PASSPORT, MET_BY, "Ioana Pop", "Așteaptă să vorbească"] {
+        assert!(
+            !dump.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} is in the database in clear"
+        );
+    }
 
     // Withdrawn: nothing moves any more, the history stays, and a new procedure may open.
     s.cancel_repatriation("p1", 3, "Persoana a renunțat.", &actor(6000))
         .await
         .unwrap();
+    let mut fit = StepRecord::pending(Step::RiskAssessment);
+    fit.state = StepState::InProgress;
     assert!(matches!(
-        s.record_step("p1", 4, &fit, &actor(6100)).await,
+        s.record_step("p1", 4, &fit, None, &actor(6100)).await,
         Err(StoreError::Conflict(_))
     ));
     let cancelled = s.repatriation("p1").await.unwrap().unwrap();
@@ -120,10 +186,7 @@ pub async fn a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed(db
         cancelled.cancel_reason.as_deref(),
         Some("Persoana a renunțat.")
     );
-    assert_eq!(
-        cancelled.step(Step::TravelDocuments).documents,
-        travel.documents
-    );
+    assert_eq!(cancelled.step(Step::Request).state, StepState::Done);
     s.open_repatriation(&procedure("p2", "c1"), &actor(7000))
         .await
         .unwrap();

@@ -122,7 +122,7 @@ pub async fn assessments_are_versioned_with_their_notes_encrypted(db: TestDb) {
     let mut full = assessment("a3", AssessmentKind::Full, 4000);
     full.domains = RiskDomain::ALL
         .iter()
-        .filter(|d| **d != RiskDomain::ChildSpecific)
+        .filter(|d| mnir_domain::risk::asked(**d, AgeGroup::Adult))
         .map(|d| DomainRating {
             domain: *d,
             rating: if *d == RiskDomain::PersonalSafety {

@@ -84,6 +84,13 @@ macro_rules! impl_sql_consent_store {
 
             async fn withdraw_consent(&self, case_id: &str, consent_id: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
+                // The case's row locked, as a repatriation step locks it: a step that relies on
+                // this consent is either stored before the withdrawal or refused after it.
+                ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1")
+                    .bind(case_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
                 let done = ::sqlx::query("UPDATE consents SET withdrawn_at_ms = $1 WHERE id = $2 AND case_id = $3 AND withdrawn_at_ms IS NULL")
                     .bind(by.now_ms)
                     .bind(consent_id)

@@ -5,10 +5,10 @@
 #[macro_export]
 macro_rules! impl_sql_repatriation_store {
     ($store:ty, $db:ty) => {
-        type RepatriationRow = (String, String, String, String, String, String, String, Timestamp, Option<Timestamp>, Option<Vec<u8>>, Option<String>, Option<Timestamp>, i64);
+        type RepatriationRow = (String, String, String, String, String, String, String, Timestamp, Option<Timestamp>, Option<Vec<u8>>, Option<String>, Option<Timestamp>, Option<String>, i64);
         type StepRow = (String, String, Option<String>, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Timestamp>);
 
-        const REPATRIATION_COLUMNS: &str = "id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, version";
+        const REPATRIATION_COLUMNS: &str = "id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, approved_assessment_id, version";
 
         impl $store {
             /// The row id a step's texts are encrypted under: the procedure and the step.
@@ -31,6 +31,84 @@ macro_rules! impl_sql_repatriation_store {
                 Ok(())
             }
 
+            /// The guards' facts, read in `conn` (a transaction's, when a change follows); `None`
+            /// when there is no such procedure.
+            async fn guard_facts_in(conn: &mut <$db as ::sqlx::Database>::Connection, id: &str, now: Timestamp) -> StoreResult<Option<GuardFacts>> {
+                use mnir_domain::repatriation::{Facts, Step, StepState};
+                let head: Option<(String, Timestamp, Option<Timestamp>, Option<String>, String)> = ::sqlx::query_as("SELECT r.case_id, r.opened_at_ms, r.cancelled_at_ms, r.approved_assessment_id, c.state FROM repatriations r JOIN cases c ON c.id = r.case_id WHERE r.id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let Some((case_id, opened_at, cancelled_at, approved, case_state)) = head else {
+                    return Ok(None);
+                };
+                let mut states = [StepState::Pending; 8];
+                let mut asked_at = opened_at;
+                let steps: Vec<(String, String, Option<Timestamp>)> = ::sqlx::query_as("SELECT step, state, recorded_at_ms FROM repatriation_steps WHERE repatriation_id = $1")
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                for (step, state, recorded_at) in steps {
+                    let step = $crate::sql::code_column("repatriation_steps.step", &step, Step::parse)?;
+                    let state = $crate::sql::code_column("repatriation_steps.state", &state, StepState::parse)?;
+                    states[step.number() - 1] = state;
+                    // The return's assessment counts when made after the person asked to go.
+                    if step == Step::Request && state == StepState::Done {
+                        asked_at = recorded_at.unwrap_or(opened_at);
+                    }
+                }
+                let consents: Vec<(Timestamp, Option<Timestamp>, Option<Timestamp>)> = ::sqlx::query_as("SELECT given_at_ms, expires_at_ms, withdrawn_at_ms FROM consents WHERE case_id = $1 AND purpose = 'repatriation'")
+                    .bind(&case_id)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let consent_in_force = consents.iter().any(|(given, expires, withdrawn)| {
+                    *given <= now && expires.is_none_or(|e| now < e) && withdrawn.is_none_or(|w| now < w)
+                });
+                let latest: Option<(String, Option<String>)> = ::sqlx::query_as("SELECT id, overall FROM risk_assessments WHERE case_id = $1 AND kind = 'return' AND assessed_at_ms >= $2 ORDER BY assessed_at_ms DESC, version DESC LIMIT 1")
+                    .bind(&case_id)
+                    .bind(asked_at)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let running: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM clocks WHERE case_id = $1 AND kind = 'reflection_period' AND state IN ('running', 'paused')")
+                    .bind(&case_id)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let return_risk = match latest.as_ref().and_then(|(_, o)| o.as_deref()) {
+                    Some(level) => Some($crate::sql::code_column("risk_assessments.overall", level, mnir_domain::risk::RiskLevel::parse)?),
+                    None => None,
+                };
+                let travel_approved = latest.as_ref().is_some_and(|(latest, _)| approved.as_deref() == Some(latest.as_str()));
+                Ok(Some(GuardFacts {
+                    facts: Facts {
+                        cancelled: cancelled_at.is_some(),
+                        consent_in_force,
+                        return_risk,
+                        reflection_running: running > 0,
+                        travel_approved,
+                        states,
+                    },
+                    latest_return: latest.map(|(id, _)| id),
+                    case_state: $crate::sql::state_column(&case_state)?,
+                }))
+            }
+
+            /// Claims the procedure's next version and locks its case's row, then reads the
+            /// guards' facts: the start of every change.
+            async fn claim_and_read(tx: &mut Tx, id: &str, seen: i64, now: Timestamp) -> StoreResult<GuardFacts> {
+                Self::claim_repatriation(tx, id, seen).await?;
+                ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = (SELECT case_id FROM repatriations WHERE id = $1)")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                Self::guard_facts_in(&mut **tx, id, now).await?.ok_or(StoreError::NotFound)
+            }
+
             async fn repatriations_where(&self, condition: &str, value: &str) -> StoreResult<Vec<RepatriationRecord>> {
                 use mnir_domain::repatriation::{Direction, Step, StepState};
                 let mut conn = self.pool.acquire().await.map_err(db_err)?;
@@ -40,7 +118,7 @@ macro_rules! impl_sql_repatriation_store {
                     .await
                     .map_err(db_err)?;
                 let mut out = Vec::with_capacity(rows.len());
-                for (id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, version) in rows {
+                for (id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, approved_assessment_id, version) in rows {
                     let step_rows: Vec<StepRow> = ::sqlx::query_as("SELECT step, state, happened_on, responsible_org, responsible_person, documents, note, details, recorded_by, recorded_at_ms FROM repatriation_steps WHERE repatriation_id = $1")
                         .bind(&id)
                         .fetch_all(&mut *conn)
@@ -83,6 +161,7 @@ macro_rules! impl_sql_repatriation_store {
                         cancelled_at_ms,
                         approved_by,
                         approved_at_ms,
+                        approved_assessment_id,
                         version,
                         steps,
                     });
@@ -95,7 +174,7 @@ macro_rules! impl_sql_repatriation_store {
         impl RepatriationStore for $store {
             async fn open_repatriation(&self, r: &RepatriationRecord, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                ::sqlx::query(::sqlx::AssertSqlSafe(format!("INSERT INTO repatriations ({REPATRIATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL, NULL, 0)")))
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("INSERT INTO repatriations ({REPATRIATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL, NULL, NULL, 0)")))
                     .bind(&r.id)
                     .bind(&r.case_id)
                     .bind(r.direction.as_str())
@@ -112,7 +191,9 @@ macro_rules! impl_sql_repatriation_store {
                     b.push_bind(r.id.clone()).push_bind(step.as_str()).push_bind("pending");
                 });
                 q.build().execute(&mut *tx).await.map_err(db_err)?;
-                let detail = format!("repatriation={} direction={} partner={} country={}", r.id, r.direction, r.partner_org, r.country);
+                // The country is left out: with the direction it would tell the person's
+                // nationality to whoever reads the log.
+                let detail = format!("repatriation={} direction={} partner={}", r.id, r.direction, r.partner_org);
                 self.append_audit(&mut tx, by, "repatriation.open", &format!("case:{}", r.case_id), &detail).await?;
                 tx.commit().await.map_err(db_err)
             }
@@ -125,9 +206,20 @@ macro_rules! impl_sql_repatriation_store {
                 self.repatriations_where("case_id = $1", case_id).await
             }
 
-            async fn record_step(&self, id: &str, seen_version: i64, s: &StepRecord, by: &AuditActor) -> StoreResult<()> {
+            async fn repatriation_facts(&self, id: &str, now: Timestamp) -> StoreResult<Option<GuardFacts>> {
+                let mut tx = self.begin_read().await.map_err(db_err)?;
+                let facts = Self::guard_facts_in(&mut *tx, id, now).await?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(facts)
+            }
+
+            async fn record_step(&self, id: &str, seen_version: i64, s: &StepRecord, returned: Option<&CaseChange>, by: &AuditActor) -> StoreResult<()> {
+                use mnir_domain::repatriation::{check_step, completes_return};
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                Self::claim_repatriation(&mut tx, id, seen_version).await?;
+                let read = Self::claim_and_read(&mut tx, id, seen_version, by.now_ms).await?;
+                check_step(s.step, s.state, &read.facts).map_err(StoreError::Guard)?;
+                let mut after = read.facts.clone();
+                after.states[s.step.number() - 1] = s.state;
                 let row = Self::step_row(id, s.step);
                 let documents = if s.documents.is_empty() { String::new() } else {
                     $crate::sql::__private::serde_json::to_string(&s.documents).map_err(|e| StoreError::Database(e.to_string()))?
@@ -152,15 +244,26 @@ macro_rules! impl_sql_repatriation_store {
                     .map_err(db_err)?;
                 let detail = format!("repatriation={id} step={} state={}", s.step, s.state);
                 self.append_audit(&mut tx, by, "repatriation.step", &format!("repatriation:{id}"), &detail).await?;
+                // The return complete: the case moves with the step that completed it.
+                if let Some(change) = returned.filter(|_| completes_return(&after)) {
+                    self.apply_transition(&mut tx, &change.transition, by).await?;
+                    self.apply_clock_changes(&mut tx, &change.transition.case_id, &change.clocks, by).await?;
+                }
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn approve_travel(&self, id: &str, seen_version: i64, by: &AuditActor) -> StoreResult<()> {
+            async fn approve_travel(&self, id: &str, seen_version: i64, assessment_id: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                Self::claim_repatriation(&mut tx, id, seen_version).await?;
-                ::sqlx::query("UPDATE repatriations SET approved_by = $1, approved_at_ms = $2 WHERE id = $3")
+                let read = Self::claim_and_read(&mut tx, id, seen_version, by.now_ms).await?;
+                mnir_domain::repatriation::check_approval(&read.facts).map_err(StoreError::Guard)?;
+                // A newer assessment than the one the supervisor read needs reading first.
+                if read.latest_return.as_deref() != Some(assessment_id) {
+                    return Err(StoreError::Conflict(format!("repatriation {id}: a newer return assessment")));
+                }
+                ::sqlx::query("UPDATE repatriations SET approved_by = $1, approved_at_ms = $2, approved_assessment_id = $3 WHERE id = $4")
                     .bind(&by.user_id)
                     .bind(by.now_ms)
+                    .bind(assessment_id)
                     .bind(id)
                     .execute(&mut *tx)
                     .await

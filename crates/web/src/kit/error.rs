@@ -134,7 +134,11 @@ pub struct FieldError {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// A stable machine code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`,
-    /// `internal`.
+    /// `too_many_attempts`, `internal`, or, for a repatriation step its guards refuse (409), the
+    /// guard's own: `no_consent`, `no_return_risk_assessment`, `reflection_period_running`,
+    /// `approval_required`, `previous_step_not_done`, `previous_step_not_started`,
+    /// `step_already_done`, `later_step_done`, `procedure_cancelled`, `travel_done`,
+    /// `approval_not_needed`.
     pub code: &'static str,
     /// What went wrong, in the language of `Accept-Language` (Romanian by default).
     pub message: String,

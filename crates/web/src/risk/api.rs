@@ -134,8 +134,10 @@ pub(crate) fn json_of(
 }
 
 /// Records a new version of the case's risk assessment: the first contact's urgent questions
-/// (from notification on) or the full assessment of every domain (from the presumed-victim
-/// finding on), which starts the review clock of its overall level. A rating outside 1–3, an
+/// (from notification on), the full assessment of every domain (from the presumed-victim
+/// finding on), which starts the review clock of its overall level, or a return's assessment
+/// (kind `return`, before the return: every domain of the full one and `family_at_home`, with the
+/// `partner_org` in the country of return; it starts no review clock). A rating outside 1–3, an
 /// unknown domain or question, a missing domain, or `child_specific` given for an adult (or
 /// missing for a child or a person of uncertain age) is refused with 422, naming the field.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/risk-assessments", params(("id" = String, Path, description = "Case id")),

@@ -61,7 +61,13 @@ pub struct RiskPanelView {
 /// The panel, for those who may read support records; `None` for everyone else.
 pub fn panel(tr: &Tr, open: &OpenCase) -> Option<RiskPanelView> {
     let risk = open.risk.as_ref()?;
-    let latest = risk.versions.last();
+    // A return's assessment is the return's, shown in the history and the procedure: the
+    // panel speaks of the person's own assessment.
+    let latest = risk
+        .versions
+        .iter()
+        .rev()
+        .find(|v| v.kind == AssessmentKind::FirstContact);
     let summary = match (risk.latest_full(), latest) {
         (Some(full), _) => tr.t_with(
             "risk-panel-level",
