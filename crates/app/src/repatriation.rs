@@ -462,16 +462,17 @@ pub async fn record_step(
     let mut after = read.facts.clone();
     after.states[step.number() - 1] = recorded.state;
     // The return complete: the case comes out of assistance as returned, with the clocks that
-    // step starts and stops. A case not in assistance keeps its state (its return is recorded
-    // in the procedure).
-    let returned =
-        if repatriation::completes_return(&after) && read.case_state == CaseState::InAssistance {
-            let transition = mnir_store::Transition {
-                case_id: record.case_id.clone(),
-                from: CaseState::InAssistance,
-                to: CaseState::Returned,
-                reason: "repatriation: travel and reception done".into(),
-            };
+    // step starts and stops; the store applies it when the case is in assistance under its lock
+    // (it may have come into assistance since it was read here). A case not in assistance keeps
+    // its state: its return is recorded in the procedure.
+    let returned = if repatriation::completes_return(&after) {
+        let transition = mnir_store::Transition {
+            case_id: record.case_id.clone(),
+            from: CaseState::InAssistance,
+            to: CaseState::Returned,
+            reason: "repatriation: travel and reception done".into(),
+        };
+        if read.case_state == CaseState::InAssistance {
             can(
                 &who.actor(),
                 Action::Transition {
@@ -479,22 +480,23 @@ pub async fn record_step(
                 },
                 Some(&crate::cases::facts(app, who, &record.case_id).await?),
             )?;
-            let clocks = crate::clocks::changes_for(
-                app,
-                &record.case_id,
-                CaseState::InAssistance,
-                CaseState::Returned,
-                who.now(),
-            )
-            .await?;
-            Some(mnir_store::CaseChange {
-                transition,
-                clocks,
-                decision: None,
-            })
-        } else {
-            None
-        };
+        }
+        let clocks = crate::clocks::changes_for(
+            app,
+            &record.case_id,
+            CaseState::InAssistance,
+            CaseState::Returned,
+            who.now(),
+        )
+        .await?;
+        Some(mnir_store::CaseChange {
+            transition,
+            clocks,
+            decision: None,
+        })
+    } else {
+        None
+    };
     app.store()
         .record_step(id, record.version, &recorded, returned.as_ref(), &who.by)
         .await
@@ -502,14 +504,24 @@ pub async fn record_step(
     overview(app, who, id).await
 }
 
-/// A supervisor's approval of the travel after a high-risk assessment of the return.
-pub async fn approve_travel(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
+/// A supervisor's approval of the travel after a high-risk assessment of the return: of `seen`,
+/// the assessment the supervisor read, when given (a newer one is refused as a change), else of
+/// the latest.
+pub async fn approve_travel(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+    seen: Option<&str>,
+) -> AppResult<Overview> {
     let (record, _) = read(app, who, id, Action::ApproveRepatriationTravel).await?;
     let read = guard_facts(app, id).await?;
     repatriation::check_approval(&read.facts).map_err(guard_error)?;
     let assessment = read
         .latest_return
         .ok_or(guard_error(Guard::ApprovalNotNeeded))?;
+    if seen.is_some_and(|seen| seen != assessment) {
+        return Err(AppError::conflict("repatriation-changed"));
+    }
     app.store()
         .approve_travel(id, record.version, &assessment, &who.by)
         .await

@@ -140,7 +140,13 @@ pub fn check_step(step: Step, to: StepState, facts: &Facts) -> Result<(), Guard>
     if facts.cancelled {
         return Err(Guard::ProcedureCancelled);
     }
-    if facts.state(Step::Travel) == StepState::Done && step.number() <= Step::Travel.number() {
+    // The travel done fixes what led to it; the return complete fixes the reception too.
+    let fixed_up_to = if completes_return(facts) {
+        Step::Reception
+    } else {
+        Step::Travel
+    };
+    if facts.state(Step::Travel) == StepState::Done && step.number() <= fixed_up_to.number() {
         return Err(Guard::TravelDone);
     }
     if to == StepState::Done && facts.state(step) == StepState::Done {
@@ -423,6 +429,20 @@ mod tests {
                 Step::TravelDocuments,
                 StepState::Pending,
                 Err(Guard::TravelDone),
+            ),
+            (
+                "the reception of a complete return stands",
+                facts(),
+                Step::Reception,
+                StepState::Blocked,
+                Err(Guard::TravelDone),
+            ),
+            (
+                "the plan after a complete return may still be set back",
+                facts(),
+                Step::FollowUp,
+                StepState::InProgress,
+                Ok(()),
             ),
             (
                 "a step done is not done again",

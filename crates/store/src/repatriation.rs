@@ -110,8 +110,9 @@ pub trait RepatriationStore: Send + Sync {
     /// first), locks the case's row (so a consent withdrawn, a reflection period started or an
     /// assessment recorded meanwhile waits), reads the guards' facts and asks
     /// [`mnir_domain::repatriation::check_step`] (`Guard` when it refuses). When the step
-    /// completes the return (travel and reception done), `returned` is applied to the case in
-    /// the same transaction. The audit entry names the step and its state, never its contents.
+    /// completes the return (travel and reception done) and the case is then in assistance,
+    /// `returned` (the case's move from there, with its clocks) is applied in the same
+    /// transaction. The audit entry names the step and its state, never its contents.
     async fn record_step(
         &self,
         id: &str,

@@ -178,6 +178,7 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             assessed.body
         );
         assert_eq!(assessed.json()["overall"], "medium", "{b}");
+        let medium = assessed.json()["id"].as_str().unwrap().to_string();
         refused(&approve().await, "approval_not_needed");
         let r = step("risk_assessment", done.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
@@ -209,6 +210,16 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         )
         .await;
         assert_eq!(not_yours.status, StatusCode::FORBIDDEN, "{b}");
+        // Approving what the supervisor read: the earlier assessment is no longer the latest.
+        let stale = call(
+            "POST",
+            format!("/api/v1/repatriations/{id}/approval"),
+            sup.clone(),
+            Some(json!({"assessment_id": medium})),
+        )
+        .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{b}: {}", stale.body);
+        assert_eq!(stale.json()["error"]["code"], "conflict", "{b}");
         let approved = approve().await;
         assert_eq!(approved.status, StatusCode::OK, "{b}: {}", approved.body);
         // The reflection period, accepted now, holds the travel until the person ends it.
@@ -275,6 +286,11 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             "{b}"
         );
         assert_eq!(body["next"]["step"], "reintegration_plan", "{b}");
+        // The return complete, its reception stands as recorded.
+        refused(
+            &step("reception", json!({"state": "blocked", "note": "?"})).await,
+            "travel_done",
+        );
         let case_now = call("GET", format!("/api/v1/cases/{case}"), cw.clone(), None).await;
         assert_eq!(
             case_now.json()["state"],

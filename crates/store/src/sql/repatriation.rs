@@ -220,6 +220,16 @@ macro_rules! impl_sql_repatriation_store {
                 check_step(s.step, s.state, &read.facts).map_err(StoreError::Guard)?;
                 let mut after = read.facts.clone();
                 after.states[s.step.number() - 1] = s.state;
+                // The return complete: a case in assistance moves with the step that completed
+                // it, decided on its state under the lock. First, before this step's audit entry:
+                // a transition takes the tallies' rows before the audit's lock, as every writer
+                // does, so that two writers never wait on each other.
+                if let Some(change) = returned
+                    .filter(|_| completes_return(&after) && read.case_state == mnir_domain::CaseState::InAssistance)
+                {
+                    self.apply_transition(&mut tx, &change.transition, by).await?;
+                    self.apply_clock_changes(&mut tx, &change.transition.case_id, &change.clocks, by).await?;
+                }
                 let row = Self::step_row(id, s.step);
                 let documents = if s.documents.is_empty() { String::new() } else {
                     $crate::sql::__private::serde_json::to_string(&s.documents).map_err(|e| StoreError::Database(e.to_string()))?
@@ -244,11 +254,6 @@ macro_rules! impl_sql_repatriation_store {
                     .map_err(db_err)?;
                 let detail = format!("repatriation={id} step={} state={}", s.step, s.state);
                 self.append_audit(&mut tx, by, "repatriation.step", &format!("repatriation:{id}"), &detail).await?;
-                // The return complete: the case moves with the step that completed it.
-                if let Some(change) = returned.filter(|_| completes_return(&after)) {
-                    self.apply_transition(&mut tx, &change.transition, by).await?;
-                    self.apply_clock_changes(&mut tx, &change.transition.case_id, &change.clocks, by).await?;
-                }
                 tx.commit().await.map_err(db_err)
             }
 

@@ -200,8 +200,11 @@ async fn repatriation(
 
 /// Records a step. A step its guards refuse is answered 409 with the guard's code:
 /// `no_consent`, `no_return_risk_assessment`, `reflection_period_running`,
-/// `approval_required`, `previous_step_not_done`, `procedure_cancelled`; a future date or an
-/// unknown step 422 naming the field.
+/// `approval_required`, `previous_step_not_done`, `previous_step_not_started`,
+/// `step_already_done`, `later_step_done`, `travel_done`, `procedure_cancelled`; a future date,
+/// an unknown step, or a step done without its date, organisation or person responsible 422
+/// naming the field. The step that completes travel and reception moves a case in assistance to
+/// `returned`.
 #[utoipa::path(post, path = "/api/v1/repatriations/{id}/steps/{step}", params(
     ("id" = String, Path, description = "Procedure id"),
     ("step" = String, Path, description = "request, risk_assessment, travel_documents, fit_to_travel, travel, reception, reintegration_plan or follow_up")),
@@ -258,9 +261,19 @@ async fn withdraw(
     Ok(Json(json_of(overview)))
 }
 
-/// A supervisor approves the travel after a high risk of the return was assessed.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct ApprovalRequest {
+    /// The return assessment the supervisor read (its id); a newer one is answered 409
+    /// `conflict`. Absent: the latest.
+    #[serde(default)]
+    assessment_id: Option<String>,
+}
+
+/// A supervisor approves the travel after a high risk of the return was assessed; 409
+/// `approval_not_needed` when the latest return assessment did not find a high risk,
+/// `travel_done` or `procedure_cancelled` when there is nothing left to approve.
 #[utoipa::path(post, path = "/api/v1/repatriations/{id}/approval", params(("id" = String, Path, description = "Procedure id")),
-    responses(
+    request_body(content = ApprovalRequest, description = "Optional"), responses(
     (status = 200, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
     (status = 409, body = ApiErrorEnvelope)
@@ -269,12 +282,23 @@ async fn approve(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
+    body: Bytes,
 ) -> ApiResult<Json<RepatriationJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
+    let request: ApprovalRequest = if body.is_empty() {
+        ApprovalRequest::default()
+    } else {
+        parse_json(&tr, &body)?
+    };
     let who = who(&state, &user);
     let overview = answer!(
         tr,
-        mnir_app::repatriation::approve_travel(&state.app, &who, &id)
+        mnir_app::repatriation::approve_travel(
+            &state.app,
+            &who,
+            &id,
+            request.assessment_id.as_deref()
+        )
     );
     Ok(Json(json_of(overview)))
 }
