@@ -252,7 +252,12 @@ fn refused(e: StoreError) -> AppError {
 
 async fn overview(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
     let (record, _) = read(app, who, id, Action::ViewRepatriation).await?;
-    let facts = guard_facts(app, id).await?.facts;
+    overview_of(app, record).await
+}
+
+/// The overview of a procedure its reader was already allowed to see.
+async fn overview_of(app: &App, record: RepatriationRecord) -> AppResult<Overview> {
+    let facts = guard_facts(app, &record.id).await?.facts;
     let reception = record.step(Step::Reception);
     let follow_up_due = match (reception.state, reception.happened_on) {
         (StepState::Done, Some(day)) => repatriation::follow_up_dates(day),
@@ -284,15 +289,15 @@ pub async fn get(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
     overview(app, who, id).await
 }
 
-/// The case's procedures, oldest first.
-pub async fn of_case(
-    app: &App,
-    who: &Who<'_>,
-    case_id: &str,
-) -> AppResult<Vec<RepatriationRecord>> {
+/// The case's procedures, oldest first, each with its overview.
+pub async fn of_case(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<Vec<Overview>> {
     let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.actor(), Action::ViewRepatriation, Some(&facts))?;
-    Ok(app.store().repatriations_of(case_id).await?)
+    let mut out = Vec::new();
+    for record in app.store().repatriations_of(case_id).await? {
+        out.push(overview_of(app, record).await?);
+    }
+    Ok(out)
 }
 
 fn text(field: &str, value: &str, wrong: &mut Vec<FieldIssue>) -> String {

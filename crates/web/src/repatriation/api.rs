@@ -172,13 +172,10 @@ async fn case_repatriations(
 ) -> ApiResult<Json<RepatriationListJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
     let who = who(&state, &user);
-    let records = answer!(tr, mnir_app::repatriation::of_case(&state.app, &who, &id));
-    let mut repatriations = Vec::with_capacity(records.len());
-    for r in records {
-        let overview = answer!(tr, mnir_app::repatriation::get(&state.app, &who, &r.id));
-        repatriations.push(json_of(overview));
-    }
-    Ok(Json(RepatriationListJson { repatriations }))
+    let overviews = answer!(tr, mnir_app::repatriation::of_case(&state.app, &who, &id));
+    Ok(Json(RepatriationListJson {
+        repatriations: overviews.into_iter().map(json_of).collect(),
+    }))
 }
 
 /// A repatriation procedure, with its follow-up dates once the reception is done.
