@@ -234,12 +234,54 @@ pub mod testing {
         let admin = PgPool::connect(server)
             .await
             .expect("connect to the test server");
+        static SWEPT: std::sync::Once = std::sync::Once::new();
+        let mut first = false;
+        SWEPT.call_once(|| first = true);
+        if first {
+            drop_databases_of_ended_runs(&admin).await;
+        }
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&admin)
             .await
             .expect("create a test database");
         admin.close().await;
         with_database(server, &name)
+    }
+
+    /// A long-lived developer's server would otherwise keep every database a test run ever
+    /// made (thousands, tens of gigabytes). Each test process therefore drops, once, the
+    /// databases named after a process that has ended; those of running processes are theirs.
+    async fn drop_databases_of_ended_runs(admin: &PgPool) {
+        if !std::path::Path::new("/proc/self").exists() {
+            return; // without /proc a running process cannot be told from an ended one
+        }
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'mnir\\_%'")
+                .fetch_all(admin)
+                .await
+                .unwrap_or_default();
+        for name in names {
+            let mut parts = name.rsplitn(3, '_');
+            let (Some(counter), Some(pid), Some(_)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let Ok(pid) = pid.parse::<u32>() else {
+                continue;
+            };
+            if counter.parse::<u32>().is_err()
+                || pid == std::process::id()
+                || std::path::Path::new(&format!("/proc/{pid}")).exists()
+            {
+                continue;
+            }
+            // Best effort: another process may be sweeping the same name at the same moment.
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(admin)
+            .await;
+        }
     }
 
     fn with_database(url: &str, db: &str) -> String {
