@@ -10,7 +10,10 @@ use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use chrono::NaiveDate;
 use mnir_domain::repatriation::{self, Direction, DocumentKind, Escort, Guard, Step, StepState};
 use mnir_domain::{Action, CaseFacts, CaseState, can, reference};
-use mnir_store::{RepatriationRecord, StepDocument, StepRecord, StoreError};
+use mnir_store::{
+    CheckInRecord, ClockRecord, RepatriationRecord, StepDocument, StepEffects, StepRecord,
+    StoreError,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -90,8 +93,6 @@ pub struct StepInput {
 #[derive(Debug, Clone)]
 pub struct Overview {
     pub record: RepatriationRecord,
-    /// The follow-up check-ins, once the reception is done on a known day.
-    pub follow_up_due: Vec<NaiveDate>,
     /// The first step not done, and the guard that would refuse marking it done now.
     pub next: Option<(Step, Option<Guard>)>,
 }
@@ -119,6 +120,7 @@ fn guard_error(guard: Guard) -> AppError {
             Guard::LaterStepDone => "repatriation-guard-later_step_done",
             Guard::PreviousStepNotStarted => "repatriation-guard-previous_step_not_started",
             Guard::ApprovalNotNeeded => "repatriation-guard-approval_not_needed",
+            Guard::FollowUpClosed => "repatriation-guard-follow_up_closed",
         }),
     }
 }
@@ -207,6 +209,7 @@ pub async fn open(
         approved_assessment_id: None,
         version: 0,
         steps: Vec::new(),
+        checkins: Vec::new(),
     };
     match app.store().open_repatriation(&record, &who.by).await {
         Ok(()) => overview(app, who, &record.id).await,
@@ -258,11 +261,6 @@ async fn overview(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
 /// The overview of a procedure its reader was already allowed to see.
 async fn overview_of(app: &App, record: RepatriationRecord) -> AppResult<Overview> {
     let facts = guard_facts(app, &record.id).await?.facts;
-    let reception = record.step(Step::Reception);
-    let follow_up_due = match (reception.state, reception.happened_on) {
-        (StepState::Done, Some(day)) => repatriation::follow_up_dates(day),
-        _ => Vec::new(),
-    };
     let next = (!facts.cancelled)
         .then(|| {
             Step::ALL
@@ -277,11 +275,7 @@ async fn overview_of(app: &App, record: RepatriationRecord) -> AppResult<Overvie
                 repatriation::check_step(s, StepState::Done, &facts).err(),
             )
         });
-    Ok(Overview {
-        record,
-        follow_up_due,
-        next,
-    })
+    Ok(Overview { record, next })
 }
 
 /// A procedure, for a reader who may see it.
@@ -502,11 +496,150 @@ pub async fn record_step(
     } else {
         None
     };
+    let follow_ups = match (recorded.step, recorded.state, recorded.happened_on) {
+        (Step::Reception, StepState::Done, Some(day)) => {
+            let org = checkin_org(app, &record).await?;
+            ClockRecord::deadlines_from(
+                app.jurisdiction(),
+                mnir_domain::clocks::ClockKind::RepatriationFollowup,
+                &record.case_id,
+                &org,
+                day,
+            )
+        }
+        _ => Vec::new(),
+    };
+    let effects = StepEffects {
+        returned,
+        follow_ups,
+    };
     app.store()
-        .record_step(id, record.version, &recorded, returned.as_ref(), &who.by)
+        .record_step(id, record.version, &recorded, &effects, &who.by)
         .await
         .map_err(refused)?;
     overview(app, who, id).await
+}
+
+/// Who checks in after the return: the receiving organisation in Romania when it works on the
+/// case (it is on the case's access list), otherwise the organisation that runs the procedure,
+/// which reaches the receiving organisation or the partner abroad.
+async fn checkin_org(app: &App, record: &RepatriationRecord) -> AppResult<String> {
+    if record.direction == Direction::ToRomania {
+        let access = app.store().case_access(&record.case_id).await?;
+        if access.iter().any(|a| a.org_code == record.partner_org) {
+            return Ok(record.partner_org.clone());
+        }
+    }
+    Ok(record.org_code.clone())
+}
+
+/// What a check-in tells of the person's situation, by name.
+pub const SITUATION_FIELDS: [&str; 5] = ["housing", "work", "health", "safety", "concerns"];
+
+/// A follow-up check-in as a form or the API records it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckInInput {
+    /// When the check-in was made (`YYYY-MM-DD`), not before the reception nor in the future.
+    #[schema(format = Date)]
+    pub date: Option<String>,
+    /// Whether the person (or the partner who sees them) was reached.
+    pub contact_made: Option<bool>,
+    /// The person's situation: `housing`, `work`, `health`, `safety` and `concerns` (of being
+    /// trafficked again), each at most 2000 characters.
+    pub situation: BTreeMap<String, String>,
+    /// The check-in found reason to assess the risks again.
+    pub new_assessment: bool,
+}
+
+/// Records what a follow-up check-in found, once; its task is then done.
+pub async fn record_checkin(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+    number: &str,
+    input: &CheckInInput,
+) -> AppResult<Overview> {
+    let (record, _) = read(app, who, id, Action::KeepRepatriation).await?;
+    let Some(due) = number
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| record.checkins.iter().find(|c| c.number == n))
+    else {
+        return Err(AppError::NotFound);
+    };
+    let mut wrong = Vec::new();
+    let reception = record.step(Step::Reception).happened_on;
+    let date = match input
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        None => {
+            wrong.push(FieldIssue::new(
+                "date",
+                "repatriation-checkin-date-required",
+            ));
+            None
+        }
+        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(day) if day > app.today() => {
+                wrong.push(FieldIssue::new("date", "repatriation-date-future"));
+                None
+            }
+            Ok(day) if reception.is_some_and(|r| day < r) => {
+                wrong.push(FieldIssue::new(
+                    "date",
+                    "repatriation-checkin-before-reception",
+                ));
+                None
+            }
+            Ok(day) => Some(day),
+            Err(_) => {
+                wrong.push(FieldIssue::new("date", "repatriation-date-invalid"));
+                None
+            }
+        },
+    };
+    if input.contact_made.is_none() {
+        wrong.push(FieldIssue::new(
+            "contact_made",
+            "repatriation-checkin-contact-required",
+        ));
+    }
+    let mut situation = BTreeMap::new();
+    for (name, value) in &input.situation {
+        let field = format!("situation.{name}");
+        if !SITUATION_FIELDS.contains(&name.as_str()) {
+            wrong.push(FieldIssue::new(field, "repatriation-situation-unknown"));
+            continue;
+        }
+        let value = text(&field, value, &mut wrong);
+        if !value.is_empty() {
+            situation.insert(name.clone(), value);
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    let checkin = CheckInRecord {
+        number: due.number,
+        due_on: due.due_on,
+        clock_id: due.clock_id.clone(),
+        org_code: due.org_code.clone(),
+        happened_on: date,
+        contact_made: input.contact_made,
+        situation,
+        new_assessment_asked: input.new_assessment,
+        recorded_by: None,
+        recorded_at_ms: None,
+    };
+    match app.store().record_checkin(id, &checkin, &who.by).await {
+        Ok(()) => overview(app, who, id).await,
+        Err(StoreError::Conflict(_)) => Err(AppError::conflict("repatriation-checkin-recorded")),
+        Err(e) => Err(refused(e)),
+    }
 }
 
 /// A supervisor's approval of the travel after a high-risk assessment of the return: of `seen`,
@@ -552,4 +685,110 @@ pub async fn withdraw(app: &App, who: &Who<'_>, id: &str, reason: &str) -> AppRe
         .await
         .map_err(refused)?;
     overview(app, who, id).await
+}
+
+/// A case's procedures as its page shows them, for a reader who may see them.
+#[derive(Debug, Clone)]
+pub struct CasePanel {
+    pub procedures: Vec<Overview>,
+    /// A new procedure may be opened: the reader keeps returns, the case is a victim's, open,
+    /// and has none under way.
+    pub may_open: bool,
+}
+
+/// The case page's panel of returns; `None` for a reader who may not see them (the firewall,
+/// a missing role), who is then not told there are any.
+pub async fn case_panel(
+    app: &App,
+    who: &Who<'_>,
+    case_id: &str,
+    facts: &CaseFacts,
+) -> AppResult<Option<CasePanel>> {
+    let actor = who.actor();
+    if can(&actor, Action::ViewRepatriation, Some(facts)).is_err() {
+        return Ok(None);
+    }
+    let mut procedures = Vec::new();
+    for record in app.store().repatriations_of(case_id).await? {
+        procedures.push(overview_of(app, record).await?);
+    }
+    let under_way = procedures
+        .iter()
+        .any(|p| p.record.cancelled_at_ms.is_none());
+    Ok(Some(CasePanel {
+        may_open: !under_way
+            && may_open(facts.state)
+            && can(&actor, Action::KeepRepatriation, Some(facts)).is_ok(),
+        procedures,
+    }))
+}
+
+/// What a procedure's page shows beside the procedure.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub overview: Overview,
+    pub reference: String,
+    /// The person's name, for those who may see identities.
+    pub person: Option<String>,
+    pub may_keep: bool,
+    pub may_approve: bool,
+    /// The return assessment a supervisor would approve: the latest, when its level is high
+    /// and the travel is not yet approved.
+    pub to_approve: Option<String>,
+    pub organisations: Vec<mnir_store::Organisation>,
+}
+
+/// A procedure with what its page needs; the read of the case audited.
+pub async fn page(app: &App, who: &Who<'_>, id: &str) -> AppResult<Page> {
+    let (record, facts) = read(app, who, id, Action::ViewRepatriation).await?;
+    let actor = who.actor();
+    let allowed = |action| can(&actor, action, Some(&facts)).is_ok();
+    let reveal = mnir_store::Reveal {
+        identity: allowed(Action::ViewIdentity),
+        notes: false,
+    };
+    let detail = app
+        .store()
+        .case_detail(&record.case_id, &who.scope(), reveal, &who.by)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let guards = guard_facts(app, id).await?;
+    let to_approve = guards
+        .latest_return
+        .filter(|_| repatriation::check_approval(&guards.facts).is_ok())
+        .filter(|_| !guards.facts.travel_approved);
+    let s = &detail.summary;
+    let person = match (&s.given_name, &s.family_name) {
+        (None, None) => None,
+        (given, family) => Some(
+            [given.as_deref(), family.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    };
+    Ok(Page {
+        reference: s.reference.clone(),
+        person,
+        may_keep: allowed(Action::KeepRepatriation),
+        may_approve: allowed(Action::ApproveRepatriationTravel),
+        to_approve,
+        organisations: app.organisations().await?,
+        overview: overview_of(app, record).await?,
+    })
+}
+
+/// The procedure for its return file, the printing audited.
+pub async fn return_file(app: &App, who: &Who<'_>, id: &str) -> AppResult<Page> {
+    let printed = page(app, who, id).await?;
+    app.store()
+        .audit(
+            "repatriation.return_file",
+            &format!("repatriation:{id}"),
+            "",
+            &who.by,
+        )
+        .await?;
+    Ok(printed)
 }

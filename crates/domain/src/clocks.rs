@@ -16,6 +16,7 @@ codes!(
         RiskReviewLow => "risk_review_low",
         AssistancePeriod => "assistance_period",
         EmergencyCompensation => "emergency_compensation",
+        RepatriationFollowup => "repatriation_followup",
     }
 );
 
@@ -88,8 +89,13 @@ pub fn on_transition(from: CaseState, to: CaseState) -> ClockPlan {
             ClockKind::RiskReviewHigh,
             ClockKind::RiskReviewMedium,
             ClockKind::RiskReviewLow,
+            ClockKind::RepatriationFollowup,
         ] {
             if kind == ClockKind::ReflectionPeriod && to == DeclinedAssistance {
+                continue;
+            }
+            // The check-ins after a return begin with it and go on until the case closes.
+            if kind == ClockKind::RepatriationFollowup && to == Returned {
                 continue;
             }
             if !plan.stop.contains(&kind) {

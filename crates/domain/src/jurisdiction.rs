@@ -16,14 +16,18 @@ pub enum Length {
     Hours(u32),
     CalendarDays(u32),
     WorkingDays(u32),
+    /// The same day so many months on, or that month's last day when it lacks the day.
+    CalendarMonths(u32),
 }
 
 impl Length {
-    /// `24h`, `90d` or `5wd`.
+    /// `24h`, `90d`, `5wd` or `3mo`.
     pub fn parse(text: &str) -> Option<Length> {
         let text = text.trim();
         let (number, unit) = if let Some(n) = text.strip_suffix("wd") {
             (n, "wd")
+        } else if let Some(n) = text.strip_suffix("mo") {
+            (n, "mo")
         } else if let Some(n) = text.strip_suffix('h') {
             (n, "h")
         } else if let Some(n) = text.strip_suffix('d') {
@@ -35,8 +39,19 @@ impl Length {
         Some(match unit {
             "h" => Length::Hours(n),
             "d" => Length::CalendarDays(n),
+            "mo" => Length::CalendarMonths(n),
             _ => Length::WorkingDays(n),
         })
+    }
+
+    /// As a profile writes it.
+    pub fn as_text(self) -> String {
+        match self {
+            Length::Hours(n) => format!("{n}h"),
+            Length::CalendarDays(n) => format!("{n}d"),
+            Length::WorkingDays(n) => format!("{n}wd"),
+            Length::CalendarMonths(n) => format!("{n}mo"),
+        }
     }
 }
 
@@ -45,6 +60,9 @@ pub struct ClockDefinition {
     pub length: Length,
     /// A shorter length when the start is marked urgent (e.g. an urgent referral).
     pub urgent_length: Option<Length>,
+    /// Further deadlines from the same start, each a clock of its own: the follow-up check-ins
+    /// after a return fall 1, 3, 6 and 12 months after the reception.
+    pub later: Vec<Length>,
     /// What happens on expiry: a task or an escalation, named for the scheduler.
     pub on_expiry: String,
     /// Whose work the task is inside the answering organisation; `None` for anyone's.
@@ -119,11 +137,14 @@ struct RawHolidays {
 struct RawClock {
     length: String,
     urgent_length: Option<String>,
+    #[serde(default)]
+    later: Vec<String>,
     on_expiry: String,
     role: Option<String>,
 }
 
-const LENGTH_HELP: &str = "a number followed by h (hours), d (calendar days) or wd (working days)";
+const LENGTH_HELP: &str =
+    "a number followed by h (hours), d (calendar days), wd (working days) or mo (calendar months)";
 
 impl Jurisdiction {
     pub fn romania() -> Jurisdiction {
@@ -250,6 +271,15 @@ impl Jurisdiction {
                     parsed
                 }
             };
+            let mut later = Vec::new();
+            for (i, text) in clock.later.iter().enumerate() {
+                match Length::parse(text) {
+                    Some(parsed) => later.push(parsed),
+                    None => errors.push(format!(
+                        "clocks.{name}.later[{i}]: `{text}` is not {LENGTH_HELP}"
+                    )),
+                }
+            }
             if clock.on_expiry.trim().is_empty() {
                 errors.push(format!(
                     "clocks.{name}.on_expiry: must name what happens on expiry"
@@ -271,6 +301,7 @@ impl Jurisdiction {
                     ClockDefinition {
                         length,
                         urgent_length,
+                        later,
                         on_expiry: clock.on_expiry.clone(),
                         role,
                     },
@@ -392,7 +423,30 @@ impl Jurisdiction {
                     .add_working_days(start_day, n + paused_working_days);
                 self.add_local_days(start, (due_day - start_day).num_days())
             }
+            Length::CalendarMonths(m) => {
+                let local = self.local_time(start).naive_local();
+                // chrono keeps the day, or takes the month's last when it lacks it.
+                self.instant_of(local.checked_add_months(chrono::Months::new(m))?) + paused
+            }
         })
+    }
+
+    /// A clock's deadlines counted from the start of `day`, its length and then its later ones,
+    /// each with when it falls due: the follow-up check-ins after a reception on that day. Empty
+    /// when the profile has no such clock.
+    pub fn deadlines_from_day(
+        &self,
+        kind: ClockKind,
+        day: NaiveDate,
+    ) -> Vec<(Length, DateTime<Utc>)> {
+        let Some(definition) = self.clocks.get(&kind) else {
+            return Vec::new();
+        };
+        let start = self.start_of_day(day);
+        std::iter::once(definition.length)
+            .chain(definition.later.iter().copied())
+            .filter_map(|length| Some((length, self.due(length, start, &[])?)))
+            .collect()
     }
 }
 

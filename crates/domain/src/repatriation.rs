@@ -5,7 +5,6 @@
 
 use crate::risk::RiskLevel;
 use crate::vocabulary::codes;
-use chrono::{Months, NaiveDate};
 
 codes!(
     /// Which way the person goes: a Romanian identified abroad comes home, or a foreign national
@@ -73,7 +72,8 @@ codes!(
     /// done, and what led to the travel is no longer changed; `step_already_done`: a step done is
     /// not recorded done again; `later_step_done`: a step is not set back while the one after it
     /// is done; `previous_step_not_started`: a step is begun only once the one before it is;
-    /// `approval_not_needed`: only a high risk of the return is approved.
+    /// `approval_not_needed`: only a high risk of the return is approved; `follow_up_closed`: no
+    /// check-in is recorded once the follow-up step is done.
     Guard {
         NoConsent => "no_consent",
         NoReturnRiskAssessment => "no_return_risk_assessment",
@@ -86,6 +86,7 @@ codes!(
         LaterStepDone => "later_step_done",
         PreviousStepNotStarted => "previous_step_not_started",
         ApprovalNotNeeded => "approval_not_needed",
+        FollowUpClosed => "follow_up_closed",
     }
 );
 
@@ -220,27 +221,27 @@ pub fn check_withdrawal(facts: &Facts) -> Result<(), Guard> {
     }
 }
 
+/// Whether a follow-up check-in may be recorded: the procedure stands and its follow-up is not
+/// closed.
+pub fn check_checkin(facts: &Facts) -> Result<(), Guard> {
+    if facts.cancelled {
+        Err(Guard::ProcedureCancelled)
+    } else if facts.state(Step::FollowUp) == StepState::Done {
+        Err(Guard::FollowUpClosed)
+    } else {
+        Ok(())
+    }
+}
+
 /// Whether the case has now come home (or gone back): travel and reception both done.
 pub fn completes_return(facts: &Facts) -> bool {
     facts.state(Step::Travel) == StepState::Done && facts.state(Step::Reception) == StepState::Done
 }
 
-/// The months after the reception at which the follow-up check-ins fall.
-pub const FOLLOW_UP_MONTHS: [u32; 4] = [1, 3, 6, 12];
-
-/// The days of the follow-up check-ins after a reception on `reception`: the same day 1, 3, 6
-/// and 12 calendar months later, or the month's last day when it lacks that day (a reception on
-/// 31 January falls due on 28 or 29 February).
-pub fn follow_up_dates(reception: NaiveDate) -> Vec<NaiveDate> {
-    FOLLOW_UP_MONTHS
-        .iter()
-        .filter_map(|months| reception.checked_add_months(Months::new(*months)))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -297,9 +298,29 @@ mod tests {
                 ],
             ),
         ];
+        // Romania's profile: 1, 3, 6 and 12 months after the day of the reception.
+        let ro = crate::jurisdiction::Jurisdiction::romania();
         for (reception, expected) in cases {
-            assert_eq!(follow_up_dates(reception), expected, "{reception}");
+            let days: Vec<NaiveDate> = ro
+                .deadlines_from_day(crate::clocks::ClockKind::RepatriationFollowup, reception)
+                .into_iter()
+                .map(|(_, due)| ro.local_date(due))
+                .collect();
+            assert_eq!(days, expected, "{reception}");
         }
+    }
+
+    #[test]
+    fn a_checkin_is_refused_once_the_follow_up_is_closed_or_the_procedure_cancelled() {
+        let mut open = facts();
+        open.states[Step::FollowUp.number() - 1] = StepState::InProgress;
+        assert_eq!(check_checkin(&open), Ok(()));
+        let mut closed = open.clone();
+        closed.states[Step::FollowUp.number() - 1] = StepState::Done;
+        assert_eq!(check_checkin(&closed), Err(Guard::FollowUpClosed));
+        let mut cancelled = open.clone();
+        cancelled.cancelled = true;
+        assert_eq!(check_checkin(&cancelled), Err(Guard::ProcedureCancelled));
     }
 
     fn facts() -> Facts {

@@ -76,7 +76,6 @@ impl ClockRecord {
         now_ms: Timestamp,
         urgent: bool,
     ) -> Option<ClockRecord> {
-        use mnir_domain::jurisdiction::Length;
         let definition = jurisdiction.clocks.get(&kind)?;
         let length = definition
             .urgent_length
@@ -89,11 +88,7 @@ impl ClockRecord {
             case_id: case_id.to_string(),
             kind,
             org_code: org_code.to_string(),
-            length: match length {
-                Length::Hours(n) => format!("{n}h"),
-                Length::CalendarDays(n) => format!("{n}d"),
-                Length::WorkingDays(n) => format!("{n}wd"),
-            },
+            length: length.as_text(),
             on_expiry: definition.on_expiry.clone(),
             started_at_ms: now_ms,
             due_at_ms: Some(Timestamp::from_utc(due)),
@@ -104,6 +99,49 @@ impl ClockRecord {
             fired_at_ms: None,
             referral_id: None,
         })
+    }
+}
+
+impl ClockRecord {
+    /// The clocks of `kind`'s deadlines counted from the start of `day` (its length, then its
+    /// later ones), each with the day it falls due: the follow-up check-ins after a reception.
+    /// Empty when the profile has no such clock.
+    pub fn deadlines_from(
+        jurisdiction: &mnir_domain::jurisdiction::Jurisdiction,
+        kind: ClockKind,
+        case_id: &str,
+        org_code: &str,
+        day: chrono::NaiveDate,
+    ) -> Vec<(chrono::NaiveDate, ClockRecord)> {
+        let Some(definition) = jurisdiction.clocks.get(&kind) else {
+            return Vec::new();
+        };
+        let start = Timestamp::from_utc(jurisdiction.start_of_day(day));
+        jurisdiction
+            .deadlines_from_day(kind, day)
+            .into_iter()
+            .map(|(length, due)| {
+                (
+                    jurisdiction.local_date(due),
+                    ClockRecord {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        case_id: case_id.to_string(),
+                        kind,
+                        org_code: org_code.to_string(),
+                        length: length.as_text(),
+                        on_expiry: definition.on_expiry.clone(),
+                        started_at_ms: start,
+                        due_at_ms: Some(Timestamp::from_utc(due)),
+                        state: ClockState::Running,
+                        pauses: Vec::new(),
+                        pause_reasons: Vec::new(),
+                        stopped_at_ms: None,
+                        fired_at_ms: None,
+                        referral_id: None,
+                    },
+                )
+            })
+            .collect()
     }
 }
 

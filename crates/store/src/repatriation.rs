@@ -76,6 +76,44 @@ pub struct RepatriationRecord {
     pub version: i64,
     /// One per step, in the order of [`Step::ALL`].
     pub steps: Vec<StepRecord>,
+    /// The follow-up check-ins, first due first; made with the reception.
+    pub checkins: Vec<CheckInRecord>,
+}
+
+/// A follow-up check-in after a return: when it is due, who makes it, and once recorded what it
+/// found (the situation encrypted at rest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInRecord {
+    /// 1 for the first deadline of the follow-up clock, and so on.
+    pub number: i64,
+    pub due_on: NaiveDate,
+    /// The clock whose deadline it is; stopped when the check-in is recorded before it.
+    pub clock_id: String,
+    pub org_code: String,
+    pub happened_on: Option<NaiveDate>,
+    pub contact_made: Option<bool>,
+    /// By name: `housing`, `work`, `health`, `safety`, `concerns` (of re-trafficking).
+    pub situation: BTreeMap<String, String>,
+    /// The check-in found reason to assess the risks again.
+    pub new_assessment_asked: bool,
+    pub recorded_by: Option<String>,
+    pub recorded_at_ms: Option<Timestamp>,
+}
+
+impl CheckInRecord {
+    pub fn is_recorded(&self) -> bool {
+        self.recorded_at_ms.is_some()
+    }
+}
+
+/// What recording a step brings with it, in the step's transaction.
+#[derive(Debug, Clone, Default)]
+pub struct StepEffects {
+    /// The case's move to `returned`, applied when the step completes the return and the case
+    /// is in assistance under the lock.
+    pub returned: Option<crate::CaseChange>,
+    /// The follow-up clocks a reception done starts, each with the day it falls due.
+    pub follow_ups: Vec<(NaiveDate, crate::ClockRecord)>,
 }
 
 impl RepatriationRecord {
@@ -111,14 +149,25 @@ pub trait RepatriationStore: Send + Sync {
     /// assessment recorded meanwhile waits), reads the guards' facts and asks
     /// [`mnir_domain::repatriation::check_step`] (`Guard` when it refuses). When the step
     /// completes the return (travel and reception done) and the case is then in assistance,
-    /// `returned` (the case's move from there, with its clocks) is applied in the same
-    /// transaction. The audit entry names the step and its state, never its contents.
+    /// `effects.returned` (the case's move from there, with its clocks) is applied in the same
+    /// transaction; a reception done starts `effects.follow_ups` with their check-ins; the
+    /// follow-up step done stops the check-ins' clocks still running and marks their open tasks
+    /// done. The audit entry names the step and its state, never its contents.
     async fn record_step(
         &self,
         id: &str,
         seen_version: i64,
         step: &StepRecord,
-        returned: Option<&crate::CaseChange>,
+        effects: &StepEffects,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Records what a follow-up check-in found, once: `Conflict` when it was recorded already,
+    /// `Guard` when the procedure is cancelled or its follow-up closed, `NotFound` when there is
+    /// no such check-in. Its clock stops if it still runs; its task, if it ran out, is done.
+    async fn record_checkin(
+        &self,
+        id: &str,
+        checkin: &CheckInRecord,
         by: &AuditActor,
     ) -> StoreResult<()>;
     /// Records a supervisor's approval of the travel on the return assessment `assessment_id`,

@@ -55,6 +55,7 @@ fn pages() -> PageRoutes {
         .merge(statistics::routes())
         .merge(victim::routes())
         .merge(exchange::routes())
+        .merge(repatriation::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

@@ -110,8 +110,10 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
                 Some(body),
             )
         };
-        let today = "2026-11-28";
-        let done = json!({"state": "done", "date": today, "responsible_org": "ANITP-CJ", "responsible_person": "Ioana Pop"});
+        // Recorded after the fact: the return happened in the autumn, so that its first
+        // follow-up check-in has fallen due by the test's day (28 November 2026).
+        let happened = "2026-09-30";
+        let done = json!({"state": "done", "date": happened, "responsible_org": "ANITP-CJ", "responsible_person": "Ioana Pop"});
         let with = |details: Value| {
             let mut body = done.clone();
             body["details"] = details;
@@ -278,7 +280,7 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         let body = received.json();
         assert_eq!(
             body["follow_up_due"],
-            json!(["2026-12-28", "2027-02-28", "2027-05-28", "2027-11-28"]),
+            json!(["2026-10-30", "2026-12-30", "2027-03-30", "2027-09-30"]),
             "{b}"
         );
         assert_eq!(
@@ -306,6 +308,106 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         )
         .await;
         assert_eq!(listed.json()["repatriations"][0]["id"], id, "{b}");
+
+        // The follow-up: one clock per check-in, the first already due, so its task is made.
+        let follow_ups = app
+            .store
+            .clocks_of(&case)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.kind.as_str() == "repatriation_followup")
+            .count();
+        assert_eq!(follow_ups, 4, "{b}");
+        let tasks = app
+            .store
+            .fire_due_clocks(at(app.clock.now()), 100)
+            .await
+            .unwrap();
+        assert_eq!(tasks.len(), 1, "{b}: {tasks:?}");
+        assert_eq!(
+            (tasks[0].org_code.as_str(), tasks[0].clock_kind.as_str()),
+            ("ANITP-CJ", "repatriation_followup"),
+            "{b}"
+        );
+        let open_tasks = || {
+            app.store.count_open_tasks(
+                "ANITP-CJ",
+                Some(&[mnir_domain::clocks::ClockKind::RepatriationFollowup]),
+            )
+        };
+        assert_eq!(open_tasks().await.unwrap(), 1, "{b}");
+        let checkin = |n: i64, body: Value| {
+            call(
+                "POST",
+                format!("/api/v1/repatriations/{id}/checkins/{n}"),
+                cw.clone(),
+                Some(body),
+            )
+        };
+        let r = checkin(1, json!({"date": "2026-09-01", "situation": {"mood": "?"}})).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.body
+        );
+        assert_eq!(
+            field_names(&r),
+            ["date", "contact_made", "situation.mood"],
+            "{b}: {}",
+            r.body
+        );
+        let r = checkin(9, json!({"date": "2026-11-01", "contact_made": true})).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
+        let first = json!({"date": "2026-11-02", "contact_made": true, "new_assessment": true,
+            "situation": {"housing": "La mătușa ei, în Bălți", "concerns": "Recrutorul a sunat-o"}});
+        let r = checkin(1, first.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let recorded = &r.json()["checkins"][0];
+        assert_eq!(recorded["contact_made"], true, "{b}");
+        assert_eq!(recorded["new_assessment"], true, "{b}");
+        assert_eq!(
+            recorded["situation"]["concerns"], "Recrutorul a sunat-o",
+            "{b}"
+        );
+        assert_eq!(r.json()["checkins"][1]["date"], Value::Null, "{b}");
+        // Its task is done; recording it twice is refused.
+        assert_eq!(open_tasks().await.unwrap(), 0, "{b}");
+        let r = checkin(1, first.clone()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {}", r.body);
+        // A check-in made before it falls due stops its clock.
+        let r = checkin(2, json!({"date": "2026-11-28", "contact_made": false})).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let states = |clocks: Vec<mnir_store::ClockRecord>| {
+            let mut followups: Vec<(i64, String)> = clocks
+                .into_iter()
+                .filter(|c| c.kind.as_str() == "repatriation_followup")
+                .map(|c| (c.due_at_ms.unwrap().millis(), c.state.as_str().to_string()))
+                .collect();
+            followups.sort();
+            followups.into_iter().map(|(_, s)| s).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            states(app.store.clocks_of(&case).await.unwrap()),
+            ["expired", "stopped", "running", "running"],
+            "{b}"
+        );
+        // Closing the follow-up stops the check-ins still ahead; none is recorded after it.
+        let plan = with(json!({"housing": "Locuiește cu mătușa", "work": "Curs de croitorie"}));
+        let r = step("reintegration_plan", plan).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let r = step("follow_up", done.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(
+            states(app.store.clocks_of(&case).await.unwrap()),
+            ["expired", "stopped", "stopped", "stopped"],
+            "{b}"
+        );
+        refused(
+            &checkin(3, json!({"date": "2026-11-28", "contact_made": true})).await,
+            "follow_up_closed",
+        );
     }
 }
 
@@ -394,5 +496,158 @@ async fn the_person_may_withdraw_before_travelling_and_the_history_stays() {
             "{b}: {}",
             reopened.body
         );
+    }
+}
+
+/// The pages: the case page's panel, the form that opens a return, the procedure's page with what
+/// blocks its next step, a step refused and explained, the step recorded once the consent is
+/// in force, and the return file in both languages with nothing from the notes.
+#[tokio::test]
+async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_file() {
+    for app in backends().await {
+        let b = app.backend;
+        let worker = app.user("cw", "ANITP-CJ", "case_worker").await;
+        app.user("police", "IGPR", "investigator").await;
+        let cw = app.login("cw").await;
+        let token = app.token(&worker).await;
+        let (case, _) = app
+            .seed_case_as(
+                "RO-CJ",
+                "IGPR",
+                AgeGroup::Adult,
+                "Returneva",
+                "MD",
+                CaseState::InAssistance,
+            )
+            .await;
+        let page = app
+            .get_lang(&format!("/cases/{case}"), Some(&cw), Some("en"))
+            .await;
+        assert!(page.body.contains("id=\"returns-title\""), "{b}");
+        assert!(
+            page.body
+                .contains(&format!("/cases/{case}/repatriation/new")),
+            "{b}"
+        );
+        // The investigator is outside the support compartment: no panel, no page.
+        let police = app.login("police").await;
+        let theirs = app.get(&format!("/cases/{case}"), Some(&police)).await;
+        assert!(!theirs.body.contains("id=\"returns-title\""), "{b}");
+        let form = app
+            .get_lang(
+                &format!("/cases/{case}/repatriation/new"),
+                Some(&cw),
+                Some("en"),
+            )
+            .await;
+        assert_eq!(form.status, StatusCode::OK, "{b}: {}", form.body);
+        // A Moldovan goes home: the form proposes that direction and country.
+        assert!(form.body.contains("value=\"from_romania\" checked"), "{b}");
+        assert!(form.body.contains("value=\"MD\" selected"), "{b}");
+        let wrong = app
+            .post_form(
+                &format!("/cases/{case}/repatriation/new"),
+                &cw,
+                &[
+                    ("direction", "from_romania"),
+                    ("partner_org", ""),
+                    ("country", "RO"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            wrong.body.contains("href=\"#partner_org\""),
+            "{b}: {}",
+            wrong.body
+        );
+        assert!(wrong.body.contains("href=\"#country\""), "{b}");
+        let opened = app
+            .post_form(
+                &format!("/cases/{case}/repatriation/new"),
+                &cw,
+                &[
+                    ("direction", "from_romania"),
+                    ("partner_org", "IGPR"),
+                    ("country", "MD"),
+                ],
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{b}: {}", opened.body);
+        let at = opened.location();
+        assert!(at.starts_with("/repatriations/"), "{b}: {at}");
+        let id = at.trim_start_matches("/repatriations/").to_string();
+        let procedure = app.get_lang(&at, Some(&cw), Some("en")).await;
+        assert_eq!(procedure.status, StatusCode::OK, "{b}");
+        // The next step and what blocks it, with the way to lift it.
+        assert!(procedure.body.contains("id=\"blocked-request\""), "{b}");
+        assert!(
+            procedure.body.contains(&format!("/cases/{case}/consent")),
+            "{b}"
+        );
+        let request = [
+            ("state", "done"),
+            ("date", "2026-11-20"),
+            ("responsible_org", "ANITP-CJ"),
+            ("responsible_person", "Ioana Pop"),
+            ("documents.0.kind", "passport"),
+            ("documents.0.number", "MD-0042917"),
+            ("note", "Vorbește cu mama în fiecare seară."),
+        ];
+        let refused = app
+            .post_form(&format!("/repatriations/{id}/steps/request"), &cw, &request)
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{b}");
+        assert!(
+            refused.body.contains("id=\"guard\""),
+            "{b}: {}",
+            refused.body
+        );
+        // What was typed stays typed.
+        assert!(refused.body.contains("value=\"MD-0042917\""), "{b}");
+        let consent = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case}/consents"),
+                Some(&token),
+                Some(json!({"purpose": "repatriation", "given_by": "person", "method": "signed_form"})),
+            )
+            .await;
+        assert_eq!(consent.status, StatusCode::CREATED, "{b}: {}", consent.body);
+        let done = app
+            .post_form(&format!("/repatriations/{id}/steps/request"), &cw, &request)
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{b}: {}", done.body);
+        let procedure = app.get_lang(&at, Some(&cw), Some("en")).await;
+        assert!(procedure.body.contains("MD-0042917"), "{b}");
+        assert!(
+            procedure.body.contains("id=\"blocked-risk_assessment\""),
+            "{b}"
+        );
+        for (lang, heading) in [("ro", "Dosarul de întoarcere"), ("en", "Return file")] {
+            let file = app
+                .get(
+                    &format!("/repatriations/{id}/return-file?lang={lang}"),
+                    Some(&cw),
+                )
+                .await;
+            assert_eq!(file.status, StatusCode::OK, "{b}");
+            let text = pdf_text(&file.bytes);
+            assert!(text.contains(heading), "{b} {lang}: {text}");
+            assert!(text.contains("MD-0042917"), "{b} {lang}: {text}");
+            assert!(text.contains("Ioana Pop"), "{b} {lang}: {text}");
+            assert!(!text.contains("mama"), "{b} {lang}: a note leaked: {text}");
+        }
+        let unknown = app
+            .get(
+                &format!("/repatriations/{id}/return-file?lang=xx"),
+                Some(&cw),
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{b}");
+        let nowhere = app
+            .get(&format!("/repatriations/{id}/steps/teleport"), Some(&cw))
+            .await;
+        assert_eq!(nowhere.status, StatusCode::NOT_FOUND, "{b}");
     }
 }

@@ -23,6 +23,7 @@ fn procedure(id: &str, case_id: &str) -> RepatriationRecord {
         approved_assessment_id: None,
         version: 0,
         steps: Vec::new(),
+        checkins: Vec::new(),
     }
 }
 
@@ -58,12 +59,13 @@ pub async fn a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed(db
     }];
     request.note = "Așteaptă să vorbească cu familia.".into();
     request.details.insert("met_by".into(), MET_BY.into());
-    s.record_step("p1", 0, &request, None, &actor(3000))
+    s.record_step("p1", 0, &request, &StepEffects::default(), &actor(3000))
         .await
         .unwrap();
     // Decided on the version before: someone moved it first.
     assert!(matches!(
-        s.record_step("p1", 0, &request, None, &actor(3100)).await,
+        s.record_step("p1", 0, &request, &StepEffects::default(), &actor(3100))
+            .await,
         Err(StoreError::Conflict(_))
     ));
     let read = s.repatriation("p1").await.unwrap().unwrap();
@@ -87,7 +89,8 @@ pub async fn a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed(db
     let mut decided = StepRecord::pending(Step::Request);
     decided.state = StepState::Done;
     assert!(matches!(
-        s.record_step("p1", 1, &decided, None, &actor(3200)).await,
+        s.record_step("p1", 1, &decided, &StepEffects::default(), &actor(3200))
+            .await,
         Err(StoreError::Guard(Guard::NoConsent))
     ));
     let facts = s.repatriation_facts("p1", at(3300)).await.unwrap().unwrap();
@@ -115,9 +118,10 @@ pub async fn a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed(db
     // Two people deciding the request at once: one wins, the other is told it changed.
     let other = db.raw.second_store().await;
     let by = actor(4000);
+    let none = StepEffects::default();
     let (a, b) = tokio::join!(
-        s.record_step("p1", 1, &decided, None, &by),
-        other.record_step("p1", 1, &decided, None, &by)
+        s.record_step("p1", 1, &decided, &none, &by),
+        other.record_step("p1", 1, &decided, &none, &by)
     );
     assert!(
         a.is_ok() != b.is_ok(),
@@ -177,7 +181,8 @@ pub async fn a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed(db
     let mut fit = StepRecord::pending(Step::RiskAssessment);
     fit.state = StepState::InProgress;
     assert!(matches!(
-        s.record_step("p1", 4, &fit, None, &actor(6100)).await,
+        s.record_step("p1", 4, &fit, &StepEffects::default(), &actor(6100))
+            .await,
         Err(StoreError::Conflict(_))
     ));
     let cancelled = s.repatriation("p1").await.unwrap().unwrap();

@@ -16,6 +16,38 @@ macro_rules! impl_sql_repatriation_store {
                 format!("{id}:{step}")
             }
 
+            /// The row id a check-in's situation is encrypted under.
+            fn checkin_row(id: &str, number: i64) -> String {
+                format!("{id}:checkin:{number}")
+            }
+
+            /// Marks done the open tasks of these clocks (kept counts first, as every writer
+            /// takes them before the audit chain's lock) and stops those of them still running.
+            async fn close_checkin_clocks(tx: &mut Tx, clock_ids: &[String], now: Timestamp, by_user: Option<&str>) -> StoreResult<()> {
+                let mut closed = std::collections::BTreeMap::new();
+                let mut done_orgs: Vec<(String, String)> = Vec::new();
+                for clock_id in clock_ids {
+                    let done: Option<(String, String)> = ::sqlx::query_as("UPDATE tasks SET done_at_ms = $1, done_by = $2 WHERE clock_id = $3 AND done_at_ms IS NULL RETURNING org_code, clock_kind")
+                        .bind(now)
+                        .bind(by_user)
+                        .bind(clock_id)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                    done_orgs.extend(done);
+                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE id = $2 AND state IN ('running', 'paused')")
+                        .bind(now)
+                        .bind(clock_id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                for (org, kind) in &done_orgs {
+                    *closed.entry((org.as_str(), kind.as_str())).or_insert(0) -= 1;
+                }
+                Self::add_to_task_tallies(tx, &closed).await
+            }
+
             /// Moves the procedure to its next version if it is still at `seen` and not cancelled:
             /// the check and the claim of every change, in its transaction.
             async fn claim_repatriation(tx: &mut Tx, id: &str, seen: i64) -> StoreResult<()> {
@@ -148,7 +180,31 @@ macro_rules! impl_sql_repatriation_store {
                             recorded_at_ms,
                         };
                     }
+                    let checkin_rows: Vec<(i64, String, String, String, Option<String>, Option<bool>, Option<Vec<u8>>, bool, Option<String>, Option<Timestamp>)> = ::sqlx::query_as("SELECT number, due_on, clock_id, org_code, happened_on, contact_made, situation, new_assessment_asked, recorded_by, recorded_at_ms FROM repatriation_checkins WHERE repatriation_id = $1 ORDER BY number")
+                        .bind(&id)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(db_err)?;
+                    let mut checkins = Vec::with_capacity(checkin_rows.len());
+                    for (number, due_on, clock_id, org_code, happened_on, contact_made, situation, new_assessment_asked, recorded_by, recorded_at_ms) in checkin_rows {
+                        let situation = self.decrypt_opt("repatriation_checkins", "situation", &Self::checkin_row(&id, number), situation)?.unwrap_or_default();
+                        checkins.push(CheckInRecord {
+                            number,
+                            due_on: day_column("repatriation_checkins.due_on", &due_on)?,
+                            clock_id,
+                            org_code,
+                            happened_on: happened_on.map(|d| day_column("repatriation_checkins.happened_on", &d)).transpose()?,
+                            contact_made,
+                            situation: if situation.is_empty() { Default::default() } else {
+                                $crate::sql::__private::serde_json::from_str(&situation).map_err(|e| StoreError::Corrupt(format!("repatriation_checkins.situation: {e}")))?
+                            },
+                            new_assessment_asked,
+                            recorded_by,
+                            recorded_at_ms,
+                        });
+                    }
                     out.push(RepatriationRecord {
+                        checkins,
                         cancel_reason: self.decrypt_opt("repatriations", "cancel_reason", &id, cancel_reason)?,
                         direction: $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
                         id,
@@ -213,22 +269,54 @@ macro_rules! impl_sql_repatriation_store {
                 Ok(facts)
             }
 
-            async fn record_step(&self, id: &str, seen_version: i64, s: &StepRecord, returned: Option<&CaseChange>, by: &AuditActor) -> StoreResult<()> {
-                use mnir_domain::repatriation::{check_step, completes_return};
+            async fn record_step(&self, id: &str, seen_version: i64, s: &StepRecord, effects: &StepEffects, by: &AuditActor) -> StoreResult<()> {
+                use mnir_domain::repatriation::{check_step, completes_return, Step, StepState};
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let read = Self::claim_and_read(&mut tx, id, seen_version, by.now_ms).await?;
                 check_step(s.step, s.state, &read.facts).map_err(StoreError::Guard)?;
                 let mut after = read.facts.clone();
                 after.states[s.step.number() - 1] = s.state;
+                // The follow-up closed: the check-ins still ahead are not owed. Their tasks'
+                // counts, like a transition's tallies, come before any audit entry, as every
+                // writer takes them, so that two writers never wait on each other.
+                if s.step == Step::FollowUp && s.state == StepState::Done {
+                    let clocks: Vec<String> = ::sqlx::query_scalar("SELECT clock_id FROM repatriation_checkins WHERE repatriation_id = $1 AND recorded_at_ms IS NULL")
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Self::close_checkin_clocks(&mut tx, &clocks, by.now_ms, by.user_id.as_deref()).await?;
+                }
                 // The return complete: a case in assistance moves with the step that completed
-                // it, decided on its state under the lock. First, before this step's audit entry:
-                // a transition takes the tallies' rows before the audit's lock, as every writer
-                // does, so that two writers never wait on each other.
-                if let Some(change) = returned
+                // it, decided on its state under the lock.
+                if let Some(change) = effects.returned.as_ref()
                     .filter(|_| completes_return(&after) && read.case_state == mnir_domain::CaseState::InAssistance)
                 {
                     self.apply_transition(&mut tx, &change.transition, by).await?;
                     self.apply_clock_changes(&mut tx, &change.transition.case_id, &change.clocks, by).await?;
+                }
+                if s.step == Step::Reception && s.state == StepState::Done && !effects.follow_ups.is_empty() {
+                    let case_id: String = ::sqlx::query_scalar("SELECT case_id FROM repatriations WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let start = ClockChanges {
+                        start: effects.follow_ups.iter().map(|(_, clock)| clock.clone()).collect(),
+                        ..ClockChanges::default()
+                    };
+                    self.apply_clock_changes(&mut tx, &case_id, &start, by).await?;
+                    for (number, (due_on, clock)) in effects.follow_ups.iter().enumerate() {
+                        ::sqlx::query("INSERT INTO repatriation_checkins (repatriation_id, number, due_on, clock_id, org_code) VALUES ($1, $2, $3, $4, $5)")
+                            .bind(id)
+                            .bind(number as i64 + 1)
+                            .bind(day_text(*due_on))
+                            .bind(&clock.id)
+                            .bind(&clock.org_code)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
                 }
                 let row = Self::step_row(id, s.step);
                 let documents = if s.documents.is_empty() { String::new() } else {
@@ -254,6 +342,50 @@ macro_rules! impl_sql_repatriation_store {
                     .map_err(db_err)?;
                 let detail = format!("repatriation={id} step={} state={}", s.step, s.state);
                 self.append_audit(&mut tx, by, "repatriation.step", &format!("repatriation:{id}"), &detail).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn record_checkin(&self, id: &str, c: &CheckInRecord, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                // The case's row locked, as for a step: the follow-up step closed meanwhile
+                // waits for this check-in, or this one sees it closed.
+                ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = (SELECT case_id FROM repatriations WHERE id = $1)")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let read = Self::guard_facts_in(&mut *tx, id, by.now_ms).await?.ok_or(StoreError::NotFound)?;
+                mnir_domain::repatriation::check_checkin(&read.facts).map_err(StoreError::Guard)?;
+                let found: Option<(String, Option<Timestamp>)> = ::sqlx::query_as("SELECT clock_id, recorded_at_ms FROM repatriation_checkins WHERE repatriation_id = $1 AND number = $2")
+                    .bind(id)
+                    .bind(c.number)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let Some((clock_id, recorded)) = found else {
+                    return Err(StoreError::NotFound);
+                };
+                if recorded.is_some() {
+                    return Err(StoreError::Conflict(format!("check-in {} of repatriation {id} is recorded already", c.number)));
+                }
+                Self::close_checkin_clocks(&mut tx, std::slice::from_ref(&clock_id), by.now_ms, by.user_id.as_deref()).await?;
+                let situation = if c.situation.is_empty() { String::new() } else {
+                    $crate::sql::__private::serde_json::to_string(&c.situation).map_err(|e| StoreError::Database(e.to_string()))?
+                };
+                ::sqlx::query("UPDATE repatriation_checkins SET happened_on = $1, contact_made = $2, situation = $3, new_assessment_asked = $4, recorded_by = $5, recorded_at_ms = $6 WHERE repatriation_id = $7 AND number = $8")
+                    .bind(c.happened_on.map(day_text))
+                    .bind(c.contact_made)
+                    .bind(self.seal_text("repatriation_checkins", "situation", &Self::checkin_row(id, c.number), &situation))
+                    .bind(c.new_assessment_asked)
+                    .bind(&by.user_id)
+                    .bind(by.now_ms)
+                    .bind(id)
+                    .bind(c.number)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let detail = format!("repatriation={id} checkin={} contact={}", c.number, c.contact_made.map_or("unknown", |m| if m { "made" } else { "not_made" }));
+                self.append_audit(&mut tx, by, "repatriation.checkin", &format!("repatriation:{id}"), &detail).await?;
                 tx.commit().await.map_err(db_err)
             }
 

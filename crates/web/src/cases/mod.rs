@@ -564,6 +564,7 @@ struct CasePage {
     reflection: Option<crate::reflection::ReflectionView>,
     urgent_banner: Option<String>,
     risk: Option<crate::risk::RiskPanelView>,
+    returns: Option<crate::repatriation::ReturnPanelView>,
     /// Links to the criminal-justice track and to the case's disclosure register.
     justice_link: bool,
     victim_link: bool,
@@ -665,7 +666,15 @@ async fn render_case(
         .as_ref()
         .and_then(|r| crate::risk::urgent_text(&tr, &r.urgent_open));
     let risk = crate::risk::panel(&tr, &open);
+    let returns = crate::repatriation::panel(
+        &tr,
+        mnir_app::repatriation::case_panel(&state.app, &who(state, user), id, &open.facts)
+            .await
+            .map_err(|e| e.page(&ctx, "cases-title"))?,
+        &org_name,
+    );
     let page = CasePage {
+        returns,
         no_removal,
         reflection,
         urgent_banner,

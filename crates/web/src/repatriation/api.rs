@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use mnir_app::repatriation::{OpenInput, Overview, StepInput};
+use mnir_app::repatriation::{CheckInInput, OpenInput, Overview, StepInput};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(record_step))
         .routes(routes!(withdraw))
         .routes(routes!(approve))
+        .routes(routes!(record_checkin))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -54,6 +55,23 @@ pub struct StepJson {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct CheckInJson {
+    /// 1 for the first, in the order they fall due.
+    number: i64,
+    /// `YYYY-MM-DD`: 1, 3, 6 and 12 calendar months after the reception in Romania's profile.
+    due_on: String,
+    /// The organisation whose task it is.
+    organisation: String,
+    /// When it was made, once recorded.
+    date: Option<String>,
+    contact_made: Option<bool>,
+    /// `housing`, `work`, `health`, `safety`, `concerns`.
+    situation: BTreeMap<String, String>,
+    new_assessment: bool,
+    recorded_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct NextStepJson {
     step: String,
     /// The guard that would refuse marking it done now, if any.
@@ -76,9 +94,10 @@ pub struct RepatriationJson {
     version: i64,
     /// The eight steps, in order.
     steps: Vec<StepJson>,
-    /// The follow-up check-ins (`YYYY-MM-DD`) at 1, 3, 6 and 12 months, once the reception is
-    /// done.
+    /// The days (`YYYY-MM-DD`) the follow-up check-ins fall due, once the reception is done.
     follow_up_due: Vec<String>,
+    /// The follow-up check-ins, first due first, with what each found once recorded.
+    checkins: Vec<CheckInJson>,
     /// The first step not done, with what would refuse it.
     next: Option<NextStepJson>,
 }
@@ -122,7 +141,21 @@ fn json_of(o: Overview) -> RepatriationJson {
         cancelled_at: r.cancelled_at_ms.map(rfc3339),
         approved_at: r.approved_at_ms.map(rfc3339),
         version: r.version,
-        follow_up_due: o.follow_up_due.into_iter().map(day).collect(),
+        follow_up_due: r.checkins.iter().map(|c| day(c.due_on)).collect(),
+        checkins: r
+            .checkins
+            .into_iter()
+            .map(|c| CheckInJson {
+                number: c.number,
+                due_on: day(c.due_on),
+                organisation: c.org_code,
+                date: c.happened_on.map(day),
+                contact_made: c.contact_made,
+                situation: c.situation,
+                new_assessment: c.new_assessment_asked,
+                recorded_at: c.recorded_at_ms.map(rfc3339),
+            })
+            .collect(),
         next: o.next.map(|(step, guard)| NextStepJson {
             step: step.as_str().to_string(),
             blocked_by: guard.map(|g| g.as_str().to_string()),
@@ -296,6 +329,34 @@ async fn approve(
             &id,
             request.assessment_id.as_deref()
         )
+    );
+    Ok(Json(json_of(overview)))
+}
+
+/// Records what a follow-up check-in found, once: its task is then done (or its clock stopped,
+/// when recorded before it fell due). 409 `follow_up_closed` once the follow-up step is done,
+/// `conflict` when the check-in is recorded already; 422 naming the field for a missing date
+/// or answer on contact, a date in the future or before the reception.
+#[utoipa::path(post, path = "/api/v1/repatriations/{id}/checkins/{number}", params(
+    ("id" = String, Path, description = "Procedure id"),
+    ("number" = i64, Path, minimum = 1, description = "The check-in's number, from 1")),
+    request_body = CheckInInput, responses(
+    (status = 200, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+))]
+async fn record_checkin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath((id, number)): ApiPath<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<RepatriationJson>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let input: CheckInInput = parse_json(&tr, &body)?;
+    let who = who(&state, &user);
+    let overview = answer!(
+        tr,
+        mnir_app::repatriation::record_checkin(&state.app, &who, &id, &number, &input)
     );
     Ok(Json(json_of(overview)))
 }
