@@ -624,6 +624,62 @@ async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_fil
             procedure.body.contains("id=\"blocked-risk_assessment\""),
             "{b}"
         );
+        // The return's risks are assessed on the risk page, with the procedure's partner.
+        let risk = app
+            .get_lang(&format!("/cases/{case}/risk"), Some(&cw), Some("en"))
+            .await;
+        assert!(risk.body.contains("id=\"return-domains\""), "{b}");
+        assert!(risk.body.contains("<option value=\"IGPR\" selected"), "{b}");
+        let incomplete = app
+            .post_form(
+                &format!("/cases/{case}/risk"),
+                &cw,
+                &[("kind", "return"), ("partner_org", "IGPR")],
+            )
+            .await;
+        assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            incomplete
+                .body
+                .contains("href=\"#return-domains.family_at_home\""),
+            "{b}: {}",
+            incomplete.body
+        );
+        let mut rated: Vec<(String, String)> = vec![
+            ("kind".into(), "return".into()),
+            ("partner_org".into(), "IGPR".into()),
+        ];
+        for code in [
+            "personal_safety",
+            "family_safety",
+            "family_at_home",
+            "re_trafficking",
+            "physical_health",
+            "mental_health",
+            "legal_situation",
+            "housing_livelihood",
+        ] {
+            rated.push((format!("domains.{code}.severity"), "1".into()));
+            rated.push((format!("domains.{code}.likelihood"), "2".into()));
+        }
+        let rated: Vec<(&str, &str)> = rated
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let assessed = app
+            .post_form(&format!("/cases/{case}/risk"), &cw, &rated)
+            .await;
+        assert_eq!(
+            assessed.status,
+            StatusCode::SEE_OTHER,
+            "{b}: {}",
+            assessed.body
+        );
+        let procedure = app.get_lang(&at, Some(&cw), Some("en")).await;
+        assert!(
+            !procedure.body.contains("id=\"blocked-risk_assessment\""),
+            "{b}: the return's assessment lifts the block"
+        );
         for (lang, heading) in [("ro", "Dosarul de întoarcere"), ("en", "Return file")] {
             let file = app
                 .get(

@@ -24,7 +24,8 @@ use mnir_app::cases::OpenCase;
 use mnir_app::risk::{AssessmentInput, History};
 use mnir_domain::AgeGroup;
 use mnir_domain::risk::{
-    AssessmentKind, Movement, Rating, RiskDomain, UrgentQuestion, asked, movements, question_asked,
+    AssessmentKind, Movement, Rating, RiskDomain, UrgentQuestion, asked_in, movements,
+    question_asked,
 };
 use mnir_store::RiskAssessmentRecord;
 use std::collections::BTreeMap;
@@ -139,6 +140,11 @@ struct QuestionField {
     error: Option<String>,
 }
 
+struct ReturnForm {
+    domains: Vec<DomainField>,
+    partners: Vec<crate::kit::form::Opt>,
+}
+
 /// A version as the history shows it.
 struct VersionView {
     anchor: String,
@@ -169,8 +175,12 @@ struct RiskPage {
     urgent_banner: Option<String>,
     to_review: bool,
     errors: Vec<FieldError>,
+    /// The return form's fields carry this before their names, so its errors link to them.
+    error_prefix: &'static str,
     first_contact: Option<Vec<QuestionField>>,
     full: Option<Vec<DomainField>>,
+    /// The assessment of a return under way, with the partner it is made with.
+    return_form: Option<ReturnForm>,
     versions: Vec<VersionView>,
     /// Why no form is shown, when none is.
     not_due: Option<String>,
@@ -223,6 +233,7 @@ fn level_texts(tr: &Tr) -> Vec<(String, String)> {
 /// version (a review starts from the ratings it revisits).
 fn full_fields(
     tr: &Tr,
+    kind: AssessmentKind,
     age: AgeGroup,
     typed: Option<&Typed>,
     latest: Option<&RiskAssessmentRecord>,
@@ -231,7 +242,7 @@ fn full_fields(
     let levels = level_texts(tr);
     RiskDomain::ALL
         .iter()
-        .filter(|d| asked(**d, age))
+        .filter(|d| asked_in(kind, **d, age))
         .map(|&domain| {
             let field = domain.field();
             let previous = latest.and_then(|v| v.domains.iter().find(|r| r.domain == domain));
@@ -445,13 +456,59 @@ async fn render_page(
     let full = (risk.may_record && risk.full_due).then(|| {
         full_fields(
             &tr,
+            AssessmentKind::Full,
             age,
             typed_for(AssessmentKind::Full),
             risk.latest_full(),
             &errors_for(AssessmentKind::Full),
         )
     });
-    let not_due = (first_contact.is_none() && full.is_none()).then(|| {
+    // A return under way with its travel ahead: its risks are assessed with the partner in the
+    // country of return, starting from the latest return assessment, else the latest full one.
+    let returns = mnir_app::repatriation::case_panel(&state.app, &who, id, &open.facts)
+        .await
+        .map_err(|e| e.page(&ctx, "risk-title"))?;
+    let return_form = returns
+        .and_then(|p| {
+            p.procedures.into_iter().find(|o| {
+                o.record.cancelled_at_ms.is_none()
+                    && o.record.step(mnir_domain::repatriation::Step::Travel).state
+                        != mnir_domain::repatriation::StepState::Done
+            })
+        })
+        .filter(|_| risk.may_record)
+        .map(|o| {
+            let typed = typed_for(AssessmentKind::Return);
+            let partner = typed
+                .and_then(|t| t.get("partner_org").cloned())
+                .unwrap_or(o.record.partner_org.clone());
+            let latest_return = risk
+                .versions
+                .iter()
+                .rev()
+                .find(|v| v.kind == AssessmentKind::Return);
+            ReturnForm {
+                domains: full_fields(
+                    &tr,
+                    AssessmentKind::Return,
+                    age,
+                    typed,
+                    latest_return.or(risk.latest_full()),
+                    &errors_for(AssessmentKind::Return),
+                ),
+                partners: open
+                    .organisations
+                    .iter()
+                    .filter(|org| org.active || org.code == partner)
+                    .map(|org| crate::kit::form::Opt {
+                        selected: org.code == partner,
+                        value: org.code.clone(),
+                        label: format!("{} — {}", org.code, org.name),
+                    })
+                    .collect(),
+            }
+        });
+    let not_due = (first_contact.is_none() && full.is_none() && return_form.is_none()).then(|| {
         if risk.may_record {
             tr.t_with(
                 "risk-not-due",
@@ -468,8 +525,14 @@ async fn render_page(
         urgent_banner: urgent_text(&tr, &risk.urgent_open),
         to_review: risk.to_review,
         errors,
+        error_prefix: if typed_kind == Some(AssessmentKind::Return) {
+            "return-"
+        } else {
+            ""
+        },
         first_contact,
         full,
+        return_form,
         versions: version_views(&tr, &history, &org_name),
         not_due,
         ctx: ctx.clone(),
