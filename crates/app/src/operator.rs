@@ -38,6 +38,8 @@ pub struct NewOrganisation<'a> {
     /// is, whatever is asked. `None` keeps what an organisation of that code already is (a new
     /// one is not, unless it is law enforcement): correcting a name never opens the compartment.
     pub investigates: Option<bool>,
+    /// The country of a partner abroad (ISO 3166-1 alpha-2); `None` for the jurisdiction's own.
+    pub country: Option<&'a str>,
 }
 
 /// An organisation whose code, name and county were checked; [`save_organisation`] takes
@@ -68,6 +70,13 @@ impl NewOrganisation<'_> {
         {
             return Err(refused("county", "org-county-unknown", "county", c));
         }
+        let country = self.country.map(|c| c.trim().to_ascii_uppercase());
+        if let Some(c) = country
+            .as_deref()
+            .filter(|c| mnir_domain::reference::country(c).is_none() || self.county.is_some())
+        {
+            return Err(refused("country", "org-country-invalid", "country", c));
+        }
         Ok(CheckedOrganisation(
             Organisation {
                 code,
@@ -79,6 +88,7 @@ impl NewOrganisation<'_> {
                 active: true,
                 investigates: self.investigates.unwrap_or(false)
                     || self.org_type == OrgType::LawEnforcement,
+                country,
             },
             self.investigates,
         ))
@@ -101,6 +111,20 @@ pub async fn save_organisation(app: &App, org: &CheckedOrganisation) -> AppResul
 pub async fn seed_organisations(app: &App) -> AppResult<usize> {
     let mut added = 0;
     for spec in romanian_organisations() {
+        if app.store().organisation(&spec.code).await?.is_some() {
+            continue;
+        }
+        app.save_organisation(&spec.into(), &operator(app)).await?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// Saves the demo's partners abroad that are missing (see
+/// [`mnir_domain::defaults::demo_partners_abroad`]); returns how many were new.
+pub async fn seed_demo_partners(app: &App) -> AppResult<usize> {
+    let mut added = 0;
+    for spec in mnir_domain::defaults::demo_partners_abroad() {
         if app.store().organisation(&spec.code).await?.is_some() {
             continue;
         }
@@ -662,6 +686,7 @@ mod tests {
             county,
             identify_power: IdentifyPower::None,
             investigates: None,
+            country: None,
         };
         let ok = org(" ong-x ", " X ", Some("RO-CJ")).check().expect("valid");
         assert_eq!(ok.code(), "ONG-X");

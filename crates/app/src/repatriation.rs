@@ -149,19 +149,42 @@ pub async fn open(
         ));
     }
     let partner = input.partner_org.trim();
+    let country = input.country.trim().to_ascii_uppercase();
     if partner.is_empty() {
         wrong.push(FieldIssue::new(
             "partner_org",
             "repatriation-partner-required",
         ));
-    } else if app.store().organisation(partner).await?.is_none() {
-        wrong.push(FieldIssue {
-            field: "partner_org".into(),
-            message: Message::new("repatriation-partner-unknown")
-                .with("code", Arg::Text(partner.to_string())),
-        });
+    } else {
+        match app.store().organisation(partner).await? {
+            None => wrong.push(FieldIssue {
+                field: "partner_org".into(),
+                message: Message::new("repatriation-partner-unknown")
+                    .with("code", Arg::Text(partner.to_string())),
+            }),
+            // From Romania the partner is listed in the country of return; to Romania the
+            // receiving organisation is one of Romania's.
+            Some(org) => {
+                let misplaced = match direction {
+                    Some(Direction::FromRomania) => org.country.as_deref() != Some(&country),
+                    Some(Direction::ToRomania) => org.country.is_some(),
+                    None => false,
+                };
+                if misplaced {
+                    wrong.push(FieldIssue {
+                        field: "partner_org".into(),
+                        message: Message::new(if direction == Some(Direction::ToRomania) {
+                            "repatriation-partner-domestic"
+                        } else {
+                            "repatriation-partner-abroad"
+                        })
+                        .with("code", Arg::Text(partner.to_string()))
+                        .with("country", Arg::Text(country.clone())),
+                    });
+                }
+            }
+        }
     }
-    let country = input.country.trim().to_ascii_uppercase();
     let home = app.jurisdiction().country.as_str();
     if reference::country(&country).is_none() || country == home {
         wrong.push(FieldIssue {

@@ -118,6 +118,7 @@ pub struct OrgAdd<'a> {
     pub kind: &'a str,
     pub identifies: &'a str,
     pub investigates: Option<bool>,
+    pub country: Option<&'a str>,
 }
 
 pub async fn org_add(db: &DbArgs, typed: OrgAdd<'_>) -> anyhow::Result<ExitCode> {
@@ -129,6 +130,7 @@ pub async fn org_add(db: &DbArgs, typed: OrgAdd<'_>) -> anyhow::Result<ExitCode>
         kind,
         identifies,
         investigates,
+        country,
     } = typed;
     let org_type: OrgType = org_type
         .parse()
@@ -143,6 +145,7 @@ pub async fn org_add(db: &DbArgs, typed: OrgAdd<'_>) -> anyhow::Result<ExitCode>
         county,
         identify_power,
         investigates,
+        country,
     }
     .check()
     .map_err(refusal)?;
@@ -160,7 +163,8 @@ pub async fn org_list(db: &DbArgs) -> anyhow::Result<ExitCode> {
             o.code,
             o.org_type.as_str(),
             o.kind.as_str(),
-            o.county.as_deref().unwrap_or("-"),
+            // A partner abroad has a country where ours have a county.
+            o.county.as_deref().or(o.country.as_deref()).unwrap_or("-"),
             o.identify_power.as_str(),
             o.name,
             if o.investigates {
@@ -967,7 +971,8 @@ pub async fn demo(
     }
     let (store, keys) = open(&db).await?;
     let app = operator_app(store.clone());
-    let added = operator::seed_organisations(&app).await?;
+    let added =
+        operator::seed_organisations(&app).await? + operator::seed_demo_partners(&app).await?;
     println!(
         "mnir demo — database {} ({} organisations{})",
         redacted(&db.url),

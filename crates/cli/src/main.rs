@@ -422,6 +422,10 @@ enum OrgCommand {
         /// always is; left out, an existing organisation keeps what it is.
         #[arg(long, value_parser = ["yes", "no"])]
         investigates: Option<String>,
+        /// For a partner abroad (the receiving organisation of a return from Romania): its
+        /// country, ISO 3166-1 alpha-2, e.g. MD. Such a partner has no county.
+        #[arg(long)]
+        country: Option<String>,
     },
     /// List organisations.
     List {
@@ -732,6 +736,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     kind,
                     identifies,
                     investigates,
+                    country,
                 },
         } => {
             org_add(
@@ -744,6 +749,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     kind: &kind,
                     identifies: &identifies,
                     investigates: investigates.as_deref().map(|answer| answer == "yes"),
+                    country: country.as_deref(),
                 },
             )
             .await

@@ -14,6 +14,8 @@ pub struct OrgSpec {
     pub identify_power: IdentifyPower,
     /// An investigating body, outside the support compartment (mnir.md §9).
     pub investigates: bool,
+    /// The country of a partner abroad; `None` for an organisation of the jurisdiction.
+    pub country: Option<String>,
 }
 
 fn spec(code: &str, name: &str, org_type: OrgType, power: IdentifyPower) -> OrgSpec {
@@ -25,6 +27,7 @@ fn spec(code: &str, name: &str, org_type: OrgType, power: IdentifyPower) -> OrgS
         county: None,
         identify_power: power,
         investigates: org_type == OrgType::LawEnforcement,
+        country: None,
     }
 }
 
@@ -111,6 +114,35 @@ pub fn romanian_organisations() -> Vec<OrgSpec> {
         ),
     ]);
     orgs
+}
+
+/// The countries the demo lists a partner abroad in: those of the synthetic foreign victims.
+pub const DEMO_PARTNER_COUNTRIES: &[&str] = &["MD", "UA", "VN", "LK", "PH", "NP", "BD", "CO"];
+
+/// The code of the demo's partner abroad in a country.
+pub fn demo_partner_code(country: &str) -> String {
+    format!("PARTNER-{country}")
+}
+
+/// The demo's partners abroad, one per country of [`DEMO_PARTNER_COUNTRIES`]: invented
+/// organisations that receive the people who go home from Romania, so that a newcomer sees a
+/// return in that direction. A real deployment lists its own with `mnir org add --country`.
+pub fn demo_partners_abroad() -> Vec<OrgSpec> {
+    DEMO_PARTNER_COUNTRIES
+        .iter()
+        .map(|code| {
+            let country = reference::country(code).map_or(code.to_string(), |c| c.name_en.clone());
+            OrgSpec {
+                country: Some(code.to_string()),
+                ..spec(
+                    &demo_partner_code(code),
+                    &format!("Returns partner, {country} (demo)"),
+                    OrgType::Ngo,
+                    IdentifyPower::None,
+                )
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

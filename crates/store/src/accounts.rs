@@ -19,6 +19,9 @@ pub struct Organisation {
     /// An investigating body (police, prosecutors, labour inspectors): its staff stay outside
     /// the support compartment (mnir.md §9). Always so for `LawEnforcement`.
     pub investigates: bool,
+    /// ISO 3166-1 alpha-2 code of the country of a partner abroad (the receiving partner of a
+    /// return); `None` for the jurisdiction's own organisations.
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +137,7 @@ impl From<mnir_domain::defaults::OrgSpec> for Organisation {
             identify_power: spec.identify_power,
             active: true,
             investigates: spec.investigates,
+            country: spec.country,
         }
     }
 }

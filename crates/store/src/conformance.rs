@@ -81,6 +81,7 @@ pub fn org(code: &str, kind: OrgKind, county: Option<&str>) -> Organisation {
         identify_power: IdentifyPower::All,
         investigates: false,
         active: true,
+        country: None,
     }
 }
 

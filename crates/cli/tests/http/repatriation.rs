@@ -33,6 +33,7 @@ fn full_domains(extra: &[(&str, i64)]) -> Value {
 #[tokio::test]
 async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
     for app in backends().await {
+        app.partners_abroad().await;
         let b = app.backend;
         let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
         let sup = app.user("sup", "ANITP-CJ", "supervisor").await;
@@ -76,7 +77,20 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             "{b}: {}",
             wrong.body
         );
-        let open = json!({"direction": "from_romania", "partner_org": "IGPR", "country": "MD"});
+        // From Romania the partner is one of the country of return, listed with its country.
+        for partner in ["IGPR", "PARTNER-UA"] {
+            let misplaced = call(
+                "POST",
+                format!("/api/v1/cases/{case}/repatriation"),
+                cw.clone(),
+                Some(json!({"direction": "from_romania", "partner_org": partner, "country": "MD"})),
+            )
+            .await;
+            assert_eq!(misplaced.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+            assert_eq!(field_names(&misplaced), ["partner_org"], "{b}: {partner}");
+        }
+        let open =
+            json!({"direction": "from_romania", "partner_org": "PARTNER-MD", "country": "MD"});
         let opened = call(
             "POST",
             format!("/api/v1/cases/{case}/repatriation"),
@@ -168,7 +182,7 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
                 "POST",
                 format!("/api/v1/cases/{case}/risk-assessments"),
                 cw.clone(),
-                Some(json!({"kind": "return", "partner_org": "IGPR",
+                Some(json!({"kind": "return", "partner_org": "PARTNER-MD",
                             "domains": full_domains(&[("family_at_home", level)])})),
             )
         };
@@ -414,6 +428,7 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
 #[tokio::test]
 async fn the_person_may_withdraw_before_travelling_and_the_history_stays() {
     for app in backends().await {
+        app.partners_abroad().await;
         let b = app.backend;
         let cw = app.user("cw", "ANITP-CJ", "case_worker").await;
         let cw = app.token(&cw).await;
@@ -505,6 +520,7 @@ async fn the_person_may_withdraw_before_travelling_and_the_history_stays() {
 #[tokio::test]
 async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_file() {
     for app in backends().await {
+        app.partners_abroad().await;
         let b = app.backend;
         let worker = app.user("cw", "ANITP-CJ", "case_worker").await;
         app.user("police", "IGPR", "investigator").await;
@@ -568,7 +584,7 @@ async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_fil
                 &cw,
                 &[
                     ("direction", "from_romania"),
-                    ("partner_org", "IGPR"),
+                    ("partner_org", "PARTNER-MD"),
                     ("country", "MD"),
                 ],
             )
@@ -629,12 +645,15 @@ async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_fil
             .get_lang(&format!("/cases/{case}/risk"), Some(&cw), Some("en"))
             .await;
         assert!(risk.body.contains("id=\"return-domains\""), "{b}");
-        assert!(risk.body.contains("<option value=\"IGPR\" selected"), "{b}");
+        assert!(
+            risk.body.contains("<option value=\"PARTNER-MD\" selected"),
+            "{b}"
+        );
         let incomplete = app
             .post_form(
                 &format!("/cases/{case}/risk"),
                 &cw,
-                &[("kind", "return"), ("partner_org", "IGPR")],
+                &[("kind", "return"), ("partner_org", "PARTNER-MD")],
             )
             .await;
         assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
@@ -647,7 +666,7 @@ async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_fil
         );
         let mut rated: Vec<(String, String)> = vec![
             ("kind".into(), "return".into()),
-            ("partner_org".into(), "IGPR".into()),
+            ("partner_org".into(), "PARTNER-MD".into()),
         ];
         for code in [
             "personal_safety",

@@ -187,6 +187,17 @@ impl App {
         self
     }
 
+    /// Adds the demo's partners abroad (`PARTNER-MD` and the others), who receive the people
+    /// returning from Romania.
+    pub async fn partners_abroad(&self) {
+        for spec in mnir_domain::defaults::demo_partners_abroad() {
+            self.store
+                .upsert_organisation(&spec.into(), &cli(START_MS))
+                .await
+                .unwrap();
+        }
+    }
+
     /// Adds an organisation outside the defaults (an NGO, a legal clinic) in a county.
     pub async fn organisation(&self, code: &str, name: &str, org_type: mnir_domain::OrgType) {
         let org = mnir_store::Organisation {
@@ -198,6 +209,7 @@ impl App {
             identify_power: mnir_domain::IdentifyPower::None,
             active: true,
             investigates: org_type == mnir_domain::OrgType::LawEnforcement,
+            country: None,
         };
         self.store
             .upsert_organisation(&org, &cli(START_MS))

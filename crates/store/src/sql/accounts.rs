@@ -5,11 +5,11 @@
 macro_rules! impl_sql_account_store {
     ($store:ty, $db:ty) => {
         const ORG_COLUMNS: &str =
-            "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates";
+            "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates, o.country";
         /// An account's columns, in the order `user_from` reads them, and the tables they come
         /// from (`users u` with its organisation and confirmed second factor).
-        const USER_COLUMNS: &str = "u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates, tf.confirmed_at_ms";
-        const USER_COLUMN_COUNT: usize = 15;
+        const USER_COLUMNS: &str = "u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates, o.country, tf.confirmed_at_ms";
+        const USER_COLUMN_COUNT: usize = 16;
         const USER_TABLES: &str = "users u JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL";
 
         fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
@@ -23,6 +23,7 @@ macro_rules! impl_sql_account_store {
                 identify_power: parse_column("organisations.identify_power", &g(5)?)?,
                 active: row.try_get::<bool, _>(offset + 6).map_err(db_err)?,
                 investigates: row.try_get::<bool, _>(offset + 7).map_err(db_err)?,
+                country: row.try_get::<Option<String>, _>(offset + 8).map_err(db_err)?,
             })
         }
 
@@ -125,7 +126,7 @@ macro_rules! impl_sql_account_store {
 
             async fn upsert_organisation(&self, org: &Organisation, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                ::sqlx::query("INSERT INTO organisations (code, name, org_type, kind, county, identify_power, active, created_at_ms, investigates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO UPDATE SET name = excluded.name, org_type = excluded.org_type, kind = excluded.kind, county = excluded.county, identify_power = excluded.identify_power, active = excluded.active, investigates = excluded.investigates")
+                ::sqlx::query("INSERT INTO organisations (code, name, org_type, kind, county, identify_power, active, created_at_ms, investigates, country) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (code) DO UPDATE SET name = excluded.name, org_type = excluded.org_type, kind = excluded.kind, county = excluded.county, identify_power = excluded.identify_power, active = excluded.active, investigates = excluded.investigates, country = excluded.country")
                     .bind(&org.code)
                     .bind(&org.name)
                     .bind(org.org_type.as_str())
@@ -135,6 +136,7 @@ macro_rules! impl_sql_account_store {
                     .bind(org.active)
                     .bind(by.now_ms)
                     .bind(org.investigates)
+                    .bind(&org.country)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;

@@ -494,7 +494,12 @@ async fn admin_orgs(viewer: Viewer, State(state): State<AppState>) -> PageResult
             code: o.code.clone(),
             name: o.name.clone(),
             org_type: tr.term("orgtype", o.org_type.as_str()),
-            county: o.county.as_deref().map(county_name).unwrap_or_default(),
+            // A partner abroad is placed by its country.
+            county: match (&o.county, &o.country) {
+                (Some(county), _) => county_name(county),
+                (None, Some(country)) => tr.country(country),
+                (None, None) => String::new(),
+            },
             identifies: tr.term("identify", o.identify_power.as_str()),
             investigates: o.investigates,
             active: o.active,

@@ -150,7 +150,10 @@ struct OpenPage {
     errors: Vec<FieldError>,
     by_field: BTreeMap<String, String>,
     directions: Vec<Opt>,
-    partners: Vec<Opt>,
+    /// The partners abroad, each with its country, and the organisations in Romania.
+    partners_abroad: Vec<Opt>,
+    partners_here: Vec<Opt>,
+    partner_chosen: bool,
     countries: Vec<Opt>,
 }
 
@@ -180,6 +183,7 @@ async fn render_open(
     }
     let (typed, errors) = typed.unwrap_or_default();
     let get = |k: &str| typed.get(k).cloned().unwrap_or_default();
+    let partner = get("partner_org");
     let home = state.app.jurisdiction().country.clone();
     // The person's citizenship says which way they go.
     let national = open.detail.summary.citizenship.eq_ignore_ascii_case(&home);
@@ -216,7 +220,24 @@ async fn render_open(
                 .map(|d| (d.as_str(), tr.term("repatriation-direction", d.as_str()))),
             &[direction.as_str()],
         ),
-        partners: org_options(&open.organisations, &get("partner_org")),
+        partners_abroad: options(
+            open.organisations
+                .iter()
+                .filter(|o| o.active && o.country.is_some())
+                .map(|o| {
+                    let country = tr.country(o.country.as_deref().unwrap_or_default());
+                    (o.code.as_str(), format!("{} — {} ({country})", o.code, o.name))
+                }),
+            &[partner.as_str()],
+        ),
+        partners_here: options(
+            open.organisations
+                .iter()
+                .filter(|o| o.active && o.country.is_none())
+                .map(|o| (o.code.as_str(), format!("{} — {}", o.code, o.name))),
+            &[partner.as_str()],
+        ),
+        partner_chosen: !partner.is_empty(),
         countries,
         ctx: ctx.clone(),
     };
