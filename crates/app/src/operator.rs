@@ -553,6 +553,8 @@ pub struct SyntheticBatch {
     pub profiles: Vec<mnir_store::VictimProfileRecord>,
     /// Information, consents, referrals and reflection periods, with their clocks.
     pub referrals: mnir_store::GeneratedReferrals,
+    /// Assisted voluntary returns (their consents, assessments and clocks are with the others).
+    pub repatriations: Vec<mnir_store::RepatriationRecord>,
 }
 
 /// Stores synthetic cases batch by batch (one transaction and one audit entry each) as they
@@ -569,6 +571,8 @@ pub async fn insert_synthetic(
     if app.store().organisation("IGPR").await?.is_none() {
         return Err(AppError::conflict("synthetic-no-organisations"));
     }
+    // The synthetic returns from Romania are received by the demo's partners abroad.
+    seed_demo_partners(app).await?;
     let seal = |batch: SyntheticBatch| {
         let store = app.store.clone();
         tokio::task::spawn_blocking(move || {
@@ -580,7 +584,7 @@ pub async fn insert_synthetic(
                 batch.deliveries,
                 (batch.proceedings, batch.flags, batch.disclosures),
                 batch.profiles,
-                batch.referrals,
+                (batch.referrals, batch.repatriations),
             )
         })
     };
@@ -595,7 +599,7 @@ pub async fn insert_synthetic(
             deliveries,
             (proceedings, flags, disclosures),
             profiles,
-            referrals,
+            (referrals, repatriations),
         ) = sealing
             .await
             .map_err(|e| AppError::Internal(format!("sealing synthetic cases: {e}")))?;
@@ -625,6 +629,9 @@ pub async fn insert_synthetic(
             .await?;
         app.store()
             .insert_generated_referrals(&referrals, &operator(app))
+            .await?;
+        app.store()
+            .insert_generated_repatriations(&repatriations, &operator(app))
             .await?;
         done += cases.len();
         inserted(done);

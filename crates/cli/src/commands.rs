@@ -387,6 +387,7 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
             let mut disclosures = Vec::new();
             let mut profiles = Vec::new();
             let mut referrals = mnir_store::GeneratedReferrals::default();
+            let mut repatriations = Vec::new();
             let end = mnir_store::Timestamp::from_utc(mnir_synth::SERIES_END);
             for case in &cases {
                 let (versions, review) = mnir_synth::risk::assessments(case, &jurisdiction, end);
@@ -398,7 +399,13 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
                 disclosures.extend(track.disclosures);
                 profiles.extend(mnir_synth::victim::profile(case, end));
                 referrals.extend(mnir_synth::referral::track(case, &jurisdiction, end));
+                let returned =
+                    mnir_synth::repatriation::procedure(case, &versions, &jurisdiction, end);
+                referrals.consents.extend(returned.consents);
+                clocks.extend(returned.clocks);
+                repatriations.extend(returned.procedures);
                 assessments.extend(versions);
+                assessments.extend(returned.assessments);
                 clocks.extend(review);
                 plans.extend(plan);
                 deliveries.extend(delivered);
@@ -416,6 +423,7 @@ async fn load_synthetic(app: &App, count: usize, seed: u64) -> anyhow::Result<f6
                     disclosures,
                     profiles,
                     referrals,
+                    repatriations,
                 })
                 .is_err()
             {

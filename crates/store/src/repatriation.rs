@@ -173,6 +173,14 @@ pub trait RepatriationStore: Send + Sync {
     /// Records a supervisor's approval of the travel on the return assessment `assessment_id`,
     /// as [`Self::record_step`] does a step: `Guard` unless the latest return assessment is that
     /// one and found a high risk.
+    /// Stores generated procedures as they are (steps, check-ins, texts sealed), in one
+    /// transaction with one audit entry: the bulk path of `mnir generate`. Their consents,
+    /// assessments and clocks go in with the other generated records, before them.
+    async fn insert_generated_repatriations(
+        &self,
+        procedures: &[RepatriationRecord],
+        by: &AuditActor,
+    ) -> StoreResult<()>;
     async fn approve_travel(
         &self,
         id: &str,

@@ -16,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 pub mod justice;
 pub mod plan;
 pub mod referral;
+pub mod repatriation;
 pub mod risk;
 pub mod victim;
 

@@ -794,11 +794,12 @@ async fn postgres_needs_a_key_file_and_then_works_like_sqlite() {
     assert!(stdout(&o).contains("on postgres"));
     let o = mnir(&["audit", "verify", "--db", &url, "--key-file", key], None);
     assert_eq!(o.status.code(), Some(0));
-    // The 64 organisations, then one entry for the batch of cases, one for its assessments, one
-    // for its plans, one for its justice tracks, one for its victim profiles and one for its
-    // consents, referrals and reflection periods.
+    // The 64 organisations and the 8 partners abroad of the synthetic returns, then one entry for
+    // the batch of cases, one for its assessments, one for its plans, one for its justice tracks,
+    // one for its victim profiles, one for its consents, referrals and reflection periods, and
+    // one for its returns.
     assert!(
-        stdout(&o).starts_with("audit log intact: 70 entries"),
+        stdout(&o).starts_with("audit log intact: 79 entries"),
         "{}",
         stdout(&o)
     );

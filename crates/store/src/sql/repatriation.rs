@@ -389,6 +389,68 @@ macro_rules! impl_sql_repatriation_store {
                 tx.commit().await.map_err(db_err)
             }
 
+            async fn insert_generated_repatriations(&self, procedures: &[RepatriationRecord], by: &AuditActor) -> StoreResult<()> {
+                if procedures.is_empty() {
+                    return Ok(());
+                }
+                let json = |value: &dyn Fn() -> Result<String, $crate::sql::__private::serde_json::Error>| value().map_err(|e| StoreError::Database(e.to_string()));
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                for chunk in procedures.chunks(300) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO repatriations ({REPATRIATION_COLUMNS}) "));
+                    let sealed: Vec<Option<Vec<u8>>> = chunk.iter().map(|r| r.cancel_reason.as_ref().and_then(|reason| self.seal_text("repatriations", "cancel_reason", &r.id, reason))).collect();
+                    q.push_values(chunk.iter().zip(sealed), |mut b, (r, reason)| {
+                        b.push_bind(r.id.clone()).push_bind(r.case_id.clone()).push_bind(r.direction.as_str())
+                            .push_bind(r.partner_org.clone()).push_bind(r.country.clone()).push_bind(r.org_code.clone())
+                            .push_bind(r.opened_by.clone()).push_bind(r.opened_at_ms).push_bind(r.cancelled_at_ms)
+                            .push_bind(reason).push_bind(r.approved_by.clone()).push_bind(r.approved_at_ms)
+                            .push_bind(r.approved_assessment_id.clone()).push_bind(r.version);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                let mut steps = Vec::new();
+                let mut checkins = Vec::new();
+                for r in procedures {
+                    for s in &r.steps {
+                        let row = Self::step_row(&r.id, s.step);
+                        let documents = if s.documents.is_empty() { String::new() } else { json(&|| $crate::sql::__private::serde_json::to_string(&s.documents))? };
+                        let details = if s.details.is_empty() { String::new() } else { json(&|| $crate::sql::__private::serde_json::to_string(&s.details))? };
+                        steps.push((r.id.clone(), s, [
+                            self.seal_text("repatriation_steps", "responsible_person", &row, &s.responsible_person),
+                            self.seal_text("repatriation_steps", "documents", &row, &documents),
+                            self.seal_text("repatriation_steps", "note", &row, &s.note),
+                            self.seal_text("repatriation_steps", "details", &row, &details),
+                        ]));
+                    }
+                    for c in &r.checkins {
+                        let situation = if c.situation.is_empty() { String::new() } else { json(&|| $crate::sql::__private::serde_json::to_string(&c.situation))? };
+                        checkins.push((r.id.clone(), c, self.seal_text("repatriation_checkins", "situation", &Self::checkin_row(&r.id, c.number), &situation)));
+                    }
+                }
+                for chunk in steps.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO repatriation_steps (repatriation_id, step, state, happened_on, responsible_org, responsible_person, documents, note, details, recorded_by, recorded_at_ms) ");
+                    q.push_values(chunk, |mut b, (id, s, [person, documents, note, details])| {
+                        b.push_bind(id.clone()).push_bind(s.step.as_str()).push_bind(s.state.as_str())
+                            .push_bind(s.happened_on.map(day_text)).push_bind(s.responsible_org.clone())
+                            .push_bind(person.clone()).push_bind(documents.clone()).push_bind(note.clone()).push_bind(details.clone())
+                            .push_bind(s.recorded_by.clone()).push_bind(s.recorded_at_ms);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                for chunk in checkins.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO repatriation_checkins (repatriation_id, number, due_on, clock_id, org_code, happened_on, contact_made, situation, new_assessment_asked, recorded_by, recorded_at_ms) ");
+                    q.push_values(chunk, |mut b, (id, c, situation)| {
+                        b.push_bind(id.clone()).push_bind(c.number).push_bind(day_text(c.due_on))
+                            .push_bind(c.clock_id.clone()).push_bind(c.org_code.clone())
+                            .push_bind(c.happened_on.map(day_text)).push_bind(c.contact_made)
+                            .push_bind(situation.clone()).push_bind(c.new_assessment_asked)
+                            .push_bind(c.recorded_by.clone()).push_bind(c.recorded_at_ms);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(db_err)?;
+                }
+                self.append_audit(&mut tx, by, "repatriation.generate", "repatriations", &format!("procedures={}", procedures.len())).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
             async fn approve_travel(&self, id: &str, seen_version: i64, assessment_id: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let read = Self::claim_and_read(&mut tx, id, seen_version, by.now_ms).await?;

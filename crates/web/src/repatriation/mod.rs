@@ -226,7 +226,10 @@ async fn render_open(
                 .filter(|o| o.active && o.country.is_some())
                 .map(|o| {
                     let country = tr.country(o.country.as_deref().unwrap_or_default());
-                    (o.code.as_str(), format!("{} — {} ({country})", o.code, o.name))
+                    (
+                        o.code.as_str(),
+                        format!("{} — {} ({country})", o.code, o.name),
+                    )
                 }),
             &[partner.as_str()],
         ),
