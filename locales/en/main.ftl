@@ -31,6 +31,13 @@ login-logged-out = You have signed out.
 
 dashboard-overdue-referrals = Referrals unanswered past their deadline (national)
 dashboard-no-overdue-referrals = No referral is past its answer deadline.
+dashboard-returns = Assisted voluntary returns
+dashboard-returns-under-way = Under way
+dashboard-returns-complete = Complete
+dashboard-returns-cancelled = Withdrawn
+dashboard-returns-median = Days from request to travel (median)
+dashboard-returns-p90 = 90th percentile
+dashboard-returns-hint = Days are counted from the request's date to the travel's, for the returns that travelled; the median and the 90th percentile are the nearest rank.
 dashboard-referral-route = From → to
 dashboard-title = Dashboard
 dashboard-greeting = Signed in as { $login }, { $org }.
@@ -588,6 +595,10 @@ referral-history-cancelled = { $at }: cancelled, because the person withdrew the
 referral-history-awaiting = Awaiting an answer.
 inbox-referrals = Referrals to answer
 inbox-no-referrals = No referral awaits an answer.
+inbox-returns = Returns under way
+inbox-no-returns = No return is under way for your organisation.
+inbox-return-line = Return { $direction } ({ $country })
+inbox-return-next = next: { $step } ({ $state })
 
 ## Reflection period (mnir.md §7) and the no-removal flag
 reflection-title = Reflection period

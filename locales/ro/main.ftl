@@ -32,6 +32,13 @@ login-logged-out = V-ați deconectat.
 
 dashboard-overdue-referrals = Referiri fără răspuns după termen (la nivel național)
 dashboard-no-overdue-referrals = Nicio referire nu a depășit termenul de răspuns.
+dashboard-returns = Returnări voluntare asistate
+dashboard-returns-under-way = În curs
+dashboard-returns-complete = Încheiate
+dashboard-returns-cancelled = Renunțate
+dashboard-returns-median = Zile de la cerere la călătorie (mediana)
+dashboard-returns-p90 = Percentila 90
+dashboard-returns-hint = Zilele se numără de la data cererii la cea a călătoriei, pentru returnările în care s-a călătorit; mediana și percentila 90 sunt după rangul cel mai apropiat.
 dashboard-referral-route = De la → către
 dashboard-title = Panou
 dashboard-greeting = Sunteți autentificat(ă) ca { $login }, { $org }.
@@ -597,6 +604,10 @@ referral-history-cancelled = { $at }: anulată, pentru că persoana și-a retras
 referral-history-awaiting = Așteaptă răspuns.
 inbox-referrals = Referiri la care trebuie răspuns
 inbox-no-referrals = Nicio referire nu așteaptă răspuns.
+inbox-returns = Returnări în curs
+inbox-no-returns = Nicio returnare nu este în curs pentru organizația dumneavoastră.
+inbox-return-line = Returnare { $direction } ({ $country })
+inbox-return-next = urmează: { $step } ({ $state })
 
 ## Reflection period (mnir.md §7) and the no-removal flag
 reflection-title = Perioada de reflecție

@@ -45,6 +45,9 @@ pub struct Dashboard {
     pub national: bool,
     /// Overdue referrals with their answer deadline, for a national scope.
     pub overdue_referrals: Option<Vec<(ReferralRecord, mnir_store::Timestamp)>>,
+    /// Assisted voluntary returns by direction and standing, for a national scope: counts and
+    /// days, nothing about a person.
+    pub returns: Option<Vec<mnir_domain::repatriation::DirectionCount>>,
 }
 
 pub async fn dashboard(app: &App, who: &Who<'_>) -> AppResult<Dashboard> {
@@ -59,16 +62,22 @@ pub async fn dashboard(app: &App, who: &Who<'_>) -> AppResult<Dashboard> {
         (None, None)
     };
     let national = scope.scope.national;
-    let overdue_referrals = if national {
-        Some(app.store().overdue_referrals().await?)
+    let (overdue_referrals, returns) = if national {
+        (
+            Some(app.store().overdue_referrals().await?),
+            Some(mnir_domain::repatriation::count_by_direction(
+                app.store().repatriation_timings().await?,
+            )),
+        )
     } else {
-        None
+        (None, None)
     };
     Ok(Dashboard {
         counts,
         decisions,
         national,
         overdue_referrals,
+        returns,
     })
 }
 

@@ -209,7 +209,13 @@ pub struct Inbox {
     /// [`crate::risk::URGENT_SHOWN`]) and whether there are more; `None` for a user who may not
     /// see support records.
     pub urgent: Option<(Vec<mnir_store::UrgentCase>, bool)>,
+    /// The returns the organisation runs or receives that are under way (at most
+    /// [`RETURNS_SHOWN`]), each with its next step; `None` outside the support compartment.
+    pub returns: Option<Vec<mnir_store::RepatriationRecord>>,
 }
+
+/// How many returns under way the inbox lists.
+pub const RETURNS_SHOWN: i64 = 20;
 
 pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<Inbox> {
     can(&who.actor(), Action::WorkInbox, None)?;
@@ -254,6 +260,11 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         upcoming.retain(|(c, _)| !mnir_domain::risk::is_review_clock(c.kind));
     }
     let urgent = urgent.map(crate::risk::shown_and_more);
+    let returns = if support {
+        Some(store.returns_under_way(org, RETURNS_SHOWN).await?)
+    } else {
+        None
+    };
     let tasks = page
         .tasks
         .into_iter()
@@ -270,6 +281,7 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         upcoming,
         referrals,
         urgent,
+        returns,
     })
 }
 

@@ -233,6 +233,86 @@ pub fn check_checkin(facts: &Facts) -> Result<(), Guard> {
     }
 }
 
+codes!(
+    /// Where a procedure stands, for the coordinator's counts: under way, complete (travel and
+    /// reception done), or cancelled (the person withdrew).
+    Standing {
+        UnderWay => "under_way",
+        Complete => "complete",
+        Cancelled => "cancelled",
+    }
+);
+
+/// Where a procedure stands, from whether it was cancelled and its travel's and reception's states.
+pub fn standing(cancelled: bool, travel: StepState, reception: StepState) -> Standing {
+    if cancelled {
+        Standing::Cancelled
+    } else if travel == StepState::Done && reception == StepState::Done {
+        Standing::Complete
+    } else {
+        Standing::UnderWay
+    }
+}
+
+/// The procedures of one direction: how many stand where, and the days from the request to the
+/// travel of those that travelled (median and 90th percentile, nearest rank).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectionCount {
+    pub direction: Direction,
+    pub under_way: i64,
+    pub complete: i64,
+    pub cancelled: i64,
+    pub travelled: i64,
+    pub median_days: Option<i64>,
+    pub p90_days: Option<i64>,
+}
+
+/// Counts procedures by direction, from each one's standing and, when it travelled, the days
+/// from its request to its travel; both directions always appear.
+pub fn count_by_direction(
+    procedures: impl IntoIterator<Item = (Direction, Standing, Option<i64>)>,
+) -> Vec<DirectionCount> {
+    let mut out: Vec<(DirectionCount, Vec<i64>)> = Direction::ALL
+        .iter()
+        .map(|d| {
+            (
+                DirectionCount {
+                    direction: *d,
+                    under_way: 0,
+                    complete: 0,
+                    cancelled: 0,
+                    travelled: 0,
+                    median_days: None,
+                    p90_days: None,
+                },
+                Vec::new(),
+            )
+        })
+        .collect();
+    for (direction, standing, days) in procedures {
+        let Some((count, all_days)) = out.iter_mut().find(|(c, _)| c.direction == direction) else {
+            continue;
+        };
+        match standing {
+            Standing::UnderWay => count.under_way += 1,
+            Standing::Complete => count.complete += 1,
+            Standing::Cancelled => count.cancelled += 1,
+        }
+        all_days.extend(days);
+    }
+    out.into_iter()
+        .map(|(mut count, mut days)| {
+            days.sort_unstable();
+            // Nearest rank: the smallest value with at least p of the values at or below it.
+            let rank = |p: usize| days.get((days.len() * p).div_ceil(100).max(1) - 1).copied();
+            count.travelled = days.len() as i64;
+            count.median_days = rank(50);
+            count.p90_days = rank(90);
+            count
+        })
+        .collect()
+}
+
 /// Whether the case has now come home (or gone back): travel and reception both done.
 pub fn completes_return(facts: &Facts) -> bool {
     facts.state(Step::Travel) == StepState::Done && facts.state(Step::Reception) == StepState::Done
@@ -308,6 +388,43 @@ mod tests {
                 .collect();
             assert_eq!(days, expected, "{reception}");
         }
+    }
+
+    #[test]
+    fn counts_by_direction_with_the_days_to_travel_by_nearest_rank() {
+        use Direction::*;
+        use Standing::*;
+        let counted = count_by_direction([
+            (ToRomania, Complete, Some(30)),
+            (ToRomania, Complete, Some(10)),
+            (ToRomania, UnderWay, Some(20)),
+            (ToRomania, UnderWay, None),
+            (ToRomania, Cancelled, None),
+            (FromRomania, UnderWay, None),
+        ]);
+        assert_eq!(counted.len(), 2);
+        let to = &counted[0];
+        assert_eq!(to.direction, ToRomania);
+        assert_eq!((to.under_way, to.complete, to.cancelled), (2, 2, 1));
+        // Travelled in 10, 20 and 30 days: the median is the second, the 90th percentile the third.
+        assert_eq!(
+            (to.travelled, to.median_days, to.p90_days),
+            (3, Some(20), Some(30))
+        );
+        let from = &counted[1];
+        assert_eq!(
+            (from.under_way, from.travelled, from.median_days),
+            (1, 0, None)
+        );
+        assert_eq!(
+            standing(false, StepState::Done, StepState::InProgress),
+            UnderWay
+        );
+        assert_eq!(standing(false, StepState::Done, StepState::Done), Complete);
+        assert_eq!(
+            standing(true, StepState::Done, StepState::Pending),
+            Cancelled
+        );
     }
 
     #[test]

@@ -173,6 +173,18 @@ pub trait RepatriationStore: Send + Sync {
     /// Records a supervisor's approval of the travel on the return assessment `assessment_id`,
     /// as [`Self::record_step`] does a step: `Guard` unless the latest return assessment is that
     /// one and found a high risk.
+    /// The `limit` oldest procedures an organisation runs or receives that are neither
+    /// cancelled nor closed (their follow-up not done): the inbox's returns under way.
+    async fn returns_under_way(
+        &self,
+        org_code: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<RepatriationRecord>>;
+    /// Every procedure's direction and standing, with the days from its request to its travel
+    /// when both are done: what the coordinator's counts fold.
+    async fn repatriation_timings(
+        &self,
+    ) -> StoreResult<Vec<(Direction, mnir_domain::repatriation::Standing, Option<i64>)>>;
     /// Stores generated procedures as they are (steps, check-ins, texts sealed), in one
     /// transaction with one audit entry: the bulk path of `mnir generate`. Their consents,
     /// assessments and clocks go in with the other generated records, before them.

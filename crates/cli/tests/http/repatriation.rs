@@ -713,6 +713,37 @@ async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_fil
             assert!(text.contains("Ioana Pop"), "{b} {lang}: {text}");
             assert!(!text.contains("mama"), "{b} {lang}: a note leaked: {text}");
         }
+        // The inbox lists the return under way with its next step; the API says the same.
+        let inbox = app.get_lang("/inbox", Some(&cw), Some("en")).await;
+        assert!(inbox.body.contains("id=\"returns-under-way\""), "{b}");
+        assert!(inbox.body.contains(&format!("/repatriations/{id}")), "{b}");
+        let listed = app.api("GET", "/api/v1/inbox", Some(&token), None).await;
+        assert_eq!(
+            listed.json()["returns"][0]["id"],
+            id,
+            "{b}: {}",
+            listed.body
+        );
+        assert_eq!(
+            listed.json()["returns"][0]["next_step"],
+            "risk_assessment",
+            "{b}"
+        );
+        // The coordinator counts returns by direction, and nothing about the person.
+        app.user("coord", "ANITP", "coordinator").await;
+        let coord = app.login("coord").await;
+        let board = app.get_lang("/dashboard", Some(&coord), Some("en")).await;
+        let table = &board.body[board
+            .body
+            .find("id=\"returns\"")
+            .expect("the returns table")..];
+        let from_row = &table[table.find("from Romania").expect("a row per direction")..];
+        assert!(
+            from_row.starts_with("from Romania</th><td>1</td><td>0</td><td>0</td>"),
+            "{b}: {}",
+            &from_row[..80.min(from_row.len())]
+        );
+        assert!(!board.body.contains("Returneva"), "{b}");
         let unknown = app
             .get(
                 &format!("/repatriations/{id}/return-file?lang=xx"),

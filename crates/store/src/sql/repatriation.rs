@@ -142,9 +142,13 @@ macro_rules! impl_sql_repatriation_store {
             }
 
             async fn repatriations_where(&self, condition: &str, value: &str) -> StoreResult<Vec<RepatriationRecord>> {
+                self.repatriations_limited(condition, value, None).await
+            }
+
+            async fn repatriations_limited(&self, condition: &str, value: &str, limit: Option<i64>) -> StoreResult<Vec<RepatriationRecord>> {
                 use mnir_domain::repatriation::{Direction, Step, StepState};
                 let mut conn = self.pool.acquire().await.map_err(db_err)?;
-                let rows: Vec<RepatriationRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {REPATRIATION_COLUMNS} FROM repatriations WHERE {condition} ORDER BY opened_at_ms, id")))
+                let rows: Vec<RepatriationRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {REPATRIATION_COLUMNS} FROM repatriations WHERE {condition} ORDER BY opened_at_ms, id{}", limit.map_or(String::new(), $crate::sql::limit))))
                     .bind(value)
                     .fetch_all(&mut *conn)
                     .await
@@ -387,6 +391,44 @@ macro_rules! impl_sql_repatriation_store {
                 let detail = format!("repatriation={id} checkin={} contact={}", c.number, c.contact_made.map_or("unknown", |m| if m { "made" } else { "not_made" }));
                 self.append_audit(&mut tx, by, "repatriation.checkin", &format!("repatriation:{id}"), &detail).await?;
                 tx.commit().await.map_err(db_err)
+            }
+
+            async fn returns_under_way(&self, org_code: &str, limit: i64) -> StoreResult<Vec<RepatriationRecord>> {
+                self.repatriations_limited(
+                    "(org_code = $1 OR partner_org = $1) AND cancelled_at_ms IS NULL AND NOT EXISTS (SELECT 1 FROM repatriation_steps s WHERE s.repatriation_id = repatriations.id AND s.step = 'follow_up' AND s.state = 'done')",
+                    org_code,
+                    Some(limit),
+                ).await
+            }
+
+            async fn repatriation_timings(&self) -> StoreResult<Vec<(mnir_domain::repatriation::Direction, mnir_domain::repatriation::Standing, Option<i64>)>> {
+                use mnir_domain::repatriation::{Direction, StepState};
+                // One row per procedure with its request's, travel's and reception's states and
+                // days: a handful of columns, never a text to decrypt.
+                let rows: Vec<(String, bool, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>)> = ::sqlx::query_as(
+                    "SELECT r.direction, r.cancelled_at_ms IS NOT NULL, q.state, q.happened_on, t.state, t.happened_on, v.state FROM repatriations r \
+                     LEFT JOIN repatriation_steps q ON q.repatriation_id = r.id AND q.step = 'request' \
+                     LEFT JOIN repatriation_steps t ON t.repatriation_id = r.id AND t.step = 'travel' \
+                     LEFT JOIN repatriation_steps v ON v.repatriation_id = r.id AND v.step = 'reception'")
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let state = |s: Option<String>| -> StoreResult<StepState> {
+                    s.map_or(Ok(StepState::Pending), |s| $crate::sql::code_column("repatriation_steps.state", &s, StepState::parse))
+                };
+                let mut out = Vec::with_capacity(rows.len());
+                for (direction, cancelled, request, asked_on, travel, travelled_on, reception) in rows {
+                    let direction = $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?;
+                    let (request, travel, reception) = (state(request)?, state(travel)?, state(reception)?);
+                    let days = match (request, asked_on, travel, travelled_on) {
+                        (StepState::Done, Some(asked), StepState::Done, Some(went)) => Some(
+                            (day_column("repatriation_steps.happened_on", &went)? - day_column("repatriation_steps.happened_on", &asked)?).num_days(),
+                        ),
+                        _ => None,
+                    };
+                    out.push((direction, mnir_domain::repatriation::standing(cancelled, travel, reception), days));
+                }
+                Ok(out)
             }
 
             async fn insert_generated_repatriations(&self, procedures: &[RepatriationRecord], by: &AuditActor) -> StoreResult<()> {

@@ -74,6 +74,17 @@ struct DashboardPage {
     decisions_text: Option<String>,
     /// For national coordination: referrals past their answer deadline, anywhere.
     overdue_referrals: Option<Vec<OverdueRow>>,
+    /// For national coordination: assisted voluntary returns by direction.
+    returns: Option<Vec<ReturnRow>>,
+}
+
+struct ReturnRow {
+    direction: String,
+    under_way: String,
+    complete: String,
+    cancelled: String,
+    median: String,
+    p90: String,
 }
 
 struct OverdueRow {
@@ -145,6 +156,19 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
         counts,
         decisions_text,
         overdue_referrals,
+        returns: board.returns.map(|rows| {
+            let days = |d: Option<i64>| d.map_or_else(|| "—".to_string(), |d| tr.number(d));
+            rows.into_iter()
+                .map(|r| ReturnRow {
+                    direction: tr.term("repatriation-direction", r.direction.as_str()),
+                    under_way: tr.number(r.under_way),
+                    complete: tr.number(r.complete),
+                    cancelled: tr.number(r.cancelled),
+                    median: days(r.median_days),
+                    p90: days(r.p90_days),
+                })
+                .collect()
+        }),
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)

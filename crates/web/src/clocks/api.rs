@@ -179,6 +179,23 @@ pub struct InboxJson {
     /// absent for a caller who may not see support records.
     #[serde(skip_serializing_if = "Option::is_none")]
     urgent: Option<UrgentNeedsJson>,
+    /// The returns the organisation runs or receives that are under way, oldest first (at most
+    /// 20), with their next step; absent for a caller who may not see support records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    returns: Option<Vec<ReturnUnderWayJson>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReturnUnderWayJson {
+    /// The procedure's id (`GET /api/v1/repatriations/{id}`).
+    id: String,
+    case_id: String,
+    /// `to_romania` or `from_romania`.
+    direction: String,
+    country: String,
+    /// The first step not done, and its state.
+    next_step: Option<String>,
+    next_state: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -243,6 +260,7 @@ async fn inbox(
         upcoming,
         referrals,
         urgent,
+        returns,
     } = answer!(
         tr,
         mnir_app::clocks::inbox(&state.app, &who(&state, &user), &query)
@@ -283,6 +301,24 @@ async fn inbox(
                 })
                 .collect(),
             more,
+        }),
+        returns: returns.map(|rows| {
+            rows.into_iter()
+                .map(|r| {
+                    let next = r
+                        .steps
+                        .iter()
+                        .find(|s| s.state != mnir_domain::repatriation::StepState::Done);
+                    ReturnUnderWayJson {
+                        next_step: next.map(|s| s.step.as_str().to_string()),
+                        next_state: next.map(|s| s.state.as_str().to_string()),
+                        id: r.id,
+                        case_id: r.case_id,
+                        direction: r.direction.as_str().to_string(),
+                        country: r.country,
+                    }
+                })
+                .collect()
         }),
     }))
 }

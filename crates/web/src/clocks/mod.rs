@@ -177,6 +177,9 @@ struct InboxPage {
     /// Cases with unanswered urgent needs and their count in words; `None` outside the support
     /// compartment.
     urgent: Option<(Vec<UrgentRow>, String)>,
+    /// Returns under way: procedure id, what it is, its next step; `None` outside the support
+    /// compartment.
+    returns: Option<Vec<(String, String, String)>>,
 }
 
 /// A case with unanswered urgent needs: id, reference, the needs in words, since when.
@@ -240,6 +243,7 @@ async fn inbox(
         upcoming,
         referrals,
         urgent,
+        returns,
     } = mnir_app::clocks::inbox(&state.app, &who(&state, user), &query)
         .await
         .map_err(|e| e.page(&ctx, "inbox-title"))?;
@@ -308,7 +312,44 @@ async fn inbox(
         };
         (rows, count)
     });
+    let returns = returns.map(|rows| {
+        rows.iter()
+            .map(|r| {
+                let next = r
+                    .steps
+                    .iter()
+                    .find(|s| s.state != mnir_domain::repatriation::StepState::Done);
+                (
+                    r.id.clone(),
+                    tr.t_with(
+                        "inbox-return-line",
+                        &[
+                            (
+                                "direction",
+                                tr.term("repatriation-direction", r.direction.as_str())
+                                    .into(),
+                            ),
+                            ("country", tr.country(&r.country).into()),
+                        ],
+                    ),
+                    next.map_or_else(String::new, |s| {
+                        tr.t_with(
+                            "inbox-return-next",
+                            &[
+                                ("step", tr.term("repatriation-step", s.step.as_str()).into()),
+                                (
+                                    "state",
+                                    tr.term("repatriation-state", s.state.as_str()).into(),
+                                ),
+                            ],
+                        )
+                    }),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
     let page = InboxPage {
+        returns,
         urgent,
         referrals,
         org_name: user.org.name.clone(),
