@@ -37,6 +37,7 @@ codes! {
         ReferralAnswer => "referral_answer",
         Service => "service",
         ReflectionOutcome => "reflection_outcome",
+        CheckInOutcome => "checkin_outcome",
     }
 }
 
@@ -49,6 +50,7 @@ codes! {
         Victims => "victims",
         Referrals => "referrals",
         ReflectionPeriods => "reflection_periods",
+        CheckIns => "checkins",
     }
 }
 
@@ -74,7 +76,11 @@ codes! {
     /// service asked for. A reflection period's `reflection_outcome` is `declined` (the offer
     /// was not accepted), the outcome recorded when it was ended before the year's end,
     /// `term_ended` when its clock ran out before then, `stopped` when its clock was stopped
-    /// otherwise (the case closed, say), and `running` when none of these happened by then.
+    /// otherwise (the case closed, say), and `running` when none of these happened by then. A
+    /// follow-up check-in after a return, counted in the year it fell due, has the
+    /// `checkin_outcome` `contact_made` or `not_reached` when it was recorded before the year's
+    /// end, `closed` when its clock was stopped before then without it (the follow-up or the case
+    /// closed), and `owed` otherwise.
     Source {
         Sex => "sex",
         AgeGroup => "age_group",
@@ -97,6 +103,7 @@ codes! {
         ReferralAnswer => "referral_answer",
         Service => "service",
         ReflectionOutcome => "reflection_outcome",
+        CheckInOutcome => "checkin_outcome",
     }
 }
 
@@ -108,6 +115,7 @@ impl Source {
             Source::Status | Source::IdentificationDays => Some(Unit::Victims),
             Source::ReferralAnswer | Source::Service => Some(Unit::Referrals),
             Source::ReflectionOutcome => Some(Unit::ReflectionPeriods),
+            Source::CheckInOutcome => Some(Unit::CheckIns),
             _ => None,
         }
     }
@@ -194,6 +202,7 @@ impl Dimension {
             Dimension::ReferralAnswer => Source::ReferralAnswer,
             Dimension::Service => Source::Service,
             Dimension::ReflectionOutcome => Source::ReflectionOutcome,
+            Dimension::CheckInOutcome => Source::CheckInOutcome,
         }
     }
 
@@ -282,6 +291,7 @@ impl Dimension {
                 "term_ended",
                 "stopped",
             ],
+            Dimension::CheckInOutcome => vec!["contact_made", "not_reached", "owed", "closed"],
         }
     }
 
@@ -458,6 +468,12 @@ impl Dimension {
                 "stopped" => "stopped",
                 "running" => "running",
                 _ => "other",
+            },
+            Dimension::CheckInOutcome => match stored {
+                "contact_made" => "contact_made",
+                "not_reached" => "not_reached",
+                "closed" => "closed",
+                _ => "owed",
             },
         }
     }
@@ -661,6 +677,13 @@ pub const TABLES: &[TableDefinition] = &[
         name: "reflection-periods-by-outcome-citizenship",
         unit: Unit::ReflectionPeriods,
         rows: Dimension::ReflectionOutcome,
+        columns: Dimension::CitizenshipGroup,
+    },
+    // The follow-ups done after the returns: the check-ins that fell due in the year.
+    TableDefinition {
+        name: "checkins-by-outcome-citizenship",
+        unit: Unit::CheckIns,
+        rows: Dimension::CheckInOutcome,
         columns: Dimension::CitizenshipGroup,
     },
 ];

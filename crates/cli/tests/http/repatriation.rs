@@ -422,6 +422,50 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             &checkin(3, json!({"date": "2026-11-28", "contact_made": true})).await,
             "follow_up_closed",
         );
+        // The statistics count the check-ins in the year they fell due, by what became of them
+        // before its end: 2026 holds the first (the person reached) and the second (made early,
+        // not reached); 2027 the two the closed follow-up no longer owes.
+        use mnir_domain::statistics::{Source, Unit};
+        let year = |y: i32| {
+            let (from, to) = mnir_domain::statistics::year_bounds_ms(
+                y,
+                &mnir_domain::jurisdiction::Jurisdiction::romania(),
+            );
+            mnir_store::CountQuery {
+                unit: Unit::CheckIns,
+                from: at(from),
+                to: at(to),
+                counties: None,
+                rows: Source::CheckInOutcome,
+                columns: Source::Citizenship,
+            }
+        };
+        let counted = app
+            .store
+            .count_grouped(&[year(2026), year(2027)], &cli(START_MS), "test")
+            .await
+            .unwrap();
+        let outcomes = |rows: &[mnir_store::GroupedCount]| {
+            let mut found: Vec<(String, String, i64)> = rows
+                .iter()
+                .map(|(r, c, n, _)| (r.clone(), c.clone(), *n))
+                .collect();
+            found.sort();
+            found
+        };
+        assert_eq!(
+            outcomes(&counted[0]),
+            [
+                ("contact_made".to_string(), "MD".to_string(), 1),
+                ("not_reached".to_string(), "MD".to_string(), 1)
+            ],
+            "{b}"
+        );
+        assert_eq!(
+            outcomes(&counted[1]),
+            [("closed".to_string(), "MD".to_string(), 2)],
+            "{b}"
+        );
     }
 }
 

@@ -5,7 +5,7 @@
 macro_rules! impl_sql_statistics_store {
     ($store:ty, $db:ty) => {
         impl $store {
-            /// The SQL expression, over the counted record (the victim `v`, the referral `r` or
+            /// The SQL expression, over the counted record (the victim `v`, the referral `r`, the check-in `h` with its clock `k`, or
             /// the reflection period `f`) and its case `c`, that reads a source as text; an
             /// absent value reads as the empty text. `end` is the reference year's end: the
             /// steps of the mechanism's performance are read before it.
@@ -72,6 +72,10 @@ macro_rules! impl_sql_statistics_store {
                         "CASE WHEN NOT f.accepted THEN 'declined' WHEN f.ended_at_ms IS NOT NULL AND f.ended_at_ms < {end} THEN COALESCE(f.outcome, 'other') ELSE COALESCE((SELECT CASE WHEN k.due_at_ms < {end} AND (k.stopped_at_ms IS NULL OR k.stopped_at_ms >= k.due_at_ms) THEN 'term_ended' WHEN k.stopped_at_ms IS NOT NULL AND k.stopped_at_ms < {end} THEN 'stopped' END FROM clocks k WHERE k.id = f.clock_id), 'running') END",
                         end = end.millis()
                     ),
+                    Source::CheckInOutcome => format!(
+                        "CASE WHEN h.recorded_at_ms IS NOT NULL AND h.recorded_at_ms < {end} THEN CASE WHEN h.contact_made THEN 'contact_made' ELSE 'not_reached' END WHEN k.stopped_at_ms IS NOT NULL AND k.stopped_at_ms < {end} THEN 'closed' ELSE 'owed' END",
+                        end = end.millis()
+                    ),
                 }
             }
         }
@@ -131,6 +135,13 @@ macro_rules! impl_sql_statistics_store {
                                 q.push("reflection_periods f JOIN cases c ON c.id = f.case_id WHERE f.offered_at_ms >= ");
                                 q.push_bind(query.from);
                                 q.push(" AND f.offered_at_ms < ");
+                                q.push_bind(query.to);
+                            }
+                            // Each check-in in the year its clock fell due in.
+                            Unit::CheckIns => {
+                                q.push("repatriation_checkins h JOIN clocks k ON k.id = h.clock_id JOIN repatriations rp ON rp.id = h.repatriation_id JOIN cases c ON c.id = rp.case_id WHERE k.due_at_ms >= ");
+                                q.push_bind(query.from);
+                                q.push(" AND k.due_at_ms < ");
                                 q.push_bind(query.to);
                             }
                         }
