@@ -746,6 +746,20 @@ pub async fn case_panel(
     }))
 }
 
+/// The person's name, when it may be shown.
+fn person_of(s: &mnir_store::CaseSummary) -> Option<String> {
+    match (&s.given_name, &s.family_name) {
+        (None, None) => None,
+        (given, family) => Some(
+            [given.as_deref(), family.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    }
+}
+
 /// What a procedure's page shows beside the procedure.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -781,16 +795,7 @@ pub async fn page(app: &App, who: &Who<'_>, id: &str) -> AppResult<Page> {
         .filter(|_| repatriation::check_approval(&guards.facts).is_ok())
         .filter(|_| !guards.facts.travel_approved);
     let s = &detail.summary;
-    let person = match (&s.given_name, &s.family_name) {
-        (None, None) => None,
-        (given, family) => Some(
-            [given.as_deref(), family.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-    };
+    let person = person_of(s);
     Ok(Page {
         reference: s.reference.clone(),
         person,
@@ -802,9 +807,56 @@ pub async fn page(app: &App, who: &Who<'_>, id: &str) -> AppResult<Page> {
     })
 }
 
-/// The procedure for its return file, the printing audited.
+/// The procedure for its return file, the printing audited: for whoever reads the procedure,
+/// and for the partner abroad that receives the person, who sees the file and nothing else of
+/// the case (the person's name, which the reception needs, included).
 pub async fn return_file(app: &App, who: &Who<'_>, id: &str) -> AppResult<Page> {
-    let printed = page(app, who, id).await?;
+    let record = app
+        .store()
+        .repatriation(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let receiving_partner =
+        who.user.org.code == record.partner_org && who.user.org.country.is_some();
+    let printed = if receiving_partner {
+        can(
+            &who.actor(),
+            Action::ReadReturnFile {
+                receiving_partner: true,
+            },
+            None,
+        )
+        .map_err(|_| AppError::NotFound)?;
+        // The case is outside the partner's scope: read for this file alone, names shown.
+        let scope = mnir_store::ScopeFor {
+            scope: mnir_domain::CaseScope {
+                national: true,
+                organisation: None,
+                created_by: None,
+            },
+            ..who.scope()
+        };
+        let reveal = mnir_store::Reveal {
+            identity: true,
+            notes: false,
+        };
+        let detail = app
+            .store()
+            .case_detail(&record.case_id, &scope, reveal, &who.by)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Page {
+            reference: detail.summary.reference.clone(),
+            person: person_of(&detail.summary),
+            may_keep: false,
+            may_approve: false,
+            to_approve: None,
+            organisations: app.organisations().await?,
+            overview: Overview { record, next: None },
+        }
+    } else {
+        page(app, who, id).await?
+    };
     app.store()
         .audit(
             "repatriation.return_file",

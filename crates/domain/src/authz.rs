@@ -130,6 +130,12 @@ pub enum Action {
     /// Approve the travel after a high risk of the return: a supervisor of the case's
     /// organisations.
     ApproveRepatriationTravel,
+    /// Print a return's file for the escort and the receiving partner: whoever reads the
+    /// procedure, and the case workers and supervisors of the partner abroad that receives the
+    /// person (`receiving_partner`), who see nothing else of the case.
+    ReadReturnFile {
+        receiving_partner: bool,
+    },
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -471,6 +477,12 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
                 })
             }
         }
+        Action::ReadReturnFile { receiving_partner } => {
+            if receiving_partner && !actor.investigates {
+                return needs(actor, WORKERS_ON_CASE);
+            }
+            can(actor, Action::ViewRepatriation, facts)
+        }
         Action::ApproveRepatriationTravel => {
             let f = visible_case()?;
             if actor.investigates {
@@ -562,6 +574,25 @@ mod tests {
             created_by_actor: own,
             disclosed_to_org: false,
         }
+    }
+
+    /// The return file is printed by the procedure's readers, and by the receiving partner's
+    /// case workers and supervisors, who see nothing else; an investigator never.
+    #[test]
+    fn the_return_file_is_for_the_procedures_readers_and_the_receiving_partner() {
+        let theirs = facts(CaseState::InAssistance, AgeGroup::Adult, true, false);
+        let worker = actor("case_worker", OrgKind::AnitpRegional, IdentifyPower::All);
+        let partner = actor("case_worker", OrgKind::Other, IdentifyPower::None);
+        let screener = actor("screener", OrgKind::Other, IdentifyPower::None);
+        let read = |receiving_partner| Action::ReadReturnFile { receiving_partner };
+        assert_eq!(can(&worker, read(false), Some(&theirs)), Ok(()));
+        assert_eq!(can(&partner, read(true), None), Ok(()));
+        assert!(can(&screener, read(true), None).is_err());
+        assert!(
+            can(&partner, read(false), None).is_err(),
+            "no partner, no case: nothing"
+        );
+        assert!(can(&partner, Action::ViewRepatriation, None).is_err());
     }
 
     /// The victim profile is the case's organisations' staff's: not the screener who only

@@ -282,6 +282,15 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         assert!(!r.body.contains(SUPPORT_NOTE), "{who}: {method} {path}");
                     }
                 }
+                // Its pages and its return file, the same way.
+                for path in [
+                    format!("/repatriations/{procedure}"),
+                    format!("/repatriations/{procedure}/steps/request"),
+                    format!("/repatriations/{procedure}/return-file?lang=ro"),
+                ] {
+                    let r = app.get(&path, Some(&session)).await;
+                    assert_eq!(r.status, on_planned(StatusCode::OK), "{who}: GET {path}");
+                }
                 let approval = app
                     .api(
                         "POST",

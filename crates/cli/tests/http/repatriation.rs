@@ -202,6 +202,11 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         documents["documents"] = json!([{"kind": "passport", "number": "MD-0042917"}]);
         let r = step("travel_documents", documents).await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        // A step is not set back under one done after it.
+        refused(
+            &step("risk_assessment", json!({"state": "in_progress"})).await,
+            "later_step_done",
+        );
         let r = step("fit_to_travel", with(json!({"escort": "by_balloon"}))).await;
         assert_eq!(field_names(&r), ["details.escort"], "{b}");
         let r = step("fit_to_travel", with(json!({"escort": "medical"}))).await;
@@ -756,6 +761,41 @@ async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_fil
             assert!(text.contains("MD-0042917"), "{b} {lang}: {text}");
             assert!(text.contains("Ioana Pop"), "{b} {lang}: {text}");
             assert!(!text.contains("mama"), "{b} {lang}: a note leaked: {text}");
+        }
+        // The partner abroad that receives the person prints the return file, names included,
+        // and sees nothing else of the case; another partner and immigration see nothing.
+        app.user("partner", "PARTNER-MD", "case_worker").await;
+        app.user("elsewhere", "PARTNER-UA", "case_worker").await;
+        app.user("igi", "IGI", "screener").await;
+        let partner = app.login("partner").await;
+        let file = app
+            .get(
+                &format!("/repatriations/{id}/return-file?lang=en"),
+                Some(&partner),
+            )
+            .await;
+        assert_eq!(file.status, StatusCode::OK, "{b}: {}", file.body);
+        let text = pdf_text(&file.bytes);
+        assert!(
+            text.contains("Returneva"),
+            "{b}: the reception needs the name: {text}"
+        );
+        assert!(!text.contains("mama"), "{b}: {text}");
+        for path in [
+            format!("/repatriations/{id}"),
+            format!("/repatriations/{id}/steps/request"),
+            format!("/cases/{case}"),
+        ] {
+            let r = app.get(&path, Some(&partner)).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}: the partner: {path}");
+        }
+        for login in ["elsewhere", "igi"] {
+            let session = app.login(login).await;
+            let r = app
+                .get(&format!("/repatriations/{id}/return-file"), Some(&session))
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}: {login}");
+            assert!(!r.body.contains("Returneva"), "{b}: {login}");
         }
         // The inbox lists the return under way with its next step; the API says the same.
         let inbox = app.get_lang("/inbox", Some(&cw), Some("en")).await;
