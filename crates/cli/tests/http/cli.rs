@@ -1888,14 +1888,15 @@ async fn stats_prints_a_table_exact_or_protected_and_names_what_is_wrong() {
         tables.as_array().unwrap().len(),
         mnir_domain::statistics::TABLES.len()
     );
-    // Every table of victims counts the same people; the others count referrals and reflection
-    // periods.
+    // Every table of victims counts the same people; the others count referrals, reflection
+    // periods and the check-ins after a return.
     for t in tables.as_array().unwrap() {
         if t["unit"] == "victims" {
             assert_eq!(t["total"]["value"].as_u64(), Some(total), "{}", t["table"]);
         } else {
             assert!(
-                ["referrals", "reflection_periods"].contains(&t["unit"].as_str().unwrap()),
+                ["referrals", "reflection_periods", "checkins"]
+                    .contains(&t["unit"].as_str().unwrap()),
                 "{}",
                 t["table"]
             );
@@ -1909,7 +1910,7 @@ async fn stats_prints_a_table_exact_or_protected_and_names_what_is_wrong() {
         .collect();
     assert_eq!(
         units.iter().filter(|u| **u != "victims").count(),
-        2,
+        3,
         "{units:?}"
     );
 
