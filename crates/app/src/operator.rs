@@ -98,10 +98,28 @@ impl NewOrganisation<'_> {
 /// Adds an organisation, or replaces the one with the same code.
 pub async fn save_organisation(app: &App, org: &CheckedOrganisation) -> AppResult<()> {
     let mut saved = org.0.clone();
-    if org.1.is_none()
-        && let Some(existing) = app.store().organisation(&saved.code).await?
+    // A partner abroad is of another country than the jurisdiction's.
+    if let Some(country) = saved
+        .country
+        .as_deref()
+        .filter(|c| *c == app.jurisdiction().country)
     {
-        saved.investigates |= existing.investigates;
+        return Err(refused(
+            "country",
+            "org-country-invalid",
+            "country",
+            country,
+        ));
+    }
+    let existing = app.store().organisation(&saved.code).await?;
+    if let Some(existing) = &existing {
+        if org.1.is_none() {
+            saved.investigates |= existing.investigates;
+        }
+        // Correcting a name keeps the partner where it is; only a county moves it home.
+        if saved.country.is_none() && saved.county.is_none() {
+            saved.country = existing.country.clone();
+        }
     }
     app.save_organisation(&saved, &operator(app)).await
 }
@@ -665,6 +683,36 @@ mod tests {
             ..AccountPolicy::default()
         };
         App::new(Arc::new(store), Arc::new(Fixed), policy)
+    }
+
+    /// A partner abroad is of another country; correcting its name keeps its country.
+    #[tokio::test]
+    async fn a_partner_abroad_keeps_its_country_and_is_never_of_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(&dir).await;
+        let partner = |country: Option<&'static str>| NewOrganisation {
+            code: "P-MD",
+            name: "Partener",
+            org_type: OrgType::Ngo,
+            kind: OrgKind::Other,
+            county: None,
+            identify_power: IdentifyPower::None,
+            investigates: None,
+            country,
+        };
+        let home = partner(Some("ro")).check().expect("a country's code");
+        assert!(matches!(
+            save_organisation(&app, &home).await,
+            Err(AppError::Invalid(_))
+        ));
+        save_organisation(&app, &partner(Some("md")).check().unwrap())
+            .await
+            .unwrap();
+        save_organisation(&app, &partner(None).check().unwrap())
+            .await
+            .unwrap();
+        let saved = app.store().organisation("P-MD").await.unwrap().unwrap();
+        assert_eq!(saved.country.as_deref(), Some("MD"));
     }
 
     fn account<'a>(org_code: &'a str, password: &'a str) -> NewAccount<'a> {

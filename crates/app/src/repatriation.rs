@@ -97,13 +97,7 @@ pub struct Overview {
     pub next: Option<(Step, Option<Guard>)>,
 }
 
-/// Whether a procedure may be opened on a case in this state: a victim whose case is open.
-pub fn may_open(state: CaseState) -> bool {
-    matches!(
-        state,
-        CaseState::PresumedVictim | CaseState::IdentifiedVictim | CaseState::InAssistance
-    )
-}
+pub use mnir_domain::repatriation::may_open;
 
 fn guard_error(guard: Guard) -> AppError {
     AppError::Refused {
@@ -819,6 +813,13 @@ pub async fn return_file(app: &App, who: &Who<'_>, id: &str) -> AppResult<Page> 
     let receiving_partner =
         who.user.org.code == record.partner_org && who.user.org.country.is_some();
     let printed = if receiving_partner {
+        // Only a return from Romania still wanted: a withdrawal, or the consent withdrawn, ends
+        // what the partner may read.
+        let facts = guard_facts(app, id).await?.facts;
+        if record.direction != Direction::FromRomania || facts.cancelled || !facts.consent_in_force
+        {
+            return Err(AppError::NotFound);
+        }
         can(
             &who.actor(),
             Action::ReadReturnFile {

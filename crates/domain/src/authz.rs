@@ -588,11 +588,11 @@ mod tests {
         assert_eq!(can(&worker, read(false), Some(&theirs)), Ok(()));
         assert_eq!(can(&partner, read(true), None), Ok(()));
         assert!(can(&screener, read(true), None).is_err());
-        assert!(
-            can(&partner, read(false), None).is_err(),
-            "no partner, no case: nothing"
-        );
-        assert!(can(&partner, Action::ViewRepatriation, None).is_err());
+        // Not the receiving partner, and not on the case's access list: nothing.
+        let elsewhere = facts(CaseState::InAssistance, AgeGroup::Adult, false, false);
+        assert!(can(&partner, read(false), Some(&elsewhere)).is_err());
+        assert!(can(&partner, Action::ViewRepatriation, Some(&elsewhere)).is_err());
+        assert_eq!(can(&partner, read(false), Some(&theirs)), Ok(()));
     }
 
     /// The victim profile is the case's organisations' staff's: not the screener who only

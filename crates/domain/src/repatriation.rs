@@ -243,6 +243,16 @@ codes!(
     }
 );
 
+/// Whether a procedure may be opened on a case in this state: a victim whose case is open.
+pub fn may_open(state: crate::CaseState) -> bool {
+    matches!(
+        state,
+        crate::CaseState::PresumedVictim
+            | crate::CaseState::IdentifiedVictim
+            | crate::CaseState::InAssistance
+    )
+}
+
 /// Where a procedure stands, from whether it was cancelled and its travel's and reception's states.
 pub fn standing(cancelled: bool, travel: StepState, reception: StepState) -> Standing {
     if cancelled {

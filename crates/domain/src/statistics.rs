@@ -79,8 +79,9 @@ codes! {
     /// otherwise (the case closed, say), and `running` when none of these happened by then. A
     /// follow-up check-in after a return, counted in the year it fell due, has the
     /// `checkin_outcome` `contact_made` or `not_reached` when it was recorded before the year's
-    /// end, `closed` when its clock was stopped before then without it (the follow-up or the case
-    /// closed), and `owed` otherwise.
+    /// end, `closed` when before then the follow-up step was done, the case closed or its clock
+    /// was stopped without it (an overdue check-in's clock has expired, so the step and the case
+    /// are read too), and `owed` otherwise.
     Source {
         Sex => "sex",
         AgeGroup => "age_group",

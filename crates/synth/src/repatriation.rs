@@ -198,6 +198,8 @@ pub fn procedure(
         .map(|h| h.at_ms)
         .filter(|_| {
             let share = match case.state {
+                // Only a victim whose case is open may ask to go (the rule of opening one).
+                state if !mnir_domain::repatriation::may_open(state) => 0.0,
                 _ if !national => 1.0,
                 CaseState::InAssistance => 0.25,
                 CaseState::IdentifiedVictim | CaseState::PresumedVictim => 0.04,
@@ -227,7 +229,9 @@ pub fn procedure(
             if requested >= now {
                 return out;
             }
-            let through = rng.gen_range(0..5);
+            // A foreign national may be in the reflection period, which no travel interrupts:
+            // their return under way stops before the travel.
+            let through = rng.gen_range(0..if national { 5 } else { 4 });
             let state = *[
                 StepState::InProgress,
                 StepState::Blocked,
@@ -433,8 +437,10 @@ pub fn procedure(
     if let Some(w) = withdrawn.filter(|w| *w < now) {
         out.consents[0].withdrawn_at_ms = Some(w);
     }
-    let approved = (high && (travel_done || done_through >= 4)).then(|| later(assessed, 24));
-    if done_through >= 2 || returned_at.is_some() {
+    let approved = (high && (travel_done || done_through >= 4))
+        .then(|| later(assessed, 24))
+        .filter(|at| *at < now);
+    if (done_through >= 2 || returned_at.is_some()) && assessed < now {
         out.assessments.push(assessment);
     }
     out.procedures.push(RepatriationRecord {

@@ -839,5 +839,43 @@ async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_fil
             .get(&format!("/repatriations/{id}/steps/teleport"), Some(&cw))
             .await;
         assert_eq!(nowhere.status, StatusCode::NOT_FOUND, "{b}");
+        // A document's error names the form's own line, whichever lines were left empty.
+        let second_line = app
+            .post_form(
+                &format!("/repatriations/{id}/steps/travel_documents"),
+                &cw,
+                &[("state", "in_progress"), ("documents.1.kind", "passport")],
+            )
+            .await;
+        assert_eq!(second_line.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            second_line.body.contains("href=\"#documents.1.number\""),
+            "{b}: {}",
+            second_line.body
+        );
+        // The partner's inbox does not list a case it cannot open; once the person withdraws,
+        // the partner prints nothing more.
+        let partner_inbox = app.get("/inbox", Some(&partner)).await;
+        assert!(
+            !partner_inbox.body.contains(&format!("/repatriations/{id}")),
+            "{b}"
+        );
+        let withdrawn = app
+            .post_form(
+                &format!("/repatriations/{id}/withdraw"),
+                &cw,
+                &[("reason", "S-a răzgândit.")],
+            )
+            .await;
+        assert_eq!(
+            withdrawn.status,
+            StatusCode::SEE_OTHER,
+            "{b}: {}",
+            withdrawn.body
+        );
+        let file = app
+            .get(&format!("/repatriations/{id}/return-file"), Some(&partner))
+            .await;
+        assert_eq!(file.status, StatusCode::NOT_FOUND, "{b}");
     }
 }

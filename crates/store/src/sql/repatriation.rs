@@ -27,6 +27,15 @@ macro_rules! impl_sql_repatriation_store {
                 let mut closed = std::collections::BTreeMap::new();
                 let mut done_orgs: Vec<(String, String)> = Vec::new();
                 for clock_id in clock_ids {
+                    // The clock first, whatever its state: its row is locked to the commit, so a
+                    // scheduler firing it meanwhile has committed its task before the tasks are
+                    // read below, and that task is closed too.
+                    ::sqlx::query("UPDATE clocks SET stopped_at_ms = CASE WHEN state IN ('running', 'paused') THEN $1 ELSE stopped_at_ms END, state = CASE WHEN state IN ('running', 'paused') THEN 'stopped' ELSE state END WHERE id = $2")
+                        .bind(now)
+                        .bind(clock_id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_err)?;
                     let done: Option<(String, String)> = ::sqlx::query_as("UPDATE tasks SET done_at_ms = $1, done_by = $2 WHERE clock_id = $3 AND done_at_ms IS NULL RETURNING org_code, clock_kind")
                         .bind(now)
                         .bind(by_user)
@@ -35,12 +44,6 @@ macro_rules! impl_sql_repatriation_store {
                         .await
                         .map_err(db_err)?;
                     done_orgs.extend(done);
-                    ::sqlx::query("UPDATE clocks SET state = 'stopped', stopped_at_ms = $1 WHERE id = $2 AND state IN ('running', 'paused')")
-                        .bind(now)
-                        .bind(clock_id)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
                 }
                 for (org, kind) in &done_orgs {
                     *closed.entry((org.as_str(), kind.as_str())).or_insert(0) -= 1;
@@ -395,7 +398,7 @@ macro_rules! impl_sql_repatriation_store {
 
             async fn returns_under_way(&self, org_code: &str, limit: i64) -> StoreResult<Vec<RepatriationRecord>> {
                 self.repatriations_limited(
-                    "(org_code = $1 OR partner_org = $1) AND cancelled_at_ms IS NULL AND NOT EXISTS (SELECT 1 FROM repatriation_steps s WHERE s.repatriation_id = repatriations.id AND s.step = 'follow_up' AND s.state = 'done')",
+                    "(org_code = $1 OR partner_org = $1) AND EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = repatriations.case_id AND a.org_code = $1) AND cancelled_at_ms IS NULL AND NOT EXISTS (SELECT 1 FROM repatriation_steps s WHERE s.repatriation_id = repatriations.id AND s.step = 'follow_up' AND s.state = 'done')",
                     org_code,
                     Some(limit),
                 ).await

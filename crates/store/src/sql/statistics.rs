@@ -73,7 +73,7 @@ macro_rules! impl_sql_statistics_store {
                         end = end.millis()
                     ),
                     Source::CheckInOutcome => format!(
-                        "CASE WHEN h.recorded_at_ms IS NOT NULL AND h.recorded_at_ms < {end} THEN CASE WHEN h.contact_made THEN 'contact_made' ELSE 'not_reached' END WHEN k.stopped_at_ms IS NOT NULL AND k.stopped_at_ms < {end} THEN 'closed' ELSE 'owed' END",
+                        "CASE WHEN h.recorded_at_ms IS NOT NULL AND h.recorded_at_ms < {end} THEN CASE WHEN h.contact_made THEN 'contact_made' ELSE 'not_reached' END WHEN (k.stopped_at_ms IS NOT NULL AND k.stopped_at_ms < {end}) OR EXISTS (SELECT 1 FROM repatriation_steps fu WHERE fu.repatriation_id = h.repatriation_id AND fu.step = 'follow_up' AND fu.state = 'done' AND fu.recorded_at_ms < {end}) OR EXISTS (SELECT 1 FROM case_events s WHERE s.case_id = c.id AND s.to_state = 'closed' AND s.at_ms < {end}) THEN 'closed' ELSE 'owed' END",
                         end = end.millis()
                     ),
                 }

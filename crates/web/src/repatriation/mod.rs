@@ -784,20 +784,20 @@ async fn step_page(
     render_step(&state, &viewer, &id, &step, StatusCode::OK, None).await
 }
 
-/// The posted step form as the use case's input: `documents.<n>.kind` and `.number`, and
-/// `details.<name>`.
-fn step_input(typed: &Typed) -> StepInput {
+/// The posted step form as the use case's input (`documents.<n>.kind` and `.number`, and
+/// `details.<name>`), with the form's line of each document sent: a line left empty is no
+/// document, so the use case's `documents.<k>` is the form's line `lines[k]`.
+fn step_input(typed: &Typed) -> (StepInput, Vec<usize>) {
     let get = |k: &str| typed.get(k).cloned().unwrap_or_default();
-    let documents = (0..MAX_DOCUMENTS)
+    let (lines, documents): (Vec<usize>, Vec<DocumentInput>) = (0..MAX_DOCUMENTS)
         .filter_map(|i| {
             let kind = get(&format!("documents.{i}.kind"));
             let number = get(&format!("documents.{i}.number"));
-            // A line left empty is no document.
             (!kind.is_empty() || !number.trim().is_empty())
-                .then_some(DocumentInput { kind, number })
+                .then_some((i, DocumentInput { kind, number }))
         })
-        .collect();
-    StepInput {
+        .unzip();
+    let input = StepInput {
         state: get("state"),
         date: Some(get("date")),
         documents,
@@ -808,6 +808,21 @@ fn step_input(typed: &Typed) -> StepInput {
             .iter()
             .filter_map(|(k, v)| Some((k.strip_prefix("details.")?.to_string(), v.clone())))
             .collect(),
+    };
+    (input, lines)
+}
+
+/// A field the use case named by a document's place in its list, named by the form's line.
+fn form_field(field: &str, lines: &[usize]) -> String {
+    let Some(rest) = field.strip_prefix("documents.") else {
+        return field.to_string();
+    };
+    match rest.split_once('.') {
+        Some((k, part)) => match k.parse::<usize>().ok().and_then(|k| lines.get(k)) {
+            Some(line) => format!("documents.{line}.{part}"),
+            None => field.to_string(),
+        },
+        None => field.to_string(),
     }
 }
 
@@ -821,12 +836,15 @@ async fn step_submit(
     let ctx = PageCtx::new(&state.keys, &viewer, "cases");
     let mut typed: Typed = read_form(&body, &ctx)?;
     typed.remove("csrf");
-    let input = step_input(&typed);
+    let (input, lines) = step_input(&typed);
     let who = who(&state, user);
     match mnir_app::repatriation::record_step(&state.app, &who, &id, &step, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/repatriations/{id}#step-{step}")).into_response()),
         Err(AppError::Invalid(issues)) => {
-            let errors = field_errors(&ctx.tr, &issues);
+            let mut errors = field_errors(&ctx.tr, &issues);
+            for e in &mut errors {
+                e.field = form_field(&e.field, &lines);
+            }
             let refused = StepRefusal::Fields(typed, errors);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render_step(&state, &viewer, &id, &step, status, Some(refused)).await

@@ -463,8 +463,9 @@ async fn render_page(
             &errors_for(AssessmentKind::Full),
         )
     });
-    // A return under way with its travel ahead: its risks are assessed with the partner in the
-    // country of return, starting from the latest return assessment, else the latest full one.
+    // A return under way: its risks are assessed with the partner in the country of return
+    // before the travel, and again when a check-in after it asks for it, starting from the
+    // latest return assessment, else the latest full one.
     let returns = mnir_app::repatriation::case_panel(&state.app, &who, id, &open.facts)
         .await
         .map_err(|e| e.page(&ctx, "risk-title"))?;
@@ -472,7 +473,9 @@ async fn render_page(
         .and_then(|p| {
             p.procedures.into_iter().find(|o| {
                 o.record.cancelled_at_ms.is_none()
-                    && o.record.step(mnir_domain::repatriation::Step::Travel).state
+                    && o.record
+                        .step(mnir_domain::repatriation::Step::FollowUp)
+                        .state
                         != mnir_domain::repatriation::StepState::Done
             })
         })
