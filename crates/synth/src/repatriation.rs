@@ -201,8 +201,8 @@ pub fn procedure(
                 // Only a victim whose case is open may ask to go (the rule of opening one).
                 state if !mnir_domain::repatriation::may_open(state) => 0.0,
                 _ if !national => 1.0,
-                CaseState::InAssistance => 0.25,
-                CaseState::IdentifiedVictim | CaseState::PresumedVictim => 0.04,
+                CaseState::InAssistance => 0.4,
+                CaseState::IdentifiedVictim | CaseState::PresumedVictim => 0.08,
                 _ => 0.0,
             };
             share > 0.0 && rng.gen_bool(share)
@@ -211,7 +211,14 @@ pub fn procedure(
         let country = *COUNTRIES_OF_EXPLOITATION
             .choose(&mut rng)
             .expect("a list of countries");
-        (Direction::ToRomania, country.to_string(), org.clone())
+        // The county's ANITP centre receives a Romanian coming home, a child's directorate
+        // running the return when it answers for the case.
+        let centre = case
+            .access
+            .iter()
+            .find(|a| a.basis == mnir_domain::AccessBasis::RegionalCentre)
+            .map_or(org.clone(), |a| a.org_code.clone());
+        (Direction::ToRomania, country.to_string(), centre)
     } else if DEMO_PARTNER_COUNTRIES.contains(&case.citizenship.as_str()) {
         (
             Direction::FromRomania,
@@ -363,11 +370,16 @@ pub fn procedure(
     let mut checkins = Vec::new();
     let reception = &steps[Step::Reception.number() - 1];
     if let (StepState::Done, Some(received)) = (reception.state, reception.happened_on) {
+        let checks_in = if direction == Direction::ToRomania {
+            partner.clone()
+        } else {
+            org.clone()
+        };
         let follow_ups = ClockRecord::deadlines_from(
             jurisdiction,
             ClockKind::RepatriationFollowup,
             &case.id,
-            &org,
+            &checks_in,
             received,
         );
         for (n, (due_on, mut clock)) in follow_ups.into_iter().enumerate() {
@@ -390,7 +402,7 @@ pub fn procedure(
                 number: n as i64 + 1,
                 due_on,
                 clock_id: clock.id.clone(),
-                org_code: org.clone(),
+                org_code: checks_in.clone(),
                 happened_on: made.then(|| day(at)),
                 contact_made: made.then_some(reached),
                 situation: if made && reached {

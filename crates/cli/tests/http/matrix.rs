@@ -282,6 +282,20 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         assert!(!r.body.contains(SUPPORT_NOTE), "{who}: {method} {path}");
                     }
                 }
+                // No check-in is due before the reception: past the authorisation, not found.
+                let checkin = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/repatriations/{procedure}/checkins/1"),
+                        Some(&token),
+                        Some(serde_json::json!({"date": "2026-11-28", "contact_made": true})),
+                    )
+                    .await;
+                assert_eq!(
+                    checkin.status,
+                    on_planned(StatusCode::NOT_FOUND),
+                    "{who}: POST /api/v1/repatriations/{{id}}/checkins/1"
+                );
                 // Its pages and its return file, the same way.
                 for path in [
                     format!("/repatriations/{procedure}"),
