@@ -63,6 +63,40 @@ pub struct ClockRecord {
     pub referral_id: Option<String>,
 }
 
+/// A clock as it starts: running from `started` to `due`, with its definition's length (as the
+/// profile writes it) and consequence.
+struct Started<'a> {
+    id: String,
+    kind: ClockKind,
+    case_id: &'a str,
+    org_code: &'a str,
+    length: mnir_domain::jurisdiction::Length,
+    on_expiry: &'a str,
+    started: Timestamp,
+    due: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Started<'_>> for ClockRecord {
+    fn from(s: Started<'_>) -> ClockRecord {
+        ClockRecord {
+            id: s.id,
+            case_id: s.case_id.to_string(),
+            kind: s.kind,
+            org_code: s.org_code.to_string(),
+            length: s.length.as_text(),
+            on_expiry: s.on_expiry.to_string(),
+            started_at_ms: s.started,
+            due_at_ms: Some(Timestamp::from_utc(s.due)),
+            state: ClockState::Running,
+            pauses: Vec::new(),
+            pause_reasons: Vec::new(),
+            stopped_at_ms: None,
+            fired_at_ms: None,
+            referral_id: None,
+        }
+    }
+}
+
 impl ClockRecord {
     /// A clock of `kind` started at `now_ms`, its length and consequence as the jurisdiction
     /// defines them; `None` when the profile has no such clock. An urgent start (an urgent
@@ -81,28 +115,22 @@ impl ClockRecord {
             .urgent_length
             .filter(|_| urgent)
             .unwrap_or(definition.length);
-        let start = now_ms.to_utc();
-        let due = jurisdiction.due(length, start, &[])?;
-        Some(ClockRecord {
-            id,
-            case_id: case_id.to_string(),
-            kind,
-            org_code: org_code.to_string(),
-            length: length.as_text(),
-            on_expiry: definition.on_expiry.clone(),
-            started_at_ms: now_ms,
-            due_at_ms: Some(Timestamp::from_utc(due)),
-            state: ClockState::Running,
-            pauses: Vec::new(),
-            pause_reasons: Vec::new(),
-            stopped_at_ms: None,
-            fired_at_ms: None,
-            referral_id: None,
-        })
+        let due = jurisdiction.due(length, now_ms.to_utc(), &[])?;
+        Some(
+            Started {
+                id,
+                kind,
+                case_id,
+                org_code,
+                length,
+                on_expiry: &definition.on_expiry,
+                started: now_ms,
+                due,
+            }
+            .into(),
+        )
     }
-}
 
-impl ClockRecord {
     /// The clocks of `kind`'s deadlines counted from the start of `day` (its length, then its
     /// later ones), each with the day it falls due: the follow-up check-ins after a reception.
     /// Empty when the profile has no such clock.
@@ -116,30 +144,22 @@ impl ClockRecord {
         let Some(definition) = jurisdiction.clocks.get(&kind) else {
             return Vec::new();
         };
-        let start = Timestamp::from_utc(jurisdiction.start_of_day(day));
+        let started = Timestamp::from_utc(jurisdiction.start_of_day(day));
         jurisdiction
             .deadlines_from_day(kind, day)
             .into_iter()
             .map(|(length, due)| {
-                (
-                    jurisdiction.local_date(due),
-                    ClockRecord {
-                        id: uuid::Uuid::new_v4().to_string(),
-                        case_id: case_id.to_string(),
-                        kind,
-                        org_code: org_code.to_string(),
-                        length: length.as_text(),
-                        on_expiry: definition.on_expiry.clone(),
-                        started_at_ms: start,
-                        due_at_ms: Some(Timestamp::from_utc(due)),
-                        state: ClockState::Running,
-                        pauses: Vec::new(),
-                        pause_reasons: Vec::new(),
-                        stopped_at_ms: None,
-                        fired_at_ms: None,
-                        referral_id: None,
-                    },
-                )
+                let clock = Started {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    kind,
+                    case_id,
+                    org_code,
+                    length,
+                    on_expiry: &definition.on_expiry,
+                    started,
+                    due,
+                };
+                (jurisdiction.local_date(due), clock.into())
             })
             .collect()
     }
