@@ -486,7 +486,7 @@ test('the coordinator reads the statistics exact and for publication, by keyboar
   await checkAccessibility(page, '/statistics (ro, internal)');
   assert.equal(await page.locator('h1').innerText(), 'Statistica națională');
   const tables = await page.locator('section.stat-table').count();
-  assert.equal(tables, 19, 'every table of the publication: six of the case record, seven of the victim profile, four of the mechanism\'s performance, and the referrals and reflection periods in their own units');
+  assert.equal(tables, 20, 'every table of the publication: six of the case record, seven of the victim profile, four of the mechanism\'s performance, and the referrals, reflection periods and check-ins after a return in their own units');
   // Each chart is an image named by its title, with the same figures in a captioned table.
   assert.equal(await page.locator('svg.stat-chart[role=img] > title').count(), tables);
   assert.equal(await page.locator('table.stat-data > caption').count(), tables);

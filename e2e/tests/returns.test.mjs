@@ -105,6 +105,9 @@ test('a Romanian comes home: a step refused and explained, the consent, the step
   assert.match(await page.locator('#standing').innerText(), /Urmează: pasul 1/);
   assert.match(await page.locator('#blocked-request').innerText(), /consimțământul/);
   await checkAccessibility(page, 'the procedure with its next step blocked');
+  await page.goto(caseUrl);
+  assert.match(await page.locator('#returns').innerText(), /Ce îl blochează acum/);
+  await checkAccessibility(page, 'case page with a return under way');
 
   // The request refused on the form for want of the consent, the way to it named.
   await stepDone(procedureUrl, 'request');

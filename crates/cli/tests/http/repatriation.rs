@@ -642,6 +642,13 @@ async fn the_pages_open_a_return_explain_a_refused_step_and_print_the_return_fil
         let at = opened.location();
         assert!(at.starts_with("/repatriations/"), "{b}: {at}");
         let id = at.trim_start_matches("/repatriations/").to_string();
+        // The case page lists the steps and what blocks the next.
+        let case_page = app
+            .get_lang(&format!("/cases/{case}"), Some(&cw), Some("en"))
+            .await;
+        let panel = &case_page.body[case_page.body.find("id=\"returns\"").expect("the panel")..];
+        assert!(panel.contains("class=\"return-steps-brief\""), "{b}");
+        assert!(panel.contains("What blocks it now:"), "{b}");
         let procedure = app.get_lang(&at, Some(&cw), Some("en")).await;
         assert_eq!(procedure.status, StatusCode::OK, "{b}");
         // The next step and what blocks it, with the way to lift it.

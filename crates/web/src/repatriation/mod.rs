@@ -88,11 +88,16 @@ fn title(tr: &Tr, o: &Overview, org_name: &dyn Fn(&str) -> String) -> String {
     )
 }
 
-/// A procedure as the case page lists it.
+/// A procedure as the case page lists it: its steps with their states, and what blocks the
+/// next one, with the page that lifts it.
 pub struct ProcedureLine {
     pub id: String,
     pub title: String,
     pub standing: String,
+    /// (name, state's code, state in words), in order.
+    pub steps: Vec<(String, &'static str, String)>,
+    pub blocked: Option<String>,
+    pub remedy: Option<(String, String)>,
 }
 
 /// The case page's panel of returns.
@@ -112,10 +117,30 @@ pub fn panel(
         procedures: panel
             .procedures
             .iter()
-            .map(|o| ProcedureLine {
-                id: o.record.id.clone(),
-                title: title(tr, o, org_name),
-                standing: standing(tr, o),
+            .map(|o| {
+                let guard = o
+                    .next
+                    .and_then(|(_, g)| g)
+                    .filter(|_| o.record.cancelled_at_ms.is_none());
+                ProcedureLine {
+                    id: o.record.id.clone(),
+                    title: title(tr, o, org_name),
+                    standing: standing(tr, o),
+                    steps: o
+                        .record
+                        .steps
+                        .iter()
+                        .map(|s| {
+                            (
+                                tr.term("repatriation-step", s.step.as_str()),
+                                s.state.as_str(),
+                                tr.term("repatriation-state", s.state.as_str()),
+                            )
+                        })
+                        .collect(),
+                    blocked: guard.map(|g| guard_text(tr, g)),
+                    remedy: guard.and_then(|g| remedy(tr, g, &o.record.case_id)),
+                }
             })
             .collect(),
         may_open: panel.may_open,
@@ -627,6 +652,8 @@ struct StepPage {
     documents: Vec<DocumentLine>,
     note: String,
     details: Vec<DetailField>,
+    /// The reintegration plan is built on the safety and support plan: the way to it.
+    plan_link: Option<String>,
 }
 
 enum StepRefusal {
@@ -771,6 +798,8 @@ async fn render_step(
         documents,
         note: value("note", record.note.clone()),
         details,
+        plan_link: (step == Step::ReintegrationPlan)
+            .then(|| format!("/cases/{}/plan", page.overview.record.case_id)),
         ctx: ctx.clone(),
     };
     render(viewer, status, &view, &ctx)
