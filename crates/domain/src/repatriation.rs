@@ -73,7 +73,7 @@ codes!(
     /// not recorded done again; `later_step_done`: a step is not set back while the one after it
     /// is done; `previous_step_not_started`: a step is begun only once the one before it is;
     /// `approval_not_needed`: only a high risk of the return is approved; `follow_up_closed`: no
-    /// check-in is recorded once the follow-up step is done.
+    /// check-in is recorded, nor the follow-up step reopened, once that step is done.
     Guard {
         NoConsent => "no_consent",
         NoReturnRiskAssessment => "no_return_risk_assessment",
@@ -158,6 +158,11 @@ pub fn check_step(step: Step, to: StepState, facts: &Facts) -> Result<(), Guard>
         && facts.state(next) == StepState::Done
     {
         return Err(Guard::LaterStepDone);
+    }
+    // The follow-up closed is the procedure's end: it is not reopened (a year's count of the
+    // check-ins it closed stays as it was).
+    if step == Step::FollowUp && facts.state(Step::FollowUp) == StepState::Done {
+        return Err(Guard::FollowUpClosed);
     }
     let advances = matches!(to, StepState::InProgress | StepState::Done);
     if !advances {
@@ -445,6 +450,11 @@ mod tests {
         let mut closed = open.clone();
         closed.states[Step::FollowUp.number() - 1] = StepState::Done;
         assert_eq!(check_checkin(&closed), Err(Guard::FollowUpClosed));
+        assert_eq!(
+            check_step(Step::FollowUp, StepState::InProgress, &closed),
+            Err(Guard::FollowUpClosed),
+            "the follow-up closed is not reopened"
+        );
         let mut cancelled = open.clone();
         cancelled.cancelled = true;
         assert_eq!(check_checkin(&cancelled), Err(Guard::ProcedureCancelled));
@@ -587,10 +597,17 @@ mod tests {
             ),
             (
                 "the plan after a complete return may still be set back",
+                pending_from(Step::FollowUp),
+                Step::ReintegrationPlan,
+                StepState::InProgress,
+                Ok(()),
+            ),
+            (
+                "the follow-up closed is not reopened",
                 facts(),
                 Step::FollowUp,
                 StepState::InProgress,
-                Ok(()),
+                Err(Guard::FollowUpClosed),
             ),
             (
                 "a step done is not done again",

@@ -150,7 +150,8 @@ pub const REVIEW_CLOCKS: [ClockKind; 3] = [
 
 /// Whether an assessment of this kind may be recorded on a case in this state: the first
 /// contact's questions on any open case, the full assessment from the presumed-victim finding on
-/// (a returned person's case included: the follow-up after a return assesses again).
+/// (a returned person's case included: the follow-up after a return assesses again), and a
+/// return's before the person goes and again when a check-in after it finds reason to.
 pub fn may_assess(kind: AssessmentKind, state: CaseState) -> bool {
     use CaseState::*;
     match kind {
@@ -159,8 +160,10 @@ pub fn may_assess(kind: AssessmentKind, state: CaseState) -> bool {
             state,
             PresumedVictim | IdentifiedVictim | InAssistance | Returned
         ),
-        // Before the person goes home: once returned, the follow-up assesses in full.
-        AssessmentKind::Return => matches!(state, PresumedVictim | IdentifiedVictim | InAssistance),
+        AssessmentKind::Return => matches!(
+            state,
+            PresumedVictim | IdentifiedVictim | InAssistance | Returned
+        ),
     }
 }
 
@@ -368,7 +371,8 @@ mod tests {
             [(RiskDomain::FamilyAtHome, "risk-domain-return-only")]
         );
         assert!(may_assess(AssessmentKind::Return, CaseState::InAssistance));
-        assert!(!may_assess(AssessmentKind::Return, CaseState::Returned));
+        assert!(may_assess(AssessmentKind::Return, CaseState::Returned));
+        assert!(!may_assess(AssessmentKind::Return, CaseState::Closed));
         assert!(!may_assess(AssessmentKind::Return, CaseState::Notified));
     }
 

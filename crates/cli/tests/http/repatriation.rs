@@ -427,6 +427,13 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             &checkin(3, json!({"date": "2026-11-28", "contact_made": true})).await,
             "follow_up_closed",
         );
+        refused(
+            &step("follow_up", json!({"state": "in_progress"})).await,
+            "follow_up_closed",
+        );
+        // A check-in that finds reason to assesses the return again, the case returned.
+        let again = assess(1).await;
+        assert_eq!(again.status, StatusCode::CREATED, "{b}: {}", again.body);
         // The statistics count the check-ins in the year they fell due, by what became of them
         // before its end: 2026 holds the first (the person reached) and the second (made early,
         // not reached); 2027 the two the closed follow-up no longer owes.

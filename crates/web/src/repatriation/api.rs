@@ -231,7 +231,8 @@ async fn repatriation(
 /// Records a step. A step its guards refuse is answered 409 with the guard's code:
 /// `no_consent`, `no_return_risk_assessment`, `reflection_period_running`,
 /// `approval_required`, `previous_step_not_done`, `previous_step_not_started`,
-/// `step_already_done`, `later_step_done`, `travel_done`, `procedure_cancelled`; a future date,
+/// `step_already_done`, `later_step_done`, `travel_done`, `procedure_cancelled`,
+/// `follow_up_closed` (the follow-up done is not reopened); a future date,
 /// an unknown step, or a step done without its date, organisation or person responsible 422
 /// naming the field. The step that completes travel and reception moves a case in assistance to
 /// `returned`.
