@@ -278,6 +278,11 @@ async fn overview(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
 /// The overview of a procedure its reader was already allowed to see.
 async fn overview_of(app: &App, record: RepatriationRecord) -> AppResult<Overview> {
     let facts = guard_facts(app, &record.id).await?.facts;
+    Ok(overview_with(record, &facts))
+}
+
+/// The overview of a procedure from the guards' facts already read.
+fn overview_with(record: RepatriationRecord, facts: &repatriation::Facts) -> Overview {
     let next = (!facts.cancelled)
         .then(|| {
             Step::ALL
@@ -286,13 +291,17 @@ async fn overview_of(app: &App, record: RepatriationRecord) -> AppResult<Overvie
                 .find(|s| facts.state(*s) != StepState::Done)
         })
         .flatten()
-        .map(|s| {
-            (
-                s,
-                repatriation::check_step(s, StepState::Done, &facts).err(),
-            )
-        });
-    Ok(Overview { record, next })
+        .map(|s| (s, repatriation::check_step(s, StepState::Done, facts).err()));
+    Overview { record, next }
+}
+
+/// Every procedure of a case, oldest first, each with its overview.
+async fn overviews_of(app: &App, case_id: &str) -> AppResult<Vec<Overview>> {
+    let mut out = Vec::new();
+    for record in app.store().repatriations_of(case_id).await? {
+        out.push(overview_of(app, record).await?);
+    }
+    Ok(out)
 }
 
 /// A procedure, for a reader who may see it.
@@ -304,11 +313,7 @@ pub async fn get(app: &App, who: &Who<'_>, id: &str) -> AppResult<Overview> {
 pub async fn of_case(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<Vec<Overview>> {
     let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.actor(), Action::ViewRepatriation, Some(&facts))?;
-    let mut out = Vec::new();
-    for record in app.store().repatriations_of(case_id).await? {
-        out.push(overview_of(app, record).await?);
-    }
-    Ok(out)
+    overviews_of(app, case_id).await
 }
 
 fn text(field: &str, value: &str, wrong: &mut Vec<FieldIssue>) -> String {
@@ -725,10 +730,7 @@ pub async fn case_panel(
     if can(&actor, Action::ViewRepatriation, Some(facts)).is_err() {
         return Ok(None);
     }
-    let mut procedures = Vec::new();
-    for record in app.store().repatriations_of(case_id).await? {
-        procedures.push(overview_of(app, record).await?);
-    }
+    let procedures = overviews_of(app, case_id).await?;
     let under_way = procedures
         .iter()
         .any(|p| p.record.cancelled_at_ms.is_none());
@@ -797,7 +799,7 @@ pub async fn page(app: &App, who: &Who<'_>, id: &str) -> AppResult<Page> {
         may_approve: allowed(Action::ApproveRepatriationTravel),
         to_approve,
         organisations: app.organisations().await?,
-        overview: overview_of(app, record).await?,
+        overview: overview_with(record, &guards.facts),
     })
 }
 
