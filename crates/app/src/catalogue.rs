@@ -17,16 +17,21 @@ pub enum Changer<'a> {
 
 impl Changer<'_> {
     fn check(&self) -> AppResult<&AuditActor> {
+        self.may(Action::ManageCatalogues)
+    }
+
+    /// The audit actor, when the user may do `action` (the operator may do anything).
+    pub(crate) fn may(&self, action: Action) -> AppResult<&AuditActor> {
         match self {
             Changer::User(who) => {
-                can(&who.actor(), Action::ManageCatalogues, None)?;
+                can(&who.actor(), action, None)?;
                 Ok(&who.by)
             }
             Changer::Operator(by) => Ok(by),
         }
     }
 
-    fn user_id(&self) -> Option<String> {
+    pub(crate) fn user_id(&self) -> Option<String> {
         match self {
             Changer::User(who) => Some(who.user.id.clone()),
             Changer::Operator(_) => None,

@@ -27,6 +27,7 @@ pub mod risk;
 pub mod statistics;
 pub mod text;
 pub mod throttle;
+pub mod training;
 pub mod two_factor;
 pub mod victim;
 

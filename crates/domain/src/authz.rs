@@ -136,6 +136,11 @@ pub enum Action {
     ReadReturnFile {
         receiving_partner: bool,
     },
+    /// Keep the curriculum, the vignettes, the training sessions and their participants, and
+    /// revoke a certificate: trainers (mnir.md §12).
+    ManageTraining,
+    /// Do the e-learning and read one's own results and certificates: anyone who holds a role.
+    TakeElearning,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -349,6 +354,16 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             needs(actor, INTERVIEW_ROLES)
         }
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
+        Action::ManageTraining => needs(actor, &[Role::Trainer]),
+        Action::TakeElearning => {
+            if actor.roles.is_empty() {
+                Err(Denial::RoleMissing {
+                    needed: Role::ALL.to_vec(),
+                })
+            } else {
+                Ok(())
+            }
+        }
         Action::WorkInbox => needs(actor, IDENTITY_ROLES),
         // Immigration must know whom it may not remove; nobody else needs the list.
         Action::SeeNoRemovalFlags => {

@@ -85,6 +85,8 @@ pub struct Jurisdiction {
     pub two_factor_roles: Vec<crate::Role>,
     /// The k of disclosure control: a published figure from 1 to k − 1 is hidden (mnir.md §11).
     pub disclosure_threshold: u64,
+    /// Certification of front-line workers (mnir.md §12).
+    pub training: crate::training::TrainingRules,
 }
 
 /// The threshold of the IOM/Polaris Counter-Trafficking Data Collaborative, used when a profile
@@ -98,7 +100,18 @@ struct RawProfile {
     holidays: RawHolidays,
     sign_in: Option<RawSignIn>,
     statistics: Option<RawStatistics>,
+    training: Option<RawTraining>,
     clocks: BTreeMap<String, RawClock>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTraining {
+    pass_vignettes: Option<u32>,
+    pass_score: Option<f64>,
+    certificate_valid_years: Option<u32>,
+    screener_requires_certificate: Option<bool>,
+    expiry_notice_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -323,6 +336,30 @@ impl Jurisdiction {
         if disclosure_threshold < 2 {
             errors.push("statistics.disclosure_threshold: must be at least 2".to_string());
         }
+        let mut training = crate::training::TrainingRules::default();
+        if let Some(raw) = &raw.training {
+            training.pass_vignettes = raw.pass_vignettes.unwrap_or(training.pass_vignettes);
+            training.pass_score = raw.pass_score.unwrap_or(training.pass_score);
+            training.valid_years = raw.certificate_valid_years.unwrap_or(training.valid_years);
+            training.screener_requires_certificate = raw
+                .screener_requires_certificate
+                .unwrap_or(training.screener_requires_certificate);
+            training.expiry_notice_days = raw
+                .expiry_notice_days
+                .unwrap_or(training.expiry_notice_days);
+        }
+        if !(1..=100).contains(&training.pass_vignettes) {
+            errors.push("training.pass_vignettes: must be from 1 to 100".to_string());
+        }
+        if !(training.pass_score > 0.0 && training.pass_score <= 1.0) {
+            errors.push("training.pass_score: must be above 0 and at most 1".to_string());
+        }
+        if !(1..=10).contains(&training.valid_years) {
+            errors.push("training.certificate_valid_years: must be from 1 to 10".to_string());
+        }
+        if training.expiry_notice_days > 365 {
+            errors.push("training.expiry_notice_days: must be at most 365".to_string());
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -339,6 +376,7 @@ impl Jurisdiction {
             clocks,
             two_factor_roles,
             disclosure_threshold,
+            training,
         })
     }
 

@@ -25,6 +25,7 @@ pub mod role;
 pub mod routing;
 pub mod screening;
 pub mod statistics;
+pub mod training;
 pub mod victim;
 mod vocabulary;
 

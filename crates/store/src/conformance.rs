@@ -30,6 +30,7 @@ mod reflection;
 mod repatriation;
 mod risk;
 mod statistics;
+mod training;
 mod victim;
 
 pub use accounts::*;
@@ -44,6 +45,7 @@ pub use reflection::*;
 pub use repatriation::*;
 pub use risk::*;
 pub use statistics::*;
+pub use training::*;
 pub use victim::*;
 
 /// Direct access to the database under test, bypassing the store.
@@ -263,6 +265,8 @@ macro_rules! conformance_suite {
             victims_are_counted_by_the_first_values_of_their_profile,
             referrals_and_reflection_periods_are_counted_in_the_year_they_began,
             a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed,
+            training_sessions_page_by_day_and_certificates_number_by_year,
+            training_data_versions_are_kept_and_one_is_active,
         );
     };
     (@tests $setup:path; $($check:ident),+ $(,)?) => {

@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`], [`TrainingStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -26,6 +26,7 @@ mod risk;
 pub mod sql;
 mod statistics;
 mod time;
+mod training;
 mod victim;
 
 pub use place::ListPlace;
@@ -46,6 +47,7 @@ pub use reflection::*;
 pub use repatriation::*;
 pub use risk::*;
 pub use statistics::*;
+pub use training::*;
 pub use victim::*;
 
 use mnir_domain::CaseState;
@@ -55,7 +57,8 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
         ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore,
-        ReflectionStore, RepatriationStore, RiskStore, StatisticsStore, Store, VictimProfileStore,
+        ReflectionStore, RepatriationStore, RiskStore, StatisticsStore, Store, TrainingStore,
+        VictimProfileStore,
     };
 }
 
@@ -106,6 +109,7 @@ pub trait Store:
     + VictimProfileStore
     + ExchangeStore
     + RepatriationStore
+    + TrainingStore
     + 'static
 {
     /// `sqlite` or `postgres`, for logs and test output.

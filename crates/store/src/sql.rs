@@ -39,6 +39,7 @@ mod repatriation;
 mod risk;
 mod shared;
 mod statistics;
+mod training;
 mod victim;
 
 #[doc(hidden)]
@@ -167,6 +168,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_victim_profile_store!($store, $db);
             $crate::impl_sql_exchange_store!($store, $db);
             $crate::impl_sql_repatriation_store!($store, $db);
+            $crate::impl_sql_training_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

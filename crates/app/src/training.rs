@@ -1,0 +1,1078 @@
+//! Training of front-line workers (mnir.md §12): a trainer keeps the curriculum and the
+//! vignettes as versions of data and records sessions and their participants; anyone who holds
+//! a role does the e-learning on the vignettes, scored by the identification engine; a
+//! participant who attended a session and passed the e-learning is issued a certificate, which
+//! anyone can verify by its code.
+
+use crate::catalogue::Changer;
+use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
+use mnir_domain::identification::{BUILTIN_VERSION, Catalogue};
+use mnir_domain::training::{
+    self, AttemptResult, Audience, Curriculum, DataError, ProfessionalCategory, Scored, Standing,
+    TraineeAnswer, TraineeDecision, VignetteSet,
+};
+use mnir_domain::{Action, can};
+use mnir_store::{
+    AttemptRecord, AuditActor, CertificateFilter, CertificateRecord, DataVersionRecord, ListPlace,
+    ParticipantRecord, StoreError, Timestamp, TrainingData, TrainingSessionFilter,
+    TrainingSessionRecord, User,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// Sessions or certificates shown on one page.
+pub const PAGE_SIZE: u32 = 25;
+
+/// Why a file of training data was not imported.
+#[derive(Debug)]
+pub enum Rejected {
+    /// The problems, each with its line and field; nothing was stored.
+    Rows(Vec<DataError>),
+    /// A version of that name exists already (the built-in one included).
+    VersionExists(String),
+}
+
+fn builtin_version(kind: TrainingData) -> String {
+    match kind {
+        TrainingData::Curriculum => Curriculum::builtin().version,
+        TrainingData::Vignettes => builtin_vignettes().version.clone(),
+    }
+}
+
+fn builtin_vignettes() -> &'static VignetteSet {
+    static BUILTIN: std::sync::OnceLock<VignetteSet> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        VignetteSet::parse(training::BUILTIN_VIGNETTES, Catalogue::builtin())
+            // Compiled in and parsed by the domain's tests: a failure is a build defect.
+            .unwrap_or_else(|e| panic!("built-in vignettes: {e:?}"))
+    })
+}
+
+/// The imported versions of a kind of training data, then the built-in one (in use when no
+/// other is).
+pub async fn data_versions(app: &App, kind: TrainingData) -> AppResult<Vec<DataVersionRecord>> {
+    let mut rows = app.store().training_data(kind).await?;
+    let builtin_active = !rows.iter().any(|r| r.active);
+    let (item_count, catalogue_version) = match kind {
+        TrainingData::Curriculum => (Curriculum::builtin().modules.len(), None),
+        TrainingData::Vignettes => (
+            builtin_vignettes().vignettes.len(),
+            Some(BUILTIN_VERSION.to_string()),
+        ),
+    };
+    rows.push(DataVersionRecord {
+        version: builtin_version(kind),
+        item_count: item_count as i64,
+        catalogue_version,
+        imported_at_ms: Timestamp::EPOCH,
+        imported_by: None,
+        active: builtin_active,
+    });
+    Ok(rows)
+}
+
+/// The versions a trainer manages.
+pub async fn list_data(
+    app: &App,
+    who: &Who<'_>,
+    kind: TrainingData,
+) -> AppResult<Vec<DataVersionRecord>> {
+    can(&who.actor(), Action::ManageTraining, None)?;
+    data_versions(app, kind).await
+}
+
+/// Imports a version of the curriculum or of the vignettes (checked against the catalogue in
+/// use), all or nothing; made the one in use when `activate`.
+pub async fn import_data(
+    app: &App,
+    changer: &Changer<'_>,
+    kind: TrainingData,
+    text: &str,
+    activate: bool,
+) -> AppResult<Result<DataVersionRecord, Rejected>> {
+    let by = changer.may(Action::ManageTraining)?;
+    let (version, item_count, catalogue_version) = match kind {
+        TrainingData::Curriculum => match Curriculum::parse(text) {
+            Ok(c) => (c.version, c.modules.len(), None),
+            Err(rows) => return Ok(Err(Rejected::Rows(rows))),
+        },
+        TrainingData::Vignettes => {
+            let catalogue = app.active_catalogue().await?;
+            match VignetteSet::parse(text, &catalogue) {
+                Ok(set) => (
+                    set.version,
+                    set.vignettes.len(),
+                    Some(catalogue.version.clone()),
+                ),
+                Err(rows) => return Ok(Err(Rejected::Rows(rows))),
+            }
+        }
+    };
+    if version == builtin_version(kind) {
+        return Ok(Err(Rejected::VersionExists(version)));
+    }
+    let record = DataVersionRecord {
+        version: version.clone(),
+        item_count: item_count as i64,
+        catalogue_version,
+        imported_at_ms: by.now_ms,
+        imported_by: changer.user_id(),
+        active: false,
+    };
+    match app
+        .store()
+        .import_training_data(kind, &record, text, by)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => return Ok(Err(Rejected::VersionExists(version))),
+        Err(e) => return Err(e.into()),
+    }
+    if activate {
+        app.store()
+            .activate_training_data(kind, &version, by)
+            .await?;
+    }
+    Ok(Ok(DataVersionRecord {
+        active: activate,
+        ..record
+    }))
+}
+
+/// Makes a version the one in use; `NotFound` for an unknown one. The built-in version cannot
+/// be chosen again once another was (import it under a new name).
+pub async fn activate_data(
+    app: &App,
+    changer: &Changer<'_>,
+    kind: TrainingData,
+    version: &str,
+) -> AppResult<()> {
+    let by = changer.may(Action::ManageTraining)?;
+    match app.store().activate_training_data(kind, version, by).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A curriculum version: the built-in one, or one imported.
+pub async fn curriculum(app: &App, version: &str) -> AppResult<Curriculum> {
+    if version == builtin_version(TrainingData::Curriculum) {
+        return Ok(Curriculum::builtin());
+    }
+    let source = app
+        .store()
+        .training_data_source(TrainingData::Curriculum, version)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Curriculum::parse(&source)
+        .map_err(|e| AppError::Internal(format!("curriculum {version}: {} problems", e.len())))
+}
+
+async fn active_version(app: &App, kind: TrainingData) -> AppResult<String> {
+    let versions = data_versions(app, kind).await?;
+    Ok(versions
+        .into_iter()
+        .find(|v| v.active)
+        .map(|v| v.version)
+        .unwrap_or_else(|| builtin_version(kind)))
+}
+
+/// The curriculum new sessions follow.
+pub async fn active_curriculum(app: &App) -> AppResult<Curriculum> {
+    let version = active_version(app, TrainingData::Curriculum).await?;
+    curriculum(app, &version).await
+}
+
+/// A version of the vignettes, parsed against the catalogue it was checked with.
+pub async fn vignette_set(app: &App, version: &str) -> AppResult<Arc<VignetteSet>> {
+    if version == builtin_version(TrainingData::Vignettes) {
+        return Ok(Arc::new(builtin_vignettes().clone()));
+    }
+    let versions = app.store().training_data(TrainingData::Vignettes).await?;
+    let record = versions
+        .into_iter()
+        .find(|v| v.version == version)
+        .ok_or(AppError::NotFound)?;
+    let catalogue = app
+        .catalogue(
+            record
+                .catalogue_version
+                .as_deref()
+                .unwrap_or(BUILTIN_VERSION),
+        )
+        .await?;
+    let source = app
+        .store()
+        .training_data_source(TrainingData::Vignettes, version)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    VignetteSet::parse(&source, &catalogue)
+        .map(Arc::new)
+        .map_err(|e| AppError::Internal(format!("vignettes {version}: {} problems", e.len())))
+}
+
+/// The catalogue a version of the vignettes is scored with.
+async fn scoring_catalogue(app: &App, version: &str) -> AppResult<Arc<Catalogue>> {
+    let catalogue_version = data_versions(app, TrainingData::Vignettes)
+        .await?
+        .into_iter()
+        .find(|v| v.version == version)
+        .and_then(|v| v.catalogue_version)
+        .unwrap_or_else(|| BUILTIN_VERSION.to_string());
+    app.catalogue(&catalogue_version).await
+}
+
+// ----- sessions -----
+
+/// A session as sent by a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct SessionInput {
+    /// The day it was held (YYYY-MM-DD), not after today.
+    #[schema(format = Date)]
+    pub held_on: String,
+    #[schema(min_length = 1, max_length = 80)]
+    pub city: String,
+    /// ISO 3166-2 code of the county, e.g. `RO-CJ`.
+    #[schema(pattern = "^RO-[A-Z]{1,2}$")]
+    pub county: String,
+    /// `national_victims` or `foreign_victims`.
+    pub audience: String,
+    /// The trainers' names, one each.
+    #[serde(default)]
+    pub trainers: Vec<String>,
+    /// The codes of the curriculum's modules covered.
+    #[serde(default)]
+    pub modules: Vec<String>,
+}
+
+/// A participant as sent by a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ParticipantInput {
+    /// The participant's name as they give it.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// The login of the participant's account, when they have one.
+    #[serde(default)]
+    pub login: String,
+    /// The code of the participant's organisation (taken from the account when one is given).
+    #[serde(default)]
+    pub organisation: String,
+    /// The professional category: `employment_agency`, `school_staff`, `social_assistance`,
+    /// `ngo`, `police_public_order`, `judicial_police`, `transport_police`, `immigration`,
+    /// `labour_inspectorate`, `border_police`, `gendarmerie`, `prosecutors`.
+    pub category: String,
+    #[serde(default)]
+    pub attended: bool,
+    /// The modules followed; the session's modules when empty.
+    #[serde(default)]
+    pub modules: Vec<String>,
+}
+
+fn person_name(field: &'static str, text: &str, wrong: &mut Vec<FieldIssue>) -> String {
+    let name = crate::text::trimmed(text).to_string();
+    if name.is_empty() {
+        wrong.push(FieldIssue::new(field, "training-name-required"));
+    } else if name.chars().count() > training::MAX_NAME || name.chars().any(char::is_control) {
+        wrong.push(FieldIssue::new(field, "training-name-bad"));
+    }
+    name
+}
+
+fn modules_of(
+    curriculum: &Curriculum,
+    field: &'static str,
+    codes: &[String],
+    wrong: &mut Vec<FieldIssue>,
+) -> Vec<String> {
+    let mut chosen = Vec::new();
+    for code in codes {
+        let code = code.trim();
+        if code.is_empty() {
+            continue;
+        }
+        if curriculum.module(code).is_none() {
+            wrong.push(FieldIssue {
+                field: field.into(),
+                message: Message::new("training-module-unknown")
+                    .with("module", Arg::Text(code.into())),
+            });
+        } else if !chosen.iter().any(|c: &String| c == code) {
+            chosen.push(code.to_string());
+        }
+    }
+    // In the curriculum's order, whatever order the form sent.
+    curriculum
+        .modules
+        .iter()
+        .filter(|m| chosen.contains(&m.code))
+        .map(|m| m.code.clone())
+        .collect()
+}
+
+/// Records a session on the curriculum in use; its participants are added afterwards.
+pub async fn record_session(
+    app: &App,
+    who: &Who<'_>,
+    input: SessionInput,
+) -> AppResult<TrainingSessionRecord> {
+    can(&who.actor(), Action::ManageTraining, None)?;
+    let curriculum = active_curriculum(app).await?;
+    let mut wrong = Vec::new();
+    let today = app.jurisdiction().local_date(who.now().to_utc());
+    let held_on = mnir_domain::parse_iso_date(input.held_on.trim());
+    match held_on {
+        None => wrong.push(FieldIssue::new("held_on", "training-date-bad")),
+        Some(day) if day > today => wrong.push(FieldIssue::new("held_on", "training-date-future")),
+        Some(_) => {}
+    }
+    let city = crate::text::trimmed(&input.city).to_string();
+    if city.is_empty() {
+        wrong.push(FieldIssue::new("city", "training-city-required"));
+    } else if city.chars().count() > training::MAX_CITY || city.chars().any(char::is_control) {
+        wrong.push(FieldIssue::new("city", "training-city-bad"));
+    }
+    let county = input.county.trim().to_string();
+    if mnir_domain::reference::county(&county).is_none() {
+        wrong.push(FieldIssue::new("county", "training-county-unknown"));
+    }
+    let audience = Audience::parse(&input.audience);
+    if audience.is_none() {
+        wrong.push(FieldIssue::new("audience", "training-audience-unknown"));
+    }
+    let mut trainers = Vec::new();
+    for trainer in &input.trainers {
+        if !crate::text::trimmed(trainer).is_empty() {
+            trainers.push(person_name("trainers", trainer, &mut wrong));
+        }
+    }
+    if trainers.is_empty() {
+        wrong.push(FieldIssue::new("trainers", "training-trainers-required"));
+    }
+    if trainers.len() > 20 {
+        wrong.push(FieldIssue::new("trainers", "training-trainers-too-many"));
+    }
+    let modules = modules_of(&curriculum, "modules", &input.modules, &mut wrong);
+    if modules.is_empty() && !wrong.iter().any(|w| w.field == "modules") {
+        wrong.push(FieldIssue::new("modules", "training-modules-required"));
+    }
+    let (Some(held_on), Some(audience), true) = (held_on, audience, wrong.is_empty()) else {
+        return Err(AppError::Invalid(wrong));
+    };
+    let session = TrainingSessionRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        held_on,
+        city,
+        county,
+        audience,
+        curriculum_version: curriculum.version.clone(),
+        trainers,
+        modules,
+        org_code: who.user.org.code.clone(),
+        recorded_by: Some(who.user.id.clone()),
+        recorded_at_ms: who.now(),
+        participants: 0,
+    };
+    app.store()
+        .record_sessions(&[(session.clone(), Vec::new())], &who.by)
+        .await?;
+    Ok(session)
+}
+
+/// What the session list is filtered by, as a query string or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionQuery {
+    /// Sessions in this city only.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// `national_victims` or `foreign_victims`.
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// Held on or after this day (YYYY-MM-DD).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Held on or before this day (YYYY-MM-DD).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Sessions with a participant of this professional category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The place after which the page begins (`<day>.<id>`, from `next` of the page before).
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+/// A page of sessions and the place of the next one, if any.
+pub struct SessionPage {
+    pub sessions: Vec<TrainingSessionRecord>,
+    pub next: Option<String>,
+}
+
+fn nonblank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A page of sessions, newest first.
+pub async fn sessions(app: &App, who: &Who<'_>, query: &SessionQuery) -> AppResult<SessionPage> {
+    can(&who.actor(), Action::ManageTraining, None)?;
+    let mut wrong = Vec::new();
+    let audience = nonblank(&query.audience).map(|a| {
+        Audience::parse(a).unwrap_or_else(|| {
+            wrong.push(FieldIssue::new("audience", "training-audience-unknown"));
+            Audience::NationalVictims
+        })
+    });
+    let category = nonblank(&query.category).map(|c| {
+        ProfessionalCategory::parse(c).unwrap_or_else(|| {
+            wrong.push(FieldIssue::new("category", "training-category-unknown"));
+            ProfessionalCategory::Ngo
+        })
+    });
+    let mut day = |field: &'static str, value: &Option<String>| {
+        nonblank(value).and_then(|d| {
+            let parsed = mnir_domain::parse_iso_date(d);
+            if parsed.is_none() {
+                wrong.push(FieldIssue::new(field, "training-date-bad"));
+            }
+            parsed
+        })
+    };
+    let from = day("from", &query.from);
+    let to = day("to", &query.to);
+    let before = nonblank(&query.after).map(|place| {
+        place
+            .split_once('.')
+            .and_then(|(d, id)| Some((mnir_domain::parse_iso_date(d)?, id.to_string())))
+            .unwrap_or_else(|| {
+                wrong.push(FieldIssue::new("after", "list-place-bad"));
+                (chrono::NaiveDate::MIN, String::new())
+            })
+    });
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    let filter = TrainingSessionFilter {
+        before,
+        city: nonblank(&query.city).map(String::from),
+        audience,
+        from,
+        to,
+        category,
+        limit: PAGE_SIZE + 1,
+    };
+    let mut sessions = app.store().training_sessions(&filter).await?;
+    let next = (sessions.len() > PAGE_SIZE as usize).then(|| {
+        sessions.truncate(PAGE_SIZE as usize);
+        let last = &sessions[sessions.len() - 1];
+        format!("{}.{}", last.held_on.format("%Y-%m-%d"), last.id)
+    });
+    Ok(SessionPage { sessions, next })
+}
+
+/// A session with its participants and the curriculum it followed.
+pub struct SessionView {
+    pub session: TrainingSessionRecord,
+    pub participants: Vec<ParticipantRecord>,
+    pub curriculum: Curriculum,
+}
+
+pub async fn session(app: &App, who: &Who<'_>, id: &str) -> AppResult<SessionView> {
+    can(&who.actor(), Action::ManageTraining, None)?;
+    let session = app
+        .store()
+        .training_session(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let participants = app.store().participants(id).await?;
+    let curriculum = curriculum(app, &session.curriculum_version).await?;
+    Ok(SessionView {
+        session,
+        participants,
+        curriculum,
+    })
+}
+
+/// Adds a participant to a session: linked to their account when a login is given (their
+/// organisation is then the account's). An attended participant who passed the e-learning is
+/// certified at once.
+pub async fn add_participant(
+    app: &App,
+    who: &Who<'_>,
+    session_id: &str,
+    input: ParticipantInput,
+) -> AppResult<ParticipantRecord> {
+    let view = session(app, who, session_id).await?;
+    let mut wrong = Vec::new();
+    let name = person_name("name", &input.name, &mut wrong);
+    let login = input.login.trim();
+    let account = if login.is_empty() {
+        None
+    } else {
+        let user = app.store().user_by_login(login).await?;
+        if user.is_none() {
+            wrong.push(FieldIssue::new("login", "training-login-unknown"));
+        }
+        user
+    };
+    let org_code = match &account {
+        Some(user) => user.org.code.clone(),
+        None => {
+            let code = input.organisation.trim().to_string();
+            if code.is_empty() {
+                wrong.push(FieldIssue::new(
+                    "organisation",
+                    "training-organisation-required",
+                ));
+            } else if app.store().organisation(&code).await?.is_none() {
+                wrong.push(FieldIssue::new(
+                    "organisation",
+                    "training-organisation-unknown",
+                ));
+            }
+            code
+        }
+    };
+    let category = ProfessionalCategory::parse(&input.category);
+    if category.is_none() {
+        wrong.push(FieldIssue::new("category", "training-category-unknown"));
+    }
+    let mut modules = modules_of(&view.curriculum, "modules", &input.modules, &mut wrong);
+    if modules.is_empty() {
+        modules = view.session.modules.clone();
+    }
+    if let Some(user) = &account
+        && view
+            .participants
+            .iter()
+            .any(|p| p.user_id.as_deref() == Some(user.id.as_str()))
+    {
+        wrong.push(FieldIssue::new("login", "training-participant-twice"));
+    }
+    let (Some(category), true) = (category, wrong.is_empty()) else {
+        return Err(AppError::Invalid(wrong));
+    };
+    let participant = ParticipantRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        session_id: session_id.to_string(),
+        user_id: account.as_ref().map(|u| u.id.clone()),
+        name,
+        org_code,
+        category,
+        attended: input.attended,
+        modules,
+        recorded_by: Some(who.user.id.clone()),
+        recorded_at_ms: who.now(),
+    };
+    app.store().add_participant(&participant, &who.by).await?;
+    if let Some(user) = &account {
+        certify_if_passed(app, &who.by, user).await?;
+    }
+    Ok(participant)
+}
+
+/// Records whether a participant attended and what they followed; certifies them when that
+/// completes their course.
+pub async fn set_attendance(
+    app: &App,
+    who: &Who<'_>,
+    session_id: &str,
+    participant_id: &str,
+    attended: bool,
+    modules: &[String],
+) -> AppResult<()> {
+    let view = session(app, who, session_id).await?;
+    let participant = view
+        .participants
+        .iter()
+        .find(|p| p.id == participant_id)
+        .ok_or(AppError::NotFound)?;
+    let mut wrong = Vec::new();
+    let mut modules = modules_of(&view.curriculum, "modules", modules, &mut wrong);
+    if !wrong.is_empty() {
+        return Err(AppError::Invalid(wrong));
+    }
+    if modules.is_empty() {
+        modules = view.session.modules.clone();
+    }
+    app.store()
+        .set_attendance(session_id, participant_id, attended, &modules, &who.by)
+        .await?;
+    if let Some(user_id) = &participant.user_id
+        && let Some(user) = app.store().user_by_id(user_id).await?
+    {
+        certify_if_passed(app, &who.by, &user).await?;
+    }
+    Ok(())
+}
+
+/// Imports past sessions from a CSV file (`date,city,county,audience,trainers,modules`) on the
+/// curriculum in use, recorded for `org_code`; all or none.
+pub async fn import_sessions(
+    app: &App,
+    changer: &Changer<'_>,
+    org_code: &str,
+    csv: &str,
+) -> AppResult<Result<usize, Vec<DataError>>> {
+    let by = changer.may(Action::ManageTraining)?;
+    let curriculum = active_curriculum(app).await?;
+    let rows = match training::parse_sessions(csv, &curriculum) {
+        Ok(rows) => rows,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if app.store().organisation(org_code).await?.is_none() {
+        return Err(AppError::invalid(
+            "organisation",
+            "training-organisation-unknown",
+        ));
+    }
+    let sessions: Vec<(TrainingSessionRecord, Vec<ParticipantRecord>)> = rows
+        .into_iter()
+        .map(|row| {
+            (
+                TrainingSessionRecord {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    held_on: row.held_on,
+                    city: row.city,
+                    county: row.county,
+                    audience: row.audience,
+                    curriculum_version: curriculum.version.clone(),
+                    trainers: row.trainers,
+                    modules: row.modules,
+                    org_code: org_code.to_string(),
+                    recorded_by: changer.user_id(),
+                    recorded_at_ms: by.now_ms,
+                    participants: 0,
+                },
+                Vec::new(),
+            )
+        })
+        .collect();
+    app.store().record_sessions(&sessions, by).await?;
+    Ok(Ok(sessions.len()))
+}
+
+// ----- e-learning -----
+
+/// A vignette in the list, with the user's best result on it.
+pub struct VignetteLine {
+    pub code: String,
+    pub title: (String, String),
+    pub profile: mnir_domain::identification::Profile,
+    pub best: Option<AttemptRecord>,
+    pub passed: bool,
+}
+
+/// The e-learning as one user sees it: the vignettes in use, their results, how far they are
+/// from passing, and their certificates.
+pub struct Elearning {
+    pub version: String,
+    pub vignettes: Vec<VignetteLine>,
+    pub passed: usize,
+    pub needed: u32,
+    pub pass_score: f64,
+}
+
+fn better(a: &AttemptRecord, b: &AttemptRecord) -> bool {
+    (a.decision_correct, a.score) > (b.decision_correct, b.score)
+}
+
+pub async fn elearning(app: &App, who: &Who<'_>) -> AppResult<Elearning> {
+    can(&who.actor(), Action::TakeElearning, None)?;
+    let version = active_version(app, TrainingData::Vignettes).await?;
+    let set = vignette_set(app, &version).await?;
+    let attempts = app.store().attempts_of(&who.user.id).await?;
+    let rules = &app.jurisdiction().training;
+    let vignettes = set
+        .vignettes
+        .iter()
+        .map(|v| {
+            let mut best: Option<&AttemptRecord> = None;
+            for a in attempts
+                .iter()
+                .filter(|a| a.vignette_version == version && a.vignette_code == v.code)
+            {
+                if best.is_none_or(|b| better(a, b)) {
+                    best = Some(a);
+                }
+            }
+            VignetteLine {
+                code: v.code.clone(),
+                title: (v.title_ro.clone(), v.title_en.clone()),
+                profile: v.profile,
+                passed: best.is_some_and(|b| rules.passes(b.score, b.decision_correct)),
+                best: best.cloned(),
+            }
+        })
+        .collect();
+    Ok(Elearning {
+        version,
+        vignettes,
+        passed: rules.vignettes_passed(&results(&attempts)),
+        needed: rules.pass_vignettes,
+        pass_score: rules.pass_score,
+    })
+}
+
+fn results(attempts: &[AttemptRecord]) -> Vec<AttemptResult> {
+    attempts
+        .iter()
+        .map(|a| AttemptResult {
+            vignette: format!("{}/{}", a.vignette_version, a.vignette_code),
+            score: a.score,
+            decision_correct: a.decision_correct,
+        })
+        .collect()
+}
+
+/// A vignette of the version in use, as a trainee reads it (the author's answers stay in the
+/// returned set; the adapters show them only after an attempt).
+pub async fn vignette(
+    app: &App,
+    who: &Who<'_>,
+    code: &str,
+) -> AppResult<(Arc<VignetteSet>, Arc<Catalogue>)> {
+    can(&who.actor(), Action::TakeElearning, None)?;
+    let version = active_version(app, TrainingData::Vignettes).await?;
+    let set = vignette_set(app, &version).await?;
+    if set.vignette(code).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let catalogue = scoring_catalogue(app, &version).await?;
+    Ok((set, catalogue))
+}
+
+/// An attempt as sent by a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct AttemptInput {
+    /// The indicator codes marked present.
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub present: Vec<String>,
+    /// Whether an act took place (recruitment, transport, transfer, harbouring or receipt):
+    /// required for a child's vignette, ignored for an adult's.
+    #[serde(default)]
+    pub act: Option<bool>,
+    /// `presumed_victim` or `not_a_victim`.
+    pub decision: String,
+}
+
+/// A scored attempt, with the certificate it completed, if any.
+pub struct AttemptOutcome {
+    pub attempt: AttemptRecord,
+    pub scored: Scored,
+    pub certificates: Vec<CertificateRecord>,
+}
+
+/// Scores a trainee's answer on a vignette of the version in use, keeps it, and certifies the
+/// trainee when it completes their course.
+pub async fn attempt(
+    app: &App,
+    who: &Who<'_>,
+    code: &str,
+    input: AttemptInput,
+) -> AppResult<AttemptOutcome> {
+    let (set, catalogue) = vignette(app, who, code).await?;
+    let vignette = set.vignette(code).ok_or(AppError::NotFound)?;
+    let mut wrong = Vec::new();
+    let decision = TraineeDecision::parse(&input.decision);
+    if decision.is_none() {
+        wrong.push(FieldIssue::new("decision", "elearning-decision-required"));
+    }
+    if input.present.len() > 100 {
+        wrong.push(FieldIssue::new("present", "elearning-indicator-unknown"));
+    }
+    let present: BTreeSet<String> = input.present.iter().map(|c| c.trim().to_string()).collect();
+    let answer = TraineeAnswer {
+        present,
+        act: input.act,
+        decision: decision.unwrap_or(TraineeDecision::NotAVictim),
+    };
+    let scored = match training::score(&catalogue, vignette, &answer) {
+        Ok(s) => Some(s),
+        Err(training::AnswerProblem::ActMissing) => {
+            wrong.push(FieldIssue::new("act", "elearning-act-required"));
+            None
+        }
+        Err(training::AnswerProblem::Indicator(e)) => {
+            let code = match e {
+                mnir_domain::identification::EvaluationError::UnknownIndicator(c)
+                | mnir_domain::identification::EvaluationError::NotInProfile { code: c, .. } => c,
+            };
+            wrong.push(FieldIssue {
+                field: "present".into(),
+                message: Message::new("elearning-indicator-unknown").with("code", Arg::Text(code)),
+            });
+            None
+        }
+    };
+    let (Some(scored), true) = (scored, wrong.is_empty()) else {
+        return Err(AppError::Invalid(wrong));
+    };
+    let attempt = AttemptRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: who.user.id.clone(),
+        vignette_version: set.version.clone(),
+        vignette_code: vignette.code.clone(),
+        present: answer.present.iter().cloned().collect(),
+        act: vignette.profile.is_child().then_some(answer.act).flatten(),
+        decision: answer.decision,
+        score: scored.score,
+        decision_correct: scored.decision_correct,
+        at_ms: who.now(),
+    };
+    app.store().record_attempt(&attempt, &who.by).await?;
+    let certificates = certify_if_passed(app, &who.by, who.user).await?;
+    Ok(AttemptOutcome {
+        attempt,
+        scored,
+        certificates,
+    })
+}
+
+/// One of the user's attempts scored again from what was kept, with its vignette: the feedback
+/// page. Another user's attempt is not found.
+pub async fn attempt_feedback(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+) -> AppResult<(AttemptRecord, Arc<VignetteSet>, Arc<Catalogue>, Scored)> {
+    can(&who.actor(), Action::TakeElearning, None)?;
+    let attempt = app
+        .store()
+        .attempt(id)
+        .await?
+        .filter(|a| a.user_id == who.user.id)
+        .ok_or(AppError::NotFound)?;
+    let set = vignette_set(app, &attempt.vignette_version).await?;
+    let catalogue = scoring_catalogue(app, &attempt.vignette_version).await?;
+    let vignette = set
+        .vignette(&attempt.vignette_code)
+        .ok_or(AppError::NotFound)?;
+    let answer = TraineeAnswer {
+        present: attempt.present.iter().cloned().collect(),
+        act: attempt.act,
+        decision: attempt.decision,
+    };
+    let scored = training::score(&catalogue, vignette, &answer)
+        .map_err(|e| AppError::Internal(format!("attempt {id} no longer scores: {e:?}")))?;
+    Ok((attempt, set, catalogue, scored))
+}
+
+// ----- certificates -----
+
+/// Issues the certificates a user's record now earns: for each audience of a session they
+/// attended, when the e-learning is passed and they hold no valid certificate of it.
+pub async fn certify_if_passed(
+    app: &App,
+    by: &AuditActor,
+    user: &User,
+) -> AppResult<Vec<CertificateRecord>> {
+    let rules = &app.jurisdiction().training;
+    let attempts = app.store().attempts_of(&user.id).await?;
+    if !rules.elearning_passed(&results(&attempts)) {
+        return Ok(Vec::new());
+    }
+    let today = app.jurisdiction().local_date(by.now_ms.to_utc());
+    let held = app
+        .store()
+        .certificates(&CertificateFilter {
+            user_id: Some(user.id.clone()),
+            before: None,
+            limit: 1000,
+        })
+        .await?;
+    let mut issued = Vec::new();
+    for (participant, audience, _) in app.store().participations_of(&user.id).await? {
+        if !participant.attended
+            || issued.iter().chain(&held).any(|c: &CertificateRecord| {
+                c.audience == audience && standing_on(c, today) == Standing::Valid
+            })
+        {
+            continue;
+        }
+        let mut certificate = CertificateRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            number: String::new(),
+            user_id: user.id.clone(),
+            holder_name: participant.name.clone(),
+            org_code: user.org.code.clone(),
+            audience,
+            participant_id: participant.id.clone(),
+            issued_on: today,
+            last_valid_day: rules.last_valid_day(today),
+            issued_at_ms: by.now_ms,
+            verification_code: verification_code(),
+            revoked_at_ms: None,
+            revoked_by: None,
+            revoke_reason: None,
+        };
+        match app.store().issue_certificate(&certificate, by).await {
+            Ok(number) => {
+                certificate.number = number;
+                issued.push(certificate);
+            }
+            // Issued meanwhile by another request: the holder has it.
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(issued)
+}
+
+/// The alphabet of verification codes: digits and capitals without I, L, O and U, which are
+/// misread for 1, 1, 0 and V when a code is typed from paper.
+const CODE_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A fresh verification code: 15 characters (75 bits) in three groups, `XXXXX-XXXXX-XXXXX`.
+fn verification_code() -> String {
+    use rand::Rng as _;
+    let mut rng = rand::rngs::OsRng;
+    let mut code = String::with_capacity(17);
+    for i in 0..15 {
+        if i > 0 && i % 5 == 0 {
+            code.push('-');
+        }
+        code.push(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char);
+    }
+    code
+}
+
+/// Where a certificate stands on a local day.
+pub fn standing_on(c: &CertificateRecord, today: chrono::NaiveDate) -> Standing {
+    training::standing(c.last_valid_day, c.revoked_at_ms.is_some(), today)
+}
+
+/// A page of certificates: every one for a trainer (`mine` false), the user's own otherwise.
+pub struct CertificatePage {
+    pub certificates: Vec<CertificateRecord>,
+    pub next: Option<String>,
+    pub today: chrono::NaiveDate,
+}
+
+pub async fn certificates(
+    app: &App,
+    who: &Who<'_>,
+    mine: bool,
+    after: Option<&str>,
+) -> AppResult<CertificatePage> {
+    if mine {
+        can(&who.actor(), Action::TakeElearning, None)?;
+    } else {
+        can(&who.actor(), Action::ManageTraining, None)?;
+    }
+    let before = match after.map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(text) => Some(
+            text.parse::<ListPlace>()
+                .map_err(|_| AppError::invalid("after", "list-place-bad"))?,
+        ),
+    };
+    let mut certificates = app
+        .store()
+        .certificates(&CertificateFilter {
+            user_id: mine.then(|| who.user.id.clone()),
+            before,
+            limit: PAGE_SIZE + 1,
+        })
+        .await?;
+    let next = (certificates.len() > PAGE_SIZE as usize).then(|| {
+        certificates.truncate(PAGE_SIZE as usize);
+        let last = &certificates[certificates.len() - 1];
+        ListPlace {
+            at_ms: last.issued_at_ms,
+            id: last.id.clone(),
+        }
+        .to_string()
+    });
+    Ok(CertificatePage {
+        certificates,
+        next,
+        today: app.jurisdiction().local_date(who.now().to_utc()),
+    })
+}
+
+/// A certificate its holder or a trainer may read.
+pub async fn certificate(app: &App, who: &Who<'_>, id: &str) -> AppResult<CertificateRecord> {
+    can(&who.actor(), Action::TakeElearning, None)?;
+    let certificate = app
+        .store()
+        .certificate(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if certificate.user_id != who.user.id
+        && can(&who.actor(), Action::ManageTraining, None).is_err()
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(certificate)
+}
+
+/// Revokes a certificate, with the reason; a trainer's act.
+pub async fn revoke(app: &App, who: &Who<'_>, id: &str, reason: &str) -> AppResult<()> {
+    can(&who.actor(), Action::ManageTraining, None)?;
+    let reason = crate::text::trimmed(reason);
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "certificate-reason-required"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid("reason", "certificate-reason-too-long"));
+    }
+    let certificate = app
+        .store()
+        .certificate(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if certificate.revoked_at_ms.is_some() {
+        return Err(AppError::conflict("certificate-revoked-already"));
+    }
+    match app.store().revoke_certificate(id, reason, &who.by).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::conflict("certificate-revoked-already")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What the public verification of a certificate shows: no more than the holder's initials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Verification {
+    /// `valid`, `expired` or `revoked`.
+    pub standing: String,
+    pub number: String,
+    /// The holder's initials only.
+    pub holder_initials: String,
+    /// The course: `national_victims` or `foreign_victims`.
+    pub audience: String,
+    #[schema(format = Date)]
+    pub issued_on: String,
+    #[schema(format = Date)]
+    pub last_valid_day: String,
+}
+
+/// Verifies a certificate by its code, for anyone (no sign-in); `NotFound` for an unknown code.
+pub async fn verify(app: &App, code: &str) -> AppResult<Verification> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.len() != 17
+        || !code
+            .bytes()
+            .all(|b| b == b'-' || CODE_ALPHABET.contains(&b))
+    {
+        return Err(AppError::NotFound);
+    }
+    let certificate = app
+        .store()
+        .certificate_by_code(&code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = app.jurisdiction().local_date(app.now().to_utc());
+    Ok(Verification {
+        standing: standing_on(&certificate, today).as_str().to_string(),
+        number: certificate.number,
+        holder_initials: training::initials(&certificate.holder_name),
+        audience: certificate.audience.as_str().to_string(),
+        issued_on: certificate.issued_on.format("%Y-%m-%d").to_string(),
+        last_valid_day: certificate.last_valid_day.format("%Y-%m-%d").to_string(),
+    })
+}
