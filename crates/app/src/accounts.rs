@@ -350,6 +350,10 @@ pub struct Menu {
     pub statistics: bool,
     /// The register's exchange in HTCDS (export and import).
     pub exchange: bool,
+    /// The trainer's sessions, curriculum, vignettes and certificates.
+    pub training: bool,
+    /// The e-learning and one's own certificates.
+    pub elearning: bool,
 }
 
 pub fn menu(user: &User) -> Menu {
@@ -365,6 +369,8 @@ pub fn menu(user: &User) -> Menu {
         disclosures: may(Action::ListDisclosures),
         statistics: may(Action::ViewStatistics { published: true }),
         exchange: may(Action::ExportCases),
+        training: may(Action::ManageTraining),
+        elearning: may(Action::TakeElearning),
     }
 }
 
@@ -376,7 +382,7 @@ pub async fn users(app: &App, who: &Who<'_>) -> AppResult<Vec<User>> {
 
 /// The logins of these accounts by id, each read once; an account gone is named by its id, and
 /// an empty id (a generated record's) is left out.
-pub(crate) async fn logins(
+pub async fn logins(
     app: &App,
     ids: Vec<&str>,
 ) -> AppResult<std::collections::BTreeMap<String, String>> {

@@ -447,7 +447,7 @@ pub async fn sessions(app: &App, who: &Who<'_>, query: &SessionQuery) -> AppResu
             .split_once('.')
             .and_then(|(d, id)| Some((mnir_domain::parse_iso_date(d)?, id.to_string())))
             .unwrap_or_else(|| {
-                wrong.push(FieldIssue::new("after", "list-place-bad"));
+                wrong.push(FieldIssue::new("after", "training-place-bad"));
                 (chrono::NaiveDate::MIN, String::new())
             })
     });
@@ -967,7 +967,7 @@ pub async fn certificates(
         None => None,
         Some(text) => Some(
             text.parse::<ListPlace>()
-                .map_err(|_| AppError::invalid("after", "list-place-bad"))?,
+                .map_err(|_| AppError::invalid("after", "training-place-bad"))?,
         ),
     };
     let mut certificates = app

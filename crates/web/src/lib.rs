@@ -22,6 +22,7 @@ mod reflection;
 mod repatriation;
 mod risk;
 pub mod statistics;
+mod training;
 mod victim;
 
 #[cfg(test)]
@@ -56,6 +57,7 @@ fn pages() -> PageRoutes {
         .merge(victim::routes())
         .merge(exchange::routes())
         .merge(repatriation::routes())
+        .merge(training::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

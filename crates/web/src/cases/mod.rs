@@ -174,7 +174,7 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
     render(&viewer, StatusCode::OK, &page, &ctx)
 }
 
-fn county_options(chosen: &str) -> Vec<Opt> {
+pub(crate) fn county_options(chosen: &str) -> Vec<Opt> {
     options(
         reference::counties()
             .iter()

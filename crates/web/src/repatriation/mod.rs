@@ -4,7 +4,7 @@
 //! per check-in, and the return file printed for the escort and the receiving partner.
 
 pub mod api;
-mod print;
+pub(crate) mod print;
 
 use crate::kit::auth::Viewer;
 use crate::kit::error::FieldError;
