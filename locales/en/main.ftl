@@ -1796,3 +1796,7 @@ verify-title = Verify a certificate
 verify-intro = Give the code printed on a certificate to see whether it is valid. Only the holder's initials are shown.
 verify-not-found = No certificate has this code.
 verify-submit = Verify
+training-organisation-name = Organisation outside the directory
+training-organisation-name-hint = A school, an employment agency or an NGO the directory does not list; leave empty when you chose one above.
+training-organisation-both = Choose an organisation of the directory or write one outside it, not both.
+training-organisation-name-bad = The organisation's name is longer than 200 characters or holds control characters.

@@ -1825,3 +1825,7 @@ verify-title = Verifică un certificat
 verify-intro = Dați codul tipărit pe un certificat pentru a vedea dacă este valabil. Se arată doar inițialele titularului.
 verify-not-found = Niciun certificat nu are acest cod.
 verify-submit = Verifică
+training-organisation-name = Organizație din afara registrului
+training-organisation-name-hint = O școală, o agenție de ocupare sau un ONG pe care registrul nu îl listează; lăsați gol dacă ați ales una mai sus.
+training-organisation-both = Alegeți o organizație din registru sau scrieți una din afara lui, nu amândouă.
+training-organisation-name-bad = Numele organizației are peste 200 de caractere sau conține caractere de control.

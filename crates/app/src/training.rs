@@ -257,9 +257,15 @@ pub struct ParticipantInput {
     /// The login of the participant's account, when they have one.
     #[serde(default)]
     pub login: String,
-    /// The code of the participant's organisation (taken from the account when one is given).
+    /// The code of the participant's organisation in the directory (taken from the account when
+    /// one is given).
     #[serde(default)]
     pub organisation: String,
+    /// The name of an organisation outside the directory (a school, an employment agency), when
+    /// neither an account nor a directory organisation is given.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub organisation_name: String,
     /// The professional category: `employment_agency`, `school_staff`, `social_assistance`,
     /// `ngo`, `police_public_order`, `judicial_police`, `transport_police`, `immigration`,
     /// `labour_inspectorate`, `border_police`, `gendarmerie`, `prosecutors`.
@@ -517,22 +523,40 @@ pub async fn add_participant(
         }
         user
     };
-    let org_code = match &account {
-        Some(user) => user.org.code.clone(),
-        None => {
-            let code = input.organisation.trim().to_string();
-            if code.is_empty() {
-                wrong.push(FieldIssue::new(
-                    "organisation",
-                    "training-organisation-required",
-                ));
-            } else if app.store().organisation(&code).await?.is_none() {
+    let code = input.organisation.trim().to_string();
+    let outside = crate::text::trimmed(&input.organisation_name).to_string();
+    let (org_code, org_name) = match &account {
+        Some(user) => (Some(user.org.code.clone()), None),
+        None if !code.is_empty() => {
+            if app.store().organisation(&code).await?.is_none() {
                 wrong.push(FieldIssue::new(
                     "organisation",
                     "training-organisation-unknown",
                 ));
             }
-            code
+            if !outside.is_empty() {
+                wrong.push(FieldIssue::new(
+                    "organisation_name",
+                    "training-organisation-both",
+                ));
+            }
+            (Some(code), None)
+        }
+        None if !outside.is_empty() => {
+            if outside.chars().count() > 200 || outside.chars().any(char::is_control) {
+                wrong.push(FieldIssue::new(
+                    "organisation_name",
+                    "training-organisation-name-bad",
+                ));
+            }
+            (None, Some(outside))
+        }
+        None => {
+            wrong.push(FieldIssue::new(
+                "organisation",
+                "training-organisation-required",
+            ));
+            (None, None)
         }
     };
     let category = ProfessionalCategory::parse(&input.category);
@@ -560,6 +584,7 @@ pub async fn add_participant(
         user_id: account.as_ref().map(|u| u.id.clone()),
         name,
         org_code,
+        org_name,
         category,
         attended: input.attended,
         modules,
@@ -1075,4 +1100,36 @@ pub async fn verify(app: &App, code: &str) -> AppResult<Verification> {
         issued_on: certificate.issued_on.format("%Y-%m-%d").to_string(),
         last_valid_day: certificate.last_valid_day.format("%Y-%m-%d").to_string(),
     })
+}
+
+// ----- the operator's -----
+
+/// Whether any session is recorded (the demo seeds its own only into an empty register).
+pub async fn has_sessions(app: &App) -> AppResult<bool> {
+    Ok(!app
+        .store()
+        .training_sessions(&TrainingSessionFilter {
+            limit: 1,
+            ..TrainingSessionFilter::default()
+        })
+        .await?
+        .is_empty())
+}
+
+/// Stores generated sessions with their participants (the demo's), in one transaction audited
+/// as the operator's.
+pub async fn insert_generated_sessions(
+    app: &App,
+    sessions: &[(TrainingSessionRecord, Vec<ParticipantRecord>)],
+) -> AppResult<()> {
+    Ok(app
+        .store()
+        .record_sessions(sessions, &AuditActor::cli(app.now()))
+        .await?)
+}
+
+/// An account by its login, for the operator's demo (which links its demo accounts to the
+/// sessions they attended).
+pub async fn account(app: &App, login: &str) -> AppResult<Option<User>> {
+    Ok(app.store().user_by_login(login).await?)
 }

@@ -1007,6 +1007,12 @@ pub async fn demo(
     } else {
         println!("\n{existing} cases already in the database (use --fresh to start anew).");
     }
+    let (sessions, certificates) = crate::training::seed_demo(&app, seed).await?;
+    if sessions > 0 {
+        println!(
+            "{sessions} training sessions recorded (the project's 17 of 2018–2019 and a recent one); {certificates} certificate issued to demo.screener."
+        );
+    }
     let insecure = listen.ip().is_loopback();
     if !insecure {
         println!("Listening beyond localhost: cookies require HTTPS in front of mnir.");

@@ -6,6 +6,7 @@ mod commands;
 mod connections;
 mod exchange;
 mod open;
+mod training;
 
 use clap::{Parser, Subcommand};
 
@@ -200,6 +201,11 @@ enum Command {
     Catalogue {
         #[command(subcommand)]
         command: CatalogueCommand,
+    },
+    /// Training data (curriculum, vignettes, past sessions) and certificates.
+    Training {
+        #[command(subcommand)]
+        command: TrainingCommand,
     },
     /// Public holidays and working days of a jurisdiction profile.
     Calendar {
@@ -588,6 +594,62 @@ enum CatalogueCommand {
     },
 }
 
+/// Which training data a command is about.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TrainingKind {
+    Curriculum,
+    Vignettes,
+}
+
+impl TrainingKind {
+    fn data(self) -> mnir_store::TrainingData {
+        match self {
+            TrainingKind::Curriculum => mnir_store::TrainingData::Curriculum,
+            TrainingKind::Vignettes => mnir_store::TrainingData::Vignettes,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum TrainingCommand {
+    /// Import a version of the curriculum or of the vignettes (TOML, the shape of
+    /// data/training/curriculum.toml and data/training/vignettes.toml), all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum)]
+        kind: TrainingKind,
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// Use it at once.
+        #[arg(long)]
+        activate: bool,
+    },
+    /// Import past sessions (CSV: date,city,county,audience,trainers,modules), all or none.
+    ImportSessions {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// The organisation that records them.
+        #[arg(long, default_value = "ANITP")]
+        org: String,
+    },
+    /// List the versions of the curriculum or of the vignettes.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum)]
+        kind: TrainingKind,
+    },
+    /// Say whether a certificate is valid, expired or revoked, by its verification code.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+        code: String,
+    },
+}
+
 #[derive(Subcommand)]
 enum CalendarCommand {
     /// Print the public holidays of a year, one ISO date per line.
@@ -927,6 +989,19 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Catalogue {
             command: CatalogueCommand::List { db },
         } => catalogue_list(&db).await,
+        Command::Training { command } => match command {
+            TrainingCommand::Import {
+                db,
+                kind,
+                file,
+                activate,
+            } => training::import(&db, kind.data(), &file, activate).await,
+            TrainingCommand::ImportSessions { db, file, org } => {
+                training::import_sessions(&db, &file, &org).await
+            }
+            TrainingCommand::List { db, kind } => training::list(&db, kind.data()).await,
+            TrainingCommand::Verify { db, code } => training::verify(&db, &code).await,
+        },
         Command::Catalogue {
             command:
                 CatalogueCommand::Activate {

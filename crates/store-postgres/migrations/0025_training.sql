@@ -47,7 +47,10 @@ CREATE TABLE training_participants (
     -- The participant's account, when they have one.
     user_id TEXT REFERENCES users(id),
     name BYTEA NOT NULL,
-    org_code TEXT NOT NULL REFERENCES organisations(code),
+    -- The participant's organisation in the directory, or the name of one outside it (a school,
+    -- an employment agency, an NGO not in the directory).
+    org_code TEXT REFERENCES organisations(code),
+    org_name TEXT,
     category TEXT NOT NULL,
     attended BOOLEAN NOT NULL,
     -- The module codes this participant followed, comma-separated.

@@ -63,7 +63,10 @@ pub struct ParticipantRecord {
     /// The participant's account, when they have one.
     pub user_id: Option<String>,
     pub name: String,
-    pub org_code: String,
+    /// The participant's organisation in the directory, when it is one.
+    pub org_code: Option<String>,
+    /// The name of an organisation outside the directory (a school, an employment agency).
+    pub org_name: Option<String>,
     pub category: ProfessionalCategory,
     pub attended: bool,
     /// The modules this participant followed.

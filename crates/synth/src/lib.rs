@@ -18,6 +18,7 @@ pub mod plan;
 pub mod referral;
 pub mod repatriation;
 pub mod risk;
+pub mod training;
 pub mod victim;
 
 /// Victims registered per year (2019: 698, 2020: 596, 2022: about 500; 2021 and 2023–2025 are

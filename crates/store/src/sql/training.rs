@@ -6,12 +6,12 @@
 macro_rules! impl_sql_training_store {
     ($store:ty, $db:ty) => {
         type TrainingSessionRow = (String, String, String, String, String, String, Option<Vec<u8>>, String, String, Option<String>, Timestamp, i64);
-        type ParticipantRow = (String, String, Option<String>, Vec<u8>, String, String, bool, String, Option<String>, Timestamp);
+        type ParticipantRow = (String, String, Option<String>, Vec<u8>, Option<String>, Option<String>, String, bool, String, Option<String>, Timestamp);
         type AttemptRow = (String, String, String, String, String, Option<bool>, String, f64, bool, Timestamp);
         type CertificateRow = (String, String, String, Vec<u8>, String, String, String, String, String, Timestamp, String, Option<Timestamp>, Option<String>, Option<Vec<u8>>);
 
         const SESSION_COLUMNS: &str = "s.id, s.held_on, s.city, s.county, s.audience, s.curriculum_version, s.trainers, s.modules, s.org_code, s.recorded_by, s.recorded_at_ms, (SELECT COUNT(*) FROM training_participants p WHERE p.session_id = s.id)";
-        const PARTICIPANT_COLUMNS: &str = "id, session_id, user_id, name, org_code, category, attended, modules, recorded_by, recorded_at_ms";
+        const PARTICIPANT_COLUMNS: &str = "id, session_id, user_id, name, org_code, org_name, category, attended, modules, recorded_by, recorded_at_ms";
         const ATTEMPT_COLUMNS: &str = "id, user_id, vignette_version, vignette_code, present, act, decision, score, decision_correct, at_ms";
         const CERTIFICATE_COLUMNS: &str = "id, number, user_id, holder_name, org_code, audience, participant_id, issued_on, last_valid_day, issued_at_ms, verification_code, revoked_at_ms, revoked_by, revoke_reason";
 
@@ -40,12 +40,12 @@ macro_rules! impl_sql_training_store {
             }
 
             fn participant_from(&self, row: ParticipantRow) -> StoreResult<ParticipantRecord> {
-                let (id, session_id, user_id, name, org_code, category, attended, modules, recorded_by, recorded_at_ms) = row;
+                let (id, session_id, user_id, name, org_code, org_name, category, attended, modules, recorded_by, recorded_at_ms) = row;
                 Ok(ParticipantRecord {
                     name: self.decrypt_opt("training_participants", "name", &id, Some(name))?.unwrap_or_default(),
                     category: $crate::sql::code_column("training_participants.category", &category, mnir_domain::training::ProfessionalCategory::parse)?,
                     modules: comma_list(&modules),
-                    id, session_id, user_id, org_code, attended, recorded_by, recorded_at_ms,
+                    id, session_id, user_id, org_code, org_name, attended, recorded_by, recorded_at_ms,
                 })
             }
 
@@ -71,12 +71,13 @@ macro_rules! impl_sql_training_store {
             }
 
             async fn insert_participant(&self, tx: &mut Tx, p: &ParticipantRecord) -> StoreResult<()> {
-                ::sqlx::query("INSERT INTO training_participants (id, session_id, user_id, name, org_code, category, attended, modules, recorded_by, recorded_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                ::sqlx::query("INSERT INTO training_participants (id, session_id, user_id, name, org_code, org_name, category, attended, modules, recorded_by, recorded_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                     .bind(&p.id)
                     .bind(&p.session_id)
                     .bind(&p.user_id)
                     .bind(self.keys.encrypt_str("training_participants", "name", &p.id, &p.name))
                     .bind(&p.org_code)
+                    .bind(&p.org_name)
                     .bind(p.category.as_str())
                     .bind(p.attended)
                     .bind(p.modules.join(","))
@@ -265,14 +266,14 @@ macro_rules! impl_sql_training_store {
             }
 
             async fn participations_of(&self, user_id: &str) -> StoreResult<Vec<(ParticipantRecord, mnir_domain::training::Audience, chrono::NaiveDate)>> {
-                let rows: Vec<(String, String, Option<String>, Vec<u8>, String, String, bool, String, Option<String>, Timestamp, String, String)> = ::sqlx::query_as("SELECT p.id, p.session_id, p.user_id, p.name, p.org_code, p.category, p.attended, p.modules, p.recorded_by, p.recorded_at_ms, s.audience, s.held_on FROM training_participants p JOIN training_sessions s ON s.id = p.session_id WHERE p.user_id = $1 ORDER BY s.held_on, p.id")
+                let rows: Vec<(String, String, Option<String>, Vec<u8>, Option<String>, Option<String>, String, bool, String, Option<String>, Timestamp, String, String)> = ::sqlx::query_as("SELECT p.id, p.session_id, p.user_id, p.name, p.org_code, p.org_name, p.category, p.attended, p.modules, p.recorded_by, p.recorded_at_ms, s.audience, s.held_on FROM training_participants p JOIN training_sessions s ON s.id = p.session_id WHERE p.user_id = $1 ORDER BY s.held_on, p.id")
                     .bind(user_id)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
                 rows.into_iter()
-                    .map(|(id, session_id, user_id, name, org_code, category, attended, modules, recorded_by, recorded_at_ms, audience, held_on)| {
-                        let p = self.participant_from((id, session_id, user_id, name, org_code, category, attended, modules, recorded_by, recorded_at_ms))?;
+                    .map(|(id, session_id, user_id, name, org_code, org_name, category, attended, modules, recorded_by, recorded_at_ms, audience, held_on)| {
+                        let p = self.participant_from((id, session_id, user_id, name, org_code, org_name, category, attended, modules, recorded_by, recorded_at_ms))?;
                         let audience = $crate::sql::code_column("training_sessions.audience", &audience, mnir_domain::training::Audience::parse)?;
                         Ok((p, audience, day_column("training_sessions.held_on", &held_on)?))
                     })

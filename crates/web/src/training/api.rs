@@ -109,7 +109,10 @@ pub struct ParticipantJson {
     name: String,
     /// The participant's account, when they have one.
     user_id: Option<String>,
-    organisation: String,
+    /// The organisation's code in the directory, when it is one.
+    organisation: Option<String>,
+    /// The name of an organisation outside the directory.
+    organisation_name: Option<String>,
     category: String,
     attended: bool,
     modules: Vec<String>,
@@ -122,6 +125,7 @@ impl From<ParticipantRecord> for ParticipantJson {
             name: p.name,
             user_id: p.user_id,
             organisation: p.org_code,
+            organisation_name: p.org_name,
             category: p.category.as_str().into(),
             attended: p.attended,
             modules: p.modules,

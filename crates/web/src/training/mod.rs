@@ -380,6 +380,7 @@ struct ParticipantForm {
     name: String,
     login: String,
     organisation: String,
+    organisation_name: String,
     category: String,
     attended: Option<String>,
     modules: Vec<String>,
@@ -395,6 +396,7 @@ struct SessionPage {
     participants: Vec<ParticipantRow>,
     form_name: String,
     form_login: String,
+    form_organisation_name: String,
     attended: bool,
     organisations: Vec<Opt>,
     categories: Vec<Opt>,
@@ -471,7 +473,11 @@ async fn session_view(
                 .as_deref()
                 .map(|u| logins.get(u).cloned().unwrap_or_else(|| u.to_string()))
                 .unwrap_or_default(),
-            organisation: org_name(&p.org_code),
+            organisation: match (&p.org_code, &p.org_name) {
+                (Some(code), _) => org_name(code),
+                (None, Some(name)) => name.clone(),
+                (None, None) => String::new(),
+            },
             category: tr.term("category", p.category.as_str()),
             attended: p.attended,
             modules: module_titles(&tr, &view.curriculum, &p.modules),
@@ -500,6 +506,7 @@ async fn session_view(
         participants,
         form_name: form.name,
         form_login: form.login,
+        form_organisation_name: form.organisation_name,
         attended: ticked(&form.attended),
         organisations: options(
             organisations
@@ -550,6 +557,7 @@ async fn participant_add(
         name: form.name.clone(),
         login: form.login.clone(),
         organisation: form.organisation.clone(),
+        organisation_name: form.organisation_name.clone(),
         category: form.category.clone(),
         attended: ticked(&form.attended),
         modules: form.modules.clone(),
