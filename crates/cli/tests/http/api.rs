@@ -47,10 +47,12 @@ async fn every_route_is_documented_and_every_documented_route_answers() {
                 .collect::<Vec<_>>()
                 .join("/");
             let r = app.api(&method.to_uppercase(), &concrete, None, None).await;
-            assert_ne!(
-                r.status,
-                StatusCode::NOT_FOUND,
-                "{method} {path} is documented but not routed"
+            // A public route answers an unknown id itself, with the API's JSON error; a path
+            // nobody routes falls through to the HTML page "not found".
+            assert!(
+                r.status != StatusCode::NOT_FOUND || r.body.contains("\"not_found\""),
+                "{method} {path} is documented but not routed: {}",
+                r.body
             );
             assert_ne!(
                 r.status,

@@ -20,6 +20,7 @@ mod risk;
 mod security;
 mod statistics;
 mod support;
+mod training;
 mod two_factor;
 mod two_servers;
 mod victim;

@@ -724,6 +724,62 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     "{who}: GET /api/v1/statistics/report"
                 );
 
+                // Training (mnir.md §12): sessions, curricula, vignettes and the certificates'
+                // register are the trainers'; the e-learning and one's own certificates are
+                // everyone's who holds a role.
+                let trains = if role == Role::Trainer {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                for path in [
+                    "/training",
+                    "/training/sessions/new",
+                    "/training/curriculum",
+                    "/training/vignettes",
+                    "/training/certificates",
+                ] {
+                    let page = app.get(path, Some(&session)).await;
+                    assert_eq!(page.status, trains, "{who}: GET {path}");
+                }
+                for path in [
+                    "/api/v1/training/sessions",
+                    "/api/v1/training/curricula",
+                    "/api/v1/training/certificates",
+                ] {
+                    let api = app.api("GET", path, Some(&token), None).await;
+                    assert_eq!(api.status, trains, "{who}: GET {path}");
+                }
+                let recorded = app
+                    .api(
+                        "POST",
+                        "/api/v1/training/sessions",
+                        Some(&token),
+                        Some(
+                            serde_json::json!({"held_on": "2026-10-01", "city": "Cluj-Napoca",
+                            "county": "RO-CJ", "audience": "national_victims",
+                            "trainers": ["Formator"], "modules": ["mechanism"]}),
+                        ),
+                    )
+                    .await;
+                assert_eq!(
+                    recorded.status,
+                    if role == Role::Trainer {
+                        StatusCode::CREATED
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: POST /api/v1/training/sessions"
+                );
+                for path in ["/elearning", "/elearning/vignettes/V01"] {
+                    let page = app.get(path, Some(&session)).await;
+                    assert_eq!(page.status, StatusCode::OK, "{who}: GET {path}");
+                }
+                for path in ["/api/v1/elearning/vignettes", "/api/v1/certificates"] {
+                    let api = app.api("GET", path, Some(&token), None).await;
+                    assert_eq!(api.status, StatusCode::OK, "{who}: GET {path}");
+                }
+
                 let case_page = app.get(&format!("/cases/{planned}"), Some(&session)).await;
                 assert!(
                     !case_page.body.contains(SHELTER_ADDRESS)

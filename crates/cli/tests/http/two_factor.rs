@@ -626,6 +626,9 @@ async fn a_session_waiting_for_its_code_reaches_no_page_and_changes_nothing() {
         "/logout",
         "/lang/{lang}",
         "/static/{file}",
+        // The public verification of a certificate, which anyone may use without signing in.
+        "/verify",
+        "/verify/{code}",
     ];
     let routes = mnir_web::page_routes();
     assert!(

@@ -1,0 +1,570 @@
+//! Training (mnir.md §12) through the API and the pages: a session and its participants, the
+//! e-learning scored by the identification engine, the certificate a passed course earns, its
+//! public verification, its expiry at the end of its last day in the jurisdiction's time zone,
+//! its revocation, and a vignette file refused for what the engine makes of it.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use mnir_domain::identification::Catalogue;
+use mnir_domain::jurisdiction::Jurisdiction;
+use mnir_domain::training::{BUILTIN_VIGNETTES, VignetteSet};
+use serde_json::{Value, json};
+
+const TRAINEE_NAME: &str = "Ilinca Zmeurescu-Vlădoianu";
+
+fn vignettes() -> VignetteSet {
+    VignetteSet::parse(BUILTIN_VIGNETTES, Catalogue::builtin()).unwrap()
+}
+
+/// The author's own answers to a vignette, as an attempt.
+fn right_answer(code: &str) -> Value {
+    let set = vignettes();
+    let v = set.vignette(code).unwrap();
+    json!({"present": v.present, "act": v.act, "decision": v.expected.as_str()})
+}
+
+/// A trainer, a trainee with an account, a session the trainee is on (absent for now); returns
+/// the tokens of the trainer and the trainee, the session's id and the trainee's participation.
+async fn session_with_trainee(app: &App) -> (String, String, String, String) {
+    let b = app.backend;
+    let trainer = app.user("trainer", "ANITP", "trainer").await;
+    let trainee = app.user("trainee", "IGPR", "screener").await;
+    let (trainer, trainee) = (app.token(&trainer).await, app.token(&trainee).await);
+    let session = app
+        .api(
+            "POST",
+            "/api/v1/training/sessions",
+            Some(&trainer),
+            Some(
+                json!({"held_on": "2026-11-05", "city": "Cluj-Napoca", "county": "RO-CJ",
+                "audience": "national_victims", "trainers": ["Carmen Vlădescu"],
+                "modules": ["indicators", "mechanism"]}),
+            ),
+        )
+        .await;
+    assert_eq!(session.status, StatusCode::CREATED, "{b}: {}", session.body);
+    // The modules are kept in the curriculum's order, whatever order they were sent in.
+    assert_eq!(
+        session.json()["modules"],
+        json!(["mechanism", "indicators"])
+    );
+    let id = session.json()["id"].as_str().unwrap().to_string();
+    let participant = app
+        .api(
+            "POST",
+            &format!("/api/v1/training/sessions/{id}/participants"),
+            Some(&trainer),
+            Some(json!({"name": TRAINEE_NAME, "login": "trainee",
+                "category": "police_public_order", "attended": false})),
+        )
+        .await;
+    assert_eq!(
+        participant.status,
+        StatusCode::CREATED,
+        "{b}: {}",
+        participant.body
+    );
+    assert_eq!(participant.json()["organisation"], "IGPR", "{b}");
+    let participant = participant.json()["id"].as_str().unwrap().to_string();
+    (trainer, trainee, id, participant)
+}
+
+#[tokio::test]
+async fn a_session_names_what_is_wrong_and_lists_by_filter() {
+    for app in backends().await {
+        let b = app.backend;
+        let trainer = app.user("trainer", "ANITP", "trainer").await;
+        let trainer = app.token(&trainer).await;
+        let wrong = app
+            .api(
+                "POST",
+                "/api/v1/training/sessions",
+                Some(&trainer),
+                Some(
+                    json!({"held_on": "2099-01-01", "city": " ", "county": "RO-XX",
+                    "audience": "everyone", "trainers": [], "modules": ["cooking"]}),
+                ),
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(
+            field_names(&wrong),
+            [
+                "held_on", "city", "county", "audience", "trainers", "modules"
+            ],
+            "{b}: {}",
+            wrong.body
+        );
+        let iasi = app
+            .api(
+                "POST",
+                "/api/v1/training/sessions",
+                Some(&trainer),
+                Some(
+                    json!({"held_on": "2026-03-10", "city": "Iași", "county": "RO-IS",
+                    "audience": "foreign_victims", "trainers": ["A"], "modules": ["children"]}),
+                ),
+            )
+            .await;
+        assert_eq!(iasi.status, StatusCode::CREATED, "{b}: {}", iasi.body);
+        let session = cluj_session(&app, &trainer).await;
+        // An outside organisation by its name; not both an organisation and a name.
+        let both = app
+            .api(
+                "POST",
+                &format!("/api/v1/training/sessions/{session}/participants"),
+                Some(&trainer),
+                Some(json!({"name": "Maria Pop", "organisation": "IGPR",
+                    "organisation_name": "Școala nr. 3", "category": "school_staff"})),
+            )
+            .await;
+        assert_eq!(
+            field_names(&both),
+            ["organisation_name"],
+            "{b}: {}",
+            both.body
+        );
+        let school = app
+            .api(
+                "POST",
+                &format!("/api/v1/training/sessions/{session}/participants"),
+                Some(&trainer),
+                Some(
+                    json!({"name": "Maria Pop", "organisation_name": "Școala nr. 3",
+                    "category": "school_staff", "attended": true}),
+                ),
+            )
+            .await;
+        assert_eq!(school.status, StatusCode::CREATED, "{b}: {}", school.body);
+        let by_city = app
+            .api(
+                "GET",
+                "/api/v1/training/sessions?city=Ia%C8%99i",
+                Some(&trainer),
+                None,
+            )
+            .await;
+        let cities: Vec<String> = by_city.json()["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["city"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(cities, ["Iași"], "{b}: {}", by_city.body);
+        let schools = app
+            .api(
+                "GET",
+                "/api/v1/training/sessions?category=school_staff",
+                Some(&trainer),
+                None,
+            )
+            .await;
+        let found = schools.json()["sessions"].as_array().unwrap().clone();
+        assert_eq!(found.len(), 1, "{b}: {}", schools.body);
+        assert_eq!(found[0]["id"], session.as_str(), "{b}");
+        let bad = app
+            .api(
+                "GET",
+                "/api/v1/training/sessions?audience=all&from=yesterday",
+                Some(&trainer),
+                None,
+            )
+            .await;
+        assert_eq!(field_names(&bad), ["audience", "from"], "{b}: {}", bad.body);
+    }
+}
+
+/// A session in Cluj-Napoca recorded by `trainer`; its id.
+async fn cluj_session(app: &App, trainer: &str) -> String {
+    let session = app
+        .api(
+            "POST",
+            "/api/v1/training/sessions",
+            Some(trainer),
+            Some(
+                json!({"held_on": "2026-11-05", "city": "Cluj-Napoca", "county": "RO-CJ",
+                "audience": "national_victims", "trainers": ["T"], "modules": ["mechanism"]}),
+            ),
+        )
+        .await;
+    assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
+    session.json()["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_trainee_is_scored_by_the_engine_and_certified_once_the_course_is_passed() {
+    for app in backends().await {
+        let b = app.backend;
+        let (trainer, trainee, session, participant) = session_with_trainee(&app).await;
+
+        // The stories come without their authors' answers.
+        let list = app
+            .api("GET", "/api/v1/elearning/vignettes", Some(&trainee), None)
+            .await;
+        assert_eq!(list.status, StatusCode::OK, "{b}");
+        assert!(!list.body.contains("\"present\"") && !list.body.contains("\"expected\""));
+        assert_eq!(list.json()["needed"], 5, "{b}");
+
+        // One indicator missed, one marked wrongly: n − 1 shared of n + 1 marked by either.
+        let set = vignettes();
+        let v01 = set.vignette("V01").unwrap();
+        let mut marked: Vec<String> = v01.present.iter().cloned().collect();
+        let missed = marked.pop().unwrap();
+        let wrong = Catalogue::builtin()
+            .profile_indicators(v01.profile)
+            .map(|i| i.code.clone())
+            .find(|c| !v01.present.contains(c))
+            .unwrap();
+        marked.push(wrong.clone());
+        let n = v01.present.len() as f64;
+        let attempt = app
+            .api(
+                "POST",
+                "/api/v1/elearning/vignettes/V01/attempts",
+                Some(&trainee),
+                Some(json!({"present": marked, "decision": v01.expected.as_str()})),
+            )
+            .await;
+        assert_eq!(attempt.status, StatusCode::CREATED, "{b}: {}", attempt.body);
+        let a = attempt.json();
+        let score = a["score"].as_f64().unwrap();
+        assert!((score - (n - 1.0) / (n + 1.0)).abs() < 1e-9, "{b}: {score}");
+        assert_eq!(a["decision_correct"], true, "{b}");
+        assert_eq!(a["missed"], json!([missed]), "{b}");
+        assert_eq!(a["wrongly_marked"], json!([wrong]), "{b}");
+        // The feedback is the engine's explanation of both, in the caller's language.
+        let author = a["feedback"]["author"].as_array().unwrap();
+        assert!(
+            author
+                .iter()
+                .any(|s| s.as_str().unwrap().contains("recrutare")),
+            "{b}: {author:?}"
+        );
+        assert_ne!(a["feedback"]["author"], a["feedback"]["trainee"], "{b}");
+
+        // A child's vignette asks whether an act took place; an unknown code is named.
+        let no_act = app
+            .api(
+                "POST",
+                "/api/v1/elearning/vignettes/V06/attempts",
+                Some(&trainee),
+                Some(json!({"present": [], "decision": "not_a_victim"})),
+            )
+            .await;
+        assert_eq!(field_names(&no_act), ["act"], "{b}: {}", no_act.body);
+        let unknown = app
+            .api(
+                "POST",
+                "/api/v1/elearning/vignettes/V01/attempts",
+                Some(&trainee),
+                Some(json!({"present": ["ZZ99"], "decision": "maybe"})),
+            )
+            .await;
+        assert_eq!(
+            field_names(&unknown),
+            ["decision", "present"],
+            "{b}: {}",
+            unknown.body
+        );
+        let missing = app
+            .api(
+                "POST",
+                "/api/v1/elearning/vignettes/V99/attempts",
+                Some(&trainee),
+                Some(json!({"present": [], "decision": "not_a_victim"})),
+            )
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{b}");
+
+        // Five vignettes passed, but the session not attended: no certificate yet.
+        for v in set.vignettes.iter().take(5) {
+            let r = app
+                .api(
+                    "POST",
+                    &format!("/api/v1/elearning/vignettes/{}/attempts", v.code),
+                    Some(&trainee),
+                    Some(right_answer(&v.code)),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+            assert_eq!(r.json()["score"], 1.0, "{b}");
+            assert_eq!(r.json()["certificates"], json!([]), "{b}");
+        }
+        let mine = app
+            .api("GET", "/api/v1/certificates", Some(&trainee), None)
+            .await;
+        assert_eq!(mine.json()["certificates"], json!([]), "{b}");
+
+        // The trainer records the attendance: the course is passed and certified.
+        let attended = app
+            .api(
+                "POST",
+                &format!(
+                    "/api/v1/training/sessions/{session}/participants/{participant}/attendance"
+                ),
+                Some(&trainer),
+                Some(json!({"attended": true})),
+            )
+            .await;
+        assert_eq!(attended.status, StatusCode::OK, "{b}: {}", attended.body);
+        let mine = app
+            .api("GET", "/api/v1/certificates", Some(&trainee), None)
+            .await;
+        let certificates = mine.json()["certificates"].as_array().unwrap().clone();
+        assert_eq!(certificates.len(), 1, "{b}: {}", mine.body);
+        let c = &certificates[0];
+        assert_eq!(c["standing"], "valid", "{b}");
+        assert_eq!(c["course"], "national_victims", "{b}");
+        assert_eq!(c["holder"], TRAINEE_NAME, "{b}");
+        let today = Jurisdiction::romania().local_date(at(app.clock.now()).to_utc());
+        assert_eq!(c["number"], format!("{}-000001", today.format("%Y")), "{b}");
+        let id = c["id"].as_str().unwrap().to_string();
+        let code = c["verification_code"].as_str().unwrap().to_string();
+
+        // Anyone verifies it without signing in, and learns no more than the initials.
+        let verified = app
+            .api("GET", &format!("/api/v1/verify/{code}"), None, None)
+            .await;
+        assert_eq!(verified.status, StatusCode::OK, "{b}: {}", verified.body);
+        assert_eq!(verified.json()["standing"], "valid", "{b}");
+        assert_eq!(verified.json()["holder_initials"], "I. Z. V.", "{b}");
+        assert!(
+            !verified.body.contains("Zmeurescu"),
+            "{b}: {}",
+            verified.body
+        );
+        let page = app
+            .get(&format!("/verify/{}", code.to_lowercase()), None)
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(page.body.contains("I. Z. V.") && !page.body.contains("Zmeurescu"));
+        let nobody = app.get("/verify/AAAAA-BBBBB-CCCCC", None).await;
+        assert_eq!(nobody.status, StatusCode::NOT_FOUND, "{b}");
+
+        // Printed in either language, by its holder; another user finds nothing.
+        let holder = app.login("trainee").await;
+        let pdf = app
+            .get(&format!("/certificates/{id}/pdf?lang=en"), Some(&holder))
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK, "{b}");
+        let text = pdf_text(&pdf.bytes);
+        assert!(
+            text.contains("Certificate of training") && text.contains(TRAINEE_NAME),
+            "{b}: {text}"
+        );
+        let ro = app
+            .get(&format!("/certificates/{id}/pdf?lang=ro"), Some(&holder))
+            .await;
+        assert!(pdf_text(&ro.bytes).contains("Certificat de formare"), "{b}");
+        app.user("stranger", "ANITP-B", "case_worker").await;
+        let stranger = app.login("stranger").await;
+        let foreign = app
+            .get(&format!("/certificates/{id}"), Some(&stranger))
+            .await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{b}");
+
+        // Revoked with a reason, once; the verification says so at once.
+        let no_reason = app
+            .api(
+                "POST",
+                &format!("/api/v1/certificates/{id}/revoke"),
+                Some(&trainer),
+                Some(json!({"reason": " \u{200B} "})),
+            )
+            .await;
+        assert_eq!(field_names(&no_reason), ["reason"], "{b}");
+        let by_holder = app
+            .api(
+                "POST",
+                &format!("/api/v1/certificates/{id}/revoke"),
+                Some(&trainee),
+                Some(json!({"reason": "self"})),
+            )
+            .await;
+        assert_eq!(by_holder.status, StatusCode::FORBIDDEN, "{b}");
+        let revoked = app
+            .api(
+                "POST",
+                &format!("/api/v1/certificates/{id}/revoke"),
+                Some(&trainer),
+                Some(json!({"reason": "Obținut prin fraudă"})),
+            )
+            .await;
+        assert_eq!(revoked.status, StatusCode::OK, "{b}: {}", revoked.body);
+        assert_eq!(revoked.json()["standing"], "revoked", "{b}");
+        let again = app
+            .api(
+                "POST",
+                &format!("/api/v1/certificates/{id}/revoke"),
+                Some(&trainer),
+                Some(json!({"reason": "again"})),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{b}");
+        let verified = app
+            .api("GET", &format!("/api/v1/verify/{code}"), None, None)
+            .await;
+        assert_eq!(verified.json()["standing"], "revoked", "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_expires_as_its_last_day_ends_in_the_jurisdictions_time_zone() {
+    for app in backends().await {
+        let b = app.backend;
+        let (trainer, trainee, session, participant) = session_with_trainee(&app).await;
+        for v in vignettes().vignettes.iter().take(5) {
+            app.api(
+                "POST",
+                &format!("/api/v1/elearning/vignettes/{}/attempts", v.code),
+                Some(&trainee),
+                Some(right_answer(&v.code)),
+            )
+            .await;
+        }
+        app.api(
+            "POST",
+            &format!("/api/v1/training/sessions/{session}/participants/{participant}/attendance"),
+            Some(&trainer),
+            Some(json!({"attended": true})),
+        )
+        .await;
+        let mine = app
+            .api("GET", "/api/v1/certificates", Some(&trainee), None)
+            .await;
+        let c = mine.json()["certificates"][0].clone();
+        let code = c["verification_code"].as_str().unwrap().to_string();
+        let last = mnir_domain::parse_iso_date(c["last_valid_day"].as_str().unwrap()).unwrap();
+        let rules = Jurisdiction::romania();
+        let issued = rules.local_date(at(app.clock.now()).to_utc());
+        assert_eq!(last, rules.training.last_valid_day(issued), "{b}");
+        // The last day ends at midnight in Bucharest, not in UTC.
+        let ends = rules
+            .start_of_day(last + chrono::Days::new(1))
+            .timestamp_millis();
+        app.clock
+            .advance_seconds((ends - app.clock.now()) / 1000 - 1);
+        let verify = format!("/api/v1/verify/{code}");
+        let r = app.api("GET", &verify, None, None).await;
+        assert_eq!(
+            r.json()["standing"],
+            "valid",
+            "{b}: a second before midnight"
+        );
+        app.clock.advance_seconds(2);
+        let r = app.api("GET", &verify, None, None).await;
+        assert_eq!(r.json()["standing"], "expired", "{b}: a second after");
+    }
+}
+
+#[tokio::test]
+async fn a_vignette_file_the_engine_contradicts_is_refused_with_its_line_and_nothing_kept() {
+    for app in backends().await {
+        let b = app.backend;
+        app.user("trainer", "ANITP", "trainer").await;
+        let session = app.login("trainer").await;
+        let before = app.get("/training/vignettes", Some(&session)).await;
+        assert_eq!(before.status, StatusCode::OK, "{b}");
+        let contradicted = r#"version = "2027-1"
+[[vignette]]
+code = "X1"
+profile = "adult-labour"
+title_ro = "Titlu"
+title_en = "Title"
+story_ro = "Poveste."
+story_en = "Story."
+present = ["DR01", "DR02", "EX01", "EX02"]
+expected = "presumed_victim"
+"#;
+        let refused = app
+            .post_form(
+                "/training/vignettes",
+                &session,
+                &[("text", contradicted), ("activate", "yes")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            refused.body.contains("contrazice") && refused.body.contains("<td>2</td>"),
+            "{b}: {}",
+            refused.body
+        );
+        assert!(
+            !refused.body.contains(">2027-1<"),
+            "{b}: the version was kept"
+        );
+        // With the means at destination the engine agrees, and the version is used at once.
+        let agreed = contradicted.replace(r#""EX02"]"#, r#""EX02", "CD01", "CD04"]"#);
+        let imported = app
+            .post_form(
+                "/training/vignettes",
+                &session,
+                &[("text", agreed.as_str()), ("activate", "yes")],
+            )
+            .await;
+        assert_eq!(imported.status, StatusCode::OK, "{b}: {}", imported.body);
+        assert!(imported.body.contains("2027-1"), "{b}");
+        app.user("learner", "IGPR", "screener").await;
+        let learner = app.login("learner").await;
+        let e = app.get("/elearning", Some(&learner)).await;
+        assert!(e.body.contains("/elearning/vignettes/X1"), "{b}");
+        assert!(!e.body.contains("/elearning/vignettes/V01"), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn the_trainee_s_pages_keep_what_was_marked_and_show_the_feedback_in_english() {
+    for app in backends().await {
+        let b = app.backend;
+        app.user("learner", "IGPR", "screener").await;
+        let session = app.login("learner").await;
+        let form = app.get("/elearning/vignettes/V06", Some(&session)).await;
+        assert_eq!(form.status, StatusCode::OK, "{b}");
+        assert!(
+            form.body.contains("name=\"act\""),
+            "{b}: a child's vignette asks the act"
+        );
+        // No act answered: the page again, with the marks kept.
+        let refused = app
+            .post_form(
+                "/elearning/vignettes/V06",
+                &session,
+                &[("present", "EX01"), ("decision", "presumed_victim")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            refused
+                .body
+                .contains("id=\"ind-EX01\" name=\"present\" value=\"EX01\" checked"),
+            "{b}"
+        );
+        let v06 = vignettes().vignette("V06").unwrap().clone();
+        let mut fields: Vec<(&str, &str)> = v06
+            .present
+            .iter()
+            .map(|c| ("present", c.as_str()))
+            .collect();
+        fields.push(("act", "yes"));
+        fields.push(("decision", v06.expected.as_str()));
+        let done = app
+            .post_form("/elearning/vignettes/V06", &session, &fields)
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{b}: {}", done.body);
+        let feedback = app
+            .get_lang(&done.location(), Some(&session), Some("en"))
+            .await;
+        assert_eq!(feedback.status, StatusCode::OK, "{b}");
+        assert!(
+            feedback.body.contains("100 %") && feedback.body.contains("id=\"decision-right\""),
+            "{b}: {}",
+            feedback.body
+        );
+        assert!(feedback.body.contains("The engine on the author"), "{b}");
+        // Another user's attempt is not theirs to read.
+        app.user("other", "IGPR", "screener").await;
+        let other = app.login("other").await;
+        let theirs = app.get(&done.location(), Some(&other)).await;
+        assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{b}");
+    }
+}
