@@ -412,6 +412,45 @@ pub async fn organisations(app: &App) -> AppResult<Vec<Organisation>> {
     app.organisations().await
 }
 
+/// An administrator replaces an account's roles (not their own: an administrator who removed
+/// their own role would need the command line). The screener role needs a valid certificate
+/// where the profile says so.
+pub async fn set_roles_by_admin(
+    app: &App,
+    who: &Who<'_>,
+    user_id: &str,
+    roles: &[String],
+) -> AppResult<User> {
+    can(&who.actor(), Action::ManageUsers, None)?;
+    if user_id == who.user.id {
+        return Err(AppError::Forbidden(crate::Message::new("admin-own-roles")));
+    }
+    let user = app
+        .store()
+        .user_by_id(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let roles = parse_roles(roles)?;
+    crate::training::check_screener_rule(app, Some(user_id), &roles).await?;
+    app.store().set_user_roles(user_id, &roles, &who.by).await?;
+    Ok(User { roles, ..user })
+}
+
+/// Roles as a form or the API sends them: at least one, each a role of the mechanism.
+pub fn parse_roles(roles: &[String]) -> AppResult<mnir_domain::RoleSet> {
+    let mut parsed = Vec::new();
+    for text in roles {
+        match text.trim().parse::<mnir_domain::Role>() {
+            Ok(role) => parsed.push(role),
+            Err(_) => return Err(AppError::invalid("roles", "user-role-unknown")),
+        }
+    }
+    if parsed.is_empty() {
+        return Err(AppError::invalid("roles", "user-roles-required"));
+    }
+    Ok(mnir_domain::RoleSet::new(parsed))
+}
+
 /// An administrator disables or enables an account (not their own: an administrator who locked
 /// themselves out would need the command line). A disabled account's sessions and API tokens end
 /// at once.

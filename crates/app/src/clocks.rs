@@ -314,9 +314,20 @@ pub async fn of_case(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<Vec<C
 /// one database: the store fires each clock exactly once.
 pub async fn run_scheduler(app: App, interval: std::time::Duration) {
     let mut tick = tokio::time::interval(interval);
+    // Certificates lapse at midnight: the screener roles they held are looked at once an hour
+    // (and at the start), not at every tick.
+    let mut roles_checked_at: Option<std::time::Instant> = None;
     loop {
         tick.tick().await;
         fire_due(&app).await;
+        if roles_checked_at.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(3600)) {
+            roles_checked_at = Some(std::time::Instant::now());
+            match crate::training::end_lapsed_screener_roles(&app).await {
+                Ok(0) => {}
+                Ok(ended) => tracing::info!(ended, "screener roles ended: no valid certificate"),
+                Err(e) => tracing::warn!(error = ?e, "screener roles not checked"),
+            }
+        }
     }
 }
 

@@ -198,6 +198,9 @@ pub async fn create_account(app: &App, account: CheckedAccount) -> AppResult<Use
     if app.store().organisation(&account.org_code).await?.is_none() {
         return Err(refused("org", "user-org-unknown", "org", &account.org_code));
     }
+    // A new account holds no certificate: where the screener role needs one, it is granted
+    // once the account is certified.
+    crate::training::check_screener_rule(app, None, &account.roles).await?;
     let password_hash = hash_password(app, account.password).await;
     let new = NewUser {
         login: account.login,
@@ -213,6 +216,21 @@ pub async fn create_account(app: &App, account: CheckedAccount) -> AppResult<Use
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Replaces the roles of the account `login`, as the operator; the screener role needs a valid
+/// certificate where the profile says so. `NotFound` for an unknown login.
+pub async fn set_roles(app: &App, login: &str, roles: mnir_domain::RoleSet) -> AppResult<User> {
+    let user = app
+        .store()
+        .user_by_login(login)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::training::check_screener_rule(app, Some(&user.id), &roles).await?;
+    app.store()
+        .set_user_roles(&user.id, &roles, &operator(app))
+        .await?;
+    Ok(User { roles, ..user })
 }
 
 /// Every account, active or not.

@@ -1054,10 +1054,15 @@ pub async fn revoke(app: &App, who: &Who<'_>, id: &str, reason: &str) -> AppResu
         return Err(AppError::conflict("certificate-revoked-already"));
     }
     match app.store().revoke_certificate(id, reason, &who.by).await {
-        Ok(()) => Ok(()),
-        Err(StoreError::NotFound) => Err(AppError::conflict("certificate-revoked-already")),
-        Err(e) => Err(e.into()),
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Err(AppError::conflict("certificate-revoked-already")),
+        Err(e) => return Err(e.into()),
     }
+    // The holder's screener role ends with their last valid certificate.
+    if let Some(holder) = app.store().user_by_id(&certificate.user_id).await? {
+        end_screener_role_if_uncertified(app, &who.by, &holder).await?;
+    }
+    Ok(())
 }
 
 /// What the public verification of a certificate shows: no more than the holder's initials.
@@ -1132,4 +1137,96 @@ pub async fn insert_generated_sessions(
 /// sessions they attended).
 pub async fn account(app: &App, login: &str) -> AppResult<Option<User>> {
     Ok(app.store().user_by_login(login).await?)
+}
+
+// ----- certified first responders -----
+
+/// Whether a user holds a certificate valid today (of either course).
+pub async fn certified(app: &App, user_id: &str) -> AppResult<bool> {
+    let today = app.jurisdiction().local_date(app.now().to_utc());
+    Ok(app
+        .store()
+        .certificates(&CertificateFilter {
+            user_id: Some(user_id.to_string()),
+            before: None,
+            limit: 1000,
+        })
+        .await?
+        .iter()
+        .any(|c| standing_on(c, today) == Standing::Valid))
+}
+
+/// When the profile requires a certificate for the screener role, refuses `roles` holding it for
+/// a user without a valid one (`None`: an account not created yet, which holds none).
+pub async fn check_screener_rule(
+    app: &App,
+    user_id: Option<&str>,
+    roles: &mnir_domain::RoleSet,
+) -> AppResult<()> {
+    if !app.jurisdiction().training.screener_requires_certificate
+        || !roles.contains(mnir_domain::Role::Screener)
+    {
+        return Ok(());
+    }
+    let holds = match user_id {
+        Some(id) => certified(app, id).await?,
+        None => false,
+    };
+    if holds {
+        Ok(())
+    } else {
+        Err(AppError::invalid("roles", "user-screener-uncertified"))
+    }
+}
+
+/// Ends the screener role of a user whose certificates no longer count, when the profile
+/// requires one; whether it did.
+async fn end_screener_role_if_uncertified(
+    app: &App,
+    by: &AuditActor,
+    user: &User,
+) -> AppResult<bool> {
+    if !app.jurisdiction().training.screener_requires_certificate
+        || !user.roles.contains(mnir_domain::Role::Screener)
+        || certified(app, &user.id).await?
+    {
+        return Ok(false);
+    }
+    let roles = mnir_domain::RoleSet::new(
+        user.roles
+            .iter()
+            .filter(|r| *r != mnir_domain::Role::Screener)
+            .collect(),
+    );
+    app.store().set_user_roles(&user.id, &roles, by).await?;
+    Ok(true)
+}
+
+/// Every screener whose certificate expired or was revoked loses the role (the scheduler's,
+/// once an hour); how many did.
+pub async fn end_lapsed_screener_roles(app: &App) -> AppResult<usize> {
+    if !app.jurisdiction().training.screener_requires_certificate {
+        return Ok(0);
+    }
+    let by = AuditActor::cli(app.now());
+    let mut ended = 0;
+    for user in app.store().list_users().await? {
+        if end_screener_role_if_uncertified(app, &by, &user).await? {
+            ended += 1;
+        }
+    }
+    Ok(ended)
+}
+
+/// The certificates of the supervisor's organisation's staff whose last day is within the
+/// profile's notice (30 days by default): the training to plan before they lapse.
+pub async fn certificates_ending(app: &App, who: &Who<'_>) -> AppResult<Vec<CertificateRecord>> {
+    can(&who.actor(), Action::SeeStaffCertificates, None)?;
+    let rules = &app.jurisdiction().training;
+    let today = app.jurisdiction().local_date(who.now().to_utc());
+    let until = today + chrono::Days::new(u64::from(rules.expiry_notice_days));
+    Ok(app
+        .store()
+        .certificates_ending(&who.user.org.code, today, until)
+        .await?)
 }

@@ -50,6 +50,7 @@ pub(crate) fn refusal(e: AppError) -> anyhow::Error {
                 text_arg(m, "code")
             ),
             "org-name-required" => "--name must not be empty".to_string(),
+            "user-screener-uncertified" => "the screener role needs a valid training certificate under this profile, and the account holds none: create it without the role, record its training and e-learning, then give the role with `mnir user roles`".to_string(),
             "org-county-unknown" => format!(
                 "unknown county `{}` (ISO 3166-2, e.g. RO-CJ)",
                 text_arg(m, "county")
@@ -183,7 +184,9 @@ pub async fn user_add(
     org: &str,
     login: &str,
     roles: &str,
+    jurisdiction_name: &str,
 ) -> anyhow::Result<ExitCode> {
+    let rules = jurisdiction(jurisdiction_name)?;
     let roles: RoleSet = roles
         .parse()
         .map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
@@ -198,7 +201,7 @@ pub async fn user_add(
     .check()
     .map_err(refusal)?;
     let (store, _) = open(db).await?;
-    let user = operator::create_account(&operator_app(store), account)
+    let user = operator::create_account(&operator_app(store).with_jurisdiction(rules), account)
         .await
         .map_err(refusal)?;
     println!(
@@ -206,6 +209,28 @@ pub async fn user_add(
         user.login, user.org.code, user.roles
     );
     Ok(ExitCode::SUCCESS)
+}
+
+pub async fn user_roles(
+    db: &DbArgs,
+    login: &str,
+    roles: &str,
+    jurisdiction_name: &str,
+) -> anyhow::Result<ExitCode> {
+    let rules = jurisdiction(jurisdiction_name)?;
+    let roles: RoleSet = roles
+        .parse()
+        .map_err(|e: mnir_domain::role::UnknownRole| usage(e.to_string()))?;
+    let (store, _) = open(db).await?;
+    let app = operator_app(store).with_jurisdiction(rules);
+    match operator::set_roles(&app, login, roles).await {
+        Ok(user) => {
+            println!("account {} now holds the roles {}", user.login, user.roles);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(mnir_app::AppError::NotFound) => Err(usage(format!("unknown login `{login}`"))),
+        Err(e) => Err(refusal(e)),
+    }
 }
 
 pub async fn user_set_active(db: &DbArgs, login: &str, active: bool) -> anyhow::Result<ExitCode> {

@@ -470,6 +470,24 @@ enum UserCommand {
         /// Read the password from standard input (the only way, so it never shows in `ps`).
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// The profile the server runs under (`ro`, built in, or a .toml path): it says whether
+        /// the screener role needs a training certificate (which a new account cannot hold).
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
+    },
+    /// Replace an account's roles. Where the profile says so, the screener role needs a valid
+    /// training certificate.
+    Roles {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        login: String,
+        /// One or more roles, comma-separated.
+        #[arg(long = "role")]
+        roles: String,
+        /// The profile the server runs under (`ro`, built in, or a .toml path).
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
     },
     /// List accounts.
     List {
@@ -833,8 +851,18 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     login,
                     roles,
                     password_stdin: _,
+                    jurisdiction,
                 },
-        } => user_add(&db, &org, &login, &roles).await,
+        } => user_add(&db, &org, &login, &roles, &jurisdiction).await,
+        Command::User {
+            command:
+                UserCommand::Roles {
+                    db,
+                    login,
+                    roles,
+                    jurisdiction,
+                },
+        } => user_roles(&db, &login, &roles, &jurisdiction).await,
         Command::User {
             command: UserCommand::List { db },
         } => user_list(&db).await,

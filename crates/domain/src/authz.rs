@@ -141,6 +141,9 @@ pub enum Action {
     ManageTraining,
     /// Do the e-learning and read one's own results and certificates: anyone who holds a role.
     TakeElearning,
+    /// See which certificates of the organisation's staff end soon, to plan their training:
+    /// supervisors.
+    SeeStaffCertificates,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -355,6 +358,7 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
         }
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
         Action::ManageTraining => needs(actor, &[Role::Trainer]),
+        Action::SeeStaffCertificates => needs(actor, &[Role::Supervisor]),
         Action::TakeElearning => {
             if actor.roles.is_empty() {
                 Err(Denial::RoleMissing {

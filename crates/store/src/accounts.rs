@@ -168,6 +168,13 @@ pub trait AccountStore: Send + Sync {
         active: bool,
         by: &AuditActor,
     ) -> StoreResult<()>;
+    /// Replaces an account's roles. `NotFound` for an unknown account.
+    async fn set_user_roles(
+        &self,
+        user_id: &str,
+        roles: &RoleSet,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
     async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;

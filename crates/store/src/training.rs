@@ -201,6 +201,14 @@ pub trait TrainingStore: Send + Sync {
     -> StoreResult<Vec<CertificateRecord>>;
     async fn certificate(&self, id: &str) -> StoreResult<Option<CertificateRecord>>;
     async fn certificate_by_code(&self, code: &str) -> StoreResult<Option<CertificateRecord>>;
+    /// The certificates not revoked of an organisation's staff whose last day falls from `from`
+    /// to `to`, soonest first.
+    async fn certificates_ending(
+        &self,
+        org_code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<CertificateRecord>>;
     /// Revokes a certificate at `by.now_ms`; `NotFound` when there is none or it is revoked.
     async fn revoke_certificate(&self, id: &str, reason: &str, by: &AuditActor) -> StoreResult<()>;
 }

@@ -2277,3 +2277,171 @@ fn the_register_is_exported_and_imported_in_htcds_on_the_command_line() {
         "the good row of the bad file was not stored either"
     );
 }
+
+/// `mnir training …` and the roles of an account: the project's sessions imported all or none,
+/// a vignette file the engine contradicts named by line, and where the profile requires a
+/// certificate the screener role refused to an account that holds none.
+#[test]
+fn training_data_is_imported_by_the_operator_and_the_screener_role_waits_for_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let sessions = dir.path().join("sessions.csv");
+    std::fs::write(
+        &sessions,
+        include_str!("../../../../data/training/sessions-2018-2019.csv"),
+    )
+    .unwrap();
+    let imported = mnir(
+        &[
+            "training",
+            "import-sessions",
+            "--db",
+            &url,
+            "--file",
+            sessions.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    assert_eq!(
+        stdout(&imported).trim(),
+        "17 sessions imported, recorded for ANITP"
+    );
+    // A broken file: every problem by line, and nothing stored.
+    std::fs::write(
+        &sessions,
+        "date,city,county,audience,trainers,modules\n2019-13-01,Iași,RO-IS,national_victims,A,mechanism\n",
+    )
+    .unwrap();
+    let broken = mnir(
+        &[
+            "training",
+            "import-sessions",
+            "--db",
+            &url,
+            "--file",
+            sessions.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        stderr(&broken).contains("line 2, date: `2019-13-01` is not a date"),
+        "{}",
+        stderr(&broken)
+    );
+
+    let vignettes = dir.path().join("vignettes.toml");
+    std::fs::write(
+        &vignettes,
+        "version = \"x-1\"\n[[vignette]]\ncode = \"A\"\nprofile = \"child-labour\"\ntitle_ro = \"T\"\ntitle_en = \"T\"\nstory_ro = \"P\"\nstory_en = \"S\"\npresent = [\"EX01\", \"EX02\"]\nact = false\nexpected = \"presumed_victim\"\n",
+    )
+    .unwrap();
+    let contradicted = mnir(
+        &[
+            "training",
+            "import",
+            "--kind",
+            "vignettes",
+            "--db",
+            &url,
+            "--file",
+            vignettes.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(contradicted.status.code(), Some(2));
+    assert!(
+        stderr(&contradicted).contains("line 2, expected: expects presumed_victim but the identification engine finds not_indicated"),
+        "{}",
+        stderr(&contradicted)
+    );
+    let listed = mnir(
+        &["training", "list", "--kind", "vignettes", "--db", &url],
+        None,
+    );
+    assert_eq!(
+        stdout(&listed).lines().count(),
+        1,
+        "only the built-in version: {}",
+        stdout(&listed)
+    );
+
+    // The profile that requires a certificate of screeners.
+    let ro = include_str!("../../../../data/jurisdictions/ro.toml");
+    let profile = dir.path().join("certified.toml");
+    std::fs::write(
+        &profile,
+        ro.replace(
+            "screener_requires_certificate = false",
+            "screener_requires_certificate = true",
+        ),
+    )
+    .unwrap();
+    let profile = profile.to_str().unwrap();
+    let add = |roles: &str, login: &str| {
+        mnir(
+            &[
+                "user",
+                "add",
+                "--db",
+                &url,
+                "--org",
+                "IGPR",
+                "--login",
+                login,
+                "--role",
+                roles,
+                "--password-stdin",
+                "--jurisdiction",
+                profile,
+            ],
+            Some("parola foarte lungă\n"),
+        )
+    };
+    let screener = add("screener", "new.screener");
+    assert_ne!(screener.status.code(), Some(0));
+    assert!(
+        stderr(&screener).contains("certificate"),
+        "{}",
+        stderr(&screener)
+    );
+    assert_eq!(add("case_worker", "worker").status.code(), Some(0));
+    let roles = mnir(
+        &[
+            "user",
+            "roles",
+            "--db",
+            &url,
+            "--login",
+            "worker",
+            "--role",
+            "case_worker,screener",
+            "--jurisdiction",
+            profile,
+        ],
+        None,
+    );
+    assert_ne!(roles.status.code(), Some(0));
+    assert!(stderr(&roles).contains("certificate"), "{}", stderr(&roles));
+    // Under the built-in profile, which does not ask for one, the role is given.
+    let roles = mnir(
+        &[
+            "user",
+            "roles",
+            "--db",
+            &url,
+            "--login",
+            "worker",
+            "--role",
+            "case_worker,screener",
+        ],
+        None,
+    );
+    assert_eq!(roles.status.code(), Some(0), "{}", stderr(&roles));
+    assert_eq!(
+        stdout(&roles).trim(),
+        "account worker now holds the roles screener,case_worker"
+    );
+}

@@ -174,6 +174,25 @@ impl App {
         }
     }
 
+    /// The same application under the Romanian profile where the screener role needs a valid
+    /// training certificate (mnir.md §12), and no role a second factor. Returns the use cases of
+    /// that application too, for what its scheduler does.
+    pub fn requiring_certified_screeners(mut self) -> (App, mnir_app::App) {
+        let mut rules = Jurisdiction::romania();
+        rules.two_factor_roles.clear();
+        rules.training.screener_requires_certificate = true;
+        let state = AppState::new(
+            self.store.clone(),
+            self.keys.clone(),
+            config(),
+            self.clock.clone(),
+        )
+        .with_jurisdiction(rules);
+        let app = state.app.clone();
+        self.router = mnir_web::router(state);
+        (self, app)
+    }
+
     /// The same application under the Romanian profile as it is built in: every role that sees
     /// case data must sign in with a second factor.
     pub fn requiring_two_factor(mut self) -> App {

@@ -568,3 +568,164 @@ async fn the_trainee_s_pages_keep_what_was_marked_and_show_the_feedback_in_engli
         assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{b}");
     }
 }
+
+/// Passes the course for `login` (already a participant, attended): five vignettes right.
+async fn pass_elearning(app: &App, token: &str) {
+    for v in vignettes().vignettes.iter().take(5) {
+        let r = app
+            .api(
+                "POST",
+                &format!("/api/v1/elearning/vignettes/{}/attempts", v.code),
+                Some(token),
+                Some(right_answer(&v.code)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn where_the_profile_says_so_the_screener_role_needs_a_valid_certificate() {
+    for app in backends().await {
+        let (app, core) = app.requiring_certified_screeners();
+        let b = app.backend;
+        let admin = app.user("admin", "ANITP", "admin").await;
+        let trainer = app.user("trainer", "ANITP", "trainer").await;
+        let worker = app.user("worker", "IGPR", "case_worker").await;
+        let (admin_token, trainer, worker_token) = (
+            app.token(&admin).await,
+            app.token(&trainer).await,
+            app.token(&worker).await,
+        );
+        let grant = |roles: Value| {
+            let app = &app;
+            let path = format!("/api/v1/admin/users/{}/roles", worker.id);
+            let token = admin_token.clone();
+            async move { app.api("POST", &path, Some(&token), Some(roles)).await }
+        };
+        let roles_of = |app: &App| {
+            let store = app.store.clone();
+            async move {
+                store
+                    .user_by_login("worker")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .roles
+                    .to_string()
+            }
+        };
+
+        // Uncertified: refused through the API and on the administrator's page.
+        let refused = grant(json!({"roles": ["case_worker", "screener"]})).await;
+        assert_eq!(field_names(&refused), ["roles"], "{b}: {}", refused.body);
+        assert!(refused.body.contains("certificat"), "{b}: {}", refused.body);
+        let page = app.login("admin").await;
+        let form = app
+            .post_form(
+                &format!("/admin/users/{}/roles", worker.id),
+                &page,
+                &[("roles", "case_worker"), ("roles", "screener")],
+            )
+            .await;
+        assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            form.body
+                .contains("role-screener\" name=\"roles\" value=\"screener\" checked")
+        );
+        assert_eq!(roles_of(&app).await, "case_worker", "{b}");
+
+        // Certified: granted.
+        let session = cluj_session(&app, &trainer).await;
+        let added = app
+            .api(
+                "POST",
+                &format!("/api/v1/training/sessions/{session}/participants"),
+                Some(&trainer),
+                Some(json!({"name": "Vasile Lucrătorul", "login": "worker",
+                    "category": "police_public_order", "attended": true})),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "{b}");
+        pass_elearning(&app, &worker_token).await;
+        let granted = grant(json!({"roles": ["case_worker", "screener"]})).await;
+        assert_eq!(granted.status, StatusCode::OK, "{b}: {}", granted.body);
+        assert_eq!(roles_of(&app).await, "screener,case_worker", "{b}");
+
+        // Revoked: the role ends with the certificate.
+        let mine = app
+            .api("GET", "/api/v1/certificates", Some(&worker_token), None)
+            .await;
+        let id = mine.json()["certificates"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let revoked = app
+            .api(
+                "POST",
+                &format!("/api/v1/certificates/{id}/revoke"),
+                Some(&trainer),
+                Some(json!({"reason": "Nu a participat de fapt."})),
+            )
+            .await;
+        assert_eq!(revoked.status, StatusCode::OK, "{b}");
+        assert_eq!(roles_of(&app).await, "case_worker", "{b}");
+
+        // Certified again (the next vignette passed counts), granted, then expired: the
+        // scheduler's look ends the role; nothing changes while the certificate holds.
+        pass_elearning(&app, &worker_token).await;
+        assert_eq!(
+            grant(json!({"roles": ["case_worker", "screener"]}))
+                .await
+                .status,
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            mnir_app::training::end_lapsed_screener_roles(&core)
+                .await
+                .unwrap(),
+            0,
+            "{b}"
+        );
+        app.clock.advance_minutes(60 * 24 * (3 * 365 + 2));
+        assert_eq!(
+            mnir_app::training::end_lapsed_screener_roles(&core)
+                .await
+                .unwrap(),
+            1,
+            "{b}"
+        );
+        assert_eq!(roles_of(&app).await, "case_worker", "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_supervisor_sees_the_staff_s_certificates_ending_within_the_notice() {
+    for app in backends().await {
+        let b = app.backend;
+        let (trainer, trainee, session, participant) = session_with_trainee(&app).await;
+        pass_elearning(&app, &trainee).await;
+        app.api(
+            "POST",
+            &format!("/api/v1/training/sessions/{session}/participants/{participant}/attendance"),
+            Some(&trainer),
+            Some(json!({"attended": true})),
+        )
+        .await;
+        app.user("boss", "IGPR", "supervisor").await;
+        app.user("elsewhere", "ANITP-B", "supervisor").await;
+        let boss = app.login("boss").await;
+        let now = app.get("/dashboard", Some(&boss)).await;
+        assert!(now.body.contains("id=\"certificates-ending\""), "{b}");
+        assert!(!now.body.contains(TRAINEE_NAME), "{b}: not ending yet");
+        // Twenty days before its last day: within the 30 days' notice, for IGPR's supervisor only.
+        app.clock.advance_minutes(60 * 24 * (3 * 365 - 20));
+        let boss = app.login("boss").await;
+        let soon = app.get("/dashboard", Some(&boss)).await;
+        assert!(soon.body.contains(TRAINEE_NAME), "{b}: {}", soon.body);
+        let other = app.login("elsewhere").await;
+        let theirs = app.get("/dashboard", Some(&other)).await;
+        assert!(!theirs.body.contains(TRAINEE_NAME), "{b}");
+    }
+}

@@ -218,6 +218,21 @@ macro_rules! impl_sql_account_store {
                 tx.commit().await.map_err(db_err)
             }
 
+            async fn set_user_roles(&self, user_id: &str, roles: &mnir_domain::RoleSet, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("UPDATE users SET roles = $1 WHERE id = $2")
+                    .bind(roles.to_string())
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                self.append_audit(&mut tx, by, "user.roles", &format!("user:{user_id}"), &format!("roles={roles}")).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
             async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>> {
                 let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM {USER_TABLES} WHERE u.login = $1")))
                     .bind(login)

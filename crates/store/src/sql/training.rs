@@ -400,6 +400,17 @@ macro_rules! impl_sql_training_store {
                 row.map(|r| self.certificate_from(r)).transpose()
             }
 
+            async fn certificates_ending(&self, org_code: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> StoreResult<Vec<CertificateRecord>> {
+                let rows: Vec<CertificateRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates c WHERE c.revoked_at_ms IS NULL AND c.last_valid_day >= $1 AND c.last_valid_day <= $2 AND EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.org_code = $3 AND u.active) ORDER BY c.last_valid_day, c.id{}", $crate::sql::limit(200))))
+                    .bind(day_text(from))
+                    .bind(day_text(to))
+                    .bind(org_code)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                rows.into_iter().map(|r| self.certificate_from(r)).collect()
+            }
+
             async fn revoke_certificate(&self, id: &str, reason: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let done = ::sqlx::query("UPDATE certificates SET revoked_at_ms = $1, revoked_by = $2, revoke_reason = $3 WHERE id = $4 AND revoked_at_ms IS NULL")

@@ -24,6 +24,7 @@ use mnir_app::accounts::SignIn;
 use mnir_store::{AuditVerdict, SessionStage, User};
 use serde::Deserialize;
 
+pub(crate) mod roles;
 mod two_factor;
 
 pub fn routes() -> PageRoutes {
@@ -41,6 +42,7 @@ pub fn routes() -> PageRoutes {
         .post("/admin/organisations/{code}/active", admin_org_active)
         .get("/admin/audit", admin_audit)
         .merge(two_factor::routes())
+        .merge(roles::routes())
 }
 
 /// A local path to return to; anything else (another host, a scheme) becomes the dashboard.
