@@ -928,6 +928,10 @@ pub async fn certify_if_passed(
             participant_id: participant.id.clone(),
             issued_on: today,
             last_valid_day: rules.last_valid_day(today),
+            ends_at_ms: Timestamp::from_utc(
+                app.jurisdiction()
+                    .start_of_day(rules.last_valid_day(today) + chrono::Days::new(1)),
+            ),
             issued_at_ms: by.now_ms,
             verification_code: verification_code(),
             revoked_at_ms: None,
@@ -1229,4 +1233,202 @@ pub async fn certificates_ending(app: &App, who: &Who<'_>) -> AppResult<Vec<Cert
         .store()
         .certificates_ending(&who.user.org.code, today, until)
         .await?)
+}
+
+// ----- reports -----
+
+/// One figure of a report: its value, or hidden by disclosure control (the published view).
+pub type Figure = crate::statistics::StatCell;
+
+/// A line of a report: what it counts (a code, a county, an organisation, a city, a year) and
+/// its figures, one per column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ReportLine {
+    /// A category or standing code, an ISO 3166-2 county, an organisation's code, a city, a
+    /// year.
+    pub key: String,
+    /// The name of an organisation outside the directory, for its line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub figures: Vec<Figure>,
+}
+
+/// A report table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ReportTable {
+    /// `trained-by-category`, `trained-by-county`, `trained-by-organisation`,
+    /// `sessions-by-city`, `certificates-by-standing`, `notifications-by-certification`.
+    pub name: &'static str,
+    /// What each column counts: `people`, `sessions`, `certificates`, `certified`,
+    /// `uncertified`.
+    pub columns: Vec<&'static str>,
+    pub lines: Vec<ReportLine>,
+    pub totals: Vec<Figure>,
+}
+
+/// The training reports, exact or after disclosure control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TrainingReport {
+    pub published: bool,
+    pub tables: Vec<ReportTable>,
+}
+
+/// A table of `lines` keyed lines, each with its figures; protected with the jurisdiction's k
+/// when `protect` (a count of people in the published view).
+fn report_table(
+    name: &'static str,
+    columns: Vec<&'static str>,
+    lines: Vec<(String, Option<String>, Vec<u64>)>,
+    protect: Option<u64>,
+) -> AppResult<ReportTable> {
+    let width = columns.len();
+    let exact = |values: &[u64]| values.iter().map(|v| Figure::Value(*v)).collect::<Vec<_>>();
+    let sums: Vec<u64> = (0..width)
+        .map(|c| lines.iter().map(|(_, _, v)| v[c]).sum())
+        .collect();
+    let Some(k) = protect.filter(|_| !lines.is_empty()) else {
+        return Ok(ReportTable {
+            name,
+            columns,
+            totals: exact(&sums),
+            lines: lines
+                .into_iter()
+                .map(|(key, name, v)| ReportLine {
+                    key,
+                    name,
+                    figures: exact(&v),
+                })
+                .collect(),
+        });
+    };
+    let counts = mnir_disclosure::Counts::new(lines.iter().map(|(_, _, v)| v.clone()).collect())
+        .map_err(|e| AppError::Internal(format!("report {name}: {e:?}")))?;
+    let published = match mnir_disclosure::protect(&counts, k) {
+        Ok(p) => p,
+        // No pattern the attacker cannot break: nothing of the table is published.
+        Err(_) => {
+            let hidden = Figure::Suppressed(crate::statistics::Suppressed::Secondary);
+            return Ok(ReportTable {
+                name,
+                totals: vec![hidden; width],
+                lines: lines
+                    .into_iter()
+                    .map(|(key, name, _)| ReportLine {
+                        key,
+                        name,
+                        figures: vec![hidden; width],
+                    })
+                    .collect(),
+                columns,
+            });
+        }
+    };
+    Ok(ReportTable {
+        name,
+        columns,
+        totals: published
+            .column_totals
+            .iter()
+            .map(|c| Figure::from(*c))
+            .collect(),
+        lines: lines
+            .into_iter()
+            .zip(published.cells)
+            .map(|((key, name, _), cells)| ReportLine {
+                key,
+                name,
+                figures: cells.into_iter().map(Figure::from).collect(),
+            })
+            .collect(),
+    })
+}
+
+/// The training reports: people trained by professional category, county and organisation;
+/// sessions by city; certificates valid, expired and revoked; notifications made by certified
+/// and uncertified staff per year (the last ten, from the first with one). The published view
+/// hides figures of people from 1 to k − 1 and what would let them be worked out.
+pub async fn reports(app: &App, who: &Who<'_>, published: bool) -> AppResult<TrainingReport> {
+    can(
+        &who.actor(),
+        Action::ViewTrainingReports { published },
+        None,
+    )?;
+    let jurisdiction = app.jurisdiction();
+    let today = jurisdiction.local_date(who.now().to_utc());
+    let counts = app.store().training_counts(today, &who.by).await?;
+    let k = published.then_some(jurisdiction.disclosure_threshold);
+    let one = |rows: Vec<(String, i64)>| {
+        rows.into_iter()
+            .map(|(key, n)| (key, None, vec![n.max(0) as u64]))
+            .collect::<Vec<_>>()
+    };
+    let mut tables = vec![
+        report_table(
+            "trained-by-category",
+            vec!["people"],
+            one(counts.trained_by_category),
+            k,
+        )?,
+        report_table(
+            "trained-by-county",
+            vec!["people"],
+            one(counts.trained_by_county),
+            k,
+        )?,
+        report_table(
+            "trained-by-organisation",
+            vec!["people"],
+            counts
+                .trained_by_organisation
+                .into_iter()
+                .map(|(code, name, n)| (code.unwrap_or_default(), name, vec![n.max(0) as u64]))
+                .collect(),
+            k,
+        )?,
+        // Sessions are events, not people: never hidden.
+        report_table(
+            "sessions-by-city",
+            vec!["sessions"],
+            one(counts.sessions_by_city),
+            None,
+        )?,
+    ];
+    let (valid, expired, revoked) = counts.certificates;
+    tables.push(report_table(
+        "certificates-by-standing",
+        vec!["certificates"],
+        one(vec![
+            (Standing::Valid.as_str().into(), valid),
+            (Standing::Expired.as_str().into(), expired),
+            (Standing::Revoked.as_str().into(), revoked),
+        ]),
+        k,
+    )?);
+    let this_year = chrono::Datelike::year(&today);
+    let bounds: Vec<mnir_store::YearBounds> = (this_year - 9..=this_year)
+        .filter_map(|year| {
+            let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1)?;
+            let next = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)?;
+            Some(mnir_store::YearBounds {
+                year,
+                from: Timestamp::from_utc(jurisdiction.start_of_day(start)),
+                to: Timestamp::from_utc(jurisdiction.start_of_day(next)),
+            })
+        })
+        .collect();
+    let by_year = app.store().notifications_by_certification(&bounds).await?;
+    let first = by_year
+        .iter()
+        .position(|(_, c, u)| c + u > 0)
+        .unwrap_or(by_year.len());
+    tables.push(report_table(
+        "notifications-by-certification",
+        vec!["certified", "uncertified"],
+        by_year[first..]
+            .iter()
+            .map(|(year, c, u)| (year.to_string(), None, vec![*c as u64, *u as u64]))
+            .collect(),
+        k,
+    )?);
+    Ok(TrainingReport { published, tables })
 }

@@ -144,6 +144,12 @@ pub enum Action {
     /// See which certificates of the organisation's staff end soon, to plan their training:
     /// supervisors.
     SeeStaffCertificates,
+    /// Read the training reports (people trained, sessions, certificates, notifications by
+    /// certified staff): exact counts for trainers and ANITP's coordinators; the published view,
+    /// after disclosure control, for supervisors too.
+    ViewTrainingReports {
+        published: bool,
+    },
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -359,6 +365,22 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
         Action::ManageTraining => needs(actor, &[Role::Trainer]),
         Action::SeeStaffCertificates => needs(actor, &[Role::Supervisor]),
+        Action::ViewTrainingReports { published } => {
+            if actor.roles.contains(Role::Trainer)
+                || anitp_coordinator(actor)
+                || published && actor.roles.contains(Role::Supervisor)
+            {
+                Ok(())
+            } else {
+                Err(Denial::RoleMissing {
+                    needed: if published {
+                        vec![Role::Trainer, Role::Coordinator, Role::Supervisor]
+                    } else {
+                        vec![Role::Trainer, Role::Coordinator]
+                    },
+                })
+            }
+        }
         Action::TakeElearning => {
             if actor.roles.is_empty() {
                 Err(Denial::RoleMissing {

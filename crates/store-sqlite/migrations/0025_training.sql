@@ -93,6 +93,9 @@ CREATE TABLE certificates (
     participant_id TEXT NOT NULL REFERENCES training_participants(id),
     issued_on TEXT NOT NULL,
     last_valid_day TEXT NOT NULL,
+    -- The instant the last valid day ends in the jurisdiction's time zone: whether a
+    -- notification was made under a valid certificate is read against it.
+    ends_at_ms BIGINT NOT NULL,
     issued_at_ms BIGINT NOT NULL,
     -- The public verification's code (`GET /verify/{code}`).
     verification_code TEXT NOT NULL UNIQUE,

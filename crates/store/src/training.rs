@@ -115,6 +115,8 @@ pub struct CertificateRecord {
     pub participant_id: String,
     pub issued_on: NaiveDate,
     pub last_valid_day: NaiveDate,
+    /// The instant its last day ends in the jurisdiction's time zone.
+    pub ends_at_ms: Timestamp,
     pub issued_at_ms: Timestamp,
     pub verification_code: String,
     pub revoked_at_ms: Option<Timestamp>,
@@ -130,8 +132,43 @@ pub struct CertificateFilter {
     pub limit: u32,
 }
 
+/// What the training reports count, as the store reads it (each look audited).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrainingCounts {
+    /// Participants who attended, by professional category (code).
+    pub trained_by_category: Vec<(String, i64)>,
+    /// Participants who attended, by county: their directory organisation's, or the session's.
+    pub trained_by_county: Vec<(String, i64)>,
+    /// Participants who attended, by organisation: a directory code, or an outside name.
+    pub trained_by_organisation: Vec<(Option<String>, Option<String>, i64)>,
+    /// Sessions by city.
+    pub sessions_by_city: Vec<(String, i64)>,
+    /// Certificates valid, expired and revoked on the day asked.
+    pub certificates: (i64, i64, i64),
+}
+
+/// A year of notifications, from `from` (included) to `to` (excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearBounds {
+    pub year: i32,
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
 #[async_trait]
 pub trait TrainingStore: Send + Sync {
+    /// The counts of the training reports, certificates counted on local day `today`.
+    async fn training_counts(
+        &self,
+        today: NaiveDate,
+        by: &AuditActor,
+    ) -> StoreResult<TrainingCounts>;
+    /// Per year: the notifications made by a user holding a valid certificate at that instant,
+    /// and those made by anyone else (imported and generated cases included).
+    async fn notifications_by_certification(
+        &self,
+        years: &[YearBounds],
+    ) -> StoreResult<Vec<(i32, i64, i64)>>;
     /// Stores a version of training data as read; `Conflict` when the version exists.
     async fn import_training_data(
         &self,

@@ -42,6 +42,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::reflection::api::routes())
         .merge(crate::repatriation::api::routes())
         .merge(crate::training::api::routes())
+        .merge(crate::training::reports::api_routes())
         .merge(crate::account::roles::api_routes())
         .merge(crate::risk::api::routes())
         .merge(crate::plan::api::routes())

@@ -771,6 +771,34 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     },
                     "{who}: POST /api/v1/training/sessions"
                 );
+                // The training reports: exact for trainers and coordinators, published for
+                // supervisors too.
+                for (published, view) in [(false, "internal"), (true, "published")] {
+                    let reads = role == Role::Trainer
+                        || role == Role::Coordinator
+                        || published && role == Role::Supervisor;
+                    let expected = if reads {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
+                    let page = app
+                        .get(&format!("/training/reports?view={view}"), Some(&session))
+                        .await;
+                    assert_eq!(
+                        page.status, expected,
+                        "{who}: GET /training/reports ({view})"
+                    );
+                    let api = app
+                        .api(
+                            "GET",
+                            &format!("/api/v1/training/reports?published={published}"),
+                            Some(&token),
+                            None,
+                        )
+                        .await;
+                    assert_eq!(api.status, expected, "{who}: GET /api/v1/training/reports");
+                }
                 for path in ["/elearning", "/elearning/vignettes/V01"] {
                     let page = app.get(path, Some(&session)).await;
                     assert_eq!(page.status, StatusCode::OK, "{who}: GET {path}");

@@ -729,3 +729,169 @@ async fn a_supervisor_sees_the_staff_s_certificates_ending_within_the_notice() {
         assert!(!theirs.body.contains(TRAINEE_NAME), "{b}");
     }
 }
+
+#[tokio::test]
+async fn the_reports_count_people_trained_and_notifications_by_certified_staff_and_hide_small_figures_when_published()
+ {
+    for app in backends().await {
+        let b = app.backend;
+        let (trainer, trainee, session, participant) = session_with_trainee(&app).await;
+        let add = |name: &'static str, category: &'static str, org: Value| {
+            let app = &app;
+            let trainer = trainer.clone();
+            let path = format!("/api/v1/training/sessions/{session}/participants");
+            async move {
+                let mut body = json!({"name": name, "category": category, "attended": true});
+                body.as_object_mut()
+                    .unwrap()
+                    .extend(org.as_object().unwrap().clone());
+                let r = app.api("POST", &path, Some(&trainer), Some(body)).await;
+                assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            }
+        };
+        add(
+            "A Unu",
+            "school_staff",
+            json!({"organisation_name": "Școala nr. 1"}),
+        )
+        .await;
+        add(
+            "B Doi",
+            "school_staff",
+            json!({"organisation_name": "Școala nr. 1"}),
+        )
+        .await;
+        add("C Trei", "ngo", json!({"organisation": "DGASPC-CJ"})).await;
+        // The trainee attends and passes: certified, then notifies a case.
+        app.api(
+            "POST",
+            &format!("/api/v1/training/sessions/{session}/participants/{participant}/attendance"),
+            Some(&trainer),
+            Some(json!({"attended": true})),
+        )
+        .await;
+        pass_elearning(&app, &trainee).await;
+        let notified = app
+            .api(
+                "POST",
+                "/api/v1/cases",
+                Some(&trainee),
+                Some(
+                    json!({"signals": ["S10"], "given_name": "Ana", "family_name": "Semnalata",
+                    "sex": "female", "age_group": "adult", "citizenship": "RO",
+                    "found_in_county": "RO-CJ"}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            notified.status,
+            StatusCode::CREATED,
+            "{b}: {}",
+            notified.body
+        );
+
+        let report = app
+            .api("GET", "/api/v1/training/reports", Some(&trainer), None)
+            .await;
+        assert_eq!(report.status, StatusCode::OK, "{b}: {}", report.body);
+        let tables = report.json()["tables"].as_array().unwrap().clone();
+        let table = |name: &str| tables.iter().find(|t| t["name"] == name).unwrap().clone();
+        let value = |t: &Value, key: &str| {
+            t["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["key"] == key || l["name"] == key)
+                .map(|l| l["figures"][0]["value"].clone())
+        };
+        let categories = table("trained-by-category");
+        assert_eq!(value(&categories, "school_staff"), Some(json!(2)), "{b}");
+        assert_eq!(
+            value(&categories, "police_public_order"),
+            Some(json!(1)),
+            "{b}"
+        );
+        assert_eq!(categories["totals"][0]["value"], 4, "{b}");
+        let organisations = table("trained-by-organisation");
+        assert_eq!(value(&organisations, "Școala nr. 1"), Some(json!(2)), "{b}");
+        assert_eq!(value(&organisations, "IGPR"), Some(json!(1)), "{b}");
+        // A directory organisation counts in its county (DGASPC-CJ), one without a county or
+        // outside the directory in the session's: all four in Cluj.
+        assert_eq!(
+            value(&table("trained-by-county"), "RO-CJ"),
+            Some(json!(4)),
+            "{b}"
+        );
+        assert_eq!(
+            value(&table("sessions-by-city"), "Cluj-Napoca"),
+            Some(json!(1)),
+            "{b}"
+        );
+        assert_eq!(
+            value(&table("certificates-by-standing"), "valid"),
+            Some(json!(1)),
+            "{b}"
+        );
+        let notifications = table("notifications-by-certification");
+        let this_year = Jurisdiction::romania()
+            .local_date(at(app.clock.now()).to_utc())
+            .format("%Y")
+            .to_string();
+        let line = notifications["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["key"] == this_year.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(line["figures"][0]["value"], 1, "{b}: certified: {line}");
+
+        // Published: every figure below k is hidden, so nothing of these few is shown.
+        let published = app
+            .api(
+                "GET",
+                "/api/v1/training/reports?published=true",
+                Some(&trainer),
+                None,
+            )
+            .await;
+        let tables = published.json()["tables"].as_array().unwrap().clone();
+        let categories = tables
+            .iter()
+            .find(|t| t["name"] == "trained-by-category")
+            .unwrap();
+        for l in categories["lines"].as_array().unwrap() {
+            assert!(l["figures"][0].get("value").is_none(), "{b}: {l}");
+        }
+        // A supervisor reads the published view, not the exact one; a case worker neither.
+        let boss = app.user("boss", "IGPR", "supervisor").await;
+        let boss = app.token(&boss).await;
+        let exact = app
+            .api("GET", "/api/v1/training/reports", Some(&boss), None)
+            .await;
+        assert_eq!(exact.status, StatusCode::FORBIDDEN, "{b}");
+        let open = app
+            .api(
+                "GET",
+                "/api/v1/training/reports?published=true",
+                Some(&boss),
+                None,
+            )
+            .await;
+        assert_eq!(open.status, StatusCode::OK, "{b}");
+        app.user("reader", "IGPR", "case_worker").await;
+        let reader = app.login("reader").await;
+        let page = app
+            .get("/training/reports?view=published", Some(&reader))
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{b}");
+        let trainer_page = app.login("trainer").await;
+        let page = app.get("/training/reports", Some(&trainer_page)).await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(
+            page.body
+                .contains("Persoane formate, pe categorii profesionale"),
+            "{b}"
+        );
+    }
+}

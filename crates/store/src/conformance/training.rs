@@ -34,6 +34,7 @@ fn certificate(id: &str, user_id: &str, participant: &str, issued: &str) -> Cert
         participant_id: participant.into(),
         issued_on,
         last_valid_day: issued_on + chrono::Days::new(1000),
+        ends_at_ms: at(1_000_000),
         issued_at_ms: at(5000),
         verification_code: format!("CODE-{id}"),
         revoked_at_ms: None,

@@ -8,12 +8,12 @@ macro_rules! impl_sql_training_store {
         type TrainingSessionRow = (String, String, String, String, String, String, Option<Vec<u8>>, String, String, Option<String>, Timestamp, i64);
         type ParticipantRow = (String, String, Option<String>, Vec<u8>, Option<String>, Option<String>, String, bool, String, Option<String>, Timestamp);
         type AttemptRow = (String, String, String, String, String, Option<bool>, String, f64, bool, Timestamp);
-        type CertificateRow = (String, String, String, Vec<u8>, String, String, String, String, String, Timestamp, String, Option<Timestamp>, Option<String>, Option<Vec<u8>>);
+        type CertificateRow = (String, String, String, Vec<u8>, String, String, String, String, String, Timestamp, Timestamp, String, Option<Timestamp>, Option<String>, Option<Vec<u8>>);
 
         const SESSION_COLUMNS: &str = "s.id, s.held_on, s.city, s.county, s.audience, s.curriculum_version, s.trainers, s.modules, s.org_code, s.recorded_by, s.recorded_at_ms, (SELECT COUNT(*) FROM training_participants p WHERE p.session_id = s.id)";
         const PARTICIPANT_COLUMNS: &str = "id, session_id, user_id, name, org_code, org_name, category, attended, modules, recorded_by, recorded_at_ms";
         const ATTEMPT_COLUMNS: &str = "id, user_id, vignette_version, vignette_code, present, act, decision, score, decision_correct, at_ms";
-        const CERTIFICATE_COLUMNS: &str = "id, number, user_id, holder_name, org_code, audience, participant_id, issued_on, last_valid_day, issued_at_ms, verification_code, revoked_at_ms, revoked_by, revoke_reason";
+        const CERTIFICATE_COLUMNS: &str = "id, number, user_id, holder_name, org_code, audience, participant_id, issued_on, last_valid_day, ends_at_ms, issued_at_ms, verification_code, revoked_at_ms, revoked_by, revoke_reason";
 
         fn training_table(kind: TrainingData) -> &'static str {
             match kind {
@@ -59,14 +59,14 @@ macro_rules! impl_sql_training_store {
             }
 
             fn certificate_from(&self, row: CertificateRow) -> StoreResult<CertificateRecord> {
-                let (id, number, user_id, holder_name, org_code, audience, participant_id, issued_on, last_valid_day, issued_at_ms, verification_code, revoked_at_ms, revoked_by, revoke_reason) = row;
+                let (id, number, user_id, holder_name, org_code, audience, participant_id, issued_on, last_valid_day, ends_at_ms, issued_at_ms, verification_code, revoked_at_ms, revoked_by, revoke_reason) = row;
                 Ok(CertificateRecord {
                     holder_name: self.decrypt_opt("certificates", "holder_name", &id, Some(holder_name))?.unwrap_or_default(),
                     revoke_reason: self.decrypt_opt("certificates", "revoke_reason", &id, revoke_reason)?,
                     audience: $crate::sql::code_column("certificates.audience", &audience, mnir_domain::training::Audience::parse)?,
                     issued_on: day_column("certificates.issued_on", &issued_on)?,
                     last_valid_day: day_column("certificates.last_valid_day", &last_valid_day)?,
-                    id, number, user_id, org_code, participant_id, issued_at_ms, verification_code, revoked_at_ms, revoked_by,
+                    id, number, user_id, org_code, participant_id, ends_at_ms, issued_at_ms, verification_code, revoked_at_ms, revoked_by,
                 })
             }
 
@@ -92,6 +92,48 @@ macro_rules! impl_sql_training_store {
 
         #[async_trait]
         impl TrainingStore for $store {
+            async fn training_counts(&self, today: chrono::NaiveDate, by: &AuditActor) -> StoreResult<TrainingCounts> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let trained_by_category: Vec<(String, i64)> = ::sqlx::query_as("SELECT category, COUNT(*) FROM training_participants WHERE attended GROUP BY category ORDER BY category")
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let trained_by_county: Vec<(String, i64)> = ::sqlx::query_as("SELECT COALESCE(o.county, s.county) AS county, COUNT(*) FROM training_participants p JOIN training_sessions s ON s.id = p.session_id LEFT JOIN organisations o ON o.code = p.org_code WHERE p.attended GROUP BY COALESCE(o.county, s.county) ORDER BY county")
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let trained_by_organisation: Vec<(Option<String>, Option<String>, i64)> = ::sqlx::query_as("SELECT org_code, org_name, COUNT(*) FROM training_participants WHERE attended GROUP BY org_code, org_name ORDER BY COUNT(*) DESC, org_code, org_name")
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let sessions_by_city: Vec<(String, i64)> = ::sqlx::query_as("SELECT city, COUNT(*) FROM training_sessions GROUP BY city ORDER BY city")
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let certificates: (i64, i64, i64) = ::sqlx::query_as("SELECT COALESCE(SUM(CASE WHEN revoked_at_ms IS NULL AND last_valid_day >= $1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN revoked_at_ms IS NULL AND last_valid_day < $1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN revoked_at_ms IS NOT NULL THEN 1 ELSE 0 END), 0) FROM certificates")
+                    .bind(day_text(today))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                self.append_audit(&mut tx, by, "training.reports", "training", "").await?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(TrainingCounts { trained_by_category, trained_by_county, trained_by_organisation, sessions_by_city, certificates })
+            }
+
+            async fn notifications_by_certification(&self, years: &[YearBounds]) -> StoreResult<Vec<(i32, i64, i64)>> {
+                let mut out = Vec::with_capacity(years.len());
+                for y in years {
+                    let (certified, all): (i64, i64) = ::sqlx::query_as("SELECT COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM certificates ce WHERE ce.user_id = c.created_by AND ce.issued_at_ms <= c.notified_at_ms AND ce.ends_at_ms > c.notified_at_ms AND (ce.revoked_at_ms IS NULL OR ce.revoked_at_ms > c.notified_at_ms)) THEN 1 ELSE 0 END), 0), COUNT(*) FROM cases c WHERE c.notified_at_ms >= $1 AND c.notified_at_ms < $2")
+                        .bind(y.from)
+                        .bind(y.to)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    out.push((y.year, certified, all - certified));
+                }
+                Ok(out)
+            }
+
             async fn import_training_data(&self, kind: TrainingData, record: &DataVersionRecord, source: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 match kind {
@@ -345,7 +387,7 @@ macro_rules! impl_sql_training_store {
                     .await
                     .map_err(db_err)?;
                 let number = format!("{year}-{sequence:06}");
-                ::sqlx::query("INSERT INTO certificates (id, number, user_id, holder_name, org_code, audience, participant_id, issued_on, last_valid_day, issued_at_ms, verification_code, revoked_at_ms, revoked_by, revoke_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, NULL)")
+                ::sqlx::query("INSERT INTO certificates (id, number, user_id, holder_name, org_code, audience, participant_id, issued_on, last_valid_day, ends_at_ms, issued_at_ms, verification_code, revoked_at_ms, revoked_by, revoke_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL, NULL)")
                     .bind(&c.id)
                     .bind(&number)
                     .bind(&c.user_id)
@@ -355,6 +397,7 @@ macro_rules! impl_sql_training_store {
                     .bind(&c.participant_id)
                     .bind(day_text(c.issued_on))
                     .bind(day_text(c.last_valid_day))
+                    .bind(c.ends_at_ms)
                     .bind(c.issued_at_ms)
                     .bind(&c.verification_code)
                     .execute(&mut *tx)

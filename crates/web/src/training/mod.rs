@@ -5,6 +5,7 @@
 pub mod api;
 mod certificates;
 mod elearning;
+pub(crate) mod reports;
 
 use crate::kit::auth::Viewer;
 use crate::kit::error::FieldError;
@@ -50,6 +51,7 @@ pub fn routes() -> PageRoutes {
         .post("/training/vignettes/activate", vignettes_activate)
         .merge(elearning::routes())
         .merge(certificates::routes())
+        .merge(reports::routes())
 }
 
 /// A training data file's problem in the reader's language.
