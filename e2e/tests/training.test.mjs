@@ -101,6 +101,13 @@ test('a trainer records a session and its participants with the mouse, in Romani
   // The session is in the list, found by its city.
   await page.goto(`${BASE}/training?city=Cluj-Napoca`);
   assert.ok(await page.locator(`#sessions a[href="${new URL(sessionUrl).pathname}"]`).count() === 1);
+  // The reports count them: exactly for the trainer, hidden below k in the published view.
+  await Promise.all([page.waitForURL(/\/training\/reports$/), page.click('a[href="/training/reports"]')]);
+  assert.match(await page.locator('#trained-by-category').innerText(), /personal școlar\s+1/);
+  await checkAccessibility(page, 'training reports');
+  await Promise.all([page.waitForURL(/view=published$/), page.click('a[href="/training/reports?view=published"]')]);
+  assert.match(await page.locator('#trained-by-category').innerText(), /personal școlar\s+c/);
+  await checkAccessibility(page, 'training reports, published');
   await signOut(page);
 });
 
