@@ -1837,3 +1837,6 @@ training-report-column-sessions = Sessions
 training-report-column-certificates = Certificates
 training-report-column-certified = By certified staff
 training-report-column-uncertified = By others
+elearning-too-many = Mark at most 100 indicators.
+elearning-first-try = Only your first try at each vignette counts towards the certificate: the feedback shows the author's answers, so later tries are practice.
+certificate-pdf-lang-unknown = The certificate prints in Romanian (ro) or English (en).

@@ -1866,3 +1866,6 @@ training-report-column-sessions = Sesiuni
 training-report-column-certificates = Certificate
 training-report-column-certified = De personal certificat
 training-report-column-uncertified = De alții
+elearning-too-many = Marcați cel mult 100 de indicatori.
+elearning-first-try = Pentru certificat contează doar prima încercare la fiecare vinietă: explicațiile arată răspunsurile autorului, așa că încercările următoare sunt exercițiu.
+certificate-pdf-lang-unknown = Certificatul se tipărește în română (ro) sau engleză (en).

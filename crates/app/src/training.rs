@@ -132,7 +132,7 @@ pub async fn import_data(
     }
     if activate {
         app.store()
-            .activate_training_data(kind, &version, by)
+            .activate_training_data(kind, Some(&version), by)
             .await?;
     }
     Ok(Ok(DataVersionRecord {
@@ -141,8 +141,7 @@ pub async fn import_data(
     }))
 }
 
-/// Makes a version the one in use; `NotFound` for an unknown one. The built-in version cannot
-/// be chosen again once another was (import it under a new name).
+/// Makes a version the one in use (the built-in one by its name); `NotFound` for an unknown one.
 pub async fn activate_data(
     app: &App,
     changer: &Changer<'_>,
@@ -150,7 +149,8 @@ pub async fn activate_data(
     version: &str,
 ) -> AppResult<()> {
     let by = changer.may(Action::ManageTraining)?;
-    match app.store().activate_training_data(kind, version, by).await {
+    let target = (version != builtin_version(kind)).then_some(version);
+    match app.store().activate_training_data(kind, target, by).await {
         Ok(()) => Ok(()),
         Err(StoreError::NotFound) => Err(AppError::NotFound),
         Err(e) => Err(e.into()),
@@ -619,8 +619,9 @@ pub async fn set_attendance(
     if !wrong.is_empty() {
         return Err(AppError::Invalid(wrong));
     }
+    // None given: the modules recorded for the participant stay.
     if modules.is_empty() {
-        modules = view.session.modules.clone();
+        modules = participant.modules.clone();
     }
     app.store()
         .set_attendance(session_id, participant_id, attended, &modules, &who.by)
@@ -656,27 +657,38 @@ pub async fn import_sessions(
     let sessions: Vec<(TrainingSessionRecord, Vec<ParticipantRecord>)> = rows
         .into_iter()
         .map(|row| {
-            (
-                TrainingSessionRecord {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    held_on: row.held_on,
-                    city: row.city,
-                    county: row.county,
-                    audience: row.audience,
-                    curriculum_version: curriculum.version.clone(),
-                    trainers: row.trainers,
-                    modules: row.modules,
-                    org_code: org_code.to_string(),
-                    recorded_by: changer.user_id(),
-                    recorded_at_ms: by.now_ms,
-                    participants: 0,
-                },
-                Vec::new(),
-            )
+            let id = uuid::Uuid::new_v4().to_string();
+            let mut session = session_of_row(row, id, &curriculum.version, org_code, by.now_ms);
+            session.recorded_by = changer.user_id();
+            (session, Vec::new())
         })
         .collect();
     app.store().record_sessions(&sessions, by).await?;
     Ok(Ok(sessions.len()))
+}
+
+/// A past session read from a file, as a record to store (recorded by the operator).
+pub fn session_of_row(
+    row: training::SessionRow,
+    id: String,
+    curriculum_version: &str,
+    org_code: &str,
+    at: Timestamp,
+) -> TrainingSessionRecord {
+    TrainingSessionRecord {
+        id,
+        held_on: row.held_on,
+        city: row.city,
+        county: row.county,
+        audience: row.audience,
+        curriculum_version: curriculum_version.to_string(),
+        trainers: row.trainers,
+        modules: row.modules,
+        org_code: org_code.to_string(),
+        recorded_by: None,
+        recorded_at_ms: at,
+        participants: 0,
+    }
 }
 
 // ----- e-learning -----
@@ -710,6 +722,18 @@ pub async fn elearning(app: &App, who: &Who<'_>) -> AppResult<Elearning> {
     let set = vignette_set(app, &version).await?;
     let attempts = app.store().attempts_of(&who.user.id).await?;
     let rules = &app.jurisdiction().training;
+    // Counted since the user's latest certificate, first tries only, as the certification does.
+    let since = app
+        .store()
+        .certificates(&CertificateFilter {
+            user_id: Some(who.user.id.clone()),
+            before: None,
+            limit: 1,
+        })
+        .await?
+        .first()
+        .map(|c| c.issued_at_ms);
+    let counted = counted(&attempts, since);
     let vignettes = set
         .vignettes
         .iter()
@@ -727,7 +751,10 @@ pub async fn elearning(app: &App, who: &Who<'_>) -> AppResult<Elearning> {
                 code: v.code.clone(),
                 title: (v.title_ro.clone(), v.title_en.clone()),
                 profile: v.profile,
-                passed: best.is_some_and(|b| rules.passes(b.score, b.decision_correct)),
+                passed: counted.iter().any(|a| {
+                    a.vignette == format!("{version}/{}", v.code)
+                        && rules.passes(a.score, a.decision_correct)
+                }),
                 best: best.cloned(),
             }
         })
@@ -735,21 +762,29 @@ pub async fn elearning(app: &App, who: &Who<'_>) -> AppResult<Elearning> {
     Ok(Elearning {
         version,
         vignettes,
-        passed: rules.vignettes_passed(&results(&attempts)),
+        passed: rules.vignettes_passed(&counted),
         needed: rules.pass_vignettes,
         pass_score: rules.pass_score,
     })
 }
 
-fn results(attempts: &[AttemptRecord]) -> Vec<AttemptResult> {
-    attempts
+/// The attempts the certification counts: made after `since` (the last certificate of the
+/// course, when there is one), the first try at each vignette only.
+fn counted(
+    attempts_newest_first: &[AttemptRecord],
+    since: Option<Timestamp>,
+) -> Vec<AttemptResult> {
+    let oldest_first: Vec<AttemptResult> = attempts_newest_first
         .iter()
+        .rev()
+        .filter(|a| since.is_none_or(|s| a.at_ms > s))
         .map(|a| AttemptResult {
             vignette: format!("{}/{}", a.vignette_version, a.vignette_code),
             score: a.score,
             decision_correct: a.decision_correct,
         })
-        .collect()
+        .collect();
+    training::first_tries(&oldest_first)
 }
 
 /// A vignette of the version in use, as a trainee reads it (the author's answers stay in the
@@ -807,7 +842,7 @@ pub async fn attempt(
         wrong.push(FieldIssue::new("decision", "elearning-decision-required"));
     }
     if input.present.len() > 100 {
-        wrong.push(FieldIssue::new("present", "elearning-indicator-unknown"));
+        wrong.push(FieldIssue::new("present", "elearning-too-many"));
     }
     let present: BTreeSet<String> = input.present.iter().map(|c| c.trim().to_string()).collect();
     let answer = TraineeAnswer {
@@ -897,9 +932,6 @@ pub async fn certify_if_passed(
 ) -> AppResult<Vec<CertificateRecord>> {
     let rules = &app.jurisdiction().training;
     let attempts = app.store().attempts_of(&user.id).await?;
-    if !rules.elearning_passed(&results(&attempts)) {
-        return Ok(Vec::new());
-    }
     let today = app.jurisdiction().local_date(by.now_ms.to_utc());
     let held = app
         .store()
@@ -909,13 +941,24 @@ pub async fn certify_if_passed(
             limit: 1000,
         })
         .await?;
+    let participations = app.store().participations_of(&user.id).await?;
     let mut issued = Vec::new();
-    for (participant, audience, _) in app.store().participations_of(&user.id).await? {
-        if !participant.attended
-            || issued.iter().chain(&held).any(|c: &CertificateRecord| {
-                c.audience == audience && standing_on(c, today) == Standing::Valid
-            })
-        {
+    for audience in Audience::ALL {
+        // After a certificate of the course (valid, expired or revoked), a new one needs a
+        // session held after it and the e-learning passed again since.
+        let last = held
+            .iter()
+            .filter(|c| c.audience == *audience)
+            .max_by_key(|c| c.issued_at_ms);
+        if last.is_some_and(|c| standing_on(c, today) == Standing::Valid) {
+            continue;
+        }
+        let Some((participant, _, _)) = participations.iter().find(|(p, a, held_on)| {
+            p.attended && a == audience && last.is_none_or(|c| *held_on > c.issued_on)
+        }) else {
+            continue;
+        };
+        if !rules.elearning_passed(&counted(&attempts, last.map(|c| c.issued_at_ms))) {
             continue;
         }
         let mut certificate = CertificateRecord {
@@ -924,7 +967,7 @@ pub async fn certify_if_passed(
             user_id: user.id.clone(),
             holder_name: participant.name.clone(),
             org_code: user.org.code.clone(),
-            audience,
+            audience: *audience,
             participant_id: participant.id.clone(),
             issued_on: today,
             last_valid_day: rules.last_valid_day(today),
@@ -1074,7 +1117,6 @@ pub async fn revoke(app: &App, who: &Who<'_>, id: &str, reason: &str) -> AppResu
 pub struct Verification {
     /// `valid`, `expired` or `revoked`.
     pub standing: String,
-    pub number: String,
     /// The holder's initials only.
     pub holder_initials: String,
     /// The course: `national_victims` or `foreign_victims`.
@@ -1103,7 +1145,6 @@ pub async fn verify(app: &App, code: &str) -> AppResult<Verification> {
     let today = app.jurisdiction().local_date(app.now().to_utc());
     Ok(Verification {
         standing: standing_on(&certificate, today).as_str().to_string(),
-        number: certificate.number,
         holder_initials: training::initials(&certificate.holder_name),
         audience: certificate.audience.as_str().to_string(),
         issued_on: certificate.issued_on.format("%Y-%m-%d").to_string(),
@@ -1190,10 +1231,15 @@ async fn end_screener_role_if_uncertified(
     by: &AuditActor,
     user: &User,
 ) -> AppResult<bool> {
-    if !app.jurisdiction().training.screener_requires_certificate
-        || !user.roles.contains(mnir_domain::Role::Screener)
-        || certified(app, &user.id).await?
-    {
+    if !app.jurisdiction().training.screener_requires_certificate {
+        return Ok(false);
+    }
+    // The roles as they are now, not as a list read earlier showed them: an administrator may
+    // have changed them meanwhile.
+    let Some(user) = app.store().user_by_id(&user.id).await? else {
+        return Ok(false);
+    };
+    if !user.roles.contains(mnir_domain::Role::Screener) || certified(app, &user.id).await? {
         return Ok(false);
     }
     let roles = mnir_domain::RoleSet::new(
@@ -1273,42 +1319,89 @@ pub struct TrainingReport {
     pub tables: Vec<ReportTable>,
 }
 
-/// A table of `lines` keyed lines, each with its figures; protected with the jurisdiction's k
-/// when `protect` (a count of people in the published view).
-fn report_table(
-    name: &'static str,
-    columns: Vec<&'static str>,
-    lines: Vec<(String, Option<String>, Vec<u64>)>,
-    protect: Option<u64>,
-) -> AppResult<ReportTable> {
-    let width = columns.len();
+/// A report table's lines before any figure is hidden: key, outside name, figures.
+type Lines = Vec<(String, Option<String>, Vec<u64>)>;
+
+/// A table with every figure shown.
+fn exact_table(name: &'static str, columns: Vec<&'static str>, lines: Lines) -> ReportTable {
     let exact = |values: &[u64]| values.iter().map(|v| Figure::Value(*v)).collect::<Vec<_>>();
-    let sums: Vec<u64> = (0..width)
+    let sums: Vec<u64> = (0..columns.len())
         .map(|c| lines.iter().map(|(_, _, v)| v[c]).sum())
         .collect();
-    let Some(k) = protect.filter(|_| !lines.is_empty()) else {
-        return Ok(ReportTable {
-            name,
-            columns,
-            totals: exact(&sums),
-            lines: lines
-                .into_iter()
-                .map(|(key, name, v)| ReportLine {
-                    key,
-                    name,
-                    figures: exact(&v),
-                })
-                .collect(),
-        });
+    ReportTable {
+        name,
+        totals: exact(&sums),
+        lines: lines
+            .into_iter()
+            .map(|(key, name, v)| ReportLine {
+                key,
+                name,
+                figures: exact(&v),
+            })
+            .collect(),
+        columns,
+    }
+}
+
+/// Tables of counts of people protected together with the jurisdiction's `k` (`None`: every
+/// figure shown). Tables sharing a `column_key` share their column totals (the people trained
+/// are one total however they are split), so a figure hidden in one is hidden in all. Where no
+/// pattern holds against the attacker, nothing of the tables is published.
+fn people_tables(
+    tables: Vec<(&'static str, Vec<&'static str>, &'static str, Lines)>,
+    k: Option<u64>,
+) -> AppResult<Vec<ReportTable>> {
+    let Some(k) = k else {
+        return Ok(tables
+            .into_iter()
+            .map(|(name, columns, _, lines)| exact_table(name, columns, lines))
+            .collect());
     };
-    let counts = mnir_disclosure::Counts::new(lines.iter().map(|(_, _, v)| v.clone()).collect())
-        .map_err(|e| AppError::Internal(format!("report {name}: {e:?}")))?;
-    let published = match mnir_disclosure::protect(&counts, k) {
-        Ok(p) => p,
-        // No pattern the attacker cannot break: nothing of the table is published.
-        Err(_) => {
-            let hidden = Figure::Suppressed(crate::statistics::Suppressed::Secondary);
-            return Ok(ReportTable {
+    let (empty, shown): (Vec<_>, Vec<_>) = tables
+        .into_iter()
+        .partition(|(_, _, _, lines)| lines.is_empty());
+    let mut out: Vec<ReportTable> = empty
+        .into_iter()
+        .map(|(name, columns, _, lines)| exact_table(name, columns, lines))
+        .collect();
+    let counts = shown
+        .iter()
+        .map(|(name, _, _, lines)| {
+            mnir_disclosure::Counts::new(lines.iter().map(|(_, _, v)| v.clone()).collect())
+                .map_err(|e| AppError::Internal(format!("report {name}: {e:?}")))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let specs: Vec<mnir_disclosure::TableSpec<'_>> = counts
+        .iter()
+        .zip(&shown)
+        .map(
+            |(counts, (name, _, column_key, _))| mnir_disclosure::TableSpec {
+                counts,
+                row_key: Some(name),
+                column_key: Some(column_key),
+            },
+        )
+        .collect();
+    let hidden = Figure::Suppressed(crate::statistics::Suppressed::Secondary);
+    let published = mnir_disclosure::protect_publication(&specs, k).ok();
+    for (i, (name, columns, _, lines)) in shown.into_iter().enumerate() {
+        let width = columns.len();
+        let table = match published.as_ref().map(|p| &p[i]) {
+            Some(p) => ReportTable {
+                name,
+                totals: p.column_totals.iter().map(|c| Figure::from(*c)).collect(),
+                lines: lines
+                    .into_iter()
+                    .zip(p.cells.clone())
+                    .map(|((key, name, _), cells)| ReportLine {
+                        key,
+                        name,
+                        figures: cells.into_iter().map(Figure::from).collect(),
+                    })
+                    .collect(),
+                columns,
+            },
+            None => ReportTable {
                 name,
                 totals: vec![hidden; width],
                 lines: lines
@@ -1320,27 +1413,23 @@ fn report_table(
                     })
                     .collect(),
                 columns,
-            });
-        }
+            },
+        };
+        out.push(table);
+    }
+    let order = |name: &str| {
+        [
+            "trained-by-category",
+            "trained-by-county",
+            "trained-by-organisation",
+            "certificates-by-standing",
+            "notifications-by-certification",
+        ]
+        .iter()
+        .position(|n| *n == name)
     };
-    Ok(ReportTable {
-        name,
-        columns,
-        totals: published
-            .column_totals
-            .iter()
-            .map(|c| Figure::from(*c))
-            .collect(),
-        lines: lines
-            .into_iter()
-            .zip(published.cells)
-            .map(|((key, name, _), cells)| ReportLine {
-                key,
-                name,
-                figures: cells.into_iter().map(Figure::from).collect(),
-            })
-            .collect(),
-    })
+    out.sort_by_key(|t| order(t.name));
+    Ok(out)
 }
 
 /// The training reports: people trained by professional category, county and organisation;
@@ -1357,53 +1446,12 @@ pub async fn reports(app: &App, who: &Who<'_>, published: bool) -> AppResult<Tra
     let today = jurisdiction.local_date(who.now().to_utc());
     let counts = app.store().training_counts(today, &who.by).await?;
     let k = published.then_some(jurisdiction.disclosure_threshold);
-    let one = |rows: Vec<(String, i64)>| {
+    let one = |rows: Vec<(String, i64)>| -> Lines {
         rows.into_iter()
             .map(|(key, n)| (key, None, vec![n.max(0) as u64]))
-            .collect::<Vec<_>>()
+            .collect()
     };
-    let mut tables = vec![
-        report_table(
-            "trained-by-category",
-            vec!["people"],
-            one(counts.trained_by_category),
-            k,
-        )?,
-        report_table(
-            "trained-by-county",
-            vec!["people"],
-            one(counts.trained_by_county),
-            k,
-        )?,
-        report_table(
-            "trained-by-organisation",
-            vec!["people"],
-            counts
-                .trained_by_organisation
-                .into_iter()
-                .map(|(code, name, n)| (code.unwrap_or_default(), name, vec![n.max(0) as u64]))
-                .collect(),
-            k,
-        )?,
-        // Sessions are events, not people: never hidden.
-        report_table(
-            "sessions-by-city",
-            vec!["sessions"],
-            one(counts.sessions_by_city),
-            None,
-        )?,
-    ];
     let (valid, expired, revoked) = counts.certificates;
-    tables.push(report_table(
-        "certificates-by-standing",
-        vec!["certificates"],
-        one(vec![
-            (Standing::Valid.as_str().into(), valid),
-            (Standing::Expired.as_str().into(), expired),
-            (Standing::Revoked.as_str().into(), revoked),
-        ]),
-        k,
-    )?);
     let this_year = chrono::Datelike::year(&today);
     let bounds: Vec<mnir_store::YearBounds> = (this_year - 9..=this_year)
         .filter_map(|year| {
@@ -1421,14 +1469,60 @@ pub async fn reports(app: &App, who: &Who<'_>, published: bool) -> AppResult<Tra
         .iter()
         .position(|(_, c, u)| c + u > 0)
         .unwrap_or(by_year.len());
-    tables.push(report_table(
-        "notifications-by-certification",
-        vec!["certified", "uncertified"],
-        by_year[first..]
-            .iter()
-            .map(|(year, c, u)| (year.to_string(), None, vec![*c as u64, *u as u64]))
-            .collect(),
+    let mut tables = people_tables(
+        vec![
+            (
+                "trained-by-category",
+                vec!["people"],
+                "people-trained",
+                one(counts.trained_by_category),
+            ),
+            (
+                "trained-by-county",
+                vec!["people"],
+                "people-trained",
+                one(counts.trained_by_county),
+            ),
+            (
+                "trained-by-organisation",
+                vec!["people"],
+                "people-trained",
+                counts
+                    .trained_by_organisation
+                    .into_iter()
+                    .map(|(code, name, n)| (code.unwrap_or_default(), name, vec![n.max(0) as u64]))
+                    .collect(),
+            ),
+            (
+                "certificates-by-standing",
+                vec!["certificates"],
+                "certificates",
+                one(vec![
+                    (Standing::Valid.as_str().into(), valid),
+                    (Standing::Expired.as_str().into(), expired),
+                    (Standing::Revoked.as_str().into(), revoked),
+                ]),
+            ),
+            (
+                "notifications-by-certification",
+                vec!["certified", "uncertified"],
+                "notifications",
+                by_year[first..]
+                    .iter()
+                    .map(|(year, c, u)| (year.to_string(), None, vec![*c as u64, *u as u64]))
+                    .collect(),
+            ),
+        ],
         k,
-    )?);
+    )?;
+    // Sessions are events, not people: never hidden.
+    tables.insert(
+        3,
+        exact_table(
+            "sessions-by-city",
+            vec!["sessions"],
+            one(counts.sessions_by_city),
+        ),
+    );
     Ok(TrainingReport { published, tables })
 }

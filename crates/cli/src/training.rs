@@ -161,8 +161,7 @@ pub async fn verify(db: &DbArgs, code: &str) -> anyhow::Result<ExitCode> {
     match mnir_app::training::verify(&app, code).await {
         Ok(v) => {
             println!(
-                "{} {}: {} (holder {}, course {}, issued {}, valid until {})",
-                v.number,
+                "{}: {} (holder {}, course {}, issued {}, valid until {})",
                 code.trim().to_ascii_uppercase(),
                 v.standing,
                 v.holder_initials,
@@ -199,20 +198,13 @@ pub async fn seed_demo(app: &App, seed: u64) -> anyhow::Result<(usize, usize)> {
         .into_iter()
         .enumerate()
         .map(|(i, row)| {
-            let session = TrainingSessionRecord {
-                id: format!("demo-session-{:02}", i + 1),
-                held_on: row.held_on,
-                city: row.city,
-                county: row.county,
-                audience: row.audience,
-                curriculum_version: curriculum.version.clone(),
-                trainers: row.trainers,
-                modules: row.modules,
-                org_code: "ANITP".into(),
-                recorded_by: None,
-                recorded_at_ms: now,
-                participants: 0,
-            };
+            let session = mnir_app::training::session_of_row(
+                row,
+                format!("demo-session-{:02}", i + 1),
+                &curriculum.version,
+                "ANITP",
+                now,
+            );
             let people = mnir_synth::training::participants(seed, &session, 18 + (i % 5) * 3, now);
             (session, people)
         })

@@ -64,7 +64,9 @@ impl FromStr for Role {
     }
 }
 
-/// A non-empty set of roles, kept sorted so its text form is stable (`a,b,c`).
+/// A set of roles, kept sorted so its text form is stable (`a,b,c`). What an operator or an
+/// administrator gives is never empty ([`FromStr`]); an account whose only role ended with its
+/// certificate holds none ([`RoleSet::from_stored`]) and may then only learn.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RoleSet(Vec<Role>);
 
@@ -85,6 +87,14 @@ impl RoleSet {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Reads the roles as stored, where an account may hold none.
+    pub fn from_stored(s: &str) -> Result<Self, UnknownRole> {
+        if s.trim().is_empty() {
+            return Ok(RoleSet::default());
+        }
+        s.parse()
     }
 }
 

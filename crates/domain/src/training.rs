@@ -219,6 +219,39 @@ impl Checker {
         }
     }
 
+    /// A file's version and how many items it holds, checked; the checker and the version.
+    fn start(
+        text: &str,
+        version: toml::Spanned<String>,
+        items: usize,
+        field: &str,
+    ) -> (Checker, String) {
+        let mut check = Checker {
+            line: line_of(text, version.span().start),
+            errors: Vec::new(),
+        };
+        let version = version.into_inner().trim().to_string();
+        check.code("version", &version);
+        if items == 0 {
+            check.line = 0;
+            check.push(field, TrainingProblem::Empty);
+        } else if items > MAX_ITEMS {
+            check.line = 0;
+            check.push(field, TrainingProblem::TooMany { max: MAX_ITEMS });
+        }
+        (check, version)
+    }
+
+    /// An item's code, checked and not used before in the file.
+    fn item_code(&mut self, seen: &mut BTreeSet<String>, code: &str) -> String {
+        let code = code.trim().to_string();
+        self.code("code", &code);
+        if !code.is_empty() && !seen.insert(code.clone()) {
+            self.push("code", TrainingProblem::Repeated(code.clone()));
+        }
+        code
+    }
+
     fn code(&mut self, field: &str, value: &str) {
         if value.trim().is_empty() {
             self.push(field, TrainingProblem::Missing);
@@ -306,29 +339,13 @@ impl Curriculum {
     /// Reads a curriculum file, reporting every problem.
     pub fn parse(text: &str) -> Result<Curriculum, Vec<DataError>> {
         let raw: RawCurriculum = toml::from_str(text).map_err(|e| syntax_error(text, e))?;
-        let mut check = Checker {
-            line: line_of(text, raw.version.span().start),
-            errors: Vec::new(),
-        };
-        let version = raw.version.into_inner().trim().to_string();
-        check.code("version", &version);
-        if raw.module.is_empty() {
-            check.line = 0;
-            check.push("module", TrainingProblem::Empty);
-        } else if raw.module.len() > MAX_ITEMS {
-            check.line = 0;
-            check.push("module", TrainingProblem::TooMany { max: MAX_ITEMS });
-        }
+        let (mut check, version) = Checker::start(text, raw.version, raw.module.len(), "module");
         let mut seen = BTreeSet::new();
         let mut modules = Vec::new();
         for spanned in raw.module {
             check.line = line_of(text, spanned.span().start);
             let m = spanned.into_inner();
-            let code = m.code.trim().to_string();
-            check.code("code", &code);
-            if !code.is_empty() && !seen.insert(code.clone()) {
-                check.push("code", TrainingProblem::Repeated(code.clone()));
-            }
+            let code = check.item_code(&mut seen, &m.code);
             check.text("title_ro", &m.title_ro, MAX_TITLE);
             check.text("title_en", &m.title_en, MAX_TITLE);
             for (field, list) in [
@@ -472,30 +489,15 @@ impl VignetteSet {
     /// exist in its profile, and the engine reaches the outcome its author expects.
     pub fn parse(text: &str, catalogue: &Catalogue) -> Result<VignetteSet, Vec<DataError>> {
         let raw: RawVignettes = toml::from_str(text).map_err(|e| syntax_error(text, e))?;
-        let mut check = Checker {
-            line: line_of(text, raw.version.span().start),
-            errors: Vec::new(),
-        };
-        let version = raw.version.into_inner().trim().to_string();
-        check.code("version", &version);
-        if raw.vignette.is_empty() {
-            check.line = 0;
-            check.push("vignette", TrainingProblem::Empty);
-        } else if raw.vignette.len() > MAX_ITEMS {
-            check.line = 0;
-            check.push("vignette", TrainingProblem::TooMany { max: MAX_ITEMS });
-        }
+        let (mut check, version) =
+            Checker::start(text, raw.version, raw.vignette.len(), "vignette");
         let mut seen = BTreeSet::new();
         let mut vignettes = Vec::new();
         for spanned in raw.vignette {
             check.line = line_of(text, spanned.span().start);
             let v = spanned.into_inner();
             let before = check.errors.len();
-            let code = v.code.trim().to_string();
-            check.code("code", &code);
-            if !code.is_empty() && !seen.insert(code.clone()) {
-                check.push("code", TrainingProblem::Repeated(code.clone()));
-            }
+            let code = check.item_code(&mut seen, &v.code);
             check.text("title_ro", &v.title_ro, MAX_TITLE);
             check.text("title_en", &v.title_en, MAX_TITLE);
             check.text("story_ro", &v.story_ro, MAX_STORY);
@@ -689,6 +691,18 @@ pub struct AttemptResult {
     pub decision_correct: bool,
 }
 
+/// The attempts the certification counts: the first try at each vignette, in the order made
+/// (`oldest_first`). The feedback after a try gives the author's answers away, so a later try at
+/// the same vignette is practice.
+pub fn first_tries(oldest_first: &[AttemptResult]) -> Vec<AttemptResult> {
+    let mut seen = BTreeSet::new();
+    oldest_first
+        .iter()
+        .filter(|a| seen.insert(a.vignette.clone()))
+        .cloned()
+        .collect()
+}
+
 impl TrainingRules {
     /// Whether an attempt passes its vignette.
     pub fn passes(&self, score: f64, decision_correct: bool) -> bool {
@@ -714,8 +728,9 @@ impl TrainingRules {
     /// `valid_years` later (28 February for one issued on 29 February).
     pub fn last_valid_day(&self, issued_on: NaiveDate) -> NaiveDate {
         let year = issued_on.year() + self.valid_years as i32;
+        // 29 February's anniversary in a common year is 1 March, so the last day is 28 February.
         let same_day = NaiveDate::from_ymd_opt(year, issued_on.month(), issued_on.day())
-            .or_else(|| NaiveDate::from_ymd_opt(year, issued_on.month(), 28))
+            .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
             .unwrap_or(issued_on);
         same_day.pred_opt().unwrap_or(same_day)
     }
@@ -1168,11 +1183,26 @@ objectives_en = []
     }
 
     #[test]
+    fn only_the_first_try_at_a_vignette_counts() {
+        let rules = TrainingRules::default();
+        let attempt = |v: &str, score: f64| AttemptResult {
+            vignette: v.into(),
+            score,
+            decision_correct: true,
+        };
+        // A wrong first try, then the author's answers read in the feedback: still not passed.
+        let tries = [attempt("a", 0.2), attempt("a", 1.0), attempt("b", 1.0)];
+        let counted = first_tries(&tries);
+        assert_eq!(counted, vec![attempt("a", 0.2), attempt("b", 1.0)]);
+        assert_eq!(rules.vignettes_passed(&counted), 1);
+    }
+
+    #[test]
     fn a_certificate_runs_to_the_day_before_its_anniversary() {
         let rules = TrainingRules::default();
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         assert_eq!(rules.last_valid_day(day(2026, 12, 7)), day(2029, 12, 6));
-        assert_eq!(rules.last_valid_day(day(2024, 2, 29)), day(2027, 2, 27));
+        assert_eq!(rules.last_valid_day(day(2024, 2, 29)), day(2027, 2, 28));
         assert_eq!(rules.last_valid_day(day(2026, 1, 1)), day(2028, 12, 31));
         assert_eq!(rules.notice_day(day(2029, 12, 6)), day(2029, 11, 6));
         let last = day(2029, 12, 6);

@@ -177,11 +177,12 @@ pub trait TrainingStore: Send + Sync {
         source: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
-    /// Makes `version` the one in use; `NotFound` for an unknown version.
+    /// Makes `version` the one in use (`None`: none imported, so the built-in one); `NotFound`
+    /// for an unknown version.
     async fn activate_training_data(
         &self,
         kind: TrainingData,
-        version: &str,
+        version: Option<&str>,
         by: &AuditActor,
     ) -> StoreResult<()>;
     /// The imported versions, newest first.

@@ -278,7 +278,7 @@ pub async fn training_data_versions_are_kept_and_one_is_active(db: TestDb) {
         .await,
         Err(StoreError::Conflict(_))
     ));
-    s.activate_training_data(TrainingData::Vignettes, "v1", &actor(300))
+    s.activate_training_data(TrainingData::Vignettes, Some("v1"), &actor(300))
         .await
         .unwrap();
     let versions = s.training_data(TrainingData::Vignettes).await.unwrap();
@@ -296,7 +296,7 @@ pub async fn training_data_versions_are_kept_and_one_is_active(db: TestDb) {
         Some("version = \"v2\"")
     );
     assert!(matches!(
-        s.activate_training_data(TrainingData::Curriculum, "v1", &actor(400))
+        s.activate_training_data(TrainingData::Curriculum, Some("v1"), &actor(400))
             .await,
         Err(StoreError::NotFound)
     ));
@@ -306,4 +306,10 @@ pub async fn training_data_versions_are_kept_and_one_is_active(db: TestDb) {
             .unwrap()
             .is_empty()
     );
+    // Back to the built-in version: none imported is in use.
+    s.activate_training_data(TrainingData::Vignettes, None, &actor(500))
+        .await
+        .unwrap();
+    let versions = s.training_data(TrainingData::Vignettes).await.unwrap();
+    assert!(versions.iter().all(|v| !v.active));
 }

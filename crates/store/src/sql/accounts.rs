@@ -31,7 +31,7 @@ macro_rules! impl_sql_account_store {
             Ok(User {
                 id: row.try_get(0).map_err(db_err)?,
                 login: row.try_get(1).map_err(db_err)?,
-                roles: parse_column("users.roles", &row.try_get::<String, _>(2).map_err(db_err)?)?,
+                roles: $crate::sql::code_column("users.roles", &row.try_get::<String, _>(2).map_err(db_err)?, |text| mnir_domain::RoleSet::from_stored(text).ok())?,
                 password_hash: row.try_get(3).map_err(db_err)?,
                 active: row.try_get(4).map_err(db_err)?,
                 failed_logins: row.try_get(5).map_err(db_err)?,

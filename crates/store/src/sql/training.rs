@@ -161,23 +161,25 @@ macro_rules! impl_sql_training_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn activate_training_data(&self, kind: TrainingData, version: &str, by: &AuditActor) -> StoreResult<()> {
+            async fn activate_training_data(&self, kind: TrainingData, version: Option<&str>, by: &AuditActor) -> StoreResult<()> {
                 let table = training_table(kind);
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let exists: Option<String> = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT version FROM {table} WHERE version = $1")))
-                    .bind(version)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound);
+                if let Some(version) = version {
+                    let exists: Option<String> = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT version FROM {table} WHERE version = $1")))
+                        .bind(version)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    if exists.is_none() {
+                        return Err(StoreError::NotFound);
+                    }
                 }
-                ::sqlx::query(::sqlx::AssertSqlSafe(format!("UPDATE {table} SET active = (version = $1)")))
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("UPDATE {table} SET active = COALESCE(version = $1, FALSE)")))
                     .bind(version)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                self.append_audit(&mut tx, by, &format!("training.{}.activate", kind.as_str()), &format!("{}:{version}", kind.as_str()), "").await?;
+                self.append_audit(&mut tx, by, &format!("training.{}.activate", kind.as_str()), &format!("{}:{}", kind.as_str(), version.unwrap_or("built-in")), "").await?;
                 tx.commit().await.map_err(db_err)
             }
 

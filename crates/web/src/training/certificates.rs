@@ -272,7 +272,7 @@ async fn certificate_pdf(
     let user = signed_in(&viewer)?;
     let ctx = PageCtx::new(&state.keys, &viewer, "elearning");
     let lang = language(params.lang.as_deref(), ctx.tr.lang)
-        .ok_or_else(|| PageError::bad_request(&ctx, ctx.tr.t("plan-pdf-lang-unknown")))?;
+        .ok_or_else(|| PageError::bad_request(&ctx, ctx.tr.t("certificate-pdf-lang-unknown")))?;
     let c = mnir_app::training::certificate(&state.app, &who(&state, user), &id)
         .await
         .map_err(|e| e.page(&ctx, "certificate-title"))?;
@@ -357,7 +357,6 @@ async fn verify_page(
             };
             (
                 Some(vec![
-                    (tr.t("certificate-number"), v.number.clone()),
                     (
                         tr.t("certificate-holder-initials"),
                         v.holder_initials.clone(),
