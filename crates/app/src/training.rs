@@ -1,6 +1,6 @@
 //! Training of front-line workers (mnir.md §12): a trainer keeps the curriculum and the
-//! vignettes as versions of data and records sessions and their participants; anyone who holds
-//! a role does the e-learning on the vignettes, scored by the identification engine; a
+//! vignettes as versions of data and records sessions and their participants; every account
+//! does the e-learning on the vignettes, scored by the identification engine; a
 //! participant who attended a session and passed the e-learning is issued a certificate, which
 //! anyone can verify by its code.
 
@@ -722,18 +722,22 @@ pub async fn elearning(app: &App, who: &Who<'_>) -> AppResult<Elearning> {
     let set = vignette_set(app, &version).await?;
     let attempts = app.store().attempts_of(&who.user.id).await?;
     let rules = &app.jurisdiction().training;
-    // Counted since the user's latest certificate, first tries only, as the certification does.
+    // First tries only, counted since the user's latest certificate that lapsed (revoked or
+    // expired), as a new certificate needs; a valid one does not reset the count.
+    let today = app.jurisdiction().local_date(who.now().to_utc());
     let since = app
         .store()
         .certificates(&CertificateFilter {
             user_id: Some(who.user.id.clone()),
             before: None,
-            limit: 1,
+            limit: 1000,
         })
         .await?
-        .first()
-        .map(|c| c.issued_at_ms);
-    let counted = counted(&attempts, since);
+        .iter()
+        .filter(|c| standing_on(c, today) != Standing::Valid)
+        .map(|c| c.issued_at_ms)
+        .max();
+    let counted = counted(app, &who.user.id, since).await?;
     let vignettes = set
         .vignettes
         .iter()
@@ -769,22 +773,24 @@ pub async fn elearning(app: &App, who: &Who<'_>) -> AppResult<Elearning> {
 }
 
 /// The attempts the certification counts: made after `since` (the last certificate of the
-/// course, when there is one), the first try at each vignette only.
-fn counted(
-    attempts_newest_first: &[AttemptRecord],
+/// course, when there is one), the first try at each vignette only — its feedback gives the
+/// author's answers away, so a later try is practice.
+async fn counted(
+    app: &App,
+    user_id: &str,
     since: Option<Timestamp>,
-) -> Vec<AttemptResult> {
-    let oldest_first: Vec<AttemptResult> = attempts_newest_first
-        .iter()
-        .rev()
-        .filter(|a| since.is_none_or(|s| a.at_ms > s))
+) -> AppResult<Vec<AttemptResult>> {
+    Ok(app
+        .store()
+        .first_tries(user_id, since)
+        .await?
+        .into_iter()
         .map(|a| AttemptResult {
             vignette: format!("{}/{}", a.vignette_version, a.vignette_code),
             score: a.score,
             decision_correct: a.decision_correct,
         })
-        .collect();
-    training::first_tries(&oldest_first)
+        .collect())
 }
 
 /// A vignette of the version in use, as a trainee reads it (the author's answers stay in the
@@ -931,7 +937,6 @@ pub async fn certify_if_passed(
     user: &User,
 ) -> AppResult<Vec<CertificateRecord>> {
     let rules = &app.jurisdiction().training;
-    let attempts = app.store().attempts_of(&user.id).await?;
     let today = app.jurisdiction().local_date(by.now_ms.to_utc());
     let held = app
         .store()
@@ -958,7 +963,7 @@ pub async fn certify_if_passed(
         }) else {
             continue;
         };
-        if !rules.elearning_passed(&counted(&attempts, last.map(|c| c.issued_at_ms))) {
+        if !rules.elearning_passed(&counted(app, &user.id, last.map(|c| c.issued_at_ms)).await?) {
             continue;
         }
         let mut certificate = CertificateRecord {
@@ -1371,22 +1376,39 @@ fn people_tables(
                 .map_err(|e| AppError::Internal(format!("report {name}: {e:?}")))
         })
         .collect::<AppResult<Vec<_>>>()?;
-    let specs: Vec<mnir_disclosure::TableSpec<'_>> = counts
-        .iter()
-        .zip(&shown)
-        .map(
-            |(counts, (name, _, column_key, _))| mnir_disclosure::TableSpec {
-                counts,
-                row_key: Some(name),
-                column_key: Some(column_key),
-            },
-        )
-        .collect();
+    // Tables that share a column key are protected together; the others each alone, so that a
+    // table no pattern holds for hides only itself.
+    let mut published: Vec<Option<mnir_disclosure::Published>> = vec![None; shown.len()];
+    let mut keys: Vec<&str> = shown.iter().map(|(_, _, key, _)| *key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        let members: Vec<usize> = (0..shown.len()).filter(|i| shown[*i].2 == key).collect();
+        let specs: Vec<mnir_disclosure::TableSpec<'_>> = members
+            .iter()
+            .map(|i| mnir_disclosure::TableSpec {
+                counts: &counts[*i],
+                row_key: Some(shown[*i].0),
+                column_key: Some(key),
+            })
+            .collect();
+        match mnir_disclosure::protect_publication(&specs, k) {
+            Ok(tables) => {
+                for (i, table) in members.into_iter().zip(tables) {
+                    published[i] = Some(table);
+                }
+            }
+            Err(mnir_disclosure::Refusal::Link(e)) => {
+                return Err(AppError::Internal(format!("report tables {key}: {e:?}")));
+            }
+            // No pattern holds against the attacker: these tables are not published.
+            Err(_) => {}
+        }
+    }
     let hidden = Figure::Suppressed(crate::statistics::Suppressed::Secondary);
-    let published = mnir_disclosure::protect_publication(&specs, k).ok();
     for (i, (name, columns, _, lines)) in shown.into_iter().enumerate() {
         let width = columns.len();
-        let table = match published.as_ref().map(|p| &p[i]) {
+        let table = match published[i].take() {
             Some(p) => ReportTable {
                 name,
                 totals: p.column_totals.iter().map(|c| Figure::from(*c)).collect(),

@@ -691,18 +691,6 @@ pub struct AttemptResult {
     pub decision_correct: bool,
 }
 
-/// The attempts the certification counts: the first try at each vignette, in the order made
-/// (`oldest_first`). The feedback after a try gives the author's answers away, so a later try at
-/// the same vignette is practice.
-pub fn first_tries(oldest_first: &[AttemptResult]) -> Vec<AttemptResult> {
-    let mut seen = BTreeSet::new();
-    oldest_first
-        .iter()
-        .filter(|a| seen.insert(a.vignette.clone()))
-        .cloned()
-        .collect()
-}
-
 impl TrainingRules {
     /// Whether an attempt passes its vignette.
     pub fn passes(&self, score: f64, decision_correct: bool) -> bool {
@@ -1180,21 +1168,6 @@ objectives_en = []
         assert!(!rules.elearning_passed(&attempts));
         attempts.push(attempt("e", 0.9, true));
         assert!(rules.elearning_passed(&attempts));
-    }
-
-    #[test]
-    fn only_the_first_try_at_a_vignette_counts() {
-        let rules = TrainingRules::default();
-        let attempt = |v: &str, score: f64| AttemptResult {
-            vignette: v.into(),
-            score,
-            decision_correct: true,
-        };
-        // A wrong first try, then the author's answers read in the feedback: still not passed.
-        let tries = [attempt("a", 0.2), attempt("a", 1.0), attempt("b", 1.0)];
-        let counted = first_tries(&tries);
-        assert_eq!(counted, vec![attempt("a", 0.2), attempt("b", 1.0)]);
-        assert_eq!(rules.vignettes_passed(&counted), 1);
     }
 
     #[test]

@@ -225,6 +225,13 @@ pub trait TrainingStore: Send + Sync {
     async fn record_attempt(&self, a: &AttemptRecord, by: &AuditActor) -> StoreResult<()>;
     /// A user's attempts, newest first (at most 1,000).
     async fn attempts_of(&self, user_id: &str) -> StoreResult<Vec<AttemptRecord>>;
+    /// A user's first try at each vignette made after `since` (all, when `None`), oldest first:
+    /// what the certification counts.
+    async fn first_tries(
+        &self,
+        user_id: &str,
+        since: Option<Timestamp>,
+    ) -> StoreResult<Vec<AttemptRecord>>;
     async fn attempt(&self, id: &str) -> StoreResult<Option<AttemptRecord>>;
 
     /// Issues a certificate, giving it the next number of its year; `Conflict` when the holder

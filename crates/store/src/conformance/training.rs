@@ -178,7 +178,39 @@ pub async fn training_sessions_page_by_day_and_certificates_number_by_year(db: T
         s.attempts_of(&user.id).await.unwrap(),
         vec![attempt.clone()]
     );
-    assert_eq!(s.attempt("a1").await.unwrap(), Some(attempt));
+    assert_eq!(s.attempt("a1").await.unwrap(), Some(attempt.clone()));
+    // The first try at each vignette counts, however many tries follow; a bound only counts
+    // what came after it.
+    for (id, code, at_ms) in [
+        ("a2", "V01", 2100),
+        ("a3", "V02", 2200),
+        ("a4", "V02", 2300),
+    ] {
+        let later = AttemptRecord {
+            id: id.into(),
+            vignette_code: code.into(),
+            score: 1.0,
+            at_ms: at(at_ms),
+            ..attempt.clone()
+        };
+        s.record_attempt(&later, &actor(at_ms)).await.unwrap();
+    }
+    let firsts: Vec<String> = s
+        .first_tries(&user.id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(firsts, ["a1", "a3"]);
+    let since: Vec<String> = s
+        .first_tries(&user.id, Some(at(2000)))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(since, ["a2", "a3"]);
 
     // Numbers run by year; a second valid certificate of the same course is refused.
     let number = s

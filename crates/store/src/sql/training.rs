@@ -93,7 +93,9 @@ macro_rules! impl_sql_training_store {
         #[async_trait]
         impl TrainingStore for $store {
             async fn training_counts(&self, today: chrono::NaiveDate, by: &AuditActor) -> StoreResult<TrainingCounts> {
-                let mut tx = self.begin_write().await.map_err(db_err)?;
+                // One snapshot: the three splits of the people trained add up to one total, which
+                // the published view's disclosure control relies on.
+                let mut tx = self.begin_read().await.map_err(db_err)?;
                 let trained_by_category: Vec<(String, i64)> = ::sqlx::query_as("SELECT category, COUNT(*) FROM training_participants WHERE attended GROUP BY category ORDER BY category")
                     .fetch_all(&mut *tx)
                     .await
@@ -115,8 +117,8 @@ macro_rules! impl_sql_training_store {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                self.append_audit(&mut tx, by, "training.reports", "training", "").await?;
                 tx.commit().await.map_err(db_err)?;
+                self.append_read_audit(by, "training.reports", "training", "").await?;
                 Ok(TrainingCounts { trained_by_category, trained_by_county, trained_by_organisation, sessions_by_city, certificates })
             }
 
@@ -347,6 +349,17 @@ macro_rules! impl_sql_training_store {
             async fn attempts_of(&self, user_id: &str) -> StoreResult<Vec<AttemptRecord>> {
                 let rows: Vec<AttemptRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {ATTEMPT_COLUMNS} FROM elearning_attempts WHERE user_id = $1 ORDER BY at_ms DESC, id DESC{}", $crate::sql::limit(1000))))
                     .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                rows.into_iter().map(Self::attempt_from).collect()
+            }
+
+            async fn first_tries(&self, user_id: &str, since: Option<Timestamp>) -> StoreResult<Vec<AttemptRecord>> {
+                // The earliest attempt at each vignette made after `since`, however many followed.
+                let rows: Vec<AttemptRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {ATTEMPT_COLUMNS} FROM elearning_attempts a WHERE a.user_id = $1 AND ($2 IS NULL OR a.at_ms > $2) AND NOT EXISTS (SELECT 1 FROM elearning_attempts b WHERE b.user_id = a.user_id AND b.vignette_version = a.vignette_version AND b.vignette_code = a.vignette_code AND ($2 IS NULL OR b.at_ms > $2) AND (b.at_ms < a.at_ms OR (b.at_ms = a.at_ms AND b.id < a.id))) ORDER BY a.at_ms, a.id")))
+                    .bind(user_id)
+                    .bind(since)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
