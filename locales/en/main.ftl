@@ -1840,3 +1840,10 @@ training-report-column-uncertified = By others
 elearning-too-many = Mark at most 100 indicators.
 elearning-first-try = Only your first try at each vignette counts towards the certificate: the feedback shows the author's answers, so later tries are practice.
 certificate-pdf-lang-unknown = The certificate prints in Romanian (ro) or English (en).
+training-sessions-import = Import past sessions
+training-sessions-import-intro = Sessions held before mnir, such as the project's of 2018–2019, from a CSV file; they are recorded for your organisation, all of them or none. Participants are added on each session's page.
+training-sessions-format = CSV with the header date,city,county,audience,trainers,modules: the day as YYYY-MM-DD, the county as RO-CJ, the audience national_victims or foreign_victims, trainers and module codes separated by semicolons.
+training-sessions-imported = { $count ->
+    [one] One session imported.
+   *[other] { $count } sessions imported.
+}

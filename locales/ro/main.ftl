@@ -1869,3 +1869,11 @@ training-report-column-uncertified = De alții
 elearning-too-many = Marcați cel mult 100 de indicatori.
 elearning-first-try = Pentru certificat contează doar prima încercare la fiecare vinietă: explicațiile arată răspunsurile autorului, așa că încercările următoare sunt exercițiu.
 certificate-pdf-lang-unknown = Certificatul se tipărește în română (ro) sau engleză (en).
+training-sessions-import = Importă sesiuni trecute
+training-sessions-import-intro = Sesiuni ținute înainte de mnir, precum cele ale proiectului din 2018–2019, dintr-un fișier CSV; sunt înregistrate pentru organizația dumneavoastră, toate sau niciuna. Participanții se adaugă pe pagina fiecărei sesiuni.
+training-sessions-format = CSV cu antetul date,city,county,audience,trainers,modules: ziua ca AAAA-LL-ZZ, județul ca RO-CJ, publicul national_victims sau foreign_victims, formatorii și codurile modulelor separate prin punct și virgulă.
+training-sessions-imported = { $count ->
+    [one] O sesiune importată.
+    [few] { $count } sesiuni importate.
+   *[other] { $count } de sesiuni importate.
+}

@@ -735,6 +735,7 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                 for path in [
                     "/training",
                     "/training/sessions/new",
+                    "/training/sessions/import",
                     "/training/curriculum",
                     "/training/vignettes",
                     "/training/certificates",

@@ -1000,3 +1000,57 @@ async fn the_reports_count_people_trained_and_notifications_by_certified_staff_a
         );
     }
 }
+
+#[tokio::test]
+async fn a_trainer_imports_the_project_s_past_sessions_on_the_page_all_or_none() {
+    for app in backends().await {
+        let b = app.backend;
+        app.user("trainer", "ANITP-CJ", "trainer").await;
+        let session = app.login("trainer").await;
+        let form = app.get("/training/sessions/import", Some(&session)).await;
+        assert_eq!(form.status, StatusCode::OK, "{b}");
+        let broken = "date,city,county,audience,trainers,modules\n\
+                      2019-01-10,Iași,RO-IS,national_victims,A,mechanism\n\
+                      2019-02-31,Iași,RO-IS,national_victims,A,mechanism\n";
+        let refused = app
+            .post_form("/training/sessions/import", &session, &[("text", broken)])
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            refused.body.contains("<td>3</td>") && refused.body.contains("nu este o dată"),
+            "{b}: {}",
+            refused.body
+        );
+        let list = app.get("/training", Some(&session)).await;
+        assert!(
+            list.body.contains("Nicio sesiune"),
+            "{b}: the good line was not kept"
+        );
+        let imported = app
+            .post_form(
+                "/training/sessions/import",
+                &session,
+                &[("text", mnir_domain::training::PROJECT_SESSIONS)],
+            )
+            .await;
+        assert_eq!(imported.status, StatusCode::OK, "{b}: {}", imported.body);
+        assert!(imported.body.contains("17 sesiuni importate"), "{b}");
+        let foreign = app
+            .api(
+                "GET",
+                "/api/v1/training/sessions?audience=foreign_victims",
+                Some(
+                    &app.token(&app.store.user_by_login("trainer").await.unwrap().unwrap())
+                        .await,
+                ),
+                None,
+            )
+            .await;
+        let sessions = foreign.json()["sessions"].as_array().unwrap().clone();
+        assert_eq!(sessions.len(), 2, "{b}: {}", foreign.body);
+        assert!(
+            sessions.iter().all(|s| s["organisation"] == "ANITP-CJ"),
+            "{b}"
+        );
+    }
+}

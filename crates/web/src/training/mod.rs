@@ -36,6 +36,8 @@ pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/training", training_home)
         .get("/training/sessions/new", session_new)
+        .get("/training/sessions/import", sessions_import_page)
+        .post("/training/sessions/import", sessions_import)
         .post("/training/sessions", session_create)
         .get("/training/sessions/{id}", session_page)
         .post("/training/sessions/{id}/participants", participant_add)
@@ -600,6 +602,78 @@ async fn attendance_set(
     .await
     .map_err(|e| e.page(&posted.ctx, "training-session-title"))?;
     Ok(Redirect::to(&format!("/training/sessions/{id}#participants")).into_response())
+}
+
+// ----- past sessions from a file -----
+
+#[derive(Template)]
+#[template(path = "training_sessions_import.html")]
+struct SessionsImportPage {
+    ctx: PageCtx,
+    text: String,
+    problems: Vec<ProblemRow>,
+    message: Option<String>,
+}
+
+async fn sessions_import_page(viewer: Viewer, State(state): State<AppState>) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "training");
+    // Only a trainer gets the form: the same check as importing.
+    mnir_app::training::list_data(&state.app, &who(&state, user), TrainingData::Curriculum)
+        .await
+        .map_err(|e| e.page(&ctx, "training-sessions-import"))?;
+    let page = SessionsImportPage {
+        text: String::new(),
+        problems: Vec::new(),
+        message: None,
+        ctx: ctx.clone(),
+    };
+    render(&viewer, StatusCode::OK, &page, &ctx)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SessionsForm {
+    text: String,
+}
+
+/// Past sessions recorded for the trainer's organisation, all or none.
+async fn sessions_import(viewer: Viewer, State(state): State<AppState>, body: Bytes) -> PageResult {
+    let posted = posted::<SessionsForm>(&viewer, &state, &body, "training")?;
+    let who = who(&state, posted.user);
+    let tr = posted.ctx.tr;
+    let outcome = mnir_app::training::import_sessions(
+        &state.app,
+        &Changer::User(&who),
+        &posted.user.org.code,
+        &posted.form.text,
+    )
+    .await
+    .map_err(|e| e.page(&posted.ctx, "training-sessions-import"))?;
+    let (status, page) = match outcome {
+        Ok(count) => (
+            StatusCode::OK,
+            SessionsImportPage {
+                text: String::new(),
+                problems: Vec::new(),
+                message: Some(tr.t_with(
+                    "training-sessions-imported",
+                    &[("count", (count as i64).into())],
+                )),
+                ctx: posted.ctx.clone(),
+            },
+        ),
+        Err(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            SessionsImportPage {
+                problems: problem_rows(&tr, &errors),
+                text: posted.form.text,
+                message: None,
+                ctx: posted.ctx.clone(),
+            },
+        ),
+    };
+    render(&viewer, status, &page, &posted.ctx)
 }
 
 // ----- the curriculum and the vignettes as versions of data -----
