@@ -188,8 +188,15 @@ pub async fn active_curriculum(app: &App) -> AppResult<Curriculum> {
 
 /// A version of the vignettes, parsed against the catalogue it was checked with.
 pub async fn vignette_set(app: &App, version: &str) -> AppResult<Arc<VignetteSet>> {
+    Ok(scored_set(app, version).await?.0)
+}
+
+/// A version of the vignettes with the catalogue it was checked against and is scored with,
+/// from one read of the versions.
+async fn scored_set(app: &App, version: &str) -> AppResult<(Arc<VignetteSet>, Arc<Catalogue>)> {
     if version == builtin_version(TrainingData::Vignettes) {
-        return Ok(Arc::new(builtin_vignettes().clone()));
+        let catalogue = app.catalogue(BUILTIN_VERSION).await?;
+        return Ok((Arc::new(builtin_vignettes().clone()), catalogue));
     }
     let versions = app.store().training_data(TrainingData::Vignettes).await?;
     let record = versions
@@ -209,20 +216,10 @@ pub async fn vignette_set(app: &App, version: &str) -> AppResult<Arc<VignetteSet
         .training_data_source(TrainingData::Vignettes, version)
         .await?
         .ok_or(AppError::NotFound)?;
-    VignetteSet::parse(&source, &catalogue)
+    let set = VignetteSet::parse(&source, &catalogue)
         .map(Arc::new)
-        .map_err(|e| AppError::Internal(format!("vignettes {version}: {} problems", e.len())))
-}
-
-/// The catalogue a version of the vignettes is scored with.
-async fn scoring_catalogue(app: &App, version: &str) -> AppResult<Arc<Catalogue>> {
-    let catalogue_version = data_versions(app, TrainingData::Vignettes)
-        .await?
-        .into_iter()
-        .find(|v| v.version == version)
-        .and_then(|v| v.catalogue_version)
-        .unwrap_or_else(|| BUILTIN_VERSION.to_string());
-    app.catalogue(&catalogue_version).await
+        .map_err(|e| AppError::Internal(format!("vignettes {version}: {} problems", e.len())))?;
+    Ok((set, catalogue))
 }
 
 // ----- sessions -----
@@ -802,11 +799,10 @@ pub async fn vignette(
 ) -> AppResult<(Arc<VignetteSet>, Arc<Catalogue>)> {
     can(&who.actor(), Action::TakeElearning, None)?;
     let version = active_version(app, TrainingData::Vignettes).await?;
-    let set = vignette_set(app, &version).await?;
+    let (set, catalogue) = scored_set(app, &version).await?;
     if set.vignette(code).is_none() {
         return Err(AppError::NotFound);
     }
-    let catalogue = scoring_catalogue(app, &version).await?;
     Ok((set, catalogue))
 }
 
@@ -912,8 +908,7 @@ pub async fn attempt_feedback(
         .await?
         .filter(|a| a.user_id == who.user.id)
         .ok_or(AppError::NotFound)?;
-    let set = vignette_set(app, &attempt.vignette_version).await?;
-    let catalogue = scoring_catalogue(app, &attempt.vignette_version).await?;
+    let (set, catalogue) = scored_set(app, &attempt.vignette_version).await?;
     let vignette = set
         .vignette(&attempt.vignette_code)
         .ok_or(AppError::NotFound)?;
@@ -1265,7 +1260,13 @@ pub async fn end_lapsed_screener_roles(app: &App) -> AppResult<usize> {
     }
     let by = AuditActor::cli(app.now());
     let mut ended = 0;
-    for user in app.store().list_users().await? {
+    let screeners = app
+        .store()
+        .list_users()
+        .await?
+        .into_iter()
+        .filter(|u| u.roles.contains(mnir_domain::Role::Screener));
+    for user in screeners {
         if end_screener_role_if_uncertified(app, &by, &user).await? {
             ended += 1;
         }
