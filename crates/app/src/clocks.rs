@@ -314,8 +314,8 @@ pub async fn of_case(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<Vec<C
 /// one database: the store fires each clock exactly once.
 pub async fn run_scheduler(app: App, interval: std::time::Duration) {
     let mut tick = tokio::time::interval(interval);
-    // Certificates lapse at midnight: the screener roles they held are looked at once an hour
-    // (and at the start), not at every tick.
+    // Certificates lapse at midnight: the screener roles they held, and the certificates nearing
+    // their last day, are looked at once an hour (and at the start), not at every tick.
     let mut roles_checked_at: Option<std::time::Instant> = None;
     loop {
         tick.tick().await;
@@ -326,6 +326,13 @@ pub async fn run_scheduler(app: App, interval: std::time::Duration) {
                 Ok(0) => {}
                 Ok(ended) => tracing::info!(ended, "screener roles ended: no valid certificate"),
                 Err(e) => tracing::warn!(error = ?e, "screener roles not checked"),
+            }
+            match crate::training::raise_certificate_notices(&app).await {
+                Ok(0) => {}
+                Ok(raised) => {
+                    tracing::info!(raised, "tasks raised: certificates reaching their last day")
+                }
+                Err(e) => tracing::warn!(error = ?e, "certificates ending not looked at"),
             }
         }
     }

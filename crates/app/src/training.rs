@@ -13,9 +13,9 @@ use mnir_domain::training::{
 };
 use mnir_domain::{Action, can};
 use mnir_store::{
-    AttemptRecord, AuditActor, CertificateFilter, CertificateRecord, DataVersionRecord, ListPlace,
-    ParticipantRecord, StoreError, Timestamp, TrainingData, TrainingSessionFilter,
-    TrainingSessionRecord, User,
+    AttemptRecord, AuditActor, CertificateFilter, CertificateNotice, CertificateRecord,
+    DataVersionRecord, ListPlace, ParticipantRecord, StoreError, Timestamp, TrainingData,
+    TrainingSessionFilter, TrainingSessionRecord, User,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -961,26 +961,7 @@ pub async fn certify_if_passed(
         if !rules.elearning_passed(&counted(app, &user.id, last.map(|c| c.issued_at_ms)).await?) {
             continue;
         }
-        let mut certificate = CertificateRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            number: String::new(),
-            user_id: user.id.clone(),
-            holder_name: participant.name.clone(),
-            org_code: user.org.code.clone(),
-            audience: *audience,
-            participant_id: participant.id.clone(),
-            issued_on: today,
-            last_valid_day: rules.last_valid_day(today),
-            ends_at_ms: Timestamp::from_utc(
-                app.jurisdiction()
-                    .start_of_day(rules.last_valid_day(today) + chrono::Days::new(1)),
-            ),
-            issued_at_ms: by.now_ms,
-            verification_code: verification_code(),
-            revoked_at_ms: None,
-            revoked_by: None,
-            revoke_reason: None,
-        };
+        let mut certificate = certificate_of(app, user, participant, *audience, today, by.now_ms);
         match app.store().issue_certificate(&certificate, by).await {
             Ok(number) => {
                 certificate.number = number;
@@ -992,6 +973,56 @@ pub async fn certify_if_passed(
         }
     }
     Ok(issued)
+}
+
+/// A new certificate of `audience` for `user`, counting `participant`'s attendance, issued on
+/// `issued_on` and valid as long as the profile says; its number is given by the store.
+fn certificate_of(
+    app: &App,
+    user: &User,
+    participant: &ParticipantRecord,
+    audience: Audience,
+    issued_on: chrono::NaiveDate,
+    issued_at_ms: Timestamp,
+) -> CertificateRecord {
+    let last_valid_day = app.jurisdiction().training.last_valid_day(issued_on);
+    CertificateRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        number: String::new(),
+        user_id: user.id.clone(),
+        holder_name: participant.name.clone(),
+        org_code: user.org.code.clone(),
+        audience,
+        participant_id: participant.id.clone(),
+        issued_on,
+        last_valid_day,
+        ends_at_ms: Timestamp::from_utc(
+            app.jurisdiction()
+                .start_of_day(last_valid_day + chrono::Days::new(1)),
+        ),
+        issued_at_ms,
+        verification_code: verification_code(),
+        revoked_at_ms: None,
+        revoked_by: None,
+        revoke_reason: None,
+    }
+}
+
+/// Issues the demo's certificate of an earlier course, as it was issued on `issued_on` after
+/// `participant`'s session (the demo shows one nearing its end). Returns its number.
+pub async fn insert_generated_certificate(
+    app: &App,
+    user: &User,
+    participant: &ParticipantRecord,
+    audience: Audience,
+    issued_on: chrono::NaiveDate,
+) -> AppResult<String> {
+    let issued_at_ms = Timestamp::from_utc(app.jurisdiction().start_of_day(issued_on));
+    let certificate = certificate_of(app, user, participant, audience, issued_on, issued_at_ms);
+    Ok(app
+        .store()
+        .issue_certificate(&certificate, &AuditActor::cli(app.now()))
+        .await?)
 }
 
 /// The alphabet of verification codes: digits and capitals without I, L, O and U, which are
@@ -1074,9 +1105,13 @@ pub async fn certificate(app: &App, who: &Who<'_>, id: &str) -> AppResult<Certif
         .certificate(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if certificate.user_id != who.user.id
-        && can(&who.actor(), Action::ManageTraining, None).is_err()
-    {
+    // The holder, the trainers, and the supervisors of the organisation it was issued in (who
+    // plan the staff's courses) see it; anyone else is told there is none.
+    let holder = certificate.user_id == who.user.id;
+    let trainer = can(&who.actor(), Action::ManageTraining, None).is_ok();
+    let supervisor = certificate.org_code == who.user.org.code
+        && can(&who.actor(), Action::SeeStaffCertificates, None).is_ok();
+    if !(holder || trainer || supervisor) {
         return Err(AppError::NotFound);
     }
     Ok(certificate)
@@ -1274,17 +1309,54 @@ pub async fn end_lapsed_screener_roles(app: &App) -> AppResult<usize> {
     Ok(ended)
 }
 
-/// The certificates of the supervisor's organisation's staff whose last day is within the
-/// profile's notice (30 days by default): the training to plan before they lapse.
-pub async fn certificates_ending(app: &App, who: &Who<'_>) -> AppResult<Vec<CertificateRecord>> {
-    can(&who.actor(), Action::SeeStaffCertificates, None)?;
+/// Raises a task for the supervisors of each staff member whose certificate reaches its last
+/// day within the profile's notice (30 days by default), so that the new course is planned
+/// before it lapses. Run by the scheduler once an hour; each certificate gets one task, closed
+/// by a supervisor, by a new certificate of the course or by the revocation. Returns how many
+/// tasks were raised.
+pub async fn raise_certificate_notices(app: &App) -> AppResult<usize> {
     let rules = &app.jurisdiction().training;
-    let today = app.jurisdiction().local_date(who.now().to_utc());
+    let now = app.now();
+    let today = app.jurisdiction().local_date(now.to_utc());
     let until = today + chrono::Days::new(u64::from(rules.expiry_notice_days));
-    Ok(app
+    let by = AuditActor {
+        channel: "scheduler",
+        ..AuditActor::cli(now)
+    };
+    let mut raised = 0;
+    // A backlog (the first start after an import of certificates) is worked off in batches.
+    loop {
+        let batch = app
+            .store()
+            .raise_certificate_notices(today, until, &by)
+            .await?;
+        raised += batch;
+        if batch < 500 {
+            return Ok(raised);
+        }
+    }
+}
+
+/// The open certificate tasks of the supervisor's organisation, the soonest last day first.
+pub async fn certificate_notices(app: &App, who: &Who<'_>) -> AppResult<Vec<CertificateNotice>> {
+    can(&who.actor(), Action::SeeStaffCertificates, None)?;
+    Ok(app.store().certificate_notices(&who.user.org.code).await?)
+}
+
+/// A supervisor marks a certificate task handled (the new course planned, or the role no longer
+/// needed).
+pub async fn close_certificate_notice(app: &App, who: &Who<'_>, task_id: &str) -> AppResult<()> {
+    can(&who.actor(), Action::SeeStaffCertificates, None)?;
+    match app
         .store()
-        .certificates_ending(&who.user.org.code, today, until)
-        .await?)
+        .close_certificate_notice(task_id, &who.user.org.code, &who.by)
+        .await
+    {
+        Ok(()) => Ok(()),
+        // None open in the organisation: closed already, or another organisation's.
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ----- reports -----

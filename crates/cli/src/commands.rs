@@ -1035,7 +1035,7 @@ pub async fn demo(
     let (sessions, certificates) = crate::training::seed_demo(&app, seed).await?;
     if sessions > 0 {
         println!(
-            "{sessions} training sessions recorded (the project's 17 of 2018–2019 and a recent one); {certificates} certificate issued to demo.screener."
+            "{sessions} training sessions recorded (the project's 17 of 2018–2019, an earlier one and a recent one); {certificates} certificates issued (demo.screener's, and demo.officer's, which ends within weeks)."
         );
     }
     let insecure = listen.ip().is_loopback();

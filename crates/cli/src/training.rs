@@ -261,9 +261,64 @@ pub async fn seed_demo(app: &App, seed: u64) -> anyhow::Result<(usize, usize)> {
         trainees.push(user);
     }
     sessions.push((recent, people));
+    // Three years ago, less three weeks: demo.officer's course, whose certificate reaches its
+    // last day within the notice, so that demo.supervisor finds the task in the inbox.
+    let earlier_certificate = (today + chrono::Days::new(21))
+        .checked_sub_months(chrono::Months::new(36))
+        .unwrap_or(today);
+    let officer = mnir_app::training::account(app, "demo.officer")
+        .await
+        .map_err(refusal)?;
+    let mut earlier_course = None;
+    if let Some(officer) = officer {
+        let earlier = TrainingSessionRecord {
+            id: "demo-session-earlier".into(),
+            held_on: earlier_certificate - chrono::Days::new(7),
+            city: "București".into(),
+            county: "RO-B".into(),
+            audience: Audience::NationalVictims,
+            curriculum_version: curriculum.version.clone(),
+            trainers: vec!["Carmen Vlădescu".into()],
+            modules: curriculum.modules.iter().map(|m| m.code.clone()).collect(),
+            org_code: "ANITP".into(),
+            recorded_by: None,
+            recorded_at_ms: now,
+            participants: 0,
+        };
+        let mut people = mnir_synth::training::participants(seed, &earlier, 10, now);
+        let attendance = mnir_store::ParticipantRecord {
+            id: "demo-session-earlier-demo.officer".into(),
+            session_id: earlier.id.clone(),
+            user_id: Some(officer.id.clone()),
+            name: "Elena Stoica".into(),
+            org_code: Some(officer.org.code.clone()),
+            org_name: None,
+            category: training::ProfessionalCategory::SocialAssistance,
+            attended: true,
+            modules: earlier.modules.clone(),
+            recorded_by: None,
+            recorded_at_ms: now,
+        };
+        people.push(attendance.clone());
+        sessions.push((earlier, people));
+        earlier_course = Some((officer, attendance));
+    }
     mnir_app::training::insert_generated_sessions(app, &sessions)
         .await
         .map_err(refusal)?;
+    let mut certificates = 0;
+    if let Some((officer, attendance)) = earlier_course {
+        mnir_app::training::insert_generated_certificate(
+            app,
+            &officer,
+            &attendance,
+            Audience::NationalVictims,
+            earlier_certificate,
+        )
+        .await
+        .map_err(refusal)?;
+        certificates += 1;
+    }
     // The screener passes five vignettes with the author's answers; the case worker tries two,
     // one of them with the wrong decision.
     let vignettes = training::VignetteSet::parse(
@@ -271,7 +326,6 @@ pub async fn seed_demo(app: &App, seed: u64) -> anyhow::Result<(usize, usize)> {
         mnir_domain::identification::Catalogue::builtin(),
     )
     .map_err(|e| anyhow::anyhow!("the built-in vignettes: {} problems", e.len()))?;
-    let mut certificates = 0;
     for (user, tries) in trainees.iter().zip([5usize, 2]) {
         let who = app.who(user, "cli");
         for (i, v) in vignettes.vignettes.iter().take(tries).enumerate() {

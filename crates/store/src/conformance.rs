@@ -266,6 +266,7 @@ macro_rules! conformance_suite {
             referrals_and_reflection_periods_are_counted_in_the_year_they_began,
             a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed,
             training_sessions_page_by_day_and_certificates_number_by_year,
+            a_certificate_nearing_its_end_raises_one_task_closed_once,
             training_data_versions_are_kept_and_one_is_active,
         );
     };

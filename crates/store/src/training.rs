@@ -132,6 +132,15 @@ pub struct CertificateFilter {
     pub limit: u32,
 }
 
+/// An open task for an organisation's supervisors: a staff member's certificate reaches its last
+/// day within the profile's notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateNotice {
+    pub task_id: String,
+    pub raised_at_ms: Timestamp,
+    pub certificate: CertificateRecord,
+}
+
 /// What the training reports count, as the store reads it (each look audited).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrainingCounts {
@@ -234,7 +243,8 @@ pub trait TrainingStore: Send + Sync {
     ) -> StoreResult<Vec<AttemptRecord>>;
     async fn attempt(&self, id: &str) -> StoreResult<Option<AttemptRecord>>;
 
-    /// Issues a certificate, giving it the next number of its year; `Conflict` when the holder
+    /// Issues a certificate, giving it the next number of its year and closing the open tasks
+    /// about the holder's earlier certificates of the course; `Conflict` when the holder
     /// has a certificate of that audience not revoked whose last day is not before this one's
     /// issue day. Returns the number.
     async fn issue_certificate(
@@ -246,14 +256,26 @@ pub trait TrainingStore: Send + Sync {
     -> StoreResult<Vec<CertificateRecord>>;
     async fn certificate(&self, id: &str) -> StoreResult<Option<CertificateRecord>>;
     async fn certificate_by_code(&self, code: &str) -> StoreResult<Option<CertificateRecord>>;
-    /// The certificates not revoked of an organisation's staff whose last day falls from `from`
-    /// to `to`, soonest first.
-    async fn certificates_ending(
+    /// Raises a task for the supervisors of the holder's organisation for each certificate not
+    /// revoked whose last day falls from `from` to `to`, whose holder is active and holds no
+    /// later certificate of its course, and that has had no task yet (at most 500 at a time).
+    /// Returns how many were raised.
+    async fn raise_certificate_notices(
         &self,
-        org_code: &str,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> StoreResult<Vec<CertificateRecord>>;
-    /// Revokes a certificate at `by.now_ms`; `NotFound` when there is none or it is revoked.
+        by: &AuditActor,
+    ) -> StoreResult<usize>;
+    /// The open certificate tasks of an organisation, the soonest last day first (at most 200).
+    async fn certificate_notices(&self, org_code: &str) -> StoreResult<Vec<CertificateNotice>>;
+    /// Marks an open certificate task of the organisation handled; `NotFound` otherwise.
+    async fn close_certificate_notice(
+        &self,
+        task_id: &str,
+        org_code: &str,
+        by: &AuditActor,
+    ) -> StoreResult<()>;
+    /// Revokes a certificate at `by.now_ms`, closing its open task; `NotFound` when there is
+    /// none or it is revoked.
     async fn revoke_certificate(&self, id: &str, reason: &str, by: &AuditActor) -> StoreResult<()>;
 }

@@ -800,6 +800,51 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         .await;
                     assert_eq!(api.status, expected, "{who}: GET /api/v1/training/reports");
                 }
+                // The tasks about staff certificates ending are the supervisors'; closing one
+                // that is not theirs is refused before it is looked for.
+                let supervises = role == Role::Supervisor;
+                let notices = app
+                    .api(
+                        "GET",
+                        "/api/v1/training/certificate-notices",
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(
+                    notices.status,
+                    if supervises {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /api/v1/training/certificate-notices"
+                );
+                let close = app
+                    .api(
+                        "POST",
+                        "/api/v1/training/certificate-notices/no-such-task/done",
+                        Some(&token),
+                        None,
+                    )
+                    .await;
+                assert_eq!(
+                    close.status,
+                    if supervises {
+                        StatusCode::NOT_FOUND
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: POST /api/v1/training/certificate-notices/{{id}}/done"
+                );
+                let inbox = app.get("/inbox", Some(&session)).await;
+                if inbox.status == StatusCode::OK {
+                    assert_eq!(
+                        inbox.body.contains("id=\"certificate-notices\""),
+                        supervises,
+                        "{who}: the certificate tasks in the inbox"
+                    );
+                }
                 for path in ["/elearning", "/elearning/vignettes/V01"] {
                     let page = app.get(path, Some(&session)).await;
                     assert_eq!(page.status, StatusCode::OK, "{who}: GET {path}");

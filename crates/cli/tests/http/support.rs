@@ -52,6 +52,8 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub keys: Keys,
     pub clock: Arc<TestClock>,
+    /// The use cases behind the router, for what the server's scheduler does on its own.
+    pub core: mnir_app::App,
     /// The SQLite database's folder, to scan its files.
     pub sqlite_dir: Option<PathBuf>,
     _dir: Option<tempfile::TempDir>,
@@ -165,6 +167,7 @@ impl App {
             .with_jurisdiction(rules);
         App {
             backend,
+            core: state.app.clone(),
             router: mnir_web::router(state),
             store,
             keys,
@@ -189,6 +192,7 @@ impl App {
         )
         .with_jurisdiction(rules);
         let app = state.app.clone();
+        self.core = app.clone();
         self.router = mnir_web::router(state);
         (self, app)
     }
@@ -202,6 +206,7 @@ impl App {
             config(),
             self.clock.clone(),
         );
+        self.core = state.app.clone();
         self.router = mnir_web::router(state);
         self
     }

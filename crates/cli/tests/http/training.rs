@@ -794,7 +794,112 @@ async fn where_the_profile_says_so_the_screener_role_needs_a_valid_certificate()
 }
 
 #[tokio::test]
-async fn a_supervisor_sees_the_staff_s_certificates_ending_within_the_notice() {
+async fn a_supervisor_gets_a_task_when_a_staff_certificate_nears_its_last_day() {
+    for app in backends().await {
+        let b = app.backend;
+        let (trainer, trainee, session, participant) = session_with_trainee(&app).await;
+        pass_elearning(&app, &trainee).await;
+        let attended = app
+            .api(
+                "POST",
+                &format!(
+                    "/api/v1/training/sessions/{session}/participants/{participant}/attendance"
+                ),
+                Some(&trainer),
+                Some(json!({"attended": true})),
+            )
+            .await;
+        assert_eq!(attended.status, StatusCode::OK, "{b}: {}", attended.body);
+        let certificate = app
+            .api("GET", "/api/v1/certificates", Some(&trainee), None)
+            .await;
+        let certificate_id = certificate.json()["certificates"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{b}: certified: {}", certificate.body))
+            .to_string();
+        let boss_user = app.user("boss", "IGPR", "supervisor").await;
+        let elsewhere_user = app.user("elsewhere", "ANITP-B", "supervisor").await;
+        let boss = app.login("boss").await;
+        let raise = || mnir_app::training::raise_certificate_notices(&app.core);
+        assert_eq!(raise().await.unwrap(), 0, "{b}: three years to go");
+        let now = app.get("/inbox", Some(&boss)).await;
+        assert!(now.body.contains("id=\"certificate-notices\""), "{b}");
+        assert!(!now.body.contains(TRAINEE_NAME), "{b}: not ending yet");
+
+        // Twenty days before its last day: within the 30 days' notice. One task, raised once,
+        // for IGPR's supervisors only.
+        app.clock.advance_minutes(60 * 24 * (3 * 365 - 20));
+        assert_eq!(raise().await.unwrap(), 1, "{b}");
+        assert_eq!(raise().await.unwrap(), 0, "{b}: raised once");
+        let boss = app.login("boss").await;
+        let soon = app.get("/inbox", Some(&boss)).await;
+        assert!(soon.body.contains(TRAINEE_NAME), "{b}: {}", soon.body);
+        assert!(
+            soon.body
+                .contains(&format!("href=\"/certificates/{certificate_id}\"")),
+            "{b}"
+        );
+        // The supervisor may open the certificate the task links to; another's may not.
+        let shown = app
+            .get(&format!("/certificates/{certificate_id}"), Some(&boss))
+            .await;
+        assert_eq!(shown.status, StatusCode::OK, "{b}");
+        let other = app.login("elsewhere").await;
+        let theirs = app.get("/inbox", Some(&other)).await;
+        assert!(!theirs.body.contains(TRAINEE_NAME), "{b}");
+        let hidden = app
+            .get(&format!("/certificates/{certificate_id}"), Some(&other))
+            .await;
+        assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{b}");
+
+        // The API lists it; another organisation's supervisor cannot close it.
+        let boss_token = app.token(&boss_user).await;
+        let listed = app
+            .api(
+                "GET",
+                "/api/v1/training/certificate-notices",
+                Some(&boss_token),
+                None,
+            )
+            .await;
+        assert_eq!(listed.status, StatusCode::OK, "{b}");
+        let tasks = listed.json();
+        assert_eq!(tasks.as_array().map(Vec::len), Some(1), "{b}: {tasks}");
+        assert_eq!(tasks[0]["certificate"]["id"], json!(certificate_id), "{b}");
+        let task = tasks[0]["id"].as_str().unwrap().to_string();
+        let elsewhere = app.token(&elsewhere_user).await;
+        let refused = app
+            .api(
+                "POST",
+                &format!("/api/v1/training/certificate-notices/{task}/done"),
+                Some(&elsewhere),
+                None,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{b}");
+
+        // Closed on the page, it leaves the inbox, and the audit log says who closed it.
+        let done = app
+            .post_form(&format!("/staff-tasks/{task}/done"), &boss, &[])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{b}: {}", done.body);
+        let after = app.get("/inbox", Some(&boss)).await;
+        assert!(!after.body.contains(TRAINEE_NAME), "{b}");
+        let again = app
+            .api(
+                "POST",
+                &format!("/api/v1/training/certificate-notices/{task}/done"),
+                Some(&boss_token),
+                None,
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_FOUND, "{b}: closed once");
+        assert_eq!(raise().await.unwrap(), 0, "{b}: not raised again");
+    }
+}
+
+#[tokio::test]
+async fn a_revocation_or_a_new_certificate_closes_the_task_by_itself() {
     for app in backends().await {
         let b = app.backend;
         let (trainer, trainee, session, participant) = session_with_trainee(&app).await;
@@ -806,20 +911,53 @@ async fn a_supervisor_sees_the_staff_s_certificates_ending_within_the_notice() {
             Some(json!({"attended": true})),
         )
         .await;
-        app.user("boss", "IGPR", "supervisor").await;
-        app.user("elsewhere", "ANITP-B", "supervisor").await;
-        let boss = app.login("boss").await;
-        let now = app.get("/dashboard", Some(&boss)).await;
-        assert!(now.body.contains("id=\"certificates-ending\""), "{b}");
-        assert!(!now.body.contains(TRAINEE_NAME), "{b}: not ending yet");
-        // Twenty days before its last day: within the 30 days' notice, for IGPR's supervisor only.
-        app.clock.advance_minutes(60 * 24 * (3 * 365 - 20));
-        let boss = app.login("boss").await;
-        let soon = app.get("/dashboard", Some(&boss)).await;
-        assert!(soon.body.contains(TRAINEE_NAME), "{b}: {}", soon.body);
-        let other = app.login("elsewhere").await;
-        let theirs = app.get("/dashboard", Some(&other)).await;
-        assert!(!theirs.body.contains(TRAINEE_NAME), "{b}");
+        let boss = app.user("boss", "IGPR", "supervisor").await;
+        let certificates = app
+            .api("GET", "/api/v1/certificates", Some(&trainee), None)
+            .await;
+        let id = certificates.json()["certificates"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        app.clock.advance_minutes(60 * 24 * (3 * 365 - 10));
+        // Tokens are given after the years have passed: those of before have expired.
+        let boss = app.token(&boss).await;
+        let trainer = app
+            .token(&app.store.user_by_login("trainer").await.unwrap().unwrap())
+            .await;
+        mnir_app::training::raise_certificate_notices(&app.core)
+            .await
+            .unwrap();
+        let open = || async {
+            app.api(
+                "GET",
+                "/api/v1/training/certificate-notices",
+                Some(&boss),
+                None,
+            )
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len)
+        };
+        assert_eq!(open().await, Some(1), "{b}");
+        let revoked = app
+            .api(
+                "POST",
+                &format!("/api/v1/certificates/{id}/revoke"),
+                Some(&trainer),
+                Some(json!({"reason": "left the police"})),
+            )
+            .await;
+        assert_eq!(revoked.status, StatusCode::OK, "{b}: {}", revoked.body);
+        assert_eq!(open().await, Some(0), "{b}: revoked, the task is moot");
+        let audit = app.store.recent_audit(200).await.unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "certificate.notice.raise" && e.detail.contains(&id)),
+            "{b}: the raising is in the audit log"
+        );
     }
 }
 

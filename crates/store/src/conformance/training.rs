@@ -274,6 +274,126 @@ pub async fn training_sessions_page_by_day_and_certificates_number_by_year(db: T
     assert!(!text.contains("Obtained by fraud"), "a reason in clear");
 }
 
+pub async fn a_certificate_nearing_its_end_raises_one_task_closed_once(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    let user = s
+        .create_user(
+            &NewUser {
+                login: "trainee".into(),
+                org_code: "ANITP-CJ".into(),
+                roles: RoleSet::new(vec![mnir_domain::Role::Screener]),
+                password_hash: "x".into(),
+                now_ms: at(10),
+            },
+            &actor(10),
+        )
+        .await
+        .unwrap();
+    let participant = ParticipantRecord {
+        id: "p1".into(),
+        session_id: "s1".into(),
+        user_id: Some(user.id.clone()),
+        name: PARTICIPANT_NAME.into(),
+        org_code: Some("ANITP-CJ".into()),
+        org_name: None,
+        category: ProfessionalCategory::PolicePublicOrder,
+        attended: true,
+        modules: vec!["mechanism".into()],
+        recorded_by: None,
+        recorded_at_ms: at(1000),
+    };
+    s.record_sessions(
+        &[(
+            session("s1", "2026-02-10", "Iași", Audience::NationalVictims),
+            vec![participant],
+        )],
+        &actor(1000),
+    )
+    .await
+    .unwrap();
+    let first = certificate("c1", &user.id, "p1", "2026-03-01");
+    let last_day = first.last_valid_day;
+    s.issue_certificate(&first, &actor(5000)).await.unwrap();
+    let day = |offset: i64| last_day + chrono::Duration::days(offset);
+
+    // Outside the window nothing is raised; inside it, one task, once.
+    assert_eq!(
+        s.raise_certificate_notices(day(-60), day(-31), &actor(6000))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        s.raise_certificate_notices(day(-30), day(0), &actor(6000))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.raise_certificate_notices(day(-30), day(0), &actor(6001))
+            .await
+            .unwrap(),
+        0
+    );
+    let notices = s.certificate_notices("ANITP-CJ").await.unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].certificate.id, "c1");
+    assert_eq!(notices[0].certificate.holder_name, PARTICIPANT_NAME);
+    assert_eq!(notices[0].raised_at_ms, at(6000));
+    assert!(s.certificate_notices("ANITP-B").await.unwrap().is_empty());
+    // Another organisation cannot close it.
+    assert!(matches!(
+        s.close_certificate_notice(&notices[0].task_id, "ANITP-B", &actor(6100))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // A new certificate of the course, after the first one's last day, closes the task.
+    let mut renewed = certificate("c2", &user.id, "p1", "2026-03-01");
+    renewed.issued_on = day(1);
+    renewed.last_valid_day = day(1000);
+    renewed.verification_code = "CODE-c2".into();
+    s.issue_certificate(&renewed, &actor(7000)).await.unwrap();
+    assert!(s.certificate_notices("ANITP-CJ").await.unwrap().is_empty());
+    assert!(matches!(
+        s.close_certificate_notice(&notices[0].task_id, "ANITP-CJ", &actor(7100))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    // The renewed certificate nearing its own end gets its own task; a supervisor closes it
+    // once.
+    let later = |offset: i64| renewed.last_valid_day + chrono::Duration::days(offset);
+    assert_eq!(
+        s.raise_certificate_notices(later(-30), later(0), &actor(8000))
+            .await
+            .unwrap(),
+        1
+    );
+    let open = s.certificate_notices("ANITP-CJ").await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].certificate.id, "c2");
+    let supervisor = AuditActor {
+        user_id: Some(user.id.clone()),
+        ..actor(8100)
+    };
+    s.close_certificate_notice(&open[0].task_id, "ANITP-CJ", &supervisor)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.close_certificate_notice(&open[0].task_id, "ANITP-CJ", &actor(8200))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(s.certificate_notices("ANITP-CJ").await.unwrap().is_empty());
+    let audit = s.recent_audit(20).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "certificate.notice.close" && e.target.contains(&open[0].task_id))
+    );
+}
+
 pub async fn training_data_versions_are_kept_and_one_is_active(db: TestDb) {
     let s = db.store.as_ref();
     for (i, version) in ["v1", "v2"].iter().enumerate() {

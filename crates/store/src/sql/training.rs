@@ -70,6 +70,18 @@ macro_rules! impl_sql_training_store {
                 })
             }
 
+            /// Closes the open tasks about `certificates` with `outcome`, inside the transaction
+            /// that made them moot.
+            async fn close_notices_of(&self, tx: &mut Tx, certificates: &str, bind: &[&str], outcome: &str, now_ms: Timestamp) -> StoreResult<()> {
+                let sql = format!("UPDATE staff_tasks SET done_at_ms = $1, outcome = $2 WHERE kind = 'certificate_ending' AND done_at_ms IS NULL AND subject_id IN ({certificates})");
+                let mut query = ::sqlx::query(::sqlx::AssertSqlSafe(sql)).bind(now_ms).bind(outcome);
+                for value in bind {
+                    query = query.bind(*value);
+                }
+                query.execute(&mut **tx).await.map_err(db_err)?;
+                Ok(())
+            }
+
             async fn insert_participant(&self, tx: &mut Tx, p: &ParticipantRecord) -> StoreResult<()> {
                 ::sqlx::query("INSERT INTO training_participants (id, session_id, user_id, name, org_code, org_name, category, attended, modules, recorded_by, recorded_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                     .bind(&p.id)
@@ -418,6 +430,7 @@ macro_rules! impl_sql_training_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                self.close_notices_of(&mut tx, "SELECT id FROM certificates WHERE user_id = $3 AND audience = $4 AND id <> $5", &[&c.user_id, c.audience.as_str(), &c.id], "renewed", by.now_ms).await?;
                 self.append_audit(&mut tx, by, "certificate.issue", &format!("certificate:{}", c.id), &format!("number={number} user={} audience={}", c.user_id, c.audience)).await?;
                 tx.commit().await.map_err(db_err)?;
                 Ok(number)
@@ -458,15 +471,83 @@ macro_rules! impl_sql_training_store {
                 row.map(|r| self.certificate_from(r)).transpose()
             }
 
-            async fn certificates_ending(&self, org_code: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> StoreResult<Vec<CertificateRecord>> {
-                let rows: Vec<CertificateRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates c WHERE c.revoked_at_ms IS NULL AND c.last_valid_day >= $1 AND c.last_valid_day <= $2 AND EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.org_code = $3 AND u.active) ORDER BY c.last_valid_day, c.id{}", $crate::sql::limit(200))))
-                    .bind(day_text(from))
-                    .bind(day_text(to))
+            async fn raise_certificate_notices(&self, from: chrono::NaiveDate, to: chrono::NaiveDate, by: &AuditActor) -> StoreResult<usize> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let due: Vec<(String, String, String)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT c.id, u.org_code, c.user_id FROM certificates c JOIN users u ON u.id = c.user_id \
+                     WHERE c.revoked_at_ms IS NULL AND c.last_valid_day >= $1 AND c.last_valid_day <= $2 AND u.active \
+                     AND NOT EXISTS (SELECT 1 FROM staff_tasks t WHERE t.kind = 'certificate_ending' AND t.subject_id = c.id) \
+                     AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.user_id = c.user_id AND n.audience = c.audience AND n.revoked_at_ms IS NULL AND n.last_valid_day > c.last_valid_day) \
+                     ORDER BY c.last_valid_day, c.id{}",
+                    $crate::sql::limit(500)
+                )))
+                .bind(day_text(from))
+                .bind(day_text(to))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                for (certificate_id, org_code, user_id) in &due {
+                    ::sqlx::query("INSERT INTO staff_tasks (id, kind, org_code, subject_id, user_id, created_at_ms) VALUES ($1, 'certificate_ending', $2, $3, $4, $5)")
+                        .bind(uuid::Uuid::new_v4().to_string())
+                        .bind(org_code)
+                        .bind(certificate_id)
+                        .bind(user_id)
+                        .bind(by.now_ms)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                if !due.is_empty() {
+                    let certificates: Vec<&str> = due.iter().map(|(id, _, _)| id.as_str()).collect();
+                    self.append_audit(&mut tx, by, "certificate.notice.raise", "staff_tasks", &format!("certificates={}", certificates.join(","))).await?;
+                }
+                tx.commit().await.map_err(db_err)?;
+                Ok(due.len())
+            }
+
+            async fn certificate_notices(&self, org_code: &str) -> StoreResult<Vec<CertificateNotice>> {
+                const OPEN: &str = "FROM staff_tasks t WHERE t.kind = 'certificate_ending' AND t.org_code = $1 AND t.done_at_ms IS NULL";
+                let tasks: Vec<(String, String, Timestamp)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT t.subject_id, t.id, t.created_at_ms {OPEN}")))
                     .bind(org_code)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                rows.into_iter().map(|r| self.certificate_from(r)).collect()
+                let mut tasks: std::collections::HashMap<String, (String, Timestamp)> =
+                    tasks.into_iter().map(|(subject, id, at)| (subject, (id, at))).collect();
+                let rows: Vec<CertificateRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE id IN (SELECT t.subject_id {OPEN}) ORDER BY last_valid_day, id{}",
+                    $crate::sql::limit(200)
+                )))
+                .bind(org_code)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+                let mut notices = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let certificate = self.certificate_from(row)?;
+                    // A task closed between the two reads is left out.
+                    if let Some((task_id, raised_at_ms)) = tasks.remove(&certificate.id) {
+                        notices.push(CertificateNotice { task_id, raised_at_ms, certificate });
+                    }
+                }
+                Ok(notices)
+            }
+
+            async fn close_certificate_notice(&self, task_id: &str, org_code: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("UPDATE staff_tasks SET done_at_ms = $1, done_by = $2, outcome = 'handled' WHERE id = $3 AND org_code = $4 AND kind = 'certificate_ending' AND done_at_ms IS NULL")
+                    .bind(by.now_ms)
+                    .bind(&by.user_id)
+                    .bind(task_id)
+                    .bind(org_code)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                self.append_audit(&mut tx, by, "certificate.notice.close", &format!("staff_task:{task_id}"), "outcome=handled").await?;
+                tx.commit().await.map_err(db_err)
             }
 
             async fn revoke_certificate(&self, id: &str, reason: &str, by: &AuditActor) -> StoreResult<()> {
@@ -482,6 +563,7 @@ macro_rules! impl_sql_training_store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
+                self.close_notices_of(&mut tx, "$3", &[id], "revoked", by.now_ms).await?;
                 self.append_audit(&mut tx, by, "certificate.revoke", &format!("certificate:{id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }

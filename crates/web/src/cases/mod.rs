@@ -76,9 +76,6 @@ struct DashboardPage {
     overdue_referrals: Option<Vec<OverdueRow>>,
     /// For national coordination: assisted voluntary returns by direction.
     returns: Option<Vec<ReturnRow>>,
-    /// For a supervisor: the staff's training certificates ending within the notice (holder,
-    /// number, last day).
-    certificates_ending: Option<Vec<(String, String, String)>>,
 }
 
 struct ReturnRow {
@@ -139,16 +136,6 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
             })
             .collect()
     });
-    let certificates_ending =
-        match mnir_app::training::certificates_ending(&state.app, &who(&state, user)).await {
-            Ok(list) => Some(
-                list.into_iter()
-                    .map(|c| (c.holder_name, c.number, tr.date(c.last_valid_day)))
-                    .collect(),
-            ),
-            Err(mnir_app::AppError::Denied(_)) => None,
-            Err(e) => return Err(e.page(&ctx, "dashboard-title").into()),
-        };
     let mut role_notes = Vec::new();
     for role in user.roles.iter() {
         let key = format!("dashboard-note-{}", role.as_str());
@@ -182,7 +169,6 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
                 })
                 .collect()
         }),
-        certificates_ending,
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)

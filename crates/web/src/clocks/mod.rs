@@ -30,6 +30,7 @@ pub fn routes() -> PageRoutes {
         .post("/cases/{id}/clocks/{clock}/pause", pause)
         .post("/cases/{id}/clocks/{clock}/resume", resume)
         .post("/tasks/{id}/done", task_done)
+        .post("/staff-tasks/{id}/done", staff_task_done)
 }
 
 /// "in 2 days 3 h" or "overdue by 5 h", in the user's language.
@@ -180,6 +181,20 @@ struct InboxPage {
     /// Returns under way: procedure id, what it is, its next step; `None` outside the support
     /// compartment.
     returns: Option<Vec<(String, String, String)>>,
+    /// For a supervisor: the staff's certificates reaching their last day, each a task to close;
+    /// `None` for anyone else.
+    certificate_notices: Option<Vec<NoticeRow>>,
+}
+
+/// A certificate task: the task, the certificate, its holder, number and last day, and since
+/// when the task is open.
+struct NoticeRow {
+    task_id: String,
+    certificate_id: String,
+    holder: String,
+    number: String,
+    until: String,
+    since: String,
 }
 
 /// A case with unanswered urgent needs: id, reference, the needs in words, since when.
@@ -247,6 +262,23 @@ async fn inbox(
     } = mnir_app::clocks::inbox(&state.app, &who(&state, user), &query)
         .await
         .map_err(|e| e.page(&ctx, "inbox-title"))?;
+    let certificate_notices =
+        match mnir_app::training::certificate_notices(&state.app, &who(&state, user)).await {
+            Ok(list) => Some(
+                list.into_iter()
+                    .map(|n| NoticeRow {
+                        task_id: n.task_id,
+                        holder: n.certificate.holder_name,
+                        number: n.certificate.number,
+                        until: tr.date(n.certificate.last_valid_day),
+                        since: tr.datetime(n.raised_at_ms),
+                        certificate_id: n.certificate.id,
+                    })
+                    .collect(),
+            ),
+            Err(mnir_app::AppError::Denied(_)) => None,
+            Err(e) => return Err(e.page(&ctx, "inbox-title").into()),
+        };
     let referrals = referrals
         .into_iter()
         .map(|r| {
@@ -397,6 +429,7 @@ async fn inbox(
             })
             .collect(),
         upcoming_capped,
+        certificate_notices,
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)
@@ -425,4 +458,19 @@ async fn task_done(
         |q| inbox_url(q.view, q.clock, q.after.as_ref()),
     );
     Ok(Redirect::to(&back).into_response())
+}
+
+/// A supervisor closes a certificate task: the new course is planned, or the role no longer
+/// needed.
+async fn staff_task_done(
+    viewer: Viewer,
+    State(state): State<AppState>,
+    PagePath(id): PagePath<String>,
+) -> PageResult {
+    let user = signed_in(&viewer)?;
+    let ctx = PageCtx::new(&state.keys, &viewer, "inbox");
+    mnir_app::training::close_certificate_notice(&state.app, &who(&state, user), &id)
+        .await
+        .map_err(|e| e.page(&ctx, "inbox-title"))?;
+    Ok(Redirect::to("/inbox#certificate-notices-title").into_response())
 }

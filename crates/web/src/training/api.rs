@@ -9,7 +9,7 @@ use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use mnir_app::training::{
     AttemptInput, ParticipantInput, SessionInput, SessionQuery, Verification,
@@ -32,6 +32,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(my_certificates))
         .routes(routes!(all_certificates))
         .routes(routes!(revoke_certificate))
+        .routes(routes!(certificate_notices))
+        .routes(routes!(close_certificate_notice))
         .routes(routes!(verify_certificate))
 }
 
@@ -582,6 +584,62 @@ async fn revoke_certificate(
     let c = answer!(tr, mnir_app::training::certificate(&state.app, &who, &id));
     let today = state.app.jurisdiction().local_date(state.now().to_utc());
     Ok(Json(certificate_json(c, today)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CertificateNoticeJson {
+    /// The task's id, to close it.
+    id: String,
+    /// When the task was raised.
+    raised_at: String,
+    certificate: CertificateJson,
+}
+
+/// The open tasks of the caller's organisation about staff certificates reaching their last
+/// day within the profile's notice, the soonest first (a supervisor's).
+#[utoipa::path(get, path = "/api/v1/training/certificate-notices", responses(
+    (status = 200, body = Vec<CertificateNoticeJson>), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope)
+))]
+async fn certificate_notices(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<CertificateNoticeJson>>> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    let notices = answer!(
+        tr,
+        mnir_app::training::certificate_notices(&state.app, &who(&state, &user))
+    );
+    let today = state.app.jurisdiction().local_date(state.now().to_utc());
+    Ok(Json(
+        notices
+            .into_iter()
+            .map(|n| CertificateNoticeJson {
+                id: n.task_id,
+                raised_at: rfc3339(n.raised_at_ms),
+                certificate: certificate_json(n.certificate, today),
+            })
+            .collect(),
+    ))
+}
+
+/// Closes a certificate task of the caller's organisation: the next course is planned.
+#[utoipa::path(post, path = "/api/v1/training/certificate-notices/{id}/done", params(("id" = String, Path, description = "Task id")),
+    responses(
+    (status = 204), (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
+    (status = 404, body = ApiErrorEnvelope)
+))]
+async fn close_certificate_notice(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    let Caller { user, tr } = caller(&state, &headers).await?;
+    answer!(
+        tr,
+        mnir_app::training::close_certificate_notice(&state.app, &who(&state, &user), &id)
+    );
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Tells anyone, without signing in, whether a certificate is valid, expired or revoked,
