@@ -1878,3 +1878,66 @@ training-sessions-imported = { $count ->
     [few] { $count } sesiuni importate.
    *[other] { $count } de sesiuni importate.
 }
+
+## Acces de urgență („break-glass”, mnir.md §13)
+break-glass-title = Acces de urgență
+break-glass-intro = Când în fața dumneavoastră se află o persoană în pericol și cazul ei nu este direcționat organizației dumneavoastră, îl puteți deschide pentru { $minutes ->
+    [few] { $minutes } minute
+   *[other] { $minutes } de minute
+}. Spuneți de ce: fiecare pagină citită este înregistrată sub acest acces, organizațiile cărora le este direcționat cazul sunt anunțate, iar superiorii dumneavoastră și ANITP îl analizează ulterior.
+break-glass-open-title = Accesele dumneavoastră deschise
+break-glass-reference-hint = Referința cazului exact cum v-a fost dată (de exemplu MNIR-2026-000123).
+break-glass-reason = Motiv
+break-glass-note = De ce, în cuvintele dumneavoastră
+break-glass-note-hint = Ce se întâmplă și de ce cazul trebuie deschis acum (cel mult 1000 de caractere). Se păstrează criptat.
+break-glass-submit = Deschide cazul pentru { $minutes ->
+    [few] { $minutes } minute
+   *[other] { $minutes } de minute
+}
+break-glass-end = Închide accesul acum
+break-glass-reason-immediate_danger = Persoana este în pericol acum
+break-glass-reason-medical_emergency = Urgență medicală
+break-glass-reason-child_at_risk = Un copil în pericol
+break-glass-reason-imminent_move = Persoana urmează să fie mutată (îndepărtare, transfer, plecare)
+break-glass-forbidden-role = Profilul jurisdicției nu permite accesul de urgență pentru unul dintre rolurile dumneavoastră. Cereți sprijinul unui coleg dintr-o organizație căreia îi este direcționat cazul sau al ANITP.
+break-glass-reference-required = Scrieți referința cazului.
+break-glass-reference-unknown = Niciun caz nu are această referință. Verificați-o cu cine v-a dat-o.
+break-glass-reason-unknown = Alegeți un motiv din listă.
+break-glass-note-required = Scrieți de ce cazul trebuie deschis acum.
+break-glass-note-too-long = Textul poate avea cel mult 1000 de caractere.
+break-glass-not-needed = Puteți deja deschide acest caz: nu este nevoie de acces de urgență.
+break-glass-open-already = Aveți deja un acces deschis la acest caz.
+break-glass-finding-unknown = Alegeți dacă accesul a fost justificat.
+break-glass-review-note-required = Scrieți de ce accesul nu a fost justificat.
+break-glass-review-own = Nu vă puteți analiza propriul acces.
+break-glass-banner-title = Acces de urgență deschis
+break-glass-banner-until = până la
+break-glass-banner-details = detalii
+break-glass-banner-text = Fiecare citire a acestui caz este înregistrată sub acest acces și va fi analizată.
+break-glass-access-title = Acces de urgență la cazul
+break-glass-by = Deschis de
+break-glass-opened = Deschis la
+break-glass-closes = Se închide la
+break-glass-closed = Închis la
+break-glass-open-case = Deschide cazul
+break-glass-tasks = Analize și anunțuri
+break-glass-task-org = Organizația
+break-glass-task-kind = Sarcina
+break-glass-task-state = Stadiul
+break-glass-task-note = Observație
+break-glass-task-review = analiză
+break-glass-task-notice = anunț către organizația cazului
+break-glass-task-open = deschisă
+break-glass-task-seen = văzut
+break-glass-finding = Constatare
+break-glass-finding-justified = justificat
+break-glass-finding-not_justified = nejustificat
+break-glass-review-title = Analizați acest acces
+break-glass-review-note = Observație
+break-glass-review-note-hint = Obligatorie când accesul nu a fost justificat (cel mult 1000 de caractere). Se păstrează criptată.
+break-glass-review-submit = Înregistrează analiza
+break-glass-mark-seen = Marchează ca văzut
+inbox-glass-reviews = Accese de urgență de analizat
+inbox-glass-reviews-none = Niciun acces de urgență nu așteaptă analiza dumneavoastră.
+inbox-glass-notices = Cazuri ale dumneavoastră deschise prin acces de urgență
+inbox-glass-notices-hint = Cineva din afara organizației a deschis în regim de urgență unul dintre cazurile ei. Citiți de ce și marcați anunțul ca văzut.

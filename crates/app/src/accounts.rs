@@ -237,6 +237,10 @@ pub async fn session_of(app: &App, secret: &str) -> Option<(User, SessionStage)>
         SessionStage::Enrol if enrolled => SessionStage::SecondFactor,
         stage => stage,
     };
+    let mut user = user;
+    if stage == SessionStage::Full {
+        crate::break_glass::load_open(app, &mut user).await;
+    }
     Some((user, stage))
 }
 
@@ -277,7 +281,12 @@ pub async fn token_user(app: &App, token: &str) -> Option<User> {
     // stops with the requirement until the account enrols.
     let second_factor_missing =
         user.two_factor_since.is_none() && crate::two_factor::required_for(app, &user);
-    (user.active && user.org.active && !second_factor_missing).then_some(user)
+    if !(user.active && user.org.active && !second_factor_missing) {
+        return None;
+    }
+    let mut user = user;
+    crate::break_glass::load_open(app, &mut user).await;
+    Some(user)
 }
 
 async fn verify_password(app: &App, password: String, stored: String) -> bool {

@@ -166,10 +166,12 @@ pub fn is_decision(to: CaseState) -> bool {
 /// The facts the rules need about a case the actor may see, or `NotFound` (routing metadata,
 /// not audited as a read of case data).
 pub async fn facts(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<CaseFacts> {
-    app.store()
-        .case_facts(case_id, &who.scope())
+    let facts = app
+        .store()
+        .case_facts(case_id, &who.scope_on(case_id))
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok(who.with_glass(case_id, facts))
 }
 
 /// The facts of a case the actor may see, with the read of `what` recorded in the audit log.
@@ -199,7 +201,7 @@ pub(crate) async fn case_for(
     can(&who.actor(), action, Some(&facts))?;
     let detail = app
         .store()
-        .case_detail(case_id, &who.scope(), Reveal::default(), &who.by)
+        .case_detail(case_id, &who.scope_on(case_id), Reveal::default(), &who.by)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((facts, detail))
@@ -229,7 +231,13 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
     };
     let (detail, panels) = app
         .store()
-        .case_view(case_id, &who.scope(), may.reveal, may.view_support, &who.by)
+        .case_view(
+            case_id,
+            &who.scope_on(case_id),
+            may.reveal,
+            may.view_support,
+            &who.by,
+        )
         .await?
         .ok_or(AppError::NotFound)?;
     // A return is recorded by its procedure, whose travel and reception move the case.

@@ -14,15 +14,16 @@ pub(crate) async fn consent_case(
     who: &Who<'_>,
     id: &str,
 ) -> AppResult<(CaseFacts, String)> {
-    let facts = app
-        .store()
-        .case_facts(id, &who.scope())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let facts = crate::cases::facts(app, who, id).await?;
     can(&who.user.actor(), Action::RecordConsent, Some(&facts))?;
     let detail = app
         .store()
-        .case_detail(id, &who.scope(), mnir_store::Reveal::default(), &who.by)
+        .case_detail(
+            id,
+            &who.scope_on(id),
+            mnir_store::Reveal::default(),
+            &who.by,
+        )
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((facts, detail.summary.reference))

@@ -198,7 +198,10 @@ async fn reader_facts(
     case_id: &str,
 ) -> AppResult<(CaseFacts, Vec<DisclosureRecord>, CaseBrief)> {
     let store = app.store();
-    let seen = store.case_facts(case_id, &who.scope()).await?;
+    let seen = store
+        .case_facts(case_id, &who.scope_on(case_id))
+        .await?
+        .map(|f| who.with_glass(case_id, f));
     let org = &who.user.org.code;
     let disclosures = store.disclosures_of(case_id).await?;
     let to_us: Vec<DisclosureRecord> = disclosures

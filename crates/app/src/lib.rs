@@ -7,6 +7,7 @@
 //! parse input, call a use case, and render its result in the user's language.
 
 pub mod accounts;
+pub mod break_glass;
 pub mod cases;
 pub mod catalogue;
 pub mod clocks;
@@ -185,6 +186,33 @@ impl Who<'_> {
     /// The scope the store filters every query of this user by.
     pub fn scope(&self) -> ScopeFor {
         scope_for(self.user)
+    }
+
+    /// The scope of a read of one case: the user's own, widened to that case alone while they
+    /// hold an open break-glass access to it (lists keep the user's own scope).
+    pub fn scope_on(&self, case_id: &str) -> ScopeFor {
+        let mut scope = self.scope();
+        if self.user.breaks_glass_on(case_id) {
+            scope.scope.national = true;
+        }
+        scope
+    }
+
+    /// The facts of a case as the store read them for [`Who::scope_on`]: under an open
+    /// break-glass access the user acts as if their organisation were on the case's access list.
+    pub fn with_glass(
+        &self,
+        case_id: &str,
+        facts: mnir_domain::CaseFacts,
+    ) -> mnir_domain::CaseFacts {
+        if self.user.breaks_glass_on(case_id) {
+            mnir_domain::CaseFacts {
+                org_has_access: true,
+                ..facts
+            }
+        } else {
+            facts
+        }
     }
 }
 

@@ -722,7 +722,7 @@ pub async fn printable(
     };
     let detail = app
         .store()
-        .case_detail(case_id, &who.scope(), reveal, &who.by)
+        .case_detail(case_id, &who.scope_on(case_id), reveal, &who.by)
         .await?
         .ok_or(AppError::NotFound)?;
     let summary = detail.summary;

@@ -57,11 +57,7 @@ pub async fn send_referral(
     case_id: &str,
     input: ReferralInput,
 ) -> AppResult<ReferralRecord> {
-    let facts = app
-        .store()
-        .case_facts(case_id, &who.scope())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.user.actor(), Action::RecordConsent, Some(&facts))?;
     let ReferralInput {
         to_org,

@@ -11,12 +11,8 @@ use mnir_store::{
 
 /// The case as the user sees it, when the user may record the reflection period on it.
 async fn case_for(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<(CaseFacts, CaseSummary)> {
-    let scope = who.scope();
-    let facts = app
-        .store()
-        .case_facts(case_id, &scope)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let scope = who.scope_on(case_id);
+    let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.user.actor(), Action::RecordReflection, Some(&facts))?;
     let detail = app
         .store()

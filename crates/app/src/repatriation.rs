@@ -193,7 +193,7 @@ pub async fn open(
             .store()
             .case_detail(
                 case_id,
-                &who.scope(),
+                &who.scope_on(case_id),
                 mnir_store::Reveal::default(),
                 &who.by,
             )
@@ -782,7 +782,12 @@ pub async fn page(app: &App, who: &Who<'_>, id: &str) -> AppResult<Page> {
     };
     let detail = app
         .store()
-        .case_detail(&record.case_id, &who.scope(), reveal, &who.by)
+        .case_detail(
+            &record.case_id,
+            &who.scope_on(&record.case_id),
+            reveal,
+            &who.by,
+        )
         .await?
         .ok_or(AppError::NotFound)?;
     let guards = guard_facts(app, id).await?;

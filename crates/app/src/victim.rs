@@ -24,17 +24,13 @@ pub struct ProfileView {
 
 /// Reads the profile of a case; audited as a read of the case.
 pub async fn profile(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<ProfileView> {
-    let facts = app
-        .store()
-        .case_facts(case_id, &who.scope())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.actor(), Action::ViewVictimProfile, Some(&facts))?;
     let detail = app
         .store()
         .case_detail(
             case_id,
-            &who.scope(),
+            &who.scope_on(case_id),
             mnir_store::Reveal::default(),
             &who.by,
         )
@@ -82,11 +78,7 @@ pub async fn record_profile(
     values: BTreeMap<ProfileField, Vec<String>>,
     age: &str,
 ) -> AppResult<VictimProfileRecord> {
-    let facts = app
-        .store()
-        .case_facts(case_id, &who.scope())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.actor(), Action::RecordVictimProfile, Some(&facts))?;
     if !recordable_in(facts.state) {
         return Err(AppError::Conflict(

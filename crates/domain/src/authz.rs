@@ -150,6 +150,12 @@ pub enum Action {
     ViewTrainingReports {
         published: bool,
     },
+    /// Open a case not routed to one's organisation for a short time, with a reason
+    /// (mnir.md §13): case workers and supervisors; the profile may forbid it to some roles.
+    BreakGlass,
+    /// Mark a break-glass access justified or not: the user's supervisors, and ANITP's
+    /// coordinators.
+    ReviewBreakGlass,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -365,6 +371,16 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
         Action::ManageTraining => needs(actor, &[Role::Trainer]),
         Action::SeeStaffCertificates => needs(actor, &[Role::Supervisor]),
+        Action::BreakGlass => needs(actor, crate::break_glass::MAY_BREAK_GLASS),
+        Action::ReviewBreakGlass => {
+            if actor.roles.contains(Role::Supervisor) || anitp_coordinator(actor) {
+                Ok(())
+            } else {
+                Err(Denial::RoleMissing {
+                    needed: vec![Role::Supervisor, Role::Coordinator],
+                })
+            }
+        }
         Action::ViewTrainingReports { published } => {
             if actor.roles.contains(Role::Trainer)
                 || anitp_coordinator(actor)

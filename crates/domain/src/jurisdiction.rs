@@ -87,6 +87,8 @@ pub struct Jurisdiction {
     pub disclosure_threshold: u64,
     /// Certification of front-line workers (mnir.md §12).
     pub training: crate::training::TrainingRules,
+    /// Break-glass access to a case not routed to the user's organisation (mnir.md §13).
+    pub break_glass: crate::break_glass::BreakGlassRules,
 }
 
 /// The threshold of the IOM/Polaris Counter-Trafficking Data Collaborative, used when a profile
@@ -101,7 +103,16 @@ struct RawProfile {
     sign_in: Option<RawSignIn>,
     statistics: Option<RawStatistics>,
     training: Option<RawTraining>,
+    break_glass: Option<RawBreakGlass>,
     clocks: BTreeMap<String, RawClock>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBreakGlass {
+    minutes: Option<u32>,
+    #[serde(default)]
+    forbidden_for: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -360,6 +371,20 @@ impl Jurisdiction {
         if training.expiry_notice_days > 365 {
             errors.push("training.expiry_notice_days: must be at most 365".to_string());
         }
+        let mut break_glass = crate::break_glass::BreakGlassRules::default();
+        if let Some(raw) = &raw.break_glass {
+            break_glass.minutes = raw.minutes.unwrap_or(break_glass.minutes);
+            for (i, text) in raw.forbidden_for.iter().enumerate() {
+                match text.parse::<crate::Role>() {
+                    Ok(role) => break_glass.forbidden_roles.push(role),
+                    Err(e) => errors.push(format!("break_glass.forbidden_for[{i}]: {e}")),
+                }
+            }
+        }
+        // Long enough to act on an emergency, short enough to stay an exception.
+        if !(5..=480).contains(&break_glass.minutes) {
+            errors.push("break_glass.minutes: must be from 5 to 480".to_string());
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -377,6 +402,7 @@ impl Jurisdiction {
             two_factor_roles,
             disclosure_threshold,
             training,
+            break_glass,
         })
     }
 

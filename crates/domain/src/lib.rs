@@ -4,6 +4,7 @@
 //! tables are compiled in from `data/`, so a rule can be tested without a database or a clock.
 
 pub mod authz;
+pub mod break_glass;
 pub mod calendar;
 pub mod case;
 pub mod clocks;

@@ -45,9 +45,17 @@ pub struct User {
     pub failed_logins: i64,
     /// Since when the account signs in with a second factor; `None` when it has not enrolled.
     pub two_factor_since: Option<Timestamp>,
+    /// The break-glass accesses open when the request began (mnir.md §13): filled in when a
+    /// session or a token is resolved, empty otherwise.
+    pub break_glass: Vec<crate::BreakGlassRecord>,
 }
 
 impl User {
+    /// Whether the user holds an open break-glass access to the case.
+    pub fn breaks_glass_on(&self, case_id: &str) -> bool {
+        self.break_glass.iter().any(|g| g.case_id == case_id)
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             user_id: self.id.clone(),

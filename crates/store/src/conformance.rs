@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 mod accounts;
 mod audit;
+mod break_glass;
 mod cases;
 mod clocks;
 mod consent;
@@ -35,6 +36,7 @@ mod victim;
 
 pub use accounts::*;
 pub use audit::*;
+pub use break_glass::*;
 pub use cases::*;
 pub use clocks::*;
 pub use consent::*;
@@ -267,6 +269,7 @@ macro_rules! conformance_suite {
             a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed,
             training_sessions_page_by_day_and_certificates_number_by_year,
             a_certificate_nearing_its_end_raises_one_task_closed_once,
+            a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_open,
             training_data_versions_are_kept_and_one_is_active,
         );
     };

@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`], [`TrainingStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`], [`TrainingStore`], [`BreakGlassStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod break_glass;
 mod cases;
 mod clocks;
 pub mod conformance;
@@ -34,6 +35,7 @@ pub use time::Timestamp;
 
 pub use accounts::*;
 pub use audit::*;
+pub use break_glass::*;
 pub use cases::*;
 pub use clocks::*;
 pub use consent::*;
@@ -55,8 +57,8 @@ use mnir_domain::CaseState;
 /// The store traits, for callers that call them on a generic store (`use mnir_store::prelude::*;`).
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CaseStore, ClockStore, ConsentStore, DirectoryStore,
-        ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore,
+        AccountStore, AuditStore, BreakGlassStore, CaseStore, ClockStore, ConsentStore,
+        DirectoryStore, ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore,
         ReflectionStore, RepatriationStore, RiskStore, StatisticsStore, Store, TrainingStore,
         VictimProfileStore,
     };
@@ -110,6 +112,7 @@ pub trait Store:
     + ExchangeStore
     + RepatriationStore
     + TrainingStore
+    + BreakGlassStore
     + 'static
 {
     /// `sqlite` or `postgres`, for logs and test output.

@@ -25,6 +25,7 @@
 
 mod accounts;
 mod audit;
+mod break_glass;
 mod cases;
 mod clocks;
 mod consent;
@@ -169,6 +170,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_exchange_store!($store, $db);
             $crate::impl_sql_repatriation_store!($store, $db);
             $crate::impl_sql_training_store!($store, $db);
+            $crate::impl_sql_break_glass_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

@@ -50,6 +50,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::statistics::api::routes())
         .merge(crate::victim::api::routes())
         .merge(crate::exchange::api::routes())
+        .merge(crate::break_glass::api::routes())
         .routes(routes!(openapi_json))
 }
 

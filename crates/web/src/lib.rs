@@ -7,6 +7,7 @@
 
 mod account;
 pub mod api;
+mod break_glass;
 mod cases;
 pub mod clocks;
 mod consent;
@@ -58,6 +59,7 @@ fn pages() -> PageRoutes {
         .merge(exchange::routes())
         .merge(repatriation::routes())
         .merge(training::routes())
+        .merge(break_glass::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

@@ -2,6 +2,7 @@
 
 mod api;
 mod api_mechanism;
+mod break_glass;
 mod cli;
 mod clocks;
 mod consent;

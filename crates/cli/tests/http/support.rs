@@ -197,6 +197,23 @@ impl App {
         (self, app)
     }
 
+    /// The same application under the tests' Romanian profile changed by `change`.
+    pub fn with_rules(mut self, change: impl FnOnce(&mut Jurisdiction)) -> App {
+        let mut rules = Jurisdiction::romania();
+        rules.two_factor_roles.clear();
+        change(&mut rules);
+        let state = AppState::new(
+            self.store.clone(),
+            self.keys.clone(),
+            config(),
+            self.clock.clone(),
+        )
+        .with_jurisdiction(rules);
+        self.core = state.app.clone();
+        self.router = mnir_web::router(state);
+        self
+    }
+
     /// The same application under the Romanian profile as it is built in: every role that sees
     /// case data must sign in with a second factor.
     pub fn requiring_two_factor(mut self) -> App {

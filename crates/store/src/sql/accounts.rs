@@ -37,6 +37,7 @@ macro_rules! impl_sql_account_store {
                 failed_logins: row.try_get(5).map_err(db_err)?,
                 org: org_from(row, 6)?,
                 two_factor_since: row.try_get(USER_COLUMN_COUNT - 1).map_err(db_err)?,
+                break_glass: Vec::new(),
             })
         }
 

@@ -72,6 +72,15 @@ macro_rules! impl_sql_audit_store {
                 let (prev_seq, prev_hash) =
                     last.unwrap_or((0, mnir_crypto::AUDIT_GENESIS.to_string()));
                 let keyed_from = self.keyed_from(tx, prev_seq + 1).await?;
+                // Whatever path wrote it, an entry about a case made under an open break-glass
+                // access names that access (mnir.md §13).
+                let marker = self.glass_marker(tx, by, target).await?;
+                let detail = match &marker {
+                    Some(id) if detail.is_empty() => format!("break_glass={id}"),
+                    Some(id) if !detail.contains("break_glass=") => format!("{detail} break_glass={id}"),
+                    _ => detail.to_string(),
+                };
+                let detail = detail.as_str();
                 let mut entry = AuditEntry {
                     seq: prev_seq + 1,
                     at_ms: by.now_ms,

@@ -76,6 +76,8 @@ struct DashboardPage {
     overdue_referrals: Option<Vec<OverdueRow>>,
     /// For national coordination: assisted voluntary returns by direction.
     returns: Option<Vec<ReturnRow>>,
+    /// Whether the viewer's roles may break the glass or review it (the link to its page).
+    may_break_glass: bool,
 }
 
 struct ReturnRow {
@@ -169,6 +171,12 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
                 })
                 .collect()
         }),
+        may_break_glass: [
+            mnir_domain::Action::BreakGlass,
+            mnir_domain::Action::ReviewBreakGlass,
+        ]
+        .into_iter()
+        .any(|a| mnir_domain::can(&user.actor(), a, None).is_ok()),
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)

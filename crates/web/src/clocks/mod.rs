@@ -184,6 +184,20 @@ struct InboxPage {
     /// For a supervisor: the staff's certificates reaching their last day, each a task to close;
     /// `None` for anyone else.
     certificate_notices: Option<Vec<NoticeRow>>,
+    /// Break-glass accesses for the viewer's organisation to review; `None` for those who
+    /// review none.
+    glass_reviews: Option<Vec<GlassRow>>,
+    /// Break-glass accesses to the organisation's cases by someone outside it.
+    glass_notices: Vec<GlassRow>,
+}
+
+/// A break-glass access in the inbox: the access, the case's reference, who, why and when.
+struct GlassRow {
+    access_id: String,
+    reference: String,
+    by: String,
+    reason: String,
+    opened: String,
 }
 
 /// A certificate task: the task, the certificate, its holder, number and last day, and since
@@ -279,6 +293,28 @@ async fn inbox(
             Err(mnir_app::AppError::Denied(_)) => None,
             Err(e) => return Err(e.page(&ctx, "inbox-title").into()),
         };
+    let glass_rows = |rows: Vec<(mnir_store::GlassTask, mnir_store::BreakGlassRecord)>| {
+        rows.into_iter()
+            .map(|(_, g)| GlassRow {
+                by: format!("{} ({})", g.user_login, g.org_code),
+                reason: tr.term("break-glass-reason", g.reason.as_str()),
+                opened: tr.datetime(g.opened_at_ms),
+                reference: g.case_reference,
+                access_id: g.id,
+            })
+            .collect::<Vec<_>>()
+    };
+    let viewer_who = who(&state, user);
+    let glass_reviews = match mnir_app::break_glass::reviews(&state.app, &viewer_who).await {
+        Ok(rows) => Some(glass_rows(rows)),
+        Err(mnir_app::AppError::Denied(_)) => None,
+        Err(e) => return Err(e.page(&ctx, "inbox-title").into()),
+    };
+    let glass_notices = glass_rows(
+        mnir_app::break_glass::notices(&state.app, &viewer_who)
+            .await
+            .map_err(|e| e.page(&ctx, "inbox-title"))?,
+    );
     let referrals = referrals
         .into_iter()
         .map(|r| {
@@ -430,6 +466,8 @@ async fn inbox(
             .collect(),
         upcoming_capped,
         certificate_notices,
+        glass_reviews,
+        glass_notices,
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)

@@ -28,6 +28,17 @@ pub struct PageCtx {
     pub nav: Nav,
     /// Which navigation entry is the current page (`aria-current`).
     pub active: &'static str,
+    /// The user's open break-glass accesses, announced on every page while they last.
+    pub glass: Vec<GlassBanner>,
+}
+
+/// An open break-glass access as the banner names it.
+#[derive(Clone, Debug)]
+pub struct GlassBanner {
+    pub id: String,
+    pub case_id: String,
+    pub reference: String,
+    pub until: String,
 }
 
 /// Percent-encodes a path for use as a query value.
@@ -76,6 +87,17 @@ impl PageCtx {
             csrf: viewer.csrf_token(keys),
             nav,
             active,
+            glass: viewer
+                .user
+                .iter()
+                .flat_map(|u| &u.break_glass)
+                .map(|g| GlassBanner {
+                    id: g.id.clone(),
+                    case_id: g.case_id.clone(),
+                    reference: g.case_reference.clone(),
+                    until: tr.datetime(g.expires_at_ms),
+                })
+                .collect(),
         }
     }
 

@@ -1,0 +1,263 @@
+//! Break-glass access (mnir.md §13): opening a case not routed to one's organisation for a short
+//! time with a reason, ending it, and the reviews and notices it raises.
+
+use crate::{App, AppError, AppResult, Message, Who};
+use mnir_domain::break_glass::{BreakGlassReason, MAX_NOTE, ReviewFinding};
+use mnir_domain::{Action, OrgKind, can};
+use mnir_store::{BreakGlassRecord, GlassTask, GlassTaskKind, StoreError, User};
+
+/// What a user sends to break the glass.
+#[derive(Debug, Clone, Default)]
+pub struct Opening {
+    /// The case's reference, exactly as given.
+    pub reference: String,
+    /// A code of the short list.
+    pub reason: String,
+    /// Why, in the user's words.
+    pub note: String,
+}
+
+/// Fills in the break-glass accesses a signed-in user holds now, for the banner and for the
+/// reads of those cases. Only the roles that may break the glass are looked up; a failure to
+/// read leaves the list empty (no access is then widened).
+pub async fn load_open(app: &App, user: &mut User) {
+    if !user.roles.any(mnir_domain::break_glass::MAY_BREAK_GLASS) {
+        return;
+    }
+    match app.store().open_break_glass_of(&user.id, app.now()).await {
+        Ok(open) => user.break_glass = open,
+        Err(e) => tracing::warn!(error = %e, "break-glass accesses not read"),
+    }
+}
+
+/// Whether the profile lets this user break the glass at all (for the page's link).
+pub fn may_break_glass(app: &App, who: &Who<'_>) -> bool {
+    can(&who.actor(), Action::BreakGlass, None).is_ok()
+        && app.jurisdiction().break_glass.permits(&who.user.roles)
+}
+
+fn checked_note(note: &str, field: &'static str) -> AppResult<String> {
+    let note = crate::text::trimmed(note);
+    if note.chars().count() > MAX_NOTE {
+        return Err(AppError::invalid(field, "break-glass-note-too-long"));
+    }
+    Ok(note.to_string())
+}
+
+/// Opens a case not routed to the user's organisation for the profile's minutes. The case is
+/// found by its exact reference; the reason is a code of the short list and the note is
+/// required. The review tasks go to the user's organisation and to ANITP; the organisations the
+/// case is routed to are told.
+pub async fn open(app: &App, who: &Who<'_>, opening: &Opening) -> AppResult<BreakGlassRecord> {
+    can(&who.actor(), Action::BreakGlass, None)?;
+    let rules = &app.jurisdiction().break_glass;
+    if !rules.permits(&who.user.roles) {
+        return Err(AppError::Forbidden(Message::new(
+            "break-glass-forbidden-role",
+        )));
+    }
+    let mut issues = Vec::new();
+    let reference = opening.reference.trim();
+    if reference.is_empty() {
+        issues.push(crate::FieldIssue::new(
+            "reference",
+            "break-glass-reference-required",
+        ));
+    }
+    let reason = BreakGlassReason::parse(&opening.reason);
+    if reason.is_none() {
+        issues.push(crate::FieldIssue::new(
+            "reason",
+            "break-glass-reason-unknown",
+        ));
+    }
+    let note = match checked_note(&opening.note, "note") {
+        Ok(n) if n.is_empty() => {
+            issues.push(crate::FieldIssue::new("note", "break-glass-note-required"));
+            n
+        }
+        Ok(n) => n,
+        Err(AppError::Invalid(mut i)) => {
+            issues.append(&mut i);
+            String::new()
+        }
+        Err(e) => return Err(e),
+    };
+    if !issues.is_empty() {
+        return Err(AppError::Invalid(issues));
+    }
+    let reason = reason.expect("checked above");
+    let store = app.store();
+    let Some(case_id) = store.case_id_of_reference(reference).await? else {
+        return Err(AppError::invalid(
+            "reference",
+            "break-glass-reference-unknown",
+        ));
+    };
+    // A case the user already sees needs no glass broken: the ordinary access is audited too.
+    if store.case_facts(&case_id, &who.scope()).await?.is_some() {
+        return Err(AppError::conflict("break-glass-not-needed"));
+    }
+    let central = app
+        .organisations()
+        .await?
+        .into_iter()
+        .find(|o| o.kind == OrgKind::AnitpCentral && o.active)
+        .map(|o| o.code);
+    let mut review_orgs = vec![who.user.org.code.clone()];
+    review_orgs.extend(central);
+    let now = who.now();
+    let access = BreakGlassRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id,
+        case_reference: reference.to_string(),
+        user_id: who.user.id.clone(),
+        user_login: who.user.login.clone(),
+        org_code: who.user.org.code.clone(),
+        reason,
+        note,
+        opened_at_ms: now,
+        expires_at_ms: now.later_by(i64::from(rules.minutes) * 60_000),
+        ended_at_ms: None,
+    };
+    match store.open_break_glass(&access, &review_orgs, &who.by).await {
+        Ok(()) => Ok(access),
+        Err(StoreError::Conflict(_)) => Err(AppError::conflict("break-glass-open-already")),
+        Err(StoreError::NotFound) => Err(AppError::invalid(
+            "reference",
+            "break-glass-reference-unknown",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The user ends their own open access before its time.
+pub async fn end(app: &App, who: &Who<'_>, id: &str) -> AppResult<()> {
+    match app.store().end_break_glass(id, &who.user.id, &who.by).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An access with the tasks it raised, for the user who opened it and for the organisations
+/// that hold one of its tasks (reviewers and the organisations told); anyone else is told there
+/// is none.
+pub async fn access(
+    app: &App,
+    who: &Who<'_>,
+    id: &str,
+) -> AppResult<(BreakGlassRecord, Vec<GlassTask>)> {
+    let store = app.store();
+    let access = store.break_glass(id).await?.ok_or(AppError::NotFound)?;
+    let tasks = store.glass_tasks_of(id).await?;
+    let actor = who.actor();
+    let reviews = can(&actor, Action::ReviewBreakGlass, None).is_ok();
+    let told = can(&actor, Action::WorkInbox, None).is_ok();
+    let ours = tasks.iter().any(|t| {
+        t.org_code == who.user.org.code
+            && match t.kind {
+                GlassTaskKind::Review => reviews,
+                GlassTaskKind::Notice => told,
+            }
+    });
+    if access.user_id != who.user.id && !ours {
+        return Err(AppError::NotFound);
+    }
+    store
+        .audit(
+            "break_glass.read",
+            &format!("break_glass:{id}"),
+            "",
+            &who.by,
+        )
+        .await?;
+    Ok((access, tasks))
+}
+
+/// The open reviews of the reviewer's organisation, the oldest first.
+pub async fn reviews(app: &App, who: &Who<'_>) -> AppResult<Vec<(GlassTask, BreakGlassRecord)>> {
+    can(&who.actor(), Action::ReviewBreakGlass, None)?;
+    Ok(app
+        .store()
+        .open_glass_tasks(&who.user.org.code, GlassTaskKind::Review)
+        .await?)
+}
+
+/// The open notices of the organisation: someone outside it opened one of its cases.
+pub async fn notices(app: &App, who: &Who<'_>) -> AppResult<Vec<(GlassTask, BreakGlassRecord)>> {
+    can(&who.actor(), Action::WorkInbox, None)?;
+    Ok(app
+        .store()
+        .open_glass_tasks(&who.user.org.code, GlassTaskKind::Notice)
+        .await?)
+}
+
+/// A reviewer marks an access justified or not, with a note (required when not justified). A
+/// user cannot review their own access.
+pub async fn review(
+    app: &App,
+    who: &Who<'_>,
+    task_id: &str,
+    finding: &str,
+    note: &str,
+) -> AppResult<()> {
+    can(&who.actor(), Action::ReviewBreakGlass, None)?;
+    let Some(finding) = ReviewFinding::parse(finding) else {
+        return Err(AppError::invalid("finding", "break-glass-finding-unknown"));
+    };
+    let note = checked_note(note, "note")?;
+    if finding == ReviewFinding::NotJustified && note.is_empty() {
+        return Err(AppError::invalid(
+            "note",
+            "break-glass-review-note-required",
+        ));
+    }
+    let store = app.store();
+    let own = store
+        .open_glass_tasks(&who.user.org.code, GlassTaskKind::Review)
+        .await?
+        .into_iter()
+        .find(|(t, _)| t.id == task_id);
+    match own {
+        None => return Err(AppError::NotFound),
+        Some((_, access)) if access.user_id == who.user.id => {
+            return Err(AppError::Forbidden(Message::new("break-glass-review-own")));
+        }
+        Some(_) => {}
+    }
+    close(
+        app,
+        who,
+        task_id,
+        GlassTaskKind::Review,
+        Some(finding),
+        &note,
+    )
+    .await
+}
+
+/// Someone of an organisation the case is routed to marks the notice seen.
+pub async fn seen(app: &App, who: &Who<'_>, task_id: &str) -> AppResult<()> {
+    can(&who.actor(), Action::WorkInbox, None)?;
+    close(app, who, task_id, GlassTaskKind::Notice, None, "").await
+}
+
+async fn close(
+    app: &App,
+    who: &Who<'_>,
+    task_id: &str,
+    kind: GlassTaskKind,
+    finding: Option<ReviewFinding>,
+    note: &str,
+) -> AppResult<()> {
+    match app
+        .store()
+        .close_glass_task(task_id, &who.user.org.code, kind, finding, note, &who.by)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,215 @@
+//! Checks of [`crate::BreakGlassStore`] and of the marker the audit append adds under an access.
+
+use super::*;
+use mnir_domain::break_glass::{BreakGlassReason, ReviewFinding};
+
+const GLASS_NOTE: &str = "Victima-i la urgențe, cu agresorul în sala de așteptare";
+
+pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_open(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    s.create_case(
+        &new_case("c1", "MNIR-2026-000001", &["IGPR", "ANITP-CJ"], 100),
+        &[],
+        &actor(100),
+    )
+    .await
+    .unwrap();
+    let user = s
+        .create_user(
+            &NewUser {
+                login: "worker".into(),
+                org_code: "ANITP-B".into(),
+                roles: RoleSet::new(vec![mnir_domain::Role::CaseWorker]),
+                password_hash: "x".into(),
+                now_ms: at(10),
+            },
+            &actor(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        s.case_id_of_reference("MNIR-2026-000001").await.unwrap(),
+        Some("c1".to_string())
+    );
+    assert_eq!(
+        s.case_id_of_reference("MNIR-2026-999999").await.unwrap(),
+        None
+    );
+    let by = AuditActor {
+        user_id: Some(user.id.clone()),
+        org_code: Some("ANITP-B".into()),
+        ..actor(1000)
+    };
+    let access = BreakGlassRecord {
+        id: "g1".into(),
+        case_id: "c1".into(),
+        case_reference: "MNIR-2026-000001".into(),
+        user_id: user.id.clone(),
+        user_login: "worker".into(),
+        org_code: "ANITP-B".into(),
+        reason: BreakGlassReason::ImmediateDanger,
+        note: GLASS_NOTE.into(),
+        opened_at_ms: at(1000),
+        expires_at_ms: at(1000 + 3_600_000),
+        ended_at_ms: None,
+    };
+    // The user's own organisation twice in the reviewers is one task.
+    s.open_break_glass(
+        &access,
+        &["ANITP-B".into(), "IGPR".into(), "ANITP-B".into()],
+        &by,
+    )
+    .await
+    .unwrap();
+    let again = BreakGlassRecord {
+        id: "g2".into(),
+        ..access.clone()
+    };
+    assert!(matches!(
+        s.open_break_glass(&again, &["ANITP-B".into()], &by).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let open = s.open_break_glass_of(&user.id, at(2000)).await.unwrap();
+    assert_eq!(open, vec![access.clone()]);
+    assert!(
+        s.open_break_glass_of(&user.id, at(1000 + 3_600_000))
+            .await
+            .unwrap()
+            .is_empty(),
+        "closed at its expiry"
+    );
+
+    // Reviews for the reviewers, notices for the case's organisations other than the user's.
+    let tasks = s.glass_tasks_of("g1").await.unwrap();
+    let mut kinds: Vec<(GlassTaskKind, &str)> = tasks
+        .iter()
+        .map(|t| (t.kind, t.org_code.as_str()))
+        .collect();
+    kinds.sort_by_key(|(k, o)| (k.as_str(), o.to_string()));
+    assert_eq!(
+        kinds,
+        [
+            (GlassTaskKind::Notice, "ANITP-CJ"),
+            (GlassTaskKind::Notice, "IGPR"),
+            (GlassTaskKind::Review, "ANITP-B"),
+            (GlassTaskKind::Review, "IGPR"),
+        ]
+    );
+    let reviews = s
+        .open_glass_tasks("ANITP-B", GlassTaskKind::Review)
+        .await
+        .unwrap();
+    assert_eq!(reviews.len(), 1);
+    assert_eq!(reviews[0].1.note, GLASS_NOTE);
+    assert!(
+        s.open_glass_tasks("ANITP-B", GlassTaskKind::Notice)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // While open, an entry about the case names the access; another case's does not.
+    let read = AuditActor {
+        now_ms: at(5000),
+        ..by.clone()
+    };
+    s.audit("case.read", "case:c1", "identity=true", &read)
+        .await
+        .unwrap();
+    s.audit("case.read", "case:other", "", &read).await.unwrap();
+    let entries = s.recent_audit(5).await.unwrap();
+    let marked = |target: &str| {
+        entries
+            .iter()
+            .find(|e| e.target == target && e.action == "case.read")
+            .map(|e| e.detail.contains("break_glass=g1"))
+    };
+    assert_eq!(marked("case:c1"), Some(true));
+    assert_eq!(marked("case:other"), Some(false));
+
+    // A review closes once, for its own organisation; its note is sealed.
+    let task = &reviews[0].0;
+    assert!(matches!(
+        s.close_glass_task(
+            &task.id,
+            "IGPR",
+            GlassTaskKind::Review,
+            Some(ReviewFinding::Justified),
+            "",
+            &read
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    s.close_glass_task(
+        &task.id,
+        "ANITP-B",
+        GlassTaskKind::Review,
+        Some(ReviewFinding::NotJustified),
+        "Cazul putea fi cerut colegilor din Cluj",
+        &read,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        s.close_glass_task(
+            &task.id,
+            "ANITP-B",
+            GlassTaskKind::Review,
+            Some(ReviewFinding::Justified),
+            "",
+            &read
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    let closed = s.glass_tasks_of("g1").await.unwrap();
+    let review = closed.iter().find(|t| t.id == task.id).unwrap();
+    assert_eq!(review.finding, Some(ReviewFinding::NotJustified));
+    assert_eq!(review.done_by.as_deref(), Some(user.id.as_str()));
+    assert_eq!(
+        review.note.as_deref(),
+        Some("Cazul putea fi cerut colegilor din Cluj")
+    );
+
+    // Ended early, the access no longer marks nor counts as open; it ends once.
+    s.end_break_glass("g1", &user.id, &read).await.unwrap();
+    assert!(matches!(
+        s.end_break_glass("g1", &user.id, &read).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        s.open_break_glass_of(&user.id, at(6000))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let ended = s.break_glass("g1").await.unwrap().unwrap();
+    assert_eq!(ended.ended_at_ms, Some(at(5000)));
+    s.audit(
+        "case.read",
+        "case:c1",
+        "",
+        &AuditActor {
+            now_ms: at(7000),
+            ..by.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let last = s.recent_audit(1).await.unwrap();
+    assert!(!last[0].detail.contains("break_glass="), "{:?}", last[0]);
+    assert!(matches!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Intact { .. }
+    ));
+
+    let dump = db.raw.dump().await;
+    let text = String::from_utf8_lossy(&dump);
+    assert!(!text.contains("agresorul"), "a break-glass note in clear");
+    assert!(
+        !text.contains("colegilor din Cluj"),
+        "a review's note in clear"
+    );
+}
