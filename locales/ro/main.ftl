@@ -1886,7 +1886,7 @@ break-glass-intro = Când în fața dumneavoastră se află o persoană în peri
    *[other] { $minutes } de minute
 }. Spuneți de ce: fiecare pagină citită este înregistrată sub acest acces, organizațiile cărora le este direcționat cazul sunt anunțate, iar superiorii dumneavoastră și ANITP îl analizează ulterior.
 break-glass-open-title = Accesele dumneavoastră deschise
-break-glass-reference-hint = Referința cazului exact cum v-a fost dată (de exemplu MNIR-2026-000123).
+break-glass-reference-hint = Referința cazului exact cum v-a fost dată (de exemplu RO-F4K1E-P4MH2).
 break-glass-reason = Motiv
 break-glass-note = De ce, în cuvintele dumneavoastră
 break-glass-note-hint = Ce se întâmplă și de ce cazul trebuie deschis acum (cel mult 1000 de caractere). Se păstrează criptat.

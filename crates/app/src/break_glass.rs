@@ -98,6 +98,20 @@ pub async fn open(app: &App, who: &Who<'_>, opening: &Opening) -> AppResult<Brea
     if store.case_facts(&case_id, &who.scope()).await?.is_some() {
         return Err(AppError::conflict("break-glass-not-needed"));
     }
+    record(app, who, case_id, reference, reason, note).await
+}
+
+/// Records an access to a case the user does not see, opened at `who`'s now.
+async fn record(
+    app: &App,
+    who: &Who<'_>,
+    case_id: String,
+    reference: &str,
+    reason: BreakGlassReason,
+    note: String,
+) -> AppResult<BreakGlassRecord> {
+    let rules = &app.jurisdiction().break_glass;
+    let store = app.store();
     let central = app
         .organisations()
         .await?
@@ -260,4 +274,56 @@ async fn close(
         Err(StoreError::NotFound) => Err(AppError::NotFound),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The demo's break-glass history: demo.caseworker (ANITP-B) opened, two days ago, the newest
+/// case found in Cluj, so that demo.supervisor and demo.coordinator find a review waiting and
+/// the Cluj organisations a notice. Nothing is added when the account or such a case is missing.
+pub async fn seed_demo(app: &App) -> AppResult<Option<String>> {
+    let store = app.store();
+    let Some(user) = store.user_by_login("demo.caseworker").await? else {
+        return Ok(None);
+    };
+    let now = app.now();
+    let national = mnir_store::ScopeFor {
+        scope: mnir_domain::CaseScope {
+            national: true,
+            ..Default::default()
+        },
+        org_code: user.org.code.clone(),
+        user_id: user.id.clone(),
+    };
+    let candidates = store
+        .list_cases(
+            &national,
+            &mnir_store::CaseFilter {
+                county: Some("RO-CJ".into()),
+                per_page: 25,
+                ..Default::default()
+            },
+            false,
+            &mnir_store::AuditActor::cli(now),
+        )
+        .await?;
+    let mut who = app.who(&user, "web");
+    who.by.now_ms = now.later_by(-2 * 24 * 3_600_000);
+    for case in candidates.cases {
+        if store.case_facts(&case.id, &who.scope()).await?.is_some() {
+            continue;
+        }
+        let access = record(
+            app,
+            &who,
+            case.id,
+            &case.reference,
+            BreakGlassReason::ImmediateDanger,
+            "Persoana a venit la sediul din București, speriată; cazul ei e instrumentat la Cluj \
+             și exploatatorul o căuta. Am verificat măsurile de protecție înainte de a suna la \
+             Cluj."
+                .to_string(),
+        )
+        .await?;
+        return Ok(Some(access.case_reference));
+    }
+    Ok(None)
 }

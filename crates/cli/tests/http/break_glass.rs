@@ -108,7 +108,12 @@ async fn a_case_worker_opens_another_organisation_s_case_for_an_hour_under_revie
         // The list keeps the organisation's own cases (the page names the case in its banner
         // only).
         let list = app
-            .api("GET", "/api/v1/cases?per_page=200", Some(&worker_token), None)
+            .api(
+                "GET",
+                "/api/v1/cases?per_page=200",
+                Some(&worker_token),
+                None,
+            )
             .await;
         assert_eq!(list.status, StatusCode::OK, "{b}");
         assert!(!list.body.contains(&reference), "{b}");

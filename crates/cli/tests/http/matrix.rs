@@ -1151,6 +1151,72 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         "{who}: GET {open_page}"
                     );
                 }
+                // Break-glass (mnir.md §13), last for this case: an access opened here widens
+                // what this user sees of it. Case workers and supervisors open a case they do
+                // not see; one they see needs none.
+                let breaks = matches!(role, Role::CaseWorker | Role::Supervisor);
+                let reviews = matches!(role, Role::Supervisor | Role::Coordinator);
+                let form = app.get("/break-glass", Some(&session)).await;
+                assert_eq!(
+                    form.status,
+                    if breaks || reviews {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /break-glass"
+                );
+                let review_list = app
+                    .api("GET", "/api/v1/break-glass/reviews", Some(&token), None)
+                    .await;
+                assert_eq!(
+                    review_list.status,
+                    if reviews {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /api/v1/break-glass/reviews"
+                );
+                let notices = app
+                    .api("GET", "/api/v1/break-glass/notices", Some(&token), None)
+                    .await;
+                assert_eq!(
+                    notices.status,
+                    if matches!(
+                        role,
+                        Role::CaseWorker | Role::Supervisor | Role::IdentificationOfficer
+                    ) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /api/v1/break-glass/notices"
+                );
+                let glass = app
+                    .api(
+                        "POST",
+                        "/api/v1/break-glass",
+                        Some(&token),
+                        Some(serde_json::json!({"reference": reference,
+                            "reason": "immediate_danger", "note": "Matrice"})),
+                    )
+                    .await;
+                let expected = match (breaks, sees(role, own)) {
+                    (false, _) => StatusCode::FORBIDDEN,
+                    (true, true) => StatusCode::CONFLICT,
+                    (true, false) => StatusCode::CREATED,
+                };
+                assert_eq!(glass.status, expected, "{who}: POST /api/v1/break-glass");
+                if glass.status == StatusCode::CREATED {
+                    let opened = app.get(&format!("/cases/{id}"), Some(&session)).await;
+                    assert_eq!(
+                        opened.status,
+                        StatusCode::OK,
+                        "{who}: GET /cases/{{id}} under break-glass"
+                    );
+                }
+
                 signed_in.push((who, role, session, token));
             }
         }
