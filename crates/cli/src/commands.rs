@@ -1038,15 +1038,14 @@ pub async fn demo(
             "{sessions} training sessions recorded (the project's 17 of 2018–2019, an earlier one and a recent one); {certificates} certificates issued (demo.screener's, and demo.officer's, which ends within weeks)."
         );
     }
-    if existing == 0 {
-        if let Some(reference) = mnir_app::break_glass::seed_demo(&app)
+    if existing == 0
+        && let Some(reference) = mnir_app::break_glass::seed_demo(&app)
             .await
             .map_err(refusal)?
-        {
-            println!(
-                "demo.caseworker opened case {reference} of Cluj by break-glass two days ago: its reviews wait for demo.supervisor and demo.coordinator."
-            );
-        }
+    {
+        println!(
+            "demo.caseworker opened case {reference} of Cluj by break-glass two days ago: its reviews wait for demo.supervisor and demo.coordinator."
+        );
     }
     let insecure = listen.ip().is_loopback();
     if !insecure {
