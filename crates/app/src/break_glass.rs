@@ -30,10 +30,51 @@ pub async fn load_open(app: &App, user: &mut User) {
     }
 }
 
-/// Whether the profile lets this user break the glass at all (for the page's link).
-pub fn may_break_glass(app: &App, who: &Who<'_>) -> bool {
-    can(&who.actor(), Action::BreakGlass, None).is_ok()
-        && app.jurisdiction().break_glass.permits(&who.user.roles)
+/// What a user may do with break-glass accesses, for the pages to offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permissions {
+    /// Their roles may break the glass (the form is shown, or why not).
+    pub open: bool,
+    /// The profile lets them (no role of theirs is forbidden).
+    pub profile_allows: bool,
+    /// They review accesses for their organisation.
+    pub review: bool,
+    /// They receive the notices of their organisation's cases.
+    pub told: bool,
+}
+
+impl Permissions {
+    /// Whether the break-glass page has anything for them.
+    pub fn any(&self) -> bool {
+        self.open || self.review
+    }
+}
+
+pub fn permissions(app: &App, who: &Who<'_>) -> Permissions {
+    let actor = who.actor();
+    let open = can(&actor, Action::BreakGlass, None).is_ok();
+    Permissions {
+        open,
+        profile_allows: open && app.jurisdiction().break_glass.permits(&who.user.roles),
+        review: can(&actor, Action::ReviewBreakGlass, None).is_ok(),
+        told: can(&actor, Action::WorkInbox, None).is_ok(),
+    }
+}
+
+/// The break-glass page: for those who may open an access or review one.
+pub fn may_use_page(app: &App, who: &Who<'_>) -> AppResult<Permissions> {
+    let may = permissions(app, who);
+    if may.any() {
+        Ok(may)
+    } else {
+        Err(AppError::Denied(mnir_domain::Denial::RoleMissing {
+            needed: vec![
+                mnir_domain::Role::CaseWorker,
+                mnir_domain::Role::Supervisor,
+                mnir_domain::Role::Coordinator,
+            ],
+        }))
+    }
 }
 
 fn checked_note(note: &str, field: &'static str) -> AppResult<String> {
@@ -326,4 +367,35 @@ pub async fn seed_demo(app: &App) -> AppResult<Option<String>> {
         return Ok(Some(access.case_reference));
     }
     Ok(None)
+}
+
+/// An access of the auditor's register with what became of its tasks.
+pub type RegisterLine = (BreakGlassRecord, Vec<GlassTask>);
+
+/// The operator's register of break-glass accesses opened from `since` on, a page of `limit`
+/// after `after`, each with its reviews and notices; the look is audited.
+pub async fn register(
+    app: &App,
+    since: mnir_store::Timestamp,
+    after: Option<&mnir_store::ListPlace>,
+    limit: u32,
+) -> AppResult<Vec<RegisterLine>> {
+    let store = app.store();
+    let accesses = store.break_glass_register(since, after, limit).await?;
+    let mut lines = Vec::with_capacity(accesses.len());
+    for access in accesses {
+        let tasks = store.glass_tasks_of(&access.id).await?;
+        lines.push((access, tasks));
+    }
+    if after.is_none() {
+        store
+            .audit(
+                "break_glass.register.read",
+                "break_glass",
+                &format!("since_ms={}", since.millis()),
+                &mnir_store::AuditActor::cli(app.now()),
+            )
+            .await?;
+    }
+    Ok(lines)
 }

@@ -701,6 +701,19 @@ enum AuditCommand {
         #[arg(long)]
         anchor: Option<std::path::PathBuf>,
     },
+    /// The register of break-glass accesses (mnir.md §13) opened from a day on, oldest first,
+    /// one tab-separated line each: opened, case, user, organisation, reason, closed, reviews,
+    /// the user's words; then the counts. For the auditor and the data protection officer.
+    BreakGlass {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The first day (YYYY-MM-DD, in the jurisdiction's time zone).
+        #[arg(long, value_parser = day_arg)]
+        since: chrono::NaiveDate,
+        /// Only the accesses some review of which is still open.
+        #[arg(long)]
+        unreviewed: bool,
+    },
     /// Append a sealed checkpoint of the log's head to an anchor file (as `serve` does at
     /// intervals), e.g. from cron on a host that keeps the file.
     Checkpoint {
@@ -897,6 +910,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Checkpoint { db, anchor },
         } => audit_checkpoint(&db, &anchor).await,
+        Command::Audit {
+            command:
+                AuditCommand::BreakGlass {
+                    db,
+                    since,
+                    unreviewed,
+                },
+        } => audit_break_glass(&db, since, unreviewed).await,
         Command::Backup { db, out } => backup::backup(&db, &out).await,
         Command::Restore { db, from } => backup::restore(&db, &from).await,
         Command::Stats {
@@ -1049,4 +1070,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 },
         } => calendar_add_working_days(&from, days, &jurisdiction),
     }
+}
+
+/// A day as the command line takes it: `YYYY-MM-DD`.
+fn day_arg(text: &str) -> Result<chrono::NaiveDate, String> {
+    mnir_domain::parse_iso_date(text).ok_or_else(|| format!("`{text}` is not a day (YYYY-MM-DD)"))
 }

@@ -87,6 +87,14 @@ pub trait BreakGlassStore: Send + Sync {
         now: Timestamp,
     ) -> StoreResult<Vec<BreakGlassRecord>>;
     async fn break_glass(&self, id: &str) -> StoreResult<Option<BreakGlassRecord>>;
+    /// Accesses opened from `since` on, oldest first, after `after` (an opening time and id),
+    /// at most `limit`: the auditor's register.
+    async fn break_glass_register(
+        &self,
+        since: Timestamp,
+        after: Option<&crate::ListPlace>,
+        limit: u32,
+    ) -> StoreResult<Vec<BreakGlassRecord>>;
     /// The user ends their own open access early; `NotFound` when they hold no such open one.
     async fn end_break_glass(&self, id: &str, user_id: &str, by: &AuditActor) -> StoreResult<()>;
     /// The tasks an access raised, in the order they were raised.

@@ -2445,3 +2445,160 @@ fn training_data_is_imported_by_the_operator_and_the_screener_role_waits_for_a_c
         "account worker now holds the roles screener,case_worker"
     );
 }
+
+#[tokio::test]
+async fn the_break_glass_register_lists_accesses_with_their_reviews_one_line_each() {
+    use mnir_store::{
+        AccountStore, AuditActor, BreakGlassRecord, BreakGlassStore, GlassTaskKind, Timestamp,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mnir.db");
+    let url = format!("sqlite:{}", path.display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    assert_eq!(
+        mnir(&["generate", "--db", &url, "--cases", "5"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let add = mnir(
+        &[
+            "user",
+            "add",
+            "--db",
+            &url,
+            "--org",
+            "ANITP-B",
+            "--login",
+            "urgent.worker",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ],
+        Some("o parolă destul de lungă pentru test"),
+    );
+    assert_eq!(add.status.code(), Some(0), "{}", stderr(&add));
+    let keys =
+        mnir_crypto::load_or_create_key_file(&dir.path().join("mnir.db.key"), false).unwrap();
+    let store = mnir_store_sqlite::SqliteStore::open(&path, keys)
+        .await
+        .unwrap();
+    let (case_id, reference): (String, String) =
+        sqlx::query_as("SELECT id, reference FROM cases ORDER BY id LIMIT 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let user = store.user_by_login("urgent.worker").await.unwrap().unwrap();
+    // 2026-03-10 09:30 in Bucharest.
+    let opened = Timestamp::from_millis(1_773_127_800_000).unwrap();
+    let by = AuditActor {
+        user_id: Some(user.id.clone()),
+        org_code: Some("ANITP-B".into()),
+        channel: "web",
+        now_ms: opened,
+    };
+    store
+        .open_break_glass(
+            &BreakGlassRecord {
+                id: "g-1".into(),
+                case_id,
+                case_reference: reference.clone(),
+                user_id: user.id.clone(),
+                user_login: user.login.clone(),
+                org_code: "ANITP-B".into(),
+                reason: mnir_domain::break_glass::BreakGlassReason::MedicalEmergency,
+                note: "Leșinată la ghișeu;\tambulanța\nvine".into(),
+                opened_at_ms: opened,
+                expires_at_ms: opened.later_by(3_600_000),
+                ended_at_ms: None,
+            },
+            &["ANITP-B".into(), "ANITP".into()],
+            &by,
+        )
+        .await
+        .unwrap();
+    let review = store
+        .open_glass_tasks("ANITP", GlassTaskKind::Review)
+        .await
+        .unwrap();
+    store
+        .close_glass_task(
+            &review[0].0.id,
+            "ANITP",
+            GlassTaskKind::Review,
+            Some(mnir_domain::break_glass::ReviewFinding::NotJustified),
+            "Putea suna la 112",
+            &AuditActor::cli(opened.later_by(60_000)),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+
+    let o = mnir(
+        &[
+            "audit",
+            "break-glass",
+            "--db",
+            &url,
+            "--since",
+            "2026-03-10",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        lines[1],
+        format!(
+            "2026-03-10 09:30\t{reference}\turgent.worker\tANITP-B\tmedical_emergency\t2026-03-10 10:30\tANITP: not_justified; ANITP-B: open\tLeșinată la ghișeu; ambulanța vine"
+        )
+    );
+    assert_eq!(
+        stderr(&o).trim(),
+        "1 accesses; 1 reviews still open; 1 found not justified."
+    );
+    // From the next day on there is none; with --unreviewed the open review keeps it listed.
+    let later = mnir(
+        &[
+            "audit",
+            "break-glass",
+            "--db",
+            &url,
+            "--since",
+            "2026-03-11",
+        ],
+        None,
+    );
+    assert_eq!(stdout(&later).lines().count(), 1);
+    let unreviewed = mnir(
+        &[
+            "audit",
+            "break-glass",
+            "--db",
+            &url,
+            "--since",
+            "2026-01-01",
+            "--unreviewed",
+        ],
+        None,
+    );
+    assert_eq!(stdout(&unreviewed).lines().count(), 2);
+    let bad = mnir(
+        &[
+            "audit",
+            "break-glass",
+            "--db",
+            &url,
+            "--since",
+            "10.03.2026",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("is not a day (YYYY-MM-DD)"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -144,6 +144,22 @@ macro_rules! impl_sql_break_glass_store {
                 row.map(|r| self.glass_from(r)).transpose()
             }
 
+            async fn break_glass_register(&self, since: Timestamp, after: Option<&$crate::ListPlace>, limit: u32) -> StoreResult<Vec<BreakGlassRecord>> {
+                let rows: Vec<GlassRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT {GLASS_COLUMNS} FROM {GLASS_FROM} WHERE g.opened_at_ms >= $1 \
+                     AND ($2 IS NULL OR g.opened_at_ms > $2 OR (g.opened_at_ms = $2 AND g.id > $3)) \
+                     ORDER BY g.opened_at_ms, g.id{}",
+                    $crate::sql::limit(i64::from(limit.max(1)))
+                )))
+                .bind(since)
+                .bind(after.map(|p| p.at_ms))
+                .bind(after.map(|p| p.id.clone()))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+                rows.into_iter().map(|r| self.glass_from(r)).collect()
+            }
+
             async fn end_break_glass(&self, id: &str, user_id: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let case_id: Option<String> = ::sqlx::query_scalar("UPDATE break_glass SET ended_at_ms = $1 WHERE id = $2 AND user_id = $3 AND ended_at_ms IS NULL AND expires_at_ms > $1 RETURNING case_id")

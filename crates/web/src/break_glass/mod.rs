@@ -96,11 +96,14 @@ async fn show_opening(
 ) -> PageResult {
     let user = signed_in(viewer)?;
     let who = who(state, user);
-    let allowed = mnir_app::break_glass::may_break_glass(&state.app, &who);
-    let may_open = mnir_domain::can(&who.actor(), mnir_domain::Action::BreakGlass, None).is_ok();
+    let may = mnir_app::break_glass::may_use_page(&state.app, &who)
+        .map_err(|e| e.page(&ctx, "break-glass-title"))?;
     // Reviewers (ANITP's coordinators have no inbox) find the accesses to review here too.
-    let reviews = match mnir_app::break_glass::reviews(&state.app, &who).await {
-        Ok(rows) => Some(
+    let reviews = if may.review {
+        let rows = mnir_app::break_glass::reviews(&state.app, &who)
+            .await
+            .map_err(|e| e.page(&ctx, "break-glass-title"))?;
+        Some(
             rows.into_iter()
                 .map(|(_, g)| ReviewRow {
                     by: format!("{} ({})", g.user_login, g.org_code),
@@ -110,21 +113,11 @@ async fn show_opening(
                     access_id: g.id,
                 })
                 .collect(),
-        ),
-        Err(AppError::Denied(_)) => None,
-        Err(e) => return Err(e.page(&ctx, "break-glass-title").into()),
+        )
+    } else {
+        None
     };
-    if !may_open && reviews.is_none() {
-        return Err(AppError::Denied(mnir_domain::Denial::RoleMissing {
-            needed: vec![
-                mnir_domain::Role::CaseWorker,
-                mnir_domain::Role::Supervisor,
-                mnir_domain::Role::Coordinator,
-            ],
-        })
-        .page(&ctx, "break-glass-title")
-        .into());
-    }
+    let (may_open, allowed) = (may.open, may.profile_allows);
     let open = open_rows(&ctx, &user.break_glass);
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -244,9 +237,8 @@ async fn show_access(
             .find(|o| o.code == code)
             .map_or_else(|| code.to_string(), |o| o.name.clone())
     };
-    let actor = who.actor();
-    let reviews = mnir_domain::can(&actor, mnir_domain::Action::ReviewBreakGlass, None).is_ok();
-    let told = mnir_domain::can(&actor, mnir_domain::Action::WorkInbox, None).is_ok();
+    let may = mnir_app::break_glass::permissions(&state.app, &who);
+    let (reviews, told) = (may.review, may.told);
     let ours_open = |kind: GlassTaskKind| {
         tasks
             .iter()

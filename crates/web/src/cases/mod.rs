@@ -171,12 +171,7 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
                 })
                 .collect()
         }),
-        may_break_glass: [
-            mnir_domain::Action::BreakGlass,
-            mnir_domain::Action::ReviewBreakGlass,
-        ]
-        .into_iter()
-        .any(|a| mnir_domain::can(&user.actor(), a, None).is_ok()),
+        may_break_glass: mnir_app::break_glass::permissions(&state.app, &who(&state, user)).any(),
         ctx: ctx.clone(),
     };
     render(&viewer, StatusCode::OK, &page, &ctx)
