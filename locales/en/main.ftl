@@ -1874,6 +1874,7 @@ break-glass-open-already = You already hold an open access to this case.
 break-glass-finding-unknown = Choose whether the access was justified.
 break-glass-review-note-required = Write why the access was not justified.
 break-glass-review-own = You cannot review your own access.
+denial-break-glass-read-only = A break-glass access lets you read the case, not change it: ask one of the organisations the case is routed to.
 break-glass-banner-title = Break-glass access open
 break-glass-banner-until = until
 break-glass-banner-details = details

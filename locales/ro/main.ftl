@@ -1910,6 +1910,7 @@ break-glass-open-already = Aveți deja un acces deschis la acest caz.
 break-glass-finding-unknown = Alegeți dacă accesul a fost justificat.
 break-glass-review-note-required = Scrieți de ce accesul nu a fost justificat.
 break-glass-review-own = Nu vă puteți analiza propriul acces.
+denial-break-glass-read-only = Accesul de urgență vă permite să citiți cazul, nu să îl modificați: cereți sprijinul uneia dintre organizațiile cărora le este direcționat cazul.
 break-glass-banner-title = Acces de urgență deschis
 break-glass-banner-until = până la
 break-glass-banner-details = detalii

@@ -18,10 +18,13 @@ pub struct Opening {
 }
 
 /// Fills in the break-glass accesses a signed-in user holds now, for the banner and for the
-/// reads of those cases. Only the roles that may break the glass are looked up; a failure to
-/// read leaves the list empty (no access is then widened).
+/// reads of those cases. Only users who may break the glass now are looked up, so an access
+/// stops widening anything once a role or the profile no longer allows it; a failure to read
+/// leaves the list empty (no access is then widened).
 pub async fn load_open(app: &App, user: &mut User) {
-    if !user.roles.any(mnir_domain::break_glass::MAY_BREAK_GLASS) {
+    if can(&user.actor(), Action::BreakGlass, None).is_err()
+        || !app.jurisdiction().break_glass.permits(&user.roles)
+    {
         return;
     }
     match app.store().open_break_glass_of(&user.id, app.now()).await {
@@ -90,6 +93,29 @@ fn checked_note(note: &str, field: &'static str) -> AppResult<String> {
 /// required. The review tasks go to the user's organisation and to ANITP; the organisations the
 /// case is routed to are told.
 pub async fn open(app: &App, who: &Who<'_>, opening: &Opening) -> AppResult<BreakGlassRecord> {
+    let outcome = try_open(app, who, opening).await;
+    // A refused attempt is recorded too: probing for cases is what an auditor looks for.
+    if let Err(e) = &outcome
+        && !matches!(e, AppError::Internal(_))
+    {
+        let reference = opening.reference.trim();
+        let reference: String = reference.chars().take(MAX_REFERENCE).collect();
+        app.store()
+            .audit(
+                "break_glass.refused",
+                "break_glass",
+                &format!("reference={reference:?} why={}", e.code()),
+                &who.by,
+            )
+            .await?;
+    }
+    outcome
+}
+
+/// The longest reference looked up: far above the references mnir gives and those imported.
+const MAX_REFERENCE: usize = 40;
+
+async fn try_open(app: &App, who: &Who<'_>, opening: &Opening) -> AppResult<BreakGlassRecord> {
     can(&who.actor(), Action::BreakGlass, None)?;
     let rules = &app.jurisdiction().break_glass;
     if !rules.permits(&who.user.roles) {
@@ -129,14 +155,21 @@ pub async fn open(app: &App, who: &Who<'_>, opening: &Opening) -> AppResult<Brea
     }
     let reason = reason.expect("checked above");
     let store = app.store();
-    let Some(case_id) = store.case_id_of_reference(reference).await? else {
+    let known = if reference.chars().count() > MAX_REFERENCE {
+        None
+    } else {
+        store.case_id_of_reference(reference).await?
+    };
+    let Some(case_id) = known else {
         return Err(AppError::invalid(
             "reference",
             "break-glass-reference-unknown",
         ));
     };
-    // A case the user already sees needs no glass broken: the ordinary access is audited too.
-    if store.case_facts(&case_id, &who.scope()).await?.is_some() {
+    // A case whose person the user may already see needs no glass broken (the ordinary access
+    // is audited too); one seen in the national view without names may need it.
+    let seen = store.case_facts(&case_id, &who.scope()).await?;
+    if seen.is_some_and(|f| can(&who.actor(), Action::ViewIdentity, Some(&f)).is_ok()) {
         return Err(AppError::conflict("break-glass-not-needed"));
     }
     record(app, who, case_id, reference, reason, note).await
@@ -204,20 +237,36 @@ pub async fn access(
     id: &str,
 ) -> AppResult<(BreakGlassRecord, Vec<GlassTask>)> {
     let store = app.store();
-    let access = store.break_glass(id).await?.ok_or(AppError::NotFound)?;
-    let tasks = store.glass_tasks_of(id).await?;
+    let mut access = store.break_glass(id).await?.ok_or(AppError::NotFound)?;
+    let mut tasks = store.glass_tasks_of(id).await?;
     let actor = who.actor();
     let reviews = can(&actor, Action::ReviewBreakGlass, None).is_ok();
     let told = can(&actor, Action::WorkInbox, None).is_ok();
-    let ours = tasks.iter().any(|t| {
-        t.org_code == who.user.org.code
-            && match t.kind {
-                GlassTaskKind::Review => reviews,
-                GlassTaskKind::Notice => told,
-            }
-    });
-    if access.user_id != who.user.id && !ours {
+    let ours = |kind: GlassTaskKind| {
+        tasks.iter().any(|t| {
+            t.org_code == who.user.org.code
+                && t.kind == kind
+                && match kind {
+                    GlassTaskKind::Review => reviews,
+                    GlassTaskKind::Notice => told,
+                }
+        })
+    };
+    let reviewer = ours(GlassTaskKind::Review);
+    let opener = access.user_id == who.user.id;
+    if !opener && !reviewer && !ours(GlassTaskKind::Notice) {
         return Err(AppError::NotFound);
+    }
+    // The reviewers' words about a colleague are for the reviewers; the opener's words reach an
+    // investigating body only through the ordinary routes of the case.
+    if !reviewer {
+        tasks
+            .iter_mut()
+            .filter(|t| t.kind == GlassTaskKind::Review)
+            .for_each(|t| t.note = None);
+    }
+    if !opener && !reviewer && actor.investigates {
+        access.note.clear();
     }
     store
         .audit(
@@ -233,19 +282,52 @@ pub async fn access(
 /// The open reviews of the reviewer's organisation, the oldest first.
 pub async fn reviews(app: &App, who: &Who<'_>) -> AppResult<Vec<(GlassTask, BreakGlassRecord)>> {
     can(&who.actor(), Action::ReviewBreakGlass, None)?;
-    Ok(app
+    let open = app
         .store()
         .open_glass_tasks(&who.user.org.code, GlassTaskKind::Review)
-        .await?)
+        .await?;
+    audit_list(app, who, "break_glass.reviews.read", &open).await?;
+    Ok(open)
+}
+
+/// Records that a list of accesses, with the users' words, was read (an empty one is not).
+async fn audit_list(
+    app: &App,
+    who: &Who<'_>,
+    action: &str,
+    rows: &[(GlassTask, BreakGlassRecord)],
+) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = rows.iter().map(|(_, a)| a.id.as_str()).collect();
+    app.store()
+        .audit(
+            action,
+            "break_glass",
+            &format!("accesses={}", ids.join(",")),
+            &who.by,
+        )
+        .await?;
+    Ok(())
 }
 
 /// The open notices of the organisation: someone outside it opened one of its cases.
 pub async fn notices(app: &App, who: &Who<'_>) -> AppResult<Vec<(GlassTask, BreakGlassRecord)>> {
-    can(&who.actor(), Action::WorkInbox, None)?;
-    Ok(app
+    let actor = who.actor();
+    can(&actor, Action::WorkInbox, None)?;
+    let mut open = app
         .store()
         .open_glass_tasks(&who.user.org.code, GlassTaskKind::Notice)
-        .await?)
+        .await?;
+    // An investigating body is told that the case was opened and why in the list's terms, not
+    // in the opener's words.
+    if actor.investigates {
+        open.iter_mut().for_each(|(_, a)| a.note.clear());
+    } else {
+        audit_list(app, who, "break_glass.notices.read", &open).await?;
+    }
+    Ok(open)
 }
 
 /// A reviewer marks an access justified or not, with a note (required when not justified). A
@@ -268,13 +350,15 @@ pub async fn review(
             "break-glass-review-note-required",
         ));
     }
-    let store = app.store();
-    let own = store
-        .open_glass_tasks(&who.user.org.code, GlassTaskKind::Review)
-        .await?
-        .into_iter()
-        .find(|(t, _)| t.id == task_id);
-    match own {
+    let task = app.store().glass_task(task_id).await?;
+    match task {
+        Some((t, _))
+            if t.kind != GlassTaskKind::Review
+                || t.org_code != who.user.org.code
+                || t.done_at_ms.is_some() =>
+        {
+            return Err(AppError::NotFound);
+        }
         None => return Err(AppError::NotFound),
         Some((_, access)) if access.user_id == who.user.id => {
             return Err(AppError::Forbidden(Message::new("break-glass-review-own")));
@@ -317,9 +401,9 @@ async fn close(
     }
 }
 
-/// The demo's break-glass history: demo.caseworker (ANITP-B) opened, two days ago, the newest
-/// case found in Cluj, so that demo.supervisor and demo.coordinator find a review waiting and
-/// the Cluj organisations a notice. Nothing is added when the account or such a case is missing.
+/// The demo's break-glass history: demo.caseworker (ANITP-B) opened and closed the newest case
+/// found in Cluj, so that demo.supervisor and demo.coordinator find a review waiting and the
+/// Cluj organisations a notice. Nothing is added when the account or such a case is missing.
 pub async fn seed_demo(app: &App) -> AppResult<Option<String>> {
     let store = app.store();
     let Some(user) = store.user_by_login("demo.caseworker").await? else {
@@ -346,8 +430,7 @@ pub async fn seed_demo(app: &App) -> AppResult<Option<String>> {
             &mnir_store::AuditActor::cli(now),
         )
         .await?;
-    let mut who = app.who(&user, "web");
-    who.by.now_ms = now.later_by(-2 * 24 * 3_600_000);
+    let who = app.who(&user, "web");
     for case in candidates.cases {
         if store.case_facts(&case.id, &who.scope()).await?.is_some() {
             continue;
@@ -364,6 +447,8 @@ pub async fn seed_demo(app: &App) -> AppResult<Option<String>> {
                 .to_string(),
         )
         .await?;
+        // Closed at once, so that the demo's case worker does not start under an open access.
+        store.end_break_glass(&access.id, &user.id, &who.by).await?;
         return Ok(Some(access.case_reference));
     }
     Ok(None)

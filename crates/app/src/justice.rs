@@ -226,6 +226,7 @@ async fn reader_facts(
             org_has_access: false,
             created_by_actor: false,
             disclosed_to_org: true,
+            via_glass: false,
         },
         None => return Err(AppError::NotFound),
     };

@@ -199,15 +199,17 @@ impl Who<'_> {
     }
 
     /// The facts of a case as the store read them for [`Who::scope_on`]: under an open
-    /// break-glass access the user acts as if their organisation were on the case's access list.
+    /// break-glass access to a case their organisation does not hold, the user reads it as if
+    /// their organisation did, and may only read it (`via_glass`, see `GLASS_READS`).
     pub fn with_glass(
         &self,
         case_id: &str,
         facts: mnir_domain::CaseFacts,
     ) -> mnir_domain::CaseFacts {
-        if self.user.breaks_glass_on(case_id) {
+        if self.user.breaks_glass_on(case_id) && !facts.org_has_access {
             mnir_domain::CaseFacts {
                 org_has_access: true,
+                via_glass: true,
                 ..facts
             }
         } else {

@@ -832,12 +832,11 @@ pub async fn audit_break_glass(
             }
             shown += 1;
             open_reviews += waiting;
-            not_justified += reviews
-                .iter()
-                .filter(|t| {
+            // An access found not justified by any reviewer counts once.
+            not_justified +=
+                usize::from(reviews.iter().any(|t| {
                     t.finding == Some(mnir_domain::break_glass::ReviewFinding::NotJustified)
-                })
-                .count();
+                }));
             let findings: Vec<String> = reviews
                 .iter()
                 .map(|t| {
@@ -1129,7 +1128,7 @@ pub async fn demo(
             .map_err(refusal)?
     {
         println!(
-            "demo.caseworker opened case {reference} of Cluj by break-glass two days ago: its reviews wait for demo.supervisor and demo.coordinator."
+            "demo.caseworker opened and closed case {reference} of Cluj by break-glass: its reviews wait for demo.supervisor and demo.coordinator."
         );
     }
     let insecure = listen.ip().is_loopback();

@@ -34,7 +34,24 @@ pub struct CaseFacts {
     /// A disclosure in force names the actor's organisation as its recipient. The use case that
     /// checked the disclosures sets it; the store always answers `false`.
     pub disclosed_to_org: bool,
+    /// The actor reads the case under a break-glass access (mnir.md §13), their organisation not
+    /// on its access list: `org_has_access` is then set for the reads, and only the reads in
+    /// [`GLASS_READS`] are allowed. The use case sets it; the store always answers `false`.
+    pub via_glass: bool,
 }
+
+/// What a break-glass access allows: reading the case, the person, the notes, the protection
+/// measures and urgent needs, the victim profile and a return under way. Every change, the
+/// shelter's address, the justice track and the disclosures stay with the case's organisations.
+pub const GLASS_READS: &[Action] = &[
+    Action::ViewCase,
+    Action::ViewIdentity,
+    Action::ViewNotes,
+    Action::ViewSupportRecords,
+    Action::SeeUrgentNeeds,
+    Action::ViewVictimProfile,
+    Action::ViewRepatriation,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -176,6 +193,8 @@ pub enum Denial {
     Firewall,
     /// An investigating body reads a support record only through a disclosure in force.
     NoDisclosure,
+    /// Under a break-glass access the case is read, never changed (mnir.md §13).
+    BreakGlassReadOnly,
 }
 
 /// Which cases an actor may see, as a filter the store turns into SQL. The flags are alternatives
@@ -273,6 +292,9 @@ fn needs(actor: &Actor, roles: &[Role]) -> Result<(), Denial> {
 /// Decides whether `actor` may do `action`; `facts` describes the case for case actions and is
 /// ignored otherwise.
 pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(), Denial> {
+    if facts.is_some_and(|f| f.via_glass) && !GLASS_READS.contains(&action) {
+        return Err(Denial::BreakGlassReadOnly);
+    }
     let visible_case = || match facts {
         Some(f) if sees(actor, f) => Ok(f),
         _ => Err(Denial::NotVisible),
@@ -371,6 +393,8 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
         Action::ManageCatalogues => needs(actor, &[Role::Coordinator]),
         Action::ManageTraining => needs(actor, &[Role::Trainer]),
         Action::SeeStaffCertificates => needs(actor, &[Role::Supervisor]),
+        // An investigating body reaches a case's support side only through a disclosure.
+        Action::BreakGlass if actor.investigates => Err(Denial::Firewall),
         Action::BreakGlass => needs(actor, crate::break_glass::MAY_BREAK_GLASS),
         Action::ReviewBreakGlass => {
             if actor.roles.contains(Role::Supervisor) || anitp_coordinator(actor) {
@@ -624,6 +648,7 @@ mod tests {
             org_has_access: access,
             created_by_actor: own,
             disclosed_to_org: false,
+            via_glass: false,
         }
     }
 
@@ -711,6 +736,47 @@ mod tests {
             can(&worker, Action::ViewSupportRecords, Some(&elsewhere)),
             Err(Denial::NotVisible)
         );
+    }
+
+    /// Under a break-glass access the case is read, never changed, and its shelter address and
+    /// justice track stay with its organisations; an investigating body cannot break the glass.
+    #[test]
+    fn a_break_glass_access_reads_only() {
+        let glass = CaseFacts {
+            via_glass: true,
+            ..facts(CaseState::InAssistance, AgeGroup::Adult, true, false)
+        };
+        let worker = actor("case_worker", OrgKind::AnitpRegional, IdentifyPower::All);
+        for read in GLASS_READS {
+            assert!(
+                !matches!(can(&worker, *read, Some(&glass)), Err(Denial::BreakGlassReadOnly)),
+                "{read:?}"
+            );
+        }
+        assert_eq!(can(&worker, Action::ViewIdentity, Some(&glass)), Ok(()));
+        for change in [
+            Action::RecordConsent,
+            Action::RecordAssessment,
+            Action::KeepPlan,
+            Action::SeeShelterAddress,
+            Action::ViewJusticeTrack,
+            Action::RecordDisclosure,
+            Action::ManageClocks,
+            Action::KeepRepatriation,
+            Action::Transition {
+                to: CaseState::Closed,
+            },
+        ] {
+            assert_eq!(
+                can(&worker, change, Some(&glass)),
+                Err(Denial::BreakGlassReadOnly),
+                "{change:?}"
+            );
+        }
+        assert_eq!(can(&worker, Action::BreakGlass, None), Ok(()));
+        let mut police = actor("case_worker", OrgKind::Other, IdentifyPower::All);
+        police.investigates = true;
+        assert_eq!(can(&police, Action::BreakGlass, None), Err(Denial::Firewall));
     }
 
     #[test]

@@ -16,7 +16,8 @@ CREATE TABLE staff_tasks (
     created_at_ms BIGINT NOT NULL,
     done_at_ms BIGINT,
     done_by TEXT REFERENCES users(id),
-    -- How it ended: `handled` by a supervisor, `renewed` by a new certificate, `revoked`;
+    -- How it ended: `handled` by a supervisor, `renewed` by a new certificate, `revoked`,
+    -- `lapsed` (the certificate ended first), `left` (the holder's account was disabled);
     -- a review's finding (`justified`, `not_justified`); `seen` for a notice.
     outcome TEXT,
     -- The reviewer's words (sealed).

@@ -97,6 +97,9 @@ pub trait BreakGlassStore: Send + Sync {
     ) -> StoreResult<Vec<BreakGlassRecord>>;
     /// The user ends their own open access early; `NotFound` when they hold no such open one.
     async fn end_break_glass(&self, id: &str, user_id: &str, by: &AuditActor) -> StoreResult<()>;
+    /// A task of an access, with the access.
+    async fn glass_task(&self, task_id: &str)
+    -> StoreResult<Option<(GlassTask, BreakGlassRecord)>>;
     /// The tasks an access raised, in the order they were raised.
     async fn glass_tasks_of(&self, access_id: &str) -> StoreResult<Vec<GlassTask>>;
     /// An organisation's open tasks of `kind`, with their accesses, the oldest first (at most

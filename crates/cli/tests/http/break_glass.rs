@@ -105,6 +105,40 @@ async fn a_case_worker_opens_another_organisation_s_case_for_an_hour_under_revie
             )
             .await;
         assert_eq!(api_case.status, StatusCode::OK, "{b}: the API too");
+        // The access reads; it changes nothing, and keeps the shelter's address and the
+        // justice track with the case's organisations.
+        let write = app
+            .api(
+                "POST",
+                &format!("/api/v1/cases/{case_id}/risk-assessments"),
+                Some(&worker_token),
+                Some(json!({"kind": "first_contact", "urgent": {
+                    "urgent_medical_need": {"answer": true},
+                    "immediate_violence": {"answer": false},
+                    "re_trafficking_danger": {"answer": false}
+                }})),
+            )
+            .await;
+        assert_eq!(write.status, StatusCode::FORBIDDEN, "{b}: {}", write.body);
+        assert!(
+            write.body.contains("nu să îl modificați"),
+            "{b}: {}",
+            write.body
+        );
+        let justice = app
+            .api(
+                "GET",
+                &format!("/api/v1/cases/{case_id}/justice"),
+                Some(&worker_token),
+                None,
+            )
+            .await;
+        assert_eq!(
+            justice.status,
+            StatusCode::FORBIDDEN,
+            "{b}: {}",
+            justice.body
+        );
         // The list keeps the organisation's own cases (the page names the case in its banner
         // only).
         let list = app
@@ -366,6 +400,31 @@ async fn a_case_already_seen_needs_no_glass_and_a_profile_may_forbid_it_to_a_rol
             StatusCode::CONFLICT,
             "{b}: {}",
             needless.body
+        );
+
+        // An investigating body reaches the support side only through a disclosure.
+        let police = app.user("police", "IGPR", "case_worker").await;
+        let police = app.token(&police).await;
+        let refused = app
+            .api(
+                "POST",
+                "/api/v1/break-glass",
+                Some(&police),
+                Some(opening(&reference)),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{b}: {}",
+            refused.body
+        );
+        let audit = app.store.recent_audit(5).await.unwrap();
+        assert!(
+            audit.iter().any(|e| e.action == "break_glass.refused"
+                && e.detail.contains(&reference)
+                && e.detail.contains("forbidden")),
+            "{b}: the refused attempt is audited"
         );
 
         let boss = app.user("boss", "ANITP-B", "case_worker,supervisor").await;

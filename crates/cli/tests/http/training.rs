@@ -894,12 +894,19 @@ async fn a_supervisor_gets_a_task_when_a_staff_certificate_nears_its_last_day() 
             )
             .await;
         assert_eq!(again.status, StatusCode::NOT_FOUND, "{b}: closed once");
+        let audit = app.store.recent_audit(20).await.unwrap();
+        assert!(
+            audit.iter().any(|e| e.action == "certificate.notice.close"
+                && e.target == format!("staff_task:{task}")
+                && e.actor_user == boss_user.id),
+            "{b}: the audit log says who closed it"
+        );
         assert_eq!(raise().await.unwrap(), 0, "{b}: not raised again");
     }
 }
 
 #[tokio::test]
-async fn a_revocation_or_a_new_certificate_closes_the_task_by_itself() {
+async fn a_revocation_closes_the_task_by_itself() {
     for app in backends().await {
         let b = app.backend;
         let (trainer, trainee, session, participant) = session_with_trainee(&app).await;

@@ -42,12 +42,26 @@ macro_rules! impl_sql_break_glass_store {
             /// The id of the break-glass access under which `by` writes an entry about `target`,
             /// if one is open: the marker every such entry carries.
             async fn glass_marker(&self, tx: &mut Tx, by: &AuditActor, target: &str) -> StoreResult<Option<String>> {
-                let (Some(user), Some(case_id)) = (&by.user_id, target.strip_prefix("case:")) else {
+                let Some(user) = &by.user_id else { return Ok(None) };
+                // The case an entry is about: named by the target, or the case of the referral
+                // or return it names.
+                let case_of = if let Some(id) = target.strip_prefix("case:") {
+                    ("SELECT $1", id)
+                } else if let Some(id) = target.strip_prefix("referral:") {
+                    ("SELECT case_id FROM referrals WHERE id = $1", id)
+                } else if let Some(id) = target.strip_prefix("repatriation:") {
+                    ("SELECT case_id FROM repatriations WHERE id = $1", id)
+                } else {
                     return Ok(None);
                 };
-                ::sqlx::query_scalar("SELECT id FROM break_glass WHERE user_id = $1 AND case_id = $2 AND ended_at_ms IS NULL AND opened_at_ms <= $3 AND expires_at_ms > $3 ORDER BY opened_at_ms DESC LIMIT 1")
+                let sql = format!(
+                    "SELECT g.id FROM break_glass g WHERE g.user_id = $2 AND g.case_id = ({}) AND g.ended_at_ms IS NULL AND g.opened_at_ms <= $3 AND g.expires_at_ms > $3 ORDER BY g.opened_at_ms DESC{}",
+                    case_of.0,
+                    $crate::sql::limit(1)
+                );
+                ::sqlx::query_scalar(::sqlx::AssertSqlSafe(sql))
+                    .bind(case_of.1)
                     .bind(user)
-                    .bind(case_id)
                     .bind(by.now_ms)
                     .fetch_optional(&mut **tx)
                     .await
@@ -172,6 +186,17 @@ macro_rules! impl_sql_break_glass_store {
                 let Some(case_id) = case_id else { return Err(StoreError::NotFound) };
                 self.append_audit(&mut tx, by, "case.break_glass.end", &format!("case:{case_id}"), &format!("break_glass={id}")).await?;
                 tx.commit().await.map_err(db_err)
+            }
+
+            async fn glass_task(&self, task_id: &str) -> StoreResult<Option<(GlassTask, BreakGlassRecord)>> {
+                let row: Option<GlassTaskRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {GLASS_TASK_COLUMNS} FROM staff_tasks t WHERE t.id = $1 AND t.kind IN ('break_glass_review', 'break_glass_notice')")))
+                    .bind(task_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let (task, subject) = self.glass_task_from(row)?;
+                Ok(self.break_glass(&subject).await?.map(|access| (task, access)))
             }
 
             async fn glass_tasks_of(&self, access_id: &str) -> StoreResult<Vec<GlassTask>> {

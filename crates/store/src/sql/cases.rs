@@ -698,6 +698,7 @@ macro_rules! impl_sql_case_store {
                         org_has_access,
                         created_by_actor,
                         disclosed_to_org: false,
+                        via_glass: false,
                     })
                 })
                 .transpose()

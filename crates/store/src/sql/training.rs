@@ -486,8 +486,11 @@ macro_rules! impl_sql_training_store {
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(db_err)?;
+                // Another server's scheduler may raise the same task at the same moment: the
+                // unique key keeps one, and this one is then not counted.
+                let mut raised = Vec::new();
                 for (certificate_id, org_code, user_id) in &due {
-                    ::sqlx::query("INSERT INTO staff_tasks (id, kind, org_code, subject_id, user_id, created_at_ms) VALUES ($1, 'certificate_ending', $2, $3, $4, $5)")
+                    let inserted = ::sqlx::query("INSERT INTO staff_tasks (id, kind, org_code, subject_id, user_id, created_at_ms) VALUES ($1, 'certificate_ending', $2, $3, $4, $5) ON CONFLICT DO NOTHING")
                         .bind(uuid::Uuid::new_v4().to_string())
                         .bind(org_code)
                         .bind(certificate_id)
@@ -496,13 +499,29 @@ macro_rules! impl_sql_training_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err)?;
+                    if inserted.rows_affected() > 0 {
+                        raised.push(certificate_id.as_str());
+                    }
                 }
-                if !due.is_empty() {
-                    let certificates: Vec<&str> = due.iter().map(|(id, _, _)| id.as_str()).collect();
-                    self.append_audit(&mut tx, by, "certificate.notice.raise", "staff_tasks", &format!("certificates={}", certificates.join(","))).await?;
+                // Tasks that can no longer be acted on close by themselves: the certificate lapsed
+                // before a new one came, or its holder's account was disabled.
+                let lapsed = ::sqlx::query("UPDATE staff_tasks SET done_at_ms = $1, outcome = 'lapsed' WHERE kind = 'certificate_ending' AND done_at_ms IS NULL AND subject_id IN (SELECT id FROM certificates WHERE last_valid_day < $2)")
+                    .bind(by.now_ms)
+                    .bind(day_text(from))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let left = ::sqlx::query("UPDATE staff_tasks SET done_at_ms = $1, outcome = 'left' WHERE kind = 'certificate_ending' AND done_at_ms IS NULL AND user_id IN (SELECT id FROM users WHERE NOT active)")
+                    .bind(by.now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let closed = lapsed.rows_affected() + left.rows_affected();
+                if !raised.is_empty() || closed > 0 {
+                    self.append_audit(&mut tx, by, "certificate.notice.raise", "staff_tasks", &format!("certificates={} closed={closed}", raised.join(","))).await?;
                 }
                 tx.commit().await.map_err(db_err)?;
-                Ok(due.len())
+                Ok(raised.len())
             }
 
             async fn certificate_notices(&self, org_code: &str) -> StoreResult<Vec<CertificateNotice>> {

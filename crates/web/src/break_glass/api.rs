@@ -36,8 +36,8 @@ pub struct OpeningInput {
     #[schema(value_type = String, inline, example = "immediate_danger")]
     #[schema(pattern = "^(immediate_danger|medical_emergency|child_at_risk|imminent_move)$")]
     reason: String,
-    /// Why, in the caller's words (kept encrypted).
-    #[schema(min_length = 1, max_length = 1000)]
+    /// Why, in the caller's words (kept encrypted); more than spaces.
+    #[schema(min_length = 1, max_length = 1000, pattern = "\\S")]
     note: String,
 }
 

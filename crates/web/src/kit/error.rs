@@ -122,6 +122,7 @@ pub fn denial_message(tr: &Tr, denial: &Denial) -> String {
         Denial::IdentificationPowerChildrenOnly => tr.t("denial-children-only"),
         Denial::Firewall => tr.t("denial-firewall"),
         Denial::NoDisclosure => tr.t("denial-no-disclosure"),
+        Denial::BreakGlassReadOnly => tr.t("denial-break-glass-read-only"),
     }
 }
 
