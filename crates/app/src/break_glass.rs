@@ -160,11 +160,9 @@ async fn try_open(app: &App, who: &Who<'_>, opening: &Opening) -> AppResult<Brea
     } else {
         store.case_id_of_reference(reference).await?
     };
+    // Not found, as for any case: the page says so beside the reference.
     let Some(case_id) = known else {
-        return Err(AppError::invalid(
-            "reference",
-            "break-glass-reference-unknown",
-        ));
+        return Err(AppError::NotFound);
     };
     // A case whose person the user may already see needs no glass broken (the ordinary access
     // is audited too); one seen in the national view without names may need it.
@@ -211,10 +209,7 @@ async fn record(
     match store.open_break_glass(&access, &review_orgs, &who.by).await {
         Ok(()) => Ok(access),
         Err(StoreError::Conflict(_)) => Err(AppError::conflict("break-glass-open-already")),
-        Err(StoreError::NotFound) => Err(AppError::invalid(
-            "reference",
-            "break-glass-reference-unknown",
-        )),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
         Err(e) => Err(e.into()),
     }
 }

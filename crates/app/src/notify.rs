@@ -21,21 +21,26 @@ pub struct NotificationInput {
     pub family_name: String,
     /// `YYYY-MM-DD`; empty or absent when not known.
     #[serde(default)]
+    #[schema(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub birth_date: Option<String>,
     /// `female`, `male`, `other` or `unknown`.
     #[serde(default)]
+    #[schema(pattern = "^(female|male|other|unknown)$")]
     pub sex: String,
     /// ISO 3166-1 alpha-2 code, or `XX` when not known.
     #[serde(default)]
+    #[schema(pattern = "^[A-Z]{2}$")]
     pub citizenship: String,
     /// ISO 3166-2 code of a Romanian county, e.g. `RO-CJ`.
     #[serde(default)]
+    #[schema(pattern = "^RO-[A-Z]{1,2}$")]
     pub found_in_county: String,
     /// Codes of the front-line signals observed (`S01`…`S20`).
     #[serde(default)]
     pub signals: Vec<String>,
-    /// `sexual`, `labour`, `begging`, `criminality`, `other`; absent when not known.
+    /// `sexual`, `labour`, `begging`, `criminality`, `other`; absent or empty when not known.
     #[serde(default)]
+    #[schema(pattern = "^(sexual|labour|begging|criminality|other)?$")]
     pub exploitation: Option<String>,
     #[serde(default)]
     pub notes: String,

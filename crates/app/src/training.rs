@@ -818,6 +818,7 @@ pub struct AttemptInput {
     #[serde(default)]
     pub act: Option<bool>,
     /// `presumed_victim` or `not_a_victim`.
+    #[schema(pattern = "^(presumed_victim|not_a_victim)$")]
     pub decision: String,
 }
 

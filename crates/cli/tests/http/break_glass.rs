@@ -56,11 +56,25 @@ async fn a_case_worker_opens_another_organisation_s_case_for_an_hour_under_revie
                 Some(opening("MNIR-1999-000000")),
             )
             .await;
-        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{b}");
+        let unknown_page = app
+            .post_form(
+                "/break-glass",
+                &page,
+                &[
+                    ("reference", "RO-00000-00000"),
+                    ("reason", "immediate_danger"),
+                    ("note", WHY),
+                ],
+            )
+            .await;
+        assert_eq!(unknown_page.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(
-            unknown.body.contains("Niciun caz nu are această referință"),
+            unknown_page
+                .body
+                .contains("Niciun caz nu are această referință"),
             "{b}: {}",
-            unknown.body
+            unknown_page.body
         );
         let none = app
             .api("GET", "/api/v1/break-glass", Some(&worker_token), None)

@@ -139,6 +139,7 @@ async fn open_accesses(
 #[utoipa::path(post, path = "/api/v1/break-glass", request_body = OpeningInput, responses(
     (status = 201, body = AccessJson), (status = 400, body = ApiErrorEnvelope),
     (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
+    (status = 404, description = "No case has the reference", body = ApiErrorEnvelope),
     (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn open_access(

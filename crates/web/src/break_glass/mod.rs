@@ -177,6 +177,14 @@ async fn opening_submit(viewer: Viewer, State(state): State<AppState>, body: Byt
             let errors = field_errors(&posted.ctx.tr, &issues);
             show_opening(&state, &viewer, posted.ctx, posted.form, errors).await
         }
+        // No case has the reference: said beside it, the form kept.
+        Err(AppError::NotFound) => {
+            let errors = vec![FieldError {
+                field: "reference".into(),
+                message: posted.ctx.t("break-glass-reference-unknown"),
+            }];
+            show_opening(&state, &viewer, posted.ctx, posted.form, errors).await
+        }
         Err(e) => Err(e.page(&posted.ctx, "break-glass-title").into()),
     }
 }

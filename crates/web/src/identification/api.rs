@@ -21,6 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 pub struct EvaluateRequest {
     /// `adult-labour`, `adult-sexual`, `child-labour` or `child-sexual`.
+    #[schema(pattern = "^(adult-labour|adult-sexual|child-labour|child-sexual)$")]
     profile: String,
     /// Codes of the indicators found present.
     #[serde(default)]
