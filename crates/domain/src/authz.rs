@@ -749,7 +749,10 @@ mod tests {
         let worker = actor("case_worker", OrgKind::AnitpRegional, IdentifyPower::All);
         for read in GLASS_READS {
             assert!(
-                !matches!(can(&worker, *read, Some(&glass)), Err(Denial::BreakGlassReadOnly)),
+                !matches!(
+                    can(&worker, *read, Some(&glass)),
+                    Err(Denial::BreakGlassReadOnly)
+                ),
                 "{read:?}"
             );
         }
@@ -776,7 +779,10 @@ mod tests {
         assert_eq!(can(&worker, Action::BreakGlass, None), Ok(()));
         let mut police = actor("case_worker", OrgKind::Other, IdentifyPower::All);
         police.investigates = true;
-        assert_eq!(can(&police, Action::BreakGlass, None), Err(Denial::Firewall));
+        assert_eq!(
+            can(&police, Action::BreakGlass, None),
+            Err(Denial::Firewall)
+        );
     }
 
     #[test]
