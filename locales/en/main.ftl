@@ -230,6 +230,8 @@ error-api-unauthorized = A valid API token is required (Authorization: Bearer â€
 error-invalid = Some fields are not valid.
 error-query = The address has a malformed or repeated parameter: { $detail }
 error-too-large = The request is larger than the { $size } the server accepts at this address.
+error-too-large-title = Too large to send
+error-too-large-page = What you sent is larger than the { $size } this page accepts; nothing was saved. Go back and send less: for a file, split it or use the command line.
 error-request = The request could not be read (wrong method, header or body).
 error-json = The request body is not valid JSON: { $detail }
 

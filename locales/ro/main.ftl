@@ -235,6 +235,8 @@ error-api-unauthorized = Este necesar un jeton API valid (Authorization: Bearer 
 error-invalid = Unele câmpuri nu sunt valide.
 error-query = Adresa are un parametru greșit sau repetat: { $detail }
 error-too-large = Cererea depășește { $size }, cât primește serverul la această adresă.
+error-too-large-title = Prea mare pentru a fi trimis
+error-too-large-page = Ce ați trimis depășește { $size }, cât primește această pagină; nu s-a salvat nimic. Reveniți și trimiteți mai puțin: un fișier îl puteți împărți sau îl puteți încărca din linia de comandă.
 error-request = Cererea nu a putut fi citită (metodă, antet sau corp greșit).
 error-json = Corpul cererii nu este JSON valid: { $detail }
 

@@ -526,6 +526,41 @@ expected = "presumed_victim"
         let e = app.get("/elearning", Some(&learner)).await;
         assert!(e.body.contains("/elearning/vignettes/X1"), "{b}");
         assert!(!e.body.contains("/elearning/vignettes/V01"), "{b}");
+
+        // A text larger than the page takes is refused in the user's language, naming the
+        // limit, whether or not the browser declared its length; nothing is imported.
+        let huge = format!("version = \"2027-9\"\n# {}", "x".repeat(300 * 1024));
+        let read_whole = app
+            .post_form(
+                "/training/vignettes",
+                &session,
+                &[("text", huge.as_str()), ("activate", "yes")],
+            )
+            .await;
+        let mut declared = axum::http::Request::post("/training/vignettes")
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header(axum::http::header::COOKIE, &session.cookie);
+        let body =
+            serde_urlencoded::to_string([("csrf", session.csrf.as_str()), ("text", huge.as_str())])
+                .unwrap();
+        declared = declared.header(axum::http::header::CONTENT_LENGTH, body.len());
+        let declared = app
+            .send(declared.body(axum::body::Body::from(body)).unwrap())
+            .await;
+        for refused in [read_whole, declared] {
+            assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+            assert!(
+                refused.body.contains("256 KiB") && refused.body.contains("nu s-a salvat nimic"),
+                "{b}: {}",
+                refused.body
+            );
+            assert!(refused.body.contains("<html lang=\"ro\""), "{b}: a page");
+        }
+        let versions = app.get("/training/vignettes", Some(&session)).await;
+        assert!(!versions.body.contains("2027-9"), "{b}");
     }
 }
 

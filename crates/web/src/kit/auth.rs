@@ -99,6 +99,20 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// A viewer known only by language and address, for a page answered before the session
+    /// was read (a body refused for its size): it offers no form.
+    pub fn unknown(tr: Tr, path: String) -> Viewer {
+        Viewer {
+            tr,
+            user: None,
+            pending: None,
+            session_secret: None,
+            pre_secret: String::new(),
+            new_pre_cookie: None,
+            path,
+        }
+    }
+
     pub fn csrf_token(&self, keys: &mnir_crypto::Keys) -> String {
         keys.csrf_token(self.session_secret.as_deref().unwrap_or(&self.pre_secret))
     }

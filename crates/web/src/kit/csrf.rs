@@ -74,11 +74,13 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         (token, whole)
     } else {
         let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM).await else {
+            let size = crate::kit::security::size_in_words(MAX_FORM);
             return PageError::new(
                 &ctx,
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "error-bad-request-title",
-                ctx.t("error-invalid"),
+                "error-too-large-title",
+                ctx.tr
+                    .t_with("error-too-large-page", &[("size", size.into())]),
             )
             .into_response();
         };

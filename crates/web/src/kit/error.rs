@@ -233,7 +233,7 @@ pub async fn api_error_shape(
     next: axum::middleware::Next,
 ) -> Response {
     if !request.uri().path().starts_with("/api/") {
-        return next.run(request).await;
+        return page_error_shape(&state, request, next).await;
     }
     let tr = crate::kit::auth::request_tr(&state, request.headers());
     let response = next.run(request).await;
@@ -260,4 +260,40 @@ pub async fn api_error_shape(
         ("invalid", tr.t("error-request"))
     };
     ApiError::new(status, code, message).into_response()
+}
+
+/// A page's body refused for its size before any handler ran (a pasted file too large) is
+/// answered with the error page in the user's language, naming the limit, not a bare status.
+async fn page_error_shape(
+    state: &crate::kit::state::AppState,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let tr = crate::kit::auth::request_tr(state, request.headers());
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/".to_string(), |p| p.as_str().to_string());
+    let response = next.run(request).await;
+    let bare = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_none();
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || !bare {
+        return response;
+    }
+    let limit = response
+        .extensions()
+        .get::<crate::kit::security::RefusedAbove>()
+        .map_or(crate::kit::security::MAX_BODY, |r| r.0);
+    let size = crate::kit::security::size_in_words(limit);
+    let viewer = crate::kit::auth::Viewer::unknown(tr, path);
+    let ctx = PageCtx::new(&state.keys, &viewer, "");
+    PageError::new(
+        &ctx,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "error-too-large-title",
+        tr.t_with("error-too-large-page", &[("size", size.into())]),
+    )
+    .into_response()
 }
