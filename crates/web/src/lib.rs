@@ -82,10 +82,6 @@ pub fn router(state: AppState) -> Router {
             kit::csrf::check,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            kit::security::headers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
             kit::security::LargeBodies {
                 paths: &[exchange::api::IMPORT_PATH, exchange::IMPORT_PAGE],
                 max: mnir_app::exchange::MAX_IMPORT_BYTES,
@@ -95,6 +91,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             kit::error::api_error_shape,
+        ))
+        // Outermost, so that every answer carries the headers: also a body refused for its size
+        // before any handler, and the error page or JSON made of that refusal.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kit::security::headers,
         ))
         .with_state(state)
 }

@@ -558,6 +558,10 @@ expected = "presumed_victim"
                 refused.body
             );
             assert!(refused.body.contains("<html lang=\"ro\""), "{b}: a page");
+            assert!(
+                refused.headers.contains_key("content-security-policy"),
+                "{b}: the page carries the security headers"
+            );
         }
         let versions = app.get("/training/vignettes", Some(&session)).await;
         assert!(!versions.body.contains("2027-9"), "{b}");

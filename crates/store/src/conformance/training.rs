@@ -336,6 +336,26 @@ pub async fn a_certificate_nearing_its_end_raises_one_task_closed_once(db: TestD
             .unwrap(),
         0
     );
+    // A holder whose account is disabled takes the task away; enabled again, it comes back.
+    s.set_user_active(&user.id, false, &actor(6002))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.raise_certificate_notices(day(-30), day(0), &actor(6003))
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(s.certificate_notices("ANITP-CJ").await.unwrap().is_empty());
+    s.set_user_active(&user.id, true, &actor(6004))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.raise_certificate_notices(day(-30), day(0), &actor(6000))
+            .await
+            .unwrap(),
+        1
+    );
     let notices = s.certificate_notices("ANITP-CJ").await.unwrap();
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].certificate.id, "c1");

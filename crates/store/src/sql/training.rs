@@ -476,7 +476,7 @@ macro_rules! impl_sql_training_store {
                 let due: Vec<(String, String, String)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
                     "SELECT c.id, u.org_code, c.user_id FROM certificates c JOIN users u ON u.id = c.user_id \
                      WHERE c.revoked_at_ms IS NULL AND c.last_valid_day >= $1 AND c.last_valid_day <= $2 AND u.active \
-                     AND NOT EXISTS (SELECT 1 FROM staff_tasks t WHERE t.kind = 'certificate_ending' AND t.subject_id = c.id) \
+                     AND NOT EXISTS (SELECT 1 FROM staff_tasks t WHERE t.kind = 'certificate_ending' AND t.subject_id = c.id AND (t.outcome IS NULL OR t.outcome <> 'left')) \
                      AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.user_id = c.user_id AND n.audience = c.audience AND n.revoked_at_ms IS NULL AND n.last_valid_day > c.last_valid_day) \
                      ORDER BY c.last_valid_day, c.id{}",
                     $crate::sql::limit(500)
@@ -487,10 +487,11 @@ macro_rules! impl_sql_training_store {
                 .await
                 .map_err(db_err)?;
                 // Another server's scheduler may raise the same task at the same moment: the
-                // unique key keeps one, and this one is then not counted.
+                // unique key keeps one, and this one is then not counted. A task closed because
+                // the holder's account was disabled opens again once it is enabled.
                 let mut raised = Vec::new();
                 for (certificate_id, org_code, user_id) in &due {
-                    let inserted = ::sqlx::query("INSERT INTO staff_tasks (id, kind, org_code, subject_id, user_id, created_at_ms) VALUES ($1, 'certificate_ending', $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+                    let inserted = ::sqlx::query("INSERT INTO staff_tasks (id, kind, org_code, subject_id, user_id, created_at_ms) VALUES ($1, 'certificate_ending', $2, $3, $4, $5) ON CONFLICT (kind, subject_id, org_code) DO UPDATE SET created_at_ms = excluded.created_at_ms, done_at_ms = NULL, done_by = NULL, outcome = NULL WHERE staff_tasks.outcome = 'left'")
                         .bind(uuid::Uuid::new_v4().to_string())
                         .bind(org_code)
                         .bind(certificate_id)

@@ -73,16 +73,30 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         );
         (token, whole)
     } else {
-        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM).await else {
-            let size = crate::kit::security::size_in_words(MAX_FORM);
-            return PageError::new(
-                &ctx,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "error-too-large-title",
-                ctx.tr
-                    .t_with("error-too-large-page", &[("size", size.into())]),
-            )
-            .into_response();
+        let bytes = match axum::body::to_bytes(body, MAX_FORM).await {
+            Ok(bytes) => bytes,
+            // Over the form's limit: said as such, with the limit.
+            Err(e) if is_over_limit(&e) => {
+                let size = crate::kit::security::size_in_words(MAX_FORM);
+                return PageError::new(
+                    &ctx,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "error-too-large-title",
+                    ctx.tr
+                        .t_with("error-too-large-page", &[("size", size.into())]),
+                )
+                .into_response();
+            }
+            // A body that broke off or does not parse as one.
+            Err(_) => {
+                return PageError::new(
+                    &ctx,
+                    StatusCode::BAD_REQUEST,
+                    "error-bad-request-title",
+                    ctx.t("error-invalid"),
+                )
+                .into_response();
+            }
         };
         let token = serde_html_form::from_bytes::<Token>(&bytes)
             .ok()
@@ -151,4 +165,17 @@ async fn multipart_token(
         }
     }
     None
+}
+
+/// Whether reading a body failed because it is longer than the limit (as against a body that
+/// broke off): the error's chain holds the limit's own error.
+fn is_over_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }

@@ -269,11 +269,18 @@ async fn page_error_shape(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let tr = crate::kit::auth::request_tr(state, request.headers());
-    let path = request
-        .uri()
-        .path_and_query()
-        .map_or("/".to_string(), |p| p.as_str().to_string());
+    // Only what the page needs, and only the cheap part before the answer is known: the headers
+    // that choose the language, and the address.
+    let mut language = axum::http::HeaderMap::new();
+    for name in [
+        axum::http::header::COOKIE,
+        axum::http::header::ACCEPT_LANGUAGE,
+    ] {
+        if let Some(value) = request.headers().get(&name) {
+            language.insert(name, value.clone());
+        }
+    }
+    let path = request.uri().clone();
     let response = next.run(request).await;
     let bare = response
         .headers()
@@ -282,6 +289,10 @@ async fn page_error_shape(
     if response.status() != StatusCode::PAYLOAD_TOO_LARGE || !bare {
         return response;
     }
+    let tr = crate::kit::auth::request_tr(state, &language);
+    let path = path
+        .path_and_query()
+        .map_or("/".to_string(), |p| p.as_str().to_string());
     let limit = response
         .extensions()
         .get::<crate::kit::security::RefusedAbove>()
