@@ -14,6 +14,17 @@ fn opening(reference: &str) -> serde_json::Value {
     json!({"reference": reference, "reason": "immediate_danger", "note": WHY})
 }
 
+/// Breaks the glass on `reference` through the API with `token`.
+async fn break_glass(app: &App, token: &str, reference: &str) -> TestResponse {
+    app.api(
+        "POST",
+        "/api/v1/break-glass",
+        Some(token),
+        Some(opening(reference)),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_case_worker_opens_another_organisation_s_case_for_an_hour_under_review() {
     for app in backends().await {
@@ -171,14 +182,7 @@ async fn a_case_worker_opens_another_organisation_s_case_for_an_hour_under_revie
             .await;
         let access = mine.json()[0]["id"].as_str().unwrap().to_string();
         assert_eq!(mine.json()[0]["reason"], json!("immediate_danger"), "{b}");
-        let twice = app
-            .api(
-                "POST",
-                "/api/v1/break-glass",
-                Some(&worker_token),
-                Some(opening(&reference)),
-            )
-            .await;
+        let twice = break_glass(&app, &worker_token, &reference).await;
         assert_eq!(twice.status, StatusCode::CONFLICT, "{b}");
 
         // Every read of the case under it carries the marker.
@@ -367,14 +371,7 @@ async fn a_case_worker_opens_another_organisation_s_case_for_an_hour_under_revie
 
         // A new access may be ended early by its holder, and then closes at once.
         let worker_token = app.token(&worker).await;
-        let again = app
-            .api(
-                "POST",
-                "/api/v1/break-glass",
-                Some(&worker_token),
-                Some(opening(&reference)),
-            )
-            .await;
+        let again = break_glass(&app, &worker_token, &reference).await;
         assert_eq!(again.status, StatusCode::CREATED, "{b}: {}", again.body);
         let second = again.json()["id"].as_str().unwrap().to_string();
         let ended = app
@@ -401,14 +398,7 @@ async fn a_case_already_seen_needs_no_glass_and_a_profile_may_forbid_it_to_a_rol
             .await;
         let cluj = app.user("cluj", "ANITP-CJ", "case_worker").await;
         let cluj = app.token(&cluj).await;
-        let needless = app
-            .api(
-                "POST",
-                "/api/v1/break-glass",
-                Some(&cluj),
-                Some(opening(&reference)),
-            )
-            .await;
+        let needless = break_glass(&app, &cluj, &reference).await;
         assert_eq!(
             needless.status,
             StatusCode::CONFLICT,
@@ -419,14 +409,7 @@ async fn a_case_already_seen_needs_no_glass_and_a_profile_may_forbid_it_to_a_rol
         // An investigating body reaches the support side only through a disclosure.
         let police = app.user("police", "IGPR", "case_worker").await;
         let police = app.token(&police).await;
-        let refused = app
-            .api(
-                "POST",
-                "/api/v1/break-glass",
-                Some(&police),
-                Some(opening(&reference)),
-            )
-            .await;
+        let refused = break_glass(&app, &police, &reference).await;
         assert_eq!(
             refused.status,
             StatusCode::FORBIDDEN,
@@ -443,14 +426,7 @@ async fn a_case_already_seen_needs_no_glass_and_a_profile_may_forbid_it_to_a_rol
 
         let boss = app.user("boss", "ANITP-B", "case_worker,supervisor").await;
         let boss_token = app.token(&boss).await;
-        let forbidden = app
-            .api(
-                "POST",
-                "/api/v1/break-glass",
-                Some(&boss_token),
-                Some(opening(&reference)),
-            )
-            .await;
+        let forbidden = break_glass(&app, &boss_token, &reference).await;
         assert_eq!(
             forbidden.status,
             StatusCode::FORBIDDEN,
@@ -465,14 +441,7 @@ async fn a_case_already_seen_needs_no_glass_and_a_profile_may_forbid_it_to_a_rol
 
         // A supervisor allowed to break the glass cannot review their own access.
         let app = app.with_rules(|rules| rules.break_glass.forbidden_roles.clear());
-        let opened = app
-            .api(
-                "POST",
-                "/api/v1/break-glass",
-                Some(&boss_token),
-                Some(opening(&reference)),
-            )
-            .await;
+        let opened = break_glass(&app, &boss_token, &reference).await;
         assert_eq!(opened.status, StatusCode::CREATED, "{b}: {}", opened.body);
         let reviews = app
             .api(

@@ -22,6 +22,22 @@ fn session(id: &str, day: &str, city: &str, audience: Audience) -> TrainingSessi
     }
 }
 
+/// The screener of ANITP-CJ who attends the sessions.
+async fn trainee(s: &dyn Store) -> User {
+    s.create_user(
+        &NewUser {
+            login: "trainee".into(),
+            org_code: "ANITP-CJ".into(),
+            roles: RoleSet::new(vec![mnir_domain::Role::Screener]),
+            password_hash: "x".into(),
+            now_ms: at(10),
+        },
+        &actor(10),
+    )
+    .await
+    .unwrap()
+}
+
 fn certificate(id: &str, user_id: &str, participant: &str, issued: &str) -> CertificateRecord {
     let issued_on = mnir_domain::parse_iso_date(issued).unwrap();
     CertificateRecord {
@@ -46,19 +62,7 @@ fn certificate(id: &str, user_id: &str, participant: &str, issued: &str) -> Cert
 pub async fn training_sessions_page_by_day_and_certificates_number_by_year(db: TestDb) {
     let s = db.store.as_ref();
     seed_orgs(s).await;
-    let user = s
-        .create_user(
-            &NewUser {
-                login: "trainee".into(),
-                org_code: "ANITP-CJ".into(),
-                roles: RoleSet::new(vec![mnir_domain::Role::Screener]),
-                password_hash: "x".into(),
-                now_ms: at(10),
-            },
-            &actor(10),
-        )
-        .await
-        .unwrap();
+    let user = trainee(s).await;
     let participant = ParticipantRecord {
         id: "p1".into(),
         session_id: "s2".into(),
@@ -277,19 +281,7 @@ pub async fn training_sessions_page_by_day_and_certificates_number_by_year(db: T
 pub async fn a_certificate_nearing_its_end_raises_one_task_closed_once(db: TestDb) {
     let s = db.store.as_ref();
     seed_orgs(s).await;
-    let user = s
-        .create_user(
-            &NewUser {
-                login: "trainee".into(),
-                org_code: "ANITP-CJ".into(),
-                roles: RoleSet::new(vec![mnir_domain::Role::Screener]),
-                password_hash: "x".into(),
-                now_ms: at(10),
-            },
-            &actor(10),
-        )
-        .await
-        .unwrap();
+    let user = trainee(s).await;
     let participant = ParticipantRecord {
         id: "p1".into(),
         session_id: "s1".into(),
