@@ -36,21 +36,30 @@ pub fn routes() -> PageRoutes {
         .post("/break-glass/{id}/tasks/{task}/seen", seen_submit)
 }
 
-/// An open access as the pages list it: its id, the case, and until when.
-pub struct OpenRow {
-    pub id: String,
-    pub case_id: String,
+/// An access in a list of reviews or notices: the access, the case's reference, who, why and
+/// when.
+pub(crate) struct AccessRow {
+    pub access_id: String,
     pub reference: String,
-    pub until: String,
+    pub by: String,
+    pub reason: String,
+    pub opened: String,
 }
 
-/// An access waiting for the viewer's organisation's review.
-struct ReviewRow {
-    access_id: String,
-    reference: String,
-    by: String,
-    reason: String,
-    opened: String,
+/// The accesses of open reviews or notices as the inbox and the break-glass page list them.
+pub(crate) fn access_rows(
+    tr: &crate::kit::i18n::Tr,
+    rows: Vec<(mnir_store::GlassTask, mnir_store::BreakGlassRecord)>,
+) -> Vec<AccessRow> {
+    rows.into_iter()
+        .map(|(_, g)| AccessRow {
+            by: format!("{} ({})", g.user_login, g.org_code),
+            reason: tr.term("break-glass-reason", g.reason.as_str()),
+            opened: tr.datetime(g.opened_at_ms),
+            reference: g.case_reference,
+            access_id: g.id,
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -58,7 +67,7 @@ struct ReviewRow {
 struct OpeningPage {
     ctx: PageCtx,
     may_open: bool,
-    reviews: Option<Vec<ReviewRow>>,
+    reviews: Option<Vec<AccessRow>>,
     intro: String,
     submit: String,
     allowed: bool,
@@ -67,7 +76,6 @@ struct OpeningPage {
     note: String,
     errors: Vec<FieldError>,
     by_field: BTreeMap<String, String>,
-    open: Vec<OpenRow>,
 }
 
 #[derive(Deserialize, Default)]
@@ -103,22 +111,11 @@ async fn show_opening(
         let rows = mnir_app::break_glass::reviews(&state.app, &who)
             .await
             .map_err(|e| e.page(&ctx, "break-glass-title"))?;
-        Some(
-            rows.into_iter()
-                .map(|(_, g)| ReviewRow {
-                    by: format!("{} ({})", g.user_login, g.org_code),
-                    reason: ctx.tr.term("break-glass-reason", g.reason.as_str()),
-                    opened: ctx.tr.datetime(g.opened_at_ms),
-                    reference: g.case_reference,
-                    access_id: g.id,
-                })
-                .collect(),
-        )
+        Some(access_rows(&ctx.tr, rows))
     } else {
         None
     };
     let (may_open, allowed) = (may.open, may.profile_allows);
-    let open = open_rows(&ctx, &user.break_glass);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -140,22 +137,9 @@ async fn show_opening(
         note: form.note,
         by_field: errors_by_field(&errors),
         errors,
-        open,
         ctx: ctx.clone(),
     };
     render(viewer, status, &page, &ctx)
-}
-
-/// The open accesses of the signed-in user, for the pages and the banner.
-pub fn open_rows(ctx: &PageCtx, open: &[mnir_store::BreakGlassRecord]) -> Vec<OpenRow> {
-    open.iter()
-        .map(|g| OpenRow {
-            id: g.id.clone(),
-            case_id: g.case_id.clone(),
-            reference: g.case_reference.clone(),
-            until: ctx.tr.datetime(g.expires_at_ms),
-        })
-        .collect()
 }
 
 async fn opening_page(viewer: Viewer, State(state): State<AppState>) -> PageResult {

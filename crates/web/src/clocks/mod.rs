@@ -186,18 +186,9 @@ struct InboxPage {
     certificate_notices: Option<Vec<NoticeRow>>,
     /// Break-glass accesses for the viewer's organisation to review; `None` for those who
     /// review none.
-    glass_reviews: Option<Vec<GlassRow>>,
+    glass_reviews: Option<Vec<crate::break_glass::AccessRow>>,
     /// Break-glass accesses to the organisation's cases by someone outside it.
-    glass_notices: Vec<GlassRow>,
-}
-
-/// A break-glass access in the inbox: the access, the case's reference, who, why and when.
-struct GlassRow {
-    access_id: String,
-    reference: String,
-    by: String,
-    reason: String,
-    opened: String,
+    glass_notices: Vec<crate::break_glass::AccessRow>,
 }
 
 /// A certificate task: the task, the certificate, its holder, number and last day, and since
@@ -293,17 +284,7 @@ async fn inbox(
             Err(mnir_app::AppError::Denied(_)) => None,
             Err(e) => return Err(e.page(&ctx, "inbox-title").into()),
         };
-    let glass_rows = |rows: Vec<(mnir_store::GlassTask, mnir_store::BreakGlassRecord)>| {
-        rows.into_iter()
-            .map(|(_, g)| GlassRow {
-                by: format!("{} ({})", g.user_login, g.org_code),
-                reason: tr.term("break-glass-reason", g.reason.as_str()),
-                opened: tr.datetime(g.opened_at_ms),
-                reference: g.case_reference,
-                access_id: g.id,
-            })
-            .collect::<Vec<_>>()
-    };
+    let glass_rows = |rows| crate::break_glass::access_rows(&tr, rows);
     let viewer_who = who(&state, user);
     let glass_reviews = match mnir_app::break_glass::reviews(&state.app, &viewer_who).await {
         Ok(rows) => Some(glass_rows(rows)),
