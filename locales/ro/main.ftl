@@ -1944,3 +1944,90 @@ inbox-glass-reviews = Accese de urgență de analizat
 inbox-glass-reviews-none = Niciun acces de urgență nu așteaptă analiza dumneavoastră.
 inbox-glass-notices = Cazuri ale dumneavoastră deschise prin acces de urgență
 inbox-glass-notices-hint = Cineva din afara organizației a deschis în regim de urgență unul dintre cazurile ei. Citiți de ce și marcați anunțul ca văzut.
+
+## Păstrarea datelor, ștergerea și reținerea legală (mnir.md §13)
+nav-retention = Păstrarea datelor
+denial-erased = Datele de identificare ale acestui caz au fost șterse: nu se mai poate înregistra nimic în el.
+case-erased = Datele de identificare ale acestui caz au fost șterse.
+case-erased-title = Date de identificare șterse:
+case-erased-body = Numele, data nașterii, observațiile și textele libere nu mai pot fi citite, nici în baza de date, nici în vreo copie de siguranță; cifrele numărate de statistici se păstrează.
+retention-case-title = Reținere legală și ștergere
+retention-case-intro = O reținere legală împiedică ștergerea cazului, oricare ar fi termenul de păstrare sau o cerere, până la ridicarea ei. Cererea unei persoane de ștergere a datelor se înregistrează aici și primește răspuns pe loc.
+legal-holds-title = Rețineri legale
+legal-holds-none = Nu a fost instituită nicio reținere legală asupra acestui caz.
+legal-hold-in-force = în vigoare
+legal-hold-lifted = ridicată
+legal-hold-placed = Instituită
+legal-hold-lift-why = Motivul ridicării
+legal-hold-lift = Ridică reținerea
+legal-hold-place-title = Instituie o reținere legală
+legal-hold-reason = Temeiul reținerii
+legal-hold-note = Detalii
+legal-hold-note-hint = Un număr de dosar, autoritatea care a cerut-o, plângerea. Obligatoriu pentru „Altul”.
+legal-hold-place = Instituie reținerea
+hold-reason-criminal_proceedings = Proceduri penale
+hold-reason-complaint = O plângere privind gestionarea cazului
+hold-reason-prosecutor_request = Cererea unui procuror
+hold-reason-court_order = O hotărâre judecătorească
+hold-reason-other = Altul
+legal-hold-reason-unknown = Alegeți temeiul reținerii.
+legal-hold-note-required = Precizați temeiul reținerii.
+legal-hold-lift-note-required = Precizați motivul ridicării reținerii.
+retention-note-too-long = Textul poate avea cel mult 1000 de caractere.
+erasure-requests-title = Cereri de ștergere
+erasure-requests-none = Persoana nu a cerut ștergerea datelor sale.
+erasure-request-received = primită
+erasure-request-recorded = Înregistrată
+erasure-request-record-title = Înregistrează o cerere de ștergere
+erasure-request-hint = Cererea persoanei în temeiul articolului 17 din GDPR. Primește răspuns pe loc: cazul este șters, afară de cazul în care există o reținere legală sau cazul este încă în lucru.
+erasure-request-received-on = Ziua primirii cererii
+erasure-request-note = Detaliile cererii
+erasure-request-submit = Înregistrează cererea și răspunde
+erasure-request-day-in-future = Ziua primirii cererii nu poate fi în viitor.
+erasure-request-day-invalid = Indicați ziua ca dată (AAAA-LL-ZZ).
+erasure-answer-erased = Șters
+erasure-answer-legal_hold = Refuzată: există o reținere legală
+erasure-answer-case_open = Refuzată: cazul este încă în lucru
+erasure-answer-told-erased = Cererea a fost înregistrată, iar datele de identificare ale cazului au fost șterse.
+erasure-answer-told-legal_hold = Cererea a fost înregistrată și refuzată: există o reținere legală. Explicați persoanei motivul.
+erasure-answer-told-case_open = Cererea a fost înregistrată și refuzată: cazul este încă în lucru. Persoana poate cere din nou după închiderea cazului.
+erasure-basis-schedule = termenul de păstrare s-a încheiat
+erasure-basis-request = cererea persoanei
+retention-title = Păstrarea și ștergerea datelor
+retention-intro = Cât timp se păstrează fiecare tip de înregistrare, ce trebuie șters acum și registrul ștergerilor. Serverul șterge zilnic ce a ajuns la termen; un caz aflat sub reținere legală se păstrează.
+retention-report-title = Ștergere efectuată
+retention-report-erased = Cazuri șterse
+retention-report-skipped = Cazuri care nu mai erau la termen la rândul lor
+retention-schedules = Termene de păstrare
+retention-kind = Înregistrare
+retention-period = Se păstrează
+retention-due = La termen acum
+retention-count = Înregistrări
+retention-held = La termen, dar păstrate prin reținere legală
+retention-run-hint = Șterge tot ce este la termen acum. Numele șterse nu mai pot fi citite, nici în baza de date, nici într-o copie de siguranță.
+retention-run = Șterge ce este la termen acum
+retention-due-cases = Primele cazuri la termen
+retention-due-cases-none = Niciun caz nu este la termen.
+retention-state = Stare
+retention-since = Din
+retention-register = Registrul ștergerilor
+retention-register-none = Niciun caz nu a fost șters.
+retention-register-next = Pagina următoare
+retention-basis = Temei
+retention-erased-at = Șters la
+retention-kind-closed_case = Cazuri închise
+retention-kind-not_a_victim = Sesizări care nu privesc o victimă
+retention-kind-session = Sesiuni de autentificare
+retention-kind-api_token = Jetoane API
+retention-kind-training_participant = Numele participanților la instruiri
+retention-years = { $n ->
+    [one] un an
+    [few] { $n } ani
+   *[other] { $n } de ani
+}
+retention-days = { $n ->
+    [one] o zi
+    [few] { $n } zile
+   *[other] { $n } de zile
+}
+retention-place-invalid = Acesta nu este un loc din registru.

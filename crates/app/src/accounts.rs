@@ -363,6 +363,8 @@ pub struct Menu {
     pub training: bool,
     /// The e-learning and one's own certificates.
     pub elearning: bool,
+    /// The retention schedules and the register of erasures.
+    pub retention: bool,
 }
 
 pub fn menu(user: &User) -> Menu {
@@ -380,6 +382,7 @@ pub fn menu(user: &User) -> Menu {
         exchange: may(Action::ExportCases),
         training: may(Action::ManageTraining),
         elearning: may(Action::TakeElearning),
+        retention: may(Action::ViewRetention),
     }
 }
 

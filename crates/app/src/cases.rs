@@ -98,6 +98,8 @@ pub struct Permissions {
     pub view_disclosures: bool,
     /// Read the victim profile (HTCDS victim and exploitation fields).
     pub view_victim_profile: bool,
+    /// See the case's legal holds and erasure requests.
+    pub view_legal_holds: bool,
 }
 
 /// A step from the case's state, and whether the actor may take it.
@@ -228,6 +230,7 @@ pub async fn open(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<OpenCase
         view_justice: allowed(Action::ViewJusticeTrack),
         view_disclosures: allowed(Action::ViewDisclosureRegister),
         view_victim_profile: allowed(Action::ViewVictimProfile),
+        view_legal_holds: allowed(Action::ViewLegalHolds),
     };
     let (detail, panels) = app
         .store()

@@ -317,9 +317,32 @@ pub async fn run_scheduler(app: App, interval: std::time::Duration) {
     // Certificates lapse at midnight: the screener roles they held, and the certificates nearing
     // their last day, are looked at once an hour (and at the start), not at every tick.
     let mut roles_checked_at: Option<std::time::Instant> = None;
+    // The retention schedules run once a local day (and at the start): what falls due does so by
+    // calendar days and years.
+    let mut retention_day: Option<chrono::NaiveDate> = None;
     loop {
         tick.tick().await;
         fire_due(&app).await;
+        let today = app.today();
+        if retention_day != Some(today) {
+            match crate::retention::run_daily(&app).await {
+                Ok(report) => {
+                    retention_day = Some(today);
+                    if report.erased_cases + report.purged.sessions + report.purged.api_tokens > 0
+                        || report.purged.training_participants > 0
+                    {
+                        tracing::info!(
+                            erased_cases = report.erased_cases,
+                            sessions = report.purged.sessions,
+                            api_tokens = report.purged.api_tokens,
+                            training_participants = report.purged.training_participants,
+                            "retention: records due erased"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = ?e, "retention schedules not run"),
+            }
+        }
         if roles_checked_at.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(3600)) {
             roles_checked_at = Some(std::time::Instant::now());
             match crate::training::end_lapsed_screener_roles(&app).await {

@@ -227,6 +227,7 @@ async fn reader_facts(
             created_by_actor: false,
             disclosed_to_org: true,
             via_glass: false,
+            erased: false,
         },
         None => return Err(AppError::NotFound),
     };

@@ -24,6 +24,7 @@ pub mod plan;
 pub mod referral;
 pub mod reflection;
 pub mod repatriation;
+pub mod retention;
 pub mod risk;
 pub mod statistics;
 pub mod text;

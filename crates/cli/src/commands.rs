@@ -795,6 +795,97 @@ pub async fn audit_checkpoint(db: &DbArgs, anchor: &std::path::Path) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
+/// `mnir retention run`: erases what the schedules bring due now, with a progress bar over the
+/// cases, then prints what was due and what was done.
+pub async fn retention_run(
+    db: &DbArgs,
+    jurisdiction_name: &str,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let rules = jurisdiction(jurisdiction_name)?;
+    let (store, _) = open(db).await?;
+    let app = operator_app(store).with_jurisdiction(rules);
+    let bar = crate::exchange::LateBar::new(0, "{bar:40} {pos}/{len} cases erased, {eta} left");
+    let by = mnir_store::AuditActor::cli(app.now());
+    let report = mnir_app::retention::run_as(&app, &by, dry_run, &|done, total| {
+        bar.set_total(total);
+        bar.set(done);
+    })
+    .await
+    .map_err(refusal)?;
+    bar.finish();
+    let due = &report.due;
+    println!(
+        "due: closed_cases={} not_a_victim={} held={} sessions={} api_tokens={} training_participants={}",
+        due.closed_cases,
+        due.not_a_victim,
+        due.held,
+        due.sessions,
+        due.api_tokens,
+        due.training_participants
+    );
+    if dry_run {
+        println!("dry run: nothing erased");
+    } else {
+        println!(
+            "erased: cases={} skipped={} sessions={} api_tokens={} training_participants={}",
+            report.erased_cases,
+            report.skipped_cases,
+            report.purged.sessions,
+            report.purged.api_tokens,
+            report.purged.training_participants
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mnir retention erasures`: the register of erasures from a day on.
+pub async fn retention_erasures(
+    db: &DbArgs,
+    since: chrono::NaiveDate,
+    jurisdiction_name: &str,
+) -> anyhow::Result<ExitCode> {
+    const PAGE: u32 = 1000;
+    let rules = jurisdiction(jurisdiction_name)?;
+    let (store, _) = open(db).await?;
+    let app = operator_app(store).with_jurisdiction(rules);
+    let zone = app.jurisdiction().time_zone;
+    let since_at = mnir_store::Timestamp::from_utc(app.jurisdiction().start_of_day(since));
+    let by = mnir_store::AuditActor::cli(app.now());
+    println!("erased	case	basis	request");
+    let mut after: Option<mnir_store::ListPlace> = None;
+    let mut count = 0usize;
+    loop {
+        let page = mnir_app::retention::register_as(&app, &by, since_at, after.as_ref(), PAGE)
+            .await
+            .map_err(refusal)?;
+        for e in &page {
+            println!(
+                "{}	{}	{}	{}",
+                e.erased_at_ms
+                    .to_utc()
+                    .with_timezone(&zone)
+                    .format("%Y-%m-%d %H:%M"),
+                e.case_reference,
+                e.basis.as_str(),
+                e.request_id.as_deref().unwrap_or("")
+            );
+        }
+        count += page.len();
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => {
+                after = Some(mnir_store::ListPlace {
+                    at_ms: last.erased_at_ms,
+                    id: last.case_id.clone(),
+                });
+            }
+            _ => break,
+        }
+    }
+    println!("erasures: {count}");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `mnir audit break-glass`: the register of break-glass accesses from a day on.
 pub async fn audit_break_glass(
     db: &DbArgs,

@@ -11,14 +11,14 @@ use std::time::{Duration, Instant};
 
 /// A bar on standard error that appears once the work has taken a second (a short job prints
 /// nothing but its result), and only on a terminal.
-struct LateBar {
+pub(crate) struct LateBar {
     bar: indicatif::ProgressBar,
     started: Instant,
     shown: std::sync::atomic::AtomicBool,
 }
 
 impl LateBar {
-    fn new(total: u64, template: &str) -> LateBar {
+    pub(crate) fn new(total: u64, template: &str) -> LateBar {
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(total),
             indicatif::ProgressDrawTarget::hidden(),
@@ -33,7 +33,15 @@ impl LateBar {
         }
     }
 
-    fn set(&self, done: u64) {
+    pub(crate) fn set_total(&self, total: u64) {
+        self.bar.set_length(total);
+    }
+
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    pub(crate) fn set(&self, done: u64) {
         use std::sync::atomic::Ordering;
         if !self.shown.load(Ordering::Relaxed) && self.started.elapsed() > Duration::from_secs(1) {
             self.shown.store(true, Ordering::Relaxed);

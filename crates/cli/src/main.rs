@@ -217,6 +217,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Retention and erasure (mnir.md §13): run the profile's schedules, read the register.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Copy the database to a new file while it serves (SQLite: VACUUM INTO; PostgreSQL:
     /// pg_dump's custom format). The key file is not in the copy: back it up apart.
     Backup {
@@ -669,6 +674,35 @@ enum TrainingCommand {
 }
 
 #[derive(Subcommand)]
+enum RetentionCommand {
+    /// Erase what the profile's `[retention]` schedules bring due now (as `serve` does once a
+    /// day): every case due and not under a legal hold, then the sessions, API tokens and
+    /// training participants' names due. Prints the counts; audited as the operator.
+    Run {
+        #[command(flatten)]
+        db: DbArgs,
+        /// `ro` (built in) or the path of a jurisdiction profile (.toml): its schedules and time
+        /// zone.
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
+        /// Count what is due without erasing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The register of erasures from a day on, oldest first, one tab-separated line each:
+    /// erased, case, basis, request.
+    Erasures {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The first day (YYYY-MM-DD, in the jurisdiction's time zone).
+        #[arg(long, value_parser = day_arg)]
+        since: chrono::NaiveDate,
+        #[arg(long, default_value = "ro")]
+        jurisdiction: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum CalendarCommand {
     /// Print the public holidays of a year, one ISO date per line.
     Holidays {
@@ -918,6 +952,22 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     unreviewed,
                 },
         } => audit_break_glass(&db, since, unreviewed).await,
+        Command::Retention {
+            command:
+                RetentionCommand::Run {
+                    db,
+                    jurisdiction,
+                    dry_run,
+                },
+        } => retention_run(&db, &jurisdiction, dry_run).await,
+        Command::Retention {
+            command:
+                RetentionCommand::Erasures {
+                    db,
+                    since,
+                    jurisdiction,
+                },
+        } => retention_erasures(&db, since, &jurisdiction).await,
         Command::Backup { db, out } => backup::backup(&db, &out).await,
         Command::Restore { db, from } => backup::restore(&db, &from).await,
         Command::Stats {

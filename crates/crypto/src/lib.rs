@@ -2,6 +2,8 @@
 //!
 //! - Field encryption: XChaCha20-Poly1305 with the table, column and row id as associated data,
 //!   so a ciphertext copied into another row or column fails to decrypt instead of leaking.
+//! - Case keys: a case's identifying fields are sealed under a data key of its own, stored
+//!   wrapped by the key file's key; erasing the case destroys it (crypto-shredding).
 //! - Key file: one 256-bit master key; every purpose gets its own subkey derived by HMAC.
 //! - Secrets we only need to recognise (session ids, API tokens) are stored as SHA-256 hashes.
 //! - Passwords: Argon2id.
@@ -24,7 +26,108 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Ciphertext layout version; a future algorithm change adds a new one and keeps reading this.
 const FORMAT_V1: u8 = 1;
+/// A value sealed under its case's own data key ([`CaseKey`]) rather than the field key.
+const FORMAT_CASE_KEY: u8 = 2;
 const NONCE_LEN: usize = 24;
+
+/// What an erasure writes over a sealed column that may not be empty: one byte no ciphertext
+/// starts with, so a reader knows the value is gone rather than damaged.
+pub const ERASED: &[u8] = &[0];
+
+/// Whether a stored value is the mark an erasure left.
+pub fn is_erased(stored: &[u8]) -> bool {
+    stored == ERASED
+}
+
+/// Seals `plaintext` under `key` with a fresh nonce: the format byte, the nonce, the ciphertext
+/// with its tag.
+fn seal(key: &[u8; 32], format: u8, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    let cipher = XChaCha20Poly1305::new(key.into());
+    // A nonce needs to be unpredictable and never repeat, not to come from the kernel each
+    // time: the thread's CSPRNG (ChaCha, seeded and reseeded from the operating system) gives
+    // 192 random bits without a system call per field, which a bulk load of a million cases
+    // makes ten million times.
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::thread_rng().fill_bytes(&mut nonce);
+    let sealed = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
+        .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
+    out.push(format);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&sealed);
+    out
+}
+
+fn open(key: &[u8; 32], format: u8, aad: &[u8], stored: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    if is_erased(stored) {
+        return Err(CryptoError::Erased);
+    }
+    if stored.len() < 1 + NONCE_LEN || stored[0] != format {
+        return Err(CryptoError::Format);
+    }
+    let cipher = XChaCha20Poly1305::new(key.into());
+    cipher
+        .decrypt(
+            XNonce::from_slice(&stored[1..1 + NONCE_LEN]),
+            Payload {
+                msg: &stored[1 + NONCE_LEN..],
+                aad,
+            },
+        )
+        .map_err(|_| CryptoError::Decrypt)
+}
+
+/// One case's data key (crypto-shredding, mnir.md §13): the case's identifying fields are sealed
+/// under it, and it is stored only wrapped by the key file's key. Destroying the wrapped key
+/// makes those fields unreadable wherever their ciphertext was copied.
+pub struct CaseKey {
+    key: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for CaseKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CaseKey(..)")
+    }
+}
+
+impl CaseKey {
+    pub fn encrypt_str(&self, table: &str, column: &str, row_id: &str, text: &str) -> Vec<u8> {
+        seal(
+            &self.key,
+            FORMAT_CASE_KEY,
+            &Keys::aad(table, column, row_id),
+            text.as_bytes(),
+        )
+    }
+
+    pub fn decrypt_str(
+        &self,
+        table: &str,
+        column: &str,
+        row_id: &str,
+        stored: &[u8],
+    ) -> Result<String, CryptoError> {
+        let bytes = open(
+            &self.key,
+            FORMAT_CASE_KEY,
+            &Keys::aad(table, column, row_id),
+            stored,
+        )?;
+        String::from_utf8(bytes).map_err(|_| CryptoError::Format)
+    }
+}
+
+/// Whether a stored value is sealed under its case's data key.
+pub fn is_case_sealed(stored: &[u8]) -> bool {
+    stored.first() == Some(&FORMAT_CASE_KEY)
+}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {
@@ -34,12 +137,19 @@ pub enum CryptoError {
     Decrypt,
     #[error("encrypted field has an unknown format")]
     Format,
+    /// The value is sealed under its case's data key, which the caller must unwrap and use.
+    #[error("encrypted field is sealed under its case's key")]
+    NeedsCaseKey,
+    /// The value was overwritten by an erasure ([`ERASED`]).
+    #[error("the value was erased")]
+    Erased,
 }
 
 /// The master key and the subkeys derived from it.
 #[derive(Clone)]
 pub struct Keys {
     field: Zeroizing<[u8; 32]>,
+    case_key_wrap: Zeroizing<[u8; 32]>,
     blind_index: Zeroizing<[u8; 32]>,
     csrf: Zeroizing<[u8; 32]>,
     audit: Zeroizing<[u8; 32]>,
@@ -63,6 +173,7 @@ impl Keys {
     pub fn from_master(master: &[u8; 32]) -> Keys {
         Keys {
             field: Zeroizing::new(derive(master, "field encryption v1")),
+            case_key_wrap: Zeroizing::new(derive(master, "case key wrapping v1")),
             blind_index: Zeroizing::new(derive(master, "blind index v1")),
             csrf: Zeroizing::new(derive(master, "csrf v1")),
             audit: Zeroizing::new(derive(master, "audit chain v1")),
@@ -88,28 +199,12 @@ impl Keys {
     }
 
     pub fn encrypt(&self, table: &str, column: &str, row_id: &str, plaintext: &[u8]) -> Vec<u8> {
-        let cipher = XChaCha20Poly1305::new(self.field.as_ref().into());
-        // A nonce needs to be unpredictable and never repeat, not to come from the kernel each
-        // time: the thread's CSPRNG (ChaCha, seeded and reseeded from the operating system) gives
-        // 192 random bits without a system call per field, which a bulk load of a million cases
-        // makes ten million times.
-        let mut nonce = [0u8; NONCE_LEN];
-        rand::thread_rng().fill_bytes(&mut nonce);
-        let aad = Self::aad(table, column, row_id);
-        let sealed = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: &aad,
-                },
-            )
-            .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
-        let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
-        out.push(FORMAT_V1);
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        out
+        seal(
+            &self.field,
+            FORMAT_V1,
+            &Self::aad(table, column, row_id),
+            plaintext,
+        )
     }
 
     pub fn decrypt(
@@ -119,20 +214,46 @@ impl Keys {
         row_id: &str,
         stored: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        if stored.len() < 1 + NONCE_LEN || stored[0] != FORMAT_V1 {
-            return Err(CryptoError::Format);
+        match stored.first() {
+            Some(&FORMAT_CASE_KEY) => Err(CryptoError::NeedsCaseKey),
+            _ => open(
+                &self.field,
+                FORMAT_V1,
+                &Self::aad(table, column, row_id),
+                stored,
+            ),
         }
-        let cipher = XChaCha20Poly1305::new(self.field.as_ref().into());
-        let aad = Self::aad(table, column, row_id);
-        cipher
-            .decrypt(
-                XNonce::from_slice(&stored[1..1 + NONCE_LEN]),
-                Payload {
-                    msg: &stored[1 + NONCE_LEN..],
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| CryptoError::Decrypt)
+    }
+
+    /// A new data key for one case, and its stored form: sealed under the key file's wrapping
+    /// subkey and bound to the case's id, so a wrapped key moved to another case does not open.
+    pub fn new_case_key(&self, case_id: &str) -> (CaseKey, Vec<u8>) {
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::thread_rng().fill_bytes(key.as_mut());
+        let wrapped = seal(
+            &self.case_key_wrap,
+            FORMAT_V1,
+            &Self::aad("case_keys", "key", case_id),
+            key.as_ref(),
+        );
+        (CaseKey { key }, wrapped)
+    }
+
+    /// A case's data key from its stored form.
+    pub fn unwrap_case_key(&self, case_id: &str, wrapped: &[u8]) -> Result<CaseKey, CryptoError> {
+        let bytes = Zeroizing::new(open(
+            &self.case_key_wrap,
+            FORMAT_V1,
+            &Self::aad("case_keys", "key", case_id),
+            wrapped,
+        )?);
+        let key: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| CryptoError::Format)?;
+        Ok(CaseKey {
+            key: Zeroizing::new(key),
+        })
     }
 
     pub fn encrypt_str(&self, table: &str, column: &str, row_id: &str, text: &str) -> Vec<u8> {
@@ -298,6 +419,54 @@ mod tests {
         assert_ne!(h, audit_hash(AUDIT_GENESIS, &["a", "bc"]));
         assert_ne!(h, audit_hash(&h, &["ab", "c"]));
         assert_eq!(h, audit_hash(AUDIT_GENESIS, &["ab", "c"]));
+    }
+
+    #[test]
+    fn a_case_key_opens_only_its_own_case_and_only_while_it_is_kept() {
+        let k = keys();
+        let (key, wrapped) = k.new_case_key("case-1");
+        let sealed = key.encrypt_str("cases", "given_name", "case-1", "Ioana");
+        // The field key alone does not open it, and says why.
+        assert_eq!(
+            k.decrypt_str("cases", "given_name", "case-1", &sealed),
+            Err(CryptoError::NeedsCaseKey)
+        );
+        assert!(is_case_sealed(&sealed) && !is_case_sealed(&k.encrypt_str("t", "c", "r", "x")));
+        let again = k.unwrap_case_key("case-1", &wrapped).unwrap();
+        assert_eq!(
+            again
+                .decrypt_str("cases", "given_name", "case-1", &sealed)
+                .unwrap(),
+            "Ioana"
+        );
+        // A wrapped key moved to another case, or read with another key file, opens nothing.
+        assert_eq!(
+            k.unwrap_case_key("case-2", &wrapped).unwrap_err(),
+            CryptoError::Decrypt
+        );
+        assert_eq!(
+            keys().unwrap_case_key("case-1", &wrapped).unwrap_err(),
+            CryptoError::Decrypt
+        );
+        // Another case's key does not open this case's fields.
+        let (other, _) = k.new_case_key("case-1");
+        assert_eq!(
+            other.decrypt_str("cases", "given_name", "case-1", &sealed),
+            Err(CryptoError::Decrypt)
+        );
+        assert!(!sealed.windows(5).any(|w| w == b"Ioana"));
+    }
+
+    #[test]
+    fn the_erased_mark_is_told_apart_from_damage() {
+        let k = keys();
+        assert_eq!(k.decrypt("t", "c", "r", ERASED), Err(CryptoError::Erased));
+        let (key, _) = k.new_case_key("c");
+        assert_eq!(
+            key.decrypt_str("t", "c", "r", ERASED),
+            Err(CryptoError::Erased)
+        );
+        assert_eq!(k.decrypt("t", "c", "r", &[0, 1]), Err(CryptoError::Format));
     }
 
     proptest! {

@@ -38,6 +38,9 @@ pub struct CaseFacts {
     /// on its access list: `org_has_access` is then set for the reads, and only the reads in
     /// [`GLASS_READS`] are allowed. The use case sets it; the store always answers `false`.
     pub via_glass: bool,
+    /// The case's identifying data were erased (retention or a person's request): it is still
+    /// read for what remains (its history, its counts), never changed again.
+    pub erased: bool,
 }
 
 /// What a break-glass access allows: reading the case, the person, the notes, the protection
@@ -173,6 +176,17 @@ pub enum Action {
     /// Mark a break-glass access justified or not: the user's supervisors, and ANITP's
     /// coordinators.
     ReviewBreakGlass,
+    /// Place or lift a legal hold on a case, and record a person's request to erase it: the
+    /// supervisors of the organisations the case is routed to, and ANITP's coordinators.
+    ManageLegalHold,
+    /// See a case's holds and erasure requests: the above, and the case workers of the
+    /// organisations the case is routed to.
+    ViewLegalHolds,
+    /// See what the retention schedules bring due and the register of erasures: administrators
+    /// and ANITP's coordinators.
+    ViewRetention,
+    /// Erase what is due now: administrators (the operator's `mnir retention run` as well).
+    RunRetention,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -195,6 +209,8 @@ pub enum Denial {
     NoDisclosure,
     /// Under a break-glass access the case is read, never changed (mnir.md §13).
     BreakGlassReadOnly,
+    /// The case's identifying data were erased: nothing more is recorded on it.
+    Erased,
 }
 
 /// Which cases an actor may see, as a filter the store turns into SQL. The flags are alternatives
@@ -289,11 +305,34 @@ fn needs(actor: &Actor, roles: &[Role]) -> Result<(), Denial> {
     }
 }
 
+/// Whether `action` records something on a case (refused once the case is erased).
+fn changes_case(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Transition { .. }
+            | Action::RunInterview
+            | Action::RecordConsent
+            | Action::RecordReflection
+            | Action::RecordAssessment
+            | Action::KeepPlan
+            | Action::KeepJusticeTrack
+            | Action::RecordDisclosure
+            | Action::RecordVictimProfile
+            | Action::KeepRepatriation
+            | Action::ApproveRepatriationTravel
+            | Action::BreakGlass
+            | Action::ManageLegalHold
+    )
+}
+
 /// Decides whether `actor` may do `action`; `facts` describes the case for case actions and is
 /// ignored otherwise.
 pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(), Denial> {
     if facts.is_some_and(|f| f.via_glass) && !GLASS_READS.contains(&action) {
         return Err(Denial::BreakGlassReadOnly);
+    }
+    if facts.is_some_and(|f| f.erased) && changes_case(action) {
+        return Err(Denial::Erased);
     }
     let visible_case = || match facts {
         Some(f) if sees(actor, f) => Ok(f),
@@ -405,6 +444,31 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
                 })
             }
         }
+        Action::ManageLegalHold | Action::ViewLegalHolds => {
+            let f = visible_case()?;
+            let roles: &[Role] = if action == Action::ManageLegalHold {
+                &[Role::Supervisor]
+            } else {
+                &[Role::Supervisor, Role::CaseWorker]
+            };
+            if anitp_coordinator(actor) || (f.org_has_access && actor.roles.any(roles)) {
+                Ok(())
+            } else {
+                let mut needed = roles.to_vec();
+                needed.push(Role::Coordinator);
+                Err(Denial::RoleMissing { needed })
+            }
+        }
+        Action::ViewRetention => {
+            if actor.roles.contains(Role::Admin) || anitp_coordinator(actor) {
+                Ok(())
+            } else {
+                Err(Denial::RoleMissing {
+                    needed: vec![Role::Admin, Role::Coordinator],
+                })
+            }
+        }
+        Action::RunRetention => needs(actor, &[Role::Admin]),
         Action::ViewTrainingReports { published } => {
             if actor.roles.contains(Role::Trainer)
                 || anitp_coordinator(actor)
@@ -649,6 +713,7 @@ mod tests {
             created_by_actor: own,
             disclosed_to_org: false,
             via_glass: false,
+            erased: false,
         }
     }
 
@@ -935,6 +1000,51 @@ mod tests {
                 to: CaseState::Notified
             })
         );
+    }
+
+    #[test]
+    fn holds_are_kept_by_the_cases_supervisors_and_anitp_and_an_erased_case_is_not_changed() {
+        let theirs = facts(CaseState::Closed, AgeGroup::Adult, true, false);
+        let elsewhere = facts(CaseState::Closed, AgeGroup::Adult, false, false);
+        let supervisor = actor("supervisor", OrgKind::Other, IdentifyPower::None);
+        let worker = actor("case_worker", OrgKind::Other, IdentifyPower::None);
+        let coordinator = actor("coordinator", OrgKind::AnitpCentral, IdentifyPower::None);
+        assert_eq!(
+            can(&supervisor, Action::ManageLegalHold, Some(&theirs)),
+            Ok(())
+        );
+        assert_eq!(
+            can(&coordinator, Action::ManageLegalHold, Some(&elsewhere)),
+            Ok(())
+        );
+        assert_eq!(can(&worker, Action::ViewLegalHolds, Some(&theirs)), Ok(()));
+        assert!(can(&worker, Action::ManageLegalHold, Some(&theirs)).is_err());
+        assert_eq!(
+            can(&supervisor, Action::ManageLegalHold, Some(&elsewhere)),
+            Err(Denial::NotVisible)
+        );
+        let admin = actor("admin", OrgKind::Other, IdentifyPower::None);
+        assert_eq!(can(&admin, Action::RunRetention, None), Ok(()));
+        assert_eq!(can(&coordinator, Action::ViewRetention, None), Ok(()));
+        assert!(can(&coordinator, Action::RunRetention, None).is_err());
+        assert!(can(&supervisor, Action::ViewRetention, None).is_err());
+        let erased = CaseFacts {
+            erased: true,
+            ..facts(CaseState::Closed, AgeGroup::Adult, true, false)
+        };
+        let to = CaseState::InAssistance;
+        assert_eq!(
+            can(&supervisor, Action::Transition { to }, Some(&theirs)),
+            Ok(())
+        );
+        for action in [Action::Transition { to }, Action::ManageLegalHold] {
+            assert_eq!(
+                can(&supervisor, action, Some(&erased)),
+                Err(Denial::Erased),
+                "{action:?}"
+            );
+        }
+        assert_eq!(can(&supervisor, Action::ViewCase, Some(&erased)), Ok(()));
     }
 
     #[test]

@@ -89,6 +89,8 @@ pub struct Jurisdiction {
     pub training: crate::training::TrainingRules,
     /// Break-glass access to a case not routed to the user's organisation (mnir.md §13).
     pub break_glass: crate::break_glass::BreakGlassRules,
+    /// How long each kind of record is kept (mnir.md §13).
+    pub retention: crate::retention::RetentionRules,
 }
 
 /// The threshold of the IOM/Polaris Counter-Trafficking Data Collaborative, used when a profile
@@ -104,6 +106,7 @@ struct RawProfile {
     statistics: Option<RawStatistics>,
     training: Option<RawTraining>,
     break_glass: Option<RawBreakGlass>,
+    retention: Option<RawRetention>,
     clocks: BTreeMap<String, RawClock>,
 }
 
@@ -113,6 +116,16 @@ struct RawBreakGlass {
     minutes: Option<u32>,
     #[serde(default)]
     forbidden_for: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRetention {
+    closed_case_years: Option<u32>,
+    not_a_victim_years: Option<u32>,
+    session_days: Option<u32>,
+    api_token_days: Option<u32>,
+    training_participant_years: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +398,21 @@ impl Jurisdiction {
         if !(5..=480).contains(&break_glass.minutes) {
             errors.push("break_glass.minutes: must be from 5 to 480".to_string());
         }
+        let mut retention = crate::retention::RetentionRules::default();
+        if let Some(raw) = &raw.retention {
+            let keep = |value: Option<u32>, default: u32| value.unwrap_or(default);
+            retention = crate::retention::RetentionRules {
+                closed_case_years: keep(raw.closed_case_years, retention.closed_case_years),
+                not_a_victim_years: keep(raw.not_a_victim_years, retention.not_a_victim_years),
+                session_days: keep(raw.session_days, retention.session_days),
+                api_token_days: keep(raw.api_token_days, retention.api_token_days),
+                training_participant_years: keep(
+                    raw.training_participant_years,
+                    retention.training_participant_years,
+                ),
+            };
+        }
+        errors.extend(retention.problems());
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -403,6 +431,7 @@ impl Jurisdiction {
             disclosure_threshold,
             training,
             break_glass,
+            retention,
         })
     }
 

@@ -21,6 +21,7 @@ pub mod reference;
 pub mod referral;
 pub mod reflection;
 pub mod repatriation;
+pub mod retention;
 pub mod risk;
 pub mod role;
 pub mod routing;

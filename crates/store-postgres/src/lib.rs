@@ -24,6 +24,12 @@ impl PostgresStore {
         Ok(())
     }
 
+    /// Nothing to scrub after an erasure: the old row versions go with (auto)vacuum and the
+    /// write-ahead log's segments with checkpoints; the case's key is gone from the live rows.
+    async fn scrub_erased_pages(&self) -> sqlx::Result<()> {
+        Ok(())
+    }
+
     /// Rows another server is firing are skipped rather than waited for; each clock is fired by the
     /// server that locked it, and its task's UNIQUE clock id makes a repeat impossible anyway.
     const CLAIM_SUFFIX: &'static str = " FOR UPDATE SKIP LOCKED";
@@ -321,6 +327,13 @@ mod conformance {
                 .await
                 .map(|r| r.rows_affected())
                 .map_err(|e| e.to_string())
+        }
+
+        async fn blob(&self, sql: &str) -> Option<Vec<u8>> {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+                .fetch_optional(&self.pool)
+                .await
+                .unwrap()
         }
 
         async fn dump(&self) -> Vec<u8> {

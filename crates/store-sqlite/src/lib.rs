@@ -149,6 +149,10 @@ impl SqliteStore {
                 Durability::ProcessCrash => SqliteSynchronous::Normal,
             })
             .foreign_keys(true)
+            // What a delete or an update frees is overwritten with zeros rather than left in the
+            // file's free space, so an erased value's ciphertext and a destroyed case key do not
+            // linger there (mnir.md §13).
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(15))
             // A negative size is in KiB.
             .pragma(
@@ -296,6 +300,17 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// After an erasure: the log's pages, which still hold the values as they were before it,
+    /// are moved into the file (where `secure_delete` zeroes what the erasure freed) and the log
+    /// is emptied. A reader still on an older snapshot can keep the log from emptying; the next
+    /// erasure or checkpoint does it then.
+    async fn scrub_erased_pages(&self) -> sqlx::Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.writer)
+            .await
+            .map(|_| ())
+    }
+
     /// Where a single statement that changes rows runs.
     fn writes(&self) -> &SqlitePool {
         &self.writer
@@ -364,6 +379,13 @@ mod conformance {
                 .await
                 .map(|r| r.rows_affected())
                 .map_err(|e| e.to_string())
+        }
+
+        async fn blob(&self, sql: &str) -> Option<Vec<u8>> {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+                .fetch_optional(&self.pool)
+                .await
+                .unwrap()
         }
 
         async fn dump(&self) -> Vec<u8> {

@@ -97,18 +97,25 @@ pub struct SealedCase {
     pub notes: Vec<u8>,
     /// The reason of each history entry, in order.
     pub reasons: Vec<Vec<u8>>,
+    /// The case's data key, wrapped: the names, birth date and notes above are sealed under it.
+    pub case_key: Vec<u8>,
 }
 
 impl SealedCase {
     pub fn seal(keys: &mnir_crypto::Keys, case: NewCase) -> SealedCase {
         let id = &case.id;
+        // The identifying fields under the case's own key, so that erasing the case is
+        // destroying that key (crypto-shredding); the history's reasons under the field key,
+        // blanked by an erasure.
+        let (key, case_key) = keys.new_case_key(id);
         SealedCase {
-            given_name: keys.encrypt_str("cases", "given_name", id, &case.given_name),
-            family_name: keys.encrypt_str("cases", "family_name", id, &case.family_name),
+            given_name: key.encrypt_str("cases", "given_name", id, &case.given_name),
+            family_name: key.encrypt_str("cases", "family_name", id, &case.family_name),
             birth_date: case.birth_date.map(|d| {
-                keys.encrypt_str("cases", "birth_date", id, &d.format("%Y-%m-%d").to_string())
+                key.encrypt_str("cases", "birth_date", id, &d.format("%Y-%m-%d").to_string())
             }),
-            notes: keys.encrypt_str("cases", "notes", id, &case.notes),
+            notes: key.encrypt_str("cases", "notes", id, &case.notes),
+            case_key,
             reasons: case
                 .history
                 .iter()
@@ -177,6 +184,8 @@ pub struct CaseDetail {
     pub created_by: Option<String>,
     pub access: Vec<CaseAccess>,
     pub history: Vec<HistoryEntry>,
+    /// When the case's identifying data were erased (retention or the person's request).
+    pub erased_at_ms: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,6 +29,7 @@ mod justice;
 mod plan;
 mod reflection;
 mod repatriation;
+mod retention;
 mod risk;
 mod statistics;
 mod training;
@@ -45,6 +46,7 @@ pub use justice::*;
 pub use plan::*;
 pub use reflection::*;
 pub use repatriation::*;
+pub use retention::*;
 pub use risk::*;
 pub use statistics::*;
 pub use training::*;
@@ -55,6 +57,8 @@ pub use victim::*;
 pub trait RawAccess: Send + Sync {
     /// Runs one statement; the error text on failure.
     async fn execute(&self, sql: &str) -> Result<u64, String>;
+    /// The first column of the first row of a query returning bytes, if any.
+    async fn blob(&self, sql: &str) -> Option<Vec<u8>>;
     /// Every byte the database keeps for this store (files, or a dump).
     async fn dump(&self) -> Vec<u8>;
     /// Opens the same database with other keys.
@@ -270,6 +274,9 @@ macro_rules! conformance_suite {
             training_sessions_page_by_day_and_certificates_number_by_year,
             a_certificate_nearing_its_end_raises_one_task_closed_once,
             a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_open,
+            a_hold_stops_erasure_and_erasure_destroys_the_cases_key,
+            a_request_to_erase_is_answered_under_the_holds_and_the_state,
+            retention_purges_sessions_tokens_and_participants_names_due,
             training_data_versions_are_kept_and_one_is_active,
         );
     };

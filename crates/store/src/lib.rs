@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`], [`TrainingStore`], [`BreakGlassStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`], [`TrainingStore`], [`BreakGlassStore`], [`RetentionStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -23,6 +23,7 @@ mod plan;
 mod referrals;
 mod reflection;
 mod repatriation;
+mod retention;
 mod risk;
 pub mod sql;
 mod statistics;
@@ -47,6 +48,7 @@ pub use plan::*;
 pub use referrals::*;
 pub use reflection::*;
 pub use repatriation::*;
+pub use retention::*;
 pub use risk::*;
 pub use statistics::*;
 pub use training::*;
@@ -59,8 +61,8 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, BreakGlassStore, CaseStore, ClockStore, ConsentStore,
         DirectoryStore, ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore,
-        ReflectionStore, RepatriationStore, RiskStore, StatisticsStore, Store, TrainingStore,
-        VictimProfileStore,
+        ReflectionStore, RepatriationStore, RetentionStore, RiskStore, StatisticsStore, Store,
+        TrainingStore, VictimProfileStore,
     };
 }
 
@@ -113,6 +115,7 @@ pub trait Store:
     + RepatriationStore
     + TrainingStore
     + BreakGlassStore
+    + RetentionStore
     + 'static
 {
     /// `sqlite` or `postgres`, for logs and test output.

@@ -37,6 +37,7 @@ mod plan;
 mod referrals;
 mod reflection;
 mod repatriation;
+mod retention;
 mod risk;
 mod shared;
 mod statistics;
@@ -123,6 +124,7 @@ pub const DEFERRED_INDEXES: &[(&str, &str)] = &[
         "cases(state, found_in_county, notified_at_ms, id)",
     ),
     ("cases_created_by", "cases(created_by, notified_at_ms, id)"),
+    ("cases_state_updated", "cases(state, updated_at_ms)"),
     ("clocks_due", "clocks(state, due_at_ms)"),
     ("clocks_case", "clocks(case_id)"),
     ("clocks_kind_state", "clocks(kind, state)"),
@@ -171,6 +173,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_repatriation_store!($store, $db);
             $crate::impl_sql_training_store!($store, $db);
             $crate::impl_sql_break_glass_store!($store, $db);
+            $crate::impl_sql_retention_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

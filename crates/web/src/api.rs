@@ -51,6 +51,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::victim::api::routes())
         .merge(crate::exchange::api::routes())
         .merge(crate::break_glass::api::routes())
+        .merge(crate::retention::api::routes())
         .routes(routes!(openapi_json))
 }
 

@@ -21,6 +21,7 @@ mod plan;
 mod referral;
 mod reflection;
 mod repatriation;
+mod retention;
 mod risk;
 pub mod statistics;
 mod training;
@@ -60,6 +61,7 @@ fn pages() -> PageRoutes {
         .merge(repatriation::routes())
         .merge(training::routes())
         .merge(break_glass::routes())
+        .merge(retention::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

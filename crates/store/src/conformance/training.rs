@@ -5,7 +5,12 @@ use mnir_domain::training::{Audience, ProfessionalCategory, TraineeDecision};
 
 const PARTICIPANT_NAME: &str = "Zmeurescu-Vlădoianu Ilinca";
 
-fn session(id: &str, day: &str, city: &str, audience: Audience) -> TrainingSessionRecord {
+pub(super) fn session(
+    id: &str,
+    day: &str,
+    city: &str,
+    audience: Audience,
+) -> TrainingSessionRecord {
     TrainingSessionRecord {
         id: id.into(),
         held_on: mnir_domain::parse_iso_date(day).unwrap(),
@@ -23,7 +28,7 @@ fn session(id: &str, day: &str, city: &str, audience: Audience) -> TrainingSessi
 }
 
 /// The screener of ANITP-CJ who attends the sessions.
-async fn trainee(s: &dyn Store) -> User {
+pub(super) async fn trainee(s: &dyn Store) -> User {
     s.create_user(
         &NewUser {
             login: "trainee".into(),

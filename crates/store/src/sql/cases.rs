@@ -4,13 +4,13 @@
 #[macro_export]
 macro_rules! impl_sql_case_store {
     ($store:ty, $db:ty) => {
-        const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.state, c.sex, c.age_group, c.age_years, c.citizenship, c.found_in_county, c.exploitation, c.notified_at_ms, c.updated_at_ms, c.given_name, c.family_name";
+        const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.state, c.sex, c.age_group, c.age_years, c.citizenship, c.found_in_county, c.exploitation, c.notified_at_ms, c.updated_at_ms, c.given_name, c.family_name, (SELECT k.wrapped FROM case_keys k WHERE k.case_id = c.id)";
 
         impl $store {
             /// The case as `case_detail` reads it, inside the caller's read transaction.
             async fn detail_in(&self, tx: &mut <$db as ::sqlx::Database>::Connection, id: &str, scope: &ScopeFor, reveal: Reveal) -> StoreResult<Option<CaseDetail>> {
                 let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
-                    "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
+                    "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by, c.erased_at_ms FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
                 )))
                     .bind(scope.scope.national)
                     .bind(&scope.scope.organisation)
@@ -21,19 +21,22 @@ macro_rules! impl_sql_case_store {
                     .map_err(db_err)?;
                 let Some(row) = row else { return Ok(None) };
                 let summary = self.summary_from(&row, reveal.identity)?;
+                let key = if reveal.identity || reveal.notes {
+                    self.case_key(id, row.try_get(13).map_err(db_err)?)?
+                } else {
+                    None
+                };
                 let birth_date = if reveal.identity {
-                    self.decrypt_opt("cases", "birth_date", id, row.try_get(13).map_err(db_err)?)?
-                        .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}"))))
-                        .transpose()?
+                    birth_date_of(self.case_field(key.as_ref(), "birth_date", id, row.try_get(14).map_err(db_err)?)?)?
                 } else {
                     None
                 };
                 let notes = if reveal.notes {
-                    self.decrypt_opt("cases", "notes", id, row.try_get(14).map_err(db_err)?)?
+                    self.case_field(key.as_ref(), "notes", id, row.try_get(15).map_err(db_err)?)?
                 } else {
                     None
                 };
-                let signals: String = row.try_get(15).map_err(db_err)?;
+                let signals: String = row.try_get(16).map_err(db_err)?;
                 let mut access: Vec<(Timestamp, String, String)> = ::sqlx::query_as("SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1")
                     .bind(id)
                     .fetch_all(&mut *tx)
@@ -74,8 +77,9 @@ macro_rules! impl_sql_case_store {
                     birth_date,
                     notes,
                     signals: signals.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
-                    notifying_org: row.try_get(16).map_err(db_err)?,
-                    created_by: row.try_get(17).map_err(db_err)?,
+                    notifying_org: row.try_get(17).map_err(db_err)?,
+                    created_by: row.try_get(18).map_err(db_err)?,
+                    erased_at_ms: row.try_get(19).map_err(db_err)?,
                     access: access.into_iter().map(|(_, a)| a).collect(),
                     history,
                 };
@@ -87,9 +91,10 @@ macro_rules! impl_sql_case_store {
                 let id: String = row.try_get(0).map_err(db_err)?;
                 let text = |i: usize| row.try_get::<String, _>(i).map_err(db_err);
                 let (given_name, family_name) = if reveal_names {
+                    let key = self.case_key(&id, row.try_get(13).map_err(db_err)?)?;
                     (
-                        self.decrypt_opt("cases", "given_name", &id, row.try_get(11).map_err(db_err)?)?,
-                        self.decrypt_opt("cases", "family_name", &id, row.try_get(12).map_err(db_err)?)?,
+                        self.case_field(key.as_ref(), "given_name", &id, row.try_get(11).map_err(db_err)?)?,
+                        self.case_field(key.as_ref(), "family_name", &id, row.try_get(12).map_err(db_err)?)?,
                     )
                 } else {
                     (None, None)
@@ -284,7 +289,7 @@ macro_rules! impl_sql_case_store {
                 let rows = q.build().fetch_all(&mut **tx).await.map_err(db_err)?;
                 let mut by_id = std::collections::HashMap::with_capacity(rows.len());
                 for r in &rows {
-                    let routed_here: bool = r.try_get(13).map_err(db_err)?;
+                    let routed_here: bool = r.try_get(14).map_err(db_err)?;
                     let summary = self.summary_from(r, reveal_names && routed_here)?;
                     by_id.insert(summary.id.clone(), summary);
                 }
@@ -332,6 +337,14 @@ macro_rules! impl_sql_case_store {
                             .push_bind(c.created_by.clone())
                             .push_bind(c.notified_at_ms)
                             .push_bind(updated);
+                    });
+                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                }
+                // The key is dated by its case's notification, not by the load that stored it.
+                for chunk in sealed.chunks(1000) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO case_keys (case_id, wrapped, created_at_ms) ");
+                    q.push_values(chunk, |mut b, s| {
+                        b.push_bind(s.case.id.clone()).push_bind(s.case_key.clone()).push_bind(s.case.notified_at_ms);
                     });
                     q.build().execute(&mut **tx).await.map_err(db_err)?;
                 }
@@ -679,8 +692,8 @@ macro_rules! impl_sql_case_store {
             }
 
             async fn case_facts(&self, id: &str, scope: &ScopeFor) -> StoreResult<Option<mnir_domain::CaseFacts>> {
-                let row: Option<(String, String, bool, bool)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
-                    "SELECT c.state, c.age_group, EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.org_code = $5), COALESCE(c.created_by = $6, FALSE) FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
+                let row: Option<(String, String, bool, bool, bool)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT c.state, c.age_group, EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.org_code = $5), COALESCE(c.created_by = $6, FALSE), c.erased_at_ms IS NOT NULL FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
                 )))
                     .bind(scope.scope.national)
                     .bind(&scope.scope.organisation)
@@ -691,7 +704,7 @@ macro_rules! impl_sql_case_store {
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;
-                row.map(|(state, age, org_has_access, created_by_actor)| {
+                row.map(|(state, age, org_has_access, created_by_actor, erased)| {
                     Ok(mnir_domain::CaseFacts {
                         state: state_column(&state)?,
                         age_group: parse_column("cases.age_group", &age)?,
@@ -699,6 +712,7 @@ macro_rules! impl_sql_case_store {
                         created_by_actor,
                         disclosed_to_org: false,
                         via_glass: false,
+                        erased,
                     })
                 })
                 .transpose()

@@ -25,15 +25,13 @@ macro_rules! impl_sql_exchange_store {
                     let summary = self.summary_from(row, reveal_identity)?;
                     let id: String = row.try_get(0).map_err(db_err)?;
                     let identity = if reveal_identity {
-                        let birth_date = self
-                            .decrypt_opt("cases", "birth_date", &id, row.try_get(13).map_err(db_err)?)?
-                            .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}"))))
-                            .transpose()?;
+                        let key = self.case_key(&id, row.try_get(13).map_err(db_err)?)?;
+                        let birth_date = birth_date_of(self.case_field(key.as_ref(), "birth_date", &id, row.try_get(14).map_err(db_err)?)?)?;
                         Some((summary.given_name.clone().unwrap_or_default(), summary.family_name.clone().unwrap_or_default(), birth_date))
                     } else {
                         None
                     };
-                    let identified: i64 = row.try_get(16).map_err(db_err)?;
+                    let identified: i64 = row.try_get(17).map_err(db_err)?;
                     cases.push(ExportedCase {
                         id,
                         reference: summary.reference,
@@ -43,11 +41,11 @@ macro_rules! impl_sql_exchange_store {
                         age_years: summary.age_years,
                         citizenship: summary.citizenship,
                         exploitation: summary.exploitation,
-                        notifying_org: row.try_get(14).map_err(db_err)?,
+                        notifying_org: row.try_get(15).map_err(db_err)?,
                         notified_at_ms: summary.notified_at_ms,
                         identity,
                         profile: Default::default(),
-                        first_victim_step_ms: row.try_get(15).map_err(db_err)?,
+                        first_victim_step_ms: row.try_get(16).map_err(db_err)?,
                         identified: identified > 0,
                     });
                 }

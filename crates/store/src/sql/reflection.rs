@@ -86,22 +86,21 @@ macro_rules! impl_sql_reflection_store {
 
             async fn no_removal_flags(&self, by: &AuditActor) -> StoreResult<Vec<NoRemovalFlag>> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let rows = ::sqlx::query("SELECT c.id, c.reference, c.citizenship, c.given_name, c.family_name, c.birth_date, k.started_at_ms, k.due_at_ms FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.kind = 'reflection_period' AND k.state IN ('running', 'paused') ORDER BY k.due_at_ms IS NULL, k.due_at_ms, c.reference")
+                let rows = ::sqlx::query("SELECT c.id, c.reference, c.citizenship, c.given_name, c.family_name, c.birth_date, k.started_at_ms, k.due_at_ms, (SELECT w.wrapped FROM case_keys w WHERE w.case_id = c.id) FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.kind = 'reflection_period' AND k.state IN ('running', 'paused') ORDER BY k.due_at_ms IS NULL, k.due_at_ms, c.reference")
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(db_err)?;
                 let mut flags = Vec::with_capacity(rows.len());
                 for row in &rows {
                     let id: String = row.try_get(0).map_err(db_err)?;
-                    let birth_date = self.decrypt_opt("cases", "birth_date", &id, row.try_get(5).map_err(db_err)?)?
-                        .map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}"))))
-                        .transpose()?;
+                    let key = self.case_key(&id, row.try_get(8).map_err(db_err)?)?;
+                    let birth_date = birth_date_of(self.case_field(key.as_ref(), "birth_date", &id, row.try_get(5).map_err(db_err)?)?)?;
                     self.append_audit(&mut tx, by, "case.read.no_removal", &format!("case:{id}"), "").await?;
                     flags.push(NoRemovalFlag {
                         reference: row.try_get(1).map_err(db_err)?,
                         citizenship: row.try_get(2).map_err(db_err)?,
-                        given_name: self.decrypt_opt("cases", "given_name", &id, row.try_get(3).map_err(db_err)?)?,
-                        family_name: self.decrypt_opt("cases", "family_name", &id, row.try_get(4).map_err(db_err)?)?,
+                        given_name: self.case_field(key.as_ref(), "given_name", &id, row.try_get(3).map_err(db_err)?)?,
+                        family_name: self.case_field(key.as_ref(), "family_name", &id, row.try_get(4).map_err(db_err)?)?,
                         birth_date,
                         since_ms: row.try_get(6).map_err(db_err)?,
                         until_ms: row.try_get(7).map_err(db_err)?,

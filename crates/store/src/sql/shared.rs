@@ -23,6 +23,15 @@ macro_rules! impl_sql_shared {
             StoreError::Database(e.to_string())
         }
 
+        /// A birth date as the `cases` row keeps it (`YYYY-MM-DD`, sealed).
+        fn birth_date_of(text: Option<String>) -> Result<Option<chrono::NaiveDate>, StoreError> {
+            text.map(|d| {
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|e| StoreError::Corrupt(format!("cases.birth_date: {e}")))
+            })
+            .transpose()
+        }
+
         impl $store {
             fn decrypt_opt(
                 &self,
@@ -31,13 +40,52 @@ macro_rules! impl_sql_shared {
                 row_id: &str,
                 stored: Option<Vec<u8>>,
             ) -> Result<Option<String>, StoreError> {
-                stored
-                    .map(|bytes| {
+                match stored {
+                    None => Ok(None),
+                    // What an erasure overwrote reads as nothing, not as damage.
+                    Some(bytes) if mnir_crypto::is_erased(&bytes) => Ok(None),
+                    Some(bytes) => self
+                        .keys
+                        .decrypt_str(table, column, row_id, &bytes)
+                        .map(Some)
+                        .map_err(|e| StoreError::Corrupt(format!("{table}.{column}: {e}"))),
+                }
+            }
+
+            /// A case's data key from its stored form; `None` when the case has none: one sealed
+            /// before data keys, or one whose key an erasure destroyed.
+            fn case_key(
+                &self,
+                case_id: &str,
+                wrapped: Option<Vec<u8>>,
+            ) -> Result<Option<mnir_crypto::CaseKey>, StoreError> {
+                wrapped
+                    .map(|w| {
                         self.keys
-                            .decrypt_str(table, column, row_id, &bytes)
-                            .map_err(|e| StoreError::Corrupt(format!("{table}.{column}: {e}")))
+                            .unwrap_case_key(case_id, &w)
+                            .map_err(|e| StoreError::Corrupt(format!("case_keys.wrapped: {e}")))
                     })
                     .transpose()
+            }
+
+            /// An identifying field of the `cases` row: sealed under the case's data key (or,
+            /// for a case from before data keys, the field key); `None` once erased, whether the
+            /// key was destroyed or the field overwritten.
+            fn case_field(
+                &self,
+                key: Option<&mnir_crypto::CaseKey>,
+                column: &str,
+                case_id: &str,
+                stored: Option<Vec<u8>>,
+            ) -> Result<Option<String>, StoreError> {
+                let Some(bytes) = stored else { return Ok(None) };
+                if !mnir_crypto::is_case_sealed(&bytes) {
+                    return self.decrypt_opt("cases", column, case_id, Some(bytes));
+                }
+                let Some(key) = key else { return Ok(None) };
+                key.decrypt_str("cases", column, case_id, &bytes)
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupt(format!("cases.{column}: {e}")))
             }
         }
     };

@@ -595,6 +595,10 @@ struct CasePage {
     /// Links to the criminal-justice track and to the case's disclosure register.
     justice_link: bool,
     victim_link: bool,
+    /// Link to the case's legal holds and erasure requests.
+    retention_link: bool,
+    /// When and why the case's identifying data were erased.
+    erased_on: Option<String>,
     disclosures_link: bool,
     interview_link: bool,
     decision: Option<crate::identification::DecisionForm>,
@@ -708,6 +712,8 @@ async fn render_case(
         risk,
         justice_link: open.may.view_justice,
         victim_link: open.may.view_victim_profile,
+        retention_link: open.may.view_legal_holds,
+        erased_on: detail.erased_at_ms.map(|at| tr.datetime(at)),
         disclosures_link: open.may.view_disclosures,
         case_id: s.id.clone(),
         referrals: open

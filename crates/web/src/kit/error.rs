@@ -123,6 +123,7 @@ pub fn denial_message(tr: &Tr, denial: &Denial) -> String {
         Denial::Firewall => tr.t("denial-firewall"),
         Denial::NoDisclosure => tr.t("denial-no-disclosure"),
         Denial::BreakGlassReadOnly => tr.t("denial-break-glass-read-only"),
+        Denial::Erased => tr.t("denial-erased"),
     }
 }
 
