@@ -47,18 +47,11 @@ fn note(text: &str, field: &'static str) -> Result<String, FieldIssue> {
     Ok(text.to_string())
 }
 
-/// The case's holds and erasure requests, for those who may see them; `None` for anyone else
-/// (the page then shows no panel).
-pub async fn case_panel(
-    app: &App,
-    who: &Who<'_>,
-    case_id: &str,
-) -> AppResult<Option<CaseRetention>> {
+/// The case's holds and erasure requests, for those who may see them.
+pub async fn case_panel(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<CaseRetention> {
     let facts = crate::cases::facts(app, who, case_id).await?;
     let actor = who.actor();
-    if can(&actor, Action::ViewLegalHolds, Some(&facts)).is_err() {
-        return Ok(None);
-    }
+    can(&actor, Action::ViewLegalHolds, Some(&facts))?;
     let store = app.store();
     let reference = store
         .case_brief(case_id)
@@ -71,13 +64,13 @@ pub async fn case_panel(
     store
         .audit("case.read.holds", &format!("case:{case_id}"), "", &who.by)
         .await?;
-    Ok(Some(CaseRetention {
+    Ok(CaseRetention {
         reference,
         holds,
         requests,
         erasure,
         may_manage: can(&actor, Action::ManageLegalHold, Some(&facts)).is_ok(),
-    }))
+    })
 }
 
 async fn may_manage(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<()> {
@@ -378,4 +371,58 @@ pub async fn register_as(
         )
         .await?;
     Ok(rows)
+}
+
+/// The demo's hold and request: `demo.supervisor` (ANITP-B) holds one of the organisation's
+/// closed cases for criminal proceedings and records a person's request to erase another,
+/// answered at once. Returns the two cases' references, or `None` when the demo has no such
+/// account or too few closed cases.
+pub async fn seed_demo(app: &App) -> AppResult<Option<(String, String)>> {
+    let store = app.store();
+    let Some(user) = store.user_by_login("demo.supervisor").await? else {
+        return Ok(None);
+    };
+    let who = app.who(&user, "web");
+    let closed = store
+        .list_cases(
+            &who.scope(),
+            &mnir_store::CaseFilter {
+                state: Some(mnir_domain::CaseState::Closed),
+                per_page: 2,
+                ..Default::default()
+            },
+            false,
+            &who.by,
+        )
+        .await?
+        .cases;
+    let [held, erased] = closed.as_slice() else {
+        return Ok(None);
+    };
+    place_hold(
+        app,
+        &who,
+        &held.id,
+        &HoldInput {
+            reason: HoldReason::CriminalProceedings.as_str().into(),
+            note: "Dosar 512/P/2025, DIICOT — Biroul Teritorial București; victima urmează să fie \
+                   audiată în instanță."
+                .into(),
+        },
+    )
+    .await?;
+    let received = app.today() - chrono::Days::new(3);
+    request_erasure(
+        app,
+        &who,
+        &erased.id,
+        &RequestInput {
+            received_on: received.format("%Y-%m-%d").to_string(),
+            note: "Cerere scrisă depusă la sediul ANITP București; persoana s-a întors în \
+                   comunitate și nu mai dorește să figureze în evidențe."
+                .into(),
+        },
+    )
+    .await?;
+    Ok(Some((held.reference.clone(), erased.reference.clone())))
 }

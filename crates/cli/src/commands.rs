@@ -1222,6 +1222,15 @@ pub async fn demo(
             "demo.caseworker opened and closed case {reference} of Cluj by break-glass: its reviews wait for demo.supervisor and demo.coordinator."
         );
     }
+    if existing == 0
+        && let Some((held, erased)) = mnir_app::retention::seed_demo(&app)
+            .await
+            .map_err(refusal)?
+    {
+        println!(
+            "demo.supervisor placed a legal hold on case {held} and recorded a request to erase case {erased}, which was erased; the server erases what the retention periods bring due at its start and daily (see /retention as demo.admin or demo.coordinator)."
+        );
+    }
     let insecure = listen.ip().is_loopback();
     if !insecure {
         println!("Listening beyond localhost: cookies require HTTPS in front of mnir.");

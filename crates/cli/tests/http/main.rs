@@ -17,6 +17,7 @@ mod plan;
 mod referral;
 mod reflection;
 mod repatriation;
+mod retention;
 mod risk;
 mod security;
 mod statistics;

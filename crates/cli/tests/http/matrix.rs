@@ -1151,6 +1151,69 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                         "{who}: GET {open_page}"
                     );
                 }
+                // Legal holds (mnir.md §13): the case's case workers and supervisors see them,
+                // its supervisors and ANITP's coordinators place them; the schedules' page is
+                // for administrators and ANITP's coordinators.
+                let holds_seen = role == Role::Coordinator
+                    || (own && matches!(role, Role::CaseWorker | Role::Supervisor));
+                let holds_kept = role == Role::Coordinator || (own && role == Role::Supervisor);
+                let refused = if sees(role, own) {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                let holds_page = app
+                    .get(&format!("/cases/{id}/retention"), Some(&session))
+                    .await;
+                assert_eq!(
+                    holds_page.status,
+                    if holds_seen { StatusCode::OK } else { refused },
+                    "{who}: GET /cases/{{id}}/retention"
+                );
+                let placed = app
+                    .api(
+                        "POST",
+                        &format!("/api/v1/cases/{id}/legal-holds"),
+                        Some(&token),
+                        Some(serde_json::json!({"reason": "complaint"})),
+                    )
+                    .await;
+                assert_eq!(
+                    placed.status,
+                    if holds_kept {
+                        StatusCode::CREATED
+                    } else {
+                        refused
+                    },
+                    "{who}: POST /api/v1/cases/{{id}}/legal-holds"
+                );
+                let retention = app.get("/retention", Some(&session)).await;
+                assert_eq!(
+                    retention.status,
+                    if matches!(role, Role::Admin | Role::Coordinator) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /retention"
+                );
+                let run = app
+                    .api(
+                        "POST",
+                        "/api/v1/retention/run",
+                        Some(&token),
+                        Some(serde_json::json!({"dry_run": true})),
+                    )
+                    .await;
+                assert_eq!(
+                    run.status,
+                    if role == Role::Admin {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: POST /api/v1/retention/run"
+                );
                 // Break-glass (mnir.md §13), last for this case: an access opened here widens
                 // what this user sees of it. Case workers and supervisors open a case they do
                 // not see; one they see needs none.

@@ -122,19 +122,6 @@ async fn case_retention(
         tr,
         mnir_app::retention::case_panel(&state.app, &who(&state, &user), &id)
     );
-    let panel = match panel {
-        Some(p) => p,
-        None => {
-            let denial = mnir_domain::Denial::RoleMissing {
-                needed: vec![
-                    mnir_domain::Role::Supervisor,
-                    mnir_domain::Role::CaseWorker,
-                    mnir_domain::Role::Coordinator,
-                ],
-            };
-            return Err(mnir_app::AppError::Denied(denial).api(&tr));
-        }
-    };
     Ok(Json(CaseRetentionJson {
         reference: panel.reference,
         holds: panel.holds.into_iter().map(hold_json).collect(),

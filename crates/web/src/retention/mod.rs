@@ -151,8 +151,7 @@ async fn show_case(
     let title = "retention-case-title";
     let panel = mnir_app::retention::case_panel(&state.app, &who, id)
         .await
-        .map_err(|e| e.page(&ctx, title))?
-        .ok_or_else(|| AppError::NotFound.page(&ctx, title))?;
+        .map_err(|e| e.page(&ctx, title))?;
     let status = if typed.errors.is_empty() {
         StatusCode::OK
     } else {
