@@ -1993,3 +1993,4 @@ retention-days = { $n ->
    *[other] { $n } days
 }
 retention-place-invalid = This is not a place in the register.
+erasure-basis-restore = erased after the backup it was restored from

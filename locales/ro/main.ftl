@@ -2031,3 +2031,4 @@ retention-days = { $n ->
    *[other] { $n } de zile
 }
 retention-place-invalid = Acesta nu este un loc din registru.
+erasure-basis-restore = șters după copia de siguranță din care a fost restaurat

@@ -1,6 +1,7 @@
 //! `mnir backup` and `mnir restore`: a consistent copy of a database while it serves, and a copy
 //! put back into a new database only once its key and its audit chain check out. The key file is
-//! never in a backup: it is kept, and backed up, apart (README).
+//! never in a backup: it is kept, and backed up, apart (README). Nor are the cases' keys: they go
+//! to the key ring (`key_ring.rs`), and a case erased after a backup was made is restored erased.
 
 use crate::open::{Location, bind_key, existing_keys_for, redacted};
 use crate::{DbArgs, usage};
@@ -16,7 +17,35 @@ use std::sync::Arc;
 /// The first bytes of every SQLite database file.
 const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
 
-pub async fn backup(db: &DbArgs, out: &Path) -> anyhow::Result<ExitCode> {
+/// The key ring the arguments name, or the one beside the key file.
+fn ring_path(db: &DbArgs, given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(path) => Ok(path),
+        None => Ok(crate::key_ring::default_path(&crate::open::key_path(db)?)),
+    }
+}
+
+/// Every case key of the database, a page at a time.
+async fn all_case_keys(store: &dyn Store) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    const PAGE: u32 = 10_000;
+    let mut all: Vec<(String, Vec<u8>)> = Vec::new();
+    loop {
+        let after = all.last().map(|(id, _)| id.clone());
+        let page = store.case_keys_page(after.as_deref(), PAGE).await?;
+        let full = page.len() == PAGE as usize;
+        all.extend(page);
+        if !full {
+            return Ok(all);
+        }
+    }
+}
+
+pub async fn backup(
+    db: &DbArgs,
+    out: &Path,
+    key_ring: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let ring = ring_path(db, key_ring)?;
     if out.exists() {
         return Err(usage(format!(
             "{} already exists: a backup is written to a new file",
@@ -54,6 +83,10 @@ pub async fn backup(db: &DbArgs, out: &Path) -> anyhow::Result<ExitCode> {
             return Err(e);
         }
     };
+    // The keys after the copy: every case in the copy that is not erased by now has its key
+    // here, and a case erased meanwhile already has none.
+    let case_keys = all_case_keys(store.as_ref()).await?;
+    crate::key_ring::write(&ring, &keys_of(db)?, &case_keys)?;
     let app = crate::commands::operator_app(store);
     operator::note_backup(&app, &out.display().to_string()).await?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -61,6 +94,11 @@ pub async fn backup(db: &DbArgs, out: &Path) -> anyhow::Result<ExitCode> {
         "backup of {} written to {} ({size} bytes); keep the key file apart from it",
         redacted(&db.url),
         out.display()
+    );
+    println!(
+        "{} case keys written to the key ring {}, which replaces the earlier one: keep it with the key file, the newest only",
+        case_keys.len(),
+        ring.display()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -83,21 +121,81 @@ fn settle(written: &Path, name: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn restore(db: &DbArgs, from: &Path) -> anyhow::Result<ExitCode> {
+fn keys_of(db: &DbArgs) -> anyhow::Result<Keys> {
+    existing_keys_for(db).map(|(keys, _)| keys)
+}
+
+/// What putting the ring's keys back did.
+struct RingApplied {
+    keys_put: u64,
+    erased_since: u64,
+}
+
+/// Puts the ring's keys back into a restored database, then records as erased every case whose
+/// key the ring does not hold: it was erased after the backup was made.
+async fn apply_ring(
+    store: &dyn Store,
+    ring_file: &Path,
+    keys: &Keys,
+) -> anyhow::Result<RingApplied> {
+    // Without the ring no restored case could show its names: refused, nothing kept.
+    let ring = crate::key_ring::read(ring_file, keys).map_err(|e| {
+        usage(format!(
+            "{e:#}; nothing was restored (give the newest key ring with --key-ring)"
+        ))
+    })?;
+    let keys_put = store.put_case_keys(&ring).await?;
+    let by = mnir_store::AuditActor::cli(mnir_store::Timestamp::from_utc(chrono::Utc::now()));
+    let mut erased_since = 0;
+    loop {
+        let missing = store.cases_missing_keys(500).await?;
+        if missing.is_empty() {
+            break;
+        }
+        let mut erased_now = 0;
+        for case_id in &missing {
+            erased_now += u64::from(store.erase_keyless_case(case_id, &by).await?);
+        }
+        erased_since += erased_now;
+        if erased_now == 0 {
+            break;
+        }
+    }
+    if erased_since > 0 {
+        store.scrub_after_erasure().await?;
+    }
+    Ok(RingApplied {
+        keys_put,
+        erased_since,
+    })
+}
+
+pub async fn restore(
+    db: &DbArgs,
+    from: &Path,
+    key_ring: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let (keys, location) = existing_keys_for(db)?;
+    let ring_file = ring_path(db, key_ring)?;
     let restoring = crate::commands::spinner("restoring and checking the audit chain");
     let restored = match location {
-        Location::Sqlite(target) => restore_sqlite(from, &target, keys).await,
-        Location::Postgres(url) => restore_postgres(from, &url, keys).await,
+        Location::Sqlite(target) => restore_sqlite(from, &target, keys, &ring_file).await,
+        Location::Postgres(url) => restore_postgres(from, &url, keys, &ring_file).await,
     };
     restoring.finish_and_clear();
-    let (store, entries) = restored?;
+    let (store, entries, applied) = restored?;
     let app = crate::commands::operator_app(store);
     operator::note_restore(&app, &from.display().to_string(), entries).await?;
     println!(
         "restored {} into {}: the key matches and the audit log is intact ({entries} entries)",
         from.display(),
         redacted(&db.url)
+    );
+    println!(
+        "{} case keys put back from {}; {} cases erased since the backup stay erased",
+        applied.keys_put,
+        ring_file.display(),
+        applied.erased_since
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -131,7 +229,8 @@ async fn restore_sqlite(
     from: &Path,
     target: &Path,
     keys: Keys,
-) -> anyhow::Result<(Arc<dyn Store>, i64)> {
+    ring_file: &Path,
+) -> anyhow::Result<(Arc<dyn Store>, i64, RingApplied)> {
     // A `-wal` left from an earlier database would be replayed onto the restored file.
     if let Some(there) = sqlite_files(target).into_iter().find(|f| f.exists()) {
         return Err(usage(format!(
@@ -162,17 +261,22 @@ async fn restore_sqlite(
     copy_private(from, &staging)?;
     let checked = async {
         let store = SqliteStore::open(&staging, keys.clone()).await?;
-        let entries = check_restored(&store, from).await;
+        let entries = match check_restored(&store, from).await {
+            Ok(entries) => apply_ring(&store, ring_file, &keys)
+                .await
+                .map(|applied| (entries, applied)),
+            Err(e) => Err(e),
+        };
         // Everything in the file itself before it is closed and named: no log to carry along.
         let checkpointed = store.fold_log().await;
         store.close().await;
         let entries = entries?;
         checkpointed?;
-        Ok::<i64, anyhow::Error>(entries)
+        Ok::<(i64, RingApplied), anyhow::Error>(entries)
     }
     .await;
-    let entries = match checked {
-        Ok(entries) => entries,
+    let (entries, applied) = match checked {
+        Ok(done) => done,
         Err(e) => {
             remove_sqlite_files(&staging);
             return Err(e);
@@ -183,14 +287,15 @@ async fn restore_sqlite(
         return Err(e);
     }
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(target, keys).await?);
-    Ok((store, entries))
+    Ok((store, entries, applied))
 }
 
 async fn restore_postgres(
     from: &Path,
     url: &str,
     keys: Keys,
-) -> anyhow::Result<(Arc<dyn Store>, i64)> {
+    ring_file: &Path,
+) -> anyhow::Result<(Arc<dyn Store>, i64, RingApplied)> {
     if !PostgresStore::public_schema_is_empty(url).await? {
         return Err(usage(format!(
             "the database {} is not empty: restore into a new, empty database (createdb)",
@@ -199,13 +304,14 @@ async fn restore_postgres(
     }
     pg_restore(from, url)?;
     let checked = async {
-        let store = PostgresStore::open(url, keys).await?;
-        let entries = check_restored(&store, from).await;
-        entries.map(|n| (store, n))
+        let store = PostgresStore::open(url, keys.clone()).await?;
+        let entries = check_restored(&store, from).await?;
+        let applied = apply_ring(&store, ring_file, &keys).await?;
+        Ok::<_, anyhow::Error>((store, entries, applied))
     }
     .await;
     match checked {
-        Ok((store, entries)) => Ok((Arc::new(store), entries)),
+        Ok((store, entries, applied)) => Ok((Arc::new(store), entries, applied)),
         Err(e) => {
             // Its schema was empty before: dropping what is there now drops what the restore made.
             match PostgresStore::drop_public_objects(url).await {
@@ -226,6 +332,8 @@ fn pg_dump(url: &str, out: &Path) -> anyhow::Result<()> {
     let mut command = std::process::Command::new("pg_dump");
     command
         .args(["--format=custom", "--no-owner", "--no-privileges"])
+        // The cases' keys go to the key ring, never into a backup (crypto-shredding).
+        .arg("--exclude-table-data=case_keys")
         .arg(format!("--file={}", out.display()))
         .arg(format!("--dbname={dbname}"));
     if let Some(password) = password {

@@ -5,6 +5,7 @@ mod backup;
 mod commands;
 mod connections;
 mod exchange;
+mod key_ring;
 mod open;
 mod training;
 
@@ -223,13 +224,17 @@ enum Command {
         command: RetentionCommand,
     },
     /// Copy the database to a new file while it serves (SQLite: VACUUM INTO; PostgreSQL:
-    /// pg_dump's custom format). The key file is not in the copy: back it up apart.
+    /// pg_dump's custom format). Neither the key file nor the cases' keys are in the copy: the
+    /// keys are written to the key ring, which replaces the one there. Back both up apart.
     Backup {
         #[command(flatten)]
         db: DbArgs,
         /// The file to write; it must not exist yet.
         #[arg(long)]
         out: std::path::PathBuf,
+        /// The key ring to write (replaced whole). Default: the key file's path with `.ring`.
+        #[arg(long = "key-ring")]
+        key_ring: Option<std::path::PathBuf>,
     },
     /// Put a backup made by `mnir backup` into a new database (SQLite: a file that does not
     /// exist yet; PostgreSQL: an empty database), keeping it only if the key file matches and the
@@ -240,6 +245,10 @@ enum Command {
         /// The backup file.
         #[arg(long = "from")]
         from: std::path::PathBuf,
+        /// The newest key ring (see `backup`): a case erased since the backup has no key in it
+        /// and is restored erased. Default: the key file's path with `.ring`.
+        #[arg(long = "key-ring")]
+        key_ring: Option<std::path::PathBuf>,
     },
     /// Check or rebuild the kept counts of cases, decisions and open tasks the lists, dashboards
     /// and inbox read.
@@ -968,8 +977,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     jurisdiction,
                 },
         } => retention_erasures(&db, since, &jurisdiction).await,
-        Command::Backup { db, out } => backup::backup(&db, &out).await,
-        Command::Restore { db, from } => backup::restore(&db, &from).await,
+        Command::Backup { db, out, key_ring } => backup::backup(&db, &out, key_ring).await,
+        Command::Restore { db, from, key_ring } => backup::restore(&db, &from, key_ring).await,
         Command::Stats {
             command: StatsCommand::Tables,
         } => stats_tables(),

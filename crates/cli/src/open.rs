@@ -49,17 +49,20 @@ pub fn existing_keys_for(args: &DbArgs) -> anyhow::Result<(Keys, Location)> {
     keys_at(args, false)
 }
 
+/// The key file the arguments name, or the one beside a SQLite database.
+pub fn key_path(args: &DbArgs) -> anyhow::Result<PathBuf> {
+    match (&args.key_file, parse_url(&args.url)?) {
+        (Some(p), _) => Ok(p.clone()),
+        (None, Location::Sqlite(path)) => Ok(default_key_file(&path)),
+        (None, Location::Postgres(_)) => Err(usage(
+            "a PostgreSQL database needs --key-file (or MNIR_KEY_FILE)",
+        )),
+    }
+}
+
 fn keys_at(args: &DbArgs, create: bool) -> anyhow::Result<(Keys, Location)> {
     let location = parse_url(&args.url)?;
-    let key_path = match (&args.key_file, &location) {
-        (Some(p), _) => p.clone(),
-        (None, Location::Sqlite(path)) => default_key_file(path),
-        (None, Location::Postgres(_)) => {
-            return Err(usage(
-                "a PostgreSQL database needs --key-file (or MNIR_KEY_FILE)",
-            ));
-        }
-    };
+    let key_path = key_path(args)?;
     let keys = mnir_crypto::load_or_create_key_file(&key_path, create)
         .map_err(|e| usage(e.to_string()))?;
     Ok((keys, location))

@@ -23,10 +23,13 @@ codes!(
 );
 
 codes!(
-    /// Why a case was erased: its retention period ran out, or the person asked (GDPR Art. 17).
+    /// Why a case was erased: its retention period ran out, the person asked (GDPR Art. 17), or
+    /// — recorded when a backup is restored — its key was no longer in the key ring, because the
+    /// case was erased after the backup was made.
     ErasureBasis {
         Schedule => "schedule",
         Request => "request",
+        Restore => "restore",
     }
 );
 

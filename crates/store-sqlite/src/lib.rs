@@ -254,11 +254,31 @@ impl SqliteStore {
             .bind(out.to_string_lossy().into_owned())
             .execute(&self.pool)
             .await;
-        if let Err(e) = copied {
+        let stripped = match copied {
+            Ok(_) => Self::strip_case_keys(out).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = stripped {
             let _ = std::fs::remove_file(out);
             return Err(StoreError::Database(format!("{}: {e}", out.display())));
         }
         Ok(())
+    }
+
+    /// Empties the copy's `case_keys` and rebuilds the file, so that no page of it, free or
+    /// not, holds a case's key: they go to the key ring (crypto-shredding, mnir.md §13).
+    async fn strip_case_keys(copy: &Path) -> sqlx::Result<()> {
+        use sqlx::{ConnectOptions, Connection};
+        let mut conn = SqliteConnectOptions::new()
+            .filename(copy)
+            .pragma("secure_delete", "ON")
+            .connect()
+            .await?;
+        sqlx::query("DELETE FROM case_keys")
+            .execute(&mut conn)
+            .await?;
+        sqlx::query("VACUUM").execute(&mut conn).await?;
+        conn.close().await
     }
 
     /// Copies every page of the write-ahead log into the file and empties the log, so that the

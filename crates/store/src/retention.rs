@@ -129,6 +129,22 @@ pub trait RetentionStore: Send + Sync {
         after: Option<&ListPlace>,
         limit: u32,
     ) -> StoreResult<Vec<ErasureRecord>>;
+    /// The wrapped case keys, in the order of their cases' ids, after `after`, at most `limit`:
+    /// what a key ring written beside a backup holds.
+    async fn case_keys_page(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, Vec<u8>)>>;
+    /// Puts back, after a restore, the keys of the ring whose cases are in the database, not
+    /// erased and without a key; the others are left out. Returns how many were put.
+    async fn put_case_keys(&self, keys: &[(String, Vec<u8>)]) -> StoreResult<u64>;
+    /// Cases not erased whose identifying fields are sealed under a case key that the database
+    /// does not hold (after a restore: erased since the backup was made), at most `limit`.
+    async fn cases_missing_keys(&self, limit: u32) -> StoreResult<Vec<String>>;
+    /// Records the erasure of such a case (basis `restore`) and blanks its texts, checking under
+    /// its row lock that its key is still missing; `false` when it is not.
+    async fn erase_keyless_case(&self, case_id: &str, by: &AuditActor) -> StoreResult<bool>;
     /// After erasures: on SQLite, moves the write-ahead log into the file and empties it, so the
     /// erased values' old pages leave the log (freed pages are zeroed, `secure_delete`). On
     /// PostgreSQL nothing: old row versions and WAL segments go with vacuum and checkpoints.

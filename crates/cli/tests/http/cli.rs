@@ -1590,7 +1590,14 @@ async fn cases_as_read(store: &dyn mnir_store::Store) -> (Vec<(String, String)>,
 /// Backs up `url`, restores the backup into `restored_url`, and checks what a restore promises:
 /// a new database only, the key and the audit chain checked before anything is kept, the same
 /// cases read back.
-async fn backup_and_restore(url: &str, restored_url: &str, key: &str, dir: &Path) {
+async fn backup_and_restore(
+    url: &str,
+    restored_url: &str,
+    restored_again_url: &str,
+    ringless_url: &str,
+    key: &str,
+    dir: &Path,
+) {
     let out = dir.join("backup.bin");
     let out = out.to_str().unwrap();
     let o = mnir(
@@ -1693,6 +1700,182 @@ async fn backup_and_restore(url: &str, restored_url: &str, key: &str, dir: &Path
     let restored = cases_as_read(open(restored_url).await.as_ref()).await;
     assert_eq!(original.0.len(), 50, "the generated cases");
     assert_eq!(original, restored, "the restored database reads the same");
+
+    // Crypto-shredding reaches the backup made before an erasure: the case erased after it,
+    // restored from it with the newest key ring, shows no name; every other case does.
+    let live = open(url).await;
+    let scope = mnir_store::ScopeFor {
+        scope: mnir_domain::CaseScope {
+            national: true,
+            ..Default::default()
+        },
+        org_code: "ANITP".into(),
+        user_id: "nobody".into(),
+    };
+    let reader = mnir_store::AuditActor::cli(mnir_store::Timestamp::from_millis(1).unwrap());
+    let reveal = mnir_store::Reveal {
+        identity: true,
+        notes: true,
+    };
+    let mut finished = Vec::new();
+    for state in [
+        mnir_domain::CaseState::Closed,
+        mnir_domain::CaseState::NotAVictim,
+    ] {
+        let filter = mnir_store::CaseFilter {
+            state: Some(state),
+            per_page: 10,
+            ..Default::default()
+        };
+        finished.extend(
+            live.list_cases(&scope, &filter, false, &reader)
+                .await
+                .unwrap()
+                .cases,
+        );
+    }
+    let victim = finished
+        .first()
+        .expect("a generated case is closed")
+        .id
+        .clone();
+    let name_before = live
+        .case_detail(&victim, &scope, reveal, &reader)
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .family_name
+        .expect("the name reads before the erasure");
+    let request = mnir_store::ErasureRequestRecord {
+        id: "request-1".into(),
+        case_id: victim.clone(),
+        received_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        note: String::new(),
+        recorded_by: None,
+        recorded_org: "ANITP".into(),
+        recorded_at_ms: mnir_store::Timestamp::from_millis(2).unwrap(),
+        answer: mnir_domain::retention::ErasureAnswer::CaseOpen,
+    };
+    let answered = live
+        .record_erasure_request(&request, &reader)
+        .await
+        .unwrap();
+    assert_eq!(
+        answered.answer,
+        mnir_domain::retention::ErasureAnswer::Erased
+    );
+    let later = dir.join("backup-later.bin");
+    let o = mnir(
+        &[
+            "backup",
+            "--db",
+            url,
+            "--key-file",
+            key,
+            "--out",
+            later.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("49 case keys written"),
+        "{}",
+        stdout(&o)
+    );
+    // The earlier backup, restored with the newest ring.
+    let o = mnir(
+        &[
+            "restore",
+            "--db",
+            restored_again_url,
+            "--key-file",
+            key,
+            "--from",
+            out,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("49 case keys put back") && stdout(&o).contains("1 cases erased since"),
+        "{}",
+        stdout(&o)
+    );
+    let again = open(restored_again_url).await;
+    let gone = again
+        .case_detail(&victim, &scope, reveal, &reader)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (gone.summary.family_name, gone.birth_date, gone.notes),
+        (None, None, None),
+        "{name_before} is unreadable in the earlier backup"
+    );
+    assert_eq!(
+        again.erasure_of(&victim).await.unwrap().map(|e| e.basis),
+        Some(mnir_domain::retention::ErasureBasis::Restore)
+    );
+    let others = live
+        .list_cases(&scope, &mnir_store::CaseFilter::default(), false, &reader)
+        .await
+        .unwrap()
+        .cases;
+    let other = others
+        .iter()
+        .find(|c| c.id != victim)
+        .expect("another case");
+    assert!(
+        again
+            .case_detail(&other.id, &scope, reveal, &reader)
+            .await
+            .unwrap()
+            .unwrap()
+            .summary
+            .family_name
+            .is_some(),
+        "the other cases keep their names"
+    );
+    assert_eq!(
+        mnir(
+            &[
+                "audit",
+                "verify",
+                "--db",
+                restored_again_url,
+                "--key-file",
+                key
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    // Without its ring, a backup is not restored at all.
+    let o = mnir(
+        &[
+            "restore",
+            "--db",
+            ringless_url,
+            "--key-file",
+            key,
+            "--from",
+            later.to_str().unwrap(),
+            "--key-ring",
+            dir.join("no.ring").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no.ring"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nothing was restored"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[tokio::test]
@@ -1741,7 +1924,36 @@ async fn a_sqlite_backup_restores_into_a_new_file_only_with_its_key_and_chain_ch
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("restored.db-wal already exists"));
     std::fs::remove_file(dir.path().join("restored.db-wal")).unwrap();
-    backup_and_restore(&url, &restored_url, key.to_str().unwrap(), dir.path()).await;
+    let again_url = format!("sqlite:{}", dir.path().join("restored-again.db").display());
+    let ringless = dir.path().join("ringless.db");
+    let ringless_url = format!("sqlite:{}", ringless.display());
+    backup_and_restore(
+        &url,
+        &restored_url,
+        &again_url,
+        &ringless_url,
+        key.to_str().unwrap(),
+        dir.path(),
+    )
+    .await;
+    assert!(
+        !ringless.exists(),
+        "a restore refused for want of its ring leaves no file"
+    );
+    // The backup itself holds no case key: they are in the ring alone.
+    let copy = sqlx::SqlitePool::connect(&format!(
+        "sqlite:{}?mode=ro",
+        dir.path().join("backup.bin").display()
+    ))
+    .await
+    .unwrap();
+    let (in_copy, cases): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM case_keys), (SELECT COUNT(*) FROM cases)")
+            .fetch_one(&copy)
+            .await
+            .unwrap();
+    assert_eq!((in_copy, cases), (0, 50));
+    copy.close().await;
     // The refused restore with another key left no file behind.
     assert!(!dir.path().join("restored.db.restoring").exists());
 
@@ -1781,7 +1993,84 @@ async fn a_postgres_backup_restores_into_an_empty_database_only_with_its_key_and
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    backup_and_restore(&url, &restored_url, key, dir.path()).await;
+    let again_url = mnir_store_postgres::testing::create_database(&server, "restored_again").await;
+    let ringless_url = mnir_store_postgres::testing::create_database(&server, "ringless").await;
+    backup_and_restore(
+        &url,
+        &restored_url,
+        &again_url,
+        &ringless_url,
+        key,
+        dir.path(),
+    )
+    .await;
+    assert!(
+        mnir_store_postgres::PostgresStore::public_schema_is_empty(&ringless_url)
+            .await
+            .unwrap(),
+        "a restore refused for want of its ring leaves the database empty"
+    );
+}
+
+/// The number after `name=` in a line of `mnir retention run`.
+fn count_of(text: &str, line: &str, name: &str) -> u64 {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(line))
+        .unwrap_or_else(|| panic!("no line {line} in {text}"));
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(&format!("{name}=")))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {line}"))
+}
+
+#[tokio::test]
+async fn retention_run_erases_what_its_dry_run_counted_and_the_register_lists_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let o = mnir(&["generate", "--db", &url, "--cases", "200"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dry = mnir(&["retention", "run", "--db", &url, "--dry-run"], None);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("dry run: nothing erased"));
+    // The synthetic cases reach back to 2019: notifications found not to concern a victim more
+    // than the profile's three years ago are due.
+    let due = count_of(&stdout(&dry), "due:", "closed_cases")
+        + count_of(&stdout(&dry), "due:", "not_a_victim");
+    assert!(due > 0, "{}", stdout(&dry));
+    let run = mnir(&["retention", "run", "--db", &url], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(count_of(&stdout(&run), "erased:", "cases"), due);
+    let again = mnir(&["retention", "run", "--db", &url, "--dry-run"], None);
+    assert_eq!(count_of(&stdout(&again), "due:", "not_a_victim"), 0);
+    let register = mnir(
+        &[
+            "retention",
+            "erasures",
+            "--db",
+            &url,
+            "--since",
+            "2000-01-01",
+        ],
+        None,
+    );
+    assert_eq!(register.status.code(), Some(0), "{}", stderr(&register));
+    let text = stdout(&register);
+    assert_eq!(
+        text.lines().filter(|l| l.contains("\tschedule\t")).count() as u64,
+        due,
+        "{text}"
+    );
+    assert!(text.ends_with(&format!("erasures: {due}\n")), "{text}");
+    let bad = mnir(
+        &["retention", "run", "--db", &url, "--jurisdiction", "mars"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("unknown jurisdiction"));
+    let o = mnir(&["audit", "verify", "--db", &url], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
 #[tokio::test]

@@ -345,6 +345,77 @@ macro_rules! impl_sql_retention_store {
                 rows.into_iter().map(erasure_from).collect()
             }
 
+            async fn case_keys_page(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<(String, Vec<u8>)>> {
+                ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT case_id, wrapped FROM case_keys WHERE case_id > $1 ORDER BY case_id{}",
+                    $crate::sql::limit(i64::from(limit))
+                )))
+                    .bind(after.unwrap_or(""))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)
+            }
+
+            async fn put_case_keys(&self, keys: &[(String, Vec<u8>)]) -> StoreResult<u64> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let mut put = 0;
+                for (case_id, wrapped) in keys {
+                    put += ::sqlx::query("INSERT INTO case_keys (case_id, wrapped, created_at_ms) SELECT c.id, $2, c.notified_at_ms FROM cases c WHERE c.id = $1 AND c.erased_at_ms IS NULL AND NOT EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = c.id)")
+                        .bind(case_id)
+                        .bind(wrapped)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?
+                        .rows_affected();
+                }
+                tx.commit().await.map_err(db_err)?;
+                Ok(put)
+            }
+
+            async fn cases_missing_keys(&self, limit: u32) -> StoreResult<Vec<String>> {
+                // A case from before case keys has none either: its fields are sealed under the
+                // field key, which tells them apart.
+                let mut missing = Vec::new();
+                let mut after = String::new();
+                loop {
+                    let rows: Vec<(String, Vec<u8>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                        "SELECT c.id, c.given_name FROM cases c WHERE c.id > $1 AND c.erased_at_ms IS NULL AND NOT EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = c.id) ORDER BY c.id{}",
+                        $crate::sql::limit(1000)
+                    )))
+                        .bind(&after)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_err)?;
+                    let Some((last, _)) = rows.last() else { return Ok(missing) };
+                    after = last.clone();
+                    let full = rows.len() == 1000;
+                    missing.extend(rows.into_iter().filter(|(_, name)| mnir_crypto::is_case_sealed(name)).map(|(id, _)| id));
+                    if missing.len() >= limit as usize {
+                        missing.truncate(limit as usize);
+                        return Ok(missing);
+                    }
+                    if !full {
+                        return Ok(missing);
+                    }
+                }
+            }
+
+            async fn erase_keyless_case(&self, case_id: &str, by: &AuditActor) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let (_, _, erased, _) = Self::lock_case_for_retention(&mut tx, case_id).await?;
+                let keyed: Option<(String,)> = ::sqlx::query_as("SELECT case_id FROM case_keys WHERE case_id = $1")
+                    .bind(case_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if erased || keyed.is_some() {
+                    return Ok(false);
+                }
+                self.erase_in(&mut tx, case_id, mnir_domain::retention::ErasureBasis::Restore, None, by).await?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(true)
+            }
+
             async fn scrub_after_erasure(&self) -> StoreResult<()> {
                 self.scrub_erased_pages().await.map_err(db_err)
             }
