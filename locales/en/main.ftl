@@ -1994,3 +1994,24 @@ retention-days = { $n ->
 }
 retention-place-invalid = This is not a place in the register.
 erasure-basis-restore = erased after the backup it was restored from
+
+## Possible duplicates (mnir.md §13)
+nav-duplicates = Duplicates
+duplicates-title = Possible duplicates
+duplicates-intro = Pairs of notifications that may be one person, found by comparing encodings of the names and birth dates: no name is read or shown for it. Merge a pair when it is one person (the notification still only notified becomes a duplicate of the other), or mark it as two people.
+duplicates-show-all = Show the pairs already decided too
+duplicates-show-open = Show the undecided pairs only
+duplicates-none = No pair waits for a decision.
+duplicate-score = Likeness
+duplicate-exact = same names and birth date
+duplicate-earlier = Notified first
+duplicate-later = Notified later
+duplicate-decided = Decided
+duplicate-merge = Merge: { $away } becomes a duplicate of { $kept }
+duplicate-distinct = Two people
+duplicate-both-moved-on = Both cases have moved past notification: neither can be marked a duplicate here; tell their organisations.
+duplicate-decision-merged = one person, merged
+duplicate-decision-distinct = two people
+duplicate-decision-unknown = Choose whether the pair is one person or two.
+duplicate-all-invalid = Give true or false.
+duplicate-already-decided = This pair was decided already.

@@ -2032,3 +2032,24 @@ retention-days = { $n ->
 }
 retention-place-invalid = Acesta nu este un loc din registru.
 erasure-basis-restore = șters după copia de siguranță din care a fost restaurat
+
+## Posibile duplicate (mnir.md §13)
+nav-duplicates = Duplicate
+duplicates-title = Posibile duplicate
+duplicates-intro = Perechi de sesizări care pot privi aceeași persoană, găsite prin compararea unor codificări ale numelor și datelor nașterii: niciun nume nu este citit sau afișat pentru aceasta. Uniți o pereche când este aceeași persoană (sesizarea aflată încă în starea de sesizare devine duplicat al celeilalte) sau marcați-o ca două persoane.
+duplicates-show-all = Arată și perechile deja decise
+duplicates-show-open = Arată doar perechile nedecise
+duplicates-none = Nicio pereche nu așteaptă o decizie.
+duplicate-score = Asemănare
+duplicate-exact = aceleași nume și aceeași dată a nașterii
+duplicate-earlier = Sesizat primul
+duplicate-later = Sesizat ulterior
+duplicate-decided = Decis
+duplicate-merge = Unește: { $away } devine duplicat al { $kept }
+duplicate-distinct = Două persoane
+duplicate-both-moved-on = Ambele cazuri au trecut de etapa sesizării: niciunul nu poate fi marcat aici ca duplicat; anunțați organizațiile lor.
+duplicate-decision-merged = aceeași persoană, unite
+duplicate-decision-distinct = două persoane
+duplicate-decision-unknown = Alegeți dacă perechea privește o persoană sau două.
+duplicate-all-invalid = Indicați true sau false.
+duplicate-already-decided = Această pereche a fost deja decisă.

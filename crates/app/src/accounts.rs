@@ -365,6 +365,8 @@ pub struct Menu {
     pub elearning: bool,
     /// The retention schedules and the register of erasures.
     pub retention: bool,
+    /// The pairs of notifications that may be one person.
+    pub duplicates: bool,
 }
 
 pub fn menu(user: &User) -> Menu {
@@ -383,6 +385,7 @@ pub fn menu(user: &User) -> Menu {
         training: may(Action::ManageTraining),
         elearning: may(Action::TakeElearning),
         retention: may(Action::ViewRetention),
+        duplicates: may(Action::ReviewDuplicates),
     }
 }
 

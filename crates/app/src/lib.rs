@@ -14,6 +14,7 @@ pub mod clocks;
 pub mod consent;
 pub mod directory;
 mod directory_cache;
+pub mod duplicates;
 mod error;
 pub mod exchange;
 pub mod identification;

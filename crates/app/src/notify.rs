@@ -212,5 +212,6 @@ pub async fn notify(app: &App, who: &Who<'_>, input: &NotificationInput) -> AppR
         .filter_map(|kind| crate::clocks::new_clock(app, *kind, &case.id, &org, who.now(), false))
         .collect();
     app.store().create_case(&case, &clocks, &who.by).await?;
+    crate::duplicates::after_notification(app, &case.id, &who.by).await;
     Ok(case)
 }

@@ -795,6 +795,24 @@ pub async fn audit_checkpoint(db: &DbArgs, anchor: &std::path::Path) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
+/// `mnir duplicates scan`: compares every case, with a progress bar, and prints the counts.
+pub async fn duplicates_scan(db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let (store, _) = open(db).await?;
+    let app = operator_app(store);
+    let total = operator::case_count(&app).await.map_err(refusal)?;
+    let bar = crate::exchange::LateBar::new(
+        total as u64,
+        "{bar:40} {pos}/{len} cases compared, {eta} left",
+    );
+    let by = mnir_store::AuditActor::cli(app.now());
+    let (compared, found) = mnir_app::duplicates::scan(&app, &by, &|done, _| bar.set(done))
+        .await
+        .map_err(refusal)?;
+    bar.finish();
+    println!("compared: cases={compared} new_pairs={found}");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `mnir retention run`: erases what the schedules bring due now, with a progress bar over the
 /// cases, then prints what was due and what was done.
 pub async fn retention_run(
@@ -1220,6 +1238,15 @@ pub async fn demo(
     {
         println!(
             "demo.caseworker opened and closed case {reference} of Cluj by break-glass: its reviews wait for demo.supervisor and demo.coordinator."
+        );
+    }
+    if existing == 0
+        && let Some((first, again)) = mnir_app::duplicates::seed_demo(&app)
+            .await
+            .map_err(refusal)?
+    {
+        println!(
+            "demo.screener notified again the person of case {first} (as {again}): the pair waits for demo.caseworker at /duplicates."
         );
     }
     if existing == 0

@@ -218,6 +218,12 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Possible duplicates (mnir.md §13): compare every case of the register by its matching
+    /// keys (after an import or an upgrade; each notification is compared as it is made).
+    Duplicates {
+        #[command(subcommand)]
+        command: DuplicatesCommand,
+    },
     /// Retention and erasure (mnir.md §13): run the profile's schedules, read the register.
     Retention {
         #[command(subcommand)]
@@ -683,6 +689,16 @@ enum TrainingCommand {
 }
 
 #[derive(Subcommand)]
+enum DuplicatesCommand {
+    /// Compare every case with those of its exact key or born within a year of it, keep the new
+    /// pairs for ANITP, and print how many cases were compared and pairs found.
+    Scan {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
 enum RetentionCommand {
     /// Erase what the profile's `[retention]` schedules bring due now (as `serve` does once a
     /// day): every case due and not under a legal hold, then the sessions, API tokens and
@@ -961,6 +977,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     unreviewed,
                 },
         } => audit_break_glass(&db, since, unreviewed).await,
+        Command::Duplicates {
+            command: DuplicatesCommand::Scan { db },
+        } => duplicates_scan(&db).await,
         Command::Retention {
             command:
                 RetentionCommand::Run {

@@ -10,9 +10,11 @@
 //! - The audit log's hash chain.
 
 mod keyfile;
+mod matching;
 mod password;
 
 pub use keyfile::{KeyFileError, load_or_create_key_file};
+pub use matching::{BLOOM_BITS, MatchKeys, dice, name_parts};
 pub use password::{PasswordCost, hash_password, verify_password};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -150,6 +152,8 @@ pub enum CryptoError {
 pub struct Keys {
     field: Zeroizing<[u8; 32]>,
     case_key_wrap: Zeroizing<[u8; 32]>,
+    match_exact: Zeroizing<[u8; 32]>,
+    match_bloom: Zeroizing<[u8; 32]>,
     blind_index: Zeroizing<[u8; 32]>,
     csrf: Zeroizing<[u8; 32]>,
     audit: Zeroizing<[u8; 32]>,
@@ -174,6 +178,8 @@ impl Keys {
         Keys {
             field: Zeroizing::new(derive(master, "field encryption v1")),
             case_key_wrap: Zeroizing::new(derive(master, "case key wrapping v1")),
+            match_exact: Zeroizing::new(derive(master, "duplicate exact match v1")),
+            match_bloom: Zeroizing::new(derive(master, "duplicate name encoding v1")),
             blind_index: Zeroizing::new(derive(master, "blind index v1")),
             csrf: Zeroizing::new(derive(master, "csrf v1")),
             audit: Zeroizing::new(derive(master, "audit chain v1")),
@@ -223,6 +229,12 @@ impl Keys {
                 stored,
             ),
         }
+    }
+
+    /// The keys by which a case is compared with others without its names (see `matching`):
+    /// under subkeys of their own, apart from the field and case keys.
+    pub fn match_keys(&self, names: &[&str], birth_date: Option<&str>) -> MatchKeys {
+        matching::match_keys(&self.match_exact, &self.match_bloom, names, birth_date)
     }
 
     /// A new data key for one case, and its stored form: sealed under the key file's wrapping

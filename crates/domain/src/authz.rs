@@ -187,6 +187,10 @@ pub enum Action {
     ViewRetention,
     /// Erase what is due now: administrators (the operator's `mnir retention run` as well).
     RunRetention,
+    /// See the pairs of cases that may be one person and merge them or mark them distinct: the
+    /// case workers and supervisors of ANITP (mnir.md §13). The store gives each the pairs of
+    /// which one case is routed to their centre; the central office's, every pair.
+    ReviewDuplicates,
 }
 
 /// Why an action is refused. `NotVisible` must be shown as "not found": the existence of a case
@@ -469,6 +473,17 @@ pub fn can(actor: &Actor, action: Action, facts: Option<&CaseFacts>) -> Result<(
             }
         }
         Action::RunRetention => needs(actor, &[Role::Admin]),
+        Action::ReviewDuplicates => {
+            if !matches!(
+                actor.org_kind,
+                OrgKind::AnitpCentral | OrgKind::AnitpRegional
+            ) {
+                return Err(Denial::RoleMissing {
+                    needed: vec![Role::CaseWorker, Role::Supervisor],
+                });
+            }
+            needs(actor, &[Role::CaseWorker, Role::Supervisor])
+        }
         Action::ViewTrainingReports { published } => {
             if actor.roles.contains(Role::Trainer)
                 || anitp_coordinator(actor)

@@ -11,6 +11,7 @@ pub mod clocks;
 pub mod consent;
 pub mod defaults;
 pub mod directory;
+pub mod duplicates;
 pub mod htcds;
 pub mod identification;
 pub mod jurisdiction;

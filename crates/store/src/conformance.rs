@@ -24,6 +24,7 @@ mod break_glass;
 mod cases;
 mod clocks;
 mod consent;
+mod duplicates;
 mod identification;
 mod justice;
 mod plan;
@@ -41,6 +42,7 @@ pub use break_glass::*;
 pub use cases::*;
 pub use clocks::*;
 pub use consent::*;
+pub use duplicates::*;
 pub use identification::*;
 pub use justice::*;
 pub use plan::*;
@@ -277,6 +279,7 @@ macro_rules! conformance_suite {
             a_hold_stops_erasure_and_erasure_destroys_the_cases_key,
             a_request_to_erase_is_answered_under_the_holds_and_the_state,
             retention_purges_sessions_tokens_and_participants_names_due,
+            pairs_are_found_by_the_matching_keys_alone_and_decided_once,
             training_data_versions_are_kept_and_one_is_active,
         );
     };

@@ -1,6 +1,6 @@
 //! The storage contract of mnir: records, errors, one trait per area ([`AccountStore`],
 //! [`CaseStore`], [`IdentificationStore`], [`ConsentStore`], [`DirectoryStore`],
-//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`], [`TrainingStore`], [`BreakGlassStore`], [`RetentionStore`]), [`Store`] as their
+//! [`ReferralStore`], [`ReflectionStore`], [`RiskStore`], [`PlanStore`], [`JusticeStore`], [`ClockStore`], [`AuditStore`], [`StatisticsStore`], [`VictimProfileStore`], [`ExchangeStore`], [`RepatriationStore`], [`TrainingStore`], [`BreakGlassStore`], [`RetentionStore`], [`DuplicateStore`]), [`Store`] as their
 //! sum, and [`conformance`], the suite every backend must pass.
 //!
 //! Backends receive plaintext records and encrypt identifying fields and free text themselves,
@@ -14,6 +14,7 @@ mod clocks;
 pub mod conformance;
 mod consent;
 mod directory;
+mod duplicates;
 mod exchange;
 pub mod group_commit;
 mod identification;
@@ -41,6 +42,7 @@ pub use cases::*;
 pub use clocks::*;
 pub use consent::*;
 pub use directory::*;
+pub use duplicates::*;
 pub use exchange::*;
 pub use identification::*;
 pub use justice::*;
@@ -60,9 +62,9 @@ use mnir_domain::CaseState;
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, BreakGlassStore, CaseStore, ClockStore, ConsentStore,
-        DirectoryStore, ExchangeStore, IdentificationStore, JusticeStore, PlanStore, ReferralStore,
-        ReflectionStore, RepatriationStore, RetentionStore, RiskStore, StatisticsStore, Store,
-        TrainingStore, VictimProfileStore,
+        DirectoryStore, DuplicateStore, ExchangeStore, IdentificationStore, JusticeStore,
+        PlanStore, ReferralStore, ReflectionStore, RepatriationStore, RetentionStore, RiskStore,
+        StatisticsStore, Store, TrainingStore, VictimProfileStore,
     };
 }
 
@@ -116,6 +118,7 @@ pub trait Store:
     + TrainingStore
     + BreakGlassStore
     + RetentionStore
+    + DuplicateStore
     + 'static
 {
     /// `sqlite` or `postgres`, for logs and test output.

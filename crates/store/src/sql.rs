@@ -30,6 +30,7 @@ mod cases;
 mod clocks;
 mod consent;
 mod directory;
+mod duplicates;
 mod exchange;
 mod identification;
 mod justice;
@@ -125,6 +126,8 @@ pub const DEFERRED_INDEXES: &[(&str, &str)] = &[
     ),
     ("cases_created_by", "cases(created_by, notified_at_ms, id)"),
     ("cases_state_updated", "cases(state, updated_at_ms)"),
+    ("case_match_exact", "case_match_keys(exact)"),
+    ("case_match_year", "case_match_keys(birth_year)"),
     ("clocks_due", "clocks(state, due_at_ms)"),
     ("clocks_case", "clocks(case_id)"),
     ("clocks_kind_state", "clocks(kind, state)"),
@@ -174,6 +177,7 @@ macro_rules! impl_sql_store {
             $crate::impl_sql_training_store!($store, $db);
             $crate::impl_sql_break_glass_store!($store, $db);
             $crate::impl_sql_retention_store!($store, $db);
+            $crate::impl_sql_duplicate_store!($store, $db);
 
             impl Store for $store {
                 fn backend(&self) -> &'static str {

@@ -52,6 +52,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::exchange::api::routes())
         .merge(crate::break_glass::api::routes())
         .merge(crate::retention::api::routes())
+        .merge(crate::duplicates::api::routes())
         .routes(routes!(openapi_json))
 }
 

@@ -12,6 +12,7 @@ mod cases;
 pub mod clocks;
 mod consent;
 mod directory;
+mod duplicates;
 mod exchange;
 pub mod explain;
 pub mod identification;
@@ -62,6 +63,7 @@ fn pages() -> PageRoutes {
         .merge(training::routes())
         .merge(break_glass::routes())
         .merge(retention::routes())
+        .merge(duplicates::routes())
 }
 
 /// Every page route as `(method, path)`, as the router serves them: what the tests walk.

@@ -67,7 +67,7 @@ async fn identity(s: &dyn Store, id: &str) -> CaseDetail {
 }
 
 /// The supervisor who places and lifts holds: the store records who by their account.
-async fn keeper(s: &dyn Store) -> String {
+pub(super) async fn keeper(s: &dyn Store) -> String {
     s.create_user(
         &NewUser {
             login: "keeper".into(),
@@ -83,7 +83,7 @@ async fn keeper(s: &dyn Store) -> String {
     .id
 }
 
-fn by(user_id: &str, now_ms: i64) -> AuditActor {
+pub(super) fn by(user_id: &str, now_ms: i64) -> AuditActor {
     AuditActor {
         user_id: Some(user_id.into()),
         ..actor(now_ms)
@@ -219,6 +219,19 @@ pub async fn a_hold_stops_erasure_and_erasure_destroys_the_cases_key(db: TestDb)
             .blob("SELECT wrapped FROM case_keys WHERE case_id = 'c1'")
             .await
             .is_none()
+    );
+    // The matching keys are drawn from the names: gone with them.
+    assert!(
+        db.raw
+            .blob("SELECT bloom FROM case_match_keys WHERE case_id = 'c1'")
+            .await
+            .is_none()
+    );
+    assert!(
+        db.raw
+            .blob("SELECT bloom FROM case_match_keys WHERE case_id = 'c3'")
+            .await
+            .is_some()
     );
     // Neither the key nor the name's ciphertext is left in what the database keeps.
     let kept = db.raw.dump().await;
