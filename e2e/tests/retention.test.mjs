@@ -2,8 +2,8 @@
 // keyboard in Romanian, after a refused attempt explained on the page; a request to erase is then
 // recorded in English at a phone's width and refused for the hold; the hold is lifted with a
 // reason. ANITP's administrator reads the retention periods and runs them; the coordinator reads
-// them without the button. Axe on every page reached. Nothing is erased: the other journeys keep
-// their cases.
+// them without the button. Axe on every page reached. The case held is never erased; the run
+// erases only synthetic notifications found not to concern a victim years ago.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {

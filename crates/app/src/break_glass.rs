@@ -164,6 +164,10 @@ async fn try_open(app: &App, who: &Who<'_>, opening: &Opening) -> AppResult<Brea
     let Some(case_id) = known else {
         return Err(AppError::NotFound);
     };
+    // An erased case has nothing left to open, and no access or note is recorded on it.
+    if store.erasure_of(&case_id).await?.is_some() {
+        return Err(AppError::Denied(mnir_domain::Denial::Erased));
+    }
     // A case whose person the user may already see needs no glass broken (the ordinary access
     // is audited too); one seen in the national view without names may need it.
     let seen = store.case_facts(&case_id, &who.scope()).await?;

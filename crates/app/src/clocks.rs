@@ -317,17 +317,19 @@ pub async fn run_scheduler(app: App, interval: std::time::Duration) {
     // Certificates lapse at midnight: the screener roles they held, and the certificates nearing
     // their last day, are looked at once an hour (and at the start), not at every tick.
     let mut roles_checked_at: Option<std::time::Instant> = None;
-    // The retention schedules run once a local day (and at the start): what falls due does so by
-    // calendar days and years.
+    // The retention schedules run once a local day (and at the start) when the profile turns it
+    // on: what falls due does so by calendar days and years.
     let mut retention_day: Option<chrono::NaiveDate> = None;
     loop {
         tick.tick().await;
         fire_due(&app).await;
         let today = app.today();
-        if retention_day != Some(today) {
+        if app.jurisdiction().retention.daily && retention_day != Some(today) {
+            // Tried once a day whatever the outcome: a failure is logged, not repeated at every
+            // tick.
+            retention_day = Some(today);
             match crate::retention::run_daily(&app).await {
                 Ok(report) => {
-                    retention_day = Some(today);
                     if report.erased_cases + report.purged.sessions + report.purged.api_tokens > 0
                         || report.purged.training_participants > 0
                     {

@@ -141,6 +141,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::StaleState { current } => AppError::Conflict(Message::stale(current)),
             StoreError::BlockedByClock(kind) => AppError::Conflict(Message::blocked_by_clock(kind)),
+            StoreError::Erased => AppError::Denied(mnir_domain::Denial::Erased),
             other => AppError::Internal(other.to_string()),
         }
     }

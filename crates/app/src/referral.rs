@@ -242,6 +242,10 @@ pub async fn answer_referral(
     reason: &str,
 ) -> AppResult<ReferralRecord> {
     let (referral, _) = open_referral(app, who, id).await?;
+    // Nothing more is recorded on an erased case, an answer's reason included.
+    if app.store().erasure_of(&referral.case_id).await?.is_some() {
+        return Err(AppError::Denied(mnir_domain::Denial::Erased));
+    }
     let Some(accept) = accept else {
         return Err(AppError::invalid("answer", "referral-answer-invalid"));
     };

@@ -131,6 +131,20 @@ pub async fn lift_hold(
     lift_note: &str,
 ) -> AppResult<()> {
     may_manage(app, who, case_id).await?;
+    // A hold is lifted by the organisation that placed it, or by ANITP's coordinators: another
+    // organisation the case is routed to cannot undo a prosecutor's or a court's hold.
+    let hold = app
+        .store()
+        .legal_holds_of(case_id)
+        .await?
+        .into_iter()
+        .find(|h| h.id == hold_id)
+        .ok_or(AppError::NotFound)?;
+    if hold.placed_org != who.user.org.code && !mnir_domain::case_scope(&who.actor()).national {
+        return Err(AppError::Forbidden(crate::Message::new(
+            "legal-hold-lift-other-org",
+        )));
+    }
     let text = note(lift_note, "note").map_err(|issue| AppError::Invalid(vec![issue]))?;
     if text.is_empty() {
         return Err(AppError::invalid("note", "legal-hold-lift-note-required"));
@@ -224,7 +238,13 @@ pub async fn overview(app: &App, who: &Who<'_>) -> AppResult<Overview> {
     let cutoffs = cutoffs(app);
     let store = app.store();
     let due = store.retention_due(&cutoffs).await?;
-    let cases = store.due_cases(&cutoffs, OVERVIEW_CASES).await?;
+    // Which cases are due is for those who see cases across the country (ANITP's coordinators);
+    // an administrator, who sees no case, has the counts.
+    let cases = if mnir_domain::case_scope(&who.actor()).national {
+        store.due_cases(&cutoffs, OVERVIEW_CASES).await?
+    } else {
+        Vec::new()
+    };
     store
         .audit("retention.read", "retention", "", &who.by)
         .await?;

@@ -25,6 +25,37 @@ fn ring_path(db: &DbArgs, given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// Writes the ring of the database's keys and erasures; returns how many of each.
+async fn write_ring(store: &dyn Store, path: &Path, keys: &Keys) -> anyhow::Result<(usize, usize)> {
+    let ring = crate::key_ring::Ring {
+        keys: all_case_keys(store).await?,
+        erased: all_erased(store).await?,
+    };
+    crate::key_ring::write(path, keys, &ring)?;
+    Ok((ring.keys.len(), ring.erased.len()))
+}
+
+/// The ids of every case erased, from the register a page at a time.
+async fn all_erased(store: &dyn Store) -> anyhow::Result<Vec<String>> {
+    const PAGE: u32 = 10_000;
+    let mut erased: Vec<String> = Vec::new();
+    let mut after: Option<mnir_store::ListPlace> = None;
+    loop {
+        let page = store
+            .erasures(mnir_store::Timestamp::EPOCH, after.as_ref(), PAGE)
+            .await?;
+        after = page.last().map(|e| mnir_store::ListPlace {
+            at_ms: e.erased_at_ms,
+            id: e.case_id.clone(),
+        });
+        let full = page.len() == PAGE as usize;
+        erased.extend(page.into_iter().map(|e| e.case_id));
+        if !full {
+            return Ok(erased);
+        }
+    }
+}
+
 /// Every case key of the database, a page at a time.
 async fn all_case_keys(store: &dyn Store) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     const PAGE: u32 = 10_000;
@@ -76,17 +107,23 @@ pub async fn backup(
         }
     };
     copying.finish_and_clear();
-    let store = match copied.and_then(|store| settle(&partial, out).map(|()| store)) {
-        Ok(store) => store,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
+    // The ring after the copy (every case in the copy not erased by now has its key in it, and
+    // one erased meanwhile is listed as erased) and before the copy gets its name: a backup is
+    // never left without the ring that reads it.
+    let ringed = match copied {
+        Ok(store) => write_ring(store.as_ref(), &ring, &keys_of(db)?)
+            .await
+            .map(|written| (store, written)),
+        Err(e) => Err(e),
     };
-    // The keys after the copy: every case in the copy that is not erased by now has its key
-    // here, and a case erased meanwhile already has none.
-    let case_keys = all_case_keys(store.as_ref()).await?;
-    crate::key_ring::write(&ring, &keys_of(db)?, &case_keys)?;
+    let (store, (key_count, erased_count)) =
+        match ringed.and_then(|done| settle(&partial, out).map(|()| done)) {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
     let app = crate::commands::operator_app(store);
     operator::note_backup(&app, &out.display().to_string()).await?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -96,8 +133,7 @@ pub async fn backup(
         out.display()
     );
     println!(
-        "{} case keys written to the key ring {}, which replaces the earlier one: keep it with the key file, the newest only",
-        case_keys.len(),
+        "{key_count} case keys and {erased_count} erasures written to the key ring {}, which replaces the earlier one: keep it with the key file, the newest only",
         ring.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -125,41 +161,42 @@ fn keys_of(db: &DbArgs) -> anyhow::Result<Keys> {
     existing_keys_for(db).map(|(keys, _)| keys)
 }
 
-/// What putting the ring's keys back did.
+/// What putting the ring back did.
 struct RingApplied {
     keys_put: u64,
     erased_since: u64,
 }
 
-/// Puts the ring's keys back into a restored database, then records as erased every case whose
-/// key the ring does not hold: it was erased after the backup was made.
+/// Puts the ring's keys back into a restored database and erases again the cases the ring lists
+/// as erased (erased after the backup was made, whether or not they had a key of their own). A
+/// case whose fields are sealed under a key that is neither in the ring nor listed as erased
+/// means the ring is older than the backup or another database's: refused, nothing kept. A
+/// backup without such cases (one made before case keys) needs no ring.
 async fn apply_ring(
     store: &dyn Store,
     ring_file: &Path,
     keys: &Keys,
 ) -> anyhow::Result<RingApplied> {
-    // Without the ring no restored case could show its names: refused, nothing kept.
-    let ring = crate::key_ring::read(ring_file, keys).map_err(|e| {
+    let refused = |why: String| {
         usage(format!(
-            "{e:#}; nothing was restored (give the newest key ring with --key-ring)"
+            "{why}; nothing was restored (give the newest key ring with --key-ring)"
         ))
-    })?;
-    let keys_put = store.put_case_keys(&ring).await?;
+    };
+    let ring = crate::key_ring::read(ring_file, keys).map_err(|e| refused(format!("{e:#}")))?;
+    let ring = ring.unwrap_or_default();
+    let keys_put = store.put_case_keys(&ring.keys).await?;
     let by = mnir_store::AuditActor::cli(mnir_store::Timestamp::from_utc(chrono::Utc::now()));
     let mut erased_since = 0;
-    loop {
-        let missing = store.cases_missing_keys(500).await?;
-        if missing.is_empty() {
-            break;
-        }
-        let mut erased_now = 0;
-        for case_id in &missing {
-            erased_now += u64::from(store.erase_keyless_case(case_id, &by).await?);
-        }
-        erased_since += erased_now;
-        if erased_now == 0 {
-            break;
-        }
+    for case_id in &ring.erased {
+        erased_since += u64::from(store.erase_restored_case(case_id, &by).await?);
+    }
+    let missing = store.cases_missing_keys(5).await?;
+    if !missing.is_empty() {
+        return Err(refused(format!(
+            "the key ring {} holds no key for cases of the backup it does not list as erased ({}…): it is older than the backup, another database's, or missing",
+            ring_file.display(),
+            missing.join(", ")
+        )));
     }
     if erased_since > 0 {
         store.scrub_after_erasure().await?;

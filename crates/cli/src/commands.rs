@@ -1266,6 +1266,9 @@ pub async fn demo(
     // factor, and anyone may still set one up to see how it works.
     let mut rules = ServerRules::default();
     rules.jurisdiction.two_factor_roles.clear();
+    // The demo shows erasure at work: its synthetic cases past their periods are erased at the
+    // start (the register is on /retention).
+    rules.jurisdiction.retention.daily = true;
     println!(
         "\nTwo-factor sign-in is optional in the demo, so every account opens with its password;\n`mnir serve` requires it of the roles that see case data. Try it at /account/two-factor."
     );

@@ -4,8 +4,9 @@
 //! written since, so the backup, restored with the newest ring, cannot show its names.
 //!
 //! The file is text: a header line, the key file's check value, one line per case (its id and
-//! its wrapped key in hex, in the order of the ids), and a seal over all of it that only the key
-//! file can make, so a ring cut short or edited is refused.
+//! its wrapped key in hex, in the order of the ids), one line per case erased (`erased` and its
+//! id: a restore erases it again, whether or not it had a key of its own), and a seal over all of
+//! it that only the key file can make, so a ring cut short or edited is refused.
 
 use anyhow::{Context, anyhow};
 use mnir_crypto::Keys;
@@ -13,6 +14,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const HEADER: &str = "mnir case keys 1";
+const ERASED: &str = "erased";
+
+/// What a ring holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ring {
+    /// Each case's id and wrapped key.
+    pub keys: Vec<(String, Vec<u8>)>,
+    /// The cases erased by the time the ring was written.
+    pub erased: Vec<String>,
+}
 
 /// The ring beside a key file: `KEY.ring`.
 pub fn default_path(key_file: &Path) -> PathBuf {
@@ -27,14 +38,14 @@ fn seal_of(keys: &Keys, body: &str) -> String {
 
 /// Writes the ring to `path`, replacing the one there only once the new one is whole and on the
 /// disk; readable by its owner only.
-pub fn write(path: &Path, keys: &Keys, lines: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+pub fn write(path: &Path, keys: &Keys, ring: &Ring) -> anyhow::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut body = format!("{HEADER}\ncheck {}\n", keys.check_value());
-    for (case_id, wrapped) in lines {
-        body.push_str(case_id);
-        body.push('\t');
-        body.push_str(&hex::encode(wrapped));
-        body.push('\n');
+    for (case_id, wrapped) in &ring.keys {
+        body.push_str(&format!("{case_id}\t{}\n", hex::encode(wrapped)));
+    }
+    for case_id in &ring.erased {
+        body.push_str(&format!("{ERASED}\t{case_id}\n"));
     }
     let seal = seal_of(keys, &body);
     let mut partial = path.as_os_str().to_owned();
@@ -62,10 +73,16 @@ pub fn write(path: &Path, keys: &Keys, lines: &[(String, Vec<u8>)]) -> anyhow::R
     written.with_context(|| format!("the key ring {} could not be written", path.display()))
 }
 
-/// Reads a ring written by [`write`] with the same key file: its cases' ids and wrapped keys.
-pub fn read(path: &Path, keys: &Keys) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("the key ring {} could not be read", path.display()))?;
+/// Reads a ring written by [`write`] with the same key file; `None` when there is no file.
+pub fn read(path: &Path, keys: &Keys) -> anyhow::Result<Option<Ring>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("the key ring {} could not be read", path.display()));
+        }
+    };
     let bad = |why: &str| {
         anyhow!(
             "{} is not a key ring of this key file: {why}",
@@ -92,15 +109,19 @@ pub fn read(path: &Path, keys: &Keys) -> anyhow::Result<Vec<(String, Vec<u8>)>> 
     if lines.next() != Some(&format!("check {}", keys.check_value())) {
         return Err(bad("it was written with another key file"));
     }
-    lines
-        .map(|line| {
-            let (case_id, wrapped) = line
-                .split_once('\t')
-                .ok_or_else(|| bad("a line has no key"))?;
-            let wrapped = hex::decode(wrapped).map_err(|_| bad("a key is not hexadecimal"))?;
-            Ok((case_id.to_string(), wrapped))
-        })
-        .collect()
+    let mut ring = Ring::default();
+    for line in lines {
+        let (first, second) = line
+            .split_once('\t')
+            .ok_or_else(|| bad("a line has no key"))?;
+        if first == ERASED {
+            ring.erased.push(second.to_string());
+        } else {
+            let wrapped = hex::decode(second).map_err(|_| bad("a key is not hexadecimal"))?;
+            ring.keys.push((first.to_string(), wrapped));
+        }
+    }
+    Ok(Some(ring))
 }
 
 #[cfg(test)]
@@ -112,15 +133,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("mnir.key.ring");
         let keys = Keys::from_master(&Keys::generate_master());
-        let lines = vec![
-            ("case-a".to_string(), vec![1, 2, 3]),
-            ("case-b".to_string(), vec![4, 5]),
-        ];
-        write(&path, &keys, &lines).unwrap();
-        assert_eq!(read(&path, &keys).unwrap(), lines);
+        assert_eq!(read(&path, &keys).unwrap(), None);
+        let ring = Ring {
+            keys: vec![
+                ("case-a".to_string(), vec![1, 2, 3]),
+                ("case-b".to_string(), vec![4, 5]),
+            ],
+            erased: vec!["case-c".to_string()],
+        };
+        write(&path, &keys, &ring).unwrap();
+        assert_eq!(read(&path, &keys).unwrap(), Some(ring.clone()));
         // Replaced whole by the next one.
-        write(&path, &keys, &lines[..1]).unwrap();
-        assert_eq!(read(&path, &keys).unwrap(), lines[..1]);
+        let smaller = Ring {
+            keys: ring.keys[..1].to_vec(),
+            erased: Vec::new(),
+        };
+        write(&path, &keys, &smaller).unwrap();
+        assert_eq!(read(&path, &keys).unwrap(), Some(smaller));
         let other = Keys::from_master(&Keys::generate_master());
         assert!(read(&path, &other).is_err());
         let text = std::fs::read_to_string(&path).unwrap();

@@ -326,6 +326,7 @@ fn changes_case(action: Action) -> bool {
             | Action::ApproveRepatriationTravel
             | Action::BreakGlass
             | Action::ManageLegalHold
+            | Action::ManageClocks
     )
 }
 

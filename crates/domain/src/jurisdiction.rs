@@ -126,6 +126,7 @@ struct RawRetention {
     session_days: Option<u32>,
     api_token_days: Option<u32>,
     training_participant_years: Option<u32>,
+    daily: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -410,6 +411,7 @@ impl Jurisdiction {
                     raw.training_participant_years,
                     retention.training_participant_years,
                 ),
+                daily: raw.daily.unwrap_or(retention.daily),
             };
         }
         errors.extend(retention.problems());

@@ -72,6 +72,10 @@ pub struct RetentionRules {
     pub api_token_days: u32,
     /// A training participant's name is erased this many years after the session.
     pub training_participant_years: u32,
+    /// Whether `mnir serve` erases what falls due by itself once a day. Off unless the profile
+    /// turns it on: erasing cannot be undone, so the periods are confirmed first (and holds
+    /// placed) while `/retention` shows what is due and an administrator erases it.
+    pub daily: bool,
 }
 
 impl Default for RetentionRules {
@@ -82,6 +86,7 @@ impl Default for RetentionRules {
             session_days: 30,
             api_token_days: 30,
             training_participant_years: 5,
+            daily: false,
         }
     }
 }
@@ -139,10 +144,16 @@ impl RetentionRules {
             let then = local
                 .checked_sub_months(Months::new(years * 12))
                 .unwrap_or(local);
-            // A local time skipped by a change to summer time is taken at its later reading.
+            // A local time that occurs twice (autumn) is taken at its earlier reading, one that
+            // was skipped (spring) an hour before: the cutoff never moves later than the calendar
+            // says, so nothing falls due early; a time that cannot be placed brings nothing due.
             tz.from_local_datetime(&then)
-                .latest()
-                .map_or(now.timestamp_millis(), |t| t.timestamp_millis())
+                .earliest()
+                .or_else(|| {
+                    tz.from_local_datetime(&(then - chrono::Duration::hours(1)))
+                        .earliest()
+                })
+                .map_or(i64::MIN, |t| t.timestamp_millis())
         };
         let days_ago = |days: u32| now.timestamp_millis() - i64::from(days) * 86_400_000;
         Cutoffs {
@@ -227,6 +238,15 @@ mod tests {
         assert_eq!(
             c.not_a_victim_ms,
             at("2026-07-10T07:00:00Z").timestamp_millis()
+        );
+        // Ten years before a moment in the hour skipped on 28 March 2021 (03:00 became 04:00
+        // in Bucharest): the hour before, never "now".
+        // 03:30 in Bucharest on 28 March 2031 (winter time, UTC+2) looks back to 03:30 on 28 March
+        // 2021, which did not exist: 02:30 of that day is taken.
+        let c = rules.cutoffs(&tz, at("2031-03-28T01:30:00Z"));
+        assert_eq!(
+            c.closed_case_ms,
+            at("2021-03-28T00:30:00Z").timestamp_millis()
         );
         // 29 February ends on 28 February.
         let c = RetentionRules {

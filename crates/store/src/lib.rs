@@ -85,6 +85,9 @@ pub enum StoreError {
     /// A repatriation's guard refused the step on the facts read inside its transaction.
     #[error("refused by the guard {0}")]
     Guard(mnir_domain::repatriation::Guard),
+    /// The case's identifying data were erased meanwhile: nothing more is recorded on it.
+    #[error("the case was erased")]
+    Erased,
     #[error("the key file does not belong to this database (key check mismatch)")]
     KeyMismatch,
     #[error("invalid reference: {0}")]

@@ -142,9 +142,9 @@ pub trait RetentionStore: Send + Sync {
     /// Cases not erased whose identifying fields are sealed under a case key that the database
     /// does not hold (after a restore: erased since the backup was made), at most `limit`.
     async fn cases_missing_keys(&self, limit: u32) -> StoreResult<Vec<String>>;
-    /// Records the erasure of such a case (basis `restore`) and blanks its texts, checking under
-    /// its row lock that its key is still missing; `false` when it is not.
-    async fn erase_keyless_case(&self, case_id: &str, by: &AuditActor) -> StoreResult<bool>;
+    /// After a restore: erases (basis `restore`) a case the key ring says was erased after the
+    /// backup was made; `false` when the backup does not hold it or it is erased already.
+    async fn erase_restored_case(&self, case_id: &str, by: &AuditActor) -> StoreResult<bool>;
     /// After erasures: on SQLite, moves the write-ahead log into the file and empties it, so the
     /// erased values' old pages leave the log (freed pages are zeroed, `secure_delete`). On
     /// PostgreSQL nothing: old row versions and WAL segments go with vacuum and checkpoints.

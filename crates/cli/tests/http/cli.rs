@@ -1765,6 +1765,24 @@ async fn backup_and_restore(
         answered.answer,
         mnir_domain::retention::ErasureAnswer::Erased
     );
+    // The ring as the first backup left it, and five cases notified since.
+    let older_ring = dir.join("older.ring");
+    std::fs::copy(format!("{key}.ring"), &older_ring).unwrap();
+    let o = mnir(
+        &[
+            "generate",
+            "--db",
+            url,
+            "--key-file",
+            key,
+            "--cases",
+            "5",
+            "--seed",
+            "7",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let later = dir.join("backup-later.bin");
     let o = mnir(
         &[
@@ -1780,7 +1798,7 @@ async fn backup_and_restore(
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("49 case keys written"),
+        stdout(&o).contains("54 case keys and 1 erasures written"),
         "{}",
         stdout(&o)
     );
@@ -1873,6 +1891,27 @@ async fn backup_and_restore(
     assert!(stderr(&o).contains("no.ring"), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("nothing was restored"),
+        "{}",
+        stderr(&o)
+    );
+    // Nor with a ring older than it: the cases notified since would come back without keys.
+    let o = mnir(
+        &[
+            "restore",
+            "--db",
+            ringless_url,
+            "--key-file",
+            key,
+            "--from",
+            later.to_str().unwrap(),
+            "--key-ring",
+            older_ring.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("older than the backup"),
         "{}",
         stderr(&o)
     );

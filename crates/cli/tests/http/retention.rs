@@ -39,6 +39,7 @@ async fn a_hold_keeps_a_case_from_a_request_to_erase_until_it_is_lifted() {
         let boss = app.user("boss", "ANITP-CJ", "supervisor").await;
         let worker = app.user("worker", "ANITP-CJ", "case_worker").await;
         let outsider = app.user("outsider", "ANITP-B", "supervisor").await;
+        app.user("glass", "ANITP-B", "case_worker").await;
         let boss_token = app.token(&boss).await;
         let worker_token = app.token(&worker).await;
         let holds = format!("/api/v1/cases/{case_id}/legal-holds");
@@ -128,6 +129,26 @@ async fn a_hold_keeps_a_case_from_a_request_to_erase_until_it_is_lifted() {
         );
         assert!(told.body.contains("Dosar 77/P/2026"), "{b}");
 
+        // Another organisation the case is routed to cannot lift the hold placed by ANITP-CJ.
+        app.user("police", "IGPR", "supervisor").await;
+        let police = app.login("police").await;
+        let not_theirs = app
+            .post_form(
+                &format!("/cases/{case_id}/legal-holds/{hold_id}/lift"),
+                &police,
+                &[("note", "Nu mai e nevoie")],
+            )
+            .await;
+        assert_eq!(
+            not_theirs.status,
+            StatusCode::FORBIDDEN,
+            "{b}: {}",
+            not_theirs.body
+        );
+        assert!(
+            not_theirs.body.contains("instituită de altă organizație"),
+            "{b}"
+        );
         // Lifting needs a reason; then the case, still in assistance, is kept for that.
         let no_reason = app
             .post_form(
@@ -211,6 +232,21 @@ async fn a_hold_keeps_a_case_from_a_request_to_erase_until_it_is_lifted() {
             )
             .await;
         assert_eq!(again.status, StatusCode::FORBIDDEN, "{b}");
+        // Nor is it opened by break-glass from another organisation.
+        let outsider_glass = app
+            .api(
+                "POST",
+                "/api/v1/break-glass",
+                Some(&app.token(&app.store.user_by_login("glass").await.unwrap().unwrap()).await),
+                Some(json!({"reference": reference, "reason": "immediate_danger", "note": "Persoana e aici"})),
+            )
+            .await;
+        assert_eq!(
+            outsider_glass.status,
+            StatusCode::FORBIDDEN,
+            "{b}: {}",
+            outsider_glass.body
+        );
         assert!(matches!(
             app.store.verify_audit().await.unwrap(),
             mnir_store::AuditVerdict::Intact { .. }
@@ -281,16 +317,18 @@ async fn the_schedules_erase_closed_cases_past_their_period_except_those_held() 
             (json!(1), json!(0)),
             "{b}"
         );
+        // An administrator, who sees no case, has the counts; ANITP's coordinator sees which
+        // case is due (the held one is not); only an administrator runs the periods.
         let page = app.get("/retention", Some(&admin)).await;
-        assert!(
-            page.body.contains(&cases[0].1),
-            "{b}: the case due is listed"
-        );
-        assert!(!page.body.contains(kept_reference.as_str()), "{b}");
-        // ANITP's coordinator reads the page; only an administrator runs it.
+        assert!(!page.body.contains(&cases[0].1), "{b}: {}", page.body);
         let coord = app.login("coord").await;
         let read = app.get("/retention", Some(&coord)).await;
         assert_eq!(read.status, StatusCode::OK, "{b}");
+        assert!(
+            read.body.contains(&cases[0].1),
+            "{b}: the case due is listed"
+        );
+        assert!(!read.body.contains(kept_reference.as_str()), "{b}");
         assert!(!read.body.contains("id=\"retention-run\""), "{b}");
         let run_refused = app.post_form("/retention/run", &coord, &[]).await;
         assert_eq!(run_refused.status, StatusCode::FORBIDDEN, "{b}");

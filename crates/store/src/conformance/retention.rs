@@ -174,6 +174,17 @@ pub async fn a_hold_stops_erasure_and_erasure_destroys_the_cases_key(db: TestDb)
             .unwrap()
     );
     s.scrub_after_erasure().await.unwrap();
+    // A step taken by someone who read the case before the erasure is refused as erased.
+    let reopen = Transition {
+        case_id: "c1".into(),
+        from: CaseState::Closed,
+        to: CaseState::InAssistance,
+        reason: "Persoana a revenit".into(),
+    };
+    assert!(matches!(
+        s.change_case(&step(&reopen), &by(&k, 505)).await,
+        Err(StoreError::Erased)
+    ));
     // Once erased, never again; and no hold is placed on what is gone.
     assert!(
         !s.erase_due_case("c1", &due_now, &by(&k, 510))
@@ -233,11 +244,15 @@ pub async fn a_hold_stops_erasure_and_erasure_destroys_the_cases_key(db: TestDb)
             .await
             .is_some()
     );
-    // Neither the key nor the name's ciphertext is left in what the database keeps.
-    let kept = db.raw.dump().await;
-    for gone in [&key, &sealed_name] {
-        assert!(!contains(&kept, gone), "erased bytes still stored");
-        assert!(!contains(&kept, hex::encode(gone).as_bytes()));
+    // Neither the key nor the name's ciphertext is left in the database's files (SQLite: the
+    // file and its log, with freed pages zeroed and the log emptied). PostgreSQL's test access
+    // reads a logical dump, which never holds old row versions, so it proves nothing there: its
+    // old versions go with vacuum (README).
+    if s.backend() == "sqlite" {
+        let kept = db.raw.dump().await;
+        for gone in [&key, &sealed_name] {
+            assert!(!contains(&kept, gone), "erased bytes still stored");
+        }
     }
     // The other cases are untouched.
     assert_eq!(

@@ -412,12 +412,14 @@ macro_rules! impl_sql_case_store {
             /// Why a change that expected a case in some state found nothing to change: the case is
             /// in another state now (`StaleState`), or there is no such case.
             async fn not_in_expected_state(tx: &mut Tx, case_id: &str) -> StoreError {
-                let current: Result<Option<String>, _> = ::sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
+                let current: Result<Option<(String, bool)>, _> = ::sqlx::query_as("SELECT state, erased_at_ms IS NOT NULL FROM cases WHERE id = $1")
                     .bind(case_id)
                     .fetch_optional(&mut **tx)
                     .await;
                 match current {
-                    Ok(Some(s)) => match state_column(&s) {
+                    // Erased meanwhile (in the state expected or not): refused as erased.
+                    Ok(Some((_, true))) => StoreError::Erased,
+                    Ok(Some((s, false))) => match state_column(&s) {
                         Ok(current) => StoreError::StaleState { current },
                         Err(e) => e,
                     },
@@ -430,7 +432,7 @@ macro_rules! impl_sql_case_store {
             /// a concurrent step and this change are ordered (whichever comes second sees the
             /// other); otherwise [`Self::not_in_expected_state`].
             async fn lock_case_in_state(tx: &mut Tx, case_id: &str, seen: mnir_domain::CaseState) -> StoreResult<()> {
-                let locked = ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1 AND state = $2")
+                let locked = ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1 AND state = $2 AND erased_at_ms IS NULL")
                     .bind(case_id)
                     .bind(seen.as_str())
                     .execute(&mut **tx)
@@ -443,7 +445,7 @@ macro_rules! impl_sql_case_store {
             }
 
             async fn apply_transition(&self, tx: &mut Tx, change: &Transition, by: &AuditActor) -> StoreResult<()> {
-                let county: Option<String> = ::sqlx::query_scalar("UPDATE cases SET state = $1, updated_at_ms = $2 WHERE id = $3 AND state = $4 RETURNING found_in_county")
+                let county: Option<String> = ::sqlx::query_scalar("UPDATE cases SET state = $1, updated_at_ms = $2 WHERE id = $3 AND state = $4 AND erased_at_ms IS NULL RETURNING found_in_county")
                     .bind(change.to.as_str())
                     .bind(by.now_ms)
                     .bind(&change.case_id)

@@ -52,7 +52,9 @@ macro_rules! impl_sql_retention_store {
             })
         }
 
-        const HOLD_IN_FORCE: &str = "EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = c.id AND h.lifted_at_ms IS NULL)";
+        /// What keeps a case whatever its schedule: a legal hold in force, or criminal
+        /// proceedings still open (pending or sent to trial), which hold it of themselves.
+        const HOLD_IN_FORCE: &str = "(EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = c.id AND h.lifted_at_ms IS NULL) OR EXISTS (SELECT 1 FROM proceedings p WHERE p.case_id = c.id AND p.outcome IN ('pending', 'sent_to_trial')))";
         /// Cases whose schedule has run out: `$1` the closed cases' cutoff, `$2` the
         /// not-a-victim cutoff.
         const CASES_DUE: &str = "c.erased_at_ms IS NULL AND ((c.state IN ('closed', 'duplicate') AND c.updated_at_ms < $1) OR (c.state = 'not_a_victim' AND c.updated_at_ms < $2))";
@@ -79,7 +81,8 @@ macro_rules! impl_sql_retention_store {
             }
 
             /// Takes the case's row lock and reads its state, when it last changed, whether it
-            /// was erased and how many holds stand; `NotFound` for no such case.
+            /// was erased and how many holds stand (open proceedings count as holds); `NotFound`
+            /// for no such case.
             async fn lock_case_for_retention(tx: &mut Tx, case_id: &str) -> StoreResult<(mnir_domain::CaseState, Timestamp, bool, i64)> {
                 let locked = ::sqlx::query("UPDATE cases SET updated_at_ms = updated_at_ms WHERE id = $1")
                     .bind(case_id)
@@ -90,7 +93,7 @@ macro_rules! impl_sql_retention_store {
                     return Err(StoreError::NotFound);
                 }
                 let (state, updated, erased, holds): (String, Timestamp, bool, i64) = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
-                    "SELECT c.state, c.updated_at_ms, c.erased_at_ms IS NOT NULL, (SELECT COUNT(*) FROM legal_holds h WHERE h.case_id = c.id AND h.lifted_at_ms IS NULL) FROM cases c WHERE c.id = $1"
+                    "SELECT c.state, c.updated_at_ms, c.erased_at_ms IS NOT NULL, (SELECT COUNT(*) FROM legal_holds h WHERE h.case_id = c.id AND h.lifted_at_ms IS NULL) + (SELECT COUNT(*) FROM proceedings p WHERE p.case_id = c.id AND p.outcome IN ('pending', 'sent_to_trial')) FROM cases c WHERE c.id = $1"
                 )))
                     .bind(case_id)
                     .fetch_one(&mut **tx)
@@ -406,15 +409,14 @@ macro_rules! impl_sql_retention_store {
                 }
             }
 
-            async fn erase_keyless_case(&self, case_id: &str, by: &AuditActor) -> StoreResult<bool> {
+            async fn erase_restored_case(&self, case_id: &str, by: &AuditActor) -> StoreResult<bool> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
-                let (_, _, erased, _) = Self::lock_case_for_retention(&mut tx, case_id).await?;
-                let keyed: Option<(String,)> = ::sqlx::query_as("SELECT case_id FROM case_keys WHERE case_id = $1")
-                    .bind(case_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                if erased || keyed.is_some() {
+                let erased = match Self::lock_case_for_retention(&mut tx, case_id).await {
+                    Ok((_, _, erased, _)) => erased,
+                    Err(StoreError::NotFound) => return Ok(false),
+                    Err(e) => return Err(e),
+                };
+                if erased {
                     return Ok(false);
                 }
                 self.erase_in(&mut tx, case_id, mnir_domain::retention::ErasureBasis::Restore, None, by).await?;

@@ -81,7 +81,7 @@ fn request_json(r: ErasureRequestRecord) -> RequestJson {
 pub struct ErasureJson {
     case_id: String,
     case_reference: String,
-    /// `schedule` or `request`.
+    /// `schedule`, `request` or `restore` (erased after the backup it was restored from).
     basis: String,
     request_id: Option<String>,
     erased_at: String,
@@ -146,7 +146,7 @@ pub struct HoldInput {
     request_body = HoldInput, responses(
     (status = 201, body = HoldJson), (status = 400, body = ApiErrorEnvelope),
     (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
-    (status = 404, body = ApiErrorEnvelope), (status = 409, description = "The case was erased", body = ApiErrorEnvelope),
+    (status = 404, body = ApiErrorEnvelope), (status = 409, description = "The case was erased meanwhile", body = ApiErrorEnvelope),
     (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn place_hold(
@@ -219,7 +219,7 @@ pub struct RequestInput {
     request_body = RequestInput, responses(
     (status = 201, body = RequestJson), (status = 400, body = ApiErrorEnvelope),
     (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
-    (status = 404, body = ApiErrorEnvelope), (status = 409, description = "The case was erased", body = ApiErrorEnvelope),
+    (status = 404, body = ApiErrorEnvelope), (status = 409, description = "The case was erased meanwhile", body = ApiErrorEnvelope),
     (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn request_erasure(

@@ -287,8 +287,15 @@ async fn request_submit(
         ))
         .into_response()),
         Err(AppError::Invalid(issues)) => {
+            let mut errors = field_errors(&posted.ctx.tr, &issues);
+            // The request's note is its own field on a page that has the hold's too.
+            for e in &mut errors {
+                if e.field == "note" {
+                    e.field = "request-note".into();
+                }
+            }
             let typed = Typed {
-                errors: field_errors(&posted.ctx.tr, &issues),
+                errors,
                 request: posted.form,
                 failed: "request".into(),
                 ..Typed::default()
