@@ -8,6 +8,7 @@ mod clocks;
 mod consent;
 mod crash;
 mod directory;
+mod duplicates;
 mod exchange;
 mod identification;
 mod justice;

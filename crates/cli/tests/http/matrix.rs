@@ -1214,6 +1214,26 @@ async fn every_route_for_every_role_in_own_and_foreign_organisations() {
                     },
                     "{who}: POST /api/v1/retention/run"
                 );
+                // Possible duplicates: for ANITP's case workers and supervisors (both
+                // organisations here are ANITP centres).
+                let duplicates = app.get("/duplicates", Some(&session)).await;
+                let reviews_pairs = matches!(role, Role::CaseWorker | Role::Supervisor);
+                assert_eq!(
+                    duplicates.status,
+                    if reviews_pairs {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    },
+                    "{who}: GET /duplicates"
+                );
+                let pairs = app
+                    .api("GET", "/api/v1/duplicates", Some(&token), None)
+                    .await;
+                assert_eq!(
+                    pairs.status, duplicates.status,
+                    "{who}: GET /api/v1/duplicates"
+                );
                 // Break-glass (mnir.md §13), last for this case: an access opened here widens
                 // what this user sees of it. Case workers and supervisors open a case they do
                 // not see; one they see needs none.
