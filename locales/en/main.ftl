@@ -2016,3 +2016,4 @@ duplicate-decision-unknown = Choose whether the pair is one person or two.
 duplicate-all-invalid = Give true or false.
 duplicate-already-decided = This pair was decided already.
 legal-hold-lift-other-org = This hold was placed by another organisation: only it, or ANITP's coordinators, may lift it.
+training-participant-name-erased = (name erased after the retention period)

@@ -2054,3 +2054,4 @@ duplicate-decision-unknown = Alegeți dacă perechea privește o persoană sau d
 duplicate-all-invalid = Indicați true sau false.
 duplicate-already-decided = Această pereche a fost deja decisă.
 legal-hold-lift-other-org = Această reținere a fost instituită de altă organizație: doar aceasta sau coordonatorii ANITP o pot ridica.
+training-participant-name-erased = (nume șters la încheierea termenului de păstrare)

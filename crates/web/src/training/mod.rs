@@ -471,7 +471,12 @@ async fn session_view(
         .iter()
         .map(|p| ParticipantRow {
             id: p.id.clone(),
-            name: p.name.clone(),
+            // A name the retention period erased reads as empty: said so, not left blank.
+            name: if p.name.is_empty() {
+                tr.t("training-participant-name-erased")
+            } else {
+                p.name.clone()
+            },
             login: p
                 .user_id
                 .as_deref()
