@@ -2017,3 +2017,5 @@ duplicate-all-invalid = Give true or false.
 duplicate-already-decided = This pair was decided already.
 legal-hold-lift-other-org = This hold was placed by another organisation: only it, or ANITP's coordinators, may lift it.
 training-participant-name-erased = (name erased after the retention period)
+duplicate-changed = The pair changed since the page was shown: look at it again.
+duplicate-merge-not-routed = The notification to mark as a duplicate is not routed to your organisation: its organisation, or ANITP's central office, merges the pair.

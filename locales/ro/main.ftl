@@ -2055,3 +2055,5 @@ duplicate-all-invalid = Indicați true sau false.
 duplicate-already-decided = Această pereche a fost deja decisă.
 legal-hold-lift-other-org = Această reținere a fost instituită de altă organizație: doar aceasta sau coordonatorii ANITP o pot ridica.
 training-participant-name-erased = (nume șters la încheierea termenului de păstrare)
+duplicate-changed = Perechea s-a schimbat de când a fost afișată pagina: priviți-o din nou.
+duplicate-merge-not-routed = Sesizarea de marcat ca duplicat nu este direcționată organizației dumneavoastră: organizația ei sau biroul central al ANITP unește perechea.

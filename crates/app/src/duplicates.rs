@@ -4,7 +4,7 @@
 //! `duplicate` of the earlier) or mark them distinct.
 
 use crate::{App, AppError, AppResult, FieldIssue, Message, Who};
-use mnir_domain::duplicates::{DICE_THRESHOLD, DuplicateDecision, Which, merged_away, permille};
+use mnir_domain::duplicates::{DICE_THRESHOLD, DuplicateDecision, Which, merged_away};
 use mnir_domain::{Action, CaseState, OrgKind, can};
 use mnir_store::{AuditActor, DuplicateCandidate, ListPlace, StoreError, Transition};
 
@@ -13,7 +13,7 @@ use mnir_store::{AuditActor, DuplicateCandidate, ListPlace, StoreError, Transiti
 pub async fn after_notification(app: &App, case_id: &str, by: &AuditActor) {
     match app
         .store()
-        .find_duplicates(case_id, permille(DICE_THRESHOLD), by)
+        .find_duplicates(case_id, DICE_THRESHOLD, by)
         .await
     {
         Ok(0) => {}
@@ -80,35 +80,21 @@ async fn sees_pair(
     pair: &DuplicateCandidate,
     org: &str,
 ) -> AppResult<bool> {
-    let scope = mnir_store::ScopeFor {
-        scope: mnir_domain::CaseScope {
-            organisation: Some(org.to_string()),
-            ..Default::default()
-        },
-        org_code: org.to_string(),
-        user_id: who.user.id.clone(),
-    };
-    for case_id in [&pair.earlier.case_id, &pair.later.case_id] {
-        if app
-            .store()
-            .case_facts(case_id, &scope)
-            .await?
-            .is_some_and(|f| f.org_has_access)
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(routed_to(app, who, &pair.earlier.case_id, org).await?
+        || routed_to(app, who, &pair.later.case_id, org).await?)
 }
 
 /// Decides a pair: `merged` makes the case that is still only notified (the later one first)
-/// `duplicate` of the other, in the same step as any transition, then records the decision;
-/// `distinct` records that they are two people, and the pair is not put again.
+/// `duplicate` of the other; `distinct` records that they are two people, and the pair is not
+/// put again. `away` is the case the page offered to merge away: when the pair changed since, the
+/// merge is refused rather than applied to the other case. The decision is claimed first, so two
+/// people deciding at once cannot both act, and given back if the step cannot be taken.
 pub async fn decide(
     app: &App,
     who: &Who<'_>,
     id: &str,
     decision: &str,
+    away: Option<&str>,
 ) -> AppResult<DuplicateCandidate> {
     let Some(decision) = DuplicateDecision::parse(decision) else {
         return Err(AppError::Invalid(vec![FieldIssue::new(
@@ -120,33 +106,74 @@ pub async fn decide(
     if pair.decision.is_some() {
         return Err(AppError::conflict("duplicate-already-decided"));
     }
-    if decision == DuplicateDecision::Merged {
-        let (away, kept) = match merged_away(pair.earlier.state, pair.later.state) {
+    let merge = if decision == DuplicateDecision::Merged {
+        let (gone, kept) = match merged_away(pair.earlier.state, pair.later.state) {
             Some(Which::Later) => (&pair.later, &pair.earlier),
             Some(Which::Earlier) => (&pair.earlier, &pair.later),
             None => {
                 return Err(AppError::Conflict(Message::new("duplicate-both-moved-on")));
             }
         };
-        let transition = Transition {
-            case_id: away.case_id.clone(),
+        if away.is_some_and(|a| a != gone.case_id) {
+            return Err(AppError::conflict("duplicate-changed"));
+        }
+        // Closing a notification is the work of an organisation it is routed to (or of ANITP's
+        // central office): a centre that sees the pair through the other case only cannot.
+        if let Some(org) = visible_org(who)
+            && !routed_to(app, who, &gone.case_id, org).await?
+        {
+            return Err(AppError::Forbidden(Message::new(
+                "duplicate-merge-not-routed",
+            )));
+        }
+        for case in [&pair.earlier, &pair.later] {
+            if app.store().erasure_of(&case.case_id).await?.is_some() {
+                return Err(AppError::Denied(mnir_domain::Denial::Erased));
+            }
+        }
+        Some(Transition {
+            case_id: gone.case_id.clone(),
             from: CaseState::Notified,
             to: CaseState::Duplicate,
             // A code with the reference it points to, not a sentence in one language.
             reason: format!("duplicate_of={}", kept.reference),
-        };
-        // A case moved on since the page was shown is refused as stale, naming its state.
-        crate::cases::apply(app, who, transition, None).await?;
-    }
+        })
+    } else {
+        None
+    };
     match app.store().decide_duplicate(id, decision, &who.by).await {
         Ok(()) => {}
         Err(StoreError::NotFound) => return Err(AppError::conflict("duplicate-already-decided")),
         Err(e) => return Err(e.into()),
     }
+    if let Some(transition) = merge
+        && let Err(e) = crate::cases::apply(app, who, transition, None).await
+    {
+        // The step could not be taken (the case moved on meanwhile): the pair is open again.
+        app.store().reopen_duplicate(id, &who.by).await?;
+        return Err(e);
+    }
     app.store()
         .duplicate_candidate(id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Whether the case is routed to `org`.
+async fn routed_to(app: &App, who: &Who<'_>, case_id: &str, org: &str) -> AppResult<bool> {
+    let scope = mnir_store::ScopeFor {
+        scope: mnir_domain::CaseScope {
+            organisation: Some(org.to_string()),
+            ..Default::default()
+        },
+        org_code: org.to_string(),
+        user_id: who.user.id.clone(),
+    };
+    Ok(app
+        .store()
+        .case_facts(case_id, &scope)
+        .await?
+        .is_some_and(|f| f.org_has_access))
 }
 
 /// Compares every case of the register (after an import or an upgrade), with a progress report
@@ -158,14 +185,14 @@ pub async fn scan(
 ) -> AppResult<(u64, u64)> {
     const PAGE: u32 = 1000;
     let store = app.store();
+    // Cases without matching keys first (stored before they existed): from their names.
+    while store.rebuild_match_keys(PAGE).await? > 0 {}
     let (mut compared, mut found) = (0u64, 0u64);
     let mut after: Option<String> = None;
     loop {
         let ids = store.matched_case_ids(after.as_deref(), PAGE).await?;
         for id in &ids {
-            found += store
-                .find_duplicates(id, permille(DICE_THRESHOLD), by)
-                .await?;
+            found += store.find_duplicates(id, DICE_THRESHOLD, by).await?;
             compared += 1;
             progress(compared, found);
         }

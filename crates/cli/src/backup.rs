@@ -201,6 +201,8 @@ async fn apply_ring(
     if erased_since > 0 {
         store.scrub_after_erasure().await?;
     }
+    // The matching keys, left out of the backup, from the names the ring opens.
+    while store.rebuild_match_keys(1000).await? > 0 {}
     Ok(RingApplied {
         keys_put,
         erased_since,
@@ -369,8 +371,10 @@ fn pg_dump(url: &str, out: &Path) -> anyhow::Result<()> {
     let mut command = std::process::Command::new("pg_dump");
     command
         .args(["--format=custom", "--no-owner", "--no-privileges"])
-        // The cases' keys go to the key ring, never into a backup (crypto-shredding).
+        // The cases' keys go to the key ring, never into a backup (crypto-shredding), and what
+        // was drawn from the names is rebuilt at a restore.
         .arg("--exclude-table-data=case_keys")
+        .arg("--exclude-table-data=case_match_keys")
         .arg(format!("--file={}", out.display()))
         .arg(format!("--dbname={dbname}"));
     if let Some(password) = password {

@@ -22,6 +22,10 @@ pub struct MatchKeys {
     pub exact: String,
     /// The Bloom-filter encoding, `BLOOM_BITS / 8` bytes.
     pub bloom: Vec<u8>,
+    /// Keyed hashes of the year of birth and of the years on either side (the year itself
+    /// second), when the birth date is known: cases are compared within a year of each other
+    /// without the year being stored in clear.
+    pub years: Option<[String; 3]>,
 }
 
 /// A letter without its diacritics, as names are written on documents of other countries or
@@ -56,6 +60,9 @@ pub fn name_parts(names: &[&str]) -> Vec<String> {
         .flat_map(|n| {
             n.to_lowercase()
                 .chars()
+                // Combining marks (a comma below typed apart, the dot of a lowercased İ) are
+                // diacritics too.
+                .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
                 .map(fold)
                 .collect::<String>()
                 .split(|c: char| !c.is_alphabetic())
@@ -76,20 +83,31 @@ pub(crate) fn match_keys(
     birth_date: Option<&str>,
 ) -> MatchKeys {
     let parts = name_parts(names);
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(exact_key).expect("HMAC takes any key");
+    let keyed = <HmacSha256 as Mac>::new_from_slice(exact_key).expect("HMAC takes any key");
+    let mut mac = keyed.clone();
     mac.update(parts.join(" ").as_bytes());
     mac.update(b"|");
     mac.update(birth_date.unwrap_or("").as_bytes());
     let exact = hex::encode(mac.finalize().into_bytes());
+    let year_key = |year: i64| {
+        let mut mac = keyed.clone();
+        mac.update(format!("year:{year}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    };
+    let years = birth_date
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse::<i64>().ok())
+        .map(|y| [year_key(y - 1), year_key(y), year_key(y + 1)]);
     let mut bloom = vec![0u8; BLOOM_BITS / 8];
+    // Keyed once; each pair hashes on a copy.
+    let bloom_mac = <HmacSha256 as Mac>::new_from_slice(bloom_key).expect("HMAC takes any key");
     for part in &parts {
         // Padded so that a part's first and last letters make pairs of their own.
         let padded: Vec<char> = format!("_{part}_").chars().collect();
         for pair in padded.windows(2) {
             let pair: String = pair.iter().collect();
             // One keyed hash per pair gives all its bits: two bytes of the digest each.
-            let mut mac =
-                <HmacSha256 as Mac>::new_from_slice(bloom_key).expect("HMAC takes any key");
+            let mut mac = bloom_mac.clone();
             mac.update(pair.as_bytes());
             let digest = mac.finalize().into_bytes();
             for i in 0..BITS_PER_PAIR {
@@ -100,7 +118,11 @@ pub(crate) fn match_keys(
             }
         }
     }
-    MatchKeys { exact, bloom }
+    MatchKeys {
+        exact,
+        bloom,
+        years,
+    }
 }
 
 /// The Dice coefficient of two encodings: twice the bits they share over the bits each sets;
@@ -169,5 +191,17 @@ mod tests {
             name_parts(&["  Ana-Maria ", "O'Neil  Pop"]),
             ["ana", "maria", "neil", "o", "pop"]
         );
+        // A comma below typed as a combining mark, and a Turkish capital dotted I.
+        assert_eq!(name_parts(&["S\u{0326}tefan", "İlie"]), ["ilie", "stefan"]);
+    }
+
+    #[test]
+    fn years_on_either_side_meet_and_others_do_not() {
+        let a = keys("Ana", "Pop", Some("2001-03-09")).years.unwrap();
+        let b = keys("Ion", "Rus", Some("2002-12-31")).years.unwrap();
+        let c = keys("Ion", "Rus", Some("2004-01-01")).years.unwrap();
+        assert!(a.contains(&b[1]) && b.contains(&a[1]));
+        assert!(!a.contains(&c[1]));
+        assert_eq!(keys("Ana", "Pop", None).years, None);
     }
 }

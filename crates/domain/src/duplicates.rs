@@ -36,6 +36,8 @@ pub fn is_candidate(same_exact: bool, dice: f64) -> bool {
 /// `None` when both have moved on (each then goes on, or is closed, through its own organisation).
 pub fn merged_away(earlier: CaseState, later: CaseState) -> Option<Which> {
     match (earlier, later) {
+        // The person's path goes on in the case kept: never into one that is itself a duplicate.
+        (CaseState::Duplicate, _) | (_, CaseState::Duplicate) => None,
         (_, CaseState::Notified) => Some(Which::Later),
         (CaseState::Notified, _) => Some(Which::Earlier),
         _ => None,
@@ -59,6 +61,9 @@ mod tests {
         assert_eq!(merged_away(Notified, Notified), Some(Which::Later));
         assert_eq!(merged_away(Notified, PotentialVictim), Some(Which::Earlier));
         assert_eq!(merged_away(PresumedVictim, PotentialVictim), None);
+        // Never both away: once one is a duplicate, the pair merges no more.
+        assert_eq!(merged_away(Notified, Duplicate), None);
+        assert_eq!(merged_away(Duplicate, Notified), None);
         assert!(is_candidate(true, 0.1));
         assert!(is_candidate(false, 0.8));
         assert!(!is_candidate(false, 0.79));

@@ -265,8 +265,9 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Empties the copy's `case_keys` and rebuilds the file, so that no page of it, free or
-    /// not, holds a case's key: they go to the key ring (crypto-shredding, mnir.md §13).
+    /// Empties the copy's `case_keys` and `case_match_keys` and rebuilds the file, so that no
+    /// page of it, free or not, holds a case's key (they go to the key ring: crypto-shredding,
+    /// mnir.md §13) or what was drawn from its names (rebuilt at a restore).
     async fn strip_case_keys(copy: &Path) -> sqlx::Result<()> {
         use sqlx::{ConnectOptions, Connection};
         let mut conn = SqliteConnectOptions::new()
@@ -275,6 +276,10 @@ impl SqliteStore {
             .connect()
             .await?;
         sqlx::query("DELETE FROM case_keys")
+            .execute(&mut conn)
+            .await?;
+        // The matching keys would let whoever holds the key file test names against them.
+        sqlx::query("DELETE FROM case_match_keys")
             .execute(&mut conn)
             .await?;
         sqlx::query("VACUUM").execute(&mut conn).await?;

@@ -101,7 +101,6 @@ pub struct SealedCase {
     pub case_key: Vec<u8>,
     /// The keys by which the case is compared with others without its names.
     pub matching: mnir_crypto::MatchKeys,
-    pub birth_year: Option<i32>,
 }
 
 impl SealedCase {
@@ -113,7 +112,6 @@ impl SealedCase {
         let (key, case_key) = keys.new_case_key(id);
         let born = case.birth_date.map(|d| d.format("%Y-%m-%d").to_string());
         let matching = keys.match_keys(&[&case.given_name, &case.family_name], born.as_deref());
-        let birth_year = case.birth_date.map(|d| chrono::Datelike::year(&d));
         SealedCase {
             given_name: key.encrypt_str("cases", "given_name", id, &case.given_name),
             family_name: key.encrypt_str("cases", "family_name", id, &case.family_name),
@@ -123,7 +121,6 @@ impl SealedCase {
             notes: key.encrypt_str("cases", "notes", id, &case.notes),
             case_key,
             matching,
-            birth_year,
             reasons: case
                 .history
                 .iter()

@@ -33,15 +33,23 @@ pub struct DuplicateCandidate {
 #[async_trait]
 pub trait DuplicateStore: Send + Sync {
     /// Compares a case with the others that share its exact key or were born within a year of
-    /// it, and keeps each pair not seen before that scores at least `threshold_permille` or
+    /// it, and keeps each pair not seen before whose Dice coefficient reaches `threshold` or that
     /// shares the exact key. Erased cases have no keys and are never compared. Returns how many
     /// pairs were new.
     async fn find_duplicates(
         &self,
         case_id: &str,
-        threshold_permille: i64,
+        threshold: f64,
         by: &AuditActor,
     ) -> StoreResult<u64>;
+    /// Computes the matching keys of cases that have none and are not erased (cases stored
+    /// before matching keys existed; every case after a restore, since backups leave the keys
+    /// out), from their names opened with their keys, at most `limit` at a time; returns how
+    /// many were computed.
+    async fn rebuild_match_keys(&self, limit: u32) -> StoreResult<u64>;
+    /// Undoes a decision this user just recorded, when the step it stood for could not be
+    /// taken.
+    async fn reopen_duplicate(&self, id: &str, by: &AuditActor) -> StoreResult<()>;
     /// Pairs of which one case is routed to `org` (every pair for `None`), undecided ones only
     /// when `open_only`, in the order they were found, after `after`, at most `limit`.
     async fn duplicate_candidates(

@@ -127,7 +127,7 @@ pub const DEFERRED_INDEXES: &[(&str, &str)] = &[
     ("cases_created_by", "cases(created_by, notified_at_ms, id)"),
     ("cases_state_updated", "cases(state, updated_at_ms)"),
     ("case_match_exact", "case_match_keys(exact)"),
-    ("case_match_year", "case_match_keys(birth_year)"),
+    ("case_match_year", "case_match_keys(birth_year_key)"),
     ("clocks_due", "clocks(state, due_at_ms)"),
     ("clocks_case", "clocks(case_id)"),
     ("clocks_kind_state", "clocks(kind, state)"),

@@ -46,8 +46,10 @@ async fn one_person_notified_twice_is_put_to_anitp_without_a_name_and_merged_onc
         let elsewhere = app.user("ctworker", "ANITP-CT", "case_worker").await;
         let s_token = app.token(&screener).await;
         let (first_id, first) = notify(&app, &s_token, "Ștefănica", FAMILY, "RO-B").await;
+        app.clock.advance_minutes(5);
         // Nobody to compare with yet; another person is never paired.
         let (_, other) = notify(&app, &s_token, "Viorica", "Constantinescu", "RO-B").await;
+        app.clock.advance_minutes(5);
         // The same person, typed without diacritics and in capitals, found in Cluj.
         let (later_id, later) =
             notify(&app, &s_token, "Stefanica", "TARCOVNICU-BALANESCU", "RO-CJ").await;
@@ -128,11 +130,42 @@ async fn one_person_notified_twice_is_put_to_anitp_without_a_name_and_merged_onc
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(field_names(&bad), ["decision"], "{b}");
-        let merged = app
+        // Bucharest sees the pair through the first case; the case to mark as duplicate is
+        // Cluj's, so Cluj merges it.
+        let not_ours = app
             .post_form(
                 &format!("/duplicates/{pair_id}/decision"),
                 &session,
-                &[("decision", "merged")],
+                &[("decision", "merged"), ("away", later_id.as_str())],
+            )
+            .await;
+        assert_eq!(
+            not_ours.status,
+            StatusCode::FORBIDDEN,
+            "{b}: {}",
+            not_ours.body
+        );
+        // The page's case must be the one the merge would mark.
+        let changed = app
+            .api(
+                "POST",
+                &format!("/api/v1/duplicates/{pair_id}/decision"),
+                Some(&cj_token),
+                Some(json!({"decision": "merged", "away": first_id})),
+            )
+            .await;
+        assert_eq!(
+            changed.status,
+            StatusCode::CONFLICT,
+            "{b}: {}",
+            changed.body
+        );
+        let cj_session = app.login("cjworker").await;
+        let merged = app
+            .post_form(
+                &format!("/duplicates/{pair_id}/decision"),
+                &cj_session,
+                &[("decision", "merged"), ("away", later_id.as_str())],
             )
             .await;
         assert_eq!(merged.status, StatusCode::SEE_OTHER, "{b}: {}", merged.body);

@@ -341,14 +341,7 @@ macro_rules! impl_sql_case_store {
                     q.build().execute(&mut **tx).await.map_err(db_err)?;
                 }
                 for chunk in sealed.chunks(1000) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO case_match_keys (case_id, exact, bloom, birth_year) ");
-                    q.push_values(chunk, |mut b, s| {
-                        b.push_bind(s.case.id.clone())
-                            .push_bind(s.matching.exact.clone())
-                            .push_bind(s.matching.bloom.clone())
-                            .push_bind(s.birth_year.map(i64::from));
-                    });
-                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                    Self::insert_match_keys(tx, chunk.iter().map(|s| (s.case.id.as_str(), &s.matching))).await?;
                 }
                 // The key is dated by its case's notification, not by the load that stored it.
                 for chunk in sealed.chunks(1000) {

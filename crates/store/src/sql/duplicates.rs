@@ -38,41 +38,74 @@ macro_rules! impl_sql_duplicate_store {
             })
         }
 
+        impl $store {
+            /// Inserts matching keys (at most 500 at a time: both backends' bound-value limits).
+            async fn insert_match_keys<'k>(tx: &mut Tx, keys: impl Iterator<Item = (&'k str, &'k mnir_crypto::MatchKeys)>) -> StoreResult<()> {
+                let keys: Vec<_> = keys.collect();
+                for chunk in keys.chunks(500) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO case_match_keys (case_id, exact, bloom, birth_year_key, near_year_keys) ");
+                    q.push_values(chunk, |mut b, (id, k)| {
+                        b.push_bind(id.to_string())
+                            .push_bind(k.exact.clone())
+                            .push_bind(k.bloom.clone())
+                            .push_bind(k.years.as_ref().map(|y| y[1].clone()))
+                            .push_bind(k.years.as_ref().map(|y| y.join(" ")));
+                    });
+                    q.build().execute(&mut **tx).await.map_err(db_err)?;
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait]
         impl DuplicateStore for $store {
-            async fn find_duplicates(&self, case_id: &str, threshold_permille: i64, by: &AuditActor) -> StoreResult<u64> {
-                let mut tx = self.begin_write().await.map_err(db_err)?;
-                let own: Option<(String, Vec<u8>, Option<i64>, Timestamp)> = ::sqlx::query_as("SELECT m.exact, m.bloom, m.birth_year, c.notified_at_ms FROM case_match_keys m JOIN cases c ON c.id = m.case_id WHERE m.case_id = $1")
+            async fn find_duplicates(&self, case_id: &str, threshold: f64, by: &AuditActor) -> StoreResult<u64> {
+                // The comparisons read through the readers' pool: only the pairs found take the
+                // write lock.
+                let own: Option<(String, Vec<u8>, Option<String>, Timestamp)> = ::sqlx::query_as("SELECT m.exact, m.bloom, m.near_year_keys, c.notified_at_ms FROM case_match_keys m JOIN cases c ON c.id = m.case_id WHERE m.case_id = $1 AND c.erased_at_ms IS NULL")
                     .bind(case_id)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;
-                let Some((exact, bloom, birth_year, notified)) = own else {
+                let Some((exact, bloom, near, notified)) = own else {
                     return Ok(0);
                 };
                 // Those of the same exact key, and those born within a year of the person (a
                 // case without a birth date is compared by its exact key alone).
-                let year = birth_year.unwrap_or(i64::MIN / 2);
-                let others: Vec<(String, String, Vec<u8>, Timestamp)> = ::sqlx::query_as("SELECT m.case_id, m.exact, m.bloom, c.notified_at_ms FROM case_match_keys m JOIN cases c ON c.id = m.case_id WHERE m.case_id <> $1 AND (m.exact = $2 OR (m.birth_year BETWEEN $3 AND $4))")
+                let near: Vec<String> = near.unwrap_or_default().split(' ').map(str::to_string).collect();
+                let year = |i: usize| near.get(i).cloned().unwrap_or_default();
+                let others: Vec<(String, String, Vec<u8>, Timestamp)> = ::sqlx::query_as("SELECT m.case_id, m.exact, m.bloom, c.notified_at_ms FROM case_match_keys m JOIN cases c ON c.id = m.case_id WHERE m.case_id <> $1 AND c.erased_at_ms IS NULL AND (m.exact = $2 OR m.birth_year_key IN ($3, $4, $5))")
                     .bind(case_id)
                     .bind(&exact)
-                    .bind(year - i64::from(mnir_domain::duplicates::BIRTH_YEARS_APART))
-                    .bind(year + i64::from(mnir_domain::duplicates::BIRTH_YEARS_APART))
-                    .fetch_all(&mut *tx)
+                    .bind(year(0))
+                    .bind(year(1))
+                    .bind(year(2))
+                    .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                let mut found = 0;
-                for (other, other_exact, other_bloom, other_notified) in others {
-                    let same = other_exact == exact;
-                    let score = mnir_domain::duplicates::permille(mnir_crypto::dice(&bloom, &other_bloom));
-                    if !same && score < threshold_permille {
-                        continue;
-                    }
-                    let ((earlier, _), (later, _)) = {
-                        let mine = (case_id.to_string(), notified);
-                        let theirs = (other.clone(), other_notified);
-                        if (theirs.1, &theirs.0) < (mine.1, &mine.0) { (theirs, mine) } else { (mine, theirs) }
-                    };
+                let found: Vec<(String, String, i64, bool)> = others
+                    .into_iter()
+                    .filter_map(|(other, other_exact, other_bloom, other_notified)| {
+                        let same = other_exact == exact;
+                        let dice = mnir_crypto::dice(&bloom, &other_bloom);
+                        if !(same || dice >= threshold) {
+                            return None;
+                        }
+                        // The earlier notification first, whichever side finds the pair.
+                        let (earlier, later) = if (other_notified, other.as_str()) < (notified, case_id) {
+                            (other, case_id.to_string())
+                        } else {
+                            (case_id.to_string(), other)
+                        };
+                        Some((earlier, later, mnir_domain::duplicates::permille(dice), same))
+                    })
+                    .collect();
+                if found.is_empty() {
+                    return Ok(0);
+                }
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let mut new = 0;
+                for (earlier, later, score, same) in found {
                     let id = uuid::Uuid::new_v4().to_string();
                     let inserted = ::sqlx::query("INSERT INTO duplicate_candidates (id, earlier_case, later_case, score_permille, exact, found_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (earlier_case, later_case) DO NOTHING")
                         .bind(&id)
@@ -86,13 +119,57 @@ macro_rules! impl_sql_duplicate_store {
                         .map_err(db_err)?
                         .rows_affected();
                     if inserted > 0 {
-                        found += 1;
+                        new += 1;
                         // The pair by ids and score: nothing of the names.
                         self.append_audit(&mut tx, by, "duplicate.found", &format!("case:{later}"), &format!("pair={id} with={earlier} score={score} exact={same}")).await?;
                     }
                 }
                 tx.commit().await.map_err(db_err)?;
-                Ok(found)
+                Ok(new)
+            }
+
+            async fn rebuild_match_keys(&self, limit: u32) -> StoreResult<u64> {
+                let rows: Vec<(String, Vec<u8>, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT c.id, c.given_name, c.family_name, c.birth_date, (SELECT k.wrapped FROM case_keys k WHERE k.case_id = c.id) FROM cases c WHERE c.erased_at_ms IS NULL AND NOT EXISTS (SELECT 1 FROM case_match_keys m WHERE m.case_id = c.id) ORDER BY c.id{}",
+                    $crate::sql::limit(i64::from(limit))
+                )))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let mut keys = Vec::with_capacity(rows.len());
+                for (id, given, family, born, wrapped) in rows {
+                    let key = self.case_key(&id, wrapped)?;
+                    let given = self.case_field(key.as_ref(), "given_name", &id, Some(given))?;
+                    let family = self.case_field(key.as_ref(), "family_name", &id, Some(family))?;
+                    let born = self.case_field(key.as_ref(), "birth_date", &id, born)?;
+                    // A case whose names cannot be opened (its key not put back) gets none.
+                    let (Some(given), Some(family)) = (given, family) else { continue };
+                    keys.push((id, self.keys.match_keys(&[&given, &family], born.as_deref())));
+                }
+                if keys.is_empty() {
+                    return Ok(0);
+                }
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                for chunk in keys.chunks(500) {
+                    Self::insert_match_keys(&mut tx, chunk.iter().map(|(id, k)| (id.as_str(), k))).await?;
+                }
+                tx.commit().await.map_err(db_err)?;
+                Ok(keys.len() as u64)
+            }
+
+            async fn reopen_duplicate(&self, id: &str, by: &AuditActor) -> StoreResult<()> {
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                let done = ::sqlx::query("UPDATE duplicate_candidates SET decision = NULL, decided_by = NULL, decided_at_ms = NULL WHERE id = $1 AND decided_by = $2")
+                    .bind(id)
+                    .bind(&by.user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                self.append_audit(&mut tx, by, "duplicate.reopen", "duplicates", &format!("pair={id}")).await?;
+                tx.commit().await.map_err(db_err)
             }
 
             async fn duplicate_candidates(&self, org: Option<&str>, open_only: bool, after: Option<&ListPlace>, limit: u32) -> StoreResult<Vec<DuplicateCandidate>> {

@@ -106,6 +106,12 @@ macro_rules! impl_sql_retention_store {
             /// case's key destroyed, its identifying fields overwritten, its other texts blanked,
             /// the register's line and the audit entry (which names the case by id only).
             async fn erase_in(&self, tx: &mut Tx, case_id: &str, basis: mnir_domain::retention::ErasureBasis, request_id: Option<&str>, by: &AuditActor) -> StoreResult<()> {
+                // The pairs it was in would tell who it was to whoever reads the other case.
+                ::sqlx::query("DELETE FROM duplicate_candidates WHERE earlier_case = $1 OR later_case = $1")
+                    .bind(case_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
                 // The matching keys are drawn from the names: they go with them.
                 ::sqlx::query("DELETE FROM case_match_keys WHERE case_id = $1")
                     .bind(case_id)

@@ -145,9 +145,15 @@ pub struct DecisionInput {
     /// other; `distinct`: two people.
     #[schema(pattern = "^(merged|distinct)$")]
     decision: String,
+    /// For a merge: the id of the case the caller means to mark as duplicate; the merge is
+    /// refused (409) if the pair changed so that the other case would be.
+    #[serde(default)]
+    away: Option<String>,
 }
 
-/// Decides a pair; 409 when it was decided already or neither case can still be merged away.
+/// Decides a pair; 403 when the case to mark as duplicate is not routed to the caller's
+/// organisation (ANITP's central office excepted); 409 when the pair was decided already, changed,
+/// or neither case can still be merged away.
 #[utoipa::path(post, path = "/api/v1/duplicates/{id}/decision", params(("id" = String, Path, description = "Pair id")),
     request_body = DecisionInput, responses(
     (status = 200, body = PairJson), (status = 400, body = ApiErrorEnvelope),
@@ -165,7 +171,13 @@ async fn decide(
     let input: DecisionInput = parse_json(&tr, &body)?;
     let pair = answer!(
         tr,
-        mnir_app::duplicates::decide(&state.app, &who(&state, &user), &id, &input.decision)
+        mnir_app::duplicates::decide(
+            &state.app,
+            &who(&state, &user),
+            &id,
+            &input.decision,
+            input.away.as_deref()
+        )
     );
     Ok(Json(pair_json(pair)))
 }

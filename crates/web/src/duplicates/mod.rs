@@ -53,8 +53,9 @@ struct PairRow {
     later: Side,
     score: String,
     exact: bool,
-    /// The merge's wording ("… becomes a duplicate of …"), when one of the two can still be.
-    merge: Option<String>,
+    /// The merge's wording ("… becomes a duplicate of …") and the case it marks, when one of
+    /// the two can still be.
+    merge: Option<(String, String)>,
     decided: Option<String>,
 }
 
@@ -64,13 +65,14 @@ fn pair_row(tr: &Tr, p: &DuplicateCandidate) -> PairRow {
             Which::Later => (&p.later, &p.earlier),
             Which::Earlier => (&p.earlier, &p.later),
         };
-        tr.t_with(
+        let words = tr.t_with(
             "duplicate-merge",
             &[
                 ("away", away.reference.clone().into()),
                 ("kept", kept.reference.clone().into()),
             ],
-        )
+        );
+        (words, away.case_id.clone())
     });
     PairRow {
         id: p.id.clone(),
@@ -145,6 +147,8 @@ async fn list_page(
 #[serde(default)]
 struct DecisionForm {
     decision: String,
+    /// The case the page offered to mark as duplicate.
+    away: String,
 }
 
 async fn decide_submit(
@@ -159,6 +163,7 @@ async fn decide_submit(
         &who(&state, posted.user),
         &id,
         &posted.form.decision,
+        Some(posted.form.away.as_str()).filter(|a| !a.is_empty()),
     )
     .await
     .map_err(|e| e.page(&posted.ctx, "duplicates-title"))?;
