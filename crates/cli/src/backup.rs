@@ -44,13 +44,9 @@ async fn all_erased(store: &dyn Store) -> anyhow::Result<Vec<String>> {
         let page = store
             .erasures(mnir_store::Timestamp::EPOCH, after.as_ref(), PAGE)
             .await?;
-        after = page.last().map(|e| mnir_store::ListPlace {
-            at_ms: e.erased_at_ms,
-            id: e.case_id.clone(),
-        });
-        let full = page.len() == PAGE as usize;
+        after = mnir_store::ListPlace::after_full(&page, PAGE, mnir_store::ListPlace::of_erasure);
         erased.extend(page.into_iter().map(|e| e.case_id));
-        if !full {
+        if after.is_none() {
             return Ok(erased);
         }
     }

@@ -890,14 +890,9 @@ pub async fn retention_erasures(
             );
         }
         count += page.len();
-        match page.last() {
-            Some(last) if page.len() == PAGE as usize => {
-                after = Some(mnir_store::ListPlace {
-                    at_ms: last.erased_at_ms,
-                    id: last.case_id.clone(),
-                });
-            }
-            _ => break,
+        after = mnir_store::ListPlace::after_full(&page, PAGE, mnir_store::ListPlace::of_erasure);
+        if after.is_none() {
+            break;
         }
     }
     println!("erasures: {count}");

@@ -19,6 +19,34 @@ impl ListPlace {
         }
     }
 
+    /// The place of a line of the register of erasures (by when the case was erased).
+    pub fn of_erasure(erasure: &crate::ErasureRecord) -> ListPlace {
+        ListPlace {
+            at_ms: erasure.erased_at_ms,
+            id: erasure.case_id.clone(),
+        }
+    }
+
+    /// The place of a pair of possible duplicates (by when it was found).
+    pub fn of_pair(pair: &crate::DuplicateCandidate) -> ListPlace {
+        ListPlace {
+            at_ms: pair.found_at_ms,
+            id: pair.id.clone(),
+        }
+    }
+
+    /// Where the next page begins: after the last row of a full page (there may be more);
+    /// `None` after a page that was not full.
+    pub fn after_full<T>(
+        rows: &[T],
+        limit: u32,
+        place: impl Fn(&T) -> ListPlace,
+    ) -> Option<ListPlace> {
+        (rows.len() == limit as usize)
+            .then(|| rows.last().map(place))
+            .flatten()
+    }
+
     /// The place of a task in the inbox (by when its clock expired).
     pub fn of_task(task: &crate::TaskRecord) -> ListPlace {
         ListPlace {
@@ -62,6 +90,20 @@ impl std::str::FromStr for ListPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_next_page_begins_after_a_full_page_only() {
+        let place = |n: &i64| ListPlace {
+            at_ms: Timestamp::from_millis(*n).unwrap(),
+            id: format!("r{n}"),
+        };
+        assert_eq!(
+            ListPlace::after_full(&[1, 2, 3], 3, place).map(|p| p.to_string()),
+            Some("3.r3".to_string())
+        );
+        assert_eq!(ListPlace::after_full(&[1, 2], 3, place), None);
+        assert_eq!(ListPlace::after_full(&[] as &[i64], 0, place), None);
+    }
 
     #[test]
     fn a_place_reads_back_what_it_wrote_and_refuses_the_rest() {

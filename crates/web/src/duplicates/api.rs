@@ -123,16 +123,7 @@ async fn list(
             PAGE
         )
     );
-    let next = (pairs.len() == PAGE as usize)
-        .then(|| pairs.last())
-        .flatten()
-        .map(|p| {
-            ListPlace {
-                at_ms: p.found_at_ms,
-                id: p.id.clone(),
-            }
-            .to_string()
-        });
+    let next = ListPlace::after_full(&pairs, PAGE, ListPlace::of_pair).map(|p| p.to_string());
     Ok(Json(PairsJson {
         pairs: pairs.into_iter().map(pair_json).collect(),
         next,

@@ -124,16 +124,7 @@ async fn list_page(
     let pairs = mnir_app::duplicates::candidates(&state.app, &who, !all, after.as_ref(), PAGE)
         .await
         .map_err(|e| e.page(&ctx, "duplicates-title"))?;
-    let next = (pairs.len() == PAGE as usize)
-        .then(|| pairs.last())
-        .flatten()
-        .map(|p| {
-            ListPlace {
-                at_ms: p.found_at_ms,
-                id: p.id.clone(),
-            }
-            .to_string()
-        });
+    let next = ListPlace::after_full(&pairs, PAGE, ListPlace::of_pair).map(|p| p.to_string());
     let page = ListPage {
         pairs: pairs.iter().map(|p| pair_row(&ctx.tr, p)).collect(),
         all,

@@ -425,16 +425,7 @@ async fn erasures(
             PAGE
         )
     );
-    let next = (rows.len() as u32 == PAGE)
-        .then(|| rows.last())
-        .flatten()
-        .map(|e| {
-            ListPlace {
-                at_ms: e.erased_at_ms,
-                id: e.case_id.clone(),
-            }
-            .to_string()
-        });
+    let next = ListPlace::after_full(&rows, PAGE, ListPlace::of_erasure).map(|p| p.to_string());
     Ok(Json(RegisterJson {
         erasures: rows.into_iter().map(erasure_json).collect(),
         next,

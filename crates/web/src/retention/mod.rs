@@ -364,16 +364,8 @@ async fn show_overview(
     )
     .await
     .map_err(|e| e.page(&ctx, title))?;
-    let next = (erasures.len() as u32 == REGISTER_PAGE)
-        .then(|| erasures.last())
-        .flatten()
-        .map(|e| {
-            ListPlace {
-                at_ms: e.erased_at_ms,
-                id: e.case_id.clone(),
-            }
-            .to_string()
-        });
+    let next = ListPlace::after_full(&erasures, REGISTER_PAGE, ListPlace::of_erasure)
+        .map(|p| p.to_string());
     let rules = overview.rules;
     let years = |n: u32| tr.t_with("retention-years", &[("n", i64::from(n).into())]);
     let days = |n: u32| tr.t_with("retention-days", &[("n", i64::from(n).into())]);
