@@ -13,7 +13,7 @@ fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
-fn proceeding(id: &str, case_id: &str, at_ms: i64) -> ProceedingRecord {
+pub(super) fn proceeding(id: &str, case_id: &str, at_ms: i64) -> ProceedingRecord {
     ProceedingRecord {
         id: id.into(),
         case_id: case_id.into(),

@@ -296,6 +296,16 @@ pub async fn a_hold_stops_erasure_and_erasure_destroys_the_cases_key(db: TestDb)
         s.verify_audit().await.unwrap(),
         AuditVerdict::Intact { .. }
     ));
+
+    // Open criminal proceedings keep a case as a hold does.
+    let later = cutoffs(600, 600);
+    assert_eq!(ids(s.due_cases(&later, 10).await.unwrap()), ["c2", "c3"]);
+    s.record_proceeding(&super::justice::proceeding("p1", "c3", 700), &actor(700))
+        .await
+        .unwrap();
+    assert_eq!(ids(s.due_cases(&later, 10).await.unwrap()), ["c2"]);
+    assert_eq!(s.retention_due(&later).await.unwrap().held, 1);
+    assert!(!s.erase_due_case("c3", &later, &by(&k, 710)).await.unwrap());
 }
 
 pub async fn a_request_to_erase_is_answered_under_the_holds_and_the_state(db: TestDb) {
