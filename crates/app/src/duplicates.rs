@@ -4,18 +4,14 @@
 //! `duplicate` of the earlier) or mark them distinct.
 
 use crate::{App, AppError, AppResult, FieldIssue, Message, Who};
-use mnir_domain::duplicates::{DICE_THRESHOLD, DuplicateDecision, Which, merged_away};
+use mnir_domain::duplicates::{DuplicateDecision, Which, merged_away};
 use mnir_domain::{Action, CaseState, OrgKind, can};
 use mnir_store::{AuditActor, DuplicateCandidate, ListPlace, StoreError, Transition};
 
 /// Looks for the pairs a new notification makes. A failure is logged, never the notification's:
 /// the person is recorded whatever the comparison finds.
 pub async fn after_notification(app: &App, case_id: &str, by: &AuditActor) {
-    match app
-        .store()
-        .find_duplicates(case_id, DICE_THRESHOLD, by)
-        .await
-    {
+    match app.store().find_duplicates(case_id, by).await {
         Ok(0) => {}
         Ok(found) => tracing::info!(found, "possible duplicate notifications put to ANITP"),
         Err(e) => tracing::warn!(error = %e, "notification not compared for duplicates"),
@@ -65,23 +61,23 @@ pub async fn candidate(app: &App, who: &Who<'_>, id: &str) -> AppResult<Duplicat
         .duplicate_candidate(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(org) = visible_org(who)
-        && !sees_pair(app, who, &pair, org).await?
+    if visible_org(who).is_some()
+        && !routed_here(app, who, &pair.earlier.case_id).await?
+        && !routed_here(app, who, &pair.later.case_id).await?
     {
         return Err(AppError::NotFound);
     }
     Ok(pair)
 }
 
-/// Whether one case of the pair is routed to `org`.
-async fn sees_pair(
-    app: &App,
-    who: &Who<'_>,
-    pair: &DuplicateCandidate,
-    org: &str,
-) -> AppResult<bool> {
-    Ok(routed_to(app, who, &pair.earlier.case_id, org).await?
-        || routed_to(app, who, &pair.later.case_id, org).await?)
+/// Whether the case is routed to the user's organisation (the organisation part of their own
+/// scope).
+async fn routed_here(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<bool> {
+    Ok(app
+        .store()
+        .case_facts(case_id, &who.scope())
+        .await?
+        .is_some_and(|f| f.org_has_access))
 }
 
 /// Decides a pair: `merged` makes the case that is still only notified (the later one first)
@@ -119,17 +115,10 @@ pub async fn decide(
         }
         // Closing a notification is the work of an organisation it is routed to (or of ANITP's
         // central office): a centre that sees the pair through the other case only cannot.
-        if let Some(org) = visible_org(who)
-            && !routed_to(app, who, &gone.case_id, org).await?
-        {
+        if visible_org(who).is_some() && !routed_here(app, who, &gone.case_id).await? {
             return Err(AppError::Forbidden(Message::new(
                 "duplicate-merge-not-routed",
             )));
-        }
-        for case in [&pair.earlier, &pair.later] {
-            if app.store().erasure_of(&case.case_id).await?.is_some() {
-                return Err(AppError::Denied(mnir_domain::Denial::Erased));
-            }
         }
         Some(Transition {
             case_id: gone.case_id.clone(),
@@ -159,23 +148,6 @@ pub async fn decide(
         .ok_or(AppError::NotFound)
 }
 
-/// Whether the case is routed to `org`.
-async fn routed_to(app: &App, who: &Who<'_>, case_id: &str, org: &str) -> AppResult<bool> {
-    let scope = mnir_store::ScopeFor {
-        scope: mnir_domain::CaseScope {
-            organisation: Some(org.to_string()),
-            ..Default::default()
-        },
-        org_code: org.to_string(),
-        user_id: who.user.id.clone(),
-    };
-    Ok(app
-        .store()
-        .case_facts(case_id, &scope)
-        .await?
-        .is_some_and(|f| f.org_has_access))
-}
-
 /// Compares every case of the register (after an import or an upgrade), with a progress report
 /// of (cases done, pairs found). Returns the cases compared and the pairs found.
 pub async fn scan(
@@ -192,7 +164,7 @@ pub async fn scan(
     loop {
         let ids = store.matched_case_ids(after.as_deref(), PAGE).await?;
         for id in &ids {
-            found += store.find_duplicates(id, DICE_THRESHOLD, by).await?;
+            found += store.find_duplicates(id, by).await?;
             compared += 1;
             progress(compared, found);
         }

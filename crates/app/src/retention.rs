@@ -295,7 +295,7 @@ pub async fn run_as(
     };
     if dry_run {
         store
-            .audit("retention.dry_run", "retention", &summary(&due), by)
+            .audit("retention.dry_run", "retention", &due.summary(), by)
             .await?;
         return Ok(report);
     }
@@ -337,18 +337,6 @@ pub async fn run_as(
         )
         .await?;
     Ok(report)
-}
-
-fn summary(due: &RetentionDue) -> String {
-    format!(
-        "closed_cases={} not_a_victim={} held={} sessions={} api_tokens={} training_participants={}",
-        due.closed_cases,
-        due.not_a_victim,
-        due.held,
-        due.sessions,
-        due.api_tokens,
-        due.training_participants
-    )
 }
 
 /// The server's daily look, as the scheduler runs it.

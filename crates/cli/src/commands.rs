@@ -832,16 +832,7 @@ pub async fn retention_run(
     .await
     .map_err(refusal)?;
     bar.finish();
-    let due = &report.due;
-    println!(
-        "due: closed_cases={} not_a_victim={} held={} sessions={} api_tokens={} training_participants={}",
-        due.closed_cases,
-        due.not_a_victim,
-        due.held,
-        due.sessions,
-        due.api_tokens,
-        due.training_participants
-    );
+    println!("due: {}", report.due.summary());
     if dry_run {
         println!("dry run: nothing erased");
     } else {

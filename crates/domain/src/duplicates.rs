@@ -17,9 +17,6 @@ codes!(
 /// letter changed in one name of two scores about 0.85, unrelated names below 0.5 (policy).
 pub const DICE_THRESHOLD: f64 = 0.8;
 
-/// Birth years further apart than this are not the same person, whatever the names.
-pub const BIRTH_YEARS_APART: i32 = 1;
-
 /// A score as kept and shown: thousandths.
 pub fn permille(dice: f64) -> i64 {
     (dice.clamp(0.0, 1.0) * 1000.0).round() as i64

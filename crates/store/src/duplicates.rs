@@ -33,15 +33,9 @@ pub struct DuplicateCandidate {
 #[async_trait]
 pub trait DuplicateStore: Send + Sync {
     /// Compares a case with the others that share its exact key or were born within a year of
-    /// it, and keeps each pair not seen before whose Dice coefficient reaches `threshold` or that
-    /// shares the exact key. Erased cases have no keys and are never compared. Returns how many
+    /// it, and keeps each pair not seen before that `domain::duplicates::is_candidate` calls one. Erased cases have no keys and are never compared. Returns how many
     /// pairs were new.
-    async fn find_duplicates(
-        &self,
-        case_id: &str,
-        threshold: f64,
-        by: &AuditActor,
-    ) -> StoreResult<u64>;
+    async fn find_duplicates(&self, case_id: &str, by: &AuditActor) -> StoreResult<u64>;
     /// Computes the matching keys of cases that have none and are not erased (cases stored
     /// before matching keys existed; every case after a restore, since backups leave the keys
     /// out), from their names opened with their keys, at most `limit` at a time; returns how

@@ -73,6 +73,21 @@ pub struct RetentionDue {
     pub training_participants: u64,
 }
 
+impl RetentionDue {
+    /// The counts as one line of `key=value` words, for the audit log and the operator.
+    pub fn summary(&self) -> String {
+        format!(
+            "closed_cases={} not_a_victim={} held={} sessions={} api_tokens={} training_participants={}",
+            self.closed_cases,
+            self.not_a_victim,
+            self.held,
+            self.sessions,
+            self.api_tokens,
+            self.training_participants
+        )
+    }
+}
+
 /// What a run of the schedules removed besides cases.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Purged {

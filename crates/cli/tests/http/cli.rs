@@ -2113,6 +2113,27 @@ async fn retention_run_erases_what_its_dry_run_counted_and_the_register_lists_it
 }
 
 #[tokio::test]
+async fn duplicates_scan_compares_every_case_and_finds_each_pair_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("mnir.db").display());
+    assert_eq!(mnir(&["init", "--db", &url], None).status.code(), Some(0));
+    let o = mnir(&["generate", "--db", &url, "--cases", "120"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let first = mnir(&["duplicates", "scan", "--db", &url], None);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(count_of(&stdout(&first), "compared:", "cases"), 120);
+    let again = mnir(&["duplicates", "scan", "--db", &url], None);
+    assert_eq!(count_of(&stdout(&again), "compared:", "cases"), 120);
+    assert_eq!(
+        count_of(&stdout(&again), "compared:", "new_pairs"),
+        0,
+        "a pair is found once"
+    );
+    let o = mnir(&["audit", "verify", "--db", &url], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[tokio::test]
 async fn stats_prints_a_table_exact_or_protected_and_names_what_is_wrong() {
     use chrono::Datelike;
     let dir = tempfile::tempdir().unwrap();

@@ -73,31 +73,18 @@ pub async fn pairs_are_found_by_the_matching_keys_alone_and_decided_once(db: Tes
         500,
     )
     .await;
-    let threshold = mnir_domain::duplicates::DICE_THRESHOLD;
 
     // The second notification meets the first (exact) and the one with a letter changed; the
     // first then meets the one with a letter changed; nothing is found twice.
     let found = |id: &'static str, at_ms: i64| async move {
-        s.find_duplicates(id, threshold, &actor(at_ms))
-            .await
-            .unwrap()
+        s.find_duplicates(id, &actor(at_ms)).await.unwrap()
     };
     assert_eq!(found("c2", 600).await, 2);
     assert_eq!(found("c2", 610).await, 0);
     assert_eq!(found("c1", 620).await, 1);
     assert_eq!(found("c4", 630).await, 0);
-    assert_eq!(
-        s.find_duplicates("c5", threshold, &actor(640))
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        s.find_duplicates("c3", threshold, &actor(650))
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(s.find_duplicates("c5", &actor(640)).await.unwrap(), 0);
+    assert_eq!(s.find_duplicates("c3", &actor(650)).await.unwrap(), 0);
 
     let all = s.duplicate_candidates(None, true, None, 10).await.unwrap();
     let pairs: Vec<(&str, &str, bool)> = all
@@ -120,7 +107,8 @@ pub async fn pairs_are_found_by_the_matching_keys_alone_and_decided_once(db: Tes
     let close = all.iter().find(|p| p.later.case_id == "c4").unwrap();
     assert_eq!(exact.score_permille, 1000);
     assert!(
-        close.score_permille >= mnir_domain::duplicates::permille(threshold)
+        close.score_permille
+            >= mnir_domain::duplicates::permille(mnir_domain::duplicates::DICE_THRESHOLD)
             && close.score_permille < 1000
     );
     assert_eq!(

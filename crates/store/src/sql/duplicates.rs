@@ -59,7 +59,7 @@ macro_rules! impl_sql_duplicate_store {
 
         #[async_trait]
         impl DuplicateStore for $store {
-            async fn find_duplicates(&self, case_id: &str, threshold: f64, by: &AuditActor) -> StoreResult<u64> {
+            async fn find_duplicates(&self, case_id: &str, by: &AuditActor) -> StoreResult<u64> {
                 // The comparisons read through the readers' pool: only the pairs found take the
                 // write lock.
                 let own: Option<(String, Vec<u8>, Option<String>, Timestamp)> = ::sqlx::query_as("SELECT m.exact, m.bloom, m.near_year_keys, c.notified_at_ms FROM case_match_keys m JOIN cases c ON c.id = m.case_id WHERE m.case_id = $1 AND c.erased_at_ms IS NULL")
@@ -88,7 +88,7 @@ macro_rules! impl_sql_duplicate_store {
                     .filter_map(|(other, other_exact, other_bloom, other_notified)| {
                         let same = other_exact == exact;
                         let dice = mnir_crypto::dice(&bloom, &other_bloom);
-                        if !(same || dice >= threshold) {
+                        if !mnir_domain::duplicates::is_candidate(same, dice) {
                             return None;
                         }
                         // The earlier notification first, whichever side finds the pair.

@@ -258,29 +258,22 @@ macro_rules! impl_sql_retention_store {
 
             async fn retention_due(&self, cutoffs: &mnir_domain::retention::Cutoffs) -> StoreResult<RetentionDue> {
                 let mut conn = self.pool.acquire().await.map_err(db_err)?;
-                let count_cases = |states: &'static str, held: bool| {
-                    ::sqlx::AssertSqlSafe(format!(
-                        "SELECT COUNT(*) FROM cases c WHERE {CASES_DUE} AND c.state IN ({states}) AND {}{HOLD_IN_FORCE}",
-                        if held { "" } else { "NOT " }
-                    ))
-                };
+                // The cases due in one look, split by schedule and by whether something holds them.
+                let groups: Vec<(bool, bool, i64)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT c.state = 'not_a_victim', {HOLD_IN_FORCE}, COUNT(*) FROM cases c WHERE {CASES_DUE} GROUP BY 1, 2"
+                )))
+                    .bind(cutoffs.closed_case_ms)
+                    .bind(cutoffs.not_a_victim_ms)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
                 let mut due = RetentionDue::default();
-                for (states, held, slot) in [
-                    ("'closed', 'duplicate'", false, 0),
-                    ("'not_a_victim'", false, 1),
-                    ("'closed', 'duplicate', 'not_a_victim'", true, 2),
-                ] {
-                    let n: i64 = ::sqlx::query_scalar(count_cases(states, held))
-                        .bind(cutoffs.closed_case_ms)
-                        .bind(cutoffs.not_a_victim_ms)
-                        .fetch_one(&mut *conn)
-                        .await
-                        .map_err(db_err)?;
+                for (not_a_victim, held, n) in groups {
                     let n = u64::try_from(n).unwrap_or(0);
-                    match slot {
-                        0 => due.closed_cases = n,
-                        1 => due.not_a_victim = n,
-                        _ => due.held = n,
+                    match (held, not_a_victim) {
+                        (true, _) => due.held += n,
+                        (false, true) => due.not_a_victim += n,
+                        (false, false) => due.closed_cases += n,
                     }
                 }
                 let count = |sql: &'static str, bound: i64| ::sqlx::query_scalar::<_, i64>(sql).bind(bound);

@@ -254,6 +254,24 @@ pub struct CountsJson {
     training_participants: u64,
 }
 
+fn counts(due: &mnir_store::RetentionDue) -> CountsJson {
+    CountsJson {
+        closed_cases: due.closed_cases,
+        not_a_victim: due.not_a_victim,
+        sessions: due.sessions,
+        api_tokens: due.api_tokens,
+        training_participants: due.training_participants,
+    }
+}
+
+/// What a run removed besides cases.
+#[derive(Serialize, ToSchema)]
+pub struct PurgedJson {
+    sessions: u64,
+    api_tokens: u64,
+    training_participants: u64,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct SchedulesJson {
     closed_case_years: u32,
@@ -305,13 +323,7 @@ async fn overview(
             api_token_days: r.api_token_days,
             training_participant_years: r.training_participant_years,
         },
-        due: CountsJson {
-            closed_cases: o.due.closed_cases,
-            not_a_victim: o.due.not_a_victim,
-            sessions: o.due.sessions,
-            api_tokens: o.due.api_tokens,
-            training_participants: o.due.training_participants,
-        },
+        due: counts(&o.due),
         held: o.due.held,
         cases: o
             .cases
@@ -342,7 +354,7 @@ pub struct RunJson {
     /// Cases found due that were no longer due at their turn (reopened, held meanwhile).
     skipped_cases: u64,
     /// What was removed besides cases.
-    purged: CountsJson,
+    purged: PurgedJson,
 }
 
 /// Erases what the schedules bring due now (administrators); each case is checked again under
@@ -364,18 +376,10 @@ async fn run(
     );
     Ok(Json(RunJson {
         dry_run: r.dry_run,
-        due: CountsJson {
-            closed_cases: r.due.closed_cases,
-            not_a_victim: r.due.not_a_victim,
-            sessions: r.due.sessions,
-            api_tokens: r.due.api_tokens,
-            training_participants: r.due.training_participants,
-        },
+        due: counts(&r.due),
         erased_cases: r.erased_cases,
         skipped_cases: r.skipped_cases,
-        purged: CountsJson {
-            closed_cases: 0,
-            not_a_victim: 0,
+        purged: PurgedJson {
             sessions: r.purged.sessions,
             api_tokens: r.purged.api_tokens,
             training_participants: r.purged.training_participants,

@@ -167,7 +167,8 @@ async fn show_case(
                 tr.term("erasure-basis", e.basis.as_str())
             )
         }),
-        may_manage: panel.may_manage && panel.erasure.is_none(),
+        // An erased case takes no hold or request: `can` already refuses them.
+        may_manage: panel.may_manage,
         holds: hold_rows(&tr, &panel.holds),
         requests: request_rows(&tr, &panel.requests),
         reasons: options(
