@@ -353,7 +353,8 @@ pub async fn transition(app: &App, who: &Who<'_>, case_id: &str, step: &Move) ->
     if reason.is_empty() {
         return Err(AppError::invalid("reason", "transition-reason-required"));
     }
-    if reason.chars().count() > MAX_REASON {
+    // The limit counts the reason as sent, as the API's document states it.
+    if step.reason.chars().count() > MAX_REASON {
         return Err(AppError::invalid("reason", "transition-reason-too-long"));
     }
     if is_decision(step.to) {

@@ -1,12 +1,16 @@
 //! Information on rights and consent per purpose and recipient (mnir.md §5): recorded for a case
 //! by those who work with the person, checked against who may give it, withdrawn at any time.
 
+use crate::schema;
 use crate::{App, AppError, AppResult, FieldIssue, Who};
+use mnir_domain::Vocabulary;
 use mnir_domain::consent::{GivenBy, Method, Purpose, Right};
 use mnir_domain::{Action, CaseFacts, can};
 use mnir_store::{ConsentRecord, InformationRecord, StoreError, Timestamp};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object};
+use utoipa::openapi::{RefOr, Schema};
 
 /// The case, when the user may record information and consent on it: its facts and reference.
 pub(crate) async fn consent_case(
@@ -32,38 +36,89 @@ pub(crate) async fn consent_case(
 /// Information on rights as sent by a form or the API.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct InformationInput {
-    /// Rights explained: `assistance_protection`, `reflection_period`, `legal_aid`,
-    /// `compensation`, `witness_protection`, `no_cooperation_required`.
+    #[schema(schema_with = rights_schema)]
     pub rights: Vec<String>,
-    /// ISO 639 code of the language used.
+    /// ISO 639 code of the language used: two or three letters (`ro`, `en`, `rom`).
+    #[schema(pattern = "^[A-Za-z]{2,3}$")]
     pub language: String,
     #[serde(default)]
     pub interpreter: bool,
     #[serde(default)]
     pub mediator: bool,
-    /// Version of the written notice handed over.
+    /// Version of the written notice handed over, at most 64 characters.
+    #[schema(pattern = r"\S", max_length = 64)]
     pub notice_version: String,
 }
 
 /// A consent as sent by a form or the API.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ConsentInput {
-    /// `assistance`, `sharing_with_police`, `research`, `victim_coordination`.
+    #[schema(schema_with = purpose_schema)]
     pub purpose: String,
-    /// Code of the recipient organisation; required for assistance and sharing with police.
     #[serde(default)]
+    #[schema(schema_with = recipient_schema)]
     pub recipient: String,
-    /// `person`, `child_assent`, `legal_representative`, `child_protection`.
+    #[schema(schema_with = given_by_schema)]
     pub given_by: String,
-    /// `signed_form`, `verbal_with_witness`.
+    #[schema(schema_with = method_schema)]
     pub method: String,
-    /// Expiry date (YYYY-MM-DD), if any.
+    /// The last day the consent is valid (`YYYY-MM-DD`), not before today; empty or absent for a
+    /// consent without an end.
     #[serde(default)]
+    #[schema(pattern = "^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$")]
     pub expires: String,
+}
+
+// The API document's schemas of the coded fields above: `schema_with` states a field alone, so
+// each says what its field holds.
+
+fn codes_of<T: Vocabulary>(description: &str) -> Object {
+    let mut codes = schema::code::<T>();
+    codes.description = Some(description.into());
+    codes
+}
+
+fn rights_schema() -> Array {
+    // No `uniqueItems`: a right ticked twice is not refused.
+    ArrayBuilder::new()
+        .items(codes_of::<Right>("A right explained."))
+        .min_items(Some(1))
+        .description(Some("The rights explained, at least one."))
+        .build()
+}
+
+fn purpose_schema() -> Object {
+    codes_of::<Purpose>("What the consent is for.")
+}
+
+fn given_by_schema() -> Object {
+    codes_of::<GivenBy>(
+        "Who gave the consent: for an adult the person or their legal representative; for a \
+         child, or a person whose age is not known, the child's assent, the legal \
+         representative or the child-protection directorate.",
+    )
+}
+
+fn method_schema() -> Object {
+    codes_of::<Method>("How the consent was given.")
+}
+
+/// An organisation of the register, or the empty text for none.
+fn recipient_schema() -> RefOr<Schema> {
+    schema::any_of([schema::organisation(), schema::one_of([""])])
+        .description(Some(
+            "Code of the recipient organisation; required for assistance and sharing with the \
+             police, empty or absent for the other purposes.",
+        ))
+        .into()
 }
 
 /// Longest version of the written notice handed over.
 pub const MAX_NOTICE_VERSION: usize = 64;
+
+// `max_length = 64` of `notice_version` above is MAX_NOTICE_VERSION (the attribute takes a
+// literal).
+const _: () = assert!(MAX_NOTICE_VERSION == 64);
 
 /// Records which rights were explained, how and by whom.
 pub async fn record_information(
@@ -89,8 +144,9 @@ pub async fn record_information(
             "notice_version",
             "information-notice-required",
         ));
-    } else if notice_version.chars().count() > MAX_NOTICE_VERSION {
-        // A version names a printed notice ("2026-1"); a longer text is refused, never cut.
+    } else if input.notice_version.chars().count() > MAX_NOTICE_VERSION {
+        // A version names a printed notice ("2026-1"); a longer text is refused, never cut. The
+        // limit counts the text as sent, as the API's document states it.
         wrong.push(FieldIssue::new(
             "notice_version",
             "information-notice-too-long",
@@ -152,10 +208,21 @@ pub async fn record_consent(
     if !recipient_known {
         wrong.push(FieldIssue::new("recipient", "consent-recipient-required"));
     }
-    let given_by = GivenBy::parse(&input.given_by).filter(|g| givers_for(&facts).contains(g));
-    if given_by.is_none() {
-        wrong.push(FieldIssue::new("given_by", "consent-given-by-invalid"));
-    }
+    let given_by = match GivenBy::parse(&input.given_by) {
+        None => {
+            wrong.push(FieldIssue::new("given_by", "consent-given-by-invalid"));
+            None
+        }
+        Some(g) if givers_for(&facts).contains(&g) => Some(g),
+        // A giver of the list, but not one for the case's age group: the case decides.
+        Some(_) => {
+            wrong.push(FieldIssue::against_records(
+                "given_by",
+                "consent-given-by-invalid",
+            ));
+            None
+        }
+    };
     let method = Method::parse(&input.method);
     if method.is_none() {
         wrong.push(FieldIssue::new("method", "consent-method-invalid"));

@@ -1,21 +1,89 @@
 //! The referral directory (mnir.md §6): anyone who refers searches it; an administrator, or an
 //! organisation's supervisor for its own entry, keeps it current.
 
-use crate::{App, AppError, AppResult, FieldIssue, Who};
-use mnir_domain::directory::check_entry;
-use mnir_domain::{Action, can};
+use crate::schema;
+use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
+use mnir_domain::directory::{SERVICES, TARGET_GROUPS, check_entry};
+use mnir_domain::{Action, can, reference};
 use mnir_store::DirectoryEntry;
 use serde::Deserialize;
 
+/// The document's schemas of the directory's own lists, for the fields and parameters that take
+/// one of their values.
+struct ServiceCode;
+struct CountyCode;
+struct GroupCode;
+
+impl utoipa::PartialSchema for ServiceCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        schema::one_of(SERVICES).into()
+    }
+}
+
+impl utoipa::PartialSchema for CountyCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        schema::one_of(reference::counties().iter().map(|c| c.code.as_str())).into()
+    }
+}
+
+impl utoipa::PartialSchema for GroupCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        schema::one_of(TARGET_GROUPS).into()
+    }
+}
+
+impl utoipa::ToSchema for ServiceCode {}
+impl utoipa::ToSchema for CountyCode {}
+impl utoipa::ToSchema for GroupCode {}
+
 /// A directory search: each filter is optional.
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// A service the organisation offers (`accommodation`, `medical`, …).
+    #[param(value_type = Option<ServiceCode>, inline)]
     pub service: Option<String>,
     /// A county it covers (ISO 3166-2); an entry without counties covers the whole country.
+    #[param(value_type = Option<CountyCode>, inline)]
     pub county: Option<String>,
     /// A group it takes (`children`, `women`, `men`, `families`).
+    #[param(value_type = Option<GroupCode>, inline)]
     pub group: Option<String>,
+}
+
+/// The API's search checked: a filter that is none of its list's values is refused, where the
+/// page, whose lists offer only those, takes it as found nowhere.
+pub fn check_search(q: &SearchQuery) -> AppResult<()> {
+    let unknown = |value: &Option<String>, known: &dyn Fn(&str) -> bool| {
+        value.as_deref().filter(|v| !known(v)).map(str::to_string)
+    };
+    let mut wrong = Vec::new();
+    if let Some(code) = unknown(&q.service, &|v| SERVICES.contains(&v)) {
+        wrong.push(FieldIssue {
+            field: "service".into(),
+            message: Message::new("directory-service-unknown").with("code", Arg::Text(code)),
+            against_records: false,
+        });
+    }
+    if let Some(code) = unknown(&q.county, &|v| reference::county(v).is_some()) {
+        wrong.push(FieldIssue {
+            field: "county".into(),
+            message: Message::new("org-county-unknown").with("county", Arg::Text(code)),
+            against_records: false,
+        });
+    }
+    if let Some(code) = unknown(&q.group, &|v| TARGET_GROUPS.contains(&v)) {
+        wrong.push(FieldIssue {
+            field: "group".into(),
+            message: Message::new("directory-group-unknown").with("code", Arg::Text(code)),
+            against_records: false,
+        });
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(wrong))
+    }
 }
 
 /// The entries matching a search.
@@ -40,14 +108,21 @@ pub async fn search_entries(app: &App, q: &SearchQuery) -> AppResult<Vec<Directo
 /// A directory entry as sent by the edit form or the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct EntryInput {
+    /// At least one.
+    #[schema(value_type = Vec<ServiceCode>, inline, min_items = 1)]
     pub services: Vec<String>,
     /// Counties covered (ISO 3166-2); empty for the whole country.
     #[serde(default)]
+    #[schema(value_type = Vec<CountyCode>, inline)]
     pub counties: Vec<String>,
+    /// At least one.
+    #[schema(value_type = Vec<GroupCode>, inline, min_items = 1)]
     pub target_groups: Vec<String>,
-    /// ISO 639 codes.
+    /// ISO 639 codes (`ro`, `uk`), at least one; kept in lower case.
+    #[schema(min_items = 1, pattern = "^[A-Za-z]{2,3}$")]
     pub languages: Vec<String>,
-    /// Places free now, if the organisation counts them.
+    /// Places free now, if the organisation counts them: 0 to 100 000.
+    #[schema(minimum = 0, maximum = 100_000)]
     pub capacity: Option<i64>,
 }
 

@@ -58,6 +58,12 @@ pub struct FieldIssue {
     /// list).
     pub field: std::borrow::Cow<'static, str>,
     pub message: Message,
+    /// The value is well formed but does not fit the records it meets: the case (its age
+    /// group, its state), its other records (a consent's last day, the day proceedings opened),
+    /// or the caller (their own organisation). A page shows it as any other field error; the
+    /// API answers it as a conflict (409), since no description of the request alone could
+    /// have foreseen it, while 422 says the request broke a rule its document states.
+    pub against_records: bool,
 }
 
 impl FieldIssue {
@@ -65,6 +71,18 @@ impl FieldIssue {
         FieldIssue {
             field: field.into(),
             message: Message::new(id),
+            against_records: false,
+        }
+    }
+
+    /// A field that does not fit the stored records (see `against_records`).
+    pub fn against_records(
+        field: impl Into<std::borrow::Cow<'static, str>>,
+        id: &'static str,
+    ) -> FieldIssue {
+        FieldIssue {
+            against_records: true,
+            ..FieldIssue::new(field, id)
         }
     }
 }
@@ -96,6 +114,11 @@ pub enum AppError {
 impl AppError {
     pub fn invalid(field: &'static str, id: &'static str) -> AppError {
         AppError::Invalid(vec![FieldIssue::new(field, id)])
+    }
+
+    /// One field that does not fit the stored records (see [`FieldIssue::against_records`]).
+    pub fn against_records(field: &'static str, id: &'static str) -> AppError {
+        AppError::Invalid(vec![FieldIssue::against_records(field, id)])
     }
 
     pub fn conflict(id: &'static str) -> AppError {

@@ -38,6 +38,7 @@ impl LegalBasis {
                     field: field.into(),
                     message: Message::new("htcds-legal-too-long")
                         .with("max", Arg::Number(MAX_LEGAL_TEXT as i64)),
+                    against_records: false,
                 });
             }
         }
@@ -367,6 +368,7 @@ impl ImportOptions {
                 field: "county".into(),
                 message: Message::new("org-county-unknown")
                     .with("county", Arg::Text(code.to_string())),
+                against_records: false,
             }]));
         }
         Ok(ImportOptions {

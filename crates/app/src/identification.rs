@@ -103,6 +103,7 @@ pub async fn save_interview(
                 .with("indicator", Arg::Text(code.clone()))
                 .with("max", Arg::Number(MAX_EVIDENCE_NOTE as i64))
                 .with("length", Arg::Number(note.chars().count() as i64)),
+            against_records: false,
         })
         .collect();
     if !too_long.is_empty() {
@@ -163,8 +164,10 @@ pub async fn decide(
     if reasons.is_empty() {
         return Err(AppError::invalid("reasons", "decision-reasons-required"));
     }
+    // Whether the decision differs is a matter of the engine's stored advice, not of the
+    // request.
     if differs && why_different.is_empty() {
-        return Err(AppError::invalid(
+        return Err(AppError::against_records(
             "why_different",
             "decision-why-different-required",
         ));

@@ -7,6 +7,7 @@
 //! disclosure covers; this module is the one place that opens the compartment that way.
 
 use crate::plan::{day, echoed, text, today};
+use crate::schema::{self, one_of, organisation};
 use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use chrono::NaiveDate;
 use mnir_domain::consent::Purpose;
@@ -14,7 +15,7 @@ use mnir_domain::justice::{
     self, DisclosedRecord, DisclosureBasis, DisclosureStatus, DisclosureTerms, HearingKind,
     OrderedMeasure, ProceedingOutcome, Standing,
 };
-use mnir_domain::{Action, CaseFacts, CaseState, can};
+use mnir_domain::{Action, CaseFacts, CaseState, Vocabulary, can};
 use mnir_store::{
     CaseBrief, ConsentRecord, DisclosureRecord, HearingRecord, ListPlace, NonPunishmentRecord,
     Organisation, ProceedingRecord, RegisterLine, RegisterScope, RiskAssessmentRecord,
@@ -23,32 +24,37 @@ use mnir_store::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object};
 
 /// Proceedings as a form or the API sends them (a new one, or what they are now).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProceedingInput {
-    /// `injured_party`, `witness`, `injured_party_and_witness` or `none`.
+    /// The person's standing in the proceedings.
+    #[schema(schema_with = standing_schema, required = true)]
     pub standing: String,
-    /// The prosecutor's file number.
-    #[schema(max_length = 4000)]
+    /// The prosecutor's file number; an update gives the one first recorded.
+    #[schema(required = true, max_length = 4000, pattern = r"\S")]
     pub file_number: String,
     /// The prosecutor's office that investigates.
-    #[schema(max_length = 4000)]
+    #[schema(required = true, max_length = 4000, pattern = r"\S")]
     pub prosecutor_office: String,
     /// The court, once the case is before one (empty before).
     #[schema(max_length = 4000)]
     pub court: String,
-    /// The day the proceedings were opened, `YYYY-MM-DD`, not in the future.
-    #[schema(format = Date)]
+    /// The day the proceedings were opened, `YYYY-MM-DD`: not after today, nor more than 3,660
+    /// days (ten years) before it. An update gives the day first recorded.
+    #[schema(required = true, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub opened_on: String,
-    /// `pending` (the default), `sent_to_trial`, `dismissed`, `conviction` or `acquittal`.
+    /// Where the proceedings stand; empty is `pending`.
+    #[schema(schema_with = outcome_schema)]
     pub outcome: String,
-    /// The day of a final outcome (`dismissed`, `conviction`, `acquittal`), `YYYY-MM-DD`.
-    #[schema(format = Date)]
+    /// The day of a final outcome (`dismissed`, `conviction`, `acquittal`), `YYYY-MM-DD`, not
+    /// after today nor before the day opened; empty for any other outcome.
+    #[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub outcome_on: String,
-    /// Protection measures ordered for the person: `witness_protection`, `protected_identity`,
-    /// `remote_hearing`, `restraining_order`, `other`.
+    /// Protection measures ordered for the person, each once.
+    #[schema(schema_with = measures_schema)]
     pub measures: Vec<String>,
 }
 
@@ -56,10 +62,12 @@ pub struct ProceedingInput {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HearingInput {
-    /// `YYYY-MM-DD`; a hearing may be scheduled ahead.
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`; a hearing may be scheduled ahead: from 3,660 days (ten years) before today
+    /// to 732 days (two years) after it, and not before the proceedings were opened.
+    #[schema(required = true, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub held_on: String,
-    /// `statement`, `court_hearing`, `confrontation` or `other`.
+    /// What kind of appearance it is.
+    #[schema(schema_with = hearing_kind_schema, required = true)]
     pub kind: String,
     #[schema(max_length = 4000)]
     pub note: String,
@@ -70,7 +78,7 @@ pub struct HearingInput {
 #[serde(default, deny_unknown_fields)]
 pub struct NonPunishmentInput {
     /// The offence, as the proceedings name it.
-    #[schema(max_length = 4000)]
+    #[schema(required = true, max_length = 4000, pattern = r"\S")]
     pub offence: String,
     /// The proceedings of the case's track it concerns (empty when none is recorded).
     pub proceeding_id: String,
@@ -80,27 +88,102 @@ pub struct NonPunishmentInput {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DisclosureInput {
-    /// The investigating body's organisation code.
+    /// The investigating body's organisation code (an active organisation that investigates).
+    #[schema(schema_with = recipient_schema, required = true)]
     pub recipient_org: String,
     /// `consent` (the person's consent to sharing with that body, in force today) or
     /// `prosecutor_order`.
+    #[schema(schema_with = basis_schema, required = true)]
     pub basis: String,
     /// The consent it rests on (basis `consent` only).
     pub consent_id: String,
-    /// The order's number, day (`YYYY-MM-DD`, not in the future) and office (basis
-    /// `prosecutor_order` only).
+    /// The order's number, day and office (basis `prosecutor_order` only).
     #[schema(max_length = 4000)]
     pub order_number: String,
-    #[schema(format = Date)]
+    /// The order's day, `YYYY-MM-DD`: not after today, nor more than 3,660 days (ten years)
+    /// before it.
+    #[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub order_on: String,
     #[schema(max_length = 4000)]
     pub order_office: String,
-    /// What it covers: `risk_assessments`, `plan` (the plan and the services delivered). The
-    /// shelter's address is never disclosed.
+    /// What it covers, each once: `risk_assessments`, `plan` (the plan and the services
+    /// delivered). The shelter's address is never disclosed.
+    #[schema(schema_with = records_schema, required = true)]
     pub records: Vec<String>,
-    /// The last day it covers, `YYYY-MM-DD`: from today, within a year.
-    #[schema(format = Date)]
+    /// The last day it covers, `YYYY-MM-DD`: from today to 366 days after it (and, on a consent,
+    /// not after the consent's last day).
+    #[schema(required = true, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub until_on: String,
+}
+
+// The schemas of the API's document for the fields above that take codes: `schema_with` drops a
+// field's doc comment, so each brings its description along.
+
+fn described(mut object: Object, description: &str) -> Object {
+    object.description = Some(description.into());
+    object
+}
+
+/// Codes of the closed list `T`, each once, as [`code_set`] reads them.
+fn code_set_of<T: Vocabulary>(description: &str, min_items: Option<usize>) -> Array {
+    ArrayBuilder::new()
+        .items(schema::code::<T>())
+        .unique_items(true)
+        .min_items(min_items)
+        .description(Some(description))
+        .build()
+}
+
+fn standing_schema() -> Object {
+    described(
+        schema::code::<Standing>(),
+        "The person's standing in the proceedings.",
+    )
+}
+
+/// An outcome, or the empty text for `pending` (the fallback of [`code`]).
+fn outcome_schema() -> Object {
+    described(
+        one_of(std::iter::once("").chain(ProceedingOutcome::texts())),
+        "Where the proceedings stand; empty is `pending`.",
+    )
+}
+
+fn measures_schema() -> Array {
+    code_set_of::<OrderedMeasure>(
+        "Protection measures ordered for the person, each once.",
+        None,
+    )
+}
+
+fn hearing_kind_schema() -> Object {
+    described(
+        schema::code::<HearingKind>(),
+        "What kind of appearance the hearing is.",
+    )
+}
+
+fn basis_schema() -> Object {
+    described(
+        schema::code::<DisclosureBasis>(),
+        "`consent` (the person's consent to sharing with that body, in force today) or \
+         `prosecutor_order`.",
+    )
+}
+
+fn records_schema() -> Array {
+    code_set_of::<DisclosedRecord>(
+        "What it covers, at least one record, each once: `risk_assessments`, `plan` (the plan \
+         and the services delivered). The shelter's address is never disclosed.",
+        Some(1),
+    )
+}
+
+fn recipient_schema() -> Object {
+    described(
+        organisation(),
+        "The investigating body's organisation code (an active organisation that investigates).",
+    )
 }
 
 /// The support records a disclosure in force lets its recipient read.
@@ -381,6 +464,7 @@ fn code<T>(
         wrong.push(FieldIssue {
             field: field.into(),
             message: Message::new("justice-code-unknown").with("code", echoed(value)),
+            against_records: false,
         });
     }
     parsed
@@ -401,6 +485,7 @@ fn code_set<T: Copy + Ord>(
             None => wrong.push(FieldIssue {
                 field: field.into(),
                 message: Message::new("justice-code-unknown").with("code", echoed(v)),
+                against_records: false,
             }),
         }
     }
@@ -436,24 +521,31 @@ fn checked_proceeding(
     }
     let court = text("court", &input.court, &mut wrong);
     // The file number and the day opened name the proceedings: given once, then kept (an old
-    // day opened is no reason to refuse the outcome given years later).
-    let opened_on = match current {
+    // day opened is no reason to refuse the outcome given years later). Differing from the first
+    // recorded is a clash with the records, which no description of the request could foresee.
+    let (opened_on, given_opened) = match current {
         Some(p) => {
             if file_number != p.file_number {
-                wrong.push(FieldIssue::new("file_number", "justice-fixed-field"));
+                wrong.push(FieldIssue::against_records(
+                    "file_number",
+                    "justice-fixed-field",
+                ));
             }
             let given = day("opened_on", &input.opened_on, true, &mut wrong);
             if given.is_some_and(|d| d != p.opened_on) {
-                wrong.push(FieldIssue::new("opened_on", "justice-fixed-field"));
+                wrong.push(FieldIssue::against_records(
+                    "opened_on",
+                    "justice-fixed-field",
+                ));
             }
-            Some(p.opened_on)
+            (Some(p.opened_on), given)
         }
         None => {
             let opened_on = track_day("opened_on", &input.opened_on, true, today, &mut wrong);
             if opened_on.is_some_and(|d| d > today) {
                 wrong.push(FieldIssue::new("opened_on", "justice-opened-future"));
             }
-            opened_on
+            (opened_on, opened_on)
         }
     };
     let outcome = code(
@@ -475,10 +567,14 @@ fn checked_proceeding(
     if let (Some(opened), Some(ended)) = (opened_on, outcome_on)
         && ended < opened
     {
-        wrong.push(FieldIssue::new(
-            "outcome_on",
-            "justice-outcome-before-opened",
-        ));
+        // Before the day opened the request itself gives, the request alone is wrong; before
+        // only the day first recorded (the request giving another), the records are.
+        let id = "justice-outcome-before-opened";
+        wrong.push(if given_opened.is_some_and(|g| ended < g) {
+            FieldIssue::new("outcome_on", id)
+        } else {
+            FieldIssue::against_records("outcome_on", id)
+        });
     }
     let measures = code_set(
         "measures",
@@ -632,8 +728,12 @@ pub async fn record_hearing(
     };
     let mut wrong = Vec::new();
     let held_on = track_day("held_on", &input.held_on, true, today(app, who), &mut wrong);
+    // The day the proceedings opened is in the records, not in the request.
     if held_on.is_some_and(|d| d < proceeding.opened_on) {
-        wrong.push(FieldIssue::new("held_on", "justice-hearing-before-opened"));
+        wrong.push(FieldIssue::against_records(
+            "held_on",
+            "justice-hearing-before-opened",
+        ));
     }
     let kind = code("kind", &input.kind, HearingKind::parse, None, &mut wrong);
     let note = text("note", &input.note, &mut wrong);
@@ -687,7 +787,8 @@ pub async fn record_non_punishment(
     };
     match app.store().record_non_punishment(&flag, &who.by).await {
         Ok(()) => Ok(flag),
-        Err(StoreError::NotFound) => Err(AppError::invalid(
+        // Well formed, but naming no proceedings of the case's track.
+        Err(StoreError::NotFound) => Err(AppError::against_records(
             "proceeding_id",
             "justice-proceeding-unknown",
         )),
@@ -803,13 +904,16 @@ pub async fn record_disclosure(
             "disclosure-recipient-required",
         )),
         Some(o) if o.investigates && o.active => {}
-        Some(_) => wrong.push(FieldIssue::new(
+        // A registered organisation, but the register says it does not investigate (or no
+        // longer works): the records refuse it, not the request.
+        Some(_) => wrong.push(FieldIssue::against_records(
             "recipient_org",
             "disclosure-recipient-not-investigating",
         )),
         None => wrong.push(FieldIssue {
             field: "recipient_org".into(),
             message: Message::new("plan-provider-unknown").with("code", echoed(&recipient)),
+            against_records: false,
         }),
     }
     let basis = code(
@@ -844,18 +948,25 @@ pub async fn record_disclosure(
             });
             let until = day("until_on", &input.until_on, false, &mut Vec::new());
             match covering {
+                // The consent's last day is in its record.
                 Some(c)
                     if c.last_valid_instant().is_some_and(|last| {
                         until.is_some_and(|u| u > app.jurisdiction().local_date(last.to_utc()))
                     }) =>
                 {
-                    wrong.push(FieldIssue::new(
+                    wrong.push(FieldIssue::against_records(
                         "until_on",
                         "disclosure-until-after-consent",
                     ));
                 }
                 Some(c) => consent_id = Some(c.id),
-                None => wrong.push(FieldIssue::new(
+                // No consent named at all is the request's own fault; one named that is not the
+                // case's, or does not cover this body today, is the records'.
+                None if wanted.is_empty() => wrong.push(FieldIssue::new(
+                    "consent_id",
+                    "disclosure-consent-not-covering",
+                )),
+                None => wrong.push(FieldIssue::against_records(
                     "consent_id",
                     "disclosure-consent-not-covering",
                 )),

@@ -27,6 +27,7 @@ pub mod reflection;
 pub mod repatriation;
 pub mod retention;
 pub mod risk;
+pub mod schema;
 pub mod statistics;
 pub mod text;
 pub mod throttle;

@@ -1,11 +1,13 @@
 //! Notifying a potential victim: the input as typed, its validation with an issue per field,
 //! and the case it becomes, stored with the clocks a notification starts.
 
+use crate::schema;
 use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use chrono::{DateTime, NaiveDate, Utc};
 use mnir_domain::{AgeGroup, CaseState, Exploitation, Sex, age_on, reference, route};
 use mnir_store::{CaseAccess, HistoryEntry, NewCase, User};
 use serde::Deserialize;
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, SchemaType, Type};
 
 pub const MAX_NAME: usize = 100;
 pub const MAX_NOTES: usize = 5000;
@@ -13,37 +15,115 @@ pub const MAX_NOTES: usize = 5000;
 pub use mnir_domain::htcds::UNKNOWN_CITIZENSHIP;
 
 /// The fields of a notification exactly as submitted, kept to re-fill the form after an error.
+/// A notification names the person: a given name, a family name or both (a name the person uses
+/// is enough).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NotificationInput {
+    /// At most 100 characters; needed unless the family name is given.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub given_name: String,
+    /// At most 100 characters; needed unless the given name is given.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub family_name: String,
-    /// `YYYY-MM-DD`; empty or absent when not known.
     #[serde(default)]
-    #[schema(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+    #[schema(schema_with = birth_date_schema)]
     pub birth_date: Option<String>,
-    /// `female`, `male`, `other` or `unknown`.
     #[serde(default)]
-    #[schema(pattern = "^(female|male|other|unknown)$")]
+    #[schema(schema_with = sex_schema, required = true)]
     pub sex: String,
-    /// ISO 3166-1 alpha-2 code, or `XX` when not known.
     #[serde(default)]
-    #[schema(pattern = "^[A-Z]{2}$")]
+    #[schema(schema_with = citizenship_schema, required = true)]
     pub citizenship: String,
-    /// ISO 3166-2 code of a Romanian county, e.g. `RO-CJ`.
     #[serde(default)]
-    #[schema(pattern = "^RO-[A-Z]{1,2}$")]
+    #[schema(schema_with = county_schema, required = true)]
     pub found_in_county: String,
-    /// Codes of the front-line signals observed (`S01`…`S20`).
     #[serde(default)]
+    #[schema(schema_with = signals_schema)]
     pub signals: Vec<String>,
-    /// `sexual`, `labour`, `begging`, `criminality`, `other`; absent or empty when not known.
     #[serde(default)]
-    #[schema(pattern = "^(sexual|labour|begging|criminality|other)?$")]
+    #[schema(schema_with = exploitation_schema)]
     pub exploitation: Option<String>,
+    /// At most 5000 characters.
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub notes: String,
+}
+
+// `max_length` above is MAX_NAME and MAX_NOTES (the attribute takes a literal).
+const _: () = assert!(MAX_NAME == 100 && MAX_NOTES == 5000);
+
+// The API document's schemas of the fields above, as `validate` reads them: `schema_with` states
+// a field alone, so each says what its field holds; the lists are the reference data `validate`
+// checks against.
+
+fn described(mut schema: Object, description: &str) -> Object {
+    schema.description = Some(description.into());
+    schema
+}
+
+fn birth_date_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        // A day from 1900 on (the month and day in range); empty when not known.
+        .pattern(Some(
+            r"^((19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$",
+        ))
+        .description(Some(
+            "`YYYY-MM-DD`, not after today and not before 1900-01-01; empty, null or absent \
+             when not known.",
+        ))
+        .build()
+}
+
+fn sex_schema() -> Object {
+    described(
+        schema::one_of(Sex::ALL.iter().map(|s| s.as_str())),
+        "As recorded at notification.",
+    )
+}
+
+fn citizenship_schema() -> Object {
+    described(
+        schema::one_of(
+            std::iter::once(UNKNOWN_CITIZENSHIP)
+                .chain(reference::countries().iter().map(|c| c.code.as_str())),
+        ),
+        "ISO 3166-1 alpha-2 code, or `XX` when not known.",
+    )
+}
+
+fn county_schema() -> Object {
+    described(
+        schema::one_of(reference::counties().iter().map(|c| c.code.as_str())),
+        "ISO 3166-2 code of the Romanian county where the person was found, e.g. `RO-CJ`.",
+    )
+}
+
+fn signals_schema() -> Array {
+    // No `uniqueItems`: a signal given twice is kept once, not refused.
+    ArrayBuilder::new()
+        .items(schema::one_of(
+            reference::signals().iter().map(|s| s.code.as_str()),
+        ))
+        .description(Some("Codes of the front-line signals observed."))
+        .build()
+}
+
+fn exploitation_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(
+            Exploitation::ALL
+                .iter()
+                .map(|e| Some(e.as_str()))
+                .chain([Some(""), None]),
+        ))
+        .description(Some(
+            "The form of exploitation; empty, null or absent when not known.",
+        ))
+        .build()
 }
 
 fn error(field: &'static str, id: &'static str) -> FieldIssue {
@@ -67,7 +147,12 @@ pub fn validate(
     if given_name.is_empty() && family_name.is_empty() {
         errors.push(error("given_name", "field-name-required"));
     }
-    for (field, value) in [("given_name", &given_name), ("family_name", &family_name)] {
+    // Limits count the text as sent, spaces at either end included, as the API's document
+    // states them.
+    for (field, value) in [
+        ("given_name", &input.given_name),
+        ("family_name", &input.family_name),
+    ] {
         if value.chars().count() > MAX_NAME {
             errors.push(error(field, "field-name-too-long"));
         }
@@ -115,6 +200,7 @@ pub fn validate(
             errors.push(FieldIssue {
                 field: "signals".into(),
                 message: Message::new("field-signal-unknown").with("code", Arg::Text(code.clone())),
+                against_records: false,
             });
         } else if !signals.contains(&code) {
             signals.push(code);
@@ -134,7 +220,7 @@ pub fn validate(
             .ok(),
     };
     let notes = crate::text::trimmed(&input.notes).to_string();
-    if notes.chars().count() > MAX_NOTES {
+    if input.notes.chars().count() > MAX_NOTES {
         errors.push(error("notes", "field-notes-too-long"));
     }
     if !errors.is_empty() {

@@ -23,6 +23,7 @@ fn refused(field: &'static str, id: &'static str, name: &'static str, value: &st
     AppError::Invalid(vec![FieldIssue {
         field: field.into(),
         message: Message::new(id).with(name, Arg::Text(value.to_string())),
+        against_records: false,
     }])
 }
 

@@ -27,12 +27,13 @@ pub const MAX_TEXT: usize = 4000;
 pub struct MeasureInput {
     /// `confidential_shelter`, `police_protection`, `witness_protection`, `phone_change`,
     /// `escort` or `other`; each at most once.
+    #[schema(required = true, schema_with = api_schema::measure)]
     pub measure: String,
     /// Who carries it out.
-    #[schema(max_length = 4000)]
+    #[schema(required = true, pattern = r"\S", max_length = 4000)]
     pub responsible: String,
-    /// By when, `YYYY-MM-DD`.
-    #[schema(format = Date)]
+    /// By when, `YYYY-MM-DD`: at most 366 days before today and 1830 days after it.
+    #[schema(required = true, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub due_on: String,
     /// What it is (required for `other`).
     #[schema(max_length = 4000)]
@@ -51,20 +52,24 @@ pub struct ServiceInput {
     /// `labour_exploitation_rehabilitation`, `legal`, `livelihood`, `rights_based_training`,
     /// `sexual_exploitation_rehabilitation`, `social_care`; each at most once.
     #[serde(rename = "type")]
+    #[schema(required = true, schema_with = api_schema::service_type)]
     pub service_type: String,
     /// The organisation code of the provider, when it is one of the mechanism's (empty if not).
+    #[schema(schema_with = api_schema::service_provider)]
     pub provider_org: String,
-    #[schema(max_length = 4000)]
+    #[schema(required = true, pattern = r"\S", max_length = 4000)]
     pub objectives: String,
     #[schema(max_length = 4000)]
     pub action_plan: String,
-    /// `YYYY-MM-DD`.
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`: at most 366 days before today and 1830 days after it.
+    #[schema(required = true, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub planned_end_on: String,
-    /// `YYYY-MM-DD`, for a service completed or cancelled; empty otherwise.
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`, not after today nor more than 366 days before it, for a service completed
+    /// or cancelled; empty otherwise.
+    #[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub actual_end_on: String,
-    /// `planned`, `in_progress`, `completed` or `cancelled`.
+    /// `planned` (also when empty), `in_progress`, `completed` or `cancelled`.
+    #[schema(schema_with = api_schema::status)]
     pub status: String,
 }
 
@@ -73,22 +78,32 @@ pub struct ServiceInput {
 #[serde(default, deny_unknown_fields)]
 pub struct PlanInput {
     /// The day the plan is to be reviewed, `YYYY-MM-DD`: after today, within a year.
-    #[schema(format = Date)]
+    #[schema(required = true, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub review_on: String,
+    /// Each measure at most once (so at most six).
+    #[schema(max_items = 6)]
     pub measures: Vec<MeasureInput>,
+    /// Each service at most once (so at most nine).
+    #[schema(max_items = 9)]
     pub services: Vec<ServiceInput>,
 }
+
+// The lengths above are those of the lists (the attributes take literals).
+const _: () = assert!(ProtectionMeasure::ALL.len() == 6 && SupportType::ALL.len() == 9);
+const _: () = assert!(MAX_TEXT == 4000);
 
 /// The person's or the assessor's acknowledgement of a version.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AcknowledgementInput {
     /// `person` or `assessor`.
+    #[schema(required = true, schema_with = api_schema::party)]
     pub party: String,
     /// `signed_on_paper` or `verbal_with_witness`.
+    #[schema(required = true, schema_with = api_schema::way)]
     pub way: String,
-    /// `YYYY-MM-DD`: not before the version was drafted, not in the future.
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`: not before the version was drafted, not after today.
+    #[schema(required = true, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub on: String,
     /// Who witnessed a verbal acknowledgement.
     #[schema(max_length = 4000)]
@@ -101,16 +116,79 @@ pub struct AcknowledgementInput {
 pub struct DeliveryInput {
     /// A service type the latest plan sets (see [`ServiceInput::service_type`]).
     #[serde(rename = "type")]
+    #[schema(required = true, schema_with = api_schema::delivered_type)]
     pub service_type: String,
-    /// `YYYY-MM-DD`, not in the future.
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`, not after today, at most 366 days before it.
+    #[schema(required = true, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub delivered_on: String,
     /// The organisation code of the provider; or else `provider_other`.
+    #[schema(schema_with = api_schema::delivery_provider)]
     pub provider_org: String,
     #[schema(max_length = 4000)]
     pub provider_other: String,
     #[schema(max_length = 4000)]
     pub outcome: String,
+}
+
+/// The schemas of the plan's coded fields in the API's document: `schema_with` states the field
+/// alone, so what its comment says beyond the codes is repeated here.
+mod api_schema {
+    use crate::schema::{any_of, blank, code, described, one_of, organisation};
+    use mnir_domain::Vocabulary;
+    use mnir_domain::plan::{
+        AcknowledgementWay, Acknowledger, ProtectionMeasure, ServiceStatus, SupportType,
+    };
+    use utoipa::openapi::schema::{AnyOfBuilder, Object};
+
+    pub fn measure() -> Object {
+        described(code::<ProtectionMeasure>(), "Each measure at most once.")
+    }
+
+    pub fn service_type() -> Object {
+        described(
+            code::<SupportType>(),
+            "HTCDS `spl_Type`, as the project's code; each at most once.",
+        )
+    }
+
+    pub fn delivered_type() -> Object {
+        described(
+            code::<SupportType>(),
+            "A service type the latest plan sets.",
+        )
+    }
+
+    /// A status, or the empty text for `planned`.
+    pub fn status() -> Object {
+        described(
+            one_of(std::iter::once("").chain(ServiceStatus::texts())),
+            "`planned` (also when empty), `in_progress`, `completed` or `cancelled`.",
+        )
+    }
+
+    /// One of the mechanism's organisations, or none (a blank text).
+    fn provider(description: &str) -> AnyOfBuilder {
+        any_of([blank(), organisation()]).description(Some(description))
+    }
+
+    pub fn service_provider() -> AnyOfBuilder {
+        provider(
+            "The organisation code of the provider, when it is one of the mechanism's (empty \
+             if not).",
+        )
+    }
+
+    pub fn delivery_provider() -> AnyOfBuilder {
+        provider("The organisation code of the provider; or else `provider_other`.")
+    }
+
+    pub fn party() -> Object {
+        code::<Acknowledger>()
+    }
+
+    pub fn way() -> Object {
+        code::<AcknowledgementWay>()
+    }
 }
 
 /// A text as written, or the issue naming its field.
@@ -123,6 +201,7 @@ pub(crate) fn text(field: &str, value: &str, wrong: &mut Vec<FieldIssue>) -> Str
             message: Message::new("plan-text-too-long")
                 .with("max", Arg::Number(MAX_TEXT as i64))
                 .with("length", Arg::Number(length as i64)),
+            against_records: false,
         });
     }
     value.to_string()
@@ -187,6 +266,7 @@ fn known_org(
         wrong.push(FieldIssue {
             field: field.to_string().into(),
             message: Message::new("plan-provider-unknown").with("code", echoed(code)),
+            against_records: false,
         });
     }
     Some(code.to_string())
@@ -235,6 +315,7 @@ fn measures(
             wrong.push(FieldIssue {
                 field: "measures".into(),
                 message: Message::new("plan-measure-unknown").with("code", echoed(&input.measure)),
+                against_records: false,
             });
             continue;
         };
@@ -304,6 +385,7 @@ fn services(
                 field: "services".into(),
                 message: Message::new("plan-service-unknown")
                     .with("code", echoed(&input.service_type)),
+                against_records: false,
             });
             continue;
         };
@@ -483,14 +565,12 @@ pub async fn acknowledge(
     if let Some(id) =
         plan::check_acknowledgement(way, on, !witness.is_empty(), drafted_on, today(app, who))
     {
-        wrong.push(FieldIssue::new(
-            if id == "plan-ack-witness-required" {
-                "witness"
-            } else {
-                "on"
-            },
-            id,
-        ));
+        wrong.push(match id {
+            "plan-ack-witness-required" => FieldIssue::new("witness", id),
+            // The day the plan was drafted is the plan's record, not the request's.
+            "plan-ack-before-draft" => FieldIssue::against_records("on", id),
+            _ => FieldIssue::new("on", id),
+        });
     }
     if !wrong.is_empty() {
         return Err(AppError::Invalid(wrong));
@@ -539,8 +619,12 @@ pub async fn deliver(
     let service_type = SupportType::parse(&input.service_type);
     match service_type {
         None => wrong.push(FieldIssue::new("type", "plan-service-unknown-type")),
+        // A type of the list the latest plan does not set: the plan decides.
         Some(t) if !latest.services.iter().any(|s| s.service_type == t) => {
-            wrong.push(FieldIssue::new("type", "plan-delivery-not-planned"));
+            wrong.push(FieldIssue::against_records(
+                "type",
+                "plan-delivery-not-planned",
+            ));
         }
         Some(_) => {}
     }

@@ -2,6 +2,7 @@
 //! recipient as the minimum data set of the service while that consent stays in force, accepted
 //! or declined with a reason, escalated when unanswered (the `referral_response` clock).
 
+use crate::schema::{one_of, organisation};
 use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use mnir_domain::clocks::ClockKind;
 use mnir_domain::directory::SERVICES;
@@ -10,6 +11,7 @@ use mnir_domain::{Action, OrgKind, Role, can};
 use mnir_store::{ClockRecord, ReferralRecord, Reveal, StoreError, StoreResult, User};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::Object;
 
 /// Whether the consents of the case allow sharing for `service` with `to_org` now. A child is
 /// referred to child protection whatever the parents say (mnir.md §5).
@@ -41,13 +43,33 @@ pub async fn consent_allows(
 /// A referral as sent by the case page or the API.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ReferralInput {
-    /// Code of the recipient organisation.
+    /// Code of the recipient organisation: one of the register, not the sender's own.
+    #[schema(schema_with = recipient_schema)]
     pub to_org: String,
     /// The service asked for (a purpose of the directory: `accommodation`, `medical`, …).
+    #[schema(schema_with = service_schema)]
     pub service: String,
     /// Urgent referrals are due for an answer sooner (24 h instead of 72 h in Romania).
     #[serde(default)]
     pub urgent: bool,
+}
+
+// The schemas of the API's document for the fields above: `schema_with` drops a field's doc
+// comment, so each brings its description along.
+
+fn recipient_schema() -> Object {
+    let mut schema = organisation();
+    schema.description = Some(
+        "Code of the recipient organisation: one of the register, not the sender's own.".into(),
+    );
+    schema
+}
+
+/// The services of the directory, as [`send_referral`] checks them.
+fn service_schema() -> Object {
+    let mut schema = one_of(SERVICES);
+    schema.description = Some("The service asked for (a purpose of the directory).".into());
+    schema
 }
 
 /// Sends a referral when the case's consent allows it, starting its response clock.
@@ -67,8 +89,15 @@ pub async fn send_referral(
     if !SERVICES.contains(&service.as_str()) {
         return Err(AppError::invalid("service", "referral-service-invalid"));
     }
-    if to_org == who.user.org.code || app.store().organisation(&to_org).await?.is_none() {
+    if app.store().organisation(&to_org).await?.is_none() {
         return Err(AppError::invalid("to_org", "referral-recipient-invalid"));
+    }
+    // A registered code that is the caller's own: the request alone cannot tell, only who sends it.
+    if to_org == who.user.org.code {
+        return Err(AppError::against_records(
+            "to_org",
+            "referral-recipient-invalid",
+        ));
     }
     if !consent_allows(
         app,
@@ -87,6 +116,8 @@ pub async fn send_referral(
                     Arg::Term("purpose", consent_purpose(&service).as_str().into()),
                 )
                 .with("recipient", Arg::Text(to_org.clone())),
+            // The case's consents decide, not the request.
+            against_records: true,
         }]));
     }
     let now = who.now();

@@ -45,14 +45,15 @@ pub fn detail_fields(step: Step) -> &'static [&'static str] {
 #[serde(default, deny_unknown_fields)]
 pub struct OpenInput {
     /// `to_romania` or `from_romania`.
-    #[schema(pattern = "^(to_romania|from_romania)$")]
+    #[schema(required = true, schema_with = api_schema::direction)]
     pub direction: String,
     /// The code of the partner in the country of return (from Romania) or of the receiving
     /// organisation in Romania (to Romania), from the directory.
+    #[schema(required = true, schema_with = api_schema::partner)]
     pub partner_org: String,
     /// ISO 3166-1 alpha-2 code of the other country: where the person goes (from Romania) or
     /// where they are (to Romania).
-    #[schema(pattern = "^[A-Za-z]{2}$")]
+    #[schema(required = true, schema_with = api_schema::country)]
     pub country: String,
 }
 
@@ -61,8 +62,9 @@ pub struct OpenInput {
 #[serde(default, deny_unknown_fields)]
 pub struct DocumentInput {
     /// `travel_title`, `passport`, `medical_certificate` or `ticket`.
+    #[schema(required = true, schema_with = api_schema::document_kind)]
     pub kind: String,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(required = true, pattern = r"\S", min_length = 1, max_length = 64)]
     pub number: String,
 }
 
@@ -71,22 +73,134 @@ pub struct DocumentInput {
 #[serde(default, deny_unknown_fields)]
 pub struct StepInput {
     /// `pending`, `in_progress`, `done` or `blocked` (with the reason in `note`).
-    #[schema(pattern = "^(pending|in_progress|done|blocked)$")]
+    #[schema(required = true, schema_with = api_schema::state)]
     pub state: String,
-    /// When it happened (`YYYY-MM-DD`, the jurisdiction's calendar), never in the future;
-    /// required for a step done.
-    #[schema(format = Date)]
+    /// When it happened (`YYYY-MM-DD`, the jurisdiction's calendar), not after today; required
+    /// for a step done. Null or empty: not given.
+    #[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub date: Option<String>,
     #[schema(max_items = 10)]
     pub documents: Vec<DocumentInput>,
     #[schema(max_length = 2000)]
     pub note: String,
     /// The organisation responsible for the step, from the directory.
+    #[schema(schema_with = api_schema::responsible)]
     pub responsible_org: Option<String>,
     #[schema(max_length = 2000)]
     pub responsible_person: String,
     /// The step's own fields (see [`detail_fields`]).
+    #[schema(schema_with = api_schema::details)]
     pub details: BTreeMap<String, String>,
+}
+
+// The limits above are these constants (the attributes take literals).
+const _: () = assert!(MAX_TEXT == 2000 && MAX_DOCUMENTS == 10 && MAX_DOCUMENT_NUMBER == 64);
+
+/// The schemas of the coded fields of a return in the API's document: `schema_with` states the
+/// field alone, so what its comment says beyond the codes is repeated here.
+mod api_schema {
+    use super::{MAX_TEXT, SITUATION_FIELDS, detail_fields};
+    use crate::schema::{any_of, blank, code, described, null, one_of, organisation};
+    use mnir_domain::Vocabulary;
+    use mnir_domain::repatriation::{Direction, DocumentKind, Escort, Step, StepState};
+    use utoipa::openapi::schema::{
+        AdditionalProperties, AnyOfBuilder, Object, ObjectBuilder, Type,
+    };
+
+    pub fn direction() -> Object {
+        code::<Direction>()
+    }
+
+    pub fn partner() -> Object {
+        described(
+            organisation(),
+            "The code of the partner in the country of return (from Romania) or of the \
+             receiving organisation in Romania (to Romania), from the directory.",
+        )
+    }
+
+    /// A country of the reference data; the jurisdiction's own is refused by the use case.
+    pub fn country() -> Object {
+        described(
+            one_of(
+                mnir_domain::reference::countries()
+                    .iter()
+                    .map(|c| c.code.as_str()),
+            ),
+            "ISO 3166-1 alpha-2 code of the other country: where the person goes (from \
+             Romania) or where they are (to Romania).",
+        )
+    }
+
+    pub fn document_kind() -> Object {
+        code::<DocumentKind>()
+    }
+
+    pub fn state() -> Object {
+        described(
+            code::<StepState>(),
+            "`pending`, `in_progress`, `done` or `blocked` (with the reason in `note`).",
+        )
+    }
+
+    /// An organisation, or none (null or a blank text).
+    pub fn responsible() -> AnyOfBuilder {
+        any_of([null(), blank(), organisation()]).description(Some(
+            "The organisation responsible for the step, from the directory; required for a \
+             step done.",
+        ))
+    }
+
+    fn text() -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(MAX_TEXT))
+            .build()
+    }
+
+    /// An object with the named text properties and no other.
+    fn texts_named(names: impl IntoIterator<Item = &'static str>, description: &str) -> Object {
+        names
+            .into_iter()
+            .fold(
+                ObjectBuilder::new().schema_type(Type::Object),
+                |object, name| {
+                    let value = if name == "escort" {
+                        // Escort is a code, or left empty.
+                        one_of(std::iter::once("").chain(Escort::texts()))
+                    } else {
+                        text()
+                    };
+                    object.property(name, value)
+                },
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some(description))
+            .build()
+    }
+
+    /// Every step's own fields: which of them a step takes is the path's business (the use case
+    /// refuses another step's).
+    pub fn details() -> Object {
+        texts_named(
+            Step::ALL
+                .iter()
+                .flat_map(|&step| detail_fields(step).iter().copied()),
+            "The step's own fields, each at most 2000 characters: `escort` (`none`, `medical`, \
+             `social_worker` or `police`) for `fit_to_travel`; `itinerary` and `met_by` for \
+             `travel`; `first_day_needs` and `stays_at` for `reception`; `housing`, `work`, \
+             `health`, `education` and `family` for `reintegration_plan`; `contact_made` and \
+             `situation` for `follow_up`.",
+        )
+    }
+
+    pub fn situation() -> Object {
+        texts_named(
+            SITUATION_FIELDS,
+            "The person's situation: `housing`, `work`, `health`, `safety` and `concerns` (of \
+             being trafficked again), each at most 2000 characters.",
+        )
+    }
 }
 
 /// A procedure with what its reader needs beside it.
@@ -155,6 +269,7 @@ pub async fn open(
                 field: "partner_org".into(),
                 message: Message::new("repatriation-partner-unknown")
                     .with("code", Arg::Text(partner.to_string())),
+                against_records: false,
             }),
             // From Romania the partner is listed in the country of return; to Romania the
             // receiving organisation is one of Romania's.
@@ -174,17 +289,23 @@ pub async fn open(
                         })
                         .with("code", Arg::Text(partner.to_string()))
                         .with("country", Arg::Text(country.clone())),
+                        // Where the partner works is the register's, not the request's.
+                        against_records: true,
                     });
                 }
             }
         }
     }
     let home = app.jurisdiction().country.as_str();
-    if reference::country(&country).is_none() || country == home {
+    let known = reference::country(&country).is_some();
+    if !known || country == home {
         wrong.push(FieldIssue {
             field: "country".into(),
             message: Message::new("repatriation-country-invalid")
                 .with("code", Arg::Text(input.country.clone())),
+            // A country of the reference data that is the jurisdiction's own: the document
+            // lists every country, the deployment decides which one is home.
+            against_records: known,
         });
     }
     // A Romanian comes home; a foreign national goes back.
@@ -200,8 +321,9 @@ pub async fn open(
             .await?
             .ok_or(AppError::NotFound)?;
         let national = detail.summary.citizenship.eq_ignore_ascii_case(home);
+        // The person's citizenship is the case's.
         if national != (direction == Direction::ToRomania) {
-            wrong.push(FieldIssue::new(
+            wrong.push(FieldIssue::against_records(
                 "direction",
                 "repatriation-direction-citizenship",
             ));
@@ -323,6 +445,7 @@ fn text(field: &str, value: &str, wrong: &mut Vec<FieldIssue>) -> String {
             field: field.to_string().into(),
             message: Message::new("repatriation-text-too-long")
                 .with("most", Arg::Number(MAX_TEXT as i64)),
+            against_records: false,
         });
     }
     value.to_string()
@@ -390,6 +513,7 @@ async fn checked_step(app: &App, step: Step, input: &StepInput) -> AppResult<Ste
                     field: "responsible_org".into(),
                     message: Message::new("repatriation-partner-unknown")
                         .with("code", Arg::Text(code.to_string())),
+                    against_records: false,
                 });
             }
             Some(code.to_string())
@@ -400,6 +524,7 @@ async fn checked_step(app: &App, step: Step, input: &StepInput) -> AppResult<Ste
             field: "documents".into(),
             message: Message::new("repatriation-documents-too-many")
                 .with("most", Arg::Number(MAX_DOCUMENTS as i64)),
+            against_records: false,
         });
     }
     let mut documents = Vec::new();
@@ -409,6 +534,7 @@ async fn checked_step(app: &App, step: Step, input: &StepInput) -> AppResult<Ste
             None => wrong.push(FieldIssue {
                 field: format!("documents.{n}.kind").into(),
                 message: Message::new("repatriation-document-kind-invalid"),
+                against_records: false,
             }),
             Some(kind) if !number.is_empty() && number.chars().count() <= MAX_DOCUMENT_NUMBER => {
                 documents.push(StepDocument {
@@ -420,6 +546,7 @@ async fn checked_step(app: &App, step: Step, input: &StepInput) -> AppResult<Ste
                 field: format!("documents.{n}.number").into(),
                 message: Message::new("repatriation-document-number-invalid")
                     .with("most", Arg::Number(MAX_DOCUMENT_NUMBER as i64)),
+                against_records: false,
             }),
         }
     }
@@ -432,6 +559,7 @@ async fn checked_step(app: &App, step: Step, input: &StepInput) -> AppResult<Ste
                 field: field.into(),
                 message: Message::new("repatriation-detail-unknown")
                     .with("step", Arg::Term("repatriation-step", step.as_str().into())),
+                against_records: false,
             });
             continue;
         }
@@ -562,13 +690,20 @@ pub const SITUATION_FIELDS: [&str; 5] = ["housing", "work", "health", "safety", 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CheckInInput {
-    /// When the check-in was made (`YYYY-MM-DD`), not before the reception nor in the future.
-    #[schema(format = Date)]
+    /// When the check-in was made (`YYYY-MM-DD`), not before the reception nor after today.
+    #[schema(
+        value_type = String,
+        required = true,
+        format = Date,
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+    )]
     pub date: Option<String>,
     /// Whether the person (or the partner who sees them) was reached.
+    #[schema(value_type = bool, required = true)]
     pub contact_made: Option<bool>,
     /// The person's situation: `housing`, `work`, `health`, `safety` and `concerns` (of being
     /// trafficked again), each at most 2000 characters.
+    #[schema(schema_with = api_schema::situation)]
     pub situation: BTreeMap<String, String>,
     /// The check-in found reason to assess the risks again.
     pub new_assessment: bool,
@@ -610,8 +745,9 @@ pub async fn record_checkin(
                 wrong.push(FieldIssue::new("date", "repatriation-date-future"));
                 None
             }
+            // The day of the reception is the procedure's record.
             Ok(day) if reception.is_some_and(|r| day < r) => {
-                wrong.push(FieldIssue::new(
+                wrong.push(FieldIssue::against_records(
                     "date",
                     "repatriation-checkin-before-reception",
                 ));

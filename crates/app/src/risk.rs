@@ -6,7 +6,7 @@ use crate::{App, AppError, AppResult, Arg, FieldIssue, Message, Who};
 use mnir_domain::risk::{
     self, AssessmentKind, Rating, RiskDomain, UrgentQuestion, may_assess, question_asked,
 };
-use mnir_domain::{Action, CaseFacts, can};
+use mnir_domain::{Action, AgeGroup, CaseFacts, can};
 use mnir_store::{
     DomainRating, RiskAssessmentRecord, StoreError, Timestamp, UrgentAnswer, UrgentCase,
 };
@@ -24,8 +24,12 @@ pub const URGENT_SHOWN: i64 = 50;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct UrgentInput {
-    /// Whether the need is there; required for every question asked of the person.
+    /// Whether the need is there: required, as a question is given only when it is asked of the
+    /// person, and then it needs its answer.
+    #[schema(value_type = bool, required = true)]
     pub answer: Option<bool>,
+    /// At most 4000 characters.
+    #[schema(max_length = 4000)]
     pub note: String,
 }
 
@@ -34,11 +38,13 @@ pub struct UrgentInput {
 #[serde(default, deny_unknown_fields)]
 pub struct DomainInput {
     /// 1 (minor harm) to 3 (severe harm).
-    #[schema(minimum = 1, maximum = 3)]
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 3)]
     pub severity: Option<i64>,
     /// 1 (unlikely) to 3 (likely).
-    #[schema(minimum = 1, maximum = 3)]
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 3)]
     pub likelihood: Option<i64>,
+    /// At most 4000 characters.
+    #[schema(max_length = 4000)]
     pub note: String,
 }
 
@@ -49,19 +55,88 @@ pub struct AssessmentInput {
     /// `first_contact` (the urgent questions), `full` (every domain, and the urgent questions
     /// when asked again) or `return` (a return home: every domain of the full one and
     /// `family_at_home`, made with `partner_org`).
-    #[schema(pattern = "^(first_contact|full|return)$")]
+    #[schema(required = true, schema_with = api_schema::kind)]
     pub kind: String,
     /// For a return's assessment: the code of the partner in the country of return it was made
     /// with (an organisation of the directory); absent otherwise.
+    #[schema(schema_with = api_schema::partner)]
     pub partner_org: Option<String>,
     /// By question: `urgent_medical_need`, `immediate_violence`, `re_trafficking_danger`,
     /// `child_without_carer` (only for a child or a person of uncertain age).
+    #[schema(schema_with = api_schema::urgent)]
     pub urgent: BTreeMap<String, UrgentInput>,
     /// By domain: `personal_safety`, `family_safety`, `re_trafficking`, `physical_health`,
     /// `mental_health`, `legal_situation`, `housing_livelihood`, `child_specific` (required for a
     /// child or a person of uncertain age, refused for an adult), `family_at_home` (a return's
     /// only).
+    #[schema(schema_with = api_schema::domains)]
     pub domains: BTreeMap<String, DomainInput>,
+}
+
+// `max_length = 4000` above is MAX_NOTE (the attribute takes a literal).
+const _: () = assert!(MAX_NOTE == 4000);
+
+/// The schemas of the assessment's fields in the API's document: `schema_with` states the field
+/// alone, so what its comment says is repeated here.
+mod api_schema {
+    use super::{DomainInput, UrgentInput};
+    use crate::schema::{any_of, blank, code, described, null, organisation};
+    use mnir_domain::Vocabulary;
+    use mnir_domain::risk::{AssessmentKind, RiskDomain, UrgentQuestion};
+    use utoipa::PartialSchema;
+    use utoipa::openapi::schema::{
+        AdditionalProperties, AnyOfBuilder, Object, ObjectBuilder, Type,
+    };
+    use utoipa::openapi::{RefOr, Schema};
+
+    pub fn kind() -> Object {
+        described(
+            code::<AssessmentKind>(),
+            "`first_contact` (the urgent questions), `full` (every domain, and the urgent \
+             questions when asked again) or `return` (a return home: every domain of the full \
+             one and `family_at_home`, made with `partner_org`).",
+        )
+    }
+
+    /// An organisation, or none (null or a blank text, which the use case takes for none).
+    pub fn partner() -> AnyOfBuilder {
+        any_of([null(), blank(), organisation()]).description(Some(
+            "For a return's assessment: the code of the partner in the country of return it was \
+             made with (an organisation of the directory); absent otherwise.",
+        ))
+    }
+
+    /// An object with a property for each code of `T`, each holding `value`, and no other: the
+    /// use case refuses a code it does not know.
+    fn keyed_by<T: Vocabulary>(value: RefOr<Schema>, description: &str) -> Object {
+        T::texts()
+            .into_iter()
+            .fold(
+                ObjectBuilder::new().schema_type(Type::Object),
+                |object, code| object.property(code, value.clone()),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some(description))
+            .build()
+    }
+
+    pub fn urgent() -> Object {
+        keyed_by::<UrgentQuestion>(
+            UrgentInput::schema(),
+            "By question: `urgent_medical_need`, `immediate_violence`, `re_trafficking_danger`, \
+             `child_without_carer` (only for a child or a person of uncertain age).",
+        )
+    }
+
+    pub fn domains() -> Object {
+        keyed_by::<RiskDomain>(
+            DomainInput::schema(),
+            "By domain: `personal_safety`, `family_safety`, `re_trafficking`, `physical_health`, \
+             `mental_health`, `legal_situation`, `housing_livelihood`, `child_specific` \
+             (required for a child or a person of uncertain age, refused for an adult), \
+             `family_at_home` (a return's only).",
+        )
+    }
 }
 
 /// A saved version and the date its review falls due.
@@ -82,6 +157,7 @@ fn note(field: &'static str, text: &str, wrong: &mut Vec<FieldIssue>) -> String 
             message: Message::new("risk-note-too-long")
                 .with("max", Arg::Number(MAX_NOTE as i64))
                 .with("length", Arg::Number(length as i64)),
+            against_records: false,
         });
     }
     text.to_string()
@@ -94,25 +170,30 @@ fn urgent_answers(
     wrong: &mut Vec<FieldIssue>,
 ) -> Vec<UrgentAnswer> {
     for code in given.keys() {
-        if UrgentQuestion::parse(code).is_none() {
+        // Exactly a question's code: one with spaces around it would be looked up as none below.
+        if !UrgentQuestion::ALL.iter().any(|q| q.as_str() == code) {
             wrong.push(FieldIssue {
                 field: "urgent".into(),
                 message: Message::new("risk-urgent-unknown").with("code", Arg::Text(code.clone())),
+                against_records: false,
             });
         }
     }
     let mut answers = Vec::new();
     for &question in UrgentQuestion::ALL {
         let input = given.get(question.as_str());
+        let asked_of = |age| question_asked(question, age);
         match (question_asked(question, facts.age_group), input) {
-            (false, Some(_)) => wrong.push(FieldIssue::new(
+            (false, Some(_)) => wrong.push(by_age_group(
                 question.field(),
                 "risk-urgent-not-for-adult",
+                asked_of,
             )),
             (false, None) => {}
-            (true, None | Some(UrgentInput { answer: None, .. })) => wrong.push(FieldIssue::new(
+            (true, None | Some(UrgentInput { answer: None, .. })) => wrong.push(by_age_group(
                 question.field(),
                 "risk-urgent-answer-required",
+                asked_of,
             )),
             (
                 true,
@@ -138,10 +219,12 @@ fn domain_ratings(
     wrong: &mut Vec<FieldIssue>,
 ) -> Vec<DomainRating> {
     for code in given.keys() {
-        if RiskDomain::parse(code).is_none() {
+        // Exactly a domain's code: one with spaces around it would be looked up as none below.
+        if !RiskDomain::ALL.iter().any(|d| d.as_str() == code) {
             wrong.push(FieldIssue {
                 field: "domains".into(),
                 message: Message::new("risk-domain-unknown").with("code", Arg::Text(code.clone())),
+                against_records: false,
             });
         }
     }
@@ -166,6 +249,7 @@ fn domain_ratings(
                     field: domain.field().into(),
                     message: Message::new("risk-rating-out-of-range")
                         .with("part", Arg::Term("riskpart", part.into())),
+                    against_records: false,
                 });
             }
             value
@@ -189,9 +273,29 @@ fn domain_ratings(
         }
     }
     for (domain, id) in risk::check_domains(kind, &rated, facts.age_group) {
-        wrong.push(FieldIssue::new(domain.field(), id));
+        wrong.push(by_age_group(domain.field(), id, |age| {
+            risk::asked_in(kind, domain, age)
+        }));
     }
     ratings
+}
+
+/// The issue of a question or domain required or refused: when whether it is asked depends on
+/// the age group, the case decided (a conflict for the API), not the request alone.
+fn by_age_group(
+    field: &'static str,
+    id: &'static str,
+    asked_of: impl Fn(AgeGroup) -> bool,
+) -> FieldIssue {
+    let asked_of_adults = asked_of(AgeGroup::Adult);
+    if AgeGroup::ALL
+        .iter()
+        .any(|&age| asked_of(age) != asked_of_adults)
+    {
+        FieldIssue::against_records(field, id)
+    } else {
+        FieldIssue::new(field, id)
+    }
 }
 
 /// The partner a return's assessment was made with: required, and an organisation of the
@@ -216,6 +320,7 @@ async fn partner(
                     field: "partner_org".into(),
                     message: Message::new("risk-partner-unknown")
                         .with("code", Arg::Text(code.to_string())),
+                    against_records: false,
                 });
                 Ok(None)
             }

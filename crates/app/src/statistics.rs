@@ -229,6 +229,7 @@ pub async fn operator_tables(
                 field: "table".into(),
                 message: Message::new("statistics-table-unknown")
                     .with("name", Arg::Text(name.clone())),
+                against_records: false,
             }])
         })?);
     }
@@ -254,6 +255,7 @@ fn check(app: &App, request: &TableRequest) -> AppResult<Option<Vec<String>>> {
                 field: "year".into(),
                 message: Message::new("statistics-published-complete-years")
                     .with("last", Arg::Number(default_year(app).into())),
+                against_records: false,
             });
         }
         // A region's published tables would be protected apart from the national ones whose
@@ -263,6 +265,7 @@ fn check(app: &App, request: &TableRequest) -> AppResult<Option<Vec<String>>> {
             issues.push(crate::FieldIssue {
                 field: "region".into(),
                 message: Message::new("statistics-published-national-only"),
+                against_records: false,
             });
         }
     }
@@ -272,6 +275,7 @@ fn check(app: &App, request: &TableRequest) -> AppResult<Option<Vec<String>>> {
             message: Message::new("statistics-year-out-of-range")
                 .with("first", Arg::Number(statistics::FIRST_YEAR.into()))
                 .with("last", Arg::Number(statistics::LAST_YEAR.into())),
+            against_records: false,
         });
     }
     let counties = match &request.region {
@@ -289,6 +293,7 @@ fn check(app: &App, request: &TableRequest) -> AppResult<Option<Vec<String>>> {
                     field: "region".into(),
                     message: Message::new("statistics-region-unknown")
                         .with("region", Arg::Text(code.clone())),
+                    against_records: false,
                 });
                 None
             }

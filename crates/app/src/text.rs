@@ -2,25 +2,66 @@
 //! show nothing (zero-width spaces, joiners, direction marks), is no reason.
 
 /// Characters that take no visible space: format controls and fillers that `char::is_whitespace`
-/// does not know (Unicode general category Cf and the Hangul fillers).
+/// does not know (Unicode general category Cf and the Hangul fillers), as inclusive ranges.
+const INVISIBLE: [(char, char); 12] = [
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{034F}', '\u{034F}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{115F}', '\u{1160}'),
+    ('\u{17B4}', '\u{17B5}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+];
+
+/// What `char::is_whitespace` takes for space (Unicode's White_Space), as inclusive ranges:
+/// written out for the pattern below, and checked against the standard library in the tests.
+const WHITESPACE: [(char, char); 10] = [
+    ('\u{0009}', '\u{000D}'),
+    ('\u{0020}', '\u{0020}'),
+    ('\u{0085}', '\u{0085}'),
+    ('\u{00A0}', '\u{00A0}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{2000}', '\u{200A}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202F}', '\u{202F}'),
+    ('\u{205F}', '\u{205F}'),
+    ('\u{3000}', '\u{3000}'),
+];
+
 fn invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{17B4}'
-            | '\u{17B5}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-    )
+    INVISIBLE
+        .iter()
+        .any(|(from, to)| (*from..=*to).contains(&c))
+}
+
+/// The characters [`trimmed`] takes away, as the inside of a regular expression's class (the
+/// dialect of JSON Schema's `pattern`): the API's document states with it which texts say
+/// something and which are blank.
+pub fn trimmed_class() -> String {
+    let mut class = String::new();
+    for (from, to) in WHITESPACE.iter().chain(INVISIBLE.iter()) {
+        class.push_str(&format!("\\u{:04X}", u32::from(*from)));
+        if from != to {
+            class.push_str(&format!("-\\u{:04X}", u32::from(*to)));
+        }
+    }
+    class
+}
+
+/// A text [`trimmed`] leaves something of matches this: one character neither space nor
+/// invisible.
+pub fn shown_pattern() -> String {
+    format!("[^{}]", trimmed_class())
+}
+
+/// A text [`trimmed`] leaves nothing of matches this.
+pub fn blank_pattern() -> String {
+    format!("^[{}]*$", trimmed_class())
 }
 
 /// The text without what shows nothing at either end (whitespace of any script and invisible
@@ -32,6 +73,37 @@ pub fn trimmed(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_whitespace_ranges_are_what_the_standard_library_takes_for_space() {
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let listed = WHITESPACE
+                .iter()
+                .any(|(from, to)| (*from..=*to).contains(&c));
+            assert_eq!(listed, c.is_whitespace(), "U+{:04X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn the_pattern_refuses_exactly_the_characters_that_trim_away() {
+        let pattern = shown_pattern();
+        for c in [
+            '\u{200B}', '\u{3000}', ' ', '\t', '\u{FEFF}', '\u{2060}', '\u{0085}',
+        ] {
+            let code = format!("\\u{:04X}", u32::from(c));
+            assert!(
+                pattern.contains(&code)
+                    || WHITESPACE
+                        .iter()
+                        .chain(INVISIBLE.iter())
+                        .any(|(f, t)| f < &c && &c <= t),
+                "U+{:04X} is not refused by {pattern}",
+                u32::from(c)
+            );
+            assert_eq!(trimmed(&c.to_string()), "");
+        }
+        assert!(pattern.starts_with("[^\\u0009-\\u000D\\u0020"));
+    }
 
     #[test]
     fn spaces_and_invisible_characters_are_no_text() {

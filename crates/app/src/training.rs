@@ -228,50 +228,252 @@ async fn scored_set(app: &App, version: &str) -> AppResult<(Arc<VignetteSet>, Ar
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct SessionInput {
     /// The day it was held (YYYY-MM-DD), not after today.
-    #[schema(format = Date)]
+    #[schema(format = Date, pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub held_on: String,
-    #[schema(min_length = 1, max_length = 80)]
+    #[schema(schema_with = api_schema::city)]
     pub city: String,
-    /// ISO 3166-2 code of the county, e.g. `RO-CJ`.
-    #[schema(pattern = "^RO-[A-Z]{1,2}$")]
+    #[schema(schema_with = api_schema::county)]
     pub county: String,
-    /// `national_victims` or `foreign_victims`.
+    #[schema(schema_with = api_schema::audience)]
     pub audience: String,
-    /// The trainers' names, one each.
     #[serde(default)]
+    #[schema(schema_with = api_schema::trainers, required = true)]
     pub trainers: Vec<String>,
-    /// The codes of the curriculum's modules covered.
+    /// The codes of the curriculum's modules covered, at least one; a code given twice counts
+    /// once.
     #[serde(default)]
+    #[schema(schema_with = api_schema::session_modules, required = true)]
     pub modules: Vec<String>,
 }
 
 /// A participant as sent by a form or the API.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ParticipantInput {
-    /// The participant's name as they give it.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = api_schema::participant_name)]
     pub name: String,
-    /// The login of the participant's account, when they have one.
+    /// The login of the participant's account, when they have one; their organisation is then
+    /// the account's, and `organisation` and `organisation_name` are not read.
     #[serde(default)]
     pub login: String,
-    /// The code of the participant's organisation in the directory (taken from the account when
-    /// one is given).
     #[serde(default)]
+    #[schema(schema_with = api_schema::organisation)]
     pub organisation: String,
-    /// The name of an organisation outside the directory (a school, an employment agency), when
-    /// neither an account nor a directory organisation is given.
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(schema_with = api_schema::organisation_name)]
     pub organisation_name: String,
-    /// The professional category: `employment_agency`, `school_staff`, `social_assistance`,
-    /// `ngo`, `police_public_order`, `judicial_police`, `transport_police`, `immigration`,
-    /// `labour_inspectorate`, `border_police`, `gendarmerie`, `prosecutors`.
+    #[schema(schema_with = api_schema::category)]
     pub category: String,
     #[serde(default)]
     pub attended: bool,
-    /// The modules followed; the session's modules when empty.
+    /// The codes of the curriculum's modules followed; the session's modules when none is
+    /// given. A code given twice counts once.
     #[serde(default)]
     pub modules: Vec<String>,
+}
+
+/// The schemas of the training's fields in the API's document: `schema_with` states a field
+/// alone, so each says what its field holds.
+mod api_schema {
+    use crate::schema;
+    use mnir_domain::reference;
+    use mnir_domain::training::{Audience, MAX_CITY, MAX_NAME, ProfessionalCategory};
+    use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, Type};
+    use utoipa::openapi::{RefOr, Schema};
+
+    /// Control characters (`char::is_control`).
+    const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
+
+    /// A name as `person_name` takes one, and a city: once the ends are trimmed, 1 to `max`
+    /// characters, none of them a control character (the ends may hold line breaks and tabs,
+    /// which trimming removes). Written out rather than as `\S` so that it refuses exactly what
+    /// the use case refuses.
+    fn trimmed_text(max: usize, blank_allowed: bool) -> String {
+        let trimmed = crate::text::trimmed_class();
+        let shown = format!("[^{trimmed}{CONTROL}]");
+        let core = format!("{shown}([^{CONTROL}]{{0,{}}}{shown})?", max - 2);
+        if blank_allowed {
+            format!("^[{trimmed}]*({core}[{trimmed}]*)?$")
+        } else {
+            format!("^[{trimmed}]*{core}[{trimmed}]*$")
+        }
+    }
+
+    fn text(max: usize, blank_allowed: bool, description: &str) -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(trimmed_text(max, blank_allowed)))
+            .description(Some(description))
+            .build()
+    }
+
+    fn described(mut schema: Object, description: &str) -> Object {
+        schema.description = Some(description.into());
+        schema
+    }
+
+    pub fn session_modules() -> Array {
+        ArrayBuilder::new()
+            .items(schema::module())
+            .min_items(Some(1))
+            .description(Some(
+                "The codes of the curriculum's modules covered, at least one; a code given \
+                 twice counts once.",
+            ))
+            .build()
+    }
+
+    pub fn city() -> Object {
+        text(
+            MAX_CITY,
+            false,
+            "The city: at most 80 characters besides spaces at either end, no control \
+             characters.",
+        )
+    }
+
+    pub fn county() -> Object {
+        described(
+            schema::one_of(reference::counties().iter().map(|c| c.code.as_str())),
+            "ISO 3166-2 code of the county, e.g. `RO-CJ`.",
+        )
+    }
+
+    pub fn audience() -> Object {
+        described(
+            schema::code::<Audience>(),
+            "Which victims the session prepares its participants to identify.",
+        )
+    }
+
+    pub fn trainers() -> Array {
+        ArrayBuilder::new()
+            .items(text(
+                MAX_NAME,
+                false,
+                "A trainer's name: at most 100 characters besides spaces at either end, no control \
+                 characters.",
+            ))
+            .min_items(Some(1))
+            .max_items(Some(20))
+            .description(Some("The trainers' names, one each: 1 to 20."))
+            .build()
+    }
+
+    pub fn participant_name() -> Object {
+        text(
+            MAX_NAME,
+            false,
+            "The participant's name as they give it: at most 100 characters besides spaces at \
+             either end, no control characters.",
+        )
+    }
+
+    pub fn organisation_name() -> Object {
+        text(
+            200,
+            true,
+            "The name of an organisation outside the directory (a school, an employment agency) \
+             when neither an account nor a directory organisation is given: at most 200 \
+             characters besides spaces at either end, no control characters. Empty or absent \
+             otherwise.",
+        )
+    }
+
+    pub fn organisation() -> RefOr<Schema> {
+        schema::any_of([schema::organisation(), schema::one_of([""])])
+            .description(Some(
+                "The code of the participant's organisation in the directory, when no account \
+                 is given; empty or absent otherwise.",
+            ))
+            .into()
+    }
+
+    pub fn category() -> Object {
+        described(
+            schema::code::<ProfessionalCategory>(),
+            "The participant's professional category.",
+        )
+    }
+
+    /// Indicator codes of the catalogue: the marker that the served document replaces with the
+    /// codes of the catalogue in force, as the web's `kit::schema::indicator_list` does. Not
+    /// `uniqueItems`: a code marked twice counts once.
+    pub fn present() -> Array {
+        ArrayBuilder::new()
+            .items(schema::indicator())
+            .max_items(Some(100))
+            .description(Some(
+                "The codes of the indicators marked present, at most 100, each of the \
+                 vignette's profile.",
+            ))
+            .build()
+    }
+
+    pub fn decision() -> Object {
+        described(
+            schema::code::<mnir_domain::training::TraineeDecision>(),
+            "The trainee's decision.",
+        )
+    }
+
+    // Session list filters: a parameter's `schema_with` replaces its description too.
+
+    pub fn city_filter() -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .description(Some("Sessions in this city only."))
+            .build()
+    }
+
+    pub fn audience_filter() -> Object {
+        described(
+            schema::code::<Audience>(),
+            "Sessions for this audience only.",
+        )
+    }
+
+    pub fn category_filter() -> Object {
+        described(
+            schema::code::<ProfessionalCategory>(),
+            "Sessions with a participant of this professional category.",
+        )
+    }
+
+    const DAY: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+    fn day(description: &str) -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Date,
+            )))
+            .pattern(Some(DAY))
+            .description(Some(description))
+            .build()
+    }
+
+    pub fn from_filter() -> Object {
+        day("Held on or after this day (YYYY-MM-DD).")
+    }
+
+    pub fn to_filter() -> Object {
+        day("Held on or before this day (YYYY-MM-DD).")
+    }
+
+    pub fn after_filter() -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            // The day, then a dot; what follows is the id, whatever it is.
+            .pattern(Some(
+                r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\.",
+            ))
+            .description(Some(
+                "The place after which the page begins (`<day>.<id>`, from `next` of the page \
+                 before).",
+            ))
+            .build()
+    }
 }
 
 fn person_name(field: &'static str, text: &str, wrong: &mut Vec<FieldIssue>) -> String {
@@ -284,8 +486,11 @@ fn person_name(field: &'static str, text: &str, wrong: &mut Vec<FieldIssue>) -> 
     name
 }
 
+/// The modules of `curriculum` among `codes`. `of_session`: the curriculum is the one a
+/// session recorded, so a code outside it is a clash with that record, not a malformed request.
 fn modules_of(
     curriculum: &Curriculum,
+    of_session: bool,
     field: &'static str,
     codes: &[String],
     wrong: &mut Vec<FieldIssue>,
@@ -293,14 +498,14 @@ fn modules_of(
     let mut chosen = Vec::new();
     for code in codes {
         let code = code.trim();
-        if code.is_empty() {
-            continue;
-        }
+        // A blank code is no module either: the forms send only the codes they list.
         if curriculum.module(code).is_none() {
             wrong.push(FieldIssue {
                 field: field.into(),
                 message: Message::new("training-module-unknown")
                     .with("module", Arg::Text(code.into())),
+                // A blank code is the request's own fault, whatever the curriculum.
+                against_records: of_session && !code.is_empty(),
             });
         } else if !chosen.iter().any(|c: &String| c == code) {
             chosen.push(code.to_string());
@@ -345,19 +550,19 @@ pub async fn record_session(
     if audience.is_none() {
         wrong.push(FieldIssue::new("audience", "training-audience-unknown"));
     }
-    let mut trainers = Vec::new();
-    for trainer in &input.trainers {
-        if !crate::text::trimmed(trainer).is_empty() {
-            trainers.push(person_name("trainers", trainer, &mut wrong));
-        }
-    }
+    // Every entry is a name: the form leaves out its blank lines, and the API is told of one.
+    let trainers: Vec<String> = input
+        .trainers
+        .iter()
+        .map(|trainer| person_name("trainers", trainer, &mut wrong))
+        .collect();
     if trainers.is_empty() {
         wrong.push(FieldIssue::new("trainers", "training-trainers-required"));
     }
     if trainers.len() > 20 {
         wrong.push(FieldIssue::new("trainers", "training-trainers-too-many"));
     }
-    let modules = modules_of(&curriculum, "modules", &input.modules, &mut wrong);
+    let modules = modules_of(&curriculum, false, "modules", &input.modules, &mut wrong);
     if modules.is_empty() && !wrong.iter().any(|w| w.field == "modules") {
         wrong.push(FieldIssue::new("modules", "training-modules-required"));
     }
@@ -390,21 +595,27 @@ pub async fn record_session(
 pub struct SessionQuery {
     /// Sessions in this city only.
     #[serde(default)]
+    #[param(schema_with = api_schema::city_filter)]
     pub city: Option<String>,
     /// `national_victims` or `foreign_victims`.
     #[serde(default)]
+    #[param(schema_with = api_schema::audience_filter)]
     pub audience: Option<String>,
     /// Held on or after this day (YYYY-MM-DD).
     #[serde(default)]
+    #[param(schema_with = api_schema::from_filter)]
     pub from: Option<String>,
     /// Held on or before this day (YYYY-MM-DD).
     #[serde(default)]
+    #[param(schema_with = api_schema::to_filter)]
     pub to: Option<String>,
     /// Sessions with a participant of this professional category.
     #[serde(default)]
+    #[param(schema_with = api_schema::category_filter)]
     pub category: Option<String>,
     /// The place after which the page begins (`<day>.<id>`, from `next` of the page before).
     #[serde(default)]
+    #[param(schema_with = api_schema::after_filter)]
     pub after: Option<String>,
 }
 
@@ -515,8 +726,12 @@ pub async fn add_participant(
         None
     } else {
         let user = app.store().user_by_login(login).await?;
+        // The accounts are records: no document of the request lists the logins.
         if user.is_none() {
-            wrong.push(FieldIssue::new("login", "training-login-unknown"));
+            wrong.push(FieldIssue::against_records(
+                "login",
+                "training-login-unknown",
+            ));
         }
         user
     };
@@ -524,6 +739,9 @@ pub async fn add_participant(
     let outside = crate::text::trimmed(&input.organisation_name).to_string();
     let (org_code, org_name) = match &account {
         Some(user) => (Some(user.org.code.clone()), None),
+        // With a login the organisation is the account's and the other fields are not read: a
+        // login of no account is named above, not also as an organisation missing.
+        None if !login.is_empty() => (None, None),
         None if !code.is_empty() => {
             if app.store().organisation(&code).await?.is_none() {
                 wrong.push(FieldIssue::new(
@@ -560,7 +778,13 @@ pub async fn add_participant(
     if category.is_none() {
         wrong.push(FieldIssue::new("category", "training-category-unknown"));
     }
-    let mut modules = modules_of(&view.curriculum, "modules", &input.modules, &mut wrong);
+    let mut modules = modules_of(
+        &view.curriculum,
+        true,
+        "modules",
+        &input.modules,
+        &mut wrong,
+    );
     if modules.is_empty() {
         modules = view.session.modules.clone();
     }
@@ -570,7 +794,10 @@ pub async fn add_participant(
             .iter()
             .any(|p| p.user_id.as_deref() == Some(user.id.as_str()))
     {
-        wrong.push(FieldIssue::new("login", "training-participant-twice"));
+        wrong.push(FieldIssue::against_records(
+            "login",
+            "training-participant-twice",
+        ));
     }
     let (Some(category), true) = (category, wrong.is_empty()) else {
         return Err(AppError::Invalid(wrong));
@@ -612,7 +839,7 @@ pub async fn set_attendance(
         .find(|p| p.id == participant_id)
         .ok_or(AppError::NotFound)?;
     let mut wrong = Vec::new();
-    let mut modules = modules_of(&view.curriculum, "modules", modules, &mut wrong);
+    let mut modules = modules_of(&view.curriculum, true, "modules", modules, &mut wrong);
     if !wrong.is_empty() {
         return Err(AppError::Invalid(wrong));
     }
@@ -809,16 +1036,14 @@ pub async fn vignette(
 /// An attempt as sent by a form or the API.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct AttemptInput {
-    /// The indicator codes marked present.
     #[serde(default)]
-    #[schema(max_items = 100)]
+    #[schema(schema_with = api_schema::present)]
     pub present: Vec<String>,
     /// Whether an act took place (recruitment, transport, transfer, harbouring or receipt):
     /// required for a child's vignette, ignored for an adult's.
     #[serde(default)]
     pub act: Option<bool>,
-    /// `presumed_victim` or `not_a_victim`.
-    #[schema(pattern = "^(presumed_victim|not_a_victim)$")]
+    #[schema(schema_with = api_schema::decision)]
     pub decision: String,
 }
 
@@ -855,18 +1080,27 @@ pub async fn attempt(
     };
     let scored = match training::score(&catalogue, vignette, &answer) {
         Ok(s) => Some(s),
+        // Whether the act is asked is the vignette's (a child's), not the request's.
         Err(training::AnswerProblem::ActMissing) => {
-            wrong.push(FieldIssue::new("act", "elearning-act-required"));
+            wrong.push(FieldIssue::against_records("act", "elearning-act-required"));
             None
         }
         Err(training::AnswerProblem::Indicator(e)) => {
-            let code = match e {
-                mnir_domain::identification::EvaluationError::UnknownIndicator(c)
-                | mnir_domain::identification::EvaluationError::NotInProfile { code: c, .. } => c,
+            use mnir_domain::identification::EvaluationError;
+            // A code outside the vignette's profile, or outside the catalogue it is scored
+            // against while the catalogue in force (the one the API's document lists) has it,
+            // is the vignette's doing; a code no catalogue in force knows is the request's.
+            let (code, against_records) = match e {
+                EvaluationError::NotInProfile { code, .. } => (code, true),
+                EvaluationError::UnknownIndicator(code) => {
+                    let listed = app.active_catalogue().await?.indicator(&code).is_some();
+                    (code, listed)
+                }
             };
             wrong.push(FieldIssue {
                 field: "present".into(),
                 message: Message::new("elearning-indicator-unknown").with("code", Arg::Text(code)),
+                against_records,
             });
             None
         }
@@ -1069,9 +1303,13 @@ pub async fn certificates(
     }
     let before = match after.map(str::trim).filter(|a| !a.is_empty()) {
         None => None,
+        // The time in at most 15 digits, as the API's document states it: a link never holds
+        // more.
         Some(text) => Some(
-            text.parse::<ListPlace>()
-                .map_err(|_| AppError::invalid("after", "training-place-bad"))?,
+            text.split_once('.')
+                .filter(|(ms, _)| ms.len() <= 15)
+                .and_then(|_| text.parse::<ListPlace>().ok())
+                .ok_or_else(|| AppError::invalid("after", "training-place-bad"))?,
         ),
     };
     let mut certificates = app
@@ -1118,14 +1356,18 @@ pub async fn certificate(app: &App, who: &Who<'_>, id: &str) -> AppResult<Certif
     Ok(certificate)
 }
 
+/// The longest reason for revoking a certificate.
+pub const MAX_REVOCATION_REASON: usize = 500;
+
 /// Revokes a certificate, with the reason; a trainer's act.
-pub async fn revoke(app: &App, who: &Who<'_>, id: &str, reason: &str) -> AppResult<()> {
+pub async fn revoke(app: &App, who: &Who<'_>, id: &str, sent_reason: &str) -> AppResult<()> {
     can(&who.actor(), Action::ManageTraining, None)?;
-    let reason = crate::text::trimmed(reason);
+    let reason = crate::text::trimmed(sent_reason);
     if reason.is_empty() {
         return Err(AppError::invalid("reason", "certificate-reason-required"));
     }
-    if reason.chars().count() > 500 {
+    // The limit counts the reason as sent, as the API's document states it.
+    if sent_reason.chars().count() > MAX_REVOCATION_REASON {
         return Err(AppError::invalid("reason", "certificate-reason-too-long"));
     }
     let certificate = app
@@ -1249,14 +1491,15 @@ pub async fn check_screener_rule(
     {
         return Ok(());
     }
-    let holds = match user_id {
-        Some(id) => certified(app, id).await?,
-        None => false,
-    };
-    if holds {
-        Ok(())
-    } else {
-        Err(AppError::invalid("roles", "user-screener-uncertified"))
+    match user_id {
+        Some(id) if certified(app, id).await? => Ok(()),
+        // The account's certificates refuse it, not the request: a conflict for the API.
+        Some(_) => Err(AppError::against_records(
+            "roles",
+            "user-screener-uncertified",
+        )),
+        // A new account holds none: the profile alone refuses the role.
+        None => Err(AppError::invalid("roles", "user-screener-uncertified")),
     }
 }
 

@@ -53,6 +53,7 @@ fn issue(problem: &ProfileProblem) -> FieldIssue {
             field: field.as_str().into(),
             message: Message::new("victim-profile-unknown-value")
                 .with("value", Arg::Text(code.clone())),
+            against_records: false,
         },
         ProfileProblem::OneOnly(field) => {
             FieldIssue::new(field.as_str(), "victim-profile-one-only")
@@ -69,14 +70,25 @@ fn issue(problem: &ProfileProblem) -> FieldIssue {
     }
 }
 
+/// How a submission says it does not know a field: a form sends a blank value for each choice
+/// left empty, the API an empty list or null (so a blank value there is one the field does not
+/// take, as its document states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blanks {
+    Skipped,
+    Refused,
+}
+
 /// Records (or corrects) the profile of a case: `values` by field, `age` as typed (empty when
-/// not known). Every problem is reported at once, and nothing is stored unless there is none.
+/// not known), blank values taken as `blanks` says. Every problem is reported at once, and
+/// nothing is stored unless there is none.
 pub async fn record_profile(
     app: &App,
     who: &Who<'_>,
     case_id: &str,
     values: BTreeMap<ProfileField, Vec<String>>,
     age: &str,
+    blanks: Blanks,
 ) -> AppResult<VictimProfileRecord> {
     let facts = crate::cases::facts(app, who, case_id).await?;
     can(&who.actor(), Action::RecordVictimProfile, Some(&facts))?;
@@ -87,6 +99,17 @@ pub async fn record_profile(
         ));
     }
     let mut issues = Vec::new();
+    if blanks == Blanks::Refused {
+        // The blanks `victim::check` would skip.
+        for (field, codes) in &values {
+            for code in codes.iter().filter(|c| c.trim().is_empty()) {
+                issues.push(issue(&ProfileProblem::Unknown {
+                    field: *field,
+                    code: code.clone(),
+                }));
+            }
+        }
+    }
     let age = age.trim();
     let age = if age.is_empty() {
         None

@@ -25,6 +25,12 @@ macro_rules! vocabulary {
             }
         }
 
+        impl $crate::vocabulary::Vocabulary for $name {
+            fn texts() -> Vec<&'static str> {
+                $name::ALL.iter().map(|v| v.as_str()).collect()
+            }
+        }
+
         impl FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -31,6 +31,7 @@ pub mod statistics;
 pub mod training;
 pub mod victim;
 mod vocabulary;
+pub use vocabulary::Vocabulary;
 
 pub use authz::{Action, Actor, CaseFacts, CaseScope, Denial, can, case_scope};
 pub use case::{

@@ -22,6 +22,11 @@ macro_rules! codes {
                 $name::ALL.iter().copied().find(|v| v.as_str() == text.trim())
             }
         }
+        impl $crate::vocabulary::Vocabulary for $name {
+            fn texts() -> Vec<&'static str> {
+                $name::ALL.iter().map(|v| v.as_str()).collect()
+            }
+        }
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -31,3 +36,9 @@ macro_rules! codes {
 }
 
 pub(crate) use codes;
+
+/// A closed list seen from outside: the texts it accepts, in its order (the API's document
+/// states them as the enum of the fields that take one).
+pub trait Vocabulary {
+    fn texts() -> Vec<&'static str>;
+}

@@ -50,7 +50,8 @@ async fn consent_and_referral_through_the_api_follow_the_pages_rules() {
                 Some(refer.clone()),
             )
             .await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        // Well formed: the case's consents refuse it, a conflict.
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{b}");
         assert_eq!(field_names(&refused), ["consent"], "{b}");
         assert!(refused.body.contains("ONG-API"), "{b}: names the recipient");
 

@@ -154,6 +154,13 @@ async fn proceedings_hearings_and_flags_are_checked_field_by_field() {
         renamed["file_number"] = json!("1/P/2020");
         renamed["opened_on"] = json!("2020-01-01");
         let refused = app.api("PUT", &path, Some(&token), Some(renamed)).await;
+        // Well formed, but not what the records say: a conflict, field by field.
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{b}: {}",
+            refused.body
+        );
         assert_eq!(
             field_names(&refused),
             ["file_number", "opened_on"],
@@ -165,6 +172,7 @@ async fn proceedings_hearings_and_flags_are_checked_field_by_field() {
             json!({"held_on": "2026-09-01", "kind": "statement"}),
         )
         .await;
+        assert_eq!(early.status, StatusCode::CONFLICT, "{b}: {}", early.body);
         assert_eq!(field_names(&early), ["held_on"], "{b}: {}", early.body);
         let unchosen = post(
             format!("/api/v1/cases/{case}/proceedings/{pid}/hearings"),
@@ -186,6 +194,12 @@ async fn proceedings_hearings_and_flags_are_checked_field_by_field() {
             json!({"offence": "Fals", "proceeding_id": "no-such"}),
         )
         .await;
+        assert_eq!(
+            foreign.status,
+            StatusCode::CONFLICT,
+            "{b}: {}",
+            foreign.body
+        );
         assert_eq!(field_names(&foreign), ["proceeding_id"], "{b}");
         let flag = post(
             flags,
@@ -358,10 +372,6 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
         let disclosures = format!("/api/v1/cases/{case}/disclosures");
         for (body, field) in [
             (
-                json!({"recipient_org": "ANITP-B", "basis": "prosecutor_order", "order_number": "1", "order_on": "2026-11-20", "order_office": "P", "records": ["plan"], "until_on": "2027-01-01"}),
-                "recipient_org",
-            ),
-            (
                 json!({"recipient_org": "DIICOT", "basis": "prosecutor_order", "order_on": "2026-11-20", "order_office": "P", "records": ["plan"], "until_on": "2027-01-01"}),
                 "order_number",
             ),
@@ -406,6 +416,34 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
             assert!(
                 field_names(&refused).contains(&field.to_string()),
                 "{b}: {body} names {field}: {}",
+                refused.body
+            );
+        }
+        // Well formed, but not fitting the records: a registered body that does not investigate,
+        // a consent that is not the case's.
+        for (body, field) in [
+            (
+                json!({"recipient_org": "ANITP-B", "basis": "prosecutor_order", "order_number": "1", "order_on": "2026-11-20", "order_office": "P", "records": ["plan"], "until_on": "2027-01-01"}),
+                "recipient_org",
+            ),
+            (
+                json!({"recipient_org": "DIICOT", "basis": "consent", "consent_id": "x", "records": ["plan"], "until_on": "2027-01-01"}),
+                "consent_id",
+            ),
+        ] {
+            let refused = app
+                .api("POST", &disclosures, Some(&cw_token), Some(body.clone()))
+                .await;
+            assert_eq!(
+                refused.status,
+                StatusCode::CONFLICT,
+                "{b}: {body}: {}",
+                refused.body
+            );
+            assert_eq!(
+                field_names(&refused),
+                [field],
+                "{b}: {body}: {}",
                 refused.body
             );
         }
@@ -546,6 +584,12 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
             )
             .await;
         assert_eq!(
+            wrong_body.status,
+            StatusCode::CONFLICT,
+            "{b}: {}",
+            wrong_body.body
+        );
+        assert_eq!(
             field_names(&wrong_body),
             ["consent_id"],
             "{b}: a consent for the police is not one for the prosecutors"
@@ -561,6 +605,12 @@ async fn a_disclosure_opens_exactly_what_it_covers_to_its_recipient_until_it_end
                 ),
             )
             .await;
+        assert_eq!(
+            past_consent.status,
+            StatusCode::CONFLICT,
+            "{b}: {}",
+            past_consent.body
+        );
         assert_eq!(
             field_names(&past_consent),
             ["until_on"],

@@ -165,11 +165,13 @@ async fn a_plan_is_drafted_from_the_assessment_acknowledged_and_delivered() {
             Some(json!({"party": "person", "way": "signed_on_paper", "on": "2026-11-27"})),
         )
         .await;
+        // The day of the draft is the plan's record: a conflict, not a malformed request.
         assert_eq!(
             before.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             "{b}: the day before the draft"
         );
+        assert_eq!(field_names(&before), ["on"], "{b}: {}", before.body);
         let signed = api(
             "POST",
             ack_path.clone(),
@@ -201,9 +203,10 @@ async fn a_plan_is_drafted_from_the_assessment_acknowledged_and_delivered() {
         .await;
         assert_eq!(
             unplanned.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             "{b}: not in the plan"
         );
+        assert_eq!(field_names(&unplanned), ["type"], "{b}: {}", unplanned.body);
         let both = api(
             "POST",
             delivered_path.clone(),

@@ -77,6 +77,26 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             "{b}: {}",
             wrong.body
         );
+        // Alone, the direction the person's citizenship refuses is a clash with the case.
+        let homeward = call(
+            "POST",
+            format!("/api/v1/cases/{case}/repatriation"),
+            cw.clone(),
+            Some(json!({"direction": "to_romania", "partner_org": "IGPR", "country": "MD"})),
+        )
+        .await;
+        assert_eq!(
+            homeward.status,
+            StatusCode::CONFLICT,
+            "{b}: {}",
+            homeward.body
+        );
+        assert_eq!(
+            field_names(&homeward),
+            ["direction"],
+            "{b}: {}",
+            homeward.body
+        );
         // From Romania the partner is one of the country of return, listed with its country.
         for partner in ["IGPR", "PARTNER-UA"] {
             let misplaced = call(
@@ -86,7 +106,8 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
                 Some(json!({"direction": "from_romania", "partner_org": partner, "country": "MD"})),
             )
             .await;
-            assert_eq!(misplaced.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+            // Where a partner works is the register's: a conflict, not a malformed request.
+            assert_eq!(misplaced.status, StatusCode::CONFLICT, "{b}");
             assert_eq!(field_names(&misplaced), ["partner_org"], "{b}: {partner}");
         }
         let open =
@@ -377,6 +398,10 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             "{b}: {}",
             r.body
         );
+        // Before the reception recorded on 30 September: the procedure's records refuse it.
+        let r = checkin(1, json!({"date": "2026-09-01", "contact_made": true})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {}", r.body);
+        assert_eq!(field_names(&r), ["date"], "{b}: {}", r.body);
         let r = checkin(9, json!({"date": "2026-11-01", "contact_made": true})).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
         let first = json!({"date": "2026-11-02", "contact_made": true, "new_assessment": true,

@@ -431,8 +431,9 @@ async fn the_api_records_versions_and_names_each_wrong_field() {
             "{b}: {}",
             r.body
         );
+        // Asked by the case's age group, not by the request: a conflict.
         let r = wrong(json!({"kind": "full", "domains": domains(Some("child_specific"))})).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
         assert_eq!(
             r.json()["error"]["fields"][0]["field"],
             "domains.child_specific",
@@ -472,7 +473,7 @@ async fn the_api_records_versions_and_names_each_wrong_field() {
             "child_without_carer": {"answer": true}
         }}))
         .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
         assert_eq!(
             r.json()["error"]["fields"][0]["field"],
             "urgent.child_without_carer",
@@ -488,7 +489,7 @@ async fn the_api_records_versions_and_names_each_wrong_field() {
                 Some(json!({"kind": "full", "domains": domains(None)})),
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
         assert_eq!(
             r.json()["error"]["fields"][0]["field"],
             "domains.child_specific",

@@ -124,6 +124,31 @@ async fn a_session_names_what_is_wrong_and_lists_by_filter() {
             "{b}: {}",
             both.body
         );
+        // Well formed, but no account has that login and the session's curriculum has no such
+        // module: the records refuse it, a conflict.
+        let unknown = app
+            .api(
+                "POST",
+                &format!("/api/v1/training/sessions/{session}/participants"),
+                Some(&trainer),
+                Some(
+                    json!({"name": "Maria Pop", "login": "nobody", "category": "school_staff",
+                    "modules": ["cooking"]}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            unknown.status,
+            StatusCode::CONFLICT,
+            "{b}: {}",
+            unknown.body
+        );
+        assert_eq!(
+            field_names(&unknown),
+            ["login", "modules"],
+            "{b}: {}",
+            unknown.body
+        );
         let school = app
             .api(
                 "POST",
@@ -251,6 +276,7 @@ async fn a_trainee_is_scored_by_the_engine_and_certified_once_the_course_is_pass
                 Some(json!({"present": [], "decision": "not_a_victim"})),
             )
             .await;
+        assert_eq!(no_act.status, StatusCode::CONFLICT, "{b}: {}", no_act.body);
         assert_eq!(field_names(&no_act), ["act"], "{b}: {}", no_act.body);
         let unknown = app
             .api(
@@ -674,6 +700,13 @@ async fn where_the_profile_says_so_the_screener_role_needs_a_valid_certificate()
 
         // Uncertified: refused through the API and on the administrator's page.
         let refused = grant(json!({"roles": ["case_worker", "screener"]})).await;
+        // The account's certificates refuse it: a conflict for the API.
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{b}: {}",
+            refused.body
+        );
         assert_eq!(field_names(&refused), ["roles"], "{b}: {}", refused.body);
         assert!(refused.body.contains("certificat"), "{b}: {}", refused.body);
         let page = app.login("admin").await;

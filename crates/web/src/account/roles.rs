@@ -20,6 +20,7 @@ use mnir_app::AppError;
 use mnir_domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, Type};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -133,10 +134,25 @@ async fn roles_submit(
 
 #[derive(Deserialize, ToSchema)]
 pub struct RolesInput {
-    /// The account's roles from now on: `screener`, `case_worker`, `identification_officer`,
-    /// `supervisor`, `coordinator`, `investigator`, `trainer`, `admin`.
-    #[schema(min_items = 1)]
+    #[schema(schema_with = role_list)]
     roles: Vec<String>,
+}
+
+/// The roles an account may hold, at least one. Not `uniqueItems`: a role given twice is held
+/// once.
+fn role_list() -> Array {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(Role::ALL.map(Role::as_str))),
+        )
+        .min_items(Some(1))
+        .description(Some(
+            "The account's roles from now on, at least one. Where the profile requires it, the \
+             screener role needs a valid certificate.",
+        ))
+        .build()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -147,11 +163,12 @@ pub struct RolesJson {
 }
 
 /// Replaces an account's roles (an administrator's). Where the profile requires it, the
-/// screener role needs a valid certificate.
+/// screener role needs a valid certificate: without one it is refused with 409, naming `roles`.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/roles", params(("id" = String, Path, description = "Account id")),
     request_body = RolesInput, responses(
     (status = 200, body = RolesJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
-    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn set_roles(
     State(state): State<AppState>,

@@ -4,6 +4,7 @@ use crate::kit::api::{ApiResult, Caller, answer, caller, created, parse_json, rf
 use crate::kit::error::ApiErrorEnvelope;
 use crate::kit::query::ApiPath;
 use crate::kit::refusal::Shown;
+use crate::kit::schema::codes;
 use crate::kit::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -11,6 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use mnir_app::break_glass::Opening;
+use mnir_domain::break_glass::{BreakGlassReason, MAX_NOTE, ReviewFinding};
 use mnir_store::{BreakGlassRecord, GlassTask, GlassTaskKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,16 +32,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct OpeningInput {
-    /// The case's reference, exactly.
-    #[schema(min_length = 1, max_length = 40)]
+    /// The case's reference, exactly (no reference is longer than 40 characters).
+    #[schema(min_length = 1, max_length = 40, pattern = r"\S")]
     reference: String,
-    #[schema(value_type = String, inline, example = "immediate_danger")]
-    #[schema(pattern = "^(immediate_danger|medical_emergency|child_at_risk|imminent_move)$")]
+    #[schema(schema_with = codes::<BreakGlassReason>)]
     reason: String,
     /// Why, in the caller's words (kept encrypted); more than spaces.
     #[schema(min_length = 1, max_length = 1000, pattern = "\\S")]
     note: String,
 }
+
+// The notes' `max_length` is the use cases' limit (the attribute takes a literal).
+const _: () = assert!(MAX_NOTE == 1000);
 
 #[derive(Serialize, ToSchema)]
 pub struct AccessJson {
@@ -249,7 +253,7 @@ async fn notices(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReviewInput {
-    #[schema(pattern = "^(justified|not_justified)$")]
+    #[schema(schema_with = codes::<ReviewFinding>)]
     finding: String,
     /// Required when the access was not justified (kept encrypted).
     #[schema(max_length = 1000)]

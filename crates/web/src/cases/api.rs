@@ -16,6 +16,7 @@ use mnir_domain::{CaseState, reference};
 use mnir_store::{CaseDetail, CaseFilter, CaseSummary, PageFrom, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -146,34 +147,85 @@ fn detail_json(d: &CaseDetail, allowed: Vec<String>) -> CaseDetailJson {
 
 #[derive(Deserialize, ToSchema)]
 pub struct TransitionRequest {
-    /// The state to move to.
+    #[schema(schema_with = transition_target)]
     to: String,
-    /// Why; required and kept in the case history.
+    /// Why, kept in the case history: required, at most 2000 characters.
     #[serde(default)]
+    #[schema(required = true, pattern = r"\S", max_length = 2000)]
     reason: String,
     /// For an identification decision (`presumed_victim`, `identified_victim`, `not_a_victim`)
-    /// that differs from the engine's advice: why the officer decided otherwise (required then).
+    /// that differs from the engine's advice: why the officer decided otherwise (required then;
+    /// with the reason, at most 4000 characters).
     #[serde(default)]
     why_different: String,
 }
 
+// `max_length = 2000` of `reason` above is MAX_REASON (the attribute takes a literal).
+const _: () = assert!(mnir_app::cases::MAX_REASON == 2000);
+
+/// The states a case may be asked to move to.
+fn transition_target() -> Object {
+    let mut schema = case_state();
+    schema.description = Some(
+        "The state to move to. `returned` is refused (403): only a return's procedure moves a \
+         case there."
+            .into(),
+    );
+    schema
+}
+
+/// A state of a case.
+fn case_state() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(CaseState::ALL.iter().map(|s| s.as_str())))
+        .build()
+}
+
+fn state_filter() -> Object {
+    let mut schema = case_state();
+    schema.description = Some("Only cases in this state.".into());
+    schema
+}
+
+fn county_filter() -> Object {
+    let mut schema = crate::kit::schema::county();
+    schema.description = Some("Only cases found in this county (ISO 3166-2).".into());
+    schema
+}
+
+/// The place a page begins from (`older`, `newer`), read as the document's pattern states it:
+/// the time in milliseconds in at most 15 digits (a link never holds more; more could name a
+/// time past what a calendar shows), a dot, and the case's id.
+fn place_of(text: &str) -> Option<mnir_store::ListPlace> {
+    // Spaces at either end are no part of it (a pattern's `$` lets a final line break by).
+    let text = text.trim();
+    let (ms, _) = text.split_once('.')?;
+    if ms.len() > 15 {
+        return None;
+    }
+    text.parse().ok()
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
-    /// Only cases in this state.
+    #[param(schema_with = state_filter)]
     state: Option<String>,
-    /// Only cases found in this county (ISO 3166-2).
+    #[param(schema_with = county_filter)]
     county: Option<String>,
-    /// Only the case with this reference.
+    /// Only the case with this reference (e.g. `RO-7K2QF-9XB3M`); another text finds none.
+    #[param(min_length = 1)]
     reference: Option<String>,
     /// The page of cases older than this place: the `older` value of an earlier answer.
-    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    #[param(pattern = r"^[0-9]{1,15}\.[A-Za-z0-9-]{1,64}$")]
     older: Option<String>,
     /// The page of cases newer than this place: the `newer` value of an earlier answer. Not
     /// with `older`.
-    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    #[param(pattern = r"^[0-9]{1,15}\.[A-Za-z0-9-]{1,64}$")]
     newer: Option<String>,
     /// 1 to 200, default 50.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     per_page: Option<String>,
 }
 
@@ -221,23 +273,15 @@ async fn list_cases(
             message: tr.t("field-page-invalid"),
         });
     }
-    fn place(v: &Option<String>) -> Option<&str> {
-        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
-    }
-    let from = match (place(&p.older), place(&p.newer)) {
+    let from = match (p.older.as_deref(), p.newer.as_deref()) {
         (None, None) => Some(PageFrom::Newest),
-        (Some(c), None) => c.parse().ok().map(PageFrom::OlderThan),
-        (None, Some(c)) => c.parse().ok().map(PageFrom::NewerThan),
+        (Some(c), None) => place_of(c).map(PageFrom::OlderThan),
+        (None, Some(c)) => place_of(c).map(PageFrom::NewerThan),
         (Some(_), Some(_)) => None,
     };
     if from.is_none() {
         fields.push(FieldError {
-            field: if place(&p.older).is_some() {
-                "older"
-            } else {
-                "newer"
-            }
-            .into(),
+            field: if p.older.is_some() { "older" } else { "newer" }.into(),
             message: tr.t("field-cursor-invalid"),
         });
     }
@@ -317,7 +361,9 @@ async fn get_case(
     Ok(Json(load_detail(&state, &user, &tr, &id).await?))
 }
 
-/// Moves a case to another state, if the transition table and the caller's role allow it.
+/// Moves a case to another state, if the transition table and the caller's role allow it. An
+/// identification decision that differs from the engine's advice, sent without `why_different`,
+/// is refused with 409 naming that field (the advice is the case's latest interview's).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", params(("id" = String, Path, description = "Case id")), request_body = TransitionRequest, responses(
     (status = 200, body = CaseDetailJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),

@@ -87,8 +87,9 @@ async fn list_clocks(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PauseRequest {
-    /// Why the clock stops for now; kept encrypted.
+    /// Why the clock stops for now (at most 1,000 characters); kept encrypted.
     #[serde(default)]
+    #[schema(required = true, max_length = 1000, pattern = r"\S")]
     reason: String,
 }
 
@@ -216,16 +217,60 @@ pub struct UrgentNeedsJson {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct InboxParams {
     /// Whose tasks: `mine` (the caller's roles), `others` (the organisation's other roles) or
     /// `all` (the default here).
-    #[param(pattern = "^(mine|others|all)$")]
+    #[param(schema_with = view_schema)]
     view: Option<String>,
-    /// Only the tasks of this kind of clock (`notification_ack`, `referral_response`, …).
+    /// Only the tasks of this kind of clock.
+    #[param(schema_with = clock_schema)]
     clock: Option<String>,
     /// The page of tasks after this place: the `after` value of an earlier answer.
-    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    #[param(pattern = r"^[0-9]{1,15}\.[A-Za-z0-9-]{1,64}$")]
     after: Option<String>,
+}
+
+// A parameter with `schema_with` loses its doc comment, so its schema carries the description.
+
+fn view_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::kit::schema::codes::<mnir_domain::clocks::TaskView>();
+    schema.description = Some(
+        "Whose tasks: `mine` (the caller's roles), `others` (the organisation's other roles) or \
+         `all` (the default here)."
+            .into(),
+    );
+    schema
+}
+
+fn clock_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::kit::schema::codes::<mnir_domain::clocks::ClockKind>();
+    schema.description = Some("Only the tasks of this kind of clock.".into());
+    schema
+}
+
+impl InboxParams {
+    /// The first parameter the document refuses although [`InboxQuery::read`] would take it:
+    /// reading the inbox page's links too, it takes a value with spaces around it (a blank one as
+    /// absent) and a place with a time of any length. The API takes a value as the document
+    /// states it, and a time of at most 15 digits (enough until the year 33658).
+    fn refused(&self) -> Option<&'static str> {
+        let padded = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim() != v);
+        if padded(&self.view) {
+            Some("view")
+        } else if padded(&self.clock) {
+            Some("clock")
+        } else if padded(&self.after)
+            || self
+                .after
+                .as_deref()
+                .is_some_and(|a| a.split('.').next().is_some_and(|ms| ms.len() > 15))
+        {
+            Some("after")
+        } else {
+            None
+        }
+    }
 }
 
 /// A page of the caller's organisation's open tasks, its upcoming deadlines and the referrals
@@ -242,16 +287,19 @@ async fn inbox(
     let Caller { user, tr } = caller(&state, &headers).await?;
     // The API lists every task by default, each marked with whether it is the caller's.
     let view = p.view.as_deref().or(Some("all"));
-    let query =
-        InboxQuery::read(view, p.clock.as_deref(), p.after.as_deref()).map_err(|field| {
-            ApiError::invalid(
-                &tr,
-                vec![FieldError {
-                    field: field.into(),
-                    message: tr.t(&format!("field-inbox-{field}-invalid")),
-                }],
-            )
-        })?;
+    let read = match p.refused() {
+        Some(field) => Err(field),
+        None => InboxQuery::read(view, p.clock.as_deref(), p.after.as_deref()),
+    };
+    let query = read.map_err(|field| {
+        ApiError::invalid(
+            &tr,
+            vec![FieldError {
+                field: field.into(),
+                message: tr.t(&format!("field-inbox-{field}-invalid")),
+            }],
+        )
+    })?;
     let Inbox {
         tasks,
         later,

@@ -133,11 +133,13 @@ async fn create_information(
     Ok(created(InformationJson::from(record)))
 }
 
-/// Records a consent for a purpose and, where the purpose names one, a recipient.
+/// Records a consent for a purpose and, where the purpose names one, a recipient. A giver that
+/// does not suit the case's age group is refused with 409, naming `given_by`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/consents", params(("id" = String, Path, description = "Case id")),
     request_body = mnir_app::consent::ConsentInput, responses(
     (status = 201, body = ConsentJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
-    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn create_consent(
     State(state): State<AppState>,

@@ -53,9 +53,11 @@ fn entry_json(e: DirectoryEntry, name: String) -> DirectoryEntryJson {
     }
 }
 
-/// Searches the directory of services; any signed-in caller may.
+/// Searches the directory of services; any signed-in caller may. A filter that is not one of its
+/// list's values is refused with 422, naming it.
 #[utoipa::path(get, path = "/api/v1/directory", params(mnir_app::directory::SearchQuery), responses(
-    (status = 200, body = DirectoryJson), (status = 401, body = ApiErrorEnvelope)
+    (status = 200, body = DirectoryJson), (status = 401, body = ApiErrorEnvelope),
+    (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn search_directory(
     State(state): State<AppState>,
@@ -63,6 +65,7 @@ async fn search_directory(
     ApiQuery(q): ApiQuery<mnir_app::directory::SearchQuery>,
 ) -> ApiResult<Json<DirectoryJson>> {
     let Caller { tr, .. } = caller(&state, &headers).await?;
+    mnir_app::directory::check_search(&q).map_err(|e| e.api(&tr))?;
     let entries = answer!(tr, mnir_app::directory::search_entries(&state.app, &q));
     let orgs = answer!(tr, mnir_app::accounts::organisations(&state.app));
     Ok(Json(DirectoryJson {

@@ -71,12 +71,14 @@ fn pair_json(p: DuplicateCandidate) -> PairJson {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
     /// `true`: decided pairs too.
     #[param(value_type = Option<bool>)]
     all: Option<String>,
-    /// The page after this place: the `next` value of an earlier answer.
-    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    /// The page after this place: the `next` value of an earlier answer (a time in
+    /// milliseconds, which a calendar can show, then an id).
+    #[param(pattern = r"^0*[0-9]{1,15}\.[A-Za-z0-9-]{1,64}$")]
     after: Option<String>,
 }
 
@@ -134,12 +136,23 @@ async fn list(
 pub struct DecisionInput {
     /// `merged`: the case still only notified (the later one first) becomes `duplicate` of the
     /// other; `distinct`: two people.
-    #[schema(pattern = "^(merged|distinct)$")]
+    #[schema(schema_with = decision_schema)]
     decision: String,
     /// For a merge: the id of the case the caller means to mark as duplicate; the merge is
     /// refused (409) if the pair changed so that the other case would be.
     #[serde(default)]
     away: Option<String>,
+}
+
+/// `decision`'s schema, with its comment (which `schema_with` leaves out).
+fn decision_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::kit::schema::codes::<mnir_domain::duplicates::DuplicateDecision>();
+    schema.description = Some(
+        "`merged`: the case still only notified (the later one first) becomes `duplicate` of \
+         the other; `distinct`: two people."
+            .into(),
+    );
+    schema
 }
 
 /// Decides a pair; 403 when the case to mark as duplicate is not routed to the caller's

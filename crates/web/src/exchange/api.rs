@@ -50,11 +50,11 @@ pub struct ExportRequestJson {
     kind: ExportKindJson,
     #[serde(default = "csv")]
     format: FileFormatJson,
-    /// Who receives names and birth dates (`identifying` only).
-    #[schema(max_length = 500)]
+    /// Who receives names and birth dates: for `identifying`, required, more than spaces and at
+    /// most 500 characters; not read for the other kinds.
     recipient: Option<String>,
-    /// The legal ground on which they receive them (`identifying` only).
-    #[schema(max_length = 500)]
+    /// The legal ground on which they receive them: for `identifying`, required, more than
+    /// spaces and at most 500 characters; not read for the other kinds.
     legal_basis: Option<String>,
 }
 
@@ -104,14 +104,26 @@ async fn export_htcds(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct ImportParams {
     /// Check every row and report, storing nothing.
     dry_run: bool,
     /// The county (ISO 3166-2) a case is filed in when its row tells none.
-    #[param(pattern = "^RO-[A-Z]{1,2}$")]
+    #[param(value_type = Option<CountyCode>, inline)]
     county: Option<String>,
 }
+
+/// A county of the reference data, as the document states `county`.
+struct CountyCode;
+
+impl utoipa::PartialSchema for CountyCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        crate::kit::schema::county().into()
+    }
+}
+
+impl ToSchema for CountyCode {}
 
 #[derive(Serialize, ToSchema)]
 pub struct RowProblemJson {

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Array, Object, ObjectBuilder, SchemaType, Type};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,17 +21,48 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct EvaluateRequest {
-    /// `adult-labour`, `adult-sexual`, `child-labour` or `child-sexual`.
-    #[schema(pattern = "^(adult-labour|adult-sexual|child-labour|child-sexual)$")]
+    #[schema(schema_with = profile_schema)]
     profile: String,
-    /// Codes of the indicators found present.
     #[serde(default)]
+    #[schema(schema_with = present_schema)]
     present: Vec<String>,
-    /// Codes of the indicators asked; absent means all of the profile's were asked.
+    #[schema(schema_with = asked_schema)]
     asked: Option<Vec<String>>,
     /// For a child profile: whether an act (recruitment, transport, transfer, harbouring,
     /// receipt) took place.
     act: Option<bool>,
+}
+
+fn profile_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(
+            mnir_domain::identification::Profile::ALL.map(|p| p.as_str()),
+        ))
+        .description(Some("The profile the indicators are read against."))
+        .build()
+}
+
+/// Indicator codes of the catalogue in force, each of the chosen profile. A code given twice
+/// counts once, so the list does not say `uniqueItems`.
+fn indicators(description: &str) -> Array {
+    let mut list = crate::kit::schema::indicator_list();
+    list.unique_items = false;
+    list.description = Some(description.into());
+    list
+}
+
+fn present_schema() -> Array {
+    indicators("Codes of the indicators found present, each of the profile.")
+}
+
+fn asked_schema() -> Array {
+    let mut list = indicators(
+        "Codes of the indicators asked, each of the profile; absent or null means all of the \
+         profile's were asked.",
+    );
+    list.schema_type = SchemaType::from_iter([Type::Array, Type::Null]);
+    list
 }
 
 /// Translates an engine refusal (unknown code, code outside the profile) for the caller.

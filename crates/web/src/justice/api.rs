@@ -308,12 +308,14 @@ async fn record_proceeding(
 }
 
 /// Brings proceedings up to date: the whole of them as they are now (the same fields as when
-/// recorded). Nothing changed is refused with 422.
+/// recorded, the file number and the day opened unchanged). A field not valid is refused with
+/// 422, naming it; a file number or day opened other than those first recorded with 409, naming
+/// it, as is nothing changed.
 #[utoipa::path(put, path = "/api/v1/cases/{id}/proceedings/{proceeding_id}", params(("id" = String, Path, description = "Case id"), ("proceeding_id" = String, Path, description = "Proceedings id")),
     request_body = ProceedingInput, responses(
     (status = 200, body = ProceedingJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
-    (status = 422, body = ApiErrorEnvelope)
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn update_proceeding(
     State(state): State<AppState>,
@@ -337,12 +339,13 @@ async fn update_proceeding(
     Ok(Json(proceeding_json(p, &login)))
 }
 
-/// Records a hearing of proceedings of the case, held or scheduled.
+/// Records a hearing of proceedings of the case, held or scheduled. A day before the proceedings
+/// were opened is refused with 409, naming `held_on`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/proceedings/{proceeding_id}/hearings", params(("id" = String, Path, description = "Case id"), ("proceeding_id" = String, Path, description = "Proceedings id")),
     request_body = HearingInput, responses(
     (status = 201, body = HearingJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
-    (status = 422, body = ApiErrorEnvelope)
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn record_hearing(
     State(state): State<AppState>,
@@ -361,12 +364,13 @@ async fn record_hearing(
 }
 
 /// Records an offence the person was compelled to commit (the non-punishment flag), shown to
-/// police and prosecutors on the investigative summary.
+/// police and prosecutors on the investigative summary. A `proceeding_id` naming no proceedings
+/// of the case is refused with 409, naming it.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/non-punishment", params(("id" = String, Path, description = "Case id")),
     request_body = NonPunishmentInput, responses(
     (status = 201, body = NonPunishmentJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
-    (status = 422, body = ApiErrorEnvelope)
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn record_non_punishment(
     State(state): State<AppState>,
@@ -417,12 +421,14 @@ async fn list_disclosures(
 /// Records a disclosure of the case's support records to an investigating body: on the person's
 /// consent to sharing with that body, in force today (`consent_id`), or on a prosecutor's order
 /// (its number, day and office). It covers the records listed until its last day included, and
-/// ends early when its consent is withdrawn. Refused with 422 naming the field.
+/// ends early when its consent is withdrawn. Refused with 422 naming the field; with 409 naming
+/// it when it does not fit the records (a recipient that does not investigate, a consent that is
+/// not the case's or does not cover that body, a last day after the consent's).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/disclosures", params(("id" = String, Path, description = "Case id")),
     request_body = DisclosureInput, responses(
     (status = 201, body = DisclosureJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
-    (status = 422, body = ApiErrorEnvelope)
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn record_disclosure(
     State(state): State<AppState>,
@@ -462,10 +468,22 @@ async fn end_disclosure(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct RegisterParams {
     /// Where the page starts: the `later` of the page before.
+    #[param(pattern = r"^[0-9]{1,15}\.[A-Za-z0-9-]{1,64}$")]
     after: Option<String>,
+}
+
+/// A place of the register as `later` writes one, and as the document states it: a time of at
+/// most 15 digits (enough until the year 33658), a dot and an id.
+fn register_place(text: &str) -> Option<ListPlace> {
+    let (ms, _) = text.split_once('.')?;
+    if ms.len() > 15 {
+        return None;
+    }
+    text.parse().ok()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -501,7 +519,7 @@ async fn disclosure_register(
     let Caller { user, tr } = caller(&state, &headers).await?;
     let after = match params.after.as_deref() {
         None => None,
-        Some(text) => Some(text.parse::<ListPlace>().map_err(|_| {
+        Some(text) => Some(register_place(text).ok_or_else(|| {
             ApiError::invalid(
                 &tr,
                 vec![FieldError {

@@ -30,8 +30,47 @@ pub fn who<'a>(state: &AppState, user: &'a User) -> Who<'a> {
     state.app.who(user, "api")
 }
 
+/// Whether any number of `value` was written with a decimal point though it is whole (`3.0`),
+/// now made an integer: JSON Schema counts such a number as an integer, so a field the document
+/// types `integer` takes it.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let Some(f) = n.as_f64() else { return false };
+            // Within the range where every whole f64 is an exact i64.
+            if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                *value = Value::from(f as i64);
+                true
+            } else {
+                false
+            }
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |changed, item| {
+            whole_numbers_as_integers(item) | changed
+        }),
+        Value::Object(map) => map.values_mut().fold(false, |changed, item| {
+            whole_numbers_as_integers(item) | changed
+        }),
+        _ => false,
+    }
+}
+
 pub fn parse_json<T: for<'de> Deserialize<'de>>(tr: &Tr, body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
+    // Read as written first, so that a repeated key stays refused; only a body that failed is
+    // read again with its whole numbers made integers, and if that fails too, the first error
+    // is the one told.
+    let read = serde_json::from_slice::<T>(body).or_else(|error| {
+        let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return Err(error);
+        };
+        if whole_numbers_as_integers(&mut value) {
+            serde_json::from_value(value).map_err(|_| error)
+        } else {
+            Err(error)
+        }
+    });
+    read.map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid",

@@ -181,6 +181,18 @@ impl ApiError {
             tr.t("error-api-unauthorized"),
         )
     }
+    /// Fields well formed that do not fit the stored records (the case, its other records, the
+    /// caller): a conflict, field by field.
+    pub fn conflicting(tr: &Tr, fields: Vec<FieldError>) -> ApiError {
+        ApiError {
+            status: StatusCode::CONFLICT,
+            body: ErrorBody {
+                code: "conflict",
+                message: tr.t("error-against-records"),
+                fields,
+            },
+        }
+    }
     pub fn invalid(tr: &Tr, fields: Vec<FieldError>) -> ApiError {
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,

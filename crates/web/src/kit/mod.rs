@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod query;
 pub mod refusal;
 pub mod routes;
+pub mod schema;
 pub mod security;
 pub mod state;
 pub mod views;

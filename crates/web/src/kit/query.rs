@@ -44,15 +44,35 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        parse(parts).map(ApiQuery).map_err(|detail| {
-            let tr = crate::kit::auth::request_tr(state, &parts.headers);
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                tr.t_with("error-query", &[("detail", detail.into())]),
-            )
-        })
+        // `?per_page=` asks for nothing: the document says what each parameter holds, and none
+        // holds nothing, so an API client that sent one has a bug worth being told of (a page's
+        // form, by contrast, sends its empty fields, and PageQuery takes them as absent).
+        let refusal = match (parse(parts), empty_parameter(parts)) {
+            (Ok(value), None) => return Ok(ApiQuery(value)),
+            (Err(detail), _) => ("error-query", "detail", detail),
+            (Ok(_), Some(name)) => ("error-query-empty", "name", name),
+        };
+        // The query is read before the handler asks who calls: a caller without a valid token
+        // is told that first, as on every other route, not what is wrong with the address.
+        crate::kit::api::caller(state, &parts.headers).await?;
+        let tr = crate::kit::auth::request_tr(state, &parts.headers);
+        let (message, argument, value) = refusal;
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            tr.t_with(message, &[(argument, value.into())]),
+        ))
     }
+}
+
+/// The first parameter of the query string given without a value (`?after=` or `?after`).
+fn empty_parameter(parts: &Parts) -> Option<String> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).ok()?;
+    pairs
+        .into_iter()
+        .find(|(_, value)| value.is_empty())
+        .map(|(name, _)| name)
 }
 
 /// A page's path parameters: a segment that does not decode (`/cases/%FF`) is a page that does

@@ -77,6 +77,9 @@ impl Shown for AppError {
             AppError::Forbidden(m) => {
                 ApiError::new(StatusCode::FORBIDDEN, "forbidden", tr.message(&m))
             }
+            AppError::Invalid(issues) if issues.iter().all(|i| i.against_records) => {
+                ApiError::conflicting(tr, field_errors(tr, &issues))
+            }
             AppError::Invalid(issues) => ApiError::invalid(tr, field_errors(tr, &issues)),
             AppError::Conflict(m) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", tr.message(&m))

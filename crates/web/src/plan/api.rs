@@ -251,7 +251,8 @@ async fn record_plan(
 }
 
 /// Records how the person or the assessor acknowledged a version of the plan (once each): signed
-/// on paper, or verbally before a named witness, on a day between the draft and today.
+/// on paper, or verbally before a named witness, on a day between the draft and today (a day
+/// before the draft is refused with 409, naming `on`).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/plan/{plan_id}/acknowledgements", params(("id" = String, Path, description = "Case id"), ("plan_id" = String, Path, description = "Plan version id")),
     request_body = AcknowledgementInput, responses(
     (status = 201, body = AcknowledgementJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
@@ -275,12 +276,13 @@ async fn acknowledge_plan(
 }
 
 /// Records a service delivered against the latest plan (a service type it sets), by one of the
-/// mechanism's organisations or a provider outside it, on a day not in the future.
+/// mechanism's organisations or a provider outside it, on a day not in the future. A type the
+/// latest plan does not set is refused with 409, naming `type`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/services-delivered", params(("id" = String, Path, description = "Case id")),
     request_body = DeliveryInput, responses(
     (status = 201, body = DeliveryJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
-    (status = 422, body = ApiErrorEnvelope)
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn record_delivery(
     State(state): State<AppState>,
@@ -315,15 +317,16 @@ async fn plan_pdf(
     >,
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let lang = crate::plan::print::language(params.lang.as_deref(), tr.lang).ok_or_else(|| {
-        crate::kit::error::ApiError::invalid(
-            &tr,
-            vec![crate::kit::error::FieldError {
-                field: "lang".into(),
-                message: tr.t("plan-pdf-lang-unknown"),
-            }],
-        )
-    })?;
+    let lang =
+        crate::plan::print::api_language(params.lang.as_deref(), tr.lang).ok_or_else(|| {
+            crate::kit::error::ApiError::invalid(
+                &tr,
+                vec![crate::kit::error::FieldError {
+                    field: "lang".into(),
+                    message: tr.t("plan-pdf-lang-unknown"),
+                }],
+            )
+        })?;
     let who = who(&state, &user);
     let printable = answer!(
         tr,

@@ -20,19 +20,46 @@ use serde::Deserialize;
 
 /// Which version to print, and in which language.
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct PrintParams {
-    /// The version's number; the latest when absent.
+    /// The version's number, from 1; the latest when absent.
+    #[param(minimum = 1)]
     pub version: Option<i64>,
     /// `ro` or `en`: the person's language; the reader's when absent.
+    #[param(value_type = Option<LanguageCode>, inline)]
     pub lang: Option<String>,
 }
+
+/// A language of the interface by its code, as the API's document states a parameter that
+/// takes one.
+pub(crate) struct LanguageCode;
+
+impl utoipa::PartialSchema for LanguageCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Lang::ALL.map(Lang::code)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for LanguageCode {}
 
 /// The language asked for, or `None` when it is not one of the interface's.
 pub fn language(asked: Option<&str>, reader: Lang) -> Option<Lang> {
     match asked {
         None => Some(reader),
         Some(code) => Lang::parse(code),
+    }
+}
+
+/// The language an API call asks for, or `None` when it is not exactly the code of one of the
+/// interface's: the document states the codes, where a page takes what a person types.
+pub fn api_language(asked: Option<&str>, reader: Lang) -> Option<Lang> {
+    match asked {
+        None => Some(reader),
+        Some(code) => Lang::ALL.into_iter().find(|lang| lang.code() == code),
     }
 }
 

@@ -113,11 +113,14 @@ async fn list_referrals(
 }
 
 /// Refers the case to an organisation for a service; refused without the matching consent
-/// (a child is referred to child protection without waiting for it).
+/// (a child is referred to child protection without waiting for it). A missing consent (field
+/// `consent`) and the caller's own organisation as `to_org` are refused with 409, naming the
+/// field: neither shows in the request itself.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", params(("id" = String, Path, description = "Case id")),
     request_body = mnir_app::referral::ReferralInput, responses(
     (status = 201, body = ReferralJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
-    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn create_referral(
     State(state): State<AppState>,
@@ -198,8 +201,11 @@ async fn open_referral(
 #[derive(Deserialize, ToSchema)]
 pub struct AnswerRequest {
     /// `true` to accept, `false` to decline.
+    // `Option` so that a missing answer gets the 422 naming the field, not a malformed body's 400.
+    #[schema(value_type = bool, required = true)]
     accept: Option<bool>,
-    /// Required when declining.
+    /// Why the referral is declined: required when declining (some text, at most 2,000
+    /// characters), not kept when accepting.
     #[serde(default)]
     reason: String,
 }

@@ -27,19 +27,33 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 pub struct ReflectionRequest {
     /// The person's answer to the offer.
+    // `Option` so that a missing answer gets the 422 naming the field, not a malformed body's 400.
+    #[schema(value_type = bool, required = true)]
     accepted: Option<bool>,
-    /// ISO 639 code of the language the offer was explained in.
+    /// ISO 639 code of the language the offer was explained in: two or three letters.
     #[serde(default)]
+    #[schema(required = true, pattern = "^[A-Za-z]{2,3}$")]
     language: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReflectionEndRequest {
-    /// `residence`, `return` or `other`.
+    /// How the period ends: `residence`, `return` or `other`.
     #[serde(default)]
+    #[schema(schema_with = end_outcome_schema, required = true)]
     outcome: String,
+    /// Why it ends (at most 2,000 characters).
     #[serde(default)]
+    #[schema(required = true, max_length = 2000, pattern = r"\S")]
     reason: String,
+}
+
+/// The outcomes of a period ended early; `schema_with` drops the field's doc comment, so the
+/// description comes along.
+fn end_outcome_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::kit::schema::codes::<mnir_domain::reflection::ReflectionOutcome>();
+    schema.description = Some("How the period ends.".into());
+    schema
 }
 
 #[derive(Serialize, ToSchema)]
@@ -147,8 +161,10 @@ impl From<NoRemovalFlag> for NoRemovalJson {
 }
 
 /// For immigration staff: the people who may not be removed now (reflection period running).
+/// Not found outside the immigration service; 403 for its staff without a notifying role.
 #[utoipa::path(get, path = "/api/v1/no-removal", responses(
-    (status = 200, body = NoRemovalListJson), (status = 401, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
+    (status = 200, body = NoRemovalListJson), (status = 401, body = ApiErrorEnvelope),
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope)
 ))]
 async fn no_removal(
     State(state): State<AppState>,

@@ -163,7 +163,9 @@ fn json_of(o: Overview) -> RepatriationJson {
     }
 }
 
-/// Opens an assisted voluntary return on a case, its eight steps pending.
+/// Opens an assisted voluntary return on a case, its eight steps pending. A direction the
+/// person's citizenship refuses, a partner the directory lists in the wrong country, or the
+/// jurisdiction's own country as `country` is refused with 409, naming the field.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/repatriation", params(("id" = String, Path, description = "Case id")),
     request_body = OpenInput, responses(
     (status = 201, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
@@ -238,7 +240,7 @@ async fn repatriation(
 /// `returned`.
 #[utoipa::path(post, path = "/api/v1/repatriations/{id}/steps/{step}", params(
     ("id" = String, Path, description = "Procedure id"),
-    ("step" = String, Path, description = "request, risk_assessment, travel_documents, fit_to_travel, travel, reception, reintegration_plan or follow_up")),
+    ("step" = inline(StepCode), Path, description = "The step, of the eight in their order")),
     request_body = StepInput, responses(
     (status = 200, body = RepatriationJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
     (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
@@ -260,11 +262,22 @@ async fn record_step(
     Ok(Json(json_of(overview)))
 }
 
+/// A step of the procedure by its code, as the API's document states the path's `step`.
+struct StepCode;
+
+impl utoipa::PartialSchema for StepCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        crate::kit::schema::codes::<mnir_domain::repatriation::Step>().into()
+    }
+}
+
+impl ToSchema for StepCode {}
+
 #[derive(Deserialize, ToSchema)]
 pub struct WithdrawRequest {
-    /// What the person said, in their words or the case worker's.
+    /// What the person said, in their words or the case worker's; required.
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(required = true, pattern = r"\S", max_length = 2000)]
     reason: String,
 }
 
@@ -336,8 +349,9 @@ async fn approve(
 
 /// Records what a follow-up check-in found, once: its task is then done (or its clock stopped,
 /// when recorded before it fell due). 409 `follow_up_closed` once the follow-up step is done,
-/// `conflict` when the check-in is recorded already; 422 naming the field for a missing date
-/// or answer on contact, a date in the future or before the reception.
+/// `conflict` when the check-in is recorded already, or naming `date` when it is before the
+/// reception recorded; 422 naming the field for a missing date or answer on contact, or a date
+/// in the future.
 #[utoipa::path(post, path = "/api/v1/repatriations/{id}/checkins/{number}", params(
     ("id" = String, Path, description = "Procedure id"),
     ("number" = i64, Path, minimum = 1, description = "The check-in's number, from 1")),

@@ -132,13 +132,16 @@ async fn case_retention(
 
 #[derive(Deserialize, ToSchema)]
 pub struct HoldInput {
-    #[schema(pattern = "^(criminal_proceedings|complaint|prosecutor_request|court_order|other)$")]
+    #[schema(schema_with = crate::kit::schema::codes::<mnir_domain::retention::HoldReason>)]
     reason: String,
     /// What the hold rests on (a file number, the authority that asked); required for `other`.
     #[schema(max_length = 1000)]
     #[serde(default)]
     note: String,
 }
+
+// The notes' `max_length` is the use cases' limit (the attribute takes a literal).
+const _: () = assert!(mnir_domain::retention::MAX_NOTE == 1000);
 
 /// Places a legal hold: the case is not erased, whatever its schedule or a request, until the
 /// hold is lifted.
@@ -204,8 +207,8 @@ async fn lift_hold(
 
 #[derive(Deserialize, ToSchema)]
 pub struct RequestInput {
-    /// The local day the request reached the organisation, not in the future.
-    #[schema(format = Date, example = "2026-12-01")]
+    /// The local day the request reached the organisation (`YYYY-MM-DD`), not after today.
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2026-12-01")]
     received_on: String,
     #[schema(max_length = 1000)]
     #[serde(default)]
@@ -388,9 +391,11 @@ async fn run(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RegisterParams {
-    /// The page after this place: the `next` value of an earlier answer.
-    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    /// The page after this place: the `next` value of an earlier answer (a time in
+    /// milliseconds, which a calendar can show, then an id).
+    #[param(pattern = r"^0*[0-9]{1,15}\.[A-Za-z0-9-]{1,64}$")]
     after: Option<String>,
 }
 

@@ -138,8 +138,9 @@ pub(crate) fn json_of(
 /// finding on), which starts the review clock of its overall level, or a return's assessment
 /// (kind `return`, before the return: every domain of the full one and `family_at_home`, with the
 /// `partner_org` in the country of return; it starts no review clock). A rating outside 1–3, an
-/// unknown domain or question, a missing domain, or `child_specific` given for an adult (or
-/// missing for a child or a person of uncertain age) is refused with 422, naming the field.
+/// unknown domain or question, or a missing domain is refused with 422, naming the field;
+/// `child_specific` or `child_without_carer` given for an adult (or missing for a child or a
+/// person of uncertain age) with 409, naming it, since the case's age group decides.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/risk-assessments", params(("id" = String, Path, description = "Case id")),
     request_body = AssessmentInput, responses(
     (status = 201, body = AssessmentJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),

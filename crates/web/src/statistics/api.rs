@@ -69,18 +69,58 @@ async fn list_tables(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct TableParams {
-    /// The reference year, in the jurisdiction's time; by default the last complete year.
+    /// The reference year, in the jurisdiction's time, from 2000 to 2100; by default the last
+    /// complete year. The published view is of complete years only.
     #[param(minimum = 2000, maximum = 2100)]
     year: Option<i32>,
-    /// A development region's NUTS 2 code (`RO11`…`RO42`); the whole country when absent.
-    #[param(pattern = "^RO[1-4][1-2]$")]
+    /// A development region's NUTS 2 code (`RO11`…`RO42`), for the internal view only (the
+    /// published one is national); the whole country when absent.
+    #[param(value_type = Option<RegionCode>, inline)]
     region: Option<String>,
     /// `true` (the default) for the view after disclosure control, `false` for exact counts
     /// (ANITP's coordinators only).
     published: Option<bool>,
 }
+
+// The years above are those the tables are kept for (the attributes take literals).
+const _: () = assert!(
+    mnir_domain::statistics::FIRST_YEAR == 2000 && mnir_domain::statistics::LAST_YEAR == 2100
+);
+
+/// A development region of the reference data, as the document states `region`.
+struct RegionCode;
+
+impl utoipa::PartialSchema for RegionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(
+                mnir_domain::reference::regions()
+                    .iter()
+                    .map(|r| r.code.as_str()),
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for RegionCode {}
+
+/// A table of the publication by its name, as the document states the path's `name`.
+struct TableName;
+
+impl utoipa::PartialSchema for TableName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(mnir_domain::statistics::TABLES.iter().map(|t| t.name)))
+            .into()
+    }
+}
+
+impl ToSchema for TableName {}
 
 /// One table of a reference year. A table of victims (`unit`) counts a victim in the year of the
 /// first step that made them a presumed or identified victim, unless by the year's end the case
@@ -93,7 +133,7 @@ pub struct TableParams {
 /// sent. Only a reader who may see exact counts is told which reason applies: any other gets
 /// `hidden` for every hidden figure.
 #[utoipa::path(get, path = "/api/v1/statistics/tables/{name}",
-    params(("name" = String, Path, description = "The table's name"), TableParams),
+    params(("name" = inline(TableName), Path, description = "The table's name"), TableParams),
     responses(
     (status = 200, body = StatisticsTable), (status = 400, body = ApiErrorEnvelope),
     (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
@@ -165,13 +205,14 @@ async fn read_workbook(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportParams {
-    /// The reference year, a complete one; by default the last complete year.
+    /// The reference year, a complete one from 2000 on; by default the last complete year.
     #[param(minimum = 2000, maximum = 2100)]
     year: Option<i32>,
-    /// The report's language; the caller's when absent.
-    #[param(pattern = "^(ro|en)$")]
+    /// The report's language (`ro` or `en`); the caller's when absent.
+    #[param(value_type = Option<crate::plan::print::LanguageCode>, inline)]
     lang: Option<String>,
 }
 
@@ -189,9 +230,8 @@ async fn read_report(
     ApiQuery(params): ApiQuery<ReportParams>,
 ) -> ApiResult<Response> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let lang = match params.lang.as_deref() {
-        None => tr.lang,
-        Some(code) => crate::kit::i18n::Lang::parse(code).ok_or_else(|| {
+    let lang =
+        crate::plan::print::api_language(params.lang.as_deref(), tr.lang).ok_or_else(|| {
             crate::kit::error::ApiError::invalid(
                 &tr,
                 vec![crate::kit::error::FieldError {
@@ -199,8 +239,7 @@ async fn read_report(
                     message: tr.t("stat-report-lang-unknown"),
                 }],
             )
-        })?,
-    };
+        })?;
     let who = who(&state, &user);
     let request = mnir_app::statistics::annual_report_request(
         params

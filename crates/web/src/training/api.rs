@@ -243,11 +243,14 @@ async fn get_session(
 }
 
 /// Adds a participant: linked to their account by `login`, or recorded by name and
-/// organisation. A participant who attended and passed the e-learning is certified at once.
+/// organisation. A participant who attended and passed the e-learning is certified at once. A
+/// `login` of no account, or of one already a participant, and a module outside the session's
+/// curriculum are refused with 409, naming the field.
 #[utoipa::path(post, path = "/api/v1/training/sessions/{id}/participants", params(("id" = String, Path, description = "Session id")),
     request_body = ParticipantInput, responses(
     (status = 201, body = ParticipantJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
-    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn add_participant(
     State(state): State<AppState>,
@@ -268,7 +271,8 @@ async fn add_participant(
 #[derive(Deserialize, ToSchema)]
 pub struct AttendanceInput {
     attended: bool,
-    /// The modules followed; the session's when empty.
+    /// The codes of the session's curriculum's modules followed; when none is given, those
+    /// recorded for the participant stay. A code given twice counts once.
     #[serde(default)]
     modules: Vec<String>,
 }
@@ -279,12 +283,14 @@ pub struct AttendanceJson {
     attended: bool,
 }
 
-/// Records whether a participant attended, and the modules they followed.
+/// Records whether a participant attended, and the modules they followed; a module outside the
+/// session's curriculum is refused with 409, naming `modules`.
 #[utoipa::path(post, path = "/api/v1/training/sessions/{id}/participants/{participant}/attendance", params(
     ("id" = String, Path, description = "Session id"), ("participant" = String, Path, description = "Participant id")),
     request_body = AttendanceInput, responses(
     (status = 200, body = AttendanceJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
-    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn set_attendance(
     State(state): State<AppState>,
@@ -438,10 +444,13 @@ pub struct AttemptJson {
 
 /// Scores an attempt on a vignette with the identification engine: the share of marked
 /// indicators both marked, whether the decision is right, and the engine's explanation of both.
+/// An indicator outside the vignette's profile, or `act` missing for a child's vignette, is
+/// refused with 409, naming the field.
 #[utoipa::path(post, path = "/api/v1/elearning/vignettes/{code}/attempts", params(("code" = String, Path, description = "Vignette code")),
     request_body = AttemptInput, responses(
     (status = 201, body = AttemptJson), (status = 400, body = ApiErrorEnvelope), (status = 401, body = ApiErrorEnvelope),
-    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
+    (status = 403, body = ApiErrorEnvelope), (status = 404, body = ApiErrorEnvelope),
+    (status = 409, body = ApiErrorEnvelope), (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn create_attempt(
     State(state): State<AppState>,
@@ -499,9 +508,10 @@ pub struct CertificateListJson {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CertificateParams {
     /// The place after which the page begins: `next` of the page before.
-    #[param(pattern = r"^[0-9]+\.[A-Za-z0-9-]{1,64}$")]
+    #[param(pattern = r"^[0-9]{1,15}\.[A-Za-z0-9-]{1,64}$")]
     after: Option<String>,
 }
 
@@ -556,10 +566,13 @@ async fn all_certificates(
 
 #[derive(Deserialize, ToSchema)]
 pub struct RevocationInput {
-    /// Why the certificate is revoked (kept encrypted).
-    #[schema(min_length = 1, max_length = 500)]
+    /// Why the certificate is revoked (kept encrypted), at most 500 characters.
+    #[schema(pattern = r"\S", max_length = 500)]
     reason: String,
 }
+
+// `max_length = 500` of `reason` above is MAX_REVOCATION_REASON (the attribute takes a literal).
+const _: () = assert!(mnir_app::training::MAX_REVOCATION_REASON == 500);
 
 /// Revokes a certificate (a trainer's act); it stops counting at once.
 #[utoipa::path(post, path = "/api/v1/certificates/{id}/revoke", params(("id" = String, Path, description = "Certificate id")),

@@ -352,7 +352,13 @@ async fn session_create(viewer: Viewer, State(state): State<AppState>, body: Byt
         city: form.city.clone(),
         county: form.county.clone(),
         audience: form.audience.clone(),
-        trainers: form.trainers.lines().map(String::from).collect(),
+        // One name a line; a line left blank names no one.
+        trainers: form
+            .trainers
+            .lines()
+            .filter(|line| !mnir_app::text::trimmed(line).is_empty())
+            .map(String::from)
+            .collect(),
         modules: form.modules.clone(),
     };
     match mnir_app::training::record_session(&state.app, &who(&state, posted.user), input).await {

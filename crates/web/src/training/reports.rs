@@ -160,6 +160,7 @@ async fn reports_page(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ReportParams {
     /// `true` for the published view (after disclosure control); exact counts otherwise.
     published: Option<bool>,

@@ -15,6 +15,7 @@ use mnir_store::VictimProfileRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, SchemaType, Type};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,41 +27,176 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The victim profile: the HTCDS 2.0 value names of each field (see
 /// `GET /api/v1/victim-profile/fields` for every field's values). A multi-valued field is a
-/// list; a field not known is an empty list or null.
+/// list (a value given twice is kept once); a field not known is an empty list or null, never
+/// a blank value.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct VictimProfileJson {
     /// `prs_Citizenship`: ISO 3166-1 alpha-2 codes, the one the person is known by first.
-    #[schema(pattern = "^[A-Z]{2}$")]
+    #[schema(schema_with = citizenship_schema)]
     citizenship: Vec<String>,
     /// `vic_TypeOfExploitation`, e.g. `SexualExploitation`, `ForcedLabour`.
+    #[schema(schema_with = exploitation_types_schema)]
     exploitation_types: Vec<String>,
     /// `vic_TypeOfSexExploitation`; only beside `SexualExploitation`.
+    #[schema(schema_with = sex_exploitation_types_schema)]
     sex_exploitation_types: Vec<String>,
     /// `vic_ForcedLabourIndustry` (an ISIC section, e.g. `F_Construction`); only beside
     /// `ForcedLabour`, `ChildLabour` or `Servitude`.
+    #[schema(schema_with = forced_labour_industry_schema)]
     forced_labour_industry: Option<String>,
     /// `vic_MethodOfRecruitment`.
+    #[schema(schema_with = recruitment_methods_schema)]
     recruitment_methods: Vec<String>,
     /// `vic_MethodsOfControl`.
+    #[schema(schema_with = control_methods_schema)]
     control_methods: Vec<String>,
     /// `vic_RelationshipToTrafficker`: `Familial`, `Acquainted` or `Unaquainted` (the standard's
     /// spelling).
+    #[schema(schema_with = relationship_schema)]
     relationship_to_trafficker: Option<String>,
     /// `prs_HighestLevelOfEducation` (ISCED 2011 levels).
+    #[schema(schema_with = education_schema)]
     education: Option<String>,
     /// Where the person was recruited: a county (`RO-CJ`) or a country (`IT`).
-    #[schema(pattern = "^(RO-[A-Z]{1,2}|[A-Z]{2})$")]
+    #[schema(schema_with = recruitment_place_schema)]
     recruitment_place: Option<String>,
     /// Where the person was exploited: a county or a country.
-    #[schema(pattern = "^(RO-[A-Z]{1,2}|[A-Z]{2})$")]
+    #[schema(schema_with = exploitation_place_schema)]
     exploitation_place: Option<String>,
     /// Where the person lived: `urban` or `rural`.
-    #[schema(pattern = "^(urban|rural)$")]
+    #[schema(schema_with = settlement_schema)]
     settlement: Option<String>,
     /// `vic_AgeWhenTrafficked`, in years.
     #[schema(minimum = 0, maximum = 120)]
     age_when_trafficked: Option<u32>,
+}
+
+// The schemas of the profile's fields in the API's document: each field's codes, as
+// `ProfileField::accepts` checks them. `schema_with` drops a field's doc comment, so each brings
+// its description along.
+
+/// The codes a field takes: its picklist's, the countries', or the counties' and the countries'.
+fn codes_of(field: ProfileField) -> Vec<String> {
+    let countries = || {
+        mnir_domain::reference::countries()
+            .iter()
+            .map(|c| c.code.clone())
+    };
+    match field.kind() {
+        ValueKind::Picklist(_) => field
+            .options()
+            .into_iter()
+            .map(|v| v.code.clone())
+            .collect(),
+        ValueKind::Country => countries().collect(),
+        ValueKind::Place => mnir_domain::reference::counties()
+            .iter()
+            .map(|c| c.code.clone())
+            .chain(countries())
+            .collect(),
+    }
+}
+
+/// A multi-valued field: a list of its codes.
+fn many(field: ProfileField, description: &str) -> Array {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(codes_of(field))),
+        )
+        .description(Some(description))
+        .build()
+}
+
+/// A single-valued field: one of its codes, or null when not known.
+fn one(field: ProfileField, description: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(
+            codes_of(field)
+                .into_iter()
+                .map(serde_json::Value::from)
+                .chain([serde_json::Value::Null]),
+        ))
+        .description(Some(description))
+        .build()
+}
+
+fn citizenship_schema() -> Array {
+    many(
+        ProfileField::Citizenship,
+        "`prs_Citizenship`: ISO 3166-1 alpha-2 codes, the one the person is known by first.",
+    )
+}
+
+fn exploitation_types_schema() -> Array {
+    many(
+        ProfileField::ExploitationTypes,
+        "`vic_TypeOfExploitation`, e.g. `SexualExploitation`, `ForcedLabour`.",
+    )
+}
+
+fn sex_exploitation_types_schema() -> Array {
+    many(
+        ProfileField::SexExploitationTypes,
+        "`vic_TypeOfSexExploitation`; only beside `SexualExploitation`.",
+    )
+}
+
+fn forced_labour_industry_schema() -> Object {
+    one(
+        ProfileField::ForcedLabourIndustry,
+        "`vic_ForcedLabourIndustry` (an ISIC section, e.g. `F_Construction`); only beside \
+         `ForcedLabour`, `ChildLabour` or `Servitude`.",
+    )
+}
+
+fn recruitment_methods_schema() -> Array {
+    many(
+        ProfileField::RecruitmentMethods,
+        "`vic_MethodOfRecruitment`.",
+    )
+}
+
+fn control_methods_schema() -> Array {
+    many(ProfileField::ControlMethods, "`vic_MethodsOfControl`.")
+}
+
+fn relationship_schema() -> Object {
+    one(
+        ProfileField::RelationshipToTrafficker,
+        "`vic_RelationshipToTrafficker` (`Unaquainted` is the standard's spelling).",
+    )
+}
+
+fn education_schema() -> Object {
+    one(
+        ProfileField::Education,
+        "`prs_HighestLevelOfEducation` (ISCED 2011 levels).",
+    )
+}
+
+fn recruitment_place_schema() -> Object {
+    one(
+        ProfileField::RecruitmentPlace,
+        "Where the person was recruited: a county (`RO-CJ`) or a country (`IT`).",
+    )
+}
+
+fn exploitation_place_schema() -> Object {
+    one(
+        ProfileField::ExploitationPlace,
+        "Where the person was exploited: a county or a country.",
+    )
+}
+
+fn settlement_schema() -> Object {
+    one(
+        ProfileField::Settlement,
+        "Where the person lived: `urban` or `rural`.",
+    )
 }
 
 impl VictimProfileJson {
@@ -182,7 +318,14 @@ async fn record_profile(
         .unwrap_or_default();
     let record = answer!(
         tr,
-        mnir_app::victim::record_profile(&state.app, &who, &id, request.values(), &age)
+        mnir_app::victim::record_profile(
+            &state.app,
+            &who,
+            &id,
+            request.values(),
+            &age,
+            mnir_app::victim::Blanks::Refused,
+        )
     );
     Ok(Json(answer_of(&id, Some(record), true)))
 }

@@ -322,8 +322,15 @@ async fn profile_submit(
         )
     })?;
     let who = who(&state, user);
-    let result =
-        mnir_app::victim::record_profile(&state.app, &who, &id, values.clone(), &age).await;
+    let result = mnir_app::victim::record_profile(
+        &state.app,
+        &who,
+        &id,
+        values.clone(),
+        &age,
+        mnir_app::victim::Blanks::Skipped,
+    )
+    .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}/victim-profile")).into_response()),
         Err(AppError::Invalid(issues)) => {
