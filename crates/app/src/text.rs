@@ -39,18 +39,28 @@ fn invisible(c: char) -> bool {
         .any(|(from, to)| (*from..=*to).contains(&c))
 }
 
-/// The characters [`trimmed`] takes away, as the inside of a regular expression's class (the
-/// dialect of JSON Schema's `pattern`): the API's document states with it which texts say
-/// something and which are blank.
-pub fn trimmed_class() -> String {
+fn class_of<'a>(ranges: impl Iterator<Item = &'a (char, char)>) -> String {
     let mut class = String::new();
-    for (from, to) in WHITESPACE.iter().chain(INVISIBLE.iter()) {
+    for (from, to) in ranges {
         class.push_str(&format!("\\u{:04X}", u32::from(*from)));
         if from != to {
             class.push_str(&format!("-\\u{:04X}", u32::from(*to)));
         }
     }
     class
+}
+
+/// The characters [`trimmed`] takes away, as the inside of a regular expression's class (the
+/// dialect of JSON Schema's `pattern`): the API's document states with it which texts say
+/// something and which are blank.
+pub fn trimmed_class() -> String {
+    class_of(WHITESPACE.iter().chain(INVISIBLE.iter()))
+}
+
+/// What `str::trim` takes away (whitespace only), as the inside of a regular expression's
+/// class: for the fields read that way (codes, logins).
+pub fn whitespace_class() -> String {
+    class_of(WHITESPACE.iter())
 }
 
 /// A text [`trimmed`] leaves something of matches this: one character neither space nor
@@ -84,25 +94,52 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_pattern_refuses_exactly_the_characters_that_trim_away() {
-        let pattern = shown_pattern();
-        for c in [
-            '\u{200B}', '\u{3000}', ' ', '\t', '\u{FEFF}', '\u{2060}', '\u{0085}',
-        ] {
-            let code = format!("\\u{:04X}", u32::from(c));
-            assert!(
-                pattern.contains(&code)
-                    || WHITESPACE
-                        .iter()
-                        .chain(INVISIBLE.iter())
-                        .any(|(f, t)| f < &c && &c <= t),
-                "U+{:04X} is not refused by {pattern}",
-                u32::from(c)
-            );
-            assert_eq!(trimmed(&c.to_string()), "");
+    /// The characters a class written by `class_of` names, read back from its text.
+    fn read_class(class: &str) -> Vec<(u32, u32)> {
+        let codes: Vec<u32> = class
+            .split("\\u")
+            .filter(|part| !part.is_empty())
+            .map(|part| u32::from_str_radix(part.trim_end_matches('-'), 16).unwrap())
+            .collect();
+        let mut ranges = Vec::new();
+        let mut rest = class;
+        let mut i = 0;
+        while !rest.is_empty() {
+            // `\uXXXX` is 6 characters; a `-` after it starts a range's end.
+            rest = &rest[6..];
+            if let Some(after) = rest.strip_prefix('-') {
+                ranges.push((codes[i], codes[i + 1]));
+                rest = &after[6..];
+                i += 2;
+            } else {
+                ranges.push((codes[i], codes[i]));
+                i += 1;
+            }
         }
-        assert!(pattern.starts_with("[^\\u0009-\\u000D\\u0020"));
+        ranges
+    }
+
+    #[test]
+    fn the_class_names_exactly_the_characters_that_trim_away() {
+        let trimmed_away = read_class(&trimmed_class());
+        let spaces = read_class(&whitespace_class());
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let code = u32::from(c);
+            let in_class =
+                |ranges: &[(u32, u32)]| ranges.iter().any(|(f, t)| (*f..=*t).contains(&code));
+            assert_eq!(
+                in_class(&trimmed_away),
+                trimmed(&c.to_string()).is_empty(),
+                "U+{code:04X}"
+            );
+            assert_eq!(
+                in_class(&spaces),
+                c.to_string().trim().is_empty(),
+                "U+{code:04X}"
+            );
+        }
+        assert!(shown_pattern().starts_with("[^\\u0009-\\u000D"));
+        assert_eq!(blank_pattern(), format!("^[{}]*$", trimmed_class()));
     }
 
     #[test]

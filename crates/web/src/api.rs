@@ -64,8 +64,8 @@ pub fn router() -> Router<AppState> {
     api().split_for_parts().0
 }
 
-/// The OpenAPI 3 document of this API, with the organisations and the indicator catalogue in
-/// force at the moment it is asked for.
+/// The OpenAPI 3 document of this API; to a caller with a token, with the organisations, the
+/// indicators and the modules in force at the moment it is asked for.
 #[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses(
     (status = 200, description = "The OpenAPI document"),
     (status = 500, body = crate::kit::error::ApiErrorEnvelope)
@@ -77,6 +77,14 @@ async fn openapi_json(
     use crate::kit::schema::fill_value_sets;
     use mnir_app::schema::ValueSet;
     let tr = crate::kit::auth::request_tr(&state, &headers);
+    // The register's organisation codes are for those who may search the directory: a reader
+    // without a token gets the document with the value sets named but not listed.
+    if crate::kit::auth::bearer_user(&state, &headers)
+        .await
+        .is_none()
+    {
+        return Ok(Json(document().clone()));
+    }
     let failed = |e| crate::kit::error::ApiError::internal(&tr, e);
     let organisations: Vec<String> = mnir_app::accounts::organisations(&state.app)
         .await

@@ -6,6 +6,7 @@ mod break_glass;
 mod cli;
 mod clocks;
 mod consent;
+mod contract;
 mod crash;
 mod directory;
 mod duplicates;

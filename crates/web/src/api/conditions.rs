@@ -192,40 +192,15 @@ pub fn add_conditions(document: &mut Value) {
 // What counts as written. The server reads most texts through `mnir_app::text::trimmed`, which
 // sets aside whitespace and the characters that show nothing; `exact_text_patterns` (run after
 // this) replaces the two short patterns below with that exact class. Codes, logins and days it
-// reads with `str::trim`, which sets aside whitespace only: those get the class of `SPACES`.
+// reads with `str::trim`, which sets aside whitespace only: those get `space_class`.
 
 /// A text that says something (the short pattern, made exact centrally).
 const SAYS_SOMETHING: &str = crate::kit::schema::SOME_TEXT;
 /// A text that says nothing (the short pattern, made exact centrally).
 const SAYS_NOTHING: &str = r"^\s*$";
-/// What `str::trim` sets aside (Unicode's White_Space, as `char::is_whitespace` takes it), as
-/// inclusive ranges; a test checks them against the standard library.
-const SPACES: [(char, char); 10] = [
-    ('\u{0009}', '\u{000D}'),
-    ('\u{0020}', '\u{0020}'),
-    ('\u{0085}', '\u{0085}'),
-    ('\u{00A0}', '\u{00A0}'),
-    ('\u{1680}', '\u{1680}'),
-    ('\u{2000}', '\u{200A}'),
-    ('\u{2028}', '\u{2029}'),
-    ('\u{202F}', '\u{202F}'),
-    ('\u{205F}', '\u{205F}'),
-    ('\u{3000}', '\u{3000}'),
-];
-
-/// [`SPACES`] as the inside of a regular expression's class (the dialect of JSON Schema's
-/// `pattern`).
+/// What `str::trim` sets aside, as the inside of a regular expression's class.
 fn space_class() -> String {
-    SPACES
-        .iter()
-        .map(|&(from, to)| {
-            if from == to {
-                format!("\\u{:04X}", u32::from(from))
-            } else {
-                format!("\\u{:04X}-\\u{:04X}", u32::from(from), u32::from(to))
-            }
-        })
-        .collect()
+    mnir_app::text::whitespace_class()
 }
 
 fn says_something() -> Value {
@@ -889,15 +864,6 @@ mod tests {
             schemas["ReviewInput"]["allOf"],
             json!([{"type": "object"}, review_note()])
         );
-    }
-
-    #[test]
-    fn the_spaces_are_what_str_trim_sets_aside() {
-        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
-            let listed = SPACES.iter().any(|&(from, to)| (from..=to).contains(&c));
-            assert_eq!(listed, c.is_whitespace(), "U+{:04X}", u32::from(c));
-        }
-        assert!(space_class().starts_with(r"\u0009-\u000D\u0020"));
     }
 
     #[test]

@@ -56,11 +56,69 @@ fn whole_numbers_as_integers(value: &mut serde_json::Value) -> bool {
     }
 }
 
+/// Whether an object of the JSON text `body` names a key twice (which `serde_json::Value` would
+/// keep silently, the last one winning, where a struct refuses it).
+fn has_repeated_key(body: &[u8]) -> bool {
+    use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+    struct Walk;
+    impl<'de> Visitor<'de> for Walk {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            let mut repeated = false;
+            while let Some(key) = map.next_key::<String>()? {
+                repeated |= !seen.insert(key);
+                repeated |= map.next_value_seed(Walk)?;
+            }
+            Ok(repeated)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<bool, A::Error> {
+            let mut repeated = false;
+            while let Some(inner) = items.next_element_seed(Walk)? {
+                repeated |= inner;
+            }
+            Ok(repeated)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+    }
+    impl<'de> serde::de::DeserializeSeed<'de> for Walk {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    serde::de::DeserializeSeed::deserialize(Walk, &mut reader).unwrap_or(true)
+}
+
 pub fn parse_json<T: for<'de> Deserialize<'de>>(tr: &Tr, body: &Bytes) -> Result<T, ApiError> {
-    // Read as written first, so that a repeated key stays refused; only a body that failed is
-    // read again with its whole numbers made integers, and if that fails too, the first error
-    // is the one told.
+    // Read as written first; only a body refused for a decimal number where an integer goes,
+    // and naming no key twice, is read again with its whole numbers made integers. If that
+    // fails too, the first error is the one told.
     let read = serde_json::from_slice::<T>(body).or_else(|error| {
+        if !error.to_string().contains("invalid type: floating point") || has_repeated_key(body) {
+            return Err(error);
+        }
         let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
             return Err(error);
         };
@@ -98,3 +156,26 @@ macro_rules! answer {
     };
 }
 pub(crate) use answer;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_number_with_a_point_is_an_integer_and_a_fraction_is_not() {
+        let mut value = serde_json::json!({"a": [3.0, 2.5, -0.0], "b": {"c": 7}});
+        assert!(whole_numbers_as_integers(&mut value));
+        assert_eq!(value, serde_json::json!({"a": [3, 2.5, 0], "b": {"c": 7}}));
+        let mut plain = serde_json::json!({"a": 1, "b": "3.0"});
+        assert!(!whole_numbers_as_integers(&mut plain));
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_at_any_depth() {
+        assert!(has_repeated_key(br#"{"a": 1, "a": 2}"#));
+        assert!(has_repeated_key(br#"{"a": [{"b": 1, "b": 1}]}"#));
+        assert!(!has_repeated_key(
+            br#"{"a": [{"b": 1}, {"b": 2}], "c": {"b": 3}}"#
+        ));
+    }
+}

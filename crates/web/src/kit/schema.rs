@@ -1,10 +1,9 @@
-//! The schemas of the API's value sets, for the OpenAPI document, so that it states what the
-//! server accepts: the closed lists of codes (`schema_with = codes::<T>`), the counties and
-//! countries of the reference data, days, and the sets a deployment keeps in its database,
-//! whose markers (`mnir_app::schema`) the served document replaces with the set of the moment
-//! ([`fill_value_sets`]).
+//! The schemas of the API's value sets for the web's own request structs (those of `crates/app`
+//! use `mnir_app::schema` directly): closed lists of codes (`schema_with = codes::<T>`), the
+//! counties of the reference data, and the sets a deployment keeps in its database, whose
+//! markers the served document replaces with the set of the moment ([`fill_value_sets`]).
 
-use mnir_app::schema::{MARKER, ValueSet, marked};
+use mnir_app::schema::{MARKER, ValueSet};
 use mnir_domain::Vocabulary;
 use serde_json::Value;
 use utoipa::openapi::Array;
@@ -30,15 +29,7 @@ fn list_of(item: Object) -> Array {
 
 /// One code of a closed list.
 pub fn codes<T: Vocabulary>() -> Object {
-    enum_of(T::texts().into_iter().map(String::from))
-}
-
-/// Codes of a closed list, each at most once.
-pub fn code_list<T: Vocabulary>() -> Array {
-    ArrayBuilder::new()
-        .items(codes::<T>())
-        .unique_items(true)
-        .build()
+    mnir_app::schema::code::<T>()
 }
 
 /// A county of the reference data (ISO 3166-2).
@@ -50,54 +41,9 @@ pub fn county() -> Object {
     )
 }
 
-/// A country of the reference data (ISO 3166-1 alpha-2).
-pub fn country() -> Object {
-    enum_of(
-        mnir_domain::reference::countries()
-            .iter()
-            .map(|c| c.code.clone()),
-    )
-}
-
-/// Countries of the reference data.
-pub fn country_list() -> Array {
-    list_of(country())
-}
-
-/// A front-line signal of the reference data.
-pub fn signal_list() -> Array {
-    ArrayBuilder::new()
-        .items(enum_of(
-            mnir_domain::reference::signals()
-                .iter()
-                .map(|s| s.code.clone()),
-        ))
-        .unique_items(true)
-        .build()
-}
-
-/// A day (`YYYY-MM-DD`).
-pub fn day() -> Object {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-            utoipa::openapi::KnownFormat::Date,
-        )))
-        .pattern(Some(DAY_PATTERN))
-        .build()
-}
-
-/// A day, or the empty text for none.
-pub fn optional_day() -> Object {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .pattern(Some(OPTIONAL_DAY_PATTERN))
-        .build()
-}
-
 /// An organisation of the register, by its code.
 pub fn organisation() -> Object {
-    marked(ValueSet::Organisation)
+    mnir_app::schema::organisation()
 }
 
 /// Indicators of the catalogue in force; a code given twice counts once, so repeats are not
