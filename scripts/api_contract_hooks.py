@@ -56,7 +56,11 @@ def into_window(text, first, last):
     """The day itself when inside [today + first, today + last], else a day of the window
     chosen from it, so that the same input moves to the same day."""
     try:
-        day = datetime.date.fromisoformat(text)
+        # Year 0 is a day of RFC 3339 (and of the server's calendar) but not of Python's: read
+        # as year 2000, it is moved as any day outside the window is.
+        day = datetime.date.fromisoformat("2000" + text[4:] if text.startswith("0000") else text)
+        if text.startswith("0000"):
+            day = datetime.date.min
     except ValueError:
         return text
     low = today() + datetime.timedelta(days=first)

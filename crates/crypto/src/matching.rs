@@ -15,10 +15,17 @@ pub const BLOOM_BITS: usize = 1024;
 /// Bits set per letter pair.
 const BITS_PER_PAIR: usize = 10;
 
+/// Fewer letters than this across a person's names ("A", "0", an initial) say too little of
+/// who they are to be compared: two such notifications would be put to ANITP as one person on
+/// no evidence, and every such notification paired with every other.
+pub const MIN_LETTERS_TO_COMPARE: usize = 4;
+
 /// A case's matching keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchKeys {
-    /// Hex HMAC of the sorted name parts and the birth date.
+    /// Hex HMAC of the sorted name parts and the birth date; empty, with an empty Bloom
+    /// encoding and no years, when the names have fewer than [`MIN_LETTERS_TO_COMPARE`]
+    /// letters ([`MatchKeys::comparable`]).
     pub exact: String,
     /// The Bloom-filter encoding, `BLOOM_BITS / 8` bytes.
     pub bloom: Vec<u8>,
@@ -26,6 +33,13 @@ pub struct MatchKeys {
     /// second), when the birth date is known: cases are compared within a year of each other
     /// without the year being stored in clear.
     pub years: Option<[String; 3]>,
+}
+
+impl MatchKeys {
+    /// Whether the names said enough to compare this case with others.
+    pub fn comparable(&self) -> bool {
+        !self.exact.is_empty()
+    }
 }
 
 /// A letter without its diacritics, as names are written on documents of other countries or
@@ -83,6 +97,13 @@ pub(crate) fn match_keys(
     birth_date: Option<&str>,
 ) -> MatchKeys {
     let parts = name_parts(names);
+    if parts.iter().map(|p| p.chars().count()).sum::<usize>() < MIN_LETTERS_TO_COMPARE {
+        return MatchKeys {
+            exact: String::new(),
+            bloom: vec![0u8; BLOOM_BITS / 8],
+            years: None,
+        };
+    }
     let keyed = <HmacSha256 as Mac>::new_from_slice(exact_key).expect("HMAC takes any key");
     let mut mac = keyed.clone();
     mac.update(parts.join(" ").as_bytes());
@@ -150,6 +171,21 @@ mod tests {
 
     fn keys(given: &str, family: &str, born: Option<&str>) -> MatchKeys {
         match_keys(&EXACT, &BLOOM, &[given, family], born)
+    }
+
+    #[test]
+    fn names_of_fewer_than_four_letters_are_compared_with_none() {
+        for (given, family) in [("0", ""), ("A", ""), ("Al", "B"), ("", "")] {
+            let weak = keys(given, family, Some("2001-03-09"));
+            assert!(!weak.comparable(), "{given} {family}");
+            assert_eq!(
+                weak,
+                keys(given, family, Some("1990-01-01")),
+                "nothing of the date"
+            );
+            assert_eq!(dice(&weak.bloom, &weak.bloom), 0.0);
+        }
+        assert!(keys("Ana", "B", None).comparable(), "four letters");
     }
 
     #[test]

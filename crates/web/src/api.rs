@@ -147,6 +147,7 @@ pub fn document() -> &'static serde_json::Value {
         conditions::add_conditions(&mut document);
         // Last: the conditions too write their texts with the short patterns.
         completion::exact_text_patterns(&mut document);
+        completion::exact_optional_days(&mut document);
         document
     })
 }

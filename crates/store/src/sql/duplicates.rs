@@ -67,7 +67,9 @@ macro_rules! impl_sql_duplicate_store {
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_err)?;
-                let Some((exact, bloom, near, notified)) = own else {
+                // A case whose names said too little has an empty exact key: it is compared
+                // with none (and none with it: its encoding is empty and it has no years).
+                let Some((exact, bloom, near, notified)) = own.filter(|(exact, ..)| !exact.is_empty()) else {
                     return Ok(0);
                 };
                 // Those of the same exact key, and those born within a year of the person (a

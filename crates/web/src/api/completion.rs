@@ -92,6 +92,43 @@ pub fn exact_text_patterns(document: &mut Value) {
     }
 }
 
+/// Makes each "a day, or the empty text" field exact: a pattern alone (`^(YYYY-MM-DD)?$`) would
+/// let through days no calendar has (`2026-02-30`), which the server refuses; the day becomes
+/// an alternative of `format: date` (with the field's own pattern of digits), beside the empty
+/// text and, for a field that may be null, null.
+pub fn exact_optional_days(document: &mut Value) {
+    match document {
+        Value::Object(map) => {
+            let optional_day = map
+                .get("pattern")
+                .and_then(Value::as_str)
+                .filter(|p| p.contains("[0-9]{") && p.contains('-'))
+                .and_then(|p| p.strip_prefix("^(")?.strip_suffix(")?$"))
+                .map(str::to_string);
+            if let (Some(inner), None) = (optional_day, map.get("format")) {
+                map.remove("pattern");
+                let nullable = map
+                    .get("type")
+                    .and_then(Value::as_array)
+                    .is_some_and(|types| types.iter().any(|t| t == "null"));
+                let mut alternatives = vec![
+                    json!({"type": "string", "format": "date", "pattern": format!("^{inner}$")}),
+                    json!({"type": "string", "maxLength": 0}),
+                ];
+                if nullable {
+                    alternatives.push(json!({"type": "null"}));
+                }
+                map.insert("anyOf".into(), Value::Array(alternatives));
+            }
+            for value in map.values_mut() {
+                exact_optional_days(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(exact_optional_days),
+        _ => {}
+    }
+}
+
 /// Where the resources an operation creates are handled, when not under its own path: a
 /// referral made on a case is answered at `/api/v1/referrals/{id}`, a return opened on a case
 /// is followed at `/api/v1/repatriations/{id}`.
@@ -306,6 +343,25 @@ mod tests {
             }
         }
         assert!(count > 40, "only {count} links");
+    }
+
+    #[test]
+    fn a_day_or_nothing_is_a_calendar_day_or_the_empty_text() {
+        let document = document();
+        let expires = &document["components"]["schemas"]["ConsentInput"]["properties"]["expires"];
+        assert!(expires.get("pattern").is_none(), "{expires}");
+        assert_eq!(expires["anyOf"][0]["format"], "date", "{expires}");
+        assert_eq!(expires["anyOf"][1]["maxLength"], 0, "{expires}");
+        let birth =
+            &document["components"]["schemas"]["NotificationInput"]["properties"]["birth_date"];
+        assert_eq!(birth["anyOf"][2]["type"], "null", "{birth}");
+        assert!(
+            birth["anyOf"][0]["pattern"]
+                .as_str()
+                .unwrap()
+                .starts_with("^(19"),
+            "{birth}"
+        );
     }
 
     #[test]
