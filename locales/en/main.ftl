@@ -236,6 +236,7 @@ error-too-large-title = Too large to send
 error-too-large-page = What you sent is larger than the { $size } this page accepts; nothing was saved. Go back and send less: for a file, split it or use the command line.
 error-request = The request could not be read (wrong method, header or body).
 error-json = The request body is not valid JSON: { $detail }
+error-nul = A text of the request holds the character U+0000, which cannot be kept: take it out.
 
 denial-role-missing = This needs one of the roles: { $roles }.
 denial-transition = A case cannot go from “{ $from }” to “{ $to }”.

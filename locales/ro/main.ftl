@@ -241,6 +241,7 @@ error-too-large-title = Prea mare pentru a fi trimis
 error-too-large-page = Ce ați trimis depășește { $size }, cât primește această pagină; nu s-a salvat nimic. Reveniți și trimiteți mai puțin: un fișier îl puteți împărți sau îl puteți încărca din linia de comandă.
 error-request = Cererea nu a putut fi citită (metodă, antet sau corp greșit).
 error-json = Corpul cererii nu este JSON valid: { $detail }
+error-nul = Un text al cererii conține caracterul U+0000, care nu se poate păstra: scoateți-l.
 
 denial-role-missing = Este nevoie de unul dintre rolurile: { $roles }.
 denial-transition = Un caz nu poate trece din „{ $from }” în „{ $to }”.

@@ -14,7 +14,7 @@ mod conditions;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "mnir API", description = "National identification and referral mechanism for victims of trafficking. Errors carry a message in the language of Accept-Language (ro or en)."),
+    info(title = "mnir API", description = "National identification and referral mechanism for victims of trafficking. Errors carry a message in the language of Accept-Language (ro or en). No text of a request, in its body or its address, may hold the character U+0000: it is refused with 400."),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -36,6 +36,38 @@ async fn a_parameter_without_a_value_is_refused_once_the_caller_is_known() {
                 .await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}: {query}");
         }
+        // U+0000 (which PostgreSQL cannot take in a text) is refused, in an address and in a
+        // body alike, on both databases.
+        let r = app
+            .api_lang(
+                "GET",
+                "/api/v1/cases?reference=RO%00X",
+                Some(&token),
+                None,
+                Some("en"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}: {}", r.body);
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("U+0000"),
+            "{b}: {}",
+            r.body
+        );
+        let r = app
+            .api(
+                "POST",
+                "/api/v1/cases",
+                Some(&token),
+                Some(
+                    json!({"given_name": "Ana\u{0}", "family_name": "Pop", "sex": "female",
+                    "citizenship": "RO", "found_in_county": "RO-CJ"}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}: {}", r.body);
         // The same address with a value is answered.
         let r = app
             .api("GET", "/api/v1/cases?county=RO-CJ", Some(&token), None)

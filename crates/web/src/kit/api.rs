@@ -128,13 +128,41 @@ pub fn parse_json<T: for<'de> Deserialize<'de>>(tr: &Tr, body: &Bytes) -> Result
             Err(error)
         }
     });
-    read.map_err(|e| {
+    let read = read.map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid",
             tr.t_with("error-json", &[("detail", e.to_string().into())]),
         )
-    })
+    })?;
+    // JSON may carry U+0000 in a text; no one types it, and PostgreSQL cannot keep it in a
+    // text column, so it is refused before anything reads the body (the document says so).
+    if body_has_nul_text(body) {
+        return Err(nul_refused(tr));
+    }
+    Ok(read)
+}
+
+/// The refusal of a text holding U+0000, in a body or an address.
+pub fn nul_refused(tr: &Tr) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid", tr.t("error-nul"))
+}
+
+/// Whether a string of the JSON text `body` (a key or a value) holds U+0000, which JSON can
+/// only write escaped.
+fn body_has_nul_text(body: &[u8]) -> bool {
+    body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        && serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| holds_nul(&v))
+}
+
+fn holds_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
+    }
 }
 
 pub fn rfc3339(at: mnir_store::Timestamp) -> String {
@@ -168,6 +196,17 @@ mod tests {
         assert_eq!(value, serde_json::json!({"a": [3, 2.5, 0], "b": {"c": 7}}));
         let mut plain = serde_json::json!({"a": 1, "b": "3.0"});
         assert!(!whole_numbers_as_integers(&mut plain));
+    }
+
+    #[test]
+    fn a_nul_in_any_text_of_a_body_is_found_and_an_escaped_backslash_is_not() {
+        assert!(body_has_nul_text(br#"{"a": ["x\u0000y"]}"#));
+        assert!(body_has_nul_text(br#"{"k\u0000": 1}"#));
+        assert!(
+            !body_has_nul_text(br#"{"a": "\\u0000"}"#),
+            "a backslash, then u0000"
+        );
+        assert!(!body_has_nul_text(br#"{"a": "fine"}"#));
     }
 
     #[test]

@@ -47,6 +47,18 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
         // `?per_page=` asks for nothing: the document says what each parameter holds, and none
         // holds nothing, so an API client that sent one has a bug worth being told of (a page's
         // form, by contrast, sends its empty fields, and PageQuery takes them as absent).
+        let nul =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(parts.uri.query().unwrap_or(""))
+                .is_ok_and(|pairs| {
+                    pairs
+                        .iter()
+                        .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+                });
+        if nul {
+            crate::kit::api::caller(state, &parts.headers).await?;
+            let tr = crate::kit::auth::request_tr(state, &parts.headers);
+            return Err(crate::kit::api::nul_refused(&tr));
+        }
         let refusal = match (parse(parts), empty_parameter(parts)) {
             (Ok(value), None) => return Ok(ApiQuery(value)),
             (Err(detail), _) => ("error-query", "detail", detail),
