@@ -461,6 +461,20 @@ fn check_size(line: usize, cells: usize, rows_so_far: usize) -> Result<(), Messa
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Message> {
+    // calamine 0.38 multiplies a cell reference's digits without checking for overflow (the
+    // fuzzing campaign found a reference that overflows): where overflow checks are on, that is
+    // a panic inside the library. Whatever panics in reading a file is a file that cannot be
+    // read, told as such, with nothing stored.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_cells(bytes)))
+        .unwrap_or_else(|_| {
+            Err(Message::new("htcds-unreadable").with(
+                "detail",
+                Arg::Text("a cell reference of the workbook cannot be read".into()),
+            ))
+        })
+}
+
+fn read_xlsx_cells(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Message> {
     use calamine::{Data, DataType, Reader, Xlsx};
     let unreadable =
         |e: String| Message::new("htcds-unreadable").with("detail", Arg::Text(e.to_string()));
