@@ -602,6 +602,7 @@ referral-history-cancelled = { $at }: cancelled, because the person withdrew the
 referral-history-awaiting = Awaiting an answer.
 inbox-referrals = Referrals to answer
 inbox-no-referrals = No referral awaits an answer.
+inbox-referrals-capped = The { $shown } oldest of { $count } referrals awaiting an answer are shown; answering one brings the next.
 inbox-returns = Returns under way
 inbox-no-returns = No return is under way for your organisation.
 inbox-return-line = Return { $direction } ({ $country })

@@ -611,6 +611,7 @@ referral-history-cancelled = { $at }: anulată, pentru că persoana și-a retras
 referral-history-awaiting = Așteaptă răspuns.
 inbox-referrals = Referiri la care trebuie răspuns
 inbox-no-referrals = Nicio referire nu așteaptă răspuns.
+inbox-referrals-capped = Sunt arătate cele mai vechi { $shown } din { $count } referiri care așteaptă răspuns; răspunsul la una o aduce pe următoarea.
 inbox-returns = Returnări în curs
 inbox-no-returns = Nicio returnare nu este în curs pentru organizația dumneavoastră.
 inbox-return-line = Returnare { $direction } ({ $country })

@@ -204,18 +204,25 @@ pub struct Inbox {
     /// is left undone unseen.
     pub others_waiting: Option<i64>,
     pub upcoming: Vec<(ClockRecord, String)>,
+    /// The oldest referrals awaiting the organisation's answer (at most [`REFERRALS_SHOWN`]);
+    /// answering one brings the next.
     pub referrals: Vec<ReferralRecord>,
+    /// How many referrals await the organisation's answer in all.
+    pub referrals_waiting: i64,
     /// The oldest cases whose urgent needs nobody has answered (at most
     /// [`crate::risk::URGENT_SHOWN`]) and whether there are more; `None` for a user who may not
     /// see support records.
     pub urgent: Option<(Vec<mnir_store::UrgentCase>, bool)>,
     /// The returns the organisation runs or receives that are under way (at most
     /// [`RETURNS_SHOWN`]), each with its next step; `None` outside the support compartment.
-    pub returns: Option<Vec<mnir_store::RepatriationRecord>>,
+    pub returns: Option<Vec<mnir_store::ReturnUnderWay>>,
 }
 
 /// How many returns under way the inbox lists.
 pub const RETURNS_SHOWN: i64 = 20;
+
+/// How many referrals awaiting an answer the inbox lists, the oldest first.
+pub const REFERRALS_SHOWN: i64 = 20;
 
 pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<Inbox> {
     can(&who.actor(), Action::WorkInbox, None)?;
@@ -247,6 +254,7 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         others: (query.view == TaskView::Mine).then(|| kinds_of(TaskView::Others)),
         upcoming_until: who.now().later_by(UPCOMING_DAYS * 86_400_000),
         upcoming_shown: UPCOMING_SHOWN,
+        referrals_shown: REFERRALS_SHOWN,
         urgent_shown: support.then_some(crate::risk::URGENT_SHOWN + 1),
     };
     let mnir_store::InboxView {
@@ -254,6 +262,7 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         others_waiting,
         mut upcoming,
         referrals,
+        referrals_waiting,
         urgent,
     } = store.inbox_view(org, &read).await?;
     if !support {
@@ -280,6 +289,7 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         others_waiting,
         upcoming,
         referrals,
+        referrals_waiting,
         urgent,
         returns,
     })

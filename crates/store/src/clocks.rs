@@ -284,6 +284,8 @@ pub struct InboxRead {
     pub others: Option<Option<Vec<ClockKind>>>,
     pub upcoming_until: Timestamp,
     pub upcoming_shown: i64,
+    /// How many of the referrals awaiting the organisation's answer to read, the oldest first.
+    pub referrals_shown: i64,
     pub urgent_shown: Option<i64>,
 }
 
@@ -293,6 +295,9 @@ pub struct InboxView {
     pub page: TaskPage,
     pub others_waiting: Option<i64>,
     pub upcoming: Vec<(ClockRecord, String)>,
+    /// The oldest referrals awaiting the organisation's answer (at most
+    /// [`InboxRead::referrals_shown`]), and how many await in all.
     pub referrals: Vec<crate::ReferralRecord>,
+    pub referrals_waiting: i64,
     pub urgent: Option<Vec<crate::UrgentCase>>,
 }

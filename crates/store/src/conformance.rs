@@ -273,6 +273,7 @@ macro_rules! conformance_suite {
             victims_are_counted_by_the_first_values_of_their_profile,
             referrals_and_reflection_periods_are_counted_in_the_year_they_began,
             a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed,
+            returns_under_way_list_each_procedure_with_its_own_steps_and_checkins,
             training_sessions_page_by_day_and_certificates_number_by_year,
             a_certificate_nearing_its_end_raises_one_task_closed_once,
             a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_open,

@@ -50,6 +50,18 @@ impl StepRecord {
     }
 }
 
+/// A procedure under way as the inbox lists it: where it goes and its next step, none of its
+/// texts (nothing is decrypted to list it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnUnderWay {
+    pub id: String,
+    pub case_id: String,
+    pub direction: Direction,
+    pub country: String,
+    /// The first step not done and its state; `None` when every step is done.
+    pub next: Option<(Step, StepState)>,
+}
+
 /// A repatriation procedure with its steps in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RepatriationRecord {
@@ -170,16 +182,14 @@ pub trait RepatriationStore: Send + Sync {
         checkin: &CheckInRecord,
         by: &AuditActor,
     ) -> StoreResult<()>;
-    /// Records a supervisor's approval of the travel on the return assessment `assessment_id`,
-    /// as [`Self::record_step`] does a step: `Guard` unless the latest return assessment is that
-    /// one and found a high risk.
     /// The `limit` oldest procedures an organisation runs or receives that are neither
-    /// cancelled nor closed (their follow-up not done): the inbox's returns under way.
+    /// cancelled nor closed (their follow-up not done), of the cases it has access to: the
+    /// inbox's returns under way, each with its next step and no text.
     async fn returns_under_way(
         &self,
         org_code: &str,
         limit: i64,
-    ) -> StoreResult<Vec<RepatriationRecord>>;
+    ) -> StoreResult<Vec<ReturnUnderWay>>;
     /// Every procedure's direction and standing, with the days from its request to its travel
     /// when both are done: what the coordinator's counts fold.
     async fn repatriation_timings(
@@ -193,6 +203,9 @@ pub trait RepatriationStore: Send + Sync {
         procedures: &[RepatriationRecord],
         by: &AuditActor,
     ) -> StoreResult<()>;
+    /// Records a supervisor's approval of the travel on the return assessment `assessment_id`,
+    /// as [`Self::record_step`] does a step: `Guard` unless the latest return assessment is that
+    /// one and found a high risk.
     async fn approve_travel(
         &self,
         id: &str,

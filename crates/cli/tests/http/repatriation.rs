@@ -441,8 +441,25 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
         let plan = with(json!({"housing": "Locuiește cu mătușa", "work": "Curs de croitorie"}));
         let r = step("reintegration_plan", plan).await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let under_way = || async {
+            app.store
+                .returns_under_way("ANITP-CJ", 50)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            under_way().await.contains(&id),
+            "{b}: under way until its follow-up closes"
+        );
         let r = step("follow_up", done.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert!(
+            !under_way().await.contains(&id),
+            "{b}: over once its follow-up is closed"
+        );
         assert_eq!(
             states(app.store.clocks_of(&case).await.unwrap()),
             ["expired", "stopped", "stopped", "stopped"],

@@ -103,11 +103,32 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     assert_eq!(tasks[0].case_reference, "R-1");
     // The inbox's one read finds what the reads of each part find, and leaves out what it was
     // not asked for.
+    // Three referrals await ANITP-CJ's answer, sent out of order; the inbox reads the two oldest
+    // and counts all three.
+    for (id, sent) in [("in-b", 3000), ("in-a", 2000), ("in-c", 4000)] {
+        let referral = ReferralRecord {
+            id: id.into(),
+            case_id: "c1".into(),
+            case_reference: "R-1".into(),
+            from_org: "DGASPC-CJ".into(),
+            to_org: "ANITP-CJ".into(),
+            service: "counselling".into(),
+            urgent: false,
+            status: mnir_domain::referral::ReferralStatus::Sent,
+            sent_by: "test-user".into(),
+            sent_at_ms: at(sent),
+            answered_by: None,
+            answered_at_ms: None,
+            decline_reason: None,
+        };
+        s.send_referral(&referral, &[], &actor(sent)).await.unwrap();
+    }
     let read = crate::InboxRead {
         tasks: every_task(),
         others: Some(Some(vec![ClockKind::NotificationAck])),
         upcoming_until: at(1_000_000),
         upcoming_shown: 10,
+        referrals_shown: 2,
         urgent_shown: Some(51),
     };
     let view = s.inbox_view("ANITP-CJ", &read).await.unwrap();
@@ -130,10 +151,13 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
             .await
             .unwrap()
     );
+    let awaiting = s.referrals_awaiting("ANITP-CJ").await.unwrap();
     assert_eq!(
-        view.referrals,
-        s.referrals_awaiting("ANITP-CJ").await.unwrap()
+        awaiting.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["in-a", "in-b", "in-c"]
     );
+    assert_eq!(view.referrals, awaiting[..2]);
+    assert_eq!(view.referrals_waiting, 3);
     assert_eq!(
         view.urgent,
         Some(s.urgent_cases("ANITP-CJ", 51).await.unwrap())

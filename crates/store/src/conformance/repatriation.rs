@@ -201,3 +201,147 @@ pub async fn a_repatriation_moves_one_version_at_a_time_with_its_texts_sealed(db
         ["p1", "p2"]
     );
 }
+
+/// A procedure of `case_id` opened at `opened_ms`, its request in the state given, with a note
+/// naming the procedure (to see that each gets its own steps back).
+fn procedure_with_request(
+    id: &str,
+    case_id: &str,
+    opened_ms: i64,
+    request: StepState,
+) -> RepatriationRecord {
+    let mut p = procedure(id, case_id);
+    p.opened_at_ms = at(opened_ms);
+    let mut step = StepRecord::pending(Step::Request);
+    step.state = request;
+    step.note = format!("the request of {id}");
+    step.responsible_person = format!("the person of {id}");
+    p.steps = vec![step];
+    p
+}
+
+pub async fn returns_under_way_list_each_procedure_with_its_own_steps_and_checkins(db: TestDb) {
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    for (n, case_id) in ["c1", "c2", "c3", "c4"].iter().enumerate() {
+        let case = new_case(case_id, &format!("R-{n}"), &["ANITP-CJ"], 1000 + n as i64);
+        let follow_up = clock(
+            &format!("k-{case_id}"),
+            case_id,
+            ClockKind::RepatriationFollowup,
+            "ANITP-CJ",
+            9_000_000,
+        );
+        s.create_case(&case, &[follow_up], &actor(1000))
+            .await
+            .unwrap();
+    }
+    let checkin = |number: i64, of: &str, case_id: &str| CheckInRecord {
+        number,
+        due_on: NaiveDate::from_ymd_opt(2026, 4, number as u32).unwrap(),
+        clock_id: format!("k-{case_id}"),
+        org_code: "ANITP-CJ".into(),
+        happened_on: None,
+        contact_made: None,
+        situation: [("housing".to_string(), format!("check-in {number} of {of}"))].into(),
+        new_assessment_asked: number == 2,
+        recorded_by: None,
+        recorded_at_ms: None,
+    };
+    let mut first = procedure_with_request("p1", "c1", 2000, StepState::Done);
+    first.checkins = vec![checkin(1, "p1", "c1"), checkin(2, "p1", "c1")];
+    let second = procedure_with_request("p2", "c2", 3000, StepState::InProgress);
+    // Over: its follow-up is done, so it is not under way.
+    let mut over = procedure_with_request("p3", "c3", 1500, StepState::Done);
+    let mut follow_up = StepRecord::pending(Step::FollowUp);
+    follow_up.state = StepState::Done;
+    over.steps.push(follow_up);
+    // Withdrawn: not under way either; the case's second procedure is.
+    let mut withdrawn = procedure_with_request("p4", "c4", 1200, StepState::Blocked);
+    withdrawn.cancelled_at_ms = Some(at(1300));
+    withdrawn.checkins = vec![checkin(1, "p4", "c4")];
+    let mut again = procedure_with_request("p5", "c4", 3500, StepState::Done);
+    let mut assessed = StepRecord::pending(Step::RiskAssessment);
+    assessed.state = StepState::Blocked;
+    again.steps.push(assessed);
+    again.checkins = vec![checkin(1, "p5", "c4"), checkin(2, "p5", "c4")];
+    s.insert_generated_repatriations(&[first, second, over, withdrawn, again], &actor(4000))
+        .await
+        .unwrap();
+
+    let under_way = s.returns_under_way("ANITP-CJ", 10).await.unwrap();
+    assert_eq!(
+        under_way
+            .iter()
+            .map(|r| (r.id.as_str(), r.case_id.as_str(), r.next))
+            .collect::<Vec<_>>(),
+        [
+            ("p1", "c1", Some((Step::RiskAssessment, StepState::Pending))),
+            ("p2", "c2", Some((Step::Request, StepState::InProgress))),
+            ("p5", "c4", Some((Step::RiskAssessment, StepState::Blocked))),
+        ],
+        "the procedures under way, oldest first, each with its own next step"
+    );
+    assert!(
+        under_way
+            .iter()
+            .all(|r| r.direction == Direction::FromRomania && r.country == "MD")
+    );
+    let oldest = s.returns_under_way("ANITP-CJ", 2).await.unwrap();
+    assert_eq!(
+        oldest.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["p1", "p2"]
+    );
+    assert!(
+        s.returns_under_way("ANITP-B", 10).await.unwrap().is_empty(),
+        "another organisation's returns"
+    );
+
+    // A case's procedures are read together, each with its own steps and check-ins.
+    let of_case = s.repatriations_of("c4").await.unwrap();
+    assert_eq!(
+        of_case.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["p4", "p5"]
+    );
+    for r in &of_case {
+        let request = r.step(Step::Request);
+        assert_eq!(request.note, format!("the request of {}", r.id));
+        assert_eq!(
+            request.responsible_person,
+            format!("the person of {}", r.id)
+        );
+        assert_eq!(
+            r.steps.len(),
+            8,
+            "every step, the ones not begun as pending"
+        );
+        assert!(
+            r.checkins
+                .iter()
+                .all(|c| c.situation["housing"].ends_with(&format!("of {}", r.id))),
+            "{}: only its own check-ins",
+            r.id
+        );
+    }
+    assert_eq!(of_case[0].step(Step::Request).state, StepState::Blocked);
+    assert_eq!(
+        of_case[0].step(Step::RiskAssessment).state,
+        StepState::Pending
+    );
+    assert_eq!(
+        of_case[1].step(Step::RiskAssessment).state,
+        StepState::Blocked
+    );
+    assert_eq!(
+        of_case[1]
+            .checkins
+            .iter()
+            .map(|c| (c.number, c.new_assessment_asked))
+            .collect::<Vec<_>>(),
+        [(1, false), (2, true)]
+    );
+    assert_eq!(of_case[0].checkins.len(), 1);
+    let alone = s.repatriation("p1").await.unwrap().unwrap();
+    assert_eq!(alone.checkins.len(), 2);
+    assert_eq!(alone.step(Step::Request).note, "the request of p1");
+}

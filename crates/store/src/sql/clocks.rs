@@ -349,13 +349,21 @@ macro_rules! impl_sql_clock_store {
                 let page = self.open_tasks_in(&mut tx, org_code, &read.tasks, &tallies).await?;
                 let others_waiting = read.others.as_ref().map(|kinds| Self::open_tasks_of(&tallies, kinds.as_deref()));
                 let upcoming = self.upcoming_clocks_in(&mut tx, org_code, read.upcoming_until, read.upcoming_shown).await?;
-                let referrals = self.referrals_where_in(&mut tx, "r.to_org = $1 AND r.status = 'sent'", org_code).await?;
+                // The oldest awaiting an answer, from the partial index of migration 0030, and how
+                // many await in all (a range of the same index).
+                let awaiting = "r.to_org = $1 AND r.status = 'sent'";
+                let referrals = self.referrals_where_in(&mut tx, awaiting, org_code, Some(read.referrals_shown)).await?;
+                let referrals_waiting: i64 = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM referrals r WHERE {awaiting}")))
+                    .bind(org_code)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
                 let urgent = match read.urgent_shown {
                     Some(limit) => Some(self.urgent_cases_in(&mut tx, org_code, limit).await?),
                     None => None,
                 };
                 tx.commit().await.map_err(db_err)?;
-                Ok($crate::InboxView { page, others_waiting, upcoming, referrals, urgent })
+                Ok($crate::InboxView { page, others_waiting, upcoming, referrals, referrals_waiting, urgent })
             }
 
             async fn count_open_tasks(&self, org_code: &str, clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> StoreResult<i64> {

@@ -9,11 +9,11 @@ macro_rules! impl_sql_referral_store {
 
             async fn referrals_where(&self, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
                 let mut conn = self.pool.acquire().await.map_err(db_err)?;
-                self.referrals_where_in(&mut conn, condition, value).await
+                self.referrals_where_in(&mut conn, condition, value, None).await
             }
 
-            async fn referrals_where_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{} WHERE {condition} ORDER BY r.sent_at_ms, r.id", Self::REFERRAL_SELECT)))
+            async fn referrals_where_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, condition: &str, value: &str, limit: Option<i64>) -> StoreResult<Vec<ReferralRecord>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{} WHERE {condition} ORDER BY r.sent_at_ms, r.id{}", Self::REFERRAL_SELECT, limit.map_or(String::new(), $crate::sql::limit))))
                     .bind(value)
                     .fetch_all(&mut *conn)
                     .await

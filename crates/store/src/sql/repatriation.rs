@@ -7,6 +7,9 @@ macro_rules! impl_sql_repatriation_store {
     ($store:ty, $db:ty) => {
         type RepatriationRow = (String, String, String, String, String, String, String, Timestamp, Option<Timestamp>, Option<Vec<u8>>, Option<String>, Option<Timestamp>, Option<String>, i64);
         type StepRow = (String, String, Option<String>, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Timestamp>);
+        type CheckInRow = (i64, String, String, String, Option<String>, Option<bool>, Option<Vec<u8>>, bool, Option<String>, Option<Timestamp>);
+        /// Procedures whose steps one statement reads: far below SQLite's limit of bound values.
+        const LISTED_AT_ONCE: usize = 500;
 
         const REPATRIATION_COLUMNS: &str = "id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, approved_assessment_id, version";
 
@@ -14,6 +17,14 @@ macro_rules! impl_sql_repatriation_store {
             /// The row id a step's texts are encrypted under: the procedure and the step.
             fn step_row(id: &str, step: mnir_domain::repatriation::Step) -> String {
                 format!("{id}:{step}")
+            }
+
+            /// When a procedure's follow-up was closed, as `repatriations.follow_up_done_at_ms`
+            /// keeps it: the step's recording, or the opening for a step recorded without a time.
+            fn follow_up_done_at(r: &RepatriationRecord) -> Option<Timestamp> {
+                use mnir_domain::repatriation::{Step, StepState};
+                let follow_up = r.steps.iter().find(|s| s.step == Step::FollowUp)?;
+                (follow_up.state == StepState::Done).then(|| follow_up.recorded_at_ms.unwrap_or(r.opened_at_ms))
             }
 
             /// The row id a check-in's situation is encrypted under.
@@ -156,13 +167,39 @@ macro_rules! impl_sql_repatriation_store {
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
+                // The steps and check-ins of all the procedures listed, each in one statement (the
+                // inbox lists twenty returns: two statements rather than forty), grouped by
+                // procedure here.
+                let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+                let mut steps_of: std::collections::HashMap<String, Vec<StepRow>> = std::collections::HashMap::new();
+                let mut checkins_of: std::collections::HashMap<String, Vec<CheckInRow>> = std::collections::HashMap::new();
+                for chunk in ids.chunks(LISTED_AT_ONCE) {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT repatriation_id, step, state, happened_on, responsible_org, responsible_person, documents, note, details, recorded_by, recorded_at_ms FROM repatriation_steps WHERE repatriation_id IN (");
+                    let mut listed = q.separated(", ");
+                    for id in chunk {
+                        listed.push_bind(*id);
+                    }
+                    q.push(")");
+                    let found: Vec<(String, String, String, Option<String>, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Timestamp>)> =
+                        q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?;
+                    for (of, step, state, happened_on, responsible_org, person, documents, note, details, recorded_by, recorded_at_ms) in found {
+                        steps_of.entry(of).or_default().push((step, state, happened_on, responsible_org, person, documents, note, details, recorded_by, recorded_at_ms));
+                    }
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT repatriation_id, number, due_on, clock_id, org_code, happened_on, contact_made, situation, new_assessment_asked, recorded_by, recorded_at_ms FROM repatriation_checkins WHERE repatriation_id IN (");
+                    let mut listed = q.separated(", ");
+                    for id in chunk {
+                        listed.push_bind(*id);
+                    }
+                    q.push(") ORDER BY repatriation_id, number");
+                    let found: Vec<(String, i64, String, String, String, Option<String>, Option<bool>, Option<Vec<u8>>, bool, Option<String>, Option<Timestamp>)> =
+                        q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?;
+                    for (of, number, due_on, clock_id, org_code, happened_on, contact_made, situation, new_assessment_asked, recorded_by, recorded_at_ms) in found {
+                        checkins_of.entry(of).or_default().push((number, due_on, clock_id, org_code, happened_on, contact_made, situation, new_assessment_asked, recorded_by, recorded_at_ms));
+                    }
+                }
                 let mut out = Vec::with_capacity(rows.len());
                 for (id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, approved_assessment_id, version) in rows {
-                    let step_rows: Vec<StepRow> = ::sqlx::query_as("SELECT step, state, happened_on, responsible_org, responsible_person, documents, note, details, recorded_by, recorded_at_ms FROM repatriation_steps WHERE repatriation_id = $1")
-                        .bind(&id)
-                        .fetch_all(&mut *conn)
-                        .await
-                        .map_err(db_err)?;
+                    let step_rows = steps_of.remove(&id).unwrap_or_default();
                     let mut steps: Vec<StepRecord> = Step::ALL.iter().map(|s| StepRecord::pending(*s)).collect();
                     for (step, state, happened_on, responsible_org, person, documents, note, details, recorded_by, recorded_at_ms) in step_rows {
                         let step = $crate::sql::code_column("repatriation_steps.step", &step, Step::parse)?;
@@ -187,11 +224,7 @@ macro_rules! impl_sql_repatriation_store {
                             recorded_at_ms,
                         };
                     }
-                    let checkin_rows: Vec<(i64, String, String, String, Option<String>, Option<bool>, Option<Vec<u8>>, bool, Option<String>, Option<Timestamp>)> = ::sqlx::query_as("SELECT number, due_on, clock_id, org_code, happened_on, contact_made, situation, new_assessment_asked, recorded_by, recorded_at_ms FROM repatriation_checkins WHERE repatriation_id = $1 ORDER BY number")
-                        .bind(&id)
-                        .fetch_all(&mut *conn)
-                        .await
-                        .map_err(db_err)?;
+                    let checkin_rows = checkins_of.remove(&id).unwrap_or_default();
                     let mut checkins = Vec::with_capacity(checkin_rows.len());
                     for (number, due_on, clock_id, org_code, happened_on, contact_made, situation, new_assessment_asked, recorded_by, recorded_at_ms) in checkin_rows {
                         let situation = self.decrypt_opt("repatriation_checkins", "situation", &Self::checkin_row(&id, number), situation)?.unwrap_or_default();
@@ -287,6 +320,12 @@ macro_rules! impl_sql_repatriation_store {
                 // counts, like a transition's tallies, come before any audit entry, as every
                 // writer takes them, so that two writers never wait on each other.
                 if s.step == Step::FollowUp && s.state == StepState::Done {
+                    ::sqlx::query("UPDATE repatriations SET follow_up_done_at_ms = $1 WHERE id = $2")
+                        .bind(by.now_ms)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
                     let clocks: Vec<String> = ::sqlx::query_scalar("SELECT clock_id FROM repatriation_checkins WHERE repatriation_id = $1 AND recorded_at_ms IS NULL")
                         .bind(id)
                         .fetch_all(&mut *tx)
@@ -396,12 +435,59 @@ macro_rules! impl_sql_repatriation_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn returns_under_way(&self, org_code: &str, limit: i64) -> StoreResult<Vec<RepatriationRecord>> {
-                self.repatriations_limited(
-                    "(org_code = $1 OR partner_org = $1) AND EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = repatriations.case_id AND a.org_code = $1) AND cancelled_at_ms IS NULL AND NOT EXISTS (SELECT 1 FROM repatriation_steps s WHERE s.repatriation_id = repatriations.id AND s.step = 'follow_up' AND s.state = 'done')",
-                    org_code,
-                    Some(limit),
-                ).await
+            async fn returns_under_way(&self, org_code: &str, limit: i64) -> StoreResult<Vec<$crate::ReturnUnderWay>> {
+                use mnir_domain::repatriation::{Direction, Step, StepState};
+                // The oldest `limit` the organisation runs and the oldest `limit` it receives as
+                // partner, each read from its partial index (migration 0030) and stopping there;
+                // the oldest `limit` of both are kept. Either way only those of its cases.
+                let side = |column: &str, other: &str| format!(
+                    "SELECT id FROM (SELECT r.id FROM repatriations r WHERE r.{column} = $1{other} \
+                     AND r.cancelled_at_ms IS NULL AND r.follow_up_done_at_ms IS NULL \
+                     AND EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = r.case_id AND a.org_code = $1) \
+                     ORDER BY r.opened_at_ms, r.id{})",
+                    $crate::sql::limit(limit)
+                );
+                // The chosen procedures with their steps' states, a row per step (none for a
+                // step not begun), in the list's order.
+                let rows: Vec<(String, String, String, String, Option<String>, Option<String>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT r.id, r.case_id, r.direction, r.country, s.step, s.state FROM repatriations r \
+                     LEFT JOIN repatriation_steps s ON s.repatriation_id = r.id \
+                     WHERE r.id IN ({} AS runs UNION ALL {} AS receives) \
+                     ORDER BY r.opened_at_ms, r.id",
+                    side("org_code", ""),
+                    side("partner_org", " AND r.org_code <> $1"),
+                )))
+                    .bind(org_code)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                let mut listed: Vec<($crate::ReturnUnderWay, Vec<StepState>)> = Vec::new();
+                for (id, case_id, direction, country, step, state) in rows {
+                    if listed.last().is_none_or(|(r, _)| r.id != id) {
+                        if listed.len() as i64 == limit {
+                            break;
+                        }
+                        let under_way = $crate::ReturnUnderWay {
+                            direction: $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
+                            id,
+                            case_id,
+                            country,
+                            next: None,
+                        };
+                        listed.push((under_way, vec![StepState::Pending; Step::ALL.len()]));
+                    }
+                    if let (Some(step), Some(state), Some((_, states))) = (step, state, listed.last_mut()) {
+                        let step = $crate::sql::code_column("repatriation_steps.step", &step, Step::parse)?;
+                        states[step.number() - 1] = $crate::sql::code_column("repatriation_steps.state", &state, StepState::parse)?;
+                    }
+                }
+                Ok(listed
+                    .into_iter()
+                    .map(|(mut r, states)| {
+                        r.next = Step::ALL.iter().zip(states).find(|(_, state)| *state != StepState::Done).map(|(step, state)| (*step, state));
+                        r
+                    })
+                    .collect())
             }
 
             async fn repatriation_timings(&self) -> StoreResult<Vec<(mnir_domain::repatriation::Direction, mnir_domain::repatriation::Standing, Option<i64>)>> {
@@ -441,14 +527,15 @@ macro_rules! impl_sql_repatriation_store {
                 let json = |value: &dyn Fn() -> Result<String, $crate::sql::__private::serde_json::Error>| value().map_err(|e| StoreError::Database(e.to_string()));
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 for chunk in procedures.chunks(300) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO repatriations ({REPATRIATION_COLUMNS}) "));
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO repatriations ({REPATRIATION_COLUMNS}, follow_up_done_at_ms) "));
                     let sealed: Vec<Option<Vec<u8>>> = chunk.iter().map(|r| r.cancel_reason.as_ref().and_then(|reason| self.seal_text("repatriations", "cancel_reason", &r.id, reason))).collect();
                     q.push_values(chunk.iter().zip(sealed), |mut b, (r, reason)| {
                         b.push_bind(r.id.clone()).push_bind(r.case_id.clone()).push_bind(r.direction.as_str())
                             .push_bind(r.partner_org.clone()).push_bind(r.country.clone()).push_bind(r.org_code.clone())
                             .push_bind(r.opened_by.clone()).push_bind(r.opened_at_ms).push_bind(r.cancelled_at_ms)
                             .push_bind(reason).push_bind(r.approved_by.clone()).push_bind(r.approved_at_ms)
-                            .push_bind(r.approved_assessment_id.clone()).push_bind(r.version);
+                            .push_bind(r.approved_assessment_id.clone()).push_bind(r.version)
+                            .push_bind(Self::follow_up_done_at(r));
                     });
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }

@@ -174,8 +174,13 @@ pub struct InboxJson {
     others_waiting: Option<i64>,
     /// The 50 soonest clocks of the organisation due within seven days.
     upcoming: Vec<ClockJson>,
-    /// Referrals awaiting the organisation's answer.
+    /// The oldest referrals awaiting the organisation's answer (at most 20); answering one brings
+    /// the next. `GET /api/v1/referrals` lists them all.
+    #[schema(max_items = 20)]
     referrals: Vec<ReferralJson>,
+    /// How many referrals await the organisation's answer in all.
+    #[schema(minimum = 0)]
+    referrals_waiting: i64,
     /// Cases with urgent needs that no referral has answered yet, oldest first (at most 50);
     /// absent for a caller who may not see support records.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,6 +190,9 @@ pub struct InboxJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     returns: Option<Vec<ReturnUnderWayJson>>,
 }
+
+// The document's `maxItems` of `referrals` is the number the inbox reads.
+const _: () = assert!(mnir_app::clocks::REFERRALS_SHOWN == 20);
 
 #[derive(Serialize, ToSchema)]
 pub struct ReturnUnderWayJson {
@@ -307,6 +315,7 @@ async fn inbox(
         others_waiting,
         upcoming,
         referrals,
+        referrals_waiting,
         urgent,
         returns,
     } = answer!(
@@ -338,6 +347,7 @@ async fn inbox(
         others_waiting,
         upcoming: upcoming.into_iter().map(|(c, _)| c.into()).collect(),
         referrals: referrals.into_iter().map(Into::into).collect(),
+        referrals_waiting,
         urgent: urgent.map(|(cases, more)| UrgentNeedsJson {
             cases: cases
                 .into_iter()
@@ -352,19 +362,13 @@ async fn inbox(
         }),
         returns: returns.map(|rows| {
             rows.into_iter()
-                .map(|r| {
-                    let next = r
-                        .steps
-                        .iter()
-                        .find(|s| s.state != mnir_domain::repatriation::StepState::Done);
-                    ReturnUnderWayJson {
-                        next_step: next.map(|s| s.step.as_str().to_string()),
-                        next_state: next.map(|s| s.state.as_str().to_string()),
-                        id: r.id,
-                        case_id: r.case_id,
-                        direction: r.direction.as_str().to_string(),
-                        country: r.country,
-                    }
+                .map(|r| ReturnUnderWayJson {
+                    next_step: r.next.map(|(step, _)| step.as_str().to_string()),
+                    next_state: r.next.map(|(_, state)| state.as_str().to_string()),
+                    id: r.id,
+                    case_id: r.case_id,
+                    direction: r.direction.as_str().to_string(),
+                    country: r.country,
                 })
                 .collect()
         }),

@@ -175,6 +175,8 @@ struct InboxPage {
     upcoming: Vec<UpcomingRow>,
     upcoming_capped: Option<String>,
     referrals: Vec<(String, String, String, String)>,
+    /// Said when more referrals await than the list shows.
+    referrals_capped: Option<String>,
     /// Cases with unanswered urgent needs and their count in words; `None` outside the support
     /// compartment.
     urgent: Option<(Vec<UrgentRow>, String)>,
@@ -262,6 +264,7 @@ async fn inbox(
         others_waiting,
         upcoming,
         referrals,
+        referrals_waiting,
         urgent,
         returns,
     } = mnir_app::clocks::inbox(&state.app, &who(&state, user), &query)
@@ -296,6 +299,15 @@ async fn inbox(
             .await
             .map_err(|e| e.page(&ctx, "inbox-title"))?,
     );
+    let referrals_capped = (referrals_waiting > referrals.len() as i64).then(|| {
+        tr.t_with(
+            "inbox-referrals-capped",
+            &[
+                ("shown", (referrals.len() as i64).into()),
+                ("count", referrals_waiting.into()),
+            ],
+        )
+    });
     let referrals = referrals
         .into_iter()
         .map(|r| {
@@ -364,10 +376,7 @@ async fn inbox(
     let returns = returns.map(|rows| {
         rows.iter()
             .map(|r| {
-                let next = r
-                    .steps
-                    .iter()
-                    .find(|s| s.state != mnir_domain::repatriation::StepState::Done);
+                let next = r.next;
                 (
                     r.id.clone(),
                     tr.t_with(
@@ -381,14 +390,14 @@ async fn inbox(
                             ("country", tr.country(&r.country).into()),
                         ],
                     ),
-                    next.map_or_else(String::new, |s| {
+                    next.map_or_else(String::new, |(step, state)| {
                         tr.t_with(
                             "inbox-return-next",
                             &[
-                                ("step", tr.term("repatriation-step", s.step.as_str()).into()),
+                                ("step", tr.term("repatriation-step", step.as_str()).into()),
                                 (
                                     "state",
-                                    tr.term("repatriation-state", s.state.as_str()).into(),
+                                    tr.term("repatriation-state", state.as_str()).into(),
                                 ),
                             ],
                         )
@@ -401,6 +410,7 @@ async fn inbox(
         returns,
         urgent,
         referrals,
+        referrals_capped,
         org_name: user.org.name.clone(),
         view: query.view.as_str(),
         view_options: options(
