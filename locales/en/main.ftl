@@ -31,6 +31,7 @@ login-logged-out = You have signed out.
 
 dashboard-overdue-referrals = Referrals unanswered past their deadline (national)
 dashboard-no-overdue-referrals = No referral is past its answer deadline.
+dashboard-overdue-capped = The { $shown } longest overdue of { $count } referrals past their answer deadline are shown.
 dashboard-returns = Assisted voluntary returns
 dashboard-returns-under-way = Under way
 dashboard-returns-complete = Complete

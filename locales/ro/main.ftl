@@ -32,6 +32,7 @@ login-logged-out = V-ați deconectat.
 
 dashboard-overdue-referrals = Referiri fără răspuns după termen (la nivel național)
 dashboard-no-overdue-referrals = Nicio referire nu a depășit termenul de răspuns.
+dashboard-overdue-capped = Sunt arătate cele mai întârziate { $shown } din { $count } referiri care au depășit termenul de răspuns.
 dashboard-returns = Returnări voluntare asistate
 dashboard-returns-under-way = În curs
 dashboard-returns-complete = Încheiate

@@ -36,6 +36,9 @@ pub async fn list(app: &App, who: &Who<'_>, filter: &CaseFilter) -> AppResult<Ca
         .await?)
 }
 
+/// How many overdue referrals national coordination's dashboard lists, the longest overdue first.
+pub const OVERDUE_SHOWN: i64 = 20;
+
 /// The numbers of a dashboard: visible cases per state and the identification decisions among
 /// them; the referrals overdue anywhere for national coordination (no case content).
 pub struct Dashboard {
@@ -44,7 +47,9 @@ pub struct Dashboard {
     pub decisions: Option<DecisionStats>,
     pub national: bool,
     /// Overdue referrals with their answer deadline, for a national scope.
-    pub overdue_referrals: Option<Vec<(ReferralRecord, mnir_store::Timestamp)>>,
+    /// The longest overdue referrals (at most [`OVERDUE_SHOWN`]), each with when it became
+    /// overdue, and how many are overdue in all.
+    pub overdue_referrals: Option<(Vec<(ReferralRecord, mnir_store::Timestamp)>, i64)>,
     /// Assisted voluntary returns by direction and standing, for a national scope: counts and
     /// days, nothing about a person.
     pub returns: Option<Vec<mnir_domain::repatriation::DirectionCount>>,
@@ -64,9 +69,9 @@ pub async fn dashboard(app: &App, who: &Who<'_>) -> AppResult<Dashboard> {
     let national = scope.scope.national;
     let (overdue_referrals, returns) = if national {
         (
-            Some(app.store().overdue_referrals().await?),
+            Some(app.store().overdue_referrals(OVERDUE_SHOWN).await?),
             Some(mnir_domain::repatriation::count_by_direction(
-                app.store().repatriation_timings().await?,
+                app.store().repatriation_tallies().await?,
             )),
         )
     } else {

@@ -282,12 +282,14 @@ pub struct DirectionCount {
     pub p90_days: Option<i64>,
 }
 
-/// Counts procedures by direction, from each one's standing and, when it travelled, the days
-/// from its request to its travel; both directions always appear.
+/// Counts procedures by direction from how many stand each way: `(direction, standing, days
+/// from the request to the travel when it travelled, how many procedures)`, as
+/// `repatriation_tallies` keeps them (a procedure is a tally of one); both directions always
+/// appear.
 pub fn count_by_direction(
-    procedures: impl IntoIterator<Item = (Direction, Standing, Option<i64>)>,
+    tallies: impl IntoIterator<Item = (Direction, Standing, Option<i64>, i64)>,
 ) -> Vec<DirectionCount> {
-    let mut out: Vec<(DirectionCount, Vec<i64>)> = Direction::ALL
+    let mut out: Vec<(DirectionCount, Vec<(i64, i64)>)> = Direction::ALL
         .iter()
         .map(|d| {
             (
@@ -304,23 +306,31 @@ pub fn count_by_direction(
             )
         })
         .collect();
-    for (direction, standing, days) in procedures {
+    for (direction, standing, days, n) in tallies {
         let Some((count, all_days)) = out.iter_mut().find(|(c, _)| c.direction == direction) else {
             continue;
         };
         match standing {
-            Standing::UnderWay => count.under_way += 1,
-            Standing::Complete => count.complete += 1,
-            Standing::Cancelled => count.cancelled += 1,
+            Standing::UnderWay => count.under_way += n,
+            Standing::Complete => count.complete += n,
+            Standing::Cancelled => count.cancelled += n,
         }
-        all_days.extend(days);
+        all_days.extend(days.map(|d| (d, n)));
     }
     out.into_iter()
         .map(|(mut count, mut days)| {
             days.sort_unstable();
+            let travelled: i64 = days.iter().map(|(_, n)| n).sum();
             // Nearest rank: the smallest value with at least p of the values at or below it.
-            let rank = |p: usize| days.get((days.len() * p).div_ceil(100).max(1) - 1).copied();
-            count.travelled = days.len() as i64;
+            let rank = |p: i64| {
+                let wanted = ((travelled * p + 99) / 100).max(1);
+                let mut seen = 0;
+                days.iter().find_map(|(d, n)| {
+                    seen += n;
+                    (seen >= wanted).then_some(*d)
+                })
+            };
+            count.travelled = travelled;
             count.median_days = rank(50);
             count.p90_days = rank(90);
             count
@@ -410,12 +420,12 @@ mod tests {
         use Direction::*;
         use Standing::*;
         let counted = count_by_direction([
-            (ToRomania, Complete, Some(30)),
-            (ToRomania, Complete, Some(10)),
-            (ToRomania, UnderWay, Some(20)),
-            (ToRomania, UnderWay, None),
-            (ToRomania, Cancelled, None),
-            (FromRomania, UnderWay, None),
+            (ToRomania, Complete, Some(30), 1),
+            (ToRomania, Complete, Some(10), 1),
+            (ToRomania, UnderWay, Some(20), 1),
+            (ToRomania, UnderWay, None, 1),
+            (ToRomania, Cancelled, None, 1),
+            (FromRomania, UnderWay, None, 1),
         ]);
         assert_eq!(counted.len(), 2);
         let to = &counted[0];
@@ -440,6 +450,34 @@ mod tests {
             standing(true, StepState::Done, StepState::Pending),
             Cancelled
         );
+    }
+
+    #[test]
+    fn tallies_count_as_the_procedures_they_stand_for() {
+        use Direction::*;
+        use Standing::*;
+        // 7 procedures that travelled in 5 days, 2 in 40, 1 in 90: of 10, the median is the
+        // fifth (5 days), the 90th percentile the ninth (40 days).
+        let tallied = count_by_direction([
+            (FromRomania, Complete, Some(40), 2),
+            (FromRomania, Complete, Some(5), 7),
+            (FromRomania, UnderWay, Some(90), 1),
+            (FromRomania, Cancelled, None, 4),
+        ]);
+        let one_by_one = count_by_direction(
+            std::iter::repeat_n((FromRomania, Complete, Some(40), 1), 2)
+                .chain(std::iter::repeat_n((FromRomania, Complete, Some(5), 1), 7))
+                .chain([(FromRomania, UnderWay, Some(90), 1)])
+                .chain(std::iter::repeat_n((FromRomania, Cancelled, None, 1), 4)),
+        );
+        assert_eq!(tallied, one_by_one);
+        let from = &tallied[1];
+        assert_eq!((from.under_way, from.complete, from.cancelled), (1, 9, 4));
+        assert_eq!(
+            (from.travelled, from.median_days, from.p90_days),
+            (10, Some(5), Some(40))
+        );
+        assert_eq!(tallied[0].travelled, 0);
     }
 
     #[test]

@@ -263,6 +263,7 @@ macro_rules! conformance_suite {
             clocks_start_stop_pause_and_fire_once,
             two_servers_fire_each_clock_exactly_once,
             task_tallies_equal_a_full_count_after_random_steps,
+            overdue_referrals_are_the_longest_unanswered_and_counted,
             information_and_consent_are_kept_and_withdrawn_once,
             a_reflection_period_flags_the_person_until_it_ends,
             assessments_are_versioned_with_their_notes_encrypted,

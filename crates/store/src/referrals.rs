@@ -77,9 +77,13 @@ pub trait ReferralStore: Send + Sync {
         reason: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
-    /// Referrals still unanswered after their response clock ran out, in every organisation,
-    /// longest overdue first: what ANITP's national coordination follows up (no case content).
-    async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, Timestamp)>>;
+    /// The `limit` referrals longest unanswered after their response clock ran out, in every
+    /// organisation, each with the time it became overdue, and how many are overdue in all:
+    /// what ANITP's national coordination follows up (no case content).
+    async fn overdue_referrals(
+        &self,
+        limit: i64,
+    ) -> StoreResult<(Vec<(ReferralRecord, Timestamp)>, i64)>;
     /// Cancels a referral still awaiting an answer (its consent was withdrawn), stopping its
     /// clocks; `NotFound` when it was answered already.
     async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()>;

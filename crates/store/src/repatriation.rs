@@ -50,6 +50,15 @@ impl StepRecord {
     }
 }
 
+/// How many procedures have one direction, standing and days from their request to their
+/// travel (`None`: not travelled).
+pub type RepatriationTally = (
+    Direction,
+    mnir_domain::repatriation::Standing,
+    Option<i64>,
+    i64,
+);
+
 /// A procedure under way as the inbox lists it: where it goes and its next step, none of its
 /// texts (nothing is decrypted to list it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,11 +199,10 @@ pub trait RepatriationStore: Send + Sync {
         org_code: &str,
         limit: i64,
     ) -> StoreResult<Vec<ReturnUnderWay>>;
-    /// Every procedure's direction and standing, with the days from its request to its travel
-    /// when both are done: what the coordinator's counts fold.
-    async fn repatriation_timings(
-        &self,
-    ) -> StoreResult<Vec<(Direction, mnir_domain::repatriation::Standing, Option<i64>)>>;
+    /// How many procedures stand each way, as `repatriation_tallies` keeps them with every
+    /// change (what the coordinator's counts fold, without reading every procedure): direction,
+    /// standing, days from the request to the travel when it travelled, how many.
+    async fn repatriation_tallies(&self) -> StoreResult<Vec<RepatriationTally>>;
     /// Stores generated procedures as they are (steps, check-ins, texts sealed), in one
     /// transaction with one audit entry: the bulk path of `mnir generate`. Their consents,
     /// assessments and clocks go in with the other generated records, before them.

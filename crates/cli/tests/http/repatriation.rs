@@ -460,6 +460,20 @@ async fn a_return_goes_step_by_step_and_each_guard_names_itself() {
             !under_way().await.contains(&id),
             "{b}: over once its follow-up is closed"
         );
+        // The coordinator's kept counts followed every step: the return is counted complete
+        // with its days to travel, as a full count finds it.
+        assert_eq!(app.store.tally_drift().await.unwrap(), [], "{b}");
+        assert!(
+            app.store
+                .repatriation_tallies()
+                .await
+                .unwrap()
+                .iter()
+                .any(|(_, standing, days, n)| standing.as_str() == "complete"
+                    && days.is_some()
+                    && *n == 1),
+            "{b}"
+        );
         assert_eq!(
             states(app.store.clocks_of(&case).await.unwrap()),
             ["expired", "stopped", "stopped", "stopped"],

@@ -488,3 +488,110 @@ pub async fn task_tallies_equal_a_full_count_after_random_steps(db: TestDb) {
         .unwrap();
     assert_eq!(s.tally_drift().await.unwrap(), Vec::new(), "rebuilt");
 }
+
+pub async fn overdue_referrals_are_the_longest_unanswered_and_counted(db: TestDb) {
+    use mnir_domain::referral::ReferralStatus;
+    let s = db.store.as_ref();
+    seed_orgs(s).await;
+    s.create_case(
+        &new_case("c1", "R-1", &["ANITP-CJ"], 1000),
+        &[],
+        &actor(1000),
+    )
+    .await
+    .unwrap();
+    let referral = |id: &str, sent: i64| ReferralRecord {
+        id: id.into(),
+        case_id: "c1".into(),
+        case_reference: "R-1".into(),
+        from_org: "ANITP-CJ".into(),
+        to_org: "DGASPC-CJ".into(),
+        service: "shelter".into(),
+        urgent: false,
+        status: ReferralStatus::Sent,
+        sent_by: "test-user".into(),
+        sent_at_ms: at(sent),
+        answered_by: None,
+        answered_at_ms: None,
+        decline_reason: None,
+    };
+    let response = |id: &str, due: i64| ClockRecord {
+        referral_id: Some(id.into()),
+        ..clock(
+            &format!("{id}-response"),
+            "c1",
+            ClockKind::ReferralResponse,
+            "ANITP-CJ",
+            due,
+        )
+    };
+    // Answered in time, answered late, and two never answered.
+    for (id, due) in [
+        ("in-time", 3000),
+        ("late", 4000),
+        ("first", 5000),
+        ("second", 6000),
+    ] {
+        s.send_referral(&referral(id, 1500), &[response(id, due)], &actor(1500))
+            .await
+            .unwrap();
+    }
+    s.answer_referral("in-time", "DGASPC-CJ", true, "", &actor(2500))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.overdue_referrals(10).await.unwrap(),
+        (Vec::new(), 0),
+        "none ran out yet"
+    );
+    s.fire_due_clocks(at(10_000), 100).await.unwrap();
+    s.answer_referral("late", "DGASPC-CJ", false, "Fără locuri.", &actor(11_000))
+        .await
+        .unwrap();
+    let (rows, total) = s.overdue_referrals(10).await.unwrap();
+    assert_eq!(
+        total, 2,
+        "the late answer is no longer overdue; the one in time never was"
+    );
+    assert_eq!(
+        rows.iter()
+            .map(|(r, due)| (r.id.as_str(), *due))
+            .collect::<Vec<_>>(),
+        [("first", at(5000)), ("second", at(6000))],
+        "the longest overdue first, each since its clock ran out"
+    );
+    let (first, total) = s.overdue_referrals(1).await.unwrap();
+    assert_eq!(
+        (first.len(), first[0].0.id.as_str(), total),
+        (1, "first", 2)
+    );
+
+    // A generated referral awaiting its answer whose response clock was generated run out is
+    // overdue as well; one generated answered late is not.
+    let mut generated = GeneratedReferrals::default();
+    for (id, status) in [
+        ("gen-waiting", ReferralStatus::Sent),
+        ("gen-late", ReferralStatus::Accepted),
+    ] {
+        let mut r = referral(id, 1200);
+        r.status = status;
+        if status != ReferralStatus::Sent {
+            (r.answered_by, r.answered_at_ms) = (Some("test-user".into()), Some(at(9000)));
+        }
+        generated.referrals.push(r);
+        generated.clocks.push(ClockRecord {
+            state: ClockState::Expired,
+            fired_at_ms: Some(at(4500)),
+            ..response(id, 4500)
+        });
+    }
+    s.insert_generated_referrals(&generated, &AuditActor::cli(at(12_000)))
+        .await
+        .unwrap();
+    let (rows, total) = s.overdue_referrals(10).await.unwrap();
+    assert_eq!(
+        rows.iter().map(|(r, _)| r.id.as_str()).collect::<Vec<_>>(),
+        ["gen-waiting", "first", "second"]
+    );
+    assert_eq!(total, 3);
+}

@@ -344,4 +344,51 @@ pub async fn returns_under_way_list_each_procedure_with_its_own_steps_and_checki
     let alone = s.repatriation("p1").await.unwrap().unwrap();
     assert_eq!(alone.checkins.len(), 2);
     assert_eq!(alone.step(Step::Request).note, "the request of p1");
+
+    // The kept counts by standing follow the generated procedures, a cancellation and an
+    // opening, and equal a full count at each point.
+    let tallies = || async {
+        let mut kept = s.repatriation_tallies().await.unwrap();
+        kept.sort_by_key(|(d, st, days, _)| (d.as_str(), st.as_str(), *days));
+        kept
+    };
+    use mnir_domain::repatriation::Standing;
+    assert_eq!(
+        tallies().await,
+        [
+            (Direction::FromRomania, Standing::Cancelled, None, 1),
+            (Direction::FromRomania, Standing::UnderWay, None, 4),
+        ]
+    );
+    assert_eq!(s.tally_drift().await.unwrap(), []);
+    s.cancel_repatriation("p2", 0, "Nu mai dorește.", &actor(5000))
+        .await
+        .unwrap();
+    s.open_repatriation(&procedure("p6", "c2"), &actor(5100))
+        .await
+        .unwrap();
+    assert_eq!(
+        tallies().await,
+        [
+            (Direction::FromRomania, Standing::Cancelled, None, 2),
+            (Direction::FromRomania, Standing::UnderWay, None, 4),
+        ]
+    );
+    assert_eq!(s.tally_drift().await.unwrap(), []);
+    // A count changed behind the store's back is found, and rebuilt from the procedures.
+    db.raw
+        .execute("UPDATE repatriation_tallies SET n = n + 2 WHERE standing = 'cancelled'")
+        .await
+        .unwrap();
+    let drift = s.tally_drift().await.unwrap();
+    assert!(
+        drift.len() == 1
+            && drift[0].table == "repatriation_tallies"
+            && drift[0].key == "from_romania cancelled"
+            && (drift[0].kept, drift[0].counted) == (4, 2),
+        "{drift:?}"
+    );
+    s.rebuild_tallies(&AuditActor::cli(at(6000))).await.unwrap();
+    assert_eq!(s.tally_drift().await.unwrap(), [], "rebuilt");
+    assert_eq!(tallies().await.len(), 2);
 }

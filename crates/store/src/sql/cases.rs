@@ -531,6 +531,11 @@ macro_rules! impl_sql_case_store {
                 let counted: Vec<(String, String, i64)> = ::sqlx::query_as("SELECT org_code, clock_kind, COUNT(*) FROM tasks WHERE done_at_ms IS NULL GROUP BY org_code, clock_kind")
                     .fetch_all(&mut *tx).await.map_err(db_err)?;
                 compare("task_tallies", tasks(kept), tasks(counted), &mut drift);
+                let standings = |rows: std::collections::BTreeMap<(String, String, bool, i64), i64>| rows.into_iter().map(|((d, s, travelled, days), n)| (if travelled { format!("{d} {s} {days} days") } else { format!("{d} {s}") }, n)).collect::<BTreeMap<_, _>>();
+                let kept: Vec<(String, String, bool, i64, i64)> = ::sqlx::query_as("SELECT direction, standing, travelled, days, n FROM repatriation_tallies")
+                    .fetch_all(&mut *tx).await.map_err(db_err)?;
+                let kept = kept.into_iter().map(|(d, s, t, days, n)| ((d, s, t, days), n)).collect();
+                compare("repatriation_tallies", standings(kept), standings(Self::standings_counted(&mut tx).await?), &mut drift);
                 let carried: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM case_access a JOIN cases c ON c.id = a.case_id WHERE a.case_state <> c.state OR a.case_county <> c.found_in_county OR a.case_notified_at_ms <> c.notified_at_ms")
                     .fetch_one(&mut *tx).await.map_err(db_err)?;
                 if carried != 0 {
@@ -564,6 +569,9 @@ macro_rules! impl_sql_case_store {
                 ] {
                     ::sqlx::query(statement).execute(&mut *tx).await.map_err(db_err)?;
                 }
+                let standings = Self::standings_counted(&mut tx).await?;
+                ::sqlx::query("DELETE FROM repatriation_tallies").execute(&mut *tx).await.map_err(db_err)?;
+                Self::add_to_repatriation_tallies(&mut tx, &standings).await?;
                 self.append_audit(&mut tx, by, "tallies.rebuild", "cases", &format!("access_rows_repaired={carried}")).await?;
                 tx.commit().await.map_err(db_err)
             }

@@ -289,6 +289,18 @@ macro_rules! impl_sql_clock_store {
                     if expired.rows_affected() == 0 {
                         continue;
                     }
+                    // A response clock run out makes its referral overdue while it awaits its
+                    // answer (ANITP's dashboard lists them from `referrals_overdue`).
+                    if clock.kind == mnir_domain::clocks::ClockKind::ReferralResponse
+                        && let Some(referral_id) = &clock.referral_id
+                    {
+                        ::sqlx::query("UPDATE referrals SET overdue_since_ms = $1 WHERE id = $2 AND status = 'sent' AND overdue_since_ms IS NULL")
+                            .bind(clock.due_at_ms.unwrap_or(now_ms))
+                            .bind(referral_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                    }
                     let task_id = uuid::Uuid::new_v4().to_string();
                     // A task made for this clock before (it was resumed and ran out again)
                     // stands; a second one would only repeat it.

@@ -127,14 +127,21 @@ macro_rules! impl_sql_referral_store {
                     });
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
+                // A referral still awaiting its answer whose response clock was generated run out
+                // is overdue since then, as the scheduler would have marked it.
+                let overdue_since: std::collections::HashMap<&str, Timestamp> = g.clocks.iter()
+                    .filter(|k| k.kind == mnir_domain::clocks::ClockKind::ReferralResponse && k.state == $crate::ClockState::Expired)
+                    .filter_map(|k| Some((k.referral_id.as_deref()?, k.due_at_ms?)))
+                    .collect();
                 for chunk in g.referrals.chunks(500) {
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO referrals (id, case_id, from_org, to_org, service, urgent, status, sent_by, sent_at_ms, answered_by, answered_at_ms, decline_reason) ");
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO referrals (id, case_id, from_org, to_org, service, urgent, status, sent_by, sent_at_ms, answered_by, answered_at_ms, decline_reason, overdue_since_ms) ");
                     q.push_values(chunk, |mut b, r| {
                         b.push_bind(r.id.clone()).push_bind(r.case_id.clone()).push_bind(r.from_org.clone())
                             .push_bind(r.to_org.clone()).push_bind(r.service.clone()).push_bind(r.urgent)
                             .push_bind(r.status.as_str()).push_bind(r.sent_by.clone()).push_bind(r.sent_at_ms)
                             .push_bind(r.answered_by.clone()).push_bind(r.answered_at_ms)
-                            .push_bind(r.decline_reason.as_deref().map(|text| self.keys.encrypt_str("referrals", "decline_reason", &r.id, text)));
+                            .push_bind(r.decline_reason.as_deref().map(|text| self.keys.encrypt_str("referrals", "decline_reason", &r.id, text)))
+                            .push_bind((r.status == mnir_domain::referral::ReferralStatus::Sent).then(|| overdue_since.get(r.id.as_str()).copied()).flatten());
                     });
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
@@ -204,17 +211,25 @@ macro_rules! impl_sql_referral_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn overdue_referrals(&self) -> StoreResult<Vec<(ReferralRecord, Timestamp)>> {
-                // Without an ORDER BY the planners start from the expired answer clocks (the
-                // kind-and-state index), which are few; sorted by due time here.
-                let mut due: Vec<(String, Timestamp)> = ::sqlx::query_as("SELECT r.id, k.due_at_ms FROM referrals r JOIN clocks k ON k.referral_id = r.id AND k.kind = 'referral_response' WHERE r.status = 'sent' AND k.state = 'expired'")
-                    .fetch_all(&self.pool)
+            async fn overdue_referrals(&self, limit: i64) -> StoreResult<(Vec<(ReferralRecord, Timestamp)>, i64)> {
+                // The longest overdue first, from the partial index of migration 0030, and how
+                // many are overdue in all (a range of the same index), read together.
+                let mut tx = self.begin_read().await.map_err(db_err)?;
+                let due: Vec<(String, Timestamp)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT r.id, r.overdue_since_ms FROM referrals r WHERE r.status = 'sent' AND r.overdue_since_ms IS NOT NULL ORDER BY r.overdue_since_ms, r.id{}",
+                    $crate::sql::limit(limit)
+                )))
+                    .fetch_all(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                let total: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM referrals r WHERE r.status = 'sent' AND r.overdue_since_ms IS NOT NULL")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
                 if due.is_empty() {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), total));
                 }
-                due.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
                 let ids: Vec<&str> = due.iter().map(|(id, _)| id.as_str()).collect();
                 let mut overdue: std::collections::HashMap<String, ReferralRecord> = self
                     .sent_referrals_with_ids(&ids)
@@ -222,7 +237,7 @@ macro_rules! impl_sql_referral_store {
                     .into_iter()
                     .map(|r| (r.id.clone(), ReferralRecord { decline_reason: None, ..r }))
                     .collect();
-                Ok(due.into_iter().filter_map(|(id, due_at_ms)| Some((overdue.remove(&id)?, due_at_ms))).collect())
+                Ok((due.into_iter().filter_map(|(id, due_at_ms)| Some((overdue.remove(&id)?, due_at_ms))).collect(), total))
             }
 
             async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()> {

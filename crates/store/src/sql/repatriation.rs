@@ -7,6 +7,8 @@ macro_rules! impl_sql_repatriation_store {
     ($store:ty, $db:ty) => {
         type RepatriationRow = (String, String, String, String, String, String, String, Timestamp, Option<Timestamp>, Option<Vec<u8>>, Option<String>, Option<Timestamp>, Option<String>, i64);
         type StepRow = (String, String, Option<String>, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Timestamp>);
+        type StandingRow = (String, bool, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+        type StandingKey = (mnir_domain::repatriation::Direction, mnir_domain::repatriation::Standing, Option<i64>);
         type CheckInRow = (i64, String, String, String, Option<String>, Option<bool>, Option<Vec<u8>>, bool, Option<String>, Option<Timestamp>);
         /// Procedures whose steps one statement reads: far below SQLite's limit of bound values.
         const LISTED_AT_ONCE: usize = 500;
@@ -25,6 +27,122 @@ macro_rules! impl_sql_repatriation_store {
                 use mnir_domain::repatriation::{Step, StepState};
                 let follow_up = r.steps.iter().find(|s| s.step == Step::FollowUp)?;
                 (follow_up.state == StepState::Done).then(|| follow_up.recorded_at_ms.unwrap_or(r.opened_at_ms))
+            }
+
+            /// Where the procedures stand, one row each (`WHERE` may follow): the request's, travel's
+            /// and reception's states and days, never a text to decrypt.
+            const STANDING_SELECT: &'static str = "SELECT r.direction, r.cancelled_at_ms IS NOT NULL, q.state, q.happened_on, t.state, t.happened_on, v.state FROM repatriations r \
+                 LEFT JOIN repatriation_steps q ON q.repatriation_id = r.id AND q.step = 'request' \
+                 LEFT JOIN repatriation_steps t ON t.repatriation_id = r.id AND t.step = 'travel' \
+                 LEFT JOIN repatriation_steps v ON v.repatriation_id = r.id AND v.step = 'reception'";
+
+            /// A procedure's direction, standing and, when it travelled, the days from its request
+            /// to its travel: what `repatriation_tallies` counts it under.
+            fn standing_from(row: StandingRow) -> StoreResult<StandingKey> {
+                use mnir_domain::repatriation::{Direction, StepState};
+                let (direction, cancelled, request, asked_on, travel, travelled_on, reception) = row;
+                let state = |s: Option<String>| -> StoreResult<StepState> {
+                    s.map_or(Ok(StepState::Pending), |s| $crate::sql::code_column("repatriation_steps.state", &s, StepState::parse))
+                };
+                let day = |d: Option<String>| d.map(|d| day_column("repatriation_steps.happened_on", &d)).transpose();
+                Ok(Self::standing_key(
+                    $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
+                    cancelled,
+                    (state(request)?, day(asked_on)?),
+                    (state(travel)?, day(travelled_on)?),
+                    state(reception)?,
+                ))
+            }
+
+            /// The same for a procedure in memory (a generated one, before it is stored).
+            fn standing_of_record(r: &RepatriationRecord) -> StandingKey {
+                use mnir_domain::repatriation::{Step, StepState};
+                // A step not in the record is one not begun, as a stored procedure reads.
+                let step = |wanted: Step| r.steps.iter().find(|s| s.step == wanted).map_or((StepState::Pending, None), |s| (s.state, s.happened_on));
+                Self::standing_key(
+                    r.direction,
+                    r.cancelled_at_ms.is_some(),
+                    step(Step::Request),
+                    step(Step::Travel),
+                    step(Step::Reception).0,
+                )
+            }
+
+            fn standing_key(
+                direction: mnir_domain::repatriation::Direction,
+                cancelled: bool,
+                request: (mnir_domain::repatriation::StepState, Option<chrono::NaiveDate>),
+                travel: (mnir_domain::repatriation::StepState, Option<chrono::NaiveDate>),
+                reception: mnir_domain::repatriation::StepState,
+            ) -> StandingKey {
+                use mnir_domain::repatriation::StepState::Done;
+                let days = match (request, travel) {
+                    ((Done, Some(asked)), (Done, Some(went))) => Some((went - asked).num_days()),
+                    _ => None,
+                };
+                (direction, mnir_domain::repatriation::standing(cancelled, travel.0, reception), days)
+            }
+
+            /// Where one procedure stands now, inside the transaction that changes it.
+            async fn standing_in(tx: &mut Tx, id: &str) -> StoreResult<Option<StandingKey>> {
+                let row: Option<StandingRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("{} WHERE r.id = $1", Self::STANDING_SELECT)))
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                row.map(Self::standing_from).transpose()
+            }
+
+            /// Where every procedure stands, counted from the procedures themselves: what
+            /// `repatriation_tallies` must hold.
+            async fn standings_counted(conn: &mut <$db as ::sqlx::Database>::Connection) -> StoreResult<std::collections::BTreeMap<(String, String, bool, i64), i64>> {
+                let rows: Vec<StandingRow> = ::sqlx::query_as(Self::STANDING_SELECT)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let mut counted = std::collections::BTreeMap::new();
+                for row in rows {
+                    *counted.entry(Self::tally_key(&Self::standing_from(row)?)).or_insert(0) += 1;
+                }
+                Ok(counted)
+            }
+
+            /// A standing as `repatriation_tallies` keys it.
+            fn tally_key((direction, standing, days): &StandingKey) -> (String, String, bool, i64) {
+                (direction.as_str().to_string(), standing.as_str().to_string(), days.is_some(), days.unwrap_or(0))
+            }
+
+            /// Adds to the kept counts of procedures by standing, in the writer's transaction and
+            /// before its audit entry, as every kept count is.
+            async fn add_to_repatriation_tallies(tx: &mut Tx, deltas: &std::collections::BTreeMap<(String, String, bool, i64), i64>) -> StoreResult<()> {
+                let changed: Vec<_> = deltas.iter().filter(|(_, n)| **n != 0).collect();
+                if changed.is_empty() {
+                    return Ok(());
+                }
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO repatriation_tallies (direction, standing, travelled, days, n) ");
+                q.push_values(changed, |mut b, ((direction, standing, travelled, days), n)| {
+                    b.push_bind(direction.clone()).push_bind(standing.clone()).push_bind(*travelled).push_bind(*days).push_bind(*n);
+                });
+                q.push(" ON CONFLICT (direction, standing, travelled, days) DO UPDATE SET n = repatriation_tallies.n + excluded.n");
+                q.build().execute(&mut **tx).await.map_err(db_err)?;
+                Ok(())
+            }
+
+            /// Moves a procedure's count from where it stood before a change to where it stands
+            /// after it (nothing when the change left it where it was).
+            async fn retally_repatriation(tx: &mut Tx, id: &str, before: Option<StandingKey>) -> StoreResult<()> {
+                let after = Self::standing_in(tx, id).await?;
+                if before == after {
+                    return Ok(());
+                }
+                let mut deltas = std::collections::BTreeMap::new();
+                if let Some(before) = &before {
+                    *deltas.entry(Self::tally_key(before)).or_insert(0) -= 1;
+                }
+                if let Some(after) = &after {
+                    *deltas.entry(Self::tally_key(after)).or_insert(0) += 1;
+                }
+                Self::add_to_repatriation_tallies(tx, &deltas).await
             }
 
             /// The row id a check-in's situation is encrypted under.
@@ -287,6 +405,7 @@ macro_rules! impl_sql_repatriation_store {
                     b.push_bind(r.id.clone()).push_bind(step.as_str()).push_bind("pending");
                 });
                 q.build().execute(&mut *tx).await.map_err(db_err)?;
+                Self::retally_repatriation(&mut tx, &r.id, None).await?;
                 // The country is left out: with the direction it would tell the person's
                 // nationality to whoever reads the log.
                 let detail = format!("repatriation={} direction={} partner={}", r.id, r.direction, r.partner_org);
@@ -314,6 +433,7 @@ macro_rules! impl_sql_repatriation_store {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let read = Self::claim_and_read(&mut tx, id, seen_version, by.now_ms).await?;
                 check_step(s.step, s.state, &read.facts).map_err(StoreError::Guard)?;
+                let before = Self::standing_in(&mut tx, id).await?;
                 let mut after = read.facts.clone();
                 after.states[s.step.number() - 1] = s.state;
                 // The follow-up closed: the check-ins still ahead are not owed. Their tasks'
@@ -386,6 +506,7 @@ macro_rules! impl_sql_repatriation_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                Self::retally_repatriation(&mut tx, id, before).await?;
                 let detail = format!("repatriation={id} step={} state={}", s.step, s.state);
                 self.append_audit(&mut tx, by, "repatriation.step", &format!("repatriation:{id}"), &detail).await?;
                 tx.commit().await.map_err(db_err)
@@ -490,34 +611,20 @@ macro_rules! impl_sql_repatriation_store {
                     .collect())
             }
 
-            async fn repatriation_timings(&self) -> StoreResult<Vec<(mnir_domain::repatriation::Direction, mnir_domain::repatriation::Standing, Option<i64>)>> {
-                use mnir_domain::repatriation::{Direction, StepState};
-                // One row per procedure with its request's, travel's and reception's states and
-                // days: a handful of columns, never a text to decrypt.
-                let rows: Vec<(String, bool, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>)> = ::sqlx::query_as(
-                    "SELECT r.direction, r.cancelled_at_ms IS NOT NULL, q.state, q.happened_on, t.state, t.happened_on, v.state FROM repatriations r \
-                     LEFT JOIN repatriation_steps q ON q.repatriation_id = r.id AND q.step = 'request' \
-                     LEFT JOIN repatriation_steps t ON t.repatriation_id = r.id AND t.step = 'travel' \
-                     LEFT JOIN repatriation_steps v ON v.repatriation_id = r.id AND v.step = 'reception'")
+            async fn repatriation_tallies(&self) -> StoreResult<Vec<$crate::RepatriationTally>> {
+                use mnir_domain::repatriation::{Direction, Standing};
+                let rows: Vec<(String, String, bool, i64, i64)> = ::sqlx::query_as("SELECT direction, standing, travelled, days, n FROM repatriation_tallies WHERE n <> 0")
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                let state = |s: Option<String>| -> StoreResult<StepState> {
-                    s.map_or(Ok(StepState::Pending), |s| $crate::sql::code_column("repatriation_steps.state", &s, StepState::parse))
-                };
-                let mut out = Vec::with_capacity(rows.len());
-                for (direction, cancelled, request, asked_on, travel, travelled_on, reception) in rows {
-                    let direction = $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?;
-                    let (request, travel, reception) = (state(request)?, state(travel)?, state(reception)?);
-                    let days = match (request, asked_on, travel, travelled_on) {
-                        (StepState::Done, Some(asked), StepState::Done, Some(went)) => Some(
-                            (day_column("repatriation_steps.happened_on", &went)? - day_column("repatriation_steps.happened_on", &asked)?).num_days(),
-                        ),
-                        _ => None,
-                    };
-                    out.push((direction, mnir_domain::repatriation::standing(cancelled, travel, reception), days));
-                }
-                Ok(out)
+                rows.into_iter()
+                    .map(|(direction, standing, travelled, days, n)| Ok((
+                        $crate::sql::code_column("repatriation_tallies.direction", &direction, Direction::parse)?,
+                        $crate::sql::code_column("repatriation_tallies.standing", &standing, Standing::parse)?,
+                        travelled.then_some(days),
+                        n,
+                    )))
+                    .collect()
             }
 
             async fn insert_generated_repatriations(&self, procedures: &[RepatriationRecord], by: &AuditActor) -> StoreResult<()> {
@@ -579,6 +686,11 @@ macro_rules! impl_sql_repatriation_store {
                     });
                     q.build().execute(&mut *tx).await.map_err(db_err)?;
                 }
+                let mut standings = std::collections::BTreeMap::new();
+                for r in procedures {
+                    *standings.entry(Self::tally_key(&Self::standing_of_record(r))).or_insert(0) += 1;
+                }
+                Self::add_to_repatriation_tallies(&mut tx, &standings).await?;
                 self.append_audit(&mut tx, by, "repatriation.generate", "repatriations", &format!("procedures={}", procedures.len())).await?;
                 tx.commit().await.map_err(db_err)
             }
@@ -606,6 +718,7 @@ macro_rules! impl_sql_repatriation_store {
             async fn cancel_repatriation(&self, id: &str, seen_version: i64, reason: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 Self::claim_repatriation(&mut tx, id, seen_version).await?;
+                let before = Self::standing_in(&mut tx, id).await?;
                 ::sqlx::query("UPDATE repatriations SET cancelled_at_ms = $1, cancel_reason = $2 WHERE id = $3")
                     .bind(by.now_ms)
                     .bind(self.seal_text("repatriations", "cancel_reason", id, reason))
@@ -613,6 +726,7 @@ macro_rules! impl_sql_repatriation_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                Self::retally_repatriation(&mut tx, id, before).await?;
                 self.append_audit(&mut tx, by, "repatriation.cancel", &format!("repatriation:{id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }

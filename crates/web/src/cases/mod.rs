@@ -74,6 +74,8 @@ struct DashboardPage {
     decisions_text: Option<String>,
     /// For national coordination: referrals past their answer deadline, anywhere.
     overdue_referrals: Option<Vec<OverdueRow>>,
+    /// Said when more referrals are overdue than the table shows.
+    overdue_capped: Option<String>,
     /// For national coordination: assisted voluntary returns by direction.
     returns: Option<Vec<ReturnRow>>,
     /// Whether the viewer's roles may break the glass or review it (the link to its page).
@@ -127,7 +129,20 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
     // The escalation of unanswered referrals reaches ANITP here: references and organisations,
     // nothing about the person.
     let now = state.now();
-    let overdue_referrals = board.overdue_referrals.map(|rows| {
+    let overdue_capped = board
+        .overdue_referrals
+        .as_ref()
+        .filter(|(rows, total)| *total > rows.len() as i64)
+        .map(|(rows, total)| {
+            tr.t_with(
+                "dashboard-overdue-capped",
+                &[
+                    ("shown", (rows.len() as i64).into()),
+                    ("count", (*total).into()),
+                ],
+            )
+        });
+    let overdue_referrals = board.overdue_referrals.map(|(rows, _)| {
         rows.into_iter()
             .map(|(r, due)| OverdueRow {
                 reference: r.case_reference,
@@ -158,6 +173,7 @@ async fn dashboard(viewer: Viewer, State(state): State<AppState>) -> PageResult 
         counts,
         decisions_text,
         overdue_referrals,
+        overdue_capped,
         returns: board.returns.map(|rows| {
             let days = |d: Option<i64>| d.map_or_else(|| "—".to_string(), |d| tr.number(d));
             rows.into_iter()
