@@ -52,9 +52,11 @@ GROUP BY direction, standing, travelled, days;
 -- counts them, where it read every expired response clock there ever was (an answer given late
 -- leaves its clock expired).
 ALTER TABLE referrals ADD COLUMN overdue_since_ms BIGINT;
+-- The unary `+` keeps SQLite from answering each lookup from the (state, due) index, which
+-- walks every expired clock per referral (39 s at 100,000 cases against 0.02 s by referral).
 UPDATE referrals SET overdue_since_ms = (
     SELECT MIN(k.due_at_ms) FROM clocks k
-    WHERE k.referral_id = referrals.id AND k.kind = 'referral_response' AND k.state = 'expired'
+    WHERE k.referral_id = referrals.id AND +k.kind = 'referral_response' AND +k.state = 'expired'
 ) WHERE status = 'sent';
 CREATE INDEX referrals_overdue ON referrals(overdue_since_ms, id)
     WHERE status = 'sent' AND overdue_since_ms IS NOT NULL;
