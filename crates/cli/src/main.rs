@@ -256,8 +256,8 @@ enum Command {
         #[arg(long = "key-ring")]
         key_ring: Option<std::path::PathBuf>,
     },
-    /// Check or rebuild the kept counts of cases, decisions and open tasks the lists, dashboards
-    /// and inbox read.
+    /// Check or rebuild the kept counts of cases, decisions, open tasks and returns the lists,
+    /// dashboards and inbox read.
     Tallies {
         #[command(subcommand)]
         command: TalliesCommand,
