@@ -141,6 +141,7 @@ field-state-invalid = This is not a case state.
 field-inbox-view-invalid = Give one of: mine, others, all.
 field-inbox-clock-invalid = This is not a kind of clock.
 field-inbox-after-invalid = Not a place in the list: give the `after` value of an earlier answer.
+field-referrals-after-invalid = Not a place in the list of referrals: give the `after` value of an earlier answer.
 field-page-invalid = A page holds 1 to 200 cases.
 field-cursor-invalid = Not a place in the list: give the `older` or the `newer` value of an earlier answer, not both.
 

@@ -32,7 +32,11 @@ login-logged-out = V-ați deconectat.
 
 dashboard-overdue-referrals = Referiri fără răspuns după termen (la nivel național)
 dashboard-no-overdue-referrals = Nicio referire nu a depășit termenul de răspuns.
-dashboard-overdue-capped = Sunt arătate cele mai întârziate { $shown } din { $count } referiri care au depășit termenul de răspuns.
+dashboard-overdue-capped = Sunt arătate cele mai întârziate { $shown } din { $count ->
+    [one] { $count } referire care a depășit
+    [few] { $count } referiri care au depășit
+   *[other] { $count } de referiri care au depășit
+} termenul de răspuns.
 dashboard-returns = Returnări voluntare asistate
 dashboard-returns-under-way = În curs
 dashboard-returns-complete = Încheiate
@@ -143,6 +147,7 @@ field-state-invalid = Aceasta nu este o stare a cazului.
 field-inbox-view-invalid = Dați una dintre valorile: mine, others, all.
 field-inbox-clock-invalid = Acesta nu este un tip de termen.
 field-inbox-after-invalid = Nu este un loc din listă: dați valoarea `after` dintr-un răspuns anterior.
+field-referrals-after-invalid = Nu este un loc din lista de referiri: dați valoarea `after` dintr-un răspuns anterior.
 field-page-invalid = O pagină conține între 1 și 200 de cazuri.
 field-cursor-invalid = Nu este un loc din listă: dați valoarea `older` sau `newer` dintr-un răspuns anterior, nu pe amândouă.
 
@@ -612,7 +617,11 @@ referral-history-cancelled = { $at }: anulată, pentru că persoana și-a retras
 referral-history-awaiting = Așteaptă răspuns.
 inbox-referrals = Referiri la care trebuie răspuns
 inbox-no-referrals = Nicio referire nu așteaptă răspuns.
-inbox-referrals-capped = Sunt arătate cele mai vechi { $shown } din { $count } referiri care așteaptă răspuns; răspunsul la una o aduce pe următoarea.
+inbox-referrals-capped = Sunt arătate cele mai vechi { $shown } din { $count ->
+    [one] { $count } referire care așteaptă
+    [few] { $count } referiri care așteaptă
+   *[other] { $count } de referiri care așteaptă
+} răspuns; răspunsul la una o aduce pe următoarea.
 inbox-returns = Returnări în curs
 inbox-no-returns = Nicio returnare nu este în curs pentru organizația dumneavoastră.
 inbox-return-line = Returnare { $direction } ({ $country })

@@ -312,8 +312,19 @@ pub async fn of_case(app: &App, who: &Who<'_>, case_id: &str) -> AppResult<Vec<R
         .collect())
 }
 
-/// Referrals sent to the actor's organisation and not yet answered, oldest first.
-pub async fn awaiting(app: &App, who: &Who<'_>) -> AppResult<Vec<ReferralRecord>> {
+/// How many referrals awaiting an answer a page of the API's list holds.
+pub const AWAITING_PER_PAGE: i64 = 50;
+
+/// A page of the referrals sent to the actor's organisation and not yet answered, oldest first,
+/// from `after` on.
+pub async fn awaiting(
+    app: &App,
+    who: &Who<'_>,
+    after: Option<&mnir_store::ListPlace>,
+) -> AppResult<mnir_store::ReferralPage> {
     can(&who.actor(), Action::WorkInbox, None)?;
-    Ok(app.store().referrals_awaiting(&who.user.org.code).await?)
+    Ok(app
+        .store()
+        .referrals_awaiting(&who.user.org.code, after, AWAITING_PER_PAGE)
+        .await?)
 }

@@ -713,7 +713,7 @@ pub async fn stats_report(
 pub async fn tallies_verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let (store, _) = open(db).await?;
     let app = operator_app(store);
-    let counting = spinner("counting every case, decision and open task");
+    let counting = spinner("counting every case, decision, open task and return");
     let drift = operator::tally_drift(&app).await;
     counting.finish_and_clear();
     let drift = drift.map_err(refusal)?;

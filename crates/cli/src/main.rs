@@ -408,8 +408,8 @@ pub enum StatsFormat {
 
 #[derive(Subcommand)]
 enum TalliesCommand {
-    /// Count every case, decision and open task and compare with the kept counts; exit 0 when
-    /// they agree, 1 listing the differences.
+    /// Count every case, decision, open task and return and compare with the kept counts and
+    /// marks; exit 0 when they agree, 1 listing the differences.
     Verify {
         #[command(flatten)]
         db: DbArgs,

@@ -54,6 +54,14 @@ impl ListPlace {
             id: task.id.clone(),
         }
     }
+
+    /// The place of a referral in the list of those awaiting an answer (by when it was sent).
+    pub fn of_referral(referral: &crate::ReferralRecord) -> ListPlace {
+        ListPlace {
+            at_ms: referral.sent_at_ms,
+            id: referral.id.clone(),
+        }
+    }
 }
 
 /// Written `<milliseconds>.<id>` in links and in the API.

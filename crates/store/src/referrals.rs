@@ -24,6 +24,16 @@ pub struct ReferralRecord {
     pub decline_reason: Option<String>,
 }
 
+/// A page of the referrals awaiting an organisation's answer, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferralPage {
+    pub referrals: Vec<ReferralRecord>,
+    /// Where the next page begins, when there is one.
+    pub later: Option<crate::ListPlace>,
+    /// How many referrals await the organisation's answer in all.
+    pub total: i64,
+}
+
 /// What `mnir generate` makes of a case's way through the mechanism after the finding: the
 /// information on rights, the consents, the referrals with their answers, the reflection period
 /// offered to a foreign national, and the clocks these started (stopped or run out as the
@@ -64,8 +74,15 @@ pub trait ReferralStore: Send + Sync {
     ) -> StoreResult<()>;
     async fn referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>>;
     async fn referrals_of(&self, case_id: &str) -> StoreResult<Vec<ReferralRecord>>;
-    /// Referrals sent to an organisation and not yet answered, oldest first.
-    async fn referrals_awaiting(&self, org_code: &str) -> StoreResult<Vec<ReferralRecord>>;
+    /// A page of the referrals sent to an organisation and not yet answered, oldest first, from
+    /// a place in that list on (an index range: the same work at every page), with how many
+    /// await in all.
+    async fn referrals_awaiting(
+        &self,
+        org_code: &str,
+        after: Option<&crate::ListPlace>,
+        per_page: i64,
+    ) -> StoreResult<ReferralPage>;
     /// Accepts or declines a referral still awaiting an answer, stopping its response clock (and,
     /// on a decline, the compensation clock the referral started);
     /// `NotFound` when it was answered already or is not addressed to `to_org`.

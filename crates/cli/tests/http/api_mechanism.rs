@@ -95,6 +95,42 @@ async fn consent_and_referral_through_the_api_follow_the_pages_rules() {
             reference,
             "{b}"
         );
+        // One page holds them all: the count, and no place for a next page.
+        assert_eq!(awaiting.json()["total"], 1, "{b}: {}", awaiting.body);
+        assert!(
+            awaiting.json().get("after").is_none(),
+            "{b}: {}",
+            awaiting.body
+        );
+        // From the place of the one listed, nothing is left; a place that is none is refused.
+        let sent_at = awaiting.json()["referrals"][0]["sent_at"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let sent_ms = chrono::DateTime::parse_from_rfc3339(&sent_at)
+            .unwrap()
+            .timestamp_millis();
+        let after = app
+            .api(
+                "GET",
+                &format!("/api/v1/referrals?after={sent_ms}.{referral}"),
+                Some(&ngo),
+                None,
+            )
+            .await;
+        assert_eq!(after.status, StatusCode::OK, "{b}: {}", after.body);
+        assert_eq!(after.json()["referrals"], serde_json::json!([]), "{b}");
+        assert_eq!(after.json()["total"], 1, "{b}");
+        let nowhere = app
+            .api("GET", "/api/v1/referrals?after=yesterday", Some(&ngo), None)
+            .await;
+        assert_eq!(
+            nowhere.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            nowhere.body
+        );
+        assert!(nowhere.body.contains("\"after\""), "{b}: {}", nowhere.body);
 
         let view = app
             .api(

@@ -301,9 +301,10 @@ async fn a_child_goes_to_child_protection_without_waiting_for_parental_consent()
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
         app.store
-            .referrals_awaiting("DGASPC-B")
+            .referrals_awaiting("DGASPC-B", None, 50)
             .await
             .unwrap()
+            .referrals
             .len(),
         1
     );

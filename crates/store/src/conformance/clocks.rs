@@ -151,13 +151,46 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
             .await
             .unwrap()
     );
-    let awaiting = s.referrals_awaiting("ANITP-CJ").await.unwrap();
+    let awaiting = s.referrals_awaiting("ANITP-CJ", None, 10).await.unwrap();
     assert_eq!(
-        awaiting.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        awaiting
+            .referrals
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
         ["in-a", "in-b", "in-c"]
     );
-    assert_eq!(view.referrals, awaiting[..2]);
+    assert_eq!((awaiting.total, awaiting.later), (3, None));
+    assert_eq!(view.referrals, awaiting.referrals[..2]);
     assert_eq!(view.referrals_waiting, 3);
+    // Page by page from a place, with two sent meanwhile (one dated before the place, one
+    // after): none read twice, none after the place skipped.
+    let first = s.referrals_awaiting("ANITP-CJ", None, 2).await.unwrap();
+    assert_eq!(first.referrals, awaiting.referrals[..2]);
+    let place = first.later.expect("a second page");
+    for (id, sent) in [("in-0", 1000), ("in-d", 5000)] {
+        let mut meanwhile = awaiting.referrals[0].clone();
+        (meanwhile.id, meanwhile.sent_at_ms) = (id.into(), at(sent));
+        s.send_referral(&meanwhile, &[], &actor(5000))
+            .await
+            .unwrap();
+    }
+    let second = s
+        .referrals_awaiting("ANITP-CJ", Some(&place), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            second
+                .referrals
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>(),
+            second.later,
+            second.total
+        ),
+        (vec!["in-c", "in-d"], None, 5)
+    );
     assert_eq!(
         view.urgent,
         Some(s.urgent_cases("ANITP-CJ", 51).await.unwrap())
@@ -594,4 +627,20 @@ pub async fn overdue_referrals_are_the_longest_unanswered_and_counted(db: TestDb
         ["gen-waiting", "first", "second"]
     );
     assert_eq!(total, 3);
+    assert_eq!(s.tally_drift().await.unwrap(), []);
+    // A mark lost behind the store's back is found, and set again from the clock.
+    db.raw
+        .execute("UPDATE referrals SET overdue_since_ms = NULL WHERE id = 'first'")
+        .await
+        .unwrap();
+    let drift = s.tally_drift().await.unwrap();
+    assert!(
+        drift.len() == 1 && drift[0].table == "referrals" && drift[0].kept == 1,
+        "{drift:?}"
+    );
+    s.rebuild_tallies(&AuditActor::cli(at(13_000)))
+        .await
+        .unwrap();
+    assert_eq!(s.tally_drift().await.unwrap(), [], "repaired");
+    assert_eq!(s.overdue_referrals(10).await.unwrap().0[1].1, at(5000));
 }

@@ -391,4 +391,24 @@ pub async fn returns_under_way_list_each_procedure_with_its_own_steps_and_checki
     s.rebuild_tallies(&AuditActor::cli(at(6000))).await.unwrap();
     assert_eq!(s.tally_drift().await.unwrap(), [], "rebuilt");
     assert_eq!(tallies().await.len(), 2);
+    // A closed procedure's lost mark would list it as under way: found, and set again.
+    db.raw
+        .execute("UPDATE repatriations SET follow_up_done_at_ms = NULL WHERE id = 'p3'")
+        .await
+        .unwrap();
+    let drift = s.tally_drift().await.unwrap();
+    assert!(
+        drift.len() == 1 && drift[0].table == "repatriations" && drift[0].kept == 1,
+        "{drift:?}"
+    );
+    s.rebuild_tallies(&AuditActor::cli(at(6100))).await.unwrap();
+    assert_eq!(s.tally_drift().await.unwrap(), [], "repaired");
+    assert!(
+        !s.returns_under_way("ANITP-CJ", 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.id == "p3"),
+        "closed again"
+    );
 }

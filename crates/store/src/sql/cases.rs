@@ -4,6 +4,22 @@
 #[macro_export]
 macro_rules! impl_sql_case_store {
     ($store:ty, $db:ty) => {
+        /// Columns kept on a row for the lists to read (migration 0030), each with the rows whose
+        /// mark differs from what it is kept from: what `tally_drift` reports (none, kept right)
+        /// and `rebuild_tallies` repairs.
+        const KEPT_MARKS: [(&str, &str, &str); 2] = [
+            (
+                "repatriations",
+                "procedures whose follow_up_done_at_ms differs from their follow-up step",
+                "repatriations r WHERE (r.follow_up_done_at_ms IS NOT NULL) <> EXISTS (SELECT 1 FROM repatriation_steps s WHERE s.repatriation_id = r.id AND s.step = 'follow_up' AND s.state = 'done')",
+            ),
+            (
+                "referrals",
+                "referrals awaiting an answer whose overdue_since_ms differs from their response clock",
+                "referrals r LEFT JOIN clocks k ON k.referral_id = r.id AND k.kind = 'referral_response' AND k.state = 'expired' WHERE r.status = 'sent' AND (r.overdue_since_ms IS NULL) <> (k.id IS NULL)",
+            ),
+        ];
+
         const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.state, c.sex, c.age_group, c.age_years, c.citizenship, c.found_in_county, c.exploitation, c.notified_at_ms, c.updated_at_ms, c.given_name, c.family_name, (SELECT k.wrapped FROM case_keys k WHERE k.case_id = c.id)";
 
         impl $store {
@@ -546,6 +562,13 @@ macro_rules! impl_sql_case_store {
                 if urgent != 0 {
                     drift.push(TallyDrift { table: "case_access", key: "rows whose urgent_since_ms differs from their case's open urgent needs".into(), kept: urgent, counted: 0 });
                 }
+                for (table, key, condition) in KEPT_MARKS {
+                    let differing: i64 = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {condition}")))
+                        .fetch_one(&mut *tx).await.map_err(db_err)?;
+                    if differing != 0 {
+                        drift.push(TallyDrift { table, key: key.into(), kept: differing, counted: 0 });
+                    }
+                }
                 tx.commit().await.map_err(db_err)?;
                 Ok(drift)
             }
@@ -569,9 +592,18 @@ macro_rules! impl_sql_case_store {
                 ] {
                     ::sqlx::query(statement).execute(&mut *tx).await.map_err(db_err)?;
                 }
-                let standings = Self::standings_counted(&mut tx).await?;
+                // Emptied before the procedures are counted, as the tallies above: a change that
+                // waits on a deleted row adds to the count once this commits.
                 ::sqlx::query("DELETE FROM repatriation_tallies").execute(&mut *tx).await.map_err(db_err)?;
+                let standings = Self::standings_counted(&mut tx).await?;
                 Self::add_to_repatriation_tallies(&mut tx, &standings).await?;
+                // The rows whose kept mark differs (few, if any) set again from what it is kept
+                // from.
+                let [(_, _, procedures), (_, _, referrals)] = KEPT_MARKS;
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("UPDATE repatriations SET follow_up_done_at_ms = (SELECT COALESCE(s.recorded_at_ms, repatriations.opened_at_ms) FROM repatriation_steps s WHERE s.repatriation_id = repatriations.id AND s.step = 'follow_up' AND s.state = 'done') WHERE id IN (SELECT r.id FROM {procedures})")))
+                    .execute(&mut *tx).await.map_err(db_err)?;
+                ::sqlx::query(::sqlx::AssertSqlSafe(format!("UPDATE referrals SET overdue_since_ms = (SELECT MIN(k.due_at_ms) FROM clocks k WHERE k.referral_id = referrals.id AND k.kind = 'referral_response' AND k.state = 'expired') WHERE id IN (SELECT r.id FROM {referrals})")))
+                    .execute(&mut *tx).await.map_err(db_err)?;
                 self.append_audit(&mut tx, by, "tallies.rebuild", "cases", &format!("access_rows_repaired={carried}")).await?;
                 tx.commit().await.map_err(db_err)
             }

@@ -185,12 +185,41 @@ macro_rules! impl_sql_referral_store {
                 self.referrals_where("r.case_id = $1", case_id).await
             }
 
-            async fn referrals_awaiting(&self, org_code: &str) -> StoreResult<Vec<ReferralRecord>> {
-                self.referrals_where("r.to_org = $1 AND r.status = 'sent'", org_code).await
+            async fn referrals_awaiting(&self, org_code: &str, after: Option<&ListPlace>, per_page: i64) -> StoreResult<$crate::ReferralPage> {
+                let per_page = per_page.clamp(1, 200);
+                // A range of `referrals_awaiting` from the place on, and the count of the whole
+                // range, read together.
+                let mut tx = self.begin_read().await.map_err(db_err)?;
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(Self::REFERRAL_SELECT);
+                q.push(" WHERE r.to_org = ").push_bind(org_code.to_string()).push(" AND r.status = 'sent'");
+                if let Some(after) = after {
+                    q.push(" AND r.sent_at_ms >= ").push_bind(after.at_ms);
+                    q.push(" AND (r.sent_at_ms > ").push_bind(after.at_ms);
+                    q.push(" OR r.id > ").push_bind(after.id.clone());
+                    q.push(")");
+                }
+                q.push(" ORDER BY r.sent_at_ms, r.id").push($crate::sql::limit(per_page + 1));
+                let rows = q.build().fetch_all(&mut *tx).await.map_err(db_err)?;
+                let total: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM referrals r WHERE r.to_org = $1 AND r.status = 'sent'")
+                    .bind(org_code)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                let more = rows.len() as i64 > per_page;
+                let referrals = rows.iter().take(per_page as usize).map(|row| self.referral_from(row)).collect::<StoreResult<Vec<_>>>()?;
+                let later = if more { referrals.last().map(ListPlace::of_referral) } else { None };
+                Ok($crate::ReferralPage { referrals, later, total })
             }
 
             async fn answer_referral(&self, id: &str, to_org: &str, accept: bool, reason: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
+                // The clocks before the referral, as the scheduler takes them (a response clock run
+                // out, then its referral marked overdue), so that the two never wait on each other
+                // on PostgreSQL. An acceptance leaves the compensation deadline running: the claim is
+                // still due. When the referral is not one to answer (answered already, or not
+                // addressed to the organisation), the refusal below rolls this back.
+                Self::stop_referral_clocks(&mut tx, id, !accept, by.now_ms).await?;
                 let reason_blob = (!accept).then(|| self.keys.encrypt_str("referrals", "decline_reason", id, reason));
                 let done = ::sqlx::query("UPDATE referrals SET status = $1, answered_by = $2, answered_at_ms = $3, decline_reason = $4 WHERE id = $5 AND to_org = $6 AND status = 'sent'")
                     .bind(if accept { "accepted" } else { "declined" })
@@ -205,8 +234,6 @@ macro_rules! impl_sql_referral_store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                // An acceptance leaves the compensation deadline running: the claim is still due.
-                Self::stop_referral_clocks(&mut tx, id, !accept, by.now_ms).await?;
                 self.append_audit(&mut tx, by, if accept { "referral.accept" } else { "referral.decline" }, &format!("referral:{id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }
@@ -242,6 +269,8 @@ macro_rules! impl_sql_referral_store {
 
             async fn cancel_referral(&self, id: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
+                // The clocks before the referral, as in an answer.
+                Self::stop_referral_clocks(&mut tx, id, true, by.now_ms).await?;
                 let done = ::sqlx::query("UPDATE referrals SET status = 'cancelled', answered_at_ms = $1 WHERE id = $2 AND status = 'sent'")
                     .bind(by.now_ms)
                     .bind(id)
@@ -251,7 +280,6 @@ macro_rules! impl_sql_referral_store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                Self::stop_referral_clocks(&mut tx, id, true, by.now_ms).await?;
                 self.append_audit(&mut tx, by, "referral.cancel", &format!("referral:{id}"), "consent withdrawn").await?;
                 tx.commit().await.map_err(db_err)
             }

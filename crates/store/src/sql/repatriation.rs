@@ -9,6 +9,15 @@ macro_rules! impl_sql_repatriation_store {
         type StepRow = (String, String, Option<String>, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Timestamp>);
         type StandingRow = (String, bool, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
         type StandingKey = (mnir_domain::repatriation::Direction, mnir_domain::repatriation::Standing, Option<i64>);
+        /// What a procedure's standing is made of: direction, cancelled, the request's and the
+        /// travel's state and day, the reception's state.
+        type StandingParts = (
+            mnir_domain::repatriation::Direction,
+            bool,
+            (mnir_domain::repatriation::StepState, Option<chrono::NaiveDate>),
+            (mnir_domain::repatriation::StepState, Option<chrono::NaiveDate>),
+            mnir_domain::repatriation::StepState,
+        );
         type CheckInRow = (i64, String, String, String, Option<String>, Option<bool>, Option<Vec<u8>>, bool, Option<String>, Option<Timestamp>);
         /// Procedures whose steps one statement reads: far below SQLite's limit of bound values.
         const LISTED_AT_ONCE: usize = 500;
@@ -39,13 +48,17 @@ macro_rules! impl_sql_repatriation_store {
             /// A procedure's direction, standing and, when it travelled, the days from its request
             /// to its travel: what `repatriation_tallies` counts it under.
             fn standing_from(row: StandingRow) -> StoreResult<StandingKey> {
+                Self::parts_from(row).map(|parts| Self::key_of(&parts))
+            }
+
+            fn parts_from(row: StandingRow) -> StoreResult<StandingParts> {
                 use mnir_domain::repatriation::{Direction, StepState};
                 let (direction, cancelled, request, asked_on, travel, travelled_on, reception) = row;
                 let state = |s: Option<String>| -> StoreResult<StepState> {
                     s.map_or(Ok(StepState::Pending), |s| $crate::sql::code_column("repatriation_steps.state", &s, StepState::parse))
                 };
                 let day = |d: Option<String>| d.map(|d| day_column("repatriation_steps.happened_on", &d)).transpose();
-                Ok(Self::standing_key(
+                Ok((
                     $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
                     cancelled,
                     (state(request)?, day(asked_on)?),
@@ -59,22 +72,16 @@ macro_rules! impl_sql_repatriation_store {
                 use mnir_domain::repatriation::{Step, StepState};
                 // A step not in the record is one not begun, as a stored procedure reads.
                 let step = |wanted: Step| r.steps.iter().find(|s| s.step == wanted).map_or((StepState::Pending, None), |s| (s.state, s.happened_on));
-                Self::standing_key(
+                Self::key_of(&(
                     r.direction,
                     r.cancelled_at_ms.is_some(),
                     step(Step::Request),
                     step(Step::Travel),
                     step(Step::Reception).0,
-                )
+                ))
             }
 
-            fn standing_key(
-                direction: mnir_domain::repatriation::Direction,
-                cancelled: bool,
-                request: (mnir_domain::repatriation::StepState, Option<chrono::NaiveDate>),
-                travel: (mnir_domain::repatriation::StepState, Option<chrono::NaiveDate>),
-                reception: mnir_domain::repatriation::StepState,
-            ) -> StandingKey {
+            fn key_of(&(direction, cancelled, request, travel, reception): &StandingParts) -> StandingKey {
                 use mnir_domain::repatriation::StepState::Done;
                 let days = match (request, travel) {
                     ((Done, Some(asked)), (Done, Some(went))) => Some((went - asked).num_days()),
@@ -83,14 +90,19 @@ macro_rules! impl_sql_repatriation_store {
                 (direction, mnir_domain::repatriation::standing(cancelled, travel.0, reception), days)
             }
 
-            /// Where one procedure stands now, inside the transaction that changes it.
-            async fn standing_in(tx: &mut Tx, id: &str) -> StoreResult<Option<StandingKey>> {
+            /// What one procedure's standing is made of now, inside the transaction that changes it.
+            async fn standing_parts_in(tx: &mut Tx, id: &str) -> StoreResult<Option<StandingParts>> {
                 let row: Option<StandingRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("{} WHERE r.id = $1", Self::STANDING_SELECT)))
                     .bind(id)
                     .fetch_optional(&mut **tx)
                     .await
                     .map_err(db_err)?;
-                row.map(Self::standing_from).transpose()
+                row.map(Self::parts_from).transpose()
+            }
+
+            /// Where one procedure stands now, inside the transaction that changes it.
+            async fn standing_in(tx: &mut Tx, id: &str) -> StoreResult<Option<StandingKey>> {
+                Ok(Self::standing_parts_in(tx, id).await?.as_ref().map(Self::key_of))
             }
 
             /// Where every procedure stands, counted from the procedures themselves: what
@@ -132,6 +144,11 @@ macro_rules! impl_sql_repatriation_store {
             /// after it (nothing when the change left it where it was).
             async fn retally_repatriation(tx: &mut Tx, id: &str, before: Option<StandingKey>) -> StoreResult<()> {
                 let after = Self::standing_in(tx, id).await?;
+                Self::move_tally(tx, before, after).await
+            }
+
+            /// Moves one procedure's count from one standing to another.
+            async fn move_tally(tx: &mut Tx, before: Option<StandingKey>, after: Option<StandingKey>) -> StoreResult<()> {
                 if before == after {
                     return Ok(());
                 }
@@ -433,7 +450,19 @@ macro_rules! impl_sql_repatriation_store {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 let read = Self::claim_and_read(&mut tx, id, seen_version, by.now_ms).await?;
                 check_step(s.step, s.state, &read.facts).map_err(StoreError::Guard)?;
-                let before = Self::standing_in(&mut tx, id).await?;
+                // The procedure's kept count moves first, worked out from the step as recorded
+                // below: the transition and the clocks a return completes append audit entries,
+                // and on PostgreSQL every writer takes kept counts before the audit chain.
+                if let Some(parts) = Self::standing_parts_in(&mut tx, id).await? {
+                    let mut after = parts;
+                    match s.step {
+                        Step::Request => after.2 = (s.state, s.happened_on),
+                        Step::Travel => after.3 = (s.state, s.happened_on),
+                        Step::Reception => after.4 = s.state,
+                        _ => {}
+                    }
+                    Self::move_tally(&mut tx, Some(Self::key_of(&parts)), Some(Self::key_of(&after))).await?;
+                }
                 let mut after = read.facts.clone();
                 after.states[s.step.number() - 1] = s.state;
                 // The follow-up closed: the check-ins still ahead are not owed. Their tasks'
@@ -506,7 +535,6 @@ macro_rules! impl_sql_repatriation_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::retally_repatriation(&mut tx, id, before).await?;
                 let detail = format!("repatriation={id} step={} state={}", s.step, s.state);
                 self.append_audit(&mut tx, by, "repatriation.step", &format!("repatriation:{id}"), &detail).await?;
                 tx.commit().await.map_err(db_err)

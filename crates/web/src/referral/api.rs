@@ -2,7 +2,8 @@
 
 use crate::kit::api::{ApiResult, Caller, answer, caller, created, parse_json, rfc3339, who};
 use crate::kit::error::ApiErrorEnvelope;
-use crate::kit::query::ApiPath;
+use crate::kit::error::{ApiError, FieldError};
+use crate::kit::query::{ApiPath, ApiQuery};
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
@@ -63,6 +64,30 @@ impl From<ReferralRecord> for ReferralJson {
 #[derive(Serialize, ToSchema)]
 pub struct ReferralsJson {
     referrals: Vec<ReferralJson>,
+}
+
+/// A page of the referrals awaiting the caller's organisation's answer, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct AwaitingReferralsJson {
+    #[schema(max_items = 50)]
+    referrals: Vec<ReferralJson>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<String>,
+    /// How many referrals await the organisation's answer, on every page.
+    #[schema(minimum = 0)]
+    total: i64,
+}
+
+// The document's `maxItems` is the page the store reads.
+const _: () = assert!(mnir_app::referral::AWAITING_PER_PAGE == 50);
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AwaitingParams {
+    /// The page after this place: the `after` value of an earlier answer.
+    #[param(pattern = r"^[0-9]{1,15}\.[A-Za-z0-9-]{1,64}$")]
+    after: Option<String>,
 }
 
 /// The referral as its recipient sees it: the referral and the minimum data set of its service.
@@ -138,21 +163,45 @@ async fn create_referral(
     Ok(created(ReferralJson::from(referral)))
 }
 
-/// Referrals sent to the caller's organisation and not yet answered, oldest first.
-#[utoipa::path(get, path = "/api/v1/referrals", responses(
-    (status = 200, body = ReferralsJson), (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope)
+/// Referrals sent to the caller's organisation and not yet answered, oldest first, a page of
+/// 50 at a time.
+#[utoipa::path(get, path = "/api/v1/referrals", params(AwaitingParams), responses(
+    (status = 200, body = AwaitingReferralsJson), (status = 401, body = ApiErrorEnvelope), (status = 403, body = ApiErrorEnvelope),
+    (status = 422, body = ApiErrorEnvelope)
 ))]
 async fn referrals_awaiting(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> ApiResult<Json<ReferralsJson>> {
+    ApiQuery(p): ApiQuery<AwaitingParams>,
+) -> ApiResult<Json<AwaitingReferralsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    let referrals = answer!(
+    // As the document states it: no spaces around, a time of at most 15 digits.
+    let after = match p.after.as_deref() {
+        None => None,
+        Some(place) => Some(
+            place
+                .split_once('.')
+                .filter(|(ms, _)| ms.len() <= 15 && place.trim() == place)
+                .and_then(|_| place.parse::<mnir_store::ListPlace>().ok())
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        &tr,
+                        vec![FieldError {
+                            field: "after".into(),
+                            message: tr.t("field-referrals-after-invalid"),
+                        }],
+                    )
+                })?,
+        ),
+    };
+    let page = answer!(
         tr,
-        mnir_app::referral::awaiting(&state.app, &who(&state, &user))
+        mnir_app::referral::awaiting(&state.app, &who(&state, &user), after.as_ref())
     );
-    Ok(Json(ReferralsJson {
-        referrals: referrals.into_iter().map(Into::into).collect(),
+    Ok(Json(AwaitingReferralsJson {
+        referrals: page.referrals.into_iter().map(Into::into).collect(),
+        after: page.later.map(|place| place.to_string()),
+        total: page.total,
     }))
 }
 
