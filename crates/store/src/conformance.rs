@@ -209,6 +209,26 @@ fn clock(id: &str, case_id: &str, kind: ClockKind, org: &str, due: i64) -> Clock
     }
 }
 
+/// A referral of case `c1` (reference `R-1`) sent `from` one organisation `to` another at
+/// `sent_ms`, awaiting its answer.
+pub fn awaiting_referral(id: &str, (from, to): (&str, &str), sent_ms: i64) -> ReferralRecord {
+    ReferralRecord {
+        id: id.into(),
+        case_id: "c1".into(),
+        case_reference: "R-1".into(),
+        from_org: from.into(),
+        to_org: to.into(),
+        service: "shelter".into(),
+        urgent: false,
+        status: mnir_domain::referral::ReferralStatus::Sent,
+        sent_by: "test-user".into(),
+        sent_at_ms: at(sent_ms),
+        answered_by: None,
+        answered_at_ms: None,
+        decline_reason: None,
+    }
+}
+
 /// An inbox filter that shows every open task on one page (the tests hold fewer than 200).
 pub fn every_task() -> TaskFilter {
     TaskFilter {

@@ -106,21 +106,7 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
     // Three referrals await ANITP-CJ's answer, sent out of order; the inbox reads the two oldest
     // and counts all three.
     for (id, sent) in [("in-b", 3000), ("in-a", 2000), ("in-c", 4000)] {
-        let referral = ReferralRecord {
-            id: id.into(),
-            case_id: "c1".into(),
-            case_reference: "R-1".into(),
-            from_org: "DGASPC-CJ".into(),
-            to_org: "ANITP-CJ".into(),
-            service: "counselling".into(),
-            urgent: false,
-            status: mnir_domain::referral::ReferralStatus::Sent,
-            sent_by: "test-user".into(),
-            sent_at_ms: at(sent),
-            answered_by: None,
-            answered_at_ms: None,
-            decline_reason: None,
-        };
+        let referral = awaiting_referral(id, ("DGASPC-CJ", "ANITP-CJ"), sent);
         s.send_referral(&referral, &[], &actor(sent)).await.unwrap();
     }
     let read = crate::InboxRead {
@@ -533,21 +519,7 @@ pub async fn overdue_referrals_are_the_longest_unanswered_and_counted(db: TestDb
     )
     .await
     .unwrap();
-    let referral = |id: &str, sent: i64| ReferralRecord {
-        id: id.into(),
-        case_id: "c1".into(),
-        case_reference: "R-1".into(),
-        from_org: "ANITP-CJ".into(),
-        to_org: "DGASPC-CJ".into(),
-        service: "shelter".into(),
-        urgent: false,
-        status: ReferralStatus::Sent,
-        sent_by: "test-user".into(),
-        sent_at_ms: at(sent),
-        answered_by: None,
-        answered_at_ms: None,
-        decline_reason: None,
-    };
+    let referral = |id: &str, sent: i64| awaiting_referral(id, ("ANITP-CJ", "DGASPC-CJ"), sent);
     let response = |id: &str, due: i64| ClockRecord {
         referral_id: Some(id.into()),
         ..clock(
