@@ -777,7 +777,7 @@ macro_rules! impl_sql_case_store {
                 let Some(detail) = self.detail_in(&mut tx, id, scope, reveal).await? else { return Ok(None) };
                 let panels = $crate::CasePanels {
                     clocks: self.clocks_of_in(&mut tx, id).await?,
-                    referrals: self.referrals_where_in(&mut tx, "r.case_id = $1", id, None).await?,
+                    referrals: self.referrals_where_in(&mut tx, "r.case_id = $1", id).await?,
                     reflections: self.reflections_of_in(&mut tx, id).await?,
                     decisions: self.decisions_of_in(&mut tx, id).await?,
                     latest_interview: self.latest_interview_in(&mut tx, id).await?,

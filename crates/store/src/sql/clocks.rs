@@ -361,15 +361,9 @@ macro_rules! impl_sql_clock_store {
                 let page = self.open_tasks_in(&mut tx, org_code, &read.tasks, &tallies).await?;
                 let others_waiting = read.others.as_ref().map(|kinds| Self::open_tasks_of(&tallies, kinds.as_deref()));
                 let upcoming = self.upcoming_clocks_in(&mut tx, org_code, read.upcoming_until, read.upcoming_shown).await?;
-                // The oldest awaiting an answer, from the partial index of migration 0030, and how
-                // many await in all (a range of the same index).
-                let awaiting = "r.to_org = $1 AND r.status = 'sent'";
-                let referrals = self.referrals_where_in(&mut tx, awaiting, org_code, Some(read.referrals_shown)).await?;
-                let referrals_waiting: i64 = ::sqlx::query_scalar(::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM referrals r WHERE {awaiting}")))
-                    .bind(org_code)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                // The oldest awaiting an answer and how many await in all: the API list's first page.
+                let awaiting = self.referrals_awaiting_in(&mut tx, org_code, None, read.referrals_shown).await?;
+                let (referrals, referrals_waiting) = (awaiting.referrals, awaiting.total);
                 let urgent = match read.urgent_shown {
                     Some(limit) => Some(self.urgent_cases_in(&mut tx, org_code, limit).await?),
                     None => None,

@@ -9,16 +9,41 @@ macro_rules! impl_sql_referral_store {
 
             async fn referrals_where(&self, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
                 let mut conn = self.pool.acquire().await.map_err(db_err)?;
-                self.referrals_where_in(&mut conn, condition, value, None).await
+                self.referrals_where_in(&mut conn, condition, value).await
             }
 
-            async fn referrals_where_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, condition: &str, value: &str, limit: Option<i64>) -> StoreResult<Vec<ReferralRecord>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{} WHERE {condition} ORDER BY r.sent_at_ms, r.id{}", Self::REFERRAL_SELECT, limit.map_or(String::new(), $crate::sql::limit))))
+            async fn referrals_where_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, condition: &str, value: &str) -> StoreResult<Vec<ReferralRecord>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("{} WHERE {condition} ORDER BY r.sent_at_ms, r.id", Self::REFERRAL_SELECT)))
                     .bind(value)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
                 rows.iter().map(|row| self.referral_from(row)).collect()
+            }
+
+            /// A page of the referrals awaiting an organisation's answer from a place on (a range
+            /// of `referrals_awaiting`), and how many await in all: the inbox's list and the API's.
+            async fn referrals_awaiting_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, after: Option<&ListPlace>, per_page: i64) -> StoreResult<$crate::ReferralPage> {
+                let per_page = per_page.clamp(1, 200);
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(Self::REFERRAL_SELECT);
+                q.push(" WHERE r.to_org = ").push_bind(org_code.to_string()).push(" AND r.status = 'sent'");
+                if let Some(after) = after {
+                    q.push(" AND r.sent_at_ms >= ").push_bind(after.at_ms);
+                    q.push(" AND (r.sent_at_ms > ").push_bind(after.at_ms);
+                    q.push(" OR r.id > ").push_bind(after.id.clone());
+                    q.push(")");
+                }
+                q.push(" ORDER BY r.sent_at_ms, r.id").push($crate::sql::limit(per_page + 1));
+                let rows = q.build().fetch_all(&mut *conn).await.map_err(db_err)?;
+                let total: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM referrals r WHERE r.to_org = $1 AND r.status = 'sent'")
+                    .bind(org_code)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                let more = rows.len() as i64 > per_page;
+                let referrals = rows.iter().take(per_page as usize).map(|row| self.referral_from(row)).collect::<StoreResult<Vec<_>>>()?;
+                let later = if more { referrals.last().map(ListPlace::of_referral) } else { None };
+                Ok($crate::ReferralPage { referrals, later, total })
             }
 
             /// The referrals with these ids that still await an answer, in no particular order.
@@ -186,30 +211,11 @@ macro_rules! impl_sql_referral_store {
             }
 
             async fn referrals_awaiting(&self, org_code: &str, after: Option<&ListPlace>, per_page: i64) -> StoreResult<$crate::ReferralPage> {
-                let per_page = per_page.clamp(1, 200);
-                // A range of `referrals_awaiting` from the place on, and the count of the whole
-                // range, read together.
+                // The page and the count of the whole range, read together.
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let mut q = ::sqlx::QueryBuilder::<$db>::new(Self::REFERRAL_SELECT);
-                q.push(" WHERE r.to_org = ").push_bind(org_code.to_string()).push(" AND r.status = 'sent'");
-                if let Some(after) = after {
-                    q.push(" AND r.sent_at_ms >= ").push_bind(after.at_ms);
-                    q.push(" AND (r.sent_at_ms > ").push_bind(after.at_ms);
-                    q.push(" OR r.id > ").push_bind(after.id.clone());
-                    q.push(")");
-                }
-                q.push(" ORDER BY r.sent_at_ms, r.id").push($crate::sql::limit(per_page + 1));
-                let rows = q.build().fetch_all(&mut *tx).await.map_err(db_err)?;
-                let total: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM referrals r WHERE r.to_org = $1 AND r.status = 'sent'")
-                    .bind(org_code)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                let page = self.referrals_awaiting_in(&mut tx, org_code, after, per_page).await?;
                 tx.commit().await.map_err(db_err)?;
-                let more = rows.len() as i64 > per_page;
-                let referrals = rows.iter().take(per_page as usize).map(|row| self.referral_from(row)).collect::<StoreResult<Vec<_>>>()?;
-                let later = if more { referrals.last().map(ListPlace::of_referral) } else { None };
-                Ok($crate::ReferralPage { referrals, later, total })
+                Ok(page)
             }
 
             async fn answer_referral(&self, id: &str, to_org: &str, accept: bool, reason: &str, by: &AuditActor) -> StoreResult<()> {

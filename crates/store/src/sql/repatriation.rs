@@ -100,11 +100,6 @@ macro_rules! impl_sql_repatriation_store {
                 row.map(Self::parts_from).transpose()
             }
 
-            /// Where one procedure stands now, inside the transaction that changes it.
-            async fn standing_in(tx: &mut Tx, id: &str) -> StoreResult<Option<StandingKey>> {
-                Ok(Self::standing_parts_in(tx, id).await?.as_ref().map(Self::key_of))
-            }
-
             /// Where every procedure stands, counted from the procedures themselves: what
             /// `repatriation_tallies` must hold.
             async fn standings_counted(conn: &mut <$db as ::sqlx::Database>::Connection) -> StoreResult<std::collections::BTreeMap<(String, String, bool, i64), i64>> {
@@ -138,13 +133,6 @@ macro_rules! impl_sql_repatriation_store {
                 q.push(" ON CONFLICT (direction, standing, travelled, days) DO UPDATE SET n = repatriation_tallies.n + excluded.n");
                 q.build().execute(&mut **tx).await.map_err(db_err)?;
                 Ok(())
-            }
-
-            /// Moves a procedure's count from where it stood before a change to where it stands
-            /// after it (nothing when the change left it where it was).
-            async fn retally_repatriation(tx: &mut Tx, id: &str, before: Option<StandingKey>) -> StoreResult<()> {
-                let after = Self::standing_in(tx, id).await?;
-                Self::move_tally(tx, before, after).await
             }
 
             /// Moves one procedure's count from one standing to another.
@@ -422,7 +410,9 @@ macro_rules! impl_sql_repatriation_store {
                     b.push_bind(r.id.clone()).push_bind(step.as_str()).push_bind("pending");
                 });
                 q.build().execute(&mut *tx).await.map_err(db_err)?;
-                Self::retally_repatriation(&mut tx, &r.id, None).await?;
+                // A new procedure stands under way, not travelled.
+                let opened = (r.direction, mnir_domain::repatriation::Standing::UnderWay, None);
+                Self::move_tally(&mut tx, None, Some(opened)).await?;
                 // The country is left out: with the direction it would tell the person's
                 // nationality to whoever reads the log.
                 let detail = format!("repatriation={} direction={} partner={}", r.id, r.direction, r.partner_org);
@@ -746,7 +736,11 @@ macro_rules! impl_sql_repatriation_store {
             async fn cancel_repatriation(&self, id: &str, seen_version: i64, reason: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 Self::claim_repatriation(&mut tx, id, seen_version).await?;
-                let before = Self::standing_in(&mut tx, id).await?;
+                // Its kept count moves from where it stood to cancelled, worked out from the parts.
+                if let Some(parts) = Self::standing_parts_in(&mut tx, id).await? {
+                    let cancelled = (parts.0, true, parts.2, parts.3, parts.4);
+                    Self::move_tally(&mut tx, Some(Self::key_of(&parts)), Some(Self::key_of(&cancelled))).await?;
+                }
                 ::sqlx::query("UPDATE repatriations SET cancelled_at_ms = $1, cancel_reason = $2 WHERE id = $3")
                     .bind(by.now_ms)
                     .bind(self.seal_text("repatriations", "cancel_reason", id, reason))
@@ -754,7 +748,6 @@ macro_rules! impl_sql_repatriation_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                Self::retally_repatriation(&mut tx, id, before).await?;
                 self.append_audit(&mut tx, by, "repatriation.cancel", &format!("repatriation:{id}"), "").await?;
                 tx.commit().await.map_err(db_err)
             }

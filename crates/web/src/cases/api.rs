@@ -194,17 +194,10 @@ fn county_filter() -> Object {
     schema
 }
 
-/// The place a page begins from (`older`, `newer`), read as the document's pattern states it:
-/// the time in milliseconds in at most 15 digits (a link never holds more; more could name a
-/// time past what a calendar shows), a dot, and the case's id.
+/// The place a page begins from (`older`, `newer`). Spaces at either end are no part of it here
+/// (the list's pattern's `$` lets a final line break by).
 fn place_of(text: &str) -> Option<mnir_store::ListPlace> {
-    // Spaces at either end are no part of it (a pattern's `$` lets a final line break by).
-    let text = text.trim();
-    let (ms, _) = text.split_once('.')?;
-    if ms.len() > 15 {
-        return None;
-    }
-    text.parse().ok()
+    crate::kit::query::api_place(text.trim())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

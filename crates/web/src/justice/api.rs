@@ -16,8 +16,7 @@ use mnir_app::justice::{
 };
 use mnir_domain::justice::DisclosureStatus;
 use mnir_store::{
-    DisclosureRecord, HearingRecord, ListPlace, NonPunishmentRecord, ProceedingRecord,
-    RegisterScope,
+    DisclosureRecord, HearingRecord, NonPunishmentRecord, ProceedingRecord, RegisterScope,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -476,16 +475,6 @@ pub struct RegisterParams {
     after: Option<String>,
 }
 
-/// A place of the register as `later` writes one, and as the document states it: a time of at
-/// most 15 digits (enough until the year 33658), a dot and an id.
-fn register_place(text: &str) -> Option<ListPlace> {
-    let (ms, _) = text.split_once('.')?;
-    if ms.len() > 15 {
-        return None;
-    }
-    text.parse().ok()
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct RegisterLineJson {
     case_reference: String,
@@ -519,7 +508,7 @@ async fn disclosure_register(
     let Caller { user, tr } = caller(&state, &headers).await?;
     let after = match params.after.as_deref() {
         None => None,
-        Some(text) => Some(register_place(text).ok_or_else(|| {
+        Some(text) => Some(crate::kit::query::api_place(text).ok_or_else(|| {
             ApiError::invalid(
                 &tr,
                 vec![FieldError {

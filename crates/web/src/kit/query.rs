@@ -127,3 +127,14 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
         }
     }
 }
+
+/// A place in a list as an API parameter states it (`after`, `older`, `newer`): the time in
+/// milliseconds in at most 15 digits (enough until the year 33658; a link never holds more), a
+/// dot and an id. Anything else, spaces around it included, is no place.
+pub fn api_place(text: &str) -> Option<mnir_store::ListPlace> {
+    let (ms, _) = text.split_once('.')?;
+    if ms.len() > 15 {
+        return None;
+    }
+    text.parse().ok()
+}

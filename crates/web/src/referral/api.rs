@@ -3,7 +3,7 @@
 use crate::kit::api::{ApiResult, Caller, answer, caller, created, parse_json, rfc3339, who};
 use crate::kit::error::ApiErrorEnvelope;
 use crate::kit::error::{ApiError, FieldError};
-use crate::kit::query::{ApiPath, ApiQuery};
+use crate::kit::query::{ApiPath, ApiQuery, api_place};
 use crate::kit::refusal::Shown;
 use crate::kit::state::AppState;
 use axum::Json;
@@ -175,24 +175,17 @@ async fn referrals_awaiting(
     ApiQuery(p): ApiQuery<AwaitingParams>,
 ) -> ApiResult<Json<AwaitingReferralsJson>> {
     let Caller { user, tr } = caller(&state, &headers).await?;
-    // As the document states it: no spaces around, a time of at most 15 digits.
     let after = match p.after.as_deref() {
         None => None,
-        Some(place) => Some(
-            place
-                .split_once('.')
-                .filter(|(ms, _)| ms.len() <= 15 && place.trim() == place)
-                .and_then(|_| place.parse::<mnir_store::ListPlace>().ok())
-                .ok_or_else(|| {
-                    ApiError::invalid(
-                        &tr,
-                        vec![FieldError {
-                            field: "after".into(),
-                            message: tr.t("field-referrals-after-invalid"),
-                        }],
-                    )
-                })?,
-        ),
+        Some(place) => Some(api_place(place).ok_or_else(|| {
+            ApiError::invalid(
+                &tr,
+                vec![FieldError {
+                    field: "after".into(),
+                    message: tr.t("field-referrals-after-invalid"),
+                }],
+            )
+        })?),
     };
     let page = answer!(
         tr,
