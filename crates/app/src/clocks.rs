@@ -17,8 +17,10 @@ pub const MAX_PAUSE_REASON: usize = 1000;
 /// Days ahead the inbox looks for deadlines.
 pub const UPCOMING_DAYS: i64 = 7;
 
-/// Tasks on one page of the inbox.
-pub const TASKS_PER_PAGE: u32 = 50;
+/// Tasks on one page of the inbox: as many as cases on a page of the case list. The page shows
+/// four other lists beside them; a longer page cost every reader of the inbox more rows to read
+/// and render than one screen holds.
+pub const TASKS_PER_PAGE: u32 = 25;
 
 /// Coming deadlines the inbox shows, soonest first.
 pub const UPCOMING_SHOWN: i64 = 50;

@@ -17,8 +17,9 @@ use utoipa::ToSchema;
 /// Longest note of a domain or an urgent question.
 pub const MAX_NOTE: usize = 4000;
 
-/// How many unanswered urgent needs an inbox lists (the count says how many there are in all).
-pub const URGENT_SHOWN: i64 = 50;
+/// How many unanswered urgent needs an inbox lists, the oldest first (the count says how many
+/// there are in all): as many as its other short lists, referrals and returns.
+pub const URGENT_SHOWN: i64 = 20;
 
 /// The answer to one urgent question, as a form or the API sends it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]

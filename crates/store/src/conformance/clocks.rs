@@ -347,6 +347,88 @@ pub async fn two_servers_fire_each_clock_exactly_once(db: TestDb) {
         .await
         .unwrap();
     assert_eq!((none.tasks.len(), none.total), (0, 0));
+    // Views of several kinds are read one of two ways by their share of the open tasks (one
+    // ordered range passing over the other kinds, or a range per kind merged): either way, page
+    // by page, each of the view's tasks once, oldest first, and no other.
+    let paged_view = |kinds: Vec<ClockKind>| {
+        let s = s.clone();
+        async move {
+            let mut listed = Vec::new();
+            let mut after = None;
+            loop {
+                let page = s
+                    .open_tasks(
+                        "ANITP-CJ",
+                        &TaskFilter {
+                            clock_kinds: Some(kinds.clone()),
+                            after: after.clone(),
+                            per_page: 3,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                listed.extend(
+                    page.tasks
+                        .iter()
+                        .map(|t| (t.created_at_ms, t.id.clone(), t.clock_id.clone())),
+                );
+                match page.later {
+                    Some(place) => after = Some(place),
+                    None => return (listed, page.total),
+                }
+            }
+        }
+    };
+    let expect = |kinds: &[ClockKind]| {
+        let mut ids: Vec<String> = clocks
+            .iter()
+            .filter(|c| kinds.contains(&c.kind))
+            .map(|c| c.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // Two kinds of nine: a fifth of the tasks (8 of 40). The seven others: four fifths.
+    let few = vec![kinds[7], kinds[8]];
+    let most: Vec<ClockKind> = kinds[..7].to_vec();
+    assert_eq!((kinds.len(), expect(&few).len()), (9, 8));
+    for view in [few.clone(), most.clone()] {
+        let (listed, total) = paged_view(view.clone()).await;
+        let mut in_order = listed.clone();
+        in_order.sort();
+        in_order.dedup();
+        assert_eq!(listed, in_order, "oldest first, none twice: {view:?}");
+        let mut clock_ids: Vec<String> = listed.into_iter().map(|(_, _, c)| c).collect();
+        clock_ids.sort();
+        assert_eq!(
+            clock_ids,
+            expect(&view),
+            "the view's tasks and no other: {view:?}"
+        );
+        assert_eq!(total as usize, clock_ids.len());
+    }
+    // The kept counts choose the way only. Counts gone wrong (most kinds said to have no open
+    // task) turn each view to the other way, and each still lists every task it holds.
+    db.raw
+        .execute(&format!(
+            "UPDATE task_tallies SET n = 0 WHERE org_code = 'ANITP-CJ' AND clock_kind IN ({})",
+            most.iter()
+                .map(|k| format!("'{}'", k.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .await
+        .unwrap();
+    for view in [few, most] {
+        let (listed, _) = paged_view(view.clone()).await;
+        let mut clock_ids: Vec<String> = listed.into_iter().map(|(_, _, c)| c).collect();
+        clock_ids.sort();
+        assert_eq!(
+            clock_ids,
+            expect(&view),
+            "a wrong count hides no task: {view:?}"
+        );
+    }
     assert!(
         matches!(s.verify_audit().await.unwrap(), AuditVerdict::Intact { .. }),
         "the chain stays whole under concurrent appends"

@@ -586,47 +586,40 @@ macro_rules! impl_sql_repatriation_store {
                      ORDER BY r.opened_at_ms, r.id{})",
                     $crate::sql::limit(limit)
                 );
-                // The chosen procedures with their steps' states, a row per step (none for a
-                // step not begun), in the list's order.
-                let rows: Vec<(String, String, String, String, Option<String>, Option<String>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
-                    "SELECT r.id, r.case_id, r.direction, r.country, s.step, s.state FROM repatriations r \
-                     LEFT JOIN repatriation_steps s ON s.repatriation_id = r.id \
+                // The chosen procedures with their steps' states joined into one text, a row per
+                // procedure rather than per step: each row is a hand-off from SQLite's thread
+                // and a decoding, and a procedure has up to eight steps.
+                let rows: Vec<(String, String, String, String, Option<String>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+                    "SELECT r.id, r.case_id, r.direction, r.country, \
+                     (SELECT string_agg(s.step || '=' || s.state, ',') FROM repatriation_steps s WHERE s.repatriation_id = r.id) \
+                     FROM repatriations r \
                      WHERE r.id IN ({} AS runs UNION ALL {} AS receives) \
-                     ORDER BY r.opened_at_ms, r.id",
+                     ORDER BY r.opened_at_ms, r.id{}",
                     side("org_code", ""),
                     side("partner_org", " AND r.org_code <> $1"),
+                    $crate::sql::limit(limit),
                 )))
                     .bind(org_code)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                let mut listed: Vec<($crate::ReturnUnderWay, Vec<StepState>)> = Vec::new();
-                for (id, case_id, direction, country, step, state) in rows {
-                    if listed.last().is_none_or(|(r, _)| r.id != id) {
-                        if listed.len() as i64 == limit {
-                            break;
+                rows.into_iter()
+                    .map(|(id, case_id, direction, country, steps)| {
+                        let mut states = [StepState::Pending; Step::ALL.len()];
+                        for pair in steps.as_deref().unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
+                            let (step, state) = pair.split_once('=').ok_or_else(|| StoreError::Corrupt(format!("repatriation_steps of {id}: `{pair}` is not a step and its state")))?;
+                            let step = $crate::sql::code_column("repatriation_steps.step", step, Step::parse)?;
+                            states[step.number() - 1] = $crate::sql::code_column("repatriation_steps.state", state, StepState::parse)?;
                         }
-                        let under_way = $crate::ReturnUnderWay {
+                        Ok($crate::ReturnUnderWay {
                             direction: $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
+                            next: Step::ALL.iter().zip(states).find(|(_, state)| *state != StepState::Done).map(|(step, state)| (*step, state)),
                             id,
                             case_id,
                             country,
-                            next: None,
-                        };
-                        listed.push((under_way, vec![StepState::Pending; Step::ALL.len()]));
-                    }
-                    if let (Some(step), Some(state), Some((_, states))) = (step, state, listed.last_mut()) {
-                        let step = $crate::sql::code_column("repatriation_steps.step", &step, Step::parse)?;
-                        states[step.number() - 1] = $crate::sql::code_column("repatriation_steps.state", &state, StepState::parse)?;
-                    }
-                }
-                Ok(listed
-                    .into_iter()
-                    .map(|(mut r, states)| {
-                        r.next = Step::ALL.iter().zip(states).find(|(_, state)| *state != StepState::Done).map(|(step, state)| (*step, state));
-                        r
+                        })
                     })
-                    .collect())
+                    .collect()
             }
 
             async fn repatriation_tallies(&self) -> StoreResult<Vec<$crate::RepatriationTally>> {

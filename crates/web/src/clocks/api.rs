@@ -162,7 +162,8 @@ pub struct TaskJson {
 
 #[derive(Serialize, ToSchema)]
 pub struct InboxJson {
-    /// One page of open tasks from expired clocks, oldest first.
+    /// One page of open tasks from expired clocks (at most 25), oldest first.
+    #[schema(max_items = 25)]
     tasks: Vec<TaskJson>,
     /// How many open tasks the view matches, on every page.
     total: i64,
@@ -181,7 +182,7 @@ pub struct InboxJson {
     /// How many referrals await the organisation's answer in all.
     #[schema(minimum = 0)]
     referrals_waiting: i64,
-    /// Cases with urgent needs that no referral has answered yet, oldest first (at most 50);
+    /// Cases with urgent needs that no referral has answered yet, oldest first (at most 20);
     /// absent for a caller who may not see support records.
     #[serde(skip_serializing_if = "Option::is_none")]
     urgent: Option<UrgentNeedsJson>,
@@ -191,8 +192,10 @@ pub struct InboxJson {
     returns: Option<Vec<ReturnUnderWayJson>>,
 }
 
-// The document's `maxItems` of `referrals` is the number the inbox reads.
+// The document's `maxItems` of `referrals`, `tasks` and `cases` are the numbers the inbox reads.
 const _: () = assert!(mnir_app::clocks::REFERRALS_SHOWN == 20);
+const _: () = assert!(mnir_app::clocks::TASKS_PER_PAGE == 25);
+const _: () = assert!(mnir_app::risk::URGENT_SHOWN == 20);
 
 #[derive(Serialize, ToSchema)]
 pub struct ReturnUnderWayJson {
@@ -219,8 +222,9 @@ pub struct UrgentCaseJson {
 
 #[derive(Serialize, ToSchema)]
 pub struct UrgentNeedsJson {
+    #[schema(max_items = 20)]
     cases: Vec<UrgentCaseJson>,
-    /// Whether more cases than the 50 listed have unanswered urgent needs.
+    /// Whether more cases than the 20 listed have unanswered urgent needs.
     more: bool,
 }
 
