@@ -20,10 +20,12 @@ pub struct Opening {
 /// Fills in the break-glass accesses a signed-in user holds now, for the banner and for the
 /// reads of those cases. Only users who may break the glass now are looked up, so an access
 /// stops widening anything once a role or the profile no longer allows it; a failure to read
-/// leaves the list empty (no access is then widened).
+/// leaves the list empty (no access is then widened). A user with no access that can be open
+/// now (`User::glass_open_until`) is not looked up at all.
 pub async fn load_open(app: &App, user: &mut User) {
     if can(&user.actor(), Action::BreakGlass, None).is_err()
         || !app.jurisdiction().break_glass.permits(&user.roles)
+        || user.glass_open_until.is_none_or(|until| until <= app.now())
     {
         return;
     }

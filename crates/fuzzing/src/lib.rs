@@ -113,6 +113,7 @@ fn notifier() -> mnir_store::User {
         active: true,
         failed_logins: 0,
         two_factor_since: None,
+        glass_open_until: None,
         break_glass: Vec::new(),
     }
 }

@@ -45,6 +45,10 @@ pub struct User {
     pub failed_logins: i64,
     /// Since when the account signs in with a second factor; `None` when it has not enrolled.
     pub two_factor_since: Option<Timestamp>,
+    /// The latest end of the user's break-glass accesses not ended, read with the account: when
+    /// it is absent or past, no access can be open and none is looked up. Every page behind
+    /// sign-in resolves its user, so this spares most of them a statement.
+    pub glass_open_until: Option<Timestamp>,
     /// The break-glass accesses open when the request began (mnir.md §13): filled in when a
     /// session or a token is resolved, empty otherwise.
     pub break_glass: Vec<crate::BreakGlassRecord>,

@@ -54,6 +54,11 @@ pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_ope
         expires_at_ms: at(1000 + 3_600_000),
         ended_at_ms: None,
     };
+    // The account, read with its sessions and tokens, says until when an access of its may be
+    // open: none yet.
+    let open_until =
+        |id: String| async move { s.user_by_id(&id).await.unwrap().unwrap().glass_open_until };
+    assert_eq!(open_until(user.id.clone()).await, None);
     // The user's own organisation twice in the reviewers is one task.
     s.open_break_glass(
         &access,
@@ -72,6 +77,10 @@ pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_ope
     ));
     let open = s.open_break_glass_of(&user.id, at(2000)).await.unwrap();
     assert_eq!(open, vec![access.clone()]);
+    assert_eq!(
+        open_until(user.id.clone()).await,
+        Some(access.expires_at_ms)
+    );
     assert!(
         s.open_break_glass_of(&user.id, at(1000 + 3_600_000))
             .await
@@ -187,6 +196,7 @@ pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_ope
     );
     let ended = s.break_glass("g1").await.unwrap().unwrap();
     assert_eq!(ended.ended_at_ms, Some(at(5000)));
+    assert_eq!(open_until(user.id.clone()).await, None, "ended: none open");
     s.audit(
         "case.read",
         "case:c1",

@@ -8,8 +8,11 @@ macro_rules! impl_sql_account_store {
             "o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates, o.country";
         /// An account's columns, in the order `user_from` reads them, and the tables they come
         /// from (`users u` with its organisation and confirmed second factor).
-        const USER_COLUMNS: &str = "u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates, o.country, tf.confirmed_at_ms";
-        const USER_COLUMN_COUNT: usize = 16;
+        /// The account's columns; the last says until when a break-glass access of the user not
+        /// ended may be open (`User::glass_open_until`).
+        const USER_COLUMNS: &str = "u.id, u.login, u.roles, u.password_hash, u.active, u.failed_logins, o.code, o.name, o.org_type, o.kind, o.county, o.identify_power, o.active, o.investigates, o.country, tf.confirmed_at_ms, \
+            (SELECT MAX(g.expires_at_ms) FROM break_glass g WHERE g.user_id = u.id AND g.ended_at_ms IS NULL)";
+        const USER_COLUMN_COUNT: usize = 17;
         const USER_TABLES: &str = "users u JOIN organisations o ON o.code = u.org_code LEFT JOIN two_factor tf ON tf.user_id = u.id AND tf.confirmed_at_ms IS NOT NULL";
 
         fn org_from(row: &DbRow, offset: usize) -> Result<Organisation, StoreError> {
@@ -36,7 +39,8 @@ macro_rules! impl_sql_account_store {
                 active: row.try_get(4).map_err(db_err)?,
                 failed_logins: row.try_get(5).map_err(db_err)?,
                 org: org_from(row, 6)?,
-                two_factor_since: row.try_get(USER_COLUMN_COUNT - 1).map_err(db_err)?,
+                two_factor_since: row.try_get(USER_COLUMN_COUNT - 2).map_err(db_err)?,
+                glass_open_until: row.try_get(USER_COLUMN_COUNT - 1).map_err(db_err)?,
                 break_glass: Vec::new(),
             })
         }
