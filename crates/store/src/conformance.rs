@@ -237,6 +237,40 @@ pub fn every_task() -> TaskFilter {
     }
 }
 
+/// The case page's one read of a case (in one go on SQLite, statement by statement on
+/// PostgreSQL) compared with what each area's own read finds; the panels, for the caller to check
+/// that the ones it filled are not empty.
+pub async fn view_matches_reads(store: &dyn Store, case_id: &str, scope: &ScopeFor) -> CasePanels {
+    let reveal = Reveal {
+        identity: true,
+        notes: true,
+    };
+    let (detail, panels) = store
+        .case_view(case_id, scope, reveal, true, &actor(9000))
+        .await
+        .unwrap()
+        .expect("the case is in the scope");
+    assert_eq!(
+        Some(detail),
+        store
+            .case_detail(case_id, scope, reveal, &actor(9000))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        panels,
+        CasePanels {
+            clocks: store.clocks_of(case_id).await.unwrap(),
+            referrals: store.referrals_of(case_id).await.unwrap(),
+            reflections: store.reflections_of(case_id).await.unwrap(),
+            decisions: store.decisions_of(case_id).await.unwrap(),
+            latest_interview: store.latest_interview(case_id).await.unwrap(),
+            assessments: Some(store.assessments_of(case_id).await.unwrap()),
+        }
+    );
+    panels
+}
+
 /// Every open task of an organisation, page after page.
 pub async fn all_open_tasks(store: &dyn Store, org_code: &str) -> Vec<TaskRecord> {
     let mut tasks = Vec::new();

@@ -49,6 +49,7 @@ mod victim;
 pub mod __private {
     pub use async_trait::async_trait;
     pub use chrono;
+    pub use futures_util;
     pub use mnir_crypto;
     pub use mnir_domain;
     pub use serde_json;
@@ -92,6 +93,34 @@ pub fn code_column<T>(
 /// program's own integer, never a user's text.
 pub fn limit(n: i64) -> String {
     format!(" LIMIT {n}")
+}
+
+/// `sql` with each numbered parameter `$n` written `$(n + by)`: a statement's own parameters
+/// placed after those of the statements before it in one text (see `read_batch`). The store's
+/// statements hold no `$` but their parameters' (no quoted text, no dollar-quoting).
+pub fn shift_parameters(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A value bound to one statement of a batch read (`read_batch`).
+#[derive(Debug, Clone, Copy)]
+pub enum BatchArg<'a> {
+    Text(&'a str),
+    MaybeText(Option<&'a str>),
+    Flag(bool),
 }
 
 /// The indexes only the lists, the inbox, the clocks' scheduler and the statistics read
@@ -157,6 +186,9 @@ macro_rules! impl_sql_store {
             use $crate::sql::{SCOPE_CONDITION, parse_column, state_column};
             use $crate::*;
 
+            /// Which backend the SQL runs on, for the one place that differs: [`read_batch`].
+            const BACKEND: &str = $backend;
+
             $crate::impl_sql_shared!($store, $db);
             $crate::impl_sql_account_store!($store, $db);
             $crate::impl_sql_audit_store!($store, $db);
@@ -186,4 +218,21 @@ macro_rules! impl_sql_store {
             }
         };
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shift_parameters;
+
+    #[test]
+    fn parameters_move_past_those_before_them() {
+        assert_eq!(
+            shift_parameters("SELECT a FROM t WHERE b = $1 AND c IN ($2, $10)", 4),
+            "SELECT a FROM t WHERE b = $5 AND c IN ($6, $14)"
+        );
+        assert_eq!(shift_parameters("SELECT 1", 3), "SELECT 1");
+        assert_eq!(shift_parameters("x = $1", 0), "x = $1");
+        // A `$` with no number after it is left as it is.
+        assert_eq!(shift_parameters("a $ b $2", 1), "a $ b $3");
+    }
 }

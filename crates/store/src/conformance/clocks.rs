@@ -109,6 +109,11 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
         let referral = awaiting_referral(id, ("DGASPC-CJ", "ANITP-CJ"), sent);
         s.send_referral(&referral, &[], &actor(sent)).await.unwrap();
     }
+    let panels = view_matches_reads(s, "c1", &scope_org("ANITP-CJ")).await;
+    assert!(
+        panels.referrals.len() == 3 && !panels.clocks.is_empty(),
+        "the case page reads the referrals and the clocks"
+    );
     let read = crate::InboxRead {
         tasks: every_task(),
         others: Some(Some(vec![ClockKind::NotificationAck])),

@@ -138,6 +138,11 @@ pub async fn interviews_and_decisions_are_kept_with_their_evidence_encrypted(db:
         Err(StoreError::StaleState { .. })
     ));
     assert_eq!(s.decisions_of("c1").await.unwrap(), vec![decision]);
+    let panels = view_matches_reads(s, "c1", &scope_org("ANITP-CJ")).await;
+    assert!(
+        panels.latest_interview.is_some() && panels.decisions.len() == 1,
+        "the case page reads the interview and the decision"
+    );
     let cj = s.decision_stats(&scope_org("ANITP-CJ")).await.unwrap();
     assert_eq!(
         cj,

@@ -68,6 +68,12 @@ pub async fn a_reflection_period_flags_the_person_until_it_ends(db: TestDb) {
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(s.reflections_of("c1").await.unwrap().len(), 2);
+    let panels = view_matches_reads(s, "c1", &scope_org("ANITP-CJ")).await;
+    assert_eq!(
+        panels.reflections.len(),
+        2,
+        "the case page reads both offers"
+    );
     // An offer decided on a state the case has left is refused.
     assert!(matches!(
         s.record_reflection(

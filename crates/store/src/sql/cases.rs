@@ -24,10 +24,19 @@ macro_rules! impl_sql_case_store {
 
         impl $store {
             /// The case as `case_detail` reads it, inside the caller's read transaction.
+            /// A case's row inside the scope (`$1`–`$3` the scope, `$4` the case), its access
+            /// list and its history (`$1` the case), as `detail_in` and the case page read them.
+            fn detail_sql() -> [String; 3] {
+                [
+                    format!("SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by, c.erased_at_ms FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"),
+                    "SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1".into(),
+                    "SELECT seq, from_state, to_state, actor_user, actor_org, at_ms, reason FROM case_events WHERE case_id = $1 ORDER BY seq".into(),
+                ]
+            }
+
             async fn detail_in(&self, tx: &mut <$db as ::sqlx::Database>::Connection, id: &str, scope: &ScopeFor, reveal: Reveal) -> StoreResult<Option<CaseDetail>> {
-                let row = ::sqlx::query(::sqlx::AssertSqlSafe(format!(
-                    "SELECT {SUMMARY_COLUMNS}, c.birth_date, c.notes, c.signals, c.notifying_org, c.created_by, c.erased_at_ms FROM cases c WHERE c.id = $4 AND {SCOPE_CONDITION}"
-                )))
+                let [case, access, events] = Self::detail_sql();
+                let row = ::sqlx::query(::sqlx::AssertSqlSafe(case))
                     .bind(scope.scope.national)
                     .bind(&scope.scope.organisation)
                     .bind(&scope.scope.created_by)
@@ -35,8 +44,19 @@ macro_rules! impl_sql_case_store {
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                if row.is_none() {
+                    return Ok(None);
+                }
+                let access = ::sqlx::query(::sqlx::AssertSqlSafe(access)).bind(id).fetch_all(&mut *tx).await.map_err(db_err)?;
+                let events = ::sqlx::query(::sqlx::AssertSqlSafe(events)).bind(id).fetch_all(&mut *tx).await.map_err(db_err)?;
+                self.detail_from(id, reveal, row.as_ref(), &access, &events)
+            }
+
+            /// A case's detail from the rows of the three statements of `detail_sql`; `None`
+            /// when the case is not in the scope.
+            fn detail_from(&self, id: &str, reveal: Reveal, row: Option<&DbRow>, access: &[DbRow], events: &[DbRow]) -> StoreResult<Option<CaseDetail>> {
                 let Some(row) = row else { return Ok(None) };
-                let summary = self.summary_from(&row, reveal.identity)?;
+                let summary = self.summary_from(row, reveal.identity)?;
                 let key = if reveal.identity || reveal.notes {
                     self.case_key(id, row.try_get(13).map_err(db_err)?)?
                 } else {
@@ -53,23 +73,16 @@ macro_rules! impl_sql_case_store {
                     None
                 };
                 let signals: String = row.try_get(16).map_err(db_err)?;
-                let mut access: Vec<(Timestamp, String, String)> = ::sqlx::query_as("SELECT granted_at_ms, org_code, basis FROM case_access WHERE case_id = $1")
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
                 let mut access: Vec<(Timestamp, CaseAccess)> = access
-                    .into_iter()
-                    .map(|(at, org_code, basis)| Ok((at, CaseAccess { org_code, basis: $crate::sql::code_column("case_access.basis", &basis, $crate::sql::__private::mnir_domain::AccessBasis::parse)? })))
+                    .iter()
+                    .map(|row| {
+                        let (at, org_code, basis): (Timestamp, String, String) = ::sqlx::FromRow::from_row(row).map_err(db_err)?;
+                        Ok((at, CaseAccess { org_code, basis: $crate::sql::code_column("case_access.basis", &basis, $crate::sql::__private::mnir_domain::AccessBasis::parse)? }))
+                    })
                     .collect::<Result<_, StoreError>>()?;
                 access.sort_by(|a, b| (a.0, a.1.basis, &a.1.org_code).cmp(&(b.0, b.1.basis, &b.1.org_code)));
-                let events = ::sqlx::query("SELECT seq, from_state, to_state, actor_user, actor_org, at_ms, reason FROM case_events WHERE case_id = $1 ORDER BY seq")
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
                 let mut history = Vec::with_capacity(events.len());
-                for e in &events {
+                for e in events {
                     let seq: i64 = e.try_get(0).map_err(db_err)?;
                     let from: Option<String> = e.try_get(1).map_err(db_err)?;
                     let to: String = e.try_get(2).map_err(db_err)?;
@@ -773,17 +786,40 @@ macro_rules! impl_sql_case_store {
             }
 
             async fn case_view(&self, id: &str, scope: &ScopeFor, reveal: Reveal, with_support: bool, by: &AuditActor) -> StoreResult<Option<(CaseDetail, $crate::CasePanels)>> {
+                use $crate::sql::BatchArg::{Flag, MaybeText, Text};
+                // Every panel's statements read in one snapshot and, on SQLite, in one go
+                // (`read_batch`): the page is one round trip to the database, not fifteen.
+                let [case, access, events] = Self::detail_sql();
+                let [assessments, urgent_answers, ratings] = Self::assessments_of_case_sql();
+                let clocks = Self::clocks_of_case_sql();
+                let referrals = format!("{} WHERE r.case_id = $1 ORDER BY r.sent_at_ms, r.id", Self::REFERRAL_SELECT);
+                let in_scope = [Flag(scope.scope.national), MaybeText(scope.scope.organisation.as_deref()), MaybeText(scope.scope.created_by.as_deref()), Text(id)];
+                let of_case = [Text(id)];
+                let mut statements: Vec<(&str, &[$crate::sql::BatchArg<'_>])> = vec![
+                    (&case, &in_scope),
+                    (&access, &of_case),
+                    (&events, &of_case),
+                    (&clocks, &of_case),
+                    (&referrals, &of_case),
+                    (Self::REFLECTIONS_OF_CASE_SQL, &of_case),
+                    (Self::DECISIONS_OF_CASE_SQL, &of_case),
+                    (Self::LATEST_INTERVIEW_SQL, &of_case),
+                ];
+                if with_support {
+                    statements.extend([(assessments.as_str(), &of_case[..]), (&urgent_answers, &of_case), (&ratings, &of_case)]);
+                }
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let Some(detail) = self.detail_in(&mut tx, id, scope, reveal).await? else { return Ok(None) };
-                let panels = $crate::CasePanels {
-                    clocks: self.clocks_of_in(&mut tx, id).await?,
-                    referrals: self.referrals_where_in(&mut tx, "r.case_id = $1", id).await?,
-                    reflections: self.reflections_of_in(&mut tx, id).await?,
-                    decisions: self.decisions_of_in(&mut tx, id).await?,
-                    latest_interview: self.latest_interview_in(&mut tx, id).await?,
-                    assessments: if with_support { Some(self.assessments_of_in(&mut tx, id).await?) } else { None },
-                };
+                let read = Self::read_batch(&mut tx, &statements).await?;
                 tx.commit().await.map_err(db_err)?;
+                let Some(detail) = self.detail_from(id, reveal, read[0].first(), &read[1], &read[2])? else { return Ok(None) };
+                let panels = $crate::CasePanels {
+                    clocks: read[3].iter().map(|r| self.clock_from(r)).collect::<StoreResult<_>>()?,
+                    referrals: read[4].iter().map(|r| self.referral_from(r)).collect::<StoreResult<_>>()?,
+                    reflections: self.reflections_from(&read[5])?,
+                    decisions: self.decisions_from(&read[6])?,
+                    latest_interview: self.interview_from(read[7].first())?,
+                    assessments: if with_support { Some(self.assessments_from(&read[8], &read[9], &read[10])?) } else { None },
+                };
                 self.append_read_audit(by, "case.read", &format!("case:{id}"), &format!("identity={} notes={}", reveal.identity, reveal.notes)).await?;
                 Ok(Some((detail, panels)))
             }

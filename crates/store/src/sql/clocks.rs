@@ -118,8 +118,13 @@ macro_rules! impl_sql_clock_store {
                     .collect()
             }
 
+            /// A case's clocks (`$1` the case), as `clocks_of_in` and the case page read them.
+            fn clocks_of_case_sql() -> String {
+                format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.case_id = $1 ORDER BY k.started_at_ms, k.id")
+            }
+
             async fn clocks_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<ClockRecord>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS} FROM clocks k WHERE k.case_id = $1 ORDER BY k.started_at_ms, k.id")))
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(Self::clocks_of_case_sql()))
                     .bind(case_id)
                     .fetch_all(&mut *conn)
                     .await

@@ -5,14 +5,24 @@
 macro_rules! impl_sql_identification_store {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// A case's decisions (`$1` the case), as `decisions_of_in` and the case page read them.
+            const DECISIONS_OF_CASE_SQL: &str = "SELECT id, case_id, interview_id, decision, engine_outcome, differs_from_advice, reasons, decided_by, org_code, decided_at_ms, why_different FROM identification_decisions WHERE case_id = $1 ORDER BY decided_at_ms, id";
+
+            /// A case's latest interview (`$1` the case).
+            const LATEST_INTERVIEW_SQL: &str = "SELECT id, case_id, catalogue_version, profile, act, marks, evidence, outcome, created_by, org_code, created_at_ms FROM interviews WHERE case_id = $1 ORDER BY created_at_ms DESC, id DESC LIMIT 1";
+
             async fn decisions_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<DecisionRecord>> {
-                let rows = ::sqlx::query("SELECT id, case_id, interview_id, decision, engine_outcome, differs_from_advice, reasons, decided_by, org_code, decided_at_ms, why_different FROM identification_decisions WHERE case_id = $1 ORDER BY decided_at_ms, id")
+                let rows = ::sqlx::query(Self::DECISIONS_OF_CASE_SQL)
                     .bind(case_id)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
+                self.decisions_from(&rows)
+            }
+
+            fn decisions_from(&self, rows: &[DbRow]) -> StoreResult<Vec<DecisionRecord>> {
                 let mut out = Vec::with_capacity(rows.len());
-                for row in &rows {
+                for row in rows {
                     let id: String = row.try_get(0).map_err(db_err)?;
                     out.push(DecisionRecord {
                         reasons: self.decrypt_opt("identification_decisions", "reasons", &id, row.try_get(6).map_err(db_err)?)?.unwrap_or_default(),
@@ -32,11 +42,15 @@ macro_rules! impl_sql_identification_store {
             }
 
             async fn latest_interview_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Option<InterviewRecord>> {
-                let row = ::sqlx::query("SELECT id, case_id, catalogue_version, profile, act, marks, evidence, outcome, created_by, org_code, created_at_ms FROM interviews WHERE case_id = $1 ORDER BY created_at_ms DESC, id DESC LIMIT 1")
+                let row = ::sqlx::query(Self::LATEST_INTERVIEW_SQL)
                     .bind(case_id)
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(db_err)?;
+                self.interview_from(row.as_ref())
+            }
+
+            fn interview_from(&self, row: Option<&DbRow>) -> StoreResult<Option<InterviewRecord>> {
                 let Some(row) = row else { return Ok(None) };
                 let id: String = row.try_get(0).map_err(db_err)?;
                 let marks_text: String = row.try_get(5).map_err(db_err)?;

@@ -5,14 +5,24 @@
 macro_rules! impl_sql_reflection_store {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// A case's reflection periods (`$1` the case), as `reflections_of_in` and the case page
+            /// read them.
+            const REFLECTIONS_OF_CASE_SQL: &str = "SELECT id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason FROM reflection_periods WHERE case_id = $1 ORDER BY offered_at_ms, id";
+
             async fn reflections_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<ReflectionRecord>> {
-                let rows: Vec<(String, String, Timestamp, bool, String, String, String, Option<String>, Option<Timestamp>, Option<String>, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason FROM reflection_periods WHERE case_id = $1 ORDER BY offered_at_ms, id")
+                let rows = ::sqlx::query(Self::REFLECTIONS_OF_CASE_SQL)
                     .bind(case_id)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
+                self.reflections_from(&rows)
+            }
+
+            fn reflections_from(&self, rows: &[DbRow]) -> StoreResult<Vec<ReflectionRecord>> {
                 let mut out = Vec::with_capacity(rows.len());
-                for (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason) in rows {
+                for row in rows {
+                    let (id, case_id, offered_at_ms, accepted, language, org_code, offered_by, clock_id, ended_at_ms, outcome, end_reason): (String, String, Timestamp, bool, String, String, String, Option<String>, Option<Timestamp>, Option<String>, Option<Vec<u8>>) =
+                        ::sqlx::FromRow::from_row(row).map_err(db_err)?;
                     out.push(ReflectionRecord {
                         end_reason: self.decrypt_opt("reflection_periods", "end_reason", &id, end_reason)?,
                         outcome: outcome.map(|o| $crate::sql::code_column("reflection_periods.outcome", &o, $crate::sql::__private::mnir_domain::reflection::ReflectionOutcome::parse)).transpose()?,

@@ -51,15 +51,38 @@ macro_rules! impl_sql_risk_store {
                 Ok(out)
             }
 
+            /// A case's assessments, their urgent answers and their ratings (`$1` the case): three
+            /// statements, whatever the number of versions, as `assessments_of_in` and the case
+            /// page read them.
+            fn assessments_of_case_sql() -> [String; 3] {
+                [
+                    format!("SELECT {RISK_COLUMNS} FROM risk_assessments WHERE case_id = $1 ORDER BY version"),
+                    "SELECT u.assessment_id, u.question, u.answer, u.note FROM risk_urgent_answers u JOIN risk_assessments a ON a.id = u.assessment_id WHERE a.case_id = $1".into(),
+                    "SELECT r.assessment_id, r.domain, r.severity, r.likelihood, r.note FROM risk_ratings r JOIN risk_assessments a ON a.id = r.assessment_id WHERE a.case_id = $1".into(),
+                ]
+            }
+
             async fn assessments_of_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, case_id: &str) -> StoreResult<Vec<RiskAssessmentRecord>> {
-                use $crate::sql::__private::mnir_domain::risk::{AssessmentKind, Rating, RiskDomain, RiskLevel, UrgentQuestion};
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {RISK_COLUMNS} FROM risk_assessments WHERE case_id = $1 ORDER BY version")))
+                let [versions, answers, ratings] = Self::assessments_of_case_sql();
+                let versions = ::sqlx::query(::sqlx::AssertSqlSafe(versions))
                     .bind(case_id)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
+                if versions.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let answers = ::sqlx::query(::sqlx::AssertSqlSafe(answers)).bind(case_id).fetch_all(&mut *conn).await.map_err(db_err)?;
+                let ratings = ::sqlx::query(::sqlx::AssertSqlSafe(ratings)).bind(case_id).fetch_all(&mut *conn).await.map_err(db_err)?;
+                self.assessments_from(&versions, &answers, &ratings)
+            }
+
+            /// A case's assessments from the rows of the three statements of
+            /// `assessments_of_case_sql`.
+            fn assessments_from(&self, rows: &[DbRow], answers: &[DbRow], ratings: &[DbRow]) -> StoreResult<Vec<RiskAssessmentRecord>> {
+                use $crate::sql::__private::mnir_domain::risk::{AssessmentKind, Rating, RiskDomain, RiskLevel, UrgentQuestion};
                 let mut out = Vec::with_capacity(rows.len());
-                for row in &rows {
+                for row in rows {
                     let kind: String = row.try_get(3).map_err(db_err)?;
                     let overall: Option<String> = row.try_get(7).map_err(db_err)?;
                     out.push(RiskAssessmentRecord {
@@ -79,28 +102,16 @@ macro_rules! impl_sql_risk_store {
                         domains: Vec::new(),
                     });
                 }
-                if out.is_empty() {
-                    return Ok(out);
-                }
-                // The versions' answers and ratings in two statements, whatever their number.
-                let answers: Vec<(String, String, bool, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT u.assessment_id, u.question, u.answer, u.note FROM risk_urgent_answers u JOIN risk_assessments a ON a.id = u.assessment_id WHERE a.case_id = $1")
-                    .bind(case_id)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(db_err)?;
-                for (assessment_id, question, yes, note) in answers {
+                for row in answers {
+                    let (assessment_id, question, yes, note): (String, String, bool, Option<Vec<u8>>) = ::sqlx::FromRow::from_row(row).map_err(db_err)?;
                     let note = self.decrypt_opt("risk_urgent_answers", "note", &risk_note_row(&assessment_id, &question), note)?.unwrap_or_default();
                     let question = $crate::sql::code_column("risk_urgent_answers.question", &question, UrgentQuestion::parse)?;
                     if let Some(a) = out.iter_mut().find(|a| a.id == assessment_id) {
                         a.urgent.push(UrgentAnswer { question, yes, note });
                     }
                 }
-                let ratings: Vec<(String, String, i32, i32, Option<Vec<u8>>)> = ::sqlx::query_as("SELECT r.assessment_id, r.domain, r.severity, r.likelihood, r.note FROM risk_ratings r JOIN risk_assessments a ON a.id = r.assessment_id WHERE a.case_id = $1")
-                    .bind(case_id)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(db_err)?;
-                for (assessment_id, domain, severity, likelihood, note) in ratings {
+                for row in ratings {
+                    let (assessment_id, domain, severity, likelihood, note): (String, String, i32, i32, Option<Vec<u8>>) = ::sqlx::FromRow::from_row(row).map_err(db_err)?;
                     let note = self.decrypt_opt("risk_ratings", "note", &risk_note_row(&assessment_id, &domain), note)?.unwrap_or_default();
                     let domain = $crate::sql::code_column("risk_ratings.domain", &domain, RiskDomain::parse)?;
                     let rating = u8::try_from(severity).ok().zip(u8::try_from(likelihood).ok()).and_then(|(s, l)| Rating::new(s, l))

@@ -33,6 +33,78 @@ macro_rules! impl_sql_shared {
         }
 
         impl $store {
+            /// Runs read statements in order on one connection (in the caller's transaction,
+            /// so in one snapshot) and returns each one's rows, in the statements' order.
+            ///
+            /// On SQLite they go as one text of several statements, each one's `$n` moved past
+            /// the arguments of those before it (`shift_parameters`): one hand-off to the
+            /// connection's thread and back instead of one per statement, which is most of what a
+            /// small read costs there (docs/PERFORMANCE.md). sqlx calls several statements in one
+            /// text a SQLite-only behaviour it may drop; should it, this path is the other one.
+            /// PostgreSQL prepares one statement at a time: there they run one after another.
+            async fn read_batch(
+                conn: &mut <$db as ::sqlx::Database>::Connection,
+                statements: &[(&str, &[$crate::sql::BatchArg<'_>])],
+            ) -> StoreResult<Vec<Vec<DbRow>>> {
+                use $crate::sql::__private::futures_util::TryStreamExt as _;
+                use $crate::sql::BatchArg;
+                fn bound<'q>(
+                    q: ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments>,
+                    arg: BatchArg<'q>,
+                ) -> ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments> {
+                    match arg {
+                        BatchArg::Text(v) => q.bind(v),
+                        BatchArg::MaybeText(v) => q.bind(v),
+                        BatchArg::Flag(v) => q.bind(v),
+                    }
+                }
+                if BACKEND != "sqlite" {
+                    let mut out = Vec::with_capacity(statements.len());
+                    for (sql, args) in statements {
+                        let q = args
+                            .iter()
+                            .fold(::sqlx::query(::sqlx::AssertSqlSafe(*sql)), |q, a| {
+                                bound(q, *a)
+                            });
+                        out.push(q.fetch_all(&mut *conn).await.map_err(db_err)?);
+                    }
+                    return Ok(out);
+                }
+                let mut text = String::new();
+                let mut before = 0;
+                for (sql, args) in statements {
+                    text.push_str(&$crate::sql::shift_parameters(sql, before));
+                    text.push_str(";\n");
+                    before += args.len();
+                }
+                let q = statements
+                    .iter()
+                    .flat_map(|(_, args)| args.iter())
+                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(text)), |q, a| {
+                        bound(q, *a)
+                    });
+                let mut out: Vec<Vec<DbRow>> = vec![Vec::new()];
+                let mut results = ::sqlx::Executor::fetch_many(&mut *conn, q);
+                // Each statement's rows, then its result: the result closes its list.
+                while let Some(step) = results.try_next().await.map_err(db_err)? {
+                    match step {
+                        ::sqlx::Either::Left(_) => out.push(Vec::new()),
+                        ::sqlx::Either::Right(row) => {
+                            out.last_mut().expect("a list is open").push(row)
+                        }
+                    }
+                }
+                out.pop();
+                if out.len() != statements.len() {
+                    return Err(StoreError::Database(format!(
+                        "a batch of {} reads gave {} results",
+                        statements.len(),
+                        out.len()
+                    )));
+                }
+                Ok(out)
+            }
+
             fn decrypt_opt(
                 &self,
                 table: &str,
