@@ -268,6 +268,19 @@ pub async fn view_matches_reads(store: &dyn Store, case_id: &str, scope: &ScopeF
             assessments: Some(store.assessments_of(case_id).await.unwrap()),
         }
     );
+    // Without the support records the batch is shorter: the same panels, no assessments.
+    let (_, without_support) = store
+        .case_view(case_id, scope, reveal, false, &actor(9000))
+        .await
+        .unwrap()
+        .expect("the case is in the scope");
+    assert_eq!(
+        without_support,
+        CasePanels {
+            assessments: None,
+            ..panels.clone()
+        }
+    );
     panels
 }
 

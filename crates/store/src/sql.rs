@@ -100,19 +100,29 @@ pub fn limit(n: i64) -> String {
 /// statements hold no `$` but their parameters' (no quoted text, no dollar-quoting).
 pub fn shift_parameters(sql: &str, by: usize) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
-    let mut rest = sql;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 1..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        match rest[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&(n + by).to_string()),
-            Err(_) => out.push_str(&rest[..digits]),
-        }
-        rest = &rest[digits..];
+    let mut copied = 0;
+    for (digits, n) in numbered_parameters(sql) {
+        out.push_str(&sql[copied..digits.start]);
+        out.push_str(&(n + by).to_string());
+        copied = digits.end;
     }
-    out.push_str(rest);
+    out.push_str(&sql[copied..]);
     out
+}
+
+/// The highest `$n` of `sql` (0 with none): how many arguments it takes.
+pub fn highest_parameter(sql: &str) -> usize {
+    numbered_parameters(sql).map(|(_, n)| n).max().unwrap_or(0)
+}
+
+/// Where each `$n` of `sql` has its number, and the number.
+fn numbered_parameters(sql: &str) -> impl Iterator<Item = (std::ops::Range<usize>, usize)> + '_ {
+    sql.match_indices('$').filter_map(|(at, _)| {
+        let start = at + 1;
+        let len = sql[start..].bytes().take_while(u8::is_ascii_digit).count();
+        let n = sql[start..start + len].parse().ok()?;
+        Some((start..start + len, n))
+    })
 }
 
 /// A value bound to one statement of a batch read (`read_batch`).
@@ -222,7 +232,7 @@ macro_rules! impl_sql_store {
 
 #[cfg(test)]
 mod tests {
-    use super::shift_parameters;
+    use super::{highest_parameter, shift_parameters};
 
     #[test]
     fn parameters_move_past_those_before_them() {
@@ -234,5 +244,12 @@ mod tests {
         assert_eq!(shift_parameters("x = $1", 0), "x = $1");
         // A `$` with no number after it is left as it is.
         assert_eq!(shift_parameters("a $ b $2", 1), "a $ b $3");
+    }
+
+    #[test]
+    fn a_statement_takes_as_many_arguments_as_its_highest_parameter() {
+        assert_eq!(highest_parameter("x = $2 AND y = $10 AND z = $1"), 10);
+        assert_eq!(highest_parameter("SELECT 1"), 0);
+        assert_eq!(highest_parameter("a $ b"), 0);
     }
 }

@@ -23,7 +23,6 @@ macro_rules! impl_sql_case_store {
         const SUMMARY_COLUMNS: &str = "c.id, c.reference, c.state, c.sex, c.age_group, c.age_years, c.citizenship, c.found_in_county, c.exploitation, c.notified_at_ms, c.updated_at_ms, c.given_name, c.family_name, (SELECT k.wrapped FROM case_keys k WHERE k.case_id = c.id)";
 
         impl $store {
-            /// The case as `case_detail` reads it, inside the caller's read transaction.
             /// A case's row inside the scope (`$1`–`$3` the scope, `$4` the case), its access
             /// list and its history (`$1` the case), as `detail_in` and the case page read them.
             fn detail_sql() -> [String; 3] {
@@ -34,6 +33,7 @@ macro_rules! impl_sql_case_store {
                 ]
             }
 
+            /// The case as `case_detail` reads it, inside the caller's read transaction.
             async fn detail_in(&self, tx: &mut <$db as ::sqlx::Database>::Connection, id: &str, scope: &ScopeFor, reveal: Reveal) -> StoreResult<Option<CaseDetail>> {
                 let [case, access, events] = Self::detail_sql();
                 let row = ::sqlx::query(::sqlx::AssertSqlSafe(case))
@@ -788,7 +788,9 @@ macro_rules! impl_sql_case_store {
             async fn case_view(&self, id: &str, scope: &ScopeFor, reveal: Reveal, with_support: bool, by: &AuditActor) -> StoreResult<Option<(CaseDetail, $crate::CasePanels)>> {
                 use $crate::sql::BatchArg::{Flag, MaybeText, Text};
                 // Every panel's statements read in one snapshot and, on SQLite, in one go
-                // (`read_batch`): the page is one round trip to the database, not fifteen.
+                // (`read_batch`): the page is one hand-off to SQLite's thread, not eleven. A case
+                // outside the scope costs the same reads, thrown away: the application has
+                // refused most such requests before, on the case's facts.
                 let [case, access, events] = Self::detail_sql();
                 let [assessments, urgent_answers, ratings] = Self::assessments_of_case_sql();
                 let clocks = Self::clocks_of_case_sql();

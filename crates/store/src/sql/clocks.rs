@@ -44,7 +44,6 @@ macro_rules! impl_sql_clock_store {
                 let all: i64 = tallies.iter().map(|(_, n)| n).sum();
                 let matched = Self::open_tasks_of(tallies, filter.clock_kinds.as_deref());
                 let columns = "t.id, t.clock_id, t.case_id, t.case_reference, t.org_code, t.kind, t.clock_kind, t.created_at_ms";
-                let mut q = ::sqlx::QueryBuilder::<$db>::new("");
                 let place = |q: &mut ::sqlx::QueryBuilder<$db>| {
                     if let Some(after) = &filter.after {
                         q.push(" AND t.created_at_ms >= ").push_bind(after.at_ms);
@@ -53,49 +52,61 @@ macro_rules! impl_sql_clock_store {
                         q.push(")");
                     }
                 };
-                if kinds.len() > 1 && matched * 4 >= all {
-                    // The view holds a quarter of the open tasks or more: one range of
-                    // `tasks_open_by_age` (migration 0031), oldest first, passing over the kinds
-                    // not in the view, reaches a page in about four pages' entries or fewer. The
-                    // kind is compared as an expression so that no planner takes the per-kind
-                    // index and sorts instead.
-                    q.push(format!("SELECT {columns} FROM tasks t WHERE t.org_code = ")).push_bind(org_code.to_string());
-                    q.push(" AND t.done_at_ms IS NULL");
+                let wanted = per_page as i64 + 1;
+                type Line = (String, String, String, String, String, String, String, Timestamp);
+                let mut rows: Option<Vec<Line>> = if kinds.is_empty() { Some(Vec::new()) } else { None };
+                if rows.is_none() && kinds.len() > 1 && matched * 4 >= all {
+                    // The view holds a quarter of the open tasks or more: the organisation's
+                    // oldest open tasks from the place on, whatever their kind, are one range of
+                    // `tasks_open_by_age` (migration 0031). A window of four pages of them is read
+                    // and the view's kept; spread as their share says, they fill the page.
+                    let window = if filter.clock_kinds.is_some() { 4 * wanted } else { wanted };
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("SELECT * FROM (SELECT {columns} FROM tasks t WHERE t.org_code = "));
+                    q.push_bind(org_code.to_string()).push(" AND t.done_at_ms IS NULL");
+                    place(&mut q);
+                    q.push(" ORDER BY t.created_at_ms, t.id").push($crate::sql::limit(window)).push(") w");
                     if filter.clock_kinds.is_some() {
-                        q.push(" AND (t.clock_kind || '') IN (");
+                        q.push(" WHERE w.clock_kind IN (");
                         let mut listed = q.separated(", ");
                         for kind in &kinds {
                             listed.push_bind(kind.as_str());
                         }
                         q.push(")");
                     }
-                    place(&mut q);
-                    q.push(" ORDER BY t.created_at_ms, t.id");
-                } else {
-                    // A small share: each kind with open tasks is one range of `tasks_open`, read
-                    // from the place on and stopped at a page, and the ranges merged, all in one
-                    // statement: the work is bounded by a page per kind, however rare the view's
-                    // tasks are among the organisation's.
-                    for (n, kind) in kinds.iter().enumerate() {
-                        if n > 0 {
-                            q.push(" UNION ALL ");
-                        }
-                        q.push(format!("SELECT * FROM (SELECT {columns} FROM tasks t WHERE t.org_code = "));
-                        q.push_bind(org_code.to_string());
-                        q.push(" AND t.done_at_ms IS NULL AND t.clock_kind = ").push_bind(kind.as_str());
-                        place(&mut q);
-                        q.push(" ORDER BY t.created_at_ms, t.id").push($crate::sql::limit(per_page as i64 + 1));
-                        q.push(format!(") kind_{n}"));
+                    q.push(" ORDER BY 8, 1").push($crate::sql::limit(wanted));
+                    let read: Vec<Line> = q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?;
+                    // A full page is the page: the window holds the oldest of the view's tasks in
+                    // order. So is what a window of every kind found. Otherwise the view's tasks
+                    // are sparser here than their share (an old backlog of other kinds, or the
+                    // view's last page), and the page is read the other way, still bounded.
+                    if read.len() as i64 == wanted || filter.clock_kinds.is_none() {
+                        rows = Some(read);
                     }
-                    q.push(" ORDER BY 8, 1");
                 }
-                // Either way the index carries every column shown, so no task or case row is read.
-                q.push($crate::sql::limit(per_page as i64 + 1));
-                let rows: Vec<(String, String, String, String, String, String, String, Timestamp)> = if kinds.is_empty() {
-                    Vec::new()
-                } else {
-                    q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?
+                let rows = match rows {
+                    Some(rows) => rows,
+                    None => {
+                        // Each kind is one range of `tasks_open`, read from the place on and
+                        // stopped at a page, and the ranges merged, all in one statement: the
+                        // work is bounded by a page per kind, however rare the view's tasks are
+                        // among the organisation's.
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new("");
+                        for (n, kind) in kinds.iter().enumerate() {
+                            if n > 0 {
+                                q.push(" UNION ALL ");
+                            }
+                            q.push(format!("SELECT * FROM (SELECT {columns} FROM tasks t WHERE t.org_code = "));
+                            q.push_bind(org_code.to_string());
+                            q.push(" AND t.done_at_ms IS NULL AND t.clock_kind = ").push_bind(kind.as_str());
+                            place(&mut q);
+                            q.push(" ORDER BY t.created_at_ms, t.id").push($crate::sql::limit(wanted));
+                            q.push(format!(") kind_{n}"));
+                        }
+                        q.push(" ORDER BY 8, 1").push($crate::sql::limit(wanted));
+                        q.build_query_as().fetch_all(&mut *conn).await.map_err(db_err)?
+                    }
                 };
+                // Either way the indexes carry every column shown, so no task or case row is read.
                 let more = rows.len() > per_page;
                 let mut tasks = Vec::with_capacity(per_page.min(rows.len()));
                 for (id, clock_id, case_id, case_reference, org_code, kind, clock_kind, created_at_ms) in rows.into_iter().take(per_page) {

@@ -58,6 +58,17 @@ macro_rules! impl_sql_shared {
                         BatchArg::Flag(v) => q.bind(v),
                     }
                 }
+                // A statement given fewer arguments than it numbers would read the next
+                // statement's on SQLite (and NULL past the last), not fail as on PostgreSQL.
+                for (sql, args) in statements {
+                    if $crate::sql::highest_parameter(sql) != args.len() {
+                        return Err(StoreError::Database(format!(
+                            "a batched statement numbers {} parameters and is given {} arguments",
+                            $crate::sql::highest_parameter(sql),
+                            args.len()
+                        )));
+                    }
+                }
                 if BACKEND != "sqlite" {
                     let mut out = Vec::with_capacity(statements.len());
                     for (sql, args) in statements {
