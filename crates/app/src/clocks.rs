@@ -258,6 +258,7 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         upcoming_shown: UPCOMING_SHOWN,
         referrals_shown: REFERRALS_SHOWN,
         urgent_shown: support.then_some(crate::risk::URGENT_SHOWN + 1),
+        returns_shown: support.then_some(RETURNS_SHOWN),
     };
     let mnir_store::InboxView {
         page,
@@ -266,16 +267,12 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         referrals,
         referrals_waiting,
         urgent,
+        returns,
     } = store.inbox_view(org, &read).await?;
     if !support {
         upcoming.retain(|(c, _)| !mnir_domain::risk::is_review_clock(c.kind));
     }
     let urgent = urgent.map(crate::risk::shown_and_more);
-    let returns = if support {
-        Some(store.returns_under_way(org, RETURNS_SHOWN).await?)
-    } else {
-        None
-    };
     let tasks = page
         .tasks
         .into_iter()

@@ -287,6 +287,9 @@ pub struct InboxRead {
     /// How many of the referrals awaiting the organisation's answer to read, the oldest first.
     pub referrals_shown: i64,
     pub urgent_shown: Option<i64>,
+    /// How many of the returns under way the organisation runs or receives to read, the oldest
+    /// first; `None` for none.
+    pub returns_shown: Option<i64>,
 }
 
 /// The records of an inbox, as [`InboxRead`] asked for them.
@@ -300,4 +303,5 @@ pub struct InboxView {
     pub referrals: Vec<crate::ReferralRecord>,
     pub referrals_waiting: i64,
     pub urgent: Option<Vec<crate::UrgentCase>>,
+    pub returns: Option<Vec<crate::ReturnUnderWay>>,
 }

@@ -131,6 +131,7 @@ pub enum BatchArg<'a> {
     Text(&'a str),
     MaybeText(Option<&'a str>),
     Flag(bool),
+    Time(crate::Timestamp),
 }
 
 /// The indexes only the lists, the inbox, the clocks' scheduler and the statistics read

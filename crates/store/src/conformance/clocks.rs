@@ -121,6 +121,7 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
         upcoming_shown: 10,
         referrals_shown: 2,
         urgent_shown: Some(51),
+        returns_shown: Some(10),
     };
     let view = s.inbox_view("ANITP-CJ", &read).await.unwrap();
     assert_eq!(view.page.tasks, tasks);
@@ -198,6 +199,11 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
         .await
         .unwrap();
     assert_eq!((unasked.others_waiting, unasked.urgent), (None, None));
+    assert_eq!(
+        (view.returns.as_ref(), unasked.returns.as_ref()),
+        (Some(&Vec::new()), Some(&Vec::new())),
+        "no return under way here; the returns are read whether the urgent needs are or not"
+    );
     assert!(
         s.open_tasks("ANITP-B", &every_task())
             .await

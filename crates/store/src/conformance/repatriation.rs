@@ -292,6 +292,26 @@ pub async fn returns_under_way_list_each_procedure_with_its_own_steps_and_checki
         oldest.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         ["p1", "p2"]
     );
+    // The inbox reads the same in its one read, after the urgent needs or without them.
+    for urgent_shown in [Some(5), None] {
+        let inbox = s
+            .inbox_view(
+                "ANITP-CJ",
+                &crate::InboxRead {
+                    tasks: every_task(),
+                    others: None,
+                    upcoming_until: at(4000),
+                    upcoming_shown: 5,
+                    referrals_shown: 5,
+                    urgent_shown,
+                    returns_shown: Some(2),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(inbox.returns.as_ref(), Some(&oldest));
+        assert_eq!(inbox.urgent.is_some(), urgent_shown.is_some());
+    }
     assert!(
         s.returns_under_way("ANITP-B", 10).await.unwrap().is_empty(),
         "another organisation's returns"

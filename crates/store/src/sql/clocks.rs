@@ -117,13 +117,23 @@ macro_rules! impl_sql_clock_store {
                 Ok(TaskPage { tasks, later, total })
             }
 
+            /// An organisation's running clocks due by a time, soonest first, with their case's
+            /// reference (`$1` the organisation, `$2` the time).
+            fn upcoming_clocks_sql(limit: i64) -> String {
+                format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id{}", $crate::sql::limit(limit))
+            }
+
             async fn upcoming_clocks_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, until_ms: Timestamp, limit: i64) -> StoreResult<Vec<(ClockRecord, String)>> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(format!("SELECT {CLOCK_COLUMNS}, c.reference FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.org_code = $1 AND k.state = 'running' AND k.due_at_ms <= $2 ORDER BY k.due_at_ms, k.id{}", $crate::sql::limit(limit))))
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(Self::upcoming_clocks_sql(limit)))
                     .bind(org_code)
                     .bind(until_ms)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
+                self.upcoming_from(&rows)
+            }
+
+            fn upcoming_from(&self, rows: &[DbRow]) -> StoreResult<Vec<(ClockRecord, String)>> {
                 rows.iter()
                     .map(|r| Ok((self.clock_from(r)?, r.try_get::<String, _>(14).map_err(db_err)?)))
                     .collect()
@@ -407,16 +417,31 @@ macro_rules! impl_sql_clock_store {
                 let tallies = Self::task_tallies_in(&mut tx, org_code).await?;
                 let page = self.open_tasks_in(&mut tx, org_code, &read.tasks, &tallies).await?;
                 let others_waiting = read.others.as_ref().map(|kinds| Self::open_tasks_of(&tallies, kinds.as_deref()));
-                let upcoming = self.upcoming_clocks_in(&mut tx, org_code, read.upcoming_until, read.upcoming_shown).await?;
-                // The oldest awaiting an answer and how many await in all: the API list's first page.
-                let awaiting = self.referrals_awaiting_in(&mut tx, org_code, None, read.referrals_shown).await?;
-                let (referrals, referrals_waiting) = (awaiting.referrals, awaiting.total);
-                let urgent = match read.urgent_shown {
-                    Some(limit) => Some(self.urgent_cases_in(&mut tx, org_code, limit).await?),
-                    None => None,
-                };
+                // The other lists in one go on SQLite (`read_batch`): the coming deadlines, the
+                // oldest referrals awaiting an answer and how many await (the API list's first
+                // page), the urgent needs and the returns under way, when asked for.
+                use $crate::sql::BatchArg::{Text, Time};
+                let upcoming = Self::upcoming_clocks_sql(read.upcoming_shown);
+                let [referrals, waiting] = Self::referrals_awaiting_sql(read.referrals_shown);
+                let urgent = read.urgent_shown.map(Self::urgent_cases_sql);
+                let returns = read.returns_shown.map(Self::returns_under_way_sql);
+                let of_org = [Text(org_code)];
+                let due = [Text(org_code), Time(read.upcoming_until)];
+                let mut statements: Vec<(&str, &[$crate::sql::BatchArg<'_>])> = vec![(&upcoming, &due), (&referrals, &of_org), (&waiting, &of_org)];
+                statements.extend(urgent.iter().chain(&returns).map(|sql| (sql.as_str(), &of_org[..])));
+                let batch = Self::read_batch(&mut tx, &statements).await?;
                 tx.commit().await.map_err(db_err)?;
-                Ok($crate::InboxView { page, others_waiting, upcoming, referrals, referrals_waiting, urgent })
+                let mut rest = batch[3..].iter();
+                let awaiting = self.referrals_awaiting_from(&batch[1], &batch[2], read.referrals_shown)?;
+                Ok($crate::InboxView {
+                    page,
+                    others_waiting,
+                    upcoming: self.upcoming_from(&batch[0])?,
+                    referrals: awaiting.referrals,
+                    referrals_waiting: awaiting.total,
+                    urgent: if urgent.is_some() { Some(Self::urgent_from(rest.next().map_or(&[][..], Vec::as_slice))?) } else { None },
+                    returns: if returns.is_some() { Some(Self::returns_from(rest.next().map_or(&[][..], Vec::as_slice))?) } else { None },
+                })
             }
 
             async fn count_open_tasks(&self, org_code: &str, clock_kinds: Option<&[$crate::sql::__private::mnir_domain::clocks::ClockKind]>) -> StoreResult<i64> {

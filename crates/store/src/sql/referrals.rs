@@ -35,11 +35,25 @@ macro_rules! impl_sql_referral_store {
                 }
                 q.push(" ORDER BY r.sent_at_ms, r.id").push($crate::sql::limit(per_page + 1));
                 let rows = q.build().fetch_all(&mut *conn).await.map_err(db_err)?;
-                let total: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM referrals r WHERE r.to_org = $1 AND r.status = 'sent'")
-                    .bind(org_code)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(db_err)?;
+                let [_, count] = Self::referrals_awaiting_sql(per_page);
+                let count = ::sqlx::query(::sqlx::AssertSqlSafe(count)).bind(org_code).fetch_all(&mut *conn).await.map_err(db_err)?;
+                self.referrals_awaiting_from(&rows, &count, per_page)
+            }
+
+            /// The first page of the referrals awaiting an organisation's answer and how many
+            /// await (`$1` the organisation), as the inbox reads them.
+            fn referrals_awaiting_sql(per_page: i64) -> [String; 2] {
+                [
+                    format!("{} WHERE r.to_org = $1 AND r.status = 'sent' ORDER BY r.sent_at_ms, r.id{}", Self::REFERRAL_SELECT, $crate::sql::limit(per_page.clamp(1, 200) + 1)),
+                    "SELECT COUNT(*) FROM referrals r WHERE r.to_org = $1 AND r.status = 'sent'".into(),
+                ]
+            }
+
+            /// A page of referrals awaiting an answer from its rows (one more than the page when
+            /// more follow) and the count's row.
+            fn referrals_awaiting_from(&self, rows: &[DbRow], count: &[DbRow], per_page: i64) -> StoreResult<$crate::ReferralPage> {
+                let per_page = per_page.clamp(1, 200);
+                let total: i64 = count.first().ok_or_else(|| StoreError::Database("a count gave no row".into()))?.try_get(0).map_err(db_err)?;
                 let more = rows.len() as i64 > per_page;
                 let referrals = rows.iter().take(per_page as usize).map(|row| self.referral_from(row)).collect::<StoreResult<Vec<_>>>()?;
                 let later = if more { referrals.last().map(ListPlace::of_referral) } else { None };

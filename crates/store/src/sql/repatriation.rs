@@ -25,6 +25,55 @@ macro_rules! impl_sql_repatriation_store {
         const REPATRIATION_COLUMNS: &str = "id, case_id, direction, partner_org, country, org_code, opened_by, opened_at_ms, cancelled_at_ms, cancel_reason, approved_by, approved_at_ms, approved_assessment_id, version";
 
         impl $store {
+            /// The oldest `limit` returns under way an organisation (`$1`) runs or receives, a row
+            /// per procedure. The oldest `limit` it runs and the oldest `limit` it receives as
+            /// partner are each read from their partial index (migration 0030) and stop there; the
+            /// oldest `limit` of both are kept. Either way only those of its cases. Each
+            /// procedure's steps' states come joined into one text: a row per procedure rather
+            /// than per step, each row being a hand-off from SQLite's thread and a decoding, and a
+            /// procedure has up to eight steps.
+            fn returns_under_way_sql(limit: i64) -> String {
+                let side = |column: &str, other: &str| format!(
+                    "SELECT id FROM (SELECT r.id FROM repatriations r WHERE r.{column} = $1{other} \
+                     AND r.cancelled_at_ms IS NULL AND r.follow_up_done_at_ms IS NULL \
+                     AND EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = r.case_id AND a.org_code = $1) \
+                     ORDER BY r.opened_at_ms, r.id{})",
+                    $crate::sql::limit(limit)
+                );
+                format!(
+                    "SELECT r.id, r.case_id, r.direction, r.country, \
+                     (SELECT string_agg(s.step || '=' || s.state, ',') FROM repatriation_steps s WHERE s.repatriation_id = r.id) \
+                     FROM repatriations r \
+                     WHERE r.id IN ({} AS runs UNION ALL {} AS receives) \
+                     ORDER BY r.opened_at_ms, r.id{}",
+                    side("org_code", ""),
+                    side("partner_org", " AND r.org_code <> $1"),
+                    $crate::sql::limit(limit),
+                )
+            }
+
+            fn returns_from(rows: &[DbRow]) -> StoreResult<Vec<$crate::ReturnUnderWay>> {
+                use mnir_domain::repatriation::{Direction, Step, StepState};
+                rows.iter()
+                    .map(|row| {
+                        let (id, case_id, direction, country, steps): (String, String, String, String, Option<String>) = ::sqlx::FromRow::from_row(row).map_err(db_err)?;
+                        let mut states = [StepState::Pending; Step::ALL.len()];
+                        for pair in steps.as_deref().unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
+                            let (step, state) = pair.split_once('=').ok_or_else(|| StoreError::Corrupt(format!("repatriation_steps of {id}: `{pair}` is not a step and its state")))?;
+                            let step = $crate::sql::code_column("repatriation_steps.step", step, Step::parse)?;
+                            states[step.number() - 1] = $crate::sql::code_column("repatriation_steps.state", state, StepState::parse)?;
+                        }
+                        Ok($crate::ReturnUnderWay {
+                            direction: $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
+                            next: Step::ALL.iter().zip(states).find(|(_, state)| *state != StepState::Done).map(|(step, state)| (*step, state)),
+                            id,
+                            case_id,
+                            country,
+                        })
+                    })
+                    .collect()
+            }
+
             /// The row id a step's texts are encrypted under: the procedure and the step.
             fn step_row(id: &str, step: mnir_domain::repatriation::Step) -> String {
                 format!("{id}:{step}")
@@ -575,51 +624,12 @@ macro_rules! impl_sql_repatriation_store {
             }
 
             async fn returns_under_way(&self, org_code: &str, limit: i64) -> StoreResult<Vec<$crate::ReturnUnderWay>> {
-                use mnir_domain::repatriation::{Direction, Step, StepState};
-                // The oldest `limit` the organisation runs and the oldest `limit` it receives as
-                // partner, each read from its partial index (migration 0030) and stopping there;
-                // the oldest `limit` of both are kept. Either way only those of its cases.
-                let side = |column: &str, other: &str| format!(
-                    "SELECT id FROM (SELECT r.id FROM repatriations r WHERE r.{column} = $1{other} \
-                     AND r.cancelled_at_ms IS NULL AND r.follow_up_done_at_ms IS NULL \
-                     AND EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = r.case_id AND a.org_code = $1) \
-                     ORDER BY r.opened_at_ms, r.id{})",
-                    $crate::sql::limit(limit)
-                );
-                // The chosen procedures with their steps' states joined into one text, a row per
-                // procedure rather than per step: each row is a hand-off from SQLite's thread
-                // and a decoding, and a procedure has up to eight steps.
-                let rows: Vec<(String, String, String, String, Option<String>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
-                    "SELECT r.id, r.case_id, r.direction, r.country, \
-                     (SELECT string_agg(s.step || '=' || s.state, ',') FROM repatriation_steps s WHERE s.repatriation_id = r.id) \
-                     FROM repatriations r \
-                     WHERE r.id IN ({} AS runs UNION ALL {} AS receives) \
-                     ORDER BY r.opened_at_ms, r.id{}",
-                    side("org_code", ""),
-                    side("partner_org", " AND r.org_code <> $1"),
-                    $crate::sql::limit(limit),
-                )))
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(Self::returns_under_way_sql(limit)))
                     .bind(org_code)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                rows.into_iter()
-                    .map(|(id, case_id, direction, country, steps)| {
-                        let mut states = [StepState::Pending; Step::ALL.len()];
-                        for pair in steps.as_deref().unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
-                            let (step, state) = pair.split_once('=').ok_or_else(|| StoreError::Corrupt(format!("repatriation_steps of {id}: `{pair}` is not a step and its state")))?;
-                            let step = $crate::sql::code_column("repatriation_steps.step", step, Step::parse)?;
-                            states[step.number() - 1] = $crate::sql::code_column("repatriation_steps.state", state, StepState::parse)?;
-                        }
-                        Ok($crate::ReturnUnderWay {
-                            direction: $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
-                            next: Step::ALL.iter().zip(states).find(|(_, state)| *state != StepState::Done).map(|(step, state)| (*step, state)),
-                            id,
-                            case_id,
-                            country,
-                        })
-                    })
-                    .collect()
+                Self::returns_from(&rows)
             }
 
             async fn repatriation_tallies(&self) -> StoreResult<Vec<$crate::RepatriationTally>> {

@@ -17,26 +17,36 @@ macro_rules! impl_sql_risk_store {
         const RISK_COLUMNS: &str = "id, case_id, version, kind, org_code, assessed_by, assessed_at_ms, overall, clock_id, urgent_answered_at_ms, urgent_answered_by, partner_org";
 
         impl $store {
-            async fn urgent_cases_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>> {
-                use $crate::sql::__private::mnir_domain::risk::UrgentQuestion;
-                // The organisation's access rows carry since when each case has open needs, and a
-                // partial index holds only those: one range read, whatever the country's number.
-                // Each case's open "yes" answers come joined into one text in the same statement:
-                // a row per case rather than per answer, each row being a hand-off from SQLite's
-                // thread.
-                let rows: Vec<(String, String, Timestamp, Option<String>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
+            /// The oldest `limit` cases of an organisation (`$1`) with urgent needs nobody has
+            /// answered. The organisation's access rows carry since when each case has open needs,
+            /// and a partial index holds only those: one range read, whatever the country's
+            /// number. Each case's open "yes" answers come joined into one text in the same
+            /// statement: a row per case rather than per answer, each row being a hand-off from
+            /// SQLite's thread.
+            fn urgent_cases_sql(limit: i64) -> String {
+                format!(
                     "SELECT x.case_id, c.reference, x.urgent_since_ms, \
                      (SELECT string_agg(u.question, ',') FROM risk_assessments a JOIN risk_urgent_answers u ON u.assessment_id = a.id \
                       WHERE a.case_id = x.case_id AND a.urgent_any AND a.urgent_answered_at_ms IS NULL AND u.answer) \
                      FROM case_access x CROSS JOIN cases c WHERE x.org_code = $1 AND x.urgent_since_ms IS NOT NULL AND c.id = x.case_id ORDER BY x.urgent_since_ms, x.case_id{}",
                     $crate::sql::limit(limit)
-                )))
+                )
+            }
+
+            async fn urgent_cases_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, limit: i64) -> StoreResult<Vec<UrgentCase>> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(Self::urgent_cases_sql(limit)))
                     .bind(org_code)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db_err)?;
+                Self::urgent_from(&rows)
+            }
+
+            fn urgent_from(rows: &[DbRow]) -> StoreResult<Vec<UrgentCase>> {
+                use $crate::sql::__private::mnir_domain::risk::UrgentQuestion;
                 let mut out = Vec::with_capacity(rows.len());
-                for (case_id, reference, assessed_at_ms, answers) in rows {
+                for row in rows {
+                    let (case_id, reference, assessed_at_ms, answers): (String, String, Timestamp, Option<String>) = ::sqlx::FromRow::from_row(row).map_err(db_err)?;
                     let mut questions = answers
                         .as_deref()
                         .unwrap_or_default()

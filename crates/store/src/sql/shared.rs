@@ -56,6 +56,7 @@ macro_rules! impl_sql_shared {
                         BatchArg::Text(v) => q.bind(v),
                         BatchArg::MaybeText(v) => q.bind(v),
                         BatchArg::Flag(v) => q.bind(v),
+                        BatchArg::Time(v) => q.bind(v),
                     }
                 }
                 // A statement given fewer arguments than it numbers would read the next
