@@ -245,11 +245,14 @@ pub async fn view_matches_reads(store: &dyn Store, case_id: &str, scope: &ScopeF
         identity: true,
         notes: true,
     };
-    let (detail, panels) = store
-        .case_view(case_id, scope, reveal, true, &actor(9000))
-        .await
-        .unwrap()
-        .expect("the case is in the scope");
+    let view = |with_support: bool| async move {
+        store
+            .case_view(case_id, scope, reveal, with_support, &actor(9000))
+            .await
+            .unwrap()
+            .expect("the case is in the scope")
+    };
+    let (detail, panels) = view(true).await;
     assert_eq!(
         Some(detail),
         store
@@ -269,11 +272,7 @@ pub async fn view_matches_reads(store: &dyn Store, case_id: &str, scope: &ScopeF
         }
     );
     // Without the support records the batch is shorter: the same panels, no assessments.
-    let (_, without_support) = store
-        .case_view(case_id, scope, reveal, false, &actor(9000))
-        .await
-        .unwrap()
-        .expect("the case is in the scope");
+    let (_, without_support) = view(false).await;
     assert_eq!(
         without_support,
         CasePanels {
