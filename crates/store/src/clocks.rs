@@ -275,9 +275,9 @@ pub trait ClockStore: Send + Sync {
 
 /// What [`ClockStore::inbox_view`] reads: a page of tasks, how many wait for the organisation's
 /// other roles (the kinds of clock those are, every kind when `None`) when `others` is given, the
-/// soonest deadlines, the referrals awaiting the organisation's answer, and the oldest cases with
-/// unanswered urgent needs when `urgent_shown` is given (support records: only for those who
-/// may see them).
+/// soonest deadlines, the referrals awaiting the organisation's answer, the oldest cases with
+/// unanswered urgent needs when `urgent_shown` is given and the oldest returns under way when
+/// `returns_shown` is (support records: only for those who may see them).
 #[derive(Debug, Clone)]
 pub struct InboxRead {
     pub tasks: TaskFilter,

@@ -192,8 +192,9 @@ pub trait RepatriationStore: Send + Sync {
         by: &AuditActor,
     ) -> StoreResult<()>;
     /// The `limit` oldest procedures an organisation runs or receives that are neither
-    /// cancelled nor closed (their follow-up not done), of the cases it has access to: the
-    /// inbox's returns under way, each with its next step and no text.
+    /// cancelled nor closed (their follow-up not done), of the cases it has access to, each with
+    /// its next step and no text: the list the inbox shows (which reads it in its own snapshot,
+    /// `InboxRead::returns_shown`).
     async fn returns_under_way(
         &self,
         org_code: &str,

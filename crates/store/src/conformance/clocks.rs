@@ -418,6 +418,10 @@ pub async fn two_servers_fire_each_clock_exactly_once(db: TestDb) {
         .unwrap();
     for view in [few, most] {
         let (listed, _) = paged_view(Some(view.clone()), 3).await;
+        let mut in_order = listed.clone();
+        in_order.sort();
+        in_order.dedup();
+        assert_eq!(listed, in_order, "oldest first, none twice: {view:?}");
         let mut clock_ids: Vec<String> = listed.into_iter().map(|(_, _, c)| c).collect();
         clock_ids.sort();
         assert_eq!(

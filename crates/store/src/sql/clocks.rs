@@ -55,11 +55,13 @@ macro_rules! impl_sql_clock_store {
                 let wanted = per_page as i64 + 1;
                 type Line = (String, String, String, String, String, String, String, Timestamp);
                 let mut rows: Option<Vec<Line>> = if kinds.is_empty() { Some(Vec::new()) } else { None };
-                if rows.is_none() && kinds.len() > 1 && matched * 4 >= all {
+                // A view with fewer tasks than a page would not fill any window: read per kind.
+                if rows.is_none() && kinds.len() > 1 && matched * 4 >= all && matched >= wanted {
                     // The view holds a quarter of the open tasks or more: the organisation's
                     // oldest open tasks from the place on, whatever their kind, are one range of
-                    // `tasks_open_by_age` (migration 0031). A window of four pages of them is read
-                    // and the view's kept; spread as their share says, they fill the page.
+                    // `tasks_open_by_age` (migration 0031). A window of four pages of them (one
+                    // page when the view is every kind) is read and the view's kept; spread as
+                    // their share says, they fill the page.
                     let window = if filter.clock_kinds.is_some() { 4 * wanted } else { wanted };
                     let mut q = ::sqlx::QueryBuilder::<$db>::new(format!("SELECT * FROM (SELECT {columns} FROM tasks t WHERE t.org_code = "));
                     q.push_bind(org_code.to_string()).push(" AND t.done_at_ms IS NULL");
