@@ -406,14 +406,9 @@ async fn overview_of(app: &App, record: RepatriationRecord) -> AppResult<Overvie
 /// The overview of a procedure from the guards' facts already read.
 fn overview_with(record: RepatriationRecord, facts: &repatriation::Facts) -> Overview {
     let next = (!facts.cancelled)
-        .then(|| {
-            Step::ALL
-                .iter()
-                .copied()
-                .find(|s| facts.state(*s) != StepState::Done)
-        })
+        .then(|| repatriation::next_step(&facts.states))
         .flatten()
-        .map(|s| (s, repatriation::check_step(s, StepState::Done, facts).err()));
+        .map(|(s, _)| (s, repatriation::check_step(s, StepState::Done, facts).err()));
     Overview { record, next }
 }
 

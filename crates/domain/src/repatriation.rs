@@ -134,6 +134,16 @@ impl Facts {
     }
 }
 
+/// What a procedure waits for: its first step not done, with that step's state; `None` once
+/// every step is done. `states` in the order of [`Step::ALL`].
+pub fn next_step(states: &[StepState; 8]) -> Option<(Step, StepState)> {
+    Step::ALL
+        .iter()
+        .copied()
+        .zip(states.iter().copied())
+        .find(|(_, state)| *state != StepState::Done)
+}
+
 /// Whether `step` may move to `to`; the first guard that refuses it otherwise. Once the
 /// travel is done, it and the steps before it stand as they are. A setback (pending, blocked, or
 /// in progress again) is allowed while the step after is not done; it needs no consent.
@@ -350,6 +360,17 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_procedure_waits_for_its_first_step_not_done() {
+        let mut states = [StepState::Done; 8];
+        assert_eq!(next_step(&states), None);
+        states[5] = StepState::Blocked;
+        states[6] = StepState::InProgress;
+        assert_eq!(next_step(&states), Some((Step::ALL[5], StepState::Blocked)));
+        states[0] = StepState::Pending;
+        assert_eq!(next_step(&states), Some((Step::ALL[0], StepState::Pending)));
     }
 
     #[test]

@@ -424,7 +424,7 @@ macro_rules! impl_sql_clock_store {
                 // page), the urgent needs and the returns under way, when asked for.
                 use $crate::sql::BatchArg::{Text, Time};
                 let upcoming = Self::upcoming_clocks_sql(read.upcoming_shown);
-                let [referrals, waiting] = Self::referrals_awaiting_sql(read.referrals_shown);
+                let [referrals, waiting] = Self::referrals_awaiting_sql(read.referrals_shown, false);
                 let urgent = read.urgent_shown.map(Self::urgent_cases_sql);
                 let returns = read.returns_shown.map(Self::returns_under_way_sql);
                 let of_org = [Text(org_code)];
@@ -433,16 +433,17 @@ macro_rules! impl_sql_clock_store {
                 statements.extend(urgent.iter().chain(&returns).map(|sql| (sql.as_str(), &of_org[..])));
                 let batch = Self::read_batch(&mut tx, &statements).await?;
                 tx.commit().await.map_err(db_err)?;
-                let mut rest = batch[3..].iter();
                 let awaiting = self.referrals_awaiting_from(&batch[1], &batch[2], read.referrals_shown)?;
+                // The returns follow the urgent needs when those were read.
+                let returns_at = 3 + usize::from(urgent.is_some());
                 Ok($crate::InboxView {
                     page,
                     others_waiting,
                     upcoming: self.upcoming_from(&batch[0])?,
                     referrals: awaiting.referrals,
                     referrals_waiting: awaiting.total,
-                    urgent: if urgent.is_some() { Some(Self::urgent_from(rest.next().map_or(&[][..], Vec::as_slice))?) } else { None },
-                    returns: if returns.is_some() { Some(Self::returns_from(rest.next().map_or(&[][..], Vec::as_slice))?) } else { None },
+                    urgent: urgent.is_some().then(|| Self::urgent_from(&batch[3])).transpose()?,
+                    returns: returns.is_some().then(|| Self::returns_from(&batch[returns_at])).transpose()?,
                 })
             }
 

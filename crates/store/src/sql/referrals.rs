@@ -21,30 +21,26 @@ macro_rules! impl_sql_referral_store {
                 rows.iter().map(|row| self.referral_from(row)).collect()
             }
 
-            /// A page of the referrals awaiting an organisation's answer from a place on (a range
-            /// of `referrals_awaiting`), and how many await in all: the inbox's list and the API's.
+            /// A page of the referrals awaiting an organisation's answer from a place on, and how
+            /// many await in all, in one snapshot: the API's list (the inbox reads the first page
+            /// with its other lists).
             async fn referrals_awaiting_in(&self, conn: &mut <$db as ::sqlx::Database>::Connection, org_code: &str, after: Option<&ListPlace>, per_page: i64) -> StoreResult<$crate::ReferralPage> {
-                let per_page = per_page.clamp(1, 200);
-                let mut q = ::sqlx::QueryBuilder::<$db>::new(Self::REFERRAL_SELECT);
-                q.push(" WHERE r.to_org = ").push_bind(org_code.to_string()).push(" AND r.status = 'sent'");
-                if let Some(after) = after {
-                    q.push(" AND r.sent_at_ms >= ").push_bind(after.at_ms);
-                    q.push(" AND (r.sent_at_ms > ").push_bind(after.at_ms);
-                    q.push(" OR r.id > ").push_bind(after.id.clone());
-                    q.push(")");
-                }
-                q.push(" ORDER BY r.sent_at_ms, r.id").push($crate::sql::limit(per_page + 1));
-                let rows = q.build().fetch_all(&mut *conn).await.map_err(db_err)?;
-                let [_, count] = Self::referrals_awaiting_sql(per_page);
-                let count = ::sqlx::query(::sqlx::AssertSqlSafe(count)).bind(org_code).fetch_all(&mut *conn).await.map_err(db_err)?;
-                self.referrals_awaiting_from(&rows, &count, per_page)
+                use $crate::sql::BatchArg::{Text, Time};
+                let [page, count] = Self::referrals_awaiting_sql(per_page, after.is_some());
+                let of_org = [Text(org_code)];
+                let from_place = after.map(|place| [Text(org_code), Time(place.at_ms), Text(&place.id)]);
+                let page_args = from_place.as_ref().map_or(&of_org[..], |args| &args[..]);
+                let read = Self::read_batch(conn, &[(&page, page_args), (&count, &of_org)]).await?;
+                self.referrals_awaiting_from(&read[0], &read[1], per_page)
             }
 
-            /// The first page of the referrals awaiting an organisation's answer and how many
-            /// await (`$1` the organisation), as the inbox reads them.
-            fn referrals_awaiting_sql(per_page: i64) -> [String; 2] {
+            /// A page of the referrals awaiting an organisation's answer (`$1`), a range of
+            /// `referrals_awaiting` from a place on (`$2` its time, `$3` its id) when `from_place`,
+            /// with one more than the page when more follow; and how many await in all (`$1`).
+            fn referrals_awaiting_sql(per_page: i64, from_place: bool) -> [String; 2] {
+                let place = if from_place { " AND r.sent_at_ms >= $2 AND (r.sent_at_ms > $2 OR r.id > $3)" } else { "" };
                 [
-                    format!("{} WHERE r.to_org = $1 AND r.status = 'sent' ORDER BY r.sent_at_ms, r.id{}", Self::REFERRAL_SELECT, $crate::sql::limit(per_page.clamp(1, 200) + 1)),
+                    format!("{} WHERE r.to_org = $1 AND r.status = 'sent'{place} ORDER BY r.sent_at_ms, r.id{}", Self::REFERRAL_SELECT, $crate::sql::limit(per_page.clamp(1, 200) + 1)),
                     "SELECT COUNT(*) FROM referrals r WHERE r.to_org = $1 AND r.status = 'sent'".into(),
                 ]
             }

@@ -65,7 +65,7 @@ macro_rules! impl_sql_repatriation_store {
                         }
                         Ok($crate::ReturnUnderWay {
                             direction: $crate::sql::code_column("repatriations.direction", &direction, Direction::parse)?,
-                            next: Step::ALL.iter().zip(states).find(|(_, state)| *state != StepState::Done).map(|(step, state)| (*step, state)),
+                            next: mnir_domain::repatriation::next_step(&states),
                             id,
                             case_id,
                             country,
