@@ -344,6 +344,7 @@ macro_rules! conformance_suite {
             training_sessions_page_by_day_and_certificates_number_by_year,
             a_certificate_nearing_its_end_raises_one_task_closed_once,
             a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_open,
+            reads_at_once_are_marked_only_for_the_holder_of_an_access,
             a_hold_stops_erasure_and_erasure_destroys_the_cases_key,
             a_request_to_erase_is_answered_under_the_holds_and_the_state,
             retention_purges_sessions_tokens_and_participants_names_due,

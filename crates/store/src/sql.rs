@@ -95,6 +95,29 @@ pub fn limit(n: i64) -> String {
     format!(" LIMIT {n}")
 }
 
+/// The sizes of the multi-row inserts that append audit entries, largest first: a group is
+/// written as chunks of these sizes, so that whatever its length the connection prepares at most
+/// these few statements (nine values a row; 64 rows are 576, within both databases' limits).
+pub const AUDIT_INSERT_SIZES: [usize; 4] = [64, 16, 4, 1];
+
+/// The insert of `rows` audit entries, numbered from `$1`.
+pub fn audit_insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash) VALUES ",
+    );
+    for row in 0..rows {
+        let first = row * 9;
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        let values: Vec<String> = (1..=9).map(|k| format!("${}", first + k)).collect();
+        sql.push('(');
+        sql.push_str(&values.join(", "));
+        sql.push(')');
+    }
+    sql
+}
+
 /// `sql` with each numbered parameter `$n` written `$(n + by)`: a statement's own parameters
 /// placed after those of the statements before it in one text (see `read_batch`). The store's
 /// statements hold no `$` but their parameters' (no quoted text, no dollar-quoting).
@@ -233,7 +256,7 @@ macro_rules! impl_sql_store {
 
 #[cfg(test)]
 mod tests {
-    use super::{highest_parameter, shift_parameters};
+    use super::{AUDIT_INSERT_SIZES, audit_insert_sql, highest_parameter, shift_parameters};
 
     #[test]
     fn parameters_move_past_those_before_them() {
@@ -252,5 +275,23 @@ mod tests {
         assert_eq!(highest_parameter("x = $2 AND y = $10 AND z = $1"), 10);
         assert_eq!(highest_parameter("SELECT 1"), 0);
         assert_eq!(highest_parameter("a $ b"), 0);
+    }
+
+    #[test]
+    fn an_audit_insert_numbers_nine_values_a_row() {
+        assert_eq!(
+            audit_insert_sql(1),
+            "INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        );
+        let two = audit_insert_sql(2);
+        assert!(two.ends_with("($1, $2, $3, $4, $5, $6, $7, $8, $9), ($10, $11, $12, $13, $14, $15, $16, $17, $18)"), "{two}");
+        for size in AUDIT_INSERT_SIZES {
+            assert_eq!(highest_parameter(&audit_insert_sql(size)), size * 9);
+        }
+        assert_eq!(
+            AUDIT_INSERT_SIZES.last(),
+            Some(&1),
+            "any length can be written"
+        );
     }
 }

@@ -5,6 +5,103 @@ use mnir_domain::break_glass::{BreakGlassReason, ReviewFinding};
 
 const GLASS_NOTE: &str = "Victima-i la urgențe, cu agresorul în sala de așteptare";
 
+/// Reads at once are written to the chain in groups, where the break-glass marker is looked up
+/// only for the users who may hold an access: whichever group an entry lands in, the entries of
+/// the holder about the case of the access carry the marker, and no other entry does.
+pub async fn reads_at_once_are_marked_only_for_the_holder_of_an_access(db: TestDb) {
+    let s = db.store.clone();
+    seed_orgs(s.as_ref()).await;
+    for (id, reference) in [("c1", "MNIR-2026-000001"), ("c2", "MNIR-2026-000002")] {
+        s.create_case(
+            &new_case(id, reference, &["ANITP-CJ"], 100),
+            &[],
+            &actor(100),
+        )
+        .await
+        .unwrap();
+    }
+    let holder = s
+        .create_user(
+            &NewUser {
+                login: "holder".into(),
+                org_code: "ANITP-B".into(),
+                roles: RoleSet::new(vec![mnir_domain::Role::CaseWorker]),
+                password_hash: "x".into(),
+                now_ms: at(10),
+            },
+            &actor(10),
+        )
+        .await
+        .unwrap();
+    let access = BreakGlassRecord {
+        id: "g1".into(),
+        case_id: "c1".into(),
+        case_reference: "MNIR-2026-000001".into(),
+        user_id: holder.id.clone(),
+        user_login: "holder".into(),
+        org_code: "ANITP-B".into(),
+        reason: BreakGlassReason::ImmediateDanger,
+        note: GLASS_NOTE.into(),
+        opened_at_ms: at(1000),
+        expires_at_ms: at(1000 + 3_600_000),
+        ended_at_ms: None,
+    };
+    let opener = AuditActor {
+        user_id: Some(holder.id.clone()),
+        org_code: Some("ANITP-B".into()),
+        ..actor(1000)
+    };
+    s.open_break_glass(&access, &["ANITP-B".into()], &opener)
+        .await
+        .unwrap();
+    let mut readers = Vec::new();
+    for i in 0..48 {
+        let s = s.clone();
+        let user = if i % 3 == 0 {
+            holder.id.clone()
+        } else {
+            format!("reader-{i}")
+        };
+        let case = if i % 2 == 0 { "c1" } else { "c2" };
+        readers.push(tokio::spawn(async move {
+            let by = AuditActor {
+                user_id: Some(user),
+                org_code: Some("ANITP-B".into()),
+                ..actor(2000 + i)
+            };
+            s.case_detail(case, &scope_org("ANITP-CJ"), Reveal::default(), &by)
+                .await
+                .unwrap()
+                .is_some()
+        }));
+    }
+    for reader in readers {
+        assert!(reader.await.unwrap(), "every read finds its case");
+    }
+    let reads: Vec<AuditEntry> = s
+        .recent_audit(200)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "case.read")
+        .collect();
+    assert_eq!(reads.len(), 48, "one entry per read");
+    let mut marked = 0;
+    for entry in &reads {
+        let should = entry.actor_user == holder.id && entry.target == "case:c1";
+        assert_eq!(entry.detail.contains("break_glass=g1"), should, "{entry:?}");
+        marked += usize::from(should);
+    }
+    assert_eq!(
+        marked, 8,
+        "the holder read the case of the access eight times"
+    );
+    assert!(
+        matches!(s.verify_audit().await.unwrap(), AuditVerdict::Intact { .. }),
+        "the group's entries chain one to the next"
+    );
+}
+
 pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_open(db: TestDb) {
     let s = db.store.as_ref();
     seed_orgs(s).await;

@@ -63,51 +63,113 @@ macro_rules! impl_sql_audit_store {
                 target: &str,
                 detail: &str,
             ) -> Result<(), StoreError> {
+                self.append_audit_entries(tx, &[(by, action, target, detail)]).await
+            }
+
+            /// Appends entries to the chain in order, in the caller's transaction: the chain's
+            /// tip is read once and carried from entry to entry, the break-glass marker is looked
+            /// up only for the users who may hold an open access, and the rows go in by multi-row
+            /// inserts, so a group of reads' entries costs a few statements rather than three
+            /// per entry.
+            async fn append_audit_entries(
+                &self,
+                tx: &mut Tx,
+                entries: &[(&AuditActor, &str, &str, &str)],
+            ) -> Result<(), StoreError> {
+                if entries.is_empty() {
+                    return Ok(());
+                }
                 Self::lock_audit_chain(&mut **tx).await.map_err(db_err)?;
                 let last: Option<(i64, String)> =
                     ::sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                         .fetch_optional(&mut **tx)
                         .await
                         .map_err(db_err)?;
-                let (prev_seq, prev_hash) =
+                let (mut prev_seq, mut prev_hash) =
                     last.unwrap_or((0, mnir_crypto::AUDIT_GENESIS.to_string()));
                 let keyed_from = self.keyed_from(tx, prev_seq + 1).await?;
-                // Whatever path wrote it, an entry about a case made under an open break-glass
-                // access names that access (mnir.md §13).
-                let marker = self.glass_marker(tx, by, target).await?;
-                let detail = match &marker {
-                    Some(id) if detail.is_empty() => format!("break_glass={id}"),
-                    Some(id) if !detail.contains("break_glass=") => format!("{detail} break_glass={id}"),
-                    _ => detail.to_string(),
-                };
-                let detail = detail.as_str();
-                let mut entry = AuditEntry {
-                    seq: prev_seq + 1,
-                    at_ms: by.now_ms,
-                    actor_user: by.user_id.clone().unwrap_or_else(|| format!("({})", by.channel)),
-                    actor_org: by.org_code.clone().unwrap_or_default(),
-                    action: action.to_string(),
-                    target: target.to_string(),
-                    detail: format!("channel={}{}{}", by.channel, if detail.is_empty() { "" } else { " " }, detail),
-                    prev_hash: prev_hash.clone(),
-                    hash: String::new(),
-                };
-                let keys = (entry.seq >= keyed_from).then_some(&self.keys);
-                entry.hash = entry.chained_hash(&prev_hash, keys);
-                ::sqlx::query("INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                    .bind(entry.seq)
-                    .bind(entry.at_ms)
-                    .bind(&entry.actor_user)
-                    .bind(&entry.actor_org)
-                    .bind(&entry.action)
-                    .bind(&entry.target)
-                    .bind(&entry.detail)
-                    .bind(&entry.prev_hash)
-                    .bind(&entry.hash)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
+                let may_hold_glass = self.users_who_may_hold_glass(tx, entries).await?;
+                let mut rows = Vec::with_capacity(entries.len());
+                for &(by, action, target, detail) in entries {
+                    // Whatever path wrote it, an entry about a case made under an open
+                    // break-glass access names that access (mnir.md §13).
+                    let holds = by.user_id.as_deref().is_some_and(|u| may_hold_glass.as_ref().is_none_or(|users| users.contains(u)));
+                    let marker = if holds { self.glass_marker(tx, by, target).await? } else { None };
+                    let detail = match &marker {
+                        Some(id) if detail.is_empty() => format!("break_glass={id}"),
+                        Some(id) if !detail.contains("break_glass=") => format!("{detail} break_glass={id}"),
+                        _ => detail.to_string(),
+                    };
+                    let mut entry = AuditEntry {
+                        seq: prev_seq + 1,
+                        at_ms: by.now_ms,
+                        actor_user: by.user_id.clone().unwrap_or_else(|| format!("({})", by.channel)),
+                        actor_org: by.org_code.clone().unwrap_or_default(),
+                        action: action.to_string(),
+                        target: target.to_string(),
+                        detail: format!("channel={}{}{}", by.channel, if detail.is_empty() { "" } else { " " }, detail),
+                        prev_hash: std::mem::take(&mut prev_hash),
+                        hash: String::new(),
+                    };
+                    let keys = (entry.seq >= keyed_from).then_some(&self.keys);
+                    entry.hash = entry.chained_hash(&entry.prev_hash, keys);
+                    prev_seq = entry.seq;
+                    prev_hash = entry.hash.clone();
+                    rows.push(entry);
+                }
+                // A few fixed sizes of insert, so that the prepared statements stay a handful
+                // whatever the group's size (a statement per size would crowd the others out of
+                // the connection's cache).
+                let mut rest = rows.as_slice();
+                while !rest.is_empty() {
+                    let size = $crate::sql::AUDIT_INSERT_SIZES.iter().copied().find(|&n| n <= rest.len()).unwrap_or(1);
+                    let (chunk, after) = rest.split_at(size);
+                    let mut q = ::sqlx::query(::sqlx::AssertSqlSafe($crate::sql::audit_insert_sql(size)));
+                    for entry in chunk {
+                        q = q
+                            .bind(entry.seq)
+                            .bind(entry.at_ms)
+                            .bind(&entry.actor_user)
+                            .bind(&entry.actor_org)
+                            .bind(&entry.action)
+                            .bind(&entry.target)
+                            .bind(&entry.detail)
+                            .bind(&entry.prev_hash)
+                            .bind(&entry.hash);
+                    }
+                    q.execute(&mut **tx).await.map_err(db_err)?;
+                    rest = after;
+                }
                 Ok(())
+            }
+
+            /// Of the users behind several entries, those who may hold an open break-glass
+            /// access (one statement for the group); `None` for a single entry, whose marker is
+            /// looked up directly.
+            async fn users_who_may_hold_glass(
+                &self,
+                tx: &mut Tx,
+                entries: &[(&AuditActor, &str, &str, &str)],
+            ) -> Result<Option<std::collections::HashSet<String>>, StoreError> {
+                if entries.len() < 2 {
+                    return Ok(None);
+                }
+                let users: std::collections::BTreeSet<&str> = entries.iter().filter_map(|(by, ..)| by.user_id.as_deref()).collect();
+                if users.is_empty() {
+                    return Ok(Some(Default::default()));
+                }
+                // An access still open at the group's earliest time is the only kind that can be
+                // open at any entry's time.
+                let earliest = entries.iter().map(|(by, ..)| by.now_ms).min().unwrap_or(Timestamp::EPOCH);
+                let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT DISTINCT user_id FROM break_glass WHERE ended_at_ms IS NULL AND expires_at_ms > ");
+                q.push_bind(earliest).push(" AND user_id IN (");
+                let mut list = q.separated(", ");
+                for user in &users {
+                    list.push_bind(*user);
+                }
+                q.push(")");
+                let found: Vec<String> = q.build_query_scalar().persistent(false).fetch_all(&mut **tx).await.map_err(db_err)?;
+                Ok(Some(found.into_iter().collect()))
             }
         }
 
@@ -125,9 +187,8 @@ macro_rules! impl_sql_audit_store {
                     let mut batch = self.read_audit.take_batch();
                     let written = async {
                         let mut tx = self.begin_write().await.map_err(db_err)?;
-                        for entry in batch.entries() {
-                            self.append_audit(&mut tx, &entry.by, &entry.action, &entry.target, &entry.detail).await?;
-                        }
+                        let entries: Vec<_> = batch.entries().iter().map(|e| (&e.by, e.action.as_str(), e.target.as_str(), e.detail.as_str())).collect();
+                        self.append_audit_entries(&mut tx, &entries).await?;
                         batch.committing();
                         tx.commit().await.map_err(db_err)
                     }
