@@ -811,7 +811,7 @@ macro_rules! impl_sql_case_store {
                     statements.extend([(assessments.as_str(), &of_case[..]), (&urgent_answers, &of_case), (&ratings, &of_case)]);
                 }
                 let mut tx = self.begin_read().await.map_err(db_err)?;
-                let read = Self::read_batch(&mut tx, &statements).await?;
+                let read = Self::read_batch(&mut tx, &statements, $crate::sql::PostgresBatch::Prepared).await?;
                 tx.commit().await.map_err(db_err)?;
                 let Some(detail) = self.detail_from(id, reveal, read[0].first(), &read[1], &read[2])? else { return Ok(None) };
                 let panels = $crate::CasePanels {

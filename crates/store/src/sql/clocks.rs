@@ -431,7 +431,7 @@ macro_rules! impl_sql_clock_store {
                 let due = [Text(org_code), Time(read.upcoming_until)];
                 let mut statements: Vec<(&str, &[$crate::sql::BatchArg<'_>])> = vec![(&upcoming, &due), (&referrals, &of_org), (&waiting, &of_org)];
                 statements.extend(urgent.iter().chain(&returns).map(|sql| (sql.as_str(), &of_org[..])));
-                let batch = Self::read_batch(&mut tx, &statements).await?;
+                let batch = Self::read_batch(&mut tx, &statements, $crate::sql::PostgresBatch::OneQuery).await?;
                 tx.commit().await.map_err(db_err)?;
                 let awaiting = self.referrals_awaiting_from(&batch[1], &batch[2], read.referrals_shown)?;
                 // The returns follow the urgent needs when those were read.

@@ -30,7 +30,7 @@ macro_rules! impl_sql_referral_store {
                 let of_org = [Text(org_code)];
                 let from_place = after.map(|place| [Text(org_code), Time(place.at_ms), Text(&place.id)]);
                 let page_args = from_place.as_ref().map_or(&of_org[..], |args| &args[..]);
-                let read = Self::read_batch(conn, &[(&page, page_args), (&count, &of_org)]).await?;
+                let read = Self::read_batch(conn, &[(&page, page_args), (&count, &of_org)], $crate::sql::PostgresBatch::Prepared).await?;
                 self.referrals_awaiting_from(&read[0], &read[1], per_page)
             }
 

@@ -40,11 +40,15 @@ macro_rules! impl_sql_shared {
             /// the arguments of those before it (`shift_parameters`): one hand-off to the
             /// connection's thread and back instead of one per statement, which is most of what a
             /// small read costs there (docs/PERFORMANCE.md). sqlx calls several statements in one
-            /// text a SQLite-only behaviour it may drop; should it, this path is the other one.
-            /// PostgreSQL prepares one statement at a time: there they run one after another.
+            /// text a SQLite-only behaviour it may drop. PostgreSQL prepares one statement at a
+            /// time; `on_postgres` says whether there they run one after another, each prepared
+            /// once per connection, or go as one simple query (see [`PostgresBatch`]).
+            ///
+            /// [`PostgresBatch`]: $crate::sql::PostgresBatch
             async fn read_batch(
                 conn: &mut <$db as ::sqlx::Database>::Connection,
                 statements: &[(&str, &[$crate::sql::BatchArg<'_>])],
+                on_postgres: $crate::sql::PostgresBatch,
             ) -> StoreResult<Vec<Vec<DbRow>>> {
                 use $crate::sql::__private::futures_util::TryStreamExt as _;
                 use $crate::sql::BatchArg;
@@ -70,7 +74,7 @@ macro_rules! impl_sql_shared {
                         )));
                     }
                 }
-                if BACKEND != "sqlite" {
+                if BACKEND != "sqlite" && on_postgres == $crate::sql::PostgresBatch::Prepared {
                     let mut out = Vec::with_capacity(statements.len());
                     for (sql, args) in statements {
                         let q = args
@@ -85,18 +89,34 @@ macro_rules! impl_sql_shared {
                 let mut text = String::new();
                 let mut before = 0;
                 for (sql, args) in statements {
-                    text.push_str(&$crate::sql::shift_parameters(sql, before));
+                    if BACKEND == "sqlite" {
+                        text.push_str(&$crate::sql::shift_parameters(sql, before));
+                    } else {
+                        let inlined =
+                            $crate::sql::inline_arguments(sql, args).ok_or_else(|| {
+                                StoreError::Database(
+                                    "a batched read's argument cannot be written as text".into(),
+                                )
+                            })?;
+                        text.push_str(&inlined);
+                    }
                     text.push_str(";\n");
                     before += args.len();
                 }
-                let q = statements
-                    .iter()
-                    .flat_map(|(_, args)| args.iter())
-                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(text)), |q, a| {
-                        bound(q, *a)
-                    });
+                let mut results = if BACKEND == "sqlite" {
+                    let q = statements
+                        .iter()
+                        .flat_map(|(_, args)| args.iter())
+                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(text)), |q, a| {
+                            bound(q, *a)
+                        });
+                    ::sqlx::Executor::fetch_many(&mut *conn, q)
+                } else {
+                    // PostgreSQL prepares one statement at a time: several go in one round trip
+                    // only as a simple query, with the arguments written into the text.
+                    ::sqlx::raw_sql(::sqlx::AssertSqlSafe(text)).fetch_many(&mut *conn)
+                };
                 let mut out: Vec<Vec<DbRow>> = vec![Vec::new()];
-                let mut results = ::sqlx::Executor::fetch_many(&mut *conn, q);
                 // Each statement's rows, then its result: the result closes its list.
                 while let Some(step) = results.try_next().await.map_err(db_err)? {
                     match step {
