@@ -287,6 +287,16 @@ pub async fn reviews(app: &App, who: &Who<'_>) -> AppResult<Vec<(GlassTask, Brea
         .store()
         .open_glass_tasks(&who.user.org.code, GlassTaskKind::Review)
         .await?;
+    reviews_shown(app, who, open).await
+}
+
+/// The reviews a reviewer is about to be shown, read elsewhere (the inbox's snapshot): the read
+/// recorded.
+pub(crate) async fn reviews_shown(
+    app: &App,
+    who: &Who<'_>,
+    open: Vec<(GlassTask, BreakGlassRecord)>,
+) -> AppResult<Vec<(GlassTask, BreakGlassRecord)>> {
     audit_list(app, who, "break_glass.reviews.read", &open).await?;
     Ok(open)
 }
@@ -315,12 +325,22 @@ async fn audit_list(
 
 /// The open notices of the organisation: someone outside it opened one of its cases.
 pub async fn notices(app: &App, who: &Who<'_>) -> AppResult<Vec<(GlassTask, BreakGlassRecord)>> {
-    let actor = who.actor();
-    can(&actor, Action::WorkInbox, None)?;
-    let mut open = app
+    can(&who.actor(), Action::WorkInbox, None)?;
+    let open = app
         .store()
         .open_glass_tasks(&who.user.org.code, GlassTaskKind::Notice)
         .await?;
+    notices_shown(app, who, open).await
+}
+
+/// The notices a user is about to be shown, read elsewhere (the inbox's snapshot): the opener's
+/// words kept from an investigating body, the read recorded otherwise.
+pub(crate) async fn notices_shown(
+    app: &App,
+    who: &Who<'_>,
+    mut open: Vec<(GlassTask, BreakGlassRecord)>,
+) -> AppResult<Vec<(GlassTask, BreakGlassRecord)>> {
+    let actor = who.actor();
     // An investigating body is told that the case was opened and why in the list's terms, not
     // in the opener's words.
     if actor.investigates {

@@ -226,7 +226,32 @@ pub const RETURNS_SHOWN: i64 = 20;
 /// How many referrals awaiting an answer the inbox lists, the oldest first.
 pub const REFERRALS_SHOWN: i64 = 20;
 
+/// An organisation's inbox as `who` may see it.
 pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<Inbox> {
+    Ok(read_inbox(app, who, query, false).await?.0)
+}
+
+/// The inbox with the open tasks about break-glass accesses and staff certificates that the
+/// user's roles let them see, read in the same snapshot: what the page shows (the API has routes
+/// of their own for those).
+pub async fn inbox_with_staff_tasks(
+    app: &App,
+    who: &Who<'_>,
+    query: &InboxQuery,
+) -> AppResult<(Inbox, mnir_store::StaffTasks)> {
+    let (inbox, staff) = read_inbox(app, who, query, true).await?;
+    let staff = staff.ok_or_else(|| {
+        AppError::Internal("the store left out the staff tasks the inbox asked for".into())
+    })?;
+    Ok((inbox, staff))
+}
+
+async fn read_inbox(
+    app: &App,
+    who: &Who<'_>,
+    query: &InboxQuery,
+    staff_tasks: bool,
+) -> AppResult<(Inbox, Option<mnir_store::StaffTasks>)> {
     can(&who.actor(), Action::WorkInbox, None)?;
     let org = &who.user.org.code;
     let store = app.store();
@@ -259,6 +284,10 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         referrals_shown: REFERRALS_SHOWN,
         urgent_shown: support.then_some(crate::risk::URGENT_SHOWN + 1),
         returns_shown: support.then_some(RETURNS_SHOWN),
+        staff: staff_tasks.then(|| mnir_store::StaffTasksRead {
+            glass_reviews: can(&who.actor(), Action::ReviewBreakGlass, None).is_ok(),
+            certificate_notices: can(&who.actor(), Action::SeeStaffCertificates, None).is_ok(),
+        }),
     };
     let mnir_store::InboxView {
         page,
@@ -268,7 +297,19 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
         referrals_waiting,
         urgent,
         returns,
+        staff,
     } = store.inbox_view(org, &read).await?;
+    let staff = match staff {
+        None => None,
+        Some(tasks) => Some(mnir_store::StaffTasks {
+            glass_reviews: match tasks.glass_reviews {
+                Some(open) => Some(crate::break_glass::reviews_shown(app, who, open).await?),
+                None => None,
+            },
+            glass_notices: crate::break_glass::notices_shown(app, who, tasks.glass_notices).await?,
+            certificate_notices: tasks.certificate_notices,
+        }),
+    };
     if !support {
         upcoming.retain(|(c, _)| !mnir_domain::risk::is_review_clock(c.kind));
     }
@@ -281,17 +322,20 @@ pub async fn inbox(app: &App, who: &Who<'_>, query: &InboxQuery) -> AppResult<In
             (t, mine)
         })
         .collect();
-    Ok(Inbox {
-        tasks,
-        later: page.later,
-        total: page.total,
-        others_waiting,
-        upcoming,
-        referrals,
-        referrals_waiting,
-        urgent,
-        returns,
-    })
+    Ok((
+        Inbox {
+            tasks,
+            later: page.later,
+            total: page.total,
+            others_waiting,
+            upcoming,
+            referrals,
+            referrals_waiting,
+            urgent,
+            returns,
+        },
+        staff,
+    ))
 }
 
 /// Marks an open task of the user's organisation done; `NotFound` otherwise.

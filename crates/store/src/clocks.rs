@@ -290,6 +290,27 @@ pub struct InboxRead {
     /// How many of the returns under way the organisation runs or receives to read, the oldest
     /// first; `None` for none.
     pub returns_shown: Option<i64>,
+    /// The organisation's open tasks about break-glass accesses and certificates nearing their
+    /// end, read in the same snapshot; `None` for none of them.
+    pub staff: Option<StaffTasksRead>,
+}
+
+/// Which of an organisation's staff tasks an inbox reads beside its own lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffTasksRead {
+    /// The reviews of break-glass accesses the organisation is asked to make.
+    pub glass_reviews: bool,
+    /// The certificates of its staff nearing their last day.
+    pub certificate_notices: bool,
+}
+
+/// An organisation's open staff tasks, as [`StaffTasksRead`] asked for them. The notices of
+/// break-glass accesses to its cases are always read.
+#[derive(Debug, Clone)]
+pub struct StaffTasks {
+    pub glass_reviews: Option<Vec<(crate::GlassTask, crate::BreakGlassRecord)>>,
+    pub glass_notices: Vec<(crate::GlassTask, crate::BreakGlassRecord)>,
+    pub certificate_notices: Option<Vec<crate::CertificateNotice>>,
 }
 
 /// The records of an inbox, as [`InboxRead`] asked for them.
@@ -304,4 +325,5 @@ pub struct InboxView {
     pub referrals_waiting: i64,
     pub urgent: Option<Vec<crate::UrgentCase>>,
     pub returns: Option<Vec<crate::ReturnUnderWay>>,
+    pub staff: Option<StaffTasks>,
 }

@@ -237,6 +237,37 @@ pub fn every_task() -> TaskFilter {
     }
 }
 
+/// The staff tasks an inbox reads in its one snapshot, asked for as `asked`.
+pub async fn staff_tasks_in_inbox(
+    s: &dyn Store,
+    org_code: &str,
+    asked: StaffTasksRead,
+) -> StaffTasks {
+    let read = InboxRead {
+        tasks: every_task(),
+        others: None,
+        upcoming_until: Timestamp::EPOCH,
+        upcoming_shown: 1,
+        referrals_shown: 1,
+        urgent_shown: None,
+        returns_shown: None,
+        staff: Some(asked),
+    };
+    let view = s.inbox_view(org_code, &read).await.unwrap();
+    let unasked = s
+        .inbox_view(
+            org_code,
+            &InboxRead {
+                staff: None,
+                ..read
+            },
+        )
+        .await
+        .unwrap();
+    assert!(unasked.staff.is_none(), "not asked for, not read");
+    view.staff.expect("asked for, read")
+}
+
 /// The case page's one read of a case (in one go on SQLite, statement by statement on
 /// PostgreSQL) compared with what each area's own read finds; the panels, for the caller to check
 /// that the ones it filled are not empty.

@@ -214,6 +214,43 @@ pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_ope
             .unwrap()
             .is_empty()
     );
+    // The inbox reads the same in its one snapshot, the reviews only when asked for.
+    let both = StaffTasksRead {
+        glass_reviews: true,
+        certificate_notices: false,
+    };
+    let in_inbox = staff_tasks_in_inbox(s, "ANITP-B", both).await;
+    assert_eq!(in_inbox.glass_reviews.as_ref(), Some(&reviews));
+    assert!(in_inbox.glass_notices.is_empty());
+    assert_eq!(in_inbox.certificate_notices, None);
+    let igpr = staff_tasks_in_inbox(s, "IGPR", both).await;
+    let igpr_notices = s
+        .open_glass_tasks("IGPR", GlassTaskKind::Notice)
+        .await
+        .unwrap();
+    assert_eq!(igpr_notices.len(), 1);
+    assert_eq!(igpr.glass_notices, igpr_notices);
+    assert_eq!(
+        igpr.glass_reviews,
+        Some(
+            s.open_glass_tasks("IGPR", GlassTaskKind::Review)
+                .await
+                .unwrap()
+        )
+    );
+    let notices_only = staff_tasks_in_inbox(
+        s,
+        "IGPR",
+        StaffTasksRead {
+            glass_reviews: false,
+            certificate_notices: false,
+        },
+    )
+    .await;
+    assert_eq!(
+        (notices_only.glass_notices, notices_only.glass_reviews),
+        (igpr_notices, None)
+    );
 
     // While open, an entry about the case names the access; another case's does not.
     let read = AuditActor {

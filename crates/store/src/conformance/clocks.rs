@@ -122,6 +122,7 @@ pub async fn clocks_start_stop_pause_and_fire_once(db: TestDb) {
         referrals_shown: 2,
         urgent_shown: Some(51),
         returns_shown: Some(10),
+        staff: None,
     };
     let view = s.inbox_view("ANITP-CJ", &read).await.unwrap();
     assert_eq!(view.page.tasks, tasks);

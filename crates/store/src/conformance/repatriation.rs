@@ -305,6 +305,7 @@ pub async fn returns_under_way_list_each_procedure_with_its_own_steps_and_checki
                     referrals_shown: 5,
                     urgent_shown,
                     returns_shown: Some(2),
+                    staff: None,
                 },
             )
             .await

@@ -359,6 +359,20 @@ pub async fn a_certificate_nearing_its_end_raises_one_task_closed_once(db: TestD
     assert_eq!(notices[0].certificate.holder_name, PARTICIPANT_NAME);
     assert_eq!(notices[0].raised_at_ms, at(6000));
     assert!(s.certificate_notices("ANITP-B").await.unwrap().is_empty());
+    // The inbox reads the same in its one snapshot.
+    let asked = StaffTasksRead {
+        glass_reviews: false,
+        certificate_notices: true,
+    };
+    let in_inbox = staff_tasks_in_inbox(s, "ANITP-CJ", asked).await;
+    assert_eq!(in_inbox.certificate_notices.as_ref(), Some(&notices));
+    assert_eq!(in_inbox.glass_reviews, None);
+    assert_eq!(
+        staff_tasks_in_inbox(s, "ANITP-B", asked)
+            .await
+            .certificate_notices,
+        Some(Vec::new())
+    );
     // Another organisation cannot close it.
     assert!(matches!(
         s.close_certificate_notice(&notices[0].task_id, "ANITP-B", &actor(6100))

@@ -39,6 +39,34 @@ macro_rules! impl_sql_break_glass_store {
                 }, subject))
             }
 
+            /// The open tasks of one kind an organisation has about break-glass accesses (the oldest
+            /// 200), then the accesses they are about; both take the organisation and the kind.
+            fn open_glass_tasks_sql() -> [String; 2] {
+                const OPEN: &str = "FROM staff_tasks t WHERE t.org_code = $1 AND t.kind = $2 AND t.done_at_ms IS NULL";
+                [
+                    format!("SELECT {GLASS_TASK_COLUMNS} {OPEN} ORDER BY t.created_at_ms, t.id{}", $crate::sql::limit(200)),
+                    format!("SELECT {GLASS_COLUMNS} FROM {GLASS_FROM} WHERE g.id IN (SELECT t.subject_id {OPEN})"),
+                ]
+            }
+
+            /// The tasks of [`Self::open_glass_tasks_sql`], each with its access.
+            fn open_glass_tasks_from(&self, tasks: &[DbRow], accesses: &[DbRow]) -> StoreResult<Vec<(GlassTask, BreakGlassRecord)>> {
+                let mut by_id = std::collections::HashMap::new();
+                for row in accesses {
+                    let access = self.glass_from(::sqlx::FromRow::from_row(row).map_err(db_err)?)?;
+                    by_id.insert(access.id.clone(), access);
+                }
+                let mut open = Vec::with_capacity(tasks.len());
+                for row in tasks {
+                    let (task, subject) = self.glass_task_from(::sqlx::FromRow::from_row(row).map_err(db_err)?)?;
+                    // A task closed between the two reads is left out.
+                    if let Some(access) = by_id.get(&subject) {
+                        open.push((task, access.clone()));
+                    }
+                }
+                Ok(open)
+            }
+
             /// The id of the break-glass access under which `by` writes an entry about `target`,
             /// if one is open: the marker every such entry carries.
             async fn glass_marker(&self, tx: &mut Tx, by: &AuditActor, target: &str) -> StoreResult<Option<String>> {
@@ -209,32 +237,12 @@ macro_rules! impl_sql_break_glass_store {
             }
 
             async fn open_glass_tasks(&self, org_code: &str, kind: GlassTaskKind) -> StoreResult<Vec<(GlassTask, BreakGlassRecord)>> {
-                let tasks: Vec<GlassTaskRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {GLASS_TASK_COLUMNS} FROM staff_tasks t WHERE t.org_code = $1 AND t.kind = $2 AND t.done_at_ms IS NULL ORDER BY t.created_at_ms, t.id{}", $crate::sql::limit(200))))
-                    .bind(org_code)
-                    .bind(kind.as_str())
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                let rows: Vec<GlassRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT {GLASS_COLUMNS} FROM {GLASS_FROM} WHERE g.id IN (SELECT t.subject_id FROM staff_tasks t WHERE t.org_code = $1 AND t.kind = $2 AND t.done_at_ms IS NULL)")))
-                    .bind(org_code)
-                    .bind(kind.as_str())
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                let mut accesses = std::collections::HashMap::new();
-                for row in rows {
-                    let access = self.glass_from(row)?;
-                    accesses.insert(access.id.clone(), access);
-                }
-                let mut open = Vec::with_capacity(tasks.len());
-                for row in tasks {
-                    let (task, subject) = self.glass_task_from(row)?;
-                    // A task closed between the two reads is left out.
-                    if let Some(access) = accesses.get(&subject) {
-                        open.push((task, access.clone()));
-                    }
-                }
-                Ok(open)
+                use $crate::sql::BatchArg::Text;
+                let [tasks, accesses] = Self::open_glass_tasks_sql();
+                let args = [Text(org_code), Text(kind.as_str())];
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                let read = Self::read_batch(&mut conn, &[(&tasks, &args), (&accesses, &args)], $crate::sql::PostgresBatch::Prepared).await?;
+                self.open_glass_tasks_from(&read[0], &read[1])
             }
 
             async fn close_glass_task(&self, task_id: &str, org_code: &str, kind: GlassTaskKind, finding: Option<mnir_domain::break_glass::ReviewFinding>, note: &str, by: &AuditActor) -> StoreResult<()> {

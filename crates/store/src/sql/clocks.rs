@@ -431,12 +431,41 @@ macro_rules! impl_sql_clock_store {
                 let due = [Text(org_code), Time(read.upcoming_until)];
                 let mut statements: Vec<(&str, &[$crate::sql::BatchArg<'_>])> = vec![(&upcoming, &due), (&referrals, &of_org), (&waiting, &of_org)];
                 statements.extend(urgent.iter().chain(&returns).map(|sql| (sql.as_str(), &of_org[..])));
+                // The staff tasks after them, each kind as a list of tasks then what they are about.
+                use $crate::GlassTaskKind::{Notice, Review};
+                let glass = Self::open_glass_tasks_sql();
+                let certificates = Self::certificate_notices_sql();
+                let notices_of = [Text(org_code), Text(Notice.as_str())];
+                let reviews_of = [Text(org_code), Text(Review.as_str())];
+                let staff_at = statements.len();
+                if let Some(staff) = read.staff {
+                    statements.extend(glass.iter().map(|sql| (sql.as_str(), &notices_of[..])));
+                    if staff.glass_reviews {
+                        statements.extend(glass.iter().map(|sql| (sql.as_str(), &reviews_of[..])));
+                    }
+                    if staff.certificate_notices {
+                        statements.extend(certificates.iter().map(|sql| (sql.as_str(), &of_org[..])));
+                    }
+                }
                 let batch = Self::read_batch(&mut tx, &statements, $crate::sql::PostgresBatch::OneQuery).await?;
                 tx.commit().await.map_err(db_err)?;
                 let awaiting = self.referrals_awaiting_from(&batch[1], &batch[2], read.referrals_shown)?;
                 // The returns follow the urgent needs when those were read.
                 let returns_at = 3 + usize::from(urgent.is_some());
+                let staff = match read.staff {
+                    None => None,
+                    Some(asked) => {
+                        let reviews_at = staff_at + 2;
+                        let certificates_at = reviews_at + if asked.glass_reviews { 2 } else { 0 };
+                        Some($crate::StaffTasks {
+                            glass_notices: self.open_glass_tasks_from(&batch[staff_at], &batch[staff_at + 1])?,
+                            glass_reviews: asked.glass_reviews.then(|| self.open_glass_tasks_from(&batch[reviews_at], &batch[reviews_at + 1])).transpose()?,
+                            certificate_notices: asked.certificate_notices.then(|| self.certificate_notices_from(&batch[certificates_at], &batch[certificates_at + 1])).transpose()?,
+                        })
+                    }
+                };
                 Ok($crate::InboxView {
+                    staff,
                     page,
                     others_waiting,
                     upcoming: self.upcoming_from(&batch[0])?,

@@ -27,6 +27,34 @@ macro_rules! impl_sql_training_store {
         }
 
         impl $store {
+            /// The organisation's open tasks about certificates nearing their end, then the
+            /// certificates they are about (the 200 ending first); both take the organisation.
+            fn certificate_notices_sql() -> [String; 2] {
+                const OPEN: &str = "FROM staff_tasks t WHERE t.kind = 'certificate_ending' AND t.org_code = $1 AND t.done_at_ms IS NULL";
+                [
+                    format!("SELECT t.subject_id, t.id, t.created_at_ms {OPEN}"),
+                    format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE id IN (SELECT t.subject_id {OPEN}) ORDER BY last_valid_day, id{}", $crate::sql::limit(200)),
+                ]
+            }
+
+            /// The notices of [`Self::certificate_notices_sql`], the certificates ending first.
+            fn certificate_notices_from(&self, tasks: &[DbRow], certificates: &[DbRow]) -> StoreResult<Vec<CertificateNotice>> {
+                let mut open = std::collections::HashMap::new();
+                for row in tasks {
+                    let (subject, id, at): (String, String, Timestamp) = ::sqlx::FromRow::from_row(row).map_err(db_err)?;
+                    open.insert(subject, (id, at));
+                }
+                let mut notices = Vec::with_capacity(certificates.len());
+                for row in certificates {
+                    let certificate = self.certificate_from(::sqlx::FromRow::from_row(row).map_err(db_err)?)?;
+                    // A task closed between the two reads is left out.
+                    if let Some((task_id, raised_at_ms)) = open.remove(&certificate.id) {
+                        notices.push(CertificateNotice { task_id, raised_at_ms, certificate });
+                    }
+                }
+                Ok(notices)
+            }
+
             fn training_session_from(&self, row: TrainingSessionRow) -> StoreResult<TrainingSessionRecord> {
                 let (id, held_on, city, county, audience, curriculum_version, trainers, modules, org_code, recorded_by, recorded_at_ms, participants) = row;
                 let trainers = self.decrypt_opt("training_sessions", "trainers", &id, trainers)?.unwrap_or_default();
@@ -526,31 +554,11 @@ macro_rules! impl_sql_training_store {
             }
 
             async fn certificate_notices(&self, org_code: &str) -> StoreResult<Vec<CertificateNotice>> {
-                const OPEN: &str = "FROM staff_tasks t WHERE t.kind = 'certificate_ending' AND t.org_code = $1 AND t.done_at_ms IS NULL";
-                let tasks: Vec<(String, String, Timestamp)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!("SELECT t.subject_id, t.id, t.created_at_ms {OPEN}")))
-                    .bind(org_code)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_err)?;
-                let mut tasks: std::collections::HashMap<String, (String, Timestamp)> =
-                    tasks.into_iter().map(|(subject, id, at)| (subject, (id, at))).collect();
-                let rows: Vec<CertificateRow> = ::sqlx::query_as(::sqlx::AssertSqlSafe(format!(
-                    "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE id IN (SELECT t.subject_id {OPEN}) ORDER BY last_valid_day, id{}",
-                    $crate::sql::limit(200)
-                )))
-                .bind(org_code)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
-                let mut notices = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let certificate = self.certificate_from(row)?;
-                    // A task closed between the two reads is left out.
-                    if let Some((task_id, raised_at_ms)) = tasks.remove(&certificate.id) {
-                        notices.push(CertificateNotice { task_id, raised_at_ms, certificate });
-                    }
-                }
-                Ok(notices)
+                let [tasks, certificates] = Self::certificate_notices_sql();
+                let args = [$crate::sql::BatchArg::Text(org_code)];
+                let mut conn = self.pool.acquire().await.map_err(db_err)?;
+                let read = Self::read_batch(&mut conn, &[(&tasks, &args), (&certificates, &args)], $crate::sql::PostgresBatch::Prepared).await?;
+                self.certificate_notices_from(&read[0], &read[1])
             }
 
             async fn close_certificate_notice(&self, task_id: &str, org_code: &str, by: &AuditActor) -> StoreResult<()> {

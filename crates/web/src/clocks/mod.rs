@@ -257,48 +257,41 @@ async fn inbox(
         params.after.as_deref(),
     )
     .map_err(|_| PageError::bad_request(&ctx, tr.t("inbox-bad-filter")))?;
-    let Inbox {
-        tasks,
-        later,
-        total,
-        others_waiting,
-        upcoming,
-        referrals,
-        referrals_waiting,
-        urgent,
-        returns,
-    } = mnir_app::clocks::inbox(&state.app, &who(&state, user), &query)
+    let (
+        Inbox {
+            tasks,
+            later,
+            total,
+            others_waiting,
+            upcoming,
+            referrals,
+            referrals_waiting,
+            urgent,
+            returns,
+        },
+        mnir_store::StaffTasks {
+            glass_reviews,
+            glass_notices,
+            certificate_notices,
+        },
+    ) = mnir_app::clocks::inbox_with_staff_tasks(&state.app, &who(&state, user), &query)
         .await
         .map_err(|e| e.page(&ctx, "inbox-title"))?;
-    let certificate_notices =
-        match mnir_app::training::certificate_notices(&state.app, &who(&state, user)).await {
-            Ok(list) => Some(
-                list.into_iter()
-                    .map(|n| NoticeRow {
-                        task_id: n.task_id,
-                        holder: n.certificate.holder_name,
-                        number: n.certificate.number,
-                        until: tr.date(n.certificate.last_valid_day),
-                        since: tr.datetime(n.raised_at_ms),
-                        certificate_id: n.certificate.id,
-                    })
-                    .collect(),
-            ),
-            Err(mnir_app::AppError::Denied(_)) => None,
-            Err(e) => return Err(e.page(&ctx, "inbox-title").into()),
-        };
+    let certificate_notices = certificate_notices.map(|list| {
+        list.into_iter()
+            .map(|n| NoticeRow {
+                task_id: n.task_id,
+                holder: n.certificate.holder_name,
+                number: n.certificate.number,
+                until: tr.date(n.certificate.last_valid_day),
+                since: tr.datetime(n.raised_at_ms),
+                certificate_id: n.certificate.id,
+            })
+            .collect()
+    });
     let glass_rows = |rows| crate::break_glass::access_rows(&tr, rows);
-    let viewer_who = who(&state, user);
-    let glass_reviews = match mnir_app::break_glass::reviews(&state.app, &viewer_who).await {
-        Ok(rows) => Some(glass_rows(rows)),
-        Err(mnir_app::AppError::Denied(_)) => None,
-        Err(e) => return Err(e.page(&ctx, "inbox-title").into()),
-    };
-    let glass_notices = glass_rows(
-        mnir_app::break_glass::notices(&state.app, &viewer_who)
-            .await
-            .map_err(|e| e.page(&ctx, "inbox-title"))?,
-    );
+    let glass_reviews = glass_reviews.map(glass_rows);
+    let glass_notices = glass_rows(glass_notices);
     let referrals_capped = (referrals_waiting > referrals.len() as i64).then(|| {
         tr.t_with(
             "inbox-referrals-capped",
