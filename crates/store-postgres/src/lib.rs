@@ -47,7 +47,11 @@ impl PostgresStore {
         connections: u32,
     ) -> Result<PostgresStore, StoreError> {
         let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {e}")))?;
+            .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {e}")))?
+            // A batch sent as one simple query (`PostgresBatch::OneQuery`) gets its rows as text,
+            // where sqlx reads `bytea` only in hex: a server or role set to `escape` would fail
+            // those pages alone.
+            .options([("bytea_output", "hex")]);
         let pool = PgPoolOptions::new()
             .max_connections(connections.max(1))
             .acquire_timeout(Duration::from_secs(15))

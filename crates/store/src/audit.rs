@@ -151,6 +151,9 @@ pub trait AuditStore: Send + Sync {
         detail: &str,
         by: &AuditActor,
     ) -> StoreResult<()>;
+    /// Appends several entries (action, target, detail and actor each) in order, in one
+    /// transaction: the way the reads' entries waiting together are written.
+    async fn audit_group(&self, entries: &[(&str, &str, &str, &AuditActor)]) -> StoreResult<()>;
     /// Recomputes the hash chain from the first entry.
     async fn verify_audit(&self) -> StoreResult<AuditVerdict>;
     /// The most recent audit entries, newest first.

@@ -237,7 +237,8 @@ pub fn every_task() -> TaskFilter {
     }
 }
 
-/// The staff tasks an inbox reads in its one snapshot, asked for as `asked`.
+/// The staff tasks an inbox reads in its one snapshot, asked for as `asked`: the same whether
+/// the urgent needs and the returns, read before them in the batch, are asked for or not.
 pub async fn staff_tasks_in_inbox(
     s: &dyn Store,
     org_code: &str,
@@ -249,11 +250,22 @@ pub async fn staff_tasks_in_inbox(
         upcoming_until: Timestamp::EPOCH,
         upcoming_shown: 1,
         referrals_shown: 1,
-        urgent_shown: None,
-        returns_shown: None,
+        urgent_shown: Some(5),
+        returns_shown: Some(5),
         staff: Some(asked),
     };
     let view = s.inbox_view(org_code, &read).await.unwrap();
+    let fewer_lists = s
+        .inbox_view(
+            org_code,
+            &InboxRead {
+                urgent_shown: None,
+                returns_shown: None,
+                ..read.clone()
+            },
+        )
+        .await
+        .unwrap();
     let unasked = s
         .inbox_view(
             org_code,
@@ -265,7 +277,21 @@ pub async fn staff_tasks_in_inbox(
         .await
         .unwrap();
     assert!(unasked.staff.is_none(), "not asked for, not read");
-    view.staff.expect("asked for, read")
+    let staff = view.staff.expect("asked for, read");
+    let again = fewer_lists.staff.expect("asked for, read");
+    assert_eq!(
+        (
+            &staff.glass_reviews,
+            &staff.glass_notices,
+            &staff.certificate_notices
+        ),
+        (
+            &again.glass_reviews,
+            &again.glass_notices,
+            &again.certificate_notices
+        )
+    );
+    staff
 }
 
 /// The case page's one read of a case (in one go on SQLite, statement by statement on

@@ -100,6 +100,67 @@ pub async fn reads_at_once_are_marked_only_for_the_holder_of_an_access(db: TestD
         matches!(s.verify_audit().await.unwrap(), AuditVerdict::Intact { .. }),
         "the group's entries chain one to the next"
     );
+
+    // One group written at once, whatever the scheduling: the holder's entries before the
+    // access opened, while open, about another case and after it expired, among others'.
+    let holder_at = |ms: i64| AuditActor {
+        user_id: Some(holder.id.clone()),
+        org_code: Some("ANITP-B".into()),
+        ..actor(ms)
+    };
+    let other_at = |ms: i64| AuditActor {
+        user_id: Some("reader-x".into()),
+        org_code: Some("ANITP-B".into()),
+        ..actor(ms)
+    };
+    let (before, during, other_case, after, someone_else) = (
+        holder_at(999),
+        holder_at(5000),
+        holder_at(5001),
+        holder_at(1000 + 3_600_000),
+        other_at(5002),
+    );
+    s.audit_group(&[
+        ("case.read", "case:c1", "when=before", &before),
+        ("case.read", "case:c1", "when=during", &during),
+        ("case.read", "case:c2", "when=other_case", &other_case),
+        ("case.read", "case:c1", "when=after", &after),
+        ("case.read", "case:c1", "when=someone_else", &someone_else),
+    ])
+    .await
+    .unwrap();
+    let group = s.recent_audit(5).await.unwrap();
+    let marked: Vec<(&str, bool)> = group
+        .iter()
+        .rev()
+        .map(|e| {
+            let when = e.detail.split("when=").nth(1).unwrap_or_default();
+            (
+                when.split(' ').next().unwrap_or_default(),
+                e.detail.contains("break_glass=g1"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            ("before", false),
+            ("during", true),
+            ("other_case", false),
+            ("after", false),
+            ("someone_else", false),
+        ]
+    );
+    assert!(
+        group
+            .windows(2)
+            .all(|w| w[0].seq == w[1].seq + 1 && w[0].prev_hash == w[1].hash),
+        "one entry after another"
+    );
+    assert!(matches!(
+        s.verify_audit().await.unwrap(),
+        AuditVerdict::Intact { .. }
+    ));
 }
 
 pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_open(db: TestDb) {
@@ -217,12 +278,12 @@ pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_ope
     // The inbox reads the same in its one snapshot, the reviews only when asked for.
     let both = StaffTasksRead {
         glass_reviews: true,
-        certificate_notices: false,
+        certificate_notices: true,
     };
     let in_inbox = staff_tasks_in_inbox(s, "ANITP-B", both).await;
     assert_eq!(in_inbox.glass_reviews.as_ref(), Some(&reviews));
     assert!(in_inbox.glass_notices.is_empty());
-    assert_eq!(in_inbox.certificate_notices, None);
+    assert_eq!(in_inbox.certificate_notices, Some(Vec::new()));
     let igpr = staff_tasks_in_inbox(s, "IGPR", both).await;
     let igpr_notices = s
         .open_glass_tasks("IGPR", GlassTaskKind::Notice)

@@ -158,8 +158,8 @@ macro_rules! impl_sql_audit_store {
                 if users.is_empty() {
                     return Ok(Some(Default::default()));
                 }
-                // An access still open at the group's earliest time is the only kind that can be
-                // open at any entry's time.
+                // An access open at any entry's time has neither ended nor expired by the earliest
+                // entry's time; the exact window is checked per entry for the users found.
                 let earliest = entries.iter().map(|(by, ..)| by.now_ms).min().unwrap_or(Timestamp::EPOCH);
                 let mut q = ::sqlx::QueryBuilder::<$db>::new("SELECT DISTINCT user_id FROM break_glass WHERE ended_at_ms IS NULL AND expires_at_ms > ");
                 q.push_bind(earliest).push(" AND user_id IN (");
@@ -204,6 +204,13 @@ macro_rules! impl_sql_audit_store {
             async fn audit(&self, action: &str, target: &str, detail: &str, by: &AuditActor) -> StoreResult<()> {
                 let mut tx = self.begin_write().await.map_err(db_err)?;
                 self.append_audit(&mut tx, by, action, target, detail).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn audit_group(&self, entries: &[(&str, &str, &str, &AuditActor)]) -> StoreResult<()> {
+                let entries: Vec<_> = entries.iter().map(|&(action, target, detail, by)| (by, action, target, detail)).collect();
+                let mut tx = self.begin_write().await.map_err(db_err)?;
+                self.append_audit_entries(&mut tx, &entries).await?;
                 tx.commit().await.map_err(db_err)
             }
 

@@ -419,7 +419,8 @@ macro_rules! impl_sql_clock_store {
                 let tallies = Self::task_tallies_in(&mut tx, org_code).await?;
                 let page = self.open_tasks_in(&mut tx, org_code, &read.tasks, &tallies).await?;
                 let others_waiting = read.others.as_ref().map(|kinds| Self::open_tasks_of(&tallies, kinds.as_deref()));
-                // The other lists in one go on SQLite (`read_batch`): the coming deadlines, the
+                // The other lists in one go (`read_batch`; one round trip on PostgreSQL too, as one
+                // simple query: its arguments are the organisation and times): the coming deadlines, the
                 // oldest referrals awaiting an answer and how many await (the API list's first
                 // page), the urgent needs and the returns under way, when asked for.
                 use $crate::sql::BatchArg::{Text, Time};
