@@ -20,38 +20,9 @@ pub async fn reads_at_once_are_marked_only_for_the_holder_of_an_access(db: TestD
         .await
         .unwrap();
     }
-    let holder = s
-        .create_user(
-            &NewUser {
-                login: "holder".into(),
-                org_code: "ANITP-B".into(),
-                roles: RoleSet::new(vec![mnir_domain::Role::CaseWorker]),
-                password_hash: "x".into(),
-                now_ms: at(10),
-            },
-            &actor(10),
-        )
-        .await
-        .unwrap();
-    let access = BreakGlassRecord {
-        id: "g1".into(),
-        case_id: "c1".into(),
-        case_reference: "MNIR-2026-000001".into(),
-        user_id: holder.id.clone(),
-        user_login: "holder".into(),
-        org_code: "ANITP-B".into(),
-        reason: BreakGlassReason::ImmediateDanger,
-        note: GLASS_NOTE.into(),
-        opened_at_ms: at(1000),
-        expires_at_ms: at(1000 + 3_600_000),
-        ended_at_ms: None,
-    };
-    let opener = AuditActor {
-        user_id: Some(holder.id.clone()),
-        org_code: Some("ANITP-B".into()),
-        ..actor(1000)
-    };
-    s.open_break_glass(&access, &["ANITP-B".into()], &opener)
+    let holder = case_worker(s.as_ref(), "holder").await;
+    let access = access_to_c1(&holder);
+    s.open_break_glass(&access, &["ANITP-B".into()], &acting(&holder, 1000))
         .await
         .unwrap();
     let mut readers = Vec::new();
@@ -103,11 +74,7 @@ pub async fn reads_at_once_are_marked_only_for_the_holder_of_an_access(db: TestD
 
     // One group written at once, whatever the scheduling: the holder's entries before the
     // access opened, while open, about another case and after it expired, among others'.
-    let holder_at = |ms: i64| AuditActor {
-        user_id: Some(holder.id.clone()),
-        org_code: Some("ANITP-B".into()),
-        ..actor(ms)
-    };
+    let holder_at = |ms: i64| acting(&holder, ms);
     let other_at = |ms: i64| AuditActor {
         user_id: Some("reader-x".into()),
         org_code: Some("ANITP-B".into()),
@@ -173,19 +140,7 @@ pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_ope
     )
     .await
     .unwrap();
-    let user = s
-        .create_user(
-            &NewUser {
-                login: "worker".into(),
-                org_code: "ANITP-B".into(),
-                roles: RoleSet::new(vec![mnir_domain::Role::CaseWorker]),
-                password_hash: "x".into(),
-                now_ms: at(10),
-            },
-            &actor(10),
-        )
-        .await
-        .unwrap();
+    let user = case_worker(s, "worker").await;
     assert_eq!(
         s.case_id_of_reference("MNIR-2026-000001").await.unwrap(),
         Some("c1".to_string())
@@ -194,24 +149,8 @@ pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_ope
         s.case_id_of_reference("MNIR-2026-999999").await.unwrap(),
         None
     );
-    let by = AuditActor {
-        user_id: Some(user.id.clone()),
-        org_code: Some("ANITP-B".into()),
-        ..actor(1000)
-    };
-    let access = BreakGlassRecord {
-        id: "g1".into(),
-        case_id: "c1".into(),
-        case_reference: "MNIR-2026-000001".into(),
-        user_id: user.id.clone(),
-        user_login: "worker".into(),
-        org_code: "ANITP-B".into(),
-        reason: BreakGlassReason::ImmediateDanger,
-        note: GLASS_NOTE.into(),
-        opened_at_ms: at(1000),
-        expires_at_ms: at(1000 + 3_600_000),
-        ended_at_ms: None,
-    };
+    let by = acting(&user, 1000);
+    let access = access_to_c1(&user);
     // The account, read with its sessions and tokens, says until when an access of its may be
     // open: none yet.
     let open_until =
@@ -417,4 +356,47 @@ pub async fn a_break_glass_access_raises_its_tasks_and_marks_the_audit_while_ope
         !text.contains("colegilor din Cluj"),
         "a review's note in clear"
     );
+}
+
+/// A case worker of ANITP-B, who holds no access to the cases of ANITP-CJ.
+async fn case_worker(s: &dyn Store, login: &str) -> User {
+    s.create_user(
+        &NewUser {
+            login: login.into(),
+            org_code: "ANITP-B".into(),
+            roles: RoleSet::new(vec![mnir_domain::Role::CaseWorker]),
+            password_hash: "x".into(),
+            now_ms: at(10),
+        },
+        &actor(10),
+    )
+    .await
+    .unwrap()
+}
+
+/// `user` acting at `ms`.
+fn acting(user: &User, ms: i64) -> AuditActor {
+    AuditActor {
+        user_id: Some(user.id.clone()),
+        org_code: Some(user.org.code.clone()),
+        ..actor(ms)
+    }
+}
+
+/// A break-glass access `g1` of `user` to case `c1` (`MNIR-2026-000001`), open for an hour from
+/// 1,000 ms.
+fn access_to_c1(user: &User) -> BreakGlassRecord {
+    BreakGlassRecord {
+        id: "g1".into(),
+        case_id: "c1".into(),
+        case_reference: "MNIR-2026-000001".into(),
+        user_id: user.id.clone(),
+        user_login: user.login.clone(),
+        org_code: "ANITP-B".into(),
+        reason: BreakGlassReason::ImmediateDanger,
+        note: GLASS_NOTE.into(),
+        opened_at_ms: at(1000),
+        expires_at_ms: at(1000 + 3_600_000),
+        ended_at_ms: None,
+    }
 }
