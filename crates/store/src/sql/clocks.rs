@@ -434,20 +434,19 @@ macro_rules! impl_sql_clock_store {
                 statements.extend(urgent.iter().chain(&returns).map(|sql| (sql.as_str(), &of_org[..])));
                 // The staff tasks after them, each kind as a list of tasks then what they are about.
                 use $crate::GlassTaskKind::{Notice, Review};
-                let glass = Self::open_glass_tasks_sql();
-                let certificates = Self::certificate_notices_sql();
+                // Their statements are written only when asked for (the JSON inbox never is).
+                let glass = read.staff.map(|_| Self::open_glass_tasks_sql());
+                let certificates = read.staff.filter(|asked| asked.certificate_notices).map(|_| Self::certificate_notices_sql());
                 let notices_of = [Text(org_code), Text(Notice.as_str())];
                 let reviews_of = [Text(org_code), Text(Review.as_str())];
                 let staff_at = statements.len();
-                if let Some(staff) = read.staff {
+                if let (Some(asked), Some(glass)) = (read.staff, &glass) {
                     statements.extend(glass.iter().map(|sql| (sql.as_str(), &notices_of[..])));
-                    if staff.glass_reviews {
+                    if asked.glass_reviews {
                         statements.extend(glass.iter().map(|sql| (sql.as_str(), &reviews_of[..])));
                     }
-                    if staff.certificate_notices {
-                        statements.extend(certificates.iter().map(|sql| (sql.as_str(), &of_org[..])));
-                    }
                 }
+                statements.extend(certificates.iter().flatten().map(|sql| (sql.as_str(), &of_org[..])));
                 let batch = Self::read_batch(&mut tx, &statements, $crate::sql::PostgresBatch::OneQuery).await?;
                 tx.commit().await.map_err(db_err)?;
                 let awaiting = self.referrals_awaiting_from(&batch[1], &batch[2], read.referrals_shown)?;
